@@ -1,0 +1,371 @@
+/**
+ * An encrypted store: one SQLite file whose rows are sealed with XChaCha20-Poly1305
+ * and signed by the owner.
+ *
+ * - Each participant has their own key inside each store (wrapped by the store key),
+ *   so destroying one person's data means destroying their key and rows.
+ * - The associated data of a record are rebuilt from the row's plaintext columns
+ *   (and the store's identity), never read from storage: a row moved to another
+ *   table, participant or store, or given another version number, fails to decrypt.
+ * - A signed "head" covers the set of rows (table, id, participant, key, version,
+ *   nonce). A row deleted, restored from an old copy, or slipped in is detected.
+ */
+import type { Crypto } from '../crypto/sodium';
+import { KEY_BYTES, XNONCE_BYTES } from '../crypto/sodium';
+import { encodeFields, fromUtf8, sha256, toHex, utf8 } from '../crypto/encoding';
+import { BugIndicatingError, HvelvError, integrity } from '../errors';
+import { FORMAT_VERSION, type DataStore } from '../vault/layout';
+import { checkpointTruncate, migrate, type Db, type Migration } from './sqlite';
+
+export const STORE_KEY_ID = 'store';
+
+export const RECORD_STORE_MIGRATIONS: readonly Migration[] = [
+  (db) => {
+    db.exec(`
+      CREATE TABLE participant_keys (
+        key_id      TEXT PRIMARY KEY,
+        participant TEXT NOT NULL UNIQUE,
+        nonce       BLOB NOT NULL,
+        wrapped     BLOB NOT NULL
+      ) STRICT;
+      CREATE TABLE records (
+        tbl         TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        participant TEXT,
+        key_id      TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        nonce       BLOB NOT NULL,
+        ct          BLOB NOT NULL,
+        sig         BLOB NOT NULL,
+        PRIMARY KEY (tbl, id)
+      ) STRICT;
+      CREATE INDEX records_by_participant ON records (participant);
+      CREATE TABLE head (
+        one    INTEGER PRIMARY KEY CHECK (one = 1),
+        seq    INTEGER NOT NULL,
+        digest BLOB NOT NULL,
+        sig    BLOB NOT NULL
+      ) STRICT;
+    `);
+  },
+];
+
+/** The owner's signing key while a session is unlocked. */
+export interface Signer {
+  publicKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+}
+
+export interface StoreContext {
+  crypto: Crypto;
+  vaultId: string;
+  store: DataStore;
+  storeKey: Uint8Array;
+  /** Present for the owner; absent for read-only sessions (the supervisor, later). */
+  signer?: Signer;
+  /** The owner's public key: every record and head must carry its signature. */
+  ownerPublicKey: Uint8Array;
+}
+
+export interface StoredRecord<T = unknown> {
+  table: string;
+  id: string;
+  participant: string | null;
+  version: number;
+  data: T;
+}
+
+interface RecordRow {
+  tbl: string;
+  id: string;
+  participant: string | null;
+  key_id: string;
+  version: number;
+  nonce: Uint8Array;
+  ct: Uint8Array;
+  sig: Uint8Array;
+}
+
+interface KeyRow {
+  key_id: string;
+  participant: string;
+  nonce: Uint8Array;
+  wrapped: Uint8Array;
+}
+
+const TABLE_RE = /^[a-z][a-z0-9_]{0,31}$/;
+
+export class RecordStore {
+  private readonly participantKeys = new Map<string, { keyId: string; key: Uint8Array }>();
+  private closed = false;
+
+  private constructor(
+    private readonly db: Db,
+    private readonly ctx: StoreContext,
+  ) {}
+
+  /** Create the schema and the first signed head. */
+  static initialise(db: Db, ctx: StoreContext): RecordStore {
+    migrate(db, RECORD_STORE_MIGRATIONS);
+    const store = new RecordStore(db, ctx);
+    db.transaction(() => store.writeHead(0))();
+    return store;
+  }
+
+  /** Open an existing store and check its head (signature and row set). */
+  static open(db: Db, ctx: StoreContext): RecordStore {
+    try {
+      migrate(db, RECORD_STORE_MIGRATIONS);
+    } catch (err) {
+      if (err instanceof HvelvError) throw err;
+      throw integrity(`${ctx.store}: database schema is damaged`, err);
+    }
+    const store = new RecordStore(db, ctx);
+    store.checkHead();
+    return store;
+  }
+
+  get name(): DataStore {
+    return this.ctx.store;
+  }
+
+  /** Insert or replace a record; the version goes up by one on each write. */
+  put(table: string, record: { id?: string; participant: string | null; data: unknown }): StoredRecord {
+    const signer = this.requireSigner();
+    checkTable(table);
+    const id = record.id ?? toHex(this.ctx.crypto.random(16));
+    const result = this.db.transaction((): StoredRecord => {
+      const existing = this.db
+        .prepare<[string, string], { version: number; participant: string | null }>(
+          'SELECT version, participant FROM records WHERE tbl = ? AND id = ?',
+        )
+        .get(table, id);
+      if (existing && existing.participant !== record.participant) {
+        throw new BugIndicatingError('a record cannot change participant');
+      }
+      const version = (existing?.version ?? 0) + 1;
+      const { keyId, key } =
+        record.participant === null
+          ? { keyId: STORE_KEY_ID, key: this.ctx.storeKey }
+          : this.participantKey(record.participant, true);
+      const nonce = this.ctx.crypto.random(XNONCE_BYTES);
+      const ad = this.recordAd(table, id, record.participant, keyId, version);
+      const plain = utf8(JSON.stringify(record.data));
+      const ct = this.ctx.crypto.seal(key, nonce, plain, ad);
+      this.ctx.crypto.wipe(plain);
+      const sig = signer.sign(recordSigMessage(ad, nonce, ct));
+      this.db
+        .prepare(
+          `INSERT INTO records (tbl, id, participant, key_id, version, nonce, ct, sig)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (tbl, id) DO UPDATE SET key_id = excluded.key_id, version = excluded.version,
+             nonce = excluded.nonce, ct = excluded.ct, sig = excluded.sig`,
+        )
+        .run(table, id, record.participant, keyId, version, nonce, ct, sig);
+      this.bumpHead();
+      return { table, id, participant: record.participant, version, data: record.data };
+    })();
+    return result;
+  }
+
+  get<T = unknown>(table: string, id: string): StoredRecord<T> | null {
+    checkTable(table);
+    const row = this.db
+      .prepare<[string, string], RecordRow>('SELECT * FROM records WHERE tbl = ? AND id = ?')
+      .get(table, id);
+    return row ? this.decryptRow<T>(row) : null;
+  }
+
+  list<T = unknown>(table: string, filter: { participant?: string } = {}): StoredRecord<T>[] {
+    checkTable(table);
+    const rows =
+      filter.participant === undefined
+        ? this.db.prepare<[string], RecordRow>('SELECT * FROM records WHERE tbl = ? ORDER BY id').all(table)
+        : this.db
+            .prepare<[string, string], RecordRow>('SELECT * FROM records WHERE tbl = ? AND participant = ? ORDER BY id')
+            .all(table, filter.participant);
+    return rows.map((r) => this.decryptRow<T>(r));
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
+  }
+
+  delete(table: string, id: string): boolean {
+    this.requireSigner();
+    checkTable(table);
+    const changed = this.db.transaction(() => {
+      const info = this.db.prepare('DELETE FROM records WHERE tbl = ? AND id = ?').run(table, id);
+      if (info.changes > 0) this.bumpHead();
+      return info.changes > 0;
+    })();
+    if (changed) checkpointTruncate(this.db);
+    return changed;
+  }
+
+  /**
+   * Decrypt and check every record and participant key. Returns one line per
+   * problem; an empty list means the store is whole.
+   */
+  verifyAll(): string[] {
+    const problems: string[] = [];
+    try {
+      this.checkHead();
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+    for (const k of this.db.prepare<[], KeyRow>('SELECT * FROM participant_keys').all()) {
+      try {
+        this.wipeKey(this.unwrapParticipantKey(k));
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    }
+    for (const row of this.db.prepare<[], RecordRow>('SELECT * FROM records ORDER BY tbl, id').iterate()) {
+      try {
+        this.decryptRow(row);
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    }
+    return problems;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const { key } of this.participantKeys.values()) this.ctx.crypto.wipe(key);
+    this.participantKeys.clear();
+    this.ctx.crypto.wipe(this.ctx.storeKey);
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- internals -------------------------------------------------------------
+
+  private requireSigner(): Signer {
+    if (this.closed) throw new HvelvError('VAULT_LOCKED', 'the vault is locked');
+    if (!this.ctx.signer) throw new HvelvError('FORBIDDEN', 'this session may read but not change the vault');
+    return this.ctx.signer;
+  }
+
+  private recordAd(table: string, id: string, participant: string | null, keyId: string, version: number): Uint8Array {
+    return encodeFields('hvelv/record', [FORMAT_VERSION, this.ctx.vaultId, this.ctx.store, table, id, participant, keyId, version]);
+  }
+
+  private keyAd(keyId: string, participant: string): Uint8Array {
+    return encodeFields('hvelv/participant-key', [FORMAT_VERSION, this.ctx.vaultId, this.ctx.store, keyId, participant]);
+  }
+
+  private decryptRow<T>(row: RecordRow): StoredRecord<T> {
+    const where = `${this.ctx.store}/${row.tbl}/${row.id}`;
+    if (this.closed) throw new HvelvError('VAULT_LOCKED', 'the vault is locked');
+    const ad = this.recordAd(row.tbl, row.id, row.participant, row.key_id, row.version);
+    if (!this.ctx.crypto.verify(this.ctx.ownerPublicKey, recordSigMessage(ad, row.nonce, row.ct), row.sig)) {
+      throw integrity(`${where}: signature does not verify`);
+    }
+    let key: Uint8Array;
+    if (row.key_id === STORE_KEY_ID) {
+      if (row.participant !== null) throw integrity(`${where}: participant record under the store key`);
+      key = this.ctx.storeKey;
+    } else {
+      if (row.participant === null) throw integrity(`${where}: record without participant under a participant key`);
+      const pk = this.participantKey(row.participant, false);
+      if (pk.keyId !== row.key_id) throw integrity(`${where}: record under another participant's key`);
+      key = pk.key;
+    }
+    const plain = this.ctx.crypto.open(key, row.nonce, row.ct, ad);
+    if (!plain) throw integrity(`${where}: record does not decrypt (moved, altered or replaced)`);
+    try {
+      return { table: row.tbl, id: row.id, participant: row.participant, version: row.version, data: JSON.parse(fromUtf8(plain)) as T };
+    } finally {
+      this.ctx.crypto.wipe(plain);
+    }
+  }
+
+  private participantKey(participant: string, create: boolean): { keyId: string; key: Uint8Array } {
+    const cached = this.participantKeys.get(participant);
+    if (cached) return cached;
+    const row = this.db
+      .prepare<[string], KeyRow>('SELECT * FROM participant_keys WHERE participant = ?')
+      .get(participant);
+    let entry: { keyId: string; key: Uint8Array };
+    if (row) {
+      entry = { keyId: row.key_id, key: this.unwrapParticipantKey(row) };
+    } else {
+      if (!create) throw integrity(`${this.ctx.store}: no key for participant ${participant}`);
+      const keyId = toHex(this.ctx.crypto.random(16));
+      const key = this.ctx.crypto.random(KEY_BYTES);
+      const nonce = this.ctx.crypto.random(XNONCE_BYTES);
+      const wrapped = this.ctx.crypto.seal(this.ctx.storeKey, nonce, key, this.keyAd(keyId, participant));
+      this.db
+        .prepare('INSERT INTO participant_keys (key_id, participant, nonce, wrapped) VALUES (?, ?, ?, ?)')
+        .run(keyId, participant, nonce, wrapped);
+      entry = { keyId, key };
+    }
+    this.participantKeys.set(participant, entry);
+    return entry;
+  }
+
+  private unwrapParticipantKey(row: KeyRow): Uint8Array {
+    const key = this.ctx.crypto.open(this.ctx.storeKey, row.nonce, row.wrapped, this.keyAd(row.key_id, row.participant));
+    if (!key) throw integrity(`${this.ctx.store}: key of participant ${row.participant} does not unwrap`);
+    return key;
+  }
+
+  private wipeKey(key: Uint8Array): void {
+    // Keys held in the cache are wiped on close; this is for transient unwraps.
+    if (![...this.participantKeys.values()].some((e) => e.key === key)) this.ctx.crypto.wipe(key);
+  }
+
+  private digest(): Uint8Array {
+    const parts: Uint8Array[] = [];
+    for (const r of this.db
+      .prepare<[], Omit<RecordRow, 'ct' | 'sig'>>('SELECT tbl, id, participant, key_id, version, nonce FROM records ORDER BY tbl, id')
+      .iterate()) {
+      parts.push(sha256(encodeFields('r', [r.tbl, r.id, r.participant, r.key_id, r.version, r.nonce])));
+    }
+    for (const k of this.db
+      .prepare<[], Omit<KeyRow, 'wrapped'>>('SELECT key_id, participant, nonce FROM participant_keys ORDER BY key_id')
+      .iterate()) {
+      parts.push(sha256(encodeFields('k', [k.key_id, k.participant, k.nonce])));
+    }
+    return sha256(...parts);
+  }
+
+  private headMessage(seq: number, digest: Uint8Array): Uint8Array {
+    return encodeFields('hvelv/store-head', [FORMAT_VERSION, this.ctx.vaultId, this.ctx.store, seq, digest]);
+  }
+
+  private writeHead(seq: number): void {
+    const signer = this.requireSigner();
+    const digest = this.digest();
+    const sig = signer.sign(this.headMessage(seq, digest));
+    this.db
+      .prepare('INSERT INTO head (one, seq, digest, sig) VALUES (1, ?, ?, ?) ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, digest = excluded.digest, sig = excluded.sig')
+      .run(seq, digest, sig);
+  }
+
+  private bumpHead(): void {
+    const cur = this.db.prepare<[], { seq: number }>('SELECT seq FROM head').get();
+    this.writeHead((cur?.seq ?? 0) + 1);
+  }
+
+  private checkHead(): void {
+    const head = this.db.prepare<[], { seq: number; digest: Uint8Array; sig: Uint8Array }>('SELECT seq, digest, sig FROM head').get();
+    if (!head) throw integrity(`${this.ctx.store}: store head is missing`);
+    if (!this.ctx.crypto.verify(this.ctx.ownerPublicKey, this.headMessage(head.seq, head.digest), head.sig)) {
+      throw integrity(`${this.ctx.store}: store head signature does not verify`);
+    }
+    if (!this.ctx.crypto.equal(head.digest, this.digest())) {
+      throw integrity(`${this.ctx.store}: rows were added, removed or rolled back outside Hvelv`);
+    }
+  }
+}
+
+function recordSigMessage(ad: Uint8Array, nonce: Uint8Array, ct: Uint8Array): Uint8Array {
+  return encodeFields('hvelv/record-signature', [ad, nonce, ct]);
+}
+
+function checkTable(table: string): void {
+  if (!TABLE_RE.test(table)) throw new BugIndicatingError(`bad table name ${table}`);
+}

@@ -1,0 +1,28 @@
+/**
+ * Where each part of a vault lives. The three personal-data stores are separate
+ * folders with their own SQLite file and key file, so one can be destroyed (its
+ * key file, then its data files) without touching, or needing a passphrase for,
+ * the others: that is how project end and withdrawal delete.
+ */
+import * as path from 'node:path';
+
+export const FORMAT_VERSION = 1;
+export const HEADER_FILE = 'hvelv-vault.json';
+
+/** Encrypted stores. Order is fixed: it is the order of creation and of checks. */
+export const DATA_STORES = ['keylist', 'recordings', 'transcripts'] as const;
+export type DataStore = (typeof DATA_STORES)[number];
+export const AUDIT_STORE = 'audit';
+
+export function storeDir(vault: string, store: DataStore | typeof AUDIT_STORE): string {
+  return path.join(vault, store);
+}
+export function storeDbPath(vault: string, store: DataStore | typeof AUDIT_STORE): string {
+  return path.join(vault, store, `${store}.sqlite`);
+}
+export function storeKeyPath(vault: string, store: DataStore): string {
+  return path.join(vault, store, 'store.key');
+}
+export function headerPath(vault: string): string {
+  return path.join(vault, HEADER_FILE);
+}

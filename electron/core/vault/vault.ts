@@ -1,0 +1,388 @@
+/**
+ * Creating, inspecting and unlocking a vault. Key hierarchy:
+ *
+ *   passphrase --Argon2id--> KEK --unwraps--> user key (owner slot, in the header)
+ *   user key --unwraps--> owner's Ed25519 seed (header), sealed settings (header),
+ *                         one key per store (<store>/store.key)
+ *   store key --unwraps--> one key per participant (inside the store)
+ *
+ * No password verifier is stored: a wrong passphrase is simply a slot that does not
+ * unwrap.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { calibrateKdf, checkKdfParams, deriveKek, SALT_BYTES, type KdfPolicy } from '../crypto/kdf';
+import { fromB64, fromUtf8, toB64, toHex, utf8 } from '../crypto/encoding';
+import type { Crypto } from '../crypto/sodium';
+import { KEY_BYTES, SIGN_SEED_BYTES, XNONCE_BYTES } from '../crypto/sodium';
+import { HvelvError, integrity } from '../errors';
+import { AuditLog } from '../stores/audit-log';
+import { RecordStore, type Signer } from '../stores/record-store';
+import { openDb } from '../stores/sqlite';
+import { AUTO_LOCK_DEFAULT_MINUTES, type IsoDate } from '../../../shared/domain';
+import { removeStaleTemps, type FileOps } from './atomic-file';
+import {
+  headerBodySchema,
+  ownerSlotAd,
+  readHeader,
+  sealedSettingsAd,
+  sealedSettingsSchema,
+  signSeedAd,
+  writeHeader,
+  type HeaderBody,
+  type SealedSettings,
+  type SignedHeader,
+} from './header';
+import { AUDIT_STORE, DATA_STORES, FORMAT_VERSION, HEADER_FILE, storeDbPath, storeDir, type DataStore } from './layout';
+import { readStoreKey, writeStoreKey } from './store-key';
+
+export interface ProjectFacts {
+  title: string;
+  endDate: IsoDate;
+  endAction: 'anonymise' | 'delete-all';
+  institution: string;
+  faculty: string;
+  student: string;
+  supervisor: string;
+  siktRef: string;
+  autoLockMinutes: number;
+}
+
+export interface VaultDeps {
+  crypto: Crypto;
+  kdfPolicy: KdfPolicy;
+  now: () => Date;
+  /** Tests inject faults here; production uses node:fs. */
+  fileOps?: FileOps;
+}
+
+export interface CreateOptions {
+  /** Fixed KDF parameters (still checked against the policy); calibrated when absent. */
+  kdf?: { opslimit: number; memlimit: number };
+}
+
+export type StoreState = 'present' | 'missing';
+
+export interface VaultInspection {
+  path: string;
+  vaultId: string;
+  formatVersion: number;
+  title: string;
+  endDate: IsoDate;
+  endAction: 'anonymise' | 'delete-all';
+  createdAt: string;
+  stores: Record<DataStore | 'audit', StoreState>;
+  kdf: { opslimit: number; memlimit: number };
+}
+
+/** What `status` can tell without the passphrase: what headless deletion needs. */
+export function inspectVault(vault: string, crypto: Crypto): VaultInspection {
+  const { body } = readHeader(vault, crypto);
+  const stores = {} as Record<DataStore | 'audit', StoreState>;
+  for (const s of [...DATA_STORES, AUDIT_STORE] as const) {
+    stores[s] = fs.existsSync(storeDbPath(vault, s)) ? 'present' : 'missing';
+  }
+  return {
+    path: vault,
+    vaultId: body.vaultId,
+    formatVersion: body.version,
+    title: body.settings.title,
+    endDate: body.settings.endDate as IsoDate,
+    endAction: body.settings.endAction,
+    createdAt: body.createdAt,
+    stores,
+    kdf: { opslimit: body.kdf.opslimit, memlimit: body.kdf.memlimit },
+  };
+}
+
+export async function createVault(
+  vault: string,
+  passphrase: Uint8Array,
+  facts: ProjectFacts,
+  deps: VaultDeps,
+  options: CreateOptions = {},
+): Promise<VaultSession> {
+  const { crypto } = deps;
+  if (fs.existsSync(vault) && (!fs.statSync(vault).isDirectory() || fs.readdirSync(vault).length > 0)) {
+    throw new HvelvError('VAULT_EXISTS', `${vault} already exists and is not an empty folder`);
+  }
+  const kdf = options.kdf ?? (await calibrateKdf(deps.kdfPolicy));
+  checkKdfParams({ alg: 'argon2id13', ...kdf }, deps.kdfPolicy);
+
+  const vaultId = toHex(crypto.random(16));
+  const salt = crypto.random(SALT_BYTES);
+  const kek = await deriveKek(passphrase, { alg: 'argon2id13', ...kdf, salt }, deps.kdfPolicy);
+  const userKey = crypto.random(KEY_BYTES);
+  const seed = crypto.random(SIGN_SEED_BYTES);
+  const pair = crypto.signKeyPair(seed);
+  const signPublicKey = toB64(pair.publicKey);
+
+  const slotNonce = crypto.random(XNONCE_BYTES);
+  const slot = crypto.seal(kek, slotNonce, userKey, ownerSlotAd({ vaultId, owner: { signPublicKey } as HeaderBody['owner'] }));
+  crypto.wipe(kek);
+  const seedNonce = crypto.random(XNONCE_BYTES);
+  const wrappedSeed = crypto.seal(userKey, seedNonce, seed, signSeedAd(vaultId));
+  crypto.wipe(seed);
+
+  const sealed: SealedSettings = sealedSettingsSchema.parse({
+    institution: facts.institution,
+    faculty: facts.faculty,
+    student: facts.student,
+    supervisor: facts.supervisor,
+    siktRef: facts.siktRef,
+    autoLockMinutes: facts.autoLockMinutes,
+  });
+  const body: HeaderBody = headerBodySchema.parse({
+    format: 'hvelv-vault',
+    version: FORMAT_VERSION,
+    vaultId,
+    createdAt: deps.now().toISOString(),
+    kdf: { alg: 'argon2id13', opslimit: kdf.opslimit, memlimit: kdf.memlimit, salt: toB64(salt) },
+    owner: {
+      signPublicKey,
+      slot: { nonce: toB64(slotNonce), ciphertext: toB64(slot) },
+      signSeed: { nonce: toB64(seedNonce), ciphertext: toB64(wrappedSeed) },
+    },
+    settings: {
+      revision: 0,
+      title: facts.title,
+      endDate: facts.endDate,
+      endAction: facts.endAction,
+      sealed: sealSettings(crypto, userKey, vaultId, 0, sealed),
+    },
+  });
+
+  const createdDir = !fs.existsSync(vault);
+  const signer = makeSigner(crypto, pair);
+  try {
+    fs.mkdirSync(vault, { recursive: true, mode: 0o700 });
+    for (const store of DATA_STORES) {
+      fs.mkdirSync(storeDir(vault, store), { mode: 0o700 });
+      const storeKey = crypto.random(KEY_BYTES);
+      writeStoreKey(vault, { crypto, vaultId, store, keyId: toHex(crypto.random(16)), storeKey, userKey }, deps.fileOps);
+      const rs = RecordStore.initialise(openDb(storeDbPath(vault, store), { create: true }), {
+        crypto, vaultId, store, storeKey, signer, ownerPublicKey: pair.publicKey,
+      });
+      rs.close();
+    }
+    fs.mkdirSync(storeDir(vault, AUDIT_STORE), { mode: 0o700 });
+    const audit = AuditLog.open(openDb(storeDbPath(vault, AUDIT_STORE), { create: true }), {
+      crypto, vaultId, ownerPublicKey: pair.publicKey, signer, now: deps.now,
+    });
+    audit.append('vault.created', { details: { endDate: facts.endDate, endAction: facts.endAction } });
+    audit.close();
+    // The header goes last: until it exists, the folder is not a vault.
+    writeHeader(vault, body, signer.sign, deps.fileOps);
+  } catch (err) {
+    crypto.wipe(userKey, pair.secretKey);
+    removePartialVault(vault, createdDir);
+    throw err instanceof HvelvError ? err : new HvelvError('IO', `could not create the vault: ${(err as Error).message}`, { cause: err });
+  }
+  crypto.wipe(pair.secretKey);
+  // Open through the normal path, so a new vault is read back and checked like any other.
+  return VaultSession.fromUserKey(vault, readHeader(vault, crypto), userKey, deps);
+}
+
+/** Unlock a vault with the passphrase. WRONG_PASSPHRASE when the owner slot does not unwrap. */
+export async function unlockVault(vault: string, passphrase: Uint8Array, deps: VaultDeps): Promise<VaultSession> {
+  const { crypto } = deps;
+  const header = readHeader(vault, crypto);
+  const { body } = header;
+  checkKdfParams(body.kdf, deps.kdfPolicy);
+  const salt = fromB64(body.kdf.salt, SALT_BYTES, 'salt');
+  const kek = await deriveKek(passphrase, { ...body.kdf, salt }, deps.kdfPolicy);
+  const userKey = crypto.open(kek, fromB64(body.owner.slot.nonce), fromB64(body.owner.slot.ciphertext), ownerSlotAd(body));
+  crypto.wipe(kek);
+  if (!userKey) throw new HvelvError('WRONG_PASSPHRASE', 'the passphrase does not open this vault');
+  return VaultSession.fromUserKey(vault, header, userKey, deps);
+}
+
+export class VaultSession {
+  private locked = false;
+
+  private constructor(
+    readonly path: string,
+    private header: SignedHeader,
+    private settingsCache: SealedSettings,
+    private readonly userKey: Uint8Array,
+    private readonly signer: Signer & { secretKey: Uint8Array },
+    readonly stores: Readonly<Record<DataStore, RecordStore>>,
+    readonly audit: AuditLog,
+    private readonly deps: VaultDeps,
+  ) {}
+
+  static fromUserKey(vault: string, header: SignedHeader, userKey: Uint8Array, deps: VaultDeps): VaultSession {
+    const { crypto } = deps;
+    const { body } = header;
+    const opened: RecordStore[] = [];
+    let signer: (Signer & { secretKey: Uint8Array }) | undefined;
+    try {
+      const seed = crypto.open(userKey, fromB64(body.owner.signSeed.nonce), fromB64(body.owner.signSeed.ciphertext), signSeedAd(body.vaultId));
+      if (!seed) throw integrity('the owner signing key does not unwrap');
+      const pair = crypto.signKeyPair(seed);
+      crypto.wipe(seed);
+      if (!crypto.equal(pair.publicKey, header.publicKey)) {
+        crypto.wipe(pair.secretKey);
+        throw integrity('the header is signed by a key that is not the owner’s');
+      }
+      signer = makeSigner(crypto, pair);
+      const settings = openSettings(crypto, userKey, body);
+      for (const d of [vault, ...DATA_STORES.map((s) => storeDir(vault, s)), storeDir(vault, AUDIT_STORE)]) removeStaleTemps(d);
+      const stores = {} as Record<DataStore, RecordStore>;
+      for (const store of DATA_STORES) {
+        if (!fs.existsSync(storeDbPath(vault, store))) throw integrity(`${store}: the store is missing`);
+        const storeKey = readStoreKey(vault, { crypto, vaultId: body.vaultId, store, userKey });
+        const rs = RecordStore.open(openDb(storeDbPath(vault, store), { create: false }), {
+          crypto, vaultId: body.vaultId, store, storeKey, signer, ownerPublicKey: header.publicKey,
+        });
+        opened.push(rs);
+        stores[store] = rs;
+      }
+      if (!fs.existsSync(storeDbPath(vault, AUDIT_STORE))) throw integrity('audit: the audit log is missing');
+      const audit = AuditLog.open(openDb(storeDbPath(vault, AUDIT_STORE), { create: false }), {
+        crypto, vaultId: body.vaultId, ownerPublicKey: header.publicKey, signer, now: deps.now,
+      });
+      return new VaultSession(vault, header, settings, userKey, signer, stores, audit, deps);
+    } catch (err) {
+      for (const rs of opened) rs.close();
+      crypto.wipe(userKey, signer?.secretKey);
+      throw err;
+    }
+  }
+
+  get isLocked(): boolean {
+    return this.locked;
+  }
+
+  get vaultId(): string {
+    return this.header.body.vaultId;
+  }
+
+  get ownerPublicKey(): Uint8Array {
+    return this.header.publicKey;
+  }
+
+  get facts(): ProjectFacts {
+    this.assertOpen();
+    const s = this.header.body.settings;
+    return { title: s.title, endDate: s.endDate as IsoDate, endAction: s.endAction, ...this.settingsCache };
+  }
+
+  get kdf(): { opslimit: number; memlimit: number } {
+    return { opslimit: this.header.body.kdf.opslimit, memlimit: this.header.body.kdf.memlimit };
+  }
+
+  /**
+   * Change owner settings. The header is rewritten atomically (old or new, never
+   * a mix) and re-signed; the audit log records which fields changed, not values.
+   * The end date is not changed here: moving it has its own rules (Sikt).
+   */
+  updateSettings(change: Partial<Pick<ProjectFacts, 'title' | 'institution' | 'faculty' | 'student' | 'supervisor' | 'siktRef' | 'autoLockMinutes'>>): void {
+    this.assertOpen();
+    const { crypto } = this.deps;
+    const body = this.header.body;
+    const revision = body.settings.revision + 1;
+    const { title, ...sealedChange } = change;
+    const sealed = sealedSettingsSchema.parse({ ...this.settingsCache, ...sealedChange });
+    const next: HeaderBody = headerBodySchema.parse({
+      ...body,
+      settings: {
+        ...body.settings,
+        revision,
+        title: title ?? body.settings.title,
+        sealed: sealSettings(crypto, this.userKey, body.vaultId, revision, sealed),
+      },
+    });
+    writeHeader(this.path, next, this.signer.sign, this.deps.fileOps);
+    this.header = { ...this.header, body: next };
+    this.settingsCache = sealed;
+    this.audit.append('settings.changed', { details: { fields: Object.keys(change).sort().join(',') } });
+  }
+
+  /**
+   * New passphrase: a new salt and KDF run, a new owner slot for the same user
+   * key. Only the header changes, atomically, so a crash leaves the old
+   * passphrase or the new one working, never neither.
+   */
+  async changePassphrase(newPassphrase: Uint8Array, options: CreateOptions = {}): Promise<void> {
+    this.assertOpen();
+    const { crypto } = this.deps;
+    const kdf = options.kdf ?? (await calibrateKdf(this.deps.kdfPolicy));
+    const salt = crypto.random(SALT_BYTES);
+    const kek = await deriveKek(newPassphrase, { alg: 'argon2id13', ...kdf, salt }, this.deps.kdfPolicy);
+    const body = this.header.body;
+    const nonce = crypto.random(XNONCE_BYTES);
+    const slot = crypto.seal(kek, nonce, this.userKey, ownerSlotAd(body));
+    crypto.wipe(kek);
+    const next: HeaderBody = headerBodySchema.parse({
+      ...body,
+      kdf: { alg: 'argon2id13', opslimit: kdf.opslimit, memlimit: kdf.memlimit, salt: toB64(salt) },
+      owner: { ...body.owner, slot: { nonce: toB64(nonce), ciphertext: toB64(slot) } },
+    });
+    writeHeader(this.path, next, this.signer.sign, this.deps.fileOps);
+    this.header = { ...this.header, body: next };
+    this.audit.append('passphrase.changed');
+  }
+
+  /** Decrypt and check everything: header, key files, every record, the audit chain. */
+  verify(): string[] {
+    this.assertOpen();
+    const problems: string[] = [];
+    for (const rs of Object.values(this.stores)) problems.push(...rs.verifyAll());
+    problems.push(...this.audit.verify());
+    return problems;
+  }
+
+  /** Close every store and overwrite every key this session holds. */
+  lock(): void {
+    if (this.locked) return;
+    this.locked = true;
+    for (const rs of Object.values(this.stores)) rs.close();
+    this.audit.close();
+    this.deps.crypto.wipe(this.userKey, this.signer.secretKey);
+  }
+
+  private assertOpen(): void {
+    if (this.locked) throw new HvelvError('VAULT_LOCKED', 'the vault is locked');
+  }
+}
+
+function makeSigner(crypto: Crypto, pair: { publicKey: Uint8Array; secretKey: Uint8Array }): Signer & { secretKey: Uint8Array } {
+  return {
+    publicKey: pair.publicKey,
+    secretKey: pair.secretKey,
+    sign: (m) => crypto.sign(pair.secretKey, m),
+  };
+}
+
+function sealSettings(crypto: Crypto, userKey: Uint8Array, vaultId: string, revision: number, sealed: SealedSettings): { nonce: string; ciphertext: string } {
+  const nonce = crypto.random(XNONCE_BYTES);
+  const ct = crypto.seal(userKey, nonce, utf8(JSON.stringify(sealed)), sealedSettingsAd(vaultId, revision));
+  return { nonce: toB64(nonce), ciphertext: toB64(ct) };
+}
+
+function openSettings(crypto: Crypto, userKey: Uint8Array, body: HeaderBody): SealedSettings {
+  const box = body.settings.sealed;
+  const plain = crypto.open(userKey, fromB64(box.nonce), fromB64(box.ciphertext), sealedSettingsAd(body.vaultId, body.settings.revision));
+  if (!plain) throw integrity('the sealed settings do not decrypt');
+  try {
+    return sealedSettingsSchema.parse(JSON.parse(fromUtf8(plain)));
+  } catch (err) {
+    throw integrity('the sealed settings are malformed', err);
+  } finally {
+    crypto.wipe(plain);
+  }
+}
+
+function removePartialVault(vault: string, createdDir: boolean): void {
+  // Only what createVault itself made: the stores and header inside, and the folder if new.
+  for (const name of [...DATA_STORES, AUDIT_STORE, HEADER_FILE]) {
+    fs.rmSync(path.join(vault, name), { recursive: true, force: true });
+  }
+  if (createdDir) fs.rmSync(vault, { recursive: true, force: true });
+}
+
+export const DEFAULT_FACTS: Pick<ProjectFacts, 'endAction' | 'autoLockMinutes'> = {
+  endAction: 'anonymise',
+  autoLockMinutes: AUTO_LOCK_DEFAULT_MINUTES,
+};

@@ -1,0 +1,82 @@
+/** Pure domain rules used by both main and renderer. No DOM, no Node. */
+
+declare const brand: unique symbol;
+export type Brand<T, B extends string> = T & { readonly [brand]: B };
+
+/** The pseudonym that stands for a participant everywhere outside the key list. */
+export type ParticipantCode = Brand<string, 'ParticipantCode'>;
+
+const CODE_RE = /^[A-Z][A-Z0-9]{0,7}[0-9]{2,4}$/;
+export function isParticipantCode(s: string): s is ParticipantCode {
+  return CODE_RE.test(s);
+}
+
+/** Calendar date as the information letter states it, `YYYY-MM-DD`, no time zone. */
+export type IsoDate = Brand<string, 'IsoDate'>;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+export function isIsoDate(s: string): s is IsoDate {
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+}
+
+/** The local calendar date of an instant, `YYYY-MM-DD`. */
+export function localIsoDate(at: Date): IsoDate {
+  const y = at.getFullYear();
+  const m = String(at.getMonth() + 1).padStart(2, '0');
+  const d = String(at.getDate()).padStart(2, '0');
+  return `${y}-${m}-${d}` as IsoDate;
+}
+
+/**
+ * Whole days from `today` to `endDate` (both calendar dates). 0 on the end date
+ * itself, negative after it. Computed on UTC midnights so DST shifts cannot make
+ * a day count 23 or 25 hours.
+ */
+export function daysUntil(endDate: IsoDate, today: IsoDate): number {
+  const toUtc = (s: string): number => {
+    const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+    return Date.UTC(y, m - 1, d);
+  };
+  return Math.round((toUtc(endDate) - toUtc(today)) / 86_400_000);
+}
+
+export const AUTO_LOCK_DEFAULT_MINUTES = 10;
+export const AUTO_LOCK_MIN_MINUTES = 1;
+export const AUTO_LOCK_MAX_MINUTES = 240;
+
+export const PASSPHRASE_MIN_LENGTH = 12;
+
+export type PassphraseStrength = 0 | 1 | 2 | 3 | 4;
+
+/**
+ * A rough, explainable strength estimate (0 very weak … 4 strong): estimated
+ * entropy from length and character variety, with penalties for repeats and
+ * sequences. It guides; the hard rule is only the minimum length. Passphrases of
+ * several words score well because length dominates, which is what we want to
+ * encourage.
+ */
+export function passphraseStrength(passphrase: string): PassphraseStrength {
+  const s = passphrase.normalize('NFC');
+  if (s.length === 0) return 0;
+  let pool = 0;
+  if (/[a-zæøå]/.test(s)) pool += 29;
+  if (/[A-ZÆØÅ]/.test(s)) pool += 29;
+  if (/[0-9]/.test(s)) pool += 10;
+  if (/[^a-zA-Z0-9æøåÆØÅ]/.test(s)) pool += 33;
+  // Effective length: collapse runs of the same character and simple sequences.
+  let effective = 0;
+  for (let i = 0; i < s.length; i++) {
+    const prev = i > 0 ? s.charCodeAt(i - 1) : -10;
+    const cur = s.charCodeAt(i);
+    effective += cur === prev || Math.abs(cur - prev) === 1 ? 0.25 : 1;
+  }
+  const distinct = new Set(s).size;
+  const bits = Math.min(effective, distinct * 3) * Math.log2(Math.max(pool, 2));
+  if (s.length < PASSPHRASE_MIN_LENGTH || bits < 40) return bits < 25 ? 0 : 1;
+  if (bits < 60) return 2;
+  if (bits < 80) return 3;
+  return 4;
+}

@@ -1,0 +1,38 @@
+/**
+ * Error codes that cross the IPC boundary and the CLI. Expected failures are values
+ * (`Result`), never thrown strings: the renderer picks the message from its catalogue
+ * by code, so the user reads it in their own language.
+ */
+export const ERROR_CODES = [
+  'WRONG_PASSPHRASE',
+  'INTEGRITY',
+  'NOT_A_VAULT',
+  'UNSUPPORTED_VERSION',
+  'UNSAFE_PARAMETERS',
+  'VAULT_EXISTS',
+  'VAULT_LOCKED',
+  'INVALID_INPUT',
+  'IO',
+  'FORBIDDEN',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  /** English developer-facing detail; the UI shows the catalogue text for `code`. */
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: ErrorCode, message: string): Result<never> => ({
+  ok: false,
+  error: { code, message },
+});
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

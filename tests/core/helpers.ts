@@ -1,0 +1,86 @@
+/**
+ * Test support. The fast KDF policy below exists only under tests/: production
+ * code (main, CLI) always passes PRODUCTION_KDF_POLICY, and a vault file cannot
+ * choose a policy, so a vault made with these parameters is refused by the app.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { KdfPolicy } from '../../electron/core/crypto/kdf';
+import { createCrypto, type Crypto } from '../../electron/core/crypto/sodium';
+import { createVault, DEFAULT_FACTS, type ProjectFacts, type VaultDeps } from '../../electron/core/vault/vault';
+import type { IsoDate } from '../../shared/domain';
+
+export const TEST_KDF_POLICY: KdfPolicy = Object.freeze({
+  minOps: 1,
+  maxOps: 4,
+  minMem: 8 * 1024,
+  maxMem: 1024 * 1024,
+  targetMs: 1,
+  calibrationMaxMem: 8 * 1024,
+});
+export const TEST_KDF = { opslimit: 1, memlimit: 8 * 1024 };
+
+/** Deterministic bytes from a seed (SHA-256 in counter mode): for golden files only. */
+export function seededRandom(seed: string): (n: number) => Uint8Array {
+  let counter = 0;
+  return (n) => {
+    const out = new Uint8Array(n);
+    let off = 0;
+    while (off < n) {
+      const block = createHash('sha256').update(`${seed}:${counter++}`).digest();
+      const take = Math.min(block.length, n - off);
+      out.set(block.subarray(0, take), off);
+      off += take;
+    }
+    return out;
+  };
+}
+
+export const pw = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+export const SAMPLE_FACTS: ProjectFacts = {
+  ...DEFAULT_FACTS,
+  title: 'Relasjonsarbeid i arbeidsinkluderingsprosesser',
+  endDate: '2031-05-30' as IsoDate,
+  institution: 'Universitetet i Stavanger',
+  faculty: 'Det samfunnsvitenskapelige fakultet',
+  student: 'Test Student',
+  supervisor: 'Test Veileder',
+  siktRef: '123456',
+};
+
+export function tempDir(prefix = 'hvelv-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function testDeps(overrides: Partial<VaultDeps> = {}): Promise<VaultDeps> {
+  return {
+    crypto: overrides.crypto ?? (await createCrypto()),
+    kdfPolicy: TEST_KDF_POLICY,
+    now: () => new Date('2026-11-27T10:00:00Z'),
+    ...overrides,
+  };
+}
+
+/** A fresh vault in a temp folder, unlocked, with the fast test KDF. */
+export async function makeVault(passphrase = 'correct horse battery staple', deps?: VaultDeps) {
+  const dir = path.join(tempDir(), 'vault');
+  const d = deps ?? (await testDeps());
+  const session = await createVault(dir, pw(passphrase), SAMPLE_FACTS, d, { kdf: TEST_KDF });
+  return { dir, session, deps: d };
+}
+
+export type { Crypto };
+
+/** Every file under `dir` (recursively), for forensic scans and tamper loops. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFiles(p));
+    else out.push(p);
+  }
+  return out;
+}
