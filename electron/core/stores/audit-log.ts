@@ -76,7 +76,12 @@ export class AuditLog {
   ) {}
 
   static open(db: Db, opts: { crypto: Crypto; vaultId: string; ownerPublicKey: Uint8Array; signer?: Signer; now: () => Date }): AuditLog {
-    migrate(db, MIGRATIONS);
+    try {
+      migrate(db, MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     return new AuditLog(db, opts.crypto, opts.vaultId, opts.ownerPublicKey, opts.signer, opts.now);
   }
 

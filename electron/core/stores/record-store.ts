@@ -116,13 +116,15 @@ export class RecordStore {
   static open(db: Db, ctx: StoreContext): RecordStore {
     try {
       migrate(db, RECORD_STORE_MIGRATIONS);
+      const store = new RecordStore(db, ctx);
+      store.checkHead();
+      return store;
     } catch (err) {
+      // Never leave a handle open on a store we refused: the caller may repair or delete it.
+      db.close();
       if (err instanceof HvelvError) throw err;
-      throw integrity(`${ctx.store}: database schema is damaged`, err);
+      throw integrity(`${ctx.store}: the database is damaged`, err);
     }
-    const store = new RecordStore(db, ctx);
-    store.checkHead();
-    return store;
   }
 
   get name(): DataStore {
@@ -169,6 +171,7 @@ export class RecordStore {
   }
 
   get<T = unknown>(table: string, id: string): StoredRecord<T> | null {
+    this.assertOpen();
     checkTable(table);
     const row = this.db
       .prepare<[string, string], RecordRow>('SELECT * FROM records WHERE tbl = ? AND id = ?')
@@ -177,6 +180,7 @@ export class RecordStore {
   }
 
   list<T = unknown>(table: string, filter: { participant?: string } = {}): StoredRecord<T>[] {
+    this.assertOpen();
     checkTable(table);
     const rows =
       filter.participant === undefined
@@ -188,6 +192,7 @@ export class RecordStore {
   }
 
   count(): number {
+    this.assertOpen();
     return (this.db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
   }
 
@@ -242,8 +247,12 @@ export class RecordStore {
 
   // ---- internals -------------------------------------------------------------
 
-  private requireSigner(): Signer {
+  private assertOpen(): void {
     if (this.closed) throw new HvelvError('VAULT_LOCKED', 'the vault is locked');
+  }
+
+  private requireSigner(): Signer {
+    this.assertOpen();
     if (!this.ctx.signer) throw new HvelvError('FORBIDDEN', 'this session may read but not change the vault');
     return this.ctx.signer;
   }
@@ -258,7 +267,6 @@ export class RecordStore {
 
   private decryptRow<T>(row: RecordRow): StoredRecord<T> {
     const where = `${this.ctx.store}/${row.tbl}/${row.id}`;
-    if (this.closed) throw new HvelvError('VAULT_LOCKED', 'the vault is locked');
     const ad = this.recordAd(row.tbl, row.id, row.participant, row.key_id, row.version);
     if (!this.ctx.crypto.verify(this.ctx.ownerPublicKey, recordSigMessage(ad, row.nonce, row.ct), row.sig)) {
       throw integrity(`${where}: signature does not verify`);

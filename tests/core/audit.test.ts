@@ -1,0 +1,85 @@
+import Database from 'better-sqlite3';
+import * as fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { storeDbPath } from '../../electron/core/vault/layout';
+import { unlockVault } from '../../electron/core/vault/vault';
+import { makeVault, pw } from './helpers';
+
+const PASS = 'audit test passphrase';
+
+async function auditedVault() {
+  const v = await makeVault(PASS);
+  v.session.audit.append('participant.added', { participant: 'JS01' });
+  v.session.audit.append('identity.revealed', { participant: 'JS01' });
+  v.session.audit.append('identity.corrected', { participant: 'JS01', details: { field: 'phone' } });
+  v.session.lock();
+  return v;
+}
+
+async function problemsAfter(change: (db: Database.Database) => void): Promise<string[]> {
+  const { dir, deps } = await auditedVault();
+  const db = new Database(storeDbPath(dir, 'audit'));
+  change(db);
+  db.close();
+  const s = await unlockVault(dir, pw(PASS), deps);
+  try {
+    return s.audit.verify();
+  } finally {
+    s.lock();
+  }
+}
+
+describe('audit log', () => {
+  it('a whole log verifies, in order, with codes and no names', async () => {
+    const { dir, deps } = await auditedVault();
+    const s = await unlockVault(dir, pw(PASS), deps);
+    expect(s.audit.verify()).toEqual([]);
+    expect(s.audit.list().map((e) => [e.seq, e.action, e.participant])).toEqual([
+      [1, 'vault.created', null],
+      [2, 'participant.added', 'JS01'],
+      [3, 'identity.revealed', 'JS01'],
+      [4, 'identity.corrected', 'JS01'],
+    ]);
+    s.lock();
+  });
+
+  it('an edited entry is detected', async () => {
+    const p = await problemsAfter((db) => db.prepare("UPDATE entries SET action = 'identity.corrected' WHERE seq = 3").run());
+    expect(p.join('\n')).toMatch(/entry 3 was altered/);
+  });
+
+  it('an edited time is detected', async () => {
+    const p = await problemsAfter((db) => db.prepare("UPDATE entries SET at = '2020-01-01T00:00:00.000Z' WHERE seq = 2").run());
+    expect(p.join('\n')).toMatch(/entry 2 was altered/);
+  });
+
+  it('a deleted entry in the middle is detected', async () => {
+    const p = await problemsAfter((db) => db.prepare('DELETE FROM entries WHERE seq = 2').run());
+    expect(p.join('\n')).toMatch(/entry 2 is missing/);
+  });
+
+  it('a deleted last entry is detected by the signed head', async () => {
+    const p = await problemsAfter((db) => db.prepare('DELETE FROM entries WHERE seq = 4').run());
+    expect(p.join('\n')).toMatch(/entries removed/);
+  });
+
+  it('reordered entries are detected', async () => {
+    const p = await problemsAfter((db) => {
+      db.prepare('UPDATE entries SET seq = 100 WHERE seq = 2').run();
+      db.prepare('UPDATE entries SET seq = 2 WHERE seq = 3').run();
+      db.prepare('UPDATE entries SET seq = 3 WHERE seq = 100').run();
+    });
+    expect(p.join('\n')).toMatch(/does not follow/);
+  });
+
+  it('an entry forged without the owner’s key is detected', async () => {
+    const p = await problemsAfter((db) => db.prepare('UPDATE entries SET sig = zeroblob(64) WHERE seq = 4').run());
+    expect(p.join('\n')).toMatch(/entry 4 is not signed by the owner/);
+  });
+
+  it('the audit file holds no personal data even when details are given', async () => {
+    const { dir } = await auditedVault();
+    const text = fs.readFileSync(storeDbPath(dir, 'audit')).toString('latin1');
+    expect(text).not.toMatch(/Test Student|Test Veileder/);
+  });
+});
