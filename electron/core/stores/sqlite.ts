@@ -2,6 +2,7 @@
  * Opening a store's SQLite file with the settings our promises rest on, and
  * applying numbered migrations.
  */
+import * as fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { HvelvError } from '../errors';
 
@@ -16,6 +17,10 @@ export function setSqliteNativeBinding(file: string | undefined): void {
 
 export function openDb(file: string, options: { create: boolean; readonly?: boolean }): Db {
   let db: Db;
+  if (options.create && !fs.existsSync(file)) {
+    // Create it owner-only first; SQLite gives its -wal and -shm files the same mode.
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  }
   try {
     db = new Database(file, {
       fileMustExist: !options.create,

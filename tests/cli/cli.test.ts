@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run, EXIT } from '../../electron/cli/index';
+import type { CliIo } from '../../electron/cli/io';
+import { storeDbPath } from '../../electron/core/vault/layout';
+import { tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
+import Database from 'better-sqlite3';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+
+function fakeIo(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    env,
+    isTty: false,
+    promptHidden: () => Promise.reject(new Error('no terminal in tests')),
+    now: () => new Date('2026-11-27T12:00:00Z'),
+  };
+}
+
+const PASS = 'cli test passphrase here';
+const fast = { kdfPolicy: TEST_KDF_POLICY, createOptions: { kdf: TEST_KDF } };
+
+async function init(env = { HVELV_PASSPHRASE: PASS }): Promise<string> {
+  const vault = path.join(tempDir(), 'v');
+  const io = fakeIo(env);
+  const code = await run(['init', vault, '--title', 'Relasjonsarbeid', '--end-date', '2027-05-30', '--student', 'Turid Test', '--supervisor', 'Gurli Test'], io, fast);
+  expect(code, io.stderr.join('\n')).toBe(EXIT.ok);
+  return vault;
+}
+
+describe('hvelv (in process)', () => {
+  it('init then status: without the passphrase only what deletion needs, with it everything', async () => {
+    const vault = await init();
+    const locked = fakeIo();
+    expect(await run(['status', vault, '--json'], locked, fast)).toBe(EXIT.ok);
+    const a = JSON.parse(locked.stdout.join('')) as Record<string, unknown>;
+    expect(a).toMatchObject({ ok: true, unlocked: false, endDate: '2027-05-30', daysLeft: 184 });
+    expect(a.stores).toEqual({ keylist: 'present', recordings: 'present', transcripts: 'present', audit: 'present' });
+    expect(JSON.stringify(a)).not.toContain('Turid Test');
+
+    const open = fakeIo({ HVELV_PASSPHRASE: PASS });
+    expect(await run(['status', vault, '--json'], open, fast)).toBe(EXIT.ok);
+    const b = JSON.parse(open.stdout.join('')) as Record<string, unknown>;
+    expect(b).toMatchObject({ ok: true, unlocked: true, student: 'Turid Test', supervisor: 'Gurli Test' });
+  });
+
+  it('reads the passphrase from a file, stripping one trailing newline', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'pass');
+    fs.writeFileSync(file, `${PASS}\n`);
+    const vault = await init();
+    const io = fakeIo();
+    expect(await run(['verify', vault, '--passphrase-file', file], io, fast)).toBe(EXIT.ok);
+    expect(io.stdout.join('')).toMatch(/^ok:/);
+  });
+
+  it('wrong passphrase exits 3, integrity failure 4, usage 2', async () => {
+    const vault = await init();
+    expect(await run(['verify', vault], fakeIo({ HVELV_PASSPHRASE: 'not the right one' }), fast)).toBe(EXIT.wrongPassphrase);
+    expect(await run(['verify'], fakeIo({ HVELV_PASSPHRASE: PASS }), fast)).toBe(EXIT.usage);
+    expect(await run(['init', vault, '--title', 'x'], fakeIo({ HVELV_PASSPHRASE: PASS }), fast)).toBe(EXIT.usage);
+    expect(await run(['status', vault, '--bogus'], fakeIo(), fast)).toBe(EXIT.usage);
+    // Without a terminal and without a passphrase source: a usage error, not a hang.
+    const noSecret = fakeIo();
+    expect(await run(['verify', vault], noSecret, fast)).toBe(EXIT.usage);
+    expect(noSecret.stderr.join('')).toMatch(/HVELV_PASSPHRASE/);
+
+    const db = new Database(storeDbPath(vault, 'audit'));
+    db.prepare("UPDATE entries SET action = 'vault.deleted' WHERE seq = 1").run();
+    db.close();
+    const io = fakeIo({ HVELV_PASSPHRASE: PASS });
+    expect(await run(['audit', 'verify', vault, '--json'], io, fast)).toBe(EXIT.integrity);
+    expect(JSON.parse(io.stdout.join(''))).toMatchObject({ ok: false, problems: [expect.stringMatching(/entry 1 was altered/)] });
+    expect(await run(['verify', vault], fakeIo({ HVELV_PASSPHRASE: PASS }), fast)).toBe(EXIT.integrity);
+  });
+
+  it('refuses an end date that has passed and a short passphrase, creating nothing', async () => {
+    const parent = tempDir();
+    const io = fakeIo({ HVELV_PASSPHRASE: PASS });
+    expect(await run(['init', path.join(parent, 'a'), '--title', 'T', '--end-date', '2020-01-01'], io, fast)).toBe(EXIT.usage);
+    expect(io.stderr.join('')).toMatch(/after today/);
+    expect(await run(['init', path.join(parent, 'b'), '--title', 'T', '--end-date', '2027-02-30'], fakeIo({ HVELV_PASSPHRASE: PASS }), fast)).toBe(EXIT.usage);
+    expect(await run(['init', path.join(parent, 'c'), '--title', 'T', '--end-date', '2027-01-01'], fakeIo({ HVELV_PASSPHRASE: 'short' }), fast)).toBe(EXIT.usage);
+    expect(fs.readdirSync(parent)).toEqual([]);
+  });
+
+  it('speaks Norwegian when the system locale is Norwegian', async () => {
+    const vault = await init();
+    const io = fakeIo({ HVELV_PASSPHRASE: 'feil passfrase her', LANG: 'nb_NO.UTF-8' });
+    expect(await run(['verify', vault], io, fast)).toBe(EXIT.wrongPassphrase);
+    expect(io.stderr.join('')).toMatch(/Feil passfrase/);
+  });
+
+  it('audit list shows the entries with codes', async () => {
+    const vault = await init();
+    const io = fakeIo({ HVELV_PASSPHRASE: PASS });
+    expect(await run(['audit', 'list', vault, '--json'], io, fast)).toBe(EXIT.ok);
+    const out = JSON.parse(io.stdout.join('')) as { entries: { action: string }[] };
+    expect(out.entries.map((e) => e.action)).toEqual(['vault.created']);
+  });
+});
+
+describe('the installed command (bin/hvelv.js, production key derivation)', () => {
+  it('runs as `hvelv`: --help documents the exit codes; init, status --json and a wrong passphrase', () => {
+    const bin = path.join(ROOT, 'bin', 'hvelv.js');
+    const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/3 +wrong passphrase/);
+    expect(help.stdout).toMatch(/4 +integrity failure/);
+
+    const vault = path.join(tempDir(), 'real');
+    const env = { ...process.env, HVELV_PASSPHRASE: PASS, LANG: 'C' };
+    const made = spawnSync(process.execPath, [bin, 'init', vault, '--title', 'Ekte', '--end-date', '2030-01-01', '--json'], { encoding: 'utf8', env });
+    expect(made.status, made.stderr).toBe(0);
+    const created = JSON.parse(made.stdout) as { kdf: { opslimit: number; memlimit: number } };
+    expect(created.kdf.memlimit).toBeGreaterThanOrEqual(64 * 1024 * 1024);
+    expect(created.kdf.opslimit).toBeGreaterThanOrEqual(3);
+
+    const status = spawnSync(process.execPath, [bin, 'status', vault, '--json'], { encoding: 'utf8', env: { ...env, HVELV_PASSPHRASE: '' } });
+    expect(status.status).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ ok: true, title: 'Ekte', endDate: '2030-01-01' });
+
+    const wrong = spawnSync(process.execPath, [bin, 'verify', vault], { encoding: 'utf8', env: { ...env, HVELV_PASSPHRASE: 'definitely wrong' } });
+    expect(wrong.status).toBe(3);
+    expect(wrong.stderr).toMatch(/Wrong passphrase/);
+  });
+});
