@@ -109,6 +109,3 @@ export interface HvelvApi {
   invoke<M extends Method>(method: M, input: Input<M>): Promise<Result<Outputs[M]>>;
   onEvent(listener: (event: AppEvent) => void): () => void;
 }
-
-export const IPC_CHANNEL = 'hvelv:invoke';
-export const EVENT_CHANNEL = 'hvelv:event';

@@ -1,0 +1,63 @@
+/**
+ * The app's own settings on this computer (outside any vault): the language and
+ * the recently opened vaults. Holds no personal data: paths and project titles
+ * only (the title is in the vault header in clear anyway).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import type { LanguageSetting, RecentVault } from '../../../shared/contract';
+import { writeFileAtomic } from '../vault/atomic-file';
+
+const configSchema = z.object({
+  language: z.enum(['nb', 'en', 'system']).default('system'),
+  recent: z
+    .array(z.object({ path: z.string(), title: z.string(), lastOpened: z.string() }))
+    .max(20)
+    .default([]),
+});
+type Config = z.infer<typeof configSchema>;
+
+const MAX_RECENT = 8;
+
+export class AppConfig {
+  private data: Config;
+
+  constructor(private readonly file: string) {
+    this.data = AppConfig.load(file);
+  }
+
+  private static load(file: string): Config {
+    try {
+      return configSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    } catch {
+      // Missing or damaged: start fresh. Nothing in it is irreplaceable.
+      return configSchema.parse({});
+    }
+  }
+
+  get language(): LanguageSetting {
+    return this.data.language;
+  }
+
+  setLanguage(language: LanguageSetting): void {
+    this.data = { ...this.data, language };
+    this.save();
+  }
+
+  /** Recent vaults that still exist, most recent first. */
+  recent(): RecentVault[] {
+    return this.data.recent.filter((r) => fs.existsSync(r.path));
+  }
+
+  rememberVault(vaultPath: string, title: string, at: Date): void {
+    const others = this.data.recent.filter((r) => path.resolve(r.path) !== path.resolve(vaultPath));
+    this.data = { ...this.data, recent: [{ path: vaultPath, title, lastOpened: at.toISOString() }, ...others].slice(0, MAX_RECENT) };
+    this.save();
+  }
+
+  private save(): void {
+    fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    writeFileAtomic(this.file, new TextEncoder().encode(`${JSON.stringify(this.data, null, 2)}\n`));
+  }
+}

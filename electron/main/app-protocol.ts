@@ -1,0 +1,43 @@
+/**
+ * Serves the built renderer from app://hvelv/ instead of file://, so the page has
+ * a real origin (file:// pages can read other local files) and every response
+ * carries our CSP. Only files inside the renderer folder are served.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { protocol } from 'electron';
+import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY } from './security';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+export function registerSchemePrivileges(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false } }]);
+}
+
+export function serveRenderer(rendererDir: string): void {
+  const root = path.resolve(rendererDir);
+  protocol.handle(APP_SCHEME, (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
+    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    const file = path.resolve(root, `.${rel}`);
+    if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      return new Response('not found', { status: 404 });
+    }
+    return new Response(fs.readFileSync(file), {
+      headers: {
+        'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * Composition root of the app: builds the core services, wires them to IPC and a
+ * hardened window. Thin by design: everything beneath is tested without Electron.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, powerMonitor } from 'electron';
+import type { AppEvent } from '../../shared/contract';
+import { EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/ipc-channels';
+import { fail } from '../../shared/errors';
+import { PRODUCTION_KDF_POLICY } from '../core/crypto/kdf';
+import { createCrypto } from '../core/crypto/sodium';
+import { AppConfig } from '../core/services/app-config';
+import { setSqliteNativeBinding } from '../core/stores/sqlite';
+import { registerSchemePrivileges, serveRenderer } from './app-protocol';
+import { createHandlers, dispatch } from './handlers';
+import { APP_ORIGIN, hardenContents, hardenSession, isTrustedSender } from './security';
+
+// Development runs use a better-sqlite3 build for Electron's ABI kept apart from the
+// Node build the tests use (scripts/electron-native.mjs); packaged builds are rebuilt
+// for Electron by electron-builder and need nothing here.
+if (!app.isPackaged) {
+  const dev = path.join(app.getAppPath(), '.native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
+  if (fs.existsSync(dev)) setSqliteNativeBinding(dev);
+}
+
+app.enableSandbox();
+registerSchemePrivileges();
+hardenContents();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let mainWindow: BrowserWindow | null = null;
+
+function emit(event: AppEvent): void {
+  mainWindow?.webContents.send(EVENT_CHANNEL, event);
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  hardenSession();
+  serveRenderer(path.join(import.meta.dirname, '..', 'renderer'));
+
+  const crypto = await createCrypto();
+  const { handlers, sessions } = createHandlers({
+    crypto,
+    kdfPolicy: PRODUCTION_KDF_POLICY,
+    now: () => new Date(),
+    config: new AppConfig(path.join(app.getPath('userData'), 'hvelv-config.json')),
+    emit,
+    platform: {
+      version: app.getVersion(),
+      systemLocale: () => app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
+      documentsDir: () => app.getPath('documents'),
+      async chooseFolder(purpose) {
+        const res = await dialog.showOpenDialog(mainWindow!, {
+          properties: purpose === 'create' ? ['openDirectory', 'createDirectory'] : ['openDirectory'],
+        });
+        return res.canceled ? null : (res.filePaths[0] ?? null);
+      },
+    },
+  });
+
+  ipcMain.handle(IPC_CHANNEL, (event, method: unknown, payload: unknown) => {
+    if (!isTrustedSender(event, mainWindow?.webContents.id)) return fail('FORBIDDEN', 'untrusted sender');
+    return dispatch(handlers, method, payload);
+  });
+
+  // Screen locked or machine asleep: lock the vault too.
+  powerMonitor.on('lock-screen', () => sessions.lock('system'));
+  powerMonitor.on('suspend', () => sessions.lock('system'));
+  app.on('before-quit', () => sessions.lock('user'));
+  app.on('window-all-closed', () => app.quit());
+
+  mainWindow = new BrowserWindow({
+    width: 1100,
+    height: 780,
+    minWidth: 760,
+    minHeight: 560,
+    title: 'Hvelv',
+    show: false,
+    webPreferences: {
+      preload: path.join(import.meta.dirname, '..', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false,
+      devTools: !app.isPackaged,
+    },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  await mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+start().catch((err: unknown) => {
+  console.error('[hvelv] failed to start:', (err as Error)?.message);
+  app.exit(1);
+});

@@ -1,0 +1,141 @@
+import type React from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { call, onAppEvent } from '../api';
+import { I18nProvider, makeI18n } from '../i18n';
+import type { AppInfo, ProjectStatus, RecentVault } from '../../../shared/contract';
+import type { ErrorInfo } from '../../../shared/errors';
+import { ErrorBanner } from '../components/ui';
+import { NewProjectWizard } from '../features/wizard/NewProjectWizard';
+import { UnlockScreen } from '../features/unlock/UnlockScreen';
+import { Dashboard } from '../features/dashboard/Dashboard';
+import { SettingsScreen } from '../features/settings/SettingsScreen';
+
+type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'settings';
+
+const TOUCH_EVERY_MS = 30_000;
+
+export function App() {
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [view, setView] = useState<View>('loading');
+  const [status, setStatus] = useState<ProjectStatus | null>(null);
+  const [recent, setRecent] = useState<RecentVault[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [fatal, setFatal] = useState<ErrorInfo | null>(null);
+  const i18n = useMemo(() => makeI18n(info?.locale ?? 'nb'), [info?.locale]);
+  const { t } = i18n;
+
+  useEffect(() => {
+    document.documentElement.lang = i18n.locale;
+  }, [i18n.locale]);
+
+  const showLocked = useCallback(async () => {
+    setStatus(null);
+    const r = await call('vault.recent', {});
+    const list = r.ok ? r.value : [];
+    setRecent(list);
+    setView(list.length > 0 ? 'unlock' : 'welcome');
+  }, []);
+
+  useEffect(() => {
+    void (async () => {
+      const [a, s] = await Promise.all([call('app.info', {}), call('session.state', {})]);
+      if (!a.ok) return setFatal(a.error);
+      setInfo(a.value);
+      if (s.ok && s.value.unlocked) {
+        setStatus(s.value.status);
+        setView('dashboard');
+      } else await showLocked();
+    })();
+  }, [showLocked]);
+
+  // Main locks on idle, screen lock or sleep and tells us; forget what we showed.
+  const infoRef = useRef(info);
+  infoRef.current = info;
+  useEffect(
+    () =>
+      onAppEvent((e) => {
+        if (e.type !== 'locked') return;
+        const i = makeI18n(infoRef.current?.locale ?? 'nb');
+        setNotice(e.reason === 'idle' ? i.t('unlock.autoLocked', { minutes: e.minutes ?? 0 }) : i.t('unlock.locked'));
+        void showLocked();
+      }),
+    [showLocked],
+  );
+
+  // Tell main the user is active, at most every 30 s, so the idle lock waits.
+  useEffect(() => {
+    if (!status) return;
+    let last = 0;
+    const touch = () => {
+      const now = Date.now();
+      if (now - last < TOUCH_EVERY_MS) return;
+      last = now;
+      void call('session.touch', {});
+    };
+    const events = ['keydown', 'pointerdown', 'wheel'] as const;
+    for (const ev of events) window.addEventListener(ev, touch, { passive: true });
+    return () => {
+      for (const ev of events) window.removeEventListener(ev, touch);
+    };
+  }, [status]);
+
+  const unlocked = (s: ProjectStatus) => {
+    setNotice(null);
+    setStatus(s);
+    setView('dashboard');
+  };
+
+  const lock = async () => {
+    await call('session.lock', {});
+  };
+
+  let body: React.JSX.Element;
+  if (fatal) body = <main className="page narrow"><ErrorBanner error={fatal} /></main>;
+  else if (!info || view === 'loading') body = <main className="page narrow" aria-busy="true" />;
+  else if (view === 'wizard') body = <NewProjectWizard today={info.today} onCreated={unlocked} onCancel={() => void showLocked()} />;
+  else if (view === 'unlock') body = <UnlockScreen recent={recent} notice={notice} onUnlocked={unlocked} onNewProject={() => setView('wizard')} />;
+  else if (view === 'settings' && status) body = <SettingsScreen info={info} status={status} onInfo={setInfo} onStatus={setStatus} />;
+  else if (view === 'dashboard' && status) body = <Dashboard status={status} />;
+  else
+    body = (
+      <main className="page narrow welcome">
+        <h1>{t('welcome.title')}</h1>
+        <p className="lead">{t('welcome.intro')}</p>
+        {notice && <p role="status">{notice}</p>}
+        <div className="actions start">
+          <button type="button" onClick={() => setView('wizard')}>
+            {t('welcome.create')}
+          </button>
+          <button type="button" className="secondary" onClick={() => setView('unlock')}>
+            {t('welcome.open')}
+          </button>
+        </div>
+      </main>
+    );
+
+  return (
+    <I18nProvider value={i18n}>
+      <header className="topbar">
+        <span className="brand" aria-label={t('app.name')}>
+          <span className="logo" aria-hidden="true" />
+          {t('app.name')}
+        </span>
+        {status && <span className="topbar-title">{status.title}</span>}
+        {status && (
+          <nav aria-label={t('app.name')}>
+            <button type="button" className={`nav ${view === 'dashboard' ? 'active' : ''}`} aria-current={view === 'dashboard' ? 'page' : undefined} onClick={() => setView('dashboard')}>
+              {t('nav.dashboard')}
+            </button>
+            <button type="button" className={`nav ${view === 'settings' ? 'active' : ''}`} aria-current={view === 'settings' ? 'page' : undefined} onClick={() => setView('settings')}>
+              {t('nav.settings')}
+            </button>
+            <button type="button" className="nav lock" onClick={() => void lock()}>
+              {t('nav.lock')}
+            </button>
+          </nav>
+        )}
+      </header>
+      {body}
+    </I18nProvider>
+  );
+}

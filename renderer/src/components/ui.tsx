@@ -1,0 +1,56 @@
+import { useId, type ReactNode, type InputHTMLAttributes } from 'react';
+import type { ErrorInfo } from '../../../shared/errors';
+import { useI18n } from '../i18n';
+
+export function TextField(props: { label: string; hint?: string; error?: string | null; optional?: boolean } & InputHTMLAttributes<HTMLInputElement>) {
+  const { label, hint, error, optional, ...input } = props;
+  const id = useId();
+  const { t } = useI18n();
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label} {optional && <span className="muted">{t('common.optional')}</span>}
+      </label>
+      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-err`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function ErrorBanner({ error }: { error: ErrorInfo | null }) {
+  const { error: message } = useI18n();
+  if (!error) return null;
+  return (
+    <div className="banner banner-error" role="alert">
+      {message(error)}
+    </div>
+  );
+}
+
+export function Notice({ children }: { children: ReactNode }) {
+  return (
+    <div className="banner banner-info" role="status">
+      {children}
+    </div>
+  );
+}
+
+export function Card({ title, children, className }: { title: string; children: ReactNode; className?: string }) {
+  const id = useId();
+  return (
+    <section className={`card ${className ?? ''}`} aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}

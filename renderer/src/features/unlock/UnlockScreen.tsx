@@ -1,0 +1,111 @@
+import { useState, type FormEvent } from 'react';
+import { call } from '../../api';
+import { useI18n } from '../../i18n';
+import { ErrorBanner, Notice, TextField } from '../../components/ui';
+import type { ProjectStatus, RecentVault } from '../../../../shared/contract';
+import type { ErrorInfo } from '../../../../shared/errors';
+
+interface Props {
+  recent: RecentVault[];
+  notice: string | null;
+  onUnlocked(status: ProjectStatus): void;
+  onNewProject(): void;
+}
+
+export function UnlockScreen({ recent, notice, onUnlocked, onNewProject }: Props) {
+  const { t, date } = useI18n();
+  const [vaults, setVaults] = useState<RecentVault[]>(recent);
+  const [selected, setSelected] = useState<string | null>(recent[0]?.path ?? null);
+  const [passphrase, setPassphrase] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const current = vaults.find((v) => v.path === selected) ?? null;
+
+  async function unlock(e: FormEvent) {
+    e.preventDefault();
+    if (!selected || !passphrase) return;
+    setBusy(true);
+    setError(null);
+    const res = await call('vault.unlock', { path: selected, passphrase });
+    setBusy(false);
+    if (res.ok) {
+      setPassphrase('');
+      onUnlocked(res.value);
+    } else {
+      setError(res.error);
+      setPassphrase('');
+    }
+  }
+
+  async function openOther() {
+    setError(null);
+    const folder = await call('vault.chooseFolder', { purpose: 'open' });
+    if (!folder.ok || !folder.value) return;
+    const info = await call('vault.inspect', { path: folder.value });
+    if (!info.ok) {
+      setError(info.error);
+      return;
+    }
+    const entry = { path: folder.value, title: info.value.title, lastOpened: '' };
+    setVaults([entry, ...vaults.filter((v) => v.path !== entry.path)]);
+    setSelected(entry.path);
+  }
+
+  return (
+    <main className="page narrow">
+      <h1>{t('unlock.title')}</h1>
+      {notice && <Notice>{notice}</Notice>}
+      <section aria-labelledby="recent-h">
+        <h2 id="recent-h">{t('unlock.recent')}</h2>
+        {vaults.length === 0 ? (
+          <p className="muted">{t('unlock.noRecent')}</p>
+        ) : (
+          <ul className="vault-list" role="radiogroup" aria-labelledby="recent-h">
+            {vaults.map((v) => (
+              <li key={v.path}>
+                <label className={`vault-item ${v.path === selected ? 'selected' : ''}`}>
+                  <input type="radio" name="vault" checked={v.path === selected} onChange={() => setSelected(v.path)} />
+                  <span className="vault-title">{v.title}</span>
+                  <span className="vault-path">{v.path}</span>
+                  {v.lastOpened && <span className="vault-date">{date(v.lastOpened.slice(0, 10))}</span>}
+                </label>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {current && (
+        <form onSubmit={unlock} className="unlock-form">
+          <TextField
+            label={t('unlock.passphraseFor', { title: current.title })}
+            type="password"
+            autoComplete="current-password"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+            autoFocus
+          />
+          <ErrorBanner error={error} />
+          {busy && (
+            <p className="progress" role="status">
+              <span className="spinner" aria-hidden="true" /> {t('unlock.unlocking')}
+            </p>
+          )}
+          <div className="actions">
+            <button type="submit" disabled={busy || !passphrase}>
+              {t('unlock.submit')}
+            </button>
+          </div>
+        </form>
+      )}
+      {!current && <ErrorBanner error={error} />}
+      <div className="actions start">
+        <button type="button" className="link" onClick={openOther}>
+          {t('unlock.other')}
+        </button>
+        <button type="button" className="link" onClick={onNewProject}>
+          {t('welcome.create')}
+        </button>
+      </div>
+    </main>
+  );
+}

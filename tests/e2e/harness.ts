@@ -1,0 +1,131 @@
+/**
+ * Test-only stand-in for Electron: serves the built renderer over loopback and
+ * implements the preload API (`window.hvelv`) with fetch and server-sent events,
+ * backed by the same handler table and dispatch as main. Nothing here ships.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createHandlers, dispatch } from '../../electron/main/handlers';
+import { createCrypto } from '../../electron/core/crypto/sodium';
+import { AppConfig } from '../../electron/core/services/app-config';
+import type { AppEvent } from '../../shared/contract';
+import { TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
+
+export interface Harness {
+  url: string;
+  /** Folders the next "choose folder" dialogs return, in order. */
+  folderAnswers: (string | null)[];
+  sessions: ReturnType<typeof createHandlers>['sessions'];
+  close(): Promise<void>;
+}
+
+const RENDERER = path.join(import.meta.dirname, '..', '..', 'out', 'renderer');
+const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+
+// Production CSP except connect-src, which the loopback bridge needs.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+
+function bridgeSource(token: string): string {
+  return `
+window.hvelv = {
+  invoke(method, input) {
+    return fetch('/__ipc', { method: 'POST', headers: { 'content-type': 'application/json', 'x-hvelv-token': ${JSON.stringify(token)} },
+      body: JSON.stringify({ method, input }) }).then((r) => r.json());
+  },
+  onEvent(listener) {
+    const es = new EventSource('/__events?token=${token}');
+    es.onmessage = (m) => listener(JSON.parse(m.data));
+    return () => es.close();
+  },
+};`;
+}
+
+export async function startHarness(opts: { home: string; locale?: string; now?: () => Date }): Promise<Harness> {
+  if (!fs.existsSync(path.join(RENDERER, 'index.html'))) {
+    throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm test does)');
+  }
+  const token = randomBytes(16).toString('hex');
+  const listeners = new Set<http.ServerResponse>();
+  const emit = (e: AppEvent) => {
+    for (const res of listeners) res.write(`data: ${JSON.stringify(e)}\n\n`);
+  };
+  const folderAnswers: (string | null)[] = [];
+  const { handlers, sessions } = createHandlers({
+    crypto: await createCrypto(),
+    kdfPolicy: TEST_KDF_POLICY,
+    createOptions: { kdf: TEST_KDF },
+    now: opts.now ?? (() => new Date()),
+    config: new AppConfig(path.join(opts.home, 'config', 'hvelv-config.json')),
+    emit,
+    platform: {
+      version: '0.0.0-test',
+      systemLocale: () => opts.locale ?? 'nb-NO',
+      documentsDir: () => path.join(opts.home, 'Documents'),
+      chooseFolder: async () => folderAnswers.shift() ?? null,
+    },
+  });
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/__ipc' && req.method === 'POST') {
+      if (req.headers['x-hvelv-token'] !== token) {
+        res.writeHead(403).end();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const { method, input } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { method: unknown; input: unknown };
+        void dispatch(handlers, method, input).then((result) => {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+        });
+      });
+      return;
+    }
+    if (url.pathname === '/__events') {
+      if (url.searchParams.get('token') !== token) {
+        res.writeHead(403).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.write(': open\n\n');
+      listeners.add(res);
+      req.on('close', () => listeners.delete(res));
+      return;
+    }
+    if (url.pathname === '/__harness/bridge.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(bridgeSource(token));
+      return;
+    }
+    const rel = url.pathname === '/' ? '/index.html' : url.pathname;
+    const file = path.resolve(RENDERER, `.${decodeURIComponent(rel)}`);
+    if (!file.startsWith(RENDERER + path.sep) || !fs.existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    let body: Buffer | string = fs.readFileSync(file);
+    if (file.endsWith('index.html')) {
+      // The bridge stands where Electron's preload would: before the app's own script.
+      body = body.toString('utf8').replace('<script', '<script src="/__harness/bridge.js"></script>\n    <script');
+    }
+    res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    folderAnswers,
+    sessions,
+    close: () =>
+      new Promise<void>((resolve) => {
+        sessions.lock('user');
+        for (const res of listeners) res.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
