@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Crypto work is CPU-bound and the machines have two cores.
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
   },
 });

@@ -1,0 +1,75 @@
+// Lint, mainly to enforce the layers (see ../docs/architecture.md): a wrong import
+// arrow fails CI instead of waiting for review.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process'], message: 'renderer/ and shared/ run without Node: ask main through the contract.' };
+const nativeDeps = { group: ['better-sqlite3', 'libsodium-wrappers-sumo', 'electron'], message: 'Only main and core may touch native modules, crypto and Electron.' };
+const intoElectron = { group: ['**/electron/**', '../electron/*'], message: 'renderer/ and shared/ may not import main-process code.' };
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', '.native/**'] },
+  js.configs.recommended,
+  {
+    files: ['bin/**/*.js', 'scripts/**/*.{js,mjs}', '.ci/**/*.js'],
+    languageOptions: { globals: { URL: 'readonly', process: 'readonly', console: 'readonly' } },
+  },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': ['error', { allow: ['error', 'log'] }],
+    },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/core/crypto/sodium.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'libsodium-wrappers-sumo', message: 'libsodium is imported only in electron/core/crypto/sodium.ts.' }],
+          patterns: [{ group: ['**/renderer/**'], message: 'main-process code never imports the renderer.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    ignores: ['electron/core/crypto/sodium.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'core must run without Electron (CLI, tests, headless deletion).' },
+            { name: 'libsodium-wrappers-sumo', message: 'libsodium is imported only in electron/core/crypto/sodium.ts.' },
+          ],
+          patterns: [{ group: ['**/renderer/**', '**/main/**', '**/cli/**'], message: 'core imports only core and shared.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/main/handlers.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'the handler table is shared with the test harness: no Electron here.' }] }],
+    },
+  },
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/core/**', '**/main/**', 'node:*', 'zod'], message: 'preload is contextBridge only.' }] }],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [nodeBuiltins, nativeDeps, intoElectron] }] },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [nodeBuiltins, nativeDeps, intoElectron, { group: ['react', 'react-dom', '**/renderer/**'], message: 'shared/ holds no UI.' }] }],
+    },
+  },
+);
