@@ -129,7 +129,7 @@ describe('key files', () => {
   });
 });
 
-type Row = { tbl: string; id: string; participant: string | null; key_id: string; version: number; nonce: Buffer; ct: Buffer; sig: Buffer };
+type Row = { tbl: string; id: string; participant: string | null; key_id: string; version: number; nonce: Buffer; ct: Buffer; sig: Buffer; leaf: Buffer };
 
 /** Change the store's SQLite file directly, as someone with the files but not the keys could. */
 function withDb<T>(store: (typeof DATA_STORES)[number], fn: (db: Database.Database) => T): T {
@@ -201,6 +201,13 @@ describe('records', () => {
     });
   });
 
+  it('a forged row leaf (the hash the head is built from) is detected on open', async () => {
+    await withRestoredStores(async () => {
+      withDb('transcripts', (db) => db.prepare('UPDATE records SET leaf = zeroblob(32) WHERE id = ?').run(ids.transcripts));
+      await expect(unlockVault(dir, pw(PASS), deps)).rejects.toMatchObject({ code: 'INTEGRITY' });
+    });
+  });
+
   it('a row moved to another store fails to decrypt', async () => {
     await withRestoredStores(async () => {
       const row = withDb('transcripts', (db) => db.prepare('SELECT * FROM records WHERE id = ?').get(ids.transcripts) as Row);
@@ -209,8 +216,8 @@ describe('records', () => {
       withDb('recordings', (db) => {
         db.prepare('DELETE FROM records WHERE participant = ?').run('JS01');
         db.prepare('DELETE FROM participant_keys WHERE participant = ?').run('JS01');
-        db.prepare('INSERT INTO participant_keys (key_id, participant, nonce, wrapped) VALUES (?, ?, ?, ?)').run(key.key_id, key.participant, key.nonce, key.wrapped);
-        db.prepare('INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run('recording', row.id, row.participant, row.key_id, row.version, row.nonce, row.ct, row.sig);
+        db.prepare('INSERT INTO participant_keys (key_id, participant, nonce, wrapped, leaf) VALUES (?, ?, ?, ?, ?)').run(key.key_id, key.participant, key.nonce, key.wrapped, key.leaf);
+        db.prepare('INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run('recording', row.id, row.participant, row.key_id, row.version, row.nonce, row.ct, row.sig, row.leaf);
       });
       await expect(unlockVault(dir, pw(PASS), deps)).rejects.toMatchObject({ code: 'INTEGRITY' });
     });
@@ -228,7 +235,7 @@ describe('records', () => {
     });
     await withRestoredStores(async () => {
       // The whole old row, version number included: the signed head no longer matches.
-      withDb('keylist', (db) => db.prepare('UPDATE records SET version = ?, nonce = ?, ct = ?, sig = ? WHERE id = ?').run(old.version, old.nonce, old.ct, old.sig, ids.keylist));
+      withDb('keylist', (db) => db.prepare('UPDATE records SET version = ?, nonce = ?, ct = ?, sig = ?, leaf = ? WHERE id = ?').run(old.version, old.nonce, old.ct, old.sig, old.leaf, ids.keylist));
       await expect(unlockVault(dir, pw(PASS), deps)).rejects.toMatchObject({ code: 'INTEGRITY' });
     });
     const s2 = await unlockVault(dir, pw(PASS), deps);
@@ -237,7 +244,7 @@ describe('records', () => {
     expect(s2.stores.transcripts.delete('memo', ids.projectNote)).toBe(true);
     s2.lock();
     await withRestoredStores(async () => {
-      withDb('transcripts', (db) => db.prepare('INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(deleted.tbl, deleted.id, deleted.participant, deleted.key_id, deleted.version, deleted.nonce, deleted.ct, deleted.sig));
+      withDb('transcripts', (db) => db.prepare('INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(deleted.tbl, deleted.id, deleted.participant, deleted.key_id, deleted.version, deleted.nonce, deleted.ct, deleted.sig, deleted.leaf));
       await expect(unlockVault(dir, pw(PASS), deps)).rejects.toMatchObject({ code: 'INTEGRITY' });
     });
   });

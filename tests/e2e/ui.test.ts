@@ -122,7 +122,7 @@ describe('Hvelv in Chromium', () => {
     await page.getByRole('button', { name: 'Innstillinger' }).click();
     await page.getByLabel('Språk').selectOption('en');
     await expect.poll(() => page.getByRole('heading', { name: 'Settings' }).isVisible()).toBe(true);
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
     await shot('08-settings-en');
     await page.getByRole('button', { name: 'Overview' }).click();
     await expect.poll(() => page.getByRole('heading', { name: /200 days to project end/ }).isVisible()).toBe(true);

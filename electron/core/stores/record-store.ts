@@ -12,6 +12,7 @@
  */
 import type { Crypto } from '../crypto/sodium';
 import { KEY_BYTES, XNONCE_BYTES } from '../crypto/sodium';
+import { createHash } from 'node:crypto';
 import { encodeFields, fromUtf8, sha256, toHex, utf8 } from '../crypto/encoding';
 import { BugIndicatingError, HvelvError, integrity } from '../errors';
 import { FORMAT_VERSION, type DataStore } from '../vault/layout';
@@ -26,7 +27,8 @@ export const RECORD_STORE_MIGRATIONS: readonly Migration[] = [
         key_id      TEXT PRIMARY KEY,
         participant TEXT NOT NULL UNIQUE,
         nonce       BLOB NOT NULL,
-        wrapped     BLOB NOT NULL
+        wrapped     BLOB NOT NULL,
+        leaf        BLOB NOT NULL
       ) STRICT;
       CREATE TABLE records (
         tbl         TEXT NOT NULL,
@@ -37,6 +39,7 @@ export const RECORD_STORE_MIGRATIONS: readonly Migration[] = [
         nonce       BLOB NOT NULL,
         ct          BLOB NOT NULL,
         sig         BLOB NOT NULL,
+        leaf        BLOB NOT NULL,
         PRIMARY KEY (tbl, id)
       ) STRICT;
       CREATE INDEX records_by_participant ON records (participant);
@@ -84,6 +87,7 @@ interface RecordRow {
   nonce: Uint8Array;
   ct: Uint8Array;
   sig: Uint8Array;
+  leaf: Uint8Array;
 }
 
 interface KeyRow {
@@ -91,6 +95,17 @@ interface KeyRow {
   participant: string;
   nonce: Uint8Array;
   wrapped: Uint8Array;
+  leaf: Uint8Array;
+}
+
+type RecordIdentity = Pick<RecordRow, 'tbl' | 'id' | 'participant' | 'key_id' | 'version' | 'nonce'>;
+
+function recordLeaf(r: RecordIdentity): Uint8Array {
+  return sha256(encodeFields('hvelv/row', [r.tbl, r.id, r.participant, r.key_id, r.version, r.nonce]));
+}
+
+function keyLeaf(k: Pick<KeyRow, 'key_id' | 'participant' | 'nonce'>): Uint8Array {
+  return sha256(encodeFields('hvelv/key-row', [k.key_id, k.participant, k.nonce]));
 }
 
 const TABLE_RE = /^[a-z][a-z0-9_]{0,31}$/;
@@ -158,12 +173,12 @@ export class RecordStore {
       const sig = signer.sign(recordSigMessage(ad, nonce, ct));
       this.db
         .prepare(
-          `INSERT INTO records (tbl, id, participant, key_id, version, nonce, ct, sig)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO records (tbl, id, participant, key_id, version, nonce, ct, sig, leaf)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (tbl, id) DO UPDATE SET key_id = excluded.key_id, version = excluded.version,
-             nonce = excluded.nonce, ct = excluded.ct, sig = excluded.sig`,
+             nonce = excluded.nonce, ct = excluded.ct, sig = excluded.sig, leaf = excluded.leaf`,
         )
-        .run(table, id, record.participant, keyId, version, nonce, ct, sig);
+        .run(table, id, record.participant, keyId, version, nonce, ct, sig, recordLeaf({ tbl: table, id, participant: record.participant, key_id: keyId, version, nonce }));
       this.bumpHead();
       return { table, id, participant: record.participant, version, data: record.data };
     })();
@@ -306,8 +321,8 @@ export class RecordStore {
       const nonce = this.ctx.crypto.random(XNONCE_BYTES);
       const wrapped = this.ctx.crypto.seal(this.ctx.storeKey, nonce, key, this.keyAd(keyId, participant));
       this.db
-        .prepare('INSERT INTO participant_keys (key_id, participant, nonce, wrapped) VALUES (?, ?, ?, ?)')
-        .run(keyId, participant, nonce, wrapped);
+        .prepare('INSERT INTO participant_keys (key_id, participant, nonce, wrapped, leaf) VALUES (?, ?, ?, ?, ?)')
+        .run(keyId, participant, nonce, wrapped, keyLeaf({ key_id: keyId, participant, nonce }));
       entry = { keyId, key };
     }
     this.participantKeys.set(participant, entry);
@@ -325,19 +340,39 @@ export class RecordStore {
     if (![...this.participantKeys.values()].some((e) => e.key === key)) this.ctx.crypto.wipe(key);
   }
 
-  private digest(): Uint8Array {
-    const parts: Uint8Array[] = [];
+  /**
+   * The set of rows the owner signed: SHA-256 over each row's leaf, a hash of its
+   * identity (table, id, participant, key, version, nonce), records then keys, in a
+   * fixed order. A nonce is unique per written version, so this pins exactly which
+   * version of which rows exist. Writes use the stored leaves (fast); opening
+   * recomputes every leaf from the row itself (`checkHead`).
+   */
+  private digestOfStoredLeaves(): Uint8Array {
+    const h = createHash('sha256');
+    for (const leaf of this.db.prepare<[], Uint8Array>('SELECT leaf FROM records ORDER BY tbl, id').pluck().iterate()) h.update(leaf);
+    for (const leaf of this.db.prepare<[], Uint8Array>('SELECT leaf FROM participant_keys ORDER BY key_id').pluck().iterate()) h.update(leaf);
+    return new Uint8Array(h.digest());
+  }
+
+  /** The same digest, with every leaf recomputed from its row and compared to the stored one. */
+  private digestOfRows(): { digest: Uint8Array; badLeaves: number } {
+    const h = createHash('sha256');
+    let badLeaves = 0;
+    const add = (computed: Uint8Array, stored: Uint8Array): void => {
+      if (!this.ctx.crypto.equal(computed, stored)) badLeaves++;
+      h.update(computed);
+    };
     for (const r of this.db
-      .prepare<[], Omit<RecordRow, 'ct' | 'sig'>>('SELECT tbl, id, participant, key_id, version, nonce FROM records ORDER BY tbl, id')
+      .prepare<[], Omit<RecordRow, 'ct' | 'sig'>>('SELECT tbl, id, participant, key_id, version, nonce, leaf FROM records ORDER BY tbl, id')
       .iterate()) {
-      parts.push(sha256(encodeFields('r', [r.tbl, r.id, r.participant, r.key_id, r.version, r.nonce])));
+      add(recordLeaf(r), r.leaf);
     }
     for (const k of this.db
-      .prepare<[], Omit<KeyRow, 'wrapped'>>('SELECT key_id, participant, nonce FROM participant_keys ORDER BY key_id')
+      .prepare<[], Omit<KeyRow, 'wrapped'>>('SELECT key_id, participant, nonce, leaf FROM participant_keys ORDER BY key_id')
       .iterate()) {
-      parts.push(sha256(encodeFields('k', [k.key_id, k.participant, k.nonce])));
+      add(keyLeaf(k), k.leaf);
     }
-    return sha256(...parts);
+    return { digest: new Uint8Array(h.digest()), badLeaves };
   }
 
   private headMessage(seq: number, digest: Uint8Array): Uint8Array {
@@ -346,7 +381,7 @@ export class RecordStore {
 
   private writeHead(seq: number): void {
     const signer = this.requireSigner();
-    const digest = this.digest();
+    const digest = this.digestOfStoredLeaves();
     const sig = signer.sign(this.headMessage(seq, digest));
     this.db
       .prepare('INSERT INTO head (one, seq, digest, sig) VALUES (1, ?, ?, ?) ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, digest = excluded.digest, sig = excluded.sig')
@@ -364,7 +399,8 @@ export class RecordStore {
     if (!this.ctx.crypto.verify(this.ctx.ownerPublicKey, this.headMessage(head.seq, head.digest), head.sig)) {
       throw integrity(`${this.ctx.store}: store head signature does not verify`);
     }
-    if (!this.ctx.crypto.equal(head.digest, this.digest())) {
+    const { digest, badLeaves } = this.digestOfRows();
+    if (badLeaves > 0 || !this.ctx.crypto.equal(head.digest, digest)) {
       throw integrity(`${this.ctx.store}: rows were added, removed or rolled back outside Hvelv`);
     }
   }
