@@ -133,3 +133,32 @@ describe('the installed command (bin/hvelv.js, production key derivation)', () =
     expect(wrong.stderr).toMatch(/Wrong passphrase/);
   });
 });
+
+describe('the passphrase prompt', () => {
+  it('reads from the terminal without echoing what is typed', async () => {
+    const { spawn } = await import('node:child_process');
+    const vault = path.join(tempDir(), 'prompt');
+    // Made in process with the fast policy; the prompt is what is under test here.
+    expect(await run(['init', vault, '--title', 'T', '--end-date', '2030-01-01'], fakeIo({ HVELV_PASSPHRASE: PASS }), fast)).toBe(EXIT.ok);
+    // `script` gives the command a real pseudo-terminal, as a person at a terminal has.
+    const env = { ...process.env, LANG: 'C' };
+    delete env.HVELV_PASSPHRASE;
+    const child = spawn('script', ['-qec', `${process.execPath} ${path.join(ROOT, 'bin', 'hvelv.js')} status ${vault} --unlock --json`, '/dev/null'], { env });
+    let out = '';
+    let typed = false;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      if (!typed && out.includes('Passphrase:')) {
+        typed = true;
+        child.stdin.write('wrong but secret words\r');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(typed).toBe(true);
+    expect(out).not.toContain('wrong but secret words');
+    // The test vault uses the fast test KDF, which the installed command refuses:
+    // proof that the command cannot be pointed at weak parameters by a vault file.
+    expect(code).toBe(1);
+    expect(out).toMatch(/UNSAFE_PARAMETERS/);
+  });
+});
