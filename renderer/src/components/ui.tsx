@@ -54,3 +54,12 @@ export function Card({ title, children, className }: { title: string; children: 
     </section>
   );
 }
+
+/** Long work in progress: a spinner and what is happening, announced to screen readers. */
+export function Busy({ label }: { label: string }) {
+  return (
+    <p className="progress" role="status">
+      <span className="spinner" aria-hidden="true" /> {label}
+    </p>
+  );
+}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
-import { ErrorBanner, Notice, TextField } from '../../components/ui';
+import { Busy, ErrorBanner, Notice, TextField } from '../../components/ui';
 import type { ProjectStatus, RecentVault } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 
@@ -85,11 +85,7 @@ export function UnlockScreen({ recent, notice, onUnlocked, onNewProject }: Props
             autoFocus
           />
           <ErrorBanner error={error} />
-          {busy && (
-            <p className="progress" role="status">
-              <span className="spinner" aria-hidden="true" /> {t('unlock.unlocking')}
-            </p>
-          )}
+          {busy && <Busy label={t('unlock.unlocking')} />}
           <div className="actions">
             <button type="submit" disabled={busy || !passphrase}>
               {t('unlock.submit')}

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
-import { ErrorBanner, TextField } from '../../components/ui';
+import { Busy, ErrorBanner, TextField } from '../../components/ui';
 import type { ProjectStatus } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { daysUntil, isIsoDate, passphraseStrength, PASSPHRASE_MIN_LENGTH, type IsoDate } from '../../../../shared/domain';
@@ -193,11 +193,7 @@ export function NewProjectWizard({ today, onCreated, onCancel }: Props) {
           </>
         )}
         <ErrorBanner error={error} />
-        {busy && (
-          <p className="progress" role="status">
-            <span className="spinner" aria-hidden="true" /> {t('wizard.creating')}
-          </p>
-        )}
+        {busy && <Busy label={t('wizard.creating')} />}
         <div className="actions">
           <button type="button" className="secondary" onClick={step === 0 ? onCancel : () => setStep(step - 1)} disabled={busy}>
             {step === 0 ? t('common.cancel') : t('common.back')}
