@@ -141,7 +141,7 @@ describe('the passphrase prompt', () => {
     // Made in process with the fast policy; the prompt is what is under test here.
     expect(await run(['init', vault, '--title', 'T', '--end-date', '2030-01-01'], fakeIo({ HVELV_PASSPHRASE: PASS }), fast)).toBe(EXIT.ok);
     // `script` gives the command a real pseudo-terminal, as a person at a terminal has.
-    const env = { ...process.env, LANG: 'C' };
+    const env: NodeJS.ProcessEnv = { ...process.env, LANG: "C" };
     delete env.HVELV_PASSPHRASE;
     const child = spawn('script', ['-qec', `${process.execPath} ${path.join(ROOT, 'bin', 'hvelv.js')} status ${vault} --unlock --json`, '/dev/null'], { env });
     let out = '';

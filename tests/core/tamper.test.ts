@@ -106,7 +106,7 @@ describe('key files', () => {
     // same function unlock uses (one KDF run instead of thousands).
     const { body } = readHeader(dir, deps.crypto);
     const kek = await deriveKek(pw(PASS), { ...body.kdf, salt: fromB64(body.kdf.salt) }, deps.kdfPolicy);
-    const userKey = deps.crypto.open(kek, fromB64(body.owner.slot.nonce), fromB64(body.owner.slot.ciphertext), ownerSlotAd(body))!;
+    const userKey = deps.crypto.open(kek, fromB64(body.owner.slot.nonce), fromB64(body.owner.slot.ciphertext), ownerSlotAd(body.vaultId, body.owner.signPublicKey))!;
     expect(userKey).not.toBeNull();
     for (const store of DATA_STORES) {
       const read = () => readStoreKey(dir, { crypto: deps.crypto, vaultId: body.vaultId, store, userKey });

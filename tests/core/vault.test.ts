@@ -166,3 +166,22 @@ describe('key hygiene', () => {
     for (const k of held) expect(k.every((b) => b === 0)).toBe(true);
   });
 });
+
+describe('failed writes', () => {
+  it('a write that fails inside its transaction leaves nothing behind, not even a cached participant key', async () => {
+    const { dir, session, deps } = await makeVault('failed writes passphrase');
+    // Another connection adds a trigger that makes the insert fail, as a full disk would.
+    const Database = (await import('better-sqlite3')).default;
+    const other = new Database(storeDbPath(dir, 'transcripts'));
+    other.exec("CREATE TRIGGER fail_p09 BEFORE INSERT ON records WHEN NEW.participant = 'P09' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    expect(() => session.stores.transcripts.put('transcript', { participant: 'P09', data: { text: 'første' } })).toThrow(/disk full/);
+    other.exec('DROP TRIGGER fail_p09');
+    other.close();
+    const rec = session.stores.transcripts.put('transcript', { participant: 'P09', data: { text: 'andre' } });
+    session.lock();
+    const again = await unlockVault(dir, pw('failed writes passphrase'), deps);
+    expect(again.stores.transcripts.get<{ text: string }>('transcript', rec.id)?.data.text).toBe('andre');
+    expect(again.stores.transcripts.list('transcript')).toHaveLength(1);
+    again.lock();
+  });
+});

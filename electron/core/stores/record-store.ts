@@ -151,7 +151,7 @@ export class RecordStore {
     const signer = this.requireSigner();
     checkTable(table);
     const id = record.id ?? toHex(this.ctx.crypto.random(16));
-    const result = this.db.transaction((): StoredRecord => {
+    const write = this.db.transaction((): StoredRecord => {
       const existing = this.db
         .prepare<[string, string], { version: number; participant: string | null }>(
           'SELECT version, participant FROM records WHERE tbl = ? AND id = ?',
@@ -181,8 +181,15 @@ export class RecordStore {
         .run(table, id, record.participant, keyId, version, nonce, ct, sig, recordLeaf({ tbl: table, id, participant: record.participant, key_id: keyId, version, nonce }));
       this.bumpHead();
       return { table, id, participant: record.participant, version, data: record.data };
-    })();
-    return result;
+    });
+    try {
+      return write();
+    } catch (err) {
+      // A participant key made inside a rolled-back transaction must not outlive it in
+      // the cache, or later records would be sealed with a key the store never kept.
+      if (record.participant !== null) this.forgetCachedKey(record.participant);
+      throw err;
+    }
   }
 
   get<T = unknown>(table: string, id: string): StoredRecord<T> | null {
@@ -333,6 +340,16 @@ export class RecordStore {
     const key = this.ctx.crypto.open(this.ctx.storeKey, row.nonce, row.wrapped, this.keyAd(row.key_id, row.participant));
     if (!key) throw integrity(`${this.ctx.store}: key of participant ${row.participant} does not unwrap`);
     return key;
+  }
+
+  private forgetCachedKey(participant: string): void {
+    const cached = this.participantKeys.get(participant);
+    if (!cached) return;
+    const stored = this.db.prepare<[string], { key_id: string }>('SELECT key_id FROM participant_keys WHERE participant = ?').get(participant);
+    if (stored?.key_id !== cached.keyId) {
+      this.ctx.crypto.wipe(cached.key);
+      this.participantKeys.delete(participant);
+    }
   }
 
   private wipeKey(key: Uint8Array): void {

@@ -71,8 +71,8 @@ export function headerSignatureMessage(body: HeaderBody): Uint8Array {
   return encodeFields('hvelv/header', [FORMAT_VERSION, canonicalJson(body)]);
 }
 
-export function ownerSlotAd(body: Pick<HeaderBody, 'vaultId' | 'owner'>): Uint8Array {
-  return encodeFields('hvelv/owner-slot', [FORMAT_VERSION, body.vaultId, body.owner.signPublicKey]);
+export function ownerSlotAd(vaultId: string, signPublicKey: string): Uint8Array {
+  return encodeFields('hvelv/owner-slot', [FORMAT_VERSION, vaultId, signPublicKey]);
 }
 export function signSeedAd(vaultId: string): Uint8Array {
   return encodeFields('hvelv/sign-seed', [FORMAT_VERSION, vaultId]);

@@ -118,7 +118,7 @@ export async function createVault(
   const signPublicKey = toB64(pair.publicKey);
 
   const slotNonce = crypto.random(XNONCE_BYTES);
-  const slot = crypto.seal(kek, slotNonce, userKey, ownerSlotAd({ vaultId, owner: { signPublicKey } as HeaderBody['owner'] }));
+  const slot = crypto.seal(kek, slotNonce, userKey, ownerSlotAd(vaultId, signPublicKey));
   crypto.wipe(kek);
   const seedNonce = crypto.random(XNONCE_BYTES);
   const wrappedSeed = crypto.seal(userKey, seedNonce, seed, signSeedAd(vaultId));
@@ -191,7 +191,7 @@ export async function unlockVault(vault: string, passphrase: Uint8Array, deps: V
   checkKdfParams(body.kdf, deps.kdfPolicy);
   const salt = fromB64(body.kdf.salt, SALT_BYTES, 'salt');
   const kek = await deriveKek(passphrase, { ...body.kdf, salt }, deps.kdfPolicy);
-  const userKey = crypto.open(kek, fromB64(body.owner.slot.nonce), fromB64(body.owner.slot.ciphertext), ownerSlotAd(body));
+  const userKey = crypto.open(kek, fromB64(body.owner.slot.nonce), fromB64(body.owner.slot.ciphertext), ownerSlotAd(body.vaultId, body.owner.signPublicKey));
   crypto.wipe(kek);
   if (!userKey) throw new HvelvError('WRONG_PASSPHRASE', 'the passphrase does not open this vault');
   return VaultSession.fromUserKey(vault, header, userKey, deps);
@@ -312,7 +312,7 @@ export class VaultSession {
     const kek = await deriveKek(newPassphrase, { alg: 'argon2id13', ...kdf, salt }, this.deps.kdfPolicy);
     const body = this.header.body;
     const nonce = crypto.random(XNONCE_BYTES);
-    const slot = crypto.seal(kek, nonce, this.userKey, ownerSlotAd(body));
+    const slot = crypto.seal(kek, nonce, this.userKey, ownerSlotAd(body.vaultId, body.owner.signPublicKey));
     crypto.wipe(kek);
     const next: HeaderBody = headerBodySchema.parse({
       ...body,
