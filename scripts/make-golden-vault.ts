@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { createCrypto } from '../electron/core/crypto/sodium';
 import { PRODUCTION_KDF_POLICY } from '../electron/core/crypto/kdf';
 import { createVault } from '../electron/core/vault/vault';
-import { seededRandom, SAMPLE_FACTS, pw } from '../tests/core/helpers';
+import { admit, seededRandom, SAMPLE_FACTS, pw } from '../tests/core/helpers';
 import { GOLDEN } from '../tests/fixtures/golden';
 
 const target = path.join(import.meta.dirname, '..', 'tests', 'fixtures', 'golden-vault');
@@ -25,7 +25,7 @@ const session = await createVault(
   { crypto, kdfPolicy: PRODUCTION_KDF_POLICY, now: () => new Date((clock += 1000)) },
   { kdf: { opslimit: 3, memlimit: 64 * 1024 * 1024 } },
 );
+admit(session, { name: 'Gullny Testesen', email: 'gullny@example.no' }, () => new Date((clock += 1000)));
 for (const r of GOLDEN.records) session.stores[r.store].put(r.table, { id: r.id, participant: r.participant, data: r.data });
-session.audit.append('participant.added', { participant: 'JS01' });
 session.lock();
 console.log(`wrote ${target}`);

@@ -4,7 +4,7 @@
  * before anything else runs. Preload and main are derived from this table.
  */
 import { z } from 'zod';
-import { isIsoDate, AUTO_LOCK_MAX_MINUTES, AUTO_LOCK_MIN_MINUTES, type IsoDate } from './domain';
+import { isIsoDate, AUTO_LOCK_MAX_MINUTES, AUTO_LOCK_MIN_MINUTES, CODE_PREFIX_RE, DEFAULT_CODE_PREFIX, type IsoDate } from './domain';
 import type { Result } from './errors';
 import { LOCALES, type Locale } from './i18n/catalogue';
 
@@ -22,8 +22,9 @@ export const projectInputSchema = z.strictObject({
   siktRef: text(100),
   endDate: isoDate,
   endAction: z.enum(['anonymise', 'delete-all']),
+  codePrefix: z.string().trim().toUpperCase().regex(CODE_PREFIX_RE).default(DEFAULT_CODE_PREFIX),
 });
-export type ProjectInput = z.infer<typeof projectInputSchema>;
+export type ProjectInput = z.input<typeof projectInputSchema>;
 
 export interface ProjectStatus {
   vaultId: string;

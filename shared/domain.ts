@@ -80,3 +80,44 @@ export function passphraseStrength(passphrase: string): PassphraseStrength {
   if (bits < 80) return 3;
   return 4;
 }
+
+// ---- Participants and codes -------------------------------------------------
+
+export const CODE_PREFIX_RE = /^[A-Z]{1,6}$/;
+export const DEFAULT_CODE_PREFIX = 'P';
+export const DEFAULT_CODE_DIGITS = 2;
+
+/** The n-th code of a pattern: prefix + zero-padded number (P01, JS07). Never from a name. */
+export function formatCode(prefix: string, digits: number, n: number): ParticipantCode {
+  return `${prefix}${String(n).padStart(digits, '0')}` as ParticipantCode;
+}
+
+export type ParticipantStatus = 'active' | 'withdrawing' | 'withdrawn';
+
+// ---- Consent ----------------------------------------------------------------
+
+/** What a participant's data may be used for; each needs consent covering it. */
+export const PURPOSES = ['recording', 'transcript', 'analysis'] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+/**
+ * The statements of a consent form (its checkboxes), and the processing each one
+ * allows. A purpose is covered when every statement it needs was agreed to.
+ */
+export const STATEMENTS = ['participate', 'audio-recording', 'processing-until-end'] as const;
+export type StatementId = (typeof STATEMENTS)[number];
+
+export const PURPOSE_NEEDS: Record<Purpose, readonly StatementId[]> = {
+  recording: ['participate', 'audio-recording', 'processing-until-end'],
+  transcript: ['participate', 'processing-until-end'],
+  analysis: ['participate', 'processing-until-end'],
+};
+
+export const CONSENT_METHODS = ['paper', 'digital', 'oral-recorded'] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+
+export function consentCovers(agreed: readonly string[], purpose: Purpose): boolean {
+  return PURPOSE_NEEDS[purpose].every((s) => agreed.includes(s));
+}
+
+export const EVIDENCE_MAX_BYTES = 25 * 1024 * 1024;

@@ -3,12 +3,13 @@
  * deletion that must run when nobody opens the app.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { PRODUCTION_KDF_POLICY, passphraseBytes, type KdfPolicy } from '../core/crypto/kdf';
+import { PRODUCTION_KDF_POLICY, type KdfPolicy } from '../core/crypto/kdf';
 import { createCrypto, type Crypto } from '../core/crypto/sodium';
 import { HvelvError } from '../core/errors';
 import { createProject } from '../core/services/create-project';
 import { projectStatus } from '../core/services/project-status';
-import { inspectVault, unlockVault, type CreateOptions, type VaultDeps, type VaultSession } from '../core/vault/vault';
+import { openProject } from '../core/services/open-project';
+import { inspectVault, type CreateOptions, type VaultDeps, type VaultSession } from '../core/vault/vault';
 import { errorMessage, localeFromSystem, type Locale } from '../../shared/i18n/catalogue';
 import { daysUntil, localIsoDate } from '../../shared/domain';
 import type { CliIo } from './io';
@@ -147,7 +148,7 @@ async function cmdInit(args: string[], io: CliIo, vaultDeps: VaultDeps, deps: Cl
 
 async function unlockFromArgs(vault: string, values: Record<string, string | boolean | undefined>, io: CliIo, vaultDeps: VaultDeps): Promise<VaultSession> {
   const passphrase = await obtainPassphrase(io, { passphraseFile: str(values['passphrase-file']) || undefined }, { confirm: false, required: true });
-  return unlockVault(vault, passphraseBytes(passphrase!), vaultDeps);
+  return openProject(vault, passphrase!, vaultDeps);
 }
 
 async function cmdStatus(args: string[], io: CliIo, vaultDeps: VaultDeps): Promise<number> {

@@ -14,10 +14,11 @@ export class UsageError extends Error {}
 export function promptHiddenTty(question: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
-    process.stderr.write(question);
     let value = '';
     const wasRaw = stdin.isRaw;
+    // Echo off before the prompt appears: anything typed after seeing it stays hidden.
     stdin.setRawMode(true);
+    process.stderr.write(question);
     stdin.resume();
     stdin.setEncoding('utf8');
     const done = (err?: Error): void => {

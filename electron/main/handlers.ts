@@ -12,14 +12,15 @@ import { api, type AppEvent, type AppInfo, type Method, type Outputs, type Parse
 import { localIsoDate } from '../../shared/domain';
 import { fail, ok, type Result } from '../../shared/errors';
 import { localeFromSystem } from '../../shared/i18n/catalogue';
-import { passphraseBytes, type KdfPolicy } from '../core/crypto/kdf';
+import type { KdfPolicy } from '../core/crypto/kdf';
 import type { Crypto } from '../core/crypto/sodium';
 import { HvelvError } from '../core/errors';
 import type { AppConfig } from '../core/services/app-config';
 import { createProject } from '../core/services/create-project';
 import { projectStatus } from '../core/services/project-status';
 import { SessionManager, type Timers } from '../core/services/session-manager';
-import { inspectVault, unlockVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
+import { openProject } from '../core/services/open-project';
+import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
 
 export interface Platform {
   version: string;
@@ -73,7 +74,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       return projectStatus(session, deps.now());
     },
     'vault.unlock': async ({ path: vaultPath, passphrase }) => {
-      const session = await unlockVault(vaultPath, passphraseBytes(passphrase), vaultDeps);
+      const session = await openProject(vaultPath, passphrase, vaultDeps);
       sessions.open(session);
       deps.config.rememberVault(vaultPath, session.facts.title, deps.now());
       return projectStatus(session, deps.now());

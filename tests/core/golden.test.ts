@@ -33,7 +33,7 @@ describe('golden vault (format 1)', () => {
         expect(got!.participant).toBe(r.participant);
       }
       expect(s.facts.student).toBe('Test Student');
-      expect(s.audit.list().map((e) => e.action)).toEqual(['vault.created', 'participant.added']);
+      expect(s.audit.list().map((e) => e.action)).toEqual(['vault.created', 'participant.added', 'consent.recorded']);
       expect(s.verify()).toEqual([]);
     } finally {
       s.lock();

@@ -11,6 +11,8 @@ import type { KdfPolicy } from '../../electron/core/crypto/kdf';
 import { createCrypto, type Crypto } from '../../electron/core/crypto/sodium';
 import { createVault, DEFAULT_FACTS, type ProjectFacts, type VaultDeps } from '../../electron/core/vault/vault';
 import type { IsoDate } from '../../shared/domain';
+import { Participants } from '../../electron/core/services/participants';
+import { ensureInitialForm } from '../../electron/core/consent/forms';
 
 export const TEST_KDF_POLICY: KdfPolicy = Object.freeze({
   minOps: 1,
@@ -49,6 +51,7 @@ export const SAMPLE_FACTS: ProjectFacts = {
   student: 'Test Student',
   supervisor: 'Test Veileder',
   siktRef: '123456',
+  codePrefix: 'JS',
 };
 
 export function tempDir(prefix = 'hvelv-test-'): string {
@@ -83,4 +86,16 @@ export function listFiles(dir: string): string[] {
     else out.push(p);
   }
   return out;
+}
+
+/**
+ * Add a participant with consent to everything (as a signed paper form would give),
+ * through the real service, so their data may be stored. Returns the new code.
+ */
+export function admit(session: import('../../electron/core/vault/vault').VaultSession, identity: { name: string; email?: string; phone?: string } = { name: 'Test Deltaker' }, now: () => Date = () => new Date('2026-11-27T10:00:00Z')): string {
+  const p = new Participants(session, now);
+  const form = ensureInitialForm(session.stores.keylist, session.facts, now());
+  const code = p.add(identity);
+  p.recordConsent(code, { date: '2026-11-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'] });
+  return code;
 }

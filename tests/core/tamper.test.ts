@@ -13,7 +13,7 @@ import { unlockVault, type VaultDeps } from '../../electron/core/vault/vault';
 import { deriveKek } from '../../electron/core/crypto/kdf';
 import { fromB64 } from '../../electron/core/crypto/encoding';
 import { HvelvError } from '../../electron/core/errors';
-import { makeVault, pw } from './helpers';
+import { admit, makeVault, pw } from './helpers';
 
 const PASS = 'tamper test passphrase';
 
@@ -36,6 +36,7 @@ beforeAll(async () => {
   dir = v.dir;
   deps = v.deps;
   const s = v.session;
+  expect([admit(s, { name: 'Ola' }), admit(s, { name: 'Kari' })]).toEqual(['JS01', 'JS02']);
   ids = {
     keylist: s.stores.keylist.put('identity', { participant: 'JS01', data: { name: 'Ola' } }).id,
     transcripts: s.stores.transcripts.put('transcript', { participant: 'JS01', data: { text: 'B: ja' } }).id,

@@ -5,7 +5,7 @@ import { unlockVault, inspectVault, createVault } from '../../electron/core/vaul
 import { headerPath, storeDbPath, storeKeyPath } from '../../electron/core/vault/layout';
 import { PRODUCTION_KDF_POLICY } from '../../electron/core/crypto/kdf';
 import { HvelvError } from '../../electron/core/errors';
-import { makeVault, pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF, listFiles } from './helpers';
+import { admit, makeVault, pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF, listFiles } from './helpers';
 
 async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string> {
   try {
@@ -125,8 +125,8 @@ describe('production key derivation', () => {
 describe('no plaintext on disk', () => {
   it('no file in the vault contains a record’s plaintext or the sealed settings', async () => {
     const { dir, session } = await makeVault();
-    session.stores.keylist.put('identity', { participant: 'JS01', data: { name: 'Kari Nordmann-Testesen', email: 'kari.testesen@example.no' } });
-    session.stores.transcripts.put('transcript', { participant: 'JS01', data: { text: 'Jeg jobber som jobbspesialist på Hinna' } });
+    const code = admit(session, { name: 'Kari Nordmann-Testesen', email: 'kari.testesen@example.no' });
+    session.stores.transcripts.put('transcript', { participant: code, data: { text: 'Jeg jobber som jobbspesialist på Hinna' } });
     session.lock();
     for (const f of listFiles(dir)) {
       const bytes = fs.readFileSync(f);
@@ -170,14 +170,15 @@ describe('key hygiene', () => {
 describe('failed writes', () => {
   it('a write that fails inside its transaction leaves nothing behind, not even a cached participant key', async () => {
     const { dir, session, deps } = await makeVault('failed writes passphrase');
+    const code = admit(session);
     // Another connection adds a trigger that makes the insert fail, as a full disk would.
     const Database = (await import('better-sqlite3')).default;
     const other = new Database(storeDbPath(dir, 'transcripts'));
-    other.exec("CREATE TRIGGER fail_p09 BEFORE INSERT ON records WHEN NEW.participant = 'P09' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-    expect(() => session.stores.transcripts.put('transcript', { participant: 'P09', data: { text: 'første' } })).toThrow(/disk full/);
+    other.exec(`CREATE TRIGGER fail_p09 BEFORE INSERT ON records WHEN NEW.participant = '${code}' BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    expect(() => session.stores.transcripts.put('transcript', { participant: code, data: { text: 'første' } })).toThrow(/disk full/);
     other.exec('DROP TRIGGER fail_p09');
     other.close();
-    const rec = session.stores.transcripts.put('transcript', { participant: 'P09', data: { text: 'andre' } });
+    const rec = session.stores.transcripts.put('transcript', { participant: code, data: { text: 'andre' } });
     session.lock();
     const again = await unlockVault(dir, pw('failed writes passphrase'), deps);
     expect(again.stores.transcripts.get<{ text: string }>('transcript', rec.id)?.data.text).toBe('andre');

@@ -4,8 +4,9 @@
  * the vault.
  */
 import { projectInputSchema, type ProjectInput } from '../../../shared/contract';
-import { AUTO_LOCK_DEFAULT_MINUTES, daysUntil, localIsoDate, PASSPHRASE_MIN_LENGTH } from '../../../shared/domain';
+import { AUTO_LOCK_DEFAULT_MINUTES, DEFAULT_CODE_DIGITS, daysUntil, localIsoDate, PASSPHRASE_MIN_LENGTH } from '../../../shared/domain';
 import { passphraseBytes } from '../crypto/kdf';
+import { ensureInitialForm } from '../consent/forms';
 import { HvelvError } from '../errors';
 import { createVault, type CreateOptions, type VaultDeps, type VaultSession } from '../vault/vault';
 
@@ -28,5 +29,8 @@ export async function createProject(
   if ([...passphrase.normalize('NFC')].length < PASSPHRASE_MIN_LENGTH) {
     throw new HvelvError('INVALID_INPUT', `the passphrase must have at least ${PASSPHRASE_MIN_LENGTH} characters`);
   }
-  return createVault(vaultPath, passphraseBytes(passphrase), { ...project, autoLockMinutes: AUTO_LOCK_DEFAULT_MINUTES }, deps, options);
+  const session = await createVault(vaultPath, passphraseBytes(passphrase), { ...project, autoLockMinutes: AUTO_LOCK_DEFAULT_MINUTES, codeDigits: DEFAULT_CODE_DIGITS }, deps, options);
+  // The information letter and consent form, version 1, generated from what was entered.
+  ensureInitialForm(session.stores.keylist, session.facts, deps.now());
+  return session;
 }

@@ -68,6 +68,11 @@ export interface StoreContext {
   signer?: Signer;
   /** The owner's public key: every record and head must carry its signature. */
   ownerPublicKey: Uint8Array;
+  /**
+   * Called before any write of a participant's record, inside the store, so that no
+   * code path can add data about a person without the consent that covers it.
+   */
+  guard?: (participant: string, table: string) => void;
 }
 
 export interface StoredRecord<T = unknown> {
@@ -151,6 +156,7 @@ export class RecordStore {
     const signer = this.requireSigner();
     checkTable(table);
     const id = record.id ?? toHex(this.ctx.crypto.random(16));
+    if (record.participant !== null) this.ctx.guard?.(record.participant, table);
     const write = this.db.transaction((): StoredRecord => {
       const existing = this.db
         .prepare<[string, string], { version: number; participant: string | null }>(
@@ -211,6 +217,51 @@ export class RecordStore {
             .prepare<[string, string], RecordRow>('SELECT * FROM records WHERE tbl = ? AND participant = ? ORDER BY id')
             .all(table, filter.participant);
     return rows.map((r) => this.decryptRow<T>(r));
+  }
+
+  /** Every record of one participant, in every table, decrypted. */
+  listParticipant(participant: string): StoredRecord[] {
+    this.assertOpen();
+    return this.db
+      .prepare<[string], RecordRow>('SELECT * FROM records WHERE participant = ? ORDER BY tbl, id')
+      .all(participant)
+      .map((r) => this.decryptRow(r));
+  }
+
+  /** How many records one participant has in each table (no decryption). */
+  countParticipant(participant: string): Record<string, number> {
+    this.assertOpen();
+    const out: Record<string, number> = {};
+    for (const r of this.db
+      .prepare<[string], { tbl: string; n: number }>('SELECT tbl, count(*) AS n FROM records WHERE participant = ? GROUP BY tbl')
+      .all(participant)) {
+      out[r.tbl] = r.n;
+    }
+    return out;
+  }
+
+  /**
+   * Destroy everything this store holds about one participant: their rows and their
+   * key, in one transaction, then fold the WAL so no copy of a page lingers there.
+   * secure_delete has already overwritten the freed cells. Idempotent: a second run
+   * (after a crash) finds nothing and changes nothing.
+   */
+  destroyParticipant(participant: string): Record<string, number> {
+    this.requireSigner();
+    const counts = this.countParticipant(participant);
+    const changed = this.db.transaction(() => {
+      const rows = this.db.prepare('DELETE FROM records WHERE participant = ?').run(participant).changes;
+      const keys = this.db.prepare('DELETE FROM participant_keys WHERE participant = ?').run(participant).changes;
+      if (rows + keys > 0) this.bumpHead();
+      return rows + keys > 0;
+    })();
+    const cached = this.participantKeys.get(participant);
+    if (cached) {
+      this.ctx.crypto.wipe(cached.key);
+      this.participantKeys.delete(participant);
+    }
+    if (changed) checkpointTruncate(this.db);
+    return counts;
   }
 
   count(): number {

@@ -14,7 +14,7 @@ import { canonicalJson, encodeFields, fromB64, utf8 } from '../crypto/encoding';
 import type { Crypto } from '../crypto/sodium';
 import { SIGNATURE_BYTES, SIGN_PUBLIC_BYTES, XNONCE_BYTES } from '../crypto/sodium';
 import { HvelvError, integrity } from '../errors';
-import { isIsoDate } from '../../../shared/domain';
+import { CODE_PREFIX_RE, DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, isIsoDate } from '../../../shared/domain';
 import { FORMAT_VERSION, headerPath } from './layout';
 import { writeFileAtomic, type FileOps } from './atomic-file';
 
@@ -58,6 +58,9 @@ export const sealedSettingsSchema = z.strictObject({
   supervisor: z.string().max(200),
   siktRef: z.string().max(100),
   autoLockMinutes: z.number().int().min(1).max(240),
+  /** Participant codes are prefix + number (P01, JS07): set per project, never from a name. */
+  codePrefix: z.string().regex(CODE_PREFIX_RE).default(DEFAULT_CODE_PREFIX),
+  codeDigits: z.number().int().min(2).max(4).default(DEFAULT_CODE_DIGITS),
 });
 export type SealedSettings = z.infer<typeof sealedSettingsSchema>;
 

@@ -16,10 +16,11 @@ import { fromB64, fromUtf8, toB64, toHex, utf8 } from '../crypto/encoding';
 import type { Crypto } from '../crypto/sodium';
 import { KEY_BYTES, SIGN_SEED_BYTES, XNONCE_BYTES } from '../crypto/sodium';
 import { HvelvError, integrity } from '../errors';
+import { createConsentGate } from '../consent/gate';
 import { AuditLog } from '../stores/audit-log';
 import { RecordStore, type Signer } from '../stores/record-store';
 import { openDb } from '../stores/sqlite';
-import { AUTO_LOCK_DEFAULT_MINUTES, type IsoDate } from '../../../shared/domain';
+import { AUTO_LOCK_DEFAULT_MINUTES, DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, type IsoDate } from '../../../shared/domain';
 import { removeStaleTemps, type FileOps } from './atomic-file';
 import {
   headerBodySchema,
@@ -46,6 +47,8 @@ export interface ProjectFacts {
   supervisor: string;
   siktRef: string;
   autoLockMinutes: number;
+  codePrefix: string;
+  codeDigits: number;
 }
 
 export interface VaultDeps {
@@ -131,6 +134,8 @@ export async function createVault(
     supervisor: facts.supervisor,
     siktRef: facts.siktRef,
     autoLockMinutes: facts.autoLockMinutes,
+    codePrefix: facts.codePrefix,
+    codeDigits: facts.codeDigits,
   });
   const body: HeaderBody = headerBodySchema.parse({
     format: 'hvelv-vault',
@@ -234,6 +239,7 @@ export class VaultSession {
         const storeKey = readStoreKey(vault, { crypto, vaultId: body.vaultId, store, userKey });
         const rs = RecordStore.open(openDb(storeDbPath(vault, store), { create: false }), {
           crypto, vaultId: body.vaultId, store, storeKey, signer, ownerPublicKey: header.publicKey,
+          guard: store === 'keylist' ? undefined : createConsentGate(stores.keylist, store),
         });
         opened.push(rs);
         stores[store] = rs;
@@ -277,7 +283,7 @@ export class VaultSession {
    * a mix) and re-signed; the audit log records which fields changed, not values.
    * The end date is not changed here: moving it has its own rules (Sikt).
    */
-  updateSettings(change: Partial<Pick<ProjectFacts, 'title' | 'institution' | 'faculty' | 'student' | 'supervisor' | 'siktRef' | 'autoLockMinutes'>>): void {
+  updateSettings(change: Partial<Pick<ProjectFacts, 'title' | 'institution' | 'faculty' | 'student' | 'supervisor' | 'siktRef' | 'autoLockMinutes' | 'codePrefix'>>): void {
     this.assertOpen();
     const { crypto } = this.deps;
     const body = this.header.body;
@@ -382,7 +388,9 @@ function removePartialVault(vault: string, createdDir: boolean): void {
   if (createdDir) fs.rmSync(vault, { recursive: true, force: true });
 }
 
-export const DEFAULT_FACTS: Pick<ProjectFacts, 'endAction' | 'autoLockMinutes'> = {
+export const DEFAULT_FACTS: Pick<ProjectFacts, 'endAction' | 'autoLockMinutes' | 'codePrefix' | 'codeDigits'> = {
   endAction: 'anonymise',
   autoLockMinutes: AUTO_LOCK_DEFAULT_MINUTES,
+  codePrefix: DEFAULT_CODE_PREFIX,
+  codeDigits: DEFAULT_CODE_DIGITS,
 };

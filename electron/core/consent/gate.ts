@@ -1,0 +1,21 @@
+/**
+ * Consent gates processing in the core, not only in the UI: the recordings and
+ * transcripts stores call this before writing anything about a participant. A
+ * participant unknown, withdrawn, or without consent covering the purpose is
+ * refused with a code the UI and CLI explain.
+ */
+import { consentCovers } from '../../../shared/domain';
+import { HvelvError } from '../errors';
+import type { RecordStore } from '../stores/record-store';
+import { currentConsent, purposeOf, requireActive } from './model';
+
+export function createConsentGate(keylist: RecordStore, store: 'recordings' | 'transcripts'): (participant: string, table: string) => void {
+  return (participant, table) => {
+    requireActive(keylist, participant);
+    const purpose = purposeOf(store, table);
+    const consent = currentConsent(keylist, participant);
+    if (!consent || !consentCovers(consent.statements, purpose)) {
+      throw new HvelvError('CONSENT_MISSING', `${participant} has no consent covering ${purpose}`);
+    }
+  };
+}

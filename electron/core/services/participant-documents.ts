@@ -1,0 +1,89 @@
+/**
+ * Documents given to participants: the withdrawal receipt and the access-request
+ * cover letter, in nb or en. The receipt holds no personal data: a code, dates,
+ * kinds of data and counts.
+ */
+import { translate, type Locale, type MessageKey } from '../../../shared/i18n/catalogue';
+import type { ProjectFacts } from '../vault/vault';
+
+export interface WithdrawalReceipt {
+  code: string;
+  projectTitle: string;
+  consentGivenOn: string | null;
+  withdrawnOn: string;
+  completedAt: string;
+  counts: Record<string, number>;
+}
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export const RECEIPT_KINDS = ['identity', 'consent', 'consent-evidence', 'recordings', 'transcripts', 'analysis'] as const;
+
+function page(locale: Locale, title: string, body: string): string {
+  return `<!doctype html>
+<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>${esc(title)}</title>
+<style>
+  body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #111; }
+  table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+  th, td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid #ccc; }
+  td.n { text-align: right; }
+  footer { margin-top: 2rem; font-size: 0.85rem; color: #444; }
+</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+export function renderReceiptHtml(r: WithdrawalReceipt, locale: Locale): string {
+  const t = (k: MessageKey, p?: Record<string, string | number>): string => esc(translate(locale, k, p));
+  const date = (iso: string): string =>
+    new Intl.DateTimeFormat(locale === 'nb' ? 'nb-NO' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso));
+  const rows = RECEIPT_KINDS.map((k) => `<tr><td>${t(`kind.${k}`)}</td><td class="n">${r.counts[k] ?? 0}</td></tr>`).join('\n');
+  return page(
+    locale,
+    translate(locale, 'receipt.title'),
+    `<h1>${t('receipt.title')}</h1>
+<p>${t('receipt.intro', { code: r.code, title: r.projectTitle })}</p>
+<table>
+<tr><th>${t('receipt.code')}</th><td>${esc(r.code)}</td></tr>
+<tr><th>${t('receipt.consentGiven')}</th><td>${r.consentGivenOn ? esc(date(r.consentGivenOn)) : t('receipt.none')}</td></tr>
+<tr><th>${t('receipt.withdrawn')}</th><td>${esc(date(r.withdrawnOn))}</td></tr>
+<tr><th>${t('receipt.completed')}</th><td>${esc(date(r.completedAt))}</td></tr>
+</table>
+<h2>${t('receipt.deleted')}</h2>
+<table>
+<tr><th>${t('receipt.kind')}</th><th>${t('receipt.count')}</th></tr>
+${rows}
+</table>
+<footer>${t('receipt.footer')}</footer>`,
+  );
+}
+
+export function renderAccessCoverLetter(
+  a: { code: string; facts: ProjectFacts; files: { name: string; what: string }[]; date: string },
+  locale: Locale,
+): string {
+  const t = (k: MessageKey, p?: Record<string, string | number>): string => esc(translate(locale, k, p));
+  const items = [...a.files, { name: locale === 'nb' ? '00-folgebrev.html' : '00-cover-letter.html', what: 'cover' }]
+    .map((f) => `<tr><td>${esc(f.name)}</td><td>${t(`access.what.${f.what}` as MessageKey)}</td></tr>`)
+    .join('\n');
+  return page(
+    locale,
+    translate(locale, 'access.title', { code: a.code }),
+    `<h1>${t('access.title', { code: a.code })}</h1>
+<p>${t('access.intro', { title: a.facts.title, date: a.date })}</p>
+<h2>${t('access.contents')}</h2>
+<table>
+${items}
+</table>
+<p>${t('access.rights')}</p>
+<p>${t('access.contact', { supervisor: a.facts.supervisor, student: a.facts.student, institution: a.facts.institution })}</p>`,
+  );
+}

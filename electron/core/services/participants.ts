@@ -1,0 +1,402 @@
+/**
+ * Participants, the key list, consent, withdrawal and participants' rights: the
+ * promises of the information letter, as operations on an unlocked vault.
+ *
+ * Everywhere outside the key list a participant is their code. Identities are
+ * read only on an explicit reveal, which is audited; audit entries carry codes,
+ * field names and counts, never values.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { randomBytes } from 'node:crypto';
+import {
+  CONSENT_METHODS,
+  consentCovers,
+  daysUntil,
+  EVIDENCE_MAX_BYTES,
+  formatCode,
+  isIsoDate,
+  localIsoDate,
+  PURPOSES,
+  STATEMENTS,
+  type ConsentMethod,
+  type IsoDate,
+  type ParticipantStatus,
+  type Purpose,
+} from '../../../shared/domain';
+import type { Locale } from '../../../shared/i18n/catalogue';
+import { sha256, toHex } from '../crypto/encoding';
+import { HvelvError } from '../errors';
+import { fsyncDir } from '../vault/atomic-file';
+import type { VaultSession } from '../vault/vault';
+import { freezeForm, getForm, renderFormHtml } from '../consent/forms';
+import {
+  T,
+  currentConsent,
+  registryEntry,
+  requireActive,
+  type ConsentRecord,
+  type EvidenceRecord,
+  type Identity,
+  type RegistryEntry,
+} from '../consent/model';
+import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './participant-documents';
+
+export const identitySchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  email: z.string().trim().max(200).refine((s) => s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), 'not an e-mail address').default(''),
+  phone: z.string().trim().max(50).default(''),
+  workplace: z.string().trim().max(300).default(''),
+  notes: z.string().max(5000).default(''),
+});
+
+export interface ParticipantSummary {
+  code: string;
+  status: ParticipantStatus;
+  addedAt: string;
+  consent: { date: IsoDate; method: ConsentMethod; formVersion: number; covers: Record<Purpose, boolean> } | null;
+  withdrawnOn: IsoDate | null;
+}
+
+export interface ConsentInput {
+  date: string;
+  formVersion: number;
+  locale: Locale;
+  method: ConsentMethod;
+  statements: string[];
+  /** A scanned signature or recording of oral consent: identifying, so it goes into the key list. */
+  evidence?: { path: string } | undefined;
+}
+
+export type WithdrawalStep = 'journal' | 'recordings' | 'transcripts' | 'keylist' | 'done';
+
+/** The kinds of data a withdrawal destroys, with how many items of each. */
+export type WithdrawalCounts = Record<string, number>;
+
+export class Participants {
+  constructor(
+    private readonly session: VaultSession,
+    private readonly now: () => Date,
+  ) {}
+
+  private get keylist() {
+    return this.session.stores.keylist;
+  }
+
+  private today(): IsoDate {
+    return localIsoDate(this.now());
+  }
+
+  list(): ParticipantSummary[] {
+    return this.keylist
+      .list<RegistryEntry>(T.participant)
+      .map((r) => r.data)
+      .sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true }))
+      .map((e) => {
+        const consent = e.status === 'active' ? currentConsent(this.keylist, e.code) : null;
+        return {
+          code: e.code,
+          status: e.status,
+          addedAt: e.addedAt,
+          withdrawnOn: e.withdrawal?.date ?? null,
+          consent: consent && {
+            date: consent.date,
+            method: consent.method,
+            formVersion: consent.formVersion,
+            covers: Object.fromEntries(PURPOSES.map((p) => [p, consentCovers(consent.statements, p)])) as Record<Purpose, boolean>,
+          },
+        };
+      });
+  }
+
+  /** Add a participant: the identity goes into the key list, the caller gets a new code. */
+  add(identity: z.input<typeof identitySchema>): string {
+    const id = parseIdentity(identity);
+    this.assertUniqueEmail(id.email, null);
+    const { codePrefix, codeDigits } = this.session.facts;
+    // Never reused: withdrawn codes stay in the register, so the next number is past them all.
+    const taken = this.keylist.list<RegistryEntry>(T.participant).map((r) => r.data.code);
+    let n = 1;
+    for (const c of taken) {
+      if (c.startsWith(codePrefix) && /^\d+$/.test(c.slice(codePrefix.length))) n = Math.max(n, Number(c.slice(codePrefix.length)) + 1);
+    }
+    const code = formatCode(codePrefix, codeDigits, n);
+    const entry: RegistryEntry = { code, addedAt: this.now().toISOString(), status: 'active', withdrawal: null };
+    this.keylist.put(T.participant, { id: code, participant: null, data: entry });
+    this.keylist.put(T.identity, { id: code, participant: code, data: id });
+    this.session.audit.append('participant.added', { participant: code });
+    return code;
+  }
+
+  /** The identity behind a code, on explicit request. Audited. */
+  reveal(code: string): Identity {
+    requireActive(this.keylist, code);
+    const rec = this.keylist.get<Identity>(T.identity, code);
+    if (!rec) throw new HvelvError('UNKNOWN_PARTICIPANT', `no identity for ${code}`);
+    this.session.audit.append('identity.revealed', { participant: code });
+    return rec.data;
+  }
+
+  /** Rectification: correct identity fields. The audit says which fields, never the values. */
+  updateIdentity(code: string, change: Partial<Identity>): void {
+    requireActive(this.keylist, code);
+    const rec = this.keylist.get<Identity>(T.identity, code);
+    if (!rec) throw new HvelvError('UNKNOWN_PARTICIPANT', `no identity for ${code}`);
+    const next = parseIdentity({ ...rec.data, ...change });
+    const fields = (Object.keys(next) as (keyof Identity)[]).filter((k) => next[k] !== rec.data[k]);
+    if (fields.length === 0) return;
+    if (fields.includes('email')) this.assertUniqueEmail(next.email, code);
+    this.keylist.put(T.identity, { id: code, participant: code, data: next });
+    this.session.audit.append('identity.corrected', { participant: code, details: { fields: fields.join(',') } });
+  }
+
+  recordConsent(code: string, input: ConsentInput): ConsentRecord {
+    requireActive(this.keylist, code);
+    if (!isIsoDate(input.date)) throw new HvelvError('INVALID_INPUT', `consent date ${input.date} is not a date`);
+    if (daysUntil(input.date, this.today()) > 0) throw new HvelvError('INVALID_INPUT', `consent date ${input.date} is in the future`);
+    if (daysUntil(this.session.facts.endDate, input.date) < 0) {
+      throw new HvelvError('INVALID_INPUT', `consent date ${input.date} is after the project end ${this.session.facts.endDate}`);
+    }
+    if (!(CONSENT_METHODS as readonly string[]).includes(input.method)) throw new HvelvError('INVALID_INPUT', `unknown consent method ${input.method}`);
+    const form = getForm(this.keylist, input.formVersion);
+    const offered = form.texts[input.locale].statements.map((s) => s.id as string);
+    const unknown = input.statements.filter((s) => !offered.includes(s) || !(STATEMENTS as readonly string[]).includes(s));
+    if (unknown.length > 0) throw new HvelvError('INVALID_INPUT', `statements not on form version ${form.version}: ${unknown.join(', ')}`);
+    if (input.statements.length === 0) throw new HvelvError('INVALID_INPUT', 'no statement was agreed to');
+
+    // Read the evidence completely before changing anything.
+    const evidence = input.evidence ? readEvidence(input.evidence.path) : null;
+    let evidenceId: string | null = null;
+    if (evidence) evidenceId = this.keylist.put(T.evidence, { participant: code, data: evidence }).id;
+    const record: ConsentRecord = {
+      date: input.date,
+      formVersion: form.version,
+      locale: input.locale,
+      formHash: form.hashes[input.locale],
+      method: input.method,
+      statements: [...new Set(input.statements)].sort(),
+      evidenceId,
+      recordedAt: this.now().toISOString(),
+    };
+    this.keylist.put(T.consent, { participant: code, data: record });
+    freezeForm(this.keylist, form.version);
+    this.session.audit.append('consent.recorded', {
+      participant: code,
+      details: { date: record.date, formVersion: form.version, method: record.method, statements: record.statements.join(','), evidence: evidence !== null },
+    });
+    return record;
+  }
+
+  /** Exactly what a withdrawal would destroy, as kinds and counts. */
+  withdrawalPreview(code: string): WithdrawalCounts {
+    requireActive(this.keylist, code);
+    return this.countHoldings(code);
+  }
+
+  /**
+   * Withdraw consent and destroy everything about the participant in every store.
+   * A journal entry written first makes it complete on the next open if the
+   * process dies half way; every step is idempotent.
+   */
+  withdraw(code: string, date: string = this.today(), hooks: { afterStep?: (step: WithdrawalStep) => void } = {}): WithdrawalReceipt {
+    const entry = requireActive(this.keylist, code);
+    if (!isIsoDate(date)) throw new HvelvError('INVALID_INPUT', `withdrawal date ${date} is not a date`);
+    if (daysUntil(date, this.today()) > 0) throw new HvelvError('INVALID_INPUT', `withdrawal date ${date} is in the future`);
+    const consent = currentConsent(this.keylist, code);
+    const journal: RegistryEntry = {
+      ...entry,
+      status: 'withdrawing',
+      withdrawal: { date, startedAt: this.now().toISOString(), completedAt: null, counts: this.countHoldings(code), consentGivenOn: consent?.date ?? null },
+    };
+    this.keylist.put(T.participant, { id: code, participant: null, data: journal });
+    this.session.audit.append('withdrawal.started', { participant: code, details: { date } });
+    hooks.afterStep?.('journal');
+    return this.completeWithdrawal(code, hooks);
+  }
+
+  /** Finish any withdrawal a crash interrupted. Called on every open. */
+  resumeWithdrawals(): string[] {
+    const pending = this.keylist
+      .list<RegistryEntry>(T.participant)
+      .map((r) => r.data)
+      .filter((e) => e.status === 'withdrawing');
+    for (const e of pending) this.completeWithdrawal(e.code, {});
+    return pending.map((e) => e.code);
+  }
+
+  receipt(code: string): WithdrawalReceipt {
+    const entry = registryEntry(this.keylist, code);
+    if (!entry) throw new HvelvError('UNKNOWN_PARTICIPANT', `no participant ${code}`);
+    if (entry.status !== 'withdrawn' || !entry.withdrawal?.completedAt) throw new HvelvError('INVALID_INPUT', `${code} has not withdrawn`);
+    return {
+      code,
+      projectTitle: this.session.facts.title,
+      consentGivenOn: entry.withdrawal.consentGivenOn,
+      withdrawnOn: entry.withdrawal.date,
+      completedAt: entry.withdrawal.completedAt,
+      counts: entry.withdrawal.counts,
+    };
+  }
+
+  receiptHtml(code: string, locale: Locale): string {
+    return renderReceiptHtml(this.receipt(code), locale);
+  }
+
+  /**
+   * Access request: everything held about one participant, into a new folder in
+   * `outDir`, with a cover letter listing the contents. Written under a temporary
+   * name and renamed at the end, so an interrupted export leaves no partial folder
+   * that looks complete.
+   */
+  accessRequest(code: string, outDir: string, locale: Locale): { folder: string; files: string[] } {
+    requireActive(this.keylist, code);
+    if (!fs.existsSync(outDir) || !fs.statSync(outDir).isDirectory()) throw new HvelvError('INVALID_INPUT', `${outDir} is not a folder`);
+    const name = `${locale === 'nb' ? 'innsyn' : 'access'}-${code}-${this.today()}`;
+    const final = path.join(outDir, name);
+    if (fs.existsSync(final)) throw new HvelvError('VAULT_EXISTS', `${final} already exists`);
+    const tmp = path.join(outDir, `.${name}.${randomBytes(4).toString('hex')}.partial`);
+    const files: { name: string; what: string }[] = [];
+    const write = (rel: string, data: string | Uint8Array, what: string): void => {
+      const target = path.join(tmp, rel);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, data, { mode: 0o600 });
+      files.push({ name: rel, what });
+    };
+    try {
+      fs.mkdirSync(tmp, { mode: 0o700 });
+      const identity = this.keylist.get<Identity>(T.identity, code)?.data;
+      if (identity) write('identity.json', `${JSON.stringify({ code, ...identity }, null, 2)}\n`, 'identity');
+      const consents = this.keylist.list<ConsentRecord>(T.consent, { participant: code }).map((r) => r.data);
+      consents.forEach((c, i) => {
+        write(`consent-${i + 1}.json`, `${JSON.stringify(c, null, 2)}\n`, 'consent');
+        const form = getForm(this.keylist, c.formVersion);
+        write(`consent-${i + 1}-form-v${c.formVersion}-${c.locale}.html`, renderFormHtml(form.texts[c.locale], c.locale, { version: form.version, hash: form.hashes[c.locale] }), 'form');
+      });
+      for (const ev of this.keylist.list<EvidenceRecord>(T.evidence, { participant: code })) {
+        write(path.join('evidence', safeName(ev.data.filename, ev.id)), Buffer.from(ev.data.base64, 'base64'), 'evidence');
+      }
+      for (const rec of this.session.stores.recordings.listParticipant(code)) {
+        write(path.join('recordings', `${rec.table}-${rec.id}.json`), `${JSON.stringify(rec.data, null, 2)}\n`, 'recording');
+      }
+      for (const rec of this.session.stores.transcripts.listParticipant(code)) {
+        const data = rec.data as { text?: unknown };
+        const body = typeof data.text === 'string' ? data.text : JSON.stringify(rec.data, null, 2);
+        write(path.join(rec.table === 'transcript' ? 'transcripts' : 'analysis', `${rec.table}-${rec.id}.txt`), body, rec.table === 'transcript' ? 'transcript' : 'analysis');
+      }
+      const facts = this.session.facts;
+      write(locale === 'nb' ? '00-folgebrev.html' : '00-cover-letter.html', renderAccessCoverLetter({ code, facts, files, date: this.today() }, locale), 'cover');
+      fs.renameSync(tmp, final);
+      fsyncDir(outDir);
+    } catch (err) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      if (err instanceof HvelvError) throw err;
+      throw new HvelvError('IO', `could not write the export: ${(err as Error).message}`, { cause: err });
+    }
+    const counts: Record<string, number> = {};
+    for (const f of files) counts[f.what] = (counts[f.what] ?? 0) + 1;
+    this.session.audit.append('participant.access-request', { participant: code, details: counts });
+    return { folder: final, files: files.map((f) => f.name) };
+  }
+
+  // ---- internals ---------------------------------------------------------------
+
+  private completeWithdrawal(code: string, hooks: { afterStep?: (step: WithdrawalStep) => void }): WithdrawalReceipt {
+    this.session.stores.recordings.destroyParticipant(code);
+    hooks.afterStep?.('recordings');
+    this.session.stores.transcripts.destroyParticipant(code);
+    hooks.afterStep?.('transcripts');
+    this.keylist.destroyParticipant(code);
+    hooks.afterStep?.('keylist');
+    const entry = registryEntry(this.keylist, code)!;
+    const done: RegistryEntry = { ...entry, status: 'withdrawn', withdrawal: { ...entry.withdrawal!, completedAt: this.now().toISOString() } };
+    // The audit entry before the status: a crash between them repeats the destroy
+    // (a no-op) and finds the entry already there.
+    const logged = this.session.audit.list().some((e) => e.action === 'participant.withdrawn' && e.participant === code);
+    if (!logged) this.session.audit.append('participant.withdrawn', { participant: code, details: { date: entry.withdrawal!.date, ...entry.withdrawal!.counts } });
+    this.keylist.put(T.participant, { id: code, participant: null, data: done });
+    hooks.afterStep?.('done');
+    return this.receipt(code);
+  }
+
+  private countHoldings(code: string): WithdrawalCounts {
+    const k = this.keylist.countParticipant(code);
+    const r = this.session.stores.recordings.countParticipant(code);
+    const t = this.session.stores.transcripts.countParticipant(code);
+    const sum = (o: Record<string, number>, skip: string[] = []): number =>
+      Object.entries(o).reduce((n, [tbl, c]) => (skip.includes(tbl) ? n : n + c), 0);
+    const counts: WithdrawalCounts = {
+      identity: k[T.identity] ?? 0,
+      consent: k[T.consent] ?? 0,
+      'consent-evidence': k[T.evidence] ?? 0,
+      recordings: sum(r),
+      transcripts: t.transcript ?? 0,
+      analysis: sum(t, ['transcript']),
+    };
+    return counts;
+  }
+
+  private assertUniqueEmail(email: string, except: string | null): void {
+    if (!email) return;
+    const wanted = email.trim().toLowerCase();
+    for (const e of this.keylist.list<RegistryEntry>(T.participant).map((r) => r.data)) {
+      if (e.status !== 'active' || e.code === except) continue;
+      const id = this.keylist.get<Identity>(T.identity, e.code)?.data;
+      if (id && id.email.trim().toLowerCase() === wanted) throw new HvelvError('DUPLICATE_PARTICIPANT', `an active participant already has that e-mail (${e.code})`);
+    }
+  }
+}
+
+function parseIdentity(input: z.input<typeof identitySchema>): Identity {
+  const parsed = identitySchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HvelvError('INVALID_INPUT', `${issue?.path.join('.') ?? 'identity'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+const MEDIA_TYPES: Record<string, string> = {
+  '.pdf': 'application/pdf',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+  '.heic': 'image/heic',
+  '.m4a': 'audio/mp4',
+  '.mp3': 'audio/mpeg',
+  '.wav': 'audio/wav',
+};
+
+/** Read an evidence file whole, within the size limit, before anything is stored. */
+function readEvidence(file: string): EvidenceRecord {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (err) {
+    throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
+  }
+  if (!stat.isFile()) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is not a file`);
+  if (stat.size > EVIDENCE_MAX_BYTES) throw new HvelvError('FILE_TOO_LARGE', `${path.basename(file)} is ${stat.size} bytes; the limit is ${EVIDENCE_MAX_BYTES}`);
+  if (stat.size === 0) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is empty`);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
+  }
+  const ext = path.extname(file).toLowerCase();
+  return {
+    filename: path.basename(file),
+    mediaType: MEDIA_TYPES[ext] ?? 'application/octet-stream',
+    size: bytes.length,
+    sha256: toHex(sha256(bytes)),
+    base64: bytes.toString('base64'),
+  };
+}
+
+function safeName(name: string, fallback: string): string {
+  const cleaned = name.replace(/[/\\:\0]/g, '_').replace(/^\.+/, '');
+  return cleaned || fallback;
+}
