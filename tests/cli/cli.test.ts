@@ -162,3 +162,55 @@ describe('the passphrase prompt', () => {
     expect(out).toMatch(/UNSAFE_PARAMETERS/);
   });
 });
+
+describe('participants from the command line', () => {
+  it('add prints the code; list hides identities unless --reveal; consent, withdraw (preview, then --yes), access-request', async () => {
+    const vault = await init();
+    const env = { HVELV_PASSPHRASE: PASS };
+    const add = fakeIo(env);
+    expect(await run(['participant', 'add', vault, '--name', 'Ola Testesen', '--email', 'ola@example.no', '--json'], add, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(add.stdout.join(''))).toEqual({ code: 'P01' });
+
+    const list = fakeIo(env);
+    expect(await run(['participant', 'list', vault, '--json'], list, fast)).toBe(EXIT.ok);
+    expect(list.stdout.join('')).not.toContain('Ola');
+    expect(JSON.parse(list.stdout.join('')).participants).toMatchObject([{ code: 'P01', status: 'active', consent: null }]);
+    const revealed = fakeIo(env);
+    expect(await run(['participant', 'list', vault, '--reveal', '--json'], revealed, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(revealed.stdout.join('')).participants[0].identity.name).toBe('Ola Testesen');
+
+    const dup = fakeIo(env);
+    expect(await run(['participant', 'add', vault, '--name', 'Another', '--email', 'OLA@example.no'], dup, fast)).toBe(EXIT.other);
+    expect(dup.stderr.join('')).toMatch(/already exists/);
+
+    expect(await run(['consent', 'record', vault, 'P01', '--date', '2026-11-30', '--form-version', '1'], fakeIo(env), fast)).toBe(EXIT.usage);
+    const consent = fakeIo(env);
+    expect(await run(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1', '--statement', 'participate', '--statement', 'processing-until-end', '--json'], consent, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(consent.stdout.join('')).consent.statements).toEqual(['participate', 'processing-until-end']);
+
+    const preview = fakeIo(env);
+    expect(await run(['withdraw', vault, 'P01'], preview, fast)).toBe(EXIT.usage);
+    expect(preview.stderr.join('')).toMatch(/Nothing was changed/);
+
+    const out = tempDir();
+    const access = fakeIo(env);
+    expect(await run(['access-request', vault, 'P01', '--out', out, '--json'], access, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(access.stdout.join('')).files).toContain('identity.json');
+
+    const receipt = path.join(out, 'kvittering.html');
+    const w = fakeIo({ ...env, LANG: 'nb_NO.UTF-8' });
+    expect(await run(['withdraw', vault, 'P01', '--yes', '--date', '2026-11-25', '--receipt', receipt, '--json'], w, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(w.stdout.join('')).receipt).toMatchObject({ code: 'P01', withdrawnOn: '2026-11-25', counts: { identity: 1, consent: 1 } });
+    const html = fs.readFileSync(receipt, 'utf8');
+    expect(html).toContain('Kvittering for tilbaketrukket samtykke');
+    expect(html).not.toContain('Ola');
+
+    const again = fakeIo(env);
+    expect(await run(['participant', 'show', vault, 'P01'], again, fast)).toBe(EXIT.ok);
+    expect(again.stdout.join('\n')).toMatch(/P01 \(withdrawn\)/);
+    expect(await run(['withdraw', vault, 'P01', '--yes'], fakeIo(env), fast)).toBe(EXIT.other);
+    const next = fakeIo(env);
+    expect(await run(['participant', 'add', vault, '--name', 'Ny'], next, fast)).toBe(EXIT.ok);
+    expect(next.stdout.join('')).toBe('P02');
+  });
+});
