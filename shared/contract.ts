@@ -4,7 +4,19 @@
  * before anything else runs. Preload and main are derived from this table.
  */
 import { z } from 'zod';
-import { isIsoDate, AUTO_LOCK_MAX_MINUTES, AUTO_LOCK_MIN_MINUTES, CODE_PREFIX_RE, DEFAULT_CODE_PREFIX, type IsoDate } from './domain';
+import {
+  isIsoDate,
+  AUTO_LOCK_MAX_MINUTES,
+  AUTO_LOCK_MIN_MINUTES,
+  CODE_PREFIX_RE,
+  CONSENT_METHODS,
+  DEFAULT_CODE_PREFIX,
+  STATEMENTS,
+  type ConsentMethod,
+  type IsoDate,
+  type ParticipantStatus,
+  type Purpose,
+} from './domain';
 import type { Result } from './errors';
 import { LOCALES, type Locale } from './i18n/catalogue';
 
@@ -40,7 +52,66 @@ export interface ProjectStatus {
   siktRef: string;
   autoLockMinutes: number;
   stores: { keylist: number; recordings: number; transcripts: number };
+  participants: { active: number; withdrawn: number };
   kdf: { opslimit: number; memlimit: number };
+}
+
+const code = z.string().regex(/^[A-Z][A-Z0-9]{0,7}[0-9]{2,4}$/, 'not a participant code');
+const locale = z.enum(LOCALES);
+
+export const identityInputSchema = z.strictObject({
+  name: z.string().max(200),
+  email: z.string().max(200).optional(),
+  phone: z.string().max(50).optional(),
+  workplace: z.string().max(300).optional(),
+  notes: z.string().max(5000).optional(),
+});
+
+/** The letter and consent form of one version in one language. */
+export const formTextSchema = z.strictObject({
+  title: z.string().max(500),
+  intro: z.string().max(5000),
+  sections: z.array(z.strictObject({ id: z.string().max(40), heading: z.string().max(300), body: z.string().max(20000) })).max(30),
+  closing: z.string().max(200),
+  signatories: z.array(z.strictObject({ name: z.string().max(200), role: z.string().max(100) })).max(6),
+  consentHeading: z.string().max(200),
+  consentIntro: z.string().max(2000),
+  statements: z.array(z.strictObject({ id: z.enum(STATEMENTS), text: z.string().max(1000) })).min(1).max(10),
+  signatureLine: z.string().max(200),
+});
+export type FormText = z.infer<typeof formTextSchema>;
+
+export interface Identity {
+  name: string;
+  email: string;
+  phone: string;
+  workplace: string;
+  notes: string;
+}
+
+export interface ParticipantSummary {
+  code: string;
+  status: ParticipantStatus;
+  addedAt: string;
+  consent: { date: IsoDate; method: ConsentMethod; formVersion: number; covers: Record<Purpose, boolean> } | null;
+  withdrawnOn: IsoDate | null;
+}
+
+export interface FormVersionDto {
+  version: number;
+  createdAt: string;
+  frozen: boolean;
+  texts: Record<Locale, FormText>;
+  hashes: Record<Locale, string>;
+}
+
+export interface WithdrawalReceiptDto {
+  code: string;
+  projectTitle: string;
+  consentGivenOn: string | null;
+  withdrawnOn: string;
+  completedAt: string;
+  counts: Record<string, number>;
 }
 
 export interface RecentVault {
@@ -76,6 +147,31 @@ export const api = {
   'session.state': { input: z.strictObject({}) },
   'session.lock': { input: z.strictObject({}) },
   'session.touch': { input: z.strictObject({}) },
+  'participants.list': { input: z.strictObject({}) },
+  'participants.add': { input: z.strictObject({ identity: identityInputSchema }) },
+  'participants.reveal': { input: z.strictObject({ code }) },
+  'participants.update': { input: z.strictObject({ code, change: identityInputSchema.partial() }) },
+  'consent.chooseEvidence': { input: z.strictObject({}) },
+  'consent.record': {
+    input: z.strictObject({
+      code,
+      date: z.string().max(10),
+      formVersion: z.number().int().min(1),
+      locale,
+      method: z.enum(CONSENT_METHODS),
+      statements: z.array(z.enum(STATEMENTS)).max(10),
+      evidencePath: z.string().max(4096).nullable(),
+    }),
+  },
+  'forms.list': { input: z.strictObject({}) },
+  'forms.update': { input: z.strictObject({ version: z.number().int().min(1), locale, text: formTextSchema }) },
+  'forms.newVersion': { input: z.strictObject({}) },
+  'forms.export': { input: z.strictObject({ version: z.number().int().min(1), locale }) },
+  'withdrawal.preview': { input: z.strictObject({ code }) },
+  'withdrawal.execute': { input: z.strictObject({ code, confirmCode: z.string(), date: z.string().max(10) }) },
+  'withdrawal.receipt': { input: z.strictObject({ code }) },
+  'withdrawal.saveReceipt': { input: z.strictObject({ code, locale }) },
+  'access.export': { input: z.strictObject({ code, locale }) },
   'settings.update': {
     input: z.strictObject({
       autoLockMinutes: z.number().int().min(AUTO_LOCK_MIN_MINUTES).max(AUTO_LOCK_MAX_MINUTES),
@@ -101,6 +197,21 @@ export interface Outputs {
   'session.lock': null;
   'session.touch': null;
   'settings.update': ProjectStatus;
+  'participants.list': ParticipantSummary[];
+  'participants.add': { code: string };
+  'participants.reveal': Identity;
+  'participants.update': null;
+  'consent.chooseEvidence': string | null;
+  'consent.record': null;
+  'forms.list': FormVersionDto[];
+  'forms.update': FormVersionDto;
+  'forms.newVersion': FormVersionDto;
+  'forms.export': string | null;
+  'withdrawal.preview': Record<string, number>;
+  'withdrawal.execute': WithdrawalReceiptDto;
+  'withdrawal.receipt': WithdrawalReceiptDto;
+  'withdrawal.saveReceipt': string | null;
+  'access.export': { folder: string; files: string[] } | null;
 }
 
 export const METHODS = Object.keys(api) as Method[];

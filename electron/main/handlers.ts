@@ -20,13 +20,20 @@ import { createProject } from '../core/services/create-project';
 import { projectStatus } from '../core/services/project-status';
 import { SessionManager, type Timers } from '../core/services/session-manager';
 import { openProject } from '../core/services/open-project';
+import { Participants } from '../core/services/participants';
+import { getForm, listForms, newFormVersion, renderFormHtml, updateFormText } from '../core/consent/forms';
+import { writeFileAtomic } from '../core/vault/atomic-file';
 import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
 
 export interface Platform {
   version: string;
   systemLocale(): string;
   documentsDir(): string;
-  chooseFolder(purpose: 'create' | 'open'): Promise<string | null>;
+  chooseFolder(purpose: 'create' | 'open' | 'export'): Promise<string | null>;
+  /** A file to read (consent evidence: a scan or a recording). */
+  chooseFile(purpose: 'evidence'): Promise<string | null>;
+  /** Where to save a document the user asked for (an HTML letter or receipt). */
+  chooseSavePath(defaultName: string): Promise<string | null>;
 }
 
 export interface HandlerDeps {
@@ -46,6 +53,9 @@ type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Outputs[M]> 
 export function createHandlers(deps: HandlerDeps): { handlers: Handlers; sessions: SessionManager } {
   const sessions = new SessionManager((reason, minutes) => deps.emit({ type: 'locked', reason, minutes }), deps.timers);
   const vaultDeps: VaultDeps = { crypto: deps.crypto, kdfPolicy: deps.kdfPolicy, now: deps.now };
+
+  const participants = (): Participants => new Participants(sessions.require(), deps.now);
+  const keylist = () => sessions.require().stores.keylist;
 
   const info = (): AppInfo => {
     const language = deps.config.language;
@@ -94,6 +104,48 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     'session.touch': () => {
       sessions.touch();
       return null;
+    },
+    'participants.list': () => participants().list(),
+    'participants.add': ({ identity }) => ({ code: participants().add(identity) }),
+    'participants.reveal': ({ code }) => participants().reveal(code),
+    'participants.update': ({ code, change }) => {
+      participants().updateIdentity(code, change);
+      return null;
+    },
+    'consent.chooseEvidence': () => deps.platform.chooseFile('evidence'),
+    'consent.record': ({ code, evidencePath, ...input }) => {
+      participants().recordConsent(code, { ...input, evidence: evidencePath ? { path: evidencePath } : undefined });
+      return null;
+    },
+    'forms.list': () => listForms(keylist()),
+    'forms.update': ({ version, locale, text }) => updateFormText(keylist(), version, locale, text),
+    'forms.newVersion': () => newFormVersion(keylist(), deps.now()),
+    'forms.export': async ({ version, locale }) => {
+      const form = getForm(keylist(), version);
+      const target = await deps.platform.chooseSavePath(`${folderName(form.texts[locale].title).slice(0, 40)}-v${version}-${locale}.html`);
+      if (!target) return null;
+      writeFileAtomic(target, new TextEncoder().encode(renderFormHtml(form.texts[locale], locale, { version, hash: form.hashes[locale] })));
+      return target;
+    },
+    'withdrawal.preview': ({ code }) => participants().withdrawalPreview(code),
+    'withdrawal.execute': ({ code, confirmCode, date }) => {
+      // The typed code is the user's confirmation; checked here too, not only in the UI.
+      if (confirmCode.trim().toUpperCase() !== code) throw new HvelvError('INVALID_INPUT', 'the typed code does not match');
+      return participants().withdraw(code, date);
+    },
+    'withdrawal.receipt': ({ code }) => participants().receipt(code),
+    'withdrawal.saveReceipt': async ({ code, locale }) => {
+      const html = participants().receiptHtml(code, locale);
+      const target = await deps.platform.chooseSavePath(`${locale === 'nb' ? 'kvittering' : 'receipt'}-${code}.html`);
+      if (!target) return null;
+      writeFileAtomic(target, new TextEncoder().encode(html));
+      return target;
+    },
+    'access.export': async ({ code, locale }) => {
+      participants(); // locked vault: fail before asking for a folder
+      const folder = await deps.platform.chooseFolder('export');
+      if (!folder) return null;
+      return participants().accessRequest(code, folder, locale);
     },
     'settings.update': ({ autoLockMinutes }) => {
       const s = sessions.require();

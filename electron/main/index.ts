@@ -53,9 +53,20 @@ async function start(): Promise<void> {
       documentsDir: () => app.getPath('documents'),
       async chooseFolder(purpose) {
         const res = await dialog.showOpenDialog(mainWindow!, {
-          properties: purpose === 'create' ? ['openDirectory', 'createDirectory'] : ['openDirectory'],
+          properties: purpose === 'open' ? ['openDirectory'] : ['openDirectory', 'createDirectory'],
         });
         return res.canceled ? null : (res.filePaths[0] ?? null);
+      },
+      async chooseFile() {
+        const res = await dialog.showOpenDialog(mainWindow!, {
+          properties: ['openFile'],
+          filters: [{ name: 'Scan, PDF or recording', extensions: ['pdf', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'heic', 'm4a', 'mp3', 'wav'] }],
+        });
+        return res.canceled ? null : (res.filePaths[0] ?? null);
+      },
+      async chooseSavePath(defaultName) {
+        const res = await dialog.showSaveDialog(mainWindow!, { defaultPath: defaultName, filters: [{ name: 'HTML', extensions: ['html'] }] });
+        return res.canceled || !res.filePath ? null : res.filePath;
       },
     },
   });

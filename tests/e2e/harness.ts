@@ -16,9 +16,13 @@ import { TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
 
 export interface Harness {
   url: string;
-  /** Folders the next "choose folder" dialogs return, in order. */
+  /** What the next "choose folder", "choose file" and "save as" dialogs return, in order. */
   folderAnswers: (string | null)[];
+  fileAnswers: (string | null)[];
+  saveAnswers: (string | null)[];
   sessions: ReturnType<typeof createHandlers>['sessions'];
+  /** Call a handler directly, as the page would, to set up a test. */
+  invoke(method: string, input: unknown): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -53,6 +57,8 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
     for (const res of listeners) res.write(`data: ${JSON.stringify(e)}\n\n`);
   };
   const folderAnswers: (string | null)[] = [];
+  const fileAnswers: (string | null)[] = [];
+  const saveAnswers: (string | null)[] = [];
   const { handlers, sessions } = createHandlers({
     crypto: await createCrypto(),
     kdfPolicy: TEST_KDF_POLICY,
@@ -65,6 +71,8 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
       systemLocale: () => opts.locale ?? 'nb-NO',
       documentsDir: () => path.join(opts.home, 'Documents'),
       chooseFolder: async () => folderAnswers.shift() ?? null,
+      chooseFile: async () => fileAnswers.shift() ?? null,
+      chooseSavePath: async () => saveAnswers.shift() ?? null,
     },
   });
 
@@ -119,7 +127,14 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
   return {
     url: `http://127.0.0.1:${port}/`,
     folderAnswers,
+    fileAnswers,
+    saveAnswers,
     sessions,
+    invoke: async (method, input) => {
+      const r = await dispatch(handlers, method, input);
+      if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+      return r.value;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         sessions.lock('user');

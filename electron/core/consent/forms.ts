@@ -4,29 +4,17 @@
  * seed study's letter), editable by the student, and frozen once a consent was
  * given on a version: a consent always points to the exact text (its hash).
  */
-import { z } from 'zod';
 import { canonicalJson, sha256, toHex, utf8 } from '../crypto/encoding';
 import { HvelvError } from '../errors';
 import type { RecordStore } from '../stores/record-store';
 import type { ProjectFacts } from '../vault/vault';
-import { STATEMENTS } from '../../../shared/domain';
+import { formTextSchema, type FormText } from '../../../shared/contract';
 import type { Locale } from '../../../shared/i18n/catalogue';
 import nbTemplate from '../../../resources/templates/letter.nb.json';
 import enTemplate from '../../../resources/templates/letter.en.json';
 import { T } from './model';
 
-export const formTextSchema = z.strictObject({
-  title: z.string().max(500),
-  intro: z.string().max(5000),
-  sections: z.array(z.strictObject({ id: z.string().max(40), heading: z.string().max(300), body: z.string().max(20000) })).max(30),
-  closing: z.string().max(200),
-  signatories: z.array(z.strictObject({ name: z.string().max(200), role: z.string().max(100) })).max(6),
-  consentHeading: z.string().max(200),
-  consentIntro: z.string().max(2000),
-  statements: z.array(z.strictObject({ id: z.enum(STATEMENTS), text: z.string().max(1000) })).min(1).max(10),
-  signatureLine: z.string().max(200),
-});
-export type FormText = z.infer<typeof formTextSchema>;
+export { formTextSchema, type FormText };
 
 export interface FormVersion {
   version: number;

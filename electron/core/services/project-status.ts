@@ -2,6 +2,7 @@
 import { daysUntil, localIsoDate } from '../../../shared/domain';
 import type { ProjectStatus } from '../../../shared/contract';
 import type { VaultSession } from '../vault/vault';
+import { T, type RegistryEntry } from '../consent/model';
 
 export function projectStatus(session: VaultSession, now: Date): ProjectStatus {
   const f = session.facts;
@@ -23,6 +24,12 @@ export function projectStatus(session: VaultSession, now: Date): ProjectStatus {
       recordings: session.stores.recordings.count(),
       transcripts: session.stores.transcripts.count(),
     },
+    participants: countParticipants(session),
     kdf: session.kdf,
   };
+}
+
+function countParticipants(session: VaultSession): { active: number; withdrawn: number } {
+  const entries = session.stores.keylist.list<RegistryEntry>(T.participant).map((r) => r.data);
+  return { active: entries.filter((e) => e.status === 'active').length, withdrawn: entries.filter((e) => e.status !== 'active').length };
 }

@@ -9,10 +9,20 @@ import { NewProjectWizard } from '../features/wizard/NewProjectWizard';
 import { UnlockScreen } from '../features/unlock/UnlockScreen';
 import { Dashboard } from '../features/dashboard/Dashboard';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
+import { ParticipantList } from '../features/participants/ParticipantList';
+import { ParticipantDetail } from '../features/participants/ParticipantDetail';
+import { FormsScreen } from '../features/forms/FormsScreen';
 
-type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'settings';
+type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'forms' | 'settings';
 
 const TOUCH_EVERY_MS = 30_000;
+
+const NAV = [
+  ['dashboard', 'nav.dashboard'],
+  ['participants', 'nav.participants'],
+  ['forms', 'nav.forms'],
+  ['settings', 'nav.settings'],
+] as const;
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -20,6 +30,7 @@ export function App() {
   const [status, setStatus] = useState<ProjectStatus | null>(null);
   const [recent, setRecent] = useState<RecentVault[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
+  const [openCode, setOpenCode] = useState<string | null>(null);
   const [fatal, setFatal] = useState<ErrorInfo | null>(null);
   const i18n = useMemo(() => makeI18n(info?.locale ?? 'nb'), [info?.locale]);
   const { t } = i18n;
@@ -96,6 +107,17 @@ export function App() {
   else if (view === 'unlock') body = <UnlockScreen recent={recent} notice={notice} onUnlocked={unlocked} onNewProject={() => setView('wizard')} />;
   else if (view === 'settings' && status) body = <SettingsScreen info={info} status={status} onInfo={setInfo} onStatus={setStatus} />;
   else if (view === 'dashboard' && status) body = <Dashboard status={status} />;
+  else if (view === 'participants' && status)
+    body = (
+      <ParticipantList
+        onOpen={(code) => {
+          setOpenCode(code);
+          setView('participant');
+        }}
+      />
+    );
+  else if (view === 'participant' && status && openCode) body = <ParticipantDetail key={openCode} code={openCode} today={info.today} onBack={() => setView('participants')} />;
+  else if (view === 'forms' && status) body = <FormsScreen />;
   else
     body = (
       <main className="page narrow welcome">
@@ -123,12 +145,14 @@ export function App() {
         {status && <span className="topbar-title">{status.title}</span>}
         {status && (
           <nav aria-label={t('app.name')}>
-            <button type="button" className={`nav ${view === 'dashboard' ? 'active' : ''}`} aria-current={view === 'dashboard' ? 'page' : undefined} onClick={() => setView('dashboard')}>
-              {t('nav.dashboard')}
-            </button>
-            <button type="button" className={`nav ${view === 'settings' ? 'active' : ''}`} aria-current={view === 'settings' ? 'page' : undefined} onClick={() => setView('settings')}>
-              {t('nav.settings')}
-            </button>
+            {NAV.map(([target, label]) => {
+              const current = view === target || (target === 'participants' && view === 'participant');
+              return (
+                <button key={target} type="button" className={`nav ${current ? 'active' : ''}`} aria-current={current ? 'page' : undefined} onClick={() => setView(target)}>
+                  {t(label)}
+                </button>
+              );
+            })}
             <button type="button" className="nav lock" onClick={() => void lock()}>
               {t('nav.lock')}
             </button>

@@ -35,8 +35,14 @@ export function Dashboard({ status }: { status: ProjectStatus }) {
         {STORES.map(({ store, title }) => (
           <Card key={store} title={t(title)}>
             <p className="muted">{t(`dashboard.store.${store}`)}</p>
-            <p>{status.stores[store] === 0 ? t('dashboard.empty') : t('dashboard.items', { count: status.stores[store] })}</p>
-            <p className="hint">{t('dashboard.comingSoon')}</p>
+            {store === 'keylist' ? (
+              <p>{status.participants.active + status.participants.withdrawn === 0 ? t('dashboard.empty') : t('dashboard.participantCount', status.participants)}</p>
+            ) : (
+              <>
+                <p>{status.stores[store] === 0 ? t('dashboard.empty') : t('dashboard.items', { count: status.stores[store] })}</p>
+                <p className="hint">{t('dashboard.comingSoon')}</p>
+              </>
+            )}
           </Card>
         ))}
       </div>

@@ -1,0 +1,179 @@
+import { useEffect, useId, useState } from 'react';
+import { call } from '../../api';
+import { useI18n } from '../../i18n';
+import { ErrorBanner, Notice } from '../../components/ui';
+import type { FormText, FormVersionDto } from '../../../../shared/contract';
+import type { ErrorInfo } from '../../../../shared/errors';
+import type { Locale } from '../../../../shared/i18n/catalogue';
+
+export function FormsScreen() {
+  const { t } = useI18n();
+  const [forms, setForms] = useState<FormVersionDto[]>([]);
+  const [version, setVersion] = useState<number | null>(null);
+  const [locale, setLocale] = useState<Locale>('nb');
+  const [draft, setDraft] = useState<FormText | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = async (select?: number) => {
+    const r = await call('forms.list', {});
+    if (!r.ok) return setError(r.error);
+    setForms(r.value);
+    setVersion(select ?? r.value.at(-1)?.version ?? null);
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+
+  const form = forms.find((f) => f.version === version);
+  const text = draft ?? form?.texts[locale];
+
+  async function save() {
+    if (!draft || !form) return;
+    const r = await call('forms.update', { version: form.version, locale, text: draft });
+    if (!r.ok) return setError(r.error);
+    setDraft(null);
+    setNotice(t('forms.saved'));
+    await load(form.version);
+  }
+
+  async function newVersion() {
+    const r = await call('forms.newVersion', {});
+    if (!r.ok) return setError(r.error);
+    setNotice(null);
+    await load(r.value.version);
+  }
+
+  async function exportHtml() {
+    if (!form) return;
+    const r = await call('forms.export', { version: form.version, locale });
+    if (!r.ok) return setError(r.error);
+    if (r.value) setNotice(t('forms.exported', { path: r.value }));
+  }
+
+  const placeholders = text ? /\[[^\]]+\]/.test([text.intro, ...text.sections.map((s) => s.body)].join(' ')) : false;
+
+  return (
+    <main className="page">
+      <h1>{t('forms.title')}</h1>
+      <p className="muted">{t('forms.intro')}</p>
+      <ErrorBanner error={error} />
+      {notice && <Notice>{notice}</Notice>}
+      <div className="toolbar">
+        <div className="tabs" role="tablist" aria-label={t('forms.title')}>
+          {forms.map((f) => (
+            <button
+              key={f.version}
+              type="button"
+              role="tab"
+              aria-selected={f.version === version}
+              className={`tab ${f.version === version ? 'active' : ''}`}
+              onClick={() => {
+                setDraft(null);
+                setVersion(f.version);
+              }}
+            >
+              {t('forms.version', { version: f.version })}
+            </button>
+          ))}
+        </div>
+        <div className="field inline">
+          <label htmlFor="forms-lang">{t('forms.language')}</label>
+          <select
+            id="forms-lang"
+            value={locale}
+            onChange={(e) => {
+              setDraft(null);
+              setLocale(e.target.value as Locale);
+            }}
+          >
+            <option value="nb">{t('settings.language.nb')}</option>
+            <option value="en">{t('settings.language.en')}</option>
+          </select>
+        </div>
+      </div>
+      {form && text && (
+        <section className="card letter" aria-label={t('forms.version', { version: form.version })}>
+          <p className="muted">
+            {form.frozen ? t('forms.frozen') : t('forms.editable')} · {t('forms.fingerprint', { hash: form.hashes[locale].slice(0, 12) })}
+          </p>
+          {placeholders && <div className="banner banner-warning">{t('forms.placeholderWarning')}</div>}
+          {draft ? (
+            <Editor text={draft} onChange={setDraft} />
+          ) : (
+            <>
+              <h2 className="letter-title">{text.title}</h2>
+              <p>{text.intro}</p>
+              {text.sections.map((s) => (
+                <div key={s.id}>
+                  <h3>{s.heading}</h3>
+                  {s.body.split('\n').map((line, i) => (
+                    <p key={i}>{line}</p>
+                  ))}
+                </div>
+              ))}
+              <h3>{text.consentHeading}</h3>
+              <p>{text.consentIntro}</p>
+              <ul className="statements">
+                {text.statements.map((s) => (
+                  <li key={s.id}>☐ {s.text}</li>
+                ))}
+              </ul>
+            </>
+          )}
+          <div className="actions start wrap">
+            {!form.frozen && !draft && (
+              <button type="button" onClick={() => setDraft(form.texts[locale])}>
+                {t('forms.edit')}
+              </button>
+            )}
+            {draft && (
+              <>
+                <button type="button" onClick={() => void save()}>
+                  {t('forms.save')}
+                </button>
+                <button type="button" className="secondary" onClick={() => setDraft(null)}>
+                  {t('common.cancel')}
+                </button>
+              </>
+            )}
+            {!draft && (
+              <>
+                <button type="button" className="secondary" onClick={() => void exportHtml()}>
+                  {t('forms.export')}
+                </button>
+                <button type="button" className="secondary" onClick={() => void newVersion()}>
+                  {t('forms.newVersion')}
+                </button>
+              </>
+            )}
+          </div>
+        </section>
+      )}
+    </main>
+  );
+}
+
+function Editor({ text, onChange }: { text: FormText; onChange(t: FormText): void }) {
+  const { t } = useI18n();
+  const introId = useId();
+  return (
+    <div className="editor">
+      <div className="field">
+        <label htmlFor={introId}>{t('forms.intro.label')}</label>
+        <textarea id={introId} rows={3} value={text.intro} onChange={(e) => onChange({ ...text, intro: e.target.value })} />
+      </div>
+      {text.sections.map((s, i) => (
+        <div className="field" key={s.id}>
+          <label htmlFor={`${introId}-${s.id}`}>{s.heading}</label>
+          <textarea
+            id={`${introId}-${s.id}`}
+            rows={Math.min(10, Math.max(3, Math.ceil(s.body.length / 80)))}
+            value={s.body}
+            onChange={(e) => onChange({ ...text, sections: text.sections.map((x, j) => (j === i ? { ...x, body: e.target.value } : x)) })}
+          />
+        </div>
+      ))}
+    </div>
+  );
+}

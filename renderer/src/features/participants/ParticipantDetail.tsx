@@ -1,0 +1,376 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { call } from '../../api';
+import { useI18n } from '../../i18n';
+import { Card, ErrorBanner, Notice, TextField } from '../../components/ui';
+import type { FormVersionDto, Identity, ParticipantSummary, WithdrawalReceiptDto } from '../../../../shared/contract';
+import type { ErrorInfo } from '../../../../shared/errors';
+import { CONSENT_METHODS, PURPOSES, type ConsentMethod, type IsoDate, type StatementId } from '../../../../shared/domain';
+import type { Locale } from '../../../../shared/i18n/catalogue';
+import { ReceiptView } from './ReceiptView';
+
+interface Props {
+  code: string;
+  today: IsoDate;
+  onBack(): void;
+}
+
+export function ParticipantDetail({ code, today, onBack }: Props) {
+  const { t, date } = useI18n();
+  const [summary, setSummary] = useState<ParticipantSummary | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [withdrawing, setWithdrawing] = useState(false);
+  const [receipt, setReceipt] = useState<WithdrawalReceiptDto | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = async () => {
+    const r = await call('participants.list', {});
+    if (!r.ok) return setError(r.error);
+    setSummary(r.value.find((p) => p.code === code) ?? null);
+  };
+  useEffect(() => {
+    void load();
+  }, [code]);
+
+  if (receipt) return <ReceiptView receipt={receipt} onBack={onBack} />;
+  if (!summary) return <main className="page narrow">{error && <ErrorBanner error={error} />}</main>;
+
+  const active = summary.status === 'active';
+
+  async function accessExport(locale: Locale) {
+    setNotice(null);
+    const r = await call('access.export', { code, locale });
+    if (!r.ok) return setError(r.error);
+    if (r.value) setNotice(t('participant.accessDone', { folder: r.value.folder, count: r.value.files.length }));
+  }
+
+  async function showReceipt() {
+    const r = await call('withdrawal.receipt', { code });
+    if (r.ok) setReceipt(r.value);
+    else setError(r.error);
+  }
+
+  return (
+    <main className="page">
+      <button type="button" className="link" onClick={onBack}>
+        {t('participant.back')}
+      </button>
+      <div className="page-head">
+        <h1 className="code-title">{code}</h1>
+        <span className={`pill ${summary.status}`}>{t(`status.${summary.status}`)}</span>
+      </div>
+      <ErrorBanner error={error} />
+      {notice && <Notice>{notice}</Notice>}
+      {!active && (
+        <Card title={t('participant.consent')}>
+          <p>{t('participant.withdrawnInfo', { date: summary.withdrawnOn ? date(summary.withdrawnOn) : '' })}</p>
+          <div className="actions start">
+            <button type="button" className="secondary" onClick={() => void showReceipt()}>
+              {t('participant.showReceipt')}
+            </button>
+          </div>
+        </Card>
+      )}
+      {active && (
+        <div className="detail-grid">
+          <IdentityCard code={code} onError={setError} />
+          <ConsentCard summary={summary} today={today} onChanged={load} onError={setError} />
+          <Card title={t('participant.processing')}>
+            <ul className="checks">
+              {PURPOSES.map((p) => {
+                const ok = summary.consent?.covers[p] ?? false;
+                return (
+                  <li key={p} className={ok ? 'yes' : 'no'}>
+                    <span aria-hidden="true">{ok ? '✓' : '✕'}</span> <strong>{t(`purpose.${p}`)}</strong>: {ok ? t('participant.allowed') : t('participant.notAllowed')}
+                  </li>
+                );
+              })}
+            </ul>
+          </Card>
+          <Card title={t('participant.rights')}>
+            <p>{t('participant.rightsText')}</p>
+            <div className="actions start wrap">
+              <button type="button" className="secondary" onClick={() => void accessExport('nb')}>
+                {t('participant.access')} (nb)
+              </button>
+              <button type="button" className="secondary" onClick={() => void accessExport('en')}>
+                {t('participant.access')} (en)
+              </button>
+              <button type="button" className="danger" onClick={() => setWithdrawing(true)}>
+                {t('participant.withdraw')}
+              </button>
+            </div>
+          </Card>
+        </div>
+      )}
+      {withdrawing && <WithdrawDialog code={code} today={today} onCancel={() => setWithdrawing(false)} onDone={setReceipt} />}
+    </main>
+  );
+}
+
+function IdentityCard({ code, onError }: { code: string; onError(e: ErrorInfo): void }) {
+  const { t } = useI18n();
+  // Held only while this card is on screen: navigating away unmounts it and forgets the identity.
+  const [identity, setIdentity] = useState<Identity | null>(null);
+  const [editing, setEditing] = useState<Identity | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  async function reveal() {
+    const r = await call('participants.reveal', { code });
+    if (r.ok) setIdentity(r.value);
+    else onError(r.error);
+  }
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    if (!editing || !identity) return;
+    const change: Partial<Identity> = {};
+    for (const k of ['name', 'email', 'phone', 'workplace', 'notes'] as const) if (editing[k] !== identity[k]) change[k] = editing[k];
+    const r = await call('participants.update', { code, change });
+    if (!r.ok) return onError(r.error);
+    setIdentity(editing);
+    setEditing(null);
+    setSaved(true);
+  }
+
+  return (
+    <Card title={t('participant.identity')}>
+      {!identity && (
+        <>
+          <p className="muted">{t('participant.identityHidden')}</p>
+          <button type="button" onClick={() => void reveal()}>
+            {t('participant.reveal')}
+          </button>
+        </>
+      )}
+      {identity && !editing && (
+        <>
+          <dl className="identity">
+            {(['name', 'email', 'phone', 'workplace', 'notes'] as const).map((k) =>
+              identity[k] ? (
+                <div key={k}>
+                  <dt>{t(`field.${k}`)}</dt>
+                  <dd>{identity[k]}</dd>
+                </div>
+              ) : null,
+            )}
+          </dl>
+          {saved && <Notice>{t('participant.corrected')}</Notice>}
+          <div className="actions start">
+            <button type="button" className="secondary" onClick={() => setIdentity(null)}>
+              {t('participant.hide')}
+            </button>
+            <button type="button" className="secondary" onClick={() => setEditing(identity)}>
+              {t('participant.edit')}
+            </button>
+          </div>
+        </>
+      )}
+      {editing && (
+        <form onSubmit={save} noValidate>
+          {(['name', 'email', 'phone', 'workplace', 'notes'] as const).map((k) => (
+            <TextField key={k} label={t(`field.${k}`)} value={editing[k]} onChange={(e) => setEditing({ ...editing, [k]: e.target.value })} autoComplete="off" />
+          ))}
+          <div className="actions">
+            <button type="button" className="secondary" onClick={() => setEditing(null)}>
+              {t('common.cancel')}
+            </button>
+            <button type="submit">{t('participant.saveCorrection')}</button>
+          </div>
+        </form>
+      )}
+    </Card>
+  );
+}
+
+function ConsentCard({ summary, today, onChanged, onError }: { summary: ParticipantSummary; today: IsoDate; onChanged(): Promise<void>; onError(e: ErrorInfo): void }) {
+  const { t, date } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [forms, setForms] = useState<FormVersionDto[]>([]);
+  const [version, setVersion] = useState(1);
+  const [locale, setLocale] = useState<Locale>('nb');
+  const [method, setMethod] = useState<ConsentMethod>('paper');
+  const [when, setWhen] = useState<string>(today);
+  const [statements, setStatements] = useState<StatementId[]>([]);
+  const [evidence, setEvidence] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  async function start() {
+    const r = await call('forms.list', {});
+    if (!r.ok) return onError(r.error);
+    setForms(r.value);
+    const latest = r.value.at(-1);
+    if (latest) {
+      setVersion(latest.version);
+      setStatements(latest.texts[locale].statements.map((s) => s.id));
+    }
+    setOpen(true);
+  }
+
+  const form = forms.find((f) => f.version === version);
+
+  async function chooseEvidence() {
+    const r = await call('consent.chooseEvidence', {});
+    if (r.ok && r.value) setEvidence(r.value);
+  }
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    if (statements.length === 0) return setProblem(t('consentForm.needStatement'));
+    setProblem(null);
+    const r = await call('consent.record', { code: summary.code, date: when, formVersion: version, locale, method, statements, evidencePath: evidence });
+    if (!r.ok) return onError(r.error);
+    setOpen(false);
+    setEvidence(null);
+    await onChanged();
+  }
+
+  return (
+    <Card title={t('participant.consent')}>
+      {summary.consent ? (
+        <p>{t('participant.consentSummary', { date: date(summary.consent.date), method: t(`method.${summary.consent.method}`), version: summary.consent.formVersion })}</p>
+      ) : (
+        <p className="warning-text">{t('participant.noConsent')}</p>
+      )}
+      {!open && (
+        <button type="button" className={summary.consent ? 'secondary' : ''} onClick={() => void start()}>
+          {t('participant.recordConsent')}
+        </button>
+      )}
+      {open && form && (
+        <form onSubmit={save} noValidate aria-label={t('consentForm.title', { code: summary.code })}>
+          <TextField label={t('consentForm.date')} type="date" value={when} max={today} onChange={(e) => setWhen(e.target.value)} />
+          <div className="two">
+            <div className="field">
+              <label htmlFor="cf-version">{t('consentForm.version')}</label>
+              <select id="cf-version" value={version} onChange={(e) => setVersion(Number(e.target.value))}>
+                {forms.map((f) => (
+                  <option key={f.version} value={f.version}>
+                    {t('consentForm.versionOption', { version: f.version })}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="cf-locale">{t('consentForm.locale')}</label>
+              <select id="cf-locale" value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
+                <option value="nb">{t('settings.language.nb')}</option>
+                <option value="en">{t('settings.language.en')}</option>
+              </select>
+            </div>
+          </div>
+          <div className="field">
+            <label htmlFor="cf-method">{t('consentForm.method')}</label>
+            <select id="cf-method" value={method} onChange={(e) => setMethod(e.target.value as ConsentMethod)}>
+              {CONSENT_METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {t(`method.${m}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <fieldset className="field">
+            <legend>{t('consentForm.statements')}</legend>
+            {form.texts[locale].statements.map((s) => (
+              <label key={s.id} className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={statements.includes(s.id)}
+                  onChange={(e) => setStatements(e.target.checked ? [...statements, s.id] : statements.filter((x) => x !== s.id))}
+                />
+                {s.text}
+              </label>
+            ))}
+            {problem && <p className="field-error">{problem}</p>}
+          </fieldset>
+          <div className="field">
+            <span className="label">{t('consentForm.evidence')}</span>
+            <div className="file-row">
+              <button type="button" className="secondary" onClick={() => void chooseEvidence()}>
+                {t('consentForm.chooseEvidence')}
+              </button>
+              <span className="muted">{evidence ? evidence.split(/[\\/]/).pop() : t('consentForm.noEvidence')}</span>
+            </div>
+            <p className="hint">{t('consentForm.evidenceHelp')}</p>
+          </div>
+          <div className="actions">
+            <button type="button" className="secondary" onClick={() => setOpen(false)}>
+              {t('common.cancel')}
+            </button>
+            <button type="submit">{t('consentForm.save')}</button>
+          </div>
+        </form>
+      )}
+    </Card>
+  );
+}
+
+function WithdrawDialog({ code, today, onCancel, onDone }: { code: string; today: IsoDate; onCancel(): void; onDone(r: WithdrawalReceiptDto): void }) {
+  const { t } = useI18n();
+  const [counts, setCounts] = useState<Record<string, number> | null>(null);
+  const [typed, setTyped] = useState('');
+  const [when, setWhen] = useState<string>(today);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [mismatch, setMismatch] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void call('withdrawal.preview', { code }).then((r) => (r.ok ? setCounts(r.value) : setError(r.error)));
+  }, [code]);
+
+  async function confirm(e: FormEvent) {
+    e.preventDefault();
+    if (typed.trim().toUpperCase() !== code) return setMismatch(true);
+    setBusy(true);
+    const r = await call('withdrawal.execute', { code, confirmCode: typed, date: when });
+    setBusy(false);
+    if (r.ok) onDone(r.value);
+    else setError(r.error);
+  }
+
+  return (
+    <div className="overlay">
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="wd-h">
+        <h2 id="wd-h">{t('withdraw.title', { code })}</h2>
+        <p>{t('withdraw.intro')}</p>
+        {counts && (
+          <>
+            <p>
+              <strong>{t('withdraw.list')}</strong>
+            </p>
+            <ul className="counts">
+              {Object.entries(counts).map(([kind, n]) => (
+                <li key={kind}>
+                  <span>{t(`kind.${kind}` as 'kind.identity')}</span>
+                  <span className="n">{n}</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        <form onSubmit={confirm} noValidate>
+          <TextField label={t('withdraw.date')} type="date" value={when} max={today} onChange={(e) => setWhen(e.target.value)} />
+          <TextField
+            label={t('withdraw.typeCode', { code })}
+            value={typed}
+            onChange={(e) => {
+              setTyped(e.target.value);
+              setMismatch(false);
+            }}
+            error={mismatch ? t('withdraw.mismatch', { code }) : null}
+            autoFocus
+            autoComplete="off"
+          />
+          <ErrorBanner error={error} />
+          <div className="actions">
+            <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
+              {t('common.cancel')}
+            </button>
+            <button type="submit" className="danger" disabled={busy || typed.trim().toUpperCase() !== code}>
+              {t('withdraw.confirm', { code })}
+            </button>
+          </div>
+        </form>
+      </div>
+    </div>
+  );
+}
