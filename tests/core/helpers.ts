@@ -11,6 +11,7 @@ import type { KdfPolicy } from '../../electron/core/crypto/kdf';
 import { createCrypto, type Crypto } from '../../electron/core/crypto/sodium';
 import { createVault, DEFAULT_FACTS, type ProjectFacts, type VaultDeps } from '../../electron/core/vault/vault';
 import type { IsoDate } from '../../shared/domain';
+import { HvelvError } from '../../electron/core/errors';
 import { Participants } from '../../electron/core/services/participants';
 import { ensureInitialForm } from '../../electron/core/consent/forms';
 
@@ -98,4 +99,15 @@ export function admit(session: import('../../electron/core/vault/vault').VaultSe
   const code = p.add(identity);
   p.recordConsent(code, { date: '2026-11-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'] });
   return code;
+}
+
+/** The HvelvError code `fn` throws, or 'NO_ERROR'. Anything else is rethrown: a bug, not an expected failure. */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof HvelvError) return e.code;
+    throw e;
+  }
+  return 'NO_ERROR';
 }

@@ -12,8 +12,7 @@ import { Participants, type WithdrawalStep } from '../../electron/core/services/
 import { ensureInitialForm, getForm, listForms, newFormVersion, updateFormText } from '../../electron/core/consent/forms';
 import { openProject } from '../../electron/core/services/open-project';
 import { storeDbPath, DATA_STORES } from '../../electron/core/vault/layout';
-import { HvelvError } from '../../electron/core/errors';
-import { listFiles, makeVault, tempDir } from './helpers';
+import { codeOf, listFiles, makeVault, tempDir } from './helpers';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 const ALL = ['participate', 'audio-recording', 'processing-until-end'];
@@ -26,15 +25,6 @@ async function project() {
   return { ...v, p, form };
 }
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof HvelvError) return e.code;
-    throw e;
-  }
-  return 'NO_ERROR';
-}
 
 const consentAll = { date: '2026-11-20', formVersion: 1, locale: 'nb' as const, method: 'paper' as const, statements: ALL };
 

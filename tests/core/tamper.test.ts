@@ -12,20 +12,10 @@ import { headerPath, storeDbPath, storeKeyPath, DATA_STORES } from '../../electr
 import { unlockVault, type VaultDeps } from '../../electron/core/vault/vault';
 import { deriveKek } from '../../electron/core/crypto/kdf';
 import { fromB64 } from '../../electron/core/crypto/encoding';
-import { HvelvError } from '../../electron/core/errors';
-import { admit, makeVault, pw } from './helpers';
+import { admit, codeOf, makeVault, pw } from './helpers';
 
 const PASS = 'tamper test passphrase';
 
-function errorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof HvelvError) return e.code;
-    throw e;
-  }
-  return 'NO_ERROR';
-}
 
 let dir: string;
 let deps: VaultDeps;
@@ -72,7 +62,7 @@ describe('header', () => {
   it('every flipped bit of the header is detected before any key is derived', async () => {
     const codes = new Set<string>();
     const flips = eachFlip(headerPath(dir), (i) => {
-      const code = errorCode(() => readHeader(dir, deps.crypto));
+      const code = codeOf(() => readHeader(dir, deps.crypto));
       expect(code, `flip at byte ${i}`).not.toBe('NO_ERROR');
       codes.add(code);
     });
@@ -113,7 +103,7 @@ describe('key files', () => {
       const read = () => readStoreKey(dir, { crypto: deps.crypto, vaultId: body.vaultId, store, userKey });
       expect(read()).toHaveLength(32);
       eachFlip(storeKeyPath(dir, store), (i) => {
-        expect(errorCode(read), `${store} flip at ${i}`).toBe('INTEGRITY');
+        expect(codeOf(read), `${store} flip at ${i}`).toBe('INTEGRITY');
       });
     }
   });
@@ -168,7 +158,7 @@ describe('records', () => {
             const bad = Buffer.from(row[col]);
             bad[i]! ^= 0x01;
             withDb('transcripts', (db) => db.prepare(`UPDATE records SET ${col} = ? WHERE id = ?`).run(bad, ids.transcripts));
-            expect(errorCode(() => session.stores.transcripts.get('transcript', ids.transcripts)), `${col}[${i}]`).toBe('INTEGRITY');
+            expect(codeOf(() => session.stores.transcripts.get('transcript', ids.transcripts)), `${col}[${i}]`).toBe('INTEGRITY');
           }
           withDb('transcripts', (db) => db.prepare(`UPDATE records SET ${col} = ? WHERE id = ?`).run(row[col], ids.transcripts));
         }
@@ -195,7 +185,7 @@ describe('records', () => {
       const session = await unlockVault(dir, pw(PASS), deps);
       try {
         withDb('transcripts', change);
-        expect(errorCode(() => session.stores.transcripts.get(table, ids.transcripts))).toBe('INTEGRITY');
+        expect(codeOf(() => session.stores.transcripts.get(table, ids.transcripts))).toBe('INTEGRITY');
       } finally {
         session.lock();
       }

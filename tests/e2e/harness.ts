@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { createHandlers, dispatch } from '../../electron/main/handlers';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { AppConfig } from '../../electron/core/services/app-config';
@@ -143,4 +144,34 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
         server.closeAllConnections();
       }),
   };
+}
+
+const CHROMIUM = process.env.HVELV_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = path.join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+
+/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A page that records its script errors and console errors in `problems`. */
+export async function newPage(browser: Browser, height = 780): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1100, height }, locale: 'nb-NO' });
+  page.setDefaultTimeout(15_000);
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  return { page, problems };
+}
+
+/** Save a full-page screenshot to test-results/screenshots/<name>.png, to be looked at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }

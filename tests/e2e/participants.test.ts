@@ -6,23 +6,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startHarness, type Harness } from './harness';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, newPage, screenshot, startHarness, type Harness } from './harness';
 import { tempDir } from '../core/helpers';
 
-const SHOTS = path.join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
-const CHROMIUM = process.env.HVELV_CHROMIUM ?? '/usr/bin/chromium';
 
 let harness: Harness;
 let browser: Browser;
 let page: Page;
 let home: string;
-const problems: string[] = [];
-
-async function shot(name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+let problems: string[];
+const shot = (name: string): Promise<void> => screenshot(page, name);
 
 beforeAll(async () => {
   home = tempDir('hvelv-e2e-p-');
@@ -42,17 +36,8 @@ beforeAll(async () => {
       codePrefix: 'JS',
     },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1100, height: 820 }, locale: 'nb-NO' });
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
+  browser = await launchChromium();
+  ({ page, problems } = await newPage(browser, 820));
   await page.goto(harness.url);
 });
 

@@ -7,13 +7,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startHarness, type Harness } from './harness';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, newPage, screenshot, startHarness, type Harness } from './harness';
 import { tempDir } from '../core/helpers';
 import { headerPath } from '../../electron/core/vault/layout';
 
-const SHOTS = path.join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
-const CHROMIUM = process.env.HVELV_CHROMIUM ?? '/usr/bin/chromium';
 const PASS = 'fire lange ord er bra';
 
 let harness: Harness;
@@ -27,27 +25,14 @@ function isoInDays(days: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-async function shot(name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+let problems: string[];
+const shot = (name: string): Promise<void> => screenshot(page, name);
 
 beforeAll(async () => {
   home = tempDir('hvelv-e2e-');
   harness = await startHarness({ home, locale: 'nb-NO' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1100, height: 780 }, locale: 'nb-NO' });
-  page.setDefaultTimeout(15_000);
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  (page as unknown as { problems: string[] }).problems = problems;
+  browser = await launchChromium();
+  ({ page, problems } = await newPage(browser));
 });
 
 afterAll(async () => {
@@ -94,7 +79,7 @@ describe('Hvelv in Chromium', () => {
     await expect.poll(() => page.getByRole('heading', { name: /200 dager til prosjektslutt/ }).isVisible(), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => page.getByText('Student: Turid Testesen · Veileder: Gurli Testesen').isVisible()).toBe(true);
     await shot('05-dashboard-nb');
-    expect(fs.existsSync(headerPath(location ? path.join(home, 'Documents', 'Hvelv', 'Relasjonsarbeid-i-arbeidsinkluderingsprosesser') : ''))).toBe(true);
+    expect(fs.existsSync(headerPath(path.join(home, 'Documents', 'Hvelv', 'Relasjonsarbeid-i-arbeidsinkluderingsprosesser')))).toBe(true);
   });
 
   it('locks, refuses a wrong passphrase, and unlocks with the right one', async () => {
@@ -144,7 +129,6 @@ describe('Hvelv in Chromium', () => {
     await expect.poll(() => page.getByText('The vault was locked after 5 minutes without activity.').isVisible()).toBe(true);
     await expect.poll(() => page.getByRole('heading', { name: 'Unlock' }).isVisible()).toBe(true);
     await shot('10-idle-locked-en');
-    const problems = (page as unknown as { problems: string[] }).problems;
     expect(problems).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { canonicalJson, sha256, toHex, utf8 } from '../crypto/encoding';
 import { HvelvError } from '../errors';
 import type { RecordStore } from '../stores/record-store';
 import type { ProjectFacts } from '../vault/vault';
-import { formTextSchema, type FormText } from '../../../shared/contract';
+import { formTextSchema, type FormText, type FormVersionDto } from '../../../shared/contract';
 import type { Locale } from '../../../shared/i18n/catalogue';
 import nbTemplate from '../../../resources/templates/letter.nb.json';
 import enTemplate from '../../../resources/templates/letter.en.json';
@@ -16,13 +16,7 @@ import { T } from './model';
 
 export { formTextSchema, type FormText };
 
-export interface FormVersion {
-  version: number;
-  createdAt: string;
-  frozen: boolean;
-  texts: Record<Locale, FormText>;
-  hashes: Record<Locale, string>;
-}
+export type FormVersion = FormVersionDto;
 
 const TEMPLATES: Record<Locale, FormText> = {
   nb: formTextSchema.parse(nbTemplate),

@@ -36,13 +36,7 @@ export interface RegistryEntry {
   withdrawal: WithdrawalJournal | null;
 }
 
-export interface Identity {
-  name: string;
-  email: string;
-  phone: string;
-  workplace: string;
-  notes: string;
-}
+export type { Identity } from '../../../shared/contract';
 
 export interface ConsentRecord {
   date: IsoDate;

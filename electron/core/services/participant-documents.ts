@@ -6,14 +6,8 @@
 import { translate, type Locale, type MessageKey } from '../../../shared/i18n/catalogue';
 import type { ProjectFacts } from '../vault/vault';
 
-export interface WithdrawalReceipt {
-  code: string;
-  projectTitle: string;
-  consentGivenOn: string | null;
-  withdrawnOn: string;
-  completedAt: string;
-  counts: Record<string, number>;
-}
+export type { WithdrawalReceiptDto as WithdrawalReceipt } from '../../../shared/contract';
+import type { WithdrawalReceiptDto as WithdrawalReceipt } from '../../../shared/contract';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 

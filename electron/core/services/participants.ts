@@ -22,10 +22,10 @@ import {
   STATEMENTS,
   type ConsentMethod,
   type IsoDate,
-  type ParticipantStatus,
   type Purpose,
 } from '../../../shared/domain';
 import type { Locale } from '../../../shared/i18n/catalogue';
+import type { ParticipantSummary } from '../../../shared/contract';
 import { sha256, toHex } from '../crypto/encoding';
 import { HvelvError } from '../errors';
 import { fsyncDir } from '../vault/atomic-file';
@@ -51,13 +51,7 @@ export const identitySchema = z.strictObject({
   notes: z.string().max(5000).default(''),
 });
 
-export interface ParticipantSummary {
-  code: string;
-  status: ParticipantStatus;
-  addedAt: string;
-  consent: { date: IsoDate; method: ConsentMethod; formVersion: number; covers: Record<Purpose, boolean> } | null;
-  withdrawnOn: IsoDate | null;
-}
+export type { ParticipantSummary };
 
 export interface ConsentInput {
   date: string;
