@@ -29,6 +29,7 @@ export const HELP = `hvelv: keeps the data of an interview study safe and lawful
 Usage:
   hvelv init <vault> --title T --end-date YYYY-MM-DD [--institution I] [--faculty F]
              [--student S] [--supervisor V] [--sikt-ref R] [--end-action anonymise|delete-all]
+             [--code-prefix JS]   (participant codes become JS01, JS02, …; default P)
   hvelv status <vault> [--unlock] [--json]
   hvelv verify <vault> [--json]
   hvelv audit list <vault> [--json]
@@ -137,6 +138,7 @@ async function cmdInit(args: string[], io: CliIo, vaultDeps: VaultDeps, deps: Cl
       student: { type: 'string' },
       supervisor: { type: 'string' },
       'sikt-ref': { type: 'string' },
+      'code-prefix': { type: 'string' },
     },
     1,
   );
@@ -157,6 +159,7 @@ async function cmdInit(args: string[], io: CliIo, vaultDeps: VaultDeps, deps: Cl
       student: str(values.student),
       supervisor: str(values.supervisor),
       siktRef: str(values['sikt-ref']),
+      codePrefix: str(values['code-prefix']) || undefined,
     },
     vaultDeps,
     deps.createOptions,

@@ -28,10 +28,10 @@ function fakeIo(env: Record<string, string | undefined> = {}): CliIo & { stdout:
 const PASS = 'cli test passphrase here';
 const fast = { kdfPolicy: TEST_KDF_POLICY, createOptions: { kdf: TEST_KDF } };
 
-async function init(env = { HVELV_PASSPHRASE: PASS }): Promise<string> {
+async function init(env = { HVELV_PASSPHRASE: PASS }, prefix: string[] = []): Promise<string> {
   const vault = path.join(tempDir(), 'v');
   const io = fakeIo(env);
-  const code = await run(['init', vault, '--title', 'Relasjonsarbeid', '--end-date', '2027-05-30', '--student', 'Turid Test', '--supervisor', 'Gurli Test'], io, fast);
+  const code = await run(['init', vault, '--title', 'Relasjonsarbeid', '--end-date', '2027-05-30', '--student', 'Turid Test', '--supervisor', 'Gurli Test', ...prefix], io, fast);
   expect(code, io.stderr.join('\n')).toBe(EXIT.ok);
   return vault;
 }
@@ -165,6 +165,10 @@ describe('the passphrase prompt', () => {
 
 describe('participants from the command line', () => {
   it('add prints the code; list hides identities unless --reveal; consent, withdraw (preview, then --yes), access-request', async () => {
+    const other = await init(undefined, ['--code-prefix', 'JS']);
+    const js = fakeIo({ HVELV_PASSPHRASE: PASS });
+    expect(await run(['participant', 'add', other, '--name', 'X'], js, fast)).toBe(EXIT.ok);
+    expect(js.stdout.join('')).toBe('JS01');
     const vault = await init();
     const env = { HVELV_PASSPHRASE: PASS };
     const add = fakeIo(env);

@@ -59,6 +59,9 @@ describe('Hvelv in Chromium', () => {
     await page.getByLabel('Student').fill('Turid Testesen');
     await page.getByLabel('Veileder').fill('Gurli Testesen');
     await page.getByLabel('Referansenummer hos Sikt').fill('123456');
+    await page.getByLabel('Bokstaver i deltakerkodene').fill('js');
+    await expect.poll(() => page.getByText('Deltakerne får koder som JS01, JS02. Koden lages aldri av navnet.').isVisible()).toBe(true);
+    await shot('02b-wizard-people');
     await page.getByRole('button', { name: 'Neste' }).click();
 
     await page.getByLabel('Prosjektslutt', { exact: true }).fill(isoInDays(200));
@@ -79,6 +82,7 @@ describe('Hvelv in Chromium', () => {
     await expect.poll(() => page.getByRole('heading', { name: /200 dager til prosjektslutt/ }).isVisible(), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => page.getByText('Student: Turid Testesen · Veileder: Gurli Testesen').isVisible()).toBe(true);
     await shot('05-dashboard-nb');
+    expect(harness.sessions.current!.facts.codePrefix).toBe('JS');
     expect(fs.existsSync(headerPath(path.join(home, 'Documents', 'Hvelv', 'Relasjonsarbeid-i-arbeidsinkluderingsprosesser')))).toBe(true);
   });
 

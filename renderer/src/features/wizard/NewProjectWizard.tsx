@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n';
 import { Busy, ErrorBanner, TextField } from '../../components/ui';
 import type { ProjectStatus } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
-import { daysUntil, isIsoDate, passphraseStrength, PASSPHRASE_MIN_LENGTH, type IsoDate } from '../../../../shared/domain';
+import { CODE_PREFIX_RE, DEFAULT_CODE_PREFIX, daysUntil, formatCode, isIsoDate, passphraseStrength, PASSPHRASE_MIN_LENGTH, type IsoDate } from '../../../../shared/domain';
 
 const STEPS = ['wizard.step.project', 'wizard.step.people', 'wizard.step.end', 'wizard.step.passphrase'] as const;
 
@@ -23,6 +23,7 @@ export function NewProjectWizard({ today, onCreated, onCancel }: Props) {
   const [student, setStudent] = useState('');
   const [supervisor, setSupervisor] = useState('');
   const [siktRef, setSiktRef] = useState('');
+  const [codePrefix, setCodePrefix] = useState(DEFAULT_CODE_PREFIX);
   const [endDate, setEndDate] = useState('');
   const [endAction, setEndAction] = useState<'anonymise' | 'delete-all'>('anonymise');
   const [location, setLocation] = useState('');
@@ -48,7 +49,7 @@ export function NewProjectWizard({ today, onCreated, onCancel }: Props) {
 
   const stepErrors: Record<string, string | null>[] = [
     { title: title.trim() ? null : t('wizard.required') },
-    {},
+    { codePrefix: CODE_PREFIX_RE.test(codePrefix) ? null : t('field.codePrefix.invalid') },
     {
       endDate: !isIsoDate(endDate) ? t('wizard.required') : daysUntil(endDate, today) <= 0 ? t('wizard.endDatePast') : null,
       location: location.trim() ? null : t('wizard.required'),
@@ -79,7 +80,7 @@ export function NewProjectWizard({ today, onCreated, onCancel }: Props) {
     const res = await call('vault.create', {
       path: location,
       passphrase: pass1,
-      project: { title, institution, faculty, student, supervisor, siktRef, endDate, endAction },
+      project: { title, institution, faculty, student, supervisor, siktRef, endDate, endAction, codePrefix },
     });
     setBusy(false);
     if (res.ok) {
@@ -123,6 +124,14 @@ export function NewProjectWizard({ today, onCreated, onCancel }: Props) {
             <TextField label={t('field.student')} value={student} onChange={(e) => setStudent(e.target.value)} optional autoFocus />
             <TextField label={t('field.supervisor')} value={supervisor} onChange={(e) => setSupervisor(e.target.value)} optional />
             <TextField label={t('field.siktRef')} value={siktRef} onChange={(e) => setSiktRef(e.target.value)} optional />
+            <TextField
+              label={t('field.codePrefix')}
+              value={codePrefix}
+              maxLength={6}
+              onChange={(e) => setCodePrefix(e.target.value.toUpperCase())}
+              hint={t('field.codePrefix.help', { example: CODE_PREFIX_RE.test(codePrefix) ? `${formatCode(codePrefix, 2, 1)}, ${formatCode(codePrefix, 2, 2)}` : 'P01, P02' })}
+              error={shown('codePrefix')}
+            />
           </>
         )}
         {step === 2 && (
