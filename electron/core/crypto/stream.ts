@@ -1,0 +1,271 @@
+/**
+ * Seekable encryption for recordings, after age's STREAM design: the plaintext is
+ * cut into 64 KiB chunks, each sealed with ChaCha20-Poly1305 (RFC 8439, node:crypto,
+ * native speed) under a random per-recording key, with the nonce
+ *
+ *     11-byte big-endian chunk counter || 1 byte: 0x01 on the last chunk, else 0x00
+ *
+ * and, as associated data, a hash of the file header (which names the vault and the
+ * recording). Any chunk can be decrypted on its own, so playback can jump anywhere.
+ * Reordered, dropped, duplicated or truncated chunks, trailing bytes, or a blob moved
+ * to another recording all fail authentication. Only the last chunk may be short, and
+ * it is empty only when the whole recording is.
+ *
+ * The per-recording key lives in the recording's record, sealed with the participant's
+ * key: destroying that key makes the blob noise.
+ */
+import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { encodeFields } from './encoding';
+import { integrity } from '../errors';
+
+export const CHUNK_SIZE = 64 * 1024;
+export const TAG_SIZE = 16;
+export const STREAM_KEY_BYTES = 32;
+const MAGIC = Buffer.from('HVLVRC01', 'latin1');
+export const STREAM_HEADER_SIZE = 32;
+const STREAM_VERSION = 1;
+
+/** The 32-byte header: magic, version, chunk size, recording id (16 bytes). */
+export function streamHeader(recordingId: Uint8Array): Buffer {
+  if (recordingId.length !== 16) throw new RangeError('recording id must be 16 bytes');
+  const h = Buffer.alloc(STREAM_HEADER_SIZE);
+  MAGIC.copy(h, 0);
+  h.writeUInt8(STREAM_VERSION, 8);
+  h.writeUInt32BE(CHUNK_SIZE, 12);
+  Buffer.from(recordingId).copy(h, 16);
+  return h;
+}
+
+/** Associated data of every chunk: binds the chunk to this header, vault and recording. */
+export function streamAd(vaultId: string, header: Uint8Array): Buffer {
+  return createHash('sha256').update(encodeFields('hvelv/recording-stream', [1, vaultId, header])).digest();
+}
+
+function nonce(counter: number, last: boolean): Buffer {
+  const n = Buffer.alloc(12);
+  // 11-byte big-endian counter (bytes 0-10); numbers are exact to 2^53, far beyond any recording.
+  n.writeUIntBE(Math.floor(counter / 2 ** 48), 0, 5);
+  n.writeUIntBE(counter % 2 ** 48, 5, 6);
+  n.writeUInt8(last ? 1 : 0, 11);
+  return n;
+}
+
+export function sealChunk(key: Uint8Array, ad: Uint8Array, counter: number, last: boolean, plain: Uint8Array): Buffer {
+  const c = createCipheriv('chacha20-poly1305', key, nonce(counter, last), { authTagLength: TAG_SIZE });
+  c.setAAD(ad, { plaintextLength: plain.length });
+  const body = c.update(plain);
+  c.final();
+  return Buffer.concat([body, c.getAuthTag()]);
+}
+
+/** null when the chunk does not authenticate (wrong position, flag, key, header or bytes). */
+export function openChunk(key: Uint8Array, ad: Uint8Array, counter: number, last: boolean, sealed: Uint8Array): Buffer | null {
+  if (sealed.length < TAG_SIZE) return null;
+  const d = createDecipheriv('chacha20-poly1305', key, nonce(counter, last), { authTagLength: TAG_SIZE });
+  d.setAAD(ad, { plaintextLength: sealed.length - TAG_SIZE });
+  d.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
+  const body = d.update(sealed.subarray(0, sealed.length - TAG_SIZE));
+  try {
+    d.final();
+  } catch {
+    body.fill(0);
+    return null;
+  }
+  return body;
+}
+
+/** Chunk layout of an encrypted blob of `fileSize` bytes; INTEGRITY when no valid blob has that size. */
+export function layout(fileSize: number): { chunks: number; plainSize: number; lastSealedSize: number } {
+  const data = fileSize - STREAM_HEADER_SIZE;
+  if (data < TAG_SIZE) throw integrity('recording blob is too short');
+  const full = CHUNK_SIZE + TAG_SIZE;
+  const chunks = Math.ceil(data / full);
+  const lastSealedSize = data - (chunks - 1) * full;
+  if (lastSealedSize < TAG_SIZE || (chunks > 1 && lastSealedSize === TAG_SIZE)) throw integrity('recording blob has an impossible length');
+  return { chunks, plainSize: (chunks - 1) * CHUNK_SIZE + (lastSealedSize - TAG_SIZE), lastSealedSize };
+}
+
+/**
+ * Random access to an encrypted blob. Opening checks the header and authenticates
+ * the final chunk, so a truncated or extended blob is refused before any byte is
+ * served; other chunks are authenticated as they are read.
+ */
+export class StreamReader {
+  readonly plainSize: number;
+  private readonly chunks: number;
+  private readonly lastSealedSize: number;
+  private readonly ad: Buffer;
+
+  private constructor(
+    private readonly fd: number,
+    private readonly key: Uint8Array,
+    vaultId: string,
+    header: Buffer,
+    fileSize: number,
+  ) {
+    const l = layout(fileSize);
+    this.chunks = l.chunks;
+    this.plainSize = l.plainSize;
+    this.lastSealedSize = l.lastSealedSize;
+    this.ad = streamAd(vaultId, header);
+  }
+
+  static open(file: string, key: Uint8Array, vaultId: string, recordingId: Uint8Array): StreamReader {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch (err) {
+      throw integrity('the recording file is missing', err);
+    }
+    try {
+      const size = fs.fstatSync(fd).size;
+      const header = Buffer.alloc(STREAM_HEADER_SIZE);
+      if (size < STREAM_HEADER_SIZE || fs.readSync(fd, header, 0, STREAM_HEADER_SIZE, 0) !== STREAM_HEADER_SIZE) throw integrity('recording blob has no header');
+      if (!header.equals(streamHeader(recordingId))) throw integrity('recording blob header does not match its record');
+      const reader = new StreamReader(fd, key, vaultId, header, size);
+      reader.chunk(reader.chunks - 1).fill(0);
+      return reader;
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+  }
+
+  get chunkCount(): number {
+    return this.chunks;
+  }
+
+  /** Decrypt chunk `i` (0-based). */
+  chunk(i: number): Buffer {
+    if (!Number.isInteger(i) || i < 0 || i >= this.chunks) throw new RangeError(`chunk ${i} out of range`);
+    const last = i === this.chunks - 1;
+    const full = CHUNK_SIZE + TAG_SIZE;
+    const start = STREAM_HEADER_SIZE + i * full;
+    const len = last ? this.lastSealedSize : full;
+    const sealed = Buffer.alloc(len);
+    const got = fs.readSync(this.fd, sealed, 0, len, start);
+    if (got !== len) throw integrity(`recording chunk ${i} is short`);
+    const plain = openChunk(this.key, this.ad, i, last, sealed);
+    if (!plain) throw integrity(`recording chunk ${i} does not authenticate (altered, moved or truncated)`);
+    return plain;
+  }
+
+  /** Plaintext bytes [start, end] inclusive, decrypting only the chunks that hold them. */
+  read(start: number, end: number): Buffer {
+    if (start < 0 || end < start || end >= this.plainSize) throw new RangeError('range outside the recording');
+    const first = Math.floor(start / CHUNK_SIZE);
+    const lastChunk = Math.floor(end / CHUNK_SIZE);
+    const parts: Buffer[] = [];
+    for (let i = first; i <= lastChunk; i++) {
+      const c = this.chunk(i);
+      const from = i === first ? start - i * CHUNK_SIZE : 0;
+      const to = i === lastChunk ? end - i * CHUNK_SIZE + 1 : c.length;
+      parts.push(c.subarray(from, to));
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}
+
+export interface EncryptProgress {
+  bytes: number;
+  total: number;
+}
+
+/**
+ * Encrypt `source` into `target` as a stream blob, reading and writing 64 KiB at a
+ * time (memory stays flat whatever the size), hashing the plaintext with SHA-256 on
+ * the way. The blob is written under a temporary name, fsynced, and renamed only when
+ * complete; on cancel or any error the temporary file is removed, so nothing partial
+ * is ever left. Only ciphertext is written.
+ */
+export async function encryptFileToBlob(
+  source: string,
+  target: string,
+  opts: { key: Uint8Array; vaultId: string; recordingId: Uint8Array; signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void },
+): Promise<{ plainSize: number; sha256: string }> {
+  const header = streamHeader(opts.recordingId);
+  const ad = streamAd(opts.vaultId, header);
+  const tmp = `${target}.partial`;
+  const input = await fs.promises.open(source, 'r');
+  let output: fs.promises.FileHandle | undefined;
+  try {
+    const total = (await input.stat()).size;
+    output = await fs.promises.open(tmp, 'wx', 0o600);
+    await output.write(header);
+    const hash = createHash('sha256');
+    let current = Buffer.alloc(CHUNK_SIZE);
+    let next = Buffer.alloc(CHUNK_SIZE);
+    let currentLen = await readFull(input, current);
+    let counter = 0;
+    let done = 0;
+    for (;;) {
+      if (opts.signal?.aborted) throw new DOMException('import cancelled', 'AbortError');
+      const nextLen = currentLen === CHUNK_SIZE ? await readFull(input, next) : 0;
+      const last = nextLen === 0;
+      const plain = current.subarray(0, currentLen);
+      hash.update(plain);
+      await output.write(sealChunk(opts.key, ad, counter, last, plain));
+      done += currentLen;
+      opts.onProgress?.({ bytes: done, total });
+      if (last) break;
+      counter++;
+      [current, next] = [next, current];
+      currentLen = nextLen;
+    }
+    current.fill(0);
+    next.fill(0);
+    if (done !== total || (await input.stat()).size !== total) {
+      throw new Error('the file changed while it was being read');
+    }
+    await output.sync();
+    await output.close();
+    output = undefined;
+    await fs.promises.rename(tmp, target);
+    return { plainSize: done, sha256: hash.digest('hex') };
+  } catch (err) {
+    await output?.close().catch(() => undefined);
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
+  } finally {
+    await input.close();
+  }
+}
+
+/** Fill `buf` from the file's current position; returns bytes read (< length only at end of file). */
+async function readFull(fh: fs.promises.FileHandle, buf: Buffer): Promise<number> {
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesRead } = await fh.read(buf, off, buf.length - off, null);
+    if (bytesRead === 0) break;
+    off += bytesRead;
+  }
+  return off;
+}
+
+/** Decrypt a whole blob into `target` (temp file, fsync, rename), returning the plaintext's SHA-256. */
+export async function decryptBlobToFile(reader: StreamReader, target: string): Promise<string> {
+  const tmp = `${target}.partial-${process.pid}`;
+  const out = await fs.promises.open(tmp, 'wx', 0o600);
+  const hash = createHash('sha256');
+  try {
+    for (let i = 0; i < reader.chunkCount; i++) {
+      const c = reader.chunk(i);
+      hash.update(c);
+      await out.write(c);
+      c.fill(0);
+    }
+    await out.sync();
+    await out.close();
+    await fs.promises.rename(tmp, target);
+  } catch (err) {
+    await out.close().catch(() => undefined);
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
+  }
+  return hash.digest('hex');
+}
