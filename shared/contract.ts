@@ -114,6 +114,21 @@ export interface WithdrawalReceiptDto {
   counts: Record<string, number>;
 }
 
+export interface RecordingInfo {
+  id: string;
+  code: string;
+  format: 'wav' | 'mp3' | 'm4a' | 'ogg' | 'flac' | 'webm';
+  codec: string;
+  durationMs: number;
+  sampleRate: number;
+  channels: number;
+  bitrate: number | null;
+  size: number;
+  sha256: string;
+  recordedAt: string | null;
+  importedAt: string;
+}
+
 export interface RecentVault {
   path: string;
   title: string;

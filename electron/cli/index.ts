@@ -267,10 +267,10 @@ function identityFrom(values: Record<string, string | boolean | undefined>): Par
   return out;
 }
 
-async function withSession<T>(vault: string, values: Record<string, string | boolean | undefined>, io: CliIo, vaultDeps: VaultDeps, fn: (s: VaultSession) => T): Promise<T> {
+async function withSession<T>(vault: string, values: Record<string, string | boolean | undefined>, io: CliIo, vaultDeps: VaultDeps, fn: (s: VaultSession) => T | Promise<T>): Promise<T> {
   const session = await unlockFromArgs(vault, values, io, vaultDeps);
   try {
-    return fn(session);
+    return await fn(session);
   } finally {
     session.lock();
   }

@@ -145,7 +145,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       participants(); // locked vault: fail before asking for a folder
       const folder = await deps.platform.chooseFolder('export');
       if (!folder) return null;
-      return participants().accessRequest(code, folder, locale);
+      return await participants().accessRequest(code, folder, locale);
     },
     'settings.update': ({ autoLockMinutes }) => {
       const s = sessions.require();

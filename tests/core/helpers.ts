@@ -111,3 +111,33 @@ export function codeOf(fn: () => unknown): string {
   }
   return 'NO_ERROR';
 }
+
+/**
+ * A real WAV file (16-bit PCM, mono): a tone whose samples also carry `seed`, so
+ * every file made here has bytes of its own that a forensic scan can look for.
+ */
+export function makeWav(file: string, seconds: number, seed = 1, sampleRate = 16000): Buffer {
+  const n = Math.round(seconds * sampleRate);
+  const data = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) {
+    const v = Math.round(8000 * Math.sin((2 * Math.PI * (300 + seed * 17) * i) / sampleRate)) + ((i * 7919 + seed * 104729) % 97);
+    data.writeInt16LE(v, i * 2);
+  }
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0, 'latin1');
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVE', 8, 'latin1');
+  h.write('fmt ', 12, 'latin1');
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(sampleRate, 24);
+  h.writeUInt32LE(sampleRate * 2, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36, 'latin1');
+  h.writeUInt32LE(data.length, 40);
+  const bytes = Buffer.concat([h, data]);
+  fs.writeFileSync(file, bytes);
+  return bytes;
+}

@@ -12,7 +12,8 @@ import { Participants, type WithdrawalStep } from '../../electron/core/services/
 import { ensureInitialForm, getForm, listForms, newFormVersion, updateFormText } from '../../electron/core/consent/forms';
 import { openProject } from '../../electron/core/services/open-project';
 import { storeDbPath, DATA_STORES } from '../../electron/core/vault/layout';
-import { codeOf, listFiles, makeVault, tempDir } from './helpers';
+import { codeOf, listFiles, makeVault, makeWav, tempDir } from './helpers';
+import { Recordings } from '../../electron/core/services/recordings';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 const ALL = ['participate', 'audio-recording', 'processing-until-end'];
@@ -161,15 +162,16 @@ async function fullParticipant() {
   fs.writeFileSync(evidence, evidenceBytes);
   const code = v.p.add({ name: 'Ragnhild Testesen', email: 'ragnhild.testesen@example.no', phone: '+47 915 55 123', workplace: 'NAV Hinna' });
   v.p.recordConsent(code, { ...consentAll, evidence: { path: evidence } });
-  const audio = Buffer.from('RIFF-AUDIO-SAMPLES-e41d0b-' + 'x'.repeat(200), 'latin1');
-  v.session.stores.recordings.put('recording', { participant: code, data: { codec: 'pcm', bytes: audio.toString('base64') } });
+  const wav = path.join(dir, 'opptak-Ragnhild.wav');
+  const audio = makeWav(wav, 3, 42);
+  const recording = await new Recordings(v.session, NOW).import(code, wav);
   v.session.stores.transcripts.put('transcript', { participant: code, data: { text: 'B: Jeg heter Ragnhild og jobber på Hinna, ring meg på 915 55 123.' } });
   v.session.stores.transcripts.put('segment', { participant: code, data: { code: 'tillit', quote: 'ring meg på 915 55 123' } });
   // Someone else, who stays.
   const other = v.p.add({ name: 'Blir Igjen' });
   v.p.recordConsent(other, consentAll);
   v.session.stores.transcripts.put('transcript', { participant: other, data: { text: 'B: jeg blir med videre' } });
-  return { ...v, code, other, evidenceBytes, audio, inputDir: dir };
+  return { ...v, code, other, evidenceBytes, audio, inputDir: dir, recording };
 }
 
 /** The bytes by which a participant could be found in the files: plaintext and their ciphertexts and wrapped keys. */
@@ -231,10 +233,13 @@ describe('withdrawal', () => {
     const preview = p.withdrawalPreview(code);
     expect(preview).toEqual({ identity: 1, consent: 1, 'consent-evidence': 1, recordings: 1, transcripts: 1, analysis: 1 });
     const plain = ['Ragnhild Testesen', 'ragnhild.testesen@example.no', '+47 915 55 123', 'NAV Hinna', 'ring meg på 915 55 123'].map((s) => Buffer.from(s, 'utf8'));
-    const wanted = needles(dir, code, [...plain, evidenceBytes.subarray(8), audio, Buffer.from(audio.toString('base64'))]);
+    // The audio itself (a stretch of samples), and the encrypted blob's bytes.
+    const blobFile = listFiles(dir).find((f) => f.endsWith('.hvr'))!;
+    const blobBytes = fs.readFileSync(blobFile);
+    const wanted = needles(dir, code, [...plain, evidenceBytes.subarray(8), audio.subarray(20000, 20064), blobBytes.subarray(100, 164)]);
     expect(wanted.length).toBeGreaterThan(plain.length + 10);
     // Before: the ciphertexts and wrapped keys are there to be found (so the scan can find things).
-    expect(scan(listFiles(dir), wanted.slice(plain.length + 3)).length).toBeGreaterThan(0);
+    expect(scan(listFiles(dir), wanted.slice(plain.length + 2)).length).toBeGreaterThan(0);
 
     const receipt = p.withdraw(code, '2026-11-26');
     expect(receipt.counts).toEqual(preview);
@@ -250,14 +255,15 @@ describe('withdrawal', () => {
     // Nor does any file written to the temp directory since the test began (other than
     // the scanned signature the test itself placed there as the user's original).
     const temps = recentTempFiles(started).filter((f) => !f.startsWith(inputDir + path.sep));
-    expect(scan(temps, wanted.slice(0, plain.length + 3))).toEqual([]);
+    expect(scan(temps, wanted.slice(0, plain.length + 2))).toEqual([]);
+    expect(fs.existsSync(blobFile)).toBe(false);
 
     const again = await openProject(dir, PASS, deps);
     expect(again.stores.transcripts.listParticipant(code)).toEqual([]);
     expect(again.stores.keylist.listParticipant(code)).toEqual([]);
     expect(again.verify()).toEqual([]);
     const log = again.audit.list().filter((e) => e.participant === code).map((e) => e.action);
-    expect(log).toEqual(['participant.added', 'consent.recorded', 'withdrawal.started', 'participant.withdrawn']);
+    expect(log).toEqual(['participant.added', 'consent.recorded', 'recording.imported', 'withdrawal.started', 'participant.withdrawn']);
     again.lock();
   });
 
@@ -302,9 +308,9 @@ describe('withdrawal', () => {
 
 describe('access request', () => {
   it('exports everything held about one participant, with a cover letter listing it, and is audited', async () => {
-    const { session, p, code, other, evidenceBytes } = await fullParticipant();
+    const { session, p, code, other, evidenceBytes, audio, recording } = await fullParticipant();
     const out = tempDir();
-    const res = p.accessRequest(code, out, 'nb');
+    const res = await p.accessRequest(code, out, 'nb');
     expect(path.basename(res.folder)).toBe(`innsyn-${code}-2026-11-27`);
     const files = listFiles(res.folder).map((f) => path.relative(res.folder, f)).sort();
     expect(files).toEqual(
@@ -315,12 +321,13 @@ describe('access request', () => {
         'consent-1.json',
         'evidence/samtykke-Ragnhild-Testesen.png',
         'identity.json',
-        'recordings/recording-' + session.stores.recordings.listParticipant(code)[0]!.id + '.json',
+        `recordings/${recording.id}.wav`,
         'transcripts/transcript-' + session.stores.transcripts.listParticipant(code).find((r) => r.table === 'transcript')!.id + '.txt',
       ].sort(),
     );
     expect(JSON.parse(fs.readFileSync(path.join(res.folder, 'identity.json'), 'utf8'))).toMatchObject({ code, name: 'Ragnhild Testesen', phone: '+47 915 55 123' });
     expect(fs.readFileSync(path.join(res.folder, 'evidence', 'samtykke-Ragnhild-Testesen.png'))).toEqual(evidenceBytes);
+    expect(fs.readFileSync(path.join(res.folder, 'recordings', `${recording.id}.wav`)).equals(audio)).toBe(true);
     const cover = fs.readFileSync(path.join(res.folder, '00-folgebrev.html'), 'utf8');
     for (const f of files) expect(cover).toContain(f);
     expect(cover).toContain('Datatilsynet');
@@ -330,8 +337,8 @@ describe('access request', () => {
     expect(all).not.toContain(other);
     expect(session.audit.list().at(-1)).toMatchObject({ action: 'participant.access-request', participant: code });
     // A second export of the same day does not overwrite the first; a bad target leaves nothing.
-    expect(codeOf(() => p.accessRequest(code, out, 'nb'))).toBe('VAULT_EXISTS');
-    expect(codeOf(() => p.accessRequest(code, path.join(out, 'nope'), 'nb'))).toBe('INVALID_INPUT');
+    await expect(p.accessRequest(code, out, 'nb')).rejects.toMatchObject({ code: 'VAULT_EXISTS' });
+    await expect(p.accessRequest(code, path.join(out, 'nope'), 'nb')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(fs.readdirSync(out)).toEqual([path.basename(res.folder)]);
     session.lock();
   });

@@ -41,6 +41,8 @@ import {
   type Identity,
   type RegistryEntry,
 } from '../consent/model';
+import { Recordings } from './recordings';
+import { decryptBlobToFile } from '../crypto/stream';
 import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './participant-documents';
 
 export const identitySchema = z.strictObject({
@@ -243,7 +245,7 @@ export class Participants {
    * name and renamed at the end, so an interrupted export leaves no partial folder
    * that looks complete.
    */
-  accessRequest(code: string, outDir: string, locale: Locale): { folder: string; files: string[] } {
+  async accessRequest(code: string, outDir: string, locale: Locale): Promise<{ folder: string; files: string[] }> {
     requireActive(this.keylist, code);
     if (!fs.existsSync(outDir) || !fs.statSync(outDir).isDirectory()) throw new HvelvError('INVALID_INPUT', `${outDir} is not a folder`);
     const name = `${locale === 'nb' ? 'innsyn' : 'access'}-${code}-${this.today()}`;
@@ -270,8 +272,17 @@ export class Participants {
       for (const ev of this.keylist.list<EvidenceRecord>(T.evidence, { participant: code })) {
         write(path.join('evidence', safeName(ev.data.filename, ev.id)), Buffer.from(ev.data.base64, 'base64'), 'evidence');
       }
-      for (const rec of this.session.stores.recordings.listParticipant(code)) {
-        write(path.join('recordings', `${rec.table}-${rec.id}.json`), `${JSON.stringify(rec.data, null, 2)}\n`, 'recording');
+      const recordings = new Recordings(this.session, this.now);
+      for (const rec of recordings.list().filter((r) => r.code === code)) {
+        const rel = path.join('recordings', `${rec.id}.${rec.format}`);
+        fs.mkdirSync(path.join(tmp, 'recordings'), { recursive: true });
+        const reader = recordings.open(rec.id);
+        try {
+          await decryptBlobToFile(reader, path.join(tmp, rel));
+        } finally {
+          reader.close();
+        }
+        files.push({ name: rel, what: 'recording' });
       }
       for (const rec of this.session.stores.transcripts.listParticipant(code)) {
         const data = rec.data as { text?: unknown };
@@ -297,6 +308,8 @@ export class Participants {
 
   private completeWithdrawal(code: string, hooks: { afterStep?: (step: WithdrawalStep) => void }): WithdrawalReceipt {
     this.session.stores.recordings.destroyParticipant(code);
+    // With the records (and the keys in them) gone, their blobs are orphans: shred them.
+    new Recordings(this.session, this.now).sweepOrphans();
     hooks.afterStep?.('recordings');
     this.session.stores.transcripts.destroyParticipant(code);
     hooks.afterStep?.('transcripts');

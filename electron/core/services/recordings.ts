@@ -1,0 +1,326 @@
+/**
+ * Recordings: imported as an encrypted stream into the recordings store, played back
+ * by decrypting only the chunks asked for, exported bit-identical, deleted for good.
+ * "Lydbånd vil bli innelåst": the recording is locked away from the moment it is in.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseFile } from 'music-metadata';
+import type { RecordingInfo } from '../../../shared/contract';
+import { assertConsent } from '../consent/gate';
+import { KEY_BYTES } from '../crypto/sodium';
+import { decryptBlobToFile, encryptFileToBlob, StreamReader, type EncryptProgress } from '../crypto/stream';
+import { fromB64, toB64, toHex } from '../crypto/encoding';
+import { HvelvError } from '../errors';
+import { fsyncDir } from '../vault/atomic-file';
+import { storeDir } from '../vault/layout';
+import type { VaultSession } from '../vault/vault';
+
+export const RECORDING_TABLE = 'recording';
+const SOURCE_TABLE = 'recording_source';
+
+/** What is stored about a recording (sealed with the participant's key). */
+export interface RecordingRecord {
+  blob: string;
+  key: string;
+  size: number;
+  sha256: string;
+  format: AudioFacts;
+  recordedAt: string | null;
+  importedAt: string;
+}
+
+export interface AudioFacts {
+  format: 'wav' | 'mp3' | 'm4a' | 'ogg' | 'flac' | 'webm';
+  codec: string;
+  durationMs: number;
+  sampleRate: number;
+  channels: number;
+  bitrate: number | null;
+}
+
+function formatOf(container: string | undefined): AudioFacts['format'] | null {
+  if (!container) return null;
+  if (container.startsWith('WAVE')) return 'wav';
+  if (container === 'MPEG') return 'mp3';
+  if (/^(M4A|mp4|isom|M4B|3gp)/i.test(container)) return 'm4a';
+  if (container === 'Ogg') return 'ogg';
+  if (container === 'FLAC') return 'flac';
+  if (/webm|matroska/i.test(container)) return 'webm';
+  return null;
+}
+
+/**
+ * Read what the file says about itself, without decoding it. Refuses what is not
+ * audio, what we do not take, and what is visibly cut short (a constant-bitrate file
+ * much smaller than its declared duration needs).
+ */
+export async function probeAudio(file: string): Promise<{ facts: AudioFacts; recordedAt: string | null }> {
+  let meta;
+  try {
+    meta = await parseFile(file, { duration: true, skipCovers: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
+    throw new HvelvError('AUDIO_UNSUPPORTED', `${path.basename(file)} is not a recognised audio file`, { cause: err });
+  }
+  const f = meta.format;
+  const format = formatOf(f.container);
+  if (!format) throw new HvelvError('AUDIO_UNSUPPORTED', `${path.basename(file)}: ${f.container ?? 'unknown'} is not a supported audio format`);
+  const duration = f.duration ?? 0;
+  if (!f.codec || !Number.isFinite(duration) || duration <= 0 || !f.sampleRate || !f.numberOfChannels) {
+    throw new HvelvError('AUDIO_DAMAGED', `${path.basename(file)}: the ${format} header is damaged or the file is empty`);
+  }
+  const size = fs.statSync(file).size;
+  const cbr = format === 'wav' || (format === 'mp3' && meta.format.codecProfile !== 'V');
+  if (cbr && f.bitrate && size < 0.9 * ((f.bitrate * duration) / 8)) {
+    throw new HvelvError('AUDIO_DAMAGED', `${path.basename(file)} is cut short: ${size} bytes for ${duration.toFixed(1)} s at ${Math.round(f.bitrate / 1000)} kbit/s`);
+  }
+  if (format === 'wav') checkWavComplete(file, size);
+  // MP4 files without a date carry 1904-01-01 (their epoch): that is no date.
+  const created = meta.format.creationTime && meta.format.creationTime.getUTCFullYear() > 1970 ? meta.format.creationTime.toISOString() : null;
+  const tagged = created ?? meta.common.date ?? null;
+  return {
+    facts: {
+      format,
+      codec: f.codec,
+      durationMs: Math.round(duration * 1000),
+      sampleRate: f.sampleRate,
+      channels: f.numberOfChannels,
+      bitrate: f.bitrate ? Math.round(f.bitrate) : null,
+    },
+    recordedAt: tagged,
+  };
+}
+
+/**
+ * A WAV whose data chunk declares more bytes than the file holds was cut short
+ * (a copy interrupted, a recorder's battery dying). music-metadata derives the
+ * duration from what is there, so we walk the RIFF chunks ourselves.
+ */
+function checkWavComplete(file: string, size: number): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(8);
+    let off = 12;
+    while (off + 8 <= size) {
+      fs.readSync(fd, head, 0, 8, off);
+      const id = head.toString('latin1', 0, 4);
+      const len = head.readUInt32LE(4);
+      if (id === 'data') {
+        // 0 and 0xFFFFFFFF are what streaming writers leave when they cannot seek back.
+        if (len !== 0 && len !== 0xffffffff && off + 8 + len > size) {
+          throw new HvelvError('AUDIO_DAMAGED', `${path.basename(file)} is cut short: ${size - off - 8} of ${len} audio bytes are there`);
+        }
+        return;
+      }
+      off += 8 + len + (len & 1);
+    }
+    throw new HvelvError('AUDIO_DAMAGED', `${path.basename(file)} has no audio data`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export class Recordings {
+  constructor(
+    private readonly session: VaultSession,
+    private readonly now: () => Date,
+  ) {}
+
+  private get store() {
+    return this.session.stores.recordings;
+  }
+
+  private blobDir(): string {
+    return path.join(storeDir(this.session.path, 'recordings'), 'blobs');
+  }
+
+  private blobPath(blob: string): string {
+    if (!/^[0-9a-f]{32}$/.test(blob)) throw new HvelvError('INTEGRITY', 'recording blob name is malformed');
+    return path.join(this.blobDir(), `${blob}.hvr`);
+  }
+
+  list(): RecordingInfo[] {
+    return this.store.list<RecordingRecord>(RECORDING_TABLE).map((r) => this.info(r.id, r.participant!, r.data));
+  }
+
+  get(id: string): RecordingInfo {
+    const r = this.record(id);
+    return this.info(id, r.participant, r.data);
+  }
+
+  async import(code: string, file: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {}): Promise<RecordingInfo> {
+    // Consent first: nothing is read from a person's recording without it.
+    assertConsent(this.session.stores.keylist, code, 'recording');
+    const { facts, recordedAt } = await probeAudio(file);
+    fs.mkdirSync(this.blobDir(), { recursive: true, mode: 0o700 });
+    const blob = toHex(randomBytes(16));
+    const key = randomBytes(KEY_BYTES);
+    const target = this.blobPath(blob);
+    let result: { plainSize: number; sha256: string };
+    try {
+      result = await encryptFileToBlob(file, target, { key, vaultId: this.session.vaultId, recordingId: Buffer.from(blob, 'hex'), ...opts });
+    } catch (err) {
+      key.fill(0);
+      throw importError(err, file);
+    }
+    try {
+      fsyncDir(this.blobDir());
+      const dup = this.list().find((r) => r.sha256 === result.sha256);
+      if (dup) throw new HvelvError('DUPLICATE_RECORDING', `the same recording is already stored for ${dup.code}`);
+      const rec: RecordingRecord = { blob, key: toB64(key), size: result.plainSize, sha256: result.sha256, format: facts, recordedAt, importedAt: this.now().toISOString() };
+      const stored = this.store.put(RECORDING_TABLE, { participant: code, data: rec });
+      // The original file name may carry a name: it goes into the key list, nowhere else.
+      this.session.stores.keylist.put(SOURCE_TABLE, { id: stored.id, participant: code, data: { filename: path.basename(file) } });
+      this.session.audit.append('recording.imported', {
+        participant: code,
+        details: { recording: stored.id, format: facts.format, seconds: Math.round(facts.durationMs / 1000), bytes: result.plainSize },
+      });
+      return this.info(stored.id, code, rec);
+    } catch (err) {
+      shred(target);
+      throw err;
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  /** Random access to the decrypted audio. The caller closes it. */
+  open(id: string): StreamReader {
+    const r = this.record(id);
+    const key = fromB64(r.data.key, KEY_BYTES, 'recording key');
+    return StreamReader.open(this.blobPath(r.data.blob), key, this.session.vaultId, Buffer.from(r.data.blob, 'hex'));
+  }
+
+  /** Decrypt to `out`, and prove it: the SHA-256 of what was written equals the original's. */
+  async export(id: string, out: string): Promise<{ sha256: string }> {
+    const r = this.record(id);
+    const reader = this.open(id);
+    try {
+      const hash = await decryptBlobToFile(reader, out);
+      if (hash !== r.data.sha256) {
+        fs.rmSync(out, { force: true });
+        throw new HvelvError('INTEGRITY', 'the exported recording does not match the original');
+      }
+      this.session.audit.append('recording.exported', { participant: r.participant, details: { recording: id } });
+      return { sha256: hash };
+    } finally {
+      reader.close();
+    }
+  }
+
+  /** Check that the stored copy decrypts to the same bytes as `original` (before deleting that). */
+  async verifyAgainst(id: string, original: string): Promise<boolean> {
+    const r = this.record(id);
+    const reader = this.open(id);
+    try {
+      const h = createHash('sha256');
+      for (let i = 0; i < reader.chunkCount; i++) {
+        const c = reader.chunk(i);
+        h.update(c);
+        c.fill(0);
+      }
+      if (h.digest('hex') !== r.data.sha256) return false;
+    } finally {
+      reader.close();
+    }
+    return (await hashFile(original)) === r.data.sha256;
+  }
+
+  /**
+   * After a verified import, remove the original: overwrite it with zeros, sync, and
+   * unlink. On SSDs, copy-on-write file systems and in backups the old blocks may
+   * survive; the UI says so.
+   */
+  async deleteOriginal(id: string, original: string): Promise<void> {
+    if (!(await this.verifyAgainst(id, original))) {
+      throw new HvelvError('INTEGRITY', 'the original does not match the stored recording; it was not deleted');
+    }
+    await overwriteAndRemove(original);
+    this.session.audit.append('recording.original-deleted', { participant: this.record(id).participant, details: { recording: id } });
+  }
+
+  delete(id: string): void {
+    const r = this.record(id);
+    // The record holds the key: once it is gone the blob is noise; then the blob goes.
+    this.store.delete(RECORDING_TABLE, id);
+    this.session.stores.keylist.delete(SOURCE_TABLE, id);
+    shred(this.blobPath(r.data.blob));
+    this.session.audit.append('recording.deleted', { participant: r.participant, details: { recording: id } });
+  }
+
+  /**
+   * Blobs with no record (a crash between writing the blob and storing its record,
+   * or a withdrawal that removed the records first) and leftover temporary files.
+   * Their keys were never stored or are destroyed; remove them.
+   */
+  sweepOrphans(): number {
+    if (!fs.existsSync(this.blobDir())) return 0;
+    const known = new Set(this.store.list<RecordingRecord>(RECORDING_TABLE).map((r) => `${r.data.blob}.hvr`));
+    let n = 0;
+    for (const name of fs.readdirSync(this.blobDir())) {
+      if (!known.has(name)) {
+        shred(path.join(this.blobDir(), name));
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private record(id: string): { participant: string; data: RecordingRecord } {
+    const r = this.store.get<RecordingRecord>(RECORDING_TABLE, id);
+    if (!r || !r.participant) throw new HvelvError('NOT_FOUND', `no recording ${id}`);
+    return { participant: r.participant, data: r.data };
+  }
+
+  private info(id: string, code: string, r: RecordingRecord): RecordingInfo {
+    return { id, code, ...r.format, size: r.size, sha256: r.sha256, recordedAt: r.recordedAt, importedAt: r.importedAt };
+  }
+}
+
+function importError(err: unknown, file: string): HvelvError {
+  if (err instanceof HvelvError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e?.name === 'AbortError') return new HvelvError('CANCELLED', 'import cancelled');
+  if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') return new HvelvError('DISK_FULL', 'no space left on the disk', { cause: err });
+  return new HvelvError('FILE_UNREADABLE', `${path.basename(file)} could not be read to the end: ${e?.message ?? String(err)}`, { cause: err });
+}
+
+/** Overwrite a file's bytes, sync, unlink. Best effort on hardware that remaps blocks. */
+export async function overwriteAndRemove(file: string): Promise<void> {
+  const fh = await fs.promises.open(file, 'r+');
+  try {
+    const size = (await fh.stat()).size;
+    const zeros = Buffer.alloc(1024 * 1024);
+    for (let off = 0; off < size; off += zeros.length) await fh.write(zeros, 0, Math.min(zeros.length, size - off), off);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await fs.promises.unlink(file);
+}
+
+function shred(file: string): void {
+  try {
+    const size = fs.statSync(file).size;
+    const fd = fs.openSync(file, 'r+');
+    try {
+      const zeros = Buffer.alloc(Math.min(size, 1024 * 1024));
+      for (let off = 0; off < size; off += zeros.length) fs.writeSync(fd, zeros, 0, Math.min(zeros.length, size - off), off);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.unlinkSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+async function hashFile(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
