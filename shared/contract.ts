@@ -129,6 +129,23 @@ export interface RecordingInfo {
   importedAt: string;
 }
 
+export interface TranscriptSummary {
+  id: string;
+  code: string;
+  recordingId: string | null;
+  complete: boolean;
+  chars: number;
+  syncPointCount: number;
+  sourceFormat: 'txt' | 'docx' | 'srt' | 'vtt' | 'hvelv';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TranscriptDetail extends TranscriptSummary {
+  text: string;
+  syncPoints: { offset: number; ms: number }[];
+}
+
 export interface RecentVault {
   path: string;
   title: string;

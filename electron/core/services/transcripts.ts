@@ -1,0 +1,138 @@
+/**
+ * Transcripts in the transcripts store: imported from a file or written in Hvelv,
+ * edited, marked complete, exported. Sync points (offset ↔ ms) are stored with the
+ * text so analysis and REFI-QDA export can use them later.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { TranscriptDetail, TranscriptSummary } from '../../../shared/contract';
+import { assertConsent } from '../consent/gate';
+import { HvelvError } from '../errors';
+import { writeFileAtomic } from '../vault/atomic-file';
+import type { VaultSession } from '../vault/vault';
+import { Recordings } from './recordings';
+import { formatFromName, parseTranscript, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
+
+export const TRANSCRIPT_TABLE = 'transcript';
+
+export interface TranscriptRecord {
+  text: string;
+  syncPoints: SyncPoint[];
+  sourceFormat: TranscriptFormat | 'hvelv';
+  complete: boolean;
+  recordingId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export class Transcripts {
+  constructor(
+    private readonly session: VaultSession,
+    private readonly now: () => Date,
+  ) {}
+
+  private get store() {
+    return this.session.stores.transcripts;
+  }
+
+  list(): TranscriptSummary[] {
+    return this.store.list<TranscriptRecord>(TRANSCRIPT_TABLE).map((r) => summary(r.id, r.participant!, r.data));
+  }
+
+  get(id: string): TranscriptDetail {
+    const r = this.record(id);
+    return { ...summary(id, r.participant, r.data), text: r.data.text, syncPoints: r.data.syncPoints };
+  }
+
+  /** Import a transcript file for a participant; the whole file is parsed before anything is stored. */
+  import(code: string, file: string, opts: { recordingId?: string | null } = {}): TranscriptDetail {
+    assertConsent(this.session.stores.keylist, code, 'transcript');
+    const format = formatFromName(file);
+    let bytes: Buffer;
+    try {
+      const st = fs.statSync(file);
+      if (!st.isFile()) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is not a file`);
+      if (st.size > TRANSCRIPT_MAX_BYTES) throw new HvelvError('FILE_TOO_LARGE', `${path.basename(file)} is larger than 20 MB`);
+      bytes = fs.readFileSync(file);
+    } catch (err) {
+      if (err instanceof HvelvError) throw err;
+      throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
+    }
+    const text = parseTranscript(bytes, format);
+    return this.create(code, text, format, opts.recordingId ?? this.soleRecording(code));
+  }
+
+  /** A new transcript written in Hvelv (e.g. while listening), starting from `text`. */
+  create(code: string, text: string, sourceFormat: TranscriptRecord['sourceFormat'] = 'hvelv', recordingId: string | null = null): TranscriptDetail {
+    if (recordingId) this.assertRecordingOf(code, recordingId);
+    const at = this.now().toISOString();
+    const rec: TranscriptRecord = { text, syncPoints: syncPoints(text), sourceFormat, complete: false, recordingId, createdAt: at, updatedAt: at };
+    const stored = this.store.put(TRANSCRIPT_TABLE, { participant: code, data: rec });
+    this.session.audit.append('transcript.added', { participant: code, details: { transcript: stored.id, format: sourceFormat, chars: text.length } });
+    return this.get(stored.id);
+  }
+
+  update(id: string, change: { text?: string; complete?: boolean; recordingId?: string | null }): TranscriptDetail {
+    const r = this.record(id);
+    if (change.recordingId) this.assertRecordingOf(r.participant, change.recordingId);
+    const text = change.text ?? r.data.text;
+    const next: TranscriptRecord = {
+      ...r.data,
+      text,
+      syncPoints: syncPoints(text),
+      complete: change.complete ?? r.data.complete,
+      recordingId: change.recordingId === undefined ? r.data.recordingId : change.recordingId,
+      updatedAt: this.now().toISOString(),
+    };
+    this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next });
+    const what = [change.text !== undefined && change.text !== r.data.text ? 'text' : '', change.complete !== undefined && change.complete !== r.data.complete ? (change.complete ? 'completed' : 'reopened') : '']
+      .filter(Boolean)
+      .join(',');
+    if (what) this.session.audit.append('transcript.edited', { participant: r.participant, details: { transcript: id, change: what } });
+    return this.get(id);
+  }
+
+  /** Write the transcript as .txt (UTF-8) or .docx to a file the user chose. */
+  export(id: string, out: string, format: 'txt' | 'docx'): void {
+    const r = this.record(id);
+    const bytes = format === 'txt' ? new TextEncoder().encode(r.data.text) : textToDocx(r.data.text);
+    writeFileAtomic(out, bytes);
+    this.session.audit.append('transcript.exported', { participant: r.participant, details: { transcript: id, format } });
+  }
+
+  delete(id: string): void {
+    const r = this.record(id);
+    this.store.delete(TRANSCRIPT_TABLE, id);
+    this.session.audit.append('transcript.deleted', { participant: r.participant, details: { transcript: id } });
+  }
+
+  private record(id: string): { participant: string; data: TranscriptRecord } {
+    const r = this.store.get<TranscriptRecord>(TRANSCRIPT_TABLE, id);
+    if (!r || !r.participant) throw new HvelvError('NOT_FOUND', `no transcript ${id}`);
+    return { participant: r.participant, data: r.data };
+  }
+
+  private soleRecording(code: string): string | null {
+    const mine = new Recordings(this.session, this.now).list().filter((r) => r.code === code);
+    return mine.length === 1 ? mine[0]!.id : null;
+  }
+
+  private assertRecordingOf(code: string, recordingId: string): void {
+    const rec = new Recordings(this.session, this.now).get(recordingId);
+    if (rec.code !== code) throw new HvelvError('INVALID_INPUT', 'that recording belongs to another participant');
+  }
+}
+
+function summary(id: string, code: string, r: TranscriptRecord): TranscriptSummary {
+  return {
+    id,
+    code,
+    recordingId: r.recordingId,
+    complete: r.complete,
+    chars: r.text.length,
+    syncPointCount: r.syncPoints.length,
+    sourceFormat: r.sourceFormat,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
