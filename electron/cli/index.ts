@@ -18,6 +18,9 @@ import type { WithdrawalReceipt } from '../core/services/participant-documents';
 import type { Identity } from '../core/consent/model';
 import { getForm, listForms, renderFormHtml } from '../core/consent/forms';
 import { writeFileAtomic } from '../core/vault/atomic-file';
+import { Recordings } from '../core/services/recordings';
+import { Transcripts } from '../core/services/transcripts';
+import * as path from 'node:path';
 import type { ConsentMethod } from '../../shared/domain';
 import { UsageError } from './io';
 import { obtainPassphrase } from './passphrase';
@@ -47,6 +50,15 @@ Usage:
   hvelv access-request <vault> <code> --out DIR [--locale nb|en]
   hvelv form list <vault> [--json]
   hvelv form export <vault> --form-version V [--locale nb|en] --out FILE
+
+  hvelv audio import <vault> <code> <file> [--delete-original] [--json]
+  hvelv audio list <vault> [--json]
+  hvelv audio export <vault> <id> --out FILE            (bit-identical to the original)
+  hvelv audio delete <vault> <id> --yes
+  hvelv transcript import <vault> <code> <file> [--recording ID] [--json]   (.txt, .docx, .srt, .vtt)
+  hvelv transcript list <vault> [--json]
+  hvelv transcript export <vault> <id> --out FILE.txt|FILE.docx
+  hvelv transcript delete <vault> <id> --yes
 
 Passphrase: asked on the terminal without echo, or read from --passphrase-file FILE,
 or from the HVELV_PASSPHRASE environment variable. Never give it as an argument.
@@ -103,6 +115,10 @@ export async function run(argv: string[], io: CliIo, deps: CliDeps = {}): Promis
         return await cmdAccess(rest, io, vaultDeps, locale);
       case 'form':
         return await cmdForm(rest, io, vaultDeps);
+      case 'audio':
+        return await cmdAudio(rest, io, vaultDeps);
+      case 'transcript':
+        return await cmdTranscript(rest, io, vaultDeps);
       default:
         throw new UsageError(`unknown command "${command}" (see hvelv --help)`);
     }
@@ -433,6 +449,99 @@ async function cmdForm(args: string[], io: CliIo, vaultDeps: VaultDeps): Promise
     return EXIT.ok;
   }
   throw new UsageError('expected form list|export');
+}
+
+async function cmdAudio(args: string[], io: CliIo, vaultDeps: VaultDeps): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'import': {
+      const { values, positionals } = parse(rest, { 'delete-original': { type: 'boolean' } }, 3);
+      const [vault, code, file] = positionals as [string, string, string];
+      const info = await withSession(vault, values, io, vaultDeps, async (s) => {
+        const rec = new Recordings(s, io.now);
+        const started = Date.now();
+        let shown = 0;
+        const imported = await rec.import(code, file, {
+          onProgress: ({ bytes, total }) => {
+            if (!io.isTty || Date.now() - shown < 250) return;
+            shown = Date.now();
+            const mbs = bytes / 1e6 / Math.max(0.001, (Date.now() - started) / 1000);
+            io.err(`\r${Math.floor((bytes / Math.max(total, 1)) * 100)}%  ${mbs.toFixed(0)} MB/s`);
+          },
+        });
+        if (values['delete-original']) await rec.deleteOriginal(imported.id, file);
+        return imported;
+      });
+      if (values.json) io.out(JSON.stringify({ ok: true, recording: info, originalDeleted: Boolean(values['delete-original']) }));
+      else {
+        io.out(info.id);
+        if (values['delete-original']) io.err('The original was overwritten and removed. On SSDs and in backups copies may remain.');
+      }
+      return EXIT.ok;
+    }
+    case 'list': {
+      const { values, positionals } = parse(rest, {}, 1);
+      const list = await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Recordings(s, io.now).list());
+      const rows = list.map((r) => ({ id: r.id, code: r.code, durationS: Math.round(r.durationMs / 100) / 10, codec: r.codec, format: r.format, size: r.size, sha256: r.sha256 }));
+      if (values.json) io.out(JSON.stringify({ ok: true, recordings: rows }));
+      else for (const r of rows) io.out(`${r.id}  ${r.code.padEnd(8)} ${String(r.durationS).padStart(8)} s  ${r.format.padEnd(5)} ${r.codec.padEnd(16)} ${String(r.size).padStart(12)}  ${r.sha256}`);
+      return EXIT.ok;
+    }
+    case 'export': {
+      const { values, positionals } = parse(rest, { out: { type: 'string' } }, 2);
+      if (!values.out) throw new UsageError('--out FILE is required');
+      const res = await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Recordings(s, io.now).export(positionals[1]!, str(values.out)));
+      io.out(values.json ? JSON.stringify({ ok: true, out: str(values.out), sha256: res.sha256 }) : `wrote ${str(values.out)} (sha256 ${res.sha256}, identical to the original)`);
+      return EXIT.ok;
+    }
+    case 'delete': {
+      const { values, positionals } = parse(rest, { yes: { type: 'boolean' } }, 2);
+      if (!values.yes) throw new UsageError('deleting a recording cannot be undone: add --yes');
+      await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Recordings(s, io.now).delete(positionals[1]!));
+      io.out(values.json ? JSON.stringify({ ok: true }) : `deleted ${positionals[1]}`);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError('expected audio import|list|export|delete');
+  }
+}
+
+async function cmdTranscript(args: string[], io: CliIo, vaultDeps: VaultDeps): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'import': {
+      const { values, positionals } = parse(rest, { recording: { type: 'string' } }, 3);
+      const [vault, code, file] = positionals as [string, string, string];
+      const t = await withSession(vault, values, io, vaultDeps, (s) => new Transcripts(s, io.now).import(code, file, { recordingId: str(values.recording) || undefined }));
+      io.out(values.json ? JSON.stringify({ ok: true, transcript: { ...t, text: undefined } }) : t.id);
+      return EXIT.ok;
+    }
+    case 'list': {
+      const { values, positionals } = parse(rest, {}, 1);
+      const list = await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Transcripts(s, io.now).list());
+      if (values.json) io.out(JSON.stringify({ ok: true, transcripts: list }));
+      else for (const t of list) io.out(`${t.id}  ${t.code.padEnd(8)} ${t.complete ? 'complete  ' : 'in progress'} ${String(t.chars).padStart(8)} chars  ${t.syncPointCount} timestamps  ${t.recordingId ? `recording ${t.recordingId}` : ''}`);
+      return EXIT.ok;
+    }
+    case 'export': {
+      const { values, positionals } = parse(rest, { out: { type: 'string' }, format: { type: 'string' } }, 2);
+      if (!values.out) throw new UsageError('--out FILE is required');
+      const format = (str(values.format) || path.extname(str(values.out)).slice(1).toLowerCase()) as 'txt' | 'docx';
+      if (format !== 'txt' && format !== 'docx') throw new UsageError('export as .txt or .docx (--format txt|docx)');
+      await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Transcripts(s, io.now).export(positionals[1]!, str(values.out), format));
+      io.out(values.json ? JSON.stringify({ ok: true, out: str(values.out) }) : `wrote ${str(values.out)}`);
+      return EXIT.ok;
+    }
+    case 'delete': {
+      const { values, positionals } = parse(rest, { yes: { type: 'boolean' } }, 2);
+      if (!values.yes) throw new UsageError('deleting a transcript cannot be undone: add --yes');
+      await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Transcripts(s, io.now).delete(positionals[1]!));
+      io.out(values.json ? JSON.stringify({ ok: true }) : `deleted ${positionals[1]}`);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError('expected transcript import|list|export|delete');
+  }
 }
 
 function reportError(err: unknown, io: CliIo, locale: Locale, json: boolean): number {

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { run, EXIT } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
 import { storeDbPath } from '../../electron/core/vault/layout';
-import { tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
+import { listFiles, makeWav, tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
@@ -216,5 +217,82 @@ describe('participants from the command line', () => {
     const next = fakeIo(env);
     expect(await run(['participant', 'add', vault, '--name', 'Ny'], next, fast)).toBe(EXIT.ok);
     expect(next.stdout.join('')).toBe('P02');
+  });
+});
+
+describe('recordings and transcripts from the command line', () => {
+  it('audio import|list|export|delete and transcript import|list|export|delete', async () => {
+    const vault = await init();
+    const env = { HVELV_PASSPHRASE: PASS };
+    await run(['participant', 'add', vault, '--name', 'Lyd'], fakeIo(env), fast);
+    await run(['participant', 'add', vault, '--name', 'Uten'], fakeIo(env), fast);
+    await run(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1'], fakeIo(env), fast);
+    const dir = tempDir();
+    const wav = path.join(dir, 'intervju.wav');
+    const original = makeWav(wav, 3, 21);
+
+    const refused = fakeIo(env);
+    expect(await run(['audio', 'import', vault, 'P02', wav], refused, fast)).toBe(EXIT.other);
+    expect(refused.stderr.join('')).toMatch(/has not given consent/);
+
+    const imp = fakeIo(env);
+    expect(await run(['audio', 'import', vault, 'P01', wav, '--json'], imp, fast)).toBe(EXIT.ok);
+    const id = JSON.parse(imp.stdout.join('')).recording.id as string;
+    const list = fakeIo(env);
+    expect(await run(['audio', 'list', vault, '--json'], list, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(list.stdout.join('')).recordings).toEqual([
+      { id, code: 'P01', durationS: 3, codec: 'PCM', format: 'wav', size: original.length, sha256: createHash('sha256').update(original).digest('hex') },
+    ]);
+    const out = path.join(dir, 'ut.wav');
+    expect(await run(['audio', 'export', vault, id, '--out', out], fakeIo(env), fast)).toBe(EXIT.ok);
+    expect(fs.readFileSync(out).equals(original)).toBe(true);
+
+    const txt = path.join(dir, 'JS01.txt');
+    fs.writeFileSync(txt, '#00:00:01-0# I: Hei.\n#00:00:02-5# B: Hei.\n');
+    const ti = fakeIo(env);
+    expect(await run(['transcript', 'import', vault, 'P01', txt, '--json'], ti, fast)).toBe(EXIT.ok);
+    const tid = JSON.parse(ti.stdout.join('')).transcript.id as string;
+    expect(JSON.parse(ti.stdout.join('')).transcript.recordingId).toBe(id);
+    const docx = path.join(dir, 'ut.docx');
+    expect(await run(['transcript', 'export', vault, tid, '--out', docx], fakeIo(env), fast)).toBe(EXIT.ok);
+    expect(fs.readFileSync(docx).subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(await run(['transcript', 'delete', vault, tid], fakeIo(env), fast)).toBe(EXIT.usage);
+    expect(await run(['transcript', 'delete', vault, tid, '--yes'], fakeIo(env), fast)).toBe(EXIT.ok);
+
+    expect(await run(['audio', 'import', vault, 'P01', wav, '--delete-original'], fakeIo(env), fast)).toBe(EXIT.other); // duplicate
+    expect(fs.existsSync(wav)).toBe(true);
+    expect(await run(['audio', 'delete', vault, id, '--yes'], fakeIo(env), fast)).toBe(EXIT.ok);
+    expect(await run(['audio', 'import', vault, 'P01', wav, '--delete-original'], fakeIo(env), fast)).toBe(EXIT.ok);
+    expect(fs.existsSync(wav)).toBe(false);
+  });
+
+  it('a process killed in the middle of an import leaves no recording and no plaintext; the next open cleans up', async () => {
+    const { spawn } = await import('node:child_process');
+    const vault = path.join(tempDir(), 'crash');
+    const env = { HVELV_PASSPHRASE: PASS };
+    // A vault made with the production KDF, since the installed command accepts only that.
+    const made = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), 'init', vault, '--title', 'Krasj', '--end-date', '2030-01-01'], { env: { ...process.env, ...env } });
+    expect(made.status, made.stderr.toString()).toBe(0);
+    spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), 'participant', 'add', vault, '--name', 'Krasj Testesen'], { env: { ...process.env, ...env } });
+    spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), 'consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1'], { env: { ...process.env, ...env } });
+    const big = path.join(tempDir(), 'stor.wav');
+    const original = makeWav(big, 900, 33); // ~29 MB
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), 'audio', 'import', vault, 'P01', big], { env: { ...process.env, ...env } });
+    const blobs = path.join(vault, 'recordings', 'blobs');
+    // Kill it hard once the encrypted copy has started to grow.
+    const started = Date.now();
+    while (Date.now() - started < 30_000) {
+      const partial = fs.existsSync(blobs) ? fs.readdirSync(blobs).filter((f) => f.endsWith('.partial')) : [];
+      if (partial.length > 0 && fs.statSync(path.join(blobs, partial[0]!)).size > 1_000_000) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    // What was left is ciphertext only: no run of the audio is in it.
+    const left = listFiles(vault);
+    for (const f of left) expect(fs.readFileSync(f).includes(original.subarray(500_000, 500_064)), f).toBe(false);
+    const list = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), 'audio', 'list', vault, '--json'], { env: { ...process.env, ...env } });
+    expect(JSON.parse(list.stdout.toString())).toEqual({ ok: true, recordings: [] });
+    expect(fs.readdirSync(blobs)).toEqual([]);
   });
 });
