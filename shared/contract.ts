@@ -58,6 +58,7 @@ export interface ProjectStatus {
 
 const code = z.string().regex(/^[A-Z][A-Z0-9]{0,7}[0-9]{2,4}$/, 'not a participant code');
 const locale = z.enum(LOCALES);
+const hexId = z.string().regex(/^[0-9a-f]{32}$/, 'not an id');
 
 export const identityInputSchema = z.strictObject({
   name: z.string().max(200),
@@ -165,7 +166,9 @@ export interface AppInfo {
 export type SessionState = { unlocked: false } | { unlocked: true; status: ProjectStatus };
 
 /** Pushed from main to the renderer. */
-export type AppEvent = { type: 'locked'; reason: 'user' | 'idle' | 'system'; minutes?: number };
+export type AppEvent =
+  | { type: 'locked'; reason: 'user' | 'idle' | 'system'; minutes?: number }
+  | { type: 'import-progress'; jobId: string; bytes: number; total: number };
 
 export const api = {
   'app.info': { input: z.strictObject({}) },
@@ -204,6 +207,22 @@ export const api = {
   'withdrawal.receipt': { input: z.strictObject({ code }) },
   'withdrawal.saveReceipt': { input: z.strictObject({ code, locale }) },
   'access.export': { input: z.strictObject({ code, locale }) },
+  'recordings.list': { input: z.strictObject({}) },
+  'recordings.chooseFile': { input: z.strictObject({}) },
+  'recordings.import': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), code, path: z.string().min(1).max(4096) }) },
+  'recordings.cancelImport': { input: z.strictObject({ jobId: z.string().max(40) }) },
+  'recordings.deleteOriginal': { input: z.strictObject({ id: hexId, path: z.string().min(1).max(4096) }) },
+  'recordings.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
+  'recordings.export': { input: z.strictObject({ id: hexId }) },
+  'recordings.mediaUrl': { input: z.strictObject({ id: hexId }) },
+  'transcripts.list': { input: z.strictObject({}) },
+  'transcripts.get': { input: z.strictObject({ id: hexId }) },
+  'transcripts.chooseFile': { input: z.strictObject({}) },
+  'transcripts.import': { input: z.strictObject({ code, path: z.string().min(1).max(4096), recordingId: hexId.nullable() }) },
+  'transcripts.create': { input: z.strictObject({ code, recordingId: hexId.nullable() }) },
+  'transcripts.update': { input: z.strictObject({ id: hexId, text: z.string().max(5_000_000).optional(), complete: z.boolean().optional() }) },
+  'transcripts.export': { input: z.strictObject({ id: hexId, format: z.enum(['txt', 'docx']) }) },
+  'transcripts.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
   'settings.update': {
     input: z.strictObject({
       autoLockMinutes: z.number().int().min(AUTO_LOCK_MIN_MINUTES).max(AUTO_LOCK_MAX_MINUTES),
@@ -244,6 +263,22 @@ export interface Outputs {
   'withdrawal.receipt': WithdrawalReceiptDto;
   'withdrawal.saveReceipt': string | null;
   'access.export': { folder: string; files: string[] } | null;
+  'recordings.list': RecordingInfo[];
+  'recordings.chooseFile': string | null;
+  'recordings.import': RecordingInfo;
+  'recordings.cancelImport': null;
+  'recordings.deleteOriginal': null;
+  'recordings.delete': null;
+  'recordings.export': string | null;
+  'recordings.mediaUrl': string;
+  'transcripts.list': TranscriptSummary[];
+  'transcripts.get': TranscriptDetail;
+  'transcripts.chooseFile': string | null;
+  'transcripts.import': TranscriptDetail;
+  'transcripts.create': TranscriptDetail;
+  'transcripts.update': TranscriptDetail;
+  'transcripts.export': string | null;
+  'transcripts.delete': null;
 }
 
 export const METHODS = Object.keys(api) as Method[];
@@ -252,4 +287,6 @@ export const METHODS = Object.keys(api) as Method[];
 export interface HvelvApi {
   invoke<M extends Method>(method: M, input: Input<M>): Promise<Result<Outputs[M]>>;
   onEvent(listener: (event: AppEvent) => void): () => void;
+  /** The path of a file dropped on the window (Electron only; absent in the browser harness). */
+  pathForFile?(file: File): string;
 }

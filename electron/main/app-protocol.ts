@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { protocol } from 'electron';
-import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY } from './security';
+import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, MEDIA_SCHEME } from './security';
+import { mediaResponse } from './media';
+import type { SessionManager } from '../core/services/session-manager';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -19,7 +21,21 @@ const MIME: Record<string, string> = {
 };
 
 export function registerSchemePrivileges(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false } },
+    // stream: the audio element reads ranges as it plays, instead of waiting for the whole body.
+    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: false } },
+  ]);
+}
+
+/** hvelv-media://recording/<id>: decrypted audio for the player, never written to disk. */
+export function serveMedia(sessions: SessionManager, now: () => Date): void {
+  protocol.handle(MEDIA_SCHEME, (request) => {
+    const url = new URL(request.url);
+    const id = url.host === 'recording' ? url.pathname.replace(/^\//, '') : '';
+    const r = mediaResponse(sessions, now, id, request.headers.get('range'));
+    return new Response(r.body, { status: r.status, headers: r.headers });
+  });
 }
 
 export function serveRenderer(rendererDir: string): void {

@@ -21,6 +21,8 @@ import { projectStatus } from '../core/services/project-status';
 import { SessionManager, type Timers } from '../core/services/session-manager';
 import { openProject } from '../core/services/open-project';
 import { Participants } from '../core/services/participants';
+import { Recordings } from '../core/services/recordings';
+import { Transcripts } from '../core/services/transcripts';
 import { getForm, listForms, newFormVersion, renderFormHtml, updateFormText } from '../core/consent/forms';
 import { writeFileAtomic } from '../core/vault/atomic-file';
 import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
@@ -30,8 +32,10 @@ export interface Platform {
   systemLocale(): string;
   documentsDir(): string;
   chooseFolder(purpose: 'create' | 'open' | 'export'): Promise<string | null>;
-  /** A file to read (consent evidence: a scan or a recording). */
-  chooseFile(purpose: 'evidence'): Promise<string | null>;
+  /** A file to read: consent evidence, a recording, or a transcript. */
+  chooseFile(purpose: 'evidence' | 'audio' | 'transcript'): Promise<string | null>;
+  /** The URL the page plays a recording from (custom protocol in the app, loopback in tests). */
+  mediaUrl(id: string): string;
   /** Where to save a document the user asked for (an HTML letter or receipt). */
   chooseSavePath(defaultName: string): Promise<string | null>;
 }
@@ -56,6 +60,13 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
 
   const participants = (): Participants => new Participants(sessions.require(), deps.now);
   const keylist = () => sessions.require().stores.keylist;
+  const recordings = (): Recordings => new Recordings(sessions.require(), deps.now);
+  const transcripts = (): Transcripts => new Transcripts(sessions.require(), deps.now);
+  const imports = new Map<string, AbortController>();
+  /** Destructive actions are confirmed by typing the participant's code; checked here, not only in the page. */
+  const confirm = (typed: string, code: string): void => {
+    if (typed.trim().toUpperCase() !== code) throw new HvelvError('INVALID_INPUT', 'the typed code does not match');
+  };
 
   const info = (): AppInfo => {
     const language = deps.config.language;
@@ -129,8 +140,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     },
     'withdrawal.preview': ({ code }) => participants().withdrawalPreview(code),
     'withdrawal.execute': ({ code, confirmCode, date }) => {
-      // The typed code is the user's confirmation; checked here too, not only in the UI.
-      if (confirmCode.trim().toUpperCase() !== code) throw new HvelvError('INVALID_INPUT', 'the typed code does not match');
+      confirm(confirmCode, code);
       return participants().withdraw(code, date);
     },
     'withdrawal.receipt': ({ code }) => participants().receipt(code),
@@ -146,6 +156,72 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       const folder = await deps.platform.chooseFolder('export');
       if (!folder) return null;
       return await participants().accessRequest(code, folder, locale);
+    },
+    'recordings.list': () => recordings().list(),
+    'recordings.chooseFile': () => deps.platform.chooseFile('audio'),
+    'recordings.import': async ({ jobId, code, path: file }) => {
+      const ctl = new AbortController();
+      imports.set(jobId, ctl);
+      let last = 0;
+      try {
+        return await recordings().import(code, file, {
+          signal: ctl.signal,
+          onProgress: ({ bytes, total }) => {
+            // At most ten updates a second: enough for a smooth bar, cheap over IPC.
+            const t = Date.now();
+            if (t - last < 100 && bytes < total) return;
+            last = t;
+            sessions.touch();
+            deps.emit({ type: 'import-progress', jobId, bytes, total });
+          },
+        });
+      } finally {
+        imports.delete(jobId);
+      }
+    },
+    'recordings.cancelImport': ({ jobId }) => {
+      imports.get(jobId)?.abort();
+      return null;
+    },
+    'recordings.deleteOriginal': async ({ id, path: file }) => {
+      await recordings().deleteOriginal(id, file);
+      return null;
+    },
+    'recordings.delete': ({ id, confirmCode }) => {
+      const r = recordings();
+      confirm(confirmCode, r.get(id).code);
+      r.delete(id);
+      return null;
+    },
+    'recordings.export': async ({ id }) => {
+      const info = recordings().get(id);
+      const target = await deps.platform.chooseSavePath(`${info.code}-${info.id.slice(0, 8)}.${info.format}`);
+      if (!target) return null;
+      await recordings().export(id, target);
+      return target;
+    },
+    'recordings.mediaUrl': ({ id }) => {
+      recordings().get(id);
+      return deps.platform.mediaUrl(id);
+    },
+    'transcripts.list': () => transcripts().list(),
+    'transcripts.get': ({ id }) => transcripts().get(id),
+    'transcripts.chooseFile': () => deps.platform.chooseFile('transcript'),
+    'transcripts.import': ({ code, path: file, recordingId }) => transcripts().import(code, file, { recordingId }),
+    'transcripts.create': ({ code, recordingId }) => transcripts().create(code, '', 'hvelv', recordingId),
+    'transcripts.update': ({ id, text, complete }) => transcripts().update(id, { text, complete }),
+    'transcripts.export': async ({ id, format }) => {
+      const t = transcripts().get(id);
+      const target = await deps.platform.chooseSavePath(`${t.code}-transkripsjon.${format}`);
+      if (!target) return null;
+      transcripts().export(id, target, format);
+      return target;
+    },
+    'transcripts.delete': ({ id, confirmCode }) => {
+      const t = transcripts();
+      confirm(confirmCode, t.get(id).code);
+      t.delete(id);
+      return null;
     },
     'settings.update': ({ autoLockMinutes }) => {
       const s = sessions.require();

@@ -12,9 +12,9 @@ import { PRODUCTION_KDF_POLICY } from '../core/crypto/kdf';
 import { createCrypto } from '../core/crypto/sodium';
 import { AppConfig } from '../core/services/app-config';
 import { setSqliteNativeBinding } from '../core/stores/sqlite';
-import { registerSchemePrivileges, serveRenderer } from './app-protocol';
+import { registerSchemePrivileges, serveMedia, serveRenderer } from './app-protocol';
 import { createHandlers, dispatch } from './handlers';
-import { APP_ORIGIN, hardenContents, hardenSession, isTrustedSender } from './security';
+import { APP_ORIGIN, MEDIA_SCHEME, hardenContents, hardenSession, isTrustedSender } from './security';
 
 // Development runs use a better-sqlite3 build for Electron's ABI kept apart from the
 // Node build the tests use (scripts/electron-native.mjs); packaged builds are rebuilt
@@ -57,19 +57,24 @@ async function start(): Promise<void> {
         });
         return res.canceled ? null : (res.filePaths[0] ?? null);
       },
-      async chooseFile() {
-        const res = await dialog.showOpenDialog(mainWindow!, {
-          properties: ['openFile'],
-          filters: [{ name: 'Scan, PDF or recording', extensions: ['pdf', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'heic', 'm4a', 'mp3', 'wav'] }],
-        });
+      async chooseFile(purpose) {
+        const filters = {
+          evidence: [{ name: 'Scan, PDF or recording', extensions: ['pdf', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'heic', 'm4a', 'mp3', 'wav'] }],
+          audio: [{ name: 'Audio', extensions: ['wav', 'mp3', 'm4a', 'aac', 'ogg', 'opus', 'flac', 'webm'] }],
+          transcript: [{ name: 'Transcript', extensions: ['txt', 'docx', 'srt', 'vtt'] }],
+        }[purpose];
+        const res = await dialog.showOpenDialog(mainWindow!, { properties: ['openFile'], filters });
         return res.canceled ? null : (res.filePaths[0] ?? null);
       },
+      mediaUrl: (id) => `${MEDIA_SCHEME}://recording/${id}`,
       async chooseSavePath(defaultName) {
         const res = await dialog.showSaveDialog(mainWindow!, { defaultPath: defaultName, filters: [{ name: 'HTML', extensions: ['html'] }] });
         return res.canceled || !res.filePath ? null : res.filePath;
       },
     },
   });
+
+  serveMedia(sessions, () => new Date());
 
   ipcMain.handle(IPC_CHANNEL, (event, method: unknown, payload: unknown) => {
     if (!isTrustedSender(event, mainWindow?.webContents.id)) return fail('FORBIDDEN', 'untrusted sender');

@@ -8,6 +8,8 @@ import { app, session, type WebContents, type IpcMainInvokeEvent } from 'electro
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'hvelv';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+/** Recordings are played from here; main decrypts on the fly (electron/main/media.ts). */
+export const MEDIA_SCHEME = 'hvelv-media';
 
 /**
  * libsodium runs only in main, so the page needs no 'wasm-unsafe-eval' and no
@@ -19,7 +21,7 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
-  "media-src 'self'",
+  "media-src 'self' hvelv-media:",
   "connect-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
@@ -33,7 +35,7 @@ export function hardenSession(): void {
   session.defaultSession.setPermissionCheckHandler(() => false);
   // Nothing leaves the machine: block every request that is not our own scheme.
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
-    const allowed = details.url.startsWith(`${APP_ORIGIN}/`) || details.url.startsWith('devtools://');
+    const allowed = details.url.startsWith(`${APP_ORIGIN}/`) || details.url.startsWith(`${MEDIA_SCHEME}://`) || details.url.startsWith('devtools://');
     callback({ cancel: !allowed });
   });
 }

@@ -3,7 +3,7 @@
  * `onEvent`. No logic and no ipcRenderer exposed; main checks the sender and
  * parses every payload against the contract in shared/.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { AppEvent, HvelvApi } from '../../shared/contract';
 import { EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/ipc-channels';
 
@@ -14,6 +14,8 @@ const bridge: HvelvApi = {
     ipcRenderer.on(EVENT_CHANNEL, wrapped);
     return () => ipcRenderer.removeListener(EVENT_CHANNEL, wrapped);
   },
+  // Drag and drop: the page gets a File; main needs its path to stream it.
+  pathForFile: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('hvelv', bridge);

@@ -10,6 +10,8 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createHandlers, dispatch } from '../../electron/main/handlers';
+import { mediaResponse } from '../../electron/main/media';
+import { Readable } from 'node:stream';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { AppConfig } from '../../electron/core/services/app-config';
 import type { AppEvent } from '../../shared/contract';
@@ -74,6 +76,7 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
       chooseFolder: async () => folderAnswers.shift() ?? null,
       chooseFile: async () => fileAnswers.shift() ?? null,
       chooseSavePath: async () => saveAnswers.shift() ?? null,
+      mediaUrl: (id) => `/__media/recording/${id}`,
     },
   });
 
@@ -103,6 +106,14 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
       res.write(': open\n\n');
       listeners.add(res);
       req.on('close', () => listeners.delete(res));
+      return;
+    }
+    if (url.pathname.startsWith('/__media/recording/')) {
+      // Same code as the app's hvelv-media:// protocol.
+      const r = mediaResponse(sessions, opts.now ?? (() => new Date()), url.pathname.slice('/__media/recording/'.length), req.headers.range ?? null);
+      res.writeHead(r.status, r.headers);
+      if (r.body) Readable.fromWeb(r.body as import('node:stream/web').ReadableStream).pipe(res);
+      else res.end();
       return;
     }
     if (url.pathname === '/__harness/bridge.js') {

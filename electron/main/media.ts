@@ -1,0 +1,82 @@
+/**
+ * Playback of recordings without writing anything decrypted to disk: answers HTTP
+ * requests for /recording/<id>, honouring Range (206, and 416 when out of range), and
+ * decrypts only the 64 KiB chunks the requested bytes lie in, as the player pulls
+ * them. Imports no Electron: the app's custom protocol and the test harness both
+ * serve through it.
+ */
+import { CHUNK_SIZE } from '../core/crypto/stream';
+import { HvelvError } from '../core/errors';
+import { parseRange } from '../core/services/range';
+import { Recordings } from '../core/services/recordings';
+import type { SessionManager } from '../core/services/session-manager';
+
+export interface MediaResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: ReadableStream<Uint8Array> | null;
+}
+
+const MIME: Record<string, string> = {
+  wav: 'audio/wav',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  ogg: 'audio/ogg',
+  flac: 'audio/flac',
+  webm: 'audio/webm',
+};
+
+export function mediaResponse(sessions: SessionManager, now: () => Date, id: string, rangeHeader: string | null): MediaResponse {
+  const plain = (status: number): MediaResponse => ({ status, headers: { 'cache-control': 'no-store' }, body: null });
+  const session = sessions.current;
+  if (!session) return plain(403);
+  if (!/^[0-9a-f]{32}$/.test(id)) return plain(404);
+  const recordings = new Recordings(session, now);
+  let info;
+  try {
+    info = recordings.get(id);
+  } catch (err) {
+    if (err instanceof HvelvError && err.code === 'NOT_FOUND') return plain(404);
+    throw err;
+  }
+  const range = parseRange(rangeHeader, info.size);
+  const base = { 'content-type': MIME[info.format] ?? 'application/octet-stream', 'accept-ranges': 'bytes', 'cache-control': 'no-store' };
+  if (range.kind === 'unsatisfiable') return { status: 416, headers: { ...base, 'content-range': `bytes */${info.size}` }, body: null };
+  const start = range.kind === 'partial' ? range.start : 0;
+  const end = range.kind === 'partial' ? range.end : info.size - 1;
+  const headers: Record<string, string> = { ...base, 'content-length': String(Math.max(0, end - start + 1)) };
+  if (range.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${info.size}`;
+  if (info.size === 0) return { status: 200, headers, body: null };
+  const opened = recordings.open(id);
+  let closed = false;
+  const reader = {
+    read: (a: number, b: number) => opened.read(a, b),
+    close: () => {
+      if (!closed) opened.close();
+      closed = true;
+    },
+  };
+  let pos = start;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      try {
+        if (pos > end || session.isLocked) {
+          reader.close();
+          controller.close();
+          return;
+        }
+        // Up to the end of the current chunk: one decryption per pull.
+        const stop = Math.min(end, pos - (pos % CHUNK_SIZE) + CHUNK_SIZE - 1);
+        controller.enqueue(new Uint8Array(reader.read(pos, stop)));
+        pos = stop + 1;
+      } catch (err) {
+        reader.close();
+        controller.error(err);
+      }
+    },
+    cancel() {
+      reader.close();
+    },
+  });
+  return { status: range.kind === 'partial' ? 206 : 200, headers, body };
+}
