@@ -5,38 +5,13 @@
  */
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { HvelvError } from '../errors';
+import { f4Stamp, syncPoints, type SyncPoint } from '../../../shared/transcript';
 
 export type TranscriptFormat = 'txt' | 'docx' | 'srt' | 'vtt';
-export interface SyncPoint {
-  offset: number;
-  ms: number;
-}
 
 export const TRANSCRIPT_MAX_BYTES = 20 * 1024 * 1024;
 
-const F4 = /#(\d{1,2}):(\d{2}):(\d{2})-(\d)#/g;
-
-/** Every `#hh:mm:ss-d#` in the text, in order. */
-export function syncPoints(text: string): SyncPoint[] {
-  const out: SyncPoint[] = [];
-  for (const m of text.matchAll(F4)) {
-    const [h, mi, s, d] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
-    if (mi > 59 || s > 59) continue;
-    out.push({ offset: m.index, ms: ((h * 60 + mi) * 60 + s) * 1000 + d * 100 });
-  }
-  return out;
-}
-
-export function f4Stamp(ms: number): string {
-  // Rounded down: seeking to a stamp should land just before the words, never after.
-  const t = Math.max(0, Math.floor(ms / 100));
-  const d = t % 10;
-  const s = Math.floor(t / 10) % 60;
-  const m = Math.floor(t / 600) % 60;
-  const h = Math.floor(t / 36000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `#${p(h)}:${p(m)}:${p(s)}-${d}#`;
-}
+export { f4Stamp, syncPoints, type SyncPoint };
 
 /**
  * Text from bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM. Anything else

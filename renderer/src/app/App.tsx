@@ -12,14 +12,17 @@ import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { ParticipantList } from '../features/participants/ParticipantList';
 import { ParticipantDetail } from '../features/participants/ParticipantDetail';
 import { FormsScreen } from '../features/forms/FormsScreen';
+import { RecordingsScreen } from '../features/recordings/RecordingsScreen';
+import { RecordingView } from '../features/recordings/RecordingView';
 
-type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'forms' | 'settings';
+type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings';
 
 const TOUCH_EVERY_MS = 30_000;
 
 const NAV = [
   ['dashboard', 'nav.dashboard'],
   ['participants', 'nav.participants'],
+  ['recordings', 'nav.recordings'],
   ['forms', 'nav.forms'],
   ['settings', 'nav.settings'],
 ] as const;
@@ -31,6 +34,7 @@ export function App() {
   const [recent, setRecent] = useState<RecentVault[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [openCode, setOpenCode] = useState<string | null>(null);
+  const [openMedia, setOpenMedia] = useState<{ recordingId: string | null; transcriptId: string | null }>({ recordingId: null, transcriptId: null });
   const [fatal, setFatal] = useState<ErrorInfo | null>(null);
   const i18n = useMemo(() => makeI18n(info?.locale ?? 'nb'), [info?.locale]);
   const { t } = i18n;
@@ -118,6 +122,21 @@ export function App() {
     );
   else if (view === 'participant' && status && openCode) body = <ParticipantDetail key={openCode} code={openCode} today={info.today} onBack={() => setView('participants')} />;
   else if (view === 'forms' && status) body = <FormsScreen />;
+  else if (view === 'recordings' && status)
+    body = (
+      <RecordingsScreen
+        onOpenRecording={(recordingId) => {
+          setOpenMedia({ recordingId, transcriptId: null });
+          setView('recording');
+        }}
+        onOpenTranscript={(transcriptId) => {
+          setOpenMedia({ recordingId: null, transcriptId });
+          setView('recording');
+        }}
+      />
+    );
+  else if (view === 'recording' && status)
+    body = <RecordingView key={`${openMedia.recordingId}-${openMedia.transcriptId}`} {...openMedia} onBack={() => setView('recordings')} />;
   else
     body = (
       <main className="page narrow welcome">
@@ -146,7 +165,7 @@ export function App() {
         {status && (
           <nav aria-label={t('app.name')}>
             {NAV.map(([target, label]) => {
-              const current = view === target || (target === 'participants' && view === 'participant');
+              const current = view === target || (target === 'participants' && view === 'participant') || (target === 'recordings' && view === 'recording');
               return (
                 <button key={target} type="button" className={`nav ${current ? 'active' : ''}`} aria-current={current ? 'page' : undefined} onClick={() => setView(target)}>
                   {t(label)}

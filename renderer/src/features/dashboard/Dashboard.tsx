@@ -38,10 +38,7 @@ export function Dashboard({ status }: { status: ProjectStatus }) {
             {store === 'keylist' ? (
               <p>{status.participants.active + status.participants.withdrawn === 0 ? t('dashboard.empty') : t('dashboard.participantCount', status.participants)}</p>
             ) : (
-              <>
-                <p>{status.stores[store] === 0 ? t('dashboard.empty') : t('dashboard.items', { count: status.stores[store] })}</p>
-                <p className="hint">{t('dashboard.comingSoon')}</p>
-              </>
+              <p>{status.stores[store] === 0 ? t('dashboard.empty') : t('dashboard.items', { count: status.stores[store] })}</p>
             )}
           </Card>
         ))}

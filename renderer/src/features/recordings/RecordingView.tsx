@@ -1,0 +1,294 @@
+import type { JSX } from 'react';
+import { Fragment, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { call } from '../../api';
+import { useI18n } from '../../i18n';
+import { Card, ErrorBanner, Notice } from '../../components/ui';
+import { TypedConfirm } from '../../components/TypedConfirm';
+import type { RecordingInfo, TranscriptDetail } from '../../../../shared/contract';
+import type { ErrorInfo } from '../../../../shared/errors';
+import { f4Stamp, formatDuration } from './format';
+
+interface Props {
+  recordingId: string | null;
+  transcriptId: string | null;
+  onBack(): void;
+}
+
+/** A recording with its transcript beside it: timestamps seek the player. */
+export function RecordingView({ recordingId, transcriptId, onBack }: Props) {
+  const { t } = useI18n();
+  const [recording, setRecording] = useState<RecordingInfo | null>(null);
+  const [recordingGone, setRecordingGone] = useState(false);
+  const [src, setSrc] = useState<string | null>(null);
+  const [transcript, setTranscript] = useState<TranscriptDetail | null>(null);
+  const [position, setPosition] = useState(0);
+  const [duration, setDuration] = useState(0);
+  const [draft, setDraft] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<'recording' | 'transcript' | 'complete' | null>(null);
+  const audio = useRef<HTMLAudioElement>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const pendingCaret = useRef<number | null>(null);
+
+  useEffect(() => {
+    void (async () => {
+      let recId = recordingId;
+      let tr: TranscriptDetail | null = null;
+      if (transcriptId) {
+        const r = await call('transcripts.get', { id: transcriptId });
+        if (!r.ok) return setError(r.error);
+        tr = r.value;
+        recId = recId ?? tr.recordingId;
+      } else if (recordingId) {
+        const list = await call('transcripts.list', {});
+        const mine = list.ok ? list.value.find((x) => x.recordingId === recordingId) : undefined;
+        if (mine) {
+          const r = await call('transcripts.get', { id: mine.id });
+          if (r.ok) tr = r.value;
+        }
+      }
+      setTranscript(tr);
+      if (recId) {
+        const all = await call('recordings.list', {});
+        const rec = all.ok ? (all.value.find((x) => x.id === recId) ?? null) : null;
+        setRecording(rec);
+        setRecordingGone(!rec);
+        if (rec) {
+          const url = await call('recordings.mediaUrl', { id: rec.id });
+          if (url.ok) setSrc(url.value);
+        }
+      }
+    })();
+  }, [recordingId, transcriptId]);
+
+  const code = recording?.code ?? transcript?.code ?? '';
+
+  function seek(ms: number) {
+    const a = audio.current;
+    if (!a) return;
+    a.currentTime = ms / 1000;
+    void a.play().catch(() => undefined);
+  }
+
+  async function save(change: { text?: string; complete?: boolean }) {
+    if (!transcript) return;
+    const r = await call('transcripts.update', { id: transcript.id, ...change });
+    if (!r.ok) return setError(r.error);
+    setTranscript(r.value);
+    setDraft(null);
+    setNotice(t('view.saved'));
+    if (change.complete && recording) setConfirm('complete');
+  }
+
+  async function startTranscript() {
+    if (!recording) return;
+    const r = await call('transcripts.create', { code: recording.code, recordingId: recording.id });
+    if (!r.ok) return setError(r.error);
+    setTranscript(r.value);
+    setDraft('');
+  }
+
+  function insertStamp() {
+    const el = textarea.current;
+    if (draft === null || !el) return;
+    const stamp = `${f4Stamp(position * 1000)} `;
+    const at = el.selectionStart ?? draft.length;
+    const next = draft.slice(0, at) + stamp + draft.slice(el.selectionEnd ?? at);
+    pendingCaret.current = at + stamp.length;
+    setDraft(next);
+  }
+
+  // Put the caret after an inserted stamp as soon as React has written the new text,
+  // before the next keystroke can land elsewhere.
+  useLayoutEffect(() => {
+    const el = textarea.current;
+    if (el && pendingCaret.current !== null) {
+      el.focus();
+      el.setSelectionRange(pendingCaret.current, pendingCaret.current);
+      pendingCaret.current = null;
+    }
+  }, [draft]);
+
+  async function exportAs(format: 'txt' | 'docx') {
+    if (!transcript) return;
+    const r = await call('transcripts.export', { id: transcript.id, format });
+    if (!r.ok) return setError(r.error);
+    if (r.value) setNotice(t('view.exported', { path: r.value }));
+  }
+
+  async function exportAudio() {
+    if (!recording) return;
+    const r = await call('recordings.export', { id: recording.id });
+    if (!r.ok) return setError(r.error);
+    if (r.value) setNotice(t('view.exported', { path: r.value }));
+  }
+
+  return (
+    <main className="page wide">
+      <button type="button" className="link" onClick={onBack}>
+        {t('view.back')}
+      </button>
+      <div className="page-head">
+        <h1 className="code-title">{code}</h1>
+      </div>
+      <ErrorBanner error={error} />
+      {notice && <Notice>{notice}</Notice>}
+      <div className="split">
+        <Card title={t('view.recording')}>
+          {recording && src ? (
+            <>
+              <audio
+                ref={audio}
+                controls
+                preload="metadata"
+                src={src}
+                onTimeUpdate={(e) => setPosition(e.currentTarget.currentTime)}
+                onLoadedMetadata={(e) => setDuration(e.currentTarget.duration)}
+                onDurationChange={(e) => setDuration(e.currentTarget.duration)}
+              />
+              <p className="position" aria-live="off">
+                {t('view.position', { position: formatDuration(position * 1000), duration: formatDuration((Number.isFinite(duration) && duration > 0 ? duration : recording.durationMs / 1000) * 1000) })}
+              </p>
+              <p className="muted">
+                {recording.format.toUpperCase()} · {recording.codec} · {recording.sampleRate / 1000} kHz
+              </p>
+              <div className="actions start wrap">
+                <button type="button" className="secondary" onClick={() => void exportAudio()}>
+                  {t('view.exportAudio')}
+                </button>
+                <button type="button" className="danger" onClick={() => setConfirm('recording')}>
+                  {t('view.deleteRecording')}
+                </button>
+              </div>
+            </>
+          ) : (
+            <p className="muted">{recordingGone ? t('view.recordingGone') : t('view.noRecording')}</p>
+          )}
+        </Card>
+        <Card title={t('view.transcript')}>
+          {!transcript && (
+            <>
+              <p className="muted">{t('view.noTranscript')}</p>
+              {recording && (
+                <button type="button" onClick={() => void startTranscript()}>
+                  {t('view.startTranscript')}
+                </button>
+              )}
+            </>
+          )}
+          {transcript && draft === null && (
+            <>
+              <p className="muted">{transcript.complete ? t('tr.complete') : t('tr.inProgress')}</p>
+              <div className="transcript" lang="nb">
+                <TranscriptText text={transcript.text} points={transcript.syncPoints} onSeek={recording ? seek : undefined} />
+              </div>
+              <div className="actions start wrap">
+                {!transcript.complete && (
+                  <button type="button" onClick={() => setDraft(transcript.text)}>
+                    {t('view.edit')}
+                  </button>
+                )}
+                <button type="button" className="secondary" onClick={() => void save({ complete: !transcript.complete })}>
+                  {transcript.complete ? t('view.reopen') : t('view.markComplete')}
+                </button>
+                <button type="button" className="secondary" onClick={() => void exportAs('txt')}>
+                  {t('view.exportTxt')}
+                </button>
+                <button type="button" className="secondary" onClick={() => void exportAs('docx')}>
+                  {t('view.exportDocx')}
+                </button>
+                <button type="button" className="link danger-link" onClick={() => setConfirm('transcript')}>
+                  {t('view.deleteTranscript')}
+                </button>
+              </div>
+            </>
+          )}
+          {transcript && draft !== null && (
+            <>
+              <label className="label" htmlFor="tr-edit">
+                {t('view.transcriptText')}
+              </label>
+              <textarea id="tr-edit" ref={textarea} className="transcript-edit" rows={18} value={draft} onChange={(e) => setDraft(e.target.value)} />
+              <div className="actions start wrap">
+                <button type="button" onClick={() => void save({ text: draft })}>
+                  {t('view.save')}
+                </button>
+                {recording && (
+                  <button type="button" className="secondary" onClick={insertStamp}>
+                    {t('view.insertStamp', { time: formatDuration(position * 1000) })}
+                  </button>
+                )}
+                <button type="button" className="secondary" onClick={() => setDraft(null)}>
+                  {t('common.cancel')}
+                </button>
+              </div>
+            </>
+          )}
+        </Card>
+      </div>
+      {(confirm === 'recording' || confirm === 'complete') && recording && (
+        <TypedConfirm
+          title={t('confirm.recordingTitle', { code: recording.code })}
+          code={recording.code}
+          confirmLabel={t('confirm.delete')}
+          onCancel={() => setConfirm(null)}
+          onConfirm={async (typed) => {
+            const r = await call('recordings.delete', { id: recording.id, confirmCode: typed });
+            if (!r.ok) return r.error;
+            setConfirm(null);
+            setRecording(null);
+            setSrc(null);
+            setRecordingGone(true);
+            return null;
+          }}
+        >
+          {confirm === 'complete' && <p>{t('view.completeOffer')}</p>}
+          <p>{t('confirm.recordingText')}</p>
+        </TypedConfirm>
+      )}
+      {confirm === 'transcript' && transcript && (
+        <TypedConfirm
+          title={t('confirm.transcriptTitle', { code: transcript.code })}
+          code={transcript.code}
+          confirmLabel={t('confirm.delete')}
+          onCancel={() => setConfirm(null)}
+          onConfirm={async (typed) => {
+            const r = await call('transcripts.delete', { id: transcript.id, confirmCode: typed });
+            if (!r.ok) return r.error;
+            setConfirm(null);
+            onBack();
+            return null;
+          }}
+        >
+          <p>{t('confirm.transcriptText')}</p>
+        </TypedConfirm>
+      )}
+    </main>
+  );
+}
+
+function TranscriptText({ text, points, onSeek }: { text: string; points: { offset: number; ms: number }[]; onSeek?: (ms: number) => void }) {
+  const { t } = useI18n();
+  const parts: JSX.Element[] = [];
+  let at = 0;
+  points.forEach((p, i) => {
+    if (p.offset > at) parts.push(<Fragment key={`t${i}`}>{text.slice(at, p.offset)}</Fragment>);
+    // Show the stamp as written (an hour may have one digit), not as we would write it.
+    const stamp = /^#\d{1,2}:\d{2}:\d{2}-\d#/.exec(text.slice(p.offset))?.[0] ?? f4Stamp(p.ms);
+    parts.push(
+      onSeek ? (
+        <button key={`s${i}`} type="button" className="stamp" onClick={() => onSeek(p.ms)} aria-label={t('view.seek', { time: formatDuration(p.ms) })}>
+          {stamp}
+        </button>
+      ) : (
+        <span key={`s${i}`} className="stamp">
+          {stamp}
+        </span>
+      ),
+    );
+    at = p.offset + stamp.length;
+  });
+  parts.push(<Fragment key="end">{text.slice(at)}</Fragment>);
+  return <>{parts}</>;
+}

@@ -1,0 +1,102 @@
+/**
+ * Recordings in Chromium: import a WAV through the file dialog, decline to delete the
+ * original, import a transcript with f4 timestamps, play, seek by clicking a
+ * timestamp, mark complete and delete the recording with the typed code.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, newPage, screenshot, startHarness, type Harness } from './harness';
+import { makeWav, tempDir } from '../core/helpers';
+
+let harness: Harness;
+let browser: Browser;
+let page: Page;
+let problems: string[];
+const shot = (name: string): Promise<void> => screenshot(page, name);
+
+beforeAll(async () => {
+  const home = tempDir('hvelv-e2e-r-');
+  harness = await startHarness({ home, locale: 'nb-NO' });
+  await harness.invoke('vault.create', {
+    path: path.join(home, 'Documents', 'Hvelv', 'studie'),
+    passphrase: 'fire lange ord er bra',
+    project: { title: 'Relasjonsarbeid i arbeidsinkluderingsprosesser', institution: 'UiS', faculty: 'SV', student: 'T', supervisor: 'G', siktRef: '', endDate: '2031-05-30', endAction: 'anonymise', codePrefix: 'JS' },
+  });
+  await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
+  await harness.invoke('participants.add', { identity: { name: 'Uten Lyd' } });
+  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidencePath: null });
+  await harness.invoke('consent.record', { code: 'JS02', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'processing-until-end'], evidencePath: null });
+  browser = await launchChromium();
+  ({ page, problems } = await newPage(browser, 860));
+  await page.goto(harness.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+});
+
+describe('recordings in Chromium', () => {
+  it('imports a recording for a participant with consent, and offers to delete the original', async () => {
+    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    const select = page.getByLabel('Deltaker').first();
+    // JS02 has not consented to audio recording: offered, but disabled, with the reason.
+    expect(await page.locator('#imp-code option', { hasText: 'JS02 (mangler samtykke til lydopptak)' }).isDisabled()).toBe(true);
+    await select.selectOption('JS01');
+    const wav = path.join(tempDir(), 'intervju-JS01.wav');
+    makeWav(wav, 20, 5);
+    harness.fileAnswers.push(wav);
+    await shot('23-recordings-empty');
+    await page.getByRole('button', { name: 'Velg lydfil …' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Slette originalfilen?' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('Opptaket er lagt inn og kryptert.').isVisible()).toBe(true);
+    await shot('24-recording-imported-offer-delete');
+    await dialog.getByRole('button', { name: 'Behold originalen' }).click();
+    expect(fs.existsSync(wav)).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Åpne opptaket til JS01 (0:20)' }).isVisible()).toBe(true);
+  });
+
+  it('imports a transcript, plays the recording, and a timestamp seeks the player', async () => {
+    const txt = path.join(tempDir(), 'JS01.txt');
+    fs.writeFileSync(txt, '#00:00:01-0# I: Hva legger du i begrepet jobbspesialist?\n\n#00:00:12-5# B: Det handler om relasjonen.\n');
+    harness.fileAnswers.push(txt);
+    await page.locator('#tr-code').selectOption('JS01');
+    await page.getByRole('button', { name: 'Legg inn transkripsjon fra fil …' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'JS01' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('0:00 av 0:20').isVisible(), { timeout: 15_000 }).toBe(true);
+    await shot('25-recording-with-transcript');
+    await page.getByRole('button', { name: 'Hopp til 0:12' }).click();
+    await expect.poll(async () => Number(await page.locator('audio').evaluate((a) => (a as unknown as { currentTime: number }).currentTime)), { timeout: 10_000 }).toBeGreaterThanOrEqual(12.4);
+    await page.locator('audio').evaluate((a) => (a as unknown as { pause(): void }).pause());
+    await expect.poll(() => page.getByText(/^0:1\d av 0:20$/).isVisible()).toBe(true);
+    await shot('26-recording-seeked');
+  });
+
+  it('edits with an inserted timestamp, then marks complete and deletes the recording with the typed code', async () => {
+    await page.getByRole('button', { name: 'Rediger' }).click();
+    const area = page.getByLabel('Teksten i transkripsjonen');
+    await area.press('End');
+    await area.press('Control+End');
+    await area.type('\n');
+    await page.getByRole('button', { name: /Sett inn tidskode/ }).click();
+    await area.type('I: Takk.');
+    await shot('27-transcript-editing');
+    await page.getByRole('button', { name: 'Lagre' }).click();
+    await expect.poll(() => page.getByText('I: Takk.').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Merk som ferdig' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Slett opptaket til JS01' });
+    await expect.poll(() => dialog.getByText(/I studien ble lydfilene slettet/).isVisible()).toBe(true);
+    await dialog.getByLabel('Skriv koden JS01 for å bekrefte').fill('JS01');
+    await shot('28-complete-offer-delete-recording');
+    await dialog.getByRole('button', { name: 'Slett' }).click();
+    await expect.poll(() => page.getByText('Opptaket er slettet.').isVisible()).toBe(true);
+    await shot('29-recording-deleted');
+    const saved = (await harness.invoke('transcripts.list', {})) as { complete: boolean; syncPointCount: number }[];
+    expect(saved).toMatchObject([{ complete: true, syncPointCount: 3 }]);
+    expect(await harness.invoke('recordings.list', {})).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
