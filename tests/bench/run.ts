@@ -47,9 +47,11 @@ const session = await createVault(path.join(dir, 'v'), pw('benchmark passphrase'
 const createMs = performance.now() - tc;
 const N = 2000;
 const text = 'B: '.padEnd(2000, 'lorem ipsum dolor sit amet ');
-const tp = performance.now();
 const ids: string[] = [];
-for (let i = 0; i < N; i++) ids.push(session.stores.transcripts.put('segment', { participant: `P${String(i % 6).padStart(2, '0')}`, data: { text } }).id);
+const { admit: admitOne } = await import('../core/helpers');
+const codes = Array.from({ length: 6 }, (_, i) => admitOne(session, { name: `Deltaker ${i}` }));
+const tp = performance.now();
+for (let i = 0; i < N; i++) ids.push(session.stores.transcripts.put('segment', { participant: codes[i % 6]!, data: { text } }).id);
 const putMs = performance.now() - tp;
 const tg = performance.now();
 for (const id of ids) session.stores.transcripts.get('segment', id);
@@ -81,6 +83,98 @@ log(`| unlock (one derivation, 3 key files, 3 store heads over ${N} rows) | ${un
 log(`| write ${N} records of 2 KB (seal, sign, head update) | ${((N / putMs) * 1000).toFixed(0)} records/s |`);
 log(`| read ${N} records (verify signature, open) | ${((N / getMs) * 1000).toFixed(0)} records/s |`);
 log(`| verify the whole vault (${N} records) | ${verifyMs.toFixed(0)} ms, ${problems.length} problems |`);
+
+// 3. Recordings: import of a 1 GiB WAV against age and cp, seek latency, memory.
+{
+  const { execFileSync, spawnSync } = await import('node:child_process');
+  const { Recordings } = await import('../../electron/core/services/recordings');
+  const { admit, makeWav } = await import('../core/helpers');
+  const GiB = 1024 ** 3;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hvelv-bench-rec-'));
+  const wav = path.join(work, 'interview.wav');
+  // A valid WAV header and 1 GiB of samples, written in 16 MiB pieces.
+  {
+    const sampleRate = 48000;
+    const dataLen = GiB - 44;
+    const head = makeWav(path.join(work, 'head.wav'), 0.001, 1, sampleRate).subarray(0, 44);
+    head.writeUInt32LE(36 + dataLen, 4);
+    head.writeUInt32LE(dataLen, 40);
+    const fd = fs.openSync(wav, 'w');
+    fs.writeSync(fd, head);
+    const piece = Buffer.alloc(16 * MiB);
+    for (let i = 0; i < piece.length; i += 2) piece.writeInt16LE(Math.round(8000 * Math.sin(i / 50)) + ((i * 7919) % 97), i);
+    let left = dataLen;
+    while (left > 0) left -= fs.writeSync(fd, piece, 0, Math.min(piece.length, left));
+    fs.closeSync(fd);
+  }
+  const size = fs.statSync(wav).size;
+  const dropCaches = (): void => {
+    // Start each contender from the same state: the source in the page cache (read once).
+    execFileSync('cat', [wav], { stdio: ['ignore', 'ignore', 'ignore'] });
+  };
+  const time = (fn: () => void): number => {
+    dropCaches();
+    const t = performance.now();
+    fn();
+    return (performance.now() - t) / 1000;
+  };
+  const cpS = time(() => execFileSync('sh', ['-c', `cp "${wav}" "${work}/copy.wav" && sync "${work}/copy.wav"`]));
+  fs.rmSync(path.join(work, 'copy.wav'));
+  let ageS: number | null = null;
+  let ageNote = '';
+  if (spawnSync('age', ['--version']).status === 0) {
+    const id = path.join(work, 'age.key');
+    execFileSync('age-keygen', ['-o', id], { stdio: 'ignore' });
+    const recipient = /public key: (\S+)/.exec(fs.readFileSync(id, 'utf8'))?.[1] ?? '';
+    ageS = time(() => execFileSync('sh', ['-c', `age -r ${recipient} -o "${work}/out.age" "${wav}" && sync "${work}/out.age"`]));
+    fs.rmSync(path.join(work, 'out.age'));
+  } else ageNote = ' (age is not installed: `apt-get install age` to compare)';
+
+  const vdir = path.join(work, 'vault');
+  const s = await createVault(vdir, pw('benchmark passphrase'), SAMPLE_FACTS, deps, { kdf: cal });
+  const code = admit(s);
+  const rec = new Recordings(s, () => new Date());
+  dropCaches();
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
+  const ti = performance.now();
+  const info = await rec.import(code, wav);
+  const importS = (performance.now() - ti) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+
+  const reader = rec.open(info.id);
+  const lat: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const at = Math.floor(Math.random() * (reader.plainSize - 1));
+    const t = performance.now();
+    reader.read(at, at);
+    lat.push(performance.now() - t);
+  }
+  reader.close();
+  lat.sort((a, b) => a - b);
+  s.lock();
+  fs.rmSync(work, { recursive: true, force: true });
+
+  const mbs = (sec: number): string => `${(size / 1e6 / sec).toFixed(0)} MB/s`;
+  log('');
+  log(`## Recordings: import, seek, memory (${date})`);
+  log('');
+  log(`A ${(size / GiB).toFixed(2)} GiB WAV, read once first so each contender starts with it in the page cache; each writes its output and syncs it.`);
+  log('');
+  log('| what | figure |');
+  log('| --- | --- |');
+  log(`| Hvelv import (probe, SHA-256, ChaCha20-Poly1305 STREAM, fsync, record) | ${importS.toFixed(2)} s, ${mbs(importS)} |`);
+  log(`| \`age -r\` of the same file | ${ageS === null ? `not measured${ageNote}` : `${ageS.toFixed(2)} s, ${mbs(ageS)}; Hvelv/age time ratio ${(importS / ageS).toFixed(2)}`} |`);
+  log(`| \`cp\` + \`sync\` of the same file | ${cpS.toFixed(2)} s, ${mbs(cpS)}; Hvelv/cp time ratio ${(importS / cpS).toFixed(2)} |`);
+  log(`| random seek: read 1 byte at a random offset (decrypt one 64 KiB chunk), 2000 samples, warm cache | p50 ${percentile(lat, 50).toFixed(3)} ms, p99 ${percentile(lat, 99).toFixed(3)} ms |`);
+  log(`| peak RSS growth during import (sampled every 5 ms) | ${((peak - base) / MiB).toFixed(1)} MiB |`);
+  log('');
+  log('Goals (issue 4): import at least as fast as age, seek p99 under 2 ms, memory growth under 64 MiB.');
+}
 
 const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
 const header = '# Benchmarks\n\nMade by `npm run bench` (tests/bench/run.ts). Figures are from the machine and date given; rerun to update.\n\n';

@@ -51,14 +51,15 @@ describe('participants and codes', () => {
   it('lists codes and consent state only; a reveal is audited; a correction audits the field, not the value', async () => {
     const { session, p } = await project();
     const code = p.add({ name: 'Synnøve Testesen', email: 'synnove@example.no', phone: '912 34 567' });
-    expect(JSON.stringify(p.list())).not.toMatch(/Synnøve|synnove|912/);
+    expect(JSON.stringify(p.list())).not.toMatch(/Synnøve|synnove|912 34/);
     expect(p.reveal(code).name).toBe('Synnøve Testesen');
     p.updateIdentity(code, { phone: '400 00 000' });
     expect(p.reveal(code).phone).toBe('400 00 000');
     const entries = session.audit.list();
     expect(entries.map((e) => e.action)).toEqual(['vault.created', 'participant.added', 'identity.revealed', 'identity.corrected', 'identity.revealed']);
     expect(entries[3]!.details).toEqual({ fields: 'phone' });
-    expect(JSON.stringify(entries)).not.toMatch(/Synnøve|synnove|912|400 00/);
+    // (The entries' hashes are random hex, which can contain '912' by chance: leave them out.)
+    expect(JSON.stringify(entries.map(({ hash: _hash, ...rest }) => rest))).not.toMatch(/Synnøve|synnove|912|400 00/);
     session.lock();
   });
 });

@@ -172,14 +172,14 @@ describe('bad input stores nothing', () => {
   it('cancel part way: no record, no blob, no temporary file', async () => {
     const v = await setup();
     const f = path.join(tempDir(), 'big.wav');
-    makeWav(f, 60, 11); // ~1.9 MB, ~30 chunks
+    makeWav(f, 400, 11); // ~12.8 MB: several 4 MiB batches
     const ctl = new AbortController();
     let calls = 0;
     await expect(
       v.rec.import(v.code, f, {
         signal: ctl.signal,
         onProgress: () => {
-          if (++calls === 5) ctl.abort();
+          if (++calls === 1) ctl.abort();
         },
       }),
     ).rejects.toMatchObject({ code: 'CANCELLED' });

@@ -3,12 +3,13 @@
  * (truncation at and inside a chunk, swapped chunks, a missing or doubled final chunk,
  * trailing garbage, another recording's header) is refused.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sodium from 'libsodium-wrappers-sumo';
 import { describe, expect, it } from 'vitest';
 import {
+  BATCH,
   CHUNK_SIZE,
   STREAM_HEADER_SIZE,
   TAG_SIZE,
@@ -53,7 +54,8 @@ function refused(fn: () => unknown): boolean {
 }
 
 describe('STREAM round trips', () => {
-  it.each([0, 1, C - 1, C, C + 1, 3 * C, 3 * C + 1])('size %i: blob size, plaintext, hash and every range', async (size) => {
+  // Sizes around a chunk, and around the 4 MiB batches the importer reads and seals in a worker.
+  it.each([0, 1, C - 1, C, C + 1, 3 * C, 3 * C + 1, BATCH - 1, BATCH, BATCH + 1, 2 * BATCH + 5])('size %i: blob size, plaintext, hash and every range', async (size) => {
     const b = await makeBlob(size);
     const chunks = Math.max(1, Math.ceil(size / C));
     expect(fs.statSync(b.blob).size).toBe(STREAM_HEADER_SIZE + size + chunks * TAG_SIZE);
@@ -70,6 +72,7 @@ describe('STREAM round trips', () => {
     r.close();
     const out = path.join(b.dir, 'export.bin');
     expect(await decryptBlobToFile(open(b), out)).toBe(b.res.sha256);
+    expect(b.res.sha256).toBe(createHash('sha256').update(b.plain).digest('hex'));
     expect(fs.readFileSync(out).equals(b.plain)).toBe(true);
   });
 });
