@@ -177,8 +177,8 @@ export interface EncryptProgress {
   total: number;
 }
 
-/** Plaintext read and sealed per batch: 64 chunks. Two batches in flight bound memory to ~16 MiB. */
-export const BATCH = 64 * CHUNK_SIZE;
+/** Plaintext read and sealed per batch: 16 chunks (1 MiB). Input buffers are recycled. */
+export const BATCH = 16 * CHUNK_SIZE;
 
 /**
  * The sealing side of the pipeline, in a worker thread so that encryption (one core)
@@ -214,8 +214,9 @@ parentPort.on('message', (m) => {
     const own = body.byteOffset === 0 && body.buffer.byteLength === body.length;
     parts.push(own ? new Uint8Array(body.buffer) : new Uint8Array(body), new Uint8Array(tag));
   }
+  // The plaintext buffer goes back, wiped, to be filled again.
   input.fill(0);
-  parentPort.postMessage({ parts }, [...new Set(parts.map((p) => p.buffer))]);
+  parentPort.postMessage({ parts, input: m.buf }, [...new Set(parts.map((p) => p.buffer)), m.buf]);
 });
 `;
 
@@ -240,7 +241,11 @@ export async function encryptFileToBlob(
   const worker = new Worker(SEAL_WORKER, { eval: true, workerData: { key: new Uint8Array(opts.key), ad } });
   const waiting: { resolve: (b: Uint8Array[]) => void; reject: (e: Error) => void }[] = [];
   let failed: Error | null = null;
-  worker.on('message', (r: { parts: Uint8Array[] }) => waiting.shift()?.resolve(r.parts));
+  const spare: ArrayBuffer[] = [];
+  worker.on('message', (r: { parts: Uint8Array[]; input: ArrayBuffer }) => {
+    spare.push(r.input);
+    waiting.shift()?.resolve(r.parts);
+  });
   worker.on('error', (e) => {
     failed = e;
     for (const w of waiting.splice(0)) w.reject(e);
@@ -252,7 +257,8 @@ export async function encryptFileToBlob(
       worker.postMessage({ buf: buf.buffer, len: buf.length, counter, final }, [buf.buffer as ArrayBuffer]);
     });
   const readBatch = async (): Promise<Buffer> => {
-    const buf = Buffer.allocUnsafeSlow(BATCH);
+    const recycled = spare.pop();
+    const buf = recycled ? Buffer.from(recycled) : Buffer.allocUnsafeSlow(BATCH);
     const n = await readFull(input, buf);
     return buf.subarray(0, n);
   };
