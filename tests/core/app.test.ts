@@ -6,7 +6,7 @@ import { createHandlers, dispatch, folderName } from '../../electron/main/handle
 import { AppConfig } from '../../electron/core/services/app-config';
 import type { AppEvent } from '../../shared/contract';
 import { createCrypto } from '../../electron/core/crypto/sodium';
-import { tempDir, TEST_KDF, TEST_KDF_POLICY } from './helpers';
+import { admit, makeWav, tempDir, TEST_KDF, TEST_KDF_POLICY } from './helpers';
 
 async function setup(opts: { timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(h: unknown): void } } = {}) {
   const home = tempDir();
@@ -114,5 +114,30 @@ describe('app config', () => {
     c.rememberVault(path.join(dir, 'gone'), 'Borte', new Date());
     c.rememberVault(dir, 'Her', new Date());
     expect(c.recent().map((r) => r.title)).toEqual(['Her']);
+  });
+});
+
+describe('recording import over IPC', () => {
+  it('reports progress as events and can be cancelled by job id, leaving nothing', async () => {
+    const { handlers, home, events, sessions } = await setup();
+    const vault = path.join(home, 'v');
+    await dispatch(handlers, 'vault.create', { path: vault, passphrase: 'a passphrase that is long', project });
+    const code = admit(sessions.current!);
+    const wav = path.join(tempDir(), 'long.wav');
+    makeWav(wav, 300, 2); // ~9.6 MB: several batches
+    const done = await dispatch(handlers, 'recordings.import', { jobId: 'job-one', code, path: wav });
+    expect(done.ok).toBe(true);
+    const progress = events.filter((e) => e.type === 'import-progress');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatchObject({ jobId: 'job-one', bytes: fs.statSync(wav).size, total: fs.statSync(wav).size });
+
+    const other = path.join(tempDir(), 'other.wav');
+    makeWav(other, 300, 3);
+    events.length = 0;
+    const pending = dispatch(handlers, 'recordings.import', { jobId: 'job-two', code, path: other });
+    await dispatch(handlers, 'recordings.cancelImport', { jobId: 'job-two' });
+    expect(await pending).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect((await dispatch(handlers, 'recordings.list', {})) as { value: unknown[] }).toMatchObject({ ok: true, value: [{ code }] });
+    expect(fs.readdirSync(path.join(vault, 'recordings', 'blobs'))).toHaveLength(1);
   });
 });
