@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CANCELLED',
   'DISK_FULL',
+  'PROJECT_ENDED',
+  'VAULT_BUSY',
   'INTERNAL',
 ] as const;
 

@@ -15,6 +15,8 @@ export function createConsentGate(keylist: RecordStore, store: 'recordings' | 't
 
 /** The check itself, also called early by long operations so they fail before any work. */
 export function assertConsent(keylist: RecordStore, participant: string, purpose: Purpose): void {
+  // After project end there is no key list, so no consent can be shown: nothing new about anyone.
+  if (keylist.destroyed) throw new HvelvError('PROJECT_ENDED', 'the project has ended; the key list is destroyed');
   requireActive(keylist, participant);
   const consent = currentConsent(keylist, participant);
   if (!consent || !consentCovers(consent.statements, purpose)) {

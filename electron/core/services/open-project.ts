@@ -7,10 +7,16 @@ import { passphraseBytes } from '../crypto/kdf';
 import { unlockVault, type VaultDeps, type VaultSession } from '../vault/vault';
 import { Participants } from './participants';
 import { Recordings } from './recordings';
+import { enforceProjectEnd } from './project-end';
 
 export async function openProject(vaultPath: string, passphrase: string, deps: VaultDeps): Promise<VaultSession> {
+  // The deadline first, headless as the daily job would: a passed end date destroys
+  // before anything is opened, whoever opens the vault.
+  enforceProjectEnd(vaultPath, { crypto: deps.crypto, now: deps.now() });
   const session = await unlockVault(vaultPath, passphraseBytes(passphrase), deps);
   try {
+    session.audit.acknowledgeSystemEvents();
+    session.recordSeen(deps.now());
     new Participants(session, deps.now).resumeWithdrawals();
     new Recordings(session, deps.now).sweepOrphans();
   } catch (err) {

@@ -12,6 +12,7 @@ import { encodeFields, sha256, toHex } from '../crypto/encoding';
 import { HvelvError, integrity } from '../errors';
 import type { Signer } from './record-store';
 import { migrate, type Db, type Migration } from './sqlite';
+import { acknowledgeSystemEvents } from './system-events';
 
 export type AuditActor = 'owner' | 'supervisor' | 'system';
 export type AuditDetails = Record<string, string | number | boolean>;
@@ -63,7 +64,7 @@ interface EntryRow {
 }
 
 const GENESIS = new Uint8Array(32);
-const ACTION_RE = /^[a-z]+(\.[a-z-]+)+$/;
+const ACTION_RE = /^[a-z][a-z-]*(\.[a-z-]+)+$/;
 
 export class AuditLog {
   private constructor(
@@ -156,6 +157,11 @@ export class AuditLog {
       problems.push('audit: the head of the log is missing');
     }
     return problems;
+  }
+
+  /** Bring events written headless (project end) into this signed log. */
+  acknowledgeSystemEvents(): number {
+    return acknowledgeSystemEvents(this.db, this, this.vaultId);
   }
 
   close(): void {

@@ -122,7 +122,18 @@ export class RecordStore {
   private constructor(
     private readonly db: Db,
     private readonly ctx: StoreContext,
+    /** Destroyed at project end: reads find nothing, writes are refused. */
+    readonly destroyed = false,
   ) {}
+
+  /**
+   * Stands in for a store destroyed at project end, so the rest of the app can ask it
+   * questions (it holds nothing) without special cases; every write is PROJECT_ENDED.
+   */
+  static destroyedPlaceholder(db: Db, ctx: StoreContext): RecordStore {
+    migrate(db, RECORD_STORE_MIGRATIONS);
+    return new RecordStore(db, ctx, true);
+  }
 
   /** Create the schema and the first signed head. */
   static initialise(db: Db, ctx: StoreContext): RecordStore {
@@ -286,6 +297,7 @@ export class RecordStore {
    * problem; an empty list means the store is whole.
    */
   verifyAll(): string[] {
+    if (this.destroyed) return [];
     const problems: string[] = [];
     try {
       this.checkHead();
@@ -326,6 +338,7 @@ export class RecordStore {
 
   private requireSigner(): Signer {
     this.assertOpen();
+    if (this.destroyed) throw new HvelvError('PROJECT_ENDED', `the ${this.ctx.store} store was destroyed at project end`);
     if (!this.ctx.signer) throw new HvelvError('FORBIDDEN', 'this session may read but not change the vault');
     return this.ctx.signer;
   }

@@ -44,6 +44,25 @@ export const headerBodySchema = z.strictObject({
     endDate: z.string().refine(isIsoDate, 'not a date'),
     endAction: z.enum(['anonymise', 'delete-all']),
     sealed: sealedBox,
+    /**
+     * Every move of the end date, oldest first. Sikt must be notified before a change
+     * applies, so each carries the reason and the notification's reference and date.
+     */
+    endDateHistory: z
+      .array(
+        z.strictObject({
+          from: z.string().refine(isIsoDate, 'not a date'),
+          to: z.string().refine(isIsoDate, 'not a date'),
+          reason: z.string().min(1).max(1000),
+          siktRef: z.string().min(1).max(100),
+          siktNotifiedOn: z.string().refine(isIsoDate, 'not a date'),
+          changedAt: z.iso.datetime(),
+        }),
+      )
+      .max(100)
+      .optional(),
+    /** The latest time the owner's Hvelv has seen: a clock set back cannot undo a passed deadline. */
+    latestSeen: z.iso.datetime().optional(),
   }),
 });
 export type HeaderBody = z.infer<typeof headerBodySchema>;
@@ -123,7 +142,8 @@ export function readHeader(vault: string, crypto: Crypto): SignedHeader {
     fromB64(box.nonce, XNONCE_BYTES, 'nonce');
     fromB64(box.ciphertext, undefined, 'ciphertext');
   }
-  if (!crypto.verify(publicKey, headerSignatureMessage(checked.data), signature)) {
+  // Verify what was signed: the body as stored, not as parsed (parsing could add defaults).
+  if (!crypto.verify(publicKey, headerSignatureMessage(file.data.body as HeaderBody), signature)) {
     throw integrity('the vault header was changed outside Hvelv (signature does not verify)');
   }
   return { body: checked.data, signature, publicKey };

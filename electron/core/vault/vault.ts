@@ -20,7 +20,9 @@ import { createConsentGate } from '../consent/gate';
 import { AuditLog } from '../stores/audit-log';
 import { RecordStore, type Signer } from '../stores/record-store';
 import { openDb } from '../stores/sqlite';
-import { AUTO_LOCK_DEFAULT_MINUTES, DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, type IsoDate } from '../../../shared/domain';
+import Database from 'better-sqlite3';
+import { acquireLock, type VaultLock } from './lock';
+import { AUTO_LOCK_DEFAULT_MINUTES, DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, daysUntil, isIsoDate, type IsoDate } from '../../../shared/domain';
 import { removeStaleTemps, type FileOps } from './atomic-file';
 import {
   headerBodySchema,
@@ -36,6 +38,9 @@ import {
 } from './header';
 import { AUDIT_STORE, DATA_STORES, FORMAT_VERSION, HEADER_FILE, storeDbPath, storeDir, type DataStore } from './layout';
 import { readStoreKey, writeStoreKey } from './store-key';
+
+/** The file that marks a store destroyed at project end (see services/project-end.ts). */
+export const TOMBSTONE = 'DESTROYED.json';
 
 export interface ProjectFacts {
   title: string;
@@ -214,6 +219,7 @@ export class VaultSession {
     readonly stores: Readonly<Record<DataStore, RecordStore>>,
     readonly audit: AuditLog,
     private readonly deps: VaultDeps,
+    private readonly vaultLock: VaultLock,
   ) {}
 
   static fromUserKey(vault: string, header: SignedHeader, userKey: Uint8Array, deps: VaultDeps): VaultSession {
@@ -221,6 +227,8 @@ export class VaultSession {
     const { body } = header;
     const opened: RecordStore[] = [];
     let signer: (Signer & { secretKey: Uint8Array }) | undefined;
+    // One process at a time: a headless enforce run must not destroy stores under us.
+    const vaultLock = acquireLock(vault, 'session');
     try {
       const seed = crypto.open(userKey, fromB64(body.owner.signSeed.nonce), fromB64(body.owner.signSeed.ciphertext), signSeedAd(body.vaultId));
       if (!seed) throw integrity('the owner signing key does not unwrap');
@@ -235,6 +243,14 @@ export class VaultSession {
       for (const d of [vault, ...DATA_STORES.map((s) => storeDir(vault, s)), storeDir(vault, AUDIT_STORE)]) removeStaleTemps(d);
       const stores = {} as Record<DataStore, RecordStore>;
       for (const store of DATA_STORES) {
+        if (fs.existsSync(path.join(storeDir(vault, store), TOMBSTONE))) {
+          // Destroyed at project end (or being destroyed: enforce finishes it). Never opened again.
+          stores[store] = RecordStore.destroyedPlaceholder(new Database(':memory:'), {
+            crypto, vaultId: body.vaultId, store, storeKey: new Uint8Array(32), ownerPublicKey: header.publicKey,
+          });
+          opened.push(stores[store]);
+          continue;
+        }
         if (!fs.existsSync(storeDbPath(vault, store))) throw integrity(`${store}: the store is missing`);
         const storeKey = readStoreKey(vault, { crypto, vaultId: body.vaultId, store, userKey });
         const rs = RecordStore.open(openDb(storeDbPath(vault, store), { create: false }), {
@@ -248,10 +264,11 @@ export class VaultSession {
       const audit = AuditLog.open(openDb(storeDbPath(vault, AUDIT_STORE), { create: false }), {
         crypto, vaultId: body.vaultId, ownerPublicKey: header.publicKey, signer, now: deps.now,
       });
-      return new VaultSession(vault, header, settings, userKey, signer, stores, audit, deps);
+      return new VaultSession(vault, header, settings, userKey, signer, stores, audit, deps, vaultLock);
     } catch (err) {
       for (const rs of opened) rs.close();
       crypto.wipe(userKey, signer?.secretKey);
+      vaultLock.release();
       throw err;
     }
   }
@@ -330,6 +347,50 @@ export class VaultSession {
     this.audit.append('passphrase.changed');
   }
 
+  get endDateHistory(): NonNullable<HeaderBody['settings']['endDateHistory']> {
+    return this.header.body.settings.endDateHistory ?? [];
+  }
+
+  get latestSeen(): string | undefined {
+    return this.header.body.settings.latestSeen;
+  }
+
+  /**
+   * Sign the latest time this app has seen into the header, so that setting the clock
+   * back later cannot make a passed end date look ahead. Only ever moves forward.
+   */
+  recordSeen(now: Date): void {
+    this.assertOpen();
+    const prev = this.header.body.settings.latestSeen;
+    if (prev && Date.parse(prev) >= now.getTime() - 60_000) return;
+    this.rewriteSettings({ latestSeen: now.toISOString() });
+  }
+
+  /**
+   * Move the end date later. Sikt must be told before a change applies, so the reason
+   * and the notification's reference and date are required and kept, signed, in the
+   * header's history; the date can only move forward, and never to a day already past.
+   */
+  extendEndDate(change: { to: IsoDate; reason: string; siktRef: string; siktNotifiedOn: IsoDate }, today: IsoDate): void {
+    this.assertOpen();
+    const s = this.header.body.settings;
+    if (!isIsoDate(change.to) || !isIsoDate(change.siktNotifiedOn)) throw new HvelvError('INVALID_INPUT', 'dates must be YYYY-MM-DD');
+    if (daysUntil(change.to, s.endDate as IsoDate) <= 0) throw new HvelvError('INVALID_INPUT', `the new end date must be after the current one (${s.endDate})`);
+    if (daysUntil(change.to, today) <= 0) throw new HvelvError('INVALID_INPUT', 'the new end date must be in the future');
+    if (daysUntil(change.siktNotifiedOn, today) > 0) throw new HvelvError('INVALID_INPUT', 'the Sikt notification date cannot be in the future');
+    if (!change.reason.trim() || !change.siktRef.trim()) throw new HvelvError('INVALID_INPUT', 'a reason and the Sikt reference are required');
+    const entry = { from: s.endDate, to: change.to, reason: change.reason.trim(), siktRef: change.siktRef.trim(), siktNotifiedOn: change.siktNotifiedOn, changedAt: this.deps.now().toISOString() };
+    this.rewriteSettings({ endDate: change.to, endDateHistory: [...(s.endDateHistory ?? []), entry] });
+    this.audit.append('deadline.extended', { details: { from: entry.from, to: entry.to, siktRef: entry.siktRef } });
+  }
+
+  private rewriteSettings(change: Partial<HeaderBody['settings']>): void {
+    const body = this.header.body;
+    const next: HeaderBody = headerBodySchema.parse({ ...body, settings: { ...body.settings, ...change } });
+    writeHeader(this.path, next, this.signer.sign, this.deps.fileOps);
+    this.header = { ...this.header, body: next };
+  }
+
   /** Decrypt and check everything: header, key files, every record, the audit chain. */
   verify(): string[] {
     this.assertOpen();
@@ -346,6 +407,7 @@ export class VaultSession {
     for (const rs of Object.values(this.stores)) rs.close();
     this.audit.close();
     this.deps.crypto.wipe(this.userKey, this.signer.secretKey);
+    this.vaultLock.release();
   }
 
   private assertOpen(): void {

@@ -1,0 +1,79 @@
+/**
+ * The deletion certificate, for the student's records and the institution: what was
+ * destroyed at project end and when, in Norwegian and English, with no personal data
+ * (counts of records, participants and recordings, never names).
+ */
+import { translate, type Locale, type MessageKey } from '../../../shared/i18n/catalogue';
+
+export interface DestroyedStore {
+  store: 'keylist' | 'recordings' | 'transcripts';
+  records: number;
+  participants: number;
+  recordingFiles: number;
+  recordingBytes: number;
+}
+
+export interface DeletionCertificate {
+  vaultId: string;
+  title: string;
+  endDate: string;
+  endAction: 'anonymise' | 'delete-all';
+  executedAt: string;
+  stores: DestroyedStore[];
+  kept: ('keylist' | 'recordings' | 'transcripts')[];
+}
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function section(c: DeletionCertificate, locale: Locale): string {
+  const t = (k: MessageKey, p?: Record<string, string | number>): string => esc(translate(locale, k, p));
+  const date = (iso: string): string =>
+    new Intl.DateTimeFormat(locale === 'nb' ? 'nb-NO' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso));
+  const rows = c.stores
+    .map(
+      (s) =>
+        `<tr><td>${t(`cert.store.${s.store}`)}</td><td class="n">${s.records}</td><td class="n">${s.participants}</td><td class="n">${s.store === 'recordings' ? s.recordingFiles : '–'}</td></tr>`,
+    )
+    .join('\n');
+  return `<section lang="${locale}">
+<h1>${t('cert.title')}</h1>
+<p>${t('cert.intro', { title: c.title, date: date(c.endDate) })}</p>
+<table>
+<tr><th>${t('cert.executed')}</th><td>${esc(date(c.executedAt))} (${esc(c.executedAt)})</td></tr>
+<tr><th>${t('cert.endDate')}</th><td>${esc(date(c.endDate))}</td></tr>
+<tr><th>${t('cert.vault')}</th><td>${esc(c.vaultId)}</td></tr>
+</table>
+<h2>${t('cert.destroyed')}</h2>
+<table>
+<tr><th>${t('cert.col.store')}</th><th class="n">${t('cert.col.records')}</th><th class="n">${t('cert.col.participants')}</th><th class="n">${t('cert.col.recordings')}</th></tr>
+${rows}
+</table>
+<p>${t('cert.how')}</p>
+${c.kept.length > 0 ? `<p>${t('cert.kept', { stores: c.kept.map((s) => translate(locale, `cert.store.${s}`)).join(', ') })}</p>` : ''}
+<p class="foot">${t('cert.footer')}</p>
+</section>`;
+}
+
+export function renderCertificateHtml(c: DeletionCertificate): string {
+  return `<!doctype html>
+<html lang="nb">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>${esc(translate('nb', 'cert.title'))} / ${esc(translate('en', 'cert.title'))}</title>
+<style>
+  body { font-family: system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #111; }
+  section + section { margin-top: 3rem; padding-top: 2rem; border-top: 2px solid #ccc; page-break-before: always; }
+  table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+  th, td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid #ccc; }
+  .n { text-align: right; }
+  .foot { font-size: 0.85rem; color: #444; }
+</style>
+</head>
+<body>
+${section(c, 'nb')}
+${section(c, 'en')}
+</body>
+</html>
+`;
+}

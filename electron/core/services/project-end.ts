@@ -1,0 +1,264 @@
+/**
+ * The end date: "Opplysningene anonymiseres når prosjektet avsluttes … Datamaterialene
+ * vil bli anonymisert og lydopptak slettet." Enforced without a passphrase, so that it
+ * happens even if nobody opens Hvelv again: on the end date the key list and the
+ * recordings (or, if the project chose so, every store) are destroyed: a tombstone,
+ * then the key file, then the data files overwritten and removed. A crash part way
+ * leaves the store unreadable (its key is gone first) and the next run finishes it.
+ */
+import Database from 'better-sqlite3';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { daysUntil, localIsoDate, type IsoDate } from '../../../shared/domain';
+import type { Crypto } from '../crypto/sodium';
+import { toB64 } from '../crypto/encoding';
+import { HvelvError, integrity } from '../errors';
+import { appendSystemEvent } from '../stores/system-events';
+import { fsyncDir, writeFileAtomic } from '../vault/atomic-file';
+import { readHeader } from '../vault/header';
+import { AUDIT_STORE, DATA_STORES, storeDbPath, storeDir, storeKeyPath, type DataStore } from '../vault/layout';
+import { acquireLock } from '../vault/lock';
+import { TOMBSTONE } from '../vault/vault';
+export { TOMBSTONE };
+import { renderCertificateHtml, type DeletionCertificate, type DestroyedStore } from './project-end-documents';
+
+const CLOCK_FILE = 'clock.json';
+export const CERTIFICATE_DIR = 'certificates';
+
+/** Destroyed completely: nothing left in the store's folder but its tombstone. */
+function fullyDestroyed(vault: string, store: DataStore): boolean {
+  const dir = storeDir(vault, store);
+  return isDestroyed(vault, store) && fs.readdirSync(dir).every((f) => f === TOMBSTONE);
+}
+
+function tombstoneInfo(file: string): DestroyedStore {
+  const t = JSON.parse(fs.readFileSync(file, 'utf8')) as DestroyedStore;
+  return { store: t.store, records: t.records, participants: t.participants, recordingFiles: t.recordingFiles, recordingBytes: t.recordingBytes };
+}
+
+/** Stores that are, or are being, destroyed: their folder holds a tombstone. */
+export function isDestroyed(vault: string, store: DataStore): boolean {
+  return fs.existsSync(path.join(storeDir(vault, store), TOMBSTONE));
+}
+
+export function storesDueAtEnd(endAction: 'anonymise' | 'delete-all'): DataStore[] {
+  return endAction === 'anonymise' ? ['keylist', 'recordings'] : ['keylist', 'recordings', 'transcripts'];
+}
+
+const clockSchema = z.object({ latestSeen: z.iso.datetime() });
+
+/**
+ * The time to judge the deadline by: the latest of the system clock, a time asked for
+ * (`--now`, forward only), the latest time the owner's app signed into the header, and
+ * the latest time any enforce run has seen. Setting the computer's clock back changes
+ * none of the last three.
+ */
+export function effectiveNow(vault: string, headerLatest: string | undefined, now: Date, requested?: Date): Date {
+  let t = now.getTime();
+  if (requested) t = Math.max(t, requested.getTime());
+  if (headerLatest) t = Math.max(t, Date.parse(headerLatest));
+  try {
+    const c = clockSchema.parse(JSON.parse(fs.readFileSync(path.join(vault, CLOCK_FILE), 'utf8')));
+    t = Math.max(t, Date.parse(c.latestSeen));
+  } catch {
+    /* none yet, or damaged: the signed time in the header still holds */
+  }
+  return new Date(t);
+}
+
+function recordClock(vault: string, at: Date): void {
+  writeFileAtomic(path.join(vault, CLOCK_FILE), new TextEncoder().encode(`${JSON.stringify({ latestSeen: at.toISOString() })}\n`));
+}
+
+export interface EnforceResult {
+  vaultId: string;
+  title: string;
+  endDate: IsoDate;
+  endAction: 'anonymise' | 'delete-all';
+  effectiveDate: IsoDate;
+  daysLeft: number;
+  due: boolean;
+  destroyedNow: DataStore[];
+  destroyedBefore: DataStore[];
+  certificate: { json: string; html: string } | null;
+}
+
+/** What a store holds, from its plaintext columns only (no key needed): for the certificate. */
+function survey(vault: string, store: DataStore): DestroyedStore {
+  const out: DestroyedStore = { store, records: 0, participants: 0, recordingFiles: 0, recordingBytes: 0 };
+  const file = storeDbPath(vault, store);
+  if (fs.existsSync(file)) {
+    try {
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        const row = db.prepare('SELECT count(*) AS n, count(DISTINCT participant) AS p FROM records').get() as { n: number; p: number };
+        out.records = row.n;
+        out.participants = row.p;
+        if (store === 'keylist') {
+          out.participants = (db.prepare("SELECT count(*) AS n FROM records WHERE tbl = 'participant'").get() as { n: number }).n;
+        }
+      } finally {
+        db.close();
+      }
+    } catch {
+      /* a damaged store is destroyed all the same; the count stays 0 */
+    }
+  }
+  const blobs = path.join(storeDir(vault, store), 'blobs');
+  if (fs.existsSync(blobs)) {
+    for (const f of fs.readdirSync(blobs)) {
+      out.recordingFiles++;
+      out.recordingBytes += fs.statSync(path.join(blobs, f)).size;
+    }
+  }
+  return out;
+}
+
+function shredFile(file: string): void {
+  const size = fs.statSync(file).size;
+  const fd = fs.openSync(file, 'r+');
+  try {
+    const zeros = Buffer.alloc(Math.min(Math.max(size, 1), 1024 * 1024));
+    for (let off = 0; off < size; off += zeros.length) fs.writeSync(fd, zeros, 0, Math.min(zeros.length, size - off), off);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.unlinkSync(file);
+}
+
+/**
+ * Destroy one store: tombstone first (so every later reader knows), then the key file
+ * (from that moment the data are noise), then every data file overwritten and removed.
+ * Idempotent: a run after a crash finishes what is left.
+ */
+export function destroyStore(vault: string, store: DataStore, info: DestroyedStore, at: Date, hooks: { afterStep?: (step: string) => void } = {}): void {
+  const dir = storeDir(vault, store);
+  fs.mkdirSync(dir, { recursive: true });
+  const tomb = path.join(dir, TOMBSTONE);
+  if (!fs.existsSync(tomb)) {
+    writeFileAtomic(tomb, new TextEncoder().encode(`${JSON.stringify({ ...info, store, destroyedAt: at.toISOString(), reason: 'project-end' })}\n`));
+  }
+  hooks.afterStep?.('tombstone');
+  if (fs.existsSync(storeKeyPath(vault, store))) {
+    shredFile(storeKeyPath(vault, store));
+    fsyncDir(dir);
+  }
+  hooks.afterStep?.('key');
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+        fs.rmdirSync(p);
+      } else if (p !== tomb) {
+        shredFile(p);
+        hooks.afterStep?.(`file:${e.name}`);
+      }
+    }
+  };
+  walk(dir);
+  fsyncDir(dir);
+}
+
+/**
+ * Enforce the end date on a vault, with no passphrase. Nothing happens before the end
+ * date. A header that does not verify (or is signed by another key than `ownerKey`,
+ * the key pinned when the daily job was installed) is refused and reported, never
+ * taken as a reason to wait.
+ */
+export function enforceProjectEnd(
+  vault: string,
+  opts: { crypto: Crypto; now: Date; requestedNow?: Date; ownerKey?: string; hooks?: { afterStep?: (step: string) => void } },
+): EnforceResult {
+  const header = readHeader(vault, opts.crypto);
+  if (opts.ownerKey && opts.ownerKey !== toB64(header.publicKey)) {
+    throw integrity('the header is signed by a key other than the owner key this job was set up with');
+  }
+  const { settings } = header.body;
+  const lock = acquireLock(vault, 'enforce');
+  try {
+    const eff = effectiveNow(vault, settings.latestSeen, opts.now, opts.requestedNow);
+    recordClock(vault, eff);
+    const today = localIsoDate(eff);
+    const endDate = settings.endDate as IsoDate;
+    const daysLeft = daysUntil(endDate, today);
+    const targets = storesDueAtEnd(settings.endAction);
+    const destroyedBefore = DATA_STORES.filter((s) => fullyDestroyed(vault, s));
+    const result: EnforceResult = {
+      vaultId: header.body.vaultId,
+      title: settings.title,
+      endDate,
+      endAction: settings.endAction,
+      effectiveDate: today,
+      daysLeft,
+      due: daysLeft <= 0,
+      destroyedNow: [],
+      destroyedBefore,
+      certificate: null,
+    };
+    if (daysLeft > 0) return result;
+    for (const store of targets) {
+      if (destroyedBefore.includes(store)) continue;
+      const tomb = path.join(storeDir(vault, store), TOMBSTONE);
+      // After a crash the tombstone holds the counts taken before anything was deleted.
+      const info = fs.existsSync(tomb) ? tombstoneInfo(tomb) : survey(vault, store);
+      destroyStore(vault, store, info, eff, opts.hooks);
+      result.destroyedNow.push(store);
+    }
+    // A certificate for every completed destruction, also when a crash came between
+    // the last deletion and the certificate.
+    if (result.destroyedNow.length > 0 || listCertificates(vault).length === 0) {
+      const stores = targets.filter((s) => fullyDestroyed(vault, s)).map((s) => tombstoneInfo(path.join(storeDir(vault, s), TOMBSTONE)));
+      if (stores.length > 0) {
+        result.certificate = writeCertificate(vault, {
+          vaultId: header.body.vaultId,
+          title: settings.title,
+          endDate,
+          endAction: settings.endAction,
+          executedAt: eff.toISOString(),
+          stores,
+          kept: DATA_STORES.filter((s) => !targets.includes(s)),
+        });
+        if (fs.existsSync(storeDbPath(vault, AUDIT_STORE))) {
+          appendSystemEvent(storeDbPath(vault, AUDIT_STORE), header.body.vaultId, eff, 'project-end.enforced', {
+            endDate,
+            destroyed: stores.map((s) => s.store).join(','),
+            participants: stores.find((s) => s.store === 'keylist')?.participants ?? 0,
+            recordings: stores.find((s) => s.store === 'recordings')?.recordingFiles ?? 0,
+          });
+        }
+      }
+    }
+    return result;
+  } finally {
+    lock.release();
+  }
+}
+
+function writeCertificate(vault: string, cert: DeletionCertificate): { json: string; html: string } {
+  const dir = path.join(vault, CERTIFICATE_DIR);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const base = `deletion-${cert.executedAt.slice(0, 10)}`;
+  const json = path.join(dir, `${base}.json`);
+  const html = path.join(dir, `${base}.html`);
+  writeFileAtomic(json, new TextEncoder().encode(`${JSON.stringify(cert, null, 2)}\n`));
+  writeFileAtomic(html, new TextEncoder().encode(renderCertificateHtml(cert)));
+  return { json, html };
+}
+
+/** The certificates already written, newest last. */
+export function listCertificates(vault: string): DeletionCertificate[] {
+  const dir = path.join(vault, CERTIFICATE_DIR);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as DeletionCertificate);
+}
+
+export function assertNotEnded(vault: string, store: DataStore): void {
+  if (isDestroyed(vault, store)) throw new HvelvError('PROJECT_ENDED', `the ${store} store was destroyed at project end`);
+}
