@@ -19,7 +19,7 @@ import { LOCK_FILE } from '../../electron/core/vault/lock';
 import { unlockVault, createVault } from '../../electron/core/vault/vault';
 import { headerSignatureMessage } from '../../electron/core/vault/header';
 import type { IsoDate } from '../../shared/domain';
-import { admit, codeOf, listFiles, makeWav, pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF } from './helpers';
+import { codeOf, listFiles, makeWav, pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF } from './helpers';
 
 const PASS = 'project end passphrase';
 const at = (iso: string) => new Date(`${iso}T12:00:00`); // local noon: the local date is `iso`
