@@ -11,7 +11,7 @@ import { projectStatus } from '../core/services/project-status';
 import { openProject } from '../core/services/open-project';
 import { inspectVault, type CreateOptions, type VaultDeps, type VaultSession } from '../core/vault/vault';
 import { errorMessage, localeFromSystem, type Locale } from '../../shared/i18n/catalogue';
-import { daysUntil, localIsoDate } from '../../shared/domain';
+import { daysUntil, isIsoDate, localIsoDate } from '../../shared/domain';
 import type { CliIo } from './io';
 import { Participants, type WithdrawalCounts } from '../core/services/participants';
 import type { WithdrawalReceipt } from '../core/services/participant-documents';
@@ -21,6 +21,8 @@ import { writeFileAtomic } from '../core/vault/atomic-file';
 import { Recordings } from '../core/services/recordings';
 import { Transcripts } from '../core/services/transcripts';
 import * as path from 'node:path';
+import { enforceProjectEnd } from '../core/services/project-end';
+import { currentCommand, installLinux, jobName, removeLinux, scheduleFiles, statusLinux, type SchedulePlatform } from '../core/services/schedule';
 import type { ConsentMethod } from '../../shared/domain';
 import { UsageError } from './io';
 import { obtainPassphrase } from './passphrase';
@@ -59,6 +61,15 @@ Usage:
   hvelv transcript list <vault> [--json]
   hvelv transcript export <vault> <id> --out FILE.txt|FILE.docx
   hvelv transcript delete <vault> <id> --yes
+
+  hvelv enforce <vault> [--now YYYY-MM-DD] [--owner-key KEY] [--json]
+             Deletes what is due at the project end date. Needs no passphrase. --now may
+             move time forward (for previews and tests), never back.
+  hvelv deadline show <vault> [--json]
+  hvelv deadline extend <vault> --to YYYY-MM-DD --reason R --sikt-ref X [--sikt-date YYYY-MM-DD]
+  hvelv schedule install|remove|status <vault> [--platform linux|darwin|win32] [--dry-run] [--json]
+             A daily operating-system job that runs "hvelv enforce" (systemd user timer on
+             Linux; launchd and Task Scheduler files are written for macOS and Windows).
 
 Passphrase: asked on the terminal without echo, or read from --passphrase-file FILE,
 or from the HVELV_PASSPHRASE environment variable. Never give it as an argument.
@@ -119,6 +130,12 @@ export async function run(argv: string[], io: CliIo, deps: CliDeps = {}): Promis
         return await cmdAudio(rest, io, vaultDeps);
       case 'transcript':
         return await cmdTranscript(rest, io, vaultDeps);
+      case 'enforce':
+        return cmdEnforce(rest, io, vaultDeps);
+      case 'deadline':
+        return await cmdDeadline(rest, io, vaultDeps);
+      case 'schedule':
+        return cmdSchedule(rest, io, vaultDeps);
       default:
         throw new UsageError(`unknown command "${command}" (see hvelv --help)`);
     }
@@ -212,6 +229,7 @@ async function cmdStatus(args: string[], io: CliIo, vaultDeps: VaultDeps): Promi
       io.out(`  vault ${info.path} (format ${info.formatVersion})`);
       io.out(`  project end ${info.endDate} (${daysLeft} days), then: ${info.endAction}`);
       for (const [store, state] of Object.entries(info.stores)) io.out(`  ${store}: ${state}`);
+      if (info.endDateHistory.length > 0) io.out(`  end date moved ${info.endDateHistory.length} time(s); see hvelv deadline show`);
     }
     return EXIT.ok;
   }
@@ -544,6 +562,97 @@ async function cmdTranscript(args: string[], io: CliIo, vaultDeps: VaultDeps): P
   }
 }
 
+function cmdEnforce(args: string[], io: CliIo, vaultDeps: VaultDeps): number {
+  const { values, positionals } = parse(args, { now: { type: 'string' }, 'owner-key': { type: 'string' } }, 1);
+  const requested = str(values.now);
+  if (requested && !isIsoDate(requested)) throw new UsageError('--now must be a date, YYYY-MM-DD');
+  const r = enforceProjectEnd(positionals[0]!, {
+    crypto: vaultDeps.crypto,
+    now: io.now(),
+    requestedNow: requested ? new Date(`${requested}T12:00:00`) : undefined,
+    ownerKey: str(values['owner-key']) || undefined,
+  });
+  if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
+  else if (!r.due) io.out(`${r.title}: nothing is due; the project ends ${r.endDate} (${r.daysLeft} days).`);
+  else if (r.destroyedNow.length > 0) {
+    io.out(`${r.title}: the project ended ${r.endDate}. Destroyed now: ${r.destroyedNow.join(', ')}.`);
+    if (r.certificate) io.out(`Deletion certificate: ${r.certificate.html}`);
+  } else io.out(`${r.title}: the project ended ${r.endDate}; ${r.destroyedBefore.join(', ') || 'nothing'} already destroyed, nothing more is due.`);
+  return EXIT.ok;
+}
+
+async function cmdDeadline(args: string[], io: CliIo, vaultDeps: VaultDeps): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'show') {
+    const { values, positionals } = parse(rest, {}, 1);
+    const info = inspectVault(positionals[0]!, vaultDeps.crypto);
+    const daysLeft = daysUntil(info.endDate, localIsoDate(io.now()));
+    if (values.json) io.out(JSON.stringify({ ok: true, endDate: info.endDate, endAction: info.endAction, daysLeft, history: info.endDateHistory }));
+    else {
+      io.out(`project end ${info.endDate} (${daysLeft} days), then: ${info.endAction}`);
+      for (const h of info.endDateHistory) io.out(`  moved ${h.from} -> ${h.to} on ${h.changedAt.slice(0, 10)}: ${h.reason} (Sikt ${h.siktRef}, notified ${h.siktNotifiedOn})`);
+    }
+    return EXIT.ok;
+  }
+  if (sub === 'extend') {
+    const { values, positionals } = parse(rest, { to: { type: 'string' }, reason: { type: 'string' }, 'sikt-ref': { type: 'string' }, 'sikt-date': { type: 'string' } }, 1);
+    const to = str(values.to);
+    if (!isIsoDate(to)) throw new UsageError('--to YYYY-MM-DD is required');
+    if (!values.reason || !values['sikt-ref']) throw new UsageError('--reason and --sikt-ref are required: Sikt must be notified before the end date moves');
+    const today = localIsoDate(io.now());
+    const siktDate = str(values['sikt-date']) || today;
+    if (!isIsoDate(siktDate)) throw new UsageError('--sikt-date must be YYYY-MM-DD');
+    await withSession(positionals[0]!, values, io, vaultDeps, (s) => s.extendEndDate({ to, reason: str(values.reason), siktRef: str(values['sikt-ref']), siktNotifiedOn: siktDate }, today));
+    io.out(values.json ? JSON.stringify({ ok: true, endDate: to }) : `the project now ends ${to}`);
+    return EXIT.ok;
+  }
+  throw new UsageError('expected deadline show|extend');
+}
+
+function cmdSchedule(args: string[], io: CliIo, vaultDeps: VaultDeps): number {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parse(rest, { platform: { type: 'string' }, 'dry-run': { type: 'boolean' } }, 1);
+  const vault = path.resolve(positionals[0]!);
+  const info = inspectVault(vault, vaultDeps.crypto);
+  const platform = (str(values.platform) || process.platform) as SchedulePlatform;
+  if (!['linux', 'darwin', 'win32'].includes(platform)) throw new UsageError('--platform must be linux, darwin or win32');
+  const spec = { vaultPath: vault, vaultId: info.vaultId, title: info.title, ownerKey: info.ownerKey, command: currentCommand() };
+  const configHome = io.env.XDG_CONFIG_HOME || undefined;
+  switch (sub) {
+    case 'install': {
+      if (values['dry-run'] || platform !== 'linux' || process.platform !== 'linux') {
+        const files = scheduleFiles(platform, spec, platform === 'linux' ? configHome : undefined);
+        if (values.json) io.out(JSON.stringify({ ok: true, installed: false, files }));
+        else {
+          for (const f of files) io.out(`# ${f.path}\n${f.content}`);
+          if (platform === 'darwin') io.out(`# then: launchctl load -w "${files[0]!.path}"`);
+          if (platform === 'win32') io.out(`# then: schtasks /Create /TN ${jobName(info.vaultId)} /XML "${files[0]!.path}"`);
+        }
+        return EXIT.ok;
+      }
+      const r = installLinux(spec, configHome);
+      if (values.json) io.out(JSON.stringify({ ok: true, installed: true, ...r }));
+      else {
+        for (const f of r.files) io.out(`wrote ${f}`);
+        io.out(r.note);
+      }
+      return EXIT.ok;
+    }
+    case 'remove': {
+      const removed = removeLinux(info.vaultId, configHome);
+      io.out(values.json ? JSON.stringify({ ok: true, removed }) : removed.length ? removed.map((f) => `removed ${f}`).join('\n') : 'no job was installed');
+      return EXIT.ok;
+    }
+    case 'status': {
+      const st = statusLinux(info.vaultId, configHome);
+      io.out(values.json ? JSON.stringify({ ok: true, ...st }) : `installed: ${st.installed ? 'yes' : 'no'}; enabled: ${st.enabled}; active: ${st.active}`);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError('expected schedule install|remove|status');
+  }
+}
+
 function reportError(err: unknown, io: CliIo, locale: Locale, json: boolean): number {
   if (err instanceof UsageError) {
     if (json) io.out(JSON.stringify({ ok: false, error: { code: 'USAGE', message: err.message } }));
@@ -556,6 +665,7 @@ function reportError(err: unknown, io: CliIo, locale: Locale, json: boolean): nu
     if (err.code === 'WRONG_PASSPHRASE') return EXIT.wrongPassphrase;
     if (err.code === 'INTEGRITY') return EXIT.integrity;
     if (err.code === 'INVALID_INPUT') return EXIT.usage;
+    if (err.code === 'VAULT_BUSY') io.err('  (if Hvelv has the vault open, it keeps the end date itself while it runs)');
     return EXIT.other;
   }
   // A bug: say so plainly, without dumping data.

@@ -296,3 +296,64 @@ describe('recordings and transcripts from the command line', () => {
     expect(fs.readdirSync(blobs)).toEqual([]);
   });
 });
+
+describe('project end from the command line', () => {
+  it('enforce without a passphrase; deadline show and extend; --now only forward', async () => {
+    const vault = await init();
+    const noSecret = fakeIo();
+    expect(await run(['enforce', vault, '--json'], noSecret, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(noSecret.stdout.join(''))).toMatchObject({ ok: true, due: false, daysLeft: 184, destroyedNow: [] });
+    expect(await run(['enforce', vault, '--now', '2027-13-01'], fakeIo(), fast)).toBe(EXIT.usage);
+
+    const env = { HVELV_PASSPHRASE: PASS };
+    expect(await run(['deadline', 'extend', vault, '--to', '2027-08-01'], fakeIo(env), fast)).toBe(EXIT.usage);
+    expect(await run(['deadline', 'extend', vault, '--to', '2027-08-01', '--reason', 'Forsinket', '--sikt-ref', '778899', '--sikt-date', '2026-11-20'], fakeIo(env), fast)).toBe(EXIT.ok);
+    const show = fakeIo();
+    expect(await run(['deadline', 'show', vault, '--json'], show, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(show.stdout.join(''))).toMatchObject({ endDate: '2027-08-01', history: [{ from: '2027-05-30', to: '2027-08-01', siktRef: '778899' }] });
+
+    const due = fakeIo();
+    expect(await run(['enforce', vault, '--now', '2027-08-01', '--json'], due, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(due.stdout.join(''))).toMatchObject({ due: true, destroyedNow: ['keylist', 'recordings'] });
+    const status = fakeIo();
+    expect(await run(['status', vault, '--json'], status, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(status.stdout.join('')).stores).toEqual({ keylist: 'destroyed', recordings: 'destroyed', transcripts: 'present', audit: 'present' });
+  });
+
+  it('schedule: systemd user units (checked as text, and by systemd-analyze where present); launchd and Task Scheduler generated', async () => {
+    const vault = await init();
+    const xdg = tempDir();
+    const io = fakeIo({ XDG_CONFIG_HOME: xdg });
+    expect(await run(['schedule', 'install', vault, '--platform', 'linux', '--json'], io, fast)).toBe(EXIT.ok);
+    const res = JSON.parse(io.stdout.join('')) as { files: string[] | { path: string }[] };
+    const unitDir = path.join(xdg, 'systemd', 'user');
+    const names = fs.readdirSync(unitDir).sort();
+    expect(names).toHaveLength(2);
+    expect(names[0]).toMatch(/^hvelv-enforce-[0-9a-f]{12}\.service$/);
+    expect(names[1]).toMatch(/^hvelv-enforce-[0-9a-f]{12}\.timer$/);
+    expect(res.files.length).toBe(2);
+    const service = fs.readFileSync(path.join(unitDir, names[0]!), 'utf8');
+    const timer = fs.readFileSync(path.join(unitDir, names[1]!), 'utf8');
+    const header = JSON.parse(fs.readFileSync(path.join(vault, 'hvelv-vault.json'), 'utf8')) as { body: { owner: { signPublicKey: string } } };
+    expect(service).toContain('Type=oneshot');
+    expect(service).toMatch(new RegExp(`ExecStart=".*" ".*" "enforce" "${vault.replace(/[/.]/g, '\\$&')}" "--owner-key" "${header.body.owner.signPublicKey.replace(/[+/=]/g, '\\$&')}"`));
+    expect(timer).toMatch(/OnCalendar=daily/);
+    expect(timer).toMatch(/Persistent=true/);
+    expect(timer).toMatch(/WantedBy=timers.target/);
+    const analyze = spawnSync('systemd-analyze', ['verify', path.join(unitDir, names[0]!), path.join(unitDir, names[1]!)], { encoding: 'utf8' });
+    if (!analyze.error) expect(analyze.status, analyze.stderr).toBe(0);
+
+    const st = fakeIo({ XDG_CONFIG_HOME: xdg });
+    expect(await run(['schedule', 'status', vault, '--json'], st, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(st.stdout.join(''))).toMatchObject({ installed: true });
+    expect(await run(['schedule', 'remove', vault], fakeIo({ XDG_CONFIG_HOME: xdg }), fast)).toBe(EXIT.ok);
+    expect(fs.readdirSync(unitDir)).toEqual([]);
+
+    const mac = fakeIo();
+    expect(await run(['schedule', 'install', vault, '--platform', 'darwin'], mac, fast)).toBe(EXIT.ok);
+    expect(mac.stdout.join('\n')).toMatch(/<key>ProgramArguments<\/key>[\s\S]*<string>enforce<\/string>[\s\S]*StartCalendarInterval/);
+    const win = fakeIo();
+    expect(await run(['schedule', 'install', vault, '--platform', 'win32'], win, fast)).toBe(EXIT.ok);
+    expect(win.stdout.join('\n')).toMatch(/<CalendarTrigger>[\s\S]*<Arguments>.*enforce.*--owner-key/);
+  });
+});

@@ -139,6 +139,9 @@ describe('enforcing the end date', () => {
     expect(enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-05-28') }).daysLeft).toBe(2);
     expect(enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-05-01') }).daysLeft).toBe(2);
     expect(enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-05-28'), requestedNow: at('2031-01-01') }).daysLeft).toBe(2);
+    // A --now preview does not become the vault's time.
+    expect(enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-05-28'), requestedNow: at('2031-05-29') }).daysLeft).toBe(1);
+    expect(enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-05-28') }).daysLeft).toBe(2);
   });
 
   it('a tampered end date is refused, not taken as a reason to wait', async () => {

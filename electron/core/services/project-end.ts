@@ -180,7 +180,8 @@ export function enforceProjectEnd(
   const lock = acquireLock(vault, 'enforce');
   try {
     const eff = effectiveNow(vault, settings.latestSeen, opts.now, opts.requestedNow);
-    recordClock(vault, eff);
+    // Remember the latest real time seen; a --now preview is not a time that passed.
+    recordClock(vault, effectiveNow(vault, settings.latestSeen, opts.now));
     const today = localIsoDate(eff);
     const endDate = settings.endDate as IsoDate;
     const daysLeft = daysUntil(endDate, today);

@@ -69,7 +69,7 @@ export interface CreateOptions {
   kdf?: { opslimit: number; memlimit: number };
 }
 
-export type StoreState = 'present' | 'missing';
+export type StoreState = 'present' | 'missing' | 'destroyed';
 
 export interface VaultInspection {
   path: string;
@@ -81,6 +81,8 @@ export interface VaultInspection {
   createdAt: string;
   stores: Record<DataStore | 'audit', StoreState>;
   kdf: { opslimit: number; memlimit: number };
+  endDateHistory: NonNullable<HeaderBody['settings']['endDateHistory']>;
+  ownerKey: string;
 }
 
 /** What `status` can tell without the passphrase: what headless deletion needs. */
@@ -88,7 +90,8 @@ export function inspectVault(vault: string, crypto: Crypto): VaultInspection {
   const { body } = readHeader(vault, crypto);
   const stores = {} as Record<DataStore | 'audit', StoreState>;
   for (const s of [...DATA_STORES, AUDIT_STORE] as const) {
-    stores[s] = fs.existsSync(storeDbPath(vault, s)) ? 'present' : 'missing';
+    const tomb = s !== AUDIT_STORE && fs.existsSync(path.join(storeDir(vault, s), TOMBSTONE));
+    stores[s] = tomb ? 'destroyed' : fs.existsSync(storeDbPath(vault, s)) ? 'present' : 'missing';
   }
   return {
     path: vault,
@@ -100,6 +103,8 @@ export function inspectVault(vault: string, crypto: Crypto): VaultInspection {
     createdAt: body.createdAt,
     stores,
     kdf: { opslimit: body.kdf.opslimit, memlimit: body.kdf.memlimit },
+    endDateHistory: body.settings.endDateHistory ?? [],
+    ownerKey: body.owner.signPublicKey,
   };
 }
 
