@@ -54,6 +54,25 @@ export interface ProjectStatus {
   stores: { keylist: number; recordings: number; transcripts: number };
   participants: { active: number; withdrawn: number };
   kdf: { opslimit: number; memlimit: number };
+  /** Counted down at 30, 14, 7 and 1 days before the end date; null otherwise. */
+  reminder: ReminderDays | null;
+  /** Stores destroyed at project end: the vault is in anonymised mode when any is. */
+  destroyed: ('keylist' | 'recordings' | 'transcripts')[];
+  certificates: DeletionCertificateDto[];
+  endDateHistory: { from: string; to: string; reason: string; siktRef: string; siktNotifiedOn: string; changedAt: string }[];
+  recordingCount: number;
+}
+
+export type ReminderDays = 30 | 14 | 7 | 1;
+
+export interface DeletionCertificateDto {
+  vaultId: string;
+  title: string;
+  endDate: string;
+  endAction: 'anonymise' | 'delete-all';
+  executedAt: string;
+  stores: { store: 'keylist' | 'recordings' | 'transcripts'; records: number; participants: number; recordingFiles: number; recordingBytes: number }[];
+  kept: ('keylist' | 'recordings' | 'transcripts')[];
 }
 
 const code = z.string().regex(/^[A-Z][A-Z0-9]{0,7}[0-9]{2,4}$/, 'not a participant code');
@@ -167,7 +186,7 @@ export type SessionState = { unlocked: false } | { unlocked: true; status: Proje
 
 /** Pushed from main to the renderer. */
 export type AppEvent =
-  | { type: 'locked'; reason: 'user' | 'idle' | 'system'; minutes?: number }
+  | { type: 'locked'; reason: 'user' | 'idle' | 'system' | 'project-end'; minutes?: number }
   | { type: 'import-progress'; jobId: string; bytes: number; total: number };
 
 export const api = {
@@ -223,6 +242,11 @@ export const api = {
   'transcripts.update': { input: z.strictObject({ id: hexId, text: z.string().max(5_000_000).optional(), complete: z.boolean().optional() }) },
   'transcripts.export': { input: z.strictObject({ id: hexId, format: z.enum(['txt', 'docx']) }) },
   'transcripts.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
+  'deadline.extend': {
+    input: z.strictObject({ to: isoDate, reason: z.string().trim().min(1).max(1000), siktRef: z.string().trim().min(1).max(100), siktNotifiedOn: isoDate }),
+  },
+  'schedule.status': { input: z.strictObject({}) },
+  'schedule.install': { input: z.strictObject({}) },
   'settings.update': {
     input: z.strictObject({
       autoLockMinutes: z.number().int().min(AUTO_LOCK_MIN_MINUTES).max(AUTO_LOCK_MAX_MINUTES),
@@ -279,6 +303,9 @@ export interface Outputs {
   'transcripts.update': TranscriptDetail;
   'transcripts.export': string | null;
   'transcripts.delete': null;
+  'deadline.extend': ProjectStatus;
+  'schedule.status': { supported: boolean; installed: boolean; detail: string };
+  'schedule.install': { installed: boolean; detail: string };
 }
 
 export const METHODS = Object.keys(api) as Method[];

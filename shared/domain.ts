@@ -121,3 +121,18 @@ export function consentCovers(agreed: readonly string[], purpose: Purpose): bool
 }
 
 export const EVIDENCE_MAX_BYTES = 25 * 1024 * 1024;
+
+// ---- Project end --------------------------------------------------------------
+
+export const REMINDER_DAYS = [30, 14, 7, 1] as const;
+
+/**
+ * The reminder in force with `daysLeft` to go: the smallest threshold not yet passed
+ * (30 from 30 to 15 days, 14 from 14 to 8, 7 from 7 to 2, 1 on the last day before).
+ */
+export function reminderFor(daysLeft: number): (typeof REMINDER_DAYS)[number] | null {
+  if (daysLeft < 1 || daysLeft > 30) return null;
+  let hit: (typeof REMINDER_DAYS)[number] | null = null;
+  for (const d of REMINDER_DAYS) if (daysLeft <= d) hit = d;
+  return hit;
+}

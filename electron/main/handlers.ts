@@ -25,6 +25,8 @@ import { Recordings } from '../core/services/recordings';
 import { Transcripts } from '../core/services/transcripts';
 import { getForm, listForms, newFormVersion, renderFormHtml, updateFormText } from '../core/consent/forms';
 import { writeFileAtomic } from '../core/vault/atomic-file';
+import { installLinux, statusLinux, type EnforceCommand } from '../core/services/schedule';
+import { toB64 } from '../core/crypto/encoding';
 import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
 
 export interface Platform {
@@ -36,6 +38,10 @@ export interface Platform {
   chooseFile(purpose: 'evidence' | 'audio' | 'transcript'): Promise<string | null>;
   /** The URL the page plays a recording from (custom protocol in the app, loopback in tests). */
   mediaUrl(id: string): string;
+  /** How to run `hvelv enforce` from an operating-system job; null where not offered. */
+  scheduleCommand(): EnforceCommand | null;
+  /** Where systemd user units go (XDG_CONFIG_HOME); the default is ~/.config. */
+  configHome?: string;
   /** Where to save a document the user asked for (an HTML letter or receipt). */
   chooseSavePath(defaultName: string): Promise<string | null>;
 }
@@ -222,6 +228,25 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       confirm(confirmCode, t.get(id).code);
       t.delete(id);
       return null;
+    },
+    'deadline.extend': ({ to, reason, siktRef, siktNotifiedOn }) => {
+      const s = sessions.require();
+      s.extendEndDate({ to, reason, siktRef, siktNotifiedOn }, localIsoDate(deps.now()));
+      return projectStatus(s, deps.now());
+    },
+    'schedule.status': () => {
+      const s = sessions.require();
+      if (process.platform !== 'linux' || !deps.platform.scheduleCommand()) return { supported: false, installed: false, detail: process.platform };
+      const st = statusLinux(s.vaultId, deps.platform.configHome);
+      return { supported: true, installed: st.installed, detail: `${st.enabled}/${st.active}` };
+    },
+    'schedule.install': () => {
+      const s = sessions.require();
+      const command = deps.platform.scheduleCommand();
+      if (process.platform !== 'linux' || !command) throw new HvelvError('FORBIDDEN', 'the daily job is installed from the command line on this system (hvelv schedule install)');
+      const r = installLinux({ vaultPath: s.path, vaultId: s.vaultId, title: s.facts.title, ownerKey: toB64(s.ownerPublicKey), command }, deps.platform.configHome);
+      s.audit.append('schedule.installed', { details: { activated: r.activated } });
+      return { installed: true, detail: r.note };
     },
     'settings.update': ({ autoLockMinutes }) => {
       const s = sessions.require();

@@ -4,13 +4,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, powerMonitor } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor } from 'electron';
 import type { AppEvent } from '../../shared/contract';
 import { EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/ipc-channels';
 import { fail } from '../../shared/errors';
 import { PRODUCTION_KDF_POLICY } from '../core/crypto/kdf';
 import { createCrypto } from '../core/crypto/sodium';
 import { AppConfig } from '../core/services/app-config';
+import { checkDeadlines } from '../core/services/deadline-watch';
+import { localeFromSystem, translate } from '../../shared/i18n/catalogue';
 import { setSqliteNativeBinding } from '../core/stores/sqlite';
 import { registerSchemePrivileges, serveMedia, serveRenderer } from './app-protocol';
 import { createHandlers, dispatch } from './handlers';
@@ -41,11 +43,12 @@ async function start(): Promise<void> {
   serveRenderer(path.join(import.meta.dirname, '..', 'renderer'));
 
   const crypto = await createCrypto();
+  const config = new AppConfig(path.join(app.getPath('userData'), 'hvelv-config.json'));
   const { handlers, sessions } = createHandlers({
     crypto,
     kdfPolicy: PRODUCTION_KDF_POLICY,
     now: () => new Date(),
-    config: new AppConfig(path.join(app.getPath('userData'), 'hvelv-config.json')),
+    config,
     emit,
     platform: {
       version: app.getVersion(),
@@ -67,6 +70,8 @@ async function start(): Promise<void> {
         return res.canceled ? null : (res.filePaths[0] ?? null);
       },
       mediaUrl: (id) => `${MEDIA_SCHEME}://recording/${id}`,
+      // The daily job runs this app's own binary as Node on the bundled CLI.
+      scheduleCommand: () => ({ argv: [process.execPath, path.join(app.getAppPath(), 'out', 'main', 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } }),
       async chooseSavePath(defaultName) {
         const res = await dialog.showSaveDialog(mainWindow!, { defaultPath: defaultName, filters: [{ name: 'HTML', extensions: ['html'] }] });
         return res.canceled || !res.filePath ? null : res.filePath;
@@ -80,6 +85,29 @@ async function start(): Promise<void> {
     if (!isTrustedSender(event, mainWindow?.webContents.id)) return fail('FORBIDDEN', 'untrusted sender');
     return dispatch(handlers, method, payload);
   });
+
+  // The end date is kept while the app runs, locked or not: at start and every hour.
+  const watch = (): void => {
+    checkDeadlines({
+      config,
+      sessions,
+      crypto,
+      now: () => new Date(),
+      emit,
+      notify: (title, body) => {
+        if (Notification.isSupported()) new Notification({ title, body }).show();
+      },
+      reminderText: (title, days, endDate, endAction) => {
+        const locale = localeFromSystem(config.language === 'system' ? app.getPreferredSystemLanguages()[0] : config.language);
+        return {
+          title: translate(locale, 'reminder.notificationTitle', { title }),
+          body: translate(locale, endAction === 'anonymise' ? 'reminder.anonymise' : 'reminder.deleteAll', { days, date: endDate }),
+        };
+      },
+    });
+  };
+  watch();
+  setInterval(watch, 60 * 60 * 1000);
 
   // Screen locked or machine asleep: lock the vault too.
   powerMonitor.on('lock-screen', () => sessions.lock('system'));

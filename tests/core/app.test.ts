@@ -19,7 +19,7 @@ async function setup(opts: { timers?: { setTimeout(fn: () => void, ms: number): 
     config: new AppConfig(path.join(home, 'cfg', 'config.json')),
     emit: (e) => events.push(e),
     timers: opts.timers,
-    platform: { version: 't', systemLocale: () => 'en-US', documentsDir: () => path.join(home, 'Documents'), chooseFolder: async () => null, chooseFile: async () => null, chooseSavePath: async () => null, mediaUrl: (id) => `test-media://${id}` },
+    platform: { version: 't', systemLocale: () => 'en-US', documentsDir: () => path.join(home, 'Documents'), chooseFolder: async () => null, chooseFile: async () => null, chooseSavePath: async () => null, mediaUrl: (id) => `test-media://${id}`, scheduleCommand: () => null },
   });
   return { home, events, handlers, sessions };
 }

@@ -77,6 +77,8 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
       chooseFile: async () => fileAnswers.shift() ?? null,
       chooseSavePath: async () => saveAnswers.shift() ?? null,
       mediaUrl: (id) => `/__media/recording/${id}`,
+      scheduleCommand: () => ({ argv: [process.execPath, path.join(import.meta.dirname, '..', '..', 'bin', 'hvelv.js')], env: {} }),
+      configHome: path.join(opts.home, 'config-home'),
     },
   });
 

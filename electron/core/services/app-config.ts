@@ -15,6 +15,8 @@ const configSchema = z.object({
     .array(z.object({ path: z.string(), title: z.string(), lastOpened: z.string() }))
     .max(20)
     .default([]),
+  /** The last end-date reminder shown for each vault (days: 30, 14, 7 or 1). */
+  reminders: z.record(z.string(), z.number()).default({}),
 });
 type Config = z.infer<typeof configSchema>;
 
@@ -53,6 +55,15 @@ export class AppConfig {
   rememberVault(vaultPath: string, title: string, at: Date): void {
     const others = this.data.recent.filter((r) => path.resolve(r.path) !== path.resolve(vaultPath));
     this.data = { ...this.data, recent: [{ path: vaultPath, title, lastOpened: at.toISOString() }, ...others].slice(0, MAX_RECENT) };
+    this.save();
+  }
+
+  lastReminder(vaultId: string): number | null {
+    return this.data.reminders[vaultId] ?? null;
+  }
+
+  setLastReminder(vaultId: string, days: number): void {
+    this.data = { ...this.data, reminders: { ...this.data.reminders, [vaultId]: days } };
     this.save();
   }
 

@@ -1,5 +1,7 @@
 /** What the dashboard and `hvelv status` show about an unlocked vault. */
-import { daysUntil, localIsoDate } from '../../../shared/domain';
+import { daysUntil, localIsoDate, reminderFor } from '../../../shared/domain';
+import { DATA_STORES } from '../vault/layout';
+import { listCertificates } from './project-end';
 import type { ProjectStatus } from '../../../shared/contract';
 import type { VaultSession } from '../vault/vault';
 import { T, type RegistryEntry } from '../consent/model';
@@ -26,6 +28,11 @@ export function projectStatus(session: VaultSession, now: Date): ProjectStatus {
     },
     participants: countParticipants(session),
     kdf: session.kdf,
+    reminder: reminderFor(daysUntil(f.endDate, localIsoDate(now))),
+    destroyed: DATA_STORES.filter((s) => session.stores[s].destroyed),
+    certificates: listCertificates(session.path),
+    endDateHistory: session.endDateHistory,
+    recordingCount: session.stores.recordings.count(),
   };
 }
 

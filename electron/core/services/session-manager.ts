@@ -5,7 +5,7 @@
 import { HvelvError } from '../errors';
 import type { VaultSession } from '../vault/vault';
 
-export type LockReason = 'user' | 'idle' | 'system';
+export type LockReason = 'user' | 'idle' | 'system' | 'project-end';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;

@@ -71,7 +71,7 @@ export function App() {
       onAppEvent((e) => {
         if (e.type !== 'locked') return;
         const i = makeI18n(infoRef.current?.locale ?? 'nb');
-        setNotice(e.reason === 'idle' ? i.t('unlock.autoLocked', { minutes: e.minutes ?? 0 }) : i.t('unlock.locked'));
+        setNotice(e.reason === 'idle' ? i.t('unlock.autoLocked', { minutes: e.minutes ?? 0 }) : e.reason === 'project-end' ? i.t('unlock.projectEnded') : i.t('unlock.locked'));
         void showLocked();
       }),
     [showLocked],

@@ -20,8 +20,29 @@ export function Dashboard({ status }: { status: ProjectStatus }) {
           ? t('dashboard.endToday', { date: d })
           : t('dashboard.endPassed', { date: d });
   const urgency = status.daysLeft <= 7 ? 'urgent' : status.daysLeft <= 30 ? 'soon' : 'calm';
+  const ended = status.destroyed.length > 0;
+  const storeName = (s: string) => t(`cert.store.${s as 'keylist'}`);
   return (
     <main className="page">
+      {ended && (
+        <section className="banner banner-ended" aria-labelledby="ended-h">
+          <h2 id="ended-h">{t('ended.title')}</h2>
+          <p>{status.destroyed.includes('transcripts') ? t('ended.textAll', { date: d }) : t('ended.text', { date: d })}</p>
+          {status.certificates.map((c) => (
+            <p key={c.executedAt}>
+              <strong>{t('ended.certificate')}:</strong> {t('ended.certificateText', { date: date(c.executedAt.slice(0, 10)), stores: c.stores.map((x) => storeName(x.store)).join('; ') })}
+            </p>
+          ))}
+        </section>
+      )}
+      {!ended && status.reminder !== null && (
+        <div className="banner banner-warning" role="status">
+          {status.endAction === 'anonymise'
+            ? t('reminder.banner.anonymise', { days: status.daysLeft, date: d, participants: status.participants.active, recordings: status.recordingCount })
+            : t('reminder.banner.deleteAll', { days: status.daysLeft, date: d })}
+        </div>
+      )}
+      {!ended && (
       <section className={`countdown ${urgency}`} aria-labelledby="countdown-h">
         <p className="countdown-days" aria-hidden="true">
           {Math.max(status.daysLeft, 0)}
@@ -31,11 +52,16 @@ export function Dashboard({ status }: { status: ProjectStatus }) {
           <p>{status.endAction === 'anonymise' ? t('dashboard.endAction.anonymise') : t('dashboard.endAction.deleteAll')}</p>
         </div>
       </section>
+      )}
       <div className="grid">
         {STORES.map(({ store, title }) => (
           <Card key={store} title={t(title)}>
             <p className="muted">{t(`dashboard.store.${store}`)}</p>
-            {store === 'keylist' ? (
+            {status.destroyed.includes(store) ? (
+              <p>
+                <strong>{t('ended.destroyed')}</strong>
+              </p>
+            ) : store === 'keylist' ? (
               <p>{status.participants.active + status.participants.withdrawn === 0 ? t('dashboard.empty') : t('dashboard.participantCount', status.participants)}</p>
             ) : (
               <p>{status.stores[store] === 0 ? t('dashboard.empty') : t('dashboard.items', { count: status.stores[store] })}</p>

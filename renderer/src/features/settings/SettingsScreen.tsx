@@ -1,10 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice, TextField } from '../../components/ui';
 import type { AppInfo, LanguageSetting, ProjectStatus } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
-import { AUTO_LOCK_MAX_MINUTES, AUTO_LOCK_MIN_MINUTES } from '../../../../shared/domain';
+import { AUTO_LOCK_MAX_MINUTES, AUTO_LOCK_MIN_MINUTES, type IsoDate } from '../../../../shared/domain';
 
 interface Props {
   info: AppInfo;
@@ -71,6 +71,93 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
           <button type="submit">{t('common.save')}</button>
         </div>
       </form>
+      <DeadlineCard status={status} today={info.today} onStatus={onStatus} />
+      <ScheduleCard />
     </main>
+  );
+}
+
+function DeadlineCard({ status, today, onStatus }: { status: ProjectStatus; today: IsoDate; onStatus(s: ProjectStatus): void }) {
+  const { t, date } = useI18n();
+  const [to, setTo] = useState('');
+  const [reason, setReason] = useState('');
+  const [siktRef, setSiktRef] = useState('');
+  const [siktDate, setSiktDate] = useState<string>(today);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  if (status.destroyed.length > 0) return null;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setDone(null);
+    const r = await call('deadline.extend', { to, reason, siktRef, siktNotifiedOn: siktDate });
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    setDone(t('deadline.done', { date: date(r.value.endDate) }));
+    onStatus(r.value);
+  }
+
+  return (
+    <section className="card settings-card" aria-labelledby="dl-h">
+      <h2 id="dl-h">{t('deadline.title')}</h2>
+      <p className="hint">{t('deadline.help')}</p>
+      <form onSubmit={submit} noValidate>
+        <div className="two">
+          <TextField label={t('deadline.to')} type="date" value={to} min={status.endDate} onChange={(e) => setTo(e.target.value)} />
+          <TextField label={t('deadline.siktDate')} type="date" value={siktDate} max={today} onChange={(e) => setSiktDate(e.target.value)} />
+        </div>
+        <TextField label={t('deadline.siktRef')} value={siktRef} onChange={(e) => setSiktRef(e.target.value)} />
+        <TextField label={t('deadline.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <ErrorBanner error={error} />
+        {done && <Notice>{done}</Notice>}
+        <div className="actions start">
+          <button type="submit" className="secondary" disabled={!to || !reason.trim() || !siktRef.trim()}>
+            {t('deadline.submit')}
+          </button>
+        </div>
+      </form>
+      {status.endDateHistory.length > 0 && (
+        <>
+          <h3>{t('deadline.history')}</h3>
+          <ul>
+            {status.endDateHistory.map((h) => (
+              <li key={h.changedAt}>{t('deadline.historyItem', { from: date(h.from), to: date(h.to), reason: h.reason, ref: h.siktRef, notified: date(h.siktNotifiedOn) })}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function ScheduleCard() {
+  const { t } = useI18n();
+  const [state, setState] = useState<{ supported: boolean; installed: boolean; detail: string } | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const load = async () => {
+    const r = await call('schedule.status', {});
+    if (r.ok) setState(r.value);
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  async function install() {
+    const r = await call('schedule.install', {});
+    if (!r.ok) return setError(r.error);
+    await load();
+  }
+  return (
+    <section className="card settings-card" aria-labelledby="sc-h">
+      <h2 id="sc-h">{t('schedule.title')}</h2>
+      <p className="hint">{t('schedule.help')}</p>
+      {state && !state.supported && <p>{t('schedule.unsupported')}</p>}
+      {state?.supported && <p>{state.installed ? t('schedule.installed', { detail: state.detail }) : t('schedule.notInstalled')}</p>}
+      <ErrorBanner error={error} />
+      {state?.supported && !state.installed && (
+        <button type="button" className="secondary" onClick={() => void install()}>
+          {t('schedule.install')}
+        </button>
+      )}
+    </section>
   );
 }

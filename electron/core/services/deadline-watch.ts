@@ -1,0 +1,63 @@
+/**
+ * What the running app does about end dates, locked or not (destruction needs no
+ * passphrase): at start and then hourly, enforce every vault this computer knows; if
+ * the open vault's end date has come, lock it first so nothing is destroyed under an
+ * open session; and remind at 30, 14, 7 and 1 days, once per threshold.
+ */
+import { daysUntil, localIsoDate, reminderFor } from '../../../shared/domain';
+import type { AppEvent } from '../../../shared/contract';
+import type { Crypto } from '../crypto/sodium';
+import { HvelvError } from '../errors';
+import { inspectVault } from '../vault/vault';
+import type { AppConfig } from './app-config';
+import { effectiveNow, enforceProjectEnd, storesDueAtEnd } from './project-end';
+import type { SessionManager } from './session-manager';
+
+export interface DeadlineWatchDeps {
+  config: AppConfig;
+  sessions: SessionManager;
+  crypto: Crypto;
+  now: () => Date;
+  emit(e: AppEvent): void;
+  /** An operating-system notification (Electron's Notification in the app). */
+  notify(title: string, body: string): void;
+  /** Localised reminder text. */
+  reminderText(title: string, days: number, endDate: string, endAction: 'anonymise' | 'delete-all'): { title: string; body: string };
+}
+
+export function checkDeadlines(deps: DeadlineWatchDeps): { enforced: string[]; reminded: string[] } {
+  const enforced: string[] = [];
+  const reminded: string[] = [];
+  for (const { path: vault } of deps.config.recent()) {
+    let info;
+    try {
+      info = inspectVault(vault, deps.crypto);
+    } catch {
+      continue; // moved, damaged or unreadable: `hvelv verify` and the unlock screen say why
+    }
+    const today = localIsoDate(effectiveNow(vault, undefined, deps.now()));
+    const days = daysUntil(info.endDate, today);
+    if (days <= 0) {
+      const pending = storesDueAtEnd(info.endAction).some((s) => info.stores[s] !== 'destroyed' && info.stores[s] !== 'missing');
+      if (!pending) continue;
+      const open = deps.sessions.current;
+      if (open && open.path === vault) deps.sessions.lock('project-end');
+      try {
+        const r = enforceProjectEnd(vault, { crypto: deps.crypto, now: deps.now() });
+        if (r.destroyedNow.length > 0) enforced.push(vault);
+      } catch (err) {
+        if (!(err instanceof HvelvError)) throw err;
+        // VAULT_BUSY (another Hvelv has it) or INTEGRITY: left for the next run, reported by `hvelv enforce`.
+      }
+      continue;
+    }
+    const threshold = reminderFor(days);
+    if (threshold !== null && deps.config.lastReminder(info.vaultId) !== threshold) {
+      const text = deps.reminderText(info.title, days, info.endDate, info.endAction);
+      deps.notify(text.title, text.body);
+      deps.config.setLastReminder(info.vaultId, threshold);
+      reminded.push(vault);
+    }
+  }
+  return { enforced, reminded };
+}

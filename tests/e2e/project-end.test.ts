@@ -1,0 +1,89 @@
+/**
+ * Project end in Chromium: the dashboard counts down and warns a week before, the end
+ * date can be moved with the Sikt notification, and after the end the vault opens in
+ * anonymised mode with the certificate.
+ */
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, newPage, screenshot, startHarness, type Harness } from './harness';
+import { tempDir } from '../core/helpers';
+import { enforceProjectEnd } from '../../electron/core/services/project-end';
+import { createCrypto } from '../../electron/core/crypto/sodium';
+
+let harness: Harness;
+let browser: Browser;
+let page: Page;
+let problems: string[];
+let vault: string;
+const shot = (name: string): Promise<void> => screenshot(page, name);
+
+function inDays(n: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + n);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+beforeAll(async () => {
+  const home = tempDir('hvelv-e2e-end-');
+  harness = await startHarness({ home, locale: 'nb-NO' });
+  vault = path.join(home, 'Documents', 'Hvelv', 'studie');
+  await harness.invoke('vault.create', {
+    path: vault,
+    passphrase: 'fire lange ord er bra',
+    project: { title: 'Relasjonsarbeid i arbeidsinkluderingsprosesser', institution: 'UiS', faculty: 'SV', student: 'Turid', supervisor: 'Gurli', siktRef: '123456', endDate: inDays(7), endAction: 'anonymise', codePrefix: 'JS' },
+  });
+  await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
+  browser = await launchChromium();
+  ({ page, problems } = await newPage(browser, 900));
+  await page.goto(harness.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+});
+
+describe('project end in Chromium', () => {
+  it('counts down and warns a week before, saying what will be deleted', async () => {
+    await expect.poll(() => page.getByRole('heading', { name: /7 dager til prosjektslutt/ }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/Om 7 dager, .* slettes navnelisten \(1 deltakere\) og lydopptakene \(0 opptak\) for godt/).isVisible()).toBe(true);
+    await shot('30-dashboard-reminder-7-days');
+  });
+
+  it('moves the end date only with the Sikt notification, and shows the history', async () => {
+    await page.getByRole('button', { name: 'Innstillinger' }).click();
+    const submit = page.getByRole('button', { name: 'Flytt prosjektslutt' });
+    await page.getByLabel('Ny dato for prosjektslutt').fill(inDays(40));
+    expect(await submit.isDisabled()).toBe(true);
+    await page.getByLabel('Sikt-referanse for varslingen').fill('123456');
+    await page.getByLabel('Begrunnelse').fill('Innleveringen ble utsatt');
+    await submit.click();
+    await expect.poll(() => page.getByText(/Prosjektslutt er flyttet til/).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/Innleveringen ble utsatt \(Sikt 123456/).isVisible()).toBe(true);
+    await shot('31-settings-deadline-moved');
+    await page.getByRole('button', { name: 'Oversikt' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: /40 dager til prosjektslutt/ }).isVisible()).toBe(true);
+  });
+
+  it('after the end date the vault opens in anonymised mode, with the certificate', async () => {
+    // What the daily job does on the day: lock the app's session, then enforce headless.
+    harness.sessions.lock('project-end');
+    await expect.poll(() => page.getByText('Prosjektslutt er nådd: hvelvet ble låst, og det som skulle slettes, er slettet.').isVisible()).toBe(true);
+    const r = enforceProjectEnd(vault, { crypto: await createCrypto(), now: new Date(), requestedNow: new Date(`${inDays(40)}T12:00:00`) });
+    expect(r.destroyedNow).toEqual(['keylist', 'recordings']);
+    await page.getByLabel(/Passfrase for/).fill('fire lange ord er bra');
+    await page.getByRole('button', { name: 'Lås opp' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Prosjektet er avsluttet' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/Slettebekreftelse:/).isVisible()).toBe(true);
+    await shot('32-dashboard-anonymised');
+    await page.getByRole('button', { name: 'Deltakere' }).click();
+    await expect.poll(() => page.getByText('Ingen deltakere ennå.').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Legg til deltaker' }).click();
+    await page.getByLabel('Navn').fill('Ny Person');
+    await page.getByRole('button', { name: 'Legg til deltaker' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Prosjektet er avsluttet');
+    await shot('33-anonymised-no-new-participants');
+    expect(problems).toEqual([]);
+  });
+});
