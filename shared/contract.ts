@@ -134,15 +134,19 @@ export interface WithdrawalReceiptDto {
   counts: Record<string, number>;
 }
 
-export interface RecordingInfo {
-  id: string;
-  code: string;
+/** What a recording says about itself (read from the file, never decoded). */
+export interface AudioFacts {
   format: 'wav' | 'mp3' | 'm4a' | 'ogg' | 'flac' | 'webm';
   codec: string;
   durationMs: number;
   sampleRate: number;
   channels: number;
   bitrate: number | null;
+}
+
+export interface RecordingInfo extends AudioFacts {
+  id: string;
+  code: string;
   size: number;
   sha256: string;
   recordedAt: string | null;

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseFile } from 'music-metadata';
-import type { RecordingInfo } from '../../../shared/contract';
+import type { AudioFacts, RecordingInfo } from '../../../shared/contract';
 import { assertConsent } from '../consent/gate';
 import { KEY_BYTES } from '../crypto/sodium';
 import { decryptBlobToFile, encryptFileToBlob, StreamReader, type EncryptProgress } from '../crypto/stream';
@@ -31,14 +31,7 @@ export interface RecordingRecord {
   importedAt: string;
 }
 
-export interface AudioFacts {
-  format: 'wav' | 'mp3' | 'm4a' | 'ogg' | 'flac' | 'webm';
-  codec: string;
-  durationMs: number;
-  sampleRate: number;
-  channels: number;
-  bitrate: number | null;
-}
+export type { AudioFacts };
 
 function formatOf(container: string | undefined): AudioFacts['format'] | null {
   if (!container) return null;
