@@ -249,6 +249,7 @@ export const api = {
   'deadline.extend': {
     input: z.strictObject({ to: isoDate, reason: z.string().trim().min(1).max(1000), siktRef: z.string().trim().min(1).max(100), siktNotifiedOn: isoDate }),
   },
+  'deadline.setAction': { input: z.strictObject({ endAction: z.enum(['anonymise', 'delete-all']) }) },
   'schedule.status': { input: z.strictObject({}) },
   'schedule.install': { input: z.strictObject({}) },
   'settings.update': {
@@ -308,6 +309,7 @@ export interface Outputs {
   'transcripts.export': string | null;
   'transcripts.delete': null;
   'deadline.extend': ProjectStatus;
+  'deadline.setAction': ProjectStatus;
   'schedule.status': { supported: boolean; installed: boolean; detail: string };
   'schedule.install': { installed: boolean; detail: string };
 }

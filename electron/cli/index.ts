@@ -67,6 +67,7 @@ Usage:
              move time forward (for previews and tests), never back.
   hvelv deadline show <vault> [--json]
   hvelv deadline extend <vault> --to YYYY-MM-DD --reason R --sikt-ref X [--sikt-date YYYY-MM-DD]
+  hvelv deadline action <vault> anonymise|delete-all   (what the end date deletes)
   hvelv schedule install|remove|status <vault> [--platform linux|darwin|win32] [--dry-run] [--json]
              A daily operating-system job that runs "hvelv enforce" (systemd user timer on
              Linux; launchd and Task Scheduler files are written for macOS and Windows).
@@ -606,7 +607,15 @@ async function cmdDeadline(args: string[], io: CliIo, vaultDeps: VaultDeps): Pro
     io.out(values.json ? JSON.stringify({ ok: true, endDate: to }) : `the project now ends ${to}`);
     return EXIT.ok;
   }
-  throw new UsageError('expected deadline show|extend');
+  if (sub === 'action') {
+    const { values, positionals } = parse(rest, {}, 2);
+    const action = positionals[1];
+    if (action !== 'anonymise' && action !== 'delete-all') throw new UsageError('expected anonymise or delete-all');
+    await withSession(positionals[0]!, values, io, vaultDeps, (s) => s.setEndAction(action));
+    io.out(values.json ? JSON.stringify({ ok: true, endAction: action }) : `at the end date: ${action}`);
+    return EXIT.ok;
+  }
+  throw new UsageError('expected deadline show|extend|action');
 }
 
 function cmdSchedule(args: string[], io: CliIo, vaultDeps: VaultDeps): number {

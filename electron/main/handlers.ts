@@ -234,6 +234,11 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       s.extendEndDate({ to, reason, siktRef, siktNotifiedOn }, localIsoDate(deps.now()));
       return projectStatus(s, deps.now());
     },
+    'deadline.setAction': ({ endAction }) => {
+      const s = sessions.require();
+      s.setEndAction(endAction);
+      return projectStatus(s, deps.now());
+    },
     'schedule.status': () => {
       const s = sessions.require();
       if (process.platform !== 'linux' || !deps.platform.scheduleCommand()) return { supported: false, installed: false, detail: process.platform };

@@ -205,6 +205,20 @@ describe('enforcing the end date', () => {
   });
 });
 
+describe('what the end date deletes', () => {
+  it('can be changed to delete everything before the end (signed, audited), not after', async () => {
+    const { dir, deps } = await study();
+    const s = await unlockVault(dir, pw(PASS), deps);
+    s.setEndAction('delete-all');
+    expect(s.audit.list().at(-1)).toMatchObject({ action: 'deadline.action-changed', details: { endAction: 'delete-all' } });
+    s.lock();
+    expect(enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-05-30') }).destroyedNow).toEqual(['keylist', 'recordings', 'transcripts']);
+    const after = await unlockVault(dir, pw(PASS), deps);
+    expect(codeOf(() => after.setEndAction('anonymise'))).toBe('PROJECT_ENDED');
+    after.lock();
+  });
+});
+
 describe('moving the end date', () => {
   it('later only, with the reason and the Sikt notification, signed and kept in a history', async () => {
     const { dir, deps } = await study();

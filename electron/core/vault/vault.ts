@@ -389,6 +389,18 @@ export class VaultSession {
     this.audit.append('deadline.extended', { details: { from: entry.from, to: entry.to, siktRef: entry.siktRef } });
   }
 
+  /**
+   * What happens at the end date: anonymise (delete the key list and recordings) or
+   * delete everything. Chosen at creation, changeable until the end; signed and audited.
+   */
+  setEndAction(action: 'anonymise' | 'delete-all'): void {
+    this.assertOpen();
+    if (Object.values(this.stores).some((s) => s.destroyed)) throw new HvelvError('PROJECT_ENDED', 'the project has already ended');
+    if (this.header.body.settings.endAction === action) return;
+    this.rewriteSettings({ endAction: action });
+    this.audit.append('deadline.action-changed', { details: { endAction: action } });
+  }
+
   private rewriteSettings(change: Partial<HeaderBody['settings']>): void {
     const body = this.header.body;
     const next: HeaderBody = headerBodySchema.parse({ ...body, settings: { ...body.settings, ...change } });

@@ -87,6 +87,14 @@ function DeadlineCard({ status, today, onStatus }: { status: ProjectStatus; toda
   const [done, setDone] = useState<string | null>(null);
   if (status.destroyed.length > 0) return null;
 
+  async function setAction(endAction: 'anonymise' | 'delete-all') {
+    const r = await call('deadline.setAction', { endAction });
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    setDone(t('deadline.actionSaved', { what: endAction === 'anonymise' ? t('field.endAction.anonymise') : t('field.endAction.deleteAll') }));
+    onStatus(r.value);
+  }
+
   async function submit(e: FormEvent) {
     e.preventDefault();
     setDone(null);
@@ -99,6 +107,15 @@ function DeadlineCard({ status, today, onStatus }: { status: ProjectStatus; toda
 
   return (
     <section className="card settings-card" aria-labelledby="dl-h">
+      <fieldset className="field">
+        <legend>{t('deadline.action')}</legend>
+        {(['anonymise', 'delete-all'] as const).map((a) => (
+          <label key={a} className="radio">
+            <input type="radio" name="endAction" checked={status.endAction === a} onChange={() => void setAction(a)} />
+            {a === 'anonymise' ? t('field.endAction.anonymise') : t('field.endAction.deleteAll')}
+          </label>
+        ))}
+      </fieldset>
       <h2 id="dl-h">{t('deadline.title')}</h2>
       <p className="hint">{t('deadline.help')}</p>
       <form onSubmit={submit} noValidate>
