@@ -3,6 +3,7 @@
  * date can be moved with the Sikt notification, and after the end the vault opens in
  * anonymised mode with the certificate.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -62,6 +63,11 @@ describe('project end in Chromium', () => {
     await expect.poll(() => page.getByText(/Prosjektslutt er flyttet til/).isVisible()).toBe(true);
     await expect.poll(() => page.getByText(/Innleveringen ble utsatt \(Sikt 123456/).isVisible()).toBe(true);
     await shot('31-settings-deadline-moved');
+    // The daily job: written as systemd user units (the harness points them at a temp folder).
+    await page.getByRole('button', { name: 'Installer daglig kontroll' }).click();
+    await expect.poll(() => page.getByText(/^Installert \(/).isVisible()).toBe(true);
+    const units = fs.readdirSync(path.join(path.dirname(path.dirname(path.dirname(vault))), 'config-home', 'systemd', 'user'));
+    expect(units.sort()).toEqual([expect.stringMatching(/\.service$/), expect.stringMatching(/\.timer$/)]);
     await page.getByRole('button', { name: 'Oversikt' }).click();
     await expect.poll(() => page.getByRole('heading', { name: /40 dager til prosjektslutt/ }).isVisible()).toBe(true);
   });

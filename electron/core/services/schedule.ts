@@ -194,7 +194,9 @@ export function statusLinux(vaultId: string, configHome?: string): { installed: 
   const installed = fs.existsSync(path.join(dir, `${name}.timer`)) && fs.existsSync(path.join(dir, `${name}.service`));
   const en = systemctl(['is-enabled', `${name}.timer`]);
   const ac = systemctl(['is-active', `${name}.timer`]);
-  return { installed, enabled: en.out || 'unknown', active: ac.out || 'unknown' };
+  // systemctl's own words when it answers (enabled, disabled, active, inactive); no bus, no guess.
+  const word = (r: { ok: boolean; out: string }): string => (/^[a-z-]+$/.test(r.out) ? r.out : 'unknown');
+  return { installed, enabled: word(en), active: word(ac) };
 }
 
 /** How the running `hvelv` was started, to run the same way from the job. */
