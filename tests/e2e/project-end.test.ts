@@ -85,11 +85,12 @@ describe('project end in Chromium', () => {
     await shot('32-dashboard-anonymised');
     await page.getByRole('button', { name: 'Deltakere' }).click();
     await expect.poll(() => page.getByText('Ingen deltakere ennå.').isVisible()).toBe(true);
-    await page.getByRole('button', { name: 'Legg til deltaker' }).click();
-    await page.getByLabel('Navn').fill('Ny Person');
-    await page.getByRole('button', { name: 'Legg til deltaker' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Prosjektet er avsluttet');
+    // Nothing new about anyone can be added: the page says why and offers no way to try.
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Prosjektet er avsluttet');
+    expect(await page.getByRole('button', { name: 'Legg til deltaker' }).count()).toBe(0);
     await shot('33-anonymised-no-new-participants');
+    // Core refuses it too, whoever asks.
+    await expect(harness.invoke('participants.add', { identity: { name: 'Ny Person' } })).rejects.toThrow(/PROJECT_ENDED/);
     expect(problems).toEqual([]);
   });
 });

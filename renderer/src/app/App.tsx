@@ -114,6 +114,7 @@ export function App() {
   else if (view === 'participants' && status)
     body = (
       <ParticipantList
+        ended={status.destroyed.includes('keylist')}
         onOpen={(code) => {
           setOpenCode(code);
           setView('participant');
@@ -125,6 +126,7 @@ export function App() {
   else if (view === 'recordings' && status)
     body = (
       <RecordingsScreen
+        ended={status.destroyed.includes('keylist')}
         onOpenRecording={(recordingId) => {
           setOpenMedia({ recordingId, transcriptId: null });
           setView('recording');

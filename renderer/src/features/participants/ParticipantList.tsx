@@ -5,7 +5,7 @@ import { ErrorBanner, Notice, TextField } from '../../components/ui';
 import type { ParticipantSummary } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 
-export function ParticipantList({ onOpen }: { onOpen(code: string): void }) {
+export function ParticipantList({ onOpen, ended }: { onOpen(code: string): void; ended: boolean }) {
   const { t, date } = useI18n();
   const [rows, setRows] = useState<ParticipantSummary[] | null>(null);
   const [adding, setAdding] = useState(false);
@@ -55,13 +55,14 @@ export function ParticipantList({ onOpen }: { onOpen(code: string): void }) {
     <main className="page">
       <div className="page-head">
         <h1>{t('participants.title')}</h1>
-        {!adding && (
+        {!adding && !ended && (
           <button type="button" onClick={() => setAdding(true)}>
             {t('participants.add')}
           </button>
         )}
       </div>
       <p className="muted">{t('participants.intro')}</p>
+      {ended && <Notice>{t('error.PROJECT_ENDED')}</Notice>}
       {added && <Notice>{t('participants.added', { code: added })}</Notice>}
       <ErrorBanner error={error} />
       {adding && (

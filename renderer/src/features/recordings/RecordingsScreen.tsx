@@ -7,6 +7,8 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { formatDuration, formatSize } from './format';
 
 interface Props {
+  /** After project end: nothing about a participant can be added any more. */
+  ended: boolean;
   onOpenRecording(id: string): void;
   onOpenTranscript(id: string): void;
 }
@@ -18,7 +20,7 @@ interface Job {
   started: number;
 }
 
-export function RecordingsScreen({ onOpenRecording, onOpenTranscript }: Props) {
+export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: Props) {
   const { t, date, locale } = useI18n();
   const [participants, setParticipants] = useState<ParticipantSummary[]>([]);
   const [recordings, setRecordings] = useState<RecordingInfo[]>([]);
@@ -105,6 +107,8 @@ export function RecordingsScreen({ onOpenRecording, onOpenTranscript }: Props) {
       <ErrorBanner error={error} />
       {notice && <Notice>{notice}</Notice>}
 
+      {ended && <Notice>{t('error.PROJECT_ENDED')}</Notice>}
+      {!ended && (
       <section className="card" aria-labelledby="imp-h" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
         <h2 id="imp-h">{t('rec.importTitle')}</h2>
         <div className="field">
@@ -137,6 +141,7 @@ export function RecordingsScreen({ onOpenRecording, onOpenTranscript }: Props) {
           </div>
         )}
       </section>
+      )}
 
       <h2 className="section-h">{t('rec.list')}</h2>
       {recordings.length === 0 ? (
@@ -173,6 +178,7 @@ export function RecordingsScreen({ onOpenRecording, onOpenTranscript }: Props) {
       )}
 
       <h2 className="section-h">{t('tr.list')}</h2>
+      {!ended && (
       <div className="card">
         <div className="field-row">
           <div className="field">
@@ -192,6 +198,7 @@ export function RecordingsScreen({ onOpenRecording, onOpenTranscript }: Props) {
         </div>
         <p className="hint">{t('tr.importHelp')}</p>
       </div>
+      )}
       {transcripts.length === 0 ? (
         <p className="muted">{t('tr.none')}</p>
       ) : (
