@@ -22,6 +22,7 @@ import { Recordings } from '../core/services/recordings';
 import { Transcripts } from '../core/services/transcripts';
 import * as path from 'node:path';
 import { enforceProjectEnd } from '../core/services/project-end';
+import { verifyProject } from '../core/services/verify';
 import { currentCommand, installLinux, jobName, removeLinux, scheduleFiles, statusLinux, type SchedulePlatform } from '../core/services/schedule';
 import type { ConsentMethod } from '../../shared/domain';
 import { UsageError } from './io';
@@ -256,12 +257,12 @@ async function cmdVerify(args: string[], io: CliIo, vaultDeps: VaultDeps): Promi
   const session = await unlockFromArgs(positionals[0]!, values, io, vaultDeps);
   let problems: string[];
   try {
-    problems = session.verify();
+    problems = verifyProject(session, io.now);
   } finally {
     session.lock();
   }
   if (values.json) io.out(JSON.stringify({ ok: problems.length === 0, problems }));
-  else if (problems.length === 0) io.out('ok: header, key files, every record and the audit chain verify');
+  else if (problems.length === 0) io.out('ok: header, key files, every record, every recording and the audit chain verify');
   else for (const p of problems) io.err(`problem: ${p}`);
   return problems.length === 0 ? EXIT.ok : EXIT.integrity;
 }

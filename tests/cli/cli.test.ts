@@ -247,6 +247,18 @@ describe('recordings and transcripts from the command line', () => {
     expect(await run(['audio', 'export', vault, id, '--out', out], fakeIo(env), fast)).toBe(EXIT.ok);
     expect(fs.readFileSync(out).equals(original)).toBe(true);
 
+    // verify decrypts every recording end to end: one flipped byte in a blob is reported.
+    expect(await run(['verify', vault], fakeIo(env), fast)).toBe(EXIT.ok);
+    const blob = listFiles(vault).find((f) => f.endsWith('.hvr'))!;
+    const bytes = fs.readFileSync(blob);
+    bytes[100]! ^= 1;
+    fs.writeFileSync(blob, bytes);
+    const bad = fakeIo(env);
+    expect(await run(['verify', vault], bad, fast)).toBe(EXIT.integrity);
+    expect(bad.stderr.join('')).toMatch(/recordings\/[0-9a-f]{32}: recording chunk 0 does not authenticate/);
+    bytes[100]! ^= 1;
+    fs.writeFileSync(blob, bytes);
+
     const txt = path.join(dir, 'JS01.txt');
     fs.writeFileSync(txt, '#00:00:01-0# I: Hei.\n#00:00:02-5# B: Hei.\n');
     const ti = fakeIo(env);
