@@ -3,13 +3,13 @@
  * deletion that must run when nobody opens the app.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { PRODUCTION_KDF_POLICY, type KdfPolicy } from '../core/crypto/kdf';
+import { PRODUCTION_KDF_POLICY, passphraseBytes, type KdfPolicy } from '../core/crypto/kdf';
 import { createCrypto, type Crypto } from '../core/crypto/sodium';
 import { HvelvError } from '../core/errors';
 import { createProject } from '../core/services/create-project';
 import { projectStatus } from '../core/services/project-status';
 import { openProject } from '../core/services/open-project';
-import { inspectVault, type CreateOptions, type VaultDeps, type VaultSession } from '../core/vault/vault';
+import { inspectVault, unlockVault, type CreateOptions, type VaultDeps, type VaultSession } from '../core/vault/vault';
 import { errorMessage, localeFromSystem, type Locale } from '../../shared/i18n/catalogue';
 import { daysUntil, isIsoDate, localIsoDate } from '../../shared/domain';
 import type { CliIo } from './io';
@@ -252,9 +252,15 @@ async function cmdStatus(args: string[], io: CliIo, vaultDeps: VaultDeps): Promi
   return EXIT.ok;
 }
 
+/** For verify and audit: opens even a damaged audit log, to report it; writes nothing. */
+async function inspectFromArgs(vault: string, values: Record<string, string | boolean | undefined>, io: CliIo, vaultDeps: VaultDeps): Promise<VaultSession> {
+  const passphrase = await obtainPassphrase(io, { passphraseFile: str(values['passphrase-file']) || undefined }, { confirm: false, required: true });
+  return unlockVault(vault, passphraseBytes(passphrase!), vaultDeps, { forInspection: true });
+}
+
 async function cmdVerify(args: string[], io: CliIo, vaultDeps: VaultDeps): Promise<number> {
   const { values, positionals } = parse(args, {}, 1);
-  const session = await unlockFromArgs(positionals[0]!, values, io, vaultDeps);
+  const session = await inspectFromArgs(positionals[0]!, values, io, vaultDeps);
   let problems: string[];
   try {
     problems = verifyProject(session, io.now);
@@ -271,7 +277,7 @@ async function cmdAudit(args: string[], io: CliIo, vaultDeps: VaultDeps): Promis
   const [sub, ...rest] = args;
   if (sub !== 'list' && sub !== 'verify') throw new UsageError('expected "audit list" or "audit verify"');
   const { values, positionals } = parse(rest, {}, 1);
-  const session = await unlockFromArgs(positionals[0]!, values, io, vaultDeps);
+  const session = await inspectFromArgs(positionals[0]!, values, io, vaultDeps);
   try {
     if (sub === 'list') {
       const entries = session.audit.list();

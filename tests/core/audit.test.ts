@@ -21,7 +21,10 @@ async function problemsAfter(change: (db: Database.Database) => void): Promise<s
   const db = new Database(storeDbPath(dir, 'audit'));
   change(db);
   db.close();
-  const s = await unlockVault(dir, pw(PASS), deps);
+  // The app refuses to open a vault whose audit log was changed outside Hvelv ...
+  await expect(unlockVault(dir, pw(PASS), deps)).rejects.toMatchObject({ code: 'INTEGRITY' });
+  // ... and `hvelv verify` opens it for inspection to say exactly what is wrong.
+  const s = await unlockVault(dir, pw(PASS), deps, { forInspection: true });
   try {
     return s.audit.verify();
   } finally {
@@ -75,6 +78,21 @@ describe('audit log', () => {
   it('an entry forged without the owner’s key is detected', async () => {
     const p = await problemsAfter((db) => db.prepare('UPDATE entries SET sig = zeroblob(64) WHERE seq = 4').run());
     expect(p.join('\n')).toMatch(/entry 4 is not signed by the owner/);
+  });
+
+  it('an emptied log is detected, and nothing is ever appended over a removed entry', async () => {
+    const p = await problemsAfter((db) => {
+      db.prepare('DELETE FROM entries').run();
+      db.prepare('DELETE FROM head').run();
+    });
+    expect(p.join('\n')).toMatch(/the log is empty/);
+    const { dir, deps } = await auditedVault();
+    const db = new Database(storeDbPath(dir, 'audit'));
+    db.prepare('DELETE FROM entries WHERE seq = 4').run();
+    db.close();
+    const s = await unlockVault(dir, pw(PASS), deps, { forInspection: true });
+    expect(() => s.audit.append('identity.revealed', { participant: 'JS01' })).toThrow(/does not end where the owner last signed/);
+    s.lock();
   });
 
   it('the audit file holds no personal data even when details are given', async () => {

@@ -237,3 +237,27 @@ describe('moving the end date', () => {
     expect(enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-08-01') }).due).toBe(true);
   });
 });
+
+describe('deleting never follows links out of the vault', () => {
+  it('a store folder replaced by a link to the user’s files is refused, and those files are untouched', async () => {
+    const { dir, deps } = await study('delete-all');
+    const outside = tempDir();
+    fs.writeFileSync(path.join(outside, 'thesis.docx'), 'the whole thesis');
+    fs.rmSync(storeDir(dir, 'transcripts'), { recursive: true });
+    fs.symlinkSync(outside, storeDir(dir, 'transcripts'));
+    expect(codeOf(() => enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-06-01') }))).toBe('INTEGRITY');
+    expect(fs.readFileSync(path.join(outside, 'thesis.docx'), 'utf8')).toBe('the whole thesis');
+    expect(fs.readdirSync(outside)).toEqual(['thesis.docx']);
+  });
+
+  it('a blob that is a link to a user file: the link is removed, the file is not zeroed', async () => {
+    const { dir, deps } = await study();
+    const outside = path.join(tempDir(), 'thesis.docx');
+    fs.writeFileSync(outside, 'the whole thesis');
+    fs.symlinkSync(outside, path.join(storeDir(dir, 'recordings'), 'blobs', `${'ab'.repeat(16)}.hvr`));
+    const s = await openProject(dir, PASS, deps);
+    s.lock();
+    expect(fs.readFileSync(outside, 'utf8')).toBe('the whole thesis');
+    expect(fs.readdirSync(path.join(storeDir(dir, 'recordings'), 'blobs')).every((f) => !f.startsWith('abab'))).toBe(true);
+  });
+});

@@ -307,9 +307,13 @@ export class Participants {
   // ---- internals ---------------------------------------------------------------
 
   private completeWithdrawal(code: string, hooks: { afterStep?: (step: WithdrawalStep) => void }): WithdrawalReceipt {
+    const recordings = new Recordings(this.session, this.now);
+    const blobs = recordings.blobsOf(code);
     this.session.stores.recordings.destroyParticipant(code);
-    // With the records (and the keys in them) gone, their blobs are orphans: shred them.
-    new Recordings(this.session, this.now).sweepOrphans();
+    // With the records (and the keys in them) gone, shred exactly their blobs: not a
+    // general sweep, which could catch another participant's import in progress. A crash
+    // here leaves orphans that the sweep at the next open removes.
+    recordings.shredBlobs(blobs);
     hooks.afterStep?.('recordings');
     this.session.stores.transcripts.destroyParticipant(code);
     hooks.afterStep?.('transcripts');

@@ -19,6 +19,7 @@ import { fsyncDir, writeFileAtomic } from '../vault/atomic-file';
 import { readHeader } from '../vault/header';
 import { AUDIT_STORE, DATA_STORES, storeDbPath, storeDir, storeKeyPath, type DataStore } from '../vault/layout';
 import { acquireLock } from '../vault/lock';
+import { insideVault, shredFile } from '../vault/safe-delete';
 import { TOMBSTONE } from '../vault/vault';
 export { TOMBSTONE };
 import { renderCertificateHtml, type DeletionCertificate, type DestroyedStore } from './project-end-documents';
@@ -115,19 +116,6 @@ function survey(vault: string, store: DataStore): DestroyedStore {
   return out;
 }
 
-function shredFile(file: string): void {
-  const size = fs.statSync(file).size;
-  const fd = fs.openSync(file, 'r+');
-  try {
-    const zeros = Buffer.alloc(Math.min(Math.max(size, 1), 1024 * 1024));
-    for (let off = 0; off < size; off += zeros.length) fs.writeSync(fd, zeros, 0, Math.min(zeros.length, size - off), off);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.unlinkSync(file);
-}
-
 /**
  * Destroy one store: tombstone first (so every later reader knows), then the key file
  * (from that moment the data are noise), then every data file overwritten and removed.
@@ -136,6 +124,9 @@ function shredFile(file: string): void {
 export function destroyStore(vault: string, store: DataStore, info: DestroyedStore, at: Date, hooks: { afterStep?: (step: string) => void } = {}): void {
   const dir = storeDir(vault, store);
   fs.mkdirSync(dir, { recursive: true });
+  // Never follow a store folder that was replaced by a link to somewhere else.
+  if (fs.lstatSync(dir).isSymbolicLink()) throw integrity(`${store}: the store folder is a link; refusing to delete through it`);
+  insideVault(vault, dir);
   const tomb = path.join(dir, TOMBSTONE);
   if (!fs.existsSync(tomb)) {
     writeFileAtomic(tomb, new TextEncoder().encode(`${JSON.stringify({ ...info, store, destroyedAt: at.toISOString(), reason: 'project-end' })}\n`));
@@ -149,6 +140,7 @@ export function destroyStore(vault: string, store: DataStore, info: DestroyedSto
   const walk = (d: string): void => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
+      // Dirent types come from lstat: a link to a folder is not a directory here.
       if (e.isDirectory()) {
         walk(p);
         fs.rmdirSync(p);

@@ -14,6 +14,7 @@ import { decryptBlobToFile, encryptFileToBlob, StreamReader, type EncryptProgres
 import { fromB64, toB64, toHex } from '../crypto/encoding';
 import { HvelvError } from '../errors';
 import { fsyncDir } from '../vault/atomic-file';
+import { insideVault, shredFile } from '../vault/safe-delete';
 import { storeDir } from '../vault/layout';
 import type { VaultSession } from '../vault/vault';
 
@@ -159,12 +160,14 @@ export class Recordings {
       key.fill(0);
       throw importError(err, file);
     }
+    let storedId: string | null = null;
     try {
       fsyncDir(this.blobDir());
       const dup = this.list().find((r) => r.sha256 === result.sha256);
       if (dup) throw new HvelvError('DUPLICATE_RECORDING', `the same recording is already stored for ${dup.code}`);
       const rec: RecordingRecord = { blob, key: toB64(key), size: result.plainSize, sha256: result.sha256, format: facts, recordedAt, importedAt: this.now().toISOString() };
       const stored = this.store.put(RECORDING_TABLE, { participant: code, data: rec });
+      storedId = stored.id;
       // The original file name may carry a name: it goes into the key list, nowhere else.
       this.session.stores.keylist.put(SOURCE_TABLE, { id: stored.id, participant: code, data: { filename: path.basename(file) } });
       this.session.audit.append('recording.imported', {
@@ -173,7 +176,12 @@ export class Recordings {
       });
       return this.info(stored.id, code, rec);
     } catch (err) {
-      shred(target);
+      // Undo in reverse: no record may point at a blob that is gone.
+      if (storedId) {
+        this.store.delete(RECORDING_TABLE, storedId);
+        this.session.stores.keylist.delete(SOURCE_TABLE, storedId);
+      }
+      shredFile(target);
       throw err;
     } finally {
       key.fill(0);
@@ -240,7 +248,7 @@ export class Recordings {
     // The record holds the key: once it is gone the blob is noise; then the blob goes.
     this.store.delete(RECORDING_TABLE, id);
     this.session.stores.keylist.delete(SOURCE_TABLE, id);
-    shred(this.blobPath(r.data.blob));
+    shredFile(this.blobPath(r.data.blob));
     this.session.audit.append('recording.deleted', { participant: r.participant, details: { recording: id } });
   }
 
@@ -251,15 +259,28 @@ export class Recordings {
    */
   sweepOrphans(): number {
     if (!fs.existsSync(this.blobDir())) return 0;
+    insideVault(this.session.path, this.blobDir());
     const known = new Set(this.store.list<RecordingRecord>(RECORDING_TABLE).map((r) => `${r.data.blob}.hvr`));
     let n = 0;
     for (const name of fs.readdirSync(this.blobDir())) {
       if (!known.has(name)) {
-        shred(path.join(this.blobDir(), name));
+        shredFile(path.join(this.blobDir(), name));
         n++;
       }
     }
     return n;
+  }
+
+  /** Shred the blobs of these recordings (whose records, and keys, are already gone). */
+  shredBlobs(blobs: string[]): void {
+    if (blobs.length === 0 || !fs.existsSync(this.blobDir())) return;
+    insideVault(this.session.path, this.blobDir());
+    for (const b of blobs) shredFile(this.blobPath(b));
+  }
+
+  /** The blob names of one participant's recordings (to shred after their records go). */
+  blobsOf(code: string): string[] {
+    return this.store.list<RecordingRecord>(RECORDING_TABLE, { participant: code }).map((r) => r.data.blob);
   }
 
   private record(id: string): { participant: string; data: RecordingRecord } {
@@ -293,23 +314,6 @@ export async function overwriteAndRemove(file: string): Promise<void> {
     await fh.close();
   }
   await fs.promises.unlink(file);
-}
-
-function shred(file: string): void {
-  try {
-    const size = fs.statSync(file).size;
-    const fd = fs.openSync(file, 'r+');
-    try {
-      const zeros = Buffer.alloc(Math.min(size, 1024 * 1024));
-      for (let off = 0; off < size; off += zeros.length) fs.writeSync(fd, zeros, 0, Math.min(zeros.length, size - off), off);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.unlinkSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
 }
 
 async function hashFile(file: string): Promise<string> {

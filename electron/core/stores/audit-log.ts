@@ -76,14 +76,25 @@ export class AuditLog {
     private readonly now: () => Date,
   ) {}
 
-  static open(db: Db, opts: { crypto: Crypto; vaultId: string; ownerPublicKey: Uint8Array; signer?: Signer; now: () => Date }): AuditLog {
+  /**
+   * Open the log and check its whole chain: an entry edited, removed or reordered
+   * outside Hvelv must be found now, before a new signed entry could seal over it.
+   * `fresh` only when the vault is being created (the one time the log may be empty).
+   */
+  static open(db: Db, opts: { crypto: Crypto; vaultId: string; ownerPublicKey: Uint8Array; signer?: Signer; now: () => Date; fresh?: boolean; reportOnly?: boolean }): AuditLog {
     try {
       migrate(db, MIGRATIONS);
+      const log = new AuditLog(db, opts.crypto, opts.vaultId, opts.ownerPublicKey, opts.signer, opts.now);
+      // reportOnly: `hvelv verify` opens a damaged log to list what is wrong, and writes nothing.
+      if (!opts.fresh && !opts.reportOnly) {
+        const problems = log.verify();
+        if (problems.length > 0) throw integrity(`the audit log was changed outside Hvelv: ${problems[0]}`);
+      }
+      return log;
     } catch (err) {
       db.close();
       throw err;
     }
-    return new AuditLog(db, opts.crypto, opts.vaultId, opts.ownerPublicKey, opts.signer, opts.now);
   }
 
   append(action: string, opts: { participant?: string | null; details?: AuditDetails } = {}): AuditEntry {
@@ -92,6 +103,13 @@ export class AuditLog {
     const signer = this.signer;
     return this.db.transaction((): AuditEntry => {
       const last = this.db.prepare<[], { seq: number; hash: Uint8Array }>('SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1').get();
+      // Append only onto the entry the owner last signed: never re-sign over a removal.
+      const head = this.db.prepare<[], { seq: number; hash: Uint8Array }>('SELECT seq, hash FROM head').get();
+      if (last || head) {
+        if (!last || !head || head.seq !== last.seq || !this.crypto.equal(head.hash, last.hash)) {
+          throw integrity('the audit log does not end where the owner last signed it');
+        }
+      }
       const seq = (last?.seq ?? 0) + 1;
       const prev = last?.hash ?? GENESIS;
       const at = this.now().toISOString();
@@ -153,8 +171,9 @@ export class AuditLog {
       } else if (head.seq !== lastSeq || !lastHash || !this.crypto.equal(head.hash, lastHash)) {
         problems.push(`audit: the log ends at entry ${lastSeq} but was signed up to entry ${head.seq} (entries removed)`);
       }
-    } else if (lastSeq > 0) {
-      problems.push('audit: the head of the log is missing');
+    } else {
+      // Every vault's log starts with vault.created: an empty log or a missing head was emptied.
+      problems.push(lastSeq > 0 ? 'audit: the head of the log is missing' : 'audit: the log is empty');
     }
     return problems;
   }

@@ -182,7 +182,7 @@ export async function createVault(
     }
     fs.mkdirSync(storeDir(vault, AUDIT_STORE), { mode: 0o700 });
     const audit = AuditLog.open(openDb(storeDbPath(vault, AUDIT_STORE), { create: true }), {
-      crypto, vaultId, ownerPublicKey: pair.publicKey, signer, now: deps.now,
+      crypto, vaultId, ownerPublicKey: pair.publicKey, signer, now: deps.now, fresh: true,
     });
     audit.append('vault.created', { details: { endDate: facts.endDate, endAction: facts.endAction } });
     audit.close();
@@ -198,8 +198,12 @@ export async function createVault(
   return VaultSession.fromUserKey(vault, readHeader(vault, crypto), userKey, deps);
 }
 
-/** Unlock a vault with the passphrase. WRONG_PASSPHRASE when the owner slot does not unwrap. */
-export async function unlockVault(vault: string, passphrase: Uint8Array, deps: VaultDeps): Promise<VaultSession> {
+/**
+ * Unlock a vault with the passphrase. WRONG_PASSPHRASE when the owner slot does not
+ * unwrap. `forInspection` (for `hvelv verify` and `audit`): open even with a damaged
+ * audit log, so its problems can be listed; such a session must not write.
+ */
+export async function unlockVault(vault: string, passphrase: Uint8Array, deps: VaultDeps, options: { forInspection?: boolean } = {}): Promise<VaultSession> {
   const { crypto } = deps;
   const header = readHeader(vault, crypto);
   const { body } = header;
@@ -209,7 +213,7 @@ export async function unlockVault(vault: string, passphrase: Uint8Array, deps: V
   const userKey = crypto.open(kek, fromB64(body.owner.slot.nonce), fromB64(body.owner.slot.ciphertext), ownerSlotAd(body.vaultId, body.owner.signPublicKey));
   crypto.wipe(kek);
   if (!userKey) throw new HvelvError('WRONG_PASSPHRASE', 'the passphrase does not open this vault');
-  return VaultSession.fromUserKey(vault, header, userKey, deps);
+  return VaultSession.fromUserKey(vault, header, userKey, deps, options.forInspection);
 }
 
 export class VaultSession {
@@ -227,7 +231,7 @@ export class VaultSession {
     private readonly vaultLock: VaultLock,
   ) {}
 
-  static fromUserKey(vault: string, header: SignedHeader, userKey: Uint8Array, deps: VaultDeps): VaultSession {
+  static fromUserKey(vault: string, header: SignedHeader, userKey: Uint8Array, deps: VaultDeps, forInspection = false): VaultSession {
     const { crypto } = deps;
     const { body } = header;
     const opened: RecordStore[] = [];
@@ -267,7 +271,7 @@ export class VaultSession {
       }
       if (!fs.existsSync(storeDbPath(vault, AUDIT_STORE))) throw integrity('audit: the audit log is missing');
       const audit = AuditLog.open(openDb(storeDbPath(vault, AUDIT_STORE), { create: false }), {
-        crypto, vaultId: body.vaultId, ownerPublicKey: header.publicKey, signer, now: deps.now,
+        crypto, vaultId: body.vaultId, ownerPublicKey: header.publicKey, signer, now: deps.now, reportOnly: forInspection,
       });
       return new VaultSession(vault, header, settings, userKey, signer, stores, audit, deps, vaultLock);
     } catch (err) {
