@@ -238,6 +238,17 @@ describe('moving the end date', () => {
   });
 });
 
+describe('tombstones are not signed', () => {
+  it('a store marked destroyed before the end date is shown as destroyed, and verify reports it', async () => {
+    const { dir, deps } = await study();
+    fs.writeFileSync(path.join(storeDir(dir, 'keylist'), 'DESTROYED.json'), JSON.stringify({ store: 'keylist', destroyedAt: '2031-05-02T10:00:00.000Z' }));
+    const s = await unlockVault(dir, pw(PASS), deps, { forInspection: true });
+    expect(s.stores.keylist.destroyed).toBe(true);
+    expect(s.verify()).toEqual(['keylist: marked destroyed on 2031-05-02, before the end date 2031-05-30']);
+    s.lock();
+  });
+});
+
 describe('deleting never follows links out of the vault', () => {
   it('a store folder replaced by a link to the user’s files is refused, and those files are untouched', async () => {
     const { dir, deps } = await study('delete-all');

@@ -124,7 +124,8 @@ export class StreamReader {
       const header = Buffer.alloc(STREAM_HEADER_SIZE);
       if (size < STREAM_HEADER_SIZE || fs.readSync(fd, header, 0, STREAM_HEADER_SIZE, 0) !== STREAM_HEADER_SIZE) throw integrity('recording blob has no header');
       if (!header.equals(streamHeader(recordingId))) throw integrity('recording blob header does not match its record');
-      const reader = new StreamReader(fd, key, vaultId, header, size);
+      // Our own copy of the key, overwritten on close; the caller's stays the caller's.
+      const reader = new StreamReader(fd, new Uint8Array(key), vaultId, header, size);
       reader.chunk(reader.chunks - 1).fill(0);
       return reader;
     } catch (err) {
@@ -167,7 +168,9 @@ export class StreamReader {
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
+  /** Close the file and overwrite the recording's key this reader held. */
   close(): void {
+    this.key.fill(0);
     fs.closeSync(this.fd);
   }
 }
@@ -192,7 +195,7 @@ const key = Buffer.from(workerData.key);
 const ad = Buffer.from(workerData.ad);
 const C = ${CHUNK_SIZE}, T = ${TAG_SIZE};
 parentPort.on('message', (m) => {
-  if (m.done) { key.fill(0); parentPort.close(); return; }
+  if (m.done) { key.fill(0); process.exit(0); }
   const input = Buffer.from(m.buf, 0, m.len);
   const chunks = Math.max(1, Math.ceil(m.len / C));
   // Hand back the cipher's own output buffers: no copy into one big buffer.
@@ -238,7 +241,10 @@ export async function encryptFileToBlob(
   const tmp = `${target}.partial`;
   const input = await fs.promises.open(source, 'r');
   let output: fs.promises.FileHandle | undefined;
-  const worker = new Worker(SEAL_WORKER, { eval: true, workerData: { key: new Uint8Array(opts.key), ad } });
+  const workerKey = new Uint8Array(opts.key);
+  const worker = new Worker(SEAL_WORKER, { eval: true, workerData: { key: workerKey, ad } });
+  // workerData is copied into the worker; our copy is not needed once it has started.
+  worker.once('online', () => workerKey.fill(0));
   const waiting: { resolve: (b: Uint8Array[]) => void; reject: (e: Error) => void }[] = [];
   let failed: Error | null = null;
   const spare: ArrayBuffer[] = [];
@@ -324,8 +330,13 @@ export async function encryptFileToBlob(
     await fs.promises.rm(tmp, { force: true });
     throw err;
   } finally {
-    worker.postMessage({ done: true });
-    await worker.terminate();
+    // Let the worker wipe its key copy before it goes.
+    await new Promise<void>((resolve) => {
+      worker.once('exit', () => resolve());
+      worker.postMessage({ done: true });
+      setTimeout(() => void worker.terminate(), 1000);
+    });
+    workerKey.fill(0);
     await input.close();
   }
 }

@@ -192,7 +192,11 @@ export class Recordings {
   open(id: string): StreamReader {
     const r = this.record(id);
     const key = fromB64(r.data.key, KEY_BYTES, 'recording key');
-    return StreamReader.open(this.blobPath(r.data.blob), key, this.session.vaultId, Buffer.from(r.data.blob, 'hex'));
+    try {
+      return StreamReader.open(this.blobPath(r.data.blob), key, this.session.vaultId, Buffer.from(r.data.blob, 'hex'));
+    } finally {
+      key.fill(0);
+    }
   }
 
   /** Decrypt to `out`, and prove it: the SHA-256 of what was written equals the original's. */

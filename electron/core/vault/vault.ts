@@ -262,10 +262,11 @@ export class VaultSession {
         }
         if (!fs.existsSync(storeDbPath(vault, store))) throw integrity(`${store}: the store is missing`);
         const storeKey = readStoreKey(vault, { crypto, vaultId: body.vaultId, store, userKey });
-        const rs = RecordStore.open(openDb(storeDbPath(vault, store), { create: false }), {
+        // RecordStore.open closes its database on failure; the key is ours to wipe then.
+        const rs = openStore(storeKey, () => RecordStore.open(openDb(storeDbPath(vault, store), { create: false }), {
           crypto, vaultId: body.vaultId, store, storeKey, signer, ownerPublicKey: header.publicKey,
           guard: store === 'keylist' ? undefined : createConsentGate(stores.keylist, store),
-        });
+        }));
         opened.push(rs);
         stores[store] = rs;
       }
@@ -416,6 +417,19 @@ export class VaultSession {
   verify(): string[] {
     this.assertOpen();
     const problems: string[] = [];
+    // A tombstone is not signed: one dated before the end date is reported, not trusted quietly.
+    for (const store of DATA_STORES) {
+      if (!this.stores[store].destroyed) continue;
+      try {
+        const t = JSON.parse(fs.readFileSync(path.join(storeDir(this.path, store), TOMBSTONE), 'utf8')) as { destroyedAt?: string };
+        const day = t.destroyedAt?.slice(0, 10) ?? '';
+        if (!isIsoDate(day) || daysUntil(this.header.body.settings.endDate as IsoDate, day) > 0) {
+          problems.push(`${store}: marked destroyed on ${day || 'an unknown day'}, before the end date ${this.header.body.settings.endDate}`);
+        }
+      } catch {
+        problems.push(`${store}: the destruction record is unreadable`);
+      }
+    }
     for (const rs of Object.values(this.stores)) problems.push(...rs.verifyAll());
     problems.push(...this.audit.verify());
     return problems;
@@ -433,6 +447,15 @@ export class VaultSession {
 
   private assertOpen(): void {
     if (this.locked) throw new HvelvError('VAULT_LOCKED', 'the vault is locked');
+  }
+}
+
+function openStore(storeKey: Uint8Array, open: () => RecordStore): RecordStore {
+  try {
+    return open();
+  } catch (err) {
+    storeKey.fill(0);
+    throw err;
   }
 }
 
