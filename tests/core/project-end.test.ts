@@ -201,6 +201,10 @@ describe('enforcing the end date', () => {
       other.kill();
     }
     await new Promise((r) => other.on('close', r));
+    // Within one process too: a session open here keeps enforce out until it is locked.
+    const s = await unlockVault(dir, pw(PASS), deps);
+    expect(codeOf(() => enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-06-01') }))).toBe('VAULT_BUSY');
+    s.lock();
     expect(enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-06-01') }).destroyedNow).toEqual(['keylist', 'recordings']);
   });
 });

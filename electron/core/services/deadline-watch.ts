@@ -4,6 +4,8 @@
  * the open vault's end date has come, lock it first so nothing is destroyed under an
  * open session; and remind at 30, 14, 7 and 1 days, once per threshold.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { daysUntil, localIsoDate, reminderFor } from '../../../shared/domain';
 import type { AppEvent } from '../../../shared/contract';
 import type { Crypto } from '../crypto/sodium';
@@ -41,7 +43,7 @@ export function checkDeadlines(deps: DeadlineWatchDeps): { enforced: string[]; r
       const pending = storesDueAtEnd(info.endAction).some((s) => info.stores[s] !== 'destroyed' && info.stores[s] !== 'missing');
       if (!pending) continue;
       const open = deps.sessions.current;
-      if (open && open.path === vault) deps.sessions.lock('project-end');
+      if (open && sameFolder(open.path, vault)) deps.sessions.lock('project-end');
       try {
         const r = enforceProjectEnd(vault, { crypto: deps.crypto, now: deps.now() });
         if (r.destroyedNow.length > 0) enforced.push(vault);
@@ -60,4 +62,12 @@ export function checkDeadlines(deps: DeadlineWatchDeps): { enforced: string[]; r
     }
   }
   return { enforced, reminded };
+}
+
+function sameFolder(a: string, b: string): boolean {
+  try {
+    return fs.realpathSync(a) === fs.realpathSync(b);
+  } catch {
+    return path.resolve(a) === path.resolve(b);
+  }
 }

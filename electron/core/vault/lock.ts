@@ -46,18 +46,41 @@ export interface VaultLock {
   release(): void;
 }
 
+/** Locks this process holds, by the vault's real path: a second holder here is refused too. */
+const heldHere = new Map<string, string>();
+
+function lockKey(vault: string): string {
+  try {
+    return fs.realpathSync(vault);
+  } catch {
+    return path.resolve(vault);
+  }
+}
+
 export function acquireLock(vault: string, purpose: string): VaultLock {
+  const key = lockKey(vault);
+  const mine = heldHere.get(key);
+  if (mine) throw new HvelvError('VAULT_BUSY', `the vault is already in use here (${mine})`);
   const file = path.join(vault, LOCK_FILE);
+  const info = JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString(), purpose });
   for (let attempt = 0; attempt < 2; attempt++) {
+    // Written whole under a temporary name, then linked into place: the lock file is
+    // never seen empty, and link() fails if another process got there first.
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
     try {
-      const fd = fs.openSync(file, 'wx', 0o600);
-      fs.writeSync(fd, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString(), purpose }));
-      fs.closeSync(fd);
+      fs.writeFileSync(tmp, info, { mode: 0o600, flag: 'wx' });
+      try {
+        fs.linkSync(tmp, file);
+      } finally {
+        fs.rmSync(tmp, { force: true });
+      }
+      heldHere.set(key, purpose);
       let released = false;
       return {
         release() {
           if (released) return;
           released = true;
+          heldHere.delete(key);
           const current = readLock(vault);
           if (current?.pid === process.pid) fs.rmSync(file, { force: true });
         },
@@ -66,7 +89,7 @@ export function acquireLock(vault: string, purpose: string): VaultLock {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new HvelvError('IO', `cannot lock the vault: ${(err as Error).message}`, { cause: err });
       const holder = lockHolder(vault);
       if (holder) throw new HvelvError('VAULT_BUSY', `the vault is in use by process ${holder.pid} (${holder.purpose}) since ${holder.since}`);
-      // Stale: its process is gone, or it is our own. Take it over.
+      // Stale: its process is gone (or a crash of ours left it). Take it over.
       fs.rmSync(file, { force: true });
     }
   }
