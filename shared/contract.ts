@@ -78,6 +78,17 @@ export interface DeletionCertificateDto {
 const code = z.string().regex(/^[A-Z][A-Z0-9]{0,7}[0-9]{2,4}$/, 'not a participant code');
 const locale = z.enum(LOCALES);
 const hexId = z.string().regex(/^[0-9a-f]{32}$/, 'not an id');
+/**
+ * A file the user picked in main's dialog (or dropped on the window): the page gets an
+ * opaque token and the file's name, never a path it could make up. Main reads only files
+ * it handed out a token for, so a compromised page cannot read the user's other files.
+ */
+const fileToken = z.string().regex(/^[0-9a-f]{32}$/, 'not a file token');
+
+export interface ChosenFile {
+  token: string;
+  name: string;
+}
 
 export const identityInputSchema = z.strictObject({
   name: z.string().max(200),
@@ -218,7 +229,7 @@ export const api = {
       locale,
       method: z.enum(CONSENT_METHODS),
       statements: z.array(z.enum(STATEMENTS)).max(10),
-      evidencePath: z.string().max(4096).nullable(),
+      evidence: fileToken.nullable(),
     }),
   },
   'forms.list': { input: z.strictObject({}) },
@@ -232,16 +243,16 @@ export const api = {
   'access.export': { input: z.strictObject({ code, locale }) },
   'recordings.list': { input: z.strictObject({}) },
   'recordings.chooseFile': { input: z.strictObject({}) },
-  'recordings.import': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), code, path: z.string().min(1).max(4096) }) },
+  'recordings.import': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), code, file: fileToken }) },
   'recordings.cancelImport': { input: z.strictObject({ jobId: z.string().max(40) }) },
-  'recordings.deleteOriginal': { input: z.strictObject({ id: hexId, path: z.string().min(1).max(4096) }) },
+  'recordings.deleteOriginal': { input: z.strictObject({ id: hexId, file: fileToken }) },
   'recordings.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
   'recordings.export': { input: z.strictObject({ id: hexId }) },
   'recordings.mediaUrl': { input: z.strictObject({ id: hexId }) },
   'transcripts.list': { input: z.strictObject({}) },
   'transcripts.get': { input: z.strictObject({ id: hexId }) },
   'transcripts.chooseFile': { input: z.strictObject({}) },
-  'transcripts.import': { input: z.strictObject({ code, path: z.string().min(1).max(4096), recordingId: hexId.nullable() }) },
+  'transcripts.import': { input: z.strictObject({ code, file: fileToken, recordingId: hexId.nullable() }) },
   'transcripts.create': { input: z.strictObject({ code, recordingId: hexId.nullable() }) },
   'transcripts.update': { input: z.strictObject({ id: hexId, text: z.string().max(5_000_000).optional(), complete: z.boolean().optional() }) },
   'transcripts.export': { input: z.strictObject({ id: hexId, format: z.enum(['txt', 'docx']) }) },
@@ -281,7 +292,7 @@ export interface Outputs {
   'participants.add': { code: string };
   'participants.reveal': Identity;
   'participants.update': null;
-  'consent.chooseEvidence': string | null;
+  'consent.chooseEvidence': ChosenFile | null;
   'consent.record': null;
   'forms.list': FormVersionDto[];
   'forms.update': FormVersionDto;
@@ -293,7 +304,7 @@ export interface Outputs {
   'withdrawal.saveReceipt': string | null;
   'access.export': { folder: string; files: string[] } | null;
   'recordings.list': RecordingInfo[];
-  'recordings.chooseFile': string | null;
+  'recordings.chooseFile': ChosenFile | null;
   'recordings.import': RecordingInfo;
   'recordings.cancelImport': null;
   'recordings.deleteOriginal': null;
@@ -302,7 +313,7 @@ export interface Outputs {
   'recordings.mediaUrl': string;
   'transcripts.list': TranscriptSummary[];
   'transcripts.get': TranscriptDetail;
-  'transcripts.chooseFile': string | null;
+  'transcripts.chooseFile': ChosenFile | null;
   'transcripts.import': TranscriptDetail;
   'transcripts.create': TranscriptDetail;
   'transcripts.update': TranscriptDetail;
@@ -320,6 +331,6 @@ export const METHODS = Object.keys(api) as Method[];
 export interface HvelvApi {
   invoke<M extends Method>(method: M, input: Input<M>): Promise<Result<Outputs[M]>>;
   onEvent(listener: (event: AppEvent) => void): () => void;
-  /** The path of a file dropped on the window (Electron only; absent in the browser harness). */
-  pathForFile?(file: File): string;
+  /** A token for a file dropped on the window (Electron only; absent in the browser harness). */
+  grantDroppedFile?(file: File): Promise<ChosenFile | null>;
 }

@@ -8,7 +8,8 @@
  * schema, and turns every outcome into `{ok, value} | {ok:false, error}`.
  */
 import * as path from 'node:path';
-import { api, type AppEvent, type AppInfo, type Method, type Outputs, type ParsedInput } from '../../shared/contract';
+import { randomBytes } from 'node:crypto';
+import { api, type AppEvent, type AppInfo, type ChosenFile, type Method, type Outputs, type ParsedInput } from '../../shared/contract';
 import { localIsoDate } from '../../shared/domain';
 import { fail, ok, type Result } from '../../shared/errors';
 import { localeFromSystem } from '../../shared/i18n/catalogue';
@@ -60,7 +61,7 @@ export interface HandlerDeps {
 
 type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Outputs[M]> | Outputs[M] };
 
-export function createHandlers(deps: HandlerDeps): { handlers: Handlers; sessions: SessionManager } {
+export function createHandlers(deps: HandlerDeps): { handlers: Handlers; sessions: SessionManager; files: FileGrants } {
   const sessions = new SessionManager((reason, minutes) => deps.emit({ type: 'locked', reason, minutes }), deps.timers);
   const vaultDeps: VaultDeps = { crypto: deps.crypto, kdfPolicy: deps.kdfPolicy, now: deps.now };
 
@@ -69,6 +70,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
   const recordings = (): Recordings => new Recordings(sessions.require(), deps.now);
   const transcripts = (): Transcripts => new Transcripts(sessions.require(), deps.now);
   const imports = new Map<string, AbortController>();
+  const files = new FileGrants();
   /** Destructive actions are confirmed by typing the participant's code; checked here, not only in the page. */
   const confirm = (typed: string, code: string): void => {
     if (typed.trim().toUpperCase() !== code) throw new HvelvError('INVALID_INPUT', 'the typed code does not match');
@@ -129,9 +131,9 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       participants().updateIdentity(code, change);
       return null;
     },
-    'consent.chooseEvidence': () => deps.platform.chooseFile('evidence'),
-    'consent.record': ({ code, evidencePath, ...input }) => {
-      participants().recordConsent(code, { ...input, evidence: evidencePath ? { path: evidencePath } : undefined });
+    'consent.chooseEvidence': async () => files.grant(await deps.platform.chooseFile('evidence')),
+    'consent.record': ({ code, evidence, ...input }) => {
+      participants().recordConsent(code, { ...input, evidence: evidence ? { path: files.path(evidence) } : undefined });
       return null;
     },
     'forms.list': () => listForms(keylist()),
@@ -164,8 +166,9 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       return await participants().accessRequest(code, folder, locale);
     },
     'recordings.list': () => recordings().list(),
-    'recordings.chooseFile': () => deps.platform.chooseFile('audio'),
-    'recordings.import': async ({ jobId, code, path: file }) => {
+    'recordings.chooseFile': async () => files.grant(await deps.platform.chooseFile('audio')),
+    'recordings.import': async ({ jobId, code, file: token }) => {
+      const file = files.path(token);
       const ctl = new AbortController();
       imports.set(jobId, ctl);
       let last = 0;
@@ -189,8 +192,8 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       imports.get(jobId)?.abort();
       return null;
     },
-    'recordings.deleteOriginal': async ({ id, path: file }) => {
-      await recordings().deleteOriginal(id, file);
+    'recordings.deleteOriginal': async ({ id, file }) => {
+      await recordings().deleteOriginal(id, files.path(file));
       return null;
     },
     'recordings.delete': ({ id, confirmCode }) => {
@@ -212,8 +215,8 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     },
     'transcripts.list': () => transcripts().list(),
     'transcripts.get': ({ id }) => transcripts().get(id),
-    'transcripts.chooseFile': () => deps.platform.chooseFile('transcript'),
-    'transcripts.import': ({ code, path: file, recordingId }) => transcripts().import(code, file, { recordingId }),
+    'transcripts.chooseFile': async () => files.grant(await deps.platform.chooseFile('transcript')),
+    'transcripts.import': ({ code, file, recordingId }) => transcripts().import(code, files.path(file), { recordingId }),
     'transcripts.create': ({ code, recordingId }) => transcripts().create(code, '', 'hvelv', recordingId),
     'transcripts.update': ({ id, text, complete }) => transcripts().update(id, { text, complete }),
     'transcripts.export': async ({ id, format }) => {
@@ -260,7 +263,28 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       return projectStatus(s, deps.now());
     },
   };
-  return { handlers, sessions };
+  return { handlers, sessions, files };
+}
+
+/**
+ * Files the user chose, by token. The page names a file only by a token main handed out
+ * from its own dialog or a real drop, so it cannot make Hvelv read anything else.
+ */
+export class FileGrants {
+  private readonly byToken = new Map<string, string>();
+
+  grant(file: string | null): ChosenFile | null {
+    if (!file) return null;
+    const token = randomBytes(16).toString('hex');
+    this.byToken.set(token, file);
+    return { token, name: path.basename(file) };
+  }
+
+  path(token: string): string {
+    const file = this.byToken.get(token);
+    if (!file) throw new HvelvError('FORBIDDEN', 'that file was not chosen in this session');
+    return file;
+  }
 }
 
 /** Parse, run, and wrap. The single door every request from the renderer goes through. */

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor } from 'electron';
 import type { AppEvent } from '../../shared/contract';
-import { EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/ipc-channels';
+import { DROP_CHANNEL, EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/ipc-channels';
 import { fail } from '../../shared/errors';
 import { PRODUCTION_KDF_POLICY } from '../core/crypto/kdf';
 import { createCrypto } from '../core/crypto/sodium';
@@ -44,7 +44,7 @@ async function start(): Promise<void> {
 
   const crypto = await createCrypto();
   const config = new AppConfig(path.join(app.getPath('userData'), 'hvelv-config.json'));
-  const { handlers, sessions } = createHandlers({
+  const { handlers, sessions, files } = createHandlers({
     crypto,
     kdfPolicy: PRODUCTION_KDF_POLICY,
     now: () => new Date(),
@@ -81,6 +81,10 @@ async function start(): Promise<void> {
 
   serveMedia(sessions, () => new Date());
 
+  ipcMain.handle(DROP_CHANNEL, (event, file: unknown) => {
+    if (!isTrustedSender(event, mainWindow?.webContents.id) || typeof file !== 'string') return null;
+    return files.grant(file);
+  });
   ipcMain.handle(IPC_CHANNEL, (event, method: unknown, payload: unknown) => {
     if (!isTrustedSender(event, mainWindow?.webContents.id)) return fail('FORBIDDEN', 'untrusted sender');
     return dispatch(handlers, method, payload);

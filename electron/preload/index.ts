@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { AppEvent, HvelvApi } from '../../shared/contract';
-import { EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/ipc-channels';
+import { DROP_CHANNEL, EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/ipc-channels';
 
 const bridge: HvelvApi = {
   invoke: (method, input) => ipcRenderer.invoke(IPC_CHANNEL, method, input),
@@ -14,8 +14,11 @@ const bridge: HvelvApi = {
     ipcRenderer.on(EVENT_CHANNEL, wrapped);
     return () => ipcRenderer.removeListener(EVENT_CHANNEL, wrapped);
   },
-  // Drag and drop: the page gets a File; main needs its path to stream it.
-  pathForFile: (file) => webUtils.getPathForFile(file),
+  // Drag and drop: only a real dropped file has a path; main hands back a token for it.
+  grantDroppedFile: (file) => {
+    const p = webUtils.getPathForFile(file);
+    return p ? ipcRenderer.invoke(DROP_CHANNEL, p) : Promise.resolve(null);
+  },
 };
 
 contextBridge.exposeInMainWorld('hvelv', bridge);

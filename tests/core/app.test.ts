@@ -11,6 +11,7 @@ import { admit, makeWav, tempDir, TEST_KDF, TEST_KDF_POLICY } from './helpers';
 async function setup(opts: { timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(h: unknown): void } } = {}) {
   const home = tempDir();
   const events: AppEvent[] = [];
+  const chosen: (string | null)[] = [];
   const { handlers, sessions } = createHandlers({
     crypto: await createCrypto(),
     kdfPolicy: TEST_KDF_POLICY,
@@ -19,9 +20,9 @@ async function setup(opts: { timers?: { setTimeout(fn: () => void, ms: number): 
     config: new AppConfig(path.join(home, 'cfg', 'config.json')),
     emit: (e) => events.push(e),
     timers: opts.timers,
-    platform: { version: 't', systemLocale: () => 'en-US', documentsDir: () => path.join(home, 'Documents'), chooseFolder: async () => null, chooseFile: async () => null, chooseSavePath: async () => null, mediaUrl: (id) => `test-media://${id}`, scheduleCommand: () => null },
+    platform: { version: 't', systemLocale: () => 'en-US', documentsDir: () => path.join(home, 'Documents'), chooseFolder: async () => null, chooseFile: async () => chosen.shift() ?? null, chooseSavePath: async () => null, mediaUrl: (id) => `test-media://${id}`, scheduleCommand: () => null },
   });
-  return { home, events, handlers, sessions };
+  return { home, events, handlers, sessions, chosen };
 }
 
 const project = { title: 'Studie', institution: '', faculty: '', student: '', supervisor: '', siktRef: '', endDate: '2027-06-01', endAction: 'anonymise' };
@@ -119,13 +120,19 @@ describe('app config', () => {
 
 describe('recording import over IPC', () => {
   it('reports progress as events and can be cancelled by job id, leaving nothing', async () => {
-    const { handlers, home, events, sessions } = await setup();
+    const { handlers, home, events, sessions, chosen } = await setup();
     const vault = path.join(home, 'v');
     await dispatch(handlers, 'vault.create', { path: vault, passphrase: 'a passphrase that is long', project });
     const code = admit(sessions.current!);
     const wav = path.join(tempDir(), 'long.wav');
     makeWav(wav, 300, 2); // ~9.6 MB: several batches
-    const done = await dispatch(handlers, 'recordings.import', { jobId: 'job-one', code, path: wav });
+    // The page can only name a file the user chose in main's dialog: a made-up token is refused.
+    expect(await dispatch(handlers, 'recordings.import', { jobId: 'job-zero', code, file: 'f'.repeat(32) })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    chosen.push(wav);
+    const picked = (await dispatch(handlers, 'recordings.chooseFile', {})) as { ok: true; value: { token: string; name: string } };
+    expect(picked.value.name).toBe('long.wav');
+    expect(JSON.stringify(picked)).not.toContain(path.dirname(wav));
+    const done = await dispatch(handlers, 'recordings.import', { jobId: 'job-one', code, file: picked.value.token });
     expect(done.ok).toBe(true);
     const progress = events.filter((e) => e.type === 'import-progress');
     expect(progress.length).toBeGreaterThan(0);
@@ -133,8 +140,10 @@ describe('recording import over IPC', () => {
 
     const other = path.join(tempDir(), 'other.wav');
     makeWav(other, 300, 3);
+    chosen.push(other);
+    const otherToken = ((await dispatch(handlers, 'recordings.chooseFile', {})) as { ok: true; value: { token: string } }).value.token;
     events.length = 0;
-    const pending = dispatch(handlers, 'recordings.import', { jobId: 'job-two', code, path: other });
+    const pending = dispatch(handlers, 'recordings.import', { jobId: 'job-two', code, file: otherToken });
     await dispatch(handlers, 'recordings.cancelImport', { jobId: 'job-two' });
     expect(await pending).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     expect((await dispatch(handlers, 'recordings.list', {})) as { value: unknown[] }).toMatchObject({ ok: true, value: [{ code }] });

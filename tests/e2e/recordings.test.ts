@@ -26,8 +26,8 @@ beforeAll(async () => {
   });
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
   await harness.invoke('participants.add', { identity: { name: 'Uten Lyd' } });
-  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidencePath: null });
-  await harness.invoke('consent.record', { code: 'JS02', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'processing-until-end'], evidencePath: null });
+  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  await harness.invoke('consent.record', { code: 'JS02', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'processing-until-end'], evidence: null });
   browser = await launchChromium();
   ({ page, problems } = await newPage(browser, 860));
   await page.goto(harness.url);

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { Card, ErrorBanner, Notice, TextField } from '../../components/ui';
-import type { FormVersionDto, Identity, ParticipantSummary, WithdrawalReceiptDto } from '../../../../shared/contract';
+import type { ChosenFile, FormVersionDto, Identity, ParticipantSummary, WithdrawalReceiptDto } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { CONSENT_METHODS, PURPOSES, type ConsentMethod, type IsoDate, type StatementId } from '../../../../shared/domain';
 import type { Locale } from '../../../../shared/i18n/catalogue';
@@ -191,7 +191,7 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   const [method, setMethod] = useState<ConsentMethod>('paper');
   const [when, setWhen] = useState<string>(today);
   const [statements, setStatements] = useState<StatementId[]>([]);
-  const [evidence, setEvidence] = useState<string | null>(null);
+  const [evidence, setEvidence] = useState<ChosenFile | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
   async function start() {
@@ -217,7 +217,7 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
     e.preventDefault();
     if (statements.length === 0) return setProblem(t('consentForm.needStatement'));
     setProblem(null);
-    const r = await call('consent.record', { code: summary.code, date: when, formVersion: version, locale, method, statements, evidencePath: evidence });
+    const r = await call('consent.record', { code: summary.code, date: when, formVersion: version, locale, method, statements, evidence: evidence?.token ?? null });
     if (!r.ok) return onError(r.error);
     setOpen(false);
     setEvidence(null);
@@ -288,7 +288,7 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
               <button type="button" className="secondary" onClick={() => void chooseEvidence()}>
                 {t('consentForm.chooseEvidence')}
               </button>
-              <span className="muted">{evidence ? evidence.split(/[\\/]/).pop() : t('consentForm.noEvidence')}</span>
+              <span className="muted">{evidence ? evidence.name : t('consentForm.noEvidence')}</span>
             </div>
             <p className="hint">{t('consentForm.evidenceHelp')}</p>
           </div>

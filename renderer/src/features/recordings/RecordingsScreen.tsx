@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { call, onAppEvent } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice } from '../../components/ui';
-import type { ParticipantSummary, RecordingInfo, TranscriptSummary } from '../../../../shared/contract';
+import type { ChosenFile, ParticipantSummary, RecordingInfo, TranscriptSummary } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { formatDuration, formatSize } from './format';
 
@@ -30,7 +30,7 @@ export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: P
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [offerDelete, setOfferDelete] = useState<{ id: string; path: string } | null>(null);
+  const [offerDelete, setOfferDelete] = useState<{ id: string; file: ChosenFile } | null>(null);
   const jobRef = useRef<Job | null>(null);
   jobRef.current = job;
 
@@ -52,17 +52,17 @@ export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: P
     [],
   );
 
-  async function importFile(path: string | null) {
-    if (!path || !code) return;
+  async function importFile(file: ChosenFile | null) {
+    if (!file || !code) return;
     setError(null);
     setNotice(null);
     const id = `imp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     setJob({ id, bytes: 0, total: 0, started: Date.now() });
-    const r = await call('recordings.import', { jobId: id, code, path });
+    const r = await call('recordings.import', { jobId: id, code, file: file.token });
     setJob(null);
     if (!r.ok) return setError(r.error);
     setNotice(t('rec.imported'));
-    setOfferDelete({ id: r.value.id, path });
+    setOfferDelete({ id: r.value.id, file });
     await load();
   }
 
@@ -71,16 +71,15 @@ export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: P
     if (f.ok) await importFile(f.value);
   }
 
-  function onDrop(e: DragEvent) {
+  async function onDrop(e: DragEvent) {
     e.preventDefault();
-    const file = e.dataTransfer.files[0];
-    const path = file && window.hvelv.pathForFile ? window.hvelv.pathForFile(file) : null;
-    void importFile(path || null);
+    const dropped = e.dataTransfer.files[0];
+    if (dropped && window.hvelv.grantDroppedFile) await importFile(await window.hvelv.grantDroppedFile(dropped));
   }
 
   async function deleteOriginal() {
     if (!offerDelete) return;
-    const r = await call('recordings.deleteOriginal', offerDelete);
+    const r = await call('recordings.deleteOriginal', { id: offerDelete.id, file: offerDelete.file.token });
     setOfferDelete(null);
     if (r.ok) setNotice(t('rec.originalDeleted'));
     else setError(r.error);
@@ -91,7 +90,7 @@ export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: P
     setError(null);
     const f = await call('transcripts.chooseFile', {});
     if (!f.ok || !f.value) return;
-    const r = await call('transcripts.import', { code: trCode, path: f.value, recordingId: null });
+    const r = await call('transcripts.import', { code: trCode, file: f.value.token, recordingId: null });
     if (!r.ok) return setError(r.error);
     await load();
     onOpenTranscript(r.value.id);
@@ -109,7 +108,7 @@ export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: P
 
       {ended && <Notice>{t('error.PROJECT_ENDED')}</Notice>}
       {!ended && (
-      <section className="card" aria-labelledby="imp-h" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <section className="card" aria-labelledby="imp-h" onDragOver={(e) => e.preventDefault()} onDrop={(e) => void onDrop(e)}>
         <h2 id="imp-h">{t('rec.importTitle')}</h2>
         <div className="field">
           <label htmlFor="imp-code">{t('rec.participant')}</label>
@@ -220,7 +219,7 @@ export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: P
           <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="od-h">
             <h2 id="od-h">{t('rec.deleteOriginalTitle')}</h2>
             <p>{t('rec.deleteOriginalText')}</p>
-            <p className="vault-path">{offerDelete.path}</p>
+            <p className="vault-path">{offerDelete.file.name}</p>
             <div className="actions">
               <button type="button" className="secondary" onClick={() => setOfferDelete(null)}>
                 {t('rec.keepOriginal')}
