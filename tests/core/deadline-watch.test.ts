@@ -7,8 +7,8 @@ import { AppConfig } from '../../electron/core/services/app-config';
 import { SessionManager } from '../../electron/core/services/session-manager';
 import { createVault, unlockVault } from '../../electron/core/vault/vault';
 import { storeDir } from '../../electron/core/vault/layout';
-import { reminderFor, type IsoDate } from '../../shared/domain';
-import type { AppEvent } from '../../shared/contract';
+import { reminderFor, type IsoDate } from '@shared/domain';
+import type { AppEvent } from '@shared/contract';
 import { pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF } from './helpers';
 
 describe('reminders', () => {

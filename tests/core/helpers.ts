@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { KdfPolicy } from '../../electron/core/crypto/kdf';
 import { createCrypto, type Crypto } from '../../electron/core/crypto/sodium';
 import { createVault, DEFAULT_FACTS, type ProjectFacts, type VaultDeps } from '../../electron/core/vault/vault';
-import type { IsoDate } from '../../shared/domain';
+import type { IsoDate } from '@shared/domain';
 import { HvelvError } from '../../electron/core/errors';
 import { Participants } from '../../electron/core/services/participants';
 import { ensureInitialForm } from '../../electron/core/consent/forms';

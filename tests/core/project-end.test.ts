@@ -18,7 +18,7 @@ import { headerPath, storeDir } from '../../electron/core/vault/layout';
 import { LOCK_FILE } from '../../electron/core/vault/lock';
 import { unlockVault, createVault } from '../../electron/core/vault/vault';
 import { headerSignatureMessage } from '../../electron/core/vault/header';
-import type { IsoDate } from '../../shared/domain';
+import type { IsoDate } from '@shared/domain';
 import { codeOf, listFiles, makeWav, pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF } from './helpers';
 
 const PASS = 'project end passphrase';

@@ -14,7 +14,7 @@ import { mediaResponse } from '../../electron/main/media';
 import { Readable } from 'node:stream';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { AppConfig } from '../../electron/core/services/app-config';
-import type { AppEvent } from '../../shared/contract';
+import type { AppEvent } from '@shared/contract';
 import { TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
 
 export interface Harness {
