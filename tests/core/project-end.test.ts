@@ -276,3 +276,29 @@ describe('deleting never follows links out of the vault', () => {
     expect(fs.readdirSync(path.join(storeDir(dir, 'recordings'), 'blobs')).every((f) => !f.startsWith('abab'))).toBe(true);
   });
 });
+
+describe('an older copy of one file put back', () => {
+  it('a store from before a withdrawal is refused on open (the audit log remembers)', async () => {
+    const { dir, deps, code } = await study();
+    const keep = (store: 'transcripts') => ['', '-wal', '-shm'].map((x) => [path.join(storeDir(dir, store), `${store}.sqlite${x}`), fs.existsSync(path.join(storeDir(dir, store), `${store}.sqlite${x}`)) ? fs.readFileSync(path.join(storeDir(dir, store), `${store}.sqlite${x}`)) : null] as const);
+    const before = keep('transcripts');
+    const s = await openProject(dir, PASS, deps);
+    new Participants(s, deps.now).withdraw(code, '2031-05-01');
+    s.lock();
+    for (const [f, b] of before) {
+      if (b) fs.writeFileSync(f, b);
+      else fs.rmSync(f, { force: true });
+    }
+    await expect(openProject(dir, PASS, deps)).rejects.toMatchObject({ code: 'INTEGRITY', message: expect.stringMatching(/who withdrew, are back/) });
+  });
+
+  it('a header from before an extension of the end date is refused on open', async () => {
+    const { dir, deps } = await study();
+    const old = fs.readFileSync(headerPath(dir));
+    const s = await openProject(dir, PASS, deps);
+    s.extendEndDate({ to: '2031-09-01' as IsoDate, reason: 'Utsatt', siktRef: '1', siktNotifiedOn: '2031-04-30' as IsoDate }, '2031-05-01' as IsoDate);
+    s.lock();
+    fs.writeFileSync(headerPath(dir), old);
+    await expect(openProject(dir, PASS, deps)).rejects.toMatchObject({ code: 'INTEGRITY', message: expect.stringMatching(/earlier than the extension/) });
+  });
+});

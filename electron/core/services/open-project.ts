@@ -8,6 +8,8 @@ import { unlockVault, type VaultDeps, type VaultSession } from '../vault/vault';
 import { Participants } from './participants';
 import { Recordings } from './recordings';
 import { enforceProjectEnd } from './project-end';
+import { auditConsistency } from './consistency';
+import { HvelvError } from '../errors';
 
 export async function openProject(vaultPath: string, passphrase: string, deps: VaultDeps): Promise<VaultSession> {
   // The deadline first, headless as the daily job would: a passed end date destroys
@@ -15,9 +17,12 @@ export async function openProject(vaultPath: string, passphrase: string, deps: V
   enforceProjectEnd(vaultPath, { crypto: deps.crypto, now: deps.now() });
   const session = await unlockVault(vaultPath, passphraseBytes(passphrase), deps);
   try {
+    new Participants(session, deps.now).resumeWithdrawals();
+    // An older copy of one store or of the header put back: refused before anything is shown.
+    const rolledBack = auditConsistency(session);
+    if (rolledBack.length > 0) throw new HvelvError('INTEGRITY', rolledBack[0]!);
     session.audit.acknowledgeSystemEvents();
     session.recordSeen(deps.now());
-    new Participants(session, deps.now).resumeWithdrawals();
     new Recordings(session, deps.now).sweepOrphans();
   } catch (err) {
     session.lock();

@@ -7,9 +7,10 @@ import { createHash } from 'node:crypto';
 import { HvelvError } from '../errors';
 import type { VaultSession } from '../vault/vault';
 import { Recordings } from './recordings';
+import { auditConsistency } from './consistency';
 
 export function verifyProject(session: VaultSession, now: () => Date): string[] {
-  const problems = session.verify();
+  const problems = [...session.verify(), ...auditConsistency(session)];
   const recordings = new Recordings(session, now);
   for (const rec of recordings.list()) {
     try {
