@@ -49,18 +49,21 @@ export function mediaResponse(sessions: SessionManager, now: () => Date, id: str
   if (info.size === 0) return { status: 200, headers, body: null };
   const opened = recordings.open(id);
   let closed = false;
+  // Locking closes the reader (and wipes its key) even if the player never asks again.
+  const unhook = session.onLock(() => reader.close());
   const reader = {
     read: (a: number, b: number) => opened.read(a, b),
     close: () => {
       if (!closed) opened.close();
       closed = true;
+      unhook();
     },
   };
   let pos = start;
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
       try {
-        if (pos > end || session.isLocked) {
+        if (pos > end || session.isLocked || closed) {
           reader.close();
           controller.close();
           return;

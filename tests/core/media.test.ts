@@ -56,6 +56,21 @@ describe('media responses', () => {
     sessions.lock('user');
   });
 
+  it('locking closes a stream the player left open, wiping its key', async () => {
+    const { sessions, info } = await setup();
+    const closes = vi.spyOn(StreamReader.prototype, 'close');
+    const r = mediaResponse(sessions, NOW, info.id, 'bytes=0-');
+    const it = (r.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    await it.next(); // one chunk played, then the player idles
+    expect(closes).not.toHaveBeenCalled();
+    sessions.lock('idle');
+    expect(closes).toHaveBeenCalledTimes(1);
+    // At most the chunk already queued is still delivered; then the stream ends.
+    let more = 0;
+    while (!(await it.next()).done) more++;
+    expect(more).toBeLessThanOrEqual(1);
+  });
+
   it('416 past the end; 404 for no such recording; 403 when locked', async () => {
     const { sessions, info, bytes } = await setup();
     const r = mediaResponse(sessions, NOW, info.id, `bytes=${bytes.length}-`);

@@ -218,6 +218,7 @@ export async function unlockVault(vault: string, passphrase: Uint8Array, deps: V
 
 export class VaultSession {
   private locked = false;
+  private readonly lockHooks = new Set<() => void>();
 
   private constructor(
     readonly path: string,
@@ -435,10 +436,27 @@ export class VaultSession {
     return problems;
   }
 
+  /**
+   * Run `fn` when the session locks (e.g. close a playback stream holding a recording
+   * key). Returns a function that unregisters it.
+   */
+  onLock(fn: () => void): () => void {
+    this.lockHooks.add(fn);
+    return () => this.lockHooks.delete(fn);
+  }
+
   /** Close every store and overwrite every key this session holds. */
   lock(): void {
     if (this.locked) return;
     this.locked = true;
+    for (const fn of this.lockHooks) {
+      try {
+        fn();
+      } catch {
+        /* closing must go on */
+      }
+    }
+    this.lockHooks.clear();
     for (const rs of Object.values(this.stores)) rs.close();
     this.audit.close();
     this.deps.crypto.wipe(this.userKey, this.signer.secretKey);
