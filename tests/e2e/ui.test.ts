@@ -81,6 +81,8 @@ describe('Hvelv in Chromium', () => {
 
     await expect.poll(() => page.getByRole('heading', { name: /200 dager til prosjektslutt/ }).isVisible(), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => page.getByText('Student: Turid Testesen · Veileder: Gurli Testesen').isVisible()).toBe(true);
+    // Hvelv offers the daily job that deletes at project end even if the app is never opened.
+    await expect.poll(() => page.getByRole('region', { name: 'Daglig kontroll av prosjektslutt' }).isVisible()).toBe(true);
     await shot('05-dashboard-nb');
     expect(harness.sessions.current!.facts.codePrefix).toBe('JS');
     expect(fs.existsSync(headerPath(path.join(home, 'Documents', 'Hvelv', 'Relasjonsarbeid-i-arbeidsinkluderingsprosesser')))).toBe(true);
@@ -116,6 +118,8 @@ describe('Hvelv in Chromium', () => {
     await page.getByRole('button', { name: 'Overview' }).click();
     await expect.poll(() => page.getByRole('heading', { name: /200 days to project end/ }).isVisible()).toBe(true);
     await expect.poll(() => page.getByRole('heading', { name: 'Participants' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Not now' }).click();
+    expect(await page.getByRole('region', { name: 'Daily check of the project end' }).count()).toBe(0);
     await shot('09-dashboard-en');
   });
 

@@ -1,3 +1,5 @@
+import { useEffect, useState } from 'react';
+import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { Card } from '../../components/ui';
 import type { ProjectStatus } from '../../../../shared/contract';
@@ -10,6 +12,15 @@ const STORES = [
 
 export function Dashboard({ status }: { status: ProjectStatus }) {
   const { t, date } = useI18n();
+  const [offer, setOffer] = useState(false);
+  useEffect(() => {
+    if (status.destroyed.length > 0) return;
+    void call('schedule.status', {}).then((r) => setOffer(r.ok && r.value.supported && !r.value.installed));
+  }, [status.vaultId, status.destroyed.length]);
+  async function install() {
+    const r = await call('schedule.install', {});
+    if (r.ok) setOffer(false);
+  }
   const d = date(status.endDate);
   const countdown =
     status.daysLeft > 1
@@ -34,6 +45,19 @@ export function Dashboard({ status }: { status: ProjectStatus }) {
             </p>
           ))}
         </section>
+      )}
+      {offer && (
+        <div className="banner banner-info offer" role="region" aria-label={t('schedule.title')}>
+          <p>{t('schedule.offer')}</p>
+          <div className="actions start">
+            <button type="button" onClick={() => void install()}>
+              {t('schedule.install')}
+            </button>
+            <button type="button" className="secondary" onClick={() => setOffer(false)}>
+              {t('schedule.later')}
+            </button>
+          </div>
+        </div>
       )}
       {!ended && status.reminder !== null && (
         <div className="banner banner-warning" role="status">
