@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   isIsoDate,
+  isParticipantCode,
   AUTO_LOCK_MAX_MINUTES,
   AUTO_LOCK_MIN_MINUTES,
   CODE_PREFIX_RE,
@@ -75,7 +76,7 @@ export interface DeletionCertificateDto {
   kept: ('keylist' | 'recordings' | 'transcripts')[];
 }
 
-const code = z.string().regex(/^[A-Z][A-Z0-9]{0,7}[0-9]{2,4}$/, 'not a participant code');
+const code = z.string().refine(isParticipantCode, 'not a participant code');
 const locale = z.enum(LOCALES);
 const hexId = z.string().regex(/^[0-9a-f]{32}$/, 'not an id');
 /**
@@ -324,8 +325,6 @@ export interface Outputs {
   'schedule.status': { supported: boolean; installed: boolean; detail: string };
   'schedule.install': { installed: boolean; detail: string };
 }
-
-export const METHODS = Object.keys(api) as Method[];
 
 /** What preload exposes as `window.hvelv`. */
 export interface HvelvApi {

@@ -773,3 +773,14 @@ export function errorMessage(locale: Locale, code: ErrorCode): string {
 export function localeFromSystem(tag: string | undefined): Locale {
   return /^(nb|nn|no)([-_.]|$)/i.test(tag ?? '') ? 'nb' : 'en';
 }
+
+/** A calendar date (YYYY-MM-DD) or instant as people write it: "30. mai 2031", "30 May 2031". */
+export function formatLongDate(iso: string, locale: Locale): string {
+  const fmt = new Intl.DateTimeFormat(locale === 'nb' ? 'nb-NO' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return fmt.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso));
+}
+
+/** Text made safe to put inside HTML (documents Hvelv writes: letters, receipts, certificates). */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

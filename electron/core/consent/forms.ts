@@ -9,7 +9,7 @@ import { HvelvError } from '../errors';
 import type { RecordStore } from '../stores/record-store';
 import type { ProjectFacts } from '../vault/vault';
 import { formTextSchema, type FormText, type FormVersionDto } from '../../../shared/contract';
-import type { Locale } from '../../../shared/i18n/catalogue';
+import { escapeHtml, formatLongDate, type Locale } from '../../../shared/i18n/catalogue';
 import nbTemplate from '../../../resources/templates/letter.nb.json';
 import enTemplate from '../../../resources/templates/letter.en.json';
 import { T } from './model';
@@ -24,9 +24,7 @@ const TEMPLATES: Record<Locale, FormText> = {
 };
 
 function fill(text: string, facts: ProjectFacts, locale: Locale): string {
-  const date = new Intl.DateTimeFormat(locale === 'nb' ? 'nb-NO' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
-    new Date(`${facts.endDate}T00:00:00Z`),
-  );
+  const date = formatLongDate(facts.endDate, locale);
   const values: Record<string, string> = {
     title: facts.title,
     institution: facts.institution || '[institusjon]',
@@ -111,7 +109,7 @@ export function freezeForm(keylist: RecordStore, version: number): FormVersion {
   return form.frozen ? form : save(keylist, { ...form, frozen: true });
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeHtml;
 
 function paragraphs(body: string): string {
   return body

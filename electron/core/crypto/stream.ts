@@ -22,7 +22,6 @@ import { integrity } from '../errors';
 
 export const CHUNK_SIZE = 64 * 1024;
 export const TAG_SIZE = 16;
-export const STREAM_KEY_BYTES = 32;
 const MAGIC = Buffer.from('HVLVRC01', 'latin1');
 export const STREAM_HEADER_SIZE = 32;
 const STREAM_VERSION = 1;

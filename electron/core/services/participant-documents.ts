@@ -3,13 +3,13 @@
  * cover letter, in nb or en. The receipt holds no personal data: a code, dates,
  * kinds of data and counts.
  */
-import { translate, type Locale, type MessageKey } from '../../../shared/i18n/catalogue';
+import { escapeHtml, formatLongDate, translate, type Locale, type MessageKey } from '../../../shared/i18n/catalogue';
 import type { ProjectFacts } from '../vault/vault';
 
 export type { WithdrawalReceiptDto as WithdrawalReceipt } from '../../../shared/contract';
 import type { WithdrawalReceiptDto as WithdrawalReceipt } from '../../../shared/contract';
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeHtml;
 
 export const RECEIPT_KINDS = ['identity', 'consent', 'consent-evidence', 'recordings', 'transcripts', 'analysis'] as const;
 
@@ -37,8 +37,7 @@ ${body}
 
 export function renderReceiptHtml(r: WithdrawalReceipt, locale: Locale): string {
   const t = (k: MessageKey, p?: Record<string, string | number>): string => esc(translate(locale, k, p));
-  const date = (iso: string): string =>
-    new Intl.DateTimeFormat(locale === 'nb' ? 'nb-NO' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso));
+  const date = (iso: string): string => formatLongDate(iso, locale);
   const rows = RECEIPT_KINDS.map((k) => `<tr><td>${t(`kind.${k}`)}</td><td class="n">${r.counts[k] ?? 0}</td></tr>`).join('\n');
   return page(
     locale,

@@ -3,7 +3,7 @@
  * destroyed at project end and when, in Norwegian and English, with no personal data
  * (counts of records, participants and recordings, never names).
  */
-import { translate, type Locale, type MessageKey } from '../../../shared/i18n/catalogue';
+import { escapeHtml, formatLongDate, translate, type Locale, type MessageKey } from '../../../shared/i18n/catalogue';
 
 export interface DestroyedStore {
   store: 'keylist' | 'recordings' | 'transcripts';
@@ -23,12 +23,11 @@ export interface DeletionCertificate {
   kept: ('keylist' | 'recordings' | 'transcripts')[];
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeHtml;
 
 function section(c: DeletionCertificate, locale: Locale): string {
   const t = (k: MessageKey, p?: Record<string, string | number>): string => esc(translate(locale, k, p));
-  const date = (iso: string): string =>
-    new Intl.DateTimeFormat(locale === 'nb' ? 'nb-NO' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso));
+  const date = (iso: string): string => formatLongDate(iso, locale);
   const rows = c.stores
     .map(
       (s) =>

@@ -13,15 +13,13 @@ import { z } from 'zod';
 import { daysUntil, localIsoDate, type IsoDate } from '../../../shared/domain';
 import type { Crypto } from '../crypto/sodium';
 import { toB64 } from '../crypto/encoding';
-import { HvelvError, integrity } from '../errors';
+import { integrity } from '../errors';
 import { appendSystemEvent } from '../stores/system-events';
 import { fsyncDir, writeFileAtomic } from '../vault/atomic-file';
 import { readHeader } from '../vault/header';
-import { AUDIT_STORE, DATA_STORES, storeDbPath, storeDir, storeKeyPath, type DataStore } from '../vault/layout';
+import { AUDIT_STORE, DATA_STORES, isDestroyed, storeDbPath, storeDir, storeKeyPath, TOMBSTONE, type DataStore } from '../vault/layout';
 import { acquireLock } from '../vault/lock';
 import { insideVault, shredFile } from '../vault/safe-delete';
-import { TOMBSTONE } from '../vault/vault';
-export { TOMBSTONE };
 import { renderCertificateHtml, type DeletionCertificate, type DestroyedStore } from './project-end-documents';
 
 const CLOCK_FILE = 'clock.json';
@@ -38,10 +36,6 @@ function tombstoneInfo(file: string): DestroyedStore {
   return { store: t.store, records: t.records, participants: t.participants, recordingFiles: t.recordingFiles, recordingBytes: t.recordingBytes };
 }
 
-/** Stores that are, or are being, destroyed: their folder holds a tombstone. */
-export function isDestroyed(vault: string, store: DataStore): boolean {
-  return fs.existsSync(path.join(storeDir(vault, store), TOMBSTONE));
-}
 
 export function storesDueAtEnd(endAction: 'anonymise' | 'delete-all'): DataStore[] {
   return endAction === 'anonymise' ? ['keylist', 'recordings'] : ['keylist', 'recordings', 'transcripts'];
@@ -171,9 +165,10 @@ export function enforceProjectEnd(
   const { settings } = header.body;
   const lock = acquireLock(vault, 'enforce');
   try {
-    const eff = effectiveNow(vault, settings.latestSeen, opts.now, opts.requestedNow);
     // Remember the latest real time seen; a --now preview is not a time that passed.
-    recordClock(vault, effectiveNow(vault, settings.latestSeen, opts.now));
+    const seen = effectiveNow(vault, settings.latestSeen, opts.now);
+    recordClock(vault, seen);
+    const eff = opts.requestedNow && opts.requestedNow > seen ? opts.requestedNow : seen;
     const today = localIsoDate(eff);
     const endDate = settings.endDate as IsoDate;
     const daysLeft = daysUntil(endDate, today);
@@ -252,6 +247,3 @@ export function listCertificates(vault: string): DeletionCertificate[] {
     .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as DeletionCertificate);
 }
 
-export function assertNotEnded(vault: string, store: DataStore): void {
-  if (isDestroyed(vault, store)) throw new HvelvError('PROJECT_ENDED', `the ${store} store was destroyed at project end`);
-}

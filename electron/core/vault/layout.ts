@@ -4,6 +4,7 @@
  * key file, then its data files) without touching, or needing a passphrase for,
  * the others: that is how project end and withdrawal delete.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export const FORMAT_VERSION = 1;
@@ -25,4 +26,12 @@ export function storeKeyPath(vault: string, store: DataStore): string {
 }
 export function headerPath(vault: string): string {
   return path.join(vault, HEADER_FILE);
+}
+
+/** The file that marks a store destroyed at project end (see services/project-end.ts). */
+export const TOMBSTONE = 'DESTROYED.json';
+
+/** Destroyed, or being destroyed: the store's folder holds a tombstone. */
+export function isDestroyed(vault: string, store: DataStore): boolean {
+  return fs.existsSync(path.join(storeDir(vault, store), TOMBSTONE));
 }

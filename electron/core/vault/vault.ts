@@ -36,11 +36,8 @@ import {
   type SealedSettings,
   type SignedHeader,
 } from './header';
-import { AUDIT_STORE, DATA_STORES, FORMAT_VERSION, HEADER_FILE, storeDbPath, storeDir, type DataStore } from './layout';
+import { AUDIT_STORE, DATA_STORES, FORMAT_VERSION, HEADER_FILE, isDestroyed, storeDbPath, storeDir, TOMBSTONE, type DataStore } from './layout';
 import { readStoreKey, writeStoreKey } from './store-key';
-
-/** The file that marks a store destroyed at project end (see services/project-end.ts). */
-export const TOMBSTONE = 'DESTROYED.json';
 
 export interface ProjectFacts {
   title: string;
@@ -90,7 +87,7 @@ export function inspectVault(vault: string, crypto: Crypto): VaultInspection {
   const { body } = readHeader(vault, crypto);
   const stores = {} as Record<DataStore | 'audit', StoreState>;
   for (const s of [...DATA_STORES, AUDIT_STORE] as const) {
-    const tomb = s !== AUDIT_STORE && fs.existsSync(path.join(storeDir(vault, s), TOMBSTONE));
+    const tomb = s !== AUDIT_STORE && isDestroyed(vault, s);
     stores[s] = tomb ? 'destroyed' : fs.existsSync(storeDbPath(vault, s)) ? 'present' : 'missing';
   }
   return {
@@ -253,7 +250,7 @@ export class VaultSession {
       for (const d of [vault, ...DATA_STORES.map((s) => storeDir(vault, s)), storeDir(vault, AUDIT_STORE)]) removeStaleTemps(d);
       const stores = {} as Record<DataStore, RecordStore>;
       for (const store of DATA_STORES) {
-        if (fs.existsSync(path.join(storeDir(vault, store), TOMBSTONE))) {
+        if (isDestroyed(vault, store)) {
           // Destroyed at project end (or being destroyed: enforce finishes it). Never opened again.
           stores[store] = RecordStore.destroyedPlaceholder(new Database(':memory:'), {
             crypto, vaultId: body.vaultId, store, storeKey: new Uint8Array(32), ownerPublicKey: header.publicKey,

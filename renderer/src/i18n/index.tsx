@@ -1,5 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import { translate, errorMessage, type Locale, type MessageKey } from '../../../shared/i18n/catalogue';
+import { translate, errorMessage, formatLongDate, type Locale, type MessageKey } from '../../../shared/i18n/catalogue';
 import type { ErrorInfo } from '../../../shared/errors';
 
 export interface I18n {
@@ -10,12 +10,11 @@ export interface I18n {
 }
 
 export function makeI18n(locale: Locale): I18n {
-  const fmt = new Intl.DateTimeFormat(locale === 'nb' ? 'nb-NO' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   return {
     locale,
     t: (key, params) => translate(locale, key, params),
     error: (e) => errorMessage(locale, e.code),
-    date: (iso) => fmt.format(new Date(`${iso}T00:00:00Z`)),
+    date: (iso) => formatLongDate(iso, locale),
   };
 }
 
