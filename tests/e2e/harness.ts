@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -187,4 +188,35 @@ export async function newPage(browser: Browser, height = 780): Promise<{ page: P
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+export const STUDY_PASSPHRASE = 'fire lange ord er bra';
+
+/**
+ * A harness with the seed study's project already created and unlocked, Chromium open on
+ * it: the common start of the feature tests. `project` overrides the study's facts.
+ */
+export async function openStudy(prefix: string, project: Record<string, unknown> = {}, height = 860) {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const harness = await startHarness({ home, locale: 'nb-NO' });
+  const vault = path.join(home, 'Documents', 'Hvelv', 'studie');
+  await harness.invoke('vault.create', {
+    path: vault,
+    passphrase: STUDY_PASSPHRASE,
+    project: {
+      title: 'Relasjonsarbeid i arbeidsinkluderingsprosesser',
+      institution: 'Universitetet i Stavanger',
+      faculty: 'Det samfunnsvitenskapelige fakultet',
+      student: 'Turid Testesen',
+      supervisor: 'Gurli Testesen',
+      siktRef: '123456',
+      endDate: '2031-05-30',
+      endAction: 'anonymise',
+      codePrefix: 'JS',
+      ...project,
+    },
+  });
+  const browser = await launchChromium();
+  const { page, problems } = await newPage(browser, height);
+  return { home, harness, vault, browser, page, problems };
 }

@@ -7,37 +7,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, newPage, screenshot, startHarness, type Harness } from './harness';
+import { openStudy, screenshot, type Harness } from './harness';
 import { tempDir } from '../core/helpers';
 
 
 let harness: Harness;
 let browser: Browser;
 let page: Page;
-let home: string;
 let problems: string[];
 const shot = (name: string): Promise<void> => screenshot(page, name);
 
 beforeAll(async () => {
-  home = tempDir('hvelv-e2e-p-');
-  harness = await startHarness({ home, locale: 'nb-NO' });
-  await harness.invoke('vault.create', {
-    path: path.join(home, 'Documents', 'Hvelv', 'studie'),
-    passphrase: 'fire lange ord er bra',
-    project: {
-      title: 'Relasjonsarbeid i arbeidsinkluderingsprosesser',
-      institution: 'Universitetet i Stavanger',
-      faculty: 'Det samfunnsvitenskapelige fakultet',
-      student: 'Turid Testesen',
-      supervisor: 'Gurli Testesen',
-      siktRef: '123456',
-      endDate: '2031-05-30',
-      endAction: 'anonymise',
-      codePrefix: 'JS',
-    },
-  });
-  browser = await launchChromium();
-  ({ page, problems } = await newPage(browser, 820));
+  ({ harness, browser, page, problems } = await openStudy('hvelv-e2e-p-', {}, 820));
   await page.goto(harness.url);
 });
 

@@ -7,8 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, newPage, screenshot, startHarness, type Harness } from './harness';
-import { tempDir } from '../core/helpers';
+import { openStudy, screenshot, STUDY_PASSPHRASE, type Harness } from './harness';
 import { enforceProjectEnd } from '../../electron/core/services/project-end';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 
@@ -26,17 +25,8 @@ function inDays(n: number): string {
 }
 
 beforeAll(async () => {
-  const home = tempDir('hvelv-e2e-end-');
-  harness = await startHarness({ home, locale: 'nb-NO' });
-  vault = path.join(home, 'Documents', 'Hvelv', 'studie');
-  await harness.invoke('vault.create', {
-    path: vault,
-    passphrase: 'fire lange ord er bra',
-    project: { title: 'Relasjonsarbeid i arbeidsinkluderingsprosesser', institution: 'UiS', faculty: 'SV', student: 'Turid', supervisor: 'Gurli', siktRef: '123456', endDate: inDays(7), endAction: 'anonymise', codePrefix: 'JS' },
-  });
+  ({ harness, browser, page, problems, vault } = await openStudy('hvelv-e2e-end-', { endDate: inDays(7) }, 900));
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
-  browser = await launchChromium();
-  ({ page, problems } = await newPage(browser, 900));
   await page.goto(harness.url);
 });
 
@@ -78,7 +68,7 @@ describe('project end in Chromium', () => {
     await expect.poll(() => page.getByText('Prosjektslutt er nådd: hvelvet ble låst, og det som skulle slettes, er slettet.').isVisible()).toBe(true);
     const r = enforceProjectEnd(vault, { crypto: await createCrypto(), now: new Date(), requestedNow: new Date(`${inDays(40)}T12:00:00`) });
     expect(r.destroyedNow).toEqual(['keylist', 'recordings']);
-    await page.getByLabel(/Passfrase for/).fill('fire lange ord er bra');
+    await page.getByLabel(/Passfrase for/).fill(STUDY_PASSPHRASE);
     await page.getByRole('button', { name: 'Lås opp' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Prosjektet er avsluttet' }).isVisible()).toBe(true);
     await expect.poll(() => page.getByText(/Slettebekreftelse:/).isVisible()).toBe(true);

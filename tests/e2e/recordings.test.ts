@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, newPage, screenshot, startHarness, type Harness } from './harness';
+import { openStudy, screenshot, type Harness } from './harness';
 import { makeWav, tempDir } from '../core/helpers';
 
 let harness: Harness;
@@ -17,19 +17,11 @@ let problems: string[];
 const shot = (name: string): Promise<void> => screenshot(page, name);
 
 beforeAll(async () => {
-  const home = tempDir('hvelv-e2e-r-');
-  harness = await startHarness({ home, locale: 'nb-NO' });
-  await harness.invoke('vault.create', {
-    path: path.join(home, 'Documents', 'Hvelv', 'studie'),
-    passphrase: 'fire lange ord er bra',
-    project: { title: 'Relasjonsarbeid i arbeidsinkluderingsprosesser', institution: 'UiS', faculty: 'SV', student: 'T', supervisor: 'G', siktRef: '', endDate: '2031-05-30', endAction: 'anonymise', codePrefix: 'JS' },
-  });
+  ({ harness, browser, page, problems } = await openStudy('hvelv-e2e-r-'));
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
   await harness.invoke('participants.add', { identity: { name: 'Uten Lyd' } });
   await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
   await harness.invoke('consent.record', { code: 'JS02', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'processing-until-end'], evidence: null });
-  browser = await launchChromium();
-  ({ page, problems } = await newPage(browser, 860));
   await page.goto(harness.url);
 });
 
