@@ -54,7 +54,7 @@ function refused(fn: () => unknown): boolean {
 }
 
 describe('STREAM round trips', () => {
-  // Sizes around a chunk, and around the 4 MiB batches the importer reads and seals in a worker.
+  // Sizes around a chunk, and around the 1 MiB batches the importer reads and seals in a worker.
   it.each([0, 1, C - 1, C, C + 1, 3 * C, 3 * C + 1, BATCH - 1, BATCH, BATCH + 1, 2 * BATCH + 5])('size %i: blob size, plaintext, hash and every range', async (size) => {
     const b = await makeBlob(size);
     const chunks = Math.max(1, Math.ceil(size / C));
@@ -74,6 +74,33 @@ describe('STREAM round trips', () => {
     expect(await decryptBlobToFile(open(b), out)).toBe(b.res.sha256);
     expect(b.res.sha256).toBe(createHash('sha256').update(b.plain).digest('hex'));
     expect(fs.readFileSync(out).equals(b.plain)).toBe(true);
+  });
+});
+
+describe('direct and cached writes', () => {
+  // The importer writes whole 4 KiB blocks straight to the disk, carries the rest of
+  // each batch into the next and cuts the padded last block back. Sizes where the blob
+  // ends exactly on a block, one byte either side, and across several batches.
+  const onBlock = 4096 - STREAM_HEADER_SIZE - TAG_SIZE;
+  it.each([0, onBlock - 1, onBlock, onBlock + 1, BATCH + 3, 3 * BATCH + onBlock])('size %i: the same blob either way, no padding left', async (size) => {
+    const dir = tempDir();
+    const source = path.join(dir, 'source.bin');
+    const plain = randomBytes(size);
+    fs.writeFileSync(source, plain);
+    const key = randomBytes(32);
+    const id = randomBytes(16);
+    const direct = path.join(dir, 'direct.hvr');
+    const cached = path.join(dir, 'cached.hvr');
+    const a = await encryptFileToBlob(source, direct, { key, vaultId: VAULT, recordingId: id });
+    const b = await encryptFileToBlob(source, cached, { key, vaultId: VAULT, recordingId: id, directIo: false });
+    expect(a).toEqual(b);
+    const chunks = Math.max(1, Math.ceil(size / C));
+    expect(fs.statSync(direct).size).toBe(STREAM_HEADER_SIZE + size + chunks * TAG_SIZE);
+    expect(fs.readFileSync(direct).equals(fs.readFileSync(cached))).toBe(true);
+    const r = StreamReader.open(direct, key, VAULT, id);
+    if (size > 0) expect(r.read(0, size - 1).equals(plain)).toBe(true);
+    r.close();
+    expect(fs.readdirSync(dir).sort()).toEqual(['cached.hvr', 'direct.hvr', 'source.bin']);
   });
 });
 
