@@ -1,7 +1,8 @@
 /**
  * Recordings in Chromium: import a WAV through the file dialog, decline to delete the
  * original, import a transcript with f4 timestamps, play, seek by clicking a
- * timestamp, mark complete and delete the recording with the typed code.
+ * timestamp, mark complete and delete the recording with the typed code; a long import
+ * shows its progress and speed and is cancelled from the page, leaving nothing behind.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,13 +12,14 @@ import { openStudy, screenshot, type Harness } from './harness';
 import { makeWav, tempDir } from '../core/helpers';
 
 let harness: Harness;
+let vault: string;
 let browser: Browser;
 let page: Page;
 let problems: string[];
 const shot = (name: string): Promise<void> => screenshot(page, name);
 
 beforeAll(async () => {
-  ({ harness, browser, page, problems } = await openStudy('hvelv-e2e-r-'));
+  ({ harness, vault, browser, page, problems } = await openStudy('hvelv-e2e-r-'));
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
   await harness.invoke('participants.add', { identity: { name: 'Uten Lyd' } });
   await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
@@ -89,6 +91,32 @@ describe('recordings in Chromium', () => {
     const saved = (await harness.invoke('transcripts.list', {})) as { complete: boolean; syncPointCount: number }[];
     expect(saved).toMatchObject([{ complete: true, syncPointCount: 3 }]);
     expect(await harness.invoke('recordings.list', {})).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows an import in progress with its speed, and Cancel leaves nothing behind', async () => {
+    // A 2 GiB WAV of silence, sparse on disk: long enough to watch and cancel.
+    const wav = path.join(tempDir(), 'lang-intervju.wav');
+    const dataLen = 2 * 1024 ** 3;
+    const head = makeWav(path.join(tempDir(), 'head.wav'), 0.001, 1, 48000).subarray(0, 44);
+    head.writeUInt32LE(36 + dataLen, 4);
+    head.writeUInt32LE(dataLen, 40);
+    fs.writeFileSync(wav, head);
+    fs.truncateSync(wav, 44 + dataLen);
+    harness.fileAnswers.push(wav);
+    await page.getByRole('button', { name: '← Opptak og transkripsjoner' }).click();
+    await page.locator('#imp-code').selectOption('JS01');
+    await page.getByRole('button', { name: 'Velg lydfil …' }).click();
+    const status = page.getByRole('status').filter({ hasText: 'Krypterer og legger inn' });
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/Krypterer og legger inn … ([1-9]\d?) % \((\d+) MB\/s\)/);
+    await shot('29b-recording-import-progress');
+    await status.getByRole('button', { name: 'Avbryt' }).click();
+    await expect.poll(() => page.getByText('Avbrutt. Ingenting ble lagret.').isVisible()).toBe(true);
+    await shot('29c-recording-import-cancelled');
+    expect(await harness.invoke('recordings.list', {})).toEqual([]);
+    // No blob, no half-written file in the recordings store.
+    expect(fs.readdirSync(path.join(vault, 'recordings', 'blobs'))).toEqual([]);
+    expect(fs.existsSync(wav)).toBe(true);
     expect(problems).toEqual([]);
   });
 });

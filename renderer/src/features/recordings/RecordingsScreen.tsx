@@ -60,6 +60,8 @@ export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: P
     setJob({ id, bytes: 0, total: 0, started: Date.now() });
     const r = await call('recordings.import', { jobId: id, code, file: file.token });
     setJob(null);
+    // Cancelling is the user's own choice, not a failure: say so plainly, not in red.
+    if (!r.ok && r.error.code === 'CANCELLED') return setNotice(t('error.CANCELLED'));
     if (!r.ok) return setError(r.error);
     setNotice(t('rec.imported'));
     setOfferDelete({ id: r.value.id, file });
