@@ -309,6 +309,51 @@ describe('recordings and transcripts from the command line', () => {
   });
 });
 
+// A small file system of its own (tmpfs in a private mount namespace: no root needed
+// where unprivileged user namespaces are allowed, as on Linux CI machines here).
+const canMountSmall = process.platform === 'linux' && spawnSync('unshare', ['-rm', 'true']).status === 0;
+
+describe('a full disk', () => {
+  it.skipIf(!canMountSmall)('an import that fills the disk says so, stores nothing and leaves no partial file; the vault still verifies', () => {
+    const vault = path.join(tempDir(), 'full');
+    const env = { ...process.env, HVELV_PASSPHRASE: PASS };
+    const cli = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), ...args], { env });
+    expect(cli(['init', vault, '--title', 'Full disk', '--end-date', '2030-01-01']).status).toBe(0);
+    cli(['participant', 'add', vault, '--name', 'Full Testesen']);
+    cli(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1']);
+    const wav = path.join(tempDir(), 'stor.wav');
+    makeWav(wav, 900, 33); // ~29 MB, far more than the room left
+    const vaultBytes = listFiles(vault).reduce((n, f) => n + fs.statSync(f).size, 0);
+    const small = path.join(tempDir(), 'small');
+    fs.mkdirSync(small);
+    // Room for the vault and a few MiB: the import runs out part way.
+    const room = Math.ceil((vaultBytes + 6 * 1024 * 1024) / 4096) * 4096;
+    const node = JSON.stringify(process.execPath);
+    const bin = JSON.stringify(path.join(ROOT, 'bin', 'hvelv.js'));
+    const v = JSON.stringify(path.join(small, 'v'));
+    const script = [
+      'set -e',
+      `mount -t tmpfs -o size=${room} tmpfs ${JSON.stringify(small)}`,
+      `cp -a ${JSON.stringify(vault)} ${v}`,
+      'set +e',
+      `${node} ${bin} audio import ${v} P01 ${JSON.stringify(wav)} --json; echo "exit=$?"`,
+      `${node} ${bin} audio list ${v} --json`,
+      `ls -A ${v}/recordings/blobs 2>/dev/null | sed 's/^/left: /'`,
+      `${node} ${bin} verify ${v} --json; echo "verify=$?"`,
+    ].join('\n');
+    const r = spawnSync('unshare', ['-rm', 'sh', '-c', script], { env });
+    const out = r.stdout.toString();
+    expect(r.status, r.stderr.toString()).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } });
+    expect(lines[1]).toBe(`exit=${EXIT.other}`);
+    expect(JSON.parse(lines[2]!)).toEqual({ ok: true, recordings: [] });
+    expect(lines.filter((l) => l.startsWith('left: '))).toEqual([]);
+    expect(JSON.parse(lines.at(-2)!)).toMatchObject({ ok: true });
+    expect(lines.at(-1)).toBe('verify=0');
+  });
+});
+
 describe('project end from the command line', () => {
   it('enforce without a passphrase; deadline show and extend; --now only forward', async () => {
     const vault = await init();

@@ -341,6 +341,10 @@ export async function encryptFileToBlob(
       }
     };
     const free = Array.from({ length: SLOTS }, (_, i) => i);
+    let writeFailed: { err: unknown } | undefined;
+    const throwIfWriteFailed = (): void => {
+      if (writeFailed) throw writeFailed.err;
+    };
     const sealing: Promise<Sealed>[] = [];
     const hash = createHash('sha256');
     let counter = 0;
@@ -355,12 +359,19 @@ export async function encryptFileToBlob(
       const at = position;
       position += s.len;
       end = at + s.end;
+      // A failed write is kept, not left as a rejected promise nobody awaits yet (that
+      // would end the process); the loop checks for it and cleans up like a cancel.
       writes.set(
         s.slot,
-        writeAt(new Uint8Array(slots, s.slot * SLOT_SIZE, s.len), at).then(() => {
-          written += s.len;
-          opts.onProgress?.({ bytes: Math.min(total, Math.round((written / Math.max(1, position)) * read)), total });
-        }),
+        writeAt(new Uint8Array(slots, s.slot * SLOT_SIZE, s.len), at).then(
+          () => {
+            written += s.len;
+            opts.onProgress?.({ bytes: Math.min(total, Math.round((written / Math.max(1, position)) * read)), total });
+          },
+          (err: unknown) => {
+            writeFailed ??= { err };
+          },
+        ),
       );
     };
     const takeSlot = async (): Promise<number> => {
@@ -370,11 +381,13 @@ export async function encryptFileToBlob(
         writes.delete(slot);
         free.push(slot);
       }
+      throwIfWriteFailed();
       return free.shift()!;
     };
     let batch = await readBatch();
     for (;;) {
       if (opts.signal?.aborted) throw new DOMException('import cancelled', 'AbortError');
+      throwIfWriteFailed();
       // Start the next read now, so the disk works while this batch is hashed and sealed.
       const nextRead = batch.length === BATCH ? readBatch() : Promise.resolve(Buffer.alloc(0));
       hash.update(batch);
@@ -392,6 +405,7 @@ export async function encryptFileToBlob(
     while (sealing.length > 0) await collect();
     await Promise.all(writes.values());
     writes.clear();
+    throwIfWriteFailed();
     // A cancel that arrives at any moment before the rename still cancels.
     if (opts.signal?.aborted) throw new DOMException('import cancelled', 'AbortError');
     if (read !== total || (await input.stat()).size !== total) {
