@@ -175,6 +175,30 @@ export interface TranscriptSummary {
   sourceFormat: 'txt' | 'docx' | 'srt' | 'vtt' | 'hvelv';
   createdAt: string;
   updatedAt: string;
+  /** Possible identifying details found now (names, phone numbers, ...), not counting those kept. */
+  identifiers: number;
+}
+
+export const DEID_KINDS = ['name', 'email', 'phone', 'workplace', 'national-id'] as const;
+/** What an identifying detail may be replaced with: a short label in brackets, such as [navn]. */
+export const PLACEHOLDER = /^\[[^[\]\n]{1,40}\]$/u;
+export type DeidKind = (typeof DEID_KINDS)[number];
+
+export interface DeidFinding {
+  start: number;
+  end: number;
+  kind: DeidKind;
+  text: string;
+  /** Found from the key list, or by a pattern that needs none. */
+  source: 'keylist' | 'pattern';
+}
+
+export interface DeidReport {
+  findings: DeidFinding[];
+  /** False after project end (or with no participants): only patterns were used. */
+  keyListUsed: boolean;
+  /** Terms the user marked as not identifying. */
+  kept: string[];
 }
 
 export interface TranscriptDetail extends TranscriptSummary {
@@ -258,6 +282,16 @@ export const api = {
   'transcripts.update': { input: z.strictObject({ id: hexId, text: z.string().max(5_000_000).optional(), complete: z.boolean().optional() }) },
   'transcripts.export': { input: z.strictObject({ id: hexId, format: z.enum(['txt', 'docx']) }) },
   'transcripts.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
+  'transcripts.check': { input: z.strictObject({ id: hexId }) },
+  'transcripts.deidentify': {
+    input: z.strictObject({
+      id: hexId,
+      replace: z
+        .array(z.strictObject({ start: z.number().int().min(0), end: z.number().int().min(0), expected: z.string().max(500), with: z.string().regex(PLACEHOLDER) }))
+        .max(10_000),
+      kept: z.array(z.string().min(1).max(200)).max(1000),
+    }),
+  },
   'deadline.extend': {
     input: z.strictObject({ to: isoDate, reason: z.string().trim().min(1).max(1000), siktRef: z.string().trim().min(1).max(100), siktNotifiedOn: isoDate }),
   },
@@ -320,6 +354,8 @@ export interface Outputs {
   'transcripts.update': TranscriptDetail;
   'transcripts.export': string | null;
   'transcripts.delete': null;
+  'transcripts.check': DeidReport;
+  'transcripts.deidentify': TranscriptDetail;
   'deadline.extend': ProjectStatus;
   'deadline.setAction': ProjectStatus;
   'schedule.status': { supported: boolean; installed: boolean; detail: string };

@@ -219,6 +219,8 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     'transcripts.import': ({ code, file, recordingId }) => transcripts().import(code, files.path(file), { recordingId }),
     'transcripts.create': ({ code, recordingId }) => transcripts().create(code, '', 'hvelv', recordingId),
     'transcripts.update': ({ id, text, complete }) => transcripts().update(id, { text, complete }),
+    'transcripts.check': ({ id }) => transcripts().check(id),
+    'transcripts.deidentify': ({ id, replace, kept }) => transcripts().deidentify(id, replace, kept),
     'transcripts.export': async ({ id, format }) => {
       const t = transcripts().get(id);
       const target = await deps.platform.chooseSavePath(`${t.code}-transkripsjon.${format}`);

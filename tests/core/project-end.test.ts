@@ -37,7 +37,7 @@ async function study(endAction: 'anonymise' | 'delete-all' = 'anonymise') {
   const wav = path.join(tempDir(), 'opptak.wav');
   const audio = makeWav(wav, 2, 77);
   await new Recordings(session, now).import(code, wav);
-  const transcript = new Transcripts(session, now).create(code, '#00:00:01-0# B: Vi snakket om tillit og relasjoner.\n');
+  const transcript = new Transcripts(session, now).create(code, '#00:00:01-0# B: Vi snakket om tillit og relasjoner. Ring Sigrun på 977 66 555.\n');
   session.lock();
   return { dir, deps, code, audio, transcriptId: transcript.id };
 }
@@ -105,6 +105,16 @@ describe('enforcing the end date', () => {
     expect(new Participants(s, deps.now).list()).toEqual([]);
     expect(new Recordings(s, deps.now).list()).toEqual([]);
     expect(codeOf(() => new Transcripts(s, deps.now).create(code, 'mer'))).toBe('PROJECT_ENDED');
+    // A name or number left in a transcript can still be found by pattern and taken out
+    // (nothing else may be written); the key list's names can no longer be looked for.
+    const tr = new Transcripts(s, deps.now);
+    const report = tr.check(transcriptId);
+    expect(report.keyListUsed).toBe(false);
+    expect(report.findings.map((f) => f.text)).toEqual(['977 66 555']);
+    const sigrun = tr.get(transcriptId).text.indexOf('Sigrun');
+    const cleaned = tr.deidentify(transcriptId, [{ ...report.findings[0]!, expected: '977 66 555', with: '[telefon]' }, { start: sigrun, end: sigrun + 6, expected: 'Sigrun', with: '[navn]' }], []);
+    expect(cleaned.text).toContain('Ring [navn] på [telefon].');
+    expect(codeOf(() => tr.update(transcriptId, { text: 'ny tekst' }))).toBe('PROJECT_ENDED');
     expect(codeOf(() => new Participants(s, deps.now).add({ name: 'Ny' }))).toBe('PROJECT_ENDED');
     // The headless run is now in the signed audit log.
     expect(s.audit.list().map((e) => e.action)).toContain('project-end.enforced');

@@ -5,8 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { TranscriptDetail, TranscriptSummary } from '../../../shared/contract';
+import { PLACEHOLDER, type DeidReport, type TranscriptDetail, type TranscriptSummary } from '../../../shared/contract';
 import { assertConsent } from '../consent/gate';
+import { T, type Identity } from '../consent/model';
+import { applyReplacements, findIdentifiers, knownDetails, type KnownDetails, type Replacement } from './deidentify';
 import { HvelvError } from '../errors';
 import { writeFileAtomic } from '../vault/atomic-file';
 import type { VaultSession } from '../vault/vault';
@@ -23,6 +25,8 @@ export interface TranscriptRecord {
   recordingId: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Terms the user marked as not identifying (absent in transcripts from before the check existed). */
+  kept?: string[];
 }
 
 export class Transcripts {
@@ -36,12 +40,50 @@ export class Transcripts {
   }
 
   list(): TranscriptSummary[] {
-    return this.store.list<TranscriptRecord>(TRANSCRIPT_TABLE).map((r) => summary(r.id, r.participant!, r.data));
+    const known = this.known();
+    return this.store.list<TranscriptRecord>(TRANSCRIPT_TABLE).map((r) => summary(r.id, r.participant!, r.data, known));
   }
 
   get(id: string): TranscriptDetail {
     const r = this.record(id);
-    return { ...summary(id, r.participant, r.data), text: r.data.text, syncPoints: r.data.syncPoints };
+    return { ...summary(id, r.participant, r.data, this.known()), text: r.data.text, syncPoints: r.data.syncPoints };
+  }
+
+  /**
+   * Possible identifying details in a transcript: what the key list knows (while it
+   * exists) and patterns. Read in memory only; nothing is stored or logged but the
+   * fact of the check.
+   */
+  check(id: string): DeidReport {
+    const r = this.record(id);
+    const known = this.known();
+    const keyListUsed = known.names.length + known.emails.length + known.phones.length + known.workplaces.length > 0;
+    const findings = findIdentifiers(r.data.text, known, r.data.kept);
+    this.session.audit.append('transcript.checked', { participant: r.participant, details: { transcript: id, found: findings.length } });
+    return { findings, keyListUsed, kept: r.data.kept ?? [] };
+  }
+
+  /**
+   * Replace the details the user chose (each checked against the text it replaces, so
+   * a stale view cannot change the wrong words) and remember the terms they marked as
+   * not identifying. The audit records counts, never the words.
+   */
+  deidentify(id: string, replace: readonly Replacement[], kept: readonly string[]): TranscriptDetail {
+    const r = this.record(id);
+    // Placeholders only: a replacement takes words out, it cannot write new ones in.
+    for (const x of replace) if (!PLACEHOLDER.test(x.with)) throw new HvelvError('INVALID_INPUT', 'a replacement must be a placeholder in brackets, such as [navn]');
+    const text = applyReplacements(r.data.text, replace);
+    if (text === null) throw new HvelvError('INVALID_INPUT', 'the transcript changed since it was checked: check it again');
+    const nextKept = [...new Set(kept.map((k) => k.trim()).filter(Boolean))];
+    const next: TranscriptRecord = { ...r.data, text, syncPoints: syncPoints(text), kept: nextKept, updatedAt: this.now().toISOString() };
+    this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal: true });
+    this.session.audit.append('transcript.deidentified', { participant: r.participant, details: { transcript: id, replaced: replace.length, kept: nextKept.length } });
+    return this.get(id);
+  }
+
+  /** What the key list knows, for finding it in transcripts; nothing once the key list is gone. */
+  private known(): KnownDetails {
+    return knownDetails(this.session.stores.keylist.list<Identity>(T.identity).map((r) => r.data));
   }
 
   /** Import a transcript file for a participant; the whole file is parsed before anything is stored. */
@@ -123,7 +165,7 @@ export class Transcripts {
   }
 }
 
-function summary(id: string, code: string, r: TranscriptRecord): TranscriptSummary {
+function summary(id: string, code: string, r: TranscriptRecord, known: KnownDetails): TranscriptSummary {
   return {
     id,
     code,
@@ -134,5 +176,6 @@ function summary(id: string, code: string, r: TranscriptRecord): TranscriptSumma
     sourceFormat: r.sourceFormat,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+    identifiers: findIdentifiers(r.text, known, r.kept).length,
   };
 }

@@ -162,12 +162,18 @@ export class RecordStore {
     return this.ctx.store;
   }
 
-  /** Insert or replace a record; the version goes up by one on each write. */
-  put(table: string, record: { id?: string; participant: string | null; data: unknown }): StoredRecord {
+  /**
+   * Insert or replace a record; the version goes up by one on each write. `removal`
+   * marks a rewrite of an existing record that only takes personal data out (replacing
+   * names in a transcript with placeholders): it is not processing that needs consent,
+   * so it is allowed after the key list is gone, when nothing new may be written.
+   */
+  put(table: string, record: { id?: string; participant: string | null; data: unknown }, opts: { removal?: boolean } = {}): StoredRecord {
     const signer = this.requireSigner();
     checkTable(table);
     const id = record.id ?? toHex(this.ctx.crypto.random(16));
-    if (record.participant !== null) this.ctx.guard?.(record.participant, table);
+    if (opts.removal && record.id === undefined) throw new BugIndicatingError('a removal rewrites an existing record');
+    if (record.participant !== null && !opts.removal) this.ctx.guard?.(record.participant, table);
     const write = this.db.transaction((): StoredRecord => {
       const existing = this.db
         .prepare<[string, string], { version: number; participant: string | null }>(
@@ -177,6 +183,7 @@ export class RecordStore {
       if (existing && existing.participant !== record.participant) {
         throw new BugIndicatingError('a record cannot change participant');
       }
+      if (opts.removal && !existing) throw new HvelvError('NOT_FOUND', `no ${table} record ${id}`);
       const version = (existing?.version ?? 0) + 1;
       const { keyId, key } =
         record.participant === null

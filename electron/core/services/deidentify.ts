@@ -1,0 +1,119 @@
+/**
+ * Finding identifying details in a transcript before it is shared or kept past the
+ * project's end. The information letter promises that the data are anonymised on the
+ * end date; deleting the key list and the recordings does that only if the
+ * transcripts no longer name anyone. In the study's transcripts people say their own
+ * first name, a colleague's, a phone number to call, the office they work at.
+ *
+ * Two sources, both read only in memory:
+ * - the key list: every name part, e-mail, phone number and workplace of every
+ *   participant (so a colleague who shares a participant's first name is found too);
+ * - patterns that need no key list (and so still work after it is deleted): e-mail
+ *   addresses, Norwegian phone numbers however grouped, national identity numbers.
+ *
+ * Nothing is replaced without the user choosing it; what they mark as not identifying
+ * is remembered with the transcript.
+ */
+import type { DeidFinding, DeidKind } from '../../../shared/contract';
+
+export interface KnownDetails {
+  /** Each name part (and the whole name) of every participant. */
+  names: string[];
+  emails: string[];
+  /** Digits only. */
+  phones: string[];
+  workplaces: string[];
+}
+
+export const NO_KNOWN_DETAILS: KnownDetails = { names: [], emails: [], phones: [], workplaces: [] };
+
+/** The parts of people's identities worth looking for. */
+export function knownDetails(identities: { name: string; email: string; phone: string; workplace: string }[]): KnownDetails {
+  const out: KnownDetails = { names: [], emails: [], phones: [], workplaces: [] };
+  for (const id of identities) {
+    const name = id.name.trim();
+    if (name) out.names.push(name, ...name.split(/[\s-]+/u).filter((p) => p.length >= 2));
+    if (id.email.trim()) out.emails.push(id.email.trim());
+    const digits = id.phone.replace(/\D/g, '').replace(/^(?:0047|47)(?=\d{8}$)/, '');
+    if (digits.length >= 5) out.phones.push(digits);
+    if (id.workplace.trim()) out.workplaces.push(id.workplace.trim());
+  }
+  const uniq = (xs: string[]) => [...new Set(xs)];
+  return { names: uniq(out.names), emails: uniq(out.emails), phones: uniq(out.phones), workplaces: uniq(out.workplaces) };
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Not inside a word: letters and digits of any script count as word characters. */
+const B = '(?<![\\p{L}\\p{N}])';
+const E = '(?![\\p{L}\\p{N}])';
+/** Digits with spaces, dots or dashes between them, as people write phone numbers. */
+const spacedDigits = (digits: string): string => digits.split('').join('[ .\\-]?');
+
+interface Pattern {
+  kind: DeidKind;
+  re: RegExp;
+  source: 'keylist' | 'pattern';
+}
+
+function patterns(known: KnownDetails): Pattern[] {
+  const out: Pattern[] = [];
+  // Longest first, so "Kari Nordmann" wins over "Kari".
+  const alt = (xs: string[]) => [...xs].sort((a, b) => b.length - a.length).map(escape).join('|');
+  // A name may take the Norwegian genitive -s ("Karis kontor").
+  if (known.names.length) out.push({ kind: 'name', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.names)})s?${E}`, 'giu') });
+  if (known.workplaces.length) out.push({ kind: 'workplace', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.workplaces)})${E}`, 'giu') });
+  if (known.emails.length) out.push({ kind: 'email', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.emails)})${E}`, 'giu') });
+  for (const p of known.phones) out.push({ kind: 'phone', source: 'keylist', re: new RegExp(`(?<!\\d)(?:\\+?47[ .\\-]?)?${spacedDigits(p)}(?!\\d)`, 'gu') });
+  out.push({ kind: 'email', source: 'pattern', re: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu });
+  // Norwegian numbers: 8 digits, alone or grouped 3-2-3 / 2-2-2-2 / 4-4, with an optional +47.
+  out.push({ kind: 'phone', source: 'pattern', re: /(?<![\d#:-])(?:\+47[ .-]?)?(?:\d{3}[ .-]?\d{2}[ .-]?\d{3}|\d{2}[ .-]?\d{2}[ .-]?\d{2}[ .-]?\d{2}|\d{4}[ .-]?\d{4})(?![\d#:-])/gu });
+  // Fødselsnummer: 6 digits of birth date and 5 more, perhaps with a space.
+  out.push({ kind: 'national-id', source: 'pattern', re: /(?<!\d)[0-7]\d[01]\d{3}[ ]?\d{5}(?!\d)/gu });
+  return out;
+}
+
+/**
+ * Every identifying detail found in `text`, in order, without overlaps (the longer
+ * match wins, a key-list match over a pattern). Terms in `kept` (compared without
+ * regard to case) were marked as not identifying and are left out.
+ */
+export function findIdentifiers(text: string, known: KnownDetails, kept: readonly string[] = []): DeidFinding[] {
+  const keep = new Set(kept.map((k) => k.toLocaleLowerCase('nb')));
+  const all: DeidFinding[] = [];
+  for (const p of patterns(known)) {
+    for (const m of text.matchAll(p.re)) {
+      const match = m[0];
+      if (keep.has(match.toLocaleLowerCase('nb'))) continue;
+      all.push({ start: m.index, end: m.index + match.length, kind: p.kind, text: match, source: p.source });
+    }
+  }
+  all.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start) || (a.source === 'keylist' ? -1 : 1));
+  const out: DeidFinding[] = [];
+  for (const f of all) {
+    const prev = out.at(-1);
+    if (prev && f.start < prev.end) continue;
+    out.push(f);
+  }
+  return out;
+}
+
+export interface Replacement {
+  start: number;
+  end: number;
+  /** The text the user saw there: a stale view must not replace the wrong words. */
+  expected: string;
+  with: string;
+}
+
+/** Apply replacements (non-overlapping, each checked against what it replaces); null when any no longer matches. */
+export function applyReplacements(text: string, replacements: readonly Replacement[]): string | null {
+  const sorted = [...replacements].sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const r of sorted) {
+    if (r.start < at || r.end < r.start || r.end > text.length || text.slice(r.start, r.end) !== r.expected) return null;
+    out += text.slice(at, r.start) + r.with;
+    at = r.end;
+  }
+  return out + text.slice(at);
+}

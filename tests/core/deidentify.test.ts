@@ -1,0 +1,110 @@
+/**
+ * Finding identifying details in transcripts: what the key list knows and patterns
+ * that need none; replacing them with placeholders in a real vault, audited without
+ * the words; refusing stale or non-placeholder replacements.
+ */
+import * as fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { applyReplacements, findIdentifiers, knownDetails, NO_KNOWN_DETAILS } from '../../electron/core/services/deidentify';
+import { Transcripts } from '../../electron/core/services/transcripts';
+import { admit, codeOf, listFiles, makeVault } from './helpers';
+
+const PEOPLE = [
+  { name: 'Kari Nordmann', email: 'kari.nordmann@example.no', phone: '+47 912 34 567', workplace: 'NAV Sandnes' },
+  { name: 'Ola Fjeldstad', email: '', phone: '98765432', workplace: '' },
+];
+const known = knownDetails(PEOPLE);
+const found = (text: string, k = known, kept: string[] = []) => findIdentifiers(text, k, kept).map((f) => [f.kind, f.text]);
+
+describe('finding identifying details', () => {
+  it('names from the key list, whole or in part, with the genitive -s, in any case; not inside other words', () => {
+    expect(found('#00:00:12-6# B: Ja. Jeg er Kari, forresten. Karis kontor. KARI NORDMANN. Karianne og Olav er ikke med. Ola sa det.')).toEqual([
+      ['name', 'Kari'],
+      ['name', 'Karis'],
+      ['name', 'KARI NORDMANN'],
+      ['name', 'Ola'],
+    ]);
+  });
+
+  it('phone numbers from the key list however they are grouped, and any Norwegian number by pattern', () => {
+    expect(found('Ring 912 34 567 eller +4791234567, eller 98 76 54 32. Kontoret: 51 00 00 00.')).toEqual([
+      ['phone', '912 34 567'],
+      ['phone', '+4791234567'],
+      ['phone', '98 76 54 32'],
+      ['phone', '51 00 00 00'],
+    ]);
+    // Timestamps, years, counts and short numbers are not phone numbers.
+    expect(found('#00:12:34-5# I 2021 hadde vi 6 besøk i uka og 120 brukere.')).toEqual([]);
+  });
+
+  it('e-mail addresses, workplaces and national identity numbers', () => {
+    expect(found('Skriv til kari.nordmann@example.no eller per@firma.no. Jeg jobber på nav sandnes. Fnr 01019912345.')).toEqual([
+      ['email', 'kari.nordmann@example.no'],
+      ['email', 'per@firma.no'],
+      ['workplace', 'nav sandnes'],
+      ['national-id', '01019912345'],
+    ]);
+  });
+
+  it('without a key list only the patterns are found', () => {
+    expect(found('Jeg er Kari på NAV Sandnes, ring 912 34 567.', NO_KNOWN_DETAILS)).toEqual([['phone', '912 34 567']]);
+  });
+
+  it('leaves out what the user marked as not identifying, in any case', () => {
+    expect(found('Kari og Ola.', known, ['ola'])).toEqual([['name', 'Kari']]);
+  });
+
+  it('finds nothing twice: the longer match wins', () => {
+    const f = findIdentifiers('Kari Nordmann på NAV Sandnes', known);
+    expect(f.map((x) => [x.start, x.end, x.source])).toEqual([
+      [0, 13, 'keylist'],
+      [17, 28, 'keylist'],
+    ]);
+  });
+});
+
+describe('replacing', () => {
+  it('replaces only where the text is still what the user saw', () => {
+    const text = 'Jeg er Kari på NAV Sandnes.';
+    expect(applyReplacements(text, [{ start: 7, end: 11, expected: 'Kari', with: '[navn]' }, { start: 15, end: 26, expected: 'NAV Sandnes', with: '[arbeidsplass]' }])).toBe('Jeg er [navn] på [arbeidsplass].');
+    expect(applyReplacements(text, [{ start: 6, end: 10, expected: 'Kari', with: '[navn]' }])).toBeNull();
+    expect(applyReplacements(text, [{ start: 7, end: 11, expected: 'Kari', with: '[navn]' }, { start: 9, end: 12, expected: 'ri ', with: '[x]' }])).toBeNull();
+  });
+});
+
+describe('in a vault', () => {
+  it('checks a transcript against the key list, replaces with placeholders, keeps sync points, audits counts only', async () => {
+    const { session } = await makeVault();
+    const code = admit(session, { name: 'Kari Nordmann', email: 'kari.nordmann@example.no', phone: '+47 912 34 567' });
+    const tr = new Transcripts(session, () => new Date('2026-11-27T10:00:00Z'));
+    const text = '#00:00:04-1# I: Takk for at du ville være med.\n#00:00:12-6# B: Jeg er Kari. Ring 912 34 567.\n#00:00:25-0# I: Takk.\n';
+    const t = tr.create(code, text);
+    expect(t.identifiers).toBe(2);
+    const report = tr.check(t.id);
+    expect(report.keyListUsed).toBe(true);
+    expect(report.findings.map((f) => f.text)).toEqual(['Kari', '912 34 567']);
+
+    const [name, phone] = report.findings;
+    const after = tr.deidentify(t.id, [{ ...name!, expected: name!.text, with: '[navn]' }], [phone!.text]);
+    expect(after.text).toBe(text.replace('Kari', '[navn]'));
+    expect(after.syncPoints.map((p) => p.ms)).toEqual([4100, 12600, 25000]);
+    expect(after.syncPoints.every((p) => after.text.startsWith('#', p.offset))).toBe(true);
+    expect(after.identifiers).toBe(0);
+    expect(tr.list()[0]!.identifiers).toBe(0);
+    expect(tr.check(t.id).kept).toEqual(['912 34 567']);
+
+    // A view that is out of date, or a replacement that writes words in, is refused and changes nothing.
+    expect(codeOf(() => tr.deidentify(t.id, [{ start: name!.start, end: name!.end, expected: 'Kari', with: '[navn]' }], []))).toBe('INVALID_INPUT');
+    expect(codeOf(() => tr.deidentify(t.id, [{ start: 0, end: 1, expected: '#', with: 'Kari Nordmann' }], []))).toBe('INVALID_INPUT');
+    expect(tr.get(t.id).text).toBe(after.text);
+
+    const entries = session.audit.list().filter((e) => e.action.startsWith('transcript.'));
+    expect(entries.map((e) => e.action)).toEqual(['transcript.added', 'transcript.checked', 'transcript.deidentified', 'transcript.checked']);
+    expect(JSON.stringify(entries)).not.toMatch(/Kari|912/);
+    expect(entries[2]!.details).toMatchObject({ replaced: 1, kept: 1 });
+    const vaultDir = session.path;
+    session.lock();
+    // The replaced name is not left in clear anywhere in the vault (everything is sealed).
+    for (const f of listFiles(vaultDir)) expect(fs.readFileSync(f).includes(Buffer.from('Kari')), f).toBe(false);
+  });
+});
