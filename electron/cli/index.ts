@@ -10,7 +10,8 @@ import { createProject } from '../core/services/create-project';
 import { projectStatus } from '../core/services/project-status';
 import { openProject } from '../core/services/open-project';
 import { inspectVault, unlockVault, type CreateOptions, type VaultDeps, type VaultSession } from '../core/vault/vault';
-import { errorMessage, localeFromSystem, type Locale } from '../../shared/i18n/catalogue';
+import type { DeidReport } from '../../shared/contract';
+import { errorMessage, localeFromSystem, translate, type Locale } from '../../shared/i18n/catalogue';
 import { daysUntil, isIsoDate, localIsoDate } from '../../shared/domain';
 import type { CliIo } from './io';
 import { Participants, type WithdrawalCounts } from '../core/services/participants';
@@ -62,6 +63,10 @@ Usage:
   hvelv transcript list <vault> [--json]
   hvelv transcript export <vault> <id> --out FILE.txt|FILE.docx
   hvelv transcript delete <vault> <id> --yes
+  hvelv transcript check <vault> <id> [--json]         identifying details (names, phone numbers, ...)
+  hvelv transcript deidentify <vault> <id> [--keep TERM ...] [--yes]
+                                                       replace them with placeholders ([navn], ...);
+                                                       without --yes, shows what would be replaced
 
   hvelv enforce <vault> [--now YYYY-MM-DD] [--owner-key KEY] [--json]
              Deletes what is due at the project end date. Needs no passphrase. --now may
@@ -131,7 +136,7 @@ export async function run(argv: string[], io: CliIo, deps: CliDeps = {}): Promis
       case 'audio':
         return await cmdAudio(rest, io, vaultDeps);
       case 'transcript':
-        return await cmdTranscript(rest, io, vaultDeps);
+        return await cmdTranscript(rest, io, vaultDeps, locale);
       case 'enforce':
         return cmdEnforce(rest, io, vaultDeps);
       case 'deadline':
@@ -532,7 +537,7 @@ async function cmdAudio(args: string[], io: CliIo, vaultDeps: VaultDeps): Promis
   }
 }
 
-async function cmdTranscript(args: string[], io: CliIo, vaultDeps: VaultDeps): Promise<number> {
+async function cmdTranscript(args: string[], io: CliIo, vaultDeps: VaultDeps, locale: Locale): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'import': {
@@ -565,8 +570,52 @@ async function cmdTranscript(args: string[], io: CliIo, vaultDeps: VaultDeps): P
       io.out(values.json ? JSON.stringify({ ok: true }) : `deleted ${positionals[1]}`);
       return EXIT.ok;
     }
+    case 'check': {
+      const { values, positionals } = parse(rest, {}, 2);
+      const [vault, id] = positionals as [string, string];
+      const { report, text } = await withSession(vault, values, io, vaultDeps, (s) => {
+        const tr = new Transcripts(s, io.now);
+        return { report: tr.check(id), text: tr.get(id).text };
+      });
+      if (values.json) io.out(JSON.stringify({ ok: true, ...report }));
+      else printFindings(io, report, text, locale);
+      return EXIT.ok;
+    }
+    case 'deidentify': {
+      const { values, positionals } = parse(rest, { keep: { type: 'string', multiple: true }, yes: { type: 'boolean' } }, 2);
+      const [vault, id] = positionals as [string, string];
+      const keep = (values.keep as unknown as string[] | undefined) ?? [];
+      const result = await withSession(vault, values, io, vaultDeps, (s) => {
+        const tr = new Transcripts(s, io.now);
+        const report = tr.check(id);
+        const kept = [...report.kept, ...keep];
+        const keptLower = new Set(kept.map((k) => k.toLocaleLowerCase('nb')));
+        const chosen = report.findings.filter((f) => !keptLower.has(f.text.toLocaleLowerCase('nb')));
+        const replace = chosen.map((f) => ({ start: f.start, end: f.end, expected: f.text, with: translate(locale, `deid.placeholder.${f.kind}`) }));
+        if (values.yes) tr.deidentify(id, replace, kept);
+        return { replace, text: tr.get(id).text };
+      });
+      if (values.json) io.out(JSON.stringify({ ok: true, done: Boolean(values.yes), replaced: result.replace.map((r) => ({ text: r.expected, with: r.with })) }));
+      else {
+        for (const r of result.replace) io.out(`${values.yes ? 'replaced' : 'would replace'}  ${JSON.stringify(r.expected)}  →  ${r.with}`);
+        if (!values.yes) io.out(result.replace.length ? 'nothing changed: add --yes to replace these' : 'nothing to replace');
+      }
+      return EXIT.ok;
+    }
     default:
-      throw new UsageError('expected transcript import|list|export|delete');
+      throw new UsageError('expected transcript import|list|export|delete|check|deidentify');
+  }
+}
+
+/** Each finding on its own line: line number, kind, and the words around it. */
+function printFindings(io: CliIo, report: DeidReport, text: string, locale: Locale): void {
+  if (!report.keyListUsed) io.out(translate(locale, 'deid.noKeyList'));
+  if (report.findings.length === 0) io.out(translate(locale, 'deid.none'));
+  for (const f of report.findings) {
+    const line = text.slice(0, f.start).split('\n').length;
+    const before = text.slice(Math.max(0, f.start - 30), f.start).replace(/\s+/g, ' ');
+    const after = text.slice(f.end, f.end + 30).replace(/\s+/g, ' ');
+    io.out(`line ${String(line).padStart(4)}  ${translate(locale, `deid.kind.${f.kind}`).padEnd(14)} …${before}[${f.text}]${after}…`);
   }
 }
 

@@ -278,6 +278,36 @@ describe('recordings and transcripts from the command line', () => {
     expect(fs.existsSync(wav)).toBe(false);
   });
 
+  it('transcript check lists identifying details; deidentify shows, then with --yes replaces them with placeholders', async () => {
+    const vault = await init();
+    const env = { HVELV_PASSPHRASE: PASS, LANG: 'nb_NO.UTF-8' };
+    await run(['participant', 'add', vault, '--name', 'Kari Nordmann', '--phone', '912 34 567', '--workplace', 'NAV Sandnes'], fakeIo(env), fast);
+    await run(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1'], fakeIo(env), fast);
+    const txt = path.join(tempDir(), 'P01.txt');
+    fs.writeFileSync(txt, '#00:00:04-1# I: Velkommen.\n#00:00:12-6# B: Jeg er Kari, her på NAV Sandnes. Ring 91234567. Ola sier det samme.\n');
+    const imp = fakeIo(env);
+    await run(['transcript', 'import', vault, 'P01', txt], imp, fast);
+    const id = imp.stdout.join('').trim();
+
+    const check = fakeIo(env);
+    expect(await run(['transcript', 'check', vault, id], check, fast)).toBe(EXIT.ok);
+    expect(check.stdout).toEqual([
+      'line    2  Navn           …ommen. #00:00:12-6# B: Jeg er [Kari], her på NAV Sandnes. Ring 912…',
+      'line    2  Arbeidssted    …:12-6# B: Jeg er Kari, her på [NAV Sandnes]. Ring 91234567. Ola sier det …',
+      'line    2  Telefon        …ari, her på NAV Sandnes. Ring [91234567]. Ola sier det samme. …',
+    ]);
+    const dry = fakeIo(env);
+    expect(await run(['transcript', 'deidentify', vault, id, '--keep', 'nav sandnes'], dry, fast)).toBe(EXIT.ok);
+    expect(dry.stdout.at(-1)).toBe('nothing changed: add --yes to replace these');
+    expect(await run(['transcript', 'deidentify', vault, id, '--keep', 'nav sandnes', '--yes'], fakeIo(env), fast)).toBe(EXIT.ok);
+    const out = path.join(tempDir(), 'ut.txt');
+    expect(await run(['transcript', 'export', vault, id, '--out', out], fakeIo(env), fast)).toBe(EXIT.ok);
+    expect(fs.readFileSync(out, 'utf8')).toBe('#00:00:04-1# I: Velkommen.\n#00:00:12-6# B: Jeg er [navn], her på NAV Sandnes. Ring [telefon]. Ola sier det samme.\n');
+    const again = fakeIo(env);
+    expect(await run(['transcript', 'check', vault, id, '--json'], again, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(again.stdout.join(''))).toEqual({ ok: true, findings: [], keyListUsed: true, kept: ['nav sandnes'] });
+  });
+
   it('a process killed in the middle of an import leaves no recording and no plaintext; the next open cleans up', async () => {
     const { spawn } = await import('node:child_process');
     const vault = path.join(tempDir(), 'crash');

@@ -12,13 +12,23 @@ import { admit, codeOf, listFiles, makeVault } from './helpers';
 const PEOPLE = [
   { name: 'Kari Nordmann', email: 'kari.nordmann@example.no', phone: '+47 912 34 567', workplace: 'NAV Sandnes' },
   { name: 'Ola Fjeldstad', email: '', phone: '98765432', workplace: '' },
+  { name: 'Ingrid Lie', email: '', phone: '', workplace: 'NAV Time' },
 ];
 const known = knownDetails(PEOPLE);
 const found = (text: string, k = known, kept: string[] = []) => findIdentifiers(text, k, kept).map((f) => [f.kind, f.text]);
 
 describe('finding identifying details', () => {
-  it('names from the key list, whole or in part, with the genitive -s, in any case; not inside other words', () => {
-    expect(found('#00:00:12-6# B: Ja. Jeg er Kari, forresten. Karis kontor. KARI NORDMANN. Karianne og Olav er ikke med. Ola sa det.')).toEqual([
+  it('surnames and places that are also words are found only when capitalised', () => {
+    expect(found('Vi gikk opp i lia, og Lie sa at det tok en time å gå til Time, eller til nav time.')).toEqual([
+      ['name', 'Lie'],
+      ['workplace', 'Time'],
+    ]);
+    // The place of "NAV Sandnes" identifies on its own; "NAV" alone does not.
+    expect(found('Arbeidsgiverne i Sandnes kjenner meg. Jeg representerer NAV.')).toEqual([['workplace', 'Sandnes']]);
+  });
+
+  it('names from the key list, whole or in part, with the genitive -s, capitalised or in capitals; not inside other words', () => {
+    expect(found('#00:00:12-6# B: Ja. Jeg er Kari, forresten. Karis kontor. KARI NORDMANN. Karianne og Olav er ikke med. Ola sa det. kari er et ord.')).toEqual([
       ['name', 'Kari'],
       ['name', 'Karis'],
       ['name', 'KARI NORDMANN'],
@@ -38,10 +48,10 @@ describe('finding identifying details', () => {
   });
 
   it('e-mail addresses, workplaces and national identity numbers', () => {
-    expect(found('Skriv til kari.nordmann@example.no eller per@firma.no. Jeg jobber på nav sandnes. Fnr 01019912345.')).toEqual([
+    expect(found('Skriv til kari.nordmann@example.no eller per@firma.no. Jeg jobber på NAV SANDNES. Fnr 01019912345.')).toEqual([
       ['email', 'kari.nordmann@example.no'],
       ['email', 'per@firma.no'],
-      ['workplace', 'nav sandnes'],
+      ['workplace', 'NAV SANDNES'],
       ['national-id', '01019912345'],
     ]);
   });

@@ -25,6 +25,9 @@ export interface KnownDetails {
   workplaces: string[];
 }
 
+/** Parts of a workplace's name that say nothing about where (NAV is everyone's employer here). */
+const ORGANISATION_WORDS = new Set(['nav', 'kommune', 'kommunes', 'fylkeskommune', 'avdeling', 'avd', 'kontor', 'senter', 'as', 'asa', 'sa', 'og', 'i', 'på']);
+
 export const NO_KNOWN_DETAILS: KnownDetails = { names: [], emails: [], phones: [], workplaces: [] };
 
 /** The parts of people's identities worth looking for. */
@@ -36,7 +39,12 @@ export function knownDetails(identities: { name: string; email: string; phone: s
     if (id.email.trim()) out.emails.push(id.email.trim());
     const digits = id.phone.replace(/\D/g, '').replace(/^(?:0047|47)(?=\d{8}$)/, '');
     if (digits.length >= 5) out.phones.push(digits);
-    if (id.workplace.trim()) out.workplaces.push(id.workplace.trim());
+    const workplace = id.workplace.trim();
+    if (workplace) {
+      out.workplaces.push(workplace);
+      // "Arbeidsgiverne på Klepp": the place in "NAV Klepp" identifies on its own.
+      out.workplaces.push(...workplace.split(/[\s,/-]+/u).filter((p) => p.length >= 3 && /^\p{Lu}/u.test(p) && !ORGANISATION_WORDS.has(p.toLocaleLowerCase('nb'))));
+    }
   }
   const uniq = (xs: string[]) => [...new Set(xs)];
   return { names: uniq(out.names), emails: uniq(out.emails), phones: uniq(out.phones), workplaces: uniq(out.workplaces) };
@@ -46,6 +54,12 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Not inside a word: letters and digits of any script count as word characters. */
 const B = '(?<![\\p{L}\\p{N}])';
 const E = '(?![\\p{L}\\p{N}])';
+/** The first letter as written, the rest in any case ("Kari", "KARI"; not "kari"). */
+function capitalised(term: string): string {
+  const [first = '', ...rest] = [...term];
+  const any = (c: string) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escape(c));
+  return escape(first) + rest.map(any).join('');
+}
 /** Digits with spaces, dots or dashes between them, as people write phone numbers. */
 const spacedDigits = (digits: string): string => digits.split('').join('[ .\\-]?');
 
@@ -58,10 +72,12 @@ interface Pattern {
 function patterns(known: KnownDetails): Pattern[] {
   const out: Pattern[] = [];
   // Longest first, so "Kari Nordmann" wins over "Kari".
-  const alt = (xs: string[]) => [...xs].sort((a, b) => b.length - a.length).map(escape).join('|');
-  // A name may take the Norwegian genitive -s ("Karis kontor").
-  if (known.names.length) out.push({ kind: 'name', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.names)})s?${E}`, 'giu') });
-  if (known.workplaces.length) out.push({ kind: 'workplace', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.workplaces)})${E}`, 'giu') });
+  const alt = (xs: string[], form: (x: string) => string = escape) => [...xs].sort((a, b) => b.length - a.length).map(form).join('|');
+  // Names and places keep their capital: many Norwegian surnames and places are also
+  // words ("Lie", "Berg", "Time"), and in running text only the capitalised one is the name.
+  // A name may take the genitive -s ("Karis kontor").
+  if (known.names.length) out.push({ kind: 'name', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.names, capitalised)})[sS]?${E}`, 'gu') });
+  if (known.workplaces.length) out.push({ kind: 'workplace', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.workplaces, capitalised)})${E}`, 'gu') });
   if (known.emails.length) out.push({ kind: 'email', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.emails)})${E}`, 'giu') });
   for (const p of known.phones) out.push({ kind: 'phone', source: 'keylist', re: new RegExp(`(?<!\\d)(?:\\+?47[ .\\-]?)?${spacedDigits(p)}(?!\\d)`, 'gu') });
   out.push({ kind: 'email', source: 'pattern', re: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu });
