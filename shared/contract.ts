@@ -12,8 +12,10 @@ import {
   CODE_PREFIX_RE,
   CONSENT_METHODS,
   DEFAULT_CODE_PREFIX,
+  PLACEHOLDER,
   STATEMENTS,
   type ConsentMethod,
+  type DeidKind,
   type IsoDate,
   type ParticipantStatus,
   type Purpose,
@@ -179,10 +181,6 @@ export interface TranscriptSummary {
   identifiers: number;
 }
 
-export const DEID_KINDS = ['name', 'email', 'phone', 'workplace', 'national-id'] as const;
-/** What an identifying detail may be replaced with: a short label in brackets, such as [navn]. */
-export const PLACEHOLDER = /^\[[^[\]\n]{1,40}\]$/u;
-export type DeidKind = (typeof DEID_KINDS)[number];
 
 export interface DeidFinding {
   start: number;

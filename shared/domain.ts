@@ -136,3 +136,9 @@ export function reminderFor(daysLeft: number): (typeof REMINDER_DAYS)[number] | 
   for (const d of REMINDER_DAYS) if (daysLeft <= d) hit = d;
   return hit;
 }
+
+/** Kinds of identifying detail looked for in transcripts (electron/core/services/deidentify.ts). */
+export const DEID_KINDS = ['name', 'email', 'phone', 'workplace', 'national-id'] as const;
+export type DeidKind = (typeof DEID_KINDS)[number];
+/** What an identifying detail may be replaced with: a short label in brackets, such as [navn]. */
+export const PLACEHOLDER = /^\[[^[\]\n]{1,40}\]$/u;

@@ -14,7 +14,8 @@
  * Nothing is replaced without the user choosing it; what they mark as not identifying
  * is remembered with the transcript.
  */
-import type { DeidFinding, DeidKind } from '../../../shared/contract';
+import type { DeidFinding } from '../../../shared/contract';
+import type { DeidKind } from '../../../shared/domain';
 
 export interface KnownDetails {
   /** Each name part (and the whole name) of every participant. */

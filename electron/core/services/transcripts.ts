@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PLACEHOLDER, type DeidReport, type TranscriptDetail, type TranscriptSummary } from '../../../shared/contract';
+import type { DeidReport, TranscriptDetail, TranscriptSummary } from '../../../shared/contract';
+import { PLACEHOLDER } from '../../../shared/domain';
 import { assertConsent } from '../consent/gate';
 import { T, type Identity } from '../consent/model';
 import { applyReplacements, findIdentifiers, knownDetails, type KnownDetails, type Replacement } from './deidentify';

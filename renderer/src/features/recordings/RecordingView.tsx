@@ -7,6 +7,7 @@ import { TypedConfirm } from '../../components/TypedConfirm';
 import type { RecordingInfo, TranscriptDetail } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { f4Stamp, formatDuration } from './format';
+import { DeidentifyPanel } from './DeidentifyPanel';
 
 interface Props {
   recordingId: string | null;
@@ -227,6 +228,7 @@ export function RecordingView({ recordingId, transcriptId, onBack }: Props) {
           )}
         </Card>
       </div>
+      {transcript && draft === null && <DeidentifyPanel transcript={transcript} onChanged={setTranscript} />}
       {(confirm === 'recording' || confirm === 'complete') && recording && (
         <TypedConfirm
           title={t('confirm.recordingTitle', { code: recording.code })}

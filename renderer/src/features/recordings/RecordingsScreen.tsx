@@ -210,6 +210,7 @@ export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: P
                 {tr.code}
               </button>
               <span className={`pill ${tr.complete ? '' : 'withdrawn'}`}>{tr.complete ? t('tr.complete') : t('tr.inProgress')}</span>
+              {tr.identifiers > 0 && <span className="pill warn">{tr.identifiers === 1 ? t('deid.badge.one') : t('deid.badge', { count: tr.identifiers })}</span>}
               <span className="muted">{t('tr.chars', { count: tr.chars })}</span>
             </li>
           ))}
