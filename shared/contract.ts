@@ -64,6 +64,8 @@ export interface ProjectStatus {
   certificates: DeletionCertificateDto[];
   endDateHistory: { from: string; to: string; reason: string; siktRef: string; siktNotifiedOn: string; changedAt: string }[];
   recordingCount: number;
+  /** Transcripts in which the de-identification check still finds something. */
+  transcriptsWithIdentifiers: number;
 }
 
 export type ReminderDays = 30 | 14 | 7 | 1;

@@ -1,7 +1,8 @@
 /**
  * Project end in Chromium: the dashboard counts down and warns a week before, the end
  * date can be moved with the Sikt notification, and after the end the vault opens in
- * anonymised mode with the certificate.
+ * anonymised mode with the certificate. A transcript that still names someone is
+ * pointed out before the key list goes.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,6 +28,9 @@ function inDays(n: number): string {
 beforeAll(async () => {
   ({ harness, browser, page, problems, vault } = await openStudy('hvelv-e2e-end-', { endDate: inDays(7) }, 900));
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
+  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'processing-until-end'], evidence: null });
+  const tr = (await harness.invoke('transcripts.create', { code: 'JS01', recordingId: null })) as { id: string };
+  await harness.invoke('transcripts.update', { id: tr.id, text: '#00:00:01-0# B: Ragnhild heter jeg.\n' });
   await page.goto(harness.url);
 });
 
@@ -39,6 +43,8 @@ describe('project end in Chromium', () => {
   it('counts down and warns a week before, saying what will be deleted', async () => {
     await expect.poll(() => page.getByRole('heading', { name: /7 dager til prosjektslutt/ }).isVisible()).toBe(true);
     await expect.poll(() => page.getByText(/Om 7 dager, .* slettes navnelisten \(1 deltakere\) og lydopptakene \(0 opptak\) for godt/).isVisible()).toBe(true);
+    // A transcript still names her: say so while the key list can still find the names.
+    await expect.poll(() => page.getByText(/^En transkripsjon har fortsatt mulige kjennetegn/).isVisible()).toBe(true);
     await shot('30-dashboard-reminder-7-days');
   });
 

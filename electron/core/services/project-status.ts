@@ -5,6 +5,7 @@ import { listCertificates } from './project-end';
 import type { ProjectStatus } from '../../../shared/contract';
 import type { VaultSession } from '../vault/vault';
 import { T, type RegistryEntry } from '../consent/model';
+import { Transcripts } from './transcripts';
 
 export function projectStatus(session: VaultSession, now: Date): ProjectStatus {
   const f = session.facts;
@@ -33,6 +34,7 @@ export function projectStatus(session: VaultSession, now: Date): ProjectStatus {
     certificates: listCertificates(session.path),
     endDateHistory: session.endDateHistory,
     recordingCount: session.stores.recordings.count(),
+    transcriptsWithIdentifiers: new Transcripts(session, () => now).list().filter((t) => t.identifiers > 0).length,
   };
 }
 

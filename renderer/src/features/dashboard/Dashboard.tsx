@@ -66,6 +66,11 @@ export function Dashboard({ status }: { status: ProjectStatus }) {
             : t('reminder.banner.deleteAll', { days: status.daysLeft, date: d })}
         </div>
       )}
+      {!ended && status.endAction === 'anonymise' && status.daysLeft <= 30 && status.transcriptsWithIdentifiers > 0 && (
+        <div className="banner banner-warning" role="status">
+          {status.transcriptsWithIdentifiers === 1 ? t('deid.reminder.one') : t('deid.reminder', { count: status.transcriptsWithIdentifiers })}
+        </div>
+      )}
       {!ended && (
       <section className={`countdown ${urgency}`} aria-labelledby="countdown-h">
         <p className="countdown-days" aria-hidden="true">
