@@ -42,7 +42,7 @@ afterAll(async () => {
 describe('project end in Chromium', () => {
   it('counts down and warns a week before, saying what will be deleted', async () => {
     await expect.poll(() => page.getByRole('heading', { name: /7 dager til prosjektslutt/ }).isVisible()).toBe(true);
-    await expect.poll(() => page.getByText(/Om 7 dager, .* slettes navnelisten \(1 deltakere\) og lydopptakene \(0 opptak\) for godt/).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/Om 7 dager, .* slettes navnelisten \(1 deltaker\) og lydopptakene \(0 opptak\) for godt/).isVisible()).toBe(true);
     // A transcript still names her: say so while the key list can still find the names.
     await expect.poll(() => page.getByText(/^En transkripsjon har fortsatt mulige kjennetegn/).isVisible()).toBe(true);
     await shot('30-dashboard-reminder-7-days');

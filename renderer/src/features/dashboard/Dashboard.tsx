@@ -62,7 +62,12 @@ export function Dashboard({ status }: { status: ProjectStatus }) {
       {!ended && status.reminder !== null && (
         <div className="banner banner-warning" role="status">
           {status.endAction === 'anonymise'
-            ? t('reminder.banner.anonymise', { days: status.daysLeft, date: d, participants: status.participants.active, recordings: status.recordingCount })
+            ? t('reminder.banner.anonymise', {
+                days: status.daysLeft,
+                date: d,
+                participants: status.participants.active === 1 ? t('count.participants.one') : t('count.participants', { count: status.participants.active }),
+                recordings: status.recordingCount === 1 ? t('count.recordings.one') : t('count.recordings', { count: status.recordingCount }),
+              })
             : t('reminder.banner.deleteAll', { days: status.daysLeft, date: d })}
         </div>
       )}
@@ -91,9 +96,9 @@ export function Dashboard({ status }: { status: ProjectStatus }) {
                 <strong>{t('ended.destroyed')}</strong>
               </p>
             ) : store === 'keylist' ? (
-              <p>{status.participants.active + status.participants.withdrawn === 0 ? t('dashboard.empty') : t('dashboard.participantCount', status.participants)}</p>
+              <p>{status.participants.active + status.participants.withdrawn === 0 ? t('dashboard.empty') : t(status.participants.active === 1 ? 'dashboard.participantCount.one' : 'dashboard.participantCount', status.participants)}</p>
             ) : (
-              <p>{status.stores[store] === 0 ? t('dashboard.empty') : t('dashboard.items', { count: status.stores[store] })}</p>
+              <p>{status.stores[store] === 0 ? t('dashboard.empty') : status.stores[store] === 1 ? t('dashboard.items.one') : t('dashboard.items', { count: status.stores[store] })}</p>
             )}
           </Card>
         ))}
