@@ -25,13 +25,17 @@ import { tempDir } from './helpers';
 const C = CHUNK_SIZE;
 const VAULT = '0123456789abcdef0123456789abcdef';
 
-async function makeBlob(size: number) {
+/** A source file of random bytes, and a fresh key and recording id for it. */
+function makeSource(size: number) {
   const dir = tempDir();
   const source = path.join(dir, 'source.bin');
   const plain = randomBytes(size);
   fs.writeFileSync(source, plain);
-  const key = randomBytes(32);
-  const id = randomBytes(16);
+  return { dir, source, plain, key: randomBytes(32), id: randomBytes(16) };
+}
+
+async function makeBlob(size: number) {
+  const { dir, source, plain, key, id } = makeSource(size);
   const blob = path.join(dir, 'blob.hvr');
   const res = await encryptFileToBlob(source, blob, { key, vaultId: VAULT, recordingId: id });
   return { dir, plain, key, id, blob, res };
@@ -83,12 +87,7 @@ describe('direct and cached writes', () => {
   // ends exactly on a block, one byte either side, and across several batches.
   const onBlock = 4096 - STREAM_HEADER_SIZE - TAG_SIZE;
   it.each([0, onBlock - 1, onBlock, onBlock + 1, BATCH + 3, 3 * BATCH + onBlock])('size %i: the same blob either way, no padding left', async (size) => {
-    const dir = tempDir();
-    const source = path.join(dir, 'source.bin');
-    const plain = randomBytes(size);
-    fs.writeFileSync(source, plain);
-    const key = randomBytes(32);
-    const id = randomBytes(16);
+    const { dir, source, plain, key, id } = makeSource(size);
     const direct = path.join(dir, 'direct.hvr');
     const cached = path.join(dir, 'cached.hvr');
     const a = await encryptFileToBlob(source, direct, { key, vaultId: VAULT, recordingId: id });
