@@ -103,6 +103,33 @@ describe('direct and cached writes', () => {
   });
 });
 
+describe('the import pipeline when something else fails', () => {
+  it('a failing sealing worker rejects the import and leaves no partial file', async () => {
+    for (const size of [1000, 3 * BATCH + 7]) {
+      const { dir, source, id } = makeSource(size);
+      // A 16-byte key: the worker's cipher throws on the first chunk.
+      await expect(encryptFileToBlob(source, path.join(dir, 'blob.hvr'), { key: randomBytes(16), vaultId: VAULT, recordingId: id })).rejects.toThrow(/key length/i);
+      expect(fs.readdirSync(dir)).toEqual(['source.bin']);
+    }
+  });
+
+  it('a progress listener that throws (a window gone) does not stop the import', async () => {
+    const { dir, source, plain, key, id } = makeSource(5 * BATCH + 3);
+    let calls = 0;
+    const res = await encryptFileToBlob(source, path.join(dir, 'blob.hvr'), {
+      key,
+      vaultId: VAULT,
+      recordingId: id,
+      onProgress: () => {
+        calls++;
+        throw new Error('the window is gone');
+      },
+    });
+    expect(calls).toBeGreaterThan(1);
+    expect(res.sha256).toBe(createHash('sha256').update(plain).digest('hex'));
+  });
+});
+
 describe('STREAM damage', () => {
   const full = C + TAG_SIZE;
   const H = STREAM_HEADER_SIZE;

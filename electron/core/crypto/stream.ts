@@ -212,6 +212,7 @@ const SEAL_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createCipheriv } = require('node:crypto');
 const key = Buffer.from(workerData.key);
+workerData.key.fill(0);
 const ad = Buffer.from(workerData.ad);
 const slots = workerData.slots;
 const C = ${CHUNK_SIZE}, T = ${TAG_SIZE}, A = ${ALIGN}, S = ${SLOT_SIZE};
@@ -291,19 +292,34 @@ export async function encryptFileToBlob(
     spare.push(r.input);
     waiting.shift()?.resolve(r);
   });
+  let exited = false;
   worker.on('error', (e) => {
     failed = e;
     for (const w of waiting.splice(0)) w.reject(e);
   });
-  const seal = (buf: Buffer, counter: number, final: boolean, slot: number): Promise<Sealed> =>
-    new Promise((resolve, reject) => {
+  worker.once('exit', () => {
+    exited = true;
+    failed ??= new Error('the sealing worker stopped');
+    for (const w of waiting.splice(0)) w.reject(failed);
+  });
+  const seal = (buf: Buffer, counter: number, final: boolean, slot: number): Promise<Sealed> => {
+    const sealed = new Promise<Sealed>((resolve, reject) => {
       if (failed) return reject(failed);
       waiting.push({ resolve, reject });
       worker.postMessage({ buf: buf.buffer, len: buf.length, counter, final, slot }, [buf.buffer as ArrayBuffer]);
     });
+    // Awaited in order by collect(); until then a failure must not count as unhandled
+    // (that would end the process).
+    sealed.catch(() => undefined);
+    return sealed;
+  };
+  // Plaintext buffers this thread holds (those sent to the worker come back wiped):
+  // overwritten if the import stops part way.
+  const held = new Set<Buffer>();
   const readBatch = async (): Promise<Buffer> => {
     const recycled = spare.pop();
     const buf = recycled ? Buffer.from(recycled) : Buffer.allocUnsafeSlow(BATCH);
+    held.add(buf);
     const n = await readFull(input, buf);
     return buf.subarray(0, n);
   };
@@ -344,6 +360,7 @@ export async function encryptFileToBlob(
     let writeFailed: { err: unknown } | undefined;
     const throwIfWriteFailed = (): void => {
       if (writeFailed) throw writeFailed.err;
+      if (failed) throw failed;
     };
     const sealing: Promise<Sealed>[] = [];
     const hash = createHash('sha256');
@@ -366,7 +383,11 @@ export async function encryptFileToBlob(
         writeAt(new Uint8Array(slots, s.slot * SLOT_SIZE, s.len), at).then(
           () => {
             written += s.len;
-            opts.onProgress?.({ bytes: Math.min(total, Math.round((written / Math.max(1, position)) * read)), total });
+            try {
+              opts.onProgress?.({ bytes: Math.min(total, Math.round((written / Math.max(1, position)) * read)), total });
+            } catch {
+              // Progress is for the eye only (the window may be gone): the import goes on.
+            }
           },
           (err: unknown) => {
             writeFailed ??= { err };
@@ -419,16 +440,22 @@ export async function encryptFileToBlob(
     await fs.promises.rename(tmp, target);
     return { plainSize: read, sha256: hash.digest('hex') };
   } catch (err) {
+    // (A buffer handed to the worker is detached here: byteLength 0, nothing to wipe.)
+    for (const b of held) if (b.byteLength > 0) b.fill(0);
     await Promise.allSettled(writes.values());
     await output?.close().catch(() => undefined);
     await fs.promises.rm(tmp, { force: true });
     throw err;
   } finally {
-    // Let the worker wipe its key copy before it goes.
+    // Let the worker wipe its key copy before it goes (unless it has already stopped).
     await new Promise<void>((resolve) => {
-      worker.once('exit', () => resolve());
+      if (exited) return resolve();
+      const timer = setTimeout(() => void worker.terminate(), 1000);
+      worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       worker.postMessage({ done: true });
-      setTimeout(() => void worker.terminate(), 1000);
     });
     workerKey.fill(0);
     await input.close();
