@@ -56,6 +56,23 @@ describe('finding identifying details', () => {
     ]);
   });
 
+  it('what people write that is not a phone number: dates, times, periods, sums, account numbers', () => {
+    const text = 'Møtet var 01.02.2021 eller 21.02.2021 kl. 08.00-16.00, i perioden 2019-2021 og 2020 2021. Vi fikk 12 000 kr, 1 250 000 kr og 12.500.000 kroner. Konto 1234 56 78903.';
+    expect(found(text, NO_KNOWN_DETAILS)).toEqual([]);
+  });
+
+  it('numbers grouped with no-break or thin spaces; apostrophes of any kind; hyphenated first names', () => {
+    const k = knownDetails([{ name: 'Siri D\'Souza', email: '', phone: '412 34 567', workplace: '' }, { name: 'Per-Arne Østby', email: '', phone: '', workplace: '' }, { name: 'Jo van der Berg', email: '', phone: '', workplace: 'NAV' }]);
+    expect(found('Ring 412\u00a034\u00a0567 eller 22\u202f33\u202f44\u202f55. Siri D’Souza kom. Per-Arne sa det, og Arnes bil sto der. Der og da sa van der Berg noe. NAV er NAV.', k)).toEqual([
+      ['phone', '412\u00a034\u00a0567'],
+      ['phone', '22\u202f33\u202f44\u202f55'],
+      ['name', 'Siri D’Souza'],
+      ['name', 'Per-Arne'],
+      ['name', 'Arnes'],
+      ['name', 'Berg'],
+    ]);
+  });
+
   it('without a key list only the patterns are found', () => {
     expect(found('Jeg er Kari på NAV Sandnes, ring 912 34 567.', NO_KNOWN_DETAILS)).toEqual([['phone', '912 34 567']]);
   });

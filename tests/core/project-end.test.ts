@@ -115,6 +115,12 @@ describe('enforcing the end date', () => {
     const cleaned = tr.deidentify(transcriptId, [{ ...report.findings[0]!, expected: '977 66 555', with: '[telefon]' }, { start: sigrun, end: sigrun + 6, expected: 'Sigrun', with: '[navn]' }], []);
     expect(cleaned.text).toContain('Ring [navn] på [telefon].');
     expect(codeOf(() => tr.update(transcriptId, { text: 'ny tekst' }))).toBe('PROJECT_ENDED');
+    // Nothing new gets in that way: not a label of one's own, not an insertion, not a "kept" note.
+    const ring = cleaned.text.indexOf('Ring');
+    expect(codeOf(() => tr.deidentify(transcriptId, [{ start: ring, end: ring + 4, expected: 'Ring', with: '[diagnose: bipolar lidelse]' }], []))).toBe('PROJECT_ENDED');
+    expect(codeOf(() => tr.deidentify(transcriptId, [{ start: 0, end: 0, expected: '', with: '[navn]' }], []))).toBe('INVALID_INPUT');
+    expect(codeOf(() => tr.deidentify(transcriptId, [], ['Ola Nordmann har diagnosen bipolar lidelse']))).toBe('INVALID_INPUT');
+    expect(tr.get(transcriptId).text).toBe(cleaned.text);
     expect(codeOf(() => new Participants(s, deps.now).add({ name: 'Ny' }))).toBe('PROJECT_ENDED');
     // The headless run is now in the signed audit log.
     expect(s.audit.list().map((e) => e.action)).toContain('project-end.enforced');

@@ -26,8 +26,17 @@ export interface KnownDetails {
   workplaces: string[];
 }
 
-/** Parts of a workplace's name that say nothing about where (NAV is everyone's employer here). */
-const ORGANISATION_WORDS = new Set(['nav', 'kommune', 'kommunes', 'fylkeskommune', 'avdeling', 'avd', 'kontor', 'senter', 'as', 'asa', 'sa', 'og', 'i', 'på']);
+/**
+ * Words in a workplace's name that say nothing about where (NAV is everyone's employer
+ * in the study): not looked for alone, nor as a whole workplace.
+ */
+const ORGANISATION_WORDS = new Set([
+  'nav', 'kommune', 'kommunes', 'fylkeskommune', 'avdeling', 'avd', 'kontor', 'kontoret', 'senter', 'senteret', 'as', 'asa', 'sa', 'og', 'i', 'på',
+  'helse', 'sykehus', 'sykehuset', 'skole', 'skolen', 'barnehage', 'barnehagen', 'universitet', 'universitetet', 'høgskole', 'høgskolen',
+  'politiet', 'barnevern', 'barnevernet', 'barnevernstjenesten', 'tjeneste', 'tjenesten', 'tjenester', 'arbeid', 'velferd',
+]);
+/** A name part worth looking for alone: capitalised, more than an initial ("Kari", "D’Souza", "Per-Arne"; not "van", "K."). */
+const NAME_PART = /^\p{Lu}[\p{L}'’ʼ-]*\p{L}$/u;
 
 export const NO_KNOWN_DETAILS: KnownDetails = { names: [], emails: [], phones: [], workplaces: [] };
 
@@ -36,12 +45,13 @@ export function knownDetails(identities: { name: string; email: string; phone: s
   const out: KnownDetails = { names: [], emails: [], phones: [], workplaces: [] };
   for (const id of identities) {
     const name = id.name.trim();
-    if (name) out.names.push(name, ...name.split(/[\s-]+/u).filter((p) => p.length >= 2));
+    // The whole name, each word ("Per-Arne"), and each part of a hyphenated word ("Arne").
+    if (name) out.names.push(name, ...[...name.split(/\s+/u), ...name.split(/[\s-]+/u)].filter((p) => NAME_PART.test(p)));
     if (id.email.trim()) out.emails.push(id.email.trim());
     const digits = id.phone.replace(/\D/g, '').replace(/^(?:0047|47)(?=\d{8}$)/, '');
     if (digits.length >= 5) out.phones.push(digits);
     const workplace = id.workplace.trim();
-    if (workplace) {
+    if (workplace && !ORGANISATION_WORDS.has(workplace.toLocaleLowerCase('nb'))) {
       out.workplaces.push(workplace);
       // "Arbeidsgiverne på Klepp": the place in "NAV Klepp" identifies on its own.
       out.workplaces.push(...workplace.split(/[\s,/-]+/u).filter((p) => p.length >= 3 && /^\p{Lu}/u.test(p) && !ORGANISATION_WORDS.has(p.toLocaleLowerCase('nb'))));
@@ -55,14 +65,18 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Not inside a word: letters and digits of any script count as word characters. */
 const B = '(?<![\\p{L}\\p{N}])';
 const E = '(?![\\p{L}\\p{N}])';
+/** Straight, typographic and modifier apostrophes are one and the same in a name. */
+const APOSTROPHES = "'’ʼ";
 /** The first letter as written, the rest in any case ("Kari", "KARI"; not "kari"). */
 function capitalised(term: string): string {
   const [first = '', ...rest] = [...term];
-  const any = (c: string) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escape(c));
+  const any = (c: string) => (APOSTROPHES.includes(c) ? `[${APOSTROPHES}]` : c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escape(c));
   return escape(first) + rest.map(any).join('');
 }
-/** Digits with spaces, dots or dashes between them, as people write phone numbers. */
-const spacedDigits = (digits: string): string => digits.split('').join('[ .\\-]?');
+/** What people put between groups of digits: space, no-break and thin spaces, dot, dash. */
+const SEP = '[ .\\-\\u00A0\\u202F\\u2009]';
+/** Digits with separators between them, as people write phone numbers. */
+const spacedDigits = (digits: string): string => digits.split('').join(`${SEP}?`);
 
 interface Pattern {
   kind: DeidKind;
@@ -80,12 +94,21 @@ function patterns(known: KnownDetails): Pattern[] {
   if (known.names.length) out.push({ kind: 'name', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.names, capitalised)})[sS]?${E}`, 'gu') });
   if (known.workplaces.length) out.push({ kind: 'workplace', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.workplaces, capitalised)})${E}`, 'gu') });
   if (known.emails.length) out.push({ kind: 'email', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.emails)})${E}`, 'giu') });
-  for (const p of known.phones) out.push({ kind: 'phone', source: 'keylist', re: new RegExp(`(?<!\\d)(?:\\+?47[ .\\-]?)?${spacedDigits(p)}(?!\\d)`, 'gu') });
+  for (const p of known.phones) out.push({ kind: 'phone', source: 'keylist', re: new RegExp(`(?<!\\d)(?:\\+?47${SEP}?)?${spacedDigits(p)}(?!\\d)`, 'gu') });
   out.push({ kind: 'email', source: 'pattern', re: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu });
-  // Norwegian numbers: 8 digits, alone or grouped 3-2-3 / 2-2-2-2 / 4-4, with an optional +47.
-  out.push({ kind: 'phone', source: 'pattern', re: /(?<![\d#:-])(?:\+47[ .-]?)?(?:\d{3}[ .-]?\d{2}[ .-]?\d{3}|\d{2}[ .-]?\d{2}[ .-]?\d{2}[ .-]?\d{2}|\d{4}[ .-]?\d{4})(?![\d#:-])/gu });
+  // Norwegian numbers: 8 digits starting with 2-9, alone or grouped 3-2-3 / 2-2-2-2 with
+  // the same separator throughout, or 4-4 (not two years: "2019-2021"), with an optional
+  // +47. Dates (01.02.2021), times (08.00-16.00) and sums (12 000) do not fit.
+  out.push({
+    kind: 'phone',
+    source: 'pattern',
+    re: new RegExp(
+      `(?<![\\d#:-])(?:\\+47${SEP}?)?(?:[2-9]\\d{2}(${SEP}?)\\d{2}\\1\\d{3}|[2-9]\\d(${SEP}?)\\d{2}\\2\\d{2}\\2\\d{2}|(?!(?:19|20)\\d\\d${SEP}?(?:19|20)\\d\\d)[2-9]\\d{3}${SEP}?\\d{4})(?![\\d#:-])`,
+      'gu',
+    ),
+  });
   // Fødselsnummer: 6 digits of birth date and 5 more, perhaps with a space.
-  out.push({ kind: 'national-id', source: 'pattern', re: /(?<!\d)[0-7]\d[01]\d{3}[ ]?\d{5}(?!\d)/gu });
+  out.push({ kind: 'national-id', source: 'pattern', re: /(?<!\d)[0-7]\d[01]\d{3}[ -]?\d{5}(?!\d)/gu });
   return out;
 }
 
@@ -128,7 +151,7 @@ export function applyReplacements(text: string, replacements: readonly Replaceme
   let out = '';
   let at = 0;
   for (const r of sorted) {
-    if (r.start < at || r.end < r.start || r.end > text.length || text.slice(r.start, r.end) !== r.expected) return null;
+    if (r.start < at || r.end <= r.start || r.end > text.length || text.slice(r.start, r.end) !== r.expected) return null;
     out += text.slice(at, r.start) + r.with;
     at = r.end;
   }

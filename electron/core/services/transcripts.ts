@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DeidReport, TranscriptDetail, TranscriptSummary } from '../../../shared/contract';
-import { PLACEHOLDER } from '../../../shared/domain';
+import { DEID_KINDS, PLACEHOLDER } from '../../../shared/domain';
+import { LOCALES, translate } from '../../../shared/i18n/catalogue';
 import { assertConsent } from '../consent/gate';
 import { T, type Identity } from '../consent/model';
 import { applyReplacements, findIdentifiers, knownDetails, type KnownDetails, type Replacement } from './deidentify';
@@ -17,6 +18,10 @@ import { Recordings } from './recordings';
 import { formatFromName, parseTranscript, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
 
 export const TRANSCRIPT_TABLE = 'transcript';
+
+const lower = (s: string): string => s.toLocaleLowerCase('nb');
+/** Hvelv's own placeholders, in every language: the only labels a removal may write. */
+const STANDARD_PLACEHOLDERS = new Set(LOCALES.flatMap((l) => DEID_KINDS.map((k) => translate(l, `deid.placeholder.${k}`))));
 
 export interface TranscriptRecord {
   text: string;
@@ -71,13 +76,25 @@ export class Transcripts {
    */
   deidentify(id: string, replace: readonly Replacement[], kept: readonly string[]): TranscriptDetail {
     const r = this.record(id);
-    // Placeholders only: a replacement takes words out, it cannot write new ones in.
-    for (const x of replace) if (!PLACEHOLDER.test(x.with)) throw new HvelvError('INVALID_INPUT', 'a replacement must be a placeholder in brackets, such as [navn]');
+    // Placeholders only, each over words that are there: a replacement takes words out.
+    for (const x of replace) {
+      if (!PLACEHOLDER.test(x.with)) throw new HvelvError('INVALID_INPUT', 'a replacement must be a placeholder in brackets, such as [navn]');
+      if (x.end <= x.start || x.expected.length === 0) throw new HvelvError('INVALID_INPUT', 'a replacement must replace some words');
+    }
     const text = applyReplacements(r.data.text, replace);
     if (text === null) throw new HvelvError('INVALID_INPUT', 'the transcript changed since it was checked: check it again');
+    // Only words that are found in the transcript (or were kept before) can be kept: the
+    // list is not a place to write anything else.
+    const keepable = new Set([...(r.data.kept ?? []), ...findIdentifiers(r.data.text, this.known()).map((f) => f.text)].map(lower));
     const nextKept = [...new Set(kept.map((k) => k.trim()).filter(Boolean))];
+    if (nextKept.some((k) => !keepable.has(lower(k)))) throw new HvelvError('INVALID_INPUT', 'only words found in the transcript can be marked as not identifying');
     const next: TranscriptRecord = { ...r.data, text, syncPoints: syncPoints(text), kept: nextKept, updatedAt: this.now().toISOString() };
-    this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal: true });
+    // With Hvelv's own placeholders this only removes personal data, so it is allowed
+    // even when nothing new may be written (after project end). A label of the user's
+    // own ("[kollega]") is an edit like any other: it needs consent, and is refused
+    // after the end.
+    const removal = replace.every((x) => STANDARD_PLACEHOLDERS.has(x.with));
+    this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
     this.session.audit.append('transcript.deidentified', { participant: r.participant, details: { transcript: id, replaced: replace.length, kept: nextKept.length } });
     return this.get(id);
   }
