@@ -6,7 +6,7 @@ import { run, EXIT } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
 import { storeDbPath } from '../../electron/core/vault/layout';
 import { listFiles, makeWav, tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
@@ -336,6 +336,51 @@ describe('recordings and transcripts from the command line', () => {
     const list = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), 'audio', 'list', vault, '--json'], { env: { ...process.env, ...env } });
     expect(JSON.parse(list.stdout.toString())).toEqual({ ok: true, recordings: [] });
     expect(fs.readdirSync(blobs)).toEqual([]);
+  });
+});
+
+describe('an export cut short', () => {
+  it('a process killed while exporting leaves plaintext under a hidden name; the next open overwrites and removes it', async () => {
+    const { spawn } = await import('node:child_process');
+    const env = { ...process.env, HVELV_PASSPHRASE: PASS };
+    const cli = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), ...args], { env });
+    const vault = path.join(tempDir(), 'export-crash');
+    expect(cli(['init', vault, '--title', 'Eksport', '--end-date', '2030-01-01']).status).toBe(0);
+    cli(['participant', 'add', vault, '--name', 'Eksport Testesen']);
+    cli(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1']);
+    // A 256 MiB WAV of a repeated random block: long enough to kill the export part way.
+    const wav = path.join(tempDir(), 'lang.wav');
+    const block = randomBytes(1024 * 1024);
+    const dataLen = 256 * 1024 * 1024;
+    const head = makeWav(path.join(tempDir(), 'head.wav'), 0.001, 1, 48000).subarray(0, 44);
+    head.writeUInt32LE(36 + dataLen, 4);
+    head.writeUInt32LE(dataLen, 40);
+    const fd = fs.openSync(wav, 'w');
+    fs.writeSync(fd, head);
+    for (let i = 0; i < 256; i++) fs.writeSync(fd, block);
+    fs.closeSync(fd);
+    expect(cli(['audio', 'import', vault, 'P01', wav]).status).toBe(0);
+    const id = (JSON.parse(cli(['audio', 'list', vault, '--json']).stdout.toString()) as { recordings: { id: string }[] }).recordings[0]!.id;
+
+    const outDir = tempDir();
+    const out = path.join(outDir, 'P01.wav');
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), 'audio', 'export', vault, id, '--out', out], { env });
+    const partial = `${out}.partial-${child.pid}`;
+    const started = Date.now();
+    while (Date.now() - started < 30_000) {
+      if (fs.existsSync(partial) && fs.statSync(partial).size > 4 * 1024 * 1024) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    // The hazard: plaintext audio under a name the user never sees.
+    expect(fs.readFileSync(partial).includes(block.subarray(1000, 1064))).toBe(true);
+
+    // Any open of the vault cleans it up.
+    expect(cli(['audio', 'list', vault]).status).toBe(0);
+    expect(fs.readdirSync(outDir)).toEqual([]);
+    const audit = JSON.parse(cli(['audit', 'list', vault, '--json']).stdout.toString()) as { entries: { action: string; details?: Record<string, unknown> }[] };
+    expect(audit.entries.filter((e) => e.action === 'export.leftovers-removed').map((e) => e.details)).toEqual([{ count: 1 }]);
   });
 });
 

@@ -474,8 +474,7 @@ async function readFull(fh: fs.promises.FileHandle, buf: Buffer): Promise<number
 }
 
 /** Decrypt a whole blob into `target` (temp file, fsync, rename), returning the plaintext's SHA-256. */
-export async function decryptBlobToFile(reader: StreamReader, target: string): Promise<string> {
-  const tmp = `${target}.partial-${process.pid}`;
+export async function decryptBlobToFile(reader: StreamReader, target: string, tmp = `${target}.partial-${process.pid}`): Promise<string> {
   const out = await fs.promises.open(tmp, 'wx', 0o600);
   const hash = createHash('sha256');
   try {

@@ -9,6 +9,7 @@ import { Participants } from './participants';
 import { Recordings } from './recordings';
 import { enforceProjectEnd } from './project-end';
 import { auditConsistency } from './consistency';
+import { sweepInterruptedExports } from './export-journal';
 import { HvelvError } from '../errors';
 
 export async function openProject(vaultPath: string, passphrase: string, deps: VaultDeps): Promise<VaultSession> {
@@ -24,6 +25,7 @@ export async function openProject(vaultPath: string, passphrase: string, deps: V
     session.audit.acknowledgeSystemEvents();
     session.recordSeen(deps.now());
     new Recordings(session, deps.now).sweepOrphans();
+    sweepInterruptedExports(session);
   } catch (err) {
     session.lock();
     throw err;

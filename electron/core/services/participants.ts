@@ -43,6 +43,7 @@ import {
 } from '../consent/model';
 import { Recordings } from './recordings';
 import { decryptBlobToFile } from '../crypto/stream';
+import { beginExport } from './export-journal';
 import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './participant-documents';
 
 export const identitySchema = z.strictObject({
@@ -252,6 +253,7 @@ export class Participants {
     const final = path.join(outDir, name);
     if (fs.existsSync(final)) throw new HvelvError('VAULT_EXISTS', `${final} already exists`);
     const tmp = path.join(outDir, `.${name}.${randomBytes(4).toString('hex')}.partial`);
+    const note = beginExport(this.session, tmp, this.now);
     const files: { name: string; what: string }[] = [];
     const write = (rel: string, data: string | Uint8Array, what: string): void => {
       const target = path.join(tmp, rel);
@@ -297,6 +299,8 @@ export class Participants {
       fs.rmSync(tmp, { recursive: true, force: true });
       if (err instanceof HvelvError) throw err;
       throw new HvelvError('IO', `could not write the export: ${(err as Error).message}`, { cause: err });
+    } finally {
+      note.end();
     }
     const counts: Record<string, number> = {};
     for (const f of files) counts[f.what] = (counts[f.what] ?? 0) + 1;

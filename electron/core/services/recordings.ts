@@ -11,6 +11,7 @@ import type { AudioFacts, RecordingInfo } from '../../../shared/contract';
 import { assertConsent } from '../consent/gate';
 import { KEY_BYTES } from '../crypto/sodium';
 import { decryptBlobToFile, encryptFileToBlob, StreamReader, type EncryptProgress } from '../crypto/stream';
+import { beginExport } from './export-journal';
 import { fromB64, toB64, toHex } from '../crypto/encoding';
 import { HvelvError } from '../errors';
 import { fsyncDir } from '../vault/atomic-file';
@@ -204,7 +205,14 @@ export class Recordings {
     const r = this.record(id);
     const reader = this.open(id);
     try {
-      const hash = await decryptBlobToFile(reader, out);
+      const tmp = `${out}.partial-${process.pid}`;
+      const note = beginExport(this.session, tmp, this.now);
+      let hash: string;
+      try {
+        hash = await decryptBlobToFile(reader, out, tmp);
+      } finally {
+        note.end();
+      }
       if (hash !== r.data.sha256) {
         fs.rmSync(out, { force: true });
         throw new HvelvError('INTEGRITY', 'the exported recording does not match the original');

@@ -12,7 +12,8 @@ import { assertConsent } from '../consent/gate';
 import { T, type Identity } from '../consent/model';
 import { applyReplacements, findIdentifiers, knownDetails, type KnownDetails, type Replacement } from './deidentify';
 import { HvelvError } from '../errors';
-import { writeFileAtomic } from '../vault/atomic-file';
+import { atomicTempPath, nodeFileOps, writeFileAtomic } from '../vault/atomic-file';
+import { beginExport } from './export-journal';
 import type { VaultSession } from '../vault/vault';
 import { Recordings } from './recordings';
 import { formatFromName, parseTranscript, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
@@ -156,7 +157,13 @@ export class Transcripts {
   export(id: string, out: string, format: 'txt' | 'docx'): void {
     const r = this.record(id);
     const bytes = format === 'txt' ? new TextEncoder().encode(r.data.text) : textToDocx(r.data.text);
-    writeFileAtomic(out, bytes);
+    const tmp = atomicTempPath(out);
+    const note = beginExport(this.session, tmp, this.now);
+    try {
+      writeFileAtomic(out, bytes, nodeFileOps, tmp);
+    } finally {
+      note.end();
+    }
     this.session.audit.append('transcript.exported', { participant: r.participant, details: { transcript: id, format } });
   }
 

@@ -42,9 +42,13 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-export function writeFileAtomic(target: string, data: Uint8Array, ops: FileOps = nodeFileOps): void {
+/** A fresh hidden temporary name beside `target`. */
+export function atomicTempPath(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+}
+
+export function writeFileAtomic(target: string, data: Uint8Array, ops: FileOps = nodeFileOps, tmp: string = atomicTempPath(target)): void {
   const dir = path.dirname(target);
-  const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   let fd: number | undefined;
   try {
     fd = ops.open(tmp, 'wx', 0o600);
