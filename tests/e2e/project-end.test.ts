@@ -30,7 +30,7 @@ beforeAll(async () => {
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
   await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'processing-until-end'], evidence: null });
   const tr = (await harness.invoke('transcripts.create', { code: 'JS01', recordingId: null })) as { id: string };
-  await harness.invoke('transcripts.update', { id: tr.id, text: '#00:00:01-0# B: Ragnhild heter jeg.\n' });
+  await harness.invoke('transcripts.update', { id: tr.id, text: '#00:00:01-0# B: Ragnhild heter jeg, ring meg på 41 22 33 44.\n' });
   await page.goto(harness.url);
 });
 
@@ -87,6 +87,18 @@ describe('project end in Chromium', () => {
     await shot('33-anonymised-no-new-participants');
     // Core refuses it too, whoever asks.
     await expect(harness.invoke('participants.add', { identity: { name: 'Ny Person' } })).rejects.toThrow(/PROJECT_ENDED/);
+
+    // A phone number left in a transcript can still be found and taken out, with
+    // Hvelv's own placeholder only; the names can no longer be looked for.
+    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Åpne transkripsjonen til JS01' }).click();
+    await page.getByRole('button', { name: 'Se etter identifiserende opplysninger' }).click();
+    await expect.poll(() => page.getByText(/Navnelisten finnes ikke lenger/).isVisible()).toBe(true);
+    expect(await page.locator('.findings mark').allTextContents()).toEqual(['41 22 33 44']);
+    expect(await page.getByLabel('Bytt ut med: Telefon').getAttribute('readonly')).not.toBeNull();
+    await shot('34-anonymised-deidentify');
+    await page.getByRole('button', { name: 'Bytt ut valgte (1)' }).click();
+    await expect.poll(() => page.locator('.transcript').textContent()).toContain('ring meg på [telefon].');
     expect(problems).toEqual([]);
   });
 });

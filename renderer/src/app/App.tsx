@@ -138,7 +138,7 @@ export function App() {
       />
     );
   else if (view === 'recording' && status)
-    body = <RecordingView key={`${openMedia.recordingId}-${openMedia.transcriptId}`} {...openMedia} onBack={() => setView('recordings')} />;
+    body = <RecordingView key={`${openMedia.recordingId}-${openMedia.transcriptId}`} {...openMedia} ended={status.destroyed.includes('keylist')} onBack={() => setView('recordings')} />;
   else
     body = (
       <main className="page narrow welcome">

@@ -11,7 +11,7 @@ import type { ErrorInfo } from '../../../../shared/errors';
  * finds them (it alone can read the key list); this screen only shows the transcript's
  * own words, and replaces only what the user ticked.
  */
-export function DeidentifyPanel({ transcript, onChanged }: { transcript: TranscriptDetail; onChanged(t: TranscriptDetail): void }) {
+export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: TranscriptDetail; ended: boolean; onChanged(t: TranscriptDetail): void }) {
   const { t } = useI18n();
   const [report, setReport] = useState<DeidReport | null>(null);
   const [skip, setSkip] = useState<Set<number>>(new Set());
@@ -95,7 +95,8 @@ export function DeidentifyPanel({ transcript, onChanged }: { transcript: Transcr
                 <label htmlFor={`deid-${k}`}>
                   {t('deid.replaceWith')}: {t(`deid.kind.${k}`)}
                 </label>
-                <input id={`deid-${k}`} value={labels[k]} aria-invalid={!PLACEHOLDER.test(labels[k]) || undefined} onChange={(e) => setLabels({ ...labels, [k]: e.target.value })} />
+                {/* After the end only Hvelv's own placeholders may be written (main refuses others). */}
+                <input id={`deid-${k}`} value={labels[k]} readOnly={ended} aria-invalid={!PLACEHOLDER.test(labels[k]) || undefined} onChange={(e) => setLabels({ ...labels, [k]: e.target.value })} />
               </div>
             ))}
           </div>
@@ -119,8 +120,10 @@ export function DeidentifyPanel({ transcript, onChanged }: { transcript: Transcr
   );
 }
 
-/** A few words either side of a finding, on one line. */
+/** A few words either side of a finding, on one line, without timestamps (whole or cut). */
 function around(text: string, f: DeidFinding): { before: string; after: string } {
   const flat = (s: string) => s.replace(/#\d{1,2}:\d{2}:\d{2}-\d#/g, '').replace(/\s+/g, ' ');
-  return { before: flat(text.slice(Math.max(0, f.start - 40), f.start)), after: flat(text.slice(f.end, f.end + 40)) };
+  const before = flat(text.slice(Math.max(0, f.start - 60), f.start)).replace(/^[\d:-]*#/, '').slice(-40);
+  const after = flat(text.slice(f.end, f.end + 60)).replace(/#[\d:-]*$/, '').slice(0, 40);
+  return { before, after };
 }

@@ -12,11 +12,13 @@ import { DeidentifyPanel } from './DeidentifyPanel';
 interface Props {
   recordingId: string | null;
   transcriptId: string | null;
+  /** After project end: only Hvelv's own placeholders may replace words. */
+  ended: boolean;
   onBack(): void;
 }
 
 /** A recording with its transcript beside it: timestamps seek the player. */
-export function RecordingView({ recordingId, transcriptId, onBack }: Props) {
+export function RecordingView({ recordingId, transcriptId, ended, onBack }: Props) {
   const { t } = useI18n();
   const [recording, setRecording] = useState<RecordingInfo | null>(null);
   const [recordingGone, setRecordingGone] = useState(false);
@@ -185,14 +187,17 @@ export function RecordingView({ recordingId, transcriptId, onBack }: Props) {
                 <TranscriptText text={transcript.text} points={transcript.syncPoints} onSeek={recording ? seek : undefined} />
               </div>
               <div className="actions start wrap">
-                {!transcript.complete && (
+                {/* After the end nothing may be written; taking details out (below) still may. */}
+                {!transcript.complete && !ended && (
                   <button type="button" onClick={() => setDraft(transcript.text)}>
                     {t('view.edit')}
                   </button>
                 )}
-                <button type="button" className="secondary" onClick={() => void save({ complete: !transcript.complete })}>
-                  {transcript.complete ? t('view.reopen') : t('view.markComplete')}
-                </button>
+                {!ended && (
+                  <button type="button" className="secondary" onClick={() => void save({ complete: !transcript.complete })}>
+                    {transcript.complete ? t('view.reopen') : t('view.markComplete')}
+                  </button>
+                )}
                 <button type="button" className="secondary" onClick={() => void exportAs('txt')}>
                   {t('view.exportTxt')}
                 </button>
@@ -228,7 +233,7 @@ export function RecordingView({ recordingId, transcriptId, onBack }: Props) {
           )}
         </Card>
       </div>
-      {transcript && draft === null && <DeidentifyPanel transcript={transcript} onChanged={setTranscript} />}
+      {transcript && draft === null && <DeidentifyPanel transcript={transcript} ended={ended} onChanged={setTranscript} />}
       {(confirm === 'recording' || confirm === 'complete') && recording && (
         <TypedConfirm
           title={t('confirm.recordingTitle', { code: recording.code })}
