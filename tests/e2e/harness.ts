@@ -22,6 +22,8 @@ export interface Harness {
   url: string;
   /** What the next "choose folder", "choose file" and "save as" dialogs return, in order. */
   folderAnswers: (string | null)[];
+  /** The path of a file dropped on the page, by its name (Electron's preload reads it from the File). */
+  dropPaths: Map<string, string>;
   fileAnswers: (string | null)[];
   saveAnswers: (string | null)[];
   sessions: ReturnType<typeof createHandlers>['sessions'];
@@ -48,6 +50,10 @@ window.hvelv = {
     es.onmessage = (m) => listener(JSON.parse(m.data));
     return () => es.close();
   },
+  // Stands in for webUtils.getPathForFile: the test says which path a dropped name has.
+  grantDroppedFile(file) {
+    return fetch('/__drop', { method: 'POST', headers: { 'x-hvelv-token': ${JSON.stringify(token)} }, body: file.name }).then((r) => r.json());
+  },
 };`;
 }
 
@@ -63,7 +69,8 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
   const folderAnswers: (string | null)[] = [];
   const fileAnswers: (string | null)[] = [];
   const saveAnswers: (string | null)[] = [];
-  const { handlers, sessions } = createHandlers({
+  const dropPaths = new Map<string, string>();
+  const { handlers, sessions, files } = createHandlers({
     crypto: await createCrypto(),
     kdfPolicy: TEST_KDF_POLICY,
     createOptions: { kdf: TEST_KDF },
@@ -98,6 +105,17 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
         });
       });
+      return;
+    }
+    if (url.pathname === '/__drop' && req.method === 'POST') {
+      if (req.headers['x-hvelv-token'] !== token) {
+        res.writeHead(403).end();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      // As main's drop channel: a token for the dropped file's path, or null.
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(files.grant(dropPaths.get(Buffer.concat(chunks).toString('utf8')) ?? null))));
       return;
     }
     if (url.pathname === '/__events') {
@@ -142,6 +160,7 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
   return {
     url: `http://127.0.0.1:${port}/`,
     folderAnswers,
+    dropPaths,
     fileAnswers,
     saveAnswers,
     sessions,

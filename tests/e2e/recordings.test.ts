@@ -2,7 +2,9 @@
  * Recordings in Chromium: import a WAV through the file dialog, decline to delete the
  * original, import a transcript with f4 timestamps, play, seek by clicking a
  * timestamp, mark complete and delete the recording with the typed code; a long import
- * shows its progress and speed and is cancelled from the page, leaving nothing behind.
+ * shows its progress and speed and is cancelled from the page, leaving nothing behind;
+ * a file dropped on the page is imported (the harness stands in for Electron's
+ * webUtils.getPathForFile, which gives main the dropped file's path).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -94,6 +96,30 @@ describe('recordings in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('imports a recording dropped on the page', async () => {
+    const wav = path.join(tempDir(), 'sluppet-JS01.wav');
+    makeWav(wav, 7, 9);
+    harness.dropPaths.set('sluppet-JS01.wav', wav);
+    await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).click();
+    await page.locator('#imp-code').selectOption('JS01');
+    // What the operating system hands the page on a drop: a File (its bytes are not used).
+    const dt = await page.evaluateHandle(`(() => {
+      const d = new DataTransfer();
+      d.items.add(new File([new Uint8Array(16)], 'sluppet-JS01.wav', { type: 'audio/wav' }));
+      return d;
+    })()`);
+    await page.locator('section[aria-labelledby="imp-h"]').dispatchEvent('drop', { dataTransfer: dt });
+    const dialog = page.getByRole('dialog', { name: 'Slette originalfilen?' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Behold originalen' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Åpne opptaket til JS01 (0:07)' }).isVisible()).toBe(true);
+    // The stored copy is the file on disk, not the 16 bytes the page's File held.
+    const list = (await harness.invoke('recordings.list', {})) as { id: string; durationMs: number; size: number }[];
+    expect(list.map((r) => [r.durationMs, r.size])).toEqual([[7000, fs.statSync(wav).size]]);
+    await harness.invoke('recordings.delete', { id: list[0]!.id, confirmCode: 'JS01' });
+    await page.reload();
+  });
+
   it('shows an import in progress with its speed, and Cancel leaves nothing behind', async () => {
     // A 2 GiB WAV of silence, sparse on disk: long enough to watch and cancel.
     const wav = path.join(tempDir(), 'lang-intervju.wav');
@@ -104,7 +130,7 @@ describe('recordings in Chromium', () => {
     fs.writeFileSync(wav, head);
     fs.truncateSync(wav, 44 + dataLen);
     harness.fileAnswers.push(wav);
-    await page.getByRole('button', { name: '← Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).click();
     await page.locator('#imp-code').selectOption('JS01');
     await page.getByRole('button', { name: 'Velg lydfil …' }).click();
     const status = page.getByRole('status').filter({ hasText: 'Krypterer og legger inn' });
