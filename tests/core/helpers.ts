@@ -90,6 +90,53 @@ export function listFiles(dir: string): string[] {
 }
 
 /**
+ * Which of `files` hold which needles: "<file> holds needle <i>" for each hit. Files that
+ * vanish before they are read are skipped (other tests run beside the forensic ones,
+ * and their SQLite -shm and temp files come and go).
+ */
+export function findNeedles(files: string[], needles: Buffer[]): string[] {
+  const hits: string[] = [];
+  for (const f of files) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(f);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
+    needles.forEach((n, i) => {
+      if (bytes.includes(n)) hits.push(`${path.relative(os.tmpdir(), f)} holds needle ${i}`);
+    });
+  }
+  return hits;
+}
+
+/** Files in the temp folder written since `since` (ms), smaller than `maxBytes`: where a leak to a temp file would be. */
+export function recentTempFiles(since: number, maxBytes = 64 * 1024 * 1024): string[] {
+  const out: string[] = [];
+  const walk = (d: string, depth: number) => {
+    if (depth > 4) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      try {
+        if (e.isDirectory()) walk(p, depth + 1);
+        else if (e.isFile() && fs.statSync(p).mtimeMs >= since && fs.statSync(p).size < maxBytes) out.push(p);
+      } catch {
+        /* vanished */
+      }
+    }
+  };
+  walk(os.tmpdir(), 0);
+  return out;
+}
+
+/**
  * Add a participant with consent to everything (as a signed paper form would give),
  * through the real service, so their data may be stored. Returns the new code.
  */

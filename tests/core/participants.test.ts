@@ -5,14 +5,13 @@
  */
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Participants, type WithdrawalStep } from '../../electron/core/services/participants';
 import { ensureInitialForm, getForm, listForms, newFormVersion, updateFormText } from '../../electron/core/consent/forms';
 import { openProject } from '../../electron/core/services/open-project';
 import { storeDbPath, DATA_STORES } from '../../electron/core/vault/layout';
-import { codeOf, listFiles, makeVault, makeWav, tempDir } from './helpers';
+import { codeOf, findNeedles, listFiles, makeVault, makeWav, recentTempFiles, tempDir } from './helpers';
 import { Recordings } from '../../electron/core/services/recordings';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
@@ -187,46 +186,6 @@ function needles(dir: string, code: string, extra: Buffer[]): Buffer[] {
   return out;
 }
 
-function scan(files: string[], wanted: Buffer[]): string[] {
-  const hits: string[] = [];
-  for (const f of files) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(f);
-    } catch {
-      continue;
-    }
-    wanted.forEach((n, i) => {
-      if (bytes.includes(n)) hits.push(`${path.basename(f)} holds needle ${i}`);
-    });
-  }
-  return hits;
-}
-
-function recentTempFiles(since: number): string[] {
-  const out: string[] = [];
-  const walk = (d: string, depth: number) => {
-    if (depth > 4) return;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      try {
-        if (e.isDirectory()) walk(p, depth + 1);
-        else if (e.isFile() && fs.statSync(p).mtimeMs >= since && fs.statSync(p).size < 64 * 1024 * 1024) out.push(p);
-      } catch {
-        /* vanished */
-      }
-    }
-  };
-  walk(os.tmpdir(), 0);
-  return out;
-}
-
 describe('withdrawal', () => {
   it('destroys everything about the participant in every store: a forensic scan of every file finds nothing', async () => {
     const started = Date.now();
@@ -240,7 +199,7 @@ describe('withdrawal', () => {
     const wanted = needles(dir, code, [...plain, evidenceBytes.subarray(8), audio.subarray(20000, 20064), blobBytes.subarray(100, 164)]);
     expect(wanted.length).toBeGreaterThan(plain.length + 10);
     // Before: the ciphertexts and wrapped keys are there to be found (so the scan can find things).
-    expect(scan(listFiles(dir), wanted.slice(plain.length + 2)).length).toBeGreaterThan(0);
+    expect(findNeedles(listFiles(dir), wanted.slice(plain.length + 2)).length).toBeGreaterThan(0);
 
     const receipt = p.withdraw(code, '2026-11-26');
     expect(receipt.counts).toEqual(preview);
@@ -251,12 +210,12 @@ describe('withdrawal', () => {
     expect(session.stores.transcripts.list('transcript', { participant: other })).toHaveLength(1);
     session.lock();
 
-    const vaultHits = scan(listFiles(dir), wanted);
+    const vaultHits = findNeedles(listFiles(dir), wanted);
     expect(vaultHits).toEqual([]);
     // Nor does any file written to the temp directory since the test began (other than
     // the scanned signature the test itself placed there as the user's original).
     const temps = recentTempFiles(started).filter((f) => !f.startsWith(inputDir + path.sep));
-    expect(scan(temps, wanted.slice(0, plain.length + 2))).toEqual([]);
+    expect(findNeedles(temps, wanted.slice(0, plain.length + 2))).toEqual([]);
     expect(fs.existsSync(blobFile)).toBe(false);
 
     const again = await openProject(dir, PASS, deps);

@@ -19,7 +19,7 @@ import { LOCK_FILE } from '../../electron/core/vault/lock';
 import { unlockVault, createVault } from '../../electron/core/vault/vault';
 import { headerSignatureMessage } from '../../electron/core/vault/header';
 import type { IsoDate } from '@shared/domain';
-import { codeOf, listFiles, makeWav, pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF } from './helpers';
+import { codeOf, findNeedles, listFiles, makeWav, pw, recentTempFiles, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF } from './helpers';
 
 const PASS = 'project end passphrase';
 const at = (iso: string) => new Date(`${iso}T12:00:00`); // local noon: the local date is `iso`
@@ -40,17 +40,6 @@ async function study(endAction: 'anonymise' | 'delete-all' = 'anonymise') {
   const transcript = new Transcripts(session, now).create(code, '#00:00:01-0# B: Vi snakket om tillit og relasjoner. Ring Sigrun på 977 66 555.\n');
   session.lock();
   return { dir, deps, code, audio, transcriptId: transcript.id };
-}
-
-function scan(files: string[], needles: Buffer[]): string[] {
-  const hits: string[] = [];
-  for (const f of files) {
-    const b = fs.readFileSync(f);
-    needles.forEach((n, i) => {
-      if (b.includes(n)) hits.push(`${path.relative(os.tmpdir(), f)} holds needle ${i}`);
-    });
-  }
-  return hits;
 }
 
 describe('enforcing the end date', () => {
@@ -76,15 +65,9 @@ describe('enforcing the end date', () => {
     for (const store of ['keylist', 'recordings'] as const) {
       expect(fs.readdirSync(storeDir(dir, store))).toEqual(['DESTROYED.json']);
     }
-    expect(scan(listFiles(dir), needles)).toEqual([]);
-    const temps = listFiles(os.tmpdir()).filter((f) => {
-      try {
-        return fs.statSync(f).mtimeMs >= started && !f.endsWith('opptak.wav') && fs.statSync(f).size < 50e6;
-      } catch {
-        return false;
-      }
-    });
-    expect(scan(temps, needles.slice(0, 3))).toEqual([]);
+    expect(findNeedles(listFiles(dir), needles)).toEqual([]);
+    const temps = recentTempFiles(started).filter((f) => !f.endsWith('opptak.wav'));
+    expect(findNeedles(temps, needles.slice(0, 3))).toEqual([]);
 
     // The certificate says what went, with counts and no names.
     const [cert] = listCertificates(dir);
