@@ -92,7 +92,17 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/__ipc' && req.method === 'POST') {
+    // The bridge's two calls: a POST with the page's token, answered with JSON.
+    const bridgeCall: Record<string, (body: string) => Promise<unknown> | unknown> = {
+      '/__ipc': (body) => {
+        const { method, input } = JSON.parse(body) as { method: unknown; input: unknown };
+        return dispatch(handlers, method, input);
+      },
+      // As main's drop channel: a token for the dropped file's path, or null.
+      '/__drop': (name) => files.grant(dropPaths.get(name) ?? null),
+    };
+    const call = bridgeCall[url.pathname];
+    if (call && req.method === 'POST') {
       if (req.headers['x-hvelv-token'] !== token) {
         res.writeHead(403).end();
         return;
@@ -100,22 +110,10 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const { method, input } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { method: unknown; input: unknown };
-        void dispatch(handlers, method, input).then((result) => {
+        void Promise.resolve(call(Buffer.concat(chunks).toString('utf8'))).then((result) => {
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
         });
       });
-      return;
-    }
-    if (url.pathname === '/__drop' && req.method === 'POST') {
-      if (req.headers['x-hvelv-token'] !== token) {
-        res.writeHead(403).end();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      // As main's drop channel: a token for the dropped file's path, or null.
-      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(files.grant(dropPaths.get(Buffer.concat(chunks).toString('utf8')) ?? null))));
       return;
     }
     if (url.pathname === '/__events') {
