@@ -103,7 +103,16 @@ describe('enforcing the end date', () => {
     expect(codeOf(() => tr.deidentify(transcriptId, [{ start: ring, end: ring + 4, expected: 'Ring', with: '[diagnose: bipolar lidelse]' }], []))).toBe('PROJECT_ENDED');
     expect(codeOf(() => tr.deidentify(transcriptId, [{ start: 0, end: 0, expected: '', with: '[navn]' }], []))).toBe('INVALID_INPUT');
     expect(codeOf(() => tr.deidentify(transcriptId, [], ['Ola Nordmann har diagnosen bipolar lidelse']))).toBe('INVALID_INPUT');
+    // Nor by replacing single letters (text that grows, or spells something), or pieces
+    // of a placeholder ("[telefon]" cut to leave "efon]").
+    const v = cleaned.text.indexOf('snakket');
+    expect(codeOf(() => tr.deidentify(transcriptId, [{ start: v, end: v + 1, expected: 's', with: '[navn]' }], []))).toBe('PROJECT_ENDED');
+    const ph = cleaned.text.indexOf('[telefon]');
+    expect(codeOf(() => tr.deidentify(transcriptId, [{ start: ph, end: ph + 3, expected: '[te', with: '[navn]' }], []))).toBe('PROJECT_ENDED');
+    expect(codeOf(() => tr.deidentify(transcriptId, [{ start: ph, end: ph + 9, expected: '[telefon]', with: '[navn]' }], []))).toBe('PROJECT_ENDED');
     expect(tr.get(transcriptId).text).toBe(cleaned.text);
+    // A whole word is still fine.
+    expect(tr.deidentify(transcriptId, [{ start: v, end: v + 7, expected: 'snakket', with: '[navn]' }], []).text).toContain('Vi [navn] om');
     expect(codeOf(() => new Participants(s, deps.now).add({ name: 'Ny' }))).toBe('PROJECT_ENDED');
     // The headless run is now in the signed audit log.
     expect(s.audit.list().map((e) => e.action)).toContain('project-end.enforced');

@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { encodeFields } from './encoding';
 import { integrity } from '../errors';
+import { shredFile } from '../vault/safe-delete';
 
 export const CHUNK_SIZE = 64 * 1024;
 export const TAG_SIZE = 16;
@@ -489,7 +490,13 @@ export async function decryptBlobToFile(reader: StreamReader, target: string, tm
     await fs.promises.rename(tmp, target);
   } catch (err) {
     await out.close().catch(() => undefined);
-    await fs.promises.rm(tmp, { force: true });
+    // Plaintext: overwritten, not only unlinked. (If that fails too, the caller's export
+    // note keeps it for the next open; the first error is the one to report.)
+    try {
+      shredFile(tmp);
+    } catch {
+      /* see above */
+    }
     throw err;
   }
   return hash.digest('hex');

@@ -145,6 +145,23 @@ export interface Replacement {
   with: string;
 }
 
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const BRACKETED = /\[[^[\]\n]{1,40}\]/gu;
+
+/**
+ * Whether replacing [start, end) only takes words out: it covers whole words (no letter
+ * or digit just outside it, at least one inside) and does not touch a placeholder
+ * already in the text. Then each word can be replaced once, and nothing can be built
+ * out of pieces of placeholders.
+ */
+export function isRemovalSpan(text: string, start: number, end: number): boolean {
+  if (start < 0 || end > text.length || end <= start) return false;
+  if (WORD_CHAR.test(text.charAt(start - 1)) || WORD_CHAR.test(text.charAt(end))) return false;
+  if (!WORD_CHAR.test(text.slice(start, end))) return false;
+  for (const m of text.matchAll(BRACKETED)) if (start <= m.index + m[0].length && end >= m.index) return false;
+  return true;
+}
+
 /** Apply replacements (non-overlapping, each checked against what it replaces); null when any no longer matches. */
 export function applyReplacements(text: string, replacements: readonly Replacement[]): string | null {
   const sorted = [...replacements].sort((a, b) => a.start - b.start);

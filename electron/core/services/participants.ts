@@ -43,7 +43,7 @@ import {
 } from '../consent/model';
 import { Recordings } from './recordings';
 import { decryptBlobToFile } from '../crypto/stream';
-import { beginExport } from './export-journal';
+import { beginExport, removeTree } from './export-journal';
 import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './participant-documents';
 
 export const identitySchema = z.strictObject({
@@ -296,7 +296,13 @@ export class Participants {
       fs.renameSync(tmp, final);
       fsyncDir(outDir);
     } catch (err) {
-      fs.rmSync(tmp, { recursive: true, force: true });
+      // Plaintext: overwritten, not only unlinked. If even that fails, the export's note
+      // stays and the next open tries again.
+      try {
+        removeTree(tmp);
+      } catch {
+        /* kept for the next open */
+      }
       if (err instanceof HvelvError) throw err;
       throw new HvelvError('IO', `could not write the export: ${(err as Error).message}`, { cause: err });
     } finally {

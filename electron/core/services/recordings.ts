@@ -214,7 +214,7 @@ export class Recordings {
         note.end();
       }
       if (hash !== r.data.sha256) {
-        fs.rmSync(out, { force: true });
+        shredFile(out);
         throw new HvelvError('INTEGRITY', 'the exported recording does not match the original');
       }
       this.session.audit.append('recording.exported', { participant: r.participant, details: { recording: id } });

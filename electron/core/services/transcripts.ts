@@ -10,7 +10,7 @@ import { DEID_KINDS, PLACEHOLDER } from '../../../shared/domain';
 import { LOCALES, translate } from '../../../shared/i18n/catalogue';
 import { assertConsent } from '../consent/gate';
 import { T, type Identity } from '../consent/model';
-import { applyReplacements, findIdentifiers, knownDetails, type KnownDetails, type Replacement } from './deidentify';
+import { applyReplacements, findIdentifiers, isRemovalSpan, knownDetails, type KnownDetails, type Replacement } from './deidentify';
 import { HvelvError } from '../errors';
 import { atomicTempPath, nodeFileOps, writeFileAtomic } from '../vault/atomic-file';
 import { beginExport } from './export-journal';
@@ -90,11 +90,11 @@ export class Transcripts {
     const nextKept = [...new Set(kept.map((k) => k.trim()).filter(Boolean))];
     if (nextKept.some((k) => !keepable.has(lower(k)))) throw new HvelvError('INVALID_INPUT', 'only words found in the transcript can be marked as not identifying');
     const next: TranscriptRecord = { ...r.data, text, syncPoints: syncPoints(text), kept: nextKept, updatedAt: this.now().toISOString() };
-    // With Hvelv's own placeholders this only removes personal data, so it is allowed
-    // even when nothing new may be written (after project end). A label of the user's
-    // own ("[kollega]") is an edit like any other: it needs consent, and is refused
-    // after the end.
-    const removal = replace.every((x) => STANDARD_PLACEHOLDERS.has(x.with));
+    // Hvelv's own placeholders over whole words that are not placeholders already only
+    // take personal data out, so that is allowed even when nothing new may be written
+    // (after project end). Anything else, a label of the user's own ("[kollega]") say,
+    // is an edit like any other: it needs consent, and is refused after the end.
+    const removal = replace.every((x) => STANDARD_PLACEHOLDERS.has(x.with) && isRemovalSpan(r.data.text, x.start, x.end));
     this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
     this.session.audit.append('transcript.deidentified', { participant: r.participant, details: { transcript: id, replaced: replace.length, kept: nextKept.length } });
     return this.get(id);

@@ -30,6 +30,11 @@ export function shredFile(file: string): void {
     if (st.isSymbolicLink()) fs.unlinkSync(file);
     return;
   }
+  if (st.nlink > 1) {
+    // A hard link: the same bytes are someone else's file too. Remove our name only.
+    fs.unlinkSync(file);
+    return;
+  }
   const fd = fs.openSync(file, fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0));
   try {
     const size = fs.fstatSync(fd).size;

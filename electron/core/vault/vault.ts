@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { calibrateKdf, checkKdfParams, deriveKek, SALT_BYTES, type KdfPolicy } from '../crypto/kdf';
-import { fromB64, fromUtf8, toB64, toHex, utf8 } from '../crypto/encoding';
+import { encodeFields, fromB64, fromUtf8, toB64, toHex, utf8 } from '../crypto/encoding';
 import type { Crypto } from '../crypto/sodium';
 import { KEY_BYTES, SIGN_SEED_BYTES, XNONCE_BYTES } from '../crypto/sodium';
 import { HvelvError, integrity } from '../errors';
@@ -23,7 +23,7 @@ import { openDb } from '../stores/sqlite';
 import Database from 'better-sqlite3';
 import { acquireLock, type VaultLock } from './lock';
 import { AUTO_LOCK_DEFAULT_MINUTES, DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, daysUntil, isIsoDate, type IsoDate } from '../../../shared/domain';
-import { removeStaleTemps, type FileOps } from './atomic-file';
+import { removeStaleTemps, writeFileAtomic, type FileOps } from './atomic-file';
 import {
   headerBodySchema,
   ownerSlotAd,
@@ -293,6 +293,34 @@ export class VaultSession {
     return this.header.publicKey;
   }
 
+  /**
+   * A small private file in the vault's root, sealed under the user key (so it outlives
+   * the stores: project end destroys those, not the user key). `purpose` names it and
+   * is bound into the associated data. Null when there is no such file.
+   */
+  readPrivateFile(purpose: string): Uint8Array | null {
+    this.assertOpen();
+    const file = path.join(this.path, `${purpose}.sealed`);
+    if (!fs.existsSync(file)) return null;
+    const box = JSON.parse(fs.readFileSync(file, 'utf8')) as { nonce: string; ciphertext: string };
+    const plain = this.deps.crypto.open(this.userKey, fromB64(box.nonce), fromB64(box.ciphertext), privateFileAd(this.vaultId, purpose));
+    if (!plain) throw integrity(`${purpose}.sealed does not decrypt`);
+    return plain;
+  }
+
+  /** Replace (atomically) or, with null, remove the private file `purpose`. */
+  writePrivateFile(purpose: string, plain: Uint8Array | null): void {
+    this.assertOpen();
+    const file = path.join(this.path, `${purpose}.sealed`);
+    if (plain === null) {
+      fs.rmSync(file, { force: true });
+      return;
+    }
+    const nonce = this.deps.crypto.random(XNONCE_BYTES);
+    const ct = this.deps.crypto.seal(this.userKey, nonce, plain, privateFileAd(this.vaultId, purpose));
+    writeFileAtomic(file, utf8(JSON.stringify({ nonce: toB64(nonce), ciphertext: toB64(ct) })), this.deps.fileOps);
+  }
+
   get facts(): ProjectFacts {
     this.assertOpen();
     const s = this.header.body.settings;
@@ -480,6 +508,10 @@ function makeSigner(crypto: Crypto, pair: { publicKey: Uint8Array; secretKey: Ui
     secretKey: pair.secretKey,
     sign: (m) => crypto.sign(pair.secretKey, m),
   };
+}
+
+function privateFileAd(vaultId: string, purpose: string): Uint8Array {
+  return encodeFields('hvelv/private-file', [1, vaultId, purpose]);
 }
 
 function sealSettings(crypto: Crypto, userKey: Uint8Array, vaultId: string, revision: number, sealed: SealedSettings): { nonce: string; ciphertext: string } {

@@ -20,27 +20,33 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function check() {
+  /** Look again; findings at `unticked` ("offset:text") stay unticked. */
+  async function check(unticked: Set<string> = new Set()) {
     setError(null);
     const r = await call('transcripts.check', { id: transcript.id });
     if (!r.ok) return setError(r.error);
     setReport(r.value);
-    setSkip(new Set());
+    setSkip(new Set(r.value.findings.flatMap((f, i) => (unticked.has(`${f.start}:${f.text}`) ? [i] : []))));
   }
 
   async function apply(replace: DeidFinding[], kept: string[], done: string | null) {
     setBusy(true);
     setError(null);
+    // Where the findings the user left unticked will be once the replacements are in.
+    const shift = (at: number) => replace.filter((f) => f.end <= at).reduce((d, f) => d + labels[f.kind].length - (f.end - f.start), 0);
+    const unticked = new Set((report?.findings ?? []).filter((_, i) => skip.has(i)).map((f) => `${f.start + shift(f.start)}:${f.text}`));
     const r = await call('transcripts.deidentify', {
       id: transcript.id,
       replace: replace.map((f) => ({ start: f.start, end: f.end, expected: f.text, with: labels[f.kind] })),
       kept,
     });
+    if (r.ok) {
+      onChanged(r.value);
+      setNotice(done);
+      await check(unticked);
+    } else setError(r.error);
+    // Busy until the new findings are in: a second click on the old list would be stale.
     setBusy(false);
-    if (!r.ok) return setError(r.error);
-    onChanged(r.value);
-    setNotice(done);
-    await check();
   }
 
   const chosen = report ? report.findings.filter((_, i) => !skip.has(i)) : [];
@@ -78,9 +84,9 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
                   />{' '}
                   <span className="pill">{t(`deid.kind.${f.kind}`)}</span>{' '}
                   <span className="context" lang="nb">
-                    …{around(transcript.text, f).before}
+                    {around(transcript.text, f).before}
                     <mark>{f.text}</mark>
-                    {around(transcript.text, f).after}…
+                    {around(transcript.text, f).after}
                   </span>
                 </label>
                 <button type="button" className="link" disabled={busy} onClick={() => void apply([], [...report.kept, f.text], null)}>
@@ -125,5 +131,6 @@ function around(text: string, f: DeidFinding): { before: string; after: string }
   const flat = (s: string) => s.replace(/#\d{1,2}:\d{2}:\d{2}-\d#/g, '').replace(/\s+/g, ' ');
   const before = flat(text.slice(Math.max(0, f.start - 60), f.start)).replace(/^[\d:-]*#/, '').slice(-40);
   const after = flat(text.slice(f.end, f.end + 60)).replace(/#[\d:-]*$/, '').slice(0, 40);
-  return { before, after };
+  // An ellipsis only where the text goes on.
+  return { before: f.start > 40 ? `…${before}` : before.trimStart(), after: f.end + 40 < text.length ? `${after}…` : after.trimEnd() };
 }
