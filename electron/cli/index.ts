@@ -584,21 +584,28 @@ async function cmdTranscript(args: string[], io: CliIo, vaultDeps: VaultDeps, lo
     case 'deidentify': {
       const { values, positionals } = parse(rest, { keep: { type: 'string', multiple: true }, yes: { type: 'boolean' } }, 2);
       const [vault, id] = positionals as [string, string];
-      const keep = (values.keep as unknown as string[] | undefined) ?? [];
+      const keep = ((values.keep as unknown as string[] | undefined) ?? []).map((k) => k.trim()).filter(Boolean);
+      const lower = (t: string) => t.toLocaleLowerCase('nb');
       const result = await withSession(vault, values, io, vaultDeps, (s) => {
         const tr = new Transcripts(s, io.now);
         const report = tr.check(id);
-        const kept = [...report.kept, ...keep];
-        const keptLower = new Set(kept.map((k) => k.toLocaleLowerCase('nb')));
-        const chosen = report.findings.filter((f) => !keptLower.has(f.text.toLocaleLowerCase('nb')));
+        // Only words the check finds (or kept before) can be kept: said now, not after --yes.
+        const keepable = new Set([...report.kept, ...report.findings.map((f) => f.text)].map(lower));
+        const stray = keep.filter((k) => !keepable.has(lower(k)));
+        if (stray.length) throw new UsageError(`--keep ${JSON.stringify(stray[0])}: not found in the transcript (see hvelv transcript check)`);
+        const kept = [...new Set([...report.kept, ...keep])];
+        const keptLower = new Set(kept.map(lower));
+        const chosen = report.findings.filter((f) => !keptLower.has(lower(f.text)));
         const replace = chosen.map((f) => ({ start: f.start, end: f.end, expected: f.text, with: translate(locale, `deid.placeholder.${f.kind}`) }));
-        if (values.yes) tr.deidentify(id, replace, kept);
+        const changes = replace.length > 0 || kept.length !== report.kept.length;
+        if (values.yes && changes) tr.deidentify(id, replace, kept);
         return { replace, text: tr.get(id).text };
       });
       if (values.json) io.out(JSON.stringify({ ok: true, done: Boolean(values.yes), replaced: result.replace.map((r) => ({ text: r.expected, with: r.with })) }));
       else {
         for (const r of result.replace) io.out(`${values.yes ? 'replaced' : 'would replace'}  ${JSON.stringify(r.expected)}  →  ${r.with}`);
-        if (!values.yes) io.out(result.replace.length ? 'nothing changed: add --yes to replace these' : 'nothing to replace');
+        if (result.replace.length === 0) io.out('nothing to replace');
+        else if (!values.yes) io.out('nothing changed: add --yes to replace these');
       }
       return EXIT.ok;
     }

@@ -296,8 +296,10 @@ describe('recordings and transcripts from the command line', () => {
       'line    2  Arbeidssted    …:12-6# B: Jeg er Kari, her på [NAV Sandnes]. Ring 91234567. Ola sier det …',
       'line    2  Telefon        …ari, her på NAV Sandnes. Ring [91234567]. Ola sier det samme. …',
     ]);
+    // A term that is not among the findings cannot be kept, in the preview as with --yes.
+    expect(await run(['transcript', 'deidentify', vault, id, '--keep', 'Hemmelig diagnose'], fakeIo(env), fast)).toBe(EXIT.usage);
     const dry = fakeIo(env);
-    expect(await run(['transcript', 'deidentify', vault, id, '--keep', 'nav sandnes'], dry, fast)).toBe(EXIT.ok);
+    expect(await run(['transcript', 'deidentify', vault, id, '--keep', 'nav sandnes '], dry, fast)).toBe(EXIT.ok);
     expect(dry.stdout.at(-1)).toBe('nothing changed: add --yes to replace these');
     expect(await run(['transcript', 'deidentify', vault, id, '--keep', 'nav sandnes', '--yes'], fakeIo(env), fast)).toBe(EXIT.ok);
     const out = path.join(tempDir(), 'ut.txt');
@@ -306,6 +308,9 @@ describe('recordings and transcripts from the command line', () => {
     const again = fakeIo(env);
     expect(await run(['transcript', 'check', vault, id, '--json'], again, fast)).toBe(EXIT.ok);
     expect(JSON.parse(again.stdout.join(''))).toEqual({ ok: true, findings: [], keyListUsed: true, kept: ['nav sandnes'] });
+    const nothing = fakeIo(env);
+    expect(await run(['transcript', 'deidentify', vault, id, '--yes'], nothing, fast)).toBe(EXIT.ok);
+    expect(nothing.stdout).toEqual(['nothing to replace']);
   });
 
   it('a process killed in the middle of an import leaves no recording and no plaintext; the next open cleans up', async () => {

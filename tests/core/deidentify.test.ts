@@ -73,6 +73,20 @@ describe('finding identifying details', () => {
     ]);
   });
 
+  it('phone numbers however they are grouped, and what only looks like one', () => {
+    const text = 'Ring 412 34567, 4123 45 67, 412 34-567, 41 23-45-67, 412.34 567 eller tlf:41234567. Ikke 22.30-23.30, 2021-12-24, 2019-2021, 21.02.2021 eller #00:12:34-5#.';
+    expect(found(text, NO_KNOWN_DETAILS).map(([, t]) => t)).toEqual(['412 34567', '4123 45 67', '412 34-567', '41 23-45-67', '412.34 567', '41234567']);
+  });
+
+  it('a key list typed in lower case, and names with combining accents, are still found', () => {
+    const k = knownDetails([{ name: 'jon olsen', email: '', phone: '', workplace: 'nav klepp' }, { name: 'Zoe\u0308 Ask', email: '', phone: '', workplace: '' }]);
+    expect(found('Jon Olsen jobber i Klepp. Zoë kom også.', k)).toEqual([
+      ['name', 'Jon Olsen'],
+      ['workplace', 'Klepp'],
+      ['name', 'Zoë'],
+    ]);
+  });
+
   it('without a key list only the patterns are found', () => {
     expect(found('Jeg er Kari på NAV Sandnes, ring 912 34 567.', NO_KNOWN_DETAILS)).toEqual([['phone', '912 34 567']]);
   });

@@ -37,7 +37,7 @@ async function study(endAction: 'anonymise' | 'delete-all' = 'anonymise') {
   const wav = path.join(tempDir(), 'opptak.wav');
   const audio = makeWav(wav, 2, 77);
   await new Recordings(session, now).import(code, wav);
-  const transcript = new Transcripts(session, now).create(code, '#00:00:01-0# B: Vi snakket om tillit og relasjoner. Ring Sigrun på 977 66 555.\n');
+  const transcript = new Transcripts(session, now).create(code, '#00:00:01-0# B: Vi snakket om tillit og relasjoner. Ring Sigrun på 977 66 555. [ler, ringer 41 23 45 67]\n');
   session.lock();
   return { dir, deps, code, audio, transcriptId: transcript.id };
 }
@@ -93,7 +93,7 @@ describe('enforcing the end date', () => {
     const tr = new Transcripts(s, deps.now);
     const report = tr.check(transcriptId);
     expect(report.keyListUsed).toBe(false);
-    expect(report.findings.map((f) => f.text)).toEqual(['977 66 555']);
+    expect(report.findings.map((f) => f.text)).toEqual(['977 66 555', '41 23 45 67']);
     const sigrun = tr.get(transcriptId).text.indexOf('Sigrun');
     const cleaned = tr.deidentify(transcriptId, [{ ...report.findings[0]!, expected: '977 66 555', with: '[telefon]' }, { start: sigrun, end: sigrun + 6, expected: 'Sigrun', with: '[navn]' }], []);
     expect(cleaned.text).toContain('Ring [navn] på [telefon].');
@@ -113,6 +113,9 @@ describe('enforcing the end date', () => {
     expect(tr.get(transcriptId).text).toBe(cleaned.text);
     // A whole word is still fine.
     expect(tr.deidentify(transcriptId, [{ start: v, end: v + 7, expected: 'snakket', with: '[navn]' }], []).text).toContain('Vi [navn] om');
+    // A number inside the transcriber's own note ([ler], [ringer …]) can be taken out too.
+    const inNote = tr.check(transcriptId).findings.find((f) => f.text === '41 23 45 67')!;
+    expect(tr.deidentify(transcriptId, [{ ...inNote, expected: inNote.text, with: '[telefon]' }], []).text).toContain('[ler, ringer [telefon]]');
     expect(codeOf(() => new Participants(s, deps.now).add({ name: 'Ny' }))).toBe('PROJECT_ENDED');
     // The headless run is now in the signed audit log.
     expect(s.audit.list().map((e) => e.action)).toContain('project-end.enforced');

@@ -36,7 +36,9 @@ const ORGANISATION_WORDS = new Set([
   'politiet', 'barnevern', 'barnevernet', 'barnevernstjenesten', 'tjeneste', 'tjenesten', 'tjenester', 'arbeid', 'velferd',
 ]);
 /** A name part worth looking for alone: capitalised, more than an initial ("Kari", "D’Souza", "Per-Arne"; not "van", "K."). */
-const NAME_PART = /^\p{Lu}[\p{L}'’ʼ-]*\p{L}$/u;
+const NAME_PART = /^\p{Lu}\p{M}*[\p{L}\p{M}'’ʼ-]*\p{L}\p{M}*$/u;
+/** "jon olsen" typed in lower case means "Jon Olsen"; a name with any capital is kept as typed ("van der Berg"). */
+const asWritten = (s: string): string => (s === s.toLocaleLowerCase('nb') ? s.replace(/(^|[\s-])(\p{L})/gu, (_, sep: string, c: string) => sep + c.toLocaleUpperCase('nb')) : s);
 
 export const NO_KNOWN_DETAILS: KnownDetails = { names: [], emails: [], phones: [], workplaces: [] };
 
@@ -44,13 +46,13 @@ export const NO_KNOWN_DETAILS: KnownDetails = { names: [], emails: [], phones: [
 export function knownDetails(identities: { name: string; email: string; phone: string; workplace: string }[]): KnownDetails {
   const out: KnownDetails = { names: [], emails: [], phones: [], workplaces: [] };
   for (const id of identities) {
-    const name = id.name.trim();
+    const name = asWritten(id.name.normalize('NFC').trim());
     // The whole name, each word ("Per-Arne"), and each part of a hyphenated word ("Arne").
     if (name) out.names.push(name, ...[...name.split(/\s+/u), ...name.split(/[\s-]+/u)].filter((p) => NAME_PART.test(p)));
     if (id.email.trim()) out.emails.push(id.email.trim());
     const digits = id.phone.replace(/\D/g, '').replace(/^(?:0047|47)(?=\d{8}$)/, '');
     if (digits.length >= 5) out.phones.push(digits);
-    const workplace = id.workplace.trim();
+    const workplace = asWritten(id.workplace.normalize('NFC').trim());
     if (workplace && !ORGANISATION_WORDS.has(workplace.toLocaleLowerCase('nb'))) {
       out.workplaces.push(workplace);
       // "Arbeidsgiverne på Klepp": the place in "NAV Klepp" identifies on its own.
@@ -96,14 +98,19 @@ function patterns(known: KnownDetails): Pattern[] {
   if (known.emails.length) out.push({ kind: 'email', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.emails)})${E}`, 'giu') });
   for (const p of known.phones) out.push({ kind: 'phone', source: 'keylist', re: new RegExp(`(?<!\\d)(?:\\+?47${SEP}?)?${spacedDigits(p)}(?!\\d)`, 'gu') });
   out.push({ kind: 'email', source: 'pattern', re: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu });
-  // Norwegian numbers: 8 digits starting with 2-9, alone or grouped 3-2-3 / 2-2-2-2 with
-  // the same separator throughout, or 4-4 (not two years: "2019-2021"), with an optional
-  // +47. Dates (01.02.2021), times (08.00-16.00) and sums (12 000) do not fit.
+  // Norwegian numbers: 8 digits starting with 2-9 (so no date or time of day starting
+  // 0 or 1), with an optional +47, grouped as people write them: 3-2-3 or 4-2-2 or 4-4
+  // with any separators, 2-2-2-2 with a separator in every gap or none (21.02.2021 is a
+  // date). Not: two years (2019-2021), an ISO date (2021-12-24), a time span
+  // (22.30-23.30). A colon before is fine ("tlf:41234567"), after a digit it is a time.
+  const S = `${SEP}?`;
+  const NS = SEP;
   out.push({
     kind: 'phone',
     source: 'pattern',
     re: new RegExp(
-      `(?<![\\d#:-])(?:\\+47${SEP}?)?(?:[2-9]\\d{2}(${SEP}?)\\d{2}\\1\\d{3}|[2-9]\\d(${SEP}?)\\d{2}\\2\\d{2}\\2\\d{2}|(?!(?:19|20)\\d\\d${SEP}?(?:19|20)\\d\\d)[2-9]\\d{3}${SEP}?\\d{4})(?![\\d#:-])`,
+      `(?<![\\d#-])(?<!\\d:)(?:\\+47${S})?(?!\\d\\d[.:]\\d\\d[-–]\\d\\d[.:]\\d\\d)(?!(?:19|20)\\d\\d${S}(?:19|20)\\d\\d(?!\\d))(?!(?:19|20)\\d\\d[-./]\\d\\d[-./]\\d\\d)` +
+        `(?:[2-9]\\d{2}${S}\\d{2}${S}\\d{3}|[2-9]\\d{3}${S}\\d{2}${S}\\d{2}|[2-9]\\d{3}${S}\\d{4}|[2-9]\\d${NS}\\d{2}${NS}\\d{2}${NS}\\d{2}|[2-9]\\d{7})(?![\\d#:-])`,
       'gu',
     ),
   });
@@ -149,17 +156,29 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 const BRACKETED = /\[[^[\]\n]{1,40}\]/gu;
 
 /**
- * Whether replacing [start, end) only takes words out: it covers whole words (no letter
- * or digit just outside it, at least one inside) and does not touch a placeholder
- * already in the text. Then each word can be replaced once, and nothing can be built
- * out of pieces of placeholders.
+ * A test of whether replacing [start, end) of `text` only takes words out: it covers
+ * whole words (no letter or digit just outside it, at least one inside) and does not
+ * touch one of `placeholders` already in the text. Then each word can be replaced once
+ * and nothing can be built out of pieces of placeholders. The text is scanned once,
+ * however many spans are tested (a 5 MB transcript can have tens of thousands).
  */
-export function isRemovalSpan(text: string, start: number, end: number): boolean {
-  if (start < 0 || end > text.length || end <= start) return false;
-  if (WORD_CHAR.test(text.charAt(start - 1)) || WORD_CHAR.test(text.charAt(end))) return false;
-  if (!WORD_CHAR.test(text.slice(start, end))) return false;
-  for (const m of text.matchAll(BRACKETED)) if (start <= m.index + m[0].length && end >= m.index) return false;
-  return true;
+export function removalSpans(text: string, placeholders: ReadonlySet<string>): (start: number, end: number) => boolean {
+  const ours: [number, number][] = [];
+  for (const m of text.matchAll(BRACKETED)) if (placeholders.has(m[0])) ours.push([m.index, m.index + m[0].length]);
+  return (start, end) => {
+    if (start < 0 || end > text.length || end <= start) return false;
+    if (WORD_CHAR.test(text.charAt(start - 1)) || WORD_CHAR.test(text.charAt(end))) return false;
+    if (!WORD_CHAR.test(text.slice(start, end))) return false;
+    // The first placeholder ending at or after `start` is the only one that can touch the span.
+    let lo = 0;
+    let hi = ours.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ours[mid]![1] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return !(lo < ours.length && ours[lo]![0] <= end);
+  };
 }
 
 /** Apply replacements (non-overlapping, each checked against what it replaces); null when any no longer matches. */

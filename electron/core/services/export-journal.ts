@@ -21,7 +21,7 @@ import type { VaultSession } from '../vault/vault';
 import { TEMP_SUFFIX } from '../vault/atomic-file';
 import { shredFile } from '../vault/safe-delete';
 import { fromUtf8, utf8 } from '../crypto/encoding';
-import { BugIndicatingError } from '../errors';
+import { BugIndicatingError, HvelvError } from '../errors';
 
 const JOURNAL = 'exports';
 /** The temporary names Hvelv's exports use; a note pointing at anything else is not acted on. */
@@ -52,7 +52,9 @@ function writeNotes(session: VaultSession, notes: PendingExport[]): void {
  * dropped only if `tmp` is gone by then (renamed into place, or cleaned up): whatever
  * is still there, by a crash or a failed clean-up, is dealt with at the next open.
  */
-export function beginExport(session: VaultSession, tmp: string, now: () => Date): { end(): void } {
+export function beginExport(session: VaultSession, given: string, now: () => Date): { end(): void } {
+  // Absolute: the next open may run from another working directory (`hvelv … --out x.wav`).
+  const tmp = path.resolve(given);
   if (!TEMP_NAME.test(path.basename(tmp))) throw new BugIndicatingError(`not an export temp name: ${path.basename(tmp)}`);
   const id = randomBytes(8).toString('hex');
   writeNotes(session, [...readNotes(session), { id, tmp, startedAt: now().toISOString() }]);
@@ -72,10 +74,17 @@ export function sweepInterruptedExports(session: VaultSession): { removed: numbe
   let notes: PendingExport[];
   try {
     notes = readNotes(session);
-  } catch {
-    // Damaged or not ours: useless, and it would stop every export. Start afresh.
-    session.audit.append('export.journal-unreadable');
-    writeNotes(session, []);
+  } catch (err) {
+    // Damaged or not ours: useless, and it would stop every export, so start afresh.
+    // A file that cannot be read just now (in use) is left for the next open.
+    if (err instanceof HvelvError && err.code === 'INTEGRITY') {
+      session.audit.append('export.journal-unreadable');
+      try {
+        writeNotes(session, []);
+      } catch {
+        /* cleaning up never stops the vault from opening */
+      }
+    }
     return { removed: 0, kept: 0 };
   }
   if (notes.length === 0) return { removed: 0, kept: 0 };
@@ -92,7 +101,11 @@ export function sweepInterruptedExports(session: VaultSession): { removed: numbe
       keep.push(note);
     }
   }
-  writeNotes(session, keep);
+  try {
+    writeNotes(session, keep);
+  } catch {
+    /* the notes stay as they were: tried again at the next open */
+  }
   if (removed > 0) session.audit.append('export.leftovers-removed', { details: { count: removed } });
   if (keep.length > 0) session.audit.append('export.leftovers-kept', { details: { count: keep.length } });
   return { removed, kept: keep.length };

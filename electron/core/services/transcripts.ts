@@ -10,7 +10,7 @@ import { DEID_KINDS, PLACEHOLDER } from '../../../shared/domain';
 import { LOCALES, translate } from '../../../shared/i18n/catalogue';
 import { assertConsent } from '../consent/gate';
 import { T, type Identity } from '../consent/model';
-import { applyReplacements, findIdentifiers, isRemovalSpan, knownDetails, type KnownDetails, type Replacement } from './deidentify';
+import { applyReplacements, findIdentifiers, knownDetails, removalSpans, type KnownDetails, type Replacement } from './deidentify';
 import { HvelvError } from '../errors';
 import { atomicTempPath, nodeFileOps, writeFileAtomic } from '../vault/atomic-file';
 import { beginExport } from './export-journal';
@@ -94,7 +94,8 @@ export class Transcripts {
     // take personal data out, so that is allowed even when nothing new may be written
     // (after project end). Anything else, a label of the user's own ("[kollega]") say,
     // is an edit like any other: it needs consent, and is refused after the end.
-    const removal = replace.every((x) => STANDARD_PLACEHOLDERS.has(x.with) && isRemovalSpan(r.data.text, x.start, x.end));
+    const isRemoval = removalSpans(r.data.text, STANDARD_PLACEHOLDERS);
+    const removal = replace.every((x) => STANDARD_PLACEHOLDERS.has(x.with) && isRemoval(x.start, x.end));
     this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
     this.session.audit.append('transcript.deidentified', { participant: r.participant, details: { transcript: id, replaced: replace.length, kept: nextKept.length } });
     return this.get(id);

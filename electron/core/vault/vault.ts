@@ -15,7 +15,7 @@ import { calibrateKdf, checkKdfParams, deriveKek, SALT_BYTES, type KdfPolicy } f
 import { encodeFields, fromB64, fromUtf8, toB64, toHex, utf8 } from '../crypto/encoding';
 import type { Crypto } from '../crypto/sodium';
 import { KEY_BYTES, SIGN_SEED_BYTES, XNONCE_BYTES } from '../crypto/sodium';
-import { HvelvError, integrity } from '../errors';
+import { BugIndicatingError, HvelvError, integrity } from '../errors';
 import { createConsentGate } from '../consent/gate';
 import { AuditLog } from '../stores/audit-log';
 import { RecordStore, type Signer } from '../stores/record-store';
@@ -300,10 +300,20 @@ export class VaultSession {
    */
   readPrivateFile(purpose: string): Uint8Array | null {
     this.assertOpen();
-    const file = path.join(this.path, `${purpose}.sealed`);
+    const file = privateFilePath(this.path, purpose);
     if (!fs.existsSync(file)) return null;
-    const box = JSON.parse(fs.readFileSync(file, 'utf8')) as { nonce: string; ciphertext: string };
-    const plain = this.deps.crypto.open(this.userKey, fromB64(box.nonce), fromB64(box.ciphertext), privateFileAd(this.vaultId, purpose));
+    const text = fs.readFileSync(file, 'utf8'); // a read error (busy, no access) is not damage: it propagates as is
+    let nonce: Uint8Array;
+    let ciphertext: Uint8Array;
+    try {
+      const box = JSON.parse(text) as { nonce: unknown; ciphertext: unknown };
+      if (typeof box.nonce !== 'string' || typeof box.ciphertext !== 'string') throw new TypeError('not a sealed box');
+      nonce = fromB64(box.nonce);
+      ciphertext = fromB64(box.ciphertext);
+    } catch (err) {
+      throw integrity(`${purpose}.sealed is malformed`, err);
+    }
+    const plain = this.deps.crypto.open(this.userKey, nonce, ciphertext, privateFileAd(this.vaultId, purpose));
     if (!plain) throw integrity(`${purpose}.sealed does not decrypt`);
     return plain;
   }
@@ -311,7 +321,7 @@ export class VaultSession {
   /** Replace (atomically) or, with null, remove the private file `purpose`. */
   writePrivateFile(purpose: string, plain: Uint8Array | null): void {
     this.assertOpen();
-    const file = path.join(this.path, `${purpose}.sealed`);
+    const file = privateFilePath(this.path, purpose);
     if (plain === null) {
       fs.rmSync(file, { force: true });
       return;
@@ -508,6 +518,11 @@ function makeSigner(crypto: Crypto, pair: { publicKey: Uint8Array; secretKey: Ui
     secretKey: pair.secretKey,
     sign: (m) => crypto.sign(pair.secretKey, m),
   };
+}
+
+function privateFilePath(vault: string, purpose: string): string {
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(purpose)) throw new BugIndicatingError(`bad private file name ${purpose}`);
+  return path.join(vault, `${purpose}.sealed`);
 }
 
 function privateFileAd(vaultId: string, purpose: string): Uint8Array {
