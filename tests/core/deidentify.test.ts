@@ -104,6 +104,18 @@ describe('finding identifying details', () => {
   });
 });
 
+describe('letters written in two ways', () => {
+  it('a transcript is stored with composed letters, so "A + ring" is found as Å', async () => {
+    const { session } = await makeVault();
+    const code = admit(session, { name: 'Åse Berg' });
+    const tr = new Transcripts(session, () => new Date('2026-11-27T10:00:00Z'));
+    const t = tr.create(code, 'B: Jeg heter A\u030Ase.');
+    expect(t.text).toBe('B: Jeg heter Åse.');
+    expect(tr.check(t.id).findings.map((f) => f.text)).toEqual(['Åse']);
+    session.lock();
+  });
+});
+
 describe('replacing', () => {
   it('replaces only where the text is still what the user saw', () => {
     const text = 'Jeg er Kari på NAV Sandnes.';

@@ -127,6 +127,8 @@ export class Transcripts {
   /** A new transcript written in Hvelv (e.g. while listening), starting from `text`. */
   create(code: string, text: string, sourceFormat: TranscriptRecord['sourceFormat'] = 'hvelv', recordingId: string | null = null): TranscriptDetail {
     if (recordingId) this.assertRecordingOf(code, recordingId);
+    // One form of each letter (å, not a + ring), so what is looked for is found.
+    text = text.normalize('NFC');
     const at = this.now().toISOString();
     const rec: TranscriptRecord = { text, syncPoints: syncPoints(text), sourceFormat, complete: false, recordingId, createdAt: at, updatedAt: at };
     const stored = this.store.put(TRANSCRIPT_TABLE, { participant: code, data: rec });
@@ -137,7 +139,7 @@ export class Transcripts {
   update(id: string, change: { text?: string; complete?: boolean; recordingId?: string | null }): TranscriptDetail {
     const r = this.record(id);
     if (change.recordingId) this.assertRecordingOf(r.participant, change.recordingId);
-    const text = change.text ?? r.data.text;
+    const text = change.text?.normalize('NFC') ?? r.data.text;
     const next: TranscriptRecord = {
       ...r.data,
       text,
