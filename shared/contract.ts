@@ -16,6 +16,7 @@ import {
   STATEMENTS,
   type ConsentMethod,
   type DeidKind,
+  type ProjectFacts,
   type IsoDate,
   type ParticipantStatus,
   type Purpose,
@@ -41,19 +42,11 @@ export const projectInputSchema = z.strictObject({
 });
 export type ProjectInput = z.input<typeof projectInputSchema>;
 
-export interface ProjectStatus {
+/** The project's facts (less the code pattern) and what the dashboard shows about them. */
+export interface ProjectStatus extends Omit<ProjectFacts, 'codePrefix' | 'codeDigits'> {
   vaultId: string;
   path: string;
-  title: string;
-  endDate: IsoDate;
-  endAction: 'anonymise' | 'delete-all';
   daysLeft: number;
-  institution: string;
-  faculty: string;
-  student: string;
-  supervisor: string;
-  siktRef: string;
-  autoLockMinutes: number;
   stores: { keylist: number; recordings: number; transcripts: number };
   participants: { active: number; withdrawn: number };
   kdf: { opslimit: number; memlimit: number };

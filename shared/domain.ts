@@ -142,3 +142,18 @@ export const DEID_KINDS = ['name', 'email', 'phone', 'workplace', 'national-id']
 export type DeidKind = (typeof DEID_KINDS)[number];
 /** What an identifying detail may be replaced with: a short label in brackets, such as [navn]. */
 export const PLACEHOLDER = /^\[[^[\]\n]{1,40}\]$/u;
+
+/** What the vault's signed settings say about the project (electron/core/vault/vault.ts). */
+export interface ProjectFacts {
+  title: string;
+  endDate: IsoDate;
+  endAction: 'anonymise' | 'delete-all';
+  institution: string;
+  faculty: string;
+  student: string;
+  supervisor: string;
+  siktRef: string;
+  autoLockMinutes: number;
+  codePrefix: string;
+  codeDigits: number;
+}

@@ -53,7 +53,7 @@ export class Transcripts {
 
   get(id: string): TranscriptDetail {
     const r = this.record(id);
-    return { ...summary(id, r.participant, r.data, this.known()), text: r.data.text, syncPoints: r.data.syncPoints };
+    return detail(id, r.participant, r.data, this.known());
   }
 
   /**
@@ -86,7 +86,9 @@ export class Transcripts {
     if (text === null) throw new HvelvError('INVALID_INPUT', 'the transcript changed since it was checked: check it again');
     // Only words that are found in the transcript (or were kept before) can be kept: the
     // list is not a place to write anything else.
-    const keepable = new Set([...(r.data.kept ?? []), ...findIdentifiers(r.data.text, this.known()).map((f) => f.text)].map(lower));
+    // The key list is decrypted once for the whole call.
+    const known = this.known();
+    const keepable = new Set([...(r.data.kept ?? []), ...findIdentifiers(r.data.text, known).map((f) => f.text)].map(lower));
     const nextKept = [...new Set(kept.map((k) => k.trim()).filter(Boolean))];
     if (nextKept.some((k) => !keepable.has(lower(k)))) throw new HvelvError('INVALID_INPUT', 'only words found in the transcript can be marked as not identifying');
     const next: TranscriptRecord = { ...r.data, text, syncPoints: syncPoints(text), kept: nextKept, updatedAt: this.now().toISOString() };
@@ -98,7 +100,7 @@ export class Transcripts {
     const removal = replace.every((x) => STANDARD_PLACEHOLDERS.has(x.with) && isRemoval(x.start, x.end));
     this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
     this.session.audit.append('transcript.deidentified', { participant: r.participant, details: { transcript: id, replaced: replace.length, kept: nextKept.length } });
-    return this.get(id);
+    return detail(id, r.participant, next, known);
   }
 
   /** What the key list knows, for finding it in transcripts; nothing once the key list is gone. */
@@ -191,6 +193,10 @@ export class Transcripts {
     const rec = new Recordings(this.session, this.now).get(recordingId);
     if (rec.code !== code) throw new HvelvError('INVALID_INPUT', 'that recording belongs to another participant');
   }
+}
+
+function detail(id: string, code: string, r: TranscriptRecord, known: KnownDetails): TranscriptDetail {
+  return { ...summary(id, code, r, known), text: r.text, syncPoints: r.syncPoints };
 }
 
 function summary(id: string, code: string, r: TranscriptRecord, known: KnownDetails): TranscriptSummary {

@@ -22,7 +22,7 @@ import { RecordStore, type Signer } from '../stores/record-store';
 import { openDb } from '../stores/sqlite';
 import Database from 'better-sqlite3';
 import { acquireLock, type VaultLock } from './lock';
-import { AUTO_LOCK_DEFAULT_MINUTES, DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, daysUntil, isIsoDate, type IsoDate } from '../../../shared/domain';
+import { AUTO_LOCK_DEFAULT_MINUTES, DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, daysUntil, isIsoDate, type IsoDate, type ProjectFacts } from '../../../shared/domain';
 import { removeStaleTemps, writeFileAtomic, type FileOps } from './atomic-file';
 import {
   headerBodySchema,
@@ -39,19 +39,7 @@ import {
 import { AUDIT_STORE, DATA_STORES, FORMAT_VERSION, HEADER_FILE, isDestroyed, storeDbPath, storeDir, TOMBSTONE, type DataStore } from './layout';
 import { readStoreKey, writeStoreKey } from './store-key';
 
-export interface ProjectFacts {
-  title: string;
-  endDate: IsoDate;
-  endAction: 'anonymise' | 'delete-all';
-  institution: string;
-  faculty: string;
-  student: string;
-  supervisor: string;
-  siktRef: string;
-  autoLockMinutes: number;
-  codePrefix: string;
-  codeDigits: number;
-}
+export type { ProjectFacts };
 
 export interface VaultDeps {
   crypto: Crypto;
