@@ -1,0 +1,115 @@
+import type { CommandContext } from '../context';
+import { EXIT } from '../context';
+import { parse, str } from '../args';
+import { UsageError } from '../io';
+import * as path from 'node:path';
+import { enforceProjectEnd } from '../../core/services/project-end';
+import { inspectVault } from '../../core/vault/vault';
+import { currentCommand, installLinux, jobName, removeLinux, scheduleFiles, statusLinux, type SchedulePlatform } from '../../core/services/schedule';
+import { daysUntil, isIsoDate, localIsoDate } from '../../../shared/domain';
+import { withSession } from '../session';
+
+export async function cmdEnforce(args: string[], ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const vaultDeps = await ctx.vaultDeps();
+  const { values, positionals } = parse(args, { now: { type: 'string' }, 'owner-key': { type: 'string' } }, 1);
+  const requested = str(values.now);
+  if (requested && !isIsoDate(requested)) throw new UsageError('--now must be a date, YYYY-MM-DD');
+  const r = enforceProjectEnd(positionals[0]!, {
+    crypto: vaultDeps.crypto,
+    now: io.now(),
+    requestedNow: requested ? new Date(`${requested}T12:00:00`) : undefined,
+    ownerKey: str(values['owner-key']) || undefined,
+  });
+  if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
+  else if (!r.due) io.out(`${r.title}: nothing is due; the project ends ${r.endDate} (${r.daysLeft} days).`);
+  else if (r.destroyedNow.length > 0) {
+    io.out(`${r.title}: the project ended ${r.endDate}. Destroyed now: ${r.destroyedNow.join(', ')}.`);
+    if (r.certificate) io.out(`Deletion certificate: ${r.certificate.html}`);
+  } else io.out(`${r.title}: the project ended ${r.endDate}; ${r.destroyedBefore.join(', ') || 'nothing'} already destroyed, nothing more is due.`);
+  return EXIT.ok;
+}
+
+export async function cmdDeadline(args: string[], ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const vaultDeps = await ctx.vaultDeps();
+  const [sub, ...rest] = args;
+  if (sub === 'show') {
+    const { values, positionals } = parse(rest, {}, 1);
+    const info = inspectVault(positionals[0]!, vaultDeps.crypto);
+    const daysLeft = daysUntil(info.endDate, localIsoDate(io.now()));
+    if (values.json) io.out(JSON.stringify({ ok: true, endDate: info.endDate, endAction: info.endAction, daysLeft, history: info.endDateHistory }));
+    else {
+      io.out(`project end ${info.endDate} (${daysLeft} days), then: ${info.endAction}`);
+      for (const h of info.endDateHistory) io.out(`  moved ${h.from} -> ${h.to} on ${h.changedAt.slice(0, 10)}: ${h.reason} (Sikt ${h.siktRef}, notified ${h.siktNotifiedOn})`);
+    }
+    return EXIT.ok;
+  }
+  if (sub === 'extend') {
+    const { values, positionals } = parse(rest, { to: { type: 'string' }, reason: { type: 'string' }, 'sikt-ref': { type: 'string' }, 'sikt-date': { type: 'string' } }, 1);
+    const to = str(values.to);
+    if (!isIsoDate(to)) throw new UsageError('--to YYYY-MM-DD is required');
+    if (!values.reason || !values['sikt-ref']) throw new UsageError('--reason and --sikt-ref are required: Sikt must be notified before the end date moves');
+    const today = localIsoDate(io.now());
+    const siktDate = str(values['sikt-date']) || today;
+    if (!isIsoDate(siktDate)) throw new UsageError('--sikt-date must be YYYY-MM-DD');
+    await withSession(positionals[0]!, values, io, vaultDeps, (s) => s.extendEndDate({ to, reason: str(values.reason), siktRef: str(values['sikt-ref']), siktNotifiedOn: siktDate }, today));
+    io.out(values.json ? JSON.stringify({ ok: true, endDate: to }) : `the project now ends ${to}`);
+    return EXIT.ok;
+  }
+  if (sub === 'action') {
+    const { values, positionals } = parse(rest, {}, 2);
+    const action = positionals[1];
+    if (action !== 'anonymise' && action !== 'delete-all') throw new UsageError('expected anonymise or delete-all');
+    await withSession(positionals[0]!, values, io, vaultDeps, (s) => s.setEndAction(action));
+    io.out(values.json ? JSON.stringify({ ok: true, endAction: action }) : `at the end date: ${action}`);
+    return EXIT.ok;
+  }
+  throw new UsageError('expected deadline show|extend|action');
+}
+
+export async function cmdSchedule(args: string[], ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const vaultDeps = await ctx.vaultDeps();
+  const [sub, ...rest] = args;
+  const { values, positionals } = parse(rest, { platform: { type: 'string' }, 'dry-run': { type: 'boolean' } }, 1);
+  const vault = path.resolve(positionals[0]!);
+  const info = inspectVault(vault, vaultDeps.crypto);
+  const platform = (str(values.platform) || process.platform) as SchedulePlatform;
+  if (!['linux', 'darwin', 'win32'].includes(platform)) throw new UsageError('--platform must be linux, darwin or win32');
+  const spec = { vaultPath: vault, vaultId: info.vaultId, title: info.title, ownerKey: info.ownerKey, command: currentCommand() };
+  const configHome = io.env.XDG_CONFIG_HOME || undefined;
+  switch (sub) {
+    case 'install': {
+      if (values['dry-run'] || platform !== 'linux' || process.platform !== 'linux') {
+        const files = scheduleFiles(platform, spec, platform === 'linux' ? configHome : undefined);
+        if (values.json) io.out(JSON.stringify({ ok: true, installed: false, files }));
+        else {
+          for (const f of files) io.out(`# ${f.path}\n${f.content}`);
+          if (platform === 'darwin') io.out(`# then: launchctl load -w "${files[0]!.path}"`);
+          if (platform === 'win32') io.out(`# then: schtasks /Create /TN ${jobName(info.vaultId)} /XML "${files[0]!.path}"`);
+        }
+        return EXIT.ok;
+      }
+      const r = installLinux(spec, configHome);
+      if (values.json) io.out(JSON.stringify({ ok: true, installed: true, ...r }));
+      else {
+        for (const f of r.files) io.out(`wrote ${f}`);
+        io.out(r.note);
+      }
+      return EXIT.ok;
+    }
+    case 'remove': {
+      const removed = removeLinux(info.vaultId, configHome);
+      io.out(values.json ? JSON.stringify({ ok: true, removed }) : removed.length ? removed.map((f) => `removed ${f}`).join('\n') : 'no job was installed');
+      return EXIT.ok;
+    }
+    case 'status': {
+      const st = statusLinux(info.vaultId, configHome);
+      io.out(values.json ? JSON.stringify({ ok: true, ...st }) : `installed: ${st.installed ? 'yes' : 'no'}; enabled: ${st.enabled}; active: ${st.active}`);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError('expected schedule install|remove|status');
+  }
+}

@@ -1,0 +1,103 @@
+import type { CommandContext } from '../context';
+import { EXIT } from '../context';
+import { parse, str } from '../args';
+import { UsageError } from '../io';
+import * as path from 'node:path';
+import { Transcripts } from '../../core/services/transcripts';
+import type { DeidReport } from '../../../shared/contract';
+import { translate, type Locale } from '../../../shared/i18n/catalogue';
+import type { CliIo } from '../io';
+import { withSession } from '../session';
+
+export async function cmdTranscript(args: string[], ctx: CommandContext): Promise<number> {
+  const { io, locale } = ctx;
+  const vaultDeps = await ctx.vaultDeps();
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'import': {
+      const { values, positionals } = parse(rest, { recording: { type: 'string' } }, 3);
+      const [vault, code, file] = positionals as [string, string, string];
+      const t = await withSession(vault, values, io, vaultDeps, (s) => new Transcripts(s, io.now).import(code, file, { recordingId: str(values.recording) || undefined }));
+      io.out(values.json ? JSON.stringify({ ok: true, transcript: { ...t, text: undefined } }) : t.id);
+      return EXIT.ok;
+    }
+    case 'list': {
+      const { values, positionals } = parse(rest, {}, 1);
+      const list = await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Transcripts(s, io.now).list());
+      if (values.json) io.out(JSON.stringify({ ok: true, transcripts: list }));
+      else for (const t of list) io.out(`${t.id}  ${t.code.padEnd(8)} ${t.complete ? 'complete  ' : 'in progress'} ${String(t.chars).padStart(8)} chars  ${t.syncPointCount} timestamps  ${t.recordingId ? `recording ${t.recordingId}` : ''}`);
+      return EXIT.ok;
+    }
+    case 'export': {
+      const { values, positionals } = parse(rest, { out: { type: 'string' }, format: { type: 'string' } }, 2);
+      if (!values.out) throw new UsageError('--out FILE is required');
+      const format = (str(values.format) || path.extname(str(values.out)).slice(1).toLowerCase()) as 'txt' | 'docx';
+      if (format !== 'txt' && format !== 'docx') throw new UsageError('export as .txt or .docx (--format txt|docx)');
+      await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Transcripts(s, io.now).export(positionals[1]!, str(values.out), format));
+      io.out(values.json ? JSON.stringify({ ok: true, out: str(values.out) }) : `wrote ${str(values.out)}`);
+      return EXIT.ok;
+    }
+    case 'delete': {
+      const { values, positionals } = parse(rest, { yes: { type: 'boolean' } }, 2);
+      if (!values.yes) throw new UsageError('deleting a transcript cannot be undone: add --yes');
+      await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Transcripts(s, io.now).delete(positionals[1]!));
+      io.out(values.json ? JSON.stringify({ ok: true }) : `deleted ${positionals[1]}`);
+      return EXIT.ok;
+    }
+    case 'check': {
+      const { values, positionals } = parse(rest, {}, 2);
+      const [vault, id] = positionals as [string, string];
+      const { report, text } = await withSession(vault, values, io, vaultDeps, (s) => {
+        const tr = new Transcripts(s, io.now);
+        return { report: tr.check(id), text: tr.get(id).text };
+      });
+      if (values.json) io.out(JSON.stringify({ ok: true, ...report }));
+      else printFindings(io, report, text, locale);
+      return EXIT.ok;
+    }
+    case 'deidentify': {
+      const { values, positionals } = parse(rest, { keep: { type: 'string', multiple: true }, yes: { type: 'boolean' } }, 2);
+      const [vault, id] = positionals as [string, string];
+      const keep = ((values.keep as unknown as string[] | undefined) ?? []).map((k) => k.trim()).filter(Boolean);
+      const lower = (t: string) => t.toLocaleLowerCase('nb');
+      const result = await withSession(vault, values, io, vaultDeps, (s) => {
+        const tr = new Transcripts(s, io.now);
+        const report = tr.check(id);
+        // Only words the check finds (or kept before) can be kept: said now, not after --yes.
+        const keepable = new Set([...report.kept, ...report.findings.map((f) => f.text)].map(lower));
+        const stray = keep.filter((k) => !keepable.has(lower(k)));
+        if (stray.length) throw new UsageError(`--keep ${JSON.stringify(stray[0])}: not found in the transcript (see hvelv transcript check)`);
+        const kept = [...new Set([...report.kept, ...keep])];
+        const keptLower = new Set(kept.map(lower));
+        const chosen = report.findings.filter((f) => !keptLower.has(lower(f.text)));
+        const replace = chosen.map((f) => ({ start: f.start, end: f.end, expected: f.text, with: translate(locale, `deid.placeholder.${f.kind}`) }));
+        const changes = replace.length > 0 || kept.length !== report.kept.length;
+        if (values.yes && changes) tr.deidentify(id, replace, kept);
+        return { replace, text: tr.get(id).text };
+      });
+      if (values.json) io.out(JSON.stringify({ ok: true, done: Boolean(values.yes), replaced: result.replace.map((r) => ({ text: r.expected, with: r.with })) }));
+      else {
+        for (const r of result.replace) io.out(`${values.yes ? 'replaced' : 'would replace'}  ${JSON.stringify(r.expected)}  →  ${r.with}`);
+        if (result.replace.length === 0) io.out('nothing to replace');
+        else if (!values.yes) io.out('nothing changed: add --yes to replace these');
+      }
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError('expected transcript import|list|export|delete|check|deidentify');
+  }
+}
+
+/** Each finding on its own line: line number, kind, and the words around it. */
+
+/** Each finding on its own line: line number, kind, and the words around it. */
+function printFindings(io: CliIo, report: DeidReport, text: string, locale: Locale): void {
+  if (!report.keyListUsed) io.out(translate(locale, 'deid.noKeyList'));
+  if (report.findings.length === 0) io.out(translate(locale, 'deid.none'));
+  for (const f of report.findings) {
+    const line = text.slice(0, f.start).split('\n').length;
+    const before = text.slice(Math.max(0, f.start - 30), f.start).replace(/\s+/g, ' ');
+    const after = text.slice(f.end, f.end + 30).replace(/\s+/g, ' ');
+    io.out(`line ${String(line).padStart(4)}  ${translate(locale, `deid.kind.${f.kind}`).padEnd(14)} …${before}[${f.text}]${after}…`);
+  }
+}
