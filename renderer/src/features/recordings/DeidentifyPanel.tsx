@@ -15,7 +15,7 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
   const { t } = useI18n();
   const [report, setReport] = useState<DeidReport | null>(null);
   const [skip, setSkip] = useState<Set<number>>(new Set());
-  const [labels, setLabels] = useState<Record<DeidKind, string>>(() => Object.fromEntries(DEID_KINDS.map((k) => [k, t(`deid.placeholder.${k}`)])) as Record<DeidKind, string>);
+  const [labels, setLabels] = useState<Record<DeidKind, string>>(() => Object.fromEntries(DEID_KINDS.map((k) => [k, k === 'invisible' ? '' : t(`deid.placeholder.${k}`)])) as Record<DeidKind, string>);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
