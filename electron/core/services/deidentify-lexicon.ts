@@ -23,13 +23,34 @@ class SortedLines {
     let k = 1;
     for (let i = 0; i < buf.length; i++) if (buf[i] === 10) this.starts[k++] = i + 1;
   }
+  private readonly query = new Uint8Array(256);
+  private readonly encoder = new TextEncoder();
+  /** Words repeat in a transcript: each is looked up once. */
+  private readonly seen = new Map<string, boolean>();
   has(word: string): boolean {
-    const q = Buffer.from(word, 'utf8');
+    const hit = this.seen.get(word);
+    if (hit !== undefined) return hit;
+    const found = this.search(word);
+    if (this.seen.size > 100_000) this.seen.clear();
+    this.seen.set(word, found);
+    return found;
+  }
+  private search(word: string): boolean {
+    const { written } = this.encoder.encodeInto(word, this.query);
+    if (written === undefined || written >= this.query.length) return false;
+    const q = this.query;
+    const buf = this.buf;
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const c = Buffer.compare(this.buf.subarray(this.starts[mid]!, this.starts[mid + 1]! - 1), q);
+      const a = this.starts[mid]!;
+      const n = this.starts[mid + 1]! - 1 - a;
+      // Compare the line [a, a+n) with the query, byte by byte (the order the lines are sorted in).
+      let c = 0;
+      const m = Math.min(n, written);
+      for (let i = 0; i < m && c === 0; i++) c = buf[a + i]! - q[i]!;
+      if (c === 0) c = n - written;
       if (c === 0) return true;
       if (c < 0) lo = mid + 1;
       else hi = mid;
@@ -49,6 +70,8 @@ export interface Lexicon {
   placePhrases(first: string): readonly string[];
   /** A capitalised entry of the Norwegian dictionary (a name or a place, kind unknown). */
   proper(word: string): boolean;
+  /** Capitalised but not identifying: apps and programs ("Teams", "Modia"). */
+  notName(word: string): boolean;
 }
 
 /** resources/wordlists, found from this module both in the source tree and in the built bundle (out/main). */
@@ -81,6 +104,8 @@ export function lexicon(): Lexicon {
   const given = new Set(lines('given-names.txt'));
   const surnames = new Set(lines('surnames.txt'));
   const proper = new Set(lines('proper-no.txt'));
+  const notNames = new Set(lines('not-names.txt'));
+  const spoken = new Set(lines('spoken-forms.txt'));
   const places = new Set<string>();
   const phrases = new Map<string, string[]>();
   for (const p of [...lines('municipalities.txt'), ...lines('postal-places.txt'), ...lines('countries.txt')]) {
@@ -91,12 +116,13 @@ export function lexicon(): Lexicon {
     }
   }
   cached = {
-    ordinary: (w) => no.has(w) || en.has(w),
+    ordinary: (w) => spoken.has(w) || no.has(w) || en.has(w),
     given: (w) => given.has(w),
     surname: (w) => surnames.has(w),
     place: (w) => places.has(w),
     placePhrases: (first) => phrases.get(first) ?? [],
     proper: (w) => proper.has(w),
+    notName: (w) => notNames.has(w),
   };
   return cached;
 }

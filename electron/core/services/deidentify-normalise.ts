@@ -29,7 +29,10 @@ export function normalise(source: string): Normalised {
   const n = source.length;
   const from = new Int32Array(n * 2 + 8);
   const to = new Int32Array(n * 2 + 8);
-  let out = '';
+  // Pieces joined once at the end: reading the last character of a string built by
+  // += flattens it every time, which made a 60 000-character text cost seconds.
+  const parts: string[] = [];
+  let last = -1;
   let len = 0;
   const push = (s: string, a: number, b: number): void => {
     for (let k = 0; k < s.length; k++) {
@@ -38,7 +41,8 @@ export function normalise(source: string): Normalised {
       to[len] = b;
       len++;
     }
-    out += s;
+    parts.push(s);
+    last = s.charCodeAt(s.length - 1);
   };
   let i = 0;
   while (i < n) {
@@ -49,18 +53,35 @@ export function normalise(source: string): Normalised {
     const nextIsMark = next >= 0x300 && MARK.test(String.fromCodePoint(next));
     if (c === 0x0a || (c < 0x80 ? c === 0x20 || (c >= 0x09 && c <= 0x0d) : SPACE.test(ch))) {
       const nl = c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029 || c === 0x85;
-      const last = out.charCodeAt(len - 1);
       if (len > 0 && (last === 0x20 || last === 0x0a)) {
         // One space (or newline) for the whole run.
         to[len - 1] = i + w;
-        if (nl && last === 0x20) out = `${out.slice(0, -1)}\n`;
+        if (nl && last === 0x20) {
+          parts[parts.length - 1] = `${parts.at(-1)!.slice(0, -1)}\n`;
+          last = 0x0a;
+        }
       } else push(nl ? '\n' : ' ', i, i + w);
       i += w;
       continue;
     }
     if (!nextIsMark && identity(c)) {
-      push(ch, i, i + w);
-      i += w;
+      // A run of characters that stay as they are, in one piece.
+      let j = i + 1;
+      while (j < n) {
+        const d = source.charCodeAt(j);
+        if (!identity(d) || d === 0x0a) break;
+        const e = j + 1 < n ? source.charCodeAt(j + 1) : 0;
+        if (e >= 0x300 && MARK.test(source[j + 1]!)) break;
+        j++;
+      }
+      for (let k = i; k < j; k++) {
+        from[len] = k;
+        to[len] = k + 1;
+        len++;
+      }
+      parts.push(source.slice(i, j));
+      last = source.charCodeAt(j - 1);
+      i = j;
       continue;
     }
     if (c >= 0xad && INVISIBLE_CP.test(ch)) {
@@ -81,7 +102,7 @@ export function normalise(source: string): Normalised {
     push(cluster.normalize('NFKC'), i, j);
     i = j;
   }
-  return { text: out, from: from.subarray(0, len), to: to.subarray(0, len) };
+  return { text: parts.join(''), from: from.subarray(0, len), to: to.subarray(0, len) };
 }
 
 /** A term (from the key list, or a kept word) in the same one form, without the way back. */

@@ -160,6 +160,7 @@ export function findIdentifiers(text: string, known: KnownDetails = NO_KNOWN_DET
   const n = normalise(text);
   const raw: Raw[] = [];
   for (const p of patterns(normaliseKnown(known))) {
+    if (p.kind === 'email' && !n.text.includes('@')) continue;
     for (const m of n.text.matchAll(p.re)) raw.push({ start: m.index, end: m.index + m[0].length, kind: p.kind, source: p.source, confidence: 'high' });
   }
   for (const d of findDetails(n.text)) raw.push({ ...d, source: 'pattern' });
