@@ -238,17 +238,16 @@ export function findDetails(text: string, L: Lexicon = lexicon()): Detail[] {
       confidence = 'high';
     } else {
       // "NAV Sandnes", "Nav Time".
+      // An institution with its place after it: "Universitetet i Stavanger".
+      const inst = instituteWithPlace(L, tokens, i);
+      if (inst) {
+        out.push(inst);
+        while (i < tokens.length && tokens[i]!.start < inst.end) i++;
+        continue;
+      }
       const nav = t.lower === 'nav' && (t.text === 'NAV' || t.text === 'Nav');
       const first = nav ? null : judge(L, t, prev, titleAt(i), tokens[i + 1], text.slice(t.end, t.end + 2), tokens[i + 2]);
       if (!nav && !first?.kind) {
-        // An institution with its place after it: "Universitetet i Stavanger".
-        const inst = instituteWithPlace(L, tokens, i);
-        if (inst) {
-          out.push(inst);
-          i = tokens.findIndex((x) => x.start >= inst.end);
-          if (i < 0) break;
-          continue;
-        }
         i++;
         continue;
       }
