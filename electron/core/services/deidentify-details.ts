@@ -125,14 +125,17 @@ function tokenize(text: string): Token[] {
   for (const m of text.matchAll(WORD)) {
     let word = m[0];
     // "Nordvik-familien": the name is the capitalised part before the hyphen.
-    const parts = word.split('-');
-    if (parts.length > 1 && UPPER.test(parts[0]!) && !UPPER.test(parts.at(-1)!)) {
-      const keep = parts.findIndex((p, i) => i > 0 && !UPPER.test(p));
-      word = parts.slice(0, keep).join('-');
+    if (word.includes('-')) {
+      const parts = word.split('-');
+      if (UPPER.test(parts[0]!) && !UPPER.test(parts.at(-1)!)) {
+        const keep = parts.findIndex((p, i) => i > 0 && !UPPER.test(p));
+        word = parts.slice(0, keep).join('-');
+      }
     }
-    const gap = text.slice(prevEnd, m.index);
+    // Most words follow one space: no need to look at the gap further.
+    const gap = m.index - prevEnd === 1 && text.charCodeAt(prevEnd) === 0x20 ? ' ' : text.slice(prevEnd, m.index);
     const prev = out.at(-1);
-    let initial = prev === undefined || SENTENCE_END.test(gap);
+    let initial = prev === undefined || (gap !== ' ' && SENTENCE_END.test(gap));
     // "f.eks. Oslo", "dr. Lie": the full stop of an abbreviation ends nothing.
     if (initial && prev && /^\.\s*$/u.test(gap) && (ABBREVIATIONS.has(prev.lower) || prev.text.length === 1)) initial = false;
     out.push({ start: m.index, end: m.index + word.length, text: word, lower: lower(word), initial, joined: gap === ' ', preposition: prev !== undefined && gap === ' ' && PLACE_PREPOSITIONS.has(prev.lower),
