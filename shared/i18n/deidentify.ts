@@ -25,8 +25,8 @@ export const nb = {
   'deid.sort.kind': 'Etter type',
   'deid.sort.confidence': 'Etter sikkerhet',
   'deid.keptProject': 'Merket som ikke identifiserende i hele prosjektet: {terms}',
-  'deid.afterKeyList': 'Hadde {count} uløste identifiserende opplysninger da navnelisten ble slettet ({date}).',
-  'deid.afterKeyList.one': 'Hadde 1 uløst identifiserende opplysning da navnelisten ble slettet ({date}).',
+  'deid.afterKeyList': 'Hadde {count} uløste identifiserende opplysninger da navnelisten ble slettet (sist sjekket med navnelisten {date}).',
+  'deid.afterKeyList.one': 'Hadde 1 uløst identifiserende opplysning da navnelisten ble slettet (sist sjekket med navnelisten {date}).',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -51,6 +51,6 @@ export const en: Record<keyof typeof nb, string> = {
   'deid.sort.kind': 'By kind',
   'deid.sort.confidence': 'By confidence',
   'deid.keptProject': 'Marked as not identifying in the whole project: {terms}',
-  'deid.afterKeyList': 'Had {count} unresolved identifying details when the key list was deleted ({date}).',
-  'deid.afterKeyList.one': 'Had 1 unresolved identifying detail when the key list was deleted ({date}).',
+  'deid.afterKeyList': 'Had {count} unresolved identifying details when the key list was deleted (last checked with the key list on {date}).',
+  'deid.afterKeyList.one': 'Had 1 unresolved identifying detail when the key list was deleted (last checked with the key list on {date}).',
 };
