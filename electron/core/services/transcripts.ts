@@ -175,7 +175,7 @@ export class Transcripts {
    */
   private remember(id: string, participant: string, data: TranscriptRecord, known: KnownDetails, kept: readonly string[]): TranscriptRecord {
     if (!hasKeyList(known)) return data;
-    const findings = findIdentifiers(data.text, known, kept);
+    const findings = findOnce(data.text, known, kept);
     const keyList = findings.filter((f) => f.source === 'keylist').map(({ start, end, kind, text }) => ({ start, end, kind, text }));
     const prev = data.lastWithKeyList;
     if (prev && prev.unresolved === findings.length && JSON.stringify(prev.keyList) === JSON.stringify(keyList)) return data;
@@ -283,6 +283,21 @@ export class Transcripts {
   }
 }
 
+/**
+ * The check of one text, once per call: `known` is read afresh for each call of the
+ * service, so keying on it keeps a result no longer than the call that made it (list()
+ * notes and counts each transcript with the same findings).
+ */
+const checked = new WeakMap<KnownDetails, Map<string, DeidFinding[]>>();
+function findOnce(text: string, known: KnownDetails, kept: readonly string[]): DeidFinding[] {
+  let byText = checked.get(known);
+  if (!byText) checked.set(known, (byText = new Map()));
+  const key = `${kept.join('\u0000')}\u0001${text}`;
+  let found = byText.get(key);
+  if (!found) byText.set(key, (found = findIdentifiers(text, known, kept)));
+  return found;
+}
+
 const hasKeyList = (k: KnownDetails): boolean => k.names.length + k.emails.length + k.phones.length + k.workplaces.length > 0;
 const sameTerms = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -292,7 +307,7 @@ const sameTerms = (a: readonly string[], b: readonly string[]): boolean => a.len
  * its words are still where they were, and not marked as not identifying).
  */
 function findingsOf(r: TranscriptRecord, known: KnownDetails, kept: readonly string[]): DeidFinding[] {
-  const found = findIdentifiers(r.text, known, kept);
+  const found = findOnce(r.text, known, kept);
   if (hasKeyList(known) || !r.lastWithKeyList) return found;
   const keep = new Set(kept.map(lower));
   const remembered: DeidFinding[] = r.lastWithKeyList.keyList
