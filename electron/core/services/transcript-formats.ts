@@ -40,12 +40,28 @@ export function formatFromName(name: string): TranscriptFormat {
 
 /** The file's content as f4-style text. */
 export function parseTranscript(bytes: Uint8Array, format: TranscriptFormat): string {
+  return parseTranscriptFile(bytes, format).text;
+}
+
+export interface ParsedTranscript {
+  text: string;
+  /** Cues (.srt, .vtt) whose time could not be used: their text is there, without a sync point. */
+  untimedCues: number;
+}
+
+/**
+ * The file's content as f4-style text, and how many cues had no usable time. Every
+ * word of the file arrives, or the file is refused with the line that is wrong: a
+ * transcript is the research material itself, and a silently dropped cue is a quote
+ * that is gone.
+ */
+export function parseTranscriptFile(bytes: Uint8Array, format: TranscriptFormat): ParsedTranscript {
   if (bytes.length > TRANSCRIPT_MAX_BYTES) throw new HvelvError('FILE_TOO_LARGE', 'the transcript file is larger than 20 MB');
   switch (format) {
     case 'txt':
-      return decodeText(bytes);
+      return { text: decodeText(bytes), untimedCues: 0 };
     case 'docx':
-      return docxToText(bytes);
+      return { text: docxToText(bytes), untimedCues: 0 };
     case 'srt':
       return cuesToF4(decodeText(bytes), false);
     case 'vtt':
@@ -53,29 +69,97 @@ export function parseTranscript(bytes: Uint8Array, format: TranscriptFormat): st
   }
 }
 
-const CUE_TIME = /(?:(\d{1,2}):)?(\d{2}):(\d{2})[,.](\d{3})\s*-->\s*(?:(\d{1,2}):)?(\d{2}):(\d{2})[,.](\d{3})/;
+const TIME = String.raw`(?:(\d{1,2}):)?(\d{2}):(\d{2})[,.](\d{3})`;
+const CUE_TIME = new RegExp(String.raw`^\s*${TIME}\s*-->\s*${TIME}(?:\s.*)?$`);
 
-function cuesToF4(text: string, vtt: boolean): string {
+function cueMs(h: string | undefined, m: string, s: string, f: string): number | null {
+  if (Number(m) > 59 || Number(s) > 59) return null;
+  return ((Number(h ?? 0) * 60 + Number(m)) * 60 + Number(s)) * 1000 + Number(f);
+}
+
+/** A cue's start, or null when its timing line cannot be read or runs backwards. */
+function cueStart(line: string): number | null {
+  const m = CUE_TIME.exec(line);
+  if (!m) return null;
+  const start = cueMs(m[1], m[2]!, m[3]!, m[4]!);
+  const end = cueMs(m[5], m[6]!, m[7]!, m[8]!);
+  return start === null || end === null || end < start ? null : start;
+}
+
+/**
+ * WebVTT cue text: exactly the tags the format defines (c, i, b, u, ruby, rt, v, lang
+ * and timestamps) are markup; every other `<` is the speaker's own. A voice span
+ * (`<v Ola>`) names who speaks, so it becomes "Ola: " as f4 writes it.
+ */
+const VTT_VOICE = /^<v(?:\.[^\s>]*)?\s+([^>]+)>/;
+const VTT_TAG = /<(?:c|i|b|u|ruby|rt)(?:\.[^\s>]*)?>|<(?:v|lang)(?:\.[^\s>]*)?(?:\s[^>]*)?>|<\/(?:c|i|b|u|ruby|rt|v|lang)>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>/g;
+/** What SubRip files use in practice (the format has no specification): i, b, u and font. */
+const SRT_TAG = /<\/?(?:i|b|u)>|<font(?:\s[^>]*)?>|<\/font>/gi;
+const VTT_ESCAPES: Record<string, string> = { amp: '&', lt: '<', gt: '>', lrm: '\u200e', rlm: '\u200f', nbsp: '\u00a0' };
+
+function cueText(rows: string[], vtt: boolean): string {
+  let text = rows.join(' ').trim();
+  if (!vtt) return text.replace(SRT_TAG, '').trim();
+  const voice = VTT_VOICE.exec(text);
+  if (voice) text = `${voice[1]!.trim()}: ${text.slice(voice[0].length)}`;
+  return text
+    .replace(VTT_TAG, '')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+      if (e[0] !== '#') return VTT_ESCAPES[e] ?? m;
+      const cp = e[1]?.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+    })
+    .trim();
+}
+
+function cuesToF4(text: string, vtt: boolean): ParsedTranscript {
   const body = text.replace(/^\uFEFF/, '');
-  if (vtt && !/^WEBVTT/.test(body)) throw new HvelvError('TRANSCRIPT_UNSUPPORTED', 'a .vtt file must start with WEBVTT');
+  if (vtt && !/^WEBVTT(?:[ \t]|\n|$)/.test(body)) throw new HvelvError('TRANSCRIPT_UNSUPPORTED', 'line 1: a .vtt file must start with WEBVTT');
   const lines: string[] = [];
-  let cues = 0;
-  for (const block of body.split(/\n{2,}/)) {
-    const rows = block.split('\n').filter((r) => r.trim() !== '');
-    const at = rows.findIndex((r) => CUE_TIME.test(r));
-    if (at < 0) continue;
-    const m = CUE_TIME.exec(rows[at]!)!;
-    const ms = ((Number(m[1] ?? 0) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]);
-    const words = rows
-      .slice(at + 1)
-      .join(' ')
-      .replace(/<[^>]+>/g, '')
-      .trim();
-    lines.push(`${f4Stamp(ms)} ${words}`);
-    cues++;
+  let timed = 0;
+  let untimed = 0;
+  let firstBadLine = 0;
+  let firstBadTiming = 0;
+  const rows = body.split('\n');
+  let i = 0;
+  let first = true;
+  while (i < rows.length) {
+    // One block: the lines up to the next blank line, with their 1-based line numbers.
+    while (i < rows.length && rows[i]!.trim() === '') i++;
+    const block: { line: number; text: string }[] = [];
+    for (; i < rows.length && rows[i]!.trim() !== ''; i++) block.push({ line: i + 1, text: rows[i]! });
+    if (block.length === 0) break;
+    // The WEBVTT header and the blocks the format defines as not cue text (comments, styles, regions).
+    if (vtt && (first || /^(NOTE|STYLE|REGION)(?:[ \t]|$)/.test(block[0]!.text))) {
+      first = false;
+      continue;
+    }
+    first = false;
+    const at = block.findIndex((r) => r.text.includes('-->'));
+    // Before the timing line: the cue's number (.srt) or identifier (.vtt), not words.
+    // Without a timing line, a leading number is still the cue's number.
+    const headEnd = at >= 0 ? at : /^\d+$/.test(block[0]!.text.trim()) ? 1 : 0;
+    const extra = at > 1 ? block.slice(0, at - 1) : [];
+    const words = [...extra, ...block.slice(at >= 0 ? at + 1 : headEnd)].map((r) => r.text);
+    const start = at >= 0 ? cueStart(block[at]!.text) : null;
+    const said = cueText(words, vtt);
+    if (start === null) {
+      untimed++;
+      // The line to point at: the first timing line that cannot be read, else the first line without one.
+      if (at >= 0 && !firstBadTiming) firstBadTiming = block[at]!.line;
+      if (!firstBadLine) firstBadLine = block[0]!.line;
+      if (said) lines.push(said);
+    } else {
+      timed++;
+      lines.push(said ? `${f4Stamp(start)} ${said}` : f4Stamp(start));
+    }
   }
-  if (cues === 0) throw new HvelvError('TRANSCRIPT_UNSUPPORTED', `no cues found in the ${vtt ? '.vtt' : '.srt'} file`);
-  return `${lines.join('\n')}\n`;
+  if (timed === 0) {
+    const bad = firstBadTiming || firstBadLine;
+    const where = bad ? `line ${bad}: ` : '';
+    throw new HvelvError('TRANSCRIPT_UNSUPPORTED', `${where}no cue with a usable time in the ${vtt ? '.vtt' : '.srt'} file`);
+  }
+  return { text: `${lines.join('\n')}\n`, untimedCues: untimed };
 }
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

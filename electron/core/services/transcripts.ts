@@ -16,7 +16,7 @@ import { atomicTempPath, nodeFileOps, writeFileAtomic } from '../vault/atomic-fi
 import { beginExport } from './export-journal';
 import type { VaultSession } from '../vault/vault';
 import { Recordings } from './recordings';
-import { formatFromName, parseTranscript, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
+import { formatFromName, parseTranscriptFile, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
 
 export const TRANSCRIPT_TABLE = 'transcript';
 
@@ -35,6 +35,9 @@ export interface TranscriptRecord {
   /** Terms the user marked as not identifying (absent in transcripts from before the check existed). */
   kept?: string[];
 }
+
+/** An imported transcript, and how many of its cues had no usable time (kept as text without a sync point). */
+export type TranscriptImport = TranscriptDetail & { untimedCues: number };
 
 export class Transcripts {
   constructor(
@@ -109,7 +112,7 @@ export class Transcripts {
   }
 
   /** Import a transcript file for a participant; the whole file is parsed before anything is stored. */
-  import(code: string, file: string, opts: { recordingId?: string | null } = {}): TranscriptDetail {
+  import(code: string, file: string, opts: { recordingId?: string | null } = {}): TranscriptImport {
     assertConsent(this.session.stores.keylist, code, 'transcript');
     const format = formatFromName(file);
     let bytes: Buffer;
@@ -122,8 +125,8 @@ export class Transcripts {
       if (err instanceof HvelvError) throw err;
       throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
     }
-    const text = parseTranscript(bytes, format);
-    return this.create(code, text, format, opts.recordingId ?? this.soleRecording(code));
+    const { text, untimedCues } = parseTranscriptFile(bytes, format);
+    return { ...this.create(code, text, format, opts.recordingId ?? this.soleRecording(code)), untimedCues };
   }
 
   /** A new transcript written in Hvelv (e.g. while listening), starting from `text`. */
