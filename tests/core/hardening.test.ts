@@ -4,9 +4,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseTranscriptFile } from '../../electron/core/services/transcript-formats';
 import { Transcripts } from '../../electron/core/services/transcripts';
+import { Recordings } from '../../electron/core/services/recordings';
+import { Participants } from '../../electron/core/services/participants';
+import { ensureInitialForm } from '../../electron/core/consent/forms';
+import { readUserFile } from '../../electron/core/services/user-file';
+import { HvelvError } from '../../electron/core/errors';
 import { admit, makeVault, tempDir } from './helpers';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
@@ -55,5 +61,58 @@ describe('srt and vtt: no text silently lost', () => {
     expect(t.untimedCues).toBe(1);
     expect(t.text).toContain('B: Nei.');
     session.lock();
+  });
+});
+
+describe('files that are not regular files are refused before they are opened', () => {
+  /** A named pipe nobody writes to: opening it for reading would wait forever. */
+  function fifo(name: string): string {
+    const f = path.join(tempDir(), name);
+    const r = spawnSync('mkfifo', [f]);
+    if (r.status !== 0) throw new Error('mkfifo failed');
+    return f;
+  }
+
+  it('audio import of a FIFO named .wav: FILE_NOT_REGULAR at once, and the vault is not left locked', async () => {
+    const { session } = await makeVault();
+    const code = admit(session);
+    const pipe = fifo('opptak.wav');
+    const outcome = await Promise.race([
+      new Recordings(session, NOW).import(code, pipe).then(
+        () => 'imported',
+        (e: unknown) => (e instanceof HvelvError ? e.code : String(e)),
+      ),
+      new Promise((resolve) => setTimeout(() => resolve('hung'), 3000)),
+    ]);
+    // Whatever happened, let a blocked open go so no thread is left waiting.
+    if (outcome === 'hung') fs.open(pipe, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK, (_e, fd) => fd && fs.closeSync(fd));
+    expect(outcome).toBe('FILE_NOT_REGULAR');
+    expect(new Recordings(session, NOW).list()).toEqual([]);
+    session.lock();
+  });
+
+  it('a folder named .wav, and a FIFO as transcript or consent evidence, are refused the same way', async () => {
+    const { session } = await makeVault();
+    const code = admit(session);
+    const dir = path.join(tempDir(), 'mappe.wav');
+    fs.mkdirSync(dir);
+    await expect(new Recordings(session, NOW).import(code, dir)).rejects.toMatchObject({ code: 'FILE_NOT_REGULAR' });
+    await expect(async () => new Transcripts(session, NOW).import(code, fifo('t.txt'))).rejects.toMatchObject({ code: 'FILE_NOT_REGULAR' });
+    const p = new Participants(session, NOW);
+    const other = p.add({ name: 'Kari Bevis' });
+    const form = ensureInitialForm(session.stores.keylist, session.facts, NOW());
+    expect(() =>
+      p.recordConsent(other, { date: '2026-11-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate'], evidence: { path: fifo('skjema.pdf') } }),
+    ).toThrow(expect.objectContaining({ code: 'FILE_NOT_REGULAR' }));
+    session.lock();
+  });
+
+  it('readUserFile never blocks on a FIFO even when it slips in after the check (opened non-blocking, then fstat)', () => {
+    const pipe = fifo('late.txt');
+    expect(() => readUserFile(pipe, 1024)).toThrow(expect.objectContaining({ code: 'FILE_NOT_REGULAR' }));
+    const f = path.join(tempDir(), 'ok.txt');
+    fs.writeFileSync(f, 'hei');
+    expect(Buffer.from(readUserFile(f, 1024)).toString()).toBe('hei');
+    expect(() => readUserFile(f, 2)).toThrow(expect.objectContaining({ code: 'FILE_TOO_LARGE' }));
   });
 });

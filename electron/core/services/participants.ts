@@ -42,6 +42,7 @@ import {
   type RegistryEntry,
 } from '../consent/model';
 import { Recordings } from './recordings';
+import { readUserFile } from './user-file';
 import { decryptBlobToFile } from '../crypto/stream';
 import { beginExport, removeTree } from './export-journal';
 import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './participant-documents';
@@ -392,21 +393,8 @@ const MEDIA_TYPES: Record<string, string> = {
 
 /** Read an evidence file whole, within the size limit, before anything is stored. */
 function readEvidence(file: string): EvidenceRecord {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch (err) {
-    throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
-  }
-  if (!stat.isFile()) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is not a file`);
-  if (stat.size > EVIDENCE_MAX_BYTES) throw new HvelvError('FILE_TOO_LARGE', `${path.basename(file)} is ${stat.size} bytes; the limit is ${EVIDENCE_MAX_BYTES}`);
-  if (stat.size === 0) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is empty`);
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
-  }
+  const bytes = Buffer.from(readUserFile(file, EVIDENCE_MAX_BYTES));
+  if (bytes.length === 0) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is empty`);
   const ext = path.extname(file).toLowerCase();
   return {
     filename: path.basename(file),

@@ -3,8 +3,6 @@
  * edited, marked complete, exported. Sync points (offset ↔ ms) are stored with the
  * text so analysis and REFI-QDA export can use them later.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { DeidReport, TranscriptDetail, TranscriptSummary } from '../../../shared/contract';
 import { DEID_KINDS, PLACEHOLDER } from '../../../shared/domain';
 import { LOCALES, translate } from '../../../shared/i18n/catalogue';
@@ -16,6 +14,7 @@ import { atomicTempPath, nodeFileOps, writeFileAtomic } from '../vault/atomic-fi
 import { beginExport } from './export-journal';
 import type { VaultSession } from '../vault/vault';
 import { Recordings } from './recordings';
+import { readUserFile } from './user-file';
 import { formatFromName, parseTranscriptFile, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
 
 export const TRANSCRIPT_TABLE = 'transcript';
@@ -115,16 +114,7 @@ export class Transcripts {
   import(code: string, file: string, opts: { recordingId?: string | null } = {}): TranscriptImport {
     assertConsent(this.session.stores.keylist, code, 'transcript');
     const format = formatFromName(file);
-    let bytes: Buffer;
-    try {
-      const st = fs.statSync(file);
-      if (!st.isFile()) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is not a file`);
-      if (st.size > TRANSCRIPT_MAX_BYTES) throw new HvelvError('FILE_TOO_LARGE', `${path.basename(file)} is larger than 20 MB`);
-      bytes = fs.readFileSync(file);
-    } catch (err) {
-      if (err instanceof HvelvError) throw err;
-      throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
-    }
+    const bytes = readUserFile(file, TRANSCRIPT_MAX_BYTES);
     const { text, untimedCues } = parseTranscriptFile(bytes, format);
     return { ...this.create(code, text, format, opts.recordingId ?? this.soleRecording(code)), untimedCues };
   }
