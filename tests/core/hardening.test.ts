@@ -5,8 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parseTranscriptFile } from '../../electron/core/services/transcript-formats';
+import { parseTranscriptFile, parseTranscriptOffThread } from '../../electron/core/services/transcript-formats';
 import { Transcripts } from '../../electron/core/services/transcripts';
 import { Recordings } from '../../electron/core/services/recordings';
 import { Participants } from '../../electron/core/services/participants';
@@ -114,5 +115,110 @@ describe('files that are not regular files are refused before they are opened', 
     fs.writeFileSync(f, 'hei');
     expect(Buffer.from(readUserFile(f, 1024)).toString()).toBe('hei');
     expect(() => readUserFile(f, 2)).toThrow(expect.objectContaining({ code: 'FILE_TOO_LARGE' }));
+  });
+});
+
+/** A .zip written by hand (stored or deflated entries), so a test can make what no tool would: a bomb, a lie. */
+function zipOf(entries: { name: string; data?: Buffer; deflated?: Buffer; size?: number; crc?: number }[]): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const body = e.deflated ?? e.data!;
+    const name = Buffer.from(e.name);
+    const crc = e.crc ?? zlib.crc32(e.data ?? Buffer.alloc(0));
+    const size = e.size ?? e.data!.length;
+    const method = e.deflated ? 8 : 0;
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(20, 4);
+    lh.writeUInt16LE(method, 8);
+    lh.writeUInt32LE(crc >>> 0, 14);
+    lh.writeUInt32LE(body.length, 18);
+    lh.writeUInt32LE(size, 22);
+    lh.writeUInt16LE(name.length, 26);
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE(20, 4);
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(method, 10);
+    ch.writeUInt32LE(crc >>> 0, 16);
+    ch.writeUInt32LE(body.length, 20);
+    ch.writeUInt32LE(size, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(offset, 42);
+    locals.push(lh, name, body);
+    central.push(ch, name);
+    offset += lh.length + name.length + body.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Math.min(entries.length, 0xffff), 8);
+  end.writeUInt16LE(Math.min(entries.length, 0xffff), 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+const DOC_HEAD = '<?xml version="1.0"?><w:document xmlns:w="x"><w:body><w:p><w:r><w:t>';
+const DOC_TAIL = '</w:t></w:r></w:p></w:body></w:document>';
+
+/**
+ * A .docx whose document.xml is `mib` MiB, mostly spaces: deflate blocks of one MiB,
+ * flushed to a byte boundary and repeated (each refers only to itself), so the bomb
+ * never exists whole in this process either.
+ */
+function bombDocx(mib: number): Buffer {
+  const slice = Buffer.alloc(1 << 20, 0x20);
+  const sync = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const head = Buffer.from(DOC_HEAD);
+  const tail = Buffer.from(DOC_TAIL);
+  const block = zlib.deflateRawSync(slice, { ...sync, level: 9 });
+  let crc = zlib.crc32(head);
+  for (let i = 0; i < mib; i++) crc = zlib.crc32(slice, crc);
+  crc = zlib.crc32(tail, crc);
+  const deflated = Buffer.concat([zlib.deflateRawSync(head, sync), ...Array<Buffer>(mib).fill(block), zlib.deflateRawSync(tail)]);
+  return zipOf([{ name: 'word/document.xml', deflated, crc, size: (head.length + mib * slice.length + tail.length) >>> 0 }]);
+}
+
+const docxOf = (xml: string): Buffer => zipOf([{ name: 'word/document.xml', data: Buffer.from(xml) }]);
+
+describe('.docx: bounded, and damage is a clear error', () => {
+  it('a ZIP bomb (about 1 MB unpacking to 1 GiB) is refused as too large, quickly', async () => {
+    const bomb = bombDocx(1024);
+    expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
+    await expect(parseTranscriptOffThread(bomb, 'docx')).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });
+  });
+
+  it('a document whose inflated size lies about itself is still stopped at the cap', async () => {
+    const bomb = bombDocx(100);
+    // Claim 1 KiB: the cap counts what comes out, not what the archive says.
+    const lying = Buffer.from(bomb);
+    const cd = lying.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    lying.writeUInt32LE(1024, cd + 24);
+    lying.writeUInt32LE(1024, 22);
+    await expect(parseTranscriptOffThread(lying, 'docx')).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });
+  });
+
+  it('an archive of very many entries is refused before they are read', async () => {
+    const many = zipOf(Array.from({ length: 20_000 }, (_, i) => ({ name: `x/${i}.xml`, data: Buffer.from('<x/>') })).concat([{ name: 'word/document.xml', data: Buffer.from(`${DOC_HEAD}hei${DOC_TAIL}`) }]));
+    await expect(parseTranscriptOffThread(many, 'docx')).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });
+  });
+
+  it('&#x110000; and invalid UTF-8 in the XML are a damaged document, never INTERNAL', async () => {
+    await expect(parseTranscriptOffThread(docxOf(`${DOC_HEAD}ja &#x110000; nei${DOC_TAIL}`), 'docx')).rejects.toMatchObject({ code: 'DOCUMENT_DAMAGED' });
+    await expect(parseTranscriptOffThread(docxOf(`${DOC_HEAD}&#xD800;${DOC_TAIL}`), 'docx')).rejects.toMatchObject({ code: 'DOCUMENT_DAMAGED' });
+    const badUtf8 = zipOf([{ name: 'word/document.xml', data: Buffer.concat([Buffer.from(DOC_HEAD), Buffer.from([0xc3, 0x28]), Buffer.from(DOC_TAIL)]) }]);
+    await expect(parseTranscriptOffThread(badUtf8, 'docx')).rejects.toMatchObject({ code: 'DOCUMENT_DAMAGED' });
+    const cut = bombDocx(2).subarray(0, 600);
+    await expect(parseTranscriptOffThread(cut, 'docx')).rejects.toMatchObject({ code: expect.stringMatching(/DOCUMENT_DAMAGED|TRANSCRIPT_UNSUPPORTED/) });
+  });
+
+  it('an ordinary .docx still reads the same, off the main thread', async () => {
+    const doc = `${DOC_HEAD}#00:00:01-0# I: Hei &amp; velkommen, ærlig talt${DOC_TAIL}`;
+    await expect(parseTranscriptOffThread(docxOf(doc), 'docx')).resolves.toEqual({ text: '#00:00:01-0# I: Hei & velkommen, ærlig talt\n', untimedCues: 0 });
+    const deflated = zipOf([{ name: 'word/document.xml', data: Buffer.from(doc), deflated: zlib.deflateRawSync(Buffer.from(doc)) }]);
+    await expect(parseTranscriptOffThread(deflated, 'docx')).resolves.toMatchObject({ text: '#00:00:01-0# I: Hei & velkommen, ærlig talt\n' });
   });
 });

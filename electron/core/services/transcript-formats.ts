@@ -3,7 +3,9 @@
  * timestamps, `I:`/`B:` speakers), .docx, .srt and .vtt. Everything becomes f4-style
  * text; the timestamps in it are the sync points (character offset ↔ milliseconds).
  */
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import * as zlib from 'node:zlib';
+import { Worker } from 'node:worker_threads';
+import { strToU8, zipSync } from 'fflate';
 import { HvelvError } from '../errors';
 import { f4Stamp, syncPoints, type SyncPoint } from '../../../shared/transcript';
 
@@ -162,38 +164,160 @@ function cuesToF4(text: string, vtt: boolean): ParsedTranscript {
   return { text: `${lines.join('\n')}\n`, untimedCues: untimed };
 }
 
-const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const unescapeXml = (s: string): string =>
-  s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1]?.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-    return XML_ENTITIES[e] ?? m;
-  });
 const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** The text of a .docx: one line per paragraph, tabs and breaks kept. */
-function docxToText(bytes: Uint8Array): string {
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, { filter: (f) => f.name === 'word/document.xml' });
-  } catch {
-    throw new HvelvError('TRANSCRIPT_UNSUPPORTED', 'the .docx file is damaged (not a zip archive)');
+/**
+ * The unpacked document part may be at most this large, and the archive hold at most
+ * this many entries. A real transcript's document.xml is a few MB; a ZIP bomb's is
+ * gigabytes, and is refused when the cap is reached, not after.
+ */
+export const DOCX_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+export const DOCX_MAX_ENTRIES = 10_000;
+
+type DocxResult = { ok: true; text: string } | { ok: false; code: 'FILE_TOO_LARGE' | 'DOCUMENT_DAMAGED' | 'TRANSCRIPT_UNSUPPORTED'; message: string };
+interface DocxZlib {
+  inflateRawSync(data: Uint8Array, opts: { maxOutputLength: number }): Buffer;
+  crc32(data: Uint8Array): number;
+}
+
+/**
+ * The text of a .docx: one line per paragraph, tabs and breaks kept. Self-contained
+ * (it uses only its arguments and globals) because its source is also what the parsing
+ * worker runs: see parseTranscriptOffThread.
+ */
+function extractDocxText(zip: Uint8Array, zlib: DocxZlib, maxBytes: number, maxEntries: number): DocxResult {
+  const damaged = (message: string): DocxResult => ({ ok: false, code: 'DOCUMENT_DAMAGED', message });
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const u16 = (at: number): number => view.getUint16(at, true);
+  const u32 = (at: number): number => view.getUint32(at, true);
+  // The end-of-central-directory record: within the last 64 KiB + 22 bytes.
+  let eocd = -1;
+  for (let at = zip.length - 22; at >= Math.max(0, zip.length - 22 - 0xffff); at--) {
+    if (u32(at) === 0x06054b50) {
+      eocd = at;
+      break;
+    }
   }
-  const doc = files['word/document.xml'];
-  if (!doc) throw new HvelvError('TRANSCRIPT_UNSUPPORTED', 'the .docx file has no document');
-  const xml = strFromU8(doc);
+  if (eocd < 0) return { ok: false, code: 'TRANSCRIPT_UNSUPPORTED', message: 'the .docx file is damaged (not a zip archive)' };
+  const declared = u16(eocd + 10);
+  if (declared > maxEntries) return { ok: false, code: 'FILE_TOO_LARGE', message: `the .docx archive has ${declared} entries; the limit is ${maxEntries}` };
+  let at = u32(eocd + 16);
+  const cdEnd = at + u32(eocd + 12);
+  if (cdEnd > eocd || declared === 0xffff || at === 0xffffffff) return damaged('the zip directory is out of place (or zip64, which a .docx never needs)');
+  let entries = 0;
+  let found: { method: number; compressed: number; size: number; crc: number; local: number } | null = null;
+  while (at + 46 <= cdEnd) {
+    if (u32(at) !== 0x02014b50) return damaged(`zip directory entry ${entries} is damaged`);
+    // Counted as they are walked: the count in the end record may lie.
+    if (++entries > maxEntries) return { ok: false, code: 'FILE_TOO_LARGE', message: `the .docx archive has more than ${maxEntries} entries` };
+    const nameLen = u16(at + 28);
+    const name = new TextDecoder().decode(zip.subarray(at + 46, at + 46 + nameLen));
+    if (name === 'word/document.xml') found = { method: u16(at + 10), crc: u32(at + 16), compressed: u32(at + 20), size: u32(at + 24), local: u32(at + 42) };
+    at += 46 + nameLen + u16(at + 30) + u16(at + 32);
+  }
+  if (!found) return { ok: false, code: 'TRANSCRIPT_UNSUPPORTED', message: 'the .docx file has no document' };
+  const l = found.local;
+  if (l + 30 > zip.length || u32(l) !== 0x04034b50) return damaged('the document entry is damaged');
+  const start = l + 30 + u16(l + 26) + u16(l + 28);
+  if (start + found.compressed > zip.length) return damaged('the document entry is cut short');
+  const packed = zip.subarray(start, start + found.compressed);
+  let xmlBytes: Uint8Array;
+  if (found.method === 0) {
+    if (packed.length > maxBytes) return { ok: false, code: 'FILE_TOO_LARGE', message: `the document part is larger than ${maxBytes} bytes` };
+    xmlBytes = packed;
+  } else if (found.method === 8) {
+    try {
+      // The cap is enforced by zlib while it inflates: memory never goes past it.
+      xmlBytes = zlib.inflateRawSync(packed, { maxOutputLength: maxBytes });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, code: 'FILE_TOO_LARGE', message: `the document part unpacks to more than ${maxBytes} bytes` };
+      return damaged(`the document part does not unpack: ${(err as Error).message}`);
+    }
+  } else return damaged(`the document part uses compression method ${found.method}`);
+  if (zlib.crc32(xmlBytes) >>> 0 !== found.crc >>> 0) return damaged('the document part does not match its checksum');
+  let xml: string;
+  try {
+    xml = new TextDecoder('utf-8', { fatal: true }).decode(xmlBytes);
+  } catch {
+    return damaged('the document part is not valid UTF-8');
+  }
+  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  let bad = '';
+  const unescape = (s: string): string =>
+    s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
+      if (e[0] !== '#') return entities[e] ?? m;
+      const cp = e[1]?.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      // XML's characters only: no NUL, no lone surrogates, nothing past U+10FFFF.
+      if (!(cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff))) {
+        bad ||= m;
+        return '';
+      }
+      return String.fromCodePoint(cp);
+    });
   const body = /<w:body\b[^>]*>([\s\S]*)<\/w:body>/.exec(xml)?.[1] ?? '';
   const paragraphs = body.match(/<w:p\b[^>]*\/>|<w:p\b[^>]*>[\s\S]*?<\/w:p>/g) ?? [];
-  return `${paragraphs
+  const text = `${paragraphs
     .map((p) => {
       let out = '';
       for (const t of p.matchAll(/<w:t\b[^>]*\/>|<w:t\b[^>]*>([\s\S]*?)<\/w:t>|<w:tab\/>|<w:br\/>|<w:cr\/>/g)) {
         if (t[0].startsWith('<w:tab')) out += '\t';
         else if (t[0].startsWith('<w:br') || t[0].startsWith('<w:cr')) out += '\n';
-        else out += unescapeXml(t[1] ?? '');
+        else out += unescape(t[1] ?? '');
       }
       return out;
     })
     .join('\n')}\n`;
+  if (bad) return damaged(`the document holds ${bad}, which is no character`);
+  return { ok: true, text };
+}
+
+function docxResult(r: DocxResult): string {
+  if (r.ok) return r.text;
+  throw new HvelvError(r.code, r.message);
+}
+
+function docxToText(bytes: Uint8Array): string {
+  return docxResult(extractDocxText(bytes, zlib, DOCX_MAX_DOCUMENT_BYTES, DOCX_MAX_ENTRIES));
+}
+
+/** A worker that parses one .docx and answers once; its source is extractDocxText's own. */
+const DOCX_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const extract = ${extractDocxText.toString()};
+parentPort.postMessage(extract(workerData.bytes, require('node:zlib'), ${DOCX_MAX_DOCUMENT_BYTES}, ${DOCX_MAX_ENTRIES}));
+`;
+
+/** Longer than any real document takes; a worker still busy then is stopped. */
+const DOCX_WORKER_TIMEOUT_MS = 60_000;
+
+/**
+ * As parseTranscriptFile, with a .docx unpacked and parsed in a worker thread: the
+ * app's main process (and every window with it) stays responsive, and a document that
+ * is damaged or too large ends the worker, not Hvelv.
+ */
+export async function parseTranscriptOffThread(bytes: Uint8Array, format: TranscriptFormat): Promise<ParsedTranscript> {
+  if (format !== 'docx') return parseTranscriptFile(bytes, format);
+  if (bytes.length > TRANSCRIPT_MAX_BYTES) throw new HvelvError('FILE_TOO_LARGE', 'the transcript file is larger than 20 MB');
+  const copy = new Uint8Array(bytes);
+  const worker = new Worker(DOCX_WORKER, { eval: true, workerData: { bytes: copy }, transferList: [copy.buffer], resourceLimits: { maxOldGenerationSizeMb: 512 } });
+  try {
+    const result = await new Promise<DocxResult>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new HvelvError('DOCUMENT_DAMAGED', 'the document took too long to read')), DOCX_WORKER_TIMEOUT_MS);
+      worker.once('message', (m: DocxResult) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      worker.once('error', (err) => {
+        clearTimeout(timer);
+        // Out of memory in the worker: the document is too large to read, whatever it claims.
+        const code = (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'FILE_TOO_LARGE' : 'DOCUMENT_DAMAGED';
+        reject(new HvelvError(code, `the document could not be read: ${err.message}`));
+      });
+    });
+    return { text: docxResult(result), untimedCues: 0 };
+  } finally {
+    await worker.terminate();
+  }
 }
 
 /** A minimal .docx (WordprocessingML) with one paragraph per line. */

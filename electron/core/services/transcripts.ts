@@ -15,7 +15,7 @@ import { beginExport } from './export-journal';
 import type { VaultSession } from '../vault/vault';
 import { Recordings } from './recordings';
 import { readUserFile } from './user-file';
-import { formatFromName, parseTranscriptFile, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
+import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
 
 export const TRANSCRIPT_TABLE = 'transcript';
 
@@ -110,12 +110,15 @@ export class Transcripts {
     return knownDetails(this.session.stores.keylist.list<Identity>(T.identity).map((r) => r.data));
   }
 
-  /** Import a transcript file for a participant; the whole file is parsed before anything is stored. */
-  import(code: string, file: string, opts: { recordingId?: string | null } = {}): TranscriptImport {
+  /**
+   * Import a transcript file for a participant; the whole file is parsed (a .docx in a
+   * worker thread) before anything is stored.
+   */
+  async import(code: string, file: string, opts: { recordingId?: string | null } = {}): Promise<TranscriptImport> {
     assertConsent(this.session.stores.keylist, code, 'transcript');
     const format = formatFromName(file);
     const bytes = readUserFile(file, TRANSCRIPT_MAX_BYTES);
-    const { text, untimedCues } = parseTranscriptFile(bytes, format);
+    const { text, untimedCues } = await parseTranscriptOffThread(bytes, format);
     return { ...this.create(code, text, format, opts.recordingId ?? this.soleRecording(code)), untimedCues };
   }
 
