@@ -59,7 +59,12 @@ hvelv participant edit <vault> <code> [--name N] [--email E] [--phone P] [--work
            (without --yes: shows what would be destroyed, changes nothing)`,
     load: async () => (await import('./commands/participant')).cmdWithdraw,
   },
-  { name: 'access-request', usage: 'hvelv access-request <vault> <code> --out DIR [--locale nb|en]', load: async () => (await import('./commands/participant')).cmdAccess },
+  {
+    name: 'access-request',
+    usage: `hvelv access-request <vault> <code> --out DIR [--locale nb|en]
+           (DIR is created if it does not exist and its parent folder does)`,
+    load: async () => (await import('./commands/participant')).cmdAccess,
+  },
   {
     name: 'form',
     usage: `hvelv form list <vault> [--json]
@@ -90,9 +95,10 @@ hvelv transcript deidentify <vault> <id> [--keep TERM ...] [--yes]
   },
   {
     name: 'enforce',
-    usage: `hvelv enforce <vault> [--now YYYY-MM-DD] [--owner-key KEY] [--json]
-           Deletes what is due at the project end date. Needs no passphrase. --now may
-           move time forward (for previews and tests), never back.`,
+    usage: `hvelv enforce <vault> [--now YYYY-MM-DD|DATE-TIME] [--owner-key KEY] [--json]
+           Deletes what is due at the project end date. Needs no passphrase. --now (a date
+           or an ISO 8601 date-time such as 2031-06-29T12:00:00Z) may move time forward
+           (for previews and tests), never back.`,
     load: async () => (await import('./commands/deadline')).cmdEnforce,
   },
   {

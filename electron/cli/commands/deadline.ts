@@ -8,17 +8,18 @@ import { inspectVault } from '../../core/vault/vault';
 import { currentCommand, installLinux, jobName, removeLinux, scheduleFiles, statusLinux, type SchedulePlatform } from '../../core/services/schedule';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../shared/domain';
 import { withSession } from '../session';
+import { parseNowOption } from '../../core/services/headless-enforce';
 
 export async function cmdEnforce(args: string[], ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const vaultDeps = await ctx.vaultDeps();
   const { values, positionals } = parse(args, { now: { type: 'string' }, 'owner-key': { type: 'string' } }, 1);
-  const requested = str(values.now);
-  if (requested && !isIsoDate(requested)) throw new UsageError('--now must be a date, YYYY-MM-DD');
+  const requested = str(values.now) ? parseNowOption(str(values.now)) : undefined;
+  if (requested === null) throw new UsageError('--now must be a date (YYYY-MM-DD) or an ISO 8601 date-time (2031-06-29T12:00:00Z)');
   const r = enforceProjectEnd(positionals[0]!, {
     crypto: vaultDeps.crypto,
     now: io.now(),
-    requestedNow: requested ? new Date(`${requested}T12:00:00`) : undefined,
+    requestedNow: requested,
     ownerKey: str(values['owner-key']) || undefined,
   });
   if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
