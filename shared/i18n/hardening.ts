@@ -9,6 +9,7 @@ export const nb = {
   'hardening.untimedCues': '{n} replikker hadde ingen brukbar tid. Teksten deres er med, uten tidsstempel.',
   'hardening.recordedAfterwards': 'Registrert i ettertid ({date})',
   'hardening.clockDamaged': 'clock.json kan ikke leses og ble ikke brukt; den signerte tiden i hodet gjelder fortsatt.',
+  'hardening.clockAhead': 'clock.json sier at en tid senere enn nå er sett: slettingen ved prosjektslutt ville kommet for tidlig.',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -18,4 +19,5 @@ export const en: Record<keyof typeof nb, string> = {
   'hardening.untimedCues': '{n} cues had no usable time. Their text is there, without a timestamp.',
   'hardening.recordedAfterwards': 'Recorded afterwards ({date})',
   'hardening.clockDamaged': 'clock.json cannot be read and was not used; the signed time in the header still holds.',
+  'hardening.clockAhead': 'clock.json says a time later than now has been seen: deletion at the project end would come early.',
 };

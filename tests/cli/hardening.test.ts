@@ -76,3 +76,28 @@ describe('--out DIR is made when its parent exists', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 });
+
+describe('verify reports a damaged clock.json', () => {
+  it('a byte flipped in clock.json is a warning in the report, not a failure and not silence', async () => {
+    const vault = await init();
+    expect(await run(['enforce', vault], fakeIo(), fast)).toBe(EXIT.ok);
+    const clock = path.join(vault, 'clock.json');
+    const bytes = fs.readFileSync(clock);
+    bytes[5] = bytes[5]! ^ 0x20;
+    fs.writeFileSync(clock, bytes);
+    const json = fakeIo(env);
+    expect(await run(['verify', vault, '--json'], json, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(json.stdout.join(''))).toMatchObject({ ok: true, problems: [], warnings: [expect.stringMatching(/clock\.json/)] });
+    const text = fakeIo({ ...env, LANG: 'nb_NO.UTF-8' });
+    expect(await run(['verify', vault], text, fast)).toBe(EXIT.ok);
+    expect(text.stderr.join('\n')).toMatch(/clock\.json kan ikke leses/);
+  });
+
+  it('an intact clock.json gives no warning', async () => {
+    const vault = await init();
+    expect(await run(['enforce', vault], fakeIo(), fast)).toBe(EXIT.ok);
+    const json = fakeIo(env);
+    expect(await run(['verify', vault, '--json'], json, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(json.stdout.join('')).warnings).toEqual([]);
+  });
+});

@@ -62,6 +62,30 @@ export function effectiveNow(vault: string, headerLatest: string | undefined, no
   return new Date(t);
 }
 
+/**
+ * What `verify` should say about clock.json: it is not signed (by design, see
+ * docs/threat-model.md), so damage is a warning, not a failure; but never silence,
+ * since a damaged or future clock changes when deletion comes.
+ */
+export function clockFileWarning(vault: string, now: Date): { code: 'clock-damaged' | 'clock-ahead'; message: string } | null {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(path.join(vault, CLOCK_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return { code: 'clock-damaged', message: `clock.json cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}` };
+  }
+  let seen: number;
+  try {
+    seen = Date.parse(clockSchema.parse(JSON.parse(raw)).latestSeen);
+  } catch {
+    return { code: 'clock-damaged', message: 'clock.json is damaged and is ignored; the signed time in the header still holds' };
+  }
+  // A day of slack for time zones and a machine whose clock was fixed since.
+  if (seen > now.getTime() + 24 * 3600 * 1000) return { code: 'clock-ahead', message: `clock.json says ${new Date(seen).toISOString()} has been seen, later than now: deletion would come early` };
+  return null;
+}
+
 function recordClock(vault: string, at: Date): void {
   writeFileAtomic(path.join(vault, CLOCK_FILE), new TextEncoder().encode(`${JSON.stringify({ latestSeen: at.toISOString() })}\n`));
 }
