@@ -122,7 +122,15 @@ export interface ParticipantSummary {
   code: string;
   status: ParticipantStatus;
   addedAt: string;
-  consent: { date: IsoDate; method: ConsentMethod; formVersion: number; covers: Record<Purpose, boolean> } | null;
+  consent: {
+    date: IsoDate;
+    method: ConsentMethod;
+    formVersion: number;
+    /** When it was entered in Hvelv, and whether that was after the fact (consent given before the vault existed). */
+    recordedAt: string;
+    recordedAfterwards: boolean;
+    covers: Record<Purpose, boolean>;
+  } | null;
   withdrawnOn: IsoDate | null;
 }
 

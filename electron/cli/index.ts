@@ -176,7 +176,7 @@ function reportError(err: unknown, io: CliIo, locale: Locale, json: boolean): nu
     else io.err(`hvelv: ${errorMessage(locale, err.code)}\n  (${err.message})`);
     if (err.code === 'WRONG_PASSPHRASE') return EXIT.wrongPassphrase;
     if (err.code === 'INTEGRITY') return EXIT.integrity;
-    if (err.code === 'INVALID_INPUT') return EXIT.usage;
+    if (err.code === 'INVALID_INPUT' || err.code === 'CONSENT_DATE_IMPLAUSIBLE') return EXIT.usage;
     if (err.code === 'VAULT_BUSY') io.err('  (if Hvelv has the vault open, it keeps the end date itself while it runs)');
     return EXIT.other;
   }

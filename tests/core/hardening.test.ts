@@ -222,3 +222,43 @@ describe('.docx: bounded, and damage is a clear error', () => {
     await expect(parseTranscriptOffThread(deflated, 'docx')).resolves.toMatchObject({ text: '#00:00:01-0# I: Hei & velkommen, ærlig talt\n' });
   });
 });
+
+describe('consent dates that cannot be true', () => {
+  // The vault is made on 2026-11-27 (testDeps' clock); the project ends 2031-05-30.
+  async function setup() {
+    const { session } = await makeVault();
+    const p = new Participants(session, NOW);
+    const form = ensureInitialForm(session.stores.keylist, session.facts, NOW());
+    const code = p.add({ name: 'Kari Dato' });
+    const consent = (date: string) => p.recordConsent(code, { date, formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate'] });
+    return { session, p, code, consent };
+  }
+
+  it('1900-01-01, a date after the end, and a date in the future are refused, each saying why', async () => {
+    const { session, p, code, consent } = await setup();
+    for (const [date, why] of [
+      ['1900-01-01', /more than ten years before the project end/],
+      ['2021-05-29', /more than ten years before the project end/],
+      ['2026-11-28', /in the future/],
+      ['2031-06-01', /after the project end/],
+    ] as const) {
+      expect(() => consent(date), date).toThrow(expect.objectContaining({ code: 'CONSENT_DATE_IMPLAUSIBLE', message: expect.stringMatching(why) }));
+    }
+    expect(p.list().find((x) => x.code === code)!.consent).toBeNull();
+    session.lock();
+  });
+
+  it('a consent dated before the vault was made is real: accepted, kept and shown as recorded afterwards', async () => {
+    const { session, p, code, consent } = await setup();
+    const r = consent('2025-03-14');
+    expect(r.recordedAfterwards).toBe(true);
+    expect(p.list().find((x) => x.code === code)!.consent).toMatchObject({ date: '2025-03-14', recordedAfterwards: true, recordedAt: '2026-11-27T10:00:00.000Z' });
+    session.lock();
+  });
+
+  it('a consent from the day the vault was made or later is not marked', async () => {
+    const { session, consent } = await setup();
+    expect(consent('2026-11-27').recordedAfterwards).toBe(false);
+    session.lock();
+  });
+});

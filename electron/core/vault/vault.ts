@@ -277,6 +277,11 @@ export class VaultSession {
     return this.header.body.vaultId;
   }
 
+  /** When the vault was made (ISO 8601): what came before it was recorded afterwards. */
+  get createdAt(): string {
+    return this.header.body.createdAt;
+  }
+
   get ownerPublicKey(): Uint8Array {
     return this.header.publicKey;
   }
