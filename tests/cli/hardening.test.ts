@@ -1,9 +1,11 @@
 /** Issue 14's trials at the command line: each failed on the code before its fix. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { run, EXIT, HELP } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
+import { api as METHODS } from '../../shared/contract';
 import { tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
 
 function fakeIo(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
@@ -101,3 +103,70 @@ describe('verify reports a damaged clock.json', () => {
     expect(JSON.parse(json.stdout.join('')).warnings).toEqual([]);
   });
 });
+
+describe('vault paths and the daily job', () => {
+  it('a vault path with a newline (or any control character) is refused by the CLI and by the IPC contract', async () => {
+    const base = tempDir();
+    for (const bad of [path.join(base, 'studie\nExecStartPre=/bin/rm'), path.join(base, 'tab\there'), path.join(base, 'esc\u001bx')]) {
+      const io = fakeIo(env);
+      expect(await run(['init', bad, '--title', 'T', '--end-date', '2027-05-30', '--json'], io, fast)).toBe(EXIT.usage);
+      expect(fs.existsSync(bad)).toBe(false);
+      expect(METHODS['vault.create'].input.safeParse({ path: bad, passphrase: 'x', project: {} }).error?.issues.some((i) => i.path[0] === 'path')).toBe(true);
+      expect(METHODS['vault.unlock'].input.safeParse({ path: bad, passphrase: 'x' }).success).toBe(false);
+    }
+    expect(METHODS['vault.unlock'].input.safeParse({ path: path.join(base, 'Min studie (2026) – æøå'), passphrase: 'x' }).success).toBe(true);
+  });
+
+  it('a vault moved to a path with %, $, quotes, backslashes and a newline still gets a unit systemd accepts, naming that path', async () => {
+    const vault = await init();
+    const odd = path.join(tempDir(), 'a "b" \\c %h $HOME ; d\nx');
+    fs.renameSync(vault, odd);
+    const xdg = tempDir();
+    const io = fakeIo({ XDG_CONFIG_HOME: xdg });
+    expect(await run(['schedule', 'install', odd, '--platform', 'linux', '--dry-run', '--json'], io, fast), io.stderr.join('')).toBe(EXIT.ok);
+    const { files } = JSON.parse(io.stdout.join('')) as { files: { path: string; content: string }[] };
+    const dir = tempDir();
+    for (const f of files) fs.writeFileSync(path.join(dir, path.basename(f.path)), f.content);
+    const service = files.find((f) => f.path.endsWith('.service'))!.content;
+    expect(service.split('\n').filter((l) => l.startsWith('ExecStart='))).toHaveLength(1);
+    const analyze = spawnSync('systemd-analyze', ['verify', ...files.map((f) => path.join(dir, path.basename(f.path)))], { encoding: 'utf8' });
+    expect(analyze.error).toBeUndefined();
+    expect(analyze.status, analyze.stderr).toBe(0);
+    expect(analyze.stderr).not.toMatch(/Unbalanced|Ignoring|invalid/i);
+    expect(unquoteSystemdWords(/^ExecStart=(.*)$/m.exec(service)![1]!)).toContain(odd);
+  });
+
+  it('schedule status reports a unit that systemd rejects', async () => {
+    const vault = await init();
+    const xdg = tempDir();
+    expect(await run(['schedule', 'install', vault, '--platform', 'linux', '--json'], fakeIo({ XDG_CONFIG_HOME: xdg }), fast)).toBe(EXIT.ok);
+    const unitDir = path.join(xdg, 'systemd', 'user');
+    const ok = fakeIo({ XDG_CONFIG_HOME: xdg });
+    expect(await run(['schedule', 'status', vault, '--json'], ok, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(ok.stdout.join(''))).toMatchObject({ installed: true, unit: 'valid' });
+    const service = fs.readdirSync(unitDir).find((n) => n.endsWith('.service'))!;
+    // What the unquoted newline used to do: the path splits the ExecStart line in two.
+    const text = fs.readFileSync(path.join(unitDir, service), 'utf8').replace(/ExecStart=("[^"]*") "/, 'ExecStart=$1 "/tmp/a\nb ');
+    fs.writeFileSync(path.join(unitDir, service), text);
+    const bad = fakeIo({ XDG_CONFIG_HOME: xdg });
+    expect(await run(['schedule', 'status', vault, '--json'], bad, fast)).not.toBe(EXIT.ok);
+    expect(JSON.parse(bad.stdout.join(''))).toMatchObject({ installed: true, unit: 'rejected', problem: expect.stringMatching(/quot|ExecStart|bad/i) });
+    const human = fakeIo({ XDG_CONFIG_HOME: xdg });
+    await run(['schedule', 'status', vault], human, fast);
+    expect(human.stdout.join('\n') + human.stderr.join('\n')).toMatch(/systemd rejects/);
+  });
+});
+
+/** systemd's own reading of a quoted command line: words in double quotes, C escapes, %% and $$. */
+function unquoteSystemdWords(line: string): string[] {
+  const words: string[] = [];
+  for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+    words.push(
+      m[1]!
+        .replace(/\\x([0-9a-f]{2})|\\(.)/gi, (_s, hex: string | undefined, c: string) => (hex ? String.fromCharCode(parseInt(hex, 16)) : ({ n: '\n', t: '\t', r: '\r' } as Record<string, string>)[c] ?? c))
+        .replace(/%%/g, '%')
+        .replace(/\$\$/g, '$'),
+    );
+  }
+  return words;
+}

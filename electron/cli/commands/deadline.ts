@@ -107,8 +107,11 @@ export async function cmdSchedule(args: string[], ctx: CommandContext): Promise<
     }
     case 'status': {
       const st = statusLinux(info.vaultId, configHome);
-      io.out(values.json ? JSON.stringify({ ok: true, ...st }) : `installed: ${st.installed ? 'yes' : 'no'}; enabled: ${st.enabled}; active: ${st.active}`);
-      return EXIT.ok;
+      const rejected = st.unit === 'rejected';
+      io.out(values.json ? JSON.stringify({ ok: !rejected, ...st }) : `installed: ${st.installed ? 'yes' : 'no'}; enabled: ${st.enabled}; active: ${st.active}; unit: ${st.unit}`);
+      // A unit systemd rejects never runs: the end date would pass with nothing deleted.
+      if (rejected && !values.json) io.err(`systemd rejects the unit, so the daily job will not run: ${st.problem}\n  (run: hvelv schedule install ${vault})`);
+      return rejected ? EXIT.other : EXIT.ok;
     }
     default:
       throw new UsageError('expected schedule install|remove|status');

@@ -66,7 +66,7 @@ export async function cmdParticipant(args: string[], ctx: CommandContext): Promi
       else {
         io.out(`${shown.code} (${shown.status})`);
         if (shown.identity) for (const [k, v] of Object.entries(shown.identity)) if (v) io.out(`  ${k}: ${v}`);
-        if (shown.consent) io.out(`  consent: ${shown.consent.date}, ${shown.consent.method}, form v${shown.consent.formVersion}`);
+        if (shown.consent) io.out(`  consent: ${shown.consent.date}, ${shown.consent.method}, form v${shown.consent.formVersion}${shown.consent.recordedAfterwards ? `, recorded afterwards on ${shown.consent.recordedAt.slice(0, 10)}` : ''}`);
       }
       return EXIT.ok;
     }
