@@ -14,6 +14,8 @@ import { Participants } from '../../electron/core/services/participants';
 import { ensureInitialForm } from '../../electron/core/consent/forms';
 import { readUserFile } from '../../electron/core/services/user-file';
 import { HvelvError } from '../../electron/core/errors';
+import { headlessEnforceArgs, packagedEnforceCommand, REQUIRED_FUSES } from '../../electron/core/services/headless-enforce';
+import { systemdUnits } from '../../electron/core/services/schedule';
 import { admit, makeVault, tempDir } from './helpers';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
@@ -260,5 +262,53 @@ describe('consent dates that cannot be true', () => {
     const { session, consent } = await setup();
     expect(consent('2026-11-27').recordedAfterwards).toBe(false);
     session.lock();
+  });
+});
+
+describe('Electron fuses and the packaged app headless entry', () => {
+  /** The electronFuses block of electron-builder.yml, as data: `key: value` lines indented under it. */
+  function fusesFromBuilderConfig(): Record<string, boolean> {
+    const yml = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'electron-builder.yml'), 'utf8');
+    const block = /^electronFuses:\n((?:[ \t]+.*\n?)*)/m.exec(yml)?.[1] ?? '';
+    const out: Record<string, boolean> = {};
+    for (const m of block.matchAll(/^[ \t]+(\w+):[ \t]*(true|false)[ \t]*(?:#.*)?$/gm)) out[m[1]!] = m[2] === 'true';
+    return out;
+  }
+
+  it('packaging flips every fuse the security checklist asks for', () => {
+    expect(fusesFromBuilderConfig()).toEqual(REQUIRED_FUSES);
+    expect(REQUIRED_FUSES).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
+  it('the headless entry takes `enforce` and its options, and ignores the switches Chromium is given', () => {
+    expect(headlessEnforceArgs(['--ozone-platform=headless', 'enforce', '/v/studie', '--owner-key', 'K', '--no-sandbox'])).toEqual(['enforce', '/v/studie', '--owner-key', 'K']);
+    expect(headlessEnforceArgs(['enforce', '/v', '--now', '2031-06-29T12:00:00Z', '--json'])).toEqual(['enforce', '/v', '--now', '2031-06-29T12:00:00Z', '--json']);
+    expect(headlessEnforceArgs(['enforce', '/v', '--owner-key=K'])).toEqual(['enforce', '/v', '--owner-key=K']);
+    // Not headless: the app opens its window as always.
+    expect(headlessEnforceArgs([])).toBeNull();
+    expect(headlessEnforceArgs(['--enable-logging'])).toBeNull();
+    expect(headlessEnforceArgs(['/home/x/studie'])).toBeNull();
+    // Only enforce: the packaged binary is not a way to run any other command without a window.
+    expect(headlessEnforceArgs(['participant', 'list', '/v'])).toBeNull();
+  });
+
+  it('what the daily job writes for the packaged app is what its headless entry reads, with RunAsNode not needed', () => {
+    const command = packagedEnforceCommand('/opt/Hvelv/hvelv');
+    expect(command.env).toEqual({});
+    const units = systemdUnits({ vaultPath: '/home/turid/Hvelv/studie', vaultId: 'a'.repeat(32), title: 'T', ownerKey: 'KEY', command }, tempDir());
+    const exec = /^ExecStart=(.*)$/m.exec(units[0]!.content)![1]!;
+    expect(exec).not.toMatch(/ELECTRON_RUN_AS_NODE/);
+    expect(units[0]!.content).not.toMatch(/ELECTRON_RUN_AS_NODE/);
+    const argv = [...exec.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
+    expect(argv[0]).toBe('/opt/Hvelv/hvelv');
+    expect(headlessEnforceArgs(argv.slice(1))).toEqual(['enforce', '/home/turid/Hvelv/studie', '--owner-key', 'KEY']);
   });
 });

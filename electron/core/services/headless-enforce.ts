@@ -25,3 +25,57 @@ export function parseNowOption(value: string): Date | null {
   const t = Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4] ?? '00'}.${ms || '000'}${zone}`);
   return Number.isNaN(t) ? null : new Date(t);
 }
+
+/**
+ * Electron fuses flipped at packaging (electron-builder.yml's electronFuses says the
+ * same; a test holds the two together). RunAsNode, NODE_OPTIONS and --inspect would let
+ * anyone who can start the app run their own code inside it, with its keychain identity
+ * and file access; only the signed app.asar may be loaded, and its integrity is checked.
+ */
+export const REQUIRED_FUSES = {
+  runAsNode: false,
+  enableCookieEncryption: true,
+  enableNodeOptionsEnvironmentVariable: false,
+  enableNodeCliInspectArguments: false,
+  enableEmbeddedAsarIntegrityValidation: true,
+  onlyLoadAppFromAsar: true,
+  loadBrowserProcessSpecificV8Snapshot: false,
+  grantFileProtocolExtraPrivileges: false,
+} as const;
+
+/** enforce's options that take a value, and those that do not. */
+const VALUE_OPTIONS = new Set(['--now', '--owner-key']);
+const FLAG_OPTIONS = new Set(['--json']);
+
+/**
+ * The packaged app's headless entry: `Hvelv [chromium switches] enforce <vault> […]`.
+ * Returns the arguments for the CLI's `enforce` (`['enforce', vault, …]`), or null when
+ * the app was started to open its window. Chromium's own switches (which Chromium reads
+ * wherever they stand) are left out; only enforce is run this way, so the app binary is
+ * no general way to run commands.
+ */
+export function headlessEnforceArgs(argv: readonly string[]): string[] | null {
+  const at = argv.findIndex((a) => !a.startsWith('-'));
+  if (at < 0 || argv[at] !== 'enforce') return null;
+  const out = ['enforce'];
+  const rest = argv.slice(at + 1);
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    const name = a.split('=')[0]!;
+    if (VALUE_OPTIONS.has(name)) {
+      out.push(a);
+      if (!a.includes('=') && i + 1 < rest.length) out.push(rest[++i]!);
+    } else if (FLAG_OPTIONS.has(a) || !a.startsWith('-')) out.push(a);
+    // Anything else starting with - is Chromium's (--no-sandbox, --ozone-platform=…).
+  }
+  return out;
+}
+
+/**
+ * How the daily job starts the packaged app: its own binary with `enforce`, handled
+ * before any window exists (electron/main/index.ts), so RunAsNode can stay off. The
+ * headless Ozone platform lets it start where no display is (a systemd timer has none).
+ */
+export function packagedEnforceCommand(execPath: string): { argv: string[]; env: Record<string, string> } {
+  return { argv: [execPath, '--ozone-platform=headless'], env: {} };
+}
