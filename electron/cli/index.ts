@@ -7,7 +7,7 @@
  * and usage errors load neither libsodium nor SQLite.
  */
 import { HvelvError } from '../core/errors';
-import { errorMessage, localeFromSystem, type Locale } from '../../shared/i18n/catalogue';
+import type { Locale } from '../../shared/i18n/catalogue';
 import { UsageError, type CliIo } from './io';
 import { EXIT, type CliDeps, type Command, type CommandContext } from './context';
 import type { VaultDeps } from '../core/vault/vault';
@@ -99,7 +99,7 @@ hvelv transcript deidentify <vault> <id> [--keep TERM ...] [--yes]
            Deletes what is due at the project end date. Needs no passphrase. --now (a date
            or an ISO 8601 date-time such as 2031-06-29T12:00:00Z) may move time forward
            (for previews and tests), never back.`,
-    load: async () => (await import('./commands/deadline')).cmdEnforce,
+    load: async () => (await import('./commands/enforce')).cmdEnforce,
   },
   {
     name: 'deadline',
@@ -135,8 +135,11 @@ Exit codes:
   4  integrity failure (the vault is damaged or was changed outside Hvelv)
 `;
 
+/** Norwegian for nb, nn and no system locales (as catalogue.ts's localeFromSystem), without loading every string. */
+const localeOf = (tag: string | undefined): Locale => (/^(nb|nn|no)([-_.]|$)/i.test(tag ?? '') ? 'nb' : 'en');
+
 export async function run(argv: string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
-  const locale = localeFromSystem(io.env.LC_ALL || io.env.LC_MESSAGES || io.env.LANG);
+  const locale = localeOf(io.env.LC_ALL || io.env.LC_MESSAGES || io.env.LANG);
   const json = argv.includes('--json');
   try {
     const [command, ...rest] = argv;
@@ -161,11 +164,13 @@ export async function run(argv: string[], io: CliIo, deps: CliDeps = {}): Promis
     };
     return await (await entry.load())(rest, ctx);
   } catch (err) {
-    return reportError(err, io, locale, json);
+    return await reportError(err, io, locale, json);
   }
 }
 
-function reportError(err: unknown, io: CliIo, locale: Locale, json: boolean): number {
+/** The catalogue is loaded only here and by the commands: --help needs none of it. */
+async function reportError(err: unknown, io: CliIo, locale: Locale, json: boolean): Promise<number> {
+  const { errorMessage } = await import('../../shared/i18n/catalogue');
   if (err instanceof UsageError) {
     if (json) io.out(JSON.stringify({ ok: false, error: { code: 'USAGE', message: err.message } }));
     else io.err(`hvelv: ${err.message}`);

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run, EXIT, HELP } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
@@ -170,3 +171,37 @@ function unquoteSystemdWords(line: string): string[] {
   }
   return words;
 }
+
+describe('start-up: --help and enforce with nothing due load only what they need', () => {
+  const ROOT = path.join(import.meta.dirname, '..', '..');
+  /**
+   * Which of libsodium and SQLite a `hvelv` process loaded: module hooks note every
+   * module resolved (ES and CommonJS alike) in a file, and require.cache is read at exit.
+   */
+  function loaded(args: string[]): { status: number | null; stdout: string; heavy: string[] } {
+    const dir = tempDir();
+    const log = path.join(dir, 'loaded.txt');
+    fs.writeFileSync(log, '');
+    const hooks = path.join(dir, 'hooks.mjs');
+    fs.writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`);
+    const setup = path.join(dir, 'setup.mjs');
+    fs.writeFileSync(setup, `import { register } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nimport { createRequire } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join('\\n') + '\\n'));\n`);
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(setup).href, path.join(ROOT, 'bin', 'hvelv.js'), ...args], { encoding: 'utf8', env: { ...process.env, HVELV_PASSPHRASE: '' } });
+    const heavy = [...new Set(fs.readFileSync(log, 'utf8').split('\n').map((k) => /node_modules\/(libsodium[^/]*|better-sqlite3)\//.exec(k)?.[1]).filter((x): x is string => Boolean(x)))].sort();
+    return { status: r.status, stdout: r.stdout, heavy };
+  }
+
+  it('hvelv --help loads neither libsodium nor SQLite', () => {
+    const r = loaded(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.heavy).toEqual([]);
+  });
+
+  it('hvelv enforce on a vault with nothing due checks the signed header without libsodium or SQLite', async () => {
+    const vault = await init();
+    const r = loaded(['enforce', vault, '--json']);
+    expect(r.status, r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, due: false });
+    expect(r.heavy).toEqual([]);
+  });
+});

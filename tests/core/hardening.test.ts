@@ -16,6 +16,8 @@ import { readUserFile } from '../../electron/core/services/user-file';
 import { HvelvError } from '../../electron/core/errors';
 import { headlessEnforceArgs, packagedEnforceCommand, REQUIRED_FUSES } from '../../electron/core/services/headless-enforce';
 import { systemdUnits } from '../../electron/core/services/schedule';
+import { nodeEd25519 } from '../../electron/core/crypto/ed25519';
+import { readHeader } from '../../electron/core/vault/header';
 import { admit, makeVault, tempDir } from './helpers';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
@@ -310,5 +312,26 @@ describe('Electron fuses and the packaged app headless entry', () => {
     const argv = [...exec.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
     expect(argv[0]).toBe('/opt/Hvelv/hvelv');
     expect(headlessEnforceArgs(argv.slice(1))).toEqual(['enforce', '/home/turid/Hvelv/studie', '--owner-key', 'KEY']);
+  });
+});
+
+describe('Ed25519 through node:crypto, for a fast headless enforce', () => {
+  it('verifies the header libsodium signed, and refuses it after any change', async () => {
+    const { dir, session, deps } = await makeVault();
+    session.lock();
+    expect(readHeader(dir, nodeEd25519).body.vaultId).toBe(readHeader(dir, deps.crypto).body.vaultId);
+    const file = path.join(dir, 'hvelv-vault.json');
+    const original = fs.readFileSync(file, 'utf8');
+    const changed = original.replace(/("title":\s*")/, '$1X');
+    expect(changed).not.toBe(original);
+    fs.writeFileSync(file, changed);
+    expect(() => readHeader(dir, nodeEd25519)).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
+    // Malformed keys and signatures are a plain "no", never a throw from OpenSSL.
+    const msg = new Uint8Array([1, 2, 3]);
+    expect(nodeEd25519.verify(new Uint8Array(31), msg, new Uint8Array(64))).toBe(false);
+    expect(nodeEd25519.verify(new Uint8Array(32), msg, new Uint8Array(63))).toBe(false);
+    expect(nodeEd25519.verify(new Uint8Array(32).fill(0xff), msg, new Uint8Array(64))).toBe(false);
+    const kp = deps.crypto.signKeyPair(deps.crypto.random(32));
+    expect(nodeEd25519.verify(kp.publicKey, msg, deps.crypto.sign(kp.secretKey, msg))).toBe(true);
   });
 });

@@ -3,33 +3,10 @@ import { EXIT } from '../context';
 import { parse, str } from '../args';
 import { UsageError } from '../io';
 import * as path from 'node:path';
-import { enforceProjectEnd } from '../../core/services/project-end';
 import { inspectVault } from '../../core/vault/vault';
 import { currentCommand, installLinux, jobName, removeLinux, scheduleFiles, statusLinux, type SchedulePlatform } from '../../core/services/schedule';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../shared/domain';
 import { withSession } from '../session';
-import { parseNowOption } from '../../core/services/headless-enforce';
-
-export async function cmdEnforce(args: string[], ctx: CommandContext): Promise<number> {
-  const { io } = ctx;
-  const vaultDeps = await ctx.vaultDeps();
-  const { values, positionals } = parse(args, { now: { type: 'string' }, 'owner-key': { type: 'string' } }, 1);
-  const requested = str(values.now) ? parseNowOption(str(values.now)) : undefined;
-  if (requested === null) throw new UsageError('--now must be a date (YYYY-MM-DD) or an ISO 8601 date-time (2031-06-29T12:00:00Z)');
-  const r = enforceProjectEnd(positionals[0]!, {
-    crypto: vaultDeps.crypto,
-    now: io.now(),
-    requestedNow: requested,
-    ownerKey: str(values['owner-key']) || undefined,
-  });
-  if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
-  else if (!r.due) io.out(`${r.title}: nothing is due; the project ends ${r.endDate} (${r.daysLeft} days).`);
-  else if (r.destroyedNow.length > 0) {
-    io.out(`${r.title}: the project ended ${r.endDate}. Destroyed now: ${r.destroyedNow.join(', ')}.`);
-    if (r.certificate) io.out(`Deletion certificate: ${r.certificate.html}`);
-  } else io.out(`${r.title}: the project ended ${r.endDate}; ${r.destroyedBefore.join(', ') || 'nothing'} already destroyed, nothing more is due.`);
-  return EXIT.ok;
-}
 
 export async function cmdDeadline(args: string[], ctx: CommandContext): Promise<number> {
   const { io } = ctx;

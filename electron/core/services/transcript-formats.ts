@@ -283,6 +283,9 @@ function docxToText(bytes: Uint8Array): string {
 /** A worker that parses one .docx and answers once; its source is extractDocxText's own. */
 const DOCX_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+// Transpilers that keep function names (esbuild under tsx) wrap nested functions in
+// __name(fn, "name"): give the copied source the helper it may refer to.
+const __name = (fn) => fn;
 const extract = ${extractDocxText.toString()};
 parentPort.postMessage(extract(workerData.bytes, require('node:zlib'), ${DOCX_MAX_DOCUMENT_BYTES}, ${DOCX_MAX_ENTRIES}));
 `;
