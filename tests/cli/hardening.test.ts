@@ -8,6 +8,7 @@ import { run, EXIT, HELP } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
 import { api as METHODS } from '../../shared/contract';
 import { tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
+import { textToDocx } from '../../electron/core/services/transcript-formats';
 
 function fakeIo(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -203,5 +204,27 @@ describe('start-up: --help and enforce with nothing due load only what they need
     expect(r.status, r.stdout).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, due: false });
     expect(r.heavy).toEqual([]);
+  });
+});
+
+describe('the installed command, end to end', () => {
+  const ROOT = path.join(import.meta.dirname, '..', '..');
+  it('imports a .docx through bin/hvelv.js (the bundle when built: its parsing worker runs there too) and says how many cues had no time', () => {
+    const vault = path.join(tempDir(), 'v');
+    const envp = { ...process.env, HVELV_PASSPHRASE: PASS, LANG: 'nb_NO.UTF-8' };
+    const cli = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), ...args], { env: envp, encoding: 'utf8' });
+    expect(cli(['init', vault, '--title', 'Ende til ende', '--end-date', '2030-01-01']).status).toBe(0);
+    cli(['participant', 'add', vault, '--name', 'Ola Docx']);
+    cli(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1']);
+    const docx = path.join(tempDir(), 'intervju.docx');
+    fs.writeFileSync(docx, textToDocx('#00:00:01-0# I: Hei & velkommen, ærlig talt.\n'));
+    const r = cli(['transcript', 'import', vault, 'P01', docx, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).transcript).toMatchObject({ sourceFormat: 'docx', syncPointCount: 1 });
+    const srt = path.join(tempDir(), 'x.srt');
+    fs.writeFileSync(srt, '1\n00:00:01,000 --> 00:00:02,000\nI: Ja.\n\n2\nødelagt --> tid\nB: Nei.\n');
+    const s = cli(['transcript', 'import', vault, 'P01', srt]);
+    expect(s.status, s.stderr).toBe(0);
+    expect(s.stderr).toMatch(/Replikker uten brukbar tid: 1\./);
   });
 });
