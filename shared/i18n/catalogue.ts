@@ -8,6 +8,7 @@ import type { ErrorCode } from '../errors';
 
 import * as core from './core';
 import * as deidentify from './deidentify';
+import * as hardening from './hardening';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -15,7 +16,7 @@ import * as deidentify from './deidentify';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, deidentify] as const;
+const FEATURES = [core, deidentify, hardening] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
