@@ -12,7 +12,9 @@
  *
  *   node scripts/make-wordlists.mjs /tmp/x/package/converted/postal-codes-simple.js
  */
+import { Buffer } from 'node:buffer';
 import * as fs from 'node:fs';
+import { TextDecoder } from 'node:util';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { createRequire } from 'node:module';

@@ -176,5 +176,8 @@ export interface ProjectFacts {
  * daily job's systemd unit in two, and the deletion job silently never ran. New vault
  * paths may not hold them; nothing a person names a folder needs them.
  */
-export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
-export const hasControlCharacter = (s: string): boolean => CONTROL_CHARACTER.test(s);
+export const isControlCharacter = (c: string): boolean => {
+  const n = c.codePointAt(0) ?? 0;
+  return n < 0x20 || (n >= 0x7f && n <= 0x9f);
+};
+export const hasControlCharacter = (s: string): boolean => [...s].some(isControlCharacter);

@@ -7,8 +7,8 @@
 import type { ErrorCode } from '../errors';
 
 import * as core from './core';
-import * as deidentify from './deidentify';
 import * as hardening from './hardening';
+import * as deidentify from './deidentify';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -16,7 +16,7 @@ import * as hardening from './hardening';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, deidentify, hardening] as const;
+const FEATURES = [core, hardening, deidentify] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
