@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'DISK_FULL',
   'PROJECT_ENDED',
   'VAULT_BUSY',
+  'EXCHANGE_NOT_QDA',
+  'EXCHANGE_UNSAFE',
   'INTERNAL',
 ] as const;
 
