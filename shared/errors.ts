@@ -34,6 +34,12 @@ export const ERROR_CODES = [
   'EXCHANGE_NOT_QDA',
   'EXCHANGE_UNSAFE',
   'INTERNAL',
+  'NAME_TAKEN',
+  'HIERARCHY_CYCLE',
+  'QUOTE_NOT_FOUND',
+  'QUOTE_AMBIGUOUS',
+  'RANGE_INVALID',
+  'DETAILS_UNCHECKED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

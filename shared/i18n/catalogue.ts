@@ -7,6 +7,7 @@
 import type { ErrorCode } from '../errors';
 
 import * as core from './core';
+import * as analysis from './analysis';
 import * as exchange from './exchange';
 
 /**
@@ -15,7 +16,7 @@ import * as exchange from './exchange';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, exchange] as const;
+const FEATURES = [core, analysis, exchange] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
