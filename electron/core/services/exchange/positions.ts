@@ -7,45 +7,16 @@
  * Two changes move positions: line endings (CRLF is two code points, LF one) and
  * Unicode normalisation (`a` + combining ring, two code points, composes to `å`, one).
  * Each is described as a list of changed ranges, through which a position is mapped.
+ * Counting uses shared/analysis-text.ts, the one code point helper core and renderer share.
  */
 
-/** Number of code points in a string. */
-export function codePointLength(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    n++;
-  }
-  return n;
-}
+import { codePointLength, TextPositions } from '../../../../shared/analysis-text';
 
-/**
- * The UTF-16 offset of every code point boundary: `index[cp]` is where code point `cp`
- * starts, and `index[length]` is the string's length.
- */
-export function codePointIndex(s: string): Uint32Array {
-  const out = new Uint32Array(codePointLength(s) + 1);
-  let cp = 0;
-  for (let i = 0; i < s.length; i++) {
-    out[cp++] = i;
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-  }
-  out[cp] = s.length;
-  return out;
-}
+export { codePointLength, TextPositions };
 
-/** The text between two code point positions. */
-export function sliceCodePoints(s: string, start: number, end: number, index = codePointIndex(s)): string {
-  const last = index.length - 1;
-  return s.slice(index[Math.min(start, last)], index[Math.min(end, last)]);
+/** The text between two code point positions (clamped to the text). */
+export function sliceCodePoints(s: string, start: number, end: number, pos = new TextPositions(s)): string {
+  return pos.slice(start, end);
 }
 
 /** A range of the old text `[from, to)` that became `[newFrom, newTo)` of the new one. */

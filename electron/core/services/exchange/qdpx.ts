@@ -9,7 +9,7 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { BugIndicatingError, HvelvError } from '../../errors';
 import { formatGuid } from './guid';
-import { codePointIndex, codePointLength, normaliseWithMap, PositionMap, sliceCodePoints, toCrlf } from './positions';
+import { codePointLength, normaliseWithMap, PositionMap, sliceCodePoints, TextPositions, toCrlf } from './positions';
 import type { Guid, QdaCodebook, QdaProject, QdaTextLocation, QdaTextSelection, QdaTextSource } from './qda-model';
 import { codebookToXml, decodeXml, projectToXml, xmlToCodebook, xmlToProject } from './qda-xml';
 import { leavesArchive, ZipReader, type ZipEntry } from './zip-reader';
@@ -231,12 +231,12 @@ const squash = (s: string): string => s.replace(/\s+/g, ' ').trim().normalize('N
 
 /** How many selections' names (the coded text, where the tool writes it) match the text at their positions. */
 function agreement(text: string, selections: readonly QdaTextSelection[]): number {
-  const index = codePointIndex(text);
+  const pos = new TextPositions(text);
   let n = 0;
   for (const s of selections) {
     const want = s.name === undefined ? '' : squash(s.name);
     if (!want) continue;
-    const got = squash(sliceCodePoints(text, s.start, s.end, index));
+    const got = squash(sliceCodePoints(text, s.start, s.end, pos));
     // Tools shorten long names; a prefix either way counts.
     if (got && (got === want || got.startsWith(want) || want.startsWith(got))) n++;
   }
