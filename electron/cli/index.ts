@@ -89,6 +89,26 @@ hvelv transcript deidentify <vault> <id> [--keep TERM ...] [--yes]
     load: async () => (await import('./commands/transcript')).cmdTranscript,
   },
   {
+    name: 'export',
+    usage: `hvelv export qdpx <vault> --out FILE.qdpx [--recordings] [--crlf] [--accept FINDING_ID ...] [--yes]
+hvelv export qdc <vault> --out FILE.qdc [--accept FINDING_ID ...] [--yes]
+           REFI-QDA project or codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder. Every
+           possible identifying detail is listed with an id: replace it in Hvelv or
+           accept it with --accept; --yes only skips the final question. Private memos
+           never go out; --recordings adds the audio (a voice identifies a person);
+           --crlf writes Windows line endings (MAXQDA).`,
+    load: async () => (await import('./commands/exchange')).cmdExport,
+  },
+  {
+    name: 'import',
+    usage: `hvelv import qdpx <vault> FILE.qdpx [--map SOURCE_NAME=PARTICIPANT_CODE ...] [--json]
+hvelv import qdc <vault> FILE.qdc
+           Sources without --map are listed and not imported; the rest (codes
+           included) is. Each participant must have consent covering transcripts.
+`,
+    load: async () => (await import('./commands/exchange')).cmdImport,
+  },
+  {
     name: 'enforce',
     usage: `hvelv enforce <vault> [--now YYYY-MM-DD] [--owner-key KEY] [--json]
            Deletes what is due at the project end date. Needs no passphrase. --now may
