@@ -138,6 +138,19 @@ describe('export .qdpx from the vault', () => {
     expect(JSON.stringify(entry)).not.toContain('tillit');
   });
 
+  it('leaves nothing behind when the file cannot be written, and no note in the export journal', async () => {
+    const { session } = await study();
+    const ex = new Exchange(session, now);
+    const accepted = ex.plan('qdpx').findings.map((f) => f.id);
+    const dir = tempDir();
+    const blocked = path.join(dir, 'ikke-en-mappe');
+    fs.writeFileSync(blocked, 'x');
+    expect(codeOf(() => ex.exportQdpx(path.join(blocked, 'studie.qdpx'), { accepted }))).not.toBe('NO_ERROR');
+    expect(fs.readdirSync(dir)).toEqual(['ikke-en-mappe']);
+    expect(session.readPrivateFile('exports')).toBeNull();
+    expect(session.audit.list().some((e) => e.action === 'exchange.exported')).toBe(false);
+  });
+
   it('adds recordings only on request, as AudioSource with the transcript and its sync points', async () => {
     const { session, p1 } = await study();
     const wav = path.join(tempDir(), 'p1.wav');

@@ -204,7 +204,7 @@ export class Exchange {
     this.requireAccepted(plan.findings, opts.accepted);
     const input = this.build(g, recordings);
     const bytes = packQdpx({ ...input, crlf: opts.crlf });
-    writeExport(this.session, this.now, out, bytes);
+    this.write(out, bytes);
     this.audit('qdpx', plan, opts);
     return plan;
   }
@@ -216,9 +216,20 @@ export class Exchange {
     this.requireAccepted(plan.findings, opts.accepted);
     const guid = (kind: string, id: string) => stableGuid(this.session.vaultId, kind, id);
     const sets = g.themes.map((t) => ({ guid: guid('theme', t.id), name: t.name, description: t.definition || undefined, memberCodes: t.codeIds.map((c) => guid('code', c)), memberSources: [], memberNotes: [] }));
-    writeExport(this.session, this.now, out, packCodebook({ origin: 'Hvelv', codes: codeTree(g.codes, guid, new Map()), sets }));
+    this.write(out, packCodebook({ origin: 'Hvelv', codes: codeTree(g.codes, guid, new Map()), sets }));
     this.audit('qdc', plan, { accepted: opts.accepted });
     return plan;
+  }
+
+  /** Through the export journal (a9's writeExport); a file system's refusal is IO, not a bug. */
+  private write(out: string, bytes: Uint8Array): void {
+    try {
+      writeExport(this.session, this.now, out, bytes);
+    } catch (err) {
+      if (err instanceof HvelvError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new HvelvError(code === 'ENOSPC' ? 'DISK_FULL' : 'IO', `cannot write ${out} (${code ?? 'error'})`, { cause: err });
+    }
   }
 
   private audit(format: 'qdpx' | 'qdc', plan: ExportPlan, opts: QdpxOptions & { accepted: readonly string[] }): void {
