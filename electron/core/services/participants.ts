@@ -46,6 +46,7 @@ import { decryptBlobToFile } from '../crypto/stream';
 import { beginExport, removeTree } from './export-journal';
 import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './participant-documents';
 import { analysisOfParticipant, ANALYSIS_TABLES_IN_ACCESS } from './analysis/participant-data';
+import { markQuotesOfWithdrawn } from './analysis/check';
 
 export const identitySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -333,6 +334,10 @@ export class Participants {
     // here leaves orphans that the sweep at the next open removes.
     recordings.shredBlobs(blobs);
     hooks.afterStep?.('recordings');
+    // What quotes them outside their own records (a code memo, a theme's definition)
+    // is not destroyed with their key: it is marked, so the identifying-details check
+    // lists it for the student, before the text to compare with is gone.
+    if (!this.session.stores.transcripts.destroyed) markQuotesOfWithdrawn(this.session, code);
     this.session.stores.transcripts.destroyParticipant(code);
     hooks.afterStep?.('transcripts');
     this.keylist.destroyParticipant(code);

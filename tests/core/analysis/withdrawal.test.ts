@@ -21,6 +21,8 @@ describe('withdrawal and the analysis', () => {
     memos.add({ target: { kind: 'segment', id: s1.id }, text: 'Segmentnotat Kolibri-9932 om tillit.' });
     const codeMemo = memos.add({ target: { kind: 'code', id: code.id }, text: 'Koden samler tillit på tvers.' });
     const otherMemo = memos.add({ target: { kind: 'segment', id: other.id }, text: 'Notat om Øystein.' });
+    // A project-level memo quoting A: not destroyed with A's key, so it must be listed.
+    const quoting = memos.add({ target: { kind: 'project' }, text: 'Sitat til drøftingen: «tillit er å bli sett som et helt menneske».' });
     // The search index is built and holds A's words.
     expect(search.query('Ålesund').hits).toHaveLength(1);
     expect(search.query('Zebrafinken').hits).toHaveLength(1);
@@ -40,7 +42,11 @@ describe('withdrawal and the analysis', () => {
     expect(receipt.counts).toEqual(preview);
     // The other participant's coding and the project-level memo stay.
     expect(coding.forTranscript(tb).map((s) => s.id)).toEqual([other.id]);
-    expect(memos.list().map((m) => m.id).sort()).toEqual([codeMemo.id, otherMemo.id].sort());
+    expect(memos.list().map((m) => m.id).sort()).toEqual([codeMemo.id, otherMemo.id, quoting.id].sort());
+    const listed = v.report.checkAll().filter((f) => f.kind === 'withdrawn-quote');
+    expect(listed).toEqual([expect.objectContaining({ where: { kind: 'memo', id: quoting.id, field: 'text' }, text: a })]);
+    memos.update(quoting.id, { text: 'Omskrevet uten sitat.' });
+    expect(v.report.checkAll().filter((f) => f.kind === 'withdrawn-quote')).toEqual([]);
     expect(book.get(code.id)).toMatchObject({ segmentCount: 1, transcriptCount: 1 });
     // Nothing derived from their text survives in memory either.
     expect(search.query('Ålesund').hits).toEqual([]);
