@@ -132,7 +132,10 @@ export class Codebook {
       next.name = checkName(change.name);
       assertUniqueAmongSiblings(codes, next.name, cur.parentId, id);
     }
-    if (change.definition !== undefined) next.definition = checkDefinition(change.definition);
+    if (change.definition !== undefined) {
+      next.definition = checkDefinition(change.definition);
+      delete next.quotesWithdrawn;
+    }
     if (change.color !== undefined) next.color = checkColor(change.color);
     this.store.put(A.code, { id, participant: null, data: next });
     return this.get(id);

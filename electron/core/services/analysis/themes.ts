@@ -106,7 +106,10 @@ export class Themes {
       next.name = checkName(change.name);
       assertUniqueAmongSiblings(themes, next.name, cur.parentId, id);
     }
-    if (change.definition !== undefined) next.definition = checkDefinition(change.definition);
+    if (change.definition !== undefined) {
+      next.definition = checkDefinition(change.definition);
+      delete next.quotesWithdrawn;
+    }
     this.store.put(A.theme, { id, participant: null, data: next });
     return this.get(id);
   }
