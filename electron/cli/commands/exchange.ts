@@ -14,13 +14,10 @@ import { EXIT } from '../context';
 import { many, parse, str } from '../args';
 import { UsageError, type CliIo } from '../io';
 import { withSession } from '../session';
-import { Codebook } from '../../core/services/analysis/codebook';
-import { Themes } from '../../core/services/analysis/themes';
 import { Exchange, type ExchangeFinding, type ExportPlan } from '../../core/services/exchange/export';
 import { ExchangeImport, QDC_MAX_BYTES, QDPX_MAX_BYTES, readExchangeFile } from '../../core/services/exchange/import';
 import { unpackCodebook, unpackQdpx } from '../../core/services/exchange/qdpx';
 import { translate, type Locale } from '../../../shared/i18n/catalogue';
-import type { VaultSession } from '../../core/vault/vault';
 
 export async function cmdExport(args: string[], ctx: CommandContext): Promise<number> {
   const [format, ...rest] = args;
@@ -49,7 +46,7 @@ export async function cmdExport(args: string[], ctx: CommandContext): Promise<nu
         io.out(JSON.stringify({ ok: false, error: { code: 'DETAILS_UNCHECKED', message: `${open.length} finding(s) neither replaced nor accepted` }, findings: open }));
         return EXIT.other;
       }
-      printFindings(io, s, open, locale);
+      printFindings(io, open, locale);
       // The service refuses too (and says which id is unknown): the same rule whatever calls it.
       run(ex, format, out, opts, accepted);
     }
@@ -83,10 +80,8 @@ function printPlan(io: CliIo, plan: ExportPlan, locale: Locale): void {
   if (plan.recordingsWarning) io.err(translate(locale, 'exchange.recordingsWarning'));
 }
 
-function printFindings(io: CliIo, s: VaultSession, findings: ExchangeFinding[], locale: Locale): void {
+function printFindings(io: CliIo, findings: ExchangeFinding[], locale: Locale): void {
   if (findings.length === 0) return;
-  const codes = new Map(new Codebook(s, io.now).list().map((c) => [c.id, c.name]));
-  const themes = new Map(new Themes(s, io.now).list().map((t) => [t.id, t.name]));
   io.out(translate(locale, 'exchange.findingsHeader', { count: findings.length }));
   for (const f of findings) {
     const w = f.where;
@@ -95,8 +90,8 @@ function printFindings(io: CliIo, s: VaultSession, findings: ExchangeFinding[], 
         ? translate(locale, 'exchange.where.transcript', { participant: w.participant ?? '', line: f.line })
         : w.kind === 'memo'
           ? translate(locale, 'exchange.where.memo', { line: f.line })
-          : translate(locale, `exchange.where.${w.kind}`, { name: (w.kind === 'code' ? codes : themes).get(w.id) ?? w.id });
-    io.out(`  ${translate(locale, 'exchange.finding', { id: f.id, where, kind: translate(locale, `deid.kind.${f.kind}`), text: f.text })}`);
+          : translate(locale, `exchange.where.${w.kind}`, { name: f.label ?? w.id });
+    io.out(`  ${translate(locale, 'exchange.finding', { id: f.id, where, kind: translate(locale, `deid.kind.${f.kind}`), text: f.text })}  …${f.before}[${f.text}]${f.after}…`);
   }
 }
 

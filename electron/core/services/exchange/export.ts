@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Code, Memo, Segment, Theme } from '../../../../shared/analysis';
-import type { DeidKind } from '../../../../shared/domain';
+import type { ExchangeFinding, ExportPlan } from '../../../../shared/exchange';
 import { T, type Identity } from '../../consent/model';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
@@ -32,33 +32,13 @@ import { emptyProject, type Guid, type QdaAudioSource, type QdaCode, type QdaNot
 import { packCodebook, packQdpx } from './qdpx';
 import { normaliseWithMap, TextPositions } from './positions';
 
-export interface ExchangeFinding {
-  /** Stable while the text it is in does not change: what `--accept` names. */
-  id: string;
-  where: { kind: 'transcript' | 'code' | 'theme' | 'memo'; id: string; field: 'text' | 'name' | 'definition'; participant: string | null };
-  kind: DeidKind;
-  text: string;
-  /** Code points of the text it is in. */
-  start: number;
-  end: number;
-  /** Line in the transcript or memo (1-based), for finding it. */
-  line: number;
-  source: 'keylist' | 'pattern';
-}
+export type { ExchangeFinding, ExportPlan };
 
 export interface QdpxOptions {
   recordings?: boolean;
   crlf?: boolean;
 }
 
-export interface ExportPlan {
-  format: 'qdpx' | 'qdc';
-  findings: ExchangeFinding[];
-  participants: string[];
-  counts: { transcripts: number; codes: number; segments: number; themes: number; memos: number; privateMemosLeftOut: number; recordings: number; orphansLeftOut: number };
-  /** True when recordings are asked for and some exist: a voice identifies a person. */
-  recordingsWarning: boolean;
-}
 
 interface Gathered {
   transcripts: { id: string; participant: string; data: TranscriptRecord }[];
@@ -117,27 +97,41 @@ export class Exchange {
   private findings(g: Gathered, format: 'qdpx' | 'qdc'): ExchangeFinding[] {
     const known = this.known();
     const out: ExchangeFinding[] = [];
-    const look = (text: string, where: ExchangeFinding['where'], kept: readonly string[] = []): void => {
+    const look = (text: string, where: ExchangeFinding['where'], label: string | null, kept: readonly string[] = []): void => {
       if (!text) return;
       const found = findIdentifiers(text, known, kept);
       if (found.length === 0) return;
       const pos = new TextPositions(text);
+      const near = (s: string) => s.replace(/\s+/g, ' ');
       for (const f of found) {
         const start = pos.toCodePoint(f.start)!;
-        out.push({ id: findingId(where, start, f.text), where, kind: f.kind, text: f.text, start, end: pos.toCodePoint(f.end)!, line: text.slice(0, f.start).split('\n').length, source: f.source });
+        out.push({
+          id: findingId(where, start, f.text),
+          where,
+          kind: f.kind,
+          text: f.text,
+          start,
+          end: pos.toCodePoint(f.end)!,
+          line: text.slice(0, f.start).split('\n').length,
+          // By code points, so an emoji at the edge is not cut in half.
+          before: near(pos.slice(Math.max(0, start - 30), start)),
+          after: near(pos.slice(pos.toCodePoint(f.end)!, pos.toCodePoint(f.end)! + 30)),
+          label,
+          source: f.source,
+        });
       }
     };
     for (const c of g.codes) {
-      look(c.name, { kind: 'code', id: c.id, field: 'name', participant: null });
-      look(c.definition, { kind: 'code', id: c.id, field: 'definition', participant: null });
+      look(c.name, { kind: 'code', id: c.id, field: 'name', participant: null }, c.name);
+      look(c.definition, { kind: 'code', id: c.id, field: 'definition', participant: null }, c.name);
     }
     for (const t of g.themes) {
-      look(t.name, { kind: 'theme', id: t.id, field: 'name', participant: null });
-      look(t.definition, { kind: 'theme', id: t.id, field: 'definition', participant: null });
+      look(t.name, { kind: 'theme', id: t.id, field: 'name', participant: null }, t.name);
+      look(t.definition, { kind: 'theme', id: t.id, field: 'definition', participant: null }, t.name);
     }
     if (format === 'qdpx') {
-      for (const t of g.transcripts) look(t.data.text, { kind: 'transcript', id: t.id, field: 'text', participant: t.participant }, t.data.kept);
-      for (const m of g.memos) look(m.text, { kind: 'memo', id: m.id, field: 'text', participant: m.participant });
+      for (const t of g.transcripts) look(t.data.text, { kind: 'transcript', id: t.id, field: 'text', participant: t.participant }, t.participant, t.data.kept);
+      for (const m of g.memos) look(m.text, { kind: 'memo', id: m.id, field: 'text', participant: m.participant }, null);
     }
     return out;
   }

@@ -19,6 +19,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CODE_PALETTE, DEFINITION_MAX, MEMO_MAX, NAME_MAX, type MemoTarget } from '../../../../shared/analysis';
+import type { ImportPreview, ImportResult, ImportSourceInfo, SourceProblem } from '../../../../shared/exchange';
 import { assertConsent } from '../../consent/gate';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
@@ -37,44 +38,7 @@ import { normaliseWithMap } from './positions';
 export const QDPX_MAX_BYTES = 1024 * 1024 * 1024;
 export const QDC_MAX_BYTES = 20 * 1024 * 1024;
 
-export type SourceProblem = 'missing' | 'external' | 'encoding';
-
-export interface ImportSourceInfo {
-  name: string;
-  /** Code points of the text as it will be stored. */
-  chars: number;
-  selections: number;
-  problem: SourceProblem | null;
-}
-
-export interface ImportPreview {
-  origin: string | null;
-  sources: ImportSourceInfo[];
-  codes: number;
-  notes: number;
-  sets: number;
-  /** Elements Hvelv does not import (PDFSource, Graph, …) and how many. */
-  skipped: Record<string, number>;
-}
-
-export interface ImportResult {
-  imported: { name: string; participant: string; transcriptId: string; segments: number; findings: number }[];
-  /** Sources not assigned to a participant: not imported. */
-  unassigned: string[];
-  /** Sources whose text could not be read (not in the archive, outside it, not UTF-8/16). */
-  unreadable: { name: string; problem: SourceProblem }[];
-  codes: { created: number; reused: number };
-  segments: number;
-  memos: number;
-  themes: number;
-  /** Selections without any code (MAXQDA's paraphrases): their description kept as a memo on the transcript. */
-  uncodedSelections: number;
-  /** Selections left out: empty, or beyond the end of their text. */
-  selectionsLeftOut: number;
-  /** Notes that belonged only to sources not imported. */
-  notesLeftOut: number;
-  skipped: Record<string, number>;
-}
+export type { ImportPreview, ImportResult, ImportSourceInfo, SourceProblem };
 
 /** The bytes of an exchange file, refused unless it is a regular file within the limit. */
 export function readExchangeFile(file: string, max: number): Uint8Array {
