@@ -1,6 +1,7 @@
 /** Themes, phases, memos, retrieval and search, on a real vault. */
 import { describe, expect, it } from 'vitest';
 import { Search } from '../../../electron/core/services/analysis/search';
+import { Memos } from '../../../electron/core/services/analysis/memos';
 import { unlockVault } from '../../../electron/core/vault/vault';
 import { codeOf, pw } from '../helpers';
 import { NOW, study } from './fixture';
@@ -45,7 +46,10 @@ describe('themes', () => {
 
 describe('phases and memos', () => {
   it('stamps each memo with the phase; the journal is dated; private memos are marked; memos on a transcript are sealed under its participant', async () => {
-    const { session, memos, phases, book, coding, ta, a } = await study();
+    const { session, phases, book, coding, ta, a } = await study();
+    // A clock that moves, so the journal's entries have an order.
+    let t = Date.parse('2026-11-27T10:00:00Z');
+    const memos = new Memos(session, () => new Date((t += 60_000)));
     expect(phases.get()).toEqual({ current: 'familiarising', history: [] });
     memos.add({ target: { kind: 'journal' }, text: 'Første lesing: mye om tillit.' });
     phases.set('initial-codes');
