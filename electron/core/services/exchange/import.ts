@@ -17,6 +17,7 @@
  * holds the transcripts and the analysis alike.
  */
 import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { CODE_PALETTE, DEFINITION_MAX, MEMO_MAX, NAME_MAX, type MemoTarget } from '../../../../shared/analysis';
 import type { ImportPreview, ImportResult, ImportSourceInfo, SourceProblem } from '../../../../shared/exchange';
@@ -24,15 +25,14 @@ import { assertConsent } from '../../consent/gate';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { Codebook } from '../analysis/codebook';
-import { Coding } from '../analysis/coding';
 import { Memos } from '../analysis/memos';
-import { assertWritable, nameKey } from '../analysis/records';
+import { A, assertWritable, nameKey, type CodingRecord, type SegmentRecord } from '../analysis/records';
 import { Themes } from '../analysis/themes';
 import { Transcripts } from '../transcripts';
 import { parseGuid } from './guid';
 import { flattenCodes, type Guid, type QdaCode, type QdaSet, type QdaTextSource } from './qda-model';
 import { DEFAULT_LIMITS, prepareSource, sourceName, unpackCodebook, unpackQdpx, type PreparedSource, type RawText, type UnpackLimits } from './qdpx';
-import { normaliseWithMap } from './positions';
+import { normaliseWithMap, TextPositions } from './positions';
 
 /** Largest .qdpx read (recordings inside are never unpacked, but the file is read whole). */
 export const QDPX_MAX_BYTES = 1024 * 1024 * 1024;
@@ -164,7 +164,6 @@ export class ExchangeImport {
     if (audio) result.skipped.AudioSource = audio;
 
     const transcripts = new Transcripts(this.session, this.now);
-    const coding = new Coding(this.session, this.now);
     const memos = new Memos(this.session, this.now);
     const notes = new Map(project.notes.map((n) => [n.guid, n]));
     const noteTargets: { note: Guid; target: MemoTarget }[] = [];
@@ -191,15 +190,20 @@ export class ExchangeImport {
         const t = transcripts.create(code, p.text, 'txt', null);
         result.selectionsLeftOut += p.outside;
         refer(n.source.noteRefs, { kind: 'transcript', id: t.id });
-        let segments = 0;
+        // All of a transcript's segments in one write, as the coding service keeps them
+        // (one record per transcript): applying them one by one rewrites that record each
+        // time, which is quadratic (2000 selections took minutes).
+        const pos = new TextPositions(p.text);
+        const at = this.now().toISOString();
+        const segs: SegmentRecord[] = [];
+        const byRange = new Map<string, SegmentRecord>();
         for (const sel of p.selections) {
           const ids = [...new Set(sel.selection.codings.map((c) => codeIds.get(c.codeRef)).filter((c): c is string => c !== undefined))];
           if (ids.length === 0) {
             result.uncodedSelections++;
             // MAXQDA writes paraphrases and comments as selections without a code: kept as a memo.
-            const words = [...p.text].slice(sel.start, sel.end).join('');
             const about = sel.selection.description?.trim();
-            if (about) this.addMemo(memos, { kind: 'transcript', id: t.id }, `«${words}»\n\n${about}`, result);
+            if (about) this.addMemo(memos, { kind: 'transcript', id: t.id }, `«${pos.slice(sel.start, sel.end)}»\n\n${about}`, result);
             refer(sel.selection.noteRefs, { kind: 'transcript', id: t.id });
             continue;
           }
@@ -208,10 +212,19 @@ export class ExchangeImport {
             refer(sel.selection.noteRefs, { kind: 'transcript', id: t.id });
             continue;
           }
-          const seg = coding.apply(t.id, { start: sel.start, end: sel.end }, ids);
-          segments++;
+          // The same range twice (a selection per code, as some tools write) is one segment.
+          const key = `${sel.start}:${sel.end}`;
+          let seg = byRange.get(key);
+          if (seg) seg.codeIds = [...new Set([...seg.codeIds, ...ids])];
+          else {
+            seg = { id: randomBytes(16).toString('hex'), start: sel.start, end: sel.end, text: pos.slice(sel.start, sel.end), codeIds: ids, quote: false, orphanedAt: null, createdAt: at, updatedAt: at };
+            byRange.set(key, seg);
+            segs.push(seg);
+          }
           refer(sel.selection.noteRefs, { kind: 'segment', id: seg.id });
         }
+        if (segs.length) this.session.stores.transcripts.put(A.coding, { id: t.id, participant: code, data: { transcriptId: t.id, segments: segs } satisfies CodingRecord });
+        const segments = segs.length;
         result.segments += segments;
         result.imported.push({ name: n.name, participant: code, transcriptId: t.id, segments, findings: 0 });
       }
