@@ -6,6 +6,7 @@
 import type { ExportPlan, ImportPreview, ImportResult } from './exchange';
 import { z } from 'zod';
 import {
+  hasControlCharacter,
   isIsoDate,
   isParticipantCode,
   AUTO_LOCK_MAX_MINUTES,
@@ -27,7 +28,11 @@ import { LOCALES, type Locale } from './i18n/catalogue';
 
 const isoDate = z.string().refine(isIsoDate, 'not a date (YYYY-MM-DD)').transform((s) => s as IsoDate);
 const text = (max: number) => z.string().trim().max(max);
-const vaultPath = z.string().min(1).max(4096);
+const vaultPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !hasControlCharacter(p), 'a vault path may not hold control characters (a newline, a tab, …)');
 const passphrase = z.string().min(1).max(1024);
 
 export const projectInputSchema = z.strictObject({
@@ -123,7 +128,15 @@ export interface ParticipantSummary {
   code: string;
   status: ParticipantStatus;
   addedAt: string;
-  consent: { date: IsoDate; method: ConsentMethod; formVersion: number; covers: Record<Purpose, boolean> } | null;
+  consent: {
+    date: IsoDate;
+    method: ConsentMethod;
+    formVersion: number;
+    /** When it was entered in Hvelv, and whether that was after the fact (consent given before the vault existed). */
+    recordedAt: string;
+    recordedAfterwards: boolean;
+    covers: Record<Purpose, boolean>;
+  } | null;
   withdrawnOn: IsoDate | null;
 }
 

@@ -157,3 +157,12 @@ export interface ProjectFacts {
   codePrefix: string;
   codeDigits: number;
 }
+
+/**
+ * Control characters (C0, DEL, C1) in a path: a newline in a vault path once split the
+ * daily job's systemd unit in two, and the deletion job silently never ran. New vault
+ * paths may not hold them; nothing a person names a folder needs them.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+export const hasControlCharacter = (s: string): boolean => CONTROL_CHARACTER.test(s);

@@ -9,6 +9,7 @@ import type { ErrorCode } from '../errors';
 import * as core from './core';
 import * as analysis from './analysis';
 import * as exchange from './exchange';
+import * as hardening from './hardening';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -16,7 +17,7 @@ import * as exchange from './exchange';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis, exchange] as const;
+const FEATURES = [core, analysis, exchange, hardening] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

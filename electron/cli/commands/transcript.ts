@@ -19,6 +19,8 @@ export async function cmdTranscript(args: string[], ctx: CommandContext): Promis
       const [vault, code, file] = positionals as [string, string, string];
       const t = await withSession(vault, values, io, vaultDeps, (s) => new Transcripts(s, io.now).import(code, file, { recordingId: str(values.recording) || undefined }));
       io.out(values.json ? JSON.stringify({ ok: true, transcript: { ...t, text: undefined } }) : t.id);
+      // Said, not hidden: the words are in, but these cues cannot be played from.
+      if (t.untimedCues > 0 && !values.json) io.err(translate(locale, 'hardening.untimedCues', { n: t.untimedCues }));
       return EXIT.ok;
     }
     case 'list': {

@@ -3,8 +3,6 @@
  * edited, marked complete, exported. Sync points (offset ↔ ms) are stored with the
  * text so analysis and REFI-QDA export can use them later.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { DeidReport, TranscriptDetail, TranscriptSummary } from '../../../shared/contract';
 import { DEID_KINDS, PLACEHOLDER } from '../../../shared/domain';
 import { LOCALES, translate } from '../../../shared/i18n/catalogue';
@@ -17,7 +15,8 @@ import { beginExport } from './export-journal';
 import type { VaultSession } from '../vault/vault';
 import { Recordings } from './recordings';
 import { remapAfterEdit, removeTranscriptAnalysis } from './analysis/coding';
-import { formatFromName, parseTranscript, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
+import { readUserFile } from './user-file';
+import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
 
 export const TRANSCRIPT_TABLE = 'transcript';
 
@@ -36,6 +35,9 @@ export interface TranscriptRecord {
   /** Terms the user marked as not identifying (absent in transcripts from before the check existed). */
   kept?: string[];
 }
+
+/** An imported transcript, and how many of its cues had no usable time (kept as text without a sync point). */
+export type TranscriptImport = TranscriptDetail & { untimedCues: number };
 
 export class Transcripts {
   constructor(
@@ -114,22 +116,16 @@ export class Transcripts {
     return knownDetails(this.session.stores.keylist.list<Identity>(T.identity).map((r) => r.data));
   }
 
-  /** Import a transcript file for a participant; the whole file is parsed before anything is stored. */
-  import(code: string, file: string, opts: { recordingId?: string | null } = {}): TranscriptDetail {
+  /**
+   * Import a transcript file for a participant; the whole file is parsed (a .docx in a
+   * worker thread) before anything is stored.
+   */
+  async import(code: string, file: string, opts: { recordingId?: string | null } = {}): Promise<TranscriptImport> {
     assertConsent(this.session.stores.keylist, code, 'transcript');
     const format = formatFromName(file);
-    let bytes: Buffer;
-    try {
-      const st = fs.statSync(file);
-      if (!st.isFile()) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is not a file`);
-      if (st.size > TRANSCRIPT_MAX_BYTES) throw new HvelvError('FILE_TOO_LARGE', `${path.basename(file)} is larger than 20 MB`);
-      bytes = fs.readFileSync(file);
-    } catch (err) {
-      if (err instanceof HvelvError) throw err;
-      throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
-    }
-    const text = parseTranscript(bytes, format);
-    return this.create(code, text, format, opts.recordingId ?? this.soleRecording(code));
+    const bytes = readUserFile(file, TRANSCRIPT_MAX_BYTES);
+    const { text, untimedCues } = await parseTranscriptOffThread(bytes, format);
+    return { ...this.create(code, text, format, opts.recordingId ?? this.soleRecording(code)), untimedCues };
   }
 
   /** A new transcript written in Hvelv (e.g. while listening), starting from `text`. */

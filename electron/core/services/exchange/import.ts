@@ -16,9 +16,7 @@
  * All or nothing: the whole import is one transaction of the transcripts store, which
  * holds the transcripts and the analysis alike.
  */
-import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
 import { CODE_PALETTE, DEFINITION_MAX, MEMO_MAX, NAME_MAX, type MemoTarget } from '../../../../shared/analysis';
 import type { ImportPreview, ImportResult, ImportSourceInfo, SourceProblem } from '../../../../shared/exchange';
 import { assertConsent } from '../../consent/gate';
@@ -29,6 +27,7 @@ import { Memos } from '../analysis/memos';
 import { A, assertWritable, nameKey, type CodingRecord, type SegmentRecord } from '../analysis/records';
 import { Themes } from '../analysis/themes';
 import { Transcripts } from '../transcripts';
+import { readUserFile } from '../user-file';
 import { parseGuid } from './guid';
 import { flattenCodes, type Guid, type QdaCode, type QdaSet, type QdaTextSource } from './qda-model';
 import { DEFAULT_LIMITS, prepareSource, sourceName, unpackCodebook, unpackQdpx, type PreparedSource, type RawText, type UnpackLimits } from './qdpx';
@@ -40,21 +39,12 @@ export const QDC_MAX_BYTES = 20 * 1024 * 1024;
 
 export type { ImportPreview, ImportResult, ImportSourceInfo, SourceProblem };
 
-/** The bytes of an exchange file, refused unless it is a regular file within the limit. */
+/**
+ * The bytes of an exchange file: an ordinary file (not a pipe, device or folder, which
+ * i14's user-file.ts refuses before opening) within the limit, read through one descriptor.
+ */
 export function readExchangeFile(file: string, max: number): Uint8Array {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch (err) {
-    throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
-  }
-  if (!st.isFile()) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is not a regular file`);
-  if (st.size > max) throw new HvelvError('FILE_TOO_LARGE', `${path.basename(file)} is larger than ${Math.round(max / 1024 / 1024)} MB`);
-  try {
-    return fs.readFileSync(file);
-  } catch (err) {
-    throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
-  }
+  return readUserFile(file, max);
 }
 
 interface Named {
