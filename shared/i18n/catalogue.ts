@@ -10,6 +10,7 @@ import * as core from './core';
 import * as analysis from './analysis';
 import * as exchange from './exchange';
 import * as hardening from './hardening';
+import * as deidentify from './deidentify';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -17,7 +18,7 @@ import * as hardening from './hardening';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis, exchange, hardening] as const;
+const FEATURES = [core, analysis, exchange, hardening, deidentify] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

@@ -281,6 +281,12 @@ log(`| verify the whole vault (${N} records) | ${verifyMs.toFixed(0)} ms, ${prob
   await benchStartup(log, date);
 }
 
+// 6. Identifying details beyond the key list: quality on the annotated corpus, and speed.
+{
+  const { deidBench } = await import('./deidentify');
+  deidBench(log, date);
+}
+
 const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
 const header = '# Benchmarks\n\nMade by `npm run bench` (tests/bench/run.ts). Figures are from the machine and date given; rerun to update.\n\n';
 fs.writeFileSync(doc, `${header}${lines.join('\n')}\n`);

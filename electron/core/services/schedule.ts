@@ -49,11 +49,10 @@ export function systemdWord(w: string): string {
   const escaped = w
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
-    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
     .replace(/%/g, '%%')
     .replace(/\$/g, '$$$$');
-  return `"${escaped}"`;
+  const c0 = (c: string): boolean => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
+  return `"${[...escaped].map((c) => (c0(c) ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)).join('')}"`;
 }
 
 const oneLine = (s: string): string => s.replace(/[\r\n]+/g, ' ').slice(0, 200);

@@ -27,7 +27,8 @@ import { Memos } from '../analysis/memos';
 import { Themes } from '../analysis/themes';
 import { findIdentifiers, knownDetails, NO_KNOWN_DETAILS, type KnownDetails } from '../deidentify';
 import { Recordings } from '../recordings';
-import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
+import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts';
+import type { DeidFinding } from '../../../../shared/contract';
 import { emptyProject, type Guid, type QdaAudioSource, type QdaCode, type QdaNote, type QdaProject, type QdaTextSource } from './qda-model';
 import { packCodebook, packQdpx } from './qdpx';
 import { normaliseWithMap, TextPositions } from './positions';
@@ -97,9 +98,12 @@ export class Exchange {
   private findings(g: Gathered, format: 'qdpx' | 'qdc'): ExchangeFinding[] {
     const known = this.known();
     const out: ExchangeFinding[] = [];
-    const look = (text: string, where: ExchangeFinding['where'], label: string | null, kept: readonly string[] = []): void => {
+    // The student's "not identifying" choices are the project's (i16), for every text.
+    const transcripts = new Transcripts(this.session, this.now);
+    const kept = transcripts.notIdentifying();
+    const look = (text: string, where: ExchangeFinding['where'], label: string | null, given?: readonly DeidFinding[]): void => {
       if (!text) return;
-      const found = findIdentifiers(text, known, kept);
+      const found = given ?? findIdentifiers(text, known, kept);
       if (found.length === 0) return;
       const pos = new TextPositions(text);
       const near = (s: string) => s.replace(/\s+/g, ' ');
@@ -130,7 +134,8 @@ export class Exchange {
       look(t.definition, { kind: 'theme', id: t.id, field: 'definition', participant: null }, t.name);
     }
     if (format === 'qdpx') {
-      for (const t of g.transcripts) look(t.data.text, { kind: 'transcript', id: t.id, field: 'text', participant: t.participant }, t.participant, t.data.kept);
+      // Transcripts through their own check: the same findings the transcript screen shows.
+      for (const t of g.transcripts) look(t.data.text, { kind: 'transcript', id: t.id, field: 'text', participant: t.participant }, t.participant, transcripts.check(t.id).findings);
       for (const m of g.memos) look(m.text, { kind: 'memo', id: m.id, field: 'text', participant: m.participant }, null);
     }
     return out;
