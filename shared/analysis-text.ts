@@ -113,6 +113,8 @@ export interface Folded {
   origin: Uint32Array;
 }
 
+const UTF16 = new TextDecoder('utf-16le');
+
 /** Folded forms of the characters outside ASCII met so far (a text has few distinct ones). */
 const FOLD_CACHE = new Map<string, string>();
 
@@ -122,59 +124,66 @@ const FOLD_CACHE = new Map<string, string>();
  * million characters, folded on the first search after unlock.
  */
 export function foldForSearch(text: string): Folded {
+  // At most 3 folded units per UTF-16 unit (ß → ss, þ → th; a ligature expands to 3).
   let out = new Uint16Array(text.length + 16);
   let origin = new Uint32Array(text.length + 17);
   let n = 0;
   let cp = 0;
   /** The code point the last folded unit came from (pairs join only across characters). */
   let lastFrom = -1;
-  const push = (unit: number): void => {
-    if (n >= out.length) {
-      const o2 = new Uint16Array(out.length * 2);
-      o2.set(out);
-      out = o2;
-      const g2 = new Uint32Array(origin.length * 2);
-      g2.set(origin);
-      origin = g2;
-    }
-    // aa, oe, ae: the second letter joins the first, whichever way it was typed
-    // ("Aasen", "Åsen"; "Oeystein", "Øystein").
-    if (n > 0 && lastFrom !== cp) {
-      const prev = out[n - 1]!;
-      // The first letter stands for both: aa → a, ae → a, oe → o.
-      if ((prev === 0x61 && (unit === 0x61 || unit === 0x65)) || (prev === 0x6f && unit === 0x65)) return;
-    }
-    out[n] = unit;
-    origin[n] = cp;
-    n++;
-    lastFrom = cp;
-  };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    let f: string | null = null;
+    let unit = c;
     if (c < 0x80) {
-      if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
+      if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) unit = 0x20;
+      else if (c >= 0x41 && c <= 0x5a) unit = c + 32;
+    } else {
+      const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+      const ch = pair ? text.slice(i, i + 2) : text[i]!;
+      if (pair) i++;
+      f = FOLD_CACHE.get(ch) ?? null;
+      if (f === null) {
+        f = /\s/u.test(ch) ? ' ' : foldChar(ch);
+        FOLD_CACHE.set(ch, f);
+      }
+      if (f === ' ') {
+        unit = 0x20;
+        f = null;
+      } else if (f.length === 1) {
+        unit = f.charCodeAt(0);
+        f = null;
+      }
+    }
+    const count = f === null ? 1 : f.length;
+    if (n + count >= out.length) {
+      const o2 = new Uint16Array(out.length * 2 + 16);
+      o2.set(out);
+      out = o2;
+      const g2 = new Uint32Array(out.length + 1);
+      g2.set(origin.subarray(0, n));
+      origin = g2;
+    }
+    for (let k = 0; k < count; k++) {
+      const u = f === null ? unit : f.charCodeAt(k);
+      if (n > 0) {
+        const prev = out[n - 1]!;
         // Any run of whitespace is one space, so a phrase matches across line breaks.
-        if (n === 0 || out[n - 1] !== 0x20) push(0x20);
-      } else push(c >= 0x41 && c <= 0x5a ? c + 32 : c);
-      cp++;
-      continue;
+        if (u === 0x20 && prev === 0x20) continue;
+        // aa, oe, ae: the first letter stands for both, whichever way it was typed
+        // ("Aasen", "Åsen"; "Oeystein", "Øystein"); only across characters.
+        if (lastFrom !== cp && ((prev === 0x61 && (u === 0x61 || u === 0x65)) || (prev === 0x6f && u === 0x65))) continue;
+      }
+      out[n] = u;
+      origin[n] = cp;
+      n++;
+      lastFrom = cp;
     }
-    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
-    const ch = pair ? text.slice(i, i + 2) : text[i]!;
-    if (pair) i++;
-    let f = FOLD_CACHE.get(ch);
-    if (f === undefined) {
-      f = /\s/u.test(ch) ? ' ' : foldChar(ch);
-      FOLD_CACHE.set(ch, f);
-    }
-    if (f === ' ') {
-      if (n === 0 || out[n - 1] !== 0x20) push(0x20);
-    } else for (let k = 0; k < f.length; k++) push(f.charCodeAt(k));
     cp++;
   }
-  let folded = '';
-  // fromCharCode in slices: one call over millions of arguments would overflow the stack.
-  for (let k = 0; k < n; k += 8192) folded += String.fromCharCode(...out.subarray(k, Math.min(n, k + 8192)));
+  // UTF-16 units to a string in one pass (little-endian: every platform Hvelv runs on).
+  // A lone surrogate becomes U+FFFD, one unit for one: positions stay as they are.
+  const folded = UTF16.decode(new Uint8Array(out.buffer, 0, n * 2));
   const o = new Uint32Array(n + 1);
   o.set(origin.subarray(0, n));
   o[n] = cp;

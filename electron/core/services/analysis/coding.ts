@@ -14,7 +14,7 @@ import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
 import { Codebook } from './codebook';
-import { A, analysisCache, assertWritable, positionsOf, type CodeRecord, type CodingRecord, type MemoRecord, type SegmentRecord, type ThemeRecord } from './records';
+import { A, analysisCache, assertWritable, positionsOf, type CodeRecord, type CodingRecord, type MemoRecord, type SegmentRecord, type ThemeRecord, byParticipant, byCodeUnits } from './records';
 import { diffHunks, remapSegments, replacementHunks } from './segments';
 
 /** Words of context on each side of a retrieved segment or a search hit. */
@@ -210,7 +210,7 @@ export class Coding {
         out.push(retrieved(s, tid, row.participant!, t.data, pos, codes));
       }
     }
-    return out.sort((a, b) => a.participant.localeCompare(b.participant, 'en', { numeric: true }) || a.transcriptId.localeCompare(b.transcriptId) || a.start - b.start);
+    return out.sort((a, b) => byParticipant(a.participant, b.participant) || byCodeUnits(a.transcriptId, b.transcriptId) || a.start - b.start);
   }
 
   /** A segment with its codes' names, timestamp and context (for one-off display). */

@@ -16,7 +16,7 @@ import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
 import { context, timestampAt } from './coding';
-import { A, analysisCache, type AnalysisCache, type CodingRecord, type MemoRecord } from './records';
+import { A, analysisCache, type AnalysisCache, type CodingRecord, type MemoRecord, byParticipant, byCodeUnits } from './records';
 
 export const SEARCH_LIMIT = 200;
 const QUERY_MAX = 500;
@@ -64,7 +64,7 @@ export class Search {
     const limit = opts.limit ?? SEARCH_LIMIT;
     const docs = [...this.index()]
       .filter(([, d]) => opts.participant === undefined || d.participant === opts.participant)
-      .sort(([ka, a], [kb, b]) => kindOrder(a) - kindOrder(b) || (a.participant ?? '').localeCompare(b.participant ?? '', 'en', { numeric: true }) || ka.localeCompare(kb));
+      .sort(([ka, a], [kb, b]) => kindOrder(a) - kindOrder(b) || byParticipant(a.participant ?? '', b.participant ?? '') || byCodeUnits(ka, kb));
     const hits: SearchHit[] = [];
     let total = 0;
     for (const [key, doc] of docs) {
