@@ -3,6 +3,7 @@
  * method has a zod schema for its input; main parses every payload with it
  * before anything else runs. Preload and main are derived from this table.
  */
+import type { ExportPlan, ImportPreview, ImportResult } from './exchange';
 import { z } from 'zod';
 import {
   hasControlCharacter,
@@ -308,6 +309,18 @@ export const api = {
       kept: z.array(z.string().min(1).max(200)).max(1000),
     }),
   },
+  'exchange.plan': { input: z.strictObject({ format: z.enum(['qdpx', 'qdc']), recordings: z.boolean(), crlf: z.boolean() }) },
+  'exchange.export': {
+    input: z.strictObject({
+      format: z.enum(['qdpx', 'qdc']),
+      recordings: z.boolean(),
+      crlf: z.boolean(),
+      accepted: z.array(z.string().regex(/^[0-9a-f]{10}$/, 'not a finding id')).max(100_000),
+    }),
+  },
+  'exchange.chooseFile': { input: z.strictObject({}) },
+  'exchange.preview': { input: z.strictObject({ file: fileToken }) },
+  'exchange.import': { input: z.strictObject({ file: fileToken, assign: z.array(z.strictObject({ source: z.string().min(1).max(500), code })).max(10_000) }) },
   'deadline.extend': {
     input: z.strictObject({ to: isoDate, reason: z.string().trim().min(1).max(1000), siktRef: z.string().trim().min(1).max(100), siktNotifiedOn: isoDate }),
   },
@@ -372,6 +385,11 @@ export interface Outputs {
   'transcripts.delete': null;
   'transcripts.check': DeidReport;
   'transcripts.deidentify': TranscriptDetail;
+  'exchange.plan': ExportPlan;
+  'exchange.export': { file: string; plan: ExportPlan } | null;
+  'exchange.chooseFile': ChosenFile | null;
+  'exchange.preview': ImportPreview;
+  'exchange.import': ImportResult;
   'deadline.extend': ProjectStatus;
   'deadline.setAction': ProjectStatus;
   'schedule.status': { supported: boolean; installed: boolean; detail: string };

@@ -24,6 +24,8 @@ import { openProject } from '../core/services/open-project';
 import { Participants } from '../core/services/participants';
 import { Recordings } from '../core/services/recordings';
 import { Transcripts } from '../core/services/transcripts';
+import { Exchange } from '../core/services/exchange/export';
+import { ExchangeImport, QDPX_MAX_BYTES, readExchangeFile } from '../core/services/exchange/import';
 import { getForm, listForms, newFormVersion, renderFormHtml, updateFormText } from '../core/consent/forms';
 import { writeFileAtomic } from '../core/vault/atomic-file';
 import { installLinux, statusLinux, type EnforceCommand } from '../core/services/schedule';
@@ -36,7 +38,7 @@ export interface Platform {
   documentsDir(): string;
   chooseFolder(purpose: 'create' | 'open' | 'export'): Promise<string | null>;
   /** A file to read: consent evidence, a recording, or a transcript. */
-  chooseFile(purpose: 'evidence' | 'audio' | 'transcript'): Promise<string | null>;
+  chooseFile(purpose: 'evidence' | 'audio' | 'transcript' | 'exchange'): Promise<string | null>;
   /** The URL the page plays a recording from (custom protocol in the app, loopback in tests). */
   mediaUrl(id: string): string;
   /** How to run `hvelv enforce` from an operating-system job; null where not offered. */
@@ -250,6 +252,22 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       const st = statusLinux(s.vaultId, deps.platform.configHome);
       return { supported: true, installed: st.installed, detail: st.unit === 'rejected' ? `systemd rejects the unit: ${st.problem}` : `${st.enabled}/${st.active}` };
     },
+    'exchange.plan': ({ format, recordings, crlf }) => new Exchange(sessions.require(), deps.now).plan(format, { recordings, crlf }),
+    'exchange.export': async ({ format, recordings, crlf, accepted }) => {
+      const s = sessions.require();
+      const ex = new Exchange(s, deps.now);
+      // Checked before the dialog: a refused export asks for no file name.
+      const open = ex.plan(format, { recordings, crlf }).findings.filter((f) => !accepted.includes(f.id));
+      if (open.length) throw new HvelvError('DETAILS_UNCHECKED', `${open.length} finding(s) neither replaced nor accepted`);
+      const target = await deps.platform.chooseSavePath(`${folderName(s.facts.title) || 'hvelv'}.${format}`);
+      if (!target) return null;
+      const plan = format === 'qdpx' ? ex.exportQdpx(target, { recordings, crlf, accepted }) : ex.exportQdc(target, { accepted });
+      return { file: path.basename(target), plan };
+    },
+    'exchange.chooseFile': async () => files.grant(await deps.platform.chooseFile('exchange')),
+    'exchange.preview': ({ file }) => new ExchangeImport(sessions.require(), deps.now).preview(readExchangeFile(files.path(file), QDPX_MAX_BYTES)),
+    'exchange.import': ({ file, assign }) =>
+      new ExchangeImport(sessions.require(), deps.now).importQdpx(readExchangeFile(files.path(file), QDPX_MAX_BYTES), new Map(assign.map((a) => [a.source, a.code]))),
     'schedule.install': () => {
       const s = sessions.require();
       const command = deps.platform.scheduleCommand();

@@ -7,6 +7,8 @@
 import type { ErrorCode } from '../errors';
 
 import * as core from './core';
+import * as analysis from './analysis';
+import * as exchange from './exchange';
 import * as hardening from './hardening';
 import * as deidentify from './deidentify';
 
@@ -16,7 +18,7 @@ import * as deidentify from './deidentify';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, hardening, deidentify] as const;
+const FEATURES = [core, analysis, exchange, hardening, deidentify] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

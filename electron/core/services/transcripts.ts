@@ -15,6 +15,7 @@ import { atomicTempPath, nodeFileOps, writeFileAtomic } from '../vault/atomic-fi
 import { beginExport } from './export-journal';
 import type { VaultSession } from '../vault/vault';
 import { Recordings } from './recordings';
+import { remapAfterEdit, removeTranscriptAnalysis } from './analysis/coding';
 import { readUserFile } from './user-file';
 import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
 
@@ -159,7 +160,14 @@ export class Transcripts {
     // and is refused after the end.
     const isRemoval = removalSpans(r.data.text, STANDARD_PLACEHOLDERS);
     const removal = replace.every((x) => x.with === '' || (STANDARD_PLACEHOLDERS.has(x.with) && isRemoval(x.start, x.end)));
-    if (replace.length > 0 || _legacy !== undefined) this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
+    if (replace.length > 0 || _legacy !== undefined) {
+      // The text and its coded segments change together: segments move onto the
+      // placeholders that replaced their words (never orphaned by a replacement).
+      this.store.atomically(() => {
+        this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
+        remapAfterEdit(this.session, id, r.data.text, text, { at: next.updatedAt, removal, replacements: replace });
+      });
+    }
     if (!sameTerms(before, nextKept)) this.saveChoices(nextKept);
     this.session.audit.append('transcript.deidentified', { participant: r.participant, details: { transcript: id, replaced: replace.length, kept: nextKept.length } });
     return this.get(id);
@@ -234,7 +242,12 @@ export class Transcripts {
       recordingId: change.recordingId === undefined ? r.data.recordingId : change.recordingId,
       updatedAt: this.now().toISOString(),
     };
-    this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next });
+    // Coded segments move with their text in the same transaction: a crash cannot leave
+    // them pointing into the old text.
+    this.store.atomically(() => {
+      this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next });
+      remapAfterEdit(this.session, id, r.data.text, text, { at: next.updatedAt });
+    });
     const what = [change.text !== undefined && change.text !== r.data.text ? 'text' : '', change.complete !== undefined && change.complete !== r.data.complete ? (change.complete ? 'completed' : 'reopened') : '']
       .filter(Boolean)
       .join(',');
@@ -258,7 +271,11 @@ export class Transcripts {
 
   delete(id: string): void {
     const r = this.record(id);
-    this.store.delete(TRANSCRIPT_TABLE, id);
+    // Its coded segments and the memos on it and on them go with it.
+    this.store.atomically(() => {
+      this.store.delete(TRANSCRIPT_TABLE, id);
+      removeTranscriptAnalysis(this.session, id);
+    });
     this.session.audit.append('transcript.deleted', { participant: r.participant, details: { transcript: id } });
   }
 

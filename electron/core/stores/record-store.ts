@@ -118,6 +118,7 @@ const TABLE_RE = /^[a-z][a-z0-9_]{0,31}$/;
 export class RecordStore {
   private readonly participantKeys = new Map<string, { keyId: string; key: Uint8Array }>();
   private closed = false;
+  private checkpointDue = false;
 
   private constructor(
     private readonly db: Db,
@@ -282,6 +283,36 @@ export class RecordStore {
     return counts;
   }
 
+  /**
+   * The id and version of every record of a table, without decrypting anything: lets
+   * an in-memory cache (analysis, search) see cheaply what changed since it was built.
+   */
+  versions(table: string): Map<string, number> {
+    this.assertOpen();
+    checkTable(table);
+    const out = new Map<string, number>();
+    for (const r of this.db.prepare<[string], { id: string; version: number }>('SELECT id, version FROM records WHERE tbl = ?').iterate(table)) out.set(r.id, r.version);
+    return out;
+  }
+
+  /**
+   * Several writes as one: all of them or none (a transcript edited and its coded
+   * segments moved with it). Nested calls join the outer transaction.
+   */
+  atomically<T>(fn: () => T): T {
+    this.requireSigner();
+    try {
+      const out = this.db.transaction(fn)();
+      if (this.checkpointDue && !this.db.inTransaction) this.checkpoint();
+      return out;
+    } catch (err) {
+      this.checkpointDue = false;
+      // Keys made by puts inside the rolled-back transaction must not stay cached.
+      for (const participant of [...this.participantKeys.keys()]) this.forgetCachedKey(participant);
+      throw err;
+    }
+  }
+
   count(): number {
     this.assertOpen();
     return (this.db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
@@ -295,7 +326,7 @@ export class RecordStore {
       if (info.changes > 0) this.bumpHead();
       return info.changes > 0;
     })();
-    if (changed) checkpointTruncate(this.db);
+    if (changed) this.checkpoint();
     return changed;
   }
 
@@ -338,6 +369,19 @@ export class RecordStore {
   }
 
   // ---- internals -------------------------------------------------------------
+
+  /**
+   * Fold the WAL after a deletion, so no copy of a deleted page lingers there. Inside a
+   * transaction (`atomically`) SQLite cannot, so it is done when the transaction commits.
+   */
+  private checkpoint(): void {
+    if (this.db.inTransaction) {
+      this.checkpointDue = true;
+      return;
+    }
+    this.checkpointDue = false;
+    checkpointTruncate(this.db);
+  }
 
   private assertOpen(): void {
     if (this.closed) throw new HvelvError('VAULT_LOCKED', 'the vault is locked');

@@ -14,8 +14,9 @@ import { ParticipantDetail } from '../features/participants/ParticipantDetail';
 import { FormsScreen } from '../features/forms/FormsScreen';
 import { RecordingsScreen } from '../features/recordings/RecordingsScreen';
 import { RecordingView } from '../features/recordings/RecordingView';
+import { ExchangeScreen } from '../features/exchange/ExchangeScreen';
 
-type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings';
+type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'exchange';
 
 const TOUCH_EVERY_MS = 30_000;
 
@@ -24,6 +25,7 @@ const NAV = [
   ['participants', 'nav.participants'],
   ['recordings', 'nav.recordings'],
   ['forms', 'nav.forms'],
+  ['exchange', 'exchange.nav'],
   ['settings', 'nav.settings'],
 ] as const;
 
@@ -123,6 +125,7 @@ export function App() {
     );
   else if (view === 'participant' && status && openCode) body = <ParticipantDetail key={openCode} code={openCode} today={info.today} onBack={() => setView('participants')} />;
   else if (view === 'forms' && status) body = <FormsScreen />;
+  else if (view === 'exchange' && status) body = <ExchangeScreen />;
   else if (view === 'recordings' && status)
     body = (
       <RecordingsScreen

@@ -1,0 +1,345 @@
+/**
+ * Bringing work done elsewhere (NVivo, ATLAS.ti, MAXQDA, QualCoder) into the vault:
+ * the codebook, text sources as transcripts, their coded selections as segments, and
+ * notes as memos where they belong.
+ *
+ * Every source becomes a participant's transcript only when the student assigns it to
+ * a participant whose consent covers transcripts: a text about a person is that
+ * person's data, sealed under their key so a withdrawal destroys it. Sources left
+ * unassigned are not imported (nothing of them, not their notes either) and are listed;
+ * the rest, codes included, is imported.
+ *
+ * The text is stored as transcripts are (NFC, LF line endings), every selection moved
+ * with its words (qdpx.ts), and the identifying-details check is run over each new
+ * transcript, its findings counted in the result for the student to deal with.
+ *
+ * All or nothing: the whole import is one transaction of the transcripts store, which
+ * holds the transcripts and the analysis alike.
+ */
+import { randomBytes } from 'node:crypto';
+import { CODE_PALETTE, DEFINITION_MAX, MEMO_MAX, NAME_MAX, type MemoTarget } from '../../../../shared/analysis';
+import type { ImportPreview, ImportResult, ImportSourceInfo, SourceProblem } from '../../../../shared/exchange';
+import { assertConsent } from '../../consent/gate';
+import { HvelvError } from '../../errors';
+import type { VaultSession } from '../../vault/vault';
+import { Codebook } from '../analysis/codebook';
+import { Memos } from '../analysis/memos';
+import { A, assertWritable, nameKey, type CodingRecord, type SegmentRecord } from '../analysis/records';
+import { Themes } from '../analysis/themes';
+import { Transcripts } from '../transcripts';
+import { readUserFile } from '../user-file';
+import { parseGuid } from './guid';
+import { flattenCodes, type Guid, type QdaCode, type QdaSet, type QdaTextSource } from './qda-model';
+import { DEFAULT_LIMITS, prepareSource, sourceName, unpackCodebook, unpackQdpx, type PreparedSource, type RawText, type UnpackLimits } from './qdpx';
+import { normaliseWithMap, TextPositions } from './positions';
+
+/** Largest .qdpx read (recordings inside are never unpacked, but the file is read whole). */
+export const QDPX_MAX_BYTES = 1024 * 1024 * 1024;
+export const QDC_MAX_BYTES = 20 * 1024 * 1024;
+
+export type { ImportPreview, ImportResult, ImportSourceInfo, SourceProblem };
+
+/**
+ * The bytes of an exchange file: an ordinary file (not a pipe, device or folder, which
+ * i14's user-file.ts refuses before opening) within the limit, read through one descriptor.
+ */
+export function readExchangeFile(file: string, max: number): Uint8Array {
+  return readUserFile(file, max);
+}
+
+interface Named {
+  source: QdaTextSource;
+  name: string;
+  raw: RawText | undefined;
+}
+
+/** Sources with the names the student maps them by; a name used twice gets " (2)", " (3)" … */
+function namedSources(sources: readonly QdaTextSource[], texts: ReadonlyMap<Guid, RawText>): Named[] {
+  const seen = new Map<string, number>();
+  return sources.map((source) => {
+    const base = sourceName(source);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return { source, name: n === 1 ? base : `${base} (${n})`, raw: texts.get(source.guid) };
+  });
+}
+
+const problemOf = (raw: RawText | undefined): SourceProblem | null => (raw === undefined ? 'missing' : 'problem' in raw ? raw.problem : null);
+
+/** One line, trimmed, at most NAME_MAX characters: the codebook's rule for names. */
+function cleanName(raw: string, fallback: string): string {
+  const name = raw.normalize('NFC').replace(/\s+/g, ' ').trim();
+  const chars = [...(name || fallback)];
+  return chars.length > NAME_MAX ? `${chars.slice(0, NAME_MAX - 1).join('')}…` : chars.join('');
+}
+
+function cleanDefinition(raw: string | undefined): string {
+  const d = normaliseWithMap(raw ?? '').text.trim();
+  const chars = [...d];
+  return chars.length > DEFINITION_MAX ? `${chars.slice(0, DEFINITION_MAX - 1).join('')}…` : d;
+}
+
+/** `#RRGGBB` as the codebook keeps colours; `#RGB` spelt out; none: the palette's next. */
+function cleanColor(c: string | undefined): string | undefined {
+  if (!c) return undefined;
+  if (/^#[0-9a-f]{6}$/i.test(c)) return c.toLowerCase();
+  if (/^#[0-9a-f]{3}$/i.test(c)) return `#${[...c.slice(1)].map((x) => x + x).join('')}`.toLowerCase();
+  return undefined;
+}
+
+export class ExchangeImport {
+  constructor(
+    private readonly session: VaultSession,
+    private readonly now: () => Date,
+    private readonly limits: UnpackLimits = DEFAULT_LIMITS,
+  ) {}
+
+  /** What a .qdpx holds, for choosing whom each source belongs to. Reads the file only. */
+  preview(bytes: Uint8Array): ImportPreview {
+    const { project, texts } = unpackQdpx(bytes, this.limits);
+    const text = project.sources.filter((s): s is QdaTextSource => s.kind === 'text');
+    return {
+      origin: project.origin ?? null,
+      sources: namedSources(text, texts).map((n) => {
+        const problem = problemOf(n.raw);
+        const prepared = problem === null ? prepareSource(n.source, (n.raw as { text: string }).text) : null;
+        return { name: n.name, chars: prepared ? [...prepared.text].length : 0, selections: n.source.selections.length, problem };
+      }),
+      codes: flattenCodes(project.codes).length,
+      notes: project.notes.length,
+      sets: project.sets.length,
+      skipped: { ...project.skipped, ...(project.sources.some((s) => s.kind === 'audio') ? { AudioSource: project.sources.filter((s) => s.kind === 'audio').length } : {}) },
+    };
+  }
+
+  /**
+   * Import a .qdpx; `assign` maps source names to participant codes. Every assignment is
+   * checked (the source exists and is readable, the participant's consent covers
+   * transcripts) before anything is written.
+   */
+  importQdpx(bytes: Uint8Array, assign: ReadonlyMap<string, string>): ImportResult {
+    assertWritable(this.session, this.now);
+    const { project, texts } = unpackQdpx(bytes, this.limits);
+    const named = namedSources(
+      project.sources.filter((s): s is QdaTextSource => s.kind === 'text'),
+      texts,
+    );
+    const byName = new Map(named.map((n) => [n.name, n]));
+    for (const [name, code] of assign) {
+      const n = byName.get(name);
+      if (!n) throw new HvelvError('INVALID_INPUT', `the file has no source "${name}" (its sources: ${named.map((x) => x.name).join(', ') || 'none'})`);
+      if (problemOf(n.raw) !== null) throw new HvelvError('INVALID_INPUT', `the text of source "${name}" cannot be read (${problemOf(n.raw)}): it cannot be imported`);
+      assertConsent(this.session.stores.keylist, code, 'transcript');
+    }
+    const prepared = new Map<string, PreparedSource>();
+    for (const [name] of assign) {
+      const n = byName.get(name)!;
+      prepared.set(name, prepareSource(n.source, (n.raw as { text: string }).text));
+    }
+
+    const result: ImportResult = {
+      imported: [],
+      unassigned: named.filter((n) => !assign.has(n.name) && problemOf(n.raw) === null).map((n) => n.name),
+      unreadable: named.filter((n) => problemOf(n.raw) !== null).map((n) => ({ name: n.name, problem: problemOf(n.raw)! })),
+      codes: { created: 0, reused: 0 },
+      segments: 0,
+      memos: 0,
+      themes: 0,
+      uncodedSelections: 0,
+      selectionsLeftOut: 0,
+      notesLeftOut: 0,
+      skipped: { ...project.skipped },
+    };
+    const audio = project.sources.filter((s) => s.kind === 'audio').length;
+    if (audio) result.skipped.AudioSource = audio;
+
+    const transcripts = new Transcripts(this.session, this.now);
+    const memos = new Memos(this.session, this.now);
+    const notes = new Map(project.notes.map((n) => [n.guid, n]));
+    const noteTargets: { note: Guid; target: MemoTarget }[] = [];
+    const placed = new Set<Guid>();
+    const referencedAnywhere = new Set<Guid>();
+    const refer = (guids: readonly Guid[], target: MemoTarget | null): void => {
+      for (const g of guids) {
+        referencedAnywhere.add(g);
+        if (target) noteTargets.push({ note: g, target });
+      }
+    };
+
+    this.session.stores.transcripts.atomically(() => {
+      const codeIds = this.importCodes(project.codes, result);
+      for (const n of named) {
+        const code = assign.get(n.name);
+        const p = prepared.get(n.name);
+        if (!code || !p) {
+          // Not imported: nor are the notes about it.
+          refer(n.source.noteRefs, null);
+          for (const s of n.source.selections) refer(s.noteRefs, null);
+          continue;
+        }
+        const t = transcripts.create(code, p.text, 'txt', null);
+        result.selectionsLeftOut += p.outside;
+        refer(n.source.noteRefs, { kind: 'transcript', id: t.id });
+        // All of a transcript's segments in one write, as the coding service keeps them
+        // (one record per transcript): applying them one by one rewrites that record each
+        // time, which is quadratic (2000 selections took minutes).
+        const pos = new TextPositions(p.text);
+        const at = this.now().toISOString();
+        const segs: SegmentRecord[] = [];
+        const byRange = new Map<string, SegmentRecord>();
+        for (const sel of p.selections) {
+          const ids = [...new Set(sel.selection.codings.map((c) => codeIds.get(c.codeRef)).filter((c): c is string => c !== undefined))];
+          if (ids.length === 0) {
+            result.uncodedSelections++;
+            // MAXQDA writes paraphrases and comments as selections without a code: kept as a memo.
+            const about = sel.selection.description?.trim();
+            if (about) this.addMemo(memos, { kind: 'transcript', id: t.id }, `«${pos.slice(sel.start, sel.end)}»\n\n${about}`, result);
+            refer(sel.selection.noteRefs, { kind: 'transcript', id: t.id });
+            continue;
+          }
+          if (sel.start === sel.end) {
+            result.selectionsLeftOut++;
+            refer(sel.selection.noteRefs, { kind: 'transcript', id: t.id });
+            continue;
+          }
+          // The same range twice (a selection per code, as some tools write) is one segment.
+          const key = `${sel.start}:${sel.end}`;
+          let seg = byRange.get(key);
+          if (seg) seg.codeIds = [...new Set([...seg.codeIds, ...ids])];
+          else {
+            seg = { id: randomBytes(16).toString('hex'), start: sel.start, end: sel.end, text: pos.slice(sel.start, sel.end), codeIds: ids, quote: false, orphanedAt: null, createdAt: at, updatedAt: at };
+            byRange.set(key, seg);
+            segs.push(seg);
+          }
+          refer(sel.selection.noteRefs, { kind: 'segment', id: seg.id });
+        }
+        if (segs.length) this.session.stores.transcripts.put(A.coding, { id: t.id, participant: code, data: { transcriptId: t.id, segments: segs } satisfies CodingRecord });
+        const segments = segs.length;
+        result.segments += segments;
+        result.imported.push({ name: n.name, participant: code, transcriptId: t.id, segments, findings: 0 });
+      }
+      for (const c of flattenCodes(project.codes)) {
+        const id = codeIds.get(c.guid);
+        refer(c.noteRefs, id ? { kind: 'code', id } : null);
+      }
+      const themeIds = this.importSets(project.sets, codeIds, result);
+      for (const s of project.sets) {
+        const id = themeIds.get(s.guid);
+        refer(s.memberNotes, id ? { kind: 'theme', id } : null);
+      }
+      refer(project.noteRefs, { kind: 'project' });
+      for (const { note, target } of noteTargets) {
+        const n = notes.get(note);
+        if (!n) continue;
+        this.addMemo(memos, target, noteText(n.name, texts.get(n.guid)), result);
+        placed.add(note);
+      }
+      // Notes that nothing refers to are about the project as a whole.
+      for (const n of project.notes) {
+        if (referencedAnywhere.has(n.guid)) {
+          if (!placed.has(n.guid)) result.notesLeftOut++;
+          continue;
+        }
+        this.addMemo(memos, { kind: 'project' }, noteText(n.name, texts.get(n.guid)), result);
+      }
+    });
+
+    // Imported text is checked like any transcript; the student deals with what it finds.
+    for (const i of result.imported) i.findings = transcripts.check(i.transcriptId).findings.length;
+    this.session.audit.append('exchange.imported', {
+      details: {
+        format: 'qdpx',
+        origin: (project.origin ?? '').slice(0, 60),
+        participants: [...new Set(result.imported.map((i) => i.participant))].sort().join(','),
+        transcripts: result.imported.length,
+        unassigned: result.unassigned.length,
+        codesCreated: result.codes.created,
+        segments: result.segments,
+        memos: result.memos,
+        themes: result.themes,
+      },
+    });
+    return result;
+  }
+
+  /** Import a .qdc: its codes (hierarchy, colours, definitions) and its sets as themes. */
+  importQdc(bytes: Uint8Array): { codes: { created: number; reused: number }; themes: number } {
+    assertWritable(this.session, this.now);
+    const book = unpackCodebook(bytes);
+    const result = { codes: { created: 0, reused: 0 }, themes: 0 };
+    this.session.stores.transcripts.atomically(() => {
+      const ids = this.importCodes(book.codes, result);
+      this.importSets(book.sets, ids, result);
+    });
+    this.session.audit.append('exchange.imported', { details: { format: 'qdc', origin: (book.origin ?? '').slice(0, 60), codesCreated: result.codes.created, codesReused: result.codes.reused, themes: result.themes } });
+    return result;
+  }
+
+  /**
+   * The file's codes in the codebook, by GUID. A code with the name of one already
+   * under the same parent is that code (a second import, or a name used twice in one
+   * parent); the same name under two parents stays two codes. A grouping code
+   * (`isCodable="false"`) becomes a code that holds its children: Hvelv's codes all
+   * can be applied, and this one simply is not.
+   */
+  private importCodes(codes: readonly QdaCode[], result: { codes: { created: number; reused: number } }): Map<Guid, string> {
+    const book = new Codebook(this.session, this.now);
+    const existing = new Map(book.list().map((c) => [`${c.parentId ?? ''}|${nameKey(c.name)}`, c.id]));
+    const ids = new Map<Guid, string>();
+    let added = book.list().length;
+    const walk = (list: readonly QdaCode[], parentId: string | null): void => {
+      for (const c of list) {
+        const name = cleanName(c.name, `(${c.guid.slice(0, 8)})`);
+        const key = `${parentId ?? ''}|${nameKey(name)}`;
+        let id = existing.get(key);
+        if (id) result.codes.reused++;
+        else {
+          id = book.add({ name, definition: cleanDefinition(c.description), color: cleanColor(c.color) ?? CODE_PALETTE[added % CODE_PALETTE.length], parentId }).id;
+          added++;
+          existing.set(key, id);
+          result.codes.created++;
+        }
+        ids.set(c.guid, id);
+        walk(c.children, id);
+      }
+    };
+    walk(codes, null);
+    return ids;
+  }
+
+  /** Sets of codes become themes (the standard has none): by name at the top, their codes assigned. */
+  private importSets(sets: readonly QdaSet[], codeIds: ReadonlyMap<Guid, string>, result: { themes: number }): Map<Guid, string> {
+    const themes = new Themes(this.session, this.now);
+    const existing = new Map(themes.list().filter((t) => t.parentId === null).map((t) => [nameKey(t.name), t]));
+    const out = new Map<Guid, string>();
+    for (const s of sets) {
+      const members = s.memberCodes.map((g) => codeIds.get(parseGuid(g) ?? g)).filter((c): c is string => c !== undefined);
+      if (members.length === 0) continue;
+      const name = cleanName(s.name, `(${s.guid.slice(0, 8)})`);
+      let theme = existing.get(nameKey(name));
+      if (!theme) {
+        theme = themes.add({ name, definition: cleanDefinition(s.description) });
+        existing.set(nameKey(name), theme);
+        result.themes++;
+      }
+      for (const c of new Set(members)) if (!theme.codeIds.includes(c)) theme = themes.assign(theme.id, c);
+      out.set(s.guid, theme.id);
+    }
+    return out;
+  }
+
+  private addMemo(memos: Memos, target: MemoTarget, text: string, result: { memos: number }): void {
+    const t = text.trim();
+    if (!t) return;
+    memos.add({ target, text: t.length > MEMO_MAX ? t.slice(0, MEMO_MAX).replace(/[\uD800-\uDBFF]$/, '') : t });
+    result.memos++;
+  }
+}
+
+/** A note's text as a memo: NFC and LF like everything stored, its name as the first line. */
+function noteText(name: string | undefined, raw: RawText | undefined): string {
+  const body = raw && 'text' in raw ? normaliseWithMap(raw.text).text.trim() : '';
+  const title = name?.normalize('NFC').trim();
+  if (!title || body.startsWith(title)) return body;
+  return body ? `${title}\n\n${body}` : title;
+}
