@@ -54,7 +54,7 @@ describe('REFI-QDA exchange screen', () => {
     expect(await page.getByText('1 private notater blir ikke med.').isVisible()).toBe(true);
     const write = page.getByRole('button', { name: 'Eksporter .qdpx …' });
     expect(await write.isDisabled()).toBe(true);
-    await shot('60-exchange-export-findings');
+    await shot('70-exchange-export-findings');
     const boxes = page.locator('.findings').getByRole('checkbox');
     const n = await boxes.count();
     expect(n).toBeGreaterThan(0);
@@ -67,7 +67,7 @@ describe('REFI-QDA exchange screen', () => {
     harness.saveAnswers.push(out);
     await write.click();
     await expect.poll(() => page.getByText('Skrev studie.qdpx.').isVisible()).toBe(true);
-    await shot('61-exchange-exported');
+    await shot('71-exchange-exported');
     const files = unzipSync(fs.readFileSync(out));
     const xml = strFromU8(files['project.qde']!);
     expect(xml).toContain('name="Tillit"');
@@ -89,11 +89,11 @@ describe('REFI-QDA exchange screen', () => {
     await page.getByRole('button', { name: 'Velg .qdpx-fil …' }).click();
     await expect.poll(() => page.getByText('2 kilder, 1 koder og 0 notater (fra QualCoder 3.5).').isVisible()).toBe(true);
     await page.getByLabel('Deltaker for Intervju A').selectOption('JS02');
-    await shot('62-exchange-import-mapping');
+    await shot('72-exchange-import-mapping');
     await page.getByRole('button', { name: 'Importer', exact: true }).click();
     await expect.poll(() => page.getByText(/Intervju A → JS02: 1 kodede utdrag/).isVisible()).toBe(true);
     expect(await page.getByText('Ikke importert (ingen deltaker valgt): Intervju B').isVisible()).toBe(true);
-    await shot('63-exchange-imported');
+    await shot('73-exchange-imported');
     const list = (await harness.invoke('transcripts.list', {})) as { id: string; code: string }[];
     const mine = list.find((t) => t.code === 'JS02')!;
     const stored = (await harness.invoke('transcripts.get', { id: mine.id })) as { text: string };
