@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'DISK_FULL',
   'PROJECT_ENDED',
   'VAULT_BUSY',
+  'KEY_CONFLICT',
   'INTERNAL',
 ] as const;
 

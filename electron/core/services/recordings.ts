@@ -31,9 +31,18 @@ export interface RecordingRecord {
   format: AudioFacts;
   recordedAt: string | null;
   importedAt: string;
+  /**
+   * The waveform overview: one peak (0–255) per bucket, base64. Computed once from the
+   * decoded audio (in the page, in memory) and kept here, sealed under the participant's
+   * key like the rest of the record, so that a withdrawal or deletion takes it too.
+   */
+  peaks?: string;
 }
 
 export type { AudioFacts };
+
+/** At most this many buckets: 10 a second for 75 minutes and more, far finer than any screen. */
+export const PEAKS_MAX = 48_000;
 
 function formatOf(container: string | undefined): AudioFacts['format'] | null {
   if (!container) return null;
@@ -187,6 +196,22 @@ export class Recordings {
     } finally {
       key.fill(0);
     }
+  }
+
+  /** The stored waveform overview, or null if it has not been computed yet. */
+  peaks(id: string): Uint8Array | null {
+    const r = this.record(id);
+    return r.data.peaks ? new Uint8Array(Buffer.from(r.data.peaks, 'base64')) : null;
+  }
+
+  /**
+   * Keep the waveform overview with the recording. Peaks are a picture of loudness,
+   * far too coarse to hold speech (ten values a second), and sealed all the same.
+   */
+  storePeaks(id: string, peaks: Uint8Array): void {
+    if (peaks.length === 0 || peaks.length > PEAKS_MAX) throw new HvelvError('INVALID_INPUT', `a waveform has 1 to ${PEAKS_MAX} peaks`);
+    const r = this.record(id);
+    this.store.put(RECORDING_TABLE, { id, participant: r.participant, data: { ...r.data, peaks: Buffer.from(peaks).toString('base64') } satisfies RecordingRecord });
   }
 
   /** Random access to the decrypted audio. The caller closes it. */
