@@ -7,6 +7,9 @@
 import type { SyncPoint } from './transcript';
 
 export const SPEAKER_SLOTS = 8;
+/** Waveform buckets: ten a second (far finer than any screen), at most this many. */
+export const PEAKS_PER_SECOND = 10;
+export const PEAKS_MAX = 48_000;
 export const MARKER_SLOTS = 6;
 
 export const ACTIONS = [
@@ -102,7 +105,7 @@ export function normaliseChord(s: string): string | null {
   const mods = new Set(parts.map((p) => p.toLowerCase()));
   for (const m of mods) if (!['ctrl', 'alt', 'shift', 'meta', 'cmd'].includes(m)) return null;
   const k = /^[a-z]$/i.test(key) ? key.toUpperCase() : /^f\d{1,2}$/i.test(key) ? key.toUpperCase() : key;
-  if (!/^(F\d{1,2}|[A-Z0-9]|Escape|Enter|Space|Arrow(Left|Right|Up|Down)|Home|End|PageUp|PageDown|Insert|Delete|Backspace|Tab|Pause|[\-=,.\/;'\[\]\\`])$/.test(k)) return null;
+  if (!/^(F\d{1,2}|[A-Z0-9]|Escape|Enter|Space|Arrow(Left|Right|Up|Down)|Home|End|PageUp|PageDown|Insert|Delete|Backspace|Tab|Pause|[-=,./;'[\]\\`])$/.test(k)) return null;
   return chordOf({ key: k, ctrlKey: mods.has('ctrl') || mods.has('meta') || mods.has('cmd'), altKey: mods.has('alt'), shiftKey: mods.has('shift'), metaKey: false });
 }
 

@@ -34,12 +34,10 @@ export const nb = {
   'tx.speakers': 'Talere',
   'tx.speakersHint': 'Ctrl+1 … Ctrl+8 starter en ny tur med taleren. Bruk koder, aldri ekte navn.',
   'tx.speakerLabel': 'Taler {n}',
-  'tx.saveSpeakers': 'Lagre talere',
   'tx.speakersSaved': 'Talerne er lagret.',
   'tx.markers': 'Markører',
   'tx.markersHint': 'Alt+1 … Alt+6 setter inn markøren. {t} blir tidskoden.',
   'tx.markerLabel': 'Markør {n}',
-  'tx.saveMarkers': 'Lagre markører',
   'tx.markersSaved': 'Markørene er lagret for prosjektet.',
   'tx.keys': 'Taster',
   'tx.keysLink': 'Endre tastene under Innstillinger.',
@@ -92,6 +90,8 @@ export const nb = {
   'tx.settings.pedal.middle': 'midten',
   'tx.settings.pedal.right': 'høyre',
   'tx.settings.pedalNone': 'Ingenting',
+  'tx.settings.and': ' og ',
+  'tx.settings.unsaved': 'Ikke lagret ennå.',
   'error.KEY_CONFLICT': 'To handlinger har samme tast, eller en tast trengs til skriving. Ingenting ble endret.',
 } as const;
 
@@ -128,12 +128,10 @@ export const en: Record<keyof typeof nb, string> = {
   'tx.speakers': 'Speakers',
   'tx.speakersHint': 'Ctrl+1 … Ctrl+8 start a new turn with the speaker. Use codes, never real names.',
   'tx.speakerLabel': 'Speaker {n}',
-  'tx.saveSpeakers': 'Save speakers',
   'tx.speakersSaved': 'The speakers are saved.',
   'tx.markers': 'Markers',
   'tx.markersHint': 'Alt+1 … Alt+6 insert the marker. {t} becomes the timestamp.',
   'tx.markerLabel': 'Marker {n}',
-  'tx.saveMarkers': 'Save markers',
   'tx.markersSaved': 'The markers are saved for the project.',
   'tx.keys': 'Keys',
   'tx.keysLink': 'Change the keys in Settings.',
@@ -186,6 +184,8 @@ export const en: Record<keyof typeof nb, string> = {
   'tx.settings.pedal.middle': 'middle',
   'tx.settings.pedal.right': 'right',
   'tx.settings.pedalNone': 'Nothing',
+  'tx.settings.and': ' and ',
+  'tx.settings.unsaved': 'Not saved yet.',
   'error.KEY_CONFLICT': 'Two actions share a key, or a key is needed for typing. Nothing was changed.',
 };
 

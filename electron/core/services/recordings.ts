@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseFile } from 'music-metadata';
 import type { AudioFacts, RecordingInfo } from '../../../shared/contract';
+import { PEAKS_MAX } from '../../../shared/transcription';
 import { assertConsent } from '../consent/gate';
 import { KEY_BYTES } from '../crypto/sodium';
 import { decryptBlobToFile, encryptFileToBlob, StreamReader, type EncryptProgress } from '../crypto/stream';
@@ -41,8 +42,7 @@ export interface RecordingRecord {
 
 export type { AudioFacts };
 
-/** At most this many buckets: 10 a second for 75 minutes and more, far finer than any screen. */
-export const PEAKS_MAX = 48_000;
+export { PEAKS_MAX };
 
 function formatOf(container: string | undefined): AudioFacts['format'] | null {
   if (!container) return null;

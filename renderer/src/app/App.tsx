@@ -14,6 +14,7 @@ import { ParticipantDetail } from '../features/participants/ParticipantDetail';
 import { FormsScreen } from '../features/forms/FormsScreen';
 import { RecordingsScreen } from '../features/recordings/RecordingsScreen';
 import { RecordingView } from '../features/recordings/RecordingView';
+import { flushAll } from '../features/transcription/flush';
 
 type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings';
 
@@ -101,6 +102,8 @@ export function App() {
   };
 
   const lock = async () => {
+    // Whatever is typed reaches the vault before it locks.
+    await flushAll();
     await call('session.lock', {});
   };
 

@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice, TextField } from '../../components/ui';
+import { KeySettings } from '../transcription/KeySettings';
 import type { AppInfo, LanguageSetting, ProjectStatus } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { AUTO_LOCK_MAX_MINUTES, AUTO_LOCK_MIN_MINUTES, type IsoDate } from '../../../../shared/domain';
@@ -73,6 +74,7 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
       </form>
       <DeadlineCard status={status} today={info.today} onStatus={onStatus} />
       <ScheduleCard />
+      <KeySettings />
     </main>
   );
 }
