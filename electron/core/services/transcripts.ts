@@ -157,6 +157,7 @@ export class Transcripts {
     if (change.recordingId) this.assertRecordingOf(r.participant, change.recordingId);
     const text = change.text?.normalize('NFC') ?? r.data.text;
     const textChanged = text !== r.data.text;
+    const points = textChanged ? syncPoints(text) : r.data.syncPoints;
     const now = this.now();
     const speakers = change.speakers?.map((s) => s.trim()).filter(Boolean);
     if (speakers && (speakers.length > 8 || speakers.some((s) => s.length > 24 || /[\n#]/.test(s)))) {
@@ -165,7 +166,7 @@ export class Transcripts {
     const next: TranscriptRecord = {
       ...r.data,
       text,
-      syncPoints: syncPoints(text),
+      syncPoints: points,
       complete: change.complete ?? r.data.complete,
       recordingId: change.recordingId === undefined ? r.data.recordingId : change.recordingId,
       speakers: speakers ?? r.data.speakers,
@@ -181,7 +182,8 @@ export class Transcripts {
     if (what && !quiet) next.editAuditedAt = now.toISOString();
     this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next });
     if (what && !quiet) this.session.audit.append('transcript.edited', { participant: r.participant, details: { transcript: id, change: what } });
-    return this.get(id);
+    // From what was just written, not read back: autosave runs every two seconds at 60 000 characters.
+    return detail(id, r.participant, next, this.known());
   }
 
   /** The project's list of transcription markers ("(pause)", "[latter]" …), or null for the defaults. */

@@ -103,6 +103,7 @@ export function KeySettings() {
               <tr key={a}>
                 <th scope="row">{name}</th>
                 <td>
+                  <div className="tx-keycell">
                   <ul className="tx-chords">
                     {bindings[a].map((c) => {
                       const p = problemText(c);
@@ -120,6 +121,7 @@ export function KeySettings() {
                   <button type="button" className="secondary small" aria-label={t('tx.settings.change', { action: name })} onClick={() => setCapturing(capturing === a ? null : a)} aria-pressed={capturing === a}>
                     {capturing === a ? t('tx.settings.pressKey') : t('tx.settings.addKey')}
                   </button>
+                  </div>
                 </td>
               </tr>
             );

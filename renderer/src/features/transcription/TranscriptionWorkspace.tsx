@@ -5,7 +5,7 @@
  * speaker's turn, Alt+1…6 insert the project's markers; all rebindable in Settings.
  * The turn being played is highlighted; every change is saved, sealed, within two seconds.
  */
-import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
@@ -73,7 +73,10 @@ export function TranscriptionWorkspace({ recording, src, transcript, onChanged, 
   const { state: saveState, savedAt, error: saveError, flush } = useAutosave(transcript.id, text, transcript.text, onChanged);
 
   const durationMs = mediaDuration ?? recording?.durationMs ?? 0;
-  const points = useMemo(() => syncPoints(text), [text]);
+  // What is derived from the whole text (stamps, highlights, counts) follows a keystroke
+  // in a render of its own, so that the keystroke itself shows in the next frame.
+  const shown = useDeferredValue(text);
+  const points = useMemo(() => syncPoints(shown), [shown]);
   const issues = useMemo(() => stampIssues(points, recording ? durationMs : null), [points, durationMs, recording]);
 
   useEffect(() => {
@@ -287,9 +290,13 @@ export function TranscriptionWorkspace({ recording, src, transcript, onChanged, 
   const today = localIsoDate(new Date());
   const reached = reachedMs(points, recording ? durationMs : null);
   const t0 = transcript.today;
-  const wordsToday = t0 && t0.date === today ? Math.max(0, wordCount(text) - t0.wordsAtStart) : 0;
+  const words = useMemo(() => wordCount(shown), [shown]);
+  const wordsToday = t0 && t0.date === today ? Math.max(0, words - t0.wordsAtStart) : 0;
   const left = recording ? timeLeftMs(t0 ?? undefined, today, reached, durationMs) : null;
-  const turn = playing || position > 0 ? turnAt(points, text.length, position) : null;
+  const turnNow = playing || position > 0 ? turnAt(points, shown.length, position) : null;
+  // A new object only when the turn changes, so the highlight does not re-render on every time update.
+  const turnKey = turnNow ? `${turnNow.start}:${turnNow.end}` : '';
+  const turn = useMemo(() => turnNow, [turnKey]);
   const clock = savedAt ? new Date(savedAt).toLocaleTimeString(locale === 'nb' ? 'nb-NO' : 'en-GB') : '';
   const saveText =
     saveState === 'saving' ? t('tx.saving') : saveState === 'dirty' ? t('tx.unsaved') : saveState === 'saved' ? t('tx.saved', { time: clock }) : saveState === 'failed' ? '' : t('tx.notSavedYet');
@@ -313,7 +320,7 @@ export function TranscriptionWorkspace({ recording, src, transcript, onChanged, 
             <h2 id="tx-player-h">{t('tx.player')}</h2>
             <audio
               ref={audio}
-              preload="auto"
+              preload="metadata"
               src={src}
               onPlay={() => setPlaying(true)}
               onPause={() => setPlaying(false)}
@@ -436,6 +443,7 @@ export function TranscriptionWorkspace({ recording, src, transcript, onChanged, 
         )}
         <Editor
           text={text}
+          shown={shown}
           turn={turn}
           issues={issues}
           editorRef={editor}
@@ -468,6 +476,7 @@ function KeyButton({ children, keys, onClick, className, pressed }: { children: 
  */
 const Editor = memo(function Editor({
   text,
+  shown,
   turn,
   issues,
   editorRef,
@@ -476,6 +485,7 @@ const Editor = memo(function Editor({
   lang,
 }: {
   text: string;
+  shown: string;
   turn: { start: number; end: number } | null;
   issues: StampIssue[];
   editorRef: React.RefObject<HTMLTextAreaElement | null>;
@@ -491,7 +501,7 @@ const Editor = memo(function Editor({
   return (
     <div className="tx-editor">
       <div ref={mirror} className="tx-mirror" aria-hidden="true">
-        <Highlights text={text} turn={turn} issues={issues} />
+        <Highlights text={shown} turn={turn} issues={issues} />
       </div>
       <textarea
         id="tx-editor"
@@ -512,38 +522,57 @@ const Editor = memo(function Editor({
   );
 });
 
-function Highlights({ text, turn, issues }: { text: string; turn: { start: number; end: number } | null; issues: StampIssue[] }) {
-  // Cut points: the turn's ends and each bad stamp's; few, so this stays cheap at 60 000 characters.
-  const marks: { start: number; end: number; cls: string }[] = issues.map((i) => ({ start: i.offset, end: i.offset + (/^#\d{1,2}:\d{2}:\d{2}-\d#/.exec(text.slice(i.offset, i.offset + 12))?.[0].length ?? 0), cls: `tx-bad tx-${i.kind}` }));
-  const cuts = new Set<number>([0, text.length]);
-  if (turn) {
-    cuts.add(turn.start);
-    cuts.add(turn.end);
-  }
-  for (const m of marks) {
-    cuts.add(m.start);
-    cuts.add(m.end);
-  }
-  const sorted = [...cuts].filter((c) => c >= 0 && c <= text.length).sort((a, b) => a - b);
+/**
+ * The mirror's text, one block per line as the textarea breaks it: a keystroke changes
+ * one line's block, and only that block is laid out again (at 60 000 characters, laying
+ * out the whole text on every key would take more than a frame).
+ */
+const Highlights = memo(function Highlights({ text, turn, issues }: { text: string; turn: { start: number; end: number } | null; issues: StampIssue[] }) {
+  const ranges: { start: number; end: number; cls: string }[] = issues.map((i) => ({
+    start: i.offset,
+    end: i.offset + (/^#\d{1,2}:\d{2}:\d{2}-\d#/.exec(text.slice(i.offset, i.offset + 12))?.[0].length ?? 0),
+    cls: `tx-bad tx-${i.kind}`,
+  }));
+  if (turn) ranges.push({ start: turn.start, end: turn.end, cls: 'tx-turn' });
+  const lines = text.split('\n');
   const out: ReactNode[] = [];
-  for (let i = 0; i < sorted.length - 1; i++) {
-    const a = sorted[i]!;
-    const b = sorted[i + 1]!;
-    const piece = text.slice(a, b);
-    const inTurn = turn !== null && a >= turn.start && b <= turn.end;
-    const bad = marks.find((m) => a >= m.start && b <= m.end);
-    const cls = [inTurn ? 'tx-turn' : '', bad ? bad.cls : ''].filter(Boolean).join(' ');
-    out.push(cls ? <mark key={a} className={cls}>{piece}</mark> : <span key={a}>{piece}</span>);
-  }
-  // A trailing newline needs something after it to take up its line.
-  out.push(<span key="end"> </span>);
+  let at = 0;
+  lines.forEach((line, n) => {
+    const end = at + line.length;
+    const marks = ranges
+      .filter((r) => r.start < end && r.end > at)
+      .map((r) => `${Math.max(0, r.start - at)},${Math.min(line.length, r.end - at)},${r.cls}`)
+      .join(';');
+    out.push(<Line key={n} text={line} marks={marks} />);
+    at = end + 1;
+  });
   return <>{out}</>;
-}
+});
+
+const Line = memo(function Line({ text, marks }: { text: string; marks: string }) {
+  if (!marks) return <div className="tx-line">{text || '\u200b'}</div>;
+  const list = marks.split(';').map((m) => {
+    const [a, b, ...cls] = m.split(',');
+    return { a: Number(a), b: Number(b), cls: cls.join(',') };
+  });
+  const cuts = [...new Set([0, text.length, ...list.flatMap((m) => [m.a, m.b])])].sort((x, y) => x - y);
+  const parts: ReactNode[] = [];
+  for (let i = 0; i < cuts.length - 1; i++) {
+    const a = cuts[i]!;
+    const b = cuts[i + 1]!;
+    const cls = list
+      .filter((m) => a >= m.a && b <= m.b)
+      .map((m) => m.cls)
+      .join(' ');
+    parts.push(cls ? <mark key={a} className={cls}>{text.slice(a, b)}</mark> : <span key={a}>{text.slice(a, b)}</span>);
+  }
+  return <div className="tx-line">{parts.length > 0 ? parts : '\u200b'}</div>;
+});
 
 export function StampCheck({ issues, durationMs, onSelect }: { issues: StampIssue[]; durationMs: number; onSelect(i: StampIssue): void }) {
   const { t } = useI18n();
   return (
-    <section className="card" aria-labelledby="tx-stamps-h">
+    <section className="card tx-check" aria-labelledby="tx-stamps-h">
       <h2 id="tx-stamps-h">{t('tx.stampIssues')}</h2>
       {issues.length === 0 ? (
         <p className="muted">{t('tx.stampsOk')}</p>

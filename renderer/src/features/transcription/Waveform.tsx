@@ -86,7 +86,7 @@ export const Waveform = memo(function Waveform({ peaks, durationMs, positionMs, 
 
   const value = t('tx.waveformValue', { position: formatDuration(positionMs), duration: formatDuration(durationMs) });
   return (
-    <div className="tx-wave">
+    <div className="tx-wave" data-peaks={peaks?.length ?? 0}>
       <div
         className="tx-wave-track"
         role="slider"
