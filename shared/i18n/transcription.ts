@@ -92,6 +92,10 @@ export const nb = {
   'tx.settings.pedalNone': 'Ingenting',
   'tx.settings.and': ' og ',
   'tx.settings.unsaved': 'Ikke lagret ennå.',
+  'tx.leave.title': 'Forlate uten å lagre?',
+  'tx.leave.text': 'Du har skrevet noe som ikke er lagret. Forlater du siden nå, går det tapt.',
+  'tx.leave.stay': 'Bli her',
+  'tx.leave.leave': 'Forlat uten å lagre',
   'error.KEY_CONFLICT': 'To handlinger har samme tast, eller en tast trengs til skriving. Ingenting ble endret.',
 } as const;
 
@@ -186,6 +190,10 @@ export const en: Record<keyof typeof nb, string> = {
   'tx.settings.pedalNone': 'Nothing',
   'tx.settings.and': ' and ',
   'tx.settings.unsaved': 'Not saved yet.',
+  'tx.leave.title': 'Leave without saving?',
+  'tx.leave.text': 'You have typed something that is not saved. If you leave now, it is lost.',
+  'tx.leave.stay': 'Stay here',
+  'tx.leave.leave': 'Leave without saving',
   'error.KEY_CONFLICT': 'Two actions share a key, or a key is needed for typing. Nothing was changed.',
 };
 

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner } from '../../components/ui';
+import { useUnsaved } from '../../components/unsaved';
 import type { TranscriptionSettings } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { MessageKey } from '../../../../shared/i18n/catalogue';
@@ -66,6 +67,8 @@ export function KeySettings() {
     return p.kind === 'reserved' ? t('tx.settings.reserved', { key: chord }) : t('tx.settings.conflict', { key: chord, actions: p.actions.map((a) => actionName(t, a)).join(t('tx.settings.and')) });
   };
   const dirty = stored !== null && (JSON.stringify(stored.bindings) !== JSON.stringify(bindings) || JSON.stringify(stored.pedals) !== JSON.stringify(pedals) || stored.playback.rewindOnResumeMs / 1000 !== Number(playback.rewind) || stored.playback.skipMs / 1000 !== Number(playback.skip) || stored.playback.longSkipMs / 1000 !== Number(playback.longSkip));
+
+  useUnsaved(dirty);
 
   async function save() {
     setSaved(false);
