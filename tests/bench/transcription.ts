@@ -91,9 +91,9 @@ try {
   await page.locator('#tx-editor').focus();
   await page.locator('#tx-editor').evaluate((e, at) => (e as HTMLTextAreaElement).setSelectionRange(at, at), Math.floor(text.length / 2));
   await page.evaluate(() => {
-    const w = window as unknown as { __lat: number[]; __slow: number; __t0: number };
+    const w = window as unknown as { __lat: number[]; __slow: number[]; __t0: number };
     w.__lat = [];
-    w.__slow = 0;
+    w.__slow = [];
     window.addEventListener('keydown', () => (w.__t0 = performance.now()), { capture: true });
     document.getElementById('tx-editor')!.addEventListener('input', () => {
       queueMicrotask(() => {
@@ -104,7 +104,7 @@ try {
       });
     });
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (e.name === 'keydown' || e.name === 'keypress' || e.name === 'input') w.__slow++;
+      for (const e of list.getEntries()) if (e.name === 'keydown') w.__slow.push(e.duration);
     }).observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit);
   });
   const sentence = 'og så sa hun at det var viktig å bli sett ';
@@ -116,7 +116,10 @@ try {
   await page.keyboard.press('F4');
   const playing = await page.evaluate(() => (window as unknown as { __lat: number[] }).__lat.splice(0));
   await new Promise((r) => setTimeout(r, 300));
-  const slow = await page.evaluate(() => (window as unknown as { __slow: number }).__slow);
+  // Event Timing reports only keys of 16 ms or more (to the next paint, in steps of 8 ms).
+  const slow = await page.evaluate(() => (window as unknown as { __slow: number[] }).__slow);
+  const keys = paused.length + playing.length;
+  const over = (limit: number) => slow.filter((d) => d > limit).length;
 
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
   const date = new Date().toISOString().slice(0, 10);
@@ -130,7 +133,7 @@ try {
   log('| --- | --- | --- |');
   log(`| keystroke, key down → text and highlight laid out, caret mid-text, paused (${paused.length} keys) | p50 ${ms(pct(paused, 50))}, p95 ${ms(pct(paused, 95))}, max ${ms(Math.max(...paused))} | under 16 ms |`);
   log(`| the same while playing (turn highlight following) (${playing.length} keys) | p50 ${ms(pct(playing, 50))}, p95 ${ms(pct(playing, 95))}, max ${ms(Math.max(...playing))} | under 16 ms |`);
-  log(`| keystroke events Chromium's Event Timing reports as 16 ms or longer (to the next paint) | ${slow} of ${paused.length + playing.length} | none |`);
+  log(`| key down → next paint, Chromium's Event Timing (its finest threshold is 16 ms; one frame at 60 Hz is 16.7 ms) | ${keys - slow.length} of ${keys} keys under 16 ms; ${over(24)} over 24 ms, ${over(33)} over 33 ms (two frames); longest ${slow.length ? Math.max(...slow) : 0} ms | all under 16 ms |`);
   log(`| autosave of the transcript (IPC handler: parse, seal, sign, write), 60 saves | p50 ${ms(pct(saves, 50))}, p95 ${ms(pct(saves, 95))} | p95 under 50 ms |`);
   log(`| open the workspace with the stored waveform (${peaks} peaks), click → waveform drawn and text in the editor, 7 times | median ${ms(pct(opens, 50))}, max ${ms(Math.max(...opens))} | under 500 ms |`);
   log(`| first opening: fetch the recording into the page, decode (Web Audio, 8 kHz), compute and store the peaks | ${(firstMs / 1000).toFixed(1)} s | once per recording |`);

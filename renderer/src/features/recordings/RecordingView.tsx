@@ -8,7 +8,7 @@ import type { RecordingInfo, TranscriptDetail } from '../../../../shared/contrac
 import type { ErrorInfo } from '../../../../shared/errors';
 import { f4Stamp, formatDuration } from './format';
 import { DeidentifyPanel } from './DeidentifyPanel';
-import { StampCheck, TranscriptionWorkspace } from '../transcription/TranscriptionWorkspace';
+import { loadWorkspaceData, StampCheck, TranscriptionWorkspace } from '../transcription/TranscriptionWorkspace';
 import { stampIssues, type StampIssue } from '../../../../shared/transcription';
 
 interface Props {
@@ -67,6 +67,11 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack }: Prop
   }, [recordingId, transcriptId]);
 
   const code = recording?.code ?? transcript?.code ?? '';
+  // Asked for now, so that the workspace opens with its keys and waveform already there.
+  const recId = recording?.id ?? null;
+  // Asked again after each session in the workspace, which may have stored the waveform.
+  const [sessions, setSessions] = useState(0);
+  const preloaded = useMemo(() => (transcript ? loadWorkspaceData(recId) : null), [recId, transcript?.id, sessions]);
 
   const knownDuration = Number.isFinite(duration) && duration > 0 ? duration * 1000 : (recording?.durationMs ?? 0);
   const issues = useMemo(() => (transcript ? stampIssues(transcript.syncPoints, recording ? knownDuration : null) : []), [transcript, recording, knownDuration]);
@@ -114,8 +119,11 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack }: Prop
     if (r.value) setNotice(t('view.exported', { path: r.value }));
   }
 
-  if (working && transcript) {
-    return <TranscriptionWorkspace recording={recording} src={src} transcript={transcript} onChanged={setTranscript} onExit={() => setWorking(false)} />;
+  if (working && transcript && preloaded) {
+    return <TranscriptionWorkspace preloaded={preloaded} recording={recording} src={src} transcript={transcript} onChanged={setTranscript} onExit={() => {
+      setWorking(false);
+      setSessions((n) => n + 1);
+    }} />;
   }
 
   return (

@@ -38,7 +38,21 @@ import { computePeaks, fromBase64, toBase64 } from './peaks';
 import { connectPedal, pedalsSupported } from './pedal';
 import { useAutosave } from './useAutosave';
 
+/** What the workspace needs besides the transcript, asked for before it opens so that it opens drawn. */
+export interface WorkspaceData {
+  settings: TranscriptionSettings | null;
+  markers: string[];
+  peaks: Uint8Array | null;
+}
+
+export async function loadWorkspaceData(recordingId: string | null): Promise<WorkspaceData> {
+  const [s, m, p] = await Promise.all([call('transcription.settings', {}), call('transcription.markers', {}), recordingId ? call('recordings.peaks', { id: recordingId }) : null]);
+  return { settings: s.ok ? s.value : null, markers: m.ok ? m.value : [], peaks: p?.ok && p.value ? fromBase64(p.value) : null };
+}
+
 interface Props {
+  /** From loadWorkspaceData, started when the recording's view opened. */
+  preloaded: Promise<WorkspaceData>;
   recording: RecordingInfo | null;
   src: string | null;
   transcript: TranscriptDetail;
@@ -48,9 +62,11 @@ interface Props {
 
 const DEFAULT_SETTINGS: TranscriptionSettings = { bindings: DEFAULT_BINDINGS, playback: DEFAULT_PLAYBACK, pedals: DEFAULT_PEDALS };
 
-export function TranscriptionWorkspace({ recording, src, transcript, onChanged, onExit }: Props) {
+export function TranscriptionWorkspace({ preloaded, recording, src, transcript, onChanged, onExit }: Props) {
   const { t, locale, error: i18nError } = useI18n();
   const [text, setText] = useState(transcript.text);
+  /** The text the editor starts with; from then on the textarea holds it (see Editor). */
+  const [initialText] = useState(transcript.text);
   const [settings, setSettings] = useState<TranscriptionSettings>(DEFAULT_SETTINGS);
   const [markers, setMarkers] = useState<string[]>([]);
   const [speakers, setSpeakers] = useState<string[]>(transcript.speakers);
@@ -79,22 +95,16 @@ export function TranscriptionWorkspace({ recording, src, transcript, onChanged, 
   const points = useMemo(() => syncPoints(shown), [shown]);
   const issues = useMemo(() => stampIssues(points, recording ? durationMs : null), [points, durationMs, recording]);
 
+  // Settings, markers and the waveform: stored, or (the waveform) computed now, once, and stored.
   useEffect(() => {
-    void (async () => {
-      const [s, m] = await Promise.all([call('transcription.settings', {}), call('transcription.markers', {})]);
-      if (s.ok) setSettings(s.value);
-      if (m.ok) setMarkers(m.value);
-    })();
-  }, []);
-
-  // The waveform: stored with the recording, or computed now (once) and stored.
-  useEffect(() => {
-    if (!recording || !src) return;
     let cancelled = false;
     void (async () => {
-      const stored = await call('recordings.peaks', { id: recording.id });
+      const data = await preloaded;
       if (cancelled) return;
-      if (stored.ok && stored.value) return setPeaks(fromBase64(stored.value));
+      if (data.settings) setSettings(data.settings);
+      setMarkers(data.markers);
+      if (!recording || !src) return;
+      if (data.peaks) return setPeaks(data.peaks);
       setWaveStatus(t('tx.waveformLoading'));
       try {
         const p = await computePeaks(src);
@@ -109,7 +119,7 @@ export function TranscriptionWorkspace({ recording, src, transcript, onChanged, 
     return () => {
       cancelled = true;
     };
-  }, [recording, src, t]);
+  }, [preloaded, recording, src, t]);
 
   useEffect(() => {
     const a = audio.current;
@@ -427,7 +437,7 @@ export function TranscriptionWorkspace({ recording, src, transcript, onChanged, 
           <p className="hint">{t('tx.keysLink')}</p>
         </section>
       </div>
-      <section className="tx-main" aria-labelledby="tx-editor-label">
+      <section className="tx-main">
         <div className="tx-editor-head">
           <label id="tx-editor-label" htmlFor="tx-editor" className="label">
             {t('view.transcriptText')}
@@ -442,7 +452,7 @@ export function TranscriptionWorkspace({ recording, src, transcript, onChanged, 
           </div>
         )}
         <Editor
-          text={text}
+          initial={initialText}
           shown={shown}
           turn={turn}
           issues={issues}
@@ -475,7 +485,7 @@ function KeyButton({ children, keys, onClick, className, pressed }: { children: 
  * being played, and timestamps that cannot be right.
  */
 const Editor = memo(function Editor({
-  text,
+  initial,
   shown,
   turn,
   issues,
@@ -484,7 +494,7 @@ const Editor = memo(function Editor({
   onClick,
   lang,
 }: {
-  text: string;
+  initial: string;
   shown: string;
   turn: { start: number; end: number } | null;
   issues: StampIssue[];
@@ -507,10 +517,12 @@ const Editor = memo(function Editor({
         id="tx-editor"
         ref={editorRef}
         className="tx-textarea"
-        value={text}
+        // Uncontrolled: the browser owns the text while it is typed, so no keystroke can be
+        // overwritten by a render that was started before it (React only reads it back).
+        defaultValue={initial}
         lang={lang === 'nb' ? 'nb' : 'en'}
         spellCheck
-        onChange={(e) => onText(e.target.value)}
+        onInput={(e) => onText(e.currentTarget.value)}
         onScroll={sync}
         onClick={onClick}
         aria-describedby="tx-keys-help"
