@@ -5,7 +5,7 @@
  * speaker's turn, Alt+1…6 insert the project's markers; all rebindable in Settings.
  * The turn being played is highlighted; every change is saved, sealed, within two seconds.
  */
-import { memo, useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
@@ -89,9 +89,10 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   const { state: saveState, savedAt, error: saveError, flush } = useAutosave(transcript.id, text, transcript.text, onChanged);
 
   const durationMs = mediaDuration ?? recording?.durationMs ?? 0;
-  // What is derived from the whole text (stamps, highlights, counts) follows a keystroke
-  // in a render of its own, so that the keystroke itself shows in the next frame.
-  const shown = useDeferredValue(text);
+  // What is derived from the whole text (stamps, highlights, counts) follows typing when
+  // it pauses (and at least once a second), not on every key: at 60 000 characters,
+  // re-rendering the highlights with each keystroke cost several frames (docs/benchmarks.md).
+  const shown = useSettled(text, 250, 1000);
   const points = useMemo(() => syncPoints(shown), [shown]);
   const issues = useMemo(() => stampIssues(points, recording ? durationMs : null), [points, durationMs, recording]);
 
@@ -466,6 +467,29 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   );
 }
 
+/** `value`, once it has not changed for `idleMs`, and at least every `maxMs` while it keeps changing. */
+function useSettled<T>(value: T, idleMs: number, maxMs: number): T {
+  const [settled, setSettled] = useState(value);
+  const latest = useRef(value);
+  latest.current = value;
+  const max = useRef<number | null>(null);
+  useEffect(() => {
+    if (Object.is(value, settled)) return;
+    const done = () => {
+      if (max.current !== null) window.clearTimeout(max.current);
+      max.current = null;
+      setSettled(latest.current);
+    };
+    const idle = window.setTimeout(done, idleMs);
+    if (max.current === null) max.current = window.setTimeout(done, maxMs);
+    return () => window.clearTimeout(idle);
+  }, [value, settled, idleMs, maxMs]);
+  useEffect(() => () => {
+    if (max.current !== null) window.clearTimeout(max.current);
+  }, []);
+  return settled;
+}
+
 function formatTenths(ms: number): string {
   return `${formatDuration(ms)},${Math.floor((ms % 1000) / 100)}`;
 }
@@ -504,12 +528,41 @@ const Editor = memo(function Editor({
   lang: string;
 }) {
   const mirror = useRef<HTMLDivElement>(null);
+  const paint = useRef<HTMLDivElement>(null);
+  const [rects, setRects] = useState<{ top: number; left: number; width: number; height: number; cls: string }[]>([]);
+  // The mirror is laid out but never painted (visibility: hidden): painting 60 000
+  // characters under the textarea cost several frames per keystroke. Its marks are
+  // measured when they change, and painted as a few plain boxes instead.
+  const measure = useCallback(() => {
+    const m = mirror.current;
+    if (!m) return;
+    const base = m.getBoundingClientRect();
+    const out: typeof rects = [];
+    for (const mark of m.querySelectorAll('mark')) {
+      for (const r of mark.getClientRects()) {
+        if (r.width > 0) out.push({ top: r.top - base.top, left: r.left - base.left, width: r.width, height: r.height, cls: mark.className });
+      }
+    }
+    setRects(out);
+  }, []);
+  useLayoutEffect(measure, [shown, turn, issues, measure]);
+  useEffect(() => {
+    window.addEventListener('resize', measure);
+    return () => window.removeEventListener('resize', measure);
+  }, [measure]);
   const sync = () => {
-    if (mirror.current && editorRef.current) mirror.current.scrollTop = editorRef.current.scrollTop;
+    if (paint.current && editorRef.current) paint.current.style.transform = `translateY(${-editorRef.current.scrollTop}px)`;
   };
   useLayoutEffect(sync);
   return (
     <div className="tx-editor">
+      <div className="tx-paint" aria-hidden="true">
+        <div ref={paint}>
+          {rects.map((r, i) => (
+            <span key={i} className={r.cls} style={{ top: r.top, left: r.left, width: r.width, height: r.height }} />
+          ))}
+        </div>
+      </div>
       <div ref={mirror} className="tx-mirror" aria-hidden="true">
         <Highlights text={shown} turn={turn} issues={issues} />
       </div>
