@@ -126,7 +126,7 @@ try {
   const date = new Date().toISOString().slice(0, 10);
   log(`## Transcription workspace (${date})`);
   log('');
-  log(`Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}; Debian's Chromium, headless, software rendering, through tests/e2e/harness.ts. Made by \`npm run bench:transcription\` (tests/bench/transcription.ts).`);
+  log(`Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end (other work on the machine); Debian's Chromium, headless, software rendering, through tests/e2e/harness.ts. Made by \`npm run bench:transcription\` (tests/bench/transcription.ts).`);
   log('');
   log(`A ${MINUTES}-minute recording (16 kHz mono WAV, ${(wavBytes / 1e6).toFixed(0)} MB, made by tests/e2e/audio-fixture.ts) and a transcript of ${text.length} characters with 400 timestamps.`);
   log('');
