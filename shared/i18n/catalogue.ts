@@ -7,6 +7,8 @@
 import type { ErrorCode } from '../errors';
 
 import * as core from './core';
+import * as hardening from './hardening';
+import * as deidentify from './deidentify';
 import * as transcription from './transcription';
 
 /**
@@ -15,7 +17,7 @@ import * as transcription from './transcription';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, transcription] as const;
+const FEATURES = [core, hardening, deidentify, transcription] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
