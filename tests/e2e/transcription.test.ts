@@ -203,9 +203,9 @@ describe('the transcription workspace in Chromium', () => {
     await page.locator('#tx-editor').focus();
     await page.keyboard.press('F4');
     await expect.poll(async () => (await player()).t, { timeout: 5000 }).toBeGreaterThan(10.5);
-    await expect.poll(() => page.locator('.tx-mirror mark.tx-turn').textContent()).toContain('B: Ja, det er');
+    await expect.poll(() => page.locator('.tx-mirror mark.tx-turn').textContent(), { timeout: 5000 }).toContain('B: Ja, det er');
     await page.keyboard.press('Control+L');
-    await expect.poll(() => page.getByText('Gjentar 0:09–0:11').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('Gjentar 0:09–0:11').isVisible(), { timeout: 5000 }).toBe(true);
     await shot('60-transcription-playing');
     await page.keyboard.press('Control+L');
     await page.keyboard.press('F4');
@@ -384,6 +384,6 @@ const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe
 async function axeCheck(where: string): Promise<void> {
   await page.evaluate(AXE);
   const found = (await page.evaluate(`axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } })
-    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }))))`)) as unknown[];
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))`)) as unknown[];
   expect(found, where).toEqual([]);
 }
