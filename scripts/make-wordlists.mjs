@@ -16,7 +16,6 @@ import { Buffer } from 'node:buffer';
 import * as fs from 'node:fs';
 import { TextDecoder } from 'node:util';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 
 const out = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'resources', 'wordlists');
@@ -27,13 +26,13 @@ const bytesSorted = (xs) => [...new Set(xs)].sort((a, b) => Buffer.compare(Buffe
 const norwegian = [...latin1('/usr/share/dict/bokmaal'), ...latin1('/usr/share/dict/nynorsk')];
 // Ordinary words: entries with no capital letter. Sorted by UTF-8 bytes, as the lookup searches them.
 const ordinary = bytesSorted(norwegian.filter((w) => w === w.toLowerCase()));
-fs.writeFileSync(path.join(out, 'ordinary-no.txt.gz'), zlib.gzipSync(ordinary.join('\n') + '\n', { level: 9 }));
+fs.writeFileSync(path.join(out, 'ordinary-no.txt'), ordinary.join('\n') + '\n');
 // Proper nouns the dictionary knows (given names, surnames, places, with the genitive):
 // capitalised, not an abbreviation ("NAV", "A-aksje").
 const proper = sorted(norwegian.filter((w) => /^\p{Lu}\p{Ll}/u.test(w) && !w.includes('-')));
 fs.writeFileSync(path.join(out, 'proper-no.txt'), proper.join('\n') + '\n');
 const english = bytesSorted(latin1('/usr/share/dict/british-english').filter((w) => w === w.toLowerCase() && !w.includes("'")));
-fs.writeFileSync(path.join(out, 'ordinary-en.txt.gz'), zlib.gzipSync(english.join('\n') + '\n', { level: 9 }));
+fs.writeFileSync(path.join(out, 'ordinary-en.txt'), english.join('\n') + '\n');
 
 const postal = createRequire(import.meta.url)(path.resolve(process.argv[2]));
 // "MO I RANA" → "Mo i Rana": small words stay small, as the places are written.

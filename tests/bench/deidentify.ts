@@ -62,23 +62,40 @@ export function deidBench(log: (s: string) => void, date: string): void {
   for (const m of misses) log(`- ${m.replace(/\|/gu, '\\|')}`);
   log('');
   log('</details>');
+  log('');
+  log('Why these remain (seen in the lists above; the held-out ones were not tuned away):');
+  log('');
+  log('- A surname that is also a postal place ("Kolnes", "Eknes", "Varhaug", "Birkeland", "Time") with no preposition before it is taken for a place: it is found and replaced, with [sted] instead of [navn] (the "any kind" column). After "på" and "til" ("hørte på Lund") the check cannot tell a person from a farm name either.');
+  log('- A name that is also an ordinary word ("Emir", "Vetle", "Erle", "Bø", "Kvia") at the start of a sentence is taken for a name only when one of a few verbs follows ("sa", "var", "kom" ...; not "ble", "kjørte"), since a bare noun seldom starts a Norwegian sentence but the list of verbs is short.');
+  log('- A definite noun the dictionary lacks ("Førstelinja") at the start of a sentence is taken for an unknown name (low confidence); this is most of the held-out ordinary words flagged.');
+  log('- "I Kalhammaren fant vi": a capital "I" starting a sentence is not read as the preposition, so the place after it is taken for a name.');
+  log('- Ages are found only in the phrasings the patterns know ("52 år gammel", "fylte 52", "er 52 år", "født i 1964"); "ble 41 i vår" is not one of them. Narrowing facts are listed unticked in any case: the student reads and decides.');
 
   // Speed: a 75-minute interview of realistic turns (the held-out corpus, 60 000
   // characters), with six participants in the key list; and the word lists' first load.
   const text = buildCorpus(330, 16, 'held-out').text.slice(0, 60_000);
   const people = knownDetails(Array.from({ length: 6 }, (_, i) => ({ name: `Kari${i} Nordmann${i}`, email: `kari${i}@example.no`, phone: `9${i}2 34 56${i}`, workplace: `NAV Sted${i}` })));
+  // Wall-clock time, and the CPU time the process spent (which other work on a shared
+  // machine does not lengthen: with more runnable processes than cores, wall-clock time
+  // includes the waits for a core).
   const times: number[] = [];
+  const cpu: number[] = [];
   let found = 0;
   for (let i = 0; i < 31; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     found = findIdentifiers(text, people).length;
     times.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1000);
   }
   times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
   log('');
   log('| speed | figure |');
   log('| --- | --- |');
   log(`| a 75-minute interview (60 000 characters of interview turns, six participants in the key list), median of 31 | ${times[15]!.toFixed(1)} ms (fastest ${times[0]!.toFixed(1)} ms, slowest ${times.at(-1)!.toFixed(1)} ms), ${found} findings |`);
+  log(`| the same, CPU time of the process (median of 31; includes garbage collection) | ${cpu[15]!.toFixed(1)} ms |`);
   log(`| loading the word lists, once per process (1.3 million Norwegian word forms, searched in place) | ${loadMs.toFixed(0)} ms |`);
   log('');
   log('Goal (issue 16): under 50 ms for a 75-minute interview.');

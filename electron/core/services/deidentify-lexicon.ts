@@ -5,28 +5,23 @@
  * memory; no network, nothing written.
  *
  * The ordinary-word lists are large (1.3 million Norwegian word forms), so they stay one
- * buffer of sorted lines searched by halves rather than a Set of strings: about 22 MB
+ * buffer of sorted lines searched by halves rather than a Set of strings: about 18 MB
  * instead of ~100 MB, and a look-up costs some twenty comparisons.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 
-/** Sorted lines of one buffer (sorted by their UTF-8 bytes). */
+/**
+ * Sorted lines of one buffer (sorted by their UTF-8 bytes), searched by halves over the
+ * bytes themselves: no index of lines is built, so loading is one read of the file.
+ */
 class SortedLines {
-  private readonly starts: Int32Array;
-  constructor(private readonly buf: Buffer) {
-    let n = 0;
-    for (let i = 0; i < buf.length; i++) if (buf[i] === 10) n++;
-    this.starts = new Int32Array(n + 1);
-    let k = 1;
-    for (let i = 0; i < buf.length; i++) if (buf[i] === 10) this.starts[k++] = i + 1;
-  }
   private readonly query = new Uint8Array(256);
   private readonly encoder = new TextEncoder();
   /** Words repeat in a transcript: each is looked up once. */
   private readonly seen = new Map<string, boolean>();
+  constructor(private readonly buf: Buffer) {}
   has(word: string): boolean {
     const hit = this.seen.get(word);
     if (hit !== undefined) return hit;
@@ -40,20 +35,24 @@ class SortedLines {
     if (written === undefined || written >= this.query.length) return false;
     const q = this.query;
     const buf = this.buf;
+    // Invariant: every line starting before `lo` sorts before the query; every line
+    // starting at or after `hi` sorts after it.
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = buf.length;
     while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const a = this.starts[mid]!;
-      const n = this.starts[mid + 1]! - 1 - a;
-      // Compare the line [a, a+n) with the query, byte by byte (the order the lines are sorted in).
+      // The line that holds the middle byte.
+      let a = (lo + hi) >> 1;
+      while (a > lo && buf[a - 1] !== 10) a--;
+      let e = a;
+      while (e < buf.length && buf[e] !== 10) e++;
       let c = 0;
+      const n = e - a;
       const m = Math.min(n, written);
       for (let i = 0; i < m && c === 0; i++) c = buf[a + i]! - q[i]!;
       if (c === 0) c = n - written;
       if (c === 0) return true;
-      if (c < 0) lo = mid + 1;
-      else hi = mid;
+      if (c < 0) lo = e + 1;
+      else hi = a;
     }
     return false;
   }
@@ -99,8 +98,10 @@ export function lexicon(): Lexicon {
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean);
-  const no = new SortedLines(gunzipSync(fs.readFileSync(path.join(dir, 'ordinary-no.txt.gz'))));
-  const en = new SortedLines(gunzipSync(fs.readFileSync(path.join(dir, 'ordinary-en.txt.gz'))));
+  // Plain text, not gzipped: unpacking 3.5 MB took most of a second on a busy machine,
+  // at the first list of transcripts after unlocking.
+  const no = new SortedLines(fs.readFileSync(path.join(dir, 'ordinary-no.txt')));
+  const en = new SortedLines(fs.readFileSync(path.join(dir, 'ordinary-en.txt')));
   const given = new Set(lines('given-names.txt'));
   const surnames = new Set(lines('surnames.txt'));
   const proper = new Set(lines('proper-no.txt'));
