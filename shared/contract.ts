@@ -25,6 +25,7 @@ import {
   type Purpose,
 } from './domain';
 import type { Result } from './errors';
+import { ACTIONS, PEDALS, type Bindings, type PedalMap, type PlaybackSettings, type TodayProgress } from './transcription';
 import { LOCALES, type Locale } from './i18n/catalogue';
 
 const isoDate = z.string().refine(isIsoDate, 'not a date (YYYY-MM-DD)').transform((s) => s as IsoDate);
@@ -221,6 +222,17 @@ export interface DeidReport {
 export interface TranscriptDetail extends TranscriptSummary {
   text: string;
   syncPoints: { offset: number; ms: number }[];
+  /** Speaker labels for the workspace's speaker keys (I and B unless the student chose others). */
+  speakers: string[];
+  /** Today's typing counters (words, pace), for the workspace's progress. */
+  today: TodayProgress | null;
+}
+
+/** The transcription workspace's settings on this computer: not personal data. */
+export interface TranscriptionSettings {
+  bindings: Bindings;
+  playback: PlaybackSettings;
+  pedals: PedalMap;
 }
 
 export interface RecentVault {
@@ -296,7 +308,28 @@ export const api = {
   'transcripts.chooseFile': { input: z.strictObject({}) },
   'transcripts.import': { input: z.strictObject({ code, file: fileToken, recordingId: hexId.nullable() }) },
   'transcripts.create': { input: z.strictObject({ code, recordingId: hexId.nullable() }) },
-  'transcripts.update': { input: z.strictObject({ id: hexId, text: z.string().max(5_000_000).optional(), complete: z.boolean().optional() }) },
+  'transcripts.update': {
+    input: z.strictObject({
+      id: hexId,
+      text: z.string().max(5_000_000).optional(),
+      complete: z.boolean().optional(),
+      speakers: z.array(z.string().max(24)).max(8).optional(),
+      /** From the workspace's autosave (logged once a quarter hour, not on every pause). */
+      autosave: z.boolean().optional(),
+    }),
+  },
+  'recordings.peaks': { input: z.strictObject({ id: hexId }) },
+  'recordings.storePeaks': { input: z.strictObject({ id: hexId, peaks: z.string().min(4).max(70_000).regex(/^[A-Za-z0-9+/]+=*$/, 'not base64') }) },
+  'transcription.settings': { input: z.strictObject({}) },
+  'transcription.saveSettings': {
+    input: z.strictObject({
+      bindings: z.partialRecord(z.enum(ACTIONS), z.array(z.string().max(40)).max(4)),
+      playback: z.strictObject({ rewindOnResumeMs: z.number().int().min(0).max(5000), skipMs: z.number().int().min(1000).max(30000), longSkipMs: z.number().int().min(5000).max(120000) }),
+      pedals: z.strictObject(Object.fromEntries(PEDALS.map((p) => [p, z.enum(ACTIONS).nullable()])) as Record<(typeof PEDALS)[number], z.ZodNullable<z.ZodEnum<{ [K in (typeof ACTIONS)[number]]: K }>>>),
+    }),
+  },
+  'transcription.markers': { input: z.strictObject({}) },
+  'transcription.saveMarkers': { input: z.strictObject({ markers: z.array(z.string().max(60)).max(6) }) },
   'transcripts.export': { input: z.strictObject({ id: hexId, format: z.enum(['txt', 'docx']) }) },
   'transcripts.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
   'transcripts.check': { input: z.strictObject({ id: hexId }) },
@@ -381,6 +414,12 @@ export interface Outputs {
   'transcripts.import': TranscriptDetail;
   'transcripts.create': TranscriptDetail;
   'transcripts.update': TranscriptDetail;
+  'recordings.peaks': string | null;
+  'recordings.storePeaks': null;
+  'transcription.settings': TranscriptionSettings;
+  'transcription.saveSettings': TranscriptionSettings;
+  'transcription.markers': string[];
+  'transcription.saveMarkers': string[];
   'transcripts.export': string | null;
   'transcripts.delete': null;
   'transcripts.check': DeidReport;

@@ -13,6 +13,7 @@ import { api, type AppEvent, type AppInfo, type ChosenFile, type Method, type Ou
 import { localIsoDate } from '../../shared/domain';
 import { fail, ok, type Result } from '../../shared/errors';
 import { localeFromSystem } from '../../shared/i18n/catalogue';
+import { defaultMarkers } from '../../shared/i18n/transcription';
 import type { KdfPolicy } from '../core/crypto/kdf';
 import type { Crypto } from '../core/crypto/sodium';
 import { HvelvError } from '../core/errors';
@@ -220,7 +221,19 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     'transcripts.chooseFile': async () => files.grant(await deps.platform.chooseFile('transcript')),
     'transcripts.import': ({ code, file, recordingId }) => transcripts().import(code, files.path(file), { recordingId }),
     'transcripts.create': ({ code, recordingId }) => transcripts().create(code, '', 'hvelv', recordingId),
-    'transcripts.update': ({ id, text, complete }) => transcripts().update(id, { text, complete }),
+    'transcripts.update': ({ id, text, complete, speakers, autosave }) => transcripts().update(id, { text, complete, speakers, autosave }),
+    'recordings.peaks': ({ id }) => {
+      const p = recordings().peaks(id);
+      return p ? Buffer.from(p).toString('base64') : null;
+    },
+    'recordings.storePeaks': ({ id, peaks }) => {
+      recordings().storePeaks(id, new Uint8Array(Buffer.from(peaks, 'base64')));
+      return null;
+    },
+    'transcription.settings': () => deps.config.transcription(),
+    'transcription.saveSettings': (input) => deps.config.setTranscription(input),
+    'transcription.markers': () => transcripts().markers() ?? defaultMarkers(info().locale),
+    'transcription.saveMarkers': ({ markers }) => transcripts().setMarkers(markers),
     'transcripts.check': ({ id }) => transcripts().check(id),
     'transcripts.deidentify': ({ id, replace, kept }) => transcripts().deidentify(id, replace, kept),
     'transcripts.export': async ({ id, format }) => {

@@ -4,6 +4,7 @@
  * files, cannot navigate or open windows, and may only call the IPC contract.
  */
 import { app, session, type WebContents, type IpcMainInvokeEvent } from 'electron';
+import { isFootPedal } from '../../shared/transcription';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'hvelv';
@@ -13,7 +14,8 @@ export const MEDIA_SCHEME = 'hvelv-media';
 
 /**
  * libsodium runs only in main, so the page needs no 'wasm-unsafe-eval' and no
- * inline script. connect-src 'none': the renderer talks to nothing but IPC.
+ * inline script. connect-src only hvelv-media: the renderer talks to nothing but IPC and
+ * the recordings it may already play.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -22,7 +24,8 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data:",
   "font-src 'self'",
   "media-src 'self' hvelv-media:",
-  "connect-src 'none'",
+  // Only the recordings, for the waveform (fetched once into memory and decoded there).
+  "connect-src hvelv-media:",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
@@ -32,7 +35,14 @@ export const CONTENT_SECURITY_POLICY = [
 export function hardenSession(): void {
   // Camera, microphone, notifications, geolocation …: none are asked for here.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  // WebHID, for foot pedals only: the page may ask for HID, the chooser picks a pedal
+  // (never a keyboard or another device), and only pedals are ever granted.
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) => permission === 'hid' && origin === APP_ORIGIN);
+  session.defaultSession.setDevicePermissionHandler((d) => d.deviceType === 'hid' && d.origin === APP_ORIGIN && isFootPedal(d.device as { vendorId?: number; productId?: number }));
+  session.defaultSession.on('select-hid-device', (event, details, callback) => {
+    event.preventDefault();
+    callback(details.deviceList.find((d) => isFootPedal(d))?.deviceId ?? '');
+  });
   // Nothing leaves the machine: block every request that is not our own scheme.
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
     const allowed = details.url.startsWith(`${APP_ORIGIN}/`) || details.url.startsWith(`${MEDIA_SCHEME}://`) || details.url.startsWith('devtools://');

@@ -11,6 +11,7 @@ import * as analysis from './analysis';
 import * as exchange from './exchange';
 import * as hardening from './hardening';
 import * as deidentify from './deidentify';
+import * as transcription from './transcription';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -18,7 +19,7 @@ import * as deidentify from './deidentify';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis, exchange, hardening, deidentify] as const;
+const FEATURES = [core, analysis, exchange, hardening, deidentify, transcription] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

@@ -72,15 +72,15 @@ describe('recordings in Chromium', () => {
   });
 
   it('edits with an inserted timestamp, then marks complete and deletes the recording with the typed code', async () => {
-    await page.getByRole('button', { name: 'Rediger' }).click();
+    // Editing happens in the transcription workspace (tests/e2e/transcription.test.ts), saved as it is typed.
+    await page.getByRole('button', { name: 'Transkriber' }).click();
     const area = page.getByLabel('Teksten i transkripsjonen');
-    await area.press('End');
     await area.press('Control+End');
     await area.type('\n');
-    await page.getByRole('button', { name: /Sett inn tidskode/ }).click();
+    await page.keyboard.press('Control+T');
     await area.type('I: Takk.');
     await shot('27-transcript-editing');
-    await page.getByRole('button', { name: 'Lagre' }).click();
+    await page.getByRole('button', { name: '← Tilbake til opptaket' }).click();
     await expect.poll(() => page.getByText('I: Takk.').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Merk som ferdig' }).click();
     const dialog = page.getByRole('dialog', { name: 'Slett opptaket til JS01' });

@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { LanguageSetting, RecentVault } from '../../../shared/contract';
+import type { LanguageSetting, RecentVault, TranscriptionSettings } from '../../../shared/contract';
+import { ACTIONS, bindingProblems, DEFAULT_PEDALS, DEFAULT_PLAYBACK, effectiveBindings, LIMITS, PEDALS, type Action, type Bindings } from '../../../shared/transcription';
+import { HvelvError } from '../errors';
 import { writeFileAtomic } from '../vault/atomic-file';
 
 const configSchema = z.object({
@@ -17,6 +19,17 @@ const configSchema = z.object({
     .default([]),
   /** The last end-date reminder shown for each vault (days: 30, 14, 7 or 1). */
   reminders: z.record(z.string(), z.number()).default({}),
+  /**
+   * The transcription workspace's keys, playback steps and pedals: how this person works
+   * at this keyboard, in no way about a participant, so kept here and not in a vault.
+   */
+  transcription: z
+    .object({
+      bindings: z.record(z.string(), z.array(z.string())).default({}),
+      playback: z.object({ rewindOnResumeMs: z.number(), skipMs: z.number(), longSkipMs: z.number() }).partial().default({}),
+      pedals: z.record(z.string(), z.string().nullable()).default({}),
+    })
+    .default({ bindings: {}, playback: {}, pedals: {} }),
 });
 type Config = z.infer<typeof configSchema>;
 
@@ -65,6 +78,44 @@ export class AppConfig {
   setLastReminder(vaultId: string, days: number): void {
     this.data = { ...this.data, reminders: { ...this.data.reminders, [vaultId]: days } };
     this.save();
+  }
+
+  /** The workspace's settings: the defaults with this person's changes over them. */
+  transcription(): TranscriptionSettings {
+    const t = this.data.transcription;
+    const playback = { ...DEFAULT_PLAYBACK };
+    for (const k of Object.keys(LIMITS) as (keyof typeof LIMITS)[]) {
+      const v = t.playback[k];
+      // A hand-edited file with a value out of range falls back to the default.
+      if (typeof v === 'number' && v >= LIMITS[k][0] && v <= LIMITS[k][1]) playback[k] = v;
+    }
+    const pedals = { ...DEFAULT_PEDALS };
+    for (const p of PEDALS) {
+      const v = t.pedals[p];
+      if (v === null || (v !== undefined && (ACTIONS as readonly string[]).includes(v))) pedals[p] = v as Action | null;
+    }
+    return { bindings: effectiveBindings(t.bindings), playback, pedals };
+  }
+
+  /**
+   * Save the workspace's settings. Refused as a whole, with the chords named, when two
+   * actions share a key or a key belongs to the editor: a half-applied key map is worse
+   * than the old one.
+   */
+  setTranscription(next: { bindings: Partial<Bindings>; playback: TranscriptionSettings['playback']; pedals: TranscriptionSettings['pedals'] }): TranscriptionSettings {
+    const bindings = effectiveBindings(next.bindings);
+    for (const a of ACTIONS) {
+      const given = next.bindings[a];
+      if (given && given.length !== bindings[a].length) throw new HvelvError('INVALID_INPUT', `not a key: ${given.join(', ')}`);
+    }
+    const problems = bindingProblems(bindings);
+    if (problems.length > 0) throw new HvelvError('KEY_CONFLICT', problems.map((p) => `${p.chord}: ${p.kind} (${p.actions.join(', ')})`).join('; '));
+    // Only what differs from the defaults is stored, so a later default reaches those who never changed it.
+    const overrides: Record<string, string[]> = {};
+    for (const a of ACTIONS) if (next.bindings[a] !== undefined) overrides[a] = bindings[a];
+    this.data = { ...this.data, transcription: { bindings: overrides, playback: { ...next.playback }, pedals: { ...next.pedals } } };
+    this.save();
+    return this.transcription();
   }
 
   private save(): void {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseFile } from 'music-metadata';
 import type { AudioFacts, RecordingInfo } from '../../../shared/contract';
+import { PEAKS_MAX } from '../../../shared/transcription';
 import { assertConsent } from '../consent/gate';
 import { KEY_BYTES } from '../crypto/sodium';
 import { decryptBlobToFile, encryptFileToBlob, StreamReader, type EncryptProgress } from '../crypto/stream';
@@ -32,9 +33,17 @@ export interface RecordingRecord {
   format: AudioFacts;
   recordedAt: string | null;
   importedAt: string;
+  /**
+   * The waveform overview: one peak (0–255) per bucket, base64. Computed once from the
+   * decoded audio (in the page, in memory) and kept here, sealed under the participant's
+   * key like the rest of the record, so that a withdrawal or deletion takes it too.
+   */
+  peaks?: string;
 }
 
 export type { AudioFacts };
+
+export { PEAKS_MAX };
 
 function formatOf(container: string | undefined): AudioFacts['format'] | null {
   if (!container) return null;
@@ -190,6 +199,22 @@ export class Recordings {
     } finally {
       key.fill(0);
     }
+  }
+
+  /** The stored waveform overview, or null if it has not been computed yet. */
+  peaks(id: string): Uint8Array | null {
+    const r = this.record(id);
+    return r.data.peaks ? new Uint8Array(Buffer.from(r.data.peaks, 'base64')) : null;
+  }
+
+  /**
+   * Keep the waveform overview with the recording. Peaks are a picture of loudness,
+   * far too coarse to hold speech (ten values a second), and sealed all the same.
+   */
+  storePeaks(id: string, peaks: Uint8Array): void {
+    if (peaks.length === 0 || peaks.length > PEAKS_MAX) throw new HvelvError('INVALID_INPUT', `a waveform has 1 to ${PEAKS_MAX} peaks`);
+    const r = this.record(id);
+    this.store.put(RECORDING_TABLE, { id, participant: r.participant, data: { ...r.data, peaks: Buffer.from(peaks).toString('base64') } satisfies RecordingRecord });
   }
 
   /** Random access to the decrypted audio. The caller closes it. */

@@ -16,6 +16,8 @@ import { beginExport } from './export-journal';
 import type { VaultSession } from '../vault/vault';
 import { Recordings } from './recordings';
 import { remapAfterEdit, removeTranscriptAnalysis } from './analysis/coding';
+import { advanceToday, reachedMs, wordCount, type TodayProgress } from '../../../shared/transcription';
+import { localIsoDate } from '../../../shared/domain';
 import { readUserFile } from './user-file';
 import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
 
@@ -47,7 +49,19 @@ export interface TranscriptRecord {
    * what is left does not shrink. Kept in step with removals after the end.
    */
   lastWithKeyList?: { at: string; unresolved: number; keyList: Span[] };
+  /** Speaker labels for Ctrl+1…8, of the student's choosing (absent: the defaults, I and B). */
+  speakers?: string[];
+  /** Today's counters for the workspace's progress (words typed, pace). */
+  today?: TodayProgress;
+  /** When an edit was last written to the audit log: autosaves are logged once per quarter hour. */
+  editAuditedAt?: string;
 }
+
+/** The default speakers: the interviewer and "B" (never a participant's name). */
+export const DEFAULT_SPEAKERS = ['I', 'B'] as const;
+export const MARKER_TABLE = 'transcription_markers';
+const MARKERS_ID = '00000000000000000000000000000001';
+const EDIT_AUDIT_EVERY_MS = 15 * 60 * 1000;
 
 /** A key-list finding remembered: where, what kind, and the words (to see it is still there). */
 interface Span {
@@ -230,29 +244,65 @@ export class Transcripts {
     return this.get(stored.id);
   }
 
-  update(id: string, change: { text?: string; complete?: boolean; recordingId?: string | null }): TranscriptDetail {
+  update(id: string, change: { text?: string; complete?: boolean; recordingId?: string | null; speakers?: string[]; autosave?: boolean }): TranscriptDetail {
     const r = this.record(id);
     if (change.recordingId) this.assertRecordingOf(r.participant, change.recordingId);
     const text = change.text?.normalize('NFC') ?? r.data.text;
+    const textChanged = text !== r.data.text;
+    const points = textChanged ? syncPoints(text) : r.data.syncPoints;
+    const now = this.now();
+    const speakers = change.speakers?.map((s) => s.trim()).filter(Boolean);
+    if (speakers && (speakers.length > 8 || speakers.some((s) => s.length > 24 || /[\n#]/.test(s)))) {
+      throw new HvelvError('INVALID_INPUT', 'at most eight speaker labels of up to 24 characters, without # or line breaks');
+    }
     const next: TranscriptRecord = {
       ...r.data,
       text,
-      syncPoints: syncPoints(text),
+      syncPoints: points,
       complete: change.complete ?? r.data.complete,
       recordingId: change.recordingId === undefined ? r.data.recordingId : change.recordingId,
-      updatedAt: this.now().toISOString(),
+      speakers: speakers ?? r.data.speakers,
+      today: textChanged ? advanceToday(r.data.today, localIsoDate(now), now, { words: wordCount(r.data.text), reachedMs: reachedMs(r.data.syncPoints, this.durationOf(r.data.recordingId)) }) : r.data.today,
+      updatedAt: now.toISOString(),
     };
+    const what = [textChanged ? 'text' : '', change.complete !== undefined && change.complete !== r.data.complete ? (change.complete ? 'completed' : 'reopened') : '']
+      .filter(Boolean)
+      .join(',');
+    // Autosave writes every few seconds while the student types: the audit log says that
+    // the text was edited, once a quarter of an hour, not once per pause in typing.
+    const quiet = change.autosave === true && what === 'text' && r.data.editAuditedAt !== undefined && now.getTime() - new Date(r.data.editAuditedAt).getTime() < EDIT_AUDIT_EVERY_MS;
+    if (what && !quiet) next.editAuditedAt = now.toISOString();
     // Coded segments move with their text in the same transaction: a crash cannot leave
     // them pointing into the old text.
     this.store.atomically(() => {
       this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next });
-      remapAfterEdit(this.session, id, r.data.text, text, { at: next.updatedAt });
+      if (textChanged) remapAfterEdit(this.session, id, r.data.text, text, { at: next.updatedAt });
     });
-    const what = [change.text !== undefined && change.text !== r.data.text ? 'text' : '', change.complete !== undefined && change.complete !== r.data.complete ? (change.complete ? 'completed' : 'reopened') : '']
-      .filter(Boolean)
-      .join(',');
-    if (what) this.session.audit.append('transcript.edited', { participant: r.participant, details: { transcript: id, change: what } });
+    if (what && !quiet) this.session.audit.append('transcript.edited', { participant: r.participant, details: { transcript: id, change: what } });
     return this.get(id);
+  }
+
+  /** The project's list of transcription markers ("(pause)", "[latter]" …), or null for the defaults. */
+  markers(): string[] | null {
+    return this.store.get<{ markers: string[] }>(MARKER_TABLE, MARKERS_ID)?.data.markers ?? null;
+  }
+
+  /** The project's markers, as the student edited them; `{t}` in one stands for the playing time. */
+  setMarkers(markers: string[]): string[] {
+    const list = markers.map((m) => m.trim()).filter(Boolean);
+    if (list.length > 6 || list.some((m) => m.length > 60 || /\n/.test(m))) throw new HvelvError('INVALID_INPUT', 'at most six markers of up to 60 characters');
+    this.store.put(MARKER_TABLE, { id: MARKERS_ID, participant: null, data: { markers: list } });
+    return list;
+  }
+
+  private durationOf(recordingId: string | null): number | null {
+    if (!recordingId) return null;
+    try {
+      return new Recordings(this.session, this.now).get(recordingId).durationMs;
+    } catch (err) {
+      if (err instanceof HvelvError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    }
   }
 
   /** Write the transcript as .txt (UTF-8) or .docx to a file the user chose. */
@@ -343,7 +393,7 @@ function shiftSpans(spans: Span[], replace: readonly Replacement[]): Span[] {
 }
 
 function detail(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: readonly string[]): TranscriptDetail {
-  return { ...summary(id, code, r, known, kept), text: r.text, syncPoints: r.syncPoints };
+  return { ...summary(id, code, r, known, kept), text: r.text, syncPoints: r.syncPoints, speakers: r.speakers ?? [...DEFAULT_SPEAKERS], today: r.today ?? null };
 }
 
 function summary(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: readonly string[]): TranscriptSummary {

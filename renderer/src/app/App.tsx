@@ -15,6 +15,9 @@ import { FormsScreen } from '../features/forms/FormsScreen';
 import { RecordingsScreen } from '../features/recordings/RecordingsScreen';
 import { RecordingView } from '../features/recordings/RecordingView';
 import { ExchangeScreen } from '../features/exchange/ExchangeScreen';
+import { flushAll } from '../features/transcription/flush';
+import { forgetUnsaved, hasUnsaved } from '../components/unsaved';
+import { LeaveDialog } from '../components/LeaveDialog';
 
 type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'exchange';
 
@@ -38,6 +41,13 @@ export function App() {
   const [openCode, setOpenCode] = useState<string | null>(null);
   const [openMedia, setOpenMedia] = useState<{ recordingId: string | null; transcriptId: string | null }>({ recordingId: null, transcriptId: null });
   const [fatal, setFatal] = useState<ErrorInfo | null>(null);
+  /** A screen change waiting for "leave without saving?" to be answered. */
+  const [pending, setPending] = useState<(() => void) | null>(null);
+  /** Change screens, asking first if a form holds typed input that is not saved. */
+  const go = (next: () => void) => {
+    if (hasUnsaved()) setPending(() => next);
+    else next();
+  };
   const i18n = useMemo(() => makeI18n(info?.locale ?? 'nb'), [info?.locale]);
   const { t } = i18n;
 
@@ -103,6 +113,8 @@ export function App() {
   };
 
   const lock = async () => {
+    // Whatever is typed reaches the vault before it locks.
+    await flushAll();
     await call('session.lock', {});
   };
 
@@ -123,7 +135,7 @@ export function App() {
         }}
       />
     );
-  else if (view === 'participant' && status && openCode) body = <ParticipantDetail key={openCode} code={openCode} today={info.today} onBack={() => setView('participants')} />;
+  else if (view === 'participant' && status && openCode) body = <ParticipantDetail key={openCode} code={openCode} today={info.today} onBack={() => go(() => setView('participants'))} />;
   else if (view === 'forms' && status) body = <FormsScreen />;
   else if (view === 'exchange' && status) body = <ExchangeScreen />;
   else if (view === 'recordings' && status)
@@ -141,7 +153,7 @@ export function App() {
       />
     );
   else if (view === 'recording' && status)
-    body = <RecordingView key={`${openMedia.recordingId}-${openMedia.transcriptId}`} {...openMedia} ended={status.destroyed.includes('keylist')} onBack={() => setView('recordings')} />;
+    body = <RecordingView key={`${openMedia.recordingId}-${openMedia.transcriptId}`} {...openMedia} ended={status.destroyed.includes('keylist')} onBack={() => go(() => setView('recordings'))} />;
   else
     body = (
       <main className="page narrow welcome">
@@ -172,7 +184,7 @@ export function App() {
             {NAV.map(([target, label]) => {
               const current = view === target || (target === 'participants' && view === 'participant') || (target === 'recordings' && view === 'recording');
               return (
-                <button key={target} type="button" className={`nav ${current ? 'active' : ''}`} aria-current={current ? 'page' : undefined} onClick={() => setView(target)}>
+                <button key={target} type="button" className={`nav ${current ? 'active' : ''}`} aria-current={current ? 'page' : undefined} onClick={() => go(() => setView(target))}>
                   {t(label)}
                 </button>
               );
@@ -184,6 +196,16 @@ export function App() {
         )}
       </header>
       {body}
+      {pending && (
+        <LeaveDialog
+          onStay={() => setPending(null)}
+          onLeave={() => {
+            forgetUnsaved();
+            pending();
+            setPending(null);
+          }}
+        />
+      )}
     </I18nProvider>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import { useUnsaved } from '../../components/unsaved';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice } from '../../components/ui';
@@ -27,6 +28,7 @@ export function FormsScreen() {
 
   const form = forms.find((f) => f.version === version);
   const text = draft ?? form?.texts[locale];
+  useUnsaved(draft !== null && form !== undefined && JSON.stringify(draft) !== JSON.stringify(form.texts[locale]));
 
   async function save() {
     if (!draft || !form) return;

@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { useUnsaved } from '../../components/unsaved';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { Card, ErrorBanner, Notice, TextField } from '../../components/ui';
@@ -113,6 +114,7 @@ function IdentityCard({ code, onError }: { code: string; onError(e: ErrorInfo): 
   const [identity, setIdentity] = useState<Identity | null>(null);
   const [editing, setEditing] = useState<Identity | null>(null);
   const [saved, setSaved] = useState(false);
+  useUnsaved(editing !== null && identity !== null && (['name', 'email', 'phone', 'workplace', 'notes'] as const).some((k) => editing[k] !== identity[k]));
 
   async function reveal() {
     const r = await call('participants.reveal', { code });
@@ -193,6 +195,8 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   const [statements, setStatements] = useState<StatementId[]>([]);
   const [evidence, setEvidence] = useState<ChosenFile | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // The statements start ticked from the form; a chosen evidence file or a changed date is what was entered.
+  useUnsaved(open && (evidence !== null || when !== today));
 
   async function start() {
     const r = await call('forms.list', {});

@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { useUnsaved } from '../../components/unsaved';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice, TextField } from '../../components/ui';
@@ -15,6 +16,7 @@ export function ParticipantList({ onOpen, ended }: { onOpen(code: string): void;
   const [workplace, setWorkplace] = useState('');
   const [notes, setNotes] = useState('');
   const [error, setError] = useState<ErrorInfo | null>(null);
+  useUnsaved(adding && [name, email, phone, workplace, notes].some((v) => v.trim() !== ''));
   const [added, setAdded] = useState<string | null>(null);
   const [nameError, setNameError] = useState<string | null>(null);
 

@@ -1,5 +1,5 @@
 import type { JSX } from 'react';
-import { Fragment, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState, useRef } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { Card, ErrorBanner, Notice } from '../../components/ui';
@@ -8,6 +8,8 @@ import type { RecordingInfo, TranscriptDetail } from '../../../../shared/contrac
 import type { ErrorInfo } from '../../../../shared/errors';
 import { f4Stamp, formatDuration } from './format';
 import { DeidentifyPanel } from './DeidentifyPanel';
+import { loadWorkspaceData, StampCheck, TranscriptionWorkspace } from '../transcription/TranscriptionWorkspace';
+import { stampIssues, type StampIssue } from '../../../../shared/transcription';
 
 interface Props {
   recordingId: string | null;
@@ -26,13 +28,12 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack }: Prop
   const [transcript, setTranscript] = useState<TranscriptDetail | null>(null);
   const [position, setPosition] = useState(0);
   const [duration, setDuration] = useState(0);
-  const [draft, setDraft] = useState<string | null>(null);
+  /** The transcription workspace is open (editing happens there, saved as it is typed). */
+  const [working, setWorking] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<'recording' | 'transcript' | 'complete' | null>(null);
   const audio = useRef<HTMLAudioElement>(null);
-  const textarea = useRef<HTMLTextAreaElement>(null);
-  const pendingCaret = useRef<number | null>(null);
 
   useEffect(() => {
     void (async () => {
@@ -66,10 +67,23 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack }: Prop
   }, [recordingId, transcriptId]);
 
   const code = recording?.code ?? transcript?.code ?? '';
+  // Asked for now, so that the workspace opens with its keys and waveform already there.
+  const recId = recording?.id ?? null;
+  // Asked again after each session in the workspace, which may have stored the waveform.
+  const [sessions, setSessions] = useState(0);
+  const preloaded = useMemo(() => (transcript ? loadWorkspaceData(recId) : null), [recId, transcript?.id, sessions]);
+
+  const knownDuration = Number.isFinite(duration) && duration > 0 ? duration * 1000 : (recording?.durationMs ?? 0);
+  const issues = useMemo(() => (transcript ? stampIssues(transcript.syncPoints, recording ? knownDuration : null) : []), [transcript, recording, knownDuration]);
 
   function seek(ms: number) {
     const a = audio.current;
     if (!a) return;
+    // A stamp past the end would leave the player silently at the end: say so instead.
+    if (recording && ms > knownDuration + 100) {
+      setNotice(t('tx.beyondNotice', { stamp: f4Stamp(ms), duration: formatDuration(knownDuration) }));
+      return;
+    }
     a.currentTime = ms / 1000;
     void a.play().catch(() => undefined);
   }
@@ -79,7 +93,6 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack }: Prop
     const r = await call('transcripts.update', { id: transcript.id, ...change });
     if (!r.ok) return setError(r.error);
     setTranscript(r.value);
-    setDraft(null);
     setNotice(t('view.saved'));
     if (change.complete && recording) setConfirm('complete');
   }
@@ -89,29 +102,8 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack }: Prop
     const r = await call('transcripts.create', { code: recording.code, recordingId: recording.id });
     if (!r.ok) return setError(r.error);
     setTranscript(r.value);
-    setDraft('');
+    setWorking(true);
   }
-
-  function insertStamp() {
-    const el = textarea.current;
-    if (draft === null || !el) return;
-    const stamp = `${f4Stamp(position * 1000)} `;
-    const at = el.selectionStart ?? draft.length;
-    const next = draft.slice(0, at) + stamp + draft.slice(el.selectionEnd ?? at);
-    pendingCaret.current = at + stamp.length;
-    setDraft(next);
-  }
-
-  // Put the caret after an inserted stamp as soon as React has written the new text,
-  // before the next keystroke can land elsewhere.
-  useLayoutEffect(() => {
-    const el = textarea.current;
-    if (el && pendingCaret.current !== null) {
-      el.focus();
-      el.setSelectionRange(pendingCaret.current, pendingCaret.current);
-      pendingCaret.current = null;
-    }
-  }, [draft]);
 
   async function exportAs(format: 'txt' | 'docx') {
     if (!transcript) return;
@@ -125,6 +117,13 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack }: Prop
     const r = await call('recordings.export', { id: recording.id });
     if (!r.ok) return setError(r.error);
     if (r.value) setNotice(t('view.exported', { path: r.value }));
+  }
+
+  if (working && transcript && preloaded) {
+    return <TranscriptionWorkspace preloaded={preloaded} recording={recording} src={src} transcript={transcript} onChanged={setTranscript} onExit={() => {
+      setWorking(false);
+      setSessions((n) => n + 1);
+    }} />;
   }
 
   return (
@@ -180,17 +179,17 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack }: Prop
               )}
             </>
           )}
-          {transcript && draft === null && (
+          {transcript && (
             <>
               <p className="muted">{transcript.complete ? t('tr.complete') : t('tr.inProgress')}</p>
               <div className="transcript" lang="nb">
-                <TranscriptText text={transcript.text} points={transcript.syncPoints} onSeek={recording ? seek : undefined} />
+                <TranscriptText text={transcript.text} points={transcript.syncPoints} issues={issues} onSeek={recording ? seek : undefined} />
               </div>
               <div className="actions start wrap">
                 {/* After the end nothing may be written; taking details out (below) still may. */}
                 {!transcript.complete && !ended && (
-                  <button type="button" onClick={() => setDraft(transcript.text)}>
-                    {t('view.edit')}
+                  <button type="button" onClick={() => setWorking(true)}>
+                    {t('tx.open')}
                   </button>
                 )}
                 {!ended && (
@@ -210,30 +209,10 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack }: Prop
               </div>
             </>
           )}
-          {transcript && draft !== null && (
-            <>
-              <label className="label" htmlFor="tr-edit">
-                {t('view.transcriptText')}
-              </label>
-              <textarea id="tr-edit" ref={textarea} className="transcript-edit" rows={18} value={draft} onChange={(e) => setDraft(e.target.value)} />
-              <div className="actions start wrap">
-                <button type="button" onClick={() => void save({ text: draft })}>
-                  {t('view.save')}
-                </button>
-                {recording && (
-                  <button type="button" className="secondary" onClick={insertStamp}>
-                    {t('view.insertStamp', { time: formatDuration(position * 1000) })}
-                  </button>
-                )}
-                <button type="button" className="secondary" onClick={() => setDraft(null)}>
-                  {t('common.cancel')}
-                </button>
-              </div>
-            </>
-          )}
         </Card>
       </div>
-      {transcript && draft === null && <DeidentifyPanel transcript={transcript} ended={ended} onChanged={setTranscript} />}
+      {transcript && recording && <StampCheck issues={issues} durationMs={knownDuration} onSelect={(i) => seek(i.ms)} />}
+      {transcript && <DeidentifyPanel transcript={transcript} ended={ended} onChanged={setTranscript} />}
       {(confirm === 'recording' || confirm === 'complete') && recording && (
         <TypedConfirm
           title={t('confirm.recordingTitle', { code: recording.code })}
@@ -275,21 +254,26 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack }: Prop
   );
 }
 
-function TranscriptText({ text, points, onSeek }: { text: string; points: { offset: number; ms: number }[]; onSeek?: (ms: number) => void }) {
+function TranscriptText({ text, points, issues, onSeek }: { text: string; points: { offset: number; ms: number }[]; issues: StampIssue[]; onSeek?: (ms: number) => void }) {
   const { t } = useI18n();
   const parts: JSX.Element[] = [];
+  const bad = new Map(issues.map((i) => [i.offset, i.kind]));
   let at = 0;
   points.forEach((p, i) => {
     if (p.offset > at) parts.push(<Fragment key={`t${i}`}>{text.slice(at, p.offset)}</Fragment>);
     // Show the stamp as written (an hour may have one digit), not as we would write it.
     const stamp = /^#\d{1,2}:\d{2}:\d{2}-\d#/.exec(text.slice(p.offset))?.[0] ?? f4Stamp(p.ms);
+    const kind = bad.get(p.offset);
+    const problem = kind === 'beyond-end' ? t('tx.stampBeyondShort') : kind === 'out-of-order' ? t('tx.stampOrderShort') : null;
+    // The accessible name starts with the stamp as shown (WCAG 2.5.3: a speech user says what they see).
+    const name = `${stamp} – ${t('view.seek', { time: formatDuration(p.ms) })}${problem ? ` (${problem})` : ''}`;
     parts.push(
       onSeek ? (
-        <button key={`s${i}`} type="button" className="stamp" onClick={() => onSeek(p.ms)} aria-label={t('view.seek', { time: formatDuration(p.ms) })}>
+        <button key={`s${i}`} type="button" className={`stamp${problem ? ' stamp-bad' : ''}`} onClick={() => onSeek(p.ms)} aria-label={name} title={problem ?? undefined}>
           {stamp}
         </button>
       ) : (
-        <span key={`s${i}`} className="stamp">
+        <span key={`s${i}`} className={`stamp${problem ? ' stamp-bad' : ''}`} title={problem ?? undefined}>
           {stamp}
         </span>
       ),

@@ -2,6 +2,8 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice, TextField } from '../../components/ui';
+import { KeySettings } from '../transcription/KeySettings';
+import { useUnsaved } from '../../components/unsaved';
 import type { AppInfo, LanguageSetting, ProjectStatus } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { AUTO_LOCK_MAX_MINUTES, AUTO_LOCK_MIN_MINUTES, type IsoDate } from '../../../../shared/domain';
@@ -20,6 +22,7 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [saved, setSaved] = useState(false);
   const [rangeError, setRangeError] = useState<string | null>(null);
+  useUnsaved(minutes.trim() !== String(status.autoLockMinutes));
 
   async function changeLanguage(language: LanguageSetting) {
     const r = await call('app.setLanguage', { language });
@@ -73,6 +76,7 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
       </form>
       <DeadlineCard status={status} today={info.today} onStatus={onStatus} />
       <ScheduleCard />
+      <KeySettings />
     </main>
   );
 }

@@ -1,0 +1,730 @@
+/**
+ * The transcription workspace: a full-height editor beside the player, keyboard first.
+ * F4/Esc play and pause (rewinding a little on resume), F1/F2 step, F3 changes speed
+ * with the pitch kept, Ctrl+T stamps the playing time (a sync point), Ctrl+1…8 start a
+ * speaker's turn, Alt+1…6 insert the project's markers; all rebindable in Settings.
+ * The turn being played is highlighted; every change is saved, sealed, within two seconds.
+ */
+import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { ErrorInfo } from '../../../../shared/errors';
+import { call } from '../../api';
+import { useI18n } from '../../i18n';
+import { ErrorBanner } from '../../components/ui';
+import type { RecordingInfo, TranscriptDetail, TranscriptionSettings } from '../../../../shared/contract';
+import { localIsoDate } from '../../../../shared/domain';
+import { f4Stamp, syncPoints } from '../../../../shared/transcript';
+import {
+  actionFor,
+  chordOf,
+  DEFAULT_BINDINGS,
+  DEFAULT_PEDALS,
+  DEFAULT_PLAYBACK,
+  markerText,
+  nextSpeaker,
+  pedalActions,
+  reachedMs,
+  stampIssues,
+  stepRate,
+  timeLeftMs,
+  turnAt,
+  turnText,
+  wordCount,
+  type Action,
+  type StampIssue,
+} from '../../../../shared/transcription';
+import { formatDuration } from '../recordings/format';
+import { Waveform } from './Waveform';
+import { computePeaks, fromBase64, toBase64 } from './peaks';
+import { connectPedal, pedalsSupported } from './pedal';
+import { useAutosave } from './useAutosave';
+
+/** What the workspace needs besides the transcript, asked for before it opens so that it opens drawn. */
+export interface WorkspaceData {
+  settings: TranscriptionSettings | null;
+  markers: string[];
+  peaks: Uint8Array | null;
+}
+
+export async function loadWorkspaceData(recordingId: string | null): Promise<WorkspaceData> {
+  const [s, m, p] = await Promise.all([call('transcription.settings', {}), call('transcription.markers', {}), recordingId ? call('recordings.peaks', { id: recordingId }) : null]);
+  return { settings: s.ok ? s.value : null, markers: m.ok ? m.value : [], peaks: p?.ok && p.value ? fromBase64(p.value) : null };
+}
+
+interface Props {
+  /** From loadWorkspaceData, started when the recording's view opened. */
+  preloaded: Promise<WorkspaceData>;
+  recording: RecordingInfo | null;
+  src: string | null;
+  transcript: TranscriptDetail;
+  onChanged(t: TranscriptDetail): void;
+  onExit(): void;
+}
+
+const DEFAULT_SETTINGS: TranscriptionSettings = { bindings: DEFAULT_BINDINGS, playback: DEFAULT_PLAYBACK, pedals: DEFAULT_PEDALS };
+
+export function TranscriptionWorkspace({ preloaded, recording, src, transcript, onChanged, onExit }: Props) {
+  const { t, locale, error: i18nError } = useI18n();
+  const [text, setText] = useState(transcript.text);
+  /** The text the editor starts with; from then on the textarea holds it (see Editor). */
+  const [initialText] = useState(transcript.text);
+  const [settings, setSettings] = useState<TranscriptionSettings>(DEFAULT_SETTINGS);
+  const [markers, setMarkers] = useState<string[]>([]);
+  const [speakers, setSpeakers] = useState<string[]>(transcript.speakers);
+  const [position, setPosition] = useState(0);
+  const [mediaDuration, setMediaDuration] = useState<number | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [rate, setRate] = useState(1);
+  const [loop, setLoop] = useState<{ fromMs: number; toMs: number } | null>(null);
+  const [peaks, setPeaks] = useState<Uint8Array | null>(null);
+  const [waveStatus, setWaveStatus] = useState<string | null>(null);
+  const [pedal, setPedal] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const audio = useRef<HTMLAudioElement>(null);
+  const editor = useRef<HTMLTextAreaElement>(null);
+  /** Where playback was paused; resuming from there rewinds (a seek since then does not). */
+  const pausedAt = useRef<number | null>(null);
+  const latest = useRef({ text, speakers, markers, settings, loop });
+  latest.current = { text, speakers, markers, settings, loop };
+
+  const { state: saveState, savedAt, error: saveError, flush } = useAutosave(transcript.id, text, transcript.text, onChanged);
+
+  const durationMs = mediaDuration ?? recording?.durationMs ?? 0;
+  // What is derived from the whole text (stamps, highlights, counts) follows typing when
+  // it pauses (and at least once a second), not on every key: at 60 000 characters,
+  // re-rendering the highlights with each keystroke cost several frames (docs/benchmarks.md).
+  const shown = useSettled(text, 250, 1000);
+  const points = useMemo(() => syncPoints(shown), [shown]);
+  const issues = useMemo(() => stampIssues(points, recording ? durationMs : null), [points, durationMs, recording]);
+
+  // Settings, markers and the waveform: stored, or (the waveform) computed now, once, and stored.
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      const data = await preloaded;
+      if (cancelled) return;
+      if (data.settings) setSettings(data.settings);
+      setMarkers(data.markers);
+      if (!recording || !src) return;
+      if (data.peaks) return setPeaks(data.peaks);
+      setWaveStatus(t('tx.waveformLoading'));
+      try {
+        const p = await computePeaks(src);
+        if (cancelled) return;
+        setPeaks(p);
+        setWaveStatus(null);
+        await call('recordings.storePeaks', { id: recording.id, peaks: toBase64(p) });
+      } catch {
+        if (!cancelled) setWaveStatus(t('tx.waveformFailed'));
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [preloaded, recording, src, t]);
+
+  useEffect(() => {
+    const a = audio.current;
+    if (a) a.preservesPitch = true;
+  }, [src]);
+
+  // ---- playback -------------------------------------------------------------
+
+  const seek = useCallback((ms: number, play = false) => {
+    const a = audio.current;
+    if (!a) return;
+    a.currentTime = Math.max(0, ms / 1000);
+    pausedAt.current = null;
+    setPosition(a.currentTime * 1000);
+    if (play) void a.play().catch(() => undefined);
+  }, []);
+
+  const togglePlay = useCallback(() => {
+    const a = audio.current;
+    if (!a) return;
+    if (a.paused) {
+      const rewind = latest.current.settings.playback.rewindOnResumeMs / 1000;
+      if (pausedAt.current !== null && Math.abs(a.currentTime - pausedAt.current) < 0.001) a.currentTime = Math.max(0, a.currentTime - rewind);
+      pausedAt.current = null;
+      void a.play().catch(() => undefined);
+    } else {
+      a.pause();
+      pausedAt.current = a.currentTime;
+    }
+  }, []);
+
+  const skip = useCallback((ms: number) => {
+    const a = audio.current;
+    if (!a) return;
+    const d = Number.isFinite(a.duration) ? a.duration : Infinity;
+    a.currentTime = Math.min(d, Math.max(0, a.currentTime + ms / 1000));
+    if (a.paused) pausedAt.current = null;
+    setPosition(a.currentTime * 1000);
+  }, []);
+
+  const changeRate = useCallback((dir: -1 | 1) => {
+    const a = audio.current;
+    if (!a) return;
+    a.preservesPitch = true;
+    a.playbackRate = stepRate(a.playbackRate, dir);
+    setRate(a.playbackRate);
+  }, []);
+
+  // ---- writing --------------------------------------------------------------
+
+  /** Insert at the caret through the editor's own editing, so undo and redo keep working. */
+  const insert = useCallback((s: string) => {
+    const el = editor.current;
+    if (!el) return;
+    el.focus();
+    if (!document.execCommand('insertText', false, s)) {
+      const at = el.selectionStart;
+      el.setRangeText(s, at, el.selectionEnd, 'end');
+      setText(el.value);
+    }
+  }, []);
+
+  const stampNow = useCallback((): string | null => (audio.current && recording ? f4Stamp(Math.round(audio.current.currentTime * 1000)) : null), [recording]);
+
+  const run = useCallback(
+    (action: Action) => {
+      const { settings: s, speakers: sp, markers: mk, text: tx, loop: lp } = latest.current;
+      const caret = editor.current?.selectionStart ?? tx.length;
+      if (action === 'playPause') togglePlay();
+      else if (action === 'back') skip(-s.playback.skipMs);
+      else if (action === 'forward') skip(s.playback.skipMs);
+      else if (action === 'backLong') skip(-s.playback.longSkipMs);
+      else if (action === 'slower') changeRate(-1);
+      else if (action === 'faster') changeRate(1);
+      else if (action === 'timestamp') {
+        const st = stampNow();
+        if (st) insert(`${st} `);
+      } else if (action === 'nextTurn') insert(turnText(tx, caret, nextSpeaker(tx, caret, sp), stampNow()));
+      else if (action === 'loop') {
+        if (lp) setLoop(null);
+        else {
+          const a = audio.current;
+          const turn = a ? turnAt(syncPoints(tx), tx.length, a.currentTime * 1000) : null;
+          if (turn && a) setLoop({ fromMs: turn.fromMs, toMs: turn.toMs ?? Math.round((Number.isFinite(a.duration) ? a.duration : 0) * 1000) });
+        }
+      } else if (action.startsWith('speaker')) {
+        const label = sp[Number(action.slice(7)) - 1];
+        if (label) insert(turnText(tx, caret, label, stampNow()));
+      } else if (action.startsWith('marker')) {
+        const m = mk[Number(action.slice(6)) - 1];
+        if (m) insert(markerText(m, stampNow() ?? ''));
+      }
+    },
+    [togglePlay, skip, changeRate, insert, stampNow],
+  );
+
+  // The keys work anywhere in the workspace; Esc only in the editor (in a dialog it closes it).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const chord = chordOf(e);
+      if (!chord) return;
+      const action = actionFor(latest.current.settings.bindings, chord);
+      if (!action) return;
+      if (chord === 'Escape' && e.target !== editor.current) return;
+      if (document.querySelector('[role="dialog"], [role="alertdialog"]')) return;
+      e.preventDefault();
+      e.stopPropagation();
+      run(action);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [run]);
+
+  // Foot pedal: a pedal granted earlier connects by itself.
+  const pedalRef = useRef<{ disconnect(): void } | null>(null);
+  const startPedal = useCallback(
+    async (ask: boolean) => {
+      let previous = 0;
+      try {
+        const p = await connectPedal(ask, (mask) => {
+          for (const a of pedalActions(previous, mask, latest.current.settings.pedals)) run(a);
+          previous = mask;
+        });
+        if (p) {
+          pedalRef.current?.disconnect();
+          pedalRef.current = p;
+          setPedal(p.name);
+        } else if (ask) setNotice(t('tx.pedalNone'));
+      } catch {
+        if (ask) setNotice(t('tx.pedalNone'));
+      }
+    },
+    [run, t],
+  );
+  useEffect(() => {
+    if (pedalsSupported()) void startPedal(false);
+    return () => pedalRef.current?.disconnect();
+  }, [startPedal]);
+
+  // Loop: back to the turn's start when playback passes its end.
+  useEffect(() => {
+    if (!loop || !playing) return;
+    let frame = 0;
+    const tick = () => {
+      const a = audio.current;
+      if (a && a.currentTime * 1000 >= loop.toMs) a.currentTime = loop.fromMs / 1000;
+      frame = requestAnimationFrame(tick);
+    };
+    frame = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(frame);
+  }, [loop, playing]);
+
+  /** A click that puts the caret inside a timestamp seeks there, as a click on a stamp does in the reading view. */
+  function clickInEditor() {
+    const el = editor.current;
+    if (!el || el.selectionStart !== el.selectionEnd) return;
+    const at = el.selectionStart;
+    const p = points.find((q) => at > q.offset && at < q.offset + 12);
+    if (!p) return;
+    if (recording && p.ms > durationMs + 100) setNotice(t('tx.beyondNotice', { stamp: f4Stamp(p.ms), duration: formatDuration(durationMs) }));
+    else seek(p.ms, true);
+  }
+
+  function selectStamp(issue: StampIssue) {
+    const el = editor.current;
+    if (!el) return;
+    el.focus();
+    el.setSelectionRange(issue.offset, issue.offset + (/^#\d{1,2}:\d{2}:\d{2}-\d#/.exec(text.slice(issue.offset))?.[0].length ?? 0));
+  }
+
+  async function exit() {
+    await flush();
+    onExit();
+  }
+
+  // ---- progress -------------------------------------------------------------
+
+  const today = localIsoDate(new Date());
+  const reached = reachedMs(points, recording ? durationMs : null);
+  const t0 = transcript.today;
+  const words = useMemo(() => wordCount(shown), [shown]);
+  const wordsToday = t0 && t0.date === today ? Math.max(0, words - t0.wordsAtStart) : 0;
+  const left = recording ? timeLeftMs(t0 ?? undefined, today, reached, durationMs) : null;
+  const turnNow = playing || position > 0 ? turnAt(points, shown.length, position) : null;
+  // A new object only when the turn changes, so the highlight does not re-render on every time update.
+  const turnKey = turnNow ? `${turnNow.start}:${turnNow.end}` : '';
+  const turn = useMemo(() => turnNow, [turnKey]);
+  const clock = savedAt ? new Date(savedAt).toLocaleTimeString(locale === 'nb' ? 'nb-NO' : 'en-GB') : '';
+  const saveText =
+    saveState === 'saving' ? t('tx.saving') : saveState === 'dirty' ? t('tx.unsaved') : saveState === 'saved' ? t('tx.saved', { time: clock }) : saveState === 'failed' ? '' : t('tx.notSavedYet');
+
+  return (
+    <main className="tx-workspace" aria-labelledby="tx-title">
+      <div className="tx-side">
+        <button type="button" className="link" onClick={() => void exit()}>
+          {t('tx.back')}
+        </button>
+        <h1 id="tx-title" className="tx-title">
+          {t('tx.title', { code: transcript.code })}
+        </h1>
+        {notice && (
+          <div className="banner banner-info" role="status">
+            {notice}
+          </div>
+        )}
+        {recording && src && (
+          <section className="card tx-player" aria-labelledby="tx-player-h">
+            <h2 id="tx-player-h">{t('tx.player')}</h2>
+            <audio
+              ref={audio}
+              preload="metadata"
+              src={src}
+              onPlay={() => setPlaying(true)}
+              onPause={() => setPlaying(false)}
+              onTimeUpdate={(e) => setPosition(e.currentTarget.currentTime * 1000)}
+              onSeeked={(e) => setPosition(e.currentTarget.currentTime * 1000)}
+              onDurationChange={(e) => Number.isFinite(e.currentTarget.duration) && setMediaDuration(Math.round(e.currentTarget.duration * 1000))}
+              onRateChange={(e) => setRate(e.currentTarget.playbackRate)}
+            />
+            <Waveform peaks={peaks} durationMs={durationMs} positionMs={position} audio={audio.current} status={waveStatus} onSeek={seek} />
+            <dl className="tx-clock">
+              <div>
+                <dt>{t('tx.time')}</dt>
+                <dd data-testid="tx-time">{formatTenths(position)}</dd>
+              </div>
+              <div>
+                <dt>{t('tx.duration')}</dt>
+                <dd>{formatDuration(durationMs)}</dd>
+              </div>
+              <div>
+                <dt>{t('tx.speed')}</dt>
+                <dd data-testid="tx-rate">{new Intl.NumberFormat(locale === 'nb' ? 'nb-NO' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(rate)}×</dd>
+              </div>
+            </dl>
+            <div className="actions start wrap tx-buttons">
+              <KeyButton onClick={() => run('playPause')} keys={settings.bindings.playPause}>
+                {playing ? t('tx.pause') : t('tx.play')}
+              </KeyButton>
+              <KeyButton className="secondary" onClick={() => run('back')} keys={settings.bindings.back}>
+                {t('tx.action.back')}
+              </KeyButton>
+              <KeyButton className="secondary" onClick={() => run('forward')} keys={settings.bindings.forward}>
+                {t('tx.action.forward')}
+              </KeyButton>
+              <KeyButton className="secondary" onClick={() => run('slower')} keys={settings.bindings.slower}>
+                {t('tx.action.slower')}
+              </KeyButton>
+              <KeyButton className="secondary" onClick={() => run('faster')} keys={settings.bindings.faster}>
+                {t('tx.action.faster')}
+              </KeyButton>
+              <KeyButton className="secondary" onClick={() => run('loop')} keys={settings.bindings.loop} pressed={loop !== null}>
+                {t('tx.action.loop')}
+              </KeyButton>
+            </div>
+            <p className="hint" aria-live="polite">
+              {loop ? t('tx.loopOn', { from: formatDuration(loop.fromMs), to: formatDuration(loop.toMs) }) : t('tx.loopOff')}
+            </p>
+          </section>
+        )}
+        <section className="card" aria-labelledby="tx-progress-h">
+          <h2 id="tx-progress-h">{t('tx.progress')}</h2>
+          {recording && (
+            <>
+              <progress className="tx-progress" max={Math.max(1, durationMs)} value={reached} aria-labelledby="tx-reached" />
+              <p id="tx-reached">
+                {t('tx.reached', { reached: formatDuration(reached), duration: formatDuration(durationMs), percent: durationMs > 0 ? Math.floor((reached / durationMs) * 100) : 0 })}
+              </p>
+            </>
+          )}
+          <p>{t('tx.wordsToday', { words: wordsToday })}</p>
+          {recording && <p>{left === null ? t('tx.timeLeftUnknown') : t('tx.timeLeft', { time: formatDuration(left) })}</p>}
+        </section>
+        <StampCheck issues={issues} durationMs={durationMs} onSelect={selectStamp} />
+        <ListEditor
+          title={t('tx.speakers')}
+          hint={t('tx.speakersHint')}
+          label={(n) => t('tx.speakerLabel', { n })}
+          values={speakers}
+          slots={8}
+          savedText={t('tx.speakersSaved')}
+          onSave={async (v) => {
+            const r = await call('transcripts.update', { id: transcript.id, speakers: v });
+            if (!r.ok) return r.error;
+            setSpeakers(r.value.speakers);
+            return null;
+          }}
+        />
+        <ListEditor
+          title={t('tx.markers')}
+          hint={t('tx.markersHint')}
+          label={(n) => t('tx.markerLabel', { n })}
+          values={markers}
+          slots={6}
+          savedText={t('tx.markersSaved')}
+          onSave={async (v) => {
+            const r = await call('transcription.saveMarkers', { markers: v });
+            if (!r.ok) return r.error;
+            setMarkers(r.value);
+            return null;
+          }}
+        />
+        <section className="card" aria-labelledby="tx-pedal-h">
+          <h2 id="tx-pedal-h">{t('tx.pedal')}</h2>
+          {pedalsSupported() ? (
+            pedal ? (
+              <p>{t('tx.pedalConnected', { name: pedal })}</p>
+            ) : (
+              <button type="button" className="secondary" onClick={() => void startPedal(true)}>
+                {t('tx.pedalConnect')}
+              </button>
+            )
+          ) : (
+            <p className="hint">{t('tx.pedalUnsupported')}</p>
+          )}
+          <p className="hint">{t('tx.keysLink')}</p>
+        </section>
+      </div>
+      <section className="tx-main">
+        <div className="tx-editor-head">
+          <label id="tx-editor-label" htmlFor="tx-editor" className="label">
+            {t('view.transcriptText')}
+          </label>
+          <span className={`tx-save tx-save-${saveState}`} data-testid="tx-save">
+            {saveText}
+          </span>
+        </div>
+        {saveError && (
+          <div className="banner banner-error" role="alert">
+            {t('tx.saveFailed', { message: i18nError(saveError) })}
+          </div>
+        )}
+        <Editor
+          initial={initialText}
+          shown={shown}
+          turn={turn}
+          issues={issues}
+          editorRef={editor}
+          onText={setText}
+          onClick={clickInEditor}
+          lang={locale}
+        />
+      </section>
+    </main>
+  );
+}
+
+/** `value`, once it has not changed for `idleMs`, and at least every `maxMs` while it keeps changing. */
+function useSettled<T>(value: T, idleMs: number, maxMs: number): T {
+  const [settled, setSettled] = useState(value);
+  const latest = useRef(value);
+  latest.current = value;
+  const max = useRef<number | null>(null);
+  useEffect(() => {
+    if (Object.is(value, settled)) return;
+    const done = () => {
+      if (max.current !== null) window.clearTimeout(max.current);
+      max.current = null;
+      setSettled(latest.current);
+    };
+    const idle = window.setTimeout(done, idleMs);
+    if (max.current === null) max.current = window.setTimeout(done, maxMs);
+    return () => window.clearTimeout(idle);
+  }, [value, settled, idleMs, maxMs]);
+  useEffect(() => () => {
+    if (max.current !== null) window.clearTimeout(max.current);
+  }, []);
+  return settled;
+}
+
+function formatTenths(ms: number): string {
+  return `${formatDuration(ms)},${Math.floor((ms % 1000) / 100)}`;
+}
+
+function KeyButton({ children, keys, onClick, className, pressed }: { children: ReactNode; keys: string[]; onClick(): void; className?: string; pressed?: boolean }) {
+  return (
+    <button type="button" className={className} onClick={onClick} aria-keyshortcuts={keys.join(' ') || undefined} aria-pressed={pressed}>
+      {children}
+      {keys[0] && <kbd>{keys[0]}</kbd>}
+    </button>
+  );
+}
+
+/**
+ * The editor: a plain textarea (native caret, selection, undo, spell checking and screen
+ * reader support) over a mirror of the same text that only paints highlights: the turn
+ * being played, and timestamps that cannot be right.
+ */
+const Editor = memo(function Editor({
+  initial,
+  shown,
+  turn,
+  issues,
+  editorRef,
+  onText,
+  onClick,
+  lang,
+}: {
+  initial: string;
+  shown: string;
+  turn: { start: number; end: number } | null;
+  issues: StampIssue[];
+  editorRef: React.RefObject<HTMLTextAreaElement | null>;
+  onText(s: string): void;
+  onClick(): void;
+  lang: string;
+}) {
+  const mirror = useRef<HTMLDivElement>(null);
+  const paint = useRef<HTMLDivElement>(null);
+  const [rects, setRects] = useState<{ top: number; left: number; width: number; height: number; cls: string }[]>([]);
+  // The mirror is laid out but never painted (visibility: hidden): painting 60 000
+  // characters under the textarea cost several frames per keystroke. Its marks are
+  // measured when they change, and painted as a few plain boxes instead.
+  const measure = useCallback(() => {
+    const m = mirror.current;
+    if (!m) return;
+    const base = m.getBoundingClientRect();
+    const out: typeof rects = [];
+    for (const mark of m.querySelectorAll('mark')) {
+      for (const r of mark.getClientRects()) {
+        if (r.width > 0) out.push({ top: r.top - base.top, left: r.left - base.left, width: r.width, height: r.height, cls: mark.className });
+      }
+    }
+    setRects(out);
+  }, []);
+  useLayoutEffect(measure, [shown, turn, issues, measure]);
+  useEffect(() => {
+    window.addEventListener('resize', measure);
+    return () => window.removeEventListener('resize', measure);
+  }, [measure]);
+  const sync = () => {
+    if (paint.current && editorRef.current) paint.current.style.transform = `translateY(${-editorRef.current.scrollTop}px)`;
+  };
+  useLayoutEffect(sync);
+  return (
+    <div className="tx-editor">
+      <div className="tx-paint" aria-hidden="true">
+        <div ref={paint}>
+          {rects.map((r, i) => (
+            <span key={i} className={r.cls} style={{ top: r.top, left: r.left, width: r.width, height: r.height }} />
+          ))}
+        </div>
+      </div>
+      <div ref={mirror} className="tx-mirror" aria-hidden="true">
+        <Highlights text={shown} turn={turn} issues={issues} />
+      </div>
+      <textarea
+        id="tx-editor"
+        ref={editorRef}
+        className="tx-textarea"
+        // Uncontrolled: the browser owns the text while it is typed, so no keystroke can be
+        // overwritten by a render that was started before it (React only reads it back).
+        defaultValue={initial}
+        lang={lang === 'nb' ? 'nb' : 'en'}
+        spellCheck
+        onInput={(e) => onText(e.currentTarget.value)}
+        onScroll={sync}
+        onClick={onClick}
+        aria-describedby="tx-keys-help"
+      />
+      <p id="tx-keys-help" className="sr-only">
+        F4, Esc, F1, F2, F3, Ctrl+T, Ctrl+1–8, Ctrl+Enter
+      </p>
+    </div>
+  );
+});
+
+/**
+ * The mirror's text, one block per line as the textarea breaks it: a keystroke changes
+ * one line's block, and only that block is laid out again (at 60 000 characters, laying
+ * out the whole text on every key would take more than a frame).
+ */
+const Highlights = memo(function Highlights({ text, turn, issues }: { text: string; turn: { start: number; end: number } | null; issues: StampIssue[] }) {
+  const ranges: { start: number; end: number; cls: string }[] = issues.map((i) => ({
+    start: i.offset,
+    end: i.offset + (/^#\d{1,2}:\d{2}:\d{2}-\d#/.exec(text.slice(i.offset, i.offset + 12))?.[0].length ?? 0),
+    cls: `tx-bad tx-${i.kind}`,
+  }));
+  if (turn) ranges.push({ start: turn.start, end: turn.end, cls: 'tx-turn' });
+  const lines = text.split('\n');
+  const out: ReactNode[] = [];
+  let at = 0;
+  lines.forEach((line, n) => {
+    const end = at + line.length;
+    const marks = ranges
+      .filter((r) => r.start < end && r.end > at)
+      .map((r) => `${Math.max(0, r.start - at)},${Math.min(line.length, r.end - at)},${r.cls}`)
+      .join(';');
+    out.push(<Line key={n} text={line} marks={marks} />);
+    at = end + 1;
+  });
+  return <>{out}</>;
+});
+
+const Line = memo(function Line({ text, marks }: { text: string; marks: string }) {
+  if (!marks) return <div className="tx-line">{text || '\u200b'}</div>;
+  const list = marks.split(';').map((m) => {
+    const [a, b, ...cls] = m.split(',');
+    return { a: Number(a), b: Number(b), cls: cls.join(',') };
+  });
+  const cuts = [...new Set([0, text.length, ...list.flatMap((m) => [m.a, m.b])])].sort((x, y) => x - y);
+  const parts: ReactNode[] = [];
+  for (let i = 0; i < cuts.length - 1; i++) {
+    const a = cuts[i]!;
+    const b = cuts[i + 1]!;
+    const cls = list
+      .filter((m) => a >= m.a && b <= m.b)
+      .map((m) => m.cls)
+      .join(' ');
+    parts.push(cls ? <mark key={a} className={cls}>{text.slice(a, b)}</mark> : <span key={a}>{text.slice(a, b)}</span>);
+  }
+  return <div className="tx-line">{parts.length > 0 ? parts : '\u200b'}</div>;
+});
+
+export function StampCheck({ issues, durationMs, onSelect }: { issues: StampIssue[]; durationMs: number; onSelect(i: StampIssue): void }) {
+  const { t } = useI18n();
+  return (
+    <section className="card tx-check" aria-labelledby="tx-stamps-h">
+      <h2 id="tx-stamps-h">{t('tx.stampIssues')}</h2>
+      {issues.length === 0 ? (
+        <p className="muted">{t('tx.stampsOk')}</p>
+      ) : (
+        <ul className="tx-issues">
+          {issues.map((i) => (
+            <li key={i.offset}>
+              <button type="button" className="link" onClick={() => onSelect(i)}>
+                {i.kind === 'beyond-end' ? t('tx.stampBeyond', { stamp: f4Stamp(i.ms), duration: formatDuration(durationMs) }) : t('tx.stampOrder', { stamp: f4Stamp(i.ms) })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/**
+ * A short list (speakers, markers) that saves itself when a field is left, so nothing
+ * typed here is lost by leaving the workspace either.
+ */
+function ListEditor({
+  title,
+  hint,
+  label,
+  values,
+  slots,
+  savedText,
+  onSave,
+}: {
+  title: string;
+  hint: string;
+  label(n: number): string;
+  values: string[];
+  slots: number;
+  savedText: string;
+  onSave(v: string[]): Promise<ErrorInfo | null>;
+}) {
+  const [draft, setDraft] = useState<string[] | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [saved, setSaved] = useState(false);
+  const pending = useRef<string[] | null>(null);
+  pending.current = draft;
+  const save = useCallback(async () => {
+    const d = pending.current;
+    if (!d) return;
+    const e = await onSave(d.map((s) => s.trim()).filter(Boolean));
+    setError(e);
+    if (!e) {
+      setDraft(null);
+      setSaved(true);
+    }
+  }, [onSave]);
+  const saveRef = useRef(save);
+  saveRef.current = save;
+  useEffect(() => () => void saveRef.current(), []);
+  const shown = draft ?? values;
+  const fields = Array.from({ length: Math.min(slots, shown.length + 1) }, (_, i) => shown[i] ?? '');
+  const id = useId();
+  return (
+    <details className="card tx-list">
+      <summary>
+        <h2>{title}</h2>
+      </summary>
+      <p className="hint">{hint}</p>
+      {fields.map((v, i) => (
+        <div className="field tx-list-field" key={i}>
+          <label htmlFor={`${id}-${i}`}>{label(i + 1)}</label>
+          <input
+            id={`${id}-${i}`}
+            value={v}
+            onBlur={() => void save()}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') void save();
+            }}
+            onChange={(e) => {
+              const next = [...fields];
+              next[i] = e.target.value;
+              setDraft(next);
+              setSaved(false);
+            }}
+          />
+        </div>
+      ))}
+      <ErrorBanner error={error} />
+      {saved && <p role="status">{savedText}</p>}
+    </details>
+  );
+}

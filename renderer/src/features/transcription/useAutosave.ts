@@ -1,0 +1,102 @@
+/**
+ * Autosave for the transcript: every change reaches the vault (sealed, signed, written
+ * by main) one second after typing pauses, and never later than two seconds after the
+ * first unsaved keystroke, so a crash loses at most two seconds even while typing on.
+ * Also on leaving the window, on locking, and when the editor closes. The text lives in
+ * the page's memory and in the vault, nowhere else: no localStorage, no IndexedDB.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { call } from '../../api';
+import type { TranscriptDetail } from '../../../../shared/contract';
+import type { ErrorInfo } from '../../../../shared/errors';
+import { registerFlush } from './flush';
+
+export const IDLE_MS = 1000;
+export const MAX_WAIT_MS = 2000;
+const RETRY_MS = 5000;
+
+export type SaveState = 'clean' | 'dirty' | 'saving' | 'saved' | 'failed';
+
+export function useAutosave(id: string, text: string, initial: string, onSaved: (d: TranscriptDetail) => void) {
+  const saved = useRef(initial);
+  const latest = useRef(text);
+  latest.current = text;
+  const onSavedRef = useRef(onSaved);
+  onSavedRef.current = onSaved;
+  const running = useRef<Promise<void> | null>(null);
+  const idle = useRef<number | null>(null);
+  const max = useRef<number | null>(null);
+  const [state, setState] = useState<SaveState>('clean');
+  const [savedAt, setSavedAt] = useState<number | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+
+  const clearTimers = () => {
+    if (idle.current !== null) window.clearTimeout(idle.current);
+    if (max.current !== null) window.clearTimeout(max.current);
+    idle.current = max.current = null;
+  };
+
+  const flush = useCallback(async (): Promise<void> => {
+    clearTimers();
+    // One save at a time, in order: a slow save may not overwrite a newer one.
+    while (running.current) await running.current;
+    const t = latest.current;
+    if (t === saved.current) return;
+    setState('saving');
+    const job = (async () => {
+      const r = await call('transcripts.update', { id, text: t, autosave: true });
+      if (r.ok) {
+        saved.current = t;
+        setError(null);
+        setSavedAt(Date.now());
+        setState(latest.current === t ? 'saved' : 'dirty');
+        onSavedRef.current(r.value);
+      } else {
+        setError(r.error);
+        setState('failed');
+        // Keep the text in memory and try again; the student sees that it is not saved.
+        if (r.error.code !== 'VAULT_LOCKED') max.current = window.setTimeout(() => void flush(), RETRY_MS);
+      }
+    })();
+    running.current = job;
+    try {
+      await job;
+    } finally {
+      running.current = null;
+    }
+    if (latest.current !== saved.current && idle.current === null && max.current === null) schedule();
+  }, [id]);
+
+  const schedule = () => {
+    if (idle.current !== null) window.clearTimeout(idle.current);
+    idle.current = window.setTimeout(() => void flush(), IDLE_MS);
+    if (max.current === null) max.current = window.setTimeout(() => void flush(), MAX_WAIT_MS);
+  };
+
+  useEffect(() => {
+    if (text === saved.current) return;
+    if (!running.current) setState('dirty');
+    schedule();
+  }, [text]);
+
+  useEffect(() => {
+    const now = () => void flush();
+    const hidden = () => {
+      if (document.visibilityState === 'hidden') void flush();
+    };
+    window.addEventListener('blur', now);
+    window.addEventListener('pagehide', now);
+    document.addEventListener('visibilitychange', hidden);
+    const unregister = registerFlush(flush);
+    return () => {
+      window.removeEventListener('blur', now);
+      window.removeEventListener('pagehide', now);
+      document.removeEventListener('visibilitychange', hidden);
+      unregister();
+      // Leaving the editor saves what is there; the request outlives the component.
+      void flush();
+    };
+  }, [flush]);
+
+  return { state, savedAt, error, flush };
+}

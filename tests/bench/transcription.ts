@@ -1,0 +1,152 @@
+/**
+ * `npm run bench:transcription`: the transcription workspace at interview size, in
+ * Chromium through the test harness: a 75-minute recording and a transcript of 60 000
+ * characters with 400 timestamps. Measures a keystroke (key down → the text laid out
+ * on screen), autosave (seal, sign, write), opening with the stored waveform, and the
+ * first computation of the waveform. Writes its section of docs/benchmarks.md.
+ * Needs `npx electron-vite build` first.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openStudy } from '../e2e/harness';
+import { makeSpeechLikeWav } from '../e2e/audio-fixture';
+import { f4Stamp } from '../../shared/transcript';
+
+const MINUTES = 75;
+const lines: string[] = [];
+const log = (s: string): void => {
+  console.log(s);
+  lines.push(s);
+};
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const ms = (x: number): string => `${x.toFixed(1)} ms`;
+
+const { home, harness, browser, page } = await openStudy('hvelv-bench-tx-', {}, 900);
+try {
+  await harness.invoke('participants.add', { identity: { name: 'Bench Deltaker' } });
+  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  const wav = path.join(home, 'intervju-75.wav');
+  makeSpeechLikeWav(wav, MINUTES * 60);
+  const wavBytes = fs.statSync(wav).size;
+  harness.fileAnswers.push(wav);
+  const token = (await harness.invoke('recordings.chooseFile', {})) as { token: string };
+  const rec = (await harness.invoke('recordings.import', { jobId: 'bench-tx-1', code: 'JS01', file: token.token })) as { id: string };
+  fs.rmSync(wav);
+
+  // 400 turns over 75 minutes, 60 000 characters in all, as the seed study writes them.
+  const turns: string[] = [];
+  const per = Math.floor(60_000 / 400);
+  for (let i = 0; i < 400; i++) {
+    const head = `${f4Stamp(Math.round((i * MINUTES * 60_000) / 400))} ${i % 2 ? 'B' : 'I'}: `;
+    turns.push(`${head}${'Det handler om relasjonen og om å tro på at folk kan jobbe. '.repeat(4).slice(0, per - head.length - 1)}\n`);
+  }
+  const text = turns.join('');
+  const tr = (await harness.invoke('transcripts.create', { code: 'JS01', recordingId: rec.id })) as { id: string };
+  await harness.invoke('transcripts.update', { id: tr.id, text });
+
+  // Autosave of that transcript: the same call the page makes, timed at the handler.
+  const saves: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const t = performance.now();
+    await harness.invoke('transcripts.update', { id: tr.id, text: `${text}${'x'.repeat(i % 7)}`, autosave: true });
+    saves.push(performance.now() - t);
+  }
+  await harness.invoke('transcripts.update', { id: tr.id, text });
+
+  // A 75-minute recording on a shared two-core machine: give each step time.
+  page.setDefaultTimeout(180_000);
+  await page.goto(harness.url);
+  const toView = async () => {
+    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: /Åpne opptaket til JS01/ }).click();
+    await page.getByRole('button', { name: 'Transkriber' }).waitFor();
+  };
+  const open = async (): Promise<number> => {
+    const t = performance.now();
+    await page.getByRole('button', { name: 'Transkriber' }).click();
+    await page.locator('.tx-wave:not([data-peaks="0"])').waitFor({ timeout: 300_000 });
+    await page.waitForFunction(`document.getElementById('tx-editor')?.value.length === ${text.length}`);
+    return performance.now() - t;
+  };
+
+  // First opening: the page fetches and decodes the recording, and stores the peaks.
+  await toView();
+  const firstMs = await open();
+  const peaks = Buffer.from((await harness.invoke('recordings.peaks', { id: rec.id })) as string, 'base64').length;
+
+  // Later openings: the stored waveform, the transcript, the player.
+  const opens: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    await page.getByRole('button', { name: '← Tilbake til opptaket' }).click();
+    await page.reload();
+    await toView();
+    opens.push(await open());
+  }
+
+  // Keystrokes in the middle of the text: key down → input handled, React done, and the
+  // editor and its highlight laid out (what the next frame paints); and the browser's own
+  // Event Timing for keystrokes slower than one frame (16 ms), its finest threshold.
+  await page.locator('#tx-editor').focus();
+  await page.locator('#tx-editor').evaluate((e, at) => (e as unknown as { setSelectionRange(a: number, b: number): void }).setSelectionRange(at, at), Math.floor(text.length / 2));
+  // In the page (a string, as the page's own code would be written; no DOM types here).
+  await page.evaluate(`(() => {
+    window.__lat = [];
+    window.__slow = [];
+    window.addEventListener('keydown', () => (window.__t0 = performance.now()), { capture: true });
+    document.getElementById('tx-editor').addEventListener('input', () => {
+      queueMicrotask(() => {
+        document.querySelector('.tx-mirror').getBoundingClientRect();
+        void document.getElementById('tx-editor').scrollHeight;
+        window.__lat.push(performance.now() - window.__t0);
+      });
+    });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.name === 'keydown') window.__slow.push(e.duration);
+    }).observe({ type: 'event', durationThreshold: 16 });
+  })()`);
+  const sentence = 'og så sa hun at det var viktig å bli sett ';
+  for (let i = 0; i < 5; i++) await page.keyboard.type(sentence);
+  const paused = ((await page.evaluate('window.__lat.splice(0)')) as number[]);
+  // And while the recording plays, the turn highlight moving.
+  await page.keyboard.press('F4');
+  for (let i = 0; i < 5; i++) await page.keyboard.type(sentence);
+  await page.keyboard.press('F4');
+  const playing = ((await page.evaluate('window.__lat.splice(0)')) as number[]);
+  await new Promise((r) => setTimeout(r, 300));
+  // Event Timing reports only keys of 16 ms or more (to the next paint, in steps of 8 ms).
+  const slow = (await page.evaluate('window.__slow')) as number[];
+  const keys = paused.length + playing.length;
+  const over = (limit: number) => slow.filter((d) => d > limit).length;
+
+  const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
+  const date = new Date().toISOString().slice(0, 10);
+  log(`## Transcription workspace (${date})`);
+  log('');
+  log(`Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end (other work on the machine); Debian's Chromium, headless, software rendering, through tests/e2e/harness.ts. Made by \`npm run bench:transcription\` (tests/bench/transcription.ts).`);
+  log('');
+  log(`A ${MINUTES}-minute recording (16 kHz mono WAV, ${(wavBytes / 1e6).toFixed(0)} MB, made by tests/e2e/audio-fixture.ts) and a transcript of ${text.length} characters with 400 timestamps.`);
+  log('');
+  log('| what | figure | goal |');
+  log('| --- | --- | --- |');
+  log(`| keystroke, key down → text and highlight laid out, caret mid-text, paused (${paused.length} keys) | p50 ${ms(pct(paused, 50))}, p95 ${ms(pct(paused, 95))}, max ${ms(Math.max(...paused))} | under 16 ms |`);
+  log(`| the same while playing (turn highlight following) (${playing.length} keys) | p50 ${ms(pct(playing, 50))}, p95 ${ms(pct(playing, 95))}, max ${ms(Math.max(...playing))} | under 16 ms |`);
+  log(`| key down → next paint, Chromium's Event Timing (its finest threshold is 16 ms; one frame at 60 Hz is 16.7 ms) | ${keys - slow.length} of ${keys} keys under 16 ms; ${over(24)} over 24 ms, ${over(33)} over 33 ms (two frames); longest ${slow.length ? Math.max(...slow) : 0} ms | all under 16 ms |`);
+  log(`| autosave of the transcript (IPC handler: parse, seal, sign, write), 60 saves | p50 ${ms(pct(saves, 50))}, p95 ${ms(pct(saves, 95))} | p95 under 50 ms |`);
+  log(`| open the workspace with the stored waveform (${peaks} peaks), click → waveform drawn and text in the editor, 7 times | median ${ms(pct(opens, 50))}, max ${ms(Math.max(...opens))} | under 500 ms |`);
+  log(`| first opening: fetch the recording into the page, decode (Web Audio, 8 kHz), compute and store the peaks | ${(firstMs / 1000).toFixed(1)} s | once per recording |`);
+  log('');
+  const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
+  const old = fs.readFileSync(doc, 'utf8');
+  const start = old.indexOf('## Transcription workspace');
+  const rest = start < 0 ? '' : old.slice(start).replace(/^## Transcription workspace[^\n]*\n[\s\S]*?(?=\n## |$)/, '');
+  const before = start < 0 ? `${old.trimEnd()}\n\n` : old.slice(0, start);
+  fs.writeFileSync(doc, `${before}${lines.join('\n')}\n${rest.trimStart() ? `\n${rest.trimStart()}` : ''}`);
+} finally {
+  await browser.close();
+  await harness.close();
+  fs.rmSync(home, { recursive: true, force: true });
+}
