@@ -169,11 +169,13 @@ export interface TranscriptSummary {
   complete: boolean;
   chars: number;
   syncPointCount: number;
-  sourceFormat: 'txt' | 'docx' | 'srt' | 'vtt' | 'hvelv';
+  sourceFormat: 'txt' | 'docx' | 'srt' | 'vtt' | 'hvelv' | 'asr';
   createdAt: string;
   updatedAt: string;
   /** Possible identifying details found now (names, phone numbers, ...), not counting those kept. */
   identifiers: number;
+  /** Made by speech recognition and not yet marked as checked by the student (shared/asr.ts). */
+  automaticDraft?: boolean;
 }
 
 

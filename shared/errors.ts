@@ -31,6 +31,9 @@ export const ERROR_CODES = [
   'DISK_FULL',
   'PROJECT_ENDED',
   'VAULT_BUSY',
+  'MODEL_INVALID',
+  'AUDIO_NEEDS_APP',
+  'ASR_FAILED',
   'INTERNAL',
 ] as const;
 
