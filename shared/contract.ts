@@ -4,6 +4,7 @@
  * before anything else runs. Preload and main are derived from this table.
  */
 import { z } from 'zod';
+import { ASR_LANGUAGES, type AsrLanguage, type DraftProgress } from './asr';
 import {
   isIsoDate,
   isParticipantCode,
@@ -201,6 +202,14 @@ export interface TranscriptDetail extends TranscriptSummary {
   syncPoints: { offset: number; ms: number }[];
 }
 
+/** The speech models in the app's data folder, and where to put more. */
+export interface AsrModels {
+  folder: string;
+  files: { name: string; bytes: number }[];
+  /** The interface language's choice of recording language, or the one last chosen. */
+  defaultLanguage: AsrLanguage;
+}
+
 export interface RecentVault {
   path: string;
   title: string;
@@ -222,7 +231,8 @@ export type SessionState = { unlocked: false } | { unlocked: true; status: Proje
 /** Pushed from main to the renderer. */
 export type AppEvent =
   | { type: 'locked'; reason: 'user' | 'idle' | 'system' | 'project-end'; minutes?: number }
-  | { type: 'import-progress'; jobId: string; bytes: number; total: number };
+  | { type: 'import-progress'; jobId: string; bytes: number; total: number }
+  | { type: 'draft-progress'; jobId: string; progress: DraftProgress };
 
 export const api = {
   'app.info': { input: z.strictObject({}) },
@@ -269,6 +279,10 @@ export const api = {
   'recordings.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
   'recordings.export': { input: z.strictObject({ id: hexId }) },
   'recordings.mediaUrl': { input: z.strictObject({ id: hexId }) },
+  'asr.models': { input: z.strictObject({}) },
+  'asr.draft': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), recordingId: hexId, model: z.string().regex(/^[\w.-]{1,120}\.bin$/), language: z.enum(ASR_LANGUAGES) }) },
+  'asr.cancel': { input: z.strictObject({ jobId: z.string().max(40) }) },
+  'transcripts.markChecked': { input: z.strictObject({ id: hexId }) },
   'transcripts.list': { input: z.strictObject({}) },
   'transcripts.get': { input: z.strictObject({ id: hexId }) },
   'transcripts.chooseFile': { input: z.strictObject({}) },
@@ -341,6 +355,10 @@ export interface Outputs {
   'recordings.delete': null;
   'recordings.export': string | null;
   'recordings.mediaUrl': string;
+  'asr.models': AsrModels;
+  'asr.draft': TranscriptDetail;
+  'asr.cancel': null;
+  'transcripts.markChecked': TranscriptDetail;
   'transcripts.list': TranscriptSummary[];
   'transcripts.get': TranscriptDetail;
   'transcripts.chooseFile': ChosenFile | null;

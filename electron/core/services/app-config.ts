@@ -17,6 +17,8 @@ const configSchema = z.object({
     .default([]),
   /** The last end-date reminder shown for each vault (days: 30, 14, 7 or 1). */
   reminders: z.record(z.string(), z.number()).default({}),
+  /** The language last chosen for an automatic draft (until then: the interface language). */
+  asrLanguage: z.enum(['nb', 'en']).optional(),
 });
 type Config = z.infer<typeof configSchema>;
 
@@ -27,6 +29,11 @@ export class AppConfig {
 
   constructor(private readonly file: string) {
     this.data = AppConfig.load(file);
+  }
+
+  /** The app's data folder (the config file's folder): speech models live in its models/. */
+  get dataDir(): string {
+    return path.dirname(this.file);
   }
 
   private static load(file: string): Config {
@@ -55,6 +62,16 @@ export class AppConfig {
   rememberVault(vaultPath: string, title: string, at: Date): void {
     const others = this.data.recent.filter((r) => path.resolve(r.path) !== path.resolve(vaultPath));
     this.data = { ...this.data, recent: [{ path: vaultPath, title, lastOpened: at.toISOString() }, ...others].slice(0, MAX_RECENT) };
+    this.save();
+  }
+
+  get asrLanguage(): 'nb' | 'en' | undefined {
+    return this.data.asrLanguage;
+  }
+
+  setAsrLanguage(language: 'nb' | 'en'): void {
+    if (this.data.asrLanguage === language) return;
+    this.data = { ...this.data, asrLanguage: language };
     this.save();
   }
 

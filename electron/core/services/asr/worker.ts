@@ -40,8 +40,16 @@ interface Engine {
   transcribeData(pcm: ArrayBuffer, opts: Record<string, unknown>): { stop: () => Promise<void>; promise: Promise<{ segments: { text: string; t0: number; t1: number }[] }> };
 }
 
+/** In Electron's utilityProcess messages go through process.parentPort; under Node's fork(), process.send. */
+interface ParentPort {
+  postMessage(m: unknown): void;
+  on(event: 'message', fn: (e: { data: ToWorker }) => void): void;
+}
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
 function send(m: FromWorker): void {
-  process.send!(m);
+  if (parentPort) parentPort.postMessage(m);
+  else process.send!(m);
 }
 
 let engine: Engine | null = null;
@@ -125,7 +133,7 @@ function fail(err: unknown): void {
   setImmediate(() => process.exit(1));
 }
 
-process.on('message', (m: ToWorker) => {
+function receive(m: ToWorker): void {
   queue = queue
     .then(async () => {
       if (m.t === 'start') return onStart(m);
@@ -142,6 +150,9 @@ process.on('message', (m: ToWorker) => {
       }
     })
     .catch(fail);
-});
+}
+
+if (parentPort) parentPort.on('message', (e) => receive(e.data));
+else process.on('message', receive);
 // The parent gone (app closed, CLI killed): so are we.
 process.on('disconnect', () => process.exit(0));
