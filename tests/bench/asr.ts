@@ -17,6 +17,9 @@ import { createDecoder, SAMPLE_RATE } from '../../electron/core/services/asr/aud
 import { Windower } from '../../electron/core/services/asr/vad';
 
 const THREADS = Math.max(1, os.availableParallelism());
+/** `npm run bench:asr -- tiny` measures one size; three runs each unless HVELV_BENCH_RUNS says otherwise. */
+const SIZES = (process.argv.slice(2).filter((a) => a === 'tiny' || a === 'base') as TestModelSize[]).concat();
+const RUNS = Number(process.env.HVELV_BENCH_RUNS ?? 3);
 const TOKENS_PER_SECOND = 3;
 const WINDOW_S = 30;
 const lines: string[] = [];
@@ -40,16 +43,16 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hvelv-asr-bench-'));
 const rows: string[] = [];
 try {
   const { initWhisper } = await import('@fugood/whisper.node');
-  for (const size of ['tiny', 'base'] as TestModelSize[]) {
+  for (const size of SIZES.length ? SIZES : (['tiny', 'base'] as TestModelSize[])) {
     const file = path.join(dir, `${size}.bin`);
     const bytes = writeTestModel(file, size);
     const rssBefore = process.memoryUsage().rss;
     peakRss = rssBefore;
     const ctx = await initWhisper({ filePath: file, useGpu: false });
     const runs: Bench[] = [];
-    for (let i = 0; i < 3; i++) runs.push((await ctx.bench(THREADS)) as Bench);
+    for (let i = 0; i < RUNS; i++) runs.push((await ctx.bench(THREADS)) as Bench);
     await ctx.release();
-    const med = (k: keyof Bench) => runs.map((r) => r[k]).sort((a, b) => a - b)[1]!;
+    const med = (k: keyof Bench) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
     const enc = med('encodeMs');
     const dec = med('decodeMs');
     const prompt = med('promptMs');
@@ -116,7 +119,7 @@ try {
   log('');
   log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}; whisper.cpp through @fugood/whisper.node (CPU build), ${THREADS} threads. Made by \`npm run bench:asr\` (tests/bench/asr.ts).`);
   log('');
-  log('Models of the real tiny and base dimensions with random weights (scripts/make-test-model.ts). The engine\'s own timings (its bench: one encoder pass over a 30-second window; one decoder step of one token; a 256-token prompt), medians of three runs.');
+  log(`Models of the real tiny and base dimensions with random weights (scripts/make-test-model.ts). The engine's own timings (its bench: one encoder pass over a 30-second window; one decoder step of one token; a 256-token prompt), medians of ${RUNS} run(s). Load average while it ran: ${os.loadavg()[0]!.toFixed(1)} (the machine is shared: a load above 2 slows every figure).`);
   log('');
   log('| model | encoder, one 30 s window | decoder, per token | prompt of 256 tokens | memory above the process (model + buffers) | estimated real-time factor | estimated time for a 60-minute interview |');
   log('| --- | --- | --- | --- | --- | --- | --- |');
