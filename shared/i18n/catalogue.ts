@@ -7,6 +7,8 @@
 import type { ErrorCode } from '../errors';
 
 import * as core from './core';
+import * as hardening from './hardening';
+import * as deidentify from './deidentify';
 import * as asr from './asr';
 
 /**
@@ -15,7 +17,7 @@ import * as asr from './asr';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, asr] as const;
+const FEATURES = [core, hardening, deidentify, asr] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
