@@ -26,7 +26,7 @@ describe('hvelv transcript draft / hvelv model', () => {
     const { dir, session } = await makeVault(PASS);
     const code = admit(session);
     const wav = path.join(tempDir(), 'i.wav');
-    makeWav(wav, 6);
+    makeWav(wav, 3);
     const rec = await new Recordings(session, () => new Date('2026-11-27T10:00:00Z')).import(code, wav);
     session.lock();
 
@@ -60,5 +60,6 @@ describe('hvelv transcript draft / hvelv model', () => {
     expect(JSON.parse(bad.stdout[0]!)).toMatchObject({ ok: false, error: { code: 'MODEL_INVALID' } });
     const lang = fakeIo(env);
     expect(await run(['transcript', 'draft', dir, rec.id, '--model', model, '--language', 'sv'], lang, fast)).toBe(EXIT.usage);
-  });
+    // Six unlocks and a run of the engine: minutes on a loaded two-core machine.
+  }, 300_000);
 });

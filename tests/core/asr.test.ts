@@ -209,7 +209,8 @@ describe('model files', () => {
   });
 });
 
-describe('a draft from an encrypted recording, with the real engine', () => {
+// The engine on a loaded two-core machine: seconds alone, a minute or more when others run.
+describe('a draft from an encrypted recording, with the real engine', { timeout: 180_000 }, () => {
   it('is stored as a transcript flagged "automatic draft", with a sync point at every segment and turns', async () => {
     const since = Date.now();
     const { session, dir, rec, wav } = await setup([[4, 2], [6, 1.5], [3, 3]]);
