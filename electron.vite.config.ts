@@ -11,7 +11,12 @@ export default defineConfig({
       externalizeDeps: { exclude: ['zod'] },
       rolldownOptions: {
         // The app and the `hvelv` command share one bundle of core.
-        input: { index: resolve('electron/main/index.ts'), cli: resolve('electron/cli/main.ts') },
+        input: {
+          index: resolve('electron/main/index.ts'),
+          cli: resolve('electron/cli/main.ts'),
+          // The recognition process (a child of the app and of the CLI), found beside them by draft.ts.
+          'asr-worker': resolve('electron/core/services/asr/worker.ts'),
+        },
       },
     },
   },

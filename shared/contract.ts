@@ -5,6 +5,7 @@
  */
 import type { ExportPlan, ImportPreview, ImportResult } from './exchange';
 import { z } from 'zod';
+import { ASR_LANGUAGES, type AsrLanguage, type DraftProgress } from './asr';
 import {
   hasControlCharacter,
   isIsoDate,
@@ -185,11 +186,13 @@ export interface TranscriptSummary {
   complete: boolean;
   chars: number;
   syncPointCount: number;
-  sourceFormat: 'txt' | 'docx' | 'srt' | 'vtt' | 'hvelv';
+  sourceFormat: 'txt' | 'docx' | 'srt' | 'vtt' | 'hvelv' | 'asr';
   createdAt: string;
   updatedAt: string;
   /** Possible identifying details found now (names, phone numbers, ...), not counting those kept. */
   identifiers: number;
+  /** Made by speech recognition and not yet marked as checked by the student (shared/asr.ts). */
+  automaticDraft?: boolean;
   /** Once the key list is deleted: how many were left unresolved then (null while it exists, or if never checked with it). */
   unresolvedAtKeyListEnd: number | null;
 }
@@ -235,6 +238,14 @@ export interface TranscriptionSettings {
   pedals: PedalMap;
 }
 
+/** The speech models in the app's data folder, and where to put more. */
+export interface AsrModels {
+  folder: string;
+  files: { name: string; bytes: number }[];
+  /** The interface language's choice of recording language, or the one last chosen. */
+  defaultLanguage: AsrLanguage;
+}
+
 export interface RecentVault {
   path: string;
   title: string;
@@ -256,7 +267,8 @@ export type SessionState = { unlocked: false } | { unlocked: true; status: Proje
 /** Pushed from main to the renderer. */
 export type AppEvent =
   | { type: 'locked'; reason: 'user' | 'idle' | 'system' | 'project-end'; minutes?: number }
-  | { type: 'import-progress'; jobId: string; bytes: number; total: number };
+  | { type: 'import-progress'; jobId: string; bytes: number; total: number }
+  | { type: 'draft-progress'; jobId: string; progress: DraftProgress };
 
 export const api = {
   'app.info': { input: z.strictObject({}) },
@@ -303,6 +315,10 @@ export const api = {
   'recordings.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
   'recordings.export': { input: z.strictObject({ id: hexId }) },
   'recordings.mediaUrl': { input: z.strictObject({ id: hexId }) },
+  'asr.models': { input: z.strictObject({}) },
+  'asr.draft': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), recordingId: hexId, model: z.string().regex(/^[\w.-]{1,120}\.bin$/), language: z.enum(ASR_LANGUAGES) }) },
+  'asr.cancel': { input: z.strictObject({ jobId: z.string().max(40) }) },
+  'transcripts.markChecked': { input: z.strictObject({ id: hexId }) },
   'transcripts.list': { input: z.strictObject({}) },
   'transcripts.get': { input: z.strictObject({ id: hexId }) },
   'transcripts.chooseFile': { input: z.strictObject({}) },
@@ -408,6 +424,10 @@ export interface Outputs {
   'recordings.delete': null;
   'recordings.export': string | null;
   'recordings.mediaUrl': string;
+  'asr.models': AsrModels;
+  'asr.draft': TranscriptDetail;
+  'asr.cancel': null;
+  'transcripts.markChecked': TranscriptDetail;
   'transcripts.list': TranscriptSummary[];
   'transcripts.get': TranscriptDetail;
   'transcripts.chooseFile': ChosenFile | null;

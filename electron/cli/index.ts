@@ -90,6 +90,11 @@ hvelv transcript check <vault> <id> [--json]         identifying details (names,
 hvelv transcript deidentify <vault> <id> [--keep TERM ...] [--yes]
                                                      replace them with placeholders ([navn], ...);
                                                      without --yes, shows what would be replaced
+hvelv transcript draft <vault> <recording-id> --model FILE [--language nb|en] [--json]
+                                                     an automatic draft made on this machine;
+                                                     progress on stderr, the new transcript's id
+                                                     on stdout; Ctrl-C cancels
+hvelv transcript checked <vault> <id>                the draft has been checked: no longer flagged
 `,
     load: async () => (await import('./commands/transcript')).cmdTranscript,
   },
@@ -174,6 +179,13 @@ hvelv import qdc <vault> FILE.qdc
            included) is. Each participant must have consent covering transcripts.
 `,
     load: async () => (await import('./commands/exchange')).cmdImport,
+  },
+  {
+    name: 'model',
+    usage: `hvelv model list [--json]                       speech models in the app's data folder, and
+                                                     the ones Hvelv knows (with links)
+hvelv model check FILE [--json]                  format, size and SHA-256 against the known list`,
+    load: async () => (await import('./commands/model')).cmdModel,
   },
   {
     name: 'enforce',

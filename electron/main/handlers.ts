@@ -7,6 +7,7 @@
  * `dispatch` is the boundary: it parses every payload with the contract's zod
  * schema, and turns every outcome into `{ok, value} | {ok:false, error}`.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { api, type AppEvent, type AppInfo, type ChosenFile, type Method, type Outputs, type ParsedInput } from '../../shared/contract';
@@ -32,6 +33,8 @@ import { writeFileAtomic } from '../core/vault/atomic-file';
 import { installLinux, statusLinux, type EnforceCommand } from '../core/services/schedule';
 import { toB64 } from '../core/crypto/encoding';
 import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
+import { makeDraft, type WorkerSpawner } from '../core/services/asr/draft';
+import { listModelFiles, modelsDir } from '../core/services/asr/models';
 
 export interface Platform {
   version: string;
@@ -60,6 +63,8 @@ export interface HandlerDeps {
   timers?: Timers;
   /** Tests only: fixed KDF parameters instead of calibration. */
   createOptions?: CreateOptions;
+  /** How to start the recognition process (the app: Electron's utilityProcess); default child_process.fork. */
+  spawnAsrWorker?: WorkerSpawner;
 }
 
 type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Outputs[M]> | Outputs[M] };
@@ -73,6 +78,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
   const recordings = (): Recordings => new Recordings(sessions.require(), deps.now);
   const transcripts = (): Transcripts => new Transcripts(sessions.require(), deps.now);
   const imports = new Map<string, AbortController>();
+  const drafts = new Map<string, AbortController>();
   const files = new FileGrants();
   /** Destructive actions are confirmed by typing the participant's code; checked here, not only in the page. */
   const confirm = (typed: string, code: string): void => {
@@ -191,6 +197,49 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
         imports.delete(jobId);
       }
     },
+    'asr.models': () => {
+      const dir = deps.config.dataDir;
+      const interfaceLanguage = deps.config.language === 'system' ? localeFromSystem(deps.platform.systemLocale()) : deps.config.language;
+      return {
+        folder: modelsDir(dir),
+        files: listModelFiles(dir).map((f) => ({ name: path.basename(f.file), bytes: f.bytes })),
+        defaultLanguage: deps.config.asrLanguage ?? interfaceLanguage,
+      };
+    },
+    'asr.draft': async ({ jobId, recordingId, model, language }) => {
+      // Only a file in the models folder, by name: the page never names a path.
+      const file = path.join(modelsDir(deps.config.dataDir), path.basename(model));
+      deps.config.setAsrLanguage(language);
+      const ctl = new AbortController();
+      drafts.set(jobId, ctl);
+      let last = 0;
+      try {
+        return await makeDraft(sessions.require(), recordingId, {
+          model: file,
+          language,
+          // One core stays with the app, so it remains usable while the draft is made.
+          threads: Math.max(1, os.availableParallelism() - 1),
+          signal: ctl.signal,
+          spawn: deps.spawnAsrWorker,
+          now: deps.now,
+          onProgress: (progress) => {
+            const t = Date.now();
+            if (t - last < 250 && progress.percent < 100) return;
+            last = t;
+            // A draft in the making is work: it keeps the vault from locking for being idle.
+            sessions.touch();
+            deps.emit({ type: 'draft-progress', jobId, progress });
+          },
+        });
+      } finally {
+        drafts.delete(jobId);
+      }
+    },
+    'asr.cancel': ({ jobId }) => {
+      drafts.get(jobId)?.abort();
+      return null;
+    },
+    'transcripts.markChecked': ({ id }) => transcripts().markChecked(id),
     'recordings.cancelImport': ({ jobId }) => {
       imports.get(jobId)?.abort();
       return null;

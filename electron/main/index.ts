@@ -4,7 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, utilityProcess } from 'electron';
+import type { WorkerSpawner } from '../core/services/asr/draft';
 import type { AppEvent } from '../../shared/contract';
 import { DROP_CHANNEL, EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/ipc-channels';
 import { fail } from '../../shared/errors';
@@ -79,6 +80,7 @@ async function start(): Promise<void> {
     now: () => new Date(),
     config,
     emit,
+    spawnAsrWorker,
     platform: {
       version: app.getVersion(),
       systemLocale: () => app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
@@ -176,3 +178,19 @@ async function start(): Promise<void> {
   await mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
+/**
+ * The recognition process as an Electron utility process: a Node child that needs no
+ * RunAsNode fuse, whose messages go through its parentPort (worker.ts handles both).
+ */
+function spawnAsrWorker(...[script, execArgv]: Parameters<WorkerSpawner>): ReturnType<WorkerSpawner> {
+  const child = utilityProcess.fork(script, [], { execArgv, serviceName: 'Hvelv speech recognition', stdio: 'ignore' });
+  return {
+    send: (m) => child.postMessage(m),
+    onMessage: (fn) => child.on('message', fn),
+    onExit: (fn) => child.on('exit', fn),
+    kill: () => void child.kill(),
+    get pid() {
+      return child.pid;
+    },
+  };
+}

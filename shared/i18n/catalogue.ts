@@ -12,6 +12,7 @@ import * as exchange from './exchange';
 import * as hardening from './hardening';
 import * as deidentify from './deidentify';
 import * as transcription from './transcription';
+import * as asr from './asr';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -19,7 +20,7 @@ import * as transcription from './transcription';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis, exchange, hardening, deidentify, transcription] as const;
+const FEATURES = [core, analysis, exchange, hardening, deidentify, transcription, asr] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

@@ -2,7 +2,9 @@ import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { parse, str } from '../args';
 import { UsageError } from '../io';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { ASR_LANGUAGES, type AsrLanguage } from '../../../shared/asr';
 import { Transcripts } from '../../core/services/transcripts';
 import { placeholderFor, replacedByDefault } from '../../core/services/deidentify';
 import type { DeidReport } from '../../../shared/contract';
@@ -87,8 +89,42 @@ export async function cmdTranscript(args: string[], ctx: CommandContext): Promis
       }
       return EXIT.ok;
     }
+    case 'draft': {
+      const { values, positionals } = parse(rest, { model: { type: 'string' }, language: { type: 'string' } }, 2);
+      const [vault, recordingId] = positionals as [string, string];
+      if (!values.model) throw new UsageError('--model FILE is required (see hvelv model list)');
+      const language = (str(values.language) || locale) as AsrLanguage;
+      if (!(ASR_LANGUAGES as readonly string[]).includes(language)) throw new UsageError('--language must be nb or en');
+      const { makeDraft } = await import('../../core/services/asr/draft');
+      // Ctrl-C cancels: the recognition process is killed, nothing is stored.
+      const ac = new AbortController();
+      const onSigint = () => ac.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const t = await withSession(vault, values, io, vaultDeps, (s) =>
+          makeDraft(s, recordingId, {
+            model: str(values.model),
+            language,
+            threads: Math.max(1, os.availableParallelism()),
+            signal: ac.signal,
+            now: io.now,
+            onProgress: (p) => io.err(`${translate(locale, 'asr.progress', { percent: p.percent.toFixed(0) })}  ${clock(p.elapsedMs)}${p.remainingMs === null ? '' : `  ~${clock(p.remainingMs)}`}`),
+          }),
+        );
+        io.out(values.json ? JSON.stringify({ ok: true, transcript: { ...t, text: undefined } }) : t.id);
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
+      return EXIT.ok;
+    }
+    case 'checked': {
+      const { values, positionals } = parse(rest, {}, 2);
+      const t = await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Transcripts(s, io.now).markChecked(positionals[1]!));
+      io.out(values.json ? JSON.stringify({ ok: true, transcript: { ...t, text: undefined } }) : `${t.id} is no longer marked as an automatic draft`);
+      return EXIT.ok;
+    }
     default:
-      throw new UsageError('expected transcript import|list|export|delete|check|deidentify');
+      throw new UsageError('expected transcript import|list|export|delete|check|deidentify|draft|checked');
   }
 }
 
@@ -104,4 +140,11 @@ function printFindings(io: CliIo, report: DeidReport, text: string, locale: Loca
     const after = text.slice(f.end, f.end + 30).replace(/\s+/g, ' ');
     io.out(`line ${String(line).padStart(4)}  ${translate(locale, `deid.kind.${f.kind}`).padEnd(14)} …${before}[${f.text}]${after}…`);
   }
+}
+
+/** m:ss or h:mm:ss, for progress on a terminal. */
+function clock(ms: number): string {
+  const t = Math.round(ms / 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return t >= 3600 ? `${Math.floor(t / 3600)}:${p(Math.floor(t / 60) % 60)}:${p(t % 60)}` : `${Math.floor(t / 60)}:${p(t % 60)}`;
 }

@@ -30,6 +30,8 @@ const configSchema = z.object({
       pedals: z.record(z.string(), z.string().nullable()).default({}),
     })
     .default({ bindings: {}, playback: {}, pedals: {} }),
+  /** The language last chosen for an automatic draft (until then: the interface language). */
+  asrLanguage: z.enum(['nb', 'en']).optional(),
 });
 type Config = z.infer<typeof configSchema>;
 
@@ -40,6 +42,11 @@ export class AppConfig {
 
   constructor(private readonly file: string) {
     this.data = AppConfig.load(file);
+  }
+
+  /** The app's data folder (the config file's folder): speech models live in its models/. */
+  get dataDir(): string {
+    return path.dirname(this.file);
   }
 
   private static load(file: string): Config {
@@ -68,6 +75,16 @@ export class AppConfig {
   rememberVault(vaultPath: string, title: string, at: Date): void {
     const others = this.data.recent.filter((r) => path.resolve(r.path) !== path.resolve(vaultPath));
     this.data = { ...this.data, recent: [{ path: vaultPath, title, lastOpened: at.toISOString() }, ...others].slice(0, MAX_RECENT) };
+    this.save();
+  }
+
+  get asrLanguage(): 'nb' | 'en' | undefined {
+    return this.data.asrLanguage;
+  }
+
+  setAsrLanguage(language: 'nb' | 'en'): void {
+    if (this.data.asrLanguage === language) return;
+    this.data = { ...this.data, asrLanguage: language };
     this.save();
   }
 

@@ -5,6 +5,7 @@
  */
 import type { DeidFinding, DeidReport, TranscriptDetail, TranscriptSummary } from '../../../shared/contract';
 import { LABELLED_KINDS, PLACEHOLDER, type DeidKind } from '../../../shared/domain';
+import type { AsrLanguage } from '../../../shared/asr';
 import { LOCALES, translate } from '../../../shared/i18n/catalogue';
 import { assertConsent } from '../consent/gate';
 import { T, type Identity } from '../consent/model';
@@ -32,8 +33,13 @@ const STANDARD_PLACEHOLDERS = new Set(LOCALES.flatMap((l) => LABELLED_KINDS.map(
 export interface TranscriptRecord {
   text: string;
   syncPoints: SyncPoint[];
-  sourceFormat: TranscriptFormat | 'hvelv';
+  sourceFormat: TranscriptFormat | 'hvelv' | 'asr';
   complete: boolean;
+  /**
+   * Made by speech recognition (shared/asr.ts): which model, which language, and when
+   * the student said it was checked. Absent in transcripts typed or imported.
+   */
+  draft?: { model: string; language: AsrLanguage; checkedAt: string | null };
   recordingId: string | null;
   createdAt: string;
   updatedAt: string;
@@ -244,6 +250,29 @@ export class Transcripts {
     return this.get(stored.id);
   }
 
+  /** An automatic draft for a recording (services/asr/draft.ts), marked as such until checked. */
+  createDraft(code: string, text: string, recordingId: string, draft: { model: string; language: AsrLanguage }): TranscriptDetail {
+    this.assertRecordingOf(code, recordingId);
+    text = text.normalize('NFC');
+    const at = this.now().toISOString();
+    const rec: TranscriptRecord = { text, syncPoints: syncPoints(text), sourceFormat: 'asr', complete: false, recordingId, createdAt: at, updatedAt: at, draft: { ...draft, checkedAt: null } };
+    const stored = this.store.put(TRANSCRIPT_TABLE, { participant: code, data: rec });
+    // Counts and the model's file name; never words.
+    this.session.audit.append('transcript.drafted', { participant: code, details: { transcript: stored.id, recording: recordingId, model: draft.model, language: draft.language, chars: text.length } });
+    return this.get(stored.id);
+  }
+
+  /** The student has gone through the automatic draft: it is no longer flagged as one. */
+  markChecked(id: string): TranscriptDetail {
+    const r = this.record(id);
+    if (!r.data.draft) throw new HvelvError('INVALID_INPUT', 'this transcript is not an automatic draft');
+    if (r.data.draft.checkedAt) return this.get(id);
+    const next: TranscriptRecord = { ...r.data, draft: { ...r.data.draft, checkedAt: this.now().toISOString() }, updatedAt: this.now().toISOString() };
+    this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next });
+    this.session.audit.append('transcript.edited', { participant: r.participant, details: { transcript: id, change: 'draft-checked' } });
+    return this.get(id);
+  }
+
   update(id: string, change: { text?: string; complete?: boolean; recordingId?: string | null; speakers?: string[]; autosave?: boolean }): TranscriptDetail {
     const r = this.record(id);
     if (change.recordingId) this.assertRecordingOf(r.participant, change.recordingId);
@@ -409,5 +438,6 @@ function summary(id: string, code: string, r: TranscriptRecord, known: KnownDeta
     updatedAt: r.updatedAt,
     identifiers: findingsOf(r, known, kept).length,
     unresolvedAtKeyListEnd: !hasKeyList(known) && r.lastWithKeyList ? r.lastWithKeyList.unresolved : null,
+    automaticDraft: Boolean(r.draft && !r.draft.checkedAt),
   };
 }

@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n';
 import { Card, ErrorBanner, Notice } from '../../components/ui';
 import { TypedConfirm } from '../../components/TypedConfirm';
 import type { RecordingInfo, TranscriptDetail } from '../../../../shared/contract';
+import { DraftFlag, DraftPanel } from '../asr/DraftPanel';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { f4Stamp, formatDuration } from './format';
 import { DeidentifyPanel } from './DeidentifyPanel';
@@ -177,11 +178,13 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack }: Prop
                   {t('view.startTranscript')}
                 </button>
               )}
+              {recording && !ended && <DraftPanel recording={recording} onDone={setTranscript} />}
             </>
           )}
           {transcript && (
             <>
               <p className="muted">{transcript.complete ? t('tr.complete') : t('tr.inProgress')}</p>
+              <DraftFlag transcript={transcript} ended={ended} onChanged={setTranscript} />
               <div className="transcript" lang="nb">
                 <TranscriptText text={transcript.text} points={transcript.syncPoints} issues={issues} onSeek={recording ? seek : undefined} />
               </div>

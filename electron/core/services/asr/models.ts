@@ -1,0 +1,176 @@
+/**
+ * Speech-recognition models: whisper.cpp ggml files the student chooses or downloads
+ * once. A model is not personal data; it lives in the app's data folder (models/),
+ * never in the vault, so deleting a project never deletes it and a vault copied to a
+ * supervisor carries no 150 MB file.
+ *
+ * Before the engine sees a file we read its header ourselves, so a wrong or damaged
+ * file is refused with a clear reason (the engine only says "failed to initialize"),
+ * and we hash it against the list of models we know.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HvelvError } from '../../errors';
+
+export interface KnownModel {
+  id: string;
+  name: string;
+  /** Who made it, and for which speech. */
+  family: 'nb-whisper' | 'openai';
+  languages: readonly ('nb' | 'en')[];
+  /** Encoder layers: tiny 4, base 6, small 12, medium 24. */
+  layers: number;
+  url: string;
+  licence: string;
+  /**
+   * SHA-256 of the file. null where no hash could be verified when this list was
+   * made (no model could be downloaded on the machines that built it): such a file is
+   * reported as "not verified", never as known.
+   */
+  sha256: string | null;
+}
+
+const NB = 'https://huggingface.co/NbAiLab';
+const OPENAI = 'https://huggingface.co/ggerganov/whisper.cpp/resolve/main';
+
+/** The models Hvelv shows a link to. */
+export const KNOWN_MODELS: readonly KnownModel[] = [
+  { id: 'nb-whisper-tiny', name: 'NB-Whisper tiny', family: 'nb-whisper', languages: ['nb', 'en'], layers: 4, url: `${NB}/nb-whisper-tiny/resolve/main/ggml-model.bin`, licence: 'Apache-2.0', sha256: null },
+  { id: 'nb-whisper-base', name: 'NB-Whisper base', family: 'nb-whisper', languages: ['nb', 'en'], layers: 6, url: `${NB}/nb-whisper-base/resolve/main/ggml-model.bin`, licence: 'Apache-2.0', sha256: null },
+  { id: 'nb-whisper-small', name: 'NB-Whisper small', family: 'nb-whisper', languages: ['nb', 'en'], layers: 12, url: `${NB}/nb-whisper-small/resolve/main/ggml-model.bin`, licence: 'Apache-2.0', sha256: null },
+  { id: 'nb-whisper-medium', name: 'NB-Whisper medium', family: 'nb-whisper', languages: ['nb', 'en'], layers: 24, url: `${NB}/nb-whisper-medium/resolve/main/ggml-model.bin`, licence: 'Apache-2.0', sha256: null },
+  { id: 'openai-tiny', name: 'OpenAI Whisper tiny', family: 'openai', languages: ['en', 'nb'], layers: 4, url: `${OPENAI}/ggml-tiny.bin`, licence: 'MIT', sha256: null },
+  { id: 'openai-base', name: 'OpenAI Whisper base', family: 'openai', languages: ['en', 'nb'], layers: 6, url: `${OPENAI}/ggml-base.bin`, licence: 'MIT', sha256: null },
+  { id: 'openai-small', name: 'OpenAI Whisper small', family: 'openai', languages: ['en', 'nb'], layers: 12, url: `${OPENAI}/ggml-small.bin`, licence: 'MIT', sha256: null },
+];
+
+export interface ModelHeader {
+  vocab: number;
+  audioState: number;
+  audioLayers: number;
+  textLayers: number;
+  mels: number;
+  ftype: number;
+  multilingual: boolean;
+}
+
+export interface ModelCheck {
+  file: string;
+  bytes: number;
+  sha256: string;
+  header: ModelHeader;
+  /** The size class by its layers: tiny, base, small, medium, large, or "other". */
+  size: string;
+  /** The entry of KNOWN_MODELS whose hash the file has; null when none. */
+  known: KnownModel | null;
+}
+
+const GGML_MAGIC = 0x67676d6c;
+const SIZES: Record<number, string> = { 4: 'tiny', 6: 'base', 12: 'small', 24: 'medium', 32: 'large' };
+
+/** Read and check the header; MODEL_INVALID with the reason when it is no whisper model. */
+export function readModelHeader(file: string): ModelHeader & { bytes: number } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is not a file`);
+    const h = Buffer.alloc(12 * 4);
+    const got = fs.readSync(fd, h, 0, h.length, 0);
+    if (got < h.length || h.readUInt32LE(0) !== GGML_MAGIC) {
+      throw new HvelvError('MODEL_INVALID', `${path.basename(file)} is not a whisper.cpp model (ggml format)`);
+    }
+    const v = (i: number) => h.readInt32LE(4 + i * 4);
+    const header: ModelHeader = { vocab: v(0), audioState: v(2), audioLayers: v(4), textLayers: v(8), mels: v(9), ftype: v(10) % 1000, multilingual: v(0) >= 51865 };
+    const sane = header.vocab > 50_000 && header.vocab < 60_000 && header.audioState > 0 && header.audioState <= 2048 && header.audioLayers > 0 && header.audioLayers <= 64 && (header.mels === 80 || header.mels === 128);
+    if (!sane) throw new HvelvError('MODEL_INVALID', `${path.basename(file)} has a ggml header, but not one of a whisper model`);
+    const problem = walkTensors(file, fd, st.size);
+    if (problem) throw new HvelvError('MODEL_INVALID', `${path.basename(file)} is damaged or cut short: ${problem}`);
+    return { ...header, bytes: st.size };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Bytes per block and values per block of the ggml tensor types whisper models use. */
+const TYPE_SIZES: Record<number, [bytes: number, values: number]> = { 0: [4, 1], 1: [2, 1], 2: [18, 32], 3: [20, 32], 6: [22, 32], 7: [24, 32], 8: [34, 32] };
+
+/**
+ * Walk the file past the mel filters and the vocabulary, then tensor by tensor to the
+ * end: a truncated download (the usual damage) ends inside a tensor. Returns what is
+ * wrong, or null.
+ */
+function walkTensors(file: string, fd: number, size: number): string | null {
+  const read = (pos: number, n: number): Buffer | null => {
+    const b = Buffer.alloc(n);
+    return fs.readSync(fd, b, 0, n, pos) === n ? b : null;
+  };
+  let pos = 12 * 4;
+  const mel = read(pos, 8);
+  if (!mel) return 'it ends in the mel filters';
+  pos += 8 + mel.readInt32LE(0) * mel.readInt32LE(4) * 4;
+  const nv = read(pos, 4);
+  if (!nv) return 'it ends before the vocabulary';
+  pos += 4;
+  const vocab = read(pos, Math.max(0, Math.min(4 * 1024 * 1024, size - pos))) ?? Buffer.alloc(0);
+  let o = 0;
+  for (let i = 0; i < nv.readInt32LE(0); i++) {
+    if (o + 4 > vocab.length) return 'it ends in the vocabulary';
+    o += 4 + vocab.readUInt32LE(o);
+  }
+  pos += o;
+  let tensors = 0;
+  while (pos < size) {
+    const b = read(pos, 12);
+    if (!b) return 'it ends in a tensor header';
+    const [dims, nameLen, type] = [b.readInt32LE(0), b.readInt32LE(4), b.readInt32LE(8)];
+    const ts = TYPE_SIZES[type];
+    if (dims < 1 || dims > 4 || nameLen < 1 || nameLen > 256) return `tensor ${tensors + 1} has an impossible header`;
+    if (!ts) return null; // a tensor type we do not size: leave the rest to the engine
+    const ne = read(pos + 12, dims * 4);
+    if (!ne) return 'it ends in a tensor header';
+    let values = 1;
+    for (let k = 0; k < dims; k++) values *= ne.readInt32LE(k * 4);
+    pos += 12 + dims * 4 + nameLen + (values / ts[1]) * ts[0];
+    tensors++;
+  }
+  if (pos > size) return `it ends inside tensor ${tensors} (${pos - size} bytes missing)`;
+  if (tensors === 0) return 'it holds no weights';
+  return null;
+}
+
+/** Check a model file: its header, its size, its SHA-256 against the known list. */
+export async function checkModel(file: string): Promise<ModelCheck> {
+  const header = readModelHeader(file);
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  const sha256 = hash.digest('hex');
+  const known = KNOWN_MODELS.find((m) => m.sha256 === sha256) ?? null;
+  return { file, bytes: header.bytes, sha256, header, size: SIZES[header.audioLayers] ?? 'other', known };
+}
+
+/** The models folder in the app's data folder (outside every vault). */
+export function modelsDir(appDataDir: string): string {
+  return path.join(appDataDir, 'models');
+}
+
+/** The .bin files in the models folder, with their size. */
+export function listModelFiles(appDataDir: string): { file: string; bytes: number }[] {
+  const dir = modelsDir(appDataDir);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.bin'))
+    .map((n) => ({ file: path.join(dir, n), bytes: fs.statSync(path.join(dir, n)).size }));
+}
+
+/**
+ * Speed to expect on two CPU cores, as a multiple of the recording's length, from
+ * docs/benchmarks.md (estimates until a real model has been run); null: not measured.
+ */
+export const EXPECTED_REALTIME: Record<string, number | null> = { tiny: null, base: null, small: null, medium: null };

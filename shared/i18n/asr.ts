@@ -1,0 +1,53 @@
+/**
+ * Automatic draft transcripts (speech recognition on the student's own machine) and
+ * speech models: the recording's button, progress, the models list, and the errors.
+ */
+export const nb = {
+  'asr.make': 'Lag et utkast til transkripsjon',
+  'asr.intro': 'Hvelv lager utkastet på denne maskinen. Lyden forlater den aldri, og ingenting skrives til disken før utkastet er ferdig.',
+  'asr.language': 'Språk i opptaket',
+  'asr.language.nb': 'Norsk',
+  'asr.language.en': 'Engelsk',
+  'asr.model': 'Talemodell',
+  'asr.noModel': 'Ingen talemodell er lagt inn ennå. Legg en modellfil (ggml) i mappen {dir}, for eksempel NB-Whisper base fra Nasjonalbiblioteket.',
+  'asr.start': 'Start',
+  'asr.cancel': 'Avbryt utkastet',
+  'asr.progress': 'Utkast: {percent} % av lyden',
+  'asr.elapsed': 'Brukt tid: {time}',
+  'asr.remaining': 'Igjen, omtrent: {time}',
+  'asr.remainingUnknown': 'Igjen: beregnes …',
+  'asr.done': 'Utkastet er lagret som transkripsjon. Det er merket «automatisk utkast» til du har sjekket det.',
+  'asr.badge': 'Automatisk utkast',
+  'asr.markChecked': 'Jeg har sjekket utkastet',
+  'asr.unsureHelp': 'Ord i (? … ?) var motoren usikker på. Talerne (I:/B:) er gjettet ut fra pauser.',
+  'asr.model.unknown': 'Ukjent modellfil: SHA-256 finnes ikke i Hvelvs liste. Den kan brukes, men Hvelv kan ikke si hvilken modell det er.',
+  'asr.model.known': 'Kjent modell: {name}',
+  'error.MODEL_INVALID': 'Filen er ikke en talemodell Hvelv kan bruke (whisper.cpp, ggml-format), eller den er skadet eller ufullstendig.',
+  'error.AUDIO_NEEDS_APP': 'Dette lydformatet (M4A/AAC eller WebM) kan bare gjøres om til utkast i appen, ikke på kommandolinjen.',
+  'error.ASR_FAILED': 'Talegjenkjenningen stoppet. Ingenting ble lagret.',
+} as const;
+
+export const en: Record<keyof typeof nb, string> = {
+  'asr.make': 'Make a draft transcript',
+  'asr.intro': 'Hvelv makes the draft on this computer. The sound never leaves it, and nothing is written to disk until the draft is finished.',
+  'asr.language': 'Language of the recording',
+  'asr.language.nb': 'Norwegian',
+  'asr.language.en': 'English',
+  'asr.model': 'Speech model',
+  'asr.noModel': 'No speech model has been added yet. Put a model file (ggml) in the folder {dir}, for example NB-Whisper base from the National Library of Norway.',
+  'asr.start': 'Start',
+  'asr.cancel': 'Cancel the draft',
+  'asr.progress': 'Draft: {percent} % of the audio',
+  'asr.elapsed': 'Elapsed: {time}',
+  'asr.remaining': 'Left, about: {time}',
+  'asr.remainingUnknown': 'Left: estimating …',
+  'asr.done': 'The draft is stored as a transcript. It is marked "automatic draft" until you have checked it.',
+  'asr.badge': 'Automatic draft',
+  'asr.markChecked': 'I have checked the draft',
+  'asr.unsureHelp': 'Words in (? … ?) are those the engine was unsure of. The speakers (I:/B:) are guessed from pauses.',
+  'asr.model.unknown': 'Unknown model file: its SHA-256 is not in Hvelv\'s list. It can be used, but Hvelv cannot say which model it is.',
+  'asr.model.known': 'Known model: {name}',
+  'error.MODEL_INVALID': 'The file is not a speech model Hvelv can use (whisper.cpp, ggml format), or it is damaged or incomplete.',
+  'error.AUDIO_NEEDS_APP': 'This audio format (M4A/AAC or WebM) can be made into a draft only in the app, not on the command line.',
+  'error.ASR_FAILED': 'Speech recognition stopped. Nothing was stored.',
+};

@@ -1,0 +1,65 @@
+/** `hvelv transcript draft` and `hvelv model`, in process, with the real engine and a generated model. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run, EXIT } from '../../electron/cli/index';
+import type { CliIo } from '../../electron/cli/io';
+import { writeTestModel } from '../../scripts/make-test-model';
+import { Recordings } from '../../electron/core/services/recordings';
+import { admit, makeVault, makeWav, tempDir, TEST_KDF_POLICY } from '../core/helpers';
+
+const PASS = 'cli draft passphrase';
+const fast = { kdfPolicy: TEST_KDF_POLICY };
+
+function fakeIo(env: Record<string, string | undefined>): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env, isTty: false, promptHidden: () => Promise.reject(new Error('no terminal')), now: () => new Date('2026-11-27T12:00:00Z') };
+}
+
+describe('hvelv transcript draft / hvelv model', () => {
+  it('drafts: progress on stderr, the new id on stdout, the draft listed; model check and list', async () => {
+    const dataDir = tempDir('hvelv-data-');
+    fs.mkdirSync(path.join(dataDir, 'models'));
+    const model = path.join(dataDir, 'models', 'micro.bin');
+    writeTestModel(model, 'micro');
+    const { dir, session } = await makeVault(PASS);
+    const code = admit(session);
+    const wav = path.join(tempDir(), 'i.wav');
+    makeWav(wav, 3);
+    const rec = await new Recordings(session, () => new Date('2026-11-27T10:00:00Z')).import(code, wav);
+    session.lock();
+
+    const env = { HVELV_PASSPHRASE: PASS, HVELV_DATA_DIR: dataDir, LANG: 'nb_NO.UTF-8' };
+    const io = fakeIo(env);
+    expect(await run(['transcript', 'draft', dir, rec.id, '--model', model], io, fast), io.stderr.join('\n')).toBe(EXIT.ok);
+    expect(io.stdout).toHaveLength(1);
+    const id = io.stdout[0]!;
+    expect(io.stderr.at(-1)).toMatch(/^Utkast: 100 % av lyden/);
+
+    const list = fakeIo(env);
+    expect(await run(['transcript', 'list', dir, '--json'], list, fast)).toBe(EXIT.ok);
+    const t = (JSON.parse(list.stdout[0]!) as { transcripts: { id: string; sourceFormat: string; automaticDraft: boolean; syncPointCount: number }[] }).transcripts;
+    expect(t).toEqual([expect.objectContaining({ id, sourceFormat: 'asr', automaticDraft: true })]);
+    expect(t[0]!.syncPointCount).toBeGreaterThan(0);
+
+    const checked = fakeIo(env);
+    expect(await run(['transcript', 'checked', dir, id, '--json'], checked, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(checked.stdout[0]!)).toMatchObject({ ok: true, transcript: { automaticDraft: false } });
+
+    const mc = fakeIo(env);
+    expect(await run(['model', 'check', model, '--json'], mc, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(mc.stdout[0]!)).toMatchObject({ ok: true, size: 'other', multilingual: true, known: null });
+    const ml = fakeIo(env);
+    expect(await run(['model', 'list', '--json'], ml, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(ml.stdout[0]!)).toMatchObject({ folder: path.join(dataDir, 'models'), files: [{ file: model }] });
+
+    // Bad input: a model that is no model, a language we do not do.
+    const bad = fakeIo(env);
+    expect(await run(['transcript', 'draft', dir, rec.id, '--model', wav, '--json'], bad, fast)).toBe(EXIT.other);
+    expect(JSON.parse(bad.stdout[0]!)).toMatchObject({ ok: false, error: { code: 'MODEL_INVALID' } });
+    const lang = fakeIo(env);
+    expect(await run(['transcript', 'draft', dir, rec.id, '--model', model, '--language', 'sv'], lang, fast)).toBe(EXIT.usage);
+    // Six unlocks and a run of the engine: minutes on a loaded two-core machine.
+  }, 300_000);
+});

@@ -1,0 +1,349 @@
+/**
+ * Automatic drafts with the real engine (whisper.cpp through @fugood/whisper.node) and
+ * a model made by scripts/make-test-model.ts: random weights, so the words mean
+ * nothing; these tests assert structure (times, sync points, turns, flags), never words.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeTestModel } from '../../scripts/make-test-model';
+import { composeDraft, UNSURE, type DraftProgress } from '../../shared/asr';
+import { syncPoints } from '../../shared/transcript';
+import { createDecoder, SAMPLE_RATE } from '../../electron/core/services/asr/audio';
+import { forkWorker, makeDraft, workerScript, type WorkerSpawner } from '../../electron/core/services/asr/draft';
+import { checkModel, readModelHeader } from '../../electron/core/services/asr/models';
+import { Windower, type SpeechWindow } from '../../electron/core/services/asr/vad';
+import { Recordings } from '../../electron/core/services/recordings';
+import { Transcripts } from '../../electron/core/services/transcripts';
+import { unlockVault } from '../../electron/core/vault/vault';
+import { HvelvError } from '../../electron/core/errors';
+import { admit, findNeedles, listFiles, makeVault, pw, recentTempFiles, tempDir } from './helpers';
+
+const NOW = () => new Date('2026-11-27T10:00:00Z');
+const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'audio');
+const PASS = 'correct horse battery staple';
+
+/**
+ * Speech-like audio: bursts of a voiced, wobbling tone with noise ("talk") between
+ * silences, at 44.1 kHz stereo so the decoder mixes down and resamples.
+ */
+function talkWav(file: string, pattern: [talkS: number, pauseS: number][], seed = 3, rate = 44_100): Buffer {
+  const total = pattern.reduce((a, [t, p]) => a + t + p, 0);
+  const n = Math.round(total * rate);
+  const data = Buffer.alloc(n * 4);
+  let i = 0;
+  let x = seed;
+  for (const [talk, pause] of pattern) {
+    for (let k = 0; k < Math.round(talk * rate); k++, i++) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      const f0 = 140 + 30 * Math.sin(k / rate * 3);
+      const v = 6000 * Math.sin((2 * Math.PI * f0 * k) / rate) * (0.6 + 0.4 * Math.sin(k / rate * 9)) + ((x % 2000) - 1000);
+      data.writeInt16LE(Math.round(v), i * 4);
+      data.writeInt16LE(Math.round(v * 0.8), i * 4 + 2);
+    }
+    for (let k = 0; k < Math.round(pause * rate); k++, i++) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      const v = (x % 40) - 20; // room noise
+      data.writeInt16LE(v, i * 4);
+      data.writeInt16LE(v, i * 4 + 2);
+    }
+  }
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0, 'latin1');
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVEfmt ', 8, 'latin1');
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(2, 22);
+  h.writeUInt32LE(rate, 24);
+  h.writeUInt32LE(rate * 4, 28);
+  h.writeUInt16LE(4, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36, 'latin1');
+  h.writeUInt32LE(data.length, 40);
+  const bytes = Buffer.concat([h, data]);
+  fs.writeFileSync(file, bytes);
+  return bytes;
+}
+
+let appData: string;
+let model: string;
+
+beforeAll(() => {
+  // The models folder of an app data folder of its own, so the forensic scan can cover it.
+  appData = tempDir('hvelv-appdata-');
+  fs.mkdirSync(path.join(appData, 'models'));
+  model = path.join(appData, 'models', 'micro.bin');
+  writeTestModel(model, 'micro');
+});
+
+async function setup(pattern: [number, number][]) {
+  const v = await makeVault(PASS);
+  const code = admit(v.session);
+  const src = path.join(tempDir(), 'interview.wav');
+  const wav = talkWav(src, pattern);
+  const rec = await new Recordings(v.session, NOW).import(code, src);
+  fs.rmSync(src);
+  return { ...v, code, rec, wav };
+}
+
+/** A spawner that remembers the child's pid, so a test can see that it is gone. */
+function trackingSpawner(): { spawn: WorkerSpawner; pids: number[] } {
+  const pids: number[] = [];
+  const spawn: WorkerSpawner = (script, execArgv) => {
+    const h = forkWorker(script, execArgv);
+    if (h.pid) pids.push(h.pid);
+    return h;
+  };
+  return { spawn, pids };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('decoding to 16 kHz mono in memory', () => {
+  for (const f of ['wav', 'mp3', 'flac', 'ogg'] as const) {
+    it(`${f}: the 2-second fixture comes out as about 2 s of 16 kHz samples`, async () => {
+      let n = 0;
+      let peak = 0;
+      const d = await createDecoder(f, (pcm) => {
+        n += pcm.length;
+        for (const s of pcm) peak = Math.max(peak, Math.abs(s));
+      });
+      const bytes = fs.readFileSync(path.join(FIXTURES, `tone.${f}`));
+      for (let o = 0; o < bytes.length; o += 5000) await d.push(bytes.subarray(o, o + 5000));
+      await d.end();
+      d.free();
+      expect(n / SAMPLE_RATE).toBeGreaterThan(1.8);
+      expect(n / SAMPLE_RATE).toBeLessThan(2.2);
+      expect(peak).toBeGreaterThan(0.05); // sound, not silence
+      expect(peak).toBeLessThanOrEqual(1);
+    });
+  }
+
+  it('M4A and WebM: refused with AUDIO_NEEDS_APP (decoded in the app with Web Audio)', async () => {
+    for (const f of ['m4a', 'webm'] as const) {
+      await expect(createDecoder(f, () => {})).rejects.toMatchObject({ code: 'AUDIO_NEEDS_APP' });
+    }
+  });
+
+  it('a WAV that is no WAV is refused as damaged', async () => {
+    const d = await createDecoder('wav', () => {});
+    await expect(d.push(Buffer.from('this is not a riff file at all'))).rejects.toMatchObject({ code: 'AUDIO_DAMAGED' });
+  });
+});
+
+describe('voice-activity windows', () => {
+  const run = (seconds: [number, number][]) => {
+    const f = path.join(tempDir(), 'v.wav');
+    talkWav(f, seconds, 5, 16_000);
+    const pcm = fs.readFileSync(f).subarray(44);
+    const windows: SpeechWindow[] = [];
+    const w = new Windower((x) => windows.push(x));
+    const mono = new Float32Array(pcm.length / 4);
+    for (let i = 0; i < mono.length; i++) mono[i] = pcm.readInt16LE(i * 4) / 32768;
+    for (let o = 0; o < mono.length; o += 7000) w.push(mono.subarray(o, o + 7000));
+    w.end();
+    return windows;
+  };
+
+  it('drops long silences and keeps the talk, each window at its place in time', () => {
+    const windows = run([[3, 4], [2, 5], [4, 1]]);
+    expect(windows.length).toBe(3);
+    const starts = windows.map((w) => w.startMs / 1000);
+    expect(starts[0]).toBeLessThan(0.2);
+    expect(Math.abs(starts[1]! - 7)).toBeLessThan(0.3);
+    expect(Math.abs(starts[2]! - 14)).toBeLessThan(0.3);
+    const fed = windows.reduce((a, w) => a + w.samples.length, 0) / SAMPLE_RATE;
+    expect(fed).toBeGreaterThan(9);
+    expect(fed).toBeLessThan(11); // 9 s of talk, not 19 s of audio
+  });
+
+  it('talk without a pause is cut into windows of at most 29 s, marked as cut', () => {
+    const windows = run([[70, 0.5]]);
+    expect(windows.length).toBeGreaterThanOrEqual(3);
+    for (const w of windows) expect(w.samples.length / SAMPLE_RATE).toBeLessThanOrEqual(29.01);
+    expect(windows[0]!.cutAtEnd).toBe(true);
+    expect(windows[1]!.cutAtStart).toBe(true);
+    // Contiguous: no audio lost at a cut.
+    for (let i = 1; i < windows.length; i++) {
+      const prevEnd = windows[i - 1]!.startMs + (windows[i - 1]!.samples.length * 1000) / SAMPLE_RATE;
+      expect(Math.abs(windows[i]!.startMs - prevEnd)).toBeLessThan(1);
+    }
+  });
+});
+
+describe('model files', () => {
+  it('the generated model passes our header check and is reported as not a known model', async () => {
+    const c = await checkModel(model);
+    expect(c.header.multilingual).toBe(true);
+    expect(c.header.ftype).toBe(1);
+    expect(c.known).toBeNull();
+    expect(c.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('a cut-short model, a file of random bytes and a non-file are refused with clear errors', () => {
+    const dir = tempDir();
+    const cut = path.join(dir, 'cut.bin');
+    fs.writeFileSync(cut, fs.readFileSync(model).subarray(0, 3_000_000));
+    expect(() => readModelHeader(cut)).toThrow(/cut short/);
+    const junk = path.join(dir, 'junk.bin');
+    fs.writeFileSync(junk, Buffer.alloc(100_000, 7));
+    expect(() => readModelHeader(junk)).toThrow(/not a whisper.cpp model/);
+    for (const f of [cut, junk]) {
+      try {
+        readModelHeader(f);
+      } catch (e) {
+        expect((e as HvelvError).code).toBe('MODEL_INVALID');
+      }
+    }
+    expect(() => readModelHeader(dir)).toThrow(HvelvError);
+  });
+});
+
+// The engine on a loaded two-core machine: seconds alone, a minute or more when others run.
+describe('a draft from an encrypted recording, with the real engine', { timeout: 180_000 }, () => {
+  it('is stored as a transcript flagged "automatic draft", with a sync point at every segment and turns', async () => {
+    const since = Date.now();
+    const { session, dir, rec, wav } = await setup([[4, 2], [6, 1.5], [3, 3]]);
+    const progress: DraftProgress[] = [];
+    const t = await makeDraft(session, rec.id, { model, language: 'nb', temperatureInc: 0, onProgress: (p) => progress.push(p), now: NOW });
+
+    expect(t.sourceFormat).toBe('asr');
+    expect(t.automaticDraft).toBe(true);
+    expect(t.recordingId).toBe(rec.id);
+    expect(t.syncPointCount).toBeGreaterThan(0);
+    const lines = t.text.trimEnd().split('\n');
+    for (const line of lines) expect(line).toMatch(/^#\d\d:\d\d:\d\d-\d# [IB]: \S/);
+    // Every sync point lies inside the recording, in order.
+    const ms = t.syncPoints.map((s) => s.ms);
+    expect([...ms].sort((a, b) => a - b)).toEqual(ms);
+    expect(Math.max(...ms)).toBeLessThanOrEqual(rec.durationMs);
+    // Progress: rising, ending at 100 %.
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)!.percent).toBe(100);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!.percent).toBeGreaterThanOrEqual(progress[i - 1]!.percent);
+
+    // Marked checked by the student: no longer a draft.
+    const tr = new Transcripts(session, NOW);
+    expect(tr.markChecked(t.id).automaticDraft).toBe(false);
+    expect(tr.list()[0]!.automaticDraft).toBe(false);
+
+    // Forensics: neither the recording's sound nor the draft's text is anywhere on disk
+    // in the clear: not in the vault, not in the temp folder, not in the app data folder.
+    const pcmNeedle = wav.subarray(44 + 40_000, 44 + 40_064);
+    const textNeedle = Buffer.from(lines[0]!.slice(0, 40), 'utf8');
+    const files = [...listFiles(dir), ...recentTempFiles(since), ...listFiles(appData)].filter((f) => f !== model);
+    expect(findNeedles(files, [pcmNeedle, textNeedle])).toEqual([]);
+    session.lock();
+  });
+
+  it('Cancel stops it within a second: the process is gone, nothing is stored', async () => {
+    const { session, rec } = await setup([[80, 1]]);
+    const { spawn, pids } = trackingSpawner();
+    const ac = new AbortController();
+    let cancelledAt = 0;
+    const run = makeDraft(session, rec.id, {
+      model,
+      language: 'en',
+      temperatureInc: 0,
+      spawn,
+      signal: ac.signal,
+      onProgress: () => {
+        if (!cancelledAt) {
+          cancelledAt = Date.now();
+          ac.abort();
+        }
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(Date.now() - cancelledAt).toBeLessThan(1000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(pids.length).toBe(1);
+    expect(alive(pids[0]!)).toBe(false);
+    expect(new Transcripts(session, NOW).list()).toEqual([]);
+    session.lock();
+  });
+
+  it('locking the vault stops it and forgets the partial result', async () => {
+    const { session, dir, rec, deps } = await setup([[80, 1]]);
+    const { spawn, pids } = trackingSpawner();
+    let lockedAt = 0;
+    const run = makeDraft(session, rec.id, {
+      model,
+      language: 'nb',
+      temperatureInc: 0,
+      spawn,
+      onProgress: () => {
+        if (!lockedAt) {
+          lockedAt = Date.now();
+          session.lock();
+        }
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
+    expect(Date.now() - lockedAt).toBeLessThan(1000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(alive(pids[0]!)).toBe(false);
+    const again = await unlockVault(dir, pw(PASS), deps);
+    expect(new Transcripts(again, NOW).list()).toEqual([]);
+    again.lock();
+  });
+
+  it('a model the engine refuses (a tensor renamed) ends the draft with MODEL_INVALID, nothing stored', async () => {
+    const { session, rec } = await setup([[3, 1]]);
+    const bad = path.join(tempDir(), 'renamed.bin');
+    const bytes = Buffer.from(fs.readFileSync(model));
+    const at = bytes.indexOf('encoder.conv1.bias');
+    bytes.write('encoder.conv9.bias', at, 'latin1');
+    fs.writeFileSync(bad, bytes);
+    await expect(makeDraft(session, rec.id, { model: bad, language: 'nb', temperatureInc: 0 })).rejects.toMatchObject({ code: 'MODEL_INVALID' });
+    await expect(makeDraft(session, rec.id, { model: path.join(FIXTURES, 'tone.wav'), language: 'nb' })).rejects.toMatchObject({ code: 'MODEL_INVALID' });
+    expect(new Transcripts(session, NOW).list()).toEqual([]);
+    session.lock();
+  });
+});
+
+describe('the draft text', () => {
+  it('stamps every segment, starts a turn at long pauses, alternating I and B, and marks doubtful words', () => {
+    const text = composeDraft([
+      { startMs: 1200, endMs: 3000, text: ' Hei ', unsure: false, turn: true },
+      { startMs: 3100, endMs: 5000, text: 'og velkommen', unsure: true, turn: false },
+      { startMs: 7000, endMs: 9000, text: 'Takk', unsure: false, turn: true },
+    ]);
+    expect(text).toBe('#00:00:01-2# I: Hei #00:00:03-1# (?og velkommen?)\n#00:00:07-0# B: Takk\n');
+    expect(syncPoints(text).map((s) => s.ms)).toEqual([1200, 3100, 7000]);
+    expect([...text.matchAll(UNSURE)].map((m) => m[1])).toEqual(['og velkommen']);
+  });
+});
+
+/**
+ * With a real model (HVELV_ASR_MODEL=/path/to/ggml-model.bin, e.g. NB-Whisper base),
+ * a short Norwegian sentence spoken by espeak-ng is recognised: here words are checked.
+ */
+describe.skipIf(!process.env.HVELV_ASR_MODEL)('with a real model', () => {
+  it('recognises a spoken Norwegian sentence', async () => {
+    const v = await makeVault(PASS);
+    const code = admit(v.session);
+    const wav = path.join(tempDir(), 'setning.wav');
+    execFileSync('espeak-ng', ['-v', 'nb', '-s', '140', '-w', wav, 'Jeg jobber som jobbspesialist i Nav, og jeg liker arbeidet mitt.']);
+    const rec = await new Recordings(v.session, NOW).import(code, wav);
+    const t = await makeDraft(v.session, rec.id, { model: process.env.HVELV_ASR_MODEL!, language: 'nb', threads: Math.max(1, os.cpus().length) });
+    expect(t.text.toLowerCase()).toMatch(/jobb/);
+    expect(t.text.toLowerCase()).toMatch(/arbeid/);
+    v.session.lock();
+  }, 300_000);
+});
+
+it('the worker script is found (source: through tsx)', () => {
+  const w = workerScript();
+  expect(fs.existsSync(w.script)).toBe(true);
+});

@@ -1,0 +1,61 @@
+/**
+ * "Make a draft transcript" in Chromium, in Norwegian, with the real engine and a
+ * generated model in the app's data folder: progress, the stored draft with its flag,
+ * and "I have checked the draft".
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { openStudy, screenshot, type Harness } from './harness';
+import { makeWav, tempDir } from '../core/helpers';
+import { writeTestModel } from '../../scripts/make-test-model';
+
+let harness: Harness;
+let browser: Browser;
+let page: Page;
+let home: string;
+const shot = (name: string): Promise<void> => screenshot(page, name);
+
+beforeAll(async () => {
+  ({ harness, browser, page, home } = await openStudy('hvelv-e2e-asr-'));
+  await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
+  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  // The harness's app data folder is the config file's folder.
+  fs.mkdirSync(path.join(home, 'config', 'models'), { recursive: true });
+  writeTestModel(path.join(home, 'config', 'models', 'nb-whisper-test.bin'), 'micro');
+  await page.goto(harness.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+});
+
+describe('automatic draft in Chromium', () => {
+  it('makes a draft from a recording, shows it flagged, and the student marks it checked', async () => {
+    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByLabel('Deltaker').first().selectOption('JS01');
+    const wav = path.join(tempDir(), 'intervju.wav');
+    makeWav(wav, 8, 3);
+    harness.fileAnswers.push(wav);
+    await page.getByRole('button', { name: 'Velg lydfil …' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Slette originalfilen?' });
+    await expect.poll(() => dialog.isVisible(), { timeout: 30_000 }).toBe(true);
+    await dialog.getByRole('button', { name: 'Behold originalen' }).click();
+    await page.getByRole('button', { name: 'Åpne opptaket til JS01 (0:08)' }).click();
+
+    const panel = page.getByRole('region', { name: 'Lag et utkast til transkripsjon' });
+    await expect.poll(() => panel.isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await panel.getByLabel('Språk i opptaket').inputValue()).toBe('nb');
+    await shot('asr-01-draft-offer');
+    await panel.getByRole('button', { name: 'Lag et utkast til transkripsjon' }).click();
+    await expect.poll(() => page.getByText('Automatisk utkast').isVisible(), { timeout: 120_000 }).toBe(true);
+    expect(await page.locator('.transcript').innerText()).toMatch(/^#00:00:\d\d-\d# I: /);
+    await shot('asr-02-draft-stored');
+    await page.getByRole('button', { name: 'Jeg har sjekket utkastet' }).click();
+    await expect.poll(() => page.getByText('Automatisk utkast').isVisible(), { timeout: 30_000 }).toBe(false);
+    const list = await harness.invoke('transcripts.list', {});
+    expect(list).toEqual([expect.objectContaining({ sourceFormat: 'asr', automaticDraft: false })]);
+  }, 180_000);
+});
