@@ -7,6 +7,8 @@
 import type { ErrorCode } from '../errors';
 
 import * as core from './core';
+import * as hardening from './hardening';
+import * as deidentify from './deidentify';
 import * as analysis from './analysis';
 
 /**
@@ -15,7 +17,7 @@ import * as analysis from './analysis';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis] as const;
+const FEATURES = [core, hardening, deidentify, analysis] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
