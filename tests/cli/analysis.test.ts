@@ -49,7 +49,8 @@ async function project() {
 }
 
 describe('hvelv code / theme / memo / search / report / journal', () => {
-  it('scripts an analysis end to end', async () => {
+  // Some thirty commands, each unlocking the vault: on a loaded machine this takes its time.
+  it('scripts an analysis end to end', { timeout: 240_000 }, async () => {
     const { vault, transcript } = await project();
     const rel = await hv('code', 'add', vault, 'Relasjon', '--definition', 'Forholdet til veilederen.', '--json');
     expect(rel.json).toMatchObject({ ok: true, code: { name: 'Relasjon', path: ['Relasjon'] } });
@@ -135,7 +136,7 @@ describe('hvelv code / theme / memo / search / report / journal', () => {
     expect(JSON.stringify(audit.json)).toContain('report.exported');
   });
 
-  it('refuses a report while an identifying detail is neither replaced nor accepted, and writes nothing', async () => {
+  it('refuses a report while an identifying detail is neither replaced nor accepted, and writes nothing', { timeout: 120_000 }, async () => {
     const { vault, transcript } = await project();
     await hv('code', 'add', vault, 'Kontoret');
     const a = await hv('code', 'apply', vault, transcript, '--code', 'Kontoret', '--quote', 'Åse på kontoret forstod det', '--json');
@@ -156,7 +157,7 @@ describe('hvelv code / theme / memo / search / report / journal', () => {
     expect(fs.existsSync(out)).toBe(true);
   });
 
-  it('lists, keeps and drops orphaned segments', async () => {
+  it('lists, keeps and drops orphaned segments', { timeout: 120_000 }, async () => {
     const { vault, transcript } = await project();
     await hv('code', 'add', vault, 'Spørsmål');
     const a = await hv('code', 'apply', vault, transcript, '--code', 'Spørsmål', '--quote', 'Hva betyr tillit for deg?', '--json');

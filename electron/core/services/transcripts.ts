@@ -180,14 +180,12 @@ export class Transcripts {
     // and is refused after the end.
     const isRemoval = removalSpans(r.data.text, STANDARD_PLACEHOLDERS);
     const removal = replace.every((x) => x.with === '' || (STANDARD_PLACEHOLDERS.has(x.with) && isRemoval(x.start, x.end)));
-    if (replace.length > 0 || _legacy !== undefined) {
-      // The text and its coded segments change together: segments move onto the
-      // placeholders that replaced their words (never orphaned by a replacement).
-      this.store.atomically(() => {
-        this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
-        remapAfterEdit(this.session, id, r.data.text, text, { at: next.updatedAt, removal, replacements: replace });
-      });
-    }
+    // The text and its coded segments change together: segments move onto the
+    // placeholders that replaced their words (never orphaned by a replacement).
+    this.store.atomically(() => {
+      if (replace.length > 0 || _legacy !== undefined) this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
+      remapAfterEdit(this.session, id, r.data.text, text, { at: next.updatedAt, removal, replacements: replace });
+    });
     if (!sameTerms(before, nextKept)) this.saveChoices(nextKept);
     this.session.audit.append('transcript.deidentified', { participant: r.participant, details: { transcript: id, replaced: replace.length, kept: nextKept.length } });
     return this.get(id);
