@@ -29,6 +29,7 @@ import { writeFileAtomic } from '../core/vault/atomic-file';
 import { installLinux, statusLinux, type EnforceCommand } from '../core/services/schedule';
 import { toB64 } from '../core/crypto/encoding';
 import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
+import { analysisHandlers } from './analysis-handlers';
 
 export interface Platform {
   version: string;
@@ -264,6 +265,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       sessions.touch();
       return projectStatus(s, deps.now());
     },
+    ...analysisHandlers({ session: () => sessions.require(), now: deps.now, chooseSavePath: (name) => deps.platform.chooseSavePath(name), transcripts }),
   };
   return { handlers, sessions, files };
 }

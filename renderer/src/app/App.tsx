@@ -14,8 +14,9 @@ import { ParticipantDetail } from '../features/participants/ParticipantDetail';
 import { FormsScreen } from '../features/forms/FormsScreen';
 import { RecordingsScreen } from '../features/recordings/RecordingsScreen';
 import { RecordingView } from '../features/recordings/RecordingView';
+import { AnalysisScreen } from '../features/analysis/AnalysisScreen';
 
-type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings';
+type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'analysis';
 
 const TOUCH_EVERY_MS = 30_000;
 
@@ -23,6 +24,7 @@ const NAV = [
   ['dashboard', 'nav.dashboard'],
   ['participants', 'nav.participants'],
   ['recordings', 'nav.recordings'],
+  ['analysis', 'nav.analysis'],
   ['forms', 'nav.forms'],
   ['settings', 'nav.settings'],
 ] as const;
@@ -35,6 +37,8 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const [openCode, setOpenCode] = useState<string | null>(null);
   const [openMedia, setOpenMedia] = useState<{ recordingId: string | null; transcriptId: string | null }>({ recordingId: null, transcriptId: null });
+  /** The transcript the analysis opens on, when it was opened from one. */
+  const [analysisOf, setAnalysisOf] = useState<{ transcriptId: string | null; visit: number }>({ transcriptId: null, visit: 0 });
   const [fatal, setFatal] = useState<ErrorInfo | null>(null);
   const i18n = useMemo(() => makeI18n(info?.locale ?? 'nb'), [info?.locale]);
   const { t } = i18n;
@@ -138,7 +142,20 @@ export function App() {
       />
     );
   else if (view === 'recording' && status)
-    body = <RecordingView key={`${openMedia.recordingId}-${openMedia.transcriptId}`} {...openMedia} ended={status.destroyed.includes('keylist')} onBack={() => setView('recordings')} />;
+    body = (
+      <RecordingView
+        key={`${openMedia.recordingId}-${openMedia.transcriptId}`}
+        {...openMedia}
+        ended={status.destroyed.includes('keylist')}
+        onBack={() => setView('recordings')}
+        onAnalyse={(transcriptId) => {
+          setAnalysisOf((a) => ({ transcriptId, visit: a.visit + 1 }));
+          setView('analysis');
+        }}
+      />
+    );
+  else if (view === 'analysis' && status)
+    body = <AnalysisScreen key={analysisOf.visit} title={status.title} ended={status.destroyed.includes('keylist')} transcriptId={analysisOf.transcriptId} />;
   else
     body = (
       <main className="page narrow welcome">
@@ -169,7 +186,17 @@ export function App() {
             {NAV.map(([target, label]) => {
               const current = view === target || (target === 'participants' && view === 'participant') || (target === 'recordings' && view === 'recording');
               return (
-                <button key={target} type="button" className={`nav ${current ? 'active' : ''}`} aria-current={current ? 'page' : undefined} onClick={() => setView(target)}>
+                <button
+                  key={target}
+                  type="button"
+                  className={`nav ${current ? 'active' : ''}`}
+                  aria-current={current ? 'page' : undefined}
+                  onClick={() => {
+                    // The analysis from the menu opens on its overview, not on the last transcript.
+                    if (target === 'analysis') setAnalysisOf((a) => ({ transcriptId: null, visit: a.visit + 1 }));
+                    setView(target);
+                  }}
+                >
                   {t(label)}
                 </button>
               );

@@ -1,0 +1,327 @@
+/**
+ * The thematic analysis in Chromium, in Norwegian, as the student does it: code a
+ * passage by mouse and another by keyboard alone, see the margin bars (names on hover
+ * and focus), undo and redo, take a code off, retrieve a code across two interviews and
+ * open a segment from there, write memos and a journal entry, build two themes, look at
+ * the thematic map and save it, search ("aase" finds Åse) and code a hit, and export the
+ * report through the identifying-details check.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { openStudy, screenshot, type Harness } from './harness';
+import { tempDir } from '../core/helpers';
+
+let harness: Harness;
+let browser: Browser;
+let page: Page;
+let problems: string[];
+const shot = (name: string): Promise<void> => screenshot(page, name);
+
+// An emoji before the coded words: a segment after it must still cover exactly them
+// (code points in core, UTF-16 in the page).
+const JS01 =
+  '#00:00:05-0# I: Hva legger du i relasjonsarbeid?\n\n' +
+  '#00:00:12-5# B: Det handler om tillit. Jeg må være trygg på at jobbspesialisten vil meg vel 🙂, og at vi kan stole på hverandre.\n\n' +
+  '#00:01:03-2# B: Å holde relasjonen varm er viktig, også når det går tregt. Ragnhild sa det samme.\n';
+const JS02 = '#00:00:02-0# I: Hvordan bygger du tillit?\n\n#00:14:32-0# B: Tillit kommer av at jeg er ærlig og tydelig. Åse på kontoret sier at åpenhet er alt.\n';
+
+async function transcript(code: string, text: string): Promise<string> {
+  const { id } = (await harness.invoke('transcripts.create', { code, recordingId: null })) as { id: string };
+  await harness.invoke('transcripts.update', { id, text });
+  return id;
+}
+
+/** Drag the mouse over `words` in the coding view's text, as a person selects. */
+async function dragOver(words: string): Promise<void> {
+  const box = await page.locator('.coding-text').evaluate((el, w) => {
+    const node = el.firstChild as Text;
+    const at = node.data.indexOf(w);
+    const r = document.createRange();
+    r.setStart(node, at);
+    r.setEnd(node, at + 1);
+    const a = r.getClientRects()[0]!;
+    r.setStart(node, at + w.length - 1);
+    r.setEnd(node, at + w.length);
+    const b = r.getClientRects()[0]!;
+    return { x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 0.5, y2: b.top + b.height / 2 };
+  }, words);
+  await page.mouse.move(box.x1, box.y1);
+  await page.mouse.down();
+  await page.mouse.move((box.x1 + box.x2) / 2, box.y2, { steps: 4 });
+  await page.mouse.move(box.x2, box.y2, { steps: 4 });
+  await page.mouse.up();
+}
+
+const selected = (): Promise<string> => page.evaluate(() => window.getSelection()?.toString() ?? '');
+const bar = (code: string) => page.locator('.coding-margin').getByRole('button', { name: new RegExp(`^${code}: `) });
+
+beforeAll(async () => {
+  ({ harness, browser, page, problems } = await openStudy('hvelv-e2e-a-', {}, 900));
+  await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
+  await harness.invoke('participants.add', { identity: { name: 'Per Prøvesen' } });
+  for (const code of ['JS01', 'JS02']) {
+    await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'processing-until-end'], evidence: null });
+  }
+  await transcript('JS01', JS01);
+  await transcript('JS02', JS02);
+  await page.goto(harness.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+});
+
+describe('thematic analysis in Chromium', () => {
+  it('codes a passage by mouse with the quick-code box, and shows a margin bar with the name on hover', async () => {
+    await page.getByRole('button', { name: 'Analyse', exact: true }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Intervjuer å kode' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: /Bli kjent med dataene/ }).getAttribute('aria-current')).toBe('step');
+    await shot('50-analysis-interviews');
+
+    await page.getByRole('button', { name: 'Kod intervjuet med JS01' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: /Transkripsjonen til JS01/ }).isVisible()).toBe(true);
+    const quick = page.getByRole('combobox', { name: 'Hurtigkode' });
+    expect(await quick.isDisabled()).toBe(true);
+
+    await dragOver('stole på hverandre');
+    expect(await selected()).toBe('stole på hverandre');
+    await expect.poll(() => page.getByText('Merket: «stole på hverandre»').isVisible()).toBe(true);
+    await quick.fill('Tillit');
+    expect(await page.getByRole('option', { name: 'Ny kode: «Tillit»' }).isVisible()).toBe(true);
+    await quick.press('Enter');
+    await expect.poll(() => bar('Tillit').count()).toBe(1);
+    expect(await bar('Tillit').getAttribute('aria-label')).toBe('Tillit: «stole på hverandre»');
+    // The name shows on hover.
+    await bar('Tillit').hover();
+    await expect.poll(() => bar('Tillit').locator('.bar-tip').isVisible()).toBe(true);
+    await shot('51-coding-by-mouse');
+  });
+
+  it('codes by keyboard alone: caret, Shift+arrows, Enter to the quick-code box, letters and Enter', async () => {
+    const text = page.getByRole('textbox', { name: /Transkripsjonen til JS01/ });
+    // Reach the text with Tab from the "back" link, as a keyboard user would.
+    await page.getByRole('button', { name: 'Til listen over intervjuer' }).focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await text.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Down to the third utterance's line, to its start, then past the stamp and "B:".
+    await page.keyboard.press('Control+Home');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.evaluate(() => window.getSelection()?.focusOffset)).toBe(JS01.indexOf('#00:01:03-2#'));
+    for (let i = 0; i < '#00:01:03-2# B: '.length; i++) await page.keyboard.press('ArrowRight');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Control+Shift+ArrowRight');
+    expect((await selected()).trim()).toBe('Å holde relasjonen varm');
+    await page.keyboard.press('Enter');
+    const quick = page.getByRole('combobox', { name: 'Hurtigkode' });
+    expect(await quick.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('Holde relasjonen varm');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => bar('Holde relasjonen varm').count()).toBe(1);
+    // A second code on the same words: a few letters of an existing code, Enter.
+    await page.keyboard.type('till');
+    expect(await page.getByRole('option', { name: 'Tillit' }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => bar('Tillit').count()).toBe(2);
+    // Escape goes back to the text; Tab reaches the bars, whose names show on focus.
+    await page.keyboard.press('Escape');
+    expect(await text.evaluate((el) => el === document.activeElement)).toBe(true);
+    await bar('Holde relasjonen varm').focus();
+    await expect.poll(() => bar('Holde relasjonen varm').locator('.bar-tip').isVisible()).toBe(true);
+    await shot('52-coding-by-keyboard');
+
+    // Undo and redo the last coding from the keyboard, in the text.
+    await text.focus();
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => bar('Tillit').count()).toBe(1);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => bar('Tillit').count()).toBe(2);
+  });
+
+  it('takes a code off a segment, marks a quote, and writes a memo on the segment', async () => {
+    await bar('Holde relasjonen varm').click();
+    const here = page.locator('.segment-list').first();
+    await expect.poll(() => here.getByText('«Å holde relasjonen varm»').isVisible()).toBe(true);
+    await here.getByRole('button', { name: 'Fjern koden «Tillit» fra utdraget' }).click();
+    await expect.poll(() => bar('Tillit').count()).toBe(1);
+    expect(await bar('Holde relasjonen varm').count()).toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: 'Angre fjerning av «Tillit»' }).isEnabled()).toBe(true);
+
+    // The Tillit segment in the second answer, with the participant's first name after it, is a quote.
+    await dragOver('Å holde relasjonen varm er viktig, også når det går tregt. Ragnhild sa det samme.');
+    await page.getByRole('combobox', { name: 'Hurtigkode' }).fill('Tillit');
+    await page.getByRole('combobox', { name: 'Hurtigkode' }).press('Enter');
+    await expect.poll(() => bar('Tillit').count()).toBe(2);
+    const seg = page.locator('.segment-list > li').filter({ hasText: 'Ragnhild sa det samme' });
+    await seg.getByRole('checkbox', { name: 'Sitat i rapporten' }).check();
+    await expect.poll(() => seg.getByRole('checkbox', { name: 'Sitat i rapporten' }).isChecked()).toBe(true);
+    await seg.getByRole('button', { name: 'Memo om utdraget' }).click();
+    await seg.getByLabel('Ny memo').fill('Varm relasjon: hun bruker ordet om tiden mellom møtene.');
+    await seg.getByRole('button', { name: 'Lagre memoen' }).click();
+    await expect.poll(() => seg.getByText('Varm relasjon: hun bruker ordet').isVisible()).toBe(true);
+    await shot('53-coding-segment-quote-memo');
+  });
+
+  it('codes the second interview, and retrieves a code across both; a click opens the place', async () => {
+    await page.getByRole('button', { name: 'Til listen over intervjuer' }).click();
+    await page.getByRole('button', { name: 'Kod intervjuet med JS02' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: /Transkripsjonen til JS02/ }).isVisible()).toBe(true);
+    await dragOver('jeg er ærlig og tydelig');
+    await page.getByRole('combobox', { name: 'Hurtigkode' }).fill('tIll');
+    await page.getByRole('combobox', { name: 'Hurtigkode' }).press('Enter');
+    await expect.poll(() => bar('Tillit').count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Kodebok' }).click();
+    const row = page.getByRole('row', { name: /Tillit/ });
+    await expect.poll(() => row.getByRole('cell').allTextContents()).toEqual([expect.stringContaining('Tillit'), '3', '2']);
+    await row.getByRole('button', { name: 'Tillit' }).click();
+    await page.getByLabel('Definisjon').last().fill('Å stole på den andre; ikke bare å like hverandre.');
+    await page.getByRole('button', { name: 'Lagre', exact: true }).click();
+    await expect.poll(() => page.getByText('Koden «Tillit» er lagret.').isVisible()).toBe(true);
+    await shot('54-codebook');
+
+    await page.getByRole('button', { name: 'Vis alle utdrag med koden' }).click();
+    await expect.poll(() => page.getByText('3 utdrag i 2 intervjuer').isVisible()).toBe(true);
+    const items = page.locator('.retrieved > li');
+    expect(await items.locator('.cite').allTextContents()).toEqual(['JS01, 00:00:12', 'JS01, 00:01:03', 'JS02, 00:14:32']);
+    expect(await items.nth(2).locator('mark').textContent()).toBe('jeg er ærlig og tydelig');
+    await shot('55-retrieval');
+
+    await page.getByLabel('Deltaker').selectOption('JS02');
+    await expect.poll(() => page.getByText('1 utdrag i 1 intervjuer').isVisible()).toBe(true);
+    await page.getByLabel('Deltaker').selectOption('');
+    await expect.poll(() => items.count()).toBe(3);
+    await page.getByRole('button', { name: 'Åpne JS01 00:00:12 i transkripsjonen' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: /Transkripsjonen til JS01/ }).isVisible()).toBe(true);
+    await expect.poll(() => selected()).toBe('stole på hverandre');
+  });
+
+  it('writes a journal entry in the current phase and a private project memo', async () => {
+    await page.getByRole('button', { name: /Søke etter temaer/ }).click();
+    await expect.poll(async () => page.getByRole('button', { name: /Søke etter temaer/ }).getAttribute('aria-current')).toBe('step');
+    await page.getByRole('button', { name: 'Memoer og logg' }).click();
+    await page.getByLabel('Nytt innlegg i loggen').fill('Kodene om tillit og varme ser ut til å høre sammen. Jeg må spørre veileder.');
+    await page.getByRole('button', { name: 'Lagre memoen' }).first().click();
+    const journal = page.getByRole('region', { name: 'Refleksiv logg' });
+    await expect.poll(() => journal.getByRole('heading', { name: 'Søke etter temaer' }).isVisible()).toBe(true);
+    await expect.poll(() => journal.getByText('Kodene om tillit og varme').isVisible()).toBe(true);
+
+    const memos = page.getByRole('region', { name: 'Memoer', exact: true });
+    await memos.getByLabel('Ny memo om prosjektet').fill('Min egen forforståelse: jeg har selv jobbet i NAV.');
+    await memos.getByText('Privat (deles aldri').click();
+    await memos.getByRole('button', { name: 'Lagre memoen' }).click();
+    await expect.poll(() => memos.getByText('Min egen forforståelse').isVisible()).toBe(true);
+    expect(await memos.locator('.memo').filter({ hasText: 'Min egen forforståelse' }).getByText('privat', { exact: true }).isVisible()).toBe(true);
+    // The memo on the segment is listed too, with whose interview it is about.
+    expect(await memos.getByText('Om et utdrag fra JS01').isVisible()).toBe(true);
+    await shot('56-memos-journal');
+  });
+
+  it('builds two themes with codes, one of them in both, and moves one to reviewed', async () => {
+    await page.getByRole('button', { name: 'Temaer' }).click();
+    for (const name of ['Relasjonsbygging', 'Kvalitativ dimensjon']) {
+      await page.getByLabel('Navn på temaet').fill(name);
+      await page.getByRole('button', { name: 'Legg til temaet' }).click();
+      await expect.poll(() => page.getByRole('button', { name, exact: true }).isVisible()).toBe(true);
+    }
+    await page.getByRole('button', { name: 'Relasjonsbygging', exact: true }).click();
+    const detail = page.locator('.code-detail');
+    await detail.getByRole('checkbox', { name: /Tillit/ }).check();
+    await expect.poll(() => detail.getByRole('checkbox', { name: /Tillit/ }).isChecked()).toBe(true);
+    await detail.getByRole('checkbox', { name: /Holde relasjonen varm/ }).check();
+    await expect.poll(() => detail.getByRole('checkbox', { name: /Holde relasjonen varm/ }).isChecked()).toBe(true);
+    await detail.getByLabel('Definisjon').fill('Hvordan jobbspesialisten bygger og holder relasjonen over tid.');
+    await detail.getByRole('radio', { name: 'Gjennomgått' }).check();
+    await detail.getByRole('button', { name: 'Lagre', exact: true }).click();
+    await expect.poll(() => page.getByText('Temaet «Relasjonsbygging» er lagret.').isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Kvalitativ dimensjon', exact: true }).click();
+    // A code may be in two themes.
+    await detail.getByRole('checkbox', { name: /Tillit/ }).check();
+    await expect.poll(() => page.getByRole('list', { name: 'Koder i «Kvalitativ dimensjon»' }).getByText('Tillit').isVisible()).toBe(true);
+    const row = page.locator('.theme-row').filter({ hasText: 'Relasjonsbygging' });
+    expect(await row.locator('.pill').textContent()).toBe('Gjennomgått');
+    expect(await row.getByText('4 utdrag i 2 intervjuer').isVisible()).toBe(true);
+    await shot('57-themes');
+  });
+
+  it('shows the thematic map with every theme and code, and saves it as SVG and PNG', async () => {
+    await page.getByRole('button', { name: 'Tematisk kart' }).click();
+    const map = page.locator('.map-frame svg');
+    await expect.poll(() => map.isVisible()).toBe(true);
+    expect(await map.locator('[data-theme]').count()).toBe(2);
+    expect(await map.locator('[data-code]').count()).toBe(3);
+    expect(await map.locator('[data-theme] text').allTextContents()).toEqual(expect.arrayContaining(['Relasjonsbygging', 'Kvalitativ dimensjon']));
+    await shot('58-thematic-map');
+
+    const dir = tempDir();
+    harness.saveAnswers.push(path.join(dir, 'kart.svg'), path.join(dir, 'kart.png'));
+    await page.getByRole('button', { name: 'Lagre som SVG …' }).click();
+    await expect.poll(() => page.getByText(`Lagret: ${path.join(dir, 'kart.svg')}`).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Lagre som PNG …' }).click();
+    await expect.poll(() => page.getByText(`Lagret: ${path.join(dir, 'kart.png')}`).isVisible()).toBe(true);
+    const svg = fs.readFileSync(path.join(dir, 'kart.svg'), 'utf8');
+    expect(svg).toContain('Relasjonsbygging');
+    expect(svg).toContain('Holde relasjonen varm');
+    const png = fs.readFileSync(path.join(dir, 'kart.png'));
+    expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    // Drawn at twice the SVG's size: wide enough for print.
+    const width = png.readUInt32BE(16);
+    expect(width).toBe(2 * Number(/width="(\d+)"/.exec(svg)![1]));
+  });
+
+  it('searches as one types without Norwegian letters, opens a hit and codes one from the results', async () => {
+    await page.getByRole('button', { name: 'Søk', exact: true }).click();
+    await page.getByLabel('Søk etter').fill('aase');
+    await page.getByRole('search').getByRole('button', { name: 'Søk' }).click();
+    await expect.poll(() => page.getByText('Ett treff').isVisible()).toBe(true);
+    expect(await page.locator('.retrieved mark').allTextContents()).toEqual(['Åse']);
+
+    await page.getByLabel('Søk etter').fill('"apenhet er alt"');
+    await page.getByRole('search').getByRole('button', { name: 'Søk' }).click();
+    await expect.poll(() => page.locator('.retrieved mark').allTextContents()).toEqual(['åpenhet er alt']);
+    await page.getByRole('button', { name: 'Kod «åpenhet er alt» …' }).click();
+    await page.keyboard.type('Åpenhet');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByText('«åpenhet er alt» hos JS02 er kodet med «Åpenhet».').isVisible()).toBe(true);
+    await shot('59-search');
+
+    await page.getByRole('button', { name: /JS02, 00:14:32/ }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: /Transkripsjonen til JS02/ }).isVisible()).toBe(true);
+    await expect.poll(() => selected()).toBe('åpenhet er alt');
+    await expect.poll(() => bar('Åpenhet').count()).toBe(1);
+  });
+
+  it('exports the report only once each identifying detail is replaced or confirmed', async () => {
+    await page.getByRole('button', { name: 'Rapport', exact: true }).click();
+    await expect.poll(() => page.getByText('Mulige identifiserende opplysninger: 1').isVisible()).toBe(true);
+    const finding = page.locator('.findings li');
+    expect(await finding.locator('mark').allTextContents()).toEqual(['Ragnhild']);
+    expect(await finding.getByText('Sitat: JS01').isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Skriv rapporten …' }).isDisabled()).toBe(true);
+    await shot('60-report-check');
+
+    await finding.getByRole('button', { name: 'Erstatt «Ragnhild» med [navn]' }).click();
+    await expect.poll(() => page.getByText('Fant ingen mulige identifiserende opplysninger').isVisible()).toBe(true);
+    const out = path.join(tempDir(), 'analyse.docx');
+    harness.saveAnswers.push(out);
+    await page.getByRole('button', { name: 'Skriv rapporten …' }).click();
+    await expect.poll(() => page.getByText(`Lagret: ${out}`).isVisible(), { timeout: 20_000 }).toBe(true);
+    const bytes = fs.readFileSync(out);
+    expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    await shot('61-report-exported');
+
+    // The name was replaced in the transcript itself, and the quote moved with it.
+    const segments = (await harness.invoke('coding.retrieve', { of: 'code', id: await codeId('Tillit') })) as { text: string }[];
+    expect(segments.map((s) => s.text)).toContain('Å holde relasjonen varm er viktig, også når det går tregt. [navn] sa det samme.');
+    expect(problems).toEqual([]);
+  });
+});
+
+async function codeId(name: string): Promise<string> {
+  const o = (await harness.invoke('analysis.overview', {})) as { codes: { id: string; name: string }[] };
+  return o.codes.find((c) => c.name === name)!.id;
+}
