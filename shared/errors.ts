@@ -32,6 +32,12 @@ export const ERROR_CODES = [
   'PROJECT_ENDED',
   'VAULT_BUSY',
   'INTERNAL',
+  'NAME_TAKEN',
+  'HIERARCHY_CYCLE',
+  'QUOTE_NOT_FOUND',
+  'QUOTE_AMBIGUOUS',
+  'RANGE_INVALID',
+  'DETAILS_UNCHECKED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

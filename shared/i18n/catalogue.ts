@@ -8,6 +8,7 @@ import type { ErrorCode } from '../errors';
 
 import * as core from './core';
 import * as analysis from './analysis';
+import * as analysisScreens from './analysis-screens';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -15,7 +16,7 @@ import * as analysis from './analysis';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis] as const;
+const FEATURES = [core, analysis, analysisScreens] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

@@ -36,9 +36,12 @@ async function transcript(code: string, text: string): Promise<string> {
 /** Drag the mouse over `words` in the coding view's text, as a person selects. */
 async function dragOver(words: string): Promise<void> {
   const box = await page.locator('.coding-text').evaluate((el, w) => {
-    const node = el.firstChild as Text;
+    // Runs in the page; typed loosely, as this file is compiled without the DOM library.
+    type Rect = { left: number; top: number; right: number; height: number };
+    const doc = (globalThis as unknown as { document: { createRange(): { setStart(n: unknown, o: number): void; setEnd(n: unknown, o: number): void; getClientRects(): Rect[] } } }).document;
+    const node = (el as unknown as { firstChild: { data: string } }).firstChild;
     const at = node.data.indexOf(w);
-    const r = document.createRange();
+    const r = doc.createRange();
     r.setStart(node, at);
     r.setEnd(node, at + 1);
     const a = r.getClientRects()[0]!;
@@ -54,7 +57,8 @@ async function dragOver(words: string): Promise<void> {
   await page.mouse.up();
 }
 
-const selected = (): Promise<string> => page.evaluate(() => window.getSelection()?.toString() ?? '');
+const selected = (): Promise<string> => page.evaluate(() => (globalThis as unknown as { getSelection(): { toString(): string } | null }).getSelection()?.toString() ?? '');
+const isFocused = (el: unknown): boolean => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement;
 const bar = (code: string) => page.locator('.coding-margin').getByRole('button', { name: new RegExp(`^${code}: `) });
 
 beforeAll(async () => {
@@ -106,18 +110,18 @@ describe('thematic analysis in Chromium', () => {
     await page.getByRole('button', { name: 'Til listen over intervjuer' }).focus();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    expect(await text.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await text.evaluate(isFocused)).toBe(true);
     // Down to the third utterance's line, to its start, then past the stamp and "B:".
     await page.keyboard.press('Control+Home');
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Home');
-    await expect.poll(() => page.evaluate(() => window.getSelection()?.focusOffset)).toBe(JS01.indexOf('#00:01:03-2#'));
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { getSelection(): { focusOffset: number } | null }).getSelection()?.focusOffset)).toBe(JS01.indexOf('#00:01:03-2#'));
     for (let i = 0; i < '#00:01:03-2# B: '.length; i++) await page.keyboard.press('ArrowRight');
     for (let i = 0; i < 4; i++) await page.keyboard.press('Control+Shift+ArrowRight');
     expect((await selected()).trim()).toBe('Å holde relasjonen varm');
     await page.keyboard.press('Enter');
     const quick = page.getByRole('combobox', { name: 'Hurtigkode' });
-    expect(await quick.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await quick.evaluate(isFocused)).toBe(true);
     await page.keyboard.type('Holde relasjonen varm');
     await page.keyboard.press('Enter');
     await expect.poll(() => bar('Holde relasjonen varm').count()).toBe(1);
@@ -128,7 +132,7 @@ describe('thematic analysis in Chromium', () => {
     await expect.poll(() => bar('Tillit').count()).toBe(2);
     // Escape goes back to the text; Tab reaches the bars, whose names show on focus.
     await page.keyboard.press('Escape');
-    expect(await text.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await text.evaluate(isFocused)).toBe(true);
     await bar('Holde relasjonen varm').focus();
     await expect.poll(() => bar('Holde relasjonen varm').locator('.bar-tip').isVisible()).toBe(true);
     await shot('52-coding-by-keyboard');

@@ -16,6 +16,7 @@ import { atomicTempPath, nodeFileOps, writeFileAtomic } from '../vault/atomic-fi
 import { beginExport } from './export-journal';
 import type { VaultSession } from '../vault/vault';
 import { Recordings } from './recordings';
+import { remapAfterEdit, removeTranscriptAnalysis } from './analysis/coding';
 import { formatFromName, parseTranscript, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
 
 export const TRANSCRIPT_TABLE = 'transcript';
@@ -98,7 +99,12 @@ export class Transcripts {
     // is an edit like any other: it needs consent, and is refused after the end.
     const isRemoval = removalSpans(r.data.text, STANDARD_PLACEHOLDERS);
     const removal = replace.every((x) => STANDARD_PLACEHOLDERS.has(x.with) && isRemoval(x.start, x.end));
-    this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
+    // The text and its coded segments change together: segments move onto the
+    // placeholders that replaced their words (never orphaned by a replacement).
+    this.store.atomically(() => {
+      this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
+      remapAfterEdit(this.session, id, r.data.text, text, { at: next.updatedAt, removal, replacements: replace });
+    });
     this.session.audit.append('transcript.deidentified', { participant: r.participant, details: { transcript: id, replaced: replace.length, kept: nextKept.length } });
     return detail(id, r.participant, next, known);
   }
@@ -150,7 +156,12 @@ export class Transcripts {
       recordingId: change.recordingId === undefined ? r.data.recordingId : change.recordingId,
       updatedAt: this.now().toISOString(),
     };
-    this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next });
+    // Coded segments move with their text in the same transaction: a crash cannot leave
+    // them pointing into the old text.
+    this.store.atomically(() => {
+      this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next });
+      remapAfterEdit(this.session, id, r.data.text, text, { at: next.updatedAt });
+    });
     const what = [change.text !== undefined && change.text !== r.data.text ? 'text' : '', change.complete !== undefined && change.complete !== r.data.complete ? (change.complete ? 'completed' : 'reopened') : '']
       .filter(Boolean)
       .join(',');
@@ -174,7 +185,11 @@ export class Transcripts {
 
   delete(id: string): void {
     const r = this.record(id);
-    this.store.delete(TRANSCRIPT_TABLE, id);
+    // Its coded segments and the memos on it and on them go with it.
+    this.store.atomically(() => {
+      this.store.delete(TRANSCRIPT_TABLE, id);
+      removeTranscriptAnalysis(this.session, id);
+    });
     this.session.audit.append('transcript.deleted', { participant: r.participant, details: { transcript: id } });
   }
 

@@ -282,6 +282,33 @@ export class RecordStore {
     return counts;
   }
 
+  /**
+   * The id and version of every record of a table, without decrypting anything: lets
+   * an in-memory cache (analysis, search) see cheaply what changed since it was built.
+   */
+  versions(table: string): Map<string, number> {
+    this.assertOpen();
+    checkTable(table);
+    const out = new Map<string, number>();
+    for (const r of this.db.prepare<[string], { id: string; version: number }>('SELECT id, version FROM records WHERE tbl = ?').iterate(table)) out.set(r.id, r.version);
+    return out;
+  }
+
+  /**
+   * Several writes as one: all of them or none (a transcript edited and its coded
+   * segments moved with it). Nested calls join the outer transaction.
+   */
+  atomically<T>(fn: () => T): T {
+    this.requireSigner();
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      // Keys made by puts inside the rolled-back transaction must not stay cached.
+      for (const participant of [...this.participantKeys.keys()]) this.forgetCachedKey(participant);
+      throw err;
+    }
+  }
+
   count(): number {
     this.assertOpen();
     return (this.db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;

@@ -44,7 +44,7 @@ export function Report({ what }: { what: 'report' | 'journal' }) {
   const open = (findings ?? []).filter((f) => !accepted.has(f.text));
   return (
     <section className="card" aria-labelledby="report-h">
-      <h2 id="report-h">{what === 'report' ? t('analysis.report.title') : t('analysis.journal.exportTitle')}</h2>
+      <h2 id="report-h">{what === 'report' ? t('analysis.report.screenTitle') : t('analysis.journal.exportTitle')}</h2>
       <p>{what === 'report' ? t('analysis.report.help') : t('analysis.journal.exportHelp')}</p>
       <ErrorBanner error={error} />
       {notice && <Notice>{notice}</Notice>}

@@ -1,0 +1,339 @@
+/**
+ * Coding: segments (ranges of one transcript) with the codes applied to them, chosen
+ * as quotes for the report, retrieved per code or theme across interviews.
+ *
+ * A transcript's segments are one record (`coding`, id = the transcript's id) sealed
+ * under its participant's key: withdrawal destroys them with the key, the consent gate
+ * refuses coding a withdrawn participant's transcript, and an edit of the transcript
+ * moves all of them in the same transaction as the text (`remapAfterEdit`).
+ */
+import type { RetrievalFilter, RetrievedSegment, Segment, SegmentRange } from '../../../../shared/analysis';
+import { TextPositions } from '../../../../shared/analysis-text';
+import { randomBytes } from 'node:crypto';
+import { HvelvError } from '../../errors';
+import type { VaultSession } from '../../vault/vault';
+import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
+import { Codebook } from './codebook';
+import { A, analysisCache, assertWritable, type CodeRecord, type CodingRecord, type MemoRecord, type SegmentRecord, type ThemeRecord } from './records';
+import { diffHunks, remapSegments, replacementHunks } from './segments';
+
+/** Words of context on each side of a retrieved segment or a search hit. */
+export const CONTEXT_CHARS = 80;
+
+export class Coding {
+  constructor(
+    private readonly session: VaultSession,
+    private readonly now: () => Date,
+  ) {}
+
+  private get store() {
+    return this.session.stores.transcripts;
+  }
+
+  /** Every segment of one transcript (orphans included), by start: what the margin bars draw. */
+  forTranscript(transcriptId: string): Segment[] {
+    const t = this.transcript(transcriptId);
+    const row = analysisCache(this.session).rows<CodingRecord>(A.coding).get(transcriptId);
+    return (row?.data.segments ?? []).map((s) => toSegment(s, transcriptId, t.participant)).sort((a, b) => a.start - b.start || a.end - b.end);
+  }
+
+  get(segmentId: string): Segment {
+    const f = this.find(segmentId);
+    return toSegment(f.segment, f.transcriptId, f.participant);
+  }
+
+  /**
+   * Where a quote is in a transcript: the `occurrence`-th (1-based) exact match.
+   * QUOTE_NOT_FOUND when it is not there, QUOTE_AMBIGUOUS when it is there more than
+   * once and no occurrence was given.
+   */
+  findQuote(transcriptId: string, quote: string, occurrence?: number): { start: number; end: number } {
+    const text = this.transcript(transcriptId).data.text;
+    const q = quote.normalize('NFC');
+    if (q.length === 0) throw new HvelvError('INVALID_INPUT', 'the quote is empty');
+    const hits: number[] = [];
+    for (let i = text.indexOf(q); i >= 0; i = text.indexOf(q, i + 1)) hits.push(i);
+    if (hits.length === 0) throw new HvelvError('QUOTE_NOT_FOUND', 'that text is not in the transcript');
+    if (occurrence === undefined && hits.length > 1) throw new HvelvError('QUOTE_AMBIGUOUS', `that text occurs ${hits.length} times in the transcript: say which (--occurrence 1 … ${hits.length})`);
+    const n = occurrence ?? 1;
+    if (!Number.isInteger(n) || n < 1 || n > hits.length) throw new HvelvError('QUOTE_NOT_FOUND', `occurrence ${n}: the text occurs ${hits.length} time(s)`);
+    const pos = new TextPositions(text);
+    const start = pos.toCodePoint(hits[n - 1]!)!;
+    return { start, end: start + Array.from(q).length };
+  }
+
+  /**
+   * Apply codes to a range: to the segment with exactly that range if there is one,
+   * otherwise to a new segment. Refused (nothing changed) for positions out of range,
+   * an empty range, an unknown code, a withdrawn participant's transcript (the store's
+   * consent gate), and after the end date.
+   */
+  apply(transcriptId: string, range: SegmentRange, codeIds: readonly string[]): Segment {
+    assertWritable(this.session, this.now);
+    const t = this.transcript(transcriptId);
+    if (codeIds.length === 0) throw new HvelvError('INVALID_INPUT', 'no code given');
+    const codes = analysisCache(this.session).rows<CodeRecord>(A.code);
+    for (const c of codeIds) if (!codes.has(c)) throw new HvelvError('NOT_FOUND', `no code ${c}`);
+    const { start, end } = 'quote' in range ? this.findQuote(transcriptId, range.quote, range.occurrence) : checkRange(t.data.text, range.start, range.end);
+    const pos = new TextPositions(t.data.text);
+    const at = this.now().toISOString();
+    const segments = this.segmentsOf(transcriptId);
+    let seg = segments.find((s) => s.orphanedAt === null && s.start === start && s.end === end);
+    if (seg) {
+      seg = { ...seg, codeIds: [...new Set([...seg.codeIds, ...codeIds])], updatedAt: at };
+      segments.splice(segments.findIndex((s) => s.id === seg!.id), 1, seg);
+    } else {
+      seg = { id: randomBytes(16).toString('hex'), start, end, text: pos.slice(start, end), codeIds: [...new Set(codeIds)], quote: false, orphanedAt: null, createdAt: at, updatedAt: at };
+      segments.push(seg);
+    }
+    this.write(transcriptId, t.participant, segments);
+    return toSegment(seg, transcriptId, t.participant);
+  }
+
+  /**
+   * The quick-code box: apply the code called `name` (under `parentId`), making it first
+   * if there is none; one step, so one undo.
+   */
+  applyByName(transcriptId: string, range: SegmentRange, name: string, parentId: string | null = null): { segment: Segment; createdCode: string | null } {
+    const book = new Codebook(this.session, this.now);
+    const key = name.normalize('NFC').trim().toLocaleLowerCase('nb');
+    const existing = book.list().find((c) => c.parentId === parentId && c.name.toLocaleLowerCase('nb') === key);
+    // Check the range before making a code, so a bad range leaves the codebook as it was.
+    if (!('quote' in range)) checkRange(this.transcript(transcriptId).data.text, range.start, range.end);
+    else this.findQuote(transcriptId, range.quote, range.occurrence);
+    const code = existing ?? book.add({ name, parentId });
+    return { segment: this.apply(transcriptId, range, [code.id]), createdCode: existing ? null : code.id };
+  }
+
+  /** Add codes to an existing segment. */
+  applyToSegment(segmentId: string, codeIds: readonly string[]): Segment {
+    const f = this.find(segmentId);
+    return this.apply(f.transcriptId, { start: f.segment.start, end: f.segment.end }, codeIds);
+  }
+
+  /**
+   * Take one code off a segment. A segment left with no code is removed (with its
+   * memos), and null is returned. A removal: allowed after the end date.
+   */
+  unapply(segmentId: string, codeId: string): Segment | null {
+    const f = this.find(segmentId);
+    if (!f.segment.codeIds.includes(codeId)) throw new HvelvError('NOT_FOUND', 'that code is not applied to this segment');
+    const codeIds = f.segment.codeIds.filter((c) => c !== codeId);
+    if (codeIds.length === 0) {
+      this.removeSegment(segmentId);
+      return null;
+    }
+    const next = { ...f.segment, codeIds, updatedAt: this.now().toISOString() };
+    this.write(f.transcriptId, f.participant, f.segments.map((s) => (s.id === segmentId ? next : s)), true);
+    return toSegment(next, f.transcriptId, f.participant);
+  }
+
+  /** Remove a segment and the memos on it (undo of a coding, or the student's decision). */
+  removeSegment(segmentId: string): void {
+    const f = this.find(segmentId);
+    this.store.atomically(() => {
+      this.write(f.transcriptId, f.participant, f.segments.filter((s) => s.id !== segmentId), true);
+      for (const [mid, m] of analysisCache(this.session).rows<MemoRecord>(A.memo)) {
+        if (m.data.target.kind === 'segment' && m.data.target.id === segmentId) this.store.delete(A.memo, mid);
+      }
+    });
+  }
+
+  /** Mark (or unmark) a segment as a quote for the report. Unmarking is a removal. */
+  setQuote(segmentId: string, quote: boolean): Segment {
+    if (quote) assertWritable(this.session, this.now);
+    const f = this.find(segmentId);
+    if (f.segment.orphanedAt !== null && quote) throw new HvelvError('INVALID_INPUT', 'the text of this segment was deleted: re-attach it first');
+    const next = { ...f.segment, quote, updatedAt: this.now().toISOString() };
+    this.write(f.transcriptId, f.participant, f.segments.map((s) => (s.id === segmentId ? next : s)), !quote);
+    return toSegment(next, f.transcriptId, f.participant);
+  }
+
+  /** Segments whose text was deleted by an edit, waiting for the student's decision. */
+  orphans(): Segment[] {
+    const out: Segment[] = [];
+    for (const [tid, row] of analysisCache(this.session).rows<CodingRecord>(A.coding)) {
+      for (const s of row.data.segments) if (s.orphanedAt !== null) out.push(toSegment(s, tid, row.participant!));
+    }
+    return out.sort((a, b) => (a.orphanedAt! < b.orphanedAt! ? -1 : 1));
+  }
+
+  /** Re-attach an orphan to a range of the current text (its codes and memos stay). */
+  reattach(segmentId: string, range: SegmentRange): Segment {
+    assertWritable(this.session, this.now);
+    const f = this.find(segmentId);
+    if (f.segment.orphanedAt === null) throw new HvelvError('INVALID_INPUT', 'this segment is not an orphan');
+    const text = this.transcript(f.transcriptId).data.text;
+    const { start, end } = 'quote' in range ? this.findQuote(f.transcriptId, range.quote, range.occurrence) : checkRange(text, range.start, range.end);
+    const next: SegmentRecord = { ...f.segment, start, end, text: new TextPositions(text).slice(start, end), orphanedAt: null, updatedAt: this.now().toISOString() };
+    this.write(f.transcriptId, f.participant, f.segments.map((s) => (s.id === segmentId ? next : s)));
+    return toSegment(next, f.transcriptId, f.participant);
+  }
+
+  /**
+   * Every segment of a code (or of a theme's codes), across interviews, with participant
+   * code, timestamp and context; optionally for one participant. Orphans are left out
+   * (they have no place in the text); `orphans()` lists them.
+   */
+  retrieve(of: { codeId: string } | { themeId: string }, filter: RetrievalFilter = {}): RetrievedSegment[] {
+    const cache = analysisCache(this.session);
+    const codes = cache.rows<CodeRecord>(A.code);
+    const wanted = new Set<string>();
+    const withChildren = (id: string): void => {
+      wanted.add(id);
+      if (filter.descendants === false) return;
+      for (const [cid, c] of codes) if (c.data.parentId === id && !wanted.has(cid)) withChildren(cid);
+    };
+    if ('codeId' in of) {
+      if (!codes.has(of.codeId)) throw new HvelvError('NOT_FOUND', `no code ${of.codeId}`);
+      withChildren(of.codeId);
+    } else {
+      const themes = cache.rows<ThemeRecord>(A.theme);
+      if (!themes.has(of.themeId)) throw new HvelvError('NOT_FOUND', `no theme ${of.themeId}`);
+      const visit = (tid: string): void => {
+        for (const c of themes.get(tid)?.data.codeIds ?? []) withChildren(c);
+        if (filter.descendants === false) return;
+        for (const [sub, t] of themes) if (t.data.parentId === tid) visit(sub);
+      };
+      visit(of.themeId);
+    }
+    const transcripts = cache.rows<TranscriptRecord>(TRANSCRIPT_TABLE);
+    const out: RetrievedSegment[] = [];
+    for (const [tid, row] of cache.rows<CodingRecord>(A.coding)) {
+      if (filter.participant !== undefined && row.participant !== filter.participant) continue;
+      const t = transcripts.get(tid);
+      if (!t) continue;
+      let pos: TextPositions | null = null;
+      for (const s of row.data.segments) {
+        if (s.orphanedAt !== null || !s.codeIds.some((c) => wanted.has(c))) continue;
+        pos ??= new TextPositions(t.data.text);
+        out.push(retrieved(s, tid, row.participant!, t.data, pos, codes));
+      }
+    }
+    return out.sort((a, b) => a.participant.localeCompare(b.participant, 'en', { numeric: true }) || a.transcriptId.localeCompare(b.transcriptId) || a.start - b.start);
+  }
+
+  /** A segment with its codes' names, timestamp and context (for one-off display). */
+  retrieveOne(segmentId: string): RetrievedSegment {
+    const f = this.find(segmentId);
+    const t = this.transcript(f.transcriptId);
+    return retrieved(f.segment, f.transcriptId, f.participant, t.data, new TextPositions(t.data.text), analysisCache(this.session).rows<CodeRecord>(A.code));
+  }
+
+  // ---- internals ----------------------------------------------------------------
+
+  private transcript(id: string): { participant: string; data: TranscriptRecord } {
+    const r = analysisCache(this.session).rows<TranscriptRecord>(TRANSCRIPT_TABLE).get(id);
+    if (!r || !r.participant) throw new HvelvError('NOT_FOUND', `no transcript ${id}`);
+    return { participant: r.participant, data: r.data };
+  }
+
+  /** A copy of a transcript's segments, to change and write back. */
+  private segmentsOf(transcriptId: string): SegmentRecord[] {
+    return [...(analysisCache(this.session).rows<CodingRecord>(A.coding).get(transcriptId)?.data.segments ?? [])];
+  }
+
+  private find(segmentId: string): { transcriptId: string; participant: string; segment: SegmentRecord; segments: SegmentRecord[] } {
+    for (const [tid, row] of analysisCache(this.session).rows<CodingRecord>(A.coding)) {
+      const segment = row.data.segments.find((s) => s.id === segmentId);
+      if (segment) return { transcriptId: tid, participant: row.participant!, segment, segments: [...row.data.segments] };
+    }
+    throw new HvelvError('NOT_FOUND', `no segment ${segmentId}`);
+  }
+
+  private write(transcriptId: string, participant: string, segments: SegmentRecord[], removal = false): void {
+    const exists = analysisCache(this.session).rows<CodingRecord>(A.coding).has(transcriptId);
+    this.store.put(A.coding, { id: transcriptId, participant, data: { transcriptId, segments } satisfies CodingRecord }, { removal: removal && exists });
+  }
+}
+
+/** Code point positions checked against a text: whole numbers, in range, not empty. */
+export function checkRange(text: string, start: number, end: number): { start: number; end: number } {
+  const n = new TextPositions(text).codePoints;
+  if (!Number.isInteger(start) || !Number.isInteger(end)) throw new HvelvError('RANGE_INVALID', 'positions are whole numbers (code points)');
+  if (start < 0 || end > n) throw new HvelvError('RANGE_INVALID', `positions must lie within 0 … ${n}`);
+  if (end <= start) throw new HvelvError('RANGE_INVALID', 'the end must come after the start');
+  return { start, end };
+}
+
+function toSegment(s: SegmentRecord, transcriptId: string, participant: string): Segment {
+  return { id: s.id, transcriptId, participant, start: s.start, end: s.end, text: s.text, codeIds: [...s.codeIds], quote: s.quote, orphanedAt: s.orphanedAt, createdAt: s.createdAt, updatedAt: s.updatedAt };
+}
+
+/** The last sync point at or before a position (UTF-16 offsets, as the transcript stores them). */
+export function timestampAt(t: TranscriptRecord, utf16: number): number | null {
+  let best: number | null = null;
+  for (const p of t.syncPoints) {
+    if (p.offset <= utf16) best = p.ms;
+    else break;
+  }
+  return best;
+}
+
+/** About `n` characters before/after a range, cut at a word boundary, on one line. */
+export function context(text: string, u16Start: number, u16End: number, n = CONTEXT_CHARS): { before: string; after: string } {
+  let b = text.slice(Math.max(0, u16Start - n), u16Start);
+  let a = text.slice(u16End, u16End + n);
+  if (u16Start - n > 0) b = b.replace(/^\S*\s/, '');
+  if (u16End + n < text.length) a = a.replace(/\s\S*$/, '');
+  const oneLine = (s: string) => s.replace(/\s+/g, ' ');
+  return { before: oneLine(b), after: oneLine(a) };
+}
+
+function retrieved(s: SegmentRecord, tid: string, participant: string, t: TranscriptRecord, pos: TextPositions, codes: Map<string, { data: CodeRecord }>): RetrievedSegment {
+  const u0 = pos.toUtf16(s.start) ?? 0;
+  const u1 = pos.toUtf16(s.end) ?? u0;
+  return {
+    ...toSegment(s, tid, participant),
+    codes: s.codeIds.flatMap((c) => {
+      const r = codes.get(c);
+      return r ? [{ id: c, name: r.data.name, color: r.data.color }] : [];
+    }),
+    timestampMs: timestampAt(t, u0),
+    ...context(t.text, u0, u1),
+  };
+}
+
+/**
+ * Called by `Transcripts` inside the transaction that stores a changed text: carries
+ * the transcript's segments over to it. `replacements` (identifying details replaced
+ * with placeholders, UTF-16 offsets) give the changes exactly; otherwise the texts are
+ * compared. `removal` passes the flag of the text's own write on: moving segments with
+ * a removal is part of that removal.
+ */
+export function remapAfterEdit(
+  session: VaultSession,
+  transcriptId: string,
+  oldText: string,
+  newText: string,
+  opts: { at: string; removal?: boolean; replacements?: readonly { start: number; end: number; with: string }[] },
+): { moved: number; orphaned: number } {
+  if (oldText === newText) return { moved: 0, orphaned: 0 };
+  const store = session.stores.transcripts;
+  const row = store.get<CodingRecord>(A.coding, transcriptId);
+  if (!row || row.data.segments.length === 0) return { moved: 0, orphaned: 0 };
+  const hunks = opts.replacements ? replacementHunks(oldText, opts.replacements) : diffHunks(oldText, newText);
+  const next = remapSegments(row.data.segments, hunks, newText, opts.replacements ? 'replace' : 'edit', opts.at);
+  let moved = 0;
+  let orphaned = 0;
+  next.forEach((s, i) => {
+    const was = row.data.segments[i]!;
+    if (s !== was) moved++;
+    if (s.orphanedAt !== null && was.orphanedAt === null) orphaned++;
+  });
+  if (moved === 0) return { moved, orphaned };
+  store.put(A.coding, { id: transcriptId, participant: row.participant, data: { ...row.data, segments: next } }, { removal: opts.removal ?? false });
+  return { moved, orphaned };
+}
+
+/** A transcript deleted: its segments and the memos on it and on its segments are removed with it. */
+export function removeTranscriptAnalysis(session: VaultSession, transcriptId: string): void {
+  const store = session.stores.transcripts;
+  const row = store.get<CodingRecord>(A.coding, transcriptId);
+  const segmentIds = new Set(row?.data.segments.map((s) => s.id) ?? []);
+  for (const m of store.list<MemoRecord>(A.memo)) {
+    const t = m.data.target;
+    if ((t.kind === 'transcript' && t.id === transcriptId) || (t.kind === 'segment' && segmentIds.has(t.id))) store.delete(A.memo, m.id);
+  }
+  if (row) store.delete(A.coding, transcriptId);
+}

@@ -1,0 +1,164 @@
+/**
+ * How the analysis is stored: record kinds (logical tables) in the transcripts store,
+ * so it is encrypted, signed and destroyed like the transcripts it comes from, and no
+ * new file ever holds it.
+ *
+ * | table           | participant          | id              | holds                                   |
+ * | --------------- | -------------------- | --------------- | --------------------------------------- |
+ * | `code`          | null (store key)     | random          | name, definition, colour, parent        |
+ * | `theme`         | null                 | random          | name, definition, status, parent, codes |
+ * | `coding`        | the transcript's     | transcript id   | every segment of that transcript        |
+ * | `memo`          | transcript/segment's | random          | target, text, private, phase            |
+ * |                 | participant, or null |                 |                                         |
+ * | `analysis`      | null                 | `state`         | the current phase and its history       |
+ *
+ * All segments of a transcript are one record: an edit of the transcript moves all of
+ * them in one write (in the same transaction as the text), and a withdrawal destroys
+ * them with the participant's key.
+ *
+ * Decrypted records are cached per session, in memory only, and checked against the
+ * store's record versions (no decryption) before each use, so a write by any path
+ * (withdrawal, the CLI in another process, a transcript deleted) is seen at once.
+ */
+import { daysUntil, localIsoDate } from '../../../../shared/domain';
+import type { MemoTarget, Phase, ThemeStatus } from '../../../../shared/analysis';
+import { HvelvError } from '../../errors';
+import type { VaultSession } from '../../vault/vault';
+
+export const A = {
+  code: 'code',
+  theme: 'theme',
+  coding: 'coding',
+  memo: 'memo',
+  state: 'analysis',
+} as const;
+
+export const STATE_ID = 'state';
+
+export interface CodeRecord {
+  name: string;
+  definition: string;
+  color: string;
+  parentId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ThemeRecord {
+  name: string;
+  definition: string;
+  status: ThemeStatus;
+  parentId: string | null;
+  codeIds: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SegmentRecord {
+  id: string;
+  /** Code points of the transcript's text, end exclusive. */
+  start: number;
+  end: number;
+  text: string;
+  codeIds: string[];
+  quote: boolean;
+  orphanedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CodingRecord {
+  transcriptId: string;
+  segments: SegmentRecord[];
+}
+
+export interface MemoRecord {
+  target: MemoTarget;
+  text: string;
+  private: boolean;
+  phase: Phase;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StateRecord {
+  current: Phase;
+  history: { phase: Phase; at: string }[];
+}
+
+/**
+ * Nothing new after the end date: the consent that allowed the processing ran until
+ * then ("behandles frem til prosjektslutt"). Removals (deleting a segment, a code, a
+ * memo; moving segments while names are replaced) stay allowed. The participant
+ * records are also refused by the store's consent gate; this covers the project-level
+ * ones (codes, themes, project memos), which no participant's consent gates.
+ */
+export function assertWritable(session: VaultSession, now: () => Date): void {
+  if (session.stores.keylist.destroyed || session.stores.transcripts.destroyed) {
+    throw new HvelvError('PROJECT_ENDED', 'the project has ended: the analysis can be read and exported, not changed');
+  }
+  if (daysUntil(session.facts.endDate, localIsoDate(now())) < 0) {
+    throw new HvelvError('PROJECT_ENDED', `the project ended on ${session.facts.endDate}: nothing new may be written`);
+  }
+}
+
+/** A decrypted table, kept while its record versions stay the same. */
+interface CachedTable<T> {
+  versions: Map<string, number>;
+  rows: Map<string, { participant: string | null; version: number; data: T }>;
+}
+
+/**
+ * The session's in-memory view of the analysis tables. Never written anywhere; dropped
+ * when the vault locks.
+ */
+export class AnalysisCache {
+  private readonly tables = new Map<string, CachedTable<unknown>>();
+  /** Other in-memory structures derived from the data (the search index) register here. */
+  readonly derived = new Map<string, unknown>();
+
+  constructor(private readonly session: VaultSession) {}
+
+  /** Every record of `table`, decrypting only those added or changed since the last call. */
+  rows<T>(table: string): Map<string, { participant: string | null; version: number; data: T }> {
+    const store = this.session.stores.transcripts;
+    const versions = store.versions(table);
+    let cached = this.tables.get(table) as CachedTable<T> | undefined;
+    if (!cached) {
+      cached = { versions: new Map(), rows: new Map() };
+      this.tables.set(table, cached as CachedTable<unknown>);
+    }
+    for (const id of [...cached.rows.keys()]) if (!versions.has(id)) cached.rows.delete(id);
+    for (const [id, v] of versions) {
+      if (cached.rows.get(id)?.version === v) continue;
+      const r = store.get<T>(table, id);
+      if (r) cached.rows.set(id, { participant: r.participant, version: r.version, data: r.data });
+    }
+    cached.versions = versions;
+    return cached.rows;
+  }
+
+  clear(): void {
+    this.tables.clear();
+    this.derived.clear();
+  }
+}
+
+const caches = new WeakMap<VaultSession, AnalysisCache>();
+
+export function analysisCache(session: VaultSession): AnalysisCache {
+  let c = caches.get(session);
+  if (!c) {
+    const made = new AnalysisCache(session);
+    caches.set(session, made);
+    session.onLock(() => {
+      made.clear();
+      caches.delete(session);
+    });
+    c = made;
+  }
+  return c;
+}
+
+/** Names are compared as people read them: NFC, trimmed, without regard to case. */
+export const nameKey = (s: string): string => s.normalize('NFC').trim().toLocaleLowerCase('nb');

@@ -1,0 +1,107 @@
+/**
+ * The report and journal as .docx, built with the `docx` library (MIT; real Word
+ * structures: headings, a table for the codebook, quotes as indented italics) rather
+ * than hand-written XML. In memory only: the bytes go straight to the export writer.
+ */
+import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import type { Code, Memo, RetrievedSegment, Theme } from '../../../../shared/analysis';
+import type { MapLabels } from '../../../../shared/analysis-map';
+import { formatTimestamp } from '../../../../shared/analysis-text';
+import { formatLongDate, translate, type Locale } from '../../../../shared/i18n/catalogue';
+
+export function mapLabels(locale: Locale): MapLabels {
+  return {
+    segments: (n) => (n === 1 ? translate(locale, 'analysis.map.segment') : translate(locale, 'analysis.map.segments', { n })),
+    status: {
+      candidate: translate(locale, 'analysis.status.candidate'),
+      reviewed: translate(locale, 'analysis.status.reviewed'),
+      defined: translate(locale, 'analysis.status.defined'),
+    },
+    empty: translate(locale, 'analysis.map.empty'),
+  };
+}
+
+/** How a findings chapter cites a quote: "(JS02, 00:14:32)", or "(JS02)" without a timestamp. */
+export function citation(s: Pick<RetrievedSegment, 'participant' | 'timestampMs'>): string {
+  return s.timestampMs === null ? `(${s.participant})` : `(${s.participant}, ${formatTimestamp(s.timestampMs)})`;
+}
+
+export interface ReportInput {
+  title: string;
+  student: string;
+  date: Date;
+  codes: Code[];
+  themes: Theme[];
+  quotesByTheme: Map<string, RetrievedSegment[]>;
+}
+
+const cell = (text: string, bold = false) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold })] })] });
+
+export async function renderReportDocx(input: ReportInput, locale: Locale): Promise<Uint8Array> {
+  const t = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate(locale, k, p);
+  const codeName = new Map(input.codes.map((c) => [c.id, c.path.join(' / ')]));
+  const children: (Paragraph | Table)[] = [
+    new Paragraph({ text: `${t('analysis.report.title')}: ${input.title}`, heading: HeadingLevel.TITLE }),
+    new Paragraph({ text: t('analysis.report.by', { student: input.student, date: formatLongDate(input.date.toISOString(), locale) }) }),
+    new Paragraph({ text: t('analysis.report.codebook'), heading: HeadingLevel.HEADING_1 }),
+    new Table({
+      width: { size: 100, type: WidthType.PERCENTAGE },
+      rows: [
+        new TableRow({ tableHeader: true, children: [cell(t('analysis.report.code'), true), cell(t('analysis.report.definition'), true), cell(t('analysis.report.segments'), true), cell(t('analysis.report.interviews'), true)] }),
+        ...input.codes.map((c) => new TableRow({ children: [cell(c.path.join(' / ')), cell(c.definition || t('analysis.report.noDefinition')), cell(String(c.segmentCount)), cell(String(c.transcriptCount))] })),
+      ],
+    }),
+    new Paragraph({ text: t('analysis.report.themes'), heading: HeadingLevel.HEADING_1 }),
+  ];
+  const depth = (th: Theme): number => (th.parentId ? 1 + depth(input.themes.find((x) => x.id === th.parentId) ?? { ...th, parentId: null }) : 0);
+  for (const th of input.themes) {
+    const d = depth(th);
+    children.push(new Paragraph({ text: d > 0 ? `${t('analysis.report.subtheme')}: ${th.name}` : th.name, heading: d > 0 ? HeadingLevel.HEADING_3 : HeadingLevel.HEADING_2 }));
+    children.push(new Paragraph({ children: [new TextRun({ text: t('analysis.report.status', { status: t(`analysis.status.${th.status}`) }), italics: true })] }));
+    children.push(new Paragraph({ text: th.definition || t('analysis.report.noDefinition') }));
+    children.push(new Paragraph({ text: t('analysis.report.codesInTheme', { codes: th.codeIds.map((c) => codeName.get(c) ?? '').filter(Boolean).join('; ') || '–' }) }));
+    const quotes = input.quotesByTheme.get(th.id) ?? [];
+    children.push(new Paragraph({ text: t('analysis.report.quotes'), heading: HeadingLevel.HEADING_4 }));
+    if (quotes.length === 0) children.push(new Paragraph({ children: [new TextRun({ text: t('analysis.report.noQuotes'), italics: true })] }));
+    for (const q of quotes) {
+      children.push(
+        new Paragraph({
+          indent: { left: 720, right: 720 },
+          alignment: AlignmentType.LEFT,
+          children: [new TextRun({ text: `«${q.text.trim()}» `, italics: true }), new TextRun({ text: citation(q) })],
+        }),
+      );
+    }
+  }
+  return pack(new Document({ creator: 'Hvelv', title: input.title, sections: [{ children }] }));
+}
+
+export interface JournalInput {
+  title: string;
+  student: string;
+  date: Date;
+  entries: Memo[];
+}
+
+export async function renderJournalDocx(input: JournalInput, locale: Locale): Promise<Uint8Array> {
+  const t = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate(locale, k, p);
+  const children: Paragraph[] = [
+    new Paragraph({ text: `${t('analysis.journal.title')}: ${input.title}`, heading: HeadingLevel.TITLE }),
+    new Paragraph({ text: t('analysis.report.by', { student: input.student, date: formatLongDate(input.date.toISOString(), locale) }) }),
+  ];
+  if (input.entries.length === 0) children.push(new Paragraph({ text: t('analysis.journal.empty') }));
+  let phase: string | null = null;
+  for (const e of input.entries) {
+    if (e.phase !== phase) {
+      phase = e.phase;
+      children.push(new Paragraph({ text: t(`analysis.phase.${e.phase}`), heading: HeadingLevel.HEADING_1 }));
+    }
+    children.push(new Paragraph({ text: formatLongDate(e.createdAt, locale), heading: HeadingLevel.HEADING_3 }));
+    for (const line of e.text.split('\n')) children.push(new Paragraph({ text: line }));
+  }
+  return pack(new Document({ creator: 'Hvelv', title: input.title, sections: [{ children }] }));
+}
+
+async function pack(doc: Document): Promise<Uint8Array> {
+  return new Uint8Array(await Packer.toBuffer(doc));
+}

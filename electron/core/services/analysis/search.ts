@@ -1,0 +1,151 @@
+/**
+ * Search across all transcripts and memos, Norwegian-aware (see `foldForSearch`:
+ * "aase" and "ase" find "Åse", "oystein" finds "Øystein"), words matched at the start of
+ * a word, phrases in double quotes.
+ *
+ * The index is the folded text of every transcript and memo, in memory only, built on
+ * the first search after unlock (or by `warm()`), kept in the session's analysis cache
+ * and brought up to date from the store's record versions before each search: a
+ * transcript edited, a memo added, a participant withdrawn is seen by the next search,
+ * and what a withdrawal destroyed is gone from the index too. Never written to disk;
+ * dropped when the vault locks.
+ */
+import type { MemoTarget, SearchHit, SearchResult } from '../../../../shared/analysis';
+import { foldForSearch, parseQuery, TextPositions, type Folded } from '../../../../shared/analysis-text';
+import { HvelvError } from '../../errors';
+import type { VaultSession } from '../../vault/vault';
+import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
+import { context, timestampAt } from './coding';
+import { A, analysisCache, type AnalysisCache, type CodingRecord, type MemoRecord } from './records';
+
+export const SEARCH_LIMIT = 200;
+const QUERY_MAX = 500;
+
+interface Doc {
+  kind: 'transcript' | 'memo';
+  version: number;
+  participant: string | null;
+  transcriptId: string | null;
+  text: string;
+  folded: Folded;
+  positions: TextPositions;
+  transcript: TranscriptRecord | null;
+}
+
+type Index = Map<string, Doc>;
+
+const WORD = /[\p{L}\p{N}]/u;
+
+export class Search {
+  constructor(
+    private readonly session: VaultSession,
+    // Kept for symmetry with the other services (and a future "since" filter).
+    _now: () => Date,
+  ) {}
+
+  /** Build (or bring up to date) the in-memory index now, e.g. right after unlock. */
+  warm(): void {
+    this.index();
+  }
+
+  /**
+   * Every place `query` occurs. Terms are each required (in any order, in the same
+   * transcript or memo) and match at the start of a word; "a phrase" matches those words
+   * in that order. Results: transcripts by participant and position, then memos.
+   */
+  query(query: string, opts: { limit?: number; participant?: string } = {}): SearchResult {
+    if (query.length > QUERY_MAX) throw new HvelvError('INVALID_INPUT', `a search can be at most ${QUERY_MAX} characters`);
+    const { terms, phrases } = parseQuery(query);
+    const needles = [...phrases, ...terms];
+    if (needles.length === 0) throw new HvelvError('INVALID_INPUT', 'nothing to search for');
+    const hits: SearchHit[] = [];
+    for (const [key, doc] of this.index()) {
+      if (opts.participant !== undefined && doc.participant !== opts.participant) continue;
+      const found: { s: number; e: number }[] = [];
+      let all = true;
+      for (const n of needles) {
+        const at = occurrences(doc.folded.text, n);
+        if (at.length === 0) {
+          all = false;
+          break;
+        }
+        for (const s of at) found.push({ s, e: s + n.length });
+      }
+      if (!all) continue;
+      found.sort((a, b) => a.s - b.s);
+      const id = key.slice(key.indexOf(':') + 1);
+      for (const f of found) {
+        const start = doc.folded.origin[f.s]!;
+        // The end: just after the last folded character's own code point.
+        const end = doc.folded.origin[f.e - 1]! + 1;
+        const u0 = doc.positions.toUtf16(start)!;
+        const u1 = doc.positions.toUtf16(end)!;
+        const ctx = context(doc.text, u0, u1, 60);
+        hits.push({
+          kind: doc.kind,
+          id,
+          transcriptId: doc.transcriptId,
+          participant: doc.participant,
+          start,
+          end,
+          before: ctx.before,
+          match: doc.text.slice(u0, u1),
+          after: ctx.after,
+          timestampMs: doc.transcript ? timestampAt(doc.transcript, u0) : null,
+        });
+      }
+    }
+    hits.sort((a, b) => kindOrder(a) - kindOrder(b) || (a.participant ?? '').localeCompare(b.participant ?? '', 'en', { numeric: true }) || a.id.localeCompare(b.id) || a.start - b.start);
+    const limit = opts.limit ?? SEARCH_LIMIT;
+    return { query, hits: hits.slice(0, limit), total: hits.length };
+  }
+
+  private index(): Index {
+    const cache = analysisCache(this.session);
+    let idx = cache.derived.get('search') as Index | undefined;
+    if (!idx) {
+      idx = new Map();
+      cache.derived.set('search', idx);
+    }
+    refresh(idx, cache);
+    return idx;
+  }
+}
+
+const kindOrder = (h: SearchHit): number => (h.kind === 'transcript' ? 0 : 1);
+
+function refresh(idx: Index, cache: AnalysisCache): void {
+  const seen = new Set<string>();
+  const transcripts = cache.rows<TranscriptRecord>(TRANSCRIPT_TABLE);
+  for (const [id, r] of transcripts) {
+    const key = `t:${id}`;
+    seen.add(key);
+    if (idx.get(key)?.version === r.version) continue;
+    idx.set(key, { kind: 'transcript', version: r.version, participant: r.participant, transcriptId: id, text: r.data.text, folded: foldForSearch(r.data.text), positions: new TextPositions(r.data.text), transcript: r.data });
+  }
+  let segmentTranscript: Map<string, string> | null = null;
+  for (const [id, r] of cache.rows<MemoRecord>(A.memo)) {
+    const key = `m:${id}`;
+    seen.add(key);
+    if (idx.get(key)?.version === r.version) continue;
+    let transcriptId: string | null = null;
+    const t: MemoTarget = r.data.target;
+    if (t.kind === 'transcript') transcriptId = t.id;
+    if (t.kind === 'segment') {
+      segmentTranscript ??= new Map([...cache.rows<CodingRecord>(A.coding)].flatMap(([tid, row]) => row.data.segments.map((s) => [s.id, tid] as [string, string])));
+      transcriptId = segmentTranscript.get(t.id) ?? null;
+    }
+    idx.set(key, { kind: 'memo', version: r.version, participant: r.participant, transcriptId, text: r.data.text, folded: foldForSearch(r.data.text), positions: new TextPositions(r.data.text), transcript: null });
+  }
+  for (const key of [...idx.keys()]) if (!seen.has(key)) idx.delete(key);
+}
+
+/** Where `needle` occurs in `hay` at the start of a word. */
+function occurrences(hay: string, needle: string): number[] {
+  const out: number[] = [];
+  for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) {
+    if (i > 0 && WORD.test(hay[i - 1]!) && WORD.test(needle[0]!)) continue;
+    out.push(i);
+  }
+  return out;
+}

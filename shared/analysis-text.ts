@@ -1,0 +1,171 @@
+/**
+ * Positions in text: analysis stores them as Unicode code points (what a person and a
+ * script count: an emoji or a rare name letter outside the BMP is one), JavaScript
+ * strings index UTF-16 units. The one place the two are converted; core and renderer
+ * both use it, so a segment drawn in the margin covers exactly the text core stored.
+ */
+
+const isHigh = (u: number): boolean => u >= 0xd800 && u <= 0xdbff;
+const isLow = (u: number): boolean => u >= 0xdc00 && u <= 0xdfff;
+
+/** How many code points `text` has. */
+export function codePointLength(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (isHigh(text.charCodeAt(i)) && isLow(text.charCodeAt(i + 1))) i++;
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Converts positions in one text both ways, fast for many conversions (a transcript
+ * with hundreds of segments): it remembers only where the surrogate pairs are.
+ */
+export class TextPositions {
+  /** UTF-16 index of each surrogate pair's first unit, ascending. */
+  private readonly pairs: number[] = [];
+  readonly codePoints: number;
+
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      if (isHigh(text.charCodeAt(i)) && isLow(text.charCodeAt(i + 1))) {
+        this.pairs.push(i);
+        i++;
+      }
+    }
+    this.codePoints = text.length - this.pairs.length;
+  }
+
+  /** The UTF-16 index of code point `cp` (0 … codePoints); null when out of range or not a whole number. */
+  toUtf16(cp: number): number | null {
+    if (!Number.isInteger(cp) || cp < 0 || cp > this.codePoints) return null;
+    // Pairs before code point cp: the k-th pair starts at code point pairs[k] - k.
+    let lo = 0;
+    let hi = this.pairs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.pairs[mid]! - mid < cp) lo = mid + 1;
+      else hi = mid;
+    }
+    return cp + lo;
+  }
+
+  /**
+   * The code point at UTF-16 index `u` (0 … text.length); null when out of range, not a
+   * whole number, or between the two halves of a surrogate pair (no character starts there).
+   */
+  toCodePoint(u: number): number | null {
+    if (!Number.isInteger(u) || u < 0 || u > this.text.length) return null;
+    let lo = 0;
+    let hi = this.pairs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.pairs[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    // pairs[lo - 1] < u: if that pair's second half is at u, u is inside it.
+    if (lo > 0 && this.pairs[lo - 1]! + 1 === u) return null;
+    return u - lo;
+  }
+
+  /** The text between two code points (clamped to the text). */
+  slice(start: number, end: number): string {
+    const s = this.toUtf16(Math.max(0, Math.min(start, this.codePoints))) ?? 0;
+    const e = this.toUtf16(Math.max(0, Math.min(end, this.codePoints))) ?? this.text.length;
+    return this.text.slice(s, e);
+  }
+}
+
+/** One-off conversions; for many on the same text, make a `TextPositions`. */
+export const toUtf16 = (text: string, cp: number): number | null => new TextPositions(text).toUtf16(cp);
+export const toCodePoint = (text: string, u: number): number | null => new TextPositions(text).toCodePoint(u);
+
+// ---- Norwegian-aware folding for search -----------------------------------------
+
+/**
+ * How one letter is folded: case folded, accents dropped, and the Norwegian letters as
+ * people type them without a Norwegian keyboard (å as a or aa, ø as o or oe, æ as ae or
+ * a). Both the text and the query are folded the same way, and the two-letter forms
+ * (aa, oe, ae) fold to one letter, so "aase", "ase" and "Åse" all become "ase".
+ * Whitespace runs become one space.
+ */
+const LETTER: Record<string, string> = { å: 'a', ø: 'o', æ: 'a', ß: 'ss', đ: 'd', ł: 'l', þ: 'th', œ: 'o' };
+const PAIRS: Record<string, string> = { aa: 'a', oe: 'o', ae: 'a' };
+
+function foldChar(ch: string): string {
+  const lower = ch.toLowerCase();
+  let out = '';
+  for (const c of lower) {
+    const mapped = LETTER[c];
+    if (mapped !== undefined) out += mapped;
+    else out += c.normalize('NFD').replace(/\p{M}/gu, '');
+  }
+  return out;
+}
+
+/**
+ * A folded text and where each of its characters came from. `origin[i]` is the code
+ * point (in the original) that UTF-16 unit i of the folded text came from; `origin[length]` is the
+ * original's length, so a folded range [s, e) is the original [origin[s], origin[e]).
+ */
+export interface Folded {
+  text: string;
+  origin: Uint32Array;
+}
+
+/** Fold a whole text for searching (see `foldChar`); positions map back through `origin`. */
+export function foldForSearch(text: string): Folded {
+  const chars: string[] = [];
+  const from: number[] = [];
+  let cp = 0;
+  for (const ch of text) {
+    // Any run of whitespace is one space, so a phrase matches across line breaks.
+    const f = /\s/u.test(ch) ? (chars[chars.length - 1] === ' ' ? '' : ' ') : foldChar(ch);
+    for (const c of f) {
+      // aa, oe, ae: the second letter joins the first, whichever way it was typed
+      // ("Aasen", "Åsen"; "Oeystein", "Øystein").
+      const prev = chars.length > 0 ? chars[chars.length - 1]! : '';
+      if (PAIRS[prev + c] !== undefined && from[from.length - 1] !== cp) {
+        chars[chars.length - 1] = PAIRS[prev + c]!;
+        continue;
+      }
+      chars.push(c);
+      // One entry per UTF-16 unit: the folded text is searched with indexOf.
+      for (let k = 0; k < c.length; k++) from.push(cp);
+    }
+    cp++;
+  }
+  const origin = new Uint32Array(from.length + 1);
+  origin.set(from);
+  origin[from.length] = cp;
+  return { text: chars.join(''), origin };
+}
+
+/** Fold a query the same way (no positions needed). */
+export const foldQuery = (q: string): string => foldForSearch(q.normalize('NFC')).text;
+
+/**
+ * A search query: words (each must occur, at the start of a word) and phrases in double
+ * quotes (the words in that order, any whitespace between them). Empty parts are dropped.
+ */
+export function parseQuery(q: string): { terms: string[]; phrases: string[] } {
+  const phrases: string[] = [];
+  const rest = q.replace(/["“”«»]([^"“”«»]*)["“”«»]?/g, (_, p: string) => {
+    const f = foldQuery(p).trim().replace(/\s+/g, ' ');
+    if (f) phrases.push(f);
+    return ' ';
+  });
+  const terms = rest
+    .split(/\s+/)
+    .map((t) => foldQuery(t).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+    .filter(Boolean);
+  return { terms, phrases };
+}
+
+/** f4-style time for a report or a hit: "00:14:32". */
+export function formatTimestamp(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}`;
+}
