@@ -50,6 +50,8 @@ async function dragOver(words: string): Promise<void> {
     const b = r.getClientRects()[0]!;
     return { x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 0.5, y2: b.top + b.height / 2 };
   }, words);
+  // A click first, as a person does: pressing inside an existing selection would drag it.
+  await page.mouse.click(box.x1, box.y1);
   await page.mouse.move(box.x1, box.y1);
   await page.mouse.down();
   await page.mouse.move((box.x1 + box.x2) / 2, box.y2, { steps: 4 });
@@ -112,10 +114,13 @@ describe('thematic analysis in Chromium', () => {
     await page.keyboard.press('Tab');
     expect(await text.evaluate(isFocused)).toBe(true);
     // Down to the third utterance's line, to its start, then past the stamp and "B:".
+    const caret = () => page.evaluate(() => (globalThis as unknown as { getSelection(): { focusOffset: number } | null }).getSelection()?.focusOffset);
     await page.keyboard.press('Control+Home');
-    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Home');
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { getSelection(): { focusOffset: number } | null }).getSelection()?.focusOffset)).toBe(JS01.indexOf('#00:01:03-2#'));
+    expect(await caret()).toBe(0);
+    // Down line by line to the third answer (how many lines depends on the wrapping).
+    const third = JS01.indexOf('#00:01:03-2#');
+    for (let i = 0; i < 12 && (await caret()) !== third; i++) await page.keyboard.press('ArrowDown');
+    expect(await caret()).toBe(third);
     for (let i = 0; i < '#00:01:03-2# B: '.length; i++) await page.keyboard.press('ArrowRight');
     for (let i = 0; i < 4; i++) await page.keyboard.press('Control+Shift+ArrowRight');
     expect((await selected()).trim()).toBe('Å holde relasjonen varm');
@@ -204,13 +209,13 @@ describe('thematic analysis in Chromium', () => {
   });
 
   it('writes a journal entry in the current phase and a private project memo', async () => {
-    await page.getByRole('button', { name: /Søke etter temaer/ }).click();
-    await expect.poll(async () => page.getByRole('button', { name: /Søke etter temaer/ }).getAttribute('aria-current')).toBe('step');
+    await page.getByRole('button', { name: /Lete etter temaer/ }).click();
+    await expect.poll(async () => page.getByRole('button', { name: /Lete etter temaer/ }).getAttribute('aria-current')).toBe('step');
     await page.getByRole('button', { name: 'Memoer og logg' }).click();
     await page.getByLabel('Nytt innlegg i loggen').fill('Kodene om tillit og varme ser ut til å høre sammen. Jeg må spørre veileder.');
     await page.getByRole('button', { name: 'Lagre memoen' }).first().click();
     const journal = page.getByRole('region', { name: 'Refleksiv logg' });
-    await expect.poll(() => journal.getByRole('heading', { name: 'Søke etter temaer' }).isVisible()).toBe(true);
+    await expect.poll(() => journal.getByRole('heading', { name: 'Lete etter temaer' }).isVisible()).toBe(true);
     await expect.poll(() => journal.getByText('Kodene om tillit og varme').isVisible()).toBe(true);
 
     const memos = page.getByRole('region', { name: 'Memoer', exact: true });
@@ -225,7 +230,7 @@ describe('thematic analysis in Chromium', () => {
   });
 
   it('builds two themes with codes, one of them in both, and moves one to reviewed', async () => {
-    await page.getByRole('button', { name: 'Temaer' }).click();
+    await page.getByRole('button', { name: 'Temaer', exact: true }).click();
     for (const name of ['Relasjonsbygging', 'Kvalitativ dimensjon']) {
       await page.getByLabel('Navn på temaet').fill(name);
       await page.getByRole('button', { name: 'Legg til temaet' }).click();
@@ -233,9 +238,9 @@ describe('thematic analysis in Chromium', () => {
     }
     await page.getByRole('button', { name: 'Relasjonsbygging', exact: true }).click();
     const detail = page.locator('.code-detail');
-    await detail.getByRole('checkbox', { name: /Tillit/ }).check();
+    await detail.getByRole('checkbox', { name: /Tillit/ }).click();
     await expect.poll(() => detail.getByRole('checkbox', { name: /Tillit/ }).isChecked()).toBe(true);
-    await detail.getByRole('checkbox', { name: /Holde relasjonen varm/ }).check();
+    await detail.getByRole('checkbox', { name: /Holde relasjonen varm/ }).click();
     await expect.poll(() => detail.getByRole('checkbox', { name: /Holde relasjonen varm/ }).isChecked()).toBe(true);
     await detail.getByLabel('Definisjon').fill('Hvordan jobbspesialisten bygger og holder relasjonen over tid.');
     await detail.getByRole('radio', { name: 'Gjennomgått' }).check();
@@ -244,7 +249,7 @@ describe('thematic analysis in Chromium', () => {
 
     await page.getByRole('button', { name: 'Kvalitativ dimensjon', exact: true }).click();
     // A code may be in two themes.
-    await detail.getByRole('checkbox', { name: /Tillit/ }).check();
+    await detail.getByRole('checkbox', { name: /Tillit/ }).click();
     await expect.poll(() => page.getByRole('list', { name: 'Koder i «Kvalitativ dimensjon»' }).getByText('Tillit').isVisible()).toBe(true);
     const row = page.locator('.theme-row').filter({ hasText: 'Relasjonsbygging' });
     expect(await row.locator('.pill').textContent()).toBe('Gjennomgått');

@@ -313,7 +313,9 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
   }
 
   async function pick(p: { codeId: string } | { create: string }) {
-    if (!selection || selection.start === selection.end) return;
+    // The box stays enabled while a coding is saved (a disabled input would lose focus
+    // and the next letters typed); a pick in that moment is ignored.
+    if (!selection || selection.start === selection.end || busy) return;
     let codeId: string;
     if ('create' in p) {
       const r = await call('codes.add', { name: p.create, parentId: null, definition: '', color: nextColour(codes) });
@@ -348,11 +350,27 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
       End: ['forward', 'lineboundary'],
     };
     const move = moves[e.key];
-    if (move) {
+    const node = textNode();
+    if (move && node) {
       e.preventDefault();
       if (toPosition(sel.focusNode, sel.focusOffset) === null) select({ start: selection?.start ?? 0, end: selection?.start ?? 0 }, false);
+      const anchor = { node: sel.anchorNode ?? node, offset: sel.anchorOffset };
+      if ((e.key === 'Home' || e.key === 'End') && (e.ctrlKey || e.metaKey)) {
+        // To the start or end of the transcript (the browser's own "document boundary"
+        // would leave the text for the margin beside it).
+        const to = e.key === 'Home' ? 0 : node.length;
+        if (e.shiftKey) sel.setBaseAndExtent(anchor.node, anchor.offset, node, to);
+        else sel.collapse(node, to);
+        return;
+      }
       // Selection.modify moves a caret through text that is not editable; Chromium has it.
       (sel as Selection & { modify(alter: string, direction: string, granularity: string): void }).modify(e.shiftKey ? 'extend' : 'move', move[0], move[1]);
+      // Never past the transcript's first or last letter into the page around it.
+      if (sel.focusNode !== node) {
+        const to = move[0] === 'backward' ? 0 : node.length;
+        if (e.shiftKey) sel.setBaseAndExtent(anchor.node, anchor.offset, node, to);
+        else sel.collapse(node, to);
+      }
       return;
     }
     if (e.key === 'Enter' && selection && selection.start < selection.end) {
@@ -448,6 +466,8 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
               onFocus={onTextFocus}
               onBlur={() => setCaret(null)}
               onMouseDown={() => setActiveSegment(null)}
+              // The text is read-only here: selected words are never dragged away.
+              onDragStart={(e) => e.preventDefault()}
             >
               {transcript?.text ?? ''}
             </div>
@@ -460,7 +480,7 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
           <p className="selection-info">
             {hasSelection ? t('analysis.coding.selected', { text: excerpt(map.slice(selection.start, selection.end), 90) }) : t('analysis.coding.noSelection')}
           </p>
-          <QuickCode ref={quickRef} codes={codes} disabled={!hasSelection || busy} onPick={(p) => void pick(p)} onEscape={() => textRef.current?.focus()} />
+          <QuickCode ref={quickRef} codes={codes} disabled={!hasSelection} onPick={(p) => void pick(p)} onEscape={() => textRef.current?.focus()} />
           <div className="actions start wrap undo-row">
             <button type="button" className="secondary" disabled={!lastUndo || busy} onClick={() => void undoLast()} aria-keyshortcuts="Control+Z">
               {lastUndo ? t('analysis.undo.what', { action: describe(lastUndo) }) : t('analysis.undo')}
