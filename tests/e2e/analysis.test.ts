@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
-import { tempDir } from '../core/helpers';
+import { makeWav, tempDir } from '../core/helpers';
 
 let harness: Harness;
 let browser: Browser;
@@ -27,8 +27,8 @@ const JS01 =
   '#00:01:03-2# B: Å holde relasjonen varm er viktig, også når det går tregt. Ragnhild sa det samme.\n';
 const JS02 = '#00:00:02-0# I: Hvordan bygger du tillit?\n\n#00:14:32-0# B: Tillit kommer av at jeg er ærlig og tydelig. Åse på kontoret sier at åpenhet er alt.\n';
 
-async function transcript(code: string, text: string): Promise<string> {
-  const { id } = (await harness.invoke('transcripts.create', { code, recordingId: null })) as { id: string };
+async function transcript(code: string, text: string, recordingId: string | null = null): Promise<string> {
+  const { id } = (await harness.invoke('transcripts.create', { code, recordingId })) as { id: string };
   await harness.invoke('transcripts.update', { id, text });
   return id;
 }
@@ -68,9 +68,15 @@ beforeAll(async () => {
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
   await harness.invoke('participants.add', { identity: { name: 'Per Prøvesen' } });
   for (const code of ['JS01', 'JS02']) {
-    await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'processing-until-end'], evidence: null });
+    await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
   }
-  await transcript('JS01', JS01);
+  // JS01's interview still has its recording: retrieval opens it at the segment's time.
+  const wav = path.join(tempDir(), 'JS01.wav');
+  makeWav(wav, 70, 3);
+  harness.fileAnswers.push(wav);
+  const file = (await harness.invoke('recordings.chooseFile', {})) as { token: string };
+  const rec = (await harness.invoke('recordings.import', { jobId: 'analysis-js01', code: 'JS01', file: file.token })) as { id: string };
+  await transcript('JS01', JS01, rec.id);
   await transcript('JS02', JS02);
   await page.goto(harness.url);
 });
@@ -110,8 +116,8 @@ describe('thematic analysis in Chromium', () => {
     const text = page.getByRole('textbox', { name: /Transkripsjonen til JS01/ });
     // Reach the text with Tab from the "back" link, as a keyboard user would.
     await page.getByRole('button', { name: 'Til listen over intervjuer' }).focus();
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
+    // (past the recording's player, whose controls take a few Tab stops).
+    for (let i = 0; i < 10 && !(await text.evaluate(isFocused)); i++) await page.keyboard.press('Tab');
     expect(await text.evaluate(isFocused)).toBe(true);
     // Down to the third utterance's line, to its start, then past the stamp and "B:".
     const caret = () => page.evaluate(() => (globalThis as unknown as { getSelection(): { focusOffset: number } | null }).getSelection()?.focusOffset);
@@ -165,7 +171,8 @@ describe('thematic analysis in Chromium', () => {
     await page.getByRole('combobox', { name: 'Hurtigkode' }).press('Enter');
     await expect.poll(() => bar('Tillit').count()).toBe(2);
     const seg = page.locator('.segment-list > li').filter({ hasText: 'Ragnhild sa det samme' });
-    await seg.getByRole('checkbox', { name: 'Sitat i rapporten' }).check();
+    // Controlled by what main saved: click, then wait for the saved state.
+    await seg.getByRole('checkbox', { name: 'Sitat i rapporten' }).click();
     await expect.poll(() => seg.getByRole('checkbox', { name: 'Sitat i rapporten' }).isChecked()).toBe(true);
     await seg.getByRole('button', { name: 'Memo om utdraget' }).click();
     await seg.getByLabel('Ny memo').fill('Varm relasjon: hun bruker ordet om tiden mellom møtene.');
@@ -203,9 +210,21 @@ describe('thematic analysis in Chromium', () => {
     await expect.poll(() => page.getByText('1 utdrag i 1 intervjuer').isVisible()).toBe(true);
     await page.getByLabel('Deltaker').selectOption('');
     await expect.poll(() => items.count()).toBe(3);
-    await page.getByRole('button', { name: 'Åpne JS01 00:00:12 i transkripsjonen' }).click();
+    await page.getByRole('button', { name: 'Åpne JS01 00:01:03 i transkripsjonen' }).click();
     await expect.poll(() => page.getByRole('textbox', { name: /Transkripsjonen til JS01/ }).isVisible()).toBe(true);
-    await expect.poll(() => selected()).toBe('stole på hverandre');
+    await expect.poll(() => selected()).toBe('Å holde relasjonen varm er viktig, også når det går tregt. Ragnhild sa det samme.');
+    // The recording is there, at the segment's time (#00:01:03-2#).
+    const audio = page.getByLabel('Opptaket');
+    await expect.poll(async () => Number(await audio.evaluate((a) => (a as unknown as { currentTime: number }).currentTime)), { timeout: 10_000 }).toBeCloseTo(63.2, 1);
+    expect(await page.getByRole('button', { name: 'Spill av fra 00:01:03' }).isVisible()).toBe(true);
+  });
+
+  it('opens the analysis from a transcript, on that transcript', async () => {
+    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Åpne transkripsjonen til JS02' }).click();
+    await page.getByRole('button', { name: 'Kod i analysen' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: /Transkripsjonen til JS02/ }).isVisible()).toBe(true);
+    await expect.poll(() => bar('Tillit').count()).toBe(1);
   });
 
   it('writes a journal entry in the current phase and a private project memo', async () => {

@@ -6,7 +6,7 @@ import { ErrorBanner } from '../../components/ui';
 import type { TranscriptDetail } from '../../../../shared/contract';
 import type { Code, Segment } from '../../../../shared/analysis';
 import type { ErrorInfo } from '../../../../shared/errors';
-import { TextPositions } from '../../../../shared/analysis-text';
+import { formatTimestamp, TextPositions } from '../../../../shared/analysis-text';
 import { QuickCode, Swatch } from './QuickCode';
 import { MemoBox } from './Memos';
 import { codeLabel, excerpt, nextColour } from './model';
@@ -59,6 +59,9 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
   const [said, setSaid] = useState('');
   const [busy, setBusy] = useState(false);
   const [memoFor, setMemoFor] = useState<string | null>(null);
+  const [media, setMedia] = useState<string | null>(null);
+  const audioRef = useRef<HTMLAudioElement>(null);
+  const pendingSeek = useRef<number | null>(null);
   const undo = useRef<Action[]>([]);
   const redo = useRef<Action[]>([]);
   const [, setStacks] = useState(0);
@@ -83,6 +86,11 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
       if (!r.ok) return setError(r.error);
       setTranscript(r.value);
       await loadSegments();
+      // The recording, while it still exists (it may be deleted once transcribed).
+      if (r.value.recordingId) {
+        const url = await call('recordings.mediaUrl', { id: r.value.recordingId });
+        if (url.ok) setMedia(url.value);
+      }
     })();
   }, [transcriptId, loadSegments]);
 
@@ -128,6 +136,7 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
       if (!range || !sel) return;
       sel.removeAllRanges();
       sel.addRange(range);
+      selectionRef.current = r;
       setSelection(r);
       if (scroll && docRef.current) {
         const box = range.getBoundingClientRect();
@@ -138,15 +147,29 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
     [domRange],
   );
 
+  /**
+   * The page's selection in the text, in code points, also kept in a ref: a key pressed
+   * right after Shift+arrow can arrive before the browser's selectionchange event, and
+   * must code what is selected now, not a step ago.
+   */
+  const selectionRef = useRef<Range | null>(null);
+  const readSelection = useCallback((): Range | null => {
+    const sel = window.getSelection();
+    if (!sel || sel.rangeCount === 0) return null;
+    const a = toPosition(sel.anchorNode, sel.anchorOffset);
+    const f = toPosition(sel.focusNode, sel.focusOffset);
+    if (a === null || f === null) return null;
+    const r = { start: Math.min(a, f), end: Math.max(a, f) };
+    selectionRef.current = r;
+    setSelection(r);
+    return r;
+  }, [toPosition]);
+
   // Follow the page's selection while it lies in the text.
   useEffect(() => {
     const onChange = () => {
       const sel = window.getSelection();
-      if (!sel || sel.rangeCount === 0) return;
-      const a = toPosition(sel.anchorNode, sel.anchorOffset);
-      const f = toPosition(sel.focusNode, sel.focusOffset);
-      if (a === null || f === null) return;
-      setSelection({ start: Math.min(a, f), end: Math.max(a, f) });
+      if (!sel || !readSelection()) return;
       const inner = innerRef.current;
       if (sel.isCollapsed && inner && document.activeElement === textRef.current) {
         const rect = sel.getRangeAt(0).getClientRects()[0];
@@ -156,7 +179,18 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
     };
     document.addEventListener('selectionchange', onChange);
     return () => document.removeEventListener('selectionchange', onChange);
-  }, [toPosition]);
+  }, [readSelection]);
+
+  /** The time of a position: the last sync point at or before it (sync points count UTF-16 units). */
+  const timeAt = useCallback(
+    (cp: number): number | null => {
+      const u = map.toUtf16(cp) ?? 0;
+      let ms: number | null = null;
+      for (const p of transcript?.syncPoints ?? []) if (p.offset <= u) ms = p.ms;
+      return ms;
+    },
+    [map, transcript?.syncPoints],
+  );
 
   // Opened at a place (from retrieval or search): select it once the text is there.
   const placed = useRef(false);
@@ -164,6 +198,9 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
     if (!transcript || !at || placed.current) return;
     placed.current = true;
     select(at, true);
+    // The player may not be there yet (its address comes after the text): it seeks when it is.
+    pendingSeek.current = timeAt(at.start);
+    if (pendingSeek.current !== null && audioRef.current) audioRef.current.currentTime = pendingSeek.current / 1000;
     const seg = segments.find((s) => s.start === at.start && s.end === at.end);
     if (seg) setActiveSegment(seg.id);
   }, [transcript, at, select, segments]);
@@ -315,7 +352,8 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
   async function pick(p: { codeId: string } | { create: string }) {
     // The box stays enabled while a coding is saved (a disabled input would lose focus
     // and the next letters typed); a pick in that moment is ignored.
-    if (!selection || selection.start === selection.end || busy) return;
+    const range = selectionRef.current;
+    if (!range || range.start === range.end || busy) return;
     let codeId: string;
     if ('create' in p) {
       const r = await call('codes.add', { name: p.create, parentId: null, definition: '', color: nextColour(codes) });
@@ -323,7 +361,7 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
       codeId = r.value.id;
       await onChanged();
     } else codeId = p.codeId;
-    await perform({ kind: 'apply', range: selection, codeId, segmentId: '' });
+    await perform({ kind: 'apply', range, codeId, segmentId: '' });
   }
 
   // ---- Keyboard in the text: a caret, selection by Shift, Enter to code. ----
@@ -373,13 +411,14 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
       }
       return;
     }
-    if (e.key === 'Enter' && selection && selection.start < selection.end) {
+    const now = e.key === 'Enter' || e.key.length === 1 ? readSelection() : null;
+    if (e.key === 'Enter' && now && now.start < now.end) {
       e.preventDefault();
       quickRef.current?.focus();
       return;
     }
     // Typing a letter with text selected starts the quick-code box with that letter.
-    if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && selection && selection.start < selection.end && e.key !== ' ') {
+    if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && now && now.start < now.end && e.key !== ' ') {
       quickRef.current?.focus();
     }
   }
@@ -400,6 +439,12 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
   }, [segments, selection, activeSegment]);
 
   const orphans = segments.filter((s) => s.orphanedAt !== null);
+  function playFrom(ms: number) {
+    const a = audioRef.current;
+    if (!a) return;
+    a.currentTime = ms / 1000;
+    void a.play().catch(() => undefined);
+  }
   async function reattach(segmentId: string) {
     if (!selection) return;
     const r = await call('coding.reattach', { segmentId, start: selection.start, end: selection.end });
@@ -429,6 +474,26 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
       <p className="visually-hidden" role="status" aria-live="polite">
         {said}
       </p>
+      {media && (
+        <div className="coding-audio">
+          <audio
+            ref={audioRef}
+            controls
+            preload="metadata"
+            src={media}
+            aria-label={t('analysis.coding.recording')}
+            onLoadedMetadata={(e) => {
+              if (pendingSeek.current !== null) e.currentTarget.currentTime = pendingSeek.current / 1000;
+              pendingSeek.current = null;
+            }}
+          />
+          {selection && timeAt(selection.start) !== null && (
+            <button type="button" className="secondary" onClick={() => playFrom(timeAt(selection.start)!)}>
+              {t('analysis.coding.play', { time: formatTimestamp(timeAt(selection.start)!) })}
+            </button>
+          )}
+        </div>
+      )}
       <div className="coding-split">
         <div className="coding-doc" ref={docRef}>
           <div className="coding-inner" ref={innerRef} style={{ '--lanes': lanes } as CSSProperties}>
