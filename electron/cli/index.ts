@@ -89,6 +89,68 @@ hvelv transcript deidentify <vault> <id> [--keep TERM ...] [--yes]
     load: async () => (await import('./commands/transcript')).cmdTranscript,
   },
   {
+    name: 'code',
+    usage: `hvelv code add <vault> NAME [--parent NAME] [--definition TEXT] [--color #RRGGBB] [--json]
+hvelv code list <vault> [--json]
+hvelv code rename <vault> NAME NEW-NAME           (also --definition TEXT, --color #RRGGBB)
+hvelv code move <vault> NAME (--parent NAME | --top)
+hvelv code merge <vault> NAME --into NAME           (segments join; overlaps become one)
+hvelv code delete <vault> NAME [--yes]              (without --yes: shows what it removes)
+hvelv code apply <vault> <transcript-id> --code NAME (--quote "exact text" [--occurrence N] | --start N --end N)
+                                                     (positions: code points of the stored text, end exclusive)
+hvelv code unapply <vault> <segment-id> --code NAME
+hvelv code quote <vault> <segment-id> [--off]      (mark as a quote for the report)
+hvelv code orphans <vault> [--keep ID --quote TEXT | --keep ID --start N --end N | --drop ID]
+                                                     (segments whose text was deleted by an edit)
+hvelv code segments <vault> NAME [--participant CODE] [--json]
+           NAME may be a path Parent/Child where a name is under two parents (/Name for the one
+           at the top), or the code's id.`,
+    load: async () => (await import('./commands/code')).cmdCode,
+  },
+  {
+    name: 'theme',
+    usage: `hvelv theme add <vault> NAME [--parent THEME] [--definition TEXT] [--json]
+hvelv theme list <vault> [--json]
+hvelv theme assign <vault> THEME --code NAME [--remove]   (a code may be in several themes)
+hvelv theme status <vault> THEME candidate|reviewed|defined
+hvelv theme rename <vault> THEME NEW-NAME [--definition TEXT]
+hvelv theme delete <vault> THEME --yes`,
+    load: async () => (await import('./commands/theme')).cmdTheme,
+  },
+  {
+    name: 'memo',
+    usage: `hvelv memo add <vault> --on project|journal|transcript:<id>|code:<name>|theme:<name>|segment:<id> --text TEXT [--private] [--json]
+hvelv memo list <vault> [--on …] [--json]
+hvelv memo delete <vault> <memo-id> --yes`,
+    load: async () => (await import('./commands/memo')).cmdMemo,
+  },
+  {
+    name: 'phase',
+    usage: `hvelv phase show|set <vault> [PHASE]   (familiarising, initial-codes, searching-themes,
+                                        reviewing-themes, defining-themes, writing-up)`,
+    load: async () => (await import('./commands/memo')).cmdPhase,
+  },
+  {
+    name: 'search',
+    usage: `hvelv search <vault> QUERY [--participant CODE] [--limit N] [--json]
+           case and å/aa/a, ø/oe/o, æ/ae/a, é/e folded ("aase" finds "Åse"); "a phrase" in quotes`,
+    load: async () => (await import('./commands/search')).cmdSearch,
+  },
+  {
+    name: 'report',
+    usage: `hvelv report <vault> --out FILE.docx [--lang nb|en] [--accept TERM ...]
+hvelv report <vault> --map FILE.svg [--lang nb|en]     (the thematic map)
+hvelv report check <vault> [--json]                    (identifying details in codes, themes, quotes, memos)
+           Possible identifying details must be replaced (in the transcript, code or memo)
+           or confirmed with --accept TERM before anything is written.`,
+    load: async () => (await import('./commands/report')).cmdReport,
+  },
+  {
+    name: 'journal',
+    usage: 'hvelv journal export <vault> --out FILE.docx [--lang nb|en] [--accept TERM ...]',
+    load: async () => (await import('./commands/report')).cmdJournal,
+  },
+  {
     name: 'enforce',
     usage: `hvelv enforce <vault> [--now YYYY-MM-DD] [--owner-key KEY] [--json]
            Deletes what is due at the project end date. Needs no passphrase. --now may

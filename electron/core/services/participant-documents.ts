@@ -11,7 +11,7 @@ import type { WithdrawalReceiptDto as WithdrawalReceipt } from '../../../shared/
 
 const esc = escapeHtml;
 
-export const RECEIPT_KINDS = ['identity', 'consent', 'consent-evidence', 'recordings', 'transcripts', 'analysis'] as const;
+export const RECEIPT_KINDS = ['identity', 'consent', 'consent-evidence', 'recordings', 'transcripts', 'coded-segments', 'memos', 'analysis'] as const;
 
 function page(locale: Locale, title: string, body: string): string {
   return `<!doctype html>

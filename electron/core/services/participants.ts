@@ -45,6 +45,8 @@ import { Recordings } from './recordings';
 import { decryptBlobToFile } from '../crypto/stream';
 import { beginExport, removeTree } from './export-journal';
 import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './participant-documents';
+import { analysisOfParticipant, ANALYSIS_TABLES_IN_ACCESS } from './analysis/participant-data';
+import { markQuotesOfWithdrawn } from './analysis/check';
 
 export const identitySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -286,7 +288,14 @@ export class Participants {
         }
         files.push({ name: rel, what: 'recording' });
       }
+      // The analysis about them: their coded segments with the codes applied (names and
+      // definitions), and the memos on their transcripts and segments, private ones too
+      // (the right of access covers what is written about them).
+      const analysis = analysisOfParticipant(this.session, code);
+      if (analysis.segments.length > 0) write(path.join('analysis', 'coded-segments.json'), `${JSON.stringify(analysis.segments, null, 2)}\n`, 'coded-segments');
+      if (analysis.memos.length > 0) write(path.join('analysis', 'memos.json'), `${JSON.stringify(analysis.memos, null, 2)}\n`, 'memos');
       for (const rec of this.session.stores.transcripts.listParticipant(code)) {
+        if (ANALYSIS_TABLES_IN_ACCESS.has(rec.table)) continue;
         const data = rec.data as { text?: unknown };
         const body = typeof data.text === 'string' ? data.text : JSON.stringify(rec.data, null, 2);
         write(path.join(rec.table === 'transcript' ? 'transcripts' : 'analysis', `${rec.table}-${rec.id}.txt`), body, rec.table === 'transcript' ? 'transcript' : 'analysis');
@@ -325,6 +334,10 @@ export class Participants {
     // here leaves orphans that the sweep at the next open removes.
     recordings.shredBlobs(blobs);
     hooks.afterStep?.('recordings');
+    // What quotes them outside their own records (a code memo, a theme's definition)
+    // is not destroyed with their key: it is marked, so the identifying-details check
+    // lists it for the student, before the text to compare with is gone.
+    if (!this.session.stores.transcripts.destroyed) markQuotesOfWithdrawn(this.session, code);
     this.session.stores.transcripts.destroyParticipant(code);
     hooks.afterStep?.('transcripts');
     this.keylist.destroyParticipant(code);
@@ -346,13 +359,18 @@ export class Participants {
     const t = this.session.stores.transcripts.countParticipant(code);
     const sum = (o: Record<string, number>, skip: string[] = []): number =>
       Object.entries(o).reduce((n, [tbl, c]) => (skip.includes(tbl) ? n : n + c), 0);
+    // Segments are counted one by one (a transcript's segments are one record), so the
+    // withdrawal screen and receipt say how many coded passages are destroyed.
+    const held = analysisOfParticipant(this.session, code);
     const counts: WithdrawalCounts = {
       identity: k[T.identity] ?? 0,
       consent: k[T.consent] ?? 0,
       'consent-evidence': k[T.evidence] ?? 0,
       recordings: sum(r),
       transcripts: t.transcript ?? 0,
-      analysis: sum(t, ['transcript']),
+      'coded-segments': held.segments.length,
+      memos: held.memos.length,
+      analysis: sum(t, ['transcript', ...ANALYSIS_TABLES_IN_ACCESS]),
     };
     return counts;
   }

@@ -118,6 +118,7 @@ const TABLE_RE = /^[a-z][a-z0-9_]{0,31}$/;
 export class RecordStore {
   private readonly participantKeys = new Map<string, { keyId: string; key: Uint8Array }>();
   private closed = false;
+  private checkpointDue = false;
 
   private constructor(
     private readonly db: Db,
@@ -301,8 +302,11 @@ export class RecordStore {
   atomically<T>(fn: () => T): T {
     this.requireSigner();
     try {
-      return this.db.transaction(fn)();
+      const out = this.db.transaction(fn)();
+      if (this.checkpointDue && !this.db.inTransaction) this.checkpoint();
+      return out;
     } catch (err) {
+      this.checkpointDue = false;
       // Keys made by puts inside the rolled-back transaction must not stay cached.
       for (const participant of [...this.participantKeys.keys()]) this.forgetCachedKey(participant);
       throw err;
@@ -322,7 +326,7 @@ export class RecordStore {
       if (info.changes > 0) this.bumpHead();
       return info.changes > 0;
     })();
-    if (changed) checkpointTruncate(this.db);
+    if (changed) this.checkpoint();
     return changed;
   }
 
@@ -365,6 +369,19 @@ export class RecordStore {
   }
 
   // ---- internals -------------------------------------------------------------
+
+  /**
+   * Fold the WAL after a deletion, so no copy of a deleted page lingers there. Inside a
+   * transaction (`atomically`) SQLite cannot, so it is done when the transaction commits.
+   */
+  private checkpoint(): void {
+    if (this.db.inTransaction) {
+      this.checkpointDue = true;
+      return;
+    }
+    this.checkpointDue = false;
+    checkpointTruncate(this.db);
+  }
 
   private assertOpen(): void {
     if (this.closed) throw new HvelvError('VAULT_LOCKED', 'the vault is locked');

@@ -12,6 +12,52 @@ import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
 import { findIdentifiers, knownDetails } from '../deidentify';
 import { A, analysisCache, type CodeRecord, type CodingRecord, type MemoRecord, type ThemeRecord } from './records';
 
+/** Words in a row that make a passage a quote (short enough for "vi møttes hver uke på kafé"). */
+const QUOTE_WORDS = 6;
+
+const words = (s: string): string[] => s.toLocaleLowerCase('nb').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
+function shingles(text: string): Set<string> {
+  const w = words(text);
+  const out = new Set<string>();
+  for (let i = 0; i + QUOTE_WORDS <= w.length; i++) out.add(w.slice(i, i + QUOTE_WORDS).join(' '));
+  return out;
+}
+
+/**
+ * Project-level analysis text (memos on the project, journal, codes and themes; code and
+ * theme definitions) that quotes one participant's transcripts: six words in a row from
+ * their text. Withdrawal cannot destroy these (they are not sealed under the
+ * participant's key) so it marks them, and the check lists them until the student has
+ * changed or deleted them.
+ */
+export function quotesOf(session: VaultSession, participant: string): { kind: 'memo' | 'code' | 'theme'; id: string; field: 'text' | 'definition' }[] {
+  const store = session.stores.transcripts;
+  const theirs = new Set<string>();
+  for (const t of store.list<TranscriptRecord>(TRANSCRIPT_TABLE, { participant })) for (const sh of shingles(t.data.text)) theirs.add(sh);
+  if (theirs.size === 0) return [];
+  const quotes = (text: string) => [...shingles(text)].some((sh) => theirs.has(sh));
+  const out: { kind: 'memo' | 'code' | 'theme'; id: string; field: 'text' | 'definition' }[] = [];
+  for (const m of store.list<MemoRecord>(A.memo)) if (m.participant === null && quotes(m.data.text)) out.push({ kind: 'memo', id: m.id, field: 'text' });
+  for (const c of store.list<CodeRecord>(A.code)) if (quotes(c.data.definition)) out.push({ kind: 'code', id: c.id, field: 'definition' });
+  for (const t of store.list<ThemeRecord>(A.theme)) if (quotes(t.data.definition)) out.push({ kind: 'theme', id: t.id, field: 'definition' });
+  return out;
+}
+
+/** Before a withdrawal destroys the transcripts: mark what quotes them (codes only, never text). */
+export function markQuotesOfWithdrawn(session: VaultSession, participant: string): number {
+  const store = session.stores.transcripts;
+  const found = quotesOf(session, participant);
+  for (const f of found) {
+    const table = f.kind === 'memo' ? A.memo : f.kind === 'code' ? A.code : A.theme;
+    const r = store.get<{ quotesWithdrawn?: string[] }>(table, f.id);
+    if (!r || r.data.quotesWithdrawn?.includes(participant)) continue;
+    // Rewriting a project-level record to add a pseudonym: no participant's consent is involved.
+    store.put(table, { id: f.id, participant: null, data: { ...r.data, quotesWithdrawn: [...(r.data.quotesWithdrawn ?? []), participant] } });
+  }
+  return found.length;
+}
+
 export interface CheckScope {
   codes: boolean;
   themes: boolean;
@@ -25,8 +71,10 @@ export function findAnalysisDetails(session: VaultSession, scope: CheckScope): A
   const known = knownDetails(session.stores.keylist.list<Identity>(T.identity).map((r) => r.data));
   const cache = analysisCache(session);
   const out: AnalysisFinding[] = [];
-  const look = (text: string, where: AnalysisFinding['where'], kept: readonly string[] = []): void => {
+  const look = (text: string, where: AnalysisFinding['where'], kept: readonly string[] = [], withdrawn: readonly string[] = []): void => {
     if (!text) return;
+    // Quotes of a participant who has withdrawn: listed until the text is changed.
+    for (const code of withdrawn) out.push({ where, kind: 'withdrawn-quote', text: code, start: 0, end: 0, source: 'keylist' });
     const found = findIdentifiers(text, known, kept);
     if (found.length === 0) return;
     const pos = new TextPositions(text);
@@ -35,13 +83,13 @@ export function findAnalysisDetails(session: VaultSession, scope: CheckScope): A
   if (scope.codes) {
     for (const [id, r] of cache.rows<CodeRecord>(A.code)) {
       look(r.data.name, { kind: 'code', id, field: 'name' });
-      look(r.data.definition, { kind: 'code', id, field: 'definition' });
+      look(r.data.definition, { kind: 'code', id, field: 'definition' }, [], r.data.quotesWithdrawn);
     }
   }
   if (scope.themes) {
     for (const [id, r] of cache.rows<ThemeRecord>(A.theme)) {
       look(r.data.name, { kind: 'theme', id, field: 'name' });
-      look(r.data.definition, { kind: 'theme', id, field: 'definition' });
+      look(r.data.definition, { kind: 'theme', id, field: 'definition' }, [], r.data.quotesWithdrawn);
     }
   }
   if (scope.quotes) {
@@ -55,7 +103,7 @@ export function findAnalysisDetails(session: VaultSession, scope: CheckScope): A
   if (scope.memos) {
     for (const [id, r] of cache.rows<MemoRecord>(A.memo)) {
       if (scope.memos === 'journal' && (r.data.target.kind !== 'journal' || r.data.private)) continue;
-      look(r.data.text, { kind: 'memo', id, field: 'text' });
+      look(r.data.text, { kind: 'memo', id, field: 'text' }, [], r.data.quotesWithdrawn);
     }
   }
   return out;

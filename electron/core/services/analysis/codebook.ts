@@ -92,7 +92,10 @@ export class Codebook {
     const key = nameKey(ref);
     const named = all.filter((c) => nameKey(c.name) === key);
     if (named.length === 1) return named[0]!;
-    const byPath = all.filter((c) => nameKey(c.path.join('/')) === key);
+    // A bare name that two codes share is ambiguous even if one of them is at the top.
+    // "Parent/Child", or "/Name" for the one at the top.
+    const pathKey = nameKey(ref.replace(/^\//, ''));
+    const byPath = !ref.includes('/') ? [] : all.filter((c) => nameKey(c.path.join('/')) === pathKey);
     if (byPath.length === 1) return byPath[0]!;
     if (named.length > 1) {
       throw new HvelvError('INVALID_INPUT', `more than one code is called "${ref}": give its path (${named.map((c) => c.path.join('/')).join(', ')}) or its id`);
@@ -132,7 +135,10 @@ export class Codebook {
       next.name = checkName(change.name);
       assertUniqueAmongSiblings(codes, next.name, cur.parentId, id);
     }
-    if (change.definition !== undefined) next.definition = checkDefinition(change.definition);
+    if (change.definition !== undefined) {
+      next.definition = checkDefinition(change.definition);
+      delete next.quotesWithdrawn;
+    }
     if (change.color !== undefined) next.color = checkColor(change.color);
     this.store.put(A.code, { id, participant: null, data: next });
     return this.get(id);

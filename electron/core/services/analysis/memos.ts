@@ -61,6 +61,8 @@ export class Memos {
     const r = analysisCache(this.session).rows<MemoRecord>(A.memo).get(id);
     if (!r) throw new HvelvError('NOT_FOUND', `no memo ${id}`);
     const next: MemoRecord = { ...r.data, text: change.text === undefined ? r.data.text : checkText(change.text), private: change.private ?? r.data.private, updatedAt: this.now().toISOString() };
+    // Rewritten by the student: a mark that it quoted a withdrawn participant has been dealt with.
+    if (change.text !== undefined) delete next.quotesWithdrawn;
     this.store.put(A.memo, { id, participant: r.participant, data: next });
     return this.get(id);
   }

@@ -42,6 +42,8 @@ export interface CodeRecord {
   parentId: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Participants who withdrew while the definition quoted them (see check.ts). */
+  quotesWithdrawn?: string[];
 }
 
 export interface ThemeRecord {
@@ -52,6 +54,7 @@ export interface ThemeRecord {
   codeIds: string[];
   createdAt: string;
   updatedAt: string;
+  quotesWithdrawn?: string[];
 }
 
 export interface SegmentRecord {
@@ -79,6 +82,8 @@ export interface MemoRecord {
   phase: Phase;
   createdAt: string;
   updatedAt: string;
+  /** Participants who withdrew while this (project-level) memo quoted them (see check.ts). */
+  quotesWithdrawn?: string[];
 }
 
 export interface StateRecord {

@@ -34,7 +34,7 @@ export function diffHunks(oldText: string, newText: string): Hunk[] {
   if (aMid.length === 0 && bMid.length === 0) return [];
   if (aMid.length === 0 || bMid.length === 0) return [{ oldStart: pre, oldEnd: pre + aMid.length, newStart: pre, newEnd: pre + bMid.length }];
   const chars = myers(aMid, bMid, MAX_CHAR_EDITS);
-  if (chars) return shift(chars, pre);
+  if (chars) return shift(semanticCleanup(chars), pre);
   // Too many edits for a character diff: compare lines, which a rewrite keeps apart.
   const aLines = splitLines(aMid);
   const bLines = splitLines(bMid);
@@ -70,6 +70,32 @@ export function replacementHunks(oldText: string, replacements: readonly { start
     const len = Array.from(r.with).length;
     out.push({ oldStart, oldEnd, newStart: oldStart + delta, newEnd: oldStart + delta + len });
     delta += len - (oldEnd - oldStart);
+  }
+  return out;
+}
+
+/**
+ * A character diff of a rewritten sentence keeps letters the two happen to share
+ * ("Hva betyr tillit" → "spørsmålet slettet" keeps an e, a t, an l…), which would leave
+ * a segment clinging to scattered letters instead of becoming an orphan. As in
+ * diff-match-patch's semantic cleanup: an unchanged run no longer than the changes on
+ * both sides of it is folded into one change.
+ */
+function semanticCleanup(hunks: Hunk[]): Hunk[] {
+  const out = hunks.map((h) => ({ ...h }));
+  const size = (h: Hunk) => Math.max(h.oldEnd - h.oldStart, h.newEnd - h.newStart);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let i = 0; i + 1 < out.length; i++) {
+      const a = out[i]!;
+      const b = out[i + 1]!;
+      const gap = b.oldStart - a.oldEnd;
+      if (gap <= size(a) && gap <= size(b)) {
+        out.splice(i, 2, { oldStart: a.oldStart, oldEnd: b.oldEnd, newStart: a.newStart, newEnd: b.newEnd });
+        changed = true;
+      }
+    }
   }
   return out;
 }

@@ -75,7 +75,8 @@ export class Themes {
       const parent = t.parentId ? all.find((p) => p.id === t.parentId) : undefined;
       return parent ? `${pathOf(parent)}/${t.name}` : t.name;
     };
-    const byPath = all.filter((t) => pathOf(t).toLocaleLowerCase('nb') === key);
+    // A bare name that two codes share is ambiguous even if one of them is at the top.
+    const byPath = !ref.includes('/') ? [] : all.filter((t) => pathOf(t).toLocaleLowerCase('nb') === key);
     if (byPath.length === 1) return byPath[0]!;
     if (named.length > 1) throw new HvelvError('INVALID_INPUT', `more than one theme is called "${ref}": give its path or its id`);
     throw new HvelvError('NOT_FOUND', `no theme "${ref}"`);
@@ -106,7 +107,10 @@ export class Themes {
       next.name = checkName(change.name);
       assertUniqueAmongSiblings(themes, next.name, cur.parentId, id);
     }
-    if (change.definition !== undefined) next.definition = checkDefinition(change.definition);
+    if (change.definition !== undefined) {
+      next.definition = checkDefinition(change.definition);
+      delete next.quotesWithdrawn;
+    }
     this.store.put(A.theme, { id, participant: null, data: next });
     return this.get(id);
   }
