@@ -349,6 +349,52 @@ describe('thematic analysis in Chromium', () => {
   });
 });
 
+describe('keeping the codebook and the journal', () => {
+  it('exports the reflexive journal through the same check', async () => {
+    await page.getByRole('button', { name: 'Memoer og logg' }).click();
+    await page.getByRole('button', { name: 'Eksporter loggen …' }).click();
+    await expect.poll(() => page.getByText('Fant ingen mulige identifiserende opplysninger').isVisible()).toBe(true);
+    const out = path.join(tempDir(), 'logg.docx');
+    harness.saveAnswers.push(out);
+    await page.getByRole('button', { name: 'Skriv loggen (.docx) …' }).click();
+    await expect.poll(() => page.getByText(`Lagret: ${out}`).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(fs.readFileSync(out).subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
+  it('lists a segment whose text an edit deleted, for the student to decide', async () => {
+    const { id } = ((await harness.invoke('transcripts.list', {})) as { id: string; code: string }[]).find((t) => t.code === 'JS02')!;
+    await harness.invoke('transcripts.update', { id, text: JS02.replace(' Åse på kontoret sier at åpenhet er alt.', '') });
+    await page.getByRole('button', { name: 'Analyse', exact: true }).click();
+    await page.getByRole('button', { name: /^Kodebok/ }).click();
+    const orphans = page.getByRole('region', { name: 'Utdrag uten tekst (1)' });
+    await expect.poll(() => orphans.isVisible()).toBe(true);
+    expect(await orphans.getByText('«åpenhet er alt»').isVisible()).toBe(true);
+    await shot('62-codebook-orphan');
+    await orphans.getByRole('button', { name: 'Slett utdraget' }).click();
+    await expect.poll(() => page.getByRole('region', { name: /Utdrag uten tekst/ }).count()).toBe(0);
+  });
+
+  it('merges one code into another and deletes a code, saying how many segments go', async () => {
+    await page.getByRole('button', { name: 'Holde relasjonen varm', exact: true }).click();
+    await page.getByLabel('Slå «Holde relasjonen varm» sammen med').selectOption({ label: 'Tillit' });
+    await page.getByRole('button', { name: 'Slå sammen', exact: true }).click();
+    await expect.poll(() => page.getByText(/^«Holde relasjonen varm» er slått sammen med «Tillit»: 1 utdrag flyttet/).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Holde relasjonen varm', exact: true }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Tillit', exact: true }).click();
+    const segments = (await harness.invoke('coding.retrieve', { of: 'code', id: await codeId('Tillit') })) as unknown[];
+    await page.getByRole('button', { name: 'Slett koden «Tillit» …' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Slette koden «Tillit»? Dette kan ikke angres.' });
+    await expect.poll(() => confirm.isVisible()).toBe(true);
+    expect(await confirm.getByRole('listitem').filter({ hasText: 'Utdrag som slettes' }).locator('.n').textContent()).toBe(String(segments.length));
+    await shot('63-codebook-delete');
+    await confirm.getByRole('button', { name: `Slett koden og ${segments.length} utdrag` }).click();
+    await expect.poll(() => page.getByText(`Koden «Tillit» er slettet, med ${segments.length} utdrag.`).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Tillit', exact: true }).count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+});
+
 async function codeId(name: string): Promise<string> {
   const o = (await harness.invoke('analysis.overview', {})) as { codes: { id: string; name: string }[] };
   return o.codes.find((c) => c.name === name)!.id;

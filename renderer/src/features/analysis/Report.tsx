@@ -96,7 +96,7 @@ export function Report({ what }: { what: 'report' | 'journal' }) {
       </div>
       <div className="actions start">
         <button type="button" disabled={findings === null || open.length > 0 || busy} onClick={() => void exportNow()} aria-describedby="report-gate">
-          {what === 'report' ? t('analysis.report.export') : t('analysis.journal.export')}
+          {what === 'report' ? t('analysis.report.export') : t('analysis.journal.write')}
         </button>
       </div>
       {findings !== null && open.length > 0 && (
