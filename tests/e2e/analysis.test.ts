@@ -37,17 +37,29 @@ async function transcript(code: string, text: string, recordingId: string | null
 async function dragOver(words: string): Promise<void> {
   const box = await page.locator('.coding-text').evaluate((el, w) => {
     // Runs in the page; typed loosely, as this file is compiled without the DOM library.
+    // The text is one element per line, each holding one text node.
     type Rect = { left: number; top: number; right: number; height: number };
+    type TextNode = { data: string };
     const doc = (globalThis as unknown as { document: { createRange(): { setStart(n: unknown, o: number): void; setEnd(n: unknown, o: number): void; getClientRects(): Rect[] } } }).document;
-    const node = (el as unknown as { firstChild: { data: string } }).firstChild;
-    const at = node.data.indexOf(w);
-    const r = doc.createRange();
-    r.setStart(node, at);
-    r.setEnd(node, at + 1);
-    const a = r.getClientRects()[0]!;
-    r.setStart(node, at + w.length - 1);
-    r.setEnd(node, at + w.length);
-    const b = r.getClientRects()[0]!;
+    const nodes = Array.from((el as unknown as { children: ArrayLike<{ firstChild: TextNode }> }).children).map((c) => c.firstChild);
+    const whole = nodes.map((n) => n.data).join('');
+    const point = (u: number): [TextNode, number] => {
+      for (const n of nodes) {
+        if (u < n.data.length) return [n, u];
+        u -= n.data.length;
+      }
+      throw new Error('past the end');
+    };
+    const rect = (u: number): Rect => {
+      const r = doc.createRange();
+      const [n, o] = point(u);
+      r.setStart(n, o);
+      r.setEnd(n, o + 1);
+      return r.getClientRects()[0]!;
+    };
+    const at = whole.indexOf(w);
+    const a = rect(at);
+    const b = rect(at + w.length - 1);
     return { x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 0.5, y2: b.top + b.height / 2 };
   }, words);
   // A click first, as a person does: pressing inside an existing selection would drag it.
@@ -120,7 +132,17 @@ describe('thematic analysis in Chromium', () => {
     for (let i = 0; i < 10 && !(await text.evaluate(isFocused)); i++) await page.keyboard.press('Tab');
     expect(await text.evaluate(isFocused)).toBe(true);
     // Down to the third utterance's line, to its start, then past the stamp and "B:".
-    const caret = () => page.evaluate(() => (globalThis as unknown as { getSelection(): { focusOffset: number } | null }).getSelection()?.focusOffset);
+    // The caret as an offset in the whole text (the page holds it one element per line).
+    const caret = () =>
+      page.locator('.coding-text').evaluate((el) => {
+        const sel = (globalThis as unknown as { getSelection(): { focusNode: unknown; focusOffset: number } | null }).getSelection()!;
+        let u = 0;
+        for (const line of Array.from((el as unknown as { children: ArrayLike<{ firstChild: { data: string } }> }).children)) {
+          if (line.firstChild === sel.focusNode) return u + sel.focusOffset;
+          u += line.firstChild.data.length;
+        }
+        return -1;
+      });
     await page.keyboard.press('Control+Home');
     expect(await caret()).toBe(0);
     // Down line by line to the third answer (how many lines depends on the wrapping).
@@ -239,10 +261,11 @@ describe('thematic analysis in Chromium', () => {
 
     const memos = page.getByRole('region', { name: 'Memoer', exact: true });
     await memos.getByLabel('Ny memo om prosjektet').fill('Min egen forforståelse: jeg har selv jobbet i NAV.');
-    await memos.getByText('Privat (deles aldri').click();
+    await memos.getByRole('checkbox', { name: /^Privat/ }).check();
+    expect(await memos.getByRole('checkbox', { name: /^Privat/ }).isChecked()).toBe(true);
     await memos.getByRole('button', { name: 'Lagre memoen' }).click();
     await expect.poll(() => memos.getByText('Min egen forforståelse').isVisible()).toBe(true);
-    expect(await memos.locator('.memo').filter({ hasText: 'Min egen forforståelse' }).getByText('privat', { exact: true }).isVisible()).toBe(true);
+    await expect.poll(() => memos.locator('.memo').filter({ hasText: 'Min egen forforståelse' }).getByText('privat', { exact: true }).isVisible()).toBe(true);
     // The memo on the segment is listed too, with whose interview it is about.
     expect(await memos.getByText('Om et utdrag fra JS01').isVisible()).toBe(true);
     await shot('56-memos-journal');

@@ -82,38 +82,72 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
 
   useEffect(() => {
     void (async () => {
-      const r = await call('transcripts.get', { id: transcriptId });
+      // Text and segments together: one render draws the text with all its bars.
+      const [r, segs] = await Promise.all([call('transcripts.get', { id: transcriptId }), call('coding.segments', { transcriptId })]);
       if (!r.ok) return setError(r.error);
+      if (!segs.ok) return setError(segs.error);
       setTranscript(r.value);
-      await loadSegments();
+      setSegments(segs.value);
       // The recording, while it still exists (it may be deleted once transcribed).
       if (r.value.recordingId) {
         const url = await call('recordings.mediaUrl', { id: r.value.recordingId });
         if (url.ok) setMedia(url.value);
       }
     })();
-  }, [transcriptId, loadSegments]);
+  }, [transcriptId]);
 
-  // ---- The DOM edge: code points <-> UTF-16 offsets in the one text node. ----
+  // ---- The DOM edge: code points <-> UTF-16 offsets in the text's nodes. ----
 
-  const textNode = (): Text | null => {
-    const n = textRef.current?.firstChild;
-    return n instanceof Text ? n : null;
-  };
+  /**
+   * The text, one element per line. A single text node of 60 000 characters makes every
+   * `Range.getClientRects()` walk the whole of it (the margin bars need 500 of them);
+   * lines keep each lookup local. `starts[i]` is line i's UTF-16 offset in the text.
+   */
+  const lines = useMemo(() => {
+    const text = transcript?.text ?? '';
+    const parts = text === '' ? [] : text.split(/(?<=\n)/);
+    const starts: number[] = [];
+    let at = 0;
+    for (const p of parts) {
+      starts.push(at);
+      at += p.length;
+    }
+    return { parts, starts, length: text.length };
+  }, [transcript?.text]);
+
+  /** The DOM point of a UTF-16 offset in the text. */
+  const domPoint = useCallback(
+    (u: number): { node: Text; offset: number } | null => {
+      const el = textRef.current;
+      const { starts } = lines;
+      if (!el || starts.length === 0) return null;
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= u) lo = mid;
+        else hi = mid - 1;
+      }
+      const node = el.children[lo]?.firstChild;
+      return node instanceof Text ? { node, offset: Math.min(u - starts[lo]!, node.length) } : null;
+    },
+    [lines],
+  );
 
   const domRange = useCallback(
     (r: Range): globalThis.Range | null => {
-      const node = textNode();
-      if (!node) return null;
-      const range = document.createRange();
       const start = map.toUtf16(r.start);
       const end = map.toUtf16(r.end);
       if (start === null || end === null) return null;
-      range.setStart(node, start);
-      range.setEnd(node, end);
+      const a = domPoint(start);
+      const b = domPoint(end);
+      if (!a || !b) return null;
+      const range = document.createRange();
+      range.setStart(a.node, a.offset);
+      range.setEnd(b.node, b.offset);
       return range;
     },
-    [map],
+    [map, domPoint],
   );
 
   /** Where a DOM boundary falls in the text, in code points (null if outside it). */
@@ -121,12 +155,19 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
     (node: Node | null, offset: number): number | null => {
       const el = textRef.current;
       if (!el || !node || !el.contains(node)) return null;
-      if (node === el) return offset === 0 ? 0 : map.codePoints;
+      let u: number;
+      if (node === el) u = offset < lines.starts.length ? lines.starts[offset]! : lines.length;
+      else {
+        const line = node instanceof Text ? node.parentElement : (node as Element);
+        const i = line ? Array.prototype.indexOf.call(el.children, line) : -1;
+        if (i < 0) return null;
+        u = lines.starts[i]! + (node instanceof Text ? offset : offset > 0 ? lines.parts[i]!.length : 0);
+      }
       // A boundary between the halves of a surrogate pair cannot be coded; the browser
       // does not put one there, but if it did the character's start is meant.
-      return map.toCodePoint(offset) ?? map.toCodePoint(offset - 1);
+      return map.toCodePoint(u) ?? map.toCodePoint(u - 1);
     },
-    [map],
+    [map, lines],
   );
 
   const select = useCallback(
@@ -388,27 +429,23 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
       End: ['forward', 'lineboundary'],
     };
     const move = moves[e.key];
-    const node = textNode();
-    if (move && node) {
+    const first = domPoint(0);
+    const last = domPoint(lines.length);
+    if (move && first && last) {
       e.preventDefault();
       if (toPosition(sel.focusNode, sel.focusOffset) === null) select({ start: selection?.start ?? 0, end: selection?.start ?? 0 }, false);
-      const anchor = { node: sel.anchorNode ?? node, offset: sel.anchorOffset };
+      const anchor = { node: sel.anchorNode ?? first.node, offset: sel.anchorOffset };
+      const to = (p: { node: Text; offset: number }) => (e.shiftKey ? sel.setBaseAndExtent(anchor.node, anchor.offset, p.node, p.offset) : sel.collapse(p.node, p.offset));
       if ((e.key === 'Home' || e.key === 'End') && (e.ctrlKey || e.metaKey)) {
         // To the start or end of the transcript (the browser's own "document boundary"
         // would leave the text for the margin beside it).
-        const to = e.key === 'Home' ? 0 : node.length;
-        if (e.shiftKey) sel.setBaseAndExtent(anchor.node, anchor.offset, node, to);
-        else sel.collapse(node, to);
+        to(e.key === 'Home' ? first : last);
         return;
       }
       // Selection.modify moves a caret through text that is not editable; Chromium has it.
       (sel as Selection & { modify(alter: string, direction: string, granularity: string): void }).modify(e.shiftKey ? 'extend' : 'move', move[0], move[1]);
       // Never past the transcript's first or last letter into the page around it.
-      if (sel.focusNode !== node) {
-        const to = move[0] === 'backward' ? 0 : node.length;
-        if (e.shiftKey) sel.setBaseAndExtent(anchor.node, anchor.offset, node, to);
-        else sel.collapse(node, to);
-      }
+      if (!(sel.focusNode instanceof Text) || !textRef.current?.contains(sel.focusNode)) to(move[0] === 'backward' ? first : last);
       return;
     }
     const now = e.key === 'Enter' || e.key.length === 1 ? readSelection() : null;
@@ -534,7 +571,9 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
               // The text is read-only here: selected words are never dragged away.
               onDragStart={(e) => e.preventDefault()}
             >
-              {transcript?.text ?? ''}
+              {lines.parts.map((line, i) => (
+                <span key={i}>{line}</span>
+              ))}
             </div>
           </div>
         </div>
