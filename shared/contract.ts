@@ -335,6 +335,7 @@ export const api = {
   'coding.removeSegment': { input: z.strictObject({ segmentId: hexId }) },
   'themes.add': { input: z.strictObject({ name: codeName, parentId: hexId.nullable().default(null), definition: z.string().max(5000).default('') }) },
   'themes.update': { input: z.strictObject({ id: hexId, name: codeName.optional(), definition: z.string().max(5000).optional(), status: z.enum(THEME_STATUSES).optional() }) },
+  'themes.move': { input: z.strictObject({ id: hexId, parentId: hexId.nullable() }) },
   'themes.assign': { input: z.strictObject({ themeId: hexId, codeId: hexId, assigned: z.boolean() }) },
   'themes.delete': { input: z.strictObject({ id: hexId }) },
   'memos.list': { input: z.strictObject({}) },
@@ -439,6 +440,7 @@ export interface Outputs {
   'coding.removeSegment': null;
   'themes.add': Theme;
   'themes.update': Theme;
+  'themes.move': Theme;
   'themes.assign': Theme;
   'themes.delete': null;
   'memos.list': Memo[];

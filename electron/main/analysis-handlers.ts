@@ -150,6 +150,7 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
       if (change.name !== undefined || change.definition !== undefined) t.update(id, change);
       return status ? t.setStatus(id, status) : t.get(id);
     },
+    'themes.move': ({ id, parentId }) => themes().move(id, parentId),
     'themes.assign': ({ themeId, codeId, assigned }) => (assigned ? themes().assign(themeId, codeId) : themes().unassign(themeId, codeId)),
     'themes.delete': ({ id }) => {
       themes().delete(id);

@@ -274,7 +274,7 @@ describe('thematic analysis in Chromium', () => {
   it('builds two themes with codes, one of them in both, and moves one to reviewed', async () => {
     await page.getByRole('button', { name: 'Temaer', exact: true }).click();
     for (const name of ['Relasjonsbygging', 'Kvalitativ dimensjon']) {
-      await page.getByLabel('Navn på temaet').fill(name);
+      await page.getByRole('form', { name: 'Nytt tema' }).getByLabel('Navn på temaet').fill(name);
       await page.getByRole('button', { name: 'Legg til temaet' }).click();
       await expect.poll(() => page.getByRole('button', { name, exact: true }).isVisible()).toBe(true);
     }
@@ -293,7 +293,15 @@ describe('thematic analysis in Chromium', () => {
     // A code may be in two themes.
     await detail.getByRole('checkbox', { name: /Tillit/ }).click();
     await expect.poll(() => page.getByRole('list', { name: 'Koder i «Kvalitativ dimensjon»' }).getByText('Tillit').isVisible()).toBe(true);
-    const row = page.locator('.theme-row').filter({ hasText: 'Relasjonsbygging' });
+    // A sub-theme, under the first.
+    const form = page.getByRole('form', { name: 'Nytt tema' });
+    await form.getByLabel('Navn på temaet').fill('Holde kontakten');
+    await form.getByLabel('Undertema av').selectOption({ label: 'Relasjonsbygging' });
+    await form.getByRole('button', { name: 'Legg til temaet' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Holde kontakten', exact: true }).isVisible()).toBe(true);
+    const names = await page.locator('.theme-row .theme-name').allTextContents();
+    expect(names.indexOf('Holde kontakten')).toBe(names.indexOf('Relasjonsbygging') + 1);
+    const row = page.locator('.theme-row').filter({ has: page.getByRole('button', { name: 'Relasjonsbygging', exact: true }) });
     expect(await row.locator('.pill').textContent()).toBe('Gjennomgått');
     expect(await row.getByText('4 utdrag i 2 intervjuer').isVisible()).toBe(true);
     await shot('57-themes');
@@ -303,9 +311,9 @@ describe('thematic analysis in Chromium', () => {
     await page.getByRole('button', { name: 'Tematisk kart' }).click();
     const map = page.locator('.map-frame svg');
     await expect.poll(() => map.isVisible()).toBe(true);
-    expect(await map.locator('[data-theme]').count()).toBe(2);
+    expect(await map.locator('[data-theme]').count()).toBe(3);
     expect(await map.locator('[data-code]').count()).toBe(3);
-    expect(await map.locator('[data-theme] text').allTextContents()).toEqual(expect.arrayContaining(['Relasjonsbygging', 'Kvalitativ dimensjon']));
+    expect(await map.locator('[data-theme] text').allTextContents()).toEqual(expect.arrayContaining(['Relasjonsbygging', 'Kvalitativ dimensjon', 'Holde kontakten']));
     await shot('58-thematic-map');
 
     const dir = tempDir();

@@ -6,7 +6,7 @@ import { THEME_STATUSES, type Code, type Theme, type ThemeStatus } from '../../.
 import type { ErrorInfo } from '../../../../shared/errors';
 import { Swatch } from './QuickCode';
 import { MemoBox } from './Memos';
-import { excerpt, treeOrder } from './model';
+import { descendants, excerpt, treeOrder } from './model';
 
 interface Props {
   themes: Theme[];
@@ -109,6 +109,7 @@ function NewTheme({ themes, onCreated, onError }: { themes: Theme[]; onCreated()
     if (!r.ok) return onError(r.error);
     onError(null);
     setName('');
+    setParentId('');
     await onCreated();
   }
   return (
@@ -132,11 +133,16 @@ function ThemeDetail(props: { theme: Theme; themes: Theme[]; codes: Code[]; ende
   const [name, setName] = useState(theme.name);
   const [definition, setDefinition] = useState(theme.definition);
   const [status, setStatus] = useState<ThemeStatus>(theme.status);
+  const [parentId, setParentId] = useState(theme.parentId ?? '');
   const [filter, setFilter] = useState('');
 
   async function save() {
     const r = await call('themes.update', { id: theme.id, name, definition, status });
     if (!r.ok) return onError(r.error);
+    if ((theme.parentId ?? '') !== parentId) {
+      const m = await call('themes.move', { id: theme.id, parentId: parentId || null });
+      if (!m.ok) return onError(m.error);
+    }
     await onDone(t('analysis.theme.saved', { name }), false);
   }
   async function assign(codeId: string, assigned: boolean) {
@@ -174,6 +180,7 @@ function ThemeDetail(props: { theme: Theme; themes: Theme[]; codes: Code[]; ende
               ))}
             </div>
           </fieldset>
+          <ThemeParent label={t('analysis.theme.parent')} themes={props.themes} value={parentId} onChange={setParentId} exclude={descendants(props.themes, theme.id)} />
           <button type="button" onClick={() => void save()} disabled={!name.trim()}>
             {t('common.save')}
           </button>
