@@ -9,6 +9,7 @@ import { calibrateKdf, deriveKek, PRODUCTION_KDF_POLICY } from '../../electron/c
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { createVault, unlockVault } from '../../electron/core/vault/vault';
 import { SAMPLE_FACTS, pw } from '../core/helpers';
+import { benchAnalysis } from './analysis';
 
 const MiB = 1024 * 1024;
 const lines: string[] = [];
@@ -274,6 +275,10 @@ log(`| verify the whole vault (${N} records) | ${verifyMs.toFixed(0)} ms, ${prob
   log(`| the largest transcript Hvelv accepts (5 MB of text) | ${b.ms.toFixed(0)} ms, ${b.found} findings |`);
   log(`| replacing all ${findings.length} findings of the 5 MB text (each checked as a removal, then applied) | ${replaceMs.toFixed(0)} ms${allRemovals && replaced ? '' : ' (NOT all accepted: a bug)'} |`);
 }
+
+// 5. The analysis at thesis size (issue 9).
+log('');
+await benchAnalysis(log);
 
 const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
 const header = '# Benchmarks\n\nMade by `npm run bench` (tests/bench/run.ts). Figures are from the machine and date given; rerun to update.\n\n';

@@ -21,7 +21,7 @@ import {
 } from '../../../../shared/analysis';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
-import { A, analysisCache, assertWritable, nameKey, type CodeRecord, type CodingRecord, type MemoRecord, type ThemeRecord } from './records';
+import { A, analysisCache, assertWritable, nameKey, type CodeRecord, type CodingRecord, type MemoRecord, type ThemeRecord, byName, byCodeUnits } from './records';
 import { joinOverlaps } from './segments';
 
 export class Codebook {
@@ -48,10 +48,10 @@ export class Codebook {
         }
       }
     }
-    const themes = [...analysisCache(this.session).rows<ThemeRecord>(A.theme)].sort(([a], [b]) => a.localeCompare(b));
+    const themes = [...analysisCache(this.session).rows<ThemeRecord>(A.theme)].sort(([a], [b]) => byCodeUnits(a, b));
     const out: Code[] = [];
     const visit = (parentId: string | null, path: string[]): void => {
-      const kids = [...codes].filter(([, c]) => c.parentId === parentId).sort(([, a], [, b]) => a.name.localeCompare(b.name, 'nb'));
+      const kids = [...codes].filter(([, c]) => c.parentId === parentId).sort(([, a], [, b]) => byName(a.name, b.name));
       for (const [id, c] of kids) {
         const p = [...path, c.name];
         const n = counts.get(id);

@@ -14,7 +14,7 @@ import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
 import { Codebook } from './codebook';
-import { A, analysisCache, assertWritable, type CodeRecord, type CodingRecord, type MemoRecord, type SegmentRecord, type ThemeRecord } from './records';
+import { A, analysisCache, assertWritable, positionsOf, type CodeRecord, type CodingRecord, type MemoRecord, type SegmentRecord, type ThemeRecord, byParticipant, byCodeUnits } from './records';
 import { diffHunks, remapSegments, replacementHunks } from './segments';
 
 /** Words of context on each side of a retrieved segment or a search hit. */
@@ -75,7 +75,7 @@ export class Coding {
     const codes = analysisCache(this.session).rows<CodeRecord>(A.code);
     for (const c of codeIds) if (!codes.has(c)) throw new HvelvError('NOT_FOUND', `no code ${c}`);
     const { start, end } = 'quote' in range ? this.findQuote(transcriptId, range.quote, range.occurrence) : checkRange(t.data.text, range.start, range.end);
-    const pos = new TextPositions(t.data.text);
+    const pos = positionsOf(t.data);
     const at = this.now().toISOString();
     const segments = this.segmentsOf(transcriptId);
     let seg = segments.find((s) => s.orphanedAt === null && s.start === start && s.end === end);
@@ -206,11 +206,11 @@ export class Coding {
       let pos: TextPositions | null = null;
       for (const s of row.data.segments) {
         if (s.orphanedAt !== null || !s.codeIds.some((c) => wanted.has(c))) continue;
-        pos ??= new TextPositions(t.data.text);
+        pos ??= positionsOf(t.data);
         out.push(retrieved(s, tid, row.participant!, t.data, pos, codes));
       }
     }
-    return out.sort((a, b) => a.participant.localeCompare(b.participant, 'en', { numeric: true }) || a.transcriptId.localeCompare(b.transcriptId) || a.start - b.start);
+    return out.sort((a, b) => byParticipant(a.participant, b.participant) || byCodeUnits(a.transcriptId, b.transcriptId) || a.start - b.start);
   }
 
   /** A segment with its codes' names, timestamp and context (for one-off display). */
@@ -242,8 +242,11 @@ export class Coding {
   }
 
   private write(transcriptId: string, participant: string, segments: SegmentRecord[], removal = false): void {
-    const exists = analysisCache(this.session).rows<CodingRecord>(A.coding).has(transcriptId);
-    this.store.put(A.coding, { id: transcriptId, participant, data: { transcriptId, segments } satisfies CodingRecord }, { removal: removal && exists });
+    const cache = analysisCache(this.session);
+    const exists = cache.rows<CodingRecord>(A.coding).has(transcriptId);
+    const data: CodingRecord = { transcriptId, segments };
+    const stored = this.store.put(A.coding, { id: transcriptId, participant, data }, { removal: removal && exists });
+    cache.remember(A.coding, transcriptId, participant, stored.version, data);
   }
 }
 

@@ -14,7 +14,7 @@ import { MEMO_MAX, PHASES, type Memo, type MemoInput, type MemoTarget, type Phas
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE } from '../transcripts';
-import { A, analysisCache, assertWritable, STATE_ID, type CodingRecord, type MemoRecord, type StateRecord } from './records';
+import { A, analysisCache, assertWritable, STATE_ID, type CodingRecord, type MemoRecord, type StateRecord, byCodeUnits } from './records';
 
 export class Memos {
   constructor(
@@ -35,7 +35,7 @@ export class Memos {
       if (filter.includePrivate === false && r.data.private) continue;
       out.push(toMemo(id, r.participant, r.data));
     }
-    return out.sort((a, b) => (a.createdAt === b.createdAt ? a.id.localeCompare(b.id) : a.createdAt < b.createdAt ? 1 : -1));
+    return out.sort((a, b) => (a.createdAt === b.createdAt ? byCodeUnits(a.id, b.id) : a.createdAt < b.createdAt ? 1 : -1));
   }
 
   get(id: string): Memo {

@@ -16,7 +16,7 @@ import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
 import { context, timestampAt } from './coding';
-import { A, analysisCache, type AnalysisCache, type CodingRecord, type MemoRecord } from './records';
+import { A, analysisCache, type AnalysisCache, type CodingRecord, type MemoRecord, byParticipant, byCodeUnits } from './records';
 
 export const SEARCH_LIMIT = 200;
 const QUERY_MAX = 500;
@@ -58,9 +58,16 @@ export class Search {
     const { terms, phrases } = parseQuery(query);
     const needles = [...phrases, ...terms];
     if (needles.length === 0) throw new HvelvError('INVALID_INPUT', 'nothing to search for');
+    // Documents in the order results are shown; hits are built only up to the limit
+    // (a common word occurs tens of thousands of times in a thesis's interviews) and
+    // the rest only counted.
+    const limit = opts.limit ?? SEARCH_LIMIT;
+    const docs = [...this.index()]
+      .filter(([, d]) => opts.participant === undefined || d.participant === opts.participant)
+      .sort(([ka, a], [kb, b]) => kindOrder(a) - kindOrder(b) || byParticipant(a.participant ?? '', b.participant ?? '') || byCodeUnits(ka, kb));
     const hits: SearchHit[] = [];
-    for (const [key, doc] of this.index()) {
-      if (opts.participant !== undefined && doc.participant !== opts.participant) continue;
+    let total = 0;
+    for (const [key, doc] of docs) {
       const found: { s: number; e: number }[] = [];
       let all = true;
       for (const n of needles) {
@@ -72,9 +79,11 @@ export class Search {
         for (const s of at) found.push({ s, e: s + n.length });
       }
       if (!all) continue;
+      total += found.length;
+      if (hits.length >= limit) continue;
       found.sort((a, b) => a.s - b.s);
       const id = key.slice(key.indexOf(':') + 1);
-      for (const f of found) {
+      for (const f of found.slice(0, limit - hits.length)) {
         const start = doc.folded.origin[f.s]!;
         // The end: just after the last folded character's own code point.
         const end = doc.folded.origin[f.e - 1]! + 1;
@@ -95,9 +104,7 @@ export class Search {
         });
       }
     }
-    hits.sort((a, b) => kindOrder(a) - kindOrder(b) || (a.participant ?? '').localeCompare(b.participant ?? '', 'en', { numeric: true }) || a.id.localeCompare(b.id) || a.start - b.start);
-    const limit = opts.limit ?? SEARCH_LIMIT;
-    return { query, hits: hits.slice(0, limit), total: hits.length };
+    return { query, hits, total };
   }
 
   private index(): Index {
@@ -112,7 +119,7 @@ export class Search {
   }
 }
 
-const kindOrder = (h: SearchHit): number => (h.kind === 'transcript' ? 0 : 1);
+const kindOrder = (h: { kind: SearchHit['kind'] }): number => (h.kind === 'transcript' ? 0 : 1);
 
 function refresh(idx: Index, cache: AnalysisCache): void {
   const seen = new Set<string>();

@@ -8,7 +8,7 @@ import { THEME_STATUSES, type Theme, type ThemeInput, type ThemeStatus } from '.
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { assertUniqueAmongSiblings, checkDefinition, checkName } from './codebook';
-import { A, analysisCache, assertWritable, type CodeRecord, type CodingRecord, type MemoRecord, type ThemeRecord } from './records';
+import { A, analysisCache, assertWritable, type CodeRecord, type CodingRecord, type MemoRecord, type ThemeRecord, byName } from './records';
 
 export class Themes {
   constructor(
@@ -39,7 +39,7 @@ export class Themes {
     };
     const out: Theme[] = [];
     const visit = (parentId: string | null): void => {
-      const kids = [...themes].filter(([, t]) => t.parentId === parentId).sort(([, a], [, b]) => a.name.localeCompare(b.name, 'nb'));
+      const kids = [...themes].filter(([, t]) => t.parentId === parentId).sort(([, a], [, b]) => byName(a.name, b.name));
       for (const [id, t] of kids) {
         const segs = new Set<string>();
         const tids = new Set<string>();
