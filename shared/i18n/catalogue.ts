@@ -9,6 +9,8 @@ import type { ErrorCode } from '../errors';
 import * as core from './core';
 import * as analysis from './analysis';
 import * as analysisScreens from './analysis-screens';
+import * as hardening from './hardening';
+import * as deidentify from './deidentify';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -16,7 +18,7 @@ import * as analysisScreens from './analysis-screens';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis, analysisScreens] as const;
+const FEATURES = [core, analysis, analysisScreens, hardening, deidentify] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

@@ -279,6 +279,17 @@ log(`| verify the whole vault (${N} records) | ${verifyMs.toFixed(0)} ms, ${prob
 // 5. The analysis at thesis size (issue 9).
 log('');
 await benchAnalysis(log);
+// 6. The command's start-up and a ZIP-bomb .docx (tests/bench/startup.ts).
+{
+  const { benchStartup } = await import('./startup');
+  await benchStartup(log, date);
+}
+
+// 7. Identifying details beyond the key list: quality on the annotated corpus, and speed.
+{
+  const { deidBench } = await import('./deidentify');
+  deidBench(log, date);
+}
 
 const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
 const header = '# Benchmarks\n\nMade by `npm run bench` (tests/bench/run.ts). Figures are from the machine and date given; rerun to update.\n\n';

@@ -47,6 +47,8 @@ export interface ConsentRecord {
   statements: string[];
   evidenceId: string | null;
   recordedAt: string;
+  /** The consent was given before the vault existed and entered later (absent in records from before this was kept). */
+  recordedAfterwards?: boolean;
 }
 
 export interface EvidenceRecord {

@@ -26,7 +26,9 @@ export function Report({ what }: { what: 'report' | 'journal' }) {
   }, [what]);
 
   async function replace(f: ReportFinding) {
-    const r = await call('report.replace', { what, where: f.where, start: f.start, end: f.end, expected: f.text, with: t(`deid.placeholder.${placeholderKind(f.kind)}`) });
+    const kind = placeholderKind(f.kind);
+    if (!kind) return;
+    const r = await call('report.replace', { what, where: f.where, start: f.start, end: f.end, expected: f.text, with: t(`deid.placeholder.${kind}`) });
     if (!r.ok) return setError(r.error);
     setError(null);
     setFindings(r.value);
@@ -64,7 +66,7 @@ export function Report({ what }: { what: 'report' | 'journal' }) {
                     <mark>{f.text}</mark>
                     {f.after}…
                   </span>{' '}
-                  <span className="muted">({t(`deid.kind.${placeholderKind(f.kind)}`)})</span>
+                  <span className="muted">({t(`deid.kind.${findingKind(f.kind)}`)})</span>
                 </span>
                 <span className="actions start">
                   {accepted.has(f.text) ? (
@@ -73,9 +75,11 @@ export function Report({ what }: { what: 'report' | 'journal' }) {
                     </button>
                   ) : (
                     <>
-                      <button type="button" className="secondary" onClick={() => void replace(f)}>
-                        {t('analysis.report.replace', { text: f.text, with: t(`deid.placeholder.${placeholderKind(f.kind)}`) })}
-                      </button>
+                      {placeholderKind(f.kind) && (
+                        <button type="button" className="secondary" onClick={() => void replace(f)}>
+                          {t('analysis.report.replace', { text: f.text, with: t(`deid.placeholder.${placeholderKind(f.kind)!}`) })}
+                        </button>
+                      )}
                       <button type="button" className="link" onClick={() => setAccepted(new Set([...accepted, f.text]))}>
                         {t('analysis.report.confirm', { text: f.text })}
                       </button>
@@ -109,4 +113,10 @@ export function Report({ what }: { what: 'report' | 'journal' }) {
   );
 }
 
-const placeholderKind = (k: string): DeidKind => ((DEID_KINDS as readonly string[]).includes(k) ? (k as DeidKind) : 'name');
+/** A finding's kind as the catalogue names it; an unknown kind is treated as a name. */
+const findingKind = (k: string): DeidKind => ((DEID_KINDS as readonly string[]).includes(k) ? (k as DeidKind) : 'name');
+/** The placeholder kind for a finding; invisible characters have none (they are only confirmed here). */
+const placeholderKind = (k: string): Exclude<DeidKind, 'invisible'> | null => {
+  const kind = findingKind(k);
+  return kind === 'invisible' ? null : kind;
+};

@@ -227,7 +227,11 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   return (
     <Card title={t('participant.consent')}>
       {summary.consent ? (
-        <p>{t('participant.consentSummary', { date: date(summary.consent.date), method: t(`method.${summary.consent.method}`), version: summary.consent.formVersion })}</p>
+        <>
+          <p>{t('participant.consentSummary', { date: date(summary.consent.date), method: t(`method.${summary.consent.method}`), version: summary.consent.formVersion })}</p>
+          {/* Given before the vault existed: said, so it is never taken for backdating. */}
+          {summary.consent.recordedAfterwards && <p className="muted">{t('hardening.recordedAfterwards', { date: date(summary.consent.recordedAt) })}</p>}
+        </>
       ) : (
         <p className="warning-text">{t('participant.noConsent')}</p>
       )}
