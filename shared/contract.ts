@@ -27,6 +27,7 @@ import {
 } from './domain';
 import type { Result } from './errors';
 import { ACTIONS, PEDALS, type Bindings, type PedalMap, type PlaybackSettings, type TodayProgress } from './transcription';
+import { PHASES, THEME_STATUSES, MEMO_TARGET_KINDS, type AnalysisFinding, type Code, type CodeDeletion, type MergeResult, type Memo, type PhaseState, type RetrievedSegment, type SearchResult, type Segment, type Theme } from './analysis';
 import { LOCALES, type Locale } from './i18n/catalogue';
 
 const isoDate = z.string().refine(isIsoDate, 'not a date (YYYY-MM-DD)').transform((s) => s as IsoDate);
@@ -85,6 +86,16 @@ export interface DeletionCertificateDto {
 const code = z.string().refine(isParticipantCode, 'not a participant code');
 const locale = z.enum(LOCALES);
 const hexId = z.string().regex(/^[0-9a-f]{32}$/, 'not an id');
+/** An analysis code's or theme's name: trimmed, never empty. */
+const codeName = z.string().trim().min(1).max(200);
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'not a colour (#RRGGBB)');
+/** A position in code points of the stored text. */
+const position = z.number().int().min(0).max(50_000_000);
+const memoText = z.string().max(100_000);
+const memoTarget = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.enum(['project', 'journal']) }),
+  z.strictObject({ kind: z.enum(MEMO_TARGET_KINDS.filter((k) => k !== 'project' && k !== 'journal') as ['transcript', 'code', 'theme', 'segment']), id: hexId }),
+]);
 /**
  * A file the user picked in main's dialog (or dropped on the window): the page gets an
  * opaque token and the file's name, never a path it could make up. Main reads only files
@@ -262,6 +273,27 @@ export interface AppInfo {
   today: IsoDate;
 }
 
+/* ---- Thematic analysis (issue 9): the objects are shared/analysis.ts's; here only what the
+   screens are sent besides. Positions are code points; the renderer converts at the DOM edge. */
+
+export interface AnalysisOverview {
+  phase: PhaseState;
+  codes: Code[];
+  themes: Theme[];
+  /** The interviews that can be coded, with how many segments each has. */
+  transcripts: { id: string; participant: string; chars: number; segments: number }[];
+  /** Segments whose text was deleted, waiting for the student's decision. */
+  orphans: number;
+}
+
+/** A possible identifying detail in what a report would hold, with where it is and around it. */
+export interface ReportFinding extends AnalysisFinding {
+  /** The code's or theme's name, or the memo's or quote's first words. */
+  label: string;
+  before: string;
+  after: string;
+}
+
 export type SessionState = { unlocked: false } | { unlocked: true; status: ProjectStatus };
 
 /** Pushed from main to the renderer. */
@@ -370,6 +402,47 @@ export const api = {
   'exchange.chooseFile': { input: z.strictObject({}) },
   'exchange.preview': { input: z.strictObject({ file: fileToken }) },
   'exchange.import': { input: z.strictObject({ file: fileToken, assign: z.array(z.strictObject({ source: z.string().min(1).max(500), code })).max(10_000) }) },
+  'analysis.overview': { input: z.strictObject({}) },
+  'analysis.setPhase': { input: z.strictObject({ phase: z.enum(PHASES) }) },
+  'codes.add': { input: z.strictObject({ name: codeName, parentId: hexId.nullable().default(null), definition: z.string().max(5000).default(''), color: color.optional() }) },
+  'codes.update': { input: z.strictObject({ id: hexId, name: codeName.optional(), definition: z.string().max(5000).optional(), color: color.optional() }) },
+  'codes.move': { input: z.strictObject({ id: hexId, parentId: hexId.nullable() }) },
+  'codes.merge': { input: z.strictObject({ from: hexId, into: hexId }) },
+  'codes.deletePreview': { input: z.strictObject({ id: hexId }) },
+  'codes.delete': { input: z.strictObject({ id: hexId }) },
+  'coding.segments': { input: z.strictObject({ transcriptId: hexId }) },
+  'coding.apply': { input: z.strictObject({ transcriptId: hexId, start: position, end: position, codeId: hexId }) },
+  'coding.unapply': { input: z.strictObject({ segmentId: hexId, codeId: hexId }) },
+  'coding.quote': { input: z.strictObject({ segmentId: hexId, quote: z.boolean() }) },
+  'coding.retrieve': { input: z.strictObject({ of: z.enum(['code', 'theme']), id: hexId, participant: code.optional() }) },
+  'coding.orphans': { input: z.strictObject({}) },
+  'coding.reattach': { input: z.strictObject({ segmentId: hexId, start: position, end: position }) },
+  'coding.removeSegment': { input: z.strictObject({ segmentId: hexId }) },
+  'themes.add': { input: z.strictObject({ name: codeName, parentId: hexId.nullable().default(null), definition: z.string().max(5000).default('') }) },
+  'themes.update': { input: z.strictObject({ id: hexId, name: codeName.optional(), definition: z.string().max(5000).optional(), status: z.enum(THEME_STATUSES).optional() }) },
+  'themes.move': { input: z.strictObject({ id: hexId, parentId: hexId.nullable() }) },
+  'themes.assign': { input: z.strictObject({ themeId: hexId, codeId: hexId, assigned: z.boolean() }) },
+  'themes.delete': { input: z.strictObject({ id: hexId }) },
+  'memos.list': { input: z.strictObject({}) },
+  'memos.add': { input: z.strictObject({ target: memoTarget, text: memoText, private: z.boolean().default(false) }) },
+  'memos.update': { input: z.strictObject({ id: hexId, text: memoText.optional(), private: z.boolean().optional() }) },
+  'memos.delete': { input: z.strictObject({ id: hexId }) },
+  'analysis.search': { input: z.strictObject({ query: z.string().trim().min(1).max(500) }) },
+  'analysis.saveMap': { input: z.strictObject({ format: z.enum(['svg', 'png']), data: z.string().max(20_000_000) }) },
+  'report.check': { input: z.strictObject({ what: z.enum(['report', 'journal']).default('report') }) },
+  'report.replace': {
+    input: z.strictObject({
+      what: z.enum(['report', 'journal']).default('report'),
+      where: z.strictObject({ kind: z.enum(['code', 'theme', 'memo', 'segment']), id: hexId, field: z.enum(['name', 'definition', 'text']) }),
+      start: position,
+      end: position,
+      expected: z.string().min(1).max(500),
+      with: z.string().regex(PLACEHOLDER),
+    }),
+  },
+  /** `accepted`: finding texts the user looked at and confirmed as not identifying. */
+  'report.export': { input: z.strictObject({ locale, accepted: z.array(z.string().min(1).max(500)).max(10_000) }) },
+  'journal.export': { input: z.strictObject({ locale, accepted: z.array(z.string().min(1).max(500)).max(10_000) }) },
   'deadline.extend': {
     input: z.strictObject({ to: isoDate, reason: z.string().trim().min(1).max(1000), siktRef: z.string().trim().min(1).max(100), siktNotifiedOn: isoDate }),
   },
@@ -449,6 +522,37 @@ export interface Outputs {
   'exchange.chooseFile': ChosenFile | null;
   'exchange.preview': ImportPreview;
   'exchange.import': ImportResult;
+  'analysis.overview': AnalysisOverview;
+  'analysis.setPhase': AnalysisOverview;
+  'codes.add': Code;
+  'codes.update': Code;
+  'codes.move': Code;
+  'codes.merge': MergeResult;
+  'codes.deletePreview': CodeDeletion;
+  'codes.delete': CodeDeletion;
+  'coding.segments': Segment[];
+  'coding.apply': Segment;
+  'coding.unapply': Segment | null;
+  'coding.quote': Segment;
+  'coding.retrieve': RetrievedSegment[];
+  'coding.orphans': Segment[];
+  'coding.reattach': Segment;
+  'coding.removeSegment': null;
+  'themes.add': Theme;
+  'themes.update': Theme;
+  'themes.move': Theme;
+  'themes.assign': Theme;
+  'themes.delete': null;
+  'memos.list': Memo[];
+  'memos.add': Memo;
+  'memos.update': Memo;
+  'memos.delete': null;
+  'analysis.search': SearchResult;
+  'analysis.saveMap': string | null;
+  'report.check': ReportFinding[];
+  'report.replace': ReportFinding[];
+  'report.export': string | null;
+  'journal.export': string | null;
   'deadline.extend': ProjectStatus;
   'deadline.setAction': ProjectStatus;
   'schedule.status': { supported: boolean; installed: boolean; detail: string };

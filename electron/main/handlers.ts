@@ -35,6 +35,7 @@ import { toB64 } from '../core/crypto/encoding';
 import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
 import { makeDraft, type WorkerSpawner } from '../core/services/asr/draft';
 import { listModelFiles, modelsDir } from '../core/services/asr/models';
+import { analysisHandlers } from './analysis-handlers';
 
 export interface Platform {
   version: string;
@@ -344,6 +345,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       sessions.touch();
       return projectStatus(s, deps.now());
     },
+    ...analysisHandlers({ session: () => sessions.require(), now: deps.now, chooseSavePath: (name) => deps.platform.chooseSavePath(name), transcripts }),
   };
   return { handlers, sessions, files };
 }

@@ -19,7 +19,8 @@ import { flushAll } from '../features/transcription/flush';
 import { forgetUnsaved, hasUnsaved } from '../components/unsaved';
 import { LeaveDialog } from '../components/LeaveDialog';
 
-type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'exchange';
+type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'exchange' | 'analysis';
+import { AnalysisScreen } from '../features/analysis/AnalysisScreen';
 
 const TOUCH_EVERY_MS = 30_000;
 
@@ -27,6 +28,7 @@ const NAV = [
   ['dashboard', 'nav.dashboard'],
   ['participants', 'nav.participants'],
   ['recordings', 'nav.recordings'],
+  ['analysis', 'nav.analysis'],
   ['forms', 'nav.forms'],
   ['exchange', 'exchange.nav'],
   ['settings', 'nav.settings'],
@@ -40,6 +42,8 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const [openCode, setOpenCode] = useState<string | null>(null);
   const [openMedia, setOpenMedia] = useState<{ recordingId: string | null; transcriptId: string | null }>({ recordingId: null, transcriptId: null });
+  /** The transcript the analysis opens on, when it was opened from one. */
+  const [analysisOf, setAnalysisOf] = useState<{ transcriptId: string | null; visit: number }>({ transcriptId: null, visit: 0 });
   const [fatal, setFatal] = useState<ErrorInfo | null>(null);
   /** A screen change waiting for "leave without saving?" to be answered. */
   const [pending, setPending] = useState<(() => void) | null>(null);
@@ -153,7 +157,22 @@ export function App() {
       />
     );
   else if (view === 'recording' && status)
-    body = <RecordingView key={`${openMedia.recordingId}-${openMedia.transcriptId}`} {...openMedia} ended={status.destroyed.includes('keylist')} onBack={() => go(() => setView('recordings'))} />;
+    body = (
+      <RecordingView
+        key={`${openMedia.recordingId}-${openMedia.transcriptId}`}
+        {...openMedia}
+        ended={status.destroyed.includes('keylist')}
+        onBack={() => go(() => setView('recordings'))}
+        onAnalyse={(transcriptId) => {
+          go(() => {
+            setAnalysisOf((a) => ({ transcriptId, visit: a.visit + 1 }));
+            setView('analysis');
+          });
+        }}
+      />
+    );
+  else if (view === 'analysis' && status)
+    body = <AnalysisScreen key={analysisOf.visit} title={status.title} ended={status.destroyed.includes('keylist')} transcriptId={analysisOf.transcriptId} />;
   else
     body = (
       <main className="page narrow welcome">
@@ -184,7 +203,19 @@ export function App() {
             {NAV.map(([target, label]) => {
               const current = view === target || (target === 'participants' && view === 'participant') || (target === 'recordings' && view === 'recording');
               return (
-                <button key={target} type="button" className={`nav ${current ? 'active' : ''}`} aria-current={current ? 'page' : undefined} onClick={() => go(() => setView(target))}>
+                <button
+                  key={target}
+                  type="button"
+                  className={`nav ${current ? 'active' : ''}`}
+                  aria-current={current ? 'page' : undefined}
+                  onClick={() =>
+                    go(() => {
+                      // The analysis from the menu opens on its overview, not on the last transcript.
+                      if (target === 'analysis') setAnalysisOf((a) => ({ transcriptId: null, visit: a.visit + 1 }));
+                      setView(target);
+                    })
+                  }
+                >
                   {t(label)}
                 </button>
               );

@@ -18,10 +18,12 @@ interface Props {
   /** After project end: only Hvelv's own placeholders may replace words. */
   ended: boolean;
   onBack(): void;
+  /** Open this transcript in the analysis, to code it. */
+  onAnalyse?(transcriptId: string): void;
 }
 
 /** A recording with its transcript beside it: timestamps seek the player. */
-export function RecordingView({ recordingId, transcriptId, ended, onBack }: Props) {
+export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnalyse }: Props) {
   const { t } = useI18n();
   const [recording, setRecording] = useState<RecordingInfo | null>(null);
   const [recordingGone, setRecordingGone] = useState(false);
@@ -198,6 +200,11 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack }: Prop
                 {!ended && (
                   <button type="button" className="secondary" onClick={() => void save({ complete: !transcript.complete })}>
                     {transcript.complete ? t('view.reopen') : t('view.markComplete')}
+                  </button>
+                )}
+                {onAnalyse && (
+                  <button type="button" className="secondary" onClick={() => onAnalyse(transcript.id)}>
+                    {t('analysis.fromTranscript')}
                   </button>
                 )}
                 <button type="button" className="secondary" onClick={() => void exportAs('txt')}>

@@ -1,0 +1,161 @@
+import type { JSX } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { call } from '../../api';
+import { useI18n } from '../../i18n';
+import { ErrorBanner } from '../../components/ui';
+import type { AnalysisOverview } from '../../../../shared/contract';
+import { PHASES, type Phase } from '../../../../shared/analysis';
+import type { ErrorInfo } from '../../../../shared/errors';
+import { CodingView } from './CodingView';
+import { Codebook } from './Codebook';
+import { Themes } from './Themes';
+import { MemosPanel } from './Memos';
+import { Retrieval, type Place } from './Retrieval';
+import { Search } from './Search';
+import { ThematicMap } from './ThematicMap';
+import { Report } from './Report';
+
+const TABS = ['interviews', 'codebook', 'themes', 'retrieval', 'search', 'memos', 'map', 'report'] as const;
+type Tab = (typeof TABS)[number];
+
+interface Props {
+  title: string;
+  ended: boolean;
+  /** Opened from a transcript: code that one straight away. */
+  transcriptId: string | null;
+}
+
+/**
+ * The analysis, in the vault: interviews to code, the codebook, themes, retrieval,
+ * search, memos and the reflexive journal, the thematic map and the report; the six
+ * phases of Braun & Clarke along the top as a guide, never a gate.
+ */
+export function AnalysisScreen({ title, ended, transcriptId }: Props) {
+  const { t } = useI18n();
+  const [overview, setOverview] = useState<AnalysisOverview | null>(null);
+  const [tab, setTab] = useState<Tab>('interviews');
+  const [coding, setCoding] = useState<{ transcriptId: string; at: Place | null; visit: number } | null>(transcriptId ? { transcriptId, at: null, visit: 0 } : null);
+  const [retrieve, setRetrieve] = useState<{ kind: 'code' | 'theme'; id: string } | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+
+  const reload = useCallback(async () => {
+    const r = await call('analysis.overview', {});
+    if (!r.ok) return setError(r.error);
+    setOverview(r.value);
+  }, []);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  async function setPhase(phase: Phase) {
+    const r = await call('analysis.setPhase', { phase });
+    if (!r.ok) return setError(r.error);
+    setOverview(r.value);
+  }
+
+  const openAt = (place: Place) => {
+    setCoding((c) => ({ transcriptId: place.transcriptId, at: place, visit: (c?.visit ?? 0) + 1 }));
+    setTab('interviews');
+  };
+  const openTranscript = (id: string) => {
+    setCoding((c) => ({ transcriptId: id, at: null, visit: (c?.visit ?? 0) + 1 }));
+    setTab('interviews');
+  };
+
+  if (!overview) {
+    return (
+      <main className="page wide" aria-busy={!error}>
+        <h1>{t('analysis.title')}</h1>
+        <ErrorBanner error={error} />
+      </main>
+    );
+  }
+  const { codes, themes } = overview;
+  let body: JSX.Element;
+  if (tab === 'interviews' && coding)
+    body = <CodingView key={`${coding.transcriptId}-${coding.visit}`} transcriptId={coding.transcriptId} at={coding.at} codes={codes} ended={ended} onChanged={reload} onBack={() => setCoding(null)} />;
+  else if (tab === 'interviews')
+    body = (
+      <section className="card" aria-labelledby="iv-h">
+        <h2 id="iv-h">{t('analysis.interviews.title')}</h2>
+        {overview.transcripts.length === 0 ? (
+          <p className="muted">{t('analysis.interviews.none')}</p>
+        ) : (
+          <ul className="tr-list">
+            {overview.transcripts.map((tr) => (
+              <li key={tr.id}>
+                <button type="button" className="link code" onClick={() => openTranscript(tr.id)} aria-label={t('analysis.interviews.open', { code: tr.participant })}>
+                  {tr.participant}
+                </button>
+                <span className="muted">{t('analysis.interviews.facts', { chars: tr.chars, segments: tr.segments })}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    );
+  else if (tab === 'codebook')
+    body = (
+      <Codebook
+        codes={codes}
+        ended={ended}
+        orphans={overview.orphans}
+        onChanged={reload}
+        onOpenTranscript={openTranscript}
+        onRetrieve={(id) => {
+          setRetrieve({ kind: 'code', id });
+          setTab('retrieval');
+        }}
+      />
+    );
+  else if (tab === 'themes')
+    body = (
+      <Themes
+        themes={themes}
+        codes={codes}
+        ended={ended}
+        onChanged={reload}
+        onRetrieve={(id) => {
+          setRetrieve({ kind: 'theme', id });
+          setTab('retrieval');
+        }}
+      />
+    );
+  else if (tab === 'retrieval') body = <Retrieval of={retrieve} codes={codes} themes={themes} onChoose={setRetrieve} onOpen={openAt} />;
+  else if (tab === 'search') body = <Search codes={codes} ended={ended} onChanged={reload} onOpen={openAt} onOpenMemos={() => setTab('memos')} />;
+  else if (tab === 'memos') body = <MemosPanel codes={codes} themes={themes} ended={ended} onOpenTranscript={openTranscript} />;
+  else if (tab === 'map') body = <ThematicMap title={title} themes={themes} codes={codes} />;
+  else body = <Report what="report" />;
+
+  const current = PHASES.indexOf(overview.phase.current);
+  return (
+    <main className="page wide analysis">
+      <div className="page-head">
+        <h1>{t('analysis.title')}</h1>
+      </div>
+      <nav className="phases" aria-label={t('analysis.phase.label')}>
+        <ol>
+          {PHASES.map((p, i) => (
+            <li key={p} className={i === current ? 'current' : i < current ? 'done' : ''}>
+              <button type="button" aria-current={i === current ? 'step' : undefined} disabled={ended} onClick={() => void setPhase(p)} title={t('analysis.phase.set')}>
+                <span className="phase-n">{i + 1}</span> {t(`analysis.phase.${p}`)}
+              </button>
+            </li>
+          ))}
+        </ol>
+        <p className="hint">{t('analysis.phase.hint')}</p>
+      </nav>
+      <ErrorBanner error={error} />
+      {/* Plain buttons, not an ARIA tablist: each is reached with Tab, as everywhere else in Hvelv. */}
+      <nav className="tabs analysis-tabs" aria-label={t('analysis.sections')}>
+        {TABS.map((x) => (
+          <button key={x} type="button" aria-current={tab === x ? 'page' : undefined} className={`tab ${tab === x ? 'active' : ''}`} onClick={() => setTab(x)}>
+            {t(`analysis.tab.${x}`)}
+            {x === 'codebook' && overview.orphans > 0 && <span className="pill warn">{overview.orphans}</span>}
+          </button>
+        ))}
+      </nav>
+      <div className="analysis-body">{body}</div>
+    </main>
+  );
+}
