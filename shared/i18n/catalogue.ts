@@ -7,6 +7,7 @@
 import type { ErrorCode } from '../errors';
 
 import * as core from './core';
+import * as screens from './screens';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -14,7 +15,7 @@ import * as core from './core';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core] as const;
+const FEATURES = [core, screens] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

@@ -17,6 +17,7 @@ import { createCrypto } from '../../electron/core/crypto/sodium';
 import { AppConfig } from '../../electron/core/services/app-config';
 import type { AppEvent } from '@shared/contract';
 import { TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
+import { expectAccessible } from './axe';
 
 export interface Harness {
   url: string;
@@ -201,10 +202,14 @@ export async function newPage(browser: Browser, height = 780): Promise<{ page: P
   return { page, problems };
 }
 
-/** Save a full-page screenshot to test-results/screenshots/<name>.png, to be looked at. */
+/**
+ * Save a full-page screenshot to test-results/screenshots/<name>.png, to be looked at,
+ * after axe-core has checked the screen (a serious or critical violation fails the test).
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await expectAccessible(page, name);
 }
 
 export const STUDY_PASSPHRASE = 'fire lange ord er bra';

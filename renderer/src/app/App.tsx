@@ -1,6 +1,6 @@
 import type React from 'react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { call, onAppEvent } from '../api';
+import { call, onAppEvent, onVaultChanged } from '../api';
 import { I18nProvider, makeI18n } from '../i18n';
 import type { AppInfo, ProjectStatus, RecentVault } from '../../../shared/contract';
 import type { ErrorInfo } from '../../../shared/errors';
@@ -18,6 +18,8 @@ import { RecordingView } from '../features/recordings/RecordingView';
 type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings';
 
 const TOUCH_EVERY_MS = 30_000;
+/** How often to ask main for today's date, so days and "today" defaults move on past midnight. */
+const DAY_CHECK_MS = 30_000;
 
 const NAV = [
   ['dashboard', 'nav.dashboard'],
@@ -94,6 +96,45 @@ export function App() {
     };
   }, [status]);
 
+  // What the screens show about the vault (counts, days left, reminders) is read again after
+  // every change and whenever the date moves on, not only at unlock: a dashboard that still
+  // said "none yet" after four interviews, or 76 days when six were left, hid the reminders.
+  const statusShown = status !== null;
+  const refreshStatus = useCallback(async () => {
+    const s = await call('session.state', {});
+    if (s.ok && s.value.unlocked) setStatus(s.value.status);
+  }, []);
+  useEffect(() => {
+    if (!statusShown) return;
+    return onVaultChanged(() => void refreshStatus());
+  }, [statusShown, refreshStatus]);
+  const infoLoaded = info !== null;
+  useEffect(() => {
+    if (!infoLoaded) return;
+    const check = async () => {
+      const a = await call('app.info', {});
+      if (!a.ok || a.value.today === infoRef.current?.today) return;
+      setInfo(a.value);
+      if (statusShown) await refreshStatus();
+    };
+    const timer = window.setInterval(() => void check(), DAY_CHECK_MS);
+    // A machine woken from sleep or a window brought back may have crossed midnight.
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void check();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      window.clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [infoLoaded, statusShown, refreshStatus]);
+
+  const go = (target: View) => {
+    // Coming back to the overview always shows the vault as it is now.
+    if (target === 'dashboard' && statusShown) void refreshStatus();
+    setView(target);
+  };
+
   const unlocked = (s: ProjectStatus) => {
     setNotice(null);
     setStatus(s);
@@ -169,7 +210,7 @@ export function App() {
             {NAV.map(([target, label]) => {
               const current = view === target || (target === 'participants' && view === 'participant') || (target === 'recordings' && view === 'recording');
               return (
-                <button key={target} type="button" className={`nav ${current ? 'active' : ''}`} aria-current={current ? 'page' : undefined} onClick={() => setView(target)}>
+                <button key={target} type="button" className={`nav ${current ? 'active' : ''}`} aria-current={current ? 'page' : undefined} onClick={() => go(target)}>
                   {t(label)}
                 </button>
               );

@@ -35,6 +35,7 @@ export function Dashboard({ status }: { status: ProjectStatus }) {
   const storeName = (s: string) => t(`cert.store.${s as 'keylist'}`);
   return (
     <main className="page">
+      <h1>{t('screens.dashboard.title')}</h1>
       {ended && (
         <section className="banner banner-ended" aria-labelledby="ended-h">
           <h2 id="ended-h">{t('ended.title')}</h2>

@@ -189,7 +189,9 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   const [version, setVersion] = useState(1);
   const [locale, setLocale] = useState<Locale>('nb');
   const [method, setMethod] = useState<ConsentMethod>('paper');
-  const [when, setWhen] = useState<string>(today);
+  // Null until the user picks a date: the default follows "today" as it moves past midnight.
+  const [picked, setWhen] = useState<string | null>(null);
+  const when = picked ?? today;
   const [statements, setStatements] = useState<StatementId[]>([]);
   const [evidence, setEvidence] = useState<ChosenFile | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -308,7 +310,9 @@ function WithdrawDialog({ code, today, onCancel, onDone }: { code: string; today
   const { t } = useI18n();
   const [counts, setCounts] = useState<Record<string, number> | null>(null);
   const [typed, setTyped] = useState('');
-  const [when, setWhen] = useState<string>(today);
+  // Null until the user picks a date: the default follows "today" as it moves past midnight.
+  const [picked, setWhen] = useState<string | null>(null);
+  const when = picked ?? today;
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [mismatch, setMismatch] = useState(false);
   const [busy, setBusy] = useState(false);

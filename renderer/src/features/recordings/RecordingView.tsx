@@ -285,7 +285,7 @@ function TranscriptText({ text, points, onSeek }: { text: string; points: { offs
     const stamp = /^#\d{1,2}:\d{2}:\d{2}-\d#/.exec(text.slice(p.offset))?.[0] ?? f4Stamp(p.ms);
     parts.push(
       onSeek ? (
-        <button key={`s${i}`} type="button" className="stamp" onClick={() => onSeek(p.ms)} aria-label={t('view.seek', { time: formatDuration(p.ms) })}>
+        <button key={`s${i}`} type="button" className="stamp" onClick={() => onSeek(p.ms)} aria-label={t('view.seek', { stamp, time: formatDuration(p.ms) })}>
           {stamp}
         </button>
       ) : (

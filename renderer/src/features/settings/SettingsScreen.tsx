@@ -82,7 +82,9 @@ function DeadlineCard({ status, today, onStatus }: { status: ProjectStatus; toda
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
   const [siktRef, setSiktRef] = useState('');
-  const [siktDate, setSiktDate] = useState<string>(today);
+  // Null until the user picks a date: the default follows "today" as it moves past midnight.
+  const [siktPicked, setSiktDate] = useState<string | null>(null);
+  const siktDate = siktPicked ?? today;
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [done, setDone] = useState<string | null>(null);
   if (status.destroyed.length > 0) return null;
