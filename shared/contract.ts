@@ -122,7 +122,14 @@ export interface ParticipantSummary {
   code: string;
   status: ParticipantStatus;
   addedAt: string;
-  consent: { date: IsoDate; method: ConsentMethod; formVersion: number; covers: Record<Purpose, boolean> } | null;
+  consent: {
+    date: IsoDate;
+    method: ConsentMethod;
+    formVersion: number;
+    covers: Record<Purpose, boolean>;
+    /** The [fields] the letter still had when the student chose to record consent on it anyway. */
+    unfilledFields: string[];
+  } | null;
   withdrawnOn: IsoDate | null;
 }
 
@@ -248,6 +255,8 @@ export const api = {
       method: z.enum(CONSENT_METHODS),
       statements: z.array(z.enum(STATEMENTS)).max(10),
       evidence: fileToken.nullable(),
+      /** The student chose to record consent on a letter version with [fields] left unfilled. */
+      unfinishedLetter: z.boolean().optional(),
     }),
   },
   'forms.list': { input: z.strictObject({}) },

@@ -152,7 +152,7 @@ describe('bad input stores nothing', () => {
     const v = await setup();
     const p = new Participants(v.session, NOW);
     const code = p.add({ name: 'Ingen lyd' });
-    p.recordConsent(code, { date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'processing-until-end'] });
+    p.recordConsent(code, { date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'processing-until-end'], unfinishedLetter: true });
     await expect(v.rec.import(code, path.join(tempDir(), 'does-not-exist.wav'))).rejects.toMatchObject({ code: 'CONSENT_MISSING' });
     expect(v.blobs()).toEqual([]);
     v.session.lock();

@@ -18,6 +18,8 @@ import { AppConfig } from '../../electron/core/services/app-config';
 import type { AppEvent } from '@shared/contract';
 import { TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
 import { expectAccessible } from './axe';
+import { unfilledFields } from '@shared/letter';
+import type { FormText, FormVersionDto } from '@shared/contract';
 
 export interface Harness {
   url: string;
@@ -238,7 +240,31 @@ export async function openStudy(prefix: string, project: Record<string, unknown>
       ...project,
     },
   });
+  // The seed study's letter is finished: consent is recorded on it without further ado.
+  await finishLetter(harness);
   const browser = await launchChromium();
   const { page, problems } = await newPage(browser, height);
   return { home, harness, vault, browser, page, problems };
+}
+
+/** What the seed study's letter says where the template leaves [fields] (invented wording). */
+const LETTER_FILL: Record<'nb' | 'en', (field: string) => string> = {
+  nb: (f) =>
+    /formålet/i.test(f) ? 'Formålet er å undersøke hvordan jobbspesialister bygger relasjoner i arbeidsinkluderingsprosesser.'
+    : /hvorfor/i.test(f) ? 'Du blir spurt fordi du arbeider som jobbspesialist; utvalget er gjort gjennom lederne ved NAV-kontorene.'
+    : /antall/i.test(f) ? 'fire' : 'utfylt',
+  en: (f) =>
+    /purpose/i.test(f) ? 'The purpose is to study how employment specialists build relationships in work inclusion.'
+    : /why/i.test(f) ? 'You are asked because you work as an employment specialist; the sample was made through the NAV offices.'
+    : /number/i.test(f) ? 'four' : 'filled in',
+};
+
+/** Fill in the [fields] of the newest letter version, as a student does before the first consent. */
+export async function finishLetter(harness: Harness): Promise<void> {
+  const forms = (await harness.invoke('forms.list', {})) as FormVersionDto[];
+  const form = forms.at(-1)!;
+  for (const locale of ['nb', 'en'] as const) {
+    const json = unfilledFields(form.texts[locale]).reduce((j, f) => j.split(f).join(LETTER_FILL[locale](f)), JSON.stringify(form.texts[locale]));
+    await harness.invoke('forms.update', { version: form.version, locale, text: JSON.parse(json) as FormText });
+  }
 }

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, newPage, screenshot, startHarness, STUDY_PASSPHRASE, type Harness } from './harness';
+import { finishLetter, launchChromium, newPage, screenshot, startHarness, STUDY_PASSPHRASE, type Harness } from './harness';
 import { tempDir } from '../core/helpers';
 
 let harness: Harness;
@@ -30,6 +30,7 @@ beforeAll(async () => {
     passphrase: STUDY_PASSPHRASE,
     project: { title: 'Relasjonsarbeid i arbeidsinkluderingsprosesser', institution: 'Universitetet i Stavanger', faculty: '', student: 'Turid Testesen', supervisor: 'Gurli Testesen', siktRef: '123456', endDate: '2031-05-30', endAction: 'anonymise', codePrefix: 'JS' },
   });
+  await finishLetter(harness);
   browser = await launchChromium();
   ({ page, problems } = await newPage(browser, 900));
   await page.clock.install({ time: clock });

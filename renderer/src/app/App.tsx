@@ -151,7 +151,7 @@ export function App() {
   else if (view === 'wizard') body = <NewProjectWizard today={info.today} onCreated={unlocked} onCancel={() => void showLocked()} />;
   else if (view === 'unlock') body = <UnlockScreen recent={recent} notice={notice} onUnlocked={unlocked} onNewProject={() => setView('wizard')} />;
   else if (view === 'settings' && status) body = <SettingsScreen info={info} status={status} onInfo={setInfo} onStatus={setStatus} />;
-  else if (view === 'dashboard' && status) body = <Dashboard status={status} />;
+  else if (view === 'dashboard' && status) body = <Dashboard status={status} onOpenForms={() => setView('forms')} />;
   else if (view === 'participants' && status)
     body = (
       <ParticipantList

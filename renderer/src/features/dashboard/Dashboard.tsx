@@ -3,6 +3,7 @@ import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { Card } from '../../components/ui';
 import type { ProjectStatus } from '../../../../shared/contract';
+import { unfilledFields } from '../../../../shared/letter';
 
 const STORES = [
   { store: 'keylist', title: 'dashboard.participants' },
@@ -10,9 +11,18 @@ const STORES = [
   { store: 'transcripts', title: 'dashboard.transcripts' },
 ] as const;
 
-export function Dashboard({ status }: { status: ProjectStatus }) {
-  const { t, date } = useI18n();
+export function Dashboard({ status, onOpenForms }: { status: ProjectStatus; onOpenForms(): void }) {
+  const { t, date, locale } = useI18n();
   const [offer, setOffer] = useState(false);
+  // Fields of the newest letter still in [brackets]: the first thing a new project has to do.
+  const [unfilled, setUnfilled] = useState(0);
+  useEffect(() => {
+    if (status.destroyed.length > 0) return;
+    void call('forms.list', {}).then((r) => {
+      const latest = r.ok ? r.value.at(-1) : undefined;
+      setUnfilled(latest ? unfilledFields(latest.texts[locale]).length : 0);
+    });
+  }, [status, locale]);
   useEffect(() => {
     if (status.destroyed.length > 0) return;
     void call('schedule.status', {}).then((r) => setOffer(r.ok && r.value.supported && !r.value.installed));
@@ -45,6 +55,17 @@ export function Dashboard({ status }: { status: ProjectStatus }) {
               <strong>{t('ended.certificate')}:</strong> {t('ended.certificateText', { date: date(c.executedAt.slice(0, 10)), stores: c.stores.map((x) => storeName(x.store)).join('; ') })}
             </p>
           ))}
+        </section>
+      )}
+      {!ended && unfilled > 0 && (
+        <section className="banner banner-info first-step" aria-labelledby="first-step-h">
+          <h2 id="first-step-h">{t('screens.firstStep.title')}</h2>
+          <p>{t('screens.firstStep.text', { count: unfilled })}</p>
+          <div className="actions start">
+            <button type="button" onClick={onOpenForms}>
+              {t('screens.firstStep.open')}
+            </button>
+          </div>
         </section>
       )}
       {offer && (

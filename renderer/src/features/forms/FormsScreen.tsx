@@ -5,6 +5,7 @@ import { ErrorBanner, Notice } from '../../components/ui';
 import type { FormText, FormVersionDto } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Locale } from '../../../../shared/i18n/catalogue';
+import { unfilledFields } from '../../../../shared/letter';
 
 export function FormsScreen() {
   const { t } = useI18n();
@@ -51,7 +52,7 @@ export function FormsScreen() {
     if (r.value) setNotice(t('forms.exported', { path: r.value }));
   }
 
-  const placeholders = text ? /\[[^\]]+\]/.test([text.intro, ...text.sections.map((s) => s.body)].join(' ')) : false;
+  const placeholders = text ? unfilledFields(text).length > 0 : false;
 
   return (
     <main className="page">
@@ -97,7 +98,7 @@ export function FormsScreen() {
           <p className="muted">
             {form.frozen ? t('forms.frozen') : t('forms.editable')} · {t('forms.fingerprint', { hash: form.hashes[locale].slice(0, 12) })}
           </p>
-          {placeholders && <div className="banner banner-warning">{t('forms.placeholderWarning')}</div>}
+          {placeholders && <div className="banner banner-warning">{form.frozen ? t('screens.forms.unfinishedFrozen') : t('forms.placeholderWarning')}</div>}
           {draft ? (
             <Editor text={draft} onChange={setDraft} />
           ) : (

@@ -7,6 +7,7 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { CONSENT_METHODS, PURPOSES, type ConsentMethod, type IsoDate, type StatementId } from '../../../../shared/domain';
 import type { Locale } from '../../../../shared/i18n/catalogue';
 import { ReceiptView } from './ReceiptView';
+import { unfilledFields } from '../../../../shared/letter';
 
 interface Props {
   code: string;
@@ -195,6 +196,7 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   const [statements, setStatements] = useState<StatementId[]>([]);
   const [evidence, setEvidence] = useState<ChosenFile | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [acceptUnfinished, setAcceptUnfinished] = useState(false);
 
   async function start() {
     const r = await call('forms.list', {});
@@ -209,6 +211,7 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   }
 
   const form = forms.find((f) => f.version === version);
+  const unfilled = form ? unfilledFields(form.texts[locale]) : [];
 
   async function chooseEvidence() {
     const r = await call('consent.chooseEvidence', {});
@@ -219,7 +222,16 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
     e.preventDefault();
     if (statements.length === 0) return setProblem(t('consentForm.needStatement'));
     setProblem(null);
-    const r = await call('consent.record', { code: summary.code, date: when, formVersion: version, locale, method, statements, evidence: evidence?.token ?? null });
+    const r = await call('consent.record', {
+      code: summary.code,
+      date: when,
+      formVersion: version,
+      locale,
+      method,
+      statements,
+      evidence: evidence?.token ?? null,
+      ...(unfilled.length > 0 ? { unfinishedLetter: acceptUnfinished } : {}),
+    });
     if (!r.ok) return onError(r.error);
     setOpen(false);
     setEvidence(null);
@@ -229,7 +241,10 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   return (
     <Card title={t('participant.consent')}>
       {summary.consent ? (
-        <p>{t('participant.consentSummary', { date: date(summary.consent.date), method: t(`method.${summary.consent.method}`), version: summary.consent.formVersion })}</p>
+        <>
+          <p>{t('participant.consentSummary', { date: date(summary.consent.date), method: t(`method.${summary.consent.method}`), version: summary.consent.formVersion })}</p>
+          {summary.consent.unfilledFields.length > 0 && <p className="warning-text">{t('screens.consent.unfinishedRecorded', { fields: summary.consent.unfilledFields.join(', ') })}</p>}
+        </>
       ) : (
         <p className="warning-text">{t('participant.noConsent')}</p>
       )}
@@ -260,6 +275,16 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
               </select>
             </div>
           </div>
+          {unfilled.length > 0 && (
+            <div className="banner banner-warning" role="alert">
+              <p>{t('screens.consent.unfinished', { version, locale: t(`settings.language.${locale}`), fields: unfilled.map((f) => (f.length > 60 ? `${f.slice(0, 57)}…]` : f)).join(', ') })}</p>
+              <p>{t('screens.consent.unfinishedFix')}</p>
+              <label className="checkbox">
+                <input type="checkbox" checked={acceptUnfinished} onChange={(e) => setAcceptUnfinished(e.target.checked)} />
+                {t('screens.consent.unfinishedAccept')}
+              </label>
+            </div>
+          )}
           <div className="field">
             <label htmlFor="cf-method">{t('consentForm.method')}</label>
             <select id="cf-method" value={method} onChange={(e) => setMethod(e.target.value as ConsentMethod)}>
@@ -298,7 +323,9 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
             <button type="button" className="secondary" onClick={() => setOpen(false)}>
               {t('common.cancel')}
             </button>
-            <button type="submit">{t('consentForm.save')}</button>
+            <button type="submit" disabled={unfilled.length > 0 && !acceptUnfinished}>
+              {t('consentForm.save')}
+            </button>
           </div>
         </form>
       )}
