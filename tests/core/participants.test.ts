@@ -32,7 +32,7 @@ const consentAll = { date: '2026-11-20', formVersion: 1, locale: 'nb' as const, 
 
 describe('consent on an unfinished letter', () => {
   it('is refused while the letter has [fields] left, unless the student chooses it, and the choice is kept', async () => {
-    const { p, session, form } = await project();
+    const { p, session } = await project();
     const code = p.add({ name: 'Kari Testesen' });
     const { unfinishedLetter: _, ...asked } = consentAll;
     expect(codeOf(() => p.recordConsent(code, asked))).toBe('FORM_UNFINISHED');
@@ -45,7 +45,7 @@ describe('consent on an unfinished letter', () => {
     // A finished letter needs no choice, and records none.
     const v2 = newFormVersion(session.stores.keylist, NOW());
     const json = unfilledFields(v2.texts.nb).reduce((j, f) => j.split(f).join('ferdig'), JSON.stringify(v2.texts.nb));
-    const filled = JSON.parse(json) as typeof form.texts.nb;
+    const filled = JSON.parse(json) as typeof v2.texts.nb;
     updateFormText(session.stores.keylist, v2.version, 'nb', filled);
     const other = p.add({ name: 'Ola Testesen' });
     p.recordConsent(other, { ...asked, formVersion: v2.version });
