@@ -176,6 +176,8 @@ export interface TranscriptSummary {
   complete: boolean;
   chars: number;
   syncPointCount: number;
+  /** The latest timestamp in the text: how far into the recording the transcript reaches. */
+  reachesMs: number | null;
   sourceFormat: 'txt' | 'docx' | 'srt' | 'vtt' | 'hvelv';
   createdAt: string;
   updatedAt: string;
@@ -276,6 +278,7 @@ export const api = {
   'recordings.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
   'recordings.export': { input: z.strictObject({ id: hexId }) },
   'recordings.mediaUrl': { input: z.strictObject({ id: hexId }) },
+  'recordings.setRecordedAt': { input: z.strictObject({ id: hexId, date: isoDate.nullable() }) },
   'transcripts.list': { input: z.strictObject({}) },
   'transcripts.get': { input: z.strictObject({ id: hexId }) },
   'transcripts.chooseFile': { input: z.strictObject({}) },
@@ -348,6 +351,7 @@ export interface Outputs {
   'recordings.delete': null;
   'recordings.export': string | null;
   'recordings.mediaUrl': string;
+  'recordings.setRecordedAt': RecordingInfo;
   'transcripts.list': TranscriptSummary[];
   'transcripts.get': TranscriptDetail;
   'transcripts.chooseFile': ChosenFile | null;

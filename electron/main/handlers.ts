@@ -213,6 +213,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       recordings().get(id);
       return deps.platform.mediaUrl(id);
     },
+    'recordings.setRecordedAt': ({ id, date }) => recordings().setRecordedAt(id, date),
     'transcripts.list': () => transcripts().list(),
     'transcripts.get': ({ id }) => transcripts().get(id),
     'transcripts.chooseFile': async () => files.grant(await deps.platform.chooseFile('transcript')),

@@ -156,6 +156,8 @@ export function App() {
     body = (
       <ParticipantList
         ended={status.destroyed.includes('keylist')}
+        endedOn={endedOn(status)}
+        onShowCertificate={() => go('dashboard')}
         onOpen={(code) => {
           setOpenCode(code);
           setView('participant');
@@ -168,6 +170,9 @@ export function App() {
     body = (
       <RecordingsScreen
         ended={status.destroyed.includes('keylist')}
+        endedOn={endedOn(status)}
+        transcriptsDeleted={status.destroyed.includes('transcripts')}
+        onShowCertificate={() => go('dashboard')}
         onOpenRecording={(recordingId) => {
           setOpenMedia({ recordingId, transcriptId: null });
           setView('recording');
@@ -224,4 +229,10 @@ export function App() {
       {body}
     </I18nProvider>
   );
+}
+
+/** The day the stores were deleted at project end (the certificate's), or null before it. */
+function endedOn(status: ProjectStatus): string | null {
+  if (status.destroyed.length === 0) return null;
+  return status.certificates.at(-1)?.executedAt.slice(0, 10) ?? status.endDate;
 }
