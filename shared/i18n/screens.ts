@@ -47,6 +47,7 @@ export const nb = {
   'screens.ended.participants': "Navnelisten ble slettet ved prosjektslutt {date}: hvem deltakerne var, kan ikke lenger leses i Hvelv. Kodene står igjen i transkripsjonene.",
   'screens.ended.recordingDeleted': "Slettet ved prosjektslutt {date}",
   'screens.ended.seeCertificate': "Se slettebekreftelsen",
+  'screens.ended.storeDeleted': 'Slettet ved prosjektslutt {date}; se slettebekreftelsen over.',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -93,4 +94,5 @@ export const en: Record<keyof typeof nb, string> = {
   'screens.ended.participants': "The key list was deleted at project end on {date}: who the participants were can no longer be read in Hvelv. The codes remain in the transcripts.",
   'screens.ended.recordingDeleted': "Deleted at project end on {date}",
   'screens.ended.seeCertificate': "See the deletion certificate",
+  'screens.ended.storeDeleted': 'Deleted at project end on {date}; see the deletion certificate above.',
 };

@@ -80,7 +80,9 @@ describe('project end in Chromium', () => {
     await expect.poll(() => page.getByText(/Slettebekreftelse:/).isVisible()).toBe(true);
     await shot('32-dashboard-anonymised');
     await page.getByRole('button', { name: 'Deltakere' }).click();
-    await expect.poll(() => page.getByText('Ingen deltakere ennå.').isVisible()).toBe(true);
+    // Not "none yet": they were deleted, on a day the certificate records.
+    await expect.poll(() => page.getByText(/^Navnelisten ble slettet ved prosjektslutt \d+\. \p{L}+ \d{4}: hvem deltakerne var/u).isVisible()).toBe(true);
+    expect(await page.getByText('Ingen deltakere ennå.').count()).toBe(0);
     // Nothing new about anyone can be added: the page says why and offers no way to try.
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Prosjektet er avsluttet');
     expect(await page.getByRole('button', { name: 'Legg til deltaker' }).count()).toBe(0);
@@ -90,6 +92,13 @@ describe('project end in Chromium', () => {
 
     // A phone number left in a transcript can still be found and taken out, with
     // Hvelv's own placeholder only; the names can no longer be looked for.
+    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await expect.poll(() => page.getByText(/^Lydopptakene ble slettet ved prosjektslutt \d+\. \p{L}+ \d{4}, og navnelisten med dem/u).isVisible()).toBe(true);
+    expect(await page.getByText('Ingen opptak ennå.').count()).toBe(0);
+    await expect.poll(() => page.locator('tbody[data-code="JS01"]').textContent()).toMatch(/Slettet ved prosjektslutt/);
+    await shot('33b-anonymised-interviews');
+    await page.getByRole('button', { name: 'Se slettebekreftelsen' }).click();
+    await expect.poll(() => page.getByText(/Slettebekreftelse:/).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
     await page.getByRole('button', { name: 'Åpne transkripsjonen til JS01' }).click();
     await page.getByRole('button', { name: 'Se etter identifiserende opplysninger' }).click();

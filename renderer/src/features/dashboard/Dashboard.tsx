@@ -115,7 +115,7 @@ export function Dashboard({ status, onOpenForms }: { status: ProjectStatus; onOp
             <p className="muted">{t(`dashboard.store.${store}`)}</p>
             {status.destroyed.includes(store) ? (
               <p>
-                <strong>{t('ended.destroyed')}</strong>
+                <strong>{t('screens.ended.storeDeleted', { date: date(status.certificates.at(-1)?.executedAt.slice(0, 10) ?? status.endDate) })}</strong>
               </p>
             ) : store === 'keylist' ? (
               <p>{status.participants.active + status.participants.withdrawn === 0 ? t('dashboard.empty') : t(status.participants.active === 1 ? 'dashboard.participantCount.one' : 'dashboard.participantCount', status.participants)}</p>

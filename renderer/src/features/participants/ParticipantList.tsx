@@ -65,6 +65,7 @@ export function ParticipantList({ onOpen, ended, endedOn, onShowCertificate }: {
       {ended && (
         <div className="banner banner-info" role="status">
           <p>{t('screens.ended.participants', { date: endedOn ? date(endedOn) : '' })}</p>
+          <p>{t('error.PROJECT_ENDED')}</p>
           <button type="button" className="link" onClick={onShowCertificate}>
             {t('screens.ended.seeCertificate')}
           </button>
