@@ -91,17 +91,24 @@ describe('a live dashboard', () => {
     await page.getByRole('button', { name: 'Åpne JS01' }).click();
     await page.getByRole('button', { name: 'Trekk samtykke …' }).click();
     const when = page.getByLabel('Dato samtykket ble trukket');
-    await expect.poll(() => when.inputValue()).toBe('2031-05-24');
+    await expect.poll(() => when.inputValue()).toBe('24.05.2031');
     await moveClockTo(new Date(2031, 4, 25, 0, 0, 30));
-    await expect.poll(() => when.inputValue()).toBe('2031-05-25');
-    await expect.poll(() => when.getAttribute('max')).toBe('2031-05-25');
+    await expect.poll(() => when.inputValue()).toBe('25.05.2031');
+    // Written and shown day first, as in Norwegian, whatever the browser's locale.
+    await shot('i15-03-withdraw-date-moved');
+    await when.fill('26.05.2031');
+    await when.blur();
+    await expect.poll(() => page.getByText('Datoen kan ikke være etter 25. mai 2031.').isVisible()).toBe(true);
+    await when.fill('24.5.2031');
+    await when.blur();
+    await expect.poll(() => when.inputValue()).toBe('24.05.2031');
     await page.getByRole('button', { name: 'Avbryt' }).click();
 
     await page.getByRole('button', { name: 'Innstillinger' }).click();
     const sikt = page.getByLabel('Dato Sikt ble varslet');
-    await expect.poll(() => sikt.inputValue()).toBe('2031-05-25');
+    await expect.poll(() => sikt.inputValue()).toBe('25.05.2031');
     await moveClockTo(new Date(2031, 4, 26, 0, 1, 0));
-    await expect.poll(() => sikt.inputValue()).toBe('2031-05-26');
+    await expect.poll(() => sikt.inputValue()).toBe('26.05.2031');
     expect(problems).toEqual([]);
   });
 });

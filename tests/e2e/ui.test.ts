@@ -126,10 +126,10 @@ describe('Hvelv in Chromium', () => {
   it('changes the idle time, and an idle lock sends the user back to unlock with a reason', async () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByLabel('Lock automatically after (minutes without activity)').fill('5');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => page.getByText('Saved.').isVisible()).toBe(true);
     await page.getByLabel('Lock automatically after (minutes without activity)').fill('0');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => page.getByText('Enter a whole number from 1 to 240.').isVisible()).toBe(true);
     expect(harness.sessions.current?.facts.autoLockMinutes).toBe(5);
 

@@ -7,6 +7,7 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { CONSENT_METHODS, PURPOSES, type ConsentMethod, type IsoDate, type StatementId } from '../../../../shared/domain';
 import type { Locale } from '../../../../shared/i18n/catalogue';
 import { ReceiptView } from './ReceiptView';
+import { DateField } from '../../components/DateField';
 import { unfilledFields } from '../../../../shared/letter';
 
 interface Props {
@@ -81,7 +82,8 @@ export function ParticipantDetail({ code, today, onBack }: Props) {
                 const ok = summary.consent?.covers[p] ?? false;
                 return (
                   <li key={p} className={ok ? 'yes' : 'no'}>
-                    <span aria-hidden="true">{ok ? '✓' : '✕'}</span> <strong>{t(`purpose.${p}`)}</strong>: {ok ? t('participant.allowed') : t('participant.notAllowed')}
+                    <span aria-hidden="true">{ok ? '✓' : '✕'}</span> <strong>{t(`purpose.${p}`)}</strong>:{' '}
+                    {ok ? t('participant.allowed') : summary.consent ? t('participant.notAllowed') : t('screens.participant.noConsentYet')}
                   </li>
                 );
               })}
@@ -96,14 +98,15 @@ export function ParticipantDetail({ code, today, onBack }: Props) {
               <button type="button" className="secondary" onClick={() => void accessExport('en')}>
                 {t('participant.access')} (en)
               </button>
+              {/* Only a consent that was given can be withdrawn; a participant with none can still be deleted. */}
               <button type="button" className="danger" onClick={() => setWithdrawing(true)}>
-                {t('participant.withdraw')}
+                {summary.consent ? t('participant.withdraw') : t('screens.participant.remove')}
               </button>
             </div>
           </Card>
         </div>
       )}
-      {withdrawing && <WithdrawDialog code={code} today={today} onCancel={() => setWithdrawing(false)} onDone={setReceipt} />}
+      {withdrawing && <WithdrawDialog code={code} today={today} consented={summary.consent !== null} onCancel={() => setWithdrawing(false)} onDone={setReceipt} />}
     </main>
   );
 }
@@ -255,7 +258,7 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
       )}
       {open && form && (
         <form onSubmit={save} noValidate aria-label={t('consentForm.title', { code: summary.code })}>
-          <TextField label={t('consentForm.date')} type="date" value={when} max={today} onChange={(e) => setWhen(e.target.value)} />
+          <DateField label={t('consentForm.date')} value={when} max={today} onChange={setWhen} />
           <div className="two">
             <div className="field">
               <label htmlFor="cf-version">{t('consentForm.version')}</label>
@@ -333,7 +336,7 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   );
 }
 
-function WithdrawDialog({ code, today, onCancel, onDone }: { code: string; today: IsoDate; onCancel(): void; onDone(r: WithdrawalReceiptDto): void }) {
+function WithdrawDialog({ code, today, consented, onCancel, onDone }: { code: string; today: IsoDate; consented: boolean; onCancel(): void; onDone(r: WithdrawalReceiptDto): void }) {
   const { t } = useI18n();
   const [counts, setCounts] = useState<Record<string, number> | null>(null);
   const [typed, setTyped] = useState('');
@@ -361,8 +364,8 @@ function WithdrawDialog({ code, today, onCancel, onDone }: { code: string; today
   return (
     <div className="overlay">
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="wd-h">
-        <h2 id="wd-h">{t('withdraw.title', { code })}</h2>
-        <p>{t('withdraw.intro')}</p>
+        <h2 id="wd-h">{consented ? t('withdraw.title', { code }) : t('screens.participant.removeTitle', { code })}</h2>
+        <p>{consented ? t('withdraw.intro') : t('screens.participant.removeIntro', { code })}</p>
         {counts && (
           <>
             <p>
@@ -379,7 +382,7 @@ function WithdrawDialog({ code, today, onCancel, onDone }: { code: string; today
           </>
         )}
         <form onSubmit={confirm} noValidate>
-          <TextField label={t('withdraw.date')} type="date" value={when} max={today} onChange={(e) => setWhen(e.target.value)} />
+          <DateField label={consented ? t('withdraw.date') : t('screens.participant.removeDate')} value={when} max={today} onChange={setWhen} />
           <TextField
             label={t('withdraw.typeCode', { code })}
             value={typed}

@@ -233,7 +233,15 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack }: Prop
           )}
         </Card>
       </div>
-      {transcript && draft === null && <DeidentifyPanel transcript={transcript} ended={ended} onChanged={setTranscript} />}
+      {transcript && draft === null && <DeidentifyPanel
+          transcript={transcript}
+          ended={ended}
+          onChanged={(tr) => {
+            // "Saved." belonged to the last edit; the panel says what the replacement did.
+            setNotice(null);
+            setTranscript(tr);
+          }}
+        />}
       {(confirm === 'recording' || confirm === 'complete') && recording && (
         <TypedConfirm
           title={t('confirm.recordingTitle', { code: recording.code })}

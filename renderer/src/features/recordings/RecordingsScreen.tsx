@@ -5,6 +5,7 @@ import { ErrorBanner, Notice } from '../../components/ui';
 import type { ChosenFile, ParticipantSummary, RecordingInfo, TranscriptSummary } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { formatDuration, formatSize } from './format';
+import { DateField } from '../../components/DateField';
 
 interface Props {
   /** After project end: nothing about a participant can be added any more. */
@@ -358,7 +359,7 @@ function RecordedDate({ rec, editable, onSave }: { rec: RecordingInfo; editable:
         void onSave(rec, value).then((ok) => ok && setEditing(false));
       }}
     >
-      <input type="date" value={value} onChange={(e) => setValue(e.target.value)} aria-label={t('screens.rec.dateLabel', { code: rec.code, duration })} />
+      <DateField label={t('screens.rec.dateLabel', { code: rec.code, duration })} value={value} onChange={setValue} hideLabel />
       <button type="submit" className="secondary small" aria-label={t('screens.rec.dateSaveFor', { code: rec.code, duration })}>
         {t('screens.rec.dateSave')}
       </button>
