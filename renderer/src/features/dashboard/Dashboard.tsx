@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
-import { Card } from '../../components/ui';
+import { Card, PathText } from '../../components/ui';
 import type { ProjectStatus } from '../../../../shared/contract';
 import { unfilledFields } from '../../../../shared/letter';
 
@@ -132,7 +132,9 @@ export function Dashboard({ status, onOpenForms }: { status: ProjectStatus; onOp
         )}
         <p>{t('dashboard.people', { student: status.student || '–', supervisor: status.supervisor || '–' })}</p>
         {status.siktRef && <p>{t('dashboard.sikt', { ref: status.siktRef })}</p>}
-        <p className="vault-path">{status.path}</p>
+        <p className="vault-path">
+          <PathText path={status.path} />
+        </p>
       </Card>
     </main>
   );
