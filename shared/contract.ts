@@ -264,11 +264,13 @@ export const api = {
   'forms.list': { input: z.strictObject({}) },
   'forms.update': { input: z.strictObject({ version: z.number().int().min(1), locale, text: formTextSchema }) },
   'forms.newVersion': { input: z.strictObject({}) },
-  'forms.export': { input: z.strictObject({ version: z.number().int().min(1), locale }) },
+  'forms.export': { input: z.strictObject({ version: z.number().int().min(1), locale, format: z.enum(['html', 'pdf']).default('html') }) },
   'withdrawal.preview': { input: z.strictObject({ code }) },
   'withdrawal.execute': { input: z.strictObject({ code, confirmCode: z.string(), date: z.string().max(10) }) },
   'withdrawal.receipt': { input: z.strictObject({ code }) },
-  'withdrawal.saveReceipt': { input: z.strictObject({ code, locale }) },
+  'withdrawal.saveReceipt': { input: z.strictObject({ code, locale, format: z.enum(['html', 'pdf']).default('html') }) },
+  /** The deletion certificate written at project end (bilingual), saved where the user chooses. */
+  'certificates.save': { input: z.strictObject({ executedAt: z.string().max(40), format: z.enum(['html', 'pdf']) }) },
   'access.export': { input: z.strictObject({ code, locale }) },
   'recordings.list': { input: z.strictObject({}) },
   'recordings.chooseFile': { input: z.strictObject({}) },
@@ -342,6 +344,7 @@ export interface Outputs {
   'withdrawal.execute': WithdrawalReceiptDto;
   'withdrawal.receipt': WithdrawalReceiptDto;
   'withdrawal.saveReceipt': string | null;
+  'certificates.save': string | null;
   'access.export': { folder: string; files: string[] } | null;
   'recordings.list': RecordingInfo[];
   'recordings.chooseFile': ChosenFile | null;

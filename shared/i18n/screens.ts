@@ -5,6 +5,10 @@
  */
 export const nb = {
   'screens.dashboard.title': 'Oversikt',
+  'screens.pdf.letter': 'Lagre som PDF …',
+  'screens.pdf.receipt': 'Lagre kvitteringen som PDF …',
+  'screens.pdf.certificate': 'Lagre slettebekreftelsen som PDF …',
+  'screens.pdf.saved': 'Lagret i {path}.',
   'screens.participant.noConsentYet': 'Ikke tillatt: ikke noe samtykke er registrert',
   'screens.participant.remove': 'Slett deltakeren …',
   'screens.participant.removeTitle': 'Slett {code}',
@@ -63,6 +67,10 @@ export const nb = {
 
 export const en: Record<keyof typeof nb, string> = {
   'screens.dashboard.title': 'Overview',
+  'screens.pdf.letter': 'Save as PDF …',
+  'screens.pdf.receipt': 'Save the receipt as PDF …',
+  'screens.pdf.certificate': 'Save the deletion certificate as PDF …',
+  'screens.pdf.saved': 'Saved to {path}.',
   'screens.participant.noConsentYet': 'Not allowed: no consent is recorded',
   'screens.participant.remove': 'Delete the participant …',
   'screens.participant.removeTitle': 'Delete {code}',

@@ -87,6 +87,17 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
       chooseFolder: async () => folderAnswers.shift() ?? null,
       chooseFile: async () => fileAnswers.shift() ?? null,
       chooseSavePath: async () => saveAnswers.shift() ?? null,
+      // Where the app uses Electron's printToPDF: the same HTML through Chromium's page.pdf.
+      printToPdf: async (html) => {
+        const browser = await launchChromium();
+        try {
+          const page = await browser.newPage();
+          await page.setContent(html, { waitUntil: 'load' });
+          return await page.pdf({ format: 'A4', printBackground: true, margin: { top: '20mm', bottom: '20mm', left: '18mm', right: '18mm' } });
+        } finally {
+          await browser.close();
+        }
+      },
       mediaUrl: (id) => `/__media/recording/${id}`,
       scheduleCommand: () => ({ argv: [process.execPath, path.join(import.meta.dirname, '..', '..', 'bin', 'hvelv.js')], env: {} }),
       configHome: path.join(opts.home, 'config-home'),

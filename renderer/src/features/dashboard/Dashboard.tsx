@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
-import { Card, PathText } from '../../components/ui';
+import { Card, ErrorBanner, PathText } from '../../components/ui';
+import type { ErrorInfo } from '../../../../shared/errors';
 import type { ProjectStatus } from '../../../../shared/contract';
 import { unfilledFields } from '../../../../shared/letter';
 
@@ -27,6 +28,15 @@ export function Dashboard({ status, onOpenForms }: { status: ProjectStatus; onOp
     if (status.destroyed.length > 0) return;
     void call('schedule.status', {}).then((r) => setOffer(r.ok && r.value.supported && !r.value.installed));
   }, [status.vaultId, status.destroyed.length]);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [saveError, setSaveError] = useState<ErrorInfo | null>(null);
+  async function saveCertificate(executedAt: string) {
+    setSaved(null);
+    setSaveError(null);
+    const r = await call('certificates.save', { executedAt, format: 'pdf' });
+    if (!r.ok) return setSaveError(r.error);
+    if (r.value) setSaved(r.value);
+  }
   async function install() {
     const r = await call('schedule.install', {});
     if (r.ok) setOffer(false);
@@ -51,10 +61,17 @@ export function Dashboard({ status, onOpenForms }: { status: ProjectStatus; onOp
           <h2 id="ended-h">{t('ended.title')}</h2>
           <p>{status.destroyed.includes('transcripts') ? t('ended.textAll', { date: d }) : t('ended.text', { date: d })}</p>
           {status.certificates.map((c) => (
-            <p key={c.executedAt}>
-              <strong>{t('ended.certificate')}:</strong> {t('ended.certificateText', { date: date(c.executedAt.slice(0, 10)), stores: c.stores.map((x) => storeName(x.store)).join('; ') })}
-            </p>
+            <div key={c.executedAt}>
+              <p>
+                <strong>{t('ended.certificate')}:</strong> {t('ended.certificateText', { date: date(c.executedAt.slice(0, 10)), stores: c.stores.map((x) => storeName(x.store)).join('; ') })}
+              </p>
+              <button type="button" className="secondary" onClick={() => void saveCertificate(c.executedAt)}>
+                {t('screens.pdf.certificate')}
+              </button>
+            </div>
           ))}
+          <ErrorBanner error={saveError} />
+          {saved && <p role="status">{t('screens.pdf.saved', { path: saved })}</p>}
         </section>
       )}
       {!ended && unfilled > 0 && (

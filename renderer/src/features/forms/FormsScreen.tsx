@@ -45,11 +45,13 @@ export function FormsScreen() {
     await load(r.value.version);
   }
 
-  async function exportHtml() {
+  async function exportAs(format: 'html' | 'pdf') {
     if (!form) return;
-    const r = await call('forms.export', { version: form.version, locale });
+    setNotice(null);
+    setError(null);
+    const r = await call('forms.export', { version: form.version, locale, format });
     if (!r.ok) return setError(r.error);
-    if (r.value) setNotice(t('forms.exported', { path: r.value }));
+    if (r.value) setNotice(format === 'pdf' ? t('screens.pdf.saved', { path: r.value }) : t('forms.exported', { path: r.value }));
   }
 
   const placeholders = text ? unfilledFields(text).length > 0 : false;
@@ -140,7 +142,10 @@ export function FormsScreen() {
             )}
             {!draft && (
               <>
-                <button type="button" className="secondary" onClick={() => void exportHtml()}>
+                <button type="button" className="secondary" onClick={() => void exportAs('pdf')}>
+                  {t('screens.pdf.letter')}
+                </button>
+                <button type="button" className="secondary" onClick={() => void exportAs('html')}>
                   {t('forms.export')}
                 </button>
                 <button type="button" className="secondary" onClick={() => void newVersion()}>
