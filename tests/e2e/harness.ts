@@ -73,6 +73,7 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
   const fileAnswers: (string | null)[] = [];
   const saveAnswers: (string | null)[] = [];
   const dropPaths = new Map<string, string>();
+  let printer: Promise<Browser> | null = null;
   const { handlers, sessions, files } = createHandlers({
     crypto: await createCrypto(),
     kdfPolicy: TEST_KDF_POLICY,
@@ -89,13 +90,14 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
       chooseSavePath: async () => saveAnswers.shift() ?? null,
       // Where the app uses Electron's printToPDF: the same HTML through Chromium's page.pdf.
       printToPdf: async (html) => {
-        const browser = await launchChromium();
+        // One printer per harness, started on first use and closed with the harness.
+        printer ??= launchChromium();
+        const page = await (await printer).newPage();
         try {
-          const page = await browser.newPage();
           await page.setContent(html, { waitUntil: 'load' });
           return await page.pdf({ format: 'A4', printBackground: true, margin: { top: '20mm', bottom: '20mm', left: '18mm', right: '18mm' } });
         } finally {
-          await browser.close();
+          await page.close();
         }
       },
       mediaUrl: (id) => `/__media/recording/${id}`,
@@ -183,6 +185,7 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
     },
     close: () =>
       new Promise<void>((resolve) => {
+        void printer?.then((b) => b.close());
         sessions.lock('user');
         for (const res of listeners) res.end();
         server.close(() => resolve());

@@ -76,7 +76,8 @@ describe('project end in Chromium', () => {
     expect(r.destroyedNow).toEqual(['keylist', 'recordings']);
     await page.getByLabel(/Passfrase for/).fill(STUDY_PASSPHRASE);
     await page.getByRole('button', { name: 'Lås opp' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'Prosjektet er avsluttet' }).isVisible()).toBe(true);
+    // Opening a vault just enforced verifies it whole: give a loaded machine time.
+    await expect.poll(() => page.getByRole('heading', { name: 'Prosjektet er avsluttet' }).isVisible(), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => page.getByText(/Slettebekreftelse:/).isVisible()).toBe(true);
     await shot('32-dashboard-anonymised');
     await page.getByRole('button', { name: 'Deltakere' }).click();

@@ -47,7 +47,7 @@ describe('recordings in Chromium', () => {
     await shot('23-recordings-empty');
     await page.getByRole('button', { name: 'Legg inn opptak … (JS01)' }).click();
     const dialog = page.getByRole('dialog', { name: 'Slette originalfilen?' });
-    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await expect.poll(() => dialog.isVisible(), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => page.getByText('Opptaket er lagt inn og kryptert.').isVisible()).toBe(true);
     await shot('24-recording-imported-offer-delete');
     await dialog.getByRole('button', { name: 'Behold originalen' }).click();

@@ -92,7 +92,8 @@ describe('documents as PDF', () => {
     enforceProjectEnd(vault, { crypto: await createCrypto(), now: new Date(), requestedNow: new Date(`${isoIn(21)}T12:00:00`) });
     await page.getByLabel(/Passfrase for/).fill(STUDY_PASSPHRASE);
     await page.getByRole('button', { name: 'Lås opp' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'Prosjektet er avsluttet' }).isVisible()).toBe(true);
+    // Opening a vault just enforced verifies it whole: give a loaded machine time.
+    await expect.poll(() => page.getByRole('heading', { name: 'Prosjektet er avsluttet' }).isVisible(), { timeout: 15_000 }).toBe(true);
     const file = path.join(out, 'slettebekreftelse.pdf');
     harness.saveAnswers.push(file);
     await page.getByRole('button', { name: 'Lagre slettebekreftelsen som PDF …' }).click();

@@ -41,6 +41,8 @@ const byCode = (a: string, b: string): number => a.localeCompare(b, 'en', { nume
 function interviews(participants: ParticipantSummary[], recordings: RecordingInfo[], transcripts: TranscriptSummary[]): Interview[] {
   const codes = new Set([...participants.map((p) => p.code), ...recordings.map((r) => r.code), ...transcripts.map((t) => t.code)]);
   const recIds = new Set(recordings.map((r) => r.id));
+  // Oldest first: an automatic draft above the checked version made from it.
+  transcripts = [...transcripts].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return [...codes].sort(byCode).map((code) => ({
     code,
     consent: participants.find((p) => p.code === code)?.consent ?? null,
