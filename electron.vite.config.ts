@@ -6,6 +6,9 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // zod is bundled, not loaded from node_modules: its ~80 module files cost the
+      // daily `hvelv enforce` most of its start-up (docs/benchmarks.md).
+      externalizeDeps: { exclude: ['zod'] },
       rolldownOptions: {
         // The app and the `hvelv` command share one bundle of core.
         input: { index: resolve('electron/main/index.ts'), cli: resolve('electron/cli/main.ts') },

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  hasControlCharacter,
   isIsoDate,
   isParticipantCode,
   AUTO_LOCK_MAX_MINUTES,
@@ -15,6 +16,7 @@ import {
   PLACEHOLDER,
   STATEMENTS,
   type ConsentMethod,
+  type DeidConfidence,
   type DeidKind,
   type ProjectFacts,
   type IsoDate,
@@ -26,7 +28,11 @@ import { LOCALES, type Locale } from './i18n/catalogue';
 
 const isoDate = z.string().refine(isIsoDate, 'not a date (YYYY-MM-DD)').transform((s) => s as IsoDate);
 const text = (max: number) => z.string().trim().max(max);
-const vaultPath = z.string().min(1).max(4096);
+const vaultPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !hasControlCharacter(p), 'a vault path may not hold control characters (a newline, a tab, …)');
 const passphrase = z.string().min(1).max(1024);
 
 export const projectInputSchema = z.strictObject({
@@ -126,6 +132,9 @@ export interface ParticipantSummary {
     date: IsoDate;
     method: ConsentMethod;
     formVersion: number;
+    /** When it was entered in Hvelv, and whether that was after the fact (consent given before the vault existed). */
+    recordedAt: string;
+    recordedAfterwards: boolean;
     covers: Record<Purpose, boolean>;
     /** The [fields] the letter still had when the student chose to record consent on it anyway. */
     unfilledFields: string[];
@@ -183,6 +192,8 @@ export interface TranscriptSummary {
   updatedAt: string;
   /** Possible identifying details found now (names, phone numbers, ...), not counting those kept. */
   identifiers: number;
+  /** Once the key list is deleted: how many were left unresolved then (null while it exists, or if never checked with it). */
+  unresolvedAtKeyListEnd: number | null;
 }
 
 
@@ -191,16 +202,23 @@ export interface DeidFinding {
   end: number;
   kind: DeidKind;
   text: string;
-  /** Found from the key list, or by a pattern that needs none. */
+  /** Found from the key list, or by a pattern or word list that needs none. */
   source: 'keylist' | 'pattern';
+  confidence: DeidConfidence;
 }
 
 export interface DeidReport {
   findings: DeidFinding[];
   /** False after project end (or with no participants): only patterns were used. */
   keyListUsed: boolean;
-  /** Terms the user marked as not identifying. */
+  /** Terms the user marked as not identifying, for the whole project. */
   kept: string[];
+  /**
+   * What the check found the last time the key list was there (while it is, the same as
+   * now). After the end, `unresolved` is how many identifying details were left when the
+   * key list was deleted.
+   */
+  lastWithKeyList: { at: string; unresolved: number } | null;
 }
 
 export interface TranscriptDetail extends TranscriptSummary {
@@ -294,7 +312,7 @@ export const api = {
     input: z.strictObject({
       id: hexId,
       replace: z
-        .array(z.strictObject({ start: z.number().int().min(0), end: z.number().int().min(0), expected: z.string().max(500), with: z.string().regex(PLACEHOLDER) }))
+        .array(z.strictObject({ start: z.number().int().min(0), end: z.number().int().min(0), expected: z.string().max(500), with: z.union([z.string().regex(PLACEHOLDER), z.literal('')]) }))
         .max(10_000),
       kept: z.array(z.string().min(1).max(200)).max(1000),
     }),

@@ -138,8 +138,21 @@ export function reminderFor(daysLeft: number): (typeof REMINDER_DAYS)[number] | 
 }
 
 /** Kinds of identifying detail looked for in transcripts (electron/core/services/deidentify.ts). */
-export const DEID_KINDS = ['name', 'email', 'phone', 'workplace', 'national-id'] as const;
+export const DEID_KINDS = ['name', 'place', 'workplace', 'email', 'phone', 'national-id', 'age', 'date', 'unique', 'invisible'] as const;
 export type DeidKind = (typeof DEID_KINDS)[number];
+/**
+ * Narrowing facts: not identifying alone, but together they can be (an age, the date
+ * of an event, "the only male social worker in the municipality": a group of five or
+ * fewer identifies). Listed, never ticked for replacement unless the user ticks them.
+ */
+export const NARROWING_KINDS: readonly DeidKind[] = ['age', 'date', 'unique'];
+/** Characters that show nothing (zero-width space, soft hyphen ...): taken out, not replaced by a label. */
+export const INVISIBLE_KIND: DeidKind = 'invisible';
+/** Kinds whose finding is replaced by a label such as [navn] (all but invisible characters, which are removed). */
+export const LABELLED_KINDS = DEID_KINDS.filter((k) => k !== 'invisible');
+/** How sure the check is that a finding identifies: the key list and fixed patterns are sure; word lists and shapes less so. */
+export const DEID_CONFIDENCES = ['high', 'medium', 'low'] as const;
+export type DeidConfidence = (typeof DEID_CONFIDENCES)[number];
 /** What an identifying detail may be replaced with: a short label in brackets, such as [navn]. */
 export const PLACEHOLDER = /^\[[^[\]\n]{1,40}\]$/u;
 
@@ -157,3 +170,14 @@ export interface ProjectFacts {
   codePrefix: string;
   codeDigits: number;
 }
+
+/**
+ * Control characters (C0, DEL, C1) in a path: a newline in a vault path once split the
+ * daily job's systemd unit in two, and the deletion job silently never ran. New vault
+ * paths may not hold them; nothing a person names a folder needs them.
+ */
+export const isControlCharacter = (c: string): boolean => {
+  const n = c.codePointAt(0) ?? 0;
+  return n < 0x20 || (n >= 0x7f && n <= 0x9f);
+};
+export const hasControlCharacter = (s: string): boolean => [...s].some(isControlCharacter);

@@ -7,7 +7,7 @@
  * and usage errors load neither libsodium nor SQLite.
  */
 import { HvelvError } from '../core/errors';
-import { errorMessage, localeFromSystem, type Locale } from '../../shared/i18n/catalogue';
+import type { Locale } from '../../shared/i18n/catalogue';
 import { UsageError, type CliIo } from './io';
 import { EXIT, type CliDeps, type Command, type CommandContext } from './context';
 import type { VaultDeps } from '../core/vault/vault';
@@ -61,7 +61,12 @@ hvelv participant edit <vault> <code> [--name N] [--email E] [--phone P] [--work
            (without --yes: shows what would be destroyed, changes nothing)`,
     load: async () => (await import('./commands/participant')).cmdWithdraw,
   },
-  { name: 'access-request', usage: 'hvelv access-request <vault> <code> --out DIR [--locale nb|en]', load: async () => (await import('./commands/participant')).cmdAccess },
+  {
+    name: 'access-request',
+    usage: `hvelv access-request <vault> <code> --out DIR [--locale nb|en]
+           (DIR is created if it does not exist and its parent folder does)`,
+    load: async () => (await import('./commands/participant')).cmdAccess,
+  },
   {
     name: 'form',
     usage: `hvelv form list <vault> [--json]
@@ -92,10 +97,11 @@ hvelv transcript deidentify <vault> <id> [--keep TERM ...] [--yes]
   },
   {
     name: 'enforce',
-    usage: `hvelv enforce <vault> [--now YYYY-MM-DD] [--owner-key KEY] [--json]
-           Deletes what is due at the project end date. Needs no passphrase. --now may
-           move time forward (for previews and tests), never back.`,
-    load: async () => (await import('./commands/deadline')).cmdEnforce,
+    usage: `hvelv enforce <vault> [--now YYYY-MM-DD|DATE-TIME] [--owner-key KEY] [--json]
+           Deletes what is due at the project end date. Needs no passphrase. --now (a date
+           or an ISO 8601 date-time such as 2031-06-29T12:00:00Z) may move time forward
+           (for previews and tests), never back.`,
+    load: async () => (await import('./commands/enforce')).cmdEnforce,
   },
   {
     name: 'deadline',
@@ -131,8 +137,11 @@ Exit codes:
   4  integrity failure (the vault is damaged or was changed outside Hvelv)
 `;
 
+/** Norwegian for nb, nn and no system locales (as catalogue.ts's localeFromSystem), without loading every string. */
+const localeOf = (tag: string | undefined): Locale => (/^(nb|nn|no)([-_.]|$)/i.test(tag ?? '') ? 'nb' : 'en');
+
 export async function run(argv: string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
-  const locale = localeFromSystem(io.env.LC_ALL || io.env.LC_MESSAGES || io.env.LANG);
+  const locale = localeOf(io.env.LC_ALL || io.env.LC_MESSAGES || io.env.LANG);
   const json = argv.includes('--json');
   try {
     const [command, ...rest] = argv;
@@ -157,11 +166,13 @@ export async function run(argv: string[], io: CliIo, deps: CliDeps = {}): Promis
     };
     return await (await entry.load())(rest, ctx);
   } catch (err) {
-    return reportError(err, io, locale, json);
+    return await reportError(err, io, locale, json);
   }
 }
 
-function reportError(err: unknown, io: CliIo, locale: Locale, json: boolean): number {
+/** The catalogue is loaded only here and by the commands: --help needs none of it. */
+async function reportError(err: unknown, io: CliIo, locale: Locale, json: boolean): Promise<number> {
+  const { errorMessage } = await import('../../shared/i18n/catalogue');
   if (err instanceof UsageError) {
     if (json) io.out(JSON.stringify({ ok: false, error: { code: 'USAGE', message: err.message } }));
     else io.err(`hvelv: ${err.message}`);
@@ -172,7 +183,7 @@ function reportError(err: unknown, io: CliIo, locale: Locale, json: boolean): nu
     else io.err(`hvelv: ${errorMessage(locale, err.code)}\n  (${err.message})`);
     if (err.code === 'WRONG_PASSPHRASE') return EXIT.wrongPassphrase;
     if (err.code === 'INTEGRITY') return EXIT.integrity;
-    if (err.code === 'INVALID_INPUT') return EXIT.usage;
+    if (err.code === 'INVALID_INPUT' || err.code === 'CONSENT_DATE_IMPLAUSIBLE') return EXIT.usage;
     if (err.code === 'VAULT_BUSY') io.err('  (if Hvelv has the vault open, it keeps the end date itself while it runs)');
     return EXIT.other;
   }

@@ -264,7 +264,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       const s = sessions.require();
       if (process.platform !== 'linux' || !deps.platform.scheduleCommand()) return { supported: false, installed: false, detail: process.platform };
       const st = statusLinux(s.vaultId, deps.platform.configHome);
-      return { supported: true, installed: st.installed, detail: `${st.enabled}/${st.active}` };
+      return { supported: true, installed: st.installed, detail: st.unit === 'rejected' ? `systemd rejects the unit: ${st.problem}` : `${st.enabled}/${st.active}` };
     },
     'schedule.install': () => {
       const s = sessions.require();

@@ -12,6 +12,7 @@ import { PRODUCTION_KDF_POLICY } from '../core/crypto/kdf';
 import { createCrypto } from '../core/crypto/sodium';
 import { AppConfig } from '../core/services/app-config';
 import { checkDeadlines } from '../core/services/deadline-watch';
+import { headlessEnforceArgs, packagedEnforceCommand } from '../core/services/headless-enforce';
 import { localeFromSystem, translate } from '../../shared/i18n/catalogue';
 import { setSqliteNativeBinding } from '../core/stores/sqlite';
 import { registerSchemePrivileges, serveMedia, serveRenderer } from './app-protocol';
@@ -27,10 +28,38 @@ if (!app.isPackaged) {
   if (fs.existsSync(dev)) setSqliteNativeBinding(dev);
 }
 
-app.enableSandbox();
-registerSchemePrivileges();
-hardenContents();
-if (!app.requestSingleInstanceLock()) app.quit();
+// `Hvelv enforce <vault> …`: the daily job's headless entry, handled before anything of
+// the window side exists. It is what lets the RunAsNode fuse stay off (docs/threat-model.md).
+const headless = headlessEnforceArgs(process.argv.slice(process.defaultApp ? 2 : 1));
+
+if (headless) {
+  void runHeadless(headless);
+} else {
+  app.enableSandbox();
+  registerSchemePrivileges();
+  hardenContents();
+  if (!app.requestSingleInstanceLock()) app.quit();
+  start().catch((err: unknown) => {
+    console.error('[hvelv] failed to start:', (err as Error)?.message);
+    app.exit(1);
+  });
+}
+
+/**
+ * The CLI's own `enforce`, in this process: no window, no single-instance lock (if the
+ * app has the vault open, enforce reports VAULT_BUSY and the open app keeps the end
+ * date itself), and the exit code the CLI gives.
+ */
+async function runHeadless(args: string[]): Promise<void> {
+  app.dock?.hide();
+  try {
+    const [{ run }, { nodeIo }] = await Promise.all([import('../cli/index'), import('../cli/io')]);
+    app.exit(await run(args, nodeIo()));
+  } catch (err) {
+    console.error('[hvelv] enforce failed:', (err as Error)?.message);
+    app.exit(1);
+  }
+}
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -71,8 +100,12 @@ async function start(): Promise<void> {
         return res.canceled ? null : (res.filePaths[0] ?? null);
       },
       mediaUrl: (id) => `${MEDIA_SCHEME}://recording/${id}`,
-      // The daily job runs this app's own binary as Node on the bundled CLI.
-      scheduleCommand: () => ({ argv: [process.execPath, path.join(app.getAppPath(), 'out', 'main', 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } }),
+      // The daily job runs the packaged app's own headless entry (RunAsNode is fused off);
+      // a development build, which has no fuses, runs Electron as Node on the bundled CLI.
+      scheduleCommand: () =>
+        app.isPackaged
+          ? packagedEnforceCommand(process.execPath)
+          : { argv: [process.execPath, path.join(app.getAppPath(), 'out', 'main', 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
       async chooseSavePath(defaultName) {
         const ext = path.extname(defaultName).slice(1) || 'html';
         const res = await dialog.showSaveDialog(mainWindow!, { defaultPath: defaultName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
@@ -145,7 +178,3 @@ async function start(): Promise<void> {
   await mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
-start().catch((err: unknown) => {
-  console.error('[hvelv] failed to start:', (err as Error)?.message);
-  app.exit(1);
-});

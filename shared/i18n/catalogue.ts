@@ -7,6 +7,8 @@
 import type { ErrorCode } from '../errors';
 
 import * as core from './core';
+import * as hardening from './hardening';
+import * as deidentify from './deidentify';
 import * as screens from './screens';
 
 /**
@@ -15,7 +17,7 @@ import * as screens from './screens';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, screens] as const;
+const FEATURES = [core, hardening, deidentify, screens] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

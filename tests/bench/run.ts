@@ -275,6 +275,18 @@ log(`| verify the whole vault (${N} records) | ${verifyMs.toFixed(0)} ms, ${prob
   log(`| replacing all ${findings.length} findings of the 5 MB text (each checked as a removal, then applied) | ${replaceMs.toFixed(0)} ms${allRemovals && replaced ? '' : ' (NOT all accepted: a bug)'} |`);
 }
 
+// 5. The command's start-up and a ZIP-bomb .docx (tests/bench/startup.ts).
+{
+  const { benchStartup } = await import('./startup');
+  await benchStartup(log, date);
+}
+
+// 6. Identifying details beyond the key list: quality on the annotated corpus, and speed.
+{
+  const { deidBench } = await import('./deidentify');
+  deidBench(log, date);
+}
+
 const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
 const header = '# Benchmarks\n\nMade by `npm run bench` (tests/bench/run.ts). Figures are from the machine and date given; rerun to update.\n\n';
 fs.writeFileSync(doc, `${header}${lines.join('\n')}\n`);

@@ -299,6 +299,8 @@ describe('recordings and transcripts from the command line', () => {
       'line    2  Navn           …ommen. #00:00:12-6# B: Jeg er [Kari], her på NAV Sandnes. Ring 912…',
       'line    2  Arbeidssted    …:12-6# B: Jeg er Kari, her på [NAV Sandnes]. Ring 91234567. Ola sier det …',
       'line    2  Telefon        …ari, her på NAV Sandnes. Ring [91234567]. Ola sier det samme. …',
+      // A colleague the key list does not know, found by the name lists.
+      'line    2  Navn           …å NAV Sandnes. Ring 91234567. [Ola] sier det samme. …',
     ]);
     // A term that is not among the findings cannot be kept, in the preview as with --yes.
     expect(await run(['transcript', 'deidentify', vault, id, '--keep', 'Hemmelig diagnose'], fakeIo(env), fast)).toBe(EXIT.usage);
@@ -308,10 +310,10 @@ describe('recordings and transcripts from the command line', () => {
     expect(await run(['transcript', 'deidentify', vault, id, '--keep', 'nav sandnes', '--yes'], fakeIo(env), fast)).toBe(EXIT.ok);
     const out = path.join(tempDir(), 'ut.txt');
     expect(await run(['transcript', 'export', vault, id, '--out', out], fakeIo(env), fast)).toBe(EXIT.ok);
-    expect(fs.readFileSync(out, 'utf8')).toBe('#00:00:04-1# I: Velkommen.\n#00:00:12-6# B: Jeg er [navn], her på NAV Sandnes. Ring [telefon]. Ola sier det samme.\n');
+    expect(fs.readFileSync(out, 'utf8')).toBe('#00:00:04-1# I: Velkommen.\n#00:00:12-6# B: Jeg er [navn], her på NAV Sandnes. Ring [telefon]. [navn] sier det samme.\n');
     const again = fakeIo(env);
     expect(await run(['transcript', 'check', vault, id, '--json'], again, fast)).toBe(EXIT.ok);
-    expect(JSON.parse(again.stdout.join(''))).toEqual({ ok: true, findings: [], keyListUsed: true, kept: ['nav sandnes'] });
+    expect(JSON.parse(again.stdout.join(''))).toMatchObject({ ok: true, findings: [], keyListUsed: true, kept: ['nav sandnes'], lastWithKeyList: { unresolved: 0 } });
     const nothing = fakeIo(env);
     expect(await run(['transcript', 'deidentify', vault, id, '--yes'], nothing, fast)).toBe(EXIT.ok);
     expect(nothing.stdout).toEqual(['nothing to replace']);
@@ -390,7 +392,9 @@ describe('an export cut short', () => {
     expect(fs.readdirSync(outDir)).toEqual([]);
     const audit = JSON.parse(cli(['audit', 'list', vault, '--json']).stdout.toString()) as { entries: { action: string; details?: Record<string, unknown> }[] };
     expect(audit.entries.filter((e) => e.action === 'export.leftovers-removed').map((e) => e.details)).toEqual([{ count: 1 }]);
-  });
+    // Eight commands, each paying the production key derivation: on a loaded two-core
+    // machine that passes a minute. A guard against hanging, not a speed goal.
+  }, 180_000);
 });
 
 // A small file system of its own (tmpfs in a private mount namespace: no root needed

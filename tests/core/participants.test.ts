@@ -126,13 +126,13 @@ describe('bad input changes nothing', () => {
     const snapshot = () => ({ audit: session.audit.list().length, rows: session.stores.keylist.count(), list: JSON.stringify(p.list()) });
     const before = snapshot();
     expect(codeOf(() => p.recordConsent('JS77', consentAll))).toBe('UNKNOWN_PARTICIPANT');
-    expect(codeOf(() => p.recordConsent(code, { ...consentAll, date: '2026-11-28' }))).toBe('INVALID_INPUT');
-    expect(codeOf(() => p.recordConsent(code, { ...consentAll, date: '2031-06-01' }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => p.recordConsent(code, { ...consentAll, date: '2026-11-28' }))).toBe('CONSENT_DATE_IMPLAUSIBLE');
+    expect(codeOf(() => p.recordConsent(code, { ...consentAll, date: '2031-06-01' }))).toBe('CONSENT_DATE_IMPLAUSIBLE');
     expect(codeOf(() => p.recordConsent(code, { ...consentAll, date: '2026-02-30' }))).toBe('INVALID_INPUT');
     expect(codeOf(() => p.recordConsent(code, { ...consentAll, statements: ['sell-my-data'] }))).toBe('INVALID_INPUT');
     expect(codeOf(() => p.recordConsent(code, { ...consentAll, formVersion: 9 }))).toBe('INVALID_INPUT');
     expect(codeOf(() => p.recordConsent(code, { ...consentAll, evidence: { path: path.join(dir, 'missing.pdf') } }))).toBe('FILE_UNREADABLE');
-    expect(codeOf(() => p.recordConsent(code, { ...consentAll, evidence: { path: dir } }))).toBe('FILE_UNREADABLE');
+    expect(codeOf(() => p.recordConsent(code, { ...consentAll, evidence: { path: dir } }))).toBe('FILE_NOT_REGULAR');
     expect(codeOf(() => p.recordConsent(code, { ...consentAll, evidence: { path: huge } }))).toBe('FILE_TOO_LARGE');
     expect(codeOf(() => p.add({ name: 'B', email: ' A@Example.no ' }))).toBe('DUPLICATE_PARTICIPANT');
     expect(codeOf(() => p.add({ name: '' }))).toBe('INVALID_INPUT');

@@ -93,9 +93,11 @@ describe('enforcing the end date', () => {
     const tr = new Transcripts(s, deps.now);
     const report = tr.check(transcriptId);
     expect(report.keyListUsed).toBe(false);
-    expect(report.findings.map((f) => f.text)).toEqual(['977 66 555', '41 23 45 67']);
+    // What the key list found the last time it was there is still listed (issue 15).
+    expect(report.findings.map((f) => f.text)).toEqual(['Sigrun', '977 66 555', '41 23 45 67']);
     const sigrun = tr.get(transcriptId).text.indexOf('Sigrun');
-    const cleaned = tr.deidentify(transcriptId, [{ ...report.findings[0]!, expected: '977 66 555', with: '[telefon]' }, { start: sigrun, end: sigrun + 6, expected: 'Sigrun', with: '[navn]' }], []);
+    const phone = report.findings.find((f) => f.text === '977 66 555')!;
+    const cleaned = tr.deidentify(transcriptId, [{ ...phone, expected: '977 66 555', with: '[telefon]' }, { start: sigrun, end: sigrun + 6, expected: 'Sigrun', with: '[navn]' }], []);
     expect(cleaned.text).toContain('Ring [navn] på [telefon].');
     expect(codeOf(() => tr.update(transcriptId, { text: 'ny tekst' }))).toBe('PROJECT_ENDED');
     // Nothing new gets in that way: not a label of one's own, not an insertion, not a "kept" note.

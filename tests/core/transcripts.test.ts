@@ -78,7 +78,7 @@ describe('transcripts in the vault', () => {
       return f;
     })());
     const t = new Transcripts(session, NOW);
-    const imported = t.import(code, file('intervju.txt', F4));
+    const imported = await t.import(code, file('intervju.txt', F4));
     expect(imported).toMatchObject({ code, recordingId: rec.id, complete: false, sourceFormat: 'txt', syncPointCount: 3 });
     const edited = t.update(imported.id, { text: `#00:00:00-5# I: Start.\n${F4}` });
     expect(edited.syncPoints[0]).toEqual({ offset: 0, ms: 500 });
@@ -94,7 +94,7 @@ describe('transcripts in the vault', () => {
     const { session } = await makeVault();
     const code = admit(session);
     const t = new Transcripts(session, NOW);
-    const { id } = t.import(code, file('x.srt', '1\n00:00:01,000 --> 00:00:02,000\nB: Hei på deg.\n'));
+    const { id } = await t.import(code, file('x.srt', '1\n00:00:01,000 --> 00:00:02,000\nB: Hei på deg.\n'));
     const out = tempDir();
     t.export(id, path.join(out, 't.txt'), 'txt');
     t.export(id, path.join(out, 't.docx'), 'docx');
@@ -109,10 +109,10 @@ describe('transcripts in the vault', () => {
     const without = p.add({ name: 'Uten samtykke' });
     const code = admit(session, { name: 'Med samtykke' });
     const t = new Transcripts(session, NOW);
-    expect(codeOf(() => t.import(without, file('a.txt', F4)))).toBe('CONSENT_MISSING');
-    expect(codeOf(() => t.import(code, file('a.rtf', F4)))).toBe('TRANSCRIPT_UNSUPPORTED');
-    expect(codeOf(() => t.import(code, path.join(tempDir(), 'missing.txt')))).toBe('FILE_UNREADABLE');
-    expect(codeOf(() => t.import(code, file('a.txt', Buffer.from([0xe6, 0xf8, 0xe5]))))).toBe('TRANSCRIPT_ENCODING');
+    await expect(t.import(without, file('a.txt', F4))).rejects.toMatchObject({ code: 'CONSENT_MISSING' });
+    await expect(t.import(code, file('a.rtf', F4))).rejects.toMatchObject({ code: 'TRANSCRIPT_UNSUPPORTED' });
+    await expect(t.import(code, path.join(tempDir(), 'missing.txt'))).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
+    await expect(t.import(code, file('a.txt', Buffer.from([0xe6, 0xf8, 0xe5])))).rejects.toMatchObject({ code: 'TRANSCRIPT_ENCODING' });
     expect(t.list()).toEqual([]);
     session.lock();
   });

@@ -49,7 +49,7 @@ describe('identifying details in a transcript', () => {
     await phone.uncheck();
     // Ola is a colleague here, but the student decides he is not identifiable: kept.
     await rows.filter({ has: page.locator('mark', { hasText: /^Ola$/ }) }).getByRole('button', { name: 'Ikke identifiserende' }).click();
-    await expect.poll(() => page.getByText('Merket som ikke identifiserende: Ola').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('Merket som ikke identifiserende i hele prosjektet: Ola').isVisible()).toBe(true);
     expect(await phone.isChecked()).toBe(false);
     expect(await page.getByRole('button', { name: 'Bytt ut valgte (2)' }).isVisible()).toBe(true);
     await phone.check();

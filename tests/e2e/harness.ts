@@ -282,3 +282,18 @@ export async function finishLetter(harness: Harness): Promise<void> {
     await harness.invoke('forms.update', { version: form.version, locale, text: JSON.parse(json) as FormText });
   }
 }
+
+/**
+ * Chromium with a profile folder of the test's choosing (instead of Playwright's hidden
+ * temporary one), so a forensic test can read what the browser wrote to disk: its HTTP
+ * and media caches live there.
+ */
+export function launchChromiumWithProfile(profileDir: string) {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1100, height: 780 },
+    locale: 'nb-NO',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+  });
+}

@@ -91,8 +91,9 @@ describe('project end in Chromium', () => {
     // Core refuses it too, whoever asks.
     await expect(harness.invoke('participants.add', { identity: { name: 'Ny Person' } })).rejects.toThrow(/PROJECT_ENDED/);
 
-    // A phone number left in a transcript can still be found and taken out, with
-    // Hvelv's own placeholder only; the names can no longer be looked for.
+    // A name and a phone number left in a transcript can still be found and taken out,
+    // with Hvelv's own placeholders only: the name as the key list found it the last time
+    // it was there, and the count of what was left then is said (the badge did not shrink).
     await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
     await expect.poll(() => page.getByText(/^Lydopptakene ble slettet ved prosjektslutt \d+\. \p{L}+ \d{4}, og navnelisten med dem/u).isVisible()).toBe(true);
     expect(await page.getByText('Ingen opptak ennå.').count()).toBe(0);
@@ -101,14 +102,17 @@ describe('project end in Chromium', () => {
     await page.getByRole('button', { name: 'Se slettebekreftelsen' }).click();
     await expect.poll(() => page.getByText(/Slettebekreftelse:/).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await expect.poll(() => page.getByText('2 mulige kjennetegn').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Åpne transkripsjonen til JS01' }).click();
     await page.getByRole('button', { name: 'Se etter identifiserende opplysninger' }).click();
     await expect.poll(() => page.getByText(/Navnelisten finnes ikke lenger/).isVisible()).toBe(true);
-    expect(await page.locator('.findings mark').allTextContents()).toEqual(['41 22 33 44']);
+    await expect.poll(() => page.getByText(/^Hadde 2 uløste identifiserende opplysninger da navnelisten ble slettet/).isVisible()).toBe(true);
+    expect(await page.locator('.findings mark').allTextContents()).toEqual(['Ragnhild', '41 22 33 44']);
     expect(await page.getByLabel('Bytt ut med: Telefon').getAttribute('readonly')).not.toBeNull();
+    expect(await page.getByLabel('Bytt ut med: Navn').getAttribute('readonly')).not.toBeNull();
     await shot('34-anonymised-deidentify');
-    await page.getByRole('button', { name: 'Bytt ut valgte (1)' }).click();
-    await expect.poll(() => page.locator('.transcript').textContent()).toContain('ring meg på [telefon].');
+    await page.getByRole('button', { name: 'Bytt ut valgte (2)' }).click();
+    await expect.poll(() => page.locator('.transcript').textContent()).toContain('[navn] heter jeg, ring meg på [telefon].');
     expect(problems).toEqual([]);
   });
 });

@@ -3,32 +3,10 @@ import { EXIT } from '../context';
 import { parse, str } from '../args';
 import { UsageError } from '../io';
 import * as path from 'node:path';
-import { enforceProjectEnd } from '../../core/services/project-end';
 import { inspectVault } from '../../core/vault/vault';
 import { currentCommand, installLinux, jobName, removeLinux, scheduleFiles, statusLinux, type SchedulePlatform } from '../../core/services/schedule';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../shared/domain';
 import { withSession } from '../session';
-
-export async function cmdEnforce(args: string[], ctx: CommandContext): Promise<number> {
-  const { io } = ctx;
-  const vaultDeps = await ctx.vaultDeps();
-  const { values, positionals } = parse(args, { now: { type: 'string' }, 'owner-key': { type: 'string' } }, 1);
-  const requested = str(values.now);
-  if (requested && !isIsoDate(requested)) throw new UsageError('--now must be a date, YYYY-MM-DD');
-  const r = enforceProjectEnd(positionals[0]!, {
-    crypto: vaultDeps.crypto,
-    now: io.now(),
-    requestedNow: requested ? new Date(`${requested}T12:00:00`) : undefined,
-    ownerKey: str(values['owner-key']) || undefined,
-  });
-  if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
-  else if (!r.due) io.out(`${r.title}: nothing is due; the project ends ${r.endDate} (${r.daysLeft} days).`);
-  else if (r.destroyedNow.length > 0) {
-    io.out(`${r.title}: the project ended ${r.endDate}. Destroyed now: ${r.destroyedNow.join(', ')}.`);
-    if (r.certificate) io.out(`Deletion certificate: ${r.certificate.html}`);
-  } else io.out(`${r.title}: the project ended ${r.endDate}; ${r.destroyedBefore.join(', ') || 'nothing'} already destroyed, nothing more is due.`);
-  return EXIT.ok;
-}
 
 export async function cmdDeadline(args: string[], ctx: CommandContext): Promise<number> {
   const { io } = ctx;
@@ -106,8 +84,11 @@ export async function cmdSchedule(args: string[], ctx: CommandContext): Promise<
     }
     case 'status': {
       const st = statusLinux(info.vaultId, configHome);
-      io.out(values.json ? JSON.stringify({ ok: true, ...st }) : `installed: ${st.installed ? 'yes' : 'no'}; enabled: ${st.enabled}; active: ${st.active}`);
-      return EXIT.ok;
+      const rejected = st.unit === 'rejected';
+      io.out(values.json ? JSON.stringify({ ok: !rejected, ...st }) : `installed: ${st.installed ? 'yes' : 'no'}; enabled: ${st.enabled}; active: ${st.active}; unit: ${st.unit}`);
+      // A unit systemd rejects never runs: the end date would pass with nothing deleted.
+      if (rejected && !values.json) io.err(`systemd rejects the unit, so the daily job will not run: ${st.problem}\n  (run: hvelv schedule install ${vault})`);
+      return rejected ? EXIT.other : EXIT.ok;
     }
     default:
       throw new UsageError('expected schedule install|remove|status');

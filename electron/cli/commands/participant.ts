@@ -1,6 +1,6 @@
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
-import { many, parse, str } from '../args';
+import { many, outFolder, parse, str } from '../args';
 import { UsageError } from '../io';
 import type { ParseArgsConfig } from 'node:util';
 import { HvelvError } from '../../core/errors';
@@ -66,7 +66,7 @@ export async function cmdParticipant(args: string[], ctx: CommandContext): Promi
       else {
         io.out(`${shown.code} (${shown.status})`);
         if (shown.identity) for (const [k, v] of Object.entries(shown.identity)) if (v) io.out(`  ${k}: ${v}`);
-        if (shown.consent) io.out(`  consent: ${shown.consent.date}, ${shown.consent.method}, form v${shown.consent.formVersion}`);
+        if (shown.consent) io.out(`  consent: ${shown.consent.date}, ${shown.consent.method}, form v${shown.consent.formVersion}${shown.consent.recordedAfterwards ? `, recorded afterwards on ${shown.consent.recordedAt.slice(0, 10)}` : ''}`);
       }
       return EXIT.ok;
     }
@@ -161,7 +161,16 @@ export async function cmdAccess(args: string[], ctx: CommandContext): Promise<nu
   const { values, positionals } = parse(args, { out: { type: 'string' }, locale: { type: 'string' } }, 2);
   if (!values.out) throw new UsageError('--out DIR is required');
   const lang = (str(values.locale) || locale) as Locale;
-  const res = await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Participants(s, io.now).accessRequest(positionals[1]!, str(values.out), lang));
+  // Made once the vault is open (a wrong passphrase leaves nothing), removed again if the export fails.
+  const res = await withSession(positionals[0]!, values, io, vaultDeps, async (s) => {
+    const undo = outFolder(str(values.out));
+    try {
+      return await new Participants(s, io.now).accessRequest(positionals[1]!, str(values.out), lang);
+    } catch (err) {
+      undo();
+      throw err;
+    }
+  });
   if (values.json) io.out(JSON.stringify({ ok: true, ...res }));
   else {
     io.out(`exported to ${res.folder}:`);

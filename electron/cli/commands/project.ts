@@ -5,7 +5,8 @@ import { UsageError } from '../io';
 import { createProject } from '../../core/services/create-project';
 import { projectStatus } from '../../core/services/project-status';
 import { inspectVault } from '../../core/vault/vault';
-import { verifyProject } from '../../core/services/verify';
+import { verifyReport, type VerifyReport } from '../../core/services/verify';
+import { translate } from '../../../shared/i18n/catalogue';
 import { daysUntil, localIsoDate } from '../../../shared/domain';
 import { obtainPassphrase } from '../passphrase';
 import { inspectFromArgs, unlockFromArgs } from '../session';
@@ -106,15 +107,19 @@ export async function cmdVerify(args: string[], ctx: CommandContext): Promise<nu
   const vaultDeps = await ctx.vaultDeps();
   const { values, positionals } = parse(args, {}, 1);
   const session = await inspectFromArgs(positionals[0]!, values, io, vaultDeps);
-  let problems: string[];
+  let report: VerifyReport;
   try {
-    problems = verifyProject(session, io.now);
+    report = verifyReport(session, io.now);
   } finally {
     session.lock();
   }
-  if (values.json) io.out(JSON.stringify({ ok: problems.length === 0, problems }));
-  else if (problems.length === 0) io.out('ok: header, key files, every record, every recording and the audit chain verify');
-  else for (const p of problems) io.err(`problem: ${p}`);
+  const { problems, warnings } = report;
+  if (values.json) io.out(JSON.stringify({ ok: problems.length === 0, problems, warnings: warnings.map((w) => w.message) }));
+  else {
+    if (problems.length === 0) io.out('ok: header, key files, every record, every recording and the audit chain verify');
+    else for (const p of problems) io.err(`problem: ${p}`);
+    for (const w of warnings) io.err(`warning: ${translate(ctx.locale, w.code === 'clock-damaged' ? 'hardening.clockDamaged' : 'hardening.clockAhead')}\n  (${w.message})`);
+  }
   return problems.length === 0 ? EXIT.ok : EXIT.integrity;
 }
 

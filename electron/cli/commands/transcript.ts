@@ -4,6 +4,7 @@ import { parse, str } from '../args';
 import { UsageError } from '../io';
 import * as path from 'node:path';
 import { Transcripts } from '../../core/services/transcripts';
+import { placeholderFor, replacedByDefault } from '../../core/services/deidentify';
 import type { DeidReport } from '../../../shared/contract';
 import { translate, type Locale } from '../../../shared/i18n/catalogue';
 import type { CliIo } from '../io';
@@ -19,6 +20,8 @@ export async function cmdTranscript(args: string[], ctx: CommandContext): Promis
       const [vault, code, file] = positionals as [string, string, string];
       const t = await withSession(vault, values, io, vaultDeps, (s) => new Transcripts(s, io.now).import(code, file, { recordingId: str(values.recording) || undefined }));
       io.out(values.json ? JSON.stringify({ ok: true, transcript: { ...t, text: undefined } }) : t.id);
+      // Said, not hidden: the words are in, but these cues cannot be played from.
+      if (t.untimedCues > 0 && !values.json) io.err(translate(locale, 'hardening.untimedCues', { n: t.untimedCues }));
       return EXIT.ok;
     }
     case 'list': {
@@ -69,8 +72,9 @@ export async function cmdTranscript(args: string[], ctx: CommandContext): Promis
         if (stray.length) throw new UsageError(`--keep ${JSON.stringify(stray[0])}: not found in the transcript (see hvelv transcript check)`);
         const kept = [...new Set([...report.kept, ...keep])];
         const keptLower = new Set(kept.map(lower));
-        const chosen = report.findings.filter((f) => !keptLower.has(lower(f.text)));
-        const replace = chosen.map((f) => ({ start: f.start, end: f.end, expected: f.text, with: translate(locale, `deid.placeholder.${f.kind}`) }));
+        // Narrowing facts (ages, dates, rare traits) are listed by `check` but replaced only in the app, one by one.
+        const chosen = report.findings.filter((f) => !keptLower.has(lower(f.text)) && replacedByDefault(f.kind));
+        const replace = chosen.map((f) => ({ start: f.start, end: f.end, expected: f.text, with: placeholderFor(f.kind, locale) }));
         const changes = replace.length > 0 || kept.length !== report.kept.length;
         if (values.yes && changes) tr.deidentify(id, replace, kept);
         return { replace, text: tr.get(id).text };

@@ -15,12 +15,9 @@ export function loadSodium(): Promise<Sodium> {
   return ready;
 }
 
-export const KEY_BYTES = 32;
-export const XNONCE_BYTES = 24;
-export const TAG_BYTES = 16;
-export const SIGN_SEED_BYTES = 32;
-export const SIGN_PUBLIC_BYTES = 32;
-export const SIGNATURE_BYTES = 64;
+import { KEY_BYTES, SIGNATURE_BYTES, SIGN_PUBLIC_BYTES, SIGN_SEED_BYTES, TAG_BYTES, XNONCE_BYTES } from './sizes';
+
+export { KEY_BYTES, SIGNATURE_BYTES, SIGN_PUBLIC_BYTES, SIGN_SEED_BYTES, TAG_BYTES, XNONCE_BYTES };
 
 /** A source of random bytes. Production uses libsodium's CSPRNG; tests may inject a seeded one. */
 export type RandomSource = (length: number) => Uint8Array;

@@ -18,7 +18,7 @@ import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { encodeFields } from './encoding';
-import { integrity } from '../errors';
+import { HvelvError, integrity } from '../errors';
 import { shredFile } from '../vault/safe-delete';
 
 export const CHUNK_SIZE = 64 * 1024;
@@ -278,7 +278,13 @@ export async function encryptFileToBlob(
   const header = streamHeader(opts.recordingId);
   const ad = streamAd(opts.vaultId, header);
   const tmp = `${target}.partial`;
-  const input = await fs.promises.open(source, 'r');
+  // Non-blocking open and a check of what was opened: a FIFO put in place of the file
+  // after it was probed must not hang the import while it holds the vault lock.
+  const input = await fs.promises.open(source, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  if (!(await input.stat()).isFile()) {
+    await input.close();
+    throw new HvelvError('FILE_NOT_REGULAR', 'the recording is not an ordinary file');
+  }
   let output: fs.promises.FileHandle | undefined;
   const pages = Math.ceil((SLOTS * SLOT_SIZE) / WASM_PAGE);
   const slots = new WasmMemory({ initial: pages, maximum: pages, shared: true }).buffer;

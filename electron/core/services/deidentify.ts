@@ -15,7 +15,10 @@
  * is remembered with the transcript.
  */
 import type { DeidFinding } from '../../../shared/contract';
-import type { DeidKind } from '../../../shared/domain';
+import { NARROWING_KINDS, type DeidConfidence, type DeidKind } from '../../../shared/domain';
+import { findDetails } from './deidentify-details';
+import { back, invisibleRuns, normalise, normaliseTerm } from './deidentify-normalise';
+import { translate, type Locale } from '../../../shared/i18n/catalogue';
 
 export interface KnownDetails {
   /** Each name part (and the whole name) of every participant. */
@@ -40,19 +43,27 @@ const NAME_PART = /^\p{Lu}\p{M}*[\p{L}\p{M}'’ʼ-]*\p{L}\p{M}*$/u;
 /** "jon olsen" typed in lower case means "Jon Olsen"; a name with any capital is kept as typed ("van der Berg"). */
 const asWritten = (s: string): string => (s === s.toLocaleLowerCase('nb') ? s.replace(/(^|[\s-])(\p{L})/gu, (_, sep: string, c: string) => sep + c.toLocaleUpperCase('nb')) : s);
 
+/** The same terms in the form the text is matched in (a KnownDetails made elsewhere may not be). */
+function normaliseKnown(k: KnownDetails): KnownDetails {
+  const f = (xs: string[]) => [...new Set(xs.map(normaliseTerm).filter(Boolean))];
+  return { names: f(k.names), emails: f(k.emails), phones: k.phones, workplaces: f(k.workplaces) };
+}
+
 export const NO_KNOWN_DETAILS: KnownDetails = { names: [], emails: [], phones: [], workplaces: [] };
 
 /** The parts of people's identities worth looking for. */
 export function knownDetails(identities: { name: string; email: string; phone: string; workplace: string }[]): KnownDetails {
   const out: KnownDetails = { names: [], emails: [], phones: [], workplaces: [] };
   for (const id of identities) {
-    const name = asWritten(id.name.normalize('NFC').trim());
+    // A zero-width space stands where a space was ("Ola\u200bNordvik" is Ola and Nordvik).
+    const name = asWritten(normaliseTerm(id.name.replace(/\u200b/gu, ' ')));
     // The whole name, each word ("Per-Arne"), and each part of a hyphenated word ("Arne").
     if (name) out.names.push(name, ...[...name.split(/\s+/u), ...name.split(/[\s-]+/u)].filter((p) => NAME_PART.test(p)));
-    if (id.email.trim()) out.emails.push(id.email.trim());
+    const email = normaliseTerm(id.email);
+    if (email) out.emails.push(email);
     const digits = id.phone.replace(/\D/g, '').replace(/^(?:0047|47)(?=\d{8}$)/, '');
     if (digits.length >= 5) out.phones.push(digits);
-    const workplace = asWritten(id.workplace.normalize('NFC').trim());
+    const workplace = asWritten(normaliseTerm(id.workplace.replace(/\u200b/gu, ' ')));
     if (workplace && !ORGANISATION_WORDS.has(workplace.toLocaleLowerCase('nb'))) {
       out.workplaces.push(workplace);
       // "Arbeidsgiverne på Klepp": the place in "NAV Klepp" identifies on its own.
@@ -119,30 +130,103 @@ function patterns(known: KnownDetails): Pattern[] {
   return out;
 }
 
+/** The first of `sorted` (by start, not overlapping each other) that overlaps [start, end). */
+function firstOverlap<T extends { start: number; end: number }>(sorted: readonly T[], start: number, end: number): T | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  const x = sorted[lo];
+  return x && x.start < end ? x : undefined;
+}
+
+/** A finding in the normalised text, before it is mapped back. */
+interface Raw {
+  start: number;
+  end: number;
+  kind: DeidKind;
+  source: 'keylist' | 'pattern';
+  confidence: DeidConfidence;
+}
+
+const NARROWING = new Set<DeidKind>(NARROWING_KINDS);
+
 /**
  * Every identifying detail found in `text`, in order, without overlaps (the longer
- * match wins, a key-list match over a pattern). Terms in `kept` (compared without
- * regard to case) were marked as not identifying and are left out.
+ * match wins, a key-list match over a pattern; a narrowing fact gives way to a name or
+ * place inside it). Terms in `kept` (compared without regard to case) were marked as not
+ * identifying and are left out.
+ *
+ * Pure: the text, what the key list knows (none after the end), and the kept terms; the
+ * word lists are the app's own files. Used on transcripts and, by analysis, on memos and
+ * the names of codes and themes.
+ *
+ * Matching runs on one form of the text (deidentify-normalise.ts: characters that show
+ * nothing removed, NFKC, one kind of space), so an invisible character or a fullwidth
+ * letter cannot hide a name; each finding's positions and text are the stored text's.
  */
-export function findIdentifiers(text: string, known: KnownDetails, kept: readonly string[] = []): DeidFinding[] {
-  const keep = new Set(kept.map((k) => k.toLocaleLowerCase('nb')));
-  const all: DeidFinding[] = [];
-  for (const p of patterns(known)) {
-    for (const m of text.matchAll(p.re)) {
-      const match = m[0];
-      if (keep.has(match.toLocaleLowerCase('nb'))) continue;
-      all.push({ start: m.index, end: m.index + match.length, kind: p.kind, text: match, source: p.source });
-    }
+export function findIdentifiers(text: string, known: KnownDetails = NO_KNOWN_DETAILS, kept: readonly string[] = []): DeidFinding[] {
+  // toLowerCase, not toLocaleLowerCase('nb'): the same for these letters, and far faster over thousands of findings.
+  const keep = new Set(kept.map((k) => normaliseTerm(k).toLowerCase()));
+  const n = normalise(text);
+  const raw: Raw[] = [];
+  for (const p of patterns(normaliseKnown(known))) {
+    if (p.kind === 'email' && !n.text.includes('@')) continue;
+    for (const m of n.text.matchAll(p.re)) raw.push({ start: m.index, end: m.index + m[0].length, kind: p.kind, source: p.source, confidence: 'high' });
   }
-  all.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start) || (a.source === 'keylist' ? -1 : 1));
+  for (const d of findDetails(n.text)) raw.push({ ...d, source: 'pattern' });
+
+  raw.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start) || (a.source === 'keylist' ? -1 : 1));
+  const firm: Raw[] = [];
+  for (const f of raw) {
+    if (NARROWING.has(f.kind)) continue;
+    const prev = firm.at(-1);
+    if (prev && f.start < prev.end) continue;
+    if (keep.size > 0 && keep.has(n.text.slice(f.start, f.end).toLowerCase())) continue;
+    firm.push(f);
+  }
+  const all = [...firm];
+  for (const f of raw) {
+    if (!NARROWING.has(f.kind)) continue;
+    // A narrowing fact stops before the first name or place inside it ("den eneste
+    // sosionomen i [Sandnes]"), so both can be replaced.
+    const inside = firstOverlap(firm, f.start, f.end);
+    let end = f.end;
+    if (inside) {
+      if (inside.start <= f.start) continue;
+      end = f.start + n.text.slice(f.start, inside.start).replace(/(?:\s+(?:i|på|fra|til|ved|for|med))?[\s,]*$/u, '').length;
+      if (end - f.start < 6) continue;
+    }
+    if (keep.size > 0 && keep.has(n.text.slice(f.start, end).toLowerCase())) continue;
+    all.push({ ...f, end });
+  }
+  all.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: DeidFinding[] = [];
   for (const f of all) {
     const prev = out.at(-1);
-    if (prev && f.start < prev.end) continue;
-    out.push(f);
+    const [start, end] = back(n, f.start, f.end);
+    if (prev && start < prev.end) continue;
+    out.push({ start, end, kind: f.kind, text: text.slice(start, end), source: f.source, confidence: f.confidence });
   }
-  return out;
+  // Characters that show nothing can hide a name from every check, this one too: each run is listed.
+  const mapped = [...out];
+  for (const [start, end] of invisibleRuns(text)) {
+    if (firstOverlap(mapped, start, end)) continue;
+    out.push({ start, end, kind: 'invisible', text: text.slice(start, end), source: 'pattern', confidence: 'high' });
+  }
+  return out.sort((a, b) => a.start - b.start);
 }
+
+/** What a finding of `kind` is replaced with: Hvelv's label in the user's language; invisible characters by nothing. */
+export function placeholderFor(kind: DeidKind, locale: Locale): string {
+  return kind === 'invisible' ? '' : translate(locale, `deid.placeholder.${kind}`);
+}
+
+/** Kinds replaced unless the user says otherwise: not the narrowing facts, which identify only together. */
+export const replacedByDefault = (kind: DeidKind): boolean => !NARROWING.has(kind);
 
 export interface Replacement {
   start: number;

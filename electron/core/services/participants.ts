@@ -43,6 +43,7 @@ import {
   type RegistryEntry,
 } from '../consent/model';
 import { Recordings } from './recordings';
+import { readUserFile } from './user-file';
 import { decryptBlobToFile } from '../crypto/stream';
 import { beginExport, removeTree } from './export-journal';
 import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './participant-documents';
@@ -107,6 +108,8 @@ export class Participants {
             date: consent.date,
             method: consent.method,
             formVersion: consent.formVersion,
+            recordedAt: consent.recordedAt,
+            recordedAfterwards: consent.recordedAfterwards ?? false,
             covers: Object.fromEntries(PURPOSES.map((p) => [p, consentCovers(consent.statements, p)])) as Record<Purpose, boolean>,
             unfilledFields: consent.unfilledFields ?? [],
           },
@@ -158,10 +161,15 @@ export class Participants {
   recordConsent(code: string, input: ConsentInput): ConsentRecord {
     requireActive(this.keylist, code);
     if (!isIsoDate(input.date)) throw new HvelvError('INVALID_INPUT', `consent date ${input.date} is not a date`);
-    if (daysUntil(input.date, this.today()) > 0) throw new HvelvError('INVALID_INPUT', `consent date ${input.date} is in the future`);
-    if (daysUntil(this.session.facts.endDate, input.date) < 0) {
-      throw new HvelvError('INVALID_INPUT', `consent date ${input.date} is after the project end ${this.session.facts.endDate}`);
-    }
+    const implausible = (why: string) => new HvelvError('CONSENT_DATE_IMPLAUSIBLE', `consent date ${input.date} ${why}`);
+    const end = this.session.facts.endDate;
+    if (daysUntil(end, input.date) < 0) throw implausible(`is after the project end ${end}`);
+    if (daysUntil(input.date, this.today()) > 0) throw implausible('is in the future');
+    // No master's or PhD project runs ten years: a date that old is a typing error (1900-01-01).
+    if (daysUntil(tenYearsBefore(end), input.date) > 0) throw implausible(`is more than ten years before the project end ${end}`);
+    // A study adopts Hvelv partway through: paper consents signed before the vault existed are
+    // real, and are recorded afterwards. That is kept, so nobody later mistakes it for backdating.
+    const recordedAfterwards = daysUntil(localIsoDate(new Date(this.session.createdAt)), input.date) > 0;
     if (!(CONSENT_METHODS as readonly string[]).includes(input.method)) throw new HvelvError('INVALID_INPUT', `unknown consent method ${input.method}`);
     const form = getForm(this.keylist, input.formVersion);
     const offered = form.texts[input.locale].statements.map((s) => s.id as string);
@@ -187,6 +195,7 @@ export class Participants {
       evidenceId,
       recordedAt: this.now().toISOString(),
       ...(unfilled.length > 0 ? { unfilledFields: unfilled } : {}),
+      recordedAfterwards,
     };
     this.keylist.put(T.consent, { participant: code, data: record });
     freezeForm(this.keylist, form.version);
@@ -404,21 +413,8 @@ const MEDIA_TYPES: Record<string, string> = {
 
 /** Read an evidence file whole, within the size limit, before anything is stored. */
 function readEvidence(file: string): EvidenceRecord {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch (err) {
-    throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
-  }
-  if (!stat.isFile()) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is not a file`);
-  if (stat.size > EVIDENCE_MAX_BYTES) throw new HvelvError('FILE_TOO_LARGE', `${path.basename(file)} is ${stat.size} bytes; the limit is ${EVIDENCE_MAX_BYTES}`);
-  if (stat.size === 0) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is empty`);
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
-  }
+  const bytes = Buffer.from(readUserFile(file, EVIDENCE_MAX_BYTES));
+  if (bytes.length === 0) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is empty`);
   const ext = path.extname(file).toLowerCase();
   return {
     filename: path.basename(file),
@@ -427,6 +423,14 @@ function readEvidence(file: string): EvidenceRecord {
     sha256: toHex(sha256(bytes)),
     base64: bytes.toString('base64'),
   };
+}
+
+/** The same day ten years earlier (29 February falls back to the 28th). */
+function tenYearsBefore(date: IsoDate): IsoDate {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y - 10, m - 1, d));
+  if (t.getUTCDate() !== d) t.setUTCDate(0);
+  return t.toISOString().slice(0, 10) as IsoDate;
 }
 
 function safeName(name: string, fallback: string): string {

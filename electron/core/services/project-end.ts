@@ -6,12 +6,12 @@
  * then the key file, then the data files overwritten and removed. A crash part way
  * leaves the store unreadable (its key is gone first) and the next run finishes it.
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { daysUntil, localIsoDate, type IsoDate } from '../../../shared/domain';
-import type { Crypto } from '../crypto/sodium';
+import type { SignatureVerifier } from '../crypto/ed25519';
 import { toB64 } from '../crypto/encoding';
 import { integrity } from '../errors';
 import { appendSystemEvent } from '../stores/system-events';
@@ -23,6 +23,13 @@ import { insideVault, shredFile } from '../vault/safe-delete';
 import { renderCertificateHtml, type DeletionCertificate, type DestroyedStore } from './project-end-documents';
 
 const CLOCK_FILE = 'clock.json';
+
+/**
+ * better-sqlite3, loaded only when something is due: a daily run with nothing to do
+ * needs no native module (it starts in a tenth of a second, see docs/benchmarks.md).
+ */
+const requireHere = createRequire(import.meta.url);
+const sqlite = (): typeof import('better-sqlite3') => requireHere('better-sqlite3') as typeof import('better-sqlite3');
 export const CERTIFICATE_DIR = 'certificates';
 
 /** Destroyed completely: nothing left in the store's folder but its tombstone. */
@@ -62,6 +69,30 @@ export function effectiveNow(vault: string, headerLatest: string | undefined, no
   return new Date(t);
 }
 
+/**
+ * What `verify` should say about clock.json: it is not signed (by design, see
+ * docs/threat-model.md), so damage is a warning, not a failure; but never silence,
+ * since a damaged or future clock changes when deletion comes.
+ */
+export function clockFileWarning(vault: string, now: Date): { code: 'clock-damaged' | 'clock-ahead'; message: string } | null {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(path.join(vault, CLOCK_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return { code: 'clock-damaged', message: `clock.json cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}` };
+  }
+  let seen: number;
+  try {
+    seen = Date.parse(clockSchema.parse(JSON.parse(raw)).latestSeen);
+  } catch {
+    return { code: 'clock-damaged', message: 'clock.json is damaged and is ignored; the signed time in the header still holds' };
+  }
+  // A day of slack for time zones and a machine whose clock was fixed since.
+  if (seen > now.getTime() + 24 * 3600 * 1000) return { code: 'clock-ahead', message: `clock.json says ${new Date(seen).toISOString()} has been seen, later than now: deletion would come early` };
+  return null;
+}
+
 function recordClock(vault: string, at: Date): void {
   writeFileAtomic(path.join(vault, CLOCK_FILE), new TextEncoder().encode(`${JSON.stringify({ latestSeen: at.toISOString() })}\n`));
 }
@@ -85,6 +116,7 @@ function survey(vault: string, store: DataStore): DestroyedStore {
   const file = storeDbPath(vault, store);
   if (fs.existsSync(file)) {
     try {
+      const Database = sqlite();
       const db = new Database(file, { readonly: true, fileMustExist: true });
       try {
         const row = db.prepare('SELECT count(*) AS n, count(DISTINCT participant) AS p FROM records').get() as { n: number; p: number };
@@ -156,7 +188,7 @@ export function destroyStore(vault: string, store: DataStore, info: DestroyedSto
  */
 export function enforceProjectEnd(
   vault: string,
-  opts: { crypto: Crypto; now: Date; requestedNow?: Date; ownerKey?: string; hooks?: { afterStep?: (step: string) => void } },
+  opts: { crypto: SignatureVerifier; now: Date; requestedNow?: Date; ownerKey?: string; hooks?: { afterStep?: (step: string) => void } },
 ): EnforceResult {
   const header = readHeader(vault, opts.crypto);
   if (opts.ownerKey && opts.ownerKey !== toB64(header.publicKey)) {

@@ -17,6 +17,7 @@ import { HvelvError } from '../errors';
 import { fsyncDir } from '../vault/atomic-file';
 import { insideVault, shredFile } from '../vault/safe-delete';
 import { storeDir } from '../vault/layout';
+import { assertRegularFile } from './user-file';
 import type { VaultSession } from '../vault/vault';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../shared/domain';
 
@@ -53,6 +54,8 @@ function formatOf(container: string | undefined): AudioFacts['format'] | null {
  * much smaller than its declared duration needs).
  */
 export async function probeAudio(file: string): Promise<{ facts: AudioFacts; recordedAt: string | null }> {
+  // Before anything opens it: a FIFO named .wav would hang the import with the vault locked.
+  assertRegularFile(file);
   let meta;
   try {
     meta = await parseFile(file, { duration: true, skipCovers: true });

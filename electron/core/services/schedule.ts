@@ -40,9 +40,19 @@ function enforceArgv(spec: ScheduleSpec): string[] {
   return [...spec.command.argv, 'enforce', spec.vaultPath, '--owner-key', spec.ownerKey];
 }
 
-/** systemd quoting: each word in double quotes, with \, ", % and $ escaped. */
-function systemdWord(w: string): string {
-  return `"${w.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%').replace(/\$/g, '$$$$')}"`;
+/**
+ * systemd quoting: each word in double quotes, with \ and " escaped, control characters
+ * as C escapes (\xHH: a raw newline would end the line and split the unit), % as %% (a
+ * specifier) and $ as $$ (a variable). A vault renamed to such a path keeps its job.
+ */
+export function systemdWord(w: string): string {
+  const escaped = w
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/%/g, '%%')
+    .replace(/\$/g, '$$$$');
+  const c0 = (c: string): boolean => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
+  return `"${[...escaped].map((c) => (c0(c) ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)).join('')}"`;
 }
 
 const oneLine = (s: string): string => s.replace(/[\r\n]+/g, ' ').slice(0, 200);
@@ -188,15 +198,36 @@ export function removeLinux(vaultId: string, configHome?: string): string[] {
   return removed;
 }
 
-export function statusLinux(vaultId: string, configHome?: string): { installed: boolean; enabled: string; active: string } {
+export interface ScheduleStatus {
+  installed: boolean;
+  enabled: string;
+  active: string;
+  /** What systemd makes of the unit files: a unit it rejects never runs, so this is said. */
+  unit: 'valid' | 'rejected' | 'unknown';
+  problem?: string;
+}
+
+/** systemd-analyze's verdict on the installed units (offline: needs no running user manager). */
+function analyzeUnits(files: string[]): Pick<ScheduleStatus, 'unit' | 'problem'> {
+  const r = spawnSync('systemd-analyze', ['verify', ...files], { encoding: 'utf8', timeout: 20_000 });
+  if (r.error) return { unit: 'unknown', problem: `systemd-analyze is not available (${r.error.message})` };
+  const out = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim();
+  // Any complaint about our own lines counts, also the ones systemd only "ignores".
+  const ours = out.split('\n').filter((l) => files.some((f) => l.includes(path.basename(f))));
+  if (r.status !== 0 || ours.length > 0) return { unit: 'rejected', problem: (ours.length ? ours : out.split('\n')).slice(0, 3).join('; ') || `exit ${r.status}` };
+  return { unit: 'valid' };
+}
+
+export function statusLinux(vaultId: string, configHome?: string): ScheduleStatus {
   const name = jobName(vaultId);
   const dir = path.join(configHome ?? path.join(os.homedir(), '.config'), 'systemd', 'user');
-  const installed = fs.existsSync(path.join(dir, `${name}.timer`)) && fs.existsSync(path.join(dir, `${name}.service`));
+  const units = [path.join(dir, `${name}.service`), path.join(dir, `${name}.timer`)];
+  const installed = units.every((u) => fs.existsSync(u));
   const en = systemctl(['is-enabled', `${name}.timer`]);
   const ac = systemctl(['is-active', `${name}.timer`]);
   // systemctl's own words when it answers (enabled, disabled, active, inactive); no bus, no guess.
   const word = (r: { ok: boolean; out: string }): string => (/^[a-z-]+$/.test(r.out) ? r.out : 'unknown');
-  return { installed, enabled: word(en), active: word(ac) };
+  return { installed, enabled: word(en), active: word(ac), ...(installed ? analyzeUnits(units) : { unit: 'unknown' as const }) };
 }
 
 /** How the running `hvelv` was started, to run the same way from the job. */

@@ -3,7 +3,9 @@
  * timestamps, `I:`/`B:` speakers), .docx, .srt and .vtt. Everything becomes f4-style
  * text; the timestamps in it are the sync points (character offset ↔ milliseconds).
  */
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import * as zlib from 'node:zlib';
+import { Worker } from 'node:worker_threads';
+import { strToU8, zipSync } from 'fflate';
 import { HvelvError } from '../errors';
 import { f4Stamp, syncPoints, type SyncPoint } from '../../../shared/transcript';
 
@@ -40,12 +42,28 @@ export function formatFromName(name: string): TranscriptFormat {
 
 /** The file's content as f4-style text. */
 export function parseTranscript(bytes: Uint8Array, format: TranscriptFormat): string {
+  return parseTranscriptFile(bytes, format).text;
+}
+
+export interface ParsedTranscript {
+  text: string;
+  /** Cues (.srt, .vtt) whose time could not be used: their text is there, without a sync point. */
+  untimedCues: number;
+}
+
+/**
+ * The file's content as f4-style text, and how many cues had no usable time. Every
+ * word of the file arrives, or the file is refused with the line that is wrong: a
+ * transcript is the research material itself, and a silently dropped cue is a quote
+ * that is gone.
+ */
+export function parseTranscriptFile(bytes: Uint8Array, format: TranscriptFormat): ParsedTranscript {
   if (bytes.length > TRANSCRIPT_MAX_BYTES) throw new HvelvError('FILE_TOO_LARGE', 'the transcript file is larger than 20 MB');
   switch (format) {
     case 'txt':
-      return decodeText(bytes);
+      return { text: decodeText(bytes), untimedCues: 0 };
     case 'docx':
-      return docxToText(bytes);
+      return { text: docxToText(bytes), untimedCues: 0 };
     case 'srt':
       return cuesToF4(decodeText(bytes), false);
     case 'vtt':
@@ -53,63 +71,256 @@ export function parseTranscript(bytes: Uint8Array, format: TranscriptFormat): st
   }
 }
 
-const CUE_TIME = /(?:(\d{1,2}):)?(\d{2}):(\d{2})[,.](\d{3})\s*-->\s*(?:(\d{1,2}):)?(\d{2}):(\d{2})[,.](\d{3})/;
+const TIME = String.raw`(?:(\d{1,2}):)?(\d{2}):(\d{2})[,.](\d{3})`;
+const CUE_TIME = new RegExp(String.raw`^\s*${TIME}\s*-->\s*${TIME}(?:\s.*)?$`);
 
-function cuesToF4(text: string, vtt: boolean): string {
-  const body = text.replace(/^\uFEFF/, '');
-  if (vtt && !/^WEBVTT/.test(body)) throw new HvelvError('TRANSCRIPT_UNSUPPORTED', 'a .vtt file must start with WEBVTT');
-  const lines: string[] = [];
-  let cues = 0;
-  for (const block of body.split(/\n{2,}/)) {
-    const rows = block.split('\n').filter((r) => r.trim() !== '');
-    const at = rows.findIndex((r) => CUE_TIME.test(r));
-    if (at < 0) continue;
-    const m = CUE_TIME.exec(rows[at]!)!;
-    const ms = ((Number(m[1] ?? 0) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]);
-    const words = rows
-      .slice(at + 1)
-      .join(' ')
-      .replace(/<[^>]+>/g, '')
-      .trim();
-    lines.push(`${f4Stamp(ms)} ${words}`);
-    cues++;
-  }
-  if (cues === 0) throw new HvelvError('TRANSCRIPT_UNSUPPORTED', `no cues found in the ${vtt ? '.vtt' : '.srt'} file`);
-  return `${lines.join('\n')}\n`;
+function cueMs(h: string | undefined, m: string, s: string, f: string): number | null {
+  if (Number(m) > 59 || Number(s) > 59) return null;
+  return ((Number(h ?? 0) * 60 + Number(m)) * 60 + Number(s)) * 1000 + Number(f);
 }
 
-const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const unescapeXml = (s: string): string =>
-  s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1]?.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-    return XML_ENTITIES[e] ?? m;
-  });
+/** A cue's start, or null when its timing line cannot be read or runs backwards. */
+function cueStart(line: string): number | null {
+  const m = CUE_TIME.exec(line);
+  if (!m) return null;
+  const start = cueMs(m[1], m[2]!, m[3]!, m[4]!);
+  const end = cueMs(m[5], m[6]!, m[7]!, m[8]!);
+  return start === null || end === null || end < start ? null : start;
+}
+
+/**
+ * WebVTT cue text: exactly the tags the format defines (c, i, b, u, ruby, rt, v, lang
+ * and timestamps) are markup; every other `<` is the speaker's own. A voice span
+ * (`<v Ola>`) names who speaks, so it becomes "Ola: " as f4 writes it.
+ */
+const VTT_VOICE = /^<v(?:\.[^\s>]*)?\s+([^>]+)>/;
+const VTT_TAG = /<(?:c|i|b|u|ruby|rt)(?:\.[^\s>]*)?>|<(?:v|lang)(?:\.[^\s>]*)?(?:\s[^>]*)?>|<\/(?:c|i|b|u|ruby|rt|v|lang)>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>/g;
+/** What SubRip files use in practice (the format has no specification): i, b, u and font. */
+const SRT_TAG = /<\/?(?:i|b|u)>|<font(?:\s[^>]*)?>|<\/font>/gi;
+const VTT_ESCAPES: Record<string, string> = { amp: '&', lt: '<', gt: '>', lrm: '\u200e', rlm: '\u200f', nbsp: '\u00a0' };
+
+function cueText(rows: string[], vtt: boolean): string {
+  let text = rows.join(' ').trim();
+  if (!vtt) return text.replace(SRT_TAG, '').trim();
+  const voice = VTT_VOICE.exec(text);
+  if (voice) text = `${voice[1]!.trim()}: ${text.slice(voice[0].length)}`;
+  return text
+    .replace(VTT_TAG, '')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+      if (e[0] !== '#') return VTT_ESCAPES[e] ?? m;
+      const cp = e[1]?.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+    })
+    .trim();
+}
+
+function cuesToF4(text: string, vtt: boolean): ParsedTranscript {
+  const body = text.replace(/^\uFEFF/, '');
+  if (vtt && !/^WEBVTT(?:[ \t]|\n|$)/.test(body)) throw new HvelvError('TRANSCRIPT_UNSUPPORTED', 'line 1: a .vtt file must start with WEBVTT');
+  const lines: string[] = [];
+  let timed = 0;
+  let untimed = 0;
+  let firstBadLine = 0;
+  let firstBadTiming = 0;
+  const rows = body.split('\n');
+  let i = 0;
+  let first = true;
+  while (i < rows.length) {
+    // One block: the lines up to the next blank line, with their 1-based line numbers.
+    while (i < rows.length && rows[i]!.trim() === '') i++;
+    const block: { line: number; text: string }[] = [];
+    for (; i < rows.length && rows[i]!.trim() !== ''; i++) block.push({ line: i + 1, text: rows[i]! });
+    if (block.length === 0) break;
+    // The WEBVTT header and the blocks the format defines as not cue text (comments, styles, regions).
+    if (vtt && (first || /^(NOTE|STYLE|REGION)(?:[ \t]|$)/.test(block[0]!.text))) {
+      first = false;
+      continue;
+    }
+    first = false;
+    const at = block.findIndex((r) => r.text.includes('-->'));
+    // Before the timing line: the cue's number (.srt) or identifier (.vtt), not words.
+    // Without a timing line, a leading number is still the cue's number.
+    const headEnd = at >= 0 ? at : /^\d+$/.test(block[0]!.text.trim()) ? 1 : 0;
+    const extra = at > 1 ? block.slice(0, at - 1) : [];
+    const words = [...extra, ...block.slice(at >= 0 ? at + 1 : headEnd)].map((r) => r.text);
+    const start = at >= 0 ? cueStart(block[at]!.text) : null;
+    const said = cueText(words, vtt);
+    if (start === null) {
+      untimed++;
+      // The line to point at: the first timing line that cannot be read, else the first line without one.
+      if (at >= 0 && !firstBadTiming) firstBadTiming = block[at]!.line;
+      if (!firstBadLine) firstBadLine = block[0]!.line;
+      if (said) lines.push(said);
+    } else {
+      timed++;
+      lines.push(said ? `${f4Stamp(start)} ${said}` : f4Stamp(start));
+    }
+  }
+  if (timed === 0) {
+    const bad = firstBadTiming || firstBadLine;
+    const where = bad ? `line ${bad}: ` : '';
+    throw new HvelvError('TRANSCRIPT_UNSUPPORTED', `${where}no cue with a usable time in the ${vtt ? '.vtt' : '.srt'} file`);
+  }
+  return { text: `${lines.join('\n')}\n`, untimedCues: untimed };
+}
+
 const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** The text of a .docx: one line per paragraph, tabs and breaks kept. */
-function docxToText(bytes: Uint8Array): string {
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, { filter: (f) => f.name === 'word/document.xml' });
-  } catch {
-    throw new HvelvError('TRANSCRIPT_UNSUPPORTED', 'the .docx file is damaged (not a zip archive)');
+/**
+ * The unpacked document part may be at most this large, and the archive hold at most
+ * this many entries. A real transcript's document.xml is a few MB; a ZIP bomb's is
+ * gigabytes, and is refused when the cap is reached, not after.
+ */
+export const DOCX_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+export const DOCX_MAX_ENTRIES = 10_000;
+
+type DocxResult = { ok: true; text: string } | { ok: false; code: 'FILE_TOO_LARGE' | 'DOCUMENT_DAMAGED' | 'TRANSCRIPT_UNSUPPORTED'; message: string };
+interface DocxZlib {
+  inflateRawSync(data: Uint8Array, opts: { maxOutputLength: number }): Buffer;
+  crc32(data: Uint8Array): number;
+}
+
+/**
+ * The text of a .docx: one line per paragraph, tabs and breaks kept. Self-contained
+ * (it uses only its arguments and globals) because its source is also what the parsing
+ * worker runs: see parseTranscriptOffThread.
+ */
+function extractDocxText(zip: Uint8Array, zlib: DocxZlib, maxBytes: number, maxEntries: number): DocxResult {
+  const damaged = (message: string): DocxResult => ({ ok: false, code: 'DOCUMENT_DAMAGED', message });
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const u16 = (at: number): number => view.getUint16(at, true);
+  const u32 = (at: number): number => view.getUint32(at, true);
+  // The end-of-central-directory record: within the last 64 KiB + 22 bytes.
+  let eocd = -1;
+  for (let at = zip.length - 22; at >= Math.max(0, zip.length - 22 - 0xffff); at--) {
+    if (u32(at) === 0x06054b50) {
+      eocd = at;
+      break;
+    }
   }
-  const doc = files['word/document.xml'];
-  if (!doc) throw new HvelvError('TRANSCRIPT_UNSUPPORTED', 'the .docx file has no document');
-  const xml = strFromU8(doc);
+  if (eocd < 0) return { ok: false, code: 'TRANSCRIPT_UNSUPPORTED', message: 'the .docx file is damaged (not a zip archive)' };
+  const declared = u16(eocd + 10);
+  if (declared > maxEntries) return { ok: false, code: 'FILE_TOO_LARGE', message: `the .docx archive has ${declared} entries; the limit is ${maxEntries}` };
+  let at = u32(eocd + 16);
+  const cdEnd = at + u32(eocd + 12);
+  if (cdEnd > eocd || declared === 0xffff || at === 0xffffffff) return damaged('the zip directory is out of place (or zip64, which a .docx never needs)');
+  let entries = 0;
+  let found: { method: number; compressed: number; size: number; crc: number; local: number } | null = null;
+  while (at + 46 <= cdEnd) {
+    if (u32(at) !== 0x02014b50) return damaged(`zip directory entry ${entries} is damaged`);
+    // Counted as they are walked: the count in the end record may lie.
+    if (++entries > maxEntries) return { ok: false, code: 'FILE_TOO_LARGE', message: `the .docx archive has more than ${maxEntries} entries` };
+    const nameLen = u16(at + 28);
+    const name = new TextDecoder().decode(zip.subarray(at + 46, at + 46 + nameLen));
+    if (name === 'word/document.xml') found = { method: u16(at + 10), crc: u32(at + 16), compressed: u32(at + 20), size: u32(at + 24), local: u32(at + 42) };
+    at += 46 + nameLen + u16(at + 30) + u16(at + 32);
+  }
+  if (!found) return { ok: false, code: 'TRANSCRIPT_UNSUPPORTED', message: 'the .docx file has no document' };
+  const l = found.local;
+  if (l + 30 > zip.length || u32(l) !== 0x04034b50) return damaged('the document entry is damaged');
+  const start = l + 30 + u16(l + 26) + u16(l + 28);
+  if (start + found.compressed > zip.length) return damaged('the document entry is cut short');
+  const packed = zip.subarray(start, start + found.compressed);
+  let xmlBytes: Uint8Array;
+  if (found.method === 0) {
+    if (packed.length > maxBytes) return { ok: false, code: 'FILE_TOO_LARGE', message: `the document part is larger than ${maxBytes} bytes` };
+    xmlBytes = packed;
+  } else if (found.method === 8) {
+    try {
+      // The cap is enforced by zlib while it inflates: memory never goes past it.
+      xmlBytes = zlib.inflateRawSync(packed, { maxOutputLength: maxBytes });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, code: 'FILE_TOO_LARGE', message: `the document part unpacks to more than ${maxBytes} bytes` };
+      return damaged(`the document part does not unpack: ${(err as Error).message}`);
+    }
+  } else return damaged(`the document part uses compression method ${found.method}`);
+  if (zlib.crc32(xmlBytes) >>> 0 !== found.crc >>> 0) return damaged('the document part does not match its checksum');
+  let xml: string;
+  try {
+    xml = new TextDecoder('utf-8', { fatal: true }).decode(xmlBytes);
+  } catch {
+    return damaged('the document part is not valid UTF-8');
+  }
+  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  let bad = '';
+  const unescape = (s: string): string =>
+    s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
+      if (e[0] !== '#') return entities[e] ?? m;
+      const cp = e[1]?.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      // XML's characters only: no NUL, no lone surrogates, nothing past U+10FFFF.
+      if (!(cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff))) {
+        bad ||= m;
+        return '';
+      }
+      return String.fromCodePoint(cp);
+    });
   const body = /<w:body\b[^>]*>([\s\S]*)<\/w:body>/.exec(xml)?.[1] ?? '';
   const paragraphs = body.match(/<w:p\b[^>]*\/>|<w:p\b[^>]*>[\s\S]*?<\/w:p>/g) ?? [];
-  return `${paragraphs
+  const text = `${paragraphs
     .map((p) => {
       let out = '';
       for (const t of p.matchAll(/<w:t\b[^>]*\/>|<w:t\b[^>]*>([\s\S]*?)<\/w:t>|<w:tab\/>|<w:br\/>|<w:cr\/>/g)) {
         if (t[0].startsWith('<w:tab')) out += '\t';
         else if (t[0].startsWith('<w:br') || t[0].startsWith('<w:cr')) out += '\n';
-        else out += unescapeXml(t[1] ?? '');
+        else out += unescape(t[1] ?? '');
       }
       return out;
     })
     .join('\n')}\n`;
+  if (bad) return damaged(`the document holds ${bad}, which is no character`);
+  return { ok: true, text };
+}
+
+function docxResult(r: DocxResult): string {
+  if (r.ok) return r.text;
+  throw new HvelvError(r.code, r.message);
+}
+
+function docxToText(bytes: Uint8Array): string {
+  return docxResult(extractDocxText(bytes, zlib, DOCX_MAX_DOCUMENT_BYTES, DOCX_MAX_ENTRIES));
+}
+
+/** A worker that parses one .docx and answers once; its source is extractDocxText's own. */
+const DOCX_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+// Transpilers that keep function names (esbuild under tsx) wrap nested functions in
+// __name(fn, "name"): give the copied source the helper it may refer to.
+const __name = (fn) => fn;
+const extract = ${extractDocxText.toString()};
+parentPort.postMessage(extract(workerData.bytes, require('node:zlib'), ${DOCX_MAX_DOCUMENT_BYTES}, ${DOCX_MAX_ENTRIES}));
+`;
+
+/** Longer than any real document takes; a worker still busy then is stopped. */
+const DOCX_WORKER_TIMEOUT_MS = 60_000;
+
+/**
+ * As parseTranscriptFile, with a .docx unpacked and parsed in a worker thread: the
+ * app's main process (and every window with it) stays responsive, and a document that
+ * is damaged or too large ends the worker, not Hvelv.
+ */
+export async function parseTranscriptOffThread(bytes: Uint8Array, format: TranscriptFormat): Promise<ParsedTranscript> {
+  if (format !== 'docx') return parseTranscriptFile(bytes, format);
+  if (bytes.length > TRANSCRIPT_MAX_BYTES) throw new HvelvError('FILE_TOO_LARGE', 'the transcript file is larger than 20 MB');
+  const copy = new Uint8Array(bytes);
+  const worker = new Worker(DOCX_WORKER, { eval: true, workerData: { bytes: copy }, transferList: [copy.buffer], resourceLimits: { maxOldGenerationSizeMb: 512 } });
+  try {
+    const result = await new Promise<DocxResult>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new HvelvError('DOCUMENT_DAMAGED', 'the document took too long to read')), DOCX_WORKER_TIMEOUT_MS);
+      worker.once('message', (m: DocxResult) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      worker.once('error', (err) => {
+        clearTimeout(timer);
+        // Out of memory in the worker: the document is too large to read, whatever it claims.
+        const code = (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'FILE_TOO_LARGE' : 'DOCUMENT_DAMAGED';
+        reject(new HvelvError(code, `the document could not be read: ${err.message}`));
+      });
+    });
+    return { text: docxResult(result), untimedCues: 0 };
+  } finally {
+    await worker.terminate();
+  }
 }
 
 /** A minimal .docx (WordprocessingML) with one paragraph per line. */

@@ -3,26 +3,28 @@
  * edited, marked complete, exported. Sync points (offset ↔ ms) are stored with the
  * text so analysis and REFI-QDA export can use them later.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { DeidReport, TranscriptDetail, TranscriptSummary } from '../../../shared/contract';
-import { DEID_KINDS, PLACEHOLDER } from '../../../shared/domain';
+import type { DeidFinding, DeidReport, TranscriptDetail, TranscriptSummary } from '../../../shared/contract';
+import { LABELLED_KINDS, PLACEHOLDER, type DeidKind } from '../../../shared/domain';
 import { LOCALES, translate } from '../../../shared/i18n/catalogue';
 import { assertConsent } from '../consent/gate';
 import { T, type Identity } from '../consent/model';
 import { applyReplacements, findIdentifiers, knownDetails, removalSpans, type KnownDetails, type Replacement } from './deidentify';
+import { INVISIBLE } from './deidentify-normalise';
 import { HvelvError } from '../errors';
 import { atomicTempPath, nodeFileOps, writeFileAtomic } from '../vault/atomic-file';
 import { beginExport } from './export-journal';
 import type { VaultSession } from '../vault/vault';
 import { Recordings } from './recordings';
-import { formatFromName, parseTranscript, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
+import { readUserFile } from './user-file';
+import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
 
 export const TRANSCRIPT_TABLE = 'transcript';
+/** The project's remembered "not identifying" choices: one record, no participant. */
+export const DEID_CHOICES_TABLE = 'deid_choices';
 
 const lower = (s: string): string => s.toLocaleLowerCase('nb');
 /** Hvelv's own placeholders, in every language: the only labels a removal may write. */
-const STANDARD_PLACEHOLDERS = new Set(LOCALES.flatMap((l) => DEID_KINDS.map((k) => translate(l, `deid.placeholder.${k}`))));
+const STANDARD_PLACEHOLDERS = new Set(LOCALES.flatMap((l) => LABELLED_KINDS.map((k) => translate(l, `deid.placeholder.${k as Exclude<DeidKind, 'invisible'>}`))));
 
 export interface TranscriptRecord {
   text: string;
@@ -32,9 +34,34 @@ export interface TranscriptRecord {
   recordingId: string | null;
   createdAt: string;
   updatedAt: string;
-  /** Terms the user marked as not identifying (absent in transcripts from before the check existed). */
+  /**
+   * Terms the user marked as not identifying in this transcript, from before the choices
+   * were kept for the whole project (DEID_CHOICES_TABLE); read until that record exists.
+   */
   kept?: string[];
+  /**
+   * What the check found the last time the key list was there (issue 15): the count, and
+   * the key list's own findings, so that after the key list is deleted they are still
+   * listed (they are words of this text; nothing the text does not hold) and the count of
+   * what is left does not shrink. Kept in step with removals after the end.
+   */
+  lastWithKeyList?: { at: string; unresolved: number; keyList: Span[] };
 }
+
+/** A key-list finding remembered: where, what kind, and the words (to see it is still there). */
+interface Span {
+  start: number;
+  end: number;
+  kind: DeidKind;
+  text: string;
+}
+
+interface DeidChoices {
+  notIdentifying: string[];
+}
+
+/** An imported transcript, and how many of its cues had no usable time (kept as text without a sync point). */
+export type TranscriptImport = TranscriptDetail & { untimedCues: number };
 
 export class Transcripts {
   constructor(
@@ -48,38 +75,61 @@ export class Transcripts {
 
   list(): TranscriptSummary[] {
     const known = this.known();
-    return this.store.list<TranscriptRecord>(TRANSCRIPT_TABLE).map((r) => summary(r.id, r.participant!, r.data, known));
+    const kept = this.notIdentifying();
+    return this.store.list<TranscriptRecord>(TRANSCRIPT_TABLE).map((r) => {
+      const data = this.remember(r.id, r.participant!, r.data, known, kept);
+      return summary(r.id, r.participant!, data, known, kept);
+    });
   }
 
   get(id: string): TranscriptDetail {
     const r = this.record(id);
-    return detail(id, r.participant, r.data, this.known());
+    const known = this.known();
+    const kept = this.notIdentifying();
+    return detail(id, r.participant, this.remember(id, r.participant, r.data, known, kept), known, kept);
   }
 
   /**
    * Possible identifying details in a transcript: what the key list knows (while it
-   * exists) and patterns. Read in memory only; nothing is stored or logged but the
-   * fact of the check.
+   * exists; after, what it found the last time), names, places, workplaces and narrowing
+   * facts from the word lists, and patterns. Read in memory only; nothing is logged but
+   * the fact of the check.
    */
   check(id: string): DeidReport {
     const r = this.record(id);
     const known = this.known();
-    const keyListUsed = known.names.length + known.emails.length + known.phones.length + known.workplaces.length > 0;
-    const findings = findIdentifiers(r.data.text, known, r.data.kept);
+    const kept = this.notIdentifying();
+    const data = this.remember(id, r.participant, r.data, known, kept);
+    const findings = findingsOf(data, known, kept);
     this.session.audit.append('transcript.checked', { participant: r.participant, details: { transcript: id, found: findings.length } });
-    return { findings, keyListUsed, kept: r.data.kept ?? [] };
+    const last = data.lastWithKeyList;
+    return { findings, keyListUsed: hasKeyList(known), kept, lastWithKeyList: last ? { at: last.at, unresolved: last.unresolved } : null };
+  }
+
+  /**
+   * The terms marked as not identifying, for the whole project ("Stavanger" is judged
+   * once). For the analysis (memos, code names) as much as for transcripts.
+   */
+  notIdentifying(): string[] {
+    const rec = this.store.list<DeidChoices>(DEID_CHOICES_TABLE)[0];
+    if (rec) return rec.data.notIdentifying;
+    // Before the choices were the project's, each transcript kept its own: all of them count.
+    return [...new Set(this.store.list<TranscriptRecord>(TRANSCRIPT_TABLE).flatMap((r) => r.data.kept ?? []))];
   }
 
   /**
    * Replace the details the user chose (each checked against the text it replaces, so
    * a stale view cannot change the wrong words) and remember the terms they marked as
-   * not identifying. The audit records counts, never the words.
+   * not identifying, for the project. The audit records counts, never the words.
+   * Invisible characters are taken out (replaced by nothing), never anything else.
    */
   deidentify(id: string, replace: readonly Replacement[], kept: readonly string[]): TranscriptDetail {
     const r = this.record(id);
     // Placeholders only, each over words that are there: a replacement takes words out.
     for (const x of replace) {
-      if (!PLACEHOLDER.test(x.with)) throw new HvelvError('INVALID_INPUT', 'a replacement must be a placeholder in brackets, such as [navn]');
+      if (x.with === '') {
+        if (x.expected.length === 0 || ![...x.expected].every((c) => INVISIBLE.test(c))) throw new HvelvError('INVALID_INPUT', 'only invisible characters can be removed without a placeholder');
+      } else if (!PLACEHOLDER.test(x.with)) throw new HvelvError('INVALID_INPUT', 'a replacement must be a placeholder in brackets, such as [navn]');
       if (x.end <= x.start || x.expected.length === 0) throw new HvelvError('INVALID_INPUT', 'a replacement must replace some words');
     }
     const text = applyReplacements(r.data.text, replace);
@@ -88,19 +138,59 @@ export class Transcripts {
     // list is not a place to write anything else.
     // The key list is decrypted once for the whole call.
     const known = this.known();
-    const keepable = new Set([...(r.data.kept ?? []), ...findIdentifiers(r.data.text, known).map((f) => f.text)].map(lower));
+    const before = this.notIdentifying();
+    const keepable = new Set([...before, ...findingsOf(r.data, known, []).map((f) => f.text)].map(lower));
     const nextKept = [...new Set(kept.map((k) => k.trim()).filter(Boolean))];
     if (nextKept.some((k) => !keepable.has(lower(k)))) throw new HvelvError('INVALID_INPUT', 'only words found in the transcript can be marked as not identifying');
-    const next: TranscriptRecord = { ...r.data, text, syncPoints: syncPoints(text), kept: nextKept, updatedAt: this.now().toISOString() };
+    const { kept: _legacy, ...rest } = r.data;
+    const last = r.data.lastWithKeyList;
+    const next: TranscriptRecord = {
+      ...rest,
+      text,
+      syncPoints: syncPoints(text),
+      updatedAt: this.now().toISOString(),
+      // After the end the key list cannot say again what it found: the remembered spans move with the text.
+      ...(last ? { lastWithKeyList: { ...last, keyList: shiftSpans(last.keyList, replace) } } : {}),
+    };
     // Hvelv's own placeholders over whole words that are not placeholders already only
     // take personal data out, so that is allowed even when nothing new may be written
-    // (after project end). Anything else, a label of the user's own ("[kollega]") say,
-    // is an edit like any other: it needs consent, and is refused after the end.
+    // (after project end); so is taking invisible characters out. Anything else, a label
+    // of the user's own ("[kollega]") say, is an edit like any other: it needs consent,
+    // and is refused after the end.
     const isRemoval = removalSpans(r.data.text, STANDARD_PLACEHOLDERS);
-    const removal = replace.every((x) => STANDARD_PLACEHOLDERS.has(x.with) && isRemoval(x.start, x.end));
-    this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
+    const removal = replace.every((x) => x.with === '' || (STANDARD_PLACEHOLDERS.has(x.with) && isRemoval(x.start, x.end)));
+    if (replace.length > 0 || _legacy !== undefined) this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
+    if (!sameTerms(before, nextKept)) this.saveChoices(nextKept);
     this.session.audit.append('transcript.deidentified', { participant: r.participant, details: { transcript: id, replaced: replace.length, kept: nextKept.length } });
-    return detail(id, r.participant, next, known);
+    return this.get(id);
+  }
+
+  private saveChoices(terms: string[]): void {
+    const rec = this.store.list<DeidChoices>(DEID_CHOICES_TABLE)[0];
+    this.store.put(DEID_CHOICES_TABLE, { ...(rec ? { id: rec.id } : {}), participant: null, data: { notIdentifying: terms } satisfies DeidChoices });
+  }
+
+  /**
+   * While the key list is there, note on the transcript what the check finds with it
+   * (written only when that changed), so that once it is deleted the key list's findings
+   * are still known and "had N unresolved" can be said. Without the key list: as stored.
+   */
+  private remember(id: string, participant: string, data: TranscriptRecord, known: KnownDetails, kept: readonly string[]): TranscriptRecord {
+    if (!hasKeyList(known)) return data;
+    const findings = findOnce(data.text, known, kept);
+    const keyList = findings.filter((f) => f.source === 'keylist').map(({ start, end, kind, text }) => ({ start, end, kind, text }));
+    const prev = data.lastWithKeyList;
+    if (prev && prev.unresolved === findings.length && JSON.stringify(prev.keyList) === JSON.stringify(keyList)) return data;
+    const next: TranscriptRecord = { ...data, lastWithKeyList: { at: this.now().toISOString(), unresolved: findings.length, keyList } };
+    try {
+      this.store.put(TRANSCRIPT_TABLE, { id, participant, data: next });
+    } catch (err) {
+      // A session that may not write (or a participant whose consent no longer allows
+      // it) leaves the note as it was; the check itself is unaffected.
+      if (err instanceof HvelvError) return data;
+      throw err;
+    }
+    return next;
   }
 
   /** What the key list knows, for finding it in transcripts; nothing once the key list is gone. */
@@ -108,22 +198,16 @@ export class Transcripts {
     return knownDetails(this.session.stores.keylist.list<Identity>(T.identity).map((r) => r.data));
   }
 
-  /** Import a transcript file for a participant; the whole file is parsed before anything is stored. */
-  import(code: string, file: string, opts: { recordingId?: string | null } = {}): TranscriptDetail {
+  /**
+   * Import a transcript file for a participant; the whole file is parsed (a .docx in a
+   * worker thread) before anything is stored.
+   */
+  async import(code: string, file: string, opts: { recordingId?: string | null } = {}): Promise<TranscriptImport> {
     assertConsent(this.session.stores.keylist, code, 'transcript');
     const format = formatFromName(file);
-    let bytes: Buffer;
-    try {
-      const st = fs.statSync(file);
-      if (!st.isFile()) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is not a file`);
-      if (st.size > TRANSCRIPT_MAX_BYTES) throw new HvelvError('FILE_TOO_LARGE', `${path.basename(file)} is larger than 20 MB`);
-      bytes = fs.readFileSync(file);
-    } catch (err) {
-      if (err instanceof HvelvError) throw err;
-      throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
-    }
-    const text = parseTranscript(bytes, format);
-    return this.create(code, text, format, opts.recordingId ?? this.soleRecording(code));
+    const bytes = readUserFile(file, TRANSCRIPT_MAX_BYTES);
+    const { text, untimedCues } = await parseTranscriptOffThread(bytes, format);
+    return { ...this.create(code, text, format, opts.recordingId ?? this.soleRecording(code)), untimedCues };
   }
 
   /** A new transcript written in Hvelv (e.g. while listening), starting from `text`. */
@@ -195,11 +279,57 @@ export class Transcripts {
   }
 }
 
-function detail(id: string, code: string, r: TranscriptRecord, known: KnownDetails): TranscriptDetail {
-  return { ...summary(id, code, r, known), text: r.text, syncPoints: r.syncPoints };
+/**
+ * The check of one text, once per call: `known` is read afresh for each call of the
+ * service, so keying on it keeps a result no longer than the call that made it (list()
+ * notes and counts each transcript with the same findings).
+ */
+const checked = new WeakMap<KnownDetails, Map<string, DeidFinding[]>>();
+function findOnce(text: string, known: KnownDetails, kept: readonly string[]): DeidFinding[] {
+  let byText = checked.get(known);
+  if (!byText) checked.set(known, (byText = new Map()));
+  const key = `${kept.join('\u0000')}\u0001${text}`;
+  let found = byText.get(key);
+  if (!found) byText.set(key, (found = findIdentifiers(text, known, kept)));
+  return found;
 }
 
-function summary(id: string, code: string, r: TranscriptRecord, known: KnownDetails): TranscriptSummary {
+const hasKeyList = (k: KnownDetails): boolean => k.names.length + k.emails.length + k.phones.length + k.workplaces.length > 0;
+const sameTerms = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The check on one transcript: with the key list while it exists; after, the word lists
+ * and patterns plus what the key list found the last time it was there (each only while
+ * its words are still where they were, and not marked as not identifying).
+ */
+function findingsOf(r: TranscriptRecord, known: KnownDetails, kept: readonly string[]): DeidFinding[] {
+  const found = findOnce(r.text, known, kept);
+  if (hasKeyList(known) || !r.lastWithKeyList) return found;
+  const keep = new Set(kept.map(lower));
+  const remembered: DeidFinding[] = r.lastWithKeyList.keyList
+    .filter((s) => r.text.slice(s.start, s.end) === s.text && !keep.has(lower(s.text)))
+    .map((s) => ({ ...s, source: 'keylist', confidence: 'high' }));
+  const out: DeidFinding[] = [];
+  // The key list's finding wins where the two overlap: it was sure.
+  for (const f of [...remembered, ...found.filter((f) => !remembered.some((x) => x.start < f.end && f.start < x.end))].sort((a, b) => a.start - b.start)) out.push(f);
+  return out;
+}
+
+/** Spans moved by replacements made before them; those a replacement touched are gone. */
+function shiftSpans(spans: Span[], replace: readonly Replacement[]): Span[] {
+  const sorted = [...replace].sort((a, b) => a.start - b.start);
+  return spans.flatMap((s) => {
+    if (sorted.some((x) => x.start < s.end && s.start < x.end)) return [];
+    const d = sorted.filter((x) => x.end <= s.start).reduce((n, x) => n + x.with.length - (x.end - x.start), 0);
+    return [{ ...s, start: s.start + d, end: s.end + d }];
+  });
+}
+
+function detail(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: readonly string[]): TranscriptDetail {
+  return { ...summary(id, code, r, known, kept), text: r.text, syncPoints: r.syncPoints };
+}
+
+function summary(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: readonly string[]): TranscriptSummary {
   return {
     id,
     code,
@@ -211,6 +341,7 @@ function summary(id: string, code: string, r: TranscriptRecord, known: KnownDeta
     sourceFormat: r.sourceFormat,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
-    identifiers: findIdentifiers(r.text, known, r.kept).length,
+    identifiers: findingsOf(r, known, kept).length,
+    unresolvedAtKeyListEnd: !hasKeyList(known) && r.lastWithKeyList ? r.lastWithKeyList.unresolved : null,
   };
 }

@@ -8,6 +8,20 @@ import { HvelvError } from '../errors';
 import type { VaultSession } from '../vault/vault';
 import { Recordings } from './recordings';
 import { auditConsistency } from './consistency';
+import { clockFileWarning } from './project-end';
+
+export interface VerifyReport {
+  /** What fails verification: damage or tampering. */
+  problems: string[];
+  /** What is worth knowing but not a failure (unsigned files, by design). */
+  warnings: { code: 'clock-damaged' | 'clock-ahead'; message: string }[];
+}
+
+/** The full report: problems, and warnings about the files that are unsigned by design. */
+export function verifyReport(session: VaultSession, now: () => Date): VerifyReport {
+  const clock = clockFileWarning(session.path, now());
+  return { problems: verifyProject(session, now), warnings: clock ? [clock] : [] };
+}
 
 export function verifyProject(session: VaultSession, now: () => Date): string[] {
   const problems = [...session.verify(), ...auditConsistency(session)];

@@ -4,7 +4,7 @@
  * owner's next unlock copies each into the signed audit log (`acknowledgeSystemEvents`),
  * after which it is covered by the owner's signatures like any entry.
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { encodeFields, sha256, toHex } from '../crypto/encoding';
 import type { AuditDetails, AuditLog } from './audit-log';
 import type { Db } from './sqlite';
@@ -33,7 +33,11 @@ function hashOf(vaultId: string, seq: number, at: string, action: string, detail
   return sha256(encodeFields('hvelv/system-event', [vaultId, seq, at, action, details, prev]));
 }
 
+/** Loaded on first use: headless enforce with nothing due never opens SQLite. */
+const requireHere = createRequire(import.meta.url);
+
 export function appendSystemEvent(auditDbFile: string, vaultId: string, at: Date, action: string, details: AuditDetails): void {
+  const Database = requireHere('better-sqlite3') as typeof import('better-sqlite3');
   const db = new Database(auditDbFile, { fileMustExist: true });
   try {
     db.pragma('journal_mode = WAL');

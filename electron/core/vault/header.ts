@@ -11,8 +11,8 @@
 import * as fs from 'node:fs';
 import { z } from 'zod';
 import { canonicalJson, encodeFields, fromB64, utf8 } from '../crypto/encoding';
-import type { Crypto } from '../crypto/sodium';
-import { SIGNATURE_BYTES, SIGN_PUBLIC_BYTES, XNONCE_BYTES } from '../crypto/sodium';
+import { SIGNATURE_BYTES, SIGN_PUBLIC_BYTES, XNONCE_BYTES } from '../crypto/sizes';
+import type { SignatureVerifier } from '../crypto/ed25519';
 import { HvelvError, integrity } from '../errors';
 import { CODE_PREFIX_RE, DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, isIsoDate } from '../../../shared/domain';
 import { FORMAT_VERSION, headerPath } from './layout';
@@ -108,7 +108,7 @@ export function sealedSettingsAd(vaultId: string, revision: number): Uint8Array 
  * there is no header, UNSUPPORTED_VERSION for another format version, INTEGRITY
  * for anything malformed or not matching its signature.
  */
-export function readHeader(vault: string, crypto: Crypto): SignedHeader {
+export function readHeader(vault: string, crypto: SignatureVerifier): SignedHeader {
   let raw: Buffer;
   try {
     raw = fs.readFileSync(headerPath(vault));

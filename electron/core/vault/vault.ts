@@ -22,7 +22,7 @@ import { RecordStore, type Signer } from '../stores/record-store';
 import { openDb } from '../stores/sqlite';
 import Database from 'better-sqlite3';
 import { acquireLock, type VaultLock } from './lock';
-import { AUTO_LOCK_DEFAULT_MINUTES, DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, daysUntil, isIsoDate, type IsoDate, type ProjectFacts } from '../../../shared/domain';
+import { AUTO_LOCK_DEFAULT_MINUTES, DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, daysUntil, hasControlCharacter, isIsoDate, type IsoDate, type ProjectFacts } from '../../../shared/domain';
 import { removeStaleTemps, writeFileAtomic, type FileOps } from './atomic-file';
 import {
   headerBodySchema,
@@ -101,6 +101,7 @@ export async function createVault(
   options: CreateOptions = {},
 ): Promise<VaultSession> {
   const { crypto } = deps;
+  if (hasControlCharacter(vault)) throw new HvelvError('INVALID_INPUT', 'a vault path may not hold control characters (a newline, a tab, …)');
   if (fs.existsSync(vault) && (!fs.statSync(vault).isDirectory() || fs.readdirSync(vault).length > 0)) {
     throw new HvelvError('VAULT_EXISTS', `${vault} already exists and is not an empty folder`);
   }
@@ -275,6 +276,11 @@ export class VaultSession {
 
   get vaultId(): string {
     return this.header.body.vaultId;
+  }
+
+  /** When the vault was made (ISO 8601): what came before it was recorded afterwards. */
+  get createdAt(): string {
+    return this.header.body.createdAt;
   }
 
   get ownerPublicKey(): Uint8Array {

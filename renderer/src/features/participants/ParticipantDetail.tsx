@@ -247,6 +247,8 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
         <>
           <p>{t('participant.consentSummary', { date: date(summary.consent.date), method: t(`method.${summary.consent.method}`), version: summary.consent.formVersion })}</p>
           {summary.consent.unfilledFields.length > 0 && <p className="warning-text">{t('screens.consent.unfinishedRecorded', { fields: summary.consent.unfilledFields.join(', ') })}</p>}
+          {/* Given before the vault existed: said, so it is never taken for backdating. */}
+          {summary.consent.recordedAfterwards && <p className="muted">{t('hardening.recordedAfterwards', { date: date(summary.consent.recordedAt) })}</p>}
         </>
       ) : (
         <p className="warning-text">{t('participant.noConsent')}</p>

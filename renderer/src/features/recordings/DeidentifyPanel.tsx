@@ -3,55 +3,76 @@ import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { Card, ErrorBanner, Notice } from '../../components/ui';
 import type { DeidFinding, DeidReport, TranscriptDetail } from '../../../../shared/contract';
-import { DEID_KINDS, PLACEHOLDER, type DeidKind } from '../../../../shared/domain';
+import { DEID_CONFIDENCES, DEID_KINDS, LABELLED_KINDS, NARROWING_KINDS, PLACEHOLDER, type DeidKind } from '../../../../shared/domain';
 import type { ErrorInfo } from '../../../../shared/errors';
+
+type Labelled = Exclude<DeidKind, 'invisible'>;
+type SortBy = 'position' | 'kind' | 'confidence';
+
+/** A finding's place in the text and words, which stay the same while the list is refreshed. */
+const keyOf = (f: DeidFinding, shift = 0): string => `${f.start + shift}:${f.text}`;
+/** Narrowing facts identify only together: listed, not ticked unless the user ticks them. */
+const tickedByDefault = (f: DeidFinding): boolean => !NARROWING_KINDS.includes(f.kind);
 
 /**
  * Identifying details in a transcript: look, choose, replace with placeholders. Main
  * finds them (it alone can read the key list); this screen only shows the transcript's
- * own words, and replaces only what the user ticked.
+ * own words, and replaces only what the user ticked. "Not identifying" is remembered for
+ * the whole project.
  */
 export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: TranscriptDetail; ended: boolean; onChanged(t: TranscriptDetail): void }) {
   const { t } = useI18n();
   const [report, setReport] = useState<DeidReport | null>(null);
-  const [skip, setSkip] = useState<Set<number>>(new Set());
-  const [labels, setLabels] = useState<Record<DeidKind, string>>(() => Object.fromEntries(DEID_KINDS.map((k) => [k, t(`deid.placeholder.${k}`)])) as Record<DeidKind, string>);
+  // What the user changed from the default (ticked or not), by keyOf.
+  const [overrides, setOverrides] = useState<Map<string, boolean>>(new Map());
+  const [sortBy, setSortBy] = useState<SortBy>('position');
+  const [labels, setLabels] = useState<Record<Labelled, string>>(() => Object.fromEntries(LABELLED_KINDS.map((k) => [k, t(`deid.placeholder.${k as Labelled}`)])) as Record<Labelled, string>);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  /** Look again; findings at `unticked` ("offset:text") stay unticked. */
-  async function check(unticked: Set<string> = new Set()) {
+  const ticked = (f: DeidFinding): boolean => overrides.get(keyOf(f)) ?? tickedByDefault(f);
+  const labelOf = (k: DeidKind): string => (k === 'invisible' ? '' : labels[k]);
+
+  async function check(keep: Map<string, boolean> = overrides) {
     setError(null);
     const r = await call('transcripts.check', { id: transcript.id });
     if (!r.ok) return setError(r.error);
     setReport(r.value);
-    setSkip(new Set(r.value.findings.flatMap((f, i) => (unticked.has(`${f.start}:${f.text}`) ? [i] : []))));
+    setOverrides(keep);
   }
 
   async function apply(replace: DeidFinding[], kept: string[], done: string | null) {
     setBusy(true);
     setError(null);
-    // Where the findings the user left unticked will be once the replacements are in.
-    const shift = (at: number) => replace.filter((f) => f.end <= at).reduce((d, f) => d + labels[f.kind].length - (f.end - f.start), 0);
-    const unticked = new Set((report?.findings ?? []).filter((_, i) => skip.has(i)).map((f) => `${f.start + shift(f.start)}:${f.text}`));
+    // Where the findings the user chose about will be once the replacements are in.
+    const shift = (at: number) => replace.filter((f) => f.end <= at).reduce((d, f) => d + labelOf(f.kind).length - (f.end - f.start), 0);
+    const moved = new Map((report?.findings ?? []).filter((f) => overrides.has(keyOf(f))).map((f) => [keyOf(f, shift(f.start)), overrides.get(keyOf(f))!]));
     const r = await call('transcripts.deidentify', {
       id: transcript.id,
-      replace: replace.map((f) => ({ start: f.start, end: f.end, expected: f.text, with: labels[f.kind] })),
+      replace: replace.map((f) => ({ start: f.start, end: f.end, expected: f.text, with: labelOf(f.kind) })),
       kept,
     });
     if (r.ok) {
       onChanged(r.value);
       setNotice(done);
-      await check(unticked);
+      await check(moved);
     } else setError(r.error);
     // Busy until the new findings are in: a second click on the old list would be stale.
     setBusy(false);
   }
 
-  const chosen = report ? report.findings.filter((_, i) => !skip.has(i)) : [];
-  const kinds = report ? DEID_KINDS.filter((k) => chosen.some((f) => f.kind === k)) : [];
+  const chosen = report ? report.findings.filter(ticked) : [];
+  const kinds = LABELLED_KINDS.filter((k) => chosen.some((f) => f.kind === k)) as Labelled[];
   const badLabel = kinds.find((k) => !PLACEHOLDER.test(labels[k]));
+  const order = (fs: DeidFinding[]): DeidFinding[] => {
+    const byKind = (f: DeidFinding) => DEID_KINDS.indexOf(f.kind);
+    const byConfidence = (f: DeidFinding) => DEID_CONFIDENCES.indexOf(f.confidence);
+    if (sortBy === 'kind') return [...fs].sort((a, b) => byKind(a) - byKind(b) || byConfidence(a) - byConfidence(b) || a.start - b.start);
+    if (sortBy === 'confidence') return [...fs].sort((a, b) => byConfidence(a) - byConfidence(b) || byKind(a) - byKind(b) || a.start - b.start);
+    return fs;
+  };
+  const last = report?.lastWithKeyList;
 
   return (
     <Card title={t('deid.title')} className="deid">
@@ -59,6 +80,9 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
       <ErrorBanner error={error} />
       {notice && <Notice>{notice}</Notice>}
       {report && !report.keyListUsed && <p className="hint">{t('deid.noKeyList')}</p>}
+      {report && !report.keyListUsed && last && (
+        <p className="hint">{last.unresolved === 1 ? t('deid.afterKeyList.one', { date: last.at.slice(0, 10) }) : t('deid.afterKeyList', { count: last.unresolved, date: last.at.slice(0, 10) })}</p>
+      )}
       {!report && (
         <button type="button" onClick={() => void check()}>
           {t('deid.check')}
@@ -68,30 +92,44 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
       {report && report.findings.length > 0 && (
         <>
           <p>{report.findings.length === 1 ? t('deid.found.one') : t('deid.found', { count: report.findings.length })}</p>
+          {report.findings.some((f) => NARROWING_KINDS.includes(f.kind)) && <p className="hint">{t('deid.narrowingHint')}</p>}
+          {report.findings.some((f) => f.kind === 'invisible') && <p className="hint">{t('deid.invisibleHint')}</p>}
+          <div className="field inline">
+            <label htmlFor="deid-sort">{t('deid.sort')}</label>
+            <select id="deid-sort" value={sortBy} onChange={(e) => setSortBy(e.target.value as SortBy)}>
+              <option value="position">{t('deid.sort.position')}</option>
+              <option value="kind">{t('deid.sort.kind')}</option>
+              <option value="confidence">{t('deid.sort.confidence')}</option>
+            </select>
+          </div>
           <ul className="findings">
-            {report.findings.map((f, i) => (
+            {order(report.findings).map((f) => (
               <li key={`${f.start}-${f.end}`}>
                 <label>
                   <input
                     type="checkbox"
-                    checked={!skip.has(i)}
+                    checked={ticked(f)}
                     onChange={(e) => {
-                      const next = new Set(skip);
-                      if (e.target.checked) next.delete(i);
-                      else next.add(i);
-                      setSkip(next);
+                      const next = new Map(overrides);
+                      next.set(keyOf(f), e.target.checked);
+                      setOverrides(next);
                     }}
                   />{' '}
                   <span className="pill">{t(`deid.kind.${f.kind}`)}</span>{' '}
+                  <span className={`pill confidence ${f.confidence}`} title={t('deid.confidenceLabel', { confidence: t(`deid.confidence.${f.confidence}`) })}>
+                    {t(`deid.confidence.${f.confidence}`)}
+                  </span>{' '}
                   <span className="context" lang="nb">
                     {around(transcript.text, f).before}
-                    <mark>{f.text}</mark>
+                    <mark>{f.kind === 'invisible' ? `‹${t('deid.invisibleText', { count: [...f.text].length })}›` : f.text}</mark>
                     {around(transcript.text, f).after}
                   </span>
                 </label>
-                <button type="button" className="link" disabled={busy} onClick={() => void apply([], [...report.kept, f.text], null)}>
-                  {t('deid.keep')}
-                </button>
+                {f.kind !== 'invisible' && (
+                  <button type="button" className="link" disabled={busy} onClick={() => void apply([], [...report.kept, f.text], null)}>
+                    {t('deid.keep')}
+                  </button>
+                )}
               </li>
             ))}
           </ul>
@@ -116,7 +154,7 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
       )}
       {report && report.kept.length > 0 && (
         <p className="muted">
-          {t('deid.keptList', { terms: report.kept.join(', ') })}{' '}
+          {t('deid.keptProject', { terms: report.kept.join(', ') })}{' '}
           <button type="button" className="link" disabled={busy} onClick={() => void apply([], [], null)}>
             {t('deid.forget')}
           </button>

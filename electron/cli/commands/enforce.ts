@@ -1,0 +1,33 @@
+/**
+ * `hvelv enforce`: what the daily job runs. Kept apart from the other deadline commands
+ * and free of libsodium and SQLite until something is due: the signed header is checked
+ * with node:crypto's Ed25519, so a run with nothing due starts in about a tenth of a
+ * second (docs/benchmarks.md).
+ */
+import type { CommandContext } from '../context';
+import { EXIT } from '../context';
+import { parse, str } from '../args';
+import { UsageError } from '../io';
+import { nodeEd25519 } from '../../core/crypto/ed25519';
+import { parseNowOption } from '../../core/services/headless-enforce';
+import { enforceProjectEnd } from '../../core/services/project-end';
+
+export async function cmdEnforce(args: string[], ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const { values, positionals } = parse(args, { now: { type: 'string' }, 'owner-key': { type: 'string' } }, 1);
+  const requested = str(values.now) ? parseNowOption(str(values.now)) : undefined;
+  if (requested === null) throw new UsageError('--now must be a date (YYYY-MM-DD) or an ISO 8601 date-time (2031-06-29T12:00:00Z)');
+  const r = enforceProjectEnd(positionals[0]!, {
+    crypto: nodeEd25519,
+    now: io.now(),
+    requestedNow: requested,
+    ownerKey: str(values['owner-key']) || undefined,
+  });
+  if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
+  else if (!r.due) io.out(`${r.title}: nothing is due; the project ends ${r.endDate} (${r.daysLeft} days).`);
+  else if (r.destroyedNow.length > 0) {
+    io.out(`${r.title}: the project ended ${r.endDate}. Destroyed now: ${r.destroyedNow.join(', ')}.`);
+    if (r.certificate) io.out(`Deletion certificate: ${r.certificate.html}`);
+  } else io.out(`${r.title}: the project ended ${r.endDate}; ${r.destroyedBefore.join(', ') || 'nothing'} already destroyed, nothing more is due.`);
+  return EXIT.ok;
+}

@@ -1,0 +1,84 @@
+/**
+ * Files the user names (a recording, a transcript, consent evidence): only ordinary
+ * files are read. A named pipe opened for reading waits for a writer that may never
+ * come, and it would wait holding the vault lock; a device never ends; a folder is not
+ * what the user meant. Each is refused before anything is read.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HvelvError } from '../errors';
+
+/** A file-system error as the user's kind of failure: the file is not there, or not readable. */
+function unreadable(file: string, err: unknown): HvelvError {
+  const code = (err as NodeJS.ErrnoException)?.code ?? 'error';
+  return new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}: ${code}`, { cause: err });
+}
+
+function assertStats(file: string, st: fs.Stats): void {
+  if (!st.isFile()) {
+    const kind = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : 'a device';
+    throw new HvelvError('FILE_NOT_REGULAR', `${path.basename(file)} is ${kind}, not an ordinary file`);
+  }
+}
+
+/**
+ * Refuse anything but an ordinary file (links to one are followed), without opening
+ * it: stat never blocks, open on a FIFO does. Returns its size.
+ */
+export function assertRegularFile(file: string): number {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (err) {
+    throw unreadable(file, err);
+  }
+  assertStats(file, st);
+  return st.size;
+}
+
+/**
+ * Open an ordinary file for reading without ever blocking: O_NONBLOCK makes the open of
+ * a FIFO swapped in after a check return at once, and fstat on the open descriptor
+ * then says what was really opened. The caller closes the descriptor.
+ */
+export function openRegularFile(file: string): { fd: number; size: number } {
+  assertRegularFile(file);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    throw unreadable(file, err);
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    assertStats(file, st);
+    return { fd, size: st.size };
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+}
+
+/** The whole of an ordinary file of at most `maxBytes`, read through one descriptor. */
+export function readUserFile(file: string, maxBytes: number): Uint8Array {
+  const { fd, size } = openRegularFile(file);
+  try {
+    if (size > maxBytes) throw new HvelvError('FILE_TOO_LARGE', `${path.basename(file)} is ${size} bytes; the limit is ${maxBytes}`);
+    const out = Buffer.alloc(size);
+    let off = 0;
+    try {
+      while (off < size) {
+        const n = fs.readSync(fd, out, off, size - off, off);
+        if (n === 0) break;
+        off += n;
+      }
+    } catch (err) {
+      throw unreadable(file, err);
+    }
+    // A file that shrank while it was read is not the file that was checked.
+    if (off !== size) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} changed while it was read`);
+    return out;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,231 @@
+/** Issue 14's trials at the command line: each failed on the code before its fix. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { run, EXIT, HELP } from '../../electron/cli/index';
+import type { CliIo } from '../../electron/cli/io';
+import { api as METHODS } from '../../shared/contract';
+import { tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
+import { textToDocx } from '../../electron/core/services/transcript-formats';
+
+function fakeIo(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    env,
+    isTty: false,
+    promptHidden: () => Promise.reject(new Error('no terminal in tests')),
+    now: () => new Date('2026-11-27T12:00:00Z'),
+  };
+}
+
+const PASS = 'cli test passphrase here';
+const env = { HVELV_PASSPHRASE: PASS };
+const fast = { kdfPolicy: TEST_KDF_POLICY, createOptions: { kdf: TEST_KDF } };
+
+async function init(): Promise<string> {
+  const vault = path.join(tempDir(), 'v');
+  const io = fakeIo(env);
+  expect(await run(['init', vault, '--title', 'Relasjonsarbeid', '--end-date', '2027-05-30'], io, fast), io.stderr.join('\n')).toBe(EXIT.ok);
+  return vault;
+}
+
+async function participantWithConsent(vault: string): Promise<void> {
+  expect(await run(['participant', 'add', vault, '--name', 'Ola Nordmann'], fakeIo(env), fast)).toBe(EXIT.ok);
+  expect(await run(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1'], fakeIo(env), fast)).toBe(EXIT.ok);
+}
+
+describe('--now takes ISO 8601 date-times too', () => {
+  it('2031-06-29T12:00:00Z and an offset form are accepted; nonsense and a date-time without a real date are not', async () => {
+    const vault = await init();
+    const io = fakeIo();
+    expect(await run(['enforce', vault, '--now', '2027-05-29T23:30:00+02:00', '--json'], io, fast), io.stderr.join('')).toBe(EXIT.ok);
+    expect(JSON.parse(io.stdout.join(''))).toMatchObject({ due: false });
+    const due = fakeIo();
+    expect(await run(['enforce', vault, '--now', '2031-06-29T12:00:00Z', '--json'], due, fast), due.stderr.join('')).toBe(EXIT.ok);
+    expect(JSON.parse(due.stdout.join(''))).toMatchObject({ due: true, effectiveDate: '2031-06-29' });
+    for (const bad of ['2031-02-30T12:00:00Z', '2031-06-29T25:00:00Z', 'i morgen', '2031-06-29 12:00']) {
+      expect(await run(['enforce', vault, '--now', bad], fakeIo(), fast), bad).toBe(EXIT.usage);
+    }
+  });
+});
+
+describe('--out DIR is made when its parent exists', () => {
+  it('access-request into a folder that does not exist yet; a missing parent is still refused; --help says so', async () => {
+    const vault = await init();
+    await participantWithConsent(vault);
+    const out = path.join(tempDir(), 'innsyn-2026');
+    const io = fakeIo(env);
+    expect(await run(['access-request', vault, 'P01', '--out', out, '--json'], io, fast), io.stderr.join('')).toBe(EXIT.ok);
+    expect(JSON.parse(io.stdout.join('')).folder.startsWith(out + path.sep)).toBe(true);
+    expect(fs.statSync(out).isDirectory()).toBe(true);
+
+    const deep = path.join(tempDir(), 'finnes-ikke', 'heller-ikke');
+    expect(await run(['access-request', vault, 'P01', '--out', deep], fakeIo(env), fast)).not.toBe(EXIT.ok);
+    expect(fs.existsSync(path.dirname(deep))).toBe(false);
+    expect(HELP).toMatch(/--out DIR[^\n]*\n[^\n]*(created|made)/);
+  });
+
+  it('a wrong passphrase leaves no folder behind', async () => {
+    const vault = await init();
+    await participantWithConsent(vault);
+    const out = path.join(tempDir(), 'ny');
+    expect(await run(['access-request', vault, 'P01', '--out', out], fakeIo({ HVELV_PASSPHRASE: 'feil passfrase her' }), fast)).toBe(EXIT.wrongPassphrase);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
+describe('verify reports a damaged clock.json', () => {
+  it('a byte flipped in clock.json is a warning in the report, not a failure and not silence', async () => {
+    const vault = await init();
+    expect(await run(['enforce', vault], fakeIo(), fast)).toBe(EXIT.ok);
+    const clock = path.join(vault, 'clock.json');
+    const bytes = fs.readFileSync(clock);
+    bytes[5] = bytes[5]! ^ 0x20;
+    fs.writeFileSync(clock, bytes);
+    const json = fakeIo(env);
+    expect(await run(['verify', vault, '--json'], json, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(json.stdout.join(''))).toMatchObject({ ok: true, problems: [], warnings: [expect.stringMatching(/clock\.json/)] });
+    const text = fakeIo({ ...env, LANG: 'nb_NO.UTF-8' });
+    expect(await run(['verify', vault], text, fast)).toBe(EXIT.ok);
+    expect(text.stderr.join('\n')).toMatch(/clock\.json kan ikke leses/);
+  });
+
+  it('an intact clock.json gives no warning', async () => {
+    const vault = await init();
+    expect(await run(['enforce', vault], fakeIo(), fast)).toBe(EXIT.ok);
+    const json = fakeIo(env);
+    expect(await run(['verify', vault, '--json'], json, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(json.stdout.join('')).warnings).toEqual([]);
+  });
+});
+
+describe('vault paths and the daily job', () => {
+  it('a vault path with a newline (or any control character) is refused by the CLI and by the IPC contract', async () => {
+    const base = tempDir();
+    for (const bad of [path.join(base, 'studie\nExecStartPre=/bin/rm'), path.join(base, 'tab\there'), path.join(base, 'esc\u001bx')]) {
+      const io = fakeIo(env);
+      expect(await run(['init', bad, '--title', 'T', '--end-date', '2027-05-30', '--json'], io, fast)).toBe(EXIT.usage);
+      expect(fs.existsSync(bad)).toBe(false);
+      expect(METHODS['vault.create'].input.safeParse({ path: bad, passphrase: 'x', project: {} }).error?.issues.some((i) => i.path[0] === 'path')).toBe(true);
+      expect(METHODS['vault.unlock'].input.safeParse({ path: bad, passphrase: 'x' }).success).toBe(false);
+    }
+    expect(METHODS['vault.unlock'].input.safeParse({ path: path.join(base, 'Min studie (2026) – æøå'), passphrase: 'x' }).success).toBe(true);
+  });
+
+  it('a vault moved to a path with %, $, quotes, backslashes and a newline still gets a unit systemd accepts, naming that path', async () => {
+    const vault = await init();
+    const odd = path.join(tempDir(), 'a "b" \\c %h $HOME ; d\nx');
+    fs.renameSync(vault, odd);
+    const xdg = tempDir();
+    const io = fakeIo({ XDG_CONFIG_HOME: xdg });
+    expect(await run(['schedule', 'install', odd, '--platform', 'linux', '--dry-run', '--json'], io, fast), io.stderr.join('')).toBe(EXIT.ok);
+    const { files } = JSON.parse(io.stdout.join('')) as { files: { path: string; content: string }[] };
+    const dir = tempDir();
+    for (const f of files) fs.writeFileSync(path.join(dir, path.basename(f.path)), f.content);
+    const service = files.find((f) => f.path.endsWith('.service'))!.content;
+    expect(service.split('\n').filter((l) => l.startsWith('ExecStart='))).toHaveLength(1);
+    const analyze = spawnSync('systemd-analyze', ['verify', ...files.map((f) => path.join(dir, path.basename(f.path)))], { encoding: 'utf8' });
+    expect(analyze.error).toBeUndefined();
+    expect(analyze.status, analyze.stderr).toBe(0);
+    expect(analyze.stderr).not.toMatch(/Unbalanced|Ignoring|invalid/i);
+    expect(unquoteSystemdWords(/^ExecStart=(.*)$/m.exec(service)![1]!)).toContain(odd);
+  });
+
+  it('schedule status reports a unit that systemd rejects', async () => {
+    const vault = await init();
+    const xdg = tempDir();
+    expect(await run(['schedule', 'install', vault, '--platform', 'linux', '--json'], fakeIo({ XDG_CONFIG_HOME: xdg }), fast)).toBe(EXIT.ok);
+    const unitDir = path.join(xdg, 'systemd', 'user');
+    const ok = fakeIo({ XDG_CONFIG_HOME: xdg });
+    expect(await run(['schedule', 'status', vault, '--json'], ok, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(ok.stdout.join(''))).toMatchObject({ installed: true, unit: 'valid' });
+    const service = fs.readdirSync(unitDir).find((n) => n.endsWith('.service'))!;
+    // What the unquoted newline used to do: the path splits the ExecStart line in two.
+    const text = fs.readFileSync(path.join(unitDir, service), 'utf8').replace(/ExecStart=("[^"]*") "/, 'ExecStart=$1 "/tmp/a\nb ');
+    fs.writeFileSync(path.join(unitDir, service), text);
+    const bad = fakeIo({ XDG_CONFIG_HOME: xdg });
+    expect(await run(['schedule', 'status', vault, '--json'], bad, fast)).not.toBe(EXIT.ok);
+    expect(JSON.parse(bad.stdout.join(''))).toMatchObject({ installed: true, unit: 'rejected', problem: expect.stringMatching(/quot|ExecStart|bad/i) });
+    const human = fakeIo({ XDG_CONFIG_HOME: xdg });
+    await run(['schedule', 'status', vault], human, fast);
+    expect(human.stdout.join('\n') + human.stderr.join('\n')).toMatch(/systemd rejects/);
+  });
+});
+
+/** systemd's own reading of a quoted command line: words in double quotes, C escapes, %% and $$. */
+function unquoteSystemdWords(line: string): string[] {
+  const words: string[] = [];
+  for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+    words.push(
+      m[1]!
+        .replace(/\\x([0-9a-f]{2})|\\(.)/gi, (_s, hex: string | undefined, c: string) => (hex ? String.fromCharCode(parseInt(hex, 16)) : ({ n: '\n', t: '\t', r: '\r' } as Record<string, string>)[c] ?? c))
+        .replace(/%%/g, '%')
+        .replace(/\$\$/g, '$'),
+    );
+  }
+  return words;
+}
+
+describe('start-up: --help and enforce with nothing due load only what they need', () => {
+  const ROOT = path.join(import.meta.dirname, '..', '..');
+  /**
+   * Which of libsodium and SQLite a `hvelv` process loaded: module hooks note every
+   * module resolved (ES and CommonJS alike) in a file, and require.cache is read at exit.
+   */
+  function loaded(args: string[]): { status: number | null; stdout: string; heavy: string[] } {
+    const dir = tempDir();
+    const log = path.join(dir, 'loaded.txt');
+    fs.writeFileSync(log, '');
+    const hooks = path.join(dir, 'hooks.mjs');
+    fs.writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`);
+    const setup = path.join(dir, 'setup.mjs');
+    fs.writeFileSync(setup, `import { register } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nimport { createRequire } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join('\\n') + '\\n'));\n`);
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(setup).href, path.join(ROOT, 'bin', 'hvelv.js'), ...args], { encoding: 'utf8', env: { ...process.env, HVELV_PASSPHRASE: '' } });
+    const heavy = [...new Set(fs.readFileSync(log, 'utf8').split('\n').map((k) => /node_modules\/(libsodium[^/]*|better-sqlite3)\//.exec(k)?.[1]).filter((x): x is string => Boolean(x)))].sort();
+    return { status: r.status, stdout: r.stdout, heavy };
+  }
+
+  it('hvelv --help loads neither libsodium nor SQLite', () => {
+    const r = loaded(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.heavy).toEqual([]);
+  });
+
+  it('hvelv enforce on a vault with nothing due checks the signed header without libsodium or SQLite', async () => {
+    const vault = await init();
+    const r = loaded(['enforce', vault, '--json']);
+    expect(r.status, r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, due: false });
+    expect(r.heavy).toEqual([]);
+  });
+});
+
+describe('the installed command, end to end', () => {
+  const ROOT = path.join(import.meta.dirname, '..', '..');
+  it('imports a .docx through bin/hvelv.js (the bundle when built: its parsing worker runs there too) and says how many cues had no time', () => {
+    const vault = path.join(tempDir(), 'v');
+    const envp = { ...process.env, HVELV_PASSPHRASE: PASS, LANG: 'nb_NO.UTF-8' };
+    const cli = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), ...args], { env: envp, encoding: 'utf8' });
+    expect(cli(['init', vault, '--title', 'Ende til ende', '--end-date', '2030-01-01']).status).toBe(0);
+    cli(['participant', 'add', vault, '--name', 'Ola Docx']);
+    cli(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1']);
+    const docx = path.join(tempDir(), 'intervju.docx');
+    fs.writeFileSync(docx, textToDocx('#00:00:01-0# I: Hei & velkommen, ærlig talt.\n'));
+    const r = cli(['transcript', 'import', vault, 'P01', docx, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).transcript).toMatchObject({ sourceFormat: 'docx', syncPointCount: 1 });
+    const srt = path.join(tempDir(), 'x.srt');
+    fs.writeFileSync(srt, '1\n00:00:01,000 --> 00:00:02,000\nI: Ja.\n\n2\nødelagt --> tid\nB: Nei.\n');
+    const s = cli(['transcript', 'import', vault, 'P01', srt]);
+    expect(s.status, s.stderr).toBe(0);
+    expect(s.stderr).toMatch(/Replikker uten brukbar tid: 1\./);
+    // Five runs with the production key derivation: slow on a loaded machine.
+  }, 180_000);
+});
