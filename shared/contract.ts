@@ -150,6 +150,8 @@ export interface ParticipantSummary {
     recordedAt: string;
     recordedAfterwards: boolean;
     covers: Record<Purpose, boolean>;
+    /** The [fields] the letter still had when the student chose to record consent on it anyway. */
+    unfilledFields: string[];
   } | null;
   withdrawnOn: IsoDate | null;
 }
@@ -197,6 +199,8 @@ export interface TranscriptSummary {
   complete: boolean;
   chars: number;
   syncPointCount: number;
+  /** The latest timestamp in the text: how far into the recording the transcript reaches. */
+  reachesMs: number | null;
   sourceFormat: 'txt' | 'docx' | 'srt' | 'vtt' | 'hvelv' | 'asr';
   createdAt: string;
   updatedAt: string;
@@ -328,16 +332,20 @@ export const api = {
       method: z.enum(CONSENT_METHODS),
       statements: z.array(z.enum(STATEMENTS)).max(10),
       evidence: fileToken.nullable(),
+      /** The student chose to record consent on a letter version with [fields] left unfilled. */
+      unfinishedLetter: z.boolean().optional(),
     }),
   },
   'forms.list': { input: z.strictObject({}) },
   'forms.update': { input: z.strictObject({ version: z.number().int().min(1), locale, text: formTextSchema }) },
   'forms.newVersion': { input: z.strictObject({}) },
-  'forms.export': { input: z.strictObject({ version: z.number().int().min(1), locale }) },
+  'forms.export': { input: z.strictObject({ version: z.number().int().min(1), locale, format: z.enum(['html', 'pdf']).default('html') }) },
   'withdrawal.preview': { input: z.strictObject({ code }) },
   'withdrawal.execute': { input: z.strictObject({ code, confirmCode: z.string(), date: z.string().max(10) }) },
   'withdrawal.receipt': { input: z.strictObject({ code }) },
-  'withdrawal.saveReceipt': { input: z.strictObject({ code, locale }) },
+  'withdrawal.saveReceipt': { input: z.strictObject({ code, locale, format: z.enum(['html', 'pdf']).default('html') }) },
+  /** The deletion certificate written at project end (bilingual), saved where the user chooses. */
+  'certificates.save': { input: z.strictObject({ executedAt: z.string().max(40), format: z.enum(['html', 'pdf']) }) },
   'access.export': { input: z.strictObject({ code, locale }) },
   'recordings.list': { input: z.strictObject({}) },
   'recordings.chooseFile': { input: z.strictObject({}) },
@@ -351,6 +359,7 @@ export const api = {
   'asr.draft': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), recordingId: hexId, model: z.string().regex(/^[\w.-]{1,120}\.bin$/), language: z.enum(ASR_LANGUAGES) }) },
   'asr.cancel': { input: z.strictObject({ jobId: z.string().max(40) }) },
   'transcripts.markChecked': { input: z.strictObject({ id: hexId }) },
+  'recordings.setRecordedAt': { input: z.strictObject({ id: hexId, date: isoDate.nullable() }) },
   'transcripts.list': { input: z.strictObject({}) },
   'transcripts.get': { input: z.strictObject({ id: hexId }) },
   'transcripts.chooseFile': { input: z.strictObject({}) },
@@ -488,6 +497,7 @@ export interface Outputs {
   'withdrawal.execute': WithdrawalReceiptDto;
   'withdrawal.receipt': WithdrawalReceiptDto;
   'withdrawal.saveReceipt': string | null;
+  'certificates.save': string | null;
   'access.export': { folder: string; files: string[] } | null;
   'recordings.list': RecordingInfo[];
   'recordings.chooseFile': ChosenFile | null;
@@ -501,6 +511,7 @@ export interface Outputs {
   'asr.draft': TranscriptDetail;
   'asr.cancel': null;
   'transcripts.markChecked': TranscriptDetail;
+  'recordings.setRecordedAt': RecordingInfo;
   'transcripts.list': TranscriptSummary[];
   'transcripts.get': TranscriptDetail;
   'transcripts.chooseFile': ChosenFile | null;

@@ -50,7 +50,9 @@ hvelv participant edit <vault> <code> [--name N] [--email E] [--phone P] [--work
     name: 'consent',
     usage: `hvelv consent record <vault> <code> --date D --form-version V [--locale nb|en]
            [--method paper|digital|oral-recorded] [--evidence FILE] [--statement S]...
-           (without --statement: every statement on the form)`,
+           [--unfinished-letter]
+           (without --statement: every statement on the form; a letter with [fields]
+           left unfilled is refused unless --unfinished-letter says so, which is recorded)`,
     load: async () => (await import('./commands/participant')).cmdConsent,
   },
   {

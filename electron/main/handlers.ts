@@ -21,6 +21,8 @@ import { HvelvError } from '../core/errors';
 import type { AppConfig } from '../core/services/app-config';
 import { createProject } from '../core/services/create-project';
 import { projectStatus } from '../core/services/project-status';
+import { listCertificates } from '../core/services/project-end';
+import { renderCertificateHtml } from '../core/services/project-end-documents';
 import { SessionManager, type Timers } from '../core/services/session-manager';
 import { openProject } from '../core/services/open-project';
 import { Participants } from '../core/services/participants';
@@ -50,8 +52,13 @@ export interface Platform {
   scheduleCommand(): EnforceCommand | null;
   /** Where systemd user units go (XDG_CONFIG_HOME); the default is ~/.config. */
   configHome?: string;
-  /** Where to save a document the user asked for (an HTML letter or receipt). */
+  /** Where to save a document the user asked for (an HTML or PDF letter, receipt, certificate). */
   chooseSavePath(defaultName: string): Promise<string | null>;
+  /**
+   * The PDF of a self-contained HTML document (Electron's printToPDF in the app, Chromium's
+   * page.pdf in the browser tests), made in memory. Absent where no renderer can print.
+   */
+  printToPdf?(html: string): Promise<Uint8Array>;
 }
 
 export interface HandlerDeps {
@@ -84,6 +91,17 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
   /** Destructive actions are confirmed by typing the participant's code; checked here, not only in the page. */
   const confirm = (typed: string, code: string): void => {
     if (typed.trim().toUpperCase() !== code) throw new HvelvError('INVALID_INPUT', 'the typed code does not match');
+  };
+
+  /** Save a document Hvelv wrote as HTML, or printed to PDF, where the user chooses; null if they cancel. */
+  const saveDocument = async (html: string, baseName: string, format: 'html' | 'pdf'): Promise<string | null> => {
+    const print = deps.platform.printToPdf;
+    if (format === 'pdf' && !print) throw new HvelvError('FORBIDDEN', 'PDF is not available here');
+    const target = await deps.platform.chooseSavePath(`${baseName}.${format}`);
+    if (!target) return null;
+    const bytes = format === 'pdf' ? await print!(html) : new TextEncoder().encode(html);
+    writeFileAtomic(target, bytes);
+    return target;
   };
 
   const info = (): AppInfo => {
@@ -149,12 +167,10 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     'forms.list': () => listForms(keylist()),
     'forms.update': ({ version, locale, text }) => updateFormText(keylist(), version, locale, text),
     'forms.newVersion': () => newFormVersion(keylist(), deps.now()),
-    'forms.export': async ({ version, locale }) => {
+    'forms.export': async ({ version, locale, format }) => {
       const form = getForm(keylist(), version);
-      const target = await deps.platform.chooseSavePath(`${folderName(form.texts[locale].title).slice(0, 40)}-v${version}-${locale}.html`);
-      if (!target) return null;
-      writeFileAtomic(target, new TextEncoder().encode(renderFormHtml(form.texts[locale], locale, { version, hash: form.hashes[locale] })));
-      return target;
+      const html = renderFormHtml(form.texts[locale], locale, { version, hash: form.hashes[locale] });
+      return saveDocument(html, `${folderName(form.texts[locale].title).slice(0, 40)}-v${version}-${locale}`, format);
     },
     'withdrawal.preview': ({ code }) => participants().withdrawalPreview(code),
     'withdrawal.execute': ({ code, confirmCode, date }) => {
@@ -162,12 +178,11 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       return participants().withdraw(code, date);
     },
     'withdrawal.receipt': ({ code }) => participants().receipt(code),
-    'withdrawal.saveReceipt': async ({ code, locale }) => {
-      const html = participants().receiptHtml(code, locale);
-      const target = await deps.platform.chooseSavePath(`${locale === 'nb' ? 'kvittering' : 'receipt'}-${code}.html`);
-      if (!target) return null;
-      writeFileAtomic(target, new TextEncoder().encode(html));
-      return target;
+    'withdrawal.saveReceipt': async ({ code, locale, format }) => saveDocument(participants().receiptHtml(code, locale), `${locale === 'nb' ? 'kvittering' : 'receipt'}-${code}`, format),
+    'certificates.save': async ({ executedAt, format }) => {
+      const cert = listCertificates(sessions.require().path).find((c) => c.executedAt === executedAt);
+      if (!cert) throw new HvelvError('NOT_FOUND', `no deletion certificate of ${executedAt}`);
+      return saveDocument(renderCertificateHtml(cert), `slettebekreftelse-deletion-certificate-${cert.executedAt.slice(0, 10)}`, format);
     },
     'access.export': async ({ code, locale }) => {
       participants(); // locked vault: fail before asking for a folder
@@ -266,6 +281,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       recordings().get(id);
       return deps.platform.mediaUrl(id);
     },
+    'recordings.setRecordedAt': ({ id, date }) => recordings().setRecordedAt(id, date),
     'transcripts.list': () => transcripts().list(),
     'transcripts.get': ({ id }) => transcripts().get(id),
     'transcripts.chooseFile': async () => files.grant(await deps.platform.chooseFile('transcript')),

@@ -18,6 +18,7 @@ import { localeFromSystem, translate } from '../../shared/i18n/catalogue';
 import { setSqliteNativeBinding } from '../core/stores/sqlite';
 import { registerSchemePrivileges, serveMedia, serveRenderer } from './app-protocol';
 import { createHandlers, dispatch } from './handlers';
+import { printToPdf } from './pdf';
 import { APP_ORIGIN, MEDIA_SCHEME, hardenContents, hardenSession, isTrustedSender } from './security';
 
 // Development runs use a better-sqlite3 build for Electron's ABI kept apart from the
@@ -109,9 +110,11 @@ async function start(): Promise<void> {
           ? packagedEnforceCommand(process.execPath)
           : { argv: [process.execPath, path.join(app.getAppPath(), 'out', 'main', 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
       async chooseSavePath(defaultName) {
-        const res = await dialog.showSaveDialog(mainWindow!, { defaultPath: defaultName, filters: [{ name: 'HTML', extensions: ['html'] }] });
+        const ext = path.extname(defaultName).slice(1) || 'html';
+        const res = await dialog.showSaveDialog(mainWindow!, { defaultPath: defaultName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
         return res.canceled || !res.filePath ? null : res.filePath;
       },
+      printToPdf,
     },
   });
 

@@ -8,11 +8,54 @@ declare global {
   }
 }
 
-export function call<M extends Method>(method: M, input: Input<M>): Promise<Result<Outputs[M]>> {
-  return window.hvelv.invoke(method, input).catch(() => ({
+/**
+ * Methods that only read (or only open a dialog): every other method that succeeds may
+ * have changed the vault, and the screens that show counts and days are told so.
+ * A method missing here errs on the side of one needless refresh, never a stale screen.
+ */
+const READS: ReadonlySet<Method> = new Set<Method>([
+  'app.info',
+  'vault.recent',
+  'vault.chooseFolder',
+  'vault.suggestPath',
+  'vault.inspect',
+  'session.state',
+  'session.touch',
+  'participants.list',
+  'participants.reveal',
+  'consent.chooseEvidence',
+  'forms.list',
+  'forms.export',
+  'withdrawal.preview',
+  'withdrawal.receipt',
+  'withdrawal.saveReceipt',
+  'recordings.list',
+  'recordings.chooseFile',
+  'recordings.mediaUrl',
+  'recordings.cancelImport',
+  'transcripts.list',
+  'transcripts.get',
+  'transcripts.chooseFile',
+  'transcripts.check',
+  'transcripts.export',
+  'schedule.status',
+]);
+
+const changeListeners = new Set<() => void>();
+
+export async function call<M extends Method>(method: M, input: Input<M>): Promise<Result<Outputs[M]>> {
+  const r = await window.hvelv.invoke(method, input).catch(() => ({
     ok: false as const,
     error: { code: 'INTERNAL' as const, message: 'the request did not reach the app' },
   }));
+  if (r.ok && !READS.has(method)) for (const l of changeListeners) l();
+  return r;
+}
+
+/** Called after every request that may have changed the vault (participants, consent, files, dates). */
+export function onVaultChanged(listener: () => void): () => void {
+  changeListeners.add(listener);
+  return () => changeListeners.delete(listener);
 }
 
 export function onAppEvent(listener: (e: AppEvent) => void): () => void {

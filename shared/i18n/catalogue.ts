@@ -14,6 +14,7 @@ import * as deidentify from './deidentify';
 import * as transcription from './transcription';
 import * as asr from './asr';
 import * as analysisScreens from './analysis-screens';
+import * as screens from './screens';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -21,7 +22,7 @@ import * as analysisScreens from './analysis-screens';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr] as const;
+const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

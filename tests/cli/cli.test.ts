@@ -188,9 +188,13 @@ describe('participants from the command line', () => {
     expect(await run(['participant', 'add', vault, '--name', 'Another', '--email', 'OLA@example.no'], dup, fast)).toBe(EXIT.other);
     expect(dup.stderr.join('')).toMatch(/already exists/);
 
-    expect(await run(['consent', 'record', vault, 'P01', '--date', '2026-11-30', '--form-version', '1'], fakeIo(env), fast)).toBe(EXIT.usage);
+    expect(await run(['consent', 'record', vault, 'P01', '--date', '2026-11-30', '--form-version', '1', '--unfinished-letter'], fakeIo(env), fast)).toBe(EXIT.usage);
+    // The generated letter still has [fields]: refused unless the student says so.
+    const unfinished = fakeIo(env);
+    expect(await run(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1'], unfinished, fast)).toBe(EXIT.other);
+    expect(unfinished.stderr.join('')).toMatch(/\[hakeparentes\]|\[brackets\]/);
     const consent = fakeIo(env);
-    expect(await run(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1', '--statement', 'participate', '--statement', 'processing-until-end', '--json'], consent, fast)).toBe(EXIT.ok);
+    expect(await run(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1', '--unfinished-letter', '--statement', 'participate', '--statement', 'processing-until-end', '--json'], consent, fast)).toBe(EXIT.ok);
     expect(JSON.parse(consent.stdout.join('')).consent.statements).toEqual(['participate', 'processing-until-end']);
 
     const preview = fakeIo(env);
@@ -226,7 +230,7 @@ describe('recordings and transcripts from the command line', () => {
     const env = { HVELV_PASSPHRASE: PASS };
     await run(['participant', 'add', vault, '--name', 'Lyd'], fakeIo(env), fast);
     await run(['participant', 'add', vault, '--name', 'Uten'], fakeIo(env), fast);
-    await run(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1'], fakeIo(env), fast);
+    await run(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1', '--unfinished-letter'], fakeIo(env), fast);
     const dir = tempDir();
     const wav = path.join(dir, 'intervju.wav');
     const original = makeWav(wav, 3, 21);
@@ -282,7 +286,7 @@ describe('recordings and transcripts from the command line', () => {
     const vault = await init();
     const env = { HVELV_PASSPHRASE: PASS, LANG: 'nb_NO.UTF-8' };
     await run(['participant', 'add', vault, '--name', 'Kari Nordmann', '--phone', '912 34 567', '--workplace', 'NAV Sandnes'], fakeIo(env), fast);
-    await run(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1'], fakeIo(env), fast);
+    await run(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1', '--unfinished-letter'], fakeIo(env), fast);
     const txt = path.join(tempDir(), 'P01.txt');
     fs.writeFileSync(txt, '#00:00:04-1# I: Velkommen.\n#00:00:12-6# B: Jeg er Kari, her på NAV Sandnes. Ring 91234567. Ola sier det samme.\n');
     const imp = fakeIo(env);
@@ -323,7 +327,7 @@ describe('recordings and transcripts from the command line', () => {
     const made = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), 'init', vault, '--title', 'Krasj', '--end-date', '2030-01-01'], { env: { ...process.env, ...env } });
     expect(made.status, made.stderr.toString()).toBe(0);
     spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), 'participant', 'add', vault, '--name', 'Krasj Testesen'], { env: { ...process.env, ...env } });
-    spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), 'consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1'], { env: { ...process.env, ...env } });
+    spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), 'consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1', '--unfinished-letter'], { env: { ...process.env, ...env } });
     const big = path.join(tempDir(), 'stor.wav');
     const original = makeWav(big, 900, 33); // ~29 MB
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), 'audio', 'import', vault, 'P01', big], { env: { ...process.env, ...env } });
@@ -354,7 +358,7 @@ describe('an export cut short', () => {
     const vault = path.join(tempDir(), 'export-crash');
     expect(cli(['init', vault, '--title', 'Eksport', '--end-date', '2030-01-01']).status).toBe(0);
     cli(['participant', 'add', vault, '--name', 'Eksport Testesen']);
-    cli(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1']);
+    cli(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1', '--unfinished-letter']);
     // A 256 MiB WAV of a repeated random block: long enough to kill the export part way.
     const wav = path.join(tempDir(), 'lang.wav');
     const block = randomBytes(1024 * 1024);
@@ -404,7 +408,7 @@ describe('a full disk', () => {
     const cli = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), ...args], { env });
     expect(cli(['init', vault, '--title', 'Full disk', '--end-date', '2030-01-01']).status).toBe(0);
     cli(['participant', 'add', vault, '--name', 'Full Testesen']);
-    cli(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1']);
+    cli(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1', '--unfinished-letter']);
     const wav = path.join(tempDir(), 'stor.wav');
     makeWav(wav, 900, 33); // ~29 MB, far more than the room left
     const vaultBytes = listFiles(vault).reduce((n, f) => n + fs.statSync(f).size, 0);

@@ -38,7 +38,7 @@ async function init(): Promise<string> {
 
 async function participantWithConsent(vault: string): Promise<void> {
   expect(await run(['participant', 'add', vault, '--name', 'Ola Nordmann'], fakeIo(env), fast)).toBe(EXIT.ok);
-  expect(await run(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1'], fakeIo(env), fast)).toBe(EXIT.ok);
+  expect(await run(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1', '--unfinished-letter'], fakeIo(env), fast)).toBe(EXIT.ok);
 }
 
 describe('--now takes ISO 8601 date-times too', () => {
@@ -215,7 +215,7 @@ describe('the installed command, end to end', () => {
     const cli = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hvelv.js'), ...args], { env: envp, encoding: 'utf8' });
     expect(cli(['init', vault, '--title', 'Ende til ende', '--end-date', '2030-01-01']).status).toBe(0);
     cli(['participant', 'add', vault, '--name', 'Ola Docx']);
-    cli(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1']);
+    cli(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1', '--unfinished-letter']);
     const docx = path.join(tempDir(), 'intervju.docx');
     fs.writeFileSync(docx, textToDocx('#00:00:01-0# I: Hei & velkommen, ærlig talt.\n'));
     const r = cli(['transcript', 'import', vault, 'P01', docx, '--json']);

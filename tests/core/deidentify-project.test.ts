@@ -60,7 +60,7 @@ describe('after the key list is deleted', () => {
     const p = new Participants(session, now);
     // A surname that is an ordinary word ("lie") at the start of a sentence: only the key list knows it is a name here.
     const code = p.add({ name: 'Turid Lie', email: '', phone: '' });
-    p.recordConsent(code, { date: '2031-04-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'] });
+    p.recordConsent(code, { date: '2031-04-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], unfinishedLetter: true });
     const tr = new Transcripts(session, now);
     const t = tr.create(code, 'B: Lie i dag, sånn sa de det. Jeg bor i Stavanger.');
     const before = tr.list()[0]!;

@@ -107,7 +107,7 @@ describe('files that are not regular files are refused before they are opened', 
     const other = p.add({ name: 'Kari Bevis' });
     const form = ensureInitialForm(session.stores.keylist, session.facts, NOW());
     expect(() =>
-      p.recordConsent(other, { date: '2026-11-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate'], evidence: { path: fifo('skjema.pdf') } }),
+      p.recordConsent(other, { date: '2026-11-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate'], evidence: { path: fifo('skjema.pdf') }, unfinishedLetter: true }),
     ).toThrow(expect.objectContaining({ code: 'FILE_NOT_REGULAR' }));
     session.lock();
   });
@@ -234,7 +234,7 @@ describe('consent dates that cannot be true', () => {
     const p = new Participants(session, NOW);
     const form = ensureInitialForm(session.stores.keylist, session.facts, NOW());
     const code = p.add({ name: 'Kari Dato' });
-    const consent = (date: string) => p.recordConsent(code, { date, formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate'] });
+    const consent = (date: string) => p.recordConsent(code, { date, formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate'], unfinishedLetter: true });
     return { session, p, code, consent };
   }
 

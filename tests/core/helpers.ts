@@ -144,7 +144,7 @@ export function admit(session: import('../../electron/core/vault/vault').VaultSe
   const p = new Participants(session, now);
   const form = ensureInitialForm(session.stores.keylist, session.facts, now());
   const code = p.add(identity);
-  p.recordConsent(code, { date: '2026-11-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'] });
+  p.recordConsent(code, { date: '2026-11-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], unfinishedLetter: true });
   return code;
 }
 

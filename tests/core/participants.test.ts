@@ -13,6 +13,7 @@ import { openProject } from '../../electron/core/services/open-project';
 import { storeDbPath, DATA_STORES } from '../../electron/core/vault/layout';
 import { codeOf, findNeedles, listFiles, makeVault, makeWav, recentTempFiles, tempDir } from './helpers';
 import { Recordings } from '../../electron/core/services/recordings';
+import { unfilledFields } from '../../shared/letter';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 const ALL = ['participate', 'audio-recording', 'processing-until-end'];
@@ -26,7 +27,31 @@ async function project() {
 }
 
 
-const consentAll = { date: '2026-11-20', formVersion: 1, locale: 'nb' as const, method: 'paper' as const, statements: ALL };
+// The generated letter still has its [fields]: these tests are about consent, not the letter.
+const consentAll = { date: '2026-11-20', formVersion: 1, locale: 'nb' as const, method: 'paper' as const, statements: ALL, unfinishedLetter: true };
+
+describe('consent on an unfinished letter', () => {
+  it('is refused while the letter has [fields] left, unless the student chooses it, and the choice is kept', async () => {
+    const { p, session } = await project();
+    const code = p.add({ name: 'Kari Testesen' });
+    const { unfinishedLetter: _, ...asked } = consentAll;
+    expect(codeOf(() => p.recordConsent(code, asked))).toBe('FORM_UNFINISHED');
+    expect(p.list()[0]!.consent).toBeNull();
+    expect(listForms(session.stores.keylist)[0]!.frozen).toBe(false);
+    p.recordConsent(code, { ...asked, unfinishedLetter: true });
+    const fields = p.list()[0]!.consent!.unfilledFields;
+    expect(fields).toContain('[antall]');
+    expect(session.audit.list().find((e) => e.action === 'consent.recorded')!.details).toMatchObject({ unfilledFields: fields.length });
+    // A finished letter needs no choice, and records none.
+    const v2 = newFormVersion(session.stores.keylist, NOW());
+    const json = unfilledFields(v2.texts.nb).reduce((j, f) => j.split(f).join('ferdig'), JSON.stringify(v2.texts.nb));
+    const filled = JSON.parse(json) as typeof v2.texts.nb;
+    updateFormText(session.stores.keylist, v2.version, 'nb', filled);
+    const other = p.add({ name: 'Ola Testesen' });
+    p.recordConsent(other, { ...asked, formVersion: v2.version });
+    expect(p.list().find((x) => x.code === other)!.consent!.unfilledFields).toEqual([]);
+  });
+});
 
 describe('participants and codes', () => {
   it('gives codes from the project pattern, never from the name, and never reuses one', async () => {

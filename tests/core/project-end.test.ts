@@ -33,7 +33,7 @@ async function study(endAction: 'anonymise' | 'delete-all' = 'anonymise') {
   const p = new Participants(session, now);
   const form = (await import('../../electron/core/consent/forms')).ensureInitialForm(session.stores.keylist, session.facts, now());
   const code = p.add({ name: 'Sigrun Slutt-Testesen', email: 'sigrun.slutt@example.no', phone: '+47 977 66 555' });
-  p.recordConsent(code, { date: '2031-04-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'] });
+  p.recordConsent(code, { date: '2031-04-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], unfinishedLetter: true });
   const wav = path.join(tempDir(), 'opptak.wav');
   const audio = makeWav(wav, 2, 77);
   await new Recordings(session, now).import(code, wav);

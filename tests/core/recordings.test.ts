@@ -76,6 +76,19 @@ describe('import and export', () => {
     session.lock();
   });
 
+  it('keeps the recording date the student enters, refuses a day in the future, and can clear it', async () => {
+    const { session, code, rec } = await setup();
+    const info = await rec.import(code, path.join(FIXTURES, 'tone.ogg'));
+    expect(rec.setRecordedAt(info.id, '2026-11-20').recordedAt).toBe('2026-11-20');
+    expect(rec.get(info.id)).toMatchObject({ recordedAt: '2026-11-20', sha256: info.sha256, durationMs: info.durationMs });
+    expect(() => rec.setRecordedAt(info.id, '2026-11-28')).toThrow(/future/);
+    expect(() => rec.setRecordedAt(info.id, '2026-02-30')).toThrow(/not a date/);
+    expect(rec.get(info.id).recordedAt).toBe('2026-11-20');
+    expect(rec.setRecordedAt(info.id, null).recordedAt).toBeNull();
+    expect(session.audit.list().filter((e) => e.action === 'recording.dated')).toHaveLength(2);
+    session.lock();
+  });
+
   it('deletes a recording: the record, its key and its blob', async () => {
     const { session, code, rec, blobs } = await setup();
     const info = await rec.import(code, path.join(FIXTURES, 'tone.ogg'));
@@ -152,7 +165,7 @@ describe('bad input stores nothing', () => {
     const v = await setup();
     const p = new Participants(v.session, NOW);
     const code = p.add({ name: 'Ingen lyd' });
-    p.recordConsent(code, { date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'processing-until-end'] });
+    p.recordConsent(code, { date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'processing-until-end'], unfinishedLetter: true });
     await expect(v.rec.import(code, path.join(tempDir(), 'does-not-exist.wav'))).rejects.toMatchObject({ code: 'CONSENT_MISSING' });
     expect(v.blobs()).toEqual([]);
     v.session.lock();

@@ -25,7 +25,7 @@ beforeAll(async () => {
   });
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
   // Signed on paper before the vault existed: recorded afterwards.
-  await harness.invoke('consent.record', { code: 'JS01', date: '2025-09-15', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  await harness.invoke('consent.record', { code: 'JS01', date: '2025-09-15', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null, unfinishedLetter: true });
 });
 
 afterAll(async () => {

@@ -17,6 +17,9 @@ import { createCrypto } from '../../electron/core/crypto/sodium';
 import { AppConfig } from '../../electron/core/services/app-config';
 import type { AppEvent } from '@shared/contract';
 import { TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
+import { expectAccessible } from './axe';
+import { unfilledFields } from '@shared/letter';
+import type { FormText, FormVersionDto } from '@shared/contract';
 
 export interface Harness {
   url: string;
@@ -70,6 +73,7 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
   const fileAnswers: (string | null)[] = [];
   const saveAnswers: (string | null)[] = [];
   const dropPaths = new Map<string, string>();
+  let printer: Promise<Browser> | null = null;
   const { handlers, sessions, files } = createHandlers({
     crypto: await createCrypto(),
     kdfPolicy: TEST_KDF_POLICY,
@@ -84,6 +88,18 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
       chooseFolder: async () => folderAnswers.shift() ?? null,
       chooseFile: async () => fileAnswers.shift() ?? null,
       chooseSavePath: async () => saveAnswers.shift() ?? null,
+      // Where the app uses Electron's printToPDF: the same HTML through Chromium's page.pdf.
+      printToPdf: async (html) => {
+        // One printer per harness, started on first use and closed with the harness.
+        printer ??= launchChromium();
+        const page = await (await printer).newPage();
+        try {
+          await page.setContent(html, { waitUntil: 'load' });
+          return await page.pdf({ format: 'A4', printBackground: true, margin: { top: '20mm', bottom: '20mm', left: '18mm', right: '18mm' } });
+        } finally {
+          await page.close();
+        }
+      },
       mediaUrl: (id) => `/__media/recording/${id}`,
       scheduleCommand: () => ({ argv: [process.execPath, path.join(import.meta.dirname, '..', '..', 'bin', 'hvelv.js')], env: {} }),
       configHome: path.join(opts.home, 'config-home'),
@@ -169,6 +185,7 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
     },
     close: () =>
       new Promise<void>((resolve) => {
+        void printer?.then((b) => b.close());
         sessions.lock('user');
         for (const res of listeners) res.end();
         server.close(() => resolve());
@@ -201,10 +218,14 @@ export async function newPage(browser: Browser, height = 780): Promise<{ page: P
   return { page, problems };
 }
 
-/** Save a full-page screenshot to test-results/screenshots/<name>.png, to be looked at. */
+/**
+ * Save a full-page screenshot to test-results/screenshots/<name>.png, to be looked at,
+ * after axe-core has checked the screen (a serious or critical violation fails the test).
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await expectAccessible(page, name);
 }
 
 export const STUDY_PASSPHRASE = 'fire lange ord er bra';
@@ -233,9 +254,33 @@ export async function openStudy(prefix: string, project: Record<string, unknown>
       ...project,
     },
   });
+  // The seed study's letter is finished: consent is recorded on it without further ado.
+  await finishLetter(harness);
   const browser = await launchChromium();
   const { page, problems } = await newPage(browser, height);
   return { home, harness, vault, browser, page, problems };
+}
+
+/** What the seed study's letter says where the template leaves [fields] (invented wording). */
+const LETTER_FILL: Record<'nb' | 'en', (field: string) => string> = {
+  nb: (f) =>
+    /formålet/i.test(f) ? 'Formålet er å undersøke hvordan jobbspesialister bygger relasjoner i arbeidsinkluderingsprosesser.'
+    : /hvorfor/i.test(f) ? 'Du blir spurt fordi du arbeider som jobbspesialist; utvalget er gjort gjennom lederne ved NAV-kontorene.'
+    : /antall/i.test(f) ? 'fire' : 'utfylt',
+  en: (f) =>
+    /purpose/i.test(f) ? 'The purpose is to study how employment specialists build relationships in work inclusion.'
+    : /why/i.test(f) ? 'You are asked because you work as an employment specialist; the sample was made through the NAV offices.'
+    : /number/i.test(f) ? 'four' : 'filled in',
+};
+
+/** Fill in the [fields] of the newest letter version, as a student does before the first consent. */
+export async function finishLetter(harness: Harness): Promise<void> {
+  const forms = (await harness.invoke('forms.list', {})) as FormVersionDto[];
+  const form = forms.at(-1)!;
+  for (const locale of ['nb', 'en'] as const) {
+    const json = unfilledFields(form.texts[locale]).reduce((j, f) => j.split(f).join(LETTER_FILL[locale](f)), JSON.stringify(form.texts[locale]));
+    await harness.invoke('forms.update', { version: form.version, locale, text: JSON.parse(json) as FormText });
+  }
 }
 
 /**

@@ -47,7 +47,7 @@ describe('participants in Chromium', () => {
     await page.getByRole('button', { name: 'Åpne JS01' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'JS01' }).isVisible()).toBe(true);
     expect(await page.content()).not.toContain('Ragnhild');
-    await expect.poll(() => page.getByText('Lydopptak: Ikke tillatt: samtykket dekker det ikke').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('Lydopptak: Ikke tillatt: ikke noe samtykke er registrert').isVisible()).toBe(true);
     await shot('13-participant-hidden');
     await page.getByRole('button', { name: 'Vis identitet' }).click();
     await expect.poll(() => page.getByText('Ragnhild Testesen').isVisible()).toBe(true);

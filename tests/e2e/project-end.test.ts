@@ -76,11 +76,14 @@ describe('project end in Chromium', () => {
     expect(r.destroyedNow).toEqual(['keylist', 'recordings']);
     await page.getByLabel(/Passfrase for/).fill(STUDY_PASSPHRASE);
     await page.getByRole('button', { name: 'Lås opp' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'Prosjektet er avsluttet' }).isVisible()).toBe(true);
+    // Opening a vault just enforced verifies it whole: give a loaded machine time.
+    await expect.poll(() => page.getByRole('heading', { name: 'Prosjektet er avsluttet' }).isVisible(), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => page.getByText(/Slettebekreftelse:/).isVisible()).toBe(true);
     await shot('32-dashboard-anonymised');
     await page.getByRole('button', { name: 'Deltakere' }).click();
-    await expect.poll(() => page.getByText('Ingen deltakere ennå.').isVisible()).toBe(true);
+    // Not "none yet": they were deleted, on a day the certificate records.
+    await expect.poll(() => page.getByText(/^Navnelisten ble slettet ved prosjektslutt \d+\. \p{L}+ \d{4}: hvem deltakerne var/u).isVisible()).toBe(true);
+    expect(await page.getByText('Ingen deltakere ennå.').count()).toBe(0);
     // Nothing new about anyone can be added: the page says why and offers no way to try.
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Prosjektet er avsluttet');
     expect(await page.getByRole('button', { name: 'Legg til deltaker' }).count()).toBe(0);
@@ -91,6 +94,13 @@ describe('project end in Chromium', () => {
     // A name and a phone number left in a transcript can still be found and taken out,
     // with Hvelv's own placeholders only: the name as the key list found it the last time
     // it was there, and the count of what was left then is said (the badge did not shrink).
+    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await expect.poll(() => page.getByText(/^Lydopptakene ble slettet ved prosjektslutt \d+\. \p{L}+ \d{4}, og navnelisten med dem/u).isVisible()).toBe(true);
+    expect(await page.getByText('Ingen opptak ennå.').count()).toBe(0);
+    await expect.poll(() => page.locator('tbody[data-code="JS01"]').textContent()).toMatch(/Slettet ved prosjektslutt/);
+    await shot('33b-anonymised-interviews');
+    await page.getByRole('button', { name: 'Se slettebekreftelsen' }).click();
+    await expect.poll(() => page.getByText(/Slettebekreftelse:/).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
     await expect.poll(() => page.getByText('2 mulige kjennetegn').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Åpne transkripsjonen til JS01' }).click();

@@ -37,17 +37,17 @@ afterAll(async () => {
 describe('recordings in Chromium', () => {
   it('imports a recording for a participant with consent, and offers to delete the original', async () => {
     await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
-    const select = page.getByLabel('Deltaker').first();
-    // JS02 has not consented to audio recording: offered, but disabled, with the reason.
-    expect(await page.locator('#imp-code option', { hasText: 'JS02 (mangler samtykke til lydopptak)' }).isDisabled()).toBe(true);
-    await select.selectOption('JS01');
+    // JS02 has not consented to audio recording: the row says so, and offers no import.
+    const js02 = page.locator('tbody[data-code="JS02"]');
+    await expect.poll(() => js02.getByText('Samtykket dekker ikke lydopptak.').isVisible()).toBe(true);
+    expect(await js02.getByRole('button', { name: /Legg inn opptak/ }).count()).toBe(0);
     const wav = path.join(tempDir(), 'intervju-JS01.wav');
     makeWav(wav, 20, 5);
     harness.fileAnswers.push(wav);
     await shot('23-recordings-empty');
-    await page.getByRole('button', { name: 'Velg lydfil …' }).click();
+    await page.getByRole('button', { name: 'Legg inn opptak … (JS01)' }).click();
     const dialog = page.getByRole('dialog', { name: 'Slette originalfilen?' });
-    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await expect.poll(() => dialog.isVisible(), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => page.getByText('Opptaket er lagt inn og kryptert.').isVisible()).toBe(true);
     await shot('24-recording-imported-offer-delete');
     await dialog.getByRole('button', { name: 'Behold originalen' }).click();
@@ -59,8 +59,7 @@ describe('recordings in Chromium', () => {
     const txt = path.join(tempDir(), 'JS01.txt');
     fs.writeFileSync(txt, '#00:00:01-0# I: Hva legger du i begrepet jobbspesialist?\n\n#00:00:12-5# B: Det handler om relasjonen.\n');
     harness.fileAnswers.push(txt);
-    await page.locator('#tr-code').selectOption('JS01');
-    await page.getByRole('button', { name: 'Legg inn transkripsjon fra fil …' }).click();
+    await page.getByRole('button', { name: 'Legg inn transkripsjon … (JS01, opptaket på 0:20)' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'JS01' }).isVisible()).toBe(true);
     await expect.poll(() => page.getByText('0:00 av 0:20').isVisible(), { timeout: 15_000 }).toBe(true);
     await shot('25-recording-with-transcript');
@@ -101,14 +100,13 @@ describe('recordings in Chromium', () => {
     makeWav(wav, 7, 9);
     harness.dropPaths.set('sluppet-JS01.wav', wav);
     await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).click();
-    await page.locator('#imp-code').selectOption('JS01');
     // What the operating system hands the page on a drop: a File (its bytes are not used).
     const dt = await page.evaluateHandle(`(() => {
       const d = new DataTransfer();
       d.items.add(new File([new Uint8Array(16)], 'sluppet-JS01.wav', { type: 'audio/wav' }));
       return d;
     })()`);
-    await page.locator('section[aria-labelledby="imp-h"]').dispatchEvent('drop', { dataTransfer: dt });
+    await page.locator('tbody[data-code="JS01"]').dispatchEvent('drop', { dataTransfer: dt });
     const dialog = page.getByRole('dialog', { name: 'Slette originalfilen?' });
     await expect.poll(() => dialog.isVisible()).toBe(true);
     await dialog.getByRole('button', { name: 'Behold originalen' }).click();
@@ -131,10 +129,9 @@ describe('recordings in Chromium', () => {
     fs.truncateSync(wav, 44 + dataLen);
     harness.fileAnswers.push(wav);
     await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).click();
-    await page.locator('#imp-code').selectOption('JS01');
-    await page.getByRole('button', { name: 'Velg lydfil …' }).click();
-    const status = page.getByRole('status').filter({ hasText: 'Krypterer og legger inn' });
-    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/Krypterer og legger inn … ([1-9]\d?) % \((\d+) MB\/s\)/);
+    await page.getByRole('button', { name: 'Legg inn opptak … (JS01)' }).click();
+    const status = page.getByRole('status').filter({ hasText: 'krypterer og legger inn' });
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/JS01: krypterer og legger inn … ([1-9]\d?) % \((\d+) MB\/s\)/);
     await shot('29b-recording-import-progress');
     await status.getByRole('button', { name: 'Avbryt' }).click();
     await expect.poll(() => page.getByText('Avbrutt. Ingenting ble lagret.').isVisible()).toBe(true);

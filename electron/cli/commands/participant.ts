@@ -97,6 +97,7 @@ export async function cmdConsent(args: string[], ctx: CommandContext): Promise<n
       method: { type: 'string' },
       evidence: { type: 'string' },
       statement: { type: 'string', multiple: true },
+      'unfinished-letter': { type: 'boolean' },
     },
     2,
   );
@@ -115,6 +116,7 @@ export async function cmdConsent(args: string[], ctx: CommandContext): Promise<n
       method: (str(values.method) || 'paper') as ConsentMethod,
       statements,
       evidence: values.evidence ? { path: str(values.evidence) } : undefined,
+      unfinishedLetter: values['unfinished-letter'] === true,
     });
   });
   if (values.json) io.out(JSON.stringify({ ok: true, consent: { ...record } }));

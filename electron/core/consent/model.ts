@@ -47,6 +47,8 @@ export interface ConsentRecord {
   statements: string[];
   evidenceId: string | null;
   recordedAt: string;
+  /** Set when the student chose to record consent on a letter with these [fields] unfilled. */
+  unfilledFields?: string[];
   /** The consent was given before the vault existed and entered later (absent in records from before this was kept). */
   recordedAfterwards?: boolean;
 }

@@ -31,6 +31,7 @@ import { HvelvError } from '../errors';
 import { fsyncDir } from '../vault/atomic-file';
 import type { VaultSession } from '../vault/vault';
 import { freezeForm, getForm, renderFormHtml } from '../consent/forms';
+import { unfilledFields } from '../../../shared/letter';
 import {
   T,
   currentConsent,
@@ -67,6 +68,11 @@ export interface ConsentInput {
   statements: string[];
   /** A scanned signature or recording of oral consent: identifying, so it goes into the key list. */
   evidence?: { path: string } | undefined;
+  /**
+   * The student's explicit choice to record consent on a letter that still has [fields]
+   * left unfilled; without it such a consent is refused. The choice is kept in the record.
+   */
+  unfinishedLetter?: boolean | undefined;
 }
 
 export type WithdrawalStep = 'journal' | 'recordings' | 'transcripts' | 'keylist' | 'done';
@@ -107,6 +113,7 @@ export class Participants {
             recordedAt: consent.recordedAt,
             recordedAfterwards: consent.recordedAfterwards ?? false,
             covers: Object.fromEntries(PURPOSES.map((p) => [p, consentCovers(consent.statements, p)])) as Record<Purpose, boolean>,
+            unfilledFields: consent.unfilledFields ?? [],
           },
         };
       });
@@ -171,6 +178,10 @@ export class Participants {
     const unknown = input.statements.filter((s) => !offered.includes(s) || !(STATEMENTS as readonly string[]).includes(s));
     if (unknown.length > 0) throw new HvelvError('INVALID_INPUT', `statements not on form version ${form.version}: ${unknown.join(', ')}`);
     if (input.statements.length === 0) throw new HvelvError('INVALID_INPUT', 'no statement was agreed to');
+    const unfilled = unfilledFields(form.texts[input.locale]);
+    if (unfilled.length > 0 && input.unfinishedLetter !== true) {
+      throw new HvelvError('FORM_UNFINISHED', `form version ${form.version} (${input.locale}) still has unfilled fields: ${unfilled.length}`);
+    }
 
     // Read the evidence completely before changing anything.
     const evidence = input.evidence ? readEvidence(input.evidence.path) : null;
@@ -185,13 +196,14 @@ export class Participants {
       statements: [...new Set(input.statements)].sort(),
       evidenceId,
       recordedAt: this.now().toISOString(),
+      ...(unfilled.length > 0 ? { unfilledFields: unfilled } : {}),
       recordedAfterwards,
     };
     this.keylist.put(T.consent, { participant: code, data: record });
     freezeForm(this.keylist, form.version);
     this.session.audit.append('consent.recorded', {
       participant: code,
-      details: { date: record.date, formVersion: form.version, method: record.method, statements: record.statements.join(','), evidence: evidence !== null },
+      details: { date: record.date, formVersion: form.version, method: record.method, statements: record.statements.join(','), evidence: evidence !== null, unfilledFields: unfilled.length },
     });
     return record;
   }

@@ -20,6 +20,7 @@ import { insideVault, shredFile } from '../vault/safe-delete';
 import { storeDir } from '../vault/layout';
 import { assertRegularFile } from './user-file';
 import type { VaultSession } from '../vault/vault';
+import { daysUntil, isIsoDate, localIsoDate } from '../../../shared/domain';
 
 export const RECORDING_TABLE = 'recording';
 const SOURCE_TABLE = 'recording_source';
@@ -215,6 +216,21 @@ export class Recordings {
     if (peaks.length === 0 || peaks.length > PEAKS_MAX) throw new HvelvError('INVALID_INPUT', `a waveform has 1 to ${PEAKS_MAX} peaks`);
     const r = this.record(id);
     this.store.put(RECORDING_TABLE, { id, participant: r.participant, data: { ...r.data, peaks: Buffer.from(peaks).toString('base64') } satisfies RecordingRecord });
+  }
+
+  /**
+   * The day the interview was recorded, entered by the student where the file's tags
+   * had none (or a wrong one); null clears it. A day, not a time: that is what a thesis
+   * reports, and a time of day says more about a person than the study needs.
+   */
+  setRecordedAt(id: string, date: string | null): RecordingInfo {
+    const r = this.record(id);
+    if (date !== null && !isIsoDate(date)) throw new HvelvError('INVALID_INPUT', `recording date ${date} is not a date`);
+    if (date !== null && daysUntil(date, localIsoDate(this.now())) > 0) throw new HvelvError('INVALID_INPUT', `recording date ${date} is in the future`);
+    const data: RecordingRecord = { ...r.data, recordedAt: date };
+    this.store.put(RECORDING_TABLE, { id, participant: r.participant, data });
+    this.session.audit.append('recording.dated', { participant: r.participant, details: { recording: id, date: date ?? '' } });
+    return this.info(id, r.participant, data);
   }
 
   /** Random access to the decrypted audio. The caller closes it. */

@@ -431,6 +431,7 @@ function summary(id: string, code: string, r: TranscriptRecord, known: KnownDeta
     complete: r.complete,
     chars: r.text.length,
     syncPointCount: r.syncPoints.length,
+    reachesMs: r.syncPoints.reduce<number | null>((max, p) => (max === null || p.ms > max ? p.ms : max), null),
     sourceFormat: r.sourceFormat,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,

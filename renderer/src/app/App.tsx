@@ -1,6 +1,6 @@
 import type React from 'react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { call, onAppEvent } from '../api';
+import { call, onAppEvent, onVaultChanged } from '../api';
 import { I18nProvider, makeI18n } from '../i18n';
 import type { AppInfo, ProjectStatus, RecentVault } from '../../../shared/contract';
 import type { ErrorInfo } from '../../../shared/errors';
@@ -23,6 +23,8 @@ type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'partici
 import { AnalysisScreen } from '../features/analysis/AnalysisScreen';
 
 const TOUCH_EVERY_MS = 30_000;
+/** How often to ask main for today's date, so days and "today" defaults move on past midnight. */
+const DAY_CHECK_MS = 30_000;
 
 const NAV = [
   ['dashboard', 'nav.dashboard'],
@@ -110,6 +112,49 @@ export function App() {
     };
   }, [status]);
 
+  // What the screens show about the vault (counts, days left, reminders) is read again after
+  // every change and whenever the date moves on, not only at unlock: a dashboard that still
+  // said "none yet" after four interviews, or 76 days when six were left, hid the reminders.
+  const statusShown = status !== null;
+  const refreshStatus = useCallback(async () => {
+    const s = await call('session.state', {});
+    if (s.ok && s.value.unlocked) setStatus(s.value.status);
+  }, []);
+  useEffect(() => {
+    if (!statusShown) return;
+    return onVaultChanged(() => void refreshStatus());
+  }, [statusShown, refreshStatus]);
+  const infoLoaded = info !== null;
+  useEffect(() => {
+    if (!infoLoaded) return;
+    const check = async () => {
+      const a = await call('app.info', {});
+      if (!a.ok || a.value.today === infoRef.current?.today) return;
+      setInfo(a.value);
+      if (statusShown) await refreshStatus();
+    };
+    const timer = window.setInterval(() => void check(), DAY_CHECK_MS);
+    // A machine woken from sleep or a window brought back may have crossed midnight.
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void check();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      window.clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [infoLoaded, statusShown, refreshStatus]);
+
+  /** A screen from the menu: asks first when typed input is not saved. */
+  const goTo = (target: View) =>
+    go(() => {
+      // Coming back to the overview always shows the vault as it is now.
+      if (target === 'dashboard' && statusShown) void refreshStatus();
+      // The analysis from the menu opens on its overview, not on the last transcript.
+      if (target === 'analysis') setAnalysisOf((a) => ({ transcriptId: null, visit: a.visit + 1 }));
+      setView(target);
+    });
+
   const unlocked = (s: ProjectStatus) => {
     setNotice(null);
     setStatus(s);
@@ -128,11 +173,13 @@ export function App() {
   else if (view === 'wizard') body = <NewProjectWizard today={info.today} onCreated={unlocked} onCancel={() => void showLocked()} />;
   else if (view === 'unlock') body = <UnlockScreen recent={recent} notice={notice} onUnlocked={unlocked} onNewProject={() => setView('wizard')} />;
   else if (view === 'settings' && status) body = <SettingsScreen info={info} status={status} onInfo={setInfo} onStatus={setStatus} />;
-  else if (view === 'dashboard' && status) body = <Dashboard status={status} />;
+  else if (view === 'dashboard' && status) body = <Dashboard status={status} onOpenForms={() => setView('forms')} />;
   else if (view === 'participants' && status)
     body = (
       <ParticipantList
         ended={status.destroyed.includes('keylist')}
+        endedOn={endedOn(status)}
+        onShowCertificate={() => goTo('dashboard')}
         onOpen={(code) => {
           setOpenCode(code);
           setView('participant');
@@ -146,6 +193,9 @@ export function App() {
     body = (
       <RecordingsScreen
         ended={status.destroyed.includes('keylist')}
+        endedOn={endedOn(status)}
+        transcriptsDeleted={status.destroyed.includes('transcripts')}
+        onShowCertificate={() => goTo('dashboard')}
         onOpenRecording={(recordingId) => {
           setOpenMedia({ recordingId, transcriptId: null });
           setView('recording');
@@ -203,19 +253,7 @@ export function App() {
             {NAV.map(([target, label]) => {
               const current = view === target || (target === 'participants' && view === 'participant') || (target === 'recordings' && view === 'recording');
               return (
-                <button
-                  key={target}
-                  type="button"
-                  className={`nav ${current ? 'active' : ''}`}
-                  aria-current={current ? 'page' : undefined}
-                  onClick={() =>
-                    go(() => {
-                      // The analysis from the menu opens on its overview, not on the last transcript.
-                      if (target === 'analysis') setAnalysisOf((a) => ({ transcriptId: null, visit: a.visit + 1 }));
-                      setView(target);
-                    })
-                  }
-                >
+                <button key={target} type="button" className={`nav ${current ? 'active' : ''}`} aria-current={current ? 'page' : undefined} onClick={() => goTo(target)}>
                   {t(label)}
                 </button>
               );
@@ -239,4 +277,10 @@ export function App() {
       )}
     </I18nProvider>
   );
+}
+
+/** The day the stores were deleted at project end (the certificate's), or null before it. */
+function endedOn(status: ProjectStatus): string | null {
+  if (status.destroyed.length === 0) return null;
+  return status.certificates.at(-1)?.executedAt.slice(0, 10) ?? status.endDate;
 }

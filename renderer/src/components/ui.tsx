@@ -1,4 +1,4 @@
-import { useId, type ReactNode, type InputHTMLAttributes } from 'react';
+import { Fragment, useId, type ReactNode, type InputHTMLAttributes } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
 import { useI18n } from '../i18n';
 
@@ -61,5 +61,23 @@ export function Busy({ label }: { label: string }) {
     <p className="progress" role="status">
       <span className="spinner" aria-hidden="true" /> {label}
     </p>
+  );
+}
+
+/**
+ * A file path that may wrap after a folder separator, never inside a folder's name
+ * (CSS alone breaks a long path anywhere, mid-word, or not at all).
+ */
+export function PathText({ path }: { path: string }) {
+  const parts = path.split(/(?<=[/\\])/);
+  return (
+    <>
+      {parts.map((p, i) => (
+        <Fragment key={i}>
+          {p}
+          {i < parts.length - 1 && <wbr />}
+        </Fragment>
+      ))}
+    </>
   );
 }

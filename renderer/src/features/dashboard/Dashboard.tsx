@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
-import { Card } from '../../components/ui';
+import { Card, ErrorBanner, PathText } from '../../components/ui';
+import type { ErrorInfo } from '../../../../shared/errors';
 import type { ProjectStatus } from '../../../../shared/contract';
+import { unfilledFields } from '../../../../shared/letter';
 
 const STORES = [
   { store: 'keylist', title: 'dashboard.participants' },
@@ -10,13 +12,31 @@ const STORES = [
   { store: 'transcripts', title: 'dashboard.transcripts' },
 ] as const;
 
-export function Dashboard({ status }: { status: ProjectStatus }) {
-  const { t, date } = useI18n();
+export function Dashboard({ status, onOpenForms }: { status: ProjectStatus; onOpenForms(): void }) {
+  const { t, date, locale } = useI18n();
   const [offer, setOffer] = useState(false);
+  // Fields of the newest letter still in [brackets]: the first thing a new project has to do.
+  const [unfilled, setUnfilled] = useState(0);
+  useEffect(() => {
+    if (status.destroyed.length > 0) return;
+    void call('forms.list', {}).then((r) => {
+      const latest = r.ok ? r.value.at(-1) : undefined;
+      setUnfilled(latest ? unfilledFields(latest.texts[locale]).length : 0);
+    });
+  }, [status, locale]);
   useEffect(() => {
     if (status.destroyed.length > 0) return;
     void call('schedule.status', {}).then((r) => setOffer(r.ok && r.value.supported && !r.value.installed));
   }, [status.vaultId, status.destroyed.length]);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [saveError, setSaveError] = useState<ErrorInfo | null>(null);
+  async function saveCertificate(executedAt: string) {
+    setSaved(null);
+    setSaveError(null);
+    const r = await call('certificates.save', { executedAt, format: 'pdf' });
+    if (!r.ok) return setSaveError(r.error);
+    if (r.value) setSaved(r.value);
+  }
   async function install() {
     const r = await call('schedule.install', {});
     if (r.ok) setOffer(false);
@@ -35,15 +55,34 @@ export function Dashboard({ status }: { status: ProjectStatus }) {
   const storeName = (s: string) => t(`cert.store.${s as 'keylist'}`);
   return (
     <main className="page">
+      <h1>{t('screens.dashboard.title')}</h1>
       {ended && (
         <section className="banner banner-ended" aria-labelledby="ended-h">
           <h2 id="ended-h">{t('ended.title')}</h2>
           <p>{status.destroyed.includes('transcripts') ? t('ended.textAll', { date: d }) : t('ended.text', { date: d })}</p>
           {status.certificates.map((c) => (
-            <p key={c.executedAt}>
-              <strong>{t('ended.certificate')}:</strong> {t('ended.certificateText', { date: date(c.executedAt.slice(0, 10)), stores: c.stores.map((x) => storeName(x.store)).join('; ') })}
-            </p>
+            <div key={c.executedAt}>
+              <p>
+                <strong>{t('ended.certificate')}:</strong> {t('ended.certificateText', { date: date(c.executedAt.slice(0, 10)), stores: c.stores.map((x) => storeName(x.store)).join('; ') })}
+              </p>
+              <button type="button" className="secondary" onClick={() => void saveCertificate(c.executedAt)}>
+                {t('screens.pdf.certificate')}
+              </button>
+            </div>
           ))}
+          <ErrorBanner error={saveError} />
+          {saved && <p role="status">{t('screens.pdf.saved', { path: saved })}</p>}
+        </section>
+      )}
+      {!ended && unfilled > 0 && (
+        <section className="banner banner-info first-step" aria-labelledby="first-step-h">
+          <h2 id="first-step-h">{t('screens.firstStep.title')}</h2>
+          <p>{t('screens.firstStep.text', { count: unfilled })}</p>
+          <div className="actions start">
+            <button type="button" onClick={onOpenForms}>
+              {t('screens.firstStep.open')}
+            </button>
+          </div>
         </section>
       )}
       {offer && (
@@ -93,7 +132,7 @@ export function Dashboard({ status }: { status: ProjectStatus }) {
             <p className="muted">{t(`dashboard.store.${store}`)}</p>
             {status.destroyed.includes(store) ? (
               <p>
-                <strong>{t('ended.destroyed')}</strong>
+                <strong>{t('screens.ended.storeDeleted', { date: date(status.certificates.at(-1)?.executedAt.slice(0, 10) ?? status.endDate) })}</strong>
               </p>
             ) : store === 'keylist' ? (
               <p>{status.participants.active + status.participants.withdrawn === 0 ? t('dashboard.empty') : t(status.participants.active === 1 ? 'dashboard.participantCount.one' : 'dashboard.participantCount', status.participants)}</p>
@@ -110,7 +149,9 @@ export function Dashboard({ status }: { status: ProjectStatus }) {
         )}
         <p>{t('dashboard.people', { student: status.student || '–', supervisor: status.supervisor || '–' })}</p>
         {status.siktRef && <p>{t('dashboard.sikt', { ref: status.siktRef })}</p>}
-        <p className="vault-path">{status.path}</p>
+        <p className="vault-path">
+          <PathText path={status.path} />
+        </p>
       </Card>
     </main>
   );

@@ -6,6 +6,7 @@ import { ErrorBanner, Notice } from '../../components/ui';
 import type { FormText, FormVersionDto } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Locale } from '../../../../shared/i18n/catalogue';
+import { unfilledFields } from '../../../../shared/letter';
 
 export function FormsScreen() {
   const { t } = useI18n();
@@ -46,14 +47,16 @@ export function FormsScreen() {
     await load(r.value.version);
   }
 
-  async function exportHtml() {
+  async function exportAs(format: 'html' | 'pdf') {
     if (!form) return;
-    const r = await call('forms.export', { version: form.version, locale });
+    setNotice(null);
+    setError(null);
+    const r = await call('forms.export', { version: form.version, locale, format });
     if (!r.ok) return setError(r.error);
-    if (r.value) setNotice(t('forms.exported', { path: r.value }));
+    if (r.value) setNotice(format === 'pdf' ? t('screens.pdf.saved', { path: r.value }) : t('forms.exported', { path: r.value }));
   }
 
-  const placeholders = text ? /\[[^\]]+\]/.test([text.intro, ...text.sections.map((s) => s.body)].join(' ')) : false;
+  const placeholders = text ? unfilledFields(text).length > 0 : false;
 
   return (
     <main className="page">
@@ -99,7 +102,7 @@ export function FormsScreen() {
           <p className="muted">
             {form.frozen ? t('forms.frozen') : t('forms.editable')} · {t('forms.fingerprint', { hash: form.hashes[locale].slice(0, 12) })}
           </p>
-          {placeholders && <div className="banner banner-warning">{t('forms.placeholderWarning')}</div>}
+          {placeholders && <div className="banner banner-warning">{form.frozen ? t('screens.forms.unfinishedFrozen') : t('forms.placeholderWarning')}</div>}
           {draft ? (
             <Editor text={draft} onChange={setDraft} />
           ) : (
@@ -141,7 +144,10 @@ export function FormsScreen() {
             )}
             {!draft && (
               <>
-                <button type="button" className="secondary" onClick={() => void exportHtml()}>
+                <button type="button" className="secondary" onClick={() => void exportAs('pdf')}>
+                  {t('screens.pdf.letter')}
+                </button>
+                <button type="button" className="secondary" onClick={() => void exportAs('html')}>
                   {t('forms.export')}
                 </button>
                 <button type="button" className="secondary" onClick={() => void newVersion()}>

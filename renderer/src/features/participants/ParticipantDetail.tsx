@@ -8,6 +8,8 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { CONSENT_METHODS, PURPOSES, type ConsentMethod, type IsoDate, type StatementId } from '../../../../shared/domain';
 import type { Locale } from '../../../../shared/i18n/catalogue';
 import { ReceiptView } from './ReceiptView';
+import { DateField } from '../../components/DateField';
+import { unfilledFields } from '../../../../shared/letter';
 
 interface Props {
   code: string;
@@ -81,7 +83,8 @@ export function ParticipantDetail({ code, today, onBack }: Props) {
                 const ok = summary.consent?.covers[p] ?? false;
                 return (
                   <li key={p} className={ok ? 'yes' : 'no'}>
-                    <span aria-hidden="true">{ok ? '✓' : '✕'}</span> <strong>{t(`purpose.${p}`)}</strong>: {ok ? t('participant.allowed') : t('participant.notAllowed')}
+                    <span aria-hidden="true">{ok ? '✓' : '✕'}</span> <strong>{t(`purpose.${p}`)}</strong>:{' '}
+                    {ok ? t('participant.allowed') : summary.consent ? t('participant.notAllowed') : t('screens.participant.noConsentYet')}
                   </li>
                 );
               })}
@@ -96,14 +99,15 @@ export function ParticipantDetail({ code, today, onBack }: Props) {
               <button type="button" className="secondary" onClick={() => void accessExport('en')}>
                 {t('participant.access')} (en)
               </button>
+              {/* Only a consent that was given can be withdrawn; a participant with none can still be deleted. */}
               <button type="button" className="danger" onClick={() => setWithdrawing(true)}>
-                {t('participant.withdraw')}
+                {summary.consent ? t('participant.withdraw') : t('screens.participant.remove')}
               </button>
             </div>
           </Card>
         </div>
       )}
-      {withdrawing && <WithdrawDialog code={code} today={today} onCancel={() => setWithdrawing(false)} onDone={setReceipt} />}
+      {withdrawing && <WithdrawDialog code={code} today={today} consented={summary.consent !== null} onCancel={() => setWithdrawing(false)} onDone={setReceipt} />}
     </main>
   );
 }
@@ -191,12 +195,15 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   const [version, setVersion] = useState(1);
   const [locale, setLocale] = useState<Locale>('nb');
   const [method, setMethod] = useState<ConsentMethod>('paper');
-  const [when, setWhen] = useState<string>(today);
+  // Null until the user picks a date: the default follows "today" as it moves past midnight.
+  const [picked, setWhen] = useState<string | null>(null);
+  const when = picked ?? today;
   const [statements, setStatements] = useState<StatementId[]>([]);
   const [evidence, setEvidence] = useState<ChosenFile | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   // The statements start ticked from the form; a chosen evidence file or a changed date is what was entered.
   useUnsaved(open && (evidence !== null || when !== today));
+  const [acceptUnfinished, setAcceptUnfinished] = useState(false);
 
   async function start() {
     const r = await call('forms.list', {});
@@ -211,6 +218,7 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   }
 
   const form = forms.find((f) => f.version === version);
+  const unfilled = form ? unfilledFields(form.texts[locale]) : [];
 
   async function chooseEvidence() {
     const r = await call('consent.chooseEvidence', {});
@@ -221,7 +229,16 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
     e.preventDefault();
     if (statements.length === 0) return setProblem(t('consentForm.needStatement'));
     setProblem(null);
-    const r = await call('consent.record', { code: summary.code, date: when, formVersion: version, locale, method, statements, evidence: evidence?.token ?? null });
+    const r = await call('consent.record', {
+      code: summary.code,
+      date: when,
+      formVersion: version,
+      locale,
+      method,
+      statements,
+      evidence: evidence?.token ?? null,
+      ...(unfilled.length > 0 ? { unfinishedLetter: acceptUnfinished } : {}),
+    });
     if (!r.ok) return onError(r.error);
     setOpen(false);
     setEvidence(null);
@@ -233,6 +250,7 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
       {summary.consent ? (
         <>
           <p>{t('participant.consentSummary', { date: date(summary.consent.date), method: t(`method.${summary.consent.method}`), version: summary.consent.formVersion })}</p>
+          {summary.consent.unfilledFields.length > 0 && <p className="warning-text">{t('screens.consent.unfinishedRecorded', { fields: summary.consent.unfilledFields.join(', ') })}</p>}
           {/* Given before the vault existed: said, so it is never taken for backdating. */}
           {summary.consent.recordedAfterwards && <p className="muted">{t('hardening.recordedAfterwards', { date: date(summary.consent.recordedAt) })}</p>}
         </>
@@ -246,7 +264,7 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
       )}
       {open && form && (
         <form onSubmit={save} noValidate aria-label={t('consentForm.title', { code: summary.code })}>
-          <TextField label={t('consentForm.date')} type="date" value={when} max={today} onChange={(e) => setWhen(e.target.value)} />
+          <DateField label={t('consentForm.date')} value={when} max={today} onChange={setWhen} />
           <div className="two">
             <div className="field">
               <label htmlFor="cf-version">{t('consentForm.version')}</label>
@@ -266,6 +284,16 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
               </select>
             </div>
           </div>
+          {unfilled.length > 0 && (
+            <div className="banner banner-warning" role="alert">
+              <p>{t('screens.consent.unfinished', { version, locale: t(`settings.language.${locale}`), fields: unfilled.map((f) => (f.length > 60 ? `${f.slice(0, 57)}…]` : f)).join(', ') })}</p>
+              <p>{t('screens.consent.unfinishedFix')}</p>
+              <label className="checkbox">
+                <input type="checkbox" checked={acceptUnfinished} onChange={(e) => setAcceptUnfinished(e.target.checked)} />
+                {t('screens.consent.unfinishedAccept')}
+              </label>
+            </div>
+          )}
           <div className="field">
             <label htmlFor="cf-method">{t('consentForm.method')}</label>
             <select id="cf-method" value={method} onChange={(e) => setMethod(e.target.value as ConsentMethod)}>
@@ -304,7 +332,9 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
             <button type="button" className="secondary" onClick={() => setOpen(false)}>
               {t('common.cancel')}
             </button>
-            <button type="submit">{t('consentForm.save')}</button>
+            <button type="submit" disabled={unfilled.length > 0 && !acceptUnfinished}>
+              {t('consentForm.save')}
+            </button>
           </div>
         </form>
       )}
@@ -312,11 +342,13 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   );
 }
 
-function WithdrawDialog({ code, today, onCancel, onDone }: { code: string; today: IsoDate; onCancel(): void; onDone(r: WithdrawalReceiptDto): void }) {
+function WithdrawDialog({ code, today, consented, onCancel, onDone }: { code: string; today: IsoDate; consented: boolean; onCancel(): void; onDone(r: WithdrawalReceiptDto): void }) {
   const { t } = useI18n();
   const [counts, setCounts] = useState<Record<string, number> | null>(null);
   const [typed, setTyped] = useState('');
-  const [when, setWhen] = useState<string>(today);
+  // Null until the user picks a date: the default follows "today" as it moves past midnight.
+  const [picked, setWhen] = useState<string | null>(null);
+  const when = picked ?? today;
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [mismatch, setMismatch] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -338,8 +370,8 @@ function WithdrawDialog({ code, today, onCancel, onDone }: { code: string; today
   return (
     <div className="overlay">
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="wd-h">
-        <h2 id="wd-h">{t('withdraw.title', { code })}</h2>
-        <p>{t('withdraw.intro')}</p>
+        <h2 id="wd-h">{consented ? t('withdraw.title', { code }) : t('screens.participant.removeTitle', { code })}</h2>
+        <p>{consented ? t('withdraw.intro') : t('screens.participant.removeIntro', { code })}</p>
         {counts && (
           <>
             <p>
@@ -356,7 +388,7 @@ function WithdrawDialog({ code, today, onCancel, onDone }: { code: string; today
           </>
         )}
         <form onSubmit={confirm} noValidate>
-          <TextField label={t('withdraw.date')} type="date" value={when} max={today} onChange={(e) => setWhen(e.target.value)} />
+          <DateField label={consented ? t('withdraw.date') : t('screens.participant.removeDate')} value={when} max={today} onChange={setWhen} />
           <TextField
             label={t('withdraw.typeCode', { code })}
             value={typed}

@@ -6,7 +6,7 @@ import { ErrorBanner, Notice, TextField } from '../../components/ui';
 import type { ParticipantSummary } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 
-export function ParticipantList({ onOpen, ended }: { onOpen(code: string): void; ended: boolean }) {
+export function ParticipantList({ onOpen, ended, endedOn, onShowCertificate }: { onOpen(code: string): void; ended: boolean; endedOn: string | null; onShowCertificate(): void }) {
   const { t, date } = useI18n();
   const [rows, setRows] = useState<ParticipantSummary[] | null>(null);
   const [adding, setAdding] = useState(false);
@@ -64,7 +64,15 @@ export function ParticipantList({ onOpen, ended }: { onOpen(code: string): void;
         )}
       </div>
       <p className="muted">{t('participants.intro')}</p>
-      {ended && <Notice>{t('error.PROJECT_ENDED')}</Notice>}
+      {ended && (
+        <div className="banner banner-info" role="status">
+          <p>{t('screens.ended.participants', { date: endedOn ? date(endedOn) : '' })}</p>
+          <p>{t('error.PROJECT_ENDED')}</p>
+          <button type="button" className="link" onClick={onShowCertificate}>
+            {t('screens.ended.seeCertificate')}
+          </button>
+        </div>
+      )}
       {added && <Notice>{t('participants.added', { code: added })}</Notice>}
       <ErrorBanner error={error} />
       {adding && (
@@ -86,7 +94,7 @@ export function ParticipantList({ onOpen, ended }: { onOpen(code: string): void;
           </div>
         </form>
       )}
-      {rows && rows.length === 0 && <p>{t('participants.none')}</p>}
+      {rows && rows.length === 0 && !ended && <p>{t('participants.none')}</p>}
       {rows && rows.length > 0 && (
         <table className="table">
           <thead>

@@ -13,8 +13,10 @@ export function ReceiptView({ receipt, onBack }: { receipt: WithdrawalReceiptDto
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
 
-  async function save() {
-    const r = await call('withdrawal.saveReceipt', { code: receipt.code, locale });
+  async function save(format: 'html' | 'pdf') {
+    setSaved(null);
+    setError(null);
+    const r = await call('withdrawal.saveReceipt', { code: receipt.code, locale, format });
     if (!r.ok) return setError(r.error);
     if (r.value) setSaved(r.value);
   }
@@ -69,7 +71,10 @@ export function ReceiptView({ receipt, onBack }: { receipt: WithdrawalReceiptDto
       <ErrorBanner error={error} />
       {saved && <Notice>{t('receipt.saved', { path: saved })}</Notice>}
       <div className="actions start no-print">
-        <button type="button" onClick={() => void save()}>
+        <button type="button" onClick={() => void save('pdf')}>
+          {t('screens.pdf.receipt')}
+        </button>
+        <button type="button" className="secondary" onClick={() => void save('html')}>
           {t('receipt.save')}
         </button>
         <button type="button" className="secondary" onClick={() => window.print()}>

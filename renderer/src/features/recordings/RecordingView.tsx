@@ -222,7 +222,17 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
         </Card>
       </div>
       {transcript && recording && <StampCheck issues={issues} durationMs={knownDuration} onSelect={(i) => seek(i.ms)} />}
-      {transcript && <DeidentifyPanel transcript={transcript} ended={ended} onChanged={setTranscript} />}
+      {transcript && (
+        <DeidentifyPanel
+          transcript={transcript}
+          ended={ended}
+          onChanged={(tr) => {
+            // "Saved." belonged to the last edit; the panel says what the replacement did.
+            setNotice(null);
+            setTranscript(tr);
+          }}
+        />
+      )}
       {(confirm === 'recording' || confirm === 'complete') && recording && (
         <TypedConfirm
           title={t('confirm.recordingTitle', { code: recording.code })}

@@ -1,32 +1,66 @@
-import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { call, onAppEvent } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice } from '../../components/ui';
 import type { ChosenFile, ParticipantSummary, RecordingInfo, TranscriptSummary } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { formatDuration, formatSize } from './format';
+import { DateField } from '../../components/DateField';
 
 interface Props {
   /** After project end: nothing about a participant can be added any more. */
   ended: boolean;
+  /** The day the stores were deleted at project end, to say so where they are missing. */
+  endedOn: string | null;
+  /** Whether the transcripts went too (delete-all). */
+  transcriptsDeleted: boolean;
   onOpenRecording(id: string): void;
   onOpenTranscript(id: string): void;
+  onShowCertificate(): void;
 }
 
 interface Job {
   id: string;
+  code: string;
   bytes: number;
   total: number;
   started: number;
 }
 
-export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: Props) {
+/** One participant's interviews: each recording with the transcripts made from it, and those made from none. */
+interface Interview {
+  code: string;
+  consent: ParticipantSummary['consent'];
+  recordings: { recording: RecordingInfo; transcripts: TranscriptSummary[] }[];
+  unlinked: TranscriptSummary[];
+}
+
+const byCode = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
+/** The interviews as a student thinks of them: one group per participant, sorted by code. */
+function interviews(participants: ParticipantSummary[], recordings: RecordingInfo[], transcripts: TranscriptSummary[]): Interview[] {
+  const codes = new Set([...participants.map((p) => p.code), ...recordings.map((r) => r.code), ...transcripts.map((t) => t.code)]);
+  const recIds = new Set(recordings.map((r) => r.id));
+  // Oldest first: an automatic draft above the checked version made from it.
+  transcripts = [...transcripts].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return [...codes].sort(byCode).map((code) => ({
+    code,
+    consent: participants.find((p) => p.code === code)?.consent ?? null,
+    recordings: recordings
+      .filter((r) => r.code === code)
+      .sort((a, b) => (a.recordedAt ?? a.importedAt).localeCompare(b.recordedAt ?? b.importedAt))
+      .map((recording) => ({ recording, transcripts: transcripts.filter((t) => t.recordingId === recording.id) })),
+    // A transcript whose recording was deleted (after checking it) stays with its participant.
+    unlinked: transcripts.filter((t) => t.code === code && (t.recordingId === null || !recIds.has(t.recordingId))),
+  }));
+}
+
+export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRecording, onOpenTranscript, onShowCertificate }: Props) {
   const { t, date, locale } = useI18n();
   const [participants, setParticipants] = useState<ParticipantSummary[]>([]);
   const [recordings, setRecordings] = useState<RecordingInfo[]>([]);
   const [transcripts, setTranscripts] = useState<TranscriptSummary[]>([]);
-  const [code, setCode] = useState('');
-  const [trCode, setTrCode] = useState('');
+  const [loaded, setLoaded] = useState(false);
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -36,9 +70,11 @@ export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: P
 
   const load = async () => {
     const [p, r, tr] = await Promise.all([call('participants.list', {}), call('recordings.list', {}), call('transcripts.list', {})]);
-    if (p.ok) setParticipants(p.value.filter((x) => x.status === 'active'));
-    if (r.ok) setRecordings(r.value);
-    if (tr.ok) setTranscripts(tr.value);
+    // After project end the key list and recordings are gone: their lists fail, and are empty.
+    setParticipants(p.ok ? p.value.filter((x) => x.status === 'active') : []);
+    setRecordings(r.ok ? r.value : []);
+    setTranscripts(tr.ok ? tr.value : []);
+    setLoaded(true);
   };
   useEffect(() => {
     void load();
@@ -52,12 +88,17 @@ export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: P
     [],
   );
 
-  async function importFile(file: ChosenFile | null) {
-    if (!file || !code) return;
+  /** Each action starts afresh: what the last one said is no longer news. */
+  const begin = () => {
     setError(null);
     setNotice(null);
+  };
+
+  async function importFile(code: string, file: ChosenFile | null) {
+    if (!file) return;
+    begin();
     const id = `imp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    setJob({ id, bytes: 0, total: 0, started: Date.now() });
+    setJob({ id, code, bytes: 0, total: 0, started: Date.now() });
     const r = await call('recordings.import', { jobId: id, code, file: file.token });
     setJob(null);
     // Cancelling is the user's own choice, not a failure: say so plainly, not in red.
@@ -68,153 +109,178 @@ export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: P
     await load();
   }
 
-  async function chooseAndImport() {
+  async function chooseAndImport(code: string) {
+    begin();
     const f = await call('recordings.chooseFile', {});
-    if (f.ok) await importFile(f.value);
+    if (f.ok) await importFile(code, f.value);
   }
 
-  async function onDrop(e: DragEvent) {
+  async function onDrop(code: string, e: DragEvent) {
     e.preventDefault();
     const dropped = e.dataTransfer.files[0];
-    if (dropped && window.hvelv.grantDroppedFile) await importFile(await window.hvelv.grantDroppedFile(dropped));
+    if (dropped && window.hvelv.grantDroppedFile) await importFile(code, await window.hvelv.grantDroppedFile(dropped));
   }
 
   async function deleteOriginal() {
     if (!offerDelete) return;
+    begin();
     const r = await call('recordings.deleteOriginal', { id: offerDelete.id, file: offerDelete.file.token });
     setOfferDelete(null);
     if (r.ok) setNotice(t('rec.originalDeleted'));
     else setError(r.error);
   }
 
-  async function importTranscript() {
-    if (!trCode) return;
-    setError(null);
+  async function importTranscript(code: string, recordingId: string | null) {
+    begin();
     const f = await call('transcripts.chooseFile', {});
     if (!f.ok || !f.value) return;
-    const r = await call('transcripts.import', { code: trCode, file: f.value.token, recordingId: null });
+    const r = await call('transcripts.import', { code, file: f.value.token, recordingId });
     if (!r.ok) return setError(r.error);
-    await load();
     onOpenTranscript(r.value.id);
+  }
+
+  async function saveDate(rec: RecordingInfo, value: string): Promise<boolean> {
+    begin();
+    const r = await call('recordings.setRecordedAt', { id: rec.id, date: value === '' ? null : value });
+    if (!r.ok) {
+      setError(r.error);
+      return false;
+    }
+    setNotice(t('screens.rec.dateSaved', { code: rec.code }));
+    await load();
+    return true;
   }
 
   const speed = job && job.bytes > 0 ? job.bytes / 1e6 / Math.max(0.001, (Date.now() - job.started) / 1000) : 0;
   const percent = job && job.total > 0 ? Math.floor((job.bytes / job.total) * 100) : 0;
+  const rows = interviews(participants, recordings, transcripts);
+  const endDate = endedOn ? date(endedOn) : '';
 
   return (
     <main className="page">
       <h1>{t('rec.title')}</h1>
-      <p className="muted">{t('rec.intro')}</p>
+      <p className="muted">{t('screens.rec.intro')}</p>
       <ErrorBanner error={error} />
       {notice && <Notice>{notice}</Notice>}
-
-      {ended && <Notice>{t('error.PROJECT_ENDED')}</Notice>}
-      {!ended && (
-      <section className="card" aria-labelledby="imp-h" onDragOver={(e) => e.preventDefault()} onDrop={(e) => void onDrop(e)}>
-        <h2 id="imp-h">{t('rec.importTitle')}</h2>
-        <div className="field">
-          <label htmlFor="imp-code">{t('rec.participant')}</label>
-          <select id="imp-code" value={code} onChange={(e) => setCode(e.target.value)} disabled={Boolean(job)}>
-            <option value="">{t('rec.choose')}</option>
-            {participants.map((p) => (
-              <option key={p.code} value={p.code} disabled={!p.consent?.covers.recording}>
-                {p.consent?.covers.recording ? p.code : t('rec.noAudioConsent', { code: p.code })}
-              </option>
-            ))}
-          </select>
-        </div>
-        {!job && (
-          <div className="drop-row">
-            <button type="button" onClick={() => void chooseAndImport()} disabled={!code}>
-              {t('rec.chooseFile')}
-            </button>
-            <span className="muted">{t('rec.drop')}</span>
-          </div>
-        )}
-        <p className="hint">{t('rec.formats')}</p>
-        {job && (
-          <div className="import-progress" role="status">
-            <progress max={100} value={percent} aria-label={t('rec.importing', { percent, speed: speed.toFixed(0) })} />
-            <span>{t('rec.importing', { percent, speed: speed.toFixed(0) })}</span>
-            <button type="button" className="secondary" onClick={() => void call('recordings.cancelImport', { jobId: job.id })}>
-              {t('rec.cancel')}
-            </button>
-          </div>
-        )}
-      </section>
-      )}
-
-      <h2 className="section-h">{t('rec.list')}</h2>
-      {recordings.length === 0 ? (
-        <p className="muted">{t('rec.none')}</p>
-      ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('rec.col.code')}</th>
-              <th scope="col">{t('rec.col.duration')}</th>
-              <th scope="col">{t('rec.col.format')}</th>
-              <th scope="col">{t('rec.col.size')}</th>
-              <th scope="col">{t('rec.col.recorded')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {recordings.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <button type="button" className="link code" onClick={() => onOpenRecording(r.id)} aria-label={t('rec.open', { code: r.code, duration: formatDuration(r.durationMs) })}>
-                    {r.code}
-                  </button>
-                </td>
-                <td>{formatDuration(r.durationMs)}</td>
-                <td>
-                  {r.format.toUpperCase()} · {r.codec}
-                </td>
-                <td>{formatSize(r.size, locale)}</td>
-                <td>{r.recordedAt ? date(r.recordedAt.slice(0, 10)) : '–'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-
-      <h2 className="section-h">{t('tr.list')}</h2>
-      {!ended && (
-      <div className="card">
-        <div className="field-row">
-          <div className="field">
-            <label htmlFor="tr-code">{t('rec.participant')}</label>
-            <select id="tr-code" value={trCode} onChange={(e) => setTrCode(e.target.value)}>
-              <option value="">{t('rec.choose')}</option>
-              {participants.map((p) => (
-                <option key={p.code} value={p.code} disabled={!p.consent?.covers.transcript}>
-                  {p.consent?.covers.transcript ? p.code : t('rec.noTranscriptConsent', { code: p.code })}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="button" className="secondary" onClick={() => void importTranscript()} disabled={!trCode}>
-            {t('tr.import')}
+      {ended && (
+        <div className="banner banner-info" role="status">
+          <p>{transcriptsDeleted ? t('screens.ended.all', { date: endDate }) : t('screens.ended.recordings', { date: endDate })}</p>
+          <button type="button" className="link" onClick={onShowCertificate}>
+            {t('screens.ended.seeCertificate')}
           </button>
         </div>
-        <p className="hint">{t('tr.importHelp')}</p>
-      </div>
       )}
-      {transcripts.length === 0 ? (
-        <p className="muted">{t('tr.none')}</p>
-      ) : (
-        <ul className="tr-list">
-          {transcripts.map((tr) => (
-            <li key={tr.id}>
-              <button type="button" className="link code" onClick={() => onOpenTranscript(tr.id)} aria-label={t('tr.open', { code: tr.code })}>
-                {tr.code}
-              </button>
-              <span className={`pill ${tr.complete ? '' : 'withdrawn'}`}>{tr.complete ? t('tr.complete') : t('tr.inProgress')}</span>
-              {tr.identifiers > 0 && <span className="pill warn">{tr.identifiers === 1 ? t('deid.badge.one') : t('deid.badge', { count: tr.identifiers })}</span>}
-              <span className="muted">{t('tr.chars', { count: tr.chars })}</span>
-            </li>
-          ))}
-        </ul>
+      {job && (
+        <div className="import-progress" role="status">
+          <progress max={100} value={percent} aria-label={t('rec.importing', { percent, speed: speed.toFixed(0) })} />
+          <span>{t('screens.rec.importingFor', { code: job.code, percent, speed: speed.toFixed(0) })}</span>
+          <button type="button" className="secondary" onClick={() => void call('recordings.cancelImport', { jobId: job.id })}>
+            {t('rec.cancel')}
+          </button>
+        </div>
+      )}
+
+      {loaded && rows.length === 0 && !ended && <p className="muted">{t('screens.rec.none')}</p>}
+      {rows.length > 0 && (
+        <table className="table interviews">
+          <thead>
+            <tr>
+              <th scope="col">{t('screens.rec.col.interview')}</th>
+              <th scope="col">{t('screens.rec.col.recording')}</th>
+              <th scope="col">{t('screens.rec.col.recorded')}</th>
+              <th scope="col">{t('screens.rec.col.transcript')}</th>
+            </tr>
+          </thead>
+          {rows.map((iv) => {
+            const audio = iv.consent?.covers.recording ?? false;
+            const transcription = iv.consent?.covers.transcript ?? false;
+            const lines: { key: string; recording: ReactNode; recorded: ReactNode; transcripts: ReactNode }[] = iv.recordings.map(({ recording: r, transcripts: trs }) => ({
+              key: r.id,
+              recording: (
+                <>
+                  <button type="button" className="link" onClick={() => onOpenRecording(r.id)} aria-label={`${formatDuration(r.durationMs)}: ${t('rec.open', { code: r.code, duration: formatDuration(r.durationMs) })}`}>
+                    {formatDuration(r.durationMs)}
+                  </button>
+                  <span className="muted small">
+                    {' '}
+                    {r.format.toUpperCase()} · {formatSize(r.size, locale)}
+                  </span>
+                </>
+              ),
+              recorded: <RecordedDate rec={r} editable={!ended} onSave={saveDate} />,
+              transcripts: (
+                <>
+                  {trs.map((tr) => (
+                    <TranscriptLine key={tr.id} tr={tr} durationMs={r.durationMs} onOpen={onOpenTranscript} />
+                  ))}
+                  {trs.length === 0 && <span className="muted">{t('screens.rec.noTranscript')}</span>}
+                  {!ended && transcription && (
+                    <div>
+                      <button type="button" className="link" onClick={() => void importTranscript(iv.code, r.id)} aria-label={t('screens.rec.addTranscriptForRecording', { code: iv.code, duration: formatDuration(r.durationMs) })}>
+                        {t('screens.rec.addTranscript')}
+                      </button>
+                    </div>
+                  )}
+                </>
+              ),
+            }));
+            if (iv.unlinked.length > 0 || iv.recordings.length === 0) {
+              lines.push({
+                key: 'unlinked',
+                recording: ended ? <span className="muted">{t('screens.ended.recordingDeleted', { date: endDate })}</span> : <span className="muted">{t('screens.rec.noRecording')}</span>,
+                recorded: null,
+                transcripts: (
+                  <>
+                    {iv.unlinked.map((tr) => (
+                      <TranscriptLine key={tr.id} tr={tr} durationMs={null} onOpen={onOpenTranscript} />
+                    ))}
+                    {iv.unlinked.length === 0 && <span className="muted">{t('screens.rec.noTranscript')}</span>}
+                    {!ended && transcription && iv.recordings.length === 0 && (
+                      <div>
+                        <button type="button" className="link" onClick={() => void importTranscript(iv.code, null)} aria-label={t('screens.rec.addTranscriptFor', { code: iv.code })}>
+                          {t('screens.rec.addTranscript')}
+                        </button>
+                      </div>
+                    )}
+                  </>
+                ),
+              });
+            }
+            return (
+              <tbody key={iv.code} className="interview" onDragOver={(e) => e.preventDefault()} onDrop={(e) => (audio && !ended ? void onDrop(iv.code, e) : undefined)} data-code={iv.code}>
+                {lines.map((line, i) => (
+                  <tr key={line.key}>
+                    {i === 0 && (
+                      <th scope="rowgroup" rowSpan={lines.length} className="interview-code">
+                        <span className="code">{iv.code}</span>
+                        {!ended && (
+                          <div className="interview-actions">
+                            {audio ? (
+                              <button type="button" className="secondary small" disabled={Boolean(job)} onClick={() => void chooseAndImport(iv.code)} aria-label={t('screens.rec.addRecordingFor', { code: iv.code })}>
+                                {t('screens.rec.addRecording')}
+                              </button>
+                            ) : (
+                              <span className="muted small">{iv.consent ? t('screens.rec.noAudioConsent') : t('screens.rec.noConsent')}</span>
+                            )}
+                            {iv.consent && !transcription && <span className="muted small">{t('screens.rec.noTranscriptConsent')}</span>}
+                          </div>
+                        )}
+                      </th>
+                    )}
+                    <td>{line.recording}</td>
+                    <td>{line.recorded}</td>
+                    <td>{line.transcripts}</td>
+                  </tr>
+                ))}
+              </tbody>
+            );
+          })}
+        </table>
+      )}
+      {!ended && rows.length > 0 && (
+        <p className="hint">
+          {t('rec.formats')} {t('screens.rec.dropHint')} {t('tr.importHelp')}
+        </p>
       )}
 
       {offerDelete && (
@@ -237,3 +303,69 @@ export function RecordingsScreen({ ended, onOpenRecording, onOpenTranscript }: P
     </main>
   );
 }
+
+/** A transcript in its interview's row: its state, how far it reaches, and what the check still finds. */
+function TranscriptLine({ tr, durationMs, onOpen }: { tr: TranscriptSummary; durationMs: number | null; onOpen(id: string): void }) {
+  const { t } = useI18n();
+  const reach =
+    tr.reachesMs === null
+      ? t('screens.rec.noStamps')
+      : durationMs === null
+        ? t('screens.rec.reaches', { time: formatDuration(tr.reachesMs) })
+        : t('screens.rec.reachesOf', { time: formatDuration(tr.reachesMs), duration: formatDuration(durationMs) });
+  return (
+    <div className="transcript-line">
+      <button type="button" className="link" onClick={() => onOpen(tr.id)} aria-label={`${t('screens.rec.transcript')}: ${t('tr.open', { code: tr.code })}`}>
+        {t('screens.rec.transcript')}
+      </button>{' '}
+      <span className={`pill ${tr.complete ? '' : 'withdrawn'}`}>{tr.complete ? t('tr.complete') : t('tr.inProgress')}</span> <span className="muted small">{reach}</span>
+      {tr.identifiers > 0 && (
+        <>
+          {' '}
+          <span className="pill warn">{tr.identifiers === 1 ? t('deid.badge.one') : t('deid.badge', { count: tr.identifiers })}</span>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The day of the interview: from the file's tags where they had one, or entered here. */
+function RecordedDate({ rec, editable, onSave }: { rec: RecordingInfo; editable: boolean; onSave(rec: RecordingInfo, value: string): Promise<boolean> }) {
+  const { t, date } = useI18n();
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState(rec.recordedAt?.slice(0, 10) ?? '');
+  const duration = formatDuration(rec.durationMs);
+  // Tags may hold only a year ("2024"): shown as it is, not made into a day it does not say.
+  const shown = rec.recordedAt ? (rec.recordedAt.length >= 10 ? date(rec.recordedAt.slice(0, 10)) : rec.recordedAt) : null;
+  if (shown && !editing)
+    return (
+      <>
+        {shown}
+        {editable && (
+          <>
+            {' '}
+            <button type="button" className="link small" onClick={() => setEditing(true)} aria-label={t('screens.rec.dateChangeFor', { code: rec.code, duration })}>
+              {t('screens.rec.dateChange')}
+            </button>
+          </>
+        )}
+      </>
+    );
+  if (!editable) return <>–</>;
+  return (
+    <form
+      className="date-entry"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSave(rec, value).then((ok) => ok && setEditing(false));
+      }}
+    >
+      <DateField label={t('screens.rec.dateLabel', { code: rec.code, duration })} value={value} onChange={setValue} hideLabel />
+      <button type="submit" className="secondary small" aria-label={t('screens.rec.dateSaveFor', { code: rec.code, duration })}>
+        {t('screens.rec.dateSave')}
+      </button>
+    </form>
+  );
+}
+

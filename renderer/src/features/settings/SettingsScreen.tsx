@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice, TextField } from '../../components/ui';
 import { KeySettings } from '../transcription/KeySettings';
 import { useUnsaved } from '../../components/unsaved';
+import { DateField } from '../../components/DateField';
 import type { AppInfo, LanguageSetting, ProjectStatus } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { AUTO_LOCK_MAX_MINUTES, AUTO_LOCK_MIN_MINUTES, type IsoDate } from '../../../../shared/domain';
@@ -74,6 +75,7 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
           <button type="submit">{t('common.save')}</button>
         </div>
       </form>
+      <EndActionCard status={status} onStatus={onStatus} />
       <DeadlineCard status={status} today={info.today} onStatus={onStatus} />
       <ScheduleCard />
       <KeySettings />
@@ -86,18 +88,12 @@ function DeadlineCard({ status, today, onStatus }: { status: ProjectStatus; toda
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
   const [siktRef, setSiktRef] = useState('');
-  const [siktDate, setSiktDate] = useState<string>(today);
+  // Null until the user picks a date: the default follows "today" as it moves past midnight.
+  const [siktPicked, setSiktDate] = useState<string | null>(null);
+  const siktDate = siktPicked ?? today;
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [done, setDone] = useState<string | null>(null);
   if (status.destroyed.length > 0) return null;
-
-  async function setAction(endAction: 'anonymise' | 'delete-all') {
-    const r = await call('deadline.setAction', { endAction });
-    if (!r.ok) return setError(r.error);
-    setError(null);
-    setDone(t('deadline.actionSaved', { what: endAction === 'anonymise' ? t('field.endAction.anonymise') : t('field.endAction.deleteAll') }));
-    onStatus(r.value);
-  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -111,21 +107,12 @@ function DeadlineCard({ status, today, onStatus }: { status: ProjectStatus; toda
 
   return (
     <section className="card settings-card" aria-labelledby="dl-h">
-      <fieldset className="field">
-        <legend>{t('deadline.action')}</legend>
-        {(['anonymise', 'delete-all'] as const).map((a) => (
-          <label key={a} className="radio">
-            <input type="radio" name="endAction" checked={status.endAction === a} onChange={() => void setAction(a)} />
-            {a === 'anonymise' ? t('field.endAction.anonymise') : t('field.endAction.deleteAll')}
-          </label>
-        ))}
-      </fieldset>
       <h2 id="dl-h">{t('deadline.title')}</h2>
       <p className="hint">{t('deadline.help')}</p>
       <form onSubmit={submit} noValidate>
         <div className="two">
-          <TextField label={t('deadline.to')} type="date" value={to} min={status.endDate} onChange={(e) => setTo(e.target.value)} />
-          <TextField label={t('deadline.siktDate')} type="date" value={siktDate} max={today} onChange={(e) => setSiktDate(e.target.value)} />
+          <DateField label={t('deadline.to')} value={to} min={status.endDate} onChange={setTo} />
+          <DateField label={t('deadline.siktDate')} value={siktDate} max={today} onChange={setSiktDate} />
         </div>
         <TextField label={t('deadline.siktRef')} value={siktRef} onChange={(e) => setSiktRef(e.target.value)} />
         <TextField label={t('deadline.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
@@ -179,6 +166,61 @@ function ScheduleCard() {
           {t('schedule.install')}
         </button>
       )}
+    </section>
+  );
+}
+
+/**
+ * What happens at the end date, with a save of its own: a choice that was saved the moment
+ * a radio button moved left the student unsure whether it had been.
+ */
+function EndActionCard({ status, onStatus }: { status: ProjectStatus; onStatus(s: ProjectStatus): void }) {
+  const { t } = useI18n();
+  const [choice, setChoice] = useState<'anonymise' | 'delete-all'>(status.endAction);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  if (status.destroyed.length > 0) return null;
+  const what = (a: 'anonymise' | 'delete-all') => (a === 'anonymise' ? t('field.endAction.anonymise') : t('field.endAction.deleteAll'));
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    setSaved(null);
+    const r = await call('deadline.setAction', { endAction: choice });
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    setSaved(t('deadline.actionSaved', { what: what(r.value.endAction) }));
+    onStatus(r.value);
+  }
+
+  return (
+    <section className="card settings-card" aria-labelledby="ea-h">
+      <h2 id="ea-h">{t('deadline.action')}</h2>
+      <form onSubmit={save} noValidate>
+        <fieldset className="field">
+          <legend className="sr-only">{t('deadline.action')}</legend>
+          {(['anonymise', 'delete-all'] as const).map((a) => (
+            <label key={a} className="radio">
+              <input
+                type="radio"
+                name="endAction"
+                checked={choice === a}
+                onChange={() => {
+                  setChoice(a);
+                  setSaved(null);
+                }}
+              />
+              {what(a)}
+            </label>
+          ))}
+        </fieldset>
+        <ErrorBanner error={error} />
+        {saved ? <Notice>{saved}</Notice> : <p className="hint">{t('screens.settings.endActionCurrent', { what: what(status.endAction) })}</p>}
+        <div className="actions start">
+          <button type="submit" className="secondary" disabled={choice === status.endAction}>
+            {t('screens.settings.endActionSave')}
+          </button>
+        </div>
+      </form>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
-import { Busy, ErrorBanner, Notice, TextField } from '../../components/ui';
+import { Busy, ErrorBanner, Notice, PathText, TextField } from '../../components/ui';
 import type { ProjectStatus, RecentVault } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 
@@ -60,18 +60,21 @@ export function UnlockScreen({ recent, notice, onUnlocked, onNewProject }: Props
         {vaults.length === 0 ? (
           <p className="muted">{t('unlock.noRecent')}</p>
         ) : (
-          <ul className="vault-list" role="radiogroup" aria-labelledby="recent-h">
+          // A radio group, not a list: a <ul> given role="radiogroup" leaves its <li>s outside any list (axe: listitem).
+          <div className="vault-list" role="radiogroup" aria-labelledby="recent-h">
             {vaults.map((v) => (
-              <li key={v.path}>
+              <div key={v.path}>
                 <label className={`vault-item ${v.path === selected ? 'selected' : ''}`}>
                   <input type="radio" name="vault" checked={v.path === selected} onChange={() => setSelected(v.path)} />
                   <span className="vault-title">{v.title}</span>
-                  <span className="vault-path">{v.path}</span>
+                  <span className="vault-path">
+                    <PathText path={v.path} />
+                  </span>
                   {v.lastOpened && <span className="vault-date">{date(v.lastOpened.slice(0, 10))}</span>}
                 </label>
-              </li>
+              </div>
             ))}
-          </ul>
+          </div>
         )}
       </section>
       {current && (

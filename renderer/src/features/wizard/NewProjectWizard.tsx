@@ -1,7 +1,8 @@
+import { DateField } from '../../components/DateField';
 import { useEffect, useState, type FormEvent } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
-import { Busy, ErrorBanner, TextField } from '../../components/ui';
+import { Busy, ErrorBanner, PathText, TextField } from '../../components/ui';
 import type { ProjectStatus } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { CODE_PREFIX_RE, DEFAULT_CODE_PREFIX, daysUntil, formatCode, isIsoDate, passphraseStrength, PASSPHRASE_MIN_LENGTH, type IsoDate } from '../../../../shared/domain';
@@ -136,17 +137,7 @@ export function NewProjectWizard({ today, onCreated, onCancel }: Props) {
         )}
         {step === 2 && (
           <>
-            <TextField
-              label={t('field.endDate')}
-              type="date"
-              value={endDate}
-              min={today}
-              onChange={(e) => setEndDate(e.target.value)}
-              hint={t('field.endDate.help')}
-              error={shown('endDate')}
-              autoFocus
-              required
-            />
+            <DateField label={t('field.endDate')} value={endDate} min={today} onChange={setEndDate} hint={t('field.endDate.help')} error={shown('endDate')} autoFocus />
             <fieldset className="field">
               <legend>{t('field.endAction')}</legend>
               <label className="radio">
@@ -172,6 +163,12 @@ export function NewProjectWizard({ today, onCreated, onCancel }: Props) {
                 {t('field.location.choose')}
               </button>
             </div>
+            {/* The whole path, wrapped at its folders: the field alone cut a long one off. */}
+            {location && (
+              <p className="vault-path location-full" aria-hidden="true">
+                <PathText path={location} />
+              </p>
+            )}
           </>
         )}
         {step === 3 && (
