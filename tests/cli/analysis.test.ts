@@ -40,7 +40,7 @@ async function project() {
   const vault = path.join(tempDir(), 'v');
   expect((await hv('init', vault, '--title', 'Relasjonsarbeid', '--end-date', '2027-05-30', '--student', 'Turid Test', '--code-prefix', 'JS')).code).toBe(EXIT.ok);
   expect((await hv('participant', 'add', vault, '--name', 'Åse Nilsen')).code).toBe(EXIT.ok);
-  expect((await hv('consent', 'record', vault, 'JS01', '--date', '2026-11-20', '--form-version', '1')).code).toBe(EXIT.ok);
+  expect((await hv('consent', 'record', vault, 'JS01', '--date', '2026-11-20', '--form-version', '1', '--unfinished-letter')).code).toBe(EXIT.ok);
   const file = path.join(tempDir(), 'js01.txt');
   fs.writeFileSync(file, TRANSCRIPT);
   const t = await hv('transcript', 'import', vault, 'JS01', file, '--json');
