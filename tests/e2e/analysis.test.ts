@@ -154,7 +154,8 @@ describe('thematic analysis in Chromium', () => {
     expect((await selected()).trim()).toBe('Å holde relasjonen varm');
     await page.keyboard.press('Enter');
     const quick = page.getByRole('combobox', { name: 'Hurtigkode' });
-    expect(await quick.evaluate(isFocused)).toBe(true);
+    // Focus moves after React has rendered the box for the selection: wait for it.
+    await expect.poll(() => quick.evaluate(isFocused)).toBe(true);
     await page.keyboard.type('Holde relasjonen varm');
     await page.keyboard.press('Enter');
     await expect.poll(() => bar('Holde relasjonen varm').count()).toBe(1);
@@ -232,7 +233,7 @@ describe('thematic analysis in Chromium', () => {
     await expect.poll(() => page.getByText('1 utdrag i 1 intervjuer').isVisible()).toBe(true);
     await page.getByLabel('Deltaker').selectOption('');
     await expect.poll(() => items.count()).toBe(3);
-    await page.getByRole('button', { name: 'Åpne JS01 00:01:03 i transkripsjonen' }).click();
+    await page.getByRole('button', { name: /^JS01, 00:01:03.* – åpne i transkripsjonen$/ }).click();
     await expect.poll(() => page.getByRole('textbox', { name: /Transkripsjonen til JS01/ }).isVisible()).toBe(true);
     await expect.poll(() => selected()).toBe('Å holde relasjonen varm er viktig, også når det går tregt. Ragnhild sa det samme.');
     // The recording is there, at the segment's time (#00:01:03-2#).
@@ -421,7 +422,7 @@ describe('keeping the codebook and the journal', () => {
     await shot('63-codebook-delete');
     await confirm.getByRole('button', { name: `Slett koden og ${segments.length} utdrag` }).click();
     await expect.poll(() => page.getByText(`Koden «Tillit» er slettet, med ${segments.length} utdrag.`).isVisible()).toBe(true);
-    expect(await page.getByRole('button', { name: 'Tillit', exact: true }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Tillit', exact: true }).count()).toBe(0);
     expect(problems).toEqual([]);
   });
 });

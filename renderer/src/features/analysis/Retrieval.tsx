@@ -102,7 +102,6 @@ export function Retrieval({ of, codes, themes, onChoose, onOpen }: Props) {
             <button
               type="button"
               className="retrieved-open"
-              aria-label={t('analysis.retrieval.open', { code: s.participant, time: s.timestampMs !== null ? formatTimestamp(s.timestampMs) : '' })}
               onClick={() => onOpen({ transcriptId: s.transcriptId, start: s.start, end: s.end })}
             >
               <span className="cite">
@@ -110,6 +109,8 @@ export function Retrieval({ of, codes, themes, onChoose, onOpen }: Props) {
                 {s.timestampMs !== null && `, ${formatTimestamp(s.timestampMs)}`}
               </span>
               {s.quote && <span className="pill">{t('analysis.retrieval.quote')}</span>}
+              {/* The name a screen reader hears begins with what is shown (axe: label-content-name-mismatch). */}
+              <span className="sr-only"> – {t('analysis.search.openHit')}</span>
             </button>
             <p className="kwic">
               <span className="muted">…{s.before}</span>

@@ -121,8 +121,10 @@ export function KeySettings() {
                       );
                     })}
                   </ul>
-                  <button type="button" className="secondary small" aria-label={t('tx.settings.change', { action: name })} onClick={() => setCapturing(capturing === a ? null : a)} aria-pressed={capturing === a}>
+                  <button type="button" className="secondary small" onClick={() => setCapturing(capturing === a ? null : a)} aria-pressed={capturing === a}>
                     {capturing === a ? t('tx.settings.pressKey') : t('tx.settings.addKey')}
+                    {/* The name begins with what is shown, then says which action (axe: label-content-name-mismatch). */}
+                    <span className="sr-only"> – {t('tx.settings.change', { action: name })}</span>
                   </button>
                   </div>
                 </td>
