@@ -13,6 +13,7 @@ import { Codebook } from '../../electron/core/services/analysis/codebook';
 import { Coding } from '../../electron/core/services/analysis/coding';
 import { Memos } from '../../electron/core/services/analysis/memos';
 import { Themes } from '../../electron/core/services/analysis/themes';
+import { Report } from '../../electron/core/services/analysis/report';
 import { Exchange } from '../../electron/core/services/exchange/export';
 import { ExchangeImport } from '../../electron/core/services/exchange/import';
 import { Participants } from '../../electron/core/services/participants';
@@ -136,6 +137,8 @@ describe('export .qdpx from the vault', () => {
     const entry = session.audit.list().find((e) => e.action === 'exchange.exported')!;
     expect(entry.details).toMatchObject({ format: 'qdpx', participants: [p1, p2].sort().join(','), segments: 4, privateMemosLeftOut: 1 });
     expect(JSON.stringify(entry)).not.toContain('tillit');
+    // Withdrawal and the end date list the copies outside the vault: this one too.
+    expect(new Report(session, () => new Date()).exportsHolding(p1).map((e) => e.action)).toContain('exchange.exported');
   });
 
   it('leaves nothing behind when the file cannot be written, and no note in the export journal', async () => {

@@ -103,7 +103,9 @@ export class Report {
    * exist outside the vault.
    */
   exportsHolding(participant: string): AuditEntry[] {
-    return this.session.audit.list().filter((e) => e.action === 'report.exported' && String(e.details?.participants ?? '').split(',').includes(participant));
+    // Every kind of analysis export that carries participants' text: the report and a
+    // REFI-QDA project (exchange.exported) alike.
+    return this.session.audit.list().filter((e) => (e.action === 'report.exported' || e.action === 'exchange.exported') && String(e.details?.participants ?? '').split(',').includes(participant));
   }
 }
 
