@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStudy } from '../e2e/harness';
 import { makeSpeechLikeWav } from '../e2e/audio-fixture';
-import { f4Stamp } from '../../shared/transcript';
+import { f4Stamp } from '@shared/transcript';
 
 const MINUTES = 75;
 const lines: string[] = [];

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run, EXIT, HELP } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
-import { api as METHODS } from '../../shared/contract';
+import { api as METHODS } from '@shared/contract';
 import { tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
 import { textToDocx } from '../../electron/core/services/transcript-formats';
 

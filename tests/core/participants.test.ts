@@ -13,7 +13,7 @@ import { openProject } from '../../electron/core/services/open-project';
 import { storeDbPath, DATA_STORES } from '../../electron/core/vault/layout';
 import { codeOf, findNeedles, listFiles, makeVault, makeWav, recentTempFiles, tempDir } from './helpers';
 import { Recordings } from '../../electron/core/services/recordings';
-import { unfilledFields } from '../../shared/letter';
+import { unfilledFields } from '@shared/letter';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 const ALL = ['participate', 'audio-recording', 'processing-until-end'];

@@ -30,8 +30,8 @@ import {
   turnAt,
   turnText,
   wordCount,
-} from '../../shared/transcription';
-import { syncPoints } from '../../shared/transcript';
+} from '@shared/transcription';
+import { syncPoints } from '@shared/transcript';
 import { AppConfig } from '../../electron/core/services/app-config';
 import { Recordings } from '../../electron/core/services/recordings';
 import { Transcripts } from '../../electron/core/services/transcripts';
