@@ -239,9 +239,10 @@ log(`| verify the whole vault (${N} records) | ${verifyMs.toFixed(0)} ms, ${prob
 // transcripts, so it must be quick at the size of a real interview).
 {
   const { applyReplacements, findIdentifiers, knownDetails, removalSpans } = await import('../../electron/core/services/deidentify');
-  const people = Array.from({ length: 6 }, (_, i) => ({ name: `Kari${i} Nordmann${i}`, email: `kari${i}@example.no`, phone: `9${i}2 34 56${i}`, workplace: `NAV Sted${i}` }));
+  const names = ['Kari Nordmann', 'Ola Hansen', 'Ingrid Berg', 'Per Dahl', 'Siri Lunde', 'Åse Haugen'];
+  const people = names.map((name, i) => ({ name, email: `${name.split(' ')[0]!.toLowerCase()}${i}@example.no`, phone: `9${i}2 34 56${i}`, workplace: `NAV Sted${i}` }));
   const known = knownDetails(people);
-  const turn = '#00:12:34-5# B: Jeg tar kaffe, vi går tur, jeg sender en sms bare for å holde relasjonen varm. Tillit kommer ikke av seg selv, sa Kari3, og ring 932 34 563. ';
+  const turn = '#00:12:34-5# B: Jeg tar kaffe, vi går tur, jeg sender en sms bare for å holde relasjonen varm. Tillit kommer ikke av seg selv, sa Per, og ring 932 34 563. ';
   const interview = turn.repeat(Math.ceil(60_000 / turn.length)).slice(0, 60_000);
   const large = turn.repeat(Math.ceil(5_000_000 / turn.length)).slice(0, 5_000_000);
   const timeIt = (text: string, runs: number): { ms: number; found: number } => {
