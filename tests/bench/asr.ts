@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { writeTestModel, type TestModelSize } from '../../scripts/make-test-model';
 import { createDecoder, SAMPLE_RATE } from '../../electron/core/services/asr/audio';
 import { Windower } from '../../electron/core/services/asr/vad';
+import { wavHeader } from '../wav';
 
 const THREADS = Math.max(1, os.availableParallelism());
 /** `npm run bench:asr -- tiny` measures one size; three runs each unless HVELV_BENCH_RUNS says otherwise. */
@@ -82,19 +83,7 @@ try {
     held = Math.max(held, w.samples.length);
   });
   const dec = await createDecoder('wav', (pcm) => windower.push(pcm));
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + total * 2, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(total * 2, 40);
+  const header = wavHeader(total * 2, rate);
   const t0 = performance.now();
   await dec.push(header);
   const piece = Buffer.alloc(MiB);
