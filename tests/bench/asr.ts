@@ -16,6 +16,7 @@ import { writeTestModel, type TestModelSize } from '../../scripts/make-test-mode
 import { createDecoder, SAMPLE_RATE } from '../../electron/core/services/asr/audio';
 import { Windower } from '../../electron/core/services/asr/vad';
 import { wavHeader } from '../wav';
+import { writeSections } from './doc';
 
 const THREADS = Math.max(1, os.availableParallelism());
 /** `npm run bench:asr -- tiny` measures one size; three runs each unless HVELV_BENCH_RUNS says otherwise. */
@@ -123,14 +124,4 @@ try {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
-const old = fs.readFileSync(doc, 'utf8');
-const start = old.indexOf('## Automatic drafts: engine speed and memory');
-const section = lines.join('\n');
-let next: string;
-if (start < 0) next = `${old.trimEnd()}\n\n${section}`;
-else {
-  const after = old.indexOf('\n## ', start + 3);
-  next = old.slice(0, start) + section + (after < 0 ? '' : old.slice(after));
-}
-fs.writeFileSync(doc, next.endsWith('\n') ? next : `${next}\n`);
+writeSections(lines);
