@@ -332,7 +332,8 @@ const NARROWING: { kind: DeidKind; re: RegExp }[] = [
   { kind: 'age', re: new RegExp(`(?<![\\p{L}])(?:født|fødd)(?: i| den)? (?:\\d{1,2}\\.? ?(?:${MONTHS})\\.? )?(?:19|20)\\d\\d(?!\\d)|(?<![\\p{L}])årgang (?:19|20)\\d\\d(?!\\d)`, 'gu') },
   // "52 år gammel", "52 år", after "er/var/blir/fylte ...", "52-åring", "i 40-årene".
   { kind: 'age', re: /(?<![\p{L}\d])\d{1,3} (?:år gam(?:m)?el|år gamle|år gammal|år gamal)(?![\p{L}])/gu },
-  { kind: 'age', re: /(?<![\p{L}])(?:fylte|fyller|fylt|fyllte|fylde|fyll|er|var|blir|ble|vart|blei|snart|nesten|akkurat) \d{1,3}(?![\d.,:]\d)(?: år)?(?=[.,;!?)]| og | nå| no| i dag| da| i år| i fjor|$)/gu },
+  // Not "det var 3. mars": a day of a month is a date.
+  { kind: 'age', re: new RegExp(`(?<![\\p{L}])(?:fylte|fyller|fylt|fyllte|fylde|fyll|er|var|blir|ble|vart|blei|snart|nesten|akkurat) \\d{1,3}(?![\\d.,:]\\d)(?!\\. ?(?:${MONTHS})(?![\\p{L}]))(?: år)?(?=[.,;!?)]| og | nå| no| i dag| da| i år| i fjor|$)`, 'gu') },
   { kind: 'age', re: /(?<![\p{L}\d])\d{1,3}-åring(?:en|er|ene|ane|ar)?(?![\p{L}])/gu },
   { kind: 'age', re: /(?<![\p{L}])i (?:(?:tidlig|sein|sen)e )?\d0-åra?ene(?![\p{L}])/gu },
   // Dates of events: "3. mars", "3. mars 2021", "03.03.2021", "2021-03-03".
