@@ -185,3 +185,17 @@ function duplicateDocument(a: Uint8Array, b: Uint8Array): Uint8Array {
   }
   return out;
 }
+
+describe('a file whose end is not where its size says', () => {
+  it('a link named .txt to a file the system gives no size (/proc) is refused, not imported empty', async () => {
+    if (process.platform !== 'linux') return;
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { tempDir } = await import('./helpers');
+    const { readUserFile } = await import('../../electron/core/services/user-file');
+    const link = path.join(tempDir(), 'intervju.txt');
+    fs.symlinkSync('/proc/self/status', link);
+    expect(fs.statSync(link).size).toBe(0);
+    expect(() => readUserFile(link, 1024 * 1024)).toThrow(/changed while it was read/u);
+  });
+});
