@@ -199,3 +199,14 @@ describe('a file whose end is not where its size says', () => {
     expect(() => readUserFile(link, 1024 * 1024)).toThrow(/changed while it was read/u);
   });
 });
+
+describe('ages written in words, and the seasons', () => {
+  it('"femtito år gammel", "han er førti", "to og femti år gammel", "ble 41 i vår"', () => {
+    expect(texts('B: Hun er femtito år gammel.')).toEqual(['age:femtito år gammel']);
+    expect(texts('B: Han er førti, tror jeg.')).toEqual(['age:er førti']);
+    expect(texts('B: Han var to og femti år gammel da.')).toEqual(['age:to og femti år gammel']);
+    expect(texts('B: Erle ble 41 i vår.')).toContainEqual('age:ble 41');
+    // Small counts are no ages: "vi er to", "det er tre år siden".
+    expect(texts('B: Vi er to, og det er tre år siden.')).toEqual([]);
+  });
+});

@@ -324,6 +324,13 @@ function instituteWithPlace(L: Lexicon, tokens: Token[], i: number): Detail | nu
 const MONTHS = 'januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|des';
 const SMALL_NUMBERS = 'to|tre|fire|fem|2|3|4|5';
 /**
+ * Ages as many transcription guides want them, in words: eleven and up ("femtito",
+ * "førtifem", "to og femti", nynorsk "tjueein"); below that "er to" is seldom an age.
+ */
+const UNITS = 'en|ein|ett|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni';
+const TENS = 'tjue|tyve|tretti|tredve|førti|femti|seksti|sytti|søtti|åtti|nitti';
+const AGE_WORDS = `(?:(?:${TENS})(?:${UNITS})?|(?:${UNITS}) ?og ?(?:${TENS})|elleve|tolv|tretten|fjorten|femten|seksten|sytten|atten|nitten|hundre)(?![\\p{L}])`;
+/**
  * Narrowing facts, all of low confidence: what makes a person one of very few. The
  * patterns are Norwegian, bokmål and nynorsk.
  */
@@ -331,9 +338,9 @@ const NARROWING: { kind: DeidKind; re: RegExp }[] = [
   // Born: "født i 1964", "født 3. mars 1964", "fødd i 1970", "årgang 1964".
   { kind: 'age', re: new RegExp(`(?<![\\p{L}])(?:født|fødd)(?: i| den)? (?:\\d{1,2}\\.? ?(?:${MONTHS})\\.? )?(?:19|20)\\d\\d(?!\\d)|(?<![\\p{L}])årgang (?:19|20)\\d\\d(?!\\d)`, 'gu') },
   // "52 år gammel", "52 år", after "er/var/blir/fylte ...", "52-åring", "i 40-årene".
-  { kind: 'age', re: /(?<![\p{L}\d])\d{1,3} (?:år gam(?:m)?el|år gamle|år gammal|år gamal)(?![\p{L}])/gu },
+  { kind: 'age', re: new RegExp(`(?<![\\p{L}\\d])(?:\\d{1,3}|${AGE_WORDS}) (?:år gam(?:m)?el|år gamle|år gammal|år gamal)(?![\\p{L}])`, 'giu') },
   // Not "det var 3. mars": a day of a month is a date.
-  { kind: 'age', re: new RegExp(`(?<![\\p{L}])(?:fylte|fyller|fylt|fyllte|fylde|fyll|er|var|blir|ble|vart|blei|snart|nesten|akkurat) \\d{1,3}(?![\\d.,:]\\d)(?!\\. ?(?:${MONTHS})(?![\\p{L}]))(?: år)?(?=[.,;!?)]| og | nå| no| i dag| da| i år| i fjor|$)`, 'gu') },
+  { kind: 'age', re: new RegExp(`(?<![\\p{L}])(?:fylte|fyller|fylt|fyllte|fylde|fyll|er|var|blir|ble|vart|blei|snart|nesten|akkurat) (?:\\d{1,3}(?![\\d.,:]\\d)(?!\\. ?(?:${MONTHS})(?![\\p{L}]))|${AGE_WORDS})(?: år)?(?=[.,;!?)]| og | nå| no| i dag| da| i år| i fjor| i (?:vår|sommar|sommer|høst|haust|vinter)|$)`, 'gu') },
   { kind: 'age', re: /(?<![\p{L}\d])\d{1,3}-åring(?:en|er|ene|ane|ar)?(?![\p{L}])/gu },
   { kind: 'age', re: /(?<![\p{L}])i (?:(?:tidlig|sein|sen)e )?\d0-åra?ene(?![\p{L}])/gu },
   // Dates of events: "3. mars", "3. mars 2021", "03.03.2021", "2021-03-03".
