@@ -210,3 +210,12 @@ describe('ages written in words, and the seasons', () => {
     expect(texts('B: Vi er to, og det er tre år siden.')).toEqual([]);
   });
 });
+
+describe('years of birth and decades as people say them', () => {
+  it('"født i -64", "født i sekstifire", "i slutten av femtiårene"', () => {
+    expect(texts('B: Han er født i -64.')).toEqual(['age:født i -64']);
+    expect(texts('B: Han er født i sekstifire.')).toEqual(['age:født i sekstifire']);
+    expect(texts('B: Hun er i slutten av femtiårene.')).toEqual(['age:i slutten av femtiårene']);
+    expect(texts('B: Han er i 40-årene.')).toEqual(['age:i 40-årene']);
+  });
+});

@@ -336,13 +336,13 @@ const AGE_WORDS = `(?:(?:${TENS})(?:${UNITS})?|(?:${UNITS}) ?og ?(?:${TENS})|ell
  */
 const NARROWING: { kind: DeidKind; re: RegExp }[] = [
   // Born: "født i 1964", "født 3. mars 1964", "fødd i 1970", "årgang 1964".
-  { kind: 'age', re: new RegExp(`(?<![\\p{L}])(?:født|fødd)(?: i| den)? (?:\\d{1,2}\\.? ?(?:${MONTHS})\\.? )?(?:19|20)\\d\\d(?!\\d)|(?<![\\p{L}])årgang (?:19|20)\\d\\d(?!\\d)`, 'gu') },
+  { kind: 'age', re: new RegExp(`(?<![\\p{L}])(?:født|fødd)(?: i| den)? (?:\\d{1,2}\\.? ?(?:${MONTHS})\\.? )?(?:(?:19|20)\\d\\d|[-'’]\\d\\d|(?:nitten|tjue)?(?:${TENS})(?:${UNITS})?)(?![\\d\\p{L}])|(?<![\\p{L}])årgang (?:19|20)\\d\\d(?!\\d)`, 'gu') },
   // "52 år gammel", "52 år", after "er/var/blir/fylte ...", "52-åring", "i 40-årene".
   { kind: 'age', re: new RegExp(`(?<![\\p{L}\\d])(?:\\d{1,3}|${AGE_WORDS}) (?:år gam(?:m)?el|år gamle|år gammal|år gamal)(?![\\p{L}])`, 'giu') },
   // Not "det var 3. mars": a day of a month is a date.
   { kind: 'age', re: new RegExp(`(?<![\\p{L}])(?:fylte|fyller|fylt|fyllte|fylde|fyll|er|var|blir|ble|vart|blei|snart|nesten|akkurat) (?:\\d{1,3}(?![\\d.,:]\\d)(?!\\. ?(?:${MONTHS})(?![\\p{L}]))|${AGE_WORDS})(?: år)?(?=[.,;!?)]| og | nå| no| i dag| da| i år| i fjor| i (?:vår|sommar|sommer|høst|haust|vinter)|$)`, 'gu') },
   { kind: 'age', re: /(?<![\p{L}\d])\d{1,3}-åring(?:en|er|ene|ane|ar)?(?![\p{L}])/gu },
-  { kind: 'age', re: /(?<![\p{L}])i (?:(?:tidlig|sein|sen)e )?\d0-åra?ene(?![\p{L}])/gu },
+  { kind: 'age', re: new RegExp(`(?<![\\p{L}])i (?:(?:tidlig|sein|sen)e |(?:slutten|starten|begynnelsen|midten|byrjinga) av )?(?:\\d0-|${TENS.replace(/\|/gu, '-?|')}-?)åra?ene(?![\\p{L}])`, 'gu') },
   // Dates of events: "3. mars", "3. mars 2021", "03.03.2021", "2021-03-03".
   { kind: 'date', re: new RegExp(`(?<![\\p{L}\\d.])\\d{1,2}\\. ?(?:${MONTHS})(?![\\p{L}])\\.?(?: (?:19|20)\\d\\d(?!\\d))?`, 'gu') },
   { kind: 'date', re: /(?<![\d.])(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)?\d\d(?!\d|\.\d)|(?<!\d)(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)/gu },
