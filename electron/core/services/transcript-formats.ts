@@ -292,14 +292,16 @@ function extractDocxText(zip: Uint8Array, zlib: DocxZlib, maxBytes: number, maxE
   // the paragraph around it), so they are tracked as a stack: each line is written when
   // its paragraph closes, and the words after a text box stay with their paragraph.
   // Breaks and run tabs may carry attributes or a space (<w:br w:type="page"/>, <w:br />);
-  // a tab with attributes is a tab stop in the paragraph's properties, not text.
+  // a tab with attributes is a tab stop in the paragraph's properties, not text. A text
+  // element holds only text (a "<" in it is written &lt;), so [^<]* finds its end: a lazy
+  // [\s\S]*? would scan to the end of the document for every unclosed <w:t>.
   const lines: string[] = [];
   const open: string[] = [];
   const add = (s: string): void => {
     if (open.length === 0) open.push('');
     open[open.length - 1] += s;
   };
-  const TOKEN = /<w:p\b[^>]*?(\/?)>|<\/w:p>|<w:t\b[^>]*\/>|<w:t\b[^>]*>([\s\S]*?)<\/w:t>|<w:tab\s*\/>|<w:(?:br|cr)\b[^>]*\/>|<w:noBreakHyphen\b[^>]*\/>/g;
+  const TOKEN = /<w:p\b[^>]*?(\/?)>|<\/w:p>|<w:t\b[^>]*\/>|<w:t\b[^>]*>([^<]*)<\/w:t>|<w:tab\s*\/>|<w:(?:br|cr)\b[^>]*\/>|<w:noBreakHyphen\b[^>]*\/>/g;
   for (const m of body.matchAll(TOKEN)) {
     const tag = m[0];
     if (tag === '</w:p>') {
