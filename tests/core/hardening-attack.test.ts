@@ -230,3 +230,10 @@ describe('.docx: a damaged document is read in one pass', () => {
     expect(r.text.startsWith('B: dette står her\n')).toBe(true);
   });
 });
+
+describe('names the lists know, typed in lower case or capitals, without the key list', () => {
+  it('"torleif", "TORLEIF" and "kari" are names (low); "per", "liv", "NAV" are not', () => {
+    expect(texts('B: Jeg møtte TORLEIF i går, og torleif sa at kari var der.')).toEqual(['name:TORLEIF', 'name:torleif', 'name:kari']);
+    expect(texts('B: Vi bruker NAV og BUP, og per dag er det liv og røre. JEG VET IKKE, SA HUN.')).toEqual([]);
+  });
+});

@@ -157,9 +157,16 @@ interface Judgement {
 /** What one capitalised word is, by the lists and by where it stands. */
 function judge(L: Lexicon, t: Token, before: Token | undefined, titled: boolean, after?: Token, gapAfter = '', next2?: Token): Judgement {
   const none: Judgement = { kind: null, confidence: 'low' };
-  if (!UPPER.test(t.text) || t.text.length < 2) return none;
-  // Abbreviations and shouting ("NAV", "BUP", "IP"): not names; the key list finds "KARI".
-  if (ALL_CAPS.test(t.text)) return none;
+  if (t.text.length < 2) return none;
+  // Typed in haste or shouted ("torleif", "TORLEIF"): a name only when the name lists know
+  // it and it is no ordinary word ("liv", "per" are). Abbreviations ("NAV", "BUP") are in
+  // no name list; the key list finds its own names in any case.
+  if (!UPPER.test(t.text) || ALL_CAPS.test(t.text)) {
+    if (t.text.length < 3 || NEVER.has(t.lower)) return none;
+    const title = t.lower.charAt(0).toUpperCase() + t.lower.slice(1);
+    if (L.ordinary(t.lower) || !(L.given(title) || L.surname(title) || L.place(title) || L.proper(title))) return none;
+    return { kind: L.place(title) && !L.given(title) && !L.surname(title) ? 'place' : 'name', confidence: 'low' };
+  }
   if (NEVER.has(t.lower) || L.notName(t.text)) return none;
   const base = genitive(t.text);
   const is = (f: (w: string) => boolean) => f(t.text) || (base !== null && f(base));
