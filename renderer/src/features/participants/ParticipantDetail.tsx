@@ -9,6 +9,7 @@ import { CONSENT_METHODS, PURPOSES, type ConsentMethod, type IsoDate, type State
 import type { Locale } from '../../../../shared/i18n/catalogue';
 import { ReceiptView } from './ReceiptView';
 import { DateField } from '../../components/DateField';
+import { Dialog } from '../../components/Dialog';
 import { unfilledFields } from '../../../../shared/letter';
 
 interface Props {
@@ -368,49 +369,47 @@ function WithdrawDialog({ code, today, consented, onCancel, onDone }: { code: st
   }
 
   return (
-    <div className="overlay">
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="wd-h">
-        <h2 id="wd-h">{consented ? t('withdraw.title', { code }) : t('screens.participant.removeTitle', { code })}</h2>
-        <p>{consented ? t('withdraw.intro') : t('screens.participant.removeIntro', { code })}</p>
-        {counts && (
-          <>
-            <p>
-              <strong>{t('withdraw.list')}</strong>
-            </p>
-            <ul className="counts">
-              {Object.entries(counts).map(([kind, n]) => (
-                <li key={kind}>
-                  <span>{t(`kind.${kind}` as 'kind.identity')}</span>
-                  <span className="n">{n}</span>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-        <form onSubmit={confirm} noValidate>
-          <DateField label={consented ? t('withdraw.date') : t('screens.participant.removeDate')} value={when} max={today} onChange={setWhen} />
-          <TextField
-            label={t('withdraw.typeCode', { code })}
-            value={typed}
-            onChange={(e) => {
-              setTyped(e.target.value);
-              setMismatch(false);
-            }}
-            error={mismatch ? t('withdraw.mismatch', { code }) : null}
-            autoFocus
-            autoComplete="off"
-          />
-          <ErrorBanner error={error} />
-          <div className="actions">
-            <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
-              {t('common.cancel')}
-            </button>
-            <button type="submit" className="danger" disabled={busy || typed.trim().toUpperCase() !== code}>
-              {t('withdraw.confirm', { code })}
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>
+    <Dialog labelledBy="wd-h" onCancel={busy ? undefined : onCancel}>
+      <h2 id="wd-h">{consented ? t('withdraw.title', { code }) : t('screens.participant.removeTitle', { code })}</h2>
+      <p>{consented ? t('withdraw.intro') : t('screens.participant.removeIntro', { code })}</p>
+      {counts && (
+        <>
+          <p>
+            <strong>{t('withdraw.list')}</strong>
+          </p>
+          <ul className="counts">
+            {Object.entries(counts).map(([kind, n]) => (
+              <li key={kind}>
+                <span>{t(`kind.${kind}` as 'kind.identity')}</span>
+                <span className="n">{n}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <form onSubmit={confirm} noValidate>
+        <DateField label={consented ? t('withdraw.date') : t('screens.participant.removeDate')} value={when} max={today} onChange={setWhen} />
+        <TextField
+          label={t('withdraw.typeCode', { code })}
+          value={typed}
+          onChange={(e) => {
+            setTyped(e.target.value);
+            setMismatch(false);
+          }}
+          error={mismatch ? t('withdraw.mismatch', { code }) : null}
+          autoFocus
+          autoComplete="off"
+        />
+        <ErrorBanner error={error} />
+        <div className="actions">
+          <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="danger" disabled={busy || typed.trim().toUpperCase() !== code}>
+            {t('withdraw.confirm', { code })}
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
