@@ -120,8 +120,48 @@ describe('the screens tell the truth, attacked', () => {
     expect(list.find((p) => p.code === 'JS02')?.status).toBe('active');
   });
 
+  it('does not take a withdrawal date before the consent it withdraws', async () => {
+    await page.getByRole('button', { name: 'Trekk samtykke …' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Trekk samtykke for JS02' });
+    const when = dialog.getByLabel('Dato samtykket ble trukket');
+    // Consent was given 20.11.2026: the receipt would say it was withdrawn the day before.
+    await when.fill('19.11.2026');
+    await when.blur();
+    await expect.poll(() => dialog.getByText('Datoen kan ikke være før 20. november 2026.').isVisible()).toBe(true);
+    await dialog.getByLabel('Skriv koden JS02 for å bekrefte').fill('JS02');
+    expect(await dialog.getByRole('button', { name: 'Slett alt om JS02' }).isDisabled()).toBe(true);
+    await shot('i15-45-withdraw-before-consent');
+    await when.fill('20.11.2026');
+    await expect.poll(() => dialog.getByRole('button', { name: 'Slett alt om JS02' }).isDisabled()).toBe(false);
+    await dialog.getByRole('button', { name: 'Avbryt' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+  });
+
+  it('asks before leaving a consent form whose choices were changed', async () => {
+    await page.getByRole('button', { name: 'Registrer samtykke' }).click();
+    const form = page.getByRole('form', { name: /JS02/ });
+    await form.getByLabel('at intervjuet tas opp på lyd').uncheck();
+    await page.getByRole('button', { name: '← Alle deltakere' }).click();
+    const leave = page.getByRole('alertdialog', { name: 'Forlate uten å lagre?' });
+    await expect.poll(() => leave.isVisible()).toBe(true);
+    await leave.getByRole('button', { name: 'Bli her' }).click();
+    expect(await form.getByLabel('at intervjuet tas opp på lyd').isChecked()).toBe(false);
+    // Ticked again, as the form opened: nothing to lose, nothing asked.
+    await form.getByLabel('at intervjuet tas opp på lyd').check();
+    await page.getByRole('button', { name: '← Alle deltakere' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Deltakere' }).isVisible()).toBe(true);
+  });
+
   it('asks before the menu or the lock button throws away what was typed in Settings', async () => {
     await page.getByRole('button', { name: 'Innstillinger' }).click();
+    // "Lagret." belongs to the value saved: typing another takes it away.
+    const minutes = page.getByLabel('Lås automatisk etter (minutter uten aktivitet)');
+    await minutes.fill('15');
+    await page.getByRole('button', { name: 'Lagre', exact: true }).click();
+    await expect.poll(() => page.getByText('Lagret.', { exact: true }).isVisible()).toBe(true);
+    await minutes.fill('20');
+    expect(await page.getByText('Lagret.', { exact: true }).count()).toBe(0);
+    await minutes.fill('15');
     await page.getByLabel('Begrunnelse').fill('Innleveringen ble utsatt til høsten');
     await page.getByRole('button', { name: 'Oversikt' }).click();
     const leave = page.getByRole('alertdialog', { name: 'Forlate uten å lagre?' });

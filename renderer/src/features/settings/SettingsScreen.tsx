@@ -66,7 +66,11 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
           min={AUTO_LOCK_MIN_MINUTES}
           max={AUTO_LOCK_MAX_MINUTES}
           value={minutes}
-          onChange={(e) => setMinutes(e.target.value)}
+          onChange={(e) => {
+            // "Lagret." was about the value saved, not the one now being typed.
+            setSaved(false);
+            setMinutes(e.target.value);
+          }}
           error={rangeError}
         />
         <ErrorBanner error={error} />
