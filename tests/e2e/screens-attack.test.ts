@@ -11,7 +11,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, newPage, openStudy, screenshot, startHarness, type Harness } from './harness';
+import { launchChromium, newPage, openStudy, screenshot, startHarness, STUDY_PASSPHRASE, type Harness } from './harness';
+import { enforceProjectEnd } from '../../electron/core/services/project-end';
+import { createCrypto } from '../../electron/core/crypto/sodium';
 import { makeWav, tempDir } from '../core/helpers';
 
 let harness: Harness;
@@ -78,7 +80,7 @@ describe('the screens tell the truth, attacked', () => {
     await page.getByRole('button', { name: 'Deltakere' }).click();
     await page.getByRole('button', { name: 'Oversikt' }).click();
     await expect.poll(() => transcripts.textContent()).toContain('2 transkripsjoner');
-    await shot('i15-40-dashboard-counts-transcripts');
+    await shot('i15-50-dashboard-counts-transcripts');
     // The analysis lists the interviews by code too, not by the last one touched.
     await page.getByRole('button', { name: 'Analyse' }).click();
     const list = page.locator('ul.tr-list li button.code');
@@ -91,7 +93,7 @@ describe('the screens tell the truth, attacked', () => {
     await expect.poll(() => row.textContent()).toContain('til 3:15 av 0:55');
     // Said in words in the row, where the student decides which interview to work on.
     await expect.poll(() => row.getByText('tidskoder etter slutten av opptaket').isVisible()).toBe(true);
-    await shot('i15-41-interviews-stamps-beyond');
+    await shot('i15-51-interviews-stamps-beyond');
   });
 
   it('keeps the keyboard inside a dialog, closes it with Esc and gives focus back', async () => {
@@ -111,7 +113,7 @@ describe('the screens tell the truth, attacked', () => {
     expect(seen.every((s) => s.startsWith('dialog:')), seen.join(' > ')).toBe(true);
     await page.keyboard.press('Shift+Tab');
     expect(await focused()).toMatch(/^dialog:/);
-    await shot('i15-42-withdraw-dialog-keyboard');
+    await shot('i15-52-withdraw-dialog-keyboard');
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
     expect(await focused()).toBe('page:Trekk samtykke …');
@@ -130,7 +132,7 @@ describe('the screens tell the truth, attacked', () => {
     await expect.poll(() => dialog.getByText('Datoen kan ikke være før 20. november 2026.').isVisible()).toBe(true);
     await dialog.getByLabel('Skriv koden JS02 for å bekrefte').fill('JS02');
     expect(await dialog.getByRole('button', { name: 'Slett alt om JS02' }).isDisabled()).toBe(true);
-    await shot('i15-45-withdraw-before-consent');
+    await shot('i15-53-withdraw-before-consent');
     await when.fill('20.11.2026');
     await expect.poll(() => dialog.getByRole('button', { name: 'Slett alt om JS02' }).isDisabled()).toBe(false);
     await dialog.getByRole('button', { name: 'Avbryt' }).click();
@@ -171,7 +173,7 @@ describe('the screens tell the truth, attacked', () => {
     // The lock button is a way out too: it asks, and staying keeps the text and the session.
     await page.getByRole('button', { name: 'Lås', exact: true }).click();
     await expect.poll(() => leave.isVisible()).toBe(true);
-    await shot('i15-43-lock-asks-unsaved');
+    await shot('i15-54-lock-asks-unsaved');
     await leave.getByRole('button', { name: 'Bli her' }).click();
     expect(harness.sessions.current).not.toBeNull();
     expect(await page.getByLabel('Begrunnelse').inputValue()).toBe('Innleveringen ble utsatt til høsten');
@@ -235,6 +237,57 @@ describe('the default vault folder in the wizard', () => {
       expect(lines.join('')).toBe(expected);
       for (const l of lines.slice(0, -1)) expect(l, lines.join(' | ')).toMatch(/\/$/);
     }
-    await screenshot(p, 'i15-44-wizard-path-folders');
+    await screenshot(p, 'i15-55-wizard-path-folders');
+  });
+});
+
+describe('after the project end', () => {
+  let b: Browser;
+  let p: Page;
+  let h: Harness;
+  let vault: string;
+  let outer: Harness;
+  const inDays = (n: number): string => {
+    const d = new Date();
+    d.setDate(d.getDate() + n);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  };
+  beforeAll(async () => {
+    ({ harness: h, browser: b, page: p, vault } = await openStudy('hvelv-e2e-attack-end-', { endDate: inDays(7) }, 900));
+    // The import helpers use `harness`: this study's, until its tests are done.
+    outer = harness;
+    harness = h;
+    for (const name of ['Ragnhild Testesen', 'Per Prøvesen']) await h.invoke('participants.add', { identity: { name } });
+    for (const code of ['JS01', 'JS02']) {
+      await h.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    }
+    const wav = path.join(tempDir(), 'JS01.wav');
+    makeWav(wav, 12, 2);
+    const rec = await importRecording('JS01', wav);
+    await importTranscript('JS01', '#00:00:01-0# I: Hvordan gikk det?\n', rec.id);
+    // JS02 was not recorded: the transcript was typed from notes.
+    await importTranscript('JS02', 'I: Notater fra samtalen.\nB: Ja.\n', null);
+    h.sessions.lock('project-end');
+    enforceProjectEnd(vault, { crypto: await createCrypto(), now: new Date(), requestedNow: new Date(`${inDays(40)}T12:00:00`) });
+    await p.goto(h.url);
+    await p.getByLabel(/Passfrase for/).fill(STUDY_PASSPHRASE);
+    await p.getByRole('button', { name: 'Lås opp' }).click();
+    // Opening a vault just enforced verifies it whole: give a loaded machine time.
+    await p.getByRole('heading', { name: 'Prosjektet er avsluttet' }).waitFor({ timeout: 20_000 });
+  });
+  afterAll(async () => {
+    harness = outer;
+    await b?.close();
+    await h?.close();
+  });
+
+  it('says a recording was deleted at the end only where there was one', async () => {
+    await p.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    const js01 = p.locator('tbody[data-code="JS01"]');
+    const js02 = p.locator('tbody[data-code="JS02"]');
+    await expect.poll(() => js01.textContent()).toMatch(/Slettet ved prosjektslutt/);
+    await expect.poll(() => js02.textContent()).toMatch(/Ikke noe opptak/);
+    expect(await js02.textContent()).not.toMatch(/Slettet ved prosjektslutt/);
+    await screenshot(p, 'i15-56-ended-interviews-recording-or-none');
   });
 });

@@ -231,7 +231,14 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
             if (iv.unlinked.length > 0 || iv.recordings.length === 0) {
               lines.push({
                 key: 'unlinked',
-                recording: ended ? <span className="muted">{t('screens.ended.recordingDeleted', { date: endDate })}</span> : <span className="muted">{t('screens.rec.noRecording')}</span>,
+                // Typed from notes, there never was a recording: only a transcript made from one lost it.
+                recording: !iv.unlinked.some((tr) => tr.recordingId !== null) ? (
+                  <span className="muted">{t('screens.rec.noRecording')}</span>
+                ) : ended ? (
+                  <span className="muted">{t('screens.ended.recordingDeleted', { date: endDate })}</span>
+                ) : (
+                  <span className="muted">{t('screens.rec.recordingRemoved')}</span>
+                ),
                 recorded: null,
                 transcripts: (
                   <>
