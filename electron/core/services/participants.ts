@@ -225,6 +225,8 @@ export class Participants {
     if (!isIsoDate(date)) throw new HvelvError('INVALID_INPUT', `withdrawal date ${date} is not a date`);
     if (daysUntil(date, this.today()) > 0) throw new HvelvError('INVALID_INPUT', `withdrawal date ${date} is in the future`);
     const consent = currentConsent(this.keylist, code);
+    // A receipt saying consent was withdrawn before it was given would be filed as it is.
+    if (consent && daysUntil(consent.date, date) > 0) throw new HvelvError('INVALID_INPUT', `withdrawal date ${date} is before the consent given on ${consent.date}`);
     const journal: RegistryEntry = {
       ...entry,
       status: 'withdrawing',
