@@ -145,6 +145,26 @@ export class AnalysisCache {
   }
 
   /**
+   * Decrypt one record into the cache ahead of use (the background warm-up after
+   * unlock, a record at a time so the main process stays responsive). `version` is
+   * the store's, read without decrypting; a record already cached at it is left alone.
+   */
+  prefetch<T>(table: string, id: string, version: number): { participant: string | null; version: number; data: T } | undefined {
+    let cached = this.tables.get(table) as CachedTable<T> | undefined;
+    if (!cached) {
+      cached = { versions: new Map(), rows: new Map() };
+      this.tables.set(table, cached as CachedTable<unknown>);
+    }
+    const have = cached.rows.get(id);
+    if (have?.version === version) return have;
+    const r = this.session.stores.transcripts.get<T>(table, id);
+    if (!r) return undefined;
+    const row = { participant: r.participant, version: r.version, data: r.data };
+    cached.rows.set(id, row);
+    return row;
+  }
+
+  /**
    * What this session just wrote, so the next read need not decrypt it again (applying a
    * code rewrites a transcript's whole coding record: decrypting it back each time was a
    * third of the cost).
