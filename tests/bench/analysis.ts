@@ -126,15 +126,26 @@ export async function benchAnalysis(log: (s: string) => void): Promise<void> {
   }
   unlock.sort((a, b) => a - b);
 
-  // First search after unlock: decrypts and folds every transcript and memo.
+  // First search after unlock with nothing warmed: decrypts and folds every transcript and memo.
+  const first = time(() => new Search(session, now).query('tillit'));
+  // As the app does it: unlock, then the analysis warmed in the background (a record per
+  // turn of the event loop), then the student's first search.
+  session.lock();
+  session = await unlockVault(vault, pw('benchmark passphrase'), deps);
+  const c0 = process.cpuUsage();
+  const w0 = performance.now();
+  const warm = await new Search(session, now).warmInBackground();
+  const warmMs = performance.now() - w0;
+  const dc = process.cpuUsage(c0);
+  const warmCpu = (dc.user + dc.system) / 1000;
   const search = new Search(session, now);
-  const first = time(() => search.query('tillit'));
+  const firstWarm = time(() => search.query('tillit'));
   const queries = ['tillit', 'arbeidsgiver', '"å bli sett"', 'aerlig', 'kontoret hverdagen', 'mestring', 'oppfolging', 'jobbspesialist', '"vi jeg"', 'sokn'];
   const searches: { ms: number; cpu: number }[] = [];
   for (let r = 0; r < 5; r++) for (const q of queries) searches.push(time(() => search.query(q)));
 
-  // Retrieval of the code with 1 000 segments: the first time after unlock (decrypting
-  // every interview's coding), then warm.
+  // Retrieval of the code with 1 000 segments: the first time after unlock (after the
+  // warm-up, which decrypted every interview's coding), then again.
   const coding = new Coding(session, now);
   const retrieveCold = time(() => coding.retrieve({ codeId: codes[0]! }));
   const retrieveWarm: { ms: number; cpu: number }[] = [];
@@ -167,11 +178,13 @@ export async function benchAnalysis(log: (s: string) => void): Promise<void> {
   log('| what | figure | goal |');
   log('| --- | --- | --- |');
   log(`| unlock, median of 3 (KDF alone: ${kdfMs.toFixed(0)} ms) | ${unlockMs.toFixed(0)} ms, ${(unlockMs / kdfMs).toFixed(2)}× the KDF | under 1.5× |`);
-  log(`| first search after unlock (decrypt and fold 12 M characters, then search) | ${first.ms.toFixed(0)} ms (CPU ${first.cpu.toFixed(0)} ms) | under 1 s |`);
+  log(`| warm-up after unlock in the background (decrypt the analysis, fold 12 M characters), a record per turn | ${warmMs.toFixed(0)} ms (CPU ${warmCpu.toFixed(0)} ms), longest single step ${warm.longestStepMs.toFixed(1)} ms | (the window is answered between steps) |`);
+  log(`| first search after unlock, after the warm-up (as the app does it) | ${firstWarm.ms.toFixed(1)} ms (CPU ${firstWarm.cpu.toFixed(1)} ms) | under 1 s |`);
+  log(`| first search after unlock, nothing warmed (a search typed before the warm-up is done) | ${first.ms.toFixed(0)} ms (CPU ${first.cpu.toFixed(0)} ms) | under 1 s |`);
   log(`| search after the first, ${searches.length} queries (words, phrases, folded forms) | ${fig(searches)} | p95 under 50 ms |`);
   log(`| apply a code (seal, sign, write, fsync), 100 times | ${fig(apply)} | p95 under 30 ms |`);
   log(`| open the interview with 500 segments: text, identifying-details count and segments, as main sends them | ${fig(open)}; segments alone ${fig(openNoCheck)} | under 150 ms to the margin bars |`);
-  log(`| retrieve the code with ${retrieveCold.value.length} segments: first after unlock | ${retrieveCold.ms.toFixed(0)} ms (CPU ${retrieveCold.cpu.toFixed(0)} ms) | under 100 ms |`);
+  log(`| retrieve the code with ${retrieveCold.value.length} segments: first after unlock (and the warm-up) | ${retrieveCold.ms.toFixed(0)} ms (CPU ${retrieveCold.cpu.toFixed(0)} ms) | under 100 ms |`);
   log(`| the same, warm (20 times) | ${fig(retrieveWarm)} | under 100 ms |`);
   log('');
   log('The "open" figure is the core and IPC payload only; drawing the margin bars is the renderer\'s and is measured in its browser tests.');
