@@ -73,8 +73,10 @@ export class Search {
       const cache = analysisCache(this.session);
       const store = this.session.stores.transcripts;
       const idx = this.indexMap();
-      for (const table of [A.code, A.theme, A.memo, A.state]) if (!(await step(() => cache.rows(table)))) return { longestStepMs: longest, completed: false };
-      for (const [id, v] of store.versions(A.coding)) if (!(await step(() => cache.prefetch(A.coding, id, v)))) return { longestStepMs: longest, completed: false };
+      for (const table of [A.code, A.theme, A.state]) if (!(await step(() => cache.rows(table)))) return { longestStepMs: longest, completed: false };
+      for (const table of [A.coding, A.memo]) {
+        for (const [id, v] of store.versions(table)) if (!(await step(() => cache.prefetch(table, id, v)))) return { longestStepMs: longest, completed: false };
+      }
       for (const [id, v] of store.versions(TRANSCRIPT_TABLE)) {
         const ok = await step(() => {
           const r = cache.prefetch<TranscriptRecord>(TRANSCRIPT_TABLE, id, v);
