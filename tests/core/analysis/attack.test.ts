@@ -120,6 +120,8 @@ describe('codebook structure (attack)', () => {
     expect(codeOf(() => v.book.add({ name: 'Å\u200bse' }))).toBe('NAME_INVISIBLE');
     expect(v.book.add({ name: 'Familie 👩‍👩‍👧' }).name).toBe('Familie 👩‍👩‍👧');
     v.book.delete(v.book.resolve('Familie 👩‍👩‍👧').id);
+    expect(v.book.add({ name: 'Glød ❤️‍🔥' }).name).toBe('Glød ❤️‍🔥');
+    v.book.delete(v.book.resolve('Glød ❤️‍🔥').id);
     expect(codeOf(() => v.book.add({ name: 'A\u030Ase' }))).toBe('NAME_TAKEN');
     expect(codeOf(() => v.book.add({ name: 'åse ' }))).toBe('NAME_TAKEN');
     expect(v.book.list()).toHaveLength(1);

@@ -302,7 +302,7 @@ export class Codebook {
 
 const HIDDEN_IN_NAME = /\p{Default_Ignorable_Code_Point}/u;
 /** A joiner or variation selector right after an emoji (👩‍👩‍👧, ❤️) is part of it. */
-const EMOJI_GLUE = /(?<=\p{Extended_Pictographic})[\u200d\ufe0e\ufe0f]/gu;
+const EMOJI_GLUE = /(?<=\p{Extended_Pictographic}(?:\ufe0f)?)(?:\u200d|\ufe0e|\ufe0f)/gu;
 
 /** Trimmed, NFC, one line, 1 … NAME_MAX characters, nothing invisible. */
 export function checkName(raw: string): string {
