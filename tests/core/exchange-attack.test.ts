@@ -14,6 +14,7 @@ import { ExchangeImport } from '../../electron/core/services/exchange/import';
 import { Transcripts } from '../../electron/core/services/transcripts';
 import type { VaultSession } from '../../electron/core/vault/vault';
 import { Exchange } from '../../electron/core/services/exchange/export';
+import { Participants } from '../../electron/core/services/participants';
 import { createVault } from '../../electron/core/vault/vault';
 import { admit, makeVault, pw, SAMPLE_FACTS, TEST_KDF, tempDir, testDeps } from './helpers';
 import { execFileSync } from 'node:child_process';
@@ -259,5 +260,16 @@ describe('attack: what the export carries', () => {
     const qde = strFromU8(unzipSync(fs.readFileSync(out))['project.qde']!);
     expect(qde).toMatch(new RegExp(`<Case guid="[^"]+" name="${p}"><VariableValue><VariableRef targetGUID="[^"]+"/><TextValue>${p}</TextValue></VariableValue><SourceRef`));
     execFileSync('xmllint', ['--noout', '--nonet', '--schema', path.resolve(__dirname, '../../resources/refi-qda/Project.xsd'), '-'], { input: qde, stdio: 'pipe' });
+  });
+
+  it('a withdrawal receipt lists the REFI-QDA export that holds the participant’s data (a copy outside the vault)', async () => {
+    const { session, p } = await vault();
+    new Transcripts(session, now).create(p, 'I: Fortell.\nB: Ja.\n');
+    const ex = new Exchange(session, now);
+    ex.exportQdpx(path.join(tempDir(), 'ut.qdpx'), { accepted: ex.plan('qdpx').findings.map((f) => f.id) });
+    const participants = new Participants(session, now);
+    const receipt = participants.withdraw(p, '2026-11-27');
+    expect(receipt.exportsHolding).toEqual([expect.objectContaining({ action: 'exchange.exported', format: 'qdpx' })]);
+    expect(participants.receiptHtml(p, 'nb')).toContain('REFI-QDA-eksport (qdpx)');
   });
 });
