@@ -44,6 +44,8 @@ export interface ImportSourceInfo {
 }
 
 export interface ImportPreview {
+  /** A project (sources to assign) or a codebook alone (codes and sets only). */
+  format: 'qdpx' | 'qdc';
   origin: string | null;
   sources: ImportSourceInfo[];
   codes: number;

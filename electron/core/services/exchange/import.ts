@@ -106,11 +106,19 @@ export class ExchangeImport {
     private readonly limits: UnpackLimits = DEFAULT_LIMITS,
   ) {}
 
-  /** What a .qdpx holds, for choosing whom each source belongs to. Reads the file only. */
+  /**
+   * What a .qdpx or a .qdc holds (told apart by their bytes: a .qdpx is a ZIP, a .qdc
+   * XML), for choosing whom each source belongs to. Reads the file only.
+   */
   preview(bytes: Uint8Array): ImportPreview {
+    if (!isZip(bytes)) {
+      const book = unpackCodebook(bytes);
+      return { format: 'qdc', origin: book.origin ?? null, sources: [], codes: flattenCodes(book.codes).length, notes: 0, sets: book.sets.length, skipped: {} };
+    }
     const { project, texts } = unpackQdpx(bytes, this.limits);
     const text = project.sources.filter((s): s is QdaTextSource => s.kind === 'text');
     return {
+      format: 'qdpx',
       origin: project.origin ?? null,
       sources: namedSources(text, texts).map((n) => {
         const problem = problemOf(n.raw);
@@ -267,6 +275,14 @@ export class ExchangeImport {
     return result;
   }
 
+  /** Import what `preview` read: a .qdpx with its assignments, or a .qdc (which has no sources to assign). */
+  importFile(bytes: Uint8Array, assign: ReadonlyMap<string, string>): ImportResult {
+    if (isZip(bytes)) return this.importQdpx(bytes, assign);
+    if (assign.size) throw new HvelvError('INVALID_INPUT', 'a codebook (.qdc) has no sources to assign');
+    const r = this.importQdc(bytes);
+    return { imported: [], unassigned: [], unreadable: [], codes: r.codes, segments: 0, memos: 0, themes: r.themes, uncodedSelections: 0, selectionsLeftOut: 0, notesLeftOut: 0, skipped: {} };
+  }
+
   /** Import a .qdc: its codes (hierarchy, colours, definitions) and its sets as themes. */
   importQdc(bytes: Uint8Array): { codes: { created: number; reused: number }; themes: number } {
     assertWritable(this.session, this.now);
@@ -354,6 +370,8 @@ export class ExchangeImport {
     result.memos++;
   }
 }
+
+const isZip = (bytes: Uint8Array): boolean => bytes[0] === 0x50 && bytes[1] === 0x4b;
 
 /** The codes the file codes text with. */
 function codedGuids(project: QdaProject): Set<Guid> {
