@@ -53,22 +53,28 @@ describe('hvelv export qdpx|qdc', () => {
     const line = first.stdout.find((l) => l.includes('«Kari»'))!;
     expect(line).toContain(`transkripsjon ${code}, linje 2`);
     const id = /^\s*([0-9a-f]{10})\s/.exec(line)![1]!;
+    // The student's name goes out as the file's user, so it is checked too.
+    const user = first.stdout.find((l) => l.includes('prosjektets tittel eller brukernavn «Test Student»'))!;
+    const userId = /^\s*([0-9a-f]{10})\s/.exec(user)![1]!;
+    expect(fs.existsSync(out)).toBe(false);
+    const missingOne = io();
+    expect(await run(['export', 'qdpx', dir, '--out', out, '--accept', id, '--yes'], missingOne, fast)).toBe(EXIT.other);
     expect(fs.existsSync(out)).toBe(false);
 
     const noYes = io();
-    expect(await run(['export', 'qdpx', dir, '--out', out, '--accept', id], noYes, fast)).toBe(EXIT.ok);
+    expect(await run(['export', 'qdpx', dir, '--out', out, '--accept', id, '--accept', userId], noYes, fast)).toBe(EXIT.ok);
     expect(noYes.text()).toContain('Ingenting ble skrevet');
     expect(noYes.text()).toContain('1 private notater blir ikke med');
     expect(fs.existsSync(out)).toBe(false);
 
     const yes = io();
-    expect(await run(['export', 'qdpx', dir, '--out', out, '--accept', id, '--yes', '--json'], yes, fast)).toBe(EXIT.ok);
+    expect(await run(['export', 'qdpx', dir, '--out', out, '--accept', id, '--accept', userId, '--yes', '--json'], yes, fast)).toBe(EXIT.ok);
     expect(JSON.parse(yes.stdout.join(''))).toMatchObject({ ok: true, written: true, plan: { counts: { transcripts: 1, segments: 1, privateMemosLeftOut: 1 } } });
     expect(fs.existsSync(out)).toBe(true);
     expect(fs.readFileSync(out).includes(Buffer.from('Hemmelig privat tanke'))).toBe(false);
 
     const typo = io('en_GB.UTF-8');
-    expect(await run(['export', 'qdpx', dir, '--out', out.replace('studie', 'annen'), '--accept', id, '--accept', '0123456789', '--yes'], typo, fast)).toBe(EXIT.usage);
+    expect(await run(['export', 'qdpx', dir, '--out', out.replace('studie', 'annen'), '--accept', id, '--accept', userId, '--accept', '0123456789', '--yes'], typo, fast)).toBe(EXIT.usage);
   });
 
   it('exports a .qdc and refuses an --out that does not say what it is', async () => {
