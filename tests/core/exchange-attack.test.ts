@@ -221,6 +221,8 @@ describe('attack: import into the vault', () => {
     expect(book.resolve('Tillit').codable).toBe(true);
     const tid = imp.imported[0]!.transcriptId;
     expect(codeOf(() => new Coding(session, now).apply(tid, { start: 0, end: 3 }, [group.id]))).toBe('INVALID_INPUT');
+    // Nor can coded text reach it by a merge.
+    expect(codeOf(() => book.merge(book.resolve('Tillit').id, group.id))).toBe('INVALID_INPUT');
     expect(new Coding(session, now).forTranscript(tid).map((s) => s.text)).toEqual(['tillit']);
     const ex = new Exchange(session, now);
     const out = path.join(tempDir(), 'ut.qdpx');

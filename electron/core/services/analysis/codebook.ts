@@ -234,6 +234,8 @@ export class Codebook {
     const from = codes.get(fromId);
     const into = codes.get(intoId);
     if (!from || !into) throw new HvelvError('NOT_FOUND', `no code ${from ? intoId : fromId}`);
+    // A grouping code carries no text: merging coded text into one would code text with it.
+    if (into.codable === false && from.codable !== false) throw new HvelvError('INVALID_INPUT', `"${into.name}" is a grouping code: it holds codes and is not applied to text`);
     for (let p: string | null = into.parentId; p !== null; p = codes.get(p)?.parentId ?? null) {
       if (p === fromId) throw new HvelvError('HIERARCHY_CYCLE', 'a code cannot be merged into one of its own sub-codes');
     }
