@@ -146,15 +146,13 @@ describe('attack: the XML', () => {
   });
   it('a huge attribute is read within the limit', () => {
     const xml = project(`<CodeBook><Codes><Code guid="${G.a}" name="${'x'.repeat(20_000_000)}" isCodable="true"/></Codes></CodeBook>`);
-    const t = Date.now();
-    codeOf(() => unpackQdpx(qdpx({ 'project.qde': xml })));
-    console.log('huge attribute ms', Date.now() - t);
+    // Read, not refused: the name is cut to the codebook's limit when it is imported.
+    expect(codeOf(() => unpackQdpx(qdpx({ 'project.qde': xml })))).toBe('no error');
   });
   it('a codebook of 100 000 codes parses', () => {
     const codes = Array.from({ length: 100_000 }, (_, i) => `<Code guid="${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000" name="k${i}" isCodable="true"/>`).join('');
-    const t = Date.now();
     const book = unpackCodebook(strToU8(`<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>${codes}</Codes></CodeBook>`));
-    console.log('100k parse ms', Date.now() - t, book.codes.length);
+    expect(book.codes).toHaveLength(100_000);
   });
   it('a selection inside a surrogate pair cannot exist in code points', () => {
     const xml = project(`<Sources><TextSource guid="${G.src}" name="s"><PlainTextContent>a😀b</PlainTextContent><PlainTextSelection guid="${G.sel}" startPosition="1" endPosition="2"><Coding guid="${G.b}"><CodeRef targetGUID="${G.a}"/></Coding></PlainTextSelection></TextSource></Sources>`);
@@ -186,9 +184,7 @@ describe('attack: import into the vault', () => {
     const { session } = await vault();
     const codes = Array.from({ length: 100_000 }, (_, i) => `<Code guid="${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000" name="k${i}" isCodable="true"/>`).join('');
     const before = auditCount(session);
-    const t = Date.now();
     const r = codeOf(() => new ExchangeImport(session, now).importQdc(strToU8(`<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>${codes}</Codes></CodeBook>`)));
-    console.log('100k import ms', Date.now() - t, r);
     expect(r).toBe('FILE_TOO_LARGE');
     expect(new Codebook(session, now).list()).toHaveLength(0);
     expect(auditCount(session)).toBe(before);
@@ -198,9 +194,7 @@ describe('attack: import into the vault', () => {
     const { session } = await vault();
     const codes = Array.from({ length: 40 }, (_, i) => `<Code guid="${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000" name="Gruppe ${i}" isCodable="true">${Array.from({ length: 49 }, (_, j) => `<Code guid="${i.toString(16).padStart(8, '0')}-${j.toString(16).padStart(4, '0')}-4000-8000-000000000001" name="k${j}" isCodable="true"/>`).join('')}</Code>`).join('');
     const before = auditCount(session);
-    const t = Date.now();
     const r = new ExchangeImport(session, now).importQdc(strToU8(`<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>${codes}</Codes></CodeBook>`));
-    console.log('2000 codes import ms', Date.now() - t);
     expect(r.codes.created).toBe(2000);
     const list = new Codebook(session, now).list();
     expect(list).toHaveLength(2000);
