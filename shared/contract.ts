@@ -173,6 +173,12 @@ export interface WithdrawalReceiptDto {
   withdrawnOn: string;
   completedAt: string;
   counts: Record<string, number>;
+  /**
+   * Exports made before the withdrawal that hold the participant's data (the analysis
+   * report, REFI-QDA projects): copies outside the vault that the withdrawal cannot reach,
+   * for the student to delete or recall. From the audit log: date and kind, no text.
+   */
+  exportsHolding?: { at: string; action: string; format: string }[];
 }
 
 /** What a recording says about itself (read from the file, never decoded). */

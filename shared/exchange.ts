@@ -7,7 +7,8 @@ import type { DeidKind } from './domain';
 export interface ExchangeFinding {
   /** Stable while the text it is in does not change: what `--accept` names. */
   id: string;
-  where: { kind: 'transcript' | 'code' | 'theme' | 'memo'; id: string; field: 'text' | 'name' | 'definition'; participant: string | null };
+  /** `project`: the title and the user's name, which the file carries too (`id` is `title` or `user`). */
+  where: { kind: 'transcript' | 'code' | 'theme' | 'memo' | 'project'; id: string; field: 'text' | 'name' | 'definition'; participant: string | null };
   kind: DeidKind;
   text: string;
   /** Code points of the text it is in. */
@@ -43,6 +44,8 @@ export interface ImportSourceInfo {
 }
 
 export interface ImportPreview {
+  /** A project (sources to assign) or a codebook alone (codes and sets only). */
+  format: 'qdpx' | 'qdc';
   origin: string | null;
   sources: ImportSourceInfo[];
   codes: number;

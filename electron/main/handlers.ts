@@ -351,7 +351,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     'exchange.chooseFile': async () => files.grant(await deps.platform.chooseFile('exchange')),
     'exchange.preview': ({ file }) => new ExchangeImport(sessions.require(), deps.now).preview(readExchangeFile(files.path(file), QDPX_MAX_BYTES)),
     'exchange.import': ({ file, assign }) =>
-      new ExchangeImport(sessions.require(), deps.now).importQdpx(readExchangeFile(files.path(file), QDPX_MAX_BYTES), new Map(assign.map((a) => [a.source, a.code]))),
+      new ExchangeImport(sessions.require(), deps.now).importFile(readExchangeFile(files.path(file), QDPX_MAX_BYTES), new Map(assign.map((a) => [a.source, a.code]))),
     'schedule.install': () => {
       const s = sessions.require();
       const command = deps.platform.scheduleCommand();

@@ -97,7 +97,7 @@ async function start(): Promise<void> {
           evidence: [{ name: 'Scan, PDF or recording', extensions: ['pdf', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'heic', 'm4a', 'mp3', 'wav'] }],
           audio: [{ name: 'Audio', extensions: ['wav', 'mp3', 'm4a', 'aac', 'ogg', 'opus', 'flac', 'webm'] }],
           transcript: [{ name: 'Transcript', extensions: ['txt', 'docx', 'srt', 'vtt'] }],
-          exchange: [{ name: 'REFI-QDA project', extensions: ['qdpx'] }],
+          exchange: [{ name: 'REFI-QDA project or codebook', extensions: ['qdpx', 'qdc'] }],
         }[purpose];
         const res = await dialog.showOpenDialog(mainWindow!, { properties: ['openFile'], filters });
         return res.canceled ? null : (res.filePaths[0] ?? null);

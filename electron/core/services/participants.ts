@@ -51,6 +51,7 @@ import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } fr
 import { analysisOfParticipant, ANALYSIS_TABLES_IN_ACCESS } from './analysis/participant-data';
 import { markQuotesOfWithdrawn } from './analysis/check';
 import { analysisCache } from './analysis/records';
+import { Report } from './analysis/report';
 
 export const identitySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -260,6 +261,7 @@ export class Participants {
       withdrawnOn: entry.withdrawal.date,
       completedAt: entry.withdrawal.completedAt,
       counts: entry.withdrawal.counts,
+      exportsHolding: new Report(this.session, this.now).exportsHolding(code).map((e) => ({ at: e.at, action: e.action, format: String(e.details.format ?? '') })),
     };
   }
 

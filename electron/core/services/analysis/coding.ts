@@ -72,8 +72,7 @@ export class Coding {
     assertWritable(this.session, this.now);
     const t = this.transcript(transcriptId);
     if (codeIds.length === 0) throw new HvelvError('INVALID_INPUT', 'no code given');
-    const codes = analysisCache(this.session).rows<CodeRecord>(A.code);
-    for (const c of codeIds) if (!codes.has(c)) throw new HvelvError('NOT_FOUND', `no code ${c}`);
+    assertCodable(analysisCache(this.session).rows<CodeRecord>(A.code), codeIds);
     const { start, end } = 'quote' in range ? this.findQuote(transcriptId, range.quote, range.occurrence) : checkRange(t.data.text, range.start, range.end);
     const pos = positionsOf(t.data);
     const at = this.now().toISOString();
@@ -88,6 +87,45 @@ export class Coding {
     }
     this.write(transcriptId, t.participant, segments);
     return toSegment(seg, transcriptId, t.participant);
+  }
+
+  /**
+   * Many ranges of one transcript coded in one write (a REFI-QDA import): each checked
+   * as `apply` checks it (codes known and codable, positions in range and not empty,
+   * the consent gate of the store, the end date), all before anything is written; a
+   * range that is already a segment gets the codes added, the same range twice is one
+   * segment. Returns the segment of each range, in the order given.
+   */
+  applyMany(transcriptId: string, ranges: readonly { start: number; end: number; codeIds: readonly string[] }[]): Segment[] {
+    assertWritable(this.session, this.now);
+    const t = this.transcript(transcriptId);
+    const codes = analysisCache(this.session).rows<CodeRecord>(A.code);
+    const pos = positionsOf(t.data);
+    const at = this.now().toISOString();
+    const segments = this.segmentsOf(transcriptId);
+    const byRange = new Map<string, number>();
+    segments.forEach((s, i) => {
+      if (s.orphanedAt === null) byRange.set(`${s.start}:${s.end}`, i);
+    });
+    const out: number[] = [];
+    for (const r of ranges) {
+      if (r.codeIds.length === 0) throw new HvelvError('INVALID_INPUT', 'no code given');
+      assertCodable(codes, r.codeIds);
+      const { start, end } = checkRange(t.data.text, r.start, r.end);
+      const key = `${start}:${end}`;
+      const i = byRange.get(key);
+      if (i !== undefined) {
+        const seg = segments[i]!;
+        segments[i] = { ...seg, codeIds: [...new Set([...seg.codeIds, ...r.codeIds])], updatedAt: at };
+        out.push(i);
+      } else {
+        segments.push({ id: randomBytes(16).toString('hex'), start, end, text: pos.slice(start, end), codeIds: [...new Set(r.codeIds)], quote: false, orphanedAt: null, createdAt: at, updatedAt: at });
+        byRange.set(key, segments.length - 1);
+        out.push(segments.length - 1);
+      }
+    }
+    if (ranges.length) this.write(transcriptId, t.participant, segments);
+    return out.map((i) => toSegment(segments[i]!, transcriptId, t.participant));
   }
 
   /**
@@ -294,6 +332,15 @@ export class Coding {
     const data: CodingRecord = { transcriptId, segments };
     const stored = this.store.put(A.coding, { id: transcriptId, participant, data }, { removal: removal && exists });
     cache.remember(A.coding, transcriptId, participant, stored.version, data);
+  }
+}
+
+/** Every code known, and none a grouping code (those hold codes, not text). */
+function assertCodable(codes: ReadonlyMap<string, { data: CodeRecord }>, codeIds: readonly string[]): void {
+  for (const c of codeIds) {
+    const code = codes.get(c);
+    if (!code) throw new HvelvError('NOT_FOUND', `no code ${c}`);
+    if (code.data.codable === false) throw new HvelvError('INVALID_INPUT', `"${code.data.name}" is a grouping code: it holds codes and is not applied to text`);
   }
 }
 

@@ -45,6 +45,8 @@ export interface CodeRecord {
   updatedAt: string;
   /** Participants who withdrew while the definition quoted them (see check.ts). */
   quotesWithdrawn?: string[];
+  /** False for a grouping code (never applied to text); absent means codable, as every code before it was. */
+  codable?: boolean;
 }
 
 export interface ThemeRecord {
