@@ -38,6 +38,7 @@ import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/
 import { makeDraft, type WorkerSpawner } from '../core/services/asr/draft';
 import { listModelFiles, modelsDir } from '../core/services/asr/models';
 import { analysisHandlers } from './analysis-handlers';
+import { supervisorHandlers } from './supervisor-handlers';
 
 export interface Platform {
   version: string;
@@ -362,6 +363,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       return projectStatus(s, deps.now());
     },
     ...analysisHandlers({ session: () => sessions.require(), now: deps.now, chooseSavePath: (name) => deps.platform.chooseSavePath(name), transcripts }),
+    ...supervisorHandlers(),
   };
   return { handlers, sessions, files };
 }
