@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import type { ChosenFile } from './contract';
 import type { Code, Memo, PhaseState, RetrievedSegment, SearchResult, Segment, Theme, ThematicMapData } from './analysis';
-import { isIsoDate, isParticipantCode, type IsoDate } from './domain';
+import { hasControlCharacter, isIsoDate, isParticipantCode, type IsoDate } from './domain';
 import type { ExchangeFinding } from './exchange';
 
 /* ---- the supervisor key ---------------------------------------------------------------- */
@@ -208,7 +208,7 @@ export interface ShareCertificate {
 const hexId = z.string().regex(/^[0-9a-f]{32}$/, 'not an id');
 const isoDate = z.string().refine(isIsoDate, 'not a date (YYYY-MM-DD)').transform((s) => s as IsoDate);
 const fileToken = z.string().regex(/^[0-9a-f]{32}$/, 'not a file token');
-const folderPath = z.string().min(1).max(4096).refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'a path may not hold control characters');
+const folderPath = z.string().min(1).max(4096).refine((p) => !hasControlCharacter(p), 'a path may not hold control characters');
 const passphrase = z.string().min(1).max(1024);
 const code = z.string().refine(isParticipantCode, 'not a participant code');
 /** The key text as pasted: spaces, line breaks and dashes inside are tolerated, checked by the core. */
