@@ -31,6 +31,11 @@ export const nb = {
   'supervisor.cli.feedbackFlagged': '{count} kommentarer har mulige identifiserende opplysninger: {ids}',
   'supervisor.cli.feedbackDropped': '{count} kommentarer gjaldt noe som ikke finnes lenger, og ble ikke importert.',
   'supervisor.holding': '{label} ({fingerprint}) har en kopi (versjon {version}) med denne deltakerens data.',
+  'exchange.where.reply': 'svar til veileder, linje {line}',
+  'receipt.supervisorHeading': 'Kopier hos veileder',
+  'receipt.supervisorCopy': '{label} (nøkkel {fingerprint}) fikk en deling med dine data (versjon {version}, {madeAt}).',
+  'receipt.supervisorReplaced': 'En ny deling uten dine data ble laget {date}; veilederens Hvelv sletter dine data når den åpnes.',
+  'receipt.supervisorNotReplaced': 'Ingen ny deling uten dine data er laget ennå.',
 } as const;
 
 export const en: { [K in keyof typeof nb]: string } = {
@@ -61,4 +66,9 @@ export const en: { [K in keyof typeof nb]: string } = {
   'supervisor.cli.feedbackFlagged': '{count} comments have possible identifying details: {ids}',
   'supervisor.cli.feedbackDropped': '{count} comments were about something that no longer exists and were not imported.',
   'supervisor.holding': '{label} ({fingerprint}) holds a copy (version {version}) with this participant’s data.',
+  'exchange.where.reply': 'reply to the supervisor, line {line}',
+  'receipt.supervisorHeading': 'Copies held by a supervisor',
+  'receipt.supervisorCopy': '{label} (key {fingerprint}) was sent a share holding your data (version {version}, {madeAt}).',
+  'receipt.supervisorReplaced': 'A new share without your data was made on {date}; the supervisor’s Hvelv deletes your data when it opens it.',
+  'receipt.supervisorNotReplaced': 'No new share without your data has been made yet.',
 };
