@@ -122,6 +122,12 @@ describe('hvelv supervisor / share / feedback', () => {
     expect(fs.readFileSync(cert, 'utf8')).toMatch(/Bekreftelse på sletting av veilederkopi/);
     expect((await sup('share', 'open', dir, share, '--json')).json).toMatchObject({ ok: false, error: { code: 'SHARE_EXPIRED' } });
 
+    // The daily job for a supervisor folder runs share enforce on it (shown, not installed).
+    const job = await as('', 'schedule', 'install', dir, '--platform', 'linux', '--dry-run', '--json');
+    expect(job.code, job.err).toBe(EXIT.ok);
+    const service = (job.json.files as { path: string; content: string }[]).find((f) => f.path.endsWith('.service'))!;
+    expect(service.content).toContain(`"share" "enforce" "${dir}"`);
+
     // The audit log has the share and the feedback import, without personal data.
     const audit = await student('audit', 'list', vault, '--json');
     const text = JSON.stringify(audit.json);
