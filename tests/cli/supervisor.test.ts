@@ -114,7 +114,10 @@ describe('hvelv supervisor / share / feedback', () => {
 
     // The end of access: the daily job with no passphrase.
     expect((await as('', 'share', 'enforce', dir, '--json')).json).toMatchObject({ ok: true, destroyedNow: [] });
-    const enforced = await as('', 'share', 'enforce', dir, '--now', '2027-03-01', '--json');
+    const preview = await as('', 'share', 'enforce', dir, '--now', '2027-03-01', '--json');
+    expect(preview.json).toMatchObject({ ok: true, destroyedNow: [], wouldDestroy: [{ version: 1 }] });
+    expect(listFiles(dir).filter((f) => /copy-1\.key$/.test(f))).toHaveLength(1);
+    const enforced = await as('', 'share', 'enforce', dir, '--now', '2027-03-01', '--yes', '--json');
     expect(enforced.json).toMatchObject({ ok: true, destroyedNow: [{ version: 1, until: '2027-03-01' }] });
     expect(listFiles(dir).filter((f) => /copy-|comments-/.test(f))).toEqual([]);
     const cert = path.join(tempDir(), 'sletting.html');
