@@ -29,6 +29,7 @@ import type { Result } from './errors';
 import { ACTIONS, PEDALS, type Bindings, type PedalMap, type PlaybackSettings, type TodayProgress } from './transcription';
 import { PHASES, THEME_STATUSES, MEMO_TARGET_KINDS, type AnalysisFinding, type Code, type CodeDeletion, type MergeResult, type Memo, type PhaseState, type RetrievedSegment, type SearchResult, type Segment, type Theme } from './analysis';
 import { LOCALES, type Locale } from './i18n/catalogue';
+import { supervisorApi, type SupervisorHolding, type SupervisorOutputs } from './supervisor';
 
 const isoDate = z.string().refine(isIsoDate, 'not a date (YYYY-MM-DD)').transform((s) => s as IsoDate);
 const text = (max: number) => z.string().trim().max(max);
@@ -179,6 +180,8 @@ export interface WithdrawalReceiptDto {
    * for the student to delete or recall. From the audit log: date and kind, no text.
    */
   exportsHolding?: { at: string; action: string; format: string }[];
+  /** Supervisors whose copy held the participant's data, and whether a new share without them was made since (issue 10). */
+  supervisorCopies?: SupervisorHolding[];
 }
 
 /** What a recording says about itself (read from the file, never decoded). */
@@ -472,6 +475,7 @@ export const api = {
       autoLockMinutes: z.number().int().min(AUTO_LOCK_MIN_MINUTES).max(AUTO_LOCK_MAX_MINUTES),
     }),
   },
+  ...supervisorApi,
 } as const;
 
 export type Api = typeof api;
@@ -479,7 +483,7 @@ export type Method = keyof Api;
 export type Input<M extends Method> = z.input<Api[M]['input']>;
 export type ParsedInput<M extends Method> = z.output<Api[M]['input']>;
 
-export interface Outputs {
+export interface Outputs extends SupervisorOutputs {
   'app.info': AppInfo;
   'app.setLanguage': AppInfo;
   'vault.recent': RecentVault[];

@@ -7,8 +7,8 @@ import type { DeidKind } from './domain';
 export interface ExchangeFinding {
   /** Stable while the text it is in does not change: what `--accept` names. */
   id: string;
-  /** `project`: the title and the user's name, which the file carries too (`id` is `title` or `user`). */
-  where: { kind: 'transcript' | 'code' | 'theme' | 'memo' | 'project'; id: string; field: 'text' | 'name' | 'definition'; participant: string | null };
+  /** `project`: the project's title, which the file carries too (`id` is `title`); `reply`: the student's replies to comments (shares). */
+  where: { kind: 'transcript' | 'code' | 'theme' | 'memo' | 'project' | 'reply'; id: string; field: 'text' | 'name' | 'definition'; participant: string | null };
   kind: DeidKind;
   text: string;
   /** Code points of the text it is in. */

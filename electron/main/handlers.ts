@@ -39,6 +39,7 @@ import { makeDraft, type WorkerSpawner } from '../core/services/asr/draft';
 import { listModelFiles, modelsDir } from '../core/services/asr/models';
 import { analysisHandlers } from './analysis-handlers';
 import { Search } from '../core/services/analysis/search';
+import { supervisorHandlers } from './supervisor-handlers';
 import { fileSlug } from './file-name';
 
 export interface Platform {
@@ -47,7 +48,7 @@ export interface Platform {
   documentsDir(): string;
   chooseFolder(purpose: 'create' | 'open' | 'export'): Promise<string | null>;
   /** A file to read: consent evidence, a recording, or a transcript. */
-  chooseFile(purpose: 'evidence' | 'audio' | 'transcript' | 'exchange'): Promise<string | null>;
+  chooseFile(purpose: 'evidence' | 'audio' | 'transcript' | 'exchange' | 'share' | 'feedback'): Promise<string | null>;
   /** The URL the page plays a recording from (custom protocol in the app, loopback in tests). */
   mediaUrl(id: string): string;
   /** How to run `hvelv enforce` from an operating-system job; null where not offered. */
@@ -367,6 +368,19 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       return projectStatus(s, deps.now());
     },
     ...analysisHandlers({ session: () => sessions.require(), now: deps.now, chooseSavePath: (name) => deps.platform.chooseSavePath(name), transcripts }),
+    ...supervisorHandlers({
+      session: () => sessions.require(),
+      crypto: deps.crypto,
+      kdfPolicy: deps.kdfPolicy,
+      now: deps.now,
+      config: deps.config,
+      files,
+      chooseFile: (purpose) => deps.platform.chooseFile(purpose),
+      chooseSavePath: (name) => deps.platform.chooseSavePath(name),
+      printToPdf: deps.platform.printToPdf,
+      createOptions: deps.createOptions,
+      locale: () => info().locale,
+    }),
   };
   return { handlers, sessions, files };
 }

@@ -15,6 +15,7 @@ import * as transcription from './transcription';
 import * as asr from './asr';
 import * as analysisScreens from './analysis-screens';
 import * as screens from './screens';
+import * as supervisor from './supervisor';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -22,7 +23,7 @@ import * as screens from './screens';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens] as const;
+const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

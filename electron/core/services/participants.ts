@@ -52,6 +52,7 @@ import { analysisOfParticipant, ANALYSIS_TABLES_IN_ACCESS } from './analysis/par
 import { markQuotesOfWithdrawn } from './analysis/check';
 import { analysisCache } from './analysis/records';
 import { Report } from './analysis/report';
+import { supervisorCopiesOf } from './supervisor/student';
 
 export const identitySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -254,6 +255,7 @@ export class Participants {
     const entry = registryEntry(this.keylist, code);
     if (!entry) throw new HvelvError('UNKNOWN_PARTICIPANT', `no participant ${code}`);
     if (entry.status !== 'withdrawn' || !entry.withdrawal?.completedAt) throw new HvelvError('INVALID_INPUT', `${code} has not withdrawn`);
+    const copies = supervisorCopiesOf(this.session, code);
     return {
       code,
       projectTitle: this.session.facts.title,
@@ -262,6 +264,8 @@ export class Participants {
       completedAt: entry.withdrawal.completedAt,
       counts: entry.withdrawal.counts,
       exportsHolding: new Report(this.session, this.now).exportsHolding(code).map((e) => ({ at: e.at, action: e.action, format: String(e.details.format ?? '') })),
+      // A supervisor's copy is outside the vault: the receipt says whether a new share without them was made.
+      ...(copies.length ? { supervisorCopies: copies } : {}),
     };
   }
 
