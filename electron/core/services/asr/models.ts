@@ -87,8 +87,8 @@ export function readModelHeader(file: string): ModelHeader & { bytes: number } {
     }
     const v = (i: number) => h.readInt32LE(4 + i * 4);
     const header: ModelHeader = { vocab: v(0), audioState: v(2), audioLayers: v(4), textLayers: v(8), mels: v(9), ftype: v(10) % 1000, multilingual: v(0) >= 51865 };
-    const sane = header.vocab > 50_000 && header.vocab < 60_000 && header.audioState > 0 && header.audioState <= 2048 && header.audioLayers > 0 && header.audioLayers <= 64 && (header.mels === 80 || header.mels === 128);
-    if (!sane) throw new HvelvError('MODEL_INVALID', `${path.basename(file)} has a ggml header, but not one of a whisper model`);
+    const insane = hostileHeader({ vocab: v(0), audioCtx: v(1), audioState: v(2), audioHead: v(3), audioLayers: v(4), textCtx: v(5), textState: v(6), textHead: v(7), textLayers: v(8), mels: v(9) });
+    if (insane) throw new HvelvError('MODEL_INVALID', `${path.basename(file)} has a ggml header, but not one of a whisper model (${insane})`);
     const problem = walkTensors(file, fd, st.size);
     if (problem) throw new HvelvError('MODEL_INVALID', `${path.basename(file)} is damaged or cut short: ${problem}`);
     return { ...header, bytes: st.size };
@@ -97,8 +97,46 @@ export function readModelHeader(file: string): ModelHeader & { bytes: number } {
   }
 }
 
-/** Bytes per block and values per block of the ggml tensor types whisper models use. */
-const TYPE_SIZES: Record<number, [bytes: number, values: number]> = { 0: [4, 1], 1: [2, 1], 2: [18, 32], 3: [20, 32], 6: [22, 32], 7: [24, 32], 8: [34, 32] };
+/**
+ * What is wrong with a header, or null. whisper.cpp sizes its buffers from these numbers
+ * before it reads a single weight, and divides by the head counts: a file with a
+ * context of 2^28 or zero heads makes the engine ask for 68 GB and abort, or die of a
+ * division by zero (both seen with @fugood/whisper.node 1.1.1). Every Whisper model,
+ * tiny to large-v3 and turbo, has a 1500-frame audio context, a 448-token text
+ * context, one width for encoder and decoder, and heads that divide it; a file that
+ * says otherwise is refused here, before the engine can be made to allocate or crash.
+ */
+function hostileHeader(h: { vocab: number; audioCtx: number; audioState: number; audioHead: number; audioLayers: number; textCtx: number; textState: number; textHead: number; textLayers: number; mels: number }): string | null {
+  if (h.vocab < 50_000 || h.vocab > 60_000) return `vocabulary of ${h.vocab}`;
+  if (h.audioCtx !== 1500 || h.textCtx !== 448) return `context ${h.audioCtx}/${h.textCtx}`;
+  if (h.audioState < 64 || h.audioState > 2048 || h.audioState % 64 !== 0 || h.textState !== h.audioState) return `width ${h.audioState}/${h.textState}`;
+  for (const heads of [h.audioHead, h.textHead]) if (heads < 1 || heads > 64 || h.audioState % heads !== 0) return `${heads} attention heads`;
+  for (const layers of [h.audioLayers, h.textLayers]) if (layers < 1 || layers > 64) return `${layers} layers`;
+  if (h.mels !== 80 && h.mels !== 128) return `${h.mels} mel bands`;
+  return null;
+}
+
+/**
+ * Bytes per block and values per block of the ggml tensor types whisper.cpp writes
+ * (f32, f16, q4_0, q4_1, q5_0, q5_1, q8_0, and the k-quants q2_K…q6_K). Any other type
+ * number is refused: the engine would index its type table with it.
+ */
+const TYPE_SIZES: Record<number, [bytes: number, values: number]> = {
+  0: [4, 1],
+  1: [2, 1],
+  2: [18, 32],
+  3: [20, 32],
+  6: [22, 32],
+  7: [24, 32],
+  8: [34, 32],
+  10: [84, 256],
+  11: [110, 256],
+  12: [144, 256],
+  13: [176, 256],
+  14: [210, 256],
+};
+/** More tensors than the largest model has (large: about 1 300) means a header loop, not a model. */
+const MAX_TENSORS = 5000;
 
 /**
  * Walk the file past the mel filters and the vocabulary, then tensor by tensor to the
@@ -113,13 +151,19 @@ function walkTensors(file: string, fd: number, size: number): string | null {
   let pos = 12 * 4;
   const mel = read(pos, 8);
   if (!mel) return 'it ends in the mel filters';
-  pos += 8 + mel.readInt32LE(0) * mel.readInt32LE(4) * 4;
+  const [nMel, nFft] = [mel.readInt32LE(0), mel.readInt32LE(4)];
+  // Every position below only moves forward, by a size that is checked to be positive:
+  // a negative count must not send the walk back to read the same header for ever.
+  if (nMel < 1 || nMel > 128 || nFft < 1 || nFft > 1024) return `its mel filter bank (${nMel} × ${nFft}) is not one of a whisper model`;
+  pos += 8 + nMel * nFft * 4;
   const nv = read(pos, 4);
   if (!nv) return 'it ends before the vocabulary';
+  const tokens = nv.readInt32LE(0);
+  if (tokens < 0 || tokens > 60_000) return `its vocabulary claims ${tokens} tokens`;
   pos += 4;
   const vocab = read(pos, Math.max(0, Math.min(4 * 1024 * 1024, size - pos))) ?? Buffer.alloc(0);
   let o = 0;
-  for (let i = 0; i < nv.readInt32LE(0); i++) {
+  for (let i = 0; i < tokens; i++) {
     if (o + 4 > vocab.length) return 'it ends in the vocabulary';
     o += 4 + vocab.readUInt32LE(o);
   }
@@ -130,12 +174,16 @@ function walkTensors(file: string, fd: number, size: number): string | null {
     if (!b) return 'it ends in a tensor header';
     const [dims, nameLen, type] = [b.readInt32LE(0), b.readInt32LE(4), b.readInt32LE(8)];
     const ts = TYPE_SIZES[type];
-    if (dims < 1 || dims > 4 || nameLen < 1 || nameLen > 256) return `tensor ${tensors + 1} has an impossible header`;
-    if (!ts) return null; // a tensor type we do not size: leave the rest to the engine
+    if (dims < 1 || dims > 4 || nameLen < 1 || nameLen > 256 || !ts || tensors >= MAX_TENSORS) return `tensor ${tensors + 1} has an impossible header`;
     const ne = read(pos + 12, dims * 4);
     if (!ne) return 'it ends in a tensor header';
     let values = 1;
-    for (let k = 0; k < dims; k++) values *= ne.readInt32LE(k * 4);
+    for (let k = 0; k < dims; k++) {
+      const n = ne.readInt32LE(k * 4);
+      if (n < 1) return `tensor ${tensors + 1} has a dimension of ${n}`;
+      values *= n;
+    }
+    if (values % ts[1] !== 0) return `tensor ${tensors + 1} does not fill its blocks`;
     pos += 12 + dims * 4 + nameLen + (values / ts[1]) * ts[0];
     tensors++;
   }
