@@ -15,6 +15,7 @@ import { createDecoder, SAMPLE_RATE } from '../../electron/core/services/asr/aud
 import { forkWorker, makeDraft, workerScript, type WorkerSpawner } from '../../electron/core/services/asr/draft';
 import { checkModel, readModelHeader } from '../../electron/core/services/asr/models';
 import { Windower, type SpeechWindow } from '../../electron/core/services/asr/vad';
+import { Participants } from '../../electron/core/services/participants';
 import { Recordings } from '../../electron/core/services/recordings';
 import { Transcripts } from '../../electron/core/services/transcripts';
 import { unlockVault } from '../../electron/core/vault/vault';
@@ -207,6 +208,71 @@ describe('model files', () => {
     }
     expect(() => readModelHeader(dir)).toThrow(HvelvError);
   });
+
+  /** The micro model with one int32 of its header (or its first tensor) overwritten. */
+  function hostile(name: string, edit: (b: Buffer) => void): string {
+    const b = Buffer.from(fs.readFileSync(model));
+    edit(b);
+    const f = path.join(tempDir(), `${name}.bin`);
+    fs.writeFileSync(f, b);
+    return f;
+  }
+  /** Where the first tensor's header starts: past the mel filters and the vocabulary. */
+  function firstTensor(b: Buffer): number {
+    let pos = 48 + 8 + b.readInt32LE(48) * b.readInt32LE(52) * 4;
+    const n = b.readInt32LE(pos);
+    pos += 4;
+    for (let i = 0; i < n; i++) pos += 4 + b.readUInt32LE(pos);
+    return pos;
+  }
+
+  it('a hostile header (huge contexts, zero heads, a negative size) is refused at once, before the engine can allocate or crash', () => {
+    // Each of these made whisper.cpp ask for 68 GB and abort, or die of a division by
+    // zero (SIGFPE), or made our own check walk the same tensor header for ever.
+    const cases: [string, (b: Buffer) => void][] = [
+      ['audio-ctx', (b) => b.writeInt32LE(1 << 28, 8)],
+      ['audio-heads', (b) => b.writeInt32LE(0, 16)],
+      ['text-ctx', (b) => b.writeInt32LE(1 << 28, 24)],
+      ['text-state', (b) => b.writeInt32LE(1 << 28, 28)],
+      ['text-heads', (b) => b.writeInt32LE(0, 32)],
+      ['text-layers', (b) => b.writeInt32LE(1 << 28, 36)],
+      ['mel-negative', (b) => b.writeInt32LE(-80, 48)],
+      [
+        'tensor-loops-back',
+        (b) => {
+          // A dimension that makes the tensor's size minus its own header: the walk would stand still.
+          const at = firstTensor(b);
+          const step = 12 + b.readInt32LE(at) * 4 + b.readInt32LE(at + 4);
+          b.writeInt32LE(0, at + 8); // f32
+          b.writeInt32LE(1, at + 12);
+          b.writeInt32LE(-step / 4, at + 16);
+        },
+      ],
+      ['tensor-type', (b) => b.writeInt32LE(99, firstTensor(b) + 8)],
+    ];
+    for (const [name, edit] of cases) {
+      const f = hostile(name, edit);
+      const started = Date.now();
+      let err: unknown = null;
+      try {
+        readModelHeader(f);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, name).toBeInstanceOf(HvelvError);
+      expect((err as HvelvError).code, name).toBe('MODEL_INVALID');
+      expect(Date.now() - started, name).toBeLessThan(2000);
+    }
+  });
+
+  it('a draft with a model whose header would crash the engine is refused as MODEL_INVALID, and no process is started', async () => {
+    const { session, rec } = await setup([[3, 1]]);
+    const { spawn, pids } = trackingSpawner();
+    const f = hostile('zero-heads', (b) => b.writeInt32LE(0, 16));
+    await expect(makeDraft(session, rec.id, { model: f, language: 'nb', temperatureInc: 0, spawn })).rejects.toMatchObject({ code: 'MODEL_INVALID' });
+    expect(pids).toEqual([]);
+    session.lock();
+  });
 });
 
 // The engine on a loaded two-core machine: seconds alone, a minute or more when others run.
@@ -296,6 +362,30 @@ describe('a draft from an encrypted recording, with the real engine', { timeout:
     const again = await unlockVault(dir, pw(PASS), deps);
     expect(new Transcripts(again, NOW).list()).toEqual([]);
     again.lock();
+  });
+
+  it('a participant who withdraws while the draft is made: it stops within a second, nothing of theirs is stored', async () => {
+    const { session, code, rec } = await setup([[80, 1]]);
+    const { spawn, pids } = trackingSpawner();
+    let withdrawnAt = 0;
+    const run = makeDraft(session, rec.id, {
+      model,
+      language: 'nb',
+      temperatureInc: 0,
+      spawn,
+      onProgress: () => {
+        if (!withdrawnAt) {
+          withdrawnAt = Date.now();
+          new Participants(session, NOW).withdraw(code, '2026-11-27');
+        }
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'PARTICIPANT_WITHDRAWN' });
+    expect(Date.now() - withdrawnAt).toBeLessThan(1000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(alive(pids[0]!)).toBe(false);
+    expect(new Transcripts(session, NOW).list()).toEqual([]);
+    session.lock();
   });
 
   it('a model the engine refuses (a tensor renamed) ends the draft with MODEL_INVALID, nothing stored', async () => {
