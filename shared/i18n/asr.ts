@@ -23,6 +23,7 @@ export const nb = {
   'asr.model.unknown': 'Ukjent modellfil: SHA-256 finnes ikke i Hvelvs liste. Den kan brukes, men Hvelv kan ikke si hvilken modell det er.',
   'asr.model.known': 'Kjent modell: {name}',
   'error.MODEL_INVALID': 'Filen er ikke en talemodell Hvelv kan bruke (whisper.cpp, ggml-format), eller den er skadet eller ufullstendig.',
+  'error.MODEL_ENGLISH_ONLY': 'Denne talemodellen kan bare engelsk (en «.en»-modell). Velg engelsk, eller bruk en flerspråklig modell som NB-Whisper for norsk.',
   'error.AUDIO_NEEDS_APP': 'Dette lydformatet (M4A/AAC eller WebM) kan bare gjøres om til utkast i appen, ikke på kommandolinjen.',
   'error.ASR_FAILED': 'Talegjenkjenningen stoppet. Ingenting ble lagret.',
 } as const;
@@ -48,6 +49,7 @@ export const en: Record<keyof typeof nb, string> = {
   'asr.model.unknown': 'Unknown model file: its SHA-256 is not in Hvelv\'s list. It can be used, but Hvelv cannot say which model it is.',
   'asr.model.known': 'Known model: {name}',
   'error.MODEL_INVALID': 'The file is not a speech model Hvelv can use (whisper.cpp, ggml format), or it is damaged or incomplete.',
+  'error.MODEL_ENGLISH_ONLY': 'This speech model knows English only (an ".en" model). Choose English, or use a multilingual model such as NB-Whisper for Norwegian.',
   'error.AUDIO_NEEDS_APP': 'This audio format (M4A/AAC or WebM) can be made into a draft only in the app, not on the command line.',
   'error.ASR_FAILED': 'Speech recognition stopped. Nothing was stored.',
 };

@@ -273,6 +273,16 @@ describe('model files', () => {
     expect(pids).toEqual([]);
     session.lock();
   });
+
+  it('an English-only model is refused for a Norwegian recording (it would write English words over Norwegian speech)', async () => {
+    const { session, rec } = await setup([[3, 1]]);
+    const { spawn, pids } = trackingSpawner();
+    const f = hostile('english-only', (b) => b.writeInt32LE(51864, 4)); // whisper's .en models have 51 864 tokens
+    expect(readModelHeader(f).multilingual).toBe(false);
+    await expect(makeDraft(session, rec.id, { model: f, language: 'nb', temperatureInc: 0, spawn })).rejects.toMatchObject({ code: 'MODEL_ENGLISH_ONLY' });
+    expect(pids).toEqual([]);
+    session.lock();
+  });
 });
 
 // The engine on a loaded two-core machine: seconds alone, a minute or more when others run.

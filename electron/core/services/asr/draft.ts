@@ -81,7 +81,10 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   if (rec.format === 'm4a' || rec.format === 'webm') {
     throw new HvelvError('AUDIO_NEEDS_APP', `${rec.format} recordings can be decoded for a draft only in the app`);
   }
-  readModelHeader(opts.model);
+  const header = readModelHeader(opts.model);
+  // An English-only model (whisper's ".en" files) ignores the language asked for and
+  // writes English words over Norwegian speech: a draft that looks made and is useless.
+  if (!header.multilingual && opts.language !== 'en') throw new HvelvError('MODEL_ENGLISH_ONLY', `${path.basename(opts.model)} knows English only; the recording's language is ${opts.language}`);
   if (opts.signal?.aborted) throw new HvelvError('CANCELLED', 'cancelled before it started');
 
   const reader = recordings.open(recordingId);
