@@ -443,6 +443,18 @@ describe.skipIf(!process.env.HVELV_ASR_MODEL)('with a real model', () => {
   }, 300_000);
 });
 
+it('the package leaves out the engine builds the app never loads (CUDA, Vulkan, WebAssembly, sources), and keeps the CPU one', () => {
+  const root = path.join(import.meta.dirname, '..', '..');
+  const yml = fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8');
+  const excluded = [...yml.matchAll(/^\s*- "!(node_modules\/@fugood\/[^"]+)"$/gm)].map((m) => m[1]!);
+  expect(excluded).toEqual(['node_modules/@fugood/node-whisper-*-cuda/**', 'node_modules/@fugood/node-whisper-*-vulkan/**', 'node_modules/@fugood/node-whisper-wasm/**', 'node_modules/@fugood/whisper.node/{whisper.cpp,src,scripts}/**']);
+  // Excluding them is right only while the worker asks for no GPU variant: the binding then loads the CPU package alone.
+  expect(fs.readFileSync(path.join(root, 'electron', 'core', 'services', 'asr', 'worker.ts'), 'utf8')).toMatch(/initWhisper\(\{ filePath: m\.model, useGpu: false \}\)\)/);
+  const cpu = `node_modules/@fugood/node-whisper-${process.platform}-${process.arch}/index.node`;
+  for (const g of excluded) expect(path.matchesGlob(cpu, g), g).toBe(false);
+  expect(path.matchesGlob(`node_modules/@fugood/node-whisper-${process.platform}-${process.arch}-cuda/index.node`, excluded[0]!)).toBe(true);
+});
+
 it('the worker script is found (source: through tsx)', () => {
   const w = workerScript();
   expect(fs.existsSync(w.script)).toBe(true);
