@@ -13,7 +13,7 @@ import { composeDraft, UNSURE, type DraftProgress } from '@shared/asr';
 import { syncPoints } from '@shared/transcript';
 import { createDecoder, SAMPLE_RATE } from '../../electron/core/services/asr/audio';
 import { forkWorker, makeDraft, workerScript, type WorkerSpawner } from '../../electron/core/services/asr/draft';
-import { checkModel, readModelHeader } from '../../electron/core/services/asr/models';
+import { checkModel, KNOWN_MODELS, knownModel, readModelHeader } from '../../electron/core/services/asr/models';
 import { Windower, type SpeechWindow } from '../../electron/core/services/asr/vad';
 import { Participants } from '../../electron/core/services/participants';
 import { Recordings } from '../../electron/core/services/recordings';
@@ -189,6 +189,16 @@ describe('model files', () => {
     expect(c.header.ftype).toBe(1);
     expect(c.known).toBeNull();
     expect(c.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(c.sha1).toMatch(/^[0-9a-f]{40}$/);
+    // A file whose SHA-1 is the one its maker lists is known; one byte different, it is not.
+    const entry = { id: 'x', name: 'X', family: 'openai', languages: ['en'], layers: 1, url: '', licence: 'MIT', sha256: null, sha1: c.sha1 } as const;
+    expect(knownModel(c.sha256, c.sha1, [entry])?.id).toBe('x');
+    expect(knownModel(c.sha256, c.sha1.replace(/.$/, (d) => (d === '0' ? '1' : '0')), [entry])).toBeNull();
+    // Every listed hash has the length of its kind (a typo in the list would never match anything).
+    for (const m of KNOWN_MODELS) {
+      if (m.sha256) expect(m.sha256, m.id).toMatch(/^[0-9a-f]{64}$/);
+      if (m.sha1) expect(m.sha1, m.id).toMatch(/^[0-9a-f]{40}$/);
+    }
   });
 
   it('a cut-short model, a file of random bytes and a non-file are refused with clear errors', () => {

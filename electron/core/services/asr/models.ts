@@ -29,6 +29,13 @@ export interface KnownModel {
    * reported as "not verified", never as known.
    */
   sha256: string | null;
+  /**
+   * SHA-1 of the file, where the maker documents only that: whisper.cpp's models/README.md
+   * lists SHA-1 for the OpenAI ggml files it hosts. Enough to tell a damaged or wrong
+   * download from the real one; a forged file made to collide would cost an attacker who
+   * can already write to the student's app data folder far more than replacing the app.
+   */
+  sha1?: string;
 }
 
 const NB = 'https://huggingface.co/NbAiLab';
@@ -40,9 +47,13 @@ export const KNOWN_MODELS: readonly KnownModel[] = [
   { id: 'nb-whisper-base', name: 'NB-Whisper base', family: 'nb-whisper', languages: ['nb', 'en'], layers: 6, url: `${NB}/nb-whisper-base/resolve/main/ggml-model.bin`, licence: 'Apache-2.0', sha256: null },
   { id: 'nb-whisper-small', name: 'NB-Whisper small', family: 'nb-whisper', languages: ['nb', 'en'], layers: 12, url: `${NB}/nb-whisper-small/resolve/main/ggml-model.bin`, licence: 'Apache-2.0', sha256: null },
   { id: 'nb-whisper-medium', name: 'NB-Whisper medium', family: 'nb-whisper', languages: ['nb', 'en'], layers: 24, url: `${NB}/nb-whisper-medium/resolve/main/ggml-model.bin`, licence: 'Apache-2.0', sha256: null },
-  { id: 'openai-tiny', name: 'OpenAI Whisper tiny', family: 'openai', languages: ['en', 'nb'], layers: 4, url: `${OPENAI}/ggml-tiny.bin`, licence: 'MIT', sha256: null },
-  { id: 'openai-base', name: 'OpenAI Whisper base', family: 'openai', languages: ['en', 'nb'], layers: 6, url: `${OPENAI}/ggml-base.bin`, licence: 'MIT', sha256: null },
-  { id: 'openai-small', name: 'OpenAI Whisper small', family: 'openai', languages: ['en', 'nb'], layers: 12, url: `${OPENAI}/ggml-small.bin`, licence: 'MIT', sha256: null },
+  // SHA-1 from whisper.cpp's models/README.md ("Available models"), the project that converts and hosts these files.
+  { id: 'openai-tiny', name: 'OpenAI Whisper tiny', family: 'openai', languages: ['en', 'nb'], layers: 4, url: `${OPENAI}/ggml-tiny.bin`, licence: 'MIT', sha256: null, sha1: 'bd577a113a864445d4c299885e0cb97d4ba92b5f' },
+  { id: 'openai-base', name: 'OpenAI Whisper base', family: 'openai', languages: ['en', 'nb'], layers: 6, url: `${OPENAI}/ggml-base.bin`, licence: 'MIT', sha256: null, sha1: '465707469ff3a37a2b9b8d8f89f2f99de7299dac' },
+  { id: 'openai-small', name: 'OpenAI Whisper small', family: 'openai', languages: ['en', 'nb'], layers: 12, url: `${OPENAI}/ggml-small.bin`, licence: 'MIT', sha256: null, sha1: '55356645c2b361a969dfd0ef2c5a50d530afd8d5' },
+  { id: 'openai-tiny-en', name: 'OpenAI Whisper tiny.en (English only)', family: 'openai', languages: ['en'], layers: 4, url: `${OPENAI}/ggml-tiny.en.bin`, licence: 'MIT', sha256: null, sha1: 'c78c86eb1a8faa21b369bcd33207cc90d64ae9df' },
+  { id: 'openai-base-en', name: 'OpenAI Whisper base.en (English only)', family: 'openai', languages: ['en'], layers: 6, url: `${OPENAI}/ggml-base.en.bin`, licence: 'MIT', sha256: null, sha1: '137c40403d78fd54d454da0f9bd998f78703390c' },
+  { id: 'openai-small-en', name: 'OpenAI Whisper small.en (English only)', family: 'openai', languages: ['en'], layers: 12, url: `${OPENAI}/ggml-small.en.bin`, licence: 'MIT', sha256: null, sha1: 'db8a495a91d927739e50b3fc1cc4c6b8f6c2d022' },
 ];
 
 export interface ModelHeader {
@@ -59,6 +70,7 @@ export interface ModelCheck {
   file: string;
   bytes: number;
   sha256: string;
+  sha1: string;
   header: ModelHeader;
   /** The size class by its layers: tiny, base, small, medium, large, or "other". */
   size: string;
@@ -195,11 +207,19 @@ function walkTensors(file: string, fd: number, size: number): string | null {
 /** Check a model file: its header, its size, its SHA-256 against the known list. */
 export async function checkModel(file: string): Promise<ModelCheck> {
   const header = readModelHeader(file);
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  const sha256 = hash.digest('hex');
-  const known = KNOWN_MODELS.find((m) => m.sha256 === sha256) ?? null;
-  return { file, bytes: header.bytes, sha256, header, size: SIZES[header.audioLayers] ?? 'other', known };
+  const h256 = createHash('sha256');
+  const h1 = createHash('sha1');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+    h256.update(chunk as Buffer);
+    h1.update(chunk as Buffer);
+  }
+  const [sha256, sha1] = [h256.digest('hex'), h1.digest('hex')];
+  return { file, bytes: header.bytes, sha256, sha1, header, size: SIZES[header.audioLayers] ?? 'other', known: knownModel(sha256, sha1) };
+}
+
+/** The known model a file's hashes say it is: by SHA-256 where listed, else by the maker's SHA-1. */
+export function knownModel(sha256: string, sha1: string, list: readonly KnownModel[] = KNOWN_MODELS): KnownModel | null {
+  return list.find((m) => (m.sha256 !== null && m.sha256 === sha256) || (m.sha1 !== undefined && m.sha1 === sha1)) ?? null;
 }
 
 /** The models folder in the app's data folder (outside every vault). */
