@@ -4,13 +4,13 @@
  * a 75-minute interview. Part of `npm run bench` (run.ts); run alone with
  * `npx tsx tests/bench/deidentify.ts`, which rewrites only this section of docs/benchmarks.md.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findIdentifiers, knownDetails } from '../../electron/core/services/deidentify';
 import { lexicon } from '../../electron/core/services/deidentify-lexicon';
 import { buildCorpus, FILLERS, score } from '../fixtures/deid-corpus';
+import { collector, writeSections } from './doc';
 
 export const SECTION = '## De-identification beyond the key list';
 
@@ -69,7 +69,7 @@ export function deidBench(log: (s: string) => void, date: string): void {
   log('- A name that is also an ordinary word ("Emir", "Vetle", "Erle", "Bø", "Kvia") at the start of a sentence is taken for a name only when one of a few verbs follows ("sa", "var", "kom" ...; not "ble", "kjørte"), since a bare noun seldom starts a Norwegian sentence but the list of verbs is short.');
   log('- A definite noun the dictionary lacks ("Førstelinja") at the start of a sentence is taken for an unknown name (low confidence); this is most of the held-out ordinary words flagged.');
   log('- "I Kalhammaren fant vi": a capital "I" starting a sentence is not read as the preposition, so the place after it is taken for a name.');
-  log('- Ages are found only in the phrasings the patterns know ("52 år gammel", "fylte 52", "er 52 år", "født i 1964"); "ble 41 i vår" is not one of them. Narrowing facts are listed unticked in any case: the student reads and decides.');
+  log('- Ages are found only in the phrasings the patterns know ("52 år gammel", "femtito år gammel", "fylte 52", "er 52 år", "født i 1964", "ble 41 i vår"). The last was a held-out miss, fixed in the second round of attacks (docs/hardening.md): since then the held-out narrowing figure is no longer blind. Narrowing facts are listed unticked in any case: the student reads and decides.');
 
   // Speed: a 75-minute interview of realistic turns (the held-out corpus, 60 000
   // characters), with six participants in the key list; and the word lists' first load.
@@ -103,17 +103,7 @@ export function deidBench(log: (s: string) => void, date: string): void {
 
 // Alone: replace this section of docs/benchmarks.md, leave the others as they are.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const lines: string[] = [];
-  deidBench((s) => {
-    console.log(s);
-    lines.push(s);
-  }, new Date().toISOString().slice(0, 10));
-  const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
-  const old = fs.readFileSync(doc, 'utf8');
-  const at = old.indexOf(SECTION);
-  const next = at < 0 ? -1 : old.indexOf('\n## ', at + SECTION.length);
-  const before = at < 0 ? `${old.trimEnd()}\n` : old.slice(0, at).replace(/\n+$/u, '\n');
-  const after = next < 0 ? '' : old.slice(next);
-  fs.writeFileSync(doc, `${before}${lines.join('\n')}\n${after}`);
-  console.log(`\nwrote ${doc}`);
+  const { log, lines } = collector();
+  deidBench(log, new Date().toISOString().slice(0, 10));
+  writeSections(lines);
 }

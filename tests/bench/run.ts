@@ -10,6 +10,7 @@ import { createCrypto } from '../../electron/core/crypto/sodium';
 import { createVault, unlockVault } from '../../electron/core/vault/vault';
 import { SAMPLE_FACTS, pw } from '../core/helpers';
 import { benchAnalysis } from './analysis';
+import { writeSections } from './doc';
 
 const MiB = 1024 * 1024;
 const lines: string[] = [];
@@ -293,7 +294,4 @@ await benchAnalysis(log);
   deidBench(log, date);
 }
 
-const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
-const header = '# Benchmarks\n\nMade by `npm run bench` (tests/bench/run.ts). Figures are from the machine and date given; rerun to update.\n\n';
-fs.writeFileSync(doc, `${header}${lines.join('\n')}\n`);
-console.log(`\nwrote ${doc}`);
+writeSections(lines);
