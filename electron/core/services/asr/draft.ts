@@ -117,7 +117,8 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
     // A participant who withdraws while the draft is made: their recording is destroyed
     // under us, and nothing more of it may be heard or written. Checked on every message
     // (about one per megabyte of the recording), so it stops within a piece.
-    const withdrawn = () => registryEntry(session.stores.keylist, rec.code)?.status !== 'active';
+    // Settled already (a lock in onProgress closed the key list): the lock's own error stands.
+    const withdrawn = () => !settled && registryEntry(session.stores.keylist, rec.code)?.status !== 'active';
     const withdrawnError = () => new HvelvError('PARTICIPANT_WITHDRAWN', `${rec.code} withdrew while the draft was made; nothing was kept`);
     child.onMessage((m) => {
       if (settled) return;
