@@ -236,6 +236,11 @@ describe('stored with the vault', () => {
     expect(t.speakers).toEqual(['I', 'B']);
     expect(tr.update(t.id, { speakers: ['I', 'B', 'T2'] }).speakers).toEqual(['I', 'B', 'T2']);
     expect(codeOf(() => tr.update(t.id, { speakers: ['Kari\nNordmann'] }))).toBe('INVALID_INPUT');
+    // A name from the key list (the admitted "Test Deltaker"), whole or in part, is no speaker label: it would be written at every turn.
+    for (const label of ['Test Deltaker', 'deltaker', 'TEST']) expect(codeOf(() => tr.update(t.id, { speakers: ['I', label] })), label).toBe('SPEAKER_IS_NAME');
+    expect(tr.get(t.id).speakers).toEqual(['I', 'B', 'T2']);
+    expect(tr.update(t.id, { speakers: ['I', code, 'Deltakeren'] }).speakers).toEqual(['I', code, 'Deltakeren']);
+    tr.update(t.id, { speakers: ['I', 'B', 'T2'] });
     const edits = () => session.audit.list().filter((e) => e.action === 'transcript.edited').length;
     const before = edits();
     for (let i = 1; i <= 5; i++) {

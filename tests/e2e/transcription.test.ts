@@ -267,6 +267,15 @@ describe('the transcription workspace in Chromium', () => {
     await page.keyboard.press('Control+Enter');
     await page.keyboard.type('Og så?');
     expect(await editorText()).toBe('#00:00:04-1# I: Fortell om jobben.\n#00:00:09-5# B: Ja, det er(uforståelig #00:00:11-2#) fint.\n#00:00:15-0# I: Og så?');
+    // The participant's real first name as a speaker label is refused, in Norwegian, and not saved.
+    await page.getByText('Talere', { exact: true }).click();
+    await page.getByLabel('Taler 3').fill('Ragnhild');
+    await page.getByLabel('Taler 3').press('Enter');
+    await expect.poll(() => page.getByText('En talerbetegnelse kan ikke være et navn fra navnelisten').isVisible()).toBe(true);
+    expect(((await harness.invoke('transcripts.get', { id: transcriptId })) as { speakers: string[] }).speakers).toEqual(['I', 'B']);
+    await page.getByLabel('Taler 3').fill('');
+    await page.getByLabel('Taler 3').press('Enter');
+    await page.getByText('Talere', { exact: true }).click();
   });
 
   it('plays with the turn highlighted and the waveform showing what is played (screenshot)', async () => {
