@@ -443,6 +443,7 @@ export const api = {
   'coding.orphans': { input: z.strictObject({}) },
   'coding.reattach': { input: z.strictObject({ segmentId: hexId, start: position, end: position }) },
   'coding.removeSegment': { input: z.strictObject({ segmentId: hexId }) },
+  'coding.restore': { input: z.strictObject({ segmentId: hexId }) },
   'themes.add': { input: z.strictObject({ name: codeName, parentId: hexId.nullable().default(null), definition: z.string().max(5000).default('') }) },
   'themes.update': { input: z.strictObject({ id: hexId, name: codeName.optional(), definition: z.string().max(5000).optional(), status: z.enum(THEME_STATUSES).optional() }) },
   'themes.move': { input: z.strictObject({ id: hexId, parentId: hexId.nullable() }) },
@@ -566,6 +567,7 @@ export interface Outputs {
   'coding.orphans': Segment[];
   'coding.reattach': Segment;
   'coding.removeSegment': null;
+  'coding.restore': Segment;
   'themes.add': Theme;
   'themes.update': Theme;
   'themes.move': Theme;

@@ -38,6 +38,7 @@ import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/
 import { makeDraft, type WorkerSpawner } from '../core/services/asr/draft';
 import { checkModel, listModelFiles, modelsDir } from '../core/services/asr/models';
 import { analysisHandlers } from './analysis-handlers';
+import { Search } from '../core/services/analysis/search';
 import { fileSlug } from './file-name';
 
 export interface Platform {
@@ -134,6 +135,9 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     'vault.unlock': async ({ path: vaultPath, passphrase }) => {
       const session = await openProject(vaultPath, passphrase, vaultDeps);
       sessions.open(session);
+      // The analysis decrypted and the search index built in the background, a record per
+      // turn: the first search or retrieval after unlock then finds it in memory.
+      new Search(session, deps.now).warmInBackground().catch(() => undefined);
       deps.config.rememberVault(vaultPath, session.facts.title, deps.now());
       return projectStatus(session, deps.now());
     },

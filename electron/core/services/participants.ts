@@ -50,6 +50,7 @@ import { beginExport, removeTree } from './export-journal';
 import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './participant-documents';
 import { analysisOfParticipant, ANALYSIS_TABLES_IN_ACCESS } from './analysis/participant-data';
 import { markQuotesOfWithdrawn } from './analysis/check';
+import { analysisCache } from './analysis/records';
 
 export const identitySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -368,6 +369,7 @@ export class Participants {
       if (identity) new Transcripts(this.session, this.now).forgetChoicesAbout(identity);
     }
     this.session.stores.transcripts.destroyParticipant(code);
+    analysisCache(this.session).forgetParticipant(code);
     hooks.afterStep?.('transcripts');
     this.keylist.destroyParticipant(code);
     hooks.afterStep?.('keylist');

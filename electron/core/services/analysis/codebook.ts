@@ -300,10 +300,18 @@ export class Codebook {
   }
 }
 
-/** Trimmed, NFC, one line, 1 … NAME_MAX characters. */
+const HIDDEN_IN_NAME = /\p{Default_Ignorable_Code_Point}/u;
+/** A joiner or variation selector right after an emoji (👩‍👩‍👧, ❤️) is part of it. */
+const EMOJI_GLUE = /(?<=\p{Extended_Pictographic}(?:\ufe0f)?)(?:\u200d|\ufe0e|\ufe0f)/gu;
+
+/** Trimmed, NFC, one line, 1 … NAME_MAX characters, nothing invisible. */
 export function checkName(raw: string): string {
   const name = raw.normalize('NFC').trim();
   if (name.length === 0) throw new HvelvError('INVALID_INPUT', 'a name cannot be empty');
+  // A zero-width space makes "Til\u200blit" look like "Tillit" (two codes the student
+  // cannot tell apart) and can split a participant's name past the check. Emoji
+  // sequences keep their joiner and variation selectors.
+  if (HIDDEN_IN_NAME.test(name.replace(EMOJI_GLUE, ''))) throw new HvelvError('NAME_INVISIBLE', 'a name cannot hold invisible characters');
   if ([...name].length > NAME_MAX) throw new HvelvError('INVALID_INPUT', `a name can be at most ${NAME_MAX} characters`);
   if (/[\n\r\t]/.test(name)) throw new HvelvError('INVALID_INPUT', 'a name is one line');
   return name;
