@@ -25,7 +25,7 @@ import {
   type ParticipantStatus,
   type Purpose,
 } from './domain';
-import type { Result } from './errors';
+import type { ErrorCode, Result } from './errors';
 import { ACTIONS, PEDALS, type Bindings, type PedalMap, type PlaybackSettings, type TodayProgress } from './transcription';
 import { PHASES, THEME_STATUSES, MEMO_TARGET_KINDS, type AnalysisFinding, type Code, type CodeDeletion, type MergeResult, type Memo, type PhaseState, type RetrievedSegment, type SearchResult, type Segment, type Theme } from './analysis';
 import { LOCALES, type Locale } from './i18n/catalogue';
@@ -272,6 +272,19 @@ export interface AsrModels {
   defaultLanguage: AsrLanguage;
 }
 
+/** A file in the models folder as Settings lists it: read and hashed, never run. */
+export interface ModelFileCheck {
+  name: string;
+  bytes: number;
+  /** tiny, base, small, medium, large or other; null when the file is no usable model. */
+  size: string | null;
+  multilingual: boolean | null;
+  /** The known model its hash says it is (verified); null: not verified, or not a model. */
+  known: string | null;
+  /** Why the file cannot be used (MODEL_INVALID, FILE_UNREADABLE), or null. */
+  problem: ErrorCode | null;
+}
+
 export interface RecentVault {
   path: string;
   title: string;
@@ -367,6 +380,7 @@ export const api = {
   'recordings.export': { input: z.strictObject({ id: hexId }) },
   'recordings.mediaUrl': { input: z.strictObject({ id: hexId }) },
   'asr.models': { input: z.strictObject({}) },
+  'asr.checkModels': { input: z.strictObject({}) },
   'asr.draft': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), recordingId: hexId, model: z.string().regex(/^[\w.-]{1,120}\.bin$/), language: z.enum(ASR_LANGUAGES) }) },
   'asr.cancel': { input: z.strictObject({ jobId: z.string().max(40) }) },
   'transcripts.markChecked': { input: z.strictObject({ id: hexId }) },
@@ -521,6 +535,7 @@ export interface Outputs extends SupervisorOutputs {
   'recordings.export': string | null;
   'recordings.mediaUrl': string;
   'asr.models': AsrModels;
+  'asr.checkModels': ModelFileCheck[];
   'asr.draft': TranscriptDetail;
   'asr.cancel': null;
   'transcripts.markChecked': TranscriptDetail;

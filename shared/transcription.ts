@@ -97,6 +97,19 @@ export function chordOf(e: KeyLike): string | null {
   return [...mods, key].join('+');
 }
 
+/**
+ * The key press types a character on this keyboard although it carries Alt: Option+2
+ * is @, Option+8 is [ on a Mac with a Norwegian layout, where Alt+1…6 are the markers'
+ * defaults. Typing wins over a binding, whatever the layout: the chord is the same on
+ * every keyboard, but only here does the key write something else than its own digit
+ * or letter.
+ */
+export function typesCharacter(e: KeyLike): boolean {
+  if (!e.altKey || e.ctrlKey || e.metaKey || e.key.length !== 1 || !e.code) return false;
+  const own = /^Digit(\d)$/.exec(e.code)?.[1] ?? /^Key([A-Z])$/.exec(e.code)?.[1]?.toLowerCase();
+  return own !== undefined && e.key.toLowerCase() !== own;
+}
+
 /** Parse and re-write a chord typed or stored, so "shift+f3" and "Shift+F3" are one chord; null if not a chord. */
 export function normaliseChord(s: string): string | null {
   const parts = s.split('+').map((p) => p.trim());
@@ -121,10 +134,15 @@ export function reservedReason(chord: string): 'editing' | 'typing' | 'navigatio
   const ctrl = mods.has('Ctrl');
   const alt = mods.has('Alt');
   if (key === 'Tab' || (alt && key === 'F4') || (ctrl && ['W', 'Q', 'R'].includes(key)) || key === 'F6' || key === 'F7') return 'navigation';
+  // Shift+F10 and F10 open the context menu and the menu bar from the keyboard; Insert
+  // is the screen reader's own key (NVDA, JAWS); Ctrl+Alt is VoiceOver's modifier, the
+  // table navigation of NVDA and JAWS, and AltGr on Windows (Ctrl+Alt+2 types @ on a
+  // Norwegian keyboard), so no binding may take any of them.
+  if (key === 'F10' || key === 'Insert' || (ctrl && alt)) return 'navigation';
   if (/^Arrow/.test(key) && !alt) return 'editing';
   if (['Home', 'End', 'PageUp', 'PageDown', 'Backspace', 'Delete'].includes(key) && !alt) return 'editing';
   if (ctrl && !alt && ['A', 'C', 'V', 'X', 'Z', 'Y', 'F', 'H', 'Space'].includes(key)) return 'editing';
-  if (!ctrl && !alt && !/^F\d{1,2}$/.test(key) && key !== 'Escape' && key !== 'Pause' && key !== 'Insert') return 'typing';
+  if (!ctrl && !alt && !/^F\d{1,2}$/.test(key) && key !== 'Escape' && key !== 'Pause') return 'typing';
   return null;
 }
 

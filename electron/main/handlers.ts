@@ -36,7 +36,7 @@ import { installLinux, statusLinux, type EnforceCommand } from '../core/services
 import { toB64 } from '../core/crypto/encoding';
 import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
 import { makeDraft, type WorkerSpawner } from '../core/services/asr/draft';
-import { listModelFiles, modelsDir } from '../core/services/asr/models';
+import { checkModel, listModelFiles, modelsDir } from '../core/services/asr/models';
 import { analysisHandlers } from './analysis-handlers';
 import { Search } from '../core/services/analysis/search';
 import { supervisorHandlers } from './supervisor-handlers';
@@ -227,6 +227,21 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
         files: listModelFiles(dir).map((f) => ({ name: path.basename(f.file), bytes: f.bytes })),
         defaultLanguage: deps.config.asrLanguage ?? interfaceLanguage,
       };
+    },
+    // Settings lists the models: each file's header read and hashed (one at a time, so a
+    // folder of large models does not fill the disk queue), never given to the engine.
+    'asr.checkModels': async () => {
+      const out = [];
+      for (const f of listModelFiles(deps.config.dataDir)) {
+        const name = path.basename(f.file);
+        try {
+          const c = await checkModel(f.file);
+          out.push({ name, bytes: f.bytes, size: c.size, multilingual: c.header.multilingual, known: c.known?.name ?? null, problem: null });
+        } catch (err) {
+          out.push({ name, bytes: f.bytes, size: null, multilingual: null, known: null, problem: err instanceof HvelvError ? err.code : ('FILE_UNREADABLE' as const) });
+        }
+      }
+      return out;
     },
     'asr.draft': async ({ jobId, recordingId, model, language }) => {
       // Only a file in the models folder, by name: the page never names a path.

@@ -13,8 +13,9 @@ import { composeDraft, UNSURE, type DraftProgress } from '@shared/asr';
 import { syncPoints } from '@shared/transcript';
 import { createDecoder, SAMPLE_RATE } from '../../electron/core/services/asr/audio';
 import { forkWorker, makeDraft, workerScript, type WorkerSpawner } from '../../electron/core/services/asr/draft';
-import { checkModel, readModelHeader } from '../../electron/core/services/asr/models';
+import { checkModel, KNOWN_MODELS, knownModel, readModelHeader } from '../../electron/core/services/asr/models';
 import { Windower, type SpeechWindow } from '../../electron/core/services/asr/vad';
+import { Participants } from '../../electron/core/services/participants';
 import { Recordings } from '../../electron/core/services/recordings';
 import { Transcripts } from '../../electron/core/services/transcripts';
 import { unlockVault } from '../../electron/core/vault/vault';
@@ -177,6 +178,16 @@ describe('model files', () => {
     expect(c.header.ftype).toBe(1);
     expect(c.known).toBeNull();
     expect(c.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(c.sha1).toMatch(/^[0-9a-f]{40}$/);
+    // A file whose SHA-1 is the one its maker lists is known; one byte different, it is not.
+    const entry = { id: 'x', name: 'X', family: 'openai', languages: ['en'], layers: 1, url: '', licence: 'MIT', sha256: null, sha1: c.sha1 } as const;
+    expect(knownModel(c.sha256, c.sha1, [entry])?.id).toBe('x');
+    expect(knownModel(c.sha256, c.sha1.replace(/.$/, (d) => (d === '0' ? '1' : '0')), [entry])).toBeNull();
+    // Every listed hash has the length of its kind (a typo in the list would never match anything).
+    for (const m of KNOWN_MODELS) {
+      if (m.sha256) expect(m.sha256, m.id).toMatch(/^[0-9a-f]{64}$/);
+      if (m.sha1) expect(m.sha1, m.id).toMatch(/^[0-9a-f]{40}$/);
+    }
   });
 
   it('a cut-short model, a file of random bytes and a non-file are refused with clear errors', () => {
@@ -195,6 +206,81 @@ describe('model files', () => {
       }
     }
     expect(() => readModelHeader(dir)).toThrow(HvelvError);
+  });
+
+  /** The micro model with one int32 of its header (or its first tensor) overwritten. */
+  function hostile(name: string, edit: (b: Buffer) => void): string {
+    const b = Buffer.from(fs.readFileSync(model));
+    edit(b);
+    const f = path.join(tempDir(), `${name}.bin`);
+    fs.writeFileSync(f, b);
+    return f;
+  }
+  /** Where the first tensor's header starts: past the mel filters and the vocabulary. */
+  function firstTensor(b: Buffer): number {
+    let pos = 48 + 8 + b.readInt32LE(48) * b.readInt32LE(52) * 4;
+    const n = b.readInt32LE(pos);
+    pos += 4;
+    for (let i = 0; i < n; i++) pos += 4 + b.readUInt32LE(pos);
+    return pos;
+  }
+
+  it('a hostile header (huge contexts, zero heads, a negative size) is refused at once, before the engine can allocate or crash', () => {
+    // Each of these made whisper.cpp ask for 68 GB and abort, or die of a division by
+    // zero (SIGFPE), or made our own check walk the same tensor header for ever.
+    const cases: [string, (b: Buffer) => void][] = [
+      ['audio-ctx', (b) => b.writeInt32LE(1 << 28, 8)],
+      ['audio-heads', (b) => b.writeInt32LE(0, 16)],
+      ['text-ctx', (b) => b.writeInt32LE(1 << 28, 24)],
+      ['text-state', (b) => b.writeInt32LE(1 << 28, 28)],
+      ['text-heads', (b) => b.writeInt32LE(0, 32)],
+      ['text-layers', (b) => b.writeInt32LE(1 << 28, 36)],
+      ['mel-negative', (b) => b.writeInt32LE(-80, 48)],
+      [
+        'tensor-loops-back',
+        (b) => {
+          // A dimension that makes the tensor's size minus its own header: the walk would stand still.
+          const at = firstTensor(b);
+          const step = 12 + b.readInt32LE(at) * 4 + b.readInt32LE(at + 4);
+          b.writeInt32LE(0, at + 8); // f32
+          b.writeInt32LE(1, at + 12);
+          b.writeInt32LE(-step / 4, at + 16);
+        },
+      ],
+      ['tensor-type', (b) => b.writeInt32LE(99, firstTensor(b) + 8)],
+    ];
+    for (const [name, edit] of cases) {
+      const f = hostile(name, edit);
+      const started = Date.now();
+      let err: unknown = null;
+      try {
+        readModelHeader(f);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, name).toBeInstanceOf(HvelvError);
+      expect((err as HvelvError).code, name).toBe('MODEL_INVALID');
+      expect(Date.now() - started, name).toBeLessThan(2000);
+    }
+  });
+
+  it('a draft with a model whose header would crash the engine is refused as MODEL_INVALID, and no process is started', async () => {
+    const { session, rec } = await setup([[3, 1]]);
+    const { spawn, pids } = trackingSpawner();
+    const f = hostile('zero-heads', (b) => b.writeInt32LE(0, 16));
+    await expect(makeDraft(session, rec.id, { model: f, language: 'nb', temperatureInc: 0, spawn })).rejects.toMatchObject({ code: 'MODEL_INVALID' });
+    expect(pids).toEqual([]);
+    session.lock();
+  });
+
+  it('an English-only model is refused for a Norwegian recording (it would write English words over Norwegian speech)', async () => {
+    const { session, rec } = await setup([[3, 1]]);
+    const { spawn, pids } = trackingSpawner();
+    const f = hostile('english-only', (b) => b.writeInt32LE(51864, 4)); // whisper's .en models have 51 864 tokens
+    expect(readModelHeader(f).multilingual).toBe(false);
+    await expect(makeDraft(session, rec.id, { model: f, language: 'nb', temperatureInc: 0, spawn })).rejects.toMatchObject({ code: 'MODEL_ENGLISH_ONLY' });
+    expect(pids).toEqual([]);
+    session.lock();
   });
 });
 
@@ -287,6 +373,30 @@ describe('a draft from an encrypted recording, with the real engine', { timeout:
     again.lock();
   });
 
+  it('a participant who withdraws while the draft is made: it stops within a second, nothing of theirs is stored', async () => {
+    const { session, code, rec } = await setup([[80, 1]]);
+    const { spawn, pids } = trackingSpawner();
+    let withdrawnAt = 0;
+    const run = makeDraft(session, rec.id, {
+      model,
+      language: 'nb',
+      temperatureInc: 0,
+      spawn,
+      onProgress: () => {
+        if (!withdrawnAt) {
+          withdrawnAt = Date.now();
+          new Participants(session, NOW).withdraw(code, '2026-11-27');
+        }
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'PARTICIPANT_WITHDRAWN' });
+    expect(Date.now() - withdrawnAt).toBeLessThan(1000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(alive(pids[0]!)).toBe(false);
+    expect(new Transcripts(session, NOW).list()).toEqual([]);
+    session.lock();
+  });
+
   it('a model the engine refuses (a tensor renamed) ends the draft with MODEL_INVALID, nothing stored', async () => {
     const { session, rec } = await setup([[3, 1]]);
     const bad = path.join(tempDir(), 'renamed.bin');
@@ -330,6 +440,18 @@ describe.skipIf(!process.env.HVELV_ASR_MODEL)('with a real model', () => {
     expect(t.text.toLowerCase()).toMatch(/arbeid/);
     v.session.lock();
   }, 300_000);
+});
+
+it('the package leaves out the engine builds the app never loads (CUDA, Vulkan, WebAssembly, sources), and keeps the CPU one', () => {
+  const root = path.join(import.meta.dirname, '..', '..');
+  const yml = fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8');
+  const excluded = [...yml.matchAll(/^\s*- "!(node_modules\/@fugood\/[^"]+)"$/gm)].map((m) => m[1]!);
+  expect(excluded).toEqual(['node_modules/@fugood/node-whisper-*-cuda/**', 'node_modules/@fugood/node-whisper-*-vulkan/**', 'node_modules/@fugood/node-whisper-wasm/**', 'node_modules/@fugood/whisper.node/{whisper.cpp,src,scripts}/**']);
+  // Excluding them is right only while the worker asks for no GPU variant: the binding then loads the CPU package alone.
+  expect(fs.readFileSync(path.join(root, 'electron', 'core', 'services', 'asr', 'worker.ts'), 'utf8')).toMatch(/initWhisper\(\{ filePath: m\.model, useGpu: false \}\)\)/);
+  const cpu = `node_modules/@fugood/node-whisper-${process.platform}-${process.arch}/index.node`;
+  for (const g of excluded) expect(path.matchesGlob(cpu, g), g).toBe(false);
+  expect(path.matchesGlob(`node_modules/@fugood/node-whisper-${process.platform}-${process.arch}-cuda/index.node`, excluded[0]!)).toBe(true);
 });
 
 it('the worker script is found (source: through tsx)', () => {

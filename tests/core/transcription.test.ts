@@ -29,6 +29,7 @@ import {
   timeLeftMs,
   turnAt,
   turnText,
+  typesCharacter,
   wordCount,
 } from '@shared/transcription';
 import { syncPoints } from '@shared/transcript';
@@ -71,6 +72,26 @@ describe('key chords and bindings', () => {
     expect(actionFor(DEFAULT_BINDINGS, 'Ctrl+ArrowLeft')).toBeNull();
     expect(bindingProblems(DEFAULT_BINDINGS)).toEqual([]);
     for (const c of ['Ctrl+ArrowLeft', 'Ctrl+Shift+ArrowRight', 'Ctrl+Z', 'Ctrl+A', 'Tab', 'A', 'Shift+A', 'Space', 'Enter', 'Home']) expect(reservedReason(c), c).not.toBeNull();
+  });
+
+  it('keys a keyboard user or a screen reader needs cannot be bound: the context menu, the menu bar, Insert, Ctrl+Alt (VoiceOver, table navigation, AltGr)', () => {
+    for (const c of ['Shift+F10', 'F10', 'Insert', 'Ctrl+Alt+ArrowLeft', 'Ctrl+Alt+ArrowDown', 'Ctrl+Alt+2', 'Ctrl+Alt+E', 'Ctrl+Alt+Shift+7']) expect(reservedReason(c), c).not.toBeNull();
+    // Saving them is refused too (main checks what the page sends).
+    const cfg = new AppConfig(path.join(tempDir(), 'config.json'));
+    const base = cfg.transcription();
+    expect(codeOf(() => cfg.setTranscription({ bindings: { loop: ['Insert'] }, playback: base.playback, pedals: base.pedals }))).toBe('KEY_CONFLICT');
+    expect(codeOf(() => cfg.setTranscription({ bindings: { loop: ['Ctrl+Alt+2'] }, playback: base.playback, pedals: base.pedals }))).toBe('KEY_CONFLICT');
+  });
+
+  it('a key that types a character with Alt (Option+2 is @ on a Norwegian Mac) is typing, not a binding', () => {
+    expect(typesCharacter(key('@', { alt: true }, 'Digit2'))).toBe(true);
+    expect(typesCharacter(key('[', { alt: true }, 'Digit8'))).toBe(true);
+    expect(typesCharacter(key('©', { alt: true }, 'KeyG'))).toBe(true);
+    // Windows and Linux: Alt+2 is just Alt+2, the marker key.
+    expect(typesCharacter(key('2', { alt: true }, 'Digit2'))).toBe(false);
+    expect(typesCharacter(key('t', { alt: true }, 'KeyT'))).toBe(false);
+    expect(typesCharacter(key('ArrowLeft', { alt: true }, 'ArrowLeft'))).toBe(false);
+    expect(typesCharacter(key('@', {}, 'Digit2'))).toBe(false);
   });
 
   it('finds two actions on one key, and a key the editor needs', () => {
@@ -215,6 +236,11 @@ describe('stored with the vault', () => {
     expect(t.speakers).toEqual(['I', 'B']);
     expect(tr.update(t.id, { speakers: ['I', 'B', 'T2'] }).speakers).toEqual(['I', 'B', 'T2']);
     expect(codeOf(() => tr.update(t.id, { speakers: ['Kari\nNordmann'] }))).toBe('INVALID_INPUT');
+    // A name from the key list (the admitted "Test Deltaker"), whole or in part, is no speaker label: it would be written at every turn.
+    for (const label of ['Test Deltaker', 'deltaker', 'TEST']) expect(codeOf(() => tr.update(t.id, { speakers: ['I', label] })), label).toBe('SPEAKER_IS_NAME');
+    expect(tr.get(t.id).speakers).toEqual(['I', 'B', 'T2']);
+    expect(tr.update(t.id, { speakers: ['I', code, 'Deltakeren'] }).speakers).toEqual(['I', code, 'Deltakeren']);
+    tr.update(t.id, { speakers: ['I', 'B', 'T2'] });
     const edits = () => session.audit.list().filter((e) => e.action === 'transcript.edited').length;
     const before = edits();
     for (let i = 1; i <= 5; i++) {

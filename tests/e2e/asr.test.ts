@@ -57,4 +57,18 @@ describe('automatic draft in Chromium', () => {
     const list = await harness.invoke('transcripts.list', {});
     expect(list).toEqual([expect.objectContaining({ sourceFormat: 'asr', automaticDraft: false })]);
   }, 180_000);
+
+  it('Settings lists the models folder: each file with its size, its kind, and whether it is verified or damaged', async () => {
+    const models = path.join(home, 'config', 'models');
+    fs.writeFileSync(path.join(models, 'skadet.bin'), fs.readFileSync(path.join(models, 'nb-whisper-test.bin')).subarray(0, 2_000_000));
+    await page.getByRole('button', { name: 'Innstillinger' }).click();
+    const section = page.getByRole('region', { name: 'Talemodeller' });
+    await expect.poll(() => section.getByRole('row', { name: /nb-whisper-test\.bin/ }).innerText(), { timeout: 30_000 }).toMatch(/Ikke verifisert/);
+    const good = await section.getByRole('row', { name: /nb-whisper-test\.bin/ }).innerText();
+    expect(good).toMatch(/\d+(,\d)? MiB/);
+    expect(good).toContain('whisper other');
+    expect(await section.getByRole('row', { name: /skadet\.bin/ }).innerText()).toContain('Filen er ikke en talemodell Hvelv kan bruke');
+    await section.scrollIntoViewIfNeeded();
+    await shot('asr-03-settings-models');
+  }, 60_000);
 });

@@ -53,6 +53,18 @@ async function pauseAt(seconds: number): Promise<void> {
     seconds,
   );
 }
+/** Press `key` and say where playback started from (read in the media element's own 'play' event, so a loaded machine's delay does not move it). */
+async function playedFrom(key: string): Promise<number> {
+  await page.locator('audio').evaluate((a) => {
+    const m = a as unknown as { currentTime: number; dataset: Record<string, string>; addEventListener(e: string, f: () => void, o: unknown): void };
+    m.addEventListener('play', () => (m.dataset.playedFrom = String(m.currentTime)), { once: true });
+  });
+  await page.keyboard.press(key);
+  await expect.poll(() => page.locator('audio').getAttribute('data-played-from')).not.toBeNull();
+  const at = Number(await page.locator('audio').getAttribute('data-played-from'));
+  await page.locator('audio').evaluate((a) => delete (a as unknown as { dataset: Record<string, string> }).dataset.playedFrom);
+  return at;
+}
 const editorText = (): Promise<string> => page.locator('#tx-editor').inputValue();
 const stored = async () => (await harness.invoke('transcripts.get', { id: transcriptId })) as { text: string; syncPoints: { offset: number; ms: number }[] };
 
@@ -158,6 +170,65 @@ describe('the transcription workspace in Chromium', () => {
     await page.keyboard.press('F4');
   });
 
+  it('at the edges: resuming at 0 stays at 0, resuming at the end rewinds from the end (not from 0), stamps at 0 ms and at the last tenth', async () => {
+    const editor = page.locator('#tx-editor');
+    await editor.focus();
+    // Played and paused with F4 a moment after the start: resuming cannot rewind past 0.
+    await pauseAt(0);
+    await page.keyboard.press('F4');
+    await page.keyboard.press('F4');
+    const pausedAt = (await player()).t;
+    expect(pausedAt).toBeLessThan(2);
+    let startedAt = await playedFrom('F4');
+    expect(startedAt).toBeGreaterThanOrEqual(0);
+    expect(startedAt).toBeLessThan(0.3);
+    await page.keyboard.press('F4');
+    // Played to the end (or put there): resuming starts two seconds before the end, where the student was.
+    const duration = await page.locator('audio').evaluate((a) => (a as unknown as { duration: number }).duration);
+    await pauseAt(duration);
+    expect(await page.locator('audio').evaluate((a) => (a as unknown as { ended: boolean }).ended)).toBe(true);
+    startedAt = await playedFrom('F4');
+    expect(startedAt).toBeGreaterThanOrEqual(duration - 2 - 0.001);
+    expect(startedAt).toBeLessThan(duration - 2 + 0.3);
+    expect((await player()).paused).toBe(false);
+    await page.keyboard.press('F4');
+    // Stamps at the very start and at the very end are right, and the check finds nothing wrong with them.
+    await editor.fill('');
+    await pauseAt(0);
+    await page.keyboard.press('Control+T');
+    await pauseAt(duration);
+    await page.keyboard.press('Control+T');
+    expect(await editorText()).toBe('#00:00:00-0# #00:01:00-0# ');
+    await expect.poll(async () => (await stored()).syncPoints, { timeout: 4000 }).toEqual([
+      { offset: 0, ms: 0 },
+      { offset: 13, ms: 60000 },
+    ]);
+    await expect.poll(() => page.getByRole('region', { name: 'Tidskoder som ikke stemmer' }).getByText('Alle tidskodene ligger innenfor opptaket og i rekkefølge.').count()).toBe(1);
+    await editor.fill('');
+  });
+
+  it('Option+2 on a Norwegian Mac types @ and Option+8 types [: the marker keys (Alt+1…6) do not take them', async () => {
+    const editor = page.locator('#tx-editor');
+    await editor.fill('');
+    await editor.focus();
+    // A real key press cannot be given another layout here; the event a Mac sends can.
+    const press = (key: string, code: string) =>
+      editor.evaluate(
+        (el, k) => {
+          const KE = (globalThis as unknown as { KeyboardEvent: new (type: string, init: object) => unknown }).KeyboardEvent;
+          return (el as unknown as { dispatchEvent(e: unknown): boolean }).dispatchEvent(new KE('keydown', { key: k.key, code: k.code, altKey: true, bubbles: true, cancelable: true }));
+        },
+        { key, code },
+      );
+    expect(await press('@', 'Digit2')).toBe(true); // not prevented: the browser types the @
+    expect(await press('[', 'Digit8')).toBe(true);
+    expect(await editorText()).toBe('');
+    // On Windows and Linux Alt+2 is the marker key, as before.
+    expect(await press('2', 'Digit2')).toBe(false);
+    expect(await editorText()).not.toBe('');
+    await editor.fill('');
+  });
+
   it('Ctrl+T and F8 stamp the playing time in f4 style, and the stamp is a sync point at its millisecond', async () => {
     const editor = page.locator('#tx-editor');
     await editor.focus();
@@ -196,6 +267,15 @@ describe('the transcription workspace in Chromium', () => {
     await page.keyboard.press('Control+Enter');
     await page.keyboard.type('Og så?');
     expect(await editorText()).toBe('#00:00:04-1# I: Fortell om jobben.\n#00:00:09-5# B: Ja, det er(uforståelig #00:00:11-2#) fint.\n#00:00:15-0# I: Og så?');
+    // The participant's real first name as a speaker label is refused, in Norwegian, and not saved.
+    await page.getByText('Talere', { exact: true }).click();
+    await page.getByLabel('Taler 3').fill('Ragnhild');
+    await page.getByLabel('Taler 3').press('Enter');
+    await expect.poll(() => page.getByText('En talerbetegnelse kan ikke være et navn fra navnelisten').isVisible()).toBe(true);
+    expect(((await harness.invoke('transcripts.get', { id: transcriptId })) as { speakers: string[] }).speakers).toEqual(['I', 'B']);
+    await page.getByLabel('Taler 3').fill('');
+    await page.getByLabel('Taler 3').press('Enter');
+    await page.getByText('Talere', { exact: true }).click();
   });
 
   it('plays with the turn highlighted and the waveform showing what is played (screenshot)', async () => {
@@ -338,6 +418,8 @@ describe('keys in Settings', () => {
     // Saved: leaving asks nothing.
     await openWorkspace();
     expect(await page.getByRole('alertdialog').count()).toBe(0);
+    // The screen reader hears the keys as they are bound now, not the defaults.
+    expect(await page.locator('#tx-keys-help').textContent()).toContain('Gjenta turen som spilles: Ctrl+L, F9');
     await page.locator('#tx-editor').focus();
     await pauseAt(12);
     await page.keyboard.press('F4');

@@ -35,18 +35,19 @@ export async function cmdModel(args: string[], ctx: CommandContext): Promise<num
       if (files.length === 0) io.out('  (no model files yet)');
       for (const f of files) io.out(`  ${path.basename(f.file).padEnd(32)} ${(f.bytes / 2 ** 20).toFixed(0).padStart(6)} MiB`);
       io.out('\nmodels Hvelv knows (download once, then put the file in the models folder):');
-      for (const m of KNOWN_MODELS) io.out(`  ${m.name.padEnd(24)} ${m.licence.padEnd(11)} ${m.sha256 ? 'SHA-256 listed' : 'SHA-256 not yet listed'}  ${m.url}`);
+      for (const m of KNOWN_MODELS) io.out(`  ${m.name.padEnd(24)} ${m.licence.padEnd(11)} ${m.sha256 ? 'SHA-256 listed' : m.sha1 ? 'SHA-1 listed (whisper.cpp)' : 'no hash listed yet'}  ${m.url}`);
       return EXIT.ok;
     }
     case 'check': {
       const { values, positionals } = parse(rest, {}, 1);
       const c = await checkModel(positionals[0]!);
       if (values.json) {
-        io.out(JSON.stringify({ ok: true, file: c.file, bytes: c.bytes, sha256: c.sha256, size: c.size, multilingual: c.header.multilingual, known: c.known?.id ?? null }));
+        io.out(JSON.stringify({ ok: true, file: c.file, bytes: c.bytes, sha256: c.sha256, sha1: c.sha1, size: c.size, multilingual: c.header.multilingual, known: c.known?.id ?? null }));
         return EXIT.ok;
       }
       io.out(`${path.basename(c.file)}: whisper.cpp model, ${c.size} (${c.header.audioLayers} layers), ${c.header.multilingual ? 'multilingual' : 'English only'}, ${(c.bytes / 2 ** 20).toFixed(1)} MiB`);
       io.out(`SHA-256 ${c.sha256}`);
+      io.out(`SHA-1   ${c.sha1}`);
       io.out(c.known ? translate(locale, 'asr.model.known', { name: c.known.name }) : translate(locale, 'asr.model.unknown'));
       return EXIT.ok;
     }

@@ -264,6 +264,26 @@ export class Transcripts {
     return next;
   }
 
+  /**
+   * A speaker label is written at every turn: one that is a name from the key list (a
+   * participant's first name, surname or whole name) would put that name into the
+   * transcript dozens of times, past the code that is meant to stand for it.
+   */
+  private assertNoRealName(labels: readonly string[]): void {
+    const keylist = this.session.stores.keylist;
+    if (keylist.destroyed) return;
+    const fold = (s: string) => s.normalize('NFC').toLocaleLowerCase('nb');
+    const names = new Set<string>();
+    for (const r of keylist.list<Identity>(T.identity)) {
+      const name = fold(r.data.name ?? '').trim();
+      if (!name) continue;
+      names.add(name);
+      for (const w of name.split(/[\s-]+/)) if (w.length >= 2) names.add(w);
+    }
+    const hit = labels.find((l) => names.has(fold(l)));
+    if (hit) throw new HvelvError('SPEAKER_IS_NAME', 'a speaker label is a name from the key list; use the code or a pseudonym');
+  }
+
   /** What the key list knows, for finding it in transcripts; nothing once the key list is gone. */
   private known(): KnownDetails {
     const keylist = this.session.stores.keylist;
@@ -338,6 +358,7 @@ export class Transcripts {
     if (speakers && (speakers.length > 8 || speakers.some((s) => s.length > 24 || /[\n#]/.test(s)))) {
       throw new HvelvError('INVALID_INPUT', 'at most eight speaker labels of up to 24 characters, without # or line breaks');
     }
+    if (speakers) this.assertNoRealName(speakers);
     const next: TranscriptRecord = {
       ...r.data,
       text,

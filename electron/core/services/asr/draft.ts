@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { composeDraft, type AsrLanguage, type DraftProgress, type DraftSegment } from '../../../../shared/asr';
 import type { TranscriptDetail } from '../../../../shared/contract';
 import { assertConsent } from '../../consent/gate';
+import { registryEntry } from '../../consent/model';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { Recordings } from '../recordings';
@@ -80,7 +81,10 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   if (rec.format === 'm4a' || rec.format === 'webm') {
     throw new HvelvError('AUDIO_NEEDS_APP', `${rec.format} recordings can be decoded for a draft only in the app`);
   }
-  readModelHeader(opts.model);
+  const header = readModelHeader(opts.model);
+  // An English-only model (whisper's ".en" files) ignores the language asked for and
+  // writes English words over Norwegian speech: a draft that looks made and is useless.
+  if (!header.multilingual && opts.language !== 'en') throw new HvelvError('MODEL_ENGLISH_ONLY', `${path.basename(opts.model)} knows English only; the recording's language is ${opts.language}`);
   if (opts.signal?.aborted) throw new HvelvError('CANCELLED', 'cancelled before it started');
 
   const reader = recordings.open(recordingId);
@@ -110,8 +114,15 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
     opts.signal?.addEventListener('abort', onAbort);
 
     child.onExit((code) => finish(new HvelvError('ASR_FAILED', `the recognition process ended (${code})`)));
+    // A participant who withdraws while the draft is made: their recording is destroyed
+    // under us, and nothing more of it may be heard or written. Checked on every message
+    // (about one per megabyte of the recording), so it stops within a piece.
+    // Settled already (a lock in onProgress closed the key list): the lock's own error stands.
+    const withdrawn = () => !settled && registryEntry(session.stores.keylist, rec.code)?.status !== 'active';
+    const withdrawnError = () => new HvelvError('PARTICIPANT_WITHDRAWN', `${rec.code} withdrew while the draft was made; nothing was kept`);
     child.onMessage((m) => {
       if (settled) return;
+      if (withdrawn()) return finish(withdrawnError());
       try {
         switch (m.t) {
           case 'ready':
@@ -128,6 +139,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
             const elapsedMs = Date.now() - started;
             const share = Math.min(1, m.endMs / Math.max(1, rec.durationMs));
             opts.onProgress?.({ percent: Math.round(share * 1000) / 10, elapsedMs, remainingMs: share > 0.02 ? Math.round((elapsedMs / share) * (1 - share)) : null, segments: segments.length });
+            if (withdrawn()) finish(withdrawnError());
             return;
           }
           case 'done':
@@ -137,7 +149,8 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
             return finish(new HvelvError(isCode(m.code) ? m.code : 'ASR_FAILED', m.message));
         }
       } catch (err) {
-        finish(err as Error);
+        // Reading a recording whose key was destroyed fails as damage; it is a withdrawal.
+        finish(withdrawn() ? withdrawnError() : (err as Error));
       }
     });
     child.send({ t: 'start', model: path.resolve(opts.model), language: opts.language, format: rec.format, threads: opts.threads ?? 2, temperatureInc: opts.temperatureInc });

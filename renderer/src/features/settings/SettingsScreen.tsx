@@ -3,6 +3,7 @@ import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice, TextField } from '../../components/ui';
 import { KeySettings } from '../transcription/KeySettings';
+import { ModelSettings } from '../asr/ModelSettings';
 import { useUnsaved } from '../../components/unsaved';
 import { DateField } from '../../components/DateField';
 import type { AppInfo, LanguageSetting, ProjectStatus } from '../../../../shared/contract';
@@ -83,6 +84,7 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
       <DeadlineCard status={status} today={info.today} onStatus={onStatus} />
       <ScheduleCard />
       <KeySettings />
+      <ModelSettings />
     </main>
   );
 }

@@ -12,7 +12,7 @@ import { useUnsaved } from '../../components/unsaved';
 import type { TranscriptionSettings } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { MessageKey } from '../../../../shared/i18n/catalogue';
-import { ACTIONS, bindingProblems, chordOf, DEFAULT_BINDINGS, DEFAULT_PEDALS, DEFAULT_PLAYBACK, LIMITS, PEDALS, type Action, type Bindings } from '../../../../shared/transcription';
+import { ACTIONS, bindingProblems, chordOf, DEFAULT_BINDINGS, DEFAULT_PEDALS, DEFAULT_PLAYBACK, LIMITS, PEDALS, typesCharacter, type Action, type Bindings } from '../../../../shared/transcription';
 
 export function actionName(t: (k: MessageKey, p?: Record<string, string | number>) => string, a: Action): string {
   if (a.startsWith('speaker')) return t('tx.action.speaker', { n: a.slice(7) });
@@ -48,6 +48,8 @@ export function KeySettings() {
     if (!capturing) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Tab') return setCapturing(null);
+      // A key that types a character on this keyboard (Option+2 is @ on a Norwegian Mac) stays typing.
+      if (typesCharacter(e)) return;
       const chord = chordOf(e);
       if (!chord) return;
       e.preventDefault();

@@ -28,11 +28,13 @@ import {
   timeLeftMs,
   turnAt,
   turnText,
+  typesCharacter,
   wordCount,
   type Action,
   type StampIssue,
 } from '../../../../shared/transcription';
 import { formatDuration } from '../recordings/format';
+import { actionName } from './KeySettings';
 import { Waveform } from './Waveform';
 import { computePeaks, fromBase64, toBase64 } from './peaks';
 import { connectPedal, pedalsSupported } from './pedal';
@@ -143,7 +145,10 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
     if (!a) return;
     if (a.paused) {
       const rewind = latest.current.settings.playback.rewindOnResumeMs / 1000;
-      if (pausedAt.current !== null && Math.abs(a.currentTime - pausedAt.current) < 0.001) a.currentTime = Math.max(0, a.currentTime - rewind);
+      // At the end the element would start again from 0 and lose the student's place:
+      // the end is a pause like any other, and resuming rewinds from there.
+      if (a.ended && Number.isFinite(a.duration)) a.currentTime = Math.max(0, a.duration - rewind);
+      else if (pausedAt.current !== null && Math.abs(a.currentTime - pausedAt.current) < 0.001) a.currentTime = Math.max(0, a.currentTime - rewind);
       pausedAt.current = null;
       void a.play().catch(() => undefined);
     } else {
@@ -220,6 +225,7 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   // The keys work anywhere in the workspace; Esc only in the editor (in a dialog it closes it).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (typesCharacter(e)) return;
       const chord = chordOf(e);
       if (!chord) return;
       const action = actionFor(latest.current.settings.bindings, chord);
@@ -308,6 +314,14 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   // A new object only when the turn changes, so the highlight does not re-render on every time update.
   const turnKey = turnNow ? `${turnNow.start}:${turnNow.end}` : '';
   const turn = useMemo(() => turnNow, [turnKey]);
+  // What the screen reader says the editor's keys are: the bindings as they are now, not the defaults.
+  const keysHelp = useMemo(
+    () =>
+      HELP_ACTIONS.filter((a) => settings.bindings[a].length > 0)
+        .map((a) => `${actionName(t, a)}: ${settings.bindings[a].join(', ')}`)
+        .join('. '),
+    [settings.bindings, t],
+  );
   const clock = savedAt ? new Date(savedAt).toLocaleTimeString(locale === 'nb' ? 'nb-NO' : 'en-GB') : '';
   const saveText =
     saveState === 'saving' ? t('tx.saving') : saveState === 'dirty' ? t('tx.unsaved') : saveState === 'saved' ? t('tx.saved', { time: clock }) : saveState === 'failed' ? '' : t('tx.notSavedYet');
@@ -461,11 +475,15 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
           onText={setText}
           onClick={clickInEditor}
           lang={locale}
+          keysHelp={keysHelp}
         />
       </section>
     </main>
   );
 }
+
+/** The keys the editor's description names: the ones used while typing (Settings lists them all). */
+const HELP_ACTIONS: Action[] = ['playPause', 'back', 'forward', 'slower', 'faster', 'timestamp', 'nextTurn', 'speaker1', 'speaker2', 'loop'];
 
 /** `value`, once it has not changed for `idleMs`, and at least every `maxMs` while it keeps changing. */
 function useSettled<T>(value: T, idleMs: number, maxMs: number): T {
@@ -517,6 +535,7 @@ const Editor = memo(function Editor({
   onText,
   onClick,
   lang,
+  keysHelp,
 }: {
   initial: string;
   shown: string;
@@ -526,6 +545,7 @@ const Editor = memo(function Editor({
   onText(s: string): void;
   onClick(): void;
   lang: string;
+  keysHelp: string;
 }) {
   const mirror = useRef<HTMLDivElement>(null);
   const paint = useRef<HTMLDivElement>(null);
@@ -581,7 +601,7 @@ const Editor = memo(function Editor({
         aria-describedby="tx-keys-help"
       />
       <p id="tx-keys-help" className="sr-only">
-        F4, Esc, F1, F2, F3, Ctrl+T, Ctrl+1–8, Ctrl+Enter
+        {keysHelp}
       </p>
     </div>
   );
