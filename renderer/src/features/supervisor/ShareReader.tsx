@@ -152,7 +152,7 @@ function TranscriptRead({ id, codes, onBack, ...common }: { id: string; codes: C
       </button>
       <h2 id="sr-tr-h">{t('sup.read.transcriptTitle', { code: tr.participant })}</h2>
       <div className="sup-transcript">
-        <div className="transcript-text read" tabIndex={0} aria-label={t('sup.read.transcriptTitle', { code: tr.participant })}>
+        <div className="transcript-text read" tabIndex={0} role="document" aria-label={t('sup.read.textOf', { code: tr.participant })}>
           {pieces.map((p, i) => {
             if (p.segments.length === 0) return <span key={i}>{p.text}</span>;
             const colour = byId.get(p.segments[0]!.codeIds[0] ?? '')?.color ?? '#888888';

@@ -164,7 +164,8 @@ function AddSupervisor({ endDate, onCancel, onAdded }: { endDate: string; onCanc
         <label htmlFor="sup-add-key">{t('sup.settings.key')}</label>
         <textarea
           id="sup-add-key"
-          rows={3}
+          rows={4}
+          spellCheck={false}
           value={key}
           aria-describedby="sup-add-key-hint"
           onChange={(e) => {
