@@ -7,7 +7,7 @@ import type { DeidKind } from './domain';
 export interface ExchangeFinding {
   /** Stable while the text it is in does not change: what `--accept` names. */
   id: string;
-  where: { kind: 'transcript' | 'code' | 'theme' | 'memo'; id: string; field: 'text' | 'name' | 'definition'; participant: string | null };
+  where: { kind: 'transcript' | 'code' | 'theme' | 'memo' | 'reply'; id: string; field: 'text' | 'name' | 'definition'; participant: string | null };
   kind: DeidKind;
   text: string;
   /** Code points of the text it is in. */

@@ -46,7 +46,7 @@ export interface Platform {
   documentsDir(): string;
   chooseFolder(purpose: 'create' | 'open' | 'export'): Promise<string | null>;
   /** A file to read: consent evidence, a recording, or a transcript. */
-  chooseFile(purpose: 'evidence' | 'audio' | 'transcript' | 'exchange'): Promise<string | null>;
+  chooseFile(purpose: 'evidence' | 'audio' | 'transcript' | 'exchange' | 'share' | 'feedback'): Promise<string | null>;
   /** The URL the page plays a recording from (custom protocol in the app, loopback in tests). */
   mediaUrl(id: string): string;
   /** How to run `hvelv enforce` from an operating-system job; null where not offered. */
@@ -363,7 +363,19 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       return projectStatus(s, deps.now());
     },
     ...analysisHandlers({ session: () => sessions.require(), now: deps.now, chooseSavePath: (name) => deps.platform.chooseSavePath(name), transcripts }),
-    ...supervisorHandlers(),
+    ...supervisorHandlers({
+      session: () => sessions.require(),
+      crypto: deps.crypto,
+      kdfPolicy: deps.kdfPolicy,
+      now: deps.now,
+      config: deps.config,
+      files,
+      chooseFile: (purpose) => deps.platform.chooseFile(purpose),
+      chooseSavePath: (name) => deps.platform.chooseSavePath(name),
+      printToPdf: deps.platform.printToPdf,
+      createOptions: deps.createOptions,
+      locale: () => info().locale,
+    }),
   };
   return { handlers, sessions, files };
 }

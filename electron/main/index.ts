@@ -98,6 +98,8 @@ async function start(): Promise<void> {
           audio: [{ name: 'Audio', extensions: ['wav', 'mp3', 'm4a', 'aac', 'ogg', 'opus', 'flac', 'webm'] }],
           transcript: [{ name: 'Transcript', extensions: ['txt', 'docx', 'srt', 'vtt'] }],
           exchange: [{ name: 'REFI-QDA project', extensions: ['qdpx'] }],
+          share: [{ name: 'Hvelv share', extensions: ['hvelvshare'] }],
+          feedback: [{ name: 'Hvelv feedback', extensions: ['hvelvfeedback'] }],
         }[purpose];
         const res = await dialog.showOpenDialog(mainWindow!, { properties: ['openFile'], filters });
         return res.canceled ? null : (res.filePaths[0] ?? null);

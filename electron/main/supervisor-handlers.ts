@@ -1,48 +1,133 @@
 /**
  * The supervisor methods of the IPC contract (issue 10, shared/supervisor.ts), over core's
  * services in electron/core/services/supervisor/. Kept beside handlers.ts as
- * analysis-handlers.ts is; no Electron here, every input already parsed by the contract.
+ * analysis-handlers.ts is; no Electron here, every input already parsed by the contract,
+ * files read only by the tokens main's own dialogs handed out, and written only where the
+ * user chose in main's save dialog.
+ *
+ * Two sessions can be open at once: the student's vault (`session()`, the student's side)
+ * and a supervisor's folder (held here, the supervisor's side). The supervisor's session
+ * holds no owner key of any vault, so nothing on that side can sign as a student.
  */
 import type { Method, Outputs, ParsedInput } from '../../shared/contract';
+import type { Locale } from '../../shared/i18n/catalogue';
+import type { KdfPolicy } from '../core/crypto/kdf';
+import { passphraseBytes } from '../core/crypto/kdf';
+import type { Crypto } from '../core/crypto/sodium';
 import { HvelvError } from '../core/errors';
+import type { AppConfig } from '../core/services/app-config';
+import { readUserFile } from '../core/services/user-file';
+import { renderShareCertificateHtml } from '../core/services/supervisor/documents';
+import { initSupervisorFolder, unlockSupervisorFolder, type SupervisorSession } from '../core/services/supervisor/folder';
+import { HeldShares } from '../core/services/supervisor/held';
+import { FEEDBACK_EXTENSION, FEEDBACK_MAX_BYTES, SHARE_EXTENSION, SHARE_MAX_BYTES, shareFileName } from '../core/services/supervisor/share-file';
+import { Supervisors } from '../core/services/supervisor/student';
+import { writeFileAtomic } from '../core/vault/atomic-file';
+import type { CreateOptions, VaultSession } from '../core/vault/vault';
 
 type SupervisorMethod = Extract<Method, `supervisors.${string}` | `shares.${string}` | `feedback.${string}` | `supervisor.${string}`>;
 export type SupervisorHandlers = { [M in SupervisorMethod]: (input: ParsedInput<M>) => Promise<Outputs[M]> | Outputs[M] };
 
-const notBuilt = (): never => {
-  throw new HvelvError('NOT_BUILT', 'the supervisor is being built');
-};
+export interface SupervisorHandlerDeps {
+  /** The student's unlocked vault (VAULT_LOCKED otherwise). */
+  session(): VaultSession;
+  crypto: Crypto;
+  kdfPolicy: KdfPolicy;
+  now: () => Date;
+  config: AppConfig;
+  files: { grant(file: string | null): { token: string; name: string } | null; path(token: string): string };
+  chooseFile(purpose: 'share' | 'feedback'): Promise<string | null>;
+  chooseSavePath(defaultName: string): Promise<string | null>;
+  printToPdf?(html: string): Promise<Uint8Array>;
+  createOptions?: CreateOptions;
+  /** The interface language, for documents. */
+  locale?: () => Locale;
+}
 
-export function supervisorHandlers(): SupervisorHandlers {
+export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandlers {
+  const { now } = deps;
+  const students = () => new Supervisors(deps.session(), now, deps.crypto);
+  let current: { session: SupervisorSession; held: HeldShares } | null = null;
+  const supervisor = () => {
+    if (!current || current.session.isLocked) throw new HvelvError('VAULT_LOCKED', 'no supervisor folder is open');
+    return current;
+  };
+  const open = (session: SupervisorSession) => {
+    current?.session.lock();
+    try {
+      current = { session, held: new HeldShares(session) };
+    } catch (err) {
+      session.lock();
+      current = null;
+      throw err;
+    }
+    deps.config.rememberSupervisorFolder(session.path, now());
+    return session.identity;
+  };
+  const supDeps = () => ({ crypto: deps.crypto, kdfPolicy: deps.kdfPolicy, now });
+
   return {
-    'supervisors.list': notBuilt,
-    'supervisors.checkKey': notBuilt,
-    'supervisors.add': notBuilt,
-    'supervisors.remove': notBuilt,
-    'supervisors.holding': notBuilt,
-    'shares.plan': notBuilt,
-    'shares.create': notBuilt,
-    'feedback.chooseFile': notBuilt,
-    'feedback.import': notBuilt,
-    'feedback.list': notBuilt,
-    'feedback.reply': notBuilt,
-    'feedback.resolve': notBuilt,
-    'supervisor.recent': notBuilt,
-    'supervisor.init': notBuilt,
-    'supervisor.unlock': notBuilt,
-    'supervisor.state': () => ({ unlocked: false }),
-    'supervisor.lock': () => null,
-    'supervisor.chooseShare': notBuilt,
-    'supervisor.openShare': notBuilt,
-    'supervisor.shares': notBuilt,
-    'supervisor.content': notBuilt,
-    'supervisor.transcript': notBuilt,
-    'supervisor.retrieve': notBuilt,
-    'supervisor.search': notBuilt,
-    'supervisor.comments': notBuilt,
-    'supervisor.comment': notBuilt,
-    'supervisor.deleteComment': notBuilt,
-    'supervisor.exportFeedback': notBuilt,
-    'supervisor.saveCertificate': notBuilt,
+    'supervisors.list': () => students().list(),
+    'supervisors.checkKey': ({ key }) => students().checkKey(key),
+    'supervisors.add': ({ key, label, until, recordings }) => students().add({ key, label, until, recordings }),
+    'supervisors.remove': ({ id }) => students().remove(id),
+    'supervisors.holding': ({ code }) => students().holding(code),
+    'shares.plan': ({ supervisorId }) => students().plan(supervisorId),
+    'shares.create': async ({ supervisorId, accepted }) => {
+      const s = students();
+      // Checked before the dialog: a refused share asks for no file name.
+      const { bytes, made } = s.create(supervisorId, accepted);
+      const target = await deps.chooseSavePath(shareFileName(deps.session().facts.title, SHARE_EXTENSION));
+      if (!target) return null;
+      writeFileAtomic(target, bytes);
+      s.recordShare(supervisorId, made);
+      return { file: target.split(/[\\/]/).pop()!, ...made };
+    },
+    'feedback.chooseFile': async () => deps.files.grant(await deps.chooseFile('feedback')),
+    'feedback.import': ({ file }) => students().importFeedback(readUserFile(deps.files.path(file), FEEDBACK_MAX_BYTES), deps.crypto),
+    'feedback.list': () => students().comments(),
+    'feedback.reply': ({ commentId, text }) => students().reply(commentId, text),
+    'feedback.resolve': ({ commentId, resolved }) => students().resolve(commentId, resolved),
+
+    'supervisor.recent': () => deps.config.supervisorFolders(),
+    'supervisor.init': async ({ path, passphrase }) => open(await initSupervisorFolder(path, passphraseBytes(passphrase), supDeps(), deps.createOptions)),
+    'supervisor.unlock': async ({ path, passphrase }) => open(await unlockSupervisorFolder(path, passphraseBytes(passphrase), supDeps())),
+    'supervisor.state': () => (current && !current.session.isLocked ? { unlocked: true, identity: current.session.identity } : { unlocked: false }),
+    'supervisor.lock': () => {
+      current?.session.lock();
+      current = null;
+      return null;
+    },
+    'supervisor.chooseShare': async () => deps.files.grant(await deps.chooseFile('share')),
+    'supervisor.openShare': ({ file }) => supervisor().held.open(readUserFile(deps.files.path(file), SHARE_MAX_BYTES)),
+    'supervisor.shares': () => supervisor().held.list(),
+    'supervisor.content': ({ vaultId }) => supervisor().held.content(vaultId),
+    'supervisor.transcript': ({ vaultId, id }) => supervisor().held.transcript(vaultId, id),
+    'supervisor.retrieve': ({ vaultId, of, id, participant }) => supervisor().held.retrieve(vaultId, of, id, participant),
+    'supervisor.search': ({ vaultId, query }) => supervisor().held.search(vaultId, query),
+    'supervisor.comments': ({ vaultId }) => supervisor().held.comments(vaultId),
+    'supervisor.comment': ({ vaultId, target, text }) => supervisor().held.addComment(vaultId, target, text),
+    'supervisor.deleteComment': ({ vaultId, id }) => {
+      supervisor().held.deleteComment(vaultId, id);
+      return null;
+    },
+    'supervisor.exportFeedback': async ({ vaultId }) => {
+      const { held } = supervisor();
+      const title = held.list().find((h) => h.vaultId === vaultId)?.title ?? '';
+      held.content(vaultId); // an expired or unknown share: refused before the dialog
+      const target = await deps.chooseSavePath(shareFileName(title, FEEDBACK_EXTENSION));
+      if (!target) return null;
+      writeFileAtomic(target, held.exportFeedback(vaultId).bytes);
+      return target;
+    },
+    'supervisor.saveCertificate': async ({ vaultId, format }) => {
+      const { certificate, signature } = supervisor().held.certificate(vaultId);
+      if (format === 'pdf' && !deps.printToPdf) throw new HvelvError('FORBIDDEN', 'PDF is not available here');
+      const html = renderShareCertificateHtml(certificate, signature, deps.locale?.() ?? 'nb');
+      const target = await deps.chooseSavePath(`slettebekreftelse-veileder-${certificate.destroyedAt.slice(0, 10)}.${format}`);
+      if (!target) return null;
+      writeFileAtomic(target, format === 'pdf' ? await deps.printToPdf!(html) : new TextEncoder().encode(html));
+      return target;
+    },
   };
 }

@@ -31,6 +31,17 @@ export const nb = {
   'supervisor.cli.feedbackFlagged': '{count} kommentarer har mulige identifiserende opplysninger: {ids}',
   'supervisor.cli.feedbackDropped': '{count} kommentarer gjaldt noe som ikke finnes lenger, og ble ikke importert.',
   'supervisor.holding': '{label} ({fingerprint}) har en kopi (versjon {version}) med denne deltakerens data.',
+  'exchange.where.reply': 'svar til veileder, linje {line}',
+  'receipt.supervisorHeading': 'Kopier hos veileder',
+  'shareCertificate.title': 'Bekreftelse på sletting av veilederkopi',
+  'shareCertificate.intro': 'Veilederens kopi av «{title}» (deling versjon {version}, tilgang til {until}) ble slettet {destroyed}. Nøkkelen til kopien ble slettet først, så det som måtte være igjen på disken, kan ikke leses.',
+  'shareCertificate.supervisor': 'Veilederens nøkkel (fingeravtrykk)',
+  'shareCertificate.owner': 'Studentens nøkkel (fingeravtrykk)',
+  'shareCertificate.participants': 'Deltakere (koder)',
+  'shareCertificate.signed': 'Signert med veilederens nøkkel:',
+  'receipt.supervisorCopy': '{label} (nøkkel {fingerprint}) fikk en deling med dine data (versjon {version}, {madeAt}).',
+  'receipt.supervisorReplaced': 'En ny deling uten dine data ble laget {date}; veilederens Hvelv sletter dine data når den åpnes.',
+  'receipt.supervisorNotReplaced': 'Ingen ny deling uten dine data er laget ennå.',
 } as const;
 
 export const en: { [K in keyof typeof nb]: string } = {
@@ -61,4 +72,15 @@ export const en: { [K in keyof typeof nb]: string } = {
   'supervisor.cli.feedbackFlagged': '{count} comments have possible identifying details: {ids}',
   'supervisor.cli.feedbackDropped': '{count} comments were about something that no longer exists and were not imported.',
   'supervisor.holding': '{label} ({fingerprint}) holds a copy (version {version}) with this participant’s data.',
+  'exchange.where.reply': 'reply to the supervisor, line {line}',
+  'receipt.supervisorHeading': 'Copies held by a supervisor',
+  'shareCertificate.title': 'Certificate of deletion of a supervisor’s copy',
+  'shareCertificate.intro': 'The supervisor’s copy of “{title}” (share version {version}, access until {until}) was deleted on {destroyed}. The copy’s key was deleted first, so whatever may be left on the disk cannot be read.',
+  'shareCertificate.supervisor': 'The supervisor’s key (fingerprint)',
+  'shareCertificate.owner': 'The student’s key (fingerprint)',
+  'shareCertificate.participants': 'Participants (codes)',
+  'shareCertificate.signed': 'Signed with the supervisor’s key:',
+  'receipt.supervisorCopy': '{label} (key {fingerprint}) was sent a share holding your data (version {version}, {madeAt}).',
+  'receipt.supervisorReplaced': 'A new share without your data was made on {date}; the supervisor’s Hvelv deletes your data when it opens it.',
+  'receipt.supervisorNotReplaced': 'No new share without your data has been made yet.',
 };

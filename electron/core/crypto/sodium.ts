@@ -38,6 +38,15 @@ export interface Crypto {
   sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array;
   /** false for any malformed key or signature; never throws on bad input. */
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /** X25519 key pair from a 32-byte seed (libsodium crypto_box_seed_keypair): a supervisor's receiving key. */
+  boxKeyPair(seed: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array };
+  /**
+   * Anonymous encryption to an X25519 public key (crypto_box_seal: an ephemeral key pair,
+   * X25519 + XSalsa20-Poly1305). Output is 48 bytes longer than `plaintext`.
+   */
+  sealTo(publicKey: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** Inverse of `sealTo` with the recipient's key pair; null when it does not open (another key, any changed byte). */
+  openSealed(publicKey: Uint8Array, secretKey: Uint8Array, sealed: Uint8Array): Uint8Array | null;
   /** Overwrite with zeros in place. */
   wipe(...buffers: (Uint8Array | undefined | null)[]): void;
   /** Constant-time comparison of equal-length buffers; false if lengths differ. */
@@ -78,6 +87,23 @@ export async function createCrypto(randomSource?: RandomSource): Promise<Crypto>
         return s.crypto_sign_verify_detached(signature, message, publicKey);
       } catch {
         return false;
+      }
+    },
+    boxKeyPair(seed) {
+      if (seed.length !== KEY_BYTES) throw new RangeError('boxKeyPair: seed must be 32 bytes');
+      const kp = s.crypto_box_seed_keypair(seed);
+      return { publicKey: kp.publicKey, secretKey: kp.privateKey };
+    },
+    sealTo(publicKey, plaintext) {
+      if (publicKey.length !== KEY_BYTES) throw new RangeError('sealTo: public key must be 32 bytes');
+      return s.crypto_box_seal(plaintext, publicKey);
+    },
+    openSealed(publicKey, secretKey, sealed) {
+      if (publicKey.length !== KEY_BYTES || secretKey.length !== KEY_BYTES || sealed.length < 48) return null;
+      try {
+        return s.crypto_box_seal_open(sealed, publicKey, secretKey);
+      } catch {
+        return null;
       }
     },
     wipe(...buffers) {

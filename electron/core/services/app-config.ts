@@ -32,6 +32,8 @@ const configSchema = z.object({
     .default({ bindings: {}, playback: {}, pedals: {} }),
   /** The language last chosen for an automatic draft (until then: the interface language). */
   asrLanguage: z.enum(['nb', 'en']).optional(),
+  /** Supervisor folders opened on this computer ("I am a supervisor"): paths only. */
+  supervisorFolders: z.array(z.object({ path: z.string(), lastOpened: z.string() })).max(20).default([]),
 });
 type Config = z.infer<typeof configSchema>;
 
@@ -64,6 +66,17 @@ export class AppConfig {
 
   setLanguage(language: LanguageSetting): void {
     this.data = { ...this.data, language };
+    this.save();
+  }
+
+  /** Supervisor folders that still exist, most recent first: this is a supervisor's installation when there are any. */
+  supervisorFolders(): { path: string; lastOpened: string }[] {
+    return this.data.supervisorFolders.filter((r) => fs.existsSync(r.path));
+  }
+
+  rememberSupervisorFolder(folder: string, at: Date): void {
+    const others = this.data.supervisorFolders.filter((r) => path.resolve(r.path) !== path.resolve(folder));
+    this.data = { ...this.data, supervisorFolders: [{ path: folder, lastOpened: at.toISOString() }, ...others].slice(0, MAX_RECENT) };
     this.save();
   }
 

@@ -55,6 +55,7 @@ export function renderReceiptHtml(r: WithdrawalReceipt, locale: Locale): string 
 <tr><th>${t('receipt.kind')}</th><th>${t('receipt.count')}</th></tr>
 ${rows}
 </table>
+${supervisorSection(r, locale)}
 <footer>${t('receipt.footer')}</footer>`,
   );
 }
@@ -79,4 +80,16 @@ ${items}
 <p>${t('access.rights')}</p>
 <p>${t('access.contact', { supervisor: a.facts.supervisor, student: a.facts.student, institution: a.facts.institution })}</p>`,
   );
+}
+
+/** What a supervisor held of the participant's data, and whether a new share without them was made (issue 10). */
+function supervisorSection(r: WithdrawalReceipt, locale: Locale): string {
+  if (!r.supervisorCopies?.length) return '';
+  const t = (k: MessageKey, p?: Record<string, string | number>): string => esc(translate(locale, k, p));
+  const items = r.supervisorCopies.map((c) => {
+    const held = t('receipt.supervisorCopy', { label: c.label, fingerprint: c.fingerprint, version: c.version, madeAt: formatLongDate(c.madeAt, locale) });
+    const next = c.replacedAt ? t('receipt.supervisorReplaced', { date: formatLongDate(c.replacedAt, locale) }) : t('receipt.supervisorNotReplaced');
+    return `<li>${held} ${next}</li>`;
+  });
+  return `<h2>${t('receipt.supervisorHeading')}</h2>\n<ul>\n${items.join('\n')}\n</ul>`;
 }

@@ -49,6 +49,7 @@ import { beginExport, removeTree } from './export-journal';
 import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './participant-documents';
 import { analysisOfParticipant, ANALYSIS_TABLES_IN_ACCESS } from './analysis/participant-data';
 import { markQuotesOfWithdrawn } from './analysis/check';
+import { supervisorCopiesOf } from './supervisor/student';
 
 export const identitySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -249,6 +250,7 @@ export class Participants {
     const entry = registryEntry(this.keylist, code);
     if (!entry) throw new HvelvError('UNKNOWN_PARTICIPANT', `no participant ${code}`);
     if (entry.status !== 'withdrawn' || !entry.withdrawal?.completedAt) throw new HvelvError('INVALID_INPUT', `${code} has not withdrawn`);
+    const copies = supervisorCopiesOf(this.session, code);
     return {
       code,
       projectTitle: this.session.facts.title,
@@ -256,6 +258,8 @@ export class Participants {
       withdrawnOn: entry.withdrawal.date,
       completedAt: entry.withdrawal.completedAt,
       counts: entry.withdrawal.counts,
+      // A supervisor's copy is outside the vault: the receipt says whether a new share without them was made.
+      ...(copies.length ? { supervisorCopies: copies } : {}),
     };
   }
 

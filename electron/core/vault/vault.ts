@@ -288,6 +288,20 @@ export class VaultSession {
   }
 
   /**
+   * The owner's signature over a share (services/supervisor/share-file.ts). Only messages
+   * in the share's own domain are signed, so no caller can use this to sign a record, a
+   * header or an audit entry.
+   */
+  signShare(message: Uint8Array): Uint8Array {
+    this.assertOpen();
+    const domain = encodeFields('hvelv/share', []);
+    if (message.length < domain.length || !domain.every((b, i) => message[i] === b) || message[domain.length] === undefined) {
+      throw new BugIndicatingError('signShare signs only share messages');
+    }
+    return this.signer.sign(message);
+  }
+
+  /**
    * A small private file in the vault's root, sealed under the user key (so it outlives
    * the stores: project end destroys those, not the user key). `purpose` names it and
    * is bound into the associated data. Null when there is no such file.

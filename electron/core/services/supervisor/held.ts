@@ -1,0 +1,510 @@
+/**
+ * The supervisor's side: opening a share into the folder, reading it, commenting on it,
+ * the feedback file, and the end date (with no passphrase, like the owner's `enforce`).
+ *
+ * A held share is three files in `shares/<vaultId>/`: `copy-<v>.key` (a fresh copy key,
+ * wrapped under the supervisor's user key), `copy-<v>.sealed` (the content under the copy
+ * key) and `comments-<v>.sealed` (the supervisor's comments, under the same key). The
+ * share file itself is not kept: it is sealed to the supervisor's long-term key, which
+ * cannot be destroyed at one share's end date, so the content is re-sealed under a key
+ * that can. What the daily job needs (end date, version) is in the signed header.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import type { RetrievedSegment, SearchHit, SearchResult, Segment, ThematicMapData } from '../../../../shared/analysis';
+import { foldForSearch, parseQuery, TextPositions } from '../../../../shared/analysis-text';
+import { daysUntil, localIsoDate, type IsoDate } from '../../../../shared/domain';
+import type { FeedbackComment, FeedbackTarget, HeldShare, ShareCertificate, ShareContent, SharedTranscript } from '../../../../shared/supervisor';
+import type { SignatureVerifier } from '../../crypto/ed25519';
+import { encodeFields, fromB64, fromUtf8, toB64, toHex, utf8 } from '../../crypto/encoding';
+import { KEY_BYTES, XNONCE_BYTES } from '../../crypto/sodium';
+import { HvelvError, integrity } from '../../errors';
+import { writeFileAtomic } from '../../vault/atomic-file';
+import { acquireLock } from '../../vault/lock';
+import { shredFile } from '../../vault/safe-delete';
+import { context } from '../analysis/coding';
+import { CLOCK_FILE, readSupervisorHeader, shareDir, SHARES_DIR, TOMBSTONE, type HeldEntry, type SupervisorSession } from './folder';
+import { ownerFingerprint, supervisorFingerprint } from './key-text';
+import { openSharePayload, readShare, sealFeedback, type FeedbackItem, type SharePayload } from './share-file';
+
+const clockSchema = z.object({ latestSeen: z.iso.datetime() });
+
+/** The time to judge end dates by: never earlier than any time this folder has seen (signed or by the daily job). */
+export function supervisorNow(dir: string, headerLatest: string, now: Date, extra: string[] = []): Date {
+  let t = Math.max(now.getTime(), Date.parse(headerLatest), ...extra.map((e) => Date.parse(e)).filter((n) => !Number.isNaN(n)));
+  try {
+    t = Math.max(t, Date.parse(clockSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, CLOCK_FILE), 'utf8'))).latestSeen));
+  } catch {
+    /* none yet or damaged: the signed time still holds */
+  }
+  return new Date(t);
+}
+
+/** Access ends on `until`: from that day on, the copy is destroyed. */
+export const isExpired = (until: string, today: IsoDate): boolean => daysUntil(until as IsoDate, today) <= 0;
+
+const copyAd = (supervisorId: string, vaultId: string, version: number, what: 'content' | 'comments'): Uint8Array =>
+  encodeFields('hvelv/supervisor-copy', [1, supervisorId, vaultId, version, what]);
+
+interface StoredComment extends FeedbackItem {
+  exportedAt: string | null;
+}
+
+function heldDto(vaultId: string, e: HeldEntry): HeldShare {
+  return {
+    vaultId,
+    title: e.title,
+    ownerFingerprint: ownerFingerprint(fromB64(e.owner, 32)),
+    version: e.version,
+    madeAt: e.madeAt,
+    until: e.until as IsoDate,
+    importedAt: e.importedAt,
+    state: e.destroyedAt ? 'destroyed' : 'open',
+    destroyedAt: e.destroyedAt,
+    participants: e.participants,
+    counts: e.counts,
+  };
+}
+
+/** The supervisor's copies, over an unlocked folder. */
+export class HeldShares {
+  constructor(private readonly s: SupervisorSession) {
+    this.settle();
+  }
+
+  /**
+   * On every unlock: sign into the header what the daily job did without a passphrase
+   * (tombstones), destroy what is due now, and remember the latest time seen.
+   */
+  private settle(): void {
+    const h = this.s.header;
+    const shares = { ...h.shares };
+    const now = supervisorNow(this.s.path, h.latestSeen, this.s.deps.now());
+    const today = localIsoDate(now);
+    let changed = false;
+    for (const [vaultId, e] of Object.entries(shares)) {
+      if (e.destroyedAt) continue;
+      const tomb = readTombstone(this.s.path, vaultId);
+      if (tomb || isExpired(e.until, today)) {
+        const at = tomb?.destroyedAt ?? destroyCopy(this.s.path, vaultId, e, now);
+        shares[vaultId] = { ...e, destroyedAt: at };
+        changed = true;
+      }
+    }
+    sweepStale(this.s.path, shares);
+    if (changed || Date.parse(h.latestSeen) < now.getTime() - 60_000) this.s.writeHeader({ shares, latestSeen: now.toISOString() });
+  }
+
+  list(): HeldShare[] {
+    return Object.entries(this.s.header.shares)
+      .map(([id, e]) => heldDto(id, e))
+      .sort((a, b) => b.madeAt.localeCompare(a.madeAt));
+  }
+
+  /**
+   * Import a share file. Refused, with nothing imported and nothing changed: a share for
+   * another supervisor, any changed byte, another signer than the student who made the
+   * copy held, an older (or the same) version, and a share whose end date has passed
+   * (judged by the latest time this folder has seen, so setting the clock back does not help).
+   */
+  open(bytes: Uint8Array): HeldShare {
+    const { crypto } = this.s.deps;
+    const { body } = readShare(bytes, crypto);
+    const mine = this.s.publicKeys;
+    if (body.recipient.box !== toB64(mine.box) || body.recipient.sign !== toB64(mine.sign)) {
+      throw new HvelvError('SHARE_NOT_FOR_YOU', `the share is for the supervisor ${supervisorFingerprint({ box: fromB64(body.recipient.box), sign: fromB64(body.recipient.sign) })}, not for you`);
+    }
+    const h = this.s.header;
+    const held = h.shares[body.vaultId];
+    if (held && held.owner !== body.owner) throw new HvelvError('SHARE_OTHER_OWNER', 'the share is signed by another key than the student whose share you hold');
+    const now = supervisorNow(this.s.path, h.latestSeen, this.s.deps.now(), [body.madeAt]);
+    if (held?.destroyedAt && body.shareVersion <= held.version) throw new HvelvError('SHARE_EXPIRED', `version ${body.shareVersion}: the copy of this share was deleted at its end date`);
+    if (held && body.shareVersion <= held.version) throw new HvelvError('SHARE_OUTDATED', `version ${body.shareVersion} is not newer than version ${held.version}, which you hold`);
+    if (isExpired(body.until, localIsoDate(now))) throw new HvelvError('SHARE_EXPIRED', `access ended on ${body.until}`);
+    const payload = openSharePayload(crypto, body, (sealed) => this.s.openSealed(sealed));
+
+    // The comments written on the copy held so far, less those about a participant who withdrew
+    // (their data) or about something the new version no longer has.
+    const kept = held && !held.destroyedAt ? this.readComments(body.vaultId, held.version) : [];
+    const targets = targetsOf(payload);
+    const withdrawn = new Set(body.withdrawn);
+    const comments = kept.filter((c) => targets.has(`${c.target.kind}:${c.target.id}`) && !(c.target.kind === 'segment' && withdrawn.has(segmentParticipant(payload, c.target.id) ?? '')));
+
+    const dir = shareDir(this.s.path, body.vaultId);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const key = crypto.random(KEY_BYTES);
+    try {
+      writeFileAtomic(path.join(dir, `copy-${body.shareVersion}.key`), utf8(JSON.stringify(this.s.wrapCopyKey(body.vaultId, body.shareVersion, key))));
+      this.writeSealed(key, body.vaultId, body.shareVersion, 'content', utf8(JSON.stringify(payload)));
+      this.writeSealed(key, body.vaultId, body.shareVersion, 'comments', utf8(JSON.stringify(comments)));
+    } finally {
+      crypto.wipe(key);
+    }
+    const entry: HeldEntry = {
+      owner: body.owner,
+      title: body.title,
+      version: body.shareVersion,
+      madeAt: body.madeAt,
+      until: body.until,
+      importedAt: this.s.deps.now().toISOString(),
+      participants: body.participants,
+      counts: body.counts,
+      destroyedAt: null,
+    };
+    // The header makes the new version the one held; only then do the old files go.
+    this.s.writeHeader({ shares: { ...h.shares, [body.vaultId]: entry }, latestSeen: now.toISOString() });
+    if (held) removeVersionFiles(dir, held.version);
+    fs.rmSync(path.join(dir, TOMBSTONE), { force: true });
+    return heldDto(body.vaultId, entry);
+  }
+
+  /** Everything the share holds except transcript texts. */
+  content(vaultId: string): ShareContent {
+    const { entry, payload } = this.load(vaultId);
+    const counts = new Map<string, number>();
+    for (const s of payload.segments) counts.set(s.transcriptId, (counts.get(s.transcriptId) ?? 0) + 1);
+    const map: ThematicMapData = {
+      title: entry.title,
+      themes: payload.themes.map((t) => ({ id: t.id, name: t.name, status: t.status, parentId: t.parentId, codeIds: t.codeIds, segmentCount: t.segmentCount })),
+      codes: payload.codes.map((c) => ({ id: c.id, name: c.name, color: c.color, segmentCount: c.segmentCount })),
+    };
+    return {
+      share: heldDto(vaultId, entry),
+      phase: payload.phase,
+      codes: payload.codes,
+      themes: payload.themes,
+      memos: payload.memos,
+      transcripts: payload.transcripts.map((t) => ({ id: t.id, participant: t.participant, chars: new TextPositions(t.text).codePoints, segments: counts.get(t.id) ?? 0, reachesMs: t.syncPoints.length ? Math.max(...t.syncPoints.map((p) => p.ms)) : null })),
+      map,
+      replies: payload.replies,
+    };
+  }
+
+  transcript(vaultId: string, id: string): SharedTranscript {
+    const { payload } = this.load(vaultId);
+    const t = payload.transcripts.find((x) => x.id === id);
+    if (!t) throw new HvelvError('NOT_FOUND', 'no such transcript in the share');
+    return { id: t.id, participant: t.participant, text: t.text, syncPoints: t.syncPoints, segments: payload.segments.filter((s) => s.transcriptId === id).sort((a, b) => a.start - b.start) };
+  }
+
+  /** Segments of a code (and its children) or of a theme's codes, with timestamp and context. */
+  retrieve(vaultId: string, of: 'code' | 'theme', id: string, participant?: string): RetrievedSegment[] {
+    const { payload } = this.load(vaultId);
+    let codeIds: Set<string>;
+    if (of === 'code') {
+      if (!payload.codes.some((c) => c.id === id)) throw new HvelvError('NOT_FOUND', 'no such code in the share');
+      codeIds = new Set([id]);
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const c of payload.codes) {
+          if (c.parentId && codeIds.has(c.parentId) && !codeIds.has(c.id)) {
+            codeIds.add(c.id);
+            grew = true;
+          }
+        }
+      }
+    } else {
+      const theme = payload.themes.find((t) => t.id === id);
+      if (!theme) throw new HvelvError('NOT_FOUND', 'no such theme in the share');
+      codeIds = new Set(theme.codeIds);
+    }
+    const codes = new Map(payload.codes.map((c) => [c.id, c]));
+    const texts = new Map(payload.transcripts.map((t) => [t.id, t]));
+    return payload.segments
+      .filter((s) => s.codeIds.some((c) => codeIds.has(c)) && (participant === undefined || s.participant === participant))
+      .sort((a, b) => a.participant.localeCompare(b.participant) || a.start - b.start)
+      .map((s) => {
+        const t = texts.get(s.transcriptId)!;
+        const pos = new TextPositions(t.text);
+        const u0 = pos.toUtf16(s.start) ?? 0;
+        const u1 = pos.toUtf16(s.end) ?? u0;
+        return { ...s, codes: s.codeIds.flatMap((c) => (codes.get(c) ? [{ id: c, name: codes.get(c)!.name, color: codes.get(c)!.color }] : [])), timestampMs: stampAt(t.syncPoints, u0), ...context(t.text, u0, u1) };
+      });
+  }
+
+  /** Norwegian-aware search over the shared transcripts and memos (the same folding as the student's). */
+  search(vaultId: string, query: string): SearchResult {
+    const { payload } = this.load(vaultId);
+    const { terms, phrases } = parseQuery(query);
+    const needles = [...phrases, ...terms];
+    if (needles.length === 0) throw new HvelvError('INVALID_INPUT', 'nothing to search for');
+    const docs: { kind: SearchHit['kind']; id: string; transcriptId: string | null; participant: string | null; text: string; stamps: { offset: number; ms: number }[] }[] = [
+      ...payload.transcripts.map((t) => ({ kind: 'transcript' as const, id: t.id, transcriptId: t.id, participant: t.participant, text: t.text, stamps: t.syncPoints })),
+      ...payload.memos.map((m) => ({ kind: 'memo' as const, id: m.id, transcriptId: m.target.kind === 'transcript' ? m.target.id : null, participant: m.participant, text: m.text, stamps: [] })),
+    ];
+    const hits: SearchHit[] = [];
+    let total = 0;
+    for (const d of docs) {
+      const folded = foldForSearch(d.text);
+      const found: number[][] = [];
+      let all = true;
+      for (const n of needles) {
+        const at: number[] = [];
+        for (let i = folded.text.indexOf(n); i >= 0; i = folded.text.indexOf(n, i + 1)) if (i === 0 || !/[\p{L}\p{N}]/u.test(folded.text[i - 1]!)) at.push(i);
+        if (!at.length) {
+          all = false;
+          break;
+        }
+        for (const s of at) found.push([s, s + n.length]);
+      }
+      if (!all) continue;
+      total += found.length;
+      const pos = new TextPositions(d.text);
+      for (const [s, e] of found.sort((a, b) => a[0]! - b[0]!).slice(0, Math.max(0, 200 - hits.length))) {
+        const start = folded.origin[s!]!;
+        const end = folded.origin[e! - 1]! + 1;
+        const u0 = pos.toUtf16(start)!;
+        const u1 = pos.toUtf16(end)!;
+        const ctx = context(d.text, u0, u1, 60);
+        hits.push({ kind: d.kind, id: d.id, transcriptId: d.transcriptId, participant: d.participant, start, end, before: ctx.before, match: d.text.slice(u0, u1), after: ctx.after, timestampMs: d.kind === 'transcript' ? stampAt(d.stamps, u0) : null });
+      }
+    }
+    return { query, hits, total };
+  }
+
+  /* ---- comments --------------------------------------------------------------------- */
+
+  comments(vaultId: string): FeedbackComment[] {
+    const { entry, payload } = this.load(vaultId);
+    const replies = new Map(payload.replies.map((r) => [r.commentId, r]));
+    const fp = supervisorFingerprint(this.s.publicKeys);
+    return this.readComments(vaultId, entry.version).map((c) => ({
+      id: c.id,
+      target: c.target,
+      targetLabel: labelOf(payload, c.target),
+      text: c.text,
+      fingerprint: fp,
+      createdAt: c.createdAt,
+      participant: c.target.kind === 'segment' ? segmentParticipant(payload, c.target.id) : null,
+      flags: [],
+      replies: replies.get(c.id)?.replies ?? [],
+      resolved: replies.get(c.id)?.resolved ?? false,
+      exportedAt: c.exportedAt,
+    }));
+  }
+
+  addComment(vaultId: string, target: FeedbackTarget, text: string): FeedbackComment {
+    const { entry, payload } = this.load(vaultId);
+    if (!targetsOf(payload).has(`${target.kind}:${target.id}`)) throw new HvelvError('NOT_FOUND', `no ${target.kind} ${target.id} in the share`);
+    const body = text.trim();
+    if (!body) throw new HvelvError('INVALID_INPUT', 'a comment needs some text');
+    const c: StoredComment = { id: toHex(this.s.deps.crypto.random(16)), target, text: body.normalize('NFC'), createdAt: this.s.deps.now().toISOString(), exportedAt: null };
+    this.writeComments(vaultId, entry.version, [...this.readComments(vaultId, entry.version), c]);
+    return this.comments(vaultId).find((x) => x.id === c.id)!;
+  }
+
+  deleteComment(vaultId: string, id: string): void {
+    const { entry } = this.load(vaultId);
+    const all = this.readComments(vaultId, entry.version);
+    if (!all.some((c) => c.id === id)) throw new HvelvError('NOT_FOUND', 'no such comment');
+    this.writeComments(vaultId, entry.version, all.filter((c) => c.id !== id));
+  }
+
+  /** The feedback file: every comment, sealed with the share's feedback key, signed as the supervisor. */
+  exportFeedback(vaultId: string): { bytes: Uint8Array; comments: number } {
+    const { entry, payload } = this.load(vaultId);
+    const all = this.readComments(vaultId, entry.version);
+    const madeAt = this.s.deps.now().toISOString();
+    const feedbackKey = fromB64(payload.feedbackKey, KEY_BYTES, 'feedback key');
+    const bytes = sealFeedback(this.s.deps.crypto, (m) => this.s.sign(m), { vaultId, shareVersion: entry.version, supervisor: this.s.publicKeys.sign, madeAt, feedbackKey }, all.map(({ exportedAt: _e, ...c }) => c));
+    this.writeComments(vaultId, entry.version, all.map((c) => ({ ...c, exportedAt: madeAt })));
+    return { bytes, comments: all.length };
+  }
+
+  /** The certificate of deletion of a destroyed copy, signed by the supervisor. */
+  certificate(vaultId: string): { certificate: ShareCertificate; signature: string } {
+    const e = this.s.header.shares[vaultId];
+    if (!e) throw new HvelvError('NOT_FOUND', 'no share from that vault');
+    if (!e.destroyedAt) throw new HvelvError('INVALID_INPUT', `the copy is not deleted yet: access ends on ${e.until}`);
+    const certificate: ShareCertificate = {
+      vaultId,
+      title: e.title,
+      supervisorFingerprint: supervisorFingerprint(this.s.publicKeys),
+      ownerFingerprint: ownerFingerprint(fromB64(e.owner, 32)),
+      version: e.version,
+      until: e.until as IsoDate,
+      destroyedAt: e.destroyedAt,
+      reason: 'end-date',
+      counts: e.counts,
+      participants: e.participants,
+    };
+    return { certificate, signature: toB64(this.s.sign(certificateMessage(certificate))) };
+  }
+
+  /* ---- internals -------------------------------------------------------------------- */
+
+  private load(vaultId: string): { entry: HeldEntry; payload: SharePayload } {
+    const entry = this.s.header.shares[vaultId];
+    if (!entry) throw new HvelvError('NOT_FOUND', 'no share from that vault');
+    if (entry.destroyedAt || isExpired(entry.until, localIsoDate(supervisorNow(this.s.path, this.s.header.latestSeen, this.s.deps.now())))) {
+      if (!entry.destroyedAt) this.settle();
+      throw new HvelvError('SHARE_EXPIRED', `access ended on ${entry.until}; the copy is deleted`);
+    }
+    const plain = this.readSealed(vaultId, entry.version, 'content');
+    try {
+      return { entry, payload: JSON.parse(fromUtf8(plain)) as SharePayload };
+    } finally {
+      this.s.deps.crypto.wipe(plain);
+    }
+  }
+
+  private copyKey(vaultId: string, version: number): Uint8Array {
+    const file = path.join(shareDir(this.s.path, vaultId), `copy-${version}.key`);
+    let box: { nonce: string; ciphertext: string };
+    try {
+      box = z.strictObject({ nonce: z.string(), ciphertext: z.string() }).parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    } catch (err) {
+      throw integrity(`the copy key of share ${vaultId} is missing or damaged`, err);
+    }
+    return this.s.unwrapCopyKey(vaultId, version, box);
+  }
+
+  private readSealed(vaultId: string, version: number, what: 'content' | 'comments'): Uint8Array {
+    const key = this.copyKey(vaultId, version);
+    try {
+      const box = JSON.parse(fs.readFileSync(path.join(shareDir(this.s.path, vaultId), `${what === 'content' ? 'copy' : 'comments'}-${version}.sealed`), 'utf8')) as { nonce: string; ciphertext: string };
+      const plain = this.s.deps.crypto.open(key, fromB64(box.nonce, XNONCE_BYTES), fromB64(box.ciphertext), copyAd(this.s.header.supervisorId, vaultId, version, what));
+      if (!plain) throw integrity(`the ${what} of share ${vaultId} do not decrypt`);
+      return plain;
+    } catch (err) {
+      if (err instanceof HvelvError) throw err;
+      throw integrity(`the ${what} of share ${vaultId} are missing or damaged`, err);
+    } finally {
+      this.s.deps.crypto.wipe(key);
+    }
+  }
+
+  private writeSealed(key: Uint8Array, vaultId: string, version: number, what: 'content' | 'comments', plain: Uint8Array): void {
+    const { crypto } = this.s.deps;
+    const nonce = crypto.random(XNONCE_BYTES);
+    const ct = crypto.seal(key, nonce, plain, copyAd(this.s.header.supervisorId, vaultId, version, what));
+    crypto.wipe(plain);
+    writeFileAtomic(path.join(shareDir(this.s.path, vaultId), `${what === 'content' ? 'copy' : 'comments'}-${version}.sealed`), utf8(JSON.stringify({ nonce: toB64(nonce), ciphertext: toB64(ct) })));
+  }
+
+  private readComments(vaultId: string, version: number): StoredComment[] {
+    const plain = this.readSealed(vaultId, version, 'comments');
+    try {
+      return JSON.parse(fromUtf8(plain)) as StoredComment[];
+    } finally {
+      this.s.deps.crypto.wipe(plain);
+    }
+  }
+
+  private writeComments(vaultId: string, version: number, comments: StoredComment[]): void {
+    const key = this.copyKey(vaultId, version);
+    try {
+      this.writeSealed(key, vaultId, version, 'comments', utf8(JSON.stringify(comments)));
+    } finally {
+      this.s.deps.crypto.wipe(key);
+    }
+  }
+}
+
+export const certificateMessage = (c: ShareCertificate): Uint8Array => encodeFields('hvelv/share-certificate', [1, JSON.stringify(c)]);
+
+function stampAt(points: { offset: number; ms: number }[], utf16: number): number | null {
+  let best: number | null = null;
+  for (const p of points) {
+    if (p.offset <= utf16) best = p.ms;
+    else break;
+  }
+  return best;
+}
+
+function targetsOf(p: SharePayload): Set<string> {
+  return new Set([...p.codes.map((c) => `code:${c.id}`), ...p.themes.map((t) => `theme:${t.id}`), ...p.memos.map((m) => `memo:${m.id}`), ...p.segments.map((s) => `segment:${s.id}`)]);
+}
+
+function segmentParticipant(p: SharePayload, id: string): string | null {
+  return p.segments.find((s: Segment) => s.id === id)?.participant ?? null;
+}
+
+function labelOf(p: SharePayload, t: FeedbackTarget): string {
+  if (t.kind === 'code') return p.codes.find((c) => c.id === t.id)?.path.join(' / ') ?? '';
+  if (t.kind === 'theme') return p.themes.find((x) => x.id === t.id)?.name ?? '';
+  if (t.kind === 'memo') return p.memos.find((m) => m.id === t.id)?.createdAt.slice(0, 10) ?? '';
+  return segmentParticipant(p, t.id) ?? '';
+}
+
+/* ---- destruction, with or without the passphrase --------------------------------------- */
+
+interface Tombstone {
+  vaultId: string;
+  version: number;
+  until: string;
+  destroyedAt: string;
+}
+
+function readTombstone(dir: string, vaultId: string): Tombstone | null {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(shareDir(dir, vaultId), TOMBSTONE), 'utf8')) as Tombstone;
+  } catch {
+    return null;
+  }
+}
+
+function removeVersionFiles(dir: string, version: number): void {
+  // The key first: once it is gone, what is left of the others is ciphertext nobody can open.
+  for (const f of [`copy-${version}.key`, `copy-${version}.sealed`, `comments-${version}.sealed`]) shredFile(path.join(dir, f));
+}
+
+/** Files of versions the header does not name (a crash between writing and the header): removed. */
+function sweepStale(dir: string, shares: Record<string, HeldEntry>): void {
+  const root = path.join(dir, SHARES_DIR);
+  if (!fs.existsSync(root)) return;
+  for (const vaultId of fs.readdirSync(root)) {
+    const d = path.join(root, vaultId);
+    const e = shares[vaultId];
+    for (const f of fs.readdirSync(d)) {
+      const m = /^(?:copy|comments)-(\d+)\.(?:key|sealed)$/.exec(f);
+      if (m && (!e || e.destroyedAt || Number(m[1]) !== e.version)) shredFile(path.join(d, f));
+    }
+  }
+}
+
+function destroyCopy(dir: string, vaultId: string, e: HeldEntry, now: Date): string {
+  const d = shareDir(dir, vaultId);
+  const at = now.toISOString();
+  if (fs.existsSync(d)) {
+    removeVersionFiles(d, e.version);
+    const tomb: Tombstone = { vaultId, version: e.version, until: e.until, destroyedAt: at };
+    writeFileAtomic(path.join(d, TOMBSTONE), utf8(`${JSON.stringify(tomb)}\n`));
+  }
+  return at;
+}
+
+export interface SupervisorEnforceResult {
+  effectiveDate: IsoDate;
+  destroyedNow: { vaultId: string; title: string; version: number; until: string }[];
+  open: { vaultId: string; title: string; until: string }[];
+}
+
+/**
+ * The daily job on the supervisor's machine (`hvelv share enforce <dir>`): no passphrase.
+ * The header's signature is checked with its own public key; every copy whose end date
+ * has come is destroyed (copy key first). The latest time seen is kept in clock.json, so
+ * setting the clock back afterwards does not make a passed date look ahead.
+ */
+export function enforceSupervisorFolder(dir: string, opts: { verifier: SignatureVerifier; now: Date; requestedNow?: Date }): SupervisorEnforceResult {
+  const h = readSupervisorHeader(dir, opts.verifier);
+  const lock = acquireLock(dir, 'supervisor-enforce');
+  try {
+    const seen = supervisorNow(dir, h.latestSeen, opts.now);
+    writeFileAtomic(path.join(dir, CLOCK_FILE), utf8(`${JSON.stringify({ latestSeen: seen.toISOString() })}\n`));
+    const eff = opts.requestedNow && opts.requestedNow > seen ? opts.requestedNow : seen;
+    const today = localIsoDate(eff);
+    const result: SupervisorEnforceResult = { effectiveDate: today, destroyedNow: [], open: [] };
+    for (const [vaultId, e] of Object.entries(h.shares)) {
+      if (e.destroyedAt || readTombstone(dir, vaultId)) continue;
+      if (isExpired(e.until, today)) {
+        destroyCopy(dir, vaultId, e, eff);
+        result.destroyedNow.push({ vaultId, title: e.title, version: e.version, until: e.until });
+      } else result.open.push({ vaultId, title: e.title, until: e.until });
+    }
+    return result;
+  } finally {
+    lock.release();
+  }
+}

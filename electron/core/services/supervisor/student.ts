@@ -1,0 +1,408 @@
+/**
+ * The student's side: the supervisors in the vault, making a share for one of them, and
+ * importing the feedback they send back.
+ *
+ * Records (transcripts store, docs/vault-format.md):
+ * - `supervisor` (project-level, store key): the supervisor's two public keys, label,
+ *   end of access, whether recordings are included, revocation, the feedback key this
+ *   vault gave them, and every share made for them (version, when, which participants).
+ * - `feedback` (one per comment): sealed under the participant's key when it is about
+ *   their segment, so withdrawal destroys it and an access request includes it;
+ *   otherwise project-level.
+ */
+import { createHash } from 'node:crypto';
+import type { IsoDate } from '../../../../shared/domain';
+import { daysUntil, localIsoDate } from '../../../../shared/domain';
+import type { ExchangeFinding } from '../../../../shared/exchange';
+import type { FeedbackComment, FeedbackImportResult, FeedbackTarget, ShareMade, SharePlan, SupervisorEntry, SupervisorHolding } from '../../../../shared/supervisor';
+import { TextPositions } from '../../../../shared/analysis-text';
+import { fromB64, toB64, toHex } from '../../crypto/encoding';
+import { KEY_BYTES } from '../../crypto/sodium';
+import type { Crypto } from '../../crypto/sodium';
+import { HvelvError } from '../../errors';
+import type { VaultSession } from '../../vault/vault';
+import { T, type Identity } from '../../consent/model';
+import { Codebook } from '../analysis/codebook';
+import { Coding } from '../analysis/coding';
+import { Memos, Phases } from '../analysis/memos';
+import { Themes } from '../analysis/themes';
+import { findIdentifiers, knownDetails, NO_KNOWN_DETAILS } from '../deidentify';
+import { Exchange } from '../exchange/export';
+import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts';
+import { ownerFingerprint, parseSupervisorKey, supervisorFingerprint } from './key-text';
+import { openFeedback, parseFeedback, sealShare, type SharePayload } from './share-file';
+
+export const SUPERVISOR_TABLE = 'supervisor';
+export const FEEDBACK_TABLE = 'feedback';
+
+interface ShareLog {
+  version: number;
+  madeAt: string;
+  participants: string[];
+}
+
+export interface SupervisorRecord {
+  label: string;
+  box: string;
+  sign: string;
+  until: IsoDate;
+  recordings: boolean;
+  addedAt: string;
+  revokedAt: string | null;
+  /** Sealed with the store key; given to the supervisor inside each share. */
+  feedbackKey: string;
+  shares: ShareLog[];
+}
+
+export interface FeedbackRecord {
+  supervisorId: string;
+  fingerprint: string;
+  target: FeedbackTarget;
+  text: string;
+  createdAt: string;
+  importedAt: string;
+  flags: FeedbackComment['flags'];
+  replies: { id: string; text: string; at: string }[];
+  resolved: boolean;
+  /** Its place in the feedback file, so comments written in the same second keep their order. */
+  order: number;
+}
+
+export class Supervisors {
+  constructor(
+    private readonly session: VaultSession,
+    private readonly now: () => Date,
+    private readonly crypto: Pick<Crypto, 'random' | 'sign'>,
+  ) {}
+
+  private get store() {
+    return this.session.stores.transcripts;
+  }
+
+  private records() {
+    return this.store.list<SupervisorRecord>(SUPERVISOR_TABLE);
+  }
+
+  private record(id: string) {
+    const r = this.store.get<SupervisorRecord>(SUPERVISOR_TABLE, id);
+    if (!r) throw new HvelvError('NOT_FOUND', `no supervisor ${id}`);
+    return r;
+  }
+
+  private dto(id: string, r: SupervisorRecord): SupervisorEntry {
+    const last = r.shares.at(-1) ?? null;
+    return {
+      id,
+      label: r.label,
+      fingerprint: supervisorFingerprint({ box: fromB64(r.box), sign: fromB64(r.sign) }),
+      until: r.until,
+      recordings: r.recordings,
+      addedAt: r.addedAt,
+      revokedAt: r.revokedAt,
+      lastShare: last ? { version: last.version, madeAt: last.madeAt, participants: last.participants } : null,
+    };
+  }
+
+  list(): SupervisorEntry[] {
+    return this.records()
+      .map((r) => this.dto(r.id, r.data))
+      .sort((a, b) => a.addedAt.localeCompare(b.addedAt));
+  }
+
+  /** The fingerprint of pasted key text, to compare before adding. */
+  checkKey(text: string): { fingerprint: string } {
+    return { fingerprint: supervisorFingerprint(parseSupervisorKey(text)) };
+  }
+
+  add(input: { key: string; label: string; until: IsoDate; recordings?: boolean }): SupervisorEntry {
+    const keys = parseSupervisorKey(input.key);
+    if (input.recordings) throw new HvelvError('NOT_BUILT', 'shares do not carry recordings yet');
+    const today = localIsoDate(this.now());
+    if (daysUntil(input.until, today) <= 0) throw new HvelvError('INVALID_INPUT', `access must end after today (${today})`);
+    if (daysUntil(this.session.facts.endDate, input.until) < 0) throw new HvelvError('INVALID_INPUT', `access must end on the project end date (${this.session.facts.endDate}) at the latest`);
+    const label = input.label.trim();
+    if (!label) throw new HvelvError('INVALID_INPUT', 'give the supervisor a label');
+    const box = toB64(keys.box);
+    const sign = toB64(keys.sign);
+    if (this.records().some((r) => r.data.box === box && r.data.revokedAt === null)) throw new HvelvError('NAME_TAKEN', 'this supervisor is already added');
+    const data: SupervisorRecord = { label, box, sign, until: input.until, recordings: false, addedAt: this.now().toISOString(), revokedAt: null, feedbackKey: toB64(this.crypto.random(KEY_BYTES)), shares: [] };
+    const rec = this.store.put(SUPERVISOR_TABLE, { participant: null, data });
+    const fingerprint = supervisorFingerprint(keys);
+    this.session.audit.append('supervisor.added', { details: { supervisor: fingerprint, until: input.until } });
+    return this.dto(rec.id, data);
+  }
+
+  /** Revocation: no further share is made for them. What they already hold stays until its end date. */
+  remove(id: string): SupervisorEntry {
+    const r = this.record(id);
+    if (r.data.revokedAt) return this.dto(id, r.data);
+    const data = { ...r.data, revokedAt: this.now().toISOString() };
+    this.store.put(SUPERVISOR_TABLE, { id, participant: null, data });
+    this.session.audit.append('supervisor.removed', { details: { supervisor: this.dto(id, data).fingerprint } });
+    return this.dto(id, data);
+  }
+
+  /** Supervisors whose copy holds a participant's data, and whether a later share left them out. */
+  holding(code: string): SupervisorHolding[] {
+    return supervisorCopiesOf(this.session, code);
+  }
+
+  /* ---- shares ------------------------------------------------------------------------ */
+
+  private withdrawnCodes(): string[] {
+    return [...new Set(this.session.audit.list().filter((e) => e.action === 'participant.withdrawn' && e.participant).map((e) => e.participant!))].sort();
+  }
+
+  private gather(r: SupervisorRecord, supervisorId: string): SharePayload {
+    const store = this.store;
+    const coding = new Coding(this.session, this.now);
+    const transcripts = store
+      .list<TranscriptRecord>(TRANSCRIPT_TABLE)
+      .filter((t) => t.participant)
+      .map((t) => ({ id: t.id, participant: t.participant!, text: t.data.text, syncPoints: t.data.syncPoints, createdAt: t.data.createdAt }))
+      .sort((a, b) => a.participant.localeCompare(b.participant) || a.createdAt.localeCompare(b.createdAt));
+    const segments = transcripts.flatMap((t) => coding.forTranscript(t.id).filter((s) => s.orphanedAt === null));
+    const feedback = store.list<FeedbackRecord>(FEEDBACK_TABLE).filter((f) => f.data.supervisorId === supervisorId);
+    return {
+      phase: new Phases(this.session, this.now).get(),
+      codes: new Codebook(this.session, this.now).list(),
+      themes: new Themes(this.session, this.now).list(),
+      memos: new Memos(this.session, this.now).list().filter((m) => !m.private),
+      transcripts,
+      segments,
+      replies: feedback.filter((f) => f.data.replies.length > 0 || f.data.resolved).map((f) => ({ commentId: f.id, replies: f.data.replies, resolved: f.data.resolved })),
+      feedbackKey: r.feedbackKey,
+    };
+  }
+
+  /** What a share would hold, and the findings to deal with first. Reads only. */
+  plan(supervisorId: string): SharePlan {
+    const r = this.record(supervisorId);
+    return this.planFrom(supervisorId, r.data, this.gather(r.data, supervisorId));
+  }
+
+  private planFrom(supervisorId: string, r: SupervisorRecord, p: SharePayload): SharePlan {
+    // The same check as a REFI-QDA export over the same content (transcripts, codes,
+    // themes, memos that are not private), so a finding has the same id in both; and the
+    // student's replies, which travel too.
+    const exchange = new Exchange(this.session, this.now).plan('qdpx', { recordings: false });
+    const findings: ExchangeFinding[] = [...exchange.findings, ...this.replyFindings(p)];
+    return {
+      supervisorId,
+      version: (r.shares.at(-1)?.version ?? 0) + 1,
+      until: this.effectiveUntil(r),
+      fingerprint: supervisorFingerprint({ box: fromB64(r.box), sign: fromB64(r.sign) }),
+      findings,
+      participants: [...new Set(p.transcripts.map((t) => t.participant))].sort(),
+      withdrawn: this.withdrawnCodes(),
+      counts: { ...exchange.counts, transcripts: p.transcripts.length, codes: p.codes.length, segments: p.segments.length, themes: p.themes.length, memos: p.memos.length, recordings: 0, replies: p.replies.reduce((n, x) => n + x.replies.length, 0) },
+      recordingsWarning: false,
+    };
+  }
+
+  private effectiveUntil(r: SupervisorRecord): IsoDate {
+    const end = this.session.facts.endDate;
+    return daysUntil(r.until, end) > 0 ? end : r.until;
+  }
+
+  private replyFindings(p: SharePayload): ExchangeFinding[] {
+    const keylist = this.session.stores.keylist;
+    const known = keylist.destroyed ? NO_KNOWN_DETAILS : knownDetails(keylist.list<Identity>(T.identity).map((x) => x.data));
+    const kept = new Transcripts(this.session, this.now).notIdentifying();
+    const out: ExchangeFinding[] = [];
+    for (const r of p.replies) {
+      for (const reply of r.replies) {
+        const pos = new TextPositions(reply.text);
+        for (const f of findIdentifiers(reply.text, known, kept)) {
+          const start = pos.toCodePoint(f.start)!;
+          const end = pos.toCodePoint(f.end)!;
+          const where = { kind: 'reply' as const, id: reply.id, field: 'text' as const, participant: null };
+          out.push({
+            id: createHash('sha256').update(`reply:${reply.id}:text:${start}:${f.text}`).digest('hex').slice(0, 10),
+            where,
+            kind: f.kind,
+            text: f.text,
+            start,
+            end,
+            line: reply.text.slice(0, f.start).split('\n').length,
+            before: pos.slice(Math.max(0, start - 30), start).replace(/\s+/g, ' '),
+            after: pos.slice(end, end + 30).replace(/\s+/g, ' '),
+            label: null,
+            source: f.source,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Make a share for `supervisorId`: the bytes of the file. Refused with DETAILS_UNCHECKED
+   * while a finding is neither replaced nor in `accepted` (an id that is no finding is
+   * refused too); SUPERVISOR_REVOKED after revocation; PROJECT_ENDED once the key list is
+   * gone or the end of access has come.
+   */
+  create(supervisorId: string, accepted: readonly string[]): { bytes: Uint8Array; made: Omit<ShareMade, 'file'> } {
+    const rec = this.record(supervisorId);
+    const r = rec.data;
+    if (r.revokedAt) throw new HvelvError('SUPERVISOR_REVOKED', 'this supervisor was removed: no further share is made for them');
+    const today = localIsoDate(this.now());
+    const until = this.effectiveUntil(r);
+    if (daysUntil(until, today) <= 0) throw new HvelvError('PROJECT_ENDED', `access ended on ${until}`);
+    const payload = this.gather(r, supervisorId);
+    const plan = this.planFrom(supervisorId, r, payload);
+    const ids = new Set(plan.findings.map((f) => f.id));
+    const stray = accepted.filter((a) => !ids.has(a));
+    if (stray.length) throw new HvelvError('INVALID_INPUT', `no finding ${stray[0]} in what would be shared (check again: the text may have changed)`);
+    const open = plan.findings.filter((f) => !accepted.includes(f.id));
+    if (open.length) throw new HvelvError('DETAILS_UNCHECKED', `${open.length} possible identifying detail(s) are neither replaced nor accepted`);
+    const madeAt = this.now().toISOString();
+    const counts = { transcripts: plan.counts.transcripts, codes: plan.counts.codes, segments: plan.counts.segments, themes: plan.counts.themes, memos: plan.counts.memos };
+    const bytes = sealShare(
+      this.crypto as Crypto,
+      (m) => this.session.signShare(m),
+      {
+        vaultId: this.session.vaultId,
+        title: this.session.facts.title,
+        shareVersion: plan.version,
+        madeAt,
+        until,
+        owner: this.session.ownerPublicKey,
+        recipient: { box: fromB64(r.box), sign: fromB64(r.sign) },
+        participants: plan.participants,
+        withdrawn: plan.withdrawn,
+        counts,
+      },
+      payload,
+    );
+    return { bytes, made: { version: plan.version, until, fingerprint: plan.fingerprint, participants: plan.participants, counts: plan.counts } };
+  }
+
+  /** After the file is written: the share is recorded (for withdrawal) and audited, with no personal data. */
+  recordShare(supervisorId: string, made: Omit<ShareMade, 'file'>): void {
+    const rec = this.record(supervisorId);
+    const data: SupervisorRecord = { ...rec.data, shares: [...rec.data.shares, { version: made.version, madeAt: this.now().toISOString(), participants: made.participants }] };
+    this.store.put(SUPERVISOR_TABLE, { id: supervisorId, participant: null, data });
+    this.session.audit.append('share.created', {
+      details: { supervisor: made.fingerprint, version: made.version, until: made.until, participants: made.participants.join(','), transcripts: made.counts.transcripts, codes: made.counts.codes, segments: made.counts.segments, themes: made.counts.themes, memos: made.counts.memos },
+    });
+  }
+
+  /* ---- feedback ------------------------------------------------------------------------- */
+
+  /**
+   * Import a feedback file: it must be signed by a supervisor of this vault and sealed with
+   * the feedback key this vault gave them; otherwise nothing is imported. Comments are
+   * checked for identifying details (flagged, never hidden); a comment on a participant's
+   * segment is sealed under that participant's key (destroyed on withdrawal).
+   */
+  importFeedback(bytes: Uint8Array, crypto: Crypto): FeedbackImportResult {
+    const parsed = parseFeedback(bytes);
+    if (parsed.body.vaultId !== this.session.vaultId) throw new HvelvError('FEEDBACK_UNKNOWN_SIGNER', 'the feedback file is for another project');
+    const sup = this.records().find((r) => r.data.sign === parsed.body.supervisor);
+    if (!sup) throw new HvelvError('FEEDBACK_UNKNOWN_SIGNER', 'the feedback file is signed by someone who is not a supervisor of this project');
+    const items = openFeedback(crypto, parsed, fromB64(sup.data.sign, 32), fromB64(sup.data.feedbackKey, KEY_BYTES));
+    const fp = this.dto(sup.id, sup.data).fingerprint;
+    const existing = new Set(this.store.list(FEEDBACK_TABLE).map((r) => r.id));
+    const coding = new Coding(this.session, this.now);
+    const keylist = this.session.stores.keylist;
+    const known = keylist.destroyed ? NO_KNOWN_DETAILS : knownDetails(keylist.list<Identity>(T.identity).map((x) => x.data));
+    const kept = new Transcripts(this.session, this.now).notIdentifying();
+    const segmentOwner = (id: string): string | null => {
+      try {
+        return coding.get(id).participant;
+      } catch {
+        return null;
+      }
+    };
+    let added = 0;
+    let dropped = 0;
+    const flagged: string[] = [];
+    const importedAt = this.now().toISOString();
+    const withdrawn = new Set(this.withdrawnCodes());
+    this.store.atomically(() => {
+      for (const [order, c] of items.entries()) {
+        if (existing.has(c.id)) continue;
+        const participant = c.target.kind === 'segment' ? segmentOwner(c.target.id) : null;
+        if ((c.target.kind === 'segment' && participant === null) || (participant && withdrawn.has(participant))) {
+          dropped++;
+          continue;
+        }
+        const pos = new TextPositions(c.text);
+        const flags = findIdentifiers(c.text, known, kept).map((f) => ({ kind: f.kind, text: f.text, start: pos.toCodePoint(f.start)!, end: pos.toCodePoint(f.end)! }));
+        if (flags.length) flagged.push(c.id);
+        const data: FeedbackRecord = { supervisorId: sup.id, fingerprint: fp, target: c.target, text: c.text, createdAt: c.createdAt, importedAt, flags, replies: [], resolved: false, order };
+        this.store.put(FEEDBACK_TABLE, { id: c.id, participant, data });
+        added++;
+      }
+    });
+    this.session.audit.append('feedback.imported', { details: { supervisor: fp, comments: items.length, added, dropped, flagged: flagged.length } });
+    return { fingerprint: fp, label: sup.data.label, comments: items.length, added, dropped, flagged };
+  }
+
+  comments(): FeedbackComment[] {
+    return this.store
+      .list<FeedbackRecord>(FEEDBACK_TABLE)
+      .sort((a, b) => a.data.createdAt.localeCompare(b.data.createdAt) || a.data.importedAt.localeCompare(b.data.importedAt) || a.data.order - b.data.order)
+      .map((r) => this.commentDto(r.id, r.participant, r.data));
+  }
+
+  reply(commentId: string, text: string): FeedbackComment {
+    const r = this.feedback(commentId);
+    const body = text.trim().normalize('NFC');
+    if (!body) throw new HvelvError('INVALID_INPUT', 'a reply needs some text');
+    const data = { ...r.data, replies: [...r.data.replies, { id: toHex(this.crypto.random(16)), text: body, at: this.now().toISOString() }] };
+    this.store.put(FEEDBACK_TABLE, { id: commentId, participant: r.participant, data });
+    return this.commentDto(commentId, r.participant, data);
+  }
+
+  resolve(commentId: string, resolved: boolean): FeedbackComment {
+    const r = this.feedback(commentId);
+    const data = { ...r.data, resolved };
+    this.store.put(FEEDBACK_TABLE, { id: commentId, participant: r.participant, data });
+    return this.commentDto(commentId, r.participant, data);
+  }
+
+  private feedback(id: string) {
+    const r = this.store.get<FeedbackRecord>(FEEDBACK_TABLE, id);
+    if (!r) throw new HvelvError('NOT_FOUND', `no comment ${id}`);
+    return r;
+  }
+
+  private commentDto(id: string, participant: string | null, d: FeedbackRecord): FeedbackComment {
+    return { id, target: d.target, targetLabel: this.label(d.target), text: d.text, fingerprint: d.fingerprint, createdAt: d.createdAt, participant, flags: d.flags, replies: d.replies, resolved: d.resolved, exportedAt: null };
+  }
+
+  private label(t: FeedbackTarget): string {
+    try {
+      if (t.kind === 'code') return new Codebook(this.session, this.now).get(t.id).path.join(' / ');
+      if (t.kind === 'theme') return new Themes(this.session, this.now).get(t.id).name;
+      if (t.kind === 'memo') return new Memos(this.session, this.now).get(t.id).createdAt.slice(0, 10);
+      return new Coding(this.session, this.now).get(t.id).participant;
+    } catch {
+      return '';
+    }
+  }
+}
+
+export { ownerFingerprint };
+
+/**
+ * The supervisors who were sent a share holding `code`'s data (the latest such share), and
+ * when a newer share without them was made (null: not yet). For the withdrawal screen and
+ * receipt: the supervisor's copy is outside the vault, and only a new share deletes it there.
+ */
+export function supervisorCopiesOf(session: VaultSession, code: string): SupervisorHolding[] {
+  const store = session.stores.transcripts;
+  if (store.destroyed) return [];
+  const out: SupervisorHolding[] = [];
+  for (const r of store.list<SupervisorRecord>(SUPERVISOR_TABLE)) {
+    const shares = r.data.shares;
+    const i = shares.map((x) => x.participants.includes(code)).lastIndexOf(true);
+    if (i < 0) continue;
+    const later = shares.slice(i + 1).find((x) => !x.participants.includes(code));
+    const fingerprint = supervisorFingerprint({ box: fromB64(r.data.box), sign: fromB64(r.data.sign) });
+    out.push({ supervisorId: r.id, label: r.data.label, fingerprint, version: shares[i]!.version, madeAt: shares[i]!.madeAt, replacedAt: later?.madeAt ?? null });
+  }
+  return out;
+}
