@@ -358,14 +358,21 @@ export function StudentComment({ comment, onChanged }: { comment: FeedbackCommen
     setReplying(false);
     await onChanged();
   }
-  async function resolve(resolved: boolean) {
-    const r = await call('feedback.resolve', { commentId: comment.id, resolved });
-    if (!r.ok) return setError(r.error);
+  // Shown at once (a checkbox that waits for the vault looks broken), put back if refused.
+  const [resolved, setResolved] = useState(comment.resolved);
+  useEffect(() => setResolved(comment.resolved), [comment.resolved]);
+  async function resolve(next: boolean) {
+    setResolved(next);
+    const r = await call('feedback.resolve', { commentId: comment.id, resolved: next });
+    if (!r.ok) {
+      setResolved(!next);
+      return setError(r.error);
+    }
     await onChanged();
   }
   const what = t(`sup.comment.on.${comment.target.kind}`, { name: comment.targetLabel });
   return (
-    <article className={`comment from-supervisor ${comment.resolved ? 'resolved' : ''}`} aria-label={t('sup.fb.on', { what })}>
+    <article className={`comment from-supervisor ${resolved ? 'resolved' : ''}`} aria-label={t('sup.fb.on', { what })}>
       <p className="comment-head">
         <span className="pill sup-mark">{t('sup.fb.by', { fingerprint: comment.fingerprint, date: date(comment.createdAt.slice(0, 10)) })}</span>
       </p>
@@ -404,7 +411,7 @@ export function StudentComment({ comment, onChanged }: { comment: FeedbackCommen
             {t('sup.fb.reply')}
           </button>
           <label className="choice">
-            <input type="checkbox" checked={comment.resolved} onChange={(e) => void resolve(e.target.checked)} /> {t('sup.fb.resolved')}
+            <input type="checkbox" checked={resolved} onChange={(e) => void resolve(e.target.checked)} /> {t('sup.fb.resolved')}
           </label>
         </div>
       )}
