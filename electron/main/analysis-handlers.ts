@@ -13,6 +13,7 @@ import type { AnalysisFinding } from '../../shared/analysis';
 import { TextPositions } from '../../shared/analysis-text';
 import type { AnalysisOverview, Method, Outputs, ParsedInput, ReportFinding } from '../../shared/contract';
 import { HvelvError } from '../core/errors';
+import { fileSlug } from './file-name';
 import { Codebook } from '../core/services/analysis/codebook';
 import { Coding } from '../core/services/analysis/coding';
 import { writeExport } from '../core/services/analysis/export-file';
@@ -110,16 +111,7 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
     else themes().update(where.id, { [where.field === 'name' ? 'name' : 'definition']: next });
   };
 
-  const slug = (s: string): string =>
-    s
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .replace(/[æÆ]/g, 'ae')
-      .replace(/[øØ]/g, 'o')
-      .replace(/[åÅ]/g, 'a')
-      .replace(/[^A-Za-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40) || 'analyse';
+  const slug = (s: string): string => fileSlug(s, 40, 'analyse');
 
   return {
     'analysis.overview': () => overview(),

@@ -39,6 +39,7 @@ import { makeDraft, type WorkerSpawner } from '../core/services/asr/draft';
 import { listModelFiles, modelsDir } from '../core/services/asr/models';
 import { analysisHandlers } from './analysis-handlers';
 import { supervisorHandlers } from './supervisor-handlers';
+import { fileSlug } from './file-name';
 
 export interface Platform {
   version: string;
@@ -422,15 +423,4 @@ export async function dispatch(handlers: Handlers, method: unknown, payload: unk
 }
 
 /** A folder name from a project title: letters, digits and dashes. */
-export function folderName(title: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[æÆ]/g, 'ae')
-    .replace(/[øØ]/g, 'o')
-    .replace(/[åÅ]/g, 'a')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return slug || 'prosjekt';
-}
+export const folderName = (title: string): string => fileSlug(title, 60, 'prosjekt');

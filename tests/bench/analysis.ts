@@ -18,6 +18,7 @@ import { Memos } from '../../electron/core/services/analysis/memos';
 import { Search } from '../../electron/core/services/analysis/search';
 import { A, type CodingRecord, type SegmentRecord } from '../../electron/core/services/analysis/records';
 import { admit, pw, SAMPLE_FACTS } from '../core/helpers';
+import { collector, writeSections } from './doc';
 
 const WORDS = ('tillit samarbeid arbeidsgiver veileder jobbspesialist oppfølging møte kontoret hverdagen trygghet ' +
   'relasjon mestring utfordring å bli sett være ærlig åpen støtte hjelp arbeid jobb søknad intervju praksis ' +
@@ -181,15 +182,7 @@ export async function benchAnalysis(log: (s: string) => void): Promise<void> {
 
 // Run alone: replace only this section of docs/benchmarks.md.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const lines: string[] = [];
-  await benchAnalysis((s) => {
-    console.log(s);
-    lines.push(s);
-  });
-  const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
-  const old = fs.readFileSync(doc, 'utf8');
-  const section = `${lines.join('\n')}\n`;
-  const re = /## Analysis at thesis size[\s\S]*?(?=\n## |$)/;
-  fs.writeFileSync(doc, re.test(old) ? old.replace(re, section.trimEnd() + '\n') : `${old.trimEnd()}\n\n${section}`);
-  console.log(`\nupdated ${doc}`);
+  const { log, lines } = collector();
+  await benchAnalysis(log);
+  writeSections(lines);
 }

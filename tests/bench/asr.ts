@@ -15,6 +15,8 @@ import * as path from 'node:path';
 import { writeTestModel, type TestModelSize } from '../../scripts/make-test-model';
 import { createDecoder, SAMPLE_RATE } from '../../electron/core/services/asr/audio';
 import { Windower } from '../../electron/core/services/asr/vad';
+import { wavHeader } from '../wav';
+import { writeSections } from './doc';
 
 const THREADS = Math.max(1, os.availableParallelism());
 /** `npm run bench:asr -- tiny` measures one size; three runs each unless HVELV_BENCH_RUNS says otherwise. */
@@ -82,19 +84,7 @@ try {
     held = Math.max(held, w.samples.length);
   });
   const dec = await createDecoder('wav', (pcm) => windower.push(pcm));
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + total * 2, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(total * 2, 40);
+  const header = wavHeader(total * 2, rate);
   const t0 = performance.now();
   await dec.push(header);
   const piece = Buffer.alloc(MiB);
@@ -134,14 +124,4 @@ try {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
-const old = fs.readFileSync(doc, 'utf8');
-const start = old.indexOf('## Automatic drafts: engine speed and memory');
-const section = lines.join('\n');
-let next: string;
-if (start < 0) next = `${old.trimEnd()}\n\n${section}`;
-else {
-  const after = old.indexOf('\n## ', start + 3);
-  next = old.slice(0, start) + section + (after < 0 ? '' : old.slice(after));
-}
-fs.writeFileSync(doc, next.endsWith('\n') ? next : `${next}\n`);
+writeSections(lines);

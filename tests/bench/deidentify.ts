@@ -4,13 +4,13 @@
  * a 75-minute interview. Part of `npm run bench` (run.ts); run alone with
  * `npx tsx tests/bench/deidentify.ts`, which rewrites only this section of docs/benchmarks.md.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findIdentifiers, knownDetails } from '../../electron/core/services/deidentify';
 import { lexicon } from '../../electron/core/services/deidentify-lexicon';
 import { buildCorpus, FILLERS, score } from '../fixtures/deid-corpus';
+import { collector, writeSections } from './doc';
 
 export const SECTION = '## De-identification beyond the key list';
 
@@ -103,17 +103,7 @@ export function deidBench(log: (s: string) => void, date: string): void {
 
 // Alone: replace this section of docs/benchmarks.md, leave the others as they are.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const lines: string[] = [];
-  deidBench((s) => {
-    console.log(s);
-    lines.push(s);
-  }, new Date().toISOString().slice(0, 10));
-  const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
-  const old = fs.readFileSync(doc, 'utf8');
-  const at = old.indexOf(SECTION);
-  const next = at < 0 ? -1 : old.indexOf('\n## ', at + SECTION.length);
-  const before = at < 0 ? `${old.trimEnd()}\n` : old.slice(0, at).replace(/\n+$/u, '\n');
-  const after = next < 0 ? '' : old.slice(next);
-  fs.writeFileSync(doc, `${before}${lines.join('\n')}\n${after}`);
-  console.log(`\nwrote ${doc}`);
+  const { log, lines } = collector();
+  deidBench(log, new Date().toISOString().slice(0, 10));
+  writeSections(lines);
 }

@@ -10,6 +10,7 @@ import { createCrypto } from '../../electron/core/crypto/sodium';
 import { createVault, unlockVault } from '../../electron/core/vault/vault';
 import { SAMPLE_FACTS, pw } from '../core/helpers';
 import { benchAnalysis } from './analysis';
+import { writeSections } from './doc';
 
 const MiB = 1024 * 1024;
 const lines: string[] = [];
@@ -239,9 +240,10 @@ log(`| verify the whole vault (${N} records) | ${verifyMs.toFixed(0)} ms, ${prob
 // transcripts, so it must be quick at the size of a real interview).
 {
   const { applyReplacements, findIdentifiers, knownDetails, removalSpans } = await import('../../electron/core/services/deidentify');
-  const people = Array.from({ length: 6 }, (_, i) => ({ name: `Kari${i} Nordmann${i}`, email: `kari${i}@example.no`, phone: `9${i}2 34 56${i}`, workplace: `NAV Sted${i}` }));
+  const names = ['Kari Nordmann', 'Ola Hansen', 'Ingrid Berg', 'Per Dahl', 'Siri Lunde', 'Åse Haugen'];
+  const people = names.map((name, i) => ({ name, email: `${name.split(' ')[0]!.toLowerCase()}${i}@example.no`, phone: `9${i}2 34 56${i}`, workplace: `NAV Sted${i}` }));
   const known = knownDetails(people);
-  const turn = '#00:12:34-5# B: Jeg tar kaffe, vi går tur, jeg sender en sms bare for å holde relasjonen varm. Tillit kommer ikke av seg selv, sa Kari3, og ring 932 34 563. ';
+  const turn = '#00:12:34-5# B: Jeg tar kaffe, vi går tur, jeg sender en sms bare for å holde relasjonen varm. Tillit kommer ikke av seg selv, sa Per, og ring 932 34 563. ';
   const interview = turn.repeat(Math.ceil(60_000 / turn.length)).slice(0, 60_000);
   const large = turn.repeat(Math.ceil(5_000_000 / turn.length)).slice(0, 5_000_000);
   const timeIt = (text: string, runs: number): { ms: number; found: number } => {
@@ -292,7 +294,4 @@ await benchAnalysis(log);
   deidBench(log, date);
 }
 
-const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
-const header = '# Benchmarks\n\nMade by `npm run bench` (tests/bench/run.ts). Figures are from the machine and date given; rerun to update.\n\n';
-fs.writeFileSync(doc, `${header}${lines.join('\n')}\n`);
-console.log(`\nwrote ${doc}`);
+writeSections(lines);

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { openStudy } from '../e2e/harness';
 import { makeSpeechLikeWav } from '../e2e/audio-fixture';
 import { f4Stamp } from '@shared/transcript';
+import { writeSections } from './doc';
 
 const MINUTES = 75;
 const lines: string[] = [];
@@ -139,12 +140,7 @@ try {
   log(`| open the workspace with the stored waveform (${peaks} peaks), click → waveform drawn and text in the editor, 7 times | median ${ms(pct(opens, 50))}, max ${ms(Math.max(...opens))} | under 500 ms |`);
   log(`| first opening: fetch the recording into the page, decode (Web Audio, 8 kHz), compute and store the peaks | ${(firstMs / 1000).toFixed(1)} s | once per recording |`);
   log('');
-  const doc = path.join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md');
-  const old = fs.readFileSync(doc, 'utf8');
-  const start = old.indexOf('## Transcription workspace');
-  const rest = start < 0 ? '' : old.slice(start).replace(/^## Transcription workspace[^\n]*\n[\s\S]*?(?=\n## |$)/, '');
-  const before = start < 0 ? `${old.trimEnd()}\n\n` : old.slice(0, start);
-  fs.writeFileSync(doc, `${before}${lines.join('\n')}\n${rest.trimStart() ? `\n${rest.trimStart()}` : ''}`);
+  writeSections(lines);
 } finally {
   await browser.close();
   await harness.close();

@@ -20,6 +20,7 @@ import { Transcripts } from '../../electron/core/services/transcripts';
 import { unlockVault } from '../../electron/core/vault/vault';
 import { HvelvError } from '../../electron/core/errors';
 import { admit, findNeedles, listFiles, makeVault, pw, recentTempFiles, tempDir } from './helpers';
+import { wavHeader } from '../wav';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'audio');
@@ -50,19 +51,7 @@ function talkWav(file: string, pattern: [talkS: number, pauseS: number][], seed 
       data.writeInt16LE(v, i * 4 + 2);
     }
   }
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'latin1');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8, 'latin1');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(2, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 4, 28);
-  h.writeUInt16LE(4, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'latin1');
-  h.writeUInt32LE(data.length, 40);
+  const h = wavHeader(data.length, rate, 2);
   const bytes = Buffer.concat([h, data]);
   fs.writeFileSync(file, bytes);
   return bytes;

@@ -6,7 +6,7 @@
  * (npm run bench).
  */
 import { describe, expect, it } from 'vitest';
-import { findIdentifiers } from '../../electron/core/services/deidentify';
+import { findIdentifiers, removalSpans } from '../../electron/core/services/deidentify';
 import { buildCorpus, score } from '../fixtures/deid-corpus';
 
 const found = (text: string, kept: string[] = []) => findIdentifiers(text, undefined, kept).map((f) => [f.kind, f.text]);
@@ -86,6 +86,13 @@ describe('names, places and workplaces without a key list', () => {
       ['Oxaal', 'medium'],
       ['Grønnestølsvika', 'medium'],
     ]);
+  });
+
+  it('a word run together with digits is one token: no finding is a part of a word a replacement could not take out', () => {
+    const text = 'B: Det sa Kari3 til meg, og bussen E6Ola gikk. Så kom Ingrid.';
+    expect(found(text)).toEqual([['name', 'Ingrid']]);
+    const isRemoval = removalSpans(text, new Set());
+    for (const f of findIdentifiers(text)) expect(isRemoval(f.start, f.end), f.text).toBe(true);
   });
 
   it('what was marked as not identifying is left out', () => {

@@ -14,6 +14,7 @@ import type { IsoDate } from '@shared/domain';
 import { HvelvError } from '../../electron/core/errors';
 import { Participants } from '../../electron/core/services/participants';
 import { ensureInitialForm } from '../../electron/core/consent/forms';
+import { wavHeader } from '../wav';
 
 export const TEST_KDF_POLICY: KdfPolicy = Object.freeze({
   minOps: 1,
@@ -170,20 +171,7 @@ export function makeWav(file: string, seconds: number, seed = 1, sampleRate = 16
     const v = Math.round(8000 * Math.sin((2 * Math.PI * (300 + seed * 17) * i) / sampleRate)) + ((i * 7919 + seed * 104729) % 97);
     data.writeInt16LE(v, i * 2);
   }
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'latin1');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVE', 8, 'latin1');
-  h.write('fmt ', 12, 'latin1');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(sampleRate, 24);
-  h.writeUInt32LE(sampleRate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'latin1');
-  h.writeUInt32LE(data.length, 40);
+  const h = wavHeader(data.length, sampleRate);
   const bytes = Buffer.concat([h, data]);
   fs.writeFileSync(file, bytes);
   return bytes;

@@ -1,5 +1,6 @@
 /** Test recordings made on the spot, so no fixture file has to be kept in the repository. */
 import * as fs from 'node:fs';
+import { wavHeader } from '../wav';
 
 /**
  * A recording that looks like speech on a waveform: bursts of voiced sound (a few
@@ -24,19 +25,7 @@ export function makeSpeechLikeWav(file: string, seconds: number, sampleRate = 16
     const s = Math.sin((2 * Math.PI * f0 * i) / sampleRate) + 0.5 * Math.sin((4 * Math.PI * f0 * i) / sampleRate) + 0.25 * Math.sin((6 * Math.PI * f0 * i) / sampleRate);
     data.writeInt16LE(Math.max(-32767, Math.min(32767, Math.round(env[i]! * 16000 * s))), i * 2);
   }
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'latin1');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8, 'latin1');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(sampleRate, 24);
-  h.writeUInt32LE(sampleRate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'latin1');
-  h.writeUInt32LE(data.length, 40);
+  const h = wavHeader(data.length, sampleRate);
   fs.writeFileSync(file, Buffer.concat([h, data]));
 }
 

@@ -97,7 +97,10 @@ const INSTITUTION_BEFORE = new Set(
   ).split(' '),
 );
 
-const WORD = /\p{L}[\p{L}\p{M}]*(?:['’ʼ-]\p{L}[\p{L}\p{M}]*)*/gu;
+// A word stands between non-word characters; digits count as word characters, so "Kari3"
+// or "E6" is one token and never yields a finding ("Kari") that a replacement could not
+// take out as a whole word (removalSpans counts letters and digits as word characters).
+const WORD = /(?<![\p{L}\p{M}\p{N}])\p{L}[\p{L}\p{M}]*(?:['’ʼ-]\p{L}[\p{L}\p{M}]*)*(?![\p{L}\p{M}\p{N}])/gu;
 const UPPER = /^\p{Lu}/u;
 const ALL_CAPS = /^[\p{Lu}\p{M}'’ʼ-]+$/u;
 const SENTENCE_END = /[.!?:;«»"“”„(…–—\-\n#]/u;

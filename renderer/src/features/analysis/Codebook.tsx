@@ -78,9 +78,11 @@ export function Codebook({ codes, ended, orphans, onChanged, onRetrieve, onOpenT
             onError={setError}
             onDone={async (message, gone) => {
               setError(null);
-              setNotice(message);
               if (gone) setOpenId(null);
+              // The list first, then the message: when "merged" or "deleted" is read out,
+              // the tree already shows it.
               await onChanged();
+              setNotice(message);
             }}
           />
         )}

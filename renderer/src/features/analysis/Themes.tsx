@@ -67,9 +67,9 @@ export function Themes({ themes, codes, ended, onChanged, onRetrieve }: Props) {
             onError={setError}
             onDone={async (message, gone) => {
               setError(null);
-              setNotice(message);
               if (gone) setOpenId(null);
               await onChanged();
+              setNotice(message);
             }}
           />
         )}
