@@ -177,6 +177,10 @@ describe('the supervisor, both sides', () => {
     await supPage.getByRole('button', { name: 'Kodebok' }).click();
     await supPage.getByRole('heading', { name: /Tillit/ }).waitFor();
     await expectNoAnalysisControls();
+    await supPage.getByRole('button', { name: 'Kommenter koden «Tillit»' }).click();
+    await supPage.getByLabel('Kommentar til koden «Tillit»').fill('Definisjonen kan skille tillit fra trygghet.');
+    await supPage.getByRole('button', { name: 'Lagre kommentaren' }).click();
+    await expect.poll(() => supPage.getByText('Definisjonen kan skille tillit fra trygghet.').isVisible()).toBe(true);
     await supPage.getByRole('button', { name: 'Temaer' }).click();
     await expectNoAnalysisControls();
     await supPage.getByRole('button', { name: 'Mine kommentarer' }).click();
@@ -191,7 +195,7 @@ describe('the supervisor, both sides', () => {
   it('the student imports the feedback and sees the comment as the supervisor’s, replies and marks it resolved', async () => {
     student.fileAnswers.push(feedbackPath());
     await page.getByRole('button', { name: 'Importer tilbakemeldingsfil …' }).click();
-    await expect.poll(() => page.getByText(/Importerte 1 nye av 1 kommentarer fra Hovedveileder/).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/Importerte 2 nye av 2 kommentarer fra Hovedveileder/).isVisible()).toBe(true);
     const comment = page.getByRole('article', { name: 'Om utdraget i JS01' });
     expect(await comment.getByText('Fint eksempel på tillit tidlig i forløpet. Se også intervju 3?').isVisible()).toBe(true);
     expect(await comment.getByText(new RegExp(`Veilederens kommentar \\(${fingerprint}\\)`)).isVisible()).toBe(true);
@@ -201,11 +205,23 @@ describe('the supervisor, both sides', () => {
     await expect.poll(() => comment.getByText('Takk, jeg ser på intervju 3.').isVisible()).toBe(true);
     await comment.getByLabel('Løst').check();
     await expect.poll(() => comment.getByLabel('Løst').isChecked()).toBe(true);
-    await screenshot(page, '89-sup-student-feedback');
+    await screenshot(page, '89-sup-student-feedback-settings');
     const list = (await student.invoke('feedback.list', {})) as { resolved: boolean; replies: { text: string }[] }[];
-    expect(list).toHaveLength(1);
-    expect(list[0]!.resolved).toBe(true);
-    expect(list[0]!.replies.map((r) => r.text)).toEqual(['Takk, jeg ser på intervju 3.']);
+    expect(list).toHaveLength(2);
+    const replied = list.filter((c) => c.resolved);
+    expect(replied).toHaveLength(1);
+    expect(replied[0]!.replies.map((r) => r.text)).toEqual(['Takk, jeg ser på intervju 3.']);
+    expect(problems).toEqual([]);
+  });
+
+  it('the student sees the comment on a code beside the code in the analysis codebook', async () => {
+    await page.getByRole('button', { name: 'Analyse' }).click();
+    await page.getByRole('button', { name: 'Kodebok' }).click();
+    await page.getByRole('button', { name: 'Tillit', exact: true }).click();
+    const beside = page.locator('.code-detail').getByRole('article', { name: 'Om koden «Tillit»' });
+    await expect.poll(() => beside.getByText('Definisjonen kan skille tillit fra trygghet.').isVisible()).toBe(true);
+    expect(await beside.getByText(new RegExp(`Veilederens kommentar \\(${fingerprint}\\)`)).isVisible()).toBe(true);
+    await screenshot(page, '89-sup-student-feedback-in-codebook');
     expect(problems).toEqual([]);
   });
 });

@@ -466,3 +466,28 @@ export function SupervisorCopies({ code }: { code: string }) {
     </section>
   );
 }
+
+/**
+ * The supervisor's comments on one code, theme, memo or segment, shown where the student
+ * works on it in the analysis (nothing when there are none), with reply and resolve.
+ */
+export function SupervisorFeedbackFor({ kind, id }: { kind: FeedbackComment['target']['kind']; id: string }) {
+  const { t } = useI18n();
+  const [comments, setComments] = useState<FeedbackComment[]>([]);
+  const reload = useCallback(async () => {
+    const r = await call('feedback.list', {});
+    // A vault without feedback (or before the supervisor is set up) shows nothing here.
+    if (r.ok) setComments(r.value.filter((c) => c.target.kind === kind && c.target.id === id));
+  }, [kind, id]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  if (comments.length === 0) return null;
+  return (
+    <div className="sup-feedback-for" aria-label={t('sup.fb.title')}>
+      {comments.map((c) => (
+        <StudentComment key={c.id} comment={c} onChanged={reload} />
+      ))}
+    </div>
+  );
+}
