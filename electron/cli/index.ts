@@ -211,6 +211,32 @@ hvelv deadline action <vault> anonymise|delete-all   (what the end date deletes)
            Linux; launchd and Task Scheduler files are written for macOS and Windows).`,
     load: async () => (await import('./commands/deadline')).cmdSchedule,
   },
+  {
+    name: 'supervisor',
+    usage: `hvelv supervisor init <dir>                 (the supervisor's own folder and keys; prints the supervisor key)
+hvelv supervisor key <dir> [--json]          (the key alone on one line; --json: key and fingerprint)
+hvelv supervisor add <vault> --key KEY --until YYYY-MM-DD [--label L] [--recordings]
+hvelv supervisor list <vault> [--json]
+hvelv supervisor remove <vault> <ID|FINGERPRINT>   (no further share; a copy received stays until its end)`,
+    load: async () => (await import('./commands/supervisor')).cmdSupervisor,
+  },
+  {
+    name: 'share',
+    usage: `hvelv share create <vault> --out FILE.hvelvshare [--supervisor ID] [--accept FINDING_ID]... [--yes]
+           (refused while a finding is neither replaced nor accepted; --yes skips only the confirmation)
+hvelv share open <dir> FILE                  (the supervisor's side: imports it and prints what it holds)
+hvelv share show <dir> transcripts|codes|themes|memos [--vault ID] [--json]
+hvelv share enforce <dir> [--now D]          (no passphrase: deletes copies whose access has ended)
+hvelv share certificate <dir> --out FILE.html|FILE.json [--vault ID] [--locale nb|en]`,
+    load: async () => (await import('./commands/supervisor')).cmdShare,
+  },
+  {
+    name: 'feedback',
+    usage: `hvelv feedback add <dir> --on code:NAME|theme:NAME|memo:ID|segment:ID --text T [--vault ID]
+hvelv feedback export <dir> --out FILE.hvelvfeedback [--vault ID]
+hvelv feedback import <vault> FILE           (signed by a supervisor of this vault; details flagged)`,
+    load: async () => (await import('./commands/supervisor')).cmdFeedback,
+  },
 ];
 
 export const HELP = `hvelv: keeps the data of an interview study safe and lawful

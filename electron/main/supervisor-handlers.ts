@@ -20,7 +20,8 @@ import { readUserFile } from '../core/services/user-file';
 import { renderShareCertificateHtml } from '../core/services/supervisor/documents';
 import { initSupervisorFolder, unlockSupervisorFolder, type SupervisorSession } from '../core/services/supervisor/folder';
 import { HeldShares } from '../core/services/supervisor/held';
-import { FEEDBACK_EXTENSION, FEEDBACK_MAX_BYTES, SHARE_EXTENSION, SHARE_MAX_BYTES, shareFileName } from '../core/services/supervisor/share-file';
+import { FEEDBACK_EXTENSION, FEEDBACK_MAX_BYTES, SHARE_EXTENSION, SHARE_MAX_BYTES } from '../core/services/supervisor/share-file';
+import { fileSlug } from './file-name';
 import { Supervisors } from '../core/services/supervisor/student';
 import { writeFileAtomic } from '../core/vault/atomic-file';
 import type { CreateOptions, VaultSession } from '../core/vault/vault';
@@ -77,7 +78,7 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
       const s = students();
       // Checked before the dialog: a refused share asks for no file name.
       const { bytes, made } = s.create(supervisorId, accepted);
-      const target = await deps.chooseSavePath(shareFileName(deps.session().facts.title, SHARE_EXTENSION));
+      const target = await deps.chooseSavePath(`${fileSlug(deps.session().facts.title, 60, 'hvelv')}${SHARE_EXTENSION}`);
       if (!target) return null;
       writeFileAtomic(target, bytes);
       s.recordShare(supervisorId, made);
@@ -115,7 +116,7 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
       const { held } = supervisor();
       const title = held.list().find((h) => h.vaultId === vaultId)?.title ?? '';
       held.content(vaultId); // an expired or unknown share: refused before the dialog
-      const target = await deps.chooseSavePath(shareFileName(title, FEEDBACK_EXTENSION));
+      const target = await deps.chooseSavePath(`${fileSlug(title, 60, 'hvelv')}${FEEDBACK_EXTENSION}`);
       if (!target) return null;
       writeFileAtomic(target, held.exportFeedback(vaultId).bytes);
       return target;

@@ -1,9 +1,11 @@
+import * as fs from 'node:fs';
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { parse, str } from '../args';
 import { UsageError } from '../io';
 import * as path from 'node:path';
 import { inspectVault } from '../../core/vault/vault';
+import { readSupervisorHeader, SUPERVISOR_HEADER } from '../../core/services/supervisor/folder';
 import { currentCommand, installLinux, jobName, removeLinux, scheduleFiles, statusLinux, type SchedulePlatform } from '../../core/services/schedule';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../shared/domain';
 import { withSession } from '../session';
@@ -52,10 +54,14 @@ export async function cmdSchedule(args: string[], ctx: CommandContext): Promise<
   const [sub, ...rest] = args;
   const { values, positionals } = parse(rest, { platform: { type: 'string' }, 'dry-run': { type: 'boolean' } }, 1);
   const vault = path.resolve(positionals[0]!);
-  const info = inspectVault(vault, vaultDeps.crypto);
+  // A supervisor's folder (issue 10) gets the same daily job, running `share enforce` on it.
+  const supervisorHeader = fs.existsSync(path.join(vault, SUPERVISOR_HEADER)) ? readSupervisorHeader(vault, vaultDeps.crypto) : null;
+  const info = supervisorHeader
+    ? { vaultId: supervisorHeader.supervisorId, title: 'supervisor folder', ownerKey: supervisorHeader.keys.sign }
+    : inspectVault(vault, vaultDeps.crypto);
   const platform = (str(values.platform) || process.platform) as SchedulePlatform;
   if (!['linux', 'darwin', 'win32'].includes(platform)) throw new UsageError('--platform must be linux, darwin or win32');
-  const spec = { vaultPath: vault, vaultId: info.vaultId, title: info.title, ownerKey: info.ownerKey, command: currentCommand() };
+  const spec = { vaultPath: vault, vaultId: info.vaultId, title: info.title, ownerKey: info.ownerKey, command: currentCommand(), ...(supervisorHeader ? { enforceArgs: ['share', 'enforce', vault] } : {}) };
   const configHome = io.env.XDG_CONFIG_HOME || undefined;
   switch (sub) {
     case 'install': {

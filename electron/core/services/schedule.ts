@@ -25,6 +25,8 @@ export interface ScheduleSpec {
   /** The owner's public key, pinned: a header re-signed by anyone else is refused. */
   ownerKey: string;
   command: EnforceCommand;
+  /** What the job runs after the command (default: `enforce <vault> --owner-key KEY`); a supervisor folder's job runs `share enforce <dir>`. */
+  enforceArgs?: string[];
 }
 
 export interface ScheduleFile {
@@ -37,7 +39,7 @@ export function jobName(vaultId: string): string {
 }
 
 function enforceArgv(spec: ScheduleSpec): string[] {
-  return [...spec.command.argv, 'enforce', spec.vaultPath, '--owner-key', spec.ownerKey];
+  return [...spec.command.argv, ...(spec.enforceArgs ?? ['enforce', spec.vaultPath, '--owner-key', spec.ownerKey])];
 }
 
 /**

@@ -228,16 +228,3 @@ export function openFeedback(crypto: Crypto, parsed: ReturnType<typeof parseFeed
   }
 }
 
-/** A file name from a project title: letters, digits and dashes (never a participant's name: the title is in clear anyway). */
-export function shareFileName(title: string, extension: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[æÆ]/g, 'ae')
-    .replace(/[øØ]/g, 'o')
-    .replace(/[åÅ]/g, 'a')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return `${slug || 'hvelv'}${extension}`;
-}

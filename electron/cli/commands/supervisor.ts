@@ -1,0 +1,303 @@
+/**
+ * `hvelv supervisor …`, `hvelv share …`, `hvelv feedback …` (issue 10): the student's list
+ * of supervisors and the shares made for them, and the supervisor's own folder with the
+ * shares they hold and the feedback they send back. A `<dir>` is a supervisor's folder,
+ * a `<vault>` the student's vault; both take the passphrase the same ways.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { translate, type Locale } from '../../../shared/i18n/catalogue';
+import type { IsoDate } from '../../../shared/domain';
+import { isIsoDate } from '../../../shared/domain';
+import { FEEDBACK_TARGET_KINDS, type FeedbackTargetKind } from '../../../shared/supervisor';
+import type { ExchangeFinding } from '../../../shared/exchange';
+import { nodeEd25519 } from '../../core/crypto/ed25519';
+import { passphraseBytes } from '../../core/crypto/kdf';
+import { fromB64 } from '../../core/crypto/encoding';
+import { HvelvError } from '../../core/errors';
+import { parseNowOption } from '../../core/services/headless-enforce';
+import { readUserFile } from '../../core/services/user-file';
+import { renderShareCertificateHtml } from '../../core/services/supervisor/documents';
+import { initSupervisorFolder, readSupervisorHeader, unlockSupervisorFolder, type SupervisorSession } from '../../core/services/supervisor/folder';
+import { enforceSupervisorFolder, HeldShares } from '../../core/services/supervisor/held';
+import { supervisorFingerprint, supervisorKeyText } from '../../core/services/supervisor/key-text';
+import { FEEDBACK_MAX_BYTES, SHARE_MAX_BYTES } from '../../core/services/supervisor/share-file';
+import { Supervisors } from '../../core/services/supervisor/student';
+import { writeFileAtomic } from '../../core/vault/atomic-file';
+import { many, parse, str, type Values } from '../args';
+import type { CommandContext } from '../context';
+import { EXIT } from '../context';
+import { UsageError, type CliIo } from '../io';
+import { obtainPassphrase } from '../passphrase';
+import { withSession } from '../session';
+
+async function withFolder<T>(dir: string, values: Values, ctx: CommandContext, fn: (s: SupervisorSession, held: HeldShares) => T | Promise<T>): Promise<T> {
+  const vd = await ctx.vaultDeps();
+  const passphrase = await obtainPassphrase(ctx.io, { passphraseFile: str(values['passphrase-file']) || undefined }, { confirm: false, required: true });
+  const s = await unlockSupervisorFolder(dir, passphraseBytes(passphrase!), { crypto: vd.crypto, kdfPolicy: vd.kdfPolicy, now: ctx.io.now });
+  try {
+    return await fn(s, new HeldShares(s));
+  } finally {
+    s.lock();
+  }
+}
+
+const t = (locale: Locale, key: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate(locale, key, p);
+
+export async function cmdSupervisor(args: string[], ctx: CommandContext): Promise<number> {
+  const { io, locale } = ctx;
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'init': {
+      const { values, positionals } = parse(rest, {}, 1);
+      const vd = await ctx.vaultDeps();
+      const passphrase = await obtainPassphrase(io, { passphraseFile: str(values['passphrase-file']) || undefined }, { confirm: true, required: true });
+      const s = await initSupervisorFolder(positionals[0]!, passphraseBytes(passphrase!), { crypto: vd.crypto, kdfPolicy: vd.kdfPolicy, now: io.now }, ctx.deps.createOptions);
+      const id = s.identity;
+      s.lock();
+      if (values.json) io.out(JSON.stringify({ ok: true, key: id.key, fingerprint: id.fingerprint }));
+      else io.out(`${t(locale, 'supervisor.cli.initialised')}\n\n${id.key}\n\n${t(locale, 'supervisor.cli.fingerprint', { fingerprint: id.fingerprint })}`);
+      return EXIT.ok;
+    }
+    case 'key': {
+      // Public keys only, from the signed header: no passphrase.
+      const { values, positionals } = parse(rest, {}, 1);
+      const h = readSupervisorHeader(positionals[0]!, nodeEd25519);
+      const keys = { box: fromB64(h.keys.box, 32), sign: fromB64(h.keys.sign, 32) };
+      const key = supervisorKeyText(keys);
+      io.out(values.json ? JSON.stringify({ ok: true, key, fingerprint: supervisorFingerprint(keys) }) : key);
+      return EXIT.ok;
+    }
+    case 'add': {
+      const { values, positionals } = parse(rest, { key: { type: 'string' }, until: { type: 'string' }, label: { type: 'string' }, recordings: { type: 'boolean' } }, 1);
+      const key = str(values.key);
+      const until = str(values.until);
+      if (!key) throw new UsageError('--key KEY is required (the supervisor key the supervisor sent)');
+      if (!isIsoDate(until)) throw new UsageError('--until YYYY-MM-DD is required');
+      const vd = await ctx.vaultDeps();
+      return withSession(positionals[0]!, values, io, vd, (s) => {
+        const e = new Supervisors(s, io.now, vd.crypto).add({ key, label: str(values.label) || (locale === 'nb' ? 'Veileder' : 'Supervisor'), until: until as IsoDate, recordings: Boolean(values.recordings) });
+        io.out(values.json ? JSON.stringify({ ok: true, supervisor: e }) : t(locale, 'supervisor.cli.added', { label: e.label, fingerprint: e.fingerprint, until: e.until }));
+        return EXIT.ok;
+      });
+    }
+    case 'list': {
+      const { values, positionals } = parse(rest, {}, 1);
+      const vd = await ctx.vaultDeps();
+      return withSession(positionals[0]!, values, io, vd, (s) => {
+        const list = new Supervisors(s, io.now, vd.crypto).list();
+        if (values.json) io.out(JSON.stringify({ ok: true, supervisors: list }));
+        else if (list.length === 0) io.out(locale === 'nb' ? 'Ingen veiledere.' : 'No supervisors.');
+        else for (const e of list) io.out(`${e.id}  ${e.fingerprint}  ${e.label}  until ${e.until}${e.revokedAt ? `  removed ${e.revokedAt.slice(0, 10)}` : ''}${e.lastShare ? `  share v${e.lastShare.version} ${e.lastShare.madeAt.slice(0, 10)}` : ''}`);
+        return EXIT.ok;
+      });
+    }
+    case 'remove': {
+      const { values, positionals } = parse(rest, {}, 2);
+      const vd = await ctx.vaultDeps();
+      return withSession(positionals[0]!, values, io, vd, (s) => {
+        const students = new Supervisors(s, io.now, vd.crypto);
+        const e = students.remove(pickSupervisor(students, positionals[1]!));
+        io.out(values.json ? JSON.stringify({ ok: true, supervisor: e }) : t(locale, 'supervisor.cli.removed', { label: e.label, until: e.until }));
+        return EXIT.ok;
+      });
+    }
+    default:
+      throw new UsageError('expected supervisor init|key|add|list|remove');
+  }
+}
+
+/** A supervisor by id or fingerprint; with none named, the only one not removed. */
+function pickSupervisor(students: Supervisors, which: string | undefined): string {
+  const list = students.list();
+  if (which) {
+    const norm = which.toUpperCase().replace(/-/g, '');
+    const e = list.find((x) => x.id === which || x.fingerprint.replace(/-/g, '') === norm);
+    if (!e) throw new HvelvError('NOT_FOUND', `no supervisor ${which}`);
+    return e.id;
+  }
+  const active = list.filter((x) => !x.revokedAt);
+  if (active.length === 1) return active[0]!.id;
+  throw new UsageError(active.length === 0 ? 'no supervisor is added (hvelv supervisor add)' : 'more than one supervisor: name one with --supervisor ID|FINGERPRINT');
+}
+
+/** A held share: the one named, or the only one held. */
+function pickShare(held: HeldShares, which: string | undefined): string {
+  const list = held.list();
+  if (which) {
+    if (!list.some((h) => h.vaultId === which)) throw new HvelvError('NOT_FOUND', `no share from vault ${which}`);
+    return which;
+  }
+  const open = list.filter((h) => h.state === 'open');
+  if (open.length === 1) return open[0]!.vaultId;
+  if (open.length === 0 && list.length === 1) return list[0]!.vaultId;
+  throw new UsageError(list.length === 0 ? 'no share is held (hvelv share open)' : 'more than one share: name one with --vault ID');
+}
+
+function printFindings(io: CliIo, findings: ExchangeFinding[], locale: Locale): void {
+  io.err(t(locale, 'supervisor.cli.findingsHeader', { count: findings.length }));
+  for (const f of findings) {
+    const where = f.where.kind === 'transcript' ? t(locale, 'exchange.where.transcript', { participant: f.where.participant ?? '', line: f.line }) : f.where.kind === 'memo' ? t(locale, 'exchange.where.memo', { line: f.line }) : f.where.kind === 'reply' ? t(locale, 'exchange.where.reply', { line: f.line }) : t(locale, `exchange.where.${f.where.kind}`, { name: f.label ?? '' });
+    io.err(`  ${t(locale, 'exchange.finding', { id: f.id, where, kind: f.kind, text: f.text })}`);
+  }
+}
+
+export async function cmdShare(args: string[], ctx: CommandContext): Promise<number> {
+  const { io, locale } = ctx;
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'create': {
+      const { values, positionals } = parse(rest, { out: { type: 'string' }, supervisor: { type: 'string' }, accept: { type: 'string', multiple: true }, yes: { type: 'boolean' } }, 1);
+      const out = str(values.out);
+      if (!out) throw new UsageError('--out FILE.hvelvshare is required');
+      const accepted = many(values, 'accept');
+      const vd = await ctx.vaultDeps();
+      return withSession(positionals[0]!, values, io, vd, async (s) => {
+        const students = new Supervisors(s, io.now, vd.crypto);
+        const id = pickSupervisor(students, str(values.supervisor) || undefined);
+        const plan = students.plan(id);
+        const open = plan.findings.filter((f) => !accepted.includes(f.id));
+        if (open.length > 0) {
+          if (values.json) {
+            io.out(JSON.stringify({ ok: false, error: { code: 'DETAILS_UNCHECKED', message: `${open.length} finding(s) neither replaced nor accepted` }, findings: open }));
+            return EXIT.other;
+          }
+          printFindings(io, open, locale);
+        }
+        // The service refuses too (and names an unknown id): the same rule whatever calls it.
+        const { bytes, made } = students.create(id, accepted);
+        if (!values.json) io.out(t(locale, 'supervisor.cli.shareSummary', { version: made.version, fingerprint: made.fingerprint, until: made.until, ...made.counts }));
+        if (!values.yes) {
+          const answer = io.isTty && !values.json ? await io.promptHidden(t(locale, 'supervisor.cli.confirm', { file: out })) : '';
+          if (!/^(ja|yes|j|y)$/i.test(answer.trim())) {
+            io.out(values.json ? JSON.stringify({ ok: true, written: false, version: made.version }) : t(locale, 'supervisor.cli.notWritten'));
+            return EXIT.ok;
+          }
+        }
+        writeFileAtomic(out, bytes);
+        students.recordShare(id, made);
+        io.out(values.json ? JSON.stringify({ ok: true, written: true, out, ...made }) : t(locale, 'supervisor.cli.written', { file: out }));
+        return EXIT.ok;
+      });
+    }
+    case 'open': {
+      const { values, positionals } = parse(rest, {}, 2);
+      const bytes = readUserFile(positionals[1]!, SHARE_MAX_BYTES);
+      return withFolder(positionals[0]!, values, ctx, (_s, held) => {
+        const h = held.open(bytes);
+        if (values.json) io.out(JSON.stringify({ ok: true, share: h }));
+        else {
+          io.out(t(locale, 'supervisor.cli.opened', { version: h.version, title: h.title, owner: h.ownerFingerprint, until: h.until }));
+          io.out(`${h.counts.transcripts} transcripts (${h.participants.join(', ')}), ${h.counts.codes} codes, ${h.counts.segments} coded segments, ${h.counts.themes} themes, ${h.counts.memos} memos`);
+        }
+        return EXIT.ok;
+      });
+    }
+    case 'show': {
+      const { values, positionals } = parse(rest, { vault: { type: 'string' } }, 2);
+      const what = positionals[1]!;
+      if (!['transcripts', 'codes', 'themes', 'memos'].includes(what)) throw new UsageError('expected share show <dir> transcripts|codes|themes|memos');
+      return withFolder(positionals[0]!, values, ctx, (_s, held) => {
+        const vaultId = pickShare(held, str(values.vault) || undefined);
+        const c = held.content(vaultId);
+        if (what === 'transcripts') {
+          const list = c.transcripts.map((x) => held.transcript(vaultId, x.id));
+          if (values.json) io.out(JSON.stringify({ ok: true, transcripts: list }));
+          else for (const x of list) io.out(`== ${x.participant} (${x.id}) ==\n${x.text}`);
+        } else if (what === 'codes') {
+          if (values.json) io.out(JSON.stringify({ ok: true, codes: c.codes }));
+          else for (const x of c.codes) io.out(`${'  '.repeat(x.path.length - 1)}${x.name}  (${x.segmentCount})${x.definition ? `: ${x.definition}` : ''}`);
+        } else if (what === 'themes') {
+          if (values.json) io.out(JSON.stringify({ ok: true, themes: c.themes }));
+          else for (const x of c.themes) io.out(`${x.name} [${x.status}]  ${x.codeIds.map((id) => c.codes.find((k) => k.id === id)?.name ?? id).join(', ')}`);
+        } else if (values.json) io.out(JSON.stringify({ ok: true, memos: c.memos }));
+        else for (const m of c.memos) io.out(`${m.id}  ${m.target.kind}  ${m.createdAt.slice(0, 10)}\n${m.text}`);
+        return EXIT.ok;
+      });
+    }
+    case 'enforce': {
+      // No passphrase: what the daily job on the supervisor's machine runs.
+      const { values, positionals } = parse(rest, { now: { type: 'string' } }, 1);
+      const requested = str(values.now) ? parseNowOption(str(values.now)) : undefined;
+      if (requested === null) throw new UsageError('--now must be a date (YYYY-MM-DD) or an ISO 8601 date-time');
+      const r = enforceSupervisorFolder(positionals[0]!, { verifier: nodeEd25519, now: io.now(), requestedNow: requested });
+      if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
+      else if (r.destroyedNow.length === 0) io.out(t(locale, 'supervisor.cli.nothingDue'));
+      else for (const d of r.destroyedNow) io.out(t(locale, 'supervisor.cli.destroyed', { title: d.title, version: d.version, until: d.until }));
+      return EXIT.ok;
+    }
+    case 'certificate': {
+      const { values, positionals } = parse(rest, { out: { type: 'string' }, vault: { type: 'string' }, locale: { type: 'string' } }, 1);
+      const out = str(values.out);
+      if (!out) throw new UsageError('--out FILE is required (.html or .json)');
+      return withFolder(positionals[0]!, values, ctx, (_s, held) => {
+        const { certificate, signature } = held.certificate(pickShare(held, str(values.vault) || undefined));
+        const lang = (str(values.locale) || locale) as Locale;
+        const body = path.extname(out).toLowerCase() === '.json' ? `${JSON.stringify({ certificate, signature }, null, 2)}\n` : renderShareCertificateHtml(certificate, signature, lang === 'en' ? 'en' : 'nb');
+        writeFileAtomic(out, new TextEncoder().encode(body));
+        io.out(values.json ? JSON.stringify({ ok: true, out, certificate }) : t(locale, 'supervisor.cli.written', { file: out }));
+        return EXIT.ok;
+      });
+    }
+    default:
+      throw new UsageError('expected share create|open|show|enforce|certificate');
+  }
+}
+
+export async function cmdFeedback(args: string[], ctx: CommandContext): Promise<number> {
+  const { io, locale } = ctx;
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'add': {
+      const { values, positionals } = parse(rest, { on: { type: 'string' }, text: { type: 'string' }, vault: { type: 'string' } }, 1);
+      const on = str(values.on);
+      const m = /^([a-z]+):(.+)$/.exec(on);
+      if (!m || !(FEEDBACK_TARGET_KINDS as readonly string[]).includes(m[1]!)) throw new UsageError('--on code:NAME|theme:NAME|memo:ID|segment:ID is required');
+      const text = str(values.text);
+      if (!text.trim()) throw new UsageError('--text T is required');
+      return withFolder(positionals[0]!, values, ctx, (_s, held) => {
+        const vaultId = pickShare(held, str(values.vault) || undefined);
+        const kind = m[1] as FeedbackTargetKind;
+        const c = held.content(vaultId);
+        const ref = m[2]!;
+        let id = ref;
+        if (kind === 'code') id = c.codes.find((x) => x.id === ref || x.path.join('/') === ref || x.name === ref)?.id ?? '';
+        if (kind === 'theme') id = c.themes.find((x) => x.id === ref || x.name === ref)?.id ?? '';
+        if (!id) throw new HvelvError('NOT_FOUND', `no ${kind} ${ref} in the share`);
+        if (kind === 'code' && c.codes.filter((x) => x.name === ref).length > 1) throw new UsageError(`two codes are called ${ref}: give the path Parent/Child or the id`);
+        const comment = held.addComment(vaultId, { kind, id }, text);
+        io.out(values.json ? JSON.stringify({ ok: true, comment }) : comment.id);
+        return EXIT.ok;
+      });
+    }
+    case 'export': {
+      const { values, positionals } = parse(rest, { out: { type: 'string' }, vault: { type: 'string' } }, 1);
+      const out = str(values.out);
+      if (!out) throw new UsageError('--out FILE.hvelvfeedback is required');
+      return withFolder(positionals[0]!, values, ctx, (_s, held) => {
+        const r = held.exportFeedback(pickShare(held, str(values.vault) || undefined));
+        writeFileAtomic(out, r.bytes);
+        io.out(values.json ? JSON.stringify({ ok: true, out, comments: r.comments }) : t(locale, 'supervisor.cli.written', { file: out }));
+        return EXIT.ok;
+      });
+    }
+    case 'import': {
+      const { values, positionals } = parse(rest, {}, 2);
+      if (!fs.existsSync(positionals[1]!)) throw new UsageError(`${positionals[1]} does not exist`);
+      const bytes = readUserFile(positionals[1]!, FEEDBACK_MAX_BYTES);
+      const vd = await ctx.vaultDeps();
+      return withSession(positionals[0]!, values, io, vd, (s) => {
+        const r = new Supervisors(s, io.now, vd.crypto).importFeedback(bytes, vd.crypto);
+        if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
+        else {
+          io.out(t(locale, 'supervisor.cli.feedbackImported', { added: r.added, comments: r.comments, label: r.label, fingerprint: r.fingerprint }));
+          if (r.flagged.length) io.err(t(locale, 'supervisor.cli.feedbackFlagged', { count: r.flagged.length, ids: r.flagged.join(', ') }));
+          if (r.dropped) io.out(t(locale, 'supervisor.cli.feedbackDropped', { count: r.dropped }));
+        }
+        return EXIT.ok;
+      });
+    }
+    default:
+      throw new UsageError('expected feedback add|export|import');
+  }
+}
