@@ -70,6 +70,8 @@ export interface ProjectStatus extends Omit<ProjectFacts, 'codePrefix' | 'codeDi
   recordingCount: number;
   /** Transcripts in which the de-identification check still finds something. */
   transcriptsWithIdentifiers: number;
+  /** Transcripts, and nothing else the transcripts store keeps (codes, memos, markers). */
+  transcriptCount: number;
 }
 
 export type ReminderDays = 30 | 14 | 7 | 1;

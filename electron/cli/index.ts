@@ -191,10 +191,10 @@ hvelv model check FILE [--json]                  format, size and SHA-256 agains
   },
   {
     name: 'enforce',
-    usage: `hvelv enforce <vault> [--now YYYY-MM-DD|DATE-TIME] [--owner-key KEY] [--json]
+    usage: `hvelv enforce <vault> [--now YYYY-MM-DD|DATE-TIME [--yes]] [--owner-key KEY] [--json]
            Deletes what is due at the project end date. Needs no passphrase. --now (a date
-           or an ISO 8601 date-time such as 2031-06-29T12:00:00Z) may move time forward
-           (for previews and tests), never back.`,
+           or an ISO 8601 date-time such as 2031-06-29T12:00:00Z) may move time forward,
+           never back, and only previews what would be deleted then; with --yes it deletes.`,
     load: async () => (await import('./commands/enforce')).cmdEnforce,
   },
   {

@@ -12,7 +12,7 @@ import { fail } from '../../shared/errors';
 import { PRODUCTION_KDF_POLICY } from '../core/crypto/kdf';
 import { createCrypto } from '../core/crypto/sodium';
 import { AppConfig } from '../core/services/app-config';
-import { checkDeadlines } from '../core/services/deadline-watch';
+import { checkDeadlines, nextCheckDelay } from '../core/services/deadline-watch';
 import { headlessEnforceArgs, packagedEnforceCommand } from '../core/services/headless-enforce';
 import { localeFromSystem, translate } from '../../shared/i18n/catalogue';
 import { setSqliteNativeBinding } from '../core/stores/sqlite';
@@ -131,7 +131,8 @@ async function start(): Promise<void> {
     return dispatch(handlers, method, payload);
   });
 
-  // The end date is kept while the app runs, locked or not: at start and every hour.
+  // The end date is kept while the app runs, locked or not: at start, every hour, just
+  // after each local midnight and when the machine wakes.
   const watch = (): void => {
     checkDeadlines({
       config,
@@ -151,8 +152,15 @@ async function start(): Promise<void> {
       },
     });
   };
+  const schedule = (): void => {
+    setTimeout(() => {
+      watch();
+      schedule();
+    }, nextCheckDelay(new Date()));
+  };
   watch();
-  setInterval(watch, 60 * 60 * 1000);
+  schedule();
+  powerMonitor.on('resume', watch);
 
   // Screen locked or machine asleep: lock the vault too.
   powerMonitor.on('lock-screen', () => sessions.lock('system'));

@@ -5,6 +5,7 @@
 export const nb = {
   'error.FILE_NOT_REGULAR': 'Det er ikke en vanlig fil (men for eksempel en mappe, et rør eller en enhet). Velg selve filen. Ingenting ble lagret.',
   'error.DOCUMENT_DAMAGED': 'Dokumentet er skadet eller er ikke det filtypen sier. Ingenting ble lagret.',
+  'error.DOCUMENT_ENCRYPTED': 'Dokumentet er beskyttet med passord (eller er i Words gamle .doc-format). Åpne det i Word, fjern passordet og lagre det som .docx, og prøv igjen. Ingenting ble lagret.',
   'error.CONSENT_DATE_IMPLAUSIBLE': 'Samtykkedatoen kan ikke stemme: den er i fremtiden, etter prosjektslutt eller mer enn ti år før prosjektslutt.',
   'hardening.untimedCues': 'Replikker uten brukbar tid: {n}. Teksten deres er med, uten tidsstempel.',
   'hardening.recordedAfterwards': 'Registrert i ettertid ({date})',
@@ -15,6 +16,7 @@ export const nb = {
 export const en: Record<keyof typeof nb, string> = {
   'error.FILE_NOT_REGULAR': 'That is not an ordinary file (but, for example, a folder, a pipe or a device). Choose the file itself. Nothing was stored.',
   'error.DOCUMENT_DAMAGED': 'The document is damaged or is not what its file type says. Nothing was stored.',
+  'error.DOCUMENT_ENCRYPTED': 'The document is protected with a password (or is in Word\'s old .doc format). Open it in Word, remove the password, save it as .docx and try again. Nothing was stored.',
   'error.CONSENT_DATE_IMPLAUSIBLE': 'The consent date cannot be right: it is in the future, after the project end, or more than ten years before the project end.',
   'hardening.untimedCues': 'Cues without a usable time: {n}. Their text is there, without a timestamp.',
   'hardening.recordedAfterwards': 'Recorded afterwards ({date})',

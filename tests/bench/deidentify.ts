@@ -69,7 +69,7 @@ export function deidBench(log: (s: string) => void, date: string): void {
   log('- A name that is also an ordinary word ("Emir", "Vetle", "Erle", "Bø", "Kvia") at the start of a sentence is taken for a name only when one of a few verbs follows ("sa", "var", "kom" ...; not "ble", "kjørte"), since a bare noun seldom starts a Norwegian sentence but the list of verbs is short.');
   log('- A definite noun the dictionary lacks ("Førstelinja") at the start of a sentence is taken for an unknown name (low confidence); this is most of the held-out ordinary words flagged.');
   log('- "I Kalhammaren fant vi": a capital "I" starting a sentence is not read as the preposition, so the place after it is taken for a name.');
-  log('- Ages are found only in the phrasings the patterns know ("52 år gammel", "fylte 52", "er 52 år", "født i 1964"); "ble 41 i vår" is not one of them. Narrowing facts are listed unticked in any case: the student reads and decides.');
+  log('- Ages are found only in the phrasings the patterns know ("52 år gammel", "femtito år gammel", "fylte 52", "er 52 år", "født i 1964", "ble 41 i vår"). The last was a held-out miss, fixed in the second round of attacks (docs/hardening.md): since then the held-out narrowing figure is no longer blind. Narrowing facts are listed unticked in any case: the student reads and decides.');
 
   // Speed: a 75-minute interview of realistic turns (the held-out corpus, 60 000
   // characters), with six participants in the key list; and the word lists' first load.

@@ -457,8 +457,15 @@ describe('project end from the command line', () => {
     expect(await run(['deadline', 'show', vault, '--json'], show, fast)).toBe(EXIT.ok);
     expect(JSON.parse(show.stdout.join(''))).toMatchObject({ endDate: '2027-08-01', history: [{ from: '2027-05-30', to: '2027-08-01', siktRef: '778899' }] });
 
+    // --now alone previews (second round of attacks: "for previews" destroyed for real).
+    const preview = fakeIo();
+    expect(await run(['enforce', vault, '--now', '2027-08-01', '--json'], preview, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(preview.stdout.join(''))).toMatchObject({ due: true, destroyedNow: [], wouldDestroy: ['keylist', 'recordings'] });
+    const kept = fakeIo();
+    expect(await run(['status', vault, '--json'], kept, fast)).toBe(EXIT.ok);
+    expect(JSON.parse(kept.stdout.join('')).stores).toMatchObject({ keylist: 'present', recordings: 'present' });
     const due = fakeIo();
-    expect(await run(['enforce', vault, '--now', '2027-08-01', '--json'], due, fast)).toBe(EXIT.ok);
+    expect(await run(['enforce', vault, '--now', '2027-08-01', '--yes', '--json'], due, fast)).toBe(EXIT.ok);
     expect(JSON.parse(due.stdout.join(''))).toMatchObject({ due: true, destroyedNow: ['keylist', 'recordings'] });
     const status = fakeIo();
     expect(await run(['status', vault, '--json'], status, fast)).toBe(EXIT.ok);

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkDeadlines } from '../../electron/core/services/deadline-watch';
+import { checkDeadlines, nextCheckDelay } from '../../electron/core/services/deadline-watch';
 import { AppConfig } from '../../electron/core/services/app-config';
 import { SessionManager } from '../../electron/core/services/session-manager';
 import { createVault, unlockVault } from '../../electron/core/vault/vault';
@@ -65,5 +65,16 @@ describe('the deadline watch', () => {
     expect(again.stores.keylist.destroyed).toBe(true);
     again.lock();
     expect(watch().enforced).toEqual([]);
+  });
+});
+
+describe('when the running app checks again', () => {
+  it('an hour from now, but never past the next local midnight, so the end day is kept from its first minute', () => {
+    expect(nextCheckDelay(new Date(2031, 5, 29, 10, 0, 0))).toBe(60 * 60 * 1000);
+    // 23:40: the next check comes a second after midnight, not at 00:40.
+    expect(nextCheckDelay(new Date(2031, 5, 29, 23, 40, 0))).toBe(20 * 60 * 1000 + 1000);
+    expect(nextCheckDelay(new Date(2031, 5, 29, 23, 59, 59, 500))).toBe(1500);
+    // Just after midnight it waits the hour again.
+    expect(nextCheckDelay(new Date(2031, 5, 30, 0, 0, 2))).toBe(60 * 60 * 1000);
   });
 });

@@ -53,6 +53,20 @@ describe('consent on an unfinished letter', () => {
   });
 });
 
+describe('the withdrawal date', () => {
+  it('is refused before the consent it withdraws, and nothing is destroyed', async () => {
+    const { p, session } = await project();
+    const code = p.add({ name: 'Kari Testesen' });
+    p.recordConsent(code, consentAll);
+    // Consent given 2026-11-20: a receipt saying it was withdrawn on the 19th would be filed as it is.
+    expect(codeOf(() => p.withdraw(code, '2026-11-19'))).toBe('INVALID_INPUT');
+    expect(p.list()[0]!.status).toBe('active');
+    expect(p.list()[0]!.consent).not.toBeNull();
+    expect(p.withdraw(code, '2026-11-20').withdrawnOn).toBe('2026-11-20');
+    session.lock();
+  });
+});
+
 describe('participants and codes', () => {
   it('gives codes from the project pattern, never from the name, and never reuses one', async () => {
     const { session, p } = await project();

@@ -14,17 +14,24 @@ import { enforceProjectEnd } from '../../core/services/project-end';
 
 export async function cmdEnforce(args: string[], ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const { values, positionals } = parse(args, { now: { type: 'string' }, 'owner-key': { type: 'string' } }, 1);
+  const { values, positionals } = parse(args, { now: { type: 'string' }, 'owner-key': { type: 'string' }, yes: { type: 'boolean' } }, 1);
   const requested = str(values.now) ? parseNowOption(str(values.now)) : undefined;
   if (requested === null) throw new UsageError('--now must be a date (YYYY-MM-DD) or an ISO 8601 date-time (2031-06-29T12:00:00Z)');
+  // --now is for previews: destroying at a day that has not come needs --yes as well (the
+  // daily job never passes --now, and the app's headless entry does not take --yes).
   const r = enforceProjectEnd(positionals[0]!, {
     crypto: nodeEd25519,
     now: io.now(),
     requestedNow: requested,
     ownerKey: str(values['owner-key']) || undefined,
+    preview: requested !== undefined && !values.yes,
   });
   if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
   else if (!r.due) io.out(`${r.title}: nothing is due; the project ends ${r.endDate} (${r.daysLeft} days).`);
+  else if (r.wouldDestroy) {
+    io.out(`${r.title}: on ${r.effectiveDate} the project will have ended (${r.endDate}); ${r.wouldDestroy.length > 0 ? `then destroyed: ${r.wouldDestroy.join(', ')}` : 'nothing more is due'}.`);
+    io.out('A preview: nothing was destroyed. Add --yes to destroy it now, before the day has come.');
+  }
   else if (r.destroyedNow.length > 0) {
     io.out(`${r.title}: the project ended ${r.endDate}. Destroyed now: ${r.destroyedNow.join(', ')}.`);
     if (r.certificate) io.out(`Deletion certificate: ${r.certificate.html}`);

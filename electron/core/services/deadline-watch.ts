@@ -71,3 +71,13 @@ function sameFolder(a: string, b: string): boolean {
     return path.resolve(a) === path.resolve(b);
   }
 }
+
+/**
+ * How long the running app waits before its next end-date check: an hour, but never past
+ * the next local midnight (plus a second), so the end day is kept from its first minute
+ * and not up to an hour late with the key list still readable.
+ */
+export function nextCheckDelay(now: Date, everyMs = 60 * 60 * 1000): number {
+  const midnight = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 0, 0, 1);
+  return Math.max(1000, Math.min(everyMs, midnight.getTime() - now.getTime()));
+}

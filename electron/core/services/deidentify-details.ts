@@ -160,9 +160,16 @@ interface Judgement {
 /** What one capitalised word is, by the lists and by where it stands. */
 function judge(L: Lexicon, t: Token, before: Token | undefined, titled: boolean, after?: Token, gapAfter = '', next2?: Token): Judgement {
   const none: Judgement = { kind: null, confidence: 'low' };
-  if (!UPPER.test(t.text) || t.text.length < 2) return none;
-  // Abbreviations and shouting ("NAV", "BUP", "IP"): not names; the key list finds "KARI".
-  if (ALL_CAPS.test(t.text)) return none;
+  if (t.text.length < 2) return none;
+  // Typed in haste or shouted ("torleif", "TORLEIF"): a name only when the name lists know
+  // it and it is no ordinary word ("liv", "per" are). Abbreviations ("NAV", "BUP") are in
+  // no name list; the key list finds its own names in any case.
+  if (!UPPER.test(t.text) || ALL_CAPS.test(t.text)) {
+    if (t.text.length < 3 || NEVER.has(t.lower)) return none;
+    const title = t.lower.charAt(0).toUpperCase() + t.lower.slice(1);
+    if (L.ordinary(t.lower) || !(L.given(title) || L.surname(title) || L.place(title) || L.proper(title))) return none;
+    return { kind: L.place(title) && !L.given(title) && !L.surname(title) ? 'place' : 'name', confidence: 'low' };
+  }
   if (NEVER.has(t.lower) || L.notName(t.text)) return none;
   const base = genitive(t.text);
   const is = (f: (w: string) => boolean) => f(t.text) || (base !== null && f(base));
@@ -327,17 +334,25 @@ function instituteWithPlace(L: Lexicon, tokens: Token[], i: number): Detail | nu
 const MONTHS = 'januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|des';
 const SMALL_NUMBERS = 'to|tre|fire|fem|2|3|4|5';
 /**
+ * Ages as many transcription guides want them, in words: eleven and up ("femtito",
+ * "førtifem", "to og femti", nynorsk "tjueein"); below that "er to" is seldom an age.
+ */
+const UNITS = 'en|ein|ett|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni';
+const TENS = 'tjue|tyve|tretti|tredve|førti|femti|seksti|sytti|søtti|åtti|nitti';
+const AGE_WORDS = `(?:(?:${TENS})(?:${UNITS})?|(?:${UNITS}) ?og ?(?:${TENS})|elleve|tolv|tretten|fjorten|femten|seksten|sytten|atten|nitten|hundre)(?![\\p{L}])`;
+/**
  * Narrowing facts, all of low confidence: what makes a person one of very few. The
  * patterns are Norwegian, bokmål and nynorsk.
  */
 const NARROWING: { kind: DeidKind; re: RegExp }[] = [
   // Born: "født i 1964", "født 3. mars 1964", "fødd i 1970", "årgang 1964".
-  { kind: 'age', re: new RegExp(`(?<![\\p{L}])(?:født|fødd)(?: i| den)? (?:\\d{1,2}\\.? ?(?:${MONTHS})\\.? )?(?:19|20)\\d\\d(?!\\d)|(?<![\\p{L}])årgang (?:19|20)\\d\\d(?!\\d)`, 'gu') },
+  { kind: 'age', re: new RegExp(`(?<![\\p{L}])(?:født|fødd)(?: i| den)? (?:\\d{1,2}\\.? ?(?:${MONTHS})\\.? )?(?:(?:19|20)\\d\\d|[-'’]\\d\\d|(?:nitten|tjue)?(?:${TENS})(?:${UNITS})?)(?![\\d\\p{L}])|(?<![\\p{L}])årgang (?:19|20)\\d\\d(?!\\d)`, 'gu') },
   // "52 år gammel", "52 år", after "er/var/blir/fylte ...", "52-åring", "i 40-årene".
-  { kind: 'age', re: /(?<![\p{L}\d])\d{1,3} (?:år gam(?:m)?el|år gamle|år gammal|år gamal)(?![\p{L}])/gu },
-  { kind: 'age', re: /(?<![\p{L}])(?:fylte|fyller|fylt|fyllte|fylde|fyll|er|var|blir|ble|vart|blei|snart|nesten|akkurat) \d{1,3}(?![\d.,:]\d)(?: år)?(?=[.,;!?)]| og | nå| no| i dag| da| i år| i fjor|$)/gu },
+  { kind: 'age', re: new RegExp(`(?<![\\p{L}\\d])(?:\\d{1,3}|${AGE_WORDS}) (?:år gam(?:m)?el|år gamle|år gammal|år gamal)(?![\\p{L}])`, 'giu') },
+  // Not "det var 3. mars": a day of a month is a date.
+  { kind: 'age', re: new RegExp(`(?<![\\p{L}])(?:fylte|fyller|fylt|fyllte|fylde|fyll|er|var|blir|ble|vart|blei|snart|nesten|akkurat) (?:\\d{1,3}(?![\\d.,:]\\d)(?!\\. ?(?:${MONTHS})(?![\\p{L}]))|${AGE_WORDS})(?: år)?(?=[.,;!?)]| og | nå| no| i dag| da| i år| i fjor| i (?:vår|sommar|sommer|høst|haust|vinter)|$)`, 'gu') },
   { kind: 'age', re: /(?<![\p{L}\d])\d{1,3}-åring(?:en|er|ene|ane|ar)?(?![\p{L}])/gu },
-  { kind: 'age', re: /(?<![\p{L}])i (?:(?:tidlig|sein|sen)e )?\d0-åra?ene(?![\p{L}])/gu },
+  { kind: 'age', re: new RegExp(`(?<![\\p{L}])i (?:(?:tidlig|sein|sen)e |(?:slutten|starten|begynnelsen|midten|byrjinga) av )?(?:\\d0-|${TENS.replace(/\|/gu, '-?|')}-?)åra?ene(?![\\p{L}])`, 'gu') },
   // Dates of events: "3. mars", "3. mars 2021", "03.03.2021", "2021-03-03".
   { kind: 'date', re: new RegExp(`(?<![\\p{L}\\d.])\\d{1,2}\\. ?(?:${MONTHS})(?![\\p{L}])\\.?(?: (?:19|20)\\d\\d(?!\\d))?`, 'gu') },
   { kind: 'date', re: /(?<![\d.])(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)?\d\d(?!\d|\.\d)|(?<!\d)(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)/gu },

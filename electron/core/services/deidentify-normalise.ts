@@ -12,7 +12,8 @@
 export const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
 const INVISIBLE_CP = /^\p{Default_Ignorable_Code_Point}$/u;
 const MARK = /^\p{M}$/u;
-const SPACE = /^\s$/u;
+/** White space, and the Braille blank (U+2800), which shows as a space and is none. */
+const SPACE = /^[\s\u2800]$/u;
 
 export interface Normalised {
   text: string;
@@ -25,7 +26,37 @@ export interface Normalised {
 /** Letters whose NFKC form is themselves: ASCII (but controls and spaces go the other way) and Latin-1/Latin Extended letters. */
 const identity = (c: number): boolean => (c > 0x20 && c < 0x7f) || (c >= 0xc0 && c < 0x250 && c !== 0xd7 && c !== 0xf7) || c === 0x0a;
 
-export function normalise(source: string): Normalised {
+/**
+ * Cyrillic and Greek letters that look like Latin ones, as Latin: a name pasted from a
+ * web page or typed on a Cyrillic keyboard layout ("Оxaal" with a Cyrillic О) reads as
+ * Oxaal to everyone but a string comparison. One UTF-16 unit each way, so positions stay.
+ */
+const LOOKALIKES: Record<string, string> = Object.fromEntries(
+  [
+    // Cyrillic
+    'аa', 'еe', 'оo', 'рp', 'сc', 'уy', 'хx', 'іi', 'јj', 'ѕs', 'ԁd', 'ԛq', 'ԝw', 'һh', 'ӏl', 'үy',
+    'АA', 'ВB', 'ЕE', 'КK', 'МM', 'НH', 'ОO', 'РP', 'СC', 'ТT', 'ХX', 'УY', 'ІI', 'ЈJ', 'ЅS', 'ԚQ', 'ԜW', 'ҮY', 'ҺH', 'ӀI',
+    // Greek
+    'ΑA', 'ΒB', 'ΕE', 'ΖZ', 'ΗH', 'ΙI', 'ΚK', 'ΜM', 'ΝN', 'ΟO', 'ΡP', 'ΤT', 'ΥY', 'ΧX', 'οo', 'νv', 'ιi', 'κk', 'ρp',
+  ].map((p) => [p[0]!, p.at(-1)!]),
+);
+const NON_LATIN_LOOKALIKE = /[\u0370-\u03ff\u0400-\u052f]/u;
+const WORD_WITH_INVISIBLES = /[\p{L}\p{M}\p{Default_Ignorable_Code_Point}]+/gu;
+const LATIN = /\p{Script=Latin}/u;
+const CYRILLIC_OR_GREEK = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
+
+/**
+ * The look-alikes of words that mix Latin with Cyrillic or Greek, folded to Latin. A word
+ * all in one script is left as it is: "Олександр" is a name in Cyrillic, and the check
+ * finds it as one.
+ */
+export function foldLookalikes(s: string): string {
+  if (!NON_LATIN_LOOKALIKE.test(s)) return s;
+  return s.replace(WORD_WITH_INVISIBLES, (w) => (LATIN.test(w) && CYRILLIC_OR_GREEK.test(w) ? [...w].map((c) => LOOKALIKES[c] ?? c).join('') : w));
+}
+
+export function normalise(input: string): Normalised {
+  const source = foldLookalikes(input);
   const n = source.length;
   const from = new Int32Array(n * 2 + 8);
   const to = new Int32Array(n * 2 + 8);

@@ -17,6 +17,7 @@
 import type { DeidFinding } from '../../../shared/contract';
 import { NARROWING_KINDS, type DeidConfidence, type DeidKind } from '../../../shared/domain';
 import { findDetails } from './deidentify-details';
+import { lexicon, type Lexicon } from './deidentify-lexicon';
 import { back, invisibleRuns, normalise, normaliseTerm } from './deidentify-normalise';
 import { translate, type Locale } from '../../../shared/i18n/catalogue';
 
@@ -86,6 +87,18 @@ function capitalised(term: string): string {
   const any = (c: string) => (APOSTROPHES.includes(c) ? `[${APOSTROPHES}]` : c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escape(c));
   return escape(first) + rest.map(any).join('');
 }
+/** Every letter in any case: for key-list terms that are no ordinary word ("oxaal" typed in haste is Oxaal). */
+function anyCase(term: string): string {
+  return [...term].map((c) => (APOSTROPHES.includes(c) ? `[${APOSTROPHES}]` : c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escape(c))).join('');
+}
+/**
+ * A key-list term as a pattern: with its capital when any word of it is also an ordinary
+ * word ("Lie", "Berg", "Per": only the capitalised one is the name), in any case when none
+ * is (a transcript typed fast, or a draft, may write "brynjulf oxaal").
+ */
+function keyListForm(L: Lexicon): (term: string) => string {
+  return (term) => (term.split(/[\s'’ʼ-]+/u).some((w) => w !== '' && L.ordinary(w.toLowerCase())) ? capitalised(term) : anyCase(term));
+}
 /** What people put between groups of digits: space, no-break and thin spaces, dot, dash. */
 const SEP = '[ .\\-\\u00A0\\u202F\\u2009]';
 /** Digits with separators between them, as people write phone numbers. */
@@ -104,8 +117,9 @@ function patterns(known: KnownDetails): Pattern[] {
   // Names and places keep their capital: many Norwegian surnames and places are also
   // words ("Lie", "Berg", "Time"), and in running text only the capitalised one is the name.
   // A name may take the genitive -s ("Karis kontor").
-  if (known.names.length) out.push({ kind: 'name', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.names, capitalised)})[sS]?${E}`, 'gu') });
-  if (known.workplaces.length) out.push({ kind: 'workplace', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.workplaces, capitalised)})${E}`, 'gu') });
+  const form = known.names.length + known.workplaces.length > 0 ? keyListForm(lexicon()) : capitalised;
+  if (known.names.length) out.push({ kind: 'name', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.names, form)})[sS]?${E}`, 'gu') });
+  if (known.workplaces.length) out.push({ kind: 'workplace', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.workplaces, form)})${E}`, 'gu') });
   if (known.emails.length) out.push({ kind: 'email', source: 'keylist', re: new RegExp(`${B}(?:${alt(known.emails)})${E}`, 'giu') });
   for (const p of known.phones) out.push({ kind: 'phone', source: 'keylist', re: new RegExp(`(?<!\\d)(?:\\+?47${SEP}?)?${spacedDigits(p)}(?!\\d)`, 'gu') });
   out.push({ kind: 'email', source: 'pattern', re: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu });
@@ -168,9 +182,17 @@ const NARROWING = new Set<DeidKind>(NARROWING_KINDS);
  * nothing removed, NFKC, one kind of space), so an invisible character or a fullwidth
  * letter cannot hide a name; each finding's positions and text are the stored text's.
  */
-export function findIdentifiers(text: string, known: KnownDetails = NO_KNOWN_DETAILS, kept: readonly string[] = []): DeidFinding[] {
+export function findIdentifiers(text: string, known: KnownDetails = NO_KNOWN_DETAILS, kept: readonly string[] = [], keptForKeyList: readonly string[] = kept): DeidFinding[] {
   // toLowerCase, not toLocaleLowerCase('nb'): the same for these letters, and far faster over thousands of findings.
   const keep = new Set(kept.map((k) => normaliseTerm(k).toLowerCase()));
+  // A term judged for what the word lists found ("Lund", the Swedish town) does not hide
+  // what the key list finds ("Lund", a participant added later): that needs a judgement
+  // of its own (the project's choices keep the two apart; other callers pass one list).
+  const keepKeyList = keptForKeyList === kept ? keep : new Set(keptForKeyList.map((k) => normaliseTerm(k).toLowerCase()));
+  const kept_ = (f: Raw, start: number, end: number): boolean => {
+    const set = f.source === 'keylist' ? keepKeyList : keep;
+    return set.size > 0 && set.has(n.text.slice(start, end).toLowerCase());
+  };
   const n = normalise(text);
   const raw: Raw[] = [];
   for (const p of patterns(normaliseKnown(known))) {
@@ -185,7 +207,7 @@ export function findIdentifiers(text: string, known: KnownDetails = NO_KNOWN_DET
     if (NARROWING.has(f.kind)) continue;
     const prev = firm.at(-1);
     if (prev && f.start < prev.end) continue;
-    if (keep.size > 0 && keep.has(n.text.slice(f.start, f.end).toLowerCase())) continue;
+    if (kept_(f, f.start, f.end)) continue;
     firm.push(f);
   }
   const all = [...firm];
@@ -200,7 +222,7 @@ export function findIdentifiers(text: string, known: KnownDetails = NO_KNOWN_DET
       end = f.start + n.text.slice(f.start, inside.start).replace(/(?:\s+(?:i|på|fra|til|ved|for|med))?[\s,]*$/u, '').length;
       if (end - f.start < 6) continue;
     }
-    if (keep.size > 0 && keep.has(n.text.slice(f.start, end).toLowerCase())) continue;
+    if (kept_(f, f.start, end)) continue;
     all.push({ ...f, end });
   }
   all.sort((a, b) => a.start - b.start || b.end - a.end);

@@ -43,6 +43,7 @@ import {
   type RegistryEntry,
 } from '../consent/model';
 import { Recordings } from './recordings';
+import { Transcripts } from './transcripts';
 import { readUserFile } from './user-file';
 import { decryptBlobToFile } from '../crypto/stream';
 import { beginExport, removeTree } from './export-journal';
@@ -225,6 +226,8 @@ export class Participants {
     if (!isIsoDate(date)) throw new HvelvError('INVALID_INPUT', `withdrawal date ${date} is not a date`);
     if (daysUntil(date, this.today()) > 0) throw new HvelvError('INVALID_INPUT', `withdrawal date ${date} is in the future`);
     const consent = currentConsent(this.keylist, code);
+    // A receipt saying consent was withdrawn before it was given would be filed as it is.
+    if (consent && daysUntil(consent.date, date) > 0) throw new HvelvError('INVALID_INPUT', `withdrawal date ${date} is before the consent given on ${consent.date}`);
     const journal: RegistryEntry = {
       ...entry,
       status: 'withdrawing',
@@ -362,7 +365,12 @@ export class Participants {
     // What quotes them outside their own records (a code memo, a theme's definition)
     // is not destroyed with their key: it is marked, so the identifying-details check
     // lists it for the student, before the text to compare with is gone.
-    if (!this.session.stores.transcripts.destroyed) markQuotesOfWithdrawn(this.session, code);
+    if (!this.session.stores.transcripts.destroyed) {
+      markQuotesOfWithdrawn(this.session, code);
+      // The project's "not identifying" choices may name them ("Oxaal" judged once): those go too.
+      const identity = this.keylist.get<Identity>(T.identity, code)?.data;
+      if (identity) new Transcripts(this.session, this.now).forgetChoicesAbout(identity);
+    }
     this.session.stores.transcripts.destroyParticipant(code);
     hooks.afterStep?.('transcripts');
     this.keylist.destroyParticipant(code);

@@ -108,6 +108,8 @@ export interface EnforceResult {
   destroyedNow: DataStore[];
   destroyedBefore: DataStore[];
   certificate: { json: string; html: string } | null;
+  /** A preview (`preview: true`): what would be destroyed at `effectiveDate`; nothing was. */
+  wouldDestroy?: DataStore[];
 }
 
 /** What a store holds, from its plaintext columns only (no key needed): for the certificate. */
@@ -188,7 +190,7 @@ export function destroyStore(vault: string, store: DataStore, info: DestroyedSto
  */
 export function enforceProjectEnd(
   vault: string,
-  opts: { crypto: SignatureVerifier; now: Date; requestedNow?: Date; ownerKey?: string; hooks?: { afterStep?: (step: string) => void } },
+  opts: { crypto: SignatureVerifier; now: Date; requestedNow?: Date; ownerKey?: string; preview?: boolean; hooks?: { afterStep?: (step: string) => void } },
 ): EnforceResult {
   const header = readHeader(vault, opts.crypto);
   if (opts.ownerKey && opts.ownerKey !== toB64(header.publicKey)) {
@@ -219,6 +221,10 @@ export function enforceProjectEnd(
       certificate: null,
     };
     if (daysLeft > 0) return result;
+    // A preview of a later day (`hvelv enforce --now …` without --yes) says what would go
+    // and destroys nothing: the key list and the recordings are kept until the end date
+    // the participants were told, and a typed date must not end the project early.
+    if (opts.preview) return { ...result, wouldDestroy: targets.filter((s) => !destroyedBefore.includes(s)) };
     for (const store of targets) {
       if (destroyedBefore.includes(store)) continue;
       const tomb = path.join(storeDir(vault, store), TOMBSTONE);

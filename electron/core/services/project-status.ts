@@ -6,9 +6,11 @@ import type { ProjectStatus } from '../../../shared/contract';
 import type { VaultSession } from '../vault/vault';
 import { T, type RegistryEntry } from '../consent/model';
 import { Transcripts } from './transcripts';
+import { RECORDING_TABLE } from './recordings';
 
 export function projectStatus(session: VaultSession, now: Date): ProjectStatus {
   const f = session.facts;
+  const transcripts = session.stores.transcripts.destroyed ? [] : new Transcripts(session, () => now).list();
   return {
     vaultId: session.vaultId,
     path: session.path,
@@ -33,8 +35,12 @@ export function projectStatus(session: VaultSession, now: Date): ProjectStatus {
     destroyed: DATA_STORES.filter((s) => session.stores[s].destroyed),
     certificates: listCertificates(session.path),
     endDateHistory: session.endDateHistory,
-    recordingCount: session.stores.recordings.count(),
-    transcriptsWithIdentifiers: new Transcripts(session, () => now).list().filter((t) => t.identifiers > 0).length,
+    // Counted by kind, not by record: the recordings store may keep more than recordings,
+    // and the transcripts store keeps the analysis and the markers too ("12 entries" for
+    // three transcripts was not what the student had).
+    recordingCount: session.stores.recordings.destroyed ? 0 : session.stores.recordings.versions(RECORDING_TABLE).size,
+    transcriptsWithIdentifiers: transcripts.filter((t) => t.identifiers > 0).length,
+    transcriptCount: transcripts.length,
   };
 }
 

@@ -71,7 +71,8 @@ export function parseTranscriptFile(bytes: Uint8Array, format: TranscriptFormat)
   }
 }
 
-const TIME = String.raw`(?:(\d{1,2}):)?(\d{2}):(\d{2})[,.](\d{3})`;
+// Hours of any number of digits, as WebVTT allows (a recording of more than 99 hours is rare, but its cues are not garbage).
+const TIME = String.raw`(?:(\d{1,4}):)?(\d{2}):(\d{2})[,.](\d{3})`;
 const CUE_TIME = new RegExp(String.raw`^\s*${TIME}\s*-->\s*${TIME}(?:\s.*)?$`);
 
 function cueMs(h: string | undefined, m: string, s: string, f: string): number | null {
@@ -93,17 +94,30 @@ function cueStart(line: string): number | null {
  * and timestamps) are markup; every other `<` is the speaker's own. A voice span
  * (`<v Ola>`) names who speaks, so it becomes "Ola: " as f4 writes it.
  */
-const VTT_VOICE = /^<v(?:\.[^\s>]*)?\s+([^>]+)>/;
+const VTT_VOICE = /<v(?:\.[^\s>]*)?\s+([^>]+)>/g;
 const VTT_TAG = /<(?:c|i|b|u|ruby|rt)(?:\.[^\s>]*)?>|<(?:v|lang)(?:\.[^\s>]*)?(?:\s[^>]*)?>|<\/(?:c|i|b|u|ruby|rt|v|lang)>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>/g;
 /** What SubRip files use in practice (the format has no specification): i, b, u and font. */
 const SRT_TAG = /<\/?(?:i|b|u)>|<font(?:\s[^>]*)?>|<\/font>/gi;
-const VTT_ESCAPES: Record<string, string> = { amp: '&', lt: '<', gt: '>', lrm: '\u200e', rlm: '\u200f', nbsp: '\u00a0' };
+/**
+ * WebVTT reads character references as HTML does: the six it names for authors, and the
+ * named references tools write for Norwegian and Western text (Latin-1's letters, quotes,
+ * dashes). One the table lacks stays as written: nothing is lost, it only is not decoded.
+ */
+const LATIN1_NAMES =
+  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest ' +
+  'Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig ' +
+  'agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml';
+const VTT_ESCAPES: Record<string, string> = {
+  ...Object.fromEntries(LATIN1_NAMES.split(' ').map((n, i) => [n, String.fromCharCode(0xa0 + i)])),
+  amp: '&', lt: '<', gt: '>', lrm: '\u200e', rlm: '\u200f', quot: '"', apos: "'",
+  ndash: '\u2013', mdash: '\u2014', hellip: '\u2026', lsquo: '\u2018', rsquo: '\u2019', sbquo: '\u201a', ldquo: '\u201c', rdquo: '\u201d', bdquo: '\u201e', euro: '\u20ac', bull: '\u2022', OElig: '\u0152', oelig: '\u0153', Scaron: '\u0160', scaron: '\u0161',
+};
 
 function cueText(rows: string[], vtt: boolean): string {
   let text = rows.join(' ').trim();
   if (!vtt) return text.replace(SRT_TAG, '').trim();
-  const voice = VTT_VOICE.exec(text);
-  if (voice) text = `${voice[1]!.trim()}: ${text.slice(voice[0].length)}`;
+  // Every voice span names its speaker, not only the first ("<v Ola>Hei</v> <v Kari>Hallo").
+  text = text.replace(VTT_VOICE, (_, who: string) => `${who.trim()}: `);
   return text
     .replace(VTT_TAG, '')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
@@ -140,7 +154,17 @@ function cuesToF4(text: string, vtt: boolean): ParsedTranscript {
     const at = block.findIndex((r) => r.text.includes('-->'));
     // Before the timing line: the cue's number (.srt) or identifier (.vtt), not words.
     // Without a timing line, a leading number is still the cue's number.
-    const headEnd = at >= 0 ? at : /^\d+$/.test(block[0]!.text.trim()) ? 1 : 0;
+    // A block that is a number and nothing else is a cue number only when the next
+    // block is a cue's timing ("1", a stray blank line, "00:00:01,000 --> …"); otherwise it
+    // is words ("2019", said alone after a blank line inside a cue).
+    const loneNumber = at < 0 && block.length === 1 && /^\d+$/.test(block[0]!.text.trim());
+    const nextIsTiming = (): boolean => {
+      let k = i;
+      while (k < rows.length && rows[k]!.trim() === '') k++;
+      return k < rows.length && rows[k]!.includes('-->');
+    };
+    const headEnd = at >= 0 ? at : /^\d+$/.test(block[0]!.text.trim()) && (!loneNumber || nextIsTiming()) ? 1 : 0;
+    if (loneNumber && headEnd === 1) continue;
     const extra = at > 1 ? block.slice(0, at - 1) : [];
     const words = [...extra, ...block.slice(at >= 0 ? at + 1 : headEnd)].map((r) => r.text);
     const start = at >= 0 ? cueStart(block[at]!.text) : null;
@@ -174,7 +198,7 @@ const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, 
 export const DOCX_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 export const DOCX_MAX_ENTRIES = 10_000;
 
-type DocxResult = { ok: true; text: string } | { ok: false; code: 'FILE_TOO_LARGE' | 'DOCUMENT_DAMAGED' | 'TRANSCRIPT_UNSUPPORTED'; message: string };
+type DocxResult = { ok: true; text: string } | { ok: false; code: 'FILE_TOO_LARGE' | 'DOCUMENT_DAMAGED' | 'DOCUMENT_ENCRYPTED' | 'TRANSCRIPT_UNSUPPORTED'; message: string };
 interface DocxZlib {
   inflateRawSync(data: Uint8Array, opts: { maxOutputLength: number }): Buffer;
   crc32(data: Uint8Array): number;
@@ -190,6 +214,9 @@ function extractDocxText(zip: Uint8Array, zlib: DocxZlib, maxBytes: number, maxE
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
   const u16 = (at: number): number => view.getUint16(at, true);
   const u32 = (at: number): number => view.getUint32(at, true);
+  // A password-protected Word file is not a zip but an OLE compound file (so is a .doc
+  // renamed): the student can do something about that, so it is said.
+  if (zip.length >= 8 && u32(0) === 0xe011cfd0 && u32(4) === 0xe11ab1a1) return { ok: false, code: 'DOCUMENT_ENCRYPTED', message: 'the .docx file is password-protected (encrypted), or an old .doc file' };
   // The end-of-central-directory record: within the last 64 KiB + 22 bytes.
   let eocd = -1;
   for (let at = zip.length - 22; at >= Math.max(0, zip.length - 22 - 0xffff); at--) {
@@ -212,6 +239,9 @@ function extractDocxText(zip: Uint8Array, zlib: DocxZlib, maxBytes: number, maxE
     if (++entries > maxEntries) return { ok: false, code: 'FILE_TOO_LARGE', message: `the .docx archive has more than ${maxEntries} entries` };
     const nameLen = u16(at + 28);
     const name = new TextDecoder().decode(zip.subarray(at + 46, at + 46 + nameLen));
+    // Two entries of one name: readers differ on which one counts, so the text shown in
+    // Word might not be the text imported.
+    if (name === 'word/document.xml' && found) return damaged('the .docx archive holds word/document.xml twice');
     if (name === 'word/document.xml') found = { method: u16(at + 10), crc: u32(at + 16), compressed: u32(at + 20), size: u32(at + 24), local: u32(at + 42) };
     at += 46 + nameLen + u16(at + 30) + u16(at + 32);
   }
@@ -254,19 +284,39 @@ function extractDocxText(zip: Uint8Array, zlib: DocxZlib, maxBytes: number, maxE
       }
       return String.fromCodePoint(cp);
     });
-  const body = /<w:body\b[^>]*>([\s\S]*)<\/w:body>/.exec(xml)?.[1] ?? '';
-  const paragraphs = body.match(/<w:p\b[^>]*\/>|<w:p\b[^>]*>[\s\S]*?<\/w:p>/g) ?? [];
-  const text = `${paragraphs
-    .map((p) => {
-      let out = '';
-      for (const t of p.matchAll(/<w:t\b[^>]*\/>|<w:t\b[^>]*>([\s\S]*?)<\/w:t>|<w:tab\/>|<w:br\/>|<w:cr\/>/g)) {
-        if (t[0].startsWith('<w:tab')) out += '\t';
-        else if (t[0].startsWith('<w:br') || t[0].startsWith('<w:cr')) out += '\n';
-        else out += unescape(t[1] ?? '');
-      }
-      return out;
-    })
-    .join('\n')}\n`;
+  const body = /<w:body\b[^>]*>([\s\S]*)<\/w:body>/.exec(xml)?.[1];
+  // No body where WordprocessingML puts it (another prefix for its namespace, say): refused,
+  // never imported as an empty transcript.
+  if (body === undefined) return { ok: false, code: 'TRANSCRIPT_UNSUPPORTED', message: 'the document part has no <w:body> Hvelv can read' };
+  // One line per paragraph. Paragraphs nest (a text box's paragraphs sit inside a run of
+  // the paragraph around it), so they are tracked as a stack: each line is written when
+  // its paragraph closes, and the words after a text box stay with their paragraph.
+  // Breaks and run tabs may carry attributes or a space (<w:br w:type="page"/>, <w:br />);
+  // a tab with attributes is a tab stop in the paragraph's properties, not text. A text
+  // element holds only text (a "<" in it is written &lt;), so [^<]* finds its end: a lazy
+  // [\s\S]*? would scan to the end of the document for every unclosed <w:t>.
+  const lines: string[] = [];
+  const open: string[] = [];
+  const add = (s: string): void => {
+    if (open.length === 0) open.push('');
+    open[open.length - 1] += s;
+  };
+  const TOKEN = /<w:p\b[^>]*?(\/?)>|<\/w:p>|<w:t\b[^>]*\/>|<w:t\b[^>]*>([^<]*)<\/w:t>|<w:tab\s*\/>|<w:(?:br|cr)\b[^>]*\/>|<w:noBreakHyphen\b[^>]*\/>/g;
+  for (const m of body.matchAll(TOKEN)) {
+    const tag = m[0];
+    if (tag === '</w:p>') {
+      if (open.length > 0) lines.push(open.pop()!);
+    } else if (tag.startsWith('<w:p')) {
+      if (m[1] === '/') lines.push('');
+      else open.push('');
+    } else if (tag.startsWith('<w:tab')) add('\t');
+    else if (tag.startsWith('<w:br') || tag.startsWith('<w:cr')) add('\n');
+    else if (tag.startsWith('<w:noBreakHyphen')) add('\u2011');
+    else add(unescape(m[2] ?? ''));
+  }
+  // Paragraphs left open by a damaged file: their words still arrive.
+  while (open.length > 0) lines.push(open.pop()!);
+  const text = `${lines.join('\n')}\n`;
   if (bad) return damaged(`the document holds ${bad}, which is no character`);
   return { ok: true, text };
 }

@@ -79,6 +79,19 @@ interface Span {
 
 interface DeidChoices {
   notIdentifying: string[];
+  /**
+   * Of those, the terms judged where the key list found them. A term judged only where
+   * the word lists found it ("Lund", a town) does not hide the key list's finding of the
+   * same word (a participant named Lund, added later). Absent in records made before:
+   * then no term hides a key-list finding, the safe way round.
+   */
+  keyList?: string[];
+}
+
+/** The project's choices, as findIdentifiers takes them. */
+interface Kept {
+  terms: readonly string[];
+  keyList: readonly string[];
 }
 
 /** An imported transcript, and how many of its cues had no usable time (kept as text without a sync point). */
@@ -96,7 +109,7 @@ export class Transcripts {
 
   list(): TranscriptSummary[] {
     const known = this.known();
-    const kept = this.notIdentifying();
+    const kept = this.choices();
     return this.store.list<TranscriptRecord>(TRANSCRIPT_TABLE).map((r) => {
       const data = this.remember(r.id, r.participant!, r.data, known, kept);
       return summary(r.id, r.participant!, data, known, kept);
@@ -106,7 +119,7 @@ export class Transcripts {
   get(id: string): TranscriptDetail {
     const r = this.record(id);
     const known = this.known();
-    const kept = this.notIdentifying();
+    const kept = this.choices();
     return detail(id, r.participant, this.remember(id, r.participant, r.data, known, kept), known, kept);
   }
 
@@ -119,12 +132,12 @@ export class Transcripts {
   check(id: string): DeidReport {
     const r = this.record(id);
     const known = this.known();
-    const kept = this.notIdentifying();
+    const kept = this.choices();
     const data = this.remember(id, r.participant, r.data, known, kept);
     const findings = findingsOf(data, known, kept);
     this.session.audit.append('transcript.checked', { participant: r.participant, details: { transcript: id, found: findings.length } });
     const last = data.lastWithKeyList;
-    return { findings, keyListUsed: hasKeyList(known), kept, lastWithKeyList: last ? { at: last.at, unresolved: last.unresolved } : null };
+    return { findings, keyListUsed: hasKeyList(known), kept: [...kept.terms], lastWithKeyList: last ? { at: last.at, unresolved: last.unresolved } : null };
   }
 
   /**
@@ -132,10 +145,32 @@ export class Transcripts {
    * once). For the analysis (memos, code names) as much as for transcripts.
    */
   notIdentifying(): string[] {
+    return [...this.choices().terms];
+  }
+
+  /** The terms, and those of them judged where the key list found them (DeidChoices). */
+  choices(): Kept {
     const rec = this.store.list<DeidChoices>(DEID_CHOICES_TABLE)[0];
-    if (rec) return rec.data.notIdentifying;
+    if (rec) return { terms: rec.data.notIdentifying, keyList: rec.data.keyList ?? [] };
     // Before the choices were the project's, each transcript kept its own: all of them count.
-    return [...new Set(this.store.list<TranscriptRecord>(TRANSCRIPT_TABLE).flatMap((r) => r.data.kept ?? []))];
+    return { terms: [...new Set(this.store.list<TranscriptRecord>(TRANSCRIPT_TABLE).flatMap((r) => r.data.kept ?? []))], keyList: [] };
+  }
+
+  /**
+   * Withdrawal: the project's choices forget every term that names the participant (their
+   * name or a part of it, e-mail, phone, workplace), before the key list that says so is
+   * destroyed. Such a term is about them, and goes with everything else about them; if the
+   * word turns up again, the check lists it again.
+   */
+  forgetChoicesAbout(identity: Identity): void {
+    const rec = this.store.list<DeidChoices>(DEID_CHOICES_TABLE)[0];
+    if (!rec) return;
+    const theirs = knownDetails([identity]);
+    const about = (term: string): boolean => findIdentifiers(term, theirs).some((f) => f.source === 'keylist');
+    const terms = rec.data.notIdentifying.filter((t) => !about(t));
+    const keyList = (rec.data.keyList ?? []).filter((t) => !about(t));
+    if (terms.length === rec.data.notIdentifying.length && keyList.length === (rec.data.keyList ?? []).length) return;
+    this.saveChoices(terms, keyList);
   }
 
   /**
@@ -159,10 +194,16 @@ export class Transcripts {
     // list is not a place to write anything else.
     // The key list is decrypted once for the whole call.
     const known = this.known();
-    const before = this.notIdentifying();
-    const keepable = new Set([...before, ...findingsOf(r.data, known, []).map((f) => f.text)].map(lower));
+    const beforeChoices = this.choices();
+    const before = [...beforeChoices.terms];
+    const here = findingsOf(r.data, known, { terms: [], keyList: [] });
+    const keepable = new Set([...before, ...here.map((f) => f.text)].map(lower));
     const nextKept = [...new Set(kept.map((k) => k.trim()).filter(Boolean))];
     if (nextKept.some((k) => !keepable.has(lower(k)))) throw new HvelvError('INVALID_INPUT', 'only words found in the transcript can be marked as not identifying');
+    // Judged where the key list found it here, or so judged before.
+    const keyListHere = new Set(here.filter((f) => f.source === 'keylist').map((f) => lower(f.text)));
+    const keyListBefore = new Set(beforeChoices.keyList.map(lower));
+    const nextKeyList = nextKept.filter((k) => keyListHere.has(lower(k)) || keyListBefore.has(lower(k)));
     const { kept: _legacy, ...rest } = r.data;
     const last = r.data.lastWithKeyList;
     const next: TranscriptRecord = {
@@ -186,14 +227,14 @@ export class Transcripts {
       if (replace.length > 0 || _legacy !== undefined) this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
       remapAfterEdit(this.session, id, r.data.text, text, { at: next.updatedAt, removal, replacements: replace });
     });
-    if (!sameTerms(before, nextKept)) this.saveChoices(nextKept);
+    if (!sameTerms(before, nextKept) || !sameTerms(beforeChoices.keyList, nextKeyList)) this.saveChoices(nextKept, nextKeyList);
     this.session.audit.append('transcript.deidentified', { participant: r.participant, details: { transcript: id, replaced: replace.length, kept: nextKept.length } });
     return this.get(id);
   }
 
-  private saveChoices(terms: string[]): void {
+  private saveChoices(terms: string[], keyList: string[]): void {
     const rec = this.store.list<DeidChoices>(DEID_CHOICES_TABLE)[0];
-    this.store.put(DEID_CHOICES_TABLE, { ...(rec ? { id: rec.id } : {}), participant: null, data: { notIdentifying: terms } satisfies DeidChoices });
+    this.store.put(DEID_CHOICES_TABLE, { ...(rec ? { id: rec.id } : {}), participant: null, data: { notIdentifying: terms, keyList } satisfies DeidChoices });
   }
 
   /**
@@ -201,7 +242,7 @@ export class Transcripts {
    * (written only when that changed), so that once it is deleted the key list's findings
    * are still known and "had N unresolved" can be said. Without the key list: as stored.
    */
-  private remember(id: string, participant: string, data: TranscriptRecord, known: KnownDetails, kept: readonly string[]): TranscriptRecord {
+  private remember(id: string, participant: string, data: TranscriptRecord, known: KnownDetails, kept: Kept): TranscriptRecord {
     if (!hasKeyList(known)) return data;
     const findings = findOnce(data.text, known, kept);
     const keyList = findings.filter((f) => f.source === 'keylist').map(({ start, end, kind, text }) => ({ start, end, kind, text }));
@@ -379,12 +420,12 @@ export class Transcripts {
  * notes and counts each transcript with the same findings).
  */
 const checked = new WeakMap<KnownDetails, Map<string, DeidFinding[]>>();
-function findOnce(text: string, known: KnownDetails, kept: readonly string[]): DeidFinding[] {
+function findOnce(text: string, known: KnownDetails, kept: Kept): DeidFinding[] {
   let byText = checked.get(known);
   if (!byText) checked.set(known, (byText = new Map()));
-  const key = `${kept.join('\u0000')}\u0001${text}`;
+  const key = `${kept.terms.join('\u0000')}\u0002${kept.keyList.join('\u0000')}\u0001${text}`;
   let found = byText.get(key);
-  if (!found) byText.set(key, (found = findIdentifiers(text, known, kept)));
+  if (!found) byText.set(key, (found = findIdentifiers(text, known, kept.terms, kept.keyList)));
   return found;
 }
 
@@ -396,10 +437,11 @@ const sameTerms = (a: readonly string[], b: readonly string[]): boolean => a.len
  * and patterns plus what the key list found the last time it was there (each only while
  * its words are still where they were, and not marked as not identifying).
  */
-function findingsOf(r: TranscriptRecord, known: KnownDetails, kept: readonly string[]): DeidFinding[] {
+function findingsOf(r: TranscriptRecord, known: KnownDetails, kept: Kept): DeidFinding[] {
   const found = findOnce(r.text, known, kept);
   if (hasKeyList(known) || !r.lastWithKeyList) return found;
-  const keep = new Set(kept.map(lower));
+  // What the key list found the last time: hidden only by a judgement made on a key-list finding.
+  const keep = new Set(kept.keyList.map(lower));
   const remembered: DeidFinding[] = r.lastWithKeyList.keyList
     .filter((s) => r.text.slice(s.start, s.end) === s.text && !keep.has(lower(s.text)))
     .map((s) => ({ ...s, source: 'keylist', confidence: 'high' }));
@@ -419,11 +461,11 @@ function shiftSpans(spans: Span[], replace: readonly Replacement[]): Span[] {
   });
 }
 
-function detail(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: readonly string[]): TranscriptDetail {
+function detail(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: Kept): TranscriptDetail {
   return { ...summary(id, code, r, known, kept), text: r.text, syncPoints: r.syncPoints, speakers: r.speakers ?? [...DEFAULT_SPEAKERS], today: r.today ?? null };
 }
 
-function summary(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: readonly string[]): TranscriptSummary {
+function summary(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: Kept): TranscriptSummary {
   return {
     id,
     code,

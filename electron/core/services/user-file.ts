@@ -75,8 +75,18 @@ export function readUserFile(file: string, maxBytes: number): Uint8Array {
     } catch (err) {
       throw unreadable(file, err);
     }
-    // A file that shrank while it was read is not the file that was checked.
-    if (off !== size) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} changed while it was read`);
+    // A file that shrank while it was read is not the file that was checked; nor is one
+    // that grew (an editor still saving, or a file whose size the system does not know,
+    // as /proc's say 0): its end would be cut off without a word.
+    let grew = false;
+    if (off === size) {
+      try {
+        grew = fs.readSync(fd, Buffer.alloc(1), 0, 1, size) > 0;
+      } catch (err) {
+        throw unreadable(file, err);
+      }
+    }
+    if (off !== size || grew) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} changed while it was read`);
     return out;
   } finally {
     fs.closeSync(fd);

@@ -263,7 +263,8 @@ export function App() {
                 </button>
               );
             })}
-            <button type="button" className="nav lock" onClick={() => void lock()}>
+            {/* Locking leaves the screen too: typed input that is not saved is asked about first. */}
+            <button type="button" className="nav lock" onClick={() => go(() => void lock())}>
               {t('nav.lock')}
             </button>
           </nav>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useI18n } from '../i18n';
 import { ErrorBanner, TextField } from './ui';
+import { Dialog } from './Dialog';
 import type { ErrorInfo } from '../../../shared/errors';
 
 /**
@@ -30,23 +31,21 @@ export function TypedConfirm(props: {
   }
 
   return (
-    <div className="overlay">
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="tc-h">
-        <h2 id="tc-h">{props.title}</h2>
-        {props.children}
-        <form onSubmit={submit} noValidate>
-          <TextField label={t('withdraw.typeCode', { code: props.code })} value={typed} onChange={(e) => setTyped(e.target.value)} autoFocus autoComplete="off" />
-          <ErrorBanner error={error} />
-          <div className="actions">
-            <button type="button" className="secondary" onClick={props.onCancel} disabled={busy}>
-              {t('common.cancel')}
-            </button>
-            <button type="submit" className="danger" disabled={busy || !matches}>
-              {props.confirmLabel}
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>
+    <Dialog labelledBy="tc-h" onCancel={busy ? undefined : props.onCancel}>
+      <h2 id="tc-h">{props.title}</h2>
+      {props.children}
+      <form onSubmit={submit} noValidate>
+        <TextField label={t('withdraw.typeCode', { code: props.code })} value={typed} onChange={(e) => setTyped(e.target.value)} autoFocus autoComplete="off" />
+        <ErrorBanner error={error} />
+        <div className="actions">
+          <button type="button" className="secondary" onClick={props.onCancel} disabled={busy}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="danger" disabled={busy || !matches}>
+            {props.confirmLabel}
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }

@@ -70,11 +70,14 @@ export function Busy({ label }: { label: string }) {
  */
 export function PathText({ path }: { path: string }) {
   const parts = path.split(/(?<=[/\\])/);
+  // Each folder's name is kept whole (a folder made from the title has hyphens, where a
+  // browser would otherwise break "Relasjonsarbeid-i-" from the rest); only a name longer
+  // than the line is broken inside.
   return (
     <>
       {parts.map((p, i) => (
         <Fragment key={i}>
-          {p}
+          <span className="path-part">{p}</span>
           {i < parts.length - 1 && <wbr />}
         </Fragment>
       ))}

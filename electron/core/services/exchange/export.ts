@@ -100,10 +100,10 @@ export class Exchange {
     const out: ExchangeFinding[] = [];
     // The student's "not identifying" choices are the project's (i16), for every text.
     const transcripts = new Transcripts(this.session, this.now);
-    const kept = transcripts.notIdentifying();
+    const kept = transcripts.choices();
     const look = (text: string, where: ExchangeFinding['where'], label: string | null, given?: readonly DeidFinding[]): void => {
       if (!text) return;
-      const found = given ?? findIdentifiers(text, known, kept);
+      const found = given ?? findIdentifiers(text, known, kept.terms, kept.keyList);
       if (found.length === 0) return;
       const pos = new TextPositions(text);
       const near = (s: string) => s.replace(/\s+/g, ' ');

@@ -82,7 +82,8 @@ export function AnalysisScreen({ title, ended, transcriptId }: Props) {
           <p className="muted">{t('analysis.interviews.none')}</p>
         ) : (
           <ul className="tr-list">
-            {overview.transcripts.map((tr) => (
+            {/* By participant code, as the interviews are listed everywhere else (issue 15). */}
+            {[...overview.transcripts].sort((a, b) => a.participant.localeCompare(b.participant, 'en', { numeric: true })).map((tr) => (
               <li key={tr.id}>
                 <button type="button" className="link code" onClick={() => openTranscript(tr.id)} aria-label={t('analysis.interviews.open', { code: tr.participant })}>
                   {tr.participant}

@@ -136,8 +136,11 @@ export function Dashboard({ status, onOpenForms }: { status: ProjectStatus; onOp
               </p>
             ) : store === 'keylist' ? (
               <p>{status.participants.active + status.participants.withdrawn === 0 ? t('dashboard.empty') : t(status.participants.active === 1 ? 'dashboard.participantCount.one' : 'dashboard.participantCount', status.participants)}</p>
+            ) : store === 'recordings' ? (
+              <p>{status.recordingCount === 0 ? t('dashboard.empty') : status.recordingCount === 1 ? t('count.recordings.one') : t('count.recordings', { count: status.recordingCount })}</p>
             ) : (
-              <p>{status.stores[store] === 0 ? t('dashboard.empty') : status.stores[store] === 1 ? t('dashboard.items.one') : t('dashboard.items', { count: status.stores[store] })}</p>
+              // Transcripts, not the store's records: the codebook, memos and markers live there too.
+              <p>{status.transcriptCount === 0 ? t('dashboard.empty') : status.transcriptCount === 1 ? t('screens.dashboard.transcripts.one') : t('screens.dashboard.transcripts', { count: status.transcriptCount })}</p>
             )}
           </Card>
         ))}

@@ -5,10 +5,11 @@ import { useI18n } from '../../i18n';
 import { Card, ErrorBanner, Notice, TextField } from '../../components/ui';
 import type { ChosenFile, FormVersionDto, Identity, ParticipantSummary, WithdrawalReceiptDto } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
-import { CONSENT_METHODS, PURPOSES, type ConsentMethod, type IsoDate, type StatementId } from '../../../../shared/domain';
+import { CONSENT_METHODS, isIsoDate, PURPOSES, type ConsentMethod, type IsoDate, type StatementId } from '../../../../shared/domain';
 import type { Locale } from '../../../../shared/i18n/catalogue';
 import { ReceiptView } from './ReceiptView';
 import { DateField } from '../../components/DateField';
+import { Dialog } from '../../components/Dialog';
 import { unfilledFields } from '../../../../shared/letter';
 
 interface Props {
@@ -107,7 +108,7 @@ export function ParticipantDetail({ code, today, onBack }: Props) {
           </Card>
         </div>
       )}
-      {withdrawing && <WithdrawDialog code={code} today={today} consented={summary.consent !== null} onCancel={() => setWithdrawing(false)} onDone={setReceipt} />}
+      {withdrawing && <WithdrawDialog code={code} today={today} consentDate={summary.consent?.date ?? null} onCancel={() => setWithdrawing(false)} onDone={setReceipt} />}
     </main>
   );
 }
@@ -201,8 +202,11 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   const [statements, setStatements] = useState<StatementId[]>([]);
   const [evidence, setEvidence] = useState<ChosenFile | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  // The statements start ticked from the form; a chosen evidence file or a changed date is what was entered.
-  useUnsaved(open && (evidence !== null || when !== today));
+  // The statements start ticked from the form; a chosen evidence file, a changed date or
+  // any choice changed from how the form opened is what was entered.
+  const [opened, setOpened] = useState('');
+  const choices = JSON.stringify({ version, locale, method, statements: [...statements].sort() });
+  useUnsaved(open && (evidence !== null || when !== today || choices !== opened));
   const [acceptUnfinished, setAcceptUnfinished] = useState(false);
 
   async function start() {
@@ -213,6 +217,7 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
     if (latest) {
       setVersion(latest.version);
       setStatements(latest.texts[locale].statements.map((s) => s.id));
+      setOpened(JSON.stringify({ version: latest.version, locale, method, statements: latest.texts[locale].statements.map((s) => s.id).sort() }));
     }
     setOpen(true);
   }
@@ -342,13 +347,16 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   );
 }
 
-function WithdrawDialog({ code, today, consented, onCancel, onDone }: { code: string; today: IsoDate; consented: boolean; onCancel(): void; onDone(r: WithdrawalReceiptDto): void }) {
+function WithdrawDialog({ code, today, consentDate, onCancel, onDone }: { code: string; today: IsoDate; consentDate: IsoDate | null; onCancel(): void; onDone(r: WithdrawalReceiptDto): void }) {
   const { t } = useI18n();
+  const consented = consentDate !== null;
   const [counts, setCounts] = useState<Record<string, number> | null>(null);
   const [typed, setTyped] = useState('');
   // Null until the user picks a date: the default follows "today" as it moves past midnight.
   const [picked, setWhen] = useState<string | null>(null);
   const when = picked ?? today;
+  // Not in the future, and not before the consent it withdraws: the receipt states both dates.
+  const dateOk = isIsoDate(when) && when <= today && (consentDate === null || when >= consentDate);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [mismatch, setMismatch] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -368,49 +376,47 @@ function WithdrawDialog({ code, today, consented, onCancel, onDone }: { code: st
   }
 
   return (
-    <div className="overlay">
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="wd-h">
-        <h2 id="wd-h">{consented ? t('withdraw.title', { code }) : t('screens.participant.removeTitle', { code })}</h2>
-        <p>{consented ? t('withdraw.intro') : t('screens.participant.removeIntro', { code })}</p>
-        {counts && (
-          <>
-            <p>
-              <strong>{t('withdraw.list')}</strong>
-            </p>
-            <ul className="counts">
-              {Object.entries(counts).map(([kind, n]) => (
-                <li key={kind}>
-                  <span>{t(`kind.${kind}` as 'kind.identity')}</span>
-                  <span className="n">{n}</span>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-        <form onSubmit={confirm} noValidate>
-          <DateField label={consented ? t('withdraw.date') : t('screens.participant.removeDate')} value={when} max={today} onChange={setWhen} />
-          <TextField
-            label={t('withdraw.typeCode', { code })}
-            value={typed}
-            onChange={(e) => {
-              setTyped(e.target.value);
-              setMismatch(false);
-            }}
-            error={mismatch ? t('withdraw.mismatch', { code }) : null}
-            autoFocus
-            autoComplete="off"
-          />
-          <ErrorBanner error={error} />
-          <div className="actions">
-            <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
-              {t('common.cancel')}
-            </button>
-            <button type="submit" className="danger" disabled={busy || typed.trim().toUpperCase() !== code}>
-              {t('withdraw.confirm', { code })}
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>
+    <Dialog labelledBy="wd-h" onCancel={busy ? undefined : onCancel}>
+      <h2 id="wd-h">{consented ? t('withdraw.title', { code }) : t('screens.participant.removeTitle', { code })}</h2>
+      <p>{consented ? t('withdraw.intro') : t('screens.participant.removeIntro', { code })}</p>
+      {counts && (
+        <>
+          <p>
+            <strong>{t('withdraw.list')}</strong>
+          </p>
+          <ul className="counts">
+            {Object.entries(counts).map(([kind, n]) => (
+              <li key={kind}>
+                <span>{t(`kind.${kind}` as 'kind.identity')}</span>
+                <span className="n">{n}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <form onSubmit={confirm} noValidate>
+        <DateField label={consented ? t('withdraw.date') : t('screens.participant.removeDate')} value={when} min={consentDate ?? undefined} max={today} onChange={setWhen} />
+        <TextField
+          label={t('withdraw.typeCode', { code })}
+          value={typed}
+          onChange={(e) => {
+            setTyped(e.target.value);
+            setMismatch(false);
+          }}
+          error={mismatch ? t('withdraw.mismatch', { code }) : null}
+          autoFocus
+          autoComplete="off"
+        />
+        <ErrorBanner error={error} />
+        <div className="actions">
+          <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="danger" disabled={busy || !dateOk || typed.trim().toUpperCase() !== code}>
+            {t('withdraw.confirm', { code })}
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }

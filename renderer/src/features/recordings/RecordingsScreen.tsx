@@ -6,6 +6,7 @@ import type { ChosenFile, ParticipantSummary, RecordingInfo, TranscriptSummary }
 import type { ErrorInfo } from '../../../../shared/errors';
 import { formatDuration, formatSize } from './format';
 import { DateField } from '../../components/DateField';
+import { Dialog } from '../../components/Dialog';
 
 interface Props {
   /** After project end: nothing about a participant can be added any more. */
@@ -34,6 +35,9 @@ interface Interview {
   recordings: { recording: RecordingInfo; transcripts: TranscriptSummary[] }[];
   unlinked: TranscriptSummary[];
 }
+
+/** As the recording view: a stamp within a tenth of a second of the end is at the end. */
+const STAMP_SLACK_MS = 100;
 
 const byCode = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
 
@@ -227,7 +231,14 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
             if (iv.unlinked.length > 0 || iv.recordings.length === 0) {
               lines.push({
                 key: 'unlinked',
-                recording: ended ? <span className="muted">{t('screens.ended.recordingDeleted', { date: endDate })}</span> : <span className="muted">{t('screens.rec.noRecording')}</span>,
+                // Typed from notes, there never was a recording: only a transcript made from one lost it.
+                recording: !iv.unlinked.some((tr) => tr.recordingId !== null) ? (
+                  <span className="muted">{t('screens.rec.noRecording')}</span>
+                ) : ended ? (
+                  <span className="muted">{t('screens.ended.recordingDeleted', { date: endDate })}</span>
+                ) : (
+                  <span className="muted">{t('screens.rec.recordingRemoved')}</span>
+                ),
                 recorded: null,
                 transcripts: (
                   <>
@@ -284,21 +295,20 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
       )}
 
       {offerDelete && (
-        <div className="overlay">
-          <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="od-h">
-            <h2 id="od-h">{t('rec.deleteOriginalTitle')}</h2>
-            <p>{t('rec.deleteOriginalText')}</p>
-            <p className="vault-path">{offerDelete.file.name}</p>
-            <div className="actions">
-              <button type="button" className="secondary" onClick={() => setOfferDelete(null)}>
-                {t('rec.keepOriginal')}
-              </button>
-              <button type="button" className="danger" onClick={() => void deleteOriginal()}>
-                {t('rec.deleteOriginal')}
-              </button>
-            </div>
+        // Esc keeps the original: the answer that destroys nothing.
+        <Dialog labelledBy="od-h" onCancel={() => setOfferDelete(null)}>
+          <h2 id="od-h">{t('rec.deleteOriginalTitle')}</h2>
+          <p>{t('rec.deleteOriginalText')}</p>
+          <p className="vault-path">{offerDelete.file.name}</p>
+          <div className="actions">
+            <button type="button" className="secondary" onClick={() => setOfferDelete(null)}>
+              {t('rec.keepOriginal')}
+            </button>
+            <button type="button" className="danger" onClick={() => void deleteOriginal()}>
+              {t('rec.deleteOriginal')}
+            </button>
           </div>
-        </div>
+        </Dialog>
       )}
     </main>
   );
@@ -319,6 +329,13 @@ function TranscriptLine({ tr, durationMs, onOpen }: { tr: TranscriptSummary; dur
         {t('screens.rec.transcript')}
       </button>{' '}
       <span className={`pill ${tr.complete ? '' : 'withdrawn'}`}>{tr.complete ? t('tr.complete') : t('tr.inProgress')}</span> <span className="muted small">{reach}</span>
+      {/* "til 3:15 av 0:55" is not a transcript that reaches the end: say so where the interview is chosen. */}
+      {durationMs !== null && tr.reachesMs !== null && tr.reachesMs > durationMs + STAMP_SLACK_MS && (
+        <>
+          {' '}
+          <span className="pill warn">{t('screens.rec.beyondEnd')}</span>
+        </>
+      )}
       {tr.identifiers > 0 && (
         <>
           {' '}

@@ -67,7 +67,11 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
           min={AUTO_LOCK_MIN_MINUTES}
           max={AUTO_LOCK_MAX_MINUTES}
           value={minutes}
-          onChange={(e) => setMinutes(e.target.value)}
+          onChange={(e) => {
+            // "Lagret." was about the value saved, not the one now being typed.
+            setSaved(false);
+            setMinutes(e.target.value);
+          }}
           error={rangeError}
         />
         <ErrorBanner error={error} />
@@ -95,6 +99,8 @@ function DeadlineCard({ status, today, onStatus }: { status: ProjectStatus; toda
   const siktDate = siktPicked ?? today;
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // A reason and a Sikt reference typed but not yet submitted are not lost to the menu.
+  useUnsaved(status.destroyed.length === 0 && (to !== '' || reason.trim() !== '' || siktRef.trim() !== '' || siktPicked !== null));
   if (status.destroyed.length > 0) return null;
 
   async function submit(e: FormEvent) {
@@ -103,6 +109,10 @@ function DeadlineCard({ status, today, onStatus }: { status: ProjectStatus; toda
     const r = await call('deadline.extend', { to, reason, siktRef, siktNotifiedOn: siktDate });
     if (!r.ok) return setError(r.error);
     setError(null);
+    setTo('');
+    setReason('');
+    setSiktRef('');
+    setSiktDate(null);
     setDone(t('deadline.done', { date: date(r.value.endDate) }));
     onStatus(r.value);
   }
