@@ -108,9 +108,9 @@ describe('the supervisor, both sides', () => {
     await page.getByLabel('Fingeravtrykket er likt det veilederen leste opp').check();
     await page.getByLabel(/Navn på rollen/).fill('Hovedveileder');
     await page.locator('.sup-add').getByLabel('Lydopptak', { exact: true }).check();
-    expect(await page.getByText(/En stemme identifiserer en person/).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/En stemme identifiserer en person/).isVisible()).toBe(true);
     await page.locator('.sup-add').getByLabel('Lydopptak', { exact: true }).uncheck();
-    expect(await page.getByText(/Aldri med: koblingsnøkkelen/).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/Aldri med: koblingsnøkkelen/).isVisible()).toBe(true);
     // At latest the project end: a later date is refused on the spot.
     const until = page.getByLabel('Tilgang til og med');
     expect(await until.inputValue()).toBe('30.05.2031');
@@ -122,7 +122,7 @@ describe('the supervisor, both sides', () => {
     await screenshot(page, '83-sup-student-add');
     await add.click();
     await expect.poll(() => page.getByText('Hovedveileder er lagt til, med tilgang til og med 31. desember 2030.').isVisible()).toBe(true);
-    expect(await page.getByText(`Fingeravtrykk ${fingerprint}. Tilgang til og med 31. desember 2030.`).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(`Fingeravtrykk ${fingerprint}. Tilgang til og med 31. desember 2030.`).isVisible()).toBe(true);
     expect(problems).toEqual([]);
   });
 
@@ -133,7 +133,7 @@ describe('the supervisor, both sides', () => {
     // "Kari" is in the key list: the check finds it in the transcript.
     await expect.poll(() => page.getByText(/Kontrollen fant \d+ mulige identifiserende opplysninger/).isVisible()).toBe(true);
     expect(await write.isDisabled()).toBe(true);
-    expect(await page.getByText('1 private notater blir ikke med.').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('1 private notater blir ikke med.').isVisible()).toBe(true);
     await screenshot(page, '84-sup-student-share-findings');
     const boxes = page.locator('.sup-share-plan .findings').getByRole('checkbox');
     const n = await boxes.count();
@@ -166,7 +166,7 @@ describe('the supervisor, both sides', () => {
     // The name the student accepted is the student's call; the text reads as the student left it.
     expect(await text.textContent()).toBe(TEXT);
     expect(await supPage.locator('mark.coded').textContent()).toBe('møtt med tillit');
-    expect(await supPage.locator('.sup-segment').getByText('ved 00:00:09').isVisible()).toBe(true);
+    await expect.poll(() => supPage.locator('.sup-segment').getByText('ved 00:00:09').isVisible()).toBe(true);
     // Read-only: nothing in the reader codes, edits, renames or deletes the student's analysis.
     await expectNoAnalysisControls();
     await supPage.getByRole('button', { name: 'Kommenter utdraget i JS01' }).click();
@@ -197,8 +197,8 @@ describe('the supervisor, both sides', () => {
     await page.getByRole('button', { name: 'Importer tilbakemeldingsfil …' }).click();
     await expect.poll(() => page.getByText(/Importerte 2 nye av 2 kommentarer fra Hovedveileder/).isVisible()).toBe(true);
     const comment = page.getByRole('article', { name: 'Om utdraget i JS01' });
-    expect(await comment.getByText('Fint eksempel på tillit tidlig i forløpet. Se også intervju 3?').isVisible()).toBe(true);
-    expect(await comment.getByText(new RegExp(`Veilederens kommentar \\(${fingerprint}\\)`)).isVisible()).toBe(true);
+    await expect.poll(() => comment.getByText('Fint eksempel på tillit tidlig i forløpet. Se også intervju 3?').isVisible()).toBe(true);
+    await expect.poll(() => comment.getByText(new RegExp(`Veilederens kommentar \\(${fingerprint}\\)`)).isVisible()).toBe(true);
     await comment.getByRole('button', { name: 'Svar' }).click();
     await comment.getByLabel('Ditt svar').fill('Takk, jeg ser på intervju 3.');
     await comment.getByRole('button', { name: 'Lagre svaret' }).click();
@@ -220,7 +220,7 @@ describe('the supervisor, both sides', () => {
     await page.getByRole('button', { name: 'Tillit', exact: true }).click();
     const beside = page.locator('.code-detail').getByRole('article', { name: 'Om koden «Tillit»' });
     await expect.poll(() => beside.getByText('Definisjonen kan skille tillit fra trygghet.').isVisible()).toBe(true);
-    expect(await beside.getByText(new RegExp(`Veilederens kommentar \\(${fingerprint}\\)`)).isVisible()).toBe(true);
+    await expect.poll(() => beside.getByText(new RegExp(`Veilederens kommentar \\(${fingerprint}\\)`)).isVisible()).toBe(true);
     await screenshot(page, '89-sup-student-feedback-in-codebook');
     expect(problems).toEqual([]);
   });
