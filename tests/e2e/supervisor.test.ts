@@ -224,4 +224,32 @@ describe('the supervisor, both sides', () => {
     await screenshot(page, '89-sup-student-feedback-in-codebook');
     expect(problems).toEqual([]);
   });
+
+  it('after a withdrawal the receipt says the supervisor holds a copy, a new share is made at once, and the supervisor’s copy drops the participant', async () => {
+    await page.getByRole('button', { name: 'Deltakere' }).click();
+    await page.getByRole('button', { name: 'Åpne JS01' }).click();
+    await page.getByRole('button', { name: 'Trekk samtykke …' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Trekk samtykke for JS01' });
+    await dialog.getByLabel('Skriv koden JS01 for å bekrefte').fill('JS01');
+    await dialog.getByRole('button', { name: 'Slett alt om JS01' }).click();
+    await page.getByRole('heading', { name: 'Kvittering for tilbaketrukket samtykke' }).waitFor();
+    await expect.poll(() => page.getByRole('heading', { name: 'En veileder har en kopi med denne deltakerens data' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(`Hovedveileder (${fingerprint}) har en kopi (versjon 1) med denne deltakerens data.`).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Lag ny deling til Hovedveileder nå' }).click();
+    await expect.poll(() => page.getByText('Trukket ut (veilederens kopi sletter dem): JS01').isVisible()).toBe(true);
+    const boxes = page.locator('.sup-copies .findings').getByRole('checkbox');
+    for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();
+    const second = path.join(home, 'ut', 'versjon-2.hvelvshare');
+    student.saveAnswers.push(second);
+    await page.getByRole('button', { name: 'Lagre delingen (.hvelvshare) …' }).click();
+    await expect.poll(() => page.getByText(/Delingen er lagret: .* \(versjon 2\)/).isVisible()).toBe(true);
+    await screenshot(page, '89-sup-withdrawal-new-share');
+    await supPage.getByRole('button', { name: 'Tilbake til delingene' }).click();
+    supervisor.fileAnswers.push(second);
+    await supPage.getByRole('button', { name: 'Åpne en deling …' }).click();
+    await expect.poll(() => supPage.getByText(/Åpnet versjon 2 av/).isVisible()).toBe(true);
+    await expect.poll(() => supPage.getByText(/^0 transkripsjoner/).isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+    expect(supProblems).toEqual([]);
+  });
 });
