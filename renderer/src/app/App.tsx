@@ -238,7 +238,9 @@ export function App() {
           <button type="button" className="secondary" onClick={() => setView('unlock')}>
             {t('welcome.open')}
           </button>
-          <button type="button" className="secondary" onClick={() => setView('supervisor')}>
+        </div>
+        <div className="actions start">
+          <button type="button" className="link" onClick={() => setView('supervisor')}>
             {t('sup.entry')}
           </button>
         </div>
