@@ -47,7 +47,10 @@ export interface SharePlan {
   version: number;
   until: IsoDate;
   fingerprint: string;
-  /** Identifying details in what the share would hold: each must be replaced or accepted by id. */
+  /**
+   * Identifying details in what the share would hold: each must be replaced or accepted by id.
+   * Besides the REFI-QDA export's kinds, `where.kind` may be `reply` (the student's reply to a comment).
+   */
   findings: ExchangeFinding[];
   /** Participants whose data the share holds (codes only). */
   participants: string[];

@@ -226,7 +226,8 @@ hvelv supervisor remove <vault> <ID|FINGERPRINT>   (no further share; a copy rec
            (refused while a finding is neither replaced nor accepted; --yes skips only the confirmation)
 hvelv share open <dir> FILE                  (the supervisor's side: imports it and prints what it holds)
 hvelv share show <dir> transcripts|codes|themes|memos [--vault ID] [--json]
-hvelv share enforce <dir> [--now D]          (no passphrase: deletes copies whose access has ended)
+hvelv share enforce <dir> [--now D [--yes]]  (no passphrase: deletes copies whose access has ended;
+           --now previews a day, --yes destroys what would be due then)
 hvelv share certificate <dir> --out FILE.html|FILE.json [--vault ID] [--locale nb|en]`,
     load: async () => (await import('./commands/supervisor')).cmdShare,
   },

@@ -114,13 +114,22 @@ describe('hvelv supervisor / share / feedback', () => {
 
     // The end of access: the daily job with no passphrase.
     expect((await as('', 'share', 'enforce', dir, '--json')).json).toMatchObject({ ok: true, destroyedNow: [] });
-    const enforced = await as('', 'share', 'enforce', dir, '--now', '2027-03-01', '--json');
+    const preview = await as('', 'share', 'enforce', dir, '--now', '2027-03-01', '--json');
+    expect(preview.json).toMatchObject({ ok: true, destroyedNow: [], wouldDestroy: [{ version: 1 }] });
+    expect(listFiles(dir).filter((f) => /copy-1\.key$/.test(f))).toHaveLength(1);
+    const enforced = await as('', 'share', 'enforce', dir, '--now', '2027-03-01', '--yes', '--json');
     expect(enforced.json).toMatchObject({ ok: true, destroyedNow: [{ version: 1, until: '2027-03-01' }] });
     expect(listFiles(dir).filter((f) => /copy-|comments-/.test(f))).toEqual([]);
     const cert = path.join(tempDir(), 'sletting.html');
     expect((await sup('share', 'certificate', dir, '--out', cert)).code).toBe(EXIT.ok);
     expect(fs.readFileSync(cert, 'utf8')).toMatch(/Bekreftelse på sletting av veilederkopi/);
     expect((await sup('share', 'open', dir, share, '--json')).json).toMatchObject({ ok: false, error: { code: 'SHARE_EXPIRED' } });
+
+    // The daily job for a supervisor folder runs share enforce on it (shown, not installed).
+    const job = await as('', 'schedule', 'install', dir, '--platform', 'linux', '--dry-run', '--json');
+    expect(job.code, job.err).toBe(EXIT.ok);
+    const service = (job.json.files as { path: string; content: string }[]).find((f) => f.path.endsWith('.service'))!;
+    expect(service.content).toContain(`"share" "enforce" "${dir}"`);
 
     // The audit log has the share and the feedback import, without personal data.
     const audit = await student('audit', 'list', vault, '--json');

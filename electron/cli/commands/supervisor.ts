@@ -217,12 +217,16 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
     }
     case 'enforce': {
       // No passphrase: what the daily job on the supervisor's machine runs.
-      const { values, positionals } = parse(rest, { now: { type: 'string' } }, 1);
+      const { values, positionals } = parse(rest, { now: { type: 'string' }, yes: { type: 'boolean' } }, 1);
       const requested = str(values.now) ? parseNowOption(str(values.now)) : undefined;
       if (requested === null) throw new UsageError('--now must be a date (YYYY-MM-DD) or an ISO 8601 date-time');
-      const r = enforceSupervisorFolder(positionals[0]!, { verifier: nodeEd25519, now: io.now(), requestedNow: requested });
+      // As for the owner's enforce: --now previews; destroying before the day has come needs --yes too.
+      const r = enforceSupervisorFolder(positionals[0]!, { verifier: nodeEd25519, now: io.now(), requestedNow: requested, preview: requested !== undefined && !values.yes });
       if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
-      else if (r.destroyedNow.length === 0) io.out(t(locale, 'supervisor.cli.nothingDue'));
+      else if (r.wouldDestroy) {
+        for (const d of r.wouldDestroy) io.out(t(locale, 'supervisor.cli.wouldDestroy', { title: d.title, version: d.version, until: d.until }));
+        io.out(t(locale, 'supervisor.cli.previewOnly'));
+      } else if (r.destroyedNow.length === 0) io.out(t(locale, 'supervisor.cli.nothingDue'));
       else for (const d of r.destroyedNow) io.out(t(locale, 'supervisor.cli.destroyed', { title: d.title, version: d.version, until: d.until }));
       return EXIT.ok;
     }

@@ -478,6 +478,8 @@ function destroyCopy(dir: string, vaultId: string, e: HeldEntry, now: Date): str
 export interface SupervisorEnforceResult {
   effectiveDate: IsoDate;
   destroyedNow: { vaultId: string; title: string; version: number; until: string }[];
+  /** A preview (`--now` without `--yes`): what would be destroyed on that day; nothing was. */
+  wouldDestroy?: { vaultId: string; title: string; version: number; until: string }[];
   open: { vaultId: string; title: string; until: string }[];
 }
 
@@ -487,7 +489,7 @@ export interface SupervisorEnforceResult {
  * has come is destroyed (copy key first). The latest time seen is kept in clock.json, so
  * setting the clock back afterwards does not make a passed date look ahead.
  */
-export function enforceSupervisorFolder(dir: string, opts: { verifier: SignatureVerifier; now: Date; requestedNow?: Date }): SupervisorEnforceResult {
+export function enforceSupervisorFolder(dir: string, opts: { verifier: SignatureVerifier; now: Date; requestedNow?: Date; preview?: boolean }): SupervisorEnforceResult {
   const h = readSupervisorHeader(dir, opts.verifier);
   const lock = acquireLock(dir, 'supervisor-enforce');
   try {
@@ -495,10 +497,11 @@ export function enforceSupervisorFolder(dir: string, opts: { verifier: Signature
     writeFileAtomic(path.join(dir, CLOCK_FILE), utf8(`${JSON.stringify({ latestSeen: seen.toISOString() })}\n`));
     const eff = opts.requestedNow && opts.requestedNow > seen ? opts.requestedNow : seen;
     const today = localIsoDate(eff);
-    const result: SupervisorEnforceResult = { effectiveDate: today, destroyedNow: [], open: [] };
+    const result: SupervisorEnforceResult = { effectiveDate: today, destroyedNow: [], open: [], ...(opts.preview ? { wouldDestroy: [] } : {}) };
     for (const [vaultId, e] of Object.entries(h.shares)) {
       if (e.destroyedAt || readTombstone(dir, vaultId)) continue;
-      if (isExpired(e.until, today)) {
+      if (isExpired(e.until, today) && opts.preview) result.wouldDestroy!.push({ vaultId, title: e.title, version: e.version, until: e.until });
+      else if (isExpired(e.until, today)) {
         destroyCopy(dir, vaultId, e, eff);
         result.destroyedNow.push({ vaultId, title: e.title, version: e.version, until: e.until });
       } else result.open.push({ vaultId, title: e.title, until: e.until });
