@@ -45,6 +45,11 @@ export interface Code {
   transcriptCount: number;
   /** Themes this code belongs to (a code may be in many). */
   themeIds: string[];
+  /**
+   * False for a grouping code (REFI-QDA's `isCodable="false"`, a folder of codes in
+   * NVivo and MAXQDA): it holds codes and is never applied to text itself.
+   */
+  codable: boolean;
 }
 
 export interface CodeInput {
@@ -52,6 +57,8 @@ export interface CodeInput {
   definition?: string;
   color?: string;
   parentId?: string | null;
+  /** False for a grouping code; true when left out. */
+  codable?: boolean;
 }
 
 export interface CodeChange {

@@ -174,6 +174,12 @@ export interface WithdrawalReceiptDto {
   withdrawnOn: string;
   completedAt: string;
   counts: Record<string, number>;
+  /**
+   * Exports made before the withdrawal that hold the participant's data (the analysis
+   * report, REFI-QDA projects): copies outside the vault that the withdrawal cannot reach,
+   * for the student to delete or recall. From the audit log: date and kind, no text.
+   */
+  exportsHolding?: { at: string; action: string; format: string }[];
   /** Supervisors whose copy held the participant's data, and whether a new share without them was made since (issue 10). */
   supervisorCopies?: SupervisorHolding[];
 }
@@ -432,6 +438,7 @@ export const api = {
   'coding.orphans': { input: z.strictObject({}) },
   'coding.reattach': { input: z.strictObject({ segmentId: hexId, start: position, end: position }) },
   'coding.removeSegment': { input: z.strictObject({ segmentId: hexId }) },
+  'coding.restore': { input: z.strictObject({ segmentId: hexId }) },
   'themes.add': { input: z.strictObject({ name: codeName, parentId: hexId.nullable().default(null), definition: z.string().max(5000).default('') }) },
   'themes.update': { input: z.strictObject({ id: hexId, name: codeName.optional(), definition: z.string().max(5000).optional(), status: z.enum(THEME_STATUSES).optional() }) },
   'themes.move': { input: z.strictObject({ id: hexId, parentId: hexId.nullable() }) },
@@ -555,6 +562,7 @@ export interface Outputs extends SupervisorOutputs {
   'coding.orphans': Segment[];
   'coding.reattach': Segment;
   'coding.removeSegment': null;
+  'coding.restore': Segment;
   'themes.add': Theme;
   'themes.update': Theme;
   'themes.move': Theme;

@@ -7,7 +7,8 @@ import type { DeidKind } from './domain';
 export interface ExchangeFinding {
   /** Stable while the text it is in does not change: what `--accept` names. */
   id: string;
-  where: { kind: 'transcript' | 'code' | 'theme' | 'memo' | 'reply'; id: string; field: 'text' | 'name' | 'definition'; participant: string | null };
+  /** `project`: the project's title, which the file carries too (`id` is `title`); `reply`: the student's replies to comments (shares). */
+  where: { kind: 'transcript' | 'code' | 'theme' | 'memo' | 'project' | 'reply'; id: string; field: 'text' | 'name' | 'definition'; participant: string | null };
   kind: DeidKind;
   text: string;
   /** Code points of the text it is in. */
@@ -43,6 +44,8 @@ export interface ImportSourceInfo {
 }
 
 export interface ImportPreview {
+  /** A project (sources to assign) or a codebook alone (codes and sets only). */
+  format: 'qdpx' | 'qdc';
   origin: string | null;
   sources: ImportSourceInfo[];
   codes: number;

@@ -136,6 +136,7 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
       coding().removeSegment(segmentId);
       return null;
     },
+    'coding.restore': ({ segmentId }) => coding().restore(segmentId),
     'themes.add': ({ name, parentId, definition }) => themes().add({ name, parentId, definition }),
     'themes.update': ({ id, status, ...change }) => {
       const t = themes();

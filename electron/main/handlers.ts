@@ -38,6 +38,7 @@ import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/
 import { makeDraft, type WorkerSpawner } from '../core/services/asr/draft';
 import { listModelFiles, modelsDir } from '../core/services/asr/models';
 import { analysisHandlers } from './analysis-handlers';
+import { Search } from '../core/services/analysis/search';
 import { supervisorHandlers } from './supervisor-handlers';
 import { fileSlug } from './file-name';
 
@@ -135,6 +136,9 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     'vault.unlock': async ({ path: vaultPath, passphrase }) => {
       const session = await openProject(vaultPath, passphrase, vaultDeps);
       sessions.open(session);
+      // The analysis decrypted and the search index built in the background, a record per
+      // turn: the first search or retrieval after unlock then finds it in memory.
+      new Search(session, deps.now).warmInBackground().catch(() => undefined);
       deps.config.rememberVault(vaultPath, session.facts.title, deps.now());
       return projectStatus(session, deps.now());
     },
@@ -348,7 +352,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     'exchange.chooseFile': async () => files.grant(await deps.platform.chooseFile('exchange')),
     'exchange.preview': ({ file }) => new ExchangeImport(sessions.require(), deps.now).preview(readExchangeFile(files.path(file), QDPX_MAX_BYTES)),
     'exchange.import': ({ file, assign }) =>
-      new ExchangeImport(sessions.require(), deps.now).importQdpx(readExchangeFile(files.path(file), QDPX_MAX_BYTES), new Map(assign.map((a) => [a.source, a.code]))),
+      new ExchangeImport(sessions.require(), deps.now).importFile(readExchangeFile(files.path(file), QDPX_MAX_BYTES), new Map(assign.map((a) => [a.source, a.code]))),
     'schedule.install': () => {
       const s = sessions.require();
       const command = deps.platform.scheduleCommand();

@@ -97,7 +97,7 @@ async function start(): Promise<void> {
           evidence: [{ name: 'Scan, PDF or recording', extensions: ['pdf', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'heic', 'm4a', 'mp3', 'wav'] }],
           audio: [{ name: 'Audio', extensions: ['wav', 'mp3', 'm4a', 'aac', 'ogg', 'opus', 'flac', 'webm'] }],
           transcript: [{ name: 'Transcript', extensions: ['txt', 'docx', 'srt', 'vtt'] }],
-          exchange: [{ name: 'REFI-QDA project', extensions: ['qdpx'] }],
+          exchange: [{ name: 'REFI-QDA project or codebook', extensions: ['qdpx', 'qdc'] }],
           share: [{ name: 'Hvelv share', extensions: ['hvelvshare'] }],
           feedback: [{ name: 'Hvelv feedback', extensions: ['hvelvfeedback'] }],
         }[purpose];

@@ -123,7 +123,8 @@ export const nb = {
 
   'analysis.memo.new': 'Ny memo',
   'analysis.memo.newProject': 'Ny memo om prosjektet',
-  'analysis.memo.private': 'Privat (deles aldri og kommer aldri med i en eksport)',
+  'analysis.memo.private': 'Privat (deles aldri og kommer aldri med i rapporten, loggen eller en eksport)',
+  'analysis.memo.privateAccess': 'Et privat memo om en deltakers intervju eller utdrag kommer likevel med hvis deltakeren ber om innsyn: retten til innsyn (personvernforordningen artikkel 15) gjelder alle opplysninger om dem.',
   'analysis.memo.privateBadge': 'privat',
   'analysis.memo.save': 'Lagre memoen',
   'analysis.memo.edit': 'Rediger',
@@ -307,7 +308,8 @@ export const en: Record<keyof typeof nb, string> = {
 
   'analysis.memo.new': 'New memo',
   'analysis.memo.newProject': 'New memo on the project',
-  'analysis.memo.private': 'Private (never shared, never in an export)',
+  'analysis.memo.private': 'Private (never shared, never in the report, the journal or an export)',
+  'analysis.memo.privateAccess': 'A private memo on a participant’s interview or segment is still included if the participant asks for access: the right of access (GDPR article 15) covers all data about them.',
   'analysis.memo.privateBadge': 'private',
   'analysis.memo.save': 'Save the memo',
   'analysis.memo.edit': 'Edit',

@@ -127,15 +127,26 @@ export async function benchAnalysis(log: (s: string) => void): Promise<void> {
   }
   unlock.sort((a, b) => a - b);
 
-  // First search after unlock: decrypts and folds every transcript and memo.
+  // First search after unlock with nothing warmed: decrypts and folds every transcript and memo.
+  const first = time(() => new Search(session, now).query('tillit'));
+  // As the app does it: unlock, then the analysis warmed in the background (a record per
+  // turn of the event loop), then the student's first search.
+  session.lock();
+  session = await unlockVault(vault, pw('benchmark passphrase'), deps);
+  const c0 = process.cpuUsage();
+  const w0 = performance.now();
+  const warm = await new Search(session, now).warmInBackground();
+  const warmMs = performance.now() - w0;
+  const dc = process.cpuUsage(c0);
+  const warmCpu = (dc.user + dc.system) / 1000;
   const search = new Search(session, now);
-  const first = time(() => search.query('tillit'));
+  const firstWarm = time(() => search.query('tillit'));
   const queries = ['tillit', 'arbeidsgiver', '"å bli sett"', 'aerlig', 'kontoret hverdagen', 'mestring', 'oppfolging', 'jobbspesialist', '"vi jeg"', 'sokn'];
   const searches: { ms: number; cpu: number }[] = [];
   for (let r = 0; r < 5; r++) for (const q of queries) searches.push(time(() => search.query(q)));
 
-  // Retrieval of the code with 1 000 segments: the first time after unlock (decrypting
-  // every interview's coding), then warm.
+  // Retrieval of the code with 1 000 segments: the first time after unlock (after the
+  // warm-up, which decrypted every interview's coding), then again.
   const coding = new Coding(session, now);
   const retrieveCold = time(() => coding.retrieve({ codeId: codes[0]! }));
   const retrieveWarm: { ms: number; cpu: number }[] = [];
@@ -168,16 +179,18 @@ export async function benchAnalysis(log: (s: string) => void): Promise<void> {
   log('| what | figure | goal |');
   log('| --- | --- | --- |');
   log(`| unlock, median of 3 (KDF alone: ${kdfMs.toFixed(0)} ms) | ${unlockMs.toFixed(0)} ms, ${(unlockMs / kdfMs).toFixed(2)}× the KDF | under 1.5× |`);
-  log(`| first search after unlock (decrypt and fold 12 M characters, then search) | ${first.ms.toFixed(0)} ms (CPU ${first.cpu.toFixed(0)} ms) | under 1 s |`);
+  log(`| warm-up after unlock in the background (decrypt the analysis, fold 12 M characters), a record per turn | ${warmMs.toFixed(0)} ms (CPU ${warmCpu.toFixed(0)} ms), longest single step ${warm.longestStepMs.toFixed(1)} ms | (the window is answered between steps) |`);
+  log(`| first search after unlock, after the warm-up (as the app does it) | ${firstWarm.ms.toFixed(1)} ms (CPU ${firstWarm.cpu.toFixed(1)} ms) | under 1 s |`);
+  log(`| first search after unlock, nothing warmed (a search typed before the warm-up is done) | ${first.ms.toFixed(0)} ms (CPU ${first.cpu.toFixed(0)} ms) | under 1 s |`);
   log(`| search after the first, ${searches.length} queries (words, phrases, folded forms) | ${fig(searches)} | p95 under 50 ms |`);
   log(`| apply a code (seal, sign, write, fsync), 100 times | ${fig(apply)} | p95 under 30 ms |`);
   log(`| open the interview with 500 segments: text, identifying-details count and segments, as main sends them | ${fig(open)}; segments alone ${fig(openNoCheck)} | under 150 ms to the margin bars |`);
-  log(`| retrieve the code with ${retrieveCold.value.length} segments: first after unlock | ${retrieveCold.ms.toFixed(0)} ms (CPU ${retrieveCold.cpu.toFixed(0)} ms) | under 100 ms |`);
+  log(`| retrieve the code with ${retrieveCold.value.length} segments: first after unlock (and the warm-up) | ${retrieveCold.ms.toFixed(0)} ms (CPU ${retrieveCold.cpu.toFixed(0)} ms) | under 100 ms |`);
   log(`| the same, warm (20 times) | ${fig(retrieveWarm)} | under 100 ms |`);
   log('');
   log('The "open" figure is the core and IPC payload only; drawing the margin bars is the renderer\'s and is measured in its browser tests.');
   log('');
-  log('Where the time goes. These runs shared two cores with six other engineers\' builds and tests (load average above), so wall times are several times what an idle machine gives; the CPU figures are closer to the cost. Applying a code: about a third CPU (JSON of the interview\'s whole coding record, 500 segments, sealed and signed; statements prepared per call; the record versions read for the cache) and the rest the commit\'s fsync (synchronous=FULL), which waits on the shared disk. The first search: decrypting the 200 interviews and folding 12 million characters (typed buffers, one pass); later searches scan the folded text with indexOf and build hits only up to the limit. Opening the 500-segment interview is mostly `Transcripts.get` counting identifying details (the key list decrypted, 200 participants\' names matched over 60 000 characters); the segments alone are a few ms. Retrieval builds context and a timestamp for each of the ~1 000 segments; the first after unlock also decrypts every interview. Unlock decrypts nothing of the analysis (records are read on first use), so it stays at the KDF plus checking the store heads.');
+  log('Where the time goes. Wall times on these shared cores are several times an idle machine\'s (load average above); the CPU figures say what the work costs. Unlock: the KDF, then each store\'s signed head checked against its rows and the audit log\'s hash chain against its signed head (each entry\'s own signature, an Ed25519 verification per entry, is left to `hvelv verify`: it was most of the time past the KDF). Right after unlock main warms the analysis in the background, a record per turn of the event loop: the analysis tables and every coding and memo decrypted, every transcript decrypted and folded (12 million characters, typed buffers, one pass); the first search then only scans the folded texts (indexOf, hits built up to the limit), and retrieval and opening find everything decrypted. A search typed before the warm-up is done finishes it itself (the "nothing warmed" row). Applying a code: JSON of the interview\'s whole coding record (500 segments with their text), sealed and signed, the store head re-signed over the rows\' leaves, and the commit\'s fsync (synchronous=FULL), which waits on the shared disk; the rest of the CPU is the garbage collector over a heap that holds the folded index. Opening the 500-segment interview: the identifying-details count is kept while the key list and the text are unchanged, so only the first open of an interview runs the check (the p95 row is that first open); before, every open decrypted every transcript for the legacy "not identifying" terms and ran the check again. Retrieval builds context and a timestamp for each of the ~1 000 segments.');
 }
 
 // Run alone: replace only this section of docs/benchmarks.md.

@@ -53,6 +53,8 @@ describe('hvelv export qdpx|qdc', () => {
     const line = first.stdout.find((l) => l.includes('«Kari»'))!;
     expect(line).toContain(`transkripsjon ${code}, linje 2`);
     const id = /^\s*([0-9a-f]{10})\s/.exec(line)![1]!;
+    // The student's name goes out as the file's user, as the standard asks: not a finding.
+    expect(first.stdout.some((l) => l.includes('«Test Student»'))).toBe(false);
     expect(fs.existsSync(out)).toBe(false);
 
     const noYes = io();

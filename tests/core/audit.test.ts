@@ -76,8 +76,23 @@ describe('audit log', () => {
   });
 
   it('an entry forged without the owner’s key is detected', async () => {
-    const p = await problemsAfter((db) => db.prepare('UPDATE entries SET sig = zeroblob(64) WHERE seq = 4').run());
+    // New content under a made-up signature: the chain and the signed head refuse it at unlock.
+    const p = await problemsAfter((db) => db.prepare("UPDATE entries SET action = 'vault.created', sig = zeroblob(64) WHERE seq = 4").run());
+    expect(p.join('\n')).toMatch(/entry 4 was altered/);
     expect(p.join('\n')).toMatch(/entry 4 is not signed by the owner/);
+  });
+
+  it('a broken entry signature over unchanged content opens (the signed head covers it) and `hvelv verify` reports it', async () => {
+    const { dir, deps } = await auditedVault();
+    const db = new Database(storeDbPath(dir, 'audit'));
+    db.prepare('UPDATE entries SET sig = zeroblob(64) WHERE seq = 4').run();
+    db.close();
+    const s = await unlockVault(dir, pw(PASS), deps);
+    try {
+      expect(s.audit.verify().join('\n')).toMatch(/entry 4 is not signed by the owner/);
+    } finally {
+      s.lock();
+    }
   });
 
   it('an emptied log is detected, and nothing is ever appended over a removed entry', async () => {

@@ -202,6 +202,18 @@ describe('thematic analysis in Chromium', () => {
     await seg.getByRole('button', { name: 'Lagre memoen' }).click();
     await expect.poll(() => seg.getByText('Varm relasjon: hun bruker ordet').isVisible()).toBe(true);
     await shot('53-coding-segment-quote-memo');
+
+    // Taking its only code off removes the segment; undo brings back the same one, still a
+    // quote and still with its memo (a fresh coding of the words would have lost both).
+    await seg.getByRole('button', { name: 'Fjern koden «Tillit» fra utdraget' }).click();
+    await expect.poll(() => bar('Tillit').count()).toBe(1);
+    await page.getByRole('button', { name: 'Angre fjerning av «Tillit»' }).click();
+    await expect.poll(() => bar('Tillit').count()).toBe(2);
+    // The restored segment is the active one: its entry shows beside the text.
+    const back = page.locator('.segment-list > li').filter({ hasText: 'Ragnhild sa det samme' });
+    await expect.poll(() => back.getByRole('checkbox', { name: 'Sitat i rapporten' }).isChecked()).toBe(true);
+    await expect.poll(() => back.getByText('Varm relasjon: hun bruker ordet').isVisible()).toBe(true);
+    await shot('53b-coding-undo-restored');
   });
 
   it('codes the second interview, and retrieves a code across both; a click opens the place', async () => {

@@ -86,7 +86,7 @@ describe('REFI-QDA exchange screen', () => {
     const file = path.join(home, 'fra-qualcoder.qdpx');
     fs.writeFileSync(file, zipSync({ 'project.qde': strToU8(xml), [`sources/${g(2)}.txt`]: strToU8(text) }));
     harness.fileAnswers.push(file);
-    await page.getByRole('button', { name: 'Velg .qdpx-fil …' }).click();
+    await page.getByRole('button', { name: 'Velg .qdpx- eller .qdc-fil …' }).click();
     await expect.poll(() => page.getByText('2 kilder, 1 koder og 0 notater (fra QualCoder 3.5).').isVisible()).toBe(true);
     await page.getByLabel('Deltaker for Intervju A').selectOption('JS02');
     await shot('72-exchange-import-mapping');
@@ -100,6 +100,42 @@ describe('REFI-QDA exchange screen', () => {
     expect(stored.text).toBe(text.replace(/\r\n/g, '\n'));
     const seg = new Coding(harness.sessions.require(), now).forTranscript(mine.id);
     expect(seg.map((s) => s.text)).toEqual(['struktur']);
+    expect(problems).toEqual([]);
+  });
+
+  it('imports a .qdc codebook from the screen: grouping codes stay grouping codes', async () => {
+    const g = (n: number) => `${String(n).repeat(8)}-2222-4222-8222-222222222222`;
+    const file = path.join(home, 'kodebok.qdc');
+    fs.writeFileSync(
+      file,
+      `<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="NVivo 14"><Codes><Code guid="${g(1)}" name="Hverdagen" isCodable="false"><Code guid="${g(2)}" name="Rutiner" isCodable="true" color="#1f77b4"/></Code></Codes></CodeBook>`,
+    );
+    harness.fileAnswers.push(file);
+    await page.getByRole('button', { name: 'Velg .qdpx- eller .qdc-fil …' }).click();
+    await expect.poll(() => page.getByText(/En kodebok med 2 koder og 0 sett \(fra NVivo 14\)/).isVisible()).toBe(true);
+    await shot('74-exchange-import-codebook');
+    await page.getByRole('button', { name: 'Importer kodeboken' }).click();
+    await expect.poll(() => page.getByText('Koder: 2 nye, 0 fantes fra før. 0 notater, 0 temaer.').isVisible()).toBe(true);
+    const book = new Codebook(harness.sessions.require(), now);
+    expect(book.resolve('Hverdagen').codable).toBe(false);
+    expect(book.resolve('Rutiner').parentId).toBe(book.resolve('Hverdagen').id);
+    expect(problems).toEqual([]);
+  });
+
+  it('exports from the analysis screen too', async () => {
+    await page.getByRole('button', { name: 'Analyse' }).click();
+    await page.getByRole('button', { name: 'Eksport til NVivo m.fl.' }).click();
+    await page.getByRole('button', { name: 'Gå gjennom før eksport' }).click();
+    await expect.poll(() => page.getByText(/Kontrollen fant \d+ mulige identifiserende opplysninger/).isVisible()).toBe(true);
+    await shot('75-analysis-exchange-tab');
+    const boxes = page.locator('.findings').getByRole('checkbox');
+    for (let i = 0, n = await boxes.count(); i < n; i++) await boxes.nth(i).check();
+    const out = path.join(home, 'fra-analysen.qdpx');
+    harness.saveAnswers.push(out);
+    await page.getByRole('button', { name: 'Eksporter .qdpx …' }).click();
+    await expect.poll(() => page.getByText('Skrev fra-analysen.qdpx.').isVisible()).toBe(true);
+    const xml = strFromU8(unzipSync(fs.readFileSync(out))['project.qde']!);
+    expect(xml).toMatch(/name="Hverdagen" isCodable="false"/);
     expect(problems).toEqual([]);
   });
 });

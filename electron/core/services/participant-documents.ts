@@ -55,9 +55,23 @@ export function renderReceiptHtml(r: WithdrawalReceipt, locale: Locale): string 
 <tr><th>${t('receipt.kind')}</th><th>${t('receipt.count')}</th></tr>
 ${rows}
 </table>
+${exportsSection(r, t, date)}
 ${supervisorSection(r, locale)}
 <footer>${t('receipt.footer')}</footer>`,
   );
+}
+
+/** Copies made before the withdrawal, outside the vault: said, so they can be deleted too. */
+function exportsSection(r: WithdrawalReceipt, t: (k: MessageKey, p?: Record<string, string | number>) => string, date: (iso: string) => string): string {
+  const list = r.exportsHolding ?? [];
+  if (list.length === 0) return '';
+  const rows = list.map((e) => `<tr><td>${esc(date(e.at.slice(0, 10)))}</td><td>${t(e.action === 'exchange.exported' ? 'receipt.export.exchange' : 'receipt.export.report', { format: e.format })}</td></tr>`).join('\n');
+  return `<h2>${t('receipt.exports')}</h2>
+<p>${t('receipt.exportsIntro')}</p>
+<table>
+${rows}
+</table>
+`;
 }
 
 export function renderAccessCoverLetter(

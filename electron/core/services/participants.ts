@@ -50,6 +50,8 @@ import { beginExport, removeTree } from './export-journal';
 import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './participant-documents';
 import { analysisOfParticipant, ANALYSIS_TABLES_IN_ACCESS } from './analysis/participant-data';
 import { markQuotesOfWithdrawn } from './analysis/check';
+import { analysisCache } from './analysis/records';
+import { Report } from './analysis/report';
 import { supervisorCopiesOf } from './supervisor/student';
 
 export const identitySchema = z.strictObject({
@@ -261,6 +263,7 @@ export class Participants {
       withdrawnOn: entry.withdrawal.date,
       completedAt: entry.withdrawal.completedAt,
       counts: entry.withdrawal.counts,
+      exportsHolding: new Report(this.session, this.now).exportsHolding(code).map((e) => ({ at: e.at, action: e.action, format: String(e.details.format ?? '') })),
       // A supervisor's copy is outside the vault: the receipt says whether a new share without them was made.
       ...(copies.length ? { supervisorCopies: copies } : {}),
     };
@@ -372,6 +375,7 @@ export class Participants {
       if (identity) new Transcripts(this.session, this.now).forgetChoicesAbout(identity);
     }
     this.session.stores.transcripts.destroyParticipant(code);
+    analysisCache(this.session).forgetParticipant(code);
     hooks.afterStep?.('transcripts');
     this.keylist.destroyParticipant(code);
     hooks.afterStep?.('keylist');

@@ -16,7 +16,7 @@ function seg(text: string, words: string, id = words): SegmentRecord {
 }
 
 function moved(oldText: string, newText: string, words: string): SegmentRecord {
-  return remapSegments([seg(oldText, words)], diffHunks(oldText, newText), newText, 'edit', AT)[0]!;
+  return remapSegments([seg(oldText, words)], diffHunks(oldText, newText), newText, 'edit', AT, oldText)[0]!;
 }
 
 const slice = (text: string, s: SegmentRecord) => Array.from(text).slice(s.start, s.end).join('');
@@ -68,7 +68,7 @@ describe('position mapping (pure)', () => {
       { start: text.indexOf('Kari Nordmann'), end: text.indexOf('Kari Nordmann') + 13, with: '[navn]' },
     ];
     const next = 'B: [navn] på kontoret sa at [navn] ringte 😀.';
-    const out = remapSegments(segs, replacementHunks(text, reps), next, 'replace', AT);
+    const out = remapSegments(segs, replacementHunks(text, reps), next, 'replace', AT, text);
     expect(out.map((s) => slice(next, s))).toEqual(['[navn] på kontoret sa', '[navn]', 'ringte 😀.']);
     expect(out.map((s) => s.text)).toEqual(['[navn] på kontoret sa', '[navn]', 'ringte 😀.']);
     expect(out.every((s) => s.orphanedAt === null)).toBe(true);

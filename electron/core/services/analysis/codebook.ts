@@ -24,6 +24,15 @@ import type { VaultSession } from '../../vault/vault';
 import { A, analysisCache, assertWritable, nameKey, type CodeRecord, type CodingRecord, type MemoRecord, type ThemeRecord, byName, byCodeUnits } from './records';
 import { joinOverlaps } from './segments';
 
+/** One code of `Codebook.addMany`: its parent an existing code (`id`) or an earlier entry (`index`). */
+export interface NewCode {
+  name: string;
+  definition?: string;
+  color?: string;
+  codable?: boolean;
+  parent: { id: string } | { index: number } | null;
+}
+
 export class Codebook {
   constructor(
     private readonly session: VaultSession,
@@ -50,8 +59,12 @@ export class Codebook {
     }
     const themes = [...analysisCache(this.session).rows<ThemeRecord>(A.theme)].sort(([a], [b]) => byCodeUnits(a, b));
     const out: Code[] = [];
+    // Children grouped once: filtering every code for every parent was quadratic (an
+    // imported codebook of 10 000 codes took minutes to list).
+    const byParent = new Map<string | null, [string, CodeRecord][]>();
+    for (const entry of codes) byParent.set(entry[1].parentId, [...(byParent.get(entry[1].parentId) ?? []), entry]);
     const visit = (parentId: string | null, path: string[]): void => {
-      const kids = [...codes].filter(([, c]) => c.parentId === parentId).sort(([, a], [, b]) => byName(a.name, b.name));
+      const kids = [...(byParent.get(parentId) ?? [])].sort(([, a], [, b]) => byName(a.name, b.name));
       for (const [id, c] of kids) {
         const p = [...path, c.name];
         const n = counts.get(id);
@@ -67,6 +80,7 @@ export class Codebook {
           segmentCount: n?.segments ?? 0,
           transcriptCount: n?.transcripts.size ?? 0,
           themeIds: themes.filter(([, t]) => t.data.codeIds.includes(id)).map(([tid]) => tid),
+          codable: c.codable !== false,
         });
         visit(id, p);
       }
@@ -118,10 +132,55 @@ export class Codebook {
       parentId,
       createdAt: at,
       updatedAt: at,
+      ...(input.codable === false ? { codable: false } : {}),
     };
     const stored = this.store.put(A.code, { participant: null, data: rec });
     this.session.audit.append('code.created', { details: { code: stored.id, parent: parentId !== null } });
     return this.get(stored.id);
+  }
+
+  /**
+   * Many codes in one step (a REFI-QDA import): each checked as `add` checks it (name,
+   * definition, colour, unique among its siblings), parents before children, `parent`
+   * either an existing code's id or the index of an earlier entry. All are checked
+   * before the first is written, so a refusal leaves the codebook as it was; one audit
+   * entry with the count, as one step. Returns the new ids in the order given.
+   */
+  addMany(list: readonly NewCode[]): string[] {
+    assertWritable(this.session, this.now);
+    const codes = this.records();
+    const taken = new Set([...codes.values()].map((c) => `${c.parentId ?? ''}|${nameKey(c.name)}`));
+    const at = this.now().toISOString();
+    const planned: { rec: CodeRecord; parent: NewCode['parent'] }[] = [];
+    list.forEach((input, i) => {
+      const name = checkName(input.name);
+      const p = input.parent;
+      if (p !== null && 'id' in p && !codes.has(p.id)) throw new HvelvError('NOT_FOUND', `no parent code ${p.id}`);
+      if (p !== null && 'index' in p && !(Number.isInteger(p.index) && p.index >= 0 && p.index < i)) throw new HvelvError('INVALID_INPUT', `code ${i}: its parent must come before it`);
+      const parentKey = p === null ? '' : 'id' in p ? p.id : `#${p.index}`;
+      const key = `${parentKey}|${nameKey(name)}`;
+      if (taken.has(key)) throw new HvelvError('NAME_TAKEN', `"${name}" is already used ${p === null ? 'at the top level' : 'under that parent'}`);
+      taken.add(key);
+      const rec: CodeRecord = {
+        name,
+        definition: checkDefinition(input.definition ?? ''),
+        color: checkColor(input.color ?? CODE_PALETTE[(codes.size + i) % CODE_PALETTE.length]!),
+        parentId: null,
+        createdAt: at,
+        updatedAt: at,
+        ...(input.codable === false ? { codable: false } : {}),
+      };
+      planned.push({ rec, parent: p });
+    });
+    const ids: string[] = [];
+    this.store.atomically(() => {
+      for (const { rec, parent } of planned) {
+        rec.parentId = parent === null ? null : 'id' in parent ? parent.id : ids[parent.index]!;
+        ids.push(this.store.put(A.code, { participant: null, data: rec }).id);
+      }
+    });
+    if (ids.length) this.session.audit.append('code.created', { details: { codes: ids.length, bulk: true } });
+    return ids;
   }
 
   /** Rename, redefine or recolour a code. */
@@ -175,6 +234,8 @@ export class Codebook {
     const from = codes.get(fromId);
     const into = codes.get(intoId);
     if (!from || !into) throw new HvelvError('NOT_FOUND', `no code ${from ? intoId : fromId}`);
+    // A grouping code carries no text: merging coded text into one would code text with it.
+    if (into.codable === false && from.codable !== false) throw new HvelvError('INVALID_INPUT', `"${into.name}" is a grouping code: it holds codes and is not applied to text`);
     for (let p: string | null = into.parentId; p !== null; p = codes.get(p)?.parentId ?? null) {
       if (p === fromId) throw new HvelvError('HIERARCHY_CYCLE', 'a code cannot be merged into one of its own sub-codes');
     }
@@ -300,10 +361,18 @@ export class Codebook {
   }
 }
 
-/** Trimmed, NFC, one line, 1 … NAME_MAX characters. */
+const HIDDEN_IN_NAME = /\p{Default_Ignorable_Code_Point}/u;
+/** A joiner or variation selector right after an emoji (👩‍👩‍👧, ❤️) is part of it. */
+const EMOJI_GLUE = /(?<=\p{Extended_Pictographic}(?:\ufe0f)?)(?:\u200d|\ufe0e|\ufe0f)/gu;
+
+/** Trimmed, NFC, one line, 1 … NAME_MAX characters, nothing invisible. */
 export function checkName(raw: string): string {
   const name = raw.normalize('NFC').trim();
   if (name.length === 0) throw new HvelvError('INVALID_INPUT', 'a name cannot be empty');
+  // A zero-width space makes "Til\u200blit" look like "Tillit" (two codes the student
+  // cannot tell apart) and can split a participant's name past the check. Emoji
+  // sequences keep their joiner and variation selectors.
+  if (HIDDEN_IN_NAME.test(name.replace(EMOJI_GLUE, ''))) throw new HvelvError('NAME_INVISIBLE', 'a name cannot hold invisible characters');
   if ([...name].length > NAME_MAX) throw new HvelvError('INVALID_INPUT', `a name can be at most ${NAME_MAX} characters`);
   if (/[\n\r\t]/.test(name)) throw new HvelvError('INVALID_INPUT', 'a name is one line');
   return name;

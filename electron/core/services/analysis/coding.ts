@@ -14,7 +14,7 @@ import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
 import { Codebook } from './codebook';
-import { A, analysisCache, assertWritable, positionsOf, type CodeRecord, type CodingRecord, type MemoRecord, type SegmentRecord, type ThemeRecord, byParticipant, byCodeUnits } from './records';
+import { A, analysisCache, assertWritable, positionsOf, type RemovedSegment, type CodeRecord, type CodingRecord, type MemoRecord, type SegmentRecord, type ThemeRecord, byParticipant, byCodeUnits } from './records';
 import { diffHunks, remapSegments, replacementHunks } from './segments';
 
 /** Words of context on each side of a retrieved segment or a search hit. */
@@ -72,8 +72,7 @@ export class Coding {
     assertWritable(this.session, this.now);
     const t = this.transcript(transcriptId);
     if (codeIds.length === 0) throw new HvelvError('INVALID_INPUT', 'no code given');
-    const codes = analysisCache(this.session).rows<CodeRecord>(A.code);
-    for (const c of codeIds) if (!codes.has(c)) throw new HvelvError('NOT_FOUND', `no code ${c}`);
+    assertCodable(analysisCache(this.session).rows<CodeRecord>(A.code), codeIds);
     const { start, end } = 'quote' in range ? this.findQuote(transcriptId, range.quote, range.occurrence) : checkRange(t.data.text, range.start, range.end);
     const pos = positionsOf(t.data);
     const at = this.now().toISOString();
@@ -88,6 +87,45 @@ export class Coding {
     }
     this.write(transcriptId, t.participant, segments);
     return toSegment(seg, transcriptId, t.participant);
+  }
+
+  /**
+   * Many ranges of one transcript coded in one write (a REFI-QDA import): each checked
+   * as `apply` checks it (codes known and codable, positions in range and not empty,
+   * the consent gate of the store, the end date), all before anything is written; a
+   * range that is already a segment gets the codes added, the same range twice is one
+   * segment. Returns the segment of each range, in the order given.
+   */
+  applyMany(transcriptId: string, ranges: readonly { start: number; end: number; codeIds: readonly string[] }[]): Segment[] {
+    assertWritable(this.session, this.now);
+    const t = this.transcript(transcriptId);
+    const codes = analysisCache(this.session).rows<CodeRecord>(A.code);
+    const pos = positionsOf(t.data);
+    const at = this.now().toISOString();
+    const segments = this.segmentsOf(transcriptId);
+    const byRange = new Map<string, number>();
+    segments.forEach((s, i) => {
+      if (s.orphanedAt === null) byRange.set(`${s.start}:${s.end}`, i);
+    });
+    const out: number[] = [];
+    for (const r of ranges) {
+      if (r.codeIds.length === 0) throw new HvelvError('INVALID_INPUT', 'no code given');
+      assertCodable(codes, r.codeIds);
+      const { start, end } = checkRange(t.data.text, r.start, r.end);
+      const key = `${start}:${end}`;
+      const i = byRange.get(key);
+      if (i !== undefined) {
+        const seg = segments[i]!;
+        segments[i] = { ...seg, codeIds: [...new Set([...seg.codeIds, ...r.codeIds])], updatedAt: at };
+        out.push(i);
+      } else {
+        segments.push({ id: randomBytes(16).toString('hex'), start, end, text: pos.slice(start, end), codeIds: [...new Set(r.codeIds)], quote: false, orphanedAt: null, createdAt: at, updatedAt: at });
+        byRange.set(key, segments.length - 1);
+        out.push(segments.length - 1);
+      }
+    }
+    if (ranges.length) this.write(transcriptId, t.participant, segments);
+    return out.map((i) => toSegment(segments[i]!, transcriptId, t.participant));
   }
 
   /**
@@ -128,15 +166,62 @@ export class Coding {
     return toSegment(next, f.transcriptId, f.participant);
   }
 
-  /** Remove a segment and the memos on it (undo of a coding, or the student's decision). */
+  /**
+   * Remove a segment and the memos on it (undo of a coding, or the student's decision).
+   * The session keeps them in memory for `restore` (an undo).
+   */
   removeSegment(segmentId: string): void {
     const f = this.find(segmentId);
+    const cache = analysisCache(this.session);
+    const memos: RemovedSegment['memos'] = [];
     this.store.atomically(() => {
       this.write(f.transcriptId, f.participant, f.segments.filter((s) => s.id !== segmentId), true);
-      for (const [mid, m] of analysisCache(this.session).rows<MemoRecord>(A.memo)) {
-        if (m.data.target.kind === 'segment' && m.data.target.id === segmentId) this.store.delete(A.memo, mid);
+      for (const [mid, m] of cache.rows<MemoRecord>(A.memo)) {
+        if (m.data.target.kind === 'segment' && m.data.target.id === segmentId) {
+          memos.push({ id: mid, participant: m.participant, data: m.data });
+          this.store.delete(A.memo, mid);
+        }
       }
     });
+    cache.keepRemoved({ transcriptId: f.transcriptId, participant: f.participant, segment: f.segment, memos });
+  }
+
+  /**
+   * Undo of a removal: the segment this session removed comes back as it was, with its
+   * id, codes, quote mark and memos (taking the last code off a segment removes it, and
+   * an undo that coded the text afresh lost the mark and the memos). Where the
+   * transcript was edited since, it comes back where its words now are, if they occur
+   * exactly once; otherwise SEGMENT_TEXT_CHANGED. Codes deleted since are left off.
+   */
+  restore(segmentId: string): Segment {
+    assertWritable(this.session, this.now);
+    const cache = analysisCache(this.session);
+    const kept = cache.removed.get(segmentId);
+    if (!kept) throw new HvelvError('NOT_FOUND', `no removed segment ${segmentId} to restore`);
+    const t = this.transcript(kept.transcriptId);
+    const codes = cache.rows<CodeRecord>(A.code);
+    const codeIds = kept.segment.codeIds.filter((c) => codes.has(c));
+    if (codeIds.length === 0) throw new HvelvError('NOT_FOUND', 'the codes of that segment were deleted');
+    const pos = positionsOf(t.data);
+    let { start, end } = kept.segment;
+    if (end > pos.codePoints || pos.slice(start, end) !== kept.segment.text) {
+      const hits: number[] = [];
+      const text = t.data.text;
+      for (let i = text.indexOf(kept.segment.text); i >= 0 && hits.length < 2; i = text.indexOf(kept.segment.text, i + 1)) hits.push(i);
+      if (hits.length !== 1 || kept.segment.text === '') throw new HvelvError('SEGMENT_TEXT_CHANGED', 'the transcript changed since the segment was removed');
+      start = pos.toCodePoint(hits[0]!)!;
+      end = start + Array.from(kept.segment.text).length;
+    }
+    const segments = this.segmentsOf(kept.transcriptId);
+    if (segments.some((s) => s.id === segmentId)) throw new HvelvError('NOT_FOUND', 'that segment is there already');
+    const seg: SegmentRecord = { ...kept.segment, start, end, codeIds, updatedAt: this.now().toISOString() };
+    segments.push(seg);
+    this.store.atomically(() => {
+      this.write(kept.transcriptId, kept.participant, segments);
+      for (const m of kept.memos) this.store.put(A.memo, { id: m.id, participant: m.participant, data: m.data });
+    });
+    cache.removed.delete(segmentId);
+    return toSegment(seg, kept.transcriptId, kept.participant);
   }
 
   /** Mark (or unmark) a segment as a quote for the report. Unmarking is a removal. */
@@ -250,6 +335,15 @@ export class Coding {
   }
 }
 
+/** Every code known, and none a grouping code (those hold codes, not text). */
+function assertCodable(codes: ReadonlyMap<string, { data: CodeRecord }>, codeIds: readonly string[]): void {
+  for (const c of codeIds) {
+    const code = codes.get(c);
+    if (!code) throw new HvelvError('NOT_FOUND', `no code ${c}`);
+    if (code.data.codable === false) throw new HvelvError('INVALID_INPUT', `"${code.data.name}" is a grouping code: it holds codes and is not applied to text`);
+  }
+}
+
 /** Code point positions checked against a text: whole numbers, in range, not empty. */
 export function checkRange(text: string, start: number, end: number): { start: number; end: number } {
   const n = new TextPositions(text).codePoints;
@@ -316,7 +410,7 @@ export function remapAfterEdit(
   const row = store.get<CodingRecord>(A.coding, transcriptId);
   if (!row || row.data.segments.length === 0) return { moved: 0, orphaned: 0 };
   const hunks = opts.replacements ? replacementHunks(oldText, opts.replacements) : diffHunks(oldText, newText);
-  const next = remapSegments(row.data.segments, hunks, newText, opts.replacements ? 'replace' : 'edit', opts.at);
+  const next = remapSegments(row.data.segments, hunks, newText, opts.replacements ? 'replace' : 'edit', opts.at, oldText);
   let moved = 0;
   let orphaned = 0;
   next.forEach((s, i) => {

@@ -45,6 +45,8 @@ export interface CodeRecord {
   updatedAt: string;
   /** Participants who withdrew while the definition quoted them (see check.ts). */
   quotesWithdrawn?: string[];
+  /** False for a grouping code (never applied to text); absent means codable, as every code before it was. */
+  codable?: boolean;
 }
 
 export interface ThemeRecord {
@@ -145,6 +147,26 @@ export class AnalysisCache {
   }
 
   /**
+   * Decrypt one record into the cache ahead of use (the background warm-up after
+   * unlock, a record at a time so the main process stays responsive). `version` is
+   * the store's, read without decrypting; a record already cached at it is left alone.
+   */
+  prefetch<T>(table: string, id: string, version: number): { participant: string | null; version: number; data: T } | undefined {
+    let cached = this.tables.get(table) as CachedTable<T> | undefined;
+    if (!cached) {
+      cached = { versions: new Map(), rows: new Map() };
+      this.tables.set(table, cached as CachedTable<unknown>);
+    }
+    const have = cached.rows.get(id);
+    if (have?.version === version) return have;
+    const r = this.session.stores.transcripts.get<T>(table, id);
+    if (!r) return undefined;
+    const row = { participant: r.participant, version: r.version, data: r.data };
+    cached.rows.set(id, row);
+    return row;
+  }
+
+  /**
    * What this session just wrote, so the next read need not decrypt it again (applying a
    * code rewrites a transcript's whole coding record: decrypting it back each time was a
    * third of the cost).
@@ -155,10 +177,47 @@ export class AnalysisCache {
     cached.rows.set(id, { participant, version, data });
   }
 
+  /**
+   * Segments this session removed (the last code taken off, or removed outright), with
+   * their memos, so an undo brings back the same segment (its id, quote mark and memos)
+   * instead of a new bare one. Memory only, the latest few, dropped on lock and when the
+   * participant withdraws.
+   */
+  readonly removed = new Map<string, RemovedSegment>();
+
+  keepRemoved(r: RemovedSegment): void {
+    this.removed.delete(r.segment.id);
+    this.removed.set(r.segment.id, r);
+    while (this.removed.size > REMOVED_KEPT) this.removed.delete(this.removed.keys().next().value!);
+  }
+
+  /**
+   * A participant withdrew: nothing decrypted of theirs stays in memory (cached rows,
+   * the search index, segments kept for undo), not even until the next read.
+   */
+  forgetParticipant(code: string): void {
+    for (const t of this.tables.values()) for (const [id, r] of t.rows) if (r.participant === code) t.rows.delete(id);
+    for (const d of this.derived.values()) {
+      if (!(d instanceof Map)) continue;
+      for (const [k, v] of d) if (typeof v === 'object' && v !== null && (v as { participant?: unknown }).participant === code) d.delete(k);
+    }
+    for (const [id, r] of this.removed) if (r.participant === code) this.removed.delete(id);
+  }
+
   clear(): void {
     this.tables.clear();
     this.derived.clear();
+    this.removed.clear();
   }
+}
+
+const REMOVED_KEPT = 200;
+
+export interface RemovedSegment {
+  transcriptId: string;
+  participant: string;
+  segment: SegmentRecord;
+  memos: { id: string; participant: string | null; data: MemoRecord }[];
 }
 
 const caches = new WeakMap<VaultSession, AnalysisCache>();

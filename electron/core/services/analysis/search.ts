@@ -43,9 +43,53 @@ export class Search {
     _now: () => Date,
   ) {}
 
-  /** Build (or bring up to date) the in-memory index now, e.g. right after unlock. */
+  /** Build (or bring up to date) the in-memory index now, in one go. */
   warm(): void {
     this.index();
+  }
+
+  /**
+   * Build the index and decrypt the analysis into the session's cache in the background,
+   * right after unlock: one record (or one transcript, decrypted and folded) per turn of
+   * the event loop, so the window's calls are answered in between. The first search,
+   * retrieval or transcript opened afterwards finds it all in memory (issue 9: the first
+   * search after unlock under a second). Stops when the vault locks; a search that comes
+   * before it is done simply finishes the rest itself. Returns the longest single step
+   * (ms), which is how long a call from the window could have had to wait.
+   */
+  async warmInBackground(pause: () => Promise<void> = () => new Promise((r) => setImmediate(r))): Promise<{ longestStepMs: number; completed: boolean }> {
+    let locked = false;
+    const stop = this.session.onLock(() => (locked = true));
+    let longest = 0;
+    const step = async (fn: () => void): Promise<boolean> => {
+      if (locked) return false;
+      const t = performance.now();
+      fn();
+      longest = Math.max(longest, performance.now() - t);
+      await pause();
+      return !locked;
+    };
+    try {
+      const cache = analysisCache(this.session);
+      const store = this.session.stores.transcripts;
+      const idx = this.indexMap();
+      for (const table of [A.code, A.theme, A.state]) if (!(await step(() => cache.rows(table)))) return { longestStepMs: longest, completed: false };
+      for (const table of [A.coding, A.memo]) {
+        for (const [id, v] of store.versions(table)) if (!(await step(() => cache.prefetch(table, id, v)))) return { longestStepMs: longest, completed: false };
+      }
+      for (const [id, v] of store.versions(TRANSCRIPT_TABLE)) {
+        const ok = await step(() => {
+          const r = cache.prefetch<TranscriptRecord>(TRANSCRIPT_TABLE, id, v);
+          if (r) indexTranscript(idx, id, r);
+        });
+        if (!ok) return { longestStepMs: longest, completed: false };
+      }
+      // Memos and whatever changed meanwhile.
+      if (!(await step(() => this.index()))) return { longestStepMs: longest, completed: false };
+      return { longestStepMs: longest, completed: true };
+    } finally {
+      stop();
+    }
   }
 
   /**
@@ -108,13 +152,18 @@ export class Search {
   }
 
   private index(): Index {
+    const idx = this.indexMap();
+    refresh(idx, analysisCache(this.session));
+    return idx;
+  }
+
+  private indexMap(): Index {
     const cache = analysisCache(this.session);
     let idx = cache.derived.get('search') as Index | undefined;
     if (!idx) {
       idx = new Map();
       cache.derived.set('search', idx);
     }
-    refresh(idx, cache);
     return idx;
   }
 }
@@ -125,10 +174,8 @@ function refresh(idx: Index, cache: AnalysisCache): void {
   const seen = new Set<string>();
   const transcripts = cache.rows<TranscriptRecord>(TRANSCRIPT_TABLE);
   for (const [id, r] of transcripts) {
-    const key = `t:${id}`;
-    seen.add(key);
-    if (idx.get(key)?.version === r.version) continue;
-    idx.set(key, { kind: 'transcript', version: r.version, participant: r.participant, transcriptId: id, text: r.data.text, folded: foldForSearch(r.data.text), positions: new TextPositions(r.data.text), transcript: r.data });
+    seen.add(`t:${id}`);
+    indexTranscript(idx, id, r);
   }
   let segmentTranscript: Map<string, string> | null = null;
   for (const [id, r] of cache.rows<MemoRecord>(A.memo)) {
@@ -145,6 +192,13 @@ function refresh(idx: Index, cache: AnalysisCache): void {
     idx.set(key, { kind: 'memo', version: r.version, participant: r.participant, transcriptId, text: r.data.text, folded: foldForSearch(r.data.text), positions: new TextPositions(r.data.text), transcript: null });
   }
   for (const key of [...idx.keys()]) if (!seen.has(key)) idx.delete(key);
+}
+
+/** One transcript into the index, unless it is there at this version already. */
+function indexTranscript(idx: Index, id: string, r: { participant: string | null; version: number; data: TranscriptRecord }): void {
+  const key = `t:${id}`;
+  if (idx.get(key)?.version === r.version) return;
+  idx.set(key, { kind: 'transcript', version: r.version, participant: r.participant, transcriptId: id, text: r.data.text, folded: foldForSearch(r.data.text), positions: new TextPositions(r.data.text), transcript: r.data });
 }
 
 /** Where `needle` occurs in `hay` at the start of a word. */

@@ -196,7 +196,9 @@ export function mapPosition(p: number, hunks: readonly Hunk[], side: 'start' | '
     if (h.oldStart > p) break;
     if (h.oldStart === p) {
       if (h.oldEnd === h.oldStart) return side === 'start' ? h.newEnd : h.newStart;
-      return h.newStart;
+      // A segment that begins where words were rewritten: in an edit the new words are
+      // not the ones the student coded (they stay outside); a placeholder is taken in.
+      return side === 'start' && mode === 'edit' ? h.newEnd : h.newStart;
     }
     if (h.oldEnd >= p) {
       if (h.oldEnd === p) return h.newEnd;
@@ -219,14 +221,42 @@ function survivors(start: number, end: number, hunks: readonly Hunk[]): number {
   return n;
 }
 
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+
+/**
+ * Whether a whole word of the segment (old text, code points) came through untouched.
+ * A rewritten question that happens to end in the same letters ("arbeidsgiveren?" →
+ * "sjefen din?") keeps "n?" and nothing the student coded: such a segment is an orphan,
+ * not a scrap of punctuation. A segment with no word characters at all (an emoji)
+ * survives by its characters.
+ */
+function aWordSurvives(oldCps: readonly string[], start: number, end: number, hunks: readonly Hunk[]): boolean {
+  let sawWord = false;
+  for (let i = start; i < end; ) {
+    if (!WORD_CHAR.test(oldCps[i]!)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < end && WORD_CHAR.test(oldCps[j]!)) j++;
+    sawWord = true;
+    const ws = i;
+    const we = j;
+    if (!hunks.some((h) => (h.oldStart < we && h.oldEnd > ws) || (h.oldStart === h.oldEnd && h.oldStart > ws && h.oldStart < we))) return true;
+    i = j;
+  }
+  return !sawWord && survivors(start, end, hunks) > 0;
+}
+
 /**
  * Carry every segment over to the new text. A segment whose every character was
  * deleted (or rewritten) becomes an orphan at the place its text was, unless its text
  * was replaced by a placeholder (it then covers the placeholder). Orphans move as points.
  */
-export function remapSegments(segments: readonly SegmentRecord[], hunks: readonly Hunk[], newText: string, mode: 'edit' | 'replace', at: string): SegmentRecord[] {
+export function remapSegments(segments: readonly SegmentRecord[], hunks: readonly Hunk[], newText: string, mode: 'edit' | 'replace', at: string, oldText: string): SegmentRecord[] {
   if (hunks.length === 0) return [...segments];
   const cps = Array.from(newText);
+  const oldCps = Array.from(oldText);
   return segments.map((s) => {
     if (s.orphanedAt !== null) {
       const p = mapPosition(s.start, hunks, 'start', mode);
@@ -234,8 +264,7 @@ export function remapSegments(segments: readonly SegmentRecord[], hunks: readonl
     }
     const start = mapPosition(s.start, hunks, 'start', mode);
     const end = mapPosition(s.end, hunks, 'end', mode);
-    const left = survivors(s.start, s.end, hunks);
-    const keep = end > start && (left > 0 || mode === 'replace');
+    const keep = end > start && (mode === 'replace' || aWordSurvives(oldCps, s.start, s.end, hunks));
     if (!keep) return { ...s, start, end: start, orphanedAt: at, updatedAt: at };
     const text = cps.slice(start, end).join('');
     if (start === s.start && end === s.end && text === s.text) return s;

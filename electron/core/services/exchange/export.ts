@@ -125,6 +125,11 @@ export class Exchange {
         });
       }
     };
+    // The file names the project: what its title says leaves the vault too.
+    const facts = this.session.facts;
+    look(facts.title, { kind: 'project', id: 'title', field: 'name', participant: null }, facts.title);
+    // The user is the student, by the name in the project facts, as the standard asks: the
+    // student's own name is no participant's data and is not a finding to accept each time.
     for (const c of g.codes) {
       look(c.name, { kind: 'code', id: c.id, field: 'name', participant: null }, c.name);
       look(c.definition, { kind: 'code', id: c.id, field: 'definition', participant: null }, c.name);
@@ -312,8 +317,12 @@ export class Exchange {
         sourcesOf.set(t.participant, [...(sourcesOf.get(t.participant) ?? []), audio.guid]);
       }
     }
-    // Participants as Cases: their code and nothing else (no name, no attribute that identifies).
-    project.cases = [...sourcesOf].map(([code, refs]) => ({ guid: guid('participant', code), name: code, values: [], sourceRefs: refs }));
+    // Participants as Cases: their code and nothing else (no name, no attribute that
+    // identifies), the code also as a Variable, so the tools can group and filter by it.
+    // Hvelv has no attributes the student defines yet; when it does, they go here.
+    const codeVariable = guid('variable', 'participant-code');
+    if (sourcesOf.size) project.variables = [{ guid: codeVariable, name: 'Participant code', type: 'Text', description: 'The participant’s code in Hvelv (pseudonym)' }];
+    project.cases = [...sourcesOf].map(([code, refs]) => ({ guid: guid('participant', code), name: code, values: [{ variable: codeVariable, type: 'Text', value: code }], sourceRefs: refs }));
     // The standard has no themes: each becomes a Set of its codes, its memos as member notes.
     project.sets = g.themes.map((t) => ({
       guid: guid('theme', t.id),
@@ -348,7 +357,7 @@ function codeTree(codes: readonly Code[], guid: (kind: string, id: string) => Gu
     (byParent.get(parent) ?? []).map((c) => ({
       guid: guid('code', c.id),
       name: c.name,
-      isCodable: true,
+      isCodable: c.codable,
       color: c.color,
       description: c.definition || undefined,
       noteRefs: noteRefs.get(`code:${c.id}`) ?? [],

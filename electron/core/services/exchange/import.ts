@@ -14,28 +14,40 @@
  * transcript, its findings counted in the result for the student to deal with.
  *
  * All or nothing: the whole import is one transaction of the transcripts store, which
- * holds the transcripts and the analysis alike.
+ * holds the transcripts and the analysis alike; codes go in through the codebook and
+ * segments through the coding service (their checks, their sealing), in bulk.
  */
-import { randomBytes } from 'node:crypto';
 import { CODE_PALETTE, DEFINITION_MAX, MEMO_MAX, NAME_MAX, type MemoTarget } from '../../../../shared/analysis';
 import type { ImportPreview, ImportResult, ImportSourceInfo, SourceProblem } from '../../../../shared/exchange';
 import { assertConsent } from '../../consent/gate';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
-import { Codebook } from '../analysis/codebook';
+import { Codebook, type NewCode } from '../analysis/codebook';
+import { Coding } from '../analysis/coding';
 import { Memos } from '../analysis/memos';
-import { A, assertWritable, nameKey, type CodingRecord, type SegmentRecord } from '../analysis/records';
+import { assertWritable, nameKey } from '../analysis/records';
 import { Themes } from '../analysis/themes';
 import { Transcripts } from '../transcripts';
 import { readUserFile } from '../user-file';
 import { parseGuid } from './guid';
-import { flattenCodes, type Guid, type QdaCode, type QdaSet, type QdaTextSource } from './qda-model';
+import { flattenCodes, type Guid, type QdaCode, type QdaProject, type QdaSet, type QdaTextSource } from './qda-model';
 import { DEFAULT_LIMITS, prepareSource, sourceName, unpackCodebook, unpackQdpx, type PreparedSource, type RawText, type UnpackLimits } from './qdpx';
 import { normaliseWithMap, TextPositions } from './positions';
 
 /** Largest .qdpx read (recordings inside are never unpacked, but the file is read whole). */
 export const QDPX_MAX_BYTES = 1024 * 1024 * 1024;
 export const QDC_MAX_BYTES = 20 * 1024 * 1024;
+/**
+ * Most codes one import brings in. Large NVivo projects hold a few thousand; a file
+ * with more is refused before anything is written rather than filling the codebook
+ * (and the code list on screen) with what no one can read.
+ */
+export const MAX_IMPORTED_CODES = 10_000;
+
+function assertCodeCount(codes: readonly QdaCode[]): void {
+  const n = flattenCodes(codes).length;
+  if (n > MAX_IMPORTED_CODES) throw new HvelvError('FILE_TOO_LARGE', `the file holds ${n} codes; Hvelv imports at most ${MAX_IMPORTED_CODES}`);
+}
 
 export type { ImportPreview, ImportResult, ImportSourceInfo, SourceProblem };
 
@@ -94,11 +106,19 @@ export class ExchangeImport {
     private readonly limits: UnpackLimits = DEFAULT_LIMITS,
   ) {}
 
-  /** What a .qdpx holds, for choosing whom each source belongs to. Reads the file only. */
+  /**
+   * What a .qdpx or a .qdc holds (told apart by their bytes: a .qdpx is a ZIP, a .qdc
+   * XML), for choosing whom each source belongs to. Reads the file only.
+   */
   preview(bytes: Uint8Array): ImportPreview {
+    if (!isZip(bytes)) {
+      const book = unpackCodebook(bytes);
+      return { format: 'qdc', origin: book.origin ?? null, sources: [], codes: flattenCodes(book.codes).length, notes: 0, sets: book.sets.length, skipped: {} };
+    }
     const { project, texts } = unpackQdpx(bytes, this.limits);
     const text = project.sources.filter((s): s is QdaTextSource => s.kind === 'text');
     return {
+      format: 'qdpx',
       origin: project.origin ?? null,
       sources: namedSources(text, texts).map((n) => {
         const problem = problemOf(n.raw);
@@ -120,6 +140,7 @@ export class ExchangeImport {
   importQdpx(bytes: Uint8Array, assign: ReadonlyMap<string, string>): ImportResult {
     assertWritable(this.session, this.now);
     const { project, texts } = unpackQdpx(bytes, this.limits);
+    assertCodeCount(project.codes);
     const named = namedSources(
       project.sources.filter((s): s is QdaTextSource => s.kind === 'text'),
       texts,
@@ -155,6 +176,7 @@ export class ExchangeImport {
 
     const transcripts = new Transcripts(this.session, this.now);
     const memos = new Memos(this.session, this.now);
+    const coding = new Coding(this.session, this.now);
     const notes = new Map(project.notes.map((n) => [n.guid, n]));
     const noteTargets: { note: Guid; target: MemoTarget }[] = [];
     const placed = new Set<Guid>();
@@ -167,7 +189,7 @@ export class ExchangeImport {
     };
 
     this.session.stores.transcripts.atomically(() => {
-      const codeIds = this.importCodes(project.codes, result);
+      const codeIds = this.importCodes(project.codes, result, codedGuids(project));
       for (const n of named) {
         const code = assign.get(n.name);
         const p = prepared.get(n.name);
@@ -180,13 +202,11 @@ export class ExchangeImport {
         const t = transcripts.create(code, p.text, 'txt', null);
         result.selectionsLeftOut += p.outside;
         refer(n.source.noteRefs, { kind: 'transcript', id: t.id });
-        // All of a transcript's segments in one write, as the coding service keeps them
-        // (one record per transcript): applying them one by one rewrites that record each
-        // time, which is quadratic (2000 selections took minutes).
         const pos = new TextPositions(p.text);
-        const at = this.now().toISOString();
-        const segs: SegmentRecord[] = [];
-        const byRange = new Map<string, SegmentRecord>();
+        // Through the coding service, all of a transcript's selections in one write: the
+        // same checks and sealing as coding by hand (one by one rewrote the transcript's
+        // coding record each time, which was quadratic).
+        const ranges: { start: number; end: number; codeIds: string[]; sel: (typeof p.selections)[number] }[] = [];
         for (const sel of p.selections) {
           const ids = [...new Set(sel.selection.codings.map((c) => codeIds.get(c.codeRef)).filter((c): c is string => c !== undefined))];
           if (ids.length === 0) {
@@ -202,19 +222,12 @@ export class ExchangeImport {
             refer(sel.selection.noteRefs, { kind: 'transcript', id: t.id });
             continue;
           }
-          // The same range twice (a selection per code, as some tools write) is one segment.
-          const key = `${sel.start}:${sel.end}`;
-          let seg = byRange.get(key);
-          if (seg) seg.codeIds = [...new Set([...seg.codeIds, ...ids])];
-          else {
-            seg = { id: randomBytes(16).toString('hex'), start: sel.start, end: sel.end, text: pos.slice(sel.start, sel.end), codeIds: ids, quote: false, orphanedAt: null, createdAt: at, updatedAt: at };
-            byRange.set(key, seg);
-            segs.push(seg);
-          }
-          refer(sel.selection.noteRefs, { kind: 'segment', id: seg.id });
+          ranges.push({ start: sel.start, end: sel.end, codeIds: ids, sel });
         }
-        if (segs.length) this.session.stores.transcripts.put(A.coding, { id: t.id, participant: code, data: { transcriptId: t.id, segments: segs } satisfies CodingRecord });
-        const segments = segs.length;
+        const segs = coding.applyMany(t.id, ranges);
+        segs.forEach((seg, i) => refer(ranges[i]!.sel.selection.noteRefs, { kind: 'segment', id: seg.id }));
+        // The same range twice (a selection per code, as some tools write) is one segment.
+        const segments = new Set(segs.map((x) => x.id)).size;
         result.segments += segments;
         result.imported.push({ name: n.name, participant: code, transcriptId: t.id, segments, findings: 0 });
       }
@@ -262,13 +275,22 @@ export class ExchangeImport {
     return result;
   }
 
+  /** Import what `preview` read: a .qdpx with its assignments, or a .qdc (which has no sources to assign). */
+  importFile(bytes: Uint8Array, assign: ReadonlyMap<string, string>): ImportResult {
+    if (isZip(bytes)) return this.importQdpx(bytes, assign);
+    if (assign.size) throw new HvelvError('INVALID_INPUT', 'a codebook (.qdc) has no sources to assign');
+    const r = this.importQdc(bytes);
+    return { imported: [], unassigned: [], unreadable: [], codes: r.codes, segments: 0, memos: 0, themes: r.themes, uncodedSelections: 0, selectionsLeftOut: 0, notesLeftOut: 0, skipped: {} };
+  }
+
   /** Import a .qdc: its codes (hierarchy, colours, definitions) and its sets as themes. */
   importQdc(bytes: Uint8Array): { codes: { created: number; reused: number }; themes: number } {
     assertWritable(this.session, this.now);
     const book = unpackCodebook(bytes);
+    assertCodeCount(book.codes);
     const result = { codes: { created: 0, reused: 0 }, themes: 0 };
     this.session.stores.transcripts.atomically(() => {
-      const ids = this.importCodes(book.codes, result);
+      const ids = this.importCodes(book.codes, result, new Set());
       this.importSets(book.sets, ids, result);
     });
     this.session.audit.append('exchange.imported', { details: { format: 'qdc', origin: (book.origin ?? '').slice(0, 60), codesCreated: result.codes.created, codesReused: result.codes.reused, themes: result.themes } });
@@ -279,32 +301,45 @@ export class ExchangeImport {
    * The file's codes in the codebook, by GUID. A code with the name of one already
    * under the same parent is that code (a second import, or a name used twice in one
    * parent); the same name under two parents stays two codes. A grouping code
-   * (`isCodable="false"`) becomes a code that holds its children: Hvelv's codes all
-   * can be applied, and this one simply is not.
+   * (`isCodable="false"`) stays one, never applied to text, unless the file codes text
+   * with it all the same (`coded`): then the file's use wins and it is an ordinary code.
+   * New codes go in as one step of the codebook (its checks, one audit entry).
    */
-  private importCodes(codes: readonly QdaCode[], result: { codes: { created: number; reused: number } }): Map<Guid, string> {
+  private importCodes(codes: readonly QdaCode[], result: { codes: { created: number; reused: number } }, coded: ReadonlySet<Guid>): Map<Guid, string> {
     const book = new Codebook(this.session, this.now);
-    const existing = new Map(book.list().map((c) => [`${c.parentId ?? ''}|${nameKey(c.name)}`, c.id]));
-    const ids = new Map<Guid, string>();
-    let added = book.list().length;
-    const walk = (list: readonly QdaCode[], parentId: string | null): void => {
+    const existingCodes = book.list();
+    const existing = new Map(existingCodes.map((c) => [`${c.parentId ?? ''}|${nameKey(c.name)}`, c.id]));
+    const plan: NewCode[] = [];
+    // Where each file code lands: an existing code's id, or an index into `plan`.
+    const where = new Map<Guid, { id: string } | { index: number }>();
+    const planned = new Map<string, number>();
+    const walk = (list: readonly QdaCode[], parent: { id: string } | { index: number } | null): void => {
       for (const c of list) {
         const name = cleanName(c.name, `(${c.guid.slice(0, 8)})`);
-        const key = `${parentId ?? ''}|${nameKey(name)}`;
-        let id = existing.get(key);
-        if (id) result.codes.reused++;
-        else {
-          id = book.add({ name, definition: cleanDefinition(c.description), color: cleanColor(c.color) ?? CODE_PALETTE[added % CODE_PALETTE.length], parentId }).id;
-          added++;
-          existing.set(key, id);
+        const parentKey = parent === null ? '' : 'id' in parent ? parent.id : `#${parent.index}`;
+        const key = `${parentKey}|${nameKey(name)}`;
+        const id = existing.get(key);
+        let at: { id: string } | { index: number };
+        if (id) {
+          result.codes.reused++;
+          at = { id };
+        } else if (planned.has(key)) {
+          result.codes.reused++;
+          at = { index: planned.get(key)! };
+        } else {
+          const color = cleanColor(c.color) ?? CODE_PALETTE[(existingCodes.length + plan.length) % CODE_PALETTE.length];
+          plan.push({ name, definition: cleanDefinition(c.description), color, parent, codable: c.isCodable || coded.has(c.guid) });
+          planned.set(key, plan.length - 1);
           result.codes.created++;
+          at = { index: plan.length - 1 };
         }
-        ids.set(c.guid, id);
-        walk(c.children, id);
+        where.set(c.guid, at);
+        walk(c.children, at);
       }
     };
     walk(codes, null);
-    return ids;
+    const newIds = book.addMany(plan);
+    return new Map([...where].map(([g, at]) => [g, 'id' in at ? at.id : newIds[at.index]!]));
   }
 
   /** Sets of codes become themes (the standard has none): by name at the top, their codes assigned. */
@@ -334,6 +369,15 @@ export class ExchangeImport {
     memos.add({ target, text: t.length > MEMO_MAX ? t.slice(0, MEMO_MAX).replace(/[\uD800-\uDBFF]$/, '') : t });
     result.memos++;
   }
+}
+
+const isZip = (bytes: Uint8Array): boolean => bytes[0] === 0x50 && bytes[1] === 0x4b;
+
+/** The codes the file codes text with. */
+function codedGuids(project: QdaProject): Set<Guid> {
+  const out = new Set<Guid>();
+  for (const s of project.sources) if (s.kind === 'text') for (const sel of s.selections) for (const c of sel.codings) out.add(c.codeRef);
+  return out;
 }
 
 /** A note's text as a memo: NFC and LF like everything stored, its name as the first line. */

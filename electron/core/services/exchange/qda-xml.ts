@@ -20,6 +20,7 @@ import { BugIndicatingError, HvelvError } from '../../errors';
 import { formatGuid, parseGuid } from './guid';
 import {
   CODEBOOK_NS,
+  flattenCodes,
   PROJECT_NS,
   VARIABLE_TYPES,
   type Guid,
@@ -278,36 +279,103 @@ export function codebookToXml(c: QdaCodebook): string {
 
 const notQda = (why: string): HvelvError => new HvelvError('EXCHANGE_NOT_QDA', why);
 
+/** Single-byte encodings an XML declaration may name that are read as declared (older Windows tools). */
+const EIGHT_BIT = new Map([
+  ['iso-8859-1', 'latin1'],
+  ['latin1', 'latin1'],
+  ['iso-8859-15', 'iso-8859-15'],
+  ['windows-1252', 'windows-1252'],
+  ['cp1252', 'windows-1252'],
+  ['us-ascii', 'windows-1252'],
+  ['ascii', 'windows-1252'],
+]);
+
+/** The encoding an ASCII-compatible XML declaration names, lower case, if any. */
+function declaredEncoding(bytes: Uint8Array): string | undefined {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 200));
+  return /^<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]?.toLowerCase();
+}
+
 /**
- * Text of an XML file: UTF-8 with or without a byte-order mark (NVivo writes one), or
- * UTF-16 with one. Anything else is refused rather than guessed.
+ * Text of an XML file: UTF-8 with or without a byte-order mark (NVivo writes one),
+ * UTF-16 with one, or a single-byte encoding its declaration names (ISO-8859-1,
+ * Windows-1252). Anything else is refused rather than guessed.
  */
 export function decodeXml(bytes: Uint8Array): string {
   try {
     if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(3));
     if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2));
     if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be', { fatal: true }).decode(bytes.subarray(2));
+    const eightBit = EIGHT_BIT.get(declaredEncoding(bytes) ?? '');
+    if (eightBit) return new TextDecoder(eightBit).decode(bytes);
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw notQda('the XML is neither UTF-8 nor UTF-16 with a byte-order mark');
+    throw notQda('the XML is neither UTF-8, UTF-16 with a byte-order mark, nor a single-byte encoding its declaration names');
   }
 }
 
+/** Deeper element nesting than this is refused before parsing: no QDA-XML file nests so. */
+const MAX_ELEMENT_DEPTH = 256;
+
 /**
- * Refuse a document type declaration before any parser sees it. Only the prolog can
- * hold one; anything after the root element starts is markup the parser rejects itself.
+ * Refuse, before any parser sees the text, what no QDA-XML file needs and what makes
+ * a file hurt: a document type declaration anywhere (it is how entities, external
+ * ones included, are declared; a comment before it must not hide it), character
+ * references to characters XML 1.0 forbids (`&#0;` would put a NUL into a code name),
+ * and elements nested so deep that building the tree takes minutes.
  */
-function refuseDoctype(xml: string): void {
-  const start = xml.search(/<[^?!]/);
-  const prolog = start < 0 ? xml : xml.slice(0, start);
-  if (/<!DOCTYPE/i.test(prolog) || /<!ENTITY/i.test(xml)) {
+function refuseUnsafe(xml: string): void {
+  if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) {
     throw new HvelvError('EXCHANGE_UNSAFE', 'the XML declares a document type or entities, which QDA-XML never needs');
   }
+  for (const m of xml.matchAll(/&#(x[0-9a-f]+|[0-9]+);/gi)) {
+    const cp = m[1]![0] === 'x' || m[1]![0] === 'X' ? parseInt(m[1]!.slice(1), 16) : parseInt(m[1]!, 10);
+    const legal = cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+    if (!legal) throw notQda(`the XML refers to a character XML does not allow (${m[0]})`);
+  }
+  if (maxDepth(xml) > MAX_ELEMENT_DEPTH) throw notQda(`elements nest deeper than ${MAX_ELEMENT_DEPTH} levels`);
+}
+
+/**
+ * How deep elements nest, in one pass: comments, CDATA and processing instructions
+ * skipped whole, attribute values (which may hold ">") skipped by their quotes. Stops
+ * counting past the limit. Malformed markup is left for the parser to refuse.
+ */
+function maxDepth(xml: string): number {
+  let depth = 0;
+  let max = 0;
+  let i = xml.indexOf('<');
+  const skipTo = (from: number, end: string): number => {
+    const at = xml.indexOf(end, from);
+    return at < 0 ? xml.length : at + end.length;
+  };
+  while (i >= 0 && i < xml.length && max <= MAX_ELEMENT_DEPTH) {
+    let next: number;
+    if (xml.startsWith('<!--', i)) next = skipTo(i + 4, '-->');
+    else if (xml.startsWith('<![CDATA[', i)) next = skipTo(i + 9, ']]>');
+    else if (xml.startsWith('<?', i)) next = skipTo(i + 2, '?>');
+    else if (xml.startsWith('<!', i)) next = skipTo(i + 2, '>');
+    else {
+      const closing = xml[i + 1] === '/';
+      let j = i + 1;
+      while (j < xml.length && xml[j] !== '>') {
+        if (xml[j] === '"' || xml[j] === "'") {
+          const q = xml.indexOf(xml[j]!, j + 1);
+          j = q < 0 ? xml.length : q + 1;
+        } else j++;
+      }
+      if (closing) depth--;
+      else if (xml[j - 1] !== '/') max = Math.max(max, ++depth);
+      next = j + 1;
+    }
+    i = xml.indexOf('<', next);
+  }
+  return max;
 }
 
 function parse(xml: string): Element {
   const text = xml.replace(/^\uFEFF/, '');
-  refuseDoctype(text);
+  refuseUnsafe(text);
   let doc: Document;
   try {
     doc = new DOMParser({
@@ -526,7 +594,7 @@ export function xmlToProject(xml: string): QdaProject {
   };
   const codes = kid(root, ns, 'CodeBook');
   const codesEl = codes ? kid(codes, ns, 'Codes') : undefined;
-  return {
+  const project: QdaProject = {
     name: attr(root, 'name') ?? '',
     origin: attr(root, 'origin'),
     creatingUser: optionalGuid(root, 'creatingUserGUID'),
@@ -542,6 +610,28 @@ export function xmlToProject(xml: string): QdaProject {
     noteRefs: refsOf(root, ns, 'NoteRef'),
     skipped,
   };
+  assertUniqueGuids(project);
+  return project;
+}
+
+/**
+ * A code, source or note is found by its GUID. Two of one kind with the same GUID
+ * would put one source's selections on the other's text, or a coding on whichever
+ * code came last: refused, not guessed (the standard requires them unique).
+ */
+function assertUniqueGuids(p: { codes: readonly QdaCode[]; sources?: QdaProject['sources']; notes?: readonly QdaNote[]; sets: readonly QdaSet[] }): void {
+  const once = (what: string, guids: Iterable<Guid>): void => {
+    const seen = new Set<Guid>();
+    for (const g of guids) {
+      if (seen.has(g)) throw notQda(`two ${what} have the GUID ${g}`);
+      seen.add(g);
+    }
+  };
+  once('codes', flattenCodes(p.codes).map((c) => c.guid));
+  once('sources', (p.sources ?? []).flatMap((s) => [s.guid, ...(s.kind === 'audio' ? s.transcripts.map((t) => t.guid) : [])]));
+  once('selections', (p.sources ?? []).flatMap((s) => (s.kind === 'text' ? s.selections.map((x) => x.guid) : [])));
+  once('notes', (p.notes ?? []).map((n) => n.guid));
+  once('sets', p.sets.map((s) => s.guid));
 }
 
 /** A `.qdc` as the model; refuses what is not a QDA-XML codebook. */
@@ -553,9 +643,11 @@ export function xmlToCodebook(xml: string): QdaCodebook {
   }
   const codes = kid(root, ns, 'Codes');
   const sets = kid(root, ns, 'Sets');
-  return {
+  const book: QdaCodebook = {
     origin: attr(root, 'origin'),
     codes: codes ? kids(codes, ns, 'Code').map((c) => readCode(c, ns, 0)) : [],
     sets: sets ? kids(sets, ns, 'Set').map((s) => readSet(s, ns, true)) : [],
   };
+  assertUniqueGuids(book);
+  return book;
 }

@@ -12,6 +12,9 @@
  *   bytes are counted as they come out, so a small entry that inflates to gigabytes
  *   (a ZIP bomb) stops at the limit instead of filling memory.
  *
+ * - two entries of the same name (ignoring case) refuse the file: which one is read
+ *   would differ between programs.
+ *
  * Encrypted entries and ZIP64 archives are refused: no exchange file needs them.
  */
 import { Inflate } from 'fflate';
@@ -79,6 +82,8 @@ export class ZipReader {
     if (count === 0xffff || offset === 0xffffffff) throw notQda('ZIP64 archives are not read');
     if (count > maxEntries) throw new HvelvError('FILE_TOO_LARGE', `the archive has ${count} entries; at most ${maxEntries} are read`);
     const out: ZipEntry[] = [];
+    // Names as a reader on a case-insensitive disk (Windows, macOS) would see them.
+    const seen = new Set<string>();
     let at = offset;
     for (let i = 0; i < count; i++) {
       if (at + 46 > this.bytes.length || this.u32(at) !== CENTRAL) throw notQda('the ZIP archive is damaged (central directory)');
@@ -99,6 +104,12 @@ export class ZipReader {
       if (flags & 0x1) throw notQda(`the archive is encrypted (${name})`);
       if (compressedSize === 0xffffffff || declaredSize === 0xffffffff) throw notQda('ZIP64 archives are not read');
       const isDirectory = name.endsWith('/');
+      // Two entries of one name: which of them a tool reads is the archive's maker's
+      // choice (the last in the directory here, the first elsewhere), so one file could
+      // show one project in Hvelv and another in NVivo. No honest export repeats a name.
+      const key = name.normalize('NFC').toLowerCase();
+      if (!isDirectory && seen.has(key)) throw unsafe(`the archive holds ${name} twice`);
+      seen.add(key);
       if (madeBy >> 8 === 3) {
         const type = (external >>> 16) & S_IFMT;
         if (type !== 0 && type !== S_IFREG && type !== S_IFDIR) throw unsafe(`the archive entry ${name} is not a regular file (a link or device)`);

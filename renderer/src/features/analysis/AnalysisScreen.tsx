@@ -1,5 +1,6 @@
 import type { JSX } from 'react';
 import { useCallback, useEffect, useState } from 'react';
+import { ExchangeExport } from '../exchange/ExchangeScreen';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner } from '../../components/ui';
@@ -15,7 +16,7 @@ import { Search } from './Search';
 import { ThematicMap } from './ThematicMap';
 import { Report } from './Report';
 
-const TABS = ['interviews', 'codebook', 'themes', 'retrieval', 'search', 'memos', 'map', 'report'] as const;
+const TABS = ['interviews', 'codebook', 'themes', 'retrieval', 'search', 'memos', 'map', 'report', 'exchange'] as const;
 type Tab = (typeof TABS)[number];
 
 interface Props {
@@ -126,6 +127,7 @@ export function AnalysisScreen({ title, ended, transcriptId }: Props) {
   else if (tab === 'search') body = <Search codes={codes} ended={ended} onChanged={reload} onOpen={openAt} onOpenMemos={() => setTab('memos')} />;
   else if (tab === 'memos') body = <MemosPanel codes={codes} themes={themes} ended={ended} onOpenTranscript={openTranscript} />;
   else if (tab === 'map') body = <ThematicMap title={title} themes={themes} codes={codes} />;
+  else if (tab === 'exchange') body = <ExchangeExport />;
   else body = <Report what="report" />;
 
   const current = PHASES.indexOf(overview.phase.current);

@@ -27,8 +27,8 @@ type Range = { start: number; end: number };
 
 /** A coding action and how to take it back; kept for this visit to the transcript. */
 type Action =
-  | { kind: 'apply'; range: Range; codeId: string; segmentId: string }
-  | { kind: 'unapply'; range: Range; codeId: string; segmentId: string }
+  | { kind: 'apply'; range: Range; codeId: string; segmentId: string; removed?: boolean }
+  | { kind: 'unapply'; range: Range; codeId: string; segmentId: string; removed?: boolean }
   | { kind: 'quote'; segmentId: string; quote: boolean };
 
 interface Bar {
@@ -331,15 +331,19 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
         : action;
     let result: Action | null = null;
     if (effective.kind === 'apply') {
-      const r = await call('coding.apply', { transcriptId, start: effective.range.start, end: effective.range.end, codeId: effective.codeId });
+      // A segment that an earlier step removed (its last code taken off) comes back as
+      // it was: the same id, its quote mark and its memos. Coding the text afresh would
+      // make a bare new segment and lose them.
+      let r = action.kind !== 'quote' && action.removed ? await call('coding.restore', { segmentId: effective.segmentId }) : null;
+      if (!r || (!r.ok && r.error.code === 'NOT_FOUND')) r = await call('coding.apply', { transcriptId, start: effective.range.start, end: effective.range.end, codeId: effective.codeId });
       if (!r.ok) return setError(r.error), null;
       // A segment made again has a new id: later undo steps must name that one.
-      result = { ...action, segmentId: r.value.id };
+      result = { ...action, segmentId: r.value.id, removed: false } as Action;
       setActiveSegment(r.value.id);
     } else if (effective.kind === 'unapply') {
       const r = await call('coding.unapply', { segmentId: effective.segmentId, codeId: effective.codeId });
       if (!r.ok) return setError(r.error), null;
-      result = action;
+      result = { ...action, removed: r.value === null } as Action;
     } else {
       const r = await call('coding.quote', { segmentId: effective.segmentId, quote: effective.quote });
       if (!r.ok) return setError(r.error), null;

@@ -41,6 +41,8 @@ export function MemoForm({ target, onSaved, label }: { target: MemoTarget; onSav
   const [text, setText] = useState('');
   const [secret, setSecret] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  // A memo on an interview or a segment is about a participant: their access request holds it, private or not.
+  const aboutParticipant = target.kind === 'transcript' || target.kind === 'segment';
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!text.trim()) return;
@@ -58,9 +60,14 @@ export function MemoForm({ target, onSaved, label }: { target: MemoTarget; onSav
       </label>
       <textarea id={`${id}-t`} rows={3} value={text} onChange={(e) => setText(e.target.value)} />
       <label className="checkbox">
-        <input type="checkbox" checked={secret} onChange={(e) => setSecret(e.target.checked)} />
+        <input type="checkbox" checked={secret} onChange={(e) => setSecret(e.target.checked)} aria-describedby={aboutParticipant ? `${id}-p` : undefined} />
         {t('analysis.memo.private')}
       </label>
+      {aboutParticipant && (
+        <p id={`${id}-p`} className="hint">
+          {t('analysis.memo.privateAccess')}
+        </p>
+      )}
       <ErrorBanner error={error} />
       <button type="submit" disabled={!text.trim()}>
         {t('analysis.memo.save')}

@@ -1,8 +1,8 @@
 /**
  * REFI-QDA exchange: export the analysis as a .qdpx or .qdc (after the student has
  * dealt with every possible identifying detail, one by one), and import a .qdpx with
- * each source assigned to a participant who has consented. A screen of its own, so the
- * analysis screens stay as they are.
+ * each source assigned to a participant who has consented, or a .qdc codebook alone.
+ * A screen of its own; the export is also a tab of the analysis screen (ExchangeExport).
  */
 import { useEffect, useId, useState } from 'react';
 import { call } from '../../api';
@@ -23,6 +23,15 @@ export function ExchangeScreen() {
         <ImportCard />
       </div>
     </main>
+  );
+}
+
+/** The export alone: also a tab of the analysis screen, where the work it carries is done. */
+export function ExchangeExport() {
+  return (
+    <div className="exchange">
+      <ExportCard />
+    </div>
   );
 }
 
@@ -204,7 +213,18 @@ function ImportCard() {
         {file && <span className="muted">{file.name}</span>}
       </div>
       <ErrorBanner error={error} />
-      {preview && (
+      {preview?.format === 'qdc' && (
+        <>
+          <p>{t('exchange.codebookPreview', { codes: preview.codes, sets: preview.sets, origin: preview.origin ?? '?' })}</p>
+          <div className="actions start">
+            <button type="button" disabled={busy} onClick={() => void run()}>
+              {t('exchange.importCodebook')}
+            </button>
+          </div>
+          {busy && <Busy label={t('common.working')} />}
+        </>
+      )}
+      {preview?.format === 'qdpx' && (
         <>
           <p>{t('exchange.previewSummary', { sources: preview.sources.length, codes: preview.codes, notes: preview.notes, origin: preview.origin ?? '?' })}</p>
           <table className="table">
