@@ -16,6 +16,7 @@ import * as asr from './asr';
 import * as analysisScreens from './analysis-screens';
 import * as screens from './screens';
 import * as supervisor from './supervisor';
+import * as supervisorScreens from './supervisor-screens';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -23,7 +24,7 @@ import * as supervisor from './supervisor';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor] as const;
+const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor, supervisorScreens] as const;
 
 export const LOCALES = ['nb', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

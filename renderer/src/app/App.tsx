@@ -19,8 +19,9 @@ import { flushAll } from '../features/transcription/flush';
 import { forgetUnsaved, hasUnsaved } from '../components/unsaved';
 import { LeaveDialog } from '../components/LeaveDialog';
 
-type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'exchange' | 'analysis';
+type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'exchange' | 'analysis' | 'supervisor';
 import { AnalysisScreen } from '../features/analysis/AnalysisScreen';
+import { SupervisorApp } from '../features/supervisor/SupervisorApp';
 
 const TOUCH_EVERY_MS = 30_000;
 /** How often to ask main for today's date, so days and "today" defaults move on past midnight. */
@@ -171,7 +172,8 @@ export function App() {
   if (fatal) body = <main className="page narrow"><ErrorBanner error={fatal} /></main>;
   else if (!info || view === 'loading') body = <main className="page narrow" aria-busy="true" />;
   else if (view === 'wizard') body = <NewProjectWizard today={info.today} onCreated={unlocked} onCancel={() => void showLocked()} />;
-  else if (view === 'unlock') body = <UnlockScreen recent={recent} notice={notice} onUnlocked={unlocked} onNewProject={() => setView('wizard')} />;
+  else if (view === 'unlock') body = <UnlockScreen recent={recent} notice={notice} onUnlocked={unlocked} onNewProject={() => setView('wizard')} onSupervisor={() => setView('supervisor')} />;
+  else if (view === 'supervisor') body = <SupervisorApp onExit={() => void showLocked()} />;
   else if (view === 'settings' && status) body = <SettingsScreen info={info} status={status} onInfo={setInfo} onStatus={setStatus} />;
   else if (view === 'dashboard' && status) body = <Dashboard status={status} onOpenForms={() => setView('forms')} />;
   else if (view === 'participants' && status)
@@ -235,6 +237,11 @@ export function App() {
           </button>
           <button type="button" className="secondary" onClick={() => setView('unlock')}>
             {t('welcome.open')}
+          </button>
+        </div>
+        <div className="actions start">
+          <button type="button" className="link" onClick={() => setView('supervisor')}>
+            {t('sup.entry')}
           </button>
         </div>
       </main>

@@ -6,6 +6,7 @@ import type { Code, CodeDeletion, Segment } from '../../../../shared/analysis';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { Swatch } from './QuickCode';
 import { MemoBox } from './Memos';
+import { SupervisorFeedbackFor } from '../supervisor/StudentSupervisors';
 import { codeLabel, descendants, excerpt, nextColour, treeOrder } from './model';
 
 interface Props {
@@ -275,6 +276,7 @@ function CodeDetail(props: { code: Code; codes: Code[]; ended: boolean; onRetrie
       )}
       <h3>{t('analysis.code.memos')}</h3>
       <MemoBox target={{ kind: 'code', id: code.id }} ended={ended} />
+      <SupervisorFeedbackFor kind="code" id={code.id} />
     </section>
   );
 }

@@ -9,6 +9,7 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { formatTimestamp, TextPositions } from '../../../../shared/analysis-text';
 import { QuickCode, Swatch } from './QuickCode';
 import { MemoBox } from './Memos';
+import { SupervisorFeedbackFor } from '../supervisor/StudentSupervisors';
 import { codeLabel, excerpt, nextColour } from './model';
 
 interface Props {
@@ -635,6 +636,7 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
                   </button>
                 </div>
                 {memoFor === s.id && <MemoBox target={{ kind: 'segment', id: s.id }} ended={ended} />}
+                <SupervisorFeedbackFor kind="segment" id={s.id} />
               </li>
             ))}
           </ul>

@@ -6,6 +6,7 @@ import { THEME_STATUSES, type Code, type Theme, type ThemeStatus } from '../../.
 import type { ErrorInfo } from '../../../../shared/errors';
 import { Swatch } from './QuickCode';
 import { MemoBox } from './Memos';
+import { SupervisorFeedbackFor } from '../supervisor/StudentSupervisors';
 import { descendants, excerpt, treeOrder } from './model';
 
 interface Props {
@@ -200,6 +201,7 @@ function ThemeDetail(props: { theme: Theme; themes: Theme[]; codes: Code[]; ende
       </fieldset>
       <h3>{t('analysis.theme.memos')}</h3>
       <MemoBox target={{ kind: 'theme', id: theme.id }} ended={ended} />
+      <SupervisorFeedbackFor kind="theme" id={theme.id} />
       {!ended && (
         <button type="button" className="link danger-link" onClick={() => void remove()}>
           {t('analysis.theme.delete', { name: theme.name })}

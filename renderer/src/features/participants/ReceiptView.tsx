@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice } from '../../components/ui';
 import type { WithdrawalReceiptDto } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
+import { SupervisorCopies } from '../supervisor/StudentSupervisors';
 
 const KINDS = ['identity', 'consent', 'consent-evidence', 'recordings', 'transcripts', 'analysis'] as const;
 
@@ -80,6 +81,9 @@ export function ReceiptView({ receipt, onBack }: { receipt: WithdrawalReceiptDto
         <button type="button" className="secondary" onClick={() => window.print()}>
           {t('receipt.print')}
         </button>
+      </div>
+      <div className="no-print">
+        <SupervisorCopies code={receipt.code} />
       </div>
     </main>
   );

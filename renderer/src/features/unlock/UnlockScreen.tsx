@@ -10,9 +10,11 @@ interface Props {
   notice: string | null;
   onUnlocked(status: ProjectStatus): void;
   onNewProject(): void;
+  /** The supervisor's way in: their own folder, not a vault (issue 10). */
+  onSupervisor(): void;
 }
 
-export function UnlockScreen({ recent, notice, onUnlocked, onNewProject }: Props) {
+export function UnlockScreen({ recent, notice, onUnlocked, onNewProject, onSupervisor }: Props) {
   const { t, date } = useI18n();
   const [vaults, setVaults] = useState<RecentVault[]>(recent);
   const [selected, setSelected] = useState<string | null>(recent[0]?.path ?? null);
@@ -103,6 +105,9 @@ export function UnlockScreen({ recent, notice, onUnlocked, onNewProject }: Props
         </button>
         <button type="button" className="link" onClick={onNewProject}>
           {t('welcome.create')}
+        </button>
+        <button type="button" className="link" onClick={onSupervisor}>
+          {t('sup.entry')}
         </button>
       </div>
     </main>
