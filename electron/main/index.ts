@@ -162,10 +162,17 @@ async function start(): Promise<void> {
   schedule();
   powerMonitor.on('resume', watch);
 
-  // Screen locked or machine asleep: lock the vault too.
-  powerMonitor.on('lock-screen', () => sessions.lock('system'));
-  powerMonitor.on('suspend', () => sessions.lock('system'));
-  app.on('before-quit', () => sessions.lock('user'));
+  // Screen locked or machine asleep: lock the vault, and the supervisor's open folder too.
+  const lockAll = (): void => {
+    sessions.lock('system');
+    void dispatch(handlers, 'supervisor.lock', {});
+  };
+  powerMonitor.on('lock-screen', lockAll);
+  powerMonitor.on('suspend', lockAll);
+  app.on('before-quit', () => {
+    sessions.lock('user');
+    void dispatch(handlers, 'supervisor.lock', {});
+  });
   app.on('window-all-closed', () => app.quit());
 
   mainWindow = new BrowserWindow({
