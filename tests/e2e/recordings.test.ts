@@ -61,12 +61,13 @@ describe('recordings in Chromium', () => {
     harness.fileAnswers.push(txt);
     await page.getByRole('button', { name: 'Legg inn transkripsjon … (JS01, opptaket på 0:20)' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'JS01' }).isVisible()).toBe(true);
-    await expect.poll(() => page.getByText('0:00 av 0:20').isVisible(), { timeout: 15_000 }).toBe(true);
+    // The player's own controls show the time; the page does not repeat it (issue 15, item 7).
+    await expect.poll(async () => Math.round(Number(await page.locator('audio').evaluate((a) => (a as unknown as { duration: number }).duration))), { timeout: 15_000 }).toBe(20);
+    expect(await page.getByText(/^\d+:\d\d av \d+:\d\d$/).count()).toBe(0);
     await shot('25-recording-with-transcript');
     await page.getByRole('button', { name: 'Hopp til 0:12' }).click();
     await expect.poll(async () => Number(await page.locator('audio').evaluate((a) => (a as unknown as { currentTime: number }).currentTime)), { timeout: 10_000 }).toBeGreaterThanOrEqual(12.4);
     await page.locator('audio').evaluate((a) => (a as unknown as { pause(): void }).pause());
-    await expect.poll(() => page.getByText(/^0:1\d av 0:20$/).isVisible()).toBe(true);
     await shot('26-recording-seeked');
   });
 

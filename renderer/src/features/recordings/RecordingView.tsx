@@ -29,7 +29,6 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
   const [recordingGone, setRecordingGone] = useState(false);
   const [src, setSrc] = useState<string | null>(null);
   const [transcript, setTranscript] = useState<TranscriptDetail | null>(null);
-  const [position, setPosition] = useState(0);
   const [duration, setDuration] = useState(0);
   /** The transcription workspace is open (editing happens there, saved as it is typed). */
   const [working, setWorking] = useState(false);
@@ -148,13 +147,9 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
                 controls
                 preload="metadata"
                 src={src}
-                onTimeUpdate={(e) => setPosition(e.currentTarget.currentTime)}
                 onLoadedMetadata={(e) => setDuration(e.currentTarget.duration)}
                 onDurationChange={(e) => setDuration(e.currentTarget.duration)}
               />
-              <p className="position" aria-live="off">
-                {t('view.position', { position: formatDuration(position * 1000), duration: formatDuration((Number.isFinite(duration) && duration > 0 ? duration : recording.durationMs / 1000) * 1000) })}
-              </p>
               <p className="muted">
                 {recording.format.toUpperCase()} · {recording.codec} · {recording.sampleRate / 1000} kHz
               </p>
