@@ -8,11 +8,12 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeEd25519 } from '../../electron/core/crypto/ed25519';
 import { createCrypto } from '../../electron/core/crypto/sodium';
-import { canonicalJson, encodeFields, fromB64, toB64, utf8 } from '../../electron/core/crypto/encoding';
+import { canonicalJson, encodeFields, fromB64, toB64, toHex, utf8 } from '../../electron/core/crypto/encoding';
 import { Participants } from '../../electron/core/services/participants';
 import { initSupervisorFolder, unlockSupervisorFolder, type SupervisorDeps } from '../../electron/core/services/supervisor/folder';
 import { certificateMessage, enforceSupervisorFolder, HeldShares } from '../../electron/core/services/supervisor/held';
 import { parseSupervisorKey, supervisorKeyText } from '../../electron/core/services/supervisor/key-text';
+import { sealShare } from '../../electron/core/services/supervisor/share-file';
 import { FEEDBACK_TABLE, Supervisors } from '../../electron/core/services/supervisor/student';
 import type { IsoDate } from '@shared/domain';
 import { codeOf, findNeedles, listFiles, pw, TEST_KDF, TEST_KDF_POLICY, tempDir } from './helpers';
@@ -222,6 +223,29 @@ describe('attacks on a share: each refused, nothing imported, nothing else chang
     s.session.lock();
   });
 
+  it('a share dated far ahead (a wrong clock, or anyone with the supervisor key) is refused and ages nothing held', async () => {
+    const s = await setup();
+    const held = new HeldShares(s.sup.session);
+    held.open(share(s));
+    const c = s.deps.crypto;
+    const stranger = c.signKeyPair(c.random(32));
+    const ahead = sealShare(
+      c,
+      (m) => c.sign(stranger.secretKey, m),
+      { vaultId: toHex(c.random(16)), title: 'Masteroppgave', shareVersion: 1, madeAt: '2099-01-01T00:00:00.000Z', until: '2099-12-31' as IsoDate, owner: stranger.publicKey, recipient: s.sup.session.publicKeys, participants: [], withdrawn: [], counts: { transcripts: 0, codes: 0, segments: 0, themes: 0, memos: 0 } },
+      { phase: { current: 'familiarising', history: [] } as never, codes: [], themes: [], memos: [], transcripts: [], segments: [], replies: [], feedbackKey: toB64(c.random(32)) },
+    );
+    const seenBefore = s.sup.session.header.latestSeen;
+    expect(codeOf(() => held.open(ahead))).toBe('SHARE_FROM_FUTURE');
+    expect(s.sup.session.header.latestSeen).toBe(seenBefore);
+    // The student's copy is still there, and their next share still opens.
+    expect(held.content(s.session.vaultId).codes.length).toBe(1);
+    held.open(share(s));
+    expect(held.list().map((h) => [h.version, h.state])).toEqual([[2, 'open']]);
+    s.sup.session.lock();
+    s.session.lock();
+  });
+
   it('an end date edited in the file', async () => {
     const s = await setup();
     const f = JSON.parse(Buffer.from(share(s)).toString('utf8'));
@@ -356,6 +380,24 @@ describe('withdrawal, revocation and feedback', () => {
     // Withdrawal destroys the comment on A's segment with A's key.
     new Participants(s.session, NOW).withdraw(s.a, '2026-11-27');
     expect(s.students.comments().map((c) => c.id)).not.toContain(onSeg.id);
+    s.sup.session.lock();
+    s.session.lock();
+  });
+
+  it('a comment on a memo about a participant’s interview is theirs: sealed under their key, gone with their withdrawal', async () => {
+    const s = await setup();
+    const memo = s.memos.add({ target: { kind: 'transcript', id: s.ta }, text: 'Notat om intervjuet.' });
+    const held = new HeldShares(s.sup.session);
+    held.open(share(s));
+    held.addComment(s.session.vaultId, { kind: 'memo', id: memo.id }, 'Kommentar-Storlom-7731 om notatet.');
+    const { bytes } = held.exportFeedback(s.session.vaultId);
+    s.students.importFeedback(bytes, s.deps.crypto);
+    expect(s.session.stores.transcripts.list(FEEDBACK_TABLE).map((r) => r.participant)).toEqual([memo.participant]);
+    new Participants(s.session, NOW).withdraw(memo.participant!, '2026-11-27');
+    expect(s.students.comments()).toEqual([]);
+    // The same file imported again after the withdrawal brings nothing back.
+    expect(s.students.importFeedback(bytes, s.deps.crypto).added).toBe(0);
+    expect(s.students.comments()).toEqual([]);
     s.sup.session.lock();
     s.session.lock();
   });

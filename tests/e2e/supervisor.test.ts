@@ -112,7 +112,7 @@ describe('the supervisor, both sides', () => {
     await page.locator('.sup-add').getByLabel('Lydopptak', { exact: true }).uncheck();
     await expect.poll(() => page.getByText(/Aldri med: koblingsnøkkelen/).isVisible()).toBe(true);
     // At latest the project end: a later date is refused on the spot.
-    const until = page.getByLabel('Tilgang til og med');
+    const until = page.getByLabel('Tilgangen slutter');
     expect(await until.inputValue()).toBe('30.05.2031');
     await until.fill('01.06.2031');
     await until.blur();
@@ -121,14 +121,14 @@ describe('the supervisor, both sides', () => {
     await until.blur();
     await screenshot(page, '83-sup-student-add');
     await add.click();
-    await expect.poll(() => page.getByText('Hovedveileder er lagt til, med tilgang til og med 31. desember 2030.').isVisible()).toBe(true);
-    await expect.poll(() => page.getByText(`Fingeravtrykk ${fingerprint}. Tilgang til og med 31. desember 2030.`).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('Hovedveileder er lagt til, med tilgang som slutter 31. desember 2030.').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(`Fingeravtrykk ${fingerprint}. Tilgangen slutter 31. desember 2030.`).isVisible()).toBe(true);
     expect(problems).toEqual([]);
   });
 
   it('the student makes a share only once every finding is accepted', async () => {
     await page.getByRole('button', { name: 'Lag deling til Hovedveileder …' }).click();
-    await expect.poll(() => page.getByText(/Versjon 1, tilgang til og med 31. desember 2030/).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/Versjon 1, tilgangen slutter 31. desember 2030/).isVisible()).toBe(true);
     const write = page.getByRole('button', { name: 'Lagre delingen (.hvelvshare) …' });
     // "Kari" is in the key list: the check finds it in the transcript.
     await expect.poll(() => page.getByText(/Kontrollen fant \d+ mulige identifiserende opplysninger/).isVisible()).toBe(true);
@@ -156,10 +156,10 @@ describe('the supervisor, both sides', () => {
     await supPage.getByRole('button', { name: 'Videre til delingene' }).click();
     supervisor.fileAnswers.push(sharePath());
     await supPage.getByRole('button', { name: 'Åpne en deling …' }).click();
-    await expect.poll(() => supPage.getByText(`Åpnet versjon 1 av «${TITLE}», tilgang til og med 31. desember 2030.`).isVisible()).toBe(true);
+    await expect.poll(() => supPage.getByText(`Åpnet versjon 1 av «${TITLE}», tilgangen slutter 31. desember 2030.`).isVisible()).toBe(true);
     await screenshot(supPage, '86-sup-shares');
     await supPage.getByRole('button', { name: `Les «${TITLE}»` }).click();
-    await expect.poll(() => supPage.getByText(/Tilgang til og med 31. desember 2030. Da slettes kopien av seg selv./).isVisible()).toBe(true);
+    await expect.poll(() => supPage.getByText(/Tilgangen slutter 31. desember 2030. Den dagen slettes kopien av seg selv./).isVisible()).toBe(true);
     await supPage.getByRole('button', { name: 'Les intervju JS01' }).click();
     const text = supPage.getByLabel('Teksten i intervju JS01');
     await text.waitFor();

@@ -29,6 +29,8 @@ import { ownerFingerprint, supervisorFingerprint } from './key-text';
 import { openSharePayload, readShare, sealFeedback, type FeedbackItem, type SharePayload } from './share-file';
 
 const clockSchema = z.object({ latestSeen: z.iso.datetime() });
+/** How far ahead of this machine a share's date may be (clocks differ) before it is refused. */
+const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
 
 /** The time to judge end dates by: never earlier than any time this folder has seen (signed or by the daily job). */
 export function supervisorNow(dir: string, headerLatest: string, now: Date, extra: string[] = []): Date {
@@ -118,7 +120,12 @@ export class HeldShares {
     const h = this.s.header;
     const held = h.shares[body.vaultId];
     if (held && held.owner !== body.owner) throw new HvelvError('SHARE_OTHER_OWNER', 'the share is signed by another key than the student whose share you hold');
-    const now = supervisorNow(this.s.path, h.latestSeen, this.s.deps.now(), [body.madeAt]);
+    // The folder's own clock, never moved by what a share says: a share dated years ahead
+    // (a wrong clock, or anyone who has the supervisor key) must not age every copy held.
+    const seen = supervisorNow(this.s.path, h.latestSeen, this.s.deps.now());
+    if (Date.parse(body.madeAt) > seen.getTime() + FUTURE_SLACK_MS) throw new HvelvError('SHARE_FROM_FUTURE', `the share says it was made ${body.madeAt}, more than a day ahead of this machine`);
+    // This share's own end is judged by the later of the two.
+    const now = new Date(Math.max(seen.getTime(), Date.parse(body.madeAt)));
     if (held?.destroyedAt && body.shareVersion <= held.version) throw new HvelvError('SHARE_EXPIRED', `version ${body.shareVersion}: the copy of this share was deleted at its end date`);
     if (held && body.shareVersion <= held.version) throw new HvelvError('SHARE_OUTDATED', `version ${body.shareVersion} is not newer than version ${held.version}, which you hold`);
     if (isExpired(body.until, localIsoDate(now))) throw new HvelvError('SHARE_EXPIRED', `access ended on ${body.until}`);
@@ -153,7 +160,7 @@ export class HeldShares {
       destroyedAt: null,
     };
     // The header makes the new version the one held; only then do the old files go.
-    this.s.writeHeader({ shares: { ...h.shares, [body.vaultId]: entry }, latestSeen: now.toISOString() });
+    this.s.writeHeader({ shares: { ...h.shares, [body.vaultId]: entry }, latestSeen: seen.toISOString() });
     if (held) removeVersionFiles(dir, held.version);
     fs.rmSync(path.join(dir, TOMBSTONE), { force: true });
     return heldDto(body.vaultId, entry);

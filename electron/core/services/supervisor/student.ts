@@ -30,7 +30,7 @@ import { findIdentifiers, knownDetails, NO_KNOWN_DETAILS } from '../deidentify';
 import { Exchange } from '../exchange/export';
 import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts';
 import { ownerFingerprint, parseSupervisorKey, supervisorFingerprint } from './key-text';
-import { openFeedback, parseFeedback, sealShare, type SharePayload } from './share-file';
+import { openFeedback, parseFeedback, sealShare, type FeedbackItem, type SharePayload } from './share-file';
 
 export const SUPERVISOR_TABLE = 'supervisor';
 export const FEEDBACK_TABLE = 'feedback';
@@ -208,12 +208,12 @@ export class Supervisors {
   private replyFindings(p: SharePayload): ExchangeFinding[] {
     const keylist = this.session.stores.keylist;
     const known = keylist.destroyed ? NO_KNOWN_DETAILS : knownDetails(keylist.list<Identity>(T.identity).map((x) => x.data));
-    const kept = new Transcripts(this.session, this.now).notIdentifying();
+    const kept = new Transcripts(this.session, this.now).choices();
     const out: ExchangeFinding[] = [];
     for (const r of p.replies) {
       for (const reply of r.replies) {
         const pos = new TextPositions(reply.text);
-        for (const f of findIdentifiers(reply.text, known, kept)) {
+        for (const f of findIdentifiers(reply.text, known, kept.terms, kept.keyList)) {
           const start = pos.toCodePoint(f.start)!;
           const end = pos.toCodePoint(f.end)!;
           const where = { kind: 'reply' as const, id: reply.id, field: 'text' as const, participant: null };
@@ -307,12 +307,16 @@ export class Supervisors {
     const coding = new Coding(this.session, this.now);
     const keylist = this.session.stores.keylist;
     const known = keylist.destroyed ? NO_KNOWN_DETAILS : knownDetails(keylist.list<Identity>(T.identity).map((x) => x.data));
-    const kept = new Transcripts(this.session, this.now).notIdentifying();
-    const segmentOwner = (id: string): string | null => {
+    const kept = new Transcripts(this.session, this.now).choices();
+    const memos = new Memos(this.session, this.now);
+    /** Whose data a comment is: a segment's or a memo's participant; undefined when its target is gone (withdrawn or deleted). */
+    const ownerOf = (t: FeedbackItem['target']): string | null | undefined => {
       try {
-        return coding.get(id).participant;
-      } catch {
+        if (t.kind === 'segment') return coding.get(t.id).participant;
+        if (t.kind === 'memo') return memos.get(t.id).participant;
         return null;
+      } catch {
+        return undefined;
       }
     };
     let added = 0;
@@ -323,13 +327,13 @@ export class Supervisors {
     this.store.atomically(() => {
       for (const [order, c] of items.entries()) {
         if (existing.has(c.id)) continue;
-        const participant = c.target.kind === 'segment' ? segmentOwner(c.target.id) : null;
-        if ((c.target.kind === 'segment' && participant === null) || (participant && withdrawn.has(participant))) {
+        const participant = ownerOf(c.target);
+        if (participant === undefined || (c.target.kind === 'segment' && participant === null) || (participant && withdrawn.has(participant))) {
           dropped++;
           continue;
         }
         const pos = new TextPositions(c.text);
-        const flags = findIdentifiers(c.text, known, kept).map((f) => ({ kind: f.kind, text: f.text, start: pos.toCodePoint(f.start)!, end: pos.toCodePoint(f.end)! }));
+        const flags = findIdentifiers(c.text, known, kept.terms, kept.keyList).map((f) => ({ kind: f.kind, text: f.text, start: pos.toCodePoint(f.start)!, end: pos.toCodePoint(f.end)! }));
         if (flags.length) flagged.push(c.id);
         const data: FeedbackRecord = { supervisorId: sup.id, fingerprint: fp, target: c.target, text: c.text, createdAt: c.createdAt, importedAt, flags, replies: [], resolved: false, order };
         this.store.put(FEEDBACK_TABLE, { id: c.id, participant, data });
