@@ -47,6 +47,8 @@ export interface SharePlan {
   version: number;
   until: IsoDate;
   fingerprint: string;
+  /** The student's own key's fingerprint: the supervisor's Hvelv shows it on the first share, for the two to compare. */
+  ownerFingerprint: string;
   /**
    * Identifying details in what the share would hold: each must be replaced or accepted by id.
    * Besides the REFI-QDA export's kinds, `where.kind` may be `reply` (the student's reply to a comment).

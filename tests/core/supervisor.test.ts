@@ -105,6 +105,8 @@ describe('a share', () => {
     const held = new HeldShares(s.sup.session);
     const opened = held.open(bytes);
     expect(opened).toMatchObject({ vaultId: s.session.vaultId, version: 1, until: UNTIL, state: 'open', participants: [s.a, s.b].sort() });
+    // The student sees the fingerprint the supervisor's Hvelv shows for the first share, so the two can compare.
+    expect(opened.ownerFingerprint).toBe(plan.ownerFingerprint);
     const c = held.content(s.session.vaultId);
     expect(c.codes.map((x) => x.name)).toEqual(['Tillit']);
     expect(c.themes.map((x) => x.name)).toEqual(['Å bli sett']);

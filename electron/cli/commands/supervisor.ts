@@ -166,7 +166,10 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
         }
         // The service refuses too (and names an unknown id): the same rule whatever calls it.
         const { bytes, made } = students.create(id, accepted);
-        if (!values.json) io.out(t(locale, 'supervisor.cli.shareSummary', { version: made.version, fingerprint: made.fingerprint, until: made.until, ...made.counts }));
+        if (!values.json) {
+          io.out(t(locale, 'supervisor.cli.shareSummary', { version: made.version, fingerprint: made.fingerprint, until: made.until, ...made.counts }));
+          io.out(t(locale, 'supervisor.cli.ownerFingerprint', { fingerprint: plan.ownerFingerprint }));
+        }
         if (!values.yes) {
           const answer = io.isTty && !values.json ? await io.promptHidden(t(locale, 'supervisor.cli.confirm', { file: out })) : '';
           if (!/^(ja|yes|j|y)$/i.test(answer.trim())) {

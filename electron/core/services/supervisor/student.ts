@@ -192,6 +192,7 @@ export class Supervisors {
       version: (r.shares.at(-1)?.version ?? 0) + 1,
       until: this.effectiveUntil(r),
       fingerprint: supervisorFingerprint({ box: fromB64(r.box), sign: fromB64(r.sign) }),
+      ownerFingerprint: ownerFingerprint(this.session.ownerPublicKey),
       findings,
       participants: [...new Set(p.transcripts.map((t) => t.participant))].sort(),
       withdrawn: this.withdrawnCodes(),

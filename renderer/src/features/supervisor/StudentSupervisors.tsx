@@ -256,6 +256,7 @@ export function SharePanel({ entry, onCancel, onMade }: { entry: Pick<Supervisor
       {plan && (
         <>
           <p>{t('sup.share.summary', { version: plan.version, until: date(plan.until), ...plan.counts })}</p>
+          <p>{t('sup.share.ownerFingerprint', { fingerprint: plan.ownerFingerprint })}</p>
           {plan.participants.length > 0 && <p className="muted">{t('sup.share.participants', { codes: plan.participants.join(', ') })}</p>}
           {plan.withdrawn.length > 0 && <p>{t('sup.share.withdrawn', { codes: plan.withdrawn.join(', ') })}</p>}
           {plan.counts.privateMemosLeftOut > 0 && <p className="muted">{t('exchange.privateLeftOut', { count: plan.counts.privateMemosLeftOut })}</p>}
