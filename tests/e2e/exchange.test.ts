@@ -119,6 +119,13 @@ describe('REFI-QDA exchange screen', () => {
     const book = new Codebook(harness.sessions.require(), now);
     expect(book.resolve('Hverdagen').codable).toBe(false);
     expect(book.resolve('Rutiner').parentId).toBe(book.resolve('Hverdagen').id);
+    // The codebook marks the grouping code, so the student knows why it takes no text.
+    await page.getByRole('button', { name: 'Analyse' }).click();
+    await page.getByRole('button', { name: /^Kodebok/ }).click();
+    const row = page.locator('tr', { has: page.getByRole('button', { name: 'Hverdagen', exact: true }) });
+    await expect.poll(() => row.getByText('gruppe', { exact: true }).isVisible()).toBe(true);
+    expect(await page.locator('tr', { has: page.getByRole('button', { name: 'Rutiner', exact: true }) }).getByText('gruppe', { exact: true }).count()).toBe(0);
+    await shot('76-codebook-grouping-code');
     expect(problems).toEqual([]);
   });
 

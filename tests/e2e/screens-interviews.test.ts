@@ -77,6 +77,18 @@ describe('one list of interviews', () => {
     await shot('i15-20-interviews');
   });
 
+  it('shows how far the coding has come, per transcript', async () => {
+    const list = (await harness.invoke('transcripts.list', {})) as { id: string; code: string }[];
+    const js02 = list.find((x) => x.code === 'JS02')!;
+    const code = (await harness.invoke('codes.add', { name: 'Tillit' })) as { id: string };
+    await harness.invoke('coding.apply', { transcriptId: js02.id, start: 0, end: 5, codeId: code.id });
+    await page.getByRole('button', { name: 'Oversikt' }).click();
+    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await expect.poll(() => page.locator('tbody[data-code="JS02"]').textContent()).toContain('1 kodet utdrag');
+    expect(await page.locator('tbody[data-code="JS01"]').textContent()).toContain('ikke kodet ennå');
+    await shot('i15-21-interviews-coding-progress');
+  });
+
   it('keeps a recording date the student enters', async () => {
     await page.getByLabel('Opptaksdato for JS01 (0:20)').fill('2026-11-18');
     await page.getByRole('button', { name: 'Lagre dato (JS01, 0:20)' }).click();

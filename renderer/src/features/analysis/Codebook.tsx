@@ -57,6 +57,13 @@ export function Codebook({ codes, ended, orphans, onChanged, onRetrieve, onOpenT
                         <button type="button" className="link" aria-pressed={c.id === openId} onClick={() => setOpenId(c.id === openId ? null : c.id)}>
                           {c.name}
                         </button>
+                        {/* A grouping code holds codes, not text (REFI-QDA's isCodable="false"). */}
+                        {!c.codable && ' '}
+                        {!c.codable && (
+                          <span className="pill" title={t('analysis.code.groupingHint')}>
+                            {t('analysis.code.grouping')}
+                          </span>
+                        )}
                       </span>
                       {c.definition && <span className="definition">{excerpt(c.definition, 90)}</span>}
                     </td>

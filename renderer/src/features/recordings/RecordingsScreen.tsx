@@ -64,6 +64,8 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
   const [participants, setParticipants] = useState<ParticipantSummary[]>([]);
   const [recordings, setRecordings] = useState<RecordingInfo[]>([]);
   const [transcripts, setTranscripts] = useState<TranscriptSummary[]>([]);
+  /** Coded segments per transcript (the analysis' progress), by transcript id. */
+  const [coded, setCoded] = useState<Map<string, number>>(new Map());
   const [loaded, setLoaded] = useState(false);
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -73,11 +75,12 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
   jobRef.current = job;
 
   const load = async () => {
-    const [p, r, tr] = await Promise.all([call('participants.list', {}), call('recordings.list', {}), call('transcripts.list', {})]);
+    const [p, r, tr, an] = await Promise.all([call('participants.list', {}), call('recordings.list', {}), call('transcripts.list', {}), call('analysis.overview', {})]);
     // After project end the key list and recordings are gone: their lists fail, and are empty.
     setParticipants(p.ok ? p.value.filter((x) => x.status === 'active') : []);
     setRecordings(r.ok ? r.value : []);
     setTranscripts(tr.ok ? tr.value : []);
+    setCoded(new Map(an.ok ? an.value.transcripts.map((x) => [x.id, x.segments]) : []));
     setLoaded(true);
   };
   useEffect(() => {
@@ -215,7 +218,7 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
               transcripts: (
                 <>
                   {trs.map((tr) => (
-                    <TranscriptLine key={tr.id} tr={tr} durationMs={r.durationMs} onOpen={onOpenTranscript} />
+                    <TranscriptLine key={tr.id} tr={tr} coded={coded.get(tr.id)} durationMs={r.durationMs} onOpen={onOpenTranscript} />
                   ))}
                   {trs.length === 0 && <span className="muted">{t('screens.rec.noTranscript')}</span>}
                   {!ended && transcription && (
@@ -243,7 +246,7 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
                 transcripts: (
                   <>
                     {iv.unlinked.map((tr) => (
-                      <TranscriptLine key={tr.id} tr={tr} durationMs={null} onOpen={onOpenTranscript} />
+                      <TranscriptLine key={tr.id} tr={tr} coded={coded.get(tr.id)} durationMs={null} onOpen={onOpenTranscript} />
                     ))}
                     {iv.unlinked.length === 0 && <span className="muted">{t('screens.rec.noTranscript')}</span>}
                     {!ended && transcription && iv.recordings.length === 0 && (
@@ -315,7 +318,7 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
 }
 
 /** A transcript in its interview's row: its state, how far it reaches, and what the check still finds. */
-function TranscriptLine({ tr, durationMs, onOpen }: { tr: TranscriptSummary; durationMs: number | null; onOpen(id: string): void }) {
+function TranscriptLine({ tr, coded, durationMs, onOpen }: { tr: TranscriptSummary; coded: number | undefined; durationMs: number | null; onOpen(id: string): void }) {
   const { t } = useI18n();
   const reach =
     tr.reachesMs === null
@@ -340,6 +343,13 @@ function TranscriptLine({ tr, durationMs, onOpen }: { tr: TranscriptSummary; dur
         <>
           {' '}
           <span className="pill warn">{tr.identifiers === 1 ? t('deid.badge.one') : t('deid.badge', { count: tr.identifiers })}</span>
+        </>
+      )}
+      {/* The coding progress, the interview's third stage after recording and transcribing. */}
+      {coded !== undefined && (
+        <>
+          {' '}
+          <span className="muted small nowrap">· {coded === 0 ? t('screens.rec.notCoded') : coded === 1 ? t('screens.rec.codedOne') : t('screens.rec.coded', { count: coded })}</span>
         </>
       )}
     </div>
