@@ -238,7 +238,7 @@ describe('attack: import into the vault', () => {
 });
 
 describe('attack: what the export carries', () => {
-  it('the project title and the user name are checked too, and Cases carry the code as a Variable (valid against Project.xsd)', async () => {
+  it('the project title is checked too (the student’s own name, the file’s user, is not a finding), and Cases carry the code as a Variable (valid against Project.xsd)', async () => {
     const deps = await testDeps();
     const session = await createVault(path.join(tempDir(), 'v'), pw('correct horse battery staple'), { ...SAMPLE_FACTS, title: 'Samtaler med Kari Nordmann' }, deps, { kdf: TEST_KDF });
     sessions.push(session);
@@ -248,6 +248,7 @@ describe('attack: what the export carries', () => {
     const plan = ex.plan('qdpx');
     const inTitle = plan.findings.filter((f) => f.where.kind === 'project' && f.where.id === 'title');
     expect(inTitle.map((f) => f.text)).toContain('Kari Nordmann');
+    expect(plan.findings.some((f) => f.where.kind === 'project' && f.where.id !== 'title')).toBe(false);
     const out = path.join(tempDir(), 'ut.qdpx');
     expect(codeOf(() => ex.exportQdpx(out, { accepted: plan.findings.filter((f) => f.where.kind !== 'project').map((f) => f.id) }))).toBe('DETAILS_UNCHECKED');
     // The codebook alone names the project too.

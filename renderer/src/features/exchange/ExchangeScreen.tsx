@@ -11,6 +11,7 @@ import { Busy, Card, ErrorBanner, Notice } from '../../components/ui';
 import type { ChosenFile, ParticipantSummary } from '../../../../shared/contract';
 import type { ExportPlan, ImportPreview, ImportResult } from '../../../../shared/exchange';
 import type { ErrorInfo } from '../../../../shared/errors';
+import { FindingsChecklist } from './FindingsChecklist';
 
 export function ExchangeScreen() {
   const { t } = useI18n();
@@ -113,46 +114,7 @@ function ExportCard() {
               {t('exchange.recordingsWarning')}
             </p>
           )}
-          {plan.findings.length === 0 ? (
-            <p>{t('exchange.noFindings')}</p>
-          ) : (
-            <>
-              <p>{t('exchange.findingsIntro', { count: plan.findings.length })}</p>
-              <ul className="findings">
-                {plan.findings.map((f) => (
-                  <li key={f.id}>
-                    <label className="choice">
-                      <input
-                        type="checkbox"
-                        checked={accepted.has(f.id)}
-                        onChange={(e) => {
-                          const next = new Set(accepted);
-                          if (e.target.checked) next.add(f.id);
-                          else next.delete(f.id);
-                          setAccepted(next);
-                        }}
-                      />{' '}
-                      {t('exchange.accept', { text: f.text })}
-                    </label>{' '}
-                    <span className="pill">{t(`deid.kind.${f.kind}`)}</span>{' '}
-                    <span className="muted">
-                      {f.where.kind === 'transcript'
-                        ? t('exchange.where.transcript', { participant: f.where.participant ?? '', line: f.line })
-                        : f.where.kind === 'memo'
-                          ? t('exchange.where.memo', { line: f.line })
-                          : t(`exchange.where.${f.where.kind}`, { name: f.label ?? '' })}
-                    </span>
-                    <div className="context">
-                      …{f.before}
-                      <mark>{f.text}</mark>
-                      {f.after}…
-                    </div>
-                  </li>
-                ))}
-              </ul>
-              <p className="hint">{t('exchange.replaceHint')}</p>
-            </>
-          )}
+          <FindingsChecklist findings={plan.findings} accepted={accepted} onAccepted={setAccepted} />
           <div className="actions start">
             <button type="button" disabled={open > 0 || busy} onClick={() => void write()}>
               {t('exchange.write', { format: `.${format}` })}

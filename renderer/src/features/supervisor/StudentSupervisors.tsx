@@ -13,7 +13,7 @@ import type { ProjectStatus } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { FeedbackComment, SharePlan, SupervisorEntry, SupervisorHolding } from '../../../../shared/supervisor';
 import { isIsoDate } from '../../../../shared/domain';
-import { FindingsChecklist } from './Findings';
+import { FindingsChecklist } from '../exchange/FindingsChecklist';
 import { Fingerprint } from './SupervisorApp';
 
 export function SupervisorSettings({ status }: { status: ProjectStatus }) {

@@ -1,7 +1,7 @@
 /**
  * The identifying-details findings of what is about to leave the vault, each to accept one
  * by one (or to replace where the text is, then review again). The same list, words and
- * look as the REFI-QDA export's check (features/exchange), so the student meets one check.
+ * look for the REFI-QDA export and a supervisor share, so the student meets one check.
  */
 import { useI18n } from '../../i18n';
 import type { ExchangeFinding } from '../../../../shared/exchange';
