@@ -225,7 +225,7 @@ describe('attacks on a share: each refused, nothing imported, nothing else chang
     s.session.lock();
   });
 
-  it('a share dated far ahead (a wrong clock, or anyone with the supervisor key) is refused and ages nothing held', async () => {
+  it('a share dated far ahead (a wrong clock, or anyone with the supervisor key), or with control characters in its title, is refused and ages nothing held', async () => {
     const s = await setup();
     const held = new HeldShares(s.sup.session);
     held.open(share(s));
@@ -239,6 +239,13 @@ describe('attacks on a share: each refused, nothing imported, nothing else chang
     );
     const seenBefore = s.sup.session.header.latestSeen;
     expect(codeOf(() => held.open(ahead))).toBe('SHARE_FROM_FUTURE');
+    // A title with control characters (terminal escapes for `share open`) is no Hvelv share,
+    // even signed by the key it names (a stranger's own hand-made file).
+    const f = JSON.parse(Buffer.from(ahead).toString('utf8'));
+    f.body.title = 'Masteroppgave\u001b[2J';
+    f.signature = toB64(c.sign(stranger.secretKey, encodeFields('hvelv/share', [1, canonicalJson(f.body)])));
+    const escapes = utf8(JSON.stringify(f));
+    expect(codeOf(() => held.open(escapes))).toBe('INTEGRITY');
     expect(s.sup.session.header.latestSeen).toBe(seenBefore);
     // The student's copy is still there, and their next share still opens.
     expect(held.content(s.session.vaultId).codes.length).toBe(1);

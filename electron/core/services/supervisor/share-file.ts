@@ -17,7 +17,7 @@
  */
 import { z } from 'zod';
 import type { Code, Memo, PhaseState, Segment, Theme } from '../../../../shared/analysis';
-import { isIsoDate, type IsoDate } from '../../../../shared/domain';
+import { hasControlCharacter, isIsoDate, type IsoDate } from '../../../../shared/domain';
 import { FEEDBACK_TARGET_KINDS, type FeedbackTarget } from '../../../../shared/supervisor';
 import type { SignatureVerifier } from '../../crypto/ed25519';
 import { canonicalJson, encodeFields, fromB64, fromUtf8, toB64, utf8 } from '../../crypto/encoding';
@@ -39,7 +39,9 @@ export const shareBodySchema = z.strictObject({
   format: z.literal('hvelv-share'),
   version: z.literal(1),
   vaultId: hexId,
-  title: z.string().max(300),
+  // A project title never holds control characters (the wizard refuses them); one that does
+  // would reach the supervisor's terminal through `share open`.
+  title: z.string().max(300).refine((t) => !hasControlCharacter(t)),
   shareVersion: z.number().int().min(1),
   madeAt: z.iso.datetime(),
   until: isoDate,
