@@ -71,6 +71,11 @@ describe('the supervisor key', () => {
     const swapped = text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2);
     for (const bad of [changed, text.slice(0, i) + text.slice(i + 1), swapped].filter((b) => b !== text)) expect(codeOf(() => parseSupervisorKey(bad))).toBe('SUPERVISOR_KEY_TYPO');
     for (const notKey of ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG…', 'hei', '']) expect(codeOf(() => parseSupervisorKey(notKey))).toBe('NOT_A_SUPERVISOR_KEY');
+    // What a mail program or a PDF does to it: zero-width spaces, soft hyphens, no-break spaces, typographic dashes, full-width letters.
+    const mangled = `${text.slice(0, 12)}\u200b${text.slice(12, 20)}\u00ad${text.slice(20, 30)}\u00a0${text.slice(30)}`.replace(/-/g, '\u2010').replace(/A/g, '\uff21');
+    expect(supervisorKeyText(parseSupervisorKey(mangled))).toBe(text);
+    // A key of zeros with a right checksum is no key.
+    expect(codeOf(() => parseSupervisorKey(supervisorKeyText({ box: new Uint8Array(32), sign: keys.sign })))).toBe('NOT_A_SUPERVISOR_KEY');
     session.lock();
   });
 

@@ -77,7 +77,13 @@ export function supervisorKeyText(keys: SupervisorPublicKeys): string {
 
 /** The two public keys in pasted key text; SUPERVISOR_KEY_TYPO or NOT_A_SUPERVISOR_KEY otherwise. */
 export function parseSupervisorKey(text: string): SupervisorPublicKeys {
-  const squeezed = text.replace(/\s+/g, '');
+  // What mail programs and PDFs do to pasted text: full-width letters and no-break spaces
+  // (NFKC), soft hyphens and zero-width characters, typographic dashes for "-".
+  const squeezed = text
+    .normalize('NFKC')
+    .replace(/[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g, '')
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/\s+/g, '');
   if (!squeezed.toLowerCase().startsWith(SUPERVISOR_KEY_PREFIX)) {
     throw new HvelvError('NOT_A_SUPERVISOR_KEY', `a supervisor key begins with ${SUPERVISOR_KEY_PREFIX}`);
   }
@@ -90,7 +96,10 @@ export function parseSupervisorKey(text: string): SupervisorPublicKeys {
   const want = checksum(body);
   if (!want.every((b, i) => b === check[i])) throw new HvelvError('SUPERVISOR_KEY_TYPO', 'the checksum does not match: a character is wrong');
   if (body[0] !== KEY_VERSION) throw new HvelvError('NOT_A_SUPERVISOR_KEY', `key version ${body[0]} is not one this Hvelv knows`);
-  return { box: body.slice(1, 33), sign: body.slice(33, 65) };
+  const keys = { box: body.slice(1, 33), sign: body.slice(33, 65) };
+  // A key of zeros passes the checksum but can receive nothing (libsodium would refuse it late, without a word).
+  if (keys.box.every((b) => b === 0) || keys.sign.every((b) => b === 0)) throw new HvelvError('NOT_A_SUPERVISOR_KEY', 'the key holds no public key');
+  return keys;
 }
 
 /** 16 characters in four groups (80 bits of SHA-256): what two people compare on the phone. */
