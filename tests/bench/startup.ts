@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
+import { bombDocx } from '../zip';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const CLI = path.join(ROOT, 'out', 'main', 'cli.js');
@@ -76,46 +76,6 @@ export async function benchStartup(log: (s: string) => void, date: string): Prom
   log('| --- | --- |');
   log(`| outcome | ${out ? `refused, ${out[1]}, after ${out[2]} ms (parse in a worker, zlib stops at 64 MiB)` : `NOT refused: ${r.stdout.trim()} ${r.stderr.trim()}`} |`);
   log(`| peak RSS of the process | ${(rss / 1024).toFixed(0)} MiB (tsx and Node alone: ${(base.rssKb / 1024).toFixed(0)} MiB) |`);
-}
-
-/** The same bomb as tests/core/hardening.test.ts: one-MiB deflate blocks of spaces, repeated. */
-function bombDocx(mib: number): Buffer {
-  const slice = Buffer.alloc(1 << 20, 0x20);
-  const sync = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
-  const head = Buffer.from('<?xml version="1.0"?><w:document xmlns:w="x"><w:body><w:p><w:r><w:t>');
-  const tail = Buffer.from('</w:t></w:r></w:p></w:body></w:document>');
-  const block = zlib.deflateRawSync(slice, { ...sync, level: 9 });
-  let crc = zlib.crc32(head);
-  for (let i = 0; i < mib; i++) crc = zlib.crc32(slice, crc);
-  crc = zlib.crc32(tail, crc);
-  const data = Buffer.concat([zlib.deflateRawSync(head, sync), ...Array<Buffer>(mib).fill(block), zlib.deflateRawSync(tail)]);
-  const name = Buffer.from('word/document.xml');
-  const size = (head.length + mib * slice.length + tail.length) >>> 0;
-  const lh = Buffer.alloc(30);
-  lh.writeUInt32LE(0x04034b50, 0);
-  lh.writeUInt16LE(20, 4);
-  lh.writeUInt16LE(8, 8);
-  lh.writeUInt32LE(crc >>> 0, 14);
-  lh.writeUInt32LE(data.length, 18);
-  lh.writeUInt32LE(size, 22);
-  lh.writeUInt16LE(name.length, 26);
-  const ch = Buffer.alloc(46);
-  ch.writeUInt32LE(0x02014b50, 0);
-  ch.writeUInt16LE(20, 4);
-  ch.writeUInt16LE(20, 6);
-  ch.writeUInt16LE(8, 10);
-  ch.writeUInt32LE(crc >>> 0, 16);
-  ch.writeUInt32LE(data.length, 20);
-  ch.writeUInt32LE(size, 24);
-  ch.writeUInt16LE(name.length, 28);
-  const cd = Buffer.concat([ch, name]);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(30 + name.length + data.length, 16);
-  return Buffer.concat([lh, name, data, cd, end]);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
