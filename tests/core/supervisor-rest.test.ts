@@ -9,6 +9,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeEd25519 } from '../../electron/core/crypto/ed25519';
+import { createCrypto } from '../../electron/core/crypto/sodium';
+import { AppConfig } from '../../electron/core/services/app-config';
+import { headlessEnforceArgs, packagedEnforceCommand, supervisorEnforceArgs } from '../../electron/core/services/headless-enforce';
+import { systemdUnits } from '../../electron/core/services/schedule';
+import { createHandlers, dispatch } from '../../electron/main/handlers';
+import { SUPERVISOR_AUTO_LOCK_MINUTES, SUPERVISOR_ENFORCE_EVERY_MS } from '../../electron/main/supervisor-handlers';
 import { toB64, toHex } from '../../electron/core/crypto/encoding';
 import { Participants } from '../../electron/core/services/participants';
 import { renderShareCertificateHtml } from '../../electron/core/services/supervisor/documents';
@@ -254,5 +260,86 @@ describe('the report in the reader', () => {
     expect(docx.quotes).toBe(th.quotes.length);
     s.sup.lock();
     s.session.lock();
+  });
+});
+
+describe('the open supervisor folder in the app (attack review finding 9)', () => {
+  it('locks itself when idle and says so; while open, a timer destroys a copy whose end date has come', async () => {
+    const home = tempDir();
+    let clock = NOW();
+    const pending = new Map<number, { fn: () => void; ms: number }>();
+    let next = 0;
+    const events: unknown[] = [];
+    const { handlers } = createHandlers({
+      crypto: await createCrypto(),
+      kdfPolicy: TEST_KDF_POLICY,
+      createOptions: { kdf: TEST_KDF },
+      now: () => clock,
+      config: new AppConfig(path.join(home, 'cfg', 'config.json')),
+      emit: (e) => events.push(e),
+      timers: { setTimeout: (fn, ms) => (pending.set(++next, { fn, ms }), next), clearTimeout: (h) => pending.delete(h as number) },
+      platform: { version: 't', systemLocale: () => 'nb-NO', documentsDir: () => home, chooseFolder: async () => null, chooseFile: async () => null, chooseSavePath: async () => null, mediaUrl: (id) => `m://${id}`, scheduleCommand: () => null },
+    });
+    const value = async <T>(m: string, input: unknown): Promise<T> => {
+      const r = await dispatch(handlers, m, input);
+      if (!r.ok) throw new Error(`${m}: ${r.error.code} ${r.error.message}`);
+      return r.value as T;
+    };
+    const fire = (ms: number) => {
+      const due = [...pending].filter(([, t]) => t.ms === ms);
+      for (const [id, t] of due) {
+        pending.delete(id);
+        t.fn();
+      }
+      return due.length;
+    };
+    const folder = path.join(home, 'veileder');
+    await value('supervisor.init', { path: folder, passphrase: 'veileders passord' });
+    // Activity puts the idle lock off: one countdown at a time.
+    await value('supervisor.shares', {});
+    await value('supervisor.touch', {});
+    expect([...pending.values()].filter((t) => t.ms === SUPERVISOR_AUTO_LOCK_MINUTES * 60_000)).toHaveLength(1);
+    expect(fire(SUPERVISOR_AUTO_LOCK_MINUTES * 60_000)).toBe(1);
+    expect(await value('supervisor.state', {})).toEqual({ unlocked: false });
+    expect(events).toEqual([{ type: 'supervisor-locked', reason: 'idle', minutes: SUPERVISOR_AUTO_LOCK_MINUTES }]);
+    // The lock released the folder: the daily job can run now (it got VAULT_BUSY while it was open).
+    expect(enforceSupervisorFolder(folder, { verifier: nodeEd25519, now: clock }).destroyedNow).toEqual([]);
+    expect(pending.size).toBe(0);
+
+    // A share held; the folder open past its end date, with nobody reading: the timer destroys it.
+    const s = await setup();
+    new HeldShares(s.sup).open(share(s));
+    s.sup.lock();
+    await value('supervisor.unlock', { path: s.dir, passphrase: 'veileders passord 1' });
+    expect(listFiles(s.dir).some((f) => /copy-1\.key$/.test(f))).toBe(true);
+    clock = AFTER;
+    expect(fire(SUPERVISOR_ENFORCE_EVERY_MS)).toBe(1);
+    expect(listFiles(s.dir).filter((f) => /copy-|comments-/.test(f))).toEqual([]);
+    // And it keeps checking.
+    expect([...pending.values()].some((t) => t.ms === SUPERVISOR_ENFORCE_EVERY_MS)).toBe(true);
+    await value('supervisor.lock', {});
+    expect(pending.size).toBe(0);
+    s.session.lock();
+  });
+});
+
+describe('the packaged app’s headless entry (README: it took only `enforce`)', () => {
+  it('takes `share-enforce <dir>` as the CLI’s `share enforce <dir>`, and the supervisor folder’s daily job is written to use it', () => {
+    expect(headlessEnforceArgs(['--ozone-platform=headless', 'share-enforce', '/home/v/Veileder', '--owner-key', 'K', '--no-sandbox'])).toEqual(['share', 'enforce', '/home/v/Veileder', '--owner-key', 'K']);
+    expect(headlessEnforceArgs(['share-enforce', '/v', '--now=2031-06-29', '--json'])).toEqual(['share', 'enforce', '/v', '--now=2031-06-29', '--json']);
+    // No other share subcommand, and nothing that only looks like one.
+    expect(headlessEnforceArgs(['share', 'enforce', '/v'])).toBeNull();
+    expect(headlessEnforceArgs(['share', 'open', '/v', 'x.hvelvshare'])).toBeNull();
+    expect(headlessEnforceArgs(['toString', '/v'])).toBeNull();
+    expect(headlessEnforceArgs(['share-enforce-all', '/v'])).toBeNull();
+
+    const app = packagedEnforceCommand('/opt/Hvelv/hvelv');
+    const units = systemdUnits({ vaultPath: '/home/v/Veileder', vaultId: 'b'.repeat(32), title: 'supervisor folder', ownerKey: 'SIGN', command: app, enforceArgs: supervisorEnforceArgs(app, '/home/v/Veileder', 'SIGN') }, tempDir());
+    const exec = /^ExecStart=(.*)$/m.exec(units[0]!.content)![1]!;
+    const argv = [...exec.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
+    expect(argv[0]).toBe('/opt/Hvelv/hvelv');
+    expect(headlessEnforceArgs(argv.slice(1))).toEqual(['share', 'enforce', '/home/v/Veileder', '--owner-key', 'SIGN']);
+    // The command line's own job runs the CLI's words.
+    expect(supervisorEnforceArgs({ app: false }, '/v', 'SIGN')).toEqual(['share', 'enforce', '/v', '--owner-key', 'SIGN']);
   });
 });
