@@ -4,7 +4,7 @@
  * talks to a student's vault: every call is a `supervisor.*` method.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { call } from '../../api';
+import { call, onAppEvent } from '../../api';
 import { useI18n } from '../../i18n';
 import { Busy, ErrorBanner, Notice, PathText, TextField } from '../../components/ui';
 import type { ErrorInfo } from '../../../../shared/errors';
@@ -15,9 +15,11 @@ import { ShareReader } from './ShareReader';
 type Stage = { kind: 'loading' } | { kind: 'start' } | { kind: 'create' } | { kind: 'key'; identity: SupervisorIdentity } | { kind: 'home'; identity: SupervisorIdentity } | { kind: 'read'; identity: SupervisorIdentity; vaultId: string };
 
 export function SupervisorApp({ onExit }: { onExit(): void }) {
+  const { t } = useI18n();
   const [stage, setStage] = useState<Stage>({ kind: 'loading' });
   const [recent, setRecent] = useState<RecentSupervisorFolder[]>([]);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
     void (async () => {
@@ -35,15 +37,60 @@ export function SupervisorApp({ onExit }: { onExit(): void }) {
     onExit();
   }
 
+  // The open folder locks itself when idle (main's timer); back to the start, saying why.
+  useEffect(
+    () =>
+      onAppEvent((e) => {
+        if (e.type !== 'supervisor-locked') return;
+        setNotice(t('sup.locked.idle', { minutes: e.minutes }));
+        void call('supervisor.recent', {}).then((r) => {
+          if (r.ok) setRecent(r.value);
+          setStage({ kind: 'start' });
+        });
+      }),
+    [t],
+  );
+  // Activity tells main the supervisor is here, at most every 30 s, so the idle lock waits.
+  const open = stage.kind === 'home' || stage.kind === 'read' || stage.kind === 'key';
+  useEffect(() => {
+    if (!open) return;
+    let last = 0;
+    const touch = () => {
+      const now = Date.now();
+      if (now - last < 30_000) return;
+      last = now;
+      void call('supervisor.touch', {});
+    };
+    const events = ['keydown', 'pointerdown', 'wheel'] as const;
+    for (const ev of events) window.addEventListener(ev, touch, { passive: true });
+    return () => {
+      for (const ev of events) window.removeEventListener(ev, touch);
+    };
+  }, [open]);
+
   if (stage.kind === 'loading') return <main className="page narrow" aria-busy="true" />;
-  if (stage.kind === 'start') return <SupervisorUnlock recent={recent} error={error} onUnlocked={(identity) => setStage({ kind: 'home', identity })} onCreate={() => setStage({ kind: 'create' })} onBack={onExit} />;
+  if (stage.kind === 'start')
+    return (
+      <SupervisorUnlock
+        key={notice ?? ''}
+        recent={recent}
+        error={error}
+        notice={notice}
+        onUnlocked={(identity) => {
+          setNotice(null);
+          setStage({ kind: 'home', identity });
+        }}
+        onCreate={() => setStage({ kind: 'create' })}
+        onBack={onExit}
+      />
+    );
   if (stage.kind === 'create') return <SupervisorCreate error={error} onCreated={(identity) => setStage({ kind: 'key', identity })} onBack={recent.length > 0 ? () => setStage({ kind: 'start' }) : onExit} />;
   if (stage.kind === 'key') return <SupervisorKeyPage identity={stage.identity} onContinue={() => setStage({ kind: 'home', identity: stage.identity })} />;
   if (stage.kind === 'read') return <ShareReader vaultId={stage.vaultId} onBack={() => setStage({ kind: 'home', identity: stage.identity })} />;
   return <SupervisorHome identity={stage.identity} onRead={(vaultId) => setStage({ kind: 'read', identity: stage.identity, vaultId })} onLock={() => void lock()} />;
 }
 
-function SupervisorUnlock({ recent, error: initial, onUnlocked, onCreate, onBack }: { recent: RecentSupervisorFolder[]; error: ErrorInfo | null; onUnlocked(i: SupervisorIdentity): void; onCreate(): void; onBack(): void }) {
+function SupervisorUnlock({ recent, error: initial, notice, onUnlocked, onCreate, onBack }: { recent: RecentSupervisorFolder[]; error: ErrorInfo | null; notice?: string | null; onUnlocked(i: SupervisorIdentity): void; onCreate(): void; onBack(): void }) {
   const { t, date } = useI18n();
   const [folders, setFolders] = useState(recent);
   const [selected, setSelected] = useState<string | null>(recent[0]?.path ?? null);
@@ -74,6 +121,7 @@ function SupervisorUnlock({ recent, error: initial, onUnlocked, onCreate, onBack
   return (
     <main className="page narrow">
       <h1>{t('sup.start.title')}</h1>
+      {notice && <Notice>{notice}</Notice>}
       <p className="lead">{t('sup.start.intro')}</p>
       <section aria-labelledby="sup-recent-h">
         <h2 id="sup-recent-h">{t('sup.start.recent')}</h2>
