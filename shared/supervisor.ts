@@ -283,6 +283,9 @@ export const supervisorApi = {
   'supervisor.report': { input: z.strictObject({ vaultId: hexId }) },
   /** Any activity in the supervisor's screens: the open folder's idle lock waits. */
   'supervisor.touch': { input: z.strictObject({}) },
+  /** The open folder's daily job (Linux: a systemd user timer), which deletes copies at their end date with no passphrase. */
+  'supervisor.scheduleStatus': { input: z.strictObject({}) },
+  'supervisor.scheduleInstall': { input: z.strictObject({}) },
   'supervisor.comments': { input: z.strictObject({ vaultId: hexId }) },
   'supervisor.comment': { input: z.strictObject({ vaultId: hexId, target: feedbackTarget, text: commentText }) },
   'supervisor.deleteComment': { input: z.strictObject({ vaultId: hexId, id: hexId }) },
@@ -323,6 +326,8 @@ export interface SupervisorOutputs {
   'supervisor.search': SearchResult;
   'supervisor.report': ShareReport;
   'supervisor.touch': null;
+  'supervisor.scheduleStatus': { supported: boolean; installed: boolean; detail: string };
+  'supervisor.scheduleInstall': { installed: boolean; detail: string };
   'supervisor.comments': FeedbackComment[];
   'supervisor.comment': FeedbackComment;
   'supervisor.deleteComment': null;

@@ -396,6 +396,8 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       createOptions: deps.createOptions,
       locale: () => info().locale,
       timers: deps.timers,
+      scheduleCommand: () => deps.platform.scheduleCommand(),
+      configHome: deps.platform.configHome,
       onLocked: (reason, minutes) => deps.emit({ type: 'supervisor-locked', reason, minutes }),
     }),
   };

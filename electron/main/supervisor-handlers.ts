@@ -16,6 +16,8 @@ import { passphraseBytes } from '../core/crypto/kdf';
 import type { Crypto } from '../core/crypto/sodium';
 import { AUTO_LOCK_DEFAULT_MINUTES } from '../../shared/domain';
 import type { Timers } from '../core/services/session-manager';
+import { supervisorEnforceArgs } from '../core/services/headless-enforce';
+import { installLinux, statusLinux, type EnforceCommand } from '../core/services/schedule';
 import { HvelvError } from '../core/errors';
 import type { AppConfig } from '../core/services/app-config';
 import { readUserFile } from '../core/services/user-file';
@@ -49,6 +51,9 @@ export interface SupervisorHandlerDeps {
   timers?: Timers;
   /** Told when the open folder locked itself (idle), so the screens can say so. */
   onLocked?(reason: 'idle', minutes: number): void;
+  /** How the daily job starts Hvelv (the packaged app's headless entry, or the CLI); null where it is not installed from the app. */
+  scheduleCommand?(): EnforceCommand | null;
+  configHome?: string;
 }
 
 /**
@@ -160,6 +165,21 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
     'supervisor.touch': () => {
       touch();
       return null;
+    },
+    'supervisor.scheduleStatus': () => {
+      const { session } = supervisor();
+      if (process.platform !== 'linux' || !deps.scheduleCommand?.()) return { supported: false, installed: false, detail: process.platform };
+      const st = statusLinux(session.header.supervisorId, deps.configHome);
+      return { supported: true, installed: st.installed, detail: st.unit === 'rejected' ? `systemd rejects the unit: ${st.problem}` : `${st.enabled}/${st.active}` };
+    },
+    'supervisor.scheduleInstall': () => {
+      const { session } = supervisor();
+      const command = deps.scheduleCommand?.() ?? null;
+      if (process.platform !== 'linux' || !command) throw new HvelvError('FORBIDDEN', 'the daily job is installed from the command line on this system (hvelv schedule install <dir>)');
+      // The same job as `hvelv schedule install <dir>`: share enforce on this folder, its own key pinned.
+      const sign = session.header.keys.sign;
+      const r = installLinux({ vaultPath: session.path, vaultId: session.header.supervisorId, title: 'supervisor folder', ownerKey: sign, command, enforceArgs: supervisorEnforceArgs(command, session.path, sign) }, deps.configHome);
+      return { installed: true, detail: r.note };
     },
     'supervisor.chooseShare': async () => deps.files.grant(await deps.chooseFile('share')),
     'supervisor.openShare': ({ file }) => supervisor().held.open(readUserFile(deps.files.path(file), SHARE_MAX_BYTES)),

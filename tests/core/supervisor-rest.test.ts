@@ -323,6 +323,36 @@ describe('the open supervisor folder in the app (attack review finding 9)', () =
   });
 });
 
+describe('the supervisor folder’s daily job, installed from the app', () => {
+  it.runIf(process.platform === 'linux')('is written to run the packaged app’s share-enforce on the folder, with its key pinned', async () => {
+    const home = tempDir();
+    const configHome = path.join(home, 'config-home');
+    const { handlers } = createHandlers({
+      crypto: await createCrypto(),
+      kdfPolicy: TEST_KDF_POLICY,
+      createOptions: { kdf: TEST_KDF },
+      now: NOW,
+      config: new AppConfig(path.join(home, 'cfg', 'config.json')),
+      emit: () => {},
+      platform: { version: 't', systemLocale: () => 'nb-NO', documentsDir: () => home, chooseFolder: async () => null, chooseFile: async () => null, chooseSavePath: async () => null, mediaUrl: (id) => `m://${id}`, scheduleCommand: () => packagedEnforceCommand('/opt/Hvelv/hvelv'), configHome },
+    });
+    const folder = path.join(home, 'veileder');
+    expect(await dispatch(handlers, 'supervisor.scheduleInstall', {})).toMatchObject({ ok: false, error: { code: 'VAULT_LOCKED' } });
+    const r = await dispatch(handlers, 'supervisor.init', { path: folder, passphrase: 'veileders passord' });
+    expect(r.ok).toBe(true);
+    expect(await dispatch(handlers, 'supervisor.scheduleStatus', {})).toMatchObject({ ok: true, value: { supported: true, installed: false } });
+    expect(await dispatch(handlers, 'supervisor.scheduleInstall', {})).toMatchObject({ ok: true, value: { installed: true } });
+    expect(await dispatch(handlers, 'supervisor.scheduleStatus', {})).toMatchObject({ ok: true, value: { installed: true } });
+    const sign = (JSON.parse(fs.readFileSync(path.join(folder, 'hvelv-supervisor.json'), 'utf8')) as { body: { keys: { sign: string } } }).body.keys.sign;
+    const service = listFiles(configHome).find((f) => f.endsWith('.service'))!;
+    const exec = /^ExecStart=(.*)$/m.exec(fs.readFileSync(service, 'utf8'))![1]!;
+    const argv = [...exec.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
+    expect(argv[0]).toBe('/opt/Hvelv/hvelv');
+    expect(headlessEnforceArgs(argv.slice(1))).toEqual(['share', 'enforce', folder, '--owner-key', sign]);
+    await dispatch(handlers, 'supervisor.lock', {});
+  });
+});
+
 describe('the packaged app’s headless entry (README: it took only `enforce`)', () => {
   it('takes `share-enforce <dir>` as the CLI’s `share enforce <dir>`, and the supervisor folder’s daily job is written to use it', () => {
     expect(headlessEnforceArgs(['--ozone-platform=headless', 'share-enforce', '/home/v/Veileder', '--owner-key', 'K', '--no-sandbox'])).toEqual(['share', 'enforce', '/home/v/Veileder', '--owner-key', 'K']);

@@ -175,4 +175,17 @@ describe('the supervisor, what the attack review left', () => {
     expect(problems).toEqual([]);
     expect(supProblems).toEqual([]);
   });
+
+  it('the supervisor installs the folder’s daily job from the list of shares', async () => {
+    await supPage.getByRole('button', { name: 'Tilbake til delingene' }).click();
+    const card = supPage.getByRole('region', { name: 'Daglig sletting av kopier' });
+    await expect.poll(() => card.getByText('Ikke installert.').isVisible()).toBe(true);
+    await card.getByRole('button', { name: 'Installer daglig kontroll' }).click();
+    await expect.poll(() => card.getByText(/^Installert/).isVisible()).toBe(true);
+    // The job runs `share enforce` on this folder with its own key pinned.
+    const unit = fs.readdirSync(path.join(supHome, 'config-home', 'systemd', 'user')).find((f) => f.endsWith('.service'))!;
+    expect(fs.readFileSync(path.join(supHome, 'config-home', 'systemd', 'user', unit), 'utf8')).toMatch(new RegExp(`"share" "enforce" "${path.join(supHome, 'veileder')}" "--owner-key" "[A-Za-z0-9+/=]+"`));
+    await screenshot(supPage, '97-sup-home-daily-job');
+    expect(supProblems).toEqual([]);
+  });
 });

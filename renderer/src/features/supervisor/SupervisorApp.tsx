@@ -384,6 +384,41 @@ function SupervisorHome({ identity, onRead, onLock }: { identity: SupervisorIden
           )}
         </section>
       ))}
+      <SupervisorSchedule />
     </main>
+  );
+}
+
+/** The folder's daily job: copies are deleted at their end date even when the app is not opened. */
+function SupervisorSchedule() {
+  const { t } = useI18n();
+  const [state, setState] = useState<{ supported: boolean; installed: boolean; detail: string } | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const load = async () => {
+    const r = await call('supervisor.scheduleStatus', {});
+    if (r.ok) setState(r.value);
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  async function install() {
+    const r = await call('supervisor.scheduleInstall', {});
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    await load();
+  }
+  return (
+    <section className="card" aria-labelledby="sup-sc-h">
+      <h2 id="sup-sc-h">{t('sup.schedule.title')}</h2>
+      <p className="hint">{t('sup.schedule.help')}</p>
+      {state && !state.supported && <p>{t('sup.schedule.unsupported')}</p>}
+      {state?.supported && <p>{state.installed ? t('schedule.installed', { detail: state.detail }) : t('schedule.notInstalled')}</p>}
+      <ErrorBanner error={error} />
+      {state?.supported && !state.installed && (
+        <button type="button" className="secondary" onClick={() => void install()}>
+          {t('schedule.install')}
+        </button>
+      )}
+    </section>
   );
 }
