@@ -68,7 +68,8 @@ export const SUPERVISOR_ENFORCE_EVERY_MS = 60 * 60 * 1000;
 export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandlers {
   const { now } = deps;
   const students = () => new Supervisors(deps.session(), now, deps.crypto);
-  const timers: Timers = deps.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+  // Unref'd: an open folder's countdown never keeps a process (a test, the harness) alive by itself.
+  const timers: Timers = deps.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
   let current: { session: SupervisorSession; held: HeldShares } | null = null;
   let idle: unknown = null;
   let enforceTimer: unknown = null;
