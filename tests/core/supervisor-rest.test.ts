@@ -21,7 +21,8 @@ import { renderShareCertificateHtml } from '../../electron/core/services/supervi
 import { initSupervisorFolder, unlockSupervisorFolder, type SupervisorDeps } from '../../electron/core/services/supervisor/folder';
 import { enforceSupervisorFolder, HeldShares } from '../../electron/core/services/supervisor/held';
 import { sealShare, type SharePayload } from '../../electron/core/services/supervisor/share-file';
-import { FEEDBACK_TABLE, Supervisors, verifyShareCertificate } from '../../electron/core/services/supervisor/student';
+import { verifyShareCertificate } from '../../electron/core/services/supervisor/certificate-check';
+import { FEEDBACK_TABLE, Supervisors } from '../../electron/core/services/supervisor/student';
 import type { IsoDate } from '@shared/domain';
 import { codeOf, listFiles, pw, TEST_KDF, TEST_KDF_POLICY, tempDir } from './helpers';
 import { NOW, study } from './analysis/fixture';

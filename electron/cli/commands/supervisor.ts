@@ -22,7 +22,8 @@ import { initSupervisorFolder, readSupervisorHeader, unlockSupervisorFolder, typ
 import { enforceSupervisorFolder, HeldShares } from '../../core/services/supervisor/held';
 import { supervisorFingerprint, supervisorKeyText } from '../../core/services/supervisor/key-text';
 import { FEEDBACK_MAX_BYTES, SHARE_MAX_BYTES } from '../../core/services/supervisor/share-file';
-import { Supervisors, verifyShareCertificate } from '../../core/services/supervisor/student';
+import { verifyShareCertificate } from '../../core/services/supervisor/certificate-check';
+import { Supervisors } from '../../core/services/supervisor/student';
 import { writeFileAtomic } from '../../core/vault/atomic-file';
 import { many, parse, str, type Values } from '../args';
 import type { CommandContext } from '../context';

@@ -11,16 +11,15 @@
  *   otherwise project-level.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { IsoDate } from '../../../../shared/domain';
-import { daysUntil, isIsoDate, localIsoDate, PLACEHOLDER } from '../../../../shared/domain';
+import { daysUntil, localIsoDate, PLACEHOLDER } from '../../../../shared/domain';
 import type { ExchangeFinding } from '../../../../shared/exchange';
-import type { FeedbackComment, FeedbackImportResult, FeedbackTarget, ShareCertificate, ShareMade, SharePlan, SupervisorEntry, SupervisorHolding } from '../../../../shared/supervisor';
+import type { FeedbackComment, FeedbackImportResult, FeedbackTarget, ShareMade, SharePlan, SupervisorEntry, SupervisorHolding } from '../../../../shared/supervisor';
 import { TextPositions } from '../../../../shared/analysis-text';
 import { fromB64, toB64, toHex } from '../../crypto/encoding';
 import { KEY_BYTES } from '../../crypto/sodium';
 import type { Crypto } from '../../crypto/sodium';
-import { HvelvError, integrity } from '../../errors';
+import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { T, type Identity } from '../../consent/model';
 import { Codebook } from '../analysis/codebook';
@@ -31,7 +30,6 @@ import { findIdentifiers, knownDetails, NO_KNOWN_DETAILS } from '../deidentify';
 import { Exchange } from '../exchange/export';
 import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts';
 import { ownerFingerprint, parseSupervisorKey, supervisorFingerprint } from './key-text';
-import { certificateMessage } from './held';
 import { openFeedback, parseFeedback, sealShare, type FeedbackItem, type SharePayload } from './share-file';
 
 export const SUPERVISOR_TABLE = 'supervisor';
@@ -468,65 +466,6 @@ export { ownerFingerprint };
 export function feedbackForAccess(d: FeedbackRecord): string {
   const out = { about: d.target, supervisor: d.fingerprint, writtenAt: d.createdAt, comment: d.text, replies: d.replies.map((r) => ({ at: r.at, text: r.text })), resolved: d.resolved };
   return `${JSON.stringify(out, null, 2)}\n`;
-}
-
-export interface CertificateCheck {
-  certificate: ShareCertificate;
-  /** The supervisor in this vault whose key signed it. */
-  supervisor: { id: string; label: string; fingerprint: string };
-}
-
-const certificateFileSchema = z.strictObject({
-  certificate: z.strictObject({
-    vaultId: z.string(),
-    title: z.string(),
-    supervisorFingerprint: z.string(),
-    ownerFingerprint: z.string(),
-    version: z.number().int().min(1),
-    until: z.string().refine(isIsoDate),
-    destroyedAt: z.iso.datetime(),
-    reason: z.literal('end-date'),
-    counts: z.strictObject({ transcripts: z.number(), codes: z.number(), segments: z.number(), themes: z.number(), memos: z.number() }),
-    participants: z.array(z.string()),
-  }),
-  signature: z.string(),
-});
-
-/**
- * Check a certificate of deletion the supervisor sent back (the .json, or the .html, which
- * carries the same signed text): signed by a supervisor of this vault, about this vault's
- * share. INTEGRITY when the signature does not verify or it is about another project;
- * NOT_FOUND when no supervisor here has that key.
- */
-export function verifyShareCertificate(session: VaultSession, fileText: string, crypto: Pick<Crypto, 'verify'>): CertificateCheck {
-  let raw = fileText.trim();
-  if (!raw.startsWith('{')) {
-    // The HTML page keeps the signed JSON in its one <pre>, escaped.
-    const m = /<pre>([\s\S]*?)<\/pre>/.exec(raw);
-    if (!m) throw integrity('this is not a Hvelv certificate of deletion');
-    raw = m[1]!.replace(/&quot;/g, '"').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
-  }
-  let file: z.infer<typeof certificateFileSchema>;
-  try {
-    file = certificateFileSchema.parse(JSON.parse(raw));
-  } catch (err) {
-    throw integrity('this is not a Hvelv certificate of deletion, or it was changed', err);
-  }
-  const c = file.certificate as ShareCertificate;
-  if (c.vaultId !== session.vaultId) throw integrity('the certificate is about another project’s share');
-  const store = session.stores.transcripts;
-  const norm = (f: string) => f.replace(/-/g, '').toUpperCase();
-  const sup = store.list<SupervisorRecord>(SUPERVISOR_TABLE).find((r) => norm(supervisorFingerprint({ box: fromB64(r.data.box), sign: fromB64(r.data.sign) })) === norm(c.supervisorFingerprint));
-  if (!sup) throw new HvelvError('NOT_FOUND', `no supervisor with the key ${c.supervisorFingerprint} in this vault`);
-  let signature: Uint8Array;
-  try {
-    signature = fromB64(file.signature, 64, 'signature');
-  } catch (err) {
-    throw integrity('the certificate’s signature is malformed', err);
-  }
-  if (!crypto.verify(fromB64(sup.data.sign, 32), certificateMessage(c), signature)) throw integrity('the certificate was changed, or not signed by that supervisor (signature does not verify)');
-  if (c.ownerFingerprint !== ownerFingerprint(session.ownerPublicKey)) throw integrity('the certificate names another student’s key');
-  return { certificate: c, supervisor: { id: sup.id, label: sup.data.label, fingerprint: supervisorFingerprint({ box: fromB64(sup.data.box), sign: fromB64(sup.data.sign) }) } };
 }
 
 /**
