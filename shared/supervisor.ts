@@ -184,6 +184,25 @@ export interface ShareContent {
   map: ThematicMapData;
   /** The student's replies and resolutions to the supervisor's earlier comments. */
   replies: { commentId: string; replies: { id: string; text: string; at: string }[]; resolved: boolean }[];
+  /** The recordings the share carries (only when the student switched them on for this supervisor). */
+  recordings: SharedRecording[];
+}
+
+/** A recording held with a share: played through `supervisor.mediaUrl`, never written out. */
+export interface SharedRecording {
+  id: string;
+  participant: string;
+  /** The transcripts made from it. */
+  transcriptIds: string[];
+  format: 'wav' | 'mp3' | 'm4a' | 'ogg' | 'flac' | 'webm';
+  codec: string;
+  durationMs: number;
+  sampleRate: number;
+  channels: number;
+  bitrate: number | null;
+  size: number;
+  /** The waveform overview (base64, one byte a bucket), when the student's Hvelv had drawn it. */
+  peaks: string | null;
 }
 
 export interface SharedTranscript {
@@ -253,6 +272,8 @@ export const supervisorApi = {
   'supervisor.transcript': { input: z.strictObject({ vaultId: hexId, id: hexId }) },
   'supervisor.retrieve': { input: z.strictObject({ vaultId: hexId, of: z.enum(['code', 'theme']), id: hexId, participant: code.optional() }) },
   'supervisor.search': { input: z.strictObject({ vaultId: hexId, query: z.string().trim().min(1).max(500) }) },
+  /** Where the page plays a held recording from (no-store, ranges; decrypted chunk by chunk). */
+  'supervisor.mediaUrl': { input: z.strictObject({ vaultId: hexId, id: hexId }) },
   'supervisor.comments': { input: z.strictObject({ vaultId: hexId }) },
   'supervisor.comment': { input: z.strictObject({ vaultId: hexId, target: feedbackTarget, text: commentText }) },
   'supervisor.deleteComment': { input: z.strictObject({ vaultId: hexId, id: hexId }) },
@@ -289,6 +310,7 @@ export interface SupervisorOutputs {
   'supervisor.transcript': SharedTranscript;
   'supervisor.retrieve': RetrievedSegment[];
   'supervisor.search': SearchResult;
+  'supervisor.mediaUrl': string;
   'supervisor.comments': FeedbackComment[];
   'supervisor.comment': FeedbackComment;
   'supervisor.deleteComment': null;

@@ -20,7 +20,7 @@ import { readUserFile } from '../core/services/user-file';
 import { renderShareCertificateHtml } from '../core/services/supervisor/documents';
 import { initSupervisorFolder, unlockSupervisorFolder, type SupervisorSession } from '../core/services/supervisor/folder';
 import { HeldShares } from '../core/services/supervisor/held';
-import { FEEDBACK_EXTENSION, FEEDBACK_MAX_BYTES, SHARE_EXTENSION, SHARE_MAX_BYTES } from '../core/services/supervisor/share-file';
+import { FEEDBACK_EXTENSION, FEEDBACK_MAX_BYTES, SHARE_EXTENSION } from '../core/services/supervisor/share-file';
 import { fileSlug } from './file-name';
 import { Supervisors } from '../core/services/supervisor/student';
 import { writeFileAtomic } from '../core/vault/atomic-file';
@@ -43,23 +43,33 @@ export interface SupervisorHandlerDeps {
   createOptions?: CreateOptions;
   /** The interface language, for documents. */
   locale?: () => Locale;
+  /** Where the open folder is kept, so the media protocol can play its recordings (one per app). */
+  folder?: SupervisorFolderRef;
+  /** The URL the page plays a held recording from (custom protocol in the app, loopback in tests). */
+  shareMediaUrl?(vaultId: string, id: string): string;
+}
+
+/** The supervisor folder open in this app, if any: read by the handlers and by the media protocol. */
+export class SupervisorFolderRef {
+  current: { session: SupervisorSession; held: HeldShares } | null = null;
 }
 
 export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandlers {
   const { now } = deps;
   const students = () => new Supervisors(deps.session(), now, deps.crypto);
-  let current: { session: SupervisorSession; held: HeldShares } | null = null;
+  const ref = deps.folder ?? new SupervisorFolderRef();
   const supervisor = () => {
+    const current = ref.current;
     if (!current || current.session.isLocked) throw new HvelvError('VAULT_LOCKED', 'no supervisor folder is open');
     return current;
   };
   const open = (session: SupervisorSession) => {
-    current?.session.lock();
+    ref.current?.session.lock();
     try {
-      current = { session, held: new HeldShares(session) };
+      ref.current = { session, held: new HeldShares(session) };
     } catch (err) {
       session.lock();
-      current = null;
+      ref.current = null;
       throw err;
     }
     deps.config.rememberSupervisorFolder(session.path, now());
@@ -77,10 +87,11 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
     'shares.create': async ({ supervisorId, accepted }) => {
       const s = students();
       // Checked before the dialog: a refused share asks for no file name.
-      const { bytes, made } = s.create(supervisorId, accepted);
+      const created = s.create(supervisorId, accepted);
+      const { made } = created;
       const target = await deps.chooseSavePath(`${fileSlug(deps.session().facts.title, 60, 'hvelv')}${SHARE_EXTENSION}`);
       if (!target) return null;
-      writeFileAtomic(target, bytes);
+      s.writeShare(target, created);
       s.recordShare(supervisorId, made);
       return { file: target.split(/[\\/]/).pop()!, ...made };
     },
@@ -93,19 +104,25 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
     'supervisor.recent': () => deps.config.supervisorFolders(),
     'supervisor.init': async ({ path, passphrase }) => open(await initSupervisorFolder(path, passphraseBytes(passphrase), supDeps(), deps.createOptions)),
     'supervisor.unlock': async ({ path, passphrase }) => open(await unlockSupervisorFolder(path, passphraseBytes(passphrase), supDeps())),
-    'supervisor.state': () => (current && !current.session.isLocked ? { unlocked: true, identity: current.session.identity } : { unlocked: false }),
+    'supervisor.state': () => (ref.current && !ref.current.session.isLocked ? { unlocked: true, identity: ref.current.session.identity } : { unlocked: false }),
     'supervisor.lock': () => {
-      current?.session.lock();
-      current = null;
+      ref.current?.session.lock();
+      ref.current = null;
       return null;
     },
     'supervisor.chooseShare': async () => deps.files.grant(await deps.chooseFile('share')),
-    'supervisor.openShare': ({ file }) => supervisor().held.open(readUserFile(deps.files.path(file), SHARE_MAX_BYTES)),
+    // The file itself, not its bytes: a share with recordings is read one chunk at a time.
+    'supervisor.openShare': ({ file }) => supervisor().held.open(deps.files.path(file)),
     'supervisor.shares': () => supervisor().held.list(),
     'supervisor.content': ({ vaultId }) => supervisor().held.content(vaultId),
     'supervisor.transcript': ({ vaultId, id }) => supervisor().held.transcript(vaultId, id),
     'supervisor.retrieve': ({ vaultId, of, id, participant }) => supervisor().held.retrieve(vaultId, of, id, participant),
     'supervisor.search': ({ vaultId, query }) => supervisor().held.search(vaultId, query),
+    'supervisor.mediaUrl': ({ vaultId, id }) => {
+      supervisor().held.openRecording(vaultId, id).reader.close();
+      if (!deps.shareMediaUrl) throw new HvelvError('FORBIDDEN', 'playback is not available here');
+      return deps.shareMediaUrl(vaultId, id);
+    },
     'supervisor.comments': ({ vaultId }) => supervisor().held.comments(vaultId),
     'supervisor.comment': ({ vaultId, target, text }) => supervisor().held.addComment(vaultId, target, text),
     'supervisor.deleteComment': ({ vaultId, id }) => {

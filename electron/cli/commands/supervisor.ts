@@ -16,12 +16,12 @@ import { passphraseBytes } from '../../core/crypto/kdf';
 import { fromB64 } from '../../core/crypto/encoding';
 import { HvelvError } from '../../core/errors';
 import { parseNowOption } from '../../core/services/headless-enforce';
-import { readUserFile } from '../../core/services/user-file';
+import { assertRegularFile, readUserFile } from '../../core/services/user-file';
 import { renderShareCertificateHtml } from '../../core/services/supervisor/documents';
 import { initSupervisorFolder, readSupervisorHeader, unlockSupervisorFolder, type SupervisorSession } from '../../core/services/supervisor/folder';
 import { enforceSupervisorFolder, HeldShares } from '../../core/services/supervisor/held';
 import { supervisorFingerprint, supervisorKeyText } from '../../core/services/supervisor/key-text';
-import { FEEDBACK_MAX_BYTES, SHARE_MAX_BYTES } from '../../core/services/supervisor/share-file';
+import { FEEDBACK_MAX_BYTES } from '../../core/services/supervisor/share-file';
 import { Supervisors } from '../../core/services/supervisor/student';
 import { writeFileAtomic } from '../../core/vault/atomic-file';
 import { many, parse, str, type Values } from '../args';
@@ -165,7 +165,8 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
           printFindings(io, open, locale);
         }
         // The service refuses too (and names an unknown id): the same rule whatever calls it.
-        const { bytes, made } = students.create(id, accepted);
+        const created = students.create(id, accepted);
+        const { made } = created;
         if (!values.json) {
           io.out(t(locale, 'supervisor.cli.shareSummary', { version: made.version, fingerprint: made.fingerprint, until: made.until, ...made.counts }));
           io.out(t(locale, 'supervisor.cli.ownerFingerprint', { fingerprint: plan.ownerFingerprint }));
@@ -177,7 +178,7 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
             return EXIT.ok;
           }
         }
-        writeFileAtomic(out, bytes);
+        students.writeShare(out, created);
         students.recordShare(id, made);
         io.out(values.json ? JSON.stringify({ ok: true, written: true, out, ...made }) : t(locale, 'supervisor.cli.written', { file: out }));
         return EXIT.ok;
@@ -185,9 +186,10 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
     }
     case 'open': {
       const { values, positionals } = parse(rest, {}, 2);
-      const bytes = readUserFile(positionals[1]!, SHARE_MAX_BYTES);
+      // Checked before the passphrase is asked: a file that is not there, or not a file.
+      assertRegularFile(positionals[1]!);
       return withFolder(positionals[0]!, values, ctx, (_s, held) => {
-        const h = held.open(bytes);
+        const h = held.open(positionals[1]!);
         if (values.json) io.out(JSON.stringify({ ok: true, share: h }));
         else {
           io.out(t(locale, 'supervisor.cli.opened', { version: h.version, title: h.title, owner: h.ownerFingerprint, until: h.until }));
