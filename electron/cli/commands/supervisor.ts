@@ -78,6 +78,8 @@ export async function cmdSupervisor(args: string[], ctx: CommandContext): Promis
       return withSession(positionals[0]!, values, io, vd, (s) => {
         const e = new Supervisors(s, io.now, vd.crypto).add({ key, label: str(values.label) || (locale === 'nb' ? 'Veileder' : 'Supervisor'), until: until as IsoDate, recordings: Boolean(values.recordings) });
         io.out(values.json ? JSON.stringify({ ok: true, supervisor: e }) : t(locale, 'supervisor.cli.added', { label: e.label, fingerprint: e.fingerprint, until: e.until }));
+        // A voice identifies a person: said when they are switched on, and on every share that carries them.
+        if (e.recordings) io.err(t(locale, 'supervisor.cli.recordingsWarning'));
         return EXIT.ok;
       });
     }
@@ -170,7 +172,9 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
         if (!values.json) {
           io.out(t(locale, 'supervisor.cli.shareSummary', { version: made.version, fingerprint: made.fingerprint, until: made.until, ...made.counts }));
           io.out(t(locale, 'supervisor.cli.ownerFingerprint', { fingerprint: plan.ownerFingerprint }));
+          if (made.counts.recordings > 0) io.out(t(locale, 'supervisor.cli.shareRecordings', { recordings: made.counts.recordings }));
         }
+        if (plan.recordingsWarning) io.err(t(locale, 'supervisor.cli.recordingsWarning'));
         if (!values.yes) {
           const answer = io.isTty && !values.json ? await io.promptHidden(t(locale, 'supervisor.cli.confirm', { file: out })) : '';
           if (!/^(ja|yes|j|y)$/i.test(answer.trim())) {
@@ -190,8 +194,10 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
       assertRegularFile(positionals[1]!);
       return withFolder(positionals[0]!, values, ctx, (_s, held) => {
         const h = held.open(positionals[1]!);
-        if (values.json) io.out(JSON.stringify({ ok: true, share: h }));
+        const recordings = held.content(h.vaultId).recordings.length;
+        if (values.json) io.out(JSON.stringify({ ok: true, share: h, recordings }));
         else {
+          if (recordings > 0) io.out(t(locale, 'supervisor.cli.shareRecordings', { recordings }));
           io.out(t(locale, 'supervisor.cli.opened', { version: h.version, title: h.title, owner: h.ownerFingerprint, until: h.until }));
           io.out(`${h.counts.transcripts} transcripts (${h.participants.join(', ')}), ${h.counts.codes} codes, ${h.counts.segments} coded segments, ${h.counts.themes} themes, ${h.counts.memos} memos`);
         }
