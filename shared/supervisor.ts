@@ -247,6 +247,8 @@ export const supervisorApi = {
   /** Parse pasted key text: its fingerprint to compare, or SUPERVISOR_KEY_TYPO / NOT_A_SUPERVISOR_KEY. */
   'supervisors.checkKey': { input: z.strictObject({ key: keyText }) },
   'supervisors.add': { input: z.strictObject({ key: keyText, label: z.string().trim().min(1).max(100), until: isoDate, recordings: z.boolean().default(false) }) },
+  /** Recordings on or off for this supervisor, from the next share on. */
+  'supervisors.setRecordings': { input: z.strictObject({ id: hexId, recordings: z.boolean() }) },
   /** Revocation: no further share for them. A copy already received stays until its end date. */
   'supervisors.remove': { input: z.strictObject({ id: hexId }) },
   /** Supervisors whose copy holds this participant's data (for the withdrawal screen). */
@@ -311,6 +313,7 @@ export interface SupervisorOutputs {
   'supervisor.retrieve': RetrievedSegment[];
   'supervisor.search': SearchResult;
   'supervisor.mediaUrl': string;
+  'supervisors.setRecordings': SupervisorEntry;
   'supervisor.comments': FeedbackComment[];
   'supervisor.comment': FeedbackComment;
   'supervisor.deleteComment': null;

@@ -82,6 +82,7 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
     'supervisors.checkKey': ({ key }) => students().checkKey(key),
     'supervisors.add': ({ key, label, until, recordings }) => students().add({ key, label, until, recordings }),
     'supervisors.remove': ({ id }) => students().remove(id),
+    'supervisors.setRecordings': ({ id, recordings }) => students().setRecordings(id, recordings),
     'supervisors.holding': ({ code }) => students().holding(code),
     'shares.plan': ({ supervisorId }) => students().plan(supervisorId),
     'shares.create': async ({ supervisorId, accepted }) => {

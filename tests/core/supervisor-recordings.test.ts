@@ -247,16 +247,14 @@ describe('recordings in a share', () => {
     s.session.lock();
   });
 
-  it('a newer share without recordings takes the held ones away', async () => {
+  it('recordings switched off: the next share has none, and it takes the held ones away', async () => {
     const s = await setup();
     s.held.open(s.share());
-    s.students.remove(s.entry.id);
-    const other = s.students.add({ key: s.sup.identity.key, label: 'Hovedveileder', until: UNTIL, recordings: false });
-    // A new entry starts at version 1 again: the supervisor holds 1, so make it version 2.
-    s.students.recordShare(other.id, { version: 1, until: UNTIL, fingerprint: other.fingerprint, participants: [], counts: s.students.plan(other.id).counts });
-    const created = s.students.create(other.id, s.students.plan(other.id).findings.map((f) => f.id));
-    const file = path.join(s.out, 'uten.hvelvshare');
-    s.students.writeShare(file, created);
+    expect(s.students.setRecordings(s.entry.id, false).recordings).toBe(false);
+    expect(s.students.plan(s.entry.id)).toMatchObject({ counts: { recordings: 0 }, recordingsWarning: false });
+    expect(s.session.audit.list().find((e) => e.action === 'supervisor.recordings')?.details).toMatchObject({ supervisor: s.entry.fingerprint, recordings: false });
+    const file = s.share();
+    expect(fs.readFileSync(file)[0]).toBe(0x7b);
     expect(s.held.open(file).version).toBe(2);
     expect(s.held.content(s.session.vaultId).recordings).toEqual([]);
     expect(listFiles(s.supDir).filter((f) => f.endsWith('.hvr'))).toEqual([]);

@@ -122,6 +122,20 @@ describe('recordings in the supervisor’s share', () => {
     // The recording went in sealed: the file is larger than the audio, and holds none of it in clear.
     expect(fs.statSync(sharePath()).size).toBeGreaterThan(wavBytes.length);
     expect(findNeedles([sharePath()], [wavBytes.subarray(5000, 5064), wavBytes.subarray(400_000, 400_064)])).toEqual([]);
+    // The switch stays on the supervisor's row: off, and the next share carries none; on again, with the warning.
+    const toggle = page.getByRole('switch', { name: 'Lydopptak til Hovedveileder' });
+    expect(await toggle.isChecked()).toBe(true);
+    // (Clicked, not unchecked: the switch shows what the vault says, once the change is saved.)
+    await toggle.click();
+    await expect.poll(() => page.getByText(/Lydopptakene blir ikke med i neste deling til Hovedveileder\./).isVisible()).toBe(true);
+    const supervisors = (await student.invoke('supervisors.list', {})) as { id: string; recordings: boolean }[];
+    expect(supervisors.map((x) => x.recordings)).toEqual([false]);
+    expect(((await student.invoke('shares.plan', { supervisorId: supervisors[0]!.id })) as { counts: { recordings: number } }).counts.recordings).toBe(0);
+    await toggle.click();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await expect.poll(() => page.getByText(/Lydopptakene blir med i neste deling til Hovedveileder\./).isVisible()).toBe(true);
+    await expect.poll(() => page.locator('.sup-entry-recordings').getByText(/En stemme identifiserer en person/).isVisible()).toBe(true);
+    await screenshot(page, '92-suprec-student-recordings-switch');
     expect(problems).toEqual([]);
   });
 

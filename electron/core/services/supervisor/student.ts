@@ -134,6 +134,20 @@ export class Supervisors {
     return this.dto(rec.id, data);
   }
 
+  /**
+   * Recordings on or off for a supervisor, from the next share on. Switched off, the next
+   * share carries none and the supervisor's Hvelv deletes those it holds on importing it.
+   */
+  setRecordings(id: string, on: boolean): SupervisorEntry {
+    const r = this.record(id);
+    if (r.data.revokedAt) throw new HvelvError('SUPERVISOR_REVOKED', 'this supervisor was removed: no further share is made for them');
+    if (r.data.recordings === on) return this.dto(id, r.data);
+    const data = { ...r.data, recordings: on };
+    this.store.put(SUPERVISOR_TABLE, { id, participant: null, data });
+    this.session.audit.append('supervisor.recordings', { details: { supervisor: this.dto(id, data).fingerprint, recordings: on } });
+    return this.dto(id, data);
+  }
+
   /** Revocation: no further share is made for them. What they already hold stays until its end date. */
   remove(id: string): SupervisorEntry {
     const r = this.record(id);
