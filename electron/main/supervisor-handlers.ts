@@ -91,7 +91,10 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
       const created = s.create(supervisorId, accepted);
       const { made } = created;
       const target = await deps.chooseSavePath(`${fileSlug(deps.session().facts.title, 60, 'hvelv')}${SHARE_EXTENSION}`);
-      if (!target) return null;
+      if (!target) {
+        s.discardShare(created);
+        return null;
+      }
       s.writeShare(target, created);
       s.recordShare(supervisorId, made);
       return { file: target.split(/[\\/]/).pop()!, ...made };

@@ -178,6 +178,7 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
         if (!values.yes) {
           const answer = io.isTty && !values.json ? await io.promptHidden(t(locale, 'supervisor.cli.confirm', { file: out })) : '';
           if (!/^(ja|yes|j|y)$/i.test(answer.trim())) {
+            students.discardShare(created);
             io.out(values.json ? JSON.stringify({ ok: true, written: false, version: made.version }) : t(locale, 'supervisor.cli.notWritten'));
             return EXIT.ok;
           }

@@ -338,6 +338,11 @@ export class Supervisors {
     else writeFileAtomic(target, created.bytes);
   }
 
+  /** A made share that will not be written (the save dialog cancelled): its recordings' stream keys are overwritten. */
+  discardShare(created: { v2: SealedShareV2 | null }): void {
+    for (const s of created.v2?.streams ?? []) s.key.fill(0);
+  }
+
   /** After the file is written: the share is recorded (for withdrawal) and audited, with no personal data. */
   recordShare(supervisorId: string, made: Omit<ShareMade, 'file'>): void {
     const rec = this.record(supervisorId);
