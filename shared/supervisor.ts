@@ -191,6 +191,25 @@ export interface ShareContent {
   map: ThematicMapData;
   /** The student's replies and resolutions to the supervisor's earlier comments. */
   replies: { commentId: string; replies: { id: string; text: string; at: string }[]; resolved: boolean }[];
+  /** The recordings the share carries (only when the student switched them on for this supervisor). */
+  recordings: SharedRecording[];
+}
+
+/** A recording held with a share: played through `supervisor.mediaUrl`, never written out. */
+export interface SharedRecording {
+  id: string;
+  participant: string;
+  /** The transcripts made from it. */
+  transcriptIds: string[];
+  format: 'wav' | 'mp3' | 'm4a' | 'ogg' | 'flac' | 'webm';
+  codec: string;
+  durationMs: number;
+  sampleRate: number;
+  channels: number;
+  bitrate: number | null;
+  size: number;
+  /** The waveform overview (base64, one byte a bucket), when the student's Hvelv had drawn it. */
+  peaks: string | null;
 }
 
 export interface SharedTranscript {
@@ -250,6 +269,8 @@ export const supervisorApi = {
   /** Parse pasted key text: its fingerprint to compare, or SUPERVISOR_KEY_TYPO / NOT_A_SUPERVISOR_KEY. */
   'supervisors.checkKey': { input: z.strictObject({ key: keyText }) },
   'supervisors.add': { input: z.strictObject({ key: keyText, label: z.string().trim().min(1).max(100), until: isoDate, recordings: z.boolean().default(false) }) },
+  /** Recordings on or off for this supervisor, from the next share on. */
+  'supervisors.setRecordings': { input: z.strictObject({ id: hexId, recordings: z.boolean() }) },
   /** Revocation: no further share for them. A copy already received stays until its end date. */
   'supervisors.remove': { input: z.strictObject({ id: hexId }) },
   /** Supervisors whose copy holds this participant's data (for the withdrawal screen). */
@@ -286,6 +307,8 @@ export const supervisorApi = {
   /** The open folder's daily job (Linux: a systemd user timer), which deletes copies at their end date with no passphrase. */
   'supervisor.scheduleStatus': { input: z.strictObject({}) },
   'supervisor.scheduleInstall': { input: z.strictObject({}) },
+  /** Where the page plays a held recording from (no-store, ranges; decrypted chunk by chunk). */
+  'supervisor.mediaUrl': { input: z.strictObject({ vaultId: hexId, id: hexId }) },
   'supervisor.comments': { input: z.strictObject({ vaultId: hexId }) },
   'supervisor.comment': { input: z.strictObject({ vaultId: hexId, target: feedbackTarget, text: commentText }) },
   'supervisor.deleteComment': { input: z.strictObject({ vaultId: hexId, id: hexId }) },
@@ -328,6 +351,8 @@ export interface SupervisorOutputs {
   'supervisor.touch': null;
   'supervisor.scheduleStatus': { supported: boolean; installed: boolean; detail: string };
   'supervisor.scheduleInstall': { installed: boolean; detail: string };
+  'supervisor.mediaUrl': string;
+  'supervisors.setRecordings': SupervisorEntry;
   'supervisor.comments': FeedbackComment[];
   'supervisor.comment': FeedbackComment;
   'supervisor.deleteComment': null;

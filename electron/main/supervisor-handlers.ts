@@ -24,7 +24,7 @@ import { readUserFile } from '../core/services/user-file';
 import { renderShareCertificateHtml } from '../core/services/supervisor/documents';
 import { initSupervisorFolder, unlockSupervisorFolder, type SupervisorSession } from '../core/services/supervisor/folder';
 import { HeldShares } from '../core/services/supervisor/held';
-import { FEEDBACK_EXTENSION, FEEDBACK_MAX_BYTES, SHARE_EXTENSION, SHARE_MAX_BYTES } from '../core/services/supervisor/share-file';
+import { FEEDBACK_EXTENSION, FEEDBACK_MAX_BYTES, SHARE_EXTENSION } from '../core/services/supervisor/share-file';
 import { fileSlug } from './file-name';
 import { Supervisors } from '../core/services/supervisor/student';
 import { writeFileAtomic } from '../core/vault/atomic-file';
@@ -54,6 +54,15 @@ export interface SupervisorHandlerDeps {
   /** How the daily job starts Hvelv (the packaged app's headless entry, or the CLI); null where it is not installed from the app. */
   scheduleCommand?(): EnforceCommand | null;
   configHome?: string;
+  /** Where the open folder is kept, so the media protocol can play its recordings (one per app). */
+  folder?: SupervisorFolderRef;
+  /** The URL the page plays a held recording from (custom protocol in the app, loopback in tests). */
+  shareMediaUrl?(vaultId: string, id: string): string;
+}
+
+/** The supervisor folder open in this app, if any: read by the handlers and by the media protocol. */
+export class SupervisorFolderRef {
+  current: { session: SupervisorSession; held: HeldShares } | null = null;
 }
 
 /**
@@ -68,9 +77,9 @@ export const SUPERVISOR_ENFORCE_EVERY_MS = 60 * 60 * 1000;
 export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandlers {
   const { now } = deps;
   const students = () => new Supervisors(deps.session(), now, deps.crypto);
+  const ref = deps.folder ?? new SupervisorFolderRef();
   // Unref'd: an open folder's countdown never keeps a process (a test, the harness) alive by itself.
   const timers: Timers = deps.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
-  let current: { session: SupervisorSession; held: HeldShares } | null = null;
   let idle: unknown = null;
   let enforceTimer: unknown = null;
   const stopTimers = () => {
@@ -80,12 +89,12 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
   };
   const close = () => {
     stopTimers();
-    current?.session.lock();
-    current = null;
+    ref.current?.session.lock();
+    ref.current = null;
   };
   /** Activity: the idle lock starts counting again. */
   const touch = () => {
-    if (!current) return;
+    if (!ref.current) return;
     if (idle !== null) timers.clearTimeout(idle);
     idle = timers.setTimeout(() => {
       close();
@@ -97,6 +106,7 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
   const enforceLater = () => {
     enforceTimer = timers.setTimeout(() => {
       enforceTimer = null;
+      const current = ref.current;
       if (!current || current.session.isLocked) return;
       try {
         current.held.settle();
@@ -107,6 +117,7 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
     }, SUPERVISOR_ENFORCE_EVERY_MS);
   };
   const supervisor = () => {
+    const current = ref.current;
     if (!current || current.session.isLocked) throw new HvelvError('VAULT_LOCKED', 'no supervisor folder is open');
     touch();
     return current;
@@ -114,10 +125,10 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
   const open = (session: SupervisorSession) => {
     close();
     try {
-      current = { session, held: new HeldShares(session) };
+      ref.current = { session, held: new HeldShares(session) };
     } catch (err) {
       session.lock();
-      current = null;
+      ref.current = null;
       throw err;
     }
     deps.config.rememberSupervisorFolder(session.path, now());
@@ -132,15 +143,20 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
     'supervisors.checkKey': ({ key }) => students().checkKey(key),
     'supervisors.add': ({ key, label, until, recordings }) => students().add({ key, label, until, recordings }),
     'supervisors.remove': ({ id }) => students().remove(id),
+    'supervisors.setRecordings': ({ id, recordings }) => students().setRecordings(id, recordings),
     'supervisors.holding': ({ code }) => students().holding(code),
     'shares.plan': ({ supervisorId }) => students().plan(supervisorId),
     'shares.create': async ({ supervisorId, accepted }) => {
       const s = students();
       // Checked before the dialog: a refused share asks for no file name.
-      const { bytes, made } = s.create(supervisorId, accepted);
+      const created = s.create(supervisorId, accepted);
+      const { made } = created;
       const target = await deps.chooseSavePath(`${fileSlug(deps.session().facts.title, 60, 'hvelv')}${SHARE_EXTENSION}`);
-      if (!target) return null;
-      writeFileAtomic(target, bytes);
+      if (!target) {
+        s.discardShare(created);
+        return null;
+      }
+      s.writeShare(target, created);
       s.recordShare(supervisorId, made);
       return { file: target.split(/[\\/]/).pop()!, ...made };
     },
@@ -158,7 +174,7 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
     'supervisor.recent': () => deps.config.supervisorFolders(),
     'supervisor.init': async ({ path, passphrase }) => open(await initSupervisorFolder(path, passphraseBytes(passphrase), supDeps(), deps.createOptions)),
     'supervisor.unlock': async ({ path, passphrase }) => open(await unlockSupervisorFolder(path, passphraseBytes(passphrase), supDeps())),
-    'supervisor.state': () => (current && !current.session.isLocked ? { unlocked: true, identity: current.session.identity } : { unlocked: false }),
+    'supervisor.state': () => (ref.current && !ref.current.session.isLocked ? { unlocked: true, identity: ref.current.session.identity } : { unlocked: false }),
     'supervisor.lock': () => {
       close();
       return null;
@@ -183,13 +199,19 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
       return { installed: true, detail: r.note };
     },
     'supervisor.chooseShare': async () => deps.files.grant(await deps.chooseFile('share')),
-    'supervisor.openShare': ({ file }) => supervisor().held.open(readUserFile(deps.files.path(file), SHARE_MAX_BYTES)),
+    // The file itself, not its bytes: a share with recordings is read one chunk at a time.
+    'supervisor.openShare': ({ file }) => supervisor().held.open(deps.files.path(file)),
     'supervisor.shares': () => supervisor().held.list(),
     'supervisor.content': ({ vaultId }) => supervisor().held.content(vaultId),
     'supervisor.transcript': ({ vaultId, id }) => supervisor().held.transcript(vaultId, id),
     'supervisor.retrieve': ({ vaultId, of, id, participant }) => supervisor().held.retrieve(vaultId, of, id, participant),
     'supervisor.search': ({ vaultId, query }) => supervisor().held.search(vaultId, query),
     'supervisor.report': ({ vaultId }) => supervisor().held.report(vaultId),
+    'supervisor.mediaUrl': ({ vaultId, id }) => {
+      supervisor().held.openRecording(vaultId, id).reader.close();
+      if (!deps.shareMediaUrl) throw new HvelvError('FORBIDDEN', 'playback is not available here');
+      return deps.shareMediaUrl(vaultId, id);
+    },
     'supervisor.comments': ({ vaultId }) => supervisor().held.comments(vaultId),
     'supervisor.comment': ({ vaultId, target, text }) => supervisor().held.addComment(vaultId, target, text),
     'supervisor.deleteComment': ({ vaultId, id }) => {

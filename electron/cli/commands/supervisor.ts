@@ -16,12 +16,12 @@ import { passphraseBytes } from '../../core/crypto/kdf';
 import { fromB64 } from '../../core/crypto/encoding';
 import { HvelvError } from '../../core/errors';
 import { parseNowOption } from '../../core/services/headless-enforce';
-import { readUserFile } from '../../core/services/user-file';
+import { assertRegularFile, readUserFile } from '../../core/services/user-file';
 import { renderShareCertificateHtml } from '../../core/services/supervisor/documents';
 import { initSupervisorFolder, readSupervisorHeader, unlockSupervisorFolder, type SupervisorSession } from '../../core/services/supervisor/folder';
 import { enforceSupervisorFolder, HeldShares } from '../../core/services/supervisor/held';
 import { supervisorFingerprint, supervisorKeyText } from '../../core/services/supervisor/key-text';
-import { FEEDBACK_MAX_BYTES, SHARE_MAX_BYTES } from '../../core/services/supervisor/share-file';
+import { FEEDBACK_MAX_BYTES } from '../../core/services/supervisor/share-file';
 import { verifyShareCertificate } from '../../core/services/supervisor/certificate-check';
 import { Supervisors } from '../../core/services/supervisor/student';
 import { writeFileAtomic } from '../../core/vault/atomic-file';
@@ -79,6 +79,8 @@ export async function cmdSupervisor(args: string[], ctx: CommandContext): Promis
       return withSession(positionals[0]!, values, io, vd, (s) => {
         const e = new Supervisors(s, io.now, vd.crypto).add({ key, label: str(values.label) || (locale === 'nb' ? 'Veileder' : 'Supervisor'), until: until as IsoDate, recordings: Boolean(values.recordings) });
         io.out(values.json ? JSON.stringify({ ok: true, supervisor: e }) : t(locale, 'supervisor.cli.added', { label: e.label, fingerprint: e.fingerprint, until: e.until }));
+        // A voice identifies a person: said when they are switched on, and on every share that carries them.
+        if (e.recordings) io.err(t(locale, 'supervisor.cli.recordingsWarning'));
         return EXIT.ok;
       });
     }
@@ -166,19 +168,23 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
           printFindings(io, open, locale);
         }
         // The service refuses too (and names an unknown id): the same rule whatever calls it.
-        const { bytes, made } = students.create(id, accepted);
+        const created = students.create(id, accepted);
+        const { made } = created;
         if (!values.json) {
           io.out(t(locale, 'supervisor.cli.shareSummary', { version: made.version, fingerprint: made.fingerprint, until: made.until, ...made.counts }));
           io.out(t(locale, 'supervisor.cli.ownerFingerprint', { fingerprint: plan.ownerFingerprint }));
+          if (made.counts.recordings > 0) io.out(t(locale, 'supervisor.cli.shareRecordings', { recordings: made.counts.recordings }));
         }
+        if (plan.recordingsWarning) io.err(t(locale, 'supervisor.cli.recordingsWarning'));
         if (!values.yes) {
           const answer = io.isTty && !values.json ? await io.promptHidden(t(locale, 'supervisor.cli.confirm', { file: out })) : '';
           if (!/^(ja|yes|j|y)$/i.test(answer.trim())) {
+            students.discardShare(created);
             io.out(values.json ? JSON.stringify({ ok: true, written: false, version: made.version }) : t(locale, 'supervisor.cli.notWritten'));
             return EXIT.ok;
           }
         }
-        writeFileAtomic(out, bytes);
+        students.writeShare(out, created);
         students.recordShare(id, made);
         io.out(values.json ? JSON.stringify({ ok: true, written: true, out, ...made }) : t(locale, 'supervisor.cli.written', { file: out }));
         return EXIT.ok;
@@ -186,11 +192,14 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
     }
     case 'open': {
       const { values, positionals } = parse(rest, {}, 2);
-      const bytes = readUserFile(positionals[1]!, SHARE_MAX_BYTES);
+      // Checked before the passphrase is asked: a file that is not there, or not a file.
+      assertRegularFile(positionals[1]!);
       return withFolder(positionals[0]!, values, ctx, (_s, held) => {
-        const h = held.open(bytes);
-        if (values.json) io.out(JSON.stringify({ ok: true, share: h }));
+        const h = held.open(positionals[1]!);
+        const recordings = held.content(h.vaultId).recordings.length;
+        if (values.json) io.out(JSON.stringify({ ok: true, share: h, recordings }));
         else {
+          if (recordings > 0) io.out(t(locale, 'supervisor.cli.shareRecordings', { recordings }));
           io.out(t(locale, 'supervisor.cli.opened', { version: h.version, title: h.title, owner: h.ownerFingerprint, until: h.until }));
           io.out(`${h.counts.transcripts} transcripts (${h.participants.join(', ')}), ${h.counts.codes} codes, ${h.counts.segments} coded segments, ${h.counts.themes} themes, ${h.counts.memos} memos`);
         }

@@ -30,7 +30,10 @@ import { findIdentifiers, knownDetails, NO_KNOWN_DETAILS } from '../deidentify';
 import { Exchange } from '../exchange/export';
 import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts';
 import { ownerFingerprint, parseSupervisorKey, supervisorFingerprint } from './key-text';
-import { openFeedback, parseFeedback, sealShare, type FeedbackItem, type SharePayload } from './share-file';
+import { openFeedback, parseFeedback, sealShare, type FeedbackItem, type ShareFields, type SharePayload } from './share-file';
+import { sealShareV2, writeShareV2, type RecordingToShare, type SealedShareV2 } from './share-container';
+import { Recordings } from '../recordings';
+import { writeFileAtomic } from '../../vault/atomic-file';
 
 export const SUPERVISOR_TABLE = 'supervisor';
 export const FEEDBACK_TABLE = 'feedback';
@@ -118,7 +121,6 @@ export class Supervisors {
 
   add(input: { key: string; label: string; until: IsoDate; recordings?: boolean }): SupervisorEntry {
     const keys = parseSupervisorKey(input.key);
-    if (input.recordings) throw new HvelvError('NOT_BUILT', 'shares do not carry recordings yet');
     const today = localIsoDate(this.now());
     if (daysUntil(input.until, today) <= 0) throw new HvelvError('INVALID_INPUT', `access must end after today (${today})`);
     if (daysUntil(this.session.facts.endDate, input.until) < 0) throw new HvelvError('INVALID_INPUT', `access must end on the project end date (${this.session.facts.endDate}) at the latest`);
@@ -127,11 +129,25 @@ export class Supervisors {
     const box = toB64(keys.box);
     const sign = toB64(keys.sign);
     if (this.records().some((r) => r.data.box === box && r.data.revokedAt === null)) throw new HvelvError('NAME_TAKEN', 'this supervisor is already added');
-    const data: SupervisorRecord = { label, box, sign, until: input.until, recordings: false, addedAt: this.now().toISOString(), revokedAt: null, feedbackKey: toB64(this.crypto.random(KEY_BYTES)), shares: [] };
+    const data: SupervisorRecord = { label, box, sign, until: input.until, recordings: input.recordings === true, addedAt: this.now().toISOString(), revokedAt: null, feedbackKey: toB64(this.crypto.random(KEY_BYTES)), shares: [] };
     const rec = this.store.put(SUPERVISOR_TABLE, { participant: null, data });
     const fingerprint = supervisorFingerprint(keys);
-    this.session.audit.append('supervisor.added', { details: { supervisor: fingerprint, until: input.until } });
+    this.session.audit.append('supervisor.added', { details: { supervisor: fingerprint, until: input.until, recordings: data.recordings } });
     return this.dto(rec.id, data);
+  }
+
+  /**
+   * Recordings on or off for a supervisor, from the next share on. Switched off, the next
+   * share carries none and the supervisor's Hvelv deletes those it holds on importing it.
+   */
+  setRecordings(id: string, on: boolean): SupervisorEntry {
+    const r = this.record(id);
+    if (r.data.revokedAt) throw new HvelvError('SUPERVISOR_REVOKED', 'this supervisor was removed: no further share is made for them');
+    if (r.data.recordings === on) return this.dto(id, r.data);
+    const data = { ...r.data, recordings: on };
+    this.store.put(SUPERVISOR_TABLE, { id, participant: null, data });
+    this.session.audit.append('supervisor.recordings', { details: { supervisor: this.dto(id, data).fingerprint, recordings: on } });
+    return this.dto(id, data);
   }
 
   /** Revocation: no further share is made for them. What they already hold stays until its end date. */
@@ -185,12 +201,45 @@ export class Supervisors {
     return this.planFrom(supervisorId, r.data, this.gather(r.data, supervisorId));
   }
 
+  /**
+   * The recordings a share for this supervisor carries: none unless the student switched
+   * recordings on for them; then those of the participants whose transcripts are shared
+   * (a withdrawn participant's recordings are already destroyed).
+   */
+  private recordingsFor(r: SupervisorRecord, p: SharePayload): RecordingToShare[] {
+    if (!r.recordings || this.session.stores.recordings.destroyed) return [];
+    const shared = new Set(p.transcripts.map((t) => t.participant));
+    const withdrawn = new Set(this.withdrawnCodes());
+    const byRecording = new Map<string, string[]>();
+    for (const t of this.store.list<TranscriptRecord>(TRANSCRIPT_TABLE)) {
+      if (t.data.recordingId) byRecording.set(t.data.recordingId, [...(byRecording.get(t.data.recordingId) ?? []), t.id]);
+    }
+    const recordings = new Recordings(this.session, this.now);
+    return recordings
+      .list()
+      .filter((x) => shared.has(x.code) && !withdrawn.has(x.code))
+      .sort((a, b) => a.code.localeCompare(b.code) || a.importedAt.localeCompare(b.importedAt))
+      .map((x) => {
+        const peaks = recordings.peaks(x.id);
+        return {
+          participant: x.code,
+          size: x.size,
+          sha256: x.sha256,
+          format: { format: x.format, codec: x.codec, durationMs: x.durationMs, sampleRate: x.sampleRate, channels: x.channels, bitrate: x.bitrate },
+          transcriptIds: byRecording.get(x.id) ?? [],
+          peaks: peaks ? toB64(peaks) : null,
+          open: () => recordings.open(x.id),
+        };
+      });
+  }
+
   private planFrom(supervisorId: string, r: SupervisorRecord, p: SharePayload): SharePlan {
     // The same check as a REFI-QDA export over the same content (transcripts, codes,
     // themes, memos that are not private), so a finding has the same id in both; and the
     // student's replies, which travel too.
     const exchange = new Exchange(this.session, this.now).plan('qdpx', { recordings: false });
     const findings: ExchangeFinding[] = [...exchange.findings, ...this.replyFindings(p)];
+    const recs = this.recordingsFor(r, p);
     return {
       supervisorId,
       version: this.nextVersion(r),
@@ -200,8 +249,8 @@ export class Supervisors {
       findings,
       participants: [...new Set(p.transcripts.map((t) => t.participant))].sort(),
       withdrawn: this.withdrawnCodes(),
-      counts: { ...exchange.counts, transcripts: p.transcripts.length, codes: p.codes.length, segments: p.segments.length, themes: p.themes.length, memos: p.memos.length, recordings: 0, replies: p.replies.reduce((n, x) => n + x.replies.length, 0) },
-      recordingsWarning: false,
+      counts: { ...exchange.counts, transcripts: p.transcripts.length, codes: p.codes.length, segments: p.segments.length, themes: p.themes.length, memos: p.memos.length, recordings: recs.length, replies: p.replies.reduce((n, x) => n + x.replies.length, 0) },
+      recordingsWarning: recs.length > 0,
     };
   }
 
@@ -257,7 +306,7 @@ export class Supervisors {
    * refused too); SUPERVISOR_REVOKED after revocation; PROJECT_ENDED once the key list is
    * gone or the end of access has come.
    */
-  create(supervisorId: string, accepted: readonly string[]): { bytes: Uint8Array; made: Omit<ShareMade, 'file'> } {
+  create(supervisorId: string, accepted: readonly string[]): { bytes: Uint8Array; made: Omit<ShareMade, 'file'>; v2: SealedShareV2 | null } {
     const rec = this.record(supervisorId);
     const r = rec.data;
     if (r.revokedAt) throw new HvelvError('SUPERVISOR_REVOKED', 'this supervisor was removed: no further share is made for them');
@@ -273,10 +322,7 @@ export class Supervisors {
     if (open.length) throw new HvelvError('DETAILS_UNCHECKED', `${open.length} possible identifying detail(s) are neither replaced nor accepted`);
     const madeAt = this.now().toISOString();
     const counts = { transcripts: plan.counts.transcripts, codes: plan.counts.codes, segments: plan.counts.segments, themes: plan.counts.themes, memos: plan.counts.memos };
-    const bytes = sealShare(
-      this.crypto as Crypto,
-      (m) => this.session.signShare(m),
-      {
+    const fields: ShareFields = {
         vaultId: this.session.vaultId,
         title: this.session.facts.title,
         shareVersion: plan.version,
@@ -287,10 +333,28 @@ export class Supervisors {
         participants: plan.participants,
         withdrawn: plan.withdrawn,
         counts,
-      },
-      payload,
-    );
-    return { bytes, made: { version: plan.version, until, fingerprint: plan.fingerprint, participants: plan.participants, counts: plan.counts } };
+    };
+    const made = { version: plan.version, until, fingerprint: plan.fingerprint, participants: plan.participants, counts: plan.counts };
+    const sign = (m: Uint8Array) => this.session.signShare(m);
+    const recordings = this.recordingsFor(r, payload);
+    // Without recordings the share stays a version-1 file (one JSON); with them, version 2.
+    if (recordings.length === 0) return { bytes: sealShare(this.crypto as Crypto, sign, fields, payload), made, v2: null };
+    const v2 = sealShareV2(this.crypto as Crypto, sign, fields, payload, recordings);
+    return { bytes: v2.head, made, v2 };
+  }
+
+  /**
+   * Write a made share to `target` (the whole file, or nothing): a version-1 share as one
+   * atomic write; a version-2 one streamed, each recording re-sealed chunk by chunk.
+   */
+  writeShare(target: string, created: { bytes: Uint8Array; v2: SealedShareV2 | null }): void {
+    if (created.v2) writeShareV2(target, created.v2);
+    else writeFileAtomic(target, created.bytes);
+  }
+
+  /** A made share that will not be written (the save dialog cancelled): its recordings' stream keys are overwritten. */
+  discardShare(created: { v2: SealedShareV2 | null }): void {
+    for (const s of created.v2?.streams ?? []) s.key.fill(0);
   }
 
   /** After the file is written: the share is recorded (for withdrawal) and audited, with no personal data. */
@@ -299,7 +363,7 @@ export class Supervisors {
     const data: SupervisorRecord = { ...rec.data, shares: [...rec.data.shares, { version: made.version, madeAt: this.now().toISOString(), participants: made.participants }] };
     this.store.put(SUPERVISOR_TABLE, { id: supervisorId, participant: null, data });
     this.session.audit.append('share.created', {
-      details: { supervisor: made.fingerprint, version: made.version, until: made.until, participants: made.participants.join(','), transcripts: made.counts.transcripts, codes: made.counts.codes, segments: made.counts.segments, themes: made.counts.themes, memos: made.counts.memos },
+      details: { supervisor: made.fingerprint, version: made.version, until: made.until, participants: made.participants.join(','), recordings: made.counts.recordings, transcripts: made.counts.transcripts, codes: made.counts.codes, segments: made.counts.segments, themes: made.counts.themes, memos: made.counts.memos },
     });
   }
 

@@ -83,6 +83,12 @@ function SupervisorRow({ entry, sharing, onShare, onDone }: { entry: SupervisorE
   const { t, date } = useI18n();
   const [confirm, setConfirm] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  async function setRecordings(on: boolean) {
+    const r = await call('supervisors.setRecordings', { id: entry.id, recordings: on });
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    await onDone(t(on ? 'sup.settings.recordingsOn' : 'sup.settings.recordingsOff', { label: entry.label }));
+  }
   async function remove() {
     const r = await call('supervisors.remove', { id: entry.id });
     if (!r.ok) return setError(r.error);
@@ -99,6 +105,19 @@ function SupervisorRow({ entry, sharing, onShare, onDone }: { entry: SupervisorE
       {entry.revokedAt ? (
         <p className="muted">{t('sup.settings.revoked', { date: date(entry.revokedAt.slice(0, 10)) })}</p>
       ) : (
+        <div className="sup-entry-recordings">
+          <label className="choice">
+            <input type="checkbox" role="switch" checked={entry.recordings} onChange={(e) => void setRecordings(e.target.checked)} /> {t('sup.settings.recordingsFor', { label: entry.label })}
+          </label>
+          {/* The share panel repeats it beside what the share will hold. */}
+          {entry.recordings && !sharing && (
+            <p className="warning-text">
+              {t('sup.settings.recordingsWarning')}
+            </p>
+          )}
+        </div>
+      )}
+      {!entry.revokedAt && (
         <div className="actions start">
           <button type="button" onClick={onShare} aria-expanded={sharing}>
             {t('sup.share.make', { label: entry.label })}
