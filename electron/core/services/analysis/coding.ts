@@ -10,11 +10,11 @@
 import type { RetrievalFilter, RetrievedSegment, Segment, SegmentRange } from '../../../../shared/analysis';
 import { TextPositions } from '../../../../shared/analysis-text';
 import { randomBytes } from 'node:crypto';
-import { HvelvError } from '../../errors';
+import { BugIndicatingError, HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
 import { Codebook } from './codebook';
-import { A, analysisCache, assertWritable, positionsOf, type RemovedSegment, type CodeRecord, type CodingRecord, type MemoRecord, type SegmentRecord, type ThemeRecord, byParticipant, byCodeUnits } from './records';
+import { A, analysisCache, assertWritable, positionsOf, CODING_PART_SIZE, type CodingPart, type RemovedSegment, type CodeRecord, type CodingRecord, type MemoRecord, type SegmentRecord, type ThemeRecord, byParticipant, byCodeUnits } from './records';
 import { diffHunks, remapSegments, replacementHunks } from './segments';
 
 /** Words of context on each side of a retrieved segment or a search hit. */
@@ -33,7 +33,7 @@ export class Coding {
   /** Every segment of one transcript (orphans included), by start: what the margin bars draw. */
   forTranscript(transcriptId: string): Segment[] {
     const t = this.transcript(transcriptId);
-    const row = analysisCache(this.session).rows<CodingRecord>(A.coding).get(transcriptId);
+    const row = analysisCache(this.session).codings().get(transcriptId);
     return (row?.data.segments ?? []).map((s) => toSegment(s, transcriptId, t.participant)).sort((a, b) => a.start - b.start || a.end - b.end);
   }
 
@@ -237,7 +237,7 @@ export class Coding {
   /** Segments whose text was deleted by an edit, waiting for the student's decision. */
   orphans(): Segment[] {
     const out: Segment[] = [];
-    for (const [tid, row] of analysisCache(this.session).rows<CodingRecord>(A.coding)) {
+    for (const [tid, row] of analysisCache(this.session).codings()) {
       for (const s of row.data.segments) if (s.orphanedAt !== null) out.push(toSegment(s, tid, row.participant!));
     }
     return out.sort((a, b) => (a.orphanedAt! < b.orphanedAt! ? -1 : 1));
@@ -284,7 +284,7 @@ export class Coding {
     }
     const transcripts = cache.rows<TranscriptRecord>(TRANSCRIPT_TABLE);
     const out: RetrievedSegment[] = [];
-    for (const [tid, row] of cache.rows<CodingRecord>(A.coding)) {
+    for (const [tid, row] of cache.codings()) {
       if (filter.participant !== undefined && row.participant !== filter.participant) continue;
       const t = transcripts.get(tid);
       if (!t) continue;
@@ -315,11 +315,11 @@ export class Coding {
 
   /** A copy of a transcript's segments, to change and write back. */
   private segmentsOf(transcriptId: string): SegmentRecord[] {
-    return [...(analysisCache(this.session).rows<CodingRecord>(A.coding).get(transcriptId)?.data.segments ?? [])];
+    return [...(analysisCache(this.session).codings().get(transcriptId)?.data.segments ?? [])];
   }
 
   private find(segmentId: string): { transcriptId: string; participant: string; segment: SegmentRecord; segments: SegmentRecord[] } {
-    for (const [tid, row] of analysisCache(this.session).rows<CodingRecord>(A.coding)) {
+    for (const [tid, row] of analysisCache(this.session).codings()) {
       const segment = row.data.segments.find((s) => s.id === segmentId);
       if (segment) return { transcriptId: tid, participant: row.participant!, segment, segments: [...row.data.segments] };
     }
@@ -327,12 +327,88 @@ export class Coding {
   }
 
   private write(transcriptId: string, participant: string, segments: SegmentRecord[], removal = false): void {
-    const cache = analysisCache(this.session);
-    const exists = cache.rows<CodingRecord>(A.coding).has(transcriptId);
-    const data: CodingRecord = { transcriptId, segments };
-    const stored = this.store.put(A.coding, { id: transcriptId, participant, data }, { removal: removal && exists });
-    cache.remember(A.coding, transcriptId, participant, stored.version, data);
+    writeSegments(this.session, transcriptId, participant, segments, { removal });
   }
+}
+
+/**
+ * Store a transcript's segments as `next` (all of them), rewriting only the parts whose
+ * segments changed (a segment object not the same as the stored one, or one gone), so
+ * an apply reseals one part of at most CODING_PART_SIZE segments. New segments go into
+ * a part with room, or a new part. A legacy whole-transcript record is moved into parts
+ * by the first write that is not a removal; a removal rewrites it in place (a removal
+ * may only rewrite what exists, and is allowed after the end date). All in one
+ * transaction; empty parts are deleted.
+ */
+export function writeSegments(session: VaultSession, transcriptId: string, participant: string, next: readonly SegmentRecord[], opts: { removal?: boolean } = {}): void {
+  const store = session.stores.transcripts;
+  const cache = analysisCache(session);
+  const removal = opts.removal ?? false;
+  const parts = cache.codings().get(transcriptId)?.parts ?? [];
+  const nextById = new Map(next.map((s) => [s.id, s]));
+  const placed = new Set<string>();
+  const puts: { table: CodingPart['table']; id: string | undefined; segments: SegmentRecord[] }[] = [];
+  const deletes: { table: CodingPart['table']; id: string }[] = [];
+  /** Parts of the new shape and how many segments they hold after this write. */
+  const room: { put: (typeof puts)[number] | null; part: CodingPart | null; segments: SegmentRecord[] }[] = [];
+  for (const part of parts) {
+    if (part.table === A.coding && !removal) {
+      // Converted: its segments are placed into parts below, as if new.
+      deletes.push({ table: part.table, id: part.id });
+      continue;
+    }
+    const kept: SegmentRecord[] = [];
+    let changed = false;
+    for (const s of part.row.data.segments) {
+      const n = nextById.get(s.id);
+      if (!n || placed.has(s.id)) {
+        changed = true;
+        continue;
+      }
+      placed.add(s.id);
+      kept.push(n);
+      if (n !== s) changed = true;
+    }
+    if (!changed) {
+      if (part.table === A.codingPart) room.push({ put: null, part, segments: kept });
+      continue;
+    }
+    if (kept.length === 0) {
+      deletes.push({ table: part.table, id: part.id });
+      continue;
+    }
+    const put = { table: part.table, id: part.id, segments: kept };
+    puts.push(put);
+    if (part.table === A.codingPart) room.push({ put, part, segments: kept });
+  }
+  const fresh = next.filter((s) => !placed.has(s.id));
+  if (fresh.length > 0) {
+    if (removal) throw new BugIndicatingError('a removal adds no segments');
+    for (const s of fresh) {
+      let slot = room.find((r) => r.segments.length < CODING_PART_SIZE);
+      if (!slot) {
+        const put = { table: A.codingPart, id: undefined, segments: [] as SegmentRecord[] };
+        puts.push(put);
+        slot = { put, part: null, segments: put.segments };
+        room.push(slot);
+      } else if (!slot.put) {
+        const put = { table: A.codingPart, id: slot.part!.id, segments: [...slot.segments] };
+        puts.push(put);
+        slot.put = put;
+        slot.segments = put.segments;
+      }
+      slot.segments.push(s);
+    }
+  }
+  if (puts.length === 0 && deletes.length === 0) return;
+  store.atomically(() => {
+    for (const d of deletes) store.delete(d.table, d.id);
+    for (const p of puts) {
+      const data: CodingRecord = { transcriptId, segments: p.segments };
+      const stored = store.put(p.table, { ...(p.id === undefined ? {} : { id: p.id }), participant, data }, { removal: removal && p.id !== undefined });
+      cache.remember(p.table, stored.id, participant, stored.version, data);
+    }
+  });
 }
 
 /** Every code known, and none a grouping code (those hold codes, not text). */
@@ -406,8 +482,7 @@ export function remapAfterEdit(
   opts: { at: string; removal?: boolean; replacements?: readonly { start: number; end: number; with: string }[] },
 ): { moved: number; orphaned: number } {
   if (oldText === newText) return { moved: 0, orphaned: 0 };
-  const store = session.stores.transcripts;
-  const row = store.get<CodingRecord>(A.coding, transcriptId);
+  const row = analysisCache(session).codings().get(transcriptId);
   if (!row || row.data.segments.length === 0) return { moved: 0, orphaned: 0 };
   const hunks = opts.replacements ? replacementHunks(oldText, opts.replacements) : diffHunks(oldText, newText);
   const next = remapSegments(row.data.segments, hunks, newText, opts.replacements ? 'replace' : 'edit', opts.at, oldText);
@@ -419,18 +494,18 @@ export function remapAfterEdit(
     if (s.orphanedAt !== null && was.orphanedAt === null) orphaned++;
   });
   if (moved === 0) return { moved, orphaned };
-  store.put(A.coding, { id: transcriptId, participant: row.participant, data: { ...row.data, segments: next } }, { removal: opts.removal ?? false });
+  writeSegments(session, transcriptId, row.participant!, next, { removal: opts.removal ?? false });
   return { moved, orphaned };
 }
 
 /** A transcript deleted: its segments and the memos on it and on its segments are removed with it. */
 export function removeTranscriptAnalysis(session: VaultSession, transcriptId: string): void {
   const store = session.stores.transcripts;
-  const row = store.get<CodingRecord>(A.coding, transcriptId);
+  const row = analysisCache(session).codings().get(transcriptId);
   const segmentIds = new Set(row?.data.segments.map((s) => s.id) ?? []);
   for (const m of store.list<MemoRecord>(A.memo)) {
     const t = m.data.target;
     if ((t.kind === 'transcript' && t.id === transcriptId) || (t.kind === 'segment' && segmentIds.has(t.id))) store.delete(A.memo, m.id);
   }
-  if (row) store.delete(A.coding, transcriptId);
+  for (const p of row?.parts ?? []) store.delete(p.table, p.id);
 }
