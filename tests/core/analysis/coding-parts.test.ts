@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Participants } from '../../../electron/core/services/participants';
-import { Coding } from '../../../electron/core/services/analysis/coding';
+import { Coding, timestampAt } from '../../../electron/core/services/analysis/coding';
 import { A, CODING_PART_SIZE, type CodingRecord, type SegmentRecord } from '../../../electron/core/services/analysis/records';
 import { unlockVault } from '../../../electron/core/vault/vault';
 import { admit, pw } from '../helpers';
@@ -122,5 +122,17 @@ describe('coded segments in parts', () => {
     expect(v.session.stores.transcripts.get(A.coding, tid)).toBeNull();
     expect(parts(v.session, tid)).toHaveLength(1);
     v.session.lock();
+  });
+
+  it('a timestamp is the last sync point at or before the position, from the index as from a scan', () => {
+    const points = [{ offset: 10, ms: 1000 }, { offset: 10, ms: 1500 }, { offset: 40, ms: 9000 }, { offset: 90, ms: 2000 }];
+    const t = { text: 'x'.repeat(100), syncPoints: points } as unknown as Parameters<typeof timestampAt>[0];
+    const scan = (u: number) => {
+      let best: number | null = null;
+      for (const p of points) if (p.offset <= u) best = p.ms;
+      return best;
+    };
+    for (const u of [0, 9, 10, 11, 39, 40, 89, 90, 100]) expect([u, timestampAt(t, u)]).toEqual([u, scan(u)]);
+    expect(timestampAt({ text: '', syncPoints: [] } as unknown as Parameters<typeof timestampAt>[0], 5)).toBeNull();
   });
 });

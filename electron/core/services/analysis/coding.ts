@@ -283,19 +283,29 @@ export class Coding {
       visit(of.themeId);
     }
     const transcripts = cache.rows<TranscriptRecord>(TRANSCRIPT_TABLE);
+    // Transcripts in their order (participant, then id), ranked once: sorting a thousand
+    // segments with the collator compared participant codes some 10 000 times.
+    const order = [...cache.codings()]
+      .filter(([tid, row]) => transcripts.has(tid) && (filter.participant === undefined || row.participant === filter.participant))
+      .sort(([ta, a], [tb, b]) => byParticipant(a.participant!, b.participant!) || byCodeUnits(ta, tb));
     const out: RetrievedSegment[] = [];
-    for (const [tid, row] of cache.codings()) {
-      if (filter.participant !== undefined && row.participant !== filter.participant) continue;
-      const t = transcripts.get(tid);
-      if (!t) continue;
+    const here: RetrievedSegment[] = [];
+    for (const [tid, row] of order) {
+      const t = transcripts.get(tid)!;
       let pos: TextPositions | null = null;
       for (const s of row.data.segments) {
-        if (s.orphanedAt !== null || !s.codeIds.some((c) => wanted.has(c))) continue;
+        if (s.orphanedAt !== null) continue;
+        let hit = false;
+        for (const c of s.codeIds) if (wanted.has(c)) hit = true;
+        if (!hit) continue;
         pos ??= positionsOf(t.data);
-        out.push(retrieved(s, tid, row.participant!, t.data, pos, codes));
+        here.push(retrieved(s, tid, row.participant!, t.data, pos, codes));
       }
+      here.sort((a, b) => a.start - b.start);
+      for (const r of here) out.push(r);
+      here.length = 0;
     }
-    return out.sort((a, b) => byParticipant(a.participant, b.participant) || byCodeUnits(a.transcriptId, b.transcriptId) || a.start - b.start);
+    return out;
   }
 
   /** A segment with its codes' names, timestamp and context (for one-off display). */
@@ -433,8 +443,47 @@ function toSegment(s: SegmentRecord, transcriptId: string, participant: string):
   return { id: s.id, transcriptId, participant, start: s.start, end: s.end, text: s.text, codeIds: [...s.codeIds], quote: s.quote, orphanedAt: s.orphanedAt, createdAt: s.createdAt, updatedAt: s.updatedAt };
 }
 
+/**
+ * A transcript's sync points as two arrays for a binary search, made once per cached
+ * record (the record object is the key): retrieval asks for a thousand timestamps at a
+ * time, and scanning the list from its start for each was most of a retrieval.
+ */
+const syncIndexes = new WeakMap<TranscriptRecord, { offsets: Float64Array; ms: Float64Array } | null>();
+
+function syncIndexOf(t: TranscriptRecord): { offsets: Float64Array; ms: Float64Array } | null {
+  let idx = syncIndexes.get(t);
+  if (idx === undefined) {
+    const n = t.syncPoints.length;
+    idx = { offsets: new Float64Array(n), ms: new Float64Array(n) };
+    for (let i = 0; i < n; i++) {
+      const p = t.syncPoints[i]!;
+      // Parsed in text order, so offsets never go back; if they ever did, the plain scan below decides.
+      if (i > 0 && p.offset < idx.offsets[i - 1]!) {
+        idx = null;
+        break;
+      }
+      idx.offsets[i] = p.offset;
+      idx.ms[i] = p.ms;
+    }
+    syncIndexes.set(t, idx);
+  }
+  return idx;
+}
+
 /** The last sync point at or before a position (UTF-16 offsets, as the transcript stores them). */
 export function timestampAt(t: TranscriptRecord, utf16: number): number | null {
+  const idx = syncIndexOf(t);
+  if (idx) {
+    // The first sync point after the position; the one before it is the answer.
+    let lo = 0;
+    let hi = idx.offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (idx.offsets[mid]! <= utf16) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? null : idx.ms[lo - 1]!;
+  }
   let best: number | null = null;
   for (const p of t.syncPoints) {
     if (p.offset <= utf16) best = p.ms;
@@ -443,27 +492,44 @@ export function timestampAt(t: TranscriptRecord, utf16: number): number | null {
   return best;
 }
 
+const ONE_SPACE = /\s+/g;
+const LEADING_PART_WORD = /^\S*\s/;
+const TRAILING_PART_WORD = /\s\S*$/;
+
 /** About `n` characters before/after a range, cut at a word boundary, on one line. */
 export function context(text: string, u16Start: number, u16End: number, n = CONTEXT_CHARS): { before: string; after: string } {
   let b = text.slice(Math.max(0, u16Start - n), u16Start);
   let a = text.slice(u16End, u16End + n);
-  if (u16Start - n > 0) b = b.replace(/^\S*\s/, '');
-  if (u16End + n < text.length) a = a.replace(/\s\S*$/, '');
-  const oneLine = (s: string) => s.replace(/\s+/g, ' ');
-  return { before: oneLine(b), after: oneLine(a) };
+  if (u16Start - n > 0) b = b.replace(LEADING_PART_WORD, '');
+  if (u16End + n < text.length) a = a.replace(TRAILING_PART_WORD, '');
+  return { before: b.replace(ONE_SPACE, ' '), after: a.replace(ONE_SPACE, ' ') };
 }
 
 function retrieved(s: SegmentRecord, tid: string, participant: string, t: TranscriptRecord, pos: TextPositions, codes: Map<string, { data: CodeRecord }>): RetrievedSegment {
   const u0 = pos.toUtf16(s.start) ?? 0;
   const u1 = pos.toUtf16(s.end) ?? u0;
+  const named: RetrievedSegment['codes'] = [];
+  for (const c of s.codeIds) {
+    const r = codes.get(c);
+    if (r) named.push({ id: c, name: r.data.name, color: r.data.color });
+  }
+  const { before, after } = context(t.text, u0, u1);
   return {
-    ...toSegment(s, tid, participant),
-    codes: s.codeIds.flatMap((c) => {
-      const r = codes.get(c);
-      return r ? [{ id: c, name: r.data.name, color: r.data.color }] : [];
-    }),
+    id: s.id,
+    transcriptId: tid,
+    participant,
+    start: s.start,
+    end: s.end,
+    text: s.text,
+    codeIds: [...s.codeIds],
+    quote: s.quote,
+    orphanedAt: s.orphanedAt,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    codes: named,
     timestampMs: timestampAt(t, u0),
-    ...context(t.text, u0, u1),
+    before,
+    after,
   };
 }
 

@@ -16,7 +16,7 @@ import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
 import { context, timestampAt } from './coding';
-import { A, analysisCache, type AnalysisCache, type MemoRecord, byParticipant, byCodeUnits } from './records';
+import { A, analysisCache, positionsOf, type AnalysisCache, type MemoRecord, byParticipant, byCodeUnits } from './records';
 
 export const SEARCH_LIMIT = 200;
 const QUERY_MAX = 500;
@@ -198,7 +198,9 @@ function refresh(idx: Index, cache: AnalysisCache): void {
 function indexTranscript(idx: Index, id: string, r: { participant: string | null; version: number; data: TranscriptRecord }): void {
   const key = `t:${id}`;
   if (idx.get(key)?.version === r.version) return;
-  idx.set(key, { kind: 'transcript', version: r.version, participant: r.participant, transcriptId: id, text: r.data.text, folded: foldForSearch(r.data.text), positions: new TextPositions(r.data.text), transcript: r.data });
+  idx.set(key, { kind: 'transcript', version: r.version, participant: r.participant, transcriptId: id, text: r.data.text, folded: foldForSearch(r.data.text), positions: positionsOf(r.data), transcript: r.data });
+  // Retrieval and opening use the same position map and sync-point index: made here, in the warm-up.
+  timestampAt(r.data, 0);
 }
 
 /** Where `needle` occurs in `hay` at the start of a word. */
