@@ -57,7 +57,7 @@ export class Coding {
     if (occurrence === undefined && hits.length > 1) throw new HvelvError('QUOTE_AMBIGUOUS', `that text occurs ${hits.length} times in the transcript: say which (--occurrence 1 … ${hits.length})`);
     const n = occurrence ?? 1;
     if (!Number.isInteger(n) || n < 1 || n > hits.length) throw new HvelvError('QUOTE_NOT_FOUND', `occurrence ${n}: the text occurs ${hits.length} time(s)`);
-    const pos = new TextPositions(text);
+    const pos = positionsOf(this.transcript(transcriptId).data);
     const start = pos.toCodePoint(hits[n - 1]!)!;
     return { start, end: start + Array.from(q).length };
   }
@@ -73,7 +73,7 @@ export class Coding {
     const t = this.transcript(transcriptId);
     if (codeIds.length === 0) throw new HvelvError('INVALID_INPUT', 'no code given');
     assertCodable(analysisCache(this.session).rows<CodeRecord>(A.code), codeIds);
-    const { start, end } = 'quote' in range ? this.findQuote(transcriptId, range.quote, range.occurrence) : checkRange(t.data.text, range.start, range.end);
+    const { start, end } = 'quote' in range ? this.findQuote(transcriptId, range.quote, range.occurrence) : checkRange(positionsOf(t.data), range.start, range.end);
     const pos = positionsOf(t.data);
     const at = this.now().toISOString();
     const segments = this.segmentsOf(transcriptId);
@@ -111,7 +111,7 @@ export class Coding {
     for (const r of ranges) {
       if (r.codeIds.length === 0) throw new HvelvError('INVALID_INPUT', 'no code given');
       assertCodable(codes, r.codeIds);
-      const { start, end } = checkRange(t.data.text, r.start, r.end);
+      const { start, end } = checkRange(pos, r.start, r.end);
       const key = `${start}:${end}`;
       const i = byRange.get(key);
       if (i !== undefined) {
@@ -137,7 +137,7 @@ export class Coding {
     const key = name.normalize('NFC').trim().toLocaleLowerCase('nb');
     const existing = book.list().find((c) => c.parentId === parentId && c.name.toLocaleLowerCase('nb') === key);
     // Check the range before making a code, so a bad range leaves the codebook as it was.
-    if (!('quote' in range)) checkRange(this.transcript(transcriptId).data.text, range.start, range.end);
+    if (!('quote' in range)) checkRange(positionsOf(this.transcript(transcriptId).data), range.start, range.end);
     else this.findQuote(transcriptId, range.quote, range.occurrence);
     const code = existing ?? book.add({ name, parentId });
     return { segment: this.apply(transcriptId, range, [code.id]), createdCode: existing ? null : code.id };
@@ -248,9 +248,9 @@ export class Coding {
     assertWritable(this.session, this.now);
     const f = this.find(segmentId);
     if (f.segment.orphanedAt === null) throw new HvelvError('INVALID_INPUT', 'this segment is not an orphan');
-    const text = this.transcript(f.transcriptId).data.text;
-    const { start, end } = 'quote' in range ? this.findQuote(f.transcriptId, range.quote, range.occurrence) : checkRange(text, range.start, range.end);
-    const next: SegmentRecord = { ...f.segment, start, end, text: new TextPositions(text).slice(start, end), orphanedAt: null, updatedAt: this.now().toISOString() };
+    const pos = positionsOf(this.transcript(f.transcriptId).data);
+    const { start, end } = 'quote' in range ? this.findQuote(f.transcriptId, range.quote, range.occurrence) : checkRange(pos, range.start, range.end);
+    const next: SegmentRecord = { ...f.segment, start, end, text: pos.slice(start, end), orphanedAt: null, updatedAt: this.now().toISOString() };
     this.write(f.transcriptId, f.participant, f.segments.map((s) => (s.id === segmentId ? next : s)));
     return toSegment(next, f.transcriptId, f.participant);
   }
@@ -431,8 +431,8 @@ function assertCodable(codes: ReadonlyMap<string, { data: CodeRecord }>, codeIds
 }
 
 /** Code point positions checked against a text: whole numbers, in range, not empty. */
-export function checkRange(text: string, start: number, end: number): { start: number; end: number } {
-  const n = new TextPositions(text).codePoints;
+export function checkRange(pos: TextPositions, start: number, end: number): { start: number; end: number } {
+  const n = pos.codePoints;
   if (!Number.isInteger(start) || !Number.isInteger(end)) throw new HvelvError('RANGE_INVALID', 'positions are whole numbers (code points)');
   if (start < 0 || end > n) throw new HvelvError('RANGE_INVALID', `positions must lie within 0 … ${n}`);
   if (end <= start) throw new HvelvError('RANGE_INVALID', 'the end must come after the start');
