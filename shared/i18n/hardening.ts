@@ -11,6 +11,9 @@ export const nb = {
   'hardening.recordedAfterwards': 'Registrert i ettertid ({date})',
   'hardening.clockDamaged': 'clock.json kan ikke leses og ble ikke brukt; den signerte tiden i hodet gjelder fortsatt.',
   'hardening.clockAhead': 'clock.json sier at en tid senere enn nå er sett: slettingen ved prosjektslutt ville kommet for tidlig.',
+  'hardening.exportCheckTitle': 'Før transkripsjonen forlater Hvelv',
+  'hardening.exportCheckIntro': 'Filen blir lagret utenfor hvelvet, der Hvelv ikke lenger kan beskytte den. Erstatt det som identifiserer noen (under «Identifiserende opplysninger»), eller godta hvert funn her.',
+  'hardening.exportCheckWrite': 'Eksporter som {format} …',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -22,4 +25,7 @@ export const en: Record<keyof typeof nb, string> = {
   'hardening.recordedAfterwards': 'Recorded afterwards ({date})',
   'hardening.clockDamaged': 'clock.json cannot be read and was not used; the signed time in the header still holds.',
   'hardening.clockAhead': 'clock.json says a time later than now has been seen: deletion at the project end would come early.',
+  'hardening.exportCheckTitle': 'Before the transcript leaves Hvelv',
+  'hardening.exportCheckIntro': 'The file is saved outside the vault, where Hvelv can no longer protect it. Replace what identifies someone (under "Identifying details"), or accept each finding here.',
+  'hardening.exportCheckWrite': 'Export as {format} …',
 };

@@ -179,7 +179,7 @@ describe('start-up: --help and enforce with nothing due load only what they need
    * Which of libsodium and SQLite a `hvelv` process loaded: module hooks note every
    * module resolved (ES and CommonJS alike) in a file, and require.cache is read at exit.
    */
-  function loaded(args: string[]): { status: number | null; stdout: string; heavy: string[] } {
+  function loaded(args: string[]): { status: number | null; stdout: string; heavy: string[]; zod: boolean } {
     const dir = tempDir();
     const log = path.join(dir, 'loaded.txt');
     fs.writeFileSync(log, '');
