@@ -12,7 +12,7 @@ export const nb = {
   'hardening.clockDamaged': 'clock.json kan ikke leses og ble ikke brukt; den signerte tiden i hodet gjelder fortsatt.',
   'hardening.clockAhead': 'clock.json sier at en tid senere enn nå er sett: slettingen ved prosjektslutt ville kommet for tidlig.',
   'hardening.exportCheckTitle': 'Før transkripsjonen forlater Hvelv',
-  'hardening.exportCheckIntro': 'Filen blir lagret utenfor hvelvet, der Hvelv ikke lenger kan beskytte den. Erstatt det som identifiserer noen (under «Identifiserende opplysninger»), eller godta hvert funn her.',
+  'hardening.exportCheckIntro': 'Filen blir lagret utenfor hvelvet, der Hvelv ikke lenger kan beskytte den. Det som kan identifisere noen, erstatter du under «Identifiserende opplysninger» på denne siden.',
   'hardening.exportCheckWrite': 'Eksporter som {format} …',
 } as const;
 
@@ -26,6 +26,6 @@ export const en: Record<keyof typeof nb, string> = {
   'hardening.clockDamaged': 'clock.json cannot be read and was not used; the signed time in the header still holds.',
   'hardening.clockAhead': 'clock.json says a time later than now has been seen: deletion at the project end would come early.',
   'hardening.exportCheckTitle': 'Before the transcript leaves Hvelv',
-  'hardening.exportCheckIntro': 'The file is saved outside the vault, where Hvelv can no longer protect it. Replace what identifies someone (under "Identifying details"), or accept each finding here.',
+  'hardening.exportCheckIntro': 'The file is saved outside the vault, where Hvelv can no longer protect it. What could identify someone is replaced under "Identifying details" on this page.',
   'hardening.exportCheckWrite': 'Export as {format} …',
 };

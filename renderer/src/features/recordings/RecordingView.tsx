@@ -271,7 +271,7 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
         </TypedConfirm>
       )}
       {exportCheck && (
-        <Dialog labelledBy="export-check-h" describedBy="export-check-p" onCancel={() => setExportCheck(null)}>
+        <Dialog wide labelledBy="export-check-h" describedBy="export-check-p" onCancel={() => setExportCheck(null)}>
           <h2 id="export-check-h">{t('hardening.exportCheckTitle')}</h2>
           <p id="export-check-p">{t('hardening.exportCheckIntro')}</p>
           <FindingsChecklist findings={exportCheck.findings} accepted={exportAccepted} onAccepted={setExportAccepted} />
