@@ -10,7 +10,27 @@ import { describe, expect, it } from 'vitest';
 import { probeAudio } from '../../electron/core/services/recordings';
 import { withRegularFile } from '../../electron/core/services/user-file';
 import { HvelvError } from '../../electron/core/errors';
-import { makeWav, tempDir } from './helpers';
+import { decodeText, parseTranscriptFile, parseTranscriptOffThread } from '../../electron/core/services/transcript-formats';
+import { Transcripts } from '../../electron/core/services/transcripts';
+import { admit, makeVault, makeWav, tempDir } from './helpers';
+import { zipOf } from '../zip';
+
+const NOW = () => new Date('2026-11-27T10:00:00Z');
+const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+const para = (t: string): string => `<w:p><w:r><w:t xml:space="preserve">${t}</w:t></w:r></w:p>`;
+/** A .docx with a body, a footnote, an endnote, two comments (one empty), a header and an empty footer. */
+function docxWithSides(): Buffer {
+  const part = (name: string, xml: string) => ({ name, data: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${xml}`) });
+  return zipOf([
+    part('word/document.xml', `<w:document ${W}><w:body>${para('I: Fortell om jobben.')}${para('B: Jeg startet i 2019.')}</w:body></w:document>`),
+    // The separator notes Word always writes hold no words: not counted.
+    part('word/footnotes.xml', `<w:footnotes ${W}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:id="1">${para('Hun mente Sauda.')}</w:footnote></w:footnotes>`),
+    part('word/endnotes.xml', `<w:endnotes ${W}><w:endnote w:id="1">${para('Usikker hørsel 12:03.')}</w:endnote></w:endnotes>`),
+    part('word/comments.xml', `<w:comments ${W}><w:comment w:id="0" w:author="Transkribent">${para('Navnet på sjefen er utelatt.')}</w:comment><w:comment w:id="1">${para(' ')}</w:comment></w:comments>`),
+    part('word/header1.xml', `<w:hdr ${W}>${para('Intervju JS03, Kari Nordmann')}</w:hdr>`),
+    part('word/footer1.xml', `<w:ftr ${W}><w:p/></w:ftr>`),
+  ]);
+}
 
 describe('a user-named file is read through the descriptor that was checked', () => {
   it('withRegularFile: a FIFO put at the path after the check is never what is read', async () => {
@@ -56,4 +76,40 @@ describe('a user-named file is read through the descriptor that was checked', ()
     expect(outcomes.probed).toBeGreaterThan(0);
     expect(outcomes.refused).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('.docx: the text outside the body is said, never silently lost', () => {
+  it('footnotes, endnotes, comments and headers with words are counted (in the worker too); the body arrives whole', async () => {
+    const bytes = docxWithSides();
+    const expected = { footnotes: 1, endnotes: 1, comments: 1, headers: 1, footers: 0 };
+    expect(parseTranscriptFile(bytes, 'docx')).toEqual({ text: 'I: Fortell om jobben.\nB: Jeg startet i 2019.\n', untimedCues: 0, leftOut: expected });
+    expect((await parseTranscriptOffThread(bytes, 'docx')).leftOut).toEqual(expected);
+  });
+
+  it('the import says what was left out', async () => {
+    const { session } = await makeVault();
+    const code = admit(session);
+    const t = new Transcripts(session, NOW);
+    const f = path.join(tempDir(), 'intervju.docx');
+    fs.writeFileSync(f, docxWithSides());
+    expect((await t.import(code, f)).leftOut).toEqual({ footnotes: 1, endnotes: 1, comments: 1, headers: 1, footers: 0 });
+    session.lock();
+  });
+});
+
+describe('UTF-16 without a byte-order mark', () => {
+  const text = 'B: Jeg jobber på Hinna, ærlig talt – og så?\nI: Så fint.\n';
+  it('is read, little- and big-endian, by the pattern of its NUL bytes', () => {
+    expect(decodeText(Buffer.from(text, 'utf16le'))).toBe(text);
+    expect(decodeText(Buffer.from(text, 'utf16le').swap16())).toBe(text);
+    expect(parseTranscriptFile(Buffer.from(text.replace(/\n/g, '\r\n'), 'utf16le'), 'txt').text).toBe(text);
+  });
+
+  it('binary data with NUL bytes here and there is still refused', () => {
+    const junk = Buffer.alloc(400);
+    for (let i = 0; i < junk.length; i++) junk[i] = i % 7 === 0 ? 0 : 65 + (i % 26);
+    expect(() => decodeText(junk)).toThrow(expect.objectContaining({ code: 'TRANSCRIPT_ENCODING' }));
+    // UTF-16 little-endian cut to an odd length is not guessed at.
+    expect(() => decodeText(Buffer.concat([Buffer.from(text, 'utf16le'), Buffer.from([0x41])]))).toThrow(expect.objectContaining({ code: 'TRANSCRIPT_ENCODING' }));
+  });
 });

@@ -25,6 +25,8 @@ export async function cmdTranscript(args: string[], ctx: CommandContext): Promis
       io.out(values.json ? JSON.stringify({ ok: true, transcript: { ...t, text: undefined } }) : t.id);
       // Said, not hidden: the words are in, but these cues cannot be played from.
       if (t.untimedCues > 0 && !values.json) io.err(translate(locale, 'hardening.untimedCues', { n: t.untimedCues }));
+      // Nor are a .docx's notes, comments, headers and footers: said, with how many.
+      if (t.leftOut && Object.values(t.leftOut).some((n) => n > 0) && !values.json) io.err(translate(locale, 'hardening.docxLeftOut', { ...t.leftOut }));
       return EXIT.ok;
     }
     case 'list': {

@@ -24,7 +24,7 @@ import { localIsoDate } from '../../../shared/domain';
 import { readUserFile } from './user-file';
 import type { ExchangeFinding } from '../../../shared/exchange';
 import { requireAccepted, toExchangeFindings } from './exchange/findings';
-import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
+import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type DocxLeftOut, type SyncPoint, type TranscriptFormat } from './transcript-formats';
 
 export const TRANSCRIPT_TABLE = 'transcript';
 /** The project's remembered "not identifying" choices: one record, no participant. */
@@ -99,7 +99,8 @@ interface Kept {
 }
 
 /** An imported transcript, and how many of its cues had no usable time (kept as text without a sync point). */
-export type TranscriptImport = TranscriptDetail & { untimedCues: number };
+/** `leftOut`: a .docx's notes, comments, headers and footers with words, which are not imported. */
+export type TranscriptImport = TranscriptDetail & { untimedCues: number; leftOut?: DocxLeftOut };
 
 export class Transcripts {
   constructor(
@@ -310,8 +311,8 @@ export class Transcripts {
     assertConsent(this.session.stores.keylist, code, 'transcript');
     const format = formatFromName(file);
     const bytes = readUserFile(file, TRANSCRIPT_MAX_BYTES);
-    const { text, untimedCues } = await parseTranscriptOffThread(bytes, format);
-    return { ...this.create(code, text, format, opts.recordingId ?? this.soleRecording(code)), untimedCues };
+    const { text, untimedCues, leftOut } = await parseTranscriptOffThread(bytes, format);
+    return { ...this.create(code, text, format, opts.recordingId ?? this.soleRecording(code)), untimedCues, ...(leftOut ? { leftOut } : {}) };
   }
 
   /** A new transcript written in Hvelv (e.g. while listening), starting from `text`. */
