@@ -113,3 +113,13 @@ describe('UTF-16 without a byte-order mark', () => {
     expect(() => decodeText(Buffer.concat([Buffer.from(text, 'utf16le'), Buffer.from([0x41])]))).toThrow(expect.objectContaining({ code: 'TRANSCRIPT_ENCODING' }));
   });
 });
+
+describe('the Windows daily job and %VAR%', () => {
+  it('a vault path Task Scheduler would expand (%USERNAME%) is refused; a lone % is kept as written', async () => {
+    const { windowsTask } = await import('../../electron/core/services/schedule');
+    const spec = (vaultPath: string) => ({ vaultPath, vaultId: 'ab'.repeat(16), title: 'T', ownerKey: 'k', command: { argv: ['C:\\Hvelv\\hvelv.exe'], env: {} } });
+    expect(() => windowsTask(spec('C:\\Users\\%USERNAME%\\Hvelv\\studie'), tempDir())).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    const [task] = windowsTask(spec('C:\\Users\\kari\\100% ferdig\\studie'), tempDir());
+    expect(task!.content).toContain('100% ferdig');
+  });
+});
