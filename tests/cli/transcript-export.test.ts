@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { run, EXIT } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
 import { tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
+import { zipOf } from '../zip';
 
 function fakeIo(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -67,5 +68,28 @@ describe('hvelv transcript export', () => {
     const done = await cli(['transcript', 'export', vault, id, '--out', out, ...ids.flatMap((f) => ['--accept', f])]);
     expect(done.code, done.err).toBe(EXIT.ok);
     expect(fs.statSync(out).size).toBeGreaterThan(0);
+  });
+});
+
+describe('hvelv transcript import of a .docx with a comment and a footnote', () => {
+  it('imports the body and says, in the user\'s language, what was not imported', async () => {
+    const dir = tempDir();
+    const vault = path.join(dir, 'v');
+    expect((await cli(['init', vault, '--title', 'Relasjonsarbeid', '--end-date', '2027-05-30'])).code).toBe(EXIT.ok);
+    expect((await cli(['participant', 'add', vault, '--name', 'Ola Nordmann'])).code).toBe(EXIT.ok);
+    expect((await cli(['consent', 'record', vault, 'P01', '--date', '2026-11-20', '--form-version', '1', '--unfinished-letter'])).code).toBe(EXIT.ok);
+    const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+    const p = (t: string) => `<w:p><w:r><w:t>${t}</w:t></w:r></w:p>`;
+    const docx = path.join(dir, 'i.docx');
+    fs.writeFileSync(docx, zipOf([
+      { name: 'word/document.xml', data: Buffer.from(`<w:document ${W}><w:body>${p('B: Hei.')}</w:body></w:document>`) },
+      { name: 'word/comments.xml', data: Buffer.from(`<w:comments ${W}><w:comment w:id="0">${p('Uklart her.')}</w:comment></w:comments>`) },
+      { name: 'word/footnotes.xml', data: Buffer.from(`<w:footnotes ${W}><w:footnote w:id="1">${p('Se over.')}</w:footnote></w:footnotes>`) },
+    ]));
+    const r = await cli(['transcript', 'import', vault, 'P01', docx]);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(r.err).toContain('Ikke importert fra .docx-filen');
+    expect(r.err).toContain('fotnoter 1');
+    expect(r.err).toContain('kommentarer 1');
   });
 });
