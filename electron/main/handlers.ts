@@ -399,6 +399,10 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       printToPdf: deps.platform.printToPdf,
       createOptions: deps.createOptions,
       locale: () => info().locale,
+      timers: deps.timers,
+      scheduleCommand: () => deps.platform.scheduleCommand(),
+      configHome: deps.platform.configHome,
+      onLocked: (reason, minutes) => deps.emit({ type: 'supervisor-locked', reason, minutes }),
     }),
   };
   return { handlers, sessions, files };

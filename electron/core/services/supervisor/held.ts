@@ -15,9 +15,9 @@ import { z } from 'zod';
 import type { RetrievedSegment, SearchHit, SearchResult, Segment, ThematicMapData } from '../../../../shared/analysis';
 import { foldForSearch, parseQuery, TextPositions } from '../../../../shared/analysis-text';
 import { daysUntil, localIsoDate, type IsoDate } from '../../../../shared/domain';
-import type { FeedbackComment, FeedbackTarget, HeldShare, ShareCertificate, ShareContent, SharedTranscript } from '../../../../shared/supervisor';
+import type { FeedbackComment, FeedbackTarget, HeldShare, ShareCertificate, ShareContent, SharedTranscript, ShareReport } from '../../../../shared/supervisor';
 import type { SignatureVerifier } from '../../crypto/ed25519';
-import { encodeFields, fromB64, fromUtf8, toB64, toHex, utf8 } from '../../crypto/encoding';
+import { canonicalJson, encodeFields, fromB64, fromUtf8, toB64, toHex, utf8 } from '../../crypto/encoding';
 import { KEY_BYTES, XNONCE_BYTES } from '../../crypto/sodium';
 import { HvelvError, integrity } from '../../errors';
 import { writeFileAtomic } from '../../vault/atomic-file';
@@ -26,6 +26,8 @@ import { shredFile } from '../../vault/safe-delete';
 import { context } from '../analysis/coding';
 import { CLOCK_FILE, readSupervisorHeader, shareDir, SHARES_DIR, TOMBSTONE, type HeldEntry, type SupervisorSession } from './folder';
 import { ownerFingerprint, supervisorFingerprint } from './key-text';
+import { checkSharePayload } from './payload-check';
+import { shareReport } from './report';
 import { openSharePayload, readShare, sealFeedback, type FeedbackItem, type SharePayload } from './share-file';
 
 const clockSchema = z.object({ latestSeen: z.iso.datetime() });
@@ -79,7 +81,7 @@ export class HeldShares {
    * On every unlock: sign into the header what the daily job did without a passphrase
    * (tombstones), destroy what is due now, and remember the latest time seen.
    */
-  private settle(): void {
+  settle(): void {
     const h = this.s.header;
     const shares = { ...h.shares };
     const now = supervisorNow(this.s.path, h.latestSeen, this.s.deps.now());
@@ -89,7 +91,7 @@ export class HeldShares {
       if (e.destroyedAt) continue;
       const tomb = readTombstone(this.s.path, vaultId);
       if (tomb || isExpired(e.until, today)) {
-        const at = tomb?.destroyedAt ?? destroyCopy(this.s.path, vaultId, e, now);
+        const at = tomb ? tombstoneTime(tomb, e, now) : destroyCopy(this.s.path, vaultId, e, now);
         shares[vaultId] = { ...e, destroyedAt: at };
         changed = true;
       }
@@ -98,7 +100,9 @@ export class HeldShares {
     if (changed || Date.parse(h.latestSeen) < now.getTime() - 60_000) this.s.writeHeader({ shares, latestSeen: now.toISOString() });
   }
 
+  /** The copies held; what has come to its end date is destroyed first, so none is listed `open` past it. */
   list(): HeldShare[] {
+    this.settle();
     return Object.entries(this.s.header.shares)
       .map(([id, e]) => heldDto(id, e))
       .sort((a, b) => b.madeAt.localeCompare(a.madeAt));
@@ -129,7 +133,7 @@ export class HeldShares {
     if (held?.destroyedAt && body.shareVersion <= held.version) throw new HvelvError('SHARE_EXPIRED', `version ${body.shareVersion}: the copy of this share was deleted at its end date`);
     if (held && body.shareVersion <= held.version) throw new HvelvError('SHARE_OUTDATED', `version ${body.shareVersion} is not newer than version ${held.version}, which you hold`);
     if (isExpired(body.until, localIsoDate(now))) throw new HvelvError('SHARE_EXPIRED', `access ended on ${body.until}`);
-    const payload = openSharePayload(crypto, body, (sealed) => this.s.openSealed(sealed));
+    const payload = checkSharePayload(openSharePayload(crypto, body, (sealed) => this.s.openSealed(sealed)));
 
     // The comments written on the copy held so far, less those about a participant who withdrew
     // (their data) or about something the new version no longer has.
@@ -228,6 +232,12 @@ export class HeldShares {
         const u1 = pos.toUtf16(s.end) ?? u0;
         return { ...s, codes: s.codeIds.flatMap((c) => (codes.get(c) ? [{ id: c, name: codes.get(c)!.name, color: codes.get(c)!.color }] : [])), timestampMs: stampAt(t.syncPoints, u0), ...context(t.text, u0, u1) };
       });
+  }
+
+  /** The report, as the student's .docx has it (report.ts). */
+  report(vaultId: string): ShareReport {
+    const { entry, payload } = this.load(vaultId);
+    return shareReport(entry.title, payload);
   }
 
   /** Norwegian-aware search over the shared transcripts and memos (the same folding as the student's). */
@@ -409,7 +419,8 @@ export class HeldShares {
   }
 }
 
-export const certificateMessage = (c: ShareCertificate): Uint8Array => encodeFields('hvelv/share-certificate', [1, JSON.stringify(c)]);
+/** What the supervisor signs: the certificate as canonical JSON (sorted keys), so any program can check it. */
+export const certificateMessage = (c: ShareCertificate): Uint8Array => encodeFields('hvelv/share-certificate', [1, canonicalJson(c)]);
 
 function stampAt(points: { offset: number; ms: number }[], utf16: number): number | null {
   let best: number | null = null;
@@ -450,6 +461,19 @@ function readTombstone(dir: string, vaultId: string): Tombstone | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * When the daily job destroyed a copy, as its (unsigned) tombstone says, taken into the signed
+ * header only where it can be true: not before the day access ended (the job destroys nothing
+ * earlier) and not after this unlock. A tombstone edited to backdate the deletion cannot make
+ * the certificate claim a time before the end date.
+ */
+function tombstoneTime(tomb: Tombstone, e: HeldEntry, now: Date): string {
+  const claimed = Date.parse(tomb.destroyedAt);
+  const earliest = new Date(`${e.until}T00:00:00`).getTime();
+  const t = Number.isNaN(claimed) ? now.getTime() : Math.min(Math.max(claimed, earliest), now.getTime());
+  return new Date(t).toISOString();
 }
 
 function removeVersionFiles(dir: string, version: number): void {

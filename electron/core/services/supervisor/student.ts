@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IsoDate } from '../../../../shared/domain';
-import { daysUntil, localIsoDate } from '../../../../shared/domain';
+import { daysUntil, localIsoDate, PLACEHOLDER } from '../../../../shared/domain';
 import type { ExchangeFinding } from '../../../../shared/exchange';
 import type { FeedbackComment, FeedbackImportResult, FeedbackTarget, ShareMade, SharePlan, SupervisorEntry, SupervisorHolding } from '../../../../shared/supervisor';
 import { TextPositions } from '../../../../shared/analysis-text';
@@ -34,6 +34,8 @@ import { openFeedback, parseFeedback, sealShare, type FeedbackItem, type SharePa
 
 export const SUPERVISOR_TABLE = 'supervisor';
 export const FEEDBACK_TABLE = 'feedback';
+/** Ids of comments the student deleted, so importing the same feedback file again does not bring them back. */
+export const FEEDBACK_DELETED_TABLE = 'feedback_deleted';
 
 interface ShareLog {
   version: number;
@@ -162,7 +164,9 @@ export class Supervisors {
       .map((t) => ({ id: t.id, participant: t.participant!, text: t.data.text, syncPoints: t.data.syncPoints, createdAt: t.data.createdAt }))
       .sort((a, b) => a.participant.localeCompare(b.participant) || a.createdAt.localeCompare(b.createdAt));
     const segments = transcripts.flatMap((t) => coding.forTranscript(t.id).filter((s) => s.orphanedAt === null));
-    const feedback = store.list<FeedbackRecord>(FEEDBACK_TABLE).filter((f) => f.data.supervisorId === supervisorId);
+    // Replies to comments this supervisor wrote under an earlier record (removed, added again) travel too.
+    const same = new Set(this.records().filter((x) => x.data.box === r.box).map((x) => x.id).concat(supervisorId));
+    const feedback = store.list<FeedbackRecord>(FEEDBACK_TABLE).filter((f) => same.has(f.data.supervisorId));
     return {
       phase: new Phases(this.session, this.now).get(),
       codes: new Codebook(this.session, this.now).list(),
@@ -189,7 +193,7 @@ export class Supervisors {
     const findings: ExchangeFinding[] = [...exchange.findings, ...this.replyFindings(p)];
     return {
       supervisorId,
-      version: (r.shares.at(-1)?.version ?? 0) + 1,
+      version: this.nextVersion(r),
       until: this.effectiveUntil(r),
       fingerprint: supervisorFingerprint({ box: fromB64(r.box), sign: fromB64(r.sign) }),
       ownerFingerprint: ownerFingerprint(this.session.ownerPublicKey),
@@ -199,6 +203,16 @@ export class Supervisors {
       counts: { ...exchange.counts, transcripts: p.transcripts.length, codes: p.codes.length, segments: p.segments.length, themes: p.themes.length, memos: p.memos.length, recordings: 0, replies: p.replies.reduce((n, x) => n + x.replies.length, 0) },
       recordingsWarning: false,
     };
+  }
+
+  /**
+   * The next share's version: one past the highest ever made for this supervisor's key, across
+   * every record with it (removed and added again is a new record, but the same supervisor, whose
+   * Hvelv refuses a version not newer than the one it holds).
+   */
+  private nextVersion(r: SupervisorRecord): number {
+    const made = this.records().filter((x) => x.data.box === r.box).flatMap((x) => x.data.shares.map((s) => s.version));
+    return Math.max(0, ...made) + 1;
   }
 
   private effectiveUntil(r: SupervisorRecord): IsoDate {
@@ -300,11 +314,30 @@ export class Supervisors {
   importFeedback(bytes: Uint8Array, crypto: Crypto): FeedbackImportResult {
     const parsed = parseFeedback(bytes);
     if (parsed.body.vaultId !== this.session.vaultId) throw new HvelvError('FEEDBACK_UNKNOWN_SIGNER', 'the feedback file is for another project');
-    const sup = this.records().find((r) => r.data.sign === parsed.body.supervisor);
-    if (!sup) throw new HvelvError('FEEDBACK_UNKNOWN_SIGNER', 'the feedback file is signed by someone who is not a supervisor of this project');
-    const items = openFeedback(crypto, parsed, fromB64(sup.data.sign, 32), fromB64(sup.data.feedbackKey, KEY_BYTES));
+    // A supervisor removed and added again has two records with the same key, each with its own
+    // feedback key: the current one first, then the removed ones (comments written on a copy
+    // they held while they had access are still imported, marked as from a removed supervisor).
+    const candidates = this.records()
+      .filter((r) => r.data.sign === parsed.body.supervisor)
+      .sort((a, b) => Number(a.data.revokedAt !== null) - Number(b.data.revokedAt !== null) || b.data.addedAt.localeCompare(a.data.addedAt));
+    if (candidates.length === 0) throw new HvelvError('FEEDBACK_UNKNOWN_SIGNER', 'the feedback file is signed by someone who is not a supervisor of this project');
+    let sup = candidates[0]!;
+    let items: FeedbackItem[] | null = null;
+    let firstError: unknown = null;
+    for (const c of candidates) {
+      try {
+        items = openFeedback(crypto, parsed, fromB64(c.data.sign, 32), fromB64(c.data.feedbackKey, KEY_BYTES));
+        sup = c;
+        break;
+      } catch (err) {
+        // Only a key that does not fit is worth trying the next record for.
+        if (!(err instanceof HvelvError) || err.code !== 'FEEDBACK_UNKNOWN_SIGNER') throw err;
+        firstError ??= err;
+      }
+    }
+    if (!items) throw firstError as Error;
     const fp = this.dto(sup.id, sup.data).fingerprint;
-    const existing = new Set(this.store.list(FEEDBACK_TABLE).map((r) => r.id));
+    const existing = new Set([...this.store.list(FEEDBACK_TABLE), ...this.store.list(FEEDBACK_DELETED_TABLE)].map((r) => r.id));
     const coding = new Coding(this.session, this.now);
     const keylist = this.session.stores.keylist;
     const known = keylist.destroyed ? NO_KNOWN_DETAILS : knownDetails(keylist.list<Identity>(T.identity).map((x) => x.data));
@@ -342,7 +375,7 @@ export class Supervisors {
       }
     });
     this.session.audit.append('feedback.imported', { details: { supervisor: fp, comments: items.length, added, dropped, flagged: flagged.length } });
-    return { fingerprint: fp, label: sup.data.label, comments: items.length, added, dropped, flagged };
+    return { fingerprint: fp, label: sup.data.label, comments: items.length, added, dropped, flagged, supervisorRemoved: sup.data.revokedAt !== null };
   }
 
   comments(): FeedbackComment[] {
@@ -368,6 +401,39 @@ export class Supervisors {
     return this.commentDto(commentId, r.participant, data);
   }
 
+  /**
+   * Replace part of an imported comment (a flagged detail, or any words) with a placeholder
+   * such as [telefon]: the supervisor's words are theirs, but what they wrote about a
+   * participant is not kept in full once the student has judged it identifying. Positions are
+   * code points; `expected` must be the text there now.
+   */
+  redact(commentId: string, change: { start: number; end: number; expected: string; with: string }): FeedbackComment {
+    const r = this.feedback(commentId);
+    if (!PLACEHOLDER.test(change.with)) throw new HvelvError('INVALID_INPUT', 'a replacement must be a placeholder in brackets, such as [navn]');
+    const pos = new TextPositions(r.data.text);
+    const { start, end } = change;
+    if (!(start >= 0 && end > start && end <= pos.codePoints) || pos.slice(start, end) !== change.expected) throw new HvelvError('INVALID_INPUT', 'the comment does not hold that text there (it may have changed)');
+    const text = pos.slice(0, start) + change.with + pos.slice(end, pos.codePoints);
+    const delta = [...change.with].length - (end - start);
+    // Flags over the replaced words go; those after it move with the text.
+    const flags = r.data.flags.filter((f) => f.end <= start || f.start >= end).map((f) => (f.start >= end ? { ...f, start: f.start + delta, end: f.end + delta } : f));
+    const data: FeedbackRecord = { ...r.data, text, flags };
+    // Only personal data is taken out: allowed after the key list is gone too.
+    this.store.put(FEEDBACK_TABLE, { id: commentId, participant: r.participant, data }, { removal: true });
+    this.session.audit.append('feedback.redacted', { details: { supervisor: r.data.fingerprint } });
+    return this.commentDto(commentId, r.participant, data);
+  }
+
+  /** Delete an imported comment; importing the same feedback file again does not bring it back. */
+  deleteComment(commentId: string): void {
+    const r = this.feedback(commentId);
+    this.store.atomically(() => {
+      this.store.delete(FEEDBACK_TABLE, commentId);
+      this.store.put(FEEDBACK_DELETED_TABLE, { id: commentId, participant: null, data: { deletedAt: this.now().toISOString() } });
+    });
+    this.session.audit.append('feedback.deleted', { details: { supervisor: r.data.fingerprint } });
+  }
+
   private feedback(id: string) {
     const r = this.store.get<FeedbackRecord>(FEEDBACK_TABLE, id);
     if (!r) throw new HvelvError('NOT_FOUND', `no comment ${id}`);
@@ -375,7 +441,8 @@ export class Supervisors {
   }
 
   private commentDto(id: string, participant: string | null, d: FeedbackRecord): FeedbackComment {
-    return { id, target: d.target, targetLabel: this.label(d.target), text: d.text, fingerprint: d.fingerprint, createdAt: d.createdAt, participant, flags: d.flags, replies: d.replies, resolved: d.resolved, exportedAt: null };
+    const from = this.store.get<SupervisorRecord>(SUPERVISOR_TABLE, d.supervisorId);
+    return { id, target: d.target, targetLabel: this.label(d.target), text: d.text, fingerprint: d.fingerprint, createdAt: d.createdAt, participant, flags: d.flags, replies: d.replies, resolved: d.resolved, exportedAt: null, supervisorRemoved: from ? from.data.revokedAt !== null : true };
   }
 
   private label(t: FeedbackTarget): string {
@@ -391,6 +458,15 @@ export class Supervisors {
 }
 
 export { ownerFingerprint };
+
+/**
+ * A comment on a participant's segment as an access request gives it: the supervisor's words,
+ * what it is about, and the student's replies (JSON; the replies are about the participant too).
+ */
+export function feedbackForAccess(d: FeedbackRecord): string {
+  const out = { about: d.target, supervisor: d.fingerprint, writtenAt: d.createdAt, comment: d.text, replies: d.replies.map((r) => ({ at: r.at, text: r.text })), resolved: d.resolved };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
 
 /**
  * The supervisors who were sent a share holding `code`'s data (the latest such share), and

@@ -16,8 +16,9 @@ import { thematicMapSvg } from '../../../../shared/analysis-map';
 import type { FeedbackComment, ShareContent, SharedTranscript } from '../../../../shared/supervisor';
 import { codeLabel, excerpt, treeOrder } from '../analysis/model';
 import { CommentsFor, CommentView } from './Comments';
+import { ShareReportRead } from './ShareReport';
 
-const TABS = ['interviews', 'codebook', 'themes', 'memos', 'map', 'retrieval', 'search', 'feedback'] as const;
+const TABS = ['interviews', 'codebook', 'themes', 'memos', 'map', 'retrieval', 'search', 'report', 'feedback'] as const;
 type Tab = (typeof TABS)[number];
 
 export function ShareReader({ vaultId, onBack }: { vaultId: string; onBack(): void }) {
@@ -63,6 +64,7 @@ export function ShareReader({ vaultId, onBack }: { vaultId: string; onBack(): vo
   else if (tab === 'map') body = <MapRead content={content} />;
   else if (tab === 'retrieval') body = <RetrievalRead content={content} />;
   else if (tab === 'search') body = <SearchRead vaultId={vaultId} />;
+  else if (tab === 'report') body = <ShareReportRead vaultId={vaultId} />;
   else body = <MyComments vaultId={vaultId} comments={comments} replies={content.replies} onChanged={reloadComments} />;
 
   const phase = PHASES.indexOf(content.phase.current);
