@@ -1,6 +1,7 @@
 /**
- * The transcription workspace in Chromium, with a real recording decoded by the page:
- * the waveform computed once and stored sealed; every default key doing what it says
+ * The transcription workspace in Chromium, with a real recording: the waveform computed
+ * in core once (at import, or at the first opening) and stored sealed, the page never
+ * fetching the recording for it; every default key doing what it says
  * (the player's position, speed and pitch before and after); rewind on resume; a
  * timestamp becoming a sync point at its millisecond; speaker keys and markers;
  * rebinding with conflicts; autosave after typing, on leaving the window, on locking,
@@ -95,15 +96,29 @@ afterAll(async () => {
 });
 
 describe('the transcription workspace in Chromium', () => {
-  it('opens beside the player; the waveform is decoded once in the page and stored sealed with the recording', async () => {
+  it('opens beside the player; the waveform is computed in core (at import, or the first opening) and stored sealed, without the page fetching the recording', async () => {
+    // Computed at import, from the sealed copy.
+    const atImport = Buffer.from((await harness.invoke('recordings.peaks', { id: recordingId })) as string, 'base64');
+    expect(atImport.length).toBe(600); // ten a second for 60 s
+    // A recording imported before core computed waveforms: none stored.
+    harness.sessions.require().stores.recordings.delete('recording_peaks', recordingId);
     expect(await harness.invoke('recordings.peaks', { id: recordingId })).toBeNull();
+    // Every request for the recording the page makes: the player's (ranges, as media), never a fetch of the whole file.
+    const asked: { type: string; range: string | null }[] = [];
+    const onRequest = (r: import('playwright-core').Request) => {
+      if (r.url().includes('/__media/')) asked.push({ type: r.resourceType(), range: r.headers()['range'] ?? null });
+    };
+    page.on('request', onRequest);
     await openWorkspace();
-    await expect.poll(() => harness.invoke('recordings.peaks', { id: recordingId }), { timeout: 15_000 }).not.toBeNull();
+    await expect.poll(() => page.locator('.tx-wave').getAttribute('data-peaks'), { timeout: 15_000 }).toBe('600');
+    page.off('request', onRequest);
     const peaks = Buffer.from((await harness.invoke('recordings.peaks', { id: recordingId })) as string, 'base64');
-    expect(peaks.length).toBe(600); // ten a second for 60 s
+    expect(peaks).toEqual(atImport);
     // The recording has pauses: the peaks are not all alike.
     expect(Math.max(...peaks)).toBeGreaterThan(150);
     expect(peaks.filter((p) => p < 5).length).toBeGreaterThan(30);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.filter((a) => a.type !== 'media')).toEqual([]);
     await expect.poll(() => page.getByText('Lager bølgeform …').count()).toBe(0);
     expect(await page.getByText('Ingen endringer ennå').isVisible()).toBe(true);
     expect(problems).toEqual([]);
