@@ -475,6 +475,35 @@ describe('timestamps that cannot be right, and accessibility', () => {
   });
 });
 
+describe('the waveform of a format core cannot decode', () => {
+  it('M4A: decoded in the page (Web Audio, in memory) and stored sealed, once', async () => {
+    await harness.invoke('participants.add', { identity: { name: 'Maren Mp4' } });
+    await harness.invoke('consent.record', { code: 'JS02', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    harness.fileAnswers.push(path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'tone.m4a'));
+    const token = (await harness.invoke('recordings.chooseFile', {})) as { token: string };
+    const m4a = ((await harness.invoke('recordings.import', { jobId: 'tx-test-m4a', code: 'JS02', file: token.token })) as { id: string }).id;
+    await harness.invoke('transcripts.create', { code: 'JS02', recordingId: m4a });
+    // Core has no decoder for it: nothing at import.
+    expect(await harness.invoke('recordings.peaks', { id: m4a })).toBeNull();
+    const fetched: string[] = [];
+    const onRequest = (r: import('playwright-core').Request) => {
+      if (r.url().includes(`/__media/recording/${m4a}`) && r.resourceType() === 'fetch') fetched.push(r.url());
+    };
+    page.on('request', onRequest);
+    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: /Åpne opptaket til JS02/ }).click();
+    await page.getByRole('button', { name: 'Transkriber' }).click();
+    await expect.poll(() => page.locator('.tx-wave').getAttribute('data-peaks'), { timeout: 15_000 }).toBe('20');
+    page.off('request', onRequest);
+    expect(fetched.length).toBe(1);
+    const peaks = Buffer.from((await harness.invoke('recordings.peaks', { id: m4a })) as string, 'base64');
+    expect(peaks.length).toBe(20); // two seconds
+    expect(peaks.slice(2, -2).every((p) => p > 20)).toBe(true);
+    await page.getByRole('button', { name: '← Tilbake til opptaket' }).click();
+    expect(problems).toEqual([]);
+  });
+});
+
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core in the page (evaluated over the DevTools protocol, so the page's CSP stays as it is). */
