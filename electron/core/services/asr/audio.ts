@@ -126,9 +126,12 @@ class WavDecoder implements StreamDecoder {
   constructor(private readonly out: MonoOut) {}
 
   async push(bytes: Uint8Array): Promise<void> {
-    this.pending = this.pending.length ? Buffer.concat([this.pending, bytes]) : Buffer.from(bytes);
+    // Read the caller's bytes where they are (no copy of every chunk); what is kept for
+    // the next push is copied, as the caller may overwrite its buffer (recording-peaks.ts does).
+    this.pending = this.pending.length ? Buffer.concat([this.pending, bytes]) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     if (!this.inData) this.readHeader();
     if (this.inData) this.readFrames();
+    if (this.pending.buffer === bytes.buffer) this.pending = Buffer.from(this.pending);
   }
 
   private readHeader(): void {
@@ -180,12 +183,15 @@ class WavDecoder implements StreamDecoder {
       // two hours.
       const whole = frames * f.channels;
       const ints = b.byteOffset % 2 === 0 ? new Int16Array(b.buffer, b.byteOffset, whole) : new Int16Array(Uint8Array.prototype.slice.call(b, 0, whole * 2).buffer);
-      const scale = 1 / (32768 * f.channels);
-      for (let i = 0, o = 0; i < frames; i++) {
-        let sum = 0;
-        for (let c = 0; c < f.channels; c++) sum += ints[o++]!;
-        mono[i] = sum * scale;
-      }
+      const channels = f.channels;
+      const scale = 1 / (32768 * channels);
+      if (channels === 1) for (let i = 0; i < frames; i++) mono[i] = ints[i]! * scale;
+      else
+        for (let i = 0, o = 0; i < frames; i++) {
+          let sum = 0;
+          for (let c = 0; c < channels; c++) sum += ints[o++]!;
+          mono[i] = sum * scale;
+        }
       this.dataLeft -= frames * frameBytes;
       this.pending = b.subarray(frames * frameBytes);
       this.out.pushMono(mono, f.rate);
