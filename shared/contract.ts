@@ -248,6 +248,14 @@ export interface DeidReport {
   lastWithKeyList: { at: string; unresolved: number } | null;
 }
 
+/** What an autosave sends back: the page has the text; this is what changed around it. */
+export interface TranscriptAutosaved {
+  updatedAt: string;
+  today: TodayProgress | null;
+  /** False when the text was already stored as it is (nothing written). */
+  written: boolean;
+}
+
 export interface TranscriptDetail extends TranscriptSummary {
   text: string;
   syncPoints: { offset: number; ms: number }[];
@@ -402,7 +410,11 @@ export const api = {
       autosave: z.boolean().optional(),
     }),
   },
+  /** The workspace's autosave: the text only, nothing sent back but when and today's counters. */
+  'transcripts.autosave': { input: z.strictObject({ id: hexId, text: z.string().max(5_000_000) }) },
   'recordings.peaks': { input: z.strictObject({ id: hexId }) },
+  /** The waveform: stored, or computed now in core from the sealed recording (null: M4A/WebM, which the page decodes). */
+  'recordings.computePeaks': { input: z.strictObject({ id: hexId }) },
   'recordings.storePeaks': { input: z.strictObject({ id: hexId, peaks: z.string().min(4).max(70_000).regex(/^[A-Za-z0-9+/]+=*$/, 'not base64') }) },
   'transcription.settings': { input: z.strictObject({}) },
   'transcription.saveSettings': {
@@ -551,6 +563,8 @@ export interface Outputs extends SupervisorOutputs {
   'transcripts.create': TranscriptDetail;
   'transcripts.update': TranscriptDetail;
   'recordings.peaks': string | null;
+  'recordings.computePeaks': string | null;
+  'transcripts.autosave': TranscriptAutosaved;
   'recordings.storePeaks': null;
   'transcription.settings': TranscriptionSettings;
   'transcription.saveSettings': TranscriptionSettings;

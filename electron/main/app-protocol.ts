@@ -25,8 +25,9 @@ export function registerSchemePrivileges(): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false } },
     // stream: the audio element reads ranges as it plays, instead of waiting for the whole body.
-    // fetch: the transcription workspace reads a recording once, in memory, to draw its
-    // waveform (Web Audio decodes it in the page; nothing decoded is written anywhere).
+    // fetch: the transcription workspace reads an M4A/WebM recording once, in memory, to
+    // draw its waveform (Web Audio decodes it in the page; core's decoders cannot, and do
+    // every other format; nothing decoded is written anywhere).
     { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
   ]);
 }

@@ -316,6 +316,11 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       const p = recordings().peaks(id);
       return p ? Buffer.from(p).toString('base64') : null;
     },
+    'transcripts.autosave': ({ id, text }) => transcripts().autosave(id, text),
+    'recordings.computePeaks': async ({ id }) => {
+      const p = await recordings().ensurePeaks(id);
+      return p ? Buffer.from(p).toString('base64') : null;
+    },
     'recordings.storePeaks': ({ id, peaks }) => {
       recordings().storePeaks(id, new Uint8Array(Buffer.from(peaks, 'base64')));
       return null;

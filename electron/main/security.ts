@@ -24,7 +24,7 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data:",
   "font-src 'self'",
   "media-src 'self' hvelv-media:",
-  // Only the recordings, for the waveform (fetched once into memory and decoded there).
+  // Only the recordings, for the waveform of M4A/WebM (fetched once into memory and decoded there).
   "connect-src hvelv-media:",
   "base-uri 'none'",
   "form-action 'none'",

@@ -42,6 +42,13 @@ const READS: ReadonlySet<Method> = new Set<Method>([
   'schedule.status',
 ]);
 
+/**
+ * Writes that change nothing any screen counts: the workspace's autosave (every second
+ * or two while the student types) and the waveform's peaks. Refreshing the status after
+ * each would re-read the project and re-render the app under the student's fingers.
+ */
+const QUIET: ReadonlySet<Method> = new Set<Method>(['transcripts.autosave', 'recordings.computePeaks', 'recordings.storePeaks']);
+
 const changeListeners = new Set<() => void>();
 
 export async function call<M extends Method>(method: M, input: Input<M>): Promise<Result<Outputs[M]>> {
@@ -49,7 +56,7 @@ export async function call<M extends Method>(method: M, input: Input<M>): Promis
     ok: false as const,
     error: { code: 'INTERNAL' as const, message: 'the request did not reach the app' },
   }));
-  if (r.ok && !READS.has(method)) for (const l of changeListeners) l();
+  if (r.ok && !READS.has(method) && !QUIET.has(method)) for (const l of changeListeners) l();
   return r;
 }
 

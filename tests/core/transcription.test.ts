@@ -214,7 +214,8 @@ describe('stored with the vault', () => {
     makeWav(wav, 2, 3);
     const rec = new Recordings(session, () => new Date());
     const info = await rec.import(code, wav);
-    expect(rec.peaks(info.id)).toBeNull();
+    // Computed at import (tests/core/recording-peaks.test.ts); the page's own (M4A/WebM) replaces it.
+    expect(rec.peaks(info.id)!.length).toBe(20);
     const peaks = new Uint8Array([0, 12, 255, 200, 7]);
     rec.storePeaks(info.id, peaks);
     expect(rec.peaks(info.id)).toEqual(peaks);
@@ -260,6 +261,37 @@ describe('stored with the vault', () => {
     expect(tr.markers()).toEqual(['(pause)', '[latter]']);
     expect(codeOf(() => tr.setMarkers(['x'.repeat(61)]))).toBe('INVALID_INPUT');
     session.lock();
+  });
+
+  it('autosave writes a changed text only, sends back when and today’s counters, and leaves the identifying-details check to the next read', async () => {
+    const { session } = await makeVault();
+    const code = admit(session);
+    let now = new Date('2026-12-01T10:00:00Z');
+    const tr = new Transcripts(session, () => now);
+    const t = tr.create(code, '#00:00:01-0# I: Hei.');
+    const version = () => session.stores.transcripts.versions('transcript').get(t.id);
+    const v0 = version();
+    now = new Date(now.getTime() + 3000);
+    // "e" and a combining acute: stored as é (NFC), as update() does.
+    const typed = '#00:00:01-0# I: Hei.\n#00:00:04-0# B: Ja, Test Deltaker sa det til meg: kafe\u0301.';
+    const r = tr.autosave(t.id, typed);
+    expect(r).toEqual({ updatedAt: now.toISOString(), today: expect.objectContaining({ date: '2026-12-01', wordsAtStart: 1 }), written: true });
+    expect(version()).toBe(v0! + 1);
+    // The same text again: nothing written, the version stays.
+    expect(tr.autosave(t.id, typed).written).toBe(false);
+    expect(tr.autosave(t.id, typed.normalize('NFC')).written).toBe(false);
+    expect(version()).toBe(v0! + 1);
+    // Read back: the text as typed (NFC), its sync points, and the check run now finds the name.
+    const back = tr.get(t.id);
+    expect(back.text).toBe(typed.normalize('NFC'));
+    expect(back.syncPoints.map((p) => p.ms)).toEqual([1000, 4000]);
+    expect(back.identifiers).toBeGreaterThan(0);
+    // A new day starts the counters from the words there are then (nine: stamps and labels are not words).
+    now = new Date('2026-12-02T09:00:00Z');
+    expect(tr.autosave(t.id, `${typed} Mer.`).today).toMatchObject({ date: '2026-12-02', wordsAtStart: 9, reachedAtStart: 4000, activeMs: 0 });
+    // A locked vault: refused, as update() is.
+    session.lock();
+    expect(codeOf(() => tr.autosave(t.id, 'x'))).toBe('VAULT_LOCKED');
   });
 });
 

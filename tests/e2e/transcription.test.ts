@@ -1,6 +1,7 @@
 /**
- * The transcription workspace in Chromium, with a real recording decoded by the page:
- * the waveform computed once and stored sealed; every default key doing what it says
+ * The transcription workspace in Chromium, with a real recording: the waveform computed
+ * in core once (at import, or at the first opening) and stored sealed, the page never
+ * fetching the recording for it; every default key doing what it says
  * (the player's position, speed and pitch before and after); rewind on resume; a
  * timestamp becoming a sync point at its millisecond; speaker keys and markers;
  * rebinding with conflicts; autosave after typing, on leaving the window, on locking,
@@ -95,15 +96,29 @@ afterAll(async () => {
 });
 
 describe('the transcription workspace in Chromium', () => {
-  it('opens beside the player; the waveform is decoded once in the page and stored sealed with the recording', async () => {
+  it('opens beside the player; the waveform is computed in core (at import, or the first opening) and stored sealed, without the page fetching the recording', async () => {
+    // Computed at import, from the sealed copy.
+    const atImport = Buffer.from((await harness.invoke('recordings.peaks', { id: recordingId })) as string, 'base64');
+    expect(atImport.length).toBe(600); // ten a second for 60 s
+    // A recording imported before core computed waveforms: none stored.
+    harness.sessions.require().stores.recordings.delete('recording_peaks', recordingId);
     expect(await harness.invoke('recordings.peaks', { id: recordingId })).toBeNull();
+    // Every request for the recording the page makes: the player's (ranges, as media), never a fetch of the whole file.
+    const asked: { type: string; range: string | null }[] = [];
+    const onRequest = (r: import('playwright-core').Request) => {
+      if (r.url().includes('/__media/')) asked.push({ type: r.resourceType(), range: r.headers()['range'] ?? null });
+    };
+    page.on('request', onRequest);
     await openWorkspace();
-    await expect.poll(() => harness.invoke('recordings.peaks', { id: recordingId }), { timeout: 15_000 }).not.toBeNull();
+    await expect.poll(() => page.locator('.tx-wave').getAttribute('data-peaks'), { timeout: 15_000 }).toBe('600');
+    page.off('request', onRequest);
     const peaks = Buffer.from((await harness.invoke('recordings.peaks', { id: recordingId })) as string, 'base64');
-    expect(peaks.length).toBe(600); // ten a second for 60 s
+    expect(peaks).toEqual(atImport);
     // The recording has pauses: the peaks are not all alike.
     expect(Math.max(...peaks)).toBeGreaterThan(150);
     expect(peaks.filter((p) => p < 5).length).toBeGreaterThan(30);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.filter((a) => a.type !== 'media')).toEqual([]);
     await expect.poll(() => page.getByText('Lager bølgeform …').count()).toBe(0);
     expect(await page.getByText('Ingen endringer ennå').isVisible()).toBe(true);
     expect(problems).toEqual([]);
@@ -456,6 +471,35 @@ describe('timestamps that cannot be right, and accessibility', () => {
     await expect.poll(() => page.getByRole('region', { name: 'Tidskoder som ikke stemmer' }).getByText(/etter slutten av opptaket/).isVisible()).toBe(true);
     await shot('64-transcription-stamp-issues');
     await axeCheck('workspace');
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the waveform of a format core cannot decode', () => {
+  it('M4A: decoded in the page (Web Audio, in memory) and stored sealed, once', async () => {
+    await harness.invoke('participants.add', { identity: { name: 'Maren Mp4' } });
+    await harness.invoke('consent.record', { code: 'JS02', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    harness.fileAnswers.push(path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'tone.m4a'));
+    const token = (await harness.invoke('recordings.chooseFile', {})) as { token: string };
+    const m4a = ((await harness.invoke('recordings.import', { jobId: 'tx-test-m4a', code: 'JS02', file: token.token })) as { id: string }).id;
+    await harness.invoke('transcripts.create', { code: 'JS02', recordingId: m4a });
+    // Core has no decoder for it: nothing at import.
+    expect(await harness.invoke('recordings.peaks', { id: m4a })).toBeNull();
+    const fetched: string[] = [];
+    const onRequest = (r: import('playwright-core').Request) => {
+      if (r.url().includes(`/__media/recording/${m4a}`) && r.resourceType() === 'fetch') fetched.push(r.url());
+    };
+    page.on('request', onRequest);
+    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: /Åpne opptaket til JS02/ }).click();
+    await page.getByRole('button', { name: 'Transkriber' }).click();
+    await expect.poll(() => page.locator('.tx-wave').getAttribute('data-peaks'), { timeout: 15_000 }).toBe('20');
+    page.off('request', onRequest);
+    expect(fetched.length).toBe(1);
+    const peaks = Buffer.from((await harness.invoke('recordings.peaks', { id: m4a })) as string, 'base64');
+    expect(peaks.length).toBe(20); // two seconds
+    expect(peaks.slice(2, -2).every((p) => p > 20)).toBe(true);
+    await page.getByRole('button', { name: '← Tilbake til opptaket' }).click();
     expect(problems).toEqual([]);
   });
 });

@@ -42,7 +42,7 @@ import {
   type Identity,
   type RegistryEntry,
 } from '../consent/model';
-import { Recordings } from './recordings';
+import { PEAKS_TABLE, Recordings } from './recordings';
 import { Transcripts } from './transcripts';
 import { readUserFile } from './user-file';
 import { decryptBlobToFile } from '../crypto/stream';
@@ -404,7 +404,8 @@ export class Participants {
       identity: k[T.identity] ?? 0,
       consent: k[T.consent] ?? 0,
       'consent-evidence': k[T.evidence] ?? 0,
-      recordings: sum(r),
+      // A recording's waveform (its own record) is part of the recording, not one more.
+      recordings: sum(r, [PEAKS_TABLE]),
       transcripts: t.transcript ?? 0,
       'coded-segments': held.segments.length,
       memos: held.memos.length,

@@ -19,11 +19,21 @@ import { fsyncDir } from '../vault/atomic-file';
 import { insideVault, shredFile } from '../vault/safe-delete';
 import { storeDir } from '../vault/layout';
 import { withRegularFile } from './user-file';
+import { computePeaks, coreCanDecode } from './recording-peaks';
 import type { VaultSession } from '../vault/vault';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../shared/domain';
 
 export const RECORDING_TABLE = 'recording';
+/**
+ * The waveform overview of a recording, a record of its own (same id, same participant,
+ * so sealed under their key and destroyed with their other rows), so that listing
+ * recordings does not decrypt 64 KB of peaks for each.
+ */
+export const PEAKS_TABLE = 'recording_peaks';
 const SOURCE_TABLE = 'recording_source';
+
+/** Peaks being computed, per session and recording: a second asker waits for the first. */
+const computing = new WeakMap<VaultSession, Map<string, Promise<Uint8Array | null>>>();
 
 /** What is stored about a recording (sealed with the participant's key). */
 export interface RecordingRecord {
@@ -35,9 +45,8 @@ export interface RecordingRecord {
   recordedAt: string | null;
   importedAt: string;
   /**
-   * The waveform overview: one peak (0–255) per bucket, base64. Computed once from the
-   * decoded audio (in the page, in memory) and kept here, sealed under the participant's
-   * key like the rest of the record, so that a withdrawal or deletion takes it too.
+   * The waveform overview as vaults made before 2026-12-02 kept it (base64, in this
+   * record); now it is a record of its own (PEAKS_TABLE). Read, never written.
    */
   peaks?: string;
 }
@@ -198,7 +207,12 @@ export class Recordings {
         participant: code,
         details: { recording: stored.id, format: facts.format, seconds: Math.round(facts.durationMs / 1000), bytes: result.plainSize },
       });
-      return this.info(stored.id, code, rec);
+      const info = this.info(stored.id, code, rec);
+      // The waveform, once, from the sealed copy: opening the workspace then finds it.
+      // A recording the decoders stumble over is still imported (the player may play
+      // it); the workspace tries again and says why there is no waveform.
+      if (coreCanDecode(facts.format) && !opts.signal?.aborted) await this.ensurePeaks(stored.id, { signal: opts.signal }).catch(() => null);
+      return info;
     } catch (err) {
       // Undo in reverse: no record may point at a blob that is gone.
       if (storedId) {
@@ -215,7 +229,9 @@ export class Recordings {
   /** The stored waveform overview, or null if it has not been computed yet. */
   peaks(id: string): Uint8Array | null {
     const r = this.record(id);
-    return r.data.peaks ? new Uint8Array(Buffer.from(r.data.peaks, 'base64')) : null;
+    const own = this.store.get<{ peaks: string }>(PEAKS_TABLE, id);
+    const b64 = own?.data.peaks ?? r.data.peaks;
+    return b64 ? new Uint8Array(Buffer.from(b64, 'base64')) : null;
   }
 
   /**
@@ -225,7 +241,44 @@ export class Recordings {
   storePeaks(id: string, peaks: Uint8Array): void {
     if (peaks.length === 0 || peaks.length > PEAKS_MAX) throw new HvelvError('INVALID_INPUT', `a waveform has 1 to ${PEAKS_MAX} peaks`);
     const r = this.record(id);
-    this.store.put(RECORDING_TABLE, { id, participant: r.participant, data: { ...r.data, peaks: Buffer.from(peaks).toString('base64') } satisfies RecordingRecord });
+    this.store.put(PEAKS_TABLE, { id, participant: r.participant, data: { peaks: Buffer.from(peaks).toString('base64') } });
+  }
+
+  /**
+   * The waveform overview, computed now from the sealed recording if it is not stored
+   * yet (recordings imported before core computed it), and stored. Null for M4A/AAC and
+   * WebM, which only the page can decode. Locking the vault stops the computation.
+   */
+  async ensurePeaks(id: string, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array | null> {
+    const have = this.peaks(id);
+    if (have) return have;
+    const info = this.get(id);
+    if (!coreCanDecode(info.format)) return null;
+    let running = computing.get(this.session);
+    if (!running) computing.set(this.session, (running = new Map()));
+    const already = running.get(id);
+    if (already) return already;
+    const job = (async () => {
+      const stop = new AbortController();
+      const offLock = this.session.onLock(() => stop.abort());
+      const onAbort = () => stop.abort();
+      opts.signal?.addEventListener('abort', onAbort);
+      const reader = this.open(id);
+      try {
+        const peaks = await computePeaks(reader, info.format, info.durationMs, { signal: stop.signal });
+        if (stop.signal.aborted) throw new HvelvError('CANCELLED', 'the waveform was not finished');
+        // Withdrawn or deleted meanwhile: record() fails, and nothing is stored.
+        this.storePeaks(id, peaks);
+        return peaks;
+      } finally {
+        reader.close();
+        offLock();
+        opts.signal?.removeEventListener('abort', onAbort);
+        running.delete(id);
+      }
+    })();
+    running.set(id, job);
+    return job;
   }
 
   /**
@@ -312,7 +365,10 @@ export class Recordings {
   delete(id: string): void {
     const r = this.record(id);
     // The record holds the key: once it is gone the blob is noise; then the blob goes.
-    this.store.delete(RECORDING_TABLE, id);
+    this.store.atomically(() => {
+      this.store.delete(RECORDING_TABLE, id);
+      this.store.delete(PEAKS_TABLE, id);
+    });
     this.session.stores.keylist.delete(SOURCE_TABLE, id);
     shredFile(this.blobPath(r.data.blob));
     this.session.audit.append('recording.deleted', { participant: r.participant, details: { recording: id } });

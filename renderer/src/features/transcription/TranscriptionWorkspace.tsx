@@ -36,7 +36,7 @@ import {
 import { formatDuration } from '../recordings/format';
 import { actionName } from './KeySettings';
 import { Waveform } from './Waveform';
-import { computePeaks, fromBase64, toBase64 } from './peaks';
+import { fromBase64, obtainPeaks } from './peaks';
 import { connectPedal, pedalsSupported } from './pedal';
 import { useAutosave } from './useAutosave';
 
@@ -88,7 +88,7 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   const latest = useRef({ text, speakers, markers, settings, loop });
   latest.current = { text, speakers, markers, settings, loop };
 
-  const { state: saveState, savedAt, error: saveError, flush } = useAutosave(transcript.id, text, transcript.text, onChanged);
+  const { state: saveState, savedAt, error: saveError, flush } = useAutosave(transcript, text, onChanged);
 
   const durationMs = mediaDuration ?? recording?.durationMs ?? 0;
   // What is derived from the whole text (stamps, highlights, counts) follows typing when
@@ -98,7 +98,7 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   const points = useMemo(() => syncPoints(shown), [shown]);
   const issues = useMemo(() => stampIssues(points, recording ? durationMs : null), [points, durationMs, recording]);
 
-  // Settings, markers and the waveform: stored, or (the waveform) computed now, once, and stored.
+  // Settings, markers and the waveform: stored, or (the waveform) computed now, once, and stored (peaks.ts).
   useEffect(() => {
     let cancelled = false;
     void (async () => {
@@ -109,15 +109,12 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
       if (!recording || !src) return;
       if (data.peaks) return setPeaks(data.peaks);
       setWaveStatus(t('tx.waveformLoading'));
-      try {
-        const p = await computePeaks(src);
-        if (cancelled) return;
-        setPeaks(p);
+      const got = await obtainPeaks(recording, src);
+      if (cancelled) return;
+      if ('peaks' in got) {
+        setPeaks(got.peaks);
         setWaveStatus(null);
-        await call('recordings.storePeaks', { id: recording.id, peaks: toBase64(p) });
-      } catch {
-        if (!cancelled) setWaveStatus(t('tx.waveformFailed'));
-      }
+      } else setWaveStatus(t(got.failed === 'tooLong' ? 'tx.waveformTooLong' : 'tx.waveformFailed'));
     })();
     return () => {
       cancelled = true;

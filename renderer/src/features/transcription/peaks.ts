@@ -1,20 +1,52 @@
 /**
- * The waveform overview, computed once per recording: the page fetches the decrypted
- * recording from the media protocol into memory, Web Audio decodes it there, and only
- * the peaks (ten a second, 0–255) go back to be sealed with the recording. Nothing
- * decoded is written anywhere: not by us, and not by Chromium (the response is
- * no-store, the fetch bypasses the cache).
+ * The waveform overview, computed once per recording and kept sealed with it.
  *
- * Why the page and not core: Chromium already decodes every format Hvelv takes (WAV,
- * MP3, M4A, Ogg, FLAC, WebM); core has no decoder, and adding one (ffmpeg, or WASM
- * codecs in main) would be a second copy of what the player already does.
+ * Core computes it (at import, or here the first time a recording imported before is
+ * opened): it decrypts the recording chunk by chunk and folds the decoded samples into
+ * peaks as they come, with bounded memory (electron/core/services/recording-peaks.ts).
+ * The page never fetches the recording for it.
+ *
+ * Only M4A/AAC and WebM, which core's decoders cannot read, are decoded here with Web
+ * Audio, and only up to a size the page can hold: decodeAudioData keeps the whole
+ * recording, decoded, in memory (a 48 kHz stereo hour is 1.4 GB). Past that there is no
+ * waveform; the player works all the same. Nothing decoded is written anywhere: not by
+ * us, and not by Chromium (the response is no-store, the fetch bypasses the cache).
  */
+import { call } from '../../api';
+import type { RecordingInfo } from '../../../../shared/contract';
 import { PEAKS_MAX, PEAKS_PER_SECOND } from '../../../../shared/transcription';
 
-/** Decode at a low rate: peaks need no more, and a 75-minute file then takes ~140 MB, not 1 GB. */
+/** Decode at a low rate: peaks need no more. */
 const DECODE_RATE = 8000;
+/** The most the page fetches for a waveform (the encoded file)… */
+export const IN_PAGE_MAX_FILE_BYTES = 200 * 1024 * 1024;
+/** …and the most decoded audio (float samples at the file's rate) Web Audio may hold for it. */
+export const IN_PAGE_MAX_DECODED_BYTES = 1024 * 1024 * 1024;
 
-export async function computePeaks(src: string): Promise<Uint8Array> {
+export type PeaksOutcome = { peaks: Uint8Array } | { failed: 'tooLong' | 'failed' };
+
+/** The recording's peaks: stored, computed by core, or (M4A/WebM, within bounds) in the page. */
+export async function obtainPeaks(recording: RecordingInfo, src: string): Promise<PeaksOutcome> {
+  const r = await call('recordings.computePeaks', { id: recording.id });
+  if (!r.ok) return { failed: 'failed' };
+  if (r.value) return { peaks: fromBase64(r.value) };
+  if (!fitsInPage(recording)) return { failed: 'tooLong' };
+  try {
+    const p = await computePeaksInPage(src);
+    await call('recordings.storePeaks', { id: recording.id, peaks: toBase64(p) });
+    return { peaks: p };
+  } catch {
+    return { failed: 'failed' };
+  }
+}
+
+/** Whether Web Audio may decode this recording whole for its waveform. */
+export function fitsInPage(r: Pick<RecordingInfo, 'size' | 'durationMs' | 'sampleRate' | 'channels'>): boolean {
+  const decoded = (r.durationMs / 1000) * r.sampleRate * r.channels * 4;
+  return r.size <= IN_PAGE_MAX_FILE_BYTES && decoded <= IN_PAGE_MAX_DECODED_BYTES;
+}
+
+async function computePeaksInPage(src: string): Promise<Uint8Array> {
   const res = await fetch(src, { cache: 'no-store' });
   if (!res.ok) throw new Error(`media ${res.status}`);
   const bytes = await res.arrayBuffer();

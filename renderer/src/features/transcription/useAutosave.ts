@@ -4,11 +4,17 @@
  * first unsaved keystroke, so a crash loses at most two seconds even while typing on.
  * Also on leaving the window, on locking, and when the editor closes. The text lives in
  * the page's memory and in the vault, nowhere else: no localStorage, no IndexedDB.
+ *
+ * A save sends the text and gets back only when it was written and today's counters
+ * (`transcripts.autosave`): the page has the text, and the identifying-details check
+ * of the whole text is left to when the editor closes (one `transcripts.get`), not run
+ * on every pause in typing.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call } from '../../api';
 import type { TranscriptDetail } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
+import { syncPoints } from '../../../../shared/transcript';
 import { registerFlush } from './flush';
 
 export const IDLE_MS = 1000;
@@ -17,8 +23,13 @@ const RETRY_MS = 5000;
 
 export type SaveState = 'clean' | 'dirty' | 'saving' | 'saved' | 'failed';
 
-export function useAutosave(id: string, text: string, initial: string, onSaved: (d: TranscriptDetail) => void) {
-  const saved = useRef(initial);
+export function useAutosave(transcript: TranscriptDetail, text: string, onSaved: (d: TranscriptDetail) => void) {
+  const id = transcript.id;
+  const base = useRef(transcript);
+  base.current = transcript;
+  const saved = useRef(transcript.text);
+  /** Whether anything was saved since the editor opened (then the view is read again on closing). */
+  const wrote = useRef(false);
   const latest = useRef(text);
   latest.current = text;
   const onSavedRef = useRef(onSaved);
@@ -44,13 +55,24 @@ export function useAutosave(id: string, text: string, initial: string, onSaved: 
     if (t === saved.current) return;
     setState('saving');
     const job = (async () => {
-      const r = await call('transcripts.update', { id, text: t, autosave: true });
+      const r = await call('transcripts.autosave', { id, text: t });
       if (r.ok) {
         saved.current = t;
+        wrote.current = true;
         setError(null);
         setSavedAt(Date.now());
         setState(latest.current === t ? 'saved' : 'dirty');
-        onSavedRef.current(r.value);
+        const points = syncPoints(t);
+        onSavedRef.current({
+          ...base.current,
+          text: t,
+          syncPoints: points,
+          chars: t.length,
+          syncPointCount: points.length,
+          reachesMs: points.reduce<number | null>((max, p) => (max === null || p.ms > max ? p.ms : max), null),
+          updatedAt: r.value.updatedAt,
+          today: r.value.today,
+        });
       } else {
         setError(r.error);
         setState('failed');
@@ -93,8 +115,14 @@ export function useAutosave(id: string, text: string, initial: string, onSaved: 
       window.removeEventListener('pagehide', now);
       document.removeEventListener('visibilitychange', hidden);
       unregister();
-      // Leaving the editor saves what is there; the request outlives the component.
-      void flush();
+      // Leaving the editor saves what is there; the request outlives the component. Then
+      // the transcript is read back whole once, which runs the identifying-details check
+      // on what was typed (and remembers its findings with the transcript).
+      void flush().then(async () => {
+        if (!wrote.current) return;
+        const r = await call('transcripts.get', { id });
+        if (r.ok) onSavedRef.current(r.value);
+      });
     };
   }, [flush]);
 
