@@ -303,6 +303,22 @@ describe('the transcription workspace in Chromium', () => {
     await page.keyboard.press('Control+L');
     await page.keyboard.press('F4');
   });
+
+  it('in the editor, a click inside a timestamp seeks there and plays; words a draft was unsure of are marked', async () => {
+    await pauseAt(30);
+    await page.locator('#tx-editor .tx-stamp', { hasText: '#00:00:09-5#' }).click();
+    await expect.poll(async () => (await player()).paused).toBe(false);
+    const s = await player();
+    expect(s.t).toBeGreaterThanOrEqual(9.5);
+    expect(s.t).toBeLessThan(12);
+    await page.keyboard.press('F4');
+    const editor = page.locator('#tx-editor');
+    await editor.press('Control+End');
+    await page.keyboard.type(' (?kanskje det?)');
+    await expect.poll(() => page.locator('#tx-editor .tx-unsure').allTextContents()).toEqual(['(?kanskje det?)']);
+    for (let i = 0; i < ' (?kanskje det?)'.length; i++) await page.keyboard.press('Backspace');
+    expect(await editorText()).toBe('#00:00:04-1# I: Fortell om jobben.\n#00:00:09-5# B: Ja, det er(uforståelig #00:00:11-2#) fint.\n#00:00:15-0# I: Og så?');
+  });
 });
 
 describe('autosave', () => {

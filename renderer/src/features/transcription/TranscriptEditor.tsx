@@ -51,20 +51,26 @@ const marks = StateField.define<DecorationSet>({
   provide: (f) => EditorView.decorations.from(f),
 });
 
-/** Every timestamp, marked in the lines on screen only (the matcher follows the viewport). */
-const stampMatcher = new MatchDecorator({ regexp: /#\d{1,2}:\d{2}:\d{2}-\d#/g, decoration: Decoration.mark({ class: 'tx-stamp' }) });
-const stamps = ViewPlugin.fromClass(
-  class {
-    decorations: DecorationSet;
-    constructor(view: EditorView) {
-      this.decorations = stampMatcher.createDeco(view);
-    }
-    update(u: ViewUpdate) {
-      this.decorations = stampMatcher.updateDeco(u, this.decorations);
-    }
-  },
-  { decorations: (v) => v.decorations },
-);
+/** Marks what `regexp` finds, in the lines on screen only (the matcher follows the viewport). */
+function matches(regexp: RegExp, cls: string) {
+  const m = new MatchDecorator({ regexp, decoration: Decoration.mark({ class: cls }) });
+  return ViewPlugin.fromClass(
+    class {
+      decorations: DecorationSet;
+      constructor(view: EditorView) {
+        this.decorations = m.createDeco(view);
+      }
+      update(u: ViewUpdate) {
+        this.decorations = m.updateDeco(u, this.decorations);
+      }
+    },
+    { decorations: (v) => v.decorations },
+  );
+}
+/** Every timestamp. */
+const stamps = matches(/#\d{1,2}:\d{2}:\d{2}-\d#/g, 'tx-stamp');
+/** Words an automatic draft was unsure of, written `(?…?)` (shared/asr.ts markUnsure), until the student has checked them. */
+const unsure = matches(/\(\?[^\n]*?\?\)/g, 'tx-unsure');
 
 /** The content's label, language and description, which change with the locale. */
 const attrs = new Compartment();
@@ -82,6 +88,7 @@ const theme = EditorView.theme({
   '.cm-line': { padding: '0' },
   '.tx-turn': { background: '#fff0b3', borderRadius: '3px' },
   '.tx-stamp': { textDecoration: 'underline dotted', textDecorationColor: 'var(--muted)', cursor: 'pointer' },
+  '.tx-unsure': { background: 'var(--info-bg)', textDecoration: 'underline dashed', textDecorationColor: 'var(--info-line)' },
   '.tx-bad': { textDecoration: 'underline wavy', textDecorationColor: 'var(--error-line)' },
 });
 
@@ -129,6 +136,7 @@ export const TranscriptEditor = memo(function TranscriptEditor({ ref, initial, s
           EditorView.lineWrapping,
           marks,
           stamps,
+          unsure,
           theme,
           EditorView.updateListener.of((u) => {
             if (u.docChanged) calls.current.onText(u.state.doc.toString());
@@ -155,8 +163,7 @@ export const TranscriptEditor = memo(function TranscriptEditor({ ref, initial, s
       v.destroy();
       view.current = null;
     };
-    // The editor owns its text once made: `initial` is read once, as a textarea's defaultValue was.
-  }, []);
+  }, []); // The editor owns its text once made: `initial` is read once, as a textarea's defaultValue was.
 
   // Label, language and spell checking follow the locale.
   useEffect(() => {
