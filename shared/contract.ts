@@ -327,6 +327,8 @@ export type SessionState = { unlocked: false } | { unlocked: true; status: Proje
 /** Pushed from main to the renderer. */
 export type AppEvent =
   | { type: 'locked'; reason: 'user' | 'idle' | 'system' | 'project-end'; minutes?: number }
+  /** The supervisor's open folder locked itself (issue 10). */
+  | { type: 'supervisor-locked'; reason: 'idle'; minutes: number }
   | { type: 'import-progress'; jobId: string; bytes: number; total: number }
   | { type: 'draft-progress'; jobId: string; progress: DraftProgress };
 

@@ -16,6 +16,8 @@ export interface EnforceCommand {
   /** argv of a headless `hvelv`: node and the script, or Electron run as node and the bundled CLI. */
   argv: string[];
   env: Record<string, string>;
+  /** The packaged app's own headless entry (which takes `enforce` and `share-enforce`), not the CLI. */
+  app?: boolean;
 }
 
 export interface ScheduleSpec {
@@ -25,7 +27,7 @@ export interface ScheduleSpec {
   /** The owner's public key, pinned: a header re-signed by anyone else is refused. */
   ownerKey: string;
   command: EnforceCommand;
-  /** What the job runs after the command (default: `enforce <vault> --owner-key KEY`); a supervisor folder's job runs `share enforce <dir>`. */
+  /** What the job runs after the command (default: `enforce <vault> --owner-key KEY`); a supervisor folder's job runs `supervisorEnforceArgs` (headless-enforce.ts). */
   enforceArgs?: string[];
 }
 
