@@ -86,7 +86,9 @@ hvelv audio delete <vault> <id> --yes`,
     name: 'transcript',
     usage: `hvelv transcript import <vault> <code> <file> [--recording ID] [--json]   (.txt, .docx, .srt, .vtt)
 hvelv transcript list <vault> [--json]
-hvelv transcript export <vault> <id> --out FILE.txt|FILE.docx
+hvelv transcript export <vault> <id> --out FILE.txt|FILE.docx [--accept ID ...] [--json]
+                                                     each identifying detail found is replaced
+                                                     first or accepted by its id (listed when not)
 hvelv transcript delete <vault> <id> --yes
 hvelv transcript check <vault> <id> [--json]         identifying details (names, phone numbers, ...)
 hvelv transcript deidentify <vault> <id> [--keep TERM ...] [--yes]

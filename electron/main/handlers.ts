@@ -326,11 +326,15 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     'transcription.saveMarkers': ({ markers }) => transcripts().setMarkers(markers),
     'transcripts.check': ({ id }) => transcripts().check(id),
     'transcripts.deidentify': ({ id, replace, kept }) => transcripts().deidentify(id, replace, kept),
-    'transcripts.export': async ({ id, format }) => {
+    'transcripts.exportFindings': ({ id }) => transcripts().exportFindings(id),
+    'transcripts.export': async ({ id, format, accepted }) => {
       const t = transcripts().get(id);
+      // Checked before the dialog: a refused export asks for no file name (and again on writing).
+      const open = transcripts().exportFindings(id).filter((f) => !accepted.includes(f.id));
+      if (open.length) throw new HvelvError('DETAILS_UNCHECKED', `${open.length} finding(s) neither replaced nor accepted`);
       const target = await deps.platform.chooseSavePath(`${t.code}-transkripsjon.${format}`);
       if (!target) return null;
-      transcripts().export(id, target, format);
+      transcripts().export(id, target, format, accepted);
       return target;
     },
     'transcripts.delete': ({ id, confirmCode }) => {

@@ -38,6 +38,7 @@ const READS: ReadonlySet<Method> = new Set<Method>([
   'transcripts.chooseFile',
   'transcripts.check',
   'transcripts.export',
+  'transcripts.exportFindings',
   'schedule.status',
 ]);
 

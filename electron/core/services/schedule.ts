@@ -127,6 +127,13 @@ function winArg(a: string): string {
 
 export function windowsTask(spec: ScheduleSpec, dir = os.homedir()): ScheduleFile[] {
   let [exe, ...args] = enforceArgv(spec);
+  // Task Scheduler expands %NAME% in a task's command and arguments, and neither its XML
+  // nor cmd has an escape that survives it: a vault in a folder named "%USERNAME%" would
+  // be looked for somewhere else and its deletion would never run. Refused, with why.
+  const expands = [exe!, ...args].find((a) => /%[^%\s]+%/.test(a));
+  if (expands !== undefined) {
+    throw new HvelvError('INVALID_INPUT', `Task Scheduler would expand the %…% in ${JSON.stringify(expands)} and run the job on another path; rename the folder (no text between two % signs) and install the job again`);
+  }
   const env = Object.entries(spec.command.env);
   if (env.length > 0) {
     // Task Scheduler sets no environment per action: cmd sets it, then starts hvelv.
