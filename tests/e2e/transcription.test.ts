@@ -66,7 +66,19 @@ async function playedFrom(key: string): Promise<number> {
   await page.locator('audio').evaluate((a) => delete (a as unknown as { dataset: Record<string, string> }).dataset.playedFrom);
   return at;
 }
-const editorText = (): Promise<string> => page.locator('#tx-editor').inputValue();
+/** The editor's text: its lines as CodeMirror draws them (all of them are on screen at the sizes typed here). */
+const editorText = async (): Promise<string> => (await page.locator('#tx-editor .cm-line').allTextContents()).join('\n');
+/** Where the caret is in the editor's text, read from the page's selection (the editor is in a shadow root). */
+const caretAt = (): Promise<number> =>
+  page.locator('#tx-editor').evaluate((el) => {
+    const root = el.getRootNode() as unknown as { getSelection(): { focusNode: unknown; focusOffset: number } };
+    const sel = root.getSelection();
+    const doc = (el as unknown as { ownerDocument: { createRange(): { setStart(n: unknown, o: number): void; setEnd(n: unknown, o: number): void; toString(): string } } }).ownerDocument;
+    const r = doc.createRange();
+    r.setStart(el, 0);
+    r.setEnd(sel.focusNode, sel.focusOffset);
+    return r.toString().length;
+  });
 const stored = async () => (await harness.invoke('transcripts.get', { id: transcriptId })) as { text: string; syncPoints: { offset: number; ms: number }[] };
 
 async function openWorkspace(): Promise<void> {
@@ -162,10 +174,11 @@ describe('the transcription workspace in Chromium', () => {
     // Ctrl+arrows still move by word in the editor, and do not touch the player.
     await editor.focus();
     await editor.fill('en to tre');
-    await editor.evaluate((e) => (e as unknown as { setSelectionRange(a: number, b: number): void }).setSelectionRange(9, 9));
+    await page.keyboard.press('End');
+    expect(await caretAt()).toBe(9);
     const before = await player();
     await page.keyboard.press('Control+ArrowLeft');
-    expect(await editor.evaluate((e) => (e as unknown as { selectionStart: number }).selectionStart)).toBe(6);
+    expect(await caretAt()).toBe(6);
     expect((await player()).t).toBe(before.t);
     await editor.fill('');
   });
@@ -298,12 +311,28 @@ describe('the transcription workspace in Chromium', () => {
     await page.locator('#tx-editor').focus();
     await page.keyboard.press('F4');
     await expect.poll(async () => (await player()).t, { timeout: 5000 }).toBeGreaterThan(10.5);
-    await expect.poll(() => page.locator('.tx-mirror mark.tx-turn').textContent(), { timeout: 5000 }).toContain('B: Ja, det er');
+    await expect.poll(() => page.locator('#tx-editor .tx-turn').allTextContents().then((s) => s.join('')), { timeout: 5000 }).toContain('B: Ja, det er');
     await page.keyboard.press('Control+L');
     await expect.poll(() => page.getByText('Gjentar 0:09–0:11').isVisible(), { timeout: 5000 }).toBe(true);
     await shot('60-transcription-playing');
     await page.keyboard.press('Control+L');
     await page.keyboard.press('F4');
+  });
+
+  it('in the editor, a click inside a timestamp seeks there and plays; words a draft was unsure of are marked', async () => {
+    await pauseAt(30);
+    await page.locator('#tx-editor .tx-stamp', { hasText: '#00:00:09-5#' }).click();
+    await expect.poll(async () => (await player()).paused).toBe(false);
+    const s = await player();
+    expect(s.t).toBeGreaterThanOrEqual(9.5);
+    expect(s.t).toBeLessThan(12);
+    await page.keyboard.press('F4');
+    const editor = page.locator('#tx-editor');
+    await editor.press('Control+End');
+    await page.keyboard.type(' (?kanskje det?)');
+    await expect.poll(() => page.locator('#tx-editor .tx-unsure').allTextContents()).toEqual(['(?kanskje det?)']);
+    for (let i = 0; i < ' (?kanskje det?)'.length; i++) await page.keyboard.press('Backspace');
+    expect(await editorText()).toBe('#00:00:04-1# I: Fortell om jobben.\n#00:00:09-5# B: Ja, det er(uforståelig #00:00:11-2#) fint.\n#00:00:15-0# I: Og så?');
   });
 });
 

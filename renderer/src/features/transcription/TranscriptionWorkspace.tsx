@@ -5,7 +5,7 @@
  * speaker's turn, Alt+1…6 insert the project's markers; all rebindable in Settings.
  * The turn being played is highlighted; every change is saved, sealed, within two seconds.
  */
-import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
@@ -39,6 +39,7 @@ import { Waveform } from './Waveform';
 import { fromBase64, obtainPeaks } from './peaks';
 import { connectPedal, pedalsSupported } from './pedal';
 import { useAutosave } from './useAutosave';
+import { TranscriptEditor, type EditorHandle } from './TranscriptEditor';
 
 /** What the workspace needs besides the transcript, asked for before it opens so that it opens drawn. */
 export interface WorkspaceData {
@@ -67,7 +68,7 @@ const DEFAULT_SETTINGS: TranscriptionSettings = { bindings: DEFAULT_BINDINGS, pl
 export function TranscriptionWorkspace({ preloaded, recording, src, transcript, onChanged, onExit }: Props) {
   const { t, locale, error: i18nError } = useI18n();
   const [text, setText] = useState(transcript.text);
-  /** The text the editor starts with; from then on the textarea holds it (see Editor). */
+  /** The text the editor starts with; from then on the editor holds it (see TranscriptEditor). */
   const [initialText] = useState(transcript.text);
   const [settings, setSettings] = useState<TranscriptionSettings>(DEFAULT_SETTINGS);
   const [markers, setMarkers] = useState<string[]>([]);
@@ -82,7 +83,7 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   const [pedal, setPedal] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const audio = useRef<HTMLAudioElement>(null);
-  const editor = useRef<HTMLTextAreaElement>(null);
+  const editor = useRef<EditorHandle>(null);
   /** Where playback was paused; resuming from there rewinds (a seek since then does not). */
   const pausedAt = useRef<number | null>(null);
   const latest = useRef({ text, speakers, markers, settings, loop });
@@ -173,24 +174,17 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
 
   // ---- writing --------------------------------------------------------------
 
-  /** Insert at the caret through the editor's own editing, so undo and redo keep working. */
-  const insert = useCallback((s: string) => {
-    const el = editor.current;
-    if (!el) return;
-    el.focus();
-    if (!document.execCommand('insertText', false, s)) {
-      const at = el.selectionStart;
-      el.setRangeText(s, at, el.selectionEnd, 'end');
-      setText(el.value);
-    }
-  }, []);
+  /** Insert at the caret as an edit of the editor's own, so undo and redo keep working. */
+  const insert = useCallback((s: string) => editor.current?.insert(s), []);
 
   const stampNow = useCallback((): string | null => (audio.current && recording ? f4Stamp(Math.round(audio.current.currentTime * 1000)) : null), [recording]);
 
   const run = useCallback(
     (action: Action) => {
-      const { settings: s, speakers: sp, markers: mk, text: tx, loop: lp } = latest.current;
-      const caret = editor.current?.selectionStart ?? tx.length;
+      const { settings: s, speakers: sp, markers: mk, loop: lp } = latest.current;
+      // The editor's text and caret as they are now (React's copy of the text may be a render behind).
+      const tx = editor.current?.text() ?? latest.current.text;
+      const caret = editor.current?.caret() ?? tx.length;
       if (action === 'playPause') togglePlay();
       else if (action === 'back') skip(-s.playback.skipMs);
       else if (action === 'forward') skip(s.playback.skipMs);
@@ -220,22 +214,27 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   );
 
   // The keys work anywhere in the workspace; Esc only in the editor (in a dialog it closes it).
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (typesCharacter(e)) return;
+  // The editor hands its key presses here first (onKey), before its own keys see them.
+  const onKey = useCallback(
+    (e: KeyboardEvent): boolean => {
+      if (typesCharacter(e)) return false;
       const chord = chordOf(e);
-      if (!chord) return;
+      if (!chord) return false;
       const action = actionFor(latest.current.settings.bindings, chord);
-      if (!action) return;
-      if (chord === 'Escape' && e.target !== editor.current) return;
-      if (document.querySelector('[role="dialog"], [role="alertdialog"]')) return;
+      if (!action) return false;
+      if (chord === 'Escape' && !editor.current?.isEditor(e)) return false;
+      if (document.querySelector('[role="dialog"], [role="alertdialog"]')) return false;
       e.preventDefault();
       e.stopPropagation();
       run(action);
-    };
+      return true;
+    },
+    [run],
+  );
+  useEffect(() => {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [run]);
+  }, [onKey]);
 
   // Foot pedal: a pedal granted earlier connects by itself.
   const pedalRef = useRef<{ disconnect(): void } | null>(null);
@@ -277,21 +276,16 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   }, [loop, playing]);
 
   /** A click that puts the caret inside a timestamp seeks there, as a click on a stamp does in the reading view. */
-  function clickInEditor() {
-    const el = editor.current;
-    if (!el || el.selectionStart !== el.selectionEnd) return;
-    const at = el.selectionStart;
-    const p = points.find((q) => at > q.offset && at < q.offset + 12);
-    if (!p) return;
-    if (recording && p.ms > durationMs + 100) setNotice(t('tx.beyondNotice', { stamp: f4Stamp(p.ms), duration: formatDuration(durationMs) }));
-    else seek(p.ms, true);
-  }
+  const clickedStamp = useCallback(
+    (ms: number) => {
+      if (recording && ms > durationMs + 100) setNotice(t('tx.beyondNotice', { stamp: f4Stamp(ms), duration: formatDuration(durationMs) }));
+      else seek(ms, true);
+    },
+    [recording, durationMs, seek, t],
+  );
 
   function selectStamp(issue: StampIssue) {
-    const el = editor.current;
-    if (!el) return;
-    el.focus();
-    el.setSelectionRange(issue.offset, issue.offset + (/^#\d{1,2}:\d{2}:\d{2}-\d#/.exec(text.slice(issue.offset))?.[0].length ?? 0));
+    editor.current?.select(issue.offset, issue.offset + (/^#\d{1,2}:\d{2}:\d{2}-\d#/.exec(shown.slice(issue.offset))?.[0].length ?? 0));
   }
 
   async function exit() {
@@ -451,9 +445,8 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
       </div>
       <section className="tx-main">
         <div className="tx-editor-head">
-          <label id="tx-editor-label" htmlFor="tx-editor" className="label">
-            {t('view.transcriptText')}
-          </label>
+          {/* The editor carries the same words as its own label (an id reference cannot reach into its shadow root). */}
+          <span className="label">{t('view.transcriptText')}</span>
           <span className={`tx-save tx-save-${saveState}`} data-testid="tx-save">
             {saveText}
           </span>
@@ -463,16 +456,18 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
             {t('tx.saveFailed', { message: i18nError(saveError) })}
           </div>
         )}
-        <Editor
+        <TranscriptEditor
+          ref={editor}
           initial={initialText}
           shown={shown}
           turn={turn}
           issues={issues}
-          editorRef={editor}
-          onText={setText}
-          onClick={clickInEditor}
+          label={t('view.transcriptText')}
           lang={locale}
           keysHelp={keysHelp}
+          onText={setText}
+          onStamp={clickedStamp}
+          onKey={onKey}
         />
       </section>
     </main>
@@ -517,139 +512,6 @@ function KeyButton({ children, keys, onClick, className, pressed }: { children: 
     </button>
   );
 }
-
-/**
- * The editor: a plain textarea (native caret, selection, undo, spell checking and screen
- * reader support) over a mirror of the same text that only paints highlights: the turn
- * being played, and timestamps that cannot be right.
- */
-const Editor = memo(function Editor({
-  initial,
-  shown,
-  turn,
-  issues,
-  editorRef,
-  onText,
-  onClick,
-  lang,
-  keysHelp,
-}: {
-  initial: string;
-  shown: string;
-  turn: { start: number; end: number } | null;
-  issues: StampIssue[];
-  editorRef: React.RefObject<HTMLTextAreaElement | null>;
-  onText(s: string): void;
-  onClick(): void;
-  lang: string;
-  keysHelp: string;
-}) {
-  const mirror = useRef<HTMLDivElement>(null);
-  const paint = useRef<HTMLDivElement>(null);
-  const [rects, setRects] = useState<{ top: number; left: number; width: number; height: number; cls: string }[]>([]);
-  // The mirror is laid out but never painted (visibility: hidden): painting 60 000
-  // characters under the textarea cost several frames per keystroke. Its marks are
-  // measured when they change, and painted as a few plain boxes instead.
-  const measure = useCallback(() => {
-    const m = mirror.current;
-    if (!m) return;
-    const base = m.getBoundingClientRect();
-    const out: typeof rects = [];
-    for (const mark of m.querySelectorAll('mark')) {
-      for (const r of mark.getClientRects()) {
-        if (r.width > 0) out.push({ top: r.top - base.top, left: r.left - base.left, width: r.width, height: r.height, cls: mark.className });
-      }
-    }
-    setRects(out);
-  }, []);
-  useLayoutEffect(measure, [shown, turn, issues, measure]);
-  useEffect(() => {
-    window.addEventListener('resize', measure);
-    return () => window.removeEventListener('resize', measure);
-  }, [measure]);
-  const sync = () => {
-    if (paint.current && editorRef.current) paint.current.style.transform = `translateY(${-editorRef.current.scrollTop}px)`;
-  };
-  useLayoutEffect(sync);
-  return (
-    <div className="tx-editor">
-      <div className="tx-paint" aria-hidden="true">
-        <div ref={paint}>
-          {rects.map((r, i) => (
-            <span key={i} className={r.cls} style={{ top: r.top, left: r.left, width: r.width, height: r.height }} />
-          ))}
-        </div>
-      </div>
-      <div ref={mirror} className="tx-mirror" aria-hidden="true">
-        <Highlights text={shown} turn={turn} issues={issues} />
-      </div>
-      <textarea
-        id="tx-editor"
-        ref={editorRef}
-        className="tx-textarea"
-        // Uncontrolled: the browser owns the text while it is typed, so no keystroke can be
-        // overwritten by a render that was started before it (React only reads it back).
-        defaultValue={initial}
-        lang={lang === 'nb' ? 'nb' : 'en'}
-        spellCheck
-        onInput={(e) => onText(e.currentTarget.value)}
-        onScroll={sync}
-        onClick={onClick}
-        aria-describedby="tx-keys-help"
-      />
-      <p id="tx-keys-help" className="sr-only">
-        {keysHelp}
-      </p>
-    </div>
-  );
-});
-
-/**
- * The mirror's text, one block per line as the textarea breaks it: a keystroke changes
- * one line's block, and only that block is laid out again (at 60 000 characters, laying
- * out the whole text on every key would take more than a frame).
- */
-const Highlights = memo(function Highlights({ text, turn, issues }: { text: string; turn: { start: number; end: number } | null; issues: StampIssue[] }) {
-  const ranges: { start: number; end: number; cls: string }[] = issues.map((i) => ({
-    start: i.offset,
-    end: i.offset + (/^#\d{1,2}:\d{2}:\d{2}-\d#/.exec(text.slice(i.offset, i.offset + 12))?.[0].length ?? 0),
-    cls: `tx-bad tx-${i.kind}`,
-  }));
-  if (turn) ranges.push({ start: turn.start, end: turn.end, cls: 'tx-turn' });
-  const lines = text.split('\n');
-  const out: ReactNode[] = [];
-  let at = 0;
-  lines.forEach((line, n) => {
-    const end = at + line.length;
-    const marks = ranges
-      .filter((r) => r.start < end && r.end > at)
-      .map((r) => `${Math.max(0, r.start - at)},${Math.min(line.length, r.end - at)},${r.cls}`)
-      .join(';');
-    out.push(<Line key={n} text={line} marks={marks} />);
-    at = end + 1;
-  });
-  return <>{out}</>;
-});
-
-const Line = memo(function Line({ text, marks }: { text: string; marks: string }) {
-  if (!marks) return <div className="tx-line">{text || '\u200b'}</div>;
-  const list = marks.split(';').map((m) => {
-    const [a, b, ...cls] = m.split(',');
-    return { a: Number(a), b: Number(b), cls: cls.join(',') };
-  });
-  const cuts = [...new Set([0, text.length, ...list.flatMap((m) => [m.a, m.b])])].sort((x, y) => x - y);
-  const parts: ReactNode[] = [];
-  for (let i = 0; i < cuts.length - 1; i++) {
-    const a = cuts[i]!;
-    const b = cuts[i + 1]!;
-    const cls = list
-      .filter((m) => a >= m.a && b <= m.b)
-      .map((m) => m.cls)
-      .join(' ');
-    parts.push(cls ? <mark key={a} className={cls}>{text.slice(a, b)}</mark> : <span key={a}>{text.slice(a, b)}</span>);
-  }
-  return <div className="tx-line">{parts.length > 0 ? parts : '\u200b'}</div>;
-});
 
 export function StampCheck({ issues, durationMs, onSelect }: { issues: StampIssue[]; durationMs: number; onSelect(i: StampIssue): void }) {
   const { t } = useI18n();
