@@ -211,6 +211,11 @@ export function parseQuery(q: string): { terms: string[]; phrases: string[] } {
   return { terms, phrases };
 }
 
+/** How a findings chapter cites a quote: "(JS02, 00:14:32)", or "(JS02)" without a timestamp. The report and the supervisor's reader alike. */
+export function quoteCitation(s: { participant: string; timestampMs: number | null }): string {
+  return s.timestampMs === null ? `(${s.participant})` : `(${s.participant}, ${formatTimestamp(s.timestampMs)})`;
+}
+
 /** f4-style time for a report or a hit: "00:14:32". */
 export function formatTimestamp(ms: number): string {
   const s = Math.floor(ms / 1000);

@@ -3,7 +3,7 @@
  * method has a zod schema for its input; main parses every payload with it
  * before anything else runs. Preload and main are derived from this table.
  */
-import type { ExportPlan, ImportPreview, ImportResult } from './exchange';
+import type { ExchangeFinding, ExportPlan, ImportPreview, ImportResult } from './exchange';
 import { z } from 'zod';
 import { ASR_LANGUAGES, type AsrLanguage, type DraftProgress } from './asr';
 import {
@@ -329,6 +329,8 @@ export type SessionState = { unlocked: false } | { unlocked: true; status: Proje
 /** Pushed from main to the renderer. */
 export type AppEvent =
   | { type: 'locked'; reason: 'user' | 'idle' | 'system' | 'project-end'; minutes?: number }
+  /** The supervisor's open folder locked itself (issue 10). */
+  | { type: 'supervisor-locked'; reason: 'idle'; minutes: number }
   | { type: 'import-progress'; jobId: string; bytes: number; total: number }
   | { type: 'draft-progress'; jobId: string; progress: DraftProgress };
 
@@ -417,7 +419,9 @@ export const api = {
   },
   'transcription.markers': { input: z.strictObject({}) },
   'transcription.saveMarkers': { input: z.strictObject({ markers: z.array(z.string().max(60)).max(6) }) },
-  'transcripts.export': { input: z.strictObject({ id: hexId, format: z.enum(['txt', 'docx']) }) },
+  /** `accepted`: ids of the findings of `transcripts.exportFindings` the user accepted; every other must be replaced first. */
+  'transcripts.export': { input: z.strictObject({ id: hexId, format: z.enum(['txt', 'docx']), accepted: z.array(z.string().regex(/^[0-9a-f]{10}$/, 'not a finding id')).max(100_000) }) },
+  'transcripts.exportFindings': { input: z.strictObject({ id: hexId }) },
   'transcripts.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
   'transcripts.check': { input: z.strictObject({ id: hexId }) },
   'transcripts.deidentify': {
@@ -559,6 +563,7 @@ export interface Outputs extends SupervisorOutputs {
   'transcription.markers': string[];
   'transcription.saveMarkers': string[];
   'transcripts.export': string | null;
+  'transcripts.exportFindings': ExchangeFinding[];
   'transcripts.delete': null;
   'transcripts.check': DeidReport;
   'transcripts.deidentify': TranscriptDetail;

@@ -119,6 +119,11 @@ export interface FeedbackComment {
   resolved: boolean;
   /** Supervisor's side: when it was last put in a feedback file; null if never. */
   exportedAt: string | null;
+  /**
+   * The student's side: the supervisor who wrote it has since been removed. Their comments are
+   * still imported (written while they had access) and marked so. Absent on the supervisor's side.
+   */
+  supervisorRemoved?: boolean;
 }
 
 export interface FeedbackImportResult {
@@ -131,6 +136,8 @@ export interface FeedbackImportResult {
   dropped: number;
   /** Comments with possible identifying details, by id. */
   flagged: string[];
+  /** The file came from a supervisor the student has removed (imported all the same, marked so). */
+  supervisorRemoved: boolean;
 }
 
 /* ---- the supervisor's side ----------------------------------------------------------------- */
@@ -184,6 +191,25 @@ export interface ShareContent {
   map: ThematicMapData;
   /** The student's replies and resolutions to the supervisor's earlier comments. */
   replies: { commentId: string; replies: { id: string; text: string; at: string }[]; resolved: boolean }[];
+  /** The recordings the share carries (only when the student switched them on for this supervisor). */
+  recordings: SharedRecording[];
+}
+
+/** A recording held with a share: played through `supervisor.mediaUrl`, never written out. */
+export interface SharedRecording {
+  id: string;
+  participant: string;
+  /** The transcripts made from it. */
+  transcriptIds: string[];
+  format: 'wav' | 'mp3' | 'm4a' | 'ogg' | 'flac' | 'webm';
+  codec: string;
+  durationMs: number;
+  sampleRate: number;
+  channels: number;
+  bitrate: number | null;
+  size: number;
+  /** The waveform overview (base64, one byte a bucket), when the student's Hvelv had drawn it. */
+  peaks: string | null;
 }
 
 export interface SharedTranscript {
@@ -192,6 +218,21 @@ export interface SharedTranscript {
   text: string;
   syncPoints: { offset: number; ms: number }[];
   segments: Segment[];
+}
+
+/** The report as the supervisor reads it: what the student's .docx holds (codebook, and per theme its codes and quotes). */
+export interface ShareReport {
+  title: string;
+  codes: Code[];
+  themes: {
+    theme: Theme;
+    /** 0 for a top-level theme, 1 for a sub-theme, … */
+    depth: number;
+    /** The theme's codes, by path ("Relasjon / Tillit"). */
+    codes: string[];
+    /** Segments chosen as quotes, of the theme's codes (and their children) and its sub-themes. */
+    quotes: RetrievedSegment[];
+  }[];
 }
 
 export interface ShareCertificate {
@@ -228,6 +269,8 @@ export const supervisorApi = {
   /** Parse pasted key text: its fingerprint to compare, or SUPERVISOR_KEY_TYPO / NOT_A_SUPERVISOR_KEY. */
   'supervisors.checkKey': { input: z.strictObject({ key: keyText }) },
   'supervisors.add': { input: z.strictObject({ key: keyText, label: z.string().trim().min(1).max(100), until: isoDate, recordings: z.boolean().default(false) }) },
+  /** Recordings on or off for this supervisor, from the next share on. */
+  'supervisors.setRecordings': { input: z.strictObject({ id: hexId, recordings: z.boolean() }) },
   /** Revocation: no further share for them. A copy already received stays until its end date. */
   'supervisors.remove': { input: z.strictObject({ id: hexId }) },
   /** Supervisors whose copy holds this participant's data (for the withdrawal screen). */
@@ -240,6 +283,10 @@ export const supervisorApi = {
   'feedback.list': { input: z.strictObject({}) },
   'feedback.reply': { input: z.strictObject({ commentId: hexId, text: commentText }) },
   'feedback.resolve': { input: z.strictObject({ commentId: hexId, resolved: z.boolean() }) },
+  /** Replace part of an imported comment (code points) with a placeholder such as [telefon]. */
+  'feedback.redact': { input: z.strictObject({ commentId: hexId, start: z.number().int().min(0), end: z.number().int().min(1), expected: z.string().min(1).max(20_000), with: z.string().min(3).max(42) }) },
+  /** Delete an imported comment (importing the same file again does not bring it back). */
+  'feedback.delete': { input: z.strictObject({ commentId: hexId }) },
   // The supervisor's side (their own folder and passphrase).
   'supervisor.recent': { input: z.strictObject({}) },
   'supervisor.init': { input: z.strictObject({ path: folderPath, passphrase }) },
@@ -253,6 +300,15 @@ export const supervisorApi = {
   'supervisor.transcript': { input: z.strictObject({ vaultId: hexId, id: hexId }) },
   'supervisor.retrieve': { input: z.strictObject({ vaultId: hexId, of: z.enum(['code', 'theme']), id: hexId, participant: code.optional() }) },
   'supervisor.search': { input: z.strictObject({ vaultId: hexId, query: z.string().trim().min(1).max(500) }) },
+  /** The report (codebook, themes with their quotes), read-only. */
+  'supervisor.report': { input: z.strictObject({ vaultId: hexId }) },
+  /** Any activity in the supervisor's screens: the open folder's idle lock waits. */
+  'supervisor.touch': { input: z.strictObject({}) },
+  /** The open folder's daily job (Linux: a systemd user timer), which deletes copies at their end date with no passphrase. */
+  'supervisor.scheduleStatus': { input: z.strictObject({}) },
+  'supervisor.scheduleInstall': { input: z.strictObject({}) },
+  /** Where the page plays a held recording from (no-store, ranges; decrypted chunk by chunk). */
+  'supervisor.mediaUrl': { input: z.strictObject({ vaultId: hexId, id: hexId }) },
   'supervisor.comments': { input: z.strictObject({ vaultId: hexId }) },
   'supervisor.comment': { input: z.strictObject({ vaultId: hexId, target: feedbackTarget, text: commentText }) },
   'supervisor.deleteComment': { input: z.strictObject({ vaultId: hexId, id: hexId }) },
@@ -277,6 +333,8 @@ export interface SupervisorOutputs {
   'feedback.list': FeedbackComment[];
   'feedback.reply': FeedbackComment;
   'feedback.resolve': FeedbackComment;
+  'feedback.redact': FeedbackComment;
+  'feedback.delete': null;
   'supervisor.recent': RecentSupervisorFolder[];
   'supervisor.init': SupervisorIdentity;
   'supervisor.unlock': SupervisorIdentity;
@@ -289,6 +347,12 @@ export interface SupervisorOutputs {
   'supervisor.transcript': SharedTranscript;
   'supervisor.retrieve': RetrievedSegment[];
   'supervisor.search': SearchResult;
+  'supervisor.report': ShareReport;
+  'supervisor.touch': null;
+  'supervisor.scheduleStatus': { supported: boolean; installed: boolean; detail: string };
+  'supervisor.scheduleInstall': { installed: boolean; detail: string };
+  'supervisor.mediaUrl': string;
+  'supervisors.setRecordings': SupervisorEntry;
   'supervisor.comments': FeedbackComment[];
   'supervisor.comment': FeedbackComment;
   'supervisor.deleteComment': null;

@@ -86,7 +86,9 @@ hvelv audio delete <vault> <id> --yes`,
     name: 'transcript',
     usage: `hvelv transcript import <vault> <code> <file> [--recording ID] [--json]   (.txt, .docx, .srt, .vtt)
 hvelv transcript list <vault> [--json]
-hvelv transcript export <vault> <id> --out FILE.txt|FILE.docx
+hvelv transcript export <vault> <id> --out FILE.txt|FILE.docx [--accept ID ...] [--json]
+                                                     each identifying detail found is replaced
+                                                     first or accepted by its id (listed when not)
 hvelv transcript delete <vault> <id> --yes
 hvelv transcript check <vault> <id> [--json]         identifying details (names, phone numbers, ...)
 hvelv transcript deidentify <vault> <id> [--keep TERM ...] [--yes]
@@ -226,16 +228,20 @@ hvelv supervisor remove <vault> <ID|FINGERPRINT>   (no further share; a copy rec
            (refused while a finding is neither replaced nor accepted; --yes skips only the confirmation)
 hvelv share open <dir> FILE                  (the supervisor's side: imports it and prints what it holds)
 hvelv share show <dir> transcripts|codes|themes|memos [--vault ID] [--json]
-hvelv share enforce <dir> [--now D [--yes]]  (no passphrase: deletes copies whose access has ended;
-           --now previews a day, --yes destroys what would be due then)
-hvelv share certificate <dir> --out FILE.html|FILE.json [--vault ID] [--locale nb|en]`,
+hvelv share enforce <dir> [--now D [--yes]] [--owner-key KEY]  (no passphrase: deletes copies whose access
+           has ended; --now previews a day, --yes destroys what would be due then; --owner-key pins the folder's key)
+hvelv share certificate <dir> --out FILE.html|FILE.json [--vault ID] [--locale nb|en]
+hvelv share verify-certificate <vault> FILE  (the student's side: checks the supervisor's signature)`,
     load: async () => (await import('./commands/supervisor')).cmdShare,
   },
   {
     name: 'feedback',
     usage: `hvelv feedback add <dir> --on code:NAME|theme:NAME|memo:ID|segment:ID --text T [--vault ID]
 hvelv feedback export <dir> --out FILE.hvelvfeedback [--vault ID]
-hvelv feedback import <vault> FILE           (signed by a supervisor of this vault; details flagged)`,
+hvelv feedback import <vault> FILE           (signed by a supervisor of this vault; details flagged)
+hvelv feedback list <vault> [--json]         (the student's side: comments, with ids and flagged details)
+hvelv feedback redact <vault> ID --text T --with [PLACEHOLDER] [--occurrence N]
+hvelv feedback delete <vault> ID --yes`,
     load: async () => (await import('./commands/supervisor')).cmdFeedback,
   },
 ];

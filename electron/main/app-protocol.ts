@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { protocol } from 'electron';
 import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, MEDIA_SCHEME } from './security';
-import { mediaResponse } from './media';
+import { mediaResponse, shareMediaResponse } from './media';
+import type { SupervisorFolderRef } from './supervisor-handlers';
 import type { SessionManager } from '../core/services/session-manager';
 
 const MIME: Record<string, string> = {
@@ -31,9 +32,15 @@ export function registerSchemePrivileges(): void {
 }
 
 /** hvelv-media://recording/<id>: decrypted audio for the player, never written to disk. */
-export function serveMedia(sessions: SessionManager, now: () => Date): void {
+export function serveMedia(sessions: SessionManager, now: () => Date, folder?: SupervisorFolderRef): void {
   protocol.handle(MEDIA_SCHEME, (request) => {
     const url = new URL(request.url);
+    // hvelv-media://share/<vaultId>/<id>: a recording held with a supervisor's share.
+    if (url.host === 'share' && folder) {
+      const [, vaultId = '', id = ''] = url.pathname.split('/');
+      const r = shareMediaResponse(folder, vaultId, id, request.headers.get('range'));
+      return new Response(r.body, { status: r.status, headers: r.headers });
+    }
     const id = url.host === 'recording' ? url.pathname.replace(/^\//, '') : '';
     const r = mediaResponse(sessions, now, id, request.headers.get('range'));
     return new Response(r.body, { status: r.status, headers: r.headers });

@@ -39,7 +39,7 @@ import { makeDraft, PcmChannel, type WorkerSpawner } from '../core/services/asr/
 import { checkModel, listModelFiles, modelsDir } from '../core/services/asr/models';
 import { analysisHandlers } from './analysis-handlers';
 import { Search } from '../core/services/analysis/search';
-import { supervisorHandlers } from './supervisor-handlers';
+import { SupervisorFolderRef, supervisorHandlers } from './supervisor-handlers';
 import { fileSlug } from './file-name';
 
 export interface Platform {
@@ -51,6 +51,8 @@ export interface Platform {
   chooseFile(purpose: 'evidence' | 'audio' | 'transcript' | 'exchange' | 'share' | 'feedback'): Promise<string | null>;
   /** The URL the page plays a recording from (custom protocol in the app, loopback in tests). */
   mediaUrl(id: string): string;
+  /** The same for a recording held with a supervisor's share. */
+  shareMediaUrl?(vaultId: string, id: string): string;
   /** How to run `hvelv enforce` from an operating-system job; null where not offered. */
   scheduleCommand(): EnforceCommand | null;
   /** Where systemd user units go (XDG_CONFIG_HOME); the default is ~/.config. */
@@ -80,7 +82,7 @@ export interface HandlerDeps {
 
 type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Outputs[M]> | Outputs[M] };
 
-export function createHandlers(deps: HandlerDeps): { handlers: Handlers; sessions: SessionManager; files: FileGrants } {
+export function createHandlers(deps: HandlerDeps): { handlers: Handlers; sessions: SessionManager; files: FileGrants; supervisorFolder: SupervisorFolderRef } {
   const sessions = new SessionManager((reason, minutes) => deps.emit({ type: 'locked', reason, minutes }), deps.timers);
   const vaultDeps: VaultDeps = { crypto: deps.crypto, kdfPolicy: deps.kdfPolicy, now: deps.now };
 
@@ -113,6 +115,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
   /** Model files' checks by name, size and time of change: hashing a 1.5 GB model once is enough. */
   const modelChecks = new Map<string, { key: string; result: Outputs['asr.checkModels'][number] }>();
   const files = new FileGrants();
+  const supervisorFolder = new SupervisorFolderRef();
   /** Destructive actions are confirmed by typing the participant's code; checked here, not only in the page. */
   const confirm = (typed: string, code: string): void => {
     if (typed.trim().toUpperCase() !== code) throw new HvelvError('INVALID_INPUT', 'the typed code does not match');
@@ -376,11 +379,15 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     'transcription.saveMarkers': ({ markers }) => transcripts().setMarkers(markers),
     'transcripts.check': ({ id }) => transcripts().check(id),
     'transcripts.deidentify': ({ id, replace, kept }) => transcripts().deidentify(id, replace, kept),
-    'transcripts.export': async ({ id, format }) => {
+    'transcripts.exportFindings': ({ id }) => transcripts().exportFindings(id),
+    'transcripts.export': async ({ id, format, accepted }) => {
       const t = transcripts().get(id);
+      // Checked before the dialog: a refused export asks for no file name (and again on writing).
+      const open = transcripts().exportFindings(id).filter((f) => !accepted.includes(f.id));
+      if (open.length) throw new HvelvError('DETAILS_UNCHECKED', `${open.length} finding(s) neither replaced nor accepted`);
       const target = await deps.platform.chooseSavePath(`${t.code}-transkripsjon.${format}`);
       if (!target) return null;
-      transcripts().export(id, target, format);
+      transcripts().export(id, target, format, accepted);
       return target;
     },
     'transcripts.delete': ({ id, confirmCode }) => {
@@ -448,9 +455,15 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       printToPdf: deps.platform.printToPdf,
       createOptions: deps.createOptions,
       locale: () => info().locale,
+      timers: deps.timers,
+      scheduleCommand: () => deps.platform.scheduleCommand(),
+      configHome: deps.platform.configHome,
+      onLocked: (reason, minutes) => deps.emit({ type: 'supervisor-locked', reason, minutes }),
+      folder: supervisorFolder,
+      shareMediaUrl: deps.platform.shareMediaUrl,
     }),
   };
-  return { handlers, sessions, files };
+  return { handlers, sessions, files, supervisorFolder };
 }
 
 /**

@@ -75,7 +75,7 @@ async function start(): Promise<void> {
 
   const crypto = await createCrypto();
   const config = new AppConfig(path.join(app.getPath('userData'), 'hvelv-config.json'));
-  const { handlers, sessions, files } = createHandlers({
+  const { handlers, sessions, files, supervisorFolder } = createHandlers({
     crypto,
     kdfPolicy: PRODUCTION_KDF_POLICY,
     now: () => new Date(),
@@ -105,6 +105,7 @@ async function start(): Promise<void> {
         return res.canceled ? null : (res.filePaths[0] ?? null);
       },
       mediaUrl: (id) => `${MEDIA_SCHEME}://recording/${id}`,
+      shareMediaUrl: (vaultId, id) => `${MEDIA_SCHEME}://share/${vaultId}/${id}`,
       // The daily job runs the packaged app's own headless entry (RunAsNode is fused off);
       // a development build, which has no fuses, runs Electron as Node on the bundled CLI.
       scheduleCommand: () =>
@@ -120,7 +121,7 @@ async function start(): Promise<void> {
     },
   });
 
-  serveMedia(sessions, () => new Date());
+  serveMedia(sessions, () => new Date(), supervisorFolder);
 
   ipcMain.handle(DROP_CHANNEL, (event, file: unknown) => {
     if (!isTrustedSender(event, mainWindow?.webContents.id) || typeof file !== 'string') return null;

@@ -10,6 +10,7 @@ import { HvelvError } from '../core/errors';
 import { parseRange } from '../core/services/range';
 import { Recordings } from '../core/services/recordings';
 import type { SessionManager } from '../core/services/session-manager';
+import type { SupervisorFolderRef } from './supervisor-handlers';
 
 export interface MediaResponse {
   status: number;
@@ -39,18 +40,53 @@ export function mediaResponse(sessions: SessionManager, now: () => Date, id: str
     if (err instanceof HvelvError && err.code === 'NOT_FOUND') return plain(404);
     throw err;
   }
-  const range = parseRange(rangeHeader, info.size);
-  const base = { 'content-type': MIME[info.format] ?? 'application/octet-stream', 'accept-ranges': 'bytes', 'cache-control': 'no-store' };
-  if (range.kind === 'unsatisfiable') return { status: 416, headers: { ...base, 'content-range': `bytes */${info.size}` }, body: null };
+  return rangeResponse(info.size, info.format, rangeHeader, () => recordings.open(id), session);
+}
+
+/**
+ * A held recording of a share, on the supervisor's side (`share/<vaultId>/<id>`): the same
+ * answers (no-store, ranges, chunk by chunk). `folder` is the open supervisor folder, or null.
+ */
+export function shareMediaResponse(folder: SupervisorFolderRef, vaultId: string, id: string, rangeHeader: string | null): MediaResponse {
+  const plain = (status: number): MediaResponse => ({ status, headers: { 'cache-control': 'no-store' }, body: null });
+  const current = folder.current;
+  if (!current || current.session.isLocked) return plain(403);
+  if (!/^[0-9a-f]{32}$/.test(vaultId) || !/^[0-9a-f]{32}$/.test(id)) return plain(404);
+  let opened;
+  try {
+    opened = current.held.openRecording(vaultId, id);
+  } catch (err) {
+    // An unknown recording, or a copy whose end date has come (destroyed on the spot).
+    if (err instanceof HvelvError && (err.code === 'NOT_FOUND' || err.code === 'SHARE_EXPIRED')) return plain(404);
+    throw err;
+  }
+  const { reader, size, format } = opened;
+  const r = rangeResponse(size, format, rangeHeader, () => reader, current.session);
+  // No body to read it (an empty recording, a range outside it): closed now.
+  if (!r.body) reader.close();
+  return r;
+}
+
+/** Both sessions: the student's vault and the supervisor's folder. */
+interface Lockable {
+  readonly isLocked: boolean;
+  onLock(fn: () => void): () => void;
+}
+
+function rangeResponse(size: number, format: string, rangeHeader: string | null, open: () => { read(a: number, b: number): Buffer; close(): void }, lock: Lockable): MediaResponse {
+  const locked = () => lock.isLocked;
+  const range = parseRange(rangeHeader, size);
+  const base = { 'content-type': MIME[format] ?? 'application/octet-stream', 'accept-ranges': 'bytes', 'cache-control': 'no-store' };
+  if (range.kind === 'unsatisfiable') return { status: 416, headers: { ...base, 'content-range': `bytes */${size}` }, body: null };
   const start = range.kind === 'partial' ? range.start : 0;
-  const end = range.kind === 'partial' ? range.end : info.size - 1;
+  const end = range.kind === 'partial' ? range.end : size - 1;
   const headers: Record<string, string> = { ...base, 'content-length': String(Math.max(0, end - start + 1)) };
-  if (range.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${info.size}`;
-  if (info.size === 0) return { status: 200, headers, body: null };
-  const opened = recordings.open(id);
+  if (range.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${size}`;
+  if (size === 0) return { status: 200, headers, body: null };
+  const opened = open();
   let closed = false;
   // Locking closes the reader (and wipes its key) even if the player never asks again.
-  const unhook = session.onLock(() => reader.close());
+  const unhook = lock.onLock(() => reader.close());
   const reader = {
     read: (a: number, b: number) => opened.read(a, b),
     close: () => {
@@ -63,7 +99,7 @@ export function mediaResponse(sessions: SessionManager, now: () => Date, id: str
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
       try {
-        if (pos > end || session.isLocked || closed) {
+        if (pos > end || locked() || closed) {
           reader.close();
           controller.close();
           return;

@@ -14,13 +14,17 @@ import type { Locale } from '../../shared/i18n/catalogue';
 import type { KdfPolicy } from '../core/crypto/kdf';
 import { passphraseBytes } from '../core/crypto/kdf';
 import type { Crypto } from '../core/crypto/sodium';
+import { AUTO_LOCK_DEFAULT_MINUTES } from '../../shared/domain';
+import type { Timers } from '../core/services/session-manager';
+import { supervisorEnforceArgs } from '../core/services/headless-enforce';
+import { installLinux, statusLinux, type EnforceCommand } from '../core/services/schedule';
 import { HvelvError } from '../core/errors';
 import type { AppConfig } from '../core/services/app-config';
 import { readUserFile } from '../core/services/user-file';
 import { renderShareCertificateHtml } from '../core/services/supervisor/documents';
 import { initSupervisorFolder, unlockSupervisorFolder, type SupervisorSession } from '../core/services/supervisor/folder';
 import { HeldShares } from '../core/services/supervisor/held';
-import { FEEDBACK_EXTENSION, FEEDBACK_MAX_BYTES, SHARE_EXTENSION, SHARE_MAX_BYTES } from '../core/services/supervisor/share-file';
+import { FEEDBACK_EXTENSION, FEEDBACK_MAX_BYTES, SHARE_EXTENSION } from '../core/services/supervisor/share-file';
 import { fileSlug } from './file-name';
 import { Supervisors } from '../core/services/supervisor/student';
 import { writeFileAtomic } from '../core/vault/atomic-file';
@@ -43,26 +47,93 @@ export interface SupervisorHandlerDeps {
   createOptions?: CreateOptions;
   /** The interface language, for documents. */
   locale?: () => Locale;
+  /** The idle lock's and the end-date check's clock (tests give their own). */
+  timers?: Timers;
+  /** Told when the open folder locked itself (idle), so the screens can say so. */
+  onLocked?(reason: 'idle', minutes: number): void;
+  /** How the daily job starts Hvelv (the packaged app's headless entry, or the CLI); null where it is not installed from the app. */
+  scheduleCommand?(): EnforceCommand | null;
+  configHome?: string;
+  /** Where the open folder is kept, so the media protocol can play its recordings (one per app). */
+  folder?: SupervisorFolderRef;
+  /** The URL the page plays a held recording from (custom protocol in the app, loopback in tests). */
+  shareMediaUrl?(vaultId: string, id: string): string;
 }
+
+/** The supervisor folder open in this app, if any: read by the handlers and by the media protocol. */
+export class SupervisorFolderRef {
+  current: { session: SupervisorSession; held: HeldShares } | null = null;
+}
+
+/**
+ * The open folder locks itself after this many minutes without activity in the supervisor's
+ * screens, as the student's vault does (at its default): the keys to every copy held are in
+ * memory while it is open.
+ */
+export const SUPERVISOR_AUTO_LOCK_MINUTES = AUTO_LOCK_DEFAULT_MINUTES;
+/** While the folder is open, the end dates are checked this often (and at each read). */
+export const SUPERVISOR_ENFORCE_EVERY_MS = 60 * 60 * 1000;
 
 export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandlers {
   const { now } = deps;
   const students = () => new Supervisors(deps.session(), now, deps.crypto);
-  let current: { session: SupervisorSession; held: HeldShares } | null = null;
+  const ref = deps.folder ?? new SupervisorFolderRef();
+  // Unref'd: an open folder's countdown never keeps a process (a test, the harness) alive by itself.
+  const timers: Timers = deps.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+  let idle: unknown = null;
+  let enforceTimer: unknown = null;
+  const stopTimers = () => {
+    if (idle !== null) timers.clearTimeout(idle);
+    if (enforceTimer !== null) timers.clearTimeout(enforceTimer);
+    idle = enforceTimer = null;
+  };
+  const close = () => {
+    stopTimers();
+    ref.current?.session.lock();
+    ref.current = null;
+  };
+  /** Activity: the idle lock starts counting again. */
+  const touch = () => {
+    if (!ref.current) return;
+    if (idle !== null) timers.clearTimeout(idle);
+    idle = timers.setTimeout(() => {
+      close();
+      deps.onLocked?.('idle', SUPERVISOR_AUTO_LOCK_MINUTES);
+    }, SUPERVISOR_AUTO_LOCK_MINUTES * 60_000);
+  };
+  // The daily job cannot run while the folder is open (the open session holds the folder's
+  // lock: VAULT_BUSY), so the open app keeps the end dates itself, as it does for the vault.
+  const enforceLater = () => {
+    enforceTimer = timers.setTimeout(() => {
+      enforceTimer = null;
+      const current = ref.current;
+      if (!current || current.session.isLocked) return;
+      try {
+        current.held.settle();
+      } catch {
+        /* an unreadable folder is reported at the next read */
+      }
+      enforceLater();
+    }, SUPERVISOR_ENFORCE_EVERY_MS);
+  };
   const supervisor = () => {
+    const current = ref.current;
     if (!current || current.session.isLocked) throw new HvelvError('VAULT_LOCKED', 'no supervisor folder is open');
+    touch();
     return current;
   };
   const open = (session: SupervisorSession) => {
-    current?.session.lock();
+    close();
     try {
-      current = { session, held: new HeldShares(session) };
+      ref.current = { session, held: new HeldShares(session) };
     } catch (err) {
       session.lock();
-      current = null;
+      ref.current = null;
       throw err;
     }
     deps.config.rememberSupervisorFolder(session.path, now());
+    touch();
+    enforceLater();
     return session.identity;
   };
   const supDeps = () => ({ crypto: deps.crypto, kdfPolicy: deps.kdfPolicy, now });
@@ -72,15 +143,20 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
     'supervisors.checkKey': ({ key }) => students().checkKey(key),
     'supervisors.add': ({ key, label, until, recordings }) => students().add({ key, label, until, recordings }),
     'supervisors.remove': ({ id }) => students().remove(id),
+    'supervisors.setRecordings': ({ id, recordings }) => students().setRecordings(id, recordings),
     'supervisors.holding': ({ code }) => students().holding(code),
     'shares.plan': ({ supervisorId }) => students().plan(supervisorId),
     'shares.create': async ({ supervisorId, accepted }) => {
       const s = students();
       // Checked before the dialog: a refused share asks for no file name.
-      const { bytes, made } = s.create(supervisorId, accepted);
+      const created = s.create(supervisorId, accepted);
+      const { made } = created;
       const target = await deps.chooseSavePath(`${fileSlug(deps.session().facts.title, 60, 'hvelv')}${SHARE_EXTENSION}`);
-      if (!target) return null;
-      writeFileAtomic(target, bytes);
+      if (!target) {
+        s.discardShare(created);
+        return null;
+      }
+      s.writeShare(target, created);
       s.recordShare(supervisorId, made);
       return { file: target.split(/[\\/]/).pop()!, ...made };
     },
@@ -89,23 +165,53 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
     'feedback.list': () => students().comments(),
     'feedback.reply': ({ commentId, text }) => students().reply(commentId, text),
     'feedback.resolve': ({ commentId, resolved }) => students().resolve(commentId, resolved),
+    'feedback.redact': ({ commentId, start, end, expected, with: placeholder }) => students().redact(commentId, { start, end, expected, with: placeholder }),
+    'feedback.delete': ({ commentId }) => {
+      students().deleteComment(commentId);
+      return null;
+    },
 
     'supervisor.recent': () => deps.config.supervisorFolders(),
     'supervisor.init': async ({ path, passphrase }) => open(await initSupervisorFolder(path, passphraseBytes(passphrase), supDeps(), deps.createOptions)),
     'supervisor.unlock': async ({ path, passphrase }) => open(await unlockSupervisorFolder(path, passphraseBytes(passphrase), supDeps())),
-    'supervisor.state': () => (current && !current.session.isLocked ? { unlocked: true, identity: current.session.identity } : { unlocked: false }),
+    'supervisor.state': () => (ref.current && !ref.current.session.isLocked ? { unlocked: true, identity: ref.current.session.identity } : { unlocked: false }),
     'supervisor.lock': () => {
-      current?.session.lock();
-      current = null;
+      close();
       return null;
     },
+    'supervisor.touch': () => {
+      touch();
+      return null;
+    },
+    'supervisor.scheduleStatus': () => {
+      const { session } = supervisor();
+      if (process.platform !== 'linux' || !deps.scheduleCommand?.()) return { supported: false, installed: false, detail: process.platform };
+      const st = statusLinux(session.header.supervisorId, deps.configHome);
+      return { supported: true, installed: st.installed, detail: st.unit === 'rejected' ? `systemd rejects the unit: ${st.problem}` : `${st.enabled}/${st.active}` };
+    },
+    'supervisor.scheduleInstall': () => {
+      const { session } = supervisor();
+      const command = deps.scheduleCommand?.() ?? null;
+      if (process.platform !== 'linux' || !command) throw new HvelvError('FORBIDDEN', 'the daily job is installed from the command line on this system (hvelv schedule install <dir>)');
+      // The same job as `hvelv schedule install <dir>`: share enforce on this folder, its own key pinned.
+      const sign = session.header.keys.sign;
+      const r = installLinux({ vaultPath: session.path, vaultId: session.header.supervisorId, title: 'supervisor folder', ownerKey: sign, command, enforceArgs: supervisorEnforceArgs(command, session.path, sign) }, deps.configHome);
+      return { installed: true, detail: r.note };
+    },
     'supervisor.chooseShare': async () => deps.files.grant(await deps.chooseFile('share')),
-    'supervisor.openShare': ({ file }) => supervisor().held.open(readUserFile(deps.files.path(file), SHARE_MAX_BYTES)),
+    // The file itself, not its bytes: a share with recordings is read one chunk at a time.
+    'supervisor.openShare': ({ file }) => supervisor().held.open(deps.files.path(file)),
     'supervisor.shares': () => supervisor().held.list(),
     'supervisor.content': ({ vaultId }) => supervisor().held.content(vaultId),
     'supervisor.transcript': ({ vaultId, id }) => supervisor().held.transcript(vaultId, id),
     'supervisor.retrieve': ({ vaultId, of, id, participant }) => supervisor().held.retrieve(vaultId, of, id, participant),
     'supervisor.search': ({ vaultId, query }) => supervisor().held.search(vaultId, query),
+    'supervisor.report': ({ vaultId }) => supervisor().held.report(vaultId),
+    'supervisor.mediaUrl': ({ vaultId, id }) => {
+      supervisor().held.openRecording(vaultId, id).reader.close();
+      if (!deps.shareMediaUrl) throw new HvelvError('FORBIDDEN', 'playback is not available here');
+      return deps.shareMediaUrl(vaultId, id);
+    },
     'supervisor.comments': ({ vaultId }) => supervisor().held.comments(vaultId),
     'supervisor.comment': ({ vaultId, target, text }) => supervisor().held.addComment(vaultId, target, text),
     'supervisor.deleteComment': ({ vaultId, id }) => {

@@ -39,6 +39,7 @@ const READS: ReadonlySet<Method> = new Set<Method>([
   'transcripts.chooseFile',
   'transcripts.check',
   'transcripts.export',
+  'transcripts.exportFindings',
   'schedule.status',
 ]);
 

@@ -11,6 +11,10 @@ export const nb = {
   'hardening.recordedAfterwards': 'Registrert i ettertid ({date})',
   'hardening.clockDamaged': 'clock.json kan ikke leses og ble ikke brukt; den signerte tiden i hodet gjelder fortsatt.',
   'hardening.clockAhead': 'clock.json sier at en tid senere enn nå er sett: slettingen ved prosjektslutt ville kommet for tidlig.',
+  'hardening.docxLeftOut': 'Ikke importert fra .docx-filen (bare selve brødteksten er med): fotnoter {footnotes}, sluttnoter {endnotes}, kommentarer {comments}, topptekster {headers}, bunntekster {footers}. Skal noe av det være med, flytt det inn i brødteksten og importer på nytt.',
+  'hardening.exportCheckTitle': 'Før transkripsjonen forlater Hvelv',
+  'hardening.exportCheckIntro': 'Filen blir lagret utenfor hvelvet, der Hvelv ikke lenger kan beskytte den. Det som kan identifisere noen, erstatter du under «Identifiserende opplysninger» på denne siden.',
+  'hardening.exportCheckWrite': 'Eksporter som {format} …',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -22,4 +26,8 @@ export const en: Record<keyof typeof nb, string> = {
   'hardening.recordedAfterwards': 'Recorded afterwards ({date})',
   'hardening.clockDamaged': 'clock.json cannot be read and was not used; the signed time in the header still holds.',
   'hardening.clockAhead': 'clock.json says a time later than now has been seen: deletion at the project end would come early.',
+  'hardening.docxLeftOut': 'Not imported from the .docx file (only its body text is): footnotes {footnotes}, endnotes {endnotes}, comments {comments}, headers {headers}, footers {footers}. If any of it belongs in the transcript, move it into the body text and import again.',
+  'hardening.exportCheckTitle': 'Before the transcript leaves Hvelv',
+  'hardening.exportCheckIntro': 'The file is saved outside the vault, where Hvelv can no longer protect it. What could identify someone is replaced under "Identifying details" on this page.',
+  'hardening.exportCheckWrite': 'Export as {format} …',
 };

@@ -42,9 +42,18 @@ await page.goto(harness.url);
 await page.getByRole('button', { name: 'Analyse', exact: true }).click();
 await page.getByRole('button', { name: 'Kod intervjuet med JS01' }).waitFor();
 
+// The renderer's main thread: its CPU time (ThreadTime) and time in layout and style per
+// run, from the DevTools metrics; on shared cores they say more than wall time.
+const cdp = await page.context().newCDPSession(page);
+await cdp.send('Performance.enable');
+const metrics = async (): Promise<Record<string, number>> => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+const cpu: number[] = [];
+const layout: number[] = [];
+const style: number[] = [];
 const times: number[] = [];
 const drawing: number[] = [];
 for (let run = 0; run < RUNS; run++) {
+  const m0 = await metrics();
   // Timed in the page: from the click to the frame in which every bar is placed.
   const ms = await page.evaluate(async (want) => {
     const doc = (globalThis as unknown as { document: { querySelector(s: string): { click(): void } | null; querySelectorAll(s: string): { length: number } } }).document;
@@ -69,6 +78,10 @@ for (let run = 0; run < RUNS; run++) {
       w.hvelv.invoke = invoke;
     }
   }, SEGMENTS);
+  const m1 = await metrics();
+  cpu.push((m1.ThreadTime! - m0.ThreadTime!) * 1000);
+  layout.push((m1.LayoutDuration! - m0.LayoutDuration!) * 1000);
+  style.push((m1.RecalcStyleDuration! - m0.RecalcStyleDuration!) * 1000);
   times.push(ms.total);
   drawing.push(ms.drawing);
   await page.getByRole('button', { name: 'Til listen over intervjuer' }).click();
@@ -91,6 +104,8 @@ console.log(`${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? 
 console.log(`coding view: ${CHARS} characters, ${SEGMENTS} segments, ${CODES} codes: open until all margin bars are drawn, median ${median.toFixed(0)} ms, best ${times[0]!.toFixed(0)} ms, worst ${times.at(-1)!.toFixed(0)} ms (${RUNS} runs; goal 150 ms)`);
 drawing.sort((a, b) => a - b);
 console.log(`  of which drawing (from the last answer to the frame with every bar): median ${drawing[Math.floor(drawing.length / 2)]!.toFixed(0)} ms, best ${drawing[0]!.toFixed(0)} ms`);
+const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!.toFixed(0);
+console.log(`  renderer main thread per open (median): CPU ${med(cpu)} ms, of which layout ${med(layout)} ms and style ${med(style)} ms; load average ${os.loadavg()[0]!.toFixed(1)}`);
 console.log(`  requests alone (mean of 5, over the harness's loopback HTTP): transcripts.get ${ipc['transcripts.get']!.toFixed(0)} ms, coding.segments ${ipc['coding.segments']!.toFixed(0)} ms`);
 await browser.close();
 await harness.close();

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run, EXIT, HELP } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
@@ -179,7 +179,7 @@ describe('start-up: --help and enforce with nothing due load only what they need
    * Which of libsodium and SQLite a `hvelv` process loaded: module hooks note every
    * module resolved (ES and CommonJS alike) in a file, and require.cache is read at exit.
    */
-  function loaded(args: string[]): { status: number | null; stdout: string; heavy: string[] } {
+  function loaded(args: string[]): { status: number | null; stdout: string; heavy: string[]; zod: boolean } {
     const dir = tempDir();
     const log = path.join(dir, 'loaded.txt');
     fs.writeFileSync(log, '');
@@ -188,8 +188,13 @@ describe('start-up: --help and enforce with nothing due load only what they need
     const setup = path.join(dir, 'setup.mjs');
     fs.writeFileSync(setup, `import { register } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nimport { createRequire } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join('\\n') + '\\n'));\n`);
     const r = spawnSync(process.execPath, ['--import', pathToFileURL(setup).href, path.join(ROOT, 'bin', 'hvelv.js'), ...args], { encoding: 'utf8', env: { ...process.env, HVELV_PASSPHRASE: '' } });
-    const heavy = [...new Set(fs.readFileSync(log, 'utf8').split('\n').map((k) => /node_modules\/(libsodium[^/]*|better-sqlite3)\//.exec(k)?.[1]).filter((x): x is string => Boolean(x)))].sort();
-    return { status: r.status, stdout: r.stdout, heavy };
+    const files = fs.readFileSync(log, 'utf8').split('\n');
+    const heavy = [...new Set(files.map((k) => /node_modules\/(libsodium[^/]*|better-sqlite3)\//.exec(k)?.[1]).filter((x): x is string => Boolean(x)))].sort();
+    // zod is bundled into out/main's chunks: what a loaded chunk holds is named in its
+    // `// node_modules/zod/…` comments (from the source, in the module files' paths).
+    const chunks = files.filter((k) => k.startsWith('file:') && k.includes('/out/main/')).map((k) => fs.readFileSync(fileURLToPath(k), 'utf8'));
+    const zod = files.some((k) => /node_modules\/zod\//.test(k)) || chunks.some((c) => /^\/\/ node_modules\/zod\//m.test(c));
+    return { status: r.status, stdout: r.stdout, heavy, zod };
   }
 
   it('hvelv --help loads neither libsodium nor SQLite', () => {
@@ -204,6 +209,15 @@ describe('start-up: --help and enforce with nothing due load only what they need
     expect(r.status, r.stdout).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, due: false });
     expect(r.heavy).toEqual([]);
+  });
+
+  it('hvelv enforce with nothing due does not load zod (building its schemas was most of the start-up left)', async () => {
+    const vault = await init();
+    const r = loaded(['enforce', vault, '--json']);
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.zod).toBe(false);
+    // The control: a command that opens the vault loads it.
+    expect(loaded(['status', vault, '--json']).zod).toBe(true);
   });
 });
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, EXIT } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
-import { findNeedles, listFiles, tempDir, TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
+import { findNeedles, listFiles, makeWav, tempDir, TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
 
 const STUDENT = 'studentens passord 1';
 const SUPERVISOR = 'veileders passord 2';
@@ -137,5 +137,38 @@ describe('hvelv supervisor / share / feedback', () => {
     expect(text).toMatch(/share\.created/);
     expect(text).toMatch(/feedback\.imported/);
     expect(text).not.toMatch(/Kari|Nordmann|Åse|Del koden/);
+  });
+
+  it('supervisor add --recordings: the warning is given, the share carries the recording, the supervisor holds it sealed', { timeout: 300_000 }, async () => {
+    clock = new Date('2026-11-27T12:00:00Z');
+    const vault = path.join(tempDir(), 'v');
+    const dir = path.join(tempDir(), 'veileder');
+    expect((await student('init', vault, '--title', 'Relasjonsarbeid', '--end-date', '2027-05-30', '--code-prefix', 'JS')).code).toBe(EXIT.ok);
+    expect((await student('participant', 'add', vault, '--name', 'Kari Nordmann')).code).toBe(EXIT.ok);
+    expect((await student('consent', 'record', vault, 'JS01', '--date', '2026-11-20', '--form-version', '1', '--unfinished-letter')).code).toBe(EXIT.ok);
+    const wav = path.join(tempDir(), 'intervju.wav');
+    const audio = makeWav(wav, 4, 31);
+    expect((await student('audio', 'import', vault, 'JS01', wav)).code).toBe(EXIT.ok);
+    fs.rmSync(wav);
+    const file = path.join(tempDir(), 'js01.txt');
+    fs.writeFileSync(file, '#00:00:01-0# I: Hva betyr tillit for deg?\n');
+    expect((await student('transcript', 'import', vault, 'JS01', file)).code).toBe(EXIT.ok);
+    const { key } = (await sup('supervisor', 'init', dir, '--json')).json as { key: string };
+    const add = await student('supervisor', 'add', vault, '--key', key, '--until', '2027-03-01', '--recordings');
+    expect(add.code, add.err).toBe(EXIT.ok);
+    expect(add.err).toMatch(/En stemme identifiserer en person/);
+    const share = path.join(tempDir(), 'med-opptak.hvelvshare');
+    const made = await student('share', 'create', vault, '--out', share, '--yes');
+    expect(made.code, made.err).toBe(EXIT.ok);
+    expect(made.text).toMatch(/Lydopptak med: 1\./);
+    expect(made.err).toMatch(/lydopptakene blir med/);
+    const opened = await sup('share', 'open', dir, share, '--json');
+    expect(opened.json).toMatchObject({ ok: true, share: { version: 1, participants: ['JS01'] }, recordings: 1 });
+    // Neither the share file nor the supervisor's folder holds the audio in clear.
+    const needles = [audio.subarray(2000, 2032), audio.subarray(audio.length - 40, audio.length - 8)];
+    expect(findNeedles([share, ...listFiles(dir)], needles)).toEqual([]);
+    expect(listFiles(dir).filter((f) => f.endsWith('.hvr'))).toHaveLength(1);
+    expect((await as('', 'share', 'enforce', dir, '--now', '2027-03-01', '--yes', '--json')).json).toMatchObject({ ok: true, destroyedNow: [{ version: 1 }] });
+    expect(listFiles(dir).filter((f) => f.endsWith('.hvr'))).toEqual([]);
   });
 });

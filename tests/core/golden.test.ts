@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { PRODUCTION_KDF_POLICY } from '../../electron/core/crypto/kdf';
@@ -37,6 +38,14 @@ describe('golden vault (format 1)', () => {
       expect(s.verify()).toEqual([]);
     } finally {
       s.lock();
+    }
+    // Its stores were made before the leaf index (schema 1): opening added it, and the
+    // head, signed before, still verified above.
+    for (const store of ['keylist', 'recordings', 'transcripts'] as const) {
+      const db = new Database(path.join(copy, store, `${store}.sqlite`), { readonly: true });
+      expect(db.pragma('user_version', { simple: true }), store).toBe(2);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'records_leaves'").get(), store).toBeTruthy();
+      db.close();
     }
   });
 

@@ -158,7 +158,7 @@ describe('.docx: bounded, and damage is a clear error', () => {
 
   it('an ordinary .docx still reads the same, off the main thread', async () => {
     const doc = `${DOC_HEAD}#00:00:01-0# I: Hei &amp; velkommen, ærlig talt${DOC_TAIL}`;
-    await expect(parseTranscriptOffThread(docxOf(doc), 'docx')).resolves.toEqual({ text: '#00:00:01-0# I: Hei & velkommen, ærlig talt\n', untimedCues: 0 });
+    await expect(parseTranscriptOffThread(docxOf(doc), 'docx')).resolves.toEqual({ text: '#00:00:01-0# I: Hei & velkommen, ærlig talt\n', untimedCues: 0, leftOut: { footnotes: 0, endnotes: 0, comments: 0, headers: 0, footers: 0 } });
     const deflated = zipOf([{ name: 'word/document.xml', data: Buffer.from(doc), deflated: zlib.deflateRawSync(Buffer.from(doc)) }]);
     await expect(parseTranscriptOffThread(deflated, 'docx')).resolves.toMatchObject({ text: '#00:00:01-0# I: Hei & velkommen, ærlig talt\n' });
   });

@@ -50,8 +50,9 @@ describe('supervisor handlers', () => {
     expect(await call('supervisors.checkKey', { key: 'hei' })).toMatchObject({ ok: false, error: { code: 'NOT_A_SUPERVISOR_KEY' } });
     expect(await value('supervisors.checkKey', { key: id.key })).toEqual({ fingerprint: id.fingerprint });
     expect(await call('supervisors.add', { key: id.key, label: 'Hovedveileder', until: '2027-02-30' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(await call('supervisors.add', { key: id.key, label: 'Hovedveileder', until: '2027-03-01', recordings: true })).toMatchObject({ ok: false, error: { code: 'NOT_BUILT' } });
-    const sup = await value<{ id: string; fingerprint: string }>('supervisors.add', { key: id.key, label: 'Hovedveileder', until: '2027-03-01' });
+    // Recordings switched on: this vault has none, so the share carries none (and stays a version-1 file).
+    const sup = await value<{ id: string; fingerprint: string; recordings: boolean }>('supervisors.add', { key: id.key, label: 'Hovedveileder', until: '2027-03-01', recordings: true });
+    expect(sup.recordings).toBe(true);
     const plan = await value<{ findings: { id: string }[]; version: number; counts: { transcripts: number } }>('shares.plan', { supervisorId: sup.id });
     expect(plan).toMatchObject({ version: 1, counts: { transcripts: 1 } });
     expect(await call('shares.create', { supervisorId: sup.id, accepted: [] })).toMatchObject(plan.findings.length ? { ok: false, error: { code: 'DETAILS_UNCHECKED' } } : { ok: true, value: null });
@@ -68,6 +69,7 @@ describe('supervisor handlers', () => {
     const held = await value<{ vaultId: string }>('supervisor.openShare', { file: token.token });
     const content = await value<{ codes: { id: string; name: string }[]; transcripts: { id: string }[] }>('supervisor.content', { vaultId: held.vaultId });
     expect(content.codes.map((c) => c.name)).toEqual(['Tillit']);
+    expect(await call('supervisor.mediaUrl', { vaultId: held.vaultId, id: 'a'.repeat(32) })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const text = await value<{ text: string; segments: { id: string }[] }>('supervisor.transcript', { vaultId: held.vaultId, id: content.transcripts[0]!.id });
     expect(text.text).toContain('Tillit er å bli sett');
     await value('supervisor.comment', { vaultId: held.vaultId, target: { kind: 'segment', id: text.segments[0]!.id }, text: 'Godt utdrag.' });

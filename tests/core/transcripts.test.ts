@@ -96,8 +96,8 @@ describe('transcripts in the vault', () => {
     const t = new Transcripts(session, NOW);
     const { id } = await t.import(code, file('x.srt', '1\n00:00:01,000 --> 00:00:02,000\nB: Hei på deg.\n'));
     const out = tempDir();
-    t.export(id, path.join(out, 't.txt'), 'txt');
-    t.export(id, path.join(out, 't.docx'), 'docx');
+    t.export(id, path.join(out, 't.txt'), 'txt', []);
+    t.export(id, path.join(out, 't.docx'), 'docx', []);
     expect(fs.readFileSync(path.join(out, 't.txt'), 'utf8')).toBe('#00:00:01-0# B: Hei på deg.\n');
     expect(parseTranscript(fs.readFileSync(path.join(out, 't.docx')), 'docx')).toBe('#00:00:01-0# B: Hei på deg.\n');
     session.lock();

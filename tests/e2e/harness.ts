@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createHandlers, dispatch } from '../../electron/main/handlers';
-import { mediaResponse } from '../../electron/main/media';
+import { mediaResponse, shareMediaResponse } from '../../electron/main/media';
 import { Readable } from 'node:stream';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { AppConfig } from '../../electron/core/services/app-config';
@@ -74,7 +74,7 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
   const saveAnswers: (string | null)[] = [];
   const dropPaths = new Map<string, string>();
   let printer: Promise<Browser> | null = null;
-  const { handlers, sessions, files } = createHandlers({
+  const { handlers, sessions, files, supervisorFolder } = createHandlers({
     crypto: await createCrypto(),
     kdfPolicy: TEST_KDF_POLICY,
     createOptions: { kdf: TEST_KDF },
@@ -101,6 +101,7 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
         }
       },
       mediaUrl: (id) => `/__media/recording/${id}`,
+      shareMediaUrl: (vaultId, id) => `/__media/share/${vaultId}/${id}`,
       scheduleCommand: () => ({ argv: [process.execPath, path.join(import.meta.dirname, '..', '..', 'bin', 'hvelv.js')], env: {} }),
       configHome: path.join(opts.home, 'config-home'),
     },
@@ -141,6 +142,15 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
       res.write(': open\n\n');
       listeners.add(res);
       req.on('close', () => listeners.delete(res));
+      return;
+    }
+    if (url.pathname.startsWith('/__media/share/')) {
+      // Same code as the app's hvelv-media://share/ protocol.
+      const [vaultId = '', id = ''] = url.pathname.slice('/__media/share/'.length).split('/');
+      const r = shareMediaResponse(supervisorFolder, vaultId, id, req.headers.range ?? null);
+      res.writeHead(r.status, r.headers);
+      if (r.body) Readable.fromWeb(r.body as import('node:stream/web').ReadableStream).pipe(res);
+      else res.end();
       return;
     }
     if (url.pathname.startsWith('/__media/recording/')) {

@@ -5,6 +5,7 @@ import { parse, str } from '../args';
 import { UsageError } from '../io';
 import * as path from 'node:path';
 import { inspectVault } from '../../core/vault/vault';
+import { supervisorEnforceArgs } from '../../core/services/headless-enforce';
 import { readSupervisorHeader, SUPERVISOR_HEADER } from '../../core/services/supervisor/folder';
 import { currentCommand, installLinux, jobName, removeLinux, scheduleFiles, statusLinux, type SchedulePlatform } from '../../core/services/schedule';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../shared/domain';
@@ -61,7 +62,8 @@ export async function cmdSchedule(args: string[], ctx: CommandContext): Promise<
     : inspectVault(vault, vaultDeps.crypto);
   const platform = (str(values.platform) || process.platform) as SchedulePlatform;
   if (!['linux', 'darwin', 'win32'].includes(platform)) throw new UsageError('--platform must be linux, darwin or win32');
-  const spec = { vaultPath: vault, vaultId: info.vaultId, title: info.title, ownerKey: info.ownerKey, command: currentCommand(), ...(supervisorHeader ? { enforceArgs: ['share', 'enforce', vault] } : {}) };
+  const command = currentCommand();
+  const spec = { vaultPath: vault, vaultId: info.vaultId, title: info.title, ownerKey: info.ownerKey, command, ...(supervisorHeader ? { enforceArgs: supervisorEnforceArgs(command, vault, supervisorHeader.keys.sign) } : {}) };
   const configHome = io.env.XDG_CONFIG_HOME || undefined;
   switch (sub) {
     case 'install': {

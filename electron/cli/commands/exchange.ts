@@ -80,7 +80,8 @@ function printPlan(io: CliIo, plan: ExportPlan, locale: Locale): void {
   if (plan.recordingsWarning) io.err(translate(locale, 'exchange.recordingsWarning'));
 }
 
-function printFindings(io: CliIo, findings: ExchangeFinding[], locale: Locale): void {
+/** Every finding with its id, where it is and its words around it (also for `transcript export`). */
+export function printFindings(io: CliIo, findings: ExchangeFinding[], locale: Locale): void {
   if (findings.length === 0) return;
   io.out(translate(locale, 'exchange.findingsHeader', { count: findings.length }));
   for (const f of findings) {

@@ -16,12 +16,13 @@ import { passphraseBytes } from '../../core/crypto/kdf';
 import { fromB64 } from '../../core/crypto/encoding';
 import { HvelvError } from '../../core/errors';
 import { parseNowOption } from '../../core/services/headless-enforce';
-import { readUserFile } from '../../core/services/user-file';
+import { assertRegularFile, readUserFile } from '../../core/services/user-file';
 import { renderShareCertificateHtml } from '../../core/services/supervisor/documents';
 import { initSupervisorFolder, readSupervisorHeader, unlockSupervisorFolder, type SupervisorSession } from '../../core/services/supervisor/folder';
 import { enforceSupervisorFolder, HeldShares } from '../../core/services/supervisor/held';
 import { supervisorFingerprint, supervisorKeyText } from '../../core/services/supervisor/key-text';
-import { FEEDBACK_MAX_BYTES, SHARE_MAX_BYTES } from '../../core/services/supervisor/share-file';
+import { FEEDBACK_MAX_BYTES } from '../../core/services/supervisor/share-file';
+import { verifyShareCertificate } from '../../core/services/supervisor/certificate-check';
 import { Supervisors } from '../../core/services/supervisor/student';
 import { writeFileAtomic } from '../../core/vault/atomic-file';
 import { many, parse, str, type Values } from '../args';
@@ -78,6 +79,8 @@ export async function cmdSupervisor(args: string[], ctx: CommandContext): Promis
       return withSession(positionals[0]!, values, io, vd, (s) => {
         const e = new Supervisors(s, io.now, vd.crypto).add({ key, label: str(values.label) || (locale === 'nb' ? 'Veileder' : 'Supervisor'), until: until as IsoDate, recordings: Boolean(values.recordings) });
         io.out(values.json ? JSON.stringify({ ok: true, supervisor: e }) : t(locale, 'supervisor.cli.added', { label: e.label, fingerprint: e.fingerprint, until: e.until }));
+        // A voice identifies a person: said when they are switched on, and on every share that carries them.
+        if (e.recordings) io.err(t(locale, 'supervisor.cli.recordingsWarning'));
         return EXIT.ok;
       });
     }
@@ -165,19 +168,23 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
           printFindings(io, open, locale);
         }
         // The service refuses too (and names an unknown id): the same rule whatever calls it.
-        const { bytes, made } = students.create(id, accepted);
+        const created = students.create(id, accepted);
+        const { made } = created;
         if (!values.json) {
           io.out(t(locale, 'supervisor.cli.shareSummary', { version: made.version, fingerprint: made.fingerprint, until: made.until, ...made.counts }));
           io.out(t(locale, 'supervisor.cli.ownerFingerprint', { fingerprint: plan.ownerFingerprint }));
+          if (made.counts.recordings > 0) io.out(t(locale, 'supervisor.cli.shareRecordings', { recordings: made.counts.recordings }));
         }
+        if (plan.recordingsWarning) io.err(t(locale, 'supervisor.cli.recordingsWarning'));
         if (!values.yes) {
           const answer = io.isTty && !values.json ? await io.promptHidden(t(locale, 'supervisor.cli.confirm', { file: out })) : '';
           if (!/^(ja|yes|j|y)$/i.test(answer.trim())) {
+            students.discardShare(created);
             io.out(values.json ? JSON.stringify({ ok: true, written: false, version: made.version }) : t(locale, 'supervisor.cli.notWritten'));
             return EXIT.ok;
           }
         }
-        writeFileAtomic(out, bytes);
+        students.writeShare(out, created);
         students.recordShare(id, made);
         io.out(values.json ? JSON.stringify({ ok: true, written: true, out, ...made }) : t(locale, 'supervisor.cli.written', { file: out }));
         return EXIT.ok;
@@ -185,11 +192,14 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
     }
     case 'open': {
       const { values, positionals } = parse(rest, {}, 2);
-      const bytes = readUserFile(positionals[1]!, SHARE_MAX_BYTES);
+      // Checked before the passphrase is asked: a file that is not there, or not a file.
+      assertRegularFile(positionals[1]!);
       return withFolder(positionals[0]!, values, ctx, (_s, held) => {
-        const h = held.open(bytes);
-        if (values.json) io.out(JSON.stringify({ ok: true, share: h }));
+        const h = held.open(positionals[1]!);
+        const recordings = held.content(h.vaultId).recordings.length;
+        if (values.json) io.out(JSON.stringify({ ok: true, share: h, recordings }));
         else {
+          if (recordings > 0) io.out(t(locale, 'supervisor.cli.shareRecordings', { recordings }));
           io.out(t(locale, 'supervisor.cli.opened', { version: h.version, title: h.title, owner: h.ownerFingerprint, until: h.until }));
           io.out(`${h.counts.transcripts} transcripts (${h.participants.join(', ')}), ${h.counts.codes} codes, ${h.counts.segments} coded segments, ${h.counts.themes} themes, ${h.counts.memos} memos`);
         }
@@ -220,9 +230,13 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
     }
     case 'enforce': {
       // No passphrase: what the daily job on the supervisor's machine runs.
-      const { values, positionals } = parse(rest, { now: { type: 'string' }, yes: { type: 'boolean' } }, 1);
+      const { values, positionals } = parse(rest, { now: { type: 'string' }, yes: { type: 'boolean' }, 'owner-key': { type: 'string' } }, 1);
       const requested = str(values.now) ? parseNowOption(str(values.now)) : undefined;
       if (requested === null) throw new UsageError('--now must be a date (YYYY-MM-DD) or an ISO 8601 date-time');
+      // The daily job pins the folder's own signing key (as the owner's job pins the owner's):
+      // a header re-signed with another key is refused, not trusted because it verifies.
+      const pinned = str(values['owner-key']);
+      if (pinned && readSupervisorHeader(positionals[0]!, nodeEd25519).keys.sign !== pinned) throw new HvelvError('INTEGRITY', 'the supervisor folder’s header is signed by another key than the one the daily job was installed for');
       // As for the owner's enforce: --now previews; destroying before the day has come needs --yes too.
       const r = enforceSupervisorFolder(positionals[0]!, { verifier: nodeEd25519, now: io.now(), requestedNow: requested, preview: requested !== undefined && !values.yes });
       if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
@@ -246,8 +260,21 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
         return EXIT.ok;
       });
     }
+    case 'verify-certificate': {
+      // The student's side: a certificate of deletion checked against the supervisor key in the vault.
+      const { values, positionals } = parse(rest, {}, 2);
+      const text = new TextDecoder('utf-8', { fatal: false }).decode(readUserFile(positionals[1]!, 4 * 1024 * 1024));
+      const vd = await ctx.vaultDeps();
+      return withSession(positionals[0]!, values, io, vd, (s) => {
+        const r = verifyShareCertificate(s, text, vd.crypto);
+        const c = r.certificate;
+        if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
+        else io.out(t(locale, 'supervisor.cli.certificateValid', { label: r.supervisor.label, fingerprint: r.supervisor.fingerprint, version: c.version, destroyed: c.destroyedAt.slice(0, 10), until: c.until, participants: c.participants.join(', ') || '–' }));
+        return EXIT.ok;
+      });
+    }
     default:
-      throw new UsageError('expected share create|open|show|enforce|certificate');
+      throw new UsageError('expected share create|open|show|enforce|certificate|verify-certificate');
   }
 }
 
@@ -300,11 +327,63 @@ export async function cmdFeedback(args: string[], ctx: CommandContext): Promise<
           io.out(t(locale, 'supervisor.cli.feedbackImported', { added: r.added, comments: r.comments, label: r.label, fingerprint: r.fingerprint }));
           if (r.flagged.length) io.err(t(locale, 'supervisor.cli.feedbackFlagged', { count: r.flagged.length, ids: r.flagged.join(', ') }));
           if (r.dropped) io.out(t(locale, 'supervisor.cli.feedbackDropped', { count: r.dropped }));
+          if (r.supervisorRemoved) io.out(t(locale, 'supervisor.cli.feedbackFromRemoved'));
         }
         return EXIT.ok;
       });
     }
+    case 'list': {
+      // The student's side: the comments imported, with ids and flagged details (positions in code points).
+      const { values, positionals } = parse(rest, {}, 1);
+      const vd = await ctx.vaultDeps();
+      return withSession(positionals[0]!, values, io, vd, (s) => {
+        const list = new Supervisors(s, io.now, vd.crypto).comments();
+        if (values.json) io.out(JSON.stringify({ ok: true, comments: list }));
+        else if (list.length === 0) io.out(locale === 'nb' ? 'Ingen kommentarer.' : 'No comments.');
+        else
+          for (const c of list) {
+            io.out(`${c.id}  ${c.target.kind} ${c.targetLabel}  ${c.createdAt.slice(0, 10)}  ${c.fingerprint}${c.supervisorRemoved ? (locale === 'nb' ? '  (fjernet veileder)' : '  (removed supervisor)') : ''}${c.resolved ? '  ✓' : ''}\n  ${c.text.replace(/\n/g, '\n  ')}`);
+            for (const f of c.flags) io.out(`  ! ${f.kind} ${f.start}-${f.end}: ${f.text}`);
+          }
+        return EXIT.ok;
+      });
+    }
+    case 'redact': {
+      // `hvelv feedback redact <vault> ID --text "915 55 123" --with [telefon] [--occurrence N]`
+      const { values, positionals } = parse(rest, { text: { type: 'string' }, with: { type: 'string' }, occurrence: { type: 'string' } }, 2);
+      const text = str(values.text);
+      const placeholder = str(values.with);
+      if (!text) throw new UsageError('--text T is required (the words to replace)');
+      if (!placeholder) throw new UsageError('--with [PLACEHOLDER] is required, such as [telefon]');
+      const occurrence = str(values.occurrence) ? Number(str(values.occurrence)) : 1;
+      if (!Number.isInteger(occurrence) || occurrence < 1) throw new UsageError('--occurrence must be 1 or more');
+      const vd = await ctx.vaultDeps();
+      return withSession(positionals[0]!, values, io, vd, (s) => {
+        const students = new Supervisors(s, io.now, vd.crypto);
+        const c = students.comments().find((x) => x.id === positionals[1]);
+        if (!c) throw new HvelvError('NOT_FOUND', `no comment ${positionals[1]}`);
+        let at = -1;
+        for (let n = 0; n < occurrence; n++) {
+          at = c.text.indexOf(text, at + 1);
+          if (at < 0) throw new HvelvError('NOT_FOUND', `the comment does not hold “${text}”${occurrence > 1 ? ` ${occurrence} times` : ''}`);
+        }
+        const start = [...c.text.slice(0, at)].length;
+        const r = students.redact(c.id, { start, end: start + [...text].length, expected: text, with: placeholder });
+        io.out(values.json ? JSON.stringify({ ok: true, comment: r }) : r.text);
+        return EXIT.ok;
+      });
+    }
+    case 'delete': {
+      const { values, positionals } = parse(rest, { yes: { type: 'boolean' } }, 2);
+      if (!values.yes) throw new UsageError('deleting a comment cannot be undone: add --yes');
+      const vd = await ctx.vaultDeps();
+      return withSession(positionals[0]!, values, io, vd, (s) => {
+        new Supervisors(s, io.now, vd.crypto).deleteComment(positionals[1]!);
+        io.out(values.json ? JSON.stringify({ ok: true, deleted: positionals[1] }) : locale === 'nb' ? 'Kommentaren er slettet.' : 'The comment is deleted.');
+        return EXIT.ok;
+      });
+    }
     default:
-      throw new UsageError('expected feedback add|export|import');
+      throw new UsageError('expected feedback add|export|import|list|redact|delete');
   }
 }

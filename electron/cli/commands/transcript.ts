@@ -1,6 +1,7 @@
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
-import { parse, str } from '../args';
+import { many, parse, str } from '../args';
+import { HvelvError } from '../../core/errors';
 import { UsageError } from '../io';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +25,8 @@ export async function cmdTranscript(args: string[], ctx: CommandContext): Promis
       io.out(values.json ? JSON.stringify({ ok: true, transcript: { ...t, text: undefined } }) : t.id);
       // Said, not hidden: the words are in, but these cues cannot be played from.
       if (t.untimedCues > 0 && !values.json) io.err(translate(locale, 'hardening.untimedCues', { n: t.untimedCues }));
+      // Nor are a .docx's notes, comments, headers and footers: said, with how many.
+      if (t.leftOut && Object.values(t.leftOut).some((n) => n > 0) && !values.json) io.err(translate(locale, 'hardening.docxLeftOut', { ...t.leftOut }));
       return EXIT.ok;
     }
     case 'list': {
@@ -34,11 +37,29 @@ export async function cmdTranscript(args: string[], ctx: CommandContext): Promis
       return EXIT.ok;
     }
     case 'export': {
-      const { values, positionals } = parse(rest, { out: { type: 'string' }, format: { type: 'string' } }, 2);
+      const { values, positionals } = parse(rest, { out: { type: 'string' }, format: { type: 'string' }, accept: { type: 'string', multiple: true } }, 2);
       if (!values.out) throw new UsageError('--out FILE is required');
       const format = (str(values.format) || path.extname(str(values.out)).slice(1).toLowerCase()) as 'txt' | 'docx';
       if (format !== 'txt' && format !== 'docx') throw new UsageError('export as .txt or .docx (--format txt|docx)');
-      await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Transcripts(s, io.now).export(positionals[1]!, str(values.out), format));
+      const accepted = many(values, 'accept');
+      // The identifying-details check, as before every export: each finding is replaced
+      // (`transcript deidentify`) or accepted by its id; nothing is written until then.
+      const open = await withSession(positionals[0]!, values, io, vaultDeps, (s) => {
+        const tr = new Transcripts(s, io.now);
+        const left = tr.exportFindings(positionals[1]!).filter((f) => !accepted.includes(f.id));
+        if (left.length === 0) tr.export(positionals[1]!, str(values.out), format, accepted);
+        return left;
+      });
+      if (open.length > 0) {
+        const message = `${open.length} possible identifying detail(s) are neither replaced nor accepted: replace them (hvelv transcript deidentify) or accept them by id (--accept ID …); nothing was written`;
+        if (values.json) {
+          io.out(JSON.stringify({ ok: false, error: { code: 'DETAILS_UNCHECKED', message }, findings: open }));
+          return EXIT.other;
+        }
+        const { printFindings } = await import('./exchange');
+        printFindings(io, open, locale);
+        throw new HvelvError('DETAILS_UNCHECKED', message);
+      }
       io.out(values.json ? JSON.stringify({ ok: true, out: str(values.out) }) : `wrote ${str(values.out)}`);
       return EXIT.ok;
     }

@@ -48,16 +48,24 @@ const VALUE_OPTIONS = new Set(['--now', '--owner-key']);
 const FLAG_OPTIONS = new Set(['--json']);
 
 /**
- * The packaged app's headless entry: `Hvelv [chromium switches] enforce <vault> […]`.
- * Returns the arguments for the CLI's `enforce` (`['enforce', vault, …]`), or null when
- * the app was started to open its window. Chromium's own switches (which Chromium reads
- * wherever they stand) are left out; only enforce is run this way, so the app binary is
- * no general way to run commands.
+ * The two commands the headless entry runs, and the CLI command each becomes: the owner's
+ * `enforce <vault>` and a supervisor folder's `share-enforce <dir>` (the CLI's
+ * `share enforce <dir>`, one word here so that no other `share` subcommand can be reached).
+ */
+const HEADLESS_COMMANDS: Record<string, string[]> = { enforce: ['enforce'], 'share-enforce': ['share', 'enforce'] };
+
+/**
+ * The packaged app's headless entry: `Hvelv [chromium switches] enforce <vault> […]` or
+ * `Hvelv [chromium switches] share-enforce <dir> […]`. Returns the arguments for the CLI
+ * (`['enforce', vault, …]`, `['share', 'enforce', dir, …]`), or null when the app was
+ * started to open its window. Chromium's own switches (which Chromium reads wherever they
+ * stand) are left out; only these two are run this way, so the app binary is no general
+ * way to run commands.
  */
 export function headlessEnforceArgs(argv: readonly string[]): string[] | null {
   const at = argv.findIndex((a) => !a.startsWith('-'));
-  if (at < 0 || argv[at] !== 'enforce') return null;
-  const out = ['enforce'];
+  if (at < 0 || !Object.hasOwn(HEADLESS_COMMANDS, argv[at]!)) return null;
+  const out = [...HEADLESS_COMMANDS[argv[at]!]!];
   const rest = argv.slice(at + 1);
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
@@ -76,6 +84,15 @@ export function headlessEnforceArgs(argv: readonly string[]): string[] | null {
  * before any window exists (electron/main/index.ts), so RunAsNode can stay off. The
  * headless Ozone platform lets it start where no display is (a systemd timer has none).
  */
-export function packagedEnforceCommand(execPath: string): { argv: string[]; env: Record<string, string> } {
-  return { argv: [execPath, '--ozone-platform=headless'], env: {} };
+export function packagedEnforceCommand(execPath: string): { argv: string[]; env: Record<string, string>; app: true } {
+  return { argv: [execPath, '--ozone-platform=headless'], env: {}, app: true };
+}
+
+/**
+ * What a supervisor folder's daily job runs after the command: the packaged app's
+ * `share-enforce <dir>`, or the CLI's `share enforce <dir>`; either way with the folder's
+ * own signing key pinned, so a header re-signed with another key is refused, not trusted.
+ */
+export function supervisorEnforceArgs(command: { app?: boolean }, dir: string, signKey: string): string[] {
+  return [...(command.app ? ['share-enforce'] : ['share', 'enforce']), dir, '--owner-key', signKey];
 }

@@ -52,7 +52,7 @@ import { analysisOfParticipant, ANALYSIS_TABLES_IN_ACCESS } from './analysis/par
 import { markQuotesOfWithdrawn } from './analysis/check';
 import { analysisCache } from './analysis/records';
 import { Report } from './analysis/report';
-import { supervisorCopiesOf } from './supervisor/student';
+import { FEEDBACK_TABLE, feedbackForAccess, supervisorCopiesOf, type FeedbackRecord } from './supervisor/student';
 
 export const identitySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -328,7 +328,8 @@ export class Participants {
       for (const rec of this.session.stores.transcripts.listParticipant(code)) {
         if (ANALYSIS_TABLES_IN_ACCESS.has(rec.table)) continue;
         const data = rec.data as { text?: unknown };
-        const body = typeof data.text === 'string' ? data.text : JSON.stringify(rec.data, null, 2);
+        // A supervisor's comment on their segment goes with the student's replies to it.
+        const body = rec.table === FEEDBACK_TABLE ? feedbackForAccess(rec.data as FeedbackRecord) : typeof data.text === 'string' ? data.text : JSON.stringify(rec.data, null, 2);
         write(path.join(rec.table === 'transcript' ? 'transcripts' : 'analysis', `${rec.table}-${rec.id}.txt`), body, rec.table === 'transcript' ? 'transcript' : 'analysis');
       }
       const facts = this.session.facts;

@@ -9,14 +9,13 @@
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
 import { daysUntil, localIsoDate, type IsoDate } from '../../../shared/domain';
 import type { SignatureVerifier } from '../crypto/ed25519';
 import { toB64 } from '../crypto/encoding';
 import { integrity } from '../errors';
 import { appendSystemEvent } from '../stores/system-events';
 import { fsyncDir, writeFileAtomic } from '../vault/atomic-file';
-import { readHeader } from '../vault/header';
+import { isIsoDateTime, readHeader } from '../vault/header';
 import { AUDIT_STORE, DATA_STORES, isDestroyed, storeDbPath, storeDir, storeKeyPath, TOMBSTONE, type DataStore } from '../vault/layout';
 import { acquireLock } from '../vault/lock';
 import { insideVault, shredFile } from '../vault/safe-delete';
@@ -48,7 +47,12 @@ export function storesDueAtEnd(endAction: 'anonymise' | 'delete-all'): DataStore
   return endAction === 'anonymise' ? ['keylist', 'recordings'] : ['keylist', 'recordings', 'transcripts'];
 }
 
-const clockSchema = z.object({ latestSeen: z.iso.datetime() });
+/** clock.json's one field; anything else in the file is ignored. */
+function clockLatestSeen(raw: string): string {
+  const c = JSON.parse(raw) as { latestSeen?: unknown } | null;
+  if (typeof c !== 'object' || c === null || !isIsoDateTime(c.latestSeen)) throw new Error('clock.json is damaged');
+  return c.latestSeen;
+}
 
 /**
  * The time to judge the deadline by: the latest of the system clock, a time asked for
@@ -61,8 +65,7 @@ export function effectiveNow(vault: string, headerLatest: string | undefined, no
   if (requested) t = Math.max(t, requested.getTime());
   if (headerLatest) t = Math.max(t, Date.parse(headerLatest));
   try {
-    const c = clockSchema.parse(JSON.parse(fs.readFileSync(path.join(vault, CLOCK_FILE), 'utf8')));
-    t = Math.max(t, Date.parse(c.latestSeen));
+    t = Math.max(t, Date.parse(clockLatestSeen(fs.readFileSync(path.join(vault, CLOCK_FILE), 'utf8'))));
   } catch {
     /* none yet, or damaged: the signed time in the header still holds */
   }
@@ -84,7 +87,7 @@ export function clockFileWarning(vault: string, now: Date): { code: 'clock-damag
   }
   let seen: number;
   try {
-    seen = Date.parse(clockSchema.parse(JSON.parse(raw)).latestSeen);
+    seen = Date.parse(clockLatestSeen(raw));
   } catch {
     return { code: 'clock-damaged', message: 'clock.json is damaged and is ignored; the signed time in the header still holds' };
   }

@@ -18,7 +18,7 @@ import { HvelvError } from '../errors';
 import { fsyncDir } from '../vault/atomic-file';
 import { insideVault, shredFile } from '../vault/safe-delete';
 import { storeDir } from '../vault/layout';
-import { assertRegularFile } from './user-file';
+import { withRegularFile } from './user-file';
 import type { VaultSession } from '../vault/vault';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../shared/domain';
 
@@ -63,11 +63,17 @@ function formatOf(container: string | undefined): AudioFacts['format'] | null {
  * much smaller than its declared duration needs).
  */
 export async function probeAudio(file: string): Promise<{ facts: AudioFacts; recordedAt: string | null }> {
-  // Before anything opens it: a FIFO named .wav would hang the import with the vault locked.
-  assertRegularFile(file);
+  // A FIFO named .wav would hang the import with the vault locked: the file is opened
+  // without blocking and checked by its descriptor, and read only through that.
+  return withRegularFile(file, (opened, size) => probeOpened(file, opened, size));
+}
+
+/** probeAudio of `opened` (a path naming the file already open), `file` for messages. */
+async function probeOpened(file: string, opened: string, size: number): Promise<{ facts: AudioFacts; recordedAt: string | null }> {
   let meta;
   try {
-    meta = await parseFile(file, { duration: true, skipCovers: true });
+    // The extension chooses the parser where the name has one; /proc/self/fd/N has none.
+    meta = await parseFile(opened, { duration: true, skipCovers: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
@@ -80,12 +86,11 @@ export async function probeAudio(file: string): Promise<{ facts: AudioFacts; rec
   if (!f.codec || !Number.isFinite(duration) || duration <= 0 || !f.sampleRate || !f.numberOfChannels) {
     throw new HvelvError('AUDIO_DAMAGED', `${path.basename(file)}: the ${format} header is damaged or the file is empty`);
   }
-  const size = fs.statSync(file).size;
   const cbr = format === 'wav' || (format === 'mp3' && meta.format.codecProfile !== 'V');
   if (cbr && f.bitrate && size < 0.9 * ((f.bitrate * duration) / 8)) {
     throw new HvelvError('AUDIO_DAMAGED', `${path.basename(file)} is cut short: ${size} bytes for ${duration.toFixed(1)} s at ${Math.round(f.bitrate / 1000)} kbit/s`);
   }
-  if (format === 'wav') checkWavComplete(file, size);
+  if (format === 'wav') checkWavComplete(opened, file, size);
   // MP4 files without a date carry 1904-01-01 (their epoch): that is no date.
   const created = meta.format.creationTime && meta.format.creationTime.getUTCFullYear() > 1970 ? meta.format.creationTime.toISOString() : null;
   const tagged = created ?? meta.common.date ?? null;
@@ -107,8 +112,8 @@ export async function probeAudio(file: string): Promise<{ facts: AudioFacts; rec
  * (a copy interrupted, a recorder's battery dying). music-metadata derives the
  * duration from what is there, so we walk the RIFF chunks ourselves.
  */
-function checkWavComplete(file: string, size: number): void {
-  const fd = fs.openSync(file, 'r');
+function checkWavComplete(opened: string, file: string, size: number): void {
+  const fd = fs.openSync(opened, 'r');
   try {
     const head = Buffer.alloc(8);
     let off = 12;
@@ -162,18 +167,23 @@ export class Recordings {
   async import(code: string, file: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {}): Promise<RecordingInfo> {
     // Consent first: nothing is read from a person's recording without it.
     assertConsent(this.session.stores.keylist, code, 'recording');
-    const { facts, recordedAt } = await probeAudio(file);
     fs.mkdirSync(this.blobDir(), { recursive: true, mode: 0o700 });
     const blob = toHex(randomBytes(16));
     const key = randomBytes(KEY_BYTES);
     const target = this.blobPath(blob);
-    let result: { plainSize: number; sha256: string };
-    try {
-      result = await encryptFileToBlob(file, target, { key, vaultId: this.session.vaultId, recordingId: Buffer.from(blob, 'hex'), ...opts });
-    } catch (err) {
+    // One open file from the check to the last byte encrypted: what was probed is what is
+    // stored, whatever is put at the path meanwhile (a FIFO would block, another file differ).
+    const { facts, recordedAt, result } = await withRegularFile(file, async (opened, size) => {
+      const probed = await probeOpened(file, opened, size);
+      try {
+        return { ...probed, result: await encryptFileToBlob(opened, target, { key, vaultId: this.session.vaultId, recordingId: Buffer.from(blob, 'hex'), ...opts }) };
+      } catch (err) {
+        throw importError(err, file);
+      }
+    }).catch((err: unknown) => {
       key.fill(0);
-      throw importError(err, file);
-    }
+      throw err;
+    });
     let storedId: string | null = null;
     try {
       fsyncDir(this.blobDir());
@@ -283,7 +293,7 @@ export class Recordings {
     } finally {
       reader.close();
     }
-    return (await hashFile(original)) === r.data.sha256;
+    return (await withRegularFile(original, (opened) => hashFile(opened))) === r.data.sha256;
   }
 
   /**

@@ -16,6 +16,8 @@ export interface EnforceCommand {
   /** argv of a headless `hvelv`: node and the script, or Electron run as node and the bundled CLI. */
   argv: string[];
   env: Record<string, string>;
+  /** The packaged app's own headless entry (which takes `enforce` and `share-enforce`), not the CLI. */
+  app?: boolean;
 }
 
 export interface ScheduleSpec {
@@ -25,7 +27,7 @@ export interface ScheduleSpec {
   /** The owner's public key, pinned: a header re-signed by anyone else is refused. */
   ownerKey: string;
   command: EnforceCommand;
-  /** What the job runs after the command (default: `enforce <vault> --owner-key KEY`); a supervisor folder's job runs `share enforce <dir>`. */
+  /** What the job runs after the command (default: `enforce <vault> --owner-key KEY`); a supervisor folder's job runs `supervisorEnforceArgs` (headless-enforce.ts). */
   enforceArgs?: string[];
 }
 
@@ -125,6 +127,13 @@ function winArg(a: string): string {
 
 export function windowsTask(spec: ScheduleSpec, dir = os.homedir()): ScheduleFile[] {
   let [exe, ...args] = enforceArgv(spec);
+  // Task Scheduler expands %NAME% in a task's command and arguments, and neither its XML
+  // nor cmd has an escape that survives it: a vault in a folder named "%USERNAME%" would
+  // be looked for somewhere else and its deletion would never run. Refused, with why.
+  const expands = [exe!, ...args].find((a) => /%[^%\s]+%/.test(a));
+  if (expands !== undefined) {
+    throw new HvelvError('INVALID_INPUT', `Task Scheduler would expand the %…% in ${JSON.stringify(expands)} and run the job on another path; rename the folder (no text between two % signs) and install the job again`);
+  }
   const env = Object.entries(spec.command.env);
   if (env.length > 0) {
     // Task Scheduler sets no environment per action: cmd sets it, then starts hvelv.

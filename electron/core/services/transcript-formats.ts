@@ -16,8 +16,28 @@ export const TRANSCRIPT_MAX_BYTES = 20 * 1024 * 1024;
 export { f4Stamp, syncPoints, type SyncPoint };
 
 /**
- * Text from bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM. Anything else
- * is refused rather than guessed: a wrong guess would silently garble æ, ø and å.
+ * UTF-16 without a byte-order mark, told by its NUL bytes: text in Latin letters has a
+ * zero high byte in almost every code unit (æ, ø, å too), so one side of the byte pairs
+ * is mostly NUL and the other almost never. UTF-8 text holds no NUL at all.
+ */
+function utf16WithoutBom(b: Buffer): 'utf-16le' | 'utf-16be' | null {
+  if (b.length < 4 || b.length % 2 !== 0) return null;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < b.length; i += 2) {
+    if (b[i] === 0) even++;
+    if (b[i + 1] === 0) odd++;
+  }
+  const pairs = b.length / 2;
+  if (odd >= pairs * 0.3 && even <= pairs * 0.01) return 'utf-16le';
+  if (even >= pairs * 0.3 && odd <= pairs * 0.01) return 'utf-16be';
+  return null;
+}
+
+/**
+ * Text from bytes: UTF-8 (with or without BOM) or UTF-16 (with a BOM, or without one when
+ * its NUL bytes show it plainly). Anything else is refused rather than guessed: a wrong
+ * guess would silently garble æ, ø and å.
  */
 export function decodeText(bytes: Uint8Array): string {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -26,7 +46,10 @@ export function decodeText(bytes: Uint8Array): string {
     if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) text = new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(3));
     else if (b[0] === 0xff && b[1] === 0xfe) text = new TextDecoder('utf-16le', { fatal: true }).decode(b.subarray(2));
     else if (b[0] === 0xfe && b[1] === 0xff) text = new TextDecoder('utf-16be', { fatal: true }).decode(b.subarray(2));
-    else text = new TextDecoder('utf-8', { fatal: true }).decode(b);
+    else {
+      const utf16 = utf16WithoutBom(b);
+      text = new TextDecoder(utf16 ?? 'utf-8', { fatal: true }).decode(b);
+    }
   } catch {
     throw new HvelvError('TRANSCRIPT_ENCODING', 'the text is neither UTF-8 nor UTF-16 with a byte-order mark');
   }
@@ -49,6 +72,8 @@ export interface ParsedTranscript {
   text: string;
   /** Cues (.srt, .vtt) whose time could not be used: their text is there, without a sync point. */
   untimedCues: number;
+  /** A .docx's footnotes, endnotes, comments, headers and footers that hold words: not imported, said. */
+  leftOut?: DocxLeftOut;
 }
 
 /**
@@ -63,7 +88,7 @@ export function parseTranscriptFile(bytes: Uint8Array, format: TranscriptFormat)
     case 'txt':
       return { text: decodeText(bytes), untimedCues: 0 };
     case 'docx':
-      return { text: docxToText(bytes), untimedCues: 0 };
+      return { ...docxToText(bytes), untimedCues: 0 };
     case 'srt':
       return cuesToF4(decodeText(bytes), false);
     case 'vtt':
@@ -198,7 +223,15 @@ const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, 
 export const DOCX_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 export const DOCX_MAX_ENTRIES = 10_000;
 
-type DocxResult = { ok: true; text: string } | { ok: false; code: 'FILE_TOO_LARGE' | 'DOCUMENT_DAMAGED' | 'DOCUMENT_ENCRYPTED' | 'TRANSCRIPT_UNSUPPORTED'; message: string };
+/** Text a .docx keeps outside its body, not imported: how many of each hold words. */
+export interface DocxLeftOut {
+  footnotes: number;
+  endnotes: number;
+  comments: number;
+  headers: number;
+  footers: number;
+}
+type DocxResult = { ok: true; text: string; leftOut: DocxLeftOut } | { ok: false; code: 'FILE_TOO_LARGE' | 'DOCUMENT_DAMAGED' | 'DOCUMENT_ENCRYPTED' | 'TRANSCRIPT_UNSUPPORTED'; message: string };
 interface DocxZlib {
   inflateRawSync(data: Uint8Array, opts: { maxOutputLength: number }): Buffer;
   crc32(data: Uint8Array): number;
@@ -232,7 +265,9 @@ function extractDocxText(zip: Uint8Array, zlib: DocxZlib, maxBytes: number, maxE
   const cdEnd = at + u32(eocd + 12);
   if (cdEnd > eocd || declared === 0xffff || at === 0xffffffff) return damaged('the zip directory is out of place (or zip64, which a .docx never needs)');
   let entries = 0;
-  let found: { method: number; compressed: number; size: number; crc: number; local: number } | null = null;
+  type Entry = { method: number; compressed: number; size: number; crc: number; local: number };
+  let found: Entry | null = null;
+  const sides: { kind: string; entry: Entry }[] = [];
   while (at + 46 <= cdEnd) {
     if (u32(at) !== 0x02014b50) return damaged(`zip directory entry ${entries} is damaged`);
     // Counted as they are walked: the count in the end record may lie.
@@ -243,33 +278,57 @@ function extractDocxText(zip: Uint8Array, zlib: DocxZlib, maxBytes: number, maxE
     // Word might not be the text imported.
     if (name === 'word/document.xml' && found) return damaged('the .docx archive holds word/document.xml twice');
     if (name === 'word/document.xml') found = { method: u16(at + 10), crc: u32(at + 16), compressed: u32(at + 20), size: u32(at + 24), local: u32(at + 42) };
+    // Footnotes, endnotes, comments (often the transcriber's notes), headers and footers
+    // live in parts of their own: not imported, but counted so the import can say so.
+    const side = /^word\/(footnotes|endnotes|comments|header|footer)\d*\.xml$/.exec(name)?.[1];
+    if (side) sides.push({ kind: side, entry: { method: u16(at + 10), crc: u32(at + 16), compressed: u32(at + 20), size: u32(at + 24), local: u32(at + 42) } });
     at += 46 + nameLen + u16(at + 30) + u16(at + 32);
   }
   if (!found) return { ok: false, code: 'TRANSCRIPT_UNSUPPORTED', message: 'the .docx file has no document' };
-  const l = found.local;
-  if (l + 30 > zip.length || u32(l) !== 0x04034b50) return damaged('the document entry is damaged');
-  const start = l + 30 + u16(l + 26) + u16(l + 28);
-  if (start + found.compressed > zip.length) return damaged('the document entry is cut short');
-  const packed = zip.subarray(start, start + found.compressed);
-  let xmlBytes: Uint8Array;
-  if (found.method === 0) {
-    if (packed.length > maxBytes) return { ok: false, code: 'FILE_TOO_LARGE', message: `the document part is larger than ${maxBytes} bytes` };
-    xmlBytes = packed;
-  } else if (found.method === 8) {
+  // One part unpacked, checked and decoded; what is left of the cap is shared by all parts.
+  let budget = maxBytes;
+  const unpack = (e: Entry, what: string): { xml: string } | DocxResult => {
+    const l = e.local;
+    if (l + 30 > zip.length || u32(l) !== 0x04034b50) return damaged(`the ${what} entry is damaged`);
+    const start = l + 30 + u16(l + 26) + u16(l + 28);
+    if (start + e.compressed > zip.length) return damaged(`the ${what} entry is cut short`);
+    const packed = zip.subarray(start, start + e.compressed);
+    let bytes: Uint8Array;
+    if (e.method === 0) {
+      if (packed.length > budget) return { ok: false, code: 'FILE_TOO_LARGE', message: `the ${what} part is larger than ${maxBytes} bytes` };
+      bytes = packed;
+    } else if (e.method === 8) {
+      try {
+        // The cap is enforced by zlib while it inflates: memory never goes past it.
+        bytes = zlib.inflateRawSync(packed, { maxOutputLength: budget });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, code: 'FILE_TOO_LARGE', message: `the ${what} part unpacks to more than ${maxBytes} bytes` };
+        return damaged(`the ${what} part does not unpack: ${(err as Error).message}`);
+      }
+    } else return damaged(`the ${what} part uses compression method ${e.method}`);
+    budget -= bytes.length;
+    if (zlib.crc32(bytes) >>> 0 !== e.crc >>> 0) return damaged(`the ${what} part does not match its checksum`);
     try {
-      // The cap is enforced by zlib while it inflates: memory never goes past it.
-      xmlBytes = zlib.inflateRawSync(packed, { maxOutputLength: maxBytes });
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, code: 'FILE_TOO_LARGE', message: `the document part unpacks to more than ${maxBytes} bytes` };
-      return damaged(`the document part does not unpack: ${(err as Error).message}`);
+      return { xml: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    } catch {
+      return damaged(`the ${what} part is not valid UTF-8`);
     }
-  } else return damaged(`the document part uses compression method ${found.method}`);
-  if (zlib.crc32(xmlBytes) >>> 0 !== found.crc >>> 0) return damaged('the document part does not match its checksum');
-  let xml: string;
-  try {
-    xml = new TextDecoder('utf-8', { fatal: true }).decode(xmlBytes);
-  } catch {
-    return damaged('the document part is not valid UTF-8');
+  };
+  const doc = unpack(found, 'document');
+  if (!('xml' in doc)) return doc;
+  const xml = doc.xml;
+  // The other parts: each note, comment, header or footer that holds a word is counted.
+  const leftOut = { footnotes: 0, endnotes: 0, comments: 0, headers: 0, footers: 0 };
+  const hasWords = (x: string): boolean => /<w:t\b[^>]*>[^<]*\S[^<]*<\/w:t>/.test(x);
+  for (const { kind, entry } of sides) {
+    const part = unpack(entry, kind);
+    if (!('xml' in part)) return part;
+    if (kind === 'header' || kind === 'footer') {
+      if (hasWords(part.xml)) leftOut[`${kind}s`]++;
+      continue;
+    }
+    const tag = kind === 'comments' ? 'comment' : kind.slice(0, -1);
+    for (const m of part.xml.matchAll(new RegExp(`<w:${tag}\\b[^>]*>([\\s\\S]*?)<\\/w:${tag}>`, 'g'))) if (hasWords(m[1] ?? '')) leftOut[kind as 'footnotes' | 'endnotes' | 'comments']++;
   }
   const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
   let bad = '';
@@ -318,15 +377,15 @@ function extractDocxText(zip: Uint8Array, zlib: DocxZlib, maxBytes: number, maxE
   while (open.length > 0) lines.push(open.pop()!);
   const text = `${lines.join('\n')}\n`;
   if (bad) return damaged(`the document holds ${bad}, which is no character`);
-  return { ok: true, text };
+  return { ok: true, text, leftOut };
 }
 
-function docxResult(r: DocxResult): string {
-  if (r.ok) return r.text;
+function docxResult(r: DocxResult): { text: string; leftOut: DocxLeftOut } {
+  if (r.ok) return { text: r.text, leftOut: r.leftOut };
   throw new HvelvError(r.code, r.message);
 }
 
-function docxToText(bytes: Uint8Array): string {
+function docxToText(bytes: Uint8Array): { text: string; leftOut: DocxLeftOut } {
   return docxResult(extractDocxText(bytes, zlib, DOCX_MAX_DOCUMENT_BYTES, DOCX_MAX_ENTRIES));
 }
 
@@ -367,7 +426,7 @@ export async function parseTranscriptOffThread(bytes: Uint8Array, format: Transc
         reject(new HvelvError(code, `the document could not be read: ${err.message}`));
       });
     });
-    return { text: docxResult(result), untimedCues: 0 };
+    return { ...docxResult(result), untimedCues: 0 };
   } finally {
     await worker.terminate();
   }

@@ -22,7 +22,9 @@ import { analysisCache } from './analysis/records';
 import { advanceToday, reachedMs, wordCount, type TodayProgress } from '../../../shared/transcription';
 import { localIsoDate } from '../../../shared/domain';
 import { readUserFile } from './user-file';
-import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
+import type { ExchangeFinding } from '../../../shared/exchange';
+import { requireAccepted, toExchangeFindings } from './exchange/findings';
+import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type DocxLeftOut, type SyncPoint, type TranscriptFormat } from './transcript-formats';
 
 export const TRANSCRIPT_TABLE = 'transcript';
 /** The project's remembered "not identifying" choices: one record, no participant. */
@@ -97,7 +99,8 @@ interface Kept {
 }
 
 /** An imported transcript, and how many of its cues had no usable time (kept as text without a sync point). */
-export type TranscriptImport = TranscriptDetail & { untimedCues: number };
+/** `leftOut`: a .docx's notes, comments, headers and footers with words, which are not imported. */
+export type TranscriptImport = TranscriptDetail & { untimedCues: number; leftOut?: DocxLeftOut };
 
 export class Transcripts {
   constructor(
@@ -308,8 +311,8 @@ export class Transcripts {
     assertConsent(this.session.stores.keylist, code, 'transcript');
     const format = formatFromName(file);
     const bytes = readUserFile(file, TRANSCRIPT_MAX_BYTES);
-    const { text, untimedCues } = await parseTranscriptOffThread(bytes, format);
-    return { ...this.create(code, text, format, opts.recordingId ?? this.soleRecording(code)), untimedCues };
+    const { text, untimedCues, leftOut } = await parseTranscriptOffThread(bytes, format);
+    return { ...this.create(code, text, format, opts.recordingId ?? this.soleRecording(code)), untimedCues, ...(leftOut ? { leftOut } : {}) };
   }
 
   /** A new transcript written in Hvelv (e.g. while listening), starting from `text`. */
@@ -409,9 +412,25 @@ export class Transcripts {
     }
   }
 
-  /** Write the transcript as .txt (UTF-8) or .docx to a file the user chose. */
-  export(id: string, out: string, format: 'txt' | 'docx'): void {
+  /**
+   * What a transcript export must pass first: the transcript's findings (the check the
+   * transcript screen shows) in the form the REFI-QDA export and a share list them, with
+   * ids to accept. Reads only (the check itself is audited).
+   */
+  exportFindings(id: string): ExchangeFinding[] {
     const r = this.record(id);
+    return toExchangeFindings(r.data.text, { kind: 'transcript', id, field: 'text', participant: r.participant }, r.participant, this.check(id).findings);
+  }
+
+  /**
+   * Write the transcript as .txt (UTF-8) or .docx to a file the user chose. It leaves the
+   * vault, so it passes the identifying-details check first, as every export does:
+   * refused with DETAILS_UNCHECKED (nothing written) while a finding is neither replaced
+   * nor among `accepted`, and with INVALID_INPUT for an id that is no finding.
+   */
+  export(id: string, out: string, format: 'txt' | 'docx', accepted: readonly string[]): void {
+    const r = this.record(id);
+    requireAccepted(this.exportFindings(id), accepted);
     const bytes = format === 'txt' ? new TextEncoder().encode(r.data.text) : textToDocx(r.data.text);
     const tmp = atomicTempPath(out);
     const note = beginExport(this.session, tmp, this.now);
@@ -420,7 +439,7 @@ export class Transcripts {
     } finally {
       note.end();
     }
-    this.session.audit.append('transcript.exported', { participant: r.participant, details: { transcript: id, format } });
+    this.session.audit.append('transcript.exported', { participant: r.participant, details: { transcript: id, format, findingsAccepted: accepted.length } });
   }
 
   delete(id: string): void {

@@ -92,3 +92,29 @@ export function readUserFile(file: string, maxBytes: number): Uint8Array {
     fs.closeSync(fd);
   }
 }
+
+/** Where this system names an open descriptor as a path (Linux, macOS), or null. */
+const FD_DIR = ['/proc/self/fd', '/dev/fd'].find((d) => {
+  try {
+    return fs.statSync(d).isDirectory();
+  } catch {
+    return false;
+  }
+});
+
+/**
+ * Hold an ordinary file open (`openRegularFile`: O_NONBLOCK, then fstat of the
+ * descriptor) while `use` reads it through `opened`, a path that names that open file
+ * itself (/proc/self/fd/N, /dev/fd/N): a library that opens by path (music-metadata)
+ * then reads the file that was checked, never a FIFO or another file swapped in at the
+ * user's path since. Where no such path exists (Windows, which has no FIFOs in folders),
+ * `opened` is the path as given.
+ */
+export async function withRegularFile<T>(file: string, use: (opened: string, size: number) => Promise<T>): Promise<T> {
+  const { fd, size } = openRegularFile(file);
+  try {
+    return await use(FD_DIR ? `${FD_DIR}/${fd}` : file, size);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -22,22 +22,26 @@ import { RecordStore, type Signer } from '../stores/record-store';
 import { openDb } from '../stores/sqlite';
 import Database from 'better-sqlite3';
 import { acquireLock, type VaultLock } from './lock';
-import { AUTO_LOCK_DEFAULT_MINUTES, DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, daysUntil, hasControlCharacter, isIsoDate, type IsoDate, type ProjectFacts } from '../../../shared/domain';
+import { AUTO_LOCK_DEFAULT_MINUTES, CODE_PREFIX_RE, DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, daysUntil, hasControlCharacter, isIsoDate, type IsoDate, type ProjectFacts } from '../../../shared/domain';
 import { removeStaleTemps, writeFileAtomic, type FileOps } from './atomic-file';
-import {
-  headerBodySchema,
-  ownerSlotAd,
-  readHeader,
-  sealedSettingsAd,
-  sealedSettingsSchema,
-  signSeedAd,
-  writeHeader,
-  type HeaderBody,
-  type SealedSettings,
-  type SignedHeader,
-} from './header';
+import { z } from 'zod';
+import { checkedHeaderBody, ownerSlotAd, readHeader, sealedSettingsAd, signSeedAd, writeHeader, type HeaderBody, type SignedHeader } from './header';
 import { AUDIT_STORE, DATA_STORES, FORMAT_VERSION, HEADER_FILE, isDestroyed, storeDbPath, storeDir, TOMBSTONE, type DataStore } from './layout';
 import { readStoreKey, writeStoreKey } from './store-key';
+
+/** What the owner's settings hold beyond the public part: encrypted with the user key (in the header). */
+const sealedSettingsSchema = z.strictObject({
+  institution: z.string().max(300),
+  faculty: z.string().max(300),
+  student: z.string().max(200),
+  supervisor: z.string().max(200),
+  siktRef: z.string().max(100),
+  autoLockMinutes: z.number().int().min(1).max(240),
+  /** Participant codes are prefix + number (P01, JS07): set per project, never from a name. */
+  codePrefix: z.string().regex(CODE_PREFIX_RE).default(DEFAULT_CODE_PREFIX),
+  codeDigits: z.number().int().min(2).max(4).default(DEFAULT_CODE_DIGITS),
+});
+export type SealedSettings = z.infer<typeof sealedSettingsSchema>;
 
 export type { ProjectFacts };
 
@@ -133,7 +137,7 @@ export async function createVault(
     codePrefix: facts.codePrefix,
     codeDigits: facts.codeDigits,
   });
-  const body: HeaderBody = headerBodySchema.parse({
+  const body: HeaderBody = checkedHeaderBody({
     format: 'hvelv-vault',
     version: FORMAT_VERSION,
     vaultId,
@@ -361,7 +365,7 @@ export class VaultSession {
     const revision = body.settings.revision + 1;
     const { title, ...sealedChange } = change;
     const sealed = sealedSettingsSchema.parse({ ...this.settingsCache, ...sealedChange });
-    const next: HeaderBody = headerBodySchema.parse({
+    const next: HeaderBody = checkedHeaderBody({
       ...body,
       settings: {
         ...body.settings,
@@ -391,7 +395,7 @@ export class VaultSession {
     const nonce = crypto.random(XNONCE_BYTES);
     const slot = crypto.seal(kek, nonce, this.userKey, ownerSlotAd(body.vaultId, body.owner.signPublicKey));
     crypto.wipe(kek);
-    const next: HeaderBody = headerBodySchema.parse({
+    const next: HeaderBody = checkedHeaderBody({
       ...body,
       kdf: { alg: 'argon2id13', opslimit: kdf.opslimit, memlimit: kdf.memlimit, salt: toB64(salt) },
       owner: { ...body.owner, slot: { nonce: toB64(nonce), ciphertext: toB64(slot) } },
@@ -452,7 +456,7 @@ export class VaultSession {
 
   private rewriteSettings(change: Partial<HeaderBody['settings']>): void {
     const body = this.header.body;
-    const next: HeaderBody = headerBodySchema.parse({ ...body, settings: { ...body.settings, ...change } });
+    const next: HeaderBody = checkedHeaderBody({ ...body, settings: { ...body.settings, ...change } });
     writeHeader(this.path, next, this.signer.sign, this.deps.fileOps);
     this.header = { ...this.header, body: next };
   }

@@ -20,6 +20,8 @@ export function Dialog(props: {
   alert?: boolean;
   /** What Esc does; undefined while the dialog must not be left (work under way). */
   onCancel?: () => void;
+  /** Room for a list (the findings of an export), not only a question. */
+  wide?: boolean;
   children: ReactNode;
 }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -46,7 +48,7 @@ export function Dialog(props: {
     <div className="overlay">
       <div
         ref={ref}
-        className="dialog"
+        className={props.wide ? 'dialog wide' : 'dialog'}
         role={props.alert ? 'alertdialog' : 'dialog'}
         aria-modal="true"
         aria-labelledby={props.labelledBy}

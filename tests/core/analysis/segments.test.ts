@@ -112,7 +112,8 @@ describe('segments survive editing of a stored transcript', () => {
     coding.removeSegment(s3.id);
     expect(memos.list()).toEqual([]);
     // A fresh session (what is stored, not a cache) sees the same.
-    expect(session.stores.transcripts.get<{ segments: { id: string }[] }>('coding', ta)!.data.segments.map((s) => s.id).sort()).toEqual([s1.id, s2.id].sort());
+    const stored = session.stores.transcripts.list<{ transcriptId: string; segments: { id: string }[] }>('coding_part').filter((r) => r.data.transcriptId === ta);
+    expect(stored.flatMap((r) => r.data.segments.map((s) => s.id)).sort()).toEqual([s1.id, s2.id].sort());
     session.lock();
   });
 

@@ -10,7 +10,7 @@ import { T, type Identity } from '../../consent/model';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
 import { findIdentifiers, knownDetails } from '../deidentify';
-import { A, analysisCache, type CodeRecord, type CodingRecord, type MemoRecord, type ThemeRecord } from './records';
+import { A, analysisCache, type CodeRecord, type MemoRecord, type ThemeRecord } from './records';
 
 /** Words in a row that make a passage a quote (short enough for "vi møttes hver uke på kafé"). */
 const QUOTE_WORDS = 6;
@@ -94,7 +94,7 @@ export function findAnalysisDetails(session: VaultSession, scope: CheckScope): A
   }
   if (scope.quotes) {
     const transcripts = cache.rows<TranscriptRecord>(TRANSCRIPT_TABLE);
-    for (const [tid, row] of cache.rows<CodingRecord>(A.coding)) {
+    for (const [tid, row] of cache.codings()) {
       // Words the student marked as not identifying in the transcript stay so in its quotes.
       const kept = transcripts.get(tid)?.data.kept ?? [];
       for (const s of row.data.segments) if (s.quote && s.orphanedAt === null) look(s.text, { kind: 'segment', id: s.id, field: 'text' }, kept);

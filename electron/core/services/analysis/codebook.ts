@@ -21,7 +21,8 @@ import {
 } from '../../../../shared/analysis';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
-import { A, analysisCache, assertWritable, nameKey, type CodeRecord, type CodingRecord, type MemoRecord, type ThemeRecord, byName, byCodeUnits } from './records';
+import { A, analysisCache, assertWritable, nameKey, type CodeRecord, type MemoRecord, type ThemeRecord, byName, byCodeUnits } from './records';
+import { writeSegments } from './coding';
 import { joinOverlaps } from './segments';
 
 /** One code of `Codebook.addMany`: its parent an existing code (`id`) or an earlier entry (`index`). */
@@ -47,7 +48,7 @@ export class Codebook {
   list(): Code[] {
     const codes = this.records();
     const counts = new Map<string, { segments: number; transcripts: Set<string> }>();
-    for (const [tid, row] of analysisCache(this.session).rows<CodingRecord>(A.coding)) {
+    for (const [tid, row] of analysisCache(this.session).codings()) {
       for (const s of row.data.segments) {
         for (const c of s.codeIds) {
           const n = counts.get(c) ?? { segments: 0, transcripts: new Set() };
@@ -245,7 +246,7 @@ export class Codebook {
     let joined = 0;
     let childrenMoved = 0;
     this.store.atomically(() => {
-      for (const [tid, row] of cache.rows<CodingRecord>(A.coding)) {
+      for (const [tid, row] of cache.codings()) {
         if (!row.data.segments.some((s) => s.codeIds.includes(fromId))) continue;
         const segments = row.data.segments.map((s) => {
           if (!s.codeIds.includes(fromId)) return s;
@@ -260,7 +261,7 @@ export class Codebook {
             this.store.put(A.memo, { id: mid, participant: m.participant, data: { ...m.data, target: { kind: 'segment', id: absorbed.get(m.data.target.id)! } } }, { removal: true });
           }
         }
-        this.store.put(A.coding, { id: tid, participant: row.participant, data: { ...row.data, segments: merged } });
+        writeSegments(this.session, tid, row.participant!, merged);
       }
       for (const [cid, c] of codes) {
         if (c.parentId !== fromId) continue;
@@ -292,7 +293,7 @@ export class Codebook {
     const cache = analysisCache(this.session);
     const out: CodeDeletion = { segmentsRemoved: 0, segmentsUncoded: 0, transcripts: 0, childrenMoved: 0, memosRemoved: 0 };
     const gone = new Set<string>();
-    for (const [, row] of cache.rows<CodingRecord>(A.coding)) {
+    for (const [, row] of cache.codings()) {
       let here = false;
       for (const s of row.data.segments) {
         if (!s.codeIds.includes(id)) continue;
@@ -324,7 +325,7 @@ export class Codebook {
     const at = this.now().toISOString();
     const gone = new Set<string>();
     this.store.atomically(() => {
-      for (const [tid, row] of cache.rows<CodingRecord>(A.coding)) {
+      for (const [tid, row] of cache.codings()) {
         if (!row.data.segments.some((s) => s.codeIds.includes(id))) continue;
         const segments = row.data.segments.flatMap((s) => {
           if (!s.codeIds.includes(id)) return [s];
@@ -334,7 +335,7 @@ export class Codebook {
           }
           return [{ ...s, codeIds: s.codeIds.filter((c) => c !== id), updatedAt: at }];
         });
-        this.store.put(A.coding, { id: tid, participant: row.participant, data: { ...row.data, segments } }, { removal: true });
+        writeSegments(this.session, tid, row.participant!, segments, { removal: true });
       }
       for (const [mid, m] of cache.rows<MemoRecord>(A.memo)) {
         if ((m.data.target.kind === 'code' && m.data.target.id === id) || (m.data.target.kind === 'segment' && gone.has(m.data.target.id))) this.store.delete(A.memo, mid);

@@ -10,11 +10,11 @@
 import type { RetrievalFilter, RetrievedSegment, Segment, SegmentRange } from '../../../../shared/analysis';
 import { TextPositions } from '../../../../shared/analysis-text';
 import { randomBytes } from 'node:crypto';
-import { HvelvError } from '../../errors';
+import { BugIndicatingError, HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
 import { Codebook } from './codebook';
-import { A, analysisCache, assertWritable, positionsOf, type RemovedSegment, type CodeRecord, type CodingRecord, type MemoRecord, type SegmentRecord, type ThemeRecord, byParticipant, byCodeUnits } from './records';
+import { A, analysisCache, assertWritable, positionsOf, CODING_PART_SIZE, type CodingPart, type RemovedSegment, type CodeRecord, type CodingRecord, type MemoRecord, type SegmentRecord, type ThemeRecord, byParticipant, byCodeUnits } from './records';
 import { diffHunks, remapSegments, replacementHunks } from './segments';
 
 /** Words of context on each side of a retrieved segment or a search hit. */
@@ -33,7 +33,7 @@ export class Coding {
   /** Every segment of one transcript (orphans included), by start: what the margin bars draw. */
   forTranscript(transcriptId: string): Segment[] {
     const t = this.transcript(transcriptId);
-    const row = analysisCache(this.session).rows<CodingRecord>(A.coding).get(transcriptId);
+    const row = analysisCache(this.session).codings().get(transcriptId);
     return (row?.data.segments ?? []).map((s) => toSegment(s, transcriptId, t.participant)).sort((a, b) => a.start - b.start || a.end - b.end);
   }
 
@@ -57,7 +57,7 @@ export class Coding {
     if (occurrence === undefined && hits.length > 1) throw new HvelvError('QUOTE_AMBIGUOUS', `that text occurs ${hits.length} times in the transcript: say which (--occurrence 1 … ${hits.length})`);
     const n = occurrence ?? 1;
     if (!Number.isInteger(n) || n < 1 || n > hits.length) throw new HvelvError('QUOTE_NOT_FOUND', `occurrence ${n}: the text occurs ${hits.length} time(s)`);
-    const pos = new TextPositions(text);
+    const pos = positionsOf(this.transcript(transcriptId).data);
     const start = pos.toCodePoint(hits[n - 1]!)!;
     return { start, end: start + Array.from(q).length };
   }
@@ -73,7 +73,7 @@ export class Coding {
     const t = this.transcript(transcriptId);
     if (codeIds.length === 0) throw new HvelvError('INVALID_INPUT', 'no code given');
     assertCodable(analysisCache(this.session).rows<CodeRecord>(A.code), codeIds);
-    const { start, end } = 'quote' in range ? this.findQuote(transcriptId, range.quote, range.occurrence) : checkRange(t.data.text, range.start, range.end);
+    const { start, end } = 'quote' in range ? this.findQuote(transcriptId, range.quote, range.occurrence) : checkRange(positionsOf(t.data), range.start, range.end);
     const pos = positionsOf(t.data);
     const at = this.now().toISOString();
     const segments = this.segmentsOf(transcriptId);
@@ -111,7 +111,7 @@ export class Coding {
     for (const r of ranges) {
       if (r.codeIds.length === 0) throw new HvelvError('INVALID_INPUT', 'no code given');
       assertCodable(codes, r.codeIds);
-      const { start, end } = checkRange(t.data.text, r.start, r.end);
+      const { start, end } = checkRange(pos, r.start, r.end);
       const key = `${start}:${end}`;
       const i = byRange.get(key);
       if (i !== undefined) {
@@ -137,7 +137,7 @@ export class Coding {
     const key = name.normalize('NFC').trim().toLocaleLowerCase('nb');
     const existing = book.list().find((c) => c.parentId === parentId && c.name.toLocaleLowerCase('nb') === key);
     // Check the range before making a code, so a bad range leaves the codebook as it was.
-    if (!('quote' in range)) checkRange(this.transcript(transcriptId).data.text, range.start, range.end);
+    if (!('quote' in range)) checkRange(positionsOf(this.transcript(transcriptId).data), range.start, range.end);
     else this.findQuote(transcriptId, range.quote, range.occurrence);
     const code = existing ?? book.add({ name, parentId });
     return { segment: this.apply(transcriptId, range, [code.id]), createdCode: existing ? null : code.id };
@@ -237,7 +237,7 @@ export class Coding {
   /** Segments whose text was deleted by an edit, waiting for the student's decision. */
   orphans(): Segment[] {
     const out: Segment[] = [];
-    for (const [tid, row] of analysisCache(this.session).rows<CodingRecord>(A.coding)) {
+    for (const [tid, row] of analysisCache(this.session).codings()) {
       for (const s of row.data.segments) if (s.orphanedAt !== null) out.push(toSegment(s, tid, row.participant!));
     }
     return out.sort((a, b) => (a.orphanedAt! < b.orphanedAt! ? -1 : 1));
@@ -248,9 +248,9 @@ export class Coding {
     assertWritable(this.session, this.now);
     const f = this.find(segmentId);
     if (f.segment.orphanedAt === null) throw new HvelvError('INVALID_INPUT', 'this segment is not an orphan');
-    const text = this.transcript(f.transcriptId).data.text;
-    const { start, end } = 'quote' in range ? this.findQuote(f.transcriptId, range.quote, range.occurrence) : checkRange(text, range.start, range.end);
-    const next: SegmentRecord = { ...f.segment, start, end, text: new TextPositions(text).slice(start, end), orphanedAt: null, updatedAt: this.now().toISOString() };
+    const pos = positionsOf(this.transcript(f.transcriptId).data);
+    const { start, end } = 'quote' in range ? this.findQuote(f.transcriptId, range.quote, range.occurrence) : checkRange(pos, range.start, range.end);
+    const next: SegmentRecord = { ...f.segment, start, end, text: pos.slice(start, end), orphanedAt: null, updatedAt: this.now().toISOString() };
     this.write(f.transcriptId, f.participant, f.segments.map((s) => (s.id === segmentId ? next : s)));
     return toSegment(next, f.transcriptId, f.participant);
   }
@@ -283,19 +283,29 @@ export class Coding {
       visit(of.themeId);
     }
     const transcripts = cache.rows<TranscriptRecord>(TRANSCRIPT_TABLE);
+    // Transcripts in their order (participant, then id), ranked once: sorting a thousand
+    // segments with the collator compared participant codes some 10 000 times.
+    const order = [...cache.codings()]
+      .filter(([tid, row]) => transcripts.has(tid) && (filter.participant === undefined || row.participant === filter.participant))
+      .sort(([ta, a], [tb, b]) => byParticipant(a.participant!, b.participant!) || byCodeUnits(ta, tb));
     const out: RetrievedSegment[] = [];
-    for (const [tid, row] of cache.rows<CodingRecord>(A.coding)) {
-      if (filter.participant !== undefined && row.participant !== filter.participant) continue;
-      const t = transcripts.get(tid);
-      if (!t) continue;
+    const here: RetrievedSegment[] = [];
+    for (const [tid, row] of order) {
+      const t = transcripts.get(tid)!;
       let pos: TextPositions | null = null;
       for (const s of row.data.segments) {
-        if (s.orphanedAt !== null || !s.codeIds.some((c) => wanted.has(c))) continue;
+        if (s.orphanedAt !== null) continue;
+        let hit = false;
+        for (const c of s.codeIds) if (wanted.has(c)) hit = true;
+        if (!hit) continue;
         pos ??= positionsOf(t.data);
-        out.push(retrieved(s, tid, row.participant!, t.data, pos, codes));
+        here.push(retrieved(s, tid, row.participant!, t.data, pos, codes));
       }
+      here.sort((a, b) => a.start - b.start);
+      for (const r of here) out.push(r);
+      here.length = 0;
     }
-    return out.sort((a, b) => byParticipant(a.participant, b.participant) || byCodeUnits(a.transcriptId, b.transcriptId) || a.start - b.start);
+    return out;
   }
 
   /** A segment with its codes' names, timestamp and context (for one-off display). */
@@ -315,11 +325,11 @@ export class Coding {
 
   /** A copy of a transcript's segments, to change and write back. */
   private segmentsOf(transcriptId: string): SegmentRecord[] {
-    return [...(analysisCache(this.session).rows<CodingRecord>(A.coding).get(transcriptId)?.data.segments ?? [])];
+    return [...(analysisCache(this.session).codings().get(transcriptId)?.data.segments ?? [])];
   }
 
   private find(segmentId: string): { transcriptId: string; participant: string; segment: SegmentRecord; segments: SegmentRecord[] } {
-    for (const [tid, row] of analysisCache(this.session).rows<CodingRecord>(A.coding)) {
+    for (const [tid, row] of analysisCache(this.session).codings()) {
       const segment = row.data.segments.find((s) => s.id === segmentId);
       if (segment) return { transcriptId: tid, participant: row.participant!, segment, segments: [...row.data.segments] };
     }
@@ -327,12 +337,88 @@ export class Coding {
   }
 
   private write(transcriptId: string, participant: string, segments: SegmentRecord[], removal = false): void {
-    const cache = analysisCache(this.session);
-    const exists = cache.rows<CodingRecord>(A.coding).has(transcriptId);
-    const data: CodingRecord = { transcriptId, segments };
-    const stored = this.store.put(A.coding, { id: transcriptId, participant, data }, { removal: removal && exists });
-    cache.remember(A.coding, transcriptId, participant, stored.version, data);
+    writeSegments(this.session, transcriptId, participant, segments, { removal });
   }
+}
+
+/**
+ * Store a transcript's segments as `next` (all of them), rewriting only the parts whose
+ * segments changed (a segment object not the same as the stored one, or one gone), so
+ * an apply reseals one part of at most CODING_PART_SIZE segments. New segments go into
+ * a part with room, or a new part. A legacy whole-transcript record is moved into parts
+ * by the first write that is not a removal; a removal rewrites it in place (a removal
+ * may only rewrite what exists, and is allowed after the end date). All in one
+ * transaction; empty parts are deleted.
+ */
+export function writeSegments(session: VaultSession, transcriptId: string, participant: string, next: readonly SegmentRecord[], opts: { removal?: boolean } = {}): void {
+  const store = session.stores.transcripts;
+  const cache = analysisCache(session);
+  const removal = opts.removal ?? false;
+  const parts = cache.codings().get(transcriptId)?.parts ?? [];
+  const nextById = new Map(next.map((s) => [s.id, s]));
+  const placed = new Set<string>();
+  const puts: { table: CodingPart['table']; id: string | undefined; segments: SegmentRecord[] }[] = [];
+  const deletes: { table: CodingPart['table']; id: string }[] = [];
+  /** Parts of the new shape and how many segments they hold after this write. */
+  const room: { put: (typeof puts)[number] | null; part: CodingPart | null; segments: SegmentRecord[] }[] = [];
+  for (const part of parts) {
+    if (part.table === A.coding && !removal) {
+      // Converted: its segments are placed into parts below, as if new.
+      deletes.push({ table: part.table, id: part.id });
+      continue;
+    }
+    const kept: SegmentRecord[] = [];
+    let changed = false;
+    for (const s of part.row.data.segments) {
+      const n = nextById.get(s.id);
+      if (!n || placed.has(s.id)) {
+        changed = true;
+        continue;
+      }
+      placed.add(s.id);
+      kept.push(n);
+      if (n !== s) changed = true;
+    }
+    if (!changed) {
+      if (part.table === A.codingPart) room.push({ put: null, part, segments: kept });
+      continue;
+    }
+    if (kept.length === 0) {
+      deletes.push({ table: part.table, id: part.id });
+      continue;
+    }
+    const put = { table: part.table, id: part.id, segments: kept };
+    puts.push(put);
+    if (part.table === A.codingPart) room.push({ put, part, segments: kept });
+  }
+  const fresh = next.filter((s) => !placed.has(s.id));
+  if (fresh.length > 0) {
+    if (removal) throw new BugIndicatingError('a removal adds no segments');
+    for (const s of fresh) {
+      let slot = room.find((r) => r.segments.length < CODING_PART_SIZE);
+      if (!slot) {
+        const put = { table: A.codingPart, id: undefined, segments: [] as SegmentRecord[] };
+        puts.push(put);
+        slot = { put, part: null, segments: put.segments };
+        room.push(slot);
+      } else if (!slot.put) {
+        const put = { table: A.codingPart, id: slot.part!.id, segments: [...slot.segments] };
+        puts.push(put);
+        slot.put = put;
+        slot.segments = put.segments;
+      }
+      slot.segments.push(s);
+    }
+  }
+  if (puts.length === 0 && deletes.length === 0) return;
+  store.atomically(() => {
+    for (const d of deletes) store.delete(d.table, d.id);
+    for (const p of puts) {
+      const data: CodingRecord = { transcriptId, segments: p.segments };
+      const stored = store.put(p.table, { ...(p.id === undefined ? {} : { id: p.id }), participant, data }, { removal: removal && p.id !== undefined });
+      cache.remember(p.table, stored.id, participant, stored.version, data);
+    }
+  });
 }
 
 /** Every code known, and none a grouping code (those hold codes, not text). */
@@ -345,8 +431,8 @@ function assertCodable(codes: ReadonlyMap<string, { data: CodeRecord }>, codeIds
 }
 
 /** Code point positions checked against a text: whole numbers, in range, not empty. */
-export function checkRange(text: string, start: number, end: number): { start: number; end: number } {
-  const n = new TextPositions(text).codePoints;
+export function checkRange(pos: TextPositions, start: number, end: number): { start: number; end: number } {
+  const n = pos.codePoints;
   if (!Number.isInteger(start) || !Number.isInteger(end)) throw new HvelvError('RANGE_INVALID', 'positions are whole numbers (code points)');
   if (start < 0 || end > n) throw new HvelvError('RANGE_INVALID', `positions must lie within 0 … ${n}`);
   if (end <= start) throw new HvelvError('RANGE_INVALID', 'the end must come after the start');
@@ -357,8 +443,47 @@ function toSegment(s: SegmentRecord, transcriptId: string, participant: string):
   return { id: s.id, transcriptId, participant, start: s.start, end: s.end, text: s.text, codeIds: [...s.codeIds], quote: s.quote, orphanedAt: s.orphanedAt, createdAt: s.createdAt, updatedAt: s.updatedAt };
 }
 
+/**
+ * A transcript's sync points as two arrays for a binary search, made once per cached
+ * record (the record object is the key): retrieval asks for a thousand timestamps at a
+ * time, and scanning the list from its start for each was most of a retrieval.
+ */
+const syncIndexes = new WeakMap<TranscriptRecord, { offsets: Float64Array; ms: Float64Array } | null>();
+
+function syncIndexOf(t: TranscriptRecord): { offsets: Float64Array; ms: Float64Array } | null {
+  let idx = syncIndexes.get(t);
+  if (idx === undefined) {
+    const n = t.syncPoints.length;
+    idx = { offsets: new Float64Array(n), ms: new Float64Array(n) };
+    for (let i = 0; i < n; i++) {
+      const p = t.syncPoints[i]!;
+      // Parsed in text order, so offsets never go back; if they ever did, the plain scan below decides.
+      if (i > 0 && p.offset < idx.offsets[i - 1]!) {
+        idx = null;
+        break;
+      }
+      idx.offsets[i] = p.offset;
+      idx.ms[i] = p.ms;
+    }
+    syncIndexes.set(t, idx);
+  }
+  return idx;
+}
+
 /** The last sync point at or before a position (UTF-16 offsets, as the transcript stores them). */
 export function timestampAt(t: TranscriptRecord, utf16: number): number | null {
+  const idx = syncIndexOf(t);
+  if (idx) {
+    // The first sync point after the position; the one before it is the answer.
+    let lo = 0;
+    let hi = idx.offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (idx.offsets[mid]! <= utf16) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? null : idx.ms[lo - 1]!;
+  }
   let best: number | null = null;
   for (const p of t.syncPoints) {
     if (p.offset <= utf16) best = p.ms;
@@ -367,27 +492,44 @@ export function timestampAt(t: TranscriptRecord, utf16: number): number | null {
   return best;
 }
 
+const ONE_SPACE = /\s+/g;
+const LEADING_PART_WORD = /^\S*\s/;
+const TRAILING_PART_WORD = /\s\S*$/;
+
 /** About `n` characters before/after a range, cut at a word boundary, on one line. */
 export function context(text: string, u16Start: number, u16End: number, n = CONTEXT_CHARS): { before: string; after: string } {
   let b = text.slice(Math.max(0, u16Start - n), u16Start);
   let a = text.slice(u16End, u16End + n);
-  if (u16Start - n > 0) b = b.replace(/^\S*\s/, '');
-  if (u16End + n < text.length) a = a.replace(/\s\S*$/, '');
-  const oneLine = (s: string) => s.replace(/\s+/g, ' ');
-  return { before: oneLine(b), after: oneLine(a) };
+  if (u16Start - n > 0) b = b.replace(LEADING_PART_WORD, '');
+  if (u16End + n < text.length) a = a.replace(TRAILING_PART_WORD, '');
+  return { before: b.replace(ONE_SPACE, ' '), after: a.replace(ONE_SPACE, ' ') };
 }
 
 function retrieved(s: SegmentRecord, tid: string, participant: string, t: TranscriptRecord, pos: TextPositions, codes: Map<string, { data: CodeRecord }>): RetrievedSegment {
   const u0 = pos.toUtf16(s.start) ?? 0;
   const u1 = pos.toUtf16(s.end) ?? u0;
+  const named: RetrievedSegment['codes'] = [];
+  for (const c of s.codeIds) {
+    const r = codes.get(c);
+    if (r) named.push({ id: c, name: r.data.name, color: r.data.color });
+  }
+  const { before, after } = context(t.text, u0, u1);
   return {
-    ...toSegment(s, tid, participant),
-    codes: s.codeIds.flatMap((c) => {
-      const r = codes.get(c);
-      return r ? [{ id: c, name: r.data.name, color: r.data.color }] : [];
-    }),
+    id: s.id,
+    transcriptId: tid,
+    participant,
+    start: s.start,
+    end: s.end,
+    text: s.text,
+    codeIds: [...s.codeIds],
+    quote: s.quote,
+    orphanedAt: s.orphanedAt,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    codes: named,
     timestampMs: timestampAt(t, u0),
-    ...context(t.text, u0, u1),
+    before,
+    after,
   };
 }
 
@@ -406,8 +548,7 @@ export function remapAfterEdit(
   opts: { at: string; removal?: boolean; replacements?: readonly { start: number; end: number; with: string }[] },
 ): { moved: number; orphaned: number } {
   if (oldText === newText) return { moved: 0, orphaned: 0 };
-  const store = session.stores.transcripts;
-  const row = store.get<CodingRecord>(A.coding, transcriptId);
+  const row = analysisCache(session).codings().get(transcriptId);
   if (!row || row.data.segments.length === 0) return { moved: 0, orphaned: 0 };
   const hunks = opts.replacements ? replacementHunks(oldText, opts.replacements) : diffHunks(oldText, newText);
   const next = remapSegments(row.data.segments, hunks, newText, opts.replacements ? 'replace' : 'edit', opts.at, oldText);
@@ -419,18 +560,18 @@ export function remapAfterEdit(
     if (s.orphanedAt !== null && was.orphanedAt === null) orphaned++;
   });
   if (moved === 0) return { moved, orphaned };
-  store.put(A.coding, { id: transcriptId, participant: row.participant, data: { ...row.data, segments: next } }, { removal: opts.removal ?? false });
+  writeSegments(session, transcriptId, row.participant!, next, { removal: opts.removal ?? false });
   return { moved, orphaned };
 }
 
 /** A transcript deleted: its segments and the memos on it and on its segments are removed with it. */
 export function removeTranscriptAnalysis(session: VaultSession, transcriptId: string): void {
   const store = session.stores.transcripts;
-  const row = store.get<CodingRecord>(A.coding, transcriptId);
+  const row = analysisCache(session).codings().get(transcriptId);
   const segmentIds = new Set(row?.data.segments.map((s) => s.id) ?? []);
   for (const m of store.list<MemoRecord>(A.memo)) {
     const t = m.data.target;
     if ((t.kind === 'transcript' && t.id === transcriptId) || (t.kind === 'segment' && segmentIds.has(t.id))) store.delete(A.memo, m.id);
   }
-  if (row) store.delete(A.coding, transcriptId);
+  for (const p of row?.parts ?? []) store.delete(p.table, p.id);
 }

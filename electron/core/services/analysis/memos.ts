@@ -14,7 +14,7 @@ import { MEMO_MAX, PHASES, type Memo, type MemoInput, type MemoTarget, type Phas
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE } from '../transcripts';
-import { A, analysisCache, assertWritable, STATE_ID, type CodingRecord, type MemoRecord, type StateRecord, byCodeUnits } from './records';
+import { A, analysisCache, assertWritable, STATE_ID, type MemoRecord, type StateRecord, byCodeUnits } from './records';
 
 export class Memos {
   constructor(
@@ -99,7 +99,7 @@ export class Memos {
         return t.participant;
       }
       case 'segment': {
-        for (const [, row] of cache.rows<CodingRecord>(A.coding)) if (row.data.segments.some((s) => s.id === target.id)) return row.participant;
+        for (const [, row] of cache.codings()) if (row.data.segments.some((s) => s.id === target.id)) return row.participant;
         throw new HvelvError('NOT_FOUND', `no segment ${target.id}`);
       }
       default:

@@ -11,7 +11,7 @@ import { timestampAt } from './coding';
 import { A, type CodeRecord, type CodingRecord, type MemoRecord } from './records';
 
 /** Tables the access request writes in its own readable form (not as raw records). */
-export const ANALYSIS_TABLES_IN_ACCESS: ReadonlySet<string> = new Set([A.coding, A.memo]);
+export const ANALYSIS_TABLES_IN_ACCESS: ReadonlySet<string> = new Set([A.coding, A.codingPart, A.memo]);
 
 export interface ParticipantSegment {
   id: string;
@@ -39,14 +39,23 @@ export function analysisOfParticipant(session: VaultSession, code: string): { se
   const codes = new Map(store.list<CodeRecord>(A.code).map((r) => [r.id, r.data]));
   const transcripts = new Map(store.list<TranscriptRecord>(TRANSCRIPT_TABLE, { participant: code }).map((r) => [r.id, r.data]));
   const segments: ParticipantSegment[] = [];
-  for (const row of store.list<CodingRecord>(A.coding, { participant: code })) {
-    const t = transcripts.get(row.id);
+  // Both shapes: parts of a transcript's segments, and the whole-transcript record of
+  // vaults coded before parts (each segment is in exactly one of them).
+  const byTranscript = new Map<string, CodingRecord['segments']>();
+  for (const table of [A.coding, A.codingPart]) {
+    for (const row of store.list<CodingRecord>(table, { participant: code })) {
+      const tid = row.data.transcriptId ?? row.id;
+      byTranscript.set(tid, [...(byTranscript.get(tid) ?? []), ...row.data.segments]);
+    }
+  }
+  for (const [tid, held] of [...byTranscript].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const t = transcripts.get(tid);
     const pos = t ? new TextPositions(t.text) : null;
-    for (const s of row.data.segments) {
+    for (const s of [...held].sort((a, b) => a.start - b.start || a.end - b.end)) {
       const ms = t && pos ? timestampAt(t, pos.toUtf16(s.start) ?? 0) : null;
       segments.push({
         id: s.id,
-        transcript: row.id,
+        transcript: tid,
         start: s.start,
         end: s.end,
         timestamp: ms === null ? null : formatTimestamp(ms),

@@ -7,14 +7,21 @@
  * | --------------- | -------------------- | --------------- | --------------------------------------- |
  * | `code`          | null (store key)     | random          | name, definition, colour, parent        |
  * | `theme`         | null                 | random          | name, definition, status, parent, codes |
- * | `coding`        | the transcript's     | transcript id   | every segment of that transcript        |
+ * | `coding_part`   | the transcript's     | random          | up to 32 segments of one transcript     |
+ * | `coding`        | the transcript's     | transcript id   | (before 2026-12) every segment of it    |
  * | `memo`          | transcript/segment's | random          | target, text, private, phase            |
  * |                 | participant, or null |                 |                                         |
  * | `analysis`      | null                 | `state`         | the current phase and its history       |
  *
- * All segments of a transcript are one record: an edit of the transcript moves all of
- * them in one write (in the same transaction as the text), and a withdrawal destroys
- * them with the participant's key.
+ * A transcript's segments are held in parts of at most `CODING_PART_SIZE` segments, so
+ * applying a code reseals one small record, not all of an interview's segments with
+ * their text (a 500-segment interview was a 125 KB record rewritten on every apply).
+ * Each part is sealed under the participant's key: a withdrawal destroys them with it.
+ * An edit of the transcript moves its segments in the same transaction as the text,
+ * rewriting only the parts whose segments moved. Vaults coded before kept all of a
+ * transcript's segments in one `coding` record: both shapes are read, and the first
+ * write that adds to such a transcript (anything but a removal) moves its segments
+ * into parts in the same transaction (`writeSegments`).
  *
  * Decrypted records are cached per session, in memory only, and checked against the
  * store's record versions (no decryption) before each use, so a write by any path
@@ -29,7 +36,9 @@ import type { VaultSession } from '../../vault/vault';
 export const A = {
   code: 'code',
   theme: 'theme',
+  /** The shape before parts: all of a transcript's segments in one record (read, converted on write). */
   coding: 'coding',
+  codingPart: 'coding_part',
   memo: 'memo',
   state: 'analysis',
 } as const;
@@ -73,9 +82,29 @@ export interface SegmentRecord {
   updatedAt: string;
 }
 
+/** A `coding_part` record (some of a transcript's segments) or a legacy `coding` record (all of them). */
 export interface CodingRecord {
   transcriptId: string;
   segments: SegmentRecord[];
+}
+
+/** Segments per `coding_part` record: what one apply reseals at most (about 10 KB). */
+export const CODING_PART_SIZE = 32;
+
+/** A record holding some of a transcript's segments, as cached. */
+export interface CodingPart {
+  table: typeof A.coding | typeof A.codingPart;
+  id: string;
+  version: number;
+  /** The cached row itself: the same object while the record is unchanged. */
+  row: { participant: string | null; version: number; data: CodingRecord };
+}
+
+/** All of one transcript's segments, joined from its records. */
+export interface TranscriptCoding {
+  participant: string | null;
+  data: CodingRecord;
+  parts: CodingPart[];
 }
 
 export interface MemoRecord {
@@ -146,6 +175,39 @@ export class AnalysisCache {
     return cached.rows;
   }
 
+  private codingView = new Map<string, TranscriptCoding>();
+
+  /**
+   * Every transcript's segments, joined from its records of both shapes (parts and a
+   * legacy whole-transcript record). A transcript whose records are unchanged keeps
+   * the same joined object, so this costs a look at the record versions, not a copy
+   * of 10 000 segments.
+   */
+  codings(): Map<string, TranscriptCoding> {
+    const groups = new Map<string, CodingPart[]>();
+    const add = (table: CodingPart['table'], id: string, row: CodingPart['row']): void => {
+      const tid = row.data.transcriptId ?? id;
+      let g = groups.get(tid);
+      if (!g) groups.set(tid, (g = []));
+      g.push({ table, id, version: row.version, row });
+    };
+    for (const [id, row] of this.rows<CodingRecord>(A.coding)) add(A.coding, id, row);
+    for (const [id, row] of this.rows<CodingRecord>(A.codingPart)) add(A.codingPart, id, row);
+    const next = new Map<string, TranscriptCoding>();
+    for (const [tid, parts] of groups) {
+      parts.sort((a, b) => byCodeUnits(a.table, b.table) || byCodeUnits(a.id, b.id));
+      const prev = this.codingView.get(tid);
+      if (prev && prev.parts.length === parts.length && prev.parts.every((p, i) => p.row === parts[i]!.row)) {
+        next.set(tid, prev);
+        continue;
+      }
+      const segments = parts.length === 1 ? parts[0]!.row.data.segments : parts.flatMap((p) => p.row.data.segments);
+      next.set(tid, { participant: parts[0]!.row.participant, data: { transcriptId: tid, segments }, parts });
+    }
+    this.codingView = next;
+    return next;
+  }
+
   /**
    * Decrypt one record into the cache ahead of use (the background warm-up after
    * unlock, a record at a time so the main process stays responsive). `version` is
@@ -202,10 +264,12 @@ export class AnalysisCache {
       for (const [k, v] of d) if (typeof v === 'object' && v !== null && (v as { participant?: unknown }).participant === code) d.delete(k);
     }
     for (const [id, r] of this.removed) if (r.participant === code) this.removed.delete(id);
+    for (const [tid, c] of this.codingView) if (c.participant === code) this.codingView.delete(tid);
   }
 
   clear(): void {
     this.tables.clear();
+    this.codingView.clear();
     this.derived.clear();
     this.removed.clear();
   }

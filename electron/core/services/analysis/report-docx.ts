@@ -6,7 +6,7 @@
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import type { Code, Memo, RetrievedSegment, Theme } from '../../../../shared/analysis';
 import type { MapLabels } from '../../../../shared/analysis-map';
-import { formatTimestamp } from '../../../../shared/analysis-text';
+import { quoteCitation } from '../../../../shared/analysis-text';
 import { formatLongDate, translate, type Locale } from '../../../../shared/i18n/catalogue';
 
 export function mapLabels(locale: Locale): MapLabels {
@@ -23,7 +23,7 @@ export function mapLabels(locale: Locale): MapLabels {
 
 /** How a findings chapter cites a quote: "(JS02, 00:14:32)", or "(JS02)" without a timestamp. */
 export function citation(s: Pick<RetrievedSegment, 'participant' | 'timestampMs'>): string {
-  return s.timestampMs === null ? `(${s.participant})` : `(${s.participant}, ${formatTimestamp(s.timestampMs)})`;
+  return quoteCitation(s);
 }
 
 export interface ReportInput {

@@ -16,7 +16,7 @@ import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
 import { context, timestampAt } from './coding';
-import { A, analysisCache, type AnalysisCache, type CodingRecord, type MemoRecord, byParticipant, byCodeUnits } from './records';
+import { A, analysisCache, positionsOf, type AnalysisCache, type MemoRecord, byParticipant, byCodeUnits } from './records';
 
 export const SEARCH_LIMIT = 200;
 const QUERY_MAX = 500;
@@ -74,7 +74,7 @@ export class Search {
       const store = this.session.stores.transcripts;
       const idx = this.indexMap();
       for (const table of [A.code, A.theme, A.state]) if (!(await step(() => cache.rows(table)))) return { longestStepMs: longest, completed: false };
-      for (const table of [A.coding, A.memo]) {
+      for (const table of [A.coding, A.codingPart, A.memo]) {
         for (const [id, v] of store.versions(table)) if (!(await step(() => cache.prefetch(table, id, v)))) return { longestStepMs: longest, completed: false };
       }
       for (const [id, v] of store.versions(TRANSCRIPT_TABLE)) {
@@ -186,7 +186,7 @@ function refresh(idx: Index, cache: AnalysisCache): void {
     const t: MemoTarget = r.data.target;
     if (t.kind === 'transcript') transcriptId = t.id;
     if (t.kind === 'segment') {
-      segmentTranscript ??= new Map([...cache.rows<CodingRecord>(A.coding)].flatMap(([tid, row]) => row.data.segments.map((s) => [s.id, tid] as [string, string])));
+      segmentTranscript ??= new Map([...cache.codings()].flatMap(([tid, row]) => row.data.segments.map((s) => [s.id, tid] as [string, string])));
       transcriptId = segmentTranscript.get(t.id) ?? null;
     }
     idx.set(key, { kind: 'memo', version: r.version, participant: r.participant, transcriptId, text: r.data.text, folded: foldForSearch(r.data.text), positions: new TextPositions(r.data.text), transcript: null });
@@ -198,7 +198,9 @@ function refresh(idx: Index, cache: AnalysisCache): void {
 function indexTranscript(idx: Index, id: string, r: { participant: string | null; version: number; data: TranscriptRecord }): void {
   const key = `t:${id}`;
   if (idx.get(key)?.version === r.version) return;
-  idx.set(key, { kind: 'transcript', version: r.version, participant: r.participant, transcriptId: id, text: r.data.text, folded: foldForSearch(r.data.text), positions: new TextPositions(r.data.text), transcript: r.data });
+  idx.set(key, { kind: 'transcript', version: r.version, participant: r.participant, transcriptId: id, text: r.data.text, folded: foldForSearch(r.data.text), positions: positionsOf(r.data), transcript: r.data });
+  // Retrieval and opening use the same position map and sync-point index: made here, in the warm-up.
+  timestampAt(r.data, 0);
 }
 
 /** Where `needle` occurs in `hay` at the start of a word. */

@@ -8,7 +8,7 @@ import { THEME_STATUSES, type Theme, type ThemeInput, type ThemeStatus } from '.
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { assertUniqueAmongSiblings, checkDefinition, checkName } from './codebook';
-import { A, analysisCache, assertWritable, type CodeRecord, type CodingRecord, type MemoRecord, type ThemeRecord, byName } from './records';
+import { A, analysisCache, assertWritable, type CodeRecord, type MemoRecord, type ThemeRecord, byName } from './records';
 
 export class Themes {
   constructor(
@@ -26,7 +26,7 @@ export class Themes {
     const themes = this.records();
     const codes = cache.rows<CodeRecord>(A.code);
     const segmentsByCode = new Map<string, { seg: string; tid: string }[]>();
-    for (const [tid, row] of cache.rows<CodingRecord>(A.coding)) {
+    for (const [tid, row] of cache.codings()) {
       for (const s of row.data.segments) {
         if (s.orphanedAt !== null) continue;
         for (const c of s.codeIds) segmentsByCode.set(c, [...(segmentsByCode.get(c) ?? []), { seg: s.id, tid }]);

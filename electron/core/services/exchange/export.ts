@@ -32,6 +32,7 @@ import type { DeidFinding } from '../../../../shared/contract';
 import { emptyProject, type Guid, type QdaAudioSource, type QdaCode, type QdaNote, type QdaProject, type QdaTextSource } from './qda-model';
 import { packCodebook, packQdpx } from './qdpx';
 import { normaliseWithMap, TextPositions } from './positions';
+import { requireAccepted, toExchangeFindings } from './findings';
 
 export type { ExchangeFinding, ExportPlan };
 
@@ -56,10 +57,6 @@ function stableGuid(vaultId: string, kind: string, id: string): Guid {
   // Version 5-style name-based GUID: version nibble 5, RFC 4122 variant.
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-function findingId(where: ExchangeFinding['where'], start: number, text: string): string {
-  return createHash('sha256').update(`${where.kind}:${where.id}:${where.field}:${start}:${text}`).digest('hex').slice(0, 10);
 }
 
 export class Exchange {
@@ -103,27 +100,7 @@ export class Exchange {
     const kept = transcripts.choices();
     const look = (text: string, where: ExchangeFinding['where'], label: string | null, given?: readonly DeidFinding[]): void => {
       if (!text) return;
-      const found = given ?? findIdentifiers(text, known, kept.terms, kept.keyList);
-      if (found.length === 0) return;
-      const pos = new TextPositions(text);
-      const near = (s: string) => s.replace(/\s+/g, ' ');
-      for (const f of found) {
-        const start = pos.toCodePoint(f.start)!;
-        out.push({
-          id: findingId(where, start, f.text),
-          where,
-          kind: f.kind,
-          text: f.text,
-          start,
-          end: pos.toCodePoint(f.end)!,
-          line: text.slice(0, f.start).split('\n').length,
-          // By code points, so an emoji at the edge is not cut in half.
-          before: near(pos.slice(Math.max(0, start - 30), start)),
-          after: near(pos.slice(pos.toCodePoint(f.end)!, pos.toCodePoint(f.end)! + 30)),
-          label,
-          source: f.source,
-        });
-      }
+      out.push(...toExchangeFindings(text, where, label, given ?? findIdentifiers(text, known, kept.terms, kept.keyList)));
     };
     // The file names the project: what its title says leaves the vault too.
     const facts = this.session.facts;
@@ -186,26 +163,11 @@ export class Exchange {
     return out;
   }
 
-  /**
-   * Refused with DETAILS_UNCHECKED (nothing written) while a finding is neither replaced
-   * nor among `accepted`; an id in `accepted` that is no finding is refused too, so a
-   * typo cannot pass for a decision.
-   */
-  private requireAccepted(findings: readonly ExchangeFinding[], accepted: readonly string[]): void {
-    const ids = new Set(findings.map((f) => f.id));
-    const stray = accepted.filter((a) => !ids.has(a));
-    if (stray.length) throw new HvelvError('INVALID_INPUT', `no finding ${stray[0]} in what would be exported (check again: the text may have changed)`);
-    const ok = new Set(accepted);
-    const open = findings.filter((f) => !ok.has(f.id));
-    if (open.length) throw new HvelvError('DETAILS_UNCHECKED', `${open.length} possible identifying detail(s) are neither replaced nor accepted`);
-  }
-
-  /** Write a .qdpx to `out`. */
   exportQdpx(out: string, opts: QdpxOptions & { accepted: readonly string[] }): ExportPlan {
     const g = this.gather();
     const recordings = this.recordingsFor(g, Boolean(opts.recordings));
     const plan = this.planFrom(g, 'qdpx', opts, recordings);
-    this.requireAccepted(plan.findings, opts.accepted);
+    requireAccepted(plan.findings, opts.accepted);
     const input = this.build(g, recordings);
     const bytes = packQdpx({ ...input, crlf: opts.crlf });
     this.write(out, bytes);
@@ -217,7 +179,7 @@ export class Exchange {
   exportQdc(out: string, opts: { accepted: readonly string[] }): ExportPlan {
     const g = this.gather();
     const plan = this.planFrom(g, 'qdc', {}, new Map());
-    this.requireAccepted(plan.findings, opts.accepted);
+    requireAccepted(plan.findings, opts.accepted);
     const guid = (kind: string, id: string) => stableGuid(this.session.vaultId, kind, id);
     const sets = g.themes.map((t) => ({ guid: guid('theme', t.id), name: t.name, description: t.definition || undefined, memberCodes: t.codeIds.map((c) => guid('code', c)), memberSources: [], memberNotes: [] }));
     this.write(out, packCodebook({ origin: 'Hvelv', codes: codeTree(g.codes, guid, new Map()), sets }));

@@ -169,6 +169,7 @@ export async function unlockSupervisorFolder(dir: string, passphrase: Uint8Array
 /** An unlocked supervisor folder: the keys in memory until `lock`. It can sign only as the supervisor. */
 export class SupervisorSession {
   private locked = false;
+  private readonly lockListeners = new Set<() => void>();
 
   private constructor(
     readonly path: string,
@@ -255,9 +256,23 @@ export class SupervisorSession {
     return this.locked;
   }
 
+  /** Run `fn` when the folder locks (a player's open reader closes, wiping its key); returns the unhook. */
+  onLock(fn: () => void): () => void {
+    this.lockListeners.add(fn);
+    return () => this.lockListeners.delete(fn);
+  }
+
   lock(): void {
     if (this.locked) return;
     this.locked = true;
+    for (const fn of [...this.lockListeners]) {
+      try {
+        fn();
+      } catch {
+        /* a listener's failure must not keep the keys in memory */
+      }
+    }
+    this.lockListeners.clear();
     this.deps.crypto.wipe(this.userKey, this.box.secretKey, this.signer.secretKey);
     this.lockHandle.release();
   }

@@ -15,9 +15,9 @@ import { z } from 'zod';
 import type { RetrievedSegment, SearchHit, SearchResult, Segment, ThematicMapData } from '../../../../shared/analysis';
 import { foldForSearch, parseQuery, TextPositions } from '../../../../shared/analysis-text';
 import { daysUntil, localIsoDate, type IsoDate } from '../../../../shared/domain';
-import type { FeedbackComment, FeedbackTarget, HeldShare, ShareCertificate, ShareContent, SharedTranscript } from '../../../../shared/supervisor';
+import type { FeedbackComment, FeedbackTarget, HeldShare, ShareCertificate, ShareContent, SharedTranscript, ShareReport } from '../../../../shared/supervisor';
 import type { SignatureVerifier } from '../../crypto/ed25519';
-import { encodeFields, fromB64, fromUtf8, toB64, toHex, utf8 } from '../../crypto/encoding';
+import { canonicalJson, encodeFields, fromB64, fromUtf8, toB64, toHex, utf8 } from '../../crypto/encoding';
 import { KEY_BYTES, XNONCE_BYTES } from '../../crypto/sodium';
 import { HvelvError, integrity } from '../../errors';
 import { writeFileAtomic } from '../../vault/atomic-file';
@@ -26,7 +26,12 @@ import { shredFile } from '../../vault/safe-delete';
 import { context } from '../analysis/coding';
 import { CLOCK_FILE, readSupervisorHeader, shareDir, SHARES_DIR, TOMBSTONE, type HeldEntry, type SupervisorSession } from './folder';
 import { ownerFingerprint, supervisorFingerprint } from './key-text';
-import { openSharePayload, readShare, sealFeedback, type FeedbackItem, type SharePayload } from './share-file';
+import { checkSharePayload } from './payload-check';
+import { shareReport } from './report';
+import { openSharePayload, sealFeedback, type FeedbackItem, type SharePayload } from './share-file';
+import { bytesSource, fileSource, openStream, readShareHead, type ShareSource, type StreamLayout } from './share-container';
+import { sealChunk, streamAd, streamHeader, StreamReader } from '../../crypto/stream';
+import type { AudioFacts } from '../../../../shared/contract';
 
 const clockSchema = z.object({ latestSeen: z.iso.datetime() });
 /** How far ahead of this machine a share's date may be (clocks differ) before it is refused. */
@@ -48,6 +53,34 @@ export const isExpired = (until: string, today: IsoDate): boolean => daysUntil(u
 
 const copyAd = (supervisorId: string, vaultId: string, version: number, what: 'content' | 'comments'): Uint8Array =>
   encodeFields('hvelv/supervisor-copy', [1, supervisorId, vaultId, version, what]);
+
+/**
+ * A recording held with a copy: `rec-<v>-<blob>.hvr` in the share's folder, in the
+ * recording store's seekable format, under its own key, which is kept only inside the
+ * copy's sealed content (so destroying the copy key makes every recording noise too).
+ */
+interface HeldRecording {
+  /** The stream's id in the share. */
+  id: string;
+  participant: string;
+  blob: string;
+  key: string;
+  size: number;
+  sha256: string;
+  format: AudioFacts;
+  transcriptIds: string[];
+  peaks: string | null;
+}
+
+/** What a copy's sealed content holds: the share's content, and the recordings held with it. */
+type HeldPayload = Omit<SharePayload, 'recordings'> & { heldRecordings?: HeldRecording[] };
+
+const recordingFile = (version: number, blob: string): string => {
+  if (!/^[0-9a-f]{32}$/.test(blob)) throw integrity('a held recording’s name is malformed');
+  return `rec-${version}-${blob}.hvr`;
+};
+/** The associated-data scope of a held recording's chunks: this folder, this share, this version. */
+const recordingScope = (supervisorId: string, vaultId: string, version: number): string => `hvelv/supervisor-recording/1/${supervisorId}/${vaultId}/${version}`;
 
 interface StoredComment extends FeedbackItem {
   exportedAt: string | null;
@@ -79,7 +112,7 @@ export class HeldShares {
    * On every unlock: sign into the header what the daily job did without a passphrase
    * (tombstones), destroy what is due now, and remember the latest time seen.
    */
-  private settle(): void {
+  settle(): void {
     const h = this.s.header;
     const shares = { ...h.shares };
     const now = supervisorNow(this.s.path, h.latestSeen, this.s.deps.now());
@@ -89,7 +122,7 @@ export class HeldShares {
       if (e.destroyedAt) continue;
       const tomb = readTombstone(this.s.path, vaultId);
       if (tomb || isExpired(e.until, today)) {
-        const at = tomb?.destroyedAt ?? destroyCopy(this.s.path, vaultId, e, now);
+        const at = tomb ? tombstoneTime(tomb, e, now) : destroyCopy(this.s.path, vaultId, e, now);
         shares[vaultId] = { ...e, destroyedAt: at };
         changed = true;
       }
@@ -98,7 +131,9 @@ export class HeldShares {
     if (changed || Date.parse(h.latestSeen) < now.getTime() - 60_000) this.s.writeHeader({ shares, latestSeen: now.toISOString() });
   }
 
+  /** The copies held; what has come to its end date is destroyed first, so none is listed `open` past it. */
   list(): HeldShare[] {
+    this.settle();
     return Object.entries(this.s.header.shares)
       .map(([id, e]) => heldDto(id, e))
       .sort((a, b) => b.madeAt.localeCompare(a.madeAt));
@@ -110,9 +145,19 @@ export class HeldShares {
    * copy held, an older (or the same) version, and a share whose end date has passed
    * (judged by the latest time this folder has seen, so setting the clock back does not help).
    */
-  open(bytes: Uint8Array): HeldShare {
+  open(input: Uint8Array | string): HeldShare {
+    // A path is read as the share is needed (a share with recordings can be far larger than memory should hold).
+    const src = typeof input === 'string' ? fileSource(input) : bytesSource(input);
+    try {
+      return this.openFrom(src);
+    } finally {
+      src.close();
+    }
+  }
+
+  private openFrom(src: ShareSource): HeldShare {
     const { crypto } = this.s.deps;
-    const { body } = readShare(bytes, crypto);
+    const { body, streams } = readShareHead(src, crypto);
     const mine = this.s.publicKeys;
     if (body.recipient.box !== toB64(mine.box) || body.recipient.sign !== toB64(mine.sign)) {
       throw new HvelvError('SHARE_NOT_FOR_YOU', `the share is for the supervisor ${supervisorFingerprint({ box: fromB64(body.recipient.box), sign: fromB64(body.recipient.sign) })}, not for you`);
@@ -129,7 +174,8 @@ export class HeldShares {
     if (held?.destroyedAt && body.shareVersion <= held.version) throw new HvelvError('SHARE_EXPIRED', `version ${body.shareVersion}: the copy of this share was deleted at its end date`);
     if (held && body.shareVersion <= held.version) throw new HvelvError('SHARE_OUTDATED', `version ${body.shareVersion} is not newer than version ${held.version}, which you hold`);
     if (isExpired(body.until, localIsoDate(now))) throw new HvelvError('SHARE_EXPIRED', `access ended on ${body.until}`);
-    const payload = openSharePayload(crypto, body, (sealed) => this.s.openSealed(sealed));
+    const payload = checkSharePayload(openSharePayload(crypto, body, (sealed) => this.s.openSealed(sealed)));
+    const streamEntries = matchStreams(body.participants, body.withdrawn, streams, payload);
 
     // The comments written on the copy held so far, less those about a participant who withdrew
     // (their data) or about something the new version no longer has.
@@ -141,10 +187,30 @@ export class HeldShares {
     const dir = shareDir(this.s.path, body.vaultId);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const key = crypto.random(KEY_BYTES);
+    const v = body.shareVersion;
     try {
-      writeFileAtomic(path.join(dir, `copy-${body.shareVersion}.key`), utf8(JSON.stringify(this.s.wrapCopyKey(body.vaultId, body.shareVersion, key))));
-      this.writeSealed(key, body.vaultId, body.shareVersion, 'content', utf8(JSON.stringify(payload)));
-      this.writeSealed(key, body.vaultId, body.shareVersion, 'comments', utf8(JSON.stringify(comments)));
+      // The recordings first, each re-sealed chunk by chunk under a fresh key of its own;
+      // until the content below names those keys, what is written is noise.
+      const heldRecordings: HeldRecording[] = [];
+      for (const [s, e] of streamEntries) {
+        const blob = toHex(crypto.random(16));
+        const blobKey = crypto.random(KEY_BYTES);
+        try {
+          this.importRecording(src, body, s, fromB64(e.key, KEY_BYTES, 'recording key'), e.sha256, path.join(dir, recordingFile(v, blob)), blob, blobKey, body.vaultId, v);
+          heldRecordings.push({ id: s.id, participant: s.participant, blob, key: toB64(blobKey), size: s.size, sha256: e.sha256, format: e.format, transcriptIds: e.transcriptIds, peaks: e.peaks });
+        } finally {
+          crypto.wipe(blobKey);
+        }
+      }
+      const { recordings: _streamKeys, ...rest } = payload;
+      const content: HeldPayload = { ...rest, ...(heldRecordings.length ? { heldRecordings } : {}) };
+      writeFileAtomic(path.join(dir, `copy-${v}.key`), utf8(JSON.stringify(this.s.wrapCopyKey(body.vaultId, v, key))));
+      this.writeSealed(key, body.vaultId, v, 'content', utf8(JSON.stringify(content)));
+      this.writeSealed(key, body.vaultId, v, 'comments', utf8(JSON.stringify(comments)));
+    } catch (err) {
+      // Nothing imported: this version's files go (the held version, if any, is untouched).
+      if (!held || held.version !== v) removeVersionFiles(dir, v);
+      throw err;
     } finally {
       crypto.wipe(key);
     }
@@ -185,7 +251,58 @@ export class HeldShares {
       transcripts: payload.transcripts.map((t) => ({ id: t.id, participant: t.participant, chars: new TextPositions(t.text).codePoints, segments: counts.get(t.id) ?? 0, reachesMs: t.syncPoints.length ? Math.max(...t.syncPoints.map((p) => p.ms)) : null })),
       map,
       replies: payload.replies,
+      recordings: (payload.heldRecordings ?? []).map((r) => ({ id: r.id, participant: r.participant, transcriptIds: r.transcriptIds, size: r.size, peaks: r.peaks, ...r.format })),
     };
+  }
+
+  /** Random access to a held recording's audio, decrypted chunk by chunk in memory. The caller closes the reader. */
+  openRecording(vaultId: string, id: string): { reader: StreamReader; format: AudioFacts['format']; size: number } {
+    const { entry, payload } = this.load(vaultId);
+    const r = (payload.heldRecordings ?? []).find((x) => x.id === id);
+    if (!r) throw new HvelvError('NOT_FOUND', 'no such recording in the share');
+    const key = fromB64(r.key, KEY_BYTES, 'recording key');
+    try {
+      const file = path.join(shareDir(this.s.path, vaultId), recordingFile(entry.version, r.blob));
+      return { reader: StreamReader.open(file, key, recordingScope(this.s.header.supervisorId, vaultId, entry.version), Buffer.from(r.blob, 'hex')), format: r.format.format, size: r.size };
+    } finally {
+      this.s.deps.crypto.wipe(key);
+    }
+  }
+
+  /** One stream of the share into a held recording file (temporary name, fsynced, renamed). */
+  private importRecording(src: ShareSource, body: Parameters<typeof openStream>[1], s: StreamLayout, streamKey: Uint8Array, sha256: string, file: string, blob: string, blobKey: Uint8Array, vaultId: string, version: number): void {
+    const header = streamHeader(Buffer.from(blob, 'hex'));
+    const ad = streamAd(recordingScope(this.s.header.supervisorId, vaultId, version), header);
+    const tmp = `${file}.partial`;
+    const fd = fs.openSync(tmp, 'wx', 0o600);
+    try {
+      writeAll(fd, header);
+      let batch: Buffer[] = [];
+      let n = 0;
+      openStream(src, body, s, streamKey, sha256, (plain, i, last) => {
+        const sealed = sealChunk(blobKey, ad, i, last, plain);
+        batch.push(sealed);
+        n += sealed.length;
+        if (n >= 1024 * 1024 || last) {
+          writeAll(fd, Buffer.concat(batch));
+          batch = [];
+          n = 0;
+        }
+      });
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      fs.renameSync(tmp, file);
+    } catch (err) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* closed already */
+      }
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    } finally {
+      this.s.deps.crypto.wipe(streamKey);
+    }
   }
 
   transcript(vaultId: string, id: string): SharedTranscript {
@@ -228,6 +345,12 @@ export class HeldShares {
         const u1 = pos.toUtf16(s.end) ?? u0;
         return { ...s, codes: s.codeIds.flatMap((c) => (codes.get(c) ? [{ id: c, name: codes.get(c)!.name, color: codes.get(c)!.color }] : [])), timestampMs: stampAt(t.syncPoints, u0), ...context(t.text, u0, u1) };
       });
+  }
+
+  /** The report, as the student's .docx has it (report.ts). */
+  report(vaultId: string): ShareReport {
+    const { entry, payload } = this.load(vaultId);
+    return shareReport(entry.title, payload);
   }
 
   /** Norwegian-aware search over the shared transcripts and memos (the same folding as the student's). */
@@ -341,7 +464,7 @@ export class HeldShares {
 
   /* ---- internals -------------------------------------------------------------------- */
 
-  private load(vaultId: string): { entry: HeldEntry; payload: SharePayload } {
+  private load(vaultId: string): { entry: HeldEntry; payload: HeldPayload } {
     const entry = this.s.header.shares[vaultId];
     if (!entry) throw new HvelvError('NOT_FOUND', 'no share from that vault');
     if (entry.destroyedAt || isExpired(entry.until, localIsoDate(supervisorNow(this.s.path, this.s.header.latestSeen, this.s.deps.now())))) {
@@ -350,7 +473,7 @@ export class HeldShares {
     }
     const plain = this.readSealed(vaultId, entry.version, 'content');
     try {
-      return { entry, payload: JSON.parse(fromUtf8(plain)) as SharePayload };
+      return { entry, payload: JSON.parse(fromUtf8(plain)) as HeldPayload };
     } finally {
       this.s.deps.crypto.wipe(plain);
     }
@@ -409,7 +532,8 @@ export class HeldShares {
   }
 }
 
-export const certificateMessage = (c: ShareCertificate): Uint8Array => encodeFields('hvelv/share-certificate', [1, JSON.stringify(c)]);
+/** What the supervisor signs: the certificate as canonical JSON (sorted keys), so any program can check it. */
+export const certificateMessage = (c: ShareCertificate): Uint8Array => encodeFields('hvelv/share-certificate', [1, canonicalJson(c)]);
 
 function stampAt(points: { offset: number; ms: number }[], utf16: number): number | null {
   let best: number | null = null;
@@ -420,15 +544,35 @@ function stampAt(points: { offset: number; ms: number }[], utf16: number): numbe
   return best;
 }
 
-function targetsOf(p: SharePayload): Set<string> {
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length; ) off += fs.writeSync(fd, bytes, off, bytes.length - off);
+}
+
+/**
+ * Each stream the signed body names must have its key and hash in the content, and the
+ * other way round; a stream's participant must be one the share holds, never a withdrawn one.
+ */
+function matchStreams(participants: string[], withdrawn: string[], streams: StreamLayout[], payload: SharePayload): [StreamLayout, NonNullable<SharePayload['recordings']>[number]][] {
+  const entries = new Map((payload.recordings ?? []).map((r) => [r.id, r]));
+  if (entries.size !== (payload.recordings ?? []).length || entries.size !== streams.length) throw integrity('the share’s recordings do not match its content');
+  const shared = new Set(participants);
+  const gone = new Set(withdrawn);
+  return streams.map((s) => {
+    const e = entries.get(s.id);
+    if (!e || e.participant !== s.participant || e.size !== s.size || !shared.has(s.participant) || gone.has(s.participant)) throw integrity('the share’s recordings do not match its content');
+    return [s, e];
+  });
+}
+
+function targetsOf(p: Pick<SharePayload, 'codes' | 'themes' | 'memos' | 'segments'>): Set<string> {
   return new Set([...p.codes.map((c) => `code:${c.id}`), ...p.themes.map((t) => `theme:${t.id}`), ...p.memos.map((m) => `memo:${m.id}`), ...p.segments.map((s) => `segment:${s.id}`)]);
 }
 
-function segmentParticipant(p: SharePayload, id: string): string | null {
+function segmentParticipant(p: Pick<SharePayload, 'segments'>, id: string): string | null {
   return p.segments.find((s: Segment) => s.id === id)?.participant ?? null;
 }
 
-function labelOf(p: SharePayload, t: FeedbackTarget): string {
+function labelOf(p: HeldPayload, t: FeedbackTarget): string {
   if (t.kind === 'code') return p.codes.find((c) => c.id === t.id)?.path.join(' / ') ?? '';
   if (t.kind === 'theme') return p.themes.find((x) => x.id === t.id)?.name ?? '';
   if (t.kind === 'memo') return p.memos.find((m) => m.id === t.id)?.createdAt.slice(0, 10) ?? '';
@@ -452,9 +596,25 @@ function readTombstone(dir: string, vaultId: string): Tombstone | null {
   }
 }
 
+/**
+ * When the daily job destroyed a copy, as its (unsigned) tombstone says, taken into the signed
+ * header only where it can be true: not before the day access ended (the job destroys nothing
+ * earlier) and not after this unlock. A tombstone edited to backdate the deletion cannot make
+ * the certificate claim a time before the end date.
+ */
+function tombstoneTime(tomb: Tombstone, e: HeldEntry, now: Date): string {
+  const claimed = Date.parse(tomb.destroyedAt);
+  const earliest = new Date(`${e.until}T00:00:00`).getTime();
+  const t = Number.isNaN(claimed) ? now.getTime() : Math.min(Math.max(claimed, earliest), now.getTime());
+  return new Date(t).toISOString();
+}
+
 function removeVersionFiles(dir: string, version: number): void {
   // The key first: once it is gone, what is left of the others is ciphertext nobody can open.
   for (const f of [`copy-${version}.key`, `copy-${version}.sealed`, `comments-${version}.sealed`]) shredFile(path.join(dir, f));
+  // Then the recordings held with that version (noise once the key is gone, overwritten all the same).
+  if (!fs.existsSync(dir)) return;
+  for (const f of fs.readdirSync(dir)) if (f.startsWith(`rec-${version}-`) && /^rec-\d+-[0-9a-f]{32}\.hvr(?:\.partial)?$/.test(f)) shredFile(path.join(dir, f));
 }
 
 /** Files of versions the header does not name (a crash between writing and the header): removed. */
@@ -465,7 +625,7 @@ function sweepStale(dir: string, shares: Record<string, HeldEntry>): void {
     const d = path.join(root, vaultId);
     const e = shares[vaultId];
     for (const f of fs.readdirSync(d)) {
-      const m = /^(?:copy|comments)-(\d+)\.(?:key|sealed)$/.exec(f);
+      const m = /^(?:copy|comments)-(\d+)\.(?:key|sealed)$/.exec(f) ?? /^rec-(\d+)-[0-9a-f]{32}\.hvr(?:\.partial)?$/.exec(f);
       if (m && (!e || e.destroyedAt || Number(m[1]) !== e.version)) shredFile(path.join(d, f));
     }
   }

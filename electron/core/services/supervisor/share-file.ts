@@ -23,6 +23,7 @@ import type { SignatureVerifier } from '../../crypto/ed25519';
 import { canonicalJson, encodeFields, fromB64, fromUtf8, toB64, utf8 } from '../../crypto/encoding';
 import { KEY_BYTES, SIGNATURE_BYTES, XNONCE_BYTES, type Crypto } from '../../crypto/sodium';
 import { HvelvError, integrity } from '../../errors';
+import type { AudioFacts } from '../../../../shared/contract';
 
 export const SHARE_EXTENSION = '.hvelvshare';
 export const FEEDBACK_EXTENSION = '.hvelvfeedback';
@@ -54,8 +55,18 @@ export const shareBodySchema = z.strictObject({
   nonce: b64,
   ciphertext: b64,
 });
-export type ShareBody = z.infer<typeof shareBodySchema>;
-const signedFileSchema = z.strictObject({ body: z.unknown(), signature: b64 });
+/**
+ * Version 2, a share that carries recordings: the same body, and the list of the recording
+ * streams that follow it in the file (their order, whose, and their length), so the
+ * owner's signature fixes where each stream starts and ends.
+ */
+export const shareBodyV2Schema = shareBodySchema.extend({
+  version: z.literal(2),
+  recordings: z.array(z.strictObject({ id: hexId, participant: code, size: z.number().int().min(0).max(2 ** 40) })).max(10_000),
+});
+export type ShareBodyV2 = z.infer<typeof shareBodyV2Schema>;
+export type ShareBody = z.infer<typeof shareBodySchema> | ShareBodyV2;
+export const signedFileSchema = z.strictObject({ body: z.unknown(), signature: b64 });
 
 /** What a share holds: only what the student chose; never the key list, consent or identities. */
 export interface SharePayload {
@@ -71,6 +82,26 @@ export interface SharePayload {
   replies: { commentId: string; replies: { id: string; text: string; at: string }[]; resolved: boolean }[];
   /** The key this supervisor seals feedback with (base64, 32 bytes), known only to the two of them. */
   feedbackKey: string;
+  /**
+   * Version 2: what the supervisor needs to open each recording stream that follows the
+   * body (its key, the SHA-256 of the audio, the transcripts it belongs to). Absent in v1.
+   */
+  recordings?: ShareRecordingEntry[];
+}
+
+export interface ShareRecordingEntry {
+  /** The stream's id (fresh for each share, not the student's recording id). */
+  id: string;
+  participant: string;
+  /** The stream's own key (base64, 32 bytes). */
+  key: string;
+  /** SHA-256 of the audio (hex): checked over the decrypted stream before anything is kept. */
+  sha256: string;
+  size: number;
+  format: AudioFacts;
+  transcriptIds: string[];
+  /** The waveform overview the student's Hvelv computed (base64), or null. */
+  peaks: string | null;
 }
 
 const payloadSchema = z.looseObject({
@@ -82,10 +113,25 @@ const payloadSchema = z.looseObject({
   segments: z.array(z.looseObject({ id: hexId, transcriptId: hexId, participant: code, start: z.number().int().min(0), end: z.number().int().min(0), codeIds: z.array(hexId) })),
   replies: z.array(z.looseObject({ commentId: hexId, replies: z.array(z.strictObject({ id: hexId, text: z.string(), at: z.string() })), resolved: z.boolean() })),
   feedbackKey: b64,
+  recordings: z
+    .array(
+      z.strictObject({
+        id: hexId,
+        participant: code,
+        key: b64,
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        size: z.number().int().min(0),
+        format: z.strictObject({ format: z.enum(['wav', 'mp3', 'm4a', 'ogg', 'flac', 'webm']), codec: z.string().max(100), durationMs: z.number().int().min(0), sampleRate: z.number().int().min(0), channels: z.number().int().min(0), bitrate: z.number().int().min(0).nullable() }),
+        transcriptIds: z.array(hexId).max(1000),
+        peaks: b64.nullable(),
+      }),
+    )
+    .max(10_000)
+    .optional(),
 });
 
-const shareSignatureMessage = (body: ShareBody): Uint8Array => encodeFields('hvelv/share', [1, canonicalJson(body)]);
-const payloadAd = (b: Pick<ShareBody, 'vaultId' | 'shareVersion' | 'owner' | 'recipient' | 'until' | 'madeAt'>): Uint8Array =>
+export const shareSignatureMessage = (body: ShareBody): Uint8Array => encodeFields('hvelv/share', [body.version === 2 ? 2 : 1, canonicalJson(body)]);
+export const payloadAd = (b: Pick<ShareBody, 'vaultId' | 'shareVersion' | 'owner' | 'recipient' | 'until' | 'madeAt'>): Uint8Array =>
   encodeFields('hvelv/share-payload', [1, b.vaultId, b.shareVersion, b.owner, b.recipient.box, b.recipient.sign, b.until, b.madeAt]);
 
 export interface ShareFields {

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IsoDate } from '../../../../shared/domain';
-import { daysUntil, localIsoDate } from '../../../../shared/domain';
+import { daysUntil, localIsoDate, PLACEHOLDER } from '../../../../shared/domain';
 import type { ExchangeFinding } from '../../../../shared/exchange';
 import type { FeedbackComment, FeedbackImportResult, FeedbackTarget, ShareMade, SharePlan, SupervisorEntry, SupervisorHolding } from '../../../../shared/supervisor';
 import { TextPositions } from '../../../../shared/analysis-text';
@@ -30,10 +30,15 @@ import { findIdentifiers, knownDetails, NO_KNOWN_DETAILS } from '../deidentify';
 import { Exchange } from '../exchange/export';
 import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts';
 import { ownerFingerprint, parseSupervisorKey, supervisorFingerprint } from './key-text';
-import { openFeedback, parseFeedback, sealShare, type FeedbackItem, type SharePayload } from './share-file';
+import { openFeedback, parseFeedback, sealShare, type FeedbackItem, type ShareFields, type SharePayload } from './share-file';
+import { sealShareV2, writeShareV2, type RecordingToShare, type SealedShareV2 } from './share-container';
+import { Recordings } from '../recordings';
+import { writeFileAtomic } from '../../vault/atomic-file';
 
 export const SUPERVISOR_TABLE = 'supervisor';
 export const FEEDBACK_TABLE = 'feedback';
+/** Ids of comments the student deleted, so importing the same feedback file again does not bring them back. */
+export const FEEDBACK_DELETED_TABLE = 'feedback_deleted';
 
 interface ShareLog {
   version: number;
@@ -116,7 +121,6 @@ export class Supervisors {
 
   add(input: { key: string; label: string; until: IsoDate; recordings?: boolean }): SupervisorEntry {
     const keys = parseSupervisorKey(input.key);
-    if (input.recordings) throw new HvelvError('NOT_BUILT', 'shares do not carry recordings yet');
     const today = localIsoDate(this.now());
     if (daysUntil(input.until, today) <= 0) throw new HvelvError('INVALID_INPUT', `access must end after today (${today})`);
     if (daysUntil(this.session.facts.endDate, input.until) < 0) throw new HvelvError('INVALID_INPUT', `access must end on the project end date (${this.session.facts.endDate}) at the latest`);
@@ -125,11 +129,25 @@ export class Supervisors {
     const box = toB64(keys.box);
     const sign = toB64(keys.sign);
     if (this.records().some((r) => r.data.box === box && r.data.revokedAt === null)) throw new HvelvError('NAME_TAKEN', 'this supervisor is already added');
-    const data: SupervisorRecord = { label, box, sign, until: input.until, recordings: false, addedAt: this.now().toISOString(), revokedAt: null, feedbackKey: toB64(this.crypto.random(KEY_BYTES)), shares: [] };
+    const data: SupervisorRecord = { label, box, sign, until: input.until, recordings: input.recordings === true, addedAt: this.now().toISOString(), revokedAt: null, feedbackKey: toB64(this.crypto.random(KEY_BYTES)), shares: [] };
     const rec = this.store.put(SUPERVISOR_TABLE, { participant: null, data });
     const fingerprint = supervisorFingerprint(keys);
-    this.session.audit.append('supervisor.added', { details: { supervisor: fingerprint, until: input.until } });
+    this.session.audit.append('supervisor.added', { details: { supervisor: fingerprint, until: input.until, recordings: data.recordings } });
     return this.dto(rec.id, data);
+  }
+
+  /**
+   * Recordings on or off for a supervisor, from the next share on. Switched off, the next
+   * share carries none and the supervisor's Hvelv deletes those it holds on importing it.
+   */
+  setRecordings(id: string, on: boolean): SupervisorEntry {
+    const r = this.record(id);
+    if (r.data.revokedAt) throw new HvelvError('SUPERVISOR_REVOKED', 'this supervisor was removed: no further share is made for them');
+    if (r.data.recordings === on) return this.dto(id, r.data);
+    const data = { ...r.data, recordings: on };
+    this.store.put(SUPERVISOR_TABLE, { id, participant: null, data });
+    this.session.audit.append('supervisor.recordings', { details: { supervisor: this.dto(id, data).fingerprint, recordings: on } });
+    return this.dto(id, data);
   }
 
   /** Revocation: no further share is made for them. What they already hold stays until its end date. */
@@ -162,7 +180,9 @@ export class Supervisors {
       .map((t) => ({ id: t.id, participant: t.participant!, text: t.data.text, syncPoints: t.data.syncPoints, createdAt: t.data.createdAt }))
       .sort((a, b) => a.participant.localeCompare(b.participant) || a.createdAt.localeCompare(b.createdAt));
     const segments = transcripts.flatMap((t) => coding.forTranscript(t.id).filter((s) => s.orphanedAt === null));
-    const feedback = store.list<FeedbackRecord>(FEEDBACK_TABLE).filter((f) => f.data.supervisorId === supervisorId);
+    // Replies to comments this supervisor wrote under an earlier record (removed, added again) travel too.
+    const same = new Set(this.records().filter((x) => x.data.box === r.box).map((x) => x.id).concat(supervisorId));
+    const feedback = store.list<FeedbackRecord>(FEEDBACK_TABLE).filter((f) => same.has(f.data.supervisorId));
     return {
       phase: new Phases(this.session, this.now).get(),
       codes: new Codebook(this.session, this.now).list(),
@@ -181,24 +201,67 @@ export class Supervisors {
     return this.planFrom(supervisorId, r.data, this.gather(r.data, supervisorId));
   }
 
+  /**
+   * The recordings a share for this supervisor carries: none unless the student switched
+   * recordings on for them; then those of the participants whose transcripts are shared
+   * (a withdrawn participant's recordings are already destroyed).
+   */
+  private recordingsFor(r: SupervisorRecord, p: SharePayload): RecordingToShare[] {
+    if (!r.recordings || this.session.stores.recordings.destroyed) return [];
+    const shared = new Set(p.transcripts.map((t) => t.participant));
+    const withdrawn = new Set(this.withdrawnCodes());
+    const byRecording = new Map<string, string[]>();
+    for (const t of this.store.list<TranscriptRecord>(TRANSCRIPT_TABLE)) {
+      if (t.data.recordingId) byRecording.set(t.data.recordingId, [...(byRecording.get(t.data.recordingId) ?? []), t.id]);
+    }
+    const recordings = new Recordings(this.session, this.now);
+    return recordings
+      .list()
+      .filter((x) => shared.has(x.code) && !withdrawn.has(x.code))
+      .sort((a, b) => a.code.localeCompare(b.code) || a.importedAt.localeCompare(b.importedAt))
+      .map((x) => {
+        const peaks = recordings.peaks(x.id);
+        return {
+          participant: x.code,
+          size: x.size,
+          sha256: x.sha256,
+          format: { format: x.format, codec: x.codec, durationMs: x.durationMs, sampleRate: x.sampleRate, channels: x.channels, bitrate: x.bitrate },
+          transcriptIds: byRecording.get(x.id) ?? [],
+          peaks: peaks ? toB64(peaks) : null,
+          open: () => recordings.open(x.id),
+        };
+      });
+  }
+
   private planFrom(supervisorId: string, r: SupervisorRecord, p: SharePayload): SharePlan {
     // The same check as a REFI-QDA export over the same content (transcripts, codes,
     // themes, memos that are not private), so a finding has the same id in both; and the
     // student's replies, which travel too.
     const exchange = new Exchange(this.session, this.now).plan('qdpx', { recordings: false });
     const findings: ExchangeFinding[] = [...exchange.findings, ...this.replyFindings(p)];
+    const recs = this.recordingsFor(r, p);
     return {
       supervisorId,
-      version: (r.shares.at(-1)?.version ?? 0) + 1,
+      version: this.nextVersion(r),
       until: this.effectiveUntil(r),
       fingerprint: supervisorFingerprint({ box: fromB64(r.box), sign: fromB64(r.sign) }),
       ownerFingerprint: ownerFingerprint(this.session.ownerPublicKey),
       findings,
       participants: [...new Set(p.transcripts.map((t) => t.participant))].sort(),
       withdrawn: this.withdrawnCodes(),
-      counts: { ...exchange.counts, transcripts: p.transcripts.length, codes: p.codes.length, segments: p.segments.length, themes: p.themes.length, memos: p.memos.length, recordings: 0, replies: p.replies.reduce((n, x) => n + x.replies.length, 0) },
-      recordingsWarning: false,
+      counts: { ...exchange.counts, transcripts: p.transcripts.length, codes: p.codes.length, segments: p.segments.length, themes: p.themes.length, memos: p.memos.length, recordings: recs.length, replies: p.replies.reduce((n, x) => n + x.replies.length, 0) },
+      recordingsWarning: recs.length > 0,
     };
+  }
+
+  /**
+   * The next share's version: one past the highest ever made for this supervisor's key, across
+   * every record with it (removed and added again is a new record, but the same supervisor, whose
+   * Hvelv refuses a version not newer than the one it holds).
+   */
+  private nextVersion(r: SupervisorRecord): number {
+    const made = this.records().filter((x) => x.data.box === r.box).flatMap((x) => x.data.shares.map((s) => s.version));
+    return Math.max(0, ...made) + 1;
   }
 
   private effectiveUntil(r: SupervisorRecord): IsoDate {
@@ -243,7 +306,7 @@ export class Supervisors {
    * refused too); SUPERVISOR_REVOKED after revocation; PROJECT_ENDED once the key list is
    * gone or the end of access has come.
    */
-  create(supervisorId: string, accepted: readonly string[]): { bytes: Uint8Array; made: Omit<ShareMade, 'file'> } {
+  create(supervisorId: string, accepted: readonly string[]): { bytes: Uint8Array; made: Omit<ShareMade, 'file'>; v2: SealedShareV2 | null } {
     const rec = this.record(supervisorId);
     const r = rec.data;
     if (r.revokedAt) throw new HvelvError('SUPERVISOR_REVOKED', 'this supervisor was removed: no further share is made for them');
@@ -259,10 +322,7 @@ export class Supervisors {
     if (open.length) throw new HvelvError('DETAILS_UNCHECKED', `${open.length} possible identifying detail(s) are neither replaced nor accepted`);
     const madeAt = this.now().toISOString();
     const counts = { transcripts: plan.counts.transcripts, codes: plan.counts.codes, segments: plan.counts.segments, themes: plan.counts.themes, memos: plan.counts.memos };
-    const bytes = sealShare(
-      this.crypto as Crypto,
-      (m) => this.session.signShare(m),
-      {
+    const fields: ShareFields = {
         vaultId: this.session.vaultId,
         title: this.session.facts.title,
         shareVersion: plan.version,
@@ -273,10 +333,28 @@ export class Supervisors {
         participants: plan.participants,
         withdrawn: plan.withdrawn,
         counts,
-      },
-      payload,
-    );
-    return { bytes, made: { version: plan.version, until, fingerprint: plan.fingerprint, participants: plan.participants, counts: plan.counts } };
+    };
+    const made = { version: plan.version, until, fingerprint: plan.fingerprint, participants: plan.participants, counts: plan.counts };
+    const sign = (m: Uint8Array) => this.session.signShare(m);
+    const recordings = this.recordingsFor(r, payload);
+    // Without recordings the share stays a version-1 file (one JSON); with them, version 2.
+    if (recordings.length === 0) return { bytes: sealShare(this.crypto as Crypto, sign, fields, payload), made, v2: null };
+    const v2 = sealShareV2(this.crypto as Crypto, sign, fields, payload, recordings);
+    return { bytes: v2.head, made, v2 };
+  }
+
+  /**
+   * Write a made share to `target` (the whole file, or nothing): a version-1 share as one
+   * atomic write; a version-2 one streamed, each recording re-sealed chunk by chunk.
+   */
+  writeShare(target: string, created: { bytes: Uint8Array; v2: SealedShareV2 | null }): void {
+    if (created.v2) writeShareV2(target, created.v2);
+    else writeFileAtomic(target, created.bytes);
+  }
+
+  /** A made share that will not be written (the save dialog cancelled): its recordings' stream keys are overwritten. */
+  discardShare(created: { v2: SealedShareV2 | null }): void {
+    for (const s of created.v2?.streams ?? []) s.key.fill(0);
   }
 
   /** After the file is written: the share is recorded (for withdrawal) and audited, with no personal data. */
@@ -285,7 +363,7 @@ export class Supervisors {
     const data: SupervisorRecord = { ...rec.data, shares: [...rec.data.shares, { version: made.version, madeAt: this.now().toISOString(), participants: made.participants }] };
     this.store.put(SUPERVISOR_TABLE, { id: supervisorId, participant: null, data });
     this.session.audit.append('share.created', {
-      details: { supervisor: made.fingerprint, version: made.version, until: made.until, participants: made.participants.join(','), transcripts: made.counts.transcripts, codes: made.counts.codes, segments: made.counts.segments, themes: made.counts.themes, memos: made.counts.memos },
+      details: { supervisor: made.fingerprint, version: made.version, until: made.until, participants: made.participants.join(','), recordings: made.counts.recordings, transcripts: made.counts.transcripts, codes: made.counts.codes, segments: made.counts.segments, themes: made.counts.themes, memos: made.counts.memos },
     });
   }
 
@@ -300,11 +378,30 @@ export class Supervisors {
   importFeedback(bytes: Uint8Array, crypto: Crypto): FeedbackImportResult {
     const parsed = parseFeedback(bytes);
     if (parsed.body.vaultId !== this.session.vaultId) throw new HvelvError('FEEDBACK_UNKNOWN_SIGNER', 'the feedback file is for another project');
-    const sup = this.records().find((r) => r.data.sign === parsed.body.supervisor);
-    if (!sup) throw new HvelvError('FEEDBACK_UNKNOWN_SIGNER', 'the feedback file is signed by someone who is not a supervisor of this project');
-    const items = openFeedback(crypto, parsed, fromB64(sup.data.sign, 32), fromB64(sup.data.feedbackKey, KEY_BYTES));
+    // A supervisor removed and added again has two records with the same key, each with its own
+    // feedback key: the current one first, then the removed ones (comments written on a copy
+    // they held while they had access are still imported, marked as from a removed supervisor).
+    const candidates = this.records()
+      .filter((r) => r.data.sign === parsed.body.supervisor)
+      .sort((a, b) => Number(a.data.revokedAt !== null) - Number(b.data.revokedAt !== null) || b.data.addedAt.localeCompare(a.data.addedAt));
+    if (candidates.length === 0) throw new HvelvError('FEEDBACK_UNKNOWN_SIGNER', 'the feedback file is signed by someone who is not a supervisor of this project');
+    let sup = candidates[0]!;
+    let items: FeedbackItem[] | null = null;
+    let firstError: unknown = null;
+    for (const c of candidates) {
+      try {
+        items = openFeedback(crypto, parsed, fromB64(c.data.sign, 32), fromB64(c.data.feedbackKey, KEY_BYTES));
+        sup = c;
+        break;
+      } catch (err) {
+        // Only a key that does not fit is worth trying the next record for.
+        if (!(err instanceof HvelvError) || err.code !== 'FEEDBACK_UNKNOWN_SIGNER') throw err;
+        firstError ??= err;
+      }
+    }
+    if (!items) throw firstError as Error;
     const fp = this.dto(sup.id, sup.data).fingerprint;
-    const existing = new Set(this.store.list(FEEDBACK_TABLE).map((r) => r.id));
+    const existing = new Set([...this.store.list(FEEDBACK_TABLE), ...this.store.list(FEEDBACK_DELETED_TABLE)].map((r) => r.id));
     const coding = new Coding(this.session, this.now);
     const keylist = this.session.stores.keylist;
     const known = keylist.destroyed ? NO_KNOWN_DETAILS : knownDetails(keylist.list<Identity>(T.identity).map((x) => x.data));
@@ -342,7 +439,7 @@ export class Supervisors {
       }
     });
     this.session.audit.append('feedback.imported', { details: { supervisor: fp, comments: items.length, added, dropped, flagged: flagged.length } });
-    return { fingerprint: fp, label: sup.data.label, comments: items.length, added, dropped, flagged };
+    return { fingerprint: fp, label: sup.data.label, comments: items.length, added, dropped, flagged, supervisorRemoved: sup.data.revokedAt !== null };
   }
 
   comments(): FeedbackComment[] {
@@ -368,6 +465,39 @@ export class Supervisors {
     return this.commentDto(commentId, r.participant, data);
   }
 
+  /**
+   * Replace part of an imported comment (a flagged detail, or any words) with a placeholder
+   * such as [telefon]: the supervisor's words are theirs, but what they wrote about a
+   * participant is not kept in full once the student has judged it identifying. Positions are
+   * code points; `expected` must be the text there now.
+   */
+  redact(commentId: string, change: { start: number; end: number; expected: string; with: string }): FeedbackComment {
+    const r = this.feedback(commentId);
+    if (!PLACEHOLDER.test(change.with)) throw new HvelvError('INVALID_INPUT', 'a replacement must be a placeholder in brackets, such as [navn]');
+    const pos = new TextPositions(r.data.text);
+    const { start, end } = change;
+    if (!(start >= 0 && end > start && end <= pos.codePoints) || pos.slice(start, end) !== change.expected) throw new HvelvError('INVALID_INPUT', 'the comment does not hold that text there (it may have changed)');
+    const text = pos.slice(0, start) + change.with + pos.slice(end, pos.codePoints);
+    const delta = [...change.with].length - (end - start);
+    // Flags over the replaced words go; those after it move with the text.
+    const flags = r.data.flags.filter((f) => f.end <= start || f.start >= end).map((f) => (f.start >= end ? { ...f, start: f.start + delta, end: f.end + delta } : f));
+    const data: FeedbackRecord = { ...r.data, text, flags };
+    // Only personal data is taken out: allowed after the key list is gone too.
+    this.store.put(FEEDBACK_TABLE, { id: commentId, participant: r.participant, data }, { removal: true });
+    this.session.audit.append('feedback.redacted', { details: { supervisor: r.data.fingerprint } });
+    return this.commentDto(commentId, r.participant, data);
+  }
+
+  /** Delete an imported comment; importing the same feedback file again does not bring it back. */
+  deleteComment(commentId: string): void {
+    const r = this.feedback(commentId);
+    this.store.atomically(() => {
+      this.store.delete(FEEDBACK_TABLE, commentId);
+      this.store.put(FEEDBACK_DELETED_TABLE, { id: commentId, participant: null, data: { deletedAt: this.now().toISOString() } });
+    });
+    this.session.audit.append('feedback.deleted', { details: { supervisor: r.data.fingerprint } });
+  }
+
   private feedback(id: string) {
     const r = this.store.get<FeedbackRecord>(FEEDBACK_TABLE, id);
     if (!r) throw new HvelvError('NOT_FOUND', `no comment ${id}`);
@@ -375,7 +505,8 @@ export class Supervisors {
   }
 
   private commentDto(id: string, participant: string | null, d: FeedbackRecord): FeedbackComment {
-    return { id, target: d.target, targetLabel: this.label(d.target), text: d.text, fingerprint: d.fingerprint, createdAt: d.createdAt, participant, flags: d.flags, replies: d.replies, resolved: d.resolved, exportedAt: null };
+    const from = this.store.get<SupervisorRecord>(SUPERVISOR_TABLE, d.supervisorId);
+    return { id, target: d.target, targetLabel: this.label(d.target), text: d.text, fingerprint: d.fingerprint, createdAt: d.createdAt, participant, flags: d.flags, replies: d.replies, resolved: d.resolved, exportedAt: null, supervisorRemoved: from ? from.data.revokedAt !== null : true };
   }
 
   private label(t: FeedbackTarget): string {
@@ -391,6 +522,15 @@ export class Supervisors {
 }
 
 export { ownerFingerprint };
+
+/**
+ * A comment on a participant's segment as an access request gives it: the supervisor's words,
+ * what it is about, and the student's replies (JSON; the replies are about the participant too).
+ */
+export function feedbackForAccess(d: FeedbackRecord): string {
+  const out = { about: d.target, supervisor: d.fingerprint, writtenAt: d.createdAt, comment: d.text, replies: d.replies.map((r) => ({ at: r.at, text: r.text })), resolved: d.resolved };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
 
 /**
  * The supervisors who were sent a share holding `code`'s data (the latest such share), and

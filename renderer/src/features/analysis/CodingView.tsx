@@ -255,36 +255,99 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
     return () => ro.disconnect();
   }, [transcript]);
 
-  // The margin bars: one per code on a segment, beside the lines it covers, in lanes so
-  // overlapping segments stand side by side.
-  useLayoutEffect(() => {
-    const inner = innerRef.current;
-    if (!inner || !transcript) return;
-    const box = inner.getBoundingClientRect();
-    const placedBars: Omit<Bar, 'lane'>[] = [];
+  /** The line holding UTF-16 offset `u` (the last line starting at or before it). */
+  const lineAt = useCallback(
+    (u: number): number => {
+      const { starts } = lines;
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= u) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    },
+    [lines],
+  );
+
+  /**
+   * The margin bars without their places: one per code on a segment, each in a lane so
+   * that bars beside the same line stand side by side. Lanes are worked out from the
+   * lines a segment covers, not from pixels, so the margin's width is known before the
+   * text is laid out (a margin widened after layout made the text wrap anew).
+   */
+  const unplaced = useMemo(() => {
+    const out: { key: string; segment: Segment; code: Code; first: number; last: number; u0: number; u1: number; lane: number }[] = [];
+    if (lines.parts.length === 0) return out;
     for (const s of segments) {
       if (s.orphanedAt !== null) continue;
-      const range = domRange(s);
-      if (!range) continue;
-      const rects = [...range.getClientRects()].filter((r) => r.height > 0);
-      if (rects.length === 0) continue;
-      const top = Math.min(...rects.map((r) => r.top)) - box.top;
-      const bottom = Math.max(...rects.map((r) => r.bottom)) - box.top;
+      const u0 = map.toUtf16(s.start);
+      const u1 = map.toUtf16(s.end);
+      if (u0 === null || u1 === null || u1 <= u0) continue;
+      const first = lineAt(u0);
+      const last = lineAt(u1 - 1);
       for (const id of s.codeIds) {
         const code = byId.get(id);
-        if (code) placedBars.push({ key: `${s.id}:${id}`, segment: s, code, top, height: Math.max(6, bottom - top) });
+        if (code) out.push({ key: `${s.id}:${id}`, segment: s, code, first, last, u0, u1, lane: 0 });
       }
     }
-    placedBars.sort((a, b) => a.top - b.top || b.height - a.height);
+    out.sort((a, b) => a.first - b.first || a.u0 - b.u0 || b.u1 - a.u1);
     const laneEnds: number[] = [];
-    const out = placedBars.map((b) => {
-      let lane = laneEnds.findIndex((end) => end <= b.top);
+    for (const b of out) {
+      let lane = laneEnds.findIndex((end) => end < b.first);
       if (lane < 0) lane = laneEnds.length;
-      laneEnds[lane] = b.top + b.height + 2;
-      return { ...b, lane };
-    });
+      laneEnds[lane] = b.last;
+      b.lane = lane;
+    }
+    return out;
+  }, [segments, lines, map, byId, lineAt]);
+
+  // The bars' places, from the rows of the lines they begin and end in: each line is an
+  // element, and its client rects are its rows. Within a line of several rows the row
+  // is found from how far into the line the segment starts or ends (the rows' widths
+  // tell how the line's characters fall on them). One measurement per line with a bar,
+  // instead of a text range measured for each of 500 segments.
+  useLayoutEffect(() => {
+    const inner = innerRef.current;
+    const el = textRef.current;
+    if (!inner || !el || !transcript) return;
+    const box = inner.getBoundingClientRect();
+    const rows = new Map<number, { top: number; bottom: number; right: number }[]>();
+    const rowsOf = (i: number) => {
+      let r = rows.get(i);
+      if (!r) {
+        const line = el.children[i];
+        let acc = 0;
+        r = line
+          ? [...line.getClientRects()]
+              .filter((x) => x.height > 0)
+              .map((x) => {
+                acc += x.width;
+                return { top: x.top - box.top, bottom: x.bottom - box.top, right: acc };
+              })
+          : [];
+        rows.set(i, r);
+      }
+      return r;
+    };
+    /** The row of line `i` that UTF-16 offset `u` falls on. */
+    const rowAt = (i: number, u: number) => {
+      const r = rowsOf(i);
+      if (r.length <= 1) return r[0];
+      const len = lines.parts[i]!.length;
+      const want = ((u - lines.starts[i]!) / Math.max(1, len)) * r.at(-1)!.right;
+      return r.find((x) => x.right > want) ?? r.at(-1);
+    };
+    const out: Bar[] = [];
+    for (const b of unplaced) {
+      const a = rowAt(b.first, b.u0);
+      const z = rowAt(b.last, b.u1 - 1);
+      if (!a || !z) continue;
+      out.push({ key: b.key, segment: b.segment, code: b.code, lane: b.lane, top: a.top, height: Math.max(6, z.bottom - a.top) });
+    }
     setBars(out);
-  }, [segments, transcript, byId, domRange, width]);
+  }, [unplaced, transcript, lines, width]);
 
   // Coded text is tinted too, and the segment in hand more strongly (CSS Custom Highlights:
   // no extra elements in the text, so offsets stay those of one text node).
@@ -497,7 +560,7 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
     await onChanged();
   }
 
-  const lanes = bars.reduce((n, b) => Math.max(n, b.lane + 1), 0);
+  const lanes = unplaced.reduce((n, b) => Math.max(n, b.lane + 1), 0);
   const hasSelection = !!selection && selection.start < selection.end && !ended;
   const lastUndo = undo.current.at(-1);
   const lastRedo = redo.current.at(-1);

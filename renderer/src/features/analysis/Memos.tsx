@@ -6,6 +6,7 @@ import { Report } from './Report';
 import { PHASES, type Code, type Memo, type MemoTarget, type Theme } from '../../../../shared/analysis';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { codeLabel } from './model';
+import { SupervisorFeedbackFor } from '../supervisor/StudentSupervisors';
 
 const sameTarget = (a: MemoTarget, b: MemoTarget): boolean => a.kind === b.kind && ('id' in a ? a.id : '') === ('id' in b ? b.id : '');
 
@@ -134,6 +135,8 @@ function MemoItem({ memo, ended, onChanged, about }: { memo: Memo; ended: boolea
           </button>
         </div>
       )}
+      {/* The supervisor's comments on this memo, beside it (as for codes, themes and segments). */}
+      <SupervisorFeedbackFor kind="memo" id={memo.id} />
     </article>
   );
 }

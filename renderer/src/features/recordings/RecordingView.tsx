@@ -11,6 +11,9 @@ import { f4Stamp, formatDuration } from './format';
 import { DeidentifyPanel } from './DeidentifyPanel';
 import { loadWorkspaceData, StampCheck, TranscriptionWorkspace } from '../transcription/TranscriptionWorkspace';
 import { stampIssues, type StampIssue } from '../../../../shared/transcription';
+import type { ExchangeFinding } from '../../../../shared/exchange';
+import { Dialog } from '../../components/Dialog';
+import { FindingsChecklist } from '../exchange/FindingsChecklist';
 
 interface Props {
   recordingId: string | null;
@@ -27,6 +30,8 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
   const { t } = useI18n();
   const [recording, setRecording] = useState<RecordingInfo | null>(null);
   const [recordingGone, setRecordingGone] = useState(false);
+  const [exportCheck, setExportCheck] = useState<{ format: 'txt' | 'docx'; findings: ExchangeFinding[] } | null>(null);
+  const [exportAccepted, setExportAccepted] = useState<Set<string>>(new Set());
   const [src, setSrc] = useState<string | null>(null);
   const [transcript, setTranscript] = useState<TranscriptDetail | null>(null);
   const [duration, setDuration] = useState(0);
@@ -107,10 +112,27 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
     setWorking(true);
   }
 
+  /**
+   * The file leaves the vault: the identifying-details check comes first, as before the
+   * REFI-QDA export and a share. With no finding it is written at once; otherwise each
+   * finding is accepted here (or replaced in the text) before the file name is asked for.
+   */
   async function exportAs(format: 'txt' | 'docx') {
     if (!transcript) return;
-    const r = await call('transcripts.export', { id: transcript.id, format });
+    const found = await call('transcripts.exportFindings', { id: transcript.id });
+    if (!found.ok) return setError(found.error);
+    if (found.value.length > 0) {
+      setExportAccepted(new Set());
+      return setExportCheck({ format, findings: found.value });
+    }
+    await writeExport(format, []);
+  }
+
+  async function writeExport(format: 'txt' | 'docx', accepted: string[]) {
+    if (!transcript) return;
+    const r = await call('transcripts.export', { id: transcript.id, format, accepted });
     if (!r.ok) return setError(r.error);
+    setExportCheck(null);
     if (r.value) setNotice(t('view.exported', { path: r.value }));
   }
 
@@ -247,6 +269,29 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
           {confirm === 'complete' && <p>{t('view.completeOffer')}</p>}
           <p>{t('confirm.recordingText')}</p>
         </TypedConfirm>
+      )}
+      {exportCheck && (
+        <Dialog wide labelledBy="export-check-h" describedBy="export-check-p" onCancel={() => setExportCheck(null)}>
+          <h2 id="export-check-h">{t('hardening.exportCheckTitle')}</h2>
+          <p id="export-check-p">{t('hardening.exportCheckIntro')}</p>
+          <FindingsChecklist findings={exportCheck.findings} accepted={exportAccepted} onAccepted={setExportAccepted} />
+          <ErrorBanner error={error} />
+          <div className="actions">
+            <button type="button" className="secondary" onClick={() => setExportCheck(null)}>
+              {t('common.cancel')}
+            </button>
+            <button
+              type="button"
+              disabled={exportCheck.findings.some((f) => !exportAccepted.has(f.id))}
+              onClick={() => void writeExport(exportCheck.format, [...exportAccepted])}
+            >
+              {t('hardening.exportCheckWrite', { format: `.${exportCheck.format}` })}
+            </button>
+          </div>
+          {exportCheck.findings.some((f) => !exportAccepted.has(f.id)) && (
+            <p className="muted">{t('exchange.stillOpen', { count: exportCheck.findings.filter((f) => !exportAccepted.has(f.id)).length })}</p>
+          )}
+        </Dialog>
       )}
       {confirm === 'transcript' && transcript && (
         <TypedConfirm

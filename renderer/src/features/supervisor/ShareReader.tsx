@@ -5,7 +5,7 @@
  * things the supervisor writes are their own comments and the feedback file.
  */
 import type { JSX } from 'react';
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice } from '../../components/ui';
@@ -13,11 +13,15 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { PHASES, type Code, type Memo, type RetrievedSegment, type SearchResult, type Segment } from '../../../../shared/analysis';
 import { formatTimestamp, TextPositions } from '../../../../shared/analysis-text';
 import { thematicMapSvg } from '../../../../shared/analysis-map';
-import type { FeedbackComment, ShareContent, SharedTranscript } from '../../../../shared/supervisor';
+import type { FeedbackComment, ShareContent, SharedRecording, SharedTranscript } from '../../../../shared/supervisor';
+import { syncPoints } from '../../../../shared/transcript';
+import { Waveform } from '../transcription/Waveform';
+import { fromBase64 } from '../transcription/peaks';
 import { codeLabel, excerpt, treeOrder } from '../analysis/model';
 import { CommentsFor, CommentView } from './Comments';
+import { ShareReportRead } from './ShareReport';
 
-const TABS = ['interviews', 'codebook', 'themes', 'memos', 'map', 'retrieval', 'search', 'feedback'] as const;
+const TABS = ['interviews', 'codebook', 'themes', 'memos', 'map', 'retrieval', 'search', 'report', 'feedback'] as const;
 type Tab = (typeof TABS)[number];
 
 export function ShareReader({ vaultId, onBack }: { vaultId: string; onBack(): void }) {
@@ -55,7 +59,7 @@ export function ShareReader({ vaultId, onBack }: { vaultId: string; onBack(): vo
   const { share } = content;
   const common = { vaultId, comments, replies: content.replies, onChanged: reloadComments };
   let body: JSX.Element;
-  if (tab === 'interviews' && reading) body = <TranscriptRead key={reading} id={reading} codes={content.codes} onBack={() => setReading(null)} {...common} />;
+  if (tab === 'interviews' && reading) body = <TranscriptRead key={reading} id={reading} codes={content.codes} recording={recordingOf(content, reading)} onBack={() => setReading(null)} {...common} />;
   else if (tab === 'interviews') body = <InterviewList content={content} onOpen={setReading} />;
   else if (tab === 'codebook') body = <CodebookRead codes={content.codes} {...common} />;
   else if (tab === 'themes') body = <ThemesRead content={content} {...common} />;
@@ -63,6 +67,7 @@ export function ShareReader({ vaultId, onBack }: { vaultId: string; onBack(): vo
   else if (tab === 'map') body = <MapRead content={content} />;
   else if (tab === 'retrieval') body = <RetrievalRead content={content} />;
   else if (tab === 'search') body = <SearchRead vaultId={vaultId} />;
+  else if (tab === 'report') body = <ShareReportRead vaultId={vaultId} />;
   else body = <MyComments vaultId={vaultId} comments={comments} replies={content.replies} onChanged={reloadComments} />;
 
   const phase = PHASES.indexOf(content.phase.current);
@@ -133,11 +138,81 @@ function stampAt(syncPoints: SharedTranscript['syncPoints'], offset: number): nu
   return ms;
 }
 
-function TranscriptRead({ id, codes, onBack, ...common }: { id: string; codes: Code[]; onBack(): void } & CommonProps) {
+/** The recording a transcript was made from: the one linked to it, else its participant's only one. */
+function recordingOf(content: ShareContent, transcriptId: string): SharedRecording | null {
+  const linked = content.recordings.find((r) => r.transcriptIds.includes(transcriptId));
+  if (linked) return linked;
+  const participant = content.transcripts.find((x) => x.id === transcriptId)?.participant;
+  const theirs = content.recordings.filter((r) => r.participant === participant);
+  return theirs.length === 1 ? theirs[0]! : null;
+}
+
+/**
+ * The recording beside the transcript, played from the supervisor's folder (decrypted
+ * chunk by chunk, never written out). Listening only: nothing here changes anything.
+ */
+function SharePlayer({ vaultId, recording, audio, code }: { vaultId: string; recording: SharedRecording; audio: RefObject<HTMLAudioElement | null>; code: string }) {
+  const { t } = useI18n();
+  const [src, setSrc] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [position, setPosition] = useState(0);
+  const [duration, setDuration] = useState(recording.durationMs);
+  const peaks = useMemo(() => (recording.peaks ? fromBase64(recording.peaks) : null), [recording.peaks]);
+  useEffect(() => {
+    void call('supervisor.mediaUrl', { vaultId, id: recording.id }).then((r) => (r.ok ? setSrc(r.value) : setError(r.error)));
+  }, [vaultId, recording.id]);
+  const seek = (ms: number) => {
+    if (audio.current) audio.current.currentTime = ms / 1000;
+  };
+  return (
+    <div className="sup-player" aria-label={t('sup.read.recording', { code })} role="group">
+      <ErrorBanner error={error} />
+      {src && (
+        <>
+          <audio
+            ref={audio}
+            controls
+            preload="metadata"
+            src={src}
+            aria-label={t('sup.read.recording', { code })}
+            onTimeUpdate={(e) => setPosition(Math.round(e.currentTarget.currentTime * 1000))}
+            onDurationChange={(e) => Number.isFinite(e.currentTarget.duration) && setDuration(Math.round(e.currentTarget.duration * 1000))}
+          />
+          {/* The player's own controls show the time; the waveform shows where it is in the whole. */}
+          {peaks && <Waveform peaks={peaks} durationMs={duration} positionMs={position} audio={audio.current} status={null} onSeek={seek} />}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The text with its f4 stamps (`#00:01:02-3#`) as buttons that play from there (when there is a recording). */
+function withStamps(text: string, play: ((ms: number) => void) | null, label: (time: string) => string): (string | JSX.Element)[] {
+  if (!play) return [text];
+  const out: (string | JSX.Element)[] = [];
+  let at = 0;
+  for (const p of syncPoints(text)) {
+    const stamp = /^#\d{1,2}:\d{2}:\d{2}-\d#/.exec(text.slice(p.offset))![0];
+    if (p.offset > at) out.push(text.slice(at, p.offset));
+    out.push(
+      // The name says what it does, and holds the stamp as it is seen.
+      <button key={p.offset} type="button" className="stamp" onClick={() => play(p.ms)}>
+        <span className="visually-hidden">{label(formatTimestamp(p.ms))}: </span>
+        {stamp}
+      </button>,
+    );
+    at = p.offset + stamp.length;
+  }
+  if (at < text.length) out.push(text.slice(at));
+  return out;
+}
+
+function TranscriptRead({ id, codes, recording, onBack, ...common }: { id: string; codes: Code[]; recording: SharedRecording | null; onBack(): void } & CommonProps) {
   const { t } = useI18n();
   const [tr, setTr] = useState<SharedTranscript | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [active, setActive] = useState<string | null>(null);
+  const audio = useRef<HTMLAudioElement>(null);
   useEffect(() => {
     void call('supervisor.transcript', { vaultId: common.vaultId, id }).then((r) => (r.ok ? setTr(r.value) : setError(r.error)));
   }, [common.vaultId, id]);
@@ -145,20 +220,30 @@ function TranscriptRead({ id, codes, onBack, ...common }: { id: string; codes: C
   const pieces = useMemo(() => (tr ? splitBySegments(tr.text, tr.segments) : []), [tr]);
   if (!tr) return <ErrorBanner error={error} />;
   const sorted = [...tr.segments].sort((a, b) => a.start - b.start);
+  const play = recording
+    ? (ms: number) => {
+        const a = audio.current;
+        if (!a) return;
+        a.currentTime = ms / 1000;
+        void a.play().catch(() => undefined);
+      }
+    : null;
+  const playLabel = (time: string) => t('sup.read.playFrom', { time });
   return (
     <section className="card" aria-labelledby="sr-tr-h">
       <button type="button" className="link" onClick={onBack}>
         {t('sup.read.backToList')}
       </button>
       <h2 id="sr-tr-h">{t('sup.read.transcriptTitle', { code: tr.participant })}</h2>
+      {recording && <SharePlayer vaultId={common.vaultId} recording={recording} audio={audio} code={tr.participant} />}
       <div className="sup-transcript">
         <div className="transcript-text read" tabIndex={0} role="document" aria-label={t('sup.read.textOf', { code: tr.participant })}>
           {pieces.map((p, i) => {
-            if (p.segments.length === 0) return <span key={i}>{p.text}</span>;
+            if (p.segments.length === 0) return <span key={i}>{withStamps(p.text, play, playLabel)}</span>;
             const colour = byId.get(p.segments[0]!.codeIds[0] ?? '')?.color ?? '#888888';
             return (
               <mark key={i} className={`coded ${p.segments.some((s) => s.id === active) ? 'active' : ''}`} style={{ borderBottomColor: colour }}>
-                {p.text}
+                {withStamps(p.text, play, playLabel)}
               </mark>
             );
           })}
@@ -179,7 +264,12 @@ function TranscriptRead({ id, codes, onBack, ...common }: { id: string; codes: C
                       </span>
                     ) : null;
                   })}{' '}
-                  {ms !== null && <span className="muted">{t('sup.read.at', { time: formatTimestamp(ms) })}</span>}
+                  {ms !== null && !play && <span className="muted">{t('sup.read.at', { time: formatTimestamp(ms) })}</span>}
+                  {ms !== null && play && (
+                    <button type="button" className="link" onClick={() => play(ms)}>
+                      {playLabel(formatTimestamp(ms))}
+                    </button>
+                  )}
                 </p>
                 <blockquote>{excerpt(s.text, 160)}</blockquote>
                 <CommentsFor target={{ kind: 'segment', id: s.id }} what={t('sup.comment.on.segment', { name: tr.participant })} {...common} />

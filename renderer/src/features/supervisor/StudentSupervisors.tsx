@@ -12,7 +12,7 @@ import { DateField } from '../../components/DateField';
 import type { ProjectStatus } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { FeedbackComment, SharePlan, SupervisorEntry, SupervisorHolding } from '../../../../shared/supervisor';
-import { isIsoDate } from '../../../../shared/domain';
+import { DEID_KINDS, isIsoDate, type DeidKind } from '../../../../shared/domain';
 import { FindingsChecklist } from '../exchange/FindingsChecklist';
 import { Fingerprint } from './SupervisorApp';
 
@@ -83,6 +83,12 @@ function SupervisorRow({ entry, sharing, onShare, onDone }: { entry: SupervisorE
   const { t, date } = useI18n();
   const [confirm, setConfirm] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  async function setRecordings(on: boolean) {
+    const r = await call('supervisors.setRecordings', { id: entry.id, recordings: on });
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    await onDone(t(on ? 'sup.settings.recordingsOn' : 'sup.settings.recordingsOff', { label: entry.label }));
+  }
   async function remove() {
     const r = await call('supervisors.remove', { id: entry.id });
     if (!r.ok) return setError(r.error);
@@ -99,6 +105,19 @@ function SupervisorRow({ entry, sharing, onShare, onDone }: { entry: SupervisorE
       {entry.revokedAt ? (
         <p className="muted">{t('sup.settings.revoked', { date: date(entry.revokedAt.slice(0, 10)) })}</p>
       ) : (
+        <div className="sup-entry-recordings">
+          <label className="choice">
+            <input type="checkbox" role="switch" checked={entry.recordings} onChange={(e) => void setRecordings(e.target.checked)} /> {t('sup.settings.recordingsFor', { label: entry.label })}
+          </label>
+          {/* The share panel repeats it beside what the share will hold. */}
+          {entry.recordings && !sharing && (
+            <p className="warning-text">
+              {t('sup.settings.recordingsWarning')}
+            </p>
+          )}
+        </div>
+      )}
+      {!entry.revokedAt && (
         <div className="actions start">
           <button type="button" onClick={onShare} aria-expanded={sharing}>
             {t('sup.share.make', { label: entry.label })}
@@ -312,6 +331,7 @@ export function FeedbackPanel() {
       t('sup.fb.imported', { added: v.added, comments: v.comments, label: v.label, fingerprint: v.fingerprint }),
       ...(v.dropped > 0 ? [t('sup.fb.dropped', { n: v.dropped })] : []),
       ...(v.flagged.length > 0 ? [t('sup.fb.flaggedNote', { n: v.flagged.length })] : []),
+      ...(v.supervisorRemoved ? [t('sup.fb.importedFromRemoved')] : []),
     ]);
     await reload();
   }
@@ -371,19 +391,55 @@ export function StudentComment({ comment, onChanged }: { comment: FeedbackCommen
     }
     await onChanged();
   }
-  const what = t(`sup.comment.on.${comment.target.kind}`, { name: comment.targetLabel });
+  const [said, setSaid] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  // A flagged detail replaced by its placeholder, in the vault (the supervisor's file is theirs).
+  async function redact(f: FeedbackComment['flags'][number]) {
+    const kind = placeholderKind(f.kind);
+    if (!kind) return;
+    const placeholder = t(`deid.placeholder.${kind}`);
+    const r = await call('feedback.redact', { commentId: comment.id, start: f.start, end: f.end, expected: f.text, with: placeholder });
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    setSaid(t('sup.fb.redacted', { with: placeholder }));
+    await onChanged();
+  }
+  async function remove() {
+    const r = await call('feedback.delete', { commentId: comment.id });
+    if (!r.ok) return setError(r.error);
+    await onChanged();
+  }
+  // A memo is named by its date: the date as the interface writes dates.
+  const label = comment.target.kind === 'memo' && isIsoDate(comment.targetLabel) ? date(comment.targetLabel) : comment.targetLabel;
+  const what = t(`sup.comment.on.${comment.target.kind}`, { name: label });
   return (
     <article className={`comment from-supervisor ${resolved ? 'resolved' : ''}`} aria-label={t('sup.fb.on', { what })}>
       <p className="comment-head">
         <span className="pill sup-mark">{t('sup.fb.by', { fingerprint: comment.fingerprint, date: date(comment.createdAt.slice(0, 10)) })}</span>
+        {comment.supervisorRemoved && (
+          <>
+            {' '}
+            <span className="pill warn">{t('sup.fb.fromRemoved')}</span>
+          </>
+        )}
       </p>
       <p className="muted">{t('sup.fb.on', { what })}</p>
       <p className="comment-text">{comment.text}</p>
       {comment.flags.map((f, i) => (
-        <p key={i} className="warning-text">
-          {t('sup.fb.flag', { text: f.text })} <span className="pill">{t(`deid.kind.${f.kind as 'name'}`)}</span>
+        <p key={`${f.start}-${i}`} className="warning-text">
+          {t('sup.fb.flag', { text: f.text })} <span className="pill">{t(`deid.kind.${findingKind(f.kind)}`)}</span>{' '}
+          {placeholderKind(f.kind) && (
+            <button type="button" className="secondary small" onClick={() => void redact(f)}>
+              {t('sup.fb.redact', { text: f.text, with: t(`deid.placeholder.${placeholderKind(f.kind)!}`) })}
+            </button>
+          )}
         </p>
       ))}
+      {said && (
+        <p role="status" className="muted">
+          {said}
+        </p>
+      )}
       {comment.replies.map((r) => (
         <p key={r.id} className="reply">
           <span className="muted">{t('sup.fb.yourReply', { date: date(r.at.slice(0, 10)) })}:</span> {r.text}
@@ -414,11 +470,37 @@ export function StudentComment({ comment, onChanged }: { comment: FeedbackCommen
           <label className="choice">
             <input type="checkbox" checked={resolved} onChange={(e) => void resolve(e.target.checked)} /> {t('sup.fb.resolved')}
           </label>
+          {!deleting && (
+            <button type="button" className="link" onClick={() => setDeleting(true)}>
+              {t('sup.fb.delete')}
+            </button>
+          )}
+        </div>
+      )}
+      {deleting && (
+        <div className="confirm" role="group" aria-label={t('sup.fb.delete')}>
+          <p>{t('sup.fb.deleteConfirm')}</p>
+          <div className="actions start">
+            <button type="button" className="danger" onClick={() => void remove()}>
+              {t('sup.fb.deleteYes')}
+            </button>
+            <button type="button" className="link" onClick={() => setDeleting(false)}>
+              {t('sup.fb.deleteNo')}
+            </button>
+          </div>
         </div>
       )}
     </article>
   );
 }
+
+/** A flag's kind as the catalogue names it; an unknown kind is treated as a name. */
+const findingKind = (k: string): DeidKind => ((DEID_KINDS as readonly string[]).includes(k) ? (k as DeidKind) : 'name');
+/** The placeholder kind for a flag; invisible characters have none. */
+const placeholderKind = (k: string): Exclude<DeidKind, 'invisible'> | null => {
+  const kind = findingKind(k);
+  return kind === 'invisible' ? null : kind;
+};
 
 /**
  * After a withdrawal: which supervisors hold a copy with the participant's data, and a new

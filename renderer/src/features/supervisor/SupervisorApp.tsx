@@ -4,7 +4,7 @@
  * talks to a student's vault: every call is a `supervisor.*` method.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { call } from '../../api';
+import { call, onAppEvent } from '../../api';
 import { useI18n } from '../../i18n';
 import { Busy, ErrorBanner, Notice, PathText, TextField } from '../../components/ui';
 import type { ErrorInfo } from '../../../../shared/errors';
@@ -15,9 +15,11 @@ import { ShareReader } from './ShareReader';
 type Stage = { kind: 'loading' } | { kind: 'start' } | { kind: 'create' } | { kind: 'key'; identity: SupervisorIdentity } | { kind: 'home'; identity: SupervisorIdentity } | { kind: 'read'; identity: SupervisorIdentity; vaultId: string };
 
 export function SupervisorApp({ onExit }: { onExit(): void }) {
+  const { t } = useI18n();
   const [stage, setStage] = useState<Stage>({ kind: 'loading' });
   const [recent, setRecent] = useState<RecentSupervisorFolder[]>([]);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
     void (async () => {
@@ -35,15 +37,60 @@ export function SupervisorApp({ onExit }: { onExit(): void }) {
     onExit();
   }
 
+  // The open folder locks itself when idle (main's timer); back to the start, saying why.
+  useEffect(
+    () =>
+      onAppEvent((e) => {
+        if (e.type !== 'supervisor-locked') return;
+        setNotice(t('sup.locked.idle', { minutes: e.minutes }));
+        void call('supervisor.recent', {}).then((r) => {
+          if (r.ok) setRecent(r.value);
+          setStage({ kind: 'start' });
+        });
+      }),
+    [t],
+  );
+  // Activity tells main the supervisor is here, at most every 30 s, so the idle lock waits.
+  const open = stage.kind === 'home' || stage.kind === 'read' || stage.kind === 'key';
+  useEffect(() => {
+    if (!open) return;
+    let last = 0;
+    const touch = () => {
+      const now = Date.now();
+      if (now - last < 30_000) return;
+      last = now;
+      void call('supervisor.touch', {});
+    };
+    const events = ['keydown', 'pointerdown', 'wheel'] as const;
+    for (const ev of events) window.addEventListener(ev, touch, { passive: true });
+    return () => {
+      for (const ev of events) window.removeEventListener(ev, touch);
+    };
+  }, [open]);
+
   if (stage.kind === 'loading') return <main className="page narrow" aria-busy="true" />;
-  if (stage.kind === 'start') return <SupervisorUnlock recent={recent} error={error} onUnlocked={(identity) => setStage({ kind: 'home', identity })} onCreate={() => setStage({ kind: 'create' })} onBack={onExit} />;
+  if (stage.kind === 'start')
+    return (
+      <SupervisorUnlock
+        key={notice ?? ''}
+        recent={recent}
+        error={error}
+        notice={notice}
+        onUnlocked={(identity) => {
+          setNotice(null);
+          setStage({ kind: 'home', identity });
+        }}
+        onCreate={() => setStage({ kind: 'create' })}
+        onBack={onExit}
+      />
+    );
   if (stage.kind === 'create') return <SupervisorCreate error={error} onCreated={(identity) => setStage({ kind: 'key', identity })} onBack={recent.length > 0 ? () => setStage({ kind: 'start' }) : onExit} />;
   if (stage.kind === 'key') return <SupervisorKeyPage identity={stage.identity} onContinue={() => setStage({ kind: 'home', identity: stage.identity })} />;
   if (stage.kind === 'read') return <ShareReader vaultId={stage.vaultId} onBack={() => setStage({ kind: 'home', identity: stage.identity })} />;
   return <SupervisorHome identity={stage.identity} onRead={(vaultId) => setStage({ kind: 'read', identity: stage.identity, vaultId })} onLock={() => void lock()} />;
 }
 
-function SupervisorUnlock({ recent, error: initial, onUnlocked, onCreate, onBack }: { recent: RecentSupervisorFolder[]; error: ErrorInfo | null; onUnlocked(i: SupervisorIdentity): void; onCreate(): void; onBack(): void }) {
+function SupervisorUnlock({ recent, error: initial, notice, onUnlocked, onCreate, onBack }: { recent: RecentSupervisorFolder[]; error: ErrorInfo | null; notice?: string | null; onUnlocked(i: SupervisorIdentity): void; onCreate(): void; onBack(): void }) {
   const { t, date } = useI18n();
   const [folders, setFolders] = useState(recent);
   const [selected, setSelected] = useState<string | null>(recent[0]?.path ?? null);
@@ -74,6 +121,7 @@ function SupervisorUnlock({ recent, error: initial, onUnlocked, onCreate, onBack
   return (
     <main className="page narrow">
       <h1>{t('sup.start.title')}</h1>
+      {notice && <Notice>{notice}</Notice>}
       <p className="lead">{t('sup.start.intro')}</p>
       <section aria-labelledby="sup-recent-h">
         <h2 id="sup-recent-h">{t('sup.start.recent')}</h2>
@@ -336,6 +384,41 @@ function SupervisorHome({ identity, onRead, onLock }: { identity: SupervisorIden
           )}
         </section>
       ))}
+      <SupervisorSchedule />
     </main>
+  );
+}
+
+/** The folder's daily job: copies are deleted at their end date even when the app is not opened. */
+function SupervisorSchedule() {
+  const { t } = useI18n();
+  const [state, setState] = useState<{ supported: boolean; installed: boolean; detail: string } | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const load = async () => {
+    const r = await call('supervisor.scheduleStatus', {});
+    if (r.ok) setState(r.value);
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  async function install() {
+    const r = await call('supervisor.scheduleInstall', {});
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    await load();
+  }
+  return (
+    <section className="card" aria-labelledby="sup-sc-h">
+      <h2 id="sup-sc-h">{t('sup.schedule.title')}</h2>
+      <p className="hint">{t('sup.schedule.help')}</p>
+      {state && !state.supported && <p>{t('sup.schedule.unsupported')}</p>}
+      {state?.supported && <p>{state.installed ? t('schedule.installed', { detail: state.detail }) : t('schedule.notInstalled')}</p>}
+      <ErrorBanner error={error} />
+      {state?.supported && !state.installed && (
+        <button type="button" className="secondary" onClick={() => void install()}>
+          {t('schedule.install')}
+        </button>
+      )}
+    </section>
   );
 }
