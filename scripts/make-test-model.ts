@@ -3,7 +3,7 @@
  * tests and the speed benchmark run the real engine without downloading a model
  * (no model can be downloaded on the development machines or in CI).
  *
- *   npm run make-test-model -- --out FILE [--size micro|tiny|base] [--seed S]
+ *   npm run make-test-model -- --out FILE [--size micro|tiny|base] [--type f16|q8_0|q5_0] [--seed S]
  *
  * The layout is what whisper.cpp's whisper_model_load() reads (src/whisper.cpp):
  *
@@ -13,7 +13,7 @@
  *   int32  n_mel, n_fft; then n_mel * n_fft float32 (the mel filter bank)
  *   int32  n_vocab; then per token: uint32 length, bytes
  *   per tensor until the end of the file:
- *          int32 n_dims, int32 name length, int32 type (0 f32, 1 f16),
+ *          int32 n_dims, int32 name length, int32 type (0 f32, 1 f16, 6 q5_0, 8 q8_0),
  *          int32 ne[n_dims] (ggml order: fastest-varying dimension first),
  *          name bytes, then the data
  *
@@ -25,12 +25,19 @@
  * The words such a model writes are meaningless; the shapes, and so the time each
  * step takes, are those of the real model of the same size.
  */
-import { createHash } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 
 export type TestModelSize = 'micro' | 'tiny' | 'base';
+/**
+ * The weight type of the large matrices, as whisper.cpp's own quantize tool writes it
+ * (the file's ftype says which): f16 as OpenAI's and the National Library's ggml-model.bin,
+ * q5_0 and q8_0 as their quantized downloads (ggml-model-q5_0.bin). The convolutions stay
+ * f16 and the rest f32, as the loader expects.
+ */
+export type TestModelType = 'f16' | 'q8_0' | 'q5_0';
 
 interface Dims {
   state: number;
@@ -50,15 +57,31 @@ const N_AUDIO_CTX = 1500;
 const N_TEXT_CTX = 448;
 const N_MELS = 80;
 const N_FFT = 201; // 400-point FFT: 201 frequency bins
-const FTYPE_F16 = 1;
+/** ggml_ftype of the file, and ggml_type of its large matrices. */
+const WEIGHT_TYPES: Record<TestModelType, { ftype: number; type: number; block: number; bytes: number }> = {
+  f16: { ftype: 1, type: 1, block: 1, bytes: 2 },
+  q8_0: { ftype: 7, type: 8, block: 32, bytes: 34 },
+  q5_0: { ftype: 8, type: 6, block: 32, bytes: 22 },
+};
 const GGML_MAGIC = 0x67676d6c;
 /** The byte-level BPE part of the vocabulary; the loader adds the special tokens itself. */
 const N_TEXT_TOKENS = 50257;
 
 const F32 = 0;
 const F16 = 1;
+/** The weight type of the file (f16, q8_0 or q5_0): which one is the writer's option. */
+const W = -1;
 
 /** Deterministic bytes from a seed (SHA-256 in counter mode), so a given seed always gives the same file. */
+/**
+ * The same from AES-256-CTR over zeros, keyed by the seed's hash: some hundred times
+ * faster, for the benchmark's tiny and base models (70–140 MB).
+ */
+function fastRandomStream(seed: string): (n: number) => Buffer {
+  const cipher = createCipheriv('aes-256-ctr', createHash('sha256').update(seed).digest(), Buffer.alloc(16));
+  return (n) => cipher.update(Buffer.alloc(n));
+}
+
 function randomStream(seed: string): (n: number) => Buffer {
   let counter = 0;
   return (n) => {
@@ -66,6 +89,18 @@ function randomStream(seed: string): (n: number) => Buffer {
     for (let got = 0; got < n; got += 32) blocks.push(createHash('sha256').update(`${seed}:${counter++}`).digest());
     return Buffer.concat(blocks).subarray(0, n);
   };
+}
+
+/**
+ * Quantized blocks of 32 values (q8_0: an f16 scale and 32 int8; q5_0: an f16 scale, 32
+ * high bits and 16 bytes of low nibbles): a small scale like trained weights', the rest random.
+ */
+function randomBlocks(count: number, w: { block: number; bytes: number }, random: (n: number) => Buffer): Buffer {
+  const blocks = count / w.block;
+  const out = random(blocks * w.bytes);
+  // Scales of 2^-10..2^-9 (either sign) times up to 127 (q8_0) or 16 (q5_0): weights' magnitudes, never infinite.
+  for (let b = 0; b < blocks; b++) out.writeUInt16LE((out.readUInt16LE(b * w.bytes) & 0x83ff) | (5 << 10), b * w.bytes);
+  return out;
 }
 
 /**
@@ -119,7 +154,7 @@ interface TensorSpec {
   name: string;
   /** ggml order: ne[0] is the fastest-varying dimension. */
   ne: number[];
-  type: typeof F32 | typeof F16;
+  type: typeof F32 | typeof F16 | typeof W;
   /** For f32 tensors: the value the random ones scatter around (1 for layer-norm gains). */
   around?: number;
 }
@@ -137,20 +172,20 @@ function tensors(d: Dims): TensorSpec[] {
   const block = (prefix: string, attn: string): TensorSpec[] => [
     { name: `${prefix}.${attn}_ln.weight`, ne: [s], type: F32, around: 1 },
     { name: `${prefix}.${attn}_ln.bias`, ne: [s], type: F32 },
-    { name: `${prefix}.${attn}.query.weight`, ne: [s, s], type: F16 },
+    { name: `${prefix}.${attn}.query.weight`, ne: [s, s], type: W },
     { name: `${prefix}.${attn}.query.bias`, ne: [s], type: F32 },
-    { name: `${prefix}.${attn}.key.weight`, ne: [s, s], type: F16 },
-    { name: `${prefix}.${attn}.value.weight`, ne: [s, s], type: F16 },
+    { name: `${prefix}.${attn}.key.weight`, ne: [s, s], type: W },
+    { name: `${prefix}.${attn}.value.weight`, ne: [s, s], type: W },
     { name: `${prefix}.${attn}.value.bias`, ne: [s], type: F32 },
-    { name: `${prefix}.${attn}.out.weight`, ne: [s, s], type: F16 },
+    { name: `${prefix}.${attn}.out.weight`, ne: [s, s], type: W },
     { name: `${prefix}.${attn}.out.bias`, ne: [s], type: F32 },
   ];
   const mlp = (prefix: string): TensorSpec[] => [
     { name: `${prefix}.mlp_ln.weight`, ne: [s], type: F32, around: 1 },
     { name: `${prefix}.mlp_ln.bias`, ne: [s], type: F32 },
-    { name: `${prefix}.mlp.0.weight`, ne: [s, 4 * s], type: F16 },
+    { name: `${prefix}.mlp.0.weight`, ne: [s, 4 * s], type: W },
     { name: `${prefix}.mlp.0.bias`, ne: [4 * s], type: F32 },
-    { name: `${prefix}.mlp.2.weight`, ne: [4 * s, s], type: F16 },
+    { name: `${prefix}.mlp.2.weight`, ne: [4 * s, s], type: W },
     { name: `${prefix}.mlp.2.bias`, ne: [s], type: F32 },
   ];
   for (let i = 0; i < d.layers; i++) t.push(...block(`encoder.blocks.${i}`, 'attn'), ...mlp(`encoder.blocks.${i}`));
@@ -158,7 +193,7 @@ function tensors(d: Dims): TensorSpec[] {
     { name: 'encoder.ln_post.weight', ne: [s], type: F32, around: 1 },
     { name: 'encoder.ln_post.bias', ne: [s], type: F32 },
     { name: 'decoder.positional_embedding', ne: [s, N_TEXT_CTX], type: F32 },
-    { name: 'decoder.token_embedding.weight', ne: [s, N_VOCAB], type: F16 },
+    { name: 'decoder.token_embedding.weight', ne: [s, N_VOCAB], type: W },
   );
   for (let i = 0; i < d.layers; i++) {
     t.push(...block(`decoder.blocks.${i}`, 'attn'), ...block(`decoder.blocks.${i}`, 'cross_attn'), ...mlp(`decoder.blocks.${i}`));
@@ -183,9 +218,11 @@ function vocabulary(): Buffer[] {
 }
 
 /** Write the model to `file` (streamed, so base-sized models need little memory); returns its size in bytes. */
-export function writeTestModel(file: string, size: TestModelSize = 'micro', seed = 'hvelv-test-model'): number {
+export function writeTestModel(file: string, size: TestModelSize = 'micro', seed = 'hvelv-test-model', type: TestModelType = 'f16'): number {
   const d = TEST_MODEL_DIMS[size];
-  const random = randomStream(`${seed}:${size}`);
+  const w = WEIGHT_TYPES[type];
+  // The tests' micro f16 model keeps the stream it always had, so it stays byte for byte the same.
+  const random = size === 'micro' && type === 'f16' ? randomStream(`${seed}:${size}`) : fastRandomStream(`${seed}:${size}:${type}`);
   const fd = fs.openSync(file, 'w');
   let written = 0;
   const put = (b: Buffer) => {
@@ -193,7 +230,7 @@ export function writeTestModel(file: string, size: TestModelSize = 'micro', seed
     written += b.length;
   };
   try {
-    put(int32s(GGML_MAGIC, N_VOCAB, N_AUDIO_CTX, d.state, d.heads, d.layers, N_TEXT_CTX, d.state, d.heads, d.layers, N_MELS, FTYPE_F16));
+    put(int32s(GGML_MAGIC, N_VOCAB, N_AUDIO_CTX, d.state, d.heads, d.layers, N_TEXT_CTX, d.state, d.heads, d.layers, N_MELS, w.ftype));
     put(int32s(N_MELS, N_FFT));
     put(melFilters());
     const vocab = vocabulary();
@@ -205,13 +242,14 @@ export function writeTestModel(file: string, size: TestModelSize = 'micro', seed
     }
     for (const t of tensors(d)) {
       const name = Buffer.from(t.name, 'utf8');
-      put(int32s(t.ne.length, name.length, t.type, ...t.ne));
+      const ttype = t.type === W ? w.type : t.type;
+      put(int32s(t.ne.length, name.length, ttype, ...t.ne));
       put(name);
       const count = t.ne.reduce((a, b) => a * b, 1);
       // In slices, so the largest tensor (token embedding, 26 M values at base) stays small in memory.
       for (let done = 0; done < count; ) {
         const n = Math.min(1 << 20, count - done);
-        put(t.type === F16 ? randomF16(n, random) : randomF32(n, random, t.around ?? 0));
+        put(ttype === F32 ? randomF32(n, random, t.around ?? 0) : ttype === F16 ? randomF16(n, random) : randomBlocks(n, w, random));
         done += n;
       }
     }
@@ -223,14 +261,15 @@ export function writeTestModel(file: string, size: TestModelSize = 'micro', seed
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, size: { type: 'string', default: 'micro' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({ options: { out: { type: 'string' }, size: { type: 'string', default: 'micro' }, type: { type: 'string', default: 'f16' }, seed: { type: 'string' } } });
   const size = values.size as TestModelSize;
-  if (!values.out || !(size in TEST_MODEL_DIMS)) {
-    process.stderr.write('usage: npm run make-test-model -- --out FILE [--size micro|tiny|base] [--seed S]\n');
+  const type = values.type as TestModelType;
+  if (!values.out || !(size in TEST_MODEL_DIMS) || !(type in WEIGHT_TYPES)) {
+    process.stderr.write('usage: npm run make-test-model -- --out FILE [--size micro|tiny|base] [--type f16|q8_0|q5_0] [--seed S]\n');
     process.exit(2);
   }
-  const bytes = writeTestModel(values.out, size, values.seed);
-  process.stdout.write(`${values.out}: ${size} whisper model with random weights, ${(bytes / 2 ** 20).toFixed(1)} MiB\n`);
+  const bytes = writeTestModel(values.out, size, values.seed, type);
+  process.stdout.write(`${values.out}: ${size} ${type} whisper model with random weights, ${(bytes / 2 ** 20).toFixed(1)} MiB\n`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();

@@ -69,3 +69,24 @@ export interface DraftProgress {
   remainingMs: number | null;
   segments: number;
 }
+
+/**
+ * The model the draft panel offers first: a verified one (its hash is in Hvelv's list),
+ * the one last used among those, then the last used at all, then the first by name;
+ * never a file that is no usable model. `checks` may be missing while the files are
+ * still being hashed: the last used, else the first file, until the verdicts come.
+ */
+export function pickModel(
+  files: readonly { name: string }[],
+  checks: readonly { name: string; known: string | null; problem: string | null }[] | null,
+  lastModel: string | null | undefined,
+): string {
+  const usable = files.filter((f) => !checks?.some((c) => c.name === f.name && c.problem !== null));
+  const verified = usable.filter((f) => checks?.some((c) => c.name === f.name && c.known !== null));
+  for (const pool of [verified, usable]) {
+    const last = pool.find((f) => f.name === lastModel);
+    if (last) return last.name;
+    if (pool.length && pool === verified) return pool[0]!.name;
+  }
+  return usable[0]?.name ?? '';
+}

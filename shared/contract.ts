@@ -276,6 +276,8 @@ export interface TranscriptionSettings {
 export interface AsrModels {
   folder: string;
   files: { name: string; bytes: number }[];
+  /** The model file last used for a draft on this computer, if it is still there. */
+  lastModel?: string | null;
   /** The interface language's choice of recording language, or the one last chosen. */
   defaultLanguage: AsrLanguage;
 }
@@ -391,7 +393,10 @@ export const api = {
   'recordings.mediaUrl': { input: z.strictObject({ id: hexId }) },
   'asr.models': { input: z.strictObject({}) },
   'asr.checkModels': { input: z.strictObject({}) },
-  'asr.draft': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), recordingId: hexId, model: z.string().regex(/^[\w.-]{1,120}\.bin$/), language: z.enum(ASR_LANGUAGES) }) },
+  // source 'page': the page decodes the recording (M4A/AAC, WebM) and hands its PCM over with asr.pcm.
+  'asr.draft': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), recordingId: hexId, model: z.string().regex(/^[\w.-]{1,120}\.bin$/), language: z.enum(ASR_LANGUAGES), source: z.enum(['page']).optional() }) },
+  /** One piece of the page's 16 kHz mono PCM (16-bit little-endian, base64; at most 1 MiB): answered when the draft has taken it. */
+  'asr.pcm': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), pcm: z.string().max(1_398_104).regex(/^[A-Za-z0-9+/]*={0,2}$/), last: z.boolean() }) },
   'asr.cancel': { input: z.strictObject({ jobId: z.string().max(40) }) },
   'transcripts.markChecked': { input: z.strictObject({ id: hexId }) },
   'recordings.setRecordedAt': { input: z.strictObject({ id: hexId, date: isoDate.nullable() }) },
@@ -554,6 +559,7 @@ export interface Outputs extends SupervisorOutputs {
   'asr.checkModels': ModelFileCheck[];
   'asr.draft': TranscriptDetail;
   'asr.cancel': null;
+  'asr.pcm': null;
   'transcripts.markChecked': TranscriptDetail;
   'recordings.setRecordedAt': RecordingInfo;
   'transcripts.list': TranscriptSummary[];

@@ -35,7 +35,7 @@ import { writeFileAtomic } from '../core/vault/atomic-file';
 import { installLinux, statusLinux, type EnforceCommand } from '../core/services/schedule';
 import { toB64 } from '../core/crypto/encoding';
 import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
-import { makeDraft, type WorkerSpawner } from '../core/services/asr/draft';
+import { makeDraft, PcmChannel, type WorkerSpawner } from '../core/services/asr/draft';
 import { checkModel, listModelFiles, modelsDir } from '../core/services/asr/models';
 import { analysisHandlers } from './analysis-handlers';
 import { Search } from '../core/services/analysis/search';
@@ -92,6 +92,28 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
   const transcripts = (): Transcripts => new Transcripts(sessions.require(), deps.now);
   const imports = new Map<string, AbortController>();
   const drafts = new Map<string, AbortController>();
+  /** The page's PCM for drafts of M4A/WebM recordings, by job; a channel no draft claims within a minute is closed. */
+  const pcmChannels = new Map<string, { channel: PcmChannel; claimed: boolean }>();
+  /** Drafts that have ended: a piece the page sends them after is refused at once, not held for a minute. */
+  const endedDrafts = new Set<string>();
+  const pcmChannel = (jobId: string, claim: boolean): PcmChannel => {
+    if (endedDrafts.has(jobId)) throw new HvelvError('CANCELLED', 'the draft has ended');
+    let entry = pcmChannels.get(jobId);
+    if (!entry) {
+      entry = { channel: new PcmChannel(), claimed: false };
+      const made = entry;
+      pcmChannels.set(jobId, made);
+      setTimeout(() => {
+        if (made.claimed) return;
+        made.channel.close(new HvelvError('CANCELLED', 'no draft took the audio'));
+        if (pcmChannels.get(jobId) === made) pcmChannels.delete(jobId);
+      }, 60_000).unref();
+    }
+    if (claim) entry.claimed = true;
+    return entry.channel;
+  };
+  /** Model files' checks by name, size and time of change: hashing a 1.5 GB model once is enough. */
+  const modelChecks = new Map<string, { key: string; result: Outputs['asr.checkModels'][number] }>();
   const files = new FileGrants();
   const supervisorFolder = new SupervisorFolderRef();
   /** Destructive actions are confirmed by typing the participant's code; checked here, not only in the page. */
@@ -225,9 +247,12 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     'asr.models': () => {
       const dir = deps.config.dataDir;
       const interfaceLanguage = deps.config.language === 'system' ? localeFromSystem(deps.platform.systemLocale()) : deps.config.language;
+      const list = listModelFiles(dir).map((f) => ({ name: path.basename(f.file), bytes: f.bytes }));
+      const last = deps.config.asrModel;
       return {
         folder: modelsDir(dir),
-        files: listModelFiles(dir).map((f) => ({ name: path.basename(f.file), bytes: f.bytes })),
+        files: list,
+        lastModel: last && list.some((f) => f.name === last) ? last : null,
         defaultLanguage: deps.config.asrLanguage ?? interfaceLanguage,
       };
     },
@@ -237,25 +262,37 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       const out = [];
       for (const f of listModelFiles(deps.config.dataDir)) {
         const name = path.basename(f.file);
+        const key = `${f.bytes}:${f.mtimeMs}`;
+        const seen = modelChecks.get(name);
+        if (seen?.key === key) {
+          out.push(seen.result);
+          continue;
+        }
+        let result: Outputs['asr.checkModels'][number];
         try {
           const c = await checkModel(f.file);
-          out.push({ name, bytes: f.bytes, size: c.size, multilingual: c.header.multilingual, known: c.known?.name ?? null, problem: null });
+          result = { name, bytes: f.bytes, size: c.size, multilingual: c.header.multilingual, known: c.known?.name ?? null, problem: null };
         } catch (err) {
-          out.push({ name, bytes: f.bytes, size: null, multilingual: null, known: null, problem: err instanceof HvelvError ? err.code : ('FILE_UNREADABLE' as const) });
+          result = { name, bytes: f.bytes, size: null, multilingual: null, known: null, problem: err instanceof HvelvError ? err.code : ('FILE_UNREADABLE' as const) };
         }
+        modelChecks.set(name, { key, result });
+        out.push(result);
       }
       return out;
     },
-    'asr.draft': async ({ jobId, recordingId, model, language }) => {
+    'asr.draft': async ({ jobId, recordingId, model, language, source }) => {
       // Only a file in the models folder, by name: the page never names a path.
       const file = path.join(modelsDir(deps.config.dataDir), path.basename(model));
       deps.config.setAsrLanguage(language);
+      deps.config.setAsrModel(path.basename(model));
       const ctl = new AbortController();
       drafts.set(jobId, ctl);
+      const pcm = source === 'page' ? pcmChannel(jobId, true) : undefined;
       let last = 0;
       try {
         return await makeDraft(sessions.require(), recordingId, {
           model: file,
+          pcm,
           language,
           // One core stays with the app, so it remains usable while the draft is made.
           threads: Math.max(1, os.availableParallelism() - 1),
@@ -271,12 +308,28 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
             deps.emit({ type: 'draft-progress', jobId, progress });
           },
         });
+      } catch (err) {
+        // The page's pieces still waiting get the draft's own reason (cancelled, locked, failed).
+        pcm?.close(err instanceof Error ? err : new HvelvError('ASR_FAILED', String(err)));
+        throw err;
       } finally {
+        pcm?.close(new HvelvError('CANCELLED', 'the draft is done'));
+        pcmChannels.delete(jobId);
+        if (pcm) {
+          endedDrafts.add(jobId);
+          setTimeout(() => endedDrafts.delete(jobId), 120_000).unref();
+        }
         drafts.delete(jobId);
       }
     },
+    'asr.pcm': async ({ jobId, pcm, last }) => {
+      sessions.require();
+      await pcmChannel(jobId, false).push(Buffer.from(pcm, 'base64'), last);
+      return null;
+    },
     'asr.cancel': ({ jobId }) => {
       drafts.get(jobId)?.abort();
+      pcmChannels.get(jobId)?.channel.close(new HvelvError('CANCELLED', 'the draft was cancelled'));
       return null;
     },
     'transcripts.markChecked': ({ id }) => transcripts().markChecked(id),

@@ -32,6 +32,7 @@ const READS: ReadonlySet<Method> = new Set<Method>([
   'recordings.list',
   'recordings.chooseFile',
   'recordings.mediaUrl',
+  'asr.pcm',
   'recordings.cancelImport',
   'transcripts.list',
   'transcripts.get',

@@ -62,4 +62,22 @@ describe('hvelv transcript draft / hvelv model', () => {
     expect(await run(['transcript', 'draft', dir, rec.id, '--model', model, '--language', 'sv'], lang, fast)).toBe(EXIT.usage);
     // Six unlocks and a run of the engine: minutes on a loaded two-core machine.
   }, 300_000);
+
+  it('an M4A recording: the draft is refused with a message that says this format needs the app', async () => {
+    const dataDir = tempDir('hvelv-data-');
+    const model = path.join(dataDir, 'micro.bin');
+    writeTestModel(model, 'micro');
+    const { dir, session } = await makeVault(PASS);
+    const code = admit(session);
+    const rec = await new Recordings(session, () => new Date('2026-11-27T10:00:00Z')).import(code, path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'tone.m4a'));
+    session.lock();
+    const env = { HVELV_PASSPHRASE: PASS, HVELV_DATA_DIR: dataDir, LANG: 'nb_NO.UTF-8' };
+    const io = fakeIo(env);
+    expect(await run(['transcript', 'draft', dir, rec.id, '--model', model], io, fast)).toBe(EXIT.other);
+    expect(io.stdout).toEqual([]);
+    expect(io.stderr.join('\n')).toContain('Dette lydformatet (M4A/AAC eller WebM) kan bare gjøres om til utkast i appen, ikke på kommandolinjen.');
+    const json = fakeIo(env);
+    expect(await run(['transcript', 'draft', dir, rec.id, '--model', model, '--json'], json, fast)).toBe(EXIT.other);
+    expect(JSON.parse(json.stdout[0]!)).toMatchObject({ ok: false, error: { code: 'AUDIO_NEEDS_APP' } });
+  }, 120_000);
 });

@@ -9,10 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeTestModel } from '../../scripts/make-test-model';
-import { composeDraft, UNSURE, type DraftProgress } from '@shared/asr';
+import { composeDraft, pickModel, UNSURE, type DraftProgress } from '@shared/asr';
 import { syncPoints } from '@shared/transcript';
 import { createDecoder, SAMPLE_RATE } from '../../electron/core/services/asr/audio';
-import { forkWorker, makeDraft, workerScript, type WorkerSpawner } from '../../electron/core/services/asr/draft';
+import { forkWorker, makeDraft, PcmChannel, PCM_PIECE_BYTES, workerScript, type WorkerSpawner } from '../../electron/core/services/asr/draft';
 import { checkModel, KNOWN_MODELS, knownModel, readModelHeader } from '../../electron/core/services/asr/models';
 import { Windower, type SpeechWindow } from '../../electron/core/services/asr/vad';
 import { Participants } from '../../electron/core/services/participants';
@@ -421,6 +421,118 @@ describe('the draft text', () => {
     expect(text).toBe('#00:00:01-2# I: Hei #00:00:03-1# (?og velkommen?)\n#00:00:07-0# B: Takk\n');
     expect(syncPoints(text).map((s) => s.ms)).toEqual([1200, 3100, 7000]);
     expect([...text.matchAll(UNSURE)].map((m) => m[1])).toEqual(['og velkommen']);
+  });
+});
+
+/** 16 kHz mono 16-bit PCM, as the page hands it over: talk (a wobbling tone with noise) and pauses. */
+function talkPcm16(pattern: [talkS: number, pauseS: number][]): Buffer {
+  const n = Math.round(pattern.reduce((a, [t, p]) => a + t + p, 0) * SAMPLE_RATE);
+  const out = Buffer.alloc(n * 2);
+  let i = 0;
+  let x = 5;
+  for (const [talk, pause] of pattern) {
+    for (let k = 0; k < Math.round(talk * SAMPLE_RATE); k++, i++) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      out.writeInt16LE(Math.round(6000 * Math.sin((2 * Math.PI * (140 + 30 * Math.sin(k / 5000)) * k) / SAMPLE_RATE) + ((x % 2000) - 1000)), i * 2);
+    }
+    for (let k = 0; k < Math.round(pause * SAMPLE_RATE); k++, i++) out.writeInt16LE(((x = (x * 1103515245 + 12345) & 0x7fffffff) % 40) - 20, i * 2);
+  }
+  return out;
+}
+
+/** Feed `pcm` into `ch` as the page does: a piece at a time, each when the one before was taken. */
+async function feed(ch: PcmChannel, pcm: Buffer, piece = PCM_PIECE_BYTES): Promise<void> {
+  for (let at = 0; ; at += piece) {
+    const last = at + piece >= pcm.length;
+    await ch.push(pcm.subarray(at, Math.min(pcm.length, at + piece)), last);
+    if (last) return;
+  }
+}
+
+// M4A/AAC and WebM: the page decodes them (renderer/src/features/asr/pagePcm.ts) and
+// hands the PCM over; here the same PCM goes into the same channel main uses.
+describe('a draft of an M4A recording from the PCM the page decoded', { timeout: 180_000 }, () => {
+  async function m4aRecording() {
+    const v = await makeVault(PASS);
+    const code = admit(v.session);
+    const rec = await new Recordings(v.session, NOW).import(code, path.join(FIXTURES, 'tone.m4a'));
+    expect(rec.format).toBe('m4a');
+    return { ...v, rec };
+  }
+
+  it('is stored with sync points; the pieces wait for the draft (at most one is held); progress reaches 100 %', async () => {
+    const since = Date.now();
+    const { session, dir, rec } = await m4aRecording();
+    // Without the page's PCM, core says this format needs the app.
+    await expect(makeDraft(session, rec.id, { model, language: 'nb' })).rejects.toMatchObject({ code: 'AUDIO_NEEDS_APP' });
+    const pcm = talkPcm16([[3, 1.5], [2, 1]]);
+    const ch = new PcmChannel();
+    const progress: DraftProgress[] = [];
+    let taken = 0;
+    const counting = { next: () => ch.next().then((b) => (b && taken++, b)) };
+    const fed = feed(ch, pcm, 64 * 1024);
+    // A second piece before the first is taken is refused: the page cannot run ahead.
+    await expect(ch.push(Buffer.alloc(2), false)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const t = await makeDraft(session, rec.id, { model, language: 'nb', temperatureInc: 0, pcm: counting, onProgress: (p) => progress.push(p), now: NOW });
+    await fed;
+    expect(taken).toBe(Math.ceil(pcm.length / (64 * 1024)));
+    expect(t).toMatchObject({ sourceFormat: 'asr', automaticDraft: true, recordingId: rec.id });
+    expect(t.syncPointCount).toBeGreaterThan(0);
+    for (const line of t.text.trimEnd().split('\n')) expect(line).toMatch(/^#\d\d:\d\d:\d\d-\d# [IB]: \S/);
+    expect(progress.at(-1)!.percent).toBe(100);
+    // The page's PCM is nowhere on disk.
+    const files = [...listFiles(dir), ...recentTempFiles(since), ...listFiles(appData)].filter((f) => f !== model);
+    expect(findNeedles(files, [pcm.subarray(30_000, 30_064)])).toEqual([]);
+    session.lock();
+  });
+
+  it('locking the vault stops it: the process is gone, the piece the page is sending is refused as locked, nothing is stored', async () => {
+    const { session, rec, dir, deps } = await m4aRecording();
+    const { spawn, pids } = trackingSpawner();
+    const ch = new PcmChannel();
+    const pcm = talkPcm16([[40, 1]]);
+    const run = makeDraft(session, rec.id, { model, language: 'nb', temperatureInc: 0, spawn, pcm: ch });
+    let lockedAt = 0;
+    const fed = (async () => {
+      await ch.push(pcm.subarray(0, 64 * 1024), false);
+      // The draft has the first piece; lock while the second waits for it.
+      const second = ch.push(pcm.subarray(64 * 1024, 128 * 1024), false);
+      lockedAt = Date.now();
+      session.lock();
+      return second;
+    })();
+    await expect(run).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
+    expect(Date.now() - lockedAt).toBeLessThan(1000);
+    // main closes the channel with the draft's reason (electron/main/handlers.ts asr.draft).
+    ch.close(new HvelvError('VAULT_LOCKED', 'locked'));
+    await expect(fed).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
+    await expect(ch.push(Buffer.alloc(2), true)).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(pids.every((p) => !alive(p))).toBe(true);
+    const again = await unlockVault(dir, pw(PASS), deps);
+    expect(new Transcripts(again, NOW).list()).toEqual([]);
+    again.lock();
+  });
+});
+
+describe('which model the draft panel offers first (pickModel)', () => {
+  const files = [{ name: 'a-damaged.bin' }, { name: 'b-own.bin' }, { name: 'c-nb-base.bin' }, { name: 'd-last.bin' }];
+  const checks = [
+    { name: 'a-damaged.bin', known: null, problem: 'MODEL_INVALID' },
+    { name: 'b-own.bin', known: null, problem: null },
+    { name: 'c-nb-base.bin', known: 'NB-Whisper base', problem: null },
+    { name: 'd-last.bin', known: null, problem: null },
+  ];
+  it('a verified model before the last used, the last used before the first by name, never a damaged file', () => {
+    expect(pickModel(files, checks, 'd-last.bin')).toBe('c-nb-base.bin');
+    expect(pickModel(files, checks.map((c) => ({ ...c, known: null })), 'd-last.bin')).toBe('d-last.bin');
+    expect(pickModel(files, checks.map((c) => ({ ...c, known: null })), null)).toBe('b-own.bin');
+    expect(pickModel(files, checks.map((c) => ({ ...c, known: c.problem ? null : 'X' })), 'd-last.bin')).toBe('d-last.bin');
+    expect(pickModel(files, checks, 'a-damaged.bin')).toBe('c-nb-base.bin');
+    // Before the files are hashed: the last used, else the first.
+    expect(pickModel(files, null, 'd-last.bin')).toBe('d-last.bin');
+    expect(pickModel(files, null, 'gone.bin')).toBe('a-damaged.bin');
+    expect(pickModel([{ name: 'a-damaged.bin' }], checks, null)).toBe('');
   });
 });
 

@@ -3,6 +3,7 @@
  * generated model in the app's data folder: progress, the stored draft with its flag,
  * and "I have checked the draft".
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,4 +72,40 @@ describe('automatic draft in Chromium', () => {
     await section.scrollIntoViewIfNeeded();
     await shot('asr-03-settings-models');
   }, 60_000);
+
+  it('an M4A recording is decoded in the page and drafted: the panel offers the last used model, not a damaged file, and the student can choose another', async () => {
+    const models = path.join(home, 'config', 'models');
+    // First by name, and damaged: never offered first, not choosable.
+    fs.writeFileSync(path.join(models, 'a-skadet.bin'), fs.readFileSync(path.join(models, 'nb-whisper-test.bin')).subarray(0, 1_000_000));
+    fs.copyFileSync(path.join(models, 'nb-whisper-test.bin'), path.join(models, 'z-annen.bin'));
+    // A real AAC file, stereo at 44.1 kHz, made here by ffmpeg: Web Audio mixes it down and resamples.
+    const m4a = path.join(tempDir(), 'intervju.m4a');
+    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=180:duration=6', '-f', 'lavfi', '-i', 'anoisesrc=d=6:a=0.05', '-filter_complex', 'amix=inputs=2,volume=2', '-ac', '2', '-ar', '44100', '-c:a', 'aac', '-b:a', '64k', m4a]);
+    harness.fileAnswers.push(m4a);
+    const chosen = (await harness.invoke('recordings.chooseFile', {})) as { token: string };
+    const rec = (await harness.invoke('recordings.import', { jobId: 'job-asr-m4a', code: 'JS01', file: chosen.token })) as { id: string; format: string };
+    expect(rec.format).toBe('m4a');
+    await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).click();
+    await page.getByRole('button', { name: 'Åpne opptaket til JS01 (0:06)' }).click();
+
+    const panel = page.getByRole('region', { name: 'Lag et utkast til transkripsjon' });
+    const select = panel.getByLabel('Talemodell');
+    await expect.poll(() => select.locator('option', { hasText: 'a-skadet.bin' }).innerText(), { timeout: 30_000 }).toContain('kan ikke brukes');
+    expect(await select.locator('option', { hasText: 'a-skadet.bin' }).isDisabled()).toBe(true);
+    // None is verified (no real model here): the one last used, by the first test.
+    expect(await select.inputValue()).toBe('nb-whisper-test.bin');
+    expect(await select.locator('option', { hasText: 'z-annen.bin' }).innerText()).toMatch(/z-annen\.bin \(\d+ MiB\) – ikke verifisert/);
+    await select.selectOption('z-annen.bin');
+    await shot('asr-04-m4a-model-choice');
+    await panel.getByRole('button', { name: 'Lag et utkast til transkripsjon' }).click();
+    await expect.poll(() => page.getByText('Automatisk utkast').isVisible(), { timeout: 150_000 }).toBe(true);
+    expect(await page.locator('.transcript').innerText()).toMatch(/^#00:00:\d\d-\d# [IB]: /);
+    await shot('asr-05-m4a-draft-stored');
+    const list = (await harness.invoke('transcripts.list', {})) as { recordingId: string | null; sourceFormat: string; automaticDraft: boolean; syncPointCount: number }[];
+    const draft = list.find((t) => t.recordingId === rec.id);
+    expect(draft).toMatchObject({ sourceFormat: 'asr', automaticDraft: true });
+    expect(draft!.syncPointCount).toBeGreaterThan(0);
+    // The choice is remembered: next time this model is offered first.
+    expect(((await harness.invoke('asr.models', {})) as { lastModel: string | null }).lastModel).toBe('z-annen.bin');
+  }, 240_000);
 });

@@ -32,6 +32,8 @@ const configSchema = z.object({
     .default({ bindings: {}, playback: {}, pedals: {} }),
   /** The language last chosen for an automatic draft (until then: the interface language). */
   asrLanguage: z.enum(['nb', 'en']).optional(),
+  /** The model file (its name in the models folder) last used for a draft. */
+  asrModel: z.string().max(200).optional(),
   /** Supervisor folders opened on this computer ("I am a supervisor"): paths only. */
   supervisorFolders: z.array(z.object({ path: z.string(), lastOpened: z.string() })).max(20).default([]),
 });
@@ -98,6 +100,16 @@ export class AppConfig {
   setAsrLanguage(language: 'nb' | 'en'): void {
     if (this.data.asrLanguage === language) return;
     this.data = { ...this.data, asrLanguage: language };
+    this.save();
+  }
+
+  get asrModel(): string | undefined {
+    return this.data.asrModel;
+  }
+
+  setAsrModel(name: string): void {
+    if (this.data.asrModel === name) return;
+    this.data = { ...this.data, asrModel: name };
     this.save();
   }
 

@@ -57,8 +57,81 @@ export function workerScript(): { script: string; execArgv: string[] } {
   return { script: path.join(here, 'worker.ts'), execArgv: ['--import', 'tsx'] };
 }
 
+/**
+ * The recording already decoded, where core has no decoder for its format (M4A/AAC,
+ * WebM): the app's page decodes it with Web Audio to 16 kHz mono and hands it over in
+ * pieces. Each `next()` gives the next piece (16-bit little-endian samples), or null
+ * at the end; it is asked for only when the recognition process wants more, so no more
+ * than a piece or two is held here.
+ */
+export interface PcmFeed {
+  next(): Promise<Uint8Array | null>;
+}
+
+/** Largest piece the page may hand over at once: 2^19 samples (about 33 s), 1 MiB. */
+export const PCM_PIECE_BYTES = 1024 * 1024;
+
+/**
+ * Between the page that decodes and the draft that asks: the page's `push` resolves when
+ * the draft has taken its piece, so the page decodes no further ahead than one piece, and
+ * `close` (draft done, cancelled, vault locked) refuses every piece still waiting.
+ */
+export class PcmChannel implements PcmFeed {
+  private piece: { bytes: Uint8Array | null; taken: () => void; refused: (e: Error) => void } | null = null;
+  private asking: ((b: Uint8Array | null) => void) | null = null;
+  private closed: Error | null = null;
+  private ended = false;
+
+  /** The page's next piece; `last` after the final one (an empty piece may end it). */
+  push(bytes: Uint8Array, last: boolean): Promise<void> {
+    if (this.closed) return Promise.reject(this.closed);
+    if (this.piece || this.ended) return Promise.reject(new HvelvError('INVALID_INPUT', 'a piece of audio came out of turn'));
+    if (bytes.length > PCM_PIECE_BYTES) return Promise.reject(new HvelvError('INVALID_INPUT', 'a piece of audio is too large'));
+    return new Promise<void>((taken, refused) => {
+      const pieces: (Uint8Array | null)[] = bytes.length ? [bytes] : [];
+      if (last) pieces.push(null);
+      this.ended = last;
+      const give = () => {
+        const next = pieces.shift();
+        if (next === undefined) return taken();
+        this.piece = { bytes: next, taken: give, refused };
+        this.deliver();
+      };
+      give();
+    });
+  }
+
+  next(): Promise<Uint8Array | null> {
+    if (this.closed) return Promise.reject(this.closed);
+    return new Promise((resolve) => {
+      this.asking = resolve;
+      this.deliver();
+    });
+  }
+
+  private deliver(): void {
+    if (!this.piece || !this.asking) return;
+    const { bytes, taken } = this.piece;
+    const resolve = this.asking;
+    this.piece = null;
+    this.asking = null;
+    resolve(bytes);
+    taken();
+  }
+
+  /** No more: a piece still waiting is refused with `err`. */
+  close(err: Error): void {
+    if (this.closed) return;
+    this.closed = err;
+    this.piece?.refused(err);
+    this.piece = null;
+  }
+}
+
 export interface DraftOptions {
   model: string;
+  /** Set: the audio comes from here, not from decoding the recording in core. */
+  pcm?: PcmFeed;
   language: AsrLanguage;
   /** Threads for the engine: the machine's cores less one for the app, at least one. */
   threads?: number;
@@ -78,7 +151,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   const rec = recordings.get(recordingId);
   // A draft is a transcript: it needs the consent a transcript needs.
   assertConsent(session.stores.keylist, rec.code, 'transcript');
-  if (rec.format === 'm4a' || rec.format === 'webm') {
+  if (!opts.pcm && (rec.format === 'm4a' || rec.format === 'webm')) {
     throw new HvelvError('AUDIO_NEEDS_APP', `${rec.format} recordings can be decoded for a draft only in the app`);
   }
   const header = readModelHeader(opts.model);
@@ -87,7 +160,9 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   if (!header.multilingual && opts.language !== 'en') throw new HvelvError('MODEL_ENGLISH_ONLY', `${path.basename(opts.model)} knows English only; the recording's language is ${opts.language}`);
   if (opts.signal?.aborted) throw new HvelvError('CANCELLED', 'cancelled before it started');
 
-  const reader = recordings.open(recordingId);
+  // From the page's PCM, the recording's file is never opened here.
+  const reader = opts.pcm ? null : recordings.open(recordingId);
+  const pcm = opts.pcm;
   const { script, execArgv } = workerScript();
   const child = (opts.spawn ?? forkWorker)(script, execArgv);
   const started = Date.now();
@@ -100,7 +175,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
       if (settled) return;
       settled = true;
       child.kill();
-      reader.close();
+      reader?.close();
       offLock();
       opts.signal?.removeEventListener('abort', onAbort);
       if (err) {
@@ -128,6 +203,18 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
           case 'ready':
             return;
           case 'more': {
+            if (pcm) {
+              pcm.next().then(
+                (bytes) => {
+                  if (settled) return;
+                  if (withdrawn()) return finish(withdrawnError());
+                  child.send(bytes ? { t: 'audio', bytes } : { t: 'end' });
+                },
+                (err: unknown) => finish(err as Error),
+              );
+              return;
+            }
+            if (!reader) return;
             if (sent >= reader.plainSize) return child.send({ t: 'end' });
             const end = Math.min(reader.plainSize, sent + PIECE) - 1;
             const bytes = reader.read(sent, end);
@@ -153,7 +240,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
         finish(withdrawn() ? withdrawnError() : (err as Error));
       }
     });
-    child.send({ t: 'start', model: path.resolve(opts.model), language: opts.language, format: rec.format, threads: opts.threads ?? 2, temperatureInc: opts.temperatureInc });
+    child.send({ t: 'start', model: path.resolve(opts.model), language: opts.language, format: pcm ? 'pcm16' : rec.format, threads: opts.threads ?? 2, temperatureInc: opts.temperatureInc });
   });
 
   const found = await result;

@@ -228,13 +228,16 @@ export function modelsDir(appDataDir: string): string {
 }
 
 /** The .bin files in the models folder, with their size. */
-export function listModelFiles(appDataDir: string): { file: string; bytes: number }[] {
+export function listModelFiles(appDataDir: string): { file: string; bytes: number; mtimeMs: number }[] {
   const dir = modelsDir(appDataDir);
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
     .filter((n) => n.endsWith('.bin'))
-    .map((n) => ({ file: path.join(dir, n), bytes: fs.statSync(path.join(dir, n)).size }));
+    .map((n) => {
+      const st = fs.statSync(path.join(dir, n));
+      return { file: path.join(dir, n), bytes: st.size, mtimeMs: st.mtimeMs };
+    });
 }
 
 /**

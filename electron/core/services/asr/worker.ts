@@ -19,7 +19,8 @@ export interface StartMessage {
   t: 'start';
   model: string;
   language: AsrLanguage;
-  format: AudioFacts['format'];
+  /** 'pcm16': the bytes are already 16 kHz mono, 16-bit little-endian (decoded in the app's page). */
+  format: AudioFacts['format'] | 'pcm16';
   threads: number;
   /** 0 turns whisper's temperature fallback off (tests and benchmarks: random weights fail every check). */
   temperatureInc?: number;
@@ -70,7 +71,7 @@ async function onStart(m: StartMessage): Promise<void> {
   }
   const windower = new Windower((w) => windows.push(w));
   const pcmSink = (pcm: Float32Array) => windower.push(pcm);
-  decoder = await createDecoder(m.format, pcmSink);
+  decoder = m.format === 'pcm16' ? pcm16Decoder(pcmSink) : await createDecoder(m.format, pcmSink);
   // The windower's end() must run after the decoder's last samples.
   const end = decoder.end.bind(decoder);
   decoder.end = async () => {
@@ -79,6 +80,30 @@ async function onStart(m: StartMessage): Promise<void> {
   };
   send({ t: 'ready' });
   send({ t: 'more' });
+}
+
+/** The page's PCM: 16-bit samples, already at 16 kHz and mono; a piece may end inside a sample. */
+function pcm16Decoder(sink: (pcm: Float32Array) => void): StreamDecoder {
+  let odd: number | null = null;
+  return {
+    push: async (bytes) => {
+      let b = bytes;
+      if (odd !== null) {
+        b = new Uint8Array(bytes.length + 1);
+        b[0] = odd;
+        b.set(bytes, 1);
+        odd = null;
+      }
+      const n = b.length >> 1;
+      if (b.length & 1) odd = b[b.length - 1]!;
+      const view = new DataView(b.buffer, b.byteOffset, n * 2);
+      const out = new Float32Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getInt16(i * 2, true) / 32768;
+      if (n) sink(out);
+    },
+    end: async () => {},
+    free: () => {},
+  };
 }
 
 async function runWindows(): Promise<void> {

@@ -2,49 +2,100 @@
  * "Make a draft transcript" on a recording: language, model, progress (share of the
  * audio, elapsed, time left), Cancel. The draft is made in a separate process on this
  * computer; the app stays usable meanwhile.
+ *
+ * The model offered first is a verified one (its hash is in Hvelv's list), else the one
+ * last used (shared/asr.ts pickModel); the student can choose any usable file. M4A/AAC
+ * and WebM recordings are decoded here in the page (pagePcm.ts) and handed to the draft.
  */
 import { useEffect, useRef, useState } from 'react';
 import { call, onAppEvent } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner } from '../../components/ui';
-import type { AsrModels, RecordingInfo, TranscriptDetail } from '../../../../shared/contract';
-import type { AsrLanguage, DraftProgress } from '../../../../shared/asr';
+import type { AsrModels, ModelFileCheck, RecordingInfo, TranscriptDetail } from '../../../../shared/contract';
+import { pickModel, type AsrLanguage, type DraftProgress } from '../../../../shared/asr';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { formatDuration } from '../recordings/format';
+import { decodeToPcm, sendPcm } from './pagePcm';
+
+/** Formats core cannot decode for a draft: the page does it with Web Audio. */
+const PAGE_DECODED: ReadonlySet<RecordingInfo['format']> = new Set(['m4a', 'webm']);
 
 export function DraftPanel({ recording, onDone }: { recording: RecordingInfo; onDone(t: TranscriptDetail): void }) {
   const { t } = useI18n();
   const [models, setModels] = useState<AsrModels | null>(null);
+  const [checks, setChecks] = useState<ModelFileCheck[] | null>(null);
   const [model, setModel] = useState('');
   const [language, setLanguage] = useState<AsrLanguage>('nb');
-  const [job, setJob] = useState<{ id: string; progress: DraftProgress } | null>(null);
+  const [job, setJob] = useState<{ id: string; progress: DraftProgress; decoding: boolean } | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const jobRef = useRef(job);
   jobRef.current = job;
+  /** The student chose a model: the verdicts arriving later do not change it. */
+  const chosen = useRef(false);
+  const cancelled = useRef(false);
 
   useEffect(() => {
-    void call('asr.models', {}).then((r) => {
+    let live = true;
+    void (async () => {
+      const r = await call('asr.models', {});
+      if (!live) return;
       if (!r.ok) return setError(r.error);
       setModels(r.value);
       setLanguage(r.value.defaultLanguage);
-      setModel(r.value.files[0]?.name ?? '');
+      setModel(pickModel(r.value.files, null, r.value.lastModel));
+      // Hashing takes a moment for a large model: the verdicts come after the list.
+      const c = await call('asr.checkModels', {});
+      if (!live || !c.ok) return;
+      setChecks(c.value);
+      if (!chosen.current) setModel(pickModel(r.value.files, c.value, r.value.lastModel));
+    })();
+    const off = onAppEvent((e) => {
+      if (e.type === 'draft-progress' && jobRef.current?.id === e.jobId) setJob({ id: e.jobId, progress: e.progress, decoding: false });
     });
-    return onAppEvent((e) => {
-      if (e.type === 'draft-progress' && jobRef.current?.id === e.jobId) setJob({ id: e.jobId, progress: e.progress });
-    });
+    return () => {
+      live = false;
+      off();
+    };
   }, []);
 
   async function start() {
     setError(null);
+    cancelled.current = false;
     const id = `asr-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    setJob({ id, progress: { percent: 0, elapsedMs: 0, remainingMs: null, segments: 0 } });
-    const r = await call('asr.draft', { jobId: id, recordingId: recording.id, model, language });
+    const inPage = PAGE_DECODED.has(recording.format);
+    setJob({ id, progress: { percent: 0, elapsedMs: 0, remainingMs: null, segments: 0 }, decoding: inPage });
+    const draft = call('asr.draft', { jobId: id, recordingId: recording.id, model, language, ...(inPage ? { source: 'page' as const } : {}) });
+    let pageError: ErrorInfo | null = null;
+    if (inPage) {
+      try {
+        const url = await call('recordings.mediaUrl', { id: recording.id });
+        if (!url.ok) throw url.error;
+        const samples = await decodeToPcm(url.value);
+        setJob((j) => (j && j.id === id ? { ...j, decoding: false } : j));
+        // A refusal here is the draft's own end (cancelled, locked, failed): its answer says which.
+        await sendPcm(id, samples, () => cancelled.current);
+      } catch (err) {
+        pageError = isErrorInfo(err) ? err : { code: 'AUDIO_DAMAGED', message: (err as Error)?.message ?? String(err) };
+        await call('asr.cancel', { jobId: id });
+      }
+    }
+    const r = await draft;
     setJob(null);
     if (r.ok) onDone(r.value);
+    else if (pageError) setError(pageError);
     else if (r.error.code !== 'CANCELLED') setError(r.error);
   }
 
+  const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+  const label = (f: { name: string; bytes: number }): string => {
+    const c = checks?.find((x) => x.name === f.name);
+    if (!c) return t('asr.model.optionChecking', { name: f.name, mib: mib(f.bytes) });
+    if (c.problem) return t('asr.model.optionUnusable', { name: f.name });
+    return c.known ? t('asr.model.optionVerified', { name: f.name, mib: mib(f.bytes), known: c.known }) : t('asr.model.optionUnverified', { name: f.name, mib: mib(f.bytes) });
+  };
+
   if (!models) return <ErrorBanner error={error} />;
+  const usable = models.files.some((f) => !checks?.find((c) => c.name === f.name)?.problem);
   return (
     <section className="draft-panel" aria-labelledby="draft-title">
       <h3 id="draft-title">{t('asr.make')}</h3>
@@ -55,10 +106,17 @@ export function DraftPanel({ recording, onDone }: { recording: RecordingInfo; on
       ) : job ? (
         <div className="import-progress" role="status">
           <progress max={100} value={job.progress.percent} aria-label={t('asr.progress', { percent: Math.floor(job.progress.percent) })} />
-          <span>{t('asr.progress', { percent: Math.floor(job.progress.percent) })}</span>
+          <span>{job.decoding ? t('asr.decoding') : t('asr.progress', { percent: Math.floor(job.progress.percent) })}</span>
           <span>{t('asr.elapsed', { time: formatDuration(job.progress.elapsedMs) })}</span>
           <span>{job.progress.remainingMs === null ? t('asr.remainingUnknown') : t('asr.remaining', { time: formatDuration(job.progress.remainingMs) })}</span>
-          <button type="button" className="secondary" onClick={() => void call('asr.cancel', { jobId: job.id })}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              cancelled.current = true;
+              void call('asr.cancel', { jobId: job.id });
+            }}
+          >
             {t('asr.cancel')}
           </button>
         </div>
@@ -73,21 +131,31 @@ export function DraftPanel({ recording, onDone }: { recording: RecordingInfo; on
           </label>
           <label>
             {t('asr.model')}{' '}
-            <select value={model} onChange={(e) => setModel(e.target.value)}>
+            <select
+              value={model}
+              onChange={(e) => {
+                chosen.current = true;
+                setModel(e.target.value);
+              }}
+            >
               {models.files.map((f) => (
-                <option key={f.name} value={f.name}>
-                  {f.name} ({Math.round(f.bytes / 2 ** 20)} MiB)
+                <option key={f.name} value={f.name} disabled={Boolean(checks?.find((c) => c.name === f.name)?.problem)}>
+                  {label(f)}
                 </option>
               ))}
             </select>
           </label>
-          <button type="button" onClick={() => void start()}>
+          <button type="button" disabled={!usable || !model} onClick={() => void start()}>
             {t('asr.make')}
           </button>
         </div>
       )}
     </section>
   );
+}
+
+function isErrorInfo(e: unknown): e is ErrorInfo {
+  return typeof e === 'object' && e !== null && typeof (e as ErrorInfo).code === 'string' && typeof (e as ErrorInfo).message === 'string' && !(e instanceof Error);
 }
 
 /** On a transcript that is still an automatic draft: the flag, what the marks mean, and "I have checked it". */
