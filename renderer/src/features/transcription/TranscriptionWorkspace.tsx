@@ -5,7 +5,7 @@
  * speaker's turn, Alt+1…6 insert the project's markers; all rebindable in Settings.
  * The turn being played is highlighted; every change is saved, sealed, within two seconds.
  */
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import { startTransition, useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
@@ -465,7 +465,9 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
           label={t('view.transcriptText')}
           lang={locale}
           keysHelp={keysHelp}
-          onText={setText}
+          // The editor has drawn the key already; the workspace's render of the new text (autosave's
+          // timer, counters) waits in a transition, so it never holds back the frame that shows the key.
+          onText={(t) => startTransition(() => setText(t))}
           onStamp={clickedStamp}
           onKey={onKey}
         />
