@@ -48,14 +48,26 @@ export function atomicTempPath(target: string): string {
 }
 
 export function writeFileAtomic(target: string, data: Uint8Array, ops: FileOps = nodeFileOps, tmp: string = atomicTempPath(target)): void {
+  writeFileAtomicWith(target, (write) => write(data), ops, tmp);
+}
+
+/**
+ * The same, for content written in pieces (a share's recording streams, a held recording):
+ * `fill` gets a function that writes all of one piece. The temporary file is made new
+ * (never an existing one), fsynced, renamed over `target`, and its folder fsynced; on any
+ * error it is closed and removed, and the error goes on.
+ */
+export function writeFileAtomicWith(target: string, fill: (write: (bytes: Uint8Array) => void) => void, ops: FileOps = nodeFileOps, tmp: string = atomicTempPath(target)): void {
   const dir = path.dirname(target);
   let fd: number | undefined;
   try {
-    fd = ops.open(tmp, 'wx', 0o600);
-    let off = 0;
-    while (off < data.length) off += ops.write(fd, data, off, data.length - off);
-    ops.fsync(fd);
-    ops.close(fd);
+    const opened = (fd = ops.open(tmp, 'wx', 0o600));
+    fill((data) => {
+      let off = 0;
+      while (off < data.length) off += ops.write(opened, data, off, data.length - off);
+    });
+    ops.fsync(opened);
+    ops.close(opened);
     fd = undefined;
     ops.rename(tmp, target);
   } catch (err) {

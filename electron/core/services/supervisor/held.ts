@@ -20,7 +20,7 @@ import type { SignatureVerifier } from '../../crypto/ed25519';
 import { canonicalJson, encodeFields, fromB64, fromUtf8, toB64, toHex, utf8 } from '../../crypto/encoding';
 import { KEY_BYTES, XNONCE_BYTES } from '../../crypto/sodium';
 import { HvelvError, integrity } from '../../errors';
-import { writeFileAtomic } from '../../vault/atomic-file';
+import { nodeFileOps, writeFileAtomic, writeFileAtomicWith } from '../../vault/atomic-file';
 import { acquireLock } from '../../vault/lock';
 import { shredFile } from '../../vault/safe-delete';
 import { context } from '../analysis/coding';
@@ -273,33 +273,28 @@ export class HeldShares {
   private importRecording(src: ShareSource, body: Parameters<typeof openStream>[1], s: StreamLayout, streamKey: Uint8Array, sha256: string, file: string, blob: string, blobKey: Uint8Array, vaultId: string, version: number): void {
     const header = streamHeader(Buffer.from(blob, 'hex'));
     const ad = streamAd(recordingScope(this.s.header.supervisorId, vaultId, version), header);
-    const tmp = `${file}.partial`;
-    const fd = fs.openSync(tmp, 'wx', 0o600);
     try {
-      writeAll(fd, header);
-      let batch: Buffer[] = [];
-      let n = 0;
-      openStream(src, body, s, streamKey, sha256, (plain, i, last) => {
-        const sealed = sealChunk(blobKey, ad, i, last, plain);
-        batch.push(sealed);
-        n += sealed.length;
-        if (n >= 1024 * 1024 || last) {
-          writeAll(fd, Buffer.concat(batch));
-          batch = [];
-          n = 0;
-        }
-      });
-      fs.fsyncSync(fd);
-      fs.closeSync(fd);
-      fs.renameSync(tmp, file);
-    } catch (err) {
-      try {
-        fs.closeSync(fd);
-      } catch {
-        /* closed already */
-      }
-      fs.rmSync(tmp, { force: true });
-      throw err;
+      writeFileAtomicWith(
+        file,
+        (write) => {
+          write(header);
+          let batch: Buffer[] = [];
+          let n = 0;
+          openStream(src, body, s, streamKey, sha256, (plain, i, last) => {
+            const sealed = sealChunk(blobKey, ad, i, last, plain);
+            batch.push(sealed);
+            n += sealed.length;
+            if (n >= 1024 * 1024 || last) {
+              write(Buffer.concat(batch));
+              batch = [];
+              n = 0;
+            }
+          });
+        },
+        nodeFileOps,
+        // The folder's sweep knows this name (a crash mid-import leaves only ciphertext in it).
+        `${file}.partial`,
+      );
     } finally {
       this.s.deps.crypto.wipe(streamKey);
     }
@@ -544,9 +539,6 @@ function stampAt(points: { offset: number; ms: number }[], utf16: number): numbe
   return best;
 }
 
-function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let off = 0; off < bytes.length; ) off += fs.writeSync(fd, bytes, off, bytes.length - off);
-}
 
 /**
  * Each stream the signed body names must have its key and hash in the content, and the

@@ -30,7 +30,7 @@ import { canonicalJson, encodeFields, fromB64, fromUtf8, toB64, toHex, utf8 } fr
 import { KEY_BYTES, SIGNATURE_BYTES, XNONCE_BYTES, type Crypto } from '../../crypto/sodium';
 import { CHUNK_SIZE, openChunk, sealChunk, TAG_SIZE } from '../../crypto/stream';
 import { HvelvError, integrity } from '../../errors';
-import { fsyncDir } from '../../vault/atomic-file';
+import { nodeFileOps, writeFileAtomicWith } from '../../vault/atomic-file';
 import { openRegularFile } from '../user-file';
 import type { AudioFacts } from '../../../../shared/contract';
 import {
@@ -171,9 +171,6 @@ export function sealShareV2(crypto: Crypto, sign: (m: Uint8Array) => Uint8Array,
   return { head: Buffer.concat([prefix, json]), streams: streams.map((s) => ({ id: s.id, key: s.key, ad: s.ad, size: s.size, sha256: s.sha256, open: s.open })) };
 }
 
-function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let off = 0; off < bytes.length; ) off += fs.writeSync(fd, bytes, off, bytes.length - off);
-}
 
 /**
  * Write a version-2 share: a temporary file beside the target (only ciphertext is ever in
@@ -182,49 +179,42 @@ function writeAll(fd: number, bytes: Uint8Array): void {
  * must be the one recorded at import, or nothing is written.
  */
 export function writeShareV2(target: string, sealed: SealedShareV2): void {
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`);
-  const fd = fs.openSync(tmp, 'wx', 0o600);
   try {
-    writeAll(fd, sealed.head);
-    for (const s of sealed.streams) {
-      const reader = s.open();
-      try {
-        const n = streamChunks(s.size);
-        if (reader.plainSize !== s.size || reader.chunkCount !== n) throw integrity('a recording is not the length its record says');
-        const hash = createHash('sha256');
-        let batch: Buffer[] = [];
-        let batched = 0;
-        for (let i = 0; i < n; i++) {
-          const plain = reader.chunk(i);
-          hash.update(plain);
-          const c = sealChunk(s.key, s.ad, i, i === n - 1, plain);
-          plain.fill(0);
-          batch.push(c);
-          batched += c.length;
-          if (batched >= WRITE_BATCH) {
-            writeAll(fd, Buffer.concat(batch));
-            batch = [];
-            batched = 0;
+    writeFileAtomicWith(
+      target,
+      (write) => {
+        write(sealed.head);
+        for (const s of sealed.streams) {
+          const reader = s.open();
+          try {
+            const n = streamChunks(s.size);
+            if (reader.plainSize !== s.size || reader.chunkCount !== n) throw integrity('a recording is not the length its record says');
+            const hash = createHash('sha256');
+            let batch: Buffer[] = [];
+            let batched = 0;
+            for (let i = 0; i < n; i++) {
+              const plain = reader.chunk(i);
+              hash.update(plain);
+              const c = sealChunk(s.key, s.ad, i, i === n - 1, plain);
+              plain.fill(0);
+              batch.push(c);
+              batched += c.length;
+              if (batched >= WRITE_BATCH) {
+                write(Buffer.concat(batch));
+                batch = [];
+                batched = 0;
+              }
+            }
+            if (batch.length) write(Buffer.concat(batch));
+            if (hash.digest('hex') !== s.sha256) throw integrity('a recording does not decrypt to the audio that was imported');
+          } finally {
+            reader.close();
           }
         }
-        if (batch.length) writeAll(fd, Buffer.concat(batch));
-        if (hash.digest('hex') !== s.sha256) throw integrity('a recording does not decrypt to the audio that was imported');
-      } finally {
-        reader.close();
-      }
-    }
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fs.renameSync(tmp, target);
-    fsyncDir(path.dirname(target));
-  } catch (err) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      /* already closed */
-    }
-    fs.rmSync(tmp, { force: true });
-    throw err;
+      },
+      nodeFileOps,
+      path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`),
+    );
   } finally {
     for (const s of sealed.streams) s.key.fill(0);
   }
