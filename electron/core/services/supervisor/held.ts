@@ -188,6 +188,7 @@ export class HeldShares {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const key = crypto.random(KEY_BYTES);
     const v = body.shareVersion;
+    let imported: HeldEntry | undefined;
     try {
       // The recordings first, each re-sealed chunk by chunk under a fresh key of its own;
       // until the content below names those keys, what is written is noise.
@@ -202,11 +203,29 @@ export class HeldShares {
           crypto.wipe(blobKey);
         }
       }
-      const { recordings: _streamKeys, ...rest } = payload;
-      const content: HeldPayload = { ...rest, ...(heldRecordings.length ? { heldRecordings } : {}) };
+      // `heldRecordings` is this folder's own field, always set here: a share that brings one
+      // in its content (a stranger's, say) must not have it kept as if it were checked.
+      const { recordings: _streamKeys, heldRecordings: _brought, ...rest } = payload as SharePayload & { heldRecordings?: unknown };
+      const content: HeldPayload = { ...rest, heldRecordings };
       writeFileAtomic(path.join(dir, `copy-${v}.key`), utf8(JSON.stringify(this.s.wrapCopyKey(body.vaultId, v, key))));
       this.writeSealed(key, body.vaultId, v, 'content', utf8(JSON.stringify(content)));
       this.writeSealed(key, body.vaultId, v, 'comments', utf8(JSON.stringify(comments)));
+      const entry: HeldEntry = {
+        owner: body.owner,
+        title: body.title,
+        version: body.shareVersion,
+        madeAt: body.madeAt,
+        until: body.until,
+        importedAt: this.s.deps.now().toISOString(),
+        participants: body.participants,
+        counts: body.counts,
+        destroyedAt: null,
+      };
+      // The header makes the new version the one held; only then do the old files go. Inside
+      // the try: a header that cannot be written (a full disk) leaves no copy the header does
+      // not name, which the daily job would not know to delete at its end date.
+      this.s.writeHeader({ shares: { ...h.shares, [body.vaultId]: entry }, latestSeen: seen.toISOString() });
+      imported = entry;
     } catch (err) {
       // Nothing imported: this version's files go (the held version, if any, is untouched).
       if (!held || held.version !== v) removeVersionFiles(dir, v);
@@ -214,19 +233,7 @@ export class HeldShares {
     } finally {
       crypto.wipe(key);
     }
-    const entry: HeldEntry = {
-      owner: body.owner,
-      title: body.title,
-      version: body.shareVersion,
-      madeAt: body.madeAt,
-      until: body.until,
-      importedAt: this.s.deps.now().toISOString(),
-      participants: body.participants,
-      counts: body.counts,
-      destroyedAt: null,
-    };
-    // The header makes the new version the one held; only then do the old files go.
-    this.s.writeHeader({ shares: { ...h.shares, [body.vaultId]: entry }, latestSeen: seen.toISOString() });
+    const entry = imported!;
     if (held) removeVersionFiles(dir, held.version);
     fs.rmSync(path.join(dir, TOMBSTONE), { force: true });
     return heldDto(body.vaultId, entry);
@@ -251,7 +258,7 @@ export class HeldShares {
       transcripts: payload.transcripts.map((t) => ({ id: t.id, participant: t.participant, chars: new TextPositions(t.text).codePoints, segments: counts.get(t.id) ?? 0, reachesMs: t.syncPoints.length ? Math.max(...t.syncPoints.map((p) => p.ms)) : null })),
       map,
       replies: payload.replies,
-      recordings: (payload.heldRecordings ?? []).map((r) => ({ id: r.id, participant: r.participant, transcriptIds: r.transcriptIds, size: r.size, peaks: r.peaks, ...r.format })),
+      recordings: (payload.heldRecordings ?? []).map((r) => ({ ...r.format, id: r.id, participant: r.participant, transcriptIds: r.transcriptIds, size: r.size, peaks: r.peaks })),
     };
   }
 
@@ -657,13 +664,28 @@ export function enforceSupervisorFolder(dir: string, opts: { verifier: Signature
     const eff = opts.requestedNow && opts.requestedNow > seen ? opts.requestedNow : seen;
     const today = localIsoDate(eff);
     const result: SupervisorEnforceResult = { effectiveDate: today, destroyedNow: [], open: [], ...(opts.preview ? { wouldDestroy: [] } : {}) };
+    // Files of versions the header does not name (an import that failed after writing them,
+    // a process killed mid-import) go first: at their end date nothing else would find them.
+    if (!opts.preview) sweepStale(dir, h.shares);
     for (const [vaultId, e] of Object.entries(h.shares)) {
-      if (e.destroyedAt || readTombstone(dir, vaultId)) continue;
-      if (isExpired(e.until, today) && opts.preview) result.wouldDestroy!.push({ vaultId, title: e.title, version: e.version, until: e.until });
-      else if (isExpired(e.until, today)) {
+      if (e.destroyedAt) continue;
+      if (!isExpired(e.until, today)) {
+        result.open.push({ vaultId, title: e.title, until: e.until });
+        continue;
+      }
+      // The tombstone is unsigned: anyone who can write the folder can put one there, and a
+      // stale one can be left from an older version. It never spares a copy: the files of the
+      // version the header names are removed whenever its end date has come (removing what is
+      // gone already is harmless); only a tombstone of this very version keeps its time.
+      const tomb = readTombstone(dir, vaultId);
+      const done = tomb !== null && tomb.version === e.version && tomb.vaultId === vaultId;
+      if (opts.preview) {
+        if (!done) result.wouldDestroy!.push({ vaultId, title: e.title, version: e.version, until: e.until });
+      } else if (done) removeVersionFiles(shareDir(dir, vaultId), e.version);
+      else {
         destroyCopy(dir, vaultId, e, eff);
         result.destroyedNow.push({ vaultId, title: e.title, version: e.version, until: e.until });
-      } else result.open.push({ vaultId, title: e.title, until: e.until });
+      }
     }
     return result;
   } finally {

@@ -179,6 +179,9 @@ export function sealShareV2(crypto: Crypto, sign: (m: Uint8Array) => Uint8Array,
  * must be the one recorded at import, or nothing is written.
  */
 export function writeShareV2(target: string, sealed: SealedShareV2): void {
+  // The stream keys are wiped once written (below): a second write of the same made share
+  // would seal the audio under a key of zeros, which anyone could open. Never.
+  if (sealed.streams.some((s) => s.key.every((b) => b === 0))) throw new HvelvError('INTERNAL', 'a made share is written once; make the share again');
   try {
     writeFileAtomicWith(
       target,

@@ -20,6 +20,8 @@ import { fromB64, toB64, toHex } from '../../crypto/encoding';
 import { KEY_BYTES } from '../../crypto/sodium';
 import type { Crypto } from '../../crypto/sodium';
 import { HvelvError } from '../../errors';
+import { assertConsent } from '../../consent/gate';
+import type { RecordStore } from '../../stores/record-store';
 import type { VaultSession } from '../../vault/vault';
 import { T, type Identity } from '../../consent/model';
 import { Codebook } from '../analysis/codebook';
@@ -217,7 +219,9 @@ export class Supervisors {
     const recordings = new Recordings(this.session, this.now);
     return recordings
       .list()
-      .filter((x) => shared.has(x.code) && !withdrawn.has(x.code))
+      // Only where the consent in force still covers the recording: a participant who took
+      // back consent to audio (without withdrawing) has their voice kept from the supervisor.
+      .filter((x) => shared.has(x.code) && !withdrawn.has(x.code) && coversRecording(this.session.stores.keylist, x.code))
       .sort((a, b) => a.code.localeCompare(b.code) || a.importedAt.localeCompare(b.importedAt))
       .map((x) => {
         const peaks = recordings.peaks(x.id);
@@ -550,4 +554,14 @@ export function supervisorCopiesOf(session: VaultSession, code: string): Supervi
     out.push({ supervisorId: r.id, label: r.data.label, fingerprint, version: shares[i]!.version, madeAt: shares[i]!.madeAt, replacedAt: later?.madeAt ?? null });
   }
   return out;
+}
+
+function coversRecording(keylist: RecordStore, code: string): boolean {
+  try {
+    assertConsent(keylist, code, 'recording');
+    return true;
+  } catch (err) {
+    if (err instanceof HvelvError && (err.code === 'CONSENT_MISSING' || err.code === 'PARTICIPANT_WITHDRAWN' || err.code === 'UNKNOWN_PARTICIPANT')) return false;
+    throw err;
+  }
 }
