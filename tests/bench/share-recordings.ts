@@ -15,7 +15,7 @@ import { Transcripts } from '../../electron/core/services/transcripts';
 import { initSupervisorFolder } from '../../electron/core/services/supervisor/folder';
 import { HeldShares } from '../../electron/core/services/supervisor/held';
 import { Supervisors } from '../../electron/core/services/supervisor/student';
-import type { IsoDate } from '../../shared/domain';
+import type { IsoDate } from '@shared/domain';
 import { wavHeader } from '../wav';
 import { admit, makeVault, pw, TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
 import { collector, writeSections } from './doc';

@@ -13,7 +13,7 @@ import { PEAKS_TABLE, Recordings } from '../../electron/core/services/recordings
 import { Participants } from '../../electron/core/services/participants';
 import { computePeaks, peakCount } from '../../electron/core/services/recording-peaks';
 import { storeDir } from '../../electron/core/vault/layout';
-import { PEAKS_MAX } from '../../shared/transcription';
+import { PEAKS_MAX } from '@shared/transcription';
 import { wavHeader } from '../wav';
 import { admit, findNeedles, listFiles, makeVault, tempDir } from './helpers';
 
