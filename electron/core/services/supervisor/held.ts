@@ -27,7 +27,7 @@ import { context } from '../analysis/coding';
 import { CLOCK_FILE, readSupervisorHeader, shareDir, SHARES_DIR, TOMBSTONE, type HeldEntry, type SupervisorSession } from './folder';
 import { ownerFingerprint, supervisorFingerprint } from './key-text';
 import { checkSharePayload } from './payload-check';
-import { shareReport } from './report';
+import { retrievedSegments, shareReport, stampAt } from './report';
 import { openSharePayload, sealFeedback, type FeedbackItem, type SharePayload } from './share-file';
 import { bytesSource, fileSource, openStream, readShareHead, type ShareSource, type StreamLayout } from './share-container';
 import { sealChunk, streamAd, streamHeader, StreamReader } from '../../crypto/stream';
@@ -335,18 +335,7 @@ export class HeldShares {
       if (!theme) throw new HvelvError('NOT_FOUND', 'no such theme in the share');
       codeIds = new Set(theme.codeIds);
     }
-    const codes = new Map(payload.codes.map((c) => [c.id, c]));
-    const texts = new Map(payload.transcripts.map((t) => [t.id, t]));
-    return payload.segments
-      .filter((s) => s.codeIds.some((c) => codeIds.has(c)) && (participant === undefined || s.participant === participant))
-      .sort((a, b) => a.participant.localeCompare(b.participant) || a.start - b.start)
-      .map((s) => {
-        const t = texts.get(s.transcriptId)!;
-        const pos = new TextPositions(t.text);
-        const u0 = pos.toUtf16(s.start) ?? 0;
-        const u1 = pos.toUtf16(s.end) ?? u0;
-        return { ...s, codes: s.codeIds.flatMap((c) => (codes.get(c) ? [{ id: c, name: codes.get(c)!.name, color: codes.get(c)!.color }] : [])), timestampMs: stampAt(t.syncPoints, u0), ...context(t.text, u0, u1) };
-      });
+    return retrievedSegments(payload, payload.segments.filter((s) => s.codeIds.some((c) => codeIds.has(c)) && (participant === undefined || s.participant === participant)));
   }
 
   /** The report, as the student's .docx has it (report.ts). */
@@ -537,14 +526,6 @@ export class HeldShares {
 /** What the supervisor signs: the certificate as canonical JSON (sorted keys), so any program can check it. */
 export const certificateMessage = (c: ShareCertificate): Uint8Array => encodeFields('hvelv/share-certificate', [1, canonicalJson(c)]);
 
-function stampAt(points: { offset: number; ms: number }[], utf16: number): number | null {
-  let best: number | null = null;
-  for (const p of points) {
-    if (p.offset <= utf16) best = p.ms;
-    else break;
-  }
-  return best;
-}
 
 
 /**

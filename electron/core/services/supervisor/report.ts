@@ -10,15 +10,35 @@ import type { ShareReport } from '../../../../shared/supervisor';
 import { context } from '../analysis/coding';
 import type { SharePayload } from './share-file';
 
-function stampAt(points: { offset: number; ms: number }[], utf16: number): number | null {
+/** The time of the last sync point at or before a UTF-16 position of the text. */
+export function stampAt(points: { offset: number; ms: number }[], utf16: number): number | null {
   let best: number | null = null;
   for (const p of points) if (p.offset <= utf16) best = p.ms;
   return best;
 }
 
-export function shareReport(title: string, payload: SharePayload): ShareReport {
+/**
+ * Segments of a held copy as the reader shows them (codes, timestamp, a few words of
+ * context), in participant and text order; one position map per transcript, not per segment.
+ */
+export function retrievedSegments(payload: SharePayload, segments: SharePayload['segments']): RetrievedSegment[] {
   const codes = new Map(payload.codes.map((c) => [c.id, c]));
   const texts = new Map(payload.transcripts.map((t) => [t.id, t]));
+  const positions = new Map<string, TextPositions>();
+  return [...segments]
+    .sort((a, b) => a.participant.localeCompare(b.participant) || a.start - b.start)
+    .map((s) => {
+      const t = texts.get(s.transcriptId)!;
+      let pos = positions.get(t.id);
+      if (!pos) positions.set(t.id, (pos = new TextPositions(t.text)));
+      const u0 = pos.toUtf16(s.start) ?? 0;
+      const u1 = pos.toUtf16(s.end) ?? u0;
+      return { ...s, codes: s.codeIds.flatMap((c) => (codes.get(c) ? [{ id: c, name: codes.get(c)!.name, color: codes.get(c)!.color }] : [])), timestampMs: stampAt(t.syncPoints, u0), ...context(t.text, u0, u1) };
+    });
+}
+
+export function shareReport(title: string, payload: SharePayload): ShareReport {
+  const codes = new Map(payload.codes.map((c) => [c.id, c]));
   const themes = new Map(payload.themes.map((t) => [t.id, t]));
   // As the student's retrieval for a theme: its codes with their children, and its sub-themes'.
   const codesOf = (theme: Theme): Set<string> => {
@@ -43,16 +63,7 @@ export function shareReport(title: string, payload: SharePayload): ShareReport {
     codes: payload.codes,
     themes: payload.themes.map((theme) => {
       const wanted = codesOf(theme);
-      const quotes: RetrievedSegment[] = payload.segments
-        .filter((s) => s.quote && s.codeIds.some((c) => wanted.has(c)))
-        .sort((a, b) => a.participant.localeCompare(b.participant) || a.start - b.start)
-        .map((s) => {
-          const t = texts.get(s.transcriptId)!;
-          const pos = new TextPositions(t.text);
-          const u0 = pos.toUtf16(s.start) ?? 0;
-          const u1 = pos.toUtf16(s.end) ?? u0;
-          return { ...s, codes: s.codeIds.flatMap((c) => (codes.get(c) ? [{ id: c, name: codes.get(c)!.name, color: codes.get(c)!.color }] : [])), timestampMs: stampAt(t.syncPoints, u0), ...context(t.text, u0, u1) };
-        });
+      const quotes = retrievedSegments(payload, payload.segments.filter((s) => s.quote && s.codeIds.some((c) => wanted.has(c))));
       return { theme, depth: depth(theme), codes: theme.codeIds.flatMap((c) => (codes.get(c) ? [codes.get(c)!.path.join(' / ')] : [])), quotes };
     }),
   };

@@ -24,10 +24,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
 import type { SignatureVerifier } from '../../crypto/ed25519';
-import { canonicalJson, encodeFields, fromB64, fromUtf8, toB64, toHex, utf8 } from '../../crypto/encoding';
-import { KEY_BYTES, SIGNATURE_BYTES, XNONCE_BYTES, type Crypto } from '../../crypto/sodium';
+import { canonicalJson, encodeFields, toB64, toHex, utf8 } from '../../crypto/encoding';
+import { KEY_BYTES, XNONCE_BYTES, type Crypto } from '../../crypto/sodium';
 import { CHUNK_SIZE, openChunk, sealChunk, TAG_SIZE } from '../../crypto/stream';
 import { HvelvError, integrity } from '../../errors';
 import { nodeFileOps, writeFileAtomicWith } from '../../vault/atomic-file';
@@ -39,11 +38,11 @@ import {
   SHARE_MAX_BYTES,
   shareBodyV2Schema,
   shareSignatureMessage,
-  signedFileSchema,
   type ShareBody,
   type ShareBodyV2,
   type ShareFields,
   type SharePayload,
+  verifySignedShare,
 } from './share-file';
 
 export const SHARE_V2_MAGIC = Buffer.from('HVLVSH02', 'latin1');
@@ -246,22 +245,7 @@ export function readShareHead(src: ShareSource, verifier: SignatureVerifier): { 
   const n = src.read(SHARE_V2_MAGIC.length, 4).readUInt32BE(0);
   if (n > SHARE_MAX_BYTES) throw new HvelvError('FILE_TOO_LARGE', 'the share file’s content is too large');
   if (PREFIX + n > src.size) throw integrity('the share file is cut short');
-  let file: z.infer<typeof signedFileSchema>;
-  let body: ShareBodyV2;
-  try {
-    file = signedFileSchema.parse(JSON.parse(fromUtf8(src.read(PREFIX, n))));
-    body = shareBodyV2Schema.parse(file.body);
-  } catch (err) {
-    throw integrity('this is not a Hvelv share, or it was changed', err);
-  }
-  const owner = fromB64(body.owner, 32, 'owner key');
-  fromB64(body.recipient.box, 32, 'recipient key');
-  fromB64(body.recipient.sign, 32, 'recipient key');
-  fromB64(body.nonce, XNONCE_BYTES, 'nonce');
-  fromB64(body.wrappedKey, KEY_BYTES + 48, 'wrapped key');
-  fromB64(body.ciphertext, undefined, 'ciphertext');
-  const signature = fromB64(file.signature, SIGNATURE_BYTES, 'signature');
-  if (!verifier.verify(owner, shareSignatureMessage(file.body as ShareBodyV2), signature)) throw integrity('the share was changed after the student made it (signature does not verify)');
+  const { body } = verifySignedShare(src.read(PREFIX, n), shareBodyV2Schema, verifier);
   if (new Set(body.recordings.map((r) => r.id)).size !== body.recordings.length) throw integrity('the share names one recording twice');
   const streams: StreamLayout[] = [];
   let at = PREFIX + n;

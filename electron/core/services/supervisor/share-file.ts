@@ -179,11 +179,20 @@ export function sealShare(crypto: Crypto, sign: (m: Uint8Array) => Uint8Array, f
  */
 export function readShare(bytes: Uint8Array, verifier: SignatureVerifier): { body: ShareBody; signature: Uint8Array } {
   if (bytes.length > SHARE_MAX_BYTES) throw new HvelvError('FILE_TOO_LARGE', 'the share file is too large');
+  return verifySignedShare(bytes, shareBodySchema, verifier);
+}
+
+/**
+ * The signed JSON of a share (all of a version-1 file, the head of a version-2 one): parsed
+ * with the version's own schema, its keys and nonce of the right lengths, and the owner's
+ * signature verified over the body as stored, not as parsed.
+ */
+export function verifySignedShare<B extends Pick<ShareBody, 'owner' | 'recipient' | 'nonce' | 'wrappedKey' | 'ciphertext'>>(json: Uint8Array, schema: z.ZodType<B>, verifier: SignatureVerifier): { body: B; signature: Uint8Array } {
   let file: z.infer<typeof signedFileSchema>;
-  let body: ShareBody;
+  let body: B;
   try {
-    file = signedFileSchema.parse(JSON.parse(fromUtf8(bytes)));
-    body = shareBodySchema.parse(file.body);
+    file = signedFileSchema.parse(JSON.parse(fromUtf8(json)));
+    body = schema.parse(file.body);
   } catch (err) {
     throw integrity('this is not a Hvelv share, or it was changed', err);
   }
@@ -194,7 +203,6 @@ export function readShare(bytes: Uint8Array, verifier: SignatureVerifier): { bod
   fromB64(body.wrappedKey, KEY_BYTES + 48, 'wrapped key');
   fromB64(body.ciphertext, undefined, 'ciphertext');
   const signature = fromB64(file.signature, SIGNATURE_BYTES, 'signature');
-  // Verified over the body as stored, not as parsed.
   if (!verifier.verify(owner, shareSignatureMessage(file.body as ShareBody), signature)) throw integrity('the share was changed after the student made it (signature does not verify)');
   return { body, signature };
 }
