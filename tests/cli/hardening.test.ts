@@ -179,7 +179,7 @@ describe('start-up: --help and enforce with nothing due load only what they need
    * Which of libsodium and SQLite a `hvelv` process loaded: module hooks note every
    * module resolved (ES and CommonJS alike) in a file, and require.cache is read at exit.
    */
-  function loaded(args: string[]): { status: number | null; stdout: string; heavy: string[]; zod: boolean } {
+  function loaded(args: string[]): { status: number | null; stdout: string; heavy: string[]; zod: boolean; catalogue: boolean; chunks: number } {
     const dir = tempDir();
     const log = path.join(dir, 'loaded.txt');
     fs.writeFileSync(log, '');
@@ -189,18 +189,23 @@ describe('start-up: --help and enforce with nothing due load only what they need
     fs.writeFileSync(setup, `import { register } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nimport { createRequire } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join('\\n') + '\\n'));\n`);
     const r = spawnSync(process.execPath, ['--import', pathToFileURL(setup).href, path.join(ROOT, 'bin', 'hvelv.js'), ...args], { encoding: 'utf8', env: { ...process.env, HVELV_PASSPHRASE: '' } });
     const files = fs.readFileSync(log, 'utf8').split('\n');
-    const heavy = [...new Set(files.map((k) => /node_modules\/(libsodium[^/]*|better-sqlite3)\//.exec(k)?.[1]).filter((x): x is string => Boolean(x)))].sort();
-    // zod is bundled into out/main's chunks: what a loaded chunk holds is named in its
-    // `// node_modules/zod/…` comments (from the source, in the module files' paths).
-    const chunks = files.filter((k) => k.startsWith('file:') && k.includes('/out/main/')).map((k) => fs.readFileSync(fileURLToPath(k), 'utf8'));
+    // Native and WebAssembly crypto, SQLite, the app's UI and document writers: none is for a command that opens nothing.
+    const heavy = [...new Set(files.map((k) => /node_modules\/(libsodium[^/]*|better-sqlite3|react[^/]*|docx|music-metadata|@fugood[^/]*)\//.exec(k)?.[1]).filter((x): x is string => Boolean(x)))].sort();
+    // zod and the string catalogue are bundled into out/main's chunks: what a loaded chunk
+    // holds is named in its `// node_modules/zod/…` and `// shared/i18n/…` comments.
+    const chunkFiles = [...new Set(files.filter((k) => k.startsWith('file:') && k.includes('/out/main/')))];
+    const chunks = chunkFiles.map((k) => fs.readFileSync(fileURLToPath(k), 'utf8'));
     const zod = files.some((k) => /node_modules\/zod\//.test(k)) || chunks.some((c) => /^\/\/ node_modules\/zod\//m.test(c));
-    return { status: r.status, stdout: r.stdout, heavy, zod };
+    const catalogue = chunks.some((c) => /^\/\/ shared\/i18n\/catalogue\.ts$/m.test(c));
+    return { status: r.status, stdout: r.stdout, heavy, zod, catalogue, chunks: chunkFiles.length };
   }
 
-  it('hvelv --help loads neither libsodium nor SQLite', () => {
+  it('hvelv --help loads neither libsodium nor SQLite, zod, React nor the string catalogue', () => {
     const r = loaded(['--help']);
     expect(r.status).toBe(0);
     expect(r.heavy).toEqual([]);
+    expect(r.zod).toBe(false);
+    expect(r.catalogue).toBe(false);
   });
 
   it('hvelv enforce on a vault with nothing due checks the signed header without libsodium or SQLite', async () => {
@@ -218,6 +223,22 @@ describe('start-up: --help and enforce with nothing due load only what they need
     expect(r.zod).toBe(false);
     // The control: a command that opens the vault loads it.
     expect(loaded(['status', vault, '--json']).zod).toBe(true);
+  });
+
+  it('hvelv enforce with nothing due does not load the string catalogue; when due, the certificate has its text', async () => {
+    const vault = await init();
+    const quiet = loaded(['enforce', vault, '--json']);
+    expect(quiet.status, quiet.stdout).toBe(0);
+    expect(quiet.catalogue).toBe(false);
+    // Due (a day after the end, --yes): the catalogue comes in for the certificate, in nb and en.
+    const due = loaded(['enforce', vault, '--now', '2027-05-31', '--yes', '--json']);
+    expect(due.status, due.stdout).toBe(0);
+    const r = JSON.parse(due.stdout) as { destroyedNow: string[]; certificate: { html: string } };
+    expect(r.destroyedNow).toEqual(['keylist', 'recordings']);
+    expect(due.catalogue).toBe(true);
+    const html = fs.readFileSync(r.certificate.html, 'utf8');
+    expect(html).toContain('Slettebekreftelse ved prosjektslutt');
+    expect(html).toContain('Deletion certificate at project end');
   });
 });
 

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { enforceProjectEnd, listCertificates } from '../../electron/core/services/project-end';
+import { enforceProjectEnd, enforceProjectEndLazily, enforceProjectEndWith, listCertificates } from '../../electron/core/services/project-end';
 import { openProject } from '../../electron/core/services/open-project';
 import { Participants } from '../../electron/core/services/participants';
 import { Recordings } from '../../electron/core/services/recordings';
@@ -219,6 +219,49 @@ describe('enforcing the end date', () => {
     expect(codeOf(() => enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-06-01') }))).toBe('VAULT_BUSY');
     s.lock();
     expect(enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-06-01') }).destroyedNow).toEqual(['keylist', 'recordings']);
+  });
+});
+
+describe('enforce with the certificate text loaded only when needed (what `hvelv enforce` runs)', () => {
+  it('destroys and certifies as the synchronous one does, with the same nb and en text', async () => {
+    const a = await study();
+    const b = await study();
+    const lazy = await enforceProjectEndLazily(a.dir, { crypto: a.deps.crypto, now: at('2031-05-30') });
+    const sync = enforceProjectEnd(b.dir, { crypto: b.deps.crypto, now: at('2031-05-30') });
+    expect(lazy).toMatchObject({ due: true, destroyedNow: ['keylist', 'recordings'] });
+    expect(lazy.destroyedNow).toEqual(sync.destroyedNow);
+    const html = fs.readFileSync(lazy.certificate!.html, 'utf8');
+    expect(html).toContain('Slettebekreftelse ved prosjektslutt');
+    expect(html).toContain('Deletion certificate at project end');
+    // The same document, but for each vault's id.
+    const other = fs.readFileSync(sync.certificate!.html, 'utf8');
+    expect(html.replaceAll(JSON.parse(fs.readFileSync(lazy.certificate!.json, 'utf8')).vaultId, 'ID')).toBe(other.replaceAll(JSON.parse(fs.readFileSync(sync.certificate!.json, 'utf8')).vaultId, 'ID'));
+    expect(fs.existsSync(path.join(a.dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('with nothing due never asks for the text; when loading it fails the lock is let go, and the next run writes the certificate', async () => {
+    const { dir, deps } = await study();
+    let asked = 0;
+    const quiet = await enforceProjectEndWith(dir, { crypto: deps.crypto, now: at('2031-05-29') }, () => {
+      asked++;
+      throw new Error('not needed');
+    });
+    expect(quiet).toMatchObject({ due: false, certificate: null });
+    expect(asked).toBe(0);
+    await expect(
+      enforceProjectEndWith(dir, { crypto: deps.crypto, now: at('2031-05-30') }, () => {
+        asked++;
+        throw new Error('the text could not be loaded');
+      }),
+    ).rejects.toThrow('the text could not be loaded');
+    expect(asked).toBe(1);
+    // The stores went before the certificate; the lock did not stay behind.
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+    expect(fs.existsSync(path.join(storeDir(dir, 'keylist'), 'store.key'))).toBe(false);
+    expect(listCertificates(dir)).toEqual([]);
+    const again = await enforceProjectEndLazily(dir, { crypto: deps.crypto, now: at('2031-05-31') });
+    expect(again.certificate).not.toBeNull();
+    expect(listCertificates(dir).map((c) => c.stores.map((s) => s.store))).toEqual([['keylist', 'recordings']]);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * `hvelv enforce`: what the daily job runs. Kept apart from the other deadline commands
- * and free of libsodium and SQLite until something is due: the signed header is checked
- * with node:crypto's Ed25519, so a run with nothing due starts in about a tenth of a
- * second (docs/benchmarks.md).
+ * and free of libsodium, SQLite and the string catalogue until something is due (the
+ * signed header is checked with node:crypto's Ed25519; a deletion certificate's text is
+ * loaded only when one is written), so a run with nothing due starts in well under a
+ * tenth of a second above Node's own start (docs/benchmarks.md).
  */
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
@@ -10,7 +11,7 @@ import { parse, str } from '../args';
 import { UsageError } from '../io';
 import { nodeEd25519 } from '../../core/crypto/ed25519';
 import { parseNowOption } from '../../core/services/headless-enforce';
-import { enforceProjectEnd } from '../../core/services/project-end';
+import { enforceProjectEndLazily } from '../../core/services/project-end-steps';
 
 export async function cmdEnforce(args: string[], ctx: CommandContext): Promise<number> {
   const { io } = ctx;
@@ -19,7 +20,7 @@ export async function cmdEnforce(args: string[], ctx: CommandContext): Promise<n
   if (requested === null) throw new UsageError('--now must be a date (YYYY-MM-DD) or an ISO 8601 date-time (2031-06-29T12:00:00Z)');
   // --now is for previews: destroying at a day that has not come needs --yes as well (the
   // daily job never passes --now, and the app's headless entry does not take --yes).
-  const r = enforceProjectEnd(positionals[0]!, {
+  const r = await enforceProjectEndLazily(positionals[0]!, {
     crypto: nodeEd25519,
     now: io.now(),
     requestedNow: requested,

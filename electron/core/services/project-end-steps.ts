@@ -1,0 +1,331 @@
+/**
+ * The end date: "Opplysningene anonymiseres når prosjektet avsluttes … Datamaterialene
+ * vil bli anonymisert og lydopptak slettet." Enforced without a passphrase, so that it
+ * happens even if nobody opens Hvelv again: on the end date the key list and the
+ * recordings (or, if the project chose so, every store) are destroyed: a tombstone,
+ * then the key file, then the data files overwritten and removed. A crash part way
+ * leaves the store unreadable (its key is gone first) and the next run finishes it.
+ *
+ * The steps, without the certificate's text: `hvelv enforce` with nothing due loads
+ * neither SQLite nor the string catalogue (enforceProjectEndLazily); the app and the
+ * tests call project-end.ts's enforceProjectEnd, the same steps with the text at hand.
+ */
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { daysUntil, localIsoDate, type IsoDate } from '../../../shared/domain';
+import type { SignatureVerifier } from '../crypto/ed25519';
+import { toB64 } from '../crypto/encoding';
+import { integrity } from '../errors';
+import { appendSystemEvent } from '../stores/system-events';
+import { fsyncDir, writeFileAtomic } from '../vault/atomic-file';
+import { isIsoDateTime, readHeader } from '../vault/header';
+import { AUDIT_STORE, DATA_STORES, isDestroyed, storeDbPath, storeDir, storeKeyPath, TOMBSTONE, type DataStore } from '../vault/layout';
+import { acquireLock } from '../vault/lock';
+import { insideVault, shredFile } from '../vault/safe-delete';
+// Types only: the certificate's text needs the whole string catalogue, loaded only when a
+// certificate is written (project-end.ts's enforceProjectEnd, or enforceProjectEndLazily).
+import type { DeletionCertificate, DestroyedStore } from './project-end-documents';
+
+const CLOCK_FILE = 'clock.json';
+
+/**
+ * better-sqlite3, loaded only when something is due: a daily run with nothing to do
+ * needs no native module (it starts in a tenth of a second, see docs/benchmarks.md).
+ */
+const requireHere = createRequire(import.meta.url);
+const sqlite = (): typeof import('better-sqlite3') => requireHere('better-sqlite3') as typeof import('better-sqlite3');
+export const CERTIFICATE_DIR = 'certificates';
+
+/** Destroyed completely: nothing left in the store's folder but its tombstone. */
+function fullyDestroyed(vault: string, store: DataStore): boolean {
+  const dir = storeDir(vault, store);
+  return isDestroyed(vault, store) && fs.readdirSync(dir).every((f) => f === TOMBSTONE);
+}
+
+function tombstoneInfo(file: string): DestroyedStore {
+  const t = JSON.parse(fs.readFileSync(file, 'utf8')) as DestroyedStore;
+  return { store: t.store, records: t.records, participants: t.participants, recordingFiles: t.recordingFiles, recordingBytes: t.recordingBytes };
+}
+
+
+export function storesDueAtEnd(endAction: 'anonymise' | 'delete-all'): DataStore[] {
+  return endAction === 'anonymise' ? ['keylist', 'recordings'] : ['keylist', 'recordings', 'transcripts'];
+}
+
+/** clock.json's one field; anything else in the file is ignored. */
+function clockLatestSeen(raw: string): string {
+  const c = JSON.parse(raw) as { latestSeen?: unknown } | null;
+  if (typeof c !== 'object' || c === null || !isIsoDateTime(c.latestSeen)) throw new Error('clock.json is damaged');
+  return c.latestSeen;
+}
+
+/**
+ * The time to judge the deadline by: the latest of the system clock, a time asked for
+ * (`--now`, forward only), the latest time the owner's app signed into the header, and
+ * the latest time any enforce run has seen. Setting the computer's clock back changes
+ * none of the last three.
+ */
+export function effectiveNow(vault: string, headerLatest: string | undefined, now: Date, requested?: Date): Date {
+  let t = now.getTime();
+  if (requested) t = Math.max(t, requested.getTime());
+  if (headerLatest) t = Math.max(t, Date.parse(headerLatest));
+  try {
+    t = Math.max(t, Date.parse(clockLatestSeen(fs.readFileSync(path.join(vault, CLOCK_FILE), 'utf8'))));
+  } catch {
+    /* none yet, or damaged: the signed time in the header still holds */
+  }
+  return new Date(t);
+}
+
+/**
+ * What `verify` should say about clock.json: it is not signed (by design, see
+ * docs/threat-model.md), so damage is a warning, not a failure; but never silence,
+ * since a damaged or future clock changes when deletion comes.
+ */
+export function clockFileWarning(vault: string, now: Date): { code: 'clock-damaged' | 'clock-ahead'; message: string } | null {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(path.join(vault, CLOCK_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return { code: 'clock-damaged', message: `clock.json cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}` };
+  }
+  let seen: number;
+  try {
+    seen = Date.parse(clockLatestSeen(raw));
+  } catch {
+    return { code: 'clock-damaged', message: 'clock.json is damaged and is ignored; the signed time in the header still holds' };
+  }
+  // A day of slack for time zones and a machine whose clock was fixed since.
+  if (seen > now.getTime() + 24 * 3600 * 1000) return { code: 'clock-ahead', message: `clock.json says ${new Date(seen).toISOString()} has been seen, later than now: deletion would come early` };
+  return null;
+}
+
+function recordClock(vault: string, at: Date): void {
+  writeFileAtomic(path.join(vault, CLOCK_FILE), new TextEncoder().encode(`${JSON.stringify({ latestSeen: at.toISOString() })}\n`));
+}
+
+export interface EnforceResult {
+  vaultId: string;
+  title: string;
+  endDate: IsoDate;
+  endAction: 'anonymise' | 'delete-all';
+  effectiveDate: IsoDate;
+  daysLeft: number;
+  due: boolean;
+  destroyedNow: DataStore[];
+  destroyedBefore: DataStore[];
+  certificate: { json: string; html: string } | null;
+  /** A preview (`preview: true`): what would be destroyed at `effectiveDate`; nothing was. */
+  wouldDestroy?: DataStore[];
+}
+
+/** What a store holds, from its plaintext columns only (no key needed): for the certificate. */
+function survey(vault: string, store: DataStore): DestroyedStore {
+  const out: DestroyedStore = { store, records: 0, participants: 0, recordingFiles: 0, recordingBytes: 0 };
+  const file = storeDbPath(vault, store);
+  if (fs.existsSync(file)) {
+    try {
+      const Database = sqlite();
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        const row = db.prepare('SELECT count(*) AS n, count(DISTINCT participant) AS p FROM records').get() as { n: number; p: number };
+        out.records = row.n;
+        out.participants = row.p;
+        if (store === 'keylist') {
+          out.participants = (db.prepare("SELECT count(*) AS n FROM records WHERE tbl = 'participant'").get() as { n: number }).n;
+        }
+      } finally {
+        db.close();
+      }
+    } catch {
+      /* a damaged store is destroyed all the same; the count stays 0 */
+    }
+  }
+  const blobs = path.join(storeDir(vault, store), 'blobs');
+  if (fs.existsSync(blobs)) {
+    for (const f of fs.readdirSync(blobs)) {
+      out.recordingFiles++;
+      out.recordingBytes += fs.statSync(path.join(blobs, f)).size;
+    }
+  }
+  return out;
+}
+
+/**
+ * Destroy one store: tombstone first (so every later reader knows), then the key file
+ * (from that moment the data are noise), then every data file overwritten and removed.
+ * Idempotent: a run after a crash finishes what is left.
+ */
+export function destroyStore(vault: string, store: DataStore, info: DestroyedStore, at: Date, hooks: { afterStep?: (step: string) => void } = {}): void {
+  const dir = storeDir(vault, store);
+  fs.mkdirSync(dir, { recursive: true });
+  // Never follow a store folder that was replaced by a link to somewhere else.
+  if (fs.lstatSync(dir).isSymbolicLink()) throw integrity(`${store}: the store folder is a link; refusing to delete through it`);
+  insideVault(vault, dir);
+  const tomb = path.join(dir, TOMBSTONE);
+  if (!fs.existsSync(tomb)) {
+    writeFileAtomic(tomb, new TextEncoder().encode(`${JSON.stringify({ ...info, store, destroyedAt: at.toISOString(), reason: 'project-end' })}\n`));
+  }
+  hooks.afterStep?.('tombstone');
+  if (fs.existsSync(storeKeyPath(vault, store))) {
+    shredFile(storeKeyPath(vault, store));
+    fsyncDir(dir);
+  }
+  hooks.afterStep?.('key');
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      // Dirent types come from lstat: a link to a folder is not a directory here.
+      if (e.isDirectory()) {
+        walk(p);
+        fs.rmdirSync(p);
+      } else if (p !== tomb) {
+        shredFile(p);
+        hooks.afterStep?.(`file:${e.name}`);
+      }
+    }
+  };
+  walk(dir);
+  fsyncDir(dir);
+}
+
+export interface EnforceOptions {
+  crypto: SignatureVerifier;
+  now: Date;
+  requestedNow?: Date;
+  ownerKey?: string;
+  preview?: boolean;
+  hooks?: { afterStep?: (step: string) => void };
+}
+
+/** Renders a deletion certificate as HTML (project-end-documents.ts's renderCertificateHtml). */
+export type CertificateRenderer = (cert: DeletionCertificate) => string;
+
+/**
+ * Enforce the end date on a vault, with no passphrase. Nothing happens before the end
+ * date. A header that does not verify (or is signed by another key than `ownerKey`,
+ * the key pinned when the daily job was installed) is refused and reported, never
+ * taken as a reason to wait.
+ *
+ * As steps: runs to the end, except that before a certificate is written it
+ * yields once for the renderer of its text (still holding the lock). A driver answers
+ * with the renderer (at hand, or loaded then); see enforceProjectEndWith.
+ */
+export function* enforceSteps(vault: string, opts: EnforceOptions): Generator<'certificate-renderer', EnforceResult, CertificateRenderer> {
+  const header = readHeader(vault, opts.crypto);
+  if (opts.ownerKey && opts.ownerKey !== toB64(header.publicKey)) {
+    throw integrity('the header is signed by a key other than the owner key this job was set up with');
+  }
+  const { settings } = header.body;
+  const lock = acquireLock(vault, 'enforce');
+  try {
+    // Remember the latest real time seen; a --now preview is not a time that passed.
+    const seen = effectiveNow(vault, settings.latestSeen, opts.now);
+    recordClock(vault, seen);
+    const eff = opts.requestedNow && opts.requestedNow > seen ? opts.requestedNow : seen;
+    const today = localIsoDate(eff);
+    const endDate = settings.endDate as IsoDate;
+    const daysLeft = daysUntil(endDate, today);
+    const targets = storesDueAtEnd(settings.endAction);
+    const destroyedBefore = DATA_STORES.filter((s) => fullyDestroyed(vault, s));
+    const result: EnforceResult = {
+      vaultId: header.body.vaultId,
+      title: settings.title,
+      endDate,
+      endAction: settings.endAction,
+      effectiveDate: today,
+      daysLeft,
+      due: daysLeft <= 0,
+      destroyedNow: [],
+      destroyedBefore,
+      certificate: null,
+    };
+    if (daysLeft > 0) return result;
+    // A preview of a later day (`hvelv enforce --now …` without --yes) says what would go
+    // and destroys nothing: the key list and the recordings are kept until the end date
+    // the participants were told, and a typed date must not end the project early.
+    if (opts.preview) return { ...result, wouldDestroy: targets.filter((s) => !destroyedBefore.includes(s)) };
+    for (const store of targets) {
+      if (destroyedBefore.includes(store)) continue;
+      const tomb = path.join(storeDir(vault, store), TOMBSTONE);
+      // After a crash the tombstone holds the counts taken before anything was deleted.
+      const info = fs.existsSync(tomb) ? tombstoneInfo(tomb) : survey(vault, store);
+      destroyStore(vault, store, info, eff, opts.hooks);
+      result.destroyedNow.push(store);
+    }
+    // A certificate for every completed destruction, also when a crash came between
+    // the last deletion and the certificate.
+    if (result.destroyedNow.length > 0 || listCertificates(vault).length === 0) {
+      const stores = targets.filter((s) => fullyDestroyed(vault, s)).map((s) => tombstoneInfo(path.join(storeDir(vault, s), TOMBSTONE)));
+      if (stores.length > 0) {
+        const render = yield 'certificate-renderer';
+        result.certificate = writeCertificate(vault, render, {
+          vaultId: header.body.vaultId,
+          title: settings.title,
+          endDate,
+          endAction: settings.endAction,
+          executedAt: eff.toISOString(),
+          stores,
+          kept: DATA_STORES.filter((s) => !targets.includes(s)),
+        });
+        if (fs.existsSync(storeDbPath(vault, AUDIT_STORE))) {
+          appendSystemEvent(storeDbPath(vault, AUDIT_STORE), header.body.vaultId, eff, 'project-end.enforced', {
+            endDate,
+            destroyed: stores.map((s) => s.store).join(','),
+            participants: stores.find((s) => s.store === 'keylist')?.participants ?? 0,
+            recordings: stores.find((s) => s.store === 'recordings')?.recordingFiles ?? 0,
+          });
+        }
+      }
+    }
+    return result;
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Runs enforceSteps to the end: `renderer` is asked for only when a certificate is to be
+ * written (under the lock, as before). If it fails, the steps' own cleanup (the lock)
+ * runs and the error goes on.
+ */
+export async function enforceProjectEndWith(vault: string, opts: EnforceOptions, renderer: () => CertificateRenderer | Promise<CertificateRenderer>): Promise<EnforceResult> {
+  const steps = enforceSteps(vault, opts);
+  let step = steps.next();
+  try {
+    while (!step.done) step = steps.next(await renderer());
+  } finally {
+    if (!step.done) steps.return(undefined as never);
+  }
+  return step.value;
+}
+
+/** `hvelv enforce`: the certificate's text (and with it every string of the app) loaded only when one is written. */
+export function enforceProjectEndLazily(vault: string, opts: EnforceOptions): Promise<EnforceResult> {
+  return enforceProjectEndWith(vault, opts, async () => (await import('./project-end-documents')).renderCertificateHtml);
+}
+
+function writeCertificate(vault: string, render: CertificateRenderer, cert: DeletionCertificate): { json: string; html: string } {
+  const dir = path.join(vault, CERTIFICATE_DIR);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const base = `deletion-${cert.executedAt.slice(0, 10)}`;
+  const json = path.join(dir, `${base}.json`);
+  const html = path.join(dir, `${base}.html`);
+  writeFileAtomic(json, new TextEncoder().encode(`${JSON.stringify(cert, null, 2)}\n`));
+  writeFileAtomic(html, new TextEncoder().encode(render(cert)));
+  return { json, html };
+}
+
+/** The certificates already written, newest last. */
+export function listCertificates(vault: string): DeletionCertificate[] {
+  const dir = path.join(vault, CERTIFICATE_DIR);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as DeletionCertificate);
+}
+
