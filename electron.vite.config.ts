@@ -1,9 +1,57 @@
-import { resolve } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+
+/**
+ * out/main/sources.json: every source file this build bundled (from the chunks' own module
+ * lists) with its modification time, taken before the file was read. bin/hvelv.js stats
+ * just these to tell whether the bundle is stale, instead of walking every folder of the
+ * source at each start (docs/benchmarks.md).
+ */
+function sourceList(): Plugin {
+  const root = resolve('.');
+  const ours = (id: string): string | null => {
+    const file = id.split('?')[0]!;
+    return !file.startsWith('\0') && file.startsWith(root + sep) && !file.includes(`${sep}node_modules${sep}`) ? file : null;
+  };
+  const seen = new Map<string, { mtimeMs: number; readAt: number }>();
+  const stat = (file: string): void => {
+    if (!seen.has(file)) seen.set(file, { mtimeMs: statSync(file).mtimeMs, readAt: Date.now() });
+  };
+  return {
+    name: 'hvelv-source-list',
+    buildStart() {
+      seen.clear();
+      stat(resolve('electron.vite.config.ts'));
+    },
+    // Before the file is read: a change after this shows as another time.
+    load(id) {
+      const file = ours(id);
+      if (file && existsSync(file)) stat(file);
+      return null;
+    },
+    writeBundle(options, bundle) {
+      const files: Record<string, { mtimeMs: number; readAt: number }> = { 'electron.vite.config.ts': seen.get(resolve('electron.vite.config.ts'))! };
+      for (const out of Object.values(bundle) as { type: string; moduleIds?: string[] }[]) {
+        if (out.type !== 'chunk' || !out.moduleIds) continue;
+        for (const id of out.moduleIds) {
+          const file = ours(id);
+          const s = file && seen.get(file);
+          if (file && s) files[relative(root, file).split(sep).join('/')] = s;
+        }
+      }
+      const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
+      // Written last, after the chunks: a list older than cli.js is not this build's.
+      writeFileSync(join(options.dir ?? 'out/main', 'sources.json'), `${JSON.stringify({ files: sorted }, null, 1)}\n`);
+    },
+  };
+}
 
 export default defineConfig({
   main: {
+    plugins: [sourceList()],
     build: {
       outDir: 'out/main',
       // zod is bundled, not loaded from node_modules: its ~80 module files cost the
