@@ -65,6 +65,20 @@ export default defineConfig({
           // The recognition process (a child of the app and of the CLI), found beside them by draft.ts.
           'asr-worker': resolve('electron/core/services/asr/worker.ts'),
         },
+        output: {
+          // Each chunk file costs an ES module's resolve, read, compile and link at start
+          // (about a millisecond here): what `hvelv --help` and `hvelv enforce` with
+          // nothing due load is kept to a few files (docs/benchmarks.md).
+          codeSplitting: {
+            groups: [
+              // Every process of the app needs this one; it stays apart from the command's code.
+              { name: 'errors', test: /[\\/]electron[\\/]core[\\/]errors\.ts$/, priority: 2 },
+              // Each group takes in what its modules import (but errors.ts).
+              { name: 'cli', test: /[\\/]electron[\\/]cli[\\/](index|io|context|args)\.ts$/ },
+              { name: 'enforce', test: /[\\/]electron[\\/](cli[\\/]commands[\\/]enforce|core[\\/]crypto[\\/](ed25519|sizes)|core[\\/]services[\\/]headless-enforce)\.ts$/ },
+            ],
+          },
+        },
       },
     },
   },

@@ -206,6 +206,8 @@ describe('start-up: --help and enforce with nothing due load only what they need
     expect(r.heavy).toEqual([]);
     expect(r.zod).toBe(false);
     expect(r.catalogue).toBe(false);
+    // Each ES module file costs a resolve, read, compile and link: the entry, the command's own chunk and errors.ts.
+    expect(r.chunks).toBeLessThanOrEqual(3);
   });
 
   it('hvelv enforce on a vault with nothing due checks the signed header without libsodium or SQLite', async () => {
@@ -214,6 +216,8 @@ describe('start-up: --help and enforce with nothing due load only what they need
     expect(r.status, r.stdout).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, due: false });
     expect(r.heavy).toEqual([]);
+    // The entry, the command's chunk, errors.ts, and enforce's (with the header, lock and clock code) and its facade: 5, not the 12 of separate chunks.
+    expect(r.chunks).toBeLessThanOrEqual(5);
   });
 
   it('hvelv enforce with nothing due does not load zod (building its schemas was most of the start-up left)', async () => {
