@@ -265,6 +265,25 @@ export interface TranscriptDetail extends TranscriptSummary {
   today: TodayProgress | null;
 }
 
+/** Text a .docx keeps outside its body, not imported: how many of each hold words. */
+export interface DocxLeftOut {
+  footnotes: number;
+  endnotes: number;
+  comments: number;
+  headers: number;
+  footers: number;
+}
+
+/**
+ * An imported transcript, and what of the file did not arrive as it was (issue 14): cues
+ * whose time could not be used (their text is there, without a sync point) and a .docx's
+ * parts with words that are not imported. The app says both on the transcript's view.
+ */
+export interface TranscriptImport extends TranscriptDetail {
+  untimedCues: number;
+  leftOut?: DocxLeftOut;
+}
+
 /** The transcription workspace's settings on this computer: not personal data. */
 export interface TranscriptionSettings {
   bindings: Bindings;
@@ -565,7 +584,7 @@ export interface Outputs extends SupervisorOutputs {
   'transcripts.list': TranscriptSummary[];
   'transcripts.get': TranscriptDetail;
   'transcripts.chooseFile': ChosenFile | null;
-  'transcripts.import': TranscriptDetail;
+  'transcripts.import': TranscriptImport;
   'transcripts.create': TranscriptDetail;
   'transcripts.update': TranscriptDetail;
   'recordings.peaks': string | null;

@@ -64,6 +64,7 @@ export const nb = {
   'exchange.import': 'Importer',
   'exchange.importedUi': '{name} → {participant}: {segments} kodede utdrag, {findings} mulige identifiserende opplysninger å se på.',
   'exchange.unassignedUi': 'Ikke importert (ingen deltaker valgt): {name}',
+  'exchange.unreadableUi': 'Ikke importert (teksten kunne ikke leses): {name}',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -128,4 +129,5 @@ export const en: Record<keyof typeof nb, string> = {
   'exchange.import': 'Import',
   'exchange.importedUi': '{name} → {participant}: {segments} coded segments, {findings} possible identifying details to look at.',
   'exchange.unassignedUi': 'Not imported (no participant chosen): {name}',
+  'exchange.unreadableUi': 'Not imported (its text could not be read): {name}',
 };

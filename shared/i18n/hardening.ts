@@ -15,6 +15,15 @@ export const nb = {
   'hardening.exportCheckTitle': 'Før transkripsjonen forlater Hvelv',
   'hardening.exportCheckIntro': 'Filen blir lagret utenfor hvelvet, der Hvelv ikke lenger kan beskytte den. Det som kan identifisere noen, erstatter du under «Identifiserende opplysninger» på denne siden.',
   'hardening.exportCheckWrite': 'Eksporter som {format} …',
+  'hardening.importedTitle': 'Transkripsjonen er importert, men ikke alt kom med slik det sto i filen:',
+  'hardening.importedUntimed': 'Replikker uten brukbar tid: {n}. Teksten deres er med nedenfor, men uten tidsstempel, så du kan ikke spille av fra dem.',
+  'hardening.importedLeftOut': 'Ikke importert fra .docx-filen (bare brødteksten er med): {parts}. Skal noe av det være med, flytt det inn i brødteksten og importer på nytt.',
+  'hardening.leftOut.footnotes': 'fotnoter: {n}',
+  'hardening.leftOut.endnotes': 'sluttnoter: {n}',
+  'hardening.leftOut.comments': 'kommentarer: {n}',
+  'hardening.leftOut.headers': 'topptekster: {n}',
+  'hardening.leftOut.footers': 'bunntekster: {n}',
+  'hardening.importedDismiss': 'Lukk meldingen om importen',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -30,4 +39,13 @@ export const en: Record<keyof typeof nb, string> = {
   'hardening.exportCheckTitle': 'Before the transcript leaves Hvelv',
   'hardening.exportCheckIntro': 'The file is saved outside the vault, where Hvelv can no longer protect it. What could identify someone is replaced under "Identifying details" on this page.',
   'hardening.exportCheckWrite': 'Export as {format} …',
+  'hardening.importedTitle': 'The transcript is imported, but not everything arrived as it was in the file:',
+  'hardening.importedUntimed': 'Cues without a usable time: {n}. Their text is there below, but without a timestamp, so you cannot play from them.',
+  'hardening.importedLeftOut': 'Not imported from the .docx file (only its body text is): {parts}. If any of it belongs in the transcript, move it into the body text and import again.',
+  'hardening.leftOut.footnotes': 'footnotes: {n}',
+  'hardening.leftOut.endnotes': 'endnotes: {n}',
+  'hardening.leftOut.comments': 'comments: {n}',
+  'hardening.leftOut.headers': 'headers: {n}',
+  'hardening.leftOut.footers': 'footers: {n}',
+  'hardening.importedDismiss': 'Close the message about the import',
 };

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { strToU8, zipSync } from 'fflate';
 import { HvelvError } from '../errors';
 import { f4Stamp, syncPoints, type SyncPoint } from '../../../shared/transcript';
+import type { DocxLeftOut } from '../../../shared/contract';
 
 export type TranscriptFormat = 'txt' | 'docx' | 'srt' | 'vtt';
 
@@ -223,14 +224,8 @@ const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, 
 export const DOCX_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 export const DOCX_MAX_ENTRIES = 10_000;
 
-/** Text a .docx keeps outside its body, not imported: how many of each hold words. */
-export interface DocxLeftOut {
-  footnotes: number;
-  endnotes: number;
-  comments: number;
-  headers: number;
-  footers: number;
-}
+/** Text a .docx keeps outside its body, not imported: declared in the contract, which the app shows. */
+export type { DocxLeftOut };
 type DocxResult = { ok: true; text: string; leftOut: DocxLeftOut } | { ok: false; code: 'FILE_TOO_LARGE' | 'DOCUMENT_DAMAGED' | 'DOCUMENT_ENCRYPTED' | 'TRANSCRIPT_UNSUPPORTED'; message: string };
 interface DocxZlib {
   inflateRawSync(data: Uint8Array, opts: { maxOutputLength: number }): Buffer;

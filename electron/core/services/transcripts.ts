@@ -4,7 +4,7 @@
  * text so analysis and REFI-QDA export can use them later.
  */
 import { createHash } from 'node:crypto';
-import type { DeidFinding, DeidReport, TranscriptDetail, TranscriptSummary } from '../../../shared/contract';
+import type { DeidFinding, DeidReport, TranscriptDetail, TranscriptImport, TranscriptSummary } from '../../../shared/contract';
 import { LABELLED_KINDS, PLACEHOLDER, type DeidKind } from '../../../shared/domain';
 import type { AsrLanguage } from '../../../shared/asr';
 import { LOCALES, translate } from '../../../shared/i18n/catalogue';
@@ -24,7 +24,7 @@ import { localIsoDate } from '../../../shared/domain';
 import { readUserFile } from './user-file';
 import type { ExchangeFinding } from '../../../shared/exchange';
 import { requireAccepted, toExchangeFindings } from './exchange/findings';
-import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type DocxLeftOut, type SyncPoint, type TranscriptFormat } from './transcript-formats';
+import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
 
 export const TRANSCRIPT_TABLE = 'transcript';
 /** The project's remembered "not identifying" choices: one record, no participant. */
@@ -100,9 +100,8 @@ interface Kept {
   keyList: readonly string[];
 }
 
-/** An imported transcript, and how many of its cues had no usable time (kept as text without a sync point). */
-/** `leftOut`: a .docx's notes, comments, headers and footers with words, which are not imported. */
-export type TranscriptImport = TranscriptDetail & { untimedCues: number; leftOut?: DocxLeftOut };
+/** An imported transcript and what of its file did not arrive as it was: in the contract, which the app shows. */
+export type { TranscriptImport } from '../../../shared/contract';
 
 export class Transcripts {
   constructor(

@@ -18,6 +18,7 @@ import { ExchangeScreen } from '../features/exchange/ExchangeScreen';
 import { flushAll } from '../features/transcription/flush';
 import { forgetUnsaved, hasUnsaved } from '../components/unsaved';
 import { LeaveDialog } from '../components/LeaveDialog';
+import type { ImportReport } from '../features/recordings/ImportNotice';
 
 type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'exchange' | 'analysis' | 'supervisor';
 import { AnalysisScreen } from '../features/analysis/AnalysisScreen';
@@ -44,7 +45,8 @@ export function App() {
   const [recent, setRecent] = useState<RecentVault[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [openCode, setOpenCode] = useState<string | null>(null);
-  const [openMedia, setOpenMedia] = useState<{ recordingId: string | null; transcriptId: string | null }>({ recordingId: null, transcriptId: null });
+  /** `imported`: the transcript was just imported, and this is what of its file did not arrive as it was. */
+  const [openMedia, setOpenMedia] = useState<{ recordingId: string | null; transcriptId: string | null; imported?: ImportReport | null }>({ recordingId: null, transcriptId: null });
   /** The transcript the analysis opens on, when it was opened from one. */
   const [analysisOf, setAnalysisOf] = useState<{ transcriptId: string | null; visit: number }>({ transcriptId: null, visit: 0 });
   const [fatal, setFatal] = useState<ErrorInfo | null>(null);
@@ -202,8 +204,8 @@ export function App() {
           setOpenMedia({ recordingId, transcriptId: null });
           setView('recording');
         }}
-        onOpenTranscript={(transcriptId) => {
-          setOpenMedia({ recordingId: null, transcriptId });
+        onOpenTranscript={(transcriptId, imported) => {
+          setOpenMedia({ recordingId: null, transcriptId, imported });
           setView('recording');
         }}
       />

@@ -109,6 +109,7 @@ function ExportCard() {
         <div className="exchange-plan">
           <p>{t('exchange.summary', plan.counts)}</p>
           {plan.counts.privateMemosLeftOut > 0 && <p className="muted">{t('exchange.privateLeftOut', { count: plan.counts.privateMemosLeftOut })}</p>}
+          {plan.counts.orphansLeftOut > 0 && <p className="muted">{t('exchange.orphansLeftOut', { count: plan.counts.orphansLeftOut })}</p>}
           {plan.recordingsWarning && (
             <p className="warning-text" role="alert">
               {t('exchange.recordingsWarning')}
@@ -240,7 +241,17 @@ function ImportCard() {
             {result.unassigned.map((name) => (
               <li key={name}>{t('exchange.unassignedUi', { name })}</li>
             ))}
+            {result.unreadable.map((u) => (
+              <li key={`u-${u.name}`}>{t('exchange.unreadableUi', { name: u.name })}</li>
+            ))}
             <li>{t('exchange.importSummary', { created: result.codes.created, reused: result.codes.reused, memos: result.memos, themes: result.themes })}</li>
+            {/* What the file held that did not arrive, as the CLI says it: never left unsaid. */}
+            {result.uncodedSelections > 0 && <li>{t('exchange.uncoded', { count: result.uncodedSelections })}</li>}
+            {result.selectionsLeftOut > 0 && <li>{t('exchange.leftOut', { count: result.selectionsLeftOut })}</li>}
+            {result.notesLeftOut > 0 && <li>{t('exchange.notesLeftOut', { count: result.notesLeftOut })}</li>}
+            {Object.keys(result.skipped).length > 0 && (
+              <li>{t('exchange.skipped', { what: Object.entries(result.skipped).map(([k, n]) => `${k} × ${n}`).join(', ') })}</li>
+            )}
           </ul>
         </Notice>
       )}

@@ -14,6 +14,7 @@ import { stampIssues, type StampIssue } from '../../../../shared/transcription';
 import type { ExchangeFinding } from '../../../../shared/exchange';
 import { Dialog } from '../../components/Dialog';
 import { FindingsChecklist } from '../exchange/FindingsChecklist';
+import { ImportNotice, importLostSomething, type ImportReport } from './ImportNotice';
 
 interface Props {
   recordingId: string | null;
@@ -23,10 +24,12 @@ interface Props {
   onBack(): void;
   /** Open this transcript in the analysis, to code it. */
   onAnalyse?(transcriptId: string): void;
+  /** The transcript was just imported: what of its file did not arrive as it was, said here. */
+  imported?: ImportReport | null;
 }
 
 /** A recording with its transcript beside it: timestamps seek the player. */
-export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnalyse }: Props) {
+export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnalyse, imported }: Props) {
   const { t } = useI18n();
   const [recording, setRecording] = useState<RecordingInfo | null>(null);
   const [recordingGone, setRecordingGone] = useState(false);
@@ -39,6 +42,8 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
   const [working, setWorking] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // Its own state, not `notice`: "Saved." after an edit must not replace what the import left out.
+  const [importReport, setImportReport] = useState<ImportReport | null>(importLostSomething(imported) ? imported : null);
   const [confirm, setConfirm] = useState<'recording' | 'transcript' | 'complete' | null>(null);
   const audio = useRef<HTMLAudioElement>(null);
 
@@ -159,6 +164,7 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
         <h1 className="code-title">{code}</h1>
       </div>
       <ErrorBanner error={error} />
+      {importReport && <ImportNotice report={importReport} onDismiss={() => setImportReport(null)} />}
       {notice && <Notice>{notice}</Notice>}
       <div className="split">
         <Card title={t('view.recording')}>

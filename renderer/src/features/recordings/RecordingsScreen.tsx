@@ -7,6 +7,7 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { formatDuration, formatSize } from './format';
 import { DateField } from '../../components/DateField';
 import { Dialog } from '../../components/Dialog';
+import type { ImportReport } from './ImportNotice';
 
 interface Props {
   /** After project end: nothing about a participant can be added any more. */
@@ -16,7 +17,8 @@ interface Props {
   /** Whether the transcripts went too (delete-all). */
   transcriptsDeleted: boolean;
   onOpenRecording(id: string): void;
-  onOpenTranscript(id: string): void;
+  /** `imported`: what of the file just imported did not arrive as it was, for the view to say. */
+  onOpenTranscript(id: string, imported?: ImportReport): void;
   onShowCertificate(): void;
 }
 
@@ -143,7 +145,8 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
     if (!f.ok || !f.value) return;
     const r = await call('transcripts.import', { code, file: f.value.token, recordingId });
     if (!r.ok) return setError(r.error);
-    onOpenTranscript(r.value.id);
+    // The transcript's view says what did not arrive as it was (untimed cues, a .docx's notes).
+    onOpenTranscript(r.value.id, { untimedCues: r.value.untimedCues, leftOut: r.value.leftOut });
   }
 
   async function saveDate(rec: RecordingInfo, value: string): Promise<boolean> {

@@ -19,7 +19,7 @@
  */
 import { memo, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type Ref } from 'react';
 import { createPortal } from 'react-dom';
-import { Compartment, EditorState, Prec, StateEffect, StateField } from '@codemirror/state';
+import { Compartment, EditorState, Prec, StateEffect, StateField, type Text } from '@codemirror/state';
 import { Decoration, EditorView, keymap, MatchDecorator, ViewPlugin, type DecorationSet, type ViewUpdate } from '@codemirror/view';
 import { history, historyKeymap, insertNewline, isolateHistory, standardKeymap } from '@codemirror/commands';
 import { syncPoints } from '../../../../shared/transcript';
@@ -105,18 +105,23 @@ interface Props {
   label: string;
   lang: string;
   keysHelp: string;
-  onText(s: string): void;
+  /**
+   * Each change of the text, with the new document: CodeMirror's own immutable copy, handed
+   * over without making a string of it (that is 60 000 characters on every key). The
+   * workspace asks it for its text only when typing pauses (autosave, counters).
+   */
+  onDoc(doc: Text): void;
   onStamp(ms: number): void;
   /** The workspace's bindings, before the editor's own keys: true when the key press was one of them (and is done). */
   onKey(e: KeyboardEvent): boolean;
 }
 
-export const TranscriptEditor = memo(function TranscriptEditor({ ref, initial, shown, turn, issues, label, lang, keysHelp, onText, onStamp, onKey }: Props) {
+export const TranscriptEditor = memo(function TranscriptEditor({ ref, initial, shown, turn, issues, label, lang, keysHelp, onDoc, onStamp, onKey }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const [shadow, setShadow] = useState<ShadowRoot | null>(null);
-  const calls = useRef({ onText, onStamp, onKey });
-  calls.current = { onText, onStamp, onKey };
+  const calls = useRef({ onDoc, onStamp, onKey });
+  calls.current = { onDoc, onStamp, onKey };
 
   useLayoutEffect(() => {
     const h = host.current;
@@ -139,7 +144,7 @@ export const TranscriptEditor = memo(function TranscriptEditor({ ref, initial, s
           unsure,
           theme,
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) calls.current.onText(u.state.doc.toString());
+            if (u.docChanged) calls.current.onDoc(u.state.doc);
           }),
           EditorView.domEventHandlers({
             click: (_e, ed) => {

@@ -5,7 +5,7 @@
  * speaker's turn, Alt+1…6 insert the project's markers; all rebindable in Settings.
  * The turn being played is highlighted; every change is saved, sealed, within two seconds.
  */
-import { startTransition, useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import { startTransition, useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type ReactNode, type RefObject } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
@@ -67,13 +67,20 @@ const DEFAULT_SETTINGS: TranscriptionSettings = { bindings: DEFAULT_BINDINGS, pl
 
 export function TranscriptionWorkspace({ preloaded, recording, src, transcript, onChanged, onExit }: Props) {
   const { t, locale, error: i18nError } = useI18n();
-  const [text, setText] = useState(transcript.text);
   /** The text the editor starts with; from then on the editor holds it (see TranscriptEditor). */
   const [initialText] = useState(transcript.text);
+  /**
+   * The editor's document as of its last change (CodeMirror's immutable copy), kept without
+   * making a string of it: a key costs the page no render and no 60 000-character copy.
+   * The text is read from it only when it is needed: a save, the settled view, an action.
+   */
+  const doc = useRef<{ toString(): string }>(transcript.text);
+  const readText = useCallback(() => doc.current.toString(), []);
   const [settings, setSettings] = useState<TranscriptionSettings>(DEFAULT_SETTINGS);
   const [markers, setMarkers] = useState<string[]>([]);
   const [speakers, setSpeakers] = useState<string[]>(transcript.speakers);
-  const [position, setPosition] = useState(0);
+  /** Where playback is: read by the clock and the waveform, which re-render on their own (not the whole workspace). */
+  const [playhead] = useState(makePlayhead);
   const [mediaDuration, setMediaDuration] = useState<number | null>(null);
   const [playing, setPlaying] = useState(false);
   const [rate, setRate] = useState(1);
@@ -86,16 +93,24 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   const editor = useRef<EditorHandle>(null);
   /** Where playback was paused; resuming from there rewinds (a seek since then does not). */
   const pausedAt = useRef<number | null>(null);
-  const latest = useRef({ text, speakers, markers, settings, loop });
-  latest.current = { text, speakers, markers, settings, loop };
+  const latest = useRef({ speakers, markers, settings, loop });
+  latest.current = { speakers, markers, settings, loop };
 
-  const { state: saveState, savedAt, error: saveError, flush } = useAutosave(transcript, text, onChanged);
+  const { state: saveState, savedAt, error: saveError, flush, changed: unsaved } = useAutosave(transcript, readText, onChanged);
 
   const durationMs = mediaDuration ?? recording?.durationMs ?? 0;
   // What is derived from the whole text (stamps, highlights, counts) follows typing when
   // it pauses (and at least once a second), not on every key: at 60 000 characters,
   // re-rendering the highlights with each keystroke cost several frames (docs/benchmarks.md).
-  const shown = useSettled(text, 250, 1000);
+  const [shown, settle] = useSettledText(readText, transcript.text, 250, 1000);
+  const onDoc = useCallback(
+    (d: { toString(): string }) => {
+      doc.current = d;
+      unsaved();
+      settle();
+    },
+    [unsaved, settle],
+  );
   const points = useMemo(() => syncPoints(shown), [shown]);
   const issues = useMemo(() => stampIssues(points, recording ? durationMs : null), [points, durationMs, recording]);
 
@@ -134,9 +149,9 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
     if (!a) return;
     a.currentTime = Math.max(0, ms / 1000);
     pausedAt.current = null;
-    setPosition(a.currentTime * 1000);
+    playhead.set(a.currentTime * 1000);
     if (play) void a.play().catch(() => undefined);
-  }, []);
+  }, [playhead]);
 
   const togglePlay = useCallback(() => {
     const a = audio.current;
@@ -161,8 +176,8 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
     const d = Number.isFinite(a.duration) ? a.duration : Infinity;
     a.currentTime = Math.min(d, Math.max(0, a.currentTime + ms / 1000));
     if (a.paused) pausedAt.current = null;
-    setPosition(a.currentTime * 1000);
-  }, []);
+    playhead.set(a.currentTime * 1000);
+  }, [playhead]);
 
   const changeRate = useCallback((dir: -1 | 1) => {
     const a = audio.current;
@@ -183,7 +198,7 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
     (action: Action) => {
       const { settings: s, speakers: sp, markers: mk, loop: lp } = latest.current;
       // The editor's text and caret as they are now (React's copy of the text may be a render behind).
-      const tx = editor.current?.text() ?? latest.current.text;
+      const tx = editor.current?.text() ?? readText();
       const caret = editor.current?.caret() ?? tx.length;
       if (action === 'playPause') togglePlay();
       else if (action === 'back') skip(-s.playback.skipMs);
@@ -210,7 +225,7 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
         if (m) insert(markerText(m, stampNow() ?? ''));
       }
     },
-    [togglePlay, skip, changeRate, insert, stampNow],
+    [togglePlay, skip, changeRate, insert, stampNow, readText],
   );
 
   // The keys work anywhere in the workspace; Esc only in the editor (in a dialog it closes it).
@@ -301,10 +316,8 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   const words = useMemo(() => wordCount(shown), [shown]);
   const wordsToday = t0 && t0.date === today ? Math.max(0, words - t0.wordsAtStart) : 0;
   const left = recording ? timeLeftMs(t0 ?? undefined, today, reached, durationMs) : null;
-  const turnNow = playing || position > 0 ? turnAt(points, shown.length, position) : null;
-  // A new object only when the turn changes, so the highlight does not re-render on every time update.
-  const turnKey = turnNow ? `${turnNow.start}:${turnNow.end}` : '';
-  const turn = useMemo(() => turnNow, [turnKey]);
+  // The turn being played: a render of the workspace only when playback enters another turn.
+  const turn = useTurn(playhead, points, shown.length, playing);
   // What the screen reader says the editor's keys are: the bindings as they are now, not the defaults.
   const keysHelp = useMemo(
     () =>
@@ -340,16 +353,18 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
               src={src}
               onPlay={() => setPlaying(true)}
               onPause={() => setPlaying(false)}
-              onTimeUpdate={(e) => setPosition(e.currentTarget.currentTime * 1000)}
-              onSeeked={(e) => setPosition(e.currentTarget.currentTime * 1000)}
+              onTimeUpdate={(e) => playhead.set(e.currentTarget.currentTime * 1000)}
+              onSeeked={(e) => playhead.set(e.currentTarget.currentTime * 1000)}
               onDurationChange={(e) => Number.isFinite(e.currentTarget.duration) && setMediaDuration(Math.round(e.currentTarget.duration * 1000))}
               onRateChange={(e) => setRate(e.currentTarget.playbackRate)}
             />
-            <Waveform peaks={peaks} durationMs={durationMs} positionMs={position} audio={audio.current} status={waveStatus} onSeek={seek} />
+            <PlayedWaveform playhead={playhead} peaks={peaks} durationMs={durationMs} audio={audio} status={waveStatus} onSeek={seek} />
             <dl className="tx-clock">
               <div>
                 <dt>{t('tx.time')}</dt>
-                <dd data-testid="tx-time">{formatTenths(position)}</dd>
+                <dd data-testid="tx-time">
+                  <PlayedTime playhead={playhead} />
+                </dd>
               </div>
               <div>
                 <dt>{t('tx.duration')}</dt>
@@ -465,9 +480,8 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
           label={t('view.transcriptText')}
           lang={locale}
           keysHelp={keysHelp}
-          // The editor has drawn the key already; the workspace's render of the new text (autosave's
-          // timer, counters) waits in a transition, so it never holds back the frame that shows the key.
-          onText={(t) => startTransition(() => setText(t))}
+          // A key: the editor has drawn it; the workspace only notes that its text changed.
+          onDoc={onDoc}
           onStamp={clickedStamp}
           onKey={onKey}
         />
@@ -479,27 +493,86 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
 /** The keys the editor's description names: the ones used while typing (Settings lists them all). */
 const HELP_ACTIONS: Action[] = ['playPause', 'back', 'forward', 'slower', 'faster', 'timestamp', 'nextTurn', 'speaker1', 'speaker2', 'loop'];
 
-/** `value`, once it has not changed for `idleMs`, and at least every `maxMs` while it keeps changing. */
-function useSettled<T>(value: T, idleMs: number, maxMs: number): T {
-  const [settled, setSettled] = useState(value);
-  const latest = useRef(value);
-  latest.current = value;
+/**
+ * The text as it was when typing last paused for `idleMs`, and at least every `maxMs`
+ * while it goes on: `settle()` is called on each change, and the text is read (`read`)
+ * only when the timer fires. The render it causes waits in a transition.
+ */
+function useSettledText(read: () => string, initial: string, idleMs: number, maxMs: number): [string, () => void] {
+  const [settled, setSettled] = useState(initial);
+  const idle = useRef<number | null>(null);
   const max = useRef<number | null>(null);
-  useEffect(() => {
-    if (Object.is(value, settled)) return;
+  const readRef = useRef(read);
+  readRef.current = read;
+  const settle = useCallback(() => {
     const done = () => {
-      if (max.current !== null) window.clearTimeout(max.current);
-      max.current = null;
-      setSettled(latest.current);
+      for (const r of [idle, max]) if (r.current !== null) window.clearTimeout(r.current);
+      idle.current = max.current = null;
+      const t = readRef.current();
+      startTransition(() => setSettled(t));
     };
-    const idle = window.setTimeout(done, idleMs);
+    if (idle.current !== null) window.clearTimeout(idle.current);
+    idle.current = window.setTimeout(done, idleMs);
     if (max.current === null) max.current = window.setTimeout(done, maxMs);
-    return () => window.clearTimeout(idle);
-  }, [value, settled, idleMs, maxMs]);
-  useEffect(() => () => {
-    if (max.current !== null) window.clearTimeout(max.current);
-  }, []);
-  return settled;
+  }, [idleMs, maxMs]);
+  useEffect(
+    () => () => {
+      for (const r of [idle, max]) if (r.current !== null) window.clearTimeout(r.current);
+    },
+    [],
+  );
+  return [settled, settle];
+}
+
+/** Where playback is, kept outside React's state: the clock and the waveform subscribe to it. */
+interface Playhead {
+  get(): number;
+  set(ms: number): void;
+  subscribe(f: () => void): () => void;
+}
+
+function makePlayhead(): Playhead {
+  let ms = 0;
+  const subs = new Set<() => void>();
+  return {
+    get: () => ms,
+    set(v) {
+      if (v === ms) return;
+      ms = v;
+      for (const f of subs) f();
+    },
+    subscribe(f) {
+      subs.add(f);
+      return () => subs.delete(f);
+    },
+  };
+}
+
+function usePlayhead(p: Playhead): number {
+  return useSyncExternalStore(p.subscribe, p.get);
+}
+
+/** The turn that holds the playing position, as a new object only when playback enters another turn. */
+function useTurn(p: Playhead, points: ReturnType<typeof syncPoints>, length: number, playing: boolean): { start: number; end: number } | null {
+  const at = useCallback(() => {
+    const ms = p.get();
+    const t = playing || ms > 0 ? turnAt(points, length, ms) : null;
+    return t ? `${t.start}:${t.end}` : '';
+  }, [p, points, length, playing]);
+  const key = useSyncExternalStore(p.subscribe, at);
+  return useMemo(() => {
+    if (!key) return null;
+    const [start, end] = key.split(':').map(Number) as [number, number];
+    return { start, end };
+  }, [key]);
+}
+
+function PlayedTime({ playhead }: { playhead: Playhead }) {
+  return <>{formatTenths(usePlayhead(playhead))}</>;
+}
+
+function PlayedWaveform({ playhead, audio, ...rest }: { playhead: Playhead; audio: RefObject<HTMLAudioElement | null> } & Omit<Parameters<typeof Waveform>[0], 'positionMs' | 'audio'>) {
+  return <Waveform {...rest} positionMs={usePlayhead(playhead)} audio={audio.current} />;
 }
 
 function formatTenths(ms: number): string {

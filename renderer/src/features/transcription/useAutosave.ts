@@ -5,6 +5,10 @@
  * Also on leaving the window, on locking, and when the editor closes. The text lives in
  * the page's memory and in the vault, nowhere else: no localStorage, no IndexedDB.
  *
+ * The hook is told of a change (`changed`) on every key but is handed no text: it asks the
+ * editor for it (`read`) only when it saves, so a keystroke costs it two timers and no
+ * render (the page renders on the first key after a save, to show "not saved").
+ *
  * A save sends the text and gets back only when it was written and today's counters
  * (`transcripts.autosave`): the page has the text, and the identifying-details check
  * of the whole text is left to when the editor closes (one `transcripts.get`), not run
@@ -23,21 +27,27 @@ const RETRY_MS = 5000;
 
 export type SaveState = 'clean' | 'dirty' | 'saving' | 'saved' | 'failed';
 
-export function useAutosave(transcript: TranscriptDetail, text: string, onSaved: (d: TranscriptDetail) => void) {
+export function useAutosave(transcript: TranscriptDetail, read: () => string, onSaved: (d: TranscriptDetail) => void) {
   const id = transcript.id;
   const base = useRef(transcript);
   base.current = transcript;
   const saved = useRef(transcript.text);
   /** Whether anything was saved since the editor opened (then the view is read again on closing). */
   const wrote = useRef(false);
-  const latest = useRef(text);
-  latest.current = text;
+  const readRef = useRef(read);
+  readRef.current = read;
   const onSavedRef = useRef(onSaved);
   onSavedRef.current = onSaved;
   const running = useRef<Promise<void> | null>(null);
   const idle = useRef<number | null>(null);
   const max = useRef<number | null>(null);
-  const [state, setState] = useState<SaveState>('clean');
+  const [state, setStateNow] = useState<SaveState>('clean');
+  /** The state as last set, so a keystroke that changes nothing on screen sets nothing. */
+  const shownState = useRef<SaveState>('clean');
+  const setState = useCallback((s: SaveState) => {
+    shownState.current = s;
+    setStateNow(s);
+  }, []);
   const [savedAt, setSavedAt] = useState<number | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
 
@@ -51,8 +61,11 @@ export function useAutosave(transcript: TranscriptDetail, text: string, onSaved:
     clearTimers();
     // One save at a time, in order: a slow save may not overwrite a newer one.
     while (running.current) await running.current;
-    const t = latest.current;
-    if (t === saved.current) return;
+    const t = readRef.current();
+    if (t === saved.current) {
+      if (shownState.current === 'dirty') setState(wrote.current ? 'saved' : 'clean');
+      return;
+    }
     setState('saving');
     const job = (async () => {
       const r = await call('transcripts.autosave', { id, text: t });
@@ -61,7 +74,7 @@ export function useAutosave(transcript: TranscriptDetail, text: string, onSaved:
         wrote.current = true;
         setError(null);
         setSavedAt(Date.now());
-        setState(latest.current === t ? 'saved' : 'dirty');
+        setState(readRef.current() === t ? 'saved' : 'dirty');
         const points = syncPoints(t);
         onSavedRef.current({
           ...base.current,
@@ -86,20 +99,23 @@ export function useAutosave(transcript: TranscriptDetail, text: string, onSaved:
     } finally {
       running.current = null;
     }
-    if (latest.current !== saved.current && idle.current === null && max.current === null) schedule();
-  }, [id]);
+    if (readRef.current() !== saved.current && idle.current === null && max.current === null) schedule();
+  }, [id, setState]);
 
+  const flushRef = useRef(flush);
+  flushRef.current = flush;
+  /** Save one second after the last change, and no later than two seconds after the first unsaved one. */
   const schedule = () => {
     if (idle.current !== null) window.clearTimeout(idle.current);
-    idle.current = window.setTimeout(() => void flush(), IDLE_MS);
-    if (max.current === null) max.current = window.setTimeout(() => void flush(), MAX_WAIT_MS);
+    idle.current = window.setTimeout(() => void flushRef.current(), IDLE_MS);
+    if (max.current === null) max.current = window.setTimeout(() => void flushRef.current(), MAX_WAIT_MS);
   };
 
-  useEffect(() => {
-    if (text === saved.current) return;
-    if (!running.current) setState('dirty');
+  /** The text changed (a key, an insert, undo): save within the two seconds. */
+  const changed = useCallback(() => {
+    if (!running.current && shownState.current !== 'dirty') setState('dirty');
     schedule();
-  }, [text]);
+  }, [setState]);
 
   useEffect(() => {
     const now = () => void flush();
@@ -126,5 +142,5 @@ export function useAutosave(transcript: TranscriptDetail, text: string, onSaved:
     };
   }, [flush]);
 
-  return { state, savedAt, error, flush };
+  return { state, savedAt, error, flush, changed };
 }
