@@ -133,7 +133,7 @@ describe('the supervisor, both sides', () => {
     // "Kari" is in the key list: the check finds it in the transcript.
     await expect.poll(() => page.getByText(/Kontrollen fant \d+ mulige identifiserende opplysninger/).isVisible()).toBe(true);
     expect(await write.isDisabled()).toBe(true);
-    await expect.poll(() => page.getByText('1 private notater blir ikke med.').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('1 privat notat blir ikke med.').isVisible()).toBe(true);
     await screenshot(page, '84-sup-student-share-findings');
     const boxes = page.locator('.sup-share-plan .findings').getByRole('checkbox');
     const n = await boxes.count();
