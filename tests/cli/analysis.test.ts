@@ -73,7 +73,7 @@ describe('hvelv code / theme / memo / search / report / journal', () => {
     expect((b.json.segment as { text: string }).text).toBe('hver uke');
     // Each code has one segment in one interview, and the listing says so in the singular.
     const listed = await hv('code', 'list', vault);
-    expect(listed.text).toMatch(/Relasjon .*  1 segment in 1 interview$/m);
+    expect(listed.text).toMatch(/Relasjon .* {2}1 segment in 1 interview$/m);
     expect(listed.text).not.toMatch(/\b1 (segments|interviews)\b/);
 
     // Bad input: a clear code, nothing changed.
