@@ -1,0 +1,304 @@
+/**
+ * Attack on the transcription workspace's autosave after the change that stopped handing
+ * the text over on every key (useAutosave reads it only when it saves), and on what the
+ * workspace still shows while playing. As a student would: type and at once the screen
+ * locks, a save that fails and then leaving, typing while a save is slow, typing on for
+ * ten seconds, undo back to the saved text, reloading. Always checked in the vault
+ * (transcripts.get), not only on screen.
+ *
+ * Faults: a slow or failing disk is simulated by answering the page's own
+ * `transcripts.autosave` request (Playwright's route on the bridge), as main answers when
+ * SQLite cannot write (DISK_FULL); everything else is the real handler table, real SQLite
+ * and real Chromium. The screen lock is main's own lock (sessions.lock('system'), what
+ * powerMonitor's lock-screen and suspend call in electron/main/index.ts).
+ */
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page, Request, Route } from 'playwright-core';
+import { newPage, openStudy, STUDY_PASSPHRASE, type Harness } from './harness';
+import { tempDir } from '../core/helpers';
+import { makeSpeechLikeWav } from './audio-fixture';
+
+let harness: Harness;
+let vault: string;
+let browser: Browser;
+let page: Page;
+let problems: string[];
+let transcriptId: string;
+
+const stored = async () => ((await harness.invoke('transcripts.get', { id: transcriptId })) as { text: string }).text;
+const editorText = async (): Promise<string> => (await page.locator('#tx-editor .cm-line').allTextContents()).join('\n');
+const saveState = async () => (await page.getByTestId('tx-save').textContent()) ?? '';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How the bridge's autosave requests are answered: normally, late, or with main's disk-full error. */
+const fault = { failing: false, delayMs: 0 };
+async function bridge(route: Route): Promise<void> {
+  const body = route.request().postDataJSON() as { method: string };
+  if (body.method === 'transcripts.autosave') {
+    if (fault.failing) {
+      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ok: false, error: { code: 'DISK_FULL', message: 'no space left on the disk' } }) });
+      return;
+    }
+    if (fault.delayMs > 0) await sleep(fault.delayMs);
+  }
+  await route.continue();
+}
+async function fresh(): Promise<void> {
+  ({ page, problems } = await newPage(browser, 900));
+  await page.route('**/__ipc', bridge);
+  await page.goto(harness.url);
+}
+
+async function openWorkspace(): Promise<void> {
+  if (await page.getByRole('heading', { name: 'Transkribering av JS01' }).isVisible()) return;
+  await expect.poll(() => page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).isVisible()).toBe(true);
+  await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).click();
+  await page.getByRole('button', { name: /Åpne opptaket til JS01/ }).click();
+  await page.getByRole('button', { name: 'Transkriber' }).click();
+  await expect.poll(() => page.getByRole('heading', { name: 'Transkribering av JS01' }).isVisible()).toBe(true);
+  await expect.poll(() => page.locator('audio').evaluate((a) => (a as unknown as { readyState: number }).readyState)).toBeGreaterThanOrEqual(1);
+}
+async function typeAtEnd(s: string): Promise<void> {
+  const editor = page.locator('#tx-editor');
+  await editor.focus();
+  await editor.press('Control+End');
+  await page.keyboard.type(s);
+}
+
+beforeAll(async () => {
+  ({ harness, vault, browser, page } = await openStudy('hvelv-e2e-atk4-', {}, 900));
+  await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
+  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  const wav = path.join(tempDir(), 'intervju.wav');
+  makeSpeechLikeWav(wav, 30);
+  harness.fileAnswers.push(wav);
+  const token = (await harness.invoke('recordings.chooseFile', {})) as { token: string };
+  const recordingId = ((await harness.invoke('recordings.import', { jobId: 'atk4-1', code: 'JS01', file: token.token })) as { id: string }).id;
+  transcriptId = ((await harness.invoke('transcripts.create', { code: 'JS01', recordingId })) as { id: string }).id;
+  await harness.invoke('transcripts.update', { id: transcriptId, text: '#00:00:01-0# I: Fortell.\n#00:00:10-0# B: Ja.\n#00:00:20-0# I: Og så?\n' });
+  await page?.close();
+  await fresh();
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+});
+
+describe('attack s4: autosave', () => {
+  it('typing and then at once the screen locks (main locks the vault): the words typed are in the vault after unlocking', async () => {
+    await openWorkspace();
+    await typeAtEnd(' Skjermlåsord');
+    // The student presses Super+L (or closes the lid) right after the last word: main's
+    // powerMonitor 'lock-screen' / 'suspend' lock the vault without asking the page.
+    harness.sessions.lock('system');
+    await expect.poll(() => page.getByRole('button', { name: 'Lås opp' }).isVisible()).toBe(true);
+    await harness.invoke('vault.unlock', { path: vault, passphrase: STUDY_PASSPHRASE });
+    const text = await stored();
+    await page.reload();
+    expect(text, 'the words typed just before the screen locked').toContain('Skjermlåsord');
+  });
+
+  it('a save that fails (disk full), the student leaves the editor and locks for the day: what was typed is not thrown away without a word', async () => {
+    await openWorkspace();
+    fault.failing = true;
+    await typeAtEnd(' Diskfullord');
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Kunne ikke lagre' }).isVisible(), { timeout: 5000 }).toBe(true);
+    expect(await editorText()).toContain('Diskfullord');
+    // The message says "the text is still here; Hvelv tries again". The student leaves the editor the usual way…
+    await page.getByRole('button', { name: '← Tilbake til opptaket' }).click();
+    await sleep(500);
+    const stillOpen = await page.getByRole('heading', { name: 'Transkribering av JS01' }).isVisible();
+    const view = stillOpen ? await editorText() : ((await page.locator('.transcript').textContent()) ?? '');
+    const warned = (await page.getByRole('alert').count()) + (await page.getByRole('alertdialog').count()) > 0;
+    // …and locks for the day. Tomorrow the disk has room again and the vault is opened.
+    await page.getByRole('button', { name: 'Lås' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Lås opp' }).isVisible()).toBe(true);
+    fault.failing = false;
+    await sleep(6000); // more than the workspace's 5 s retry
+    await harness.invoke('vault.unlock', { path: vault, passphrase: STUDY_PASSPHRASE });
+    const inVault = (await stored()).includes('Diskfullord');
+    await page.reload();
+    expect(
+      { inVault, warnedOnLeaving: stillOpen || warned || view.includes('Diskfullord') },
+      'what was typed while the disk was full: not in the vault, and leaving the editor showed the old text without a warning',
+    ).not.toEqual({ inVault: false, warnedOnLeaving: false });
+  });
+
+  it('a save that fails, "Tilbake", and the workspace opened again at once: what is typed in the new one is not overwritten by the old one\'s retry', async () => {
+    await openWorkspace();
+    await expect.poll(saveState, { timeout: 5000 }).not.toBe('Endringer lagres om et øyeblikk');
+    fault.failing = true;
+    await typeAtEnd(' Førfeilen');
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Kunne ikke lagre' }).isVisible(), { timeout: 5000 }).toBe(true);
+    // The student leaves (the closing save fails too) and, seeing the old text, opens the editor again.
+    await page.getByRole('button', { name: '← Tilbake til opptaket' }).click();
+    await page.getByRole('button', { name: 'Transkriber' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Transkribering av JS01' }).isVisible()).toBe(true);
+    // The disk is back; the student types on in the new editor and sees it saved.
+    fault.failing = false;
+    await typeAtEnd(' Etterfeilen');
+    await expect.poll(saveState, { timeout: 5000 }).toMatch(/^Lagret kl\./);
+    const onScreen = await editorText();
+    expect(await stored()).toBe(onScreen);
+    // Nothing more is typed. A few seconds later the vault must still hold what the screen says is saved.
+    await sleep(6500);
+    expect(await saveState()).toMatch(/^Lagret kl\./);
+    expect(await editorText()).toBe(onScreen);
+    expect(await stored(), 'the vault, after the closed editor\'s retry').toBe(onScreen);
+  });
+
+  it('a save that fails, then the failure clears: the text reaches the vault without more typing', async () => {
+    await openWorkspace();
+    fault.failing = true;
+    await typeAtEnd(' Prøvigjenord');
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Kunne ikke lagre' }).isVisible(), { timeout: 5000 }).toBe(true);
+    fault.failing = false;
+    await expect.poll(stored, { timeout: 8000, interval: 200 }).toContain('Prøvigjenord');
+    await expect.poll(saveState).toMatch(/^Lagret kl\./);
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('typing while a slow save is in flight: the state never says "Lagret" while the editor holds more than the vault, and the vault ends with everything', async () => {
+    await openWorkspace();
+    fault.delayMs = 1500;
+    // Watch the label from inside the page, at every change, with what the editor holds.
+    // (A script string: the tests are type-checked without the DOM's types.)
+    await page.evaluate(`(() => {
+      window.__lies = [];
+      const label = document.querySelector('[data-testid="tx-save"]');
+      window.__obs = new MutationObserver(() => {
+        const text = label.textContent || '';
+        const lines = [...document.querySelector('.tx-editor').shadowRoot.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\\n');
+        if (text.startsWith('Lagret')) window.__lies.push(text + ' @ ' + lines.length);
+      });
+      window.__obs.observe(label, { childList: true, characterData: true, subtree: true });
+    })()`);
+    await typeAtEnd(' Tregtlagret');
+    // The save of the first word is now in flight (1 s idle + 1.5 s on the disk): type on.
+    await sleep(1300);
+    await page.keyboard.type(' mensdetlagres');
+    await sleep(400);
+    await page.keyboard.type(' ogmer');
+    const editor = await editorText();
+    await expect.poll(stored, { timeout: 10_000, interval: 200 }).toBe(editor);
+    await expect.poll(saveState, { timeout: 5000 }).toMatch(/^Lagret kl\./);
+    fault.delayMs = 0;
+    const lies = (await page.evaluate('(() => { window.__obs.disconnect(); return window.__lies; })()')) as string[];
+    // Each "Lagret" shown must have come when the editor held what the vault holds at the end, or
+    // an earlier saved text; at least: never "Lagret" before the last word was saved.
+    expect(lies.length).toBeGreaterThan(0);
+    const stillShort = lies.filter((l) => Number(l.split(' @ ')[1]) < editor.length);
+    expect(stillShort, 'a "Lagret" shown while the editor held text the vault did not').toEqual([]);
+  });
+
+  it('ten seconds of typing without a pause: a save reaches the vault at least every two seconds', async () => {
+    const saves: number[] = [];
+    const onRequest = (r: Request) => {
+      if (r.url().endsWith('/__ipc') && (r.postDataJSON() as { method: string }).method === 'transcripts.autosave') saves.push(Date.now());
+    };
+    await openWorkspace();
+    page.on('request', onRequest);
+    const editor = page.locator('#tx-editor');
+    await editor.focus();
+    await editor.press('Control+End');
+    const t0 = Date.now();
+    for (let i = 0; Date.now() - t0 < 10_000; i++) await page.keyboard.type(` ti${i}`);
+    const t1 = Date.now();
+    page.off('request', onRequest);
+    const during = saves.filter((s) => s <= t1);
+    const gaps = [during[0]! - t0, ...during.slice(1).map((s, i) => s - during[i]!), t1 - during.at(-1)!];
+    // Two seconds, and a little for a loaded two-core machine's timers.
+    expect(Math.max(...gaps), `saves at ${during.map((s) => s - t0).join(', ')} ms`).toBeLessThan(2600);
+    await expect.poll(async () => (await stored()).includes(' ti'), { timeout: 4000 }).toBe(true);
+  });
+
+  it('undo back to the saved text: the state does not stay "Endringer lagres om et øyeblikk", and typing again is saved', async () => {
+    await openWorkspace();
+    await page.locator('#tx-editor').focus();
+    await page.locator('#tx-editor').press('Control+End');
+    await expect.poll(saveState, { timeout: 5000 }).toMatch(/^Lagret kl\./);
+    const before = await stored();
+    await page.keyboard.type(' angre');
+    expect(await saveState()).toBe('Endringer lagres om et øyeblikk');
+    for (let i = 0; i < ' angre'.length; i++) await page.keyboard.press('Backspace');
+    await expect.poll(saveState, { timeout: 4000 }).toMatch(/^Lagret kl\./);
+    expect(await stored()).toBe(before);
+    await page.keyboard.type(' igjen');
+    await page.keyboard.press('Control+Z');
+    await expect.poll(saveState, { timeout: 4000 }).toMatch(/^Lagret kl\./);
+    expect(await stored()).toBe(before);
+    await page.keyboard.type(' tilslutt');
+    await expect.poll(stored, { timeout: 4000 }).toContain(' tilslutt');
+  });
+
+  it('a failed save, then undo back to the saved text: no error is left saying it is not saved and "Hvelv tries again"', async () => {
+    await openWorkspace();
+    await page.locator('#tx-editor').focus();
+    await page.locator('#tx-editor').press('Control+End');
+    await expect.poll(saveState, { timeout: 5000 }).toMatch(/^Lagret kl\./);
+    fault.failing = true;
+    await page.keyboard.type(' feilangre');
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Kunne ikke lagre' }).isVisible(), { timeout: 5000 }).toBe(true);
+    for (let i = 0; i < ' feilangre'.length; i++) await page.keyboard.press('Backspace');
+    await expect.poll(saveState, { timeout: 4000 }).toMatch(/^Lagret kl\./);
+    // The label says saved (it is: the editor holds what the vault holds); the banner must agree.
+    const banner = await page.getByRole('alert').filter({ hasText: 'Kunne ikke lagre' }).count();
+    fault.failing = false;
+    expect(banner, '"Kunne ikke lagre … Hvelv prøver igjen" beside "Lagret kl."').toBe(0);
+  });
+
+  it('a stamp, a speaker label and a marker by key, then the page closes without warning after 2.5 s: all three are in the vault', async () => {
+    await openWorkspace();
+    const editor = page.locator('#tx-editor');
+    await editor.focus();
+    await editor.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+T');
+    await page.keyboard.press('Control+2');
+    await page.keyboard.type('Nøkkelord');
+    await page.keyboard.press('Alt+3');
+    const shown = await editorText();
+    await sleep(2500);
+    await page.close({ runBeforeUnload: false });
+    expect(`${await stored()}`.trimEnd()).toBe(shown.trimEnd());
+    await fresh();
+  });
+});
+
+describe('attack s4: the player while playing', () => {
+  it('the clock, the waveform slider and the turn highlight follow playback; Ctrl+T stamps where it is playing', async () => {
+    await openWorkspace();
+    const editor = page.locator('#tx-editor');
+    await editor.focus();
+    await page.locator('audio').evaluate(
+      (a) =>
+        new Promise<void>((resolve) => {
+          const m = a as unknown as { currentTime: number; addEventListener(e: string, f: () => void, o: unknown): void };
+          m.addEventListener('seeked', () => resolve(), { once: true });
+          m.currentTime = 9;
+        }),
+    );
+    const slider = page.getByRole('slider', { name: 'Posisjon i opptaket' });
+    await page.keyboard.press('F4');
+    await expect.poll(() => page.getByTestId('tx-time').textContent(), { timeout: 5000 }).toMatch(/^0:1[01],\d$/);
+    await expect.poll(() => slider.getAttribute('aria-valuenow'), { timeout: 5000 }).toMatch(/^1[01]$/);
+    await expect.poll(() => page.locator('#tx-editor .tx-turn').allTextContents().then((s) => s.join('')), { timeout: 5000 }).toContain('B: Ja.');
+    await editor.press('Control+End');
+    await page.keyboard.press('Control+T');
+    const at = await page.locator('audio').evaluate((a) => (a as unknown as { currentTime: number }).currentTime);
+    await page.keyboard.press('F4');
+    const stamp = /#00:00:(\d\d)-(\d)# $/.exec(await editorText());
+    expect(stamp).not.toBeNull();
+    const ms = Number(stamp![1]) * 1000 + Number(stamp![2]) * 100;
+    expect(Math.abs(ms - at * 1000)).toBeLessThan(400);
+    // Keys on the slider seek from where playback is now, not from where it was when the page last rendered.
+    await slider.focus();
+    const from = await page.locator('audio').evaluate((a) => (a as unknown as { currentTime: number }).currentTime);
+    await page.keyboard.press('ArrowRight');
+    const to = await page.locator('audio').evaluate((a) => (a as unknown as { currentTime: number }).currentTime);
+    expect(to - from).toBeCloseTo(5, 0);
+    expect(problems).toEqual([]);
+  });
+});
