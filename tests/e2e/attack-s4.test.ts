@@ -12,6 +12,7 @@
  * and real Chromium. The screen lock is main's own lock (sessions.lock('system'), what
  * powerMonitor's lock-screen and suspend call in electron/main/index.ts).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request, Route } from 'playwright-core';
@@ -299,6 +300,73 @@ describe('attack s4: the player while playing', () => {
     await page.keyboard.press('ArrowRight');
     const to = await page.locator('audio').evaluate((a) => (a as unknown as { currentTime: number }).currentTime);
     expect(to - from).toBeCloseTo(5, 0);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('attack s4: import notices', () => {
+  const TITLE = 'Transkripsjonen er importert, men ikke alt kom med slik det sto i filen:';
+  const notice = (title = TITLE) => page.getByRole('status').filter({ hasText: title });
+  async function importFor(code: string, name: string, content: string, button = `Legg inn transkripsjon … (${code})`, nav = 'Opptak og transkripsjoner'): Promise<void> {
+    const file = path.join(tempDir(), name);
+    fs.writeFileSync(file, content);
+    await page.getByRole('button', { name: nav, exact: true }).click();
+    harness.fileAnswers.push(file);
+    await page.getByRole('button', { name: button }).click();
+  }
+
+  beforeAll(async () => {
+    for (const [code, name] of [['JS02', 'Per Pedersen'], ['JS03', 'Siri Solberg'], ['JS04', 'Ola Olsen']] as const) {
+      await harness.invoke('participants.add', { identity: { name } });
+      await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    }
+    if (!(await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).isVisible())) await fresh();
+  });
+
+  it('held: a .vtt with a garbage timing and a backwards one: the notice says 2 in a status region, and all text is there', async () => {
+    await importFor('JS02', 'JS02.vtt', 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Intervjuer>Fortell.\n\nkl. ti --> elleve\n<v B>Jeg begynte i mars.\n\n00:00:09.000 --> 00:00:05.000\n<v Intervjuer>Og så?\n');
+    await expect.poll(() => notice().isVisible()).toBe(true);
+    expect(await notice().textContent()).toContain('Replikker uten brukbar tid: 2.');
+    for (const said of ['Intervjuer: Fortell.', 'B: Jeg begynte i mars.', 'Intervjuer: Og så?']) expect(await page.locator('.transcript').textContent()).toContain(said);
+    await page.getByRole('button', { name: 'Lukk meldingen om importen' }).click();
+    expect(await notice().count()).toBe(0);
+  });
+
+  it('held: a huge count (3 000 cues without a usable time, one with): the notice says it, and every cue’s text is in the vault', async () => {
+    const cues = ['1\n00:00:01,000 --> 00:00:02,000\nI: Start.'];
+    for (let i = 0; i < 3000; i++) cues.push(`${i + 2}\n00:00:xx,000 --> tull\nB: Ord nummer ${i}.`);
+    await importFor('JS03', 'JS03.srt', `${cues.join('\n\n')}\n`);
+    await expect.poll(() => notice().isVisible(), { timeout: 20_000 }).toBe(true);
+    expect((await notice().textContent())?.replace(/[\s\u00a0\u202f]/g, '')).toContain('Replikkerutenbrukbartid:3000.');
+    const list = (await harness.invoke('transcripts.list', {})) as { id: string; code: string }[];
+    const text = ((await harness.invoke('transcripts.get', { id: list.find((x) => x.code === 'JS03')!.id })) as { text: string }).text;
+    expect(text).toContain('B: Ord nummer 0.');
+    expect(text).toContain('B: Ord nummer 2999.');
+  });
+
+  it('an .srt refused because no cue has a usable time: the error on screen says which line is wrong (issue 14), and no notice of the earlier import is left', async () => {
+    await importFor('JS04', 'JS04.srt', '1\n00:00:0x,000 --> tull\nI: Hei.\n\n2\nmorgen --> kveld\nB: Hallo.\n');
+    const error = page.getByRole('alert');
+    await expect.poll(() => error.count()).toBeGreaterThan(0);
+    const said = (await error.allTextContents()).join(' ');
+    expect(await notice().count()).toBe(0);
+    // The CLI says "line 2: no cue with a usable time in the .srt file"; the app must point at the line too.
+    expect(said, 'the app’s error for a refused .srt').toMatch(/linje 2/i);
+  });
+
+  it('held: in English, the notice is in English and read as a status', async () => {
+    await harness.invoke('app.setLanguage', { language: 'en' });
+    await page.reload();
+    try {
+      await importFor('JS04', 'JS04-en.srt', '1\n00:00:01,000 --> 00:00:02,000\nI: Hello.\n\n2\nnonsense --> nonsense\nB: Hi there.\n', 'Add transcript … (JS04)', 'Recordings and transcripts');
+      const en = notice('The transcript is imported, but not everything arrived as it was in the file:');
+      await expect.poll(() => en.isVisible()).toBe(true);
+      expect(await en.textContent()).toContain('Cues without a usable time: 1.');
+      expect(await en.textContent()).not.toMatch(/Replikker|brukbar/);
+    } finally {
+      await harness.invoke('app.setLanguage', { language: 'nb' });
+      await page.reload();
+    }
     expect(problems).toEqual([]);
   });
 });
