@@ -13,11 +13,12 @@
  * powerMonitor's lock-screen and suspend call in electron/main/index.ts).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request, Route } from 'playwright-core';
 import { newPage, openStudy, STUDY_PASSPHRASE, type Harness } from './harness';
-import { tempDir } from '../core/helpers';
+import { findNeedles, listFiles, recentTempFiles, tempDir } from '../core/helpers';
 import { makeSpeechLikeWav } from './audio-fixture';
 
 let harness: Harness;
@@ -26,6 +27,7 @@ let browser: Browser;
 let page: Page;
 let problems: string[];
 let transcriptId: string;
+const started = Date.now();
 
 const stored = async () => ((await harness.invoke('transcripts.get', { id: transcriptId })) as { text: string }).text;
 const editorText = async (): Promise<string> => (await page.locator('#tx-editor .cm-line').allTextContents()).join('\n');
@@ -270,6 +272,9 @@ describe('attack s4: autosave', () => {
 
 describe('attack s4: the player while playing', () => {
   it('the clock, the waveform slider and the turn highlight follow playback; Ctrl+T stamps where it is playing', async () => {
+    // A known text (the editor is closed: nothing of the page's can overwrite it).
+    expect(await page.getByRole('heading', { name: 'Transkribering av JS01' }).isVisible()).toBe(false);
+    await harness.invoke('transcripts.update', { id: transcriptId, text: '#00:00:01-0# I: Fortell.\n#00:00:10-0# B: Ja.\n#00:00:20-0# I: Og så?\n' });
     await openWorkspace();
     const editor = page.locator('#tx-editor');
     await editor.focus();
@@ -300,7 +305,53 @@ describe('attack s4: the player while playing', () => {
     await page.keyboard.press('ArrowRight');
     const to = await page.locator('audio').evaluate((a) => (a as unknown as { currentTime: number }).currentTime);
     expect(to - from).toBeCloseTo(5, 0);
+    // A click on the waveform's middle seeks to the middle of the recording.
+    const box = (await slider.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const mid = await page.locator('audio').evaluate((a) => (a as unknown as { currentTime: number }).currentTime);
+    expect(mid).toBeGreaterThan(14);
+    expect(mid).toBeLessThan(16);
+    await expect.poll(() => page.getByTestId('tx-time').textContent()).toMatch(/^0:1[456],\d$/);
     expect(problems).toEqual([]);
+  });
+
+  it('the loop key brings playback back to the turn’s start when it passes the turn’s end', async () => {
+    await openWorkspace();
+    await page.locator('#tx-editor').focus();
+    await page.locator('audio').evaluate(
+      (a) =>
+        new Promise<void>((resolve) => {
+          const m = a as unknown as { currentTime: number; addEventListener(e: string, f: () => void, o: unknown): void };
+          m.addEventListener('seeked', () => resolve(), { once: true });
+          m.currentTime = 19;
+        }),
+    );
+    await page.keyboard.press('F4');
+    await page.keyboard.press('Control+L');
+    await expect.poll(() => page.getByText(/^Gjentar 0:10–0:20/).isVisible()).toBe(true);
+    // Within a few seconds of passing 0:20, playback is back between 0:10 and 0:13, not on past 0:20.
+    await expect.poll(() => page.locator('audio').evaluate((a) => (a as unknown as { currentTime: number }).currentTime), { timeout: 6000, interval: 100 }).toBeLessThan(13);
+    const t = await page.locator('audio').evaluate((a) => (a as unknown as { currentTime: number }).currentTime);
+    expect(t).toBeGreaterThanOrEqual(10);
+    await page.keyboard.press('Control+L');
+    await page.keyboard.press('F4');
+  });
+
+  it('held: Lock pressed while a slow save is in flight waits for it and for the newer text', async () => {
+    await openWorkspace();
+    fault.delayMs = 1500;
+    try {
+      await typeAtEnd(' Førlåsen');
+      await sleep(1100); // the save of it has started and is slow
+      await page.keyboard.type(' ogrettfør');
+      await page.getByRole('button', { name: 'Lås' }).click();
+      await expect.poll(() => page.getByRole('button', { name: 'Lås opp' }).isVisible(), { timeout: 15_000 }).toBe(true);
+    } finally {
+      fault.delayMs = 0;
+    }
+    await harness.invoke('vault.unlock', { path: vault, passphrase: STUDY_PASSPHRASE });
+    expect(await stored()).toContain(' Førlåsen ogrettfør');
+    await page.reload();
   });
 });
 
@@ -368,5 +419,22 @@ describe('attack s4: import notices', () => {
       await page.reload();
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe('attack s4: plaintext on disk', () => {
+  it('held: none of the words typed above (through failed, slow, retried and locked saves) is on disk in clear: vault, temp folder, browser profiles', () => {
+    const words = ['Skjermlåsord', 'Diskfullord', 'Førfeilen', 'Etterfeilen', 'Prøvigjenord', 'Tregtlagret', 'mensdetlagres', 'Førlåsen', 'ogrettfør', 'Nøkkelord', 'feilangre'];
+    const needles = words.flatMap((w) => [Buffer.from(w, 'utf8'), Buffer.from(w, 'utf16le'), Buffer.from(w.normalize('NFD'), 'utf8')]);
+    const profiles = fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('playwright_chromiumdev_profile-'));
+    const files = [...listFiles(vault), ...recentTempFiles(started), ...profiles.flatMap((d) => listFiles(path.join(os.tmpdir(), d)))].filter((f) => {
+      try {
+        return fs.lstatSync(f).isFile();
+      } catch {
+        return false;
+      }
+    });
+    expect(files.length).toBeGreaterThan(0);
+    expect(findNeedles(files, needles)).toEqual([]);
   });
 });
