@@ -38,6 +38,13 @@ describe('attack s4: cue files whose text is dropped without a word', () => {
     if (r !== 'refused') expect(r.lost, `imported with ${r.untimed} untimed cues said`).toEqual([]);
   });
 
+  it('a .vtt NOTE block with the transcriber’s words: imported, or at least counted as left out (a .docx’s comments are said; these vanish)', () => {
+    const file = 'WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nI: Hvordan var det?\n\nNOTE Uklart her, hun nevner sjefen ved navn\n\n00:00:04.000 --> 00:00:06.000\nB: Greit.\n';
+    const r = parseTranscriptFile(bytes(file), 'vtt');
+    const said = r.untimedCues > 0 || Object.values(r.leftOut ?? {}).some((n) => n > 0);
+    expect({ inText: r.text.includes('hun nevner sjefen ved navn'), said }, `imported as ${JSON.stringify(r)}`).not.toEqual({ inText: false, said: false });
+  });
+
   it('held: an .srt cue without any timing line keeps its text and is counted', () => {
     const file = '1\n00:00:01,000 --> 00:00:03,000\nI: Fortell.\n\nB: En replikk uten tid.\n\n3\n00:00:07,000 --> 00:00:08,000\nI: Takk.\n';
     const r = allArrivesOrRefused(file, 'srt', ['I: Fortell.', 'B: En replikk uten tid.', 'I: Takk.']);
