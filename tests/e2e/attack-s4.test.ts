@@ -357,6 +357,29 @@ describe('attack s4: the player while playing', () => {
     await page.keyboard.press('F4');
   });
 
+  it('held: progress (words today, how far the transcript reaches) and the stamp check follow typing once it pauses', async () => {
+    await openWorkspace();
+    const words = async () => Number(/Ord skrevet i dag: (\d+)/.exec((await page.locator('.tx-side').textContent()) ?? '')?.[1] ?? NaN);
+    await expect.poll(saveState, { timeout: 5000 }).not.toBe('Endringer lagres om et øyeblikk');
+    const before = await words();
+    await typeAtEnd(' en to tre fire fem');
+    await expect.poll(words, { timeout: 4000 }).toBe(before + 5);
+    await page.locator('audio').evaluate(
+      (a) =>
+        new Promise<void>((resolve) => {
+          const m = a as unknown as { currentTime: number; addEventListener(e: string, f: () => void, o: unknown): void };
+          m.addEventListener('seeked', () => resolve(), { once: true });
+          m.currentTime = 25;
+        }),
+    );
+    await page.locator('#tx-editor').focus();
+    await page.locator('#tx-editor').press('Control+End');
+    await page.keyboard.press('Control+T');
+    await expect.poll(() => page.getByText(/^Transkripsjonen når 0:25 av 0:30/).isVisible(), { timeout: 4000 }).toBe(true);
+    await page.keyboard.type(' #00:00:05-0# tilbake');
+    await expect.poll(() => page.getByRole('region', { name: 'Tidskoder som ikke stemmer' }).getByText('#00:00:05-0# kommer etter en senere tidskode').isVisible(), { timeout: 4000 }).toBe(true);
+  });
+
   it('held: Lock pressed while a slow save is in flight waits for it and for the newer text', async () => {
     await openWorkspace();
     fault.delayMs = 1500;
