@@ -10,6 +10,19 @@ export interface CliIo {
 
 export class UsageError extends Error {}
 
+/**
+ * The word for a count in the CLI's English-only lines (listings and summaries not in
+ * the catalogue): "1 segment", "2 segments", "0 segments". The catalogue's messages
+ * write theirs as {n|one|other}.
+ */
+export function noun(n: number, one: string, other: string): string {
+  return n === 1 ? one : other;
+}
+
+export function count(n: number, one: string, other: string): string {
+  return `${n} ${noun(n, one, other)}`;
+}
+
 /** Read a line from the terminal without echoing it. */
 export function promptHiddenTty(question: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -2,7 +2,12 @@
  * Every user-visible string, in Norwegian bokmål and English. The renderer and the
  * CLI both read from here, so an error says the same thing in the app and in a
  * terminal. `en` must have exactly the keys of `nb` (checked by the type).
- * Placeholders are written {name}.
+ *
+ * Placeholders are written {name}. A count's words are written {name|one|other}: the
+ * form for 1 and the form for every other number, so "{count} {count|notat|notater}"
+ * reads "1 notat", "0 notater", "2 notater". Bokmål and English both have just these
+ * two forms for whole numbers (Intl.PluralRules picks), and a form may be a whole
+ * phrase where more than the noun changes ("{n|kommentar er|kommentarer er}").
  */
 import type { ErrorCode } from '../errors';
 
@@ -49,9 +54,56 @@ function join(locale: Locale): Catalogue {
 
 export const CATALOGUES: Record<Locale, Catalogue> = { nb: join('nb'), en: join('en') };
 
+/** {name} or {name|one|other}; a form holds no braces or bars. */
+const PLACEHOLDER = /\{(\w+)(?:\|([^{}|]*)\|([^{}|]*))?\}/g;
+
+const PLURAL_RULES: Record<Locale, Intl.PluralRules> = { nb: new Intl.PluralRules('nb'), en: new Intl.PluralRules('en') };
+
+export interface TemplateParams {
+  /** Every parameter the template names, plain or plural. */
+  names: Set<string>;
+  /** The parameters that choose a plural form, and so must be numbers. */
+  plurals: Set<string>;
+}
+
+/**
+ * What a template asks of its caller, or an Error saying why it is not a template: a
+ * brace that opens no placeholder, a plural with other than two forms, or a plural
+ * whose number the sentence never writes (a misspelt name would otherwise choose its
+ * form from a parameter nobody passes).
+ */
+export function templateParams(template: string): TemplateParams {
+  const names = new Set<string>();
+  const plurals = new Set<string>();
+  const rest = template.replace(PLACEHOLDER, (_m, name: string, one: string | undefined) => {
+    names.add(name);
+    if (one !== undefined) plurals.add(name);
+    return '';
+  });
+  if (/[{}]/.test(rest)) throw new Error(`not a placeholder in "${template}": write {name} or {name|one|other}`);
+  const plain = new Set([...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!));
+  for (const p of plurals) if (!plain.has(p)) throw new Error(`plural {${p}|…} in "${template}" chooses words for a number the template never writes as {${p}}`);
+  return { names, plurals };
+}
+
+/** Fill a catalogue template: {name} with its parameter, {name|one|other} with the form its number takes. */
+export function formatTemplate(locale: Locale, template: string, params: Record<string, string | number>): string {
+  return template.replace(PLACEHOLDER, (m, name: string, one: string | undefined, other: string | undefined) => {
+    if (one === undefined || other === undefined) return name in params ? String(params[name]) : m;
+    const n = params[name];
+    // A string here ("3", or a number already formatted) is a caller's bug. It is said
+    // (the browser tests fail on a console error, the CLI's tests on stderr) but never
+    // thrown: a screen that will not draw would cost the student more than a plural.
+    if (typeof n !== 'number' || !Number.isFinite(n)) {
+      console.error(`i18n: {${name}|${one}|${other}} needs a number, got ${n === undefined ? 'nothing' : JSON.stringify(n)}`);
+      return other;
+    }
+    return PLURAL_RULES[locale].select(n) === 'one' ? one : other;
+  });
+}
+
 export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = CATALOGUES[locale][key];
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  return formatTemplate(locale, CATALOGUES[locale][key], params);
 }
 
 export function errorMessage(locale: Locale, code: ErrorCode): string {

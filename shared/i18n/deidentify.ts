@@ -18,15 +18,14 @@ export const nb = {
   'deid.confidence.low': 'kanskje',
   'deid.confidenceLabel': 'Sikkerhet: {confidence}',
   'deid.narrowingHint': 'Alder, datoer og sjeldne kjennetegn er ikke krysset av: de identifiserer ikke alene, men sammen med annet kan de gjøre det (en gruppe på fem eller færre identifiserer). Kryss av dem som bør byttes ut.',
-  'deid.invisibleText': '{count} usynlige tegn',
+  'deid.invisibleText': '{count} {count|usynlig tegn|usynlige tegn}',
   'deid.invisibleHint': 'Usynlige tegn (som mellomrom uten bredde og myke bindestreker) kan skjule et navn. De tas ut av teksten, ikke erstattes.',
   'deid.sort': 'Sorter',
   'deid.sort.position': 'Etter plass i teksten',
   'deid.sort.kind': 'Etter type',
   'deid.sort.confidence': 'Etter sikkerhet',
   'deid.keptProject': 'Merket som ikke identifiserende i hele prosjektet: {terms}',
-  'deid.afterKeyList': 'Hadde {count} uløste identifiserende opplysninger da navnelisten ble slettet (sist sjekket med navnelisten {date}).',
-  'deid.afterKeyList.one': 'Hadde 1 uløst identifiserende opplysning da navnelisten ble slettet (sist sjekket med navnelisten {date}).',
+  'deid.afterKeyList': 'Hadde {count} {count|uløst identifiserende opplysning|uløste identifiserende opplysninger} da navnelisten ble slettet (sist sjekket med navnelisten {date}).',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -44,13 +43,12 @@ export const en: Record<keyof typeof nb, string> = {
   'deid.confidence.low': 'perhaps',
   'deid.confidenceLabel': 'Confidence: {confidence}',
   'deid.narrowingHint': 'Ages, dates and rare traits are not ticked: they do not identify alone, but together with other details they can (a group of five or fewer identifies). Tick those that should be replaced.',
-  'deid.invisibleText': '{count} invisible characters',
+  'deid.invisibleText': '{count} invisible {count|character|characters}',
   'deid.invisibleHint': 'Invisible characters (such as zero-width spaces and soft hyphens) can hide a name. They are taken out of the text, not replaced.',
   'deid.sort': 'Sort',
   'deid.sort.position': 'By place in the text',
   'deid.sort.kind': 'By kind',
   'deid.sort.confidence': 'By confidence',
   'deid.keptProject': 'Marked as not identifying in the whole project: {terms}',
-  'deid.afterKeyList': 'Had {count} unresolved identifying details when the key list was deleted (last checked with the key list on {date}).',
-  'deid.afterKeyList.one': 'Had 1 unresolved identifying detail when the key list was deleted (last checked with the key list on {date}).',
+  'deid.afterKeyList': 'Had {count} unresolved identifying {count|detail|details} when the key list was deleted (last checked with the key list on {date}).',
 };

@@ -71,6 +71,10 @@ describe('hvelv code / theme / memo / search / report / journal', () => {
     const start = Array.from(TRANSCRIPT).indexOf('h', Array.from(TRANSCRIPT).findIndex((_, i, cs) => cs.slice(i, i + 4).join('') === 'hver'));
     const b = await hv('code', 'apply', vault, transcript, '--code', 'Relasjon', '--start', String(start), '--end', String(start + 8), '--json');
     expect((b.json.segment as { text: string }).text).toBe('hver uke');
+    // Each code has one segment in one interview, and the listing says so in the singular.
+    const listed = await hv('code', 'list', vault);
+    expect(listed.text).toMatch(/Relasjon .* {2}1 segment in 1 interview$/m);
+    expect(listed.text).not.toMatch(/\b1 (segments|interviews)\b/);
 
     // Bad input: a clear code, nothing changed.
     expect((await hv('code', 'apply', vault, transcript, '--code', 'Relasjon', '--quote', 'ikke her', '--json')).json).toMatchObject({ error: { code: 'QUOTE_NOT_FOUND' } });

@@ -60,7 +60,7 @@ describe('hvelv export qdpx|qdc', () => {
     const noYes = io();
     expect(await run(['export', 'qdpx', dir, '--out', out, '--accept', id], noYes, fast)).toBe(EXIT.ok);
     expect(noYes.text()).toContain('Ingenting ble skrevet');
-    expect(noYes.text()).toContain('1 private notater blir ikke med');
+    expect(noYes.text()).toContain('1 privat notat blir ikke med');
     expect(fs.existsSync(out)).toBe(false);
 
     const yes = io();
@@ -101,7 +101,7 @@ describe('hvelv import qdpx|qdc', () => {
     const first = io();
     expect(await run(['import', 'qdpx', dir, file], first, fast)).toBe(EXIT.ok);
     expect(first.text()).toContain(`Ikke importert (ingen deltaker valgt): ${code}`);
-    expect(first.text()).toContain('Koder: 1 nye');
+    expect(first.text()).toContain('Koder: 1 ny,');
     const second = io();
     expect(await run(['import', 'qdpx', dir, file, '--map', `${code}=${target}`, '--json'], second, fast)).toBe(EXIT.ok);
     const r = JSON.parse(second.stdout.join('')) as { imported: { participant: string; segments: number; findings: number }[]; codes: { reused: number } };

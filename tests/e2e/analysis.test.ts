@@ -242,7 +242,7 @@ describe('thematic analysis in Chromium', () => {
     await shot('55-retrieval');
 
     await page.getByLabel('Deltaker').selectOption('JS02');
-    await expect.poll(() => page.getByText('1 utdrag i 1 intervjuer').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('1 utdrag i 1 intervju').isVisible()).toBe(true);
     await page.getByLabel('Deltaker').selectOption('');
     await expect.poll(() => items.count()).toBe(3);
     await page.getByRole('button', { name: /^JS01, 00:01:03.* – åpne i transkripsjonen$/ }).click();
@@ -349,7 +349,7 @@ describe('thematic analysis in Chromium', () => {
     await page.getByRole('button', { name: 'Søk', exact: true }).click();
     await page.getByLabel('Søk etter').fill('aase');
     await page.getByRole('search').getByRole('button', { name: 'Søk' }).click();
-    await expect.poll(() => page.getByText('Ett treff').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('1 treff').isVisible()).toBe(true);
     expect(await page.locator('.retrieved mark').allTextContents()).toEqual(['Åse']);
 
     await page.getByLabel('Søk etter').fill('"apenhet er alt"');

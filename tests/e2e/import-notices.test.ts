@@ -161,14 +161,14 @@ describe('the exchange screen says what a .qdpx import left out', () => {
     await page.getByRole('button', { name: 'Velg .qdpx- eller .qdc-fil …' }).click();
     await page.getByLabel('Deltaker for Intervju C').selectOption('JS03');
     await page.getByRole('button', { name: 'Importer', exact: true }).click();
-    await expect.poll(() => page.getByText(/Intervju C → JS03: 1 kodede utdrag/).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/Intervju C → JS03: 1 kodet utdrag/).isVisible()).toBe(true);
     const result = page.getByRole('status').filter({ hasText: 'Intervju C → JS03' });
     const said = await result.textContent();
     expect(said).toContain('Ikke importert (ingen deltaker valgt): Intervju D');
     expect(said).toContain('Ikke importert (teksten kunne ikke leses): Intervju E');
-    expect(said).toContain('1 utdrag uten kode ble lagret som notater på transkripsjonen.');
-    expect(said).toContain('1 utdrag lå utenfor teksten eller var tomme og ble ikke importert.');
-    expect(said).toContain('1 notater hørte bare til kilder som ikke ble importert.');
+    expect(said).toContain('1 utdrag uten kode ble lagret som notat på transkripsjonen.');
+    expect(said).toContain('1 utdrag lå utenfor teksten eller var tomt og ble ikke importert.');
+    expect(said).toContain('1 notat hørte bare til kilder som ikke ble importert.');
     expect(said).toMatch(/Ikke støttet, ikke importert: (PictureSource × 1, Graph × 1|Graph × 1, PictureSource × 1)\./);
     await screenshot(page, 'imp-04-qdpx-left-out');
     expect(problems).toEqual([]);

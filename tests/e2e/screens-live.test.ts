@@ -78,7 +78,7 @@ describe('a live dashboard', () => {
     await moveClockTo(new Date(2031, 4, 23, 23, 59, 0));
     await expect.poll(() => page.getByText('7 dager til prosjektslutt (30. mai 2031)').isVisible()).toBe(true);
     await expect.poll(() => page.getByText(/^Om 7 dager, 30\. mai 2031, slettes navnelisten \(2 deltakere\)/).isVisible()).toBe(true);
-    await expect.poll(() => page.getByText(/^En transkripsjon har fortsatt mulige kjennetegn/).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/^1 transkripsjon har fortsatt mulige kjennetegn/).isVisible()).toBe(true);
     await expect.poll(() => page.getByRole('region', { name: 'Transkripsjoner' }).textContent()).toContain('1 transkripsjon');
     await shot('i15-02-dashboard-seven-days');
     // Past midnight, with nothing done in between.

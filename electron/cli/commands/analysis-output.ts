@@ -7,7 +7,7 @@
 import type { Code, Memo, RetrievedSegment, Segment, Theme } from '../../../shared/analysis';
 import { formatTimestamp } from '../../../shared/analysis-text';
 import type { CliIo } from '../io';
-import { UsageError } from '../io';
+import { count, UsageError } from '../io';
 
 export function emit(io: CliIo, json: boolean, value: Record<string, unknown>, lines: () => string[]): void {
   if (json) io.out(JSON.stringify({ ok: true, ...value }));
@@ -36,11 +36,11 @@ export function segmentLine(s: Segment | RetrievedSegment, codes: Map<string, Co
 }
 
 export function codeLine(c: Code): string {
-  return `${c.id}  ${'  '.repeat(c.path.length - 1)}${c.name}  ${c.color}  ${c.segmentCount} segments in ${c.transcriptCount} interviews${c.definition ? `\n    ${'  '.repeat(c.path.length - 1)}${c.definition.replace(/\s+/g, ' ')}` : ''}`;
+  return `${c.id}  ${'  '.repeat(c.path.length - 1)}${c.name}  ${c.color}  ${count(c.segmentCount, 'segment', 'segments')} in ${count(c.transcriptCount, 'interview', 'interviews')}${c.definition ? `\n    ${'  '.repeat(c.path.length - 1)}${c.definition.replace(/\s+/g, ' ')}` : ''}`;
 }
 
 export function themeLine(t: Theme, codes: Map<string, Code>, depth: number): string {
-  return `${t.id}  ${'  '.repeat(depth)}${t.name}  (${t.status})  ${t.segmentCount} segments; codes: ${t.codeIds.map((c) => codes.get(c)?.path.join('/') ?? c).join(', ') || '–'}`;
+  return `${t.id}  ${'  '.repeat(depth)}${t.name}  (${t.status})  ${count(t.segmentCount, 'segment', 'segments')}; codes: ${t.codeIds.map((c) => codes.get(c)?.path.join('/') ?? c).join(', ') || '–'}`;
 }
 
 export function memoLine(m: Memo): string {

@@ -2,7 +2,7 @@
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { parse, str } from '../args';
-import { UsageError } from '../io';
+import { count, UsageError } from '../io';
 import { withSession } from '../session';
 import { Codebook } from '../../core/services/analysis/codebook';
 import { Coding } from '../../core/services/analysis/coding';
@@ -62,7 +62,7 @@ export async function cmdCode(args: string[], ctx: CommandContext): Promise<numb
         const book = new Codebook(s, io.now);
         return book.merge(book.resolve(ref).id, book.resolve(str(values.into)).id);
       });
-      emit(io, Boolean(values.json), { ...res }, () => [`merged into ${res.code.path.join('/')}: ${res.segmentsMoved} segments moved, ${res.segmentsJoined} overlapping joined, ${res.childrenMoved} sub-codes moved`]);
+      emit(io, Boolean(values.json), { ...res }, () => [`merged into ${res.code.path.join('/')}: ${count(res.segmentsMoved, 'segment', 'segments')} moved, ${res.segmentsJoined} overlapping joined, ${count(res.childrenMoved, 'sub-code', 'sub-codes')} moved`]);
       return EXIT.ok;
     }
     case 'delete': {
@@ -74,7 +74,7 @@ export async function cmdCode(args: string[], ctx: CommandContext): Promise<numb
         return values.yes ? book.delete(id) : book.deletePreview(id);
       });
       emit(io, Boolean(values.json), { done: Boolean(values.yes), ...res }, () => [
-        `${values.yes ? 'removed' : 'would remove'} ${res.segmentsRemoved} segments (${res.segmentsUncoded} more keep their other codes) in ${res.transcripts} interviews, ${res.memosRemoved} memos; ${res.childrenMoved} sub-codes move up`,
+        `${values.yes ? 'removed' : 'would remove'} ${count(res.segmentsRemoved, 'segment', 'segments')} (${res.segmentsUncoded} more keep their other codes) in ${count(res.transcripts, 'interview', 'interviews')}, ${count(res.memosRemoved, 'memo', 'memos')}; ${count(res.childrenMoved, 'sub-code', 'sub-codes')} move up`,
         ...(values.yes ? [] : ['nothing changed: add --yes to delete']),
       ]);
       return EXIT.ok;
@@ -101,7 +101,7 @@ export async function cmdCode(args: string[], ctx: CommandContext): Promise<numb
         const book = new Codebook(s, io.now);
         return { seg: new Coding(s, io.now).unapply(segmentId, book.resolve(str(values.code)).id), codes: byId(book.list()) };
       });
-      emit(io, Boolean(values.json), { segment: seg && segmentJson(seg, codes), removed: seg === null }, () => [seg ? `${seg.id} keeps ${seg.codeIds.length} code(s)` : `${segmentId} had no other code: removed`]);
+      emit(io, Boolean(values.json), { segment: seg && segmentJson(seg, codes), removed: seg === null }, () => [seg ? `${seg.id} keeps ${count(seg.codeIds.length, 'code', 'codes')}` : `${segmentId} had no other code: removed`]);
       return EXIT.ok;
     }
     case 'quote': {

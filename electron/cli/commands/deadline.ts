@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { parse, str } from '../args';
-import { UsageError } from '../io';
+import { count, UsageError } from '../io';
 import * as path from 'node:path';
 import { inspectVault } from '../../core/vault/vault';
 import { supervisorEnforceArgs } from '../../core/services/headless-enforce';
@@ -21,7 +21,7 @@ export async function cmdDeadline(args: string[], ctx: CommandContext): Promise<
     const daysLeft = daysUntil(info.endDate, localIsoDate(io.now()));
     if (values.json) io.out(JSON.stringify({ ok: true, endDate: info.endDate, endAction: info.endAction, daysLeft, history: info.endDateHistory }));
     else {
-      io.out(`project end ${info.endDate} (${daysLeft} days), then: ${info.endAction}`);
+      io.out(`project end ${info.endDate} (${count(daysLeft, 'day', 'days')}), then: ${info.endAction}`);
       for (const h of info.endDateHistory) io.out(`  moved ${h.from} -> ${h.to} on ${h.changedAt.slice(0, 10)}: ${h.reason} (Sikt ${h.siktRef}, notified ${h.siktNotifiedOn})`);
     }
     return EXIT.ok;

@@ -7,7 +7,7 @@
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { parse, str } from '../args';
-import { UsageError } from '../io';
+import { count, UsageError } from '../io';
 import { nodeEd25519 } from '../../core/crypto/ed25519';
 import { parseNowOption } from '../../core/services/headless-enforce';
 import { enforceProjectEnd } from '../../core/services/project-end';
@@ -27,7 +27,7 @@ export async function cmdEnforce(args: string[], ctx: CommandContext): Promise<n
     preview: requested !== undefined && !values.yes,
   });
   if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
-  else if (!r.due) io.out(`${r.title}: nothing is due; the project ends ${r.endDate} (${r.daysLeft} days).`);
+  else if (!r.due) io.out(`${r.title}: nothing is due; the project ends ${r.endDate} (${count(r.daysLeft, 'day', 'days')}).`);
   else if (r.wouldDestroy) {
     io.out(`${r.title}: on ${r.effectiveDate} the project will have ended (${r.endDate}); ${r.wouldDestroy.length > 0 ? `then destroyed: ${r.wouldDestroy.join(', ')}` : 'nothing more is due'}.`);
     io.out('A preview: nothing was destroyed. Add --yes to destroy it now, before the day has come.');

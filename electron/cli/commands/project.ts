@@ -1,7 +1,7 @@
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { parse, str } from '../args';
-import { UsageError } from '../io';
+import { count, UsageError } from '../io';
 import { createProject } from '../../core/services/create-project';
 import { projectStatus } from '../../core/services/project-status';
 import { inspectVault } from '../../core/vault/vault';
@@ -57,7 +57,7 @@ export async function cmdInit(args: string[], ctx: CommandContext): Promise<numb
     if (values.json) io.out(JSON.stringify({ ok: true, vault: status.path, vaultId: status.vaultId, endDate: status.endDate, kdf: status.kdf }));
     else {
       io.out(`Created vault ${status.path}`);
-      io.out(`  project end ${status.endDate} (${status.daysLeft} days)`);
+      io.out(`  project end ${status.endDate} (${count(status.daysLeft, 'day', 'days')})`);
       io.out(`  Argon2id: ${status.kdf.opslimit} passes, ${status.kdf.memlimit / 1048576} MiB`);
     }
   } finally {
@@ -79,7 +79,7 @@ export async function cmdStatus(args: string[], ctx: CommandContext): Promise<nu
     else {
       io.out(`${info.title}`);
       io.out(`  vault ${info.path} (format ${info.formatVersion})`);
-      io.out(`  project end ${info.endDate} (${daysLeft} days), then: ${info.endAction}`);
+      io.out(`  project end ${info.endDate} (${count(daysLeft, 'day', 'days')}), then: ${info.endAction}`);
       for (const [store, state] of Object.entries(info.stores)) io.out(`  ${store}: ${state}`);
       if (info.endDateHistory.length > 0) io.out(`  end date moved ${info.endDateHistory.length} time(s); see hvelv deadline show`);
     }
@@ -93,8 +93,8 @@ export async function cmdStatus(args: string[], ctx: CommandContext): Promise<nu
       io.out(status.title);
       if (status.institution) io.out(`  ${status.institution}${status.faculty ? `, ${status.faculty}` : ''}`);
       io.out(`  student ${status.student || '-'}, supervisor ${status.supervisor || '-'}, Sikt ${status.siktRef || '-'}`);
-      io.out(`  project end ${status.endDate} (${status.daysLeft} days), then: ${status.endAction}`);
-      for (const [store, n] of Object.entries(status.stores)) io.out(`  ${store}: ${n} records`);
+      io.out(`  project end ${status.endDate} (${count(status.daysLeft, 'day', 'days')}), then: ${status.endAction}`);
+      for (const [store, n] of Object.entries(status.stores)) io.out(`  ${store}: ${count(n, 'record', 'records')}`);
     }
   } finally {
     session.lock();
@@ -139,7 +139,7 @@ export async function cmdAudit(args: string[], ctx: CommandContext): Promise<num
     }
     const problems = session.audit.verify();
     if (values.json) io.out(JSON.stringify({ ok: problems.length === 0, problems }));
-    else if (problems.length === 0) io.out(`ok: ${session.audit.list().length} entries, chain and signatures verify`);
+    else if (problems.length === 0) io.out(`ok: ${count(session.audit.list().length, 'entry', 'entries')}, chain and signatures verify`);
     else for (const p of problems) io.err(`problem: ${p}`);
     return problems.length === 0 ? EXIT.ok : EXIT.integrity;
   } finally {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { many, parse, str } from '../args';
-import { UsageError } from '../io';
+import { count, UsageError } from '../io';
 import { withSession } from '../session';
 import { Report } from '../../core/services/analysis/report';
 import { HvelvError } from '../../core/errors';
@@ -56,7 +56,7 @@ export async function cmdReport(args: string[], ctx: CommandContext): Promise<nu
       throw err;
     }
   });
-  emit(io, Boolean(values.json), { ...res }, () => [`wrote ${out}: ${res.quotes} quotes from ${res.participants.length} participants (${res.participants.join(', ') || '–'})`]);
+  emit(io, Boolean(values.json), { ...res }, () => [`wrote ${out}: ${count(res.quotes, 'quote', 'quotes')} from ${count(res.participants.length, 'participant', 'participants')} (${res.participants.join(', ') || '–'})`]);
   return EXIT.ok;
 }
 
@@ -78,6 +78,6 @@ export async function cmdJournal(args: string[], ctx: CommandContext): Promise<n
       throw err;
     }
   });
-  emit(io, Boolean(values.json), { ...res }, () => [`wrote ${out}: ${res.entries} entries`]);
+  emit(io, Boolean(values.json), { ...res }, () => [`wrote ${out}: ${count(res.entries, 'entry', 'entries')}`]);
   return EXIT.ok;
 }

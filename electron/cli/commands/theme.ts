@@ -2,7 +2,7 @@
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { parse, str } from '../args';
-import { UsageError } from '../io';
+import { count, UsageError } from '../io';
 import { withSession } from '../session';
 import { Codebook } from '../../core/services/analysis/codebook';
 import { Themes } from '../../core/services/analysis/themes';
@@ -73,7 +73,7 @@ export async function cmdTheme(args: string[], ctx: CommandContext): Promise<num
         const themes = new Themes(s, io.now);
         return themes.delete(themes.resolve(ref).id);
       });
-      emit(io, Boolean(values.json), { ...res }, () => [`deleted; ${res.subThemesMoved} sub-themes moved up, ${res.memosRemoved} memos removed`]);
+      emit(io, Boolean(values.json), { ...res }, () => [`deleted; ${count(res.subThemesMoved, 'sub-theme', 'sub-themes')} moved up, ${count(res.memosRemoved, 'memo', 'memos')} removed`]);
       return EXIT.ok;
     }
     default:

@@ -2,7 +2,7 @@ import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { many, parse, str } from '../args';
 import { HvelvError } from '../../core/errors';
-import { UsageError } from '../io';
+import { count, noun, UsageError } from '../io';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ASR_LANGUAGES, type AsrLanguage } from '../../../shared/asr';
@@ -33,7 +33,7 @@ export async function cmdTranscript(args: string[], ctx: CommandContext): Promis
       const { values, positionals } = parse(rest, {}, 1);
       const list = await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Transcripts(s, io.now).list());
       if (values.json) io.out(JSON.stringify({ ok: true, transcripts: list }));
-      else for (const t of list) io.out(`${t.id}  ${t.code.padEnd(8)} ${t.complete ? 'complete  ' : 'in progress'} ${String(t.chars).padStart(8)} chars  ${t.syncPointCount} timestamps  ${t.recordingId ? `recording ${t.recordingId}` : ''}`);
+      else for (const t of list) io.out(`${t.id}  ${t.code.padEnd(8)} ${t.complete ? 'complete  ' : 'in progress'} ${String(t.chars).padStart(8)} ${noun(t.chars, 'char ', 'chars')}  ${count(t.syncPointCount, 'timestamp', 'timestamps')}  ${t.recordingId ? `recording ${t.recordingId}` : ''}`);
       return EXIT.ok;
     }
     case 'export': {

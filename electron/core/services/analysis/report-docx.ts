@@ -11,7 +11,7 @@ import { formatLongDate, translate, type Locale } from '../../../../shared/i18n/
 
 export function mapLabels(locale: Locale): MapLabels {
   return {
-    segments: (n) => (n === 1 ? translate(locale, 'analysis.map.segment') : translate(locale, 'analysis.map.segments', { n })),
+    segments: (n) => translate(locale, 'analysis.map.segments', { n }),
     status: {
       candidate: translate(locale, 'analysis.status.candidate'),
       reviewed: translate(locale, 'analysis.status.reviewed'),

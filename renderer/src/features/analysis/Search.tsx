@@ -79,7 +79,7 @@ export function Search({ codes, ended, onChanged, onOpen, onOpenMemos }: Props) 
       {notice && <Notice>{notice}</Notice>}
       {result && (
         <p className="muted" role="status">
-          {result.total === 1 ? t('analysis.search.one') : t('analysis.search.count', { count: result.total })}
+          {t('analysis.search.count', { count: result.total })}
         </p>
       )}
       <ol className="retrieved">

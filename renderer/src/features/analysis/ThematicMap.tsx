@@ -21,7 +21,7 @@ export function ThematicMap({ title, themes, codes }: { title: string; themes: T
       codes: codes.map((c) => ({ id: c.id, name: c.name, color: c.color, segmentCount: c.segmentCount })),
     };
     return thematicMapSvg(data, {
-      segments: (n) => (n === 1 ? t('analysis.map.segment') : t('analysis.map.segments', { n })),
+      segments: (n) => t('analysis.map.segments', { n }),
       status: { candidate: t('analysis.status.candidate'), reviewed: t('analysis.status.reviewed'), defined: t('analysis.status.defined') },
       empty: t('analysis.map.empty'),
     });

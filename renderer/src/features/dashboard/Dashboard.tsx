@@ -43,13 +43,11 @@ export function Dashboard({ status, onOpenForms }: { status: ProjectStatus; onOp
   }
   const d = date(status.endDate);
   const countdown =
-    status.daysLeft > 1
+    status.daysLeft > 0
       ? t('dashboard.daysLeft', { days: status.daysLeft, date: d })
-      : status.daysLeft === 1
-        ? t('dashboard.dayLeft', { date: d })
-        : status.daysLeft === 0
-          ? t('dashboard.endToday', { date: d })
-          : t('dashboard.endPassed', { date: d });
+      : status.daysLeft === 0
+        ? t('dashboard.endToday', { date: d })
+        : t('dashboard.endPassed', { date: d });
   const urgency = status.daysLeft <= 7 ? 'urgent' : status.daysLeft <= 30 ? 'soon' : 'calm';
   const ended = status.destroyed.length > 0;
   const storeName = (s: string) => t(`cert.store.${s as 'keylist'}`);
@@ -104,15 +102,15 @@ export function Dashboard({ status, onOpenForms }: { status: ProjectStatus; onOp
             ? t('reminder.banner.anonymise', {
                 days: status.daysLeft,
                 date: d,
-                participants: status.participants.active === 1 ? t('count.participants.one') : t('count.participants', { count: status.participants.active }),
-                recordings: status.recordingCount === 1 ? t('count.recordings.one') : t('count.recordings', { count: status.recordingCount }),
+                participants: t('count.participants', { count: status.participants.active }),
+                recordings: t('count.recordings', { count: status.recordingCount }),
               })
             : t('reminder.banner.deleteAll', { days: status.daysLeft, date: d })}
         </div>
       )}
       {!ended && status.endAction === 'anonymise' && status.daysLeft <= 30 && status.transcriptsWithIdentifiers > 0 && (
         <div className="banner banner-warning" role="status">
-          {status.transcriptsWithIdentifiers === 1 ? t('deid.reminder.one') : t('deid.reminder', { count: status.transcriptsWithIdentifiers })}
+          {t('deid.reminder', { count: status.transcriptsWithIdentifiers })}
         </div>
       )}
       {!ended && (
@@ -135,12 +133,12 @@ export function Dashboard({ status, onOpenForms }: { status: ProjectStatus; onOp
                 <strong>{t('screens.ended.storeDeleted', { date: date(status.certificates.at(-1)?.executedAt.slice(0, 10) ?? status.endDate) })}</strong>
               </p>
             ) : store === 'keylist' ? (
-              <p>{status.participants.active + status.participants.withdrawn === 0 ? t('dashboard.empty') : t(status.participants.active === 1 ? 'dashboard.participantCount.one' : 'dashboard.participantCount', status.participants)}</p>
+              <p>{status.participants.active + status.participants.withdrawn === 0 ? t('dashboard.empty') : t('dashboard.participantCount', status.participants)}</p>
             ) : store === 'recordings' ? (
-              <p>{status.recordingCount === 0 ? t('dashboard.empty') : status.recordingCount === 1 ? t('count.recordings.one') : t('count.recordings', { count: status.recordingCount })}</p>
+              <p>{status.recordingCount === 0 ? t('dashboard.empty') : t('count.recordings', { count: status.recordingCount })}</p>
             ) : (
               // Transcripts, not the store's records: the codebook, memos and markers live there too.
-              <p>{status.transcriptCount === 0 ? t('dashboard.empty') : status.transcriptCount === 1 ? t('screens.dashboard.transcripts.one') : t('screens.dashboard.transcripts', { count: status.transcriptCount })}</p>
+              <p>{status.transcriptCount === 0 ? t('dashboard.empty') : t('screens.dashboard.transcripts', { count: status.transcriptCount })}</p>
             )}
           </Card>
         ))}

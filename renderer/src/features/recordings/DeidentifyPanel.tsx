@@ -81,7 +81,7 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
       {notice && <Notice>{notice}</Notice>}
       {report && !report.keyListUsed && <p className="hint">{t('deid.noKeyList')}</p>}
       {report && !report.keyListUsed && last && (
-        <p className="hint">{last.unresolved === 1 ? t('deid.afterKeyList.one', { date: last.at.slice(0, 10) }) : t('deid.afterKeyList', { count: last.unresolved, date: last.at.slice(0, 10) })}</p>
+        <p className="hint">{t('deid.afterKeyList', { count: last.unresolved, date: last.at.slice(0, 10) })}</p>
       )}
       {!report && (
         <button type="button" onClick={() => void check()}>
@@ -91,7 +91,7 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
       {report && report.findings.length === 0 && <p>{t('deid.none')}</p>}
       {report && report.findings.length > 0 && (
         <>
-          <p>{report.findings.length === 1 ? t('deid.found.one') : t('deid.found', { count: report.findings.length })}</p>
+          <p>{t('deid.found', { count: report.findings.length })}</p>
           {report.findings.some((f) => NARROWING_KINDS.includes(f.kind)) && <p className="hint">{t('deid.narrowingHint')}</p>}
           {report.findings.some((f) => f.kind === 'invisible') && <p className="hint">{t('deid.invisibleHint')}</p>}
           <div className="field inline">

@@ -345,14 +345,14 @@ function TranscriptLine({ tr, coded, durationMs, onOpen }: { tr: TranscriptSumma
       {tr.identifiers > 0 && (
         <>
           {' '}
-          <span className="pill warn">{tr.identifiers === 1 ? t('deid.badge.one') : t('deid.badge', { count: tr.identifiers })}</span>
+          <span className="pill warn">{t('deid.badge', { count: tr.identifiers })}</span>
         </>
       )}
       {/* The coding progress, the interview's third stage after recording and transcribing. */}
       {coded !== undefined && (
         <>
           {' '}
-          <span className="muted small nowrap">· {coded === 0 ? t('screens.rec.notCoded') : coded === 1 ? t('screens.rec.codedOne') : t('screens.rec.coded', { count: coded })}</span>
+          <span className="muted small nowrap">· {coded === 0 ? t('screens.rec.notCoded') : t('screens.rec.coded', { count: coded })}</span>
         </>
       )}
     </div>

@@ -385,7 +385,7 @@ function MapRead({ content }: { content: ShareContent }) {
   const svg = useMemo(
     () =>
       thematicMapSvg(content.map, {
-        segments: (n) => (n === 1 ? t('analysis.map.segment') : t('analysis.map.segments', { n })),
+        segments: (n) => t('analysis.map.segments', { n }),
         status: { candidate: t('analysis.status.candidate'), reviewed: t('analysis.status.reviewed'), defined: t('analysis.status.defined') },
         empty: t('analysis.map.empty'),
       }),
