@@ -356,6 +356,8 @@ export type SessionState = { unlocked: false } | { unlocked: true; status: Proje
 /** Pushed from main to the renderer. */
 export type AppEvent =
   | { type: 'locked'; reason: 'user' | 'idle' | 'system' | 'project-end'; minutes?: number }
+  /** The vault is about to lock (screen lock, sleep, quit): save what is typed, then answer `session.saved` with this id. */
+  | { type: 'save-now'; id: string }
   /** The supervisor's open folder locked itself (issue 10). */
   | { type: 'supervisor-locked'; reason: 'idle'; minutes: number }
   | { type: 'import-progress'; jobId: string; bytes: number; total: number }
@@ -373,6 +375,8 @@ export const api = {
   'session.state': { input: z.strictObject({}) },
   'session.lock': { input: z.strictObject({}) },
   'session.touch': { input: z.strictObject({}) },
+  /** The page has saved what main asked it to save before a lock (AppEvent 'save-now'). */
+  'session.saved': { input: z.strictObject({ id: z.string().regex(/^[0-9a-f]{16}$/) }) },
   'participants.list': { input: z.strictObject({}) },
   'participants.add': { input: z.strictObject({ identity: identityInputSchema }) },
   'participants.reveal': { input: z.strictObject({ code }) },
@@ -549,6 +553,7 @@ export interface Outputs extends SupervisorOutputs {
   'session.state': SessionState;
   'session.lock': null;
   'session.touch': null;
+  'session.saved': null;
   'settings.update': ProjectStatus;
   'participants.list': ParticipantSummary[];
   'participants.add': { code: string };

@@ -83,7 +83,22 @@ export interface HandlerDeps {
 type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Outputs[M]> | Outputs[M] };
 
 export function createHandlers(deps: HandlerDeps): { handlers: Handlers; sessions: SessionManager; files: FileGrants; supervisorFolder: SupervisorFolderRef } {
-  const sessions = new SessionManager((reason, minutes) => deps.emit({ type: 'locked', reason, minutes }), deps.timers);
+  /** Locks the page did not ask for wait for it to save what is typed: it is told, and answers `session.saved`. */
+  const awaitingSave = new Map<string, () => void>();
+  const sessions = new SessionManager((reason, minutes) => {
+    // Locked already: nothing is waited for any more (a page that never answered, or a lock the user made meanwhile).
+    for (const done of awaitingSave.values()) done();
+    awaitingSave.clear();
+    deps.emit({ type: 'locked', reason, minutes });
+  }, deps.timers);
+  sessions.setBeforeLock(
+    () =>
+      new Promise<void>((resolve) => {
+        const id = randomBytes(8).toString('hex');
+        awaitingSave.set(id, resolve);
+        deps.emit({ type: 'save-now', id });
+      }),
+  );
   const vaultDeps: VaultDeps = { crypto: deps.crypto, kdfPolicy: deps.kdfPolicy, now: deps.now };
 
   const participants = (): Participants => new Participants(sessions.require(), deps.now);
@@ -181,6 +196,12 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     },
     'session.touch': () => {
       sessions.touch();
+      return null;
+    },
+    'session.saved': ({ id }) => {
+      const done = awaitingSave.get(id);
+      awaitingSave.delete(id);
+      done?.();
       return null;
     },
     'participants.list': () => participants().list(),

@@ -164,15 +164,24 @@ async function start(): Promise<void> {
   powerMonitor.on('resume', watch);
 
   // Screen locked or machine asleep: lock the vault, and the supervisor's open folder too.
+  // The page first saves what is typed (at most 3 s; a window that is gone is not waited for).
+  const pageAlive = (): boolean => mainWindow !== null && !mainWindow.isDestroyed() && !mainWindow.webContents.isCrashed();
   const lockAll = (): void => {
-    sessions.lock('system');
+    void sessions.lockAfterSaving('system', pageAlive() ? 3000 : 0);
     void dispatch(handlers, 'supervisor.lock', {});
   };
   powerMonitor.on('lock-screen', lockAll);
   powerMonitor.on('suspend', lockAll);
-  app.on('before-quit', () => {
-    sessions.lock('user');
-    void dispatch(handlers, 'supervisor.lock', {});
+  // Quitting waits for the same save, then quits for real.
+  let quitting = false;
+  app.on('before-quit', (e) => {
+    if (quitting) return;
+    quitting = true;
+    e.preventDefault();
+    void sessions.lockAfterSaving('user', pageAlive() ? 3000 : 0).finally(() => {
+      void dispatch(handlers, 'supervisor.lock', {});
+      app.quit();
+    });
   });
   app.on('window-all-closed', () => app.quit());
 

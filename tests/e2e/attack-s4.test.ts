@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request, Route } from 'playwright-core';
-import { newPage, openStudy, STUDY_PASSPHRASE, type Harness } from './harness';
+import { newPage, openStudy, screenshot, STUDY_PASSPHRASE, type Harness } from './harness';
 import { findNeedles, listFiles, recentTempFiles, tempDir } from '../core/helpers';
 import { makeSpeechLikeWav } from './audio-fixture';
 
@@ -94,8 +94,9 @@ describe('attack s4: autosave', () => {
     await openWorkspace();
     await typeAtEnd(' Skjermlåsord');
     // The student presses Super+L (or closes the lid) right after the last word: main's
-    // powerMonitor 'lock-screen' / 'suspend' lock the vault without asking the page.
-    harness.sessions.lock('system');
+    // powerMonitor 'lock-screen' / 'suspend' lock the vault as electron/main/index.ts does
+    // (lockAfterSaving: the page is told to save first, at most 3 s).
+    void harness.sessions.lockAfterSaving('system');
     await expect.poll(() => page.getByRole('button', { name: 'Lås opp' }).isVisible()).toBe(true);
     await harness.invoke('vault.unlock', { path: vault, passphrase: STUDY_PASSPHRASE });
     const text = await stored();
@@ -115,8 +116,14 @@ describe('attack s4: autosave', () => {
     const stillOpen = await page.getByRole('heading', { name: 'Transkribering av JS01' }).isVisible();
     const view = stillOpen ? await editorText() : ((await page.locator('.transcript').textContent()) ?? '');
     const warned = (await page.getByRole('alert').count()) + (await page.getByRole('alertdialog').count()) > 0;
-    // …and locks for the day. Tomorrow the disk has room again and the vault is opened.
+    // Leaving while the save fails is asked about, over the workspace (not under its editor).
+    await expect.poll(() => page.getByRole('alertdialog').filter({ hasText: 'Forlate uten å lagre?' }).isVisible()).toBe(true);
+    await screenshot(page, 'tx-leave-failed-save');
+    // Asked, the student stays (the safe answer, and Esc) …
+    if ((await page.getByRole('alertdialog').count()) > 0) await page.getByRole('alertdialog').getByRole('button', { name: 'Bli her' }).click();
+    // …and locks for the day; asked again, locks anyway. Tomorrow the disk has room again and the vault is opened.
     await page.getByRole('button', { name: 'Lås' }).click();
+    if (await page.getByRole('alertdialog').isVisible()) await page.getByRole('alertdialog').getByRole('button', { name: 'Forlat uten å lagre' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Lås opp' }).isVisible()).toBe(true);
     fault.failing = false;
     await sleep(6000); // more than the workspace's 5 s retry
@@ -155,8 +162,10 @@ describe('attack s4: autosave', () => {
     fault.failing = true;
     await typeAtEnd(' Førfeilen');
     await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Kunne ikke lagre' }).isVisible(), { timeout: 5000 }).toBe(true);
-    // The student leaves (the closing save fails too) and, seeing the old text, opens the editor again.
+    // The student leaves (the closing save fails too: Hvelv asks, and the student leaves
+    // anyway) and, seeing the old text, opens the editor again.
     await page.getByRole('button', { name: '← Tilbake til opptaket' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Forlat uten å lagre' }).click();
     await page.getByRole('button', { name: 'Transkriber' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Transkribering av JS01' }).isVisible()).toBe(true);
     // The disk is back; the student types on in the new editor and sees it saved.

@@ -15,6 +15,7 @@ export interface Timers {
 export class SessionManager {
   private session: VaultSession | null = null;
   private timer: unknown = null;
+  private beforeLock: ((reason: LockReason) => Promise<void>) | null = null;
 
   constructor(
     private readonly onLocked: (reason: LockReason, minutes: number) => void,
@@ -43,6 +44,35 @@ export class SessionManager {
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     const minutes = this.session.facts.autoLockMinutes;
     this.timer = this.timers.setTimeout(() => this.lock('idle'), minutes * 60_000);
+  }
+
+  /**
+   * What must happen before a lock that the page did not ask for (the screen locked, the
+   * machine going to sleep, the app quitting): the page saves what is typed (issue 12:
+   * autosave "when the app locks"). Set by the handler table, which asks the page.
+   */
+  setBeforeLock(hook: (reason: LockReason) => Promise<void>): void {
+    this.beforeLock = hook;
+  }
+
+  /**
+   * Lock, after letting the page save for at most `timeoutMs`: a page that does not
+   * answer (hung, or no window) never keeps the vault open longer than that. The lock
+   * happens whatever the page answers; a lock the user asked for meanwhile is not undone.
+   */
+  async lockAfterSaving(reason: LockReason, timeoutMs = 3000): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    if (this.beforeLock && timeoutMs > 0) {
+      let timer: unknown = null;
+      await Promise.race([
+        this.beforeLock(reason).catch(() => undefined),
+        new Promise<void>((resolve) => (timer = this.timers.setTimeout(resolve, timeoutMs))),
+      ]);
+      this.timers.clearTimeout(timer);
+    }
+    // Locked and perhaps unlocked again while the page saved: that is a new session, not ours to lock.
+    if (this.session === s) this.lock(reason);
   }
 
   lock(reason: LockReason): void {

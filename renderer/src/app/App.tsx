@@ -90,6 +90,12 @@ export function App() {
   useEffect(
     () =>
       onAppEvent((e) => {
+        if (e.type === 'save-now') {
+          // Main is about to lock (screen lock, sleep, quit): save what is typed, then say so.
+          const id = e.id;
+          void flushAll().finally(() => void call('session.saved', { id }));
+          return;
+        }
         if (e.type !== 'locked') return;
         const i = makeI18n(infoRef.current?.locale ?? 'nb');
         setNotice(e.reason === 'idle' ? i.t('unlock.autoLocked', { minutes: e.minutes ?? 0 }) : e.reason === 'project-end' ? i.t('unlock.projectEnded') : i.t('unlock.locked'));
@@ -164,9 +170,12 @@ export function App() {
     setView('dashboard');
   };
 
-  const lock = async () => {
-    // Whatever is typed reaches the vault before it locks.
-    await flushAll();
+  /** Whatever is typed reaches the vault before it locks; what cannot be saved is asked about (unless it was already). */
+  const lock = async (confirmed: boolean) => {
+    if (!(await flushAll()) && !confirmed) {
+      setPending(() => () => void lock(true));
+      return;
+    }
     await call('session.lock', {});
   };
 
@@ -268,7 +277,15 @@ export function App() {
               );
             })}
             {/* Locking leaves the screen too: typed input that is not saved is asked about first. */}
-            <button type="button" className="nav lock" onClick={() => go(() => void lock())}>
+            <button
+              type="button"
+              className="nav lock"
+              onClick={() => {
+                // Asked already (a failing save counts as unsaved): then the answer stands.
+                const asked = hasUnsaved();
+                go(() => void lock(asked));
+              }}
+            >
               {t('nav.lock')}
             </button>
           </nav>

@@ -10,6 +10,8 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner } from '../../components/ui';
+import { LeaveDialog } from '../../components/LeaveDialog';
+import { forgetUnsaved, useUnsaved } from '../../components/unsaved';
 import type { RecordingInfo, TranscriptDetail, TranscriptionSettings } from '../../../../shared/contract';
 import { localIsoDate } from '../../../../shared/domain';
 import { f4Stamp, syncPoints } from '../../../../shared/transcript';
@@ -97,6 +99,9 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   latest.current = { speakers, markers, settings, loop };
 
   const { state: saveState, savedAt, error: saveError, flush, changed: unsaved } = useAutosave(transcript, readText, onChanged);
+  // While a save is failing, what is typed is only on this screen: leaving it or locking asks first.
+  useUnsaved(saveState === 'failed');
+  const [askLeave, setAskLeave] = useState(false);
 
   const durationMs = mediaDuration ?? recording?.durationMs ?? 0;
   // What is derived from the whole text (stamps, highlights, counts) follows typing when
@@ -304,8 +309,8 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   }
 
   async function exit() {
-    await flush();
-    onExit();
+    if (await flush()) onExit();
+    else setAskLeave(true);
   }
 
   // ---- progress -------------------------------------------------------------
@@ -332,6 +337,15 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
 
   return (
     <main className="tx-workspace" aria-labelledby="tx-title">
+      {askLeave && (
+        <LeaveDialog
+          onStay={() => setAskLeave(false)}
+          onLeave={() => {
+            forgetUnsaved();
+            onExit();
+          }}
+        />
+      )}
       <div className="tx-side">
         <button type="button" className="link" onClick={() => void exit()}>
           {t('tx.back')}

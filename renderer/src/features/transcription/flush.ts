@@ -1,17 +1,20 @@
 /**
  * Work that must reach the vault before it locks: the workspace registers its autosave
- * here, and the app's "Lock" waits for it. (Idle and system locks come from main; by
- * then autosave has written everything older than two seconds.)
+ * here. The app's "Lock" waits for it, and so does a lock main makes on its own (screen
+ * lock, sleep, quit: main sends 'save-now' and waits up to three seconds for the answer).
  */
-const flushers = new Set<() => Promise<void>>();
+const flushers = new Set<() => Promise<boolean>>();
 
-export function registerFlush(fn: () => Promise<void>): () => void {
+/** `fn` saves what it holds and says whether it is all in the vault. */
+export function registerFlush(fn: () => Promise<boolean>): () => void {
   flushers.add(fn);
   return () => {
     flushers.delete(fn);
   };
 }
 
-export async function flushAll(): Promise<void> {
-  await Promise.all([...flushers].map((f) => f().catch(() => undefined)));
+/** Save everything; false when something could not be saved (it is still on screen). */
+export async function flushAll(): Promise<boolean> {
+  const done = await Promise.all([...flushers].map((f) => f().catch(() => false)));
+  return done.every(Boolean);
 }

@@ -39,6 +39,8 @@ export function useAutosave(transcript: TranscriptDetail, read: () => string, on
   const onSavedRef = useRef(onSaved);
   onSavedRef.current = onSaved;
   const running = useRef<Promise<void> | null>(null);
+  /** The editor has closed: its last save is sent, and nothing is retried or scheduled after it. */
+  const closed = useRef(false);
   const idle = useRef<number | null>(null);
   const max = useRef<number | null>(null);
   const [state, setStateNow] = useState<SaveState>('clean');
@@ -57,14 +59,19 @@ export function useAutosave(transcript: TranscriptDetail, read: () => string, on
     idle.current = max.current = null;
   };
 
-  const flush = useCallback(async (): Promise<void> => {
+  /** Save now; true when the editor's text is in the vault. */
+  const flush = useCallback(async (): Promise<boolean> => {
     clearTimers();
     // One save at a time, in order: a slow save may not overwrite a newer one.
     while (running.current) await running.current;
     const t = readRef.current();
     if (t === saved.current) {
-      if (shownState.current === 'dirty') setState(wrote.current ? 'saved' : 'clean');
-      return;
+      // Typed and taken back (or a failed save undone): what is on screen is what the vault holds.
+      if (shownState.current === 'dirty' || shownState.current === 'failed') {
+        setError(null);
+        setState(wrote.current ? 'saved' : 'clean');
+      }
+      return true;
     }
     setState('saving');
     const job = (async () => {
@@ -89,8 +96,10 @@ export function useAutosave(transcript: TranscriptDetail, read: () => string, on
       } else {
         setError(r.error);
         setState('failed');
-        // Keep the text in memory and try again; the student sees that it is not saved.
-        if (r.error.code !== 'VAULT_LOCKED') max.current = window.setTimeout(() => void flush(), RETRY_MS);
+        // Keep the text in memory and try again; the student sees that it is not saved. Not
+        // once the editor has closed: a retry then would write this older text over what a
+        // newer editor of the same transcript has saved since.
+        if (r.error.code !== 'VAULT_LOCKED' && !closed.current) max.current = window.setTimeout(() => void flushRef.current(), RETRY_MS);
       }
     })();
     running.current = job;
@@ -99,7 +108,8 @@ export function useAutosave(transcript: TranscriptDetail, read: () => string, on
     } finally {
       running.current = null;
     }
-    if (readRef.current() !== saved.current && idle.current === null && max.current === null) schedule();
+    if (readRef.current() !== saved.current && idle.current === null && max.current === null && !closed.current) schedule();
+    return saved.current === t && readRef.current() === t;
   }, [id, setState]);
 
   const flushRef = useRef(flush);
@@ -113,11 +123,12 @@ export function useAutosave(transcript: TranscriptDetail, read: () => string, on
 
   /** The text changed (a key, an insert, undo): save within the two seconds. */
   const changed = useCallback(() => {
-    if (!running.current && shownState.current !== 'dirty') setState('dirty');
+    if (!running.current && shownState.current !== 'dirty' && shownState.current !== 'failed') setState('dirty');
     schedule();
   }, [setState]);
 
   useEffect(() => {
+    closed.current = false;
     const now = () => void flush();
     const hidden = () => {
       if (document.visibilityState === 'hidden') void flush();
@@ -131,6 +142,7 @@ export function useAutosave(transcript: TranscriptDetail, read: () => string, on
       window.removeEventListener('pagehide', now);
       document.removeEventListener('visibilitychange', hidden);
       unregister();
+      closed.current = true;
       // Leaving the editor saves what is there; the request outlives the component. Then
       // the transcript is read back whole once, which runs the identifying-details check
       // on what was typed (and remembers its findings with the transcript).
