@@ -171,9 +171,21 @@ function cuesToF4(text: string, vtt: boolean): ParsedTranscript {
     const block: { line: number; text: string }[] = [];
     for (; i < rows.length && rows[i]!.trim() !== ''; i++) block.push({ line: i + 1, text: rows[i]! });
     if (block.length === 0) break;
-    // The WEBVTT header and the blocks the format defines as not cue text (comments, styles, regions).
-    if (vtt && (first || /^(NOTE|STYLE|REGION)(?:[ \t]|$)/.test(block[0]!.text))) {
+    // The WEBVTT header: its lines up to the first timing line. A cue that follows the header
+    // without a blank line is a cue, as in the WebVTT parser (a line with "-->" ends the header).
+    if (vtt && first) {
       first = false;
+      const arrow = block.findIndex((r) => r.text.includes('-->'));
+      if (arrow < 0) continue;
+      block.splice(0, arrow);
+    } else if (vtt && /^NOTE(?:[ \t]|$)/.test(block[0]!.text)) {
+      // A comment, often the transcriber's own words: kept, in brackets on a line of its own,
+      // so nothing of the file is lost (the student deletes it if it should go).
+      const note = block.map((r) => r.text.trim()).join(' ').replace(/^NOTE\s*/, '').trim();
+      if (note) lines.push(`[NOTE ${note}]`);
+      continue;
+    } else if (vtt && /^(STYLE|REGION)(?:[ \t]|$)/.test(block[0]!.text)) {
+      // Styles and regions: the format's own settings, no words of the interview.
       continue;
     }
     first = false;
@@ -191,7 +203,10 @@ function cuesToF4(text: string, vtt: boolean): ParsedTranscript {
     };
     const headEnd = at >= 0 ? at : /^\d+$/.test(block[0]!.text.trim()) && (!loneNumber || nextIsTiming()) ? 1 : 0;
     if (loneNumber && headEnd === 1) continue;
-    const extra = at > 1 ? block.slice(0, at - 1) : [];
+    // The line just before the timing line is the cue's identifier: in .vtt any text, in .srt
+    // only a number (a line of words there is the end of the cue before, and is kept).
+    const idLine = at >= 1 && (vtt || /^\d+$/.test(block[at - 1]!.text.trim())) ? at - 1 : at;
+    const extra = at >= 1 ? block.slice(0, idLine) : [];
     const words = [...extra, ...block.slice(at >= 0 ? at + 1 : headEnd)].map((r) => r.text);
     const start = at >= 0 ? cueStart(block[at]!.text) : null;
     const said = cueText(words, vtt);

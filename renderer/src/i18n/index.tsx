@@ -13,7 +13,12 @@ export function makeI18n(locale: Locale): I18n {
   return {
     locale,
     t: (key, params) => translate(locale, key, params),
-    error: (e) => errorMessage(locale, e.code),
+    // Where a file is wrong, when main says it ("line 2: …"): the student can find the line.
+    error: (e) => {
+      const line = /^line (\d+): /.exec(e.message)?.[1];
+      const text = errorMessage(locale, e.code);
+      return line ? `${text} ${translate(locale, 'hardening.errorAtLine', { line: Number(line) })}` : text;
+    },
     date: (iso) => formatLongDate(iso, locale),
   };
 }
