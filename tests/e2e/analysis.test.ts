@@ -155,7 +155,7 @@ describe('thematic analysis in Chromium', () => {
     await page.keyboard.press('Enter');
     const quick = page.getByRole('combobox', { name: 'Hurtigkode' });
     // Focus moves after React has rendered the box for the selection: wait for it.
-    await expect.poll(() => quick.evaluate(isFocused)).toBe(true);
+    await expect.poll(() => quick.evaluate(isFocused), { timeout: 15_000 }).toBe(true);
     await page.keyboard.type('Holde relasjonen varm');
     await page.keyboard.press('Enter');
     await expect.poll(() => bar('Holde relasjonen varm').count()).toBe(1);
