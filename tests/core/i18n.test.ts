@@ -4,7 +4,7 @@
  * "0 notater"; "1 hit", "2 hits"), so no screen, CLI line or document miscounts.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { CATALOGUES, LOCALES, formatTemplate, templateParams, translate, type MessageKey } from '../../shared/i18n/catalogue';
+import { CATALOGUES, LOCALES, formatTemplate, templateParams, translate, type MessageKey } from '@shared/i18n/catalogue';
 
 const KEYS = Object.keys(CATALOGUES.nb) as MessageKey[];
 
