@@ -179,6 +179,39 @@ describe('thematic analysis in Chromium', () => {
     await expect.poll(() => bar('Tillit').count()).toBe(2);
   });
 
+  it('reaches the quick-code box when Enter comes before the browser has told the page of the selection', async () => {
+    // Under load a fast typist's Enter can arrive before the selectionchange event of the
+    // Shift+arrow just before it. The box is disabled until the selection is rendered, and
+    // focus() on a disabled box does nothing: the letters typed next were lost.
+    const quick = page.getByRole('combobox', { name: 'Hurtigkode' });
+    const text = page.getByRole('textbox', { name: /Transkripsjonen til JS01/ });
+    await text.focus();
+    await page.locator('.coding-text').evaluate((el) => {
+      const first = (el as unknown as { firstElementChild: { firstChild: unknown } }).firstElementChild.firstChild;
+      (globalThis as unknown as { getSelection(): { collapse(n: unknown, o: number): void } }).getSelection().collapse(first, 0);
+    });
+    await expect.poll(() => quick.isDisabled()).toBe(true);
+    // The selection and the key in one task, so no selectionchange event can come between.
+    const focusedLabel = await page.locator('.coding-text').evaluate((el, words) => {
+      type TextNode = { data: string };
+      const g = globalThis as unknown as {
+        getSelection(): { setBaseAndExtent(a: unknown, ao: number, f: unknown, fo: number): void };
+        document: { activeElement: { getAttribute(n: string): string | null } | null };
+        KeyboardEvent: new (type: string, init: object) => unknown;
+      };
+      const lines = Array.from((el as unknown as { children: ArrayLike<{ firstChild: TextNode }> }).children).map((c) => c.firstChild);
+      const line = lines.find((n) => n.data.includes(words))!;
+      const at = line.data.indexOf(words);
+      g.getSelection().setBaseAndExtent(line, at, line, at + words.length);
+      (el as unknown as { dispatchEvent(e: unknown): boolean }).dispatchEvent(new g.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+      return g.document.activeElement?.getAttribute('aria-label') ?? g.document.activeElement?.getAttribute('id') ?? null;
+    }, 'også når det går tregt');
+    expect(await quick.evaluate(isFocused), `focus was on ${focusedLabel}`).toBe(true);
+    expect(await page.getByText('Merket: «også når det går tregt»').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await text.evaluate(isFocused)).toBe(true);
+  });
+
   it('takes a code off a segment, marks a quote, and writes a memo on the segment', async () => {
     await bar('Holde relasjonen varm').click();
     const here = page.locator('.segment-list').first();

@@ -1,5 +1,6 @@
 import type { CSSProperties, KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner } from '../../components/ui';
@@ -519,13 +520,24 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
     const now = e.key === 'Enter' || e.key.length === 1 ? readSelection() : null;
     if (e.key === 'Enter' && now && now.start < now.end) {
       e.preventDefault();
-      quickRef.current?.focus();
+      focusQuick(now);
       return;
     }
     // Typing a letter with text selected starts the quick-code box with that letter.
     if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && now && now.start < now.end && e.key !== ' ') {
-      quickRef.current?.focus();
+      focusQuick(now);
     }
+  }
+
+  /**
+   * To the quick-code box, for the selection just read. The box is disabled until React has
+   * rendered that selection, and a key pressed right after Shift+arrow (before the
+   * browser's selectionchange event, as under load) would find it still disabled: focus()
+   * on a disabled input does nothing, and the keys typed next would be lost. Render first.
+   */
+  function focusQuick(r: Range) {
+    flushSync(() => setSelection(r));
+    quickRef.current?.focus();
   }
 
   function onTextFocus() {
