@@ -183,6 +183,47 @@ describe('the transcription workspace in Chromium', () => {
     await editor.fill('');
   });
 
+  it('the waveform follows a seek while paused, yet asks for no frames while paused (only while playing)', async () => {
+    /** Where the red playhead is drawn, as a share of the canvas's width (read from its pixels). */
+    const playheadAt = () =>
+      page.locator('.tx-wave canvas').evaluate((el) => {
+        const c = el as unknown as { width: number; height: number; getContext(k: string): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+        const row = c.getContext('2d').getImageData(0, 1, c.width, 1).data;
+        for (let x = 0; x < c.width; x++) if (row[x * 4] === 0xc0 && row[x * 4 + 1] === 0x39 && row[x * 4 + 2] === 0x2b) return x / c.width;
+        return -1;
+      });
+    // Frames the page asks for in one second, counted at the browser's own requestAnimationFrame.
+    const framesAsked = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const w = window as unknown as { requestAnimationFrame(f: unknown): number };
+            const own = w.requestAnimationFrame;
+            let n = 0;
+            w.requestAnimationFrame = (f) => {
+              n++;
+              return own.call(window, f);
+            };
+            setTimeout(() => {
+              w.requestAnimationFrame = own;
+              resolve(n);
+            }, 1000);
+          }),
+      );
+    await page.locator('#tx-editor').focus();
+    await pauseAt(20);
+    await expect.poll(playheadAt).toBeCloseTo(20 / 60, 1);
+    await pauseAt(45);
+    await expect.poll(playheadAt).toBeCloseTo(45 / 60, 1);
+    expect(await framesAsked()).toBe(0);
+    await page.keyboard.press('F4');
+    expect((await player()).paused).toBe(false);
+    expect(await framesAsked()).toBeGreaterThan(10);
+    await page.keyboard.press('F4');
+    expect((await player()).paused).toBe(true);
+    expect(await framesAsked()).toBe(0);
+  });
+
   it('resuming rewinds by two seconds (the default)', async () => {
     await page.locator('#tx-editor').focus();
     await pauseAt(30);

@@ -24,12 +24,15 @@ export const Waveform = memo(function Waveform({ peaks, durationMs, positionMs, 
   const dragging = useRef(false);
 
   // Draw with the frame rate while playing, from the media element itself, so that the
-  // page around it (the editor) does not re-render sixty times a second.
+  // page around it (the editor) does not re-render sixty times a second. While paused,
+  // no frame loop at all: a loop that runs on every frame even when nothing moves keeps
+  // the browser making a frame sixty times a second for hours of typing (the laptop's
+  // battery), and each key then has to find its place among those frames. Paused, it is
+  // drawn when something changes: a seek, the size, the peaks.
   useEffect(() => {
     let frame = 0;
     let drawn = '';
     const draw = () => {
-      frame = requestAnimationFrame(draw);
       const c = canvas.current;
       if (!c) return;
       const w = Math.max(1, Math.round(c.clientWidth * devicePixelRatio));
@@ -62,8 +65,30 @@ export const Waveform = memo(function Waveform({ peaks, durationMs, positionMs, 
       g.fillStyle = '#c0392b';
       g.fillRect(Math.min(w - 2, Math.max(0, Math.round(played) - 1)), 0, Math.max(2, Math.round(devicePixelRatio * 2)), h);
     };
+    const loop = () => {
+      draw();
+      frame = requestAnimationFrame(loop);
+    };
+    const start = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(loop);
+    };
+    const stop = () => {
+      cancelAnimationFrame(frame);
+      frame = 0;
+      draw();
+    };
     draw();
-    return () => cancelAnimationFrame(frame);
+    if (audio && !audio.paused) start();
+    const moves: [string, () => void][] = [['play', start], ['pause', stop], ['ended', stop], ['seeked', draw], ['emptied', draw]];
+    for (const [name, f] of moves) audio?.addEventListener(name, f);
+    const resized = new ResizeObserver(() => draw());
+    if (canvas.current) resized.observe(canvas.current);
+    return () => {
+      cancelAnimationFrame(frame);
+      resized.disconnect();
+      for (const [name, f] of moves) audio?.removeEventListener(name, f);
+    };
   }, [peaks, durationMs, audio, positionMs]);
 
   const msAt = (e: PointerEvent<HTMLDivElement>) => {
