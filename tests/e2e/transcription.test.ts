@@ -197,12 +197,12 @@ describe('the transcription workspace in Chromium', () => {
       page.evaluate(
         () =>
           new Promise<number>((resolve) => {
-            const w = window as unknown as { requestAnimationFrame(f: unknown): number };
+            const w = globalThis as unknown as { requestAnimationFrame(f: unknown): number };
             const own = w.requestAnimationFrame;
             let n = 0;
             w.requestAnimationFrame = (f) => {
               n++;
-              return own.call(window, f);
+              return own.call(globalThis, f);
             };
             setTimeout(() => {
               w.requestAnimationFrame = own;
