@@ -72,9 +72,12 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
 
+/** How many keys were shown within one frame once the wait for the frame to begin is taken out. */
+export const withinFrame = (keys: KeyLatency[]): number => keys.filter((k) => k.total - k.frameWait < FRAME).length;
+
 /** One line of figures for a table cell. */
 export function describeKeys(keys: KeyLatency[]): string {
-  const within = keys.filter((k) => k.total - k.frameWait < FRAME).length;
+  const within = withinFrame(keys);
   const total = keys.map((k) => k.total);
   const cost = keys.map((k) => k.total - k.frameWait);
   const main = keys.map((k) => k.main);
