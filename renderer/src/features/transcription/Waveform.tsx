@@ -84,9 +84,23 @@ export const Waveform = memo(function Waveform({ peaks, durationMs, positionMs, 
     for (const [name, f] of moves) audio?.addEventListener(name, f);
     const resized = new ResizeObserver(() => draw());
     if (canvas.current) resized.observe(canvas.current);
+    // A new pixel density (the window moved to another screen, or zoomed) changes the
+    // canvas's size in pixels but not its size on the page: listen for it, anew at each density.
+    let density: MediaQueryList | null = null;
+    const watchDensity = () => {
+      density?.removeEventListener('change', densityChanged);
+      density = matchMedia(`(resolution: ${devicePixelRatio}dppx)`);
+      density.addEventListener('change', densityChanged);
+    };
+    const densityChanged = () => {
+      draw();
+      watchDensity();
+    };
+    watchDensity();
     return () => {
       cancelAnimationFrame(frame);
       resized.disconnect();
+      density?.removeEventListener('change', densityChanged);
       for (const [name, f] of moves) audio?.removeEventListener(name, f);
     };
   }, [peaks, durationMs, audio, positionMs]);
