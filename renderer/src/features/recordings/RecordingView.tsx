@@ -49,6 +49,15 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
 
   useEffect(() => {
     void (async () => {
+      // The recording is asked for at once, beside the transcript, and both are shown
+      // together. One after the other, the workspace's button showed before the
+      // recording and its waveform had come, and a click on it waited for them.
+      const loadRecording = async (id: string) => {
+        const [all, url] = await Promise.all([call('recordings.list', {}), call('recordings.mediaUrl', { id })]);
+        const rec = all.ok ? (all.value.find((x) => x.id === id) ?? null) : null;
+        return { rec, src: rec && url.ok ? url.value : null };
+      };
+      const early = recordingId ? loadRecording(recordingId) : null;
       let recId = recordingId;
       let tr: TranscriptDetail | null = null;
       if (transcriptId) {
@@ -64,16 +73,12 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
           if (r.ok) tr = r.value;
         }
       }
+      const got = recId ? await (early ?? loadRecording(recId)) : null;
       setTranscript(tr);
-      if (recId) {
-        const all = await call('recordings.list', {});
-        const rec = all.ok ? (all.value.find((x) => x.id === recId) ?? null) : null;
-        setRecording(rec);
-        setRecordingGone(!rec);
-        if (rec) {
-          const url = await call('recordings.mediaUrl', { id: rec.id });
-          if (url.ok) setSrc(url.value);
-        }
+      if (got) {
+        setRecording(got.rec);
+        setRecordingGone(!got.rec);
+        if (got.src) setSrc(got.src);
       }
     })();
   }, [recordingId, transcriptId]);
