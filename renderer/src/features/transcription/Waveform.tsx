@@ -29,6 +29,11 @@ export const Waveform = memo(function Waveform({ peaks, durationMs, positionMs, 
   // the browser making a frame sixty times a second for hours of typing (the laptop's
   // battery), and each key then has to find its place among those frames. Paused, it is
   // drawn when something changes: a seek, the size, the peaks.
+  // The position is read at drawing time; a change of it only asks for a drawing (below),
+  // without setting up the loop and the listeners again.
+  const position = useRef(positionMs);
+  position.current = positionMs;
+  const redraw = useRef<() => void>(() => undefined);
   useEffect(() => {
     let frame = 0;
     let drawn = '';
@@ -37,7 +42,7 @@ export const Waveform = memo(function Waveform({ peaks, durationMs, positionMs, 
       if (!c) return;
       const w = Math.max(1, Math.round(c.clientWidth * devicePixelRatio));
       const h = Math.round(HEIGHT * devicePixelRatio);
-      const pos = audio ? audio.currentTime * 1000 : positionMs;
+      const pos = audio ? audio.currentTime * 1000 : position.current;
       const key = `${w}:${h}:${Math.round((pos / Math.max(1, durationMs)) * w)}:${peaks?.length ?? 0}`;
       if (key === drawn) return;
       drawn = key;
@@ -78,9 +83,15 @@ export const Waveform = memo(function Waveform({ peaks, durationMs, positionMs, 
       frame = 0;
       draw();
     };
-    draw();
-    if (audio && !audio.paused) start();
-    const moves: [string, () => void][] = [['play', start], ['pause', stop], ['ended', stop], ['seeked', draw], ['emptied', draw]];
+    /** The loop runs exactly while the element plays (also when it stopped without a 'pause', as load() does); then draw. */
+    const sync = () => {
+      if (audio && !audio.paused) {
+        if (frame === 0) start();
+      } else if (frame !== 0) stop();
+      draw();
+    };
+    sync();
+    const moves: [string, () => void][] = [['play', start], ['pause', stop], ['ended', stop], ['seeked', draw], ['emptied', sync]];
     for (const [name, f] of moves) audio?.addEventListener(name, f);
     const resized = new ResizeObserver(() => draw());
     if (canvas.current) resized.observe(canvas.current);
@@ -97,13 +108,16 @@ export const Waveform = memo(function Waveform({ peaks, durationMs, positionMs, 
       watchDensity();
     };
     watchDensity();
+    redraw.current = sync;
     return () => {
       cancelAnimationFrame(frame);
       resized.disconnect();
       density?.removeEventListener('change', densityChanged);
       for (const [name, f] of moves) audio?.removeEventListener(name, f);
+      redraw.current = () => undefined;
     };
-  }, [peaks, durationMs, audio, positionMs]);
+  }, [peaks, durationMs, audio]);
+  useEffect(() => redraw.current(), [positionMs]);
 
   const msAt = (e: PointerEvent<HTMLDivElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
