@@ -5,7 +5,7 @@ export default defineConfig({
   // Tests import the repo's shared/ as @shared (not to be confused with ../shared outside the repo).
   resolve: { alias: { '@shared': fileURLToPath(new URL('./shared', import.meta.url)) } },
   test: {
-    include: ['tests/core/**/*.test.ts', 'tests/cli/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+    include: ['tests/core/**/*.test.ts', 'tests/cli/**/*.test.ts', 'tests/main/**/*.test.ts', 'tests/e2e/**/*.test.ts', 'tests/electron/**/*.test.ts'],
     globalSetup: ['tests/global-setup.ts'],
     testTimeout: 60_000,
     // expect.poll waits for the screen to catch up with a sealed, signed, fsynced write;

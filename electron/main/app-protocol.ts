@@ -1,15 +1,21 @@
 /**
- * Serves the built renderer from app://hvelv/ instead of file://, so the page has
- * a real origin (file:// pages can read other local files) and every response
- * carries our CSP. Only files inside the renderer folder are served.
+ * Serves everything the page loads from app://hvelv/: the built renderer (instead of
+ * file://, so the page has a real origin and every response carries our CSP), the
+ * recordings under /media/ (decrypted chunk by chunk as the player reads them, never
+ * written to disk), and a document being printed under /print/<token>.
+ *
+ * The routing is a plain function of a Fetch `Request` (`appResponse`), so it is tested
+ * with real Request and Response objects without Electron; `serveApp` only hands it to
+ * `protocol.handle`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { protocol } from 'electron';
-import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, MEDIA_SCHEME } from './security';
-import { mediaResponse, shareMediaResponse } from './media';
+import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, PRINT_POLICY } from './policy';
+import { mediaResponse, shareMediaResponse, type MediaResponse } from './media';
 import type { SupervisorFolderRef } from './supervisor-handlers';
 import type { SessionManager } from '../core/services/session-manager';
+import type { PrintJobs } from './print-jobs';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -21,49 +27,66 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
 };
 
+/**
+ * One privileged scheme, registered before `ready` (Electron allows it only then, once).
+ * standard: a real origin (app://hvelv) and relative URLs; secure: a secure context (WebHID
+ * and the clipboard need one); supportFetchAPI: the waveform of an M4A/WebM is read with
+ * fetch; stream: the audio element reads ranges as it plays instead of waiting for the
+ * whole body. No corsEnabled: nothing is fetched across origins.
+ */
+export const SCHEME_PRIVILEGES = [{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }];
+
 export function registerSchemePrivileges(): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false } },
-    // stream: the audio element reads ranges as it plays, instead of waiting for the whole body.
-    // fetch: the transcription workspace reads an M4A/WebM recording once, in memory, to
-    // draw its waveform (Web Audio decodes it in the page; core's decoders cannot, and do
-    // every other format; nothing decoded is written anywhere).
-    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
-  ]);
+  protocol.registerSchemesAsPrivileged(SCHEME_PRIVILEGES);
 }
 
-/** hvelv-media://recording/<id>: decrypted audio for the player, never written to disk. */
-export function serveMedia(sessions: SessionManager, now: () => Date, folder?: SupervisorFolderRef): void {
-  protocol.handle(MEDIA_SCHEME, (request) => {
-    const url = new URL(request.url);
-    // hvelv-media://share/<vaultId>/<id>: a recording held with a supervisor's share.
-    if (url.host === 'share' && folder) {
-      const [, vaultId = '', id = ''] = url.pathname.split('/');
-      const r = shareMediaResponse(folder, vaultId, id, request.headers.get('range'));
-      return new Response(r.body, { status: r.status, headers: r.headers });
-    }
-    const id = url.host === 'recording' ? url.pathname.replace(/^\//, '') : '';
-    const r = mediaResponse(sessions, now, id, request.headers.get('range'));
-    return new Response(r.body, { status: r.status, headers: r.headers });
+export interface AppRoutes {
+  rendererDir: string;
+  sessions: SessionManager;
+  now: () => Date;
+  folder?: SupervisorFolderRef;
+  printJobs: PrintJobs;
+}
+
+const notFound = (): Response => new Response('not found', { status: 404, headers: { 'cache-control': 'no-store' } });
+const toResponse = (r: MediaResponse): Response => new Response(r.body, { status: r.status, headers: r.headers });
+
+/** The answer to one request for app://… (anything but app://hvelv/ is not found). */
+export function appResponse(request: Request, routes: AppRoutes): Response {
+  const url = new URL(request.url);
+  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return notFound();
+  const parts = url.pathname.split('/');
+  if (parts[1] === 'media') {
+    // /media/recording/<id>: the student's; /media/share/<vaultId>/<id>: a supervisor's held copy.
+    const range = request.headers.get('range');
+    if (parts[2] === 'recording' && parts.length === 4) return toResponse(mediaResponse(routes.sessions, routes.now, parts[3]!, range));
+    if (parts[2] === 'share' && parts.length === 5 && routes.folder) return toResponse(shareMediaResponse(routes.folder, parts[3]!, parts[4]!, range));
+    return notFound();
+  }
+  if (parts[1] === 'print') {
+    // Read once: the document lives in memory only until the print window has it.
+    const html = parts.length === 3 ? routes.printJobs.take(parts[2]!) : null;
+    if (html === null) return notFound();
+    return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PRINT_POLICY, 'cache-control': 'no-store' } });
+  }
+  let rel: string;
+  try {
+    rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  } catch {
+    return notFound();
+  }
+  const root = path.resolve(routes.rendererDir);
+  const file = path.resolve(root, `.${rel}`);
+  if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) return notFound();
+  return new Response(fs.readFileSync(file), {
+    headers: {
+      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+    },
   });
 }
 
-export function serveRenderer(rendererDir: string): void {
-  const root = path.resolve(rendererDir);
-  protocol.handle(APP_SCHEME, (request) => {
-    const url = new URL(request.url);
-    if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
-    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-    const file = path.resolve(root, `.${rel}`);
-    if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      return new Response('not found', { status: 404 });
-    }
-    return new Response(fs.readFileSync(file), {
-      headers: {
-        'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
-        'content-security-policy': CONTENT_SECURITY_POLICY,
-        'x-content-type-options': 'nosniff',
-      },
-    });
-  });
+export function serveApp(routes: AppRoutes): void {
+  protocol.handle(APP_SCHEME, (request) => appResponse(request, routes));
 }

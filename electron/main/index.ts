@@ -2,6 +2,7 @@
  * Composition root of the app: builds the core services, wires them to IPC and a
  * hardened window. Thin by design: everything beneath is tested without Electron.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, utilityProcess } from 'electron';
@@ -13,21 +14,29 @@ import { PRODUCTION_KDF_POLICY } from '../core/crypto/kdf';
 import { createCrypto } from '../core/crypto/sodium';
 import { AppConfig } from '../core/services/app-config';
 import { checkDeadlines, nextCheckDelay } from '../core/services/deadline-watch';
-import { headlessEnforceArgs, packagedEnforceCommand } from '../core/services/headless-enforce';
+import { appExecutable, headlessEnforceArgs, packagedEnforceCommand } from '../core/services/headless-enforce';
 import { localeFromSystem, translate } from '../../shared/i18n/catalogue';
 import { setSqliteNativeBinding } from '../core/stores/sqlite';
-import { registerSchemePrivileges, serveMedia, serveRenderer } from './app-protocol';
+import { registerSchemePrivileges, serveApp } from './app-protocol';
 import { createHandlers, dispatch } from './handlers';
-import { printToPdf } from './pdf';
-import { APP_ORIGIN, MEDIA_SCHEME, hardenContents, hardenSession, isTrustedSender } from './security';
+import { watchLockSignals, type PowerMonitorLike } from './lock-signals';
+import { pdfPrinter } from './pdf';
+import { mediaPath, shareMediaPath } from './policy';
+import { PrintJobs } from './print-jobs';
+import { APP_ORIGIN, hardenContents, hardenSession, isTrustedSender } from './security';
 
-// Development runs use a better-sqlite3 build for Electron's ABI kept apart from the
-// Node build the tests use (scripts/electron-native.mjs); packaged builds are rebuilt
-// for Electron by electron-builder and need nothing here.
-if (!app.isPackaged) {
-  const dev = path.join(app.getAppPath(), '.native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
-  if (fs.existsSync(dev)) setSqliteNativeBinding(dev);
-}
+// better-sqlite3 built for Electron's ABI (scripts/electron-native.mjs), kept apart from
+// the Node build in node_modules that the tests and the `hvelv` command use: in
+// development from .native/, in the packaged app from its resources (electron-builder.yml's
+// extraResources; npmRebuild is off so that packaging never rebuilds the repo's own copy).
+const sqliteForElectron = app.isPackaged
+  ? path.join(process.resourcesPath, 'native', 'better_sqlite3.node')
+  : path.join(app.getAppPath(), '.native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
+if (fs.existsSync(sqliteForElectron)) setSqliteNativeBinding(sqliteForElectron);
+
+// Test seams of the smoke test (tests/electron/): a user-data folder of its own. Read only
+// in a development build; the packaged app ignores the variable.
+if (!app.isPackaged && process.env.HVELV_TEST_USERDATA) app.setPath('userData', process.env.HVELV_TEST_USERDATA);
 
 // `Hvelv enforce <vault> …`: the daily job's headless entry, handled before anything of
 // the window side exists. It is what lets the RunAsNode fuse stay off (docs/threat-model.md).
@@ -39,11 +48,22 @@ if (headless) {
   app.enableSandbox();
   registerSchemePrivileges();
   hardenContents();
-  if (!app.requestSingleInstanceLock()) app.quit();
-  start().catch((err: unknown) => {
-    console.error('[hvelv] failed to start:', (err as Error)?.message);
-    app.exit(1);
-  });
+  // One Hvelv at a time (two would hold the same vault): a second launch hands over to
+  // the first, which comes to the front, and quits without building anything.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+  } else {
+    app.on('second-instance', () => {
+      if (!mainWindow || mainWindow.isDestroyed()) return;
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.show();
+      mainWindow.focus();
+    });
+    start().catch((err: unknown) => {
+      console.error('[hvelv] failed to start:', (err as Error)?.message);
+      app.exit(1);
+    });
+  }
 }
 
 /**
@@ -71,7 +91,7 @@ function emit(event: AppEvent): void {
 async function start(): Promise<void> {
   await app.whenReady();
   hardenSession();
-  serveRenderer(path.join(import.meta.dirname, '..', 'renderer'));
+  const printJobs = new PrintJobs();
 
   const crypto = await createCrypto();
   const config = new AppConfig(path.join(app.getPath('userData'), 'hvelv-config.json'));
@@ -104,24 +124,26 @@ async function start(): Promise<void> {
         const res = await dialog.showOpenDialog(mainWindow!, { properties: ['openFile'], filters });
         return res.canceled ? null : (res.filePaths[0] ?? null);
       },
-      mediaUrl: (id) => `${MEDIA_SCHEME}://recording/${id}`,
-      shareMediaUrl: (vaultId, id) => `${MEDIA_SCHEME}://share/${vaultId}/${id}`,
-      // The daily job runs the packaged app's own headless entry (RunAsNode is fused off);
-      // a development build, which has no fuses, runs Electron as Node on the bundled CLI.
+      // Same origin as the page: one policy, no cross-origin fetch (electron/main/policy.ts).
+      mediaUrl: (id) => `${APP_ORIGIN}${mediaPath(id)}`,
+      shareMediaUrl: (vaultId, id) => `${APP_ORIGIN}${shareMediaPath(vaultId, id)}`,
+      // The daily job runs the packaged app's own headless entry (RunAsNode is fused off),
+      // by the file that stays (an AppImage's, not its temporary mount); a development
+      // build, which has no fuses, runs Electron as Node on the bundled CLI.
       scheduleCommand: () =>
         app.isPackaged
-          ? packagedEnforceCommand(process.execPath)
+          ? packagedEnforceCommand(appExecutable(process.env, process.execPath))
           : { argv: [process.execPath, path.join(app.getAppPath(), 'out', 'main', 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
       async chooseSavePath(defaultName) {
         const ext = path.extname(defaultName).slice(1) || 'html';
         const res = await dialog.showSaveDialog(mainWindow!, { defaultPath: defaultName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
         return res.canceled || !res.filePath ? null : res.filePath;
       },
-      printToPdf,
+      printToPdf: pdfPrinter(printJobs),
     },
   });
 
-  serveMedia(sessions, () => new Date(), supervisorFolder);
+  serveApp({ rendererDir: path.join(import.meta.dirname, '..', 'renderer'), sessions, now: () => new Date(), folder: supervisorFolder, printJobs });
 
   ipcMain.handle(DROP_CHANNEL, (event, file: unknown) => {
     if (!isTrustedSender(event, mainWindow?.webContents.id) || typeof file !== 'string') return null;
@@ -170,8 +192,14 @@ async function start(): Promise<void> {
     void sessions.lockAfterSaving('system', pageAlive() ? 3000 : 0);
     void dispatch(handlers, 'supervisor.lock', {});
   };
-  powerMonitor.on('lock-screen', lockAll);
-  powerMonitor.on('suspend', lockAll);
+  // Sleep on every OS; the screen lock on macOS and Windows from Electron, on Linux from
+  // logind and the idle state (electron/main/lock-signals.ts).
+  watchLockSignals({
+    platform: process.platform,
+    powerMonitor: powerMonitor as unknown as PowerMonitorLike,
+    onLock: lockAll,
+    spawn: (command, args) => spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] }),
+  });
   // Quitting waits for the same save, then quits for real.
   let quitting = false;
   app.on('before-quit', (e) => {

@@ -44,7 +44,7 @@ describe('the browser keeps no copy of a played recording', () => {
       await page.goto(harness.url);
       const headers: string[] = [];
       page.on('response', (r) => {
-        if (r.url().includes('/__media/')) headers.push(r.headers()['cache-control'] ?? '(none)');
+        if (r.url().includes('/media/')) headers.push(r.headers()['cache-control'] ?? '(none)');
       });
       // Played twice, with a seek between: range requests and a replay, as a listener does.
       const played = await page.evaluate(async (src) => {
@@ -71,7 +71,7 @@ describe('the browser keeps no copy of a played recording', () => {
         await a.play();
         await end();
         return a.duration;
-      }, `/__media/recording/${rec.id}`);
+      }, `/media/recording/${rec.id}`);
       expect(played).toBeGreaterThan(19.9);
       expect(headers.length).toBeGreaterThan(0);
       expect(headers.every((h) => h === 'no-store')).toBe(true);

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createHandlers, dispatch } from '../../electron/main/handlers';
 import { mediaResponse, shareMediaResponse } from '../../electron/main/media';
+import { CONTENT_SECURITY_POLICY, mediaPath, shareMediaPath } from '../../electron/main/policy';
 import { Readable } from 'node:stream';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { AppConfig } from '../../electron/core/services/app-config';
@@ -38,8 +39,9 @@ export interface Harness {
 const RENDERER = path.join(import.meta.dirname, '..', '..', 'out', 'renderer');
 const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
-// Production CSP except connect-src, which the loopback bridge needs.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+// The app's own policy, the one the page is served under in Electron (the loopback
+// bridge's calls are same-origin, as the recordings are in the app).
+const CSP = CONTENT_SECURITY_POLICY;
 
 function bridgeSource(token: string): string {
   return `
@@ -100,8 +102,9 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
           await page.close();
         }
       },
-      mediaUrl: (id) => `/__media/recording/${id}`,
-      shareMediaUrl: (vaultId, id) => `/__media/share/${vaultId}/${id}`,
+      // The app's own paths (on app://hvelv there), same-origin as the page.
+      mediaUrl: (id) => mediaPath(id),
+      shareMediaUrl: (vaultId, id) => shareMediaPath(vaultId, id),
       scheduleCommand: () => ({ argv: [process.execPath, path.join(import.meta.dirname, '..', '..', 'bin', 'hvelv.js')], env: {} }),
       configHome: path.join(opts.home, 'config-home'),
     },
@@ -144,18 +147,18 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
       req.on('close', () => listeners.delete(res));
       return;
     }
-    if (url.pathname.startsWith('/__media/share/')) {
-      // Same code as the app's hvelv-media://share/ protocol.
-      const [vaultId = '', id = ''] = url.pathname.slice('/__media/share/'.length).split('/');
+    if (url.pathname.startsWith('/media/share/')) {
+      // Same code as the app's app://hvelv/media/share/.
+      const [vaultId = '', id = ''] = url.pathname.slice('/media/share/'.length).split('/');
       const r = shareMediaResponse(supervisorFolder, vaultId, id, req.headers.range ?? null);
       res.writeHead(r.status, r.headers);
       if (r.body) Readable.fromWeb(r.body as import('node:stream/web').ReadableStream).pipe(res);
       else res.end();
       return;
     }
-    if (url.pathname.startsWith('/__media/recording/')) {
-      // Same code as the app's hvelv-media:// protocol.
-      const r = mediaResponse(sessions, opts.now ?? (() => new Date()), url.pathname.slice('/__media/recording/'.length), req.headers.range ?? null);
+    if (url.pathname.startsWith('/media/recording/')) {
+      // Same code as the app's app://hvelv/media/recording/.
+      const r = mediaResponse(sessions, opts.now ?? (() => new Date()), url.pathname.slice('/media/recording/'.length), req.headers.range ?? null);
       res.writeHead(r.status, r.headers);
       if (r.body) Readable.fromWeb(r.body as import('node:stream/web').ReadableStream).pipe(res);
       else res.end();

@@ -118,7 +118,7 @@ describe('the transcription workspace in Chromium', () => {
     // Every request for the recording the page makes: the player's (ranges, as media), never a fetch of the whole file.
     const asked: { type: string; range: string | null }[] = [];
     const onRequest = (r: import('playwright-core').Request) => {
-      if (r.url().includes('/__media/')) asked.push({ type: r.resourceType(), range: r.headers()['range'] ?? null });
+      if (r.url().includes('/media/')) asked.push({ type: r.resourceType(), range: r.headers()['range'] ?? null });
     };
     page.on('request', onRequest);
     await openWorkspace();
@@ -558,7 +558,7 @@ describe('the waveform of a format core cannot decode', () => {
     expect(await harness.invoke('recordings.peaks', { id: m4a })).toBeNull();
     const fetched: string[] = [];
     const onRequest = (r: import('playwright-core').Request) => {
-      if (r.url().includes(`/__media/recording/${m4a}`) && r.resourceType() === 'fetch') fetched.push(r.url());
+      if (r.url().includes(`/media/recording/${m4a}`) && r.resourceType() === 'fetch') fetched.push(r.url());
     };
     page.on('request', onRequest);
     await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();

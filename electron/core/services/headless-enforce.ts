@@ -89,6 +89,17 @@ export function packagedEnforceCommand(execPath: string): { argv: string[]; env:
 }
 
 /**
+ * The file the daily job must start to reach the packaged app again. Inside an AppImage,
+ * `process.execPath` is in a temporary mount (/tmp/.mount_XXXX/) that is gone once the
+ * app exits, so a job pointing there would never run and the end date would pass unkept;
+ * the AppImage runtime names the real file in APPIMAGE.
+ */
+export function appExecutable(env: Readonly<Record<string, string | undefined>>, execPath: string): string {
+  const image = env.APPIMAGE;
+  return image && image.startsWith('/') ? image : execPath;
+}
+
+/**
  * What a supervisor folder's daily job runs after the command: the packaged app's
  * `share-enforce <dir>`, or the CLI's `share enforce <dir>`; either way with the folder's
  * own signing key pinned, so a header re-signed with another key is refused, not trusted.
