@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Builds better-sqlite3 for Electron's ABI into .native/electron-<version>/, leaving
 // node_modules/better-sqlite3 built for Node so that `npm test` keeps working. The app
-// (electron/main/index.ts) loads this copy in development; packaged builds are
-// rebuilt for Electron by electron-builder instead. Run by `npm start`; idempotent.
+// (electron/main/index.ts) loads this copy in development, and packaging ships it as
+// resources/native/better_sqlite3.node (electron-builder.yml). Run by `npm start` and
+// `npm run dist`; idempotent.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,7 +14,17 @@ const root = path.resolve(import.meta.dirname, '..');
 const electronVersion = require('electron/package.json').version;
 const target = path.join(root, '.native', `electron-${electronVersion}`, 'better_sqlite3.node');
 
-if (fs.existsSync(target)) process.exit(0);
+// What packaging takes (electron-builder.yml's extraResources): this version's build.
+const stage = path.join(root, '.native', 'stage', 'better_sqlite3.node');
+function staged() {
+  fs.mkdirSync(path.dirname(stage), { recursive: true });
+  fs.copyFileSync(target, stage);
+}
+
+if (fs.existsSync(target)) {
+  staged();
+  process.exit(0);
+}
 
 const source = path.dirname(require.resolve('better-sqlite3/package.json'));
 const work = path.join(root, '.native', `build-${electronVersion}`, 'better-sqlite3');
@@ -34,4 +45,5 @@ try {
 fs.mkdirSync(path.dirname(target), { recursive: true });
 fs.copyFileSync(path.join(work, 'build', 'Release', 'better_sqlite3.node'), target);
 fs.rmSync(path.dirname(work), { recursive: true, force: true });
+staged();
 console.log(`hvelv: wrote ${path.relative(root, target)}`);

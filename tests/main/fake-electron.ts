@@ -97,7 +97,7 @@ export class FakeWebContents extends EventEmitter {
   frame(parent: WebFrameMainLike | null, url: string): WebFrameMainLike {
     const f: WebFrameMainLike = {
       url,
-      origin: serialisedOrigin(url, state.standardSchemes),
+      origin: serialisedOrigin(url, current().standardSchemes),
       parent,
       top: null,
       frameTreeNodeId: Math.floor(Math.random() * 1e6),
@@ -127,7 +127,7 @@ export class FakeWebContents extends EventEmitter {
   }
 
   async loadURL(url: string): Promise<void> {
-    const res = await state.fetch(url, { webContentsId: this.id, resourceType: 'mainFrame' });
+    const res = await current().fetch(url, { webContentsId: this.id, resourceType: 'mainFrame' });
     this.url = url;
     this.mainFrame = this.frame(null, url);
     this.lastDocument = { url, status: res.status, headers: res.headers, body: await res.text() };
@@ -156,9 +156,8 @@ export class FakeWebContents extends EventEmitter {
 }
 
 export class FakeBrowserWindow extends EventEmitter {
-  static all: FakeBrowserWindow[] = [];
   static getAllWindows(): FakeBrowserWindow[] {
-    return FakeBrowserWindow.all.filter((w) => !w.destroyed);
+    return current().windows.filter((w) => !w.destroyed);
   }
   readonly webContents: FakeWebContents;
   destroyed = false;
@@ -169,10 +168,10 @@ export class FakeBrowserWindow extends EventEmitter {
 
   constructor(readonly options: Record<string, unknown> = {}) {
     super();
-    if (!state.isReady) throw new Error('Cannot create BrowserWindow before app is ready');
-    this.webContents = new FakeWebContents(state.session);
-    FakeBrowserWindow.all.push(this);
-    state.app.emit('web-contents-created', new FakeEvent(), this.webContents);
+    if (!current().isReady) throw new Error('Cannot create BrowserWindow before app is ready');
+    this.webContents = new FakeWebContents(current().session);
+    current().windows.push(this);
+    current().app.emit('web-contents-created', new FakeEvent(), this.webContents);
     this.visible = options.show !== false;
   }
 
@@ -216,7 +215,7 @@ export class FakeSession extends EventEmitter {
   beforeRequest: BeforeRequest | null = null;
   readonly webRequest = {
     onBeforeRequest: (filterOrListener: BeforeRequest | object | null, maybeListener?: BeforeRequest | null) => {
-      this.beforeRequest = (typeof filterOrListener === 'function' ? filterOrListener : maybeListener) ?? null;
+      this.beforeRequest = (typeof filterOrListener === 'function' ? (filterOrListener as BeforeRequest) : maybeListener) ?? null;
     },
   };
   setPermissionCheckHandler(h: CheckHandler | null): void {
@@ -277,19 +276,19 @@ class FakeApp extends EventEmitter {
   dock: { hide(): void } | undefined = undefined;
 
   whenReady(): Promise<void> {
-    if (state.isReady) return Promise.resolve();
+    if (current().isReady) return Promise.resolve();
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
   isReady(): boolean {
-    return state.isReady;
+    return current().isReady;
   }
   markReady(): void {
-    state.isReady = true;
+    current().isReady = true;
     for (const r of this.readyWaiters.splice(0)) r();
     this.emit('ready', new FakeEvent(), {});
   }
   enableSandbox(): void {
-    if (state.isReady) throw new Error('app.enableSandbox() can only be called before app is ready');
+    if (current().isReady) throw new Error('app.enableSandbox() can only be called before app is ready');
     this.calls.push('enableSandbox');
   }
   requestSingleInstanceLock(): boolean {
@@ -336,7 +335,7 @@ class FakePowerMonitor extends EventEmitter {
   }
   /** An OS event: delivered only where Electron emits it on this platform. Returns whether it was. */
   fire(event: string): boolean {
-    if (!POWER_EVENT_PLATFORMS[event]?.includes(state.platform)) return false;
+    if (!POWER_EVENT_PLATFORMS[event]?.includes(current().platform)) return false;
     this.emit(event);
     return true;
   }
@@ -352,6 +351,7 @@ class FakePowerMonitor extends EventEmitter {
 
 interface State {
   platform: Platform;
+  windows: FakeBrowserWindow[];
   isReady: boolean;
   app: FakeApp;
   session: FakeSession;
@@ -374,6 +374,7 @@ function freshState(platform: Platform): State {
   let nextRequest = 1;
   const s: State = {
     platform,
+    windows: [],
     isReady: false,
     app: new FakeApp(),
     session: new FakeSession(),
@@ -411,60 +412,72 @@ function freshState(platform: Platform): State {
   return s;
 }
 
-let state: State = freshState('linux');
+// One state for every copy of this module: vi.resetModules() makes the mocked 'electron'
+// import a fresh copy, and the test's `fake` must still drive the one the code sees.
+const STATE = Symbol.for('hvelv.fake-electron.state');
+const holder = globalThis as unknown as { [STATE]?: State };
+let state: State = holder[STATE] ?? (holder[STATE] = freshState('linux'));
+const setState = (s: State): void => {
+  state = s;
+  holder[STATE] = s;
+};
+const current = (): State => {
+  state = holder[STATE]!;
+  return state;
+};
 
 /** The test's handle on the fake: reset it, drive it, and read what the code did with it. */
 export const fake = {
   reset(opts: { platform?: Platform; isPackaged?: boolean; singleInstance?: boolean; paths?: Record<string, string> } = {}): void {
-    state = freshState(opts.platform ?? 'linux');
-    state.app.isPackaged = opts.isPackaged ?? false;
-    state.app.singleInstance = opts.singleInstance ?? true;
-    Object.assign(state.app.paths, opts.paths ?? {});
-    FakeBrowserWindow.all = [];
+    setState(freshState(opts.platform ?? 'linux'));
+    current().app.isPackaged = opts.isPackaged ?? false;
+    current().app.singleInstance = opts.singleInstance ?? true;
+    Object.assign(current().app.paths, opts.paths ?? {});
+    current().windows = [];
   },
   get platform(): Platform {
-    return state.platform;
+    return current().platform;
   },
   get app(): FakeApp {
-    return state.app;
+    return current().app;
   },
   get session(): FakeSession {
-    return state.session;
+    return current().session;
   },
   get powerMonitor(): FakePowerMonitor {
-    return state.powerMonitor;
+    return current().powerMonitor;
   },
   get privileged(): State['privileged'] {
-    return state.privileged;
+    return current().privileged;
   },
   get ipcChannels(): string[] {
-    return [...state.ipcHandlers.keys()];
+    return [...current().ipcHandlers.keys()];
   },
   get utility(): FakeUtilityProcess[] {
-    return state.utility;
+    return current().utility;
   },
   get windows(): FakeBrowserWindow[] {
-    return FakeBrowserWindow.all;
+    return current().windows;
   },
   get dialogAnswers(): State['dialogAnswers'] {
-    return state.dialogAnswers;
+    return current().dialogAnswers;
   },
   get exposed(): Map<string, unknown> {
-    return state.exposed;
+    return current().exposed;
   },
   get rendererInvokes(): State['rendererInvokes'] {
-    return state.rendererInvokes;
+    return current().rendererInvokes;
   },
   ready(): void {
-    state.app.markReady();
+    current().app.markReady();
   },
-  fetch: (url: string, opts?: Parameters<State['fetch']>[1]) => state.fetch(url, opts),
+  fetch: (url: string, opts?: Parameters<State['fetch']>[1]) => current().fetch(url, opts),
   /**
    * `ipcRenderer.invoke` from a frame: the event main's handler gets, as Electron builds it.
    * `frame` defaults to the main frame of `wc`; null is a frame already gone (Electron's senderFrame may be null).
    */
   async invoke(channel: string, from: { wc: FakeWebContents; frame?: WebFrameMainLike | null }, ...args: unknown[]): Promise<unknown> {
-    const handler = state.ipcHandlers.get(channel);
+    const handler = current().ipcHandlers.get(channel);
     if (!handler) throw new Error(`No handler registered for '${channel}'`);
     const wc = from.wc;
     const f = from.frame === undefined ? wc.mainFrame : from.frame;
@@ -474,20 +487,20 @@ export const fake = {
   },
   /** main → renderer: what `webContents.send` delivers to the preload's listeners. */
   deliverToRenderer(channel: string, ...args: unknown[]): void {
-    for (const fn of state.rendererListeners.get(channel) ?? []) fn({ sender: null }, ...args);
+    for (const fn of current().rendererListeners.get(channel) ?? []) fn({ sender: null }, ...args);
   },
   /** A File the user dropped, with the path only the preload's webUtils can read. */
   droppedFile(name: string, filePath: string): File {
     const file = new File([new Uint8Array(1)], name);
-    state.pathsForFiles.set(file, filePath);
+    current().pathsForFiles.set(file, filePath);
     return file;
   },
 };
 
 const appProxy = new Proxy({} as FakeApp, {
   get: (_t, key) => {
-    const v = (state.app as unknown as Record<PropertyKey, unknown>)[key];
-    return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(state.app) : v;
+    const v = (current().app as unknown as Record<PropertyKey, unknown>)[key];
+    return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(current().app) : v;
   },
 });
 
@@ -506,51 +519,51 @@ export const electronModule = {
   BrowserWindow: FakeBrowserWindow,
   ipcMain: {
     handle(channel: string, listener: (event: unknown, ...args: unknown[]) => unknown): void {
-      if (state.ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
-      state.ipcHandlers.set(channel, listener);
+      if (current().ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+      current().ipcHandlers.set(channel, listener);
     },
     removeHandler(channel: string): void {
-      state.ipcHandlers.delete(channel);
+      current().ipcHandlers.delete(channel);
     },
   },
   protocol: {
     registerSchemesAsPrivileged(schemes: { scheme: string; privileges: Record<string, boolean> }[]): void {
-      if (state.isReady) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
-      if (state.privileged) throw new Error('protocol.registerSchemesAsPrivileged can only be called once');
-      state.privileged = schemes;
-      for (const s of schemes) if (s.privileges.standard) state.standardSchemes.add(s.scheme);
+      if (current().isReady) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
+      if (current().privileged) throw new Error('protocol.registerSchemesAsPrivileged can only be called once');
+      current().privileged = schemes;
+      for (const s of schemes) if (s.privileges.standard) current().standardSchemes.add(s.scheme);
     },
     handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void {
-      if (!state.isReady) throw new Error('protocol.handle should be called after app is ready');
-      if (state.protocolHandlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
-      state.protocolHandlers.set(scheme, handler);
+      if (!current().isReady) throw new Error('protocol.handle should be called after app is ready');
+      if (current().protocolHandlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
+      current().protocolHandlers.set(scheme, handler);
     },
     isProtocolHandled(scheme: string): boolean {
-      return state.protocolHandlers.has(scheme);
+      return current().protocolHandlers.has(scheme);
     },
   },
   session: {
     get defaultSession(): FakeSession {
-      if (!state.isReady) throw new Error('session module can only be used when app is ready');
-      return state.session;
+      if (!current().isReady) throw new Error('session module can only be used when app is ready');
+      return current().session;
     },
   },
-  powerMonitor: delegate(() => state.powerMonitor),
+  powerMonitor: delegate(() => current().powerMonitor),
   utilityProcess: {
     fork(modulePath: string, args: string[] = [], options: Record<string, unknown> = {}): FakeUtilityProcess {
-      if (!state.isReady) throw new Error('utilityProcess cannot be created before app is ready');
+      if (!current().isReady) throw new Error('utilityProcess cannot be created before app is ready');
       const p = new FakeUtilityProcess(modulePath, args, options);
-      state.utility.push(p);
+      current().utility.push(p);
       return p;
     },
   },
   dialog: {
     async showOpenDialog(_win: unknown, _options: Record<string, unknown>): Promise<{ canceled: boolean; filePaths: string[] }> {
-      const a = state.dialogAnswers.open.shift() ?? null;
+      const a = current().dialogAnswers.open.shift() ?? null;
       return a === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [a] };
     },
     async showSaveDialog(_win: unknown, _options: Record<string, unknown>): Promise<{ canceled: boolean; filePath: string }> {
-      const a = state.dialogAnswers.save.shift() ?? null;
+      const a = current().dialogAnswers.save.shift() ?? null;
       return a === null ? { canceled: true, filePath: '' } : { canceled: false, filePath: a };
     },
   },
@@ -560,33 +573,33 @@ export const electronModule = {
     }
     constructor(private readonly o: { title: string; body: string }) {}
     show(): void {
-      state.notifications.push(this.o);
+      current().notifications.push(this.o);
     }
   },
   // The preload's side.
   contextBridge: {
     exposeInMainWorld(key: string, api: unknown): void {
-      if (state.exposed.has(key)) throw new Error(`Cannot bind an API on top of an existing property on the window object`);
-      state.exposed.set(key, api);
+      if (current().exposed.has(key)) throw new Error(`Cannot bind an API on top of an existing property on the window object`);
+      current().exposed.set(key, api);
     },
   },
   ipcRenderer: {
     invoke(channel: string, ...args: unknown[]): Promise<unknown> {
-      state.rendererInvokes.push({ channel, args: structuredClone(args) });
+      current().rendererInvokes.push({ channel, args: structuredClone(args) });
       return Promise.resolve({ ok: true, value: null });
     },
     on(channel: string, fn: (...args: unknown[]) => void): void {
-      if (!state.rendererListeners.has(channel)) state.rendererListeners.set(channel, new Set());
-      state.rendererListeners.get(channel)!.add(fn);
+      if (!current().rendererListeners.has(channel)) current().rendererListeners.set(channel, new Set());
+      current().rendererListeners.get(channel)!.add(fn);
     },
     removeListener(channel: string, fn: (...args: unknown[]) => void): void {
-      state.rendererListeners.get(channel)?.delete(fn);
+      current().rendererListeners.get(channel)?.delete(fn);
     },
   },
   webUtils: {
     /** '' for a File that did not come from the file system (Electron's documented answer). */
     getPathForFile(file: File): string {
-      return state.pathsForFiles.get(file) ?? '';
+      return current().pathsForFiles.get(file) ?? '';
     },
   },
 };

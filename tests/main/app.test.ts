@@ -1,0 +1,165 @@
+/**
+ * The built main process (out/main/index.js, what `npm start` and the packaged app run),
+ * started against the fake `electron` module as a user would meet it: one window, its
+ * page served from app://hvelv, every call from that page answered and from anywhere else
+ * refused, a vault made and a recording played in ranges from the page's own origin, the
+ * screen lock on Linux, a second launch, and the headless `enforce` entry.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fake, type FakeBrowserWindow } from './fake-electron';
+import { makeWav, tempDir } from '../core/helpers';
+import { finishLetter, type Harness } from '../e2e/harness';
+import { IPC_CHANNEL, DROP_CHANNEL, EVENT_CHANNEL } from '../../shared/ipc-channels';
+import { CONTENT_SECURITY_POLICY } from '../../electron/main/policy';
+import { IDLE_POLL_MS } from '../../electron/main/lock-signals';
+
+vi.mock('electron', async () => {
+  const m = await import('./fake-electron');
+  return { ...m.electronModule, default: m.electronModule };
+});
+
+const OUT = path.join(import.meta.dirname, '..', '..', 'out');
+const MAIN = pathToFileURL(path.join(OUT, 'main', 'index.js')).href;
+
+interface Ok<T> {
+  ok: true;
+  value: T;
+}
+
+/** Starts the built main process as Electron would, up to its window showing. */
+async function launch(opts: { singleInstance?: boolean; argv?: string[] } = {}) {
+  const home = tempDir('hvelv-app-');
+  fake.reset({ platform: 'linux', singleInstance: opts.singleInstance, paths: { userData: path.join(home, 'userData'), documents: path.join(home, 'Documents') } });
+  fs.mkdirSync(path.join(home, 'userData'));
+  const argv = process.argv;
+  process.argv = [process.execPath, ...(opts.argv ?? [])];
+  vi.resetModules();
+  // Only the lock poll is driven by the test; every other timer is real.
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  try {
+    await import(/* @vite-ignore */ MAIN);
+  } finally {
+    process.argv = argv;
+  }
+  return { home };
+}
+
+async function shown(): Promise<FakeBrowserWindow> {
+  await expect.poll(() => fake.windows[0]?.visible ?? false, { timeout: 30_000 }).toBe(true);
+  return fake.windows[0]!;
+}
+
+const call = <T>(win: FakeBrowserWindow, method: string, input: unknown = {}) => fake.invoke(IPC_CHANNEL, { wc: win.webContents }, method, input) as Promise<Ok<T> | { ok: false; error: { code: string } }>;
+
+async function value<T>(win: FakeBrowserWindow, method: string, input: unknown = {}): Promise<T> {
+  const r = await call<T>(win, method, input);
+  if (!r.ok) throw new Error(`${method}: ${r.error.code}`);
+  return r.value;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the built main process', () => {
+  it('hardens before ready, then shows one sandboxed window with the page from app://hvelv under the one policy', async () => {
+    if (!fs.existsSync(path.join(OUT, 'main', 'index.js'))) throw new Error('out/main is missing: run `npx electron-vite build` first (npm test does)');
+    await launch();
+    // Before ready: the sandbox, the scheme, one instance.
+    expect(fake.app.calls).toEqual(['enableSandbox', 'requestSingleInstanceLock']);
+    expect(fake.privileged?.map((s) => s.scheme)).toEqual(['app']);
+    expect(fake.windows).toEqual([]);
+    fake.ready();
+    const win = await shown();
+    expect(win.options).toMatchObject({
+      show: false,
+      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true, allowRunningInsecureContent: false },
+    });
+    const preload = (win.options.webPreferences as { preload: string }).preload;
+    expect(path.resolve(preload)).toBe(path.join(OUT, 'preload', 'index.cjs'));
+    expect(fs.existsSync(preload)).toBe(true);
+    const doc = win.webContents.lastDocument!;
+    expect(doc.url).toBe('app://hvelv/index.html');
+    expect(doc.status).toBe(200);
+    expect(doc.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(doc.body).toBe(fs.readFileSync(path.join(OUT, 'renderer', 'index.html'), 'utf8'));
+    expect(fake.ipcChannels.sort()).toEqual([DROP_CHANNEL, IPC_CHANNEL].sort());
+
+    // Every call from the page is answered (F1); from an iframe or another window, refused.
+    const info = await call<{ version: string }>(win, 'app.info');
+    expect(info).toMatchObject({ ok: true, value: { version: '0.1.0' } });
+    const iframe = win.webContents.frame(win.webContents.mainFrame, 'app://hvelv/index.html');
+    expect(await fake.invoke(IPC_CHANNEL, { wc: win.webContents, frame: iframe }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const other = new (await import('./fake-electron')).FakeBrowserWindow({ show: false });
+    await other.loadURL('app://hvelv/index.html');
+    expect(await fake.invoke(IPC_CHANNEL, { wc: other.webContents }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // A drop from the page hands out a token; from elsewhere, nothing.
+    expect(await fake.invoke(DROP_CHANNEL, { wc: win.webContents }, '/home/student/intervju.wav')).toMatchObject({ name: 'intervju.wav' });
+    expect(await fake.invoke(DROP_CHANNEL, { wc: other.webContents }, '/home/student/intervju.wav')).toBe(null);
+  });
+
+  it('makes a vault, plays a recording in ranges from the page\'s origin, and locks when the screen locks on Linux', async () => {
+    const { home } = await launch();
+    fake.ready();
+    const win = await shown();
+    const vault = path.join(home, 'Documents', 'Hvelv', 'Studie');
+    await value(win, 'vault.create', {
+      path: vault,
+      passphrase: 'korrekt hest batteri stift',
+      project: { title: 'Studie', institution: 'VID', faculty: 'Sosialt arbeid', student: 'S', supervisor: 'V', siktRef: '123456', endDate: '2027-06-30', endAction: 'delete-all' },
+    });
+    // The letter's [fields] filled in, as the student does before the first consent.
+    await finishLetter({ invoke: (method: string, input: unknown) => value(win, method, input) } as unknown as Harness);
+    const { code } = await value<{ code: string }>(win, 'participants.add', { identity: { name: 'Ragnhild Testesen' } });
+    await value(win, 'consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    const wav = path.join(tempDir(), 'intervju.wav');
+    const bytes = makeWav(wav, 4, 9);
+    fake.dialogAnswers.open.push(wav);
+    const chosen = await value<{ token: string }>(win, 'recordings.chooseFile');
+    const rec = await value<{ id: string }>(win, 'recordings.import', { jobId: 'job-app-test', code, file: chosen.token });
+    const url = await value<string>(win, 'recordings.mediaUrl', { id: rec.id });
+    expect(url).toBe(`app://hvelv/media/recording/${rec.id}`);
+    // The page's own fetch and the audio element's ranges, through the session's filter.
+    const part = await fake.fetch(url, { webContentsId: win.webContents.id, resourceType: 'media', headers: { range: 'bytes=44-1043' } });
+    expect(part.status).toBe(206);
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(44, 1044))).toBe(true);
+
+    // Linux: the screen lock reaches the vault through the idle state within one poll.
+    fake.powerMonitor.lockScreen();
+    vi.advanceTimersByTime(IDLE_POLL_MS);
+    // The page is first asked to save what is typed (it does not answer here: locked after 3 s).
+    await expect.poll(() => win.webContents.sent.some((m) => m.channel === EVENT_CHANNEL && (m.args[0] as { type: string }).type === 'save-now')).toBe(true);
+    await expect.poll(async () => (await value<{ unlocked: boolean }>(win, 'session.state')).unlocked).toBe(false);
+    expect(win.webContents.sent.map((m) => m.args[0])).toContainEqual(expect.objectContaining({ type: 'locked', reason: 'system' }));
+    expect((await fake.fetch(url, { headers: { range: 'bytes=0-9' } })).status).toBe(403);
+  });
+
+  it('a second launch builds nothing and quits; the first comes to the front', async () => {
+    await launch({ singleInstance: false });
+    fake.ready();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fake.app.calls).toContain('quit');
+    expect(fake.windows).toEqual([]);
+    expect(fake.ipcChannels).toEqual([]);
+
+    await launch();
+    fake.ready();
+    const win = await shown();
+    win.minimized = true;
+    fake.app.emit('second-instance', {}, ['/opt/Hvelv/hvelv'], '/home/student', {});
+    expect(win.calls.slice(-3)).toEqual(['restore', 'show', 'focus']);
+  });
+
+  it("runs the daily job's headless enforce with no window and exits with the command's code", async () => {
+    const missing = path.join(tempDir(), 'no-such-vault');
+    await launch({ argv: ['--ozone-platform=headless', 'enforce', missing, '--json'] });
+    await expect.poll(() => fake.app.exitCode, { timeout: 30_000 }).not.toBe(null);
+    expect(fake.app.exitCode).not.toBe(0);
+    expect(fake.app.calls).not.toContain('enableSandbox');
+    expect(fake.windows).toEqual([]);
+    expect(fake.ipcChannels).toEqual([]);
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * Static checks of what `npm run build` writes to out/ and of the packaging settings:
+ * what Electron will load, read as Electron reads it, without running Electron.
+ * One content security policy, and every URL the page uses allowed by it; the preload one
+ * CommonJS file requiring only electron (a sandboxed preload gets nothing else); no
+ * top-level await in main (the privileged schemes must be registered before ready);
+ * the packaging of native files and of the daily job.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import ts from 'typescript';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fake } from './fake-electron';
+import { APP_ORIGIN, CONTENT_SECURITY_POLICY, mediaPath, shareMediaPath } from '../../electron/main/policy';
+import { appExecutable, packagedEnforceCommand } from '../../electron/core/services/headless-enforce';
+import { systemdUnits } from '../../electron/core/services/schedule';
+import { DROP_CHANNEL, EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/ipc-channels';
+
+vi.mock('electron', async () => {
+  const m = await import('./fake-electron');
+  return { ...m.electronModule, default: m.electronModule };
+});
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const OUT = path.join(ROOT, 'out');
+const read = (...p: string[]) => fs.readFileSync(path.join(...p), 'utf8');
+
+/** A policy as directive → sources. */
+function parsePolicy(policy: string): Map<string, string[]> {
+  return new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...sources]) => [name!.toLowerCase(), sources]),
+  );
+}
+
+/** Whether `url`, loaded by the page at `pageUrl`, is allowed by `directive` (falling back to default-src). */
+function allows(policy: Map<string, string[]>, directive: string, url: string, pageUrl: string): boolean {
+  const sources = policy.get(directive) ?? policy.get('default-src') ?? [];
+  const u = new URL(url, pageUrl);
+  const page = new URL(pageUrl);
+  return sources.some((s) => (s === "'self'" ? u.protocol === page.protocol && u.host === page.host : s.endsWith(':') ? u.protocol === s : false));
+}
+
+describe('the page: one policy, and every URL it uses allowed', () => {
+  const html = read(OUT, 'renderer', 'index.html');
+  const policy = parsePolicy(CONTENT_SECURITY_POLICY);
+  const page = `${APP_ORIGIN}/index.html`;
+
+  it('has no policy of its own beside the one the app sends', () => {
+    expect(html).not.toMatch(/http-equiv=["']?content-security-policy/i);
+  });
+
+  it('loads its scripts, styles and icon from its own origin', () => {
+    const refs: [string, string][] = [
+      ...[...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m): [string, string] => ['script-src', m[1]!]),
+      ...[...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m): [string, string] => ['style-src', m[1]!]),
+      ...[...html.matchAll(/<link[^>]*rel="icon"[^>]*href="([^"]+)"/g)].map((m): [string, string] => ['img-src', m[1]!]),
+    ];
+    expect(refs.length).toBeGreaterThanOrEqual(2);
+    for (const [directive, ref] of refs) expect(allows(policy, directive, ref, page), ref).toBe(true);
+  });
+
+  it('plays and fetches recordings (waveform and drafts of M4A/WebM) from where the policy allows', () => {
+    for (const url of [`${APP_ORIGIN}${mediaPath('0'.repeat(32))}`, `${APP_ORIGIN}${shareMediaPath('1'.repeat(32), '0'.repeat(32))}`]) {
+      expect(allows(policy, 'media-src', url, page), url).toBe(true);
+      expect(allows(policy, 'connect-src', url, page), url).toBe(true);
+    }
+    // And nothing elsewhere: no other origin, no other scheme.
+    expect(allows(policy, 'connect-src', 'https://api.example.com/', page)).toBe(false);
+    expect(allows(policy, 'connect-src', 'hvelv-media://recording/x', page)).toBe(false);
+    expect(allows(policy, 'script-src', 'data:text/javascript,1', page)).toBe(false);
+  });
+
+  it('names no other origin or scheme for anything it loads', () => {
+    const js = fs.readdirSync(path.join(OUT, 'renderer', 'assets')).filter((f) => f.endsWith('.js')).map((f) => read(OUT, 'renderer', 'assets', f)).join('\n');
+    expect(js).not.toContain('hvelv-media:');
+    expect(js).not.toMatch(/fetch\(\s*["'`]https?:/);
+  });
+});
+
+describe('the preload', () => {
+  const file = path.join(OUT, 'preload', 'index.cjs');
+  const source = read(file);
+
+  it('is one CommonJS file that requires electron and nothing else', () => {
+    const requires = [...source.matchAll(/\brequire\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]);
+    expect(new Set(requires)).toEqual(new Set(['electron']));
+    expect(source).not.toMatch(/^\s*import\s|^\s*export\s/m);
+    expect(fs.readdirSync(path.join(OUT, 'preload'))).toEqual(['index.cjs']);
+  });
+
+  it('exposes invoke, onEvent and grantDroppedFile, each only over our channels', async () => {
+    fake.reset();
+    const { electronModule } = await import('./fake-electron');
+    // As Electron runs a sandboxed preload: a function with a require that knows only 'electron'.
+    const sandboxRequire = (id: string) => {
+      if (id !== 'electron') throw new Error(`module not found: ${id}`);
+      return electronModule;
+    };
+    vm.runInNewContext(source, { require: sandboxRequire, module: { exports: {} }, exports: {}, console, Promise, File });
+    const api = fake.exposed.get('hvelv') as {
+      invoke(m: string, i: unknown): Promise<unknown>;
+      onEvent(fn: (e: unknown) => void): () => void;
+      grantDroppedFile(f: File): Promise<unknown>;
+    };
+    expect(Object.keys(api).sort()).toEqual(['grantDroppedFile', 'invoke', 'onEvent']);
+    await api.invoke('app.info', {});
+    expect(fake.rendererInvokes).toEqual([{ channel: IPC_CHANNEL, args: ['app.info', {}] }]);
+    const events: unknown[] = [];
+    const off = api.onEvent((e) => events.push(e));
+    fake.deliverToRenderer(EVENT_CHANNEL, { type: 'locked', reason: 'user' });
+    off();
+    fake.deliverToRenderer(EVENT_CHANNEL, { type: 'locked', reason: 'idle' });
+    // The listener gets the event alone, never Electron's IpcRendererEvent (with its sender).
+    expect(events).toEqual([{ type: 'locked', reason: 'user' }]);
+    await api.grantDroppedFile(fake.droppedFile('intervju.wav', '/home/student/intervju.wav'));
+    expect(fake.rendererInvokes.at(-1)).toEqual({ channel: DROP_CHANNEL, args: ['/home/student/intervju.wav'] });
+    // A File made by the page (not dropped from disk) has no path: nothing is asked.
+    expect(await api.grantDroppedFile(new File(['x'], 'made.wav'))).toBe(null);
+    expect(fake.rendererInvokes).toHaveLength(2);
+  });
+});
+
+describe('main', () => {
+  beforeEach(() => fake.reset());
+
+  it('has no top-level await in the app\'s main or what it imports statically (schemes must be registered before ready)', () => {
+    // index.js and the chunks it imports, transitively (cli.js, the `hvelv` command, may await).
+    const files = new Set<string>();
+    const walk = (f: string): void => {
+      if (files.has(f)) return;
+      files.add(f);
+      for (const m of read(OUT, 'main', f).matchAll(/^import\s[^;]*?from\s*"(\.[^"]+)";?$|^import\s*"(\.[^"]+)";?$/gm)) walk(path.posix.normalize(path.posix.join(path.posix.dirname(f), m[1] ?? m[2]!)));
+    };
+    walk('index.js');
+    expect(files.size).toBeGreaterThan(1);
+    for (const f of files) {
+      const sf = ts.createSourceFile(f, read(OUT, 'main', f), ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+      const found: number[] = [];
+      const visit = (node: ts.Node): void => {
+        if (ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node)) return;
+        if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) found.push(sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1);
+        ts.forEachChild(node, visit);
+      };
+      visit(sf);
+      expect(found, `${f}: top-level await on lines ${found.join(', ')}`).toEqual([]);
+    }
+  });
+});
+
+describe('packaging', () => {
+  const yml = read(ROOT, 'electron-builder.yml');
+
+  it('unpacks every native file from the ASAR, and does not rebuild the repo\'s own modules', () => {
+    expect(yml).toMatch(/^asarUnpack:\n\s+- "\*\*\/\*\.node"$/m);
+    expect(yml).toMatch(/^npmRebuild: false$/m);
+    // The Electron build of better-sqlite3 goes where main looks for it when packaged.
+    expect(yml).toMatch(/extraResources:\n\s+- from: \.native\/stage\/better_sqlite3\.node\n\s+to: native\/better_sqlite3\.node/);
+    expect(read(ROOT, 'electron', 'main', 'index.ts')).toContain("path.join(process.resourcesPath, 'native', 'better_sqlite3.node')");
+    expect(JSON.parse(read(ROOT, 'package.json')).scripts.dist).toMatch(/^node scripts\/electron-native\.mjs && /);
+  });
+
+  it('ships the .deb on Linux, declaring the speech engine\'s libgomp1, and no AppImage', () => {
+    expect(yml).toMatch(/^\s+target: \[deb\]$/m);
+    expect(yml).not.toMatch(/AppImage,|\[AppImage/);
+    expect(yml).toMatch(/depends: \[[^\]]*\blibgomp1\b/);
+    expect(yml).toMatch(/depends: \[libgtk-3-0, libnotify4, libnss3, libxss1, libxtst6, xdg-utils, libatspi2\.0-0, libuuid1, libsecret-1-0/);
+  });
+
+  it("points the daily job at an AppImage's own file, not its temporary mount", () => {
+    const mount = '/tmp/.mount_HvelvX1/hvelv';
+    expect(appExecutable({ APPIMAGE: '/home/student/Programmer/Hvelv.AppImage' }, mount)).toBe('/home/student/Programmer/Hvelv.AppImage');
+    expect(appExecutable({}, '/opt/Hvelv/hvelv')).toBe('/opt/Hvelv/hvelv');
+    expect(appExecutable({ APPIMAGE: 'relative/Hvelv.AppImage' }, '/opt/Hvelv/hvelv')).toBe('/opt/Hvelv/hvelv');
+    const units = systemdUnits(
+      { vaultId: 'a'.repeat(32), vaultPath: '/home/student/Hvelv/Studie', title: 'Studie', ownerKey: 'K', command: packagedEnforceCommand(appExecutable({ APPIMAGE: '/home/student/Hvelv.AppImage' }, mount)) },
+      '/home/student/.config',
+    );
+    const service = units.map((u) => u.content).join('\n');
+    expect(service).toContain('ExecStart="/home/student/Hvelv.AppImage" "--ozone-platform=headless" "enforce" "/home/student/Hvelv/Studie"');
+    expect(service).not.toContain('.mount_');
+    expect(read(ROOT, 'electron', 'main', 'index.ts')).toContain('packagedEnforceCommand(appExecutable(process.env, process.execPath))');
+  });
+});
