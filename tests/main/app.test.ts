@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fake, type FakeBrowserWindow } from './fake-electron';
 import { makeWav, tempDir } from '../core/helpers';
 import { finishLetter, type Harness } from '../e2e/harness';
+import { writeTestModel } from '../../scripts/make-test-model';
 import { IPC_CHANNEL, DROP_CHANNEL, EVENT_CHANNEL } from '../../shared/ipc-channels';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/policy';
 import { IDLE_POLL_MS } from '../../electron/main/lock-signals';
@@ -127,6 +128,16 @@ describe('the built main process', () => {
     expect(part.status).toBe(206);
     expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(44, 1044))).toBe(true);
 
+    // A draft runs in Electron's utility process (no RunAsNode needed), on the bundled worker.
+    fs.mkdirSync(path.join(home, 'userData', 'models'), { recursive: true });
+    writeTestModel(path.join(home, 'userData', 'models', 'nb-whisper-test.bin'), 'micro');
+    const draft = call(win, 'asr.draft', { jobId: 'job-app-draft', recordingId: rec.id, model: 'nb-whisper-test.bin', language: 'nb' });
+    await expect.poll(() => fake.utility.length).toBe(1);
+    const worker = fake.utility[0]!;
+    expect(worker.modulePath).toBe(path.join(OUT, 'main', 'asr-worker.js'));
+    expect(fs.existsSync(worker.modulePath)).toBe(true);
+    expect(worker.options).toMatchObject({ serviceName: 'Hvelv speech recognition', stdio: 'ignore' });
+
     // Linux: the screen lock reaches the vault through the idle state within one poll.
     fake.powerMonitor.lockScreen();
     vi.advanceTimersByTime(IDLE_POLL_MS);
@@ -135,6 +146,9 @@ describe('the built main process', () => {
     await expect.poll(async () => (await value<{ unlocked: boolean }>(win, 'session.state')).unlocked).toBe(false);
     expect(win.webContents.sent.map((m) => m.args[0])).toContainEqual(expect.objectContaining({ type: 'locked', reason: 'system' }));
     expect((await fake.fetch(url, { headers: { range: 'bytes=0-9' } })).status).toBe(403);
+    // The draft stops with the vault: its process killed, the call answered.
+    expect(worker.killed).toBe(true);
+    expect(await draft).toMatchObject({ ok: false, error: { code: 'VAULT_LOCKED' } });
   });
 
   it('a second launch builds nothing and quits; the first comes to the front', async () => {
