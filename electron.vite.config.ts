@@ -75,7 +75,7 @@ export default defineConfig({
               { name: 'errors', test: /[\\/]electron[\\/]core[\\/]errors\.ts$/, priority: 2 },
               // Each group takes in what its modules import (but errors.ts).
               { name: 'cli', test: /[\\/]electron[\\/]cli[\\/](index|io|context|args)\.ts$/ },
-              { name: 'enforce', test: /[\\/]electron[\\/](cli[\\/]commands[\\/]enforce|core[\\/]crypto[\\/](ed25519|sizes)|core[\\/]services[\\/]headless-enforce)\.ts$/ },
+              { name: 'enforce', test: /[\\/]electron[\\/](cli[\\/]commands[\\/]enforce|core[\\/]crypto[\\/](ed25519|sizes)|core[\\/]services[\\/]project-end[\\/]headless-enforce)\.ts$/ },
             ],
           },
         },

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Builds the word lists in resources/wordlists/ that the de-identification check reads
- * (electron/core/services/deidentify-lexicon.ts). Run by hand when a source changes; the
+ * (electron/core/services/deidentify/lexicon.ts). Run by hand when a source changes; the
  * app and the tests read only the files this writes, never the network.
  *
  * Sources (see resources/wordlists/README.md for each licence):

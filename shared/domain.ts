@@ -137,7 +137,7 @@ export function reminderFor(daysLeft: number): (typeof REMINDER_DAYS)[number] | 
   return hit;
 }
 
-/** Kinds of identifying detail looked for in transcripts (electron/core/services/deidentify.ts). */
+/** Kinds of identifying detail looked for in transcripts (electron/core/services/deidentify/deidentify.ts). */
 export const DEID_KINDS = ['name', 'place', 'workplace', 'email', 'phone', 'national-id', 'age', 'date', 'unique', 'invisible'] as const;
 export type DeidKind = (typeof DEID_KINDS)[number];
 /**

@@ -1,6 +1,6 @@
 /** Opening the vault for a command: the passphrase the usual ways, and the lock always released. */
 import { passphraseBytes } from '../core/crypto/kdf';
-import { openProject } from '../core/services/open-project';
+import { openProject } from '../core/services/project/open';
 import { unlockVault, type VaultDeps, type VaultSession } from '../core/vault/vault';
 import { str, type Values } from './args';
 import type { CliIo } from './io';

@@ -21,7 +21,7 @@ import { Memos, Phases } from '../core/services/analysis/memos';
 import { Report } from '../core/services/analysis/report';
 import { Search } from '../core/services/analysis/search';
 import { Themes } from '../core/services/analysis/themes';
-import type { Transcripts } from '../core/services/transcripts';
+import type { Transcripts } from '../core/services/transcripts/transcripts';
 import type { VaultSession } from '../core/vault/vault';
 
 type AnalysisMethod = Extract<Method, `analysis.${string}` | `codes.${string}` | `coding.${string}` | `themes.${string}` | `memos.${string}` | `report.${string}` | `journal.${string}`>;

@@ -14,7 +14,7 @@ import { protocol } from 'electron';
 import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, PRINT_POLICY } from './policy';
 import { mediaResponse, shareMediaResponse, type MediaResponse } from './media';
 import type { SupervisorFolderRef } from './supervisor-handlers';
-import type { SessionManager } from '../core/services/session-manager';
+import type { SessionManager } from '../core/services/project/session-manager';
 import type { PrintJobs } from './print-jobs';
 
 const MIME: Record<string, string> = {

@@ -12,9 +12,9 @@ import { DROP_CHANNEL, EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/ipc-chann
 import { fail } from '../../shared/errors';
 import { PRODUCTION_KDF_POLICY } from '../core/crypto/kdf';
 import { createCrypto } from '../core/crypto/sodium';
-import { AppConfig } from '../core/services/app-config';
-import { checkDeadlines, nextCheckDelay } from '../core/services/deadline-watch';
-import { appExecutable, headlessEnforceArgs, packagedEnforceCommand } from '../core/services/headless-enforce';
+import { AppConfig } from '../core/services/project/app-config';
+import { checkDeadlines, nextCheckDelay } from '../core/services/project-end/deadline-watch';
+import { appExecutable, headlessEnforceArgs, packagedEnforceCommand } from '../core/services/project-end/headless-enforce';
 import { localeFromSystem, translate } from '../../shared/i18n/catalogue';
 import { setSqliteNativeBinding } from '../core/stores/sqlite';
 import { registerSchemePrivileges, serveApp } from './app-protocol';

@@ -7,9 +7,9 @@
  */
 import { CHUNK_SIZE } from '../core/crypto/stream';
 import { HvelvError } from '../core/errors';
-import { parseRange } from '../core/services/range';
-import { Recordings } from '../core/services/recordings';
-import type { SessionManager } from '../core/services/session-manager';
+import { parseRange } from '../core/services/recordings/range';
+import { Recordings } from '../core/services/recordings/recordings';
+import type { SessionManager } from '../core/services/project/session-manager';
 import type { SupervisorFolderRef } from './supervisor-handlers';
 
 export interface MediaResponse {

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { calibrateKdf, deriveKek, PRODUCTION_KDF_POLICY } from '../../electron/core/crypto/kdf';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { createVault, unlockVault } from '../../electron/core/vault/vault';
-import { Transcripts } from '../../electron/core/services/transcripts';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { Codebook } from '../../electron/core/services/analysis/codebook';
 import { Coding, writeSegments } from '../../electron/core/services/analysis/coding';
 import { Memos } from '../../electron/core/services/analysis/memos';

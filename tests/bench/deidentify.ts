@@ -7,8 +7,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findIdentifiers, knownDetails } from '../../electron/core/services/deidentify';
-import { lexicon } from '../../electron/core/services/deidentify-lexicon';
+import { findIdentifiers, knownDetails } from '../../electron/core/services/deidentify/deidentify';
+import { lexicon } from '../../electron/core/services/deidentify/lexicon';
 import { buildCorpus, FILLERS, score } from '../fixtures/deid-corpus';
 import { collector, writeSections } from './doc';
 

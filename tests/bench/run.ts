@@ -89,7 +89,7 @@ log(`| verify the whole vault (${N} records) | ${verifyMs.toFixed(0)} ms, ${prob
 // 3. Recordings: import of a 1 GiB WAV against age and cp, seek latency, memory.
 {
   const { execFileSync, spawnSync } = await import('node:child_process');
-  const { Recordings } = await import('../../electron/core/services/recordings');
+  const { Recordings } = await import('../../electron/core/services/recordings/recordings');
   const { admit, makeWav } = await import('../core/helpers');
   const GiB = 1024 ** 3;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hvelv-bench-rec-'));
@@ -239,7 +239,7 @@ log(`| verify the whole vault (${N} records) | ${verifyMs.toFixed(0)} ms, ${prob
 // 4. Transcripts: looking for identifying details (the check runs on every list of
 // transcripts, so it must be quick at the size of a real interview).
 {
-  const { applyReplacements, findIdentifiers, knownDetails, removalSpans } = await import('../../electron/core/services/deidentify');
+  const { applyReplacements, findIdentifiers, knownDetails, removalSpans } = await import('../../electron/core/services/deidentify/deidentify');
   const names = ['Kari Nordmann', 'Ola Hansen', 'Ingrid Berg', 'Per Dahl', 'Siri Lunde', 'Åse Haugen'];
   const people = names.map((name, i) => ({ name, email: `${name.split(' ')[0]!.toLowerCase()}${i}@example.no`, phone: `9${i}2 34 56${i}`, workplace: `NAV Sted${i}` }));
   const known = knownDetails(people);

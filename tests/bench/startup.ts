@@ -93,7 +93,7 @@ export async function benchStartup(log: (s: string) => void, date: string): Prom
   const probe = path.join(dir, 'bomb.mjs');
   fs.writeFileSync(
     probe,
-    `import { parseTranscriptOffThread } from ${JSON.stringify(path.join(ROOT, 'electron', 'core', 'services', 'transcript-formats.ts'))};\nimport * as fs from 'node:fs';\nconst t = performance.now();\ntry { await parseTranscriptOffThread(fs.readFileSync(${JSON.stringify(bomb)}), 'docx'); console.log('ACCEPTED'); } catch (e) { console.log('REFUSED', e.code, (performance.now() - t).toFixed(0)); }\n`,
+    `import { parseTranscriptOffThread } from ${JSON.stringify(path.join(ROOT, 'electron', 'core', 'services', 'transcripts', 'formats.ts'))};\nimport * as fs from 'node:fs';\nconst t = performance.now();\ntry { await parseTranscriptOffThread(fs.readFileSync(${JSON.stringify(bomb)}), 'docx'); console.log('ACCEPTED'); } catch (e) { console.log('REFUSED', e.code, (performance.now() - t).toFixed(0)); }\n`,
   );
   const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const base = timed([process.execPath, tsx, '-e', '0']);

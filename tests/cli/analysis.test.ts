@@ -169,7 +169,7 @@ describe('hvelv code / theme / memo / search / report / journal', () => {
     // Edit the transcript through the core service (the CLI has no text editor).
     const { unlockVault } = await import('../../electron/core/vault/vault');
     const { createCrypto } = await import('../../electron/core/crypto/sodium');
-    const { Transcripts } = await import('../../electron/core/services/transcripts');
+    const { Transcripts } = await import('../../electron/core/services/transcripts/transcripts');
     const s = await unlockVault(vault, new TextEncoder().encode(PASS), { crypto: await createCrypto(), kdfPolicy: TEST_KDF_POLICY, now: () => new Date('2026-11-27T12:00:00Z') });
     new Transcripts(s, () => new Date('2026-11-27T12:00:00Z')).update(transcript, { text: TRANSCRIPT.replace('I: Hva betyr tillit for deg?', 'I: (spørsmålet slettet)') });
     s.lock();

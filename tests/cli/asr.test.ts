@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { run, EXIT } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
 import { writeTestModel } from '../../scripts/make-test-model';
-import { Recordings } from '../../electron/core/services/recordings';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { admit, makeVault, makeWav, tempDir, TEST_KDF_POLICY } from '../core/helpers';
 
 const PASS = 'cli draft passphrase';

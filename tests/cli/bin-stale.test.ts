@@ -101,7 +101,7 @@ describe('bin/hvelv.js and a stale bundle', () => {
 
   it('the real build lists the command and what it loads, with the times their files have', () => {
     const list = JSON.parse(fs.readFileSync(path.join(ROOT, 'out', 'main', 'sources.json'), 'utf8')) as { files: Record<string, { mtimeMs: number; readAt: number }> };
-    for (const f of ['electron/cli/main.ts', 'electron/cli/index.ts', 'electron/cli/commands/enforce.ts', 'electron/core/services/project-end-steps.ts', 'shared/i18n/catalogue.ts', 'shared/domain.ts', 'electron/main/index.ts', 'electron.vite.config.ts']) {
+    for (const f of ['electron/cli/main.ts', 'electron/cli/index.ts', 'electron/cli/commands/enforce.ts', 'electron/core/services/project-end/steps.ts', 'shared/i18n/catalogue.ts', 'shared/domain.ts', 'electron/main/index.ts', 'electron.vite.config.ts']) {
       expect(list.files[f], f).toBeDefined();
       expect(fs.existsSync(path.join(ROOT, f)), f).toBe(true);
     }

@@ -9,7 +9,7 @@ import type { CliIo } from '../../electron/cli/io';
 import { Codebook } from '../../electron/core/services/analysis/codebook';
 import { Coding } from '../../electron/core/services/analysis/coding';
 import { Memos } from '../../electron/core/services/analysis/memos';
-import { Transcripts } from '../../electron/core/services/transcripts';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { admit, makeVault, tempDir, TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
 
 const PASS = 'correct horse battery staple';

@@ -8,7 +8,7 @@ import { run, EXIT, HELP } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
 import { api as METHODS } from '@shared/contract';
 import { tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
-import { textToDocx } from '../../electron/core/services/transcript-formats';
+import { textToDocx } from '../../electron/core/services/transcripts/formats';
 
 function fakeIo(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

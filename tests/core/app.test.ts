@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createHandlers, dispatch, folderName } from '../../electron/main/handlers';
-import { AppConfig } from '../../electron/core/services/app-config';
+import { AppConfig } from '../../electron/core/services/project/app-config';
 import type { AppEvent } from '@shared/contract';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { admit, makeWav, tempDir, TEST_KDF, TEST_KDF_POLICY } from './helpers';

@@ -15,9 +15,9 @@ import { createDecoder, SAMPLE_RATE } from '../../electron/core/services/asr/aud
 import { forkWorker, makeDraft, PcmChannel, PCM_PIECE_BYTES, workerScript, type WorkerSpawner } from '../../electron/core/services/asr/draft';
 import { checkModel, KNOWN_MODELS, knownModel, readModelHeader } from '../../electron/core/services/asr/models';
 import { Windower, type SpeechWindow } from '../../electron/core/services/asr/vad';
-import { Participants } from '../../electron/core/services/participants';
-import { Recordings } from '../../electron/core/services/recordings';
-import { Transcripts } from '../../electron/core/services/transcripts';
+import { Participants } from '../../electron/core/services/participants/participants';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { unlockVault } from '../../electron/core/vault/vault';
 import { HvelvError } from '../../electron/core/errors';
 import { admit, findNeedles, listFiles, makeVault, pw, recentTempFiles, tempDir } from './helpers';

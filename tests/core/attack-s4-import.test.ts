@@ -5,7 +5,7 @@
  * Each case is a file a real tool or a hand edit produces; the parser is the real one.
  */
 import { describe, expect, it } from 'vitest';
-import { parseTranscriptFile } from '../../electron/core/services/transcript-formats';
+import { parseTranscriptFile } from '../../electron/core/services/transcripts/formats';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 /** The import either refused, or kept every word (as text, timed or not). */

@@ -2,9 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkDeadlines, nextCheckDelay } from '../../electron/core/services/deadline-watch';
-import { AppConfig } from '../../electron/core/services/app-config';
-import { SessionManager } from '../../electron/core/services/session-manager';
+import { checkDeadlines, nextCheckDelay } from '../../electron/core/services/project-end/deadline-watch';
+import { AppConfig } from '../../electron/core/services/project/app-config';
+import { SessionManager } from '../../electron/core/services/project/session-manager';
 import { createVault, unlockVault } from '../../electron/core/vault/vault';
 import { storeDir } from '../../electron/core/vault/layout';
 import { reminderFor, type IsoDate } from '@shared/domain';

@@ -6,7 +6,7 @@
  * (npm run bench).
  */
 import { describe, expect, it } from 'vitest';
-import { findIdentifiers, removalSpans } from '../../electron/core/services/deidentify';
+import { findIdentifiers, removalSpans } from '../../electron/core/services/deidentify/deidentify';
 import { buildCorpus, score } from '../fixtures/deid-corpus';
 
 const found = (text: string, kept: string[] = []) => findIdentifiers(text, undefined, kept).map((f) => [f.kind, f.text]);

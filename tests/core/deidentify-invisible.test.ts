@@ -6,8 +6,8 @@
  * characters out with the name.
  */
 import { describe, expect, it } from 'vitest';
-import { applyReplacements, findIdentifiers, knownDetails } from '../../electron/core/services/deidentify';
-import { Transcripts } from '../../electron/core/services/transcripts';
+import { applyReplacements, findIdentifiers, knownDetails } from '../../electron/core/services/deidentify/deidentify';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { admit, makeVault } from './helpers';
 
 const PEOPLE = [

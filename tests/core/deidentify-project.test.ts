@@ -6,10 +6,10 @@
  */
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { enforceProjectEnd } from '../../electron/core/services/project-end';
-import { openProject } from '../../electron/core/services/open-project';
-import { Participants } from '../../electron/core/services/participants';
-import { Transcripts } from '../../electron/core/services/transcripts';
+import { enforceProjectEnd } from '../../electron/core/services/project-end/project-end';
+import { openProject } from '../../electron/core/services/project/open';
+import { Participants } from '../../electron/core/services/participants/participants';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { createVault } from '../../electron/core/vault/vault';
 import type { IsoDate } from '@shared/domain';
 import { admit, makeVault, pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF } from './helpers';

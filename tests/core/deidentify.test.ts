@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyReplacements, findIdentifiers, knownDetails, NO_KNOWN_DETAILS } from '../../electron/core/services/deidentify';
-import { Transcripts } from '../../electron/core/services/transcripts';
+import { applyReplacements, findIdentifiers, knownDetails, NO_KNOWN_DETAILS } from '../../electron/core/services/deidentify/deidentify';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { admit, codeOf, listFiles, makeVault } from './helpers';
 
 const PEOPLE = [

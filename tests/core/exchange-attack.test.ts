@@ -11,10 +11,10 @@ import { prepareSource, unpackCodebook, unpackQdpx } from '../../electron/core/s
 import { Codebook } from '../../electron/core/services/analysis/codebook';
 import { Coding } from '../../electron/core/services/analysis/coding';
 import { ExchangeImport } from '../../electron/core/services/exchange/import';
-import { Transcripts } from '../../electron/core/services/transcripts';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import type { VaultSession } from '../../electron/core/vault/vault';
 import { Exchange } from '../../electron/core/services/exchange/export';
-import { Participants } from '../../electron/core/services/participants';
+import { Participants } from '../../electron/core/services/participants/participants';
 import { createVault } from '../../electron/core/vault/vault';
 import { admit, makeVault, pw, SAMPLE_FACTS, TEST_KDF, tempDir, testDeps } from './helpers';
 import { execFileSync } from 'node:child_process';

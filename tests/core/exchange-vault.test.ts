@@ -16,9 +16,9 @@ import { Themes } from '../../electron/core/services/analysis/themes';
 import { Report } from '../../electron/core/services/analysis/report';
 import { Exchange } from '../../electron/core/services/exchange/export';
 import { ExchangeImport } from '../../electron/core/services/exchange/import';
-import { Participants } from '../../electron/core/services/participants';
-import { Recordings } from '../../electron/core/services/recordings';
-import { Transcripts } from '../../electron/core/services/transcripts';
+import { Participants } from '../../electron/core/services/participants/participants';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import type { VaultSession } from '../../electron/core/vault/vault';
 import { admit, codeOf, makeVault, makeWav, tempDir } from './helpers';
 

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { zipSync, strToU8 } from 'fflate';
-import { findIdentifiers, knownDetails } from '../../electron/core/services/deidentify';
-import { parseTranscriptFile, parseTranscriptOffThread } from '../../electron/core/services/transcript-formats';
-import { Participants } from '../../electron/core/services/participants';
-import { DEID_CHOICES_TABLE, Transcripts } from '../../electron/core/services/transcripts';
+import { findIdentifiers, knownDetails } from '../../electron/core/services/deidentify/deidentify';
+import { parseTranscriptFile, parseTranscriptOffThread } from '../../electron/core/services/transcripts/formats';
+import { Participants } from '../../electron/core/services/participants/participants';
+import { DEID_CHOICES_TABLE, Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { admit, makeVault } from './helpers';
 
 const now = () => new Date('2026-11-27T10:00:00Z');
@@ -192,7 +192,7 @@ describe('a file whose end is not where its size says', () => {
     const fs = await import('node:fs');
     const path = await import('node:path');
     const { tempDir } = await import('./helpers');
-    const { readUserFile } = await import('../../electron/core/services/user-file');
+    const { readUserFile } = await import('../../electron/core/services/project/user-file');
     const link = path.join(tempDir(), 'intervju.txt');
     fs.symlinkSync('/proc/self/status', link);
     expect(fs.statSync(link).size).toBe(0);

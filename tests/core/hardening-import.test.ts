@@ -7,11 +7,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { probeAudio } from '../../electron/core/services/recordings';
-import { withRegularFile } from '../../electron/core/services/user-file';
+import { probeAudio } from '../../electron/core/services/recordings/recordings';
+import { withRegularFile } from '../../electron/core/services/project/user-file';
 import { HvelvError } from '../../electron/core/errors';
-import { decodeText, parseTranscriptFile, parseTranscriptOffThread } from '../../electron/core/services/transcript-formats';
-import { Transcripts } from '../../electron/core/services/transcripts';
+import { decodeText, parseTranscriptFile, parseTranscriptOffThread } from '../../electron/core/services/transcripts/formats';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { admit, makeVault, makeWav, tempDir } from './helpers';
 import { zipOf } from '../zip';
 
@@ -116,7 +116,7 @@ describe('UTF-16 without a byte-order mark', () => {
 
 describe('the Windows daily job and %VAR%', () => {
   it('a vault path Task Scheduler would expand (%USERNAME%) is refused; a lone % is kept as written', async () => {
-    const { windowsTask } = await import('../../electron/core/services/schedule');
+    const { windowsTask } = await import('../../electron/core/services/project-end/schedule');
     const spec = (vaultPath: string) => ({ vaultPath, vaultId: 'ab'.repeat(16), title: 'T', ownerKey: 'k', command: { argv: ['C:\\Hvelv\\hvelv.exe'], env: {} } });
     expect(() => windowsTask(spec('C:\\Users\\%USERNAME%\\Hvelv\\studie'), tempDir())).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     const [task] = windowsTask(spec('C:\\Users\\kari\\100% ferdig\\studie'), tempDir());

@@ -12,7 +12,7 @@ import { createCrypto, type Crypto } from '../../electron/core/crypto/sodium';
 import { createVault, DEFAULT_FACTS, type ProjectFacts, type VaultDeps } from '../../electron/core/vault/vault';
 import type { IsoDate } from '@shared/domain';
 import { HvelvError } from '../../electron/core/errors';
-import { Participants } from '../../electron/core/services/participants';
+import { Participants } from '../../electron/core/services/participants/participants';
 import { ensureInitialForm } from '../../electron/core/consent/forms';
 import { wavHeader } from '../wav';
 

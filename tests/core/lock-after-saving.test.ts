@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHandlers, dispatch } from '../../electron/main/handlers';
-import { AppConfig } from '../../electron/core/services/app-config';
+import { AppConfig } from '../../electron/core/services/project/app-config';
 import type { AppEvent } from '@shared/contract';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { tempDir, TEST_KDF, TEST_KDF_POLICY } from './helpers';

@@ -2,8 +2,8 @@
 import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mediaResponse } from '../../electron/main/media';
-import { SessionManager } from '../../electron/core/services/session-manager';
-import { Recordings } from '../../electron/core/services/recordings';
+import { SessionManager } from '../../electron/core/services/project/session-manager';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { StreamReader, CHUNK_SIZE } from '../../electron/core/crypto/stream';
 import { admit, makeVault, makeWav, tempDir } from './helpers';
 

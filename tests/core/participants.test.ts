@@ -7,12 +7,12 @@ import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Participants, type WithdrawalStep } from '../../electron/core/services/participants';
+import { Participants, type WithdrawalStep } from '../../electron/core/services/participants/participants';
 import { ensureInitialForm, getForm, listForms, newFormVersion, updateFormText } from '../../electron/core/consent/forms';
-import { openProject } from '../../electron/core/services/open-project';
+import { openProject } from '../../electron/core/services/project/open';
 import { storeDbPath, DATA_STORES } from '../../electron/core/vault/layout';
 import { codeOf, findNeedles, listFiles, makeVault, makeWav, recentTempFiles, tempDir } from './helpers';
-import { Recordings } from '../../electron/core/services/recordings';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { unfilledFields } from '@shared/letter';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');

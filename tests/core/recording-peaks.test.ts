@@ -1,5 +1,5 @@
 /**
- * The waveform overview computed in core (electron/core/services/recording-peaks.ts):
+ * The waveform overview computed in core (electron/core/services/recordings/peaks.ts):
  * from the sealed recording, chunk by chunk, with the streaming decoders; at import,
  * and at the first opening of a recording imported before; stored sealed under the
  * participant's key and destroyed with their withdrawal (a forensic scan of the vault
@@ -9,9 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { PEAKS_TABLE, Recordings } from '../../electron/core/services/recordings';
-import { Participants } from '../../electron/core/services/participants';
-import { computePeaks, peakCount } from '../../electron/core/services/recording-peaks';
+import { PEAKS_TABLE, Recordings } from '../../electron/core/services/recordings/recordings';
+import { Participants } from '../../electron/core/services/participants/participants';
+import { computePeaks, peakCount } from '../../electron/core/services/recordings/peaks';
 import { storeDir } from '../../electron/core/vault/layout';
 import { PEAKS_MAX } from '@shared/transcription';
 import { wavHeader } from '../wav';

@@ -6,10 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Recordings, probeAudio } from '../../electron/core/services/recordings';
-import { Participants } from '../../electron/core/services/participants';
-import { openProject } from '../../electron/core/services/open-project';
-import { parseRange } from '../../electron/core/services/range';
+import { Recordings, probeAudio } from '../../electron/core/services/recordings/recordings';
+import { Participants } from '../../electron/core/services/participants/participants';
+import { openProject } from '../../electron/core/services/project/open';
+import { parseRange } from '../../electron/core/services/recordings/range';
 import { storeDir } from '../../electron/core/vault/layout';
 import { admit, listFiles, makeVault, makeWav, tempDir } from './helpers';
 

@@ -2,9 +2,9 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHandlers, dispatch } from '../../electron/main/handlers';
-import { AppConfig } from '../../electron/core/services/app-config';
+import { AppConfig } from '../../electron/core/services/project/app-config';
 import { createCrypto } from '../../electron/core/crypto/sodium';
-import { Transcripts } from '../../electron/core/services/transcripts';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { admit, tempDir, TEST_KDF, TEST_KDF_POLICY } from './helpers';
 
 const project = { title: 'Relasjonsarbeid', institution: '', faculty: '', student: '', supervisor: '', siktRef: '', endDate: '2027-06-01', endAction: 'anonymise' };

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeEd25519 } from '../../electron/core/crypto/ed25519';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { canonicalJson, encodeFields, fromB64, toB64, toHex, utf8 } from '../../electron/core/crypto/encoding';
-import { Participants } from '../../electron/core/services/participants';
+import { Participants } from '../../electron/core/services/participants/participants';
 import { initSupervisorFolder, unlockSupervisorFolder, type SupervisorDeps } from '../../electron/core/services/supervisor/folder';
 import { certificateMessage, enforceSupervisorFolder, HeldShares } from '../../electron/core/services/supervisor/held';
 import { parseSupervisorKey, supervisorKeyText } from '../../electron/core/services/supervisor/key-text';

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Transcripts } from '../../electron/core/services/transcripts';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { Exchange } from '../../electron/core/services/exchange/export';
 import { admit, codeOf, makeVault, tempDir } from './helpers';
 

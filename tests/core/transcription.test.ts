@@ -33,9 +33,9 @@ import {
   wordCount,
 } from '@shared/transcription';
 import { syncPoints } from '@shared/transcript';
-import { AppConfig } from '../../electron/core/services/app-config';
-import { Recordings } from '../../electron/core/services/recordings';
-import { Transcripts } from '../../electron/core/services/transcripts';
+import { AppConfig } from '../../electron/core/services/project/app-config';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { admit, codeOf, makeVault, makeWav, tempDir } from './helpers';
 
 const key = (k: string, mods: Partial<{ ctrl: boolean; alt: boolean; shift: boolean; meta: boolean }> = {}, code?: string) => ({

@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { Transcripts } from '../../electron/core/services/transcripts';
-import { Recordings } from '../../electron/core/services/recordings';
-import { Participants } from '../../electron/core/services/participants';
-import { parseTranscript, syncPoints, textToDocx, f4Stamp } from '../../electron/core/services/transcript-formats';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
+import { Participants } from '../../electron/core/services/participants/participants';
+import { parseTranscript, syncPoints, textToDocx, f4Stamp } from '../../electron/core/services/transcripts/formats';
 import { admit, codeOf, makeVault, makeWav, tempDir } from './helpers';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');

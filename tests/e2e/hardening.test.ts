@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumWithProfile, screenshot, startHarness, STUDY_PASSPHRASE, type Harness } from './harness';
 import { findNeedles, listFiles, makeWav, tempDir } from '../core/helpers';
-import { Recordings } from '../../electron/core/services/recordings';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
 
 let harness: Harness;
 let home: string;

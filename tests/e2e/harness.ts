@@ -15,7 +15,7 @@ import { mediaResponse, shareMediaResponse } from '../../electron/main/media';
 import { CONTENT_SECURITY_POLICY, mediaPath, shareMediaPath } from '../../electron/main/policy';
 import { Readable } from 'node:stream';
 import { createCrypto } from '../../electron/core/crypto/sodium';
-import { AppConfig } from '../../electron/core/services/app-config';
+import { AppConfig } from '../../electron/core/services/project/app-config';
 import type { AppEvent } from '@shared/contract';
 import { TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
 import { expectAccessible } from './axe';

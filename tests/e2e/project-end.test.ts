@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, STUDY_PASSPHRASE, type Harness } from './harness';
-import { enforceProjectEnd } from '../../electron/core/services/project-end';
+import { enforceProjectEnd } from '../../electron/core/services/project-end/project-end';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 
 let harness: Harness;

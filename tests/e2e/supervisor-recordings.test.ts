@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromiumWithProfile, openStudy, screenshot, startHarness, type Harness } from './harness';
 import { Codebook } from '../../electron/core/services/analysis/codebook';
 import { Coding } from '../../electron/core/services/analysis/coding';
-import { Recordings } from '../../electron/core/services/recordings';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { findNeedles, listFiles, makeWav, tempDir } from '../core/helpers';
 
 const TITLE = 'Relasjonsarbeid i arbeidsinkluderingsprosesser';

@@ -21,8 +21,8 @@ const { hardenSession } = await import('../../electron/main/security');
 const { pdfPrinter, PDF_OPTIONS } = await import('../../electron/main/pdf');
 const { PrintJobs } = await import('../../electron/main/print-jobs');
 const { APP_ORIGIN, CONTENT_SECURITY_POLICY, PRINT_POLICY, mediaPath } = await import('../../electron/main/policy');
-const { SessionManager } = await import('../../electron/core/services/session-manager');
-const { Recordings } = await import('../../electron/core/services/recordings');
+const { SessionManager } = await import('../../electron/core/services/project/session-manager');
+const { Recordings } = await import('../../electron/core/services/recordings/recordings');
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 

@@ -13,8 +13,8 @@ import ts from 'typescript';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fake } from './fake-electron';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY, mediaPath, shareMediaPath } from '../../electron/main/policy';
-import { appExecutable, packagedEnforceCommand } from '../../electron/core/services/headless-enforce';
-import { systemdUnits } from '../../electron/core/services/schedule';
+import { appExecutable, packagedEnforceCommand } from '../../electron/core/services/project-end/headless-enforce';
+import { systemdUnits } from '../../electron/core/services/project-end/schedule';
 import { DROP_CHANNEL, EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/ipc-channels';
 
 vi.mock('electron', async () => {

@@ -2,7 +2,7 @@ import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { parse, str } from '../args';
 import { UsageError } from '../io';
-import { Recordings } from '../../core/services/recordings';
+import { Recordings } from '../../core/services/recordings/recordings';
 import { withSession } from '../session';
 
 export async function cmdAudio(args: string[], ctx: CommandContext): Promise<number> {

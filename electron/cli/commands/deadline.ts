@@ -5,9 +5,9 @@ import { parse, str } from '../args';
 import { count, UsageError } from '../io';
 import * as path from 'node:path';
 import { inspectVault } from '../../core/vault/vault';
-import { supervisorEnforceArgs } from '../../core/services/headless-enforce';
+import { supervisorEnforceArgs } from '../../core/services/project-end/headless-enforce';
 import { readSupervisorHeader, SUPERVISOR_HEADER } from '../../core/services/supervisor/folder';
-import { currentCommand, installLinux, jobName, removeLinux, scheduleFiles, statusLinux, type SchedulePlatform } from '../../core/services/schedule';
+import { currentCommand, installLinux, jobName, removeLinux, scheduleFiles, statusLinux, type SchedulePlatform } from '../../core/services/project-end/schedule';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../shared/domain';
 import { withSession } from '../session';
 

@@ -10,8 +10,8 @@ import { EXIT } from '../context';
 import { parse, str } from '../args';
 import { count, UsageError } from '../io';
 import { nodeEd25519 } from '../../core/crypto/ed25519';
-import { parseNowOption } from '../../core/services/headless-enforce';
-import { enforceProjectEndLazily } from '../../core/services/project-end-steps';
+import { parseNowOption } from '../../core/services/project-end/headless-enforce';
+import { enforceProjectEndLazily } from '../../core/services/project-end/steps';
 
 export async function cmdEnforce(args: string[], ctx: CommandContext): Promise<number> {
   const { io } = ctx;

@@ -28,7 +28,7 @@ export function headerPath(vault: string): string {
   return path.join(vault, HEADER_FILE);
 }
 
-/** The file that marks a store destroyed at project end (see services/project-end.ts). */
+/** The file that marks a store destroyed at project end (see services/project-end/project-end.ts). */
 export const TOMBSTONE = 'DESTROYED.json';
 
 /** Destroyed, or being destroyed: the store's folder holds a tombstone. */

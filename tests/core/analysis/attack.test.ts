@@ -159,7 +159,7 @@ describe('undo of a removal (attack)', () => {
     const code = v.book.add({ name: 'Tillit' });
     const s = v.coding.apply(v.tb, { quote: 'bygde tillit over tid' }, [code.id]);
     v.coding.unapply(s.id, code.id);
-    const { Participants } = await import('../../../electron/core/services/participants');
+    const { Participants } = await import('../../../electron/core/services/participants/participants');
     const { analysisCache } = await import('../../../electron/core/services/analysis/records');
     expect(analysisCache(v.session).removed.has(s.id)).toBe(true);
     expect(v.search.query('kafé').hits).toHaveLength(1);

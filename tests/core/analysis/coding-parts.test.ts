@@ -6,13 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Participants } from '../../../electron/core/services/participants';
+import { Participants } from '../../../electron/core/services/participants/participants';
 import { Coding, timestampAt } from '../../../electron/core/services/analysis/coding';
 import { A, CODING_PART_SIZE, type CodingRecord, type SegmentRecord } from '../../../electron/core/services/analysis/records';
 import { unlockVault } from '../../../electron/core/vault/vault';
 import { admit, pw } from '../helpers';
 import { NOW, study } from './fixture';
-import { Transcripts } from '../../../electron/core/services/transcripts';
+import { Transcripts } from '../../../electron/core/services/transcripts/transcripts';
 
 /** A long text with `n` distinct sentences to code. */
 function longText(n: number): string {

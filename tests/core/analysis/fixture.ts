@@ -1,5 +1,5 @@
 /** A small study to analyse: two participants with transcripts that have æøå, emoji and f4 stamps. */
-import { Transcripts } from '../../../electron/core/services/transcripts';
+import { Transcripts } from '../../../electron/core/services/transcripts/transcripts';
 import { Codebook } from '../../../electron/core/services/analysis/codebook';
 import { Coding } from '../../../electron/core/services/analysis/coding';
 import { Themes } from '../../../electron/core/services/analysis/themes';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { parseTranscript } from '../../../electron/core/services/transcript-formats';
+import { parseTranscript } from '../../../electron/core/services/transcripts/formats';
 import { thematicMapSvg } from '@shared/analysis-map';
 import { codeOf, tempDir } from '../helpers';
 import { study } from './fixture';
@@ -161,7 +161,7 @@ describe('thematic map', () => {
 describe('after project end (anonymise)', () => {
   it('the analysis stays readable and exportable; nothing new may be written', async () => {
     const v = await analysed();
-    const { enforceProjectEnd } = await import('../../../electron/core/services/project-end');
+    const { enforceProjectEnd } = await import('../../../electron/core/services/project-end/project-end');
     const { unlockVault } = await import('../../../electron/core/vault/vault');
     const { Codebook } = await import('../../../electron/core/services/analysis/codebook');
     const { Coding } = await import('../../../electron/core/services/analysis/coding');

@@ -175,7 +175,7 @@ describe('coding: apply, unapply, quotes, bad input', () => {
 
   it('refuses coding a withdrawn participant, and anything new after the end date (removals still work)', async () => {
     const { session, book, coding, memos, ta, tb, b } = await study();
-    const { Participants } = await import('../../../electron/core/services/participants');
+    const { Participants } = await import('../../../electron/core/services/participants/participants');
     const a = book.add({ name: 'A' });
     const seg = coding.apply(ta, { quote: 'ikke bare en sak' }, [a.id]);
     // While the withdrawal is under way (here: cut short after its first step), the

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { Participants } from '../../../electron/core/services/participants';
+import { Participants } from '../../../electron/core/services/participants/participants';
 import { storeDbPath } from '../../../electron/core/vault/layout';
 import { findNeedles, listFiles, tempDir } from '../helpers';
 import { NOW, study } from './fixture';

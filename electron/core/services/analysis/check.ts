@@ -8,8 +8,8 @@ import type { AnalysisFinding } from '../../../../shared/analysis';
 import { TextPositions } from '../../../../shared/analysis-text';
 import { T, type Identity } from '../../consent/model';
 import type { VaultSession } from '../../vault/vault';
-import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
-import { findIdentifiers, knownDetails } from '../deidentify';
+import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts/transcripts';
+import { findIdentifiers, knownDetails } from '../deidentify/deidentify';
 import { A, analysisCache, type CodeRecord, type MemoRecord, type ThemeRecord } from './records';
 
 /** Words in a row that make a passage a quote (short enough for "vi møttes hver uke på kafé"). */

@@ -12,7 +12,7 @@ import { TextPositions } from '../../../../shared/analysis-text';
 import { randomBytes } from 'node:crypto';
 import { BugIndicatingError, HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
-import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts';
+import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts/transcripts';
 import { Codebook } from './codebook';
 import { A, analysisCache, assertWritable, positionsOf, CODING_PART_SIZE, type CodingPart, type RemovedSegment, type CodeRecord, type CodingRecord, type MemoRecord, type SegmentRecord, type ThemeRecord, byParticipant, byCodeUnits } from './records';
 import { diffHunks, remapSegments, replacementHunks } from './segments';

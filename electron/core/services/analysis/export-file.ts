@@ -5,7 +5,7 @@
  */
 import type { VaultSession } from '../../vault/vault';
 import { atomicTempPath, nodeFileOps, writeFileAtomic } from '../../vault/atomic-file';
-import { beginExport } from '../export-journal';
+import { beginExport } from '../project/export-journal';
 
 export function writeExport(session: VaultSession, now: () => Date, out: string, bytes: Uint8Array): void {
   const tmp = atomicTempPath(out);

@@ -17,8 +17,8 @@ import { assertConsent } from '../../consent/gate';
 import { registryEntry } from '../../consent/model';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
-import { Recordings } from '../recordings';
-import { Transcripts } from '../transcripts';
+import { Recordings } from '../recordings/recordings';
+import { Transcripts } from '../transcripts/transcripts';
 import { readModelHeader } from './models';
 import type { FromWorker, ToWorker } from './worker';
 

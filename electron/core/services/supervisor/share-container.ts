@@ -30,7 +30,7 @@ import { KEY_BYTES, XNONCE_BYTES, type Crypto } from '../../crypto/sodium';
 import { CHUNK_SIZE, openChunk, sealChunk, TAG_SIZE } from '../../crypto/stream';
 import { HvelvError, integrity } from '../../errors';
 import { nodeFileOps, writeFileAtomicWith } from '../../vault/atomic-file';
-import { openRegularFile } from '../user-file';
+import { openRegularFile } from '../project/user-file';
 import type { AudioFacts } from '../../../../shared/contract';
 import {
   payloadAd,

@@ -28,13 +28,13 @@ import { Codebook } from '../analysis/codebook';
 import { Coding } from '../analysis/coding';
 import { Memos, Phases } from '../analysis/memos';
 import { Themes } from '../analysis/themes';
-import { findIdentifiers, knownDetails, NO_KNOWN_DETAILS } from '../deidentify';
+import { findIdentifiers, knownDetails, NO_KNOWN_DETAILS } from '../deidentify/deidentify';
 import { Exchange } from '../exchange/export';
-import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts';
+import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts/transcripts';
 import { ownerFingerprint, parseSupervisorKey, supervisorFingerprint } from './key-text';
 import { openFeedback, parseFeedback, sealShare, type FeedbackItem, type ShareFields, type SharePayload } from './share-file';
 import { sealShareV2, writeShareV2, type RecordingToShare, type SealedShareV2 } from './share-container';
-import { Recordings } from '../recordings';
+import { Recordings } from '../recordings/recordings';
 import { writeFileAtomic } from '../../vault/atomic-file';
 
 export const SUPERVISOR_TABLE = 'supervisor';

@@ -3,7 +3,7 @@
  *
  * Core computes it (at import, or here the first time a recording imported before is
  * opened): it decrypts the recording chunk by chunk and folds the decoded samples into
- * peaks as they come, with bounded memory (electron/core/services/recording-peaks.ts).
+ * peaks as they come, with bounded memory (electron/core/services/recordings/peaks.ts).
  * The page never fetches the recording for it.
  *
  * Only M4A/AAC and WebM, which core's decoders cannot read, are decoded here with Web

@@ -13,19 +13,19 @@
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { daysUntil, localIsoDate, type IsoDate } from '../../../shared/domain';
-import type { SignatureVerifier } from '../crypto/ed25519';
-import { toB64 } from '../crypto/encoding';
-import { integrity } from '../errors';
-import { appendSystemEvent } from '../stores/system-events';
-import { fsyncDir, writeFileAtomic } from '../vault/atomic-file';
-import { isIsoDateTime, readHeader } from '../vault/header';
-import { AUDIT_STORE, DATA_STORES, isDestroyed, storeDbPath, storeDir, storeKeyPath, TOMBSTONE, type DataStore } from '../vault/layout';
-import { acquireLock } from '../vault/lock';
-import { insideVault, shredFile } from '../vault/safe-delete';
+import { daysUntil, localIsoDate, type IsoDate } from '../../../../shared/domain';
+import type { SignatureVerifier } from '../../crypto/ed25519';
+import { toB64 } from '../../crypto/encoding';
+import { integrity } from '../../errors';
+import { appendSystemEvent } from '../../stores/system-events';
+import { fsyncDir, writeFileAtomic } from '../../vault/atomic-file';
+import { isIsoDateTime, readHeader } from '../../vault/header';
+import { AUDIT_STORE, DATA_STORES, isDestroyed, storeDbPath, storeDir, storeKeyPath, TOMBSTONE, type DataStore } from '../../vault/layout';
+import { acquireLock } from '../../vault/lock';
+import { insideVault, shredFile } from '../../vault/safe-delete';
 // Types only: the certificate's text needs the whole string catalogue, loaded only when a
 // certificate is written (project-end.ts's enforceProjectEnd, or enforceProjectEndLazily).
-import type { DeletionCertificate, DestroyedStore } from './project-end-documents';
+import type { DeletionCertificate, DestroyedStore } from './documents';
 
 const CLOCK_FILE = 'clock.json';
 
@@ -304,7 +304,7 @@ export async function enforceProjectEndWith(vault: string, opts: EnforceOptions,
 
 /** `hvelv enforce`: the certificate's text (and with it every string of the app) loaded only when one is written. */
 export function enforceProjectEndLazily(vault: string, opts: EnforceOptions): Promise<EnforceResult> {
-  return enforceProjectEndWith(vault, opts, async () => (await import('./project-end-documents')).renderCertificateHtml);
+  return enforceProjectEndWith(vault, opts, async () => (await import('./documents')).renderCertificateHtml);
 }
 
 function writeCertificate(vault: string, render: CertificateRenderer, cert: DeletionCertificate): { json: string; html: string } {

@@ -12,8 +12,8 @@
  * words) are. Titles and kinship words ("fru Haugen", "sjefen min, Arne") and place
  * prepositions ("i Kvassheimfjorden") say what the next word is even when it is also a word.
  */
-import type { DeidConfidence, DeidKind } from '../../../shared/domain';
-import { lexicon, type Lexicon } from './deidentify-lexicon';
+import type { DeidConfidence, DeidKind } from '../../../../shared/domain';
+import { lexicon, type Lexicon } from './lexicon';
 
 export interface Detail {
   start: number;

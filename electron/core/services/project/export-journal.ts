@@ -17,11 +17,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { VaultSession } from '../vault/vault';
-import { TEMP_SUFFIX } from '../vault/atomic-file';
-import { shredFile } from '../vault/safe-delete';
-import { fromUtf8, utf8 } from '../crypto/encoding';
-import { BugIndicatingError, HvelvError } from '../errors';
+import type { VaultSession } from '../../vault/vault';
+import { TEMP_SUFFIX } from '../../vault/atomic-file';
+import { shredFile } from '../../vault/safe-delete';
+import { fromUtf8, utf8 } from '../../crypto/encoding';
+import { BugIndicatingError, HvelvError } from '../../errors';
 
 const JOURNAL = 'exports';
 /** The temporary names Hvelv's exports use; a note pointing at anything else is not acted on. */

@@ -2,8 +2,8 @@
  * The one unlocked vault of the app, and the idle timer that locks it. Locking
  * wipes every key the session held (VaultSession.lock).
  */
-import { HvelvError } from '../errors';
-import type { VaultSession } from '../vault/vault';
+import { HvelvError } from '../../errors';
+import type { VaultSession } from '../../vault/vault';
 
 export type LockReason = 'user' | 'idle' | 'system' | 'project-end';
 

@@ -3,7 +3,7 @@
  * destroyed at project end and when, in Norwegian and English, with no personal data
  * (counts of records, participants and recordings, never names).
  */
-import { escapeHtml, formatLongDate, translate, type Locale, type MessageKey } from '../../../shared/i18n/catalogue';
+import { escapeHtml, formatLongDate, translate, type Locale, type MessageKey } from '../../../../shared/i18n/catalogue';
 
 export interface DestroyedStore {
   store: 'keylist' | 'recordings' | 'transcripts';

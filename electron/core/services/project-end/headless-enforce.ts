@@ -4,7 +4,7 @@
  * the daily job runs so that Electron's RunAsNode fuse can stay off). Pure: no
  * libsodium, no SQLite, so a run with nothing due starts fast.
  */
-import { isIsoDate } from '../../../shared/domain';
+import { isIsoDate } from '../../../../shared/domain';
 
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 

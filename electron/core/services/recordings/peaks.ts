@@ -9,10 +9,10 @@
  * between them, so the app keeps answering (IPC, the media protocol) while a long
  * recording is folded.
  */
-import type { AudioFacts } from '../../../shared/contract';
-import { PEAKS_MAX, PEAKS_PER_SECOND } from '../../../shared/transcription';
-import { HvelvError } from '../errors';
-import { createMonoDecoder } from './asr/audio';
+import type { AudioFacts } from '../../../../shared/contract';
+import { PEAKS_MAX, PEAKS_PER_SECOND } from '../../../../shared/transcription';
+import { HvelvError } from '../../errors';
+import { createMonoDecoder } from '../asr/audio';
 
 /** What is read: a recording's decrypted chunks, in order (crypto/stream.ts's StreamReader). */
 export interface ChunkSource {

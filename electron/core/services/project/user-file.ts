@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { HvelvError } from '../errors';
+import { HvelvError } from '../../errors';
 
 /** A file-system error as the user's kind of failure: the file is not there, or not readable. */
 function unreadable(file: string, err: unknown): HvelvError {

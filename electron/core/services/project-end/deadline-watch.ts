@@ -6,14 +6,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { daysUntil, localIsoDate, reminderFor } from '../../../shared/domain';
-import type { AppEvent } from '../../../shared/contract';
-import type { Crypto } from '../crypto/sodium';
-import { HvelvError } from '../errors';
-import { inspectVault } from '../vault/vault';
-import type { AppConfig } from './app-config';
+import { daysUntil, localIsoDate, reminderFor } from '../../../../shared/domain';
+import type { AppEvent } from '../../../../shared/contract';
+import type { Crypto } from '../../crypto/sodium';
+import { HvelvError } from '../../errors';
+import { inspectVault } from '../../vault/vault';
+import type { AppConfig } from '../project/app-config';
 import { effectiveNow, enforceProjectEnd, storesDueAtEnd } from './project-end';
-import type { SessionManager } from './session-manager';
+import type { SessionManager } from '../project/session-manager';
 
 export interface DeadlineWatchDeps {
   config: AppConfig;

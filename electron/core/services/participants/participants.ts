@@ -23,15 +23,15 @@ import {
   type ConsentMethod,
   type IsoDate,
   type Purpose,
-} from '../../../shared/domain';
-import type { Locale } from '../../../shared/i18n/catalogue';
-import type { ParticipantSummary } from '../../../shared/contract';
-import { sha256, toHex } from '../crypto/encoding';
-import { HvelvError } from '../errors';
-import { fsyncDir } from '../vault/atomic-file';
-import type { VaultSession } from '../vault/vault';
-import { freezeForm, getForm, renderFormHtml } from '../consent/forms';
-import { unfilledFields } from '../../../shared/letter';
+} from '../../../../shared/domain';
+import type { Locale } from '../../../../shared/i18n/catalogue';
+import type { ParticipantSummary } from '../../../../shared/contract';
+import { sha256, toHex } from '../../crypto/encoding';
+import { HvelvError } from '../../errors';
+import { fsyncDir } from '../../vault/atomic-file';
+import type { VaultSession } from '../../vault/vault';
+import { freezeForm, getForm, renderFormHtml } from '../../consent/forms';
+import { unfilledFields } from '../../../../shared/letter';
 import {
   T,
   currentConsent,
@@ -41,18 +41,18 @@ import {
   type EvidenceRecord,
   type Identity,
   type RegistryEntry,
-} from '../consent/model';
-import { PEAKS_TABLE, Recordings } from './recordings';
-import { Transcripts } from './transcripts';
-import { readUserFile } from './user-file';
-import { decryptBlobToFile } from '../crypto/stream';
-import { beginExport, removeTree } from './export-journal';
-import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './participant-documents';
-import { analysisOfParticipant, ANALYSIS_TABLES_IN_ACCESS } from './analysis/participant-data';
-import { markQuotesOfWithdrawn } from './analysis/check';
-import { analysisCache } from './analysis/records';
-import { Report } from './analysis/report';
-import { FEEDBACK_TABLE, feedbackForAccess, supervisorCopiesOf, type FeedbackRecord } from './supervisor/student';
+} from '../../consent/model';
+import { PEAKS_TABLE, Recordings } from '../recordings/recordings';
+import { Transcripts } from '../transcripts/transcripts';
+import { readUserFile } from '../project/user-file';
+import { decryptBlobToFile } from '../../crypto/stream';
+import { beginExport, removeTree } from '../project/export-journal';
+import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './documents';
+import { analysisOfParticipant, ANALYSIS_TABLES_IN_ACCESS } from '../analysis/participant-data';
+import { markQuotesOfWithdrawn } from '../analysis/check';
+import { analysisCache } from '../analysis/records';
+import { Report } from '../analysis/report';
+import { FEEDBACK_TABLE, feedbackForAccess, supervisorCopiesOf, type FeedbackRecord } from '../supervisor/student';
 
 export const identitySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),

@@ -4,27 +4,27 @@
  * text so analysis and REFI-QDA export can use them later.
  */
 import { createHash } from 'node:crypto';
-import type { DeidFinding, DeidReport, TranscriptDetail, TranscriptImport, TranscriptSummary } from '../../../shared/contract';
-import { LABELLED_KINDS, PLACEHOLDER, type DeidKind } from '../../../shared/domain';
-import type { AsrLanguage } from '../../../shared/asr';
-import { LOCALES, translate } from '../../../shared/i18n/catalogue';
-import { assertConsent } from '../consent/gate';
-import { T, type Identity } from '../consent/model';
-import { applyReplacements, findIdentifiers, knownDetails, removalSpans, type KnownDetails, type Replacement } from './deidentify';
-import { INVISIBLE } from './deidentify-normalise';
-import { HvelvError } from '../errors';
-import { atomicTempPath, nodeFileOps, writeFileAtomic } from '../vault/atomic-file';
-import { beginExport } from './export-journal';
-import type { VaultSession } from '../vault/vault';
-import { Recordings } from './recordings';
-import { remapAfterEdit, removeTranscriptAnalysis } from './analysis/coding';
-import { analysisCache } from './analysis/records';
-import { advanceToday, reachedMs, wordCount, type TodayProgress } from '../../../shared/transcription';
-import { localIsoDate } from '../../../shared/domain';
-import { readUserFile } from './user-file';
-import type { ExchangeFinding } from '../../../shared/exchange';
-import { requireAccepted, toExchangeFindings } from './exchange/findings';
-import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './transcript-formats';
+import type { DeidFinding, DeidReport, TranscriptDetail, TranscriptImport, TranscriptSummary } from '../../../../shared/contract';
+import { LABELLED_KINDS, PLACEHOLDER, type DeidKind } from '../../../../shared/domain';
+import type { AsrLanguage } from '../../../../shared/asr';
+import { LOCALES, translate } from '../../../../shared/i18n/catalogue';
+import { assertConsent } from '../../consent/gate';
+import { T, type Identity } from '../../consent/model';
+import { applyReplacements, findIdentifiers, knownDetails, removalSpans, type KnownDetails, type Replacement } from '../deidentify/deidentify';
+import { INVISIBLE } from '../deidentify/normalise';
+import { HvelvError } from '../../errors';
+import { atomicTempPath, nodeFileOps, writeFileAtomic } from '../../vault/atomic-file';
+import { beginExport } from '../project/export-journal';
+import type { VaultSession } from '../../vault/vault';
+import { Recordings } from '../recordings/recordings';
+import { remapAfterEdit, removeTranscriptAnalysis } from '../analysis/coding';
+import { analysisCache } from '../analysis/records';
+import { advanceToday, reachedMs, wordCount, type TodayProgress } from '../../../../shared/transcription';
+import { localIsoDate } from '../../../../shared/domain';
+import { readUserFile } from '../project/user-file';
+import type { ExchangeFinding } from '../../../../shared/exchange';
+import { requireAccepted, toExchangeFindings } from '../exchange/findings';
+import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './formats';
 
 export const TRANSCRIPT_TABLE = 'transcript';
 /** The project's remembered "not identifying" choices: one record, no participant. */
@@ -101,7 +101,7 @@ interface Kept {
 }
 
 /** An imported transcript and what of its file did not arrive as it was: in the contract, which the app shows. */
-export type { TranscriptImport } from '../../../shared/contract';
+export type { TranscriptImport } from '../../../../shared/contract';
 
 export class Transcripts {
   constructor(

@@ -14,12 +14,12 @@
  * Nothing is replaced without the user choosing it; what they mark as not identifying
  * is remembered with the transcript.
  */
-import type { DeidFinding } from '../../../shared/contract';
-import { NARROWING_KINDS, type DeidConfidence, type DeidKind } from '../../../shared/domain';
-import { findDetails } from './deidentify-details';
-import { lexicon, type Lexicon } from './deidentify-lexicon';
-import { back, invisibleRuns, normalise, normaliseTerm } from './deidentify-normalise';
-import { translate, type Locale } from '../../../shared/i18n/catalogue';
+import type { DeidFinding } from '../../../../shared/contract';
+import { NARROWING_KINDS, type DeidConfidence, type DeidKind } from '../../../../shared/domain';
+import { findDetails } from './details';
+import { lexicon, type Lexicon } from './lexicon';
+import { back, invisibleRuns, normalise, normaliseTerm } from './normalise';
+import { translate, type Locale } from '../../../../shared/i18n/catalogue';
 
 export interface KnownDetails {
   /** Each name part (and the whole name) of every participant. */

@@ -3,14 +3,14 @@
  * crash interrupted (a withdrawal half done completes here, so the promise "all
  * your data will be deleted" holds even across a power cut).
  */
-import { passphraseBytes } from '../crypto/kdf';
-import { unlockVault, type VaultDeps, type VaultSession } from '../vault/vault';
-import { Participants } from './participants';
-import { Recordings } from './recordings';
-import { enforceProjectEnd } from './project-end';
+import { passphraseBytes } from '../../crypto/kdf';
+import { unlockVault, type VaultDeps, type VaultSession } from '../../vault/vault';
+import { Participants } from '../participants/participants';
+import { Recordings } from '../recordings/recordings';
+import { enforceProjectEnd } from '../project-end/project-end';
 import { auditConsistency } from './consistency';
 import { sweepInterruptedExports } from './export-journal';
-import { HvelvError } from '../errors';
+import { HvelvError } from '../../errors';
 
 export async function openProject(vaultPath: string, passphrase: string, deps: VaultDeps): Promise<VaultSession> {
   // The deadline first, headless as the daily job would: a passed end date destroys

@@ -4,11 +4,11 @@
  * recording blob decrypted end to end and compared with the SHA-256 taken at import.
  */
 import { createHash } from 'node:crypto';
-import { HvelvError } from '../errors';
-import type { VaultSession } from '../vault/vault';
-import { Recordings } from './recordings';
+import { HvelvError } from '../../errors';
+import type { VaultSession } from '../../vault/vault';
+import { Recordings } from '../recordings/recordings';
 import { auditConsistency } from './consistency';
-import { clockFileWarning } from './project-end';
+import { clockFileWarning } from '../project-end/project-end';
 
 export interface VerifyReport {
   /** What fails verification: damage or tampering. */

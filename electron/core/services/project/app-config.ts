@@ -6,10 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { LanguageSetting, RecentVault, TranscriptionSettings } from '../../../shared/contract';
-import { ACTIONS, bindingProblems, DEFAULT_PEDALS, DEFAULT_PLAYBACK, effectiveBindings, LIMITS, PEDALS, type Action, type Bindings } from '../../../shared/transcription';
-import { HvelvError } from '../errors';
-import { writeFileAtomic } from '../vault/atomic-file';
+import type { LanguageSetting, RecentVault, TranscriptionSettings } from '../../../../shared/contract';
+import { ACTIONS, bindingProblems, DEFAULT_PEDALS, DEFAULT_PLAYBACK, effectiveBindings, LIMITS, PEDALS, type Action, type Bindings } from '../../../../shared/transcription';
+import { HvelvError } from '../../errors';
+import { writeFileAtomic } from '../../vault/atomic-file';
 
 const configSchema = z.object({
   language: z.enum(['nb', 'en', 'system']).default('system'),

@@ -3,11 +3,11 @@
  * cover letter, in nb or en. The receipt holds no personal data: a code, dates,
  * kinds of data and counts.
  */
-import { escapeHtml, formatLongDate, translate, type Locale, type MessageKey } from '../../../shared/i18n/catalogue';
-import type { ProjectFacts } from '../vault/vault';
+import { escapeHtml, formatLongDate, translate, type Locale, type MessageKey } from '../../../../shared/i18n/catalogue';
+import type { ProjectFacts } from '../../vault/vault';
 
-export type { WithdrawalReceiptDto as WithdrawalReceipt } from '../../../shared/contract';
-import type { WithdrawalReceiptDto as WithdrawalReceipt } from '../../../shared/contract';
+export type { WithdrawalReceiptDto as WithdrawalReceipt } from '../../../../shared/contract';
+import type { WithdrawalReceiptDto as WithdrawalReceipt } from '../../../../shared/contract';
 
 const esc = escapeHtml;
 

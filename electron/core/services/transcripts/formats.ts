@@ -6,9 +6,9 @@
 import * as zlib from 'node:zlib';
 import { Worker } from 'node:worker_threads';
 import { strToU8, zipSync } from 'fflate';
-import { HvelvError } from '../errors';
-import { f4Stamp, syncPoints, type SyncPoint } from '../../../shared/transcript';
-import type { DocxLeftOut } from '../../../shared/contract';
+import { HvelvError } from '../../errors';
+import { f4Stamp, syncPoints, type SyncPoint } from '../../../../shared/transcript';
+import type { DocxLeftOut } from '../../../../shared/contract';
 
 export type TranscriptFormat = 'txt' | 'docx' | 'srt' | 'vtt';
 

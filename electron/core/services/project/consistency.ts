@@ -7,11 +7,11 @@
  *   again in the key list),
  * - the end date moved back before an extension the owner made.
  */
-import type { IsoDate } from '../../../shared/domain';
-import { daysUntil } from '../../../shared/domain';
-import { registryEntry } from '../consent/model';
-import { DATA_STORES } from '../vault/layout';
-import type { VaultSession } from '../vault/vault';
+import type { IsoDate } from '../../../../shared/domain';
+import { daysUntil } from '../../../../shared/domain';
+import { registryEntry } from '../../consent/model';
+import { DATA_STORES } from '../../vault/layout';
+import type { VaultSession } from '../../vault/vault';
 
 export function auditConsistency(session: VaultSession): string[] {
   const problems: string[] = [];

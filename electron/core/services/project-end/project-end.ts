@@ -5,10 +5,10 @@
  * enforceProjectEndLazily instead, which loads that text (and the string catalogue with
  * it) only when a certificate is written.
  */
-import { renderCertificateHtml } from './project-end-documents';
-import { enforceSteps, type EnforceOptions, type EnforceResult } from './project-end-steps';
+import { renderCertificateHtml } from './documents';
+import { enforceSteps, type EnforceOptions, type EnforceResult } from './steps';
 
-export * from './project-end-steps';
+export * from './steps';
 
 /**
  * Enforce the end date on a vault, with no passphrase. Nothing happens before the end

@@ -3,12 +3,12 @@
  * user entered against the rules the information letter implies, then create
  * the vault.
  */
-import { projectInputSchema, type ProjectInput } from '../../../shared/contract';
-import { AUTO_LOCK_DEFAULT_MINUTES, DEFAULT_CODE_DIGITS, daysUntil, localIsoDate, PASSPHRASE_MIN_LENGTH } from '../../../shared/domain';
-import { passphraseBytes } from '../crypto/kdf';
-import { ensureInitialForm } from '../consent/forms';
-import { HvelvError } from '../errors';
-import { createVault, type CreateOptions, type VaultDeps, type VaultSession } from '../vault/vault';
+import { projectInputSchema, type ProjectInput } from '../../../../shared/contract';
+import { AUTO_LOCK_DEFAULT_MINUTES, DEFAULT_CODE_DIGITS, daysUntil, localIsoDate, PASSPHRASE_MIN_LENGTH } from '../../../../shared/domain';
+import { passphraseBytes } from '../../crypto/kdf';
+import { ensureInitialForm } from '../../consent/forms';
+import { HvelvError } from '../../errors';
+import { createVault, type CreateOptions, type VaultDeps, type VaultSession } from '../../vault/vault';
 
 export async function createProject(
   vaultPath: string,

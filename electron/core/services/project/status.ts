@@ -1,12 +1,12 @@
 /** What the dashboard and `hvelv status` show about an unlocked vault. */
-import { daysUntil, localIsoDate, reminderFor } from '../../../shared/domain';
-import { DATA_STORES } from '../vault/layout';
-import { listCertificates } from './project-end';
-import type { ProjectStatus } from '../../../shared/contract';
-import type { VaultSession } from '../vault/vault';
-import { T, type RegistryEntry } from '../consent/model';
-import { Transcripts } from './transcripts';
-import { RECORDING_TABLE } from './recordings';
+import { daysUntil, localIsoDate, reminderFor } from '../../../../shared/domain';
+import { DATA_STORES } from '../../vault/layout';
+import { listCertificates } from '../project-end/project-end';
+import type { ProjectStatus } from '../../../../shared/contract';
+import type { VaultSession } from '../../vault/vault';
+import { T, type RegistryEntry } from '../../consent/model';
+import { Transcripts } from '../transcripts/transcripts';
+import { RECORDING_TABLE } from '../recordings/recordings';
 
 export function projectStatus(session: VaultSession, now: Date): ProjectStatus {
   const f = session.facts;
