@@ -84,9 +84,15 @@ describe('participants in Chromium', () => {
     await dialog.getByLabel('Skriv koden JS01 for å bekrefte').fill('JS02');
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByLabel('Skriv koden JS01 for å bekrefte').fill('JS01');
+    // The rows the dialog shows, kind and count, for the receipt to repeat.
+    const rows = async (scope: import('playwright-core').Locator, sel: string) => (await scope.locator(sel).allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+    const shown = await rows(dialog, 'ul.counts li');
+    expect(shown.length).toBeGreaterThanOrEqual(8);
     await shot('17-withdraw-dialog');
     await confirm.click();
     await expect.poll(() => page.getByRole('heading', { name: 'Kvittering for tilbaketrukket samtykke' }).isVisible()).toBe(true);
+    // The receipt lists every kind the dialog did, with the same count (the walk found coded passages missing).
+    expect(await rows(page.locator('main table').nth(1), 'tbody tr')).toEqual(shown);
     expect(await page.content()).not.toMatch(/Ragnhild|ragnhild|915 55|Hinna/);
     await shot('18-withdrawal-receipt');
 

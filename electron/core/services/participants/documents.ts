@@ -11,7 +11,6 @@ import type { WithdrawalReceiptDto as WithdrawalReceipt } from '../../../../shar
 
 const esc = escapeHtml;
 
-export const RECEIPT_KINDS = ['identity', 'consent', 'consent-evidence', 'recordings', 'transcripts', 'coded-segments', 'memos', 'analysis'] as const;
 
 function page(locale: Locale, title: string, body: string): string {
   return `<!doctype html>
@@ -38,7 +37,8 @@ ${body}
 export function renderReceiptHtml(r: WithdrawalReceipt, locale: Locale): string {
   const t = (k: MessageKey, p?: Record<string, string | number>): string => esc(translate(locale, k, p));
   const date = (iso: string): string => formatLongDate(iso, locale);
-  const rows = RECEIPT_KINDS.map((k) => `<tr><td>${t(`kind.${k}`)}</td><td class="n">${r.counts[k] ?? 0}</td></tr>`).join('\n');
+  // Every kind the withdrawal counted, in the registry's order: the rows the dialog showed.
+  const rows = Object.entries(r.counts).map(([k, n]) => `<tr><td>${t(`kind.${k}` as MessageKey)}</td><td class="n">${n}</td></tr>`).join('\n');
   return page(
     locale,
     translate(locale, 'receipt.title'),

@@ -30,7 +30,7 @@ import { sha256, toHex } from '../../crypto/encoding';
 import { HvelvError } from '../../errors';
 import { fsyncDir } from '../../vault/atomic-file';
 import type { VaultSession } from '../../vault/vault';
-import { freezeForm, getForm, renderFormHtml } from '../../consent/forms';
+import { freezeForm, getForm } from '../../consent/forms';
 import { unfilledFields } from '../../../../shared/letter';
 import {
   T,
@@ -42,17 +42,13 @@ import {
   type Identity,
   type RegistryEntry,
 } from '../../consent/model';
-import { PEAKS_TABLE, Recordings } from '../recordings/recordings';
-import { Transcripts } from '../transcripts/transcripts';
 import { readUserFile } from '../project/user-file';
-import { decryptBlobToFile } from '../../crypto/stream';
 import { beginExport, removeTree } from '../project/export-journal';
 import { renderAccessCoverLetter, renderReceiptHtml, type WithdrawalReceipt } from './documents';
-import { analysisOfParticipant, ANALYSIS_TABLES_IN_ACCESS } from '../analysis/participant-data';
-import { markQuotesOfWithdrawn } from '../analysis/check';
-import { analysisCache } from '../analysis/records';
 import { Report } from '../analysis/report';
-import { FEEDBACK_TABLE, feedbackForAccess, supervisorCopiesOf, type FeedbackRecord } from '../supervisor/student';
+import { supervisorCopiesOf } from '../supervisor/student';
+import { PARTICIPANT_DATA } from '../index';
+import { DATA_STORES, type DataStore } from '../../vault/layout';
 
 export const identitySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -79,7 +75,19 @@ export interface ConsentInput {
   unfinishedLetter?: boolean | undefined;
 }
 
-export type WithdrawalStep = 'journal' | 'recordings' | 'transcripts' | 'keylist' | 'done';
+export type WithdrawalStep = 'journal' | DataStore | 'done';
+
+/** The stores in the order withdrawal empties them: the key list last, so every step before it can still read who the person is. */
+const WITHDRAWAL_ORDER: readonly DataStore[] = ['recordings', 'transcripts', 'keylist'];
+if (WITHDRAWAL_ORDER.length !== DATA_STORES.length || DATA_STORES.some((s) => !WITHDRAWAL_ORDER.includes(s))) throw new Error('WITHDRAWAL_ORDER must name every data store');
+
+/**
+ * The row a table no registration claims is counted in (and given raw in an access request):
+ * a safety net, so the receipt never says less than was destroyed. The registry's test fails
+ * on such a table; this only keeps a user's receipt true meanwhile.
+ */
+const UNREGISTERED_KIND = 'analysis';
+const registered = (store: DataStore, table: string): boolean => PARTICIPANT_DATA.some((d) => d.tables.some((t) => t.store === store && t.table === table));
 
 /** The kinds of data a withdrawal destroys, with how many items of each. */
 export type WithdrawalCounts = Record<string, number>;
@@ -296,41 +304,13 @@ export class Participants {
     };
     try {
       fs.mkdirSync(tmp, { mode: 0o700 });
-      const identity = this.keylist.get<Identity>(T.identity, code)?.data;
-      if (identity) write('identity.json', `${JSON.stringify({ code, ...identity }, null, 2)}\n`, 'identity');
-      const consents = this.keylist.list<ConsentRecord>(T.consent, { participant: code }).map((r) => r.data);
-      consents.forEach((c, i) => {
-        write(`consent-${i + 1}.json`, `${JSON.stringify(c, null, 2)}\n`, 'consent');
-        const form = getForm(this.keylist, c.formVersion);
-        write(`consent-${i + 1}-form-v${c.formVersion}-${c.locale}.html`, renderFormHtml(form.texts[c.locale], c.locale, { version: form.version, hash: form.hashes[c.locale] }), 'form');
-      });
-      for (const ev of this.keylist.list<EvidenceRecord>(T.evidence, { participant: code })) {
-        write(path.join('evidence', safeName(ev.data.filename, ev.id)), Buffer.from(ev.data.base64, 'base64'), 'evidence');
-      }
-      const recordings = new Recordings(this.session, this.now);
-      for (const rec of recordings.list().filter((r) => r.code === code)) {
-        const rel = path.join('recordings', `${rec.id}.${rec.format}`);
-        fs.mkdirSync(path.join(tmp, 'recordings'), { recursive: true });
-        const reader = recordings.open(rec.id);
-        try {
-          await decryptBlobToFile(reader, path.join(tmp, rel));
-        } finally {
-          reader.close();
+      // Every kind of data held about them, as each feature gives it (services/index.ts).
+      const ctx = { session: this.session, code, locale, now: this.now, write, folder: tmp, wrote: (rel: string, what: string) => void files.push({ name: rel, what }) };
+      for (const d of PARTICIPANT_DATA) await d.access?.(ctx);
+      for (const store of DATA_STORES) {
+        for (const rec of this.session.stores[store].listParticipant(code)) {
+          if (!registered(store, rec.table)) write(path.join('analysis', `${rec.table}-${rec.id}.txt`), JSON.stringify(rec.data, null, 2), UNREGISTERED_KIND);
         }
-        files.push({ name: rel, what: 'recording' });
-      }
-      // The analysis about them: their coded segments with the codes applied (names and
-      // definitions), and the memos on their transcripts and segments, private ones too
-      // (the right of access covers what is written about them).
-      const analysis = analysisOfParticipant(this.session, code);
-      if (analysis.segments.length > 0) write(path.join('analysis', 'coded-segments.json'), `${JSON.stringify(analysis.segments, null, 2)}\n`, 'coded-segments');
-      if (analysis.memos.length > 0) write(path.join('analysis', 'memos.json'), `${JSON.stringify(analysis.memos, null, 2)}\n`, 'memos');
-      for (const rec of this.session.stores.transcripts.listParticipant(code)) {
-        if (ANALYSIS_TABLES_IN_ACCESS.has(rec.table)) continue;
-        const data = rec.data as { text?: unknown };
-        // A supervisor's comment on their segment goes with the student's replies to it.
-        const body = rec.table === FEEDBACK_TABLE ? feedbackForAccess(rec.data as FeedbackRecord) : typeof data.text === 'string' ? data.text : JSON.stringify(rec.data, null, 2);
-        write(path.join(rec.table === 'transcript' ? 'transcripts' : 'analysis', `${rec.table}-${rec.id}.txt`), body, rec.table === 'transcript' ? 'transcript' : 'analysis');
       }
       const facts = this.session.facts;
       write(locale === 'nb' ? '00-folgebrev.html' : '00-cover-letter.html', renderAccessCoverLetter({ code, facts, files, date: this.today() }, locale), 'cover');
@@ -358,28 +338,17 @@ export class Participants {
   // ---- internals ---------------------------------------------------------------
 
   private completeWithdrawal(code: string, hooks: { afterStep?: (step: WithdrawalStep) => void }): WithdrawalReceipt {
-    const recordings = new Recordings(this.session, this.now);
-    const blobs = recordings.blobsOf(code);
-    this.session.stores.recordings.destroyParticipant(code);
-    // With the records (and the keys in them) gone, shred exactly their blobs: not a
-    // general sweep, which could catch another participant's import in progress. A crash
-    // here leaves orphans that the sweep at the next open removes.
-    recordings.shredBlobs(blobs);
-    hooks.afterStep?.('recordings');
-    // What quotes them outside their own records (a code memo, a theme's definition)
-    // is not destroyed with their key: it is marked, so the identifying-details check
-    // lists it for the student, before the text to compare with is gone.
-    if (!this.session.stores.transcripts.destroyed) {
-      markQuotesOfWithdrawn(this.session, code);
-      // The project's "not identifying" choices may name them ("Oxaal" judged once): those go too.
-      const identity = this.keylist.get<Identity>(T.identity, code)?.data;
-      if (identity) new Transcripts(this.session, this.now).forgetChoicesAbout(identity);
+    // Store by store: each feature reads what it must before its rows go (services/index.ts),
+    // the store destroys every row and key of the participant, then the features finish
+    // (the recordings' blobs shredded). Every step is idempotent, so a crash repeats it.
+    for (const store of WITHDRAWAL_ORDER) {
+      const finish = PARTICIPANT_DATA.filter((d) => d.tables.some((t) => t.store === store))
+        .map((d) => d.beforeDestroy?.(this.session, code, store, this.now))
+        .filter((f): f is () => void => typeof f === 'function');
+      this.session.stores[store].destroyParticipant(code);
+      for (const f of finish) f();
+      hooks.afterStep?.(store);
     }
-    this.session.stores.transcripts.destroyParticipant(code);
-    analysisCache(this.session).forgetParticipant(code);
-    hooks.afterStep?.('transcripts');
-    this.keylist.destroyParticipant(code);
-    hooks.afterStep?.('keylist');
     const entry = registryEntry(this.keylist, code)!;
     const done: RegistryEntry = { ...entry, status: 'withdrawn', withdrawal: { ...entry.withdrawal!, completedAt: this.now().toISOString() } };
     // The audit entry before the status: a crash between them repeats the destroy
@@ -391,26 +360,15 @@ export class Participants {
     return this.receipt(code);
   }
 
+  /** What is held about them now, kind by kind, in the registry's order: the dialog and the receipt say the same. */
   private countHoldings(code: string): WithdrawalCounts {
-    const k = this.keylist.countParticipant(code);
-    const r = this.session.stores.recordings.countParticipant(code);
-    const t = this.session.stores.transcripts.countParticipant(code);
-    const sum = (o: Record<string, number>, skip: string[] = []): number =>
-      Object.entries(o).reduce((n, [tbl, c]) => (skip.includes(tbl) ? n : n + c), 0);
-    // Segments are counted one by one (a transcript's segments are one record), so the
-    // withdrawal screen and receipt say how many coded passages are destroyed.
-    const held = analysisOfParticipant(this.session, code);
-    const counts: WithdrawalCounts = {
-      identity: k[T.identity] ?? 0,
-      consent: k[T.consent] ?? 0,
-      'consent-evidence': k[T.evidence] ?? 0,
-      // A recording's waveform (its own record) is part of the recording, not one more.
-      recordings: sum(r, [PEAKS_TABLE]),
-      transcripts: t.transcript ?? 0,
-      'coded-segments': held.segments.length,
-      memos: held.memos.length,
-      analysis: sum(t, ['transcript', ...ANALYSIS_TABLES_IN_ACCESS]),
-    };
+    const counts: WithdrawalCounts = {};
+    for (const d of PARTICIPANT_DATA) counts[d.kind] = (counts[d.kind] ?? 0) + d.count(this.session, code);
+    for (const store of DATA_STORES) {
+      for (const [table, n] of Object.entries(this.session.stores[store].countParticipant(code))) {
+        if (!registered(store, table)) counts[UNREGISTERED_KIND] = (counts[UNREGISTERED_KIND] ?? 0) + n;
+      }
+    }
     return counts;
   }
 
@@ -467,9 +425,4 @@ function tenYearsBefore(date: IsoDate): IsoDate {
   const t = new Date(Date.UTC(y - 10, m - 1, d));
   if (t.getUTCDate() !== d) t.setUTCDate(0);
   return t.toISOString().slice(0, 10) as IsoDate;
-}
-
-function safeName(name: string, fallback: string): string {
-  const cleaned = name.replace(/[/\\:\0]/g, '_').replace(/^\.+/, '');
-  return cleaned || fallback;
 }

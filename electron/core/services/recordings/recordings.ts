@@ -30,7 +30,7 @@ export const RECORDING_TABLE = 'recording';
  * recordings does not decrypt 64 KB of peaks for each.
  */
 export const PEAKS_TABLE = 'recording_peaks';
-const SOURCE_TABLE = 'recording_source';
+export const SOURCE_TABLE = 'recording_source';
 
 /** Peaks being computed, per session and recording: a second asker waits for the first. */
 const computing = new WeakMap<VaultSession, Map<string, Promise<Uint8Array | null>>>();

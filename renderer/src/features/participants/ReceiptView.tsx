@@ -6,7 +6,6 @@ import type { WithdrawalReceiptDto } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { SupervisorCopies } from '../supervisor/StudentSupervisors';
 
-const KINDS = ['identity', 'consent', 'consent-evidence', 'recordings', 'transcripts', 'analysis'] as const;
 
 /** The withdrawal receipt on screen: what was deleted and when, no personal data. */
 export function ReceiptView({ receipt, onBack }: { receipt: WithdrawalReceiptDto; onBack(): void }) {
@@ -60,10 +59,11 @@ export function ReceiptView({ receipt, onBack }: { receipt: WithdrawalReceiptDto
           </tr>
         </thead>
         <tbody>
-          {KINDS.map((k) => (
+          {/* Every kind the withdrawal counted, as the dialog before it listed them (core's registry of participant data). */}
+          {Object.entries(receipt.counts).map(([k, n]) => (
             <tr key={k}>
-              <td>{t(`kind.${k}`)}</td>
-              <td className="n">{receipt.counts[k] ?? 0}</td>
+              <td>{t(`kind.${k}` as 'kind.identity')}</td>
+              <td className="n">{n}</td>
             </tr>
           ))}
         </tbody>
