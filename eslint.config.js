@@ -51,6 +51,33 @@ export default tseslint.config(
     },
   },
   {
+    // The layers beneath the features: crypto, the vault, the stores and the consent model
+    // know no feature (services/ sits on them, never the other way).
+    files: ['electron/core/{crypto,vault,stores,consent}/**/*.ts'],
+    ignores: ['electron/core/crypto/sodium.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'core must run without Electron (CLI, tests, headless deletion).' },
+            { name: 'libsodium-wrappers-sumo', message: 'libsodium is imported only in electron/core/crypto/sodium.ts.' },
+          ],
+          patterns: [
+            { group: ['**/renderer/**', '**/main/**', '**/cli/**'], message: 'core imports only core and shared.' },
+            { group: ['**/services/**', '../services', '../services/*'], message: 'crypto, vault, stores and consent sit beneath the features: a feature registers with them (vault/participant-data.ts), they never import one.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A folder per feature: nothing loose in services/ but the index (the registry of participant data).
+    files: ['electron/core/services/*.ts'],
+    ignores: ['electron/core/services/index.ts'],
+    rules: { 'no-restricted-syntax': ['error', { selector: 'Program', message: 'core/services/ holds a folder per feature; put this file in its feature\'s folder.' }] },
+  },
+  {
     files: ['electron/main/handlers.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'the handler table is shared with the test harness: no Electron here.' }] }],

@@ -106,10 +106,8 @@ const memoTarget = z.discriminatedUnion('kind', [
  */
 const fileToken = z.string().regex(/^[0-9a-f]{32}$/, 'not a file token');
 
-export interface ChosenFile {
-  token: string;
-  name: string;
-}
+import type { ChosenFile } from './files';
+export type { ChosenFile };
 
 export const identityInputSchema = z.strictObject({
   name: z.string().max(200),

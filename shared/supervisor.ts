@@ -12,7 +12,7 @@
  * Positions are code points, as everywhere in the analysis (shared/analysis.ts).
  */
 import { z } from 'zod';
-import type { ChosenFile } from './contract';
+import type { ChosenFile } from './files';
 import type { Code, Memo, PhaseState, RetrievedSegment, SearchResult, Segment, Theme, ThematicMapData } from './analysis';
 import { hasControlCharacter, isIsoDate, isParticipantCode, type IsoDate } from './domain';
 import type { ExchangeFinding } from './exchange';

@@ -31,8 +31,8 @@ import * as supervisorScreens from './supervisor-screens';
  */
 const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor, supervisorScreens] as const;
 
-export const LOCALES = ['nb', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LOCALES, type Locale } from './locale';
+export { LOCALES, type Locale };
 
 type Feature = (typeof FEATURES)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

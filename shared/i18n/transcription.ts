@@ -1,5 +1,5 @@
 /** The transcription workspace's strings (editor, player, keys, pedals, progress, timestamp check). */
-import type { Locale } from './catalogue';
+import type { Locale } from './locale';
 
 export const nb = {
   'tx.open': 'Transkriber',

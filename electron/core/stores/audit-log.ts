@@ -12,10 +12,10 @@ import { encodeFields, sha256, toHex } from '../crypto/encoding';
 import { HvelvError, integrity } from '../errors';
 import type { Signer } from './record-store';
 import { migrate, type Db, type Migration } from './sqlite';
-import { acknowledgeSystemEvents } from './system-events';
+import { acknowledgeSystemEvents, type AuditDetails } from './system-events';
 
 export type AuditActor = 'owner' | 'supervisor' | 'system';
-export type AuditDetails = Record<string, string | number | boolean>;
+export type { AuditDetails };
 
 export interface AuditEntry {
   seq: number;

@@ -6,7 +6,13 @@
  */
 import { createRequire } from 'node:module';
 import { encodeFields, sha256, toHex } from '../crypto/encoding';
-import type { AuditDetails, AuditLog } from './audit-log';
+/** What an entry of the audit log carries besides its action (audit-log.ts uses this type). */
+export type AuditDetails = Record<string, string | number | boolean>;
+
+/** The owner's log, as far as acknowledging needs it: audit-log.ts passes itself (the arrow runs log → events only). */
+interface AuditAppender {
+  append(action: string, opts: { details: AuditDetails }): unknown;
+}
 import type { Db } from './sqlite';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS system_events (
@@ -60,7 +66,7 @@ export function appendSystemEvent(auditDbFile: string, vaultId: string, at: Date
  * Copy unacknowledged system events into the owner's signed log (in order), after
  * checking their chain. A broken chain is itself logged as a problem, not hidden.
  */
-export function acknowledgeSystemEvents(db: Db, audit: AuditLog, vaultId: string): number {
+export function acknowledgeSystemEvents(db: Db, audit: AuditAppender, vaultId: string): number {
   db.exec(SCHEMA);
   const rows = db.prepare('SELECT * FROM system_events ORDER BY seq').all() as Row[];
   let prev: Uint8Array = new Uint8Array(32);

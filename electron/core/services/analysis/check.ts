@@ -8,7 +8,7 @@ import type { AnalysisFinding } from '../../../../shared/analysis';
 import { TextPositions } from '../../../../shared/analysis-text';
 import { T, type Identity } from '../../consent/model';
 import type { VaultSession } from '../../vault/vault';
-import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts/transcripts';
+import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts/records';
 import { findIdentifiers, knownDetails } from '../deidentify/deidentify';
 import { A, analysisCache, type CodeRecord, type MemoRecord, type ThemeRecord } from './records';
 

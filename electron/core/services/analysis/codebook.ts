@@ -22,7 +22,7 @@ import {
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { A, analysisCache, assertWritable, nameKey, type CodeRecord, type MemoRecord, type ThemeRecord, byName, byCodeUnits } from './records';
-import { writeSegments } from './coding';
+import { writeSegments } from './segment-store';
 import { joinOverlaps } from './segments';
 
 /** One code of `Codebook.addMany`: its parent an existing code (`id`) or an earlier entry (`index`). */

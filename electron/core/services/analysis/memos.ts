@@ -13,7 +13,7 @@
 import { MEMO_MAX, PHASES, type Memo, type MemoInput, type MemoTarget, type Phase, type PhaseState } from '../../../../shared/analysis';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
-import { TRANSCRIPT_TABLE } from '../transcripts/transcripts';
+import { TRANSCRIPT_TABLE } from '../transcripts/records';
 import { A, analysisCache, assertWritable, STATE_ID, type MemoRecord, type StateRecord, byCodeUnits } from './records';
 
 export class Memos {

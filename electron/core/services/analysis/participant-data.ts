@@ -6,7 +6,7 @@
  */
 import { formatTimestamp, TextPositions } from '../../../../shared/analysis-text';
 import type { VaultSession } from '../../vault/vault';
-import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts/transcripts';
+import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts/records';
 import { timestampAt } from './coding';
 import { A, type CodeRecord, type CodingRecord, type MemoRecord } from './records';
 

@@ -14,7 +14,7 @@ import type { MemoTarget, SearchHit, SearchResult } from '../../../../shared/ana
 import { foldForSearch, parseQuery, TextPositions, type Folded } from '../../../../shared/analysis-text';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
-import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts/transcripts';
+import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts/records';
 import { context, timestampAt } from './coding';
 import { A, analysisCache, positionsOf, type AnalysisCache, type MemoRecord, byParticipant, byCodeUnits } from './records';
 

@@ -24,48 +24,14 @@ import { localIsoDate } from '../../../../shared/domain';
 import { readUserFile } from '../project/user-file';
 import type { ExchangeFinding } from '../../../../shared/exchange';
 import { requireAccepted, toExchangeFindings } from '../exchange/findings';
-import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES, type SyncPoint, type TranscriptFormat } from './formats';
-
-export const TRANSCRIPT_TABLE = 'transcript';
-/** The project's remembered "not identifying" choices: one record, no participant. */
-export const DEID_CHOICES_TABLE = 'deid_choices';
+import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES } from './formats';
+import { DEID_CHOICES_TABLE, TRANSCRIPT_TABLE, type Span, type TranscriptRecord } from './records';
+export { DEID_CHOICES_TABLE, TRANSCRIPT_TABLE, type TranscriptRecord };
 
 const lower = (s: string): string => s.toLocaleLowerCase('nb');
 /** Hvelv's own placeholders, in every language: the only labels a removal may write. */
 const STANDARD_PLACEHOLDERS = new Set(LOCALES.flatMap((l) => LABELLED_KINDS.map((k) => translate(l, `deid.placeholder.${k as Exclude<DeidKind, 'invisible'>}`))));
 
-export interface TranscriptRecord {
-  text: string;
-  syncPoints: SyncPoint[];
-  sourceFormat: TranscriptFormat | 'hvelv' | 'asr';
-  complete: boolean;
-  /**
-   * Made by speech recognition (shared/asr.ts): which model, which language, and when
-   * the student said it was checked. Absent in transcripts typed or imported.
-   */
-  draft?: { model: string; language: AsrLanguage; checkedAt: string | null };
-  recordingId: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /**
-   * Terms the user marked as not identifying in this transcript, from before the choices
-   * were kept for the whole project (DEID_CHOICES_TABLE); read until that record exists.
-   */
-  kept?: string[];
-  /**
-   * What the check found the last time the key list was there (issue 15): the count, and
-   * the key list's own findings, so that after the key list is deleted they are still
-   * listed (they are words of this text; nothing the text does not hold) and the count of
-   * what is left does not shrink. Kept in step with removals after the end.
-   */
-  lastWithKeyList?: { at: string; unresolved: number; keyList: Span[] };
-  /** Speaker labels for Ctrl+1…8, of the student's choosing (absent: the defaults, I and B). */
-  speakers?: string[];
-  /** Today's counters for the workspace's progress (words typed, pace). */
-  today?: TodayProgress;
-  /** When an edit was last written to the audit log: autosaves are logged once per quarter hour. */
-  editAuditedAt?: string;
-}
 
 /** The default speakers: the interviewer and "B" (never a participant's name). */
 export const DEFAULT_SPEAKERS = ['I', 'B'] as const;
@@ -75,13 +41,6 @@ const EDIT_AUDIT_EVERY_MS = 15 * 60 * 1000;
 /** advanceToday reads `before` only on a new day. */
 const SAME_DAY = { words: 0, reachedMs: 0 } as const;
 
-/** A key-list finding remembered: where, what kind, and the words (to see it is still there). */
-interface Span {
-  start: number;
-  end: number;
-  kind: DeidKind;
-  text: string;
-}
 
 interface DeidChoices {
   notIdentifying: string[];

@@ -1,0 +1,55 @@
+/**
+ * How a transcript is stored: its table and record. Apart from the Transcripts service so
+ * that the analysis reads transcripts without importing the service that, on an edit,
+ * moves the analysis's coded passages (the one arrow between the two runs transcripts →
+ * analysis: an edit calls the analysis's remapAfterEdit).
+ */
+import type { AsrLanguage } from '../../../../shared/asr';
+import type { DeidKind } from '../../../../shared/domain';
+import type { TodayProgress } from '../../../../shared/transcription';
+import type { SyncPoint, TranscriptFormat } from './formats';
+
+export const TRANSCRIPT_TABLE = 'transcript';
+/** The project's remembered "not identifying" choices: one record, no participant. */
+export const DEID_CHOICES_TABLE = 'deid_choices';
+
+export interface TranscriptRecord {
+  text: string;
+  syncPoints: SyncPoint[];
+  sourceFormat: TranscriptFormat | 'hvelv' | 'asr';
+  complete: boolean;
+  /**
+   * Made by speech recognition (shared/asr.ts): which model, which language, and when
+   * the student said it was checked. Absent in transcripts typed or imported.
+   */
+  draft?: { model: string; language: AsrLanguage; checkedAt: string | null };
+  recordingId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /**
+   * Terms the user marked as not identifying in this transcript, from before the choices
+   * were kept for the whole project (DEID_CHOICES_TABLE); read until that record exists.
+   */
+  kept?: string[];
+  /**
+   * What the check found the last time the key list was there (issue 15): the count, and
+   * the key list's own findings, so that after the key list is deleted they are still
+   * listed (they are words of this text; nothing the text does not hold) and the count of
+   * what is left does not shrink. Kept in step with removals after the end.
+   */
+  lastWithKeyList?: { at: string; unresolved: number; keyList: Span[] };
+  /** Speaker labels for Ctrl+1…8, of the student's choosing (absent: the defaults, I and B). */
+  speakers?: string[];
+  /** Today's counters for the workspace's progress (words typed, pace). */
+  today?: TodayProgress;
+  /** When an edit was last written to the audit log: autosaves are logged once per quarter hour. */
+  editAuditedAt?: string;
+}
+
+/** A key-list finding remembered: where, what kind, and the words (to see it is still there). */
+export interface Span {
+  start: number;
+  end: number;
+  kind: DeidKind;
+  text: string;
+}
