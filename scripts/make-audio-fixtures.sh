@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Makes tests/fixtures/audio: two seconds of a 440 Hz tone at 16 kHz mono in each
-# format Hvelv imports, with a recording-date tag where the format carries one.
-# Committed output; rerun only to change the fixtures. Needs ffmpeg (Debian: ffmpeg).
+# Makes tests/fixtures/audio (tests/fixtures/audio/README.md says what each file is for).
+# Committed output: the tests read these files and need none of the programs here.
+# Rerun only to change the fixtures. Needs ffmpeg and espeak-ng (Debian: ffmpeg espeak-ng).
 set -euo pipefail
 out="$(dirname "$0")/../tests/fixtures/audio"
 mkdir -p "$out"
+
+# Two seconds of a 440 Hz tone at 16 kHz mono in each format Hvelv imports, with a
+# recording-date tag where the format carries one.
 src=(-f lavfi -i "sine=frequency=440:sample_rate=16000:duration=2" -ac 1 -map_metadata -1 -fflags +bitexact)
 date=(-metadata date=2021-03-15 -metadata creation_time=2021-03-15T10:30:00Z)
 ffmpeg -loglevel error -y "${src[@]}" "${date[@]}" -c:a pcm_s16le "$out/tone.wav"
@@ -13,4 +16,17 @@ ffmpeg -loglevel error -y "${src[@]}" "${date[@]}" -c:a aac -b:a 32k "$out/tone.
 ffmpeg -loglevel error -y "${src[@]}" "${date[@]}" -c:a libopus -b:a 24k "$out/tone.ogg"
 ffmpeg -loglevel error -y "${src[@]}" "${date[@]}" -c:a flac "$out/tone.flac"
 ffmpeg -loglevel error -y "${src[@]}" "${date[@]}" -c:a libopus -b:a 24k "$out/tone.webm"
+
+# Six seconds of AAC as a phone or recorder makes it: stereo at 44.1 kHz, a 180 Hz tone in
+# noise (seeded, so the file is the same each time). Web Audio must mix it down and resample.
+ffmpeg -loglevel error -y -f lavfi -i "sine=frequency=180:duration=6" -f lavfi -i "anoisesrc=d=6:a=0.05:seed=1" \
+  -filter_complex "amix=inputs=2,volume=2" -ac 2 -ar 44100 -map_metadata -1 -fflags +bitexact \
+  -c:a aac -b:a 64k "$out/noise-tone-stereo-44k.m4a"
+
+# A Norwegian sentence spoken by espeak-ng (22.05 kHz mono), kept as Ogg Opus at 32 kb/s
+# (20 KB; the WAV is 230 KB, FLAC 115 KB): for the speech-recognition test with a real model.
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+espeak-ng -v nb -s 140 -w "$tmp/setning.wav" "Jeg jobber som jobbspesialist i Nav, og jeg liker arbeidet mitt."
+ffmpeg -loglevel error -y -i "$tmp/setning.wav" -map_metadata -1 -fflags +bitexact -c:a libopus -b:a 32k -application voip "$out/setning-nb.ogg"
 ls -l "$out"

@@ -3,7 +3,6 @@
  * a model made by scripts/make-test-model.ts: random weights, so the words mean
  * nothing; these tests assert structure (times, sync points, turns, flags), never words.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -538,15 +537,16 @@ describe('which model the draft panel offers first (pickModel)', () => {
 
 /**
  * With a real model (HVELV_ASR_MODEL=/path/to/ggml-model.bin, e.g. NB-Whisper base),
- * a short Norwegian sentence spoken by espeak-ng is recognised: here words are checked.
+ * a short Norwegian sentence spoken by espeak-ng (tests/fixtures/audio/setning-nb.ogg, made
+ * once) is recognised: here words are checked.
  */
 describe.skipIf(!process.env.HVELV_ASR_MODEL)('with a real model', () => {
   it('recognises a spoken Norwegian sentence', async () => {
     const v = await makeVault(PASS);
     const code = admit(v.session);
-    const wav = path.join(tempDir(), 'setning.wav');
-    execFileSync('espeak-ng', ['-v', 'nb', '-s', '140', '-w', wav, 'Jeg jobber som jobbspesialist i Nav, og jeg liker arbeidet mitt.']);
-    const rec = await new Recordings(v.session, NOW).import(code, wav);
+    // "Jeg jobber som jobbspesialist i Nav, og jeg liker arbeidet mitt."
+    const spoken = path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'setning-nb.ogg');
+    const rec = await new Recordings(v.session, NOW).import(code, spoken);
     const t = await makeDraft(v.session, rec.id, { model: process.env.HVELV_ASR_MODEL!, language: 'nb', threads: Math.max(1, os.cpus().length) });
     expect(t.text.toLowerCase()).toMatch(/jobb/);
     expect(t.text.toLowerCase()).toMatch(/arbeid/);

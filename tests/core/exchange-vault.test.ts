@@ -4,7 +4,6 @@
  * participants with consent; and the round trip into a fresh vault with the same codes
  * and the same segments on the same words.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -21,6 +20,7 @@ import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import type { VaultSession } from '../../electron/core/vault/vault';
 import { admit, codeOf, makeVault, makeWav, tempDir } from './helpers';
+import { validateRefiQda } from '../libxml2';
 
 const now = () => new Date('2026-11-27T10:00:00Z');
 const sessions: VaultSession[] = [];
@@ -70,13 +70,10 @@ async function study(): Promise<Study> {
   return { session, p1, p2, t1, t2 };
 }
 
-function validates(xml: string): string {
-  try {
-    execFileSync('xmllint', ['--noout', '--nonet', '--schema', path.resolve(__dirname, '../../resources/refi-qda/Project.xsd'), '-'], { input: xml, stdio: 'pipe' });
-    return 'valid';
-  } catch (err) {
-    return String((err as { stderr?: Buffer }).stderr);
-  }
+/** libxml2's verdict against the REFI-QDA Project schema: 'valid', or its errors. */
+async function validates(xml: string): Promise<string> {
+  const r = await validateRefiQda(xml, 'Project.xsd');
+  return r.ok ? 'valid' : r.output;
 }
 
 /** Codes by path, and each transcript's segments as the words they cover with their code paths. */
@@ -121,7 +118,7 @@ describe('export .qdpx from the vault', () => {
     expect(plan.counts).toMatchObject({ transcripts: 2, codes: 5, segments: 4, themes: 1, memos: 2, privateMemosLeftOut: 1, recordings: 0 });
     const files = unzipSync(fs.readFileSync(out));
     const xml = strFromU8(files['project.qde']!);
-    expect(validates(xml)).toBe('valid');
+    expect(await validates(xml)).toBe('valid');
     expect(xml).not.toContain(SECRET_MEMO);
     expect(xml).toContain(`<Case guid=`);
     expect(xml).toMatch(new RegExp(`<Case [^>]*name="${p1}"`));
@@ -171,7 +168,7 @@ describe('export .qdpx from the vault', () => {
     ex.exportQdpx(withRec, { accepted, recordings: true });
     const files = unzipSync(fs.readFileSync(withRec));
     const xml = strFromU8(files['project.qde']!);
-    expect(validates(xml)).toBe('valid');
+    expect(await validates(xml)).toBe('valid');
     const audioPath = /<AudioSource [^>]*path="internal:\/\/([^"]+\.wav)"/.exec(xml)![1]!;
     expect(Buffer.from(files[`sources/${audioPath}`]!).equals(original)).toBe(true);
     const sync = [...xml.matchAll(/<SyncPoint [^>]*timeStamp="(\d+)" position="(\d+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);

@@ -1,11 +1,9 @@
 /**
  * The QDA-XML writer and reader, independent of the vault: what Hvelv writes is valid
- * against the standard's schemas (checked by libxml2's xmllint, not by our own code),
+ * against the standard's schemas (checked by libxml2, as WebAssembly, not by our own code),
  * packed as the standard says, and reads back to the same model; positions count code
  * points over the text in the archive, LF or CRLF.
  */
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { BugIndicatingError } from '../../electron/core/errors';
@@ -13,19 +11,8 @@ import { newGuid, parseGuid } from '../../electron/core/services/exchange/guid';
 import { emptyProject, type QdaCodebook, type QdaProject, type QdaTextSource } from '../../electron/core/services/exchange/qda-model';
 import { codebookToXml, projectToXml, xmlToCodebook, xmlToProject } from '../../electron/core/services/exchange/qda-xml';
 import { packCodebook, packQdpx, prepareSource, unpackCodebook, unpackQdpx } from '../../electron/core/services/exchange/qdpx';
+import { validateRefiQda as validate } from '../libxml2';
 import { codePointLength, normaliseWithMap, sliceCodePoints, toCrlf } from '../../electron/core/services/exchange/positions';
-
-const SCHEMAS = path.resolve(__dirname, '../../resources/refi-qda');
-
-/** xmllint's verdict on a document against one of the standard's schemas. */
-function validate(xml: string, schema: 'Project.xsd' | 'Codebook.xsd'): { ok: boolean; output: string } {
-  try {
-    const output = execFileSync('xmllint', ['--noout', '--nonet', '--schema', path.join(SCHEMAS, schema), '-'], { input: xml, encoding: 'utf8', stdio: 'pipe' });
-    return { ok: true, output };
-  } catch (err) {
-    return { ok: false, output: String((err as { stderr?: string }).stderr ?? err) };
-  }
-}
 
 /** Positions counted the slow, obvious way: by code points of an array of characters. */
 const cpSlice = (text: string, start: number, end: number): string => Array.from(text).slice(start, end).join('');
@@ -121,27 +108,27 @@ function sampleProject(): { project: QdaProject; texts: Map<string, string> } {
 }
 
 describe('QDA-XML project writer', () => {
-  it('writes XML that the standard Project schema accepts, in its namespace, without a BOM', () => {
+  it('writes XML that the standard Project schema accepts, in its namespace, without a BOM', async () => {
     const { project, texts } = sampleProject();
     const files = unzipSync(packQdpx({ project, texts }));
     const qde = files['project.qde']!;
     expect([...qde.subarray(0, 5)]).toEqual([...Buffer.from('<?xml')]);
     const xml = strFromU8(qde);
     expect(xml).toMatch(/^<\?xml[^>]*\?>\n<Project [^>]*xmlns="urn:QDA-XML:project:1.0"/);
-    const verdict = validate(xml, 'Project.xsd');
+    const verdict = await validate(xml, 'Project.xsd');
     expect(verdict.output).toBe('');
     expect(verdict.ok).toBe(true);
   });
 
-  it('is caught by the schema when the order of elements is wrong (the check can fail)', () => {
+  it('is caught by the schema when the order of elements is wrong (the check can fail)', async () => {
     const { project, texts } = sampleProject();
     const xml = strFromU8(unzipSync(packQdpx({ project, texts }))['project.qde']!);
     // Sets before Notes breaks the Project sequence.
     const notes = /<Notes>.*<\/Notes>/s.exec(xml)![0];
     const swapped = xml.replace(notes, '').replace('</Sets>', `</Sets>${notes}`);
-    expect(validate(swapped, 'Project.xsd').ok).toBe(false);
+    expect((await validate(swapped, 'Project.xsd')).ok).toBe(false);
     // A GUID the pattern does not allow.
-    expect(validate(xml.replace(/guid="[0-9A-F-]+"/, 'guid="not-a-guid"'), 'Project.xsd').ok).toBe(false);
+    expect((await validate(xml.replace(/guid="[0-9A-F-]+"/, 'guid="not-a-guid"'), 'Project.xsd')).ok).toBe(false);
   });
 
   it('puts the sources in lower-case sources/ as internal files, named by GUID', () => {
@@ -169,7 +156,7 @@ describe('QDA-XML project writer', () => {
     expect(sel[1]![0]).toBeLessThan(text.indexOf('e\u0301n lang'));
   });
 
-  it('writes CRLF on request, with selections and sync points moved by the line breaks before them', () => {
+  it('writes CRLF on request, with selections and sync points moved by the line breaks before them', async () => {
     const { project, texts } = sampleProject();
     const files = unzipSync(packQdpx({ project, texts, crlf: true }));
     const xml = strFromU8(files['project.qde']!);
@@ -181,7 +168,7 @@ describe('QDA-XML project writer', () => {
     const sync = [...xml.matchAll(/<SyncPoint [^>]*timeStamp="(\d+)" position="(\d+)"/g)].map((m) => Number(m[2]));
     expect(cpSlice(text, sync[1]!, sync[1]! + 2)).toBe('B:');
     expect(cpSlice(text, sync[2]!, sync[2]! + 7)).toBe('I: Takk');
-    expect(validate(xml, 'Project.xsd').ok).toBe(true);
+    expect((await validate(xml, 'Project.xsd')).ok).toBe(true);
   });
 
   it('reads back what it wrote: codes, hierarchy, colours, selections, codings, notes, cases, sets', () => {
@@ -219,11 +206,11 @@ describe('QDA-XML project writer', () => {
     expect(() => projectToXml(badGuid)).toThrow(BugIndicatingError);
   });
 
-  it('keeps control characters that XML cannot carry out of the file', () => {
+  it('keeps control characters that XML cannot carry out of the file', async () => {
     const p = emptyProject('x');
     p.notes = [{ guid: newGuid(), plainTextContent: 'a\u000Bb\u0000c' }];
     const xml = projectToXml(p);
-    expect(validate(xml, 'Project.xsd').ok).toBe(true);
+    expect((await validate(xml, 'Project.xsd')).ok).toBe(true);
     expect(xmlToProject(xml).notes[0]!.plainTextContent).toBe('a\uFFFDb\uFFFDc');
   });
 });
@@ -237,14 +224,14 @@ describe('QDA-XML codebook (.qdc)', () => {
     sets: [],
   });
 
-  it('writes a codebook the standard Codebook schema accepts, and reads it back', () => {
+  it('writes a codebook the standard Codebook schema accepts, and reads it back', async () => {
     const c = codebook();
     c.sets = [{ guid: newGuid(), name: 'Tema', memberCodes: [c.codes[0]!.children[0]!.guid], memberSources: [], memberNotes: [] }];
     const bytes = packCodebook(c);
     expect(bytes[0]).toBe(0x3c);
     const xml = strFromU8(bytes);
     expect(xml).toContain('xmlns="urn:QDA-XML:codebook:1.0"');
-    const verdict = validate(xml, 'Codebook.xsd');
+    const verdict = await validate(xml, 'Codebook.xsd');
     expect(verdict.output).toBe('');
     expect(verdict.ok).toBe(true);
     const back = unpackCodebook(bytes);

@@ -3,7 +3,6 @@
  * generated model in the app's data folder: progress, the stored draft with its flag,
  * and "I have checked the draft".
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,9 +77,9 @@ describe('automatic draft in Chromium', () => {
     // First by name, and damaged: never offered first, not choosable.
     fs.writeFileSync(path.join(models, 'a-skadet.bin'), fs.readFileSync(path.join(models, 'nb-whisper-test.bin')).subarray(0, 1_000_000));
     fs.copyFileSync(path.join(models, 'nb-whisper-test.bin'), path.join(models, 'z-annen.bin'));
-    // A real AAC file, stereo at 44.1 kHz, made here by ffmpeg: Web Audio mixes it down and resamples.
+    // A real AAC file, stereo at 44.1 kHz (a committed fixture, made by ffmpeg): Web Audio mixes it down and resamples.
     const m4a = path.join(tempDir(), 'intervju.m4a');
-    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=180:duration=6', '-f', 'lavfi', '-i', 'anoisesrc=d=6:a=0.05', '-filter_complex', 'amix=inputs=2,volume=2', '-ac', '2', '-ar', '44100', '-c:a', 'aac', '-b:a', '64k', m4a]);
+    fs.copyFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'noise-tone-stereo-44k.m4a'), m4a);
     harness.fileAnswers.push(m4a);
     const chosen = (await harness.invoke('recordings.chooseFile', {})) as { token: string };
     const rec = (await harness.invoke('recordings.import', { jobId: 'job-asr-m4a', code: 'JS01', file: chosen.token })) as { id: string; format: string };

@@ -19,6 +19,7 @@ import { AppConfig } from '../../electron/core/services/project/app-config';
 import type { AppEvent } from '@shared/contract';
 import { TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
 import { expectAccessible } from './axe';
+import { browserExecutable } from './browser';
 import { unfilledFields } from '@shared/letter';
 import type { FormText, FormVersionDto } from '@shared/contract';
 
@@ -207,13 +208,12 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
   };
 }
 
-const CHROMIUM = process.env.HVELV_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = path.join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 
-/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
-export function launchChromium(): Promise<Browser> {
+/** This machine's Chromium-family browser (./browser), headless, with the flags a closed network needs. */
+export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: browserExecutable(),
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
@@ -301,9 +301,9 @@ export async function finishLetter(harness: Harness): Promise<void> {
  * temporary one), so a forensic test can read what the browser wrote to disk: its HTTP
  * and media caches live there.
  */
-export function launchChromiumWithProfile(profileDir: string) {
+export async function launchChromiumWithProfile(profileDir: string) {
   return chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
+    executablePath: browserExecutable(),
     headless: true,
     viewport: { width: 1100, height: 780 },
     locale: 'nb-NO',

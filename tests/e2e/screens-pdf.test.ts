@@ -2,10 +2,10 @@
  * PDF of the documents a student prints, files or hands on (issue 15, item 9): the letter
  * with its consent form, the withdrawal receipt and the deletion certificate, each saved
  * from its screen. The harness prints with Chromium's page.pdf where the app uses
- * Electron's printToPDF, from the same HTML; the PDF's text is read back with pdftotext,
- * and its first page is rendered with pdftoppm into test-results/screenshots/ to be looked at.
+ * Electron's printToPDF, from the same HTML; the PDF's text is read back with pdf.js,
+ * and its first page is drawn by pdf.js in the test browser into test-results/screenshots/
+ * to be looked at.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { openStudy, screenshot, STUDY_PASSPHRASE, type Harness } from './harness
 import { enforceProjectEnd } from '../../electron/core/services/project-end/project-end';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { tempDir } from '../core/helpers';
+import { pdfText, renderFirstPage } from './pdf';
 
 const SHOTS = path.join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 let harness: Harness;
@@ -25,13 +26,13 @@ const out = tempDir('hvelv-pdf-');
 const shot = (name: string): Promise<void> => screenshot(page, name);
 
 /** The PDF's text, and its first page as a PNG beside the screenshots. */
-function readPdf(file: string, shotName: string): string {
-  const head = fs.readFileSync(file).subarray(0, 5).toString('latin1');
-  expect(head).toBe('%PDF-');
-  fs.mkdirSync(SHOTS, { recursive: true });
-  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', file, path.join(SHOTS, shotName)]);
-  expect(fs.statSync(path.join(SHOTS, `${shotName}.png`)).size).toBeGreaterThan(1000);
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+async function readPdf(file: string, shotName: string): Promise<string> {
+  const bytes = fs.readFileSync(file);
+  expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  const png = path.join(SHOTS, `${shotName}.png`);
+  await renderFirstPage(browser, bytes, png);
+  expect(fs.statSync(png).size).toBeGreaterThan(1000);
+  return pdfText(bytes);
 }
 
 function isoIn(days: number): string {
@@ -62,7 +63,7 @@ describe('documents as PDF', () => {
     await page.getByRole('button', { name: 'Lagre som PDF …' }).click();
     await expect.poll(() => page.getByText(`Lagret i ${file}.`).isVisible(), { timeout: 20_000 }).toBe(true);
     await shot('i15-40-letter-pdf-saved');
-    const text = readPdf(file, 'i15-41-letter-pdf-page1');
+    const text = await readPdf(file, 'i15-41-letter-pdf-page1');
     expect(text).toContain('Relasjonsarbeid i arbeidsinkluderingsprosesser');
     expect(text).toContain('Formålet er å undersøke hvordan jobbspesialister bygger relasjoner');
     // The consent form is part of it, statements and all.
@@ -80,7 +81,7 @@ describe('documents as PDF', () => {
     await page.getByRole('button', { name: 'Lagre kvitteringen som PDF …' }).click();
     await expect.poll(() => page.getByText(`Lagret i ${file}.`).isVisible(), { timeout: 20_000 }).toBe(true);
     await shot('i15-42-receipt-pdf-saved');
-    const text = readPdf(file, 'i15-43-receipt-pdf-page1');
+    const text = await readPdf(file, 'i15-43-receipt-pdf-page1');
     expect(text).toContain('Kvittering for tilbaketrukket samtykke');
     expect(text).toContain('JS02');
     expect(text).not.toContain('Prøvesen');
@@ -99,7 +100,7 @@ describe('documents as PDF', () => {
     await page.getByRole('button', { name: 'Lagre slettebekreftelsen som PDF …' }).click();
     await expect.poll(() => page.getByText(`Lagret i ${file}.`).isVisible(), { timeout: 20_000 }).toBe(true);
     await shot('i15-44-certificate-pdf-saved');
-    const text = readPdf(file, 'i15-45-certificate-pdf-page1');
+    const text = await readPdf(file, 'i15-45-certificate-pdf-page1');
     expect(text).toContain('Slettebekreftelse ved prosjektslutt');
     expect(text).toContain('Deletion certificate at project end');
     expect(problems).toEqual([]);
