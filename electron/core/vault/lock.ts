@@ -38,7 +38,8 @@ function sameHost(host: string): boolean {
   return host === here || host === hostTag(here);
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this id runs on this machine (one of another user's counts). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -71,7 +72,7 @@ export function readLock(vault: string): LockInfo | null {
 export function lockHolder(vault: string): LockInfo | null {
   const info = readLock(vault);
   if (!info || info.pid === process.pid) return null;
-  if (sameHost(info.host) && !alive(info.pid)) return null;
+  if (sameHost(info.host) && !processAlive(info.pid)) return null;
   return info;
 }
 
@@ -105,7 +106,7 @@ function sweepLockTemps(vault: string): void {
   }
   for (const name of names) {
     const m = TMP_NAME.exec(name);
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) fs.rmSync(path.join(vault, name), { force: true });
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) fs.rmSync(path.join(vault, name), { force: true });
   }
 }
 
