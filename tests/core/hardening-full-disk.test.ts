@@ -17,7 +17,12 @@ import { Transcripts } from '../../electron/core/services/transcripts';
 import { storeDir } from '../../electron/core/vault/layout';
 import { LOCK_FILE } from '../../electron/core/vault/lock';
 import { createVault, unlockVault } from '../../electron/core/vault/vault';
-import { makeWav, pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF } from './helpers';
+import { nodeEd25519 } from '../../electron/core/crypto/ed25519';
+import { initSupervisorFolder } from '../../electron/core/services/supervisor/folder';
+import { enforceSupervisorFolder, HeldShares } from '../../electron/core/services/supervisor/held';
+import { Supervisors } from '../../electron/core/services/supervisor/student';
+import { listFiles, makeWav, pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF, TEST_KDF_POLICY } from './helpers';
+import { NOW, study as fixtureStudy } from './analysis/fixture';
 import { fullDisk } from './full-disk';
 
 const PASS = 'full disk passphrase';
@@ -135,6 +140,30 @@ describe('end-date deletion on a full disk', () => {
       disk.restore();
     }
     expect(r.due).toBe(false);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith(LOCK_FILE))).toEqual([]);
+  });
+
+  it('the supervisor’s daily job (share enforce) on a full disk: the copy is deleted, the clock written after', async () => {
+    const v = await fixtureStudy();
+    const dir = path.join(tempDir('hvelv-sup-'), 'veileder');
+    const sup = await initSupervisorFolder(dir, pw('veileders passord 1'), { crypto: v.deps.crypto, kdfPolicy: TEST_KDF_POLICY, now: NOW }, { kdf: TEST_KDF });
+    const students = new Supervisors(v.session, NOW, v.deps.crypto);
+    const entry = students.add({ key: sup.identity.key, label: 'V', until: '2027-03-01' as IsoDate });
+    const created = students.create(entry.id, students.plan(entry.id).findings.map((f) => f.id));
+    const held = new HeldShares(sup).open(created.bytes);
+    sup.lock();
+    v.session.lock();
+    const disk = fullDisk(dir);
+    let r;
+    try {
+      r = enforceSupervisorFolder(dir, { verifier: nodeEd25519, now: new Date('2027-03-02T09:00:00Z') });
+    } finally {
+      disk.restore();
+    }
+    expect(disk.refused).toBeGreaterThan(0);
+    expect(r.destroyedNow).toMatchObject([{ vaultId: held.vaultId, version: 1 }]);
+    expect(listFiles(dir).filter((f) => /copy-|comments-|rec-/.test(path.basename(f)))).toEqual([]);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'clock.json'), 'utf8')).latestSeen).toBe('2027-03-02T09:00:00.000Z');
     expect(fs.readdirSync(dir).filter((f) => f.startsWith(LOCK_FILE))).toEqual([]);
   });
 });

@@ -663,7 +663,17 @@ export function enforceSupervisorFolder(dir: string, opts: { verifier: Signature
   const lock = acquireLock(dir, 'supervisor-enforce');
   try {
     const seen = supervisorNow(dir, h.latestSeen, opts.now);
-    writeFileAtomic(path.join(dir, CLOCK_FILE), utf8(`${JSON.stringify({ latestSeen: seen.toISOString() })}\n`));
+    // On a full disk the clock waits until the deletion below has made room (issue 32): the
+    // daily job frees space and must never need it first.
+    const recordClock = () => writeFileAtomic(path.join(dir, CLOCK_FILE), utf8(`${JSON.stringify({ latestSeen: seen.toISOString() })}\n`));
+    let clockRecorded = false;
+    try {
+      recordClock();
+      clockRecorded = true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
+    }
     const eff = opts.requestedNow && opts.requestedNow > seen ? opts.requestedNow : seen;
     const today = localIsoDate(eff);
     const result: SupervisorEnforceResult = { effectiveDate: today, destroyedNow: [], open: [], ...(opts.preview ? { wouldDestroy: [] } : {}) };
@@ -690,6 +700,7 @@ export function enforceSupervisorFolder(dir: string, opts: { verifier: Signature
         result.destroyedNow.push({ vaultId, title: e.title, version: e.version, until: e.until });
       }
     }
+    if (!clockRecorded) recordClock();
     return result;
   } finally {
     lock.release();
