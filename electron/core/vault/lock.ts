@@ -6,8 +6,9 @@
  * never need it first (issue 32). So where the system has them (Linux, macOS) the lock
  * is a symbolic link made with symlink(2), which fails if the name exists (as O_EXCL
  * does) and whose target is the holder: "<pid> <purpose> <since, seconds> <host hash>".
- * That is under 60 bytes, so the file system keeps it inside the inode (ext4, tmpfs, APFS
- * and others): no data block is written, and a full disk does not stop it. It is never
+ * That is under 60 bytes, which ext4 and tmpfs (and other file systems with "fast"
+ * symbolic links) keep inside the inode: no data block is written, and a full disk does
+ * not stop it. It is never
  * seen half written, and nothing temporary is made beside it.
  *
  * Where symbolic links cannot be made (Windows without developer mode) it is, as before,
