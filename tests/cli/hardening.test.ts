@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { run, EXIT, HELP } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
 import { api as METHODS } from '@shared/contract';
-import { tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
+import { makeWav, tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
 import { textToDocx } from '../../electron/core/services/transcript-formats';
 
 function fakeIo(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
@@ -426,4 +426,30 @@ describe('issue 32 at the command line', () => {
       fs.rmdirSync(mnt);
     }
   });
+
+  it('verify names a recording blob with no record and an import cut short, not "ok", and says the next unlock removes them', async () => {
+    const vault = await init();
+    await participantWithConsent(vault);
+    const wav = path.join(tempDir(), 'a.wav');
+    makeWav(wav, 1, 9);
+    expect(await run(['audio', 'import', vault, 'P01', wav], fakeIo(env), fast)).toBe(EXIT.ok);
+    const blobs = fs.readdirSync(vault, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.hvr')).map((f) => path.join(vault, f));
+    expect(blobs).toHaveLength(1);
+    fs.copyFileSync(blobs[0]!, path.join(path.dirname(blobs[0]!), `${'0'.repeat(32)}.hvr`));
+    fs.writeFileSync(path.join(path.dirname(blobs[0]!), `${'1'.repeat(32)}.hvr.partial`), Buffer.alloc(3000, 5));
+    const io = fakeIo({ ...env, LANG: 'en_GB.UTF-8' });
+    expect(await run(['verify', vault], io, fast), io.stderr.join('')).toBe(EXIT.ok);
+    const said = io.stdout.join('\n');
+    expect(said).not.toMatch(/^ok:/m);
+    expect(said).toMatch(/No damage found, but 2 files left by work that was cut short are still there/);
+    expect(said).toMatch(/a recording file with no recording .*0{32}\.hvr/);
+    expect(said).toMatch(/a recording import cut short: .*1{32}\.hvr\.partial \(3000 bytes\)/);
+    expect(said).toMatch(/The next time the vault is unlocked, these are overwritten and deleted/);
+    // An unlock (any command that opens the vault) removes them; verify is "ok" again.
+    expect(await run(['participant', 'list', vault], fakeIo(env), fast)).toBe(EXIT.ok);
+    const after = fakeIo(env);
+    expect(await run(['verify', vault], after, fast)).toBe(EXIT.ok);
+    expect(after.stdout.join('\n')).toMatch(/^ok:/m);
+  });
 });
+
