@@ -6,6 +6,7 @@
  * printing are in tests/cli/hardening.test.ts.)
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -21,9 +22,10 @@ import { Transcripts } from '../../electron/core/services/transcripts';
 import { enforceProjectEnd, listCertificates } from '../../electron/core/services/project-end';
 import { renderCertificateHtml } from '../../electron/core/services/project-end-documents';
 import { storeDir } from '../../electron/core/vault/layout';
+import { LOCK_FILE } from '../../electron/core/vault/lock';
 import { createVault, unlockVault } from '../../electron/core/vault/vault';
 import type { IsoDate } from '@shared/domain';
-import { admit, codeOf, makeWav, pw, SAMPLE_FACTS, TEST_KDF, TEST_KDF_POLICY, tempDir, testDeps } from './helpers';
+import { admit, codeOf, makeVault, makeWav, pw, SAMPLE_FACTS, TEST_KDF, TEST_KDF_POLICY, tempDir, testDeps } from './helpers';
 import { NOW, study } from './analysis/fixture';
 
 const UNTIL = '2027-03-01' as IsoDate;
@@ -236,6 +238,36 @@ describe('the deletion certificate’s two times', () => {
     const oldHtml = renderCertificateHtml(old);
     expect(oldHtml).toContain('<th>Slettet</th>');
     expect(oldHtml).not.toContain('Skulle slettes');
+  });
+});
+
+describe('the lock as a symbolic link', () => {
+  it('a link lock of another live process is VAULT_BUSY; of a dead one (kill -9) it is taken over; an old JSON lock is still respected', async () => {
+    const { dir, session } = await makeVault();
+    session.lock();
+    const lockFile = path.join(dir, LOCK_FILE);
+    const other = spawn('sleep', ['30']);
+    const deps = await testDeps();
+    try {
+      const hash = (await import('node:crypto')).createHash('sha256').update(os.hostname()).digest('hex').slice(0, 8);
+      fs.symlinkSync(`${other.pid} session ${Math.floor(Date.now() / 1000)} #${hash}`, lockFile);
+      expect(codeOf(() => enforceProjectEnd(dir, { crypto: deps.crypto, now: new Date('2026-11-27T10:00:00Z') }))).toBe('VAULT_BUSY');
+      await expect(unlockVault(dir, pw('correct horse battery staple'), deps)).rejects.toMatchObject({ code: 'VAULT_BUSY', message: expect.stringContaining(`process ${other.pid} (session)`) });
+      // A lock file an older Hvelv wrote (JSON), of a live process: respected too.
+      fs.rmSync(lockFile);
+      fs.writeFileSync(lockFile, JSON.stringify({ pid: other.pid, host: os.hostname(), since: new Date().toISOString(), purpose: 'session' }));
+      await expect(unlockVault(dir, pw('correct horse battery staple'), deps)).rejects.toMatchObject({ code: 'VAULT_BUSY' });
+      fs.rmSync(lockFile);
+      fs.symlinkSync(`${other.pid} session ${Math.floor(Date.now() / 1000)} #${hash}`, lockFile);
+    } finally {
+      other.kill('SIGKILL');
+    }
+    await new Promise((r) => other.on('close', r));
+    const s = await unlockVault(dir, pw('correct horse battery staple'), deps);
+    expect(fs.lstatSync(lockFile).isSymbolicLink()).toBe(true);
+    expect(fs.readlinkSync(lockFile)).toMatch(new RegExp(`^${process.pid} session \\d+ #[0-9a-f]{8}$`));
+    s.lock();
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith(LOCK_FILE))).toEqual([]);
   });
 });
 
