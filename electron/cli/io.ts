@@ -71,7 +71,8 @@ export function printable(text: string): string {
 
 /** `io` with everything it prints made printable(). */
 export function printableIo(io: CliIo): CliIo {
-  return { ...io, out: (t) => io.out(printable(t)), err: (t) => io.err(printable(t)) };
+  // The prompt too: a confirmation names the file the user gave, which may be anything.
+  return { ...io, out: (t) => io.out(printable(t)), err: (t) => io.err(printable(t)), promptHidden: (q) => io.promptHidden(printable(q)) };
 }
 
 /** The exit code of a command whose reader went away, as git's and age's when SIGPIPE ends them: 128 + 13. */
