@@ -64,6 +64,8 @@ export const ERROR_CODES = [
   'SHARE_EXPIRED',
   'SHARE_OTHER_OWNER',
   'FEEDBACK_UNKNOWN_SIGNER',
+  'TEXT_CONTROL_CHARACTERS',
+  'SHARE_DAMAGED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -8,7 +8,7 @@
  */
 import { HvelvError } from '../core/errors';
 import type { Locale } from '../../shared/i18n/catalogue';
-import { UsageError, type CliIo } from './io';
+import { printableIo, UsageError, type CliIo } from './io';
 import { EXIT, type CliDeps, type Command, type CommandContext } from './context';
 import type { VaultDeps } from '../core/vault/vault';
 
@@ -261,13 +261,16 @@ Exit codes:
   1  other error
   2  usage error
   3  wrong passphrase
-  4  integrity failure (the vault is damaged or was changed outside Hvelv)
+  4  integrity failure (the vault, or a share file, is damaged or was changed outside Hvelv)
+  141  the reader of the output went away (hvelv … | head) after the work was done
 `;
 
 /** Norwegian for nb, nn and no system locales (as catalogue.ts's localeFromSystem), without loading every string. */
 const localeOf = (tag: string | undefined): Locale => (/^(nb|nn|no)([-_.]|$)/i.test(tag ?? '') ? 'nb' : 'en');
 
-export async function run(argv: string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
+export async function run(argv: string[], given: CliIo, deps: CliDeps = {}): Promise<number> {
+  // One place where everything printed passes: control characters from outside made visible.
+  const io = printableIo(given);
   const locale = localeOf(io.env.LC_ALL || io.env.LC_MESSAGES || io.env.LANG);
   const json = argv.includes('--json');
   try {
@@ -309,7 +312,7 @@ async function reportError(err: unknown, io: CliIo, locale: Locale, json: boolea
     if (json) io.out(JSON.stringify({ ok: false, error: { code: err.code, message: err.message } }));
     else io.err(`hvelv: ${errorMessage(locale, err.code)}\n  (${err.message})`);
     if (err.code === 'WRONG_PASSPHRASE') return EXIT.wrongPassphrase;
-    if (err.code === 'INTEGRITY') return EXIT.integrity;
+    if (err.code === 'INTEGRITY' || err.code === 'SHARE_DAMAGED') return EXIT.integrity;
     if (err.code === 'INVALID_INPUT' || err.code === 'CONSENT_DATE_IMPLAUSIBLE') return EXIT.usage;
     if (err.code === 'VAULT_BUSY') io.err('  (if Hvelv has the vault open, it keeps the end date itself while it runs)');
     return EXIT.other;

@@ -1,7 +1,11 @@
 /** The CLI's view of the outside world, so tests can run it in-process. */
+import { visibleControls } from '../../shared/control-chars';
+
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** True once the reader of stdout or stderr has gone (`hvelv … | head`): what is left to say is dropped. */
+  pipeClosed?(): boolean;
   env: Record<string, string | undefined>;
   isTty: boolean;
   promptHidden(question: string): Promise<string>;
@@ -54,10 +58,45 @@ export function promptHiddenTty(question: string): Promise<string> {
   });
 }
 
+/**
+ * Every line the CLI prints passes here (run() wraps the io it is given): text from outside
+ * (a supervisor's comment, a share's codes and memos, transcript text, file names) can
+ * hold ESC, BEL, CR or bidirectional overrides that would steer the user's terminal; they
+ * are printed as \uXXXX (which JSON output reads as the same character). A progress line's
+ * own leading CR is kept.
+ */
+export function printable(text: string): string {
+  return text.startsWith('\r') ? `\r${visibleControls(text.slice(1))}` : visibleControls(text);
+}
+
+/** `io` with everything it prints made printable(). */
+export function printableIo(io: CliIo): CliIo {
+  // The prompt too: a confirmation names the file the user gave, which may be anything.
+  return { ...io, out: (t) => io.out(printable(t)), err: (t) => io.err(printable(t)), promptHidden: (q) => io.promptHidden(printable(q)) };
+}
+
+/** The exit code of a command whose reader went away, as git's and age's when SIGPIPE ends them: 128 + 13. */
+export const EXIT_PIPE_CLOSED = 141;
+
 export function nodeIo(): CliIo {
+  // A closed pipe (`hvelv share create … | head`) is not the command's failure: the work
+  // goes on to its end (a share half written helps no one) and what is left to print is
+  // dropped, with no stack trace. main.ts then exits as git does (141).
+  let closed = false;
+  const onError = (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') closed = true;
+    else throw err;
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+  const write = (stream: NodeJS.WriteStream, t: string): void => {
+    if (closed || stream.destroyed) return;
+    stream.write(t.endsWith('\n') ? t : `${t}\n`);
+  };
   return {
-    out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-    err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    out: (t) => write(process.stdout, t),
+    err: (t) => write(process.stderr, t),
+    pipeClosed: () => closed,
     env: process.env,
     isTty: Boolean(process.stdin.isTTY),
     promptHidden: promptHiddenTty,

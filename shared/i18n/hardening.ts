@@ -25,6 +25,13 @@ export const nb = {
   'hardening.leftOut.headers': 'topptekster: {n}',
   'hardening.leftOut.footers': 'bunntekster: {n}',
   'hardening.importedDismiss': 'Lukk meldingen om importen',
+  'hardening.verifyLeftovers': 'Ingen skade funnet, men {n} {n|fil|filer} som et avbrutt arbeid etterlot, ligger igjen:',
+  'hardening.leftover.orphan-blob': 'opptaksfil uten opptak (en import eller sletting ble avbrutt): {file} ({bytes} byte)',
+  'hardening.leftover.partial-import': 'halvferdig import av et opptak: {file} ({bytes} byte)',
+  'hardening.leftover.interrupted-export': 'midlertidig fil fra en avbrutt eksport eller deling: {file} ({bytes} byte)',
+  'hardening.leftoversNextUnlock': 'Neste gang hvelvet låses opp, blir disse overskrevet og slettet. Ingen av dem kan leses uten en nøkkel som er slettet eller aldri ble lagret.',
+  'error.TEXT_CONTROL_CHARACTERS': 'Teksten inneholder et kontrolltegn (for eksempel ESC eller BEL) som kan styre en terminal. Bare vanlig tekst, linjeskift og tabulator er tillatt. Ingenting ble lagret.',
+  'error.SHARE_DAMAGED': 'Delingsfilen er skadet eller ble endret etter at studenten laget den. Be om en ny. Ingenting ble importert, og mappen din er ikke berørt.',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -50,4 +57,11 @@ export const en: Record<keyof typeof nb, string> = {
   'hardening.leftOut.headers': 'headers: {n}',
   'hardening.leftOut.footers': 'footers: {n}',
   'hardening.importedDismiss': 'Close the message about the import',
+  'hardening.verifyLeftovers': 'No damage found, but {n} {n|file|files} left by work that was cut short {n|is|are} still there:',
+  'hardening.leftover.orphan-blob': 'a recording file with no recording (an import or a deletion was cut short): {file} ({bytes} bytes)',
+  'hardening.leftover.partial-import': 'a recording import cut short: {file} ({bytes} bytes)',
+  'hardening.leftover.interrupted-export': 'a temporary file of an export or a share that was cut short: {file} ({bytes} bytes)',
+  'hardening.leftoversNextUnlock': 'The next time the vault is unlocked, these are overwritten and deleted. None of them can be read without a key that is deleted or was never stored.',
+  'error.TEXT_CONTROL_CHARACTERS': 'The text holds a control character (such as ESC or BEL) that can steer a terminal. Only ordinary text, line breaks and tabs are allowed. Nothing was stored.',
+  'error.SHARE_DAMAGED': 'The share file is damaged or was changed after the student made it. Ask for a new one. Nothing was imported, and your own folder is untouched.',
 };

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { run, EXIT, HELP } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
 import { api as METHODS } from '@shared/contract';
-import { tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
+import { makeWav, tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
 import { textToDocx } from '../../electron/core/services/transcripts/formats';
 
 function fakeIo(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
@@ -268,3 +268,188 @@ describe('the installed command, end to end', () => {
     // Five runs with the production key derivation: slow on a loaded machine.
   }, 180_000);
 });
+
+/* ---- issue 32: the third audit's trials at the command line ------------------------------- */
+
+describe('issue 32 at the command line', () => {
+  const ROOT = path.join(import.meta.dirname, '..', '..');
+  const bin = path.join(ROOT, 'bin', 'hvelv.js');
+  /** The installed command in a real process (bin/hvelv.js runs the bundle when it is fresh). */
+  const cli = (args: string[], opts: { env?: Record<string, string>; timeout?: number; shell?: string } = {}) =>
+    opts.shell
+      ? spawnSync('bash', ['-c', opts.shell], { encoding: 'utf8', timeout: opts.timeout ?? 60_000, env: { ...process.env, HVELV_PASSPHRASE: '', ...opts.env } })
+      : spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: opts.timeout ?? 60_000, env: { ...process.env, HVELV_PASSPHRASE: '', ...opts.env } });
+  const fifo = (name: string): string => {
+    const f = path.join(tempDir(), name);
+    expect(spawnSync('mkfifo', [f]).status).toBe(0);
+    return f;
+  };
+
+  it('model check of a FIFO says it is no ordinary file at once (it hung for ever); so does every other file the user hands in', async () => {
+    const model = fifo('ggml-base.bin');
+    const started = Date.now();
+    const r = cli(['model', 'check', model, '--json'], { timeout: 20_000 });
+    expect(r.error, 'hung: killed by the timeout').toBeUndefined();
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'FILE_NOT_REGULAR' } });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    // The rest, in process: each would block this very test if it opened the FIFO.
+    const vault = await init();
+    await participantWithConsent(vault);
+    const dir = path.join(tempDir(), 'veileder');
+    expect(await run(['supervisor', 'init', dir], fakeIo(env), fast)).toBe(EXIT.ok);
+    const cases: string[][] = [
+      ['transcript', 'import', vault, 'P01', fifo('t.txt')],
+      ['consent', 'record', vault, 'P01', '--date', '2026-11-21', '--form-version', '1', '--unfinished-letter', '--evidence', fifo('samtykke.pdf')],
+      ['import', 'qdpx', vault, fifo('prosjekt.qdpx')],
+      ['feedback', 'import', vault, fifo('t.hvelvfeedback')],
+      ['share', 'open', dir, fifo('d.hvelvshare')],
+      ['share', 'verify-certificate', vault, fifo('sletting.json')],
+      ['audio', 'import', vault, 'P01', fifo('opptak.wav')],
+    ];
+    for (const argv of cases) {
+      const io = fakeIo(env);
+      await run([...argv, '--json'], io, fast);
+      expect(JSON.parse(io.stdout.join('')), argv.slice(0, 2).join(' ')).toMatchObject({ ok: false, error: { code: 'FILE_NOT_REGULAR' } });
+    }
+  });
+
+  it('a closed pipe (hvelv … | true) ends the command quietly with 141 after its work is done: no EPIPE stack trace', async () => {
+    // A vault the installed command opens (production key derivation).
+    const vault = path.join(tempDir(), 'v');
+    const made = cli(['init', vault, '--title', 'Rør', '--end-date', '2030-01-01'], { env: { HVELV_PASSPHRASE: PASS } });
+    expect(made.status, made.stderr).toBe(0);
+    // `true` exits before hvelv has started, so each line hvelv prints meets a closed pipe.
+    const r = cli([], { shell: `"${process.execPath}" "${bin}" participant add "${vault}" --name "Pipe Testesen" | true; echo "exit=\${PIPESTATUS[0]}" >&2`, env: { HVELV_PASSPHRASE: PASS } });
+    expect(r.stderr).not.toMatch(/EPIPE|Error|at .*\.js/);
+    expect(r.stderr.trim()).toBe('exit=141');
+    // The work was done: the participant is there.
+    const list = cli(['participant', 'list', vault, '--json'], { env: { HVELV_PASSPHRASE: PASS } });
+    expect(list.status, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout).participants).toHaveLength(1);
+  });
+
+  it('feedback list shows a stored comment’s ESC and BEL as \\u001b and \\u0007, never raw; the supervisor cannot write one', async () => {
+    const vault = await init();
+    await participantWithConsent(vault);
+    // A vault that imported a comment before comments were checked.
+    const { unlockVault } = await import('../../electron/core/vault/vault');
+    const { createCrypto } = await import('../../electron/core/crypto/sodium');
+    const { FEEDBACK_TABLE } = await import('../../electron/core/services/supervisor/student');
+    const s = await unlockVault(vault, new TextEncoder().encode(PASS), { crypto: await createCrypto(), kdfPolicy: TEST_KDF_POLICY, now: () => new Date('2026-11-27T12:00:00Z') });
+    s.stores.transcripts.put(FEEDBACK_TABLE, {
+      id: 'b'.repeat(32),
+      participant: null,
+      data: { supervisorId: 'c'.repeat(32), fingerprint: 'ABCD-EFGH-IJKL-MNOP', target: { kind: 'code', id: 'd'.repeat(32) }, text: 'Hei \u001b]0;pwned\u0007\u001b[2J\u009b31m\u202eslutt', createdAt: '2026-11-26T10:00:00.000Z', importedAt: '2026-11-26T11:00:00.000Z', flags: [], replies: [], resolved: false, order: 0 },
+    });
+    s.lock();
+    for (const json of [false, true]) {
+      const io = fakeIo(env);
+      expect(await run(['feedback', 'list', vault, ...(json ? ['--json'] : [])], io, fast), io.stderr.join('')).toBe(EXIT.ok);
+      const printed = io.stdout.join('\n');
+      // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
+      expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+      expect(printed).toContain('\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m\\u202eslutt');
+      if (json) expect(JSON.parse(printed).comments[0].text).toBe('Hei \u001b]0;pwned\u0007\u001b[2J\u009b31m\u202eslutt');
+    }
+  });
+
+  it('a damaged share file is "the share file is damaged", not "the vault is damaged"', async () => {
+    const vault = await init();
+    await participantWithConsent(vault);
+    const dir = path.join(tempDir(), 'veileder');
+    const made = fakeIo(env);
+    expect(await run(['supervisor', 'init', dir, '--json'], made, fast)).toBe(EXIT.ok);
+    const { key } = JSON.parse(made.stdout.join('')) as { key: string };
+    expect(await run(['supervisor', 'add', vault, '--key', key, '--until', '2027-03-01'], fakeIo(env), fast)).toBe(EXIT.ok);
+    expect(await run(['code', 'add', vault, 'Tillit'], fakeIo(env), fast)).toBe(EXIT.ok);
+    const share = path.join(tempDir(), 'del.hvelvshare');
+    const created = fakeIo(env);
+    expect(await run(['share', 'create', vault, '--out', share, '--yes'], created, fast), created.stderr.join('')).toBe(EXIT.ok);
+    const bytes = fs.readFileSync(share);
+    bytes[bytes.length - 30] = bytes[bytes.length - 30]! ^ 1;
+    const damaged = path.join(tempDir(), 'skadet.hvelvshare');
+    fs.writeFileSync(damaged, bytes);
+    for (const [lang, right, wrong] of [
+      ['nb_NO.UTF-8', /Delingsfilen er skadet/, /Hvelvet er skadet/],
+      ['en_GB.UTF-8', /The share file is damaged/, /The vault is damaged/],
+    ] as const) {
+      const io = fakeIo({ ...env, LANG: lang });
+      expect(await run(['share', 'open', dir, damaged], io, fast)).toBe(EXIT.integrity);
+      expect(io.stderr.join('\n')).toMatch(right);
+      expect(io.stderr.join('\n')).not.toMatch(wrong);
+    }
+    // The supervisor writes a comment with ESC and BEL on the share held: refused, in their language.
+    expect(await run(['share', 'open', dir, share], fakeIo(env), fast)).toBe(EXIT.ok);
+    for (const [lang, said] of [
+      ['nb_NO.UTF-8', /kontrolltegn/],
+      ['en_GB.UTF-8', /control character/],
+    ] as const) {
+      const io = fakeIo({ ...env, LANG: lang });
+      expect(await run(['feedback', 'add', dir, '--on', 'code:Tillit', '--text', 'Se her \u001b]0;pwned\u0007'], io, fast)).toBe(EXIT.other);
+      expect(io.stderr.join('\n')).toMatch(said);
+    }
+    const fine = fakeIo(env);
+    expect(await run(['feedback', 'add', dir, '--on', 'code:Tillit', '--text', 'Del koden i to?'], fine, fast), fine.stderr.join('')).toBe(EXIT.ok);
+  });
+
+  it('hvelv enforce --yes on a tmpfs filled to the last byte deletes and certifies (it failed: cannot lock the vault: ENOSPC)', async (ctx) => {
+    const mnt = fs.mkdtempSync(path.join(tempDir(), 'full-'));
+    const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0700', 'tmpfs', mnt], { encoding: 'utf8' });
+    if (mount.status !== 0) {
+      console.log(`skipped: this machine does not let the tests mount a tmpfs (${(mount.stderr || String(mount.error)).trim()}); tests/core/hardening-full-disk.test.ts injects ENOSPC instead`);
+      ctx.skip();
+      return;
+    }
+    try {
+      const vault = path.join(mnt, 'v');
+      expect(await run(['init', vault, '--title', 'Full disk', '--end-date', '2027-05-30'], fakeIo(env), fast)).toBe(EXIT.ok);
+      await participantWithConsent(vault);
+      const fd = fs.openSync(path.join(mnt, 'fyll'), 'w');
+      const block = Buffer.alloc(64 * 1024, 1);
+      for (let size = block.length; ; ) {
+        try {
+          fs.writeSync(fd, block, 0, size);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+          if (size === 1) break;
+          size = Math.max(1, size >> 1);
+        }
+      }
+      fs.closeSync(fd);
+      const io = fakeIo();
+      expect(await run(['enforce', vault, '--now', '2027-06-01', '--yes', '--json'], io, fast), io.stderr.join('') + io.stdout.join('')).toBe(EXIT.ok);
+      expect(JSON.parse(io.stdout.join(''))).toMatchObject({ ok: true, due: true, destroyedNow: ['keylist', 'recordings'] });
+      expect(fs.readdirSync(path.join(vault, 'certificates')).sort()).toEqual(['deletion-2027-06-01.html', 'deletion-2027-06-01.json']);
+      expect(fs.readdirSync(vault).filter((f) => f.startsWith('hvelv.lock'))).toEqual([]);
+    } finally {
+      spawnSync('umount', [mnt]);
+      fs.rmdirSync(mnt);
+    }
+  });
+
+  it('verify names a recording blob with no record and an import cut short, not "ok", and says the next unlock removes them', async () => {
+    const vault = await init();
+    await participantWithConsent(vault);
+    const wav = path.join(tempDir(), 'a.wav');
+    makeWav(wav, 1, 9);
+    expect(await run(['audio', 'import', vault, 'P01', wav], fakeIo(env), fast)).toBe(EXIT.ok);
+    const blobs = fs.readdirSync(vault, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.hvr')).map((f) => path.join(vault, f));
+    expect(blobs).toHaveLength(1);
+    fs.copyFileSync(blobs[0]!, path.join(path.dirname(blobs[0]!), `${'0'.repeat(32)}.hvr`));
+    fs.writeFileSync(path.join(path.dirname(blobs[0]!), `${'1'.repeat(32)}.hvr.partial`), Buffer.alloc(3000, 5));
+    const io = fakeIo({ ...env, LANG: 'en_GB.UTF-8' });
+    expect(await run(['verify', vault], io, fast), io.stderr.join('')).toBe(EXIT.ok);
+    const said = io.stdout.join('\n');
+    expect(said).not.toMatch(/^ok:/m);
+    expect(said).toMatch(/No damage found, but 2 files left by work that was cut short are still there/);
+    expect(said).toMatch(/a recording file with no recording .*0{32}\.hvr/);
+    expect(said).toMatch(/a recording import cut short: .*1{32}\.hvr\.partial \(3000 bytes\)/);
+    expect(said).toMatch(/The next time the vault is unlocked, these are overwritten and deleted/);
+    // An unlock (any command that opens the vault) removes them; verify is "ok" again.
+    expect(await run(['participant', 'list', vault], fakeIo(env), fast)).toBe(EXIT.ok);
+    const after = fakeIo(env);
+    expect(await run(['verify', vault], after, fast)).toBe(EXIT.ok);
+    expect(after.stdout.join('\n')).toMatch(/^ok:/m);
+  });
+});
+

@@ -157,7 +157,7 @@ describe('recordings in a share', () => {
     const tmp = path.join(s.out, 'changed.hvelvshare');
     // The first chunk, one in the middle of the first stream, the second stream's first, the very last byte (a tag), the head.
     for (const at of [start, start + 70_000, start + sealedStreamSize(s.wavA.length) + 5, size - 1, 20]) {
-      expect(codeOf(() => s.held.open(withByte(file, at, (b) => b ^ 0x01, tmp)))).toBe('INTEGRITY');
+      expect(codeOf(() => s.held.open(withByte(file, at, (b) => b ^ 0x01, tmp)))).toBe('SHARE_DAMAGED');
       nothingImported(s);
     }
     expect(s.held.open(file).version).toBe(1);
@@ -173,7 +173,7 @@ describe('recordings in a share', () => {
     const start = streamsStart(file);
     for (const cut of [bytes.subarray(0, bytes.length - 1), bytes.subarray(0, start + 65_552), bytes.subarray(0, start), bytes.subarray(0, 10), Buffer.concat([bytes, Buffer.from([0])])]) {
       fs.writeFileSync(tmp, cut);
-      expect(codeOf(() => s.held.open(tmp))).toBe('INTEGRITY');
+      expect(codeOf(() => s.held.open(tmp))).toBe('SHARE_DAMAGED');
       nothingImported(s);
     }
     s.sup.lock();
@@ -191,12 +191,12 @@ describe('recordings in a share', () => {
     // Version 2's head and signature, version 1's recordings (the same audio, the same lengths).
     fs.writeFileSync(tmp, Buffer.concat([two.subarray(0, s2), one.subarray(s1)]));
     expect(fs.statSync(tmp).size).toBe(two.length);
-    expect(codeOf(() => s.held.open(tmp))).toBe('INTEGRITY');
+    expect(codeOf(() => s.held.open(tmp))).toBe('SHARE_DAMAGED');
     nothingImported(s);
     // A's stream and B's stream in each other's place (both recordings are the same length).
     const len = (two.length - s2) / 2;
     fs.writeFileSync(tmp, Buffer.concat([two.subarray(0, s2), two.subarray(s2 + len), two.subarray(s2, s2 + len)]));
-    expect(codeOf(() => s.held.open(tmp))).toBe('INTEGRITY');
+    expect(codeOf(() => s.held.open(tmp))).toBe('SHARE_DAMAGED');
     nothingImported(s);
     expect(s.held.open(twoFile).version).toBe(2);
     s.sup.lock();

@@ -121,7 +121,7 @@ describe('a share’s content is checked in full (attack review finding 11)', ()
     );
   }
 
-  it('a segment in a transcript the share does not hold, a code without its path, a theme with a code not there: INTEGRITY, nothing imported', async () => {
+  it('a segment in a transcript the share does not hold, a code without its path, a theme with a code not there: SHARE_DAMAGED, nothing imported', async () => {
     const s = await setup();
     const held = new HeldShares(s.sup);
     // The untouched stranger's share is well made: it opens (trust on first use), so the refusals below are the check's.
@@ -140,7 +140,7 @@ describe('a share’s content is checked in full (attack review finding 11)', ()
       ['a code name with a terminal escape', (p) => ((p.codes[0]!.name = 'Tillit\u001b[2J'), (p.codes[0]!.path = ['Tillit\u001b[2J']))],
     ];
     for (const [what, change] of bad) {
-      expect(codeOf(() => held.open(strangerShare(s, change))), what).toBe('INTEGRITY');
+      expect(codeOf(() => held.open(strangerShare(s, change))), what).toBe('SHARE_DAMAGED');
     }
     expect(held.list()).toEqual(before);
     s.sup.lock();

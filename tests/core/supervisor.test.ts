@@ -205,7 +205,7 @@ describe('attacks on a share: each refused, nothing imported, nothing else chang
     f.signature = toB64(s.deps.crypto.sign(attacker.secretKey, encodeFields('hvelv/share', [1, canonicalJson(f.body)])));
     const held = new HeldShares(s.sup.session);
     // The signature checks out against the key it names, but the content is bound to the real owner's key.
-    expect(codeOf(() => held.open(utf8(JSON.stringify(f))))).toBe('INTEGRITY');
+    expect(codeOf(() => held.open(utf8(JSON.stringify(f))))).toBe('SHARE_DAMAGED');
     expect(held.list()).toEqual([]);
     // With the real share held, any other signer for that vault is refused as such.
     held.open(bytes);
@@ -250,7 +250,7 @@ describe('attacks on a share: each refused, nothing imported, nothing else chang
     f.body.title = 'Masteroppgave\u001b[2J';
     f.signature = toB64(c.sign(stranger.secretKey, encodeFields('hvelv/share', [1, canonicalJson(f.body)])));
     const escapes = utf8(JSON.stringify(f));
-    expect(codeOf(() => held.open(escapes))).toBe('INTEGRITY');
+    expect(codeOf(() => held.open(escapes))).toBe('SHARE_DAMAGED');
     expect(s.sup.session.header.latestSeen).toBe(seenBefore);
     // The student's copy is still there, and their next share still opens.
     expect(held.content(s.session.vaultId).codes.length).toBe(1);
@@ -265,7 +265,7 @@ describe('attacks on a share: each refused, nothing imported, nothing else chang
     const f = JSON.parse(Buffer.from(share(s)).toString('utf8'));
     f.body.until = '2031-05-30';
     const held = new HeldShares(s.sup.session);
-    expect(codeOf(() => held.open(utf8(JSON.stringify(f))))).toBe('INTEGRITY');
+    expect(codeOf(() => held.open(utf8(JSON.stringify(f))))).toBe('SHARE_DAMAGED');
     expect(held.list()).toEqual([]);
     s.sup.session.lock();
     s.session.lock();

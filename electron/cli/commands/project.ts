@@ -113,11 +113,17 @@ export async function cmdVerify(args: string[], ctx: CommandContext): Promise<nu
   } finally {
     session.lock();
   }
-  const { problems, warnings } = report;
-  if (values.json) io.out(JSON.stringify({ ok: problems.length === 0, problems, warnings: warnings.map((w) => w.message) }));
+  const { problems, warnings, leftovers } = report;
+  if (values.json) io.out(JSON.stringify({ ok: problems.length === 0, problems, warnings: warnings.map((w) => w.message), leftovers }));
   else {
-    if (problems.length === 0) io.out('ok: header, key files, every record, every recording and the audit chain verify');
+    if (problems.length === 0 && leftovers.length === 0) io.out('ok: header, key files, every record, every recording and the audit chain verify');
     else for (const p of problems) io.err(`problem: ${p}`);
+    if (leftovers.length > 0) {
+      // Not damage, but not "ok" either: what a crash left, and what the next unlock does with it.
+      if (problems.length === 0) io.out(translate(ctx.locale, 'hardening.verifyLeftovers', { n: leftovers.length }));
+      for (const l of leftovers) io.out(`  ${translate(ctx.locale, `hardening.leftover.${l.kind}`, { file: l.file, bytes: l.bytes })}`);
+      io.out(translate(ctx.locale, 'hardening.leftoversNextUnlock'));
+    }
     for (const w of warnings) io.err(`warning: ${translate(ctx.locale, w.code === 'clock-damaged' ? 'hardening.clockDamaged' : 'hardening.clockAhead')}\n  (${w.message})`);
   }
   return problems.length === 0 ? EXIT.ok : EXIT.integrity;

@@ -1,23 +1,46 @@
 /**
  * One process at a time changes a vault: the app while a session is open, or the
- * headless `hvelv enforce`. The lock is a file created with O_EXCL holding the pid
- * and host; a lock whose process is gone (a crash) is taken over.
+ * headless `hvelv enforce`. A lock whose process is gone (a crash) is taken over.
+ *
+ * The lock must be takeable on a full disk: the end-date deletion frees space and must
+ * never need it first (issue 32). So where the system has them (Linux, macOS) the lock
+ * is a symbolic link made with symlink(2), which fails if the name exists (as O_EXCL
+ * does) and whose target is the holder: "<pid> <purpose> <since, seconds> <host hash>".
+ * That is under 60 bytes, which ext4 and tmpfs (and other file systems with "fast"
+ * symbolic links) keep inside the inode: no data block is written, and a full disk does
+ * not stop it. It is never
+ * seen half written, and nothing temporary is made beside it.
+ *
+ * Where symbolic links cannot be made (Windows without developer mode) it is, as before,
+ * a small JSON file written whole under a temporary name and linked into place; that
+ * temporary file is removed on every failure. A lock file of either kind left by an
+ * earlier version or another platform is read as well.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { HvelvError } from '../errors';
 
 export const LOCK_FILE = 'hvelv.lock';
 
 interface LockInfo {
   pid: number;
+  /** The host's name, or (in a link) "#" and a short hash of it: the same host is all that is asked. */
   host: string;
   since: string;
   purpose: string;
 }
 
-function alive(pid: number): boolean {
+const hostTag = (host: string): string => `#${createHash('sha256').update(host).digest('hex').slice(0, 8)}`;
+
+function sameHost(host: string): boolean {
+  const here = os.hostname();
+  return host === here || host === hostTag(here);
+}
+
+/** Whether a process with this id runs on this machine (one of another user's counts). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -26,9 +49,21 @@ function alive(pid: number): boolean {
   }
 }
 
+function linkTarget(info: LockInfo): string {
+  return `${info.pid} ${info.purpose} ${Math.floor(Date.parse(info.since) / 1000)} ${hostTag(info.host)}`;
+}
+
+function parseLinkTarget(target: string): LockInfo | null {
+  const m = /^(\d+) ([a-z-]+) (\d+) (#[0-9a-f]{8})$/.exec(target);
+  if (!m) return null;
+  return { pid: Number(m[1]), purpose: m[2]!, since: new Date(Number(m[3]) * 1000).toISOString(), host: m[4]! };
+}
+
 export function readLock(vault: string): LockInfo | null {
+  const file = path.join(vault, LOCK_FILE);
   try {
-    return JSON.parse(fs.readFileSync(path.join(vault, LOCK_FILE), 'utf8')) as LockInfo;
+    if (fs.lstatSync(file).isSymbolicLink()) return parseLinkTarget(fs.readlinkSync(file));
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
   } catch {
     return null;
   }
@@ -38,7 +73,7 @@ export function readLock(vault: string): LockInfo | null {
 export function lockHolder(vault: string): LockInfo | null {
   const info = readLock(vault);
   if (!info || info.pid === process.pid) return null;
-  if (info.host === os.hostname() && !alive(info.pid)) return null;
+  if (sameHost(info.host) && !processAlive(info.pid)) return null;
   return info;
 }
 
@@ -57,24 +92,64 @@ function lockKey(vault: string): string {
   }
 }
 
+const TMP_NAME = /^hvelv\.lock\.(\d+)\.\d+\.tmp$/;
+
+/**
+ * Temporary lock files an earlier version left after a failure (it did not remove them
+ * when the write itself failed, as on a full disk): those of a process that is gone.
+ */
+function sweepLockTemps(vault: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(vault);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = TMP_NAME.exec(name);
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) fs.rmSync(path.join(vault, name), { force: true });
+  }
+}
+
+/** Make the lock as a symbolic link: true if made, false where this system cannot make links. EEXIST goes on. */
+function linkLock(file: string, info: LockInfo): boolean {
+  if (process.platform === 'win32') return false;
+  try {
+    fs.symlinkSync(linkTarget(info), file);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EPERM' || code === 'ENOSYS' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return false;
+    throw err;
+  }
+}
+
+/** The lock as a JSON file: written whole under a temporary name, then linked into place. The temporary file never stays. */
+function fileLock(file: string, info: LockInfo): void {
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    fs.writeFileSync(tmp, JSON.stringify(info), { mode: 0o600, flag: 'wx' });
+    fs.linkSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
 export function acquireLock(vault: string, purpose: string): VaultLock {
   const key = lockKey(vault);
   const mine = heldHere.get(key);
   if (mine) throw new HvelvError('VAULT_BUSY', `the vault is already in use here (${mine})`);
   const file = path.join(vault, LOCK_FILE);
-  const info = JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString(), purpose });
+  const info: LockInfo = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), purpose };
   for (let attempt = 0; attempt < 2; attempt++) {
-    // Written whole under a temporary name, then linked into place: the lock file is
-    // never seen empty, and link() fails if another process got there first.
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
     try {
-      fs.writeFileSync(tmp, info, { mode: 0o600, flag: 'wx' });
-      try {
-        fs.linkSync(tmp, file);
-      } finally {
-        fs.rmSync(tmp, { force: true });
-      }
+      if (!linkLock(file, info)) fileLock(file, info);
       heldHere.set(key, purpose);
+      try {
+        sweepLockTemps(vault);
+      } catch {
+        /* only tidying */
+      }
       let released = false;
       return {
         release() {

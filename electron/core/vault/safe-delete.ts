@@ -41,6 +41,12 @@ export function shredFile(file: string): void {
     const zeros = Buffer.alloc(Math.min(Math.max(size, 1), 1024 * 1024));
     for (let off = 0; off < size; off += zeros.length) fs.writeSync(fd, zeros, 0, Math.min(zeros.length, size - off), off);
     fs.fsyncSync(fd);
+  } catch (err) {
+    // A full disk that writes every change to new blocks (btrfs, APFS, ZFS) cannot
+    // overwrite even in place; there the old blocks are not overwritten anyway. Removing
+    // the file is what frees the room, so it is removed all the same.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
   } finally {
     fs.closeSync(fd);
   }

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HvelvError } from '../../errors';
+import { openRegularFile, withRegularFile } from '../project/user-file';
 
 export interface KnownModel {
   id: string;
@@ -82,27 +83,23 @@ const GGML_MAGIC = 0x67676d6c;
 const SIZES: Record<number, string> = { 4: 'tiny', 6: 'base', 12: 'small', 24: 'medium', 32: 'large' };
 
 /** Read and check the header; MODEL_INVALID with the reason when it is no whisper model. */
-export function readModelHeader(file: string): ModelHeader & { bytes: number } {
-  let fd: number;
+export function readModelHeader(file: string, shownAs: string = file): ModelHeader & { bytes: number } {
+  // Never a blocking open of what the user named: a FIFO would wait for ever (issue 32).
+  // stat first, then O_NONBLOCK and fstat of what was opened (services/project/user-file.ts).
+  const { fd, size } = openRegularFile(file);
   try {
-    fd = fs.openSync(file, 'r');
-  } catch (err) {
-    throw new HvelvError('FILE_UNREADABLE', `cannot read ${path.basename(file)}`, { cause: err });
-  }
-  try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw new HvelvError('FILE_UNREADABLE', `${path.basename(file)} is not a file`);
+    const st = { size };
     const h = Buffer.alloc(12 * 4);
     const got = fs.readSync(fd, h, 0, h.length, 0);
     if (got < h.length || h.readUInt32LE(0) !== GGML_MAGIC) {
-      throw new HvelvError('MODEL_INVALID', `${path.basename(file)} is not a whisper.cpp model (ggml format)`);
+      throw new HvelvError('MODEL_INVALID', `${path.basename(shownAs)} is not a whisper.cpp model (ggml format)`);
     }
     const v = (i: number) => h.readInt32LE(4 + i * 4);
     const header: ModelHeader = { vocab: v(0), audioState: v(2), audioLayers: v(4), textLayers: v(8), mels: v(9), ftype: v(10) % 1000, multilingual: v(0) >= 51865 };
     const insane = hostileHeader({ vocab: v(0), audioCtx: v(1), audioState: v(2), audioHead: v(3), audioLayers: v(4), textCtx: v(5), textState: v(6), textHead: v(7), textLayers: v(8), mels: v(9) });
-    if (insane) throw new HvelvError('MODEL_INVALID', `${path.basename(file)} has a ggml header, but not one of a whisper model (${insane})`);
+    if (insane) throw new HvelvError('MODEL_INVALID', `${path.basename(shownAs)} has a ggml header, but not one of a whisper model (${insane})`);
     const problem = walkTensors(file, fd, st.size);
-    if (problem) throw new HvelvError('MODEL_INVALID', `${path.basename(file)} is damaged or cut short: ${problem}`);
+    if (problem) throw new HvelvError('MODEL_INVALID', `${path.basename(shownAs)} is damaged or cut short: ${problem}`);
     return { ...header, bytes: st.size };
   } finally {
     fs.closeSync(fd);
@@ -206,15 +203,19 @@ function walkTensors(file: string, fd: number, size: number): string | null {
 
 /** Check a model file: its header, its size, its SHA-256 against the known list. */
 export async function checkModel(file: string): Promise<ModelCheck> {
-  const header = readModelHeader(file);
-  const h256 = createHash('sha256');
-  const h1 = createHash('sha1');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
-    h256.update(chunk as Buffer);
-    h1.update(chunk as Buffer);
-  }
-  const [sha256, sha1] = [h256.digest('hex'), h1.digest('hex')];
-  return { file, bytes: header.bytes, sha256, sha1, header, size: SIZES[header.audioLayers] ?? 'other', known: knownModel(sha256, sha1) };
+  // The header is checked and the hashes taken through one open ordinary file (never a
+  // FIFO or another file swapped in at the path between the two).
+  return withRegularFile(file, async (opened) => {
+    const header = readModelHeader(opened, file);
+    const h256 = createHash('sha256');
+    const h1 = createHash('sha1');
+    for await (const chunk of fs.createReadStream(opened, { highWaterMark: 1 << 20 })) {
+      h256.update(chunk as Buffer);
+      h1.update(chunk as Buffer);
+    }
+    const [sha256, sha1] = [h256.digest('hex'), h1.digest('hex')];
+    return { file, bytes: header.bytes, sha256, sha1, header, size: SIZES[header.audioLayers] ?? 'other', known: knownModel(sha256, sha1) };
+  });
 }
 
 /** The known model a file's hashes say it is: by SHA-256 where listed, else by the maker's SHA-1. */

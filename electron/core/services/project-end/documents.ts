@@ -18,7 +18,16 @@ export interface DeletionCertificate {
   title: string;
   endDate: string;
   endAction: 'anonymise' | 'delete-all';
+  /**
+   * The time the deletion was judged by: when it was due (the end date reached, or the
+   * day asked for with `enforce --now … --yes`). The only time in certificates written
+   * before issue 32, where it was shown as when the data were deleted.
+   */
   executedAt: string;
+  /** The day it was due (local date); absent in older certificates. */
+  dueOn?: string;
+  /** When it was carried out, by the computer's clock; absent in older certificates. */
+  carriedOutAt?: string;
   stores: DestroyedStore[];
   kept: ('keylist' | 'recordings' | 'transcripts')[];
 }
@@ -38,7 +47,12 @@ function section(c: DeletionCertificate, locale: Locale): string {
 <h1>${t('cert.title')}</h1>
 <p>${t('cert.intro', { title: c.title, date: date(c.endDate) })}</p>
 <table>
-<tr><th>${t('cert.executed')}</th><td>${esc(date(c.executedAt))} (${esc(c.executedAt)})</td></tr>
+${
+  c.carriedOutAt
+    ? `<tr><th>${t('cert.dueOn')}</th><td>${esc(date(c.dueOn ?? c.executedAt))}</td></tr>
+<tr><th>${t('cert.carriedOut')}</th><td>${esc(date(c.carriedOutAt))} (${esc(c.carriedOutAt)})</td></tr>`
+    : `<tr><th>${t('cert.executed')}</th><td>${esc(date(c.executedAt))} (${esc(c.executedAt)})</td></tr>`
+}
 <tr><th>${t('cert.endDate')}</th><td>${esc(date(c.endDate))}</td></tr>
 <tr><th>${t('cert.vault')}</th><td>${esc(c.vaultId)}</td></tr>
 </table>

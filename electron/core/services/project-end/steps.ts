@@ -18,7 +18,7 @@ import type { SignatureVerifier } from '../../crypto/ed25519';
 import { toB64 } from '../../crypto/encoding';
 import { integrity } from '../../errors';
 import { appendSystemEvent } from '../../stores/system-events';
-import { fsyncDir, writeFileAtomic } from '../../vault/atomic-file';
+import { fsyncDir, TEMP_SUFFIX, writeFileAtomic } from '../../vault/atomic-file';
 import { isIsoDateTime, readHeader } from '../../vault/header';
 import { AUDIT_STORE, DATA_STORES, isDestroyed, storeDbPath, storeDir, storeKeyPath, TOMBSTONE, type DataStore } from '../../vault/layout';
 import { acquireLock } from '../../vault/lock';
@@ -106,6 +106,48 @@ function recordClock(vault: string, at: Date): void {
   writeFileAtomic(path.join(vault, CLOCK_FILE), new TextEncoder().encode(`${JSON.stringify({ latestSeen: at.toISOString() })}\n`));
 }
 
+/** No room on the disk (or in the user's quota): what deleting can fix. */
+function noRoom(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/**
+ * Write what must come before a deletion (a tombstone) on a disk that may be full: when
+ * there is no room, delete `frees` one at a time (files of the store being destroyed,
+ * its key first: the very next step anyway) and try again. The write never waits for
+ * room that only the deletion can make.
+ */
+function writeMakingRoom(write: () => void, frees: () => string[]): void {
+  for (;;) {
+    try {
+      write();
+      return;
+    } catch (err) {
+      if (!noRoom(err)) throw err;
+      const next = frees()[0];
+      if (!next) throw err;
+      shredFile(next);
+    }
+  }
+}
+
+/** A store's files that may go to make room, the key first, then the largest: never the tombstone. */
+function storeFilesToFree(vault: string, store: DataStore): string[] {
+  const dir = storeDir(vault, store);
+  const files: { p: string; size: number }[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && e.name !== TOMBSTONE && !e.name.endsWith(TEMP_SUFFIX)) files.push({ p, size: fs.lstatSync(p).size });
+    }
+  };
+  walk(dir);
+  const key = storeKeyPath(vault, store);
+  return files.sort((a, b) => (a.p === key ? -1 : b.p === key ? 1 : b.size - a.size)).map((f) => f.p);
+}
+
 export interface EnforceResult {
   vaultId: string;
   title: string;
@@ -121,24 +163,56 @@ export interface EnforceResult {
   wouldDestroy?: DataStore[];
 }
 
+/**
+ * Run `count` on a store's database opened read-only. On a full disk SQLite cannot size
+ * the shared-memory file a database in WAL mode needs even to be read (SQLITE_IOERR_SHMSIZE
+ * at the first query); then, if no write-ahead log holds changes not yet in the file (there
+ * is none after a clean close), the file's bytes are read into memory and counted there
+ * (marked as a rollback-journal database in the copy, as SQLite needs to open a WAL
+ * database's bytes in memory).
+ */
+function countIn<T>(file: string, count: (db: import('better-sqlite3').Database) => T): T {
+  const Database = sqlite();
+  const use = (db: import('better-sqlite3').Database): T => {
+    try {
+      return count(db);
+    } finally {
+      db.close();
+    }
+  };
+  try {
+    return use(new Database(file, { readonly: true, fileMustExist: true }));
+  } catch (err) {
+    let wal = 0;
+    try {
+      wal = fs.statSync(`${file}-wal`).size;
+    } catch {
+      /* none */
+    }
+    if (wal > 0) throw err;
+    const bytes = fs.readFileSync(file);
+    if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) {
+      bytes[18] = 1;
+      bytes[19] = 1;
+    }
+    return use(new Database(bytes, { readonly: true }));
+  }
+}
+
 /** What a store holds, from its plaintext columns only (no key needed): for the certificate. */
 function survey(vault: string, store: DataStore): DestroyedStore {
   const out: DestroyedStore = { store, records: 0, participants: 0, recordingFiles: 0, recordingBytes: 0 };
   const file = storeDbPath(vault, store);
   if (fs.existsSync(file)) {
     try {
-      const Database = sqlite();
-      const db = new Database(file, { readonly: true, fileMustExist: true });
-      try {
+      countIn(file, (db) => {
         const row = db.prepare('SELECT count(*) AS n, count(DISTINCT participant) AS p FROM records').get() as { n: number; p: number };
         out.records = row.n;
         out.participants = row.p;
         if (store === 'keylist') {
           out.participants = (db.prepare("SELECT count(*) AS n FROM records WHERE tbl = 'participant'").get() as { n: number }).n;
         }
-      } finally {
-        db.close();
-      }
+      });
     } catch {
       /* a damaged store is destroyed all the same; the count stays 0 */
     }
@@ -166,7 +240,11 @@ export function destroyStore(vault: string, store: DataStore, info: DestroyedSto
   insideVault(vault, dir);
   const tomb = path.join(dir, TOMBSTONE);
   if (!fs.existsSync(tomb)) {
-    writeFileAtomic(tomb, new TextEncoder().encode(`${JSON.stringify({ ...info, store, destroyedAt: at.toISOString(), reason: 'project-end' })}\n`));
+    // On a full disk the key goes first to make room (the counts in `info` were taken
+    // before anything was deleted, and a run after a crash counts the data files, which
+    // need no key): the tombstone still comes before any data file is removed but that.
+    const bytes = new TextEncoder().encode(`${JSON.stringify({ ...info, store, destroyedAt: at.toISOString(), reason: 'project-end' })}\n`);
+    writeMakingRoom(() => writeFileAtomic(tomb, bytes), () => storeFilesToFree(vault, store));
   }
   hooks.afterStep?.('tombstone');
   if (fs.existsSync(storeKeyPath(vault, store))) {
@@ -222,8 +300,15 @@ export function* enforceSteps(vault: string, opts: EnforceOptions): Generator<'c
   const lock = acquireLock(vault, 'enforce');
   try {
     // Remember the latest real time seen; a --now preview is not a time that passed.
+    // On a full disk that waits until the deletion has made room (below).
     const seen = effectiveNow(vault, settings.latestSeen, opts.now);
-    recordClock(vault, seen);
+    let clockRecorded = false;
+    try {
+      recordClock(vault, seen);
+      clockRecorded = true;
+    } catch (err) {
+      if (!noRoom(err)) throw err;
+    }
     const eff = opts.requestedNow && opts.requestedNow > seen ? opts.requestedNow : seen;
     const today = localIsoDate(eff);
     const endDate = settings.endDate as IsoDate;
@@ -255,6 +340,7 @@ export function* enforceSteps(vault: string, opts: EnforceOptions): Generator<'c
       destroyStore(vault, store, info, eff, opts.hooks);
       result.destroyedNow.push(store);
     }
+    if (!clockRecorded) recordClock(vault, seen);
     // A certificate for every completed destruction, also when a crash came between
     // the last deletion and the certificate.
     if (result.destroyedNow.length > 0 || listCertificates(vault).length === 0) {
@@ -266,7 +352,12 @@ export function* enforceSteps(vault: string, opts: EnforceOptions): Generator<'c
           title: settings.title,
           endDate,
           endAction: settings.endAction,
+          // When it was due (the time judged by: the end date reached, or a day asked
+          // for with --now --yes), kept under its old name, which the app looks
+          // certificates up by; and when it was carried out, by this computer's clock.
           executedAt: eff.toISOString(),
+          dueOn: today,
+          carriedOutAt: opts.now.toISOString(),
           stores,
           kept: DATA_STORES.filter((s) => !targets.includes(s)),
         });

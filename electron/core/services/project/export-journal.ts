@@ -111,6 +111,17 @@ export function sweepInterruptedExports(session: VaultSession): { removed: numbe
   return { removed, kept: keep.length };
 }
 
+/** The temporary files of interrupted exports (and shares) still there: what the next unlock removes. Never throws. */
+export function interruptedExports(session: VaultSession): string[] {
+  try {
+    return readNotes(session)
+      .filter((n) => TEMP_NAME.test(path.basename(n.tmp)) && lexists(n.tmp))
+      .map((n) => n.tmp);
+  } catch {
+    return [];
+  }
+}
+
 function lexists(p: string): boolean {
   try {
     fs.lstatSync(p);

@@ -4,23 +4,53 @@
  * recording blob decrypted end to end and compared with the SHA-256 taken at import.
  */
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { storeDir } from '../../vault/layout';
+import { interruptedExports } from './export-journal';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { Recordings } from '../recordings/recordings';
 import { auditConsistency } from './consistency';
 import { clockFileWarning } from '../project-end/project-end';
 
+export interface Leftover {
+  kind: 'orphan-blob' | 'partial-import' | 'interrupted-export';
+  /** The file: inside the vault relative to it, else (an export's temporary file) as noted. */
+  file: string;
+  bytes: number;
+}
+
 export interface VerifyReport {
   /** What fails verification: damage or tampering. */
   problems: string[];
   /** What is worth knowing but not a failure (unsigned files, by design). */
   warnings: { code: 'clock-damaged' | 'clock-ahead'; message: string }[];
+  /**
+   * What a crash left (no damage: none of it can be opened without a key that is gone or
+   * was never stored) and the next unlock removes: recording blobs with no record,
+   * imports cut short, exports' and shares' temporary files. `verify` opens the vault
+   * without tidying, so it says what is there instead of "ok" (issue 32).
+   */
+  leftovers: Leftover[];
 }
 
-/** The full report: problems, and warnings about the files that are unsigned by design. */
+/** The full report: problems, warnings about the files that are unsigned by design, and leftovers. */
 export function verifyReport(session: VaultSession, now: () => Date): VerifyReport {
   const clock = clockFileWarning(session.path, now());
-  return { problems: verifyProject(session, now), warnings: clock ? [clock] : [] };
+  const problems = verifyProject(session, now);
+  const blobDir = path.relative(session.path, path.join(storeDir(session.path, 'recordings'), 'blobs'));
+  const leftovers: Leftover[] = session.stores.recordings.destroyed ? [] : new Recordings(session, now).orphans().map((o) => ({ kind: o.kind, file: path.join(blobDir, o.name), bytes: o.bytes }));
+  for (const tmp of interruptedExports(session)) {
+    let bytes = 0;
+    try {
+      bytes = fs.lstatSync(tmp).size;
+    } catch {
+      /* gone meanwhile */
+    }
+    leftovers.push({ kind: 'interrupted-export', file: tmp, bytes });
+  }
+  return { problems, warnings: clock ? [clock] : [], leftovers };
 }
 
 export function verifyProject(session: VaultSession, now: () => Date): string[] {

@@ -380,17 +380,33 @@ export class Recordings {
    * Their keys were never stored or are destroyed; remove them.
    */
   sweepOrphans(): number {
-    if (!fs.existsSync(this.blobDir())) return 0;
+    const orphans = this.orphans();
+    if (orphans.length === 0) return 0;
     insideVault(this.session.path, this.blobDir());
+    for (const o of orphans) shredFile(path.join(this.blobDir(), o.name));
+    return orphans.length;
+  }
+
+  /**
+   * What sweepOrphans would remove, without removing it (for `hvelv verify`, which opens
+   * the vault without tidying): a blob with no record, and an import's temporary file
+   * (`.partial`: an import cut short).
+   */
+  orphans(): { name: string; kind: 'orphan-blob' | 'partial-import'; bytes: number }[] {
+    if (!fs.existsSync(this.blobDir())) return [];
     const known = new Set(this.store.list<RecordingRecord>(RECORDING_TABLE).map((r) => `${r.data.blob}.hvr`));
-    let n = 0;
+    const out: { name: string; kind: 'orphan-blob' | 'partial-import'; bytes: number }[] = [];
     for (const name of fs.readdirSync(this.blobDir())) {
-      if (!known.has(name)) {
-        shredFile(path.join(this.blobDir(), name));
-        n++;
+      if (known.has(name)) continue;
+      let bytes = 0;
+      try {
+        bytes = fs.lstatSync(path.join(this.blobDir(), name)).size;
+      } catch {
+        /* gone meanwhile */
       }
+      out.push({ name, kind: name.endsWith('.hvr') ? 'orphan-blob' : 'partial-import', bytes });
     }
-    return n;
+    return out;
   }
 
   /** Shred the blobs of these recordings (whose records, and keys, are already gone). */

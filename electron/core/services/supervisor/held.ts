@@ -22,6 +22,7 @@ import { KEY_BYTES, XNONCE_BYTES } from '../../crypto/sodium';
 import { HvelvError, integrity } from '../../errors';
 import { nodeFileOps, writeFileAtomic, writeFileAtomicWith } from '../../vault/atomic-file';
 import { acquireLock } from '../../vault/lock';
+import { controlCharacterIn } from '../../../../shared/control-chars';
 import { shredFile } from '../../vault/safe-delete';
 import { context } from '../analysis/coding';
 import { CLOCK_FILE, readSupervisorHeader, shareDir, SHARES_DIR, TOMBSTONE, type HeldEntry, type SupervisorSession } from './folder';
@@ -103,6 +104,19 @@ function heldDto(vaultId: string, e: HeldEntry): HeldShare {
 }
 
 /** The supervisor's copies, over an unlocked folder. */
+/**
+ * Reading the share file itself: a failed check there is the share file's damage (SHARE_DAMAGED,
+ * "the share file is damaged"), not the supervisor folder's (INTEGRITY says "the vault is damaged").
+ */
+function fromShareFile<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof HvelvError && err.code === 'INTEGRITY') throw new HvelvError('SHARE_DAMAGED', err.message, { cause: err });
+    throw err;
+  }
+}
+
 export class HeldShares {
   constructor(private readonly s: SupervisorSession) {
     this.settle();
@@ -157,7 +171,7 @@ export class HeldShares {
 
   private openFrom(src: ShareSource): HeldShare {
     const { crypto } = this.s.deps;
-    const { body, streams } = readShareHead(src, crypto);
+    const { body, streams } = fromShareFile(() => readShareHead(src, crypto));
     const mine = this.s.publicKeys;
     if (body.recipient.box !== toB64(mine.box) || body.recipient.sign !== toB64(mine.sign)) {
       throw new HvelvError('SHARE_NOT_FOR_YOU', `the share is for the supervisor ${supervisorFingerprint({ box: fromB64(body.recipient.box), sign: fromB64(body.recipient.sign) })}, not for you`);
@@ -174,8 +188,8 @@ export class HeldShares {
     if (held?.destroyedAt && body.shareVersion <= held.version) throw new HvelvError('SHARE_EXPIRED', `version ${body.shareVersion}: the copy of this share was deleted at its end date`);
     if (held && body.shareVersion <= held.version) throw new HvelvError('SHARE_OUTDATED', `version ${body.shareVersion} is not newer than version ${held.version}, which you hold`);
     if (isExpired(body.until, localIsoDate(now))) throw new HvelvError('SHARE_EXPIRED', `access ended on ${body.until}`);
-    const payload = checkSharePayload(openSharePayload(crypto, body, (sealed) => this.s.openSealed(sealed)));
-    const streamEntries = matchStreams(body.participants, body.withdrawn, streams, payload);
+    const payload = fromShareFile(() => checkSharePayload(openSharePayload(crypto, body, (sealed) => this.s.openSealed(sealed))));
+    const streamEntries = fromShareFile(() => matchStreams(body.participants, body.withdrawn, streams, payload));
 
     // The comments written on the copy held so far, less those about a participant who withdrew
     // (their data) or about something the new version no longer has.
@@ -197,7 +211,7 @@ export class HeldShares {
         const blob = toHex(crypto.random(16));
         const blobKey = crypto.random(KEY_BYTES);
         try {
-          this.importRecording(src, body, s, fromB64(e.key, KEY_BYTES, 'recording key'), e.sha256, path.join(dir, recordingFile(v, blob)), blob, blobKey, body.vaultId, v);
+          fromShareFile(() => this.importRecording(src, body, s, fromB64(e.key, KEY_BYTES, 'recording key'), e.sha256, path.join(dir, recordingFile(v, blob)), blob, blobKey, body.vaultId, v));
           heldRecordings.push({ id: s.id, participant: s.participant, blob, key: toB64(blobKey), size: s.size, sha256: e.sha256, format: e.format, transcriptIds: e.transcriptIds, peaks: e.peaks });
         } finally {
           crypto.wipe(blobKey);
@@ -408,8 +422,11 @@ export class HeldShares {
   addComment(vaultId: string, target: FeedbackTarget, text: string): FeedbackComment {
     const { entry, payload } = this.load(vaultId);
     if (!targetsOf(payload).has(`${target.kind}:${target.id}`)) throw new HvelvError('NOT_FOUND', `no ${target.kind} ${target.id} in the share`);
-    const body = text.trim();
+    // Windows line ends are line ends; any other control character is refused (issue 32).
+    const body = text.replace(/\r\n?/g, '\n').trim();
     if (!body) throw new HvelvError('INVALID_INPUT', 'a comment needs some text');
+    const bad = controlCharacterIn(body);
+    if (bad) throw new HvelvError('TEXT_CONTROL_CHARACTERS', `the comment holds the control character ${bad}`);
     const c: StoredComment = { id: toHex(this.s.deps.crypto.random(16)), target, text: body.normalize('NFC'), createdAt: this.s.deps.now().toISOString(), exportedAt: null };
     this.writeComments(vaultId, entry.version, [...this.readComments(vaultId, entry.version), c]);
     return this.comments(vaultId).find((x) => x.id === c.id)!;
@@ -426,6 +443,11 @@ export class HeldShares {
   exportFeedback(vaultId: string): { bytes: Uint8Array; comments: number } {
     const { entry, payload } = this.load(vaultId);
     const all = this.readComments(vaultId, entry.version);
+    // Comments written before control characters were refused are not sent on.
+    for (const c of all) {
+      const bad = controlCharacterIn(c.text);
+      if (bad) throw new HvelvError('TEXT_CONTROL_CHARACTERS', `comment ${c.id} holds the control character ${bad}: delete it and write it again`);
+    }
     const madeAt = this.s.deps.now().toISOString();
     const feedbackKey = fromB64(payload.feedbackKey, KEY_BYTES, 'feedback key');
     const bytes = sealFeedback(this.s.deps.crypto, (m) => this.s.sign(m), { vaultId, shareVersion: entry.version, supervisor: this.s.publicKeys.sign, madeAt, feedbackKey }, all.map(({ exportedAt: _e, ...c }) => c));
@@ -641,7 +663,17 @@ export function enforceSupervisorFolder(dir: string, opts: { verifier: Signature
   const lock = acquireLock(dir, 'supervisor-enforce');
   try {
     const seen = supervisorNow(dir, h.latestSeen, opts.now);
-    writeFileAtomic(path.join(dir, CLOCK_FILE), utf8(`${JSON.stringify({ latestSeen: seen.toISOString() })}\n`));
+    // On a full disk the clock waits until the deletion below has made room (issue 32): the
+    // daily job frees space and must never need it first.
+    const recordClock = () => writeFileAtomic(path.join(dir, CLOCK_FILE), utf8(`${JSON.stringify({ latestSeen: seen.toISOString() })}\n`));
+    let clockRecorded = false;
+    try {
+      recordClock();
+      clockRecorded = true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
+    }
     const eff = opts.requestedNow && opts.requestedNow > seen ? opts.requestedNow : seen;
     const today = localIsoDate(eff);
     const result: SupervisorEnforceResult = { effectiveDate: today, destroyedNow: [], open: [], ...(opts.preview ? { wouldDestroy: [] } : {}) };
@@ -668,6 +700,7 @@ export function enforceSupervisorFolder(dir: string, opts: { verifier: Signature
         result.destroyedNow.push({ vaultId, title: e.title, version: e.version, until: e.until });
       }
     }
+    if (!clockRecorded) recordClock();
     return result;
   } finally {
     lock.release();

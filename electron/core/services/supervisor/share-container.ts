@@ -31,6 +31,7 @@ import { CHUNK_SIZE, openChunk, sealChunk, TAG_SIZE } from '../../crypto/stream'
 import { HvelvError, integrity } from '../../errors';
 import { nodeFileOps, writeFileAtomicWith } from '../../vault/atomic-file';
 import { openRegularFile } from '../project/user-file';
+import { processAlive } from '../../vault/lock';
 import type { AudioFacts } from '../../../../shared/contract';
 import {
   payloadAd,
@@ -171,13 +172,61 @@ export function sealShareV2(crypto: Crypto, sign: (m: Uint8Array) => Uint8Array,
 }
 
 
+/** Where a share is written before it is renamed into place: hidden, beside it, named by this process. */
+export function sharePartialPath(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`);
+}
+
+const PARTIAL_NAME = /^\..+\.partial-(\d+)$/;
+
+/**
+ * Remove what a share killed while it was written left in `dir` (issue 32: a killed share
+ * left a 406 MB hidden file there for ever): files of our naming (`.NAME.partial-PID`)
+ * whose process is gone, and which are a share's beginning (either version) or empty.
+ * Anything else of that name is not ours and stays. Never throws; returns how many went.
+ */
+export function sweepSharePartials(dir: string): number {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const m = PARTIAL_NAME.exec(name);
+    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+    const file = path.join(dir, name);
+    try {
+      const st = fs.lstatSync(file);
+      if (!st.isFile()) continue;
+      if (st.size > 0) {
+        const head = Buffer.alloc(SHARE_V2_MAGIC.length);
+        const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+        try {
+          fs.readSync(fd, head, 0, head.length, 0);
+        } finally {
+          fs.closeSync(fd);
+        }
+        if (!head.equals(SHARE_V2_MAGIC) && !head.subarray(0, 8).equals(Buffer.from('{"body":'))) continue;
+      }
+      // Only ciphertext was ever in it: removing it is enough.
+      fs.unlinkSync(file);
+      removed++;
+    } catch {
+      /* in use, gone, not ours to read: left */
+    }
+  }
+  return removed;
+}
+
 /**
  * Write a version-2 share: a temporary file beside the target (only ciphertext is ever in
  * it), fsynced, then renamed. Each recording is read from the student's store one chunk
  * at a time, decrypted in memory, re-sealed, and its plaintext overwritten; its SHA-256
  * must be the one recorded at import, or nothing is written.
  */
-export function writeShareV2(target: string, sealed: SealedShareV2): void {
+export function writeShareV2(target: string, sealed: SealedShareV2, tmp: string = sharePartialPath(target)): void {
   // The stream keys are wiped once written (below): a second write of the same made share
   // would seal the audio under a key of zeros, which anyone could open. Never.
   if (sealed.streams.some((s) => s.key.every((b) => b === 0))) throw new HvelvError('INTERNAL', 'a made share is written once; make the share again');
@@ -215,7 +264,7 @@ export function writeShareV2(target: string, sealed: SealedShareV2): void {
         }
       },
       nodeFileOps,
-      path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`),
+      tmp,
     );
   } finally {
     for (const s of sealed.streams) s.key.fill(0);

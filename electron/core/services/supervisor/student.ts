@@ -11,6 +11,7 @@
  *   otherwise project-level.
  */
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import type { IsoDate } from '../../../../shared/domain';
 import { daysUntil, localIsoDate, PLACEHOLDER } from '../../../../shared/domain';
 import type { ExchangeFinding } from '../../../../shared/exchange';
@@ -19,6 +20,7 @@ import { TextPositions } from '../../../../shared/analysis-text';
 import { fromB64, toB64, toHex } from '../../crypto/encoding';
 import { KEY_BYTES } from '../../crypto/sodium';
 import type { Crypto } from '../../crypto/sodium';
+import { controlCharacterIn } from '../../../../shared/control-chars';
 import { HvelvError } from '../../errors';
 import { assertConsent } from '../../consent/gate';
 import type { RecordStore } from '../../stores/record-store';
@@ -33,9 +35,10 @@ import { Exchange } from '../exchange/export';
 import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts/transcripts';
 import { ownerFingerprint, parseSupervisorKey, supervisorFingerprint } from './key-text';
 import { openFeedback, parseFeedback, sealShare, type FeedbackItem, type ShareFields, type SharePayload } from './share-file';
-import { sealShareV2, writeShareV2, type RecordingToShare, type SealedShareV2 } from './share-container';
+import { sealShareV2, sharePartialPath, sweepSharePartials, writeShareV2, type RecordingToShare, type SealedShareV2 } from './share-container';
+import { beginExport } from '../project/export-journal';
 import { Recordings } from '../recordings/recordings';
-import { writeFileAtomic } from '../../vault/atomic-file';
+import { nodeFileOps, writeFileAtomic } from '../../vault/atomic-file';
 
 export const SUPERVISOR_TABLE = 'supervisor';
 export const FEEDBACK_TABLE = 'feedback';
@@ -352,8 +355,19 @@ export class Supervisors {
    * atomic write; a version-2 one streamed, each recording re-sealed chunk by chunk.
    */
   writeShare(target: string, created: { bytes: Uint8Array; v2: SealedShareV2 | null }): void {
-    if (created.v2) writeShareV2(target, created.v2);
-    else writeFileAtomic(target, created.bytes);
+    // What an earlier share to this folder left when it was killed goes first; this one's
+    // temporary file is noted in the export journal, so a crash now is cleaned up at the
+    // next unlock, as an interrupted export is.
+    const removed = sweepSharePartials(path.dirname(path.resolve(target)));
+    if (removed > 0) this.session.audit.append('share.leftovers-removed', { details: { count: removed } });
+    const tmp = sharePartialPath(path.resolve(target));
+    const note = beginExport(this.session, tmp, this.now);
+    try {
+      if (created.v2) writeShareV2(target, created.v2, tmp);
+      else writeFileAtomic(target, created.bytes, nodeFileOps, tmp);
+    } finally {
+      note.end();
+    }
   }
 
   /** A made share that will not be written (the save dialog cancelled): its recordings' stream keys are overwritten. */
@@ -404,6 +418,12 @@ export class Supervisors {
       }
     }
     if (!items) throw firstError as Error;
+    // A comment that could steer the student's terminal (ESC, BEL, …) is no comment: the
+    // whole file is refused, as for any other change to what a supervisor may send.
+    for (const c of items) {
+      const bad = controlCharacterIn(c.text);
+      if (bad) throw new HvelvError('TEXT_CONTROL_CHARACTERS', `comment ${c.id} holds the control character ${bad}; nothing was imported`);
+    }
     const fp = this.dto(sup.id, sup.data).fingerprint;
     const existing = new Set([...this.store.list(FEEDBACK_TABLE), ...this.store.list(FEEDBACK_DELETED_TABLE)].map((r) => r.id));
     const coding = new Coding(this.session, this.now);
@@ -457,6 +477,8 @@ export class Supervisors {
     const r = this.feedback(commentId);
     const body = text.trim().normalize('NFC');
     if (!body) throw new HvelvError('INVALID_INPUT', 'a reply needs some text');
+    const bad = controlCharacterIn(body);
+    if (bad) throw new HvelvError('TEXT_CONTROL_CHARACTERS', `the reply holds the control character ${bad}`);
     const data = { ...r.data, replies: [...r.data.replies, { id: toHex(this.crypto.random(16)), text: body, at: this.now().toISOString() }] };
     this.store.put(FEEDBACK_TABLE, { id: commentId, participant: r.participant, data });
     return this.commentDto(commentId, r.participant, data);
