@@ -62,7 +62,7 @@ describe('the text for a fresh vault', () => {
     expect(storage[1]).toBe(
       'Alt i hvelvet er kryptert med XChaCha20-Poly1305 og 256-biters nøkler (lydopptakene med ChaCha20-Poly1305 i biter på 64 KiB), nøklene er beskyttet av passfrasen med Argon2id (8 KiB minne, 1 gjennomløp), og hver post er signert med Ed25519.',
     );
-    expect(storage).toContain('Koblingsnøkkelen (navn og kontaktopplysninger mot deltakerkoder) ligger i et eget lager med sin egen nøkkel; opptak, transkripsjoner og analyse har bare kodene, og hver deltakers opplysninger er kryptert med en nøkkel for seg.');
+    expect(storage).toContain('Koblingsnøkkelen (navnelisten, med navn og kontaktopplysninger mot deltakerkoder) ligger i et eget lager med sin egen nøkkel; opptak, transkripsjoner og analyse har bare kodene, og hver deltakers opplysninger er kryptert med en nøkkel for seg.');
     expect(storage).toContain(`Hvelvet låser seg etter ${session.facts.autoLockMinutes} minutter uten bruk.`);
     expect(storage).toContain('Nå inneholder det opplysninger om 2 deltakere, 0 lydopptak og 0 transkripsjoner.');
     expect(paragraphs(nb, 'access')).toEqual(['Bare studenten har tilgang til hvelvet: det åpnes med studentens passfrase, som ikke er lagret noe sted.']);
@@ -93,8 +93,10 @@ describe('the text for a fresh vault', () => {
 
   it('says whether the daily deletion job is installed, when that is known', async () => {
     const { n } = await study();
-    expect(paragraphs(n(true).view('en'), 'end')).toContain('A daily job on this computer runs the deletion even if Hvelv is never opened again.');
-    expect(paragraphs(n(false).view('en'), 'end').join(' ')).toMatch(/The daily job that deletes without Hvelv being opened is not installed on this computer/);
+    expect(paragraphs(n(true).view('en'), 'end')).toContain('A daily check in the operating system of this computer runs the deletion even if Hvelv is never opened again.');
+    expect(paragraphs(n(false).view('en'), 'end').join(' ')).toMatch(/The daily check that deletes without Hvelv being opened is not installed on this computer/);
+    n(false).markCopied();
+    expect(n(true).view('en').changes).toEqual([{ text: 'The daily check that deletes at the project end was installed.', notice: false }]);
   });
 
   it('says when the vault lies in a folder a cloud service synchronises', async () => {
@@ -122,7 +124,7 @@ describe('after each change', () => {
     expect(paragraphs(v, 'access')).toEqual([
       'Studenten har tilgang til hvelvet: det åpnes med studentens passfrase, som ikke er lagret noe sted.',
       'Veileder 1 har lesetilgang til 31. januar 2031: en kopi kryptert til veilederens egen nøkkel, med deltakerkoder i stedet for navn og uten koblingsnøkkelen. Veilederen kan ikke endre noe i den.',
-      'Lydopptakene er ikke med i kopien til veileder 1.',
+      'Lydopptakene blir ikke med i kopiene til veileder 1.',
       'Når tilgangen utløper, sletter veilederens Hvelv kopien av seg selv, uten passfrase, og lager en signert bekreftelse på slettingen.',
     ]);
     expect(paragraphs(v, 'withdrawal')).toContain('En kopi en veileder allerede har, blir hos veilederen til tilgangen utløper; kvitteringen sier om det er laget en ny kopi uten deltakeren.');
@@ -134,8 +136,8 @@ describe('after each change', () => {
     // Recordings switched on for them.
     supervisors.setRecordings(sup.id, true);
     v = n().view('en');
-    expect(paragraphs(v, 'access')).toContain('The recordings are included in supervisor 1’s copy (a voice can identify a person).');
-    expect(paragraphs(v, 'access')).not.toContain('The recordings are not included in supervisor 1’s copy.');
+    expect(paragraphs(v, 'access')).toContain('The recordings go along in supervisor 1’s copies (a voice can identify a person).');
+    expect(paragraphs(v, 'access')).not.toContain('The recordings do not go along in supervisor 1’s copies.');
     expect(v.changes).toEqual([{ text: 'The recordings were switched on for supervisor 1.', notice: true }]);
 
     // A second supervisor, with recordings from the start.
@@ -218,7 +220,7 @@ describe('after each change', () => {
       const v = new Notification(after, { now: deps.now, dailyJob: true }).view('nb');
       expect(paragraphs(v, 'storage').join(' ')).not.toMatch(/Koblingsnøkkelen|Nå inneholder/);
       expect(paragraphs(v, 'end')).toContain('Slettingen ved prosjektslutt ble kjørt 1. juni 2031, og slettebekreftelsen ligger i hvelvet.');
-      expect(paragraphs(v, 'end').join(' ')).not.toMatch(/daglig jobb|hver time/);
+      expect(paragraphs(v, 'end').join(' ')).not.toMatch(/daglig kontroll|hver time/);
       expect(v.text.sections.map((s) => s.id)).not.toContain('withdrawal');
       expect(v.changes).toEqual([{ text: 'Slettingen ved prosjektslutt er kjørt.', notice: false }]);
       expectNoPersonalData(all(v), codes);
