@@ -27,7 +27,7 @@ export const nb = {
   'notif.access.supervisor': 'Veileder {n} har lesetilgang til {until}: en kopi kryptert til veilederens egen nøkkel, med deltakerkoder i stedet for navn og uten koblingsnøkkelen. Veilederen kan ikke endre noe i den.',
   'notif.access.supervisorRecordings': 'Lydopptakene blir med i kopiene til veileder {n} (en stemme kan identifisere en person).',
   'notif.access.supervisorNoRecordings': 'Lydopptakene blir ikke med i kopiene til veileder {n}.',
-  'notif.access.supervisorEnd': 'Når tilgangen utløper, sletter veilederens Hvelv kopien av seg selv, uten passfrase, og lager en signert bekreftelse på slettingen.',
+  'notif.access.supervisorEnd': 'Når tilgangen utløper, sletter veilederens Hvelv kopien uten passfrase, senest før den kan åpnes igjen, og lager en signert bekreftelse på slettingen.',
   'notif.access.removed': '{count} {count|veileder som er fjernet, kan|veiledere som er fjernet, kan} fortsatt ha en kopi laget før, til senest {until}; den slettes da på samme måte.',
 
   'notif.processors.none': 'Hvelv bruker ingen databehandler: programmet kobler seg ikke til noen tjeneste på nettet og sender ingenting fra hvelvet noe sted.',
@@ -117,7 +117,7 @@ export const en: Record<keyof typeof nb, string> = {
   'notif.access.supervisor': 'Supervisor {n} has read-only access until {until}: a copy encrypted to the supervisor’s own key, with participant codes instead of names and without the key list. The supervisor cannot change anything in it.',
   'notif.access.supervisorRecordings': 'The recordings go along in supervisor {n}’s copies (a voice can identify a person).',
   'notif.access.supervisorNoRecordings': 'The recordings do not go along in supervisor {n}’s copies.',
-  'notif.access.supervisorEnd': 'When access ends, the supervisor’s Hvelv deletes the copy on its own, without a passphrase, and makes a signed certificate of the deletion.',
+  'notif.access.supervisorEnd': 'When access ends, the supervisor’s Hvelv deletes the copy without a passphrase, at the latest before it could be opened again, and makes a signed certificate of the deletion.',
   'notif.access.removed': '{count} {count|supervisor who was removed may|supervisors who were removed may} still hold a copy made before, until {until} at the latest; it is deleted then in the same way.',
 
   'notif.processors.none': 'Hvelv uses no data processor: the program connects to no online service and sends nothing from the vault anywhere.',

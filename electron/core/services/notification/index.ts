@@ -72,9 +72,10 @@ export function notificationFacts(session: VaultSession, opts: FactsOptions): No
   const supervisors = transcriptsStore.destroyed ? [] : transcriptsStore.list<SupervisorRecord>(SUPERVISOR_TABLE).map((r) => ({ id: r.id, ...r.data }));
   supervisors.sort((a, b) => a.addedAt.localeCompare(b.addedAt));
   const withAccess: NotificationSupervisor[] = supervisors
-    .filter((s) => s.revokedAt === null && s.until >= today)
+    .filter((s) => s.revokedAt === null && s.until > today)
     .map((s) => ({ id: s.id, until: s.until, recordings: s.recordings }));
-  const removed = supervisors.filter((s) => s.revokedAt !== null && s.shares.length > 0 && s.until >= today);
+  // The copy is destroyed on the until-day itself (held.ts's isExpired): access lasts while it is later than today.
+  const removed = supervisors.filter((s) => s.revokedAt !== null && s.shares.length > 0 && s.until > today);
   const certificates = listCertificates(session.path);
   return {
     endDate: f.endDate,
