@@ -18,6 +18,7 @@ export const nb = {
   'notif.storage.vault': 'Dataene lagres i et kryptert hvelv (programmet Hvelv) i en mappe på studentens egen datamaskin, ikke i en skytjeneste.',
   'notif.storage.synced': 'Dataene lagres i et kryptert hvelv (programmet Hvelv) i en mappe på studentens datamaskin. Mappen ligger i en mappe som {service} synkroniserer, så de krypterte filene kopieres dit; passfrasen gjør ikke det.',
   'notif.storage.crypto': 'Alt i hvelvet er kryptert med XChaCha20-Poly1305 og 256-biters nøkler (lydopptakene med ChaCha20-Poly1305 i biter på 64 KiB), nøklene er beskyttet av passfrasen med Argon2id ({memory} minne, {passes} {passes|gjennomløp|gjennomløp}), og hver post er signert med Ed25519.',
+  'notif.storage.cryptoNoRecordings': 'Alt i hvelvet er kryptert med XChaCha20-Poly1305 og 256-biters nøkler, nøklene er beskyttet av passfrasen med Argon2id ({memory} minne, {passes} {passes|gjennomløp|gjennomløp}), og hver post er signert med Ed25519.',
   'notif.storage.keylist': 'Koblingsnøkkelen (navnelisten, med navn og kontaktopplysninger mot deltakerkoder) ligger i et eget lager med sin egen nøkkel; opptak, transkripsjoner og analyse har bare kodene, og hver deltakers opplysninger er kryptert med en nøkkel for seg.',
   'notif.storage.lock': 'Hvelvet låser seg etter {minutes} {minutes|minutt|minutter} uten bruk.',
   'notif.storage.counts': 'Nå inneholder det opplysninger om {active} {active|deltaker|deltakere}, {recordings} lydopptak og {transcripts} {transcripts|transkripsjon|transkripsjoner}.',
@@ -50,6 +51,7 @@ export const nb = {
   'notif.end.done': 'Slettingen ved prosjektslutt ble kjørt {date}, og slettebekreftelsen ligger i hvelvet.',
 
   'notif.deid.check': 'Før noe forlater hvelvet (en eksportert transkripsjon, en rapport, et REFI-QDA-prosjekt eller en veileders kopi), sjekker Hvelv det for identifiserende opplysninger: navn og kontaktopplysninger fra koblingsnøkkelen, andre navn, steder, arbeidsplasser, telefonnumre, e-postadresser og fødselsnumre. Hvert funn må erstattes med en plassholder ([navn], [sted] …) eller godtas uttrykkelig før filen skrives.',
+  'notif.deid.checkNoKeyList': 'Før noe forlater hvelvet (en eksportert transkripsjon, en rapport eller et REFI-QDA-prosjekt), sjekker Hvelv det for identifiserende opplysninger: navn, steder, arbeidsplasser, telefonnumre, e-postadresser og fødselsnumre (koblingsnøkkelen er slettet, så den brukes ikke lenger). Hvert funn må erstattes med en plassholder ([navn], [sted] …) eller godtas uttrykkelig før filen skrives.',
   'notif.deid.private': 'Private notater forlater aldri hvelvet.',
   'notif.deid.open': '{count} av {total} {total|transkripsjon|transkripsjoner} har fortsatt mulige identifiserende opplysninger å se på.',
   'notif.deid.clear': 'Ingen transkripsjon har mulige identifiserende opplysninger igjen ({total} i alt).',
@@ -108,6 +110,7 @@ export const en: Record<keyof typeof nb, string> = {
   'notif.storage.vault': 'The data are kept in an encrypted vault (the Hvelv program) in a folder on the student’s own computer, not in a cloud service.',
   'notif.storage.synced': 'The data are kept in an encrypted vault (the Hvelv program) in a folder on the student’s computer. The folder lies in a folder that {service} synchronises, so the encrypted files are copied there; the passphrase is not.',
   'notif.storage.crypto': 'Everything in the vault is encrypted with XChaCha20-Poly1305 and 256-bit keys (the recordings with ChaCha20-Poly1305 in 64 KiB chunks), the keys are protected by the passphrase with Argon2id ({memory} of memory, {passes} {passes|pass|passes}), and every record is signed with Ed25519.',
+  'notif.storage.cryptoNoRecordings': 'Everything in the vault is encrypted with XChaCha20-Poly1305 and 256-bit keys, the keys are protected by the passphrase with Argon2id ({memory} of memory, {passes} {passes|pass|passes}), and every record is signed with Ed25519.',
   'notif.storage.keylist': 'The key list (the list of names and contact details against participant codes) is kept in a separate store under its own key; recordings, transcripts and the analysis hold only the codes, and each participant’s data are encrypted under a key of their own.',
   'notif.storage.lock': 'The vault locks itself after {minutes} {minutes|minute|minutes} without use.',
   'notif.storage.counts': 'It now holds data on {active} {active|participant|participants}, {recordings} {recordings|recording|recordings} and {transcripts} {transcripts|transcript|transcripts}.',
@@ -140,6 +143,7 @@ export const en: Record<keyof typeof nb, string> = {
   'notif.end.done': 'The deletion at the project end ran on {date}, and the certificate of deletion is in the vault.',
 
   'notif.deid.check': 'Before anything leaves the vault (an exported transcript, a report, a REFI-QDA project or a supervisor’s copy), Hvelv checks it for identifying details: names and contact details from the key list, other names, places, workplaces, phone numbers, e-mail addresses and national identity numbers. Each finding must be replaced with a placeholder ([name], [place] …) or explicitly accepted before the file is written.',
+  'notif.deid.checkNoKeyList': 'Before anything leaves the vault (an exported transcript, a report or a REFI-QDA project), Hvelv checks it for identifying details: names, places, workplaces, phone numbers, e-mail addresses and national identity numbers (the key list is deleted, so it is no longer used). Each finding must be replaced with a placeholder ([name], [place] …) or explicitly accepted before the file is written.',
   'notif.deid.private': 'Private memos never leave the vault.',
   'notif.deid.open': '{count} of the {total} {total|transcript|transcripts} {count|still has|still have} possible identifying details to look at.',
   'notif.deid.clear': 'No transcript has possible identifying details left ({total} in all).',

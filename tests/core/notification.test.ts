@@ -223,6 +223,10 @@ describe('after each change', () => {
     try {
       const v = new Notification(after, { now: deps.now, dailyJob: true }).view('nb');
       expect(paragraphs(v, 'storage').join(' ')).not.toMatch(/Koblingsnøkkelen|Nå inneholder/);
+      // The recordings and the key list are gone: no sentence about how they are kept or used.
+      expect(paragraphs(v, 'storage').join(' ')).not.toMatch(/lydopptak/);
+      expect(paragraphs(v, 'deidentification')[0]).toMatch(/koblingsnøkkelen er slettet, så den brukes ikke lenger/);
+      expect(paragraphs(v, 'deidentification').join(' ')).not.toMatch(/fra koblingsnøkkelen|veileders kopi/);
       expect(paragraphs(v, 'end')).toContain('Slettingen ved prosjektslutt ble kjørt 1. juni 2031, og slettebekreftelsen ligger i hvelvet.');
       expect(paragraphs(v, 'end').join(' ')).not.toMatch(/daglig kontroll|hver time/);
       expect(v.text.sections.map((s) => s.id)).not.toContain('withdrawal');

@@ -114,7 +114,7 @@ export function notificationText(facts: NotificationFacts, title: string, produc
 
   const storage: string[] = [
     facts.syncedBy ? t('notif.storage.synced', { service: facts.syncedBy }) : t('notif.storage.vault'),
-    t('notif.storage.crypto', { memory: memory(facts.kdf.memlimit), passes: facts.kdf.opslimit }),
+    t(gone('recordings') ? 'notif.storage.cryptoNoRecordings' : 'notif.storage.crypto', { memory: memory(facts.kdf.memlimit), passes: facts.kdf.opslimit }),
   ];
   if (!gone('keylist')) storage.push(t('notif.storage.keylist'));
   storage.push(t('notif.storage.lock', { minutes: facts.autoLockMinutes }));
@@ -155,7 +155,7 @@ export function notificationText(facts: NotificationFacts, title: string, produc
     else if (facts.dailyJob === false) end.push(t('notif.end.noDailyJob'));
   }
 
-  const deid: string[] = [t('notif.deid.check'), t('notif.deid.private')];
+  const deid: string[] = [gone('keylist') ? t('notif.deid.checkNoKeyList') : t('notif.deid.check'), t('notif.deid.private')];
   if (!gone('transcripts') && facts.transcripts.total > 0) {
     deid.push(facts.transcripts.withFindings > 0 ? t('notif.deid.open', { count: facts.transcripts.withFindings, total: facts.transcripts.total }) : t('notif.deid.clear', { total: facts.transcripts.total }));
   }
