@@ -3,7 +3,7 @@
  * dashboard to the text; copied to the clipboard; then the end date moved and
  * recordings switched on for the supervisor show as changes Sikt needs a change notice
  * for; saved as .docx, which reads as the page; and no participant's name or code on
- * the page, in the clipboard or in the file.
+ * the page, in the clipboard or in the file; the text in English for an English form.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -117,6 +117,18 @@ describe('Til Sikt og datahåndteringsplanen', () => {
     expectNoPersonalData(words);
     const changes = page.getByRole('region', { name: 'Endret siden du sist kopierte teksten' });
     await expect.poll(() => changes.getByText('Ingenting Sikt har fått vite om, er endret siden sist.').isVisible()).toBe(true);
+  });
+
+  it('writes the text in English for an English form, the page staying Norwegian', async () => {
+    await page.getByLabel('Språk i teksten').selectOption('en');
+    const text = page.getByRole('region', { name: 'Data handling in the project “Relasjonsarbeid i arbeidsinkluderingsprosesser”' });
+    await expect.poll(() => text.isVisible()).toBe(true);
+    expect(await text.getAttribute('lang')).toBe('en');
+    expect(await text.getByText('The project ends on 31 December 2031 (Sikt reference number 123456).').isVisible()).toBe(true);
+    expect(await text.getByText('The end date was moved from 30 May 2031 to 31 December 2031', { exact: false }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Kopier teksten' }).isVisible()).toBe(true);
+    expectNoPersonalData(await main().innerText());
+    await shot('sikt-03-notification-en-text');
     expect(problems).toEqual([]);
   });
 });
