@@ -30,6 +30,7 @@ import { ACTIONS, PEDALS, type Bindings, type PedalMap, type PlaybackSettings, t
 import { PHASES, THEME_STATUSES, MEMO_TARGET_KINDS, type AnalysisFinding, type Code, type CodeDeletion, type MergeResult, type Memo, type PhaseState, type RetrievedSegment, type SearchResult, type Segment, type Theme } from './analysis';
 import { LOCALES, type Locale } from './i18n/catalogue';
 import { supervisorApi, type SupervisorHolding, type SupervisorOutputs } from './supervisor';
+import { notificationApi, type NotificationOutputs } from './notification';
 
 const isoDate = z.string().refine(isIsoDate, 'not a date (YYYY-MM-DD)').transform((s) => s as IsoDate);
 const text = (max: number) => z.string().trim().max(max);
@@ -532,6 +533,7 @@ export const api = {
     }),
   },
   ...supervisorApi,
+  ...notificationApi,
 } as const;
 
 export type Api = typeof api;
@@ -539,7 +541,7 @@ export type Method = keyof Api;
 export type Input<M extends Method> = z.input<Api[M]['input']>;
 export type ParsedInput<M extends Method> = z.output<Api[M]['input']>;
 
-export interface Outputs extends SupervisorOutputs {
+export interface Outputs extends SupervisorOutputs, NotificationOutputs {
   'app.info': AppInfo;
   'app.setLanguage': AppInfo;
   'vault.recent': RecentVault[];

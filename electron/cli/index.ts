@@ -214,6 +214,14 @@ hvelv deadline action <vault> anonymise|delete-all   (what the end date deletes)
     load: async () => (await import('./commands/deadline')).cmdSchedule,
   },
   {
+    name: 'notification',
+    usage: `hvelv notification <vault> [--lang nb|en] [--out FILE.docx|FILE.md] [--json]
+           the data-handling text for Sikt's notification form and the data management plan,
+           written from the vault's settings (no names, no codes); --out also remembers it
+           as copied, and what changed since is listed on stderr`,
+    load: async () => (await import('./commands/notification')).cmdNotification,
+  },
+  {
     name: 'supervisor',
     usage: `hvelv supervisor init <dir>                 (the supervisor's own folder and keys; prints the supervisor key)
 hvelv supervisor key <dir> [--json]          (the key alone on one line; --json: key and fingerprint)

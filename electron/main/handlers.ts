@@ -40,6 +40,7 @@ import { checkModel, listModelFiles, modelsDir } from '../core/services/asr/mode
 import { analysisHandlers } from './analysis-handlers';
 import { Search } from '../core/services/analysis/search';
 import { SupervisorFolderRef, supervisorHandlers } from './supervisor-handlers';
+import { notificationHandlers } from './notification-handlers';
 import { fileSlug } from './file-name';
 
 export interface Platform {
@@ -487,6 +488,17 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       onLocked: (reason, minutes) => deps.emit({ type: 'supervisor-locked', reason, minutes }),
       folder: supervisorFolder,
       shareMediaUrl: deps.platform.shareMediaUrl,
+    }),
+    ...notificationHandlers({
+      session: () => sessions.require(),
+      now: deps.now,
+      chooseSavePath: (name) => deps.platform.chooseSavePath(name),
+      // As 'schedule.status': only Linux's job is installed from the app; a unit systemd rejects never runs.
+      dailyJob: (s) => {
+        if (process.platform !== 'linux' || !deps.platform.scheduleCommand()) return null;
+        const st = statusLinux(s.vaultId, deps.platform.configHome);
+        return st.installed && st.unit !== 'rejected';
+      },
     }),
   };
   return { handlers, sessions, files, supervisorFolder };

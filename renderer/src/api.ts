@@ -41,6 +41,7 @@ const READS: ReadonlySet<Method> = new Set<Method>([
   'transcripts.export',
   'transcripts.exportFindings',
   'schedule.status',
+  'notification.get',
 ]);
 
 /**

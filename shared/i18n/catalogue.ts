@@ -22,6 +22,7 @@ import * as analysisScreens from './analysis-screens';
 import * as screens from './screens';
 import * as supervisor from './supervisor';
 import * as supervisorScreens from './supervisor-screens';
+import * as notification from './notification';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -29,7 +30,7 @@ import * as supervisorScreens from './supervisor-screens';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor, supervisorScreens] as const;
+const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor, supervisorScreens, notification] as const;
 
 import { LOCALES, type Locale } from './locale';
 export { LOCALES, type Locale };

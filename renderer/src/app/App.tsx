@@ -15,12 +15,13 @@ import { FormsScreen } from '../features/forms/FormsScreen';
 import { RecordingsScreen } from '../features/recordings/RecordingsScreen';
 import { RecordingView } from '../features/recordings/RecordingView';
 import { ExchangeScreen } from '../features/exchange/ExchangeScreen';
+import { NotificationScreen } from '../features/notification/NotificationScreen';
 import { flushAll } from '../features/transcription/flush';
 import { forgetUnsaved, hasUnsaved } from '../components/unsaved';
 import { LeaveDialog } from '../components/LeaveDialog';
 import type { ImportReport } from '../features/recordings/ImportNotice';
 
-type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'exchange' | 'analysis' | 'supervisor';
+type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'exchange' | 'analysis' | 'supervisor' | 'notification';
 import { AnalysisScreen } from '../features/analysis/AnalysisScreen';
 import { SupervisorApp } from '../features/supervisor/SupervisorApp';
 
@@ -186,7 +187,7 @@ export function App() {
   else if (view === 'unlock') body = <UnlockScreen recent={recent} notice={notice} onUnlocked={unlocked} onNewProject={() => setView('wizard')} onSupervisor={() => setView('supervisor')} />;
   else if (view === 'supervisor') body = <SupervisorApp onExit={() => void showLocked()} />;
   else if (view === 'settings' && status) body = <SettingsScreen info={info} status={status} onInfo={setInfo} onStatus={setStatus} />;
-  else if (view === 'dashboard' && status) body = <Dashboard status={status} onOpenForms={() => setView('forms')} />;
+  else if (view === 'dashboard' && status) body = <Dashboard status={status} onOpenForms={() => setView('forms')} onOpenNotification={() => setView('notification')} />;
   else if (view === 'participants' && status)
     body = (
       <ParticipantList
@@ -202,6 +203,7 @@ export function App() {
   else if (view === 'participant' && status && openCode) body = <ParticipantDetail key={openCode} code={openCode} today={info.today} onBack={() => go(() => setView('participants'))} />;
   else if (view === 'forms' && status) body = <FormsScreen />;
   else if (view === 'exchange' && status) body = <ExchangeScreen />;
+  else if (view === 'notification' && status) body = <NotificationScreen />;
   else if (view === 'recordings' && status)
     body = (
       <RecordingsScreen

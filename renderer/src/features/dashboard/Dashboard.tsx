@@ -12,7 +12,7 @@ const STORES = [
   { store: 'transcripts', title: 'dashboard.transcripts' },
 ] as const;
 
-export function Dashboard({ status, onOpenForms }: { status: ProjectStatus; onOpenForms(): void }) {
+export function Dashboard({ status, onOpenForms, onOpenNotification }: { status: ProjectStatus; onOpenForms(): void; onOpenNotification?(): void }) {
   const { t, date, locale } = useI18n();
   const [offer, setOffer] = useState(false);
   // Fields of the newest letter still in [brackets]: the first thing a new project has to do.
@@ -143,6 +143,14 @@ export function Dashboard({ status, onOpenForms }: { status: ProjectStatus; onOp
           </Card>
         ))}
       </div>
+      {onOpenNotification && (
+        <Card title={t('notif.nav')} className="notif-entry">
+          <p className="muted">{t('notif.page.dashboardText')}</p>
+          <button type="button" className="secondary" onClick={onOpenNotification}>
+            {t('notif.page.open')}
+          </button>
+        </Card>
+      )}
       <Card title={t('dashboard.project')} className="facts">
         <p className="project-title">{status.title}</p>
         {(status.institution || status.faculty) && (
