@@ -11,12 +11,12 @@ import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { Notification, SNAPSHOT_PURPOSE, syncedBy } from '../../electron/core/services/notification';
 import { notificationDocx } from '../../electron/core/services/notification/documents';
-import { Participants } from '../../electron/core/services/participants';
-import { Recordings } from '../../electron/core/services/recordings';
-import { Transcripts } from '../../electron/core/services/transcripts';
+import { Participants } from '../../electron/core/services/participants/participants';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { Supervisors } from '../../electron/core/services/supervisor/student';
 import { supervisorKeyText } from '../../electron/core/services/supervisor/key-text';
-import { enforceProjectEnd } from '../../electron/core/services/project-end';
+import { enforceProjectEnd } from '../../electron/core/services/project-end/project-end';
 import { createVault } from '../../electron/core/vault/vault';
 import type { IsoDate } from '@shared/domain';
 import type { NotificationView } from '@shared/notification';
@@ -218,7 +218,7 @@ describe('after each change', () => {
     session.lock();
     const deps = await testDeps({ now: () => new Date('2031-06-01T10:00:00Z') });
     enforceProjectEnd(dir, { crypto: deps.crypto, now: deps.now() });
-    const { openProject } = await import('../../electron/core/services/open-project');
+    const { openProject } = await import('../../electron/core/services/project/open');
     const after = await openProject(dir, 'correct horse battery staple', deps);
     try {
       const v = new Notification(after, { now: deps.now, dailyJob: true }).view('nb');

@@ -15,7 +15,7 @@ import { formatLongDate, translate, type Locale } from '../../../shared/i18n/cat
 import { Notification } from '../../core/services/notification';
 import { notificationDocx } from '../../core/services/notification/documents';
 import { writeExport } from '../../core/services/analysis/export-file';
-import { statusLinux } from '../../core/services/schedule';
+import { statusLinux } from '../../core/services/project-end/schedule';
 
 export async function cmdNotification(args: string[], ctx: CommandContext): Promise<number> {
   const { io } = ctx;

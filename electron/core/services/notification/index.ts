@@ -24,10 +24,10 @@ import type { NotificationChange, NotificationFacts, NotificationSupervisor, Not
 import { T, type RegistryEntry } from '../../consent/model';
 import { DATA_STORES } from '../../vault/layout';
 import type { VaultSession } from '../../vault/vault';
-import { listCertificates } from '../project-end';
-import { RECORDING_TABLE } from '../recordings';
+import { listCertificates } from '../project-end/project-end';
+import { RECORDING_TABLE } from '../recordings/recordings';
 import { SUPERVISOR_TABLE, type SupervisorRecord } from '../supervisor/student';
-import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts';
+import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts/transcripts';
 import { notificationMarkdown } from './documents';
 
 /** The private file holding the snapshot of the facts last copied. */
