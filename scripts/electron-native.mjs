@@ -29,7 +29,14 @@ if (fs.existsSync(target)) {
 const source = path.dirname(require.resolve('better-sqlite3/package.json'));
 const work = path.join(root, '.native', `build-${electronVersion}`, 'better-sqlite3');
 fs.rmSync(path.dirname(work), { recursive: true, force: true });
-fs.cpSync(source, work, { recursive: true, filter: (p) => !p.includes(`${path.sep}build${path.sep}`) && !p.endsWith(`${path.sep}build`) });
+// Without its own build folder (relative to the package: a checkout under a folder named build must still copy).
+fs.cpSync(source, work, {
+  recursive: true,
+  filter: (p) => {
+    const rel = path.relative(source, p);
+    return rel !== 'build' && !rel.startsWith(`build${path.sep}`);
+  },
+});
 
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: work, stdio: 'inherit', env: { ...process.env, npm_config_runtime: 'electron', npm_config_target: electronVersion } });
 

@@ -14,7 +14,7 @@ import { PRODUCTION_KDF_POLICY } from '../core/crypto/kdf';
 import { createCrypto } from '../core/crypto/sodium';
 import { AppConfig } from '../core/services/project/app-config';
 import { checkDeadlines, nextCheckDelay } from '../core/services/project-end/deadline-watch';
-import { appExecutable, headlessEnforceArgs, packagedEnforceCommand } from '../core/services/project-end/headless-enforce';
+import { headlessEnforceArgs } from '../core/services/project-end/headless-enforce';
 import { localeFromSystem, translate } from '../../shared/i18n/catalogue';
 import { setSqliteNativeBinding } from '../core/stores/sqlite';
 import { registerSchemePrivileges, serveApp } from './app-protocol';
@@ -23,6 +23,7 @@ import { watchLockSignals, type PowerMonitorLike } from './lock-signals';
 import { pdfPrinter } from './pdf';
 import { mediaPath, shareMediaPath } from './policy';
 import { PrintJobs } from './print-jobs';
+import { scheduleCommandFor } from './schedule-command';
 import { APP_ORIGIN, hardenContents, hardenSession, isTrustedSender } from './security';
 
 // better-sqlite3 built for Electron's ABI (scripts/electron-native.mjs), kept apart from
@@ -32,7 +33,8 @@ import { APP_ORIGIN, hardenContents, hardenSession, isTrustedSender } from './se
 const sqliteForElectron = app.isPackaged
   ? path.join(process.resourcesPath, 'native', 'better_sqlite3.node')
   : path.join(app.getAppPath(), '.native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
-if (fs.existsSync(sqliteForElectron)) setSqliteNativeBinding(sqliteForElectron);
+const incomplete = !fs.existsSync(sqliteForElectron) && app.isPackaged;
+if (!incomplete) setSqliteNativeBinding(fs.existsSync(sqliteForElectron) ? sqliteForElectron : undefined);
 
 // Test seams of the smoke test (tests/electron/): a user-data folder of its own. Read only
 // in a development build; the packaged app ignores the variable.
@@ -42,7 +44,14 @@ if (!app.isPackaged && process.env.HVELV_TEST_USERDATA) app.setPath('userData', 
 // the window side exists. It is what lets the RunAsNode fuse stay off (docs/threat-model.md).
 const headless = headlessEnforceArgs(process.argv.slice(process.defaultApp ? 2 : 1));
 
-if (headless) {
+if (incomplete) {
+  // A package made without it (electron-builder run without `npm run dist`) would fail at the
+  // first vault it opens, or, for the daily job, on the day it must delete: say so at once.
+  const message = 'Hvelv is not installed completely (resources/native/better_sqlite3.node is missing). Install Hvelv again. / Hvelv er ikke fullstendig installert. Installer Hvelv på nytt.';
+  console.error(`[hvelv] ${message}`);
+  if (!headless) dialog.showErrorBox('Hvelv', message);
+  app.exit(1);
+} else if (headless) {
   void runHeadless(headless);
 } else {
   app.enableSandbox();
@@ -127,13 +136,7 @@ async function start(): Promise<void> {
       // Same origin as the page: one policy, no cross-origin fetch (electron/main/policy.ts).
       mediaUrl: (id) => `${APP_ORIGIN}${mediaPath(id)}`,
       shareMediaUrl: (vaultId, id) => `${APP_ORIGIN}${shareMediaPath(vaultId, id)}`,
-      // The daily job runs the packaged app's own headless entry (RunAsNode is fused off),
-      // by the file that stays (an AppImage's, not its temporary mount); a development
-      // build, which has no fuses, runs Electron as Node on the bundled CLI.
-      scheduleCommand: () =>
-        app.isPackaged
-          ? packagedEnforceCommand(appExecutable(process.env, process.execPath))
-          : { argv: [process.execPath, path.join(app.getAppPath(), 'out', 'main', 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
+      scheduleCommand: () => scheduleCommandFor({ isPackaged: app.isPackaged, appPath: app.getAppPath() }, process.execPath, process.env),
       async chooseSavePath(defaultName) {
         const ext = path.extname(defaultName).slice(1) || 'html';
         const res = await dialog.showSaveDialog(mainWindow!, { defaultPath: defaultName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
@@ -194,12 +197,14 @@ async function start(): Promise<void> {
   };
   // Sleep on every OS; the screen lock on macOS and Windows from Electron, on Linux from
   // logind and the idle state (electron/main/lock-signals.ts).
-  watchLockSignals({
+  const stopLockSignals = watchLockSignals({
     platform: process.platform,
     powerMonitor: powerMonitor as unknown as PowerMonitorLike,
     onLock: lockAll,
     spawn: (command, args) => spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] }),
   });
+  // The logind monitor is a process of its own: it goes with the app, not after it.
+  app.on('will-quit', stopLockSignals);
   // Quitting waits for the same save, then quits for real.
   let quitting = false;
   app.on('before-quit', (e) => {

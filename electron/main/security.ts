@@ -25,12 +25,19 @@ const REQUESTED_PERMISSIONS = new Set(['clipboard-sanitized-write']);
  * The permission check. Electron passes `requestingOrigin` as a URL spec (with a trailing
  * slash, 'app://hvelv/', or the page's whole URL), not a serialised origin, so the origin
  * is compared by scheme and host (isAppUrl), never as a string.
+ *
+ * WebHID is checked with no frame at all: Electron 45's HID delegate
+ * (CanRequestDevicePermission) asks with a null frame, so the handler gets webContents null
+ * and isMainFrame false, and only the origins say who asks. Both must be ours; the device
+ * handler and the chooser still admit nothing but a foot pedal. The clipboard is asked
+ * with the page's frame, which must be the main one.
  */
 export function permissionCheck(permission: string, requestingOrigin: string, details: { securityOrigin?: string; embeddingOrigin?: string; isMainFrame?: boolean } = {}): boolean {
   if (!CHECKED_PERMISSIONS.has(permission)) return false;
   if (!isAppUrl(requestingOrigin)) return false;
   if (details.securityOrigin !== undefined && !isAppUrl(details.securityOrigin)) return false;
   if (details.embeddingOrigin !== undefined && details.embeddingOrigin !== '' && !isAppUrl(details.embeddingOrigin)) return false;
+  if (permission === 'hid') return true;
   return details.isMainFrame !== false;
 }
 

@@ -41,8 +41,9 @@ function start(sessions = new SessionManager(() => undefined, { setTimeout: () =
   fake.ready();
   hardenSession();
   const printJobs = new PrintJobs();
-  serveApp({ rendererDir: renderer(), sessions, now: NOW, printJobs });
-  return { sessions, printJobs };
+  const rendererDir = renderer();
+  serveApp({ rendererDir, sessions, now: NOW, printJobs });
+  return { sessions, printJobs, rendererDir };
 }
 
 beforeEach(() => start());
@@ -63,6 +64,11 @@ describe('the scheme', () => {
 
 describe('the page', () => {
   it('is served with the one policy, and nothing outside the renderer folder is', async () => {
+    const { rendererDir } = start();
+    // A folder beside the renderer's whose name begins the same is outside it all the same.
+    fs.mkdirSync(`${rendererDir}-evil`);
+    fs.writeFileSync(path.join(`${rendererDir}-evil`, 'secret.txt'), 'not served');
+    expect((await fake.fetch(`app://hvelv/%2e%2e/${path.basename(rendererDir)}-evil/secret.txt`)).status).toBe(404);
     const res = await fake.fetch('app://hvelv/');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
@@ -122,6 +128,16 @@ describe('printing to PDF', () => {
     expect(win.isDestroyed()).toBe(true);
     // Read once: the same URL again finds nothing.
     expect((await fake.fetch(win.webContents.lastDocument!.url)).status).toBe(404);
+  });
+
+  it('gives a document once, even while its window is still printing', async () => {
+    const { printJobs } = start();
+    const token = printJobs.put('<p>Kvittering</p>');
+    const first = await fake.fetch(`app://hvelv/print/${token}`);
+    expect(await first.text()).toBe('<p>Kvittering</p>');
+    // Anyone else asking for the same token before the print window is done gets nothing.
+    expect((await fake.fetch(`app://hvelv/print/${token}`)).status).toBe(404);
+    printJobs.drop(token);
   });
 
   it('forgets the document when the window fails to load it, and leaves no window', async () => {

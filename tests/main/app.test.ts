@@ -17,6 +17,20 @@ import { IPC_CHANNEL, DROP_CHANNEL, EVENT_CHANNEL } from '../../shared/ipc-chann
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/policy';
 import { IDLE_POLL_MS } from '../../electron/main/lock-signals';
 
+// gdbus (the logind monitor on Linux) as a fake process the test can see killed; every other program is real.
+const gdbus = vi.hoisted(() => [] as { args: string[]; killed: boolean }[]);
+vi.mock('node:child_process', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:child_process')>();
+  const { EventEmitter } = await import('node:events');
+  const spawn = ((command: string, args: string[], options: object) => {
+    if (command !== 'gdbus') return real.spawn(command, args, options);
+    const child = Object.assign(new EventEmitter(), { stdout: new EventEmitter(), record: { args, killed: false }, kill: () => ((child.record.killed = true), true) });
+    gdbus.push(child.record);
+    return child;
+  }) as typeof real.spawn;
+  return { ...real, spawn, default: { ...real, spawn } };
+});
+
 vi.mock('electron', async () => {
   const m = await import('./fake-electron');
   return { ...m.electronModule, default: m.electronModule };
@@ -31,9 +45,11 @@ interface Ok<T> {
 }
 
 /** Starts the built main process as Electron would, up to its window showing. */
-async function launch(opts: { singleInstance?: boolean; argv?: string[] } = {}) {
+async function launch(opts: { singleInstance?: boolean; argv?: string[]; isPackaged?: boolean } = {}) {
   const home = tempDir('hvelv-app-');
-  fake.reset({ platform: 'linux', singleInstance: opts.singleInstance, paths: { userData: path.join(home, 'userData'), documents: path.join(home, 'Documents') } });
+  fake.reset({ platform: 'linux', singleInstance: opts.singleInstance, isPackaged: opts.isPackaged, paths: { userData: path.join(home, 'userData'), documents: path.join(home, 'Documents') } });
+  // Electron's resources folder (empty here: nothing packaged with the app).
+  (process as { resourcesPath?: string }).resourcesPath = path.join(home, 'resources');
   fs.mkdirSync(path.join(home, 'userData'));
   const argv = process.argv;
   process.argv = [process.execPath, ...(opts.argv ?? [])];
@@ -156,6 +172,8 @@ describe('the built main process', () => {
     fake.ready();
     await new Promise((r) => setTimeout(r, 200));
     expect(fake.app.calls).toContain('quit');
+    // start() never ran: its first act after ready is hardening the session.
+    expect(fake.session.checkHandler).toBe(null);
     expect(fake.windows).toEqual([]);
     expect(fake.ipcChannels).toEqual([]);
 
@@ -165,6 +183,28 @@ describe('the built main process', () => {
     win.minimized = true;
     fake.app.emit('second-instance', {}, ['/opt/Hvelv/hvelv'], '/home/student', {});
     expect(win.calls.slice(-3)).toEqual(['restore', 'show', 'focus']);
+  });
+
+  it('ends the logind monitor with the app, not after it', async () => {
+    gdbus.length = 0;
+    await launch();
+    fake.ready();
+    await shown();
+    expect(gdbus.map((g) => g.args)).toEqual([['monitor', '--system', '--dest', 'org.freedesktop.login1']]);
+    expect(gdbus[0]!.killed).toBe(false);
+    fake.app.emit('will-quit', {});
+    expect(gdbus[0]!.killed).toBe(true);
+  });
+
+  it('a package without its SQLite for Electron says so at once and exits, the daily job too', async () => {
+    await launch({ isPackaged: true });
+    expect(fake.app.exitCode).toBe(1);
+    expect(fake.errorBoxes).toEqual([{ title: 'Hvelv', content: expect.stringContaining('Installer Hvelv på nytt') }]);
+    expect(fake.app.calls).not.toContain('enableSandbox');
+    await launch({ isPackaged: true, argv: ['--ozone-platform=headless', 'enforce', '/home/student/Hvelv/Studie'] });
+    expect(fake.app.exitCode).toBe(1);
+    // No display for a dialog in the daily job: the message goes to its log only.
+    expect(fake.errorBoxes).toEqual([]);
   });
 
   it("runs the daily job's headless enforce with no window and exits with the command's code", async () => {

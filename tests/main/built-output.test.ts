@@ -13,6 +13,7 @@ import ts from 'typescript';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fake } from './fake-electron';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY, mediaPath, shareMediaPath } from '../../electron/main/policy';
+import { scheduleCommandFor } from '../../electron/main/schedule-command';
 import { appExecutable, packagedEnforceCommand } from '../../electron/core/services/project-end/headless-enforce';
 import { systemdUnits } from '../../electron/core/services/project-end/schedule';
 import { DROP_CHANNEL, EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/ipc-channels';
@@ -183,6 +184,9 @@ describe('packaging', () => {
     const service = units.map((u) => u.content).join('\n');
     expect(service).toContain('ExecStart="/home/student/Hvelv.AppImage" "--ozone-platform=headless" "enforce" "/home/student/Hvelv/Studie"');
     expect(service).not.toContain('.mount_');
-    expect(read(ROOT, 'electron', 'main', 'index.ts')).toContain('packagedEnforceCommand(appExecutable(process.env, process.execPath))');
+    // What main hands the schedule, packaged inside an AppImage, and in development.
+    expect(scheduleCommandFor({ isPackaged: true, appPath: '/tmp/.mount_HvelvX1/resources/app.asar' }, mount, { APPIMAGE: '/home/student/Hvelv.AppImage' }).argv[0]).toBe('/home/student/Hvelv.AppImage');
+    expect(scheduleCommandFor({ isPackaged: true, appPath: '/opt/Hvelv/resources/app.asar' }, '/opt/Hvelv/hvelv', {}).argv[0]).toBe('/opt/Hvelv/hvelv');
+    expect(scheduleCommandFor({ isPackaged: false, appPath: ROOT }, '/usr/bin/electron', { APPIMAGE: '/x.AppImage' })).toEqual({ argv: ['/usr/bin/electron', path.join(ROOT, 'out', 'main', 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } });
   });
 });

@@ -48,6 +48,7 @@ export function serialisedOrigin(url: string, standardSchemes: ReadonlySet<strin
     const u = new URL(url);
     const scheme = u.protocol.slice(0, -1);
     if (['http', 'https', 'ws', 'wss', 'ftp'].includes(scheme)) return u.origin;
+    if (scheme === 'file') return 'file://';
     if (standardSchemes.has(scheme) && u.host !== '') return `${scheme}://${u.host}`;
     return 'null';
   } catch {
@@ -97,7 +98,8 @@ export class FakeWebContents extends EventEmitter {
   frame(parent: WebFrameMainLike | null, url: string): WebFrameMainLike {
     const f: WebFrameMainLike = {
       url,
-      origin: serialisedOrigin(url, current().standardSchemes),
+      // about:blank inherits its parent's origin, as in Chromium.
+      origin: url === 'about:blank' && parent ? parent.origin : serialisedOrigin(url, current().standardSchemes),
       parent,
       top: null,
       frameTreeNodeId: Math.floor(Math.random() * 1e6),
@@ -134,11 +136,23 @@ export class FakeWebContents extends EventEmitter {
     this.emit('did-finish-load');
   }
 
-  /** The page asks to go elsewhere (a link, location.href): will-navigate first, as in Electron. */
-  pageNavigates(url: string): boolean {
-    const e = Object.assign(new FakeEvent(), { url, isMainFrame: true, frame: this.mainFrame, initiator: this.mainFrame });
-    this.emit('will-navigate', e, url);
-    if (!e.defaultPrevented) this.emit('will-frame-navigate', e);
+  /**
+   * The page asks a frame to go elsewhere (a link, location.href), as Electron 45 orders it
+   * (electron_navigation_throttle.cc): 'will-frame-navigate' for every frame, then, for the
+   * main frame and only if not prevented, 'will-navigate'. Returns whether it went.
+   */
+  pageNavigates(url: string, frame: WebFrameMainLike = this.mainFrame): boolean {
+    const isMainFrame = frame.parent === null;
+    const e = Object.assign(new FakeEvent(), { url, isMainFrame, frame, initiator: this.mainFrame });
+    this.emit('will-frame-navigate', e);
+    if (!e.defaultPrevented && isMainFrame) this.emit('will-navigate', e, url);
+    return !e.defaultPrevented;
+  }
+
+  /** A server redirect during a navigation: 'will-redirect'. Returns whether it was followed. */
+  pageRedirects(url: string): boolean {
+    const e = Object.assign(new FakeEvent(), { url, isMainFrame: true, frame: this.mainFrame });
+    this.emit('will-redirect', e, url);
     return !e.defaultPrevented;
   }
 
@@ -236,6 +250,18 @@ export class FakeSession extends EventEmitter {
     if (!this.requestHandler) return Promise.resolve(true);
     return new Promise((resolve) => this.requestHandler!(wc, permission, resolve, details));
   }
+  /**
+   * `navigator.hid.requestDevice()` from the page, as Electron 45 handles it: the permission
+   * check first, asked with no frame (electron_hid_delegate.cc's CanRequestDevicePermission
+   * passes a null frame, so webContents is null and isMainFrame false), and only if it
+   * passes, the chooser. Resolves to the chosen device id, or null (refused, or none chosen).
+   */
+  async requestHid(wc: FakeWebContents, deviceList: { deviceId: string; vendorId: number; productId: number; name: string }[]): Promise<string | null> {
+    const origin = new URL(wc.getURL()).protocol === 'app:' ? `app://${new URL(wc.getURL()).host}/` : `${new URL(wc.getURL()).origin}/`;
+    if (!this.check(null, 'hid', origin, { securityOrigin: origin, isMainFrame: false })) return null;
+    return this.chooseHid(wc, deviceList);
+  }
+
   /** The HID chooser: Electron emits 'select-hid-device'; without preventDefault the first device is not chosen (the request fails). */
   chooseHid(wc: FakeWebContents, deviceList: { deviceId: string; vendorId: number; productId: number; name: string }[]): Promise<string | null> {
     return new Promise((resolve) => {
@@ -327,7 +353,8 @@ class FakeApp extends EventEmitter {
 class FakePowerMonitor extends EventEmitter {
   idleState: 'active' | 'idle' | 'locked' | 'unknown' = 'active';
   getSystemIdleState(idleThreshold: number): string {
-    if (!Number.isInteger(idleThreshold) || idleThreshold < 0) throw new TypeError('Invalid idle threshold');
+    // Electron 45 (electron_api_power_monitor.cc) requires idle_threshold > 0.
+    if (!Number.isInteger(idleThreshold) || idleThreshold <= 0) throw new TypeError('Invalid idle threshold, must be greater than 0');
     return this.idleState;
   }
   getSystemIdleTime(): number {
@@ -363,6 +390,7 @@ interface State {
   utility: FakeUtilityProcess[];
   dialogAnswers: { open: (string | null)[]; save: (string | null)[] };
   notifications: { title: string; body: string }[];
+  errorBoxes: { title: string; content: string }[];
   exposed: Map<string, unknown>;
   rendererListeners: Map<string, Set<(...args: unknown[]) => void>>;
   rendererInvokes: { channel: string; args: unknown[] }[];
@@ -386,6 +414,7 @@ function freshState(platform: Platform): State {
     utility: [],
     dialogAnswers: { open: [], save: [] },
     notifications: [],
+    errorBoxes: [],
     exposed: new Map(),
     rendererListeners: new Map(),
     rendererInvokes: [],
@@ -458,6 +487,9 @@ export const fake = {
   },
   get windows(): FakeBrowserWindow[] {
     return current().windows;
+  },
+  get errorBoxes(): State['errorBoxes'] {
+    return current().errorBoxes;
   },
   get dialogAnswers(): State['dialogAnswers'] {
     return current().dialogAnswers;
@@ -561,6 +593,10 @@ export const electronModule = {
     async showOpenDialog(_win: unknown, _options: Record<string, unknown>): Promise<{ canceled: boolean; filePaths: string[] }> {
       const a = current().dialogAnswers.open.shift() ?? null;
       return a === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [a] };
+    },
+    /** Usable before ready (Electron documents it so); the test reads what was shown. */
+    showErrorBox(title: string, content: string): void {
+      current().errorBoxes.push({ title, content });
     },
     async showSaveDialog(_win: unknown, _options: Record<string, unknown>): Promise<{ canceled: boolean; filePath: string }> {
       const a = current().dialogAnswers.save.shift() ?? null;

@@ -68,11 +68,15 @@ describe('permissions: the foot pedal and the clipboard only, for our page only'
   beforeEach(() => hardenSession());
   const page = () => appWindow();
 
-  it('lets the page check for WebHID with the strings Electron passes (a URL spec with a slash)', () => {
+  it('lets the page ask for WebHID as Electron 45 asks: no frame, and a URL spec with a slash', async () => {
     const wc = page();
-    // Electron's own device example: requestingOrigin and details.securityOrigin with a trailing slash.
-    expect(fake.session.check(wc, 'hid', 'app://hvelv/', { securityOrigin: 'app://hvelv/', isMainFrame: true })).toBe(true);
+    // The HID delegate checks with a null frame: webContents null, isMainFrame false.
+    expect(fake.session.check(null, 'hid', 'app://hvelv/', { securityOrigin: 'app://hvelv/', isMainFrame: false })).toBe(true);
     expect(fake.session.check(wc, 'hid', 'app://hvelv/index.html', { requestingUrl: 'app://hvelv/index.html', isMainFrame: true })).toBe(true);
+    // navigator.hid.requestDevice() from the page reaches the chooser, which picks the pedal.
+    const pedal = { deviceId: 'p1', vendorId: INFINITY_PEDAL.vendorId, productId: INFINITY_PEDAL.productId, name: 'VEC USB Footpedal' };
+    expect(await fake.session.requestHid(wc, [pedal])).toBe('p1');
+    expect(await fake.session.requestHid(appWindow('https://evil.example/'), [pedal])).toBe(null);
   });
 
   it('lets the page write the supervisor key to the clipboard (check and request), and read nothing', async () => {
@@ -92,7 +96,8 @@ describe('permissions: the foot pedal and the clipboard only, for our page only'
     expect(fake.session.check(wc, 'hid', 'https://evil.example/', { isMainFrame: true })).toBe(false);
     expect(fake.session.check(wc, 'hid', 'app://hvelv/', { securityOrigin: 'https://evil.example/', isMainFrame: true })).toBe(false);
     expect(fake.session.check(wc, 'hid', 'app://hvelv/', { embeddingOrigin: 'https://evil.example/', isMainFrame: true })).toBe(false);
-    expect(fake.session.check(wc, 'hid', 'app://hvelv/', { isMainFrame: false })).toBe(false);
+    expect(fake.session.check(wc, 'hid', 'app://hvelv/', { securityOrigin: 'https://evil.example/', isMainFrame: false })).toBe(false);
+    expect(fake.session.check(wc, 'clipboard-sanitized-write', 'app://hvelv/', { isMainFrame: false })).toBe(false);
     const foreign = appWindow('https://evil.example/');
     expect(await fake.session.request(foreign, 'clipboard-sanitized-write', { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false);
   });
@@ -133,11 +138,21 @@ describe('requests: nothing leaves the machine', () => {
 });
 
 describe('navigation and new windows', () => {
-  it('stops every navigation and window.open of every web contents made after hardening', () => {
+  it('stops every navigation, of the page and of any frame in it, every redirect and window.open', () => {
     hardenContents();
     const win = new FakeBrowserWindow({ show: false });
-    expect(win.webContents.pageNavigates('https://evil.example/')).toBe(false);
-    expect(win.webContents.pageNavigates('app://hvelv/index.html')).toBe(false);
-    expect(win.webContents.pageOpensWindow('https://evil.example/')).toBe('deny');
+    const wc = win.webContents;
+    expect(wc.pageNavigates('https://evil.example/')).toBe(false);
+    expect(wc.pageNavigates('app://hvelv/index.html')).toBe(false);
+    // A frame in the page (only will-frame-navigate is emitted for it).
+    expect(wc.pageNavigates('https://evil.example/', wc.frame(wc.mainFrame, 'about:blank'))).toBe(false);
+    expect(wc.pageRedirects('https://evil.example/')).toBe(false);
+    expect(wc.pageOpensWindow('https://evil.example/')).toBe('deny');
+    // Without hardening, the same fake lets them through: the test can fail.
+    fake.reset();
+    fake.ready();
+    const plain = new FakeBrowserWindow({ show: false }).webContents;
+    expect(plain.pageNavigates('https://evil.example/', plain.frame(plain.mainFrame, 'about:blank'))).toBe(true);
+    expect(plain.pageRedirects('https://evil.example/')).toBe(true);
   });
 });
