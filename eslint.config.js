@@ -5,6 +5,14 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process'], message: 'renderer/ and shared/ run without Node: ask main through the contract.' };
 const nativeDeps = { group: ['better-sqlite3', 'libsodium-wrappers-sumo', 'electron'], message: 'Only main and core may touch native modules, crypto and Electron.' };
+// What core may not import (the CLI and the headless deletion run it without Electron), and
+// what the layers beneath the features may not import besides.
+const corePaths = [
+  { name: 'electron', message: 'core must run without Electron (CLI, tests, headless deletion).' },
+  { name: 'libsodium-wrappers-sumo', message: 'libsodium is imported only in electron/core/crypto/sodium.ts.' },
+];
+const corePatterns = { group: ['**/renderer/**', '**/main/**', '**/cli/**'], message: 'core imports only core and shared.' };
+const beneathFeatures = { group: ['**/services/**', '../services', '../services/*'], message: 'crypto, vault, stores and consent sit beneath the features: a feature registers with them (vault/participant-data.ts), they never import one.' };
 const intoElectron = { group: ['**/electron/**', '../electron/*'], message: 'renderer/ and shared/ may not import main-process code.' };
 
 export default tseslint.config(
@@ -37,39 +45,14 @@ export default tseslint.config(
   {
     files: ['electron/core/**/*.ts'],
     ignores: ['electron/core/crypto/sodium.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'electron', message: 'core must run without Electron (CLI, tests, headless deletion).' },
-            { name: 'libsodium-wrappers-sumo', message: 'libsodium is imported only in electron/core/crypto/sodium.ts.' },
-          ],
-          patterns: [{ group: ['**/renderer/**', '**/main/**', '**/cli/**'], message: 'core imports only core and shared.' }],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: corePaths, patterns: [corePatterns] }] },
   },
   {
     // The layers beneath the features: crypto, the vault, the stores and the consent model
     // know no feature (services/ sits on them, never the other way).
     files: ['electron/core/{crypto,vault,stores,consent}/**/*.ts'],
     ignores: ['electron/core/crypto/sodium.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'electron', message: 'core must run without Electron (CLI, tests, headless deletion).' },
-            { name: 'libsodium-wrappers-sumo', message: 'libsodium is imported only in electron/core/crypto/sodium.ts.' },
-          ],
-          patterns: [
-            { group: ['**/renderer/**', '**/main/**', '**/cli/**'], message: 'core imports only core and shared.' },
-            { group: ['**/services/**', '../services', '../services/*'], message: 'crypto, vault, stores and consent sit beneath the features: a feature registers with them (vault/participant-data.ts), they never import one.' },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: corePaths, patterns: [corePatterns, beneathFeatures] }] },
   },
   {
     // A folder per feature: nothing loose in services/ but the index (the registry of participant data).

@@ -9,6 +9,7 @@ import type { CliIo } from '../../electron/cli/io';
 import { api as METHODS } from '@shared/contract';
 import { makeWav, tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
 import { textToDocx } from '../../electron/core/services/transcripts/formats';
+import { fillToTheLastByte } from '../core/full-disk';
 
 function fakeIo(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -404,18 +405,7 @@ describe('issue 32 at the command line', () => {
       const vault = path.join(mnt, 'v');
       expect(await run(['init', vault, '--title', 'Full disk', '--end-date', '2027-05-30'], fakeIo(env), fast)).toBe(EXIT.ok);
       await participantWithConsent(vault);
-      const fd = fs.openSync(path.join(mnt, 'fyll'), 'w');
-      const block = Buffer.alloc(64 * 1024, 1);
-      for (let size = block.length; ; ) {
-        try {
-          fs.writeSync(fd, block, 0, size);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-          if (size === 1) break;
-          size = Math.max(1, size >> 1);
-        }
-      }
-      fs.closeSync(fd);
+      fillToTheLastByte(path.join(mnt, 'fyll'));
       const io = fakeIo();
       expect(await run(['enforce', vault, '--now', '2027-06-01', '--yes', '--json'], io, fast), io.stderr.join('') + io.stdout.join('')).toBe(EXIT.ok);
       expect(JSON.parse(io.stdout.join(''))).toMatchObject({ ok: true, due: true, destroyedNow: ['keylist', 'recordings'] });

@@ -102,3 +102,23 @@ export function fullDisk(root: string, opts: { freeOnDelete?: boolean } = {}): F
     },
   };
 }
+
+/** Fill a real filesystem to its last byte (a file at `file`, written until ENOSPC, in ever smaller blocks). */
+export function fillToTheLastByte(file: string): void {
+  const fd = fs.openSync(file, 'w');
+  const block = Buffer.alloc(64 * 1024, 1);
+  let size = block.length;
+  try {
+    for (;;) {
+      try {
+        fs.writeSync(fd, block, 0, size);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+        if (size === 1) break;
+        size = Math.max(1, size >> 1);
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -14,6 +14,7 @@ import { enforceProjectEnd, listCertificates } from '../../electron/core/service
 import { Participants } from '../../electron/core/services/participants/participants';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
+import { fillToTheLastByte } from './full-disk';
 import { storeDir } from '../../electron/core/vault/layout';
 import { LOCK_FILE } from '../../electron/core/vault/lock';
 import { createVault, unlockVault } from '../../electron/core/vault/vault';
@@ -87,19 +88,7 @@ describe('end-date deletion on a full disk', () => {
     mounted = mnt;
     const { dir, deps } = await study(mnt, 20); // about 640 KB of audio
     // Fill the rest of the filesystem, as the student's recordings and everything else did.
-    const fd = fs.openSync(path.join(mnt, 'filler'), 'w');
-    const block = Buffer.alloc(64 * 1024, 1);
-    let size = block.length;
-    for (;;) {
-      try {
-        fs.writeSync(fd, block, 0, size);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-        if (size === 1) break;
-        size = Math.max(1, size >> 1);
-      }
-    }
-    fs.closeSync(fd);
+    fillToTheLastByte(path.join(mnt, 'filler'));
     expect(() => fs.writeFileSync(path.join(mnt, 'one-more'), 'x')).toThrow(/ENOSPC/);
     fs.rmSync(path.join(mnt, 'one-more'), { force: true });
     const r = enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-05-30') });
