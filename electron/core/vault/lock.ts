@@ -59,14 +59,45 @@ function parseLinkTarget(target: string): LockInfo | null {
   return { pid: Number(m[1]), purpose: m[2]!, since: new Date(Number(m[3]) * 1000).toISOString(), host: m[4]! };
 }
 
-export function readLock(vault: string): LockInfo | null {
-  const file = path.join(vault, LOCK_FILE);
+/** Something at the lock's name that no Hvelv made (a folder, a named pipe, a device): never read, never removed. */
+const FOREIGN = Symbol('foreign');
+
+/**
+ * The lock at `file`: a link's target, or a small JSON file read without following links
+ * and without blocking (a named pipe put there must not hang the daily job), or FOREIGN.
+ */
+function readLockAt(file: string): LockInfo | null | typeof FOREIGN {
+  let st: fs.Stats;
   try {
-    if (fs.lstatSync(file).isSymbolicLink()) return parseLinkTarget(fs.readlinkSync(file));
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+    st = fs.lstatSync(file);
   } catch {
     return null;
   }
+  if (st.isSymbolicLink()) {
+    try {
+      return parseLinkTarget(fs.readlinkSync(file));
+    } catch {
+      return null;
+    }
+  }
+  if (!st.isFile()) return FOREIGN;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOFOLLOW ?? 0));
+    if (!fs.fstatSync(fd).isFile()) return FOREIGN;
+    const buf = Buffer.alloc(4096);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return JSON.parse(buf.subarray(0, n).toString('utf8')) as LockInfo;
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+export function readLock(vault: string): LockInfo | null {
+  const info = readLockAt(path.join(vault, LOCK_FILE));
+  return info === FOREIGN ? null : info;
 }
 
 /** Who holds the vault, if it is another live process on this host. */
@@ -162,11 +193,56 @@ export function acquireLock(vault: string, purpose: string): VaultLock {
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new HvelvError('IO', `cannot lock the vault: ${(err as Error).message}`, { cause: err });
+      if (readLockAt(file) === FOREIGN) throw new HvelvError('IO', `${file} is not a lock Hvelv made (a folder or a special file): move it away, then try again`);
       const holder = lockHolder(vault);
       if (holder) throw new HvelvError('VAULT_BUSY', `the vault is in use by process ${holder.pid} (${holder.purpose}) since ${holder.since}`);
-      // Stale: its process is gone (or a crash of ours left it). Take it over.
-      fs.rmSync(file, { force: true });
+      // Stale: its process is gone (or a crash of ours left it). Take it over, one taker at a time.
+      takeOverStale(vault, file);
     }
   }
   throw new HvelvError('VAULT_BUSY', 'the vault lock could not be taken');
+}
+
+const GUARD_FILE = `${LOCK_FILE}.takeover`;
+/** A takeover guard older than this whose process is gone was left by a crash during a takeover. */
+const GUARD_STALE_MS = 60_000;
+
+/**
+ * Remove a stale lock so that it can be taken, without ever removing a live one. Two
+ * processes that both found the same stale lock must not both remove "it": the second
+ * would remove the first one's fresh lock and both would hold the vault. So a taker first
+ * makes the guard (a link, made only if absent), reads the lock again under it, and
+ * removes it only if it is still stale; a taker that cannot make the guard gives way.
+ * A lock made meanwhile by someone else is never removed: only the guard's holder removes
+ * locks, and it re-reads under the guard.
+ */
+function takeOverStale(vault: string, file: string): void {
+  const guard = path.join(vault, GUARD_FILE);
+  const mine = `${process.pid} takeover ${Math.floor(Date.now() / 1000)} ${hostTag(os.hostname())}`;
+  try {
+    if (process.platform === 'win32') fs.writeFileSync(guard, mine, { flag: 'wx', mode: 0o600 });
+    else fs.symlinkSync(mine, guard);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new HvelvError('IO', `cannot lock the vault: ${(err as Error).message}`, { cause: err });
+    // Another taker is at it; or one died during its takeover long ago: that guard is cleared for the next try.
+    const held = readLockAt(guard);
+    const age = (() => {
+      try {
+        return Date.now() - fs.lstatSync(guard).mtimeMs;
+      } catch {
+        return 0;
+      }
+    })();
+    if (held !== FOREIGN && (held === null || (sameHost(held.host) && !processAlive(held.pid))) && age > GUARD_STALE_MS) fs.rmSync(guard, { force: true });
+    throw new HvelvError('VAULT_BUSY', 'another process is taking over the vault lock');
+  }
+  try {
+    const again = readLockAt(file);
+    if (again === FOREIGN) throw new HvelvError('IO', `${file} is not a lock Hvelv made (a folder or a special file): move it away, then try again`);
+    const stale = again === null || again.pid === process.pid || (sameHost(again.host) && !processAlive(again.pid));
+    if (!stale) throw new HvelvError('VAULT_BUSY', `the vault is in use by process ${again.pid} (${again.purpose}) since ${again.since}`);
+    fs.rmSync(file, { force: true });
+  } finally {
+    fs.rmSync(guard, { force: true });
+  }
 }
