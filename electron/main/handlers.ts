@@ -32,7 +32,7 @@ import { Exchange } from '../core/services/exchange/export';
 import { ExchangeImport, QDPX_MAX_BYTES, readExchangeFile } from '../core/services/exchange/import';
 import { getForm, listForms, newFormVersion, renderFormHtml, updateFormText } from '../core/consent/forms';
 import { writeFileAtomic } from '../core/vault/atomic-file';
-import { installLinux, statusLinux, type EnforceCommand } from '../core/services/project-end/schedule';
+import { dailyJobRuns, installLinux, statusLinux, type EnforceCommand } from '../core/services/project-end/schedule';
 import { toB64 } from '../core/crypto/encoding';
 import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
 import { makeDraft, PcmChannel, type WorkerSpawner } from '../core/services/asr/draft';
@@ -496,8 +496,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       // As 'schedule.status': only Linux's job is installed from the app; a unit systemd rejects never runs.
       dailyJob: (s) => {
         if (process.platform !== 'linux' || !deps.platform.scheduleCommand()) return null;
-        const st = statusLinux(s.vaultId, deps.platform.configHome);
-        return st.installed && st.unit !== 'rejected';
+        return dailyJobRuns(statusLinux(s.vaultId, deps.platform.configHome));
       },
     }),
   };

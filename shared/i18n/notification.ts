@@ -15,7 +15,7 @@ export const nb = {
   'notif.section.end': 'Prosjektslutt',
   'notif.section.deidentification': 'Avidentifisering',
 
-  'notif.storage.vault': 'Dataene lagres i et kryptert hvelv (programmet Hvelv) i en mappe på studentens egen datamaskin, ikke i en skytjeneste.',
+  'notif.storage.vault': 'Dataene lagres i et kryptert hvelv (programmet Hvelv) i en mappe på studentens egen datamaskin, en mappe Hvelv ikke kjenner igjen som synkronisert med en skytjeneste.',
   'notif.storage.synced': 'Dataene lagres i et kryptert hvelv (programmet Hvelv) i en mappe på studentens datamaskin. Mappen ligger i en mappe som {service} synkroniserer, så de krypterte filene kopieres dit; passfrasen gjør ikke det.',
   'notif.storage.crypto': 'Alt i hvelvet er kryptert med XChaCha20-Poly1305 og 256-biters nøkler (lydopptakene med ChaCha20-Poly1305 i biter på 64 KiB), nøklene er beskyttet av passfrasen med Argon2id ({memory} minne, {passes} {passes|gjennomløp|gjennomløp}), og hver post er signert med Ed25519.',
   'notif.storage.cryptoNoRecordings': 'Alt i hvelvet er kryptert med XChaCha20-Poly1305 og 256-biters nøkler, nøklene er beskyttet av passfrasen med Argon2id ({memory} minne, {passes} {passes|gjennomløp|gjennomløp}), og hver post er signert med Ed25519.',
@@ -32,6 +32,8 @@ export const nb = {
   'notif.access.removed': '{count} {count|veileder som er fjernet, kan|veiledere som er fjernet, kan} fortsatt ha en kopi laget før, til senest {until}; den slettes da på samme måte.',
 
   'notif.processors.none': 'Hvelv bruker ingen databehandler: programmet kobler seg ikke til noen tjeneste på nettet og sender ingenting fra hvelvet noe sted.',
+  'notif.processors.synced': 'Hvelv selv kobler seg ikke til noen tjeneste på nettet, men hvelvet ligger i en mappe som {service} synkroniserer: {service} er dermed databehandler for krypterte kopier av hvelvet, uten passfrasen.',
+  'notif.synced.versions': '{service} kan beholde tidligere versjoner og slettede filer en tid; Hvelv kan ikke slette dem der, så de må tømmes i {service}.',
   'notif.processors.drafts': 'Automatiske utkast til transkripsjon ({count}) er laget på denne datamaskinen med whisper.cpp og {models} {models|modellfil|modellfiler} ({modelNames}); verken lyd eller tekst forlot maskinen.',
   'notif.processors.imported': '{count} {count|transkripsjon er importert fra en fil|transkripsjoner er importert fra filer} laget utenfor Hvelv. Er {count|den|de} laget av en transkripsjonstjeneste, er tjenesten en databehandler og må nevnes her.',
 
@@ -107,7 +109,7 @@ export const en: Record<keyof typeof nb, string> = {
   'notif.section.end': 'Project end',
   'notif.section.deidentification': 'De-identification',
 
-  'notif.storage.vault': 'The data are kept in an encrypted vault (the Hvelv program) in a folder on the student’s own computer, not in a cloud service.',
+  'notif.storage.vault': 'The data are kept in an encrypted vault (the Hvelv program) in a folder on the student’s own computer, a folder Hvelv does not recognise as synchronised with a cloud service.',
   'notif.storage.synced': 'The data are kept in an encrypted vault (the Hvelv program) in a folder on the student’s computer. The folder lies in a folder that {service} synchronises, so the encrypted files are copied there; the passphrase is not.',
   'notif.storage.crypto': 'Everything in the vault is encrypted with XChaCha20-Poly1305 and 256-bit keys (the recordings with ChaCha20-Poly1305 in 64 KiB chunks), the keys are protected by the passphrase with Argon2id ({memory} of memory, {passes} {passes|pass|passes}), and every record is signed with Ed25519.',
   'notif.storage.cryptoNoRecordings': 'Everything in the vault is encrypted with XChaCha20-Poly1305 and 256-bit keys, the keys are protected by the passphrase with Argon2id ({memory} of memory, {passes} {passes|pass|passes}), and every record is signed with Ed25519.',
@@ -124,6 +126,8 @@ export const en: Record<keyof typeof nb, string> = {
   'notif.access.removed': '{count} {count|supervisor who was removed may|supervisors who were removed may} still hold a copy made before, until {until} at the latest; it is deleted then in the same way.',
 
   'notif.processors.none': 'Hvelv uses no data processor: the program connects to no online service and sends nothing from the vault anywhere.',
+  'notif.processors.synced': 'Hvelv itself connects to no online service, but the vault lies in a folder that {service} synchronises: {service} is thus a data processor for encrypted copies of the vault, without the passphrase.',
+  'notif.synced.versions': '{service} may keep earlier versions and deleted files for a time; Hvelv cannot delete them there, so they must be emptied in {service}.',
   'notif.processors.drafts': 'Automatic draft transcripts ({count}) were made on this computer with whisper.cpp and {models} model {models|file|files} ({modelNames}); neither audio nor text left the computer.',
   'notif.processors.imported': '{count} {count|transcript was imported from a file|transcripts were imported from files} made outside Hvelv. If a transcription service made {count|it|them}, that service is a data processor and must be named here.',
 

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { Notification, SNAPSHOT_PURPOSE, syncedBy } from '../../electron/core/services/notification';
+import { dailyJobRuns } from '../../electron/core/services/project-end/schedule';
 import { notificationDocx } from '../../electron/core/services/notification/documents';
 import { Participants } from '../../electron/core/services/participants/participants';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
@@ -57,7 +58,7 @@ describe('the text for a fresh vault', () => {
     expect(nb.text.produced).toBe('Skrevet 7. desember 2026 av Hvelv ut fra hvelvets innstillinger og innhold.');
     expect(nb.text.sections.map((s) => s.id)).toEqual(['storage', 'access', 'processors', 'withdrawal', 'end', 'deidentification']);
     const storage = paragraphs(nb, 'storage');
-    expect(storage[0]).toMatch(/^Dataene lagres i et kryptert hvelv .* på studentens egen datamaskin, ikke i en skytjeneste\.$/);
+    expect(storage[0]).toMatch(/^Dataene lagres i et kryptert hvelv .* på studentens egen datamaskin, en mappe Hvelv ikke kjenner igjen som synkronisert med en skytjeneste\.$/);
     // The algorithms and the vault's own Argon2id cost (the test vault's: 8 KiB, 1 pass).
     expect(storage[1]).toBe(
       'Alt i hvelvet er kryptert med XChaCha20-Poly1305 og 256-biters nøkler (lydopptakene med ChaCha20-Poly1305 i biter på 64 KiB), nøklene er beskyttet av passfrasen med Argon2id (8 KiB minne, 1 gjennomløp), og hver post er signert med Ed25519.',
@@ -103,10 +104,23 @@ describe('the text for a fresh vault', () => {
     expect(syncedBy('/home/turid/Dropbox/Hvelv/studie')).toBe('Dropbox');
     expect(syncedBy('C:\\Users\\turid\\OneDrive - Universitetet i Stavanger\\Hvelv\\studie')).toBe('OneDrive');
     expect(syncedBy('/home/turid/Documents/Hvelv/studie')).toBeNull();
+    // macOS's File Provider folders, and services a Norwegian student uses (from the attack review).
+    expect(syncedBy('/Users/turid/Library/CloudStorage/OneDrive-Personal/Hvelv/studie')).toBe('OneDrive');
+    expect(syncedBy('/Users/turid/Library/CloudStorage/GoogleDrive-ola.nordmann@gmail.com/Min disk/studie')).toBe('Google Drive');
+    expect(syncedBy('/Users/turid/Library/CloudStorage/SomeNewCloud-turid/studie')).toBe('SomeNewCloud');
+    expect(syncedBy('/home/turid/Jottacloud/studie')).toBe('Jottacloud');
+    expect(dailyJobRuns({ installed: true, enabled: 'disabled', active: 'unknown', unit: 'valid' })).toBe(false);
+    expect(dailyJobRuns({ installed: true, enabled: 'enabled', active: 'active', unit: 'unknown' })).toBe(true);
+    expect(dailyJobRuns({ installed: true, enabled: 'enabled', active: 'active', unit: 'rejected' })).toBe(false);
     const dir = path.join(tempDir(), 'Dropbox', 'studie');
     const session = await createVault(dir, pw('correct horse battery staple'), SAMPLE_FACTS, await testDeps(), { kdf: TEST_KDF });
     const storage = paragraphs(new Notification(session, { now: NOW }).view('en'), 'storage');
     expect(storage[0]).toBe('The data are kept in an encrypted vault (the Hvelv program) in a folder on the student’s computer. The folder lies in a folder that Dropbox synchronises, so the encrypted files are copied there; the passphrase is not.');
+    // The service is then a processor of the encrypted copies, and what it keeps is not deleted by Hvelv.
+    const view = new Notification(session, { now: NOW }).view('en');
+    expect(paragraphs(view, 'processors')[0]).toMatch(/^Hvelv itself connects to no online service, but the vault lies in a folder that Dropbox synchronises: Dropbox is thus a data processor/);
+    expect(paragraphs(view, 'processors').join(' ')).not.toMatch(/uses no data processor/);
+    for (const section of ['withdrawal', 'end']) expect(paragraphs(view, section)).toContain('Dropbox may keep earlier versions and deleted files for a time; Hvelv cannot delete them there, so they must be emptied in Dropbox.');
     session.lock();
   });
 });
@@ -176,6 +190,8 @@ describe('after each change', () => {
     expect(paragraphs(v, 'access').some((p) => p.startsWith('Supervisor 1 has read-only access until 30 June 2030'))).toBe(true);
     expect(paragraphs(v, 'access')).toContain('1 supervisor who was removed may still hold a copy made before, until 31 January 2031 at the latest; it is deleted then in the same way.');
     expect(paragraphs(v, 'access').some((p) => p.startsWith('Supervisor 2'))).toBe(false);
+    // Withdrawal says that copy stays with them too (it was said only while a supervisor was on the list).
+    expect(paragraphs(v, 'withdrawal')).toContain('A copy a supervisor already holds stays with them until their access ends; the receipt says whether a new copy without the participant was made.');
     expectNoPersonalData(all(v) + all(n().view('nb')), codes);
   });
 

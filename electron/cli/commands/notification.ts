@@ -15,7 +15,7 @@ import { formatLongDate, translate, type Locale } from '../../../shared/i18n/cat
 import { Notification } from '../../core/services/notification';
 import { notificationDocx } from '../../core/services/notification/documents';
 import { writeExport } from '../../core/services/analysis/export-file';
-import { statusLinux } from '../../core/services/project-end/schedule';
+import { dailyJobRuns, statusLinux } from '../../core/services/project-end/schedule';
 
 export async function cmdNotification(args: string[], ctx: CommandContext): Promise<number> {
   const { io } = ctx;
@@ -29,7 +29,7 @@ export async function cmdNotification(args: string[], ctx: CommandContext): Prom
   const vaultDeps = await ctx.vaultDeps();
   const res = await withSession(positionals[0]!, values, io, vaultDeps, async (s) => {
     // As the app's page: only Linux's job is installed by Hvelv; a unit systemd rejects never runs.
-    const dailyJob = process.platform === 'linux' ? ((st) => st.installed && st.unit !== 'rejected')(statusLinux(s.vaultId, io.env.XDG_CONFIG_HOME || undefined)) : null;
+    const dailyJob = process.platform === 'linux' ? dailyJobRuns(statusLinux(s.vaultId, io.env.XDG_CONFIG_HOME || undefined)) : null;
     const n = new Notification(s, { now: io.now, dailyJob });
     const facts = n.facts();
     const view = n.view(locale, facts);

@@ -49,11 +49,34 @@ const SYNCED_FOLDERS: [RegExp, string][] = [
   [/^Nextcloud$/i, 'Nextcloud'],
   [/^ownCloud$/i, 'ownCloud'],
   [/^pCloud Drive$/i, 'pCloud'],
+  [/^Jottacloud$/i, 'Jottacloud'],
+  [/^SynologyDrive$|^Synology Drive$/i, 'Synology Drive'],
+  [/^MEGA( Sync)?$|^MEGAsync$/i, 'MEGA'],
+  [/^Tresorit$/i, 'Tresorit'],
 ];
 
-/** The cloud service whose synchronised folder holds this path, told by the folders' names; null if none. */
+/** macOS's File Provider folders (~/Library/CloudStorage/<Service>-<account>): the service by the name's start. */
+const CLOUD_STORAGE: [RegExp, string][] = [
+  [/^OneDrive/i, 'OneDrive'],
+  [/^GoogleDrive/i, 'Google Drive'],
+  [/^Dropbox/i, 'Dropbox'],
+  [/^Box/i, 'Box'],
+  [/^iCloud/i, 'iCloud'],
+];
+
+/**
+ * The cloud service whose synchronised folder holds this path, told by the folders' names;
+ * null if none is recognised (which is not proof that none syncs it: the text says only that
+ * Hvelv did not recognise one).
+ */
 export function syncedBy(vaultPath: string): string | null {
-  for (const part of path.resolve(vaultPath).split(/[\\/]+/)) {
+  const parts = path.resolve(vaultPath).split(/[\\/]+/);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (i >= 2 && parts[i - 1] === 'CloudStorage' && parts[i - 2] === 'Library') {
+      // Every folder there is a cloud provider's, known by name or not.
+      return CLOUD_STORAGE.find(([re]) => re.test(part))?.[1] ?? part.split('-')[0]!;
+    }
     for (const [re, name] of SYNCED_FOLDERS) if (re.test(part)) return name;
   }
   return null;
@@ -85,7 +108,8 @@ export function notificationFacts(session: VaultSession, opts: FactsOptions): No
     autoLockMinutes: f.autoLockMinutes,
     syncedBy: syncedBy(session.path),
     destroyed,
-    deletedOn: destroyed.length > 0 ? ((certificates.at(-1)?.executedAt.slice(0, 10) as IsoDate | undefined) ?? null) : null,
+    // When it was carried out (the computer's clock), not the day it was judged by (--now).
+    deletedOn: destroyed.length > 0 ? (((certificates.at(-1)?.carriedOutAt ?? certificates.at(-1)?.executedAt)?.slice(0, 10) as IsoDate | undefined) ?? null) : null,
     participants: { active: registry.filter((e) => e.status === 'active').length, withdrawn: registry.filter((e) => e.status !== 'active').length },
     recordings: session.stores.recordings.destroyed ? 0 : session.stores.recordings.versions(RECORDING_TABLE).size,
     transcripts: {
@@ -131,7 +155,8 @@ export function notificationText(facts: NotificationFacts, title: string, produc
     access.push(t('notif.access.supervisorEnd'));
   }
 
-  const processors: string[] = [t('notif.processors.none')];
+  // A synchronised folder makes its service a processor of the encrypted copies, whatever Hvelv itself does.
+  const processors: string[] = [facts.syncedBy ? t('notif.processors.synced', { service: facts.syncedBy }) : t('notif.processors.none')];
   if (facts.transcripts.drafts > 0 && facts.draftModels.length > 0) {
     processors.push(t('notif.processors.drafts', { count: facts.transcripts.drafts, models: facts.draftModels.length, modelNames: facts.draftModels.join(', ') }));
   }
@@ -140,13 +165,15 @@ export function notificationText(facts: NotificationFacts, title: string, produc
   const withdrawal: string[] = [];
   if (!gone('keylist')) {
     withdrawal.push(t('notif.withdrawal.what'), t('notif.withdrawal.receipt'));
-    if (facts.supervisors.length) withdrawal.push(t('notif.withdrawal.supervisors'));
+    if (facts.supervisors.length || facts.removedHolding.count) withdrawal.push(t('notif.withdrawal.supervisors'));
+    if (facts.syncedBy) withdrawal.push(t('notif.synced.versions', { service: facts.syncedBy }));
   }
   if (facts.participants.withdrawn > 0) withdrawal.push(t('notif.withdrawal.count', { count: facts.participants.withdrawn }));
 
   const end: string[] = [facts.siktRef ? t('notif.end.dateSikt', { date: date(facts.endDate), ref: facts.siktRef }) : t('notif.end.date', { date: date(facts.endDate) })];
   for (const m of facts.endDateMoves) end.push(t('notif.end.moved', { from: date(m.from), to: date(m.to), on: date(m.changedOn) }));
   end.push(facts.endAction === 'anonymise' ? t('notif.end.anonymise') : t('notif.end.deleteAll'));
+  if (facts.syncedBy && !gone('keylist')) end.push(t('notif.synced.versions', { service: facts.syncedBy }));
   if (ended) {
     if (facts.deletedOn) end.push(t('notif.end.done', { date: date(facts.deletedOn) }));
   } else {

@@ -209,6 +209,11 @@ export function removeLinux(vaultId: string, configHome?: string): string[] {
   return removed;
 }
 
+/** Whether the daily job will really run: installed, enabled, its timer active, and a unit systemd accepts. */
+export function dailyJobRuns(st: ScheduleStatus): boolean {
+  return st.installed && st.enabled === 'enabled' && st.active === 'active' && st.unit !== 'rejected';
+}
+
 export interface ScheduleStatus {
   installed: boolean;
   enabled: string;
