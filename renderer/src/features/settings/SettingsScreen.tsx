@@ -5,6 +5,7 @@ import { ErrorBanner, Notice, TextField } from '../../components/ui';
 import { KeySettings } from '../transcription/KeySettings';
 import { ModelSettings } from '../asr/ModelSettings';
 import { SupervisorSettings } from '../supervisor/StudentSupervisors';
+import { useFreshToday } from '../../components/today';
 import { useUnsaved } from '../../components/unsaved';
 import { DateField } from '../../components/DateField';
 import type { AppInfo, LanguageSetting, ProjectStatus } from '../../../../shared/contract';
@@ -91,8 +92,10 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
   );
 }
 
-function DeadlineCard({ status, today, onStatus }: { status: ProjectStatus; today: IsoDate; onStatus(s: ProjectStatus): void }) {
+function DeadlineCard({ status, today: appToday, onStatus }: { status: ProjectStatus; today: IsoDate; onStatus(s: ProjectStatus): void }) {
   const { t, date } = useI18n();
+  // Read again when the screen opens: "Dato Sikt ble varslet" defaults to today, not the unlock day.
+  const today = useFreshToday(appToday);
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
   const [siktRef, setSiktRef] = useState('');
