@@ -106,32 +106,6 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
       {report && !report.keyListUsed && last && (
         <p className="hint">{t('deid.afterKeyList', { count: last.unresolved, date: last.at.slice(0, 10) })}</p>
       )}
-      {pending.length > 0 && (
-        <section className="deid-history" aria-labelledby="deid-history-title">
-          <h3 id="deid-history-title">{t('deid.history.title')}</h3>
-          <p className="muted">{t('deid.history.intro')}</p>
-          <ol>
-            {pending.map((p, i) => (
-              <li key={`${p.at}-${i}`}>
-                {p.items.map((x, j) => (
-                  <span key={j}>
-                    {j > 0 && ', '}
-                    {t('deid.history.item', { was: x.was, with: x.with })}
-                  </span>
-                ))}
-              </li>
-            ))}
-          </ol>
-          <div className="actions start">
-            <button type="button" disabled={busy} onClick={() => void settle('transcripts.undoReplacement', t('deid.history.undone', { count: lastPending?.items.length ?? 0 }))}>
-              {t('deid.history.undo', { count: lastPending?.items.length ?? 0 })}
-            </button>
-            <button type="button" className="secondary" disabled={busy} onClick={() => void settle('transcripts.acceptReplacements', t('deid.history.accepted'))}>
-              {t('deid.history.accept')}
-            </button>
-          </div>
-        </section>
-      )}
       {!report && (
         <button type="button" onClick={() => void check()}>
           {t('deid.check')}
@@ -217,6 +191,33 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
             {t('deid.forget')}
           </button>
         </p>
+      )}
+      {/* After the check's result, which the notice of a replacement leads into. */}
+      {pending.length > 0 && (
+        <section className="deid-history" aria-labelledby="deid-history-title">
+          <h3 id="deid-history-title">{t('deid.history.title')}</h3>
+          <p className="muted">{t('deid.history.intro')}</p>
+          <ol>
+            {pending.map((p, i) => (
+              <li key={`${p.at}-${i}`}>
+                {p.items.map((x, j) => (
+                  <span key={j}>
+                    {j > 0 && ', '}
+                    {t('deid.history.item', { was: x.was, with: x.with })}
+                  </span>
+                ))}
+              </li>
+            ))}
+          </ol>
+          <div className="actions start">
+            <button type="button" disabled={busy} onClick={() => void settle('transcripts.undoReplacement', t('deid.history.undone', { count: lastPending?.items.length ?? 0 }))}>
+              {t('deid.history.undo', { count: lastPending?.items.length ?? 0 })}
+            </button>
+            <button type="button" className="secondary" disabled={busy} onClick={() => void settle('transcripts.acceptReplacements', t('deid.history.accepted'))}>
+              {t('deid.history.accept')}
+            </button>
+          </div>
+        </section>
       )}
     </Card>
   );
