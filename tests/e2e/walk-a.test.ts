@@ -121,6 +121,15 @@ describe('consent and legal dates (item 3, smaller)', () => {
     await page.getByRole('button', { name: 'Innstillinger' }).click();
     await expect.poll(() => page.getByLabel('Dato Sikt ble varslet').inputValue()).toBe(today);
     await shot('07-sikt-date-today');
+    // The end moved: the notice says so until a new move is begun.
+    await page.getByLabel('Ny dato for prosjektslutt').fill('01.06.2031');
+    await page.getByLabel('Sikt-referanse for varslingen').fill('123456');
+    await page.getByLabel('Begrunnelse').fill('Innleveringen ble utsatt');
+    await page.getByRole('button', { name: 'Flytt prosjektslutt' }).click();
+    await expect.poll(() => page.getByText('Prosjektslutt er flyttet til 1. juni 2031.').isVisible()).toBe(true);
+    await page.getByLabel('Begrunnelse').fill('Ny');
+    expect(await page.getByText('Prosjektslutt er flyttet til 1. juni 2031.').count()).toBe(0);
+    await page.getByLabel('Begrunnelse').fill('');
     daysLater = 0;
     expect(problems).toEqual([]);
   });
@@ -157,6 +166,13 @@ describe("the letter's unfilled fields (item 10)", () => {
       .toBe('[lagringssted]');
     expect(await page.getByLabel(section.heading).evaluate((a) => a === (a as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)).toBe(true);
     await shot('09-letter-field-focused');
+    // A notice belongs to its moment: "saved" goes when the text is edited again.
+    await page.keyboard.type('en kryptert disk');
+    await page.getByRole('button', { name: 'Lagre teksten' }).click();
+    await expect.poll(() => page.getByText('Teksten er lagret.').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('1 felt er ikke fylt ut. Velg et for å gå til det:').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Rediger' }).click();
+    expect(await page.getByText('Teksten er lagret.').count()).toBe(0);
     await page.getByRole('button', { name: 'Avbryt' }).click();
     expect(problems).toEqual([]);
   });

@@ -113,6 +113,7 @@ export function FormsScreen() {
               aria-selected={f.version === version}
               className={`tab ${f.version === version ? 'active' : ''}`}
               onClick={() => {
+                setNotice(null);
                 setDraft(null);
                 setVersion(f.version);
               }}
@@ -127,6 +128,7 @@ export function FormsScreen() {
             id="forms-lang"
             value={locale}
             onChange={(e) => {
+              setNotice(null);
               setDraft(null);
               setLocale(e.target.value as Locale);
             }}
@@ -185,7 +187,14 @@ export function FormsScreen() {
           )}
           <div className="actions start wrap">
             {!form.frozen && !draft && (
-              <button type="button" onClick={() => setDraft(form.texts[locale])}>
+              <button
+                type="button"
+                onClick={() => {
+                  // "Saved." belonged to the last save: editing again is the next action.
+                  setNotice(null);
+                  setDraft(form.texts[locale]);
+                }}
+              >
                 {t('forms.edit')}
               </button>
             )}
@@ -194,7 +203,14 @@ export function FormsScreen() {
                 <button type="button" onClick={() => void save()}>
                   {t('forms.save')}
                 </button>
-                <button type="button" className="secondary" onClick={() => setDraft(null)}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => {
+                    setNotice(null);
+                    setDraft(null);
+                  }}
+                >
                   {t('common.cancel')}
                 </button>
               </>

@@ -108,6 +108,12 @@ function DeadlineCard({ status, today: appToday, onStatus }: { status: ProjectSt
   useUnsaved(status.destroyed.length === 0 && (to !== '' || reason.trim() !== '' || siktRef.trim() !== '' || siktPicked !== null));
   if (status.destroyed.length > 0) return null;
 
+  /** "Moved to …" belonged to the last move: a new one begun takes it away. */
+  const typing = (change: () => void) => {
+    setDone(null);
+    change();
+  };
+
   async function submit(e: FormEvent) {
     e.preventDefault();
     setDone(null);
@@ -128,11 +134,11 @@ function DeadlineCard({ status, today: appToday, onStatus }: { status: ProjectSt
       <p className="hint">{t('deadline.help')}</p>
       <form onSubmit={submit} noValidate>
         <div className="two">
-          <DateField label={t('deadline.to')} value={to} min={status.endDate} onChange={setTo} />
-          <DateField label={t('deadline.siktDate')} value={siktDate} max={today} onChange={setSiktDate} />
+          <DateField label={t('deadline.to')} value={to} min={status.endDate} onChange={(v) => typing(() => setTo(v))} />
+          <DateField label={t('deadline.siktDate')} value={siktDate} max={today} onChange={(v) => typing(() => setSiktDate(v))} />
         </div>
-        <TextField label={t('deadline.siktRef')} value={siktRef} onChange={(e) => setSiktRef(e.target.value)} />
-        <TextField label={t('deadline.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <TextField label={t('deadline.siktRef')} value={siktRef} onChange={(e) => typing(() => setSiktRef(e.target.value))} />
+        <TextField label={t('deadline.reason')} value={reason} onChange={(e) => typing(() => setReason(e.target.value))} />
         <ErrorBanner error={error} />
         {done && <Notice>{done}</Notice>}
         <div className="actions start">
