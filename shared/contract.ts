@@ -262,6 +262,8 @@ export interface TranscriptDetail extends TranscriptSummary {
   speakers: string[];
   /** Today's typing counters (words, pace), for the workspace's progress. */
   today: TodayProgress | null;
+  /** Replacements of identifying details not yet accepted, oldest first: the last can be undone. */
+  pendingReplacements: { at: string; items: { was: string; with: string }[] }[];
 }
 
 /** Text a .docx keeps outside its body, not imported: how many of each hold words. */
@@ -458,6 +460,9 @@ export const api = {
   'transcripts.exportFindings': { input: z.strictObject({ id: hexId }) },
   'transcripts.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
   'transcripts.check': { input: z.strictObject({ id: hexId }) },
+  /** Undo the last replacement not yet accepted; accept them all (they leave the history). */
+  'transcripts.undoReplacement': { input: z.strictObject({ id: hexId }) },
+  'transcripts.acceptReplacements': { input: z.strictObject({ id: hexId }) },
   'transcripts.deidentify': {
     input: z.strictObject({
       id: hexId,
@@ -605,6 +610,8 @@ export interface Outputs extends SupervisorOutputs, NotificationOutputs {
   'transcripts.delete': null;
   'transcripts.check': DeidReport;
   'transcripts.deidentify': TranscriptDetail;
+  'transcripts.undoReplacement': TranscriptDetail;
+  'transcripts.acceptReplacements': TranscriptDetail;
   'exchange.plan': ExportPlan;
   'exchange.export': { file: string; plan: ExportPlan } | null;
   'exchange.chooseFile': ChosenFile | null;

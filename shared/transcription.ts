@@ -4,7 +4,7 @@
  * detection, the foot pedal's report, playback speed steps, the turn being played,
  * timestamps that cannot be right, and progress. No DOM, no Node.
  */
-import type { SyncPoint } from './transcript';
+import { syncPoints, type SyncPoint } from './transcript';
 
 export const SPEAKER_SLOTS = 8;
 /** Waveform buckets: ten a second (far finer than any screen), at most this many. */
@@ -354,4 +354,26 @@ export function turnText(text: string, caret: number, label: string, stamp: stri
 /** A marker from the project's list, `{t}` replaced by the playing time's stamp. */
 export function markerText(template: string, stamp: string): string {
   return template.includes('{t}') ? template.replaceAll('{t}', stamp) : template;
+}
+
+/**
+ * What F8 inserts at the caret: the stamp with the spaces f4 writes around it
+ * (" #00:01:02-3# "), each only where the text does not already have one (issue 29: the
+ * stamp was glued to the word before it, "sa#00:01:02-3# ").
+ */
+export function stampText(text: string, caret: number, stamp: string): string {
+  const before = caret > 0 && !/\s/u.test(text[caret - 1]!) ? ' ' : '';
+  const after = caret < text.length && /\s/u.test(text[caret]!) ? '' : ' ';
+  return `${before}${stamp}${after}`;
+}
+
+/**
+ * The time a new stamp at the caret should carry: the playing time, or the latest stamp
+ * before the caret if that is later (issue 29: resuming rewinds a little, so a speaker
+ * key pressed at once stamped a time before the stamp of the turn just written).
+ */
+export function stampMsAt(text: string, caret: number, playingMs: number): number {
+  let latest = 0;
+  for (const p of syncPoints(text.slice(0, caret))) latest = Math.max(latest, p.ms);
+  return Math.max(playingMs, latest);
 }

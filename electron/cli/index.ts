@@ -29,7 +29,7 @@ const COMMANDS: Entry[] = [
            [--code-prefix JS]   (participant codes become JS01, JS02, …; default P)`,
     load: async () => (await import('./commands/project')).cmdInit,
   },
-  { name: 'status', usage: 'hvelv status <vault> [--unlock] [--json]', load: async () => (await import('./commands/project')).cmdStatus },
+  { name: 'status', usage: 'hvelv status <vault> [--unlock] [--lang nb|en] [--json]', load: async () => (await import('./commands/project')).cmdStatus },
   { name: 'verify', usage: 'hvelv verify <vault> [--json]', load: async () => (await import('./commands/project')).cmdVerify },
   {
     name: 'audit',
@@ -85,7 +85,7 @@ hvelv audio delete <vault> <id> --yes`,
   {
     name: 'transcript',
     usage: `hvelv transcript import <vault> <code> <file> [--recording ID] [--json]   (.txt, .docx, .srt, .vtt)
-hvelv transcript list <vault> [--json]
+hvelv transcript list <vault> [--lang nb|en] [--json]
 hvelv transcript export <vault> <id> --out FILE.txt|FILE.docx [--accept ID ...] [--json]
                                                      each identifying detail found is replaced
                                                      first or accepted by its id (listed when not)
@@ -105,7 +105,7 @@ hvelv transcript checked <vault> <id>                the draft has been checked:
   {
     name: 'code',
     usage: `hvelv code add <vault> NAME [--parent NAME] [--definition TEXT] [--color #RRGGBB] [--json]
-hvelv code list <vault> [--json]
+hvelv code list <vault> [--lang nb|en] [--json]
 hvelv code rename <vault> NAME NEW-NAME           (also --definition TEXT, --color #RRGGBB)
 hvelv code move <vault> NAME (--parent NAME | --top)
 hvelv code merge <vault> NAME --into NAME           (segments join; overlaps become one)

@@ -1,5 +1,6 @@
 /** The CLI's view of the outside world, so tests can run it in-process. */
 import { visibleControls } from '../../shared/control-chars';
+import type { Locale } from '../../shared/i18n/locale';
 
 export interface CliIo {
   out(text: string): void;
@@ -102,4 +103,11 @@ export function nodeIo(): CliIo {
     promptHidden: promptHiddenTty,
     now: () => new Date(),
   };
+}
+
+/** The language of a listing: `--lang nb|en`, else the system's (the command context's). */
+export function listingLocale(lang: string | boolean | undefined, fallback: Locale): Locale {
+  if (lang === undefined) return fallback;
+  if (lang !== 'nb' && lang !== 'en') throw new UsageError('--lang nb|en');
+  return lang;
 }

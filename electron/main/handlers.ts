@@ -406,6 +406,8 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     'transcription.saveMarkers': ({ markers }) => transcripts().setMarkers(markers),
     'transcripts.check': ({ id }) => transcripts().check(id),
     'transcripts.deidentify': ({ id, replace, kept }) => transcripts().deidentify(id, replace, kept),
+    'transcripts.undoReplacement': ({ id }) => transcripts().undoReplacement(id),
+    'transcripts.acceptReplacements': ({ id }) => transcripts().acceptReplacements(id),
     'transcripts.exportFindings': ({ id }) => transcripts().exportFindings(id),
     'transcripts.export': async ({ id, format, accepted }) => {
       const t = transcripts().get(id);

@@ -23,6 +23,7 @@ import * as screens from './screens';
 import * as supervisor from './supervisor';
 import * as supervisorScreens from './supervisor-screens';
 import * as notification from './notification';
+import * as cli from './cli';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -30,7 +31,7 @@ import * as notification from './notification';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor, supervisorScreens, notification] as const;
+const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor, supervisorScreens, notification, cli] as const;
 
 import { LOCALES, type Locale } from './locale';
 export { LOCALES, type Locale };

@@ -143,6 +143,7 @@ export const nb = {
   'participant.noConsent': 'Det er ikke registrert samtykke. Ingen opptak, transkripsjon eller analyse kan legges inn før det er gjort.',
   'participant.consentSummary': 'Gitt {date} ({method}), skriv versjon {version}.',
   'participant.recordConsent': 'Registrer samtykke',
+  'participant.newConsentVersion': 'Ny samtykkeversjon',
   'participant.processing': 'Hva kan behandles',
   'participant.allowed': 'Tillatt',
   'participant.notAllowed': 'Ikke tillatt: samtykket dekker det ikke',
@@ -200,6 +201,8 @@ export const nb = {
   'forms.language': 'Språk',
   'forms.intro.label': 'Innledning',
   'forms.placeholderWarning': 'Teksten har fortsatt felt i [hakeparentes] som må fylles ut.',
+  'forms.unfilledList': '{count} felt er ikke fylt ut. Velg et for å gå til det:',
+  'forms.gotoField': '{field} i «{part}»',
 
   'nav.recordings': 'Opptak og transkripsjoner',
   'rec.title': 'Opptak og transkripsjoner',
@@ -542,6 +545,7 @@ export const en: Record<keyof typeof nb, string> = {
   'participant.noConsent': 'No consent is recorded. No recording, transcript or analysis can be added until it is.',
   'participant.consentSummary': 'Given {date} ({method}), letter version {version}.',
   'participant.recordConsent': 'Record consent',
+  'participant.newConsentVersion': 'New consent version',
   'participant.processing': 'What may be processed',
   'participant.allowed': 'Allowed',
   'participant.notAllowed': 'Not allowed: the consent does not cover it',
@@ -599,6 +603,8 @@ export const en: Record<keyof typeof nb, string> = {
   'forms.language': 'Language',
   'forms.intro.label': 'Introduction',
   'forms.placeholderWarning': 'The text still has fields in [square brackets] to fill in.',
+  'forms.unfilledList': '{count} {count|field is|fields are} not filled in. Choose one to go to it:',
+  'forms.gotoField': '{field} in "{part}"',
 
   'nav.recordings': 'Recordings and transcripts',
   'rec.title': 'Recordings and transcripts',

@@ -26,6 +26,15 @@ export const nb = {
   'deid.sort.confidence': 'Etter sikkerhet',
   'deid.keptProject': 'Merket som ikke identifiserende i hele prosjektet: {terms}',
   'deid.afterKeyList': 'Hadde {count} {count|uløst identifiserende opplysning|uløste identifiserende opplysninger} da navnelisten ble slettet (sist sjekket med navnelisten {date}).',
+  'deid.uncertainHint': 'Funn merket «kanskje» er ikke krysset av: de er like ofte et fagord eller en metode som et navn. Kryss av dem som er identifiserende.',
+  'deid.willChange': 'Byttes ut: {high} {high|sikker|sikre}, {medium} {medium|trolig|trolige}, {low} kanskje',
+  'deid.history.title': 'Utskiftinger som ikke er godtatt',
+  'deid.history.intro': 'Hver utskifting står her til du godtar den, og den siste kan angres. Ordene som ble byttet ut, lagres kryptert til du godtar: godta før prosjektslutt.',
+  'deid.history.item': '«{was}» → {with}',
+  'deid.history.undo': 'Angre siste utskifting ({count})',
+  'deid.history.undone': 'Angret: {count} {count|utskifting er|utskiftinger er} satt tilbake slik teksten var.',
+  'deid.history.accept': 'Godta utskiftingene',
+  'deid.history.accepted': 'Utskiftingene er godtatt, og ordene som ble byttet ut, er slettet.',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -51,4 +60,13 @@ export const en: Record<keyof typeof nb, string> = {
   'deid.sort.confidence': 'By confidence',
   'deid.keptProject': 'Marked as not identifying in the whole project: {terms}',
   'deid.afterKeyList': 'Had {count} unresolved identifying {count|detail|details} when the key list was deleted (last checked with the key list on {date}).',
+  'deid.uncertainHint': 'Findings marked "perhaps" are not ticked: they are as often a term or a method as a name. Tick those that identify someone.',
+  'deid.willChange': 'To replace: {high} sure, {medium} likely, {low} perhaps',
+  'deid.history.title': 'Replacements not yet accepted',
+  'deid.history.intro': 'Each replacement stays here until you accept it, and the last one can be undone. The words replaced are kept encrypted until you accept: accept before the project ends.',
+  'deid.history.item': '"{was}" → {with}',
+  'deid.history.undo': 'Undo the last replacement ({count})',
+  'deid.history.undone': 'Undone: {count} {count|replacement is|replacements are} back as the text was.',
+  'deid.history.accept': 'Accept the replacements',
+  'deid.history.accepted': 'The replacements are accepted, and the words replaced are deleted.',
 };

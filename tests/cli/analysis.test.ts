@@ -71,10 +71,11 @@ describe('hvelv code / theme / memo / search / report / journal', () => {
     const start = Array.from(TRANSCRIPT).indexOf('h', Array.from(TRANSCRIPT).findIndex((_, i, cs) => cs.slice(i, i + 4).join('') === 'hver'));
     const b = await hv('code', 'apply', vault, transcript, '--code', 'Relasjon', '--start', String(start), '--end', String(start + 8), '--json');
     expect((b.json.segment as { text: string }).text).toBe('hver uke');
-    // Each code has one segment in one interview, and the listing says so in the singular.
+    // Each code has one segment in one interview, and the listing says so in the singular (in the system's language).
     const listed = await hv('code', 'list', vault);
-    expect(listed.text).toMatch(/Relasjon .* {2}1 segment in 1 interview$/m);
-    expect(listed.text).not.toMatch(/\b1 (segments|interviews)\b/);
+    expect(listed.text).toMatch(/Relasjon .* {2}1 utdrag i 1 intervju$/m);
+    expect(listed.text).not.toMatch(/\b1 intervjuer\b/);
+    expect((await hv('code', 'list', vault, '--lang', 'en')).text).toMatch(/Relasjon .* {2}1 segment in 1 interview$/m);
 
     // Bad input: a clear code, nothing changed.
     expect((await hv('code', 'apply', vault, transcript, '--code', 'Relasjon', '--quote', 'ikke her', '--json')).json).toMatchObject({ error: { code: 'QUOTE_NOT_FOUND' } });

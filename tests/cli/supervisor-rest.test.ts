@@ -42,7 +42,10 @@ describe('hvelv feedback list|redact|delete, share verify-certificate, share enf
     const share = path.join(tempDir(), 'r.hvelvshare');
     const made = await student('share', 'create', vault, '--out', share, '--yes', '--json');
     expect(made.json, made.err).toMatchObject({ ok: true, written: true });
-    expect((await sup('share', 'open', dir, share)).code).toBe(EXIT.ok);
+    const opened = await sup('share', 'open', dir, share);
+    expect(opened.code).toBe(EXIT.ok);
+    // In the language of the system (issue 29: the counts were in English only).
+    expect(opened.text).toContain('1 kode, 0 kodede utdrag, 1 tema, 0 notater');
     expect((await sup('feedback', 'add', dir, '--on', 'code:Tillit', '--text', 'Ring meg på 915 55 123, så tar vi det.')).code).toBe(EXIT.ok);
     expect((await sup('feedback', 'add', dir, '--on', 'theme:Å bli sett', '--text', 'Godt tema.')).code).toBe(EXIT.ok);
     const fb = path.join(tempDir(), 't.hvelvfeedback');

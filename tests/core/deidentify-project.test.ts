@@ -93,3 +93,31 @@ describe('after the key list is deleted', () => {
     s.lock();
   });
 });
+
+describe('replacements not yet accepted, at the end (issue 29)', () => {
+  it('the words a replacement took out do not outlive the key list, and after the end a replacement is final', async () => {
+    const deps = await testDeps({ now: () => at('2031-05-01') });
+    const dir = path.join(tempDir(), 'vault');
+    const session = await createVault(dir, pw('passphrase for undo'), { ...SAMPLE_FACTS, endDate: '2031-05-30' as IsoDate, endAction: 'anonymise' }, deps, { kdf: TEST_KDF });
+    const now = () => at('2031-05-01');
+    const form = (await import('../../electron/core/consent/forms')).ensureInitialForm(session.stores.keylist, session.facts, now());
+    const p = new Participants(session, now);
+    const code = p.add({ name: 'Turid Lie', email: '', phone: '' });
+    p.recordConsent(code, { date: '2031-04-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], unfinishedLetter: true });
+    const tr = new Transcripts(session, now);
+    const t = tr.create(code, 'B: Jeg er Turid, og jeg bor i Stavanger.');
+    expect(tr.deidentify(t.id, [{ start: 10, end: 15, expected: 'Turid', with: '[navn]' }], []).pendingReplacements).toHaveLength(1);
+    session.lock();
+
+    enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-05-30') });
+    const s = await openProject(dir, 'passphrase for undo', { ...deps, now: () => at('2031-05-31') });
+    const after = new Transcripts(s, () => at('2031-05-31'));
+    expect(after.get(t.id).pendingReplacements).toEqual([]);
+    expect(JSON.stringify(s.stores.transcripts.get('transcript', t.id)?.data)).not.toContain('Turid');
+    // A removal after the end keeps no history, and cannot be undone.
+    const place = after.check(t.id).findings.find((f) => f.text === 'Stavanger')!;
+    expect(after.deidentify(t.id, [{ start: place.start, end: place.end, expected: 'Stavanger', with: '[sted]' }], []).pendingReplacements).toEqual([]);
+    expect(JSON.stringify(s.stores.transcripts.get('transcript', t.id)?.data)).not.toContain('Stavanger');
+    s.lock();
+  });
+});

@@ -29,6 +29,8 @@ import {
   timeLeftMs,
   turnAt,
   turnText,
+  stampText,
+  stampMsAt,
   typesCharacter,
   wordCount,
 } from '@shared/transcription';
@@ -297,4 +299,23 @@ describe('stored with the vault', () => {
 
 it('every action has a default', () => {
   for (const a of ACTIONS) expect(DEFAULT_BINDINGS[a].length, a).toBeGreaterThan(0);
+});
+
+describe('stamps the workspace inserts (issue 29)', () => {
+  it('F8 puts the spaces f4 writes around the stamp, only where there is none', () => {
+    expect(stampText('Hun sa', 6, '#00:01:02-3#')).toBe(' #00:01:02-3# ');
+    expect(stampText('Hun sa ', 7, '#00:01:02-3#')).toBe('#00:01:02-3# ');
+    expect(stampText('Hun sa det', 6, '#00:01:02-3#')).toBe(' #00:01:02-3#');
+    expect(stampText('', 0, '#00:00:00-0#')).toBe('#00:00:00-0# ');
+    expect(stampText('sa\nneste', 2, '#00:00:01-0#')).toBe(' #00:00:01-0#');
+  });
+
+  it('a stamp after a rewind on resume is never earlier than the stamp before it', () => {
+    const text = '#00:00:04-1# I: Hei.\n#00:01:10-5# B: Ja, det var';
+    // Playback resumed 2 s back from 1:11.0: 1:09.0 is before the turn's 1:10.5.
+    expect(stampMsAt(text, text.length, 69_000)).toBe(70_500);
+    expect(stampMsAt(text, text.length, 75_000)).toBe(75_000);
+    // Only stamps before the caret count.
+    expect(stampMsAt(text, 20, 5_000)).toBe(5_000);
+  });
 });

@@ -247,9 +247,9 @@ export const STUDY_PASSPHRASE = 'fire lange ord er bra';
  * A harness with the seed study's project already created and unlocked, Chromium open on
  * it: the common start of the feature tests. `project` overrides the study's facts.
  */
-export async function openStudy(prefix: string, project: Record<string, unknown> = {}, height = 860) {
+export async function openStudy(prefix: string, project: Record<string, unknown> = {}, height = 860, now?: () => Date) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const harness = await startHarness({ home, locale: 'nb-NO' });
+  const harness = await startHarness({ home, locale: 'nb-NO', ...(now ? { now } : {}) });
   const vault = path.join(home, 'Documents', 'Hvelv', 'studie');
   await harness.invoke('vault.create', {
     path: vault,

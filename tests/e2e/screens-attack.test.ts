@@ -140,7 +140,8 @@ describe('the screens tell the truth, attacked', () => {
   });
 
   it('asks before leaving a consent form whose choices were changed', async () => {
-    await page.getByRole('button', { name: 'Registrer samtykke' }).click();
+    // JS02 has consented: what is offered is a new version of the consent (issue 29).
+    await page.getByRole('button', { name: 'Ny samtykkeversjon' }).click();
     const form = page.getByRole('form', { name: /JS02/ });
     await form.getByLabel('at intervjuet tas opp på lyd').uncheck();
     await page.getByRole('button', { name: '← Alle deltakere' }).click();

@@ -8,6 +8,7 @@ import type { Code, Memo, RetrievedSegment, Segment, Theme } from '../../../shar
 import { formatTimestamp } from '../../../shared/analysis-text';
 import type { CliIo } from '../io';
 import { count, UsageError } from '../io';
+import { translate, type Locale } from '../../../shared/i18n/catalogue';
 
 export function emit(io: CliIo, json: boolean, value: Record<string, unknown>, lines: () => string[]): void {
   if (json) io.out(JSON.stringify({ ok: true, ...value }));
@@ -35,8 +36,8 @@ export function segmentLine(s: Segment | RetrievedSegment, codes: Map<string, Co
   return `${s.id}  ${s.participant}${when}  [${s.start}, ${s.end})${s.quote ? '  quote' : ''}${s.orphanedAt ? '  ORPHAN' : ''}  ${names}\n    «${s.text.replace(/\s+/g, ' ')}»`;
 }
 
-export function codeLine(c: Code): string {
-  return `${c.id}  ${'  '.repeat(c.path.length - 1)}${c.name}  ${c.color}  ${count(c.segmentCount, 'segment', 'segments')} in ${count(c.transcriptCount, 'interview', 'interviews')}${c.definition ? `\n    ${'  '.repeat(c.path.length - 1)}${c.definition.replace(/\s+/g, ' ')}` : ''}`;
+export function codeLine(c: Code, locale: Locale = 'en'): string {
+  return `${c.id}  ${'  '.repeat(c.path.length - 1)}${c.name}  ${c.color}  ${translate(locale, 'cli.code.counts', { segments: c.segmentCount, interviews: c.transcriptCount })}${c.definition ? `\n    ${'  '.repeat(c.path.length - 1)}${c.definition.replace(/\s+/g, ' ')}` : ''}`;
 }
 
 export function themeLine(t: Theme, codes: Map<string, Code>, depth: number): string {

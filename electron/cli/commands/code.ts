@@ -2,7 +2,8 @@
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { parse, str } from '../args';
-import { count, UsageError } from '../io';
+import { count, listingLocale, UsageError } from '../io';
+import { translate } from '../../../shared/i18n/catalogue';
 import { withSession } from '../session';
 import { Codebook } from '../../core/services/analysis/codebook';
 import { Coding } from '../../core/services/analysis/coding';
@@ -28,9 +29,10 @@ export async function cmdCode(args: string[], ctx: CommandContext): Promise<numb
       return EXIT.ok;
     }
     case 'list': {
-      const { values, positionals } = parse(rest, {}, 1);
+      const { values, positionals } = parse(rest, { lang: { type: 'string' } }, 1);
+      const locale = listingLocale(values.lang, ctx.locale);
       const codes = await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Codebook(s, io.now).list());
-      emit(io, Boolean(values.json), { codes }, () => (codes.length ? codes.map(codeLine) : ['no codes yet']));
+      emit(io, Boolean(values.json), { codes }, () => (codes.length ? codes.map((c) => codeLine(c, locale)) : [translate(locale, 'cli.code.none')]));
       return EXIT.ok;
     }
     case 'rename': {

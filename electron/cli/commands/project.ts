@@ -1,7 +1,7 @@
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { parse, str } from '../args';
-import { count, UsageError } from '../io';
+import { count, listingLocale, UsageError } from '../io';
 import { createProject } from '../../core/services/project/create';
 import { projectStatus } from '../../core/services/project/status';
 import { inspectVault } from '../../core/vault/vault';
@@ -69,8 +69,9 @@ export async function cmdInit(args: string[], ctx: CommandContext): Promise<numb
 export async function cmdStatus(args: string[], ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const vaultDeps = await ctx.vaultDeps();
-  const { values, positionals } = parse(args, { unlock: { type: 'boolean' } }, 1);
+  const { values, positionals } = parse(args, { unlock: { type: 'boolean' }, lang: { type: 'string' } }, 1);
   const vault = positionals[0]!;
+  const locale = listingLocale(values.lang, ctx.locale);
   const haveSecret = Boolean(values['passphrase-file']) || Boolean(io.env.HVELV_PASSPHRASE) || Boolean(values.unlock);
   if (!haveSecret) {
     const info = inspectVault(vault, vaultDeps.crypto);
@@ -78,10 +79,10 @@ export async function cmdStatus(args: string[], ctx: CommandContext): Promise<nu
     if (values.json) io.out(JSON.stringify({ ok: true, unlocked: false, ...info, daysLeft }));
     else {
       io.out(`${info.title}`);
-      io.out(`  vault ${info.path} (format ${info.formatVersion})`);
-      io.out(`  project end ${info.endDate} (${count(daysLeft, 'day', 'days')}), then: ${info.endAction}`);
+      io.out(translate(locale, 'cli.status.vault', { path: info.path, format: info.formatVersion }));
+      io.out(translate(locale, 'cli.status.end', { date: info.endDate, days: daysLeft, action: translate(locale, endActionKey(info.endAction)) }));
       for (const [store, state] of Object.entries(info.stores)) io.out(`  ${store}: ${state}`);
-      if (info.endDateHistory.length > 0) io.out(`  end date moved ${info.endDateHistory.length} time(s); see hvelv deadline show`);
+      if (info.endDateHistory.length > 0) io.out(translate(locale, 'cli.status.moved', { times: info.endDateHistory.length }));
     }
     return EXIT.ok;
   }
@@ -92,9 +93,9 @@ export async function cmdStatus(args: string[], ctx: CommandContext): Promise<nu
     else {
       io.out(status.title);
       if (status.institution) io.out(`  ${status.institution}${status.faculty ? `, ${status.faculty}` : ''}`);
-      io.out(`  student ${status.student || '-'}, supervisor ${status.supervisor || '-'}, Sikt ${status.siktRef || '-'}`);
-      io.out(`  project end ${status.endDate} (${count(status.daysLeft, 'day', 'days')}), then: ${status.endAction}`);
-      for (const [store, n] of Object.entries(status.stores)) io.out(`  ${store}: ${count(n, 'record', 'records')}`);
+      io.out(translate(locale, 'cli.status.people', { student: status.student || '-', supervisor: status.supervisor || '-', sikt: status.siktRef || '-' }));
+      io.out(translate(locale, 'cli.status.end', { date: status.endDate, days: status.daysLeft, action: translate(locale, endActionKey(status.endAction)) }));
+      for (const [store, n] of Object.entries(status.stores)) io.out(translate(locale, 'cli.status.records', { store, records: n }));
     }
   } finally {
     session.lock();
@@ -151,4 +152,9 @@ export async function cmdAudit(args: string[], ctx: CommandContext): Promise<num
   } finally {
     session.lock();
   }
+}
+
+/** What happens at the end, as the catalogue says it (the project's choice in words). */
+function endActionKey(action: string): 'field.endAction.anonymise' | 'field.endAction.deleteAll' {
+  return action === 'anonymise' ? 'field.endAction.anonymise' : 'field.endAction.deleteAll';
 }

@@ -28,7 +28,7 @@ import { writeFileAtomic } from '../../core/vault/atomic-file';
 import { many, parse, str, type Values } from '../args';
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
-import { count, UsageError, type CliIo } from '../io';
+import { UsageError, type CliIo } from '../io';
 import { obtainPassphrase } from '../passphrase';
 import { withSession } from '../session';
 
@@ -201,7 +201,7 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
         else {
           if (recordings > 0) io.out(t(locale, 'supervisor.cli.shareRecordings', { recordings }));
           io.out(t(locale, 'supervisor.cli.opened', { version: h.version, title: h.title, owner: h.ownerFingerprint, until: h.until }));
-          io.out(`${count(h.counts.transcripts, 'transcript', 'transcripts')} (${h.participants.join(', ')}), ${count(h.counts.codes, 'code', 'codes')}, ${count(h.counts.segments, 'coded segment', 'coded segments')}, ${count(h.counts.themes, 'theme', 'themes')}, ${count(h.counts.memos, 'memo', 'memos')}`);
+          io.out(t(locale, 'cli.share.counts', { transcripts: h.counts.transcripts, participants: h.participants.join(', '), codes: h.counts.codes, segments: h.counts.segments, themes: h.counts.themes, memos: h.counts.memos }));
         }
         return EXIT.ok;
       });

@@ -2,7 +2,7 @@ import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { many, parse, str } from '../args';
 import { HvelvError } from '../../core/errors';
-import { count, noun, UsageError } from '../io';
+import { listingLocale, UsageError } from '../io';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ASR_LANGUAGES, type AsrLanguage } from '../../../shared/asr';
@@ -30,12 +30,21 @@ export async function cmdTranscript(args: string[], ctx: CommandContext): Promis
       return EXIT.ok;
     }
     case 'list': {
-      const { values, positionals } = parse(rest, {}, 1);
+      const { values, positionals } = parse(rest, { lang: { type: 'string' } }, 1);
+      const locale = listingLocale(values.lang, ctx.locale);
       const list = await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Transcripts(s, io.now).list());
       if (values.json) io.out(JSON.stringify({ ok: true, transcripts: list }));
-      else for (const t of list) io.out(`${t.id}  ${t.code.padEnd(8)} ${t.complete ? 'complete  ' : 'in progress'} ${String(t.chars).padStart(8)} ${noun(t.chars, 'char ', 'chars')}  ${count(t.syncPointCount, 'timestamp', 'timestamps')}  ${t.recordingId ? `recording ${t.recordingId}` : ''}`);
+      else {
+        const state = { done: translate(locale, 'cli.transcript.complete'), working: translate(locale, 'cli.transcript.inProgress') };
+        const width = Math.max(state.done.length, state.working.length);
+        for (const t of list) {
+          const chars = translate(locale, 'cli.transcript.chars', { chars: t.chars });
+          io.out(`${t.id}  ${t.code.padEnd(8)} ${(t.complete ? state.done : state.working).padEnd(width)} ${chars.padStart(14)}  ${translate(locale, 'cli.transcript.stamps', { stamps: t.syncPointCount })}  ${t.recordingId ? translate(locale, 'cli.transcript.recording', { id: t.recordingId }) : ''}`.trimEnd());
+        }
+      }
       return EXIT.ok;
     }
+
     case 'export': {
       const { values, positionals } = parse(rest, { out: { type: 'string' }, format: { type: 'string' }, accept: { type: 'string', multiple: true } }, 2);
       if (!values.out) throw new UsageError('--out FILE is required');

@@ -47,7 +47,7 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const [openCode, setOpenCode] = useState<string | null>(null);
   /** `imported`: the transcript was just imported, and this is what of its file did not arrive as it was. */
-  const [openMedia, setOpenMedia] = useState<{ recordingId: string | null; transcriptId: string | null; imported?: ImportReport | null }>({ recordingId: null, transcriptId: null });
+  const [openMedia, setOpenMedia] = useState<{ recordingId: string | null; transcriptId: string | null; imported?: ImportReport | null; transcribe?: boolean }>({ recordingId: null, transcriptId: null });
   /** The transcript the analysis opens on, when it was opened from one. */
   const [analysisOf, setAnalysisOf] = useState<{ transcriptId: string | null; visit: number }>({ transcriptId: null, visit: 0 });
   const [fatal, setFatal] = useState<ErrorInfo | null>(null);
@@ -217,6 +217,10 @@ export function App() {
         }}
         onOpenTranscript={(transcriptId, imported) => {
           setOpenMedia({ recordingId: null, transcriptId, imported });
+          setView('recording');
+        }}
+        onTranscribe={(transcriptId) => {
+          setOpenMedia({ recordingId: null, transcriptId, transcribe: true });
           setView('recording');
         }}
       />

@@ -44,6 +44,23 @@ export interface TranscriptRecord {
   today?: TodayProgress;
   /** When an edit was last written to the audit log: autosaves are logged once per quarter hour. */
   editAuditedAt?: string;
+  /**
+   * Replacements of identifying details not yet accepted (issue 29: "Supported Employment"
+   * became "[navn]" with no way back), oldest first, each with the words it took out so
+   * the last can be undone. They hold what was replaced until the student accepts them,
+   * so they are kept only while consent allows writing, and dropped once the key list is
+   * gone (transcripts.ts).
+   */
+  pendingReplacements?: PendingReplacement[];
+}
+
+/** One click on "Bytt ut valgte": where each placeholder went, and what it replaced. */
+export interface PendingReplacement {
+  at: string;
+  /** The text right after the replacement (sha256): an undo applies to that text only. */
+  after: string;
+  /** In the text after the replacement (UTF-16 offsets), in order. */
+  items: { start: number; end: number; was: string; with: string }[];
 }
 
 /** A key-list finding remembered: where, what kind, and the words (to see it is still there). */

@@ -25,7 +25,7 @@ import { readUserFile } from '../project/user-file';
 import type { ExchangeFinding } from '../../../../shared/exchange';
 import { requireAccepted, toExchangeFindings } from '../exchange/findings';
 import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES } from './formats';
-import { DEID_CHOICES_TABLE, TRANSCRIPT_TABLE, type Span, type TranscriptRecord } from './records';
+import { DEID_CHOICES_TABLE, TRANSCRIPT_TABLE, type PendingReplacement, type Span, type TranscriptRecord } from './records';
 export { DEID_CHOICES_TABLE, TRANSCRIPT_TABLE, type TranscriptRecord };
 
 const lower = (s: string): string => s.toLocaleLowerCase('nb');
@@ -82,7 +82,7 @@ export class Transcripts {
   }
 
   get(id: string): TranscriptDetail {
-    const r = this.record(id);
+    const r = this.dropHistoryAfterEnd(id, this.record(id));
     const known = this.known();
     const kept = this.choices();
     return detail(id, r.participant, this.remember(id, r.participant, r.data, known, kept), known, kept);
@@ -173,13 +173,19 @@ export class Transcripts {
     const nextKeyList = nextKept.filter((k) => keyListHere.has(lower(k)) || keyListBefore.has(lower(k)));
     const { kept: _legacy, ...rest } = r.data;
     const last = r.data.lastWithKeyList;
+    const at = this.now().toISOString();
+    // The replacement stays in the history, undoable, until the student accepts it; only
+    // while consent allows writing (it holds the words replaced: never after the end).
+    const placed = replace.filter((x) => x.with !== '');
+    const pending = placed.length > 0 && this.mayKeepHistory(r.participant) ? [...(r.data.pendingReplacements ?? []), pendingOf(r.data.text, text, replace, at)] : r.data.pendingReplacements;
     const next: TranscriptRecord = {
       ...rest,
       text,
       syncPoints: syncPoints(text),
-      updatedAt: this.now().toISOString(),
+      updatedAt: at,
       // After the end the key list cannot say again what it found: the remembered spans move with the text.
       ...(last ? { lastWithKeyList: { ...last, keyList: shiftSpans(last.keyList, replace) } } : {}),
+      ...(pending && pending.length > 0 ? { pendingReplacements: pending } : {}),
     };
     // Hvelv's own placeholders over whole words that are not placeholders already only
     // take personal data out, so that is allowed even when nothing new may be written
@@ -197,6 +203,78 @@ export class Transcripts {
     if (!sameTerms(before, nextKept) || !sameTerms(beforeChoices.keyList, nextKeyList)) this.saveChoices(nextKept, nextKeyList);
     this.session.audit.append('transcript.deidentified', { participant: r.participant, details: { transcript: id, replaced: replace.length, kept: nextKept.length } });
     return this.get(id);
+  }
+
+  /**
+   * Undo the last replacement not yet accepted: the exact text before it comes back, and
+   * the coded passages move back with it (an edit back, remapped as replacements are).
+   * Refused when the text was edited since, as any stale change is.
+   */
+  undoReplacement(id: string): TranscriptDetail {
+    const r = this.record(id);
+    const pending = r.data.pendingReplacements ?? [];
+    const lastOne = pending.at(-1);
+    if (!lastOne) throw new HvelvError('INVALID_INPUT', 'there is no replacement to undo');
+    if (sha256(r.data.text) !== lastOne.after) throw new HvelvError('INVALID_INPUT', 'the transcript changed since the replacement: it can no longer be undone');
+    const back: Replacement[] = lastOne.items.map((x) => ({ start: x.start, end: x.end, expected: x.with, with: x.was }));
+    const text = applyReplacements(r.data.text, back);
+    if (text === null) throw new HvelvError('INVALID_INPUT', 'the transcript changed since the replacement: it can no longer be undone');
+    const at = this.now().toISOString();
+    const rest = pending.slice(0, -1);
+    const { pendingReplacements: _drop, ...data } = r.data;
+    const last = data.lastWithKeyList;
+    const next: TranscriptRecord = {
+      ...data,
+      text,
+      syncPoints: syncPoints(text),
+      updatedAt: at,
+      ...(last ? { lastWithKeyList: { ...last, keyList: shiftSpans(last.keyList, back) } } : {}),
+      ...(rest.length > 0 ? { pendingReplacements: rest } : {}),
+    };
+    // Writing the words back is processing like any edit: it needs consent (the store's guard).
+    this.store.atomically(() => {
+      this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next });
+      remapAfterEdit(this.session, id, r.data.text, text, { at, replacements: back });
+    });
+    this.session.audit.append('transcript.deidentify-undone', { participant: r.participant, details: { transcript: id, restored: back.length } });
+    return this.get(id);
+  }
+
+  /** The student accepts the replacements: they leave the history, with the words they took out. */
+  acceptReplacements(id: string): TranscriptDetail {
+    const r = this.record(id);
+    if (!r.data.pendingReplacements) return this.get(id);
+    const { pendingReplacements: accepted, ...data } = r.data;
+    this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data }, { removal: true });
+    this.session.audit.append('transcript.deidentify-accepted', { participant: r.participant, details: { transcript: id, replacements: accepted.length } });
+    return this.get(id);
+  }
+
+  /**
+   * Once the key list is gone nothing can be undone (writing words back needs consent), and
+   * the words replacements took out must not outlive it: the history goes, as a removal.
+   */
+  private dropHistoryAfterEnd(id: string, r: { participant: string; data: TranscriptRecord }): { participant: string; data: TranscriptRecord } {
+    if (!r.data.pendingReplacements || !this.session.stores.keylist.destroyed) return r;
+    const { pendingReplacements: _gone, ...data } = r.data;
+    try {
+      this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data }, { removal: true });
+    } catch (err) {
+      // A session that may not write still does not show them.
+      if (!(err instanceof HvelvError)) throw err;
+    }
+    return { participant: r.participant, data };
+  }
+
+  /** Whether a replacement may be kept undoable: only while the participant's consent allows writing. */
+  private mayKeepHistory(code: string): boolean {
+    try {
+      assertConsent(this.session.stores.keylist, code, 'transcript');
+      return true;
+    } catch (err) {
+      if (err instanceof HvelvError) return false;
+      throw err;
+    }
   }
 
   private saveChoices(terms: string[], keyList: string[]): void {
@@ -510,7 +588,24 @@ function shiftSpans(spans: Span[], replace: readonly Replacement[]): Span[] {
 }
 
 function detail(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: Kept): TranscriptDetail {
-  return { ...summary(id, code, r, known, kept), text: r.text, syncPoints: r.syncPoints, speakers: r.speakers ?? [...DEFAULT_SPEAKERS], today: r.today ?? null };
+  const pendingReplacements = (r.pendingReplacements ?? []).map((p) => ({ at: p.at, items: p.items.map(({ was, with: w }) => ({ was, with: w })) }));
+  return { ...summary(id, code, r, known, kept), text: r.text, syncPoints: r.syncPoints, speakers: r.speakers ?? [...DEFAULT_SPEAKERS], today: r.today ?? null, pendingReplacements };
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** A replacement as the history keeps it: each placeholder's place in the new text and the words it took out. */
+function pendingOf(before: string, after: string, replace: readonly Replacement[], at: string): PendingReplacement {
+  const sorted = [...replace].sort((a, b) => a.start - b.start);
+  let delta = 0;
+  const items: PendingReplacement['items'] = [];
+  for (const x of sorted) {
+    const start = x.start + delta;
+    delta += x.with.length - (x.end - x.start);
+    // Invisible characters taken out are not put back: only placeholders are undone.
+    if (x.with !== '') items.push({ start, end: start + x.with.length, was: before.slice(x.start, x.end), with: x.with });
+  }
+  return { at, after: sha256(after), items };
 }
 
 function summary(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: Kept): TranscriptSummary {

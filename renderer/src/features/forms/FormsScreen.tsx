@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useUnsaved } from '../../components/unsaved';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
@@ -56,7 +56,46 @@ export function FormsScreen() {
     if (r.value) setNotice(format === 'pdf' ? t('screens.pdf.saved', { path: r.value }) : t('forms.exported', { path: r.value }));
   }
 
-  const placeholders = text ? unfilledFields(text).length > 0 : false;
+  const fields = text ? unfilledFields(text) : [];
+  const placeholders = fields.length > 0;
+  // A field to go to once the editor (or the letter) is on screen: focused, scrolled to, selected.
+  const [goTo, setGoTo] = useState<{ field: string; at: number } | null>(null);
+  const sectionRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!goTo || !sectionRef.current) return;
+    const box = sectionRef.current;
+    const area = [...box.querySelectorAll('textarea')].find((a) => a.value.includes(goTo.field));
+    if (area) {
+      const i = area.value.indexOf(goTo.field);
+      area.focus();
+      area.setSelectionRange(i, i + goTo.field.length);
+      area.scrollIntoView({ block: 'center' });
+      return;
+    }
+    const where = [...box.querySelectorAll<HTMLElement>('[data-letter-part]')].find((e) => (e.textContent ?? '').includes(goTo.field));
+    if (where) {
+      where.focus();
+      where.scrollIntoView({ block: 'center' });
+    }
+  }, [goTo, draft]);
+
+  /** The heading of the part of the letter a field is in, to say where it is. */
+  const partOf = (field: string): string => {
+    if (!text) return '';
+    const section = text.sections.find((x) => x.heading.includes(field) || x.body.includes(field));
+    if (section) return section.heading;
+    if (text.intro.includes(field) || text.title.includes(field)) return t('forms.intro.label');
+    if (text.statements.some((x) => x.text.includes(field)) || text.consentIntro.includes(field) || text.consentHeading.includes(field)) return text.consentHeading;
+    return text.title;
+  };
+
+  /** Go to a field: in the editor when the version can still be edited and the field is in a part it edits. */
+  function showField(field: string) {
+    setNotice(null);
+    const editable = form && !form.frozen && text && (text.intro.includes(field) || text.sections.some((x) => x.body.includes(field)));
+    if (editable && !draft) setDraft(form.texts[locale]);
+    setGoTo({ field, at: Date.now() });
+  }
 
   return (
     <main className="page">
@@ -74,6 +113,7 @@ export function FormsScreen() {
               aria-selected={f.version === version}
               className={`tab ${f.version === version ? 'active' : ''}`}
               onClick={() => {
+                setNotice(null);
                 setDraft(null);
                 setVersion(f.version);
               }}
@@ -88,6 +128,7 @@ export function FormsScreen() {
             id="forms-lang"
             value={locale}
             onChange={(e) => {
+              setNotice(null);
               setDraft(null);
               setLocale(e.target.value as Locale);
             }}
@@ -98,19 +139,37 @@ export function FormsScreen() {
         </div>
       </div>
       {form && text && (
-        <section className="card letter" aria-label={t('forms.version', { version: form.version })}>
+        <section ref={sectionRef} className="card letter" aria-label={t('forms.version', { version: form.version })}>
           <p className="muted">
             {form.frozen ? t('forms.frozen') : t('forms.editable')} · {t('forms.fingerprint', { hash: form.hashes[locale].slice(0, 12) })}
           </p>
-          {placeholders && <div className="banner banner-warning">{form.frozen ? t('screens.forms.unfinishedFrozen') : t('forms.placeholderWarning')}</div>}
+          {placeholders && (
+            <div className="banner banner-warning">
+              <p>{form.frozen ? t('screens.forms.unfinishedFrozen') : t('forms.placeholderWarning')}</p>
+              <p>{t('forms.unfilledList', { count: fields.length })}</p>
+              <ul className="unfilled-fields">
+                {fields.map((f) => (
+                  <li key={f}>
+                    <button type="button" className="link" onClick={() => showField(f)}>
+                      {t('forms.gotoField', { field: f.length > 60 ? `${f.slice(0, 57)}…]` : f, part: partOf(f) })}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           {draft ? (
             <Editor text={draft} onChange={setDraft} />
           ) : (
             <>
-              <h2 className="letter-title">{text.title}</h2>
-              <p>{text.intro}</p>
+              <h2 className="letter-title" data-letter-part tabIndex={-1}>
+                {text.title}
+              </h2>
+              <p data-letter-part tabIndex={-1}>
+                {text.intro}
+              </p>
               {text.sections.map((s) => (
-                <div key={s.id}>
+                <div key={s.id} data-letter-part tabIndex={-1}>
                   <h3>{s.heading}</h3>
                   {s.body.split('\n').map((line, i) => (
                     <p key={i}>{line}</p>
@@ -119,7 +178,7 @@ export function FormsScreen() {
               ))}
               <h3>{text.consentHeading}</h3>
               <p>{text.consentIntro}</p>
-              <ul className="statements">
+              <ul className="statements" data-letter-part tabIndex={-1}>
                 {text.statements.map((s) => (
                   <li key={s.id}>☐ {s.text}</li>
                 ))}
@@ -128,7 +187,14 @@ export function FormsScreen() {
           )}
           <div className="actions start wrap">
             {!form.frozen && !draft && (
-              <button type="button" onClick={() => setDraft(form.texts[locale])}>
+              <button
+                type="button"
+                onClick={() => {
+                  // "Saved." belonged to the last save: editing again is the next action.
+                  setNotice(null);
+                  setDraft(form.texts[locale]);
+                }}
+              >
                 {t('forms.edit')}
               </button>
             )}
@@ -137,7 +203,14 @@ export function FormsScreen() {
                 <button type="button" onClick={() => void save()}>
                   {t('forms.save')}
                 </button>
-                <button type="button" className="secondary" onClick={() => setDraft(null)}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => {
+                    setNotice(null);
+                    setDraft(null);
+                  }}
+                >
                   {t('common.cancel')}
                 </button>
               </>

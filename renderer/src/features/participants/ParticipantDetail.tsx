@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { useFreshToday } from '../../components/today';
 import { useUnsaved } from '../../components/unsaved';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
@@ -189,9 +190,11 @@ function IdentityCard({ code, onError }: { code: string; onError(e: ErrorInfo): 
   );
 }
 
-function ConsentCard({ summary, today, onChanged, onError }: { summary: ParticipantSummary; today: IsoDate; onChanged(): Promise<void>; onError(e: ErrorInfo): void }) {
+function ConsentCard({ summary, today: appToday, onChanged, onError }: { summary: ParticipantSummary; today: IsoDate; onChanged(): Promise<void>; onError(e: ErrorInfo): void }) {
   const { t, date } = useI18n();
   const [open, setOpen] = useState(false);
+  // Read again when the form opens: the consent date defaults to today, not the unlock day.
+  const today = useFreshToday(appToday, open);
   const [forms, setForms] = useState<FormVersionDto[]>([]);
   const [version, setVersion] = useState(1);
   const [locale, setLocale] = useState<Locale>('nb');
@@ -264,7 +267,8 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
       )}
       {!open && (
         <button type="button" className={summary.consent ? 'secondary' : ''} onClick={() => void start()}>
-          {t('participant.recordConsent')}
+          {/* After consent, what is offered is a new version of it (a renewed or changed consent). */}
+          {summary.consent ? t('participant.newConsentVersion') : t('participant.recordConsent')}
         </button>
       )}
       {open && form && (
@@ -347,8 +351,10 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   );
 }
 
-function WithdrawDialog({ code, today, consentDate, onCancel, onDone }: { code: string; today: IsoDate; consentDate: IsoDate | null; onCancel(): void; onDone(r: WithdrawalReceiptDto): void }) {
+function WithdrawDialog({ code, today: appToday, consentDate, onCancel, onDone }: { code: string; today: IsoDate; consentDate: IsoDate | null; onCancel(): void; onDone(r: WithdrawalReceiptDto): void }) {
   const { t } = useI18n();
+  // Read again when the dialog opens: the withdrawal date defaults to today, not the unlock day.
+  const today = useFreshToday(appToday);
   const consented = consentDate !== null;
   const [counts, setCounts] = useState<Record<string, number> | null>(null);
   const [typed, setTyped] = useState('');

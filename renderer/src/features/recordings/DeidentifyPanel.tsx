@@ -11,8 +11,12 @@ type SortBy = 'position' | 'kind' | 'confidence';
 
 /** A finding's place in the text and words, which stay the same while the list is refreshed. */
 const keyOf = (f: DeidFinding, shift = 0): string => `${f.start + shift}:${f.text}`;
-/** Narrowing facts identify only together: listed, not ticked unless the user ticks them. */
-const tickedByDefault = (f: DeidFinding): boolean => !NARROWING_KINDS.includes(f.kind);
+/**
+ * Narrowing facts identify only together, and an uncertain finding ("kanskje") is as often
+ * a method or a term as a name (issue 29: "Supported Employment" became "[navn]"): listed,
+ * not ticked unless the user ticks them.
+ */
+const tickedByDefault = (f: DeidFinding): boolean => !NARROWING_KINDS.includes(f.kind) && f.confidence !== 'low';
 
 /**
  * Identifying details in a transcript: look, choose, replace with placeholders. Main
@@ -36,6 +40,7 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
 
   async function check(keep: Map<string, boolean> = overrides) {
     setError(null);
+    setNotice(null);
     const r = await call('transcripts.check', { id: transcript.id });
     if (!r.ok) return setError(r.error);
     setReport(r.value);
@@ -45,6 +50,7 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
   async function apply(replace: DeidFinding[], kept: string[], done: string | null) {
     setBusy(true);
     setError(null);
+    setNotice(null);
     // Where the findings the user chose about will be once the replacements are in.
     const shift = (at: number) => replace.filter((f) => f.end <= at).reduce((d, f) => d + labelOf(f.kind).length - (f.end - f.start), 0);
     const moved = new Map((report?.findings ?? []).filter((f) => overrides.has(keyOf(f))).map((f) => [keyOf(f, shift(f.start)), overrides.get(keyOf(f))!]));
@@ -55,10 +61,24 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
     });
     if (r.ok) {
       onChanged(r.value);
-      setNotice(done);
       await check(moved);
+      setNotice(done);
     } else setError(r.error);
     // Busy until the new findings are in: a second click on the old list would be stale.
+    setBusy(false);
+  }
+
+  /** Undo the last replacement, or accept them all: either way the list is checked again. */
+  async function settle(method: 'transcripts.undoReplacement' | 'transcripts.acceptReplacements', done: string) {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    const r = await call(method, { id: transcript.id });
+    if (r.ok) {
+      onChanged(r.value);
+      if (report) await check(new Map());
+      setNotice(done);
+    } else setError(r.error);
     setBusy(false);
   }
 
@@ -73,6 +93,9 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
     return fs;
   };
   const last = report?.lastWithKeyList;
+  const pending = transcript.pendingReplacements;
+  const lastPending = pending.at(-1);
+  const byConfidence = Object.fromEntries(DEID_CONFIDENCES.map((c) => [c, chosen.filter((f) => f.confidence === c).length])) as Record<(typeof DEID_CONFIDENCES)[number], number>;
 
   return (
     <Card title={t('deid.title')} className="deid">
@@ -93,6 +116,7 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
         <>
           <p>{t('deid.found', { count: report.findings.length })}</p>
           {report.findings.some((f) => NARROWING_KINDS.includes(f.kind)) && <p className="hint">{t('deid.narrowingHint')}</p>}
+          {report.findings.some((f) => f.confidence === 'low' && !NARROWING_KINDS.includes(f.kind)) && <p className="hint">{t('deid.uncertainHint')}</p>}
           {report.findings.some((f) => f.kind === 'invisible') && <p className="hint">{t('deid.invisibleHint')}</p>}
           <div className="field inline">
             <label htmlFor="deid-sort">{t('deid.sort')}</label>
@@ -146,9 +170,17 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
           </div>
           {badLabel && <p className="field-error">{t('deid.badPlaceholder')}</p>}
           <div className="actions start">
-            <button type="button" disabled={busy || chosen.length === 0 || Boolean(badLabel)} onClick={() => void apply(chosen, report.kept, t('deid.done', { count: chosen.length }))}>
+            <button
+              type="button"
+              aria-describedby="deid-will-change"
+              disabled={busy || chosen.length === 0 || Boolean(badLabel)}
+              onClick={() => void apply(chosen, report.kept, t('deid.done', { count: chosen.length }))}
+            >
               {t('deid.replace', { count: chosen.length })}
             </button>
+            <span id="deid-will-change" className="muted">
+              {t('deid.willChange', { high: byConfidence.high, medium: byConfidence.medium, low: byConfidence.low })}
+            </span>
           </div>
         </>
       )}
@@ -159,6 +191,33 @@ export function DeidentifyPanel({ transcript, ended, onChanged }: { transcript: 
             {t('deid.forget')}
           </button>
         </p>
+      )}
+      {/* After the check's result, which the notice of a replacement leads into. */}
+      {pending.length > 0 && (
+        <section className="deid-history" aria-labelledby="deid-history-title">
+          <h3 id="deid-history-title">{t('deid.history.title')}</h3>
+          <p className="muted">{t('deid.history.intro')}</p>
+          <ol>
+            {pending.map((p, i) => (
+              <li key={`${p.at}-${i}`}>
+                {p.items.map((x, j) => (
+                  <span key={j}>
+                    {j > 0 && ', '}
+                    {t('deid.history.item', { was: x.was, with: x.with })}
+                  </span>
+                ))}
+              </li>
+            ))}
+          </ol>
+          <div className="actions start">
+            <button type="button" disabled={busy} onClick={() => void settle('transcripts.undoReplacement', t('deid.history.undone', { count: lastPending?.items.length ?? 0 }))}>
+              {t('deid.history.undo', { count: lastPending?.items.length ?? 0 })}
+            </button>
+            <button type="button" className="secondary" disabled={busy} onClick={() => void settle('transcripts.acceptReplacements', t('deid.history.accepted'))}>
+              {t('deid.history.accept')}
+            </button>
+          </div>
+        </section>
       )}
     </Card>
   );

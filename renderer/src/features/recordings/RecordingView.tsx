@@ -26,10 +26,12 @@ interface Props {
   onAnalyse?(transcriptId: string): void;
   /** The transcript was just imported: what of its file did not arrive as it was, said here. */
   imported?: ImportReport | null;
+  /** Open straight into the transcription workspace (a transcript just begun from the list). */
+  transcribe?: boolean;
 }
 
 /** A recording with its transcript beside it: timestamps seek the player. */
-export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnalyse, imported }: Props) {
+export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnalyse, imported, transcribe = false }: Props) {
   const { t } = useI18n();
   const [recording, setRecording] = useState<RecordingInfo | null>(null);
   const [recordingGone, setRecordingGone] = useState(false);
@@ -39,7 +41,7 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
   const [transcript, setTranscript] = useState<TranscriptDetail | null>(null);
   const [duration, setDuration] = useState(0);
   /** The transcription workspace is open (editing happens there, saved as it is typed). */
-  const [working, setWorking] = useState(false);
+  const [working, setWorking] = useState(transcribe);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   // Its own state, not `notice`: "Saved." after an edit must not replace what the import left out.

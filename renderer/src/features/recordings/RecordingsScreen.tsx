@@ -19,6 +19,8 @@ interface Props {
   onOpenRecording(id: string): void;
   /** `imported`: what of the file just imported did not arrive as it was, for the view to say. */
   onOpenTranscript(id: string, imported?: ImportReport): void;
+  /** A transcript just begun for a recording: open it in the transcription workspace. */
+  onTranscribe(transcriptId: string): void;
   onShowCertificate(): void;
 }
 
@@ -61,7 +63,7 @@ function interviews(participants: ParticipantSummary[], recordings: RecordingInf
   }));
 }
 
-export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRecording, onOpenTranscript, onShowCertificate }: Props) {
+export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRecording, onOpenTranscript, onTranscribe, onShowCertificate }: Props) {
   const { t, date, locale } = useI18n();
   const [participants, setParticipants] = useState<ParticipantSummary[]>([]);
   const [recordings, setRecordings] = useState<RecordingInfo[]>([]);
@@ -137,6 +139,14 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
     setOfferDelete(null);
     if (r.ok) setNotice(t('rec.originalDeleted'));
     else setError(r.error);
+  }
+
+  /** Begin a transcript of a recording from its row, straight into the workspace (issue 29: it was a screen deeper). */
+  async function startTranscript(code: string, recordingId: string) {
+    begin();
+    const r = await call('transcripts.create', { code, recordingId });
+    if (!r.ok) return setError(r.error);
+    onTranscribe(r.value.id);
   }
 
   async function importTranscript(code: string, recordingId: string | null) {
@@ -224,6 +234,13 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
                     <TranscriptLine key={tr.id} tr={tr} coded={coded.get(tr.id)} durationMs={r.durationMs} onOpen={onOpenTranscript} />
                   ))}
                   {trs.length === 0 && <span className="muted">{t('screens.rec.noTranscript')}</span>}
+                  {!ended && transcription && trs.length === 0 && (
+                    <div>
+                      <button type="button" className="small" onClick={() => void startTranscript(iv.code, r.id)} aria-label={t('screens.rec.startTranscriptFor', { code: iv.code, duration: formatDuration(r.durationMs) })}>
+                        {t('view.startTranscript')}
+                      </button>
+                    </div>
+                  )}
                   {!ended && transcription && (
                     <div>
                       <button type="button" className="link" onClick={() => void importTranscript(iv.code, r.id)} aria-label={t('screens.rec.addTranscriptForRecording', { code: iv.code, duration: formatDuration(r.durationMs) })}>

@@ -5,6 +5,7 @@ import { ErrorBanner, Notice, TextField } from '../../components/ui';
 import { KeySettings } from '../transcription/KeySettings';
 import { ModelSettings } from '../asr/ModelSettings';
 import { SupervisorSettings } from '../supervisor/StudentSupervisors';
+import { useFreshToday } from '../../components/today';
 import { useUnsaved } from '../../components/unsaved';
 import { DateField } from '../../components/DateField';
 import type { AppInfo, LanguageSetting, ProjectStatus } from '../../../../shared/contract';
@@ -91,8 +92,10 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
   );
 }
 
-function DeadlineCard({ status, today, onStatus }: { status: ProjectStatus; today: IsoDate; onStatus(s: ProjectStatus): void }) {
+function DeadlineCard({ status, today: appToday, onStatus }: { status: ProjectStatus; today: IsoDate; onStatus(s: ProjectStatus): void }) {
   const { t, date } = useI18n();
+  // Read again when the screen opens: "Dato Sikt ble varslet" defaults to today, not the unlock day.
+  const today = useFreshToday(appToday);
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
   const [siktRef, setSiktRef] = useState('');
@@ -104,6 +107,12 @@ function DeadlineCard({ status, today, onStatus }: { status: ProjectStatus; toda
   // A reason and a Sikt reference typed but not yet submitted are not lost to the menu.
   useUnsaved(status.destroyed.length === 0 && (to !== '' || reason.trim() !== '' || siktRef.trim() !== '' || siktPicked !== null));
   if (status.destroyed.length > 0) return null;
+
+  /** "Moved to …" belonged to the last move: a new one begun takes it away. */
+  const typing = (change: () => void) => {
+    setDone(null);
+    change();
+  };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -125,11 +134,11 @@ function DeadlineCard({ status, today, onStatus }: { status: ProjectStatus; toda
       <p className="hint">{t('deadline.help')}</p>
       <form onSubmit={submit} noValidate>
         <div className="two">
-          <DateField label={t('deadline.to')} value={to} min={status.endDate} onChange={setTo} />
-          <DateField label={t('deadline.siktDate')} value={siktDate} max={today} onChange={setSiktDate} />
+          <DateField label={t('deadline.to')} value={to} min={status.endDate} onChange={(v) => typing(() => setTo(v))} />
+          <DateField label={t('deadline.siktDate')} value={siktDate} max={today} onChange={(v) => typing(() => setSiktDate(v))} />
         </div>
-        <TextField label={t('deadline.siktRef')} value={siktRef} onChange={(e) => setSiktRef(e.target.value)} />
-        <TextField label={t('deadline.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <TextField label={t('deadline.siktRef')} value={siktRef} onChange={(e) => typing(() => setSiktRef(e.target.value))} />
+        <TextField label={t('deadline.reason')} value={reason} onChange={(e) => typing(() => setReason(e.target.value))} />
         <ErrorBanner error={error} />
         {done && <Notice>{done}</Notice>}
         <div className="actions start">

@@ -30,6 +30,8 @@ import {
   timeLeftMs,
   turnAt,
   turnText,
+  stampText,
+  stampMsAt,
   typesCharacter,
   wordCount,
   type Action,
@@ -197,7 +199,11 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   /** Insert at the caret as an edit of the editor's own, so undo and redo keep working. */
   const insert = useCallback((s: string) => editor.current?.insert(s), []);
 
-  const stampNow = useCallback((): string | null => (audio.current && recording ? f4Stamp(Math.round(audio.current.currentTime * 1000)) : null), [recording]);
+  /** The stamp for a new turn or F8 at the caret: never earlier than a stamp before it (resume rewinds). */
+  const stampNow = useCallback(
+    (tx: string, caret: number): string | null => (audio.current && recording ? f4Stamp(stampMsAt(tx, caret, Math.round(audio.current.currentTime * 1000))) : null),
+    [recording],
+  );
 
   const run = useCallback(
     (action: Action) => {
@@ -212,9 +218,9 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
       else if (action === 'slower') changeRate(-1);
       else if (action === 'faster') changeRate(1);
       else if (action === 'timestamp') {
-        const st = stampNow();
-        if (st) insert(`${st} `);
-      } else if (action === 'nextTurn') insert(turnText(tx, caret, nextSpeaker(tx, caret, sp), stampNow()));
+        const st = stampNow(tx, caret);
+        if (st) insert(stampText(tx, caret, st));
+      } else if (action === 'nextTurn') insert(turnText(tx, caret, nextSpeaker(tx, caret, sp), stampNow(tx, caret)));
       else if (action === 'loop') {
         if (lp) setLoop(null);
         else {
@@ -224,10 +230,10 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
         }
       } else if (action.startsWith('speaker')) {
         const label = sp[Number(action.slice(7)) - 1];
-        if (label) insert(turnText(tx, caret, label, stampNow()));
+        if (label) insert(turnText(tx, caret, label, stampNow(tx, caret)));
       } else if (action.startsWith('marker')) {
         const m = mk[Number(action.slice(6)) - 1];
-        if (m) insert(markerText(m, stampNow() ?? ''));
+        if (m) insert(markerText(m, stampNow(tx, caret) ?? ''));
       }
     },
     [togglePlay, skip, changeRate, insert, stampNow, readText],
