@@ -206,6 +206,14 @@ export const nb = {
   'analysis.withdrawn.codes': 'Koder som mistet utdrag: {codes}.',
   'analysis.withdrawn.themes': 'Temaer som ble mindre: {themes}.',
   'analysis.withdrawn.dismiss': 'Jeg har sett det',
+  'analysis.pane.label': 'Kodeboken ved teksten',
+  'analysis.pane.hide': 'Skjul kodeboken',
+  'analysis.pane.show': 'Vis kodeboken',
+  'analysis.pane.hint': 'Merk tekst, og trykk på en kode eller dra det merkede hit.',
+  'analysis.pane.apply': 'Kod det merkede med «{code}»',
+  'analysis.menu.label': 'Kod det merkede',
+  'analysis.menu.codeWith': 'Kod med «{code}»',
+  'analysis.menu.more': 'Kod …',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -410,4 +418,12 @@ export const en: Record<keyof typeof nb, string> = {
   'analysis.withdrawn.codes': 'Codes that lost passages: {codes}.',
   'analysis.withdrawn.themes': 'Themes that shrank: {themes}.',
   'analysis.withdrawn.dismiss': 'I have seen it',
+  'analysis.pane.label': 'The codebook beside the text',
+  'analysis.pane.hide': 'Hide the codebook',
+  'analysis.pane.show': 'Show the codebook',
+  'analysis.pane.hint': 'Select text, then press a code or drag the selection here.',
+  'analysis.pane.apply': 'Code the selection with “{code}”',
+  'analysis.menu.label': 'Code the selection',
+  'analysis.menu.codeWith': 'Code with “{code}”',
+  'analysis.menu.more': 'Code …',
 };

@@ -36,6 +36,31 @@ async function reopen(at: string): Promise<void> {
   await page.getByRole('button', { name: 'Analyse', exact: true }).click();
   await tab(at).click();
 }
+/** Select `words` in the coding view's text as a person does, and give the middle of the selection. */
+async function selectWords(words: string): Promise<{ x: number; y: number }> {
+  return page.locator('.coding-text').evaluate((el, w) => {
+    type TextNode = { data: string };
+    type R = { setStart(n: unknown, o: number): void; setEnd(n: unknown, o: number): void; getBoundingClientRect(): { left: number; top: number; width: number; height: number } };
+    const g = globalThis as unknown as { document: { createRange(): R }; getSelection(): { removeAllRanges(): void; addRange(r: R): void } };
+    const nodes = Array.from((el as unknown as { children: ArrayLike<{ firstChild: TextNode }> }).children).map((c) => c.firstChild);
+    const point = (u: number): [TextNode, number] => {
+      for (const n of nodes) {
+        if (u <= n.data.length) return [n, u];
+        u -= n.data.length;
+      }
+      throw new Error('past the end');
+    };
+    const whole = nodes.map((n) => n.data).join('');
+    const at = whole.indexOf(w);
+    const r = g.document.createRange();
+    r.setStart(...point(at));
+    r.setEnd(...point(at + w.length));
+    g.getSelection().removeAllRanges();
+    g.getSelection().addRange(r);
+    const b = r.getBoundingClientRect();
+    return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
+  }, words);
+}
 const tab = (name: string) => page.getByRole('navigation', { name: 'Deler av analysen' }).getByRole('button', { name, exact: true });
 
 beforeAll(async () => {
@@ -150,6 +175,47 @@ describe('the analysis after the walk (issue 29)', () => {
     await tab('Rapport').click();
     await expect.poll(() => page.getByText(/Ingen utdrag er merket som sitat ennå/).isVisible()).toBe(true);
     await shot('walk-b-06-report-no-quotes');
+  });
+
+  it('codes from the codebook beside the text and from a right-click on a selection; the text scrolls with the page', async () => {
+    await reopen('Koding');
+    await page.getByRole('button', { name: 'Kod intervjuet med JS01' }).click();
+    const pane = page.getByRole('navigation', { name: 'Kodeboken ved teksten' });
+    await expect.poll(() => pane.isVisible()).toBe(true);
+    // No fixed-height panel: the transcript is as tall as its text.
+    expect(await page.locator('.coding-doc').evaluate((d) => (globalThis as unknown as { getComputedStyle(e: unknown): { overflowY: string } }).getComputedStyle(d).overflowY)).toBe('visible');
+    expect(await pane.getByRole('button', { name: 'Arbeidsgiver' }).isDisabled()).toBe(true);
+
+    await selectWords('Hva legger du i relasjonsarbeid?');
+    await expect.poll(() => pane.getByRole('button', { name: 'Arbeidsgiver' }).isEnabled()).toBe(true);
+    await pane.getByRole('button', { name: 'Arbeidsgiver' }).click();
+    const bar = (name: string) => page.locator('.coding-margin').getByRole('button', { name: new RegExp(`^${name}: `) });
+    await expect.poll(() => bar('Arbeidsgiver').count()).toBe(1);
+    await shot('walk-b-08-coding-pane');
+
+    // Right-click on a new selection: the code used last, and "Kod …" for any other.
+    const middle = await selectWords('relasjonsarbeid');
+    await page.mouse.click(middle.x, middle.y, { button: 'right' });
+    const menu = page.getByRole('menu', { name: 'Kod det merkede' });
+    await expect.poll(() => menu.isVisible()).toBe(true);
+    expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Kod med «Arbeidsgiver»', 'Kod …']);
+    await shot('walk-b-09-coding-right-click');
+    await menu.getByRole('menuitem', { name: 'Kod …' }).click();
+    await expect.poll(() => page.getByRole('combobox', { name: 'Hurtigkode' }).evaluate((e) => e === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)).toBe(true);
+    await page.getByRole('combobox', { name: 'Hurtigkode' }).press('Escape');
+
+    await page.mouse.click(middle.x, middle.y, { button: 'right' });
+    await selectWords('relasjonsarbeid');
+    await page.mouse.click(middle.x, middle.y, { button: 'right' });
+    await menu.getByRole('menuitem', { name: 'Kod med «Arbeidsgiver»' }).click();
+    await expect.poll(() => bar('Arbeidsgiver').count()).toBe(2);
+    expect(await menu.count()).toBe(0);
+
+    // Folded away for room, and back.
+    await pane.getByRole('button', { name: 'Skjul kodeboken' }).click();
+    expect(await pane.getByRole('button', { name: 'Arbeidsgiver' }).count()).toBe(0);
+    await pane.getByRole('button', { name: 'Vis kodeboken' }).click();
+    expect(await pane.getByRole('button', { name: 'Arbeidsgiver' }).count()).toBe(1);
   });
 
   it('says once, in the codebook, themes and map, what a withdrawal removed, until the student has seen it', async () => {
