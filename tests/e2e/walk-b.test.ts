@@ -180,7 +180,7 @@ describe('the analysis after the walk (issue 29)', () => {
   it('codes from the codebook beside the text and from a right-click on a selection; the text scrolls with the page', async () => {
     await reopen('Koding');
     await page.getByRole('button', { name: 'Kod intervjuet med JS01' }).click();
-    const pane = page.getByRole('navigation', { name: 'Kodeboken ved teksten' });
+    const pane = page.getByRole('navigation', { name: 'Kodene ved teksten' });
     await expect.poll(() => pane.isVisible()).toBe(true);
     // No fixed-height panel: the transcript is as tall as its text.
     expect(await page.locator('.coding-doc').evaluate((d) => (globalThis as unknown as { getComputedStyle(e: unknown): { overflowY: string } }).getComputedStyle(d).overflowY)).toBe('visible');
@@ -212,10 +212,30 @@ describe('the analysis after the walk (issue 29)', () => {
     expect(await menu.count()).toBe(0);
 
     // Folded away for room, and back.
-    await pane.getByRole('button', { name: 'Skjul kodeboken' }).click();
+    await pane.getByRole('button', { name: 'Skjul kodene' }).click();
     expect(await pane.getByRole('button', { name: 'Arbeidsgiver' }).count()).toBe(0);
-    await pane.getByRole('button', { name: 'Vis kodeboken' }).click();
+    await pane.getByRole('button', { name: 'Vis kodene' }).click();
     expect(await pane.getByRole('button', { name: 'Arbeidsgiver' }).count()).toBe(1);
+  });
+
+  it('codes a selection dragged onto a code in the pane', async () => {
+    const bar = (name: string) => page.locator('.coding-margin').getByRole('button', { name: new RegExp(`^${name}: `) });
+    expect(await bar('Relasjon').count()).toBe(1);
+    await selectWords('om å bli sett');
+    // The browser's own drag of a selection cannot be driven headless: the same events, dispatched.
+    await page.evaluate(() => {
+      type El = { dispatchEvent(e: unknown): boolean };
+      const g = globalThis as unknown as { document: { querySelector(q: string): El; querySelectorAll(q: string): ArrayLike<El & { textContent: string }> }; DataTransfer: new () => unknown; DragEvent: new (t: string, i: object) => unknown };
+      const data = new g.DataTransfer();
+      const text = g.document.querySelector('.coding-text');
+      const target = Array.from(g.document.querySelectorAll('.pane-code')).find((b) => b.textContent.startsWith('Relasjon'))!;
+      text.dispatchEvent(new g.DragEvent('dragstart', { bubbles: true, cancelable: true, dataTransfer: data }));
+      target.dispatchEvent(new g.DragEvent('dragenter', { bubbles: true, cancelable: true, dataTransfer: data }));
+      target.dispatchEvent(new g.DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: data }));
+      target.dispatchEvent(new g.DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: data }));
+    });
+    await expect.poll(() => bar('Relasjon').count()).toBe(2);
+    expect(await bar('Relasjon').nth(1).getAttribute('aria-label')).toBe('Relasjon: «om å bli sett»');
   });
 
   it('says once, in the codebook, themes and map, what a withdrawal removed, until the student has seen it', async () => {
