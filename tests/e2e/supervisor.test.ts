@@ -88,7 +88,7 @@ describe('the supervisor, both sides', () => {
   });
 
   it('the student adds the supervisor: a typo is caught, the fingerprint matches, the never-shared list is plain', async () => {
-    await page.getByRole('button', { name: 'Innstillinger' }).click();
+    await page.getByRole('button', { name: 'Veileder', exact: true }).click();
     await page.getByRole('heading', { name: 'Veileder', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Legg til veileder' }).click();
     // One character changed, as when the key is typed off the e-mail: the checksum says so.

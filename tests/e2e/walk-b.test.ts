@@ -255,6 +255,17 @@ describe('the analysis after the walk (issue 29)', () => {
     expect(await note.count()).toBe(0);
     expect(problems).toEqual([]);
   });
+  it('gives the supervisor a place of its own in the menu, out of Settings', async () => {
+    await page.getByRole('button', { name: 'Innstillinger', exact: true }).click();
+    await page.getByRole('heading', { name: 'Innstillinger', level: 1 }).waitFor();
+    expect(await page.getByRole('button', { name: 'Legg til veileder' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Veileder', exact: true }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Veileder', level: 1 }).isVisible()).toBe(true);
+    const access = page.getByRole('region', { name: 'Tilgang og delinger' });
+    expect(await access.getByRole('button', { name: 'Legg til veileder' }).isVisible()).toBe(true);
+    expect(await access.getByRole('button', { name: 'Importer tilbakemeldingsfil …' }).isVisible()).toBe(true);
+    await shot('walk-b-10-supervision-in-menu');
+  });
 });
 
 afterAll(() => {
