@@ -41,8 +41,12 @@ export interface Code {
   updatedAt: string;
   /** Coded segments carrying this code (not counting its children). */
   segmentCount: number;
-  /** Coded segments carrying this code or any code below it, each counted once (what retrieval shows with sub-codes). */
-  segmentCountWithSubcodes: number;
+  /**
+   * Coded segments carrying this code or any code below it, each counted once (what
+   * retrieval shows with sub-codes). The student's own codebook only: a share leaves it
+   * out, as a supervisor's Hvelv of before it refuses a field it does not know.
+   */
+  segmentCountWithSubcodes?: number;
   /** Transcripts (interviews) in which it is applied. */
   transcriptCount: number;
   /** Themes this code belongs to (a code may be in many). */

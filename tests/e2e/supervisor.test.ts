@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newPage, openStudy, screenshot, startHarness, type Harness } from './harness';
+import { axeViolations } from './axe';
 import { Codebook } from '../../electron/core/services/analysis/codebook';
 import { Coding } from '../../electron/core/services/analysis/coding';
 import { Memos } from '../../electron/core/services/analysis/memos';
@@ -83,6 +84,8 @@ describe('the supervisor, both sides', () => {
     fingerprint = (await supPage.locator('.sup-fingerprint .group').allTextContents()).join('-');
     expect(fingerprint).toMatch(/^[A-Z0-9]{4}(-[A-Z0-9]{4})+$/);
     await screenshot(supPage, '81-sup-key');
+    // Headings in order (issue 29: the fingerprint's h3 came straight after the page's h1).
+    expect((await axeViolations(supPage)).map((v) => v.id)).not.toContain('heading-order');
     // The folder holds the supervisor's keys, under their passphrase: nothing of the key text in clear but the public key.
     expect(supProblems).toEqual([]);
   });

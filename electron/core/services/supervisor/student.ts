@@ -190,7 +190,8 @@ export class Supervisors {
     const feedback = store.list<FeedbackRecord>(FEEDBACK_TABLE).filter((f) => same.has(f.data.supervisorId));
     return {
       phase: new Phases(this.session, this.now).get(),
-      codes: new Codebook(this.session, this.now).list(),
+      // Without the count with sub-codes: the share's format (payload-check.ts) has no such field.
+      codes: new Codebook(this.session, this.now).list().map(({ segmentCountWithSubcodes: _, ...c }) => c),
       themes: new Themes(this.session, this.now).list(),
       memos: new Memos(this.session, this.now).list().filter((m) => !m.private),
       transcripts,

@@ -68,7 +68,9 @@ export function Codebook({ codes, ended, orphans, onChanged, onRetrieve, onOpenT
                       {c.definition && <span className="definition">{excerpt(c.definition, 90)}</span>}
                     </td>
                     <td className="n">
-                      {c.segmentCountWithSubcodes !== c.segmentCount ? t('analysis.code.countBoth', { here: c.segmentCount, all: c.segmentCountWithSubcodes }) : c.segmentCount}
+                      {c.segmentCountWithSubcodes !== undefined && c.segmentCountWithSubcodes !== c.segmentCount
+                        ? t('analysis.code.countBoth', { here: c.segmentCount, all: c.segmentCountWithSubcodes })
+                        : c.segmentCount}
                     </td>
                     <td className="n">{c.transcriptCount}</td>
                   </tr>
