@@ -266,6 +266,19 @@ describe('the analysis after the walk (issue 29)', () => {
     expect(await access.getByRole('button', { name: 'Importer tilbakemeldingsfil …' }).isVisible()).toBe(true);
     await shot('walk-b-10-supervision-in-menu');
   });
+  it('leaves no empty card beside the consent form', async () => {
+    await harness.invoke('participants.add', { identity: { name: 'Kari Kontroll' } });
+    await page.getByRole('button', { name: 'Deltakere', exact: true }).click();
+    await page.getByRole('button', { name: 'Åpne JS03' }).click();
+    await page.getByRole('button', { name: 'Registrer samtykke' }).click();
+    await page.getByLabel('Dato for samtykket').waitFor();
+    const identity = await page.getByRole('region', { name: 'Identitet' }).boundingBox();
+    const consent = await page.getByRole('region', { name: 'Samtykke' }).boundingBox();
+    // The form takes the whole width below the identity card: nothing empty beside it.
+    expect(consent!.y).toBeGreaterThanOrEqual(identity!.y + identity!.height);
+    expect(consent!.width).toBeGreaterThan(identity!.width * 1.5);
+    await shot('walk-b-11-consent-form');
+  });
 });
 
 afterAll(() => {

@@ -251,7 +251,7 @@ function ConsentCard({ summary, today, onChanged, onError }: { summary: Particip
   }
 
   return (
-    <Card title={t('participant.consent')}>
+    <Card title={t('participant.consent')} className="consent-card">
       {summary.consent ? (
         <>
           <p>{t('participant.consentSummary', { date: date(summary.consent.date), method: t(`method.${summary.consent.method}`), version: summary.consent.formVersion })}</p>
