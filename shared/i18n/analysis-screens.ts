@@ -214,6 +214,8 @@ export const nb = {
   'analysis.menu.label': 'Kod det merkede',
   'analysis.menu.codeWith': 'Kod med «{code}»',
   'analysis.menu.more': 'Kod …',
+  'analysis.coding.openComment': 'Åpen kommentar fra veileder om «{text}»',
+  'analysis.coding.commentMark': 'kommentar',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -426,4 +428,6 @@ export const en: Record<keyof typeof nb, string> = {
   'analysis.menu.label': 'Code the selection',
   'analysis.menu.codeWith': 'Code with “{code}”',
   'analysis.menu.more': 'Code …',
+  'analysis.coding.openComment': 'Open comment from the supervisor on “{text}”',
+  'analysis.coding.commentMark': 'comment',
 };

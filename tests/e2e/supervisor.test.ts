@@ -202,6 +202,15 @@ describe('the supervisor, both sides', () => {
     const comment = page.getByRole('article', { name: 'Om utdraget i JS01' });
     await expect.poll(() => comment.getByText('Fint eksempel på tillit tidlig i forløpet. Se også intervju 3?').isVisible()).toBe(true);
     await expect.poll(() => comment.getByText(new RegExp(`Veilederens kommentar \\(${fingerprint}\\)`)).isVisible()).toBe(true);
+    // The coding view marks the passage with the open comment; a click shows it beside (issue 29).
+    await page.getByRole('button', { name: 'Analyse', exact: true }).click();
+    await page.getByRole('button', { name: 'Kod intervjuet med JS01' }).click();
+    const mark = page.getByRole('button', { name: /^Åpen kommentar fra veileder om «/ });
+    await expect.poll(() => mark.count()).toBe(1);
+    await mark.click();
+    await expect.poll(() => page.getByRole('complementary').getByText('Fint eksempel på tillit tidlig i forløpet. Se også intervju 3?').isVisible()).toBe(true);
+    await screenshot(page, 'walk-b-12-coding-open-comment');
+    await page.getByRole('button', { name: 'Veileder', exact: true }).click();
     await comment.getByRole('button', { name: 'Svar' }).click();
     await comment.getByLabel('Ditt svar').fill('Takk, jeg ser på intervju 3.');
     await comment.getByRole('button', { name: 'Lagre svaret' }).click();
@@ -209,6 +218,12 @@ describe('the supervisor, both sides', () => {
     await comment.getByLabel('Løst').check();
     await expect.poll(() => comment.getByLabel('Løst').isChecked()).toBe(true);
     await screenshot(page, '89-sup-student-feedback-settings');
+    // Resolved: no longer marked in the text.
+    await page.getByRole('button', { name: 'Analyse', exact: true }).click();
+    await page.getByRole('button', { name: 'Kod intervjuet med JS01' }).click();
+    await page.getByRole('textbox', { name: /Transkripsjonen til JS01/ }).waitFor();
+    expect(await mark.count()).toBe(0);
+    await page.getByRole('button', { name: 'Veileder', exact: true }).click();
     const list = (await student.invoke('feedback.list', {})) as { resolved: boolean; replies: { text: string }[] }[];
     expect(list).toHaveLength(2);
     const replied = list.filter((c) => c.resolved);

@@ -82,6 +82,14 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
   const map = useMemo(() => new TextPositions(transcript?.text ?? ''), [transcript?.text]);
   const byId = useMemo(() => new Map(codes.map((c) => [c.id, c])), [codes]);
 
+  // Passages the supervisor commented on, with the comment still open (not marked resolved).
+  const [commented, setCommented] = useState<Set<string>>(new Set());
+  useEffect(() => {
+    void call('feedback.list', {}).then((r) => {
+      if (r.ok) setCommented(new Set(r.value.filter((c) => !c.resolved && c.target.kind === 'segment').map((c) => c.target.id)));
+    });
+  }, [transcriptId]);
+
   const loadSegments = useCallback(async () => {
     const r = await call('coding.segments', { transcriptId });
     if (!r.ok) return setError(r.error);
@@ -674,7 +682,7 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
           )}
         </nav>
         <div className="coding-doc" ref={docRef}>
-          <div className="coding-inner" ref={innerRef} style={{ '--lanes': lanes } as CSSProperties}>
+          <div className={`coding-inner ${segments.some((s) => commented.has(s.id)) ? 'has-comments' : ''}`} ref={innerRef} style={{ '--lanes': lanes } as CSSProperties}>
             <div className="coding-margin" role="group" aria-label={t('analysis.coding.margin')}>
               {bars.map((b) => (
                 <button
@@ -694,6 +702,28 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
                 </button>
               ))}
             </div>
+            {/* A mark at each passage with an open comment from the supervisor; a click selects it, and the comment shows beside. */}
+            {segments
+              .filter((s) => commented.has(s.id) && s.orphanedAt === null)
+              .map((s) => {
+                const b = bars.find((x) => x.segment.id === s.id);
+                if (!b) return null;
+                return (
+                  <button
+                    key={`c-${s.id}`}
+                    type="button"
+                    className="comment-mark"
+                    style={{ top: b.top }}
+                    aria-label={t('analysis.coding.openComment', { text: excerpt(s.text, 60) })}
+                    onClick={() => {
+                      setActiveSegment(s.id);
+                      select(s, false);
+                    }}
+                  >
+                    {t('analysis.coding.commentMark')}
+                  </button>
+                );
+              })}
             {caret && <span className="fake-caret" aria-hidden="true" style={{ top: caret.top, left: caret.left, height: caret.height }} />}
             <div
               ref={textRef}
