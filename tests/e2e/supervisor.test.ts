@@ -187,6 +187,8 @@ describe('the supervisor, both sides', () => {
     await supPage.getByRole('button', { name: 'Temaer' }).click();
     await expectNoAnalysisControls();
     await supPage.getByRole('button', { name: 'Mine kommentarer' }).click();
+    // The list quotes the passage a comment is about (issue 29).
+    await expect.poll(() => supPage.getByText('«møtt med tillit»', { exact: true }).isVisible()).toBe(true);
     supervisor.saveAnswers.push(feedbackPath());
     await supPage.getByRole('button', { name: 'Lagre tilbakemeldingsfil …' }).click();
     await expect.poll(() => supPage.getByText(/Tilbakemeldingen er lagret/).isVisible()).toBe(true);
@@ -202,7 +204,9 @@ describe('the supervisor, both sides', () => {
     const comment = page.getByRole('article', { name: 'Om utdraget i JS01' });
     await expect.poll(() => comment.getByText('Fint eksempel på tillit tidlig i forløpet. Se også intervju 3?').isVisible()).toBe(true);
     await expect.poll(() => comment.getByText(new RegExp(`Veilederens kommentar \\(${fingerprint}\\)`)).isVisible()).toBe(true);
-    // The coding view marks the passage with the open comment; a click shows it beside (issue 29).
+    // The imported comment quotes its passage; the coding view marks the passage, and a click shows the comment beside (issue 29).
+    expect(await comment.getByText('«møtt med tillit»', { exact: true }).isVisible()).toBe(true);
+    await screenshot(page, 'walk-b-13-supervision-comment-excerpt');
     await page.getByRole('button', { name: 'Analyse', exact: true }).click();
     await page.getByRole('button', { name: 'Kod intervjuet med JS01' }).click();
     const mark = page.getByRole('button', { name: /^Åpen kommentar fra veileder om «/ });

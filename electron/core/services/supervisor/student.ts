@@ -533,7 +533,16 @@ export class Supervisors {
 
   private commentDto(id: string, participant: string | null, d: FeedbackRecord): FeedbackComment {
     const from = this.store.get<SupervisorRecord>(SUPERVISOR_TABLE, d.supervisorId);
-    return { id, target: d.target, targetLabel: this.label(d.target), text: d.text, fingerprint: d.fingerprint, createdAt: d.createdAt, participant, flags: d.flags, replies: d.replies, resolved: d.resolved, exportedAt: null, supervisorRemoved: from ? from.data.revokedAt !== null : true };
+    return { id, target: d.target, targetLabel: this.label(d.target), ...(d.target.kind === 'segment' ? { excerpt: this.excerpt(d.target.id) } : {}), text: d.text, fingerprint: d.fingerprint, createdAt: d.createdAt, participant, flags: d.flags, replies: d.replies, resolved: d.resolved, exportedAt: null, supervisorRemoved: from ? from.data.revokedAt !== null : true };
+  }
+
+  /** The coded words a comment on a segment is about; empty once they are gone. */
+  private excerpt(segmentId: string): string {
+    try {
+      return new Coding(this.session, this.now).get(segmentId).text;
+    } catch {
+      return '';
+    }
   }
 
   private label(t: FeedbackTarget): string {
