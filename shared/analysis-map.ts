@@ -67,7 +67,10 @@ export function thematicMapSvg(data: ThematicMapData, labels: MapLabels): string
     maxY = Math.max(maxY, drawTheme(t, x, PAD + 40, 0));
   });
   if (top.length === 0) parts.push(`<text x="${PAD}" y="${PAD + 60}" font-size="14" fill="#444">${esc(labels.empty)}</text>`);
-  const width = Math.max(1, top.length) * (COL_W + GAP) - GAP + 2 * PAD;
+  // Wide enough for the project's title too: with one or two themes a long title was cut
+  // off at the picture's edge. 0.62 em a character is generous for bold sans-serif.
+  const titleWidth = Math.ceil([...data.title].length * 18 * 0.62);
+  const width = Math.max(Math.max(1, top.length) * (COL_W + GAP) - GAP, titleWidth) + 2 * PAD;
   const height = maxY + PAD;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" role="img" aria-label="${esc(data.title)}">` +

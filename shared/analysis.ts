@@ -41,6 +41,12 @@ export interface Code {
   updatedAt: string;
   /** Coded segments carrying this code (not counting its children). */
   segmentCount: number;
+  /**
+   * Coded segments carrying this code or any code below it, each counted once (what
+   * retrieval shows with sub-codes). The student's own codebook only: a share leaves it
+   * out, as a supervisor's Hvelv of before it refuses a field it does not know.
+   */
+  segmentCountWithSubcodes?: number;
   /** Transcripts (interviews) in which it is applied. */
   transcriptCount: number;
   /** Themes this code belongs to (a code may be in many). */
@@ -50,6 +56,20 @@ export interface Code {
    * NVivo and MAXQDA): it holds codes and is never applied to text itself.
    */
   codable: boolean;
+}
+
+/** What a withdrawal removed from the analysis, shown once until the student dismisses it. */
+export interface WithdrawalNote {
+  id: string;
+  /** The withdrawn participant's pseudonym (JS03). */
+  participant: string;
+  at: string;
+  /** Coded passages removed. */
+  passages: number;
+  /** Codes that lost passages, by name, with how many each. */
+  codes: { name: string; passages: number }[];
+  /** Themes holding any of those codes. */
+  themes: string[];
 }
 
 export interface CodeInput {

@@ -27,7 +27,7 @@ import {
 } from './domain';
 import type { ErrorCode, Result } from './errors';
 import { ACTIONS, PEDALS, type Bindings, type PedalMap, type PlaybackSettings, type TodayProgress } from './transcription';
-import { PHASES, THEME_STATUSES, MEMO_TARGET_KINDS, type AnalysisFinding, type Code, type CodeDeletion, type MergeResult, type Memo, type PhaseState, type RetrievedSegment, type SearchResult, type Segment, type Theme } from './analysis';
+import { PHASES, THEME_STATUSES, MEMO_TARGET_KINDS, type AnalysisFinding, type Code, type CodeDeletion, type MergeResult, type Memo, type PhaseState, type RetrievedSegment, type SearchResult, type Segment, type Theme, type WithdrawalNote } from './analysis';
 import { LOCALES, type Locale } from './i18n/catalogue';
 import { supervisorApi, type SupervisorHolding, type SupervisorOutputs } from './supervisor';
 import { notificationApi, type NotificationOutputs } from './notification';
@@ -342,6 +342,10 @@ export interface AnalysisOverview {
   transcripts: { id: string; participant: string; chars: number; segments: number }[];
   /** Segments whose text was deleted, waiting for the student's decision. */
   orphans: number;
+  /** Passages marked as quotes for the report. */
+  quotes: number;
+  /** What withdrawals removed from codes and themes, until the student dismisses each. */
+  withdrawals: WithdrawalNote[];
 }
 
 /** A possible identifying detail in what a report would hold, with where it is and around it. */
@@ -486,6 +490,7 @@ export const api = {
   'exchange.import': { input: z.strictObject({ file: fileToken, assign: z.array(z.strictObject({ source: z.string().min(1).max(500), code })).max(10_000) }) },
   'analysis.overview': { input: z.strictObject({}) },
   'analysis.setPhase': { input: z.strictObject({ phase: z.enum(PHASES) }) },
+  'analysis.dismissWithdrawal': { input: z.strictObject({ id: z.string().regex(/^withdrawn-[A-Za-z0-9_-]{1,40}$/) }) },
   'codes.add': { input: z.strictObject({ name: codeName, parentId: hexId.nullable().default(null), definition: z.string().max(5000).default(''), color: color.optional() }) },
   'codes.update': { input: z.strictObject({ id: hexId, name: codeName.optional(), definition: z.string().max(5000).optional(), color: color.optional() }) },
   'codes.move': { input: z.strictObject({ id: hexId, parentId: hexId.nullable() }) },
@@ -496,7 +501,7 @@ export const api = {
   'coding.apply': { input: z.strictObject({ transcriptId: hexId, start: position, end: position, codeId: hexId }) },
   'coding.unapply': { input: z.strictObject({ segmentId: hexId, codeId: hexId }) },
   'coding.quote': { input: z.strictObject({ segmentId: hexId, quote: z.boolean() }) },
-  'coding.retrieve': { input: z.strictObject({ of: z.enum(['code', 'theme']), id: hexId, participant: code.optional() }) },
+  'coding.retrieve': { input: z.strictObject({ of: z.enum(['code', 'theme']), id: hexId, participant: code.optional(), descendants: z.boolean().optional() }) },
   'coding.orphans': { input: z.strictObject({}) },
   'coding.reattach': { input: z.strictObject({ segmentId: hexId, start: position, end: position }) },
   'coding.removeSegment': { input: z.strictObject({ segmentId: hexId }) },
@@ -619,6 +624,7 @@ export interface Outputs extends SupervisorOutputs, NotificationOutputs {
   'exchange.import': ImportResult;
   'analysis.overview': AnalysisOverview;
   'analysis.setPhase': AnalysisOverview;
+  'analysis.dismissWithdrawal': AnalysisOverview;
   'codes.add': Code;
   'codes.update': Code;
   'codes.move': Code;

@@ -106,6 +106,8 @@ export interface FeedbackComment {
   target: FeedbackTarget;
   /** The code's or theme's name, a memo's date, a segment's participant code: what it is about. */
   targetLabel: string;
+  /** For a comment on a segment: the coded words it is about (issue 29: the list did not quote them). */
+  excerpt?: string;
   text: string;
   /** The supervisor's key fingerprint: comments are the supervisor's, signed by them. */
   fingerprint: string;

@@ -21,6 +21,7 @@ import { Memos, Phases } from '../core/services/analysis/memos';
 import { Report } from '../core/services/analysis/report';
 import { Search } from '../core/services/analysis/search';
 import { Themes } from '../core/services/analysis/themes';
+import { dismissWithdrawalNote, withdrawalNotes } from '../core/services/analysis/withdrawn';
 import type { Transcripts } from '../core/services/transcripts/transcripts';
 import type { VaultSession } from '../core/vault/vault';
 
@@ -49,12 +50,20 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
   const overview = (): AnalysisOverview => {
     const c = coding();
     const transcripts = deps.transcripts().list();
+    let quotes = 0;
+    const rows = transcripts.map((t) => {
+      const live = c.forTranscript(t.id).filter((s) => s.orphanedAt === null);
+      for (const s of live) if (s.quote) quotes++;
+      return { id: t.id, participant: t.code, chars: t.chars, segments: live.length };
+    });
     return {
       phase: phases().get(),
       codes: codebook().list(),
       themes: themes().list(),
-      transcripts: transcripts.map((t) => ({ id: t.id, participant: t.code, chars: t.chars, segments: c.forTranscript(t.id).filter((s) => s.orphanedAt === null).length })),
+      transcripts: rows,
       orphans: c.orphans().length,
+      quotes,
+      withdrawals: withdrawalNotes(deps.session()),
     };
   };
 
@@ -119,6 +128,10 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
       phases().set(phase);
       return overview();
     },
+    'analysis.dismissWithdrawal': ({ id }) => {
+      dismissWithdrawalNote(deps.session(), id);
+      return overview();
+    },
     'codes.add': ({ name, parentId, definition, color }) => codebook().add({ name, parentId, definition, color }),
     'codes.update': ({ id, ...change }) => codebook().update(id, change),
     'codes.move': ({ id, parentId }) => codebook().move(id, parentId),
@@ -129,7 +142,8 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
     'coding.apply': ({ transcriptId, start, end, codeId }) => coding().apply(transcriptId, { start, end }, [codeId]),
     'coding.unapply': ({ segmentId, codeId }) => coding().unapply(segmentId, codeId),
     'coding.quote': ({ segmentId, quote }) => coding().setQuote(segmentId, quote),
-    'coding.retrieve': ({ of, id, participant }) => coding().retrieve(of === 'code' ? { codeId: id } : { themeId: id }, participant ? { participant } : {}),
+    'coding.retrieve': ({ of, id, participant, descendants }) =>
+      coding().retrieve(of === 'code' ? { codeId: id } : { themeId: id }, { ...(participant ? { participant } : {}), ...(descendants === false ? { descendants: false } : {}) }),
     'coding.orphans': () => coding().orphans(),
     'coding.reattach': ({ segmentId, start, end }) => coding().reattach(segmentId, { start, end }),
     'coding.removeSegment': ({ segmentId }) => {

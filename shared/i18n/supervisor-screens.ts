@@ -137,7 +137,8 @@ export const nb = {
   'sup.feedback.intro': 'Kommentarene dine samles i en liten fil som er signert med din nøkkel. Send den til studenten, som ser dem ved siden av det de gjelder.',
 
   // The student's Settings → Supervisor.
-  'sup.settings.title': 'Veileder',
+  'sup.settings.title': 'Tilgang og delinger',
+  'nav.supervision': 'Veileder',
   'sup.settings.intro': 'Veilederen får lese det du velger, i sin egen Hvelv, til en dato du setter. Veilederen kan ikke endre noe i prosjektet ditt.',
   'sup.settings.none': 'Ingen veileder er lagt til.',
   'sup.settings.add': 'Legg til veileder',
@@ -332,7 +333,8 @@ export const en: { [K in keyof typeof nb]: string } = {
   'sup.feedback.export': 'Save feedback file …',
   'sup.feedback.exported': 'The feedback is saved: {path}. Send the file to the student.',
   'sup.feedback.intro': 'Your comments are gathered in a small file signed with your key. Send it to the student, who sees them beside what they are about.',
-  'sup.settings.title': 'Supervisor',
+  'sup.settings.title': 'Access and shares',
+  'nav.supervision': 'Supervisor',
   'sup.settings.intro': 'The supervisor reads what you choose, in their own Hvelv, until a date you set. The supervisor cannot change anything in your project.',
   'sup.settings.none': 'No supervisor added.',
   'sup.settings.add': 'Add a supervisor',

@@ -128,8 +128,9 @@ describe('thematic analysis in Chromium', () => {
     const text = page.getByRole('textbox', { name: /Transkripsjonen til JS01/ });
     // Reach the text with Tab from the "back" link, as a keyboard user would.
     await page.getByRole('button', { name: 'Til listen over intervjuer' }).focus();
-    // (past the recording's player, whose controls take a few Tab stops).
-    for (let i = 0; i < 10 && !(await text.evaluate(isFocused)); i++) await page.keyboard.press('Tab');
+    // (past the recording's player, whose controls take a few Tab stops, and the codes
+    // beside the text, which take one each while text is selected).
+    for (let i = 0; i < 25 && !(await text.evaluate(isFocused)); i++) await page.keyboard.press('Tab');
     expect(await text.evaluate(isFocused)).toBe(true);
     // Down to the third utterance's line, to its start, then past the stamp and "B:".
     // The caret as an offset in the whole text (the page holds it one element per line).
@@ -300,7 +301,7 @@ describe('thematic analysis in Chromium', () => {
     await expect.poll(async () => page.getByRole('button', { name: /Lete etter temaer/ }).getAttribute('aria-current')).toBe('step');
     await page.getByRole('button', { name: 'Memoer og logg' }).click();
     await page.getByLabel('Nytt innlegg i loggen').fill('Kodene om tillit og varme ser ut til å høre sammen. Jeg må spørre veileder.');
-    await page.getByRole('button', { name: 'Lagre memoen' }).first().click();
+    await page.getByRole('button', { name: 'Lagre innlegget' }).click();
     const journal = page.getByRole('region', { name: 'Refleksiv logg' });
     await expect.poll(() => journal.getByRole('heading', { name: 'Lete etter temaer' }).isVisible()).toBe(true);
     await expect.poll(() => journal.getByText('Kodene om tillit og varme').isVisible()).toBe(true);

@@ -97,7 +97,7 @@ describe('recordings in the supervisor’s share', () => {
     await supPage.getByRole('heading', { name: 'Din veiledernøkkel' }).waitFor();
     key = await supPage.getByLabel('Veiledernøkkel').inputValue();
 
-    await page.getByRole('button', { name: 'Innstillinger' }).click();
+    await page.getByRole('button', { name: 'Veileder', exact: true }).click();
     await page.getByRole('button', { name: 'Legg til veileder' }).click();
     await page.getByLabel('Veiledernøkkel').fill(key);
     await page.getByRole('button', { name: 'Kontroller nøkkelen' }).click();

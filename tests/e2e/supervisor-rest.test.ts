@@ -114,7 +114,7 @@ describe('the supervisor, what the attack review left', () => {
   });
 
   it('the student replaces the flagged phone number with [telefon] and deletes a comment; the file imported again brings nothing back', async () => {
-    await page.getByRole('button', { name: 'Innstillinger' }).click();
+    await page.getByRole('button', { name: 'Veileder', exact: true }).click();
     await page.getByRole('heading', { name: 'Veileder', exact: true }).waitFor();
     student.fileAnswers.push(feedback(1));
     await page.getByRole('button', { name: 'Importer tilbakemeldingsfil …' }).click();
@@ -164,7 +164,7 @@ describe('the supervisor, what the attack review left', () => {
     await expect.poll(() => fs.existsSync(feedback(2))).toBe(true);
 
     await student.invoke('supervisors.remove', { id: supId });
-    await page.getByRole('button', { name: 'Innstillinger' }).click();
+    await page.getByRole('button', { name: 'Veileder', exact: true }).click();
     await page.getByRole('heading', { name: 'Veileder', exact: true }).waitFor();
     student.fileAnswers.push(feedback(2));
     await page.getByRole('button', { name: 'Importer tilbakemeldingsfil …' }).click();

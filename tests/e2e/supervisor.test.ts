@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newPage, openStudy, screenshot, startHarness, type Harness } from './harness';
+import { axeViolations } from './axe';
 import { Codebook } from '../../electron/core/services/analysis/codebook';
 import { Coding } from '../../electron/core/services/analysis/coding';
 import { Memos } from '../../electron/core/services/analysis/memos';
@@ -83,12 +84,14 @@ describe('the supervisor, both sides', () => {
     fingerprint = (await supPage.locator('.sup-fingerprint .group').allTextContents()).join('-');
     expect(fingerprint).toMatch(/^[A-Z0-9]{4}(-[A-Z0-9]{4})+$/);
     await screenshot(supPage, '81-sup-key');
+    // Headings in order (issue 29: the fingerprint's h3 came straight after the page's h1).
+    expect((await axeViolations(supPage)).map((v) => v.id)).not.toContain('heading-order');
     // The folder holds the supervisor's keys, under their passphrase: nothing of the key text in clear but the public key.
     expect(supProblems).toEqual([]);
   });
 
   it('the student adds the supervisor: a typo is caught, the fingerprint matches, the never-shared list is plain', async () => {
-    await page.getByRole('button', { name: 'Innstillinger' }).click();
+    await page.getByRole('button', { name: 'Veileder', exact: true }).click();
     await page.getByRole('heading', { name: 'Veileder', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Legg til veileder' }).click();
     // One character changed, as when the key is typed off the e-mail: the checksum says so.
@@ -184,6 +187,8 @@ describe('the supervisor, both sides', () => {
     await supPage.getByRole('button', { name: 'Temaer' }).click();
     await expectNoAnalysisControls();
     await supPage.getByRole('button', { name: 'Mine kommentarer' }).click();
+    // The list quotes the passage a comment is about (issue 29).
+    await expect.poll(() => supPage.getByText('«møtt med tillit»', { exact: true }).isVisible()).toBe(true);
     supervisor.saveAnswers.push(feedbackPath());
     await supPage.getByRole('button', { name: 'Lagre tilbakemeldingsfil …' }).click();
     await expect.poll(() => supPage.getByText(/Tilbakemeldingen er lagret/).isVisible()).toBe(true);
@@ -199,6 +204,17 @@ describe('the supervisor, both sides', () => {
     const comment = page.getByRole('article', { name: 'Om utdraget i JS01' });
     await expect.poll(() => comment.getByText('Fint eksempel på tillit tidlig i forløpet. Se også intervju 3?').isVisible()).toBe(true);
     await expect.poll(() => comment.getByText(new RegExp(`Veilederens kommentar \\(${fingerprint}\\)`)).isVisible()).toBe(true);
+    // The imported comment quotes its passage; the coding view marks the passage, and a click shows the comment beside (issue 29).
+    expect(await comment.getByText('«møtt med tillit»', { exact: true }).isVisible()).toBe(true);
+    await screenshot(page, 'walk-b-13-supervision-comment-excerpt');
+    await page.getByRole('button', { name: 'Analyse', exact: true }).click();
+    await page.getByRole('button', { name: 'Kod intervjuet med JS01' }).click();
+    const mark = page.getByRole('button', { name: /^Åpen kommentar fra veileder om «/ });
+    await expect.poll(() => mark.count()).toBe(1);
+    await mark.click();
+    await expect.poll(() => page.getByRole('complementary').getByText('Fint eksempel på tillit tidlig i forløpet. Se også intervju 3?').isVisible()).toBe(true);
+    await screenshot(page, 'walk-b-12-coding-open-comment');
+    await page.getByRole('button', { name: 'Veileder', exact: true }).click();
     await comment.getByRole('button', { name: 'Svar' }).click();
     await comment.getByLabel('Ditt svar').fill('Takk, jeg ser på intervju 3.');
     await comment.getByRole('button', { name: 'Lagre svaret' }).click();
@@ -206,6 +222,12 @@ describe('the supervisor, both sides', () => {
     await comment.getByLabel('Løst').check();
     await expect.poll(() => comment.getByLabel('Løst').isChecked()).toBe(true);
     await screenshot(page, '89-sup-student-feedback-settings');
+    // Resolved: no longer marked in the text.
+    await page.getByRole('button', { name: 'Analyse', exact: true }).click();
+    await page.getByRole('button', { name: 'Kod intervjuet med JS01' }).click();
+    await page.getByRole('textbox', { name: /Transkripsjonen til JS01/ }).waitFor();
+    expect(await mark.count()).toBe(0);
+    await page.getByRole('button', { name: 'Veileder', exact: true }).click();
     const list = (await student.invoke('feedback.list', {})) as { resolved: boolean; replies: { text: string }[] }[];
     expect(list).toHaveLength(2);
     const replied = list.filter((c) => c.resolved);

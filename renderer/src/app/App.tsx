@@ -21,9 +21,10 @@ import { forgetUnsaved, hasUnsaved } from '../components/unsaved';
 import { LeaveDialog } from '../components/LeaveDialog';
 import type { ImportReport } from '../features/recordings/ImportNotice';
 
-type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'exchange' | 'analysis' | 'supervisor' | 'notification';
+type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'exchange' | 'analysis' | 'supervisor' | 'supervision' | 'notification';
 import { AnalysisScreen } from '../features/analysis/AnalysisScreen';
 import { SupervisorApp } from '../features/supervisor/SupervisorApp';
+import { SupervisionScreen } from '../features/supervisor/SupervisionScreen';
 
 const TOUCH_EVERY_MS = 30_000;
 /** How often to ask main for today's date, so days and "today" defaults move on past midnight. */
@@ -35,6 +36,7 @@ const NAV = [
   ['recordings', 'nav.recordings'],
   ['analysis', 'nav.analysis'],
   ['forms', 'nav.forms'],
+  ['supervision', 'nav.supervision'],
   ['exchange', 'exchange.nav'],
   ['settings', 'nav.settings'],
 ] as const;
@@ -203,6 +205,7 @@ export function App() {
   else if (view === 'participant' && status && openCode) body = <ParticipantDetail key={openCode} code={openCode} today={info.today} onBack={() => go(() => setView('participants'))} />;
   else if (view === 'forms' && status) body = <FormsScreen />;
   else if (view === 'exchange' && status) body = <ExchangeScreen />;
+  else if (view === 'supervision' && status) body = <SupervisionScreen status={status} />;
   else if (view === 'notification' && status) body = <NotificationScreen />;
   else if (view === 'recordings' && status)
     body = (

@@ -58,6 +58,24 @@ export class Codebook {
         }
       }
     }
+    // With sub-codes, as retrieval counts by default: each segment once under every code
+    // it carries and every code above those (a passage coded with a parent and a child
+    // counts once for the parent).
+    const withSubcodes = new Map<string, number>();
+    for (const [, row] of analysisCache(this.session).codings()) {
+      for (const s of row.data.segments) {
+        const above = new Set<string>();
+        for (let c of s.codeIds) {
+          for (let guard = 0; guard < 1000 && !above.has(c); guard++) {
+            above.add(c);
+            const parent = codes.get(c)?.parentId;
+            if (!parent) break;
+            c = parent;
+          }
+        }
+        for (const c of above) withSubcodes.set(c, (withSubcodes.get(c) ?? 0) + 1);
+      }
+    }
     const themes = [...analysisCache(this.session).rows<ThemeRecord>(A.theme)].sort(([a], [b]) => byCodeUnits(a, b));
     const out: Code[] = [];
     // Children grouped once: filtering every code for every parent was quadratic (an
@@ -79,6 +97,7 @@ export class Codebook {
           createdAt: c.createdAt,
           updatedAt: c.updatedAt,
           segmentCount: n?.segments ?? 0,
+          segmentCountWithSubcodes: withSubcodes.get(id) ?? 0,
           transcriptCount: n?.transcripts.size ?? 0,
           themeIds: themes.filter(([, t]) => t.data.codeIds.includes(id)).map(([tid]) => tid),
           codable: c.codable !== false,

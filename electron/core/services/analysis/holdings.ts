@@ -9,6 +9,7 @@ import type { ParticipantData } from '../../vault/participant-data';
 import { markQuotesOfWithdrawn } from './check';
 import { analysisOfParticipant } from './participant-data';
 import { A, analysisCache } from './records';
+import { noteWithdrawal } from './withdrawn';
 
 export const ANALYSIS_HOLDINGS: readonly ParticipantData[] = [
   {
@@ -20,8 +21,10 @@ export const ANALYSIS_HOLDINGS: readonly ParticipantData[] = [
       { store: 'transcripts', table: A.codingPart },
     ],
     count: (session, code) => analysisOfParticipant(session, code).segments.length,
-    beforeDestroy: (session, code, store) => {
+    beforeDestroy: (session, code, store, now) => {
       if (store !== 'transcripts') return;
+      // The analysis says once, where it changed, what the withdrawal removed (withdrawn.ts).
+      if (!session.stores.transcripts.destroyed) noteWithdrawal(session, code, now);
       // What quotes them outside their own records (a code memo, a theme's definition) is
       // not destroyed with their key: it is marked, so the identifying-details check lists
       // it for the student, before the text to compare with is gone.

@@ -408,6 +408,7 @@ export class HeldShares {
       id: c.id,
       target: c.target,
       targetLabel: labelOf(payload, c.target),
+      ...(c.target.kind === 'segment' ? { excerpt: payload.segments.find((s: Segment) => s.id === c.target.id)?.text ?? '' } : {}),
       text: c.text,
       fingerprint: fp,
       createdAt: c.createdAt,

@@ -190,7 +190,8 @@ export class Supervisors {
     const feedback = store.list<FeedbackRecord>(FEEDBACK_TABLE).filter((f) => same.has(f.data.supervisorId));
     return {
       phase: new Phases(this.session, this.now).get(),
-      codes: new Codebook(this.session, this.now).list(),
+      // Without the count with sub-codes: the share's format (payload-check.ts) has no such field.
+      codes: new Codebook(this.session, this.now).list().map(({ segmentCountWithSubcodes: _, ...c }) => c),
       themes: new Themes(this.session, this.now).list(),
       memos: new Memos(this.session, this.now).list().filter((m) => !m.private),
       transcripts,
@@ -532,7 +533,16 @@ export class Supervisors {
 
   private commentDto(id: string, participant: string | null, d: FeedbackRecord): FeedbackComment {
     const from = this.store.get<SupervisorRecord>(SUPERVISOR_TABLE, d.supervisorId);
-    return { id, target: d.target, targetLabel: this.label(d.target), text: d.text, fingerprint: d.fingerprint, createdAt: d.createdAt, participant, flags: d.flags, replies: d.replies, resolved: d.resolved, exportedAt: null, supervisorRemoved: from ? from.data.revokedAt !== null : true };
+    return { id, target: d.target, targetLabel: this.label(d.target), ...(d.target.kind === 'segment' ? { excerpt: this.excerpt(d.target.id) } : {}), text: d.text, fingerprint: d.fingerprint, createdAt: d.createdAt, participant, flags: d.flags, replies: d.replies, resolved: d.resolved, exportedAt: null, supervisorRemoved: from ? from.data.revokedAt !== null : true };
+  }
+
+  /** The coded words a comment on a segment is about; empty once they are gone. */
+  private excerpt(segmentId: string): string {
+    try {
+      return new Coding(this.session, this.now).get(segmentId).text;
+    } catch {
+      return '';
+    }
   }
 
   private label(t: FeedbackTarget): string {

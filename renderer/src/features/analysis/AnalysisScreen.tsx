@@ -38,6 +38,8 @@ export function AnalysisScreen({ title, ended, transcriptId }: Props) {
   const [coding, setCoding] = useState<{ transcriptId: string; at: Place | null; visit: number } | null>(transcriptId ? { transcriptId, at: null, visit: 0 } : null);
   const [retrieve, setRetrieve] = useState<{ kind: 'code' | 'theme'; id: string } | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  // A suggested phase the student said "not now" to, for this visit.
+  const [declined, setDeclined] = useState<Phase | null>(null);
 
   const reload = useCallback(async () => {
     const r = await call('analysis.overview', {});
@@ -47,6 +49,12 @@ export function AnalysisScreen({ title, ended, transcriptId }: Props) {
   useEffect(() => {
     void reload();
   }, [reload]);
+
+  async function dismissWithdrawal(id: string) {
+    const r = await call('analysis.dismissWithdrawal', { id });
+    if (!r.ok) return setError(r.error);
+    setOverview(r.value);
+  }
 
   async function setPhase(phase: Phase) {
     const r = await call('analysis.setPhase', { phase });
@@ -128,9 +136,12 @@ export function AnalysisScreen({ title, ended, transcriptId }: Props) {
   else if (tab === 'memos') body = <MemosPanel codes={codes} themes={themes} ended={ended} onOpenTranscript={openTranscript} />;
   else if (tab === 'map') body = <ThematicMap title={title} themes={themes} codes={codes} />;
   else if (tab === 'exchange') body = <ExchangeExport />;
-  else body = <Report what="report" />;
+  else body = <Report what="report" quotes={overview.quotes} />;
 
   const current = PHASES.indexOf(overview.phase.current);
+  const suggested = suggestPhase(overview);
+  const suggest = !ended && suggested && PHASES.indexOf(suggested) > current && suggested !== declined ? suggested : null;
+  const showWithdrawals = tab === 'codebook' || tab === 'themes' || tab === 'map';
   return (
     <main className="page wide analysis">
       <div className="page-head">
@@ -148,6 +159,20 @@ export function AnalysisScreen({ title, ended, transcriptId }: Props) {
         </ol>
         <p className="hint">{t('analysis.phase.hint')}</p>
       </nav>
+      {/* Suggested, never moved silently: one click to accept (issue 29). */}
+      {suggest && (
+        <div className="banner banner-info phase-suggest" role="status">
+          <p>{t('analysis.phase.suggest', { n: PHASES.indexOf(suggest) + 1, phase: t(`analysis.phase.${suggest}`), why: t(`analysis.phase.why.${suggest as Exclude<Phase, 'familiarising' | 'writing-up'>}`) })}</p>
+          <div className="actions start">
+            <button type="button" onClick={() => void setPhase(suggest)}>
+              {t('analysis.phase.accept', { n: PHASES.indexOf(suggest) + 1 })}
+            </button>
+            <button type="button" className="link" onClick={() => setDeclined(suggest)}>
+              {t('analysis.phase.notNow')}
+            </button>
+          </div>
+        </div>
+      )}
       <ErrorBanner error={error} />
       {/* Plain buttons, not an ARIA tablist: each is reached with Tab, as everywhere else in Hvelv. */}
       <nav className="tabs analysis-tabs" aria-label={t('analysis.sections')}>
@@ -158,7 +183,32 @@ export function AnalysisScreen({ title, ended, transcriptId }: Props) {
           </button>
         ))}
       </nav>
+      {showWithdrawals &&
+        overview.withdrawals.map((w) => (
+          <section key={w.id} className="banner banner-warning withdrawn-note" aria-labelledby={`${w.id}-h`}>
+            <h2 id={`${w.id}-h`}>{t('analysis.withdrawn.title', { code: w.participant })}</h2>
+            <p>{t('analysis.withdrawn.body', { n: w.passages, code: w.participant })}</p>
+            {w.codes.length > 0 && <p>{t('analysis.withdrawn.codes', { codes: w.codes.map((c) => `«${c.name}» (${c.passages})`).join(', ') })}</p>}
+            {w.themes.length > 0 && <p>{t('analysis.withdrawn.themes', { themes: w.themes.map((x) => `«${x}»`).join(', ') })}</p>}
+            <button type="button" className="secondary" onClick={() => void dismissWithdrawal(w.id)}>
+              {t('analysis.withdrawn.dismiss')}
+            </button>
+          </section>
+        ))}
       <div className="analysis-body">{body}</div>
     </main>
   );
+}
+
+/**
+ * The phase the work shows the student has reached: the first coded passage is phase 2,
+ * the first theme 3, a theme reviewed 4, a theme defined 5. Writing up has no sign in the
+ * data; the student moves there themselves.
+ */
+function suggestPhase(o: AnalysisOverview): Phase | null {
+  if (o.themes.some((x) => x.status === 'defined')) return 'defining-themes';
+  if (o.themes.some((x) => x.status === 'reviewed')) return 'reviewing-themes';
+  if (o.themes.length > 0) return 'searching-themes';
+  if (o.transcripts.some((x) => x.segments > 0)) return 'initial-codes';
+  return null;
 }

@@ -67,7 +67,11 @@ export function Codebook({ codes, ended, orphans, onChanged, onRetrieve, onOpenT
                       </span>
                       {c.definition && <span className="definition">{excerpt(c.definition, 90)}</span>}
                     </td>
-                    <td className="n">{c.segmentCount}</td>
+                    <td className="n">
+                      {c.segmentCountWithSubcodes !== undefined && c.segmentCountWithSubcodes !== c.segmentCount
+                        ? t('analysis.code.countBoth', { here: c.segmentCount, all: c.segmentCountWithSubcodes })
+                        : c.segmentCount}
+                    </td>
                     <td className="n">{c.transcriptCount}</td>
                   </tr>
                 ))}
@@ -105,6 +109,9 @@ function NewCode({ codes, onCreated, onError }: { codes: Code[]; onCreated(): Pr
   const [name, setName] = useState('');
   const [parentId, setParentId] = useState('');
   const [definition, setDefinition] = useState('');
+  // "Under" is for this code only: after a sub-code the next one starts at the top again,
+  // unless the student said they are adding several under the same parent.
+  const [keepParent, setKeepParent] = useState(false);
   async function submit(e: FormEvent) {
     e.preventDefault();
     const r = await call('codes.add', { name, parentId: parentId || null, definition, color: nextColour(codes) });
@@ -112,6 +119,7 @@ function NewCode({ codes, onCreated, onError }: { codes: Code[]; onCreated(): Pr
     onError(null);
     setName('');
     setDefinition('');
+    if (!keepParent) setParentId('');
     await onCreated();
   }
   return (
@@ -122,6 +130,12 @@ function NewCode({ codes, onCreated, onError }: { codes: Code[]; onCreated(): Pr
         <ParentSelect label={t('analysis.code.parent')} codes={codes} value={parentId} onChange={setParentId} />
       </div>
       <DefinitionField value={definition} onChange={setDefinition} />
+      {parentId && (
+        <label className="checkbox">
+          <input type="checkbox" checked={keepParent} onChange={(e) => setKeepParent(e.target.checked)} />
+          {t('analysis.code.keepParent')}
+        </label>
+      )}
       <button type="submit" disabled={!name.trim()}>
         {t('analysis.codebook.add')}
       </button>

@@ -11,7 +11,7 @@ import { formatTimestamp, TextPositions } from '../../../../shared/analysis-text
 import { QuickCode, Swatch } from './QuickCode';
 import { MemoBox } from './Memos';
 import { SupervisorFeedbackFor } from '../supervisor/StudentSupervisors';
-import { codeLabel, excerpt, nextColour } from './model';
+import { codeLabel, excerpt, nextColour, treeOrder } from './model';
 
 interface Props {
   transcriptId: string;
@@ -72,9 +72,23 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
   const docRef = useRef<HTMLDivElement>(null);
   const quickRef = useRef<HTMLInputElement>(null);
   const [width, setWidth] = useState(0);
+  // The codebook beside the text, as in NVivo and QualCoder; folded away when the student wants room.
+  const [paneOpen, setPaneOpen] = useState(true);
+  // The right-click menu on a selection, at the mouse; the codes used last in this visit first.
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  const [recent, setRecent] = useState<string[]>([]);
+  const [dropOn, setDropOn] = useState<string | null>(null);
 
   const map = useMemo(() => new TextPositions(transcript?.text ?? ''), [transcript?.text]);
   const byId = useMemo(() => new Map(codes.map((c) => [c.id, c])), [codes]);
+
+  // Passages the supervisor commented on, with the comment still open (not marked resolved).
+  const [commented, setCommented] = useState<Set<string>>(new Set());
+  useEffect(() => {
+    void call('feedback.list', {}).then((r) => {
+      if (r.ok) setCommented(new Set(r.value.filter((c) => !c.resolved && c.target.kind === 'segment').map((c) => c.target.id)));
+    });
+  }, [transcriptId]);
 
   const loadSegments = useCallback(async () => {
     const r = await call('coding.segments', { transcriptId });
@@ -181,10 +195,10 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
       sel.addRange(range);
       selectionRef.current = r;
       setSelection(r);
-      if (scroll && docRef.current) {
+      // The transcript scrolls with the page (issue 29), so the page is what moves.
+      if (scroll) {
         const box = range.getBoundingClientRect();
-        const doc = docRef.current.getBoundingClientRect();
-        docRef.current.scrollTop += box.top - doc.top - doc.height / 3;
+        window.scrollBy({ top: box.top - window.innerHeight / 3 });
       }
     },
     [domRange],
@@ -471,7 +485,19 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
       codeId = r.value.id;
       await onChanged();
     } else codeId = p.codeId;
+    setRecent((r) => [codeId, ...r.filter((x) => x !== codeId)].slice(0, 5));
     await perform({ kind: 'apply', range, codeId, segmentId: '' });
+  }
+
+  function openMenu(e: { clientX: number; clientY: number; preventDefault(): void }) {
+    const range = selectionRef.current;
+    if (ended || !range || range.start === range.end) return;
+    e.preventDefault();
+    setMenu({ x: e.clientX, y: e.clientY });
+  }
+  function closeMenu(back = true) {
+    setMenu(null);
+    if (back) textRef.current?.focus();
   }
 
   // ---- Keyboard in the text: a caret, selection by Shift, Enter to code. ----
@@ -611,9 +637,52 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
           )}
         </div>
       )}
-      <div className="coding-split">
+      <div className={`coding-split ${paneOpen ? 'with-pane' : ''}`}>
+        <nav className={`coding-codes ${paneOpen ? '' : 'folded'}`} aria-label={t('analysis.pane.label')}>
+          <button type="button" className="link pane-toggle" aria-expanded={paneOpen} onClick={() => setPaneOpen(!paneOpen)}>
+            {paneOpen ? t('analysis.pane.hide') : t('analysis.pane.show')}
+          </button>
+          {paneOpen && (
+            <>
+              <p className="hint">{t('analysis.pane.hint')}</p>
+              <ul className="pane-codes">
+                {treeOrder(codes)
+                  .filter(({ item }) => item.codable)
+                  .map(({ item: c, depth }) => (
+                    <li key={c.id} style={{ paddingLeft: `${depth * 0.9}rem` }}>
+                      <button
+                        type="button"
+                        className={`pane-code ${dropOn === c.id ? 'drop' : ''}`}
+                        disabled={ended || !hasSelection || busy}
+                        title={t('analysis.pane.apply', { code: codeLabel(c) })}
+                        onClick={() => void pick({ codeId: c.id })}
+                        onDragOver={(e) => {
+                          if (ended || !e.dataTransfer.types.includes(DRAG_TYPE)) return;
+                          e.preventDefault();
+                          e.dataTransfer.dropEffect = 'copy';
+                          setDropOn(c.id);
+                        }}
+                        onDragLeave={() => setDropOn(null)}
+                        onDrop={(e) => {
+                          e.preventDefault();
+                          setDropOn(null);
+                          void pick({ codeId: c.id });
+                        }}
+                      >
+                        <Swatch color={c.color} />
+                        <span>{c.name}</span>
+                        <span className="n" aria-hidden="true">
+                          {c.segmentCount}
+                        </span>
+                      </button>
+                    </li>
+                  ))}
+              </ul>
+            </>
+          )}
+        </nav>
         <div className="coding-doc" ref={docRef}>
-          <div className="coding-inner" ref={innerRef} style={{ '--lanes': lanes } as CSSProperties}>
+          <div className={`coding-inner ${segments.some((s) => commented.has(s.id)) ? 'has-comments' : ''}`} ref={innerRef} style={{ '--lanes': lanes } as CSSProperties}>
             <div className="coding-margin" role="group" aria-label={t('analysis.coding.margin')}>
               {bars.map((b) => (
                 <button
@@ -633,6 +702,28 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
                 </button>
               ))}
             </div>
+            {/* A mark at each passage with an open comment from the supervisor; a click selects it, and the comment shows beside. */}
+            {segments
+              .filter((s) => commented.has(s.id) && s.orphanedAt === null)
+              .map((s) => {
+                const b = bars.find((x) => x.segment.id === s.id);
+                if (!b) return null;
+                return (
+                  <button
+                    key={`c-${s.id}`}
+                    type="button"
+                    className="comment-mark"
+                    style={{ top: b.top }}
+                    aria-label={t('analysis.coding.openComment', { text: excerpt(s.text, 60) })}
+                    onClick={() => {
+                      setActiveSegment(s.id);
+                      select(s, false);
+                    }}
+                  >
+                    {t('analysis.coding.commentMark')}
+                  </button>
+                );
+              })}
             {caret && <span className="fake-caret" aria-hidden="true" style={{ top: caret.top, left: caret.left, height: caret.height }} />}
             <div
               ref={textRef}
@@ -648,8 +739,15 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
               onFocus={onTextFocus}
               onBlur={() => setCaret(null)}
               onMouseDown={() => setActiveSegment(null)}
-              // The text is read-only here: selected words are never dragged away.
-              onDragStart={(e) => e.preventDefault()}
+              onContextMenu={openMenu}
+              // The text is read-only here: selected words are never moved, only dragged
+              // onto a code in the pane beside it, which codes them.
+              onDragStart={(e) => {
+                const range = selectionRef.current;
+                if (ended || !range || range.start === range.end) return e.preventDefault();
+                e.dataTransfer.setData(DRAG_TYPE, `${range.start}-${range.end}`);
+                e.dataTransfer.effectAllowed = 'copy';
+              }}
             >
               {lines.parts.map((line, i) => (
                 <span key={i}>{line}</span>
@@ -657,6 +755,21 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
             </div>
           </div>
         </div>
+        {menu && (
+          <CodeMenu
+            at={menu}
+            recent={recent.map((id) => byId.get(id)).filter((c): c is Code => !!c && c.codable)}
+            onPick={(id) => {
+              closeMenu(false);
+              void pick({ codeId: id });
+            }}
+            onMore={() => {
+              closeMenu(false);
+              quickRef.current?.focus();
+            }}
+            onClose={() => closeMenu()}
+          />
+        )}
         <aside className="coding-side" aria-label={t('analysis.coding.side')}>
           <p className="hint" id="coding-keys">
             {t('analysis.coding.keys')}
@@ -738,5 +851,54 @@ export function CodingView({ transcriptId, at, codes, ended, onChanged, onBack }
         </aside>
       </div>
     </section>
+  );
+}
+
+/** What a selection carries when dragged onto a code: its range, never its words. */
+const DRAG_TYPE = 'application/x-hvelv-range';
+
+/**
+ * "Kod …" on a right-click (or the context-menu key) on a selection: the codes used last
+ * here, then the quick-code box for any other. Arrow keys move, Escape closes.
+ */
+function CodeMenu({ at, recent, onPick, onMore, onClose }: { at: { x: number; y: number }; recent: Code[]; onPick(id: string): void; onMore(): void; onClose(): void }) {
+  const { t } = useI18n();
+  const ref = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    ref.current?.querySelector<HTMLButtonElement>('[role=menuitem]')?.focus();
+    const away = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) onClose();
+    };
+    document.addEventListener('mousedown', away);
+    return () => document.removeEventListener('mousedown', away);
+  }, [onClose]);
+  function onKey(e: ReactKeyboardEvent<HTMLUListElement>) {
+    const items = [...(ref.current?.querySelectorAll<HTMLButtonElement>('[role=menuitem]') ?? [])];
+    const i = items.indexOf(document.activeElement as HTMLButtonElement);
+    if (e.key === 'Escape' || e.key === 'Tab') {
+      e.preventDefault();
+      onClose();
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const n = items.length;
+      items[(i + (e.key === 'ArrowDown' ? 1 : n - 1)) % n]?.focus();
+    }
+  }
+  return (
+    <ul ref={ref} className="code-menu" role="menu" aria-label={t('analysis.menu.label')} style={{ left: at.x, top: at.y }} onKeyDown={onKey}>
+      {recent.map((c) => (
+        <li key={c.id} role="none">
+          <button type="button" role="menuitem" tabIndex={-1} onClick={() => onPick(c.id)}>
+            <Swatch color={c.color} />
+            {t('analysis.menu.codeWith', { code: codeLabel(c) })}
+          </button>
+        </li>
+      ))}
+      <li role="none">
+        <button type="button" role="menuitem" tabIndex={-1} onClick={onMore}>
+          {t('analysis.menu.more')}
+        </button>
+      </li>
+    </ul>
   );
 }

@@ -36,7 +36,7 @@ export function MemoBox({ target, ended }: { target: MemoTarget; ended: boolean 
   );
 }
 
-export function MemoForm({ target, onSaved, label }: { target: MemoTarget; onSaved(): Promise<void> | void; label?: string }) {
+export function MemoForm({ target, onSaved, label, saveLabel }: { target: MemoTarget; onSaved(): Promise<void> | void; label?: string; saveLabel?: string }) {
   const { t } = useI18n();
   const id = useId();
   const [text, setText] = useState('');
@@ -71,7 +71,7 @@ export function MemoForm({ target, onSaved, label }: { target: MemoTarget; onSav
       )}
       <ErrorBanner error={error} />
       <button type="submit" disabled={!text.trim()}>
-        {t('analysis.memo.save')}
+        {saveLabel ?? t('analysis.memo.save')}
       </button>
     </form>
   );
@@ -179,7 +179,7 @@ export function MemosPanel({ codes, themes, ended, onOpenTranscript }: { codes: 
         </div>
         <p className="hint">{t('analysis.journal.help')}</p>
         {exporting && <Report what="journal" />}
-        {!ended && <MemoForm target={{ kind: 'journal' }} onSaved={load} label={t('analysis.journal.new')} />}
+        {!ended && <MemoForm target={{ kind: 'journal' }} onSaved={load} label={t('analysis.journal.new')} saveLabel={t('analysis.journal.save')} />}
         {PHASES.filter((p) => journal.some((m) => m.phase === p)).map((p) => (
           <div key={p} className="journal-phase">
             <h3>{t(`analysis.phase.${p}`)}</h3>

@@ -12,7 +12,7 @@ import type { Locale } from '../../../../shared/i18n/catalogue';
  * every finding in what would leave the vault is shown, and each is either replaced
  * with a placeholder or confirmed as not identifying before the file is written.
  */
-export function Report({ what }: { what: 'report' | 'journal' }) {
+export function Report({ what, quotes }: { what: 'report' | 'journal'; quotes?: number }) {
   const { t, locale } = useI18n();
   const [findings, setFindings] = useState<ReportFinding[] | null>(null);
   const [accepted, setAccepted] = useState<Set<string>>(new Set());
@@ -48,6 +48,7 @@ export function Report({ what }: { what: 'report' | 'journal' }) {
     <section className="card" aria-labelledby="report-h">
       <h2 id="report-h">{what === 'report' ? t('analysis.report.screenTitle') : t('analysis.journal.exportTitle')}</h2>
       <p>{what === 'report' ? t('analysis.report.help') : t('analysis.journal.exportHelp')}</p>
+      {what === 'report' && quotes === 0 && <p className="hint">{t('analysis.report.noQuotesYet')}</p>}
       <ErrorBanner error={error} />
       {notice && <Notice>{notice}</Notice>}
       {findings === null && <Busy label={t('analysis.report.checking')} />}

@@ -27,16 +27,18 @@ export function Retrieval({ of, codes, themes, onChoose, onOpen }: Props) {
   const id = useId();
   const [segments, setSegments] = useState<RetrievedSegment[] | null>(null);
   const [participant, setParticipant] = useState('');
+  // NVivo's "aggregate": a parent code's passages with its sub-codes' (the default), or its own only.
+  const [withSubcodes, setWithSubcodes] = useState(true);
   const [error, setError] = useState<ErrorInfo | null>(null);
 
   useEffect(() => {
     if (!of) return;
-    void call('coding.retrieve', { of: of.kind, id: of.id, ...(participant ? { participant } : {}) }).then((r) => {
+    void call('coding.retrieve', { of: of.kind, id: of.id, ...(participant ? { participant } : {}), ...(withSubcodes ? {} : { descendants: false }) }).then((r) => {
       if (!r.ok) return setError(r.error);
       setError(null);
       setSegments(r.value);
     });
-  }, [of, participant]);
+  }, [of, participant, withSubcodes]);
 
   const code = of?.kind === 'code' ? codes.find((c) => c.id === of.id) : undefined;
   const theme = of?.kind === 'theme' ? themes.find((x) => x.id === of.id) : undefined;
@@ -88,6 +90,12 @@ export function Retrieval({ of, codes, themes, onChoose, onOpen }: Props) {
               ))}
             </select>
           </div>
+        )}
+        {of && (
+          <label className="checkbox">
+            <input type="checkbox" checked={withSubcodes} onChange={(e) => setWithSubcodes(e.target.checked)} />
+            {of.kind === 'code' ? t('analysis.retrieval.withSubcodes') : t('analysis.retrieval.withSubthemes')}
+          </label>
         )}
       </div>
       <ErrorBanner error={error} />

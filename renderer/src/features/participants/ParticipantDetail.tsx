@@ -254,7 +254,7 @@ function ConsentCard({ summary, today: appToday, onChanged, onError }: { summary
   }
 
   return (
-    <Card title={t('participant.consent')}>
+    <Card title={t('participant.consent')} className="consent-card">
       {summary.consent ? (
         <>
           <p>{t('participant.consentSummary', { date: date(summary.consent.date), method: t(`method.${summary.consent.method}`), version: summary.consent.formVersion })}</p>

@@ -4,7 +4,6 @@ import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice, TextField } from '../../components/ui';
 import { KeySettings } from '../transcription/KeySettings';
 import { ModelSettings } from '../asr/ModelSettings';
-import { SupervisorSettings } from '../supervisor/StudentSupervisors';
 import { useFreshToday } from '../../components/today';
 import { useUnsaved } from '../../components/unsaved';
 import { DateField } from '../../components/DateField';
@@ -82,7 +81,6 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
           <button type="submit">{t('common.save')}</button>
         </div>
       </form>
-      <SupervisorSettings status={status} />
       <EndActionCard status={status} onStatus={onStatus} />
       <DeadlineCard status={status} today={info.today} onStatus={onStatus} />
       <ScheduleCard />

@@ -86,6 +86,7 @@ export function CommentView({ comment, replies, onDelete, showTarget }: { commen
         <span className="muted">{comment.exportedAt ? t('sup.comment.exported', { date: date(comment.exportedAt.slice(0, 10)) }) : t('sup.comment.notExported')}</span>
       </p>
       {showTarget && <p className="muted">{t('sup.fb.on', { what: targetPhrase(t, comment) })}</p>}
+      {showTarget && comment.excerpt && <blockquote className="comment-excerpt">«{excerptOf(comment.excerpt)}»</blockquote>}
       <p className="comment-text">{comment.text}</p>
       {back && back.replies.length > 0 && (
         <div className="replies">
@@ -111,3 +112,6 @@ export function CommentView({ comment, replies, onDelete, showTarget }: { commen
 export function targetPhrase(t: ReturnType<typeof useI18n>['t'], c: FeedbackComment): string {
   return t(`sup.comment.on.${c.target.kind}`, { name: c.targetLabel });
 }
+
+/** The quoted passage, cut to a few lines. */
+export const excerptOf = (text: string): string => (text.length > 240 ? `${text.slice(0, 239)}…` : text);

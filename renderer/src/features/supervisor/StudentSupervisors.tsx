@@ -1,9 +1,10 @@
 /**
- * The student's side of issue 10, under Settings → Supervisor: add a supervisor by the key
+ * The student's side of issue 10, under Veileder in the menu: add a supervisor by the key
  * they sent (fingerprint compared aloud), choose what they may read and until when, make a
  * share after the identifying-details check, remove them (saying what that cannot undo),
  * and import their feedback, reply and mark it resolved.
  */
+import { excerptOf } from './Comments';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
@@ -424,6 +425,7 @@ export function StudentComment({ comment, onChanged }: { comment: FeedbackCommen
         )}
       </p>
       <p className="muted">{t('sup.fb.on', { what })}</p>
+      {comment.excerpt && <blockquote className="comment-excerpt">«{excerptOf(comment.excerpt)}»</blockquote>}
       <p className="comment-text">{comment.text}</p>
       {comment.flags.map((f, i) => (
         <p key={`${f.start}-${i}`} className="warning-text">

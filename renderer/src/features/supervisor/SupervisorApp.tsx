@@ -245,7 +245,9 @@ export function Fingerprint({ value, label }: { value: string; label: string }) 
   );
 }
 
-export function SupervisorKey({ identity }: { identity: SupervisorIdentity }) {
+/** `sub` is the level of the fingerprint's heading: h2 on the key's own page (under its h1), h3 inside a card. */
+export function SupervisorKey({ identity, sub = 'h3' }: { identity: SupervisorIdentity; sub?: 'h2' | 'h3' }) {
+  const Sub = sub;
   const { t } = useI18n();
   const [said, setSaid] = useState<string | null>(null);
   async function copy() {
@@ -266,7 +268,7 @@ export function SupervisorKey({ identity }: { identity: SupervisorIdentity }) {
         </button>
         {said && <span role="status">{said}</span>}
       </div>
-      <h3>{t('sup.key.fingerprint')}</h3>
+      <Sub>{t('sup.key.fingerprint')}</Sub>
       <Fingerprint value={identity.fingerprint} label={t('sup.key.fingerprint')} />
       <p className="hint">{t('sup.key.fingerprintHint')}</p>
     </div>
@@ -279,7 +281,7 @@ function SupervisorKeyPage({ identity, onContinue }: { identity: SupervisorIdent
     <main className="page narrow">
       <h1>{t('sup.key.title')}</h1>
       <p className="lead">{t('sup.key.intro')}</p>
-      <SupervisorKey identity={identity} />
+      <SupervisorKey identity={identity} sub="h2" />
       <div className="actions start">
         <button type="button" onClick={onContinue}>
           {t('sup.key.continue')}
