@@ -199,9 +199,17 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   /** Insert at the caret as an edit of the editor's own, so undo and redo keep working. */
   const insert = useCallback((s: string) => editor.current?.insert(s), []);
 
-  /** The stamp for a new turn or F8 at the caret: never earlier than a stamp before it (resume rewinds). */
+  /**
+   * The stamp at the caret. F8/Ctrl+T stamps where the recording plays, as asked (a sync
+   * point must say where the words are); a new turn (a speaker key, the next speaker, a
+   * marker) is never earlier than a stamp before it, since resuming rewinds a little (issue 29).
+   */
   const stampNow = useCallback(
-    (tx: string, caret: number): string | null => (audio.current && recording ? f4Stamp(stampMsAt(tx, caret, Math.round(audio.current.currentTime * 1000))) : null),
+    (tx: string, caret: number, explicit = false): string | null => {
+      if (!audio.current || !recording) return null;
+      const playing = Math.round(audio.current.currentTime * 1000);
+      return f4Stamp(explicit ? playing : stampMsAt(tx, caret, playing));
+    },
     [recording],
   );
 
@@ -218,7 +226,7 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
       else if (action === 'slower') changeRate(-1);
       else if (action === 'faster') changeRate(1);
       else if (action === 'timestamp') {
-        const st = stampNow(tx, caret);
+        const st = stampNow(tx, caret, true);
         if (st) insert(stampText(tx, caret, st));
       } else if (action === 'nextTurn') insert(turnText(tx, caret, nextSpeaker(tx, caret, sp), stampNow(tx, caret)));
       else if (action === 'loop') {
