@@ -13,7 +13,7 @@ import { Participants } from '../../electron/core/services/participants/particip
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { FEEDBACK_TABLE } from '../../electron/core/services/supervisor/student';
 import { DATA_STORES } from '../../electron/core/vault/layout';
-import { translate } from '../../shared/i18n/catalogue';
+import { translate } from '@shared/i18n/catalogue';
 import { makeWav, tempDir } from './helpers';
 import { NOW, study } from './analysis/fixture';
 

@@ -13,7 +13,7 @@ import { fake, type FakeBrowserWindow } from './fake-electron';
 import { makeWav, tempDir } from '../core/helpers';
 import { finishLetter, type Harness } from '../e2e/harness';
 import { writeTestModel } from '../../scripts/make-test-model';
-import { IPC_CHANNEL, DROP_CHANNEL, EVENT_CHANNEL } from '../../shared/ipc-channels';
+import { IPC_CHANNEL, DROP_CHANNEL, EVENT_CHANNEL } from '@shared/ipc-channels';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/policy';
 import { IDLE_POLL_MS } from '../../electron/main/lock-signals';
 

@@ -16,7 +16,7 @@ import { APP_ORIGIN, CONTENT_SECURITY_POLICY, mediaPath, shareMediaPath } from '
 import { scheduleCommandFor } from '../../electron/main/schedule-command';
 import { appExecutable, packagedEnforceCommand } from '../../electron/core/services/project-end/headless-enforce';
 import { systemdUnits } from '../../electron/core/services/project-end/schedule';
-import { DROP_CHANNEL, EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/ipc-channels';
+import { DROP_CHANNEL, EVENT_CHANNEL, IPC_CHANNEL } from '@shared/ipc-channels';
 
 vi.mock('electron', async () => {
   const m = await import('./fake-electron');

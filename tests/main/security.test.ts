@@ -14,7 +14,7 @@ vi.mock('electron', async () => {
 
 const { registerSchemePrivileges } = await import('../../electron/main/app-protocol');
 const { hardenContents, hardenSession, isTrustedSender } = await import('../../electron/main/security');
-const { INFINITY_PEDAL } = await import('../../shared/transcription');
+const { INFINITY_PEDAL } = await import('@shared/transcription');
 
 /** The app's window as Electron builds it: the app scheme registered standard, then the page loaded. */
 function appWindow(url = 'app://hvelv/index.html'): FakeWebContents {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Participants } from '../../../electron/core/services/participants/participants';
 import { dismissWithdrawalNote, withdrawalNotes } from '../../../electron/core/services/analysis/withdrawn';
-import { thematicMapSvg } from '../../../shared/analysis-map';
+import { thematicMapSvg } from '@shared/analysis-map';
 import { NOW, study } from './fixture';
 
 describe('what a withdrawal removed from the analysis', () => {
