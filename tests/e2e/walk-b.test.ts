@@ -5,8 +5,6 @@
  * journal saved "memoen"; the map said "segmenter"; the report gave no hint when no
  * quote was marked.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
@@ -279,12 +277,4 @@ describe('the analysis after the walk (issue 29)', () => {
     expect(consent!.width).toBeGreaterThan(identity!.width * 1.5);
     await shot('walk-b-11-consent-form');
   });
-});
-
-afterAll(() => {
-  // The walk's pictures go with the docs.
-  const from = path.join(process.cwd(), 'test-results', 'screenshots');
-  const to = path.join(process.cwd(), 'docs', 'screenshots');
-  if (!fs.existsSync(from) || !fs.existsSync(to)) return;
-  for (const f of fs.readdirSync(from)) if (f.startsWith('walk-b-')) fs.copyFileSync(path.join(from, f), path.join(to, f));
 });
