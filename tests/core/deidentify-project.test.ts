@@ -50,19 +50,24 @@ describe('remembered for the project', () => {
   });
 });
 
+/** A vault ending on 2031-05-30 (anonymise), on 2031-05-01: Turid Lie with consent, and one transcript of hers. */
+async function endingStudy(passphrase: string, text: string) {
+  const deps = await testDeps({ now: () => at('2031-05-01') });
+  const dir = path.join(tempDir(), 'vault');
+  const session = await createVault(dir, pw(passphrase), { ...SAMPLE_FACTS, endDate: '2031-05-30' as IsoDate, endAction: 'anonymise' }, deps, { kdf: TEST_KDF });
+  const now = () => at('2031-05-01');
+  const form = (await import('../../electron/core/consent/forms')).ensureInitialForm(session.stores.keylist, session.facts, now());
+  const p = new Participants(session, now);
+  const code = p.add({ name: 'Turid Lie', email: '', phone: '' });
+  p.recordConsent(code, { date: '2031-04-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], unfinishedLetter: true });
+  const tr = new Transcripts(session, now);
+  return { deps, dir, session, now, code, tr, t: tr.create(code, text) };
+}
+
 describe('after the key list is deleted', () => {
   it('the count does not shrink, and each transcript says how many were left then', async () => {
-    const deps = await testDeps({ now: () => at('2031-05-01') });
-    const dir = path.join(tempDir(), 'vault');
-    const session = await createVault(dir, pw('passphrase for deid'), { ...SAMPLE_FACTS, endDate: '2031-05-30' as IsoDate, endAction: 'anonymise' }, deps, { kdf: TEST_KDF });
-    const now = () => at('2031-05-01');
-    const form = (await import('../../electron/core/consent/forms')).ensureInitialForm(session.stores.keylist, session.facts, now());
-    const p = new Participants(session, now);
     // A surname that is an ordinary word ("lie") at the start of a sentence: only the key list knows it is a name here.
-    const code = p.add({ name: 'Turid Lie', email: '', phone: '' });
-    p.recordConsent(code, { date: '2031-04-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], unfinishedLetter: true });
-    const tr = new Transcripts(session, now);
-    const t = tr.create(code, 'B: Lie i dag, sånn sa de det. Jeg bor i Stavanger.');
+    const { deps, dir, session, tr, t } = await endingStudy('passphrase for deid', 'B: Lie i dag, sånn sa de det. Jeg bor i Stavanger.');
     const before = tr.list()[0]!;
     expect(tr.check(t.id).findings.map((f) => [f.text, f.source])).toEqual([
       ['Lie', 'keylist'],
@@ -96,16 +101,7 @@ describe('after the key list is deleted', () => {
 
 describe('replacements not yet accepted, at the end (issue 29)', () => {
   it('the words a replacement took out do not outlive the key list, and after the end a replacement is final', async () => {
-    const deps = await testDeps({ now: () => at('2031-05-01') });
-    const dir = path.join(tempDir(), 'vault');
-    const session = await createVault(dir, pw('passphrase for undo'), { ...SAMPLE_FACTS, endDate: '2031-05-30' as IsoDate, endAction: 'anonymise' }, deps, { kdf: TEST_KDF });
-    const now = () => at('2031-05-01');
-    const form = (await import('../../electron/core/consent/forms')).ensureInitialForm(session.stores.keylist, session.facts, now());
-    const p = new Participants(session, now);
-    const code = p.add({ name: 'Turid Lie', email: '', phone: '' });
-    p.recordConsent(code, { date: '2031-04-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], unfinishedLetter: true });
-    const tr = new Transcripts(session, now);
-    const t = tr.create(code, 'B: Jeg er Turid, og jeg bor i Stavanger.');
+    const { deps, dir, session, tr, t } = await endingStudy('passphrase for undo', 'B: Jeg er Turid, og jeg bor i Stavanger.');
     expect(tr.deidentify(t.id, [{ start: 10, end: 15, expected: 'Turid', with: '[navn]' }], []).pendingReplacements).toHaveLength(1);
     session.lock();
 
