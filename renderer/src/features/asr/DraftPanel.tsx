@@ -14,7 +14,7 @@ import { ErrorBanner } from '../../components/ui';
 import type { AsrModels, ModelFileCheck, RecordingInfo, TranscriptDetail } from '../../../../shared/contract';
 import { pickModel, type AsrLanguage, type DraftProgress } from '../../../../shared/asr';
 import type { ErrorInfo } from '../../../../shared/errors';
-import { formatDuration } from '../recordings/format';
+import { formatDuration } from '../../components/format';
 import { decodeToPcm, sendPcm } from './pagePcm';
 
 /** Formats core cannot decode for a draft: the page does it with Web Audio. */

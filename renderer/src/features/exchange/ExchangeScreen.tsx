@@ -11,7 +11,7 @@ import { Busy, Card, ErrorBanner, Notice } from '../../components/ui';
 import type { ChosenFile, ParticipantSummary } from '../../../../shared/contract';
 import type { ExportPlan, ImportPreview, ImportResult } from '../../../../shared/exchange';
 import type { ErrorInfo } from '../../../../shared/errors';
-import { FindingsChecklist } from './FindingsChecklist';
+import { FindingsChecklist } from '../../components/FindingsChecklist';
 
 export function ExchangeScreen() {
   const { t } = useI18n();

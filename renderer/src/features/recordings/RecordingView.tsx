@@ -7,13 +7,13 @@ import { TypedConfirm } from '../../components/TypedConfirm';
 import type { RecordingInfo, TranscriptDetail } from '../../../../shared/contract';
 import { DraftFlag, DraftPanel } from '../asr/DraftPanel';
 import type { ErrorInfo } from '../../../../shared/errors';
-import { f4Stamp, formatDuration } from './format';
+import { f4Stamp, formatDuration } from '../../components/format';
 import { DeidentifyPanel } from './DeidentifyPanel';
 import { loadWorkspaceData, StampCheck, TranscriptionWorkspace } from '../transcription/TranscriptionWorkspace';
 import { stampIssues, type StampIssue } from '../../../../shared/transcription';
 import type { ExchangeFinding } from '../../../../shared/exchange';
 import { Dialog } from '../../components/Dialog';
-import { FindingsChecklist } from '../exchange/FindingsChecklist';
+import { FindingsChecklist } from '../../components/FindingsChecklist';
 import { ImportNotice, importLostSomething, type ImportReport } from './ImportNotice';
 
 interface Props {

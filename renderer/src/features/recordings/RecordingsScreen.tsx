@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice } from '../../components/ui';
 import type { ChosenFile, ParticipantSummary, RecordingInfo, TranscriptSummary } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
-import { formatDuration, formatSize } from './format';
+import { formatDuration, formatSize } from '../../components/format';
 import { DateField } from '../../components/DateField';
 import { Dialog } from '../../components/Dialog';
 import type { ImportReport } from './ImportNotice';

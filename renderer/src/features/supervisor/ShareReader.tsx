@@ -15,7 +15,7 @@ import { formatTimestamp, TextPositions } from '../../../../shared/analysis-text
 import { thematicMapSvg } from '../../../../shared/analysis-map';
 import type { FeedbackComment, ShareContent, SharedRecording, SharedTranscript } from '../../../../shared/supervisor';
 import { syncPoints } from '../../../../shared/transcript';
-import { Waveform } from '../transcription/Waveform';
+import { Waveform } from '../../components/Waveform';
 import { fromBase64 } from '../transcription/peaks';
 import { codeLabel, excerpt, treeOrder } from '../analysis/model';
 import { CommentsFor, CommentView } from './Comments';

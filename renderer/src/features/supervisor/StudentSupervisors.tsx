@@ -14,7 +14,7 @@ import type { ProjectStatus } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { FeedbackComment, SharePlan, SupervisorEntry, SupervisorHolding } from '../../../../shared/supervisor';
 import { DEID_KINDS, isIsoDate, type DeidKind } from '../../../../shared/domain';
-import { FindingsChecklist } from '../exchange/FindingsChecklist';
+import { FindingsChecklist } from '../../components/FindingsChecklist';
 import { Fingerprint } from './SupervisorApp';
 
 export function SupervisorSettings({ status }: { status: ProjectStatus }) {

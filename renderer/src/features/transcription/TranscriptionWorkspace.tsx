@@ -37,9 +37,9 @@ import {
   type Action,
   type StampIssue,
 } from '../../../../shared/transcription';
-import { formatDuration } from '../recordings/format';
+import { formatDuration } from '../../components/format';
 import { actionName } from './KeySettings';
-import { Waveform } from './Waveform';
+import { Waveform } from '../../components/Waveform';
 import { fromBase64, obtainPeaks } from './peaks';
 import { connectPedal, pedalsSupported } from './pedal';
 import { useAutosave } from './useAutosave';

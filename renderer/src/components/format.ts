@@ -19,4 +19,4 @@ export function formatSize(bytes: number, locale: string): string {
   return `${new Intl.NumberFormat(locale === 'nb' ? 'nb-NO' : 'en-GB', { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v)} ${units[i]}`;
 }
 
-export { f4Stamp } from '../../../../shared/transcript';
+export { f4Stamp } from '../../../shared/transcript';

@@ -4,8 +4,8 @@
  * (arrows step 5 s, Page Up/Down 30 s, Home/End), with the time as its value.
  */
 import { memo, useEffect, useRef, type KeyboardEvent, type PointerEvent } from 'react';
-import { useI18n } from '../../i18n';
-import { formatDuration } from '../recordings/format';
+import { useI18n } from '../i18n';
+import { formatDuration } from './format';
 
 interface Props {
   peaks: Uint8Array | null;

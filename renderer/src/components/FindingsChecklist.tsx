@@ -3,8 +3,8 @@
  * by one (or to replace where the text is, then review again). The same list, words and
  * look for the REFI-QDA export and a supervisor share, so the student meets one check.
  */
-import { useI18n } from '../../i18n';
-import type { ExchangeFinding } from '../../../../shared/exchange';
+import { useI18n } from '../i18n';
+import type { ExchangeFinding } from '../../../shared/exchange';
 
 export function FindingsChecklist({ findings, accepted, onAccepted }: { findings: ExchangeFinding[]; accepted: Set<string>; onAccepted(next: Set<string>): void }) {
   const { t } = useI18n();
