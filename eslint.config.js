@@ -77,6 +77,20 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [nodeBuiltins, nativeDeps, intoElectron] }] },
   },
   {
+    // A feature is reached through its index (its public surface), never into its files;
+    // what several features use lives in components/.
+    files: ['renderer/src/features/**/*.{ts,tsx}', 'renderer/src/app/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [nodeBuiltins, nativeDeps, intoElectron, { regex: '^(\\.\\./(?!features/|components/|i18n/)[^./][^/]*|(\\.\\./)+features/[^/]+)/', message: "import another feature through its index ('../<feature>'), or move what both use to components/." }] }],
+    },
+  },
+  {
+    files: ['renderer/src/components/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [nodeBuiltins, nativeDeps, intoElectron, { group: ['**/features/**', '**/features'], message: 'components/ serve every feature and know none.' }] }],
+    },
+  },
+  {
     files: ['shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [nodeBuiltins, nativeDeps, intoElectron, { group: ['react', 'react-dom', '**/renderer/**'], message: 'shared/ holds no UI.' }] }],

@@ -1,6 +1,6 @@
 import type { JSX } from 'react';
 import { useCallback, useEffect, useState } from 'react';
-import { ExchangeExport } from '../exchange/ExchangeScreen';
+import { ExchangeExport } from '../exchange';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner } from '../../components/ui';

@@ -6,8 +6,8 @@ import type { Code, CodeDeletion, Segment } from '../../../../shared/analysis';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { Swatch } from './QuickCode';
 import { MemoBox } from './Memos';
-import { SupervisorFeedbackFor } from '../supervisor/StudentSupervisors';
-import { codeLabel, descendants, excerpt, nextColour, treeOrder } from './model';
+import { SupervisorFeedbackFor } from '../supervisor';
+import { codeLabel, descendants, excerpt, nextColour, treeOrder } from '../../components/codes';
 
 interface Props {
   codes: Code[];

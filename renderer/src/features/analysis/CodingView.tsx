@@ -10,8 +10,8 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { formatTimestamp, TextPositions } from '../../../../shared/analysis-text';
 import { QuickCode, Swatch } from './QuickCode';
 import { MemoBox } from './Memos';
-import { SupervisorFeedbackFor } from '../supervisor/StudentSupervisors';
-import { codeLabel, excerpt, nextColour, treeOrder } from './model';
+import { SupervisorFeedbackFor } from '../supervisor';
+import { codeLabel, excerpt, nextColour, treeOrder } from '../../components/codes';
 
 interface Props {
   transcriptId: string;

@@ -5,8 +5,8 @@ import { ErrorBanner } from '../../components/ui';
 import { Report } from './Report';
 import { PHASES, type Code, type Memo, type MemoTarget, type Theme } from '../../../../shared/analysis';
 import type { ErrorInfo } from '../../../../shared/errors';
-import { codeLabel } from './model';
-import { SupervisorFeedbackFor } from '../supervisor/StudentSupervisors';
+import { codeLabel } from '../../components/codes';
+import { SupervisorFeedbackFor } from '../supervisor';
 
 const sameTarget = (a: MemoTarget, b: MemoTarget): boolean => a.kind === b.kind && ('id' in a ? a.id : '') === ('id' in b ? b.id : '');
 

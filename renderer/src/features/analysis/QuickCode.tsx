@@ -2,7 +2,7 @@ import { forwardRef, useId, useMemo, useState, type CSSProperties, type Keyboard
 import { useI18n } from '../../i18n';
 import type { Code } from '../../../../shared/analysis';
 import { foldQuery as fold } from '../../../../shared/analysis-text';
-import { codeLabel } from './model';
+import { codeLabel } from '../../components/codes';
 
 interface Props {
   codes: Code[];

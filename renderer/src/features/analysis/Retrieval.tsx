@@ -6,7 +6,7 @@ import type { Code, RetrievedSegment, Theme } from '../../../../shared/analysis'
 import { formatTimestamp } from '../../../../shared/analysis-text';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { Swatch } from './QuickCode';
-import { codeLabel, treeOrder } from './model';
+import { codeLabel, treeOrder } from '../../components/codes';
 
 export type Place = { transcriptId: string; start: number; end: number };
 

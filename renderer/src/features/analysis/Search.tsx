@@ -6,7 +6,7 @@ import type { Code, SearchHit, SearchResult } from '../../../../shared/analysis'
 import { formatTimestamp } from '../../../../shared/analysis-text';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { QuickCode } from './QuickCode';
-import { nextColour } from './model';
+import { nextColour } from '../../components/codes';
 import type { Place } from './Retrieval';
 
 interface Props {

@@ -6,8 +6,8 @@ import { THEME_STATUSES, type Code, type Theme, type ThemeStatus } from '../../.
 import type { ErrorInfo } from '../../../../shared/errors';
 import { Swatch } from './QuickCode';
 import { MemoBox } from './Memos';
-import { SupervisorFeedbackFor } from '../supervisor/StudentSupervisors';
-import { descendants, excerpt, treeOrder } from './model';
+import { SupervisorFeedbackFor } from '../supervisor';
+import { descendants, excerpt, treeOrder } from '../../components/codes';
 
 interface Props {
   themes: Theme[];

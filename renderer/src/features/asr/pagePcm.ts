@@ -12,7 +12,7 @@
  */
 import { call } from '../../api';
 import type { ErrorInfo } from '../../../../shared/errors';
-import { toBase64 } from '../transcription/peaks';
+import { toBase64 } from '../../components/base64';
 
 export const PAGE_SAMPLE_RATE = 16_000;
 /** 2^19 samples of 16 bits: 1 MiB, about 33 s of audio (the limit asr.pcm takes). */

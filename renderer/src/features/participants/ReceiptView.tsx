@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice } from '../../components/ui';
 import type { WithdrawalReceiptDto } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
-import { SupervisorCopies } from '../supervisor/StudentSupervisors';
+import { SupervisorCopies } from '../supervisor';
 
 
 /** The withdrawal receipt on screen: what was deleted and when, no personal data. */

@@ -16,8 +16,8 @@ import { thematicMapSvg } from '../../../../shared/analysis-map';
 import type { FeedbackComment, ShareContent, SharedRecording, SharedTranscript } from '../../../../shared/supervisor';
 import { syncPoints } from '../../../../shared/transcript';
 import { Waveform } from '../../components/Waveform';
-import { fromBase64 } from '../transcription/peaks';
-import { codeLabel, excerpt, treeOrder } from '../analysis/model';
+import { fromBase64 } from '../../components/base64';
+import { codeLabel, excerpt, treeOrder } from '../../components/codes';
 import { CommentsFor, CommentView } from './Comments';
 import { ShareReportRead } from './ShareReport';
 

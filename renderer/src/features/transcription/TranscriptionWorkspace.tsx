@@ -40,7 +40,8 @@ import {
 import { formatDuration } from '../../components/format';
 import { actionName } from './KeySettings';
 import { Waveform } from '../../components/Waveform';
-import { fromBase64, obtainPeaks } from './peaks';
+import { fromBase64 } from '../../components/base64';
+import { obtainPeaks } from './peaks';
 import { connectPedal, pedalsSupported } from './pedal';
 import { useAutosave } from './useAutosave';
 import { TranscriptEditor, type EditorHandle } from './TranscriptEditor';

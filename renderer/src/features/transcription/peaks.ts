@@ -13,6 +13,7 @@
  * us, and not by Chromium (the response is no-store, the fetch bypasses the cache).
  */
 import { call } from '../../api';
+import { fromBase64, toBase64 } from '../../components/base64';
 import type { RecordingInfo } from '../../../../shared/contract';
 import { PEAKS_MAX, PEAKS_PER_SECOND } from '../../../../shared/transcription';
 
@@ -69,18 +70,5 @@ async function computePeaksInPage(src: string): Promise<Uint8Array> {
   }
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.min(255, Math.round(peaks[i]! * 255));
-  return out;
-}
-
-export function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-export function fromBase64(b64: string): Uint8Array {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }

@@ -1,5 +1,5 @@
-/** Small pure helpers the analysis screens share: names, trees, excerpts, times. */
-import { CODE_PALETTE, type Code, type Theme } from '../../../../shared/analysis';
+/** Small pure helpers for codes and themes, used by the analysis and by the supervisor's reading of a share: names, trees, excerpts. */
+import { CODE_PALETTE, type Code, type Theme } from '../../../shared/analysis';
 
 /** "Parent / Child": how a code reads where its name occurs under two parents. */
 export const codeLabel = (c: Pick<Code, 'path' | 'name'>): string => (c.path.length > 0 ? c.path.join(' / ') : c.name);
