@@ -214,6 +214,8 @@ export interface PhaseState {
   current: Phase;
   /** Each change, oldest first. */
   history: { phase: Phase; at: string }[];
+  /** The suggested phase the student said "not now" to: not offered again until the work suggests a later one. */
+  declined?: Phase;
 }
 
 /** One place a search found; positions are code points of the transcript's or memo's text. */

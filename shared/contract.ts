@@ -490,6 +490,7 @@ export const api = {
   'exchange.import': { input: z.strictObject({ file: fileToken, assign: z.array(z.strictObject({ source: z.string().min(1).max(500), code })).max(10_000) }) },
   'analysis.overview': { input: z.strictObject({}) },
   'analysis.setPhase': { input: z.strictObject({ phase: z.enum(PHASES) }) },
+  'analysis.declinePhase': { input: z.strictObject({ phase: z.enum(PHASES) }) },
   'analysis.dismissWithdrawal': { input: z.strictObject({ id: z.string().regex(/^withdrawn-[A-Za-z0-9_-]{1,40}$/) }) },
   'codes.add': { input: z.strictObject({ name: codeName, parentId: hexId.nullable().default(null), definition: z.string().max(5000).default(''), color: color.optional() }) },
   'codes.update': { input: z.strictObject({ id: hexId, name: codeName.optional(), definition: z.string().max(5000).optional(), color: color.optional() }) },
@@ -624,6 +625,7 @@ export interface Outputs extends SupervisorOutputs, NotificationOutputs {
   'exchange.import': ImportResult;
   'analysis.overview': AnalysisOverview;
   'analysis.setPhase': AnalysisOverview;
+  'analysis.declinePhase': AnalysisOverview;
   'analysis.dismissWithdrawal': AnalysisOverview;
   'codes.add': Code;
   'codes.update': Code;

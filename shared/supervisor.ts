@@ -108,6 +108,8 @@ export interface FeedbackComment {
   targetLabel: string;
   /** For a comment on a segment: the coded words it is about (issue 29: the list did not quote them). */
   excerpt?: string;
+  /** The student's side, for a comment on a segment still in the vault: where its words are, to open them in the coding view. */
+  place?: { transcriptId: string; start: number; end: number };
   text: string;
   /** The supervisor's key fingerprint: comments are the supervisor's, signed by them. */
   fingerprint: string;

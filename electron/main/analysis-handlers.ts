@@ -128,6 +128,10 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
       phases().set(phase);
       return overview();
     },
+    'analysis.declinePhase': ({ phase }) => {
+      phases().decline(phase);
+      return overview();
+    },
     'analysis.dismissWithdrawal': ({ id }) => {
       dismissWithdrawalNote(deps.session(), id);
       return overview();

@@ -159,6 +159,9 @@ export const nb = {
   'participant.showReceipt': 'Vis kvittering',
 
   'consentForm.title': 'Registrer samtykke for {code}',
+  'consentForm.newTitle': 'Ny samtykkeversjon for {code}',
+  'consentForm.newIntro': 'Samtykket fra {date} står i loggen. Den nye versjonen gjelder fra datoen du oppgir.',
+  'consentForm.saveNew': 'Registrer den nye versjonen',
   'consentForm.date': 'Dato for samtykket',
   'consentForm.version': 'Versjon av informasjonsskrivet',
   'consentForm.versionOption': 'Versjon {version}',
@@ -204,7 +207,7 @@ export const nb = {
   'forms.unfilledList': '{count} felt er ikke fylt ut. Velg et for å gå til det:',
   'forms.gotoField': '{field} i «{part}»',
 
-  'nav.recordings': 'Opptak og transkripsjoner',
+  'nav.recordings': 'Opptak',
   'rec.title': 'Opptak og transkripsjoner',
   'rec.intro': 'Lydopptakene er låst inne i et eget kryptert lager og spilles av uten at noe dekryptert lagres på disken.',
   'rec.importTitle': 'Legg inn et opptak',
@@ -561,6 +564,9 @@ export const en: Record<keyof typeof nb, string> = {
   'participant.showReceipt': 'Show receipt',
 
   'consentForm.title': 'Record consent for {code}',
+  'consentForm.newTitle': 'New consent version for {code}',
+  'consentForm.newIntro': 'The consent of {date} stays in the log. The new version applies from the date you give.',
+  'consentForm.saveNew': 'Record the new version',
   'consentForm.date': 'Date of consent',
   'consentForm.version': 'Version of the information letter',
   'consentForm.versionOption': 'Version {version}',
@@ -606,7 +612,7 @@ export const en: Record<keyof typeof nb, string> = {
   'forms.unfilledList': '{count} {count|field is|fields are} not filled in. Choose one to go to it:',
   'forms.gotoField': '{field} in "{part}"',
 
-  'nav.recordings': 'Recordings and transcripts',
+  'nav.recordings': 'Recordings',
   'rec.title': 'Recordings and transcripts',
   'rec.intro': 'Recordings are locked away in an encrypted store of their own and played back without anything decrypted being written to disk.',
   'rec.importTitle': 'Add a recording',

@@ -105,7 +105,7 @@ try {
   page.setDefaultTimeout(180_000);
   await page.goto(harness.url);
   const toView = async () => {
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await page.getByRole('button', { name: /Åpne opptaket til JS01/ }).click();
     await page.getByRole('button', { name: 'Transkriber' }).waitFor();
   };

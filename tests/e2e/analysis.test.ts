@@ -289,7 +289,7 @@ describe('thematic analysis in Chromium', () => {
   });
 
   it('opens the analysis from a transcript, on that transcript', async () => {
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await page.getByRole('button', { name: 'Åpne transkripsjonen til JS02' }).click();
     await page.getByRole('button', { name: 'Kod i analysen' }).click();
     await expect.poll(() => page.getByRole('textbox', { name: /Transkripsjonen til JS02/ }).isVisible()).toBe(true);

@@ -41,7 +41,7 @@ describe('automatic draft in Chromium', () => {
     harness.fileAnswers.push(wav);
     const chosen = (await harness.invoke('recordings.chooseFile', {})) as { token: string };
     await harness.invoke('recordings.import', { jobId: 'job-asr-intervju', code: 'JS01', file: chosen.token });
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await page.getByRole('button', { name: 'Åpne opptaket til JS01 (0:08)' }).click();
 
     const panel = page.getByRole('region', { name: 'Lag et utkast til transkripsjon' });
@@ -84,7 +84,7 @@ describe('automatic draft in Chromium', () => {
     const chosen = (await harness.invoke('recordings.chooseFile', {})) as { token: string };
     const rec = (await harness.invoke('recordings.import', { jobId: 'job-asr-m4a', code: 'JS01', file: chosen.token })) as { id: string; format: string };
     expect(rec.format).toBe('m4a');
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await page.getByRole('button', { name: 'Åpne opptaket til JS01 (0:06)' }).click();
 
     const panel = page.getByRole('region', { name: 'Lag et utkast til transkripsjon' });

@@ -55,8 +55,8 @@ async function fresh(): Promise<void> {
 
 async function openWorkspace(): Promise<void> {
   if (await page.getByRole('heading', { name: 'Transkribering av JS01' }).isVisible()) return;
-  await expect.poll(() => page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).isVisible()).toBe(true);
-  await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).click();
+  await expect.poll(() => page.getByRole('button', { name: 'Opptak', exact: true }).isVisible()).toBe(true);
+  await page.getByRole('button', { name: 'Opptak', exact: true }).click();
   await page.getByRole('button', { name: /Åpne opptaket til JS01/ }).click();
   await page.getByRole('button', { name: 'Transkriber' }).click();
   await expect.poll(() => page.getByRole('heading', { name: 'Transkribering av JS01' }).isVisible()).toBe(true);
@@ -410,7 +410,7 @@ describe('attack s4: the player while playing', () => {
 describe('attack s4: import notices', () => {
   const TITLE = 'Transkripsjonen er importert, men ikke alt kom med slik det sto i filen:';
   const notice = (title = TITLE) => page.getByRole('status').filter({ hasText: title });
-  async function importFor(code: string, name: string, content: string, button = `Legg inn transkripsjon … (${code})`, nav = 'Opptak og transkripsjoner'): Promise<void> {
+  async function importFor(code: string, name: string, content: string, button = `Legg inn transkripsjon … (${code})`, nav = 'Opptak'): Promise<void> {
     const file = path.join(tempDir(), name);
     fs.writeFileSync(file, content);
     await page.getByRole('button', { name: nav, exact: true }).click();
@@ -423,7 +423,7 @@ describe('attack s4: import notices', () => {
       await harness.invoke('participants.add', { identity: { name } });
       await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
     }
-    if (!(await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).isVisible())) await fresh();
+    if (!(await page.getByRole('button', { name: 'Opptak', exact: true }).isVisible())) await fresh();
   });
 
   it('held: a .vtt with a garbage timing and a backwards one: the notice says 2 in a status region, and all text is there', async () => {
@@ -461,7 +461,7 @@ describe('attack s4: import notices', () => {
     await harness.invoke('app.setLanguage', { language: 'en' });
     await page.reload();
     try {
-      await importFor('JS04', 'JS04-en.srt', '1\n00:00:01,000 --> 00:00:02,000\nI: Hello.\n\n2\nnonsense --> nonsense\nB: Hi there.\n', 'Add transcript … (JS04)', 'Recordings and transcripts');
+      await importFor('JS04', 'JS04-en.srt', '1\n00:00:01,000 --> 00:00:02,000\nI: Hello.\n\n2\nnonsense --> nonsense\nB: Hi there.\n', 'Add transcript … (JS04)', 'Recordings');
       const en = notice('The transcript is imported, but not everything arrived as it was in the file:');
       await expect.poll(() => en.isVisible()).toBe(true);
       expect(await en.textContent()).toContain('Cues without a usable time: 1.');

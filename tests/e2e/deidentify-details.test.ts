@@ -37,7 +37,7 @@ afterAll(async () => {
 
 describe('details the key list does not know', () => {
   it('lists names, places, workplaces and ages with kind and confidence; the age is not ticked', async () => {
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await expect.poll(() => page.getByText('5 mulige kjennetegn').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Åpne transkripsjonen til JS01' }).click();
     await page.getByRole('button', { name: 'Se etter identifiserende opplysninger' }).click();

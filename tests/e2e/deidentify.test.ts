@@ -34,7 +34,7 @@ afterAll(async () => {
 
 describe('identifying details in a transcript', () => {
   it('the list says how many are left; the check finds them; one is kept, the rest replaced', async () => {
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await expect.poll(() => page.getByText('4 mulige kjennetegn').isVisible()).toBe(true);
     await shot('40-transcripts-with-identifiers');
     await page.getByRole('button', { name: 'Åpne transkripsjonen til JS01' }).click();

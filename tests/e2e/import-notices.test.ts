@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 async function importFor(code: string, file: string): Promise<void> {
-  await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).click();
+  await page.getByRole('button', { name: 'Opptak', exact: true }).click();
   harness.fileAnswers.push(file);
   await page.getByRole('button', { name: `Legg inn transkripsjon … (${code})` }).click();
   await expect.poll(() => page.getByRole('heading', { name: code, exact: true }).isVisible()).toBe(true);

@@ -94,7 +94,7 @@ describe('project end in Chromium', () => {
     // A name and a phone number left in a transcript can still be found and taken out,
     // with Hvelv's own placeholders only: the name as the key list found it the last time
     // it was there, and the count of what was left then is said (the badge did not shrink).
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await expect.poll(() => page.getByText(/^Lydopptakene ble slettet ved prosjektslutt \d+\. \p{L}+ \d{4}, og navnelisten med dem/u).isVisible()).toBe(true);
     expect(await page.getByText('Ingen opptak ennå.').count()).toBe(0);
     // Her transcript was written without a recording: none was deleted (tests/e2e/screens-attack.test.ts has one that was).
@@ -102,7 +102,7 @@ describe('project end in Chromium', () => {
     await shot('33b-anonymised-interviews');
     await page.getByRole('button', { name: 'Se slettebekreftelsen' }).click();
     await expect.poll(() => page.getByText(/Slettebekreftelse:/).isVisible()).toBe(true);
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await expect.poll(() => page.getByText('2 mulige kjennetegn').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Åpne transkripsjonen til JS01' }).click();
     await page.getByRole('button', { name: 'Se etter identifiserende opplysninger' }).click();

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe('recordings in Chromium', () => {
   it('imports a recording for a participant with consent, and offers to delete the original', async () => {
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     // JS02 has not consented to audio recording: the row says so, and offers no import.
     const js02 = page.locator('tbody[data-code="JS02"]');
     await expect.poll(() => js02.getByText('Samtykket dekker ikke lydopptak.').isVisible()).toBe(true);
@@ -100,7 +100,7 @@ describe('recordings in Chromium', () => {
     const wav = path.join(tempDir(), 'sluppet-JS01.wav');
     makeWav(wav, 7, 9);
     harness.dropPaths.set('sluppet-JS01.wav', wav);
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     // What the operating system hands the page on a drop: a File (its bytes are not used).
     const dt = await page.evaluateHandle(`(() => {
       const d = new DataTransfer();
@@ -129,7 +129,7 @@ describe('recordings in Chromium', () => {
     fs.writeFileSync(wav, head);
     fs.truncateSync(wav, 44 + dataLen);
     harness.fileAnswers.push(wav);
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await page.getByRole('button', { name: 'Legg inn opptak … (JS01)' }).click();
     const status = page.getByRole('status').filter({ hasText: 'krypterer og legger inn' });
     await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/JS01: krypterer og legger inn … ([1-9]\d?) % \((\d+) MB\/s\)/);

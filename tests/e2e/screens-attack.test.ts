@@ -88,7 +88,7 @@ describe('the screens tell the truth, attacked', () => {
   });
 
   it('marks a transcript that reaches past its recording in the interview row', async () => {
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     const row = page.locator('tbody[data-code="JS01"] tr').first();
     await expect.poll(() => row.textContent()).toContain('til 3:15 av 0:55');
     // Said in words in the row, where the student decides which interview to work on.
@@ -283,7 +283,7 @@ describe('after the project end', () => {
   });
 
   it('says a recording was deleted at the end only where there was one', async () => {
-    await p.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await p.getByRole('button', { name: 'Opptak', exact: true }).click();
     const js01 = p.locator('tbody[data-code="JS01"]');
     const js02 = p.locator('tbody[data-code="JS02"]');
     await expect.poll(() => js01.textContent()).toMatch(/Slettet ved prosjektslutt/);

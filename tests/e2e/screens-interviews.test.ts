@@ -61,7 +61,7 @@ afterAll(async () => {
 
 describe('one list of interviews', () => {
   it('lists the interviews by code, each recording with its transcripts, and the date from the tags', async () => {
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     const groups = page.locator('table.interviews tbody');
     await expect.poll(() => groups.evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).toEqual(['JS01', 'JS02', 'JS03']);
     const js01 = page.locator('tbody[data-code="JS01"]');
@@ -83,7 +83,7 @@ describe('one list of interviews', () => {
     const code = (await harness.invoke('codes.add', { name: 'Tillit' })) as { id: string };
     await harness.invoke('coding.apply', { transcriptId: js02.id, start: 0, end: 5, codeId: code.id });
     await page.getByRole('button', { name: 'Oversikt' }).click();
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await expect.poll(() => page.locator('tbody[data-code="JS02"]').textContent()).toContain('1 kodet utdrag');
     expect(await page.locator('tbody[data-code="JS01"]').textContent()).toContain('ikke kodet ennå');
     await shot('i15-21-interviews-coding-progress');
@@ -111,7 +111,7 @@ describe('one list of interviews', () => {
     harness.fileAnswers.push(file);
     await page.getByRole('button', { name: 'Legg inn transkripsjon … (JS01, opptaket på 0:07)' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'JS01' }).isVisible()).toBe(true);
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner', exact: true }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     const row7 = page.locator('tbody[data-code="JS01"] tr', { has: page.getByRole('button', { name: 'Åpne opptaket til JS01 (0:07)' }) });
     await expect.poll(() => row7.textContent()).toContain('til 0:02 av 0:07');
     // The notice of the refused date is gone: it belonged to the last action, not this one.

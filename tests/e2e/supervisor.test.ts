@@ -207,6 +207,12 @@ describe('the supervisor, both sides', () => {
     // The imported comment quotes its passage; the coding view marks the passage, and a click shows the comment beside (issue 29).
     expect(await comment.getByText('«møtt med tillit»', { exact: true }).isVisible()).toBe(true);
     await screenshot(page, 'walk-b-13-supervision-comment-excerpt');
+    // One click from the comment to its words in the interview, selected, with the comment beside.
+    await comment.getByRole('button', { name: 'Åpne utdraget i intervjuet med JS01' }).click();
+    await page.getByRole('textbox', { name: /Transkripsjonen til JS01/ }).waitFor();
+    await expect.poll(() => page.evaluate(() => document.getSelection()?.toString())).toBe('møtt med tillit');
+    await expect.poll(() => page.getByRole('complementary').getByText('Fint eksempel på tillit tidlig i forløpet. Se også intervju 3?').isVisible()).toBe(true);
+    await screenshot(page, 'walk-b-15-comment-opens-passage');
     await page.getByRole('button', { name: 'Analyse', exact: true }).click();
     await page.getByRole('button', { name: 'Kod intervjuet med JS01' }).click();
     const mark = page.getByRole('button', { name: /^Åpen kommentar fra veileder om «/ });

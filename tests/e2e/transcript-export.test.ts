@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe('exporting a transcript', () => {
   it('shows the findings before the file is written, and writes it only when each is accepted', async () => {
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await page.getByRole('button', { name: 'Åpne transkripsjonen til JS01' }).click();
     const out = path.join(home, 'JS01-transkripsjon.docx');
     harness.saveAnswers.push(out);

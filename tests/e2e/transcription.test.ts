@@ -82,7 +82,7 @@ const caretAt = (): Promise<number> =>
 const stored = async () => (await harness.invoke('transcripts.get', { id: transcriptId })) as { text: string; syncPoints: { offset: number; ms: number }[] };
 
 async function openWorkspace(): Promise<void> {
-  await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+  await page.getByRole('button', { name: 'Opptak', exact: true }).click();
   await page.getByRole('button', { name: /Åpne opptaket til JS01/ }).click();
   await page.getByRole('button', { name: 'Transkriber' }).click();
   await expect.poll(() => page.getByRole('heading', { name: 'Transkribering av JS01' }).isVisible()).toBe(true);
@@ -524,7 +524,7 @@ describe('keys in Settings', () => {
 describe('timestamps that cannot be right, and accessibility', () => {
   it('marks stamps past the end and out of order in the view and in their own check', async () => {
     await harness.invoke('transcripts.update', { id: transcriptId, text: '#00:00:04-1# I: Hei.\n#00:00:20-0# B: Ja.\n#00:00:10-0# I: Feil rekkefølge.\n#00:03:15-0# B: Etter slutten.\n' });
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await page.getByRole('button', { name: /Åpne opptaket til JS01/ }).click();
     const check = page.getByRole('region', { name: 'Tidskoder som ikke stemmer' });
     await expect.poll(() => check.getByText('#00:03:15-0# er etter slutten av opptaket (1:00)').isVisible()).toBe(true);
@@ -561,7 +561,7 @@ describe('the waveform of a format core cannot decode', () => {
       if (r.url().includes(`/media/recording/${m4a}`) && r.resourceType() === 'fetch') fetched.push(r.url());
     };
     page.on('request', onRequest);
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await page.getByRole('button', { name: /Åpne opptaket til JS02/ }).click();
     await page.getByRole('button', { name: 'Transkriber' }).click();
     await expect.poll(() => page.locator('.tx-wave').getAttribute('data-peaks'), { timeout: 15_000 }).toBe('20');

@@ -48,7 +48,7 @@ afterAll(async () => {
 
 describe('the identifying-details check (item 1)', () => {
   it('an uncertain finding starts unticked; the panel says what it will change; the replacement can be undone', async () => {
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     await page.getByRole('button', { name: 'Åpne transkripsjonen til JS01' }).click();
     await page.getByRole('button', { name: 'Se etter identifiserende opplysninger' }).click();
     const rows = page.locator('.findings li');
@@ -104,6 +104,10 @@ describe('consent and legal dates (item 3, smaller)', () => {
     expect(await page.getByRole('button', { name: 'Registrer samtykke' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Ny samtykkeversjon' }).click();
     await expect.poll(() => page.getByLabel('Dato for samtykket').inputValue()).toBe(today);
+    // The form says what it does: a new version, not the first consent again.
+    const form = page.getByRole('form', { name: 'Ny samtykkeversjon for JS01' });
+    expect(await form.getByRole('button', { name: 'Registrer den nye versjonen' }).isVisible()).toBe(true);
+    expect(await page.getByText('Registrer samtykke for JS01').count()).toBe(0);
     await shot('05-new-consent-version-today');
     await page.getByRole('button', { name: 'Avbryt' }).first().click();
 
@@ -180,7 +184,7 @@ describe("the letter's unfilled fields (item 10)", () => {
 
 describe('beginning to transcribe (item 9)', () => {
   it("the recording's row begins a transcript in the workspace; F8 and the speaker keys stamp as f4 does", async () => {
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     const begin = page.getByRole('button', { name: 'Begynn å transkribere (JS01, opptaket på 0:20)' });
     await expect.poll(() => begin.isVisible()).toBe(true);
     await shot('10-recordings-row-begin');

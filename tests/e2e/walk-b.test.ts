@@ -144,8 +144,12 @@ describe('the analysis after the walk (issue 29)', () => {
     await reopen('Temaer');
     await expect.poll(() => suggestion.textContent()).toContain('fase 3, «Lete etter temaer»');
     await page.getByRole('button', { name: 'Ikke nå' }).click();
-    expect(await suggestion.count()).toBe(0);
+    await expect.poll(() => suggestion.count()).toBe(0);
     expect(await page.getByRole('button', { name: /Lage de første kodene/ }).getAttribute('aria-current')).toBe('step');
+    // "Ikke nå" is kept: leaving the analysis and coming back does not ask again.
+    await reopen('Temaer');
+    await expect.poll(() => page.getByRole('button', { name: /Lage de første kodene/ }).getAttribute('aria-current')).toBe('step');
+    expect(await suggestion.count()).toBe(0);
   });
 
   it('the journal saves an entry, the map says "utdrag" and its title is whole, and the report says when no quote is marked', async () => {

@@ -51,7 +51,7 @@ export function App() {
   /** `imported`: the transcript was just imported, and this is what of its file did not arrive as it was. */
   const [openMedia, setOpenMedia] = useState<{ recordingId: string | null; transcriptId: string | null; imported?: ImportReport | null; transcribe?: boolean }>({ recordingId: null, transcriptId: null });
   /** The transcript the analysis opens on, when it was opened from one. */
-  const [analysisOf, setAnalysisOf] = useState<{ transcriptId: string | null; visit: number }>({ transcriptId: null, visit: 0 });
+  const [analysisOf, setAnalysisOf] = useState<{ transcriptId: string | null; at?: { transcriptId: string; start: number; end: number }; visit: number }>({ transcriptId: null, visit: 0 });
   const [fatal, setFatal] = useState<ErrorInfo | null>(null);
   /** A screen change waiting for "leave without saving?" to be answered. */
   const [pending, setPending] = useState<(() => void) | null>(null);
@@ -205,7 +205,18 @@ export function App() {
   else if (view === 'participant' && status && openCode) body = <ParticipantDetail key={openCode} code={openCode} today={info.today} onBack={() => go(() => setView('participants'))} />;
   else if (view === 'forms' && status) body = <FormsScreen />;
   else if (view === 'exchange' && status) body = <ExchangeScreen />;
-  else if (view === 'supervision' && status) body = <SupervisionScreen status={status} />;
+  else if (view === 'supervision' && status)
+    body = (
+      <SupervisionScreen
+        status={status}
+        onOpenPassage={(place) =>
+          go(() => {
+            setAnalysisOf((a) => ({ transcriptId: place.transcriptId, at: place, visit: a.visit + 1 }));
+            setView('analysis');
+          })
+        }
+      />
+    );
   else if (view === 'notification' && status) body = <NotificationScreen />;
   else if (view === 'recordings' && status)
     body = (
@@ -244,7 +255,7 @@ export function App() {
       />
     );
   else if (view === 'analysis' && status)
-    body = <AnalysisScreen key={analysisOf.visit} title={status.title} ended={status.destroyed.includes('keylist')} transcriptId={analysisOf.transcriptId} />;
+    body = <AnalysisScreen key={analysisOf.visit} title={status.title} ended={status.destroyed.includes('keylist')} transcriptId={analysisOf.transcriptId} at={analysisOf.at ?? null} />;
   else
     body = (
       <main className="page narrow welcome">

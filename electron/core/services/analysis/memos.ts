@@ -117,7 +117,18 @@ export class Phases {
 
   get(): PhaseState {
     const r = analysisCache(this.session).rows<StateRecord>(A.state).get(STATE_ID);
-    return r ? { current: r.data.current, history: [...r.data.history] } : { current: PHASES[0], history: [] };
+    if (!r) return { current: PHASES[0], history: [] };
+    return { current: r.data.current, history: [...r.data.history], ...(r.data.declined ? { declined: r.data.declined } : {}) };
+  }
+
+  /** "Not now" to a suggested phase: kept, so the suggestion does not come back at every visit. */
+  decline(phase: Phase): PhaseState {
+    assertWritable(this.session, this.now);
+    if (!(PHASES as readonly string[]).includes(phase)) throw new HvelvError('INVALID_INPUT', `phase must be one of ${PHASES.join(', ')}`);
+    const cur = this.get();
+    const next: StateRecord = { current: cur.current, history: cur.history, declined: phase };
+    this.session.stores.transcripts.put(A.state, { id: STATE_ID, participant: null, data: next });
+    return this.get();
   }
 
   /** Move to a phase (any, forward or back: nothing is forced). */
@@ -126,6 +137,7 @@ export class Phases {
     if (!(PHASES as readonly string[]).includes(phase)) throw new HvelvError('INVALID_INPUT', `phase must be one of ${PHASES.join(', ')}`);
     const cur = this.get();
     if (cur.current === phase && cur.history.length > 0) return cur;
+    // Moving on answers the suggestion: what was declined is forgotten.
     const next: StateRecord = { current: phase, history: [...cur.history, { phase, at: this.now().toISOString() }] };
     this.session.stores.transcripts.put(A.state, { id: STATE_ID, participant: null, data: next });
     return this.get();

@@ -121,6 +121,7 @@ export interface MemoRecord {
 export interface StateRecord {
   current: Phase;
   history: { phase: Phase; at: string }[];
+  declined?: Phase;
 }
 
 /**

@@ -533,15 +533,17 @@ export class Supervisors {
 
   private commentDto(id: string, participant: string | null, d: FeedbackRecord): FeedbackComment {
     const from = this.store.get<SupervisorRecord>(SUPERVISOR_TABLE, d.supervisorId);
-    return { id, target: d.target, targetLabel: this.label(d.target), ...(d.target.kind === 'segment' ? { excerpt: this.excerpt(d.target.id) } : {}), text: d.text, fingerprint: d.fingerprint, createdAt: d.createdAt, participant, flags: d.flags, replies: d.replies, resolved: d.resolved, exportedAt: null, supervisorRemoved: from ? from.data.revokedAt !== null : true };
+    return { id, target: d.target, targetLabel: this.label(d.target), ...(d.target.kind === 'segment' ? this.passage(d.target.id) : {}), text: d.text, fingerprint: d.fingerprint, createdAt: d.createdAt, participant, flags: d.flags, replies: d.replies, resolved: d.resolved, exportedAt: null, supervisorRemoved: from ? from.data.revokedAt !== null : true };
   }
 
-  /** The coded words a comment on a segment is about; empty once they are gone. */
-  private excerpt(segmentId: string): string {
+  /** The coded words a comment on a segment is about, and where they are; empty once they are gone. */
+  private passage(segmentId: string): Pick<FeedbackComment, 'excerpt' | 'place'> {
     try {
-      return new Coding(this.session, this.now).get(segmentId).text;
+      const s = new Coding(this.session, this.now).get(segmentId);
+      // An orphan's words were deleted from the transcript: quoted, but there is nothing to open.
+      return { excerpt: s.text, ...(s.orphanedAt ? {} : { place: { transcriptId: s.transcriptId, start: s.start, end: s.end } }) };
     } catch {
-      return '';
+      return { excerpt: '' };
     }
   }
 

@@ -24,6 +24,8 @@ interface Props {
   ended: boolean;
   /** Opened from a transcript: code that one straight away. */
   transcriptId: string | null;
+  /** Opened from a supervisor's comment: these words of that transcript, shown at once. */
+  at?: Place | null;
 }
 
 /**
@@ -31,15 +33,13 @@ interface Props {
  * search, memos and the reflexive journal, the thematic map and the report; the six
  * phases of Braun & Clarke along the top as a guide, never a gate.
  */
-export function AnalysisScreen({ title, ended, transcriptId }: Props) {
+export function AnalysisScreen({ title, ended, transcriptId, at = null }: Props) {
   const { t } = useI18n();
   const [overview, setOverview] = useState<AnalysisOverview | null>(null);
   const [tab, setTab] = useState<Tab>('interviews');
-  const [coding, setCoding] = useState<{ transcriptId: string; at: Place | null; visit: number } | null>(transcriptId ? { transcriptId, at: null, visit: 0 } : null);
+  const [coding, setCoding] = useState<{ transcriptId: string; at: Place | null; visit: number } | null>(transcriptId ? { transcriptId, at, visit: 0 } : null);
   const [retrieve, setRetrieve] = useState<{ kind: 'code' | 'theme'; id: string } | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
-  // A suggested phase the student said "not now" to, for this visit.
-  const [declined, setDeclined] = useState<Phase | null>(null);
 
   const reload = useCallback(async () => {
     const r = await call('analysis.overview', {});
@@ -58,6 +58,13 @@ export function AnalysisScreen({ title, ended, transcriptId }: Props) {
 
   async function setPhase(phase: Phase) {
     const r = await call('analysis.setPhase', { phase });
+    if (!r.ok) return setError(r.error);
+    setOverview(r.value);
+  }
+
+  // "Not now" is kept in the vault: the same suggestion does not return at the next visit.
+  async function declinePhase(phase: Phase) {
+    const r = await call('analysis.declinePhase', { phase });
     if (!r.ok) return setError(r.error);
     setOverview(r.value);
   }
@@ -140,7 +147,7 @@ export function AnalysisScreen({ title, ended, transcriptId }: Props) {
 
   const current = PHASES.indexOf(overview.phase.current);
   const suggested = suggestPhase(overview);
-  const suggest = !ended && suggested && PHASES.indexOf(suggested) > current && suggested !== declined ? suggested : null;
+  const suggest = !ended && suggested && PHASES.indexOf(suggested) > current && suggested !== overview.phase.declined ? suggested : null;
   const showWithdrawals = tab === 'codebook' || tab === 'themes' || tab === 'map';
   return (
     <main className="page wide analysis">
@@ -167,7 +174,7 @@ export function AnalysisScreen({ title, ended, transcriptId }: Props) {
             <button type="button" onClick={() => void setPhase(suggest)}>
               {t('analysis.phase.accept', { n: PHASES.indexOf(suggest) + 1 })}
             </button>
-            <button type="button" className="link" onClick={() => setDeclined(suggest)}>
+            <button type="button" className="link" onClick={() => void declinePhase(suggest)}>
               {t('analysis.phase.notNow')}
             </button>
           </div>

@@ -272,7 +272,10 @@ function ConsentCard({ summary, today: appToday, onChanged, onError }: { summary
         </button>
       )}
       {open && form && (
-        <form onSubmit={save} noValidate aria-label={t('consentForm.title', { code: summary.code })}>
+        <form onSubmit={save} noValidate aria-labelledby="cf-title">
+          {/* A consent already given is renewed or changed, not recorded again: the form says which. */}
+          <h3 id="cf-title">{summary.consent ? t('consentForm.newTitle', { code: summary.code }) : t('consentForm.title', { code: summary.code })}</h3>
+          {summary.consent && <p className="muted">{t('consentForm.newIntro', { date: date(summary.consent.date) })}</p>}
           <DateField label={t('consentForm.date')} value={when} max={today} onChange={setWhen} />
           <div className="two">
             <div className="field">
@@ -342,7 +345,7 @@ function ConsentCard({ summary, today: appToday, onChanged, onError }: { summary
               {t('common.cancel')}
             </button>
             <button type="submit" disabled={unfilled.length > 0 && !acceptUnfinished}>
-              {t('consentForm.save')}
+              {summary.consent ? t('consentForm.saveNew') : t('consentForm.save')}
             </button>
           </div>
         </form>

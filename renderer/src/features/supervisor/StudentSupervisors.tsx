@@ -17,7 +17,7 @@ import { DEID_KINDS, isIsoDate, type DeidKind } from '../../../../shared/domain'
 import { FindingsChecklist } from '../../components/FindingsChecklist';
 import { Fingerprint } from './SupervisorApp';
 
-export function SupervisorSettings({ status }: { status: ProjectStatus }) {
+export function SupervisorSettings({ status, onOpenPassage }: { status: ProjectStatus; onOpenPassage?: OpenPassage }) {
   const { t, date } = useI18n();
   const [list, setList] = useState<SupervisorEntry[] | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -75,7 +75,7 @@ export function SupervisorSettings({ status }: { status: ProjectStatus }) {
           </button>
         </div>
       )}
-      <FeedbackPanel />
+      <FeedbackPanel onOpenPassage={onOpenPassage} />
     </section>
   );
 }
@@ -304,7 +304,10 @@ export function SharePanel({ entry, onCancel, onMade }: { entry: Pick<Supervisor
 }
 
 /** The supervisor's comments, imported from their feedback file: marked as theirs, with replies. */
-export function FeedbackPanel() {
+/** Opens a commented passage in the analysis's coding view. */
+export type OpenPassage = (place: NonNullable<FeedbackComment['place']>) => void;
+
+export function FeedbackPanel({ onOpenPassage }: { onOpenPassage?: OpenPassage }) {
   const { t } = useI18n();
   const [comments, setComments] = useState<FeedbackComment[] | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -360,13 +363,13 @@ export function FeedbackPanel() {
       )}
       {comments && comments.length === 0 && <p className="muted">{t('sup.fb.none')}</p>}
       {comments?.map((c) => (
-        <StudentComment key={c.id} comment={c} onChanged={reload} />
+        <StudentComment key={c.id} comment={c} onChanged={reload} onOpen={onOpenPassage} />
       ))}
     </div>
   );
 }
 
-export function StudentComment({ comment, onChanged }: { comment: FeedbackComment; onChanged(): Promise<void> }) {
+export function StudentComment({ comment, onChanged, onOpen }: { comment: FeedbackComment; onChanged(): Promise<void>; onOpen?: OpenPassage }) {
   const { t, date } = useI18n();
   const [replying, setReplying] = useState(false);
   const [text, setText] = useState('');
@@ -426,6 +429,14 @@ export function StudentComment({ comment, onChanged }: { comment: FeedbackCommen
       </p>
       <p className="muted">{t('sup.fb.on', { what })}</p>
       {comment.excerpt && <blockquote className="comment-excerpt">«{excerptOf(comment.excerpt)}»</blockquote>}
+      {/* From the supervisor's page: one click to the words in their interview (issue 29). */}
+      {onOpen && comment.place && (
+        <p>
+          <button type="button" className="link" onClick={() => onOpen(comment.place!)}>
+            {t('sup.fb.openPassage', { code: comment.targetLabel })}
+          </button>
+        </p>
+      )}
       <p className="comment-text">{comment.text}</p>
       {comment.flags.map((f, i) => (
         <p key={`${f.start}-${i}`} className="warning-text">

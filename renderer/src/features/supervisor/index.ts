@@ -3,5 +3,6 @@
  * What other features and the app may use of it; nothing reaches into its files (eslint.config.js).
  */
 export { SupervisorCopies, SupervisorFeedbackFor } from './StudentSupervisors';
+export type { OpenPassage } from './StudentSupervisors';
 export { SupervisionScreen } from './SupervisionScreen';
 export { SupervisorApp } from './SupervisorApp';
