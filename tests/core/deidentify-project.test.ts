@@ -107,9 +107,11 @@ describe('replacements not yet accepted, at the end (issue 29)', () => {
 
     enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-05-30') });
     const s = await openProject(dir, 'passphrase for undo', { ...deps, now: () => at('2031-05-31') });
+    // Gone at the end itself, with nobody opening the app: read raw, before anything tidies up.
+    expect(JSON.stringify(s.stores.transcripts.get('transcript', t.id)?.data)).not.toContain('Turid');
+    expect(s.stores.keylist.destroyed).toBe(true);
     const after = new Transcripts(s, () => at('2031-05-31'));
     expect(after.get(t.id).pendingReplacements).toEqual([]);
-    expect(JSON.stringify(s.stores.transcripts.get('transcript', t.id)?.data)).not.toContain('Turid');
     // A removal after the end keeps no history, and cannot be undone.
     const place = after.check(t.id).findings.find((f) => f.text === 'Stavanger')!;
     expect(after.deidentify(t.id, [{ start: place.start, end: place.end, expected: 'Stavanger', with: '[sted]' }], []).pendingReplacements).toEqual([]);

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { PARTICIPANT_DATA, PARTICIPANT_DATA_KINDS } from '../../electron/core/services/index';
 import { Participants } from '../../electron/core/services/participants/participants';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { FEEDBACK_TABLE } from '../../electron/core/services/supervisor/student';
 import { DATA_STORES } from '../../electron/core/vault/layout';
 import { translate } from '@shared/i18n/catalogue';
@@ -32,6 +33,11 @@ async function everything() {
   const code = book.add({ name: 'Tillit', definition: 'Om å bli trodd.' });
   const seg = coding.apply(ta, { quote: 'Tillit er å bli sett 😀 som et helt menneske' }, [code.id]);
   memos.add({ target: { kind: 'transcript', id: ta }, text: 'Notat om intervjuet.' });
+  // A replacement of an identifying detail not yet accepted (its words kept in the key list).
+  const tr = new Transcripts(session, NOW);
+  const text = tr.get(ta).text;
+  const word = text.match(/\p{L}{4,}/u)!;
+  tr.deidentify(ta, [{ start: word.index!, end: word.index! + word[0].length, expected: word[0], with: '[navn]' }], []);
   // A supervisor's comment on A's passage, as the feedback import stores it.
   session.stores.transcripts.put(FEEDBACK_TABLE, {
     participant: a,
@@ -91,7 +97,12 @@ describe('the registry of participant data', () => {
 
   it('puts every kind in the access request', async () => {
     const { p, a } = await everything();
-    const { files } = await p.accessRequest(a, tempDir(), 'en');
+    const folder = tempDir();
+    const { files, folder: written } = await p.accessRequest(a, folder, 'en');
+    // The words replaced and not yet accepted are held too: shown with their placeholder.
+    const replaced = files.find((f) => /^transcripts\/transcript-[0-9a-f]+-replaced\.txt$/.test(f.split(path.sep).join('/')));
+    expect(replaced).toBeDefined();
+    expect(fs.readFileSync(path.join(written, replaced!), 'utf8')).toMatch(/\t\p{L}{4,}\t→\t\[navn\]\n/u);
     for (const expected of [/^identity\.json$/, /^consent-1\.json$/, /^consent-1-form-v1-nb\.html$/, /^evidence\/samtykke\.pdf$/, /^recordings\/[0-9a-f]{32}\.wav$/, /^transcripts\/transcript-/, /^analysis\/coded-segments\.json$/, /^analysis\/memos\.json$/, /^analysis\/feedback-/, /^00-cover-letter\.html$/]) {
       expect(files.some((f) => expected.test(f.split(path.sep).join('/'))), String(expected)).toBe(true);
     }

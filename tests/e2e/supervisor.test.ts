@@ -210,7 +210,7 @@ describe('the supervisor, both sides', () => {
     // One click from the comment to its words in the interview, selected, with the comment beside.
     await comment.getByRole('button', { name: 'Åpne utdraget i intervjuet med JS01' }).click();
     await page.getByRole('textbox', { name: /Transkripsjonen til JS01/ }).waitFor();
-    await expect.poll(() => page.evaluate(() => document.getSelection()?.toString())).toBe('møtt med tillit');
+    await expect.poll(() => page.evaluate('String(window.getSelection())')).toBe('møtt med tillit');
     await expect.poll(() => page.getByRole('complementary').getByText('Fint eksempel på tillit tidlig i forløpet. Se også intervju 3?').isVisible()).toBe(true);
     await screenshot(page, 'walk-b-15-comment-opens-passage');
     await page.getByRole('button', { name: 'Analyse', exact: true }).click();

@@ -8,11 +8,16 @@ import * as path from 'node:path';
 import { T, type Identity } from '../../consent/model';
 import type { ParticipantData } from '../../vault/participant-data';
 import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from './transcripts';
+import { DEID_PENDING_TABLE, type PendingRecord } from './records';
 
 export const TRANSCRIPT_HOLDINGS: readonly ParticipantData[] = [
   {
     kind: 'transcripts',
-    tables: [{ store: 'transcripts', table: TRANSCRIPT_TABLE }],
+    tables: [
+      { store: 'transcripts', table: TRANSCRIPT_TABLE },
+      // The words replaced in them and not yet accepted: part of the transcripts, kept in the key list.
+      { store: 'keylist', table: DEID_PENDING_TABLE },
+    ],
     count: (session, code) => session.stores.transcripts.countParticipant(code)[TRANSCRIPT_TABLE] ?? 0,
     beforeDestroy: (session, code, store, now) => {
       if (store !== 'transcripts' || session.stores.transcripts.destroyed) return;
@@ -23,6 +28,12 @@ export const TRANSCRIPT_HOLDINGS: readonly ParticipantData[] = [
     access: ({ session, code, write }) => {
       for (const rec of session.stores.transcripts.list<TranscriptRecord>(TRANSCRIPT_TABLE, { participant: code })) {
         write(path.join('transcripts', `${TRANSCRIPT_TABLE}-${rec.id}.txt`), rec.data.text, 'transcript');
+      }
+      // Words replaced by a placeholder and not yet accepted: still held, so shown (was → placeholder).
+      if (session.stores.keylist.destroyed) return;
+      for (const rec of session.stores.keylist.list<PendingRecord>(DEID_PENDING_TABLE, { participant: code })) {
+        const lines = rec.data.replacements.flatMap((p) => p.items.map((x) => `${p.at}\t${x.was}\t→\t${x.with}`));
+        write(path.join('transcripts', `${TRANSCRIPT_TABLE}-${rec.id}-replaced.txt`), `${lines.join('\n')}\n`, 'transcript');
       }
     },
     inShare: true,

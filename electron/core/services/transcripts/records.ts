@@ -12,6 +12,18 @@ import type { SyncPoint, TranscriptFormat } from './formats';
 export const TRANSCRIPT_TABLE = 'transcript';
 /** The project's remembered "not identifying" choices: one record, no participant. */
 export const DEID_CHOICES_TABLE = 'deid_choices';
+/**
+ * In the key list: the replacements of identifying details not yet accepted, one record per
+ * transcript (id = the transcript's), under the participant's key. They hold the words that
+ * were taken out, so they live where the names live: the end date destroys the key list,
+ * and the words with it, even when nobody opens the app (the transcripts store is kept,
+ * anonymised).
+ */
+export const DEID_PENDING_TABLE = 'deid_pending';
+
+export interface PendingRecord {
+  replacements: PendingReplacement[];
+}
 
 export interface TranscriptRecord {
   text: string;
@@ -47,9 +59,9 @@ export interface TranscriptRecord {
   /**
    * Replacements of identifying details not yet accepted (issue 29: "Supported Employment"
    * became "[navn]" with no way back), oldest first, each with the words it took out so
-   * the last can be undone. They hold what was replaced until the student accepts them,
-   * so they are kept only while consent allows writing, and dropped once the key list is
-   * gone (transcripts.ts).
+   * the last can be undone. Written here by versions before the key list held them
+   * (DEID_PENDING_TABLE): still read, moved there at the next change, and dropped once the
+   * key list is gone (transcripts.ts).
    */
   pendingReplacements?: PendingReplacement[];
 }

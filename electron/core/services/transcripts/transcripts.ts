@@ -25,7 +25,7 @@ import { readUserFile } from '../project/user-file';
 import type { ExchangeFinding } from '../../../../shared/exchange';
 import { requireAccepted, toExchangeFindings } from '../exchange/findings';
 import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES } from './formats';
-import { DEID_CHOICES_TABLE, TRANSCRIPT_TABLE, type PendingReplacement, type Span, type TranscriptRecord } from './records';
+import { DEID_CHOICES_TABLE, DEID_PENDING_TABLE, TRANSCRIPT_TABLE, type PendingRecord, type PendingReplacement, type Span, type TranscriptRecord } from './records';
 export { DEID_CHOICES_TABLE, TRANSCRIPT_TABLE, type TranscriptRecord };
 
 const lower = (s: string): string => s.toLocaleLowerCase('nb');
@@ -85,7 +85,21 @@ export class Transcripts {
     const r = this.dropHistoryAfterEnd(id, this.record(id));
     const known = this.known();
     const kept = this.choices();
-    return detail(id, r.participant, this.remember(id, r.participant, r.data, known, kept), known, kept);
+    return detail(id, r.participant, this.remember(id, r.participant, r.data, known, kept), known, kept, this.pending(id, r.data));
+  }
+
+  /** The replacements not yet accepted: in the key list (older vaults: in the transcript); none once the key list is gone. */
+  private pending(id: string, data: TranscriptRecord): PendingReplacement[] {
+    const keylist = this.session.stores.keylist;
+    if (keylist.destroyed) return [];
+    return keylist.get<PendingRecord>(DEID_PENDING_TABLE, id)?.data.replacements ?? data.pendingReplacements ?? [];
+  }
+
+  /** Keep (or, when none are left, delete) the replacements not yet accepted, in the key list. */
+  private savePending(id: string, code: string, list: readonly PendingReplacement[]): void {
+    const keylist = this.session.stores.keylist;
+    if (list.length > 0) keylist.put(DEID_PENDING_TABLE, { id, participant: code, data: { replacements: [...list] } satisfies PendingRecord });
+    else if (keylist.get(DEID_PENDING_TABLE, id)) keylist.delete(DEID_PENDING_TABLE, id);
   }
 
   /**
@@ -177,15 +191,17 @@ export class Transcripts {
     // The replacement stays in the history, undoable, until the student accepts it; only
     // while consent allows writing (it holds the words replaced: never after the end).
     const placed = replace.filter((x) => x.with !== '');
-    const pending = placed.length > 0 && this.mayKeepHistory(r.participant) ? [...(r.data.pendingReplacements ?? []), pendingOf(r.data.text, text, replace, at)] : r.data.pendingReplacements;
+    const before_ = this.pending(id, r.data);
+    const pending = placed.length > 0 && this.mayKeepHistory(r.participant) ? [...before_, pendingOf(r.data.text, text, replace, at)] : before_;
+    // The history lives in the key list; a transcript of an older version gives its copy up.
+    const { pendingReplacements: _moved, ...kept_ } = rest;
     const next: TranscriptRecord = {
-      ...rest,
+      ...kept_,
       text,
       syncPoints: syncPoints(text),
       updatedAt: at,
       // After the end the key list cannot say again what it found: the remembered spans move with the text.
       ...(last ? { lastWithKeyList: { ...last, keyList: shiftSpans(last.keyList, replace) } } : {}),
-      ...(pending && pending.length > 0 ? { pendingReplacements: pending } : {}),
     };
     // Hvelv's own placeholders over whole words that are not placeholders already only
     // take personal data out, so that is allowed even when nothing new may be written
@@ -196,10 +212,20 @@ export class Transcripts {
     const removal = replace.every((x) => x.with === '' || (STANDARD_PLACEHOLDERS.has(x.with) && isRemoval(x.start, x.end)));
     // The text and its coded segments change together: segments move onto the
     // placeholders that replaced their words (never orphaned by a replacement).
-    this.store.atomically(() => {
-      if (replace.length > 0 || _legacy !== undefined) this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
-      remapAfterEdit(this.session, id, r.data.text, text, { at: next.updatedAt, removal, replacements: replace });
-    });
+    // Two stores, two files: the history first (a crash after it leaves an entry whose
+    // text no longer matches, which cannot be undone and is accepted away), then the text.
+    const historyChanged = pending !== before_ || _moved !== undefined;
+    if (historyChanged && !this.session.stores.keylist.destroyed) this.savePending(id, r.participant, pending);
+    try {
+      this.store.atomically(() => {
+        if (replace.length > 0 || _legacy !== undefined || _moved !== undefined) this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next }, { removal });
+        remapAfterEdit(this.session, id, r.data.text, text, { at: next.updatedAt, removal, replacements: replace });
+      });
+    } catch (err) {
+      // The text was not changed: neither is its history.
+      if (historyChanged && !this.session.stores.keylist.destroyed) this.savePending(id, r.participant, before_);
+      throw err;
+    }
     if (!sameTerms(before, nextKept) || !sameTerms(beforeChoices.keyList, nextKeyList)) this.saveChoices(nextKept, nextKeyList);
     this.session.audit.append('transcript.deidentified', { participant: r.participant, details: { transcript: id, replaced: replace.length, kept: nextKept.length } });
     return this.get(id);
@@ -212,7 +238,7 @@ export class Transcripts {
    */
   undoReplacement(id: string): TranscriptDetail {
     const r = this.record(id);
-    const pending = r.data.pendingReplacements ?? [];
+    const pending = this.pending(id, r.data);
     const lastOne = pending.at(-1);
     if (!lastOne) throw new HvelvError('INVALID_INPUT', 'there is no replacement to undo');
     if (sha256(r.data.text) !== lastOne.after) throw new HvelvError('INVALID_INPUT', 'the transcript changed since the replacement: it can no longer be undone');
@@ -229,13 +255,15 @@ export class Transcripts {
       syncPoints: syncPoints(text),
       updatedAt: at,
       ...(last ? { lastWithKeyList: { ...last, keyList: shiftSpans(last.keyList, back) } } : {}),
-      ...(rest.length > 0 ? { pendingReplacements: rest } : {}),
     };
     // Writing the words back is processing like any edit: it needs consent (the store's guard).
     this.store.atomically(() => {
       this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next });
       remapAfterEdit(this.session, id, r.data.text, text, { at, replacements: back });
     });
+    // The text is back; the entry it came from goes (a crash before this leaves an entry
+    // whose text no longer matches: it cannot be undone twice).
+    this.savePending(id, r.participant, rest);
     this.session.audit.append('transcript.deidentify-undone', { participant: r.participant, details: { transcript: id, restored: back.length } });
     return this.get(id);
   }
@@ -243,16 +271,21 @@ export class Transcripts {
   /** The student accepts the replacements: they leave the history, with the words they took out. */
   acceptReplacements(id: string): TranscriptDetail {
     const r = this.record(id);
-    if (!r.data.pendingReplacements) return this.get(id);
-    const { pendingReplacements: accepted, ...data } = r.data;
-    this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data }, { removal: true });
+    const accepted = this.pending(id, r.data);
+    if (accepted.length === 0) return this.get(id);
+    this.savePending(id, r.participant, []);
+    if (r.data.pendingReplacements) {
+      const { pendingReplacements: _legacy, ...data } = r.data;
+      this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data }, { removal: true });
+    }
     this.session.audit.append('transcript.deidentify-accepted', { participant: r.participant, details: { transcript: id, replacements: accepted.length } });
     return this.get(id);
   }
 
   /**
    * Once the key list is gone nothing can be undone (writing words back needs consent), and
-   * the words replacements took out must not outlive it: the history goes, as a removal.
+   * the words replacements took out must not outlive it. Kept in the key list they went
+   * with it; an older version's copy in the transcript goes now, as a removal.
    */
   private dropHistoryAfterEnd(id: string, r: { participant: string; data: TranscriptRecord }): { participant: string; data: TranscriptRecord } {
     if (!r.data.pendingReplacements || !this.session.stores.keylist.destroyed) return r;
@@ -511,6 +544,7 @@ export class Transcripts {
       this.store.delete(TRANSCRIPT_TABLE, id);
       removeTranscriptAnalysis(this.session, id);
     });
+    if (!this.session.stores.keylist.destroyed) this.savePending(id, r.participant, []);
     this.session.audit.append('transcript.deleted', { participant: r.participant, details: { transcript: id } });
   }
 
@@ -587,8 +621,8 @@ function shiftSpans(spans: Span[], replace: readonly Replacement[]): Span[] {
   });
 }
 
-function detail(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: Kept): TranscriptDetail {
-  const pendingReplacements = (r.pendingReplacements ?? []).map((p) => ({ at: p.at, items: p.items.map(({ was, with: w }) => ({ was, with: w })) }));
+function detail(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: Kept, pending: readonly PendingReplacement[]): TranscriptDetail {
+  const pendingReplacements = pending.map((p) => ({ at: p.at, items: p.items.map(({ was, with: w }) => ({ was, with: w })) }));
   return { ...summary(id, code, r, known, kept), text: r.text, syncPoints: r.syncPoints, speakers: r.speakers ?? [...DEFAULT_SPEAKERS], today: r.today ?? null, pendingReplacements };
 }
 
