@@ -60,6 +60,8 @@ export interface SharePlan {
   withdrawn: string[];
   counts: { transcripts: number; codes: number; segments: number; themes: number; memos: number; privateMemosLeftOut: number; recordings: number; orphansLeftOut: number; replies: number };
   recordingsWarning: boolean;
+  /** Of the participants' data, in the receipt's words (the registry): what the share carries, with counts, and what never. */
+  holdings?: { carries: { kind: string; count: number }[]; never: string[] };
 }
 
 export interface ShareMade {

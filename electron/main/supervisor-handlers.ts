@@ -27,6 +27,7 @@ import { HeldShares } from '../core/services/supervisor/held';
 import { FEEDBACK_EXTENSION, FEEDBACK_MAX_BYTES, SHARE_EXTENSION } from '../core/services/supervisor/share-file';
 import { fileSlug } from './file-name';
 import { Supervisors } from '../core/services/supervisor/student';
+import { shareHoldings } from '../core/services/index';
 import { writeFileAtomic } from '../core/vault/atomic-file';
 import type { CreateOptions, VaultSession } from '../core/vault/vault';
 
@@ -145,7 +146,10 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
     'supervisors.remove': ({ id }) => students().remove(id),
     'supervisors.setRecordings': ({ id, recordings }) => students().setRecordings(id, recordings),
     'supervisors.holding': ({ code }) => students().holding(code),
-    'shares.plan': ({ supervisorId }) => students().plan(supervisorId),
+    'shares.plan': ({ supervisorId }) => {
+      const plan = students().plan(supervisorId);
+      return { ...plan, holdings: shareHoldings(deps.session(), plan.participants, plan.counts.recordings > 0) };
+    },
     'shares.create': async ({ supervisorId, accepted }) => {
       const s = students();
       // Checked before the dialog: a refused share asks for no file name.

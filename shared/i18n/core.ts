@@ -313,6 +313,8 @@ export const nb = {
   'cert.store.transcripts': 'Transkripsjoner og analyse',
   'cert.how': 'Nøkkelfilen til hvert lager ble slettet først, slik at innholdet ikke lenger kan dekrypteres; deretter ble datafilene overskrevet og slettet. Eventuelle kopier i sikkerhetskopier er kryptert med de samme, nå slettede, nøklene.',
   'cert.kept': 'Beholdt, nå uten kobling til navn: {stores}.',
+  'cert.kinds.deleted': 'Om hver deltaker er dette slettet: {kinds}.',
+  'cert.kinds.kept': 'Om hver deltaker er dette beholdt, uten kobling til navn: {kinds}.',
   'cert.footer': 'Bekreftelsen inneholder ingen personopplysninger. Slettingen er også ført i prosjektets revisjonslogg.',
 
   'reminder.notificationTitle': 'Hvelv: «{title}»',
@@ -718,6 +720,8 @@ export const en: Record<keyof typeof nb, string> = {
   'cert.store.transcripts': 'Transcripts and analysis',
   'cert.how': 'Each store’s key file was deleted first, so its contents can no longer be decrypted; then its data files were overwritten and deleted. Any copies in backups are encrypted with the same keys, now deleted.',
   'cert.kept': 'Kept, now with no link to names: {stores}.',
+  'cert.kinds.deleted': 'Of each participant, this was deleted: {kinds}.',
+  'cert.kinds.kept': 'Of each participant, this was kept, with no link to names: {kinds}.',
   'cert.footer': 'This certificate holds no personal data. The deletion is also recorded in the project’s audit log.',
 
   'reminder.notificationTitle': 'Hvelv: “{title}”',

@@ -81,6 +81,9 @@ describe('enforcing the end date', () => {
     expect(html).toContain('Slettebekreftelse ved prosjektslutt');
     expect(html).toContain('Deletion certificate at project end');
     expect(html).not.toMatch(/Sigrun|sigrun|977/);
+    // Kind by kind, in the withdrawal receipt's words: what of each participant went and what stays.
+    expect(html).toContain('Of each participant, this was deleted: Name and contact details, Consent, Signed consent (scanned) or recording of oral consent, Audio recordings.');
+    expect(html).toMatch(/Of each participant, this was kept, with no link to names: Transcripts, Coded passages, Notes \(memos\) on the interview, [^<]+\./);
 
     // The right passphrase still opens the transcripts: anonymous now, codes with no key.
     const s = await openProject(dir, PASS, { ...deps, now: () => at('2031-05-31') });

@@ -137,6 +137,11 @@ describe('the supervisor, both sides', () => {
     await expect.poll(() => page.getByText(/Kontrollen fant (1 mulig identifiserende opplysning|(?!1 )\d+ mulige identifiserende opplysninger)\./).isVisible()).toBe(true);
     expect(await write.isDisabled()).toBe(true);
     await expect.poll(() => page.getByText('1 privat notat blir ikke med.').isVisible()).toBe(true);
+    // What goes of the participants' data, in the withdrawal receipt's words, and what never does.
+    const holdings = page.locator('.share-holdings');
+    expect(await holdings.locator('dd').first().textContent()).toBe('Transkripsjoner (1), Kodede tekstutdrag (1)');
+    expect(await holdings.locator('dd').nth(1).textContent()).toContain('Navn og kontaktopplysninger, Samtykke');
+    expect(await holdings.locator('dd').nth(1).textContent()).toContain('Lydopptak');
     await screenshot(page, '84-sup-student-share-findings');
     const boxes = page.locator('.sup-share-plan .findings').getByRole('checkbox');
     const n = await boxes.count();

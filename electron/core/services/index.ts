@@ -24,6 +24,8 @@
  * fails on a store table with a participant's rows that no registration claims.
  */
 import type { ParticipantData } from '../vault/participant-data';
+import type { DataStore } from '../vault/layout';
+import type { VaultSession } from '../vault/vault';
 import { ANALYSIS_HOLDINGS } from './analysis/holdings';
 import { PARTICIPANT_HOLDINGS } from './participants/holdings';
 import { RECORDING_HOLDINGS } from './recordings/holdings';
@@ -31,6 +33,30 @@ import { SUPERVISOR_HOLDINGS } from './supervisor/holdings';
 import { TRANSCRIPT_HOLDINGS } from './transcripts/holdings';
 
 export const PARTICIPANT_DATA: readonly ParticipantData[] = [...PARTICIPANT_HOLDINGS, ...RECORDING_HOLDINGS, ...TRANSCRIPT_HOLDINGS, ...ANALYSIS_HOLDINGS, ...SUPERVISOR_HOLDINGS];
+
+/**
+ * What a supervisor's share carries of the participants' data, kind by kind, with how many
+ * items of each for the participants it holds, and what it does not carry (recordings
+ * unless this supervisor is given them): the share's plan shows both, in the receipt's words.
+ */
+export function shareHoldings(session: VaultSession, codes: readonly string[], recordingsChosen: boolean): { carries: { kind: string; count: number }[]; never: string[] } {
+  const carried = (d: ParticipantData): boolean => d.inShare === true || (d.inShare === 'if-chosen' && recordingsChosen);
+  const counts = new Map<string, number>();
+  for (const d of PARTICIPANT_DATA.filter(carried)) counts.set(d.kind, (counts.get(d.kind) ?? 0) + codes.reduce((n, c) => n + d.count(session, c), 0));
+  // A kind the share could carry but of which these participants have nothing is not listed at all.
+  return { carries: [...counts].filter(([, n]) => n > 0).map(([kind, count]) => ({ kind, count })), never: PARTICIPANT_DATA_KINDS.filter((k) => !counts.has(k)) };
+}
+
+/**
+ * What the end date does to each kind of a participant's data, given the stores it
+ * destroyed: a kind is deleted when every table of it was in one of them, and kept
+ * (with no link to names) otherwise. The deletion certificate lists both, in the receipt's
+ * words; the end date itself runs without the passphrase, store by store.
+ */
+export function kindsAtEnd(destroyed: readonly DataStore[]): { deleted: string[]; kept: string[] } {
+  const gone = (k: string): boolean => PARTICIPANT_DATA.filter((d) => d.kind === k).every((d) => d.tables.every((t) => destroyed.includes(t.store)));
+  return { deleted: PARTICIPANT_DATA_KINDS.filter(gone), kept: PARTICIPANT_DATA_KINDS.filter((k) => !gone(k)) };
+}
 
 /** The receipt's rows, in order (a row several registrations share appears once). */
 export const PARTICIPANT_DATA_KINDS: readonly string[] = [...new Set(PARTICIPANT_DATA.map((d) => d.kind))];

@@ -50,6 +50,9 @@ export interface ParticipantData {
   beforeDestroy?(session: VaultSession, code: string, store: DataStore, now: () => Date): (() => void) | void;
   /** Its part of an access request (GDPR art. 15): what is held, in a form the person can read. */
   access?(ctx: AccessContext): Promise<void> | void;
-  /** Whether a supervisor's share carries it (pseudonymised, under the share's own key). */
-  inShare: boolean;
+  /**
+   * Whether a supervisor's share carries it (pseudonymised, under the share's own key);
+   * 'if-chosen': only for a supervisor the student chose to give it to (recordings).
+   */
+  inShare: boolean | 'if-chosen';
 }

@@ -4,6 +4,7 @@
  * (counts of records, participants and recordings, never names).
  */
 import { escapeHtml, formatLongDate, translate, type Locale, type MessageKey } from '../../../../shared/i18n/catalogue';
+import { kindsAtEnd } from '../index';
 
 export interface DestroyedStore {
   store: 'keylist' | 'recordings' | 'transcripts';
@@ -63,8 +64,19 @@ ${rows}
 </table>
 <p>${t('cert.how')}</p>
 ${c.kept.length > 0 ? `<p>${t('cert.kept', { stores: c.kept.map((s) => translate(locale, `cert.store.${s}`)).join(', ') })}</p>` : ''}
+${kindsSection(c, locale)}
 <p class="foot">${t('cert.footer')}</p>
 </section>`;
+}
+
+/** The same, kind by kind of a participant's data, in the withdrawal receipt's words (the registry). */
+function kindsSection(c: DeletionCertificate, locale: Locale): string {
+  const kinds = kindsAtEnd(c.stores.map((s) => s.store));
+  const names = (ks: string[]): string => ks.map((k) => translate(locale, `kind.${k}` as MessageKey)).join(', ');
+  return [
+    kinds.deleted.length > 0 ? `<p>${esc(translate(locale, 'cert.kinds.deleted', { kinds: names(kinds.deleted) }))}</p>` : '',
+    kinds.kept.length > 0 ? `<p>${esc(translate(locale, 'cert.kinds.kept', { kinds: names(kinds.kept) }))}</p>` : '',
+  ].join('\n');
 }
 
 export function renderCertificateHtml(c: DeletionCertificate): string {

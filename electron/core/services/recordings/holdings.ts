@@ -43,6 +43,7 @@ export const RECORDING_HOLDINGS: readonly ParticipantData[] = [
         wrote(rel, 'recording');
       }
     },
-    inShare: true,
+    // Only to a supervisor given recordings (a choice per supervisor).
+    inShare: 'if-chosen',
   },
 ];

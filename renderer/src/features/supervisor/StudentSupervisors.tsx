@@ -278,6 +278,15 @@ export function SharePanel({ entry, onCancel, onMade }: { entry: Pick<Supervisor
           <p>{t('sup.share.summary', { version: plan.version, until: date(plan.until), ...plan.counts })}</p>
           <p>{t('sup.share.ownerFingerprint', { fingerprint: plan.ownerFingerprint })}</p>
           {plan.participants.length > 0 && <p className="muted">{t('sup.share.participants', { codes: plan.participants.join(', ') })}</p>}
+          {/* The receipt's words for the participants' data: what goes, and what never does. */}
+          {plan.holdings && (
+            <dl className="share-holdings">
+              <dt>{t('sup.share.carries')}</dt>
+              <dd>{plan.holdings.carries.map((c) => t('sup.share.kindCount', { kind: t(`kind.${c.kind}` as 'kind.identity'), n: c.count })).join(', ')}</dd>
+              <dt>{t('sup.share.never')}</dt>
+              <dd>{plan.holdings.never.map((k) => t(`kind.${k}` as 'kind.identity')).join(', ')}</dd>
+            </dl>
+          )}
           {plan.withdrawn.length > 0 && <p>{t('sup.share.withdrawn', { codes: plan.withdrawn.join(', ') })}</p>}
           {plan.counts.privateMemosLeftOut > 0 && <p className="muted">{t('exchange.privateLeftOut', { count: plan.counts.privateMemosLeftOut })}</p>}
           {plan.counts.replies > 0 && <p className="muted">{t('sup.share.replies', { n: plan.counts.replies })}</p>}
