@@ -268,12 +268,26 @@ interface Sealed {
  * temporary name, fsynced, and renamed only when complete; on cancel or any error the
  * temporary file is removed, so nothing partial is ever left. Only ciphertext is
  * written. `directIo: false` writes through the page cache (the fallback where direct
- * I/O is refused; tests use it to check both paths give the same blob).
+ * I/O is refused; tests use it to check both paths give the same blob). `onPlain` sees
+ * each plaintext batch on this thread, between the hash and the seal.
  */
 export async function encryptFileToBlob(
   source: string,
   target: string,
-  opts: { key: Uint8Array; vaultId: string; recordingId: Uint8Array; signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void; directIo?: boolean },
+  opts: {
+    key: Uint8Array;
+    vaultId: string;
+    recordingId: Uint8Array;
+    signal?: AbortSignal;
+    onProgress?: (p: EncryptProgress) => void;
+    directIo?: boolean;
+    /**
+     * Each batch of plaintext, in order, as it passes (the import's one pass: the waveform
+     * is folded from it). The buffer is wiped and reused once this returns or settles:
+     * keep nothing of it.
+     */
+    onPlain?: (plain: Buffer) => void | Promise<void>;
+  },
 ): Promise<{ plainSize: number; sha256: string }> {
   const header = streamHeader(opts.recordingId);
   const ad = streamAd(opts.vaultId, header);
@@ -419,6 +433,7 @@ export async function encryptFileToBlob(
       // Start the next read now, so the disk works while this batch is hashed and sealed.
       const nextRead = batch.length === BATCH ? readBatch() : Promise.resolve(Buffer.alloc(0));
       hash.update(batch);
+      if (opts.onPlain) await opts.onPlain(batch);
       const next = await nextRead;
       const final = next.length === 0;
       read += batch.length;

@@ -19,7 +19,7 @@ import { fsyncDir } from '../../vault/atomic-file';
 import { insideVault, shredFile } from '../../vault/safe-delete';
 import { storeDir } from '../../vault/layout';
 import { withRegularFile } from '../project/user-file';
-import { computePeaks, coreCanDecode } from './peaks';
+import { computePeaks, coreCanDecode, StreamingPeaks } from './peaks';
 import type { VaultSession } from '../../vault/vault';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../../shared/domain';
 
@@ -182,12 +182,19 @@ export class Recordings {
     const target = this.blobPath(blob);
     // One open file from the check to the last byte encrypted: what was probed is what is
     // stored, whatever is put at the path meanwhile (a FIFO would block, another file differ).
-    const { facts, recordedAt, result } = await withRegularFile(file, async (opened, size) => {
+    const { facts, recordedAt, result, waveform } = await withRegularFile(file, async (opened, size) => {
       const probed = await probeOpened(file, opened, size);
+      // One pass: the waveform is folded from the plaintext as it streams to the sealing,
+      // in the same read. A recording the decoders stumble over is still imported (the
+      // player may play it); its waveform is simply not made, and the workspace says why.
+      const wave = await waveformFolder(probed.facts);
       try {
-        return { ...probed, result: await encryptFileToBlob(opened, target, { key, vaultId: this.session.vaultId, recordingId: Buffer.from(blob, 'hex'), ...opts }) };
+        const sealed = await encryptFileToBlob(opened, target, { key, vaultId: this.session.vaultId, recordingId: Buffer.from(blob, 'hex'), ...opts, onPlain: wave.push });
+        return { ...probed, result: sealed, waveform: await wave.end() };
       } catch (err) {
         throw importError(err, file);
+      } finally {
+        wave.free();
       }
     }).catch((err: unknown) => {
       key.fill(0);
@@ -207,12 +214,8 @@ export class Recordings {
         participant: code,
         details: { recording: stored.id, format: facts.format, seconds: Math.round(facts.durationMs / 1000), bytes: result.plainSize },
       });
-      const info = this.info(stored.id, code, rec);
-      // The waveform, once, from the sealed copy: opening the workspace then finds it.
-      // A recording the decoders stumble over is still imported (the player may play
-      // it); the workspace tries again and says why there is no waveform.
-      if (coreCanDecode(facts.format) && !opts.signal?.aborted) await this.ensurePeaks(stored.id, { signal: opts.signal }).catch(() => null);
-      return info;
+      if (waveform) this.storePeaks(stored.id, waveform);
+      return this.info(stored.id, code, rec);
     } catch (err) {
       // Undo in reverse: no record may point at a blob that is gone.
       if (storedId) {
@@ -430,6 +433,40 @@ export class Recordings {
   private info(id: string, code: string, r: RecordingRecord): RecordingInfo {
     return { id, code, ...r.format, size: r.size, sha256: r.sha256, recordedAt: r.recordedAt, importedAt: r.importedAt };
   }
+}
+
+/**
+ * The import's waveform: fed each plaintext batch, it gives the peaks at the end, or
+ * null where core has no decoder for the format or the decoder failed part way (the
+ * failure stops the waveform, never the import).
+ */
+async function waveformFolder(facts: AudioFacts): Promise<{ push: (plain: Buffer) => Promise<void>; end: () => Promise<Uint8Array | null>; free: () => void }> {
+  let peaks = await StreamingPeaks.create(facts.format, facts.durationMs).catch(() => null);
+  const drop = (): void => {
+    peaks?.free();
+    peaks = null;
+  };
+  return {
+    push: async (plain) => {
+      if (!peaks) return;
+      try {
+        await peaks.push(plain);
+      } catch {
+        drop();
+      }
+    },
+    end: async () => {
+      if (!peaks) return null;
+      try {
+        return (await peaks.end()).peaks;
+      } catch {
+        return null;
+      } finally {
+        drop();
+      }
+    },
+    free: drop,
+  };
 }
 
 function importError(err: unknown, file: string): HvelvError {
