@@ -18,11 +18,15 @@ export async function cmdAudio(args: string[], ctx: CommandContext): Promise<num
         const started = Date.now();
         let shown = 0;
         const imported = await rec.import(code, file, {
+          // On a terminal only, and only for an import that takes longer than a second:
+          // how far, how fast, and about how long is left (the waveform is made in the same pass).
           onProgress: ({ bytes, total }) => {
-            if (!io.isTty || Date.now() - shown < 250) return;
+            const elapsed = Date.now() - started;
+            if (!io.isTty || elapsed < 1000 || Date.now() - shown < 250) return;
             shown = Date.now();
-            const mbs = bytes / 1e6 / Math.max(0.001, (Date.now() - started) / 1000);
-            io.err(`\r${Math.floor((bytes / Math.max(total, 1)) * 100)}%  ${mbs.toFixed(0)} MB/s`);
+            const mbs = bytes / 1e6 / Math.max(0.001, elapsed / 1000);
+            const left = bytes > 0 ? Math.max(0, Math.round(((total - bytes) / bytes) * elapsed / 1000)) : null;
+            io.err(`\r${Math.floor((bytes / Math.max(total, 1)) * 100)}%  ${mbs.toFixed(0)} MB/s${left === null ? '' : `  ~${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`}   `);
           },
         });
         if (values['delete-original']) await rec.deleteOriginal(imported.id, file);
