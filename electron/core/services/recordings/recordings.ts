@@ -436,23 +436,41 @@ export class Recordings {
 }
 
 /**
+ * Bytes decoded at a time for the import's waveform (16 KiB of MP3 or Opus is several
+ * seconds of sound, some milliseconds to decode; WAV is only read), and the time after
+ * which it gives way.
+ */
+const DECODE_PIECE = 16 * 1024;
+const WAV_PIECE = 256 * 1024;
+const SLICE_MS = 8;
+
+/**
  * The import's waveform: fed each plaintext batch, it gives the peaks at the end, or
  * null where core has no decoder for the format or the decoder failed part way (the
  * failure stops the waveform, never the import).
  */
 async function waveformFolder(facts: AudioFacts): Promise<{ push: (plain: Buffer) => Promise<void>; end: () => Promise<Uint8Array | null>; free: () => void }> {
   let peaks = await StreamingPeaks.create(facts.format, facts.durationMs).catch(() => null);
+  let sliceStart = performance.now();
+  const piece = facts.format === 'wav' ? WAV_PIECE : DECODE_PIECE;
   const drop = (): void => {
     peaks?.free();
     peaks = null;
   };
   return {
+    // In pieces, giving way between them: a 1 MiB batch of MP3 or Opus is a minute of
+    // sound, and decoding it at once would hold the app's main thread for a tenth of a second.
     push: async (plain) => {
-      if (!peaks) return;
-      try {
-        await peaks.push(plain);
-      } catch {
-        drop();
+      for (let at = 0; at < plain.length && peaks; at += piece) {
+        try {
+          await peaks.push(plain.subarray(at, at + piece));
+        } catch {
+          drop();
+        }
+        if (performance.now() - sliceStart >= SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
       }
     },
     end: async () => {
