@@ -1,13 +1,15 @@
 /**
- * The waveform overview of a recording, computed in core: the sealed blob is decrypted
- * chunk by chunk (as playback does), decoded by the streaming decoders of asr/audio.ts,
- * and folded into peaks (ten a second, 0–255) as the samples come. At no time is more
- * than one 64 KiB chunk and the decoder's own buffers held, so a two-hour interview
- * costs what a two-minute one does; nothing decoded reaches the disk or the page.
+ * The waveform overview of a recording, computed in core: decoded by the streaming
+ * decoders of asr/audio.ts and folded into peaks (ten a second, 0–255) as the samples
+ * come. At import from the plaintext as it streams to the sealing (StreamingPeaks: one
+ * pass, nothing read twice); for a recording imported before, from the sealed blob
+ * decrypted chunk by chunk as playback does (computePeaks). At no time is more than a
+ * batch and the decoder's own buffers held, so a two-hour interview costs what a
+ * two-minute one does; nothing decoded reaches the disk or the page.
  *
- * It runs on the main process's thread in slices of a few milliseconds, giving way
- * between them, so the app keeps answering (IPC, the media protocol) while a long
- * recording is folded.
+ * Both run on the calling thread (the app's main process) in slices of a few
+ * milliseconds, giving way between them, so the app keeps answering (IPC, the media
+ * protocol) while a long recording is folded.
  */
 import type { AudioFacts } from '../../../../shared/contract';
 import { PEAKS_MAX, PEAKS_PER_SECOND } from '../../../../shared/transcription';
@@ -21,7 +23,7 @@ export interface ChunkSource {
   chunk(i: number): Buffer;
 }
 
-/** Formats the streaming decoders read; M4A/AAC and WebM only the page's Web Audio can. */
+/** Formats the streaming decoders read; M4A/AAC only the page's Web Audio can. */
 export function coreCanDecode(format: AudioFacts['format']): boolean {
   return format !== 'm4a';
 }

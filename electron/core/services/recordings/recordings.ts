@@ -249,8 +249,8 @@ export class Recordings {
 
   /**
    * The waveform overview, computed now from the sealed recording if it is not stored
-   * yet (recordings imported before core computed it), and stored. Null for M4A/AAC and
-   * WebM, which only the page can decode. Locking the vault stops the computation.
+   * yet (recordings imported before the import made it), and stored. Null for M4A/AAC,
+   * which only the page can decode. Locking the vault stops the computation.
    */
   async ensurePeaks(id: string, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array | null> {
     const have = this.peaks(id);
