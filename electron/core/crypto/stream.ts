@@ -495,16 +495,32 @@ async function readFull(fh: fs.promises.FileHandle, buf: Buffer): Promise<number
   return off;
 }
 
-/** Decrypt a whole blob into `target` (temp file, fsync, rename), returning the plaintext's SHA-256. */
-export async function decryptBlobToFile(reader: StreamReader, target: string, tmp = `${target}.partial-${process.pid}`): Promise<string> {
+/**
+ * Decrypt a whole blob into `target` (temp file, fsync, rename), returning the plaintext's
+ * SHA-256. A cancel (`signal`) or any failure leaves no file: the temporary one is shredded.
+ */
+export async function decryptBlobToFile(
+  reader: StreamReader,
+  target: string,
+  tmp = `${target}.partial-${process.pid}`,
+  opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {},
+): Promise<string> {
   const out = await fs.promises.open(tmp, 'wx', 0o600);
   const hash = createHash('sha256');
   try {
     for (let i = 0; i < reader.chunkCount; i++) {
+      if (opts.signal?.aborted) throw new DOMException('export cancelled', 'AbortError');
       const c = reader.chunk(i);
       hash.update(c);
       await out.write(c);
       c.fill(0);
+      if (opts.onProgress && i % 16 === 15) {
+        try {
+          opts.onProgress({ bytes: Math.min(reader.plainSize, (i + 1) * CHUNK_SIZE), total: reader.plainSize });
+        } catch {
+          // Progress is for the eye only.
+        }
+      }
     }
     await out.sync();
     await out.close();

@@ -311,7 +311,7 @@ export class Recordings {
   }
 
   /** Decrypt to `out`, and prove it: the SHA-256 of what was written equals the original's. */
-  async export(id: string, out: string): Promise<{ sha256: string }> {
+  async export(id: string, out: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {}): Promise<{ sha256: string }> {
     const r = this.record(id);
     const reader = this.open(id);
     try {
@@ -319,7 +319,9 @@ export class Recordings {
       const note = beginExport(this.session, tmp, this.now);
       let hash: string;
       try {
-        hash = await decryptBlobToFile(reader, out, tmp);
+        hash = await decryptBlobToFile(reader, out, tmp, opts).catch((err: unknown) => {
+          throw (err as Error)?.name === 'AbortError' ? new HvelvError('CANCELLED', 'export cancelled') : err;
+        });
       } finally {
         note.end();
       }
