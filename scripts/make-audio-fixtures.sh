@@ -17,6 +17,12 @@ ffmpeg -loglevel error -y "${src[@]}" "${date[@]}" -c:a libopus -b:a 24k "$out/t
 ffmpeg -loglevel error -y "${src[@]}" "${date[@]}" -c:a flac "$out/tone.flac"
 ffmpeg -loglevel error -y "${src[@]}" "${date[@]}" -c:a libopus -b:a 24k "$out/tone.webm"
 
+# Three seconds of WebM/Opus as a browser records it: stereo at 48 kHz (440 Hz left, 660 Hz
+# right), written to a pipe so the Segment has no size, as MediaRecorder leaves it. The
+# core decoder's test (tests/core/audio-webm.test.ts) also takes the Clusters' sizes away.
+ffmpeg -loglevel error -y -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=3" -f lavfi -i "sine=frequency=660:sample_rate=48000:duration=3" \
+  -filter_complex "[0][1]amerge=inputs=2" -ac 2 -map_metadata -1 -fflags +bitexact -c:a libopus -b:a 48k -live 1 -f webm pipe:1 > "$out/tone-stereo-live.webm"
+
 # Six seconds of AAC as a phone or recorder makes it: stereo at 44.1 kHz, a 180 Hz tone in
 # noise (seeded, so the file is the same each time). Web Audio must mix it down and resample.
 ffmpeg -loglevel error -y -f lavfi -i "sine=frequency=180:duration=6" -f lavfi -i "anoisesrc=d=6:a=0.05:seed=1" \

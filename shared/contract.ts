@@ -446,7 +446,7 @@ export const api = {
   /** The workspace's autosave: the text only, nothing sent back but when and today's counters. */
   'transcripts.autosave': { input: z.strictObject({ id: hexId, text: z.string().max(5_000_000) }) },
   'recordings.peaks': { input: z.strictObject({ id: hexId }) },
-  /** The waveform: stored, or computed now in core from the sealed recording (null: M4A/WebM, which the page decodes). */
+  /** The waveform: stored, or computed now in core from the sealed recording (null: M4A, which the page decodes). */
   'recordings.computePeaks': { input: z.strictObject({ id: hexId }) },
   'recordings.storePeaks': { input: z.strictObject({ id: hexId, peaks: z.string().min(4).max(70_000).regex(/^[A-Za-z0-9+/]+=*$/, 'not base64') }) },
   'transcription.settings': { input: z.strictObject({}) },

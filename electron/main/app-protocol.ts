@@ -30,7 +30,7 @@ const MIME: Record<string, string> = {
 /**
  * One privileged scheme, registered before `ready` (Electron allows it only then, once).
  * standard: a real origin (app://hvelv) and relative URLs; secure: a secure context (WebHID
- * and the clipboard need one); supportFetchAPI: the waveform of an M4A/WebM is read with
+ * and the clipboard need one); supportFetchAPI: the waveform of an M4A is read with
  * fetch; stream: the audio element reads ranges as it plays instead of waiting for the
  * whole body. No corsEnabled: nothing is fetched across origins.
  */

@@ -108,7 +108,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
   const transcripts = (): Transcripts => new Transcripts(sessions.require(), deps.now);
   const imports = new Map<string, AbortController>();
   const drafts = new Map<string, AbortController>();
-  /** The page's PCM for drafts of M4A/WebM recordings, by job; a channel no draft claims within a minute is closed. */
+  /** The page's PCM for drafts of M4A recordings, by job; a channel no draft claims within a minute is closed. */
   const pcmChannels = new Map<string, { channel: PcmChannel; claimed: boolean }>();
   /** Drafts that have ended: a piece the page sends them after is refused at once, not held for a minute. */
   const endedDrafts = new Set<string>();

@@ -23,7 +23,7 @@ export const printPath = (token: string): string => `/print/${token}`;
 /**
  * libsodium runs only in main, so the page needs no 'wasm-unsafe-eval' and no inline
  * script. connect-src 'self' reaches only the page's own files and the recordings it may
- * already play (the waveform of an M4A/WebM is read with fetch); IPC is not a URL.
+ * already play (the waveform of an M4A is read with fetch); IPC is not a URL.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",

@@ -41,7 +41,7 @@ export const nb = {
   'asr.settings.speed': 'Forventet hastighet er ikke målt med en ekte modell ennå; anslagene står i docs/benchmarks.md.',
   'error.MODEL_INVALID': 'Filen er ikke en talemodell Hvelv kan bruke (whisper.cpp, ggml-format), eller den er skadet eller ufullstendig.',
   'error.MODEL_ENGLISH_ONLY': 'Denne talemodellen kan bare engelsk (en «.en»-modell). Velg engelsk, eller bruk en flerspråklig modell som NB-Whisper for norsk.',
-  'error.AUDIO_NEEDS_APP': 'Dette lydformatet (M4A/AAC eller WebM) kan bare gjøres om til utkast i appen, ikke på kommandolinjen.',
+  'error.AUDIO_NEEDS_APP': 'Dette lydformatet (M4A/AAC) kan bare gjøres om til utkast i appen, ikke på kommandolinjen.',
   'error.ASR_FAILED': 'Talegjenkjenningen stoppet. Ingenting ble lagret.',
 } as const;
 
@@ -84,6 +84,6 @@ export const en: Record<keyof typeof nb, string> = {
   'asr.settings.speed': 'The expected speed has not been measured with a real model yet; the estimates are in docs/benchmarks.md.',
   'error.MODEL_INVALID': 'The file is not a speech model Hvelv can use (whisper.cpp, ggml format), or it is damaged or incomplete.',
   'error.MODEL_ENGLISH_ONLY': 'This speech model knows English only (an ".en" model). Choose English, or use a multilingual model such as NB-Whisper for Norwegian.',
-  'error.AUDIO_NEEDS_APP': 'This audio format (M4A/AAC or WebM) can be made into a draft only in the app, not on the command line.',
+  'error.AUDIO_NEEDS_APP': 'This audio format (M4A/AAC) can be made into a draft only in the app, not on the command line.',
   'error.ASR_FAILED': 'Speech recognition stopped. Nothing was stored.',
 };

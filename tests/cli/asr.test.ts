@@ -75,7 +75,7 @@ describe('hvelv transcript draft / hvelv model', () => {
     const io = fakeIo(env);
     expect(await run(['transcript', 'draft', dir, rec.id, '--model', model], io, fast)).toBe(EXIT.other);
     expect(io.stdout).toEqual([]);
-    expect(io.stderr.join('\n')).toContain('Dette lydformatet (M4A/AAC eller WebM) kan bare gjøres om til utkast i appen, ikke på kommandolinjen.');
+    expect(io.stderr.join('\n')).toContain('Dette lydformatet (M4A/AAC) kan bare gjøres om til utkast i appen, ikke på kommandolinjen.');
     const json = fakeIo(env);
     expect(await run(['transcript', 'draft', dir, rec.id, '--model', model, '--json'], json, fast)).toBe(EXIT.other);
     expect(JSON.parse(json.stdout[0]!)).toMatchObject({ ok: false, error: { code: 'AUDIO_NEEDS_APP' } });

@@ -268,12 +268,26 @@ interface Sealed {
  * temporary name, fsynced, and renamed only when complete; on cancel or any error the
  * temporary file is removed, so nothing partial is ever left. Only ciphertext is
  * written. `directIo: false` writes through the page cache (the fallback where direct
- * I/O is refused; tests use it to check both paths give the same blob).
+ * I/O is refused; tests use it to check both paths give the same blob). `onPlain` sees
+ * each plaintext batch on this thread, between the hash and the seal.
  */
 export async function encryptFileToBlob(
   source: string,
   target: string,
-  opts: { key: Uint8Array; vaultId: string; recordingId: Uint8Array; signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void; directIo?: boolean },
+  opts: {
+    key: Uint8Array;
+    vaultId: string;
+    recordingId: Uint8Array;
+    signal?: AbortSignal;
+    onProgress?: (p: EncryptProgress) => void;
+    directIo?: boolean;
+    /**
+     * Each batch of plaintext, in order, as it passes (the import's one pass: the waveform
+     * is folded from it). The buffer is wiped and reused once this returns or settles:
+     * keep nothing of it.
+     */
+    onPlain?: (plain: Buffer) => void | Promise<void>;
+  },
 ): Promise<{ plainSize: number; sha256: string }> {
   const header = streamHeader(opts.recordingId);
   const ad = streamAd(opts.vaultId, header);
@@ -419,6 +433,7 @@ export async function encryptFileToBlob(
       // Start the next read now, so the disk works while this batch is hashed and sealed.
       const nextRead = batch.length === BATCH ? readBatch() : Promise.resolve(Buffer.alloc(0));
       hash.update(batch);
+      if (opts.onPlain) await opts.onPlain(batch);
       const next = await nextRead;
       const final = next.length === 0;
       read += batch.length;
@@ -480,16 +495,32 @@ async function readFull(fh: fs.promises.FileHandle, buf: Buffer): Promise<number
   return off;
 }
 
-/** Decrypt a whole blob into `target` (temp file, fsync, rename), returning the plaintext's SHA-256. */
-export async function decryptBlobToFile(reader: StreamReader, target: string, tmp = `${target}.partial-${process.pid}`): Promise<string> {
+/**
+ * Decrypt a whole blob into `target` (temp file, fsync, rename), returning the plaintext's
+ * SHA-256. A cancel (`signal`) or any failure leaves no file: the temporary one is shredded.
+ */
+export async function decryptBlobToFile(
+  reader: StreamReader,
+  target: string,
+  tmp = `${target}.partial-${process.pid}`,
+  opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {},
+): Promise<string> {
   const out = await fs.promises.open(tmp, 'wx', 0o600);
   const hash = createHash('sha256');
   try {
     for (let i = 0; i < reader.chunkCount; i++) {
+      if (opts.signal?.aborted) throw new DOMException('export cancelled', 'AbortError');
       const c = reader.chunk(i);
       hash.update(c);
       await out.write(c);
       c.fill(0);
+      if (opts.onProgress && i % 16 === 15) {
+        try {
+          opts.onProgress({ bytes: Math.min(reader.plainSize, (i + 1) * CHUNK_SIZE), total: reader.plainSize });
+        } catch {
+          // Progress is for the eye only.
+        }
+      }
     }
     await out.sync();
     await out.close();

@@ -5,9 +5,11 @@
  *
  * WAV is parsed here (PCM 8/16/24/32-bit and float). MP3, FLAC and Ogg (Vorbis, Opus)
  * go through the WebAssembly streaming decoders of wasm-audio-decoders, which run in
- * plain Node (the CLI) as in the app, need no native code and no FFmpeg. M4A/AAC and
- * WebM have no such decoder: the app decodes them in the page with Web Audio, and here
- * they are refused with AUDIO_NEEDS_APP.
+ * plain Node (the CLI) as in the app, need no native code and no FFmpeg. WebM (and
+ * Matroska) is taken apart here, streaming, and its Opus packets go to the same family's
+ * raw Opus decoder. M4A/AAC has no decoder under a licence Hvelv can ship (see
+ * docs/architecture.md): the app decodes it in the page with Web Audio, and here it is
+ * refused with AUDIO_NEEDS_APP.
  */
 import type { AudioFacts } from '../../../../shared/contract';
 import { HvelvError } from '../../errors';
@@ -34,9 +36,16 @@ export function createDecoder(format: AudioFacts['format'], sink: PcmSink): Prom
  * A decoder for `format` that sends mono samples at the file's own rate, not resampled:
  * for the waveform's peaks, which a resampler's averaging would flatten.
  */
-export function createMonoDecoder(format: AudioFacts['format'], sink: (samples: Float32Array, rate: number) => void): Promise<StreamDecoder> {
-  return decoderFor(format, new MonoOut(sink));
+export function createMonoDecoder(format: AudioFacts['format'], sink: (samples: Float32Array, rate: number) => void, int16Sink?: Int16Sink): Promise<StreamDecoder> {
+  return decoderFor(format, new MonoOut(sink, int16Sink));
 }
+
+/**
+ * 16-bit PCM as it stands in a WAV (interleaved frames of `channels` samples), for a sink
+ * that can read it so (the waveform's peaks): no float copy of every sample is made. The
+ * view is the caller's: read it before returning, keep nothing of it.
+ */
+export type Int16Sink = (interleaved: Int16Array, channels: number, rate: number) => void;
 
 async function decoderFor(format: AudioFacts['format'], resampler: MonoOut): Promise<StreamDecoder> {
   switch (format) {
@@ -52,8 +61,9 @@ async function decoderFor(format: AudioFacts['format'], resampler: MonoOut): Pro
     }
     case 'ogg':
       return new OggDecoder(resampler);
-    case 'm4a':
     case 'webm':
+      return new WebmDecoder(resampler);
+    case 'm4a':
       throw new HvelvError('AUDIO_NEEDS_APP', `${format} recordings can be decoded for a draft only in the app (Web Audio), not here`);
   }
 }
@@ -116,6 +126,243 @@ class OggDecoder implements StreamDecoder {
   }
 }
 
+/** Matroska element ids the WebM reader acts on. */
+const EBML = {
+  header: 0x1a45dfa3,
+  segment: 0x18538067,
+  cluster: 0x1f43b675,
+  tracks: 0x1654ae6b,
+  trackEntry: 0xae,
+  trackNumber: 0xd7,
+  trackType: 0x83,
+  codecId: 0x86,
+  codecPrivate: 0x63a2,
+  audio: 0xe1,
+  channels: 0x9f,
+  blockGroup: 0xa0,
+  block: 0xa1,
+  simpleBlock: 0xa3,
+} as const;
+/** Elements whose children are read in the same flat stream (the others are skipped whole). */
+const EBML_MASTERS = new Set<number>([EBML.segment, EBML.cluster, EBML.tracks, EBML.trackEntry, EBML.audio, EBML.blockGroup]);
+/** Elements whose bytes are kept and read. */
+const EBML_LEAVES = new Set<number>([EBML.trackNumber, EBML.trackType, EBML.codecId, EBML.codecPrivate, EBML.channels, EBML.block, EBML.simpleBlock]);
+/** No block or header of a real recording comes near this: a larger one is a damaged file, not buffered. */
+const EBML_LEAF_MAX = 16 * 1024 * 1024;
+
+interface WebmTrack {
+  number: number;
+  type: number;
+  codec: string;
+  priv: Uint8Array | null;
+  channels: number;
+}
+
+/**
+ * WebM/Matroska, streamed: the elements are read as a flat sequence (a Segment or
+ * Cluster of unknown size, as a browser's MediaRecorder writes, is no different from
+ * one with a size), the first Opus audio track is chosen from the Tracks, and each
+ * block's Opus frames (unlaced, or Xiph, fixed or EBML laced) go to the raw Opus decoder
+ * with the pre-skip, channel mapping and streams of its OpusHead. Nothing but the
+ * element being read is held.
+ */
+class WebmDecoder implements StreamDecoder {
+  private pending: Buffer = Buffer.alloc(0);
+  /** Bytes of a skipped element still to come. */
+  private skip = 0;
+  private tracks: WebmTrack[] = [];
+  private audio: WebmTrack | null = null;
+  private opus: { decodeFrames(frames: Uint8Array[]): Decoded; free(): void } | null = null;
+  private frames: Uint8Array[] = [];
+  private sawHeader = false;
+
+  constructor(private readonly out: MonoOut) {}
+
+  async push(bytes: Uint8Array): Promise<void> {
+    let b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    if (this.skip > 0) {
+      const n = Math.min(this.skip, b.length);
+      this.skip -= n;
+      b = b.subarray(n);
+    }
+    this.pending = this.pending.length ? Buffer.concat([this.pending, b]) : b;
+    await this.parse();
+    // What is kept for the next push is our own copy: the caller may reuse its buffer.
+    if (this.pending.buffer === bytes.buffer) this.pending = Buffer.from(this.pending);
+  }
+
+  private async parse(): Promise<void> {
+    let b = this.pending;
+    let off = 0;
+    for (;;) {
+      const id = readVint(b, off, false);
+      if (!id) break;
+      const size = readVint(b, off + id.length, true);
+      if (!size) break;
+      const head = id.length + size.length;
+      const body = off + head;
+      if (!this.sawHeader) {
+        if (id.value !== EBML.header) throw new HvelvError('AUDIO_DAMAGED', 'not a WebM file');
+        this.sawHeader = true;
+      }
+      if (EBML_MASTERS.has(id.value)) {
+        if (id.value === EBML.trackEntry) this.tracks.push({ number: 0, type: 0, codec: '', priv: null, channels: 0 });
+        off = body;
+        continue;
+      }
+      if (size.value < 0) throw new HvelvError('AUDIO_DAMAGED', 'the WebM file has an element of unknown size where sizes are required');
+      if (EBML_LEAVES.has(id.value)) {
+        if (size.value > EBML_LEAF_MAX) throw new HvelvError('AUDIO_DAMAGED', 'the WebM file has an impossibly large block');
+        if (body + size.value > b.length) break; // not all here yet
+        await this.leaf(id.value, b.subarray(body, body + size.value));
+        off = body + size.value;
+        continue;
+      }
+      // Anything else (cues, tags, video, void): skipped, across pushes if need be.
+      if (body + size.value > b.length) {
+        this.skip = body + size.value - b.length;
+        off = b.length;
+        break;
+      }
+      off = body + size.value;
+    }
+    await this.decodeFrames();
+    b = b.subarray(off);
+    this.pending = b;
+  }
+
+  private async leaf(id: number, v: Buffer): Promise<void> {
+    const t = this.tracks.at(-1);
+    if (id === EBML.simpleBlock || id === EBML.block) return this.block(v);
+    if (!t) return;
+    if (id === EBML.trackNumber) t.number = readUint(v);
+    else if (id === EBML.trackType) t.type = readUint(v);
+    else if (id === EBML.codecId) t.codec = v.toString('latin1').replace(/\0+$/, '');
+    else if (id === EBML.codecPrivate) t.priv = new Uint8Array(v);
+    else if (id === EBML.channels) t.channels = readUint(v);
+  }
+
+  private async block(v: Buffer): Promise<void> {
+    const track = readVint(v, 0, true);
+    if (!track || v.length < track.length + 3) throw new HvelvError('AUDIO_DAMAGED', 'the WebM file has a damaged block');
+    if (!this.audio) await this.chooseTrack();
+    if (track.value !== this.audio!.number) return;
+    const flags = v[track.length + 2]!;
+    const frames = unlace(v.subarray(track.length + 3), (flags >> 1) & 3);
+    for (const f of frames) this.frames.push(new Uint8Array(f));
+    // Decoded in runs, not frame by frame: each call into the decoder has its cost.
+    if (this.frames.length >= 64) await this.decodeFrames();
+  }
+
+  private async chooseTrack(): Promise<void> {
+    const t = this.tracks.find((x) => x.codec === 'A_OPUS') ?? null;
+    if (!t) {
+      const audio = this.tracks.find((x) => x.type === 2 || x.codec.startsWith('A_'));
+      throw new HvelvError('AUDIO_UNSUPPORTED', audio ? `WebM audio in ${audio.codec} cannot be decoded (Opus can)` : 'the WebM file has no audio track');
+    }
+    const head = t.priv && Buffer.from(t.priv);
+    if (!head || head.length < 19 || head.toString('latin1', 0, 8) !== 'OpusHead') throw new HvelvError('AUDIO_DAMAGED', 'the WebM file’s Opus track has no OpusHead');
+    const channels = head[9]!;
+    const family = head[18]!;
+    const { OpusDecoder } = await import('opus-decoder');
+    const decoder = new OpusDecoder({
+      channels,
+      preSkip: head.readUInt16LE(10),
+      ...(family !== 0 && head.length >= 21 + channels ? { streamCount: head[19]!, coupledStreamCount: head[20]!, channelMappingTable: [...head.subarray(21, 21 + channels)] } : {}),
+    });
+    await decoder.ready;
+    this.opus = decoder;
+    this.audio = t;
+  }
+
+  private async decodeFrames(): Promise<void> {
+    if (!this.opus || this.frames.length === 0) return;
+    const frames = this.frames;
+    this.frames = [];
+    this.out.push(this.opus.decodeFrames(frames));
+  }
+
+  async end(): Promise<void> {
+    if (!this.sawHeader) throw new HvelvError('AUDIO_DAMAGED', 'the WebM file is empty');
+    if (!this.audio) throw new HvelvError('AUDIO_DAMAGED', 'the WebM file holds no audio');
+    await this.decodeFrames();
+    this.out.end();
+  }
+
+  free(): void {
+    this.opus?.free();
+    this.opus = null;
+    this.pending = Buffer.alloc(0);
+  }
+}
+
+/** An EBML variable-length integer at `off`: an id keeps its marker bit, a size does not (all ones: unknown, -1). */
+function readVint(b: Buffer, off: number, isSize: boolean): { value: number; length: number } | null {
+  if (off >= b.length) return null;
+  const first = b[off]!;
+  if (first === 0) throw new HvelvError('AUDIO_DAMAGED', 'the WebM file is damaged (an invalid element header)');
+  const length = Math.clz32(first) - 23;
+  if (off + length > b.length) return null;
+  let value = isSize ? first & (0xff >> length) : first;
+  let allOnes = value === 0xff >> length;
+  for (let i = 1; i < length; i++) {
+    value = value * 256 + b[off + i]!;
+    if (b[off + i] !== 0xff) allOnes = false;
+  }
+  return { value: isSize && allOnes ? -1 : value, length };
+}
+
+function readUint(v: Buffer): number {
+  let n = 0;
+  for (const x of v) n = n * 256 + x;
+  return n;
+}
+
+/** A block's frames: no lacing (0), Xiph (1), fixed-size (2) or EBML (3) lacing. */
+function unlace(data: Buffer, lacing: number): Buffer[] {
+  if (lacing === 0) return [data];
+  const count = data[0]! + 1;
+  let off = 1;
+  const sizes: number[] = [];
+  const damaged = (): never => {
+    throw new HvelvError('AUDIO_DAMAGED', 'the WebM file has a damaged laced block');
+  };
+  if (lacing === 2) {
+    const each = (data.length - 1) / count;
+    if (!Number.isInteger(each)) damaged();
+    for (let i = 0; i < count - 1; i++) sizes.push(each);
+  } else if (lacing === 1) {
+    for (let i = 0; i < count - 1; i++) {
+      let n = 0;
+      for (;;) {
+        if (off >= data.length) damaged();
+        const x = data[off++]!;
+        n += x;
+        if (x !== 255) break;
+      }
+      sizes.push(n);
+    }
+  } else {
+    const first = readVint(data, off, true) ?? damaged();
+    off += first.length;
+    sizes.push(first.value);
+    for (let i = 1; i < count - 1; i++) {
+      const d = readVint(data, off, true) ?? damaged();
+      off += d.length;
+      // A signed difference from the previous size: the raw value less half its range.
+      sizes.push(sizes[i - 1]! + d.value - (2 ** (7 * d.length - 1) - 1));
+    }
+  }
+  const frames: Buffer[] = [];
+  for (const n of sizes) {
+    if (n < 0 || off + n > data.length) damaged();
+    frames.push(data.subarray(off, off + n));
+    off += n;
+  }
+  frames.push(data.subarray(off));
+  return frames;
+}
+
 /** RIFF/WAVE, streamed: the header chunks first, then sample frames as they arrive. */
 class WavDecoder implements StreamDecoder {
   private pending: Buffer = Buffer.alloc(0);
@@ -175,7 +422,6 @@ class WavDecoder implements StreamDecoder {
     const frames = Math.floor(usable / frameBytes);
     if (frames === 0) return;
     const b = this.pending;
-    const mono = new Float32Array(frames);
     const step = f.bits / 8;
     if (f.bits === 16 && !f.float) {
       // The common case (recorders write 16-bit PCM), read through a typed view: a
@@ -183,20 +429,12 @@ class WavDecoder implements StreamDecoder {
       // two hours.
       const whole = frames * f.channels;
       const ints = b.byteOffset % 2 === 0 ? new Int16Array(b.buffer, b.byteOffset, whole) : new Int16Array(Uint8Array.prototype.slice.call(b, 0, whole * 2).buffer);
-      const channels = f.channels;
-      const scale = 1 / (32768 * channels);
-      if (channels === 1) for (let i = 0; i < frames; i++) mono[i] = ints[i]! * scale;
-      else
-        for (let i = 0, o = 0; i < frames; i++) {
-          let sum = 0;
-          for (let c = 0; c < channels; c++) sum += ints[o++]!;
-          mono[i] = sum * scale;
-        }
       this.dataLeft -= frames * frameBytes;
       this.pending = b.subarray(frames * frameBytes);
-      this.out.pushMono(mono, f.rate);
+      this.out.pushInt16(ints, f.channels, f.rate);
       return;
     }
+    const mono = new Float32Array(frames);
     for (let i = 0; i < frames; i++) {
       let sum = 0;
       for (let c = 0; c < f.channels; c++) {
@@ -222,7 +460,26 @@ class WavDecoder implements StreamDecoder {
 
 /** Mixes the decoder's channels to mono and passes them on at their own rate. */
 class MonoOut {
-  constructor(private readonly monoSink: (samples: Float32Array, rate: number) => void) {}
+  constructor(
+    private readonly monoSink: (samples: Float32Array, rate: number) => void,
+    private readonly int16Sink?: Int16Sink,
+  ) {}
+
+  /** Interleaved 16-bit frames: to the sink that reads them as they are, or mixed to float mono. */
+  pushInt16(ints: Int16Array, channels: number, rate: number): void {
+    if (this.int16Sink) return this.int16Sink(ints, channels, rate);
+    const frames = Math.floor(ints.length / channels);
+    const mono = new Float32Array(frames);
+    const scale = 1 / (32768 * channels);
+    if (channels === 1) for (let i = 0; i < frames; i++) mono[i] = ints[i]! * scale;
+    else
+      for (let i = 0, o = 0; i < frames; i++) {
+        let sum = 0;
+        for (let c = 0; c < channels; c++) sum += ints[o++]!;
+        mono[i] = sum * scale;
+      }
+    this.pushMono(mono, rate);
+  }
 
   push(d: Decoded): void {
     if (d.samplesDecoded === 0 || d.channelData.length === 0) return;

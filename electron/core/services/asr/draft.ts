@@ -151,7 +151,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   const rec = recordings.get(recordingId);
   // A draft is a transcript: it needs the consent a transcript needs.
   assertConsent(session.stores.keylist, rec.code, 'transcript');
-  if (!opts.pcm && (rec.format === 'm4a' || rec.format === 'webm')) {
+  if (!opts.pcm && rec.format === 'm4a') {
     throw new HvelvError('AUDIO_NEEDS_APP', `${rec.format} recordings can be decoded for a draft only in the app`);
   }
   const header = readModelHeader(opts.model);

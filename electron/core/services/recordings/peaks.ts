@@ -1,18 +1,21 @@
 /**
- * The waveform overview of a recording, computed in core: the sealed blob is decrypted
- * chunk by chunk (as playback does), decoded by the streaming decoders of asr/audio.ts,
- * and folded into peaks (ten a second, 0–255) as the samples come. At no time is more
- * than one 64 KiB chunk and the decoder's own buffers held, so a two-hour interview
- * costs what a two-minute one does; nothing decoded reaches the disk or the page.
+ * The waveform overview of a recording, computed in core: decoded by the streaming
+ * decoders of asr/audio.ts and folded into peaks (ten a second, 0–255) as the samples
+ * come. At import from the plaintext as it streams to the sealing (StreamingPeaks: one
+ * pass, nothing read twice); for a recording imported before, from the sealed blob
+ * decrypted chunk by chunk as playback does (computePeaks). At no time is more than a
+ * batch and the decoder's own buffers held, so a two-hour interview costs what a
+ * two-minute one does; nothing decoded reaches the disk or the page.
  *
- * It runs on the main process's thread in slices of a few milliseconds, giving way
- * between them, so the app keeps answering (IPC, the media protocol) while a long
- * recording is folded.
+ * Both run on the calling thread (the app's main process) in slices of a few
+ * milliseconds, giving way between them, so the app keeps answering (IPC, the media
+ * protocol) while a long recording is folded.
  */
 import type { AudioFacts } from '../../../../shared/contract';
 import { PEAKS_MAX, PEAKS_PER_SECOND } from '../../../../shared/transcription';
 import { HvelvError } from '../../errors';
-import { createMonoDecoder } from '../asr/audio';
+import { createMonoDecoder, type StreamDecoder } from '../asr/audio';
+import { SIMD_CAPACITY, SIMD_DATA, simdPeaks, type SimdPeaks } from './peaks-simd';
 
 /** What is read: a recording's decrypted chunks, in order (crypto/stream.ts's StreamReader). */
 export interface ChunkSource {
@@ -20,9 +23,9 @@ export interface ChunkSource {
   chunk(i: number): Buffer;
 }
 
-/** Formats the streaming decoders read; M4A/AAC and WebM only the page's Web Audio can. */
+/** Formats the streaming decoders read; M4A/AAC only the page's Web Audio can. */
 export function coreCanDecode(format: AudioFacts['format']): boolean {
-  return format !== 'm4a' && format !== 'webm';
+  return format !== 'm4a';
 }
 
 /** How many buckets a recording of this length gets: ten a second, at most PEAKS_MAX. */
@@ -36,38 +39,192 @@ const SLICE_MS = 8;
 const giveWay = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * The peaks of one recording: the loudest sample (of the mono mix) in each bucket,
- * scaled to 0–255. `durationMs` (what the file says of itself at import) places the
- * buckets; samples past it fall in the last one.
+ * Folds mono samples into peaks as they come: the loudest sample (of the mono mix) in
+ * each bucket, scaled to 0–255 at the end. `durationMs` (what the file says of itself
+ * at import) places the buckets; samples past it fall in the last one. Holds only the
+ * buckets (at most PEAKS_MAX floats), whatever the recording's length.
  */
-export async function computePeaks(source: ChunkSource, format: AudioFacts['format'], durationMs: number, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
-  if (!coreCanDecode(format)) throw new HvelvError('AUDIO_NEEDS_APP', `${format} recordings are decoded in the page, not in core`);
-  const n = peakCount(durationMs);
-  const peaks = new Float32Array(n);
-  let seen = 0;
-  let perBucket = 0;
-  const fold = (samples: Float32Array, rate: number): void => {
-    if (perBucket === 0) perBucket = Math.max(1, (rate * durationMs) / 1000 / n);
+export class PeakFolder {
+  private readonly n: number;
+  private readonly peaks: Float32Array;
+  private seen = 0;
+  private perBucket = 0;
+  private rate = 0;
+
+  constructor(private readonly durationMs: number) {
+    this.n = peakCount(durationMs);
+    this.peaks = new Float32Array(this.n);
+  }
+
+  /** Samples decoded so far (at the file's own rate). */
+  get samples(): number {
+    return this.seen;
+  }
+
+  /** The decoded length in milliseconds (0 before the first samples). */
+  get decodedMs(): number {
+    return this.rate ? Math.round((this.seen / this.rate) * 1000) : 0;
+  }
+
+  readonly fold = (samples: Float32Array, rate: number): void => {
+    const n = this.n;
+    const peaks = this.peaks;
+    if (this.perBucket === 0) {
+      this.rate = rate;
+      this.perBucket = Math.max(1, (rate * this.durationMs) / 1000 / n);
+    }
+    const perBucket = this.perBucket;
     // In runs of one bucket each, with locals only: the loop runs for every sample of
-    // the recording (72 million for 75 minutes at 16 kHz).
+    // the recording (half a billion for a gigabyte of 16-bit WAV).
     let at = 0;
-    let pos = seen;
+    let pos = this.seen;
     while (at < samples.length) {
       const bucket = Math.min(n - 1, Math.floor(pos / perBucket));
       const room = bucket === n - 1 ? samples.length - at : Math.max(1, Math.floor((bucket + 1) * perBucket) - pos);
       const end = Math.min(samples.length, at + room);
       let max = peaks[bucket]!;
+      let min = -max;
       for (let i = at; i < end; i++) {
-        const v = Math.abs(samples[i]!);
+        const v = samples[i]!;
         if (v > max) max = v;
+        else if (v < min) min = v;
       }
-      peaks[bucket] = max;
+      peaks[bucket] = Math.max(max, -min);
       pos += end - at;
       at = end;
     }
-    seen = pos;
+    this.seen = pos;
   };
-  const decoder = await createMonoDecoder(format, fold);
+
+  /**
+   * The same for 16-bit frames as a WAV holds them: the mono mix's loudest sample is the
+   * largest absolute sum of a frame's samples, over 32768 × channels; compared as
+   * integers, with no float copy of the samples (the float path gives the same peaks:
+   * the scaling and rounding to float are monotonic, so they commute with the maximum).
+   */
+  readonly foldInt16 = (ints: Int16Array, channels: number, rate: number): void => {
+    if (this.perBucket === 0) {
+      this.rate = rate;
+      this.perBucket = Math.max(1, (rate * this.durationMs) / 1000 / this.n);
+    }
+    const frames = Math.floor(ints.length / channels);
+    const simd = channels <= 2 ? (this.simd ??= simdPeaks() ?? false) : false;
+    if (!simd) return this.foldFrames(frames, 1 / (32768 * channels), (from, to) => loudestJs(ints, channels, from, to));
+    // In pieces the module's memory holds; each bucket's run in SIMD, its last few samples here.
+    const frameBytes = 2 * channels;
+    const perPiece = Math.floor(SIMD_CAPACITY / frameBytes);
+    for (let done = 0; done < frames; ) {
+      const count = Math.min(perPiece, frames - done);
+      simd.bytes.set(new Uint8Array(ints.buffer, ints.byteOffset + done * frameBytes, count * frameBytes), SIMD_DATA);
+      const base = done;
+      this.foldFrames(count, 1 / (32768 * channels), (from, to) => {
+        const start = SIMD_DATA + (from - base) * frameBytes;
+        const vectors = Math.floor(((to - from) * frameBytes) / 16) * 16;
+        let loud = 0;
+        if (vectors > 0) {
+          const r = channels === 1 ? simd.mono(start, start + vectors) : simd.stereo(start, start + vectors);
+          loud = Math.max(r.max, -r.min);
+        }
+        return Math.max(loud, loudestJs(ints, channels, from + vectors / frameBytes, to));
+      }, base);
+      done += count;
+    }
+  };
+
+  private simd: SimdPeaks | false | undefined;
+
+  /**
+   * Frames [offset, offset + frames) of the current input into their buckets; `loudest(from, to)`
+   * gives the largest absolute mono sum of frames [from, to), times `scale` the peak.
+   */
+  private foldFrames(frames: number, scale: number, loudest: (from: number, to: number) => number, offset = 0): void {
+    const n = this.n;
+    const peaks = this.peaks;
+    const perBucket = this.perBucket;
+    let at = 0;
+    let pos = this.seen;
+    while (at < frames) {
+      const bucket = Math.min(n - 1, Math.floor(pos / perBucket));
+      const room = bucket === n - 1 ? frames - at : Math.max(1, Math.floor((bucket + 1) * perBucket) - pos);
+      const end = Math.min(frames, at + room);
+      const loud = Math.fround(loudest(offset + at, offset + end) * scale);
+      if (loud > peaks[bucket]!) peaks[bucket] = loud;
+      pos += end - at;
+      at = end;
+    }
+    this.seen = pos;
+  }
+
+  /** The peaks, 0–255. */
+  result(): Uint8Array {
+    const out = new Uint8Array(this.n);
+    for (let i = 0; i < this.n; i++) out[i] = Math.min(255, Math.round(Math.min(1, this.peaks[i]!) * 255));
+    return out;
+  }
+}
+
+/** The largest absolute sum of a frame's samples over frames [from, to) of interleaved 16-bit PCM. */
+function loudestJs(ints: Int16Array, channels: number, from: number, to: number): number {
+  let max = 0;
+  let min = 0;
+  if (channels === 1) {
+    for (let i = from; i < to; i++) {
+      const v = ints[i]!;
+      if (v > max) max = v;
+      else if (v < min) min = v;
+    }
+  } else {
+    for (let i = from, o = from * channels; i < to; i++) {
+      let v = 0;
+      for (let c = 0; c < channels; c++) v += ints[o++]!;
+      if (v > max) max = v;
+      else if (v < min) min = v;
+    }
+  }
+  return Math.max(max, -min);
+}
+
+/**
+ * The waveform of a recording as its plaintext streams past (the import's one pass):
+ * each piece is decoded and folded as it comes, and nothing is kept of it once `push`
+ * has returned (the caller may overwrite or hand on its buffer). `null` from `create`
+ * for a format core does not decode.
+ */
+export class StreamingPeaks {
+  private constructor(
+    private readonly decoder: StreamDecoder,
+    private readonly folder: PeakFolder,
+  ) {}
+
+  static async create(format: AudioFacts['format'], durationMs: number): Promise<StreamingPeaks | null> {
+    if (!coreCanDecode(format)) return null;
+    const folder = new PeakFolder(durationMs);
+    return new StreamingPeaks(await createMonoDecoder(format, folder.fold, folder.foldInt16), folder);
+  }
+
+  push(bytes: Uint8Array): Promise<void> {
+    return this.decoder.push(bytes);
+  }
+
+  /** The last samples, then the peaks and the decoded length. */
+  async end(): Promise<{ peaks: Uint8Array; decodedMs: number }> {
+    await this.decoder.end();
+    return { peaks: this.folder.result(), decodedMs: this.folder.decodedMs };
+  }
+
+  free(): void {
+    this.decoder.free();
+  }
+}
+
+/**
+ * The peaks of one recording from its sealed copy (recordings imported before the
+ * import made them): the same folding as the import's, chunk by chunk.
+ */
+export async function computePeaks(source: ChunkSource, format: AudioFacts['format'], durationMs: number, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+  if (!coreCanDecode(format)) throw new HvelvError('AUDIO_NEEDS_APP', `${format} recordings are decoded in the page, not in core`);
+  const folder = new PeakFolder(durationMs);
+  const decoder = await createMonoDecoder(format, folder.fold, folder.foldInt16);
   try {
     let sliceStart = performance.now();
     for (let i = 0; i < source.chunkCount; i++) {
@@ -87,7 +244,5 @@ export async function computePeaks(source: ChunkSource, format: AudioFacts['form
   } finally {
     decoder.free();
   }
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.min(255, Math.round(Math.min(1, peaks[i]!) * 255));
-  return out;
+  return folder.result();
 }

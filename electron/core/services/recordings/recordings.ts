@@ -19,7 +19,7 @@ import { fsyncDir } from '../../vault/atomic-file';
 import { insideVault, shredFile } from '../../vault/safe-delete';
 import { storeDir } from '../../vault/layout';
 import { withRegularFile } from '../project/user-file';
-import { computePeaks, coreCanDecode } from './peaks';
+import { computePeaks, coreCanDecode, StreamingPeaks } from './peaks';
 import type { VaultSession } from '../../vault/vault';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../../shared/domain';
 
@@ -182,12 +182,19 @@ export class Recordings {
     const target = this.blobPath(blob);
     // One open file from the check to the last byte encrypted: what was probed is what is
     // stored, whatever is put at the path meanwhile (a FIFO would block, another file differ).
-    const { facts, recordedAt, result } = await withRegularFile(file, async (opened, size) => {
+    const { facts, recordedAt, result, waveform } = await withRegularFile(file, async (opened, size) => {
       const probed = await probeOpened(file, opened, size);
+      // One pass: the waveform is folded from the plaintext as it streams to the sealing,
+      // in the same read. A recording the decoders stumble over is still imported (the
+      // player may play it); its waveform is simply not made, and the workspace says why.
+      const wave = await waveformFolder(probed.facts);
       try {
-        return { ...probed, result: await encryptFileToBlob(opened, target, { key, vaultId: this.session.vaultId, recordingId: Buffer.from(blob, 'hex'), ...opts }) };
+        const sealed = await encryptFileToBlob(opened, target, { key, vaultId: this.session.vaultId, recordingId: Buffer.from(blob, 'hex'), ...opts, onPlain: wave.push });
+        return { ...probed, result: sealed, waveform: await wave.end() };
       } catch (err) {
         throw importError(err, file);
+      } finally {
+        wave.free();
       }
     }).catch((err: unknown) => {
       key.fill(0);
@@ -207,12 +214,8 @@ export class Recordings {
         participant: code,
         details: { recording: stored.id, format: facts.format, seconds: Math.round(facts.durationMs / 1000), bytes: result.plainSize },
       });
-      const info = this.info(stored.id, code, rec);
-      // The waveform, once, from the sealed copy: opening the workspace then finds it.
-      // A recording the decoders stumble over is still imported (the player may play
-      // it); the workspace tries again and says why there is no waveform.
-      if (coreCanDecode(facts.format) && !opts.signal?.aborted) await this.ensurePeaks(stored.id, { signal: opts.signal }).catch(() => null);
-      return info;
+      if (waveform) this.storePeaks(stored.id, waveform);
+      return this.info(stored.id, code, rec);
     } catch (err) {
       // Undo in reverse: no record may point at a blob that is gone.
       if (storedId) {
@@ -246,8 +249,8 @@ export class Recordings {
 
   /**
    * The waveform overview, computed now from the sealed recording if it is not stored
-   * yet (recordings imported before core computed it), and stored. Null for M4A/AAC and
-   * WebM, which only the page can decode. Locking the vault stops the computation.
+   * yet (recordings imported before the import made it), and stored. Null for M4A/AAC,
+   * which only the page can decode. Locking the vault stops the computation.
    */
   async ensurePeaks(id: string, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array | null> {
     const have = this.peaks(id);
@@ -308,7 +311,7 @@ export class Recordings {
   }
 
   /** Decrypt to `out`, and prove it: the SHA-256 of what was written equals the original's. */
-  async export(id: string, out: string): Promise<{ sha256: string }> {
+  async export(id: string, out: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {}): Promise<{ sha256: string }> {
     const r = this.record(id);
     const reader = this.open(id);
     try {
@@ -316,7 +319,9 @@ export class Recordings {
       const note = beginExport(this.session, tmp, this.now);
       let hash: string;
       try {
-        hash = await decryptBlobToFile(reader, out, tmp);
+        hash = await decryptBlobToFile(reader, out, tmp, opts).catch((err: unknown) => {
+          throw (err as Error)?.name === 'AbortError' ? new HvelvError('CANCELLED', 'export cancelled') : err;
+        });
       } finally {
         note.end();
       }
@@ -430,6 +435,58 @@ export class Recordings {
   private info(id: string, code: string, r: RecordingRecord): RecordingInfo {
     return { id, code, ...r.format, size: r.size, sha256: r.sha256, recordedAt: r.recordedAt, importedAt: r.importedAt };
   }
+}
+
+/**
+ * Bytes decoded at a time for the import's waveform (16 KiB of MP3 or Opus is several
+ * seconds of sound, some milliseconds to decode; WAV is only read), and the time after
+ * which it gives way.
+ */
+const DECODE_PIECE = 16 * 1024;
+const WAV_PIECE = 256 * 1024;
+const SLICE_MS = 8;
+
+/**
+ * The import's waveform: fed each plaintext batch, it gives the peaks at the end, or
+ * null where core has no decoder for the format or the decoder failed part way (the
+ * failure stops the waveform, never the import).
+ */
+async function waveformFolder(facts: AudioFacts): Promise<{ push: (plain: Buffer) => Promise<void>; end: () => Promise<Uint8Array | null>; free: () => void }> {
+  let peaks = await StreamingPeaks.create(facts.format, facts.durationMs).catch(() => null);
+  let sliceStart = performance.now();
+  const piece = facts.format === 'wav' ? WAV_PIECE : DECODE_PIECE;
+  const drop = (): void => {
+    peaks?.free();
+    peaks = null;
+  };
+  return {
+    // In pieces, giving way between them: a 1 MiB batch of MP3 or Opus is a minute of
+    // sound, and decoding it at once would hold the app's main thread for a tenth of a second.
+    push: async (plain) => {
+      for (let at = 0; at < plain.length && peaks; at += piece) {
+        try {
+          await peaks.push(plain.subarray(at, at + piece));
+        } catch {
+          drop();
+        }
+        if (performance.now() - sliceStart >= SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
+      }
+    },
+    end: async () => {
+      if (!peaks) return null;
+      try {
+        return (await peaks.end()).peaks;
+      } catch {
+        return null;
+      } finally {
+        drop();
+      }
+    },
+    free: drop,
+  };
 }
 
 function importError(err: unknown, file: string): HvelvError {

@@ -17,8 +17,8 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { formatDuration } from '../../components/format';
 import { decodeToPcm, sendPcm } from './pagePcm';
 
-/** Formats core cannot decode for a draft: the page does it with Web Audio. */
-const PAGE_DECODED: ReadonlySet<RecordingInfo['format']> = new Set(['m4a', 'webm']);
+/** Formats core cannot decode for a draft (M4A/AAC: no decoder under a licence Hvelv can ship): the page does it with Web Audio. */
+const PAGE_DECODED: ReadonlySet<RecordingInfo['format']> = new Set(['m4a']);
 
 export function DraftPanel({ recording, onDone }: { recording: RecordingInfo; onDone(t: TranscriptDetail): void }) {
   const { t } = useI18n();

@@ -1,13 +1,13 @@
 /**
  * The waveform overview, computed once per recording and kept sealed with it.
  *
- * Core computes it (at import, or here the first time a recording imported before is
- * opened): it decrypts the recording chunk by chunk and folds the decoded samples into
- * peaks as they come, with bounded memory (electron/core/services/recordings/peaks.ts).
- * The page never fetches the recording for it.
+ * Core computes it at import, from the plaintext as it streams to the sealing (or here,
+ * the first time a recording imported before is opened, from the sealed copy), with
+ * bounded memory (electron/core/services/recordings/peaks.ts). The page never fetches
+ * the recording for it.
  *
- * Only M4A/AAC and WebM, which core's decoders cannot read, are decoded here with Web
- * Audio, and only up to a size the page can hold: decodeAudioData keeps the whole
+ * Only M4A/AAC, which core cannot decode (no AAC decoder under a licence Hvelv can ship),
+ * is decoded here with Web Audio, and only up to a size the page can hold: decodeAudioData keeps the whole
  * recording, decoded, in memory (a 48 kHz stereo hour is 1.4 GB). Past that there is no
  * waveform; the player works all the same. Nothing decoded is written anywhere: not by
  * us, and not by Chromium (the response is no-store, the fetch bypasses the cache).
@@ -26,7 +26,7 @@ export const IN_PAGE_MAX_DECODED_BYTES = 1024 * 1024 * 1024;
 
 export type PeaksOutcome = { peaks: Uint8Array } | { failed: 'tooLong' | 'failed' };
 
-/** The recording's peaks: stored, computed by core, or (M4A/WebM, within bounds) in the page. */
+/** The recording's peaks: stored, computed by core, or (M4A, within bounds) in the page. */
 export async function obtainPeaks(recording: RecordingInfo, src: string): Promise<PeaksOutcome> {
   const r = await call('recordings.computePeaks', { id: recording.id });
   if (!r.ok) return { failed: 'failed' };
