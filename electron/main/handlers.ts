@@ -355,6 +355,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       return null;
     },
     'transcripts.markChecked': ({ id }) => transcripts().markChecked(id),
+    'transcripts.heard': ({ id, ms }) => transcripts().heard(id, ms),
     'recordings.cancelImport': ({ jobId }) => {
       imports.get(jobId)?.abort();
       return null;
