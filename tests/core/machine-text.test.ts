@@ -8,10 +8,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { passagesOf } from '@shared/machine-text';
+import { strFromU8, unzipSync } from 'fflate';
+import { Codebook } from '../../electron/core/services/analysis/codebook';
+import { Coding } from '../../electron/core/services/analysis/coding';
+import { Report } from '../../electron/core/services/analysis/report';
+import { Themes } from '../../electron/core/services/analysis/themes';
+import { Exchange } from '../../electron/core/services/exchange/export';
+import { parseTranscript } from '../../electron/core/services/transcripts/formats';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
+import { initSupervisorFolder } from '../../electron/core/services/supervisor/folder';
+import { HeldShares } from '../../electron/core/services/supervisor/held';
+import { Supervisors } from '../../electron/core/services/supervisor/student';
 import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { unlockVault } from '../../electron/core/vault/vault';
-import { admit, makeVault, pw, tempDir } from './helpers';
+import { admit, makeVault, pw, TEST_KDF, TEST_KDF_POLICY, tempDir } from './helpers';
 import { wavHeader } from '../wav';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
@@ -107,6 +117,68 @@ describe('machine text marked until checked', () => {
     expect(done.machineText).toEqual({ checked: 4, total: 4 });
     expect(done.machineUnchecked).toEqual([]);
     expect(done.automaticDraft).toBe(false);
+    session.lock();
+  });
+
+  it('a report marks each quote of unchecked machine text and says what the mark means; a REFI-QDA export describes the draft', async () => {
+    const { session, t, code } = await draftVault();
+    const tr = new Transcripts(session, NOW);
+    tr.heard(t.id, [4500]);
+    // The name is replaced first, as the report's check asks.
+    const kari = tr.check(t.id).findings.find((f) => f.text === 'Kari')!;
+    tr.deidentify(t.id, [{ start: kari.start, end: kari.end, expected: 'Kari', with: '[navn]' }], []);
+    tr.acceptReplacements(t.id);
+    const book = new Codebook(session, NOW);
+    const coding = new Coding(session, NOW);
+    const themes = new Themes(session, NOW);
+    const c = book.add({ name: 'Begynnelsen', definition: '' });
+    const machine = coding.apply(t.id, { quote: 'på kafeen' }, [c.id]);
+    const heard = coding.apply(t.id, { quote: 'Fortell litt.' }, [c.id]);
+    coding.setQuote(machine.id, true);
+    coding.setQuote(heard.id, true);
+    const th = themes.add({ name: 'Start' });
+    themes.assign(th.id, c.id);
+    const report = new Report(session, NOW);
+    const out = path.join(tempDir(), 'rapport.docx');
+    await report.export(out, { locale: 'nb', accepted: report.check().map((f) => f.text) });
+    const text = parseTranscript(fs.readFileSync(out), 'docx');
+    expect(text).toContain('Sitater merket «maskintekst, ikke kontrollert» er fra automatiske utkast');
+    expect(text).toContain(`«på kafeen» (${code}, 00:00:07) (maskintekst, ikke kontrollert)`);
+    expect(text).toMatch(new RegExp(`«Fortell litt\\.» \\(${code}, 00:00:04\\)\\n`));
+    expect(session.audit.list().at(-1)).toMatchObject({ action: 'report.exported', details: { machineTextQuotes: 1 } });
+
+    const ex = new Exchange(session, NOW);
+    const qdpx = path.join(tempDir(), 'prosjekt.qdpx');
+    ex.exportQdpx(qdpx, { accepted: ex.plan('qdpx').findings.map((f) => f.id) });
+    const xml = strFromU8(unzipSync(fs.readFileSync(qdpx))['project.qde']!);
+    expect(xml).toContain('<Description>Contains machine text not checked against the recording (1 of 4 passages checked).</Description>');
+
+    // Once every passage is checked, neither says it.
+    tr.markChecked(t.id);
+    await report.export(out, { locale: 'nb', accepted: report.check().map((f) => f.text) });
+    expect(parseTranscript(fs.readFileSync(out), 'docx')).not.toContain('maskintekst');
+    ex.exportQdpx(qdpx, { accepted: ex.plan('qdpx').findings.map((f) => f.id) });
+    expect(strFromU8(unzipSync(fs.readFileSync(qdpx))['project.qde']!)).not.toContain('machine text');
+    session.lock();
+  });
+
+  it("a share to the supervisor carries the count, and the supervisor's reader has it for the transcript", async () => {
+    const { session, deps, t } = await draftVault();
+    const tr = new Transcripts(session, NOW);
+    const kari = tr.check(t.id).findings.find((f) => f.text === 'Kari')!;
+    tr.deidentify(t.id, [{ start: kari.start, end: kari.end, expected: 'Kari', with: '[navn]' }], []);
+    tr.acceptReplacements(t.id);
+    tr.heard(t.id, [1000]);
+    const sup = await initSupervisorFolder(path.join(tempDir('hvelv-sup-'), 'veileder'), pw('veileders passord 1'), { crypto: deps.crypto, kdfPolicy: TEST_KDF_POLICY, now: NOW }, { kdf: TEST_KDF });
+    const students = new Supervisors(session, NOW, deps.crypto);
+    const entry = students.add({ key: sup.identity.key, label: 'Hovedveileder', until: '2027-03-01' as never });
+    const { bytes, made } = students.create(entry.id, students.plan(entry.id).findings.map((f) => f.id));
+    students.recordShare(entry.id, made);
+    const held = new HeldShares(sup);
+    const opened = held.open(bytes);
+    const content = held.content(opened.vaultId);
+    expect(content.transcripts).toEqual([expect.objectContaining({ id: t.id, machineText: { checked: 1, total: 4 } })]);
+    expect(held.transcript(opened.vaultId, t.id).machineText).toEqual({ checked: 1, total: 4 });
     session.lock();
   });
 });

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { passagesOf, type MachineTextCount, type Passage } from '../../../../shared/machine-text';
+import { TextPositions } from '../../../../shared/analysis-text';
 import type { MachineText, TranscriptRecord } from './records';
 
 const hash = (words: string): string => createHash('sha256').update(words).digest('hex').slice(0, 32);
@@ -76,4 +77,26 @@ export function afterHeard(before: TranscriptRecord, ms: readonly number[]): Tra
 /** Whether any of [start, end) (UTF-16 offsets of the text) is unchecked machine text: a quote of it must say so. */
 export function touchesMachineText(r: TranscriptRecord, start: number, end: number): boolean {
   return uncheckedPassages(r).some((p) => p.start < end && start < p.end);
+}
+
+/**
+ * The quotes (segments, positions in code points as the analysis keeps them) that touch
+ * unchecked machine text, by id: a report or a share marks each of them.
+ */
+export function segmentsOnMachineText(transcriptOf: (id: string) => TranscriptRecord | null, segments: readonly { id: string; transcriptId: string; start: number; end: number }[]): Set<string> {
+  const out = new Set<string>();
+  const spans = new Map<string, { passages: Passage[]; pos: TextPositions } | null>();
+  for (const s of segments) {
+    if (!spans.has(s.transcriptId)) {
+      const r = transcriptOf(s.transcriptId);
+      const passages = r ? uncheckedPassages(r) : [];
+      spans.set(s.transcriptId, r && passages.length ? { passages, pos: new TextPositions(r.text) } : null);
+    }
+    const t = spans.get(s.transcriptId);
+    if (!t) continue;
+    const start = t.pos.toUtf16(s.start) ?? 0;
+    const end = t.pos.toUtf16(s.end) ?? t.pos.text.length;
+    if (t.passages.some((p) => p.start < end && start < p.end)) out.add(s.id);
+  }
+  return out;
 }
