@@ -10,6 +10,9 @@ export const nb = {
   'mt.note': 'Inneholder maskintekst som ikke er kontrollert mot opptaket ({checked} av {total} avsnitt kontrollert).',
   'mt.quoteMark': '(maskintekst, ikke kontrollert)',
   'mt.reportNote': 'Sitater merket «maskintekst, ikke kontrollert» er fra automatiske utkast og er ikke kontrollert mot opptaket.',
+  'asrq.running': '{code}: {percent} %, omtrent {left} igjen',
+  'asrq.failed': '{code}: ikke laget ({error})',
+  'asrq.summary': '{done} av {total} opptak i køen har fått et utkast',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -20,4 +23,7 @@ export const en: Record<keyof typeof nb, string> = {
   'mt.note': 'Contains machine text not checked against the recording ({checked} of {total} passages checked).',
   'mt.quoteMark': '(machine text, not checked)',
   'mt.reportNote': 'Quotes marked "machine text, not checked" come from automatic drafts and have not been checked against the recording.',
+  'asrq.running': '{code}: {percent} %, about {left} left',
+  'asrq.failed': '{code}: not made ({error})',
+  'asrq.summary': '{done} of {total} recordings in the queue have a draft',
 };
