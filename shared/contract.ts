@@ -7,6 +7,7 @@ import type { ExchangeFinding, ExportPlan, ImportPreview, ImportResult } from '.
 import { z } from 'zod';
 import { ASR_LANGUAGES, type AsrLanguage, type DraftProgress } from './asr';
 import type { MachineTextCount } from './machine-text';
+import type { QueueState } from './asr-queue';
 import {
   hasControlCharacter,
   isIsoDate,
@@ -431,6 +432,10 @@ export const api = {
   /** One piece of the page's 16 kHz mono PCM (16-bit little-endian, base64; at most 1 MiB): answered when the draft has taken it. */
   'asr.pcm': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), pcm: z.string().max(1_398_104).regex(/^[A-Za-z0-9+/]*={0,2}$/), last: z.boolean() }) },
   'asr.cancel': { input: z.strictObject({ jobId: z.string().max(40) }) },
+  'asr.queue.state': { input: z.strictObject({}) },
+  'asr.queue.start': { input: z.strictObject({ model: z.string().regex(/^[\w.-]{1,120}$/), language: z.enum(ASR_LANGUAGES) }) },
+  'asr.queue.pause': { input: z.strictObject({}) },
+  'asr.queue.resume': { input: z.strictObject({}) },
   'transcripts.markChecked': { input: z.strictObject({ id: hexId }) },
   /** Passages of a draft the student played through in the workspace, by their stamps' times. */
   'transcripts.heard': { input: z.strictObject({ id: hexId, ms: z.array(z.number().int().min(0).max(1e9)).max(10_000) }) },
@@ -600,6 +605,10 @@ export interface Outputs extends SupervisorOutputs, NotificationOutputs {
   'asr.checkModels': ModelFileCheck[];
   'asr.draft': TranscriptDetail;
   'asr.cancel': null;
+  'asr.queue.state': QueueState | null;
+  'asr.queue.start': QueueState | null;
+  'asr.queue.pause': QueueState | null;
+  'asr.queue.resume': QueueState | null;
   'asr.pcm': null;
   'transcripts.markChecked': TranscriptDetail;
   'transcripts.heard': MachineTextCount | null;

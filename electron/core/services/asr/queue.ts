@@ -13,6 +13,7 @@
  */
 import type { AsrLanguage, DraftProgress } from '../../../../shared/asr';
 import type { RecordingInfo, TranscriptDetail } from '../../../../shared/contract';
+import type { QueueItem, QueueItemState, QueueState } from '../../../../shared/asr-queue';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { Recordings } from '../recordings/recordings';
@@ -33,26 +34,7 @@ interface QueueRecord {
   factor: number | null;
 }
 
-export type QueueItemState = 'waiting' | 'running' | 'done' | 'failed';
-
-export interface QueueItem {
-  recordingId: string;
-  code: string;
-  durationMs: number;
-  state: QueueItemState;
-  /** The running one: its own progress; the waiting ones: an estimate from the speed so far (null before any is done). */
-  percent: number;
-  remainingMs: number | null;
-  /** For a failed one: the error's code. */
-  error?: string;
-}
-
-export interface QueueState {
-  model: string;
-  language: AsrLanguage;
-  paused: boolean;
-  items: QueueItem[];
-}
+export type { QueueItem, QueueItemState, QueueState } from '../../../../shared/asr-queue';
 
 export type DraftFn = (session: VaultSession, recordingId: string, opts: DraftOptions) => Promise<TranscriptDetail>;
 
@@ -67,6 +49,9 @@ export interface QueueRunOptions {
   pageDecodes?: boolean;
   spawn?: DraftOptions['spawn'];
 }
+
+/** Whether a run of the queue is going on in this session. */
+export const queueRunning = (session: VaultSession): boolean => running.has(session);
 
 /** What is running, per session: pause() stops it at once. */
 const running = new WeakMap<VaultSession, { abort: AbortController; current: string; progress: DraftProgress | null }>();
