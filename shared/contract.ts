@@ -6,6 +6,8 @@
 import type { ExchangeFinding, ExportPlan, ImportPreview, ImportResult } from './exchange';
 import { z } from 'zod';
 import { ASR_LANGUAGES, type AsrLanguage, type DraftProgress } from './asr';
+import type { MachineTextCount } from './machine-text';
+import type { QueueState } from './asr-queue';
 import {
   hasControlCharacter,
   isIsoDate,
@@ -216,8 +218,10 @@ export interface TranscriptSummary {
   updatedAt: string;
   /** Possible identifying details found now (names, phone numbers, ...), not counting those kept. */
   identifiers: number;
-  /** Made by speech recognition and not yet marked as checked by the student (shared/asr.ts). */
+  /** Made by speech recognition and some of its machine text not yet checked by the student (shared/asr.ts). */
   automaticDraft?: boolean;
+  /** An automatic draft's passages checked against the recording (heard or edited), of all it had; null for a typed or imported transcript. */
+  machineText?: MachineTextCount | null;
   /** Once the key list is deleted: how many were left unresolved then (null while it exists, or if never checked with it). */
   unresolvedAtKeyListEnd: number | null;
 }
@@ -264,6 +268,8 @@ export interface TranscriptDetail extends TranscriptSummary {
   today: TodayProgress | null;
   /** Replacements of identifying details not yet accepted, oldest first: the last can be undone. */
   pendingReplacements: { at: string; items: { was: string; with: string }[] }[];
+  /** The stamps' times of the passages still machine text (neither heard nor edited); empty for a typed transcript. */
+  machineUnchecked?: number[];
 }
 
 /** Text a .docx keeps outside its body, not imported: how many of each hold words. */
@@ -426,7 +432,13 @@ export const api = {
   /** One piece of the page's 16 kHz mono PCM (16-bit little-endian, base64; at most 1 MiB): answered when the draft has taken it. */
   'asr.pcm': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), pcm: z.string().max(1_398_104).regex(/^[A-Za-z0-9+/]*={0,2}$/), last: z.boolean() }) },
   'asr.cancel': { input: z.strictObject({ jobId: z.string().max(40) }) },
+  'asr.queue.state': { input: z.strictObject({}) },
+  'asr.queue.start': { input: z.strictObject({ model: z.string().regex(/^[\w.-]{1,120}$/), language: z.enum(ASR_LANGUAGES) }) },
+  'asr.queue.pause': { input: z.strictObject({}) },
+  'asr.queue.resume': { input: z.strictObject({}) },
   'transcripts.markChecked': { input: z.strictObject({ id: hexId }) },
+  /** Passages of a draft the student played through in the workspace, by their stamps' times. */
+  'transcripts.heard': { input: z.strictObject({ id: hexId, ms: z.array(z.number().int().min(0).max(1e9)).max(10_000) }) },
   'recordings.setRecordedAt': { input: z.strictObject({ id: hexId, date: isoDate.nullable() }) },
   'transcripts.list': { input: z.strictObject({}) },
   'transcripts.get': { input: z.strictObject({ id: hexId }) },
@@ -594,8 +606,13 @@ export interface Outputs extends SupervisorOutputs, NotificationOutputs {
   'asr.checkModels': ModelFileCheck[];
   'asr.draft': TranscriptDetail;
   'asr.cancel': null;
+  'asr.queue.state': QueueState | null;
+  'asr.queue.start': QueueState | null;
+  'asr.queue.pause': QueueState | null;
+  'asr.queue.resume': QueueState | null;
   'asr.pcm': null;
   'transcripts.markChecked': TranscriptDetail;
+  'transcripts.heard': MachineTextCount | null;
   'recordings.setRecordedAt': RecordingInfo;
   'transcripts.list': TranscriptSummary[];
   'transcripts.get': TranscriptDetail;

@@ -11,6 +11,7 @@
  *
  * Positions are code points, as everywhere in the analysis (shared/analysis.ts).
  */
+import type { MachineTextCount } from './machine-text';
 import { z } from 'zod';
 import type { ChosenFile } from './files';
 import type { Code, Memo, PhaseState, RetrievedSegment, SearchResult, Segment, Theme, ThematicMapData } from './analysis';
@@ -183,6 +184,8 @@ export interface SharedTranscriptSummary {
   segments: number;
   /** The latest timestamp in the text. */
   reachesMs: number | null;
+  /** An automatic draft's passages checked against the recording; null for a typed transcript or an older share. */
+  machineText: MachineTextCount | null;
 }
 
 /** Everything a share holds except the transcripts' texts (those come one at a time). */
@@ -224,6 +227,7 @@ export interface SharedTranscript {
   text: string;
   syncPoints: { offset: number; ms: number }[];
   segments: Segment[];
+  machineText: MachineTextCount | null;
 }
 
 /** The report as the supervisor reads it: what the student's .docx holds (codebook, and per theme its codes and quotes). */

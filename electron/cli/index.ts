@@ -98,6 +98,10 @@ hvelv transcript draft <vault> <recording-id> --model FILE [--language nb|en] [-
                                                      an automatic draft made on this machine;
                                                      progress on stderr, the new transcript's id
                                                      on stdout; Ctrl-C cancels
+hvelv transcript draft <vault> --all [--model FILE] [--language nb|en] [--json]
+                                                     drafts of every recording without a transcript,
+                                                     one at a time; run again after Ctrl-C or a lock,
+                                                     it goes on (the one interrupted starts again)
 hvelv transcript checked <vault> <id>                the draft has been checked: no longer flagged
 `,
     load: async () => (await import('./commands/transcript')).cmdTranscript,

@@ -38,6 +38,7 @@ import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/
 import { makeDraft, PcmChannel, type WorkerSpawner } from '../core/services/asr/draft';
 import { checkModel, listModelFiles, modelsDir } from '../core/services/asr/models';
 import { analysisHandlers } from './analysis-handlers';
+import { asrQueueHandlers } from './asr-queue-handlers';
 import { Search } from '../core/services/analysis/search';
 import { SupervisorFolderRef, supervisorHandlers } from './supervisor-handlers';
 import { notificationHandlers } from './notification-handlers';
@@ -355,6 +356,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       return null;
     },
     'transcripts.markChecked': ({ id }) => transcripts().markChecked(id),
+    'transcripts.heard': ({ id, ms }) => transcripts().heard(id, ms),
     'recordings.cancelImport': ({ jobId }) => {
       imports.get(jobId)?.abort();
       return null;
@@ -471,6 +473,16 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       sessions.touch();
       return projectStatus(s, deps.now());
     },
+    ...asrQueueHandlers({
+      session: () => sessions.require(),
+      now: deps.now,
+      modelsDir: () => modelsDir(deps.config.dataDir),
+      spawn: deps.spawnAsrWorker,
+      chosen: (model, language) => {
+        deps.config.setAsrModel(model);
+        deps.config.setAsrLanguage(language);
+      },
+    }),
     ...analysisHandlers({ session: () => sessions.require(), now: deps.now, chooseSavePath: (name) => deps.platform.chooseSavePath(name), transcripts }),
     ...supervisorHandlers({
       session: () => sessions.require(),

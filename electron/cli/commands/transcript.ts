@@ -120,6 +120,7 @@ export async function cmdTranscript(args: string[], ctx: CommandContext): Promis
       return EXIT.ok;
     }
     case 'draft': {
+      if (rest.includes('--all')) return draftAll(rest, ctx, vaultDeps);
       const { values, positionals } = parse(rest, { model: { type: 'string' }, language: { type: 'string' } }, 2);
       const [vault, recordingId] = positionals as [string, string];
       if (!values.model) throw new UsageError('--model FILE is required (see hvelv model list)');
@@ -173,6 +174,52 @@ function printFindings(io: CliIo, report: DeidReport, text: string, locale: Loca
 }
 
 /** m:ss or h:mm:ss, for progress on a terminal. */
+/**
+ * `hvelv transcript draft <vault> --all`: every recording without a transcript, one at a
+ * time, through the vault's queue (services/asr/queue.ts). Run again after Ctrl-C, a lock
+ * or a crash, it goes on where it was: the drafts done stay done, the one interrupted
+ * starts again. --model and --language are needed only to start a queue.
+ */
+async function draftAll(rest: string[], ctx: CommandContext, vaultDeps: Awaited<ReturnType<CommandContext['vaultDeps']>>): Promise<number> {
+  const { io, locale } = ctx;
+  const { values, positionals } = parse(rest, { all: { type: 'boolean' }, model: { type: 'string' }, language: { type: 'string' } }, 1);
+  const language = (str(values.language) || locale) as AsrLanguage;
+  if (!(ASR_LANGUAGES as readonly string[]).includes(language)) throw new UsageError('--language must be nb or en');
+  const { DraftQueue } = await import('../../core/services/asr/queue');
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
+  let last = '';
+  try {
+    const end = await withSession(positionals[0]!, values, io, vaultDeps, async (s) => {
+      const q = new DraftQueue(s, io.now);
+      const before = q.state();
+      if (values.model) q.enqueueAll({ model: path.resolve(str(values.model)), language });
+      else if (!before || before.items.every((i) => i.state !== 'waiting')) throw new UsageError('--model FILE is required to start a queue (see hvelv model list)');
+      else if (before.paused) q.resume();
+      return q.run({
+        threads: Math.max(1, os.availableParallelism()),
+        signal: ac.signal,
+        onProgress: (st) => {
+          const r = st.items.find((i) => i.state === 'running');
+          if (!r) return;
+          const line = translate(locale, 'asrq.running', { code: r.code, percent: Math.floor(r.percent), left: r.remainingMs === null ? '?' : clock(r.remainingMs) });
+          if (line !== last) io.err((last = line));
+        },
+      });
+    });
+    const items = end?.items ?? [];
+    if (values.json) io.out(JSON.stringify({ ok: true, queue: end }));
+    else {
+      for (const i of items.filter((x) => x.state === 'failed')) io.out(translate(locale, 'asrq.failed', { code: i.code, error: i.error ?? '' }));
+      io.out(translate(locale, 'asrq.summary', { done: items.filter((i) => i.state === 'done').length, total: items.length }));
+    }
+    return items.some((i) => i.state === 'failed') ? EXIT.other : EXIT.ok;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
 function clock(ms: number): string {
   const t = Math.round(ms / 1000);
   const p = (n: number) => String(n).padStart(2, '0');

@@ -33,6 +33,8 @@ export interface ReportInput {
   codes: Code[];
   themes: Theme[];
   quotesByTheme: Map<string, RetrievedSegment[]>;
+  /** Quotes (segment ids) that touch an automatic draft's unchecked machine text: each is marked, and the report says what the mark means. */
+  machineQuotes?: ReadonlySet<string>;
 }
 
 const cell = (text: string, bold = false) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold })] })] });
@@ -43,6 +45,7 @@ export async function renderReportDocx(input: ReportInput, locale: Locale): Prom
   const children: (Paragraph | Table)[] = [
     new Paragraph({ text: `${t('analysis.report.title')}: ${input.title}`, heading: HeadingLevel.TITLE }),
     new Paragraph({ text: t('analysis.report.by', { student: input.student, date: formatLongDate(input.date.toISOString(), locale) }) }),
+    ...(input.machineQuotes?.size ? [new Paragraph({ children: [new TextRun({ text: t('mt.reportNote'), italics: true })] })] : []),
     new Paragraph({ text: t('analysis.report.codebook'), heading: HeadingLevel.HEADING_1 }),
     new Table({
       width: { size: 100, type: WidthType.PERCENTAGE },
@@ -68,7 +71,11 @@ export async function renderReportDocx(input: ReportInput, locale: Locale): Prom
         new Paragraph({
           indent: { left: 720, right: 720 },
           alignment: AlignmentType.LEFT,
-          children: [new TextRun({ text: `«${q.text.trim()}» `, italics: true }), new TextRun({ text: citation(q) })],
+          children: [
+            new TextRun({ text: `«${q.text.trim()}» `, italics: true }),
+            new TextRun({ text: citation(q) }),
+            ...(input.machineQuotes?.has(q.id) ? [new TextRun({ text: ` ${t('mt.quoteMark')}` })] : []),
+          ],
         }),
       );
     }

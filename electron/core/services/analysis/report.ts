@@ -24,6 +24,8 @@ import { Themes } from './themes';
 import { findAnalysisDetails } from './check';
 import { renderJournalDocx, renderReportDocx, mapLabels } from './report-docx';
 import { writeExport } from './export-file';
+import { segmentsOnMachineText } from '../transcripts/machine-text';
+import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts/records';
 
 export class Report {
   constructor(
@@ -81,9 +83,11 @@ export class Report {
     const quotesByTheme = new Map(themes.map((t) => [t.id, coding.retrieve({ themeId: t.id }).filter((s) => s.quote)]));
     const participants = [...new Set([...quotesByTheme.values()].flat().map((s) => s.participant))].sort();
     const quotes = new Set([...quotesByTheme.values()].flat().map((s) => s.id)).size;
-    const bytes = await renderReportDocx({ title: this.session.facts.title, student: this.session.facts.student, date: this.now(), codes, themes, quotesByTheme }, checks.locale);
+    // A quote of an automatic draft's words nobody has checked against the recording says so (issue 26).
+    const machineQuotes = segmentsOnMachineText((id) => this.session.stores.transcripts.get<TranscriptRecord>(TRANSCRIPT_TABLE, id)?.data ?? null, [...quotesByTheme.values()].flat());
+    const bytes = await renderReportDocx({ title: this.session.facts.title, student: this.session.facts.student, date: this.now(), codes, themes, quotesByTheme, machineQuotes }, checks.locale);
     writeExport(this.session, this.now, out, bytes);
-    this.session.audit.append('report.exported', { details: { format: 'docx', participants: participants.join(','), quotes, codes: codes.length, themes: themes.length, findingsConfirmed: checks.accepted.length } });
+    this.session.audit.append('report.exported', { details: { format: 'docx', participants: participants.join(','), quotes, codes: codes.length, themes: themes.length, findingsConfirmed: checks.accepted.length, machineTextQuotes: machineQuotes.size } });
     return { out, participants, quotes };
   }
 

@@ -33,6 +33,9 @@ import { emptyProject, type Guid, type QdaAudioSource, type QdaCode, type QdaNot
 import { packCodebook, packQdpx } from './qdpx';
 import { normaliseWithMap, TextPositions } from './positions';
 import { requireAccepted, toExchangeFindings } from './findings';
+import { machineCount } from '../transcripts/machine-text';
+import { hasUncheckedMachineText } from '../../../../shared/machine-text';
+import { translate } from '../../../../shared/i18n/catalogue';
 
 export type { ExchangeFinding, ExportPlan };
 
@@ -251,6 +254,11 @@ export class Exchange {
         creatingUser: user,
         creationDateTime: t.data.createdAt,
       };
+      // An automatic draft with passages nobody checked against the recording says so where
+      // every QDA program shows a document's description (issue 26). In English, as the
+      // project's other descriptions: the export has no language of its own.
+      const machine = machineCount(t.data);
+      if (hasUncheckedMachineText(machine)) source.description = translate('en', 'mt.note', { checked: machine!.checked, total: machine!.total });
       for (const s of g.segments.get(t.id) ?? []) {
         if (s.orphanedAt !== null) continue;
         source.selections.push({

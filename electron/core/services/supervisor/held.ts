@@ -269,7 +269,7 @@ export class HeldShares {
       codes: payload.codes,
       themes: payload.themes,
       memos: payload.memos,
-      transcripts: payload.transcripts.map((t) => ({ id: t.id, participant: t.participant, chars: new TextPositions(t.text).codePoints, segments: counts.get(t.id) ?? 0, reachesMs: t.syncPoints.length ? Math.max(...t.syncPoints.map((p) => p.ms)) : null })),
+      transcripts: payload.transcripts.map((t) => ({ id: t.id, participant: t.participant, chars: new TextPositions(t.text).codePoints, segments: counts.get(t.id) ?? 0, reachesMs: t.syncPoints.length ? Math.max(...t.syncPoints.map((p) => p.ms)) : null, machineText: t.machineText ?? null })),
       map,
       replies: payload.replies,
       recordings: (payload.heldRecordings ?? []).map((r) => ({ ...r.format, id: r.id, participant: r.participant, transcriptIds: r.transcriptIds, size: r.size, peaks: r.peaks })),
@@ -325,7 +325,7 @@ export class HeldShares {
     const { payload } = this.load(vaultId);
     const t = payload.transcripts.find((x) => x.id === id);
     if (!t) throw new HvelvError('NOT_FOUND', 'no such transcript in the share');
-    return { id: t.id, participant: t.participant, text: t.text, syncPoints: t.syncPoints, segments: payload.segments.filter((s) => s.transcriptId === id).sort((a, b) => a.start - b.start) };
+    return { id: t.id, participant: t.participant, text: t.text, syncPoints: t.syncPoints, machineText: t.machineText ?? null, segments: payload.segments.filter((s) => s.transcriptId === id).sort((a, b) => a.start - b.start) };
   }
 
   /** Segments of a code (and its children) or of a theme's codes, with timestamp and context. */

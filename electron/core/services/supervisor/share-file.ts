@@ -15,6 +15,7 @@
  * Both are JSON with canonical base64 (every changed character changes a value), signed
  * over the canonical JSON of the body.
  */
+import type { MachineTextCount } from '../../../../shared/machine-text';
 import { z } from 'zod';
 import type { Code, Memo, PhaseState, Segment, Theme } from '../../../../shared/analysis';
 import { hasControlCharacter, isIsoDate, type IsoDate } from '../../../../shared/domain';
@@ -75,7 +76,8 @@ export interface SharePayload {
   themes: Theme[];
   /** Never private ones. */
   memos: Memo[];
-  transcripts: { id: string; participant: string; text: string; syncPoints: { offset: number; ms: number }[]; createdAt: string }[];
+  /** `machineText`: an automatic draft's passages checked against the recording (issue 26); absent in shares made before it. */
+  transcripts: { id: string; participant: string; text: string; syncPoints: { offset: number; ms: number }[]; createdAt: string; machineText?: MachineTextCount | null }[];
   /** Coded segments (orphans left out). */
   segments: Segment[];
   /** The student's replies to the supervisor's comments, and which are resolved. */
@@ -109,7 +111,15 @@ const payloadSchema = z.looseObject({
   codes: z.array(z.looseObject({ id: hexId, name: z.string() })),
   themes: z.array(z.looseObject({ id: hexId, name: z.string() })),
   memos: z.array(z.looseObject({ id: hexId, text: z.string(), private: z.literal(false) })),
-  transcripts: z.array(z.looseObject({ id: hexId, participant: code, text: z.string(), syncPoints: z.array(z.strictObject({ offset: z.number().int().min(0), ms: z.number().min(0) })) })),
+  transcripts: z.array(
+    z.looseObject({
+      id: hexId,
+      participant: code,
+      text: z.string(),
+      syncPoints: z.array(z.strictObject({ offset: z.number().int().min(0), ms: z.number().min(0) })),
+      machineText: z.strictObject({ checked: z.number().int().min(0), total: z.number().int().min(0) }).nullable().optional(),
+    }),
+  ),
   segments: z.array(z.looseObject({ id: hexId, transcriptId: hexId, participant: code, start: z.number().int().min(0), end: z.number().int().min(0), codeIds: z.array(hexId) })),
   replies: z.array(z.looseObject({ commentId: hexId, replies: z.array(z.strictObject({ id: hexId, text: z.string(), at: z.string() })), resolved: z.boolean() })),
   feedbackKey: b64,

@@ -34,7 +34,7 @@ export interface TranscriptRecord {
    * Made by speech recognition (shared/asr.ts): which model, which language, and when
    * the student said it was checked. Absent in transcripts typed or imported.
    */
-  draft?: { model: string; language: AsrLanguage; checkedAt: string | null };
+  draft?: { model: string; language: AsrLanguage; checkedAt: string | null; machine?: MachineText };
   recordingId: string | null;
   createdAt: string;
   updatedAt: string;
@@ -64,6 +64,17 @@ export interface TranscriptRecord {
    * key list is gone (transcripts.ts).
    */
   pendingReplacements?: PendingReplacement[];
+}
+
+/**
+ * Machine text not yet checked (shared/machine-text.ts): how many passages the draft had,
+ * and those the student has neither heard nor edited, each known by its stamp's time and
+ * the SHA-256 of its words as the engine wrote them (so an edit shows as a change of
+ * words, and the count survives reopening). Absent in drafts made before it existed.
+ */
+export interface MachineText {
+  total: number;
+  unchecked: { ms: number; sha: string }[];
 }
 
 /** One click on "Bytt ut valgte": where each placeholder went, and what it replaced. */

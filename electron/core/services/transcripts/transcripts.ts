@@ -25,6 +25,8 @@ import { readUserFile } from '../project/user-file';
 import type { ExchangeFinding } from '../../../../shared/exchange';
 import { requireAccepted, toExchangeFindings } from '../exchange/findings';
 import { formatFromName, parseTranscriptOffThread, syncPoints, textToDocx, TRANSCRIPT_MAX_BYTES } from './formats';
+import { afterEdit, afterHeard, afterReplacement, machineCount, machineOf, machineOfDraft, uncheckedPassages } from './machine-text';
+import { hasUncheckedMachineText, type MachineTextCount } from '../../../../shared/machine-text';
 import { DEID_CHOICES_TABLE, DEID_PENDING_TABLE, TRANSCRIPT_TABLE, type PendingRecord, type PendingReplacement, type Span, type TranscriptRecord } from './records';
 export { DEID_CHOICES_TABLE, TRANSCRIPT_TABLE, type TranscriptRecord };
 
@@ -199,6 +201,7 @@ export class Transcripts {
       ...kept_,
       text,
       syncPoints: syncPoints(text),
+      ...draftField(afterReplacement(r.data, text)),
       updatedAt: at,
       // After the end the key list cannot say again what it found: the remembered spans move with the text.
       ...(last ? { lastWithKeyList: { ...last, keyList: shiftSpans(last.keyList, replace) } } : {}),
@@ -253,6 +256,7 @@ export class Transcripts {
       ...data,
       text,
       syncPoints: syncPoints(text),
+      ...draftField(afterReplacement(r.data, text)),
       updatedAt: at,
       ...(last ? { lastWithKeyList: { ...last, keyList: shiftSpans(last.keyList, back) } } : {}),
     };
@@ -403,7 +407,7 @@ export class Transcripts {
     this.assertRecordingOf(code, recordingId);
     text = text.normalize('NFC');
     const at = this.now().toISOString();
-    const rec: TranscriptRecord = { text, syncPoints: syncPoints(text), sourceFormat: 'asr', complete: false, recordingId, createdAt: at, updatedAt: at, draft: { ...draft, checkedAt: null } };
+    const rec: TranscriptRecord = { text, syncPoints: syncPoints(text), sourceFormat: 'asr', complete: false, recordingId, createdAt: at, updatedAt: at, draft: { ...draft, checkedAt: null, machine: machineOfDraft(text) } };
     const stored = this.store.put(TRANSCRIPT_TABLE, { participant: code, data: rec });
     // Counts and the model's file name; never words.
     this.session.audit.append('transcript.drafted', { participant: code, details: { transcript: stored.id, recording: recordingId, model: draft.model, language: draft.language, chars: text.length } });
@@ -414,11 +418,29 @@ export class Transcripts {
   markChecked(id: string): TranscriptDetail {
     const r = this.record(id);
     if (!r.data.draft) throw new HvelvError('INVALID_INPUT', 'this transcript is not an automatic draft');
-    if (r.data.draft.checkedAt) return this.get(id);
-    const next: TranscriptRecord = { ...r.data, draft: { ...r.data.draft, checkedAt: this.now().toISOString() }, updatedAt: this.now().toISOString() };
+    if (r.data.draft.checkedAt && !hasUncheckedMachineText(machineCount(r.data))) return this.get(id);
+    // The student's word that they checked it all (against the recording, outside the
+    // workspace perhaps): no passage is marked as machine text after it.
+    const m = machineOf(r.data);
+    const next: TranscriptRecord = { ...r.data, draft: { ...r.data.draft, checkedAt: this.now().toISOString(), ...(m ? { machine: { total: m.total, unchecked: [] } } : {}) }, updatedAt: this.now().toISOString() };
     this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next });
     this.session.audit.append('transcript.edited', { participant: r.participant, details: { transcript: id, change: 'draft-checked' } });
     return this.get(id);
+  }
+
+  /**
+   * Passages of a draft the student played through in the workspace (by their stamps'
+   * times): checked against the recording. Times that are no unchecked passage change
+   * nothing. Not audited: listening is not a change of the text (the count is in the record).
+   */
+  heard(id: string, ms: readonly number[]): MachineTextCount | null {
+    const r = this.record(id);
+    const before = machineCount(r.data);
+    if (!before || before.checked === before.total || ms.length === 0) return before;
+    const next: TranscriptRecord = { ...r.data, ...draftField(afterHeard(r.data, ms)) };
+    const after = machineCount(next);
+    if (after && after.checked !== before.checked) this.store.put(TRANSCRIPT_TABLE, { id, participant: r.participant, data: next });
+    return after;
   }
 
   update(id: string, change: { text?: string; complete?: boolean; recordingId?: string | null; speakers?: string[]; autosave?: boolean }): TranscriptDetail {
@@ -461,6 +483,7 @@ export class Transcripts {
       ...r.data,
       text,
       syncPoints: points,
+      ...(textChanged ? draftField(afterEdit(r.data, text)) : {}),
       complete: change.complete ?? r.data.complete,
       recordingId: change.recordingId === undefined ? r.data.recordingId : change.recordingId,
       speakers: speakers ?? r.data.speakers,
@@ -623,8 +646,11 @@ function shiftSpans(spans: Span[], replace: readonly Replacement[]): Span[] {
 
 function detail(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: Kept, pending: readonly PendingReplacement[]): TranscriptDetail {
   const pendingReplacements = pending.map((p) => ({ at: p.at, items: p.items.map(({ was, with: w }) => ({ was, with: w })) }));
-  return { ...summary(id, code, r, known, kept), text: r.text, syncPoints: r.syncPoints, speakers: r.speakers ?? [...DEFAULT_SPEAKERS], today: r.today ?? null, pendingReplacements };
+  return { ...summary(id, code, r, known, kept), text: r.text, syncPoints: r.syncPoints, speakers: r.speakers ?? [...DEFAULT_SPEAKERS], today: r.today ?? null, pendingReplacements, machineUnchecked: uncheckedPassages(r).map((p) => p.ms) };
 }
+
+/** The record's `draft` as a field to spread: absent stays absent. */
+const draftField = (draft: TranscriptRecord['draft']): Pick<TranscriptRecord, 'draft'> => (draft ? { draft } : {});
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -656,6 +682,7 @@ function summary(id: string, code: string, r: TranscriptRecord, known: KnownDeta
     updatedAt: r.updatedAt,
     identifiers: findingsOf(r, known, kept).length,
     unresolvedAtKeyListEnd: !hasKeyList(known) && r.lastWithKeyList ? r.lastWithKeyList.unresolved : null,
-    automaticDraft: Boolean(r.draft && !r.draft.checkedAt),
+    automaticDraft: hasUncheckedMachineText(machineCount(r)),
+    machineText: machineCount(r),
   };
 }

@@ -4,3 +4,4 @@
  */
 export { DraftFlag, DraftPanel } from './DraftPanel';
 export { ModelSettings } from './ModelSettings';
+export { QueuePanel } from './QueuePanel';

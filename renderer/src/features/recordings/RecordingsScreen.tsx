@@ -8,6 +8,7 @@ import { formatDuration, formatSize } from '../../components/format';
 import { DateField } from '../../components/DateField';
 import { Dialog } from '../../components/Dialog';
 import type { ImportReport } from './ImportNotice';
+import { QueuePanel } from '../asr';
 
 interface Props {
   /** After project end: nothing about a participant can be added any more. */
@@ -200,6 +201,10 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
         </div>
       )}
 
+      {loaded && !ended && (
+        // Core decodes these formats itself; M4A/AAC and WebM are drafted one by one from their recording (the page decodes them).
+        <QueuePanel waiting={recordings.filter((r) => r.format !== 'm4a' && !transcripts.some((x) => x.recordingId === r.id)).length} onDrafted={() => void load()} />
+      )}
       {loaded && rows.length === 0 && !ended && <p className="muted">{t('screens.rec.none')}</p>}
       {rows.length > 0 && (
         <table className="table interviews">

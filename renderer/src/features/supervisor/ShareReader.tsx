@@ -235,6 +235,11 @@ function TranscriptRead({ id, codes, recording, onBack, ...common }: { id: strin
         {t('sup.read.backToList')}
       </button>
       <h2 id="sr-tr-h">{t('sup.read.transcriptTitle', { code: tr.participant })}</h2>
+      {tr.machineText && tr.machineText.checked < tr.machineText.total && (
+        <p className="banner banner-info" data-testid="sr-machine-text">
+          {t('mt.note', { checked: tr.machineText.checked, total: tr.machineText.total })}
+        </p>
+      )}
       {recording && <SharePlayer vaultId={common.vaultId} recording={recording} audio={audio} code={tr.participant} />}
       <div className="sup-transcript">
         <div className="transcript-text read" tabIndex={0} role="document" aria-label={t('sup.read.textOf', { code: tr.participant })}>

@@ -89,6 +89,10 @@ const theme = EditorView.theme({
   '.tx-turn': { background: '#fff0b3', borderRadius: '3px' },
   '.tx-stamp': { textDecoration: 'underline dotted', textDecorationColor: 'var(--muted)', cursor: 'pointer' },
   '.tx-unsure': { background: 'var(--info-bg)', textDecoration: 'underline dashed', textDecorationColor: 'var(--info-line)' },
+  // Machine text not yet checked (machineText.ts): a quiet grey, not a warning; words stay readable (contrast above 5.5:1).
+  '.tx-machine': { color: '#56606b', background: '#eef1f4' },
+  // The turn being played stays visible over machine text (the inner span's background would hide it).
+  '.tx-turn .tx-machine': { background: '#fff0b3' },
   '.tx-bad': { textDecoration: 'underline wavy', textDecorationColor: 'var(--error-line)' },
 });
 
@@ -102,6 +106,8 @@ interface Props {
   shown: string;
   turn: { start: number; end: number } | null;
   issues: StampIssue[];
+  /** Passages of an automatic draft still machine text (offsets in `shown`). */
+  machine?: { start: number; end: number }[];
   label: string;
   lang: string;
   keysHelp: string;
@@ -116,7 +122,7 @@ interface Props {
   onKey(e: KeyboardEvent): boolean;
 }
 
-export const TranscriptEditor = memo(function TranscriptEditor({ ref, initial, shown, turn, issues, label, lang, keysHelp, onDoc, onStamp, onKey }: Props) {
+export const TranscriptEditor = memo(function TranscriptEditor({ ref, initial, shown, turn, issues, machine, label, lang, keysHelp, onDoc, onStamp, onKey }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const [shadow, setShadow] = useState<ShadowRoot | null>(null);
@@ -184,8 +190,9 @@ export const TranscriptEditor = memo(function TranscriptEditor({ ref, initial, s
       return Decoration.mark({ class: `tx-bad tx-${i.kind}` }).range(i.offset, i.offset + Math.max(1, len));
     });
     if (turn && turn.end > turn.start) ranges.push(Decoration.mark({ class: 'tx-turn' }).range(turn.start, Math.min(turn.end, shown.length)));
+    for (const m of machine ?? []) if (m.end > m.start) ranges.push(Decoration.mark({ class: 'tx-machine' }).range(m.start, Math.min(m.end, shown.length)));
     v.dispatch({ effects: setMarks.of(Decoration.set(ranges, true)) });
-  }, [shown, turn, issues, shadow]);
+  }, [shown, turn, issues, machine, shadow]);
 
   useImperativeHandle(
     ref,

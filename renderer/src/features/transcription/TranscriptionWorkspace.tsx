@@ -45,6 +45,7 @@ import { obtainPeaks } from './peaks';
 import { connectPedal, pedalsSupported } from './pedal';
 import { useAutosave } from './useAutosave';
 import { TranscriptEditor, type EditorHandle } from './TranscriptEditor';
+import { useMachineText } from './machineText';
 
 /** What the workspace needs besides the transcript, asked for before it opens so that it opens drawn. */
 export interface WorkspaceData {
@@ -121,6 +122,7 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
   );
   const points = useMemo(() => syncPoints(shown), [shown]);
   const issues = useMemo(() => stampIssues(points, recording ? durationMs : null), [points, durationMs, recording]);
+  const machine = useMachineText(transcript, shown, durationMs);
 
   // Settings, markers and the waveform: stored, or (the waveform) computed now, once, and stored (peaks.ts).
   useEffect(() => {
@@ -381,8 +383,19 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
               preload="metadata"
               src={src}
               onPlay={() => setPlaying(true)}
-              onPause={() => setPlaying(false)}
-              onTimeUpdate={(e) => playhead.set(e.currentTarget.currentTime * 1000)}
+              onPause={() => {
+                setPlaying(false);
+                machine.broke();
+              }}
+              onTimeUpdate={(e) => {
+                playhead.set(e.currentTarget.currentTime * 1000);
+                if (!e.currentTarget.paused && !e.currentTarget.seeking) machine.played(e.currentTarget.currentTime * 1000);
+              }}
+              onEnded={(e) => {
+                machine.played(e.currentTarget.currentTime * 1000);
+                machine.broke();
+              }}
+              onSeeking={() => machine.broke()}
               onSeeked={(e) => playhead.set(e.currentTarget.currentTime * 1000)}
               onDurationChange={(e) => Number.isFinite(e.currentTarget.duration) && setMediaDuration(Math.round(e.currentTarget.duration * 1000))}
               onRateChange={(e) => setRate(e.currentTarget.playbackRate)}
@@ -442,6 +455,13 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
           <p>{t('tx.wordsToday', { words: wordsToday })}</p>
           {recording && <p>{left === null ? t('tx.timeLeftUnknown') : t('tx.timeLeft', { time: formatDuration(left) })}</p>}
         </section>
+        {machine.count && (
+          <section className="card" aria-labelledby="tx-machine-h">
+            <h2 id="tx-machine-h">{t('mt.heading')}</h2>
+            <p data-testid="tx-machine-count">{t('mt.count', { checked: machine.count.checked, total: machine.count.total })}</p>
+            <p className="hint">{machine.count.checked < machine.count.total ? t('mt.hint') : t('mt.allChecked')}</p>
+          </section>
+        )}
         <StampCheck issues={issues} durationMs={durationMs} onSelect={selectStamp} />
         <ListEditor
           title={t('tx.speakers')}
@@ -506,6 +526,7 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
           shown={shown}
           turn={turn}
           issues={issues}
+          machine={machine.ranges}
           label={t('view.transcriptText')}
           lang={locale}
           keysHelp={keysHelp}
