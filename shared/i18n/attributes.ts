@@ -39,6 +39,7 @@ export const nb = {
   'attributes.filterAll': 'Alle deltakere',
   'attributes.report.title': 'Sammenligning etter {attribute}',
   'attributes.report.intro': 'Antall utdrag og deltakere per kode og verdi.',
+  'attributes.imported': 'Variabler: {values} {values|verdi|verdier} satt ({generalised} generalisert), {defined} {defined|egenskap|egenskaper} opprettet, {leftOut} utelatt.',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -81,4 +82,5 @@ export const en: Record<keyof typeof nb, string> = {
   'attributes.filterAll': 'All participants',
   'attributes.report.title': 'Comparison by {attribute}',
   'attributes.report.intro': 'Passages and participants per code and value.',
+  'attributes.imported': 'Variables: {values} {values|value|values} set ({generalised} generalised), {defined} {defined|attribute|attributes} defined, {leftOut} left out.',
 };

@@ -225,6 +225,24 @@ export class Attributes {
     return out;
   }
 
+  /**
+   * What may leave the vault (a .qdpx, a supervisor's share): the attributes not marked
+   * identifying, and of them only generalised values; an exact value the student insisted
+   * on stays home, as does every value of an identifying attribute.
+   */
+  shareable(): { attributes: Attribute[]; values: Map<string, { attributeId: string; value: string }[]> } {
+    const attributes = this.list().filter((a) => !a.identifying);
+    const active = new Set(this.activeCodes());
+    const values = new Map<string, { attributeId: string; value: string }[]>();
+    for (const a of attributes) {
+      for (const [code, v] of this.valuesOfAttribute(a)) {
+        if (v.exact || !active.has(code)) continue;
+        values.set(code, [...(values.get(code) ?? []), { attributeId: a.id, value: v.value }]);
+      }
+    }
+    return { attributes, values };
+  }
+
   /** The participants holding every value asked for (`--where name=value`, case folded). */
   matching(where: readonly WhereClause[]): Set<string> {
     let out = new Set(this.activeCodes());

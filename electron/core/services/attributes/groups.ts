@@ -10,17 +10,17 @@ import { Attributes } from './attributes';
 
 /**
  * The combinations of values (of `names`, or every attribute) that five or fewer of the
- * participants with a value hold, smallest first. A participant without a value of an
+ * participants with a value hold (of `among`, when given: those an export carries), smallest first. A participant without a value of an
  * attribute counts as "—" for it; one with none of them is in no group.
  */
-export function smallGroups(session: VaultSession, now: () => Date, names?: readonly string[]): SmallGroup[] {
+export function smallGroups(session: VaultSession, now: () => Date, names?: readonly string[], among?: ReadonlySet<string>): SmallGroup[] {
   const attrs = new Attributes(session, now);
   const chosen = names ? names.map((n) => attrs.resolve(n)) : attrs.list();
   if (chosen.length === 0) return [];
   const active = new Set(attrs.activeCodes());
   const groups = new Map<string, SmallGroup>();
   for (const [code, row] of attrs.table()) {
-    if (!active.has(code)) continue;
+    if (!active.has(code) || (among && !among.has(code))) continue;
     if (!chosen.some((a) => a.name in row)) continue;
     const values = Object.fromEntries(chosen.map((a) => [a.name, row[a.name] ?? '—']));
     const key = JSON.stringify(chosen.map((a) => values[a.name]));
