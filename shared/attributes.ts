@@ -63,3 +63,9 @@ export interface ComparisonTable {
   /** Columns held by five or fewer participants (and more than none). */
   smallColumns: string[];
 }
+
+/** What a supervisor's share carries: generalised values of attributes not marked identifying. */
+export interface SharedAttributes {
+  attributes: { id: string; name: string; labels: { nb: string; en: string } }[];
+  values: { participant: string; attributeId: string; value: string }[];
+}

@@ -16,6 +16,7 @@ import type { ChosenFile } from './files';
 import type { Code, Memo, PhaseState, RetrievedSegment, SearchResult, Segment, Theme, ThematicMapData } from './analysis';
 import { hasControlCharacter, isIsoDate, isParticipantCode, type IsoDate } from './domain';
 import type { ExchangeFinding } from './exchange';
+import type { SharedAttributes, SmallGroup } from './attributes';
 
 /* ---- the supervisor key ---------------------------------------------------------------- */
 
@@ -60,6 +61,8 @@ export interface SharePlan {
   withdrawn: string[];
   counts: { transcripts: number; codes: number; segments: number; themes: number; memos: number; privateMemosLeftOut: number; recordings: number; orphansLeftOut: number; replies: number };
   recordingsWarning: boolean;
+  /** Combinations of the attribute values the share carries that five or fewer participants hold. */
+  smallGroups?: SmallGroup[];
 }
 
 export interface ShareMade {
@@ -195,6 +198,8 @@ export interface ShareContent {
   replies: { commentId: string; replies: { id: string; text: string; at: string }[]; resolved: boolean }[];
   /** The recordings the share carries (only when the student switched them on for this supervisor). */
   recordings: SharedRecording[];
+  /** Participant attributes, generalised values only (absent when the share has none). */
+  attributes?: SharedAttributes;
 }
 
 /** A recording held with a share: played through `supervisor.mediaUrl`, never written out. */

@@ -11,7 +11,12 @@ import { Attributes } from '../../electron/core/services/attributes/attributes';
 import { Exchange } from '../../electron/core/services/exchange/export';
 import { ExchangeImport } from '../../electron/core/services/exchange/import';
 import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
-import { admit, makeVault, tempDir } from './helpers';
+import { initSupervisorFolder } from '../../electron/core/services/supervisor/folder';
+import { HeldShares } from '../../electron/core/services/supervisor/held';
+import { Supervisors } from '../../electron/core/services/supervisor/student';
+import type { IsoDate } from '@shared/domain';
+import { admit, makeVault, pw, tempDir, TEST_KDF, TEST_KDF_POLICY } from './helpers';
+import { NOW, study } from './analysis/fixture';
 import { validateRefiQda } from '../libxml2';
 
 const now = () => new Date('2026-11-27T10:00:00Z');
@@ -70,5 +75,35 @@ describe('attributes as REFI-QDA Variables', () => {
     expect(attrs.list().map((a) => [a.name, a.kind])).toEqual([['alder', 'text'], ['rolle', 'text']]);
     expect(attrs.table()).toEqual(new Map([[q1, { alder: '50-59', rolle: 'Jobbspesialist' }], [q2, { rolle: 'Veileder' }]]));
     session.lock();
+  });
+});
+
+describe('attributes in a supervisor\'s share', () => {
+  it('carries generalised values of attributes not marked identifying, and warns of small groups', async () => {
+    const v = await study();
+    const dir = path.join(tempDir('hvelv-sup-'), 'veileder');
+    const sup = await initSupervisorFolder(dir, pw('veileders passord 1'), { crypto: v.deps.crypto, kdfPolicy: TEST_KDF_POLICY, now: NOW }, { kdf: TEST_KDF });
+    const attrs = new Attributes(v.session, NOW);
+    attrs.define({ name: 'rolle', kind: 'list', values: ['Jobbspesialist', 'Veileder'] });
+    attrs.define({ name: 'alder', kind: 'number' });
+    attrs.define({ name: 'kommune', identifying: true });
+    attrs.set(v.a, 'rolle', 'Jobbspesialist');
+    attrs.set(v.a, 'alder', '52');
+    attrs.set(v.b, 'alder', '38', { exact: true });
+    attrs.set(v.b, 'kommune', 'Ålesund', { exact: true });
+    const students = new Supervisors(v.session, NOW, v.deps.crypto);
+    const entry = students.add({ key: sup.identity.key, label: 'Hovedveileder', until: '2027-03-01' as IsoDate });
+    const plan = students.plan(entry.id);
+    expect(plan.smallGroups).toContainEqual({ values: { alder: '50-59', rolle: 'Jobbspesialist' }, participants: 1 });
+    const { bytes, made } = students.create(entry.id, plan.findings.map((f) => f.id));
+    students.recordShare(entry.id, made);
+    const held = new HeldShares(sup);
+    held.open(bytes);
+    const c = held.content(v.session.vaultId);
+    expect(c.attributes!.attributes.map((a) => a.name).sort()).toEqual(['alder', 'rolle']);
+    expect(c.attributes!.values.map((x) => `${x.participant} ${x.value}`).sort()).toEqual([`${v.a} 50-59`, `${v.a} Jobbspesialist`]);
+    expect(JSON.stringify(c)).not.toMatch(/Ålesund|"38"|kommune/);
+    v.session.lock();
+    sup.lock();
   });
 });
