@@ -38,7 +38,7 @@ export const nb = {
   'attributes.filter': 'Filtrer etter egenskap',
   'attributes.filterAll': 'Alle deltakere',
   'attributes.report.title': 'Sammenligning etter {attribute}',
-  'attributes.report.intro': 'Antall utdrag og deltakere per kode og verdi.',
+  'attributes.report.intro': 'Antall kodede utdrag per kode og verdi, med antall deltakere i parentes. Kolonnen viser hvor mange deltakere som har verdien.',
   'attributes.imported': 'Variabler: {values} {values|verdi|verdier} satt ({generalised} generalisert), {defined} {defined|egenskap|egenskaper} opprettet, {leftOut} utelatt.',
 } as const;
 
@@ -81,6 +81,6 @@ export const en: Record<keyof typeof nb, string> = {
   'attributes.filter': 'Filter by attribute',
   'attributes.filterAll': 'All participants',
   'attributes.report.title': 'Comparison by {attribute}',
-  'attributes.report.intro': 'Passages and participants per code and value.',
+  'attributes.report.intro': 'Coded passages per code and value, with the number of participants in brackets. The column says how many participants hold the value.',
   'attributes.imported': 'Variables: {values} {values|value|values} set ({generalised} generalised), {defined} {defined|attribute|attributes} defined, {leftOut} left out.',
 };

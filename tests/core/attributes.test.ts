@@ -15,6 +15,7 @@ import { compare } from '../../electron/core/services/attributes/compare';
 import { Participants } from '../../electron/core/services/participants/participants';
 import { enforceProjectEnd } from '../../electron/core/services/project-end/project-end';
 import { storeDir } from '../../electron/core/vault/layout';
+import { parseTranscript } from '../../electron/core/services/transcripts/formats';
 import { unlockVault } from '../../electron/core/vault/vault';
 import { admit, codeOf, listFiles, pw, tempDir } from './helpers';
 import { NOW, study } from './analysis/fixture';
@@ -198,5 +199,35 @@ describe('in the analysis', () => {
     expect(t.smallColumns).toEqual(['Jobbspesialist', 'Veileder']);
     attrs.set(c, 'rolle', 'Veileder');
     expect(compare(session, NOW, 'rolle').columns).toEqual(['Jobbspesialist', 'Veileder']);
+  });
+});
+
+describe('the comparison table in the report', () => {
+  it('is in the .docx, one table per attribute not marked identifying, an exact value counted as none', async () => {
+    const v = await study();
+    const { session, book, coding, ta, tb, a, b } = v;
+    const attrs = new Attributes(session, NOW);
+    attrs.define({ name: 'rolle', kind: 'list', values: ['Jobbspesialist', 'Veileder'], labels: { nb: 'Rolle', en: 'Role' } });
+    attrs.define({ name: 'alder', kind: 'number' });
+    attrs.define({ name: 'arbeidssted', identifying: true });
+    attrs.set(a, 'rolle', 'Jobbspesialist');
+    attrs.set(b, 'rolle', 'Veileder');
+    attrs.set(a, 'alder', '52');
+    attrs.set(b, 'alder', '38', { exact: true });
+    attrs.set(a, 'arbeidssted', 'Kafé Solsiden', { exact: true });
+    const tillit = book.add({ name: 'Tillit' });
+    coding.apply(ta, { quote: 'Tillit er å bli sett' }, [tillit.id]);
+    coding.apply(tb, { quote: 'bygde tillit over tid' }, [tillit.id]);
+    const out = path.join(tempDir(), 'rapport.docx');
+    await v.report.export(out, { locale: 'nb', accepted: [] });
+    const text = parseTranscript(fs.readFileSync(out), 'docx');
+    expect(text).toContain('Sammenligning etter Rolle');
+    expect(text).toContain('Jobbspesialist (1)');
+    expect(text).toContain('Sammenligning etter alder');
+    expect(text).toContain('50-59 (1)');
+    expect(text).toContain('Ingen verdi (1)');
+    expect(text).not.toContain('38');
+    expect(text).not.toContain('Solsiden');
+    expect(text).not.toContain('arbeidssted');
   });
 });

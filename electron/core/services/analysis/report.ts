@@ -24,6 +24,7 @@ import { Themes } from './themes';
 import { findAnalysisDetails } from './check';
 import { renderJournalDocx, renderReportDocx, mapLabels } from './report-docx';
 import { writeExport } from './export-file';
+import { reportComparisons } from '../attributes/compare';
 
 export class Report {
   constructor(
@@ -81,7 +82,7 @@ export class Report {
     const quotesByTheme = new Map(themes.map((t) => [t.id, coding.retrieve({ themeId: t.id }).filter((s) => s.quote)]));
     const participants = [...new Set([...quotesByTheme.values()].flat().map((s) => s.participant))].sort();
     const quotes = new Set([...quotesByTheme.values()].flat().map((s) => s.id)).size;
-    const bytes = await renderReportDocx({ title: this.session.facts.title, student: this.session.facts.student, date: this.now(), codes, themes, quotesByTheme }, checks.locale);
+    const bytes = await renderReportDocx({ title: this.session.facts.title, student: this.session.facts.student, date: this.now(), codes, themes, quotesByTheme, comparisons: reportComparisons(this.session, this.now) }, checks.locale);
     writeExport(this.session, this.now, out, bytes);
     this.session.audit.append('report.exported', { details: { format: 'docx', participants: participants.join(','), quotes, codes: codes.length, themes: themes.length, findingsConfirmed: checks.accepted.length } });
     return { out, participants, quotes };

@@ -9,11 +9,15 @@ import { Codebook } from '../analysis/codebook';
 import { Coding } from '../analysis/coding';
 import { Attributes, fold } from './attributes';
 
-export function compare(session: VaultSession, now: () => Date, ref: string): ComparisonTable {
+/**
+ * `outgoing`: for a document that leaves the vault (the report): an exact value the
+ * student kept counts as no value, as in a .qdpx or a share.
+ */
+export function compare(session: VaultSession, now: () => Date, ref: string, opts: { outgoing?: boolean } = {}): ComparisonTable {
   const attrs = new Attributes(session, now);
   const attribute = attrs.resolve(ref);
   const active = new Set(attrs.activeCodes());
-  const held = new Map([...attrs.valuesOfAttribute(attribute)].filter(([c]) => active.has(c)).map(([c, v]) => [c, v.value]));
+  const held = new Map([...attrs.valuesOfAttribute(attribute)].filter(([c, v]) => active.has(c) && !(opts.outgoing && v.exact)).map(([c, v]) => [c, v.value]));
   // Columns: a list's values in its order, else the values in use sorted; then '' (no value).
   const inUse = [...new Set(held.values())];
   const columns =
@@ -44,4 +48,13 @@ export function compare(session: VaultSession, now: () => Date, ref: string): Co
     });
   const smallColumns = columns.filter((c, i) => c !== '' && columnParticipants[i]! > 0 && columnParticipants[i]! <= SMALL_GROUP);
   return { attribute, columns, columnParticipants, rows, smallColumns };
+}
+
+/** The report's comparison tables: one per attribute not marked identifying that any participant has a value of. */
+export function reportComparisons(session: VaultSession, now: () => Date): ComparisonTable[] {
+  return new Attributes(session, now)
+    .list()
+    .filter((a) => !a.identifying)
+    .map((a) => compare(session, now, a.id, { outgoing: true }))
+    .filter((t) => t.columns.some((c) => c !== ''));
 }
