@@ -171,10 +171,10 @@ function DefineForm({ onDefined, onError }: { onDefined(): void; onError(e: Erro
           <input id={`${id}-en`} maxLength={60} value={en} onChange={(e) => setEn(e.target.value)} />
         </div>
       </div>
-      <div className="field check">
-        <input id={`${id}-i`} type="checkbox" checked={identifying} onChange={(e) => setIdentifying(e.target.checked)} />
-        <label htmlFor={`${id}-i`}>{t('attributes.identifying')}</label>
-      </div>
+      <label className="checkbox">
+        <input type="checkbox" checked={identifying} onChange={(e) => setIdentifying(e.target.checked)} />
+        {t('attributes.identifying')}
+      </label>
       <div className="actions start">
         <button type="submit">{t('attributes.save')}</button>
       </div>
