@@ -166,7 +166,7 @@ hvelv memo delete <vault> <memo-id> --yes`,
   {
     name: 'report',
     usage: `hvelv report <vault> --out FILE.docx [--lang nb|en] [--accept TERM ...]
-hvelv report <vault> --map FILE.svg [--lang nb|en]     (the thematic map)
+hvelv report <vault> --map FILE.svg [--lang nb|en] [--where NAME=VALUE ...]   (the thematic map)
 hvelv report check <vault> [--json]                    (identifying details in codes, themes, quotes, memos)
            Possible identifying details must be replaced (in the transcript, code or memo)
            or confirmed with --accept TERM before anything is written.`,

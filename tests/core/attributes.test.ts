@@ -231,3 +231,26 @@ describe('the comparison table in the report', () => {
     expect(text).not.toContain('arbeidssted');
   });
 });
+
+describe('the thematic map filtered by a value', () => {
+  it('counts only the passages of the participants holding it', async () => {
+    const v = await study();
+    const { session, book, coding, themes, ta, tb, a, b } = v;
+    const attrs = new Attributes(session, NOW);
+    attrs.define({ name: 'rolle', kind: 'list', values: ['Jobbspesialist', 'Veileder'] });
+    attrs.set(a, 'rolle', 'Jobbspesialist');
+    attrs.set(b, 'rolle', 'Veileder');
+    const tillit = book.add({ name: 'Tillit' });
+    coding.apply(ta, { quote: 'Tillit er å bli sett' }, [tillit.id]);
+    coding.apply(ta, { quote: 'Arbeidsgiveren i Ålesund' }, [tillit.id]);
+    coding.apply(tb, { quote: 'bygde tillit over tid' }, [tillit.id]);
+    const theme = themes.add({ name: 'Å bli sett' });
+    themes.assign(theme.id, tillit.id);
+    const all = v.report.mapData();
+    expect(all.codes[0]!.segmentCount).toBe(3);
+    const only = v.report.mapData([...attrs.matching([{ name: 'rolle', value: 'Veileder' }])]);
+    expect(only.codes[0]!.segmentCount).toBe(1);
+    expect(only.themes[0]!.segmentCount).toBe(1);
+    expect(v.report.mapSvg('nb', [a])).toContain('2 utdrag');
+  });
+});
