@@ -149,6 +149,8 @@ export interface RetrievedSegment extends Segment {
 
 export interface RetrievalFilter {
   participant?: string;
+  /** Only these participants' passages (those holding an attribute value: services/attributes). */
+  participants?: readonly string[];
   /** Include segments of the code's (or theme's codes') children. Default true. */
   descendants?: boolean;
 }

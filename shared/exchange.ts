@@ -3,6 +3,7 @@
  * plain data shared by core and renderer. Positions are code points.
  */
 import type { DeidKind } from './domain';
+import type { SmallGroup } from './attributes';
 
 export interface ExchangeFinding {
   /** Stable while the text it is in does not change: what `--accept` names. */
@@ -31,6 +32,8 @@ export interface ExportPlan {
   counts: { transcripts: number; codes: number; segments: number; themes: number; memos: number; privateMemosLeftOut: number; recordings: number; orphansLeftOut: number };
   /** True when recordings are asked for and some exist: a voice identifies a person. */
   recordingsWarning: boolean;
+  /** Combinations of the attribute values going out that five or fewer participants hold (services/attributes). */
+  smallGroups?: SmallGroup[];
 }
 
 export type SourceProblem = 'missing' | 'external' | 'encoding';
@@ -72,4 +75,6 @@ export interface ImportResult {
   /** Notes that belonged only to sources not imported. */
   notesLeftOut: number;
   skipped: Record<string, number>;
+  /** Variables on Cases (and on sources, as MAXQDA writes them) become attributes: defined, values set (of them generalised), values left out. */
+  attributes?: { defined: number; values: number; generalised: number; leftOut: number };
 }

@@ -17,6 +17,7 @@ import type { ChosenFile } from './files';
 import type { Code, Memo, PhaseState, RetrievedSegment, SearchResult, Segment, Theme, ThematicMapData } from './analysis';
 import { hasControlCharacter, isIsoDate, isParticipantCode, type IsoDate } from './domain';
 import type { ExchangeFinding } from './exchange';
+import type { SharedAttributes, SmallGroup } from './attributes';
 
 /* ---- the supervisor key ---------------------------------------------------------------- */
 
@@ -63,6 +64,8 @@ export interface SharePlan {
   recordingsWarning: boolean;
   /** Of the participants' data, in the receipt's words (the registry): what the share carries, with counts, and what never. */
   holdings?: { carries: { kind: string; count: number }[]; never: string[] };
+  /** Combinations of the attribute values the share carries that five or fewer participants hold. */
+  smallGroups?: SmallGroup[];
 }
 
 export interface ShareMade {
@@ -202,6 +205,8 @@ export interface ShareContent {
   replies: { commentId: string; replies: { id: string; text: string; at: string }[]; resolved: boolean }[];
   /** The recordings the share carries (only when the student switched them on for this supervisor). */
   recordings: SharedRecording[];
+  /** Participant attributes, generalised values only (absent when the share has none). */
+  attributes?: SharedAttributes;
 }
 
 /** A recording held with a share: played through `supervisor.mediaUrl`, never written out. */

@@ -120,10 +120,23 @@ hvelv code unapply <vault> <segment-id> --code NAME
 hvelv code quote <vault> <segment-id> [--off]      (mark as a quote for the report)
 hvelv code orphans <vault> [--keep ID --quote TEXT | --keep ID --start N --end N | --drop ID]
                                                      (segments whose text was deleted by an edit)
-hvelv code segments <vault> NAME [--participant CODE] [--json]
+hvelv code segments <vault> NAME [--participant CODE] [--where NAME=VALUE ...] [--json]
            NAME may be a path Parent/Child where a name is under two parents (/Name for the one
            at the top), or the code's id.`,
     load: async () => (await import('./commands/code')).cmdCode,
+  },
+  {
+    name: 'attribute',
+    usage: `hvelv attribute define <vault> NAME [--kind text|number|date|list] [--values a,b,c]
+           [--label-nb L] [--label-en L] [--identifying]   (identifying: deleted at the end date)
+hvelv attribute set <vault> <code> NAME=VALUE [--exact]   (an exact age, year, number of years or
+           place is stored as its band or county unless --exact; NAME= removes the value)
+hvelv attribute list <vault> [--json]
+hvelv attribute compare <vault> NAME [--json]     codes × the attribute's values (passages/participants)
+hvelv attribute update <vault> NAME [--values a,b,c] [--label-nb L] [--label-en L] [--identifying|--not-identifying]
+hvelv attribute delete <vault> NAME --yes
+           A combination of values held by five or fewer participants is warned of (stderr).`,
+    load: async () => (await import('./commands/attribute')).cmdAttribute,
   },
   {
     name: 'theme',
@@ -150,14 +163,14 @@ hvelv memo delete <vault> <memo-id> --yes`,
   },
   {
     name: 'search',
-    usage: `hvelv search <vault> QUERY [--participant CODE] [--limit N] [--json]
+    usage: `hvelv search <vault> QUERY [--participant CODE] [--where NAME=VALUE ...] [--limit N] [--json]
            case and å/aa/a, ø/oe/o, æ/ae/a, é/e folded ("aase" finds "Åse"); "a phrase" in quotes`,
     load: async () => (await import('./commands/search')).cmdSearch,
   },
   {
     name: 'report',
     usage: `hvelv report <vault> --out FILE.docx [--lang nb|en] [--accept TERM ...]
-hvelv report <vault> --map FILE.svg [--lang nb|en]     (the thematic map)
+hvelv report <vault> --map FILE.svg [--lang nb|en] [--where NAME=VALUE ...]   (the thematic map)
 hvelv report check <vault> [--json]                    (identifying details in codes, themes, quotes, memos)
            Possible identifying details must be replaced (in the transcript, code or memo)
            or confirmed with --accept TERM before anything is written.`,

@@ -42,6 +42,7 @@ import { asrQueueHandlers } from './asr-queue-handlers';
 import { Search } from '../core/services/analysis/search';
 import { SupervisorFolderRef, supervisorHandlers } from './supervisor-handlers';
 import { notificationHandlers } from './notification-handlers';
+import { attributeHandlers } from './attribute-handlers';
 import { fileSlug } from './file-name';
 
 export interface Platform {
@@ -502,6 +503,11 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       onLocked: (reason, minutes) => deps.emit({ type: 'supervisor-locked', reason, minutes }),
       folder: supervisorFolder,
       shareMediaUrl: deps.platform.shareMediaUrl,
+    }),
+    ...attributeHandlers({
+      session: () => sessions.require(),
+      now: deps.now,
+      locale: () => (deps.config.language === 'system' ? localeFromSystem(deps.platform.systemLocale()) : deps.config.language),
     }),
     ...notificationHandlers({
       session: () => sessions.require(),

@@ -42,6 +42,10 @@ const READS: ReadonlySet<Method> = new Set<Method>([
   'transcripts.exportFindings',
   'schedule.status',
   'notification.get',
+  'attributes.list',
+  'attributes.values',
+  'attributes.suggest',
+  'attributes.compare',
 ]);
 
 /**

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PARTICIPANT_DATA, PARTICIPANT_DATA_KINDS } from '../../electron/core/services/index';
 import { Participants } from '../../electron/core/services/participants/participants';
+import { Attributes } from '../../electron/core/services/attributes/attributes';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { FEEDBACK_TABLE } from '../../electron/core/services/supervisor/student';
@@ -43,6 +44,12 @@ async function everything() {
     participant: a,
     data: { target: { kind: 'segment', id: seg.id }, fingerprint: 'ab12', createdAt: NOW().toISOString(), text: 'Fin koding.', replies: [], resolved: false },
   });
+  // Attribute values: one in the transcripts' store, one identifying in the key list's.
+  const attrs = new Attributes(session, NOW);
+  attrs.define({ name: 'rolle', kind: 'list', values: ['Jobbspesialist', 'Veileder'] });
+  attrs.define({ name: 'arbeidssted', identifying: true });
+  attrs.set(a, 'rolle', 'Jobbspesialist');
+  attrs.set(a, 'arbeidssted', 'Kafeen', { exact: true });
   return { ...v, p };
 }
 
@@ -76,7 +83,7 @@ describe('the registry of participant data', () => {
     const { session, p, a } = await everything();
     const preview = p.withdrawalPreview(a);
     expect(Object.keys(preview)).toEqual([...PARTICIPANT_DATA_KINDS]);
-    expect(preview).toEqual({ identity: 1, consent: 2, 'consent-evidence': 1, recordings: 1, transcripts: 1, 'coded-segments': 1, memos: 1, analysis: 1 });
+    expect(preview).toEqual({ identity: 1, consent: 2, 'consent-evidence': 1, recordings: 1, transcripts: 1, 'coded-segments': 1, memos: 1, attributes: 2, analysis: 1 });
     const receipt = p.withdraw(a, '2026-11-27');
     expect(receipt.counts).toEqual(preview);
     for (const locale of ['nb', 'en'] as const) {

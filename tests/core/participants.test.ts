@@ -230,7 +230,7 @@ describe('withdrawal', () => {
     const started = Date.now();
     const { dir, session, p, code, other, evidenceBytes, audio, deps, inputDir } = await fullParticipant();
     const preview = p.withdrawalPreview(code);
-    expect(preview).toEqual({ identity: 1, consent: 1, 'consent-evidence': 1, recordings: 1, transcripts: 1, 'coded-segments': 0, memos: 0, analysis: 1 });
+    expect(preview).toEqual({ identity: 1, consent: 1, 'consent-evidence': 1, recordings: 1, transcripts: 1, 'coded-segments': 0, memos: 0, attributes: 0, analysis: 1 });
     const plain = ['Ragnhild Testesen', 'ragnhild.testesen@example.no', '+47 915 55 123', 'NAV Hinna', 'ring meg på 915 55 123'].map((s) => Buffer.from(s, 'utf8'));
     // The audio itself (a stretch of samples), and the encrypted blob's bytes.
     const blobFile = listFiles(dir).find((f) => f.endsWith('.hvr'))!;
@@ -283,7 +283,7 @@ describe('withdrawal', () => {
       const q = new Participants(again, NOW);
       expect(q.list().find((x) => x.code === code)!.status).toBe('withdrawn');
       for (const s of DATA_STORES) expect(again.stores[s].listParticipant(code)).toEqual([]);
-      expect(q.receipt(code).counts).toEqual({ identity: 1, consent: 1, 'consent-evidence': 1, recordings: 1, transcripts: 1, 'coded-segments': 0, memos: 0, analysis: 1 });
+      expect(q.receipt(code).counts).toEqual({ identity: 1, consent: 1, 'consent-evidence': 1, recordings: 1, transcripts: 1, 'coded-segments': 0, memos: 0, attributes: 0, analysis: 1 });
       expect(again.audit.list().filter((e) => e.action === 'participant.withdrawn' && e.participant === code)).toHaveLength(1);
       expect(again.verify()).toEqual([]);
       again.lock();

@@ -1,12 +1,14 @@
 /** `hvelv code …`: the codebook and coding, for scripting an analysis without the UI. */
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
-import { parse, str } from '../args';
+import { many, parse, str } from '../args';
 import { count, listingLocale, UsageError } from '../io';
 import { translate } from '../../../shared/i18n/catalogue';
 import { withSession } from '../session';
 import { Codebook } from '../../core/services/analysis/codebook';
 import { Coding } from '../../core/services/analysis/coding';
+import { parseWhere } from '../../core/services/attributes/attributes';
+import { filterWarning } from '../../core/services/attributes/groups';
 import type { Code, SegmentRange } from '../../../shared/analysis';
 import { codeLine, emit, intOption, segmentJson, segmentLine } from './analysis-output';
 
@@ -131,14 +133,21 @@ export async function cmdCode(args: string[], ctx: CommandContext): Promise<numb
       return EXIT.ok;
     }
     case 'segments': {
-      const { values, positionals } = parse(rest, { participant: { type: 'string' } }, 2);
+      const { values, positionals } = parse(rest, { participant: { type: 'string' }, where: { type: 'string', multiple: true } }, 2);
       const [vault, ref] = positionals as [string, string];
-      const { segs, codes } = await withSession(vault, values, io, vaultDeps, (s) => {
+      const where = many(values, 'where').map(parseWhere);
+      const { segs, codes, small } = await withSession(vault, values, io, vaultDeps, (s) => {
         const book = new Codebook(s, io.now);
         const filter = typeof values.participant === 'string' ? { participant: values.participant } : {};
-        return { segs: new Coding(s, io.now).retrieve({ codeId: book.resolve(ref).id }, filter), codes: byId(book.list()) };
+        const among = where.length ? filterWarning(s, io.now, where) : null;
+        return {
+          segs: new Coding(s, io.now).retrieve({ codeId: book.resolve(ref).id }, { ...filter, ...(among ? { participants: among.participants } : {}) }),
+          codes: byId(book.list()),
+          small: among?.small ? among.participants.length : 0,
+        };
       });
-      emit(io, Boolean(values.json), { segments: segs.map((x) => segmentJson(x, codes)) }, () => (segs.length ? segs.map((x) => segmentLine(x, codes)) : ['no segments']));
+      emit(io, Boolean(values.json), { segments: segs.map((x) => segmentJson(x, codes)), ...(where.length ? { smallGroup: small > 0 } : {}) }, () => (segs.length ? segs.map((x) => segmentLine(x, codes)) : ['no segments']));
+      if (small > 0 && !values.json) io.err(translate(ctx.locale, 'attributes.smallFilter', { n: small, where: where.map((w) => `${w.name}=${w.value}`).join(', ') }));
       return EXIT.ok;
     }
     default:

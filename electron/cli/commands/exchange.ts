@@ -9,6 +9,7 @@
  * is imported (exit 0).
  */
 import * as path from 'node:path';
+import { smallGroupsLine } from './attribute';
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { many, parse, str } from '../args';
@@ -70,7 +71,7 @@ function run(ex: Exchange, format: 'qdpx' | 'qdc', out: string, opts: { recordin
 
 /** What the plan says, without the findings' words (those are shown only to the user, above). */
 function planJson(p: ExportPlan) {
-  return { format: p.format, participants: p.participants, counts: p.counts, recordingsWarning: p.recordingsWarning };
+  return { format: p.format, participants: p.participants, counts: p.counts, recordingsWarning: p.recordingsWarning, ...(p.smallGroups ? { smallGroups: p.smallGroups } : {}) };
 }
 
 function printPlan(io: CliIo, plan: ExportPlan, locale: Locale): void {
@@ -78,6 +79,7 @@ function printPlan(io: CliIo, plan: ExportPlan, locale: Locale): void {
   if (plan.counts.privateMemosLeftOut) io.out(translate(locale, 'exchange.privateLeftOut', { count: plan.counts.privateMemosLeftOut }));
   if (plan.counts.orphansLeftOut) io.out(translate(locale, 'exchange.orphansLeftOut', { count: plan.counts.orphansLeftOut }));
   if (plan.recordingsWarning) io.err(translate(locale, 'exchange.recordingsWarning'));
+  if (plan.smallGroups?.length) io.err(smallGroupsLine(locale, plan.smallGroups));
 }
 
 /** Every finding with its id, where it is and its words around it (also for `transcript export`). */
@@ -138,6 +140,7 @@ export async function cmdImport(args: string[], ctx: CommandContext): Promise<nu
   io.out(translate(locale, 'exchange.importSummary', { created: r.codes.created, reused: r.codes.reused, memos: r.memos, themes: r.themes }));
   if (r.uncodedSelections) io.out(translate(locale, 'exchange.uncoded', { count: r.uncodedSelections }));
   if (r.selectionsLeftOut) io.out(translate(locale, 'exchange.leftOut', { count: r.selectionsLeftOut }));
+  if (r.attributes && r.attributes.values + r.attributes.leftOut > 0) io.out(translate(locale, 'attributes.imported', r.attributes));
   if (r.notesLeftOut) io.out(translate(locale, 'exchange.notesLeftOut', { count: r.notesLeftOut }));
   const skipped = Object.entries(r.skipped);
   if (skipped.length) io.out(translate(locale, 'exchange.skipped', { what: skipped.map(([k, n]) => `${k} × ${n}`).join(', ') }));

@@ -11,8 +11,11 @@ import type { AnalysisFinding } from '../../../shared/analysis';
 import type { Locale } from '../../../shared/i18n/catalogue';
 import { writeExport } from '../../core/services/analysis/export-file';
 import { emit } from './analysis-output';
+import { translate } from '../../../shared/i18n/catalogue';
+import { parseWhere } from '../../core/services/attributes/attributes';
+import { filterWarning } from '../../core/services/attributes/groups';
 
-const OPTIONS = { out: { type: 'string' }, map: { type: 'string' }, lang: { type: 'string' }, accept: { type: 'string', multiple: true } } as const;
+const OPTIONS = { out: { type: 'string' }, map: { type: 'string' }, lang: { type: 'string' }, accept: { type: 'string', multiple: true }, where: { type: 'string', multiple: true } } as const;
 
 function lang(v: string | boolean | undefined, fallback: Locale): Locale {
   if (v === undefined) return fallback;
@@ -41,7 +44,12 @@ export async function cmdReport(args: string[], ctx: CommandContext): Promise<nu
   if (values.map !== undefined) {
     const out = str(values.map);
     if (path.extname(out).toLowerCase() !== '.svg') throw new UsageError('--map FILE.svg');
-    await withSession(vault, values, io, vaultDeps, (s) => writeExport(s, io.now, out, new TextEncoder().encode(new Report(s, io.now).mapSvg(locale))));
+    const where = many(values, 'where').map(parseWhere);
+    await withSession(vault, values, io, vaultDeps, (s) => {
+      const among = where.length ? filterWarning(s, io.now, where) : null;
+      if (among?.small) io.err(translate(locale, 'attributes.smallFilter', { n: among.participants.length, where: where.map((w) => `${w.name}=${w.value}`).join(', ') }));
+      writeExport(s, io.now, out, new TextEncoder().encode(new Report(s, io.now).mapSvg(locale, among?.participants)));
+    });
     emit(io, Boolean(values.json), { out }, () => [`wrote ${out}`]);
     return EXIT.ok;
   }

@@ -26,6 +26,7 @@ import { verifyShareCertificate } from '../../core/services/supervisor/certifica
 import { Supervisors } from '../../core/services/supervisor/student';
 import { writeFileAtomic } from '../../core/vault/atomic-file';
 import { many, parse, str, type Values } from '../args';
+import { smallGroupsLine } from './attribute';
 import type { CommandContext } from '../context';
 import { EXIT } from '../context';
 import { UsageError, type CliIo } from '../io';
@@ -176,6 +177,7 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
           if (made.counts.recordings > 0) io.out(t(locale, 'supervisor.cli.shareRecordings', { recordings: made.counts.recordings }));
         }
         if (plan.recordingsWarning) io.err(t(locale, 'supervisor.cli.recordingsWarning'));
+        if (plan.smallGroups?.length) io.err(smallGroupsLine(locale, plan.smallGroups));
         if (!values.yes) {
           const answer = io.isTty && !values.json ? await io.promptHidden(t(locale, 'supervisor.cli.confirm', { file: out })) : '';
           if (!/^(ja|yes|j|y)$/i.test(answer.trim())) {

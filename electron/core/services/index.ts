@@ -10,6 +10,9 @@
  *   transcripts/   transcripts and the formats they come in
  *   deidentify/    the identifying-details check (names replaced by a code)
  *   analysis/      the thematic analysis inside the vault
+ *   attributes/    participant attributes (a role, an age band) to compare coded passages
+ *                  by, generalised by default (sealed under the participant's key; the
+ *                  identifying ones end with the key list)
  *   exchange/      REFI-QDA projects and codebooks in and out
  *   supervisor/    the supervisor's read-only, time-limited share, and feedback (only the
  *                  student and the supervisor have access)
@@ -27,12 +30,13 @@ import type { ParticipantData } from '../vault/participant-data';
 import type { DataStore } from '../vault/layout';
 import type { VaultSession } from '../vault/vault';
 import { ANALYSIS_HOLDINGS } from './analysis/holdings';
+import { ATTRIBUTE_HOLDINGS } from './attributes/holdings';
 import { PARTICIPANT_HOLDINGS } from './participants/holdings';
 import { RECORDING_HOLDINGS } from './recordings/holdings';
 import { SUPERVISOR_HOLDINGS } from './supervisor/holdings';
 import { TRANSCRIPT_HOLDINGS } from './transcripts/holdings';
 
-export const PARTICIPANT_DATA: readonly ParticipantData[] = [...PARTICIPANT_HOLDINGS, ...RECORDING_HOLDINGS, ...TRANSCRIPT_HOLDINGS, ...ANALYSIS_HOLDINGS, ...SUPERVISOR_HOLDINGS];
+export const PARTICIPANT_DATA: readonly ParticipantData[] = [...PARTICIPANT_HOLDINGS, ...RECORDING_HOLDINGS, ...TRANSCRIPT_HOLDINGS, ...ANALYSIS_HOLDINGS, ...ATTRIBUTE_HOLDINGS, ...SUPERVISOR_HOLDINGS];
 
 /**
  * What a supervisor's share carries of the participants' data, kind by kind, with how many

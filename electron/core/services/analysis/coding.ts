@@ -287,8 +287,9 @@ export class Coding {
     const transcripts = cache.rows<TranscriptRecord>(TRANSCRIPT_TABLE);
     // Transcripts in their order (participant, then id), ranked once: sorting a thousand
     // segments with the collator compared participant codes some 10 000 times.
+    const among = filter.participants === undefined ? null : new Set(filter.participants);
     const order = [...cache.codings()]
-      .filter(([tid, row]) => transcripts.has(tid) && (filter.participant === undefined || row.participant === filter.participant))
+      .filter(([tid, row]) => transcripts.has(tid) && (filter.participant === undefined || row.participant === filter.participant) && (among === null || among.has(row.participant!)))
       .sort(([ta, a], [tb, b]) => byParticipant(a.participant!, b.participant!) || byCodeUnits(ta, tb));
     const out: RetrievedSegment[] = [];
     const here: RetrievedSegment[] = [];

@@ -3,6 +3,7 @@
  * structures: headings, a table for the codebook, quotes as indented italics) rather
  * than hand-written XML. In memory only: the bytes go straight to the export writer.
  */
+import type { ComparisonTable } from '../../../../shared/attributes';
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import type { Code, Memo, RetrievedSegment, Theme } from '../../../../shared/analysis';
 import type { MapLabels } from '../../../../shared/analysis-map';
@@ -35,6 +36,8 @@ export interface ReportInput {
   quotesByTheme: Map<string, RetrievedSegment[]>;
   /** Quotes (segment ids) that touch an automatic draft's unchecked machine text: each is marked, and the report says what the mark means. */
   machineQuotes?: ReadonlySet<string>;
+  /** Codes × an attribute's values (services/attributes/compare.ts), one table each. */
+  comparisons?: ComparisonTable[];
 }
 
 const cell = (text: string, bold = false) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold })] })] });
@@ -79,6 +82,19 @@ export async function renderReportDocx(input: ReportInput, locale: Locale): Prom
         }),
       );
     }
+  }
+  for (const cmp of input.comparisons ?? []) {
+    children.push(new Paragraph({ text: t('attributes.report.title', { attribute: cmp.attribute.labels[locale] }), heading: HeadingLevel.HEADING_1 }));
+    children.push(new Paragraph({ text: t('attributes.report.intro') }));
+    children.push(
+      new Table({
+        width: { size: 100, type: WidthType.PERCENTAGE },
+        rows: [
+          new TableRow({ tableHeader: true, children: [cell(t('analysis.report.code'), true), ...cmp.columns.map((c, i) => cell(t('attributes.column', { value: c || t('attributes.noValue'), n: cmp.columnParticipants[i]! }), true))] }),
+          ...cmp.rows.map((r) => new TableRow({ children: [cell(r.path.join(' / ')), ...r.cells.map((c) => cell(`${c.passages} (${c.participants})`))] })),
+        ],
+      }),
+    );
   }
   return pack(new Document({ creator: 'Hvelv', title: input.title, sections: [{ children }] }));
 }

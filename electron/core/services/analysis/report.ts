@@ -26,6 +26,7 @@ import { renderJournalDocx, renderReportDocx, mapLabels } from './report-docx';
 import { writeExport } from './export-file';
 import { segmentsOnMachineText } from '../transcripts/machine-text';
 import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts/records';
+import { reportComparisons } from '../attributes/compare';
 
 export class Report {
   constructor(
@@ -55,20 +56,26 @@ export class Report {
     return findAnalysisDetails(this.session, { codes: false, themes: false, quotes: false, memos: 'journal' });
   }
 
-  /** What the thematic map shows. */
-  mapData(): ThematicMapData {
+  /**
+   * What the thematic map shows; with `participants` (those holding an attribute value:
+   * services/attributes), the counts are of their passages only.
+   */
+  mapData(participants?: readonly string[]): ThematicMapData {
     const codes = new Codebook(this.session, this.now).list();
     const themes = new Themes(this.session, this.now).list();
+    const coding = new Coding(this.session, this.now);
+    const codeCount = (id: string, own: number): number => (participants ? coding.retrieve({ codeId: id }, { descendants: false, participants }).length : own);
+    const themeCount = (id: string, all: number): number => (participants ? new Set(coding.retrieve({ themeId: id }, { participants }).map((s) => s.id)).size : all);
     return {
       title: this.session.facts.title,
-      themes: themes.map((t) => ({ id: t.id, name: t.name, status: t.status, parentId: t.parentId, codeIds: t.codeIds, segmentCount: t.segmentCount })),
-      codes: codes.map((c) => ({ id: c.id, name: c.name, color: c.color, segmentCount: c.segmentCount })),
+      themes: themes.map((t) => ({ id: t.id, name: t.name, status: t.status, parentId: t.parentId, codeIds: t.codeIds, segmentCount: themeCount(t.id, t.segmentCount) })),
+      codes: codes.map((c) => ({ id: c.id, name: c.name, color: c.color, segmentCount: codeCount(c.id, c.segmentCount) })),
     };
   }
 
   /** The thematic map as SVG in the user's language (the same picture the app draws). */
-  mapSvg(locale: Locale): string {
-    return thematicMapSvg(this.mapData(), mapLabels(locale));
+  mapSvg(locale: Locale, participants?: readonly string[]): string {
+    return thematicMapSvg(this.mapData(participants), mapLabels(locale));
   }
 
   /**
@@ -85,7 +92,7 @@ export class Report {
     const quotes = new Set([...quotesByTheme.values()].flat().map((s) => s.id)).size;
     // A quote of an automatic draft's words nobody has checked against the recording says so (issue 26).
     const machineQuotes = segmentsOnMachineText((id) => this.session.stores.transcripts.get<TranscriptRecord>(TRANSCRIPT_TABLE, id)?.data ?? null, [...quotesByTheme.values()].flat());
-    const bytes = await renderReportDocx({ title: this.session.facts.title, student: this.session.facts.student, date: this.now(), codes, themes, quotesByTheme, machineQuotes }, checks.locale);
+    const bytes = await renderReportDocx({ title: this.session.facts.title, student: this.session.facts.student, date: this.now(), codes, themes, quotesByTheme, machineQuotes, comparisons: reportComparisons(this.session, this.now) }, checks.locale);
     writeExport(this.session, this.now, out, bytes);
     this.session.audit.append('report.exported', { details: { format: 'docx', participants: participants.join(','), quotes, codes: codes.length, themes: themes.length, findingsConfirmed: checks.accepted.length, machineTextQuotes: machineQuotes.size } });
     return { out, participants, quotes };

@@ -97,7 +97,7 @@ export class Search {
    * transcript or memo) and match at the start of a word; "a phrase" matches those words
    * in that order. Results: transcripts by participant and position, then memos.
    */
-  query(query: string, opts: { limit?: number; participant?: string } = {}): SearchResult {
+  query(query: string, opts: { limit?: number; participant?: string; participants?: readonly string[] } = {}): SearchResult {
     if (query.length > QUERY_MAX) throw new HvelvError('INVALID_INPUT', `a search can be at most ${QUERY_MAX} characters`);
     const { terms, phrases } = parseQuery(query);
     const needles = [...phrases, ...terms];
@@ -108,6 +108,8 @@ export class Search {
     const limit = opts.limit ?? SEARCH_LIMIT;
     const docs = [...this.index()]
       .filter(([, d]) => opts.participant === undefined || d.participant === opts.participant)
+      // An attribute filter keeps its participants' transcripts and memos (a project memo has no participant).
+      .filter(([, d]) => opts.participants === undefined || (d.participant !== null && opts.participants.includes(d.participant)))
       .sort(([ka, a], [kb, b]) => kindOrder(a) - kindOrder(b) || byParticipant(a.participant ?? '', b.participant ?? '') || byCodeUnits(ka, kb));
     const hits: SearchHit[] = [];
     let total = 0;

@@ -27,6 +27,8 @@ import { Memos } from '../analysis/memos';
 import { Themes } from '../analysis/themes';
 import { findIdentifiers, knownDetails, NO_KNOWN_DETAILS, type KnownDetails } from '../deidentify/deidentify';
 import { Recordings } from '../recordings/recordings';
+import { Attributes } from '../attributes/attributes';
+import { smallGroups } from '../attributes/groups';
 import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts/transcripts';
 import type { DeidFinding } from '../../../../shared/contract';
 import { emptyProject, type Guid, type QdaAudioSource, type QdaCode, type QdaNote, type QdaProject, type QdaTextSource } from './qda-model';
@@ -151,7 +153,16 @@ export class Exchange {
         orphansLeftOut: isQdpx ? [...g.segments.values()].flat().length - live.length : 0,
       },
       recordingsWarning: isQdpx && Boolean(opts.recordings) && recordings.size > 0,
+      ...(isQdpx ? { smallGroups: this.smallGroupsOut(g) } : {}),
     };
+  }
+
+  /** The combinations of the attribute values a .qdpx carries that five or fewer of its participants hold. */
+  private smallGroupsOut(g: Gathered): ExportPlan['smallGroups'] {
+    const { attributes } = new Attributes(this.session, this.now).shareable();
+    if (attributes.length === 0) return [];
+    const out = new Set(g.transcripts.map((t) => t.participant));
+    return smallGroups(this.session, this.now, attributes.map((a) => a.name), out);
   }
 
   /** The recording of each transcript that still has one (none after the end date deletes them). */
@@ -287,12 +298,24 @@ export class Exchange {
         sourcesOf.set(t.participant, [...(sourcesOf.get(t.participant) ?? []), audio.guid]);
       }
     }
-    // Participants as Cases: their code and nothing else (no name, no attribute that
-    // identifies), the code also as a Variable, so the tools can group and filter by it.
-    // Hvelv has no attributes the student defines yet; when it does, they go here.
+    // Participants as Cases: their code (also as a Variable, so the tools can group and
+    // filter by it) and their attribute values as Variables: only attributes not marked
+    // identifying, only generalised values (an exact value the student kept stays home).
+    // Every value is Text: a band ("50-59") is no Integer.
     const codeVariable = guid('variable', 'participant-code');
-    if (sourcesOf.size) project.variables = [{ guid: codeVariable, name: 'Participant code', type: 'Text', description: 'The participant’s code in Hvelv (pseudonym)' }];
-    project.cases = [...sourcesOf].map(([code, refs]) => ({ guid: guid('participant', code), name: code, values: [{ variable: codeVariable, type: 'Text', value: code }], sourceRefs: refs }));
+    const shared = new Attributes(this.session, this.now).shareable();
+    if (sourcesOf.size) {
+      project.variables = [
+        { guid: codeVariable, name: 'Participant code', type: 'Text', description: 'The participant’s code in Hvelv (pseudonym)' },
+        ...shared.attributes.map((a) => ({ guid: guid('attribute', a.id), name: a.name, type: 'Text' as const, description: a.labels.nb === a.labels.en ? a.labels.nb : `${a.labels.nb} / ${a.labels.en}` })),
+      ];
+    }
+    project.cases = [...sourcesOf].map(([code, refs]) => ({
+      guid: guid('participant', code),
+      name: code,
+      values: [{ variable: codeVariable, type: 'Text' as const, value: code }, ...(shared.values.get(code) ?? []).map((v) => ({ variable: guid('attribute', v.attributeId), type: 'Text' as const, value: v.value }))],
+      sourceRefs: refs,
+    }));
     // The standard has no themes: each becomes a Set of its codes, its memos as member notes.
     project.sets = g.themes.map((t) => ({
       guid: guid('theme', t.id),

@@ -28,9 +28,10 @@ import { Memos } from '../analysis/memos';
 import { assertWritable, nameKey } from '../analysis/records';
 import { Themes } from '../analysis/themes';
 import { Transcripts } from '../transcripts/transcripts';
+import { Attributes, fold } from '../attributes/attributes';
 import { readUserFile } from '../project/user-file';
 import { parseGuid } from './guid';
-import { flattenCodes, type Guid, type QdaCode, type QdaProject, type QdaSet, type QdaTextSource } from './qda-model';
+import { flattenCodes, type Guid, type QdaCode, type QdaProject, type QdaSet, type QdaTextSource, type QdaVariableValue } from './qda-model';
 import { DEFAULT_LIMITS, prepareSource, sourceName, unpackCodebook, unpackQdpx, type PreparedSource, type RawText, type UnpackLimits } from './qdpx';
 import { normaliseWithMap, TextPositions } from './positions';
 
@@ -240,6 +241,7 @@ export class ExchangeImport {
         const id = themeIds.get(s.guid);
         refer(s.memberNotes, id ? { kind: 'theme', id } : null);
       }
+      result.attributes = this.importVariables(project, named, assign);
       refer(project.noteRefs, { kind: 'project' });
       for (const { note, target } of noteTargets) {
         const n = notes.get(note);
@@ -273,6 +275,61 @@ export class ExchangeImport {
       },
     });
     return result;
+  }
+
+  /**
+   * REFI-QDA Variables as attributes: a Case's values go to the participant its imported
+   * sources were assigned to (a Case over sources of two participants is left out), a
+   * source's own values (MAXQDA's document variables) to that source's participant. An
+   * attribute of the same name is reused, else defined (Integer and Float as number, Date
+   * and DateTime as date, Boolean as a list of true/false, the rest as text). Each value
+   * is set as by hand: generalised by default, checked against the attribute's kind.
+   * Hvelv's own "Participant code" variable is not an attribute.
+   */
+  private importVariables(project: QdaProject, named: readonly { name: string; source: QdaTextSource }[], assign: ReadonlyMap<string, string>): NonNullable<ImportResult['attributes']> {
+    const out = { defined: 0, values: 0, generalised: 0, leftOut: 0 };
+    if (project.variables.length === 0) return out;
+    const attrs = new Attributes(this.session, this.now);
+    const participantOf = new Map<Guid, string>();
+    for (const n of named) {
+      const code = assign.get(n.name);
+      if (code) participantOf.set(n.source.guid, code);
+    }
+    const targets: { participant: string; values: QdaVariableValue[] }[] = [];
+    for (const c of project.cases) {
+      const who = new Set(c.sourceRefs.map((g) => participantOf.get(g)).filter((x): x is string => x !== undefined));
+      if (who.size === 1) targets.push({ participant: [...who][0]!, values: c.values });
+      else if (who.size > 1) out.leftOut += c.values.length;
+    }
+    for (const n of named) {
+      const code = participantOf.get(n.source.guid);
+      if (code && n.source.values.length) targets.push({ participant: code, values: n.source.values });
+    }
+    const variables = new Map(project.variables.map((v) => [v.guid, v]));
+    const known = new Map(attrs.list().map((a) => [fold(a.name), a.name]));
+    for (const t of targets) {
+      for (const v of t.values) {
+        const variable = variables.get(v.variable);
+        const value = v.value.trim();
+        if (!variable || variable.name === 'Participant code' || value === '') continue;
+        let name = known.get(fold(variable.name));
+        try {
+          if (!name) {
+            const kind = variable.type === 'Integer' || variable.type === 'Float' ? 'number' : variable.type === 'Date' || variable.type === 'DateTime' ? 'date' : variable.type === 'Boolean' ? 'list' : 'text';
+            name = attrs.define({ name: variable.name, kind, values: kind === 'list' ? ['true', 'false'] : undefined }).name;
+            known.set(fold(name), name);
+            out.defined++;
+          }
+          const r = attrs.set(t.participant, name, variable.type === 'DateTime' ? value.slice(0, 10) : value);
+          out.values++;
+          if (r.generalised) out.generalised++;
+        } catch (err) {
+          if (!(err instanceof HvelvError) || err.code !== 'INVALID_INPUT') throw err;
+          out.leftOut++;
+        }
+      }
+    }
+    return out;
   }
 
   /** Import what `preview` read: a .qdpx with its assignments, or a .qdc (which has no sources to assign). */

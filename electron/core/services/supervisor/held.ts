@@ -273,6 +273,7 @@ export class HeldShares {
       map,
       replies: payload.replies,
       recordings: (payload.heldRecordings ?? []).map((r) => ({ ...r.format, id: r.id, participant: r.participant, transcriptIds: r.transcriptIds, size: r.size, peaks: r.peaks })),
+      ...(payload.attributes ? { attributes: payload.attributes } : {}),
     };
   }
 

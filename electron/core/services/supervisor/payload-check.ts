@@ -101,6 +101,12 @@ const payloadSchema = z.looseObject({
   segments: z.array(segmentSchema),
   replies: z.array(z.strictObject({ commentId: hexId, replies: z.array(z.strictObject({ id: hexId, text: z.string().max(20_000), at })), resolved: z.boolean() })),
   feedbackKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
+  attributes: z
+    .strictObject({
+      attributes: z.array(z.strictObject({ id: hexId, name, labels: z.strictObject({ nb: name, en: name }) })).max(1000),
+      values: z.array(z.strictObject({ participant: code, attributeId: hexId, value: z.string().min(1).max(200).refine((v) => !hasControlCharacter(v), 'a value may not hold control characters') })).max(100_000),
+    })
+    .optional(),
 });
 
 /** The payload as the reader may rely on it; INTEGRITY (naming the first problem) otherwise. */
@@ -118,6 +124,14 @@ export function checkSharePayload(payload: SharePayload): SharePayload {
     if (set.size !== ids.length) bad(`two ${kind} have the same id`);
     return set;
   };
+  if (payload.attributes) {
+    const ids = unique('attributes', payload.attributes.attributes.map((a) => a.id));
+    const shared = new Set(payload.transcripts.map((t) => t.participant));
+    for (const v of payload.attributes.values) {
+      if (!ids.has(v.attributeId)) bad('a participant\'s value is of an attribute the share does not hold');
+      if (!shared.has(v.participant)) bad('an attribute value is of a participant the share holds nothing of');
+    }
+  }
   const codes = unique('codes', payload.codes.map((c) => c.id));
   const themes = unique('themes', payload.themes.map((t) => t.id));
   unique('memos', payload.memos.map((m) => m.id));

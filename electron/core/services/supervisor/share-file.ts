@@ -17,6 +17,7 @@
  */
 import type { MachineTextCount } from '../../../../shared/machine-text';
 import { z } from 'zod';
+import type { SharedAttributes } from '../../../../shared/attributes';
 import type { Code, Memo, PhaseState, Segment, Theme } from '../../../../shared/analysis';
 import { hasControlCharacter, isIsoDate, type IsoDate } from '../../../../shared/domain';
 import { FEEDBACK_TARGET_KINDS, type FeedbackTarget } from '../../../../shared/supervisor';
@@ -84,6 +85,12 @@ export interface SharePayload {
   replies: { commentId: string; replies: { id: string; text: string; at: string }[]; resolved: boolean }[];
   /** The key this supervisor seals feedback with (base64, 32 bytes), known only to the two of them. */
   feedbackKey: string;
+  /**
+   * Participant attributes (services/attributes/): generalised values of attributes not
+   * marked identifying, for the shared participants only. Absent when there are none (and
+   * in shares made before attributes).
+   */
+  attributes?: SharedAttributes;
   /**
    * Version 2: what the supervisor needs to open each recording stream that follows the
    * body (its key, the SHA-256 of the audio, the transcripts it belongs to). Absent in v1.

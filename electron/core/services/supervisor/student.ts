@@ -39,6 +39,7 @@ import { openFeedback, parseFeedback, sealShare, type FeedbackItem, type ShareFi
 import { sealShareV2, sharePartialPath, sweepSharePartials, writeShareV2, type RecordingToShare, type SealedShareV2 } from './share-container';
 import { beginExport } from '../project/export-journal';
 import { Recordings } from '../recordings/recordings';
+import { Attributes } from '../attributes/attributes';
 import { nodeFileOps, writeFileAtomic } from '../../vault/atomic-file';
 
 export const SUPERVISOR_TABLE = 'supervisor';
@@ -199,7 +200,16 @@ export class Supervisors {
       segments,
       replies: feedback.filter((f) => f.data.replies.length > 0 || f.data.resolved).map((f) => ({ commentId: f.id, replies: f.data.replies, resolved: f.data.resolved })),
       feedbackKey: r.feedbackKey,
+      ...this.sharedAttributes(new Set(transcripts.map((t) => t.participant))),
     };
+  }
+
+  /** Generalised values of attributes not marked identifying, of the shared participants (none: no field). */
+  private sharedAttributes(shared: ReadonlySet<string>): Pick<SharePayload, 'attributes'> {
+    const { attributes, values } = new Attributes(this.session, this.now).shareable();
+    const out = [...values].filter(([code]) => shared.has(code)).flatMap(([participant, vs]) => vs.map((v) => ({ participant, ...v })));
+    if (out.length === 0) return {};
+    return { attributes: { attributes: attributes.map((a) => ({ id: a.id, name: a.name, labels: a.labels })), values: out } };
   }
 
   /** What a share would hold, and the findings to deal with first. Reads only. */
@@ -260,6 +270,7 @@ export class Supervisors {
       withdrawn: this.withdrawnCodes(),
       counts: { ...exchange.counts, transcripts: p.transcripts.length, codes: p.codes.length, segments: p.segments.length, themes: p.themes.length, memos: p.memos.length, recordings: recs.length, replies: p.replies.reduce((n, x) => n + x.replies.length, 0) },
       recordingsWarning: recs.length > 0,
+      smallGroups: exchange.smallGroups ?? [],
     };
   }
 

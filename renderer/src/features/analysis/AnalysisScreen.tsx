@@ -11,12 +11,13 @@ import { CodingView } from './CodingView';
 import { Codebook } from './Codebook';
 import { Themes } from './Themes';
 import { MemosPanel } from './Memos';
+import { Compare } from './Compare';
 import { Retrieval, type Place } from './Retrieval';
 import { Search } from './Search';
 import { ThematicMap } from './ThematicMap';
 import { Report } from './Report';
 
-const TABS = ['interviews', 'codebook', 'themes', 'retrieval', 'search', 'memos', 'map', 'report', 'exchange'] as const;
+const TABS = ['interviews', 'codebook', 'themes', 'retrieval', 'search', 'compare', 'memos', 'map', 'report', 'exchange'] as const;
 type Tab = (typeof TABS)[number];
 
 interface Props {
@@ -140,6 +141,7 @@ export function AnalysisScreen({ title, ended, transcriptId, at = null }: Props)
     );
   else if (tab === 'retrieval') body = <Retrieval of={retrieve} codes={codes} themes={themes} onChoose={setRetrieve} onOpen={openAt} />;
   else if (tab === 'search') body = <Search codes={codes} ended={ended} onChanged={reload} onOpen={openAt} onOpenMemos={() => setTab('memos')} />;
+  else if (tab === 'compare') body = <Compare ended={ended} onOpen={openAt} />;
   else if (tab === 'memos') body = <MemosPanel codes={codes} themes={themes} ended={ended} onOpenTranscript={openTranscript} />;
   else if (tab === 'map') body = <ThematicMap title={title} themes={themes} codes={codes} />;
   else if (tab === 'exchange') body = <ExchangeExport />;

@@ -9,6 +9,7 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { CONSENT_METHODS, isIsoDate, PURPOSES, type ConsentMethod, type IsoDate, type StatementId } from '../../../../shared/domain';
 import type { Locale } from '../../../../shared/i18n/catalogue';
 import { ReceiptView } from './ReceiptView';
+import { AttributesCard } from './AttributesCard';
 import { DateField } from '../../components/DateField';
 import { Dialog } from '../../components/Dialog';
 import { unfilledFields } from '../../../../shared/letter';
@@ -92,6 +93,7 @@ export function ParticipantDetail({ code, today, onBack }: Props) {
               })}
             </ul>
           </Card>
+          <AttributesCard code={code} onError={setError} />
           <Card title={t('participant.rights')}>
             <p>{t('participant.rightsText')}</p>
             <div className="actions start wrap">

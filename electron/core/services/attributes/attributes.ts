@@ -1,0 +1,320 @@
+/**
+ * Participant attributes: what the student defines (a role, an age band, a kind of
+ * workplace) and each participant's values, to compare coded passages across them.
+ *
+ * It owns the letter's promises about these facts as about the rest of a person's data:
+ * a value is sealed under the participant's own key (so withdrawal destroys it with the
+ * key, and the access request lists it: holdings.ts), and a value of an attribute marked
+ * identifying is kept in the key list's store, not beside the transcripts, so the end date
+ * deletes it with the key list ("anonymised when the project ends"), even when nobody
+ * opens Hvelv. Generalised by default: an exact value that narrows is held as its band or
+ * county unless the student insists (generalise.ts), and a combination of values held by
+ * five or fewer people is warned of (groups.ts).
+ *
+ * | store        | table             | participant | id                  | holds                            |
+ * | ------------ | ----------------- | ----------- | ------------------- | -------------------------------- |
+ * | transcripts  | `attribute`       | null        | random              | name, kind, labels, list, flag   |
+ * | transcripts  | `attribute_value` | the person  | attribute id:code   | a value (not identifying)        |
+ * | keylist      | `attribute_value` | the person  | attribute id:code   | a value of an identifying one    |
+ */
+import { daysUntil, localIsoDate } from '../../../../shared/domain';
+import { ATTRIBUTE_KINDS, type Attribute, type AttributeKind, type AttributeValue, type Suggestion, type WhereClause } from '../../../../shared/attributes';
+import type { Locale } from '../../../../shared/i18n/locale';
+import { assertConsent } from '../../consent/gate';
+import { T, type RegistryEntry } from '../../consent/model';
+import { HvelvError } from '../../errors';
+import type { RecordStore } from '../../stores/record-store';
+import type { VaultSession } from '../../vault/vault';
+import { suggest } from './generalise';
+
+export const ATTR = { definition: 'attribute', value: 'attribute_value' } as const;
+
+export interface AttributeRecord {
+  name: string;
+  kind: AttributeKind;
+  labels: { nb: string; en: string };
+  values: string[];
+  identifying: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ValueRecord {
+  attributeId: string;
+  value: string;
+  exact: boolean;
+  setAt: string;
+}
+
+const NAME_MAX = 60;
+const VALUE_MAX = 200;
+export const fold = (s: string): string => s.normalize('NFC').trim().toLocaleLowerCase('nb');
+const valueId = (attributeId: string, code: string): string => `${attributeId}:${code}`;
+
+const DATE = /^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$|^\d{4}\s*[-–]\s*\d{4}$/;
+const NUMBER_OR_BAND = /^-?\d+([.,]\d+)?(\s*\p{L}+)?$|^\d+\s*[-–]\s*\d+(\s*\p{L}+)?$|^\d+\s*\+(\s*\p{L}+)?$/u;
+
+export interface SetResult {
+  stored: AttributeValue;
+  /** What Hvelv suggested instead of the value given (null: nothing to generalise). */
+  suggestion: Suggestion | null;
+  /** The value given was replaced by the suggestion. */
+  generalised: boolean;
+}
+
+export class Attributes {
+  constructor(
+    private readonly session: VaultSession,
+    private readonly now: () => Date,
+  ) {}
+
+  private get defs(): RecordStore {
+    return this.session.stores.transcripts;
+  }
+
+  /** Where an attribute's values are kept: the key list for identifying ones. */
+  private storeFor(a: Pick<Attribute, 'identifying'>): RecordStore | null {
+    const s = a.identifying ? this.session.stores.keylist : this.session.stores.transcripts;
+    return s.destroyed ? null : s;
+  }
+
+  list(): Attribute[] {
+    if (this.defs.destroyed) return [];
+    return this.defs
+      .list<AttributeRecord>(ATTR.definition)
+      .map((r) => toAttribute(r.id, r.data))
+      .sort((a, b) => a.name.localeCompare(b.name, 'nb'));
+  }
+
+  /** By name (case folded) or id. */
+  resolve(ref: string): Attribute {
+    const k = fold(ref);
+    const a = this.list().find((x) => x.id === ref || fold(x.name) === k);
+    if (!a) throw new HvelvError('NOT_FOUND', `no attribute "${ref}"`);
+    return a;
+  }
+
+  define(input: { name: string; kind?: AttributeKind; labels?: Partial<Attribute['labels']>; values?: string[]; identifying?: boolean }): Attribute {
+    this.assertWritable();
+    const name = input.name.normalize('NFC').trim();
+    checkName(name);
+    if (this.list().some((a) => fold(a.name) === fold(name))) throw new HvelvError('INVALID_INPUT', `an attribute named "${name}" exists`);
+    const kind = input.kind ?? (input.values?.length ? 'list' : 'text');
+    if (!ATTRIBUTE_KINDS.includes(kind)) throw new HvelvError('INVALID_INPUT', `kind must be one of ${ATTRIBUTE_KINDS.join(', ')}`);
+    const values = cleanValues(input.values ?? []);
+    if (kind === 'list' && values.length === 0) throw new HvelvError('INVALID_INPUT', 'a list attribute needs its values (--values a,b,c)');
+    if (kind !== 'list' && values.length > 0) throw new HvelvError('INVALID_INPUT', 'only a list attribute has values to choose from');
+    const at = this.now().toISOString();
+    const rec: AttributeRecord = {
+      name,
+      kind,
+      labels: { nb: (input.labels?.nb ?? name).trim() || name, en: (input.labels?.en ?? name).trim() || name },
+      values,
+      identifying: input.identifying ?? false,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const r = this.defs.put(ATTR.definition, { participant: null, data: rec });
+    return toAttribute(r.id, rec);
+  }
+
+  /**
+   * Change labels, a list's values or the identifying flag. A flag changed moves every
+   * value to the other store in one go per store (sealed again under the same person's key
+   * there), so an identifying value never waits beside the transcripts.
+   */
+  update(ref: string, change: { labels?: Partial<Attribute['labels']>; values?: string[]; identifying?: boolean }): Attribute {
+    this.assertWritable();
+    const a = this.resolve(ref);
+    const rec = this.defs.get<AttributeRecord>(ATTR.definition, a.id)!.data;
+    const next: AttributeRecord = { ...rec, labels: { ...rec.labels, ...change.labels }, updatedAt: this.now().toISOString() };
+    if (change.values !== undefined) {
+      if (a.kind !== 'list') throw new HvelvError('INVALID_INPUT', 'only a list attribute has values to choose from');
+      next.values = cleanValues(change.values);
+      const held = this.valuesOfAttribute(a);
+      const gone = [...held.values()].filter((v) => !next.values.some((x) => fold(x) === fold(v.value)));
+      if (gone.length > 0) throw new HvelvError('INVALID_INPUT', `"${gone[0]!.value}" is held by a participant: change their value first`);
+    }
+    if (change.identifying !== undefined && change.identifying !== rec.identifying) {
+      next.identifying = change.identifying;
+      const from = this.storeFor(rec);
+      const to = this.storeFor(next);
+      if (!from || !to) throw new HvelvError('PROJECT_ENDED', 'the project has ended: attributes can no longer be changed');
+      const moving = from.list<ValueRecord>(ATTR.value).filter((r) => r.data.attributeId === a.id);
+      for (const r of moving) to.put(ATTR.value, { id: r.id, participant: r.participant, data: r.data });
+      for (const r of moving) from.delete(ATTR.value, r.id);
+    }
+    this.defs.put(ATTR.definition, { id: a.id, participant: null, data: next });
+    return toAttribute(a.id, next);
+  }
+
+  /** The attribute and every value of it. */
+  remove(ref: string): { values: number } {
+    const a = this.resolve(ref);
+    const store = this.storeFor(a);
+    let n = 0;
+    if (store) for (const r of store.list<ValueRecord>(ATTR.value)) if (r.data.attributeId === a.id && store.delete(ATTR.value, r.id)) n++;
+    this.defs.delete(ATTR.definition, a.id);
+    return { values: n };
+  }
+
+  /** What Hvelv would hold instead of `raw` for this attribute (for the screen to show before saving). */
+  suggestion(ref: string, raw: string, locale: Locale = 'nb'): Suggestion | null {
+    return suggest(this.resolve(ref), raw.normalize('NFC').trim(), locale);
+  }
+
+  /**
+   * Set a participant's value. An exact value that narrows is held as its suggestion
+   * unless `exact` (the student insists): then it is held as given, flagged.
+   */
+  set(code: string, ref: string, raw: string, opts: { exact?: boolean; locale?: Locale } = {}): SetResult {
+    this.assertWritable();
+    const a = this.resolve(ref);
+    const given = raw.normalize('NFC').trim();
+    if (given === '') throw new HvelvError('INVALID_INPUT', 'the value is empty (to remove a value, clear it)');
+    if (given.length > VALUE_MAX) throw new HvelvError('INVALID_INPUT', `a value can be at most ${VALUE_MAX} characters`);
+    const suggestion = suggest(a, given, opts.locale ?? 'nb');
+    const generalised = suggestion !== null && !opts.exact;
+    const value = checkValue(a, generalised ? suggestion.value : given);
+    const store = this.storeFor(a);
+    if (!store) throw new HvelvError('PROJECT_ENDED', 'the project has ended: nothing new may be written');
+    // The transcripts store's gate asks for consent covering analysis; the key list has no
+    // gate of its own, so the same check is made here for an identifying value.
+    assertConsent(this.session.stores.keylist, code, 'analysis');
+    const data: ValueRecord = { attributeId: a.id, value, exact: suggestion !== null && !generalised, setAt: this.now().toISOString() };
+    store.put(ATTR.value, { id: valueId(a.id, code), participant: code, data });
+    return { stored: { attributeId: a.id, name: a.name, value, exact: data.exact }, suggestion, generalised };
+  }
+
+  clear(code: string, ref: string): boolean {
+    const a = this.resolve(ref);
+    const store = this.storeFor(a);
+    return store ? store.delete(ATTR.value, valueId(a.id, code)) : false;
+  }
+
+  /** One participant's values, in the attributes' order. */
+  valuesOf(code: string): AttributeValue[] {
+    const out: AttributeValue[] = [];
+    for (const a of this.list()) {
+      const store = this.storeFor(a);
+      const r = store?.get<ValueRecord>(ATTR.value, valueId(a.id, code));
+      if (r) out.push({ attributeId: a.id, name: a.name, value: r.data.value, exact: r.data.exact });
+    }
+    return out;
+  }
+
+  /** Every value of one attribute, by participant (active participants only). */
+  valuesOfAttribute(a: Attribute): Map<string, ValueRecord> {
+    const out = new Map<string, ValueRecord>();
+    const store = this.storeFor(a);
+    if (!store) return out;
+    for (const r of store.list<ValueRecord>(ATTR.value)) if (r.data.attributeId === a.id && r.participant) out.set(r.participant, r.data);
+    return out;
+  }
+
+  /** Every participant with a value, with all their values (name → value). */
+  table(): Map<string, Record<string, string>> {
+    const out = new Map<string, Record<string, string>>();
+    for (const a of this.list()) {
+      for (const [code, v] of this.valuesOfAttribute(a)) {
+        const row = out.get(code) ?? {};
+        row[a.name] = v.value;
+        out.set(code, row);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What may leave the vault (a .qdpx, a supervisor's share): the attributes not marked
+   * identifying, and of them only generalised values; an exact value the student insisted
+   * on stays home, as does every value of an identifying attribute.
+   */
+  shareable(): { attributes: Attribute[]; values: Map<string, { attributeId: string; value: string }[]> } {
+    const attributes = this.list().filter((a) => !a.identifying);
+    const active = new Set(this.activeCodes());
+    const values = new Map<string, { attributeId: string; value: string }[]>();
+    for (const a of attributes) {
+      for (const [code, v] of this.valuesOfAttribute(a)) {
+        if (v.exact || !active.has(code)) continue;
+        values.set(code, [...(values.get(code) ?? []), { attributeId: a.id, value: v.value }]);
+      }
+    }
+    return { attributes, values };
+  }
+
+  /** The participants holding every value asked for (`--where name=value`, case folded). */
+  matching(where: readonly WhereClause[]): Set<string> {
+    let out = new Set(this.activeCodes());
+    for (const w of where) {
+      const a = this.resolve(w.name);
+      const k = fold(w.value);
+      const hit = new Set([...this.valuesOfAttribute(a)].filter(([, v]) => fold(v.value) === k).map(([c]) => c));
+      out = new Set([...out].filter((c) => hit.has(c)));
+    }
+    return out;
+  }
+
+  /** Participants still taking part (the key list's registry), or, after the end date, everyone with a value. */
+  activeCodes(): string[] {
+    const keylist = this.session.stores.keylist;
+    if (keylist.destroyed) return [...this.table().keys()];
+    return keylist
+      .list<RegistryEntry>(T.participant)
+      .filter((r) => r.data.status === 'active')
+      .map((r) => r.data.code);
+  }
+
+  private assertWritable(): void {
+    if (this.defs.destroyed || this.session.stores.keylist.destroyed) throw new HvelvError('PROJECT_ENDED', 'the project has ended: nothing new may be written');
+    if (daysUntil(this.session.facts.endDate, localIsoDate(this.now())) < 0) {
+      throw new HvelvError('PROJECT_ENDED', `the project ended on ${this.session.facts.endDate}: nothing new may be written`);
+    }
+  }
+}
+
+/** `name=value` as the command gives it. */
+export function parseWhere(s: string): WhereClause {
+  const i = s.indexOf('=');
+  if (i <= 0 || i === s.length - 1) throw new HvelvError('INVALID_INPUT', `"${s}": write --where name=value`);
+  return { name: s.slice(0, i).trim(), value: s.slice(i + 1).trim() };
+}
+
+function toAttribute(id: string, r: AttributeRecord): Attribute {
+  return { id, name: r.name, kind: r.kind, labels: { ...r.labels }, values: [...r.values], identifying: r.identifying };
+}
+
+function checkName(name: string): void {
+  if (name === '') throw new HvelvError('INVALID_INPUT', 'an attribute needs a name');
+  if (name.length > NAME_MAX) throw new HvelvError('INVALID_INPUT', `a name can be at most ${NAME_MAX} characters`);
+  if (/[=,\p{Cc}]/u.test(name)) throw new HvelvError('INVALID_INPUT', 'a name cannot hold "=", "," or control characters');
+}
+
+function cleanValues(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const v of values.map((x) => x.normalize('NFC').trim()).filter(Boolean)) {
+    if (v.length > VALUE_MAX) throw new HvelvError('INVALID_INPUT', `a value can be at most ${VALUE_MAX} characters`);
+    if (!out.some((x) => fold(x) === fold(v))) out.push(v);
+  }
+  return out;
+}
+
+/** A value of the attribute's kind (a list's own spelling of it), or INVALID_INPUT. */
+function checkValue(a: Attribute, v: string): string {
+  if (/\p{Cc}/u.test(v)) throw new HvelvError('INVALID_INPUT', 'a value cannot hold control characters');
+  switch (a.kind) {
+    case 'list': {
+      const hit = a.values.find((x) => fold(x) === fold(v));
+      if (!hit) throw new HvelvError('INVALID_INPUT', `"${v}" is not one of ${a.name}'s values (${a.values.join(', ')})`);
+      return hit;
+    }
+    case 'number':
+      if (!NUMBER_OR_BAND.test(v)) throw new HvelvError('INVALID_INPUT', `${a.name} takes a number or a band such as 50-59`);
+      return v;
+    case 'date':
+      if (!DATE.test(v)) throw new HvelvError('INVALID_INPUT', `${a.name} takes a date (YYYY-MM-DD, YYYY-MM, YYYY) or a span (2015-2019)`);
+      return v;
+    default:
+      return v;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * What the attributes hold about a participant: their values (a role, an age band, a
+ * county), in the transcripts' store or, for an attribute marked identifying, in the key
+ * list's, each sealed under the person's own key there. Withdrawal counts and destroys
+ * them with the key; the access request gives them by name and label. Registered in
+ * services/index.ts.
+ */
+import * as path from 'node:path';
+import type { ParticipantData } from '../../vault/participant-data';
+import { ATTR, Attributes } from './attributes';
+
+export const ATTRIBUTE_HOLDINGS: readonly ParticipantData[] = [
+  {
+    kind: 'attributes',
+    tables: [
+      { store: 'transcripts', table: ATTR.value },
+      { store: 'keylist', table: ATTR.value },
+    ],
+    count: (session, code) => (['transcripts', 'keylist'] as const).reduce((n, s) => n + (session.stores[s].destroyed ? 0 : (session.stores[s].countParticipant(code)[ATTR.value] ?? 0)), 0),
+    access: ({ session, code, now, write, locale }) => {
+      const attrs = new Attributes(session, now);
+      const byId = new Map(attrs.list().map((a) => [a.id, a]));
+      const values = attrs.valuesOf(code).map((v) => {
+        const a = byId.get(v.attributeId)!;
+        return { attribute: a.name, label: a.labels[locale], value: v.value, exact: v.exact, identifying: a.identifying };
+      });
+      if (values.length > 0) write(path.join('attributes.json'), `${JSON.stringify(values, null, 2)}\n`, 'attributes');
+    },
+    // Shared generalised only: an identifying one or an exact value stays home (supervisor/).
+    inShare: true,
+  },
+];
