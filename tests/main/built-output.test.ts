@@ -165,11 +165,48 @@ describe('packaging', () => {
     expect(JSON.parse(read(ROOT, 'package.json')).scripts.dist).toMatch(/^node scripts\/electron-native\.mjs && /);
   });
 
-  it('ships the .deb on Linux, declaring the speech engine\'s libgomp1, and no AppImage', () => {
+  it('ships the .deb on Linux, and no AppImage', () => {
     expect(yml).toMatch(/^\s+target: \[deb\]$/m);
     expect(yml).not.toMatch(/AppImage,|\[AppImage/);
-    expect(yml).toMatch(/depends: \[[^\]]*\blibgomp1\b/);
     expect(yml).toMatch(/depends: \[libgtk-3-0, libnotify4, libnss3, libxss1, libxtst6, xdg-utils, libatspi2\.0-0, libuuid1, libsecret-1-0/);
+  });
+
+  it('unpacks the speech engine\'s whole platform package (its addon loads onnxruntime beside it), and the worker loads the engine from node_modules', () => {
+    const unpacked = [...yml.slice(yml.indexOf('asarUnpack:')).matchAll(/^\s+- "([^"]+)"$/gm)].map((m) => m[1]!);
+    for (const pkg of ['sherpa-onnx-linux-x64', 'sherpa-onnx-darwin-arm64', 'sherpa-onnx-win-x64']) {
+      for (const f of ['sherpa-onnx.node', 'libonnxruntime.so', 'libonnxruntime.1.23.2.dylib', 'onnxruntime.dll', 'sherpa-onnx-c-api.dll']) {
+        expect(unpacked.some((g) => path.matchesGlob(`node_modules/${pkg}/${f}`, g)), `${pkg}/${f}`).toBe(true);
+      }
+    }
+    // Bundled, sherpa-onnx-node's addon.js would look for its platform package beside out/main.
+    const worker = read(OUT, 'main', 'asr-worker.js');
+    expect(worker).toMatch(/["']sherpa-onnx-node["']/);
+    expect(worker).not.toMatch(/possible_paths/);
+  });
+
+  it('never lets sherpa-onnx hand back an external buffer (Electron refuses them): every call that has the option sets it false', () => {
+    // The methods of sherpa-onnx-node whose results are external ArrayBuffers unless told otherwise, from its own sources.
+    const lib = path.join(ROOT, 'node_modules', 'sherpa-onnx-node');
+    const risky = new Set<string>();
+    for (const f of fs.readdirSync(lib).filter((n) => n.endsWith('.js'))) {
+      const src = read(lib, f);
+      for (const m of src.matchAll(/^\s+(\w+)\([^)]*enableExternalBuffer[^)]*\)\s*\{/gm)) risky.add(m[1]!);
+      for (const m of src.matchAll(/@function module\.exports\.(\w+)[\s\S]*?enableExternalBuffer/g)) risky.add(m[1]!);
+    }
+    expect([...risky]).toEqual(expect.arrayContaining(['front', 'compute']));
+    const dir = path.join(ROOT, 'electron', 'core', 'services', 'asr');
+    // The files that hold the engine's objects: those that load it.
+    const users = fs.readdirSync(dir).filter((n) => n.endsWith('.ts') && /loadSherpa\(\)/.test(read(dir, n)));
+    expect(users).toContain('worker.ts');
+    for (const f of users) {
+      const src = read(dir, f);
+      for (const name of risky) {
+        for (const call of src.matchAll(new RegExp(`\\.${name}\\(([^)]*)\\)`, 'g'))) {
+          expect(call[1], `${f}: .${name}(${call[1]})`).toMatch(/ENGINE_OPTIONS|false/);
+        }
+      }
+    }
+    expect(read(dir, 'worker.ts')).toMatch(/ENGINE_OPTIONS = \{ enableExternalBuffer: false \}/);
   });
 
   it("points the daily job at an AppImage's own file, not its temporary mount", () => {

@@ -122,7 +122,7 @@ export async function cmdTranscript(args: string[], ctx: CommandContext): Promis
     case 'draft': {
       const { values, positionals } = parse(rest, { model: { type: 'string' }, language: { type: 'string' } }, 2);
       const [vault, recordingId] = positionals as [string, string];
-      if (!values.model) throw new UsageError('--model FILE is required (see hvelv model list)');
+      if (!values.model) throw new UsageError('--model FOLDER is required (see hvelv model list)');
       const language = (str(values.language) || locale) as AsrLanguage;
       if (!(ASR_LANGUAGES as readonly string[]).includes(language)) throw new UsageError('--language must be nb or en');
       const { makeDraft } = await import('../../core/services/asr/draft');

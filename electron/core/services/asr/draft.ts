@@ -11,7 +11,7 @@ import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeDraft, type AsrLanguage, type DraftProgress, type DraftSegment } from '../../../../shared/asr';
+import { composeDraft, WHISPER_LANGUAGE, type AsrLanguage, type DraftProgress, type DraftSegment } from '../../../../shared/asr';
 import type { TranscriptDetail } from '../../../../shared/contract';
 import { assertConsent } from '../../consent/gate';
 import { registryEntry } from '../../consent/model';
@@ -36,7 +36,7 @@ export type WorkerSpawner = (script: string, execArgv: string[]) => WorkerHandle
 export const forkWorker: WorkerSpawner = (script, execArgv) => {
   // 'advanced' serialisation sends the audio bytes as they are, not as JSON numbers.
   const child = fork(script, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-  // whisper.cpp logs its model facts on stderr; they hold no speech, but they are not ours to show.
+  // onnxruntime may log on stderr; it holds no speech, but it is not ours to show.
   child.stderr?.resume();
   return {
     send: (m) => child.connected && child.send(m),
@@ -129,13 +129,13 @@ export class PcmChannel implements PcmFeed {
 }
 
 export interface DraftOptions {
+  /** The model's folder (models.ts: encoder, decoder, tokens.txt in sherpa-onnx's layout). */
   model: string;
   /** Set: the audio comes from here, not from decoding the recording in core. */
   pcm?: PcmFeed;
   language: AsrLanguage;
   /** Threads for the engine: the machine's cores less one for the app, at least one. */
   threads?: number;
-  temperatureInc?: number;
   onProgress?: (p: DraftProgress) => void;
   signal?: AbortSignal;
   spawn?: WorkerSpawner;
@@ -158,6 +158,8 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   // An English-only model (whisper's ".en" files) ignores the language asked for and
   // writes English words over Norwegian speech: a draft that looks made and is useless.
   if (!header.multilingual && opts.language !== 'en') throw new HvelvError('MODEL_ENGLISH_ONLY', `${path.basename(opts.model)} knows English only; the recording's language is ${opts.language}`);
+  // The engine exits its process on a language the model lacks: refused here with the reason.
+  if (header.multilingual && !header.languages.includes(WHISPER_LANGUAGE[opts.language])) throw new HvelvError('MODEL_INVALID', `${path.basename(opts.model)} has no language "${WHISPER_LANGUAGE[opts.language]}"`);
   if (opts.signal?.aborted) throw new HvelvError('CANCELLED', 'cancelled before it started');
 
   // From the page's PCM, the recording's file is never opened here.
@@ -169,6 +171,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   let segments: DraftSegment[] = [];
   let sent = 0;
   let settled = false;
+  let ready = false;
 
   const result = new Promise<DraftSegment[]>((resolve, reject) => {
     const finish = (err: Error | null) => {
@@ -188,7 +191,8 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
     const offLock = session.onLock(() => finish(new HvelvError('VAULT_LOCKED', 'the vault was locked while the draft was made')));
     opts.signal?.addEventListener('abort', onAbort);
 
-    child.onExit((code) => finish(new HvelvError('ASR_FAILED', `the recognition process ended (${code})`)));
+    // Ended before it was ready: the engine could not load the model (it exits the process on some faults).
+    child.onExit((code) => finish(ready ? new HvelvError('ASR_FAILED', `the recognition process ended (${code})`) : new HvelvError('MODEL_INVALID', `the engine could not load the model (the recognition process ended: ${code})`)));
     // A participant who withdraws while the draft is made: their recording is destroyed
     // under us, and nothing more of it may be heard or written. Checked on every message
     // (about one per megabyte of the recording), so it stops within a piece.
@@ -201,6 +205,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
       try {
         switch (m.t) {
           case 'ready':
+            ready = true;
             return;
           case 'more': {
             if (pcm) {
@@ -240,7 +245,8 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
         finish(withdrawn() ? withdrawnError() : (err as Error));
       }
     });
-    child.send({ t: 'start', model: path.resolve(opts.model), language: opts.language, format: pcm ? 'pcm16' : rec.format, threads: opts.threads ?? 2, temperatureInc: opts.temperatureInc });
+    const { encoder, decoder, tokens } = header.files;
+    child.send({ t: 'start', model: { encoder: path.resolve(encoder), decoder: path.resolve(decoder), tokens: path.resolve(tokens) }, language: opts.language, format: pcm ? 'pcm16' : rec.format, threads: opts.threads ?? 2 });
   });
 
   const found = await result;
