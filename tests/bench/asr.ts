@@ -114,7 +114,9 @@ function runStep(dir: string): Promise<StepResult | string> {
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
 
 async function parent(): Promise<void> {
   const asked = process.argv.slice(2).filter((a) => /^(micro|tiny|base|small)$/.test(a)) as TestModelSize[];

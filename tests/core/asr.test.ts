@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { whisperMetadata, writeTestModel } from '../../scripts/make-test-model';
+import { whisperMetadata, writeSpeakerModels, writeTestModel } from '../../scripts/make-test-model';
 import { DT, writeModel } from '../../scripts/onnx-writer';
-import { composeDraft, pickModel, UNSURE, type DraftProgress } from '@shared/asr';
+import { assignSpeakers, composeDraft, draftSpeakers, pickModel, UNSURE, type DraftProgress } from '@shared/asr';
 import { syncPoints } from '@shared/transcript';
 import { createDecoder, SAMPLE_RATE } from '../../electron/core/services/asr/audio';
 import { forkWorker, makeDraft, PcmChannel, PCM_PIECE_BYTES, workerScript, type WorkerSpawner } from '../../electron/core/services/asr/draft';
@@ -61,6 +61,7 @@ function talkWav(file: string, pattern: [talkS: number, pauseS: number][], seed 
 
 let appData: string;
 let model: string;
+let speakers: string;
 
 beforeAll(() => {
   // The models folder of an app data folder of its own, so the forensic scan can cover it.
@@ -68,6 +69,8 @@ beforeAll(() => {
   fs.mkdirSync(path.join(appData, 'models'));
   model = path.join(appData, 'models', 'tiny');
   writeTestModel(model, 'tiny');
+  speakers = path.join(appData, 'models', 'speakers');
+  writeSpeakerModels(speakers);
 });
 
 async function setup(pattern: [number, number][]) {
@@ -417,6 +420,71 @@ describe('a draft from an encrypted recording, with the real engine', { timeout:
     fs.linkSync(path.join(model, 'tokens.txt'), path.join(bad, 'tokens.txt'));
     await expect(makeDraft(session, rec.id, { model: bad, language: 'nb' })).rejects.toMatchObject({ code: 'MODEL_INVALID' });
     expect(new Transcripts(session, NOW).list()).toEqual([]);
+    session.lock();
+  });
+});
+
+describe('speakers', { timeout: 240_000 }, () => {
+  it('each segment gets the voice that speaks longest in it; a change of voice starts a turn labelled S1, S2, …', () => {
+    const segments = assignSpeakers(
+      [
+        { startMs: 0, endMs: 4000, text: 'Hei og velkommen', unsure: false, turn: true },
+        { startMs: 4000, endMs: 6000, text: 'Takk', unsure: false, turn: false },
+        { startMs: 6500, endMs: 9000, text: 'Fortell litt', unsure: false, turn: false },
+        { startMs: 9500, endMs: 9900, text: 'mm', unsure: false, turn: false },
+      ],
+      [
+        { startMs: 0, endMs: 3900, speaker: 1 },
+        { startMs: 3900, endMs: 6200, speaker: 0 },
+        { startMs: 6200, endMs: 9100, speaker: 1 },
+      ],
+    );
+    expect(segments.map((s) => s.speaker)).toEqual([1, 0, 1, 1]);
+    expect(draftSpeakers(segments)).toEqual(['S2', 'S1']);
+    expect(composeDraft(segments)).toBe('#00:00:00-0# S2: Hei og velkommen\n#00:00:04-0# S1: Takk\n#00:00:06-5# S2: Fortell litt #00:00:09-5# mm\n');
+  });
+
+  it('a draft with the speaker models: every turn has a voice label; the student names them once, in the whole draft; no real name', async () => {
+    const since = Date.now();
+    const { session, dir, rec, code, wav } = await setup([[3, 2], [3, 2]]);
+    const t = await makeDraft(session, rec.id, { model, speakers, language: 'nb', now: NOW });
+    expect(t.speakers.length).toBeGreaterThan(0);
+    for (const label of t.speakers) expect(label).toMatch(/^S\d$/);
+    const lines = t.text.trimEnd().split('\n');
+    for (const line of lines) {
+      const m = /^#\d\d:\d\d:\d\d-\d# (S\d): \S/.exec(line);
+      expect(m, line).not.toBeNull();
+      expect(t.speakers).toContain(m![1]);
+    }
+    const tr = new Transcripts(session, NOW);
+    // A name from the key list is refused, as for every speaker label.
+    expect(() => tr.nameSpeakers(t.id, { [t.speakers[0]!]: 'Deltaker' })).toThrow(expect.objectContaining({ code: 'SPEAKER_IS_NAME' }));
+    expect(() => tr.nameSpeakers(t.id, { S9: 'I' })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    const named = tr.nameSpeakers(t.id, { [t.speakers[0]!]: code });
+    expect(named.speakers[0]).toBe(code);
+    expect(named.text).not.toMatch(new RegExp(`# ${t.speakers[0]}: `));
+    expect(named.text.split('\n').filter((l) => l.includes(`# ${code}: `)).length).toBe(lines.filter((l) => l.includes(`# ${t.speakers[0]}: `)).length);
+    // The sync points stay where they were.
+    expect(named.syncPoints.map((p) => p.ms)).toEqual(t.syncPoints.map((p) => p.ms));
+    // Nothing of the sound or of the text in the clear on disk.
+    const pcmNeedle = wav.subarray(44 + 40_000, 44 + 40_064);
+    const textNeedle = Buffer.from(lines[0]!.slice(0, 40), 'utf8');
+    const files = [...listFiles(dir), ...recentTempFiles(since), ...listFiles(appData)].filter((f) => !f.startsWith(model + path.sep) && !f.startsWith(speakers + path.sep));
+    expect(findNeedles(files, [pcmNeedle, textNeedle])).toEqual([]);
+    session.lock();
+  });
+
+  it('a damaged speaker model is refused before any process starts', async () => {
+    const { session, rec } = await setup([[3, 1]]);
+    const { spawn, pids } = trackingSpawner();
+    const bad = path.join(tempDir(), 'speakers');
+    fs.mkdirSync(bad);
+    fs.writeFileSync(path.join(bad, 'segmentation.onnx'), fs.readFileSync(path.join(speakers, 'segmentation.onnx')).subarray(0, 100_000));
+    fs.copyFileSync(path.join(speakers, 'embedding.onnx'), path.join(bad, 'embedding.onnx'));
+    await expect(makeDraft(session, rec.id, { model, speakers: bad, language: 'nb', spawn })).rejects.toMatchObject({ code: 'MODEL_INVALID' });
+    fs.rmSync(path.join(bad, 'segmentation.onnx'));
+    await expect(makeDraft(session, rec.id, { model, speakers: bad, language: 'nb', spawn })).rejects.toThrow(/needs a speaker segmentation model/);
+    expect(pids).toEqual([]);
     session.lock();
   });
 });

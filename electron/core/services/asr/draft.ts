@@ -11,7 +11,7 @@ import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeDraft, WHISPER_LANGUAGE, type AsrLanguage, type DraftProgress, type DraftSegment } from '../../../../shared/asr';
+import { assignSpeakers, composeDraft, draftSpeakers, WHISPER_LANGUAGE, type AsrLanguage, type DraftProgress, type DraftSegment, type SpeakerTurn } from '../../../../shared/asr';
 import type { TranscriptDetail } from '../../../../shared/contract';
 import { assertConsent } from '../../consent/gate';
 import { registryEntry } from '../../consent/model';
@@ -19,7 +19,7 @@ import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { Recordings } from '../recordings/recordings';
 import { Transcripts } from '../transcripts/transcripts';
-import { readModelHeader } from './models';
+import { readModelHeader, speakerModelFiles } from './models';
 import type { FromWorker, ToWorker } from './worker';
 
 /** What the parent needs of a child process: Node's fork() gives it, so does Electron's utilityProcess. */
@@ -131,6 +131,12 @@ export class PcmChannel implements PcmFeed {
 export interface DraftOptions {
   /** The model's folder (models.ts: encoder, decoder, tokens.txt in sherpa-onnx's layout). */
   model: string;
+  /**
+   * A folder with the speaker diarization's models (models.ts speakerModelFiles): each
+   * turn then gets a speaker (S1, S2, …) the student names afterwards. Without it turns
+   * are guessed from pauses.
+   */
+  speakers?: string;
   /** Set: the audio comes from here, not from decoding the recording in core. */
   pcm?: PcmFeed;
   language: AsrLanguage;
@@ -160,6 +166,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   if (!header.multilingual && opts.language !== 'en') throw new HvelvError('MODEL_ENGLISH_ONLY', `${path.basename(opts.model)} knows English only; the recording's language is ${opts.language}`);
   // The engine exits its process on a language the model lacks: refused here with the reason.
   if (header.multilingual && !header.languages.includes(WHISPER_LANGUAGE[opts.language])) throw new HvelvError('MODEL_INVALID', `${path.basename(opts.model)} has no language "${WHISPER_LANGUAGE[opts.language]}"`);
+  const speakerModels = opts.speakers ? speakerModelFiles(opts.speakers) : undefined;
   if (opts.signal?.aborted) throw new HvelvError('CANCELLED', 'cancelled before it started');
 
   // From the page's PCM, the recording's file is never opened here.
@@ -169,6 +176,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   const child = (opts.spawn ?? forkWorker)(script, execArgv);
   const started = Date.now();
   let segments: DraftSegment[] = [];
+  let turns: SpeakerTurn[] | null = null;
   let sent = 0;
   let settled = false;
   let ready = false;
@@ -184,6 +192,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
       if (err) {
         // The partial result is forgotten, not kept for later.
         segments = [];
+        turns = null;
         reject(err);
       } else resolve(segments);
     };
@@ -234,6 +243,9 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
             if (withdrawn()) finish(withdrawnError());
             return;
           }
+          case 'speakers':
+            turns = m.turns;
+            return;
           case 'done':
             opts.onProgress?.({ percent: 100, elapsedMs: Date.now() - started, remainingMs: 0, segments: segments.length });
             return finish(null);
@@ -246,12 +258,17 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
       }
     });
     const { encoder, decoder, tokens } = header.files;
-    child.send({ t: 'start', model: { encoder: path.resolve(encoder), decoder: path.resolve(decoder), tokens: path.resolve(tokens) }, language: opts.language, format: pcm ? 'pcm16' : rec.format, threads: opts.threads ?? 2 });
+    child.send({ t: 'start', model: { encoder: path.resolve(encoder), decoder: path.resolve(decoder), tokens: path.resolve(tokens) }, language: opts.language, format: pcm ? 'pcm16' : rec.format, threads: opts.threads ?? 2, speakers: speakerModels });
   });
 
-  const found = await result;
+  let found = await result;
+  // Who speaks when is used here and let go: only the labels reach the transcript.
+  const heard = turns as SpeakerTurn[] | null;
+  if (heard) found = assignSpeakers(found, heard);
+  turns = null;
   const text = composeDraft(found);
-  return new Transcripts(session, now).createDraft(rec.code, text, recordingId, { model: path.basename(opts.model), language: opts.language });
+  const speakers = speakerModels ? draftSpeakers(found) : undefined;
+  return new Transcripts(session, now).createDraft(rec.code, text, recordingId, { model: path.basename(opts.model), language: opts.language }, speakers);
 }
 
 const PASSED_ON = new Set(['MODEL_INVALID', 'AUDIO_NEEDS_APP', 'AUDIO_DAMAGED', 'AUDIO_UNSUPPORTED', 'ASR_FAILED']);

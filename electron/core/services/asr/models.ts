@@ -324,6 +324,47 @@ export function listModelFiles(appDataDir: string): { file: string; bytes: numbe
 }
 
 /**
+ * The speaker diarization's two models in a folder (models/speakers/ in the app's data
+ * folder): pyannote's segmentation and a speaker-embedding model (WeSpeaker or
+ * 3D-Speaker), as sherpa-onnx publishes them, told apart by their metadata. Each is
+ * walked to its end first: onnxruntime aborts the whole process on a damaged file.
+ */
+export function speakerModelFiles(dir: string): { segmentation: string; embedding: string } {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.onnx')).sort();
+  } catch {
+    throw new HvelvError('MODEL_INVALID', `${path.basename(dir)} is not a folder of speaker models`);
+  }
+  let segmentation: string | null = null;
+  let embedding: string | null = null;
+  for (const n of names) {
+    const file = path.join(dir, n);
+    const { meta, inputs, outputs } = readOnnx(file);
+    const int = (k: string) => Number(meta.get(k));
+    if (meta.has('powerset_max_classes')) {
+      if (int('sample_rate') !== 16000 || !(int('window_size') > 0) || !(int('num_classes') > 0) || !(int('num_speakers') > 0) || !(int('receptive_field_size') > 0) || !(int('receptive_field_shift') > 0)) {
+        throw new HvelvError('MODEL_INVALID', `${n}: a speaker segmentation model without the metadata sherpa-onnx needs`);
+      }
+      if (inputs.length !== 1 || outputs.length !== 1) throw new HvelvError('MODEL_INVALID', `${n}: not a pyannote segmentation model`);
+      segmentation ??= file;
+    } else if (meta.has('framework')) {
+      if (!['wespeaker', '3d-speaker'].includes(meta.get('framework')!) || int('sample_rate') !== 16000 || !(int('output_dim') > 0) || !meta.has('normalize_samples') || !meta.has('language')) {
+        throw new HvelvError('MODEL_INVALID', `${n}: a speaker-embedding model without the metadata sherpa-onnx needs`);
+      }
+      embedding ??= file;
+    }
+  }
+  if (!segmentation || !embedding) throw new HvelvError('MODEL_INVALID', `${path.basename(dir)} needs a speaker segmentation model and a speaker-embedding model`);
+  return { segmentation, embedding };
+}
+
+/** Where the speaker models are kept: a folder of the models folder. */
+export function speakersDir(appDataDir: string): string {
+  return path.join(modelsDir(appDataDir), 'speakers');
+}
+
+/**
  * Speed to expect on two CPU cores, as a multiple of the recording's length, from
  * docs/benchmarks.md (random weights of the real sizes, f32); null: not measured.
  */

@@ -16,7 +16,7 @@
  * addon copies instead; see ENGINE_OPTIONS); the calls a draft makes (acceptWaveform,
  * decodeAsync, and the diarization's process) hand back JSON and plain objects.
  */
-import type { AsrLanguage, DraftSegment } from '../../../../shared/asr';
+import type { AsrLanguage, DraftSegment, SpeakerTurn } from '../../../../shared/asr';
 import { WHISPER_LANGUAGE } from '../../../../shared/asr';
 import type { AudioFacts } from '../../../../shared/contract';
 import { createRequire } from 'node:module';
@@ -32,12 +32,15 @@ export interface StartMessage {
   /** 'pcm16': the bytes are already 16 kHz mono, 16-bit little-endian (decoded in the app's page). */
   format: AudioFacts['format'] | 'pcm16';
   threads: number;
+  /** Set: who speaks when, by sherpa-onnx's speaker diarization (models.ts speakerModelFiles). */
+  speakers?: { segmentation: string; embedding: string };
 }
 export type ToWorker = StartMessage | { t: 'audio'; bytes: Uint8Array } | { t: 'end' };
 export type FromWorker =
   | { t: 'ready' }
   | { t: 'more' }
   | { t: 'window'; endMs: number; segments: DraftSegment[] }
+  | { t: 'speakers'; turns: SpeakerTurn[] }
   | { t: 'done' }
   | { t: 'error'; code: string; message: string };
 
@@ -53,8 +56,12 @@ interface Recognizer {
   createStream(): OfflineStream;
   decodeAsync(s: OfflineStream): Promise<{ text: string; lang?: string }>;
 }
+interface Diarization {
+  process(samples: Float32Array): { start: number; end: number; speaker: number }[];
+}
 interface Sherpa {
   OfflineRecognizer: { createAsync(config: unknown): Promise<Recognizer> };
+  OfflineSpeakerDiarization: new (config: unknown) => Diarization;
 }
 
 /** sherpa-onnx-node, version pinned in package.json; CommonJS, so through require. */
@@ -74,6 +81,20 @@ export function recognizerConfig(m: Pick<StartMessage, 'model' | 'language' | 't
       debug: 0,
     },
     decodingMethod: 'greedy_search',
+  };
+}
+
+/**
+ * The diarization's configuration: pyannote's segmentation, a speaker-embedding model,
+ * and clustering by a distance threshold (the number of voices is not known beforehand).
+ */
+export function diarizationConfig(m: NonNullable<StartMessage['speakers']>, threads: number): unknown {
+  return {
+    segmentation: { pyannote: { model: m.segmentation }, numThreads: threads, provider: 'cpu', debug: 0 },
+    embedding: { model: m.embedding, numThreads: threads, provider: 'cpu', debug: 0 },
+    clustering: { numClusters: -1, threshold: 0.5 },
+    minDurationOn: 0.3,
+    minDurationOff: 0.5,
   };
 }
 
@@ -97,6 +118,13 @@ let decoder: StreamDecoder | null = null;
 const windows: SpeechWindow[] = [];
 let lastEndMs = -Infinity;
 let lastText = '';
+/**
+ * The whole recording's samples, only while a draft with speakers is made: the
+ * diarization clusters voices over the whole interview (about 230 MB an hour). Dropped
+ * as soon as it has run; the voices' embeddings never leave the engine.
+ */
+let allPcm: Float32Array[] | null = null;
+let diarization: Diarization | null = null;
 let queue: Promise<void> = Promise.resolve();
 
 async function onStart(m: StartMessage): Promise<void> {
@@ -105,8 +133,19 @@ async function onStart(m: StartMessage): Promise<void> {
   } catch (err) {
     throw new HvelvError('MODEL_INVALID', `the engine could not load the model: ${(err as Error).message}`);
   }
+  if (m.speakers) {
+    try {
+      diarization = new (loadSherpa().OfflineSpeakerDiarization)(diarizationConfig(m.speakers, m.threads));
+    } catch (err) {
+      throw new HvelvError('MODEL_INVALID', `the engine could not load the speaker models: ${(err as Error).message}`);
+    }
+    allPcm = [];
+  }
   const windower = new Windower((w) => windows.push(w));
-  const pcmSink = (pcm: Float32Array) => windower.push(pcm);
+  const pcmSink = (pcm: Float32Array) => {
+    allPcm?.push(pcm);
+    windower.push(pcm);
+  };
   decoder = m.format === 'pcm16' ? pcm16Decoder(pcmSink) : await createDecoder(m.format, pcmSink);
   // The windower's end() must run after the decoder's last samples.
   const end = decoder.end.bind(decoder);
@@ -177,6 +216,19 @@ async function recognise(w: SpeechWindow): Promise<DraftSegment[]> {
   return [out];
 }
 
+/** Who speaks when, over the whole recording; the samples are let go as they are copied. */
+function speakerTurns(d: Diarization, pieces: Float32Array[]): SpeakerTurn[] {
+  const total = pieces.reduce((n, p) => n + p.length, 0);
+  const all = new Float32Array(total);
+  let at = 0;
+  while (pieces.length) {
+    const p = pieces.shift()!;
+    all.set(p, at);
+    at += p.length;
+  }
+  return d.process(all).map((t) => ({ startMs: Math.round(t.start * 1000), endMs: Math.round(t.end * 1000), speaker: t.speaker }));
+}
+
 function fail(err: unknown): void {
   const code = err instanceof HvelvError ? err.code : 'ASR_FAILED';
   send({ t: 'error', code, message: (err as Error)?.message ?? String(err) });
@@ -197,6 +249,8 @@ function receive(m: ToWorker): void {
         await decoder.end();
         await runWindows();
         decoder.free();
+        if (diarization && allPcm) send({ t: 'speakers', turns: speakerTurns(diarization, allPcm) });
+        allPcm = null;
         send({ t: 'done' });
       }
     })
