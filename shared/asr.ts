@@ -38,10 +38,12 @@ export const SPEAKER_LABEL = /^S\d{1,2}$/;
 
 /**
  * Each segment gets the voice that speaks longest within it (none where no voice
- * overlaps it: it keeps the voice before it). The turns are not kept after this.
+ * overlaps it: it keeps the voice before it), and the voices are numbered in the order
+ * they are first heard, so the draft starts with S1. The turns are not kept after this.
  */
 export function assignSpeakers(segments: readonly DraftSegment[], turns: readonly SpeakerTurn[]): DraftSegment[] {
   let last: number | undefined;
+  const order = new Map<number, number>();
   return segments.map((s) => {
     const time = new Map<number, number>();
     for (const t of turns) {
@@ -52,7 +54,8 @@ export function assignSpeakers(segments: readonly DraftSegment[], turns: readonl
     let most = 0;
     for (const [speaker, ms] of time) if (ms > most) [best, most] = [speaker, ms];
     last = best ?? 0;
-    return { ...s, speaker: last };
+    if (s.text.trim() && !order.has(last)) order.set(last, order.size);
+    return { ...s, speaker: order.get(last) ?? order.size };
   });
 }
 

@@ -425,7 +425,7 @@ describe('a draft from an encrypted recording, with the real engine', { timeout:
 });
 
 describe('speakers', { timeout: 240_000 }, () => {
-  it('each segment gets the voice that speaks longest in it; a change of voice starts a turn labelled S1, S2, …', () => {
+  it('each segment gets the voice that speaks longest in it, numbered as first heard; a change of voice starts a turn labelled S1, S2, …', () => {
     const segments = assignSpeakers(
       [
         { startMs: 0, endMs: 4000, text: 'Hei og velkommen', unsure: false, turn: true },
@@ -439,9 +439,10 @@ describe('speakers', { timeout: 240_000 }, () => {
         { startMs: 6200, endMs: 9100, speaker: 1 },
       ],
     );
-    expect(segments.map((s) => s.speaker)).toEqual([1, 0, 1, 1]);
-    expect(draftSpeakers(segments)).toEqual(['S2', 'S1']);
-    expect(composeDraft(segments)).toBe('#00:00:00-0# S2: Hei og velkommen\n#00:00:04-0# S1: Takk\n#00:00:06-5# S2: Fortell litt #00:00:09-5# mm\n');
+    // Voice 1 is heard first: it is S1.
+    expect(segments.map((s) => s.speaker)).toEqual([0, 1, 0, 0]);
+    expect(draftSpeakers(segments)).toEqual(['S1', 'S2']);
+    expect(composeDraft(segments)).toBe('#00:00:00-0# S1: Hei og velkommen\n#00:00:04-0# S2: Takk\n#00:00:06-5# S1: Fortell litt #00:00:09-5# mm\n');
   });
 
   it('a draft with the speaker models: every turn has a voice label; the student names them once, in the whole draft; no real name', async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
 import { makeWav, tempDir } from '../core/helpers';
-import { writeTestModel } from '../../scripts/make-test-model';
+import { writeSpeakerModels, writeTestModel } from '../../scripts/make-test-model';
 
 let harness: Harness;
 let browser: Browser;
@@ -24,6 +24,8 @@ beforeAll(async () => {
   // The harness's app data folder is the config file's folder.
   fs.mkdirSync(path.join(home, 'config', 'models'), { recursive: true });
   writeTestModel(path.join(home, 'config', 'models', 'nb-whisper-test'), 'micro');
+  // The speaker models beside it: each turn of the draft gets a voice to name.
+  writeSpeakerModels(path.join(home, 'config', 'models', 'speakers'));
   await page.goto(harness.url);
 });
 
@@ -58,8 +60,17 @@ describe('automatic draft in Chromium', () => {
     await shot('asr-01-draft-offer');
     await panel.getByRole('button', { name: 'Lag et utkast til transkripsjon' }).click();
     await expect.poll(() => page.getByText('Automatisk utkast').isVisible(), { timeout: 120_000 }).toBe(true);
-    expect(await page.locator('.transcript').innerText()).toMatch(/^#00:00:\d\d-\d# I: /);
+    expect(await page.locator('.transcript').innerText()).toMatch(/^#00:00:\d\d-\d# S1: /);
     await shot('asr-02-draft-stored');
+    // The voices are named once: S1 becomes the participant's code in the whole draft.
+    const names = page.getByRole('region', { name: 'Gi talerne navn' });
+    await expect.poll(() => names.isVisible()).toBe(true);
+    expect(await names.innerText()).toContain('Ingen av dem er lagret.');
+    await names.getByLabel('Navn for S1').fill('JS01');
+    await shot('asr-06-speaker-names');
+    await names.getByRole('button', { name: 'Bruk navnene' }).click();
+    await expect.poll(() => page.locator('.transcript').innerText(), { timeout: 30_000 }).toMatch(/^#00:00:\d\d-\d# JS01: /);
+    expect(await page.locator('.transcript').innerText()).not.toMatch(/# S1: /);
     await page.getByRole('button', { name: 'Jeg har sjekket utkastet' }).click();
     await expect.poll(() => page.getByText('Automatisk utkast').isVisible(), { timeout: 30_000 }).toBe(false);
     const list = await harness.invoke('transcripts.list', {});
@@ -106,7 +117,7 @@ describe('automatic draft in Chromium', () => {
     await shot('asr-04-m4a-model-choice');
     await panel.getByRole('button', { name: 'Lag et utkast til transkripsjon' }).click();
     await expect.poll(() => page.getByText('Automatisk utkast').isVisible(), { timeout: 150_000 }).toBe(true);
-    expect(await page.locator('.transcript').innerText()).toMatch(/^#00:00:\d\d-\d# [IB]: /);
+    expect(await page.locator('.transcript').innerText()).toMatch(/^#00:00:\d\d-\d# S\d: /);
     await shot('asr-05-m4a-draft-stored');
     const list = (await harness.invoke('transcripts.list', {})) as { recordingId: string | null; sourceFormat: string; automaticDraft: boolean; syncPointCount: number }[];
     const draft = list.find((t) => t.recordingId === rec.id);
