@@ -616,7 +616,7 @@ describe('which model the draft panel offers first (pickModel)', () => {
 });
 
 /**
- * With a real model (HVELV_ASR_MODEL=/path/to/ggml-model.bin, e.g. NB-Whisper base),
+ * With a real model (HVELV_ASR_MODEL=/path/to/sherpa-onnx-whisper-base, a folder in sherpa-onnx's layout),
  * a short Norwegian sentence spoken by espeak-ng (tests/fixtures/audio/setning-nb.ogg, made
  * once) is recognised: here words are checked.
  */

@@ -6,7 +6,9 @@
  * top-level await in main (the privileged schemes must be registered before ready);
  * the packaging of native files and of the daily job.
  */
+import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import ts from 'typescript';
@@ -14,6 +16,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fake } from './fake-electron';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY, mediaPath, shareMediaPath } from '../../electron/main/policy';
 import { scheduleCommandFor } from '../../electron/main/schedule-command';
+import { writeTestModel } from '../../scripts/make-test-model';
 import { appExecutable, packagedEnforceCommand } from '../../electron/core/services/project-end/headless-enforce';
 import { systemdUnits } from '../../electron/core/services/project-end/schedule';
 import { DROP_CHANNEL, EVENT_CHANNEL, IPC_CHANNEL } from '@shared/ipc-channels';
@@ -183,6 +186,36 @@ describe('packaging', () => {
     expect(worker).toMatch(/["']sherpa-onnx-node["']/);
     expect(worker).not.toMatch(/possible_paths/);
   });
+
+  it('the built recognition process (out/main/asr-worker.js) loads the engine from node_modules and recognises a window', async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hvelv-worker-')), 'micro');
+    const m = writeTestModel(dir, 'micro');
+    const child = fork(path.join(OUT, 'main', 'asr-worker.js'), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const got: string[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      child.on('message', (msg: { t: string; message?: string }) => {
+        got.push(msg.t);
+        if (msg.t === 'more' && got.filter((t) => t === 'more').length === 1) {
+          // Two seconds of a loud tone, 16-bit 16 kHz: one window.
+          const pcm = Buffer.alloc(32_000 * 2);
+          for (let i = 0; i < pcm.length / 2; i++) pcm.writeInt16LE(Math.round(8000 * Math.sin(i / 8)), i * 2);
+          child.send({ t: 'audio', bytes: pcm });
+        } else if (msg.t === 'more') child.send({ t: 'end' });
+        if (msg.t === 'done') resolve();
+        if (msg.t === 'error') reject(new Error(msg.message));
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}`)));
+    });
+    child.send({ t: 'start', model: { encoder: m.encoder, decoder: m.decoder, tokens: m.tokens }, language: 'nb', format: 'pcm16', threads: 1 });
+    try {
+      await done;
+    } finally {
+      child.kill('SIGKILL');
+      fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
+    expect(got[0]).toBe('ready');
+    expect(got).toContain('window');
+  }, 120_000);
 
   it('never lets sherpa-onnx hand back an external buffer (Electron refuses them): every call that has the option sets it false', () => {
     // The methods of sherpa-onnx-node whose results are external ArrayBuffers unless told otherwise, from its own sources.
