@@ -143,7 +143,8 @@ async function onStart(m: StartMessage): Promise<void> {
   }
   const windower = new Windower((w) => windows.push(w));
   const pcmSink = (pcm: Float32Array) => {
-    allPcm?.push(pcm);
+    // A copy: a decoder may hand the same buffer again with the next samples.
+    allPcm?.push(pcm.slice());
     windower.push(pcm);
   };
   decoder = m.format === 'pcm16' ? pcm16Decoder(pcmSink) : await createDecoder(m.format, pcmSink);
