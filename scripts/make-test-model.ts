@@ -1,43 +1,45 @@
 /**
- * A whisper model in whisper.cpp's own ggml file format, with random weights, so the
- * tests and the speed benchmark run the real engine without downloading a model
- * (no model can be downloaded on the development machines or in CI).
+ * A Whisper model in sherpa-onnx's ONNX layout, with random weights of the real
+ * architecture and sizes, so the tests and the speed benchmark run the real engine
+ * without downloading a model (no model can be downloaded on the development
+ * machines or in CI).
  *
- *   npm run make-test-model -- --out FILE [--size micro|tiny|base] [--type f16|q8_0|q5_0] [--seed S]
+ *   npm run make-test-model -- --out DIR [--size tiny|base|small] [--seed S] [--speakers DIR]
  *
- * The layout is what whisper.cpp's whisper_model_load() reads (src/whisper.cpp):
+ * (--speakers DIR: also the speaker-diarization models, see writeSpeakerModels.)
  *
- *   uint32 magic 0x67676d6c ("ggml")
- *   int32  n_vocab, n_audio_ctx, n_audio_state, n_audio_head, n_audio_layer,
- *          n_text_ctx, n_text_state, n_text_head, n_text_layer, n_mels, ftype
- *   int32  n_mel, n_fft; then n_mel * n_fft float32 (the mel filter bank)
- *   int32  n_vocab; then per token: uint32 length, bytes
- *   per tensor until the end of the file:
- *          int32 n_dims, int32 name length, int32 type (0 f32, 1 f16, 6 q5_0, 8 q8_0),
- *          int32 ne[n_dims] (ggml order: fastest-varying dimension first),
- *          name bytes, then the data
+ * DIR gets what sherpa-onnx's published Whisper folders hold (scripts/whisper/export-onnx.py
+ * in k2-fsa/sherpa-onnx writes them; sherpa-onnx/csrc/offline-whisper-model.cc reads them):
  *
- * All little-endian. Tensor names and shapes follow the loader's ASR_TENSOR_NAMES
- * (whisper-arch.h); every one must be present with its exact shape, or the loader
- * refuses the file. 51865 tokens make the model multilingual (whisper.cpp tests
- * n_vocab >= 51865), so language tokens for nb and en exist as in the real models.
+ *   encoder.onnx  mel [n_audio, n_mels, T] -> n_layer_cross_k, n_layer_cross_v,
+ *                 each [n_text_layer, n_audio, T/2, n_text_state]: the audio encoder,
+ *                 then every decoder layer's cross-attention keys and values.
+ *                 Its metadata says what the engine needs: n_mels, n_text_layer,
+ *                 n_text_ctx, n_text_state, n_vocab, sot, eot, blank_id, translate,
+ *                 transcribe, is_multilingual, no_timestamps, no_speech, sot_sequence,
+ *                 all_language_tokens, all_language_codes.
+ *   decoder.onnx  tokens [n_audio, n] int64, in_n_layer_self_k_cache and _v_cache
+ *                 [n_text_layer, n_audio, n_text_ctx, n_text_state], n_layer_cross_k,
+ *                 n_layer_cross_v, offset [1] int64 -> logits [n_audio, n, n_vocab],
+ *                 out_n_layer_self_k_cache, out_n_layer_self_v_cache. The engine takes
+ *                 inputs and outputs by position; the names are the exporter's.
+ *   tokens.txt    "<base64 of the token's bytes> <id>" per line, the 50 257 text tokens.
  *
- * The words such a model writes are meaningless; the shapes, and so the time each
- * step takes, are those of the real model of the same size.
+ * The graph is OpenAI Whisper's: two convolutions with GELU, sinusoid-free learned
+ * positions, pre-norm attention blocks (query and value with bias, key without), a
+ * 4x MLP, the decoder's causal self-attention with its key/value cache, cross-attention
+ * and logits through the token embedding. Weights are random (seeded, so a seed gives
+ * the same files); the words such a model writes are meaningless, the work each step
+ * takes is the real model's.
  */
 import { createCipheriv, createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { DT, GraphBuilder, writeModel } from './onnx-writer';
 
-export type TestModelSize = 'micro' | 'tiny' | 'base';
-/**
- * The weight type of the large matrices, as whisper.cpp's own quantize tool writes it
- * (the file's ftype says which): f16 as OpenAI's and the National Library's ggml-model.bin,
- * q5_0 and q8_0 as their quantized downloads (ggml-model-q5_0.bin). The convolutions stay
- * f16 and the rest f32, as the loader expects.
- */
-export type TestModelType = 'f16' | 'q8_0' | 'q5_0';
+export type TestModelSize = 'micro' | 'tiny' | 'base' | 'small';
 
 interface Dims {
   state: number;
@@ -45,231 +47,429 @@ interface Dims {
   layers: number;
 }
 
-/** tiny and base as in OpenAI's and the National Library's releases; micro only for tests. */
+/** tiny, base and small as OpenAI's and the National Library's releases; micro only for the quickest tests. */
 export const TEST_MODEL_DIMS: Record<TestModelSize, Dims> = {
   micro: { state: 64, heads: 2, layers: 1 },
   tiny: { state: 384, heads: 6, layers: 4 },
   base: { state: 512, heads: 8, layers: 6 },
+  small: { state: 768, heads: 12, layers: 12 },
 };
 
 const N_VOCAB = 51865;
 const N_AUDIO_CTX = 1500;
 const N_TEXT_CTX = 448;
 const N_MELS = 80;
-const N_FFT = 201; // 400-point FFT: 201 frequency bins
-/** ggml_ftype of the file, and ggml_type of its large matrices. */
-const WEIGHT_TYPES: Record<TestModelType, { ftype: number; type: number; block: number; bytes: number }> = {
-  f16: { ftype: 1, type: 1, block: 1, bytes: 2 },
-  q8_0: { ftype: 7, type: 8, block: 32, bytes: 34 },
-  q5_0: { ftype: 8, type: 6, block: 32, bytes: 22 },
-};
-const GGML_MAGIC = 0x67676d6c;
-/** The byte-level BPE part of the vocabulary; the loader adds the special tokens itself. */
+/** The byte-level BPE part of the vocabulary; the special tokens follow it. */
 const N_TEXT_TOKENS = 50257;
 
-const F32 = 0;
-const F16 = 1;
-/** The weight type of the file (f16, q8_0 or q5_0): which one is the writer's option. */
-const W = -1;
+/** whisper/tokenizer.py's LANGUAGES, in order: the language tokens follow sot in this order. */
+const LANGUAGES = (
+  'en zh de es ru ko fr ja pt tr pl ca nl ar sv it id hi fi vi he uk el ms cs ro da hu ta no th ur hr bg lt la mi ml cy sk te fa lv bn sr az sl kn ' +
+  'et mk br eu is hy ne mn bs kk sq sw gl mr pa si km sn yo so af oc ka be tg sd gu am yi lo uz fo ht ps tk nn mt sa lb my bo tl mg as tt haw ln ha ba jw su'
+).split(' ');
 
-/** Deterministic bytes from a seed (SHA-256 in counter mode), so a given seed always gives the same file. */
-/**
- * The same from AES-256-CTR over zeros, keyed by the seed's hash: some hundred times
- * faster, for the benchmark's tiny and base models (70–140 MB).
- */
-function fastRandomStream(seed: string): (n: number) => Buffer {
+/** The special tokens of the multilingual vocabulary of 51 865 (tiny … large-v2). */
+export const SPECIAL = (() => {
+  const eot = N_TEXT_TOKENS;
+  const sot = eot + 1;
+  const firstLanguage = sot + 1;
+  const translate = firstLanguage + LANGUAGES.length;
+  return { eot, sot, firstLanguage, translate, transcribe: translate + 1, sotLm: translate + 2, sotPrev: translate + 3, noSpeech: translate + 4, noTimestamps: translate + 5 };
+})();
+
+/** Random bytes from a seed (AES-256-CTR over zeros, keyed by the seed's hash): fast, and the same for the same seed. */
+function randomStream(seed: string): (n: number) => Buffer {
   const cipher = createCipheriv('aes-256-ctr', createHash('sha256').update(seed).digest(), Buffer.alloc(16));
   return (n) => cipher.update(Buffer.alloc(n));
 }
 
-function randomStream(seed: string): (n: number) => Buffer {
-  let counter = 0;
-  return (n) => {
-    const blocks: Buffer[] = [];
-    for (let got = 0; got < n; got += 32) blocks.push(createHash('sha256').update(`${seed}:${counter++}`).digest());
-    return Buffer.concat(blocks).subarray(0, n);
-  };
+class Weights {
+  private readonly random: (n: number) => Buffer;
+  constructor(
+    readonly g: GraphBuilder,
+    seed: string,
+  ) {
+    this.random = randomStream(seed);
+  }
+
+  /** Values spread evenly over ±scale around `around`. */
+  make(name: string, dims: number[], scale: number, around = 0): string {
+    const count = dims.reduce((a, b) => a * b, 1);
+    const raw = this.random(count);
+    const bytes = new Int8Array(raw.buffer, raw.byteOffset, count);
+    const out = new Float32Array(count);
+    const k = scale / 128;
+    for (let i = 0; i < count; i++) out[i] = around + bytes[i]! * k;
+    return this.g.weight(name, dims, out);
+  }
+
+  /** A matrix [in, out] as MatMul takes it, scaled as a trained layer's (about 1/√in). */
+  matrix(name: string, inDim: number, outDim: number): string {
+    return this.make(name, [inDim, outDim], 1 / Math.sqrt(inDim));
+  }
+
+  bias(name: string, n: number): string {
+    return this.make(name, [n], 0.02);
+  }
+
+  gain(name: string, n: number): string {
+    return this.make(name, [n], 0.1, 1);
+  }
+}
+
+function gelu(g: GraphBuilder, x: string): string {
+  // 0.5 · x · (1 + erf(x / √2)), as torch's exact GELU exports.
+  const e = g.o('Erf', [g.o('Mul', [x, g.scalar('inv_sqrt2', Math.SQRT1_2)])]);
+  return g.o('Mul', [g.o('Mul', [x, g.scalar('half', 0.5)]), g.o('Add', [e, g.scalar('one', 1)])]);
+}
+
+function layerNorm(w: Weights, x: string, prefix: string, d: number): string {
+  return w.g.o('LayerNormalization', [x, w.gain(`${prefix}.weight`, d), w.bias(`${prefix}.bias`, d)], { axis: -1, epsilon: { float: 1e-5 } });
+}
+
+function linear(w: Weights, x: string, name: string, inDim: number, outDim: number, bias = true): string {
+  const y = w.g.o('MatMul', [x, w.matrix(`${name}.weight`, inDim, outDim)]);
+  return bias ? w.g.o('Add', [y, w.bias(`${name}.bias`, outDim)]) : y;
+}
+
+/** q [N, n, d], k and v [N, m, d] -> [N, n, d] over `heads` heads; `mask` added to the scores when given. */
+function attention(g: GraphBuilder, q: string, k: string, v: string, d: number, heads: number, mask?: string): string {
+  const split = g.consts([0, 0, heads, d / heads]);
+  const qh = g.o('Transpose', [g.o('Reshape', [q, split])], { perm: [0, 2, 1, 3] });
+  const kh = g.o('Transpose', [g.o('Reshape', [k, split])], { perm: [0, 2, 3, 1] });
+  const vh = g.o('Transpose', [g.o('Reshape', [v, split])], { perm: [0, 2, 1, 3] });
+  let scores = g.o('Mul', [g.o('MatMul', [qh, kh]), g.scalar(`scale_${d / heads}`, 1 / Math.sqrt(d / heads))]);
+  if (mask) scores = g.o('Add', [scores, mask]);
+  const att = g.o('MatMul', [g.o('Softmax', [scores], { axis: -1 }), vh]);
+  return g.o('Reshape', [g.o('Transpose', [att], { perm: [0, 2, 1, 3] }), g.consts([0, 0, d])]);
+}
+
+function mlp(w: Weights, x: string, prefix: string, d: number): string {
+  const h = gelu(w.g, linear(w, layerNorm(w, x, `${prefix}.mlp_ln`, d), `${prefix}.mlp.0`, d, 4 * d));
+  return w.g.o('Add', [x, linear(w, h, `${prefix}.mlp.2`, 4 * d, d)]);
+}
+
+function encoderGraph(dims: Dims, seed: string): GraphBuilder {
+  const g = new GraphBuilder();
+  const w = new Weights(g, `${seed}:encoder`);
+  const d = dims.state;
+  const conv1 = g.o('Conv', ['mel', w.make('encoder.conv1.weight', [d, N_MELS, 3], 1 / Math.sqrt(N_MELS * 3)), w.bias('encoder.conv1.bias', d)], { kernel_shape: [3], pads: [1, 1] });
+  const conv2 = g.o('Conv', [gelu(g, conv1), w.make('encoder.conv2.weight', [d, d, 3], 1 / Math.sqrt(d * 3)), w.bias('encoder.conv2.bias', d)], { kernel_shape: [3], pads: [1, 1], strides: [2] });
+  let x = g.o('Transpose', [gelu(g, conv2)], { perm: [0, 2, 1] });
+  // The positions of the frames there are (T/2 ≤ 1500: sherpa-onnx sends less than 30 s).
+  const frames = g.o('Shape', [x], { start: 1, end: 2 });
+  const positions = g.o('Slice', [w.make('encoder.positional_embedding', [N_AUDIO_CTX, d], 0.5), g.consts([0]), frames, g.consts([0])]);
+  x = g.o('Add', [x, positions]);
+  for (let i = 0; i < dims.layers; i++) {
+    const p = `encoder.blocks.${i}`;
+    const h = layerNorm(w, x, `${p}.attn_ln`, d);
+    const a = attention(g, linear(w, h, `${p}.attn.query`, d, d), linear(w, h, `${p}.attn.key`, d, d, false), linear(w, h, `${p}.attn.value`, d, d), d, dims.heads);
+    x = g.o('Add', [x, linear(w, a, `${p}.attn.out`, d, d)]);
+    x = mlp(w, x, p, d);
+  }
+  x = layerNorm(w, x, 'encoder.ln_post', d);
+  // Every decoder layer's cross-attention keys and values, computed once per window.
+  const ks: string[] = [];
+  const vs: string[] = [];
+  for (let i = 0; i < dims.layers; i++) {
+    const p = `decoder.blocks.${i}.cross_attn`;
+    ks.push(g.o('Unsqueeze', [linear(w, x, `${p}.key`, d, d, false), g.consts([0])]));
+    vs.push(g.o('Unsqueeze', [linear(w, x, `${p}.value`, d, d), g.consts([0])]));
+  }
+  g.named('n_layer_cross_k', 'Concat', ks, { axis: 0 });
+  g.named('n_layer_cross_v', 'Concat', vs, { axis: 0 });
+  return g;
+}
+
+function decoderGraph(dims: Dims, seed: string): GraphBuilder {
+  const g = new GraphBuilder();
+  // The cross-attention keys and values are the encoder's: the same seed makes the same ones.
+  const w = new Weights(g, `${seed}:decoder`);
+  const d = dims.state;
+  const embedding = w.make('decoder.token_embedding.weight', [N_VOCAB, d], 0.05);
+  const n = g.o('Shape', ['tokens'], { start: 1, end: 2 });
+  const end = g.o('Add', ['offset', n]);
+  const positions = g.o('Slice', [w.make('decoder.positional_embedding', [N_TEXT_CTX, d], 0.05), 'offset', end, g.consts([0])]);
+  let x = g.o('Add', [g.o('Gather', [embedding, 'tokens'], { axis: 0 }), positions]);
+  // whisper's causal mask, sliced to the tokens of this call as the exported model does
+  // (the first call sees the whole start sequence, each later one a single token).
+  const maskValues = new Float32Array(N_TEXT_CTX * N_TEXT_CTX);
+  for (let r = 0; r < N_TEXT_CTX; r++) for (let c = r + 1; c < N_TEXT_CTX; c++) maskValues[r * N_TEXT_CTX + c] = -1e9;
+  const mask = g.o('Slice', [g.weight('decoder.mask', [N_TEXT_CTX, N_TEXT_CTX], maskValues), g.consts([0, 0]), g.o('Concat', [n, n], { axis: 0 }), g.consts([0, 1])]);
+  const kOut: string[] = [];
+  const vOut: string[] = [];
+  for (let i = 0; i < dims.layers; i++) {
+    const p = `decoder.blocks.${i}`;
+    const layer = g.consts([i]);
+    const kCache = g.o('Squeeze', [g.o('Gather', ['in_n_layer_self_k_cache', layer], { axis: 0 }), g.consts([0])]);
+    const vCache = g.o('Squeeze', [g.o('Gather', ['in_n_layer_self_v_cache', layer], { axis: 0 }), g.consts([0])]);
+    const h = layerNorm(w, x, `${p}.attn_ln`, d);
+    const q = linear(w, h, `${p}.attn.query`, d, d);
+    const k = linear(w, h, `${p}.attn.key`, d, d, false);
+    const v = linear(w, h, `${p}.attn.value`, d, d);
+    // cache[:, offset:offset+n] = the new keys and values; attend to cache[:, :offset+n].
+    const put = (cache: string, fresh: string) =>
+      g.o('Concat', [g.o('Slice', [cache, g.consts([0]), 'offset', g.consts([1])]), fresh, g.o('Slice', [cache, end, g.consts([N_TEXT_CTX]), g.consts([1])])], { axis: 1 });
+    const kNew = put(kCache, k);
+    const vNew = put(vCache, v);
+    const upTo = (cache: string) => g.o('Slice', [cache, g.consts([0]), end, g.consts([1])]);
+    const a = attention(g, q, upTo(kNew), upTo(vNew), d, dims.heads, mask);
+    x = g.o('Add', [x, linear(w, a, `${p}.attn.out`, d, d)]);
+    kOut.push(g.o('Unsqueeze', [kNew, g.consts([0])]));
+    vOut.push(g.o('Unsqueeze', [vNew, g.consts([0])]));
+    const hc = layerNorm(w, x, `${p}.cross_attn_ln`, d);
+    const crossK = g.o('Squeeze', [g.o('Gather', ['n_layer_cross_k', layer], { axis: 0 }), g.consts([0])]);
+    const crossV = g.o('Squeeze', [g.o('Gather', ['n_layer_cross_v', layer], { axis: 0 }), g.consts([0])]);
+    const c = attention(g, linear(w, hc, `${p}.cross_attn.query`, d, d), crossK, crossV, d, dims.heads);
+    x = g.o('Add', [x, linear(w, c, `${p}.cross_attn.out`, d, d)]);
+    x = mlp(w, x, p, d);
+  }
+  x = layerNorm(w, x, 'decoder.ln', d);
+  // logits = E · xᵀ, transposed back: the embedding is shared with the input, as in Whisper.
+  const logits = g.o('MatMul', [embedding, g.o('Transpose', [x], { perm: [0, 2, 1] })]);
+  g.named('logits', 'Transpose', [logits], { perm: [0, 2, 1] });
+  g.named('out_n_layer_self_k_cache', 'Concat', kOut, { axis: 0 });
+  g.named('out_n_layer_self_v_cache', 'Concat', vOut, { axis: 0 });
+  return g;
 }
 
 /**
- * Quantized blocks of 32 values (q8_0: an f16 scale and 32 int8; q5_0: an f16 scale, 32
- * high bits and 16 bytes of low nibbles): a small scale like trained weights', the rest random.
+ * Token texts: printable stand-ins for the 256 single bytes (as in GPT-2's byte BPE,
+ * " " as token 220 where the exporter's blank_id points), then invented Norwegian-ish
+ * syllables, so a draft has words to show. Not real BPE merges.
  */
-function randomBlocks(count: number, w: { block: number; bytes: number }, random: (n: number) => Buffer): Buffer {
-  const blocks = count / w.block;
-  const out = random(blocks * w.bytes);
-  // Scales of 2^-10..2^-9 (either sign) times up to 127 (q8_0) or 16 (q5_0): weights' magnitudes, never infinite.
-  for (let b = 0; b < blocks; b++) out.writeUInt16LE((out.readUInt16LE(b * w.bytes) & 0x83ff) | (5 << 10), b * w.bytes);
-  return out;
-}
-
-/**
- * Small random half floats (magnitudes 2^-10 to 2^-4, either sign), like trained
- * weights in scale; arbitrary bits would give infinities and NaN.
- */
-function randomF16(count: number, random: (n: number) => Buffer): Buffer {
-  const raw = random(count * 2);
-  const out = Buffer.alloc(count * 2);
-  for (let i = 0; i < count; i++) {
-    const r = raw.readUInt16LE(i * 2);
-    const sign = r & 0x8000;
-    const exponent = 5 + ((r >> 10) % 7); // 5..11 biased: 2^-10..2^-4
-    out.writeUInt16LE(sign | (exponent << 10) | (r & 0x3ff), i * 2);
-  }
-  return out;
-}
-
-function randomF32(count: number, random: (n: number) => Buffer, around: number): Buffer {
-  const raw = random(count);
-  const out = Buffer.alloc(count * 4);
-  for (let i = 0; i < count; i++) out.writeFloatLE(around + (raw[i]! - 128) / 2048, i * 4);
-  return out;
-}
-
-/** A triangular mel filter bank over the 201 FFT bins of 16 kHz audio (HTK mel scale). */
-function melFilters(): Buffer {
-  const mel = (f: number) => 2595 * Math.log10(1 + f / 700);
-  const hz = (m: number) => 700 * (10 ** (m / 2595) - 1);
-  const top = mel(8000);
-  const edges = Array.from({ length: N_MELS + 2 }, (_, i) => hz((top * i) / (N_MELS + 1)));
-  const out = Buffer.alloc(N_MELS * N_FFT * 4);
-  for (let m = 0; m < N_MELS; m++) {
-    const [lo, mid, hi] = [edges[m]!, edges[m + 1]!, edges[m + 2]!];
-    for (let k = 0; k < N_FFT; k++) {
-      const f = (k * 8000) / (N_FFT - 1);
-      const w = f <= lo || f >= hi ? 0 : f <= mid ? (f - lo) / (mid - lo) : (hi - f) / (hi - mid);
-      out.writeFloatLE(w, (m * N_FFT + k) * 4);
-    }
-  }
-  return out;
-}
-
-function int32s(...values: number[]): Buffer {
-  const b = Buffer.alloc(values.length * 4);
-  values.forEach((v, i) => b.writeInt32LE(v, i * 4));
-  return b;
-}
-
-interface TensorSpec {
-  name: string;
-  /** ggml order: ne[0] is the fastest-varying dimension. */
-  ne: number[];
-  type: typeof F32 | typeof F16 | typeof W;
-  /** For f32 tensors: the value the random ones scatter around (1 for layer-norm gains). */
-  around?: number;
-}
-
-/** Every tensor the loader expects, in its order (the order does not matter to it, the set does). */
-function tensors(d: Dims): TensorSpec[] {
-  const s = d.state;
-  const t: TensorSpec[] = [
-    { name: 'encoder.positional_embedding', ne: [s, N_AUDIO_CTX], type: F32 },
-    { name: 'encoder.conv1.weight', ne: [3, N_MELS, s], type: F16 },
-    { name: 'encoder.conv1.bias', ne: [1, s], type: F32 },
-    { name: 'encoder.conv2.weight', ne: [3, s, s], type: F16 },
-    { name: 'encoder.conv2.bias', ne: [1, s], type: F32 },
-  ];
-  const block = (prefix: string, attn: string): TensorSpec[] => [
-    { name: `${prefix}.${attn}_ln.weight`, ne: [s], type: F32, around: 1 },
-    { name: `${prefix}.${attn}_ln.bias`, ne: [s], type: F32 },
-    { name: `${prefix}.${attn}.query.weight`, ne: [s, s], type: W },
-    { name: `${prefix}.${attn}.query.bias`, ne: [s], type: F32 },
-    { name: `${prefix}.${attn}.key.weight`, ne: [s, s], type: W },
-    { name: `${prefix}.${attn}.value.weight`, ne: [s, s], type: W },
-    { name: `${prefix}.${attn}.value.bias`, ne: [s], type: F32 },
-    { name: `${prefix}.${attn}.out.weight`, ne: [s, s], type: W },
-    { name: `${prefix}.${attn}.out.bias`, ne: [s], type: F32 },
-  ];
-  const mlp = (prefix: string): TensorSpec[] => [
-    { name: `${prefix}.mlp_ln.weight`, ne: [s], type: F32, around: 1 },
-    { name: `${prefix}.mlp_ln.bias`, ne: [s], type: F32 },
-    { name: `${prefix}.mlp.0.weight`, ne: [s, 4 * s], type: W },
-    { name: `${prefix}.mlp.0.bias`, ne: [4 * s], type: F32 },
-    { name: `${prefix}.mlp.2.weight`, ne: [4 * s, s], type: W },
-    { name: `${prefix}.mlp.2.bias`, ne: [s], type: F32 },
-  ];
-  for (let i = 0; i < d.layers; i++) t.push(...block(`encoder.blocks.${i}`, 'attn'), ...mlp(`encoder.blocks.${i}`));
-  t.push(
-    { name: 'encoder.ln_post.weight', ne: [s], type: F32, around: 1 },
-    { name: 'encoder.ln_post.bias', ne: [s], type: F32 },
-    { name: 'decoder.positional_embedding', ne: [s, N_TEXT_CTX], type: F32 },
-    { name: 'decoder.token_embedding.weight', ne: [s, N_VOCAB], type: W },
-  );
-  for (let i = 0; i < d.layers; i++) {
-    t.push(...block(`decoder.blocks.${i}`, 'attn'), ...block(`decoder.blocks.${i}`, 'cross_attn'), ...mlp(`decoder.blocks.${i}`));
-  }
-  t.push({ name: 'decoder.ln.weight', ne: [s], type: F32, around: 1 }, { name: 'decoder.ln.bias', ne: [s], type: F32 });
-  return t;
-}
-
-/**
- * Token texts: the 256 single bytes' printable stand-ins first (as in GPT-2's byte
- * BPE, with " " where the loader expects it), then invented syllables, so the draft has words to show. Not real BPE merges.
- */
-function vocabulary(): Buffer[] {
+function tokensTxt(): string {
   const syllables = ['ja', 'nei', 'og', 'det', 'er', 'så', 'vi', 'hun', 'han', 'til', 'på', 'men', 'litt', 'kanskje', 'mm'];
-  const out: Buffer[] = [];
-  for (let i = 0; i < 256; i++) out.push(Buffer.from([i >= 33 && i <= 126 ? i : 0x61 + (i % 26)]));
-  // The decoder looks up " " by name (it suppresses a blank first token) and throws
-  // without it; in GPT-2's byte BPE it is token 220.
-  out[220] = Buffer.from(' ');
-  for (let i = 256; i < N_TEXT_TOKENS; i++) out.push(Buffer.from(` ${syllables[i % syllables.length]}${i % 7 === 0 ? '.' : ''}`, 'utf8'));
-  return out;
+  const lines: string[] = [];
+  for (let i = 0; i < N_TEXT_TOKENS; i++) {
+    const text = i === 220 ? ' ' : i < 256 ? String.fromCharCode(i >= 33 && i <= 126 ? i : 0x61 + (i % 26)) : ` ${syllables[i % syllables.length]}${i % 7 === 0 ? '.' : ''}`;
+    lines.push(`${Buffer.from(text, 'utf8').toString('base64')} ${i}`);
+  }
+  return lines.join('\n') + '\n';
 }
 
-/** Write the model to `file` (streamed, so base-sized models need little memory); returns its size in bytes. */
-export function writeTestModel(file: string, size: TestModelSize = 'micro', seed = 'hvelv-test-model', type: TestModelType = 'f16'): number {
-  const d = TEST_MODEL_DIMS[size];
-  const w = WEIGHT_TYPES[type];
-  // The tests' micro f16 model keeps the stream it always had, so it stays byte for byte the same.
-  const random = size === 'micro' && type === 'f16' ? randomStream(`${seed}:${size}`) : fastRandomStream(`${seed}:${size}:${type}`);
-  const fd = fs.openSync(file, 'w');
-  let written = 0;
-  const put = (b: Buffer) => {
-    fs.writeSync(fd, b);
-    written += b.length;
+/** The encoder's metadata, as sherpa-onnx's exporter writes it (export-onnx.py, encoder_meta_data). */
+export function whisperMetadata(size: TestModelSize): Record<string, string | number> {
+  const dims = TEST_MODEL_DIMS[size];
+  const s = SPECIAL;
+  return {
+    model_type: `whisper-${size}`,
+    version: '1',
+    maintainer: 'hvelv (random weights, for tests)',
+    n_mels: N_MELS,
+    n_audio_ctx: N_AUDIO_CTX,
+    n_audio_state: dims.state,
+    n_audio_head: dims.heads,
+    n_audio_layer: dims.layers,
+    n_vocab: N_VOCAB,
+    n_text_ctx: N_TEXT_CTX,
+    n_text_state: dims.state,
+    n_text_head: dims.heads,
+    n_text_layer: dims.layers,
+    sot_sequence: [s.sot, s.firstLanguage, s.transcribe].join(','),
+    all_language_tokens: LANGUAGES.map((_, i) => s.firstLanguage + i).join(','),
+    all_language_codes: LANGUAGES.join(','),
+    sot: s.sot,
+    sot_index: 0,
+    eot: s.eot,
+    blank_id: 220,
+    is_multilingual: 1,
+    no_speech: s.noSpeech,
+    non_speech_tokens: '',
+    transcribe: s.transcribe,
+    translate: s.translate,
+    sot_prev: s.sotPrev,
+    sot_lm: s.sotLm,
+    no_timestamps: s.noTimestamps,
   };
-  try {
-    put(int32s(GGML_MAGIC, N_VOCAB, N_AUDIO_CTX, d.state, d.heads, d.layers, N_TEXT_CTX, d.state, d.heads, d.layers, N_MELS, w.ftype));
-    put(int32s(N_MELS, N_FFT));
-    put(melFilters());
-    const vocab = vocabulary();
-    put(int32s(vocab.length));
-    for (const token of vocab) {
-      const len = Buffer.alloc(4);
-      len.writeUInt32LE(token.length);
-      put(Buffer.concat([len, token]));
-    }
-    for (const t of tensors(d)) {
-      const name = Buffer.from(t.name, 'utf8');
-      const ttype = t.type === W ? w.type : t.type;
-      put(int32s(t.ne.length, name.length, ttype, ...t.ne));
-      put(name);
-      const count = t.ne.reduce((a, b) => a * b, 1);
-      // In slices, so the largest tensor (token embedding, 26 M values at base) stays small in memory.
-      for (let done = 0; done < count; ) {
-        const n = Math.min(1 << 20, count - done);
-        put(ttype === F32 ? randomF32(n, random, t.around ?? 0) : ttype === F16 ? randomF16(n, random) : randomBlocks(n, w, random));
-        done += n;
-      }
-    }
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+}
+
+export interface TestModelFiles {
+  dir: string;
+  encoder: string;
+  decoder: string;
+  tokens: string;
+  bytes: number;
+}
+
+/** Write the model's three files into `dir` (made if missing). */
+export function writeTestModel(dir: string, size: TestModelSize = 'tiny', seed = 'hvelv-test-model'): TestModelFiles {
+  const dims = TEST_MODEL_DIMS[size];
+  fs.mkdirSync(dir, { recursive: true });
+  const files = { dir, encoder: path.join(dir, 'encoder.onnx'), decoder: path.join(dir, 'decoder.onnx'), tokens: path.join(dir, 'tokens.txt') };
+  const metadata = whisperMetadata(size);
+  const f = DT.float;
+  const enc = encoderGraph(dims, seed);
+  let bytes = writeModel(files.encoder, {
+    graphName: 'encoder',
+    nodes: enc.nodes,
+    initializers: enc.initializers,
+    inputs: [{ name: 'mel', type: f, shape: ['n_audio', N_MELS, 'T'] }],
+    outputs: [
+      { name: 'n_layer_cross_k', type: f, shape: [dims.layers, 'n_audio', 'T2', dims.state] },
+      { name: 'n_layer_cross_v', type: f, shape: [dims.layers, 'n_audio', 'T2', dims.state] },
+    ],
+    metadata,
+    opset: 17,
+  });
+  const dec = decoderGraph(dims, seed);
+  const cache = { type: f, shape: [dims.layers, 'n_audio', N_TEXT_CTX, dims.state] };
+  const cross = { type: f, shape: [dims.layers, 'n_audio', 'T2', dims.state] };
+  bytes += writeModel(files.decoder, {
+    graphName: 'decoder',
+    nodes: dec.nodes,
+    initializers: dec.initializers,
+    inputs: [
+      { name: 'tokens', type: DT.int64, shape: ['n_audio', 'n_tokens'] },
+      { name: 'in_n_layer_self_k_cache', ...cache },
+      { name: 'in_n_layer_self_v_cache', ...cache },
+      { name: 'n_layer_cross_k', ...cross },
+      { name: 'n_layer_cross_v', ...cross },
+      { name: 'offset', type: DT.int64, shape: [1] },
+    ],
+    outputs: [
+      { name: 'logits', type: f, shape: ['n_audio', 'n_tokens', N_VOCAB] },
+      { name: 'out_n_layer_self_k_cache', ...cache },
+      { name: 'out_n_layer_self_v_cache', ...cache },
+    ],
+    metadata: { model_type: `whisper-${size}`, version: '1', maintainer: String(metadata.maintainer) },
+    opset: 17,
+  });
+  const tokens = tokensTxt();
+  fs.writeFileSync(files.tokens, tokens);
+  bytes += Buffer.byteLength(tokens);
+  return { ...files, bytes };
+}
+
+/**
+ * The two models of sherpa-onnx's speaker diarization, with random weights, in `dir`:
+ *
+ *   segmentation.onnx  pyannote's segmentation-3.0 (PyanNet), as sherpa-onnx's
+ *                      scripts/pyannote/segmentation/export-onnx.py writes it: x [N, 1, T]
+ *                      16 kHz samples -> y [N, frames, 7] (log-probabilities of the
+ *                      powerset classes of up to 3 speakers, 2 at a time). SincNet (a
+ *                      251-tap convolution with stride 10, |x|, max-pooling, instance
+ *                      norm, two more convolutions), 4 bidirectional LSTM layers of 128,
+ *                      two linear layers and the classifier. 10-second windows: 589 frames.
+ *   embedding.onnx     a WeSpeaker ResNet34 (as wespeaker_*_resnet34.onnx): 80 fbank
+ *                      features [N, T, 80] -> a 256-dim voice embedding [N, 256]: a 3x3
+ *                      stem of 32 channels, residual stages of 3, 4, 6, 3 blocks
+ *                      (32, 64, 128, 256 channels; batch norm folded into the convolutions,
+ *                      as an exported model has it), mean and standard deviation over
+ *                      time, one linear layer.
+ *
+ * Their metadata is what sherpa-onnx reads (offline-speaker-segmentation-pyannote-model.cc,
+ * speaker-embedding-extractor-model.cc). Random weights give random speakers: the tests
+ * check the pipeline and the labels, never who speaks.
+ */
+export function writeSpeakerModels(dir: string, seed = 'hvelv-test-speakers'): { segmentation: string; embedding: string; bytes: number } {
+  fs.mkdirSync(dir, { recursive: true });
+  const segmentation = path.join(dir, 'segmentation.onnx');
+  const embedding = path.join(dir, 'embedding.onnx');
+  const f = DT.float;
+  const seg = segmentationGraph(`${seed}:segmentation`);
+  let bytes = writeModel(segmentation, {
+    graphName: 'pyannote-segmentation',
+    nodes: seg.nodes,
+    initializers: seg.initializers,
+    inputs: [{ name: 'x', type: f, shape: ['N', 1, 'T'] }],
+    outputs: [{ name: 'y', type: f, shape: ['N', 'frames', 7] }],
+    metadata: { num_speakers: 3, powerset_max_classes: 2, num_classes: 7, sample_rate: 16000, window_size: 160000, receptive_field_size: 991, receptive_field_shift: 270, model_type: 'pyannote-segmentation-3.0', version: '1', maintainer: 'hvelv (random weights, for tests)' },
+    opset: 17,
+  });
+  const emb = embeddingGraph(`${seed}:embedding`);
+  bytes += writeModel(embedding, {
+    graphName: 'wespeaker-resnet34',
+    nodes: emb.nodes,
+    initializers: emb.initializers,
+    inputs: [{ name: 'feats', type: f, shape: ['B', 'T', 80] }],
+    outputs: [{ name: 'embs', type: f, shape: ['B', 256] }],
+    metadata: { framework: 'wespeaker', output_dim: 256, sample_rate: 16000, normalize_samples: 0, language: 'multilingual', feature_normalize_type: 'global-mean', model_type: 'wespeaker-resnet34', maintainer: 'hvelv (random weights, for tests)' },
+    opset: 17,
+  });
+  return { segmentation, embedding, bytes };
+}
+
+function segmentationGraph(seed: string): GraphBuilder {
+  const g = new GraphBuilder();
+  const w = new Weights(g, seed);
+  const norm = (x: string, c: number, name: string) => g.o('InstanceNormalization', [x, w.gain(`${name}.weight`, c), w.bias(`${name}.bias`, c)], { epsilon: { float: 1e-5 } });
+  const pool = (x: string) => g.o('MaxPool', [x], { kernel_shape: [3], strides: [3] });
+  const leaky = (x: string) => g.o('LeakyRelu', [x], { alpha: { float: 0.01 } });
+  let x = norm('x', 1, 'sincnet.wav_norm1d');
+  // SincNet's first layer: 80 band-pass filters of 251 taps (random here, sinc-shaped in the real model).
+  x = leaky(norm(pool(g.o('Abs', [g.o('Conv', [x, w.make('sincnet.conv1d.0.filters', [80, 1, 251], 0.1)], { kernel_shape: [251], strides: [10] })])), 80, 'sincnet.norm1d.0'));
+  x = leaky(norm(pool(g.o('Conv', [x, w.make('sincnet.conv1d.1.weight', [60, 80, 5], 1 / Math.sqrt(400)), w.bias('sincnet.conv1d.1.bias', 60)], { kernel_shape: [5] })), 60, 'sincnet.norm1d.1'));
+  x = leaky(norm(pool(g.o('Conv', [x, w.make('sincnet.conv1d.2.weight', [60, 60, 5], 1 / Math.sqrt(300)), w.bias('sincnet.conv1d.2.bias', 60)], { kernel_shape: [5] })), 60, 'sincnet.norm1d.2'));
+  // [N, 60, frames] -> [frames, N, 60] for ONNX's LSTM.
+  x = g.o('Transpose', [x], { perm: [2, 0, 1] });
+  const hidden = 128;
+  let inDim = 60;
+  for (let l = 0; l < 4; l++) {
+    const W = w.make(`lstm.W${l}`, [2, 4 * hidden, inDim], 1 / Math.sqrt(hidden));
+    const R = w.make(`lstm.R${l}`, [2, 4 * hidden, hidden], 1 / Math.sqrt(hidden));
+    const B = w.make(`lstm.B${l}`, [2, 8 * hidden], 0.05);
+    const y = g.op('LSTM', [x, W, R, B], { direction: 'bidirectional', hidden_size: hidden }, 1)[0]!;
+    // Y [frames, 2, N, hidden] -> [frames, N, 2 * hidden]
+    x = g.o('Reshape', [g.o('Transpose', [y], { perm: [0, 2, 1, 3] }), g.consts([0, 0, 2 * hidden])]);
+    inDim = 2 * hidden;
   }
-  return written;
+  x = g.o('Transpose', [x], { perm: [1, 0, 2] });
+  x = leaky(linear(w, x, 'linear.0', 2 * hidden, 128));
+  x = leaky(linear(w, x, 'linear.1', 128, 128));
+  g.named('y', 'LogSoftmax', [linear(w, x, 'classifier', 128, 7)], { axis: -1 });
+  return g;
+}
+
+function embeddingGraph(seed: string): GraphBuilder {
+  const g = new GraphBuilder();
+  const w = new Weights(g, seed);
+  let n = 0;
+  const conv = (x: string, cin: number, cout: number, k: number, stride: number) =>
+    g.o('Conv', [x, w.make(`conv${n}.weight`, [cout, cin, k, k], Math.sqrt(2 / (cin * k * k))), w.bias(`conv${n++}.bias`, cout)], { kernel_shape: [k, k], strides: [stride, stride], pads: k === 3 ? [1, 1, 1, 1] : [0, 0, 0, 0] });
+  const relu = (x: string) => g.o('Relu', [x]);
+  // [B, T, 80] -> [B, 1, 80, T]
+  let x = g.o('Unsqueeze', [g.o('Transpose', ['feats'], { perm: [0, 2, 1] }), g.consts([1])]);
+  x = relu(conv(x, 1, 32, 3, 1));
+  let c = 32;
+  for (const [blocks, out, stride] of [
+    [3, 32, 1],
+    [4, 64, 2],
+    [6, 128, 2],
+    [3, 256, 2],
+  ] as const) {
+    for (let b = 0; b < blocks; b++) {
+      const s = b === 0 ? stride : 1;
+      const y = conv(relu(conv(x, c, out, 3, s)), out, out, 3, 1);
+      const shortcut = s !== 1 || c !== out ? conv(x, c, out, 1, s) : x;
+      x = relu(g.o('Add', [y, shortcut]));
+      c = out;
+    }
+  }
+  // [B, 256, 10, T/8] -> [B, 2560, T/8]; statistics over time.
+  x = g.o('Reshape', [x, g.consts([0, 2560, -1])]);
+  const mean = g.o('ReduceMean', [x], { axes: [2], keepdims: 0 });
+  const centred = g.o('Sub', [x, g.o('Unsqueeze', [mean, g.consts([2])])]);
+  const std = g.o('Sqrt', [g.o('Add', [g.o('ReduceMean', [g.o('Mul', [centred, centred])], { axes: [2], keepdims: 0 }), g.scalar('eps', 1e-5)])]);
+  const stats = g.o('Concat', [mean, std], { axis: 1 });
+  g.named('embs', 'Add', [g.o('MatMul', [stats, w.matrix('seg_1.weight', 5120, 256)]), w.bias('seg_1.bias', 256)]);
+  return g;
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, size: { type: 'string', default: 'micro' }, type: { type: 'string', default: 'f16' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({ options: { out: { type: 'string' }, size: { type: 'string', default: 'tiny' }, seed: { type: 'string' }, speakers: { type: 'string' } } });
+  if (values.speakers) {
+    const m = writeSpeakerModels(values.speakers);
+    process.stdout.write(`${values.speakers}: speaker diarization models (pyannote segmentation-3.0, WeSpeaker ResNet34) with random weights, ${(m.bytes / 2 ** 20).toFixed(1)} MiB\n`);
+    if (!values.out) return;
+  }
   const size = values.size as TestModelSize;
-  const type = values.type as TestModelType;
-  if (!values.out || !(size in TEST_MODEL_DIMS) || !(type in WEIGHT_TYPES)) {
-    process.stderr.write('usage: npm run make-test-model -- --out FILE [--size micro|tiny|base] [--type f16|q8_0|q5_0] [--seed S]\n');
+  if (!values.out || !(size in TEST_MODEL_DIMS)) {
+    process.stderr.write('usage: npm run make-test-model -- --out DIR [--size tiny|base|small] [--seed S] [--speakers DIR]\n');
     process.exit(2);
   }
-  const bytes = writeTestModel(values.out, size, values.seed, type);
-  process.stdout.write(`${values.out}: ${size} ${type} whisper model with random weights, ${(bytes / 2 ** 20).toFixed(1)} MiB\n`);
+  const m = writeTestModel(values.out, size, values.seed);
+  process.stdout.write(`${values.out}: ${size} Whisper model (sherpa-onnx layout, f32) with random weights, ${(m.bytes / 2 ** 20).toFixed(1)} MiB\n`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();

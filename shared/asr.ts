@@ -19,6 +19,51 @@ export interface DraftSegment {
   unsure: boolean;
   /** A new speaker turn probably starts here (a long pause before it). */
   turn: boolean;
+  /** Who speaks, from the speaker diarization (0, 1, …); absent when the draft was made without it. */
+  speaker?: number;
+}
+
+/** A stretch of the recording the speaker diarization gives to one voice. */
+export interface SpeakerTurn {
+  startMs: number;
+  endMs: number;
+  speaker: number;
+}
+
+/** The label a diarized voice gets in the draft until the student names it: S1, S2, … */
+export function speakerLabel(speaker: number): string {
+  return `S${speaker + 1}`;
+}
+export const SPEAKER_LABEL = /^S\d{1,2}$/;
+
+/**
+ * Each segment gets the voice that speaks longest within it (none where no voice
+ * overlaps it: it keeps the voice before it), and the voices are numbered in the order
+ * they are first heard, so the draft starts with S1. The turns are not kept after this.
+ */
+export function assignSpeakers(segments: readonly DraftSegment[], turns: readonly SpeakerTurn[]): DraftSegment[] {
+  let last: number | undefined;
+  const order = new Map<number, number>();
+  return segments.map((s) => {
+    const time = new Map<number, number>();
+    for (const t of turns) {
+      const overlap = Math.min(s.endMs, t.endMs) - Math.max(s.startMs, t.startMs);
+      if (overlap > 0) time.set(t.speaker, (time.get(t.speaker) ?? 0) + overlap);
+    }
+    let best = last;
+    let most = 0;
+    for (const [speaker, ms] of time) if (ms > most) [best, most] = [speaker, ms];
+    last = best ?? 0;
+    if (s.text.trim() && !order.has(last)) order.set(last, order.size);
+    return { ...s, speaker: order.get(last) ?? order.size };
+  });
+}
+
+/** The speaker labels a draft's text uses, in order of first appearance (for its speakers list). */
+export function draftSpeakers(segments: readonly DraftSegment[]): string[] {
+  const out: string[] = [];
+  for (const s of segments) if (s.speaker !== undefined && s.text.trim() && !out.includes(speakerLabel(s.speaker))) out.push(speakerLabel(s.speaker));
+  return out;
 }
 
 /**
@@ -36,22 +81,26 @@ export function markUnsure(text: string): string {
 export const SPEAKERS = ['I', 'B'] as const;
 
 /**
- * The draft's text: one line per speaker turn, `#hh:mm:ss-d# I: …`, and a stamp at
- * every segment start inside a turn too, so every segment is a sync point. Turns are
- * guessed from pauses and alternate I/B; the student corrects them.
+ * The draft's text: one line per speaker turn, `#hh:mm:ss-d# I: …` (f4's stamps, as a
+ * typed transcript has them), and a stamp at every segment start inside a turn too, so
+ * every segment is a sync point. With the speaker diarization a turn is a change of
+ * voice, labelled S1, S2, … until the student names them; without it turns are guessed
+ * from pauses and alternate I/B, and the student corrects them.
  */
 export function composeDraft(segments: readonly DraftSegment[]): string {
   const lines: string[] = [];
+  const diarized = segments.some((s) => s.speaker !== undefined);
   let speaker = -1;
   let line = '';
   for (const s of segments) {
     const words = s.text.replace(/\s+/g, ' ').trim();
     if (!words) continue;
     const shown = s.unsure ? markUnsure(words) : words;
-    if (s.turn || speaker < 0) {
+    const next = diarized ? (s.speaker ?? 0) : (speaker + 1) % SPEAKERS.length;
+    if (diarized ? next !== speaker : s.turn || speaker < 0) {
       if (line) lines.push(line);
-      speaker = (speaker + 1) % SPEAKERS.length;
-      line = `${f4Stamp(s.startMs)} ${SPEAKERS[speaker]}: ${shown}`;
+      speaker = next;
+      line = `${f4Stamp(s.startMs)} ${diarized ? speakerLabel(speaker) : SPEAKERS[speaker]}: ${shown}`;
     } else {
       line += ` ${f4Stamp(s.startMs)} ${shown}`;
     }

@@ -429,7 +429,7 @@ export const api = {
   'asr.models': { input: z.strictObject({}) },
   'asr.checkModels': { input: z.strictObject({}) },
   // source 'page': the page decodes the recording (M4A/AAC, WebM) and hands its PCM over with asr.pcm.
-  'asr.draft': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), recordingId: hexId, model: z.string().regex(/^[\w.-]{1,120}\.bin$/), language: z.enum(ASR_LANGUAGES), source: z.enum(['page']).optional() }) },
+  'asr.draft': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), recordingId: hexId, model: z.string().regex(/^[\w.-]{1,120}$/).refine((m) => m !== '.' && m !== '..'), language: z.enum(ASR_LANGUAGES), source: z.enum(['page']).optional() }) },
   /** One piece of the page's 16 kHz mono PCM (16-bit little-endian, base64; at most 1 MiB): answered when the draft has taken it. */
   'asr.pcm': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), pcm: z.string().max(1_398_104).regex(/^[A-Za-z0-9+/]*={0,2}$/), last: z.boolean() }) },
   'asr.cancel': { input: z.strictObject({ jobId: z.string().max(40) }) },
@@ -440,6 +440,8 @@ export const api = {
   'transcripts.markChecked': { input: z.strictObject({ id: hexId }) },
   /** Passages of a draft the student played through in the workspace, by their stamps' times. */
   'transcripts.heard': { input: z.strictObject({ id: hexId, ms: z.array(z.number().int().min(0).max(1e9)).max(10_000) }) },
+  /** The draft's voices (S1, S2, …) named once: "I", the participant's code, or another name. */
+  'transcripts.nameSpeakers': { input: z.strictObject({ id: hexId, names: z.record(z.string().regex(/^S\d{1,2}$/), z.string().min(1).max(24)) }) },
   'recordings.setRecordedAt': { input: z.strictObject({ id: hexId, date: isoDate.nullable() }) },
   'transcripts.list': { input: z.strictObject({}) },
   'transcripts.get': { input: z.strictObject({ id: hexId }) },
@@ -615,6 +617,7 @@ export interface Outputs extends SupervisorOutputs, NotificationOutputs, Attribu
   'asr.pcm': null;
   'transcripts.markChecked': TranscriptDetail;
   'transcripts.heard': MachineTextCount | null;
+  'transcripts.nameSpeakers': TranscriptDetail;
   'recordings.setRecordedAt': RecordingInfo;
   'transcripts.list': TranscriptSummary[];
   'transcripts.get': TranscriptDetail;

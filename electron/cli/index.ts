@@ -94,7 +94,7 @@ hvelv transcript check <vault> <id> [--json]         identifying details (names,
 hvelv transcript deidentify <vault> <id> [--keep TERM ...] [--yes]
                                                      replace them with placeholders ([navn], ...);
                                                      without --yes, shows what would be replaced
-hvelv transcript draft <vault> <recording-id> --model FILE [--language nb|en] [--json]
+hvelv transcript draft <vault> <recording-id> --model FOLDER [--speakers FOLDER] [--language nb|en] [--json]
                                                      an automatic draft made on this machine;
                                                      progress on stderr, the new transcript's id
                                                      on stdout; Ctrl-C cancels

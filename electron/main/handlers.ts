@@ -7,6 +7,7 @@
  * `dispatch` is the boundary: it parses every payload with the contract's zod
  * schema, and turns every outcome into `{ok, value} | {ok:false, error}`.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -36,7 +37,7 @@ import { dailyJobRuns, installLinux, statusLinux, type EnforceCommand } from '..
 import { toB64 } from '../core/crypto/encoding';
 import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
 import { makeDraft, PcmChannel, type WorkerSpawner } from '../core/services/asr/draft';
-import { checkModel, listModelFiles, modelsDir } from '../core/services/asr/models';
+import { checkModel, listModelFiles, modelsDir, speakersDir } from '../core/services/asr/models';
 import { analysisHandlers } from './analysis-handlers';
 import { asrQueueHandlers } from './asr-queue-handlers';
 import { Search } from '../core/services/analysis/search';
@@ -314,8 +315,11 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       const pcm = source === 'page' ? pcmChannel(jobId, true) : undefined;
       let last = 0;
       try {
+        // The speaker models, where the student has them (models/speakers/): each turn then gets its voice.
+        const speakers = speakersDir(deps.config.dataDir);
         return await makeDraft(sessions.require(), recordingId, {
           model: file,
+          speakers: fs.existsSync(speakers) ? speakers : undefined,
           pcm,
           language,
           // One core stays with the app, so it remains usable while the draft is made.
@@ -358,6 +362,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     },
     'transcripts.markChecked': ({ id }) => transcripts().markChecked(id),
     'transcripts.heard': ({ id, ms }) => transcripts().heard(id, ms),
+    'transcripts.nameSpeakers': ({ id, names }) => transcripts().nameSpeakers(id, names),
     'recordings.cancelImport': ({ jobId }) => {
       imports.get(jobId)?.abort();
       return null;

@@ -34,7 +34,7 @@ export const nb = {
   'notif.processors.none': 'Hvelv bruker ingen databehandler: programmet kobler seg ikke til noen tjeneste på nettet og sender ingenting fra hvelvet noe sted.',
   'notif.processors.synced': 'Hvelv selv kobler seg ikke til noen tjeneste på nettet, men hvelvet ligger i en mappe som {service} synkroniserer: {service} er dermed databehandler for krypterte kopier av hvelvet, uten passfrasen.',
   'notif.synced.versions': '{service} kan beholde tidligere versjoner og slettede filer en tid; Hvelv kan ikke slette dem der, så de må tømmes i {service}.',
-  'notif.processors.drafts': 'Automatiske utkast til transkripsjon ({count}) er laget på denne datamaskinen med whisper.cpp og {models} {models|modellfil|modellfiler} ({modelNames}); verken lyd eller tekst forlot maskinen.',
+  'notif.processors.drafts': 'Automatiske utkast til transkripsjon ({count}) er laget på denne datamaskinen med Whisper (sherpa-onnx) og {models} {models|modellfil|modellfiler} ({modelNames}); verken lyd eller tekst forlot maskinen.',
   'notif.processors.imported': '{count} {count|transkripsjon er importert fra en fil|transkripsjoner er importert fra filer} laget utenfor Hvelv. Er {count|den|de} laget av en transkripsjonstjeneste, er tjenesten en databehandler og må nevnes her.',
 
   'notif.withdrawal.what': 'En deltaker kan trekke samtykket når som helst uten å oppgi grunn. Hvelv sletter da alt om deltakeren i alle lagre: navn og kontaktopplysninger, samtykket, lydopptak, transkripsjoner, kodede utdrag og notater om intervjuet, sammen med nøklene de var kryptert med.',
@@ -128,7 +128,7 @@ export const en: Record<keyof typeof nb, string> = {
   'notif.processors.none': 'Hvelv uses no data processor: the program connects to no online service and sends nothing from the vault anywhere.',
   'notif.processors.synced': 'Hvelv itself connects to no online service, but the vault lies in a folder that {service} synchronises: {service} is thus a data processor for encrypted copies of the vault, without the passphrase.',
   'notif.synced.versions': '{service} may keep earlier versions and deleted files for a time; Hvelv cannot delete them there, so they must be emptied in {service}.',
-  'notif.processors.drafts': 'Automatic draft transcripts ({count}) were made on this computer with whisper.cpp and {models} model {models|file|files} ({modelNames}); neither audio nor text left the computer.',
+  'notif.processors.drafts': 'Automatic draft transcripts ({count}) were made on this computer with Whisper (sherpa-onnx) and {models} model {models|file|files} ({modelNames}); neither audio nor text left the computer.',
   'notif.processors.imported': '{count} {count|transcript was imported from a file|transcripts were imported from files} made outside Hvelv. If a transcription service made {count|it|them}, that service is a data processor and must be named here.',
 
   'notif.withdrawal.what': 'A participant may withdraw consent at any time without giving a reason. Hvelv then deletes everything about them in every store: name and contact details, the consent, recordings, transcripts, coded segments and memos about the interview, together with the keys they were encrypted with.',

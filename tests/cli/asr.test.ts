@@ -1,4 +1,4 @@
-/** `hvelv transcript draft` and `hvelv model`, in process, with the real engine and a generated model. */
+/** `hvelv transcript draft` and `hvelv model`, in process, with the real engine (sherpa-onnx) and a generated tiny model. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,9 @@ import { run, EXIT } from '../../electron/cli/index';
 import type { CliIo } from '../../electron/cli/io';
 import { writeTestModel } from '../../scripts/make-test-model';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
-import { admit, makeVault, makeWav, tempDir, TEST_KDF_POLICY } from '../core/helpers';
+import { admit, findNeedles, listFiles, makeVault, makeWav, pw, recentTempFiles, tempDir, TEST_KDF_POLICY } from '../core/helpers';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
+import { unlockVault } from '../../electron/core/vault/vault';
 
 const PASS = 'cli draft passphrase';
 const fast = { kdfPolicy: TEST_KDF_POLICY };
@@ -21,8 +23,8 @@ describe('hvelv transcript draft / hvelv model', () => {
   it('drafts: progress on stderr, the new id on stdout, the draft listed; model check and list', async () => {
     const dataDir = tempDir('hvelv-data-');
     fs.mkdirSync(path.join(dataDir, 'models'));
-    const model = path.join(dataDir, 'models', 'micro.bin');
-    writeTestModel(model, 'micro');
+    const model = path.join(dataDir, 'models', 'tiny');
+    writeTestModel(model, 'tiny');
     const { dir, session } = await makeVault(PASS);
     const code = admit(session);
     const wav = path.join(tempDir(), 'i.wav');
@@ -49,7 +51,7 @@ describe('hvelv transcript draft / hvelv model', () => {
 
     const mc = fakeIo(env);
     expect(await run(['model', 'check', model, '--json'], mc, fast)).toBe(EXIT.ok);
-    expect(JSON.parse(mc.stdout[0]!)).toMatchObject({ ok: true, size: 'other', multilingual: true, known: null });
+    expect(JSON.parse(mc.stdout[0]!)).toMatchObject({ ok: true, size: 'tiny', type: 'f32', multilingual: true, known: null });
     const ml = fakeIo(env);
     expect(await run(['model', 'list', '--json'], ml, fast)).toBe(EXIT.ok);
     expect(JSON.parse(ml.stdout[0]!)).toMatchObject({ folder: path.join(dataDir, 'models'), files: [{ file: model }] });
@@ -65,7 +67,7 @@ describe('hvelv transcript draft / hvelv model', () => {
 
   it('an M4A recording: the draft is refused with a message that says this format needs the app', async () => {
     const dataDir = tempDir('hvelv-data-');
-    const model = path.join(dataDir, 'micro.bin');
+    const model = path.join(dataDir, 'micro');
     writeTestModel(model, 'micro');
     const { dir, session } = await makeVault(PASS);
     const code = admit(session);
@@ -80,4 +82,36 @@ describe('hvelv transcript draft / hvelv model', () => {
     expect(await run(['transcript', 'draft', dir, rec.id, '--model', model, '--json'], json, fast)).toBe(EXIT.other);
     expect(JSON.parse(json.stdout[0]!)).toMatchObject({ ok: false, error: { code: 'AUDIO_NEEDS_APP' } });
   }, 120_000);
+
+  it('drafts an encrypted WAV, FLAC, MP3 and OGG recording end to end; neither sound nor text reaches the disk in the clear', async () => {
+    const since = Date.now();
+    const dataDir = tempDir('hvelv-data-');
+    const model = path.join(dataDir, 'models', 'tiny');
+    writeTestModel(model, 'tiny');
+    const { dir, session, deps } = await makeVault(PASS);
+    const code = admit(session);
+    const fixtures = path.join(import.meta.dirname, '..', 'fixtures', 'audio');
+    const recs: [string, string][] = [];
+    for (const f of ['wav', 'flac', 'mp3', 'ogg']) recs.push([f, (await new Recordings(session, () => new Date('2026-11-27T10:00:00Z')).import(code, path.join(fixtures, `tone.${f}`))).id]);
+    session.lock();
+    const env = { HVELV_PASSPHRASE: PASS, HVELV_DATA_DIR: dataDir, LANG: 'nb_NO.UTF-8' };
+    const texts: string[] = [];
+    for (const [format, id] of recs) {
+      const io = fakeIo(env);
+      expect(await run(['transcript', 'draft', dir, id, '--model', model, '--json'], io, fast), `${format}: ${io.stderr.join('\n')}`).toBe(EXIT.ok);
+      const out = JSON.parse(io.stdout[0]!) as { ok: boolean; transcript: { id: string; automaticDraft: boolean; syncPointCount: number } };
+      expect(out, format).toMatchObject({ ok: true, transcript: { automaticDraft: true } });
+      expect(out.transcript.syncPointCount, format).toBeGreaterThan(0);
+      const s = await unlockVault(dir, pw(PASS), deps);
+      const text = new Transcripts(s, () => new Date()).get(out.transcript.id).text;
+      s.lock();
+      // The 2-second tone is one window: one turn, stamped at its start.
+      expect(text, format).toMatch(/^#00:00:00-\d# I: \S/);
+      texts.push(text);
+    }
+    const wav = fs.readFileSync(path.join(fixtures, 'tone.wav'));
+    const needles = [wav.subarray(44 + 20_000, 44 + 20_064), ...texts.map((t) => Buffer.from(t.split('\n')[0]!.slice(0, 40), 'utf8'))];
+    const files = [...listFiles(dir), ...recentTempFiles(since), ...listFiles(dataDir)].filter((f) => !f.startsWith(model + path.sep));
+    expect(findNeedles(files, needles)).toEqual([]);
+  }, 300_000);
 });

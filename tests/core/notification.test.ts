@@ -208,7 +208,7 @@ describe('after each change', () => {
     v = n().view('nb');
     expect(paragraphs(v, 'processors')).toEqual([
       'Hvelv bruker ingen databehandler: programmet kobler seg ikke til noen tjeneste på nettet og sender ingenting fra hvelvet noe sted.',
-      'Automatiske utkast til transkripsjon (1) er laget på denne datamaskinen med whisper.cpp og 1 modellfil (ggml-nb-whisper-base.bin); verken lyd eller tekst forlot maskinen.',
+      'Automatiske utkast til transkripsjon (1) er laget på denne datamaskinen med Whisper (sherpa-onnx) og 1 modellfil (ggml-nb-whisper-base.bin); verken lyd eller tekst forlot maskinen.',
     ]);
     expect(v.changes).toEqual([{ text: 'Automatiske utkast er laget med en ny modellfil: ggml-nb-whisper-base.bin (1).', notice: false }]);
     // The draft names a participant: the check says one transcript has details to look at (the count, never the name).

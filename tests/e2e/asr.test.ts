@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
 import { makeWav, tempDir } from '../core/helpers';
-import { writeTestModel } from '../../scripts/make-test-model';
+import { writeSpeakerModels, writeTestModel } from '../../scripts/make-test-model';
 
 let harness: Harness;
 let browser: Browser;
@@ -23,9 +23,19 @@ beforeAll(async () => {
   await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
   // The harness's app data folder is the config file's folder.
   fs.mkdirSync(path.join(home, 'config', 'models'), { recursive: true });
-  writeTestModel(path.join(home, 'config', 'models', 'nb-whisper-test.bin'), 'micro');
+  writeTestModel(path.join(home, 'config', 'models', 'nb-whisper-test'), 'micro');
+  // The speaker models beside it: each turn of the draft gets a voice to name.
+  writeSpeakerModels(path.join(home, 'config', 'models', 'speakers'));
   await page.goto(harness.url);
 });
+
+/** A model folder whose encoder is cut short, as a broken download leaves it. */
+function damaged(models: string, name: string): void {
+  fs.mkdirSync(path.join(models, name));
+  const good = path.join(models, 'nb-whisper-test');
+  fs.writeFileSync(path.join(models, name, 'encoder.onnx'), fs.readFileSync(path.join(good, 'encoder.onnx')).subarray(0, 200_000));
+  for (const f of ['decoder.onnx', 'tokens.txt']) fs.copyFileSync(path.join(good, f), path.join(models, name, f));
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -50,8 +60,17 @@ describe('automatic draft in Chromium', () => {
     await shot('asr-01-draft-offer');
     await panel.getByRole('button', { name: 'Lag et utkast til transkripsjon' }).click();
     await expect.poll(() => page.getByText('Automatisk utkast').isVisible(), { timeout: 120_000 }).toBe(true);
-    expect(await page.locator('.transcript').innerText()).toMatch(/^#00:00:\d\d-\d# I: /);
+    expect(await page.locator('.transcript').innerText()).toMatch(/^#00:00:\d\d-\d# S1: /);
     await shot('asr-02-draft-stored');
+    // The voices are named once: S1 becomes the participant's code in the whole draft.
+    const names = page.getByRole('region', { name: 'Gi talerne navn' });
+    await expect.poll(() => names.isVisible()).toBe(true);
+    expect(await names.innerText()).toContain('Ingen av dem er lagret.');
+    await names.getByLabel('Navn for S1').fill('JS01');
+    await shot('asr-06-speaker-names');
+    await names.getByRole('button', { name: 'Bruk navnene' }).click();
+    await expect.poll(() => page.locator('.transcript').innerText(), { timeout: 30_000 }).toMatch(/^#00:00:\d\d-\d# JS01: /);
+    expect(await page.locator('.transcript').innerText()).not.toMatch(/# S1: /);
     await page.getByRole('button', { name: 'Jeg har sjekket utkastet' }).click();
     await expect.poll(() => page.getByText('Automatisk utkast').isVisible(), { timeout: 30_000 }).toBe(false);
     const list = await harness.invoke('transcripts.list', {});
@@ -60,14 +79,14 @@ describe('automatic draft in Chromium', () => {
 
   it('Settings lists the models folder: each file with its size, its kind, and whether it is verified or damaged', async () => {
     const models = path.join(home, 'config', 'models');
-    fs.writeFileSync(path.join(models, 'skadet.bin'), fs.readFileSync(path.join(models, 'nb-whisper-test.bin')).subarray(0, 2_000_000));
+    damaged(models, 'skadet');
     await page.getByRole('button', { name: 'Innstillinger' }).click();
     const section = page.getByRole('region', { name: 'Talemodeller' });
-    await expect.poll(() => section.getByRole('row', { name: /nb-whisper-test\.bin/ }).innerText(), { timeout: 30_000 }).toMatch(/Ikke verifisert/);
-    const good = await section.getByRole('row', { name: /nb-whisper-test\.bin/ }).innerText();
+    await expect.poll(() => section.getByRole('row', { name: /nb-whisper-test/ }).innerText(), { timeout: 30_000 }).toMatch(/Ikke verifisert/);
+    const good = await section.getByRole('row', { name: /nb-whisper-test/ }).innerText();
     expect(good).toMatch(/\d+(,\d)? MiB/);
     expect(good).toContain('whisper other');
-    expect(await section.getByRole('row', { name: /skadet\.bin/ }).innerText()).toContain('Filen er ikke en talemodell Hvelv kan bruke');
+    expect(await section.getByRole('row', { name: /skadet/ }).innerText()).toContain('Mappen er ikke en talemodell Hvelv kan bruke');
     await section.scrollIntoViewIfNeeded();
     await shot('asr-03-settings-models');
   }, 60_000);
@@ -75,8 +94,8 @@ describe('automatic draft in Chromium', () => {
   it('an M4A recording is decoded in the page and drafted: the panel offers the last used model, not a damaged file, and the student can choose another', async () => {
     const models = path.join(home, 'config', 'models');
     // First by name, and damaged: never offered first, not choosable.
-    fs.writeFileSync(path.join(models, 'a-skadet.bin'), fs.readFileSync(path.join(models, 'nb-whisper-test.bin')).subarray(0, 1_000_000));
-    fs.copyFileSync(path.join(models, 'nb-whisper-test.bin'), path.join(models, 'z-annen.bin'));
+    damaged(models, 'a-skadet');
+    fs.cpSync(path.join(models, 'nb-whisper-test'), path.join(models, 'z-annen'), { recursive: true });
     // A real AAC file, stereo at 44.1 kHz (a committed fixture, made by ffmpeg): Web Audio mixes it down and resamples.
     const m4a = path.join(tempDir(), 'intervju.m4a');
     fs.copyFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'noise-tone-stereo-44k.m4a'), m4a);
@@ -89,22 +108,22 @@ describe('automatic draft in Chromium', () => {
 
     const panel = page.getByRole('region', { name: 'Lag et utkast til transkripsjon' });
     const select = panel.getByLabel('Talemodell');
-    await expect.poll(() => select.locator('option', { hasText: 'a-skadet.bin' }).innerText(), { timeout: 30_000 }).toContain('kan ikke brukes');
-    expect(await select.locator('option', { hasText: 'a-skadet.bin' }).isDisabled()).toBe(true);
+    await expect.poll(() => select.locator('option', { hasText: 'a-skadet' }).innerText(), { timeout: 30_000 }).toContain('kan ikke brukes');
+    expect(await select.locator('option', { hasText: 'a-skadet' }).isDisabled()).toBe(true);
     // None is verified (no real model here): the one last used, by the first test.
-    expect(await select.inputValue()).toBe('nb-whisper-test.bin');
-    expect(await select.locator('option', { hasText: 'z-annen.bin' }).innerText()).toMatch(/z-annen\.bin \(\d+ MiB\) – ikke verifisert/);
-    await select.selectOption('z-annen.bin');
+    expect(await select.inputValue()).toBe('nb-whisper-test');
+    expect(await select.locator('option', { hasText: 'z-annen' }).innerText()).toMatch(/z-annen \(\d+ MiB\) – ikke verifisert/);
+    await select.selectOption('z-annen');
     await shot('asr-04-m4a-model-choice');
     await panel.getByRole('button', { name: 'Lag et utkast til transkripsjon' }).click();
     await expect.poll(() => page.getByText('Automatisk utkast').isVisible(), { timeout: 150_000 }).toBe(true);
-    expect(await page.locator('.transcript').innerText()).toMatch(/^#00:00:\d\d-\d# [IB]: /);
+    expect(await page.locator('.transcript').innerText()).toMatch(/^#00:00:\d\d-\d# S\d: /);
     await shot('asr-05-m4a-draft-stored');
     const list = (await harness.invoke('transcripts.list', {})) as { recordingId: string | null; sourceFormat: string; automaticDraft: boolean; syncPointCount: number }[];
     const draft = list.find((t) => t.recordingId === rec.id);
     expect(draft).toMatchObject({ sourceFormat: 'asr', automaticDraft: true });
     expect(draft!.syncPointCount).toBeGreaterThan(0);
     // The choice is remembered: next time this model is offered first.
-    expect(((await harness.invoke('asr.models', {})) as { lastModel: string | null }).lastModel).toBe('z-annen.bin');
+    expect(((await harness.invoke('asr.models', {})) as { lastModel: string | null }).lastModel).toBe('z-annen');
   }, 240_000);
 });

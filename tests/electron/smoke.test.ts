@@ -64,7 +64,7 @@ describe.skipIf('missing' in bin)(`the real app in Electron${why ? ` (skipped: $
     execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'electron-native.mjs')], { stdio: 'inherit', env: { ...process.env, npm_config_runtime: undefined } as NodeJS.ProcessEnv });
     home = tempDir('hvelv-electron-');
     fs.mkdirSync(path.join(home, 'userData', 'models'), { recursive: true });
-    writeTestModel(path.join(home, 'userData', 'models', 'nb-whisper-test.bin'), 'micro');
+    writeTestModel(path.join(home, 'userData', 'models', 'nb-whisper-test'), 'micro');
     app = await _electron.launch({ executablePath: (bin as { path: string }).path, args: [ROOT], env: { ...process.env, HVELV_TEST_USERDATA: path.join(home, 'userData') } as Record<string, string> });
     page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');
@@ -119,7 +119,7 @@ describe.skipIf('missing' in bin)(`the real app in Electron${why ? ` (skipped: $
     await invoke('forms.export', { version: 1, locale: 'nb', format: 'pdf' });
     expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
 
-    const draft = await invoke<{ id: string }>('asr.draft', { jobId: 'job-smoke-draft', recordingId: rec.id, model: 'nb-whisper-test.bin', language: 'nb' });
+    const draft = await invoke<{ id: string }>('asr.draft', { jobId: 'job-smoke-draft', recordingId: rec.id, model: 'nb-whisper-test', language: 'nb' });
     expect(draft.id).toMatch(/^[0-9a-f]{32}$/);
 
     await invoke('session.lock');

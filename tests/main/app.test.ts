@@ -146,8 +146,8 @@ describe('the built main process', () => {
 
     // A draft runs in Electron's utility process (no RunAsNode needed), on the bundled worker.
     fs.mkdirSync(path.join(home, 'userData', 'models'), { recursive: true });
-    writeTestModel(path.join(home, 'userData', 'models', 'nb-whisper-test.bin'), 'micro');
-    const draft = call(win, 'asr.draft', { jobId: 'job-app-draft', recordingId: rec.id, model: 'nb-whisper-test.bin', language: 'nb' });
+    writeTestModel(path.join(home, 'userData', 'models', 'nb-whisper-test'), 'micro');
+    const draft = call(win, 'asr.draft', { jobId: 'job-app-draft', recordingId: rec.id, model: 'nb-whisper-test', language: 'nb' });
     await expect.poll(() => fake.utility.length).toBe(1);
     const worker = fake.utility[0]!;
     expect(worker.modulePath).toBe(path.join(OUT, 'main', 'asr-worker.js'));

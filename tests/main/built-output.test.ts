@@ -6,7 +6,9 @@
  * top-level await in main (the privileged schemes must be registered before ready);
  * the packaging of native files and of the daily job.
  */
+import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import ts from 'typescript';
@@ -14,6 +16,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fake } from './fake-electron';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY, mediaPath, shareMediaPath } from '../../electron/main/policy';
 import { scheduleCommandFor } from '../../electron/main/schedule-command';
+import { writeTestModel } from '../../scripts/make-test-model';
 import { appExecutable, packagedEnforceCommand } from '../../electron/core/services/project-end/headless-enforce';
 import { systemdUnits } from '../../electron/core/services/project-end/schedule';
 import { DROP_CHANNEL, EVENT_CHANNEL, IPC_CHANNEL } from '@shared/ipc-channels';
@@ -165,11 +168,78 @@ describe('packaging', () => {
     expect(JSON.parse(read(ROOT, 'package.json')).scripts.dist).toMatch(/^node scripts\/electron-native\.mjs && /);
   });
 
-  it('ships the .deb on Linux, declaring the speech engine\'s libgomp1, and no AppImage', () => {
+  it('ships the .deb on Linux, and no AppImage', () => {
     expect(yml).toMatch(/^\s+target: \[deb\]$/m);
     expect(yml).not.toMatch(/AppImage,|\[AppImage/);
-    expect(yml).toMatch(/depends: \[[^\]]*\blibgomp1\b/);
     expect(yml).toMatch(/depends: \[libgtk-3-0, libnotify4, libnss3, libxss1, libxtst6, xdg-utils, libatspi2\.0-0, libuuid1, libsecret-1-0/);
+  });
+
+  it('unpacks the speech engine\'s whole platform package (its addon loads onnxruntime beside it), and the worker loads the engine from node_modules', () => {
+    const unpacked = [...yml.slice(yml.indexOf('asarUnpack:')).matchAll(/^\s+- "([^"]+)"$/gm)].map((m) => m[1]!);
+    for (const pkg of ['sherpa-onnx-linux-x64', 'sherpa-onnx-darwin-arm64', 'sherpa-onnx-win-x64']) {
+      for (const f of ['sherpa-onnx.node', 'libonnxruntime.so', 'libonnxruntime.1.23.2.dylib', 'onnxruntime.dll', 'sherpa-onnx-c-api.dll']) {
+        expect(unpacked.some((g) => path.matchesGlob(`node_modules/${pkg}/${f}`, g)), `${pkg}/${f}`).toBe(true);
+      }
+    }
+    // Bundled, sherpa-onnx-node's addon.js would look for its platform package beside out/main.
+    const worker = read(OUT, 'main', 'asr-worker.js');
+    expect(worker).toMatch(/["']sherpa-onnx-node["']/);
+    expect(worker).not.toMatch(/possible_paths/);
+  });
+
+  it('the built recognition process (out/main/asr-worker.js) loads the engine from node_modules and recognises a window', async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hvelv-worker-')), 'micro');
+    const m = writeTestModel(dir, 'micro');
+    const child = fork(path.join(OUT, 'main', 'asr-worker.js'), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const got: string[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      child.on('message', (msg: { t: string; message?: string }) => {
+        got.push(msg.t);
+        if (msg.t === 'more' && got.filter((t) => t === 'more').length === 1) {
+          // Two seconds of a loud tone, 16-bit 16 kHz: one window.
+          const pcm = Buffer.alloc(32_000 * 2);
+          for (let i = 0; i < pcm.length / 2; i++) pcm.writeInt16LE(Math.round(8000 * Math.sin(i / 8)), i * 2);
+          child.send({ t: 'audio', bytes: pcm });
+        } else if (msg.t === 'more') child.send({ t: 'end' });
+        if (msg.t === 'done') resolve();
+        if (msg.t === 'error') reject(new Error(msg.message));
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}`)));
+    });
+    child.send({ t: 'start', model: { encoder: m.encoder, decoder: m.decoder, tokens: m.tokens }, language: 'nb', format: 'pcm16', threads: 1 });
+    try {
+      await done;
+    } finally {
+      child.kill('SIGKILL');
+      fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
+    expect(got[0]).toBe('ready');
+    expect(got).toContain('window');
+  }, 120_000);
+
+  it('never lets sherpa-onnx hand back an external buffer (Electron refuses them): every call that has the option sets it false', () => {
+    // The methods of sherpa-onnx-node whose results are external ArrayBuffers unless told otherwise, from its own sources.
+    const lib = path.join(ROOT, 'node_modules', 'sherpa-onnx-node');
+    const risky = new Set<string>();
+    for (const f of fs.readdirSync(lib).filter((n) => n.endsWith('.js'))) {
+      const src = read(lib, f);
+      for (const m of src.matchAll(/^\s+(\w+)\([^)]*enableExternalBuffer[^)]*\)\s*\{/gm)) risky.add(m[1]!);
+      for (const m of src.matchAll(/@function module\.exports\.(\w+)[\s\S]*?enableExternalBuffer/g)) risky.add(m[1]!);
+    }
+    expect([...risky]).toEqual(expect.arrayContaining(['front', 'compute']));
+    const dir = path.join(ROOT, 'electron', 'core', 'services', 'asr');
+    // The files that hold the engine's objects: those that load it.
+    const users = fs.readdirSync(dir).filter((n) => n.endsWith('.ts') && /loadSherpa\(\)/.test(read(dir, n)));
+    expect(users).toContain('worker.ts');
+    for (const f of users) {
+      const src = read(dir, f);
+      for (const name of risky) {
+        for (const call of src.matchAll(new RegExp(`\\.${name}\\(([^)]*)\\)`, 'g'))) {
+          expect(call[1], `${f}: .${name}(${call[1]})`).toMatch(/ENGINE_OPTIONS|false/);
+        }
+      }
+    }
+    expect(read(dir, 'worker.ts')).toMatch(/ENGINE_OPTIONS = \{ enableExternalBuffer: false \}/);
   });
 
   it("points the daily job at an AppImage's own file, not its temporary mount", () => {

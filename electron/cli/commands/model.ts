@@ -32,22 +32,21 @@ export async function cmdModel(args: string[], ctx: CommandContext): Promise<num
         return EXIT.ok;
       }
       io.out(`models folder: ${modelsDir(dataDir)}`);
-      if (files.length === 0) io.out('  (no model files yet)');
+      if (files.length === 0) io.out('  (no model folders yet)');
       for (const f of files) io.out(`  ${path.basename(f.file).padEnd(32)} ${(f.bytes / 2 ** 20).toFixed(0).padStart(6)} MiB`);
-      io.out('\nmodels Hvelv knows (download once, then put the file in the models folder):');
-      for (const m of KNOWN_MODELS) io.out(`  ${m.name.padEnd(24)} ${m.licence.padEnd(11)} ${m.sha256 ? 'SHA-256 listed' : m.sha1 ? 'SHA-1 listed (whisper.cpp)' : 'no hash listed yet'}  ${m.url}`);
+      io.out('\nmodels Hvelv knows (download once, unpack the archive into a folder of its own in the models folder):');
+      for (const m of KNOWN_MODELS) io.out(`  ${m.name.padEnd(24)} ${m.licence.padEnd(11)} ${m.sha256 ? 'SHA-256 listed' : 'no hash listed yet'}  ${m.url}`);
       return EXIT.ok;
     }
     case 'check': {
       const { values, positionals } = parse(rest, {}, 1);
       const c = await checkModel(positionals[0]!);
       if (values.json) {
-        io.out(JSON.stringify({ ok: true, file: c.file, bytes: c.bytes, sha256: c.sha256, sha1: c.sha1, size: c.size, multilingual: c.header.multilingual, known: c.known?.id ?? null }));
+        io.out(JSON.stringify({ ok: true, file: c.file, bytes: c.bytes, sha256: c.sha256, size: c.size, type: c.header.type, multilingual: c.header.multilingual, known: c.known?.id ?? null }));
         return EXIT.ok;
       }
-      io.out(`${path.basename(c.file)}: whisper.cpp model, ${c.size} (${c.header.audioLayers} layers), ${c.header.multilingual ? 'multilingual' : 'English only'}, ${(c.bytes / 2 ** 20).toFixed(1)} MiB`);
-      io.out(`SHA-256 ${c.sha256}`);
-      io.out(`SHA-1   ${c.sha1}`);
+      io.out(`${path.basename(c.file)}: Whisper model (sherpa-onnx), ${c.size} (${c.header.textLayers} layers), ${c.header.type}, ${c.header.multilingual ? 'multilingual' : 'English only'}, ${(c.bytes / 2 ** 20).toFixed(1)} MiB`);
+      for (const [name, h] of Object.entries(c.sha256)) io.out(`SHA-256 ${h}  ${name}`);
       io.out(c.known ? translate(locale, 'asr.model.known', { name: c.known.name }) : translate(locale, 'asr.model.unknown'));
       return EXIT.ok;
     }

@@ -3,6 +3,7 @@ import { EXIT } from '../context';
 import { many, parse, str } from '../args';
 import { HvelvError } from '../../core/errors';
 import { listingLocale, UsageError } from '../io';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ASR_LANGUAGES, type AsrLanguage } from '../../../shared/asr';
@@ -121,12 +122,17 @@ export async function cmdTranscript(args: string[], ctx: CommandContext): Promis
     }
     case 'draft': {
       if (rest.includes('--all')) return draftAll(rest, ctx, vaultDeps);
-      const { values, positionals } = parse(rest, { model: { type: 'string' }, language: { type: 'string' } }, 2);
+      const { values, positionals } = parse(rest, { model: { type: 'string' }, language: { type: 'string' }, speakers: { type: 'string' } }, 2);
       const [vault, recordingId] = positionals as [string, string];
-      if (!values.model) throw new UsageError('--model FILE is required (see hvelv model list)');
+      if (!values.model) throw new UsageError('--model FOLDER is required (see hvelv model list)');
       const language = (str(values.language) || locale) as AsrLanguage;
       if (!(ASR_LANGUAGES as readonly string[]).includes(language)) throw new UsageError('--language must be nb or en');
       const { makeDraft } = await import('../../core/services/asr/draft');
+      // The speaker models: the folder named, else the app's own (models/speakers/) where it exists.
+      const { speakersDir } = await import('../../core/services/asr/models');
+      const { appDataDir } = await import('./model');
+      const ownSpeakers = speakersDir(appDataDir(io.env));
+      const speakers = str(values.speakers) || (fs.existsSync(ownSpeakers) ? ownSpeakers : undefined);
       // Ctrl-C cancels: the recognition process is killed, nothing is stored.
       const ac = new AbortController();
       const onSigint = () => ac.abort();
@@ -135,6 +141,7 @@ export async function cmdTranscript(args: string[], ctx: CommandContext): Promis
         const t = await withSession(vault, values, io, vaultDeps, (s) =>
           makeDraft(s, recordingId, {
             model: str(values.model),
+            speakers,
             language,
             threads: Math.max(1, os.availableParallelism()),
             signal: ac.signal,

@@ -11,7 +11,7 @@ import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeDraft, type AsrLanguage, type DraftProgress, type DraftSegment } from '../../../../shared/asr';
+import { assignSpeakers, composeDraft, draftSpeakers, WHISPER_LANGUAGE, type AsrLanguage, type DraftProgress, type DraftSegment, type SpeakerTurn } from '../../../../shared/asr';
 import type { TranscriptDetail } from '../../../../shared/contract';
 import { assertConsent } from '../../consent/gate';
 import { registryEntry } from '../../consent/model';
@@ -19,7 +19,7 @@ import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { Recordings } from '../recordings/recordings';
 import { Transcripts } from '../transcripts/transcripts';
-import { readModelHeader } from './models';
+import { readModelHeader, speakerModelFiles } from './models';
 import type { FromWorker, ToWorker } from './worker';
 
 /** What the parent needs of a child process: Node's fork() gives it, so does Electron's utilityProcess. */
@@ -36,7 +36,7 @@ export type WorkerSpawner = (script: string, execArgv: string[]) => WorkerHandle
 export const forkWorker: WorkerSpawner = (script, execArgv) => {
   // 'advanced' serialisation sends the audio bytes as they are, not as JSON numbers.
   const child = fork(script, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-  // whisper.cpp logs its model facts on stderr; they hold no speech, but they are not ours to show.
+  // onnxruntime may log on stderr; it holds no speech, but it is not ours to show.
   child.stderr?.resume();
   return {
     send: (m) => child.connected && child.send(m),
@@ -129,13 +129,19 @@ export class PcmChannel implements PcmFeed {
 }
 
 export interface DraftOptions {
+  /** The model's folder (models.ts: encoder, decoder, tokens.txt in sherpa-onnx's layout). */
   model: string;
+  /**
+   * A folder with the speaker diarization's models (models.ts speakerModelFiles): each
+   * turn then gets a speaker (S1, S2, …) the student names afterwards. Without it turns
+   * are guessed from pauses.
+   */
+  speakers?: string;
   /** Set: the audio comes from here, not from decoding the recording in core. */
   pcm?: PcmFeed;
   language: AsrLanguage;
   /** Threads for the engine: the machine's cores less one for the app, at least one. */
   threads?: number;
-  temperatureInc?: number;
   onProgress?: (p: DraftProgress) => void;
   signal?: AbortSignal;
   spawn?: WorkerSpawner;
@@ -158,6 +164,9 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   // An English-only model (whisper's ".en" files) ignores the language asked for and
   // writes English words over Norwegian speech: a draft that looks made and is useless.
   if (!header.multilingual && opts.language !== 'en') throw new HvelvError('MODEL_ENGLISH_ONLY', `${path.basename(opts.model)} knows English only; the recording's language is ${opts.language}`);
+  // The engine exits its process on a language the model lacks: refused here with the reason.
+  if (header.multilingual && !header.languages.includes(WHISPER_LANGUAGE[opts.language])) throw new HvelvError('MODEL_INVALID', `${path.basename(opts.model)} has no language "${WHISPER_LANGUAGE[opts.language]}"`);
+  const speakerModels = opts.speakers ? speakerModelFiles(opts.speakers) : undefined;
   if (opts.signal?.aborted) throw new HvelvError('CANCELLED', 'cancelled before it started');
 
   // From the page's PCM, the recording's file is never opened here.
@@ -167,8 +176,10 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   const child = (opts.spawn ?? forkWorker)(script, execArgv);
   const started = Date.now();
   let segments: DraftSegment[] = [];
+  let turns: SpeakerTurn[] | null = null;
   let sent = 0;
   let settled = false;
+  let ready = false;
 
   const result = new Promise<DraftSegment[]>((resolve, reject) => {
     const finish = (err: Error | null) => {
@@ -181,6 +192,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
       if (err) {
         // The partial result is forgotten, not kept for later.
         segments = [];
+        turns = null;
         reject(err);
       } else resolve(segments);
     };
@@ -188,7 +200,8 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
     const offLock = session.onLock(() => finish(new HvelvError('VAULT_LOCKED', 'the vault was locked while the draft was made')));
     opts.signal?.addEventListener('abort', onAbort);
 
-    child.onExit((code) => finish(new HvelvError('ASR_FAILED', `the recognition process ended (${code})`)));
+    // Ended before it was ready: the engine could not load the model (it exits the process on some faults).
+    child.onExit((code) => finish(ready ? new HvelvError('ASR_FAILED', `the recognition process ended (${code})`) : new HvelvError('MODEL_INVALID', `the engine could not load the model (the recognition process ended: ${code})`)));
     // A participant who withdraws while the draft is made: their recording is destroyed
     // under us, and nothing more of it may be heard or written. Checked on every message
     // (about one per megabyte of the recording), so it stops within a piece.
@@ -201,6 +214,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
       try {
         switch (m.t) {
           case 'ready':
+            ready = true;
             return;
           case 'more': {
             if (pcm) {
@@ -229,6 +243,9 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
             if (withdrawn()) finish(withdrawnError());
             return;
           }
+          case 'speakers':
+            turns = m.turns;
+            return;
           case 'done':
             opts.onProgress?.({ percent: 100, elapsedMs: Date.now() - started, remainingMs: 0, segments: segments.length });
             return finish(null);
@@ -240,12 +257,18 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
         finish(withdrawn() ? withdrawnError() : (err as Error));
       }
     });
-    child.send({ t: 'start', model: path.resolve(opts.model), language: opts.language, format: pcm ? 'pcm16' : rec.format, threads: opts.threads ?? 2, temperatureInc: opts.temperatureInc });
+    const { encoder, decoder, tokens } = header.files;
+    child.send({ t: 'start', model: { encoder: path.resolve(encoder), decoder: path.resolve(decoder), tokens: path.resolve(tokens) }, language: opts.language, format: pcm ? 'pcm16' : rec.format, threads: opts.threads ?? 2, speakers: speakerModels });
   });
 
-  const found = await result;
+  let found = await result;
+  // Who speaks when is used here and let go: only the labels reach the transcript.
+  const heard = turns as SpeakerTurn[] | null;
+  if (heard) found = assignSpeakers(found, heard);
+  turns = null;
   const text = composeDraft(found);
-  return new Transcripts(session, now).createDraft(rec.code, text, recordingId, { model: path.basename(opts.model), language: opts.language });
+  const speakers = speakerModels ? draftSpeakers(found) : undefined;
+  return new Transcripts(session, now).createDraft(rec.code, text, recordingId, { model: path.basename(opts.model), language: opts.language }, speakers);
 }
 
 const PASSED_ON = new Set(['MODEL_INVALID', 'AUDIO_NEEDS_APP', 'AUDIO_DAMAGED', 'AUDIO_UNSUPPORTED', 'ASR_FAILED']);

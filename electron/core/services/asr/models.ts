@@ -1,18 +1,20 @@
 /**
- * Speech-recognition models: whisper.cpp ggml files the student chooses or downloads
- * once. A model is not personal data; it lives in the app's data folder (models/),
- * never in the vault, so deleting a project never deletes it and a vault copied to a
- * supervisor carries no 150 MB file.
+ * Speech-recognition models: Whisper in sherpa-onnx's ONNX layout, one folder per model
+ * in the app's data folder (models/NAME/: an encoder, a decoder and tokens.txt, as
+ * sherpa-onnx publishes them, `tiny-encoder.onnx` or `encoder.onnx`, with or without
+ * `.int8`). A model is not personal data; it lives outside every vault, so deleting a
+ * project never deletes it and a vault copied to a supervisor carries no model.
  *
- * Before the engine sees a file we read its header ourselves, so a wrong or damaged
- * file is refused with a clear reason (the engine only says "failed to initialize"),
- * and we hash it against the list of models we know.
+ * Before the engine sees a folder we read the encoder's metadata ourselves and walk
+ * each ONNX file to its end, so a wrong or damaged model is refused with a clear reason
+ * (the engine exits the whole process on a missing metadata key or an unknown
+ * language), and we hash its files against the list of models we know.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HvelvError } from '../../errors';
-import { openRegularFile, withRegularFile } from '../project/user-file';
+import { assertRegularFile, openRegularFile, withRegularFile } from '../project/user-file';
 
 export interface KnownModel {
   id: string;
@@ -20,41 +22,33 @@ export interface KnownModel {
   /** Who made it, and for which speech. */
   family: 'nb-whisper' | 'openai';
   languages: readonly ('nb' | 'en')[];
-  /** Encoder layers: tiny 4, base 6, small 12, medium 24. */
+  /** Decoder layers: tiny 4, base 6, small 12, medium 24. */
   layers: number;
+  /** The archive sherpa-onnx publishes (.tar.bz2), unpacked into models/<id>/. */
   url: string;
   licence: string;
   /**
-   * SHA-256 of the file. null where no hash could be verified when this list was
-   * made (no model could be downloaded on the machines that built it): such a file is
-   * reported as "not verified", never as known.
+   * SHA-256 of the archive, and of each file the folder keeps, by file name. null where
+   * no hash could be verified when this list was made (no model can be downloaded on
+   * the machines that built it): such a folder is reported as "not verified", never as known.
    */
   sha256: string | null;
-  /**
-   * SHA-1 of the file, where the maker documents only that: whisper.cpp's models/README.md
-   * lists SHA-1 for the OpenAI ggml files it hosts. Enough to tell a damaged or wrong
-   * download from the real one; a forged file made to collide would cost an attacker who
-   * can already write to the student's app data folder far more than replacing the app.
-   */
-  sha1?: string;
+  files: Readonly<Record<string, string>> | null;
 }
 
-const NB = 'https://huggingface.co/NbAiLab';
-const OPENAI = 'https://huggingface.co/ggerganov/whisper.cpp/resolve/main';
+const SHERPA = 'https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-models';
 
-/** The models Hvelv shows a link to. */
+/**
+ * The models Hvelv shows a link to. The National Library's NB-Whisper is published as
+ * ONNX only in Hugging Face's optimum layout (encoder_model.onnx, decoder_with_past),
+ * which sherpa-onnx does not read; until it exists in sherpa's layout the list offers
+ * OpenAI's multilingual Whisper as sherpa-onnx converts it (Norwegian among its languages).
+ */
 export const KNOWN_MODELS: readonly KnownModel[] = [
-  { id: 'nb-whisper-tiny', name: 'NB-Whisper tiny', family: 'nb-whisper', languages: ['nb', 'en'], layers: 4, url: `${NB}/nb-whisper-tiny/resolve/main/ggml-model.bin`, licence: 'Apache-2.0', sha256: null },
-  { id: 'nb-whisper-base', name: 'NB-Whisper base', family: 'nb-whisper', languages: ['nb', 'en'], layers: 6, url: `${NB}/nb-whisper-base/resolve/main/ggml-model.bin`, licence: 'Apache-2.0', sha256: null },
-  { id: 'nb-whisper-small', name: 'NB-Whisper small', family: 'nb-whisper', languages: ['nb', 'en'], layers: 12, url: `${NB}/nb-whisper-small/resolve/main/ggml-model.bin`, licence: 'Apache-2.0', sha256: null },
-  { id: 'nb-whisper-medium', name: 'NB-Whisper medium', family: 'nb-whisper', languages: ['nb', 'en'], layers: 24, url: `${NB}/nb-whisper-medium/resolve/main/ggml-model.bin`, licence: 'Apache-2.0', sha256: null },
-  // SHA-1 from whisper.cpp's models/README.md ("Available models"), the project that converts and hosts these files.
-  { id: 'openai-tiny', name: 'OpenAI Whisper tiny', family: 'openai', languages: ['en', 'nb'], layers: 4, url: `${OPENAI}/ggml-tiny.bin`, licence: 'MIT', sha256: null, sha1: 'bd577a113a864445d4c299885e0cb97d4ba92b5f' },
-  { id: 'openai-base', name: 'OpenAI Whisper base', family: 'openai', languages: ['en', 'nb'], layers: 6, url: `${OPENAI}/ggml-base.bin`, licence: 'MIT', sha256: null, sha1: '465707469ff3a37a2b9b8d8f89f2f99de7299dac' },
-  { id: 'openai-small', name: 'OpenAI Whisper small', family: 'openai', languages: ['en', 'nb'], layers: 12, url: `${OPENAI}/ggml-small.bin`, licence: 'MIT', sha256: null, sha1: '55356645c2b361a969dfd0ef2c5a50d530afd8d5' },
-  { id: 'openai-tiny-en', name: 'OpenAI Whisper tiny.en (English only)', family: 'openai', languages: ['en'], layers: 4, url: `${OPENAI}/ggml-tiny.en.bin`, licence: 'MIT', sha256: null, sha1: 'c78c86eb1a8faa21b369bcd33207cc90d64ae9df' },
-  { id: 'openai-base-en', name: 'OpenAI Whisper base.en (English only)', family: 'openai', languages: ['en'], layers: 6, url: `${OPENAI}/ggml-base.en.bin`, licence: 'MIT', sha256: null, sha1: '137c40403d78fd54d454da0f9bd998f78703390c' },
-  { id: 'openai-small-en', name: 'OpenAI Whisper small.en (English only)', family: 'openai', languages: ['en'], layers: 12, url: `${OPENAI}/ggml-small.en.bin`, licence: 'MIT', sha256: null, sha1: 'db8a495a91d927739e50b3fc1cc4c6b8f6c2d022' },
+  { id: 'whisper-tiny', name: 'OpenAI Whisper tiny', family: 'openai', languages: ['nb', 'en'], layers: 4, url: `${SHERPA}/sherpa-onnx-whisper-tiny.tar.bz2`, licence: 'MIT', sha256: null, files: null },
+  { id: 'whisper-base', name: 'OpenAI Whisper base', family: 'openai', languages: ['nb', 'en'], layers: 6, url: `${SHERPA}/sherpa-onnx-whisper-base.tar.bz2`, licence: 'MIT', sha256: null, files: null },
+  { id: 'whisper-small', name: 'OpenAI Whisper small', family: 'openai', languages: ['nb', 'en'], layers: 12, url: `${SHERPA}/sherpa-onnx-whisper-small.tar.bz2`, licence: 'MIT', sha256: null, files: null },
+  { id: 'whisper-medium', name: 'OpenAI Whisper medium', family: 'openai', languages: ['nb', 'en'], layers: 24, url: `${SHERPA}/sherpa-onnx-whisper-medium.tar.bz2`, licence: 'MIT', sha256: null, files: null },
 ];
 
 export interface ModelHeader {
@@ -63,164 +57,237 @@ export interface ModelHeader {
   audioLayers: number;
   textLayers: number;
   mels: number;
-  ftype: number;
   multilingual: boolean;
+  /** whisper's language codes the model knows ("no" for Norwegian). */
+  languages: string[];
+  /** int8: the weights quantized (sherpa's `*.int8.onnx`); f32 otherwise. */
+  type: 'int8' | 'f32';
+}
+
+/** The three files of a model folder. */
+export interface ModelFiles {
+  dir: string;
+  encoder: string;
+  decoder: string;
+  tokens: string;
 }
 
 export interface ModelCheck {
+  /** The folder. */
   file: string;
   bytes: number;
-  sha256: string;
-  sha1: string;
+  /** SHA-256 of each file the engine reads, by file name. */
+  sha256: Record<string, string>;
   header: ModelHeader;
-  /** The size class by its layers: tiny, base, small, medium, large, or "other". */
+  /** The size class: tiny, base, small, medium, large, or "other". */
   size: string;
-  /** The entry of KNOWN_MODELS whose hash the file has; null when none. */
+  /** The entry of KNOWN_MODELS whose hashes the files have; null when none. */
   known: KnownModel | null;
 }
 
-const GGML_MAGIC = 0x67676d6c;
-const SIZES: Record<number, string> = { 4: 'tiny', 6: 'base', 12: 'small', 24: 'medium', 32: 'large' };
+const SIZES: Record<string, string> = { '4:384': 'tiny', '6:512': 'base', '12:768': 'small', '24:1024': 'medium', '32:1280': 'large', '4:1280': 'large' };
 
-/** Read and check the header; MODEL_INVALID with the reason when it is no whisper model. */
-export function readModelHeader(file: string, shownAs: string = file): ModelHeader & { bytes: number } {
-  // Never a blocking open of what the user named: a FIFO would wait for ever (issue 32).
-  // stat first, then O_NONBLOCK and fstat of what was opened (services/project/user-file.ts).
-  const { fd, size } = openRegularFile(file);
+/**
+ * The model's files in a folder: the int8 encoder and decoder where the folder has them
+ * (a quarter of the memory, and faster on a laptop's CPU), else the f32 ones.
+ */
+export function modelFiles(dir: string, shownAs: string = dir): ModelFiles {
+  let names: string[];
+  const st = fs.statSync(dir, { throwIfNoEntry: false });
+  // A FIFO or a device named as the model: said at once, never opened (issue 32).
+  if (st && !st.isDirectory() && !st.isFile()) assertRegularFile(dir);
   try {
-    const st = { size };
-    const h = Buffer.alloc(12 * 4);
-    const got = fs.readSync(fd, h, 0, h.length, 0);
-    if (got < h.length || h.readUInt32LE(0) !== GGML_MAGIC) {
-      throw new HvelvError('MODEL_INVALID', `${path.basename(shownAs)} is not a whisper.cpp model (ggml format)`);
+    if (!st?.isDirectory()) throw new Error('not a folder');
+    names = fs.readdirSync(dir);
+  } catch {
+    throw new HvelvError('MODEL_INVALID', `${path.basename(shownAs)} is not a model folder (encoder, decoder and tokens.txt of a Whisper model in sherpa-onnx's layout)`);
+  }
+  const pick = (part: string): string | null => {
+    for (const re of [new RegExp(`(^|-)${part}\\.int8\\.onnx$`), new RegExp(`(^|-)${part}\\.onnx$`)]) {
+      const found = names.filter((n) => re.test(n)).sort()[0];
+      if (found) return path.join(dir, found);
     }
-    const v = (i: number) => h.readInt32LE(4 + i * 4);
-    const header: ModelHeader = { vocab: v(0), audioState: v(2), audioLayers: v(4), textLayers: v(8), mels: v(9), ftype: v(10) % 1000, multilingual: v(0) >= 51865 };
-    const insane = hostileHeader({ vocab: v(0), audioCtx: v(1), audioState: v(2), audioHead: v(3), audioLayers: v(4), textCtx: v(5), textState: v(6), textHead: v(7), textLayers: v(8), mels: v(9) });
-    if (insane) throw new HvelvError('MODEL_INVALID', `${path.basename(shownAs)} has a ggml header, but not one of a whisper model (${insane})`);
-    const problem = walkTensors(file, fd, st.size);
-    if (problem) throw new HvelvError('MODEL_INVALID', `${path.basename(shownAs)} is damaged or cut short: ${problem}`);
-    return { ...header, bytes: st.size };
+    return null;
+  };
+  const encoder = pick('encoder');
+  const decoder = pick('decoder');
+  const tokens = names.filter((n) => /(^|-)tokens\.txt$/.test(n)).sort()[0];
+  const missing = [!encoder && 'encoder', !decoder && 'decoder', !tokens && 'tokens.txt'].filter(Boolean);
+  if (missing.length) throw new HvelvError('MODEL_INVALID', `${path.basename(shownAs)} has no ${missing.join(', ')} (a Whisper model in sherpa-onnx's layout has encoder, decoder and tokens.txt)`);
+  return { dir, encoder: encoder!, decoder: decoder!, tokens: path.join(dir, tokens!) };
+}
+
+/** What an ONNX file says of itself: its metadata and its graph's inputs and outputs, by name. */
+export interface OnnxFacts {
+  meta: Map<string, string>;
+  inputs: string[];
+  outputs: string[];
+}
+
+/**
+ * Walk an ONNX file's protobuf fields to its end (a cut-short download ends inside one)
+ * and return its metadata (ModelProto field 14: key 1, value 2) and the names of its
+ * graph's inputs and outputs (field 7, then GraphProto 11 and 12, ValueInfoProto 1). The
+ * weights are skipped by their length, never read.
+ */
+export function readOnnx(file: string, shownAs: string = file): OnnxFacts {
+  // Never a blocking open of what the user named: a FIFO would wait for ever (issue 32).
+  const { fd, size } = openRegularFile(file);
+  const bad = (why: string) => new HvelvError('MODEL_INVALID', `${path.basename(shownAs)} is not an ONNX model, or is damaged or cut short: ${why}`);
+  const varintAt = (b: Uint8Array, o: number): [number, number] => {
+    let v = 0;
+    let mul = 1;
+    for (let i = o; i < b.length && i < o + 10; i++) {
+      v += (b[i]! & 0x7f) * mul;
+      mul *= 128;
+      if (!(b[i]! & 0x80)) return [v, i + 1];
+    }
+    throw bad('a field header runs past the end');
+  };
+  const readAt = (pos: number, len: number): Buffer => {
+    if (len > 1 << 20) throw bad('an entry is too large');
+    const b = Buffer.alloc(len);
+    if (fs.readSync(fd, b, 0, len, pos) !== len) throw bad('it ends inside an entry');
+    return b;
+  };
+  /** The length-delimited fields of a small message held in memory, as [field, bytes]. */
+  const fieldsOf = (m: Uint8Array): [number, Uint8Array][] => {
+    const out: [number, Uint8Array][] = [];
+    for (let e = 0; e < m.length; ) {
+      const [t, a] = varintAt(m, e);
+      if (t % 8 === 0) {
+        e = varintAt(m, a)[1];
+        continue;
+      }
+      if (t % 8 !== 2) throw bad('an entry is damaged');
+      const [l, b] = varintAt(m, a);
+      if (b + l > m.length) throw bad('an entry is damaged');
+      out.push([t >> 3, m.subarray(b, b + l)]);
+      e = b + l;
+    }
+    return out;
+  };
+  const text = (m: Uint8Array, field: number): string => Buffer.from(fieldsOf(m).find(([f]) => f === field)?.[1] ?? []).toString('utf8');
+  let fields = 0;
+  /** Walk the fields between `from` and `to`, calling `onField` for each length-delimited one. */
+  const walk = (from: number, to: number, onField: (field: number, at: number, len: number) => void): void => {
+    const head = Buffer.alloc(20);
+    let pos = from;
+    while (pos < to) {
+      const got = fs.readSync(fd, head, 0, Math.min(head.length, to - pos), pos);
+      const h = head.subarray(0, got);
+      const [tag, o1] = varintAt(h, 0);
+      const field = Math.floor(tag / 8);
+      const wire = tag % 8;
+      let next: number;
+      if (wire === 0) next = pos + varintAt(h, o1)[1];
+      else if (wire === 1) next = pos + o1 + 8;
+      else if (wire === 5) next = pos + o1 + 4;
+      else if (wire === 2) {
+        const [len, o2] = varintAt(h, o1);
+        next = pos + o2 + len;
+        if (next > to) throw bad(`field ${field} needs ${next - to} bytes more than there are`);
+        onField(field, pos + o2, len);
+      } else throw bad(`field ${field} has wire type ${wire}`);
+      if (next > to) throw bad('it ends inside a field');
+      pos = next;
+      if (++fields > 1_000_000) throw bad('too many fields');
+    }
+  };
+  try {
+    const meta = new Map<string, string>();
+    const inputs: string[] = [];
+    const outputs: string[] = [];
+    let graph = false;
+    walk(0, size, (field, at, len) => {
+      if (field === 14) {
+        const entry = readAt(at, len);
+        meta.set(text(entry, 1), text(entry, 2));
+      } else if (field === 7) {
+        graph = true;
+        walk(at, at + len, (gf, gat, glen) => {
+          if (gf === 11) inputs.push(text(readAt(gat, glen), 1));
+          if (gf === 12) outputs.push(text(readAt(gat, glen), 1));
+        });
+      }
+    });
+    if (!graph) throw bad('it has no graph');
+    return { meta, inputs, outputs };
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/**
- * What is wrong with a header, or null. whisper.cpp sizes its buffers from these numbers
- * before it reads a single weight, and divides by the head counts: a file with a
- * context of 2^28 or zero heads makes the engine ask for 68 GB and abort, or die of a
- * division by zero (both seen with @fugood/whisper.node 1.1.1). Every Whisper model,
- * tiny to large-v3 and turbo, has a 1500-frame audio context, a 448-token text
- * context, one width for encoder and decoder, and heads that divide it; a file that
- * says otherwise is refused here, before the engine can be made to allocate or crash.
- */
-function hostileHeader(h: { vocab: number; audioCtx: number; audioState: number; audioHead: number; audioLayers: number; textCtx: number; textState: number; textHead: number; textLayers: number; mels: number }): string | null {
+/** Read and check the model folder; MODEL_INVALID with the reason when it is no Whisper model sherpa-onnx can run. */
+export function readModelHeader(dir: string, shownAs: string = dir): ModelHeader & { bytes: number; files: ModelFiles } {
+  const files = modelFiles(dir, shownAs);
+  const name = path.basename(shownAs);
+  const encoder = readOnnx(files.encoder, path.join(shownAs, path.basename(files.encoder)));
+  const decoder = readOnnx(files.decoder, path.join(shownAs, path.basename(files.decoder)));
+  // The engine takes them by position: the encoder 1 in, 2 out (cross keys and values),
+  // the decoder 6 in, 3 out (4 with attention weights). Anything else it runs and
+  // silently answers with nothing.
+  if (encoder.inputs.length !== 1 || encoder.outputs.length !== 2) throw new HvelvError('MODEL_INVALID', `${name}: ${path.basename(files.encoder)} is not a Whisper encoder exported for sherpa-onnx (${encoder.inputs.length} inputs, ${encoder.outputs.length} outputs)`);
+  if (decoder.inputs.length !== 6 || decoder.outputs.length < 3 || decoder.outputs.length > 4) throw new HvelvError('MODEL_INVALID', `${name}: ${path.basename(files.decoder)} is not a Whisper decoder exported for sherpa-onnx (${decoder.inputs.length} inputs, ${decoder.outputs.length} outputs)`);
+  const meta = encoder.meta;
+  const int = (key: string): number => {
+    const v = meta.get(key);
+    if (v === undefined || !/^-?\d+$/.test(v.trim())) throw new HvelvError('MODEL_INVALID', `${name}: the encoder's metadata has no ${key} (not a Whisper model exported for sherpa-onnx)`);
+    return Number(v);
+  };
+  // Every key the engine reads: a missing one makes it exit the process.
+  for (const k of ['sot', 'eot', 'blank_id', 'translate', 'transcribe', 'no_timestamps', 'no_speech', 'n_text_ctx']) int(k);
+  if (!meta.has('sot_sequence')) throw new HvelvError('MODEL_INVALID', `${name}: the encoder's metadata has no sot_sequence`);
+  const header: ModelHeader = {
+    vocab: int('n_vocab'),
+    audioState: int('n_text_state'),
+    audioLayers: meta.has('n_audio_layer') ? int('n_audio_layer') : int('n_text_layer'),
+    textLayers: int('n_text_layer'),
+    mels: int('n_mels'),
+    multilingual: int('is_multilingual') === 1,
+    languages: (meta.get('all_language_codes') ?? '').split(',').filter(Boolean),
+    type: /\.int8\.onnx$/.test(files.encoder) ? 'int8' : 'f32',
+  };
+  const insane = hostileHeader(header, int('n_text_ctx'));
+  if (insane) throw new HvelvError('MODEL_INVALID', `${name} is not a Whisper model (${insane})`);
+  if (header.multilingual && header.languages.length !== (meta.get('all_language_tokens') ?? '').split(',').filter(Boolean).length) {
+    throw new HvelvError('MODEL_INVALID', `${name}: its language codes and language tokens differ in number`);
+  }
+  let bytes = 0;
+  for (const f of [files.encoder, files.decoder, files.tokens]) bytes += fs.statSync(f).size;
+  return { ...header, bytes, files };
+}
+
+/** What is wrong with the dimensions, or null: every Whisper model, tiny to large-v3 and turbo, has these. */
+function hostileHeader(h: ModelHeader, textCtx: number): string | null {
   if (h.vocab < 50_000 || h.vocab > 60_000) return `vocabulary of ${h.vocab}`;
-  if (h.audioCtx !== 1500 || h.textCtx !== 448) return `context ${h.audioCtx}/${h.textCtx}`;
-  if (h.audioState < 64 || h.audioState > 2048 || h.audioState % 64 !== 0 || h.textState !== h.audioState) return `width ${h.audioState}/${h.textState}`;
-  for (const heads of [h.audioHead, h.textHead]) if (heads < 1 || heads > 64 || h.audioState % heads !== 0) return `${heads} attention heads`;
+  if (textCtx !== 448) return `text context ${textCtx}`;
+  if (h.audioState < 64 || h.audioState > 2048 || h.audioState % 64 !== 0) return `width ${h.audioState}`;
   for (const layers of [h.audioLayers, h.textLayers]) if (layers < 1 || layers > 64) return `${layers} layers`;
   if (h.mels !== 80 && h.mels !== 128) return `${h.mels} mel bands`;
   return null;
 }
 
-/**
- * Bytes per block and values per block of the ggml tensor types whisper.cpp writes
- * (f32, f16, q4_0, q4_1, q5_0, q5_1, q8_0, and the k-quants q2_K…q6_K). Any other type
- * number is refused: the engine would index its type table with it.
- */
-const TYPE_SIZES: Record<number, [bytes: number, values: number]> = {
-  0: [4, 1],
-  1: [2, 1],
-  2: [18, 32],
-  3: [20, 32],
-  6: [22, 32],
-  7: [24, 32],
-  8: [34, 32],
-  10: [84, 256],
-  11: [110, 256],
-  12: [144, 256],
-  13: [176, 256],
-  14: [210, 256],
-};
-/** More tensors than the largest model has (large: about 1 300) means a header loop, not a model. */
-const MAX_TENSORS = 5000;
-
-/**
- * Walk the file past the mel filters and the vocabulary, then tensor by tensor to the
- * end: a truncated download (the usual damage) ends inside a tensor. Returns what is
- * wrong, or null.
- */
-function walkTensors(file: string, fd: number, size: number): string | null {
-  const read = (pos: number, n: number): Buffer | null => {
-    const b = Buffer.alloc(n);
-    return fs.readSync(fd, b, 0, n, pos) === n ? b : null;
-  };
-  let pos = 12 * 4;
-  const mel = read(pos, 8);
-  if (!mel) return 'it ends in the mel filters';
-  const [nMel, nFft] = [mel.readInt32LE(0), mel.readInt32LE(4)];
-  // Every position below only moves forward, by a size that is checked to be positive:
-  // a negative count must not send the walk back to read the same header for ever.
-  if (nMel < 1 || nMel > 128 || nFft < 1 || nFft > 1024) return `its mel filter bank (${nMel} × ${nFft}) is not one of a whisper model`;
-  pos += 8 + nMel * nFft * 4;
-  const nv = read(pos, 4);
-  if (!nv) return 'it ends before the vocabulary';
-  const tokens = nv.readInt32LE(0);
-  if (tokens < 0 || tokens > 60_000) return `its vocabulary claims ${tokens} tokens`;
-  pos += 4;
-  const vocab = read(pos, Math.max(0, Math.min(4 * 1024 * 1024, size - pos))) ?? Buffer.alloc(0);
-  let o = 0;
-  for (let i = 0; i < tokens; i++) {
-    if (o + 4 > vocab.length) return 'it ends in the vocabulary';
-    o += 4 + vocab.readUInt32LE(o);
-  }
-  pos += o;
-  let tensors = 0;
-  while (pos < size) {
-    const b = read(pos, 12);
-    if (!b) return 'it ends in a tensor header';
-    const [dims, nameLen, type] = [b.readInt32LE(0), b.readInt32LE(4), b.readInt32LE(8)];
-    const ts = TYPE_SIZES[type];
-    if (dims < 1 || dims > 4 || nameLen < 1 || nameLen > 256 || !ts || tensors >= MAX_TENSORS) return `tensor ${tensors + 1} has an impossible header`;
-    const ne = read(pos + 12, dims * 4);
-    if (!ne) return 'it ends in a tensor header';
-    let values = 1;
-    for (let k = 0; k < dims; k++) {
-      const n = ne.readInt32LE(k * 4);
-      if (n < 1) return `tensor ${tensors + 1} has a dimension of ${n}`;
-      values *= n;
-    }
-    if (values % ts[1] !== 0) return `tensor ${tensors + 1} does not fill its blocks`;
-    pos += 12 + dims * 4 + nameLen + (values / ts[1]) * ts[0];
-    tensors++;
-  }
-  if (pos > size) return `it ends inside tensor ${tensors} (${pos - size} bytes missing)`;
-  if (tensors === 0) return 'it holds no weights';
-  return null;
-}
-
-/** Check a model file: its header, its size, its SHA-256 against the known list. */
-export async function checkModel(file: string): Promise<ModelCheck> {
-  // The header is checked and the hashes taken through one open ordinary file (never a
-  // FIFO or another file swapped in at the path between the two).
+async function sha256(file: string): Promise<string> {
   return withRegularFile(file, async (opened) => {
-    const header = readModelHeader(opened, file);
-    const h256 = createHash('sha256');
-    const h1 = createHash('sha1');
-    for await (const chunk of fs.createReadStream(opened, { highWaterMark: 1 << 20 })) {
-      h256.update(chunk as Buffer);
-      h1.update(chunk as Buffer);
-    }
-    const [sha256, sha1] = [h256.digest('hex'), h1.digest('hex')];
-    return { file, bytes: header.bytes, sha256, sha1, header, size: SIZES[header.audioLayers] ?? 'other', known: knownModel(sha256, sha1) };
+    const h = createHash('sha256');
+    for await (const chunk of fs.createReadStream(opened, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+    return h.digest('hex');
   });
 }
 
-/** The known model a file's hashes say it is: by SHA-256 where listed, else by the maker's SHA-1. */
-export function knownModel(sha256: string, sha1: string, list: readonly KnownModel[] = KNOWN_MODELS): KnownModel | null {
-  return list.find((m) => (m.sha256 !== null && m.sha256 === sha256) || (m.sha1 !== undefined && m.sha1 === sha1)) ?? null;
+/** Check a model folder: its files and metadata, its SHA-256s against the known list. */
+export async function checkModel(dir: string): Promise<ModelCheck> {
+  const header = readModelHeader(dir);
+  const hashes: Record<string, string> = {};
+  for (const f of [header.files.encoder, header.files.decoder, header.files.tokens]) hashes[path.basename(f)] = await sha256(f);
+  const { bytes, files: _files, ...h } = header;
+  return { file: dir, bytes, sha256: hashes, header: h, size: SIZES[`${h.textLayers}:${h.audioState}`] ?? 'other', known: knownModel(hashes) };
+}
+
+/** The known model whose listed files the folder has, each with the listed SHA-256. */
+export function knownModel(hashes: Readonly<Record<string, string>>, list: readonly KnownModel[] = KNOWN_MODELS): KnownModel | null {
+  return list.find((m) => m.files !== null && Object.entries(m.files).every(([name, h]) => hashes[name] === h) && Object.keys(hashes).every((n) => n in m.files!)) ?? null;
 }
 
 /** The models folder in the app's data folder (outside every vault). */
@@ -228,21 +295,77 @@ export function modelsDir(appDataDir: string): string {
   return path.join(appDataDir, 'models');
 }
 
-/** The .bin files in the models folder, with their size. */
+/** The model folders in the models folder (each a folder with an encoder), with their size. */
 export function listModelFiles(appDataDir: string): { file: string; bytes: number; mtimeMs: number }[] {
   const dir = modelsDir(appDataDir);
   if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((n) => n.endsWith('.bin'))
-    .map((n) => {
-      const st = fs.statSync(path.join(dir, n));
-      return { file: path.join(dir, n), bytes: st.size, mtimeMs: st.mtimeMs };
-    });
+  const out: { file: string; bytes: number; mtimeMs: number }[] = [];
+  for (const n of fs.readdirSync(dir).sort()) {
+    const folder = path.join(dir, n);
+    let entries: string[];
+    try {
+      if (!fs.statSync(folder).isDirectory()) continue;
+      entries = fs.readdirSync(folder);
+    } catch {
+      continue;
+    }
+    if (!entries.some((e) => /(^|-)encoder(\.int8)?\.onnx$/.test(e))) continue;
+    let bytes = 0;
+    let mtimeMs = 0;
+    for (const e of entries) {
+      const st = fs.statSync(path.join(folder, e), { throwIfNoEntry: false });
+      if (!st?.isFile()) continue;
+      bytes += st.size;
+      mtimeMs = Math.max(mtimeMs, st.mtimeMs);
+    }
+    out.push({ file: folder, bytes, mtimeMs });
+  }
+  return out;
+}
+
+/**
+ * The speaker diarization's two models in a folder (models/speakers/ in the app's data
+ * folder): pyannote's segmentation and a speaker-embedding model (WeSpeaker or
+ * 3D-Speaker), as sherpa-onnx publishes them, told apart by their metadata. Each is
+ * walked to its end first: onnxruntime aborts the whole process on a damaged file.
+ */
+export function speakerModelFiles(dir: string): { segmentation: string; embedding: string } {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.onnx')).sort();
+  } catch {
+    throw new HvelvError('MODEL_INVALID', `${path.basename(dir)} is not a folder of speaker models`);
+  }
+  let segmentation: string | null = null;
+  let embedding: string | null = null;
+  for (const n of names) {
+    const file = path.join(dir, n);
+    const { meta, inputs, outputs } = readOnnx(file);
+    const int = (k: string) => Number(meta.get(k));
+    if (meta.has('powerset_max_classes')) {
+      if (int('sample_rate') !== 16000 || !(int('window_size') > 0) || !(int('num_classes') > 0) || !(int('num_speakers') > 0) || !(int('receptive_field_size') > 0) || !(int('receptive_field_shift') > 0)) {
+        throw new HvelvError('MODEL_INVALID', `${n}: a speaker segmentation model without the metadata sherpa-onnx needs`);
+      }
+      if (inputs.length !== 1 || outputs.length !== 1) throw new HvelvError('MODEL_INVALID', `${n}: not a pyannote segmentation model`);
+      segmentation ??= file;
+    } else if (meta.has('framework')) {
+      if (!['wespeaker', '3d-speaker'].includes(meta.get('framework')!) || int('sample_rate') !== 16000 || !(int('output_dim') > 0) || !meta.has('normalize_samples') || !meta.has('language')) {
+        throw new HvelvError('MODEL_INVALID', `${n}: a speaker-embedding model without the metadata sherpa-onnx needs`);
+      }
+      embedding ??= file;
+    }
+  }
+  if (!segmentation || !embedding) throw new HvelvError('MODEL_INVALID', `${path.basename(dir)} needs a speaker segmentation model and a speaker-embedding model`);
+  return { segmentation, embedding };
+}
+
+/** Where the speaker models are kept: a folder of the models folder. */
+export function speakersDir(appDataDir: string): string {
+  return path.join(modelsDir(appDataDir), 'speakers');
 }
 
 /**
  * Speed to expect on two CPU cores, as a multiple of the recording's length, from
- * docs/benchmarks.md (estimates until a real model has been run); null: not measured.
+ * docs/benchmarks.md (random weights of the real sizes, f32); null: not measured.
  */
 export const EXPECTED_REALTIME: Record<string, number | null> = { tiny: null, base: null, small: null, medium: null };

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { DeidFinding, DeidReport, TranscriptDetail, TranscriptImport, TranscriptSummary } from '../../../../shared/contract';
 import { LABELLED_KINDS, PLACEHOLDER, type DeidKind } from '../../../../shared/domain';
-import type { AsrLanguage } from '../../../../shared/asr';
+import { SPEAKER_LABEL, type AsrLanguage } from '../../../../shared/asr';
 import { LOCALES, translate } from '../../../../shared/i18n/catalogue';
 import { assertConsent } from '../../consent/gate';
 import { T, type Identity } from '../../consent/model';
@@ -403,15 +403,43 @@ export class Transcripts {
   }
 
   /** An automatic draft for a recording (services/asr/draft.ts), marked as such until checked. */
-  createDraft(code: string, text: string, recordingId: string, draft: { model: string; language: AsrLanguage }): TranscriptDetail {
+  createDraft(code: string, text: string, recordingId: string, draft: { model: string; language: AsrLanguage }, speakers?: string[]): TranscriptDetail {
     this.assertRecordingOf(code, recordingId);
     text = text.normalize('NFC');
     const at = this.now().toISOString();
-    const rec: TranscriptRecord = { text, syncPoints: syncPoints(text), sourceFormat: 'asr', complete: false, recordingId, createdAt: at, updatedAt: at, draft: { ...draft, checkedAt: null, machine: machineOfDraft(text) } };
+    const rec: TranscriptRecord = { text, syncPoints: syncPoints(text), sourceFormat: 'asr', complete: false, recordingId, createdAt: at, updatedAt: at, draft: { ...draft, checkedAt: null, machine: machineOfDraft(text) }, ...(speakers?.length ? { speakers: speakers.slice(0, 8) } : {}) };
     const stored = this.store.put(TRANSCRIPT_TABLE, { participant: code, data: rec });
     // Counts and the model's file name; never words.
     this.session.audit.append('transcript.drafted', { participant: code, details: { transcript: stored.id, recording: recordingId, model: draft.model, language: draft.language, chars: text.length } });
     return this.get(stored.id);
+  }
+
+  /**
+   * Name the voices of an automatic draft once: each label the diarization gave (S1, S2,
+   * …) becomes the name the student chose ("I" for the interviewer, the participant's
+   * code, others as they like) at every turn of the whole text, and in its speakers list.
+   * A name from the key list is refused, as for every speaker label.
+   */
+  nameSpeakers(id: string, names: Readonly<Record<string, string>>): TranscriptDetail {
+    const r = this.record(id);
+    if (!r.data.draft) throw new HvelvError('INVALID_INPUT', 'only an automatic draft has voices to name');
+    const labels = (r.data.speakers ?? []).filter((l) => SPEAKER_LABEL.test(l));
+    const chosen = new Map<string, string>();
+    for (const [label, name] of Object.entries(names)) {
+      const n = name.normalize('NFC').trim();
+      if (!labels.includes(label)) throw new HvelvError('INVALID_INPUT', `the draft has no voice ${label}`);
+      if (!n || n.length > 24 || /[\n#:]/.test(n)) throw new HvelvError('INVALID_INPUT', 'a speaker name is 1 to 24 characters, without #, : or line breaks');
+      chosen.set(label, n);
+    }
+    this.assertNoRealName([...chosen.values()]);
+    const text = r.data.text
+      .split('\n')
+      .map((line) => line.replace(/^(#\d\d:\d\d:\d\d-\d# )(S\d{1,2}): /, (all, stamp: string, label: string) => (chosen.has(label) ? `${stamp}${chosen.get(label)}: ` : all)))
+      .join('\n');
+    const speakers = [...new Set((r.data.speakers ?? []).map((l) => chosen.get(l) ?? l))];
+    // Audited by write() as an edit of the text; the names are not written to the log.
+    this.write(id, { text, speakers });
+    return this.get(id);
   }
 
   /** The student has gone through the automatic draft: it is no longer flagged as one. */

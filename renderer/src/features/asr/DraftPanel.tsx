@@ -12,7 +12,7 @@ import { call, onAppEvent } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner } from '../../components/ui';
 import type { AsrModels, ModelFileCheck, RecordingInfo, TranscriptDetail } from '../../../../shared/contract';
-import { pickModel, type AsrLanguage, type DraftProgress } from '../../../../shared/asr';
+import { pickModel, SPEAKER_LABEL, type AsrLanguage, type DraftProgress } from '../../../../shared/asr';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { formatDuration } from '../../components/format';
 import { decodeToPcm, sendPcm } from './pagePcm';
@@ -169,6 +169,7 @@ export function DraftFlag({ transcript, ended, onChanged }: { transcript: Transc
         <strong className="badge">{t('asr.badge')}</strong> {t('asr.unsureHelp')}
       </p>
       <ErrorBanner error={error} />
+      {!ended && <SpeakerNames transcript={transcript} onChanged={onChanged} />}
       {!ended && (
         <button
           type="button"
@@ -183,5 +184,59 @@ export function DraftFlag({ transcript, ended, onChanged }: { transcript: Transc
         </button>
       )}
     </div>
+  );
+}
+
+/**
+ * The voices the diarization told apart (S1, S2, …), named once for the whole draft:
+ * "I" and the participant's code are offered, any other name may be typed. Shown only
+ * while the draft still has such labels.
+ */
+function SpeakerNames({ transcript, onChanged }: { transcript: TranscriptDetail; onChanged(t: TranscriptDetail): void }) {
+  const { t } = useI18n();
+  const labels = transcript.speakers.filter((l) => SPEAKER_LABEL.test(l));
+  const [names, setNames] = useState<Record<string, string>>({});
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  if (!labels.length) return null;
+  /** The first words each voice says, so the student can tell who it is. */
+  const firstWords = (label: string): string => {
+    const line = transcript.text.split('\n').find((l) => l.includes(`# ${label}: `));
+    return (line?.slice(line.indexOf(`# ${label}: `) + label.length + 4) ?? '').replace(/#\d\d:\d\d:\d\d-\d#/g, '').trim().split(/\s+/).slice(0, 8).join(' ');
+  };
+  const listId = `speaker-names-${transcript.id}`;
+  return (
+    <section className="speaker-names" aria-labelledby={`${listId}-title`}>
+      <h3 id={`${listId}-title`}>{t('asr.speakers.title')}</h3>
+      <p>{t('asr.speakers.intro', { count: labels.length })}</p>
+      <datalist id={listId}>
+        <option value="I" />
+        <option value={transcript.code} />
+      </datalist>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const chosen = Object.fromEntries(Object.entries(names).filter(([, v]) => v.trim()));
+          const r = await call('transcripts.nameSpeakers', { id: transcript.id, names: chosen });
+          if (r.ok) {
+            setError(null);
+            setNames({});
+            onChanged(r.value);
+          } else setError(r.error);
+        }}
+      >
+        {labels.map((label) => (
+          <div className="field" key={label}>
+            <label htmlFor={`${listId}-${label}`}>{t('asr.speakers.label', { label })}</label>
+            <input id={`${listId}-${label}`} list={listId} maxLength={24} value={names[label] ?? ''} onChange={(e) => setNames({ ...names, [label]: e.target.value })} />
+            <small>{t('asr.speakers.firstWords', { words: firstWords(label) })}</small>
+          </div>
+        ))}
+        <ErrorBanner error={error} />
+        <button type="submit" disabled={!Object.values(names).some((v) => v.trim())}>
+          {t('asr.speakers.save')}
+        </button>
+      </form>
+      <p className="hint">{t('asr.speakers.noVoiceprint')}</p>
+    </section>
   );
 }
