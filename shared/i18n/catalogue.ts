@@ -24,6 +24,7 @@ import * as supervisor from './supervisor';
 import * as supervisorScreens from './supervisor-screens';
 import * as notification from './notification';
 import * as cli from './cli';
+import * as backup from './backup';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -31,7 +32,7 @@ import * as cli from './cli';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor, supervisorScreens, notification, cli] as const;
+const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor, supervisorScreens, notification, cli, backup] as const;
 
 import { LOCALES, type Locale } from './locale';
 export { LOCALES, type Locale };
