@@ -181,6 +181,11 @@ export interface WithdrawalReceiptDto {
   exportsHolding?: { at: string; action: string; format: string }[];
   /** Supervisors whose copy held the participant's data, and whether a new share without them was made since (issue 10). */
   supervisorCopies?: SupervisorHolding[];
+  /**
+   * The vault's backup places (issue 28) and whether each was brought up to the withdrawal
+   * (the backup run right after it reached it) or not yet (it is, at the next run that does).
+   */
+  backupPlaces?: { dir: string; updated: boolean }[];
 }
 
 /** What a recording says about itself (read from the file, never decoded). */

@@ -1,5 +1,9 @@
 /** Backups, restore and the backup places (issue 28): electron/core/services/backup/ and Settings → Sikkerhetskopi. */
 export const nb = {
+  'receipt.backupHeading': 'Sikkerhetskopier',
+  'receipt.backupIntro': 'Hvelvet kopieres til disse stedene. Dine data slettes fra en kopi når den neste gang oppdateres.',
+  'receipt.backupUpdated': 'oppdatert, dine data er slettet herfra',
+  'receipt.backupNotYet': 'ikke oppdatert ennå; dine data slettes herfra ved neste sikkerhetskopi',
   'backup.never': 'aldri',
   'backup.line': '{dir}: siste kopi {when} ({reach})',
   'backup.reachable': 'tilgjengelig',
@@ -25,6 +29,10 @@ export const nb = {
 };
 
 export const en: Record<keyof typeof nb, string> = {
+  'receipt.backupHeading': 'Backup copies',
+  'receipt.backupIntro': 'The vault is copied to these places. Your data is deleted from a copy the next time it is updated.',
+  'receipt.backupUpdated': 'updated, your data is deleted from it',
+  'receipt.backupNotYet': 'not updated yet; your data is deleted from it at the next backup',
   'backup.never': 'never',
   'backup.line': '{dir}: last copy {when} ({reach})',
   'backup.reachable': 'reachable',

@@ -59,6 +59,22 @@ describe('hvelv backup and restore', () => {
     expect(res.out).toMatch(/Withdrawals after 2026-11-27 may be missing/);
     expect((await cli(['verify', target])).code).toBe(EXIT.ok);
     expect((await cli(['restore', place, target])).code).toBe(EXIT.other); // VAULT_EXISTS
+    const st = await cli(['status', v.dir, '--unlock']);
+    expect(st.out).toContain(`${gone}: last copy never (not reachable now)`);
+
+    // A withdrawal reaches the place that can be reached at once; the receipt says which were updated.
+    fs.mkdirSync(gone);
+    expect((await cli(['backup', 'run', v.dir])).code).toBe(EXIT.ok);
+    fs.renameSync(gone, `${gone}-away`);
+    const receipt = path.join(tempDir(), 'kvittering.html');
+    const w = await cli(['withdraw', v.dir, code, '--yes', '--json', '--receipt', receipt]);
+    expect(w.code).toBe(EXIT.ok);
+    expect(JSON.parse(w.out).receipt.backupPlaces).toEqual([{ dir: place, updated: true }, { dir: gone, updated: false }]);
+    expect(fs.readFileSync(receipt, 'utf8')).toContain('not updated yet; your data is deleted from it at the next backup');
+    const after = await cli(['status', v.dir, '--unlock']);
+    expect(after.out).toContain(`still holds data about ${code}, who withdrew`);
+    // The place that was not reached cannot be dropped from the list while it holds the person.
+    expect((await cli(['backup', 'remove', v.dir, gone])).code).toBe(EXIT.usage);
   });
 
   it('a backup killed with SIGKILL at any step leaves a place that restores to a vault that verifies', async () => {

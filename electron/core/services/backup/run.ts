@@ -334,3 +334,16 @@ function isFolder(dir: string): boolean {
     return false;
   }
 }
+
+/**
+ * Right after a withdrawal: bring every place that can be reached up to it, and say for each
+ * place whether it was (what the receipt lists). A failure to copy is not the withdrawal's:
+ * the vault is already done; the place stays listed as holding the person until a run reaches it.
+ */
+export async function backupAfterWithdrawal(session: VaultSession, crypto: Crypto, now: () => Date, code: string): Promise<{ dir: string; updated: boolean }[]> {
+  if (readRecord(session).places.length === 0) return [];
+  await runBackup(session, crypto, now);
+  return backupStatus(session)
+    .places.filter((p) => !p.destroyedOn)
+    .map((p) => ({ dir: p.dir, updated: p.lastSeq === 0 || !p.pending.withdrawals.includes(code) }));
+}
