@@ -1,5 +1,6 @@
 /** Backups, restore and the backup places (issue 28): electron/core/services/backup/ and Settings → Sikkerhetskopi. */
 export const nb = {
+  'backup.vaultSynced': 'Hvelvet ligger i en mappe som {service} synkroniserer. Skytjenesten tar vare på gamle versjoner og en papirkurv med gamle nøkkelfiler, som Hvelv ikke kan slette ved tilbaketrekking eller prosjektslutt, og den kan rive en åpen database i stykker. Flytt hvelvet til en lokal mappe og gjør den synkroniserte mappen til et sikkerhetskopisted i stedet (hvelv backup add).',
   'receipt.backupHeading': 'Sikkerhetskopier',
   'receipt.backupIntro': 'Hvelvet kopieres til disse stedene. Dine data slettes fra en kopi når den neste gang oppdateres.',
   'receipt.backupUpdated': 'oppdatert, dine data er slettet herfra',
@@ -29,6 +30,7 @@ export const nb = {
 };
 
 export const en: Record<keyof typeof nb, string> = {
+  'backup.vaultSynced': 'The vault is in a folder {service} synchronises. The cloud keeps old versions and a recycle bin with old key files, which Hvelv cannot delete at a withdrawal or the project end, and its client can tear an open database. Move the vault to a local folder and make the synced folder a backup place instead (hvelv backup add).',
   'receipt.backupHeading': 'Backup copies',
   'receipt.backupIntro': 'The vault is copied to these places. Your data is deleted from a copy the next time it is updated.',
   'receipt.backupUpdated': 'updated, your data is deleted from it',

@@ -77,6 +77,22 @@ describe('hvelv backup and restore', () => {
     expect((await cli(['backup', 'remove', v.dir, gone])).code).toBe(EXIT.usage);
   });
 
+  it('warns when the vault lies in a synced folder, and takes that folder as a backup place', async () => {
+    const root = path.join(tempDir(), 'OneDrive - Universitetet i Stavanger');
+    fs.mkdirSync(root);
+    const made = await cli(['init', path.join(root, 'hvelv'), '--title', 'Synket', '--end-date', '2030-01-01']);
+    expect(made.code).toBe(EXIT.ok);
+    const st = await cli(['status', path.join(root, 'hvelv'), '--unlock']);
+    expect(st.out).toContain('The vault is in a folder OneDrive synchronises');
+    // Moved out to a local folder, the synced folder becomes a backup place.
+    const local = path.join(tempDir(), 'hvelv');
+    fs.renameSync(path.join(root, 'hvelv'), local);
+    expect((await cli(['status', local, '--unlock'])).out).not.toContain('synchronises');
+    expect((await cli(['backup', 'add', local, root])).code).toBe(EXIT.ok);
+    expect((await cli(['backup', 'run', local])).code).toBe(EXIT.ok);
+    expect((await cli(['backup', 'verify', local])).code).toBe(EXIT.ok);
+  });
+
   it('a backup killed with SIGKILL at any step leaves a place that restores to a vault that verifies', async () => {
     const v = await makeVault(PASS);
     const code = admit(v.session);

@@ -101,6 +101,9 @@ export async function cmdStatus(args: string[], ctx: CommandContext): Promise<nu
       // Each backup place, and a copy the end date or a withdrawal has not reached ("copy not yet erased").
       const { placeLines } = await import('./backup');
       for (const line of placeLines(backups, locale)) io.out(`  ${line}`);
+      const { syncedBy } = await import('../../core/services/notification/index');
+      const service = syncedBy(vault);
+      if (service) io.out(translate(locale, 'backup.vaultSynced', { service }));
     }
   } finally {
     session.lock();
