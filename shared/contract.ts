@@ -31,6 +31,7 @@ import { PHASES, THEME_STATUSES, MEMO_TARGET_KINDS, type AnalysisFinding, type C
 import { LOCALES, type Locale } from './i18n/catalogue';
 import { supervisorApi, type SupervisorHolding, type SupervisorOutputs } from './supervisor';
 import { notificationApi, type NotificationOutputs } from './notification';
+import { backupApi, type BackupOutputs } from './backup';
 
 const isoDate = z.string().refine(isIsoDate, 'not a date (YYYY-MM-DD)').transform((s) => s as IsoDate);
 const text = (max: number) => z.string().trim().max(max);
@@ -549,6 +550,7 @@ export const api = {
   },
   ...supervisorApi,
   ...notificationApi,
+  ...backupApi,
 } as const;
 
 export type Api = typeof api;
@@ -556,7 +558,7 @@ export type Method = keyof Api;
 export type Input<M extends Method> = z.input<Api[M]['input']>;
 export type ParsedInput<M extends Method> = z.output<Api[M]['input']>;
 
-export interface Outputs extends SupervisorOutputs, NotificationOutputs {
+export interface Outputs extends SupervisorOutputs, NotificationOutputs, BackupOutputs {
   'app.info': AppInfo;
   'app.setLanguage': AppInfo;
   'vault.recent': RecentVault[];

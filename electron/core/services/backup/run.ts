@@ -343,6 +343,11 @@ function isFolder(dir: string): boolean {
 export async function backupAfterWithdrawal(session: VaultSession, crypto: Crypto, now: () => Date, code: string): Promise<{ dir: string; updated: boolean }[]> {
   if (readRecord(session).places.length === 0) return [];
   await runBackup(session, crypto, now);
+  return placesForReceipt(session, code);
+}
+
+/** Each backup place, and whether the copy there no longer holds `code` (what a receipt lists). */
+export function placesForReceipt(session: VaultSession, code: string): { dir: string; updated: boolean }[] {
   return backupStatus(session)
     .places.filter((p) => !p.destroyedOn)
     .map((p) => ({ dir: p.dir, updated: p.lastSeq === 0 || !p.pending.withdrawals.includes(code) }));

@@ -1,0 +1,60 @@
+/**
+ * The methods of Settings → Sikkerhetskopi (issue 28, shared/backup.ts) over core's
+ * services/backup/. Kept beside handlers.ts as notification-handlers.ts is: no Electron
+ * here, every input already parsed by the contract, folders chosen in main's dialog.
+ */
+import type { Method, Outputs, ParsedInput } from '../../shared/contract';
+import type { BackupView } from '../../shared/backup';
+import type { Crypto } from '../core/crypto/sodium';
+import { addPlace, removePlace } from '../core/services/backup/places';
+import { backupStatus, runBackup, verifyBackups } from '../core/services/backup/run';
+import { syncedBy } from '../core/services/notification';
+import type { VaultSession } from '../core/vault/vault';
+
+type BackupMethod = Extract<Method, `backup.${string}`>;
+type BackupHandlers = { [M in BackupMethod]: (input: ParsedInput<M>) => Promise<Outputs[M]> | Outputs[M] };
+
+export interface BackupDeps {
+  session(): VaultSession;
+  crypto: Crypto;
+  now: () => Date;
+  chooseFolder(): Promise<string | null>;
+}
+
+function view(s: VaultSession): BackupView {
+  return {
+    syncedBy: syncedBy(s.path),
+    places: backupStatus(s).places.map((p) => ({
+      dir: p.dir,
+      lastCopyAt: p.lastCopyAt,
+      reachable: p.reachable,
+      destroyedOn: p.destroyedOn,
+      pendingWithdrawals: p.pending.withdrawals.length,
+      notErased: p.pending.end,
+    })),
+  };
+}
+
+export function backupHandlers(deps: BackupDeps): BackupHandlers {
+  return {
+    'backup.get': () => view(deps.session()),
+    'backup.addPlace': async () => {
+      const dir = await deps.chooseFolder();
+      if (!dir) return null;
+      addPlace(deps.session(), dir, deps.now());
+      return view(deps.session());
+    },
+    'backup.removePlace': ({ dir }) => {
+      const s = deps.session();
+      const p = backupStatus(s).places.find((x) => x.dir === dir);
+      removePlace(s, dir, { pending: Boolean(p && (p.pending.end || p.pending.withdrawals.length > 0)) });
+      return view(s);
+    },
+    'backup.run': async () => {
+      const s = deps.session();
+      const results = await runBackup(s, deps.crypto, deps.now);
+      return { view: view(s), results: results.map((r) => ({ dir: r.dir, outcome: r.outcome, newBytes: r.newBytes })) };
+    },
+    'backup.verify': () => verifyBackups(deps.session(), deps.crypto).map((r) => ({ dir: r.dir, problems: r.problems })),
+  };
+}

@@ -1,0 +1,43 @@
+/** The app's side of backups (issue 28): Settings → Sikkerhetskopi, over electron/core/services/backup/. */
+import { z } from 'zod';
+
+export interface BackupPlaceView {
+  dir: string;
+  /** When it last got a copy (ISO), null: never. */
+  lastCopyAt: string | null;
+  reachable: boolean;
+  destroyedOn: string | null;
+  /** How many people who withdrew the copy there still holds. */
+  pendingWithdrawals: number;
+  /** The end date has destroyed stores in the vault that the copy there still holds. */
+  notErased: boolean;
+}
+
+export interface BackupView {
+  places: BackupPlaceView[];
+  /** The cloud service whose synced folder holds the vault, if one is recognised. */
+  syncedBy: string | null;
+}
+
+export interface BackupRunView {
+  view: BackupView;
+  results: { dir: string; outcome: 'copied' | 'unreachable' | 'failed'; newBytes: number }[];
+}
+
+export const backupApi = {
+  'backup.get': { input: z.strictObject({}) },
+  /** Choose a folder in main's dialog and add it (null: cancelled). */
+  'backup.addPlace': { input: z.strictObject({}) },
+  'backup.removePlace': { input: z.strictObject({ dir: z.string().min(1).max(1000) }) },
+  'backup.run': { input: z.strictObject({}) },
+  /** Read every piece of every reachable place back: the problems found in each. */
+  'backup.verify': { input: z.strictObject({}) },
+} as const;
+
+export interface BackupOutputs {
+  'backup.get': BackupView;
+  'backup.addPlace': BackupView | null;
+  'backup.removePlace': BackupView;
+  'backup.run': BackupRunView;
+  'backup.verify': { dir: string; problems: string[] }[];
+}
