@@ -15,6 +15,13 @@ export interface BackupPlaceView {
 
 export interface BackupView {
   places: BackupPlaceView[];
+  /** The newest copy in any place (ISO), null: none. */
+  newestCopyAt: string | null;
+  /**
+   * What the dashboard reminds of, most pressing first: a copy still holding what a withdrawal
+   * or the end date removed; no copy for more than a week (or never); a place not seen for a week.
+   */
+  reminder: null | 'notErased' | 'old' | 'unseen';
   /** The cloud service whose synced folder holds the vault, if one is recognised. */
   syncedBy: string | null;
 }

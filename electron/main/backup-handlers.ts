@@ -21,10 +21,25 @@ export interface BackupDeps {
   chooseFolder(): Promise<string | null>;
 }
 
-function view(s: VaultSession): BackupView {
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
+function view(s: VaultSession, now: Date): BackupView {
+  const status = backupStatus(s).places;
+  const live = status.filter((p) => !p.destroyedOn);
+  const newestCopyAt = live.map((p) => p.lastCopyAt).filter((x): x is string => x !== null).sort().at(-1) ?? null;
+  const old = (at: string | null) => at === null || now.getTime() - Date.parse(at) > WEEK_MS;
+  const reminder = live.some((p) => p.pending.end || p.pending.withdrawals.length > 0)
+    ? 'notErased'
+    : live.length > 0 && old(newestCopyAt)
+      ? 'old'
+      : live.some((p) => old(p.lastCopyAt))
+        ? 'unseen'
+        : null;
   return {
     syncedBy: syncedBy(s.path),
-    places: backupStatus(s).places.map((p) => ({
+    newestCopyAt,
+    reminder,
+    places: status.map((p) => ({
       dir: p.dir,
       lastCopyAt: p.lastCopyAt,
       reachable: p.reachable,
@@ -37,23 +52,23 @@ function view(s: VaultSession): BackupView {
 
 export function backupHandlers(deps: BackupDeps): BackupHandlers {
   return {
-    'backup.get': () => view(deps.session()),
+    'backup.get': () => view(deps.session(), deps.now()),
     'backup.addPlace': async () => {
       const dir = await deps.chooseFolder();
       if (!dir) return null;
       addPlace(deps.session(), dir, deps.now());
-      return view(deps.session());
+      return view(deps.session(), deps.now());
     },
     'backup.removePlace': ({ dir }) => {
       const s = deps.session();
       const p = backupStatus(s).places.find((x) => x.dir === dir);
       removePlace(s, dir, { pending: Boolean(p && (p.pending.end || p.pending.withdrawals.length > 0)) });
-      return view(s);
+      return view(s, deps.now());
     },
     'backup.run': async () => {
       const s = deps.session();
       const results = await runBackup(s, deps.crypto, deps.now);
-      return { view: view(s), results: results.map((r) => ({ dir: r.dir, outcome: r.outcome, newBytes: r.newBytes })) };
+      return { view: view(s, deps.now()), results: results.map((r) => ({ dir: r.dir, outcome: r.outcome, newBytes: r.newBytes })) };
     },
     'backup.verify': () => verifyBackups(deps.session(), deps.crypto).map((r) => ({ dir: r.dir, problems: r.problems })),
   };

@@ -1,5 +1,11 @@
 /** Backups, restore and the backup places (issue 28): electron/core/services/backup/ and Settings → Sikkerhetskopi. */
 export const nb = {
+  'backup.dash.noPlace': 'Hvelvet kopieres ikke noe sted. En stjålet datamaskin eller en ødelagt disk mister alt.',
+  'backup.dash.last': 'Siste sikkerhetskopi {date} ({n} {n|sted|steder}).',
+  'backup.dash.old': 'Det er mer enn en uke siden siste sikkerhetskopi.',
+  'backup.dash.unseen': 'Et sikkerhetskopisted har ikke fått en kopi på mer enn en uke.',
+  'backup.dash.notErased': 'En kopi er ikke slettet ennå: den har data som en tilbaketrekking eller prosjektslutt har slettet fra hvelvet.',
+  'backup.dash.open': 'Sikkerhetskopi',
   'backup.ui.title': 'Sikkerhetskopi',
   'backup.ui.help': 'Hvelvet kopieres kryptert til stedene du velger: en ekstern disk, en mappe OneDrive eller en annen skytjeneste synkroniserer, en nettverksmappe. Bare det som er endret siden sist, kopieres. Tilbaketrekkinger og prosjektslutt gjennomføres i hver kopi neste gang den oppdateres.',
   'backup.ui.none': 'Ingen sikkerhetskopisteder ennå.',
@@ -45,6 +51,12 @@ export const nb = {
 };
 
 export const en: Record<keyof typeof nb, string> = {
+  'backup.dash.noPlace': 'The vault is not copied anywhere. A stolen computer or a broken disk loses everything.',
+  'backup.dash.last': 'Last backup {date} ({n} {n|place|places}).',
+  'backup.dash.old': 'The last backup is more than a week old.',
+  'backup.dash.unseen': 'A backup place has not had a copy for more than a week.',
+  'backup.dash.notErased': 'A copy is not erased yet: it holds data a withdrawal or the project end has deleted from the vault.',
+  'backup.dash.open': 'Backup',
   'backup.ui.title': 'Backup',
   'backup.ui.help': 'The vault is copied, encrypted, to the places you choose: an external disk, a folder OneDrive or another cloud service synchronises, a network share. Only what changed since last time is copied. Withdrawals and the project end are carried out in each copy the next time it is updated.',
   'backup.ui.none': 'No backup places yet.',

@@ -54,5 +54,11 @@ describe('Settings → Sikkerhetskopi', () => {
     await expect.poll(() => card.getByText('Kopien her har ennå data om 1 person som har trukket seg.', { exact: false }).isVisible()).toBe(true);
     await card.scrollIntoViewIfNeeded();
     await screenshot(page, 'backup-settings');
+    // The dashboard: the last copy, and the copy not yet erased.
+    await page.getByRole('button', { name: 'Oversikt' }).click();
+    const dash = page.getByRole('region', { name: 'Sikkerhetskopi' });
+    await expect.poll(() => dash.getByText(/^Siste sikkerhetskopi .* \(2 steder\)\.$/).isVisible()).toBe(true);
+    await expect.poll(() => dash.getByText('En kopi er ikke slettet ennå', { exact: false }).isVisible()).toBe(true);
+    await screenshot(page, 'backup-dashboard');
   });
 });
