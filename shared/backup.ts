@@ -39,7 +39,18 @@ export const backupApi = {
   'backup.run': { input: z.strictObject({}) },
   /** Read every piece of every reachable place back: the problems found in each. */
   'backup.verify': { input: z.strictObject({}) },
+  /** The first screen's "Hent fra sikkerhetskopi": a vault again from a backup place, into a new or empty folder. */
+  'backup.restore': {
+    input: z.strictObject({ from: z.string().min(1).max(1000), to: z.string().min(1).max(1000), passphrase: z.string().min(1).max(1024), allowOlder: z.boolean().default(false) }),
+  },
 } as const;
+
+export interface RestoreView {
+  vault: string;
+  copyMadeAt: string;
+  newestKnownAt: string;
+  applied: { code: string; date: string }[];
+}
 
 export interface BackupOutputs {
   'backup.get': BackupView;
@@ -47,4 +58,5 @@ export interface BackupOutputs {
   'backup.removePlace': BackupView;
   'backup.run': BackupRunView;
   'backup.verify': { dir: string; problems: string[] }[];
+  'backup.restore': RestoreView;
 }

@@ -9,7 +9,9 @@ import type { Crypto } from '../core/crypto/sodium';
 import { addPlace, removePlace } from '../core/services/backup/places';
 import { backupStatus, runBackup, verifyBackups } from '../core/services/backup/run';
 import { syncedBy } from '../core/services/notification';
-import type { VaultSession } from '../core/vault/vault';
+import type { VaultDeps, VaultSession } from '../core/vault/vault';
+import { passphraseBytes } from '../core/crypto/kdf';
+import { restoreVault } from '../core/services/backup/restore';
 
 type BackupMethod = Extract<Method, `backup.${string}`>;
 type BackupHandlers = { [M in BackupMethod]: (input: ParsedInput<M>) => Promise<Outputs[M]> | Outputs[M] };
@@ -19,6 +21,7 @@ export interface BackupDeps {
   crypto: Crypto;
   now: () => Date;
   chooseFolder(): Promise<string | null>;
+  vaultDeps: VaultDeps;
 }
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
@@ -69,6 +72,10 @@ export function backupHandlers(deps: BackupDeps): BackupHandlers {
       const s = deps.session();
       const results = await runBackup(s, deps.crypto, deps.now);
       return { view: view(s, deps.now()), results: results.map((r) => ({ dir: r.dir, outcome: r.outcome, newBytes: r.newBytes })) };
+    },
+    'backup.restore': async ({ from, to, passphrase, allowOlder }) => {
+      const r = await restoreVault(from, to, passphraseBytes(passphrase), deps.vaultDeps, { allowOlder });
+      return { vault: r.vault, copyMadeAt: r.copyMadeAt, newestKnownAt: r.newestKnownAt, applied: r.applied };
     },
     'backup.verify': () => verifyBackups(deps.session(), deps.crypto).map((r) => ({ dir: r.dir, problems: r.problems })),
   };

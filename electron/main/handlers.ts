@@ -516,6 +516,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       crypto: deps.crypto,
       now: deps.now,
       chooseFolder: () => deps.platform.chooseFolder('export'),
+      vaultDeps,
     }),
   };
   return { handlers, sessions, files, supervisorFolder };

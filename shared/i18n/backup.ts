@@ -1,5 +1,17 @@
 /** Backups, restore and the backup places (issue 28): electron/core/services/backup/ and Settings → Sikkerhetskopi. */
 export const nb = {
+  'restore.entry': 'Hent fra sikkerhetskopi',
+  'restore.title': 'Hent fra sikkerhetskopi',
+  'restore.help': 'Velg mappen med sikkerhetskopien (for eksempel den eksterne disken eller OneDrive-mappen), og en ny, tom mappe hvelvet skal ligge i på denne datamaskinen. Du trenger passfrasen til hvelvet.',
+  'restore.from': 'Sikkerhetskopien',
+  'restore.chooseFrom': 'Velg mappen med kopien …',
+  'restore.to': 'Ny mappe for hvelvet',
+  'restore.chooseTo': 'Velg en ny, tom mappe …',
+  'restore.passphrase': 'Passfrasen til hvelvet',
+  'restore.working': 'Henter og kontrollerer …',
+  'restore.submit': 'Hent hvelvet',
+  'restore.open': 'Åpne hvelvet',
+  'restore.mayMiss': 'Kopien vet ikke om tilbaketrekkinger etter {date}. Har noen trukket seg etter det, gjennomfør tilbaketrekkingen på nytt fra kvitteringen før du arbeider videre.',
   'backup.dash.noPlace': 'Hvelvet kopieres ikke noe sted. En stjålet datamaskin eller en ødelagt disk mister alt.',
   'backup.dash.last': 'Siste sikkerhetskopi {date} ({n} {n|sted|steder}).',
   'backup.dash.old': 'Det er mer enn en uke siden siste sikkerhetskopi.',
@@ -51,6 +63,18 @@ export const nb = {
 };
 
 export const en: Record<keyof typeof nb, string> = {
+  'restore.entry': 'Restore from a backup',
+  'restore.title': 'Restore from a backup',
+  'restore.help': 'Choose the folder with the backup (the external disk or the OneDrive folder, say) and a new, empty folder for the vault on this computer. You need the vault’s passphrase.',
+  'restore.from': 'The backup',
+  'restore.chooseFrom': 'Choose the folder with the copy …',
+  'restore.to': 'New folder for the vault',
+  'restore.chooseTo': 'Choose a new, empty folder …',
+  'restore.passphrase': 'The vault’s passphrase',
+  'restore.working': 'Restoring and checking …',
+  'restore.submit': 'Restore the vault',
+  'restore.open': 'Open the vault',
+  'restore.mayMiss': 'The copy does not know of withdrawals after {date}. If anyone withdrew after that, carry out the withdrawal again from the receipt before you go on.',
   'backup.dash.noPlace': 'The vault is not copied anywhere. A stolen computer or a broken disk loses everything.',
   'backup.dash.last': 'Last backup {date} ({n} {n|place|places}).',
   'backup.dash.old': 'The last backup is more than a week old.',

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { openStudy, screenshot, type Harness } from './harness';
+import { openStudy, screenshot, STUDY_PASSPHRASE, type Harness } from './harness';
 
 let harness: Harness;
 let browser: Browser;
@@ -60,5 +60,31 @@ describe('Settings → Sikkerhetskopi', () => {
     await expect.poll(() => dash.getByText(/^Siste sikkerhetskopi .* \(2 steder\)\.$/).isVisible()).toBe(true);
     await expect.poll(() => dash.getByText('En kopi er ikke slettet ennå', { exact: false }).isVisible()).toBe(true);
     await screenshot(page, 'backup-dashboard');
+  });
+
+  it('restores the vault from the first screen ("Hent fra sikkerhetskopi") and opens it', async () => {
+    await page.getByRole('button', { name: 'Lås' }).click();
+    await page.getByRole('button', { name: 'Hent fra sikkerhetskopi' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Hent fra sikkerhetskopi' }).isVisible()).toBe(true);
+    const target = path.join(home, 'Ny maskin', 'studie');
+    fs.mkdirSync(path.dirname(target));
+    harness.folderAnswers.push(path.join(home, 'USB-disk'), target);
+    await page.getByRole('button', { name: 'Velg mappen med kopien …' }).click();
+    await expect.poll(() => page.getByText(path.join(home, 'USB-disk')).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Velg en ny, tom mappe …' }).click();
+    await expect.poll(() => page.getByText(target).isVisible()).toBe(true);
+    await page.getByLabel('Passfrasen til hvelvet').fill('feil passfrase');
+    await page.getByRole('button', { name: 'Hent hvelvet' }).click();
+    await expect.poll(() => page.getByRole('alert').isVisible()).toBe(true);
+    expect(fs.existsSync(target)).toBe(false);
+    await page.getByLabel('Passfrasen til hvelvet').fill(STUDY_PASSPHRASE);
+    await screenshot(page, 'backup-restore');
+    await page.getByRole('button', { name: 'Hent hvelvet' }).click();
+    await expect.poll(() => page.getByText('Kopien vet ikke om tilbaketrekkinger etter', { exact: false }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Åpne hvelvet' }).isVisible()).toBe(true);
+    await screenshot(page, 'backup-restored');
+    await page.getByRole('button', { name: 'Åpne hvelvet' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Oversikt' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('0 aktive, 1 trukket').isVisible()).toBe(true);
   });
 });
