@@ -267,6 +267,8 @@ describe('the promises reach every copy', () => {
     }
     expect(findNeedles(listFiles(target), [Buffer.from('Ragnhild'), Buffer.from(v.phrase)])).toEqual([]);
 
+    // A source named that cannot be read: refused, not passed over.
+    expect(await errCode(restoreVault(old, path.join(tempDir(), 'r2'), pw(PASS), v.deps, { also: [path.join(tempDir(), 'no-such-place')], allowOlder: true }))).toBe('INVALID_INPUT');
     // The vault itself shown (it is newer than any copy): the same.
     const target2 = path.join(tempDir(), 'restored2');
     expect(await errCode(restoreVault(old, target2, pw(PASS), v.deps, { also: [v.dir] }))).toBe('BACKUP_OLDER');

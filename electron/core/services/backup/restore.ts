@@ -97,6 +97,8 @@ export async function restoreVault(from: string, target: string, passphrase: Uin
         unreadable.push({ dir, reason: err instanceof Error ? err.message : String(err) });
       }
     }
+    // A source the student named holds withdrawals this copy may lack: going on without it could bring a person back.
+    if (unreadable.length > 0) throw new HvelvError('INVALID_INPUT', `could not read ${unreadable[0]!.dir} (${unreadable[0]!.reason}): nothing was restored`);
     const newer = others.filter((o) => o.seq > manifest.seq);
     if (newer.length > 0 && !opts.allowOlder) {
       const n = newer.sort((a, b) => b.seq - a.seq)[0]!;
