@@ -34,6 +34,7 @@ import { LOCALES, type Locale } from './i18n/catalogue';
 import { supervisorApi, type SupervisorHolding, type SupervisorOutputs } from './supervisor';
 import { notificationApi, type NotificationOutputs } from './notification';
 import { attributesApi, type AttributesOutputs } from './attributes-api';
+import { backupApi, type BackupOutputs } from './backup';
 
 const isoDate = z.string().refine(isIsoDate, 'not a date (YYYY-MM-DD)').transform((s) => s as IsoDate);
 const text = (max: number) => z.string().trim().max(max);
@@ -184,6 +185,11 @@ export interface WithdrawalReceiptDto {
   exportsHolding?: { at: string; action: string; format: string }[];
   /** Supervisors whose copy held the participant's data, and whether a new share without them was made since (issue 10). */
   supervisorCopies?: SupervisorHolding[];
+  /**
+   * The vault's backup places (issue 28) and whether each was brought up to the withdrawal
+   * (the backup run right after it reached it) or not yet (it is, at the next run that does).
+   */
+  backupPlaces?: { dir: string; updated: boolean }[];
 }
 
 /** What a recording says about itself (read from the file, never decoded). */
@@ -561,6 +567,7 @@ export const api = {
   ...supervisorApi,
   ...notificationApi,
   ...attributesApi,
+  ...backupApi,
 } as const;
 
 export type Api = typeof api;
@@ -568,7 +575,7 @@ export type Method = keyof Api;
 export type Input<M extends Method> = z.input<Api[M]['input']>;
 export type ParsedInput<M extends Method> = z.output<Api[M]['input']>;
 
-export interface Outputs extends SupervisorOutputs, NotificationOutputs, AttributesOutputs {
+export interface Outputs extends SupervisorOutputs, NotificationOutputs, AttributesOutputs, BackupOutputs {
   'app.info': AppInfo;
   'app.setLanguage': AppInfo;
   'vault.recent': RecentVault[];

@@ -66,6 +66,8 @@ export const ERROR_CODES = [
   'FEEDBACK_UNKNOWN_SIGNER',
   'TEXT_CONTROL_CHARACTERS',
   'SHARE_DAMAGED',
+  'BACKUP_OLDER',
+  'BACKUP_NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -75,6 +75,23 @@ hvelv form export <vault> --form-version V [--locale nb|en] --out FILE
     load: async () => (await import('./commands/participant')).cmdForm,
   },
   {
+    name: 'backup',
+    usage: `hvelv backup add <vault> <folder>              (an external disk, a synced folder, a network share)
+hvelv backup remove <vault> <folder>
+hvelv backup list <vault> [--json]
+hvelv backup run <vault> [--place FOLDER] [--json]  (encrypted, incremental; withdrawals and the end date reach each place)
+hvelv backup verify <vault> [--place FOLDER] [--json] (reads every piece back)
+hvelv backup destroyed <vault> <folder> --date D    (a place's disk was destroyed)`,
+    load: async () => (await import('./commands/backup')).cmdBackup,
+  },
+  {
+    name: 'restore',
+    usage: `hvelv restore <folder> <new-vault> [--also <folder>]... [--allow-older]
+           (--also: further backup places or the vault, whose withdrawals apply too)
+`,
+    load: async () => (await import('./commands/backup')).cmdRestore,
+  },
+  {
     name: 'audio',
     usage: `hvelv audio import <vault> <code> <file> [--delete-original] [--json]
 hvelv audio list <vault> [--json]

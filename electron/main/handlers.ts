@@ -44,6 +44,8 @@ import { Search } from '../core/services/analysis/search';
 import { SupervisorFolderRef, supervisorHandlers } from './supervisor-handlers';
 import { notificationHandlers } from './notification-handlers';
 import { attributeHandlers } from './attribute-handlers';
+import { backupHandlers } from './backup-handlers';
+import { backupAfterWithdrawal, placesForReceipt } from '../core/services/backup/run';
 import { fileSlug } from './file-name';
 
 export interface Platform {
@@ -162,6 +164,11 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     };
   };
 
+  /** The backup places and whether each no longer holds the person, added to a receipt (issue 28). */
+  const withBackupPlaces = <R extends { code: string }>(r: R): R & { backupPlaces?: { dir: string; updated: boolean }[] } => {
+    const backupPlaces = placesForReceipt(sessions.require(), r.code);
+    return backupPlaces.length ? { ...r, backupPlaces } : r;
+  };
   const handlers: Handlers = {
     'app.info': () => info(),
     'app.setLanguage': ({ language }) => {
@@ -229,12 +236,15 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       return saveDocument(html, `${folderName(form.texts[locale].title).slice(0, 40)}-v${version}-${locale}`, format);
     },
     'withdrawal.preview': ({ code }) => participants().withdrawalPreview(code),
-    'withdrawal.execute': ({ code, confirmCode, date }) => {
+    'withdrawal.execute': async ({ code, confirmCode, date }) => {
       confirm(confirmCode, code);
-      return participants().withdraw(code, date);
+      const receipt = participants().withdraw(code, date);
+      // The promise reaches the backup places that can be reached now (issue 28).
+      const backupPlaces = await backupAfterWithdrawal(sessions.require(), deps.crypto, deps.now, code);
+      return backupPlaces.length ? { ...receipt, backupPlaces } : receipt;
     },
-    'withdrawal.receipt': ({ code }) => participants().receipt(code),
-    'withdrawal.saveReceipt': async ({ code, locale, format }) => saveDocument(participants().receiptHtml(code, locale), `${locale === 'nb' ? 'kvittering' : 'receipt'}-${code}`, format),
+    'withdrawal.receipt': ({ code }) => withBackupPlaces(participants().receipt(code)),
+    'withdrawal.saveReceipt': async ({ code, locale, format }) => saveDocument(participants().receiptHtml(code, locale, withBackupPlaces({ code })), `${locale === 'nb' ? 'kvittering' : 'receipt'}-${code}`, format),
     'certificates.save': async ({ executedAt, format }) => {
       const cert = listCertificates(sessions.require().path).find((c) => c.executedAt === executedAt);
       if (!cert) throw new HvelvError('NOT_FOUND', `no deletion certificate of ${executedAt}`);
@@ -523,6 +533,13 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
         if (process.platform !== 'linux' || !deps.platform.scheduleCommand()) return null;
         return dailyJobRuns(statusLinux(s.vaultId, deps.platform.configHome));
       },
+    }),
+    ...backupHandlers({
+      session: () => sessions.require(),
+      crypto: deps.crypto,
+      now: deps.now,
+      chooseFolder: () => deps.platform.chooseFolder('export'),
+      vaultDeps,
     }),
   };
   return { handlers, sessions, files, supervisorFolder };

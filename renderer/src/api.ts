@@ -35,6 +35,8 @@ const READS: ReadonlySet<Method> = new Set<Method>([
   'asr.pcm',
   'recordings.cancelImport',
   'transcripts.list',
+  'backup.get',
+  'backup.verify',
   'transcripts.get',
   'transcripts.chooseFile',
   'transcripts.check',

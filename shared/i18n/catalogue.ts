@@ -26,6 +26,7 @@ import * as notification from './notification';
 import * as cli from './cli';
 import * as asrWork from './asr-work';
 import * as attributes from './attributes';
+import * as backup from './backup';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -33,7 +34,7 @@ import * as attributes from './attributes';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor, supervisorScreens, notification, cli, asrWork, attributes] as const;
+const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor, supervisorScreens, notification, cli, asrWork, attributes, backup] as const;
 
 import { LOCALES, type Locale } from './locale';
 export { LOCALES, type Locale };

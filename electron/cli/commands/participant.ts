@@ -130,12 +130,15 @@ export async function cmdWithdraw(args: string[], ctx: CommandContext): Promise<
   const { values, positionals } = parse(args, { date: { type: 'string' }, yes: { type: 'boolean' }, receipt: { type: 'string' }, locale: { type: 'string' } }, 2);
   const code = positionals[1]!;
   const lang = (str(values.locale) || locale) as Locale;
-  const result = await withSession(positionals[0]!, values, io, vaultDeps, (s): { preview: WithdrawalCounts } | { receipt: WithdrawalReceipt } => {
+  const result = await withSession(positionals[0]!, values, io, vaultDeps, async (s): Promise<{ preview: WithdrawalCounts } | { receipt: WithdrawalReceipt }> => {
     const p = new Participants(s, io.now);
     if (!values.yes) return { preview: p.withdrawalPreview(code) };
     const receipt = p.withdraw(code, str(values.date) || undefined);
-    if (values.receipt) writeFileAtomic(str(values.receipt), new TextEncoder().encode(p.receiptHtml(code, lang)));
-    return { receipt };
+    // The promise reaches the copies: every backup place that can be reached now is brought up to it at once.
+    const { backupAfterWithdrawal } = await import('../../core/services/backup/run');
+    const backupPlaces = await backupAfterWithdrawal(s, vaultDeps.crypto, io.now, code);
+    if (values.receipt) writeFileAtomic(str(values.receipt), new TextEncoder().encode(p.receiptHtml(code, lang, { backupPlaces })));
+    return { receipt: { ...receipt, ...(backupPlaces.length ? { backupPlaces } : {}) } };
   });
   if ('preview' in result) {
     if (values.json) io.out(JSON.stringify({ ok: false, wouldDestroy: result.preview }));
@@ -150,6 +153,7 @@ export async function cmdWithdraw(args: string[], ctx: CommandContext): Promise<
   else {
     io.out(`${code} withdrawn on ${result.receipt.withdrawnOn}; destroyed:`);
     for (const [kind, n] of Object.entries(result.receipt.counts)) io.out(`  ${kind}: ${n}`);
+    for (const b of result.receipt.backupPlaces ?? []) io.out(`  backup ${b.dir}: ${b.updated ? 'updated, their data deleted there' : 'not reachable; deleted there at the next backup run'}`);
     if (values.receipt) io.out(`receipt: ${str(values.receipt)}`);
   }
   return EXIT.ok;

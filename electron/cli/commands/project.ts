@@ -89,13 +89,21 @@ export async function cmdStatus(args: string[], ctx: CommandContext): Promise<nu
   const session = await unlockFromArgs(vault, values, io, vaultDeps);
   try {
     const status = projectStatus(session, io.now());
-    if (values.json) io.out(JSON.stringify({ ok: true, unlocked: true, ...status }));
+    const { backupStatus } = await import('../../core/services/backup/run');
+    const backups = backupStatus(session).places;
+    if (values.json) io.out(JSON.stringify({ ok: true, unlocked: true, ...status, backups }));
     else {
       io.out(status.title);
       if (status.institution) io.out(`  ${status.institution}${status.faculty ? `, ${status.faculty}` : ''}`);
       io.out(translate(locale, 'cli.status.people', { student: status.student || '-', supervisor: status.supervisor || '-', sikt: status.siktRef || '-' }));
       io.out(translate(locale, 'cli.status.end', { date: status.endDate, days: status.daysLeft, action: translate(locale, endActionKey(status.endAction)) }));
       for (const [store, n] of Object.entries(status.stores)) io.out(translate(locale, 'cli.status.records', { store, records: n }));
+      // Each backup place, and a copy the end date or a withdrawal has not reached ("copy not yet erased").
+      const { placeLines } = await import('./backup');
+      for (const line of placeLines(backups, locale)) io.out(`  ${line}`);
+      const { syncedBy } = await import('../../core/services/notification/index');
+      const service = syncedBy(vault);
+      if (service) io.out(translate(locale, 'backup.vaultSynced', { service }));
     }
   } finally {
     session.lock();

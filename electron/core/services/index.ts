@@ -20,6 +20,8 @@
  *   project/       making, opening, checking the vault, its session and the app's settings
  *   project-end/   the end date, kept even when nobody opens the app (anonymised, the
  *                  recordings and the key list deleted)
+ *   backup/        encrypted copies in backup places, and restore; withdrawal and the end
+ *                  date reach every copy (the same promises, for the copies)
  *
  * PARTICIPANT_DATA is every kind of data a feature keeps about a participant, in the order
  * the withdrawal dialog, the receipt and the access request list them. A new feature that

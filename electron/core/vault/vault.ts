@@ -11,6 +11,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHmac } from 'node:crypto';
 import { calibrateKdf, checkKdfParams, deriveKek, SALT_BYTES, type KdfPolicy } from '../crypto/kdf';
 import { encodeFields, fromB64, fromUtf8, toB64, toHex, utf8 } from '../crypto/encoding';
 import type { Crypto } from '../crypto/sodium';
@@ -206,6 +207,38 @@ export async function unlockVault(vault: string, passphrase: Uint8Array, deps: V
   return VaultSession.fromUserKey(vault, header, userKey, deps, options.forInspection);
 }
 
+/**
+ * The purposes a key may be derived from the user key for (services/backup: a backup
+ * place's pieces are sealed under one, named by another). Each is bound to the vault.
+ */
+export type DerivedKeyPurpose = 'backup-seal' | 'backup-name';
+
+/** HMAC-SHA256 of the purpose under the user key: a key of its own for each purpose, no key reused. */
+export function deriveKey(userKey: Uint8Array, vaultId: string, purpose: DerivedKeyPurpose): Uint8Array {
+  return new Uint8Array(createHmac('sha256', userKey).update(encodeFields('hvelv/derived-key', [1, vaultId, purpose])).digest());
+}
+
+/**
+ * The derived keys of a vault whose header was read from somewhere else (a backup place's
+ * copy of it), from the passphrase, without opening any store: what a restore needs before
+ * a vault exists. WRONG_PASSPHRASE as for unlocking. The user key is wiped before return.
+ */
+export async function derivedKeysFromHeader(header: SignedHeader, passphrase: Uint8Array, purposes: readonly DerivedKeyPurpose[], deps: VaultDeps): Promise<Uint8Array[]> {
+  const { crypto } = deps;
+  const { body } = header;
+  checkKdfParams(body.kdf, deps.kdfPolicy);
+  const salt = fromB64(body.kdf.salt, SALT_BYTES, 'salt');
+  const kek = await deriveKek(passphrase, { ...body.kdf, salt }, deps.kdfPolicy);
+  const userKey = crypto.open(kek, fromB64(body.owner.slot.nonce), fromB64(body.owner.slot.ciphertext), ownerSlotAd(body.vaultId, body.owner.signPublicKey));
+  crypto.wipe(kek);
+  if (!userKey) throw new HvelvError('WRONG_PASSPHRASE', 'the passphrase does not open this vault');
+  try {
+    return purposes.map((p) => deriveKey(userKey, body.vaultId, p));
+  } finally {
+    crypto.wipe(userKey);
+  }
+}
+
 export class VaultSession {
   private locked = false;
   private readonly lockHooks = new Set<() => void>();
@@ -303,6 +336,22 @@ export class VaultSession {
       throw new BugIndicatingError('signShare signs only share messages');
     }
     return this.signer.sign(message);
+  }
+
+  /** The owner's signature over a backup manifest (services/backup): only messages in that domain. */
+  signBackupManifest(message: Uint8Array): Uint8Array {
+    this.assertOpen();
+    const domain = encodeFields('hvelv/backup-manifest', []);
+    if (message.length <= domain.length || !domain.every((b, i) => message[i] === b)) {
+      throw new BugIndicatingError('signBackupManifest signs only backup manifests');
+    }
+    return this.signer.sign(message);
+  }
+
+  /** A key derived from the user key for one purpose (see deriveKey); the caller wipes it. */
+  derivedKey(purpose: DerivedKeyPurpose): Uint8Array {
+    this.assertOpen();
+    return deriveKey(this.userKey, this.vaultId, purpose);
   }
 
   /**

@@ -6,6 +6,7 @@ import type { AppInfo, ProjectStatus, RecentVault } from '../../../shared/contra
 import type { ErrorInfo } from '../../../shared/errors';
 import { ErrorBanner } from '../components/ui';
 import { NewProjectWizard } from '../features/wizard';
+import { RestoreScreen } from '../features/backup';
 import { UnlockScreen } from '../features/unlock';
 import { Dashboard } from '../features/dashboard';
 import { SettingsScreen } from '../features/settings';
@@ -21,7 +22,7 @@ import { forgetUnsaved, hasUnsaved } from '../components/unsaved';
 import { LeaveDialog } from '../components/LeaveDialog';
 import type { ImportReport } from '../features/recordings';
 
-type View = 'loading' | 'welcome' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'exchange' | 'analysis' | 'supervisor' | 'supervision' | 'notification';
+type View = 'loading' | 'welcome' | 'restore' | 'wizard' | 'unlock' | 'dashboard' | 'participants' | 'participant' | 'recordings' | 'recording' | 'forms' | 'settings' | 'exchange' | 'analysis' | 'supervisor' | 'supervision' | 'notification';
 import { AnalysisScreen } from '../features/analysis';
 import { SupervisorApp } from '../features/supervisor';
 import { SupervisionScreen } from '../features/supervisor';
@@ -186,8 +187,9 @@ export function App() {
   if (fatal) body = <main className="page narrow"><ErrorBanner error={fatal} /></main>;
   else if (!info || view === 'loading') body = <main className="page narrow" aria-busy="true" />;
   else if (view === 'wizard') body = <NewProjectWizard today={info.today} onCreated={unlocked} onCancel={() => void showLocked()} />;
-  else if (view === 'unlock') body = <UnlockScreen recent={recent} notice={notice} onUnlocked={unlocked} onNewProject={() => setView('wizard')} onSupervisor={() => setView('supervisor')} />;
+  else if (view === 'unlock') body = <UnlockScreen recent={recent} notice={notice} onUnlocked={unlocked} onNewProject={() => setView('wizard')} onSupervisor={() => setView('supervisor')} onRestore={() => setView('restore')} />;
   else if (view === 'supervisor') body = <SupervisorApp onExit={() => void showLocked()} />;
+  else if (view === 'restore') body = <RestoreScreen onUnlocked={unlocked} onCancel={() => void showLocked()} />;
   else if (view === 'settings' && status) body = <SettingsScreen info={info} status={status} onInfo={setInfo} onStatus={setStatus} />;
   else if (view === 'dashboard' && status) body = <Dashboard status={status} onOpenForms={() => setView('forms')} onOpenNotification={() => setView('notification')} />;
   else if (view === 'participants' && status)
@@ -268,6 +270,9 @@ export function App() {
           </button>
           <button type="button" className="secondary" onClick={() => setView('unlock')}>
             {t('welcome.open')}
+          </button>
+          <button type="button" className="secondary" onClick={() => setView('restore')}>
+            {t('restore.entry')}
           </button>
         </div>
         <div className="actions start">

@@ -57,6 +57,7 @@ ${rows}
 </table>
 ${exportsSection(r, t, date)}
 ${supervisorSection(r, locale)}
+${backupSection(r, locale)}
 <footer>${t('receipt.footer')}</footer>`,
   );
 }
@@ -106,4 +107,12 @@ function supervisorSection(r: WithdrawalReceipt, locale: Locale): string {
     return `<li>${held} ${next}</li>`;
   });
   return `<h2>${t('receipt.supervisorHeading')}</h2>\n<ul>\n${items.join('\n')}\n</ul>`;
+}
+
+/** The backup places, and whether each was brought up to the withdrawal (issue 28). */
+function backupSection(r: WithdrawalReceipt, locale: Locale): string {
+  if (!r.backupPlaces?.length) return '';
+  const t = (k: MessageKey, p?: Record<string, string | number>): string => esc(translate(locale, k, p));
+  const items = r.backupPlaces.map((p) => `<li>${esc(p.dir)}: ${t(p.updated ? 'receipt.backupUpdated' : 'receipt.backupNotYet')}</li>`);
+  return `<h2>${t('receipt.backupHeading')}</h2>\n<p>${t('receipt.backupIntro')}</p>\n<ul>\n${items.join('\n')}\n</ul>`;
 }

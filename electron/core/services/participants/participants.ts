@@ -277,8 +277,9 @@ export class Participants {
     };
   }
 
-  receiptHtml(code: string, locale: Locale): string {
-    return renderReceiptHtml(this.receipt(code), locale);
+  /** `extra`: what the caller knows beyond the vault's stores (the backup places the withdrawal reached). */
+  receiptHtml(code: string, locale: Locale, extra: Pick<WithdrawalReceipt, 'backupPlaces'> = {}): string {
+    return renderReceiptHtml({ ...this.receipt(code), ...extra }, locale);
   }
 
   /**

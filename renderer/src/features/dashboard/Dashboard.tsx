@@ -5,6 +5,7 @@ import { Card, ErrorBanner, PathText } from '../../components/ui';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { ProjectStatus } from '../../../../shared/contract';
 import { unfilledFields } from '../../../../shared/letter';
+import { BackupDashboard } from '../backup';
 
 const STORES = [
   { store: 'keylist', title: 'dashboard.participants' },
@@ -151,6 +152,7 @@ export function Dashboard({ status, onOpenForms, onOpenNotification }: { status:
           </button>
         </Card>
       )}
+      <BackupDashboard refresh={status} />
       <Card title={t('dashboard.project')} className="facts">
         <p className="project-title">{status.title}</p>
         {(status.institution || status.faculty) && (

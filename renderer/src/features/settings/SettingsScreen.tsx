@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice, TextField } from '../../components/ui';
 import { KeySettings } from '../transcription';
 import { ModelSettings } from '../asr';
+import { BackupSettings } from '../backup';
 import { useFreshToday } from '../../components/today';
 import { useUnsaved } from '../../components/unsaved';
 import { DateField } from '../../components/DateField';
@@ -84,6 +85,7 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
       <EndActionCard status={status} onStatus={onStatus} />
       <DeadlineCard status={status} today={info.today} onStatus={onStatus} />
       <ScheduleCard />
+      <BackupSettings />
       <KeySettings />
       <ModelSettings />
     </main>

@@ -12,9 +12,11 @@ interface Props {
   onNewProject(): void;
   /** The supervisor's way in: their own folder, not a vault (issue 10). */
   onSupervisor(): void;
+  /** "Hent fra sikkerhetskopi" (issue 28). */
+  onRestore?(): void;
 }
 
-export function UnlockScreen({ recent, notice, onUnlocked, onNewProject, onSupervisor }: Props) {
+export function UnlockScreen({ recent, notice, onUnlocked, onNewProject, onSupervisor, onRestore }: Props) {
   const { t, date } = useI18n();
   const [vaults, setVaults] = useState<RecentVault[]>(recent);
   const [selected, setSelected] = useState<string | null>(recent[0]?.path ?? null);
@@ -109,6 +111,11 @@ export function UnlockScreen({ recent, notice, onUnlocked, onNewProject, onSuper
         <button type="button" className="link" onClick={onSupervisor}>
           {t('sup.entry')}
         </button>
+        {onRestore && (
+          <button type="button" className="link" onClick={onRestore}>
+            {t('restore.entry')}
+          </button>
+        )}
       </div>
     </main>
   );

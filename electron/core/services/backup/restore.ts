@@ -1,0 +1,212 @@
+/**
+ * `hvelv restore <dir> <new-vault> [--also <dir>…]`: a vault again from a backup place, on
+ * this machine or a new one, with the passphrase. Serves the letter's promise of withdrawal
+ * for the copies: before the restored vault is handed over, every withdrawal recorded in the
+ * copy, in each further place and in each vault shown is carried out in it, so an older copy
+ * cannot bring a person back; the end date is enforced as on every opening. An older copy
+ * never silently wins: when a place or vault shown holds a newer copy, the restore is refused
+ * unless the student says they mean the older one (then that newer source's withdrawals apply).
+ *
+ * The vault is assembled in a hidden folder beside the target (every file written whole,
+ * the header last), opened, checked, brought up to the promises, and only then renamed into
+ * place: a restore cut short leaves no half vault at the target.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { HvelvError, integrity } from '../../errors';
+import { fsyncDir } from '../../vault/atomic-file';
+import { HEADER_FILE } from '../../vault/layout';
+import { readHeader } from '../../vault/header';
+import { derivedKeysFromHeader, unlockVault, type VaultDeps } from '../../vault/vault';
+import { registryEntry } from '../../consent/model';
+import { enforceProjectEnd } from '../project-end/project-end';
+import { Participants } from '../participants/participants';
+import { newestManifest, openPiece, piecePath, REPO_PREFIX, repoDir, writeWhole, type Manifest, type RepoKeys, type WithdrawalRecord } from './repository';
+import { mergeWithdrawals, readRecord, writeRecord } from './places';
+import { knownWithdrawals } from './run';
+
+export interface RestoreOptions {
+  /** Further backup places or vaults whose records of withdrawals and the end date apply. */
+  also?: string[];
+  /** Restore this copy even though a source shown holds a newer one. */
+  allowOlder?: boolean;
+}
+
+export interface RestoreResult {
+  vault: string;
+  seq: number;
+  /** When the copy restored was made. */
+  copyMadeAt: string;
+  /** The newest copy among everything shown (the copy itself when nothing newer was shown). */
+  newestKnownAt: string;
+  /** Withdrawals carried out in the restored vault that the copy itself did not have. */
+  applied: WithdrawalRecord[];
+  /** Sources given with --also that could not be read, and why. */
+  unreadable: { dir: string; reason: string }[];
+  problems: string[];
+}
+
+/** The backup folder of one vault in `dir` (`dir` may also be that folder itself). */
+export function findRepo(dir: string, vaultId?: string): string | null {
+  const abs = path.resolve(dir);
+  if (path.basename(abs).startsWith(REPO_PREFIX) && fs.existsSync(path.join(abs, 'manifests'))) {
+    return !vaultId || path.basename(abs) === `${REPO_PREFIX}${vaultId}` ? abs : null;
+  }
+  if (vaultId) return fs.existsSync(path.join(repoDir(abs, vaultId), 'manifests')) ? repoDir(abs, vaultId) : null;
+  let names: string[];
+  try {
+    names = fs.readdirSync(abs).filter((n) => n.startsWith(REPO_PREFIX) && fs.existsSync(path.join(abs, n, 'manifests')));
+  } catch {
+    return null;
+  }
+  if (names.length > 1) throw new HvelvError('INVALID_INPUT', `${abs} holds copies of ${names.length} vaults: name the one meant (${names.join(', ')})`);
+  return names.length === 1 ? path.join(abs, names[0]!) : null;
+}
+
+interface Source {
+  dir: string;
+  seq: number;
+  madeAt: string;
+  withdrawals: WithdrawalRecord[];
+}
+
+export async function restoreVault(from: string, target: string, passphrase: Uint8Array, deps: VaultDeps, opts: RestoreOptions = {}): Promise<RestoreResult> {
+  const { crypto } = deps;
+  const repo = findRepo(from);
+  if (!repo) throw new HvelvError('BACKUP_NOT_FOUND', `no backup of a vault in ${from}`);
+  const dest = path.resolve(target);
+  if (fs.existsSync(dest) && (!fs.statSync(dest).isDirectory() || fs.readdirSync(dest).length > 0)) {
+    throw new HvelvError('VAULT_EXISTS', `${dest} already exists and is not an empty folder: a restore never writes over a vault`);
+  }
+  const header = readHeader(repo, crypto);
+  const vaultId = header.body.vaultId;
+  const [sealKey, nameKey] = await derivedKeysFromHeader(header, passphrase.slice(), ['backup-seal', 'backup-name'], deps);
+  const keys: RepoKeys = { crypto, vaultId, sealKey: sealKey!, nameKey: nameKey!, ownerPublicKey: header.publicKey };
+  try {
+    const { manifest } = newestManifest(repo, keys);
+    if (!manifest) throw integrity(`${repo} holds no manifest that reads and checks`);
+
+    // What every other source shown knows: its newest copy and its withdrawals.
+    const others: Source[] = [];
+    const unreadable: { dir: string; reason: string }[] = [];
+    for (const dir of opts.also ?? []) {
+      try {
+        others.push(await readSource(dir, vaultId, keys, passphrase.slice(), deps));
+      } catch (err) {
+        unreadable.push({ dir, reason: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    // A source the student named holds withdrawals this copy may lack: going on without it could bring a person back.
+    if (unreadable.length > 0) throw new HvelvError('INVALID_INPUT', `could not read ${unreadable[0]!.dir} (${unreadable[0]!.reason}): nothing was restored`);
+    const newer = others.filter((o) => o.seq > manifest.seq);
+    if (newer.length > 0 && !opts.allowOlder) {
+      const n = newer.sort((a, b) => b.seq - a.seq)[0]!;
+      throw new HvelvError('BACKUP_OLDER', `the copy in ${from} (made ${manifest.createdAt}) is older than the one in ${n.dir} (${n.madeAt}): restore from that one, or say --allow-older`);
+    }
+
+    const staging = path.join(path.dirname(dest), `.${path.basename(dest)}.${randomBytes(6).toString('hex')}.hvelv-restoring`);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.mkdirSync(staging, { mode: 0o700 });
+    try {
+      writeFiles(repo, keys, manifest, staging);
+      const wanted = mergeWithdrawals(manifest.promises.withdrawals, others.flatMap((o) => o.withdrawals));
+      // The end date first, headless, as every opening does; then the withdrawals.
+      enforceProjectEnd(staging, { crypto, now: deps.now() });
+      const session = await unlockVault(staging, passphrase.slice(), deps);
+      const applied: WithdrawalRecord[] = [];
+      let problems: string[];
+      try {
+        const participants = new Participants(session, deps.now);
+        participants.resumeWithdrawals();
+        if (!session.stores.keylist.destroyed) {
+          for (const w of wanted) {
+            const entry = registryEntry(session.stores.keylist, w.code);
+            if (!entry || entry.status === 'withdrawn') continue;
+            participants.withdraw(w.code, w.date);
+            applied.push(w);
+          }
+        }
+        const record = readRecord(session);
+        writeRecord(session, { ...record, withdrawals: mergeWithdrawals(knownWithdrawals(session, record), wanted) });
+        session.audit.append('backup.restored', { details: { seq: manifest.seq, madeAt: manifest.createdAt, applied: applied.length } });
+        problems = session.verify();
+      } finally {
+        session.lock();
+      }
+      if (problems.length > 0) throw integrity(`the restored vault does not verify: ${problems[0]}`);
+      if (fs.existsSync(dest)) fs.rmdirSync(dest);
+      fs.renameSync(staging, dest);
+      fsyncDir(path.dirname(dest));
+      const newestKnownAt = [manifest.createdAt, ...others.map((o) => o.madeAt)].sort().at(-1)!;
+      return { vault: dest, seq: manifest.seq, copyMadeAt: manifest.createdAt, newestKnownAt, applied, unreadable, problems };
+    } catch (err) {
+      // Only ciphertext was written there (the vault's own sealed files): removed, not shredded.
+      fs.rmSync(staging, { recursive: true, force: true });
+      throw err;
+    }
+  } finally {
+    crypto.wipe(keys.sealKey, keys.nameKey);
+  }
+}
+
+/** Reassemble every file of `manifest` under `dir`, each piece checked as it is read; the header last. */
+function writeFiles(repo: string, keys: RepoKeys, manifest: Manifest, dir: string): void {
+  const files = [...manifest.files].sort((a, b) => Number(a.path === HEADER_FILE) - Number(b.path === HEADER_FILE));
+  const made = new Set<string>();
+  for (const f of files) {
+    const parts = f.path.split('/');
+    if (parts.some((p) => p === '' || p === '.' || p === '..')) throw integrity(`the manifest names an unsafe path ${f.path}`);
+    const target = path.join(dir, ...parts);
+    const parent = path.dirname(target);
+    if (!made.has(parent)) {
+      fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
+      made.add(parent);
+    }
+    let total = 0;
+    writeWhole(target, (write) => {
+      for (const id of f.pieces) {
+        const info = manifest.pieces[id];
+        if (!info) throw integrity(`${f.path}: a piece is not described`);
+        const bytes = fs.readFileSync(piecePath(repo, info.group, id));
+        if (bytes.length !== info.size || createHash('sha256').update(bytes).digest('hex') !== info.sha256) {
+          throw integrity(`${f.path}: piece ${id.slice(0, 12)}… is torn or altered (hvelv backup verify lists every such piece)`);
+        }
+        if (info.kind === 'blob') {
+          write(bytes);
+          total += bytes.length;
+        } else {
+          const plain = openPiece(keys, id, bytes);
+          if (!plain) throw integrity(`${f.path}: piece ${id.slice(0, 12)}… does not decrypt`);
+          write(plain);
+          total += plain.length;
+          keys.crypto.wipe(plain);
+        }
+      }
+    });
+    if (total !== f.size) throw integrity(`${f.path}: its pieces hold ${total} bytes, the file had ${f.size}`);
+  }
+  for (const d of made) fsyncDir(d);
+}
+
+/** A further source: a backup place of the same vault, or the vault itself (opened with the same passphrase, read only). */
+async function readSource(dir: string, vaultId: string, keys: RepoKeys, passphrase: Uint8Array, deps: VaultDeps): Promise<Source> {
+  const abs = path.resolve(dir);
+  if (fs.existsSync(path.join(abs, HEADER_FILE)) && !path.basename(abs).startsWith(REPO_PREFIX)) {
+    const h = readHeader(abs, deps.crypto);
+    if (h.body.vaultId !== vaultId) throw new HvelvError('INVALID_INPUT', `${abs} is another vault`);
+    const session = await unlockVault(abs, passphrase, deps, { forInspection: true });
+    try {
+      const record = readRecord(session);
+      // A vault is as new as anything it wrote, and newer than any copy of it.
+      return { dir: abs, seq: Number.MAX_SAFE_INTEGER, madeAt: deps.now().toISOString(), withdrawals: knownWithdrawals(session, record) };
+    } finally {
+      session.lock();
+    }
+  }
+  const repo = findRepo(abs, vaultId);
+  if (!repo) throw new HvelvError('BACKUP_NOT_FOUND', `no copy of this vault in ${abs}`);
+  const { manifest } = newestManifest(repo, keys);
+  if (!manifest) throw integrity(`${repo} holds no manifest that reads and checks`);
+  return { dir: abs, seq: manifest.seq, madeAt: manifest.createdAt, withdrawals: manifest.promises.withdrawals };
+}

@@ -1,0 +1,82 @@
+/**
+ * The methods of Settings → Sikkerhetskopi (issue 28, shared/backup.ts) over core's
+ * services/backup/. Kept beside handlers.ts as notification-handlers.ts is: no Electron
+ * here, every input already parsed by the contract, folders chosen in main's dialog.
+ */
+import type { Method, Outputs, ParsedInput } from '../../shared/contract';
+import type { BackupView } from '../../shared/backup';
+import type { Crypto } from '../core/crypto/sodium';
+import { addPlace, removePlace } from '../core/services/backup/places';
+import { backupStatus, runBackup, verifyBackups } from '../core/services/backup/run';
+import { syncedBy } from '../core/services/notification';
+import type { VaultDeps, VaultSession } from '../core/vault/vault';
+import { passphraseBytes } from '../core/crypto/kdf';
+import { restoreVault } from '../core/services/backup/restore';
+
+type BackupMethod = Extract<Method, `backup.${string}`>;
+type BackupHandlers = { [M in BackupMethod]: (input: ParsedInput<M>) => Promise<Outputs[M]> | Outputs[M] };
+
+export interface BackupDeps {
+  session(): VaultSession;
+  crypto: Crypto;
+  now: () => Date;
+  chooseFolder(): Promise<string | null>;
+  vaultDeps: VaultDeps;
+}
+
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
+function view(s: VaultSession, now: Date): BackupView {
+  const status = backupStatus(s).places;
+  const live = status.filter((p) => !p.destroyedOn);
+  const newestCopyAt = live.map((p) => p.lastCopyAt).filter((x): x is string => x !== null).sort().at(-1) ?? null;
+  const old = (at: string | null) => at === null || now.getTime() - Date.parse(at) > WEEK_MS;
+  const reminder = live.some((p) => p.pending.end || p.pending.withdrawals.length > 0)
+    ? 'notErased'
+    : live.length > 0 && old(newestCopyAt)
+      ? 'old'
+      : live.some((p) => old(p.lastCopyAt))
+        ? 'unseen'
+        : null;
+  return {
+    syncedBy: syncedBy(s.path),
+    newestCopyAt,
+    reminder,
+    places: status.map((p) => ({
+      dir: p.dir,
+      lastCopyAt: p.lastCopyAt,
+      reachable: p.reachable,
+      destroyedOn: p.destroyedOn,
+      pendingWithdrawals: p.pending.withdrawals.length,
+      notErased: p.pending.end,
+    })),
+  };
+}
+
+export function backupHandlers(deps: BackupDeps): BackupHandlers {
+  return {
+    'backup.get': () => view(deps.session(), deps.now()),
+    'backup.addPlace': async () => {
+      const dir = await deps.chooseFolder();
+      if (!dir) return null;
+      addPlace(deps.session(), dir, deps.now());
+      return view(deps.session(), deps.now());
+    },
+    'backup.removePlace': ({ dir }) => {
+      const s = deps.session();
+      const p = backupStatus(s).places.find((x) => x.dir === dir);
+      removePlace(s, dir, { pending: Boolean(p && (p.pending.end || p.pending.withdrawals.length > 0)) });
+      return view(s, deps.now());
+    },
+    'backup.run': async () => {
+      const s = deps.session();
+      const results = await runBackup(s, deps.crypto, deps.now);
+      return { view: view(s, deps.now()), results: results.map((r) => ({ dir: r.dir, outcome: r.outcome, newBytes: r.newBytes })) };
+    },
+    'backup.restore': async ({ from, to, passphrase, allowOlder }) => {
+      const r = await restoreVault(from, to, passphraseBytes(passphrase), deps.vaultDeps, { allowOlder });
+      return { vault: r.vault, copyMadeAt: r.copyMadeAt, newestKnownAt: r.newestKnownAt, applied: r.applied };
+    },
+    'backup.verify': () => verifyBackups(deps.session(), deps.crypto).map((r) => ({ dir: r.dir, problems: r.problems })),
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The dashboard's line about backups (issue 28): when the newest copy was made, and a
+ * reminder when it is more than a week old, a place has not been seen for a week, or a
+ * copy still holds what a withdrawal or the end date removed from the vault.
+ */
+import { useEffect, useState } from 'react';
+import { call } from '../../api';
+import { useI18n } from '../../i18n';
+import { Card } from '../../components/ui';
+import type { BackupView } from '../../../../shared/backup';
+
+export function BackupDashboard({ refresh, onOpenSettings }: { refresh: unknown; onOpenSettings?(): void }) {
+  const { t, date } = useI18n();
+  const [view, setView] = useState<BackupView | null>(null);
+  useEffect(() => {
+    void call('backup.get', {}).then((r) => r.ok && setView(r.value));
+  }, [refresh]);
+  if (!view) return null;
+  const reminder =
+    view.reminder === 'notErased' ? t('backup.dash.notErased') : view.reminder === 'old' ? t('backup.dash.old') : view.reminder === 'unseen' ? t('backup.dash.unseen') : null;
+  return (
+    <Card title={t('backup.ui.title')} className="backup-entry">
+      <p>{view.places.length === 0 ? t('backup.dash.noPlace') : view.newestCopyAt ? t('backup.dash.last', { date: date(view.newestCopyAt.slice(0, 10)), n: view.places.length }) : t('backup.ui.never')}</p>
+      {reminder && (
+        <p className="warning-text" role="status">
+          {reminder}
+        </p>
+      )}
+      {onOpenSettings && (
+        <button type="button" className="secondary" onClick={onOpenSettings}>
+          {t('backup.dash.open')}
+        </button>
+      )}
+    </Card>
+  );
+}

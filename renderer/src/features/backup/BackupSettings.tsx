@@ -1,0 +1,99 @@
+/**
+ * Settings → Sikkerhetskopi (issue 28): the backup places, when each last got a copy, a copy
+ * not yet erased, and the buttons to add a place, take a copy now and check the copies.
+ * Over electron/core/services/backup/ through main (shared/backup.ts).
+ */
+import { useEffect, useState } from 'react';
+import { call } from '../../api';
+import { useI18n } from '../../i18n';
+import { ErrorBanner, Notice } from '../../components/ui';
+import type { BackupView } from '../../../../shared/backup';
+import type { ErrorInfo } from '../../../../shared/errors';
+
+export function BackupSettings() {
+  const { t, date } = useI18n();
+  const [view, setView] = useState<BackupView | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+
+  useEffect(() => {
+    void call('backup.get', {}).then((r) => (r.ok ? setView(r.value) : setError(r.error)));
+  }, []);
+
+  async function act<T>(fn: () => Promise<{ ok: true; value: T } | { ok: false; error: ErrorInfo }>, then: (v: T) => void) {
+    setBusy(true);
+    setError(null);
+    setMessage(null);
+    const r = await fn();
+    setBusy(false);
+    if (r.ok) then(r.value);
+    else setError(r.error);
+  }
+
+  const add = () => act(() => call('backup.addPlace', {}), (v) => v && setView(v));
+  const remove = (dir: string) => act(() => call('backup.removePlace', { dir }), setView);
+  const run = () =>
+    act(
+      () => call('backup.run', {}),
+      (v) => {
+        setView(v.view);
+        const copied = v.results.filter((r) => r.outcome === 'copied').length;
+        setMessage(t('backup.ui.ran', { copied, all: v.results.length }));
+      },
+    );
+  const verify = () =>
+    act(
+      () => call('backup.verify', {}),
+      (v) => {
+        const bad = v.filter((r) => r.problems.length > 0);
+        setMessage(bad.length === 0 ? t('backup.ui.verified') : t('backup.ui.damaged', { dirs: bad.map((r) => r.dir).join(', ') }));
+      },
+    );
+
+  return (
+    <section className="card settings-card" aria-labelledby="bk-h">
+      <h2 id="bk-h">{t('backup.ui.title')}</h2>
+      <p className="hint">{t('backup.ui.help')}</p>
+      {view?.syncedBy && (
+        <div className="banner banner-warning" role="note">
+          {t('backup.vaultSynced', { service: view.syncedBy })}
+        </div>
+      )}
+      {view && view.places.length === 0 && <p>{t('backup.ui.none')}</p>}
+      {view && view.places.length > 0 && (
+        <ul className="backup-places">
+          {view.places.map((p) => (
+            <li key={p.dir}>
+              <strong className="backup-dir">{p.dir}</strong>
+              <div>
+                {p.lastCopyAt ? t('backup.ui.last', { date: date(p.lastCopyAt.slice(0, 10)) }) : t('backup.ui.never')}
+                {' · '}
+                {p.destroyedOn ? t('backup.destroyedOn', { date: date(p.destroyedOn) }) : p.reachable ? t('backup.reachable') : t('backup.unreachable')}
+              </div>
+              {p.notErased && <p className="warning-text">{t('backup.notErased')}</p>}
+              {p.pendingWithdrawals > 0 && <p className="warning-text">{t('backup.ui.pending', { n: p.pendingWithdrawals })}</p>}
+              <button type="button" className="link" disabled={busy} onClick={() => void remove(p.dir)}>
+                {t('backup.ui.remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="hint">{t('backup.ui.limits')}</p>
+      <ErrorBanner error={error} />
+      {message && <Notice>{message}</Notice>}
+      <div className="actions start">
+        <button type="button" className="secondary" disabled={busy} onClick={() => void add()}>
+          {t('backup.ui.add')}
+        </button>
+        <button type="button" disabled={busy || !view || view.places.length === 0} onClick={() => void run()}>
+          {busy ? t('backup.ui.working') : t('backup.ui.run')}
+        </button>
+        <button type="button" className="secondary" disabled={busy || !view || view.places.length === 0} onClick={() => void verify()}>
+          {t('backup.ui.verify')}
+        </button>
+      </div>
+    </section>
+  );
+}

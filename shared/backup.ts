@@ -1,0 +1,62 @@
+/** The app's side of backups (issue 28): Settings → Sikkerhetskopi, over electron/core/services/backup/. */
+import { z } from 'zod';
+
+export interface BackupPlaceView {
+  dir: string;
+  /** When it last got a copy (ISO), null: never. */
+  lastCopyAt: string | null;
+  reachable: boolean;
+  destroyedOn: string | null;
+  /** How many people who withdrew the copy there still holds. */
+  pendingWithdrawals: number;
+  /** The end date has destroyed stores in the vault that the copy there still holds. */
+  notErased: boolean;
+}
+
+export interface BackupView {
+  places: BackupPlaceView[];
+  /** The newest copy in any place (ISO), null: none. */
+  newestCopyAt: string | null;
+  /**
+   * What the dashboard reminds of, most pressing first: a copy still holding what a withdrawal
+   * or the end date removed; no copy for more than a week (or never); a place not seen for a week.
+   */
+  reminder: null | 'notErased' | 'old' | 'unseen';
+  /** The cloud service whose synced folder holds the vault, if one is recognised. */
+  syncedBy: string | null;
+}
+
+export interface BackupRunView {
+  view: BackupView;
+  results: { dir: string; outcome: 'copied' | 'unreachable' | 'failed'; newBytes: number }[];
+}
+
+export const backupApi = {
+  'backup.get': { input: z.strictObject({}) },
+  /** Choose a folder in main's dialog and add it (null: cancelled). */
+  'backup.addPlace': { input: z.strictObject({}) },
+  'backup.removePlace': { input: z.strictObject({ dir: z.string().min(1).max(1000) }) },
+  'backup.run': { input: z.strictObject({}) },
+  /** Read every piece of every reachable place back: the problems found in each. */
+  'backup.verify': { input: z.strictObject({}) },
+  /** The first screen's "Hent fra sikkerhetskopi": a vault again from a backup place, into a new or empty folder. */
+  'backup.restore': {
+    input: z.strictObject({ from: z.string().min(1).max(1000), to: z.string().min(1).max(1000), passphrase: z.string().min(1).max(1024), allowOlder: z.boolean().default(false) }),
+  },
+} as const;
+
+export interface RestoreView {
+  vault: string;
+  copyMadeAt: string;
+  newestKnownAt: string;
+  applied: { code: string; date: string }[];
+}
+
+export interface BackupOutputs {
+  'backup.get': BackupView;
+  'backup.addPlace': BackupView | null;
+  'backup.removePlace': BackupView;
+  'backup.run': BackupRunView;
+  'backup.verify': { dir: string; problems: string[] }[];
+  'backup.restore': RestoreView;
+}
