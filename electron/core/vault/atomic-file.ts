@@ -57,7 +57,11 @@ export function writeFileAtomic(target: string, data: Uint8Array, ops: FileOps =
  * (never an existing one), fsynced, renamed over `target`, and its folder fsynced; on any
  * error it is closed and removed, and the error goes on.
  */
-export function writeFileAtomicWith(target: string, fill: (write: (bytes: Uint8Array) => void) => void, ops: FileOps = nodeFileOps, tmp: string = atomicTempPath(target)): void {
+/**
+ * `syncDir: false` leaves the folder's fsync to the caller, who writes many files and syncs
+ * the folder once per batch (a backup's pieces).
+ */
+export function writeFileAtomicWith(target: string, fill: (write: (bytes: Uint8Array) => void) => void, ops: FileOps = nodeFileOps, tmp: string = atomicTempPath(target), syncDir = true): void {
   const dir = path.dirname(target);
   let fd: number | undefined;
   try {
@@ -85,7 +89,7 @@ export function writeFileAtomicWith(target: string, fill: (write: (bytes: Uint8A
     }
     throw err;
   }
-  fsyncDir(dir);
+  if (syncDir) fsyncDir(dir);
 }
 
 /** Remove temp files a crash left behind in `dir`. They hold only encrypted bytes. */

@@ -195,8 +195,14 @@ export async function createVault(
  * audit log, so its problems can be listed; such a session must not write.
  */
 export async function unlockVault(vault: string, passphrase: Uint8Array, deps: VaultDeps, options: { forInspection?: boolean } = {}): Promise<VaultSession> {
+  const header = readHeader(vault, deps.crypto);
+  const userKey = await openOwnerSlot(header, passphrase, deps);
+  return VaultSession.fromUserKey(vault, header, userKey, deps, options.forInspection);
+}
+
+/** The user key from the header's owner slot and the passphrase; WRONG_PASSPHRASE when it does not open. */
+async function openOwnerSlot(header: SignedHeader, passphrase: Uint8Array, deps: VaultDeps): Promise<Uint8Array> {
   const { crypto } = deps;
-  const header = readHeader(vault, crypto);
   const { body } = header;
   checkKdfParams(body.kdf, deps.kdfPolicy);
   const salt = fromB64(body.kdf.salt, SALT_BYTES, 'salt');
@@ -204,7 +210,7 @@ export async function unlockVault(vault: string, passphrase: Uint8Array, deps: V
   const userKey = crypto.open(kek, fromB64(body.owner.slot.nonce), fromB64(body.owner.slot.ciphertext), ownerSlotAd(body.vaultId, body.owner.signPublicKey));
   crypto.wipe(kek);
   if (!userKey) throw new HvelvError('WRONG_PASSPHRASE', 'the passphrase does not open this vault');
-  return VaultSession.fromUserKey(vault, header, userKey, deps, options.forInspection);
+  return userKey;
 }
 
 /**
@@ -226,12 +232,7 @@ export function deriveKey(userKey: Uint8Array, vaultId: string, purpose: Derived
 export async function derivedKeysFromHeader(header: SignedHeader, passphrase: Uint8Array, purposes: readonly DerivedKeyPurpose[], deps: VaultDeps): Promise<Uint8Array[]> {
   const { crypto } = deps;
   const { body } = header;
-  checkKdfParams(body.kdf, deps.kdfPolicy);
-  const salt = fromB64(body.kdf.salt, SALT_BYTES, 'salt');
-  const kek = await deriveKek(passphrase, { ...body.kdf, salt }, deps.kdfPolicy);
-  const userKey = crypto.open(kek, fromB64(body.owner.slot.nonce), fromB64(body.owner.slot.ciphertext), ownerSlotAd(body.vaultId, body.owner.signPublicKey));
-  crypto.wipe(kek);
-  if (!userKey) throw new HvelvError('WRONG_PASSPHRASE', 'the passphrase does not open this vault');
+  const userKey = await openOwnerSlot(header, passphrase, deps);
   try {
     return purposes.map((p) => deriveKey(userKey, body.vaultId, p));
   } finally {

@@ -28,7 +28,7 @@ import { encodeFields, fromB64, fromUtf8, toB64, utf8 } from '../../crypto/encod
 import type { Crypto } from '../../crypto/sodium';
 import { XNONCE_BYTES } from '../../crypto/sodium';
 import { HvelvError, integrity } from '../../errors';
-import { fsyncDir, writeFileAtomic } from '../../vault/atomic-file';
+import { fsyncDir, nodeFileOps, writeFileAtomic, writeFileAtomicWith } from '../../vault/atomic-file';
 import { readHeader, type SignedHeader } from '../../vault/header';
 
 export const REPO_PREFIX = 'hvelv-backup-';
@@ -153,22 +153,7 @@ export const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(
  */
 export function writeWhole(target: string, fill: (write: (b: Uint8Array) => void) => void): void {
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}${TMP}`);
-  let fd: number | undefined = fs.openSync(tmp, 'wx', 0o600);
-  try {
-    const opened = fd;
-    fill((b) => {
-      let off = 0;
-      while (off < b.length) off += fs.writeSync(opened, b, off, b.length - off);
-    });
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
-    fs.renameSync(tmp, target);
-  } catch (err) {
-    if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomicWith(target, fill, nodeFileOps, tmp, false);
 }
 
 /** The newest manifest's sequence number among the names in `manifests/` (0: none). */
