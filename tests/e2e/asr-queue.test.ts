@@ -42,7 +42,7 @@ afterAll(async () => {
 
 describe('the queue of drafts on the recordings screen', { timeout: 300_000 }, () => {
   it('offers the recordings without a transcript, runs them one at a time, pauses and continues', async () => {
-    await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
     const panel = page.getByRole('region', { name: 'Transkriber alle opptak uten transkripsjon' });
     await expect.poll(() => panel.textContent()).toContain('2 opptak har ingen transkripsjon');
     await screenshot(page, 'asrq-01-offer');

@@ -30,7 +30,7 @@ const count = () => page.getByTestId('tx-machine-count').textContent();
 const machineWords = async (): Promise<string> => (await page.locator('#tx-editor .tx-machine').allTextContents()).join('');
 
 async function openWorkspace(): Promise<void> {
-  await page.getByRole('button', { name: 'Opptak og transkripsjoner' }).click();
+  await page.getByRole('button', { name: 'Opptak', exact: true }).click();
   await page.getByRole('button', { name: /Åpne opptaket til JS01/ }).click();
   await page.getByRole('button', { name: 'Transkriber' }).click();
   await expect.poll(() => page.getByRole('heading', { name: 'Transkribering av JS01' }).isVisible()).toBe(true);
