@@ -28,7 +28,7 @@ export interface BackupView {
 
 export interface BackupRunView {
   view: BackupView;
-  results: { dir: string; outcome: 'copied' | 'unreachable' | 'failed'; newBytes: number }[];
+  results: { dir: string; outcome: 'copied' | 'unreachable' | 'failed' | 'refused'; reason?: 'newer-there' | 'not-found'; newBytes: number }[];
 }
 
 export const backupApi = {

@@ -71,7 +71,7 @@ export function backupHandlers(deps: BackupDeps): BackupHandlers {
     'backup.run': async () => {
       const s = deps.session();
       const results = await runBackup(s, deps.crypto, deps.now);
-      return { view: view(s, deps.now()), results: results.map((r) => ({ dir: r.dir, outcome: r.outcome, newBytes: r.newBytes })) };
+      return { view: view(s, deps.now()), results: results.map((r) => ({ dir: r.dir, outcome: r.outcome, ...(r.reason ? { reason: r.reason } : {}), newBytes: r.newBytes })) };
     },
     'backup.restore': async ({ from, to, passphrase, allowOlder }) => {
       const r = await restoreVault(from, to, passphraseBytes(passphrase), deps.vaultDeps, { allowOlder });

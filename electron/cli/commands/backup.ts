@@ -75,11 +75,12 @@ export async function cmdBackup(args: string[], ctx: CommandContext): Promise<nu
         for (const r of results) {
           if (r.outcome === 'copied') io.out(translate(locale, 'backup.copied', { dir: r.dir, mb: (r.newBytes / 1e6).toFixed(1), pieces: r.newPieces, removed: r.removedPieces, total: (r.totalBytes / 1e6).toFixed(1) }));
           else if (r.outcome === 'unreachable') io.out(translate(locale, 'backup.skipped', { dir: r.dir }));
+          else if (r.outcome === 'refused') io.err(translate(locale, r.reason === 'not-found' ? 'backup.refused.notFound' : 'backup.refused.newerThere', { dir: r.dir }));
           else io.err(translate(locale, 'backup.failed', { dir: r.dir, reason: r.error ?? '' }));
         }
         for (const line of placeLines(places.filter((p) => p.pending.end || p.pending.withdrawals.length > 0), locale)) io.out(line);
       }
-      return results.some((r) => r.outcome === 'failed') ? EXIT.other : EXIT.ok;
+      return results.some((r) => r.outcome === 'failed' || r.outcome === 'refused') ? EXIT.other : EXIT.ok;
     }
     case 'verify': {
       const { values, positionals } = parse(rest, { place: { type: 'string' } }, 1);

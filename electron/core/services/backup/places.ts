@@ -5,6 +5,7 @@
  * every place must be brought up to. Serves the letter's promises for the copies: a place not
  * updated since a withdrawal or the end date is named until it is.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { fromUtf8, utf8 } from '../../crypto/encoding';
@@ -64,9 +65,12 @@ export function normalisePlace(dir: string): string {
 /** Add a place. It must not be inside the vault, nor hold it (a copy inside what it copies). */
 export function addPlace(session: VaultSession, dir: string, now: Date): Place {
   const abs = normalisePlace(dir);
-  const vault = path.resolve(session.path);
+  // Compared as the file system sees them: a link into the vault, /var and /private/var, or
+  // another case of the same folder on macOS and Windows are the same place.
+  const fold = (p: string) => (process.platform === 'darwin' || process.platform === 'win32' ? p.toLowerCase() : p);
+  const [real, vault] = [realPathOf(abs), realPathOf(path.resolve(session.path))].map(fold) as [string, string];
   const inside = (a: string, b: string) => a === b || a.startsWith(b + path.sep);
-  if (inside(abs, vault) || inside(vault, abs)) throw new HvelvError('INVALID_INPUT', 'a backup place cannot be the vault, a folder inside it, or a folder that holds it');
+  if (inside(real, vault) || inside(vault, real)) throw new HvelvError('INVALID_INPUT', 'a backup place cannot be the vault, a folder inside it, or a folder that holds it');
   const record = readRecord(session);
   const existing = record.places.find((p) => p.dir === abs);
   if (existing) return existing;
@@ -116,4 +120,20 @@ export function pendingAt(place: Place, record: BackupRecord, endReached: boolea
   // A place that never got a copy holds nothing to erase.
   if (place.lastSeq === 0) return { withdrawals: [], end: false };
   return { withdrawals: record.withdrawals.map((w) => w.code).filter((c) => !place.carried.includes(c)), end: endReached && !place.endCarried };
+}
+
+/** The real path of `p`, or of its nearest existing ancestor with the rest appended (a place may not exist yet). */
+function realPathOf(p: string): string {
+  const rest: string[] = [];
+  let cur = p;
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync.native(cur), ...rest.reverse());
+    } catch {
+      const up = path.dirname(cur);
+      if (up === cur) return p;
+      rest.push(path.basename(cur));
+      cur = up;
+    }
+  }
 }

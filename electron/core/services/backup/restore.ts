@@ -22,7 +22,7 @@ import { derivedKeysFromHeader, unlockVault, type VaultDeps } from '../../vault/
 import { registryEntry } from '../../consent/model';
 import { enforceProjectEnd } from '../project-end/project-end';
 import { Participants } from '../participants/participants';
-import { newestManifest, openPiece, piecePath, REPO_PREFIX, repoDir, writeWhole, type Manifest, type RepoKeys, type WithdrawalRecord } from './repository';
+import { manifestSeqs, newestManifest, openPiece, piecePath, REPO_PREFIX, repoDir, writeWhole, type Manifest, type RepoKeys, type WithdrawalRecord } from './repository';
 import { mergeWithdrawals, readRecord, writeRecord } from './places';
 import { knownWithdrawals } from './run';
 
@@ -86,6 +86,12 @@ export async function restoreVault(from: string, target: string, passphrase: Uin
   try {
     const { manifest } = newestManifest(repo, keys);
     if (!manifest) throw integrity(`${repo} holds no manifest that reads and checks`);
+    // A newer copy that does not read or check is not passed over in silence: someone who can
+    // write to the place (or a cloud's version history) could put an old copy back beside it.
+    const unread = manifestSeqs(repo).filter((s) => s > manifest.seq);
+    if (unread.length > 0 && !opts.allowOlder) {
+      throw new HvelvError('BACKUP_OLDER', `the newest copy in ${from} (number ${unread.at(-1)}) does not read or check; the newest that does (made ${manifest.createdAt}) may lack later withdrawals: check the place, or say --allow-older`);
+    }
 
     // What every other source shown knows: its newest copy and its withdrawals.
     const others: Source[] = [];
@@ -107,6 +113,9 @@ export async function restoreVault(from: string, target: string, passphrase: Uin
 
     const staging = path.join(path.dirname(dest), `.${path.basename(dest)}.${randomBytes(6).toString('hex')}.hvelv-restoring`);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
+    // A restore cut short (killed, a crash) left its staging folder: a whole vault from before
+    // the withdrawals were applied. It goes before anything else is written here.
+    removeStaleStaging(dest);
     fs.mkdirSync(staging, { mode: 0o700 });
     try {
       writeFiles(repo, keys, manifest, staging);
@@ -209,4 +218,19 @@ async function readSource(dir: string, vaultId: string, keys: RepoKeys, passphra
   const { manifest } = newestManifest(repo, keys);
   if (!manifest) throw integrity(`${repo} holds no manifest that reads and checks`);
   return { dir: abs, seq: manifest.seq, madeAt: manifest.createdAt, withdrawals: manifest.promises.withdrawals };
+}
+
+/** Staging folders of earlier restores to `dest` that never finished (`.<name>.<hex>.hvelv-restoring`). */
+export function removeStaleStaging(dest: string): string[] {
+  const dir = path.dirname(dest);
+  const prefix = `.${path.basename(dest)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const stale = names.filter((n) => n.startsWith(prefix) && /^[0-9a-f]{12}\.hvelv-restoring$/.test(n.slice(prefix.length)));
+  for (const n of stale) fs.rmSync(path.join(dir, n), { recursive: true, force: true });
+  return stale;
 }

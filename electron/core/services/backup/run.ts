@@ -23,6 +23,7 @@ import {
   DB_CHUNK,
   GROUPS,
   newestManifest,
+  manifestSeqs,
   piecePath,
   prune,
   repoDir,
@@ -41,7 +42,8 @@ import {
 import { mergeWithdrawals, pendingAt, readRecord, writeRecord, type BackupRecord, type Place } from './places';
 
 /** Files of a vault a copy leaves out: the lock, temp files, a live database's journals, the list of exports in progress on this machine. */
-const SKIP = [/^hvelv\.lock$/, /\.hvelv-tmp$/, /\.partial$/, /-wal$/, /-shm$/, /-journal$/, /^exports\.sealed$/];
+// A backup place's own folder is never part of the vault it copies (a place reached through a link into the vault).
+const SKIP = [/^hvelv-backup-/, /^hvelv\.lock$/, /\.hvelv-tmp$/, /\.partial$/, /-wal$/, /-shm$/, /-journal$/, /^exports\.sealed$/];
 
 interface SnapFile {
   rel: string;
@@ -141,7 +143,14 @@ export function wipeSnapshot(snap: Snapshot): void {
 
 export interface PlaceResult {
   dir: string;
-  outcome: 'copied' | 'unreachable' | 'failed';
+  /**
+   * 'refused': the place holds something this vault did not write last (`reason`): a newer
+   * copy (another copy of the vault, restored or old, wrote it: writing over it could undo
+   * withdrawals it holds), or no copy where this vault made one (another disk at the same
+   * path: the real copy, still holding what was withdrawn, is elsewhere). Nothing is written.
+   */
+  outcome: 'copied' | 'unreachable' | 'failed' | 'refused';
+  reason?: 'newer-there' | 'not-found';
   error?: string;
   seq?: number;
   /** Pieces written this run, and their bytes; pieces removed (no longer in the vault). */
@@ -249,28 +258,51 @@ export async function runBackup(session: VaultSession, crypto: Crypto, now: () =
   const places = record.places.filter((p) => !p.destroyedOn && (!opts.only || p.dir === path.resolve(opts.only)));
   if (opts.only && places.length === 0) throw new HvelvError('NOT_FOUND', `${opts.only} is not a backup place of this vault`);
   const keys = repoKeys(session, crypto);
-  const snap = takeSnapshot(session, keys, record);
   const results: PlaceResult[] = [];
+  const base = (dir: string) => ({ dir, newPieces: 0, newBytes: 0, removedPieces: 0, totalBytes: 0 });
+  // Each place is first checked to hold what this vault wrote there last, and nothing newer.
+  const going: { place: Place; repo: string }[] = [];
   let seq = record.seq;
+  for (const place of places) {
+    if (!isFolder(place.dir)) {
+      results.push({ ...base(place.dir), outcome: 'unreachable' });
+      continue;
+    }
+    const repo = repoDir(place.dir, session.vaultId);
+    const seqs = manifestSeqs(repo);
+    const newestNumber = seqs.at(-1) ?? 0;
+    const readable = newestManifest(repo, keys).manifest?.seq ?? 0;
+    if (place.lastSeq > 0 && seqs.length === 0) {
+      results.push({ ...base(place.dir), outcome: 'refused', reason: 'not-found' });
+      continue;
+    }
+    if (Math.max(newestNumber, readable) > place.lastSeq) {
+      results.push({ ...base(place.dir), outcome: 'refused', reason: 'newer-there' });
+      continue;
+    }
+    seq = Math.max(seq, newestNumber);
+    going.push({ place, repo });
+  }
+  // One number for the run, kept in the vault's record BEFORE the snapshot: the record a copy
+  // carries says what each place holds once this run is done, so a vault restored from it
+  // knows its places (and a copy made later by another vault is seen as newer, not overwritten).
+  seq += 1;
+  const planned = new Set(going.map((g) => g.place.dir));
+  if (going.length > 0) writeRecord(session, { ...record, seq, places: record.places.map((p) => (planned.has(p.dir) ? { ...p, lastSeq: seq } : p)) });
+  const snap = takeSnapshot(session, keys, readRecord(session));
   const updated: Place[] = [];
+  const failed: Place[] = [];
   try {
-    for (const place of places) {
-      const base = { dir: place.dir, newPieces: 0, newBytes: 0, removedPieces: 0, totalBytes: 0 };
-      if (!isFolder(place.dir)) {
-        results.push({ ...base, outcome: 'unreachable' });
-        continue;
-      }
-      const repo = repoDir(place.dir, session.vaultId);
+    for (const { place, repo } of going) {
       try {
-        // Later than anything written anywhere, and than what this place already holds.
-        const there = newestManifest(repo, keys).manifest?.seq ?? 0;
-        seq = Math.max(seq, there) + 1;
         const at = now().toISOString();
         const r = await copyTo(repo, keys, snap, seq, at, (m) => session.signBackupManifest(m));
-        results.push({ ...base, ...r, outcome: 'copied' });
+        results.push({ ...base(place.dir), ...r, outcome: 'copied' });
         updated.push({ ...place, lastCopyAt: at, lastSeq: seq, lastSeenAt: at, carried: snap.promises.withdrawals.map((w) => w.code), endCarried: snap.promises.destroyed.length > 0 });
       } catch (err) {
-        results.push({ ...base, outcome: 'failed', error: (err as Error).message });
+        results.push({ ...base(place.dir), outcome: 'failed', error: (err as Error).message });
+        // What the place holds now: this run's copy if its manifest was written, else the one before.
+        failed.push({ ...place, lastSeq: manifestSeqs(repo).includes(seq) ? seq : place.lastSeq });
       }
     }
   } finally {
@@ -283,9 +315,12 @@ export async function runBackup(session: VaultSession, crypto: Crypto, now: () =
     ...latest,
     seq: Math.max(latest.seq, seq),
     withdrawals: mergeWithdrawals(latest.withdrawals, snap.promises.withdrawals),
-    places: latest.places.map((p) => updated.find((u) => u.dir === p.dir) ?? p),
+    places: latest.places.map((p) => updated.find((u) => u.dir === p.dir) ?? failed.find((f) => f.dir === p.dir) ?? p),
   });
-  session.audit.append('backup.run', { details: { copied: results.filter((r) => r.outcome === 'copied').length, unreachable: results.filter((r) => r.outcome === 'unreachable').length, failed: results.filter((r) => r.outcome === 'failed').length } });
+  // In the order of the places, as the list shows them.
+  const order = (dir: string) => places.findIndex((p) => p.dir === dir);
+  results.sort((a, b) => order(a.dir) - order(b.dir));
+  session.audit.append('backup.run', { details: { copied: results.filter((r) => r.outcome === 'copied').length, unreachable: results.filter((r) => r.outcome === 'unreachable').length, failed: results.filter((r) => r.outcome === 'failed').length, refused: results.filter((r) => r.outcome === 'refused').length } });
   return results;
 }
 

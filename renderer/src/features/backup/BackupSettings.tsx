@@ -39,7 +39,9 @@ export function BackupSettings() {
       (v) => {
         setView(v.view);
         const copied = v.results.filter((r) => r.outcome === 'copied').length;
-        setMessage(t('backup.ui.ran', { copied, all: v.results.length }));
+        // A place refused is said by name: the student must decide what the copy there is.
+        const refused = v.results.filter((r) => r.outcome === 'refused').map((r) => t(r.reason === 'not-found' ? 'backup.refused.notFound' : 'backup.refused.newerThere', { dir: r.dir }));
+        setMessage([t('backup.ui.ran', { copied, all: v.results.length }), ...refused].join(' '));
       },
     );
   const verify = () =>
