@@ -288,6 +288,9 @@ function checkName(name: string): void {
   if (name === '') throw new HvelvError('INVALID_INPUT', 'an attribute needs a name');
   if (name.length > NAME_MAX) throw new HvelvError('INVALID_INPUT', `a name can be at most ${NAME_MAX} characters`);
   if (/[=,\p{Cc}]/u.test(name)) throw new HvelvError('INVALID_INPUT', 'a name cannot hold "=", "," or control characters');
+  // Names that are the language's own on every object ("__proto__", "constructor"): a row
+  // keyed by one would hide its values from the table and the small-group warning.
+  if (name in Object.prototype || name === '__proto__') throw new HvelvError('INVALID_INPUT', `"${name}" cannot be an attribute's name`);
 }
 
 function cleanValues(values: readonly string[]): string[] {

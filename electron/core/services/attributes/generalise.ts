@@ -33,12 +33,26 @@ function role(a: Pick<Attribute, 'name' | 'labels'>): 'age' | 'years' | null {
 }
 
 /** The generalised value to hold instead of `raw`, or null when `raw` narrows nothing Hvelv can tell. */
-export function suggest(a: Pick<Attribute, 'name' | 'labels' | 'kind'>, raw: string, locale: Locale = 'nb'): Suggestion | null {
-  if (a.kind === 'list' || BAND.test(raw)) return null;
+export function suggest(a: Pick<Attribute, 'name' | 'labels' | 'kind'>, raw: string, locale: Locale = 'nb', now: Date = new Date()): Suggestion | null {
+  if (a.kind === 'list') return null;
   const r = role(a);
+  if (BAND.test(raw)) {
+    // A band as wide as the rule's own is generalised already; a narrower one ("52-52",
+    // "2019-2019") narrows as an exact value does, and is generalised from its start.
+    const [lo, hi] = (raw.match(/\d+/g) ?? []).map(Number) as [number, number | undefined];
+    const minWidth = lo >= 1800 ? 4 : r === 'age' ? 9 : r === 'years' ? 2 : 0;
+    if (hi === undefined || hi - lo >= minWidth) return null;
+    raw = String(lo);
+  }
   const year = YEAR.exec(raw);
-  if (year && r !== 'age' && r !== 'years') {
+  if (year) {
     const y = Number(year[1]);
+    // A year given for an age is a birth year: the age band it makes today.
+    if (r === 'age') {
+      const from = Math.floor((now.getFullYear() - y) / 10) * 10;
+      return { value: `${from}-${from + 9}`, rule: 'age-band' };
+    }
+    // A year or a date (when someone started in the job, say) narrows whatever the name: a five-year span.
     const from = Math.floor(y / 5) * 5;
     return { value: `${from}-${from + 4}`, rule: 'year-span' };
   }
