@@ -358,7 +358,8 @@ export class Transcripts {
       names.add(name);
       for (const w of name.split(/[\s-]+/)) if (w.length >= 2) names.add(w);
     }
-    const hit = labels.find((l) => names.has(fold(l)));
+    // The label whole, and each of its words ("Kari N.", "K. Nordmann", "Kari_Nordmann").
+    const hit = labels.find((l) => names.has(fold(l).trim()) || fold(l).split(/[\s\p{P}]+/u).some((w) => w.length >= 2 && names.has(w)));
     if (hit) throw new HvelvError('SPEAKER_IS_NAME', 'a speaker label is a name from the key list; use the code or a pseudonym');
   }
 
@@ -428,7 +429,8 @@ export class Transcripts {
     for (const [label, name] of Object.entries(names)) {
       const n = name.normalize('NFC').trim();
       if (!labels.includes(label)) throw new HvelvError('INVALID_INPUT', `the draft has no voice ${label}`);
-      if (!n || n.length > 24 || /[\n#:]/.test(n)) throw new HvelvError('INVALID_INPUT', 'a speaker name is 1 to 24 characters, without #, : or line breaks');
+      // No line breaks of any kind, nor invisible or direction-changing characters: the name goes into every turn.
+      if (!n || n.length > 24 || /[#:\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(n)) throw new HvelvError('INVALID_INPUT', 'a speaker name is 1 to 24 characters, without #, : or line breaks');
       chosen.set(label, n);
     }
     this.assertNoRealName([...chosen.values()]);
@@ -438,7 +440,8 @@ export class Transcripts {
       .join('\n');
     const speakers = [...new Set((r.data.speakers ?? []).map((l) => chosen.get(l) ?? l))];
     // Audited by write() as an edit of the text; the names are not written to the log.
-    this.write(id, { text, speakers });
+    // Naming the voices is Hvelv's own change of the words: it checks no passage.
+    this.write(id, { text, speakers, byHvelv: true });
     return this.get(id);
   }
 
@@ -490,7 +493,8 @@ export class Transcripts {
     return { updatedAt: next.record.updatedAt, today: next.record.today ?? null, written: next.written };
   }
 
-  private write(id: string, change: { text?: string; complete?: boolean; recordingId?: string | null; speakers?: string[]; autosave?: boolean }): { record: TranscriptRecord; written: boolean } {
+  /** `byHvelv`: Hvelv changed the words itself (the voices named), which checks nothing against the recording. */
+  private write(id: string, change: { text?: string; complete?: boolean; recordingId?: string | null; speakers?: string[]; autosave?: boolean; byHvelv?: boolean }): { record: TranscriptRecord; written: boolean } {
     const r = this.record(id);
     if (change.recordingId) this.assertRecordingOf(r.participant, change.recordingId);
     const text = change.text?.normalize('NFC') ?? r.data.text;
@@ -511,7 +515,7 @@ export class Transcripts {
       ...r.data,
       text,
       syncPoints: points,
-      ...(textChanged ? draftField(afterEdit(r.data, text)) : {}),
+      ...(textChanged ? draftField(change.byHvelv ? afterReplacement(r.data, text) : afterEdit(r.data, text)) : {}),
       complete: change.complete ?? r.data.complete,
       recordingId: change.recordingId === undefined ? r.data.recordingId : change.recordingId,
       speakers: speakers ?? r.data.speakers,
