@@ -264,6 +264,10 @@ class WebmDecoder implements StreamDecoder {
     if (!head || head.length < 19 || head.toString('latin1', 0, 8) !== 'OpusHead') throw new HvelvError('AUDIO_DAMAGED', 'the WebM file’s Opus track has no OpusHead');
     const channels = head[9]!;
     const family = head[18]!;
+    // An interview is one to a few channels; 255 declared would make each frame 255 channels
+    // of float samples (a 130 KB file cost 1.5 GiB in the attack review). Opus's own limit
+    // for the families recorders use is 8.
+    if (channels < 1 || channels > 8 || (family === 0 && channels > 2)) throw new HvelvError('AUDIO_DAMAGED', `the WebM file’s Opus track declares ${channels} channels`);
     const { OpusDecoder } = await import('opus-decoder');
     const decoder = new OpusDecoder({
       channels,
