@@ -7,22 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { Attributes } from '../../electron/core/services/attributes/attributes';
 import { Exchange } from '../../electron/core/services/exchange/export';
-import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
-import { admit, makeVault, tempDir } from './helpers';
+import { tempDir } from './helpers';
+import { twoParticipants } from './attributes-fixture';
 
 const now = () => new Date('2026-11-27T10:00:00Z');
 
-async function vault() {
-  const { session } = await makeVault();
-  const p1 = admit(session, { name: 'Kari Nordmann' });
-  const p2 = admit(session, { name: 'Ola Hansen' });
-  const tr = new Transcripts(session, now);
-  tr.create(p1, 'I: Hvordan gikk det?\nB: Det gikk fint på jobben.\n');
-  tr.create(p2, 'I: Fortell.\nB: Jobben ga struktur.\n');
-  return { session, p1, p2, attrs: new Attributes(session, now) };
-}
+const vault = twoParticipants;
 
 function qdpx(session: ConstructorParameters<typeof Exchange>[0]) {
   const ex = new Exchange(session, now);

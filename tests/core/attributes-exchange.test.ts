@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { Attributes } from '../../electron/core/services/attributes/attributes';
 import { Exchange } from '../../electron/core/services/exchange/export';
 import { ExchangeImport } from '../../electron/core/services/exchange/import';
-import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { initSupervisorFolder } from '../../electron/core/services/supervisor/folder';
 import { HeldShares } from '../../electron/core/services/supervisor/held';
 import { Supervisors } from '../../electron/core/services/supervisor/student';
@@ -18,17 +17,12 @@ import type { IsoDate } from '@shared/domain';
 import { admit, makeVault, pw, tempDir, TEST_KDF, TEST_KDF_POLICY } from './helpers';
 import { NOW, study } from './analysis/fixture';
 import { validateRefiQda } from '../libxml2';
+import { twoParticipants } from './attributes-fixture';
 
 const now = () => new Date('2026-11-27T10:00:00Z');
 
 async function exported() {
-  const { session } = await makeVault();
-  const p1 = admit(session, { name: 'Kari Nordmann' });
-  const p2 = admit(session, { name: 'Ola Hansen' });
-  const tr = new Transcripts(session, now);
-  tr.create(p1, 'I: Hvordan gikk det?\nB: Det gikk fint på jobben.\n');
-  tr.create(p2, 'I: Fortell.\nB: Jobben ga struktur.\n');
-  const attrs = new Attributes(session, now);
+  const { session, p1, p2, attrs } = await twoParticipants();
   attrs.define({ name: 'rolle', kind: 'list', values: ['Jobbspesialist', 'Veileder'], labels: { nb: 'Rolle', en: 'Role' } });
   attrs.define({ name: 'alder', kind: 'number' });
   attrs.define({ name: 'arbeidssted', identifying: true });
