@@ -24,7 +24,7 @@ export const nb = {
   'analysis.phase.set': 'Sett som fasen du er i nå',
 
   'analysis.interviews.title': 'Intervjuer å kode',
-  'analysis.interviews.none': 'Ingen transkripsjoner ennå. Legg dem inn under «Opptak og transkripsjoner».',
+  'analysis.interviews.none': 'Ingen transkripsjoner ennå. Legg dem inn under «Opptak» i menyen.',
   'analysis.interviews.open': 'Kod intervjuet med {code}',
   'analysis.interviews.facts': '{chars} tegn · {segments} {segments|kodet utdrag|kodede utdrag}',
 
@@ -238,7 +238,7 @@ export const en: Record<keyof typeof nb, string> = {
   'analysis.phase.set': 'Set as the phase you are in now',
 
   'analysis.interviews.title': 'Interviews to code',
-  'analysis.interviews.none': 'No transcripts yet. Add them under "Recordings and transcripts".',
+  'analysis.interviews.none': 'No transcripts yet. Add them under "Recordings" in the menu.',
   'analysis.interviews.open': 'Code the interview with {code}',
   'analysis.interviews.facts': '{chars} {chars|character|characters} · {segments} {segments|coded segment|coded segments}',
 
