@@ -4,18 +4,14 @@ import * as path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { run, EXIT } from '../../electron/cli/index';
-import type { CliIo } from '../../electron/cli/io';
+import { testIo, type TestIo } from './io';
 import { tempDir, TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
 
 const PASS = 'cli analysis passphrase';
 const env = { HVELV_PASSPHRASE: PASS, LANG: 'nb_NO.UTF-8' };
 const fast = { kdfPolicy: TEST_KDF_POLICY, createOptions: { kdf: TEST_KDF } };
 
-function fakeIo(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env, isTty: false, promptHidden: () => Promise.reject(new Error('no terminal')), now: () => new Date('2026-11-27T12:00:00Z') };
-}
+const fakeIo = (): TestIo => testIo(env);
 
 /** Run a command; return its exit code and its parsed JSON (or its text). */
 async function hv(...argv: string[]): Promise<{ code: number; json: Record<string, unknown>; text: string; err: string }> {

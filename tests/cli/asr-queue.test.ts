@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, EXIT } from '../../electron/cli/index';
-import type { CliIo } from '../../electron/cli/io';
+import { testIo, type TestIo } from './io';
 import { writeTestModel } from '../../scripts/make-test-model';
 import { DraftQueue } from '../../electron/core/services/asr/queue';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
@@ -13,11 +13,7 @@ const PASS = 'cli queue passphrase';
 const fast = { kdfPolicy: TEST_KDF_POLICY };
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 
-function fakeIo(env: Record<string, string | undefined>): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env, isTty: false, promptHidden: () => Promise.reject(new Error('no terminal')), now: () => new Date('2026-11-27T12:00:00Z') };
-}
+const fakeIo = (env: Record<string, string | undefined>): TestIo => testIo(env);
 
 describe('hvelv transcript draft --all', { timeout: 300_000 }, () => {
   it('drafts every recording without a transcript, and a second run after a stop goes on where it was', async () => {

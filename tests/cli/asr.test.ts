@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, EXIT } from '../../electron/cli/index';
-import type { CliIo } from '../../electron/cli/io';
+import { testIo, type TestIo } from './io';
 import { writeTestModel } from '../../scripts/make-test-model';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { admit, findNeedles, listFiles, makeVault, makeWav, pw, recentTempFiles, tempDir, TEST_KDF_POLICY } from '../core/helpers';
@@ -13,11 +13,7 @@ import { unlockVault } from '../../electron/core/vault/vault';
 const PASS = 'cli draft passphrase';
 const fast = { kdfPolicy: TEST_KDF_POLICY };
 
-function fakeIo(env: Record<string, string | undefined>): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env, isTty: false, promptHidden: () => Promise.reject(new Error('no terminal')), now: () => new Date('2026-11-27T12:00:00Z') };
-}
+const fakeIo = (env: Record<string, string | undefined>): TestIo => testIo(env);
 
 describe('hvelv transcript draft / hvelv model', () => {
   it('drafts: progress on stderr, the new id on stdout, the draft listed; model check and list', async () => {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, EXIT } from '../../electron/cli/index';
-import type { CliIo } from '../../electron/cli/io';
+import { testIo, type TestIo } from './io';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { openProject } from '../../electron/core/services/project/open';
@@ -20,11 +20,7 @@ const PASS = 'cli backup passphrase here';
 const fast = { kdfPolicy: TEST_KDF_POLICY, createOptions: { kdf: TEST_KDF } };
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 
-function fakeIo(env: Record<string, string | undefined> = { HVELV_PASSPHRASE: PASS }): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env, isTty: false, promptHidden: () => Promise.reject(new Error('no terminal')), now: NOW };
-}
+const fakeIo = (env: Record<string, string | undefined> = { HVELV_PASSPHRASE: PASS }): TestIo => testIo(env, NOW);
 
 async function cli(args: string[]) {
   const io = fakeIo();

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, EXIT } from '../../electron/cli/index';
-import type { CliIo } from '../../electron/cli/io';
+import { testIo, type TestIo } from './io';
 import { storeDbPath } from '../../electron/core/vault/layout';
 import { listFiles, makeWav, tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
 import { createHash, randomBytes } from 'node:crypto';
@@ -11,20 +11,7 @@ import Database from 'better-sqlite3';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 
-function fakeIo(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (t) => stdout.push(t),
-    err: (t) => stderr.push(t),
-    env,
-    isTty: false,
-    promptHidden: () => Promise.reject(new Error('no terminal in tests')),
-    now: () => new Date('2026-11-27T12:00:00Z'),
-  };
-}
+const fakeIo = (env: Record<string, string | undefined> = {}): TestIo => testIo(env);
 
 const PASS = 'cli test passphrase here';
 const fast = { kdfPolicy: TEST_KDF_POLICY, createOptions: { kdf: TEST_KDF } };

@@ -5,26 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run, EXIT, HELP } from '../../electron/cli/index';
-import type { CliIo } from '../../electron/cli/io';
+import { testIo, type TestIo } from './io';
 import { api as METHODS } from '@shared/contract';
 import { makeWav, tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
 import { textToDocx } from '../../electron/core/services/transcripts/formats';
 import { fillToTheLastByte } from '../core/full-disk';
 
-function fakeIo(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (t) => stdout.push(t),
-    err: (t) => stderr.push(t),
-    env,
-    isTty: false,
-    promptHidden: () => Promise.reject(new Error('no terminal in tests')),
-    now: () => new Date('2026-11-27T12:00:00Z'),
-  };
-}
+const fakeIo = (env: Record<string, string | undefined> = {}): TestIo => testIo(env);
 
 const PASS = 'cli test passphrase here';
 const env = { HVELV_PASSPHRASE: PASS };

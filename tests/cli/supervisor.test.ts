@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, EXIT } from '../../electron/cli/index';
-import type { CliIo } from '../../electron/cli/io';
+import { testIo, type TestIo } from './io';
 import { findNeedles, listFiles, makeWav, tempDir, TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
 
 const STUDENT = 'studentens passord 1';
@@ -11,11 +11,7 @@ const SUPERVISOR = 'veileders passord 2';
 const fast = { kdfPolicy: TEST_KDF_POLICY, createOptions: { kdf: TEST_KDF } };
 let clock = new Date('2026-11-27T12:00:00Z');
 
-function fakeIo(pass: string): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env: { HVELV_PASSPHRASE: pass, LANG: 'nb_NO.UTF-8' }, isTty: false, promptHidden: () => Promise.reject(new Error('no terminal')), now: () => clock };
-}
+const fakeIo = (pass: string): TestIo => testIo({ HVELV_PASSPHRASE: pass, LANG: 'nb_NO.UTF-8' }, () => clock);
 
 async function as(pass: string, ...argv: string[]): Promise<{ code: number; json: Record<string, unknown>; text: string; err: string }> {
   const io = fakeIo(pass);

@@ -3,24 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, EXIT } from '../../electron/cli/index';
-import type { CliIo } from '../../electron/cli/io';
+import { testIo, type TestIo } from './io';
 import { tempDir, TEST_KDF_POLICY, TEST_KDF } from '../core/helpers';
 import { zipOf } from '../zip';
 
-function fakeIo(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (t) => stdout.push(t),
-    err: (t) => stderr.push(t),
-    env,
-    isTty: false,
-    promptHidden: () => Promise.reject(new Error('no terminal in tests')),
-    now: () => new Date('2026-11-27T12:00:00Z'),
-  };
-}
+const fakeIo = (env: Record<string, string | undefined> = {}): TestIo => testIo(env);
 
 const env = { HVELV_PASSPHRASE: 'cli test passphrase here', LANG: 'nb_NO.UTF-8' };
 const fast = { kdfPolicy: TEST_KDF_POLICY, createOptions: { kdf: TEST_KDF } };
