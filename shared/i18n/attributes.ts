@@ -44,6 +44,7 @@ export const nb = {
   'attributes.report.intro': 'Antall kodede utdrag per kode og verdi, med antall deltakere i parentes. Kolonnen viser hvor mange deltakere som har verdien.',
   'attributes.imported': 'Variabler: {values} {values|verdi|verdier} satt ({generalised} generalisert), {defined} {defined|egenskap|egenskaper} opprettet, {leftOut} utelatt.',
   'error.TOO_MANY_ATTRIBUTES': 'For mange egenskaper: et prosjekt kan ha høyst 100 egenskaper, og en liste høyst 100 verdier. Ingenting ble lagret.',
+  'attributes.findingHint': '(i sammenligningstabellene; endre verdien på deltakerens side, eller bekreft den)',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -90,5 +91,6 @@ export const en: Record<keyof typeof nb, string> = {
   'attributes.report.title': 'Comparison by {attribute}',
   'attributes.report.intro': 'Coded passages per code and value, with the number of participants in brackets. The column says how many participants hold the value.',
   'attributes.imported': 'Variables: {values} {values|value|values} set ({generalised} generalised), {defined} {defined|attribute|attributes} defined, {leftOut} left out.',
+  'attributes.findingHint': '(in the comparison tables; change the value on the participant\'s page, or confirm it)',
   'error.TOO_MANY_ATTRIBUTES': 'Too many attributes: a project can have at most 100 attributes, and a list at most 100 values. Nothing was stored.',
 };

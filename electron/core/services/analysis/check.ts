@@ -10,6 +10,7 @@ import { T, type Identity } from '../../consent/model';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts/records';
 import { findIdentifiers, knownDetails } from '../deidentify/deidentify';
+import { isCounty, outgoingAttributeTexts } from '../attributes/outgoing';
 import { A, analysisCache, type CodeRecord, type MemoRecord, type ThemeRecord } from './records';
 
 /** Words in a row that make a passage a quote (short enough for "vi møttes hver uke på kafé"). */
@@ -65,6 +66,8 @@ export interface CheckScope {
   quotes: boolean;
   /** All memos, only the journal's (non-private) entries, or none. */
   memos: boolean | 'journal';
+  /** The labels and values of the attributes the report's comparison tables print (services/attributes). */
+  attributes?: boolean;
 }
 
 export function findAnalysisDetails(session: VaultSession, scope: CheckScope): AnalysisFinding[] {
@@ -98,6 +101,15 @@ export function findAnalysisDetails(session: VaultSession, scope: CheckScope): A
       // Words the student marked as not identifying in the transcript stay so in its quotes.
       const kept = transcripts.get(tid)?.data.kept ?? [];
       for (const s of row.data.segments) if (s.quote && s.orphanedAt === null) look(s.text, { kind: 'segment', id: s.id, field: 'text' }, kept);
+    }
+  }
+  if (scope.attributes) {
+    for (const o of outgoingAttributeTexts(session, () => new Date())) {
+      const before = out.length;
+      look(o.text, { kind: 'attribute', id: o.attribute.id, field: o.field });
+      // A county is Hvelv's own generalisation of a place: not a detail to flag again.
+      const kept = out.splice(before).filter((f) => !(f.kind === 'place' && isCounty(f.text)));
+      out.push(...kept.map((f) => ({ ...f, context: o.text })));
     }
   }
   if (scope.memos) {

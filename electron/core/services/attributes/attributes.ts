@@ -295,17 +295,6 @@ export class Attributes {
     return out;
   }
 
-  /**
-   * The values that outlive the end date, for a document that leaves the vault: each
-   * participant's generalised value (an exact one kept in the key list left out).
-   */
-  generalisedOfAttribute(a: Attribute): Map<string, ValueRecord> {
-    const out = new Map<string, ValueRecord>();
-    if (a.identifying || !this.storeFor(a)) return out;
-    for (const r of this.rows<ValueRecord>('transcripts', ATTR.value).values()) if (r.data.attributeId === a.id && r.participant && !r.data.exact) out.set(r.participant, r.data);
-    return out;
-  }
-
   /** Every participant with a value, with all their values (name → value). */
   table(): Map<string, Record<string, string>> {
     const out = new Map<string, Record<string, string>>();
