@@ -10,6 +10,7 @@
  * (a quote's words are replaced in the transcript itself, so the segment moves with them).
  */
 import type { AnalysisFinding } from '../../shared/analysis';
+import type { WhereClause } from '../../shared/attributes';
 import { TextPositions } from '../../shared/analysis-text';
 import type { AnalysisOverview, Method, Outputs, ParsedInput, ReportFinding } from '../../shared/contract';
 import { HvelvError } from '../core/errors';
@@ -47,6 +48,9 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
   const memos = () => new Memos(deps.session(), now);
   const phases = () => new Phases(deps.session(), now);
   const report = () => new Report(deps.session(), now);
+  /** A filter by attribute values (`--where` on screen): the participants holding them. */
+  const among = (where: readonly WhereClause[] | undefined): { participants?: string[] } =>
+    where?.length ? { participants: [...new Attributes(deps.session(), now).matching(where)] } : {};
   const attributeName = (id: string): string => {
     const a = new Attributes(deps.session(), now).resolve(id);
     return a.name;
@@ -153,8 +157,8 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
     'coding.apply': ({ transcriptId, start, end, codeId }) => coding().apply(transcriptId, { start, end }, [codeId]),
     'coding.unapply': ({ segmentId, codeId }) => coding().unapply(segmentId, codeId),
     'coding.quote': ({ segmentId, quote }) => coding().setQuote(segmentId, quote),
-    'coding.retrieve': ({ of, id, participant, descendants }) =>
-      coding().retrieve(of === 'code' ? { codeId: id } : { themeId: id }, { ...(participant ? { participant } : {}), ...(descendants === false ? { descendants: false } : {}) }),
+    'coding.retrieve': ({ of, id, participant, descendants, where }) =>
+      coding().retrieve(of === 'code' ? { codeId: id } : { themeId: id }, { ...(participant ? { participant } : {}), ...(descendants === false ? { descendants: false } : {}), ...among(where) }),
     'coding.orphans': () => coding().orphans(),
     'coding.reattach': ({ segmentId, start, end }) => coding().reattach(segmentId, { start, end }),
     'coding.removeSegment': ({ segmentId }) => {
@@ -181,7 +185,8 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
       memos().delete(id);
       return null;
     },
-    'analysis.search': ({ query }) => new Search(deps.session(), now).query(query),
+    'analysis.search': ({ query, where }) => new Search(deps.session(), now).query(query, among(where)),
+    'analysis.mapData': ({ where }) => report().mapData(among(where).participants),
     'analysis.saveMap': async ({ format, data }) => {
       const s = deps.session();
       const target = await deps.chooseSavePath(`${slug(s.facts.title)}-tematisk-kart.${format}`);

@@ -7,6 +7,8 @@
  * generalisation Hvelv itself made of a place, so it is not flagged as a place again.
  */
 import type { Attribute } from '../../../../shared/attributes';
+import type { DeidFinding } from '../../../../shared/contract';
+import { findIdentifiers, type KnownDetails } from '../deidentify/deidentify';
 import type { VaultSession } from '../../vault/vault';
 import { Attributes, fold } from './attributes';
 import { COUNTIES_2024 } from './municipalities';
@@ -20,8 +22,18 @@ export interface OutgoingText {
 
 const COUNTIES: ReadonlySet<string> = new Set(Object.values(COUNTIES_2024).map(fold));
 
-/** Whether a finding in `text` is a county Hvelv generalised to (not a detail to flag). */
-export const isCounty = (text: string): boolean => COUNTIES.has(fold(text));
+/**
+ * The identifying details in an attribute's label or value, as in a transcript's words,
+ * but for two things a value is and a sentence is not: a county is Hvelv's own
+ * generalisation of a place, and a value's first word is capitalised as a category is
+ * ("Jobbspesialist", "Rolle"), so a capital there alone (a "maybe a name" of the word
+ * lists) is no finding; a name the lists or the key list know is, wherever it stands.
+ */
+export function attributeFindings(text: string, known: KnownDetails, kept: readonly string[] = [], keptKeyList: readonly string[] = kept): DeidFinding[] {
+  return findIdentifiers(text, known, kept, keptKeyList).filter(
+    (f) => !(f.kind === 'place' && COUNTIES.has(fold(f.text))) && !(f.kind === 'name' && f.source === 'pattern' && f.confidence === 'low' && f.start === 0),
+  );
+}
 
 /** Each distinct text once, an attribute's name and labels before its values. */
 export function outgoingAttributeTexts(session: VaultSession, now: () => Date, among?: ReadonlySet<string>): OutgoingText[] {

@@ -29,7 +29,7 @@ import { findIdentifiers, knownDetails, NO_KNOWN_DETAILS, type KnownDetails } fr
 import { Recordings } from '../recordings/recordings';
 import { Attributes } from '../attributes/attributes';
 import { smallGroups } from '../attributes/groups';
-import { isCounty, outgoingAttributeTexts } from '../attributes/outgoing';
+import { attributeFindings, outgoingAttributeTexts } from '../attributes/outgoing';
 import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts/transcripts';
 import type { DeidFinding } from '../../../../shared/contract';
 import { emptyProject, type Guid, type QdaAudioSource, type QdaCode, type QdaNote, type QdaProject, type QdaTextSource } from './qda-model';
@@ -128,8 +128,7 @@ export class Exchange {
       // Attribute names and values go out as Variables: read as any text leaving the vault (a county is Hvelv's own generalisation).
       const among = new Set(g.transcripts.map((t) => t.participant));
       for (const o of outgoingAttributeTexts(this.session, this.now, among)) {
-        const found = findIdentifiers(o.text, known, kept.terms, kept.keyList).filter((f) => !(f.kind === 'place' && isCounty(f.text)));
-        look(o.text, { kind: 'attribute', id: o.attribute.id, field: o.field === 'value' ? 'text' : 'name', participant: null }, o.attribute.name, found);
+        look(o.text, { kind: 'attribute', id: o.attribute.id, field: o.field === 'value' ? 'text' : 'name', participant: null }, o.attribute.name, attributeFindings(o.text, known, kept.terms, kept.keyList));
       }
     }
     return out;
