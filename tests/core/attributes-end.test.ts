@@ -13,6 +13,7 @@ import { enforceProjectEnd } from '../../electron/core/services/project-end/proj
 import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { Participants } from '../../electron/core/services/participants/participants';
 import { unlockVault } from '../../electron/core/vault/vault';
+import { openProject } from '../../electron/core/services/project/open';
 import { HvelvError } from '../../electron/core/errors';
 import { admit, findNeedles, listFiles, makeVault, pw } from './helpers';
 
@@ -57,6 +58,22 @@ describe('the end date anonymises attribute values', () => {
     s.lock();
     // Nor anywhere on the disk in the clear (the transcripts store seals; the key list's store is gone).
     expect(findNeedles(listFiles(dir), [Buffer.from('Ålesund')])).toEqual([]);
+  });
+
+  it('an exact value a vault kept beside the transcripts (before this change) is moved to the key list at open', async () => {
+    const { session, dir, deps, p1, attrs } = await vault();
+    const a = attrs.define({ name: 'alder', kind: 'number' });
+    // As an older Hvelv wrote it: the exact value itself, flagged, in the transcripts store.
+    session.stores.transcripts.put('attribute_value', { id: `${a.id}:${p1}`, participant: p1, data: { attributeId: a.id, value: '38', exact: true, setAt: now().toISOString() } });
+    session.lock();
+    const s = await openProject(dir, 'correct horse battery staple', deps);
+    expect(new Attributes(s, deps.now).valuesOf(p1)).toEqual([expect.objectContaining({ value: '38', exact: true })]);
+    expect(s.stores.transcripts.list<{ value: string; exact: boolean }>('attribute_value').map((r) => r.data)).toEqual([expect.objectContaining({ value: '30-39', exact: false })]);
+    s.lock();
+    enforceProjectEnd(dir, { crypto: deps.crypto, now: new Date('2031-06-15T12:00:00Z') });
+    const after = await unlockVault(dir, pw('correct horse battery staple'), deps);
+    expect(new Attributes(after, deps.now).valuesOf(p1)).toEqual([expect.objectContaining({ value: '30-39', exact: false })]);
+    after.lock();
   });
 
   it('withdrawal destroys the exact value kept in the key list with the rest, counted once', async () => {

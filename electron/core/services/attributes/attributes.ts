@@ -147,6 +147,29 @@ export class Attributes {
   }
 
   /**
+   * A vault written before exact values were kept in the key list holds them beside the
+   * transcripts (`exact: true`), where the end date would leave them: moved over at open
+   * (project/open.ts), the generalised value written in their place. Returns how many.
+   */
+  moveExactToKeyList(): number {
+    const keylist = this.session.stores.keylist;
+    if (keylist.destroyed || this.defs.destroyed) return 0;
+    const byId = new Map(this.list().map((a) => [a.id, a]));
+    let moved = 0;
+    for (const [id, r] of [...this.rows<ValueRecord>('transcripts', ATTR.value)]) {
+      const a = byId.get(r.data.attributeId);
+      if (!r.data.exact || !a || a.identifying || !r.participant) continue;
+      const general = suggest(a, r.data.value);
+      if (!general) continue;
+      keylist.put(ATTR.exact, { id, participant: r.participant, data: { attributeId: a.id, value: r.data.value, setAt: r.data.setAt } satisfies ExactRecord });
+      // Only takes the exact value out: allowed whatever the consent now covers.
+      this.defs.put(ATTR.value, { id, participant: r.participant, data: { ...r.data, value: general.value, exact: false } satisfies ValueRecord }, { removal: true });
+      moved++;
+    }
+    return moved;
+  }
+
+  /**
    * Refuse, before anything is written, what would take the project past MAX_ATTRIBUTES
    * (an import's Variables: names already defined are reused) or bring more than
    * MAX_IMPORTED_VALUES values (a crafted .qdpx can repeat a value a million times).
