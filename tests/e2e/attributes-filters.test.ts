@@ -103,4 +103,18 @@ describe('filters by attribute value (nb)', () => {
     expect(((await harness.invoke('attributes.list', {})) as { attributes: { values: string[] }[] }).attributes[0]!.values).toHaveLength(3);
     expect(problems).toEqual([]);
   });
+
+  it('the report\'s check lists a workplace an attribute value names, to confirm (no placeholder in place)', async () => {
+    await harness.invoke('attributes.define', { name: 'arbeidsplass', kind: 'text', values: [], labels: { nb: 'Arbeidsplass', en: 'Workplace' } });
+    await harness.invoke('attributes.set', { code: 'JS01', attribute: 'arbeidsplass', value: 'Kafé Solsiden' });
+    await page.getByRole('button', { name: 'Rapport', exact: true }).click();
+    const item = page.locator('ul.findings li').filter({ hasText: 'Egenskapen «arbeidsplass»' });
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.textContent()).toContain('(i sammenligningstabellene; endre verdien på deltakerens side, eller bekreft den)');
+    expect(await item.getByRole('button', { name: /Erstatt/ }).count()).toBe(0);
+    await shot('attributes-filter-05-report-check-nb');
+    await item.getByRole('button', { name: '«Solsiden» er ikke identifiserende' }).click();
+    await expect.poll(() => item.getByRole('button', { name: /Angre|Gjør om/ }).count()).toBe(1);
+    expect(problems).toEqual([]);
+  });
 });
