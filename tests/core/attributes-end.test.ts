@@ -142,6 +142,21 @@ describe('many attributes (as a hostile .qdpx would define them)', () => {
     expect(decrypted).toBe(1);
   });
 
+  it('the cache shows no attribute a rolled-back write made, though it read it inside the transaction', async () => {
+    const { attrs, session } = await vault();
+    attrs.define({ name: 'rolle' });
+    expect(() =>
+      session.stores.transcripts.atomically(() => {
+        attrs.define({ name: 'alder', kind: 'number' });
+        expect(attrs.list().map((a) => a.name)).toEqual(['alder', 'rolle']);
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    expect(attrs.list().map((a) => a.name)).toEqual(['rolle']);
+    attrs.define({ name: 'kommune' });
+    expect(attrs.list().map((a) => a.name)).toEqual(['kommune', 'rolle']);
+  });
+
   it('a .qdpx whose Variables would pass the bound is refused before anything is written', async () => {
     const { session } = await makeVault();
     const p = admit(session, { name: 'Kari Nordmann' });

@@ -17,6 +17,8 @@ interface Row<T> {
 
 class AttributeCache {
   private readonly tables = new Map<string, Map<string, Row<unknown>>>();
+  /** The store's change mark when a table was last brought up to date (none: look again). */
+  private readonly marks = new Map<string, number>();
 
   constructor(private readonly session: VaultSession) {}
 
@@ -30,6 +32,10 @@ class AttributeCache {
       cached.clear();
       return cached;
     }
+    // Nothing committed since the last look: not even the versions need reading (a table
+    // or a participant's values asks for every attribute's rows, many times over).
+    const mark = s.changeMark();
+    if (mark !== null && this.marks.get(key) === mark) return cached;
     const versions = s.versions(table);
     for (const id of [...cached.keys()]) if (!versions.has(id)) cached.delete(id);
     for (const [id, v] of versions) {
@@ -37,15 +43,19 @@ class AttributeCache {
       const r = s.get<T>(table, id);
       if (r) cached.set(id, { participant: r.participant, version: r.version, data: r.data });
     }
+    if (mark === null) this.marks.delete(key);
+    else this.marks.set(key, mark);
     return cached;
   }
 
   forgetParticipant(code: string): void {
     for (const t of this.tables.values()) for (const [id, r] of t) if (r.participant === code) t.delete(id);
+    this.marks.clear();
   }
 
   clear(): void {
     this.tables.clear();
+    this.marks.clear();
   }
 }
 
