@@ -76,6 +76,17 @@ describe('the end date anonymises attribute values', () => {
     after.lock();
   });
 
+  it('an older vault opened after its end date keeps only the generalised value of an exact one', async () => {
+    const { session, dir, deps, p1, attrs } = await vault();
+    const a = attrs.define({ name: 'alder', kind: 'number' });
+    session.stores.transcripts.put('attribute_value', { id: `${a.id}:${p1}`, participant: p1, data: { attributeId: a.id, value: '38', exact: true, setAt: now().toISOString() } });
+    session.lock();
+    enforceProjectEnd(dir, { crypto: deps.crypto, now: new Date('2031-06-15T12:00:00Z') });
+    const s = await openProject(dir, 'correct horse battery staple', deps);
+    expect(new Attributes(s, deps.now).valuesOf(p1)).toEqual([expect.objectContaining({ value: '30-39', exact: false })]);
+    s.lock();
+  });
+
   it('withdrawal destroys the exact value kept in the key list with the rest, counted once', async () => {
     const { session, p1, attrs } = await vault();
     attrs.define({ name: 'alder', kind: 'number' });

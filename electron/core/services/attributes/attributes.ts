@@ -149,11 +149,12 @@ export class Attributes {
   /**
    * A vault written before exact values were kept in the key list holds them beside the
    * transcripts (`exact: true`), where the end date would leave them: moved over at open
-   * (project/open.ts), the generalised value written in their place. Returns how many.
+   * (project/open.ts), the generalised value written in their place; after the end date
+   * (the key list gone) only the generalised value is written. Returns how many.
    */
   moveExactToKeyList(): number {
     const keylist = this.session.stores.keylist;
-    if (keylist.destroyed || this.defs.destroyed) return 0;
+    if (this.defs.destroyed) return 0;
     const byId = new Map(this.list().map((a) => [a.id, a]));
     let moved = 0;
     for (const [id, r] of [...this.rows<ValueRecord>('transcripts', ATTR.value)]) {
@@ -161,7 +162,7 @@ export class Attributes {
       if (!r.data.exact || !a || a.identifying || !r.participant) continue;
       const general = suggest(a, r.data.value);
       if (!general) continue;
-      keylist.put(ATTR.exact, { id, participant: r.participant, data: { attributeId: a.id, value: r.data.value, setAt: r.data.setAt } satisfies ExactRecord });
+      if (!keylist.destroyed) keylist.put(ATTR.exact, { id, participant: r.participant, data: { attributeId: a.id, value: r.data.value, setAt: r.data.setAt } satisfies ExactRecord });
       // Only takes the exact value out: allowed whatever the consent now covers.
       this.defs.put(ATTR.value, { id, participant: r.participant, data: { ...r.data, value: general.value, exact: false } satisfies ValueRecord }, { removal: true });
       moved++;
