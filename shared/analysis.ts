@@ -249,7 +249,10 @@ export interface SearchResult {
  * definition, a quote chosen for the report). Positions are code points of that text.
  */
 export interface AnalysisFinding {
-  where: { kind: 'code' | 'theme' | 'memo' | 'segment'; id: string; field: 'name' | 'definition' | 'text' };
+  /** `attribute`: a participant attribute's name or label (`name`) or a value it holds (`value`), as the report's comparison tables print them. */
+  where: { kind: 'code' | 'theme' | 'memo' | 'segment' | 'attribute'; id: string; field: 'name' | 'definition' | 'text' | 'value' };
+  /** The whole text the finding is in, where `where` alone does not name it (an attribute's value). */
+  context?: string;
   kind: string;
   text: string;
   start: number;

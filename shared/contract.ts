@@ -29,11 +29,11 @@ import {
 } from './domain';
 import type { ErrorCode, Result } from './errors';
 import { ACTIONS, PEDALS, type Bindings, type PedalMap, type PlaybackSettings, type TodayProgress } from './transcription';
-import { PHASES, THEME_STATUSES, MEMO_TARGET_KINDS, type AnalysisFinding, type Code, type CodeDeletion, type MergeResult, type Memo, type PhaseState, type RetrievedSegment, type SearchResult, type Segment, type Theme, type WithdrawalNote } from './analysis';
+import { PHASES, THEME_STATUSES, MEMO_TARGET_KINDS, type AnalysisFinding, type Code, type CodeDeletion, type MergeResult, type Memo, type PhaseState, type RetrievedSegment, type SearchResult, type Segment, type Theme, type ThematicMapData, type WithdrawalNote } from './analysis';
 import { LOCALES, type Locale } from './i18n/catalogue';
 import { supervisorApi, type SupervisorHolding, type SupervisorOutputs } from './supervisor';
 import { notificationApi, type NotificationOutputs } from './notification';
-import { attributesApi, type AttributesOutputs } from './attributes-api';
+import { attributesApi, whereInput, type AttributesOutputs } from './attributes-api';
 import { backupApi, type BackupOutputs } from './backup';
 
 const isoDate = z.string().refine(isIsoDate, 'not a date (YYYY-MM-DD)').transform((s) => s as IsoDate);
@@ -523,7 +523,7 @@ export const api = {
   'coding.apply': { input: z.strictObject({ transcriptId: hexId, start: position, end: position, codeId: hexId }) },
   'coding.unapply': { input: z.strictObject({ segmentId: hexId, codeId: hexId }) },
   'coding.quote': { input: z.strictObject({ segmentId: hexId, quote: z.boolean() }) },
-  'coding.retrieve': { input: z.strictObject({ of: z.enum(['code', 'theme']), id: hexId, participant: code.optional(), descendants: z.boolean().optional() }) },
+  'coding.retrieve': { input: z.strictObject({ of: z.enum(['code', 'theme']), id: hexId, participant: code.optional(), descendants: z.boolean().optional(), where: whereInput.optional() }) },
   'coding.orphans': { input: z.strictObject({}) },
   'coding.reattach': { input: z.strictObject({ segmentId: hexId, start: position, end: position }) },
   'coding.removeSegment': { input: z.strictObject({ segmentId: hexId }) },
@@ -537,7 +537,9 @@ export const api = {
   'memos.add': { input: z.strictObject({ target: memoTarget, text: memoText, private: z.boolean().default(false) }) },
   'memos.update': { input: z.strictObject({ id: hexId, text: memoText.optional(), private: z.boolean().optional() }) },
   'memos.delete': { input: z.strictObject({ id: hexId }) },
-  'analysis.search': { input: z.strictObject({ query: z.string().trim().min(1).max(500) }) },
+  'analysis.search': { input: z.strictObject({ query: z.string().trim().min(1).max(500), where: whereInput.optional() }) },
+  /** The thematic map's data, its counts of the passages of the participants a filter keeps. */
+  'analysis.mapData': { input: z.strictObject({ where: whereInput.default([]) }) },
   'analysis.saveMap': { input: z.strictObject({ format: z.enum(['svg', 'png']), data: z.string().max(20_000_000) }) },
   'report.check': { input: z.strictObject({ what: z.enum(['report', 'journal']).default('report') }) },
   'report.replace': {
@@ -681,6 +683,7 @@ export interface Outputs extends SupervisorOutputs, NotificationOutputs, Attribu
   'memos.update': Memo;
   'memos.delete': null;
   'analysis.search': SearchResult;
+  'analysis.mapData': ThematicMapData;
   'analysis.saveMap': string | null;
   'report.check': ReportFinding[];
   'report.replace': ReportFinding[];

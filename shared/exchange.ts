@@ -9,7 +9,7 @@ export interface ExchangeFinding {
   /** Stable while the text it is in does not change: what `--accept` names. */
   id: string;
   /** `project`: the project's title, which the file carries too (`id` is `title`); `reply`: the student's replies to comments (shares). */
-  where: { kind: 'transcript' | 'code' | 'theme' | 'memo' | 'project' | 'reply'; id: string; field: 'text' | 'name' | 'definition'; participant: string | null };
+  where: { kind: 'transcript' | 'code' | 'theme' | 'memo' | 'project' | 'reply' | 'attribute'; id: string; field: 'text' | 'name' | 'definition'; participant: string | null };
   kind: DeidKind;
   text: string;
   /** Code points of the text it is in. */

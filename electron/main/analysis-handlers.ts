@@ -10,10 +10,12 @@
  * (a quote's words are replaced in the transcript itself, so the segment moves with them).
  */
 import type { AnalysisFinding } from '../../shared/analysis';
+import type { WhereClause } from '../../shared/attributes';
 import { TextPositions } from '../../shared/analysis-text';
 import type { AnalysisOverview, Method, Outputs, ParsedInput, ReportFinding } from '../../shared/contract';
 import { HvelvError } from '../core/errors';
 import { fileSlug } from './file-name';
+import { Attributes } from '../core/services/attributes/attributes';
 import { Codebook } from '../core/services/analysis/codebook';
 import { Coding } from '../core/services/analysis/coding';
 import { writeExport } from '../core/services/analysis/export-file';
@@ -46,6 +48,13 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
   const memos = () => new Memos(deps.session(), now);
   const phases = () => new Phases(deps.session(), now);
   const report = () => new Report(deps.session(), now);
+  /** A filter by attribute values (`--where` on screen): the participants holding them. */
+  const among = (where: readonly WhereClause[] | undefined): { participants?: string[] } =>
+    where?.length ? { participants: [...new Attributes(deps.session(), now).matching(where)] } : {};
+  const attributeName = (id: string): string => {
+    const a = new Attributes(deps.session(), now).resolve(id);
+    return a.name;
+  };
 
   const overview = (): AnalysisOverview => {
     const c = coding();
@@ -69,6 +78,7 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
 
   /** The text a finding was found in, as it stands now. */
   const sourceText = (where: AnalysisFinding['where']): string => {
+    if (where.kind === 'attribute') throw new HvelvError('INVALID_INPUT', 'an attribute value is changed on the participant\'s page, not replaced here');
     if (where.kind === 'segment') return coding().get(where.id).text;
     if (where.kind === 'memo') return memos().get(where.id).text;
     const item = where.kind === 'code' ? codebook().get(where.id) : themes().get(where.id);
@@ -81,7 +91,8 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
       const key = `${w.kind}:${w.id}`;
       let l = labels.get(key);
       if (l === undefined) {
-        if (w.kind === 'code') l = codebook().get(w.id).path.join(' / ');
+        if (w.kind === 'attribute') l = attributeName(w.id);
+        else if (w.kind === 'code') l = codebook().get(w.id).path.join(' / ');
         else if (w.kind === 'theme') l = themes().get(w.id).name;
         else if (w.kind === 'segment') l = coding().get(w.id).participant;
         // A memo is named by its date, not its words: those are what is being checked.
@@ -91,7 +102,7 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
       return l;
     };
     return findings.map((f) => {
-      const p = new TextPositions(sourceText(f.where));
+      const p = new TextPositions(f.context ?? sourceText(f.where));
       return { ...f, label: label(f.where), before: p.slice(Math.max(0, f.start - AROUND), f.start), after: p.slice(f.end, f.end + AROUND) };
     });
   };
@@ -146,8 +157,8 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
     'coding.apply': ({ transcriptId, start, end, codeId }) => coding().apply(transcriptId, { start, end }, [codeId]),
     'coding.unapply': ({ segmentId, codeId }) => coding().unapply(segmentId, codeId),
     'coding.quote': ({ segmentId, quote }) => coding().setQuote(segmentId, quote),
-    'coding.retrieve': ({ of, id, participant, descendants }) =>
-      coding().retrieve(of === 'code' ? { codeId: id } : { themeId: id }, { ...(participant ? { participant } : {}), ...(descendants === false ? { descendants: false } : {}) }),
+    'coding.retrieve': ({ of, id, participant, descendants, where }) =>
+      coding().retrieve(of === 'code' ? { codeId: id } : { themeId: id }, { ...(participant ? { participant } : {}), ...(descendants === false ? { descendants: false } : {}), ...among(where) }),
     'coding.orphans': () => coding().orphans(),
     'coding.reattach': ({ segmentId, start, end }) => coding().reattach(segmentId, { start, end }),
     'coding.removeSegment': ({ segmentId }) => {
@@ -174,7 +185,8 @@ export function analysisHandlers(deps: AnalysisDeps): AnalysisHandlers {
       memos().delete(id);
       return null;
     },
-    'analysis.search': ({ query }) => new Search(deps.session(), now).query(query),
+    'analysis.search': ({ query, where }) => new Search(deps.session(), now).query(query, among(where)),
+    'analysis.mapData': ({ where }) => report().mapData(among(where).participants),
     'analysis.saveMap': async ({ format, data }) => {
       const s = deps.session();
       const target = await deps.chooseSavePath(`${slug(s.facts.title)}-tematisk-kart.${format}`);

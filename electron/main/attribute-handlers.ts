@@ -6,7 +6,7 @@
 import type { Method, Outputs, ParsedInput } from '../../shared/contract';
 import { Attributes } from '../core/services/attributes/attributes';
 import { compare } from '../core/services/attributes/compare';
-import { smallGroups } from '../core/services/attributes/groups';
+import { filterWarning, smallGroups } from '../core/services/attributes/groups';
 import type { VaultSession } from '../core/vault/vault';
 import type { Locale } from '../../shared/i18n/locale';
 
@@ -19,6 +19,17 @@ export interface AttributeDeps {
   locale(): Locale;
 }
 
+/** Each attribute's values held by participants taking part (a list's in its order), by name. */
+function valuesInUse(attrs: Attributes): Record<string, string[]> {
+  const active = new Set(attrs.activeCodes());
+  const out: Record<string, string[]> = {};
+  for (const a of attrs.list()) {
+    const held = [...new Set([...attrs.valuesOfAttribute(a)].filter(([c]) => active.has(c)).map(([, v]) => v.value))];
+    out[a.name] = a.kind === 'list' ? a.values.filter((v) => held.includes(v)) : held.sort((x, y) => x.localeCompare(y, 'nb', { numeric: true }));
+  }
+  return out;
+}
+
 export function attributeHandlers(deps: AttributeDeps): AttributeHandlers {
   const attrs = () => new Attributes(deps.session(), deps.now);
   return {
@@ -29,5 +40,7 @@ export function attributeHandlers(deps: AttributeDeps): AttributeHandlers {
     'attributes.set': ({ code, attribute, value, exact }) => attrs().set(code, attribute, value, { exact, locale: deps.locale() }),
     'attributes.clear': ({ code, attribute }) => attrs().clear(code, attribute),
     'attributes.compare': ({ attribute }) => compare(deps.session(), deps.now, attribute),
+    'attributes.filter': ({ where }) => ({ values: valuesInUse(attrs()), ...filterWarning(deps.session(), deps.now, where) }),
+    'attributes.update': ({ attribute, ...change }) => attrs().update(attribute, change),
   };
 }

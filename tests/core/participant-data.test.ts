@@ -44,12 +44,15 @@ async function everything() {
     participant: a,
     data: { target: { kind: 'segment', id: seg.id }, fingerprint: 'ab12', createdAt: NOW().toISOString(), text: 'Fin koding.', replies: [], resolved: false },
   });
-  // Attribute values: one in the transcripts' store, one identifying in the key list's.
+  // Attribute values: one in the transcripts' store, one identifying in the key list's, one exact over its band.
   const attrs = new Attributes(session, NOW);
   attrs.define({ name: 'rolle', kind: 'list', values: ['Jobbspesialist', 'Veileder'] });
   attrs.define({ name: 'arbeidssted', identifying: true });
   attrs.set(a, 'rolle', 'Jobbspesialist');
   attrs.set(a, 'arbeidssted', 'Kafeen', { exact: true });
+  // An exact value insisted on, of one not marked identifying: kept in the key list over its generalised value.
+  attrs.define({ name: 'alder', kind: 'number' });
+  attrs.set(a, 'alder', '38', { exact: true });
   return { ...v, p };
 }
 
@@ -83,7 +86,7 @@ describe('the registry of participant data', () => {
     const { session, p, a } = await everything();
     const preview = p.withdrawalPreview(a);
     expect(Object.keys(preview)).toEqual([...PARTICIPANT_DATA_KINDS]);
-    expect(preview).toEqual({ identity: 1, consent: 2, 'consent-evidence': 1, recordings: 1, transcripts: 1, 'coded-segments': 1, memos: 1, attributes: 2, analysis: 1 });
+    expect(preview).toEqual({ identity: 1, consent: 2, 'consent-evidence': 1, recordings: 1, transcripts: 1, 'coded-segments': 1, memos: 1, attributes: 3, analysis: 1 });
     const receipt = p.withdraw(a, '2026-11-27');
     expect(receipt.counts).toEqual(preview);
     for (const locale of ['nb', 'en'] as const) {

@@ -302,6 +302,17 @@ export class RecordStore {
   }
 
   /**
+   * A number that changes with every committed write to this store (the signed head's
+   * sequence), or null inside a transaction (a rollback would take it back): lets an
+   * in-memory cache skip even `versions` when nothing was written since it last looked.
+   */
+  changeMark(): number | null {
+    this.assertOpen();
+    if (this.db.inTransaction) return null;
+    return this.db.prepare<[], { seq: number }>('SELECT seq FROM head').get()?.seq ?? 0;
+  }
+
+  /**
    * Several writes as one: all of them or none (a transcript edited and its coded
    * segments moved with it). Nested calls join the outer transaction.
    */

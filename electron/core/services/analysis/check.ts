@@ -10,6 +10,8 @@ import { T, type Identity } from '../../consent/model';
 import type { VaultSession } from '../../vault/vault';
 import { TRANSCRIPT_TABLE, type TranscriptRecord } from '../transcripts/records';
 import { findIdentifiers, knownDetails } from '../deidentify/deidentify';
+import type { DeidFinding } from '../../../../shared/contract';
+import { attributeFindings, outgoingAttributeTexts } from '../attributes/outgoing';
 import { A, analysisCache, type CodeRecord, type MemoRecord, type ThemeRecord } from './records';
 
 /** Words in a row that make a passage a quote (short enough for "vi møttes hver uke på kafé"). */
@@ -65,20 +67,22 @@ export interface CheckScope {
   quotes: boolean;
   /** All memos, only the journal's (non-private) entries, or none. */
   memos: boolean | 'journal';
+  /** The labels and values of the attributes the report's comparison tables print (services/attributes). */
+  attributes?: boolean;
 }
 
 export function findAnalysisDetails(session: VaultSession, scope: CheckScope): AnalysisFinding[] {
   const known = knownDetails(session.stores.keylist.list<Identity>(T.identity).map((r) => r.data));
   const cache = analysisCache(session);
   const out: AnalysisFinding[] = [];
-  const look = (text: string, where: AnalysisFinding['where'], kept: readonly string[] = [], withdrawn: readonly string[] = []): void => {
+  const look = (text: string, where: AnalysisFinding['where'], kept: readonly string[] = [], withdrawn: readonly string[] = [], given?: readonly DeidFinding[]): void => {
     if (!text) return;
     // Quotes of a participant who has withdrawn: listed until the text is changed.
     for (const code of withdrawn) out.push({ where, kind: 'withdrawn-quote', text: code, start: 0, end: 0, source: 'keylist' });
-    const found = findIdentifiers(text, known, kept);
+    const found = given ?? findIdentifiers(text, known, kept);
     if (found.length === 0) return;
     const pos = new TextPositions(text);
-    for (const f of found) out.push({ where, kind: f.kind, text: f.text, start: pos.toCodePoint(f.start)!, end: pos.toCodePoint(f.end)!, source: f.source });
+    for (const f of found) out.push({ where, kind: f.kind, text: f.text, start: pos.toCodePoint(f.start)!, end: pos.toCodePoint(f.end)!, source: f.source, ...(where.kind === 'attribute' ? { context: text } : {}) });
   };
   if (scope.codes) {
     for (const [id, r] of cache.rows<CodeRecord>(A.code)) {
@@ -99,6 +103,9 @@ export function findAnalysisDetails(session: VaultSession, scope: CheckScope): A
       const kept = transcripts.get(tid)?.data.kept ?? [];
       for (const s of row.data.segments) if (s.quote && s.orphanedAt === null) look(s.text, { kind: 'segment', id: s.id, field: 'text' }, kept);
     }
+  }
+  if (scope.attributes) {
+    for (const o of outgoingAttributeTexts(session, () => new Date())) look(o.text, { kind: 'attribute', id: o.attribute.id, field: o.field }, [], [], attributeFindings(o.text, known));
   }
   if (scope.memos) {
     for (const [id, r] of cache.rows<MemoRecord>(A.memo)) {

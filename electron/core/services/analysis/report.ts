@@ -39,7 +39,7 @@ export class Report {
    * and definitions and the quotes. Positions are code points of each text.
    */
   check(): AnalysisFinding[] {
-    return findAnalysisDetails(this.session, { codes: true, themes: true, quotes: true, memos: false });
+    return findAnalysisDetails(this.session, { codes: true, themes: true, quotes: true, memos: false, attributes: true });
   }
 
   /**
@@ -48,7 +48,7 @@ export class Report {
    * the check before project end.
    */
   checkAll(): AnalysisFinding[] {
-    return findAnalysisDetails(this.session, { codes: true, themes: true, quotes: true, memos: true });
+    return findAnalysisDetails(this.session, { codes: true, themes: true, quotes: true, memos: true, attributes: true });
   }
 
   /** The findings in the journal's (non-private) entries. */

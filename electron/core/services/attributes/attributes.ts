@@ -9,13 +9,20 @@
  * deletes it with the key list ("anonymised when the project ends"), even when nobody
  * opens Hvelv. Generalised by default: an exact value that narrows is held as its band or
  * county unless the student insists (generalise.ts), and a combination of values held by
- * five or fewer people is warned of (groups.ts).
+ * five or fewer people is warned of (groups.ts). An exact value the student insisted on,
+ * of an attribute not marked identifying, is kept in the key list's store too, over its
+ * generalised value beside the transcripts: the end date deletes it with the key list and
+ * leaves the generalised value, so it does not outlive "anonymised when the project ends".
+ * Records are read through the session's cache (cache.ts), not decrypted on every call.
  *
  * | store        | table             | participant | id                  | holds                            |
  * | ------------ | ----------------- | ----------- | ------------------- | -------------------------------- |
  * | transcripts  | `attribute`       | null        | random              | name, kind, labels, list, flag   |
  * | transcripts  | `attribute_value` | the person  | attribute id:code   | a value (not identifying)        |
  * | keylist      | `attribute_value` | the person  | attribute id:code   | a value of an identifying one    |
+ * | keylist      | `attribute_exact` | the person  | attribute id:code   | an exact value insisted on, of a |
+ * |              |                   |             |                     | not identifying one (its         |
+ * |              |                   |             |                     | generalised value: transcripts)  |
  */
 import { daysUntil, localIsoDate } from '../../../../shared/domain';
 import { ATTRIBUTE_KINDS, type Attribute, type AttributeKind, type AttributeValue, type Suggestion, type WhereClause } from '../../../../shared/attributes';
@@ -25,9 +32,10 @@ import { T, type RegistryEntry } from '../../consent/model';
 import { HvelvError } from '../../errors';
 import type { RecordStore } from '../../stores/record-store';
 import type { VaultSession } from '../../vault/vault';
+import { attributeCache } from './cache';
 import { suggest } from './generalise';
 
-export const ATTR = { definition: 'attribute', value: 'attribute_value' } as const;
+export const ATTR = { definition: 'attribute', value: 'attribute_value', exact: 'attribute_exact' } as const;
 
 export interface AttributeRecord {
   name: string;
@@ -46,8 +54,23 @@ export interface ValueRecord {
   setAt: string;
 }
 
+/** The exact value over a generalised one (keylist `attribute_exact`). */
+export interface ExactRecord {
+  attributeId: string;
+  value: string;
+  setAt: string;
+}
+
 const NAME_MAX = 60;
 const VALUE_MAX = 200;
+/**
+ * Far more than a study compares by (a handful), and a bound on what a crafted .qdpx can
+ * make Hvelv define and keep (import.ts checks it before writing anything).
+ */
+export const MAX_ATTRIBUTES = 100;
+export const MAX_LIST_VALUES = 100;
+/** Values one import may set: a hundred attributes of a hundred participants. */
+export const MAX_IMPORTED_VALUES = 10_000;
 export const fold = (s: string): string => s.normalize('NFC').trim().toLocaleLowerCase('nb');
 const valueId = (attributeId: string, code: string): string => `${attributeId}:${code}`;
 
@@ -80,10 +103,13 @@ export class Attributes {
 
   list(): Attribute[] {
     if (this.defs.destroyed) return [];
-    return this.defs
-      .list<AttributeRecord>(ATTR.definition)
-      .map((r) => toAttribute(r.id, r.data))
+    return [...attributeCache(this.session).rows<AttributeRecord>('transcripts', ATTR.definition)]
+      .map(([id, r]) => toAttribute(id, r.data))
       .sort((a, b) => a.name.localeCompare(b.name, 'nb'));
+  }
+
+  private rows<T>(store: 'transcripts' | 'keylist', table: string) {
+    return attributeCache(this.session).rows<T>(store, table);
   }
 
   /** By name (case folded) or id. */
@@ -98,7 +124,9 @@ export class Attributes {
     this.assertWritable();
     const name = input.name.normalize('NFC').trim();
     checkName(name);
-    if (this.list().some((a) => fold(a.name) === fold(name))) throw new HvelvError('INVALID_INPUT', `an attribute named "${name}" exists`);
+    const all = this.list();
+    if (all.some((a) => fold(a.name) === fold(name))) throw new HvelvError('INVALID_INPUT', `an attribute named "${name}" exists`);
+    if (all.length >= MAX_ATTRIBUTES) throw new HvelvError('TOO_MANY_ATTRIBUTES', `a project can have at most ${MAX_ATTRIBUTES} attributes`);
     const kind = input.kind ?? (input.values?.length ? 'list' : 'text');
     if (!ATTRIBUTE_KINDS.includes(kind)) throw new HvelvError('INVALID_INPUT', `kind must be one of ${ATTRIBUTE_KINDS.join(', ')}`);
     const values = cleanValues(input.values ?? []);
@@ -119,6 +147,42 @@ export class Attributes {
   }
 
   /**
+   * A vault written before exact values were kept in the key list holds them beside the
+   * transcripts (`exact: true`), where the end date would leave them: moved over at open
+   * (project/open.ts), the generalised value written in their place; after the end date
+   * (the key list gone) only the generalised value is written. Returns how many.
+   */
+  moveExactToKeyList(): number {
+    const keylist = this.session.stores.keylist;
+    if (this.defs.destroyed) return 0;
+    const byId = new Map(this.list().map((a) => [a.id, a]));
+    let moved = 0;
+    for (const [id, r] of [...this.rows<ValueRecord>('transcripts', ATTR.value)]) {
+      const a = byId.get(r.data.attributeId);
+      if (!r.data.exact || !a || a.identifying || !r.participant) continue;
+      const general = suggest(a, r.data.value);
+      if (!general) continue;
+      if (!keylist.destroyed) keylist.put(ATTR.exact, { id, participant: r.participant, data: { attributeId: a.id, value: r.data.value, setAt: r.data.setAt } satisfies ExactRecord });
+      // Only takes the exact value out: allowed whatever the consent now covers.
+      this.defs.put(ATTR.value, { id, participant: r.participant, data: { ...r.data, value: general.value, exact: false } satisfies ValueRecord }, { removal: true });
+      moved++;
+    }
+    return moved;
+  }
+
+  /**
+   * Refuse, before anything is written, what would take the project past MAX_ATTRIBUTES
+   * (an import's Variables: names already defined are reused) or bring more than
+   * MAX_IMPORTED_VALUES values (a crafted .qdpx can repeat a value a million times).
+   */
+  assertRoomFor(names: readonly string[], values = 0): void {
+    const known = new Set(this.list().map((a) => fold(a.name)));
+    const fresh = new Set(names.map(fold).filter((n) => !known.has(n)));
+    if (known.size + fresh.size > MAX_ATTRIBUTES) throw new HvelvError('TOO_MANY_ATTRIBUTES', `the file would define ${fresh.size} attributes beside the ${known.size} there are; a project can have at most ${MAX_ATTRIBUTES}`);
+    if (values > MAX_IMPORTED_VALUES) throw new HvelvError('TOO_MANY_ATTRIBUTES', `the file holds ${values} attribute values; Hvelv imports at most ${MAX_IMPORTED_VALUES}`);
+  }
+
+  /**
    * Change labels, a list's values or the identifying flag. A flag changed moves every
    * value to the other store in one go per store (sealed again under the same person's key
    * there), so an identifying value never waits beside the transcripts.
@@ -126,7 +190,7 @@ export class Attributes {
   update(ref: string, change: { labels?: Partial<Attribute['labels']>; values?: string[]; identifying?: boolean }): Attribute {
     this.assertWritable();
     const a = this.resolve(ref);
-    const rec = this.defs.get<AttributeRecord>(ATTR.definition, a.id)!.data;
+    const rec = this.rows<AttributeRecord>('transcripts', ATTR.definition).get(a.id)!.data;
     const next: AttributeRecord = { ...rec, labels: { ...rec.labels, ...change.labels }, updatedAt: this.now().toISOString() };
     if (change.values !== undefined) {
       if (a.kind !== 'list') throw new HvelvError('INVALID_INPUT', 'only a list attribute has values to choose from');
@@ -140,9 +204,24 @@ export class Attributes {
       const from = this.storeFor(rec);
       const to = this.storeFor(next);
       if (!from || !to) throw new HvelvError('PROJECT_ENDED', 'the project has ended: attributes can no longer be changed');
-      const moving = from.list<ValueRecord>(ATTR.value).filter((r) => r.data.attributeId === a.id);
-      for (const r of moving) to.put(ATTR.value, { id: r.id, participant: r.participant, data: r.data });
-      for (const r of moving) from.delete(ATTR.value, r.id);
+      const held = this.valuesOfAttribute(a);
+      const keylist = this.session.stores.keylist;
+      for (const [code, v] of held) {
+        const id = valueId(a.id, code);
+        if (next.identifying) {
+          // The exact value itself goes to the key list; its generalised stand-in goes.
+          to.put(ATTR.value, { id, participant: code, data: v });
+          from.delete(ATTR.value, id);
+          keylist.delete(ATTR.exact, id);
+        } else {
+          // Beside the transcripts only what may outlive the end date: an exact value
+          // stays in the key list over its generalised value.
+          const general = v.exact ? suggest(toAttribute(a.id, next), v.value) : null;
+          to.put(ATTR.value, { id, participant: code, data: general ? { ...v, value: general.value, exact: false } : { ...v, exact: false } });
+          if (general) keylist.put(ATTR.exact, { id, participant: code, data: { attributeId: a.id, value: v.value, setAt: v.setAt } satisfies ExactRecord });
+          from.delete(ATTR.value, id);
+        }
+      }
     }
     this.defs.put(ATTR.definition, { id: a.id, participant: null, data: next });
     return toAttribute(a.id, next);
@@ -153,7 +232,9 @@ export class Attributes {
     const a = this.resolve(ref);
     const store = this.storeFor(a);
     let n = 0;
-    if (store) for (const r of store.list<ValueRecord>(ATTR.value)) if (r.data.attributeId === a.id && store.delete(ATTR.value, r.id)) n++;
+    if (store) for (const [id, r] of this.rows<ValueRecord>(a.identifying ? 'keylist' : 'transcripts', ATTR.value)) if (r.data.attributeId === a.id && store.delete(ATTR.value, id)) n++;
+    const keylist = this.session.stores.keylist;
+    if (!a.identifying && !keylist.destroyed) for (const [id, r] of this.rows<ExactRecord>('keylist', ATTR.exact)) if (r.data.attributeId === a.id) keylist.delete(ATTR.exact, id);
     this.defs.delete(ATTR.definition, a.id);
     return { values: n };
   }
@@ -175,20 +256,34 @@ export class Attributes {
     if (given.length > VALUE_MAX) throw new HvelvError('INVALID_INPUT', `a value can be at most ${VALUE_MAX} characters`);
     const suggestion = suggest(a, given, opts.locale ?? 'nb');
     const generalised = suggestion !== null && !opts.exact;
+    const exact = suggestion !== null && !generalised;
     const value = checkValue(a, generalised ? suggestion.value : given);
     const store = this.storeFor(a);
     if (!store) throw new HvelvError('PROJECT_ENDED', 'the project has ended: nothing new may be written');
     // The transcripts store's gate asks for consent covering analysis; the key list has no
     // gate of its own, so the same check is made here for an identifying value.
-    assertConsent(this.session.stores.keylist, code, 'analysis');
-    const data: ValueRecord = { attributeId: a.id, value, exact: suggestion !== null && !generalised, setAt: this.now().toISOString() };
-    store.put(ATTR.value, { id: valueId(a.id, code), participant: code, data });
-    return { stored: { attributeId: a.id, name: a.name, value, exact: data.exact }, suggestion, generalised };
+    const keylist = this.session.stores.keylist;
+    assertConsent(keylist, code, 'analysis');
+    const id = valueId(a.id, code);
+    const setAt = this.now().toISOString();
+    if (exact && !a.identifying) {
+      // The generalised value beside the transcripts (what the end date leaves), the exact
+      // one over it in the key list (deleted with it). In this order: a failure between
+      // the two leaves the generalised value, never an exact one past the end date.
+      store.put(ATTR.value, { id, participant: code, data: { attributeId: a.id, value: checkValue(a, suggestion.value), exact: false, setAt } satisfies ValueRecord });
+      keylist.put(ATTR.exact, { id, participant: code, data: { attributeId: a.id, value, setAt } satisfies ExactRecord });
+    } else {
+      store.put(ATTR.value, { id, participant: code, data: { attributeId: a.id, value, exact, setAt } satisfies ValueRecord });
+      if (!a.identifying) keylist.delete(ATTR.exact, id);
+    }
+    return { stored: { attributeId: a.id, name: a.name, value, exact }, suggestion, generalised };
   }
 
   clear(code: string, ref: string): boolean {
     const a = this.resolve(ref);
     const store = this.storeFor(a);
+    const keylist = this.session.stores.keylist;
+    if (!a.identifying && !keylist.destroyed) keylist.delete(ATTR.exact, valueId(a.id, code));
     return store ? store.delete(ATTR.value, valueId(a.id, code)) : false;
   }
 
@@ -196,19 +291,31 @@ export class Attributes {
   valuesOf(code: string): AttributeValue[] {
     const out: AttributeValue[] = [];
     for (const a of this.list()) {
-      const store = this.storeFor(a);
-      const r = store?.get<ValueRecord>(ATTR.value, valueId(a.id, code));
-      if (r) out.push({ attributeId: a.id, name: a.name, value: r.data.value, exact: r.data.exact });
+      const v = this.valueOf(a, code);
+      if (v) out.push({ attributeId: a.id, name: a.name, value: v.value, exact: v.exact });
     }
     return out;
   }
 
-  /** Every value of one attribute, by participant (active participants only). */
+  /** A participant's value of one attribute: an exact value kept in the key list over its generalised one. */
+  private valueOf(a: Attribute, code: string): ValueRecord | undefined {
+    const id = valueId(a.id, code);
+    const held = this.rows<ValueRecord>(a.identifying ? 'keylist' : 'transcripts', ATTR.value).get(id);
+    if (!held) return undefined;
+    const over = a.identifying ? undefined : this.rows<ExactRecord>('keylist', ATTR.exact).get(id);
+    return over ? { ...held.data, value: over.data.value, exact: true } : held.data;
+  }
+
+  /** Every value of one attribute, by participant (an exact value kept in the key list over its generalised one). */
   valuesOfAttribute(a: Attribute): Map<string, ValueRecord> {
     const out = new Map<string, ValueRecord>();
-    const store = this.storeFor(a);
-    if (!store) return out;
-    for (const r of store.list<ValueRecord>(ATTR.value)) if (r.data.attributeId === a.id && r.participant) out.set(r.participant, r.data);
+    if (!this.storeFor(a)) return out;
+    const over = a.identifying ? new Map<string, { data: ExactRecord }>() : this.rows<ExactRecord>('keylist', ATTR.exact);
+    for (const [id, r] of this.rows<ValueRecord>(a.identifying ? 'keylist' : 'transcripts', ATTR.value)) {
+      if (r.data.attributeId !== a.id || !r.participant) continue;
+      const o = over.get(id);
+      out.set(r.participant, o ? { ...r.data, value: o.data.value, exact: true } : r.data);
+    }
     return out;
   }
 
@@ -295,10 +402,12 @@ function checkName(name: string): void {
 
 function cleanValues(values: readonly string[]): string[] {
   const out: string[] = [];
+  if (values.length > MAX_LIST_VALUES * 4) throw new HvelvError('TOO_MANY_ATTRIBUTES', `a list can have at most ${MAX_LIST_VALUES} values`);
   for (const v of values.map((x) => x.normalize('NFC').trim()).filter(Boolean)) {
     if (v.length > VALUE_MAX) throw new HvelvError('INVALID_INPUT', `a value can be at most ${VALUE_MAX} characters`);
     if (!out.some((x) => fold(x) === fold(v))) out.push(v);
   }
+  if (out.length > MAX_LIST_VALUES) throw new HvelvError('TOO_MANY_ATTRIBUTES', `a list can have at most ${MAX_LIST_VALUES} values`);
   return out;
 }
 

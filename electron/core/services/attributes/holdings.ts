@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import type { ParticipantData } from '../../vault/participant-data';
 import { ATTR, Attributes } from './attributes';
+import { attributeCache } from './cache';
 
 export const ATTRIBUTE_HOLDINGS: readonly ParticipantData[] = [
   {
@@ -15,8 +16,12 @@ export const ATTRIBUTE_HOLDINGS: readonly ParticipantData[] = [
     tables: [
       { store: 'transcripts', table: ATTR.value },
       { store: 'keylist', table: ATTR.value },
+      // An exact value kept over its generalised one: counted with it, not as a value of its own.
+      { store: 'keylist', table: ATTR.exact },
     ],
     count: (session, code) => (['transcripts', 'keylist'] as const).reduce((n, s) => n + (session.stores[s].destroyed ? 0 : (session.stores[s].countParticipant(code)[ATTR.value] ?? 0)), 0),
+    // Nothing decrypted of theirs stays in the session's cache (cache.ts).
+    beforeDestroy: (session, code) => () => attributeCache(session).forgetParticipant(code),
     access: ({ session, code, now, write, locale }) => {
       const attrs = new Attributes(session, now);
       const byId = new Map(attrs.list().map((a) => [a.id, a]));

@@ -29,6 +29,7 @@ import { findIdentifiers, knownDetails, NO_KNOWN_DETAILS, type KnownDetails } fr
 import { Recordings } from '../recordings/recordings';
 import { Attributes } from '../attributes/attributes';
 import { smallGroups } from '../attributes/groups';
+import { attributeFindings, outgoingAttributeTexts } from '../attributes/outgoing';
 import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts/transcripts';
 import type { DeidFinding } from '../../../../shared/contract';
 import { emptyProject, type Guid, type QdaAudioSource, type QdaCode, type QdaNote, type QdaProject, type QdaTextSource } from './qda-model';
@@ -124,6 +125,11 @@ export class Exchange {
       // Transcripts through their own check: the same findings the transcript screen shows.
       for (const t of g.transcripts) look(t.data.text, { kind: 'transcript', id: t.id, field: 'text', participant: t.participant }, t.participant, transcripts.check(t.id).findings);
       for (const m of g.memos) look(m.text, { kind: 'memo', id: m.id, field: 'text', participant: m.participant }, null);
+      // Attribute names and values go out as Variables: read as any text leaving the vault (a county is Hvelv's own generalisation).
+      const among = new Set(g.transcripts.map((t) => t.participant));
+      for (const o of outgoingAttributeTexts(this.session, this.now, among)) {
+        look(o.text, { kind: 'attribute', id: o.attribute.id, field: o.field === 'value' ? 'text' : 'name', participant: null }, o.attribute.name, attributeFindings(o.text, known, kept.terms, kept.keyList));
+      }
     }
     return out;
   }

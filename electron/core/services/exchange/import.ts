@@ -142,6 +142,11 @@ export class ExchangeImport {
     assertWritable(this.session, this.now);
     const { project, texts } = unpackQdpx(bytes, this.limits);
     assertCodeCount(project.codes);
+    // Variables become attributes: a bound on how many, checked before anything is written.
+    new Attributes(this.session, this.now).assertRoomFor(
+      project.variables.filter((v) => v.name !== 'Participant code').map((v) => v.name),
+      project.cases.reduce((n, c) => n + c.values.length, 0) + project.sources.reduce((n, s) => n + (s.kind === 'text' ? s.values.length : 0), 0),
+    );
     const named = namedSources(
       project.sources.filter((s): s is QdaTextSource => s.kind === 'text'),
       texts,

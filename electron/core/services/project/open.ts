@@ -3,6 +3,7 @@
  * crash interrupted (a withdrawal half done completes here, so the promise "all
  * your data will be deleted" holds even across a power cut).
  */
+import { Attributes } from '../attributes/attributes';
 import { passphraseBytes } from '../../crypto/kdf';
 import { unlockVault, type VaultDeps, type VaultSession } from '../../vault/vault';
 import { Participants } from '../participants/participants';
@@ -25,6 +26,7 @@ export async function openProject(vaultPath: string, passphrase: string, deps: V
     session.audit.acknowledgeSystemEvents();
     session.recordSeen(deps.now());
     new Recordings(session, deps.now).sweepOrphans();
+    new Attributes(session, deps.now).moveExactToKeyList();
     sweepInterruptedExports(session);
   } catch (err) {
     session.lock();

@@ -18,6 +18,8 @@ export function Compare({ ended, onOpen }: { ended: boolean; onOpen(place: Place
   const [table, setTable] = useState<ComparisonTable | null>(null);
   const [open, setOpen] = useState<{ code: string; column: string; ids: string[] } | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const load = async () => {
     const r = await call('attributes.list', {});
     if (!r.ok) return setError(r.error);
@@ -30,7 +32,8 @@ export function Compare({ ended, onOpen }: { ended: boolean; onOpen(place: Place
   useEffect(() => {
     if (!chosen) return;
     void call('attributes.compare', { attribute: chosen }).then((r) => (r.ok ? (setTable(r.value), setError(null)) : setError(r.error)));
-  }, [chosen]);
+  }, [chosen, attributes]);
+  const current = attributes.find((a) => a.id === chosen);
   const head = (c: string, i: number) => t('attributes.column', { value: c || t('attributes.noValue'), n: table!.columnParticipants[i]! });
   return (
     <section className="card compare" aria-labelledby={`${id}-h`}>
@@ -41,14 +44,34 @@ export function Compare({ ended, onOpen }: { ended: boolean; onOpen(place: Place
       ) : (
         <div className="field inline">
           <label htmlFor={`${id}-a`}>{t('attributes.compareBy')}</label>
-          <select id={`${id}-a`} value={chosen} onChange={(e) => { setChosen(e.target.value); setOpen(null); }}>
+          <select id={`${id}-a`} value={chosen} onChange={(e) => { setChosen(e.target.value); setOpen(null); setEditing(false); }}>
             {attributes.map((a) => (
               <option key={a.id} value={a.id}>
                 {a.labels[locale]}
               </option>
             ))}
           </select>
+          {!ended && current && !editing && (
+            <button type="button" className="secondary" onClick={() => { setEditing(true); setNotice(null); }}>
+              {t('attributes.edit', { attribute: current.labels[locale] })}
+            </button>
+          )}
         </div>
+      )}
+      {notice && <p className="muted" role="status">{notice}</p>}
+      {!ended && current && editing && (
+        <EditForm
+          key={current.id}
+          attribute={current}
+          onCancel={() => setEditing(false)}
+          onError={setError}
+          onSaved={() => {
+            setEditing(false);
+            setError(null);
+            setNotice(t('attributes.edited'));
+            void load();
+          }}
+        />
       )}
       {table && table.smallColumns.length > 0 && (
         <p className="banner banner-warn" role="status">
@@ -115,6 +138,60 @@ function Passages({ codeId, ids, onOpen }: { codeId: string; ids: string[]; onOp
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Change an attribute's labels, a list's values and whether it is identifying (as `hvelv attribute update`). */
+function EditForm({ attribute, onSaved, onCancel, onError }: { attribute: Attribute; onSaved(): void; onCancel(): void; onError(e: ErrorInfo): void }) {
+  const { t } = useI18n();
+  const id = useId();
+  const [nb, setNb] = useState(attribute.labels.nb);
+  const [en, setEn] = useState(attribute.labels.en);
+  const [values, setValues] = useState(attribute.values.join(', '));
+  const [identifying, setIdentifying] = useState(attribute.identifying);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await call('attributes.update', {
+      attribute: attribute.id,
+      labels: { nb: nb.trim() || attribute.name, en: en.trim() || attribute.name },
+      ...(attribute.kind === 'list' ? { values: values.split(',') } : {}),
+      ...(identifying !== attribute.identifying ? { identifying } : {}),
+    });
+    if (!r.ok) return onError(r.error);
+    onSaved();
+  };
+  return (
+    <form className="define-attribute" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
+      <h3 id={`${id}-h`}>{t('attributes.editTitle', { attribute: attribute.name })}</h3>
+      <div className="toolbar wrap">
+        <div className="field">
+          <label htmlFor={`${id}-nb`}>{t('attributes.labelNb')}</label>
+          <input id={`${id}-nb`} required maxLength={60} value={nb} onChange={(e) => setNb(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-en`}>{t('attributes.labelEn')}</label>
+          <input id={`${id}-en`} required maxLength={60} value={en} onChange={(e) => setEn(e.target.value)} />
+        </div>
+        {attribute.kind === 'list' && (
+          <div className="field">
+            <label htmlFor={`${id}-v`}>{t('attributes.values')}</label>
+            <input id={`${id}-v`} required value={values} onChange={(e) => setValues(e.target.value)} aria-describedby={`${id}-vh`} />
+            <p className="hint" id={`${id}-vh`}>{t('attributes.valuesHint')}</p>
+          </div>
+        )}
+      </div>
+      <label className="checkbox">
+        <input type="checkbox" checked={identifying} onChange={(e) => setIdentifying(e.target.checked)} />
+        {t('attributes.identifying')}
+      </label>
+      {identifying !== attribute.identifying && <p className="hint">{identifying ? t('attributes.toIdentifying') : t('attributes.fromIdentifying')}</p>}
+      <div className="actions start">
+        <button type="submit">{t('attributes.save')}</button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          {t('attributes.cancel')}
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -27,8 +27,8 @@ export function Report({ what, quotes }: { what: 'report' | 'journal'; quotes?: 
 
   async function replace(f: ReportFinding) {
     const kind = placeholderKind(f.kind);
-    if (!kind) return;
-    const r = await call('report.replace', { what, where: f.where, start: f.start, end: f.end, expected: f.text, with: t(`deid.placeholder.${kind}`) });
+    if (!kind || f.where.kind === 'attribute') return;
+    const r = await call('report.replace', { what, where: { ...f.where, kind: f.where.kind, field: f.where.field === 'value' ? 'text' : f.where.field }, start: f.start, end: f.end, expected: f.text, with: t(`deid.placeholder.${kind}`) });
     if (!r.ok) return setError(r.error);
     setError(null);
     setFindings(r.value);
@@ -61,6 +61,7 @@ export function Report({ what, quotes }: { what: 'report' | 'journal'; quotes?: 
               <li key={`${f.where.kind}:${f.where.id}:${f.where.field}:${f.start}:${i}`}>
                 <span>
                   <strong>{t(`analysis.report.where.${f.where.kind}`, { label: f.label })}</strong>
+                  {f.where.kind === 'attribute' && <span className="muted"> {t('attributes.findingHint')}</span>}
                   <br />
                   <span className="context">
                     …{f.before}
@@ -76,7 +77,7 @@ export function Report({ what, quotes }: { what: 'report' | 'journal'; quotes?: 
                     </button>
                   ) : (
                     <>
-                      {placeholderKind(f.kind) && (
+                      {placeholderKind(f.kind) && f.where.kind !== 'attribute' && (
                         <button type="button" className="secondary" onClick={() => void replace(f)}>
                           {t('analysis.report.replace', { text: f.text, with: t(`deid.placeholder.${placeholderKind(f.kind)!}`) })}
                         </button>

@@ -7,6 +7,8 @@ import { formatTimestamp } from '../../../../shared/analysis-text';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { Swatch } from './QuickCode';
 import { codeLabel, treeOrder } from '../../components/codes';
+import type { WhereClause } from '../../../../shared/attributes';
+import { AttributeFilter } from './AttributeFilter';
 
 export type Place = { transcriptId: string; start: number; end: number };
 
@@ -29,16 +31,17 @@ export function Retrieval({ of, codes, themes, onChoose, onOpen }: Props) {
   const [participant, setParticipant] = useState('');
   // NVivo's "aggregate": a parent code's passages with its sub-codes' (the default), or its own only.
   const [withSubcodes, setWithSubcodes] = useState(true);
+  const [where, setWhere] = useState<WhereClause[]>([]);
   const [error, setError] = useState<ErrorInfo | null>(null);
 
   useEffect(() => {
     if (!of) return;
-    void call('coding.retrieve', { of: of.kind, id: of.id, ...(participant ? { participant } : {}), ...(withSubcodes ? {} : { descendants: false }) }).then((r) => {
+    void call('coding.retrieve', { of: of.kind, id: of.id, ...(participant ? { participant } : {}), ...(withSubcodes ? {} : { descendants: false }), ...(where.length ? { where } : {}) }).then((r) => {
       if (!r.ok) return setError(r.error);
       setError(null);
       setSegments(r.value);
     });
-  }, [of, participant, withSubcodes]);
+  }, [of, participant, withSubcodes, where]);
 
   const code = of?.kind === 'code' ? codes.find((c) => c.id === of.id) : undefined;
   const theme = of?.kind === 'theme' ? themes.find((x) => x.id === of.id) : undefined;
@@ -98,6 +101,7 @@ export function Retrieval({ of, codes, themes, onChoose, onOpen }: Props) {
           </label>
         )}
       </div>
+      {of && <AttributeFilter where={where} onChange={setWhere} />}
       <ErrorBanner error={error} />
       {of && segments && (
         <p className="muted" role="status">

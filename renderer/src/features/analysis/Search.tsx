@@ -8,6 +8,8 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { QuickCode } from './QuickCode';
 import { nextColour } from '../../components/codes';
 import type { Place } from './Retrieval';
+import type { WhereClause } from '../../../../shared/attributes';
+import { AttributeFilter } from './AttributeFilter';
 
 interface Props {
   codes: Code[];
@@ -30,11 +32,12 @@ export function Search({ codes, ended, onChanged, onOpen, onOpenMemos }: Props) 
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [coding, setCoding] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [where, setWhere] = useState<WhereClause[]>([]);
 
-  async function search(e: FormEvent) {
-    e.preventDefault();
+  async function search(e: FormEvent | null, filter = where) {
+    e?.preventDefault();
     if (!query.trim()) return;
-    const r = await call('analysis.search', { query });
+    const r = await call('analysis.search', { query, ...(filter.length ? { where: filter } : {}) });
     if (!r.ok) return setError(r.error);
     setError(null);
     setResult(r.value);
@@ -75,6 +78,13 @@ export function Search({ codes, ended, onChanged, onOpen, onOpenMemos }: Props) 
         </div>
         <button type="submit">{t('analysis.search.go')}</button>
       </form>
+      <AttributeFilter
+        where={where}
+        onChange={(w) => {
+          setWhere(w);
+          void search(null, w);
+        }}
+      />
       <ErrorBanner error={error} />
       {notice && <Notice>{notice}</Notice>}
       {result && (

@@ -1,10 +1,12 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice } from '../../components/ui';
 import type { Code, Theme, ThematicMapData } from '../../../../shared/analysis';
 import { thematicMapSvg } from '../../../../shared/analysis-map';
 import type { ErrorInfo } from '../../../../shared/errors';
+import type { WhereClause } from '../../../../shared/attributes';
+import { AttributeFilter } from './AttributeFilter';
 
 /**
  * The thematic map, drawn by the same function that writes the exported file, so what
@@ -14,8 +16,15 @@ export function ThematicMap({ title, themes, codes }: { title: string; themes: T
   const { t } = useI18n();
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [where, setWhere] = useState<WhereClause[]>([]);
+  // Filtered, the counts are of the passages of the participants holding the value (core counts them).
+  const [filtered, setFiltered] = useState<ThematicMapData | null>(null);
+  useEffect(() => {
+    if (where.length === 0) return setFiltered(null);
+    void call('analysis.mapData', { where }).then((r) => (r.ok ? (setFiltered(r.value), setError(null)) : setError(r.error)));
+  }, [where, themes, codes]);
   const svg = useMemo(() => {
-    const data: ThematicMapData = {
+    const data: ThematicMapData = filtered ?? {
       title,
       themes: themes.map((x) => ({ id: x.id, name: x.name, status: x.status, parentId: x.parentId, codeIds: x.codeIds, segmentCount: x.segmentCount })),
       codes: codes.map((c) => ({ id: c.id, name: c.name, color: c.color, segmentCount: c.segmentCount })),
@@ -25,7 +34,7 @@ export function ThematicMap({ title, themes, codes }: { title: string; themes: T
       status: { candidate: t('analysis.status.candidate'), reviewed: t('analysis.status.reviewed'), defined: t('analysis.status.defined') },
       empty: t('analysis.map.empty'),
     });
-  }, [title, themes, codes, t]);
+  }, [title, themes, codes, filtered, t]);
 
   async function save(format: 'svg' | 'png') {
     const data = format === 'svg' ? svg : await toPng(svg);
@@ -48,6 +57,7 @@ export function ThematicMap({ title, themes, codes }: { title: string; themes: T
           </button>
         </div>
       </div>
+      <AttributeFilter where={where} onChange={setWhere} />
       <ErrorBanner error={error} />
       {notice && <Notice>{notice}</Notice>}
       {/* The SVG string is built by thematicMapSvg, which escapes every name it writes. */}

@@ -14,6 +14,7 @@ import { PHASES, type Code, type Memo, type RetrievedSegment, type SearchResult,
 import { formatTimestamp, TextPositions } from '../../../../shared/analysis-text';
 import { thematicMapSvg } from '../../../../shared/analysis-map';
 import type { FeedbackComment, ShareContent, SharedRecording, SharedTranscript } from '../../../../shared/supervisor';
+import { SMALL_GROUP } from '../../../../shared/attributes';
 import { syncPoints } from '../../../../shared/transcript';
 import { Waveform } from '../../components/Waveform';
 import { fromBase64 } from '../../components/base64';
@@ -105,8 +106,24 @@ interface CommonProps {
   onChanged(): Promise<void>;
 }
 
+/** A participant's attribute values in the share (generalised only: the student's side leaves the rest home), as "Rolle: Veileder · Alder: 50-59". */
+function valuesOf(content: ShareContent, participant: string, locale: 'nb' | 'en'): string {
+  const a = content.attributes;
+  if (!a) return '';
+  const byId = new Map(a.attributes.map((x) => [x.id, x]));
+  return a.values
+    .filter((v) => v.participant === participant && byId.has(v.attributeId))
+    .map((v) => `${byId.get(v.attributeId)!.labels[locale]}: ${v.value}`)
+    .join(' · ');
+}
+
+/** The participants of the share holding an attribute's value (client side: the share is in memory already). */
+function holding(content: ShareContent, attributeId: string, value: string): Set<string> {
+  return new Set((content.attributes?.values ?? []).filter((v) => v.attributeId === attributeId && v.value === value).map((v) => v.participant));
+}
+
 function InterviewList({ content, onOpen }: { content: ShareContent; onOpen(id: string): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   return (
     <section className="card" aria-labelledby="sr-iv-h">
       <h2 id="sr-iv-h">{t('sup.tab.interviews')}</h2>
@@ -123,6 +140,7 @@ function InterviewList({ content, onOpen }: { content: ShareContent; onOpen(id: 
                 {t('sup.read.transcriptFacts', { chars: tr.chars, segments: tr.segments })}
                 {tr.reachesMs !== null && t('sup.read.reaches', { time: formatTimestamp(tr.reachesMs) })}
               </span>
+              {valuesOf(content, tr.participant, locale) && <span className="muted attribute-values">{t('attributes.sharedValues', { values: valuesOf(content, tr.participant, locale) })}</span>}
             </li>
           ))}
         </ul>
@@ -431,10 +449,17 @@ function SegmentList({ segments }: { segments: RetrievedSegment[] }) {
 }
 
 function RetrievalRead({ content }: { content: ShareContent }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [choice, setChoice] = useState('');
   const [found, setFound] = useState<RetrievedSegment[] | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const [filter, setFilter] = useState<{ attributeId: string; value: string } | null>(null);
+  const shared = content.attributes;
+  const valuesIn = (id: string) => [...new Set((shared?.values ?? []).filter((v) => v.attributeId === id).map((v) => v.value))].sort((a, b) => a.localeCompare(b, 'nb', { numeric: true }));
+  const usable = (shared?.attributes ?? []).filter((a) => valuesIn(a.id).length > 0);
+  const kept = filter ? holding(content, filter.attributeId, filter.value) : null;
+  const shown = found && kept ? found.filter((s) => kept.has(s.participant)) : found;
+  const label = filter ? (shared?.attributes.find((a) => a.id === filter.attributeId)?.labels[locale] ?? '') : '';
   async function choose(v: string) {
     setChoice(v);
     setFound(null);
@@ -468,11 +493,43 @@ function RetrievalRead({ content }: { content: ShareContent }) {
           </optgroup>
         </select>
       </div>
+      {usable.length > 0 && (
+        <div className="attribute-filter">
+          <div className="field inline">
+            <label htmlFor="sr-re-attr">{t('attributes.filter')}</label>
+            <select id="sr-re-attr" value={filter?.attributeId ?? ''} onChange={(e) => {
+              const id = e.target.value;
+              const first = valuesIn(id)[0];
+              setFilter(id && first !== undefined ? { attributeId: id, value: first } : null);
+            }}>
+              <option value="">{t('attributes.filterAll')}</option>
+              {usable.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.labels[locale]}
+                </option>
+              ))}
+            </select>
+          </div>
+          {filter && (
+            <div className="field inline">
+              <label htmlFor="sr-re-val">{t('attributes.filterValue', { attribute: label })}</label>
+              <select id="sr-re-val" value={filter.value} onChange={(e) => setFilter({ ...filter, value: e.target.value })}>
+                {valuesIn(filter.attributeId).map((v) => (
+                  <option key={v} value={v}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          {kept && kept.size <= SMALL_GROUP && <p className="banner banner-warn" role="status">{t('attributes.smallFilter', { n: kept.size, where: `${label} = ${filter!.value}` })}</p>}
+        </div>
+      )}
       <ErrorBanner error={error} />
-      {found && (
+      {shown && (
         <>
-          <p role="status">{t('sup.read.retrieved', { n: found.length })}</p>
-          <SegmentList segments={found} />
+          <p role="status">{t('sup.read.retrieved', { n: shown.length })}</p>
+          <SegmentList segments={shown} />
         </>
       )}
     </section>
