@@ -13,6 +13,9 @@ import { HvelvError, integrity } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { hasControlCharacter, isIsoDate } from '../../../../shared/domain';
 import type { WithdrawalRecord } from './repository';
+import { placeLabel, writeClearPlaces } from '../project-end/backup-places';
+import { updateCertificatePlaces } from '../project-end/steps';
+import { renderCertificateHtml } from '../project-end/documents';
 
 const placeSchema = z.strictObject({
   dir: z.string().min(1).max(1000),
@@ -53,8 +56,17 @@ export function readRecord(session: VaultSession): BackupRecord {
   }
 }
 
-export function writeRecord(session: VaultSession, record: BackupRecord): void {
+export function writeRecord(session: VaultSession, record: BackupRecord, now: Date = new Date()): void {
   session.writePrivateFile(PURPOSE, utf8(JSON.stringify(recordSchema.parse(record))));
+  // The clear companion the deletion certificate is written from without the passphrase
+  // (project-end/backup-places.ts), and the certificates already written brought up to it.
+  writeClearPlaces(session.path, {
+    format: 'hvelv-backup-places',
+    version: 1,
+    updatedAt: now.toISOString(),
+    places: record.places.map((p, i) => ({ n: i + 1, label: placeLabel(p.dir), hasCopy: p.lastSeq > 0, lastCopyAt: p.lastCopyAt, endCarried: p.endCarried, destroyedOn: p.destroyedOn })),
+  });
+  updateCertificatePlaces(session.path, renderCertificateHtml);
 }
 
 export function normalisePlace(dir: string): string {
@@ -75,7 +87,7 @@ export function addPlace(session: VaultSession, dir: string, now: Date): Place {
   const existing = record.places.find((p) => p.dir === abs);
   if (existing) return existing;
   const place: Place = { dir: abs, addedAt: now.toISOString(), lastCopyAt: null, lastSeq: 0, lastSeenAt: null, destroyedOn: null, carried: [], endCarried: false };
-  writeRecord(session, { ...record, places: [...record.places, place] });
+  writeRecord(session, { ...record, places: [...record.places, place] }, now);
   session.audit.append('backup.place-added', { details: { places: record.places.length + 1 } });
   return place;
 }
