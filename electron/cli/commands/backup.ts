@@ -109,6 +109,12 @@ export async function cmdRestore(args: string[], ctx: CommandContext): Promise<n
   else {
     const locale = ctx.locale;
     io.out(translate(locale, 'backup.restored', { vault: res.vault, date: res.copyMadeAt.slice(0, 10) }));
+    // The places the copy's own record names, each looked at on its own.
+    for (const p of res.places) {
+      if (p.outcome === 'read') io.out(translate(locale, 'backup.placeRead', { dir: p.dir, date: (p.madeAt ?? '').slice(0, 10) }));
+      if (p.outcome === 'unreachable') io.out(translate(locale, 'backup.placeUnreached', { dir: p.dir }));
+    }
+    if (res.endFromSource) io.out(translate(locale, 'backup.endFromSource'));
     if (res.applied.length > 0) io.out(translate(locale, 'backup.applied', { codes: res.applied.map((w) => `${w.code} (${w.date})`).join(', ') }));
     // What no copy shown can know: withdrawals after the newest of them.
     io.out(translate(locale, 'backup.mayMiss', { date: res.newestKnownAt.slice(0, 10) }));
