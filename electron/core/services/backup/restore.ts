@@ -22,7 +22,7 @@ import { derivedKeysFromHeader, unlockVault, type VaultDeps } from '../../vault/
 import { registryEntry } from '../../consent/model';
 import { enforceProjectEnd } from '../project-end/project-end';
 import { Participants } from '../participants/participants';
-import { manifestSeqs, newestManifest, openPiece, piecePath, REPO_PREFIX, repoDir, writeWhole, type Manifest, type RepoKeys, type WithdrawalRecord } from './repository';
+import { manifestSeqs, MAX_SEALED_PIECE, newestManifest, openPiece, piecePath, REPO_PREFIX, repoDir, sizeOf, streamFile, writeWhole, type Manifest, type RepoKeys, type WithdrawalRecord } from './repository';
 import { mergeWithdrawals, readRecord, writeRecord } from './places';
 import { knownWithdrawals } from './run';
 
@@ -214,14 +214,25 @@ function writeFiles(repo: string, keys: RepoKeys, manifest: Manifest, dir: strin
       for (const id of f.pieces) {
         const info = manifest.pieces[id];
         if (!info) throw integrity(`${f.path}: a piece is not described`);
-        const bytes = fs.readFileSync(piecePath(repo, info.group, id));
-        if (bytes.length !== info.size || createHash('sha256').update(bytes).digest('hex') !== info.sha256) {
-          throw integrity(`${f.path}: piece ${id.slice(0, 12)}… is torn or altered (hvelv backup verify lists every such piece)`);
-        }
+        const file = piecePath(repo, info.group, id);
+        const damaged = () => integrity(`${f.path}: piece ${id.slice(0, 12)}… is torn or altered (hvelv backup verify lists every such piece)`);
+        // The size first, from the file system: nothing larger than the manifest says is read.
+        if (sizeOf(file) !== info.size) throw damaged();
         if (info.kind === 'blob') {
-          write(bytes);
-          total += bytes.length;
+          // A recording's blob (already sealed under its own key), streamed: written as it is
+          // hashed, and refused at the end if the hash differs (the file is then never renamed
+          // into place: writeWhole removes it).
+          const hash = createHash('sha256');
+          const n = streamFile(file, (part) => {
+            hash.update(part);
+            write(part);
+          });
+          if (n !== info.size || hash.digest('hex') !== info.sha256) throw damaged();
+          total += n;
         } else {
+          if (info.size > MAX_SEALED_PIECE) throw damaged();
+          const bytes = fs.readFileSync(file);
+          if (bytes.length !== info.size || createHash('sha256').update(bytes).digest('hex') !== info.sha256) throw damaged();
           const plain = openPiece(keys, id, bytes);
           if (!plain) throw integrity(`${f.path}: piece ${id.slice(0, 12)}… does not decrypt`);
           write(plain);
