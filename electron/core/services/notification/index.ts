@@ -29,6 +29,7 @@ import { RECORDING_TABLE } from '../recordings/recordings';
 import { SUPERVISOR_TABLE, type SupervisorRecord } from '../supervisor/student';
 import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts/transcripts';
 import { notificationMarkdown } from './documents';
+import { syncedByMarkers, type SyncContext } from '../backup/synced';
 
 /** The private file holding the snapshot of the facts last copied. */
 export const SNAPSHOT_PURPOSE = 'notification';
@@ -65,11 +66,14 @@ const CLOUD_STORAGE: [RegExp, string][] = [
 ];
 
 /**
- * The cloud service whose synchronised folder holds this path, told by the folders' names;
- * null if none is recognised (which is not proof that none syncs it: the text says only that
+ * The cloud service whose synchronised folder holds this path, told by the clients' marker
+ * files and settings (backup/synced.ts), then by the folders' names; null if none is recognised (which is not proof that none syncs it: the text says only that
  * Hvelv did not recognise one).
  */
-export function syncedBy(vaultPath: string): string | null {
+export function syncedBy(vaultPath: string, ctx?: SyncContext): string | null {
+  // The clients' own marker files and settings first (backup/synced.ts), then the folders' names.
+  const byMarker = syncedByMarkers(vaultPath, ctx);
+  if (byMarker) return byMarker;
   const parts = path.resolve(vaultPath).split(/[\\/]+/);
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
