@@ -106,3 +106,37 @@ describe('synced folders by the clients’ marker files', () => {
     expect(syncedBy(v)).toBe('Nextcloud');
   });
 });
+
+describe('the text for Sikt names the backup places', () => {
+  it('says how many places and which services sync them (never the paths), what reaches them, what no software can do, and flags a new synced place as a change for Sikt', async () => {
+    const { Notification } = await import('../../electron/core/services/notification');
+    const { addPlace } = await import('../../electron/core/services/backup/places');
+    const { makeVault } = await import('./helpers');
+    const { session } = await makeVault();
+    const NOW = () => new Date('2026-12-07T10:00:00Z');
+    const n = () => new Notification(session, { now: NOW, dailyJob: null });
+    const para = (id: string) => n().view('nb').text.sections.find((s) => s.id === id)!.paragraphs.join('\n');
+    expect(n().view('nb').markdown).not.toMatch(/sikkerhetskopi/i);
+    n().markCopied();
+    const root = tempDir('hvelv-sikt-');
+    const disk = path.join(root, 'Hemmelig disk');
+    const cloud = path.join(root, 'Jobbsky');
+    fs.mkdirSync(disk);
+    fs.mkdirSync(cloud);
+    put(path.join(cloud, '.dropbox.cache', 'x'));
+    addPlace(session, disk, NOW());
+    addPlace(session, cloud, NOW());
+    const view = n().view('nb');
+    const text = view.markdown;
+    expect(para('storage')).toContain('til 2 steder: en mappe som Dropbox synkroniserer og 1 mappe som Hvelv ikke kjenner igjen som synkronisert');
+    expect(para('processors')).toContain('Dropbox er dermed databehandler for krypterte kopier');
+    expect(para('withdrawal')).toContain('En tilbaketrekking gjennomføres også i hver sikkerhetskopi');
+    expect(para('end')).toContain('«kopi ikke slettet ennå»');
+    expect(para('end')).toContain('Dette kan ingen programvare gjøre: slette eldre versjoner og papirkurven');
+    expect(text).not.toContain('Hemmelig disk');
+    expect(text).not.toContain(root);
+    expect(view.changes).toEqual([{ text: 'Sikkerhetskopistedene er endret (nå 2).', notice: true }]);
+    expect(n().view('en').text.sections.find((s) => s.id === 'end')!.paragraphs.join('\n')).toContain('What no software can do');
+    session.lock();
+  });
+});
