@@ -71,6 +71,12 @@ describe('Settings → Sikkerhetskopi', () => {
     await expect.poll(() => dash.getByText(/^Siste sikkerhetskopi .* \(2 steder\)\.$/).isVisible()).toBe(true);
     await expect.poll(() => dash.getByText('En kopi er ikke slettet ennå', { exact: false }).isVisible()).toBe(true);
     await screenshot(page, 'backup-dashboard');
+    // The text for Sikt names the two places by kind, and what no software can do.
+    await page.getByRole('region', { name: 'Til Sikt og datahåndteringsplanen' }).getByRole('button', { name: 'Vis teksten' }).click();
+    await expect.poll(() => page.getByText('Hvelv tar krypterte sikkerhetskopier av hvelvet', { exact: false }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('Dette kan ingen programvare gjøre', { exact: false }).first().isVisible()).toBe(true);
+    expect(await page.locator('main').innerText()).not.toContain(disk);
+    await screenshot(page, 'backup-sikt');
   });
 
   it('restores the vault from the first screen ("Hent fra sikkerhetskopi") and opens it', async () => {
