@@ -79,7 +79,7 @@ export function backupHandlers(deps: BackupDeps): BackupHandlers {
     },
     'backup.destroyed': ({ dir, on }) => {
       const s = deps.session();
-      recordDestroyed(s, dir, on);
+      recordDestroyed(s, dir, on, deps.now());
       return view(s, deps.now());
     },
     'backup.verify': () => verifyBackups(deps.session(), deps.crypto).map((r) => ({ dir: r.dir, problems: r.problems })),

@@ -51,7 +51,7 @@ export async function cmdBackup(args: string[], ctx: CommandContext): Promise<nu
       const { values, positionals } = parse(rest, { date: { type: 'string' } }, 2);
       const date = str(values.date);
       if (!isIsoDate(date)) throw new UsageError('--date YYYY-MM-DD (the day the disk was destroyed) is required');
-      await withSession(positionals[0]!, values, io, vaultDeps, (s) => recordDestroyed(s, positionals[1]!, date));
+      await withSession(positionals[0]!, values, io, vaultDeps, (s) => recordDestroyed(s, positionals[1]!, date, io.now()));
       io.out(values.json ? JSON.stringify({ ok: true }) : translate(locale, 'backup.destroyedOn', { date }));
       return EXIT.ok;
     }

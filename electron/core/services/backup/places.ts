@@ -97,22 +97,22 @@ export function addPlace(session: VaultSession, dir: string, now: Date): Place {
  * see); while the vault holds a withdrawal or an end date the place has not been brought up
  * to, removing it is refused, so it cannot fall out of the list of copies not yet erased.
  */
-export function removePlace(session: VaultSession, dir: string, opts: { pending: boolean }): void {
+export function removePlace(session: VaultSession, dir: string, opts: { pending: boolean }, now: Date = new Date()): void {
   const abs = normalisePlace(dir);
   const record = readRecord(session);
   if (!record.places.some((p) => p.dir === abs)) throw new HvelvError('NOT_FOUND', `${abs} is not a backup place of this vault`);
   if (opts.pending) throw new HvelvError('INVALID_INPUT', `${abs} still holds data a withdrawal or the end date has removed from the vault: run a backup there first, or record the disk as destroyed`);
-  writeRecord(session, { ...record, places: record.places.filter((p) => p.dir !== abs) });
+  writeRecord(session, { ...record, places: record.places.filter((p) => p.dir !== abs) }, now);
   session.audit.append('backup.place-removed', { details: { places: record.places.length - 1 } });
 }
 
 /** The student records that a place's disk was destroyed (for a place that can no longer be reached). */
-export function recordDestroyed(session: VaultSession, dir: string, on: string): void {
+export function recordDestroyed(session: VaultSession, dir: string, on: string, now: Date = new Date()): void {
   const abs = normalisePlace(dir);
   if (!isIsoDate(on)) throw new HvelvError('INVALID_INPUT', 'the date must be YYYY-MM-DD');
   const record = readRecord(session);
   if (!record.places.some((p) => p.dir === abs)) throw new HvelvError('NOT_FOUND', `${abs} is not a backup place of this vault`);
-  writeRecord(session, { ...record, places: record.places.map((p) => (p.dir === abs ? { ...p, destroyedOn: on } : p)) });
+  writeRecord(session, { ...record, places: record.places.map((p) => (p.dir === abs ? { ...p, destroyedOn: on } : p)) }, now);
   session.audit.append('backup.place-destroyed', { details: { on } });
 }
 

@@ -174,7 +174,7 @@ export async function restoreVault(from: string, target: string, passphrase: Uin
           }
         }
         const record = readRecord(session);
-        writeRecord(session, { ...record, withdrawals: mergeWithdrawals(knownWithdrawals(session, record), wanted) });
+        writeRecord(session, { ...record, withdrawals: mergeWithdrawals(knownWithdrawals(session, record), wanted) }, deps.now());
         session.audit.append('backup.restored', { details: { seq: manifest.seq, madeAt: manifest.createdAt, applied: applied.length } });
         problems = session.verify();
       } finally {
