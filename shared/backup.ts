@@ -41,8 +41,17 @@ export const backupApi = {
   'backup.verify': { input: z.strictObject({}) },
   /** The first screen's "Hent fra sikkerhetskopi": a vault again from a backup place, into a new or empty folder. */
   'backup.restore': {
-    input: z.strictObject({ from: z.string().min(1).max(1000), to: z.string().min(1).max(1000), passphrase: z.string().min(1).max(1024), allowOlder: z.boolean().default(false) }),
+    input: z.strictObject({
+      from: z.string().min(1).max(1000),
+      to: z.string().min(1).max(1000),
+      passphrase: z.string().min(1).max(1024),
+      allowOlder: z.boolean().default(false),
+      /** Further places or vaults whose withdrawals and end date apply (`--also`). */
+      also: z.array(z.string().min(1).max(1000)).max(20).default([]),
+    }),
   },
+  /** The student's word that a place's disk was destroyed, with the date (`hvelv backup destroyed`). */
+  'backup.destroyed': { input: z.strictObject({ dir: z.string().min(1).max(1000), on: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }) },
 } as const;
 
 export interface RestoreView {
@@ -50,6 +59,9 @@ export interface RestoreView {
   copyMadeAt: string;
   newestKnownAt: string;
   applied: { code: string; date: string }[];
+  /** The places the copy's own record names, and whether each was read. */
+  places: { dir: string; outcome: 'read' | 'unreachable' | 'same'; madeAt?: string }[];
+  endFromSource: boolean;
 }
 
 export interface BackupOutputs {
@@ -59,4 +71,5 @@ export interface BackupOutputs {
   'backup.run': BackupRunView;
   'backup.verify': { dir: string; problems: string[] }[];
   'backup.restore': RestoreView;
+  'backup.destroyed': BackupView;
 }

@@ -89,6 +89,8 @@ export interface DeletionCertificateDto {
   executedAt: string;
   stores: { store: 'keylist' | 'recordings' | 'transcripts'; records: number; participants: number; recordingFiles: number; recordingBytes: number }[];
   kept: ('keylist' | 'recordings' | 'transcripts')[];
+  /** The backup places the certificate lists, and each one's state (issue 28; absent: none recorded). */
+  backupPlaces?: { asOf: string; places: { n: number; label: string; state: 'erased' | 'not-erased' | 'destroyed' | 'no-copy'; destroyedOn?: string; lastCopyAt: string | null }[] };
 }
 
 const code = z.string().refine(isParticipantCode, 'not a participant code');

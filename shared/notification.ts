@@ -50,6 +50,12 @@ export interface NotificationFacts {
   endDateMoves: { from: IsoDate; to: IsoDate; changedOn: IsoDate }[];
   /** The operating system's daily deletion job: installed, not installed, or not known here (null). */
   dailyJob: boolean | null;
+  /**
+   * The backup places (issue 28), each as the cloud service that synchronises it or null (a
+   * local folder, an external disk, a network share): never the paths. Absent in snapshots
+   * taken before backups were named in the text.
+   */
+  backupPlaces?: (string | null)[];
 }
 
 /** One change since the text was last copied or saved; `notice`: Sikt must be sent a change notice. */

@@ -6,7 +6,7 @@
 import type { Method, Outputs, ParsedInput } from '../../shared/contract';
 import type { BackupView } from '../../shared/backup';
 import type { Crypto } from '../core/crypto/sodium';
-import { addPlace, removePlace } from '../core/services/backup/places';
+import { addPlace, recordDestroyed, removePlace } from '../core/services/backup/places';
 import { backupStatus, runBackup, verifyBackups } from '../core/services/backup/run';
 import { syncedBy } from '../core/services/notification';
 import type { VaultDeps, VaultSession } from '../core/vault/vault';
@@ -73,9 +73,14 @@ export function backupHandlers(deps: BackupDeps): BackupHandlers {
       const results = await runBackup(s, deps.crypto, deps.now);
       return { view: view(s, deps.now()), results: results.map((r) => ({ dir: r.dir, outcome: r.outcome, ...(r.reason ? { reason: r.reason } : {}), newBytes: r.newBytes })) };
     },
-    'backup.restore': async ({ from, to, passphrase, allowOlder }) => {
-      const r = await restoreVault(from, to, passphraseBytes(passphrase), deps.vaultDeps, { allowOlder });
-      return { vault: r.vault, copyMadeAt: r.copyMadeAt, newestKnownAt: r.newestKnownAt, applied: r.applied };
+    'backup.restore': async ({ from, to, passphrase, allowOlder, also }) => {
+      const r = await restoreVault(from, to, passphraseBytes(passphrase), deps.vaultDeps, { allowOlder, also });
+      return { vault: r.vault, copyMadeAt: r.copyMadeAt, newestKnownAt: r.newestKnownAt, applied: r.applied, places: r.places, endFromSource: r.endFromSource };
+    },
+    'backup.destroyed': ({ dir, on }) => {
+      const s = deps.session();
+      recordDestroyed(s, dir, on, deps.now());
+      return view(s, deps.now());
     },
     'backup.verify': () => verifyBackups(deps.session(), deps.crypto).map((r) => ({ dir: r.dir, problems: r.problems })),
   };

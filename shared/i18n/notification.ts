@@ -95,6 +95,14 @@ export const nb = {
   'notif.cli.written': 'Skrev {file}.',
   'notif.cli.changes': 'Endret siden teksten sist ble kopiert eller lagret ({date}):',
   'notif.cli.notice': 'Sikt må få en endringsmelding om det som er merket med *.',
+  'notif.backup.places': 'Hvelv tar krypterte sikkerhetskopier av hvelvet (samme kryptering, uten passfrasen) til {n} {n|sted|steder}: {places}.',
+  'notif.backup.synced': 'en mappe som {service} synkroniserer',
+  'notif.backup.local': '{n} {n|mappe|mapper} som Hvelv ikke kjenner igjen som synkronisert (en ekstern disk, en lokal mappe eller en nettverksmappe)',
+  'notif.processors.backupSynced': 'En sikkerhetskopi ligger i en mappe som {service} synkroniserer: {service} er dermed databehandler for krypterte kopier av hvelvet, uten passfrasen.',
+  'notif.backup.withdrawal': 'En tilbaketrekking gjennomføres også i hver sikkerhetskopi: straks i dem som er tilgjengelige, ellers neste gang de oppdateres. Kvitteringen sier hvilke kopier som er oppdatert.',
+  'notif.backup.end': 'Sletting ved prosjektslutt gjennomføres også i hver sikkerhetskopi neste gang den oppdateres. En kopi Hvelv ikke har nådd, står i slettebekreftelsen som «kopi ikke slettet ennå» til den er slettet eller disken er registrert som ødelagt.',
+  'notif.backup.limits': 'Dette kan ingen programvare gjøre: slette eldre versjoner og papirkurven en skytjeneste tar vare på, eller en kopi av hvelvet eller en disk som er laget på annen måte enn med Hvelv.',
+  'notif.change.backups': 'Sikkerhetskopistedene er endret (nå {n}).',
 } as const;
 
 export const en: Record<keyof typeof nb, string> = {
@@ -189,4 +197,12 @@ export const en: Record<keyof typeof nb, string> = {
   'notif.cli.written': 'Wrote {file}.',
   'notif.cli.changes': 'Changed since the text was last copied or saved ({date}):',
   'notif.cli.notice': 'Sikt needs a change notice for what is marked with *.',
+  'notif.backup.places': 'Hvelv makes encrypted backups of the vault (the same encryption, without the passphrase) in {n} {n|place|places}: {places}.',
+  'notif.backup.synced': 'a folder {service} synchronises',
+  'notif.backup.local': '{n} {n|folder|folders} Hvelv does not recognise as synchronised (an external disk, a local folder or a network share)',
+  'notif.processors.backupSynced': 'A backup lies in a folder {service} synchronises: {service} is thereby a processor of encrypted copies of the vault, without the passphrase.',
+  'notif.backup.withdrawal': 'A withdrawal is carried out in every backup too: at once in those that can be reached, otherwise the next time they are updated. The receipt says which copies were updated.',
+  'notif.backup.end': 'Deletion at the project end is carried out in every backup too, the next time it is updated. A copy Hvelv has not reached is listed in the deletion certificate as “copy not yet erased” until it is erased or its disk is recorded as destroyed.',
+  'notif.backup.limits': 'What no software can do: erase the older versions and the recycle bin a cloud service keeps, or a copy of the vault or of a disk made by other means than Hvelv.',
+  'notif.change.backups': 'The backup places changed (now {n}).',
 };

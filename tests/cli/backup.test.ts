@@ -53,6 +53,8 @@ describe('hvelv backup and restore', () => {
     const res = await cli(['restore', place, target]);
     expect(res.code).toBe(EXIT.ok);
     expect(res.out).toMatch(/Withdrawals after 2026-11-27 may be missing/);
+    // The copy's own record names the other place; it cannot be reached, and the restore says so.
+    expect(res.out).toContain(`${gone}: not reachable from this computer`);
     expect((await cli(['verify', target])).code).toBe(EXIT.ok);
     expect((await cli(['restore', place, target])).code).toBe(EXIT.other); // VAULT_EXISTS
     const st = await cli(['status', v.dir, '--unlock']);

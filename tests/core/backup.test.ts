@@ -276,6 +276,76 @@ describe('the promises reach every copy', () => {
     expect(res2.applied.map((w) => w.code)).toEqual([v.ragnhild]);
   });
 
+  it('a restore reads on its own the places the copy knows: a newer copy there refuses the older one, or its withdrawals apply; a place it cannot reach is named', async () => {
+    const v = await study();
+    const old = tempDir('hvelv-old-');
+    const current = tempDir('hvelv-new-');
+    addPlace(v.session, old, NOW());
+    addPlace(v.session, current, NOW());
+    await runBackup(v.session, v.deps.crypto, NOW);
+    // The old disk is unplugged; the withdrawal reaches only the other place.
+    fs.renameSync(old, `${old}-away`);
+    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    await runBackup(v.session, v.deps.crypto, NOW);
+    v.session.lock();
+    fs.renameSync(`${old}-away`, old);
+
+    // Nothing shown with --also: the copy's own record names the newer place, which is read.
+    expect(await errCode(restoreVault(old, path.join(tempDir(), 'r0'), pw(PASS), v.deps))).toBe('BACKUP_OLDER');
+    const target = path.join(tempDir(), 'restored');
+    const res = await restoreVault(old, target, pw(PASS), v.deps, { allowOlder: true });
+    expect(res.places.map((p) => [p.dir, p.outcome])).toEqual([
+      [old, 'same'],
+      [current, 'read'],
+    ]);
+    expect(res.applied).toEqual([{ code: v.ragnhild, date: '2026-11-27' }]);
+    const s = await reopen(target, v.deps);
+    try {
+      expect(new Participants(s, NOW).list().find((x) => x.code === v.ragnhild)!.status).toBe('withdrawn');
+    } finally {
+      s.lock();
+    }
+
+    // The newer place cannot be reached from here: the restore cannot know, and says so by name.
+    fs.renameSync(current, `${current}-away`);
+    const res2 = await restoreVault(old, path.join(tempDir(), 'r2'), pw(PASS), v.deps);
+    expect(res2.places.map((p) => [p.dir, p.outcome])).toEqual([
+      [old, 'same'],
+      [current, 'unreachable'],
+    ]);
+    expect(res2.applied).toEqual([]);
+    // From when withdrawals may be missing: the copy's own date, the newest known.
+    expect(res2.newestKnownAt).toBe(res2.copyMadeAt);
+  });
+
+  it('carries the end date into a restored older copy when a place it reads has passed it, whatever the clock says', async () => {
+    const v = await study();
+    const old = tempDir('hvelv-old-');
+    const current = tempDir('hvelv-new-');
+    addPlace(v.session, old, NOW());
+    addPlace(v.session, current, NOW());
+    await runBackup(v.session, v.deps.crypto, NOW);
+    v.session.lock();
+    fs.renameSync(old, `${old}-away`);
+    const after = () => new Date('2031-06-02T10:00:00Z');
+    enforceProjectEnd(v.dir, { crypto: v.deps.crypto, now: after() });
+    const s = await unlockVault(v.dir, pw(PASS), { ...v.deps, now: after });
+    await runBackup(s, v.deps.crypto, after);
+    s.lock();
+    fs.renameSync(`${old}-away`, old);
+    // Restored on a computer whose clock says it is before the end date.
+    const target = path.join(tempDir(), 'restored');
+    const res = await restoreVault(old, target, pw(PASS), v.deps, { allowOlder: true });
+    expect(res.endFromSource).toBe(true);
+    const r = await unlockVault(target, pw(PASS), v.deps);
+    try {
+      expect(r.stores.keylist.destroyed).toBe(true);
+      expect(r.stores.recordings.destroyed).toBe(true);
+    } finally {
+      r.lock();
+    }
+  });
+
   it('carries the end date to a place (the key list and recordings gone from it) and lists a place it cannot reach until the disk is recorded destroyed', async () => {
     const v = await study();
     const reachable = tempDir('hvelv-place-');

@@ -51,7 +51,7 @@ export async function cmdBackup(args: string[], ctx: CommandContext): Promise<nu
       const { values, positionals } = parse(rest, { date: { type: 'string' } }, 2);
       const date = str(values.date);
       if (!isIsoDate(date)) throw new UsageError('--date YYYY-MM-DD (the day the disk was destroyed) is required');
-      await withSession(positionals[0]!, values, io, vaultDeps, (s) => recordDestroyed(s, positionals[1]!, date));
+      await withSession(positionals[0]!, values, io, vaultDeps, (s) => recordDestroyed(s, positionals[1]!, date, io.now()));
       io.out(values.json ? JSON.stringify({ ok: true }) : translate(locale, 'backup.destroyedOn', { date }));
       return EXIT.ok;
     }
@@ -109,6 +109,12 @@ export async function cmdRestore(args: string[], ctx: CommandContext): Promise<n
   else {
     const locale = ctx.locale;
     io.out(translate(locale, 'backup.restored', { vault: res.vault, date: res.copyMadeAt.slice(0, 10) }));
+    // The places the copy's own record names, each looked at on its own.
+    for (const p of res.places) {
+      if (p.outcome === 'read') io.out(translate(locale, 'backup.placeRead', { dir: p.dir, date: (p.madeAt ?? '').slice(0, 10) }));
+      if (p.outcome === 'unreachable') io.out(translate(locale, 'backup.placeUnreached', { dir: p.dir }));
+    }
+    if (res.endFromSource) io.out(translate(locale, 'backup.endFromSource'));
     if (res.applied.length > 0) io.out(translate(locale, 'backup.applied', { codes: res.applied.map((w) => `${w.code} (${w.date})`).join(', ') }));
     // What no copy shown can know: withdrawals after the newest of them.
     io.out(translate(locale, 'backup.mayMiss', { date: res.newestKnownAt.slice(0, 10) }));

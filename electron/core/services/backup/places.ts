@@ -13,6 +13,9 @@ import { HvelvError, integrity } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { hasControlCharacter, isIsoDate } from '../../../../shared/domain';
 import type { WithdrawalRecord } from './repository';
+import { placeLabel, writeClearPlaces } from '../project-end/backup-places';
+import { updateCertificatePlaces } from '../project-end/steps';
+import { renderCertificateHtml } from '../project-end/documents';
 
 const placeSchema = z.strictObject({
   dir: z.string().min(1).max(1000),
@@ -53,8 +56,17 @@ export function readRecord(session: VaultSession): BackupRecord {
   }
 }
 
-export function writeRecord(session: VaultSession, record: BackupRecord): void {
+export function writeRecord(session: VaultSession, record: BackupRecord, now: Date = new Date()): void {
   session.writePrivateFile(PURPOSE, utf8(JSON.stringify(recordSchema.parse(record))));
+  // The clear companion the deletion certificate is written from without the passphrase
+  // (project-end/backup-places.ts), and the certificates already written brought up to it.
+  writeClearPlaces(session.path, {
+    format: 'hvelv-backup-places',
+    version: 1,
+    updatedAt: now.toISOString(),
+    places: record.places.map((p, i) => ({ n: i + 1, label: placeLabel(p.dir), hasCopy: p.lastSeq > 0, lastCopyAt: p.lastCopyAt, endCarried: p.endCarried, destroyedOn: p.destroyedOn })),
+  });
+  updateCertificatePlaces(session.path, renderCertificateHtml);
 }
 
 export function normalisePlace(dir: string): string {
@@ -75,7 +87,7 @@ export function addPlace(session: VaultSession, dir: string, now: Date): Place {
   const existing = record.places.find((p) => p.dir === abs);
   if (existing) return existing;
   const place: Place = { dir: abs, addedAt: now.toISOString(), lastCopyAt: null, lastSeq: 0, lastSeenAt: null, destroyedOn: null, carried: [], endCarried: false };
-  writeRecord(session, { ...record, places: [...record.places, place] });
+  writeRecord(session, { ...record, places: [...record.places, place] }, now);
   session.audit.append('backup.place-added', { details: { places: record.places.length + 1 } });
   return place;
 }
@@ -85,22 +97,22 @@ export function addPlace(session: VaultSession, dir: string, now: Date): Place {
  * see); while the vault holds a withdrawal or an end date the place has not been brought up
  * to, removing it is refused, so it cannot fall out of the list of copies not yet erased.
  */
-export function removePlace(session: VaultSession, dir: string, opts: { pending: boolean }): void {
+export function removePlace(session: VaultSession, dir: string, opts: { pending: boolean }, now: Date = new Date()): void {
   const abs = normalisePlace(dir);
   const record = readRecord(session);
   if (!record.places.some((p) => p.dir === abs)) throw new HvelvError('NOT_FOUND', `${abs} is not a backup place of this vault`);
   if (opts.pending) throw new HvelvError('INVALID_INPUT', `${abs} still holds data a withdrawal or the end date has removed from the vault: run a backup there first, or record the disk as destroyed`);
-  writeRecord(session, { ...record, places: record.places.filter((p) => p.dir !== abs) });
+  writeRecord(session, { ...record, places: record.places.filter((p) => p.dir !== abs) }, now);
   session.audit.append('backup.place-removed', { details: { places: record.places.length - 1 } });
 }
 
 /** The student records that a place's disk was destroyed (for a place that can no longer be reached). */
-export function recordDestroyed(session: VaultSession, dir: string, on: string): void {
+export function recordDestroyed(session: VaultSession, dir: string, on: string, now: Date = new Date()): void {
   const abs = normalisePlace(dir);
   if (!isIsoDate(on)) throw new HvelvError('INVALID_INPUT', 'the date must be YYYY-MM-DD');
   const record = readRecord(session);
   if (!record.places.some((p) => p.dir === abs)) throw new HvelvError('NOT_FOUND', `${abs} is not a backup place of this vault`);
-  writeRecord(session, { ...record, places: record.places.map((p) => (p.dir === abs ? { ...p, destroyedOn: on } : p)) });
+  writeRecord(session, { ...record, places: record.places.map((p) => (p.dir === abs ? { ...p, destroyedOn: on } : p)) }, now);
   session.audit.append('backup.place-destroyed', { details: { on } });
 }
 

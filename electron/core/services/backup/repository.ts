@@ -37,6 +37,46 @@ export type Group = (typeof GROUPS)[number];
 /** SQLite snapshots are cut into pieces of this size: a day's changes touch a few of them. */
 export const DB_CHUNK = 32 * 1024;
 const TMP = '.hvelv-tmp';
+/** The largest a sealed piece can be: a chunk, its nonce and its tag. Anything larger is not ours. */
+export const MAX_SEALED_PIECE = DB_CHUNK + XNONCE_BYTES + 16;
+
+/**
+ * How many bytes a piece is read in at a time when it is hashed or copied (a recording's blob
+ * can be many GiB; reading it whole failed over 2 GiB and held it all in memory). Tests set it
+ * small to cross many chunk boundaries with a small piece; nothing else changes it.
+ */
+export const streaming = { chunk: 4 * 1024 * 1024 };
+
+/**
+ * Read `file` from start to end in pieces of `streaming.chunk` bytes, handing each to
+ * `onChunk` (the buffer is reused: copy what must outlive the call). Returns the bytes read.
+ * Memory stays the same whatever the file's size.
+ */
+export function streamFile(file: string, onChunk: (part: Uint8Array) => void): number {
+  const buf = Buffer.allocUnsafe(streaming.chunk);
+  const fd = fs.openSync(file, 'r');
+  let total = 0;
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      onChunk(buf.subarray(0, n));
+      total += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return total;
+}
+
+/** The size of a file, or null when it is not there. */
+export function sizeOf(file: string): number | null {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return null;
+  }
+}
 
 export function repoDir(place: string, vaultId: string): string {
   return path.join(place, `${REPO_PREFIX}${vaultId}`);
@@ -234,29 +274,56 @@ export function verifyRepo(repo: string, keys: RepoKeys, manifest: Manifest): st
   const plainSizes = new Map<string, number>();
   for (const [id, info] of Object.entries(manifest.pieces)) {
     const file = piecePath(repo, info.group, id);
+    const name = `piece ${info.group}/${id.slice(0, 12)}…`;
+    // The size first, from the file system: a piece enlarged by someone with access to the
+    // place is found without reading it.
+    const size = sizeOf(file);
+    if (size === null) {
+      problems.push(`${name} is missing`);
+      continue;
+    }
+    if (size !== info.size) {
+      problems.push(`${name} has ${size} bytes, the manifest says ${info.size} (torn)`);
+      continue;
+    }
+    if (info.kind === 'blob') {
+      // A recording's blob, many GiB perhaps: hashed as it streams by, never held whole.
+      const hash = createHash('sha256');
+      try {
+        streamFile(file, (part) => hash.update(part));
+      } catch {
+        problems.push(`${name} cannot be read`);
+        continue;
+      }
+      if (hash.digest('hex') !== info.sha256) problems.push(`${name} does not match the manifest (altered)`);
+      else plainSizes.set(id, size);
+      continue;
+    }
+    if (size > MAX_SEALED_PIECE) {
+      problems.push(`${name} is larger than a sealed piece can be`);
+      continue;
+    }
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(file);
     } catch {
-      problems.push(`piece ${info.group}/${id.slice(0, 12)}… is missing`);
+      problems.push(`${name} cannot be read`);
       continue;
     }
     if (bytes.length !== info.size) {
-      problems.push(`piece ${info.group}/${id.slice(0, 12)}… has ${bytes.length} bytes, the manifest says ${info.size} (torn)`);
+      problems.push(`${name} has ${bytes.length} bytes, the manifest says ${info.size} (torn)`);
       continue;
     }
     if (sha256Hex(bytes) !== info.sha256) {
-      problems.push(`piece ${info.group}/${id.slice(0, 12)}… does not match the manifest (altered)`);
+      problems.push(`${name} does not match the manifest (altered)`);
       continue;
     }
-    if (info.kind === 'sealed') {
-      const plain = openPiece(keys, id, bytes);
-      if (!plain) problems.push(`piece ${info.group}/${id.slice(0, 12)}… does not decrypt`);
-      else {
-        plainSizes.set(id, plain.length);
-        keys.crypto.wipe(plain);
-      }
-    } else plainSizes.set(id, bytes.length);
+    const plain = openPiece(keys, id, bytes);
+    if (!plain) problems.push(`${name} does not decrypt`);
+    else {
+      plainSizes.set(id, plain.length);
+      keys.crypto.wipe(plain);
+    }
   }
   for (const f of manifest.files) {
     if (f.pieces.some((id) => !manifest.pieces[id])) {

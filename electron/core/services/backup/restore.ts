@@ -16,13 +16,13 @@ import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { HvelvError, integrity } from '../../errors';
 import { fsyncDir } from '../../vault/atomic-file';
-import { HEADER_FILE } from '../../vault/layout';
+import { DATA_STORES, HEADER_FILE } from '../../vault/layout';
 import { readHeader } from '../../vault/header';
 import { derivedKeysFromHeader, unlockVault, type VaultDeps } from '../../vault/vault';
 import { registryEntry } from '../../consent/model';
 import { enforceProjectEnd } from '../project-end/project-end';
 import { Participants } from '../participants/participants';
-import { manifestSeqs, newestManifest, openPiece, piecePath, REPO_PREFIX, repoDir, writeWhole, type Manifest, type RepoKeys, type WithdrawalRecord } from './repository';
+import { manifestSeqs, MAX_SEALED_PIECE, newestManifest, openPiece, piecePath, REPO_PREFIX, repoDir, sizeOf, streamFile, writeWhole, type Manifest, type RepoKeys, type WithdrawalRecord } from './repository';
 import { mergeWithdrawals, readRecord, writeRecord } from './places';
 import { knownWithdrawals } from './run';
 
@@ -44,6 +44,14 @@ export interface RestoreResult {
   applied: WithdrawalRecord[];
   /** Sources given with --also that could not be read, and why. */
   unreadable: { dir: string; reason: string }[];
+  /**
+   * The backup places the copy's own record names, each looked at on its own: 'read' (its
+   * withdrawals and end date applied), 'unreachable' (not found from this computer: it may
+   * hold later withdrawals), 'same' (the place restored from, or one given with --also).
+   */
+  places: { dir: string; outcome: 'read' | 'unreachable' | 'same'; madeAt?: string }[];
+  /** Whether the end date was carried into the restored vault because a newer source had reached it. */
+  endFromSource: boolean;
   problems: string[];
 }
 
@@ -69,6 +77,8 @@ interface Source {
   seq: number;
   madeAt: string;
   withdrawals: WithdrawalRecord[];
+  /** The stores the end date had destroyed there. */
+  destroyed: string[];
 }
 
 export async function restoreVault(from: string, target: string, passphrase: Uint8Array, deps: VaultDeps, opts: RestoreOptions = {}): Promise<RestoreResult> {
@@ -105,12 +115,6 @@ export async function restoreVault(from: string, target: string, passphrase: Uin
     }
     // A source the student named holds withdrawals this copy may lack: going on without it could bring a person back.
     if (unreadable.length > 0) throw new HvelvError('INVALID_INPUT', `could not read ${unreadable[0]!.dir} (${unreadable[0]!.reason}): nothing was restored`);
-    const newer = others.filter((o) => o.seq > manifest.seq);
-    if (newer.length > 0 && !opts.allowOlder) {
-      const n = newer.sort((a, b) => b.seq - a.seq)[0]!;
-      throw new HvelvError('BACKUP_OLDER', `the copy in ${from} (made ${manifest.createdAt}) is older than the one in ${n.dir} (${n.madeAt}): restore from that one, or say --allow-older`);
-    }
-
     const staging = path.join(path.dirname(dest), `.${path.basename(dest)}.${randomBytes(6).toString('hex')}.hvelv-restoring`);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     // A restore cut short (killed, a crash) left its staging folder: a whole vault from before
@@ -119,9 +123,42 @@ export async function restoreVault(from: string, target: string, passphrase: Uin
     fs.mkdirSync(staging, { mode: 0o700 });
     try {
       writeFiles(repo, keys, manifest, staging);
+      // The places the copy's own record names: each one this computer can reach is read as
+      // if given with --also (a copy made later there holds withdrawals this one lacks).
+      const places: RestoreResult['places'] = [];
+      const shown = new Set([repo, ...others.map((o) => o.dir)].map((d) => findRepoQuiet(d, vaultId) ?? d));
+      for (const dir of await recordedPlaces(staging, passphrase.slice(), deps)) {
+        const there = findRepoQuiet(dir, vaultId);
+        if (there && shown.has(there)) {
+          places.push({ dir, outcome: 'same' });
+          continue;
+        }
+        if (!there) {
+          places.push({ dir, outcome: 'unreachable' });
+          continue;
+        }
+        try {
+          const src = await readSource(there, vaultId, keys, passphrase.slice(), deps);
+          others.push({ ...src, dir });
+          shown.add(there);
+          places.push({ dir, outcome: 'read', madeAt: src.madeAt });
+        } catch {
+          // A copy there that does not read is no newer copy we know of: listed as not reached.
+          places.push({ dir, outcome: 'unreachable' });
+        }
+      }
+      const newer = others.filter((o) => o.seq > manifest.seq);
+      if (newer.length > 0 && !opts.allowOlder) {
+        const n = newer.sort((a, b) => b.seq - a.seq)[0]!;
+        throw new HvelvError('BACKUP_OLDER', `the copy in ${from} (made ${manifest.createdAt}) is older than the one in ${n.dir} (${n.madeAt}): restore from that one, or say --allow-older`);
+      }
       const wanted = mergeWithdrawals(manifest.promises.withdrawals, others.flatMap((o) => o.withdrawals));
-      // The end date first, headless, as every opening does; then the withdrawals.
-      enforceProjectEnd(staging, { crypto, now: deps.now() });
+      // The end date first, headless, as every opening does; then the withdrawals. A source
+      // where the end date has already destroyed stores carries it here too, whatever this
+      // computer's clock says.
+      const endFromSource = others.some((o) => o.destroyed.length > 0) && manifest.promises.destroyed.length === 0;
+      const endAt = endFromSource ? new Date(`${readHeader(staging, crypto).body.settings.endDate}T12:00:00`) : undefined;
+      enforceProjectEnd(staging, { crypto, now: deps.now(), ...(endAt ? { requestedNow: endAt } : {}) });
       const session = await unlockVault(staging, passphrase.slice(), deps);
       const applied: WithdrawalRecord[] = [];
       let problems: string[];
@@ -137,7 +174,7 @@ export async function restoreVault(from: string, target: string, passphrase: Uin
           }
         }
         const record = readRecord(session);
-        writeRecord(session, { ...record, withdrawals: mergeWithdrawals(knownWithdrawals(session, record), wanted) });
+        writeRecord(session, { ...record, withdrawals: mergeWithdrawals(knownWithdrawals(session, record), wanted) }, deps.now());
         session.audit.append('backup.restored', { details: { seq: manifest.seq, madeAt: manifest.createdAt, applied: applied.length } });
         problems = session.verify();
       } finally {
@@ -148,7 +185,7 @@ export async function restoreVault(from: string, target: string, passphrase: Uin
       fs.renameSync(staging, dest);
       fsyncDir(path.dirname(dest));
       const newestKnownAt = [manifest.createdAt, ...others.map((o) => o.madeAt)].sort().at(-1)!;
-      return { vault: dest, seq: manifest.seq, copyMadeAt: manifest.createdAt, newestKnownAt, applied, unreadable, problems };
+      return { vault: dest, seq: manifest.seq, copyMadeAt: manifest.createdAt, newestKnownAt, applied, unreadable, places, endFromSource, problems };
     } catch (err) {
       // Only ciphertext was written there (the vault's own sealed files): removed, not shredded.
       fs.rmSync(staging, { recursive: true, force: true });
@@ -177,14 +214,25 @@ function writeFiles(repo: string, keys: RepoKeys, manifest: Manifest, dir: strin
       for (const id of f.pieces) {
         const info = manifest.pieces[id];
         if (!info) throw integrity(`${f.path}: a piece is not described`);
-        const bytes = fs.readFileSync(piecePath(repo, info.group, id));
-        if (bytes.length !== info.size || createHash('sha256').update(bytes).digest('hex') !== info.sha256) {
-          throw integrity(`${f.path}: piece ${id.slice(0, 12)}… is torn or altered (hvelv backup verify lists every such piece)`);
-        }
+        const file = piecePath(repo, info.group, id);
+        const damaged = () => integrity(`${f.path}: piece ${id.slice(0, 12)}… is torn or altered (hvelv backup verify lists every such piece)`);
+        // The size first, from the file system: nothing larger than the manifest says is read.
+        if (sizeOf(file) !== info.size) throw damaged();
         if (info.kind === 'blob') {
-          write(bytes);
-          total += bytes.length;
+          // A recording's blob (already sealed under its own key), streamed: written as it is
+          // hashed, and refused at the end if the hash differs (the file is then never renamed
+          // into place: writeWhole removes it).
+          const hash = createHash('sha256');
+          const n = streamFile(file, (part) => {
+            hash.update(part);
+            write(part);
+          });
+          if (n !== info.size || hash.digest('hex') !== info.sha256) throw damaged();
+          total += n;
         } else {
+          if (info.size > MAX_SEALED_PIECE) throw damaged();
+          const bytes = fs.readFileSync(file);
+          if (bytes.length !== info.size || createHash('sha256').update(bytes).digest('hex') !== info.sha256) throw damaged();
           const plain = openPiece(keys, id, bytes);
           if (!plain) throw integrity(`${f.path}: piece ${id.slice(0, 12)}… does not decrypt`);
           write(plain);
@@ -208,7 +256,7 @@ async function readSource(dir: string, vaultId: string, keys: RepoKeys, passphra
     try {
       const record = readRecord(session);
       // A vault is as new as anything it wrote, and newer than any copy of it.
-      return { dir: abs, seq: Number.MAX_SAFE_INTEGER, madeAt: deps.now().toISOString(), withdrawals: knownWithdrawals(session, record) };
+      return { dir: abs, seq: Number.MAX_SAFE_INTEGER, madeAt: deps.now().toISOString(), withdrawals: knownWithdrawals(session, record), destroyed: DATA_STORES.filter((st) => session.stores[st].destroyed) };
     } finally {
       session.lock();
     }
@@ -217,7 +265,26 @@ async function readSource(dir: string, vaultId: string, keys: RepoKeys, passphra
   if (!repo) throw new HvelvError('BACKUP_NOT_FOUND', `no copy of this vault in ${abs}`);
   const { manifest } = newestManifest(repo, keys);
   if (!manifest) throw integrity(`${repo} holds no manifest that reads and checks`);
-  return { dir: abs, seq: manifest.seq, madeAt: manifest.createdAt, withdrawals: manifest.promises.withdrawals };
+  return { dir: abs, seq: manifest.seq, madeAt: manifest.createdAt, withdrawals: manifest.promises.withdrawals, destroyed: manifest.promises.destroyed };
+}
+
+/** findRepo, or null where it cannot tell (a folder holding copies of several vaults is not this one's). */
+function findRepoQuiet(dir: string, vaultId: string): string | null {
+  try {
+    return findRepo(dir, vaultId);
+  } catch {
+    return null;
+  }
+}
+
+/** The backup places the restored copy's own record names (backup.sealed, read only). */
+async function recordedPlaces(staging: string, passphrase: Uint8Array, deps: VaultDeps): Promise<string[]> {
+  const session = await unlockVault(staging, passphrase, deps, { forInspection: true });
+  try {
+    return readRecord(session).places.filter((p) => !p.destroyedOn).map((p) => p.dir);
+  } finally {
+    session.lock();
+  }
 }
 
 /** Staging folders of earlier restores to `dest` that never finished (`.<name>.<hex>.hvelv-restoring`). */

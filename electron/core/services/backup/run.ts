@@ -288,7 +288,7 @@ export async function runBackup(session: VaultSession, crypto: Crypto, now: () =
   // knows its places (and a copy made later by another vault is seen as newer, not overwritten).
   seq += 1;
   const planned = new Set(going.map((g) => g.place.dir));
-  if (going.length > 0) writeRecord(session, { ...record, seq, places: record.places.map((p) => (planned.has(p.dir) ? { ...p, lastSeq: seq } : p)) });
+  if (going.length > 0) writeRecord(session, { ...record, seq, places: record.places.map((p) => (planned.has(p.dir) ? { ...p, lastSeq: seq } : p)) }, now());
   const snap = takeSnapshot(session, keys, readRecord(session));
   const updated: Place[] = [];
   const failed: Place[] = [];
@@ -316,7 +316,7 @@ export async function runBackup(session: VaultSession, crypto: Crypto, now: () =
     seq: Math.max(latest.seq, seq),
     withdrawals: mergeWithdrawals(latest.withdrawals, snap.promises.withdrawals),
     places: latest.places.map((p) => updated.find((u) => u.dir === p.dir) ?? failed.find((f) => f.dir === p.dir) ?? p),
-  });
+  }, now());
   // In the order of the places, as the list shows them.
   const order = (dir: string) => places.findIndex((p) => p.dir === dir);
   results.sort((a, b) => order(a.dir) - order(b.dir));

@@ -29,6 +29,8 @@ import { RECORDING_TABLE } from '../recordings/recordings';
 import { SUPERVISOR_TABLE, type SupervisorRecord } from '../supervisor/student';
 import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts/transcripts';
 import { notificationMarkdown } from './documents';
+import { syncedByMarkers, type SyncContext } from '../backup/synced';
+import { readRecord } from '../backup/places';
 
 /** The private file holding the snapshot of the facts last copied. */
 export const SNAPSHOT_PURPOSE = 'notification';
@@ -65,11 +67,14 @@ const CLOUD_STORAGE: [RegExp, string][] = [
 ];
 
 /**
- * The cloud service whose synchronised folder holds this path, told by the folders' names;
- * null if none is recognised (which is not proof that none syncs it: the text says only that
+ * The cloud service whose synchronised folder holds this path, told by the clients' marker
+ * files and settings (backup/synced.ts), then by the folders' names; null if none is recognised (which is not proof that none syncs it: the text says only that
  * Hvelv did not recognise one).
  */
-export function syncedBy(vaultPath: string): string | null {
+export function syncedBy(vaultPath: string, ctx?: SyncContext): string | null {
+  // The clients' own marker files and settings first (backup/synced.ts), then the folders' names.
+  const byMarker = syncedByMarkers(vaultPath, ctx);
+  if (byMarker) return byMarker;
   const parts = path.resolve(vaultPath).split(/[\\/]+/);
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
@@ -123,6 +128,10 @@ export function notificationFacts(session: VaultSession, opts: FactsOptions): No
     removedHolding: { count: removed.length, until: removed.length ? removed.map((s) => s.until).sort().at(-1)! : null },
     endDateMoves: session.endDateHistory.map((h) => ({ from: h.from as IsoDate, to: h.to as IsoDate, changedOn: h.changedAt.slice(0, 10) as IsoDate })),
     dailyJob: opts.dailyJob ?? null,
+    // A disk recorded destroyed is no longer a place the data are kept.
+    backupPlaces: readRecord(session)
+      .places.filter((p) => !p.destroyedOn)
+      .map((p) => syncedBy(p.dir)),
   };
 }
 
@@ -143,6 +152,14 @@ export function notificationText(facts: NotificationFacts, title: string, produc
   if (!gone('keylist')) storage.push(t('notif.storage.keylist'));
   storage.push(t('notif.storage.lock', { minutes: facts.autoLockMinutes }));
   if (!ended) storage.push(t('notif.storage.counts', { active: facts.participants.active, recordings: facts.recordings, transcripts: facts.transcripts.total }));
+  const places = facts.backupPlaces ?? [];
+  const placeServices = [...new Set(places.filter((x): x is string => x !== null))].sort();
+  // No place: no sentence (a copy the student makes by other means is not Hvelv's to describe).
+  if (places.length > 0) {
+    const local = places.filter((x) => x === null).length;
+    const kinds = [...placeServices.map((service) => t('notif.backup.synced', { service })), ...(local > 0 ? [t('notif.backup.local', { n: local })] : [])];
+    storage.push(t('notif.backup.places', { n: places.length, places: kinds.join(locale === 'nb' ? ' og ' : ' and ') }));
+  }
 
   const access: string[] = [facts.supervisors.length ? t('notif.access.studentAndSupervisors') : t('notif.access.student')];
   facts.supervisors.forEach((s, i) => {
@@ -161,12 +178,14 @@ export function notificationText(facts: NotificationFacts, title: string, produc
     processors.push(t('notif.processors.drafts', { count: facts.transcripts.drafts, models: facts.draftModels.length, modelNames: facts.draftModels.join(', ') }));
   }
   if (facts.transcripts.imported > 0) processors.push(t('notif.processors.imported', { count: facts.transcripts.imported }));
+  for (const service of placeServices) if (service !== facts.syncedBy) processors.push(t('notif.processors.backupSynced', { service }));
 
   const withdrawal: string[] = [];
   if (!gone('keylist')) {
     withdrawal.push(t('notif.withdrawal.what'), t('notif.withdrawal.receipt'));
     if (facts.supervisors.length || facts.removedHolding.count) withdrawal.push(t('notif.withdrawal.supervisors'));
     if (facts.syncedBy) withdrawal.push(t('notif.synced.versions', { service: facts.syncedBy }));
+    if (places.length > 0) withdrawal.push(t('notif.backup.withdrawal'));
   }
   if (facts.participants.withdrawn > 0) withdrawal.push(t('notif.withdrawal.count', { count: facts.participants.withdrawn }));
 
@@ -174,6 +193,9 @@ export function notificationText(facts: NotificationFacts, title: string, produc
   for (const m of facts.endDateMoves) end.push(t('notif.end.moved', { from: date(m.from), to: date(m.to), on: date(m.changedOn) }));
   end.push(facts.endAction === 'anonymise' ? t('notif.end.anonymise') : t('notif.end.deleteAll'));
   if (facts.syncedBy && !gone('keylist')) end.push(t('notif.synced.versions', { service: facts.syncedBy }));
+  if (places.length > 0) end.push(t('notif.backup.end'));
+  // What no software can do, said where it matters: a copy outside Hvelv's reach.
+  if (places.length > 0 || facts.syncedBy) end.push(t('notif.backup.limits'));
   if (ended) {
     if (facts.deletedOn) end.push(t('notif.end.done', { date: date(facts.deletedOn) }));
   } else {
@@ -230,6 +252,12 @@ export function notificationChanges(before: NotificationFacts, now: Notification
   const still = new Set(now.supervisors.map((s) => s.id));
   for (const s of before.supervisors) if (!still.has(s.id)) out.push({ text: t('notif.change.supervisorRemoved'), notice: false });
   if (before.syncedBy !== now.syncedBy) out.push(now.syncedBy ? { text: t('notif.change.synced', { service: now.syncedBy }), notice: true } : { text: t('notif.change.notSynced'), notice: false });
+  // A backup place a cloud service synchronises makes that service a processor: a change notice.
+  const services = (f: NotificationFacts) => new Set((f.backupPlaces ?? []).filter((x): x is string => x !== null));
+  if (before.backupPlaces !== undefined && JSON.stringify(before.backupPlaces) !== JSON.stringify(now.backupPlaces ?? [])) {
+    const added = [...services(now)].filter((x) => !services(before).has(x));
+    out.push({ text: t('notif.change.backups', { n: (now.backupPlaces ?? []).length }), notice: added.length > 0 });
+  }
   const newModels = now.draftModels.filter((m) => !before.draftModels.includes(m));
   if (newModels.length) out.push({ text: t('notif.change.models', { count: newModels.length, models: newModels.join(', ') }), notice: false });
   if (before.dailyJob !== true && now.dailyJob === true && now.destroyed.length === 0) out.push({ text: t('notif.change.dailyJob'), notice: false });

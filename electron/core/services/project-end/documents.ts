@@ -5,6 +5,7 @@
  */
 import { escapeHtml, formatLongDate, translate, type Locale, type MessageKey } from '../../../../shared/i18n/catalogue';
 import { kindsAtEnd } from '../index';
+import type { CertificatePlaces } from './backup-places';
 
 export interface DestroyedStore {
   store: 'keylist' | 'recordings' | 'transcripts';
@@ -31,6 +32,12 @@ export interface DeletionCertificate {
   carriedOutAt?: string;
   stores: DestroyedStore[];
   kept: ('keylist' | 'recordings' | 'transcripts')[];
+  /**
+   * The backup places and each one's state (erased, copy not yet erased, disk destroyed, no
+   * copy), as the unlocked app last recorded them; brought up to date by the app as places are
+   * reached. Absent: no place was ever recorded (or the certificate is older than issue 28's).
+   */
+  backupPlaces?: CertificatePlaces;
 }
 
 const esc = escapeHtml;
@@ -65,6 +72,7 @@ ${rows}
 <p>${t('cert.how')}</p>
 ${c.kept.length > 0 ? `<p>${t('cert.kept', { stores: c.kept.map((s) => translate(locale, `cert.store.${s}`)).join(', ') })}</p>` : ''}
 ${kindsSection(c, locale)}
+${placesSection(c, locale)}
 <p class="foot">${t('cert.footer')}</p>
 </section>`;
 }
@@ -77,6 +85,24 @@ function kindsSection(c: DeletionCertificate, locale: Locale): string {
     kinds.deleted.length > 0 ? `<p>${esc(translate(locale, 'cert.kinds.deleted', { kinds: names(kinds.deleted) }))}</p>` : '',
     kinds.kept.length > 0 ? `<p>${esc(translate(locale, 'cert.kinds.kept', { kinds: names(kinds.kept) }))}</p>` : '',
   ].join('\n');
+}
+
+/** The backup places: each one erased, not yet erased, or its disk destroyed; and what no software reaches. */
+function placesSection(c: DeletionCertificate, locale: Locale): string {
+  const t = (k: MessageKey, p?: Record<string, string | number>): string => esc(translate(locale, k, p));
+  const date = (iso: string): string => formatLongDate(iso, locale);
+  const bp = c.backupPlaces;
+  if (!bp || bp.places.length === 0) return `<h2>${t('cert.backup.title')}</h2>\n<p>${t('cert.backup.none')}</p>\n<p>${t('cert.backup.limits')}</p>`;
+  const state = (p: CertificatePlaces['places'][number]): string =>
+    p.state === 'destroyed' ? t('cert.backup.destroyed', { date: date(p.destroyedOn ?? '') }) : t(p.state === 'erased' ? 'cert.backup.erased' : p.state === 'no-copy' ? 'cert.backup.noCopy' : 'cert.backup.notErased');
+  const rows = bp.places.map((p) => `<tr><td>${p.n}</td><td>${esc(p.label)}</td><td>${p.lastCopyAt ? esc(date(p.lastCopyAt)) : '–'}</td><td>${state(p)}</td></tr>`).join('\n');
+  return `<h2>${t('cert.backup.title')}</h2>
+<p>${t('cert.backup.intro', { date: date(bp.asOf) })}</p>
+<table>
+<tr><th>${t('cert.backup.col.n')}</th><th>${t('cert.backup.col.place')}</th><th>${t('cert.backup.col.last')}</th><th>${t('cert.backup.col.state')}</th></tr>
+${rows}
+</table>
+<p>${t('cert.backup.limits')}</p>`;
 }
 
 export function renderCertificateHtml(c: DeletionCertificate): string {

@@ -26,6 +26,7 @@ import { insideVault, shredFile } from '../../vault/safe-delete';
 // Types only: the certificate's text needs the whole string catalogue, loaded only when a
 // certificate is written (project-end.ts's enforceProjectEnd, or enforceProjectEndLazily).
 import type { DeletionCertificate, DestroyedStore } from './documents';
+import { placesAtEnd, readClearPlaces, type CertificatePlaces } from './backup-places';
 
 const CLOCK_FILE = 'clock.json';
 
@@ -360,6 +361,9 @@ export function* enforceSteps(vault: string, opts: EnforceOptions): Generator<'c
           carriedOutAt: opts.now.toISOString(),
           stores,
           kept: DATA_STORES.filter((s) => !targets.includes(s)),
+          // The backup places as the unlocked app last recorded them (the sealed list cannot
+          // be read here): each holds a copy not yet erased until the app reaches it.
+          ...backupPlacesNow(vault),
         });
         if (fs.existsSync(storeDbPath(vault, AUDIT_STORE))) {
           appendSystemEvent(storeDbPath(vault, AUDIT_STORE), header.body.vaultId, eff, 'project-end.enforced', {
@@ -407,6 +411,33 @@ function writeCertificate(vault: string, render: CertificateRenderer, cert: Dele
   writeFileAtomic(json, new TextEncoder().encode(`${JSON.stringify(cert, null, 2)}\n`));
   writeFileAtomic(html, new TextEncoder().encode(render(cert)));
   return { json, html };
+}
+
+function backupPlacesNow(vault: string): { backupPlaces?: CertificatePlaces } {
+  const clear = readClearPlaces(vault);
+  return clear ? { backupPlaces: placesAtEnd(clear) } : {};
+}
+
+/**
+ * Bring every certificate's list of backup places up to the vault's record (the unlocked app,
+ * after a backup run reached a place or a disk was recorded destroyed), so the certificate
+ * says of each place what `hvelv status` and the dashboard say. Nothing else in it changes.
+ */
+export function updateCertificatePlaces(vault: string, render: CertificateRenderer): number {
+  const dir = path.join(vault, CERTIFICATE_DIR);
+  if (!fs.existsSync(dir)) return 0;
+  const now = backupPlacesNow(vault);
+  let changed = 0;
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    const file = path.join(dir, f);
+    const cert = JSON.parse(fs.readFileSync(file, 'utf8')) as DeletionCertificate;
+    if (JSON.stringify(cert.backupPlaces?.places) === JSON.stringify(now.backupPlaces?.places)) continue;
+    const next: DeletionCertificate = { ...cert, ...now };
+    writeFileAtomic(file, new TextEncoder().encode(`${JSON.stringify(next, null, 2)}\n`));
+    writeFileAtomic(file.replace(/\.json$/, '.html'), new TextEncoder().encode(render(next)));
+    changed++;
+  }
+  return changed;
 }
 
 /** The certificates already written, newest last. */

@@ -7,15 +7,22 @@ import { useEffect, useState } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
 import { ErrorBanner, Notice } from '../../components/ui';
+import { DateField } from '../../components/DateField';
+import { useFreshToday } from '../../components/today';
+import type { IsoDate } from '../../../../shared/domain';
 import type { BackupView } from '../../../../shared/backup';
 import type { ErrorInfo } from '../../../../shared/errors';
 
-export function BackupSettings() {
+export function BackupSettings({ today: appToday }: { today: IsoDate }) {
   const { t, date } = useI18n();
+  // Read again when the screen opens: the date a disk was destroyed defaults to today.
+  const today = useFreshToday(appToday);
   const [view, setView] = useState<BackupView | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  /** The place whose disk the student is recording as destroyed, and the date typed. */
+  const [destroying, setDestroying] = useState<{ dir: string; on: string } | null>(null);
 
   useEffect(() => {
     void call('backup.get', {}).then((r) => (r.ok ? setView(r.value) : setError(r.error)));
@@ -33,6 +40,14 @@ export function BackupSettings() {
 
   const add = () => act(() => call('backup.addPlace', {}), (v) => v && setView(v));
   const remove = (dir: string) => act(() => call('backup.removePlace', { dir }), setView);
+  const destroyed = (dir: string, on: string) =>
+    act(
+      () => call('backup.destroyed', { dir, on }),
+      (v) => {
+        setView(v);
+        setDestroying(null);
+      },
+    );
   const run = () =>
     act(
       () => call('backup.run', {}),
@@ -75,9 +90,37 @@ export function BackupSettings() {
               </div>
               {p.notErased && <p className="warning-text">{t('backup.notErased')}</p>}
               {p.pendingWithdrawals > 0 && <p className="warning-text">{t('backup.ui.pending', { n: p.pendingWithdrawals })}</p>}
-              <button type="button" className="link" disabled={busy} onClick={() => void remove(p.dir)}>
-                {t('backup.ui.remove')}
-              </button>
+              <div className="actions start">
+                <button type="button" className="link" disabled={busy} onClick={() => void remove(p.dir)}>
+                  {t('backup.ui.remove')}
+                </button>
+                {/* Only a place that cannot be reached: a disk this computer sees is not destroyed. */}
+                {!p.reachable && !p.destroyedOn && destroying?.dir !== p.dir && (
+                  <button type="button" className="link" disabled={busy} onClick={() => setDestroying({ dir: p.dir, on: today })}>
+                    {t('backup.ui.destroyed')}
+                  </button>
+                )}
+              </div>
+              {destroying?.dir === p.dir && (
+                <form
+                  className="backup-destroyed"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    void destroyed(p.dir, destroying.on);
+                  }}
+                >
+                  <p className="hint">{t('backup.ui.destroyedHelp')}</p>
+                  <DateField label={t('backup.ui.destroyedDate')} value={destroying.on} max={today} onChange={(on) => setDestroying({ dir: p.dir, on })} />
+                  <div className="actions start">
+                    <button type="button" className="secondary" onClick={() => setDestroying(null)}>
+                      {t('common.cancel')}
+                    </button>
+                    <button type="submit" disabled={busy || !/^\d{4}-\d{2}-\d{2}$/.test(destroying.on) || destroying.on > today}>
+                      {t('backup.ui.destroyedConfirm')}
+                    </button>
+                  </div>
+                </form>
+              )}
             </li>
           ))}
         </ul>

@@ -21,6 +21,11 @@ export function RestoreScreen({ onUnlocked, onCancel }: { onUnlocked(status: Pro
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [done, setDone] = useState<RestoreView | null>(null);
   const [unlocked, setUnlocked] = useState<ProjectStatus | null>(null);
+  /** Further copies shown (`--also`): their withdrawals and end date apply. */
+  const [also, setAlso] = useState<string[]>([]);
+  /** The copy chosen is older than one found: the student may say they mean it (`--allow-older`). */
+  const [older, setOlder] = useState(false);
+  const [allowOlder, setAllowOlder] = useState(false);
 
   async function choose(purpose: 'open' | 'create', set: (p: string) => void) {
     const r = await call('vault.chooseFolder', { purpose });
@@ -32,10 +37,14 @@ export function RestoreScreen({ onUnlocked, onCancel }: { onUnlocked(status: Pro
     if (!from || !to || !passphrase) return;
     setBusy(true);
     setError(null);
-    const r = await call('backup.restore', { from, to, passphrase, allowOlder: false });
+    const r = await call('backup.restore', { from, to, passphrase, allowOlder: older && allowOlder, also });
     if (!r.ok) {
       setBusy(false);
-      setError(r.error);
+      // An older copy: said in words, and the choice to go on with it offered (never silently).
+      if (r.error.code === 'BACKUP_OLDER') {
+        setOlder(true);
+        setError(null);
+      } else setError(r.error);
       return;
     }
     setDone(r.value);
@@ -79,14 +88,41 @@ export function RestoreScreen({ onUnlocked, onCancel }: { onUnlocked(status: Pro
               {t('restore.chooseTo')}
             </button>
           </div>
+          <fieldset className="field">
+            <legend>{t('restore.also')}</legend>
+            <p className="hint">{t('restore.alsoHelp')}</p>
+            {also.length > 0 && (
+              <ul className="restore-also">
+                {also.map((dir) => (
+                  <li key={dir}>
+                    <PathText path={dir} />{' '}
+                    <button type="button" className="link" onClick={() => setAlso(also.filter((d) => d !== dir))}>
+                      {t('restore.removeAlso')}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <button type="button" className="secondary" disabled={also.length >= 20} onClick={() => void choose('open', (d) => setAlso((a) => (a.includes(d) ? a : [...a, d])))}>
+              {t('restore.addAlso')}
+            </button>
+          </fieldset>
           <TextField label={t('restore.passphrase')} type="password" autoComplete="current-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+          {older && (
+            <div className="banner banner-warning" role="alert">
+              <p>{t('restore.older')}</p>
+              <label className="choice">
+                <input type="checkbox" checked={allowOlder} onChange={(e) => setAllowOlder(e.target.checked)} /> {t('restore.allowOlder')}
+              </label>
+            </div>
+          )}
           <ErrorBanner error={error} />
           {busy && <Busy label={t('restore.working')} />}
           <div className="actions">
             <button type="button" className="secondary" onClick={onCancel}>
               {t('common.cancel')}
             </button>
-            <button type="submit" disabled={busy || !from || !to || !passphrase}>
+            <button type="submit" disabled={busy || !from || !to || !passphrase || (older && !allowOlder)}>
               {t('restore.submit')}
             </button>
           </div>
@@ -95,8 +131,37 @@ export function RestoreScreen({ onUnlocked, onCancel }: { onUnlocked(status: Pro
       {done && (
         <>
           <Notice>{t('backup.restored', { vault: done.vault, date: date(done.copyMadeAt.slice(0, 10)) })}</Notice>
+          {done.endFromSource && <p>{t('backup.endFromSource')}</p>}
           {done.applied.length > 0 && <p>{t('backup.applied', { codes: done.applied.map((w) => w.code).join(', ') })}</p>}
-          <p className="warning-text">{t('restore.mayMiss', { date: date(done.newestKnownAt.slice(0, 10)) })}</p>
+          {done.places.some((p) => p.outcome === 'read') && (
+            <>
+              <p>{t('restore.placesRead')}</p>
+              <ul>
+                {done.places
+                  .filter((p) => p.outcome === 'read')
+                  .map((p) => (
+                    <li key={p.dir}>
+                      <PathText path={p.dir} /> ({date((p.madeAt ?? '').slice(0, 10))})
+                    </li>
+                  ))}
+              </ul>
+            </>
+          )}
+          {done.places.some((p) => p.outcome === 'unreachable') && (
+            <>
+              <p className="warning-text">{t('restore.placesUnreached')}</p>
+              <ul>
+                {done.places
+                  .filter((p) => p.outcome === 'unreachable')
+                  .map((p) => (
+                    <li key={p.dir}>
+                      <PathText path={p.dir} />
+                    </li>
+                  ))}
+              </ul>
+            </>
+          )}
+          <p className="warning-text">{t('restore.applyFromReceipts', { date: date(done.newestKnownAt.slice(0, 10)) })}</p>
           <ErrorBanner error={error} />
           {unlocked && (
             <div className="actions start">

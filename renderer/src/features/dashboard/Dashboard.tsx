@@ -64,6 +64,19 @@ export function Dashboard({ status, onOpenForms, onOpenNotification }: { status:
               <p>
                 <strong>{t('ended.certificate')}:</strong> {t('ended.certificateText', { date: date(c.executedAt.slice(0, 10)), stores: c.stores.map((x) => storeName(x.store)).join('; ') })}
               </p>
+              {/* The backup places as the certificate lists them: the same states as Settings → Sikkerhetskopi. */}
+              {c.backupPlaces && c.backupPlaces.places.length > 0 && (
+                <ul className="cert-places" aria-label={t('cert.backup.title')}>
+                  {c.backupPlaces.places.map((p) => (
+                    <li key={p.n}>
+                      {p.n}. {p.label}:{' '}
+                      {p.state === 'destroyed'
+                        ? t('cert.backup.destroyed', { date: date(p.destroyedOn ?? '') })
+                        : t(p.state === 'erased' ? 'cert.backup.erased' : p.state === 'no-copy' ? 'cert.backup.noCopy' : 'cert.backup.notErased')}
+                    </li>
+                  ))}
+                </ul>
+              )}
               <button type="button" className="secondary" onClick={() => void saveCertificate(c.executedAt)}>
                 {t('screens.pdf.certificate')}
               </button>

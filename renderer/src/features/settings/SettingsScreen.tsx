@@ -85,7 +85,7 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
       <EndActionCard status={status} onStatus={onStatus} />
       <DeadlineCard status={status} today={info.today} onStatus={onStatus} />
       <ScheduleCard />
-      <BackupSettings />
+      <BackupSettings today={info.today} />
       <KeySettings />
       <ModelSettings />
     </main>
