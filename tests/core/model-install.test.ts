@@ -9,15 +9,12 @@
  * layout) packed by node-tar and compressed by the system's bzip2, as sherpa-onnx packs
  * its releases (one top folder). The hostile ones are written header by header.
  */
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { create as tarCreate, Header } from 'tar';
-import { writeTestModel } from '../../scripts/make-test-model';
+import { bzip2, modelArchive, rawTar } from './model-archive';
 import { installModel, removeModel, sourceUrl, type InstallProgress } from '../../electron/core/services/asr/install';
 import { checkModel, listModelFiles, modelsDir as modelsDirOf, type KnownModel } from '../../electron/core/services/asr/models';
 import { makeDraft } from '../../electron/core/services/asr/draft';
@@ -26,27 +23,6 @@ import { admit, makeVault, makeWav, tempDir } from './helpers';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 const TOP = 'sherpa-onnx-whisper-micro';
-
-function bzip2(data: Buffer): Buffer {
-  const r = spawnSync('bzip2', ['-c', '-1'], { input: data, maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`bzip2 failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-/** A tar of hand-written entries (so a test can write what no honest packer would). */
-function rawTar(entries: { path: string; type?: string; body?: string; linkpath?: string }[]): Buffer {
-  const blocks: Buffer[] = [];
-  for (const e of entries) {
-    const body = Buffer.from(e.body ?? '');
-    const h = new Header({ path: e.path, type: (e.type ?? 'File') as 'File', size: body.length, mode: 0o644, mtime: new Date(0), linkpath: e.linkpath, uid: 0, gid: 0 });
-    const block = Buffer.alloc(512);
-    h.encode(block, 0);
-    blocks.push(block, body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return Buffer.concat(blocks);
-}
-
 let work: string;
 let archive: Buffer;
 let sha: string;
@@ -57,11 +33,7 @@ const routes = new Map<string, (req: http.IncomingMessage, res: http.ServerRespo
 
 beforeAll(async () => {
   work = tempDir('hvelv-model-install-');
-  const src = path.join(work, 'src');
-  writeTestModel(path.join(src, TOP), 'micro');
-  tarCreate({ cwd: src, file: path.join(work, 'model.tar'), sync: true, portable: true }, [TOP]);
-  archive = bzip2(fs.readFileSync(path.join(work, 'model.tar')));
-  sha = createHash('sha256').update(archive).digest('hex');
+  ({ archive, sha256: sha } = modelArchive(work, TOP));
   server = http.createServer((req, res) => {
     const route = routes.get(req.url ?? '');
     if (route) return route(req, res);

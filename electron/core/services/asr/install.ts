@@ -20,6 +20,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { Parser, type ReadEntry } from 'tar';
 import unbzip2Stream from 'unbzip2-stream';
 import { HvelvError } from '../../errors';
@@ -168,6 +169,19 @@ async function download(url: URL, fd: number, opts: InstallOptions, hash: Return
   throw new HvelvError('DOWNLOAD_FAILED', 'too many redirects');
 }
 
+const readAt = promisify(fs.read);
+
+/** A file's bytes in pieces, read by position from a descriptor the caller opened and closes (no stream owns it). */
+async function* readChunks(fd: number, piece: number): AsyncGenerator<Buffer> {
+  for (let pos = 0; ; ) {
+    const buf = Buffer.allocUnsafe(piece);
+    const { bytesRead } = await readAt(fd, buf, 0, piece, pos);
+    if (bytesRead === 0) return;
+    pos += bytesRead;
+    yield buf.subarray(0, bytesRead);
+  }
+}
+
 /** The archive's SHA-256, read from a file. */
 async function hashFile(file: string, opts: InstallOptions): Promise<{ sha256: string; bytes: number }> {
   const { fd, size } = openRegularFile(file);
@@ -175,7 +189,7 @@ async function hashFile(file: string, opts: InstallOptions): Promise<{ sha256: s
   let bytes = 0;
   let last = 0;
   try {
-    for await (const chunk of fs.createReadStream('', { fd, autoClose: false, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    for await (const chunk of readChunks(fd, 1 << 20)) {
       if (opts.signal?.aborted) throw cancelled();
       h.update(chunk);
       bytes += chunk.length;
@@ -267,7 +281,7 @@ async function unpack(archive: string, into: string, opts: InstallOptions, open:
   let bytes = 0;
   let last = 0;
   try {
-    for await (const chunk of fs.createReadStream('', { fd, autoClose: false, highWaterMark: 256 << 10 }) as AsyncIterable<Buffer>) {
+    for await (const chunk of readChunks(fd, 256 << 10)) {
       if (opts.signal?.aborted) throw cancelled();
       if (failure) break;
       // Decompressing is CPU work on this thread: one piece at a time, giving way between them.
