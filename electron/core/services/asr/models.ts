@@ -314,17 +314,17 @@ async function sha256(file: string): Promise<string> {
 }
 
 /** Check a model folder: its files and metadata, its SHA-256s against the known list. */
-export async function checkModel(dir: string): Promise<ModelCheck> {
+export async function checkModel(dir: string, list: readonly KnownModel[] = KNOWN_MODELS): Promise<ModelCheck> {
   const header = readModelHeader(dir);
   const hashes: Record<string, string> = {};
   for (const f of [header.files.encoder, header.files.decoder, header.files.tokens]) hashes[path.basename(f)] = await sha256(f);
   const { bytes, files: _files, ...h } = header;
-  let known = knownModel(hashes);
+  let known = knownModel(hashes, list);
   let verified = known !== null;
   const record = readInstallRecord(dir);
   if (!verified && record?.verified && Object.entries(hashes).every(([n, x]) => record.files[n] === x)) {
     verified = true;
-    known = KNOWN_MODELS.find((m) => m.id === record.known) ?? null;
+    known = list.find((m) => m.id === record.known) ?? null;
   }
   return { file: dir, bytes, sha256: hashes, header: h, size: SIZES[`${h.textLayers}:${h.audioState}`] ?? 'other', known, verified };
 }
