@@ -126,7 +126,6 @@ export function ModelSettings() {
                   <th scope="col">{t('asr.settings.bytes')}</th>
                   <th scope="col">{t('asr.settings.status')}</th>
                   <th scope="col">{t('asr.settings.speedCol')}</th>
-                  <th scope="col">{t('asr.settings.verifiedCol')}</th>
                   <td />
                 </tr>
               </thead>
@@ -137,31 +136,37 @@ export function ModelSettings() {
                     <tr key={f.name}>
                       <th scope="row">{f.name}</th>
                       <td>{mib(f.bytes)} MiB</td>
-                      <td className={c?.problem ? 'field-error' : undefined}>{status(c)}</td>
-                      <td>{c && !c.problem ? speed(c.expectedRealtime) : ''}</td>
-                      <td>{verified(c)}</td>
-                      <td>
-                        {removing === f.name ? (
-                          <span role="group" aria-label={t('asr.settings.removeConfirm', { name: f.name })}>
-                            <span>{t('asr.settings.removeConfirm', { name: f.name })}</span>{' '}
-                            <button type="button" className="danger" onClick={() => void remove(f.name)}>
-                              {t('asr.settings.removeYes')}
-                            </button>{' '}
-                            <button type="button" className="secondary" onClick={() => setRemoving(null)}>
-                              {t('asr.settings.removeNo')}
-                            </button>
-                          </span>
-                        ) : (
-                          <button type="button" className="secondary" disabled={download !== null} onClick={() => setRemoving(f.name)} aria-label={`${t('asr.settings.remove')} ${f.name}`}>
-                            {t('asr.settings.remove')}
-                          </button>
+                      <td className={c?.problem ? 'field-error' : undefined}>
+                        {status(c)}
+                        {c && !c.problem && (
+                          <>
+                            <br />
+                            <span className="hint">{verified(c)}</span>
+                          </>
                         )}
+                      </td>
+                      <td>{c && !c.problem ? speed(c.expectedRealtime) : ''}</td>
+                      <td>
+                        <button type="button" className="secondary" disabled={download !== null || removing !== null} onClick={() => setRemoving(f.name)} aria-label={`${t('asr.settings.remove')} ${f.name}`}>
+                          {t('asr.settings.remove')}
+                        </button>
                       </td>
                     </tr>
                   );
                 })}
               </tbody>
             </table>
+          )}
+          {removing && (
+            <div className="banner banner-info" role="group" aria-label={t('asr.settings.removeConfirm', { name: removing })}>
+              <p>{t('asr.settings.removeConfirm', { name: removing })}</p>
+              <button type="button" className="danger" onClick={() => void remove(removing)}>
+                {t('asr.settings.removeYes')}
+              </button>{' '}
+              <button type="button" className="secondary" onClick={() => setRemoving(null)}>
+                {t('asr.settings.removeNo')}
+              </button>
+            </div>
           )}
         </>
       )}
