@@ -5,7 +5,7 @@
  * knows, each with a download button. Every file is read and hashed in main, never run,
  * so a damaged or hostile file is named here before a draft is ever started with it.
  *
- * The download runs in main (this page's CSP allows no connection at all): the page
+ * The download runs in main (this page's CSP reaches only its own origin): the page
  * names only a known model's id, and sees the progress as events.
  */
 import { useEffect, useRef, useState } from 'react';
