@@ -4,7 +4,10 @@
  * without downloading a model (no model can be downloaded on the development
  * machines or in CI).
  *
- *   npm run make-test-model -- --out DIR [--size tiny|base|small] [--seed S] [--speakers DIR]
+ *   npm run make-test-model -- --out DIR [--size tiny|base|small] [--quant f32|int8] [--seed S] [--speakers DIR]
+ *
+ * (--quant int8: encoder.int8.onnx and decoder.int8.onnx, their weight matrices int8 as
+ * onnxruntime's dynamic quantization writes them, as sherpa-onnx publishes beside f32.)
  *
  * (--speakers DIR: also the speaker-diarization models, see writeSpeakerModels.)
  *
@@ -83,13 +86,36 @@ function randomStream(seed: string): (n: number) => Buffer {
   return (n) => cipher.update(Buffer.alloc(n));
 }
 
+export type TestModelQuant = 'f32' | 'int8';
+
 class Weights {
   private readonly random: (n: number) => Buffer;
   constructor(
     readonly g: GraphBuilder,
     seed: string,
+    /** int8: every MatMul by a weight matrix quantized as onnxruntime's quantize_dynamic does it. */
+    readonly quant: TestModelQuant = 'f32',
   ) {
     this.random = randomStream(seed);
+  }
+
+  /**
+   * x · W for a weight matrix [in, out]. In int8 the way sherpa-onnx's `*.int8.onnx` are
+   * made (onnxruntime's dynamic quantization): W stored as int8 with one scale, x quantized
+   * per call (DynamicQuantizeLinear), MatMulInteger, then scaled back to float. The same
+   * random bytes as the f32 model's weights, so the two compute nearly the same thing.
+   */
+  matmul(x: string, name: string, inDim: number, outDim: number): string {
+    if (this.quant === 'f32') return this.g.o('MatMul', [x, this.matrix(name, inDim, outDim)]);
+    const count = inDim * outDim;
+    const raw = this.random(count);
+    const q = this.g.int8s(`${name}_quantized`, [inDim, outDim], new Int8Array(raw.buffer, raw.byteOffset, count));
+    const scale = this.g.scalar(`${name}_scale`, 1 / Math.sqrt(inDim) / 128);
+    const zero = `${name}_zero_point`;
+    this.g.int8s(zero, [], new Int8Array([0]));
+    const [xq, xs, xz] = this.g.op('DynamicQuantizeLinear', [x], undefined, 3) as [string, string, string];
+    const y = this.g.o('MatMulInteger', [xq, q, xz, zero]);
+    return this.g.o('Mul', [this.g.o('Cast', [y], { to: DT.float }), this.g.o('Mul', [xs, scale])]);
   }
 
   /** Values spread evenly over ±scale around `around`. */
@@ -128,7 +154,7 @@ function layerNorm(w: Weights, x: string, prefix: string, d: number): string {
 }
 
 function linear(w: Weights, x: string, name: string, inDim: number, outDim: number, bias = true): string {
-  const y = w.g.o('MatMul', [x, w.matrix(`${name}.weight`, inDim, outDim)]);
+  const y = w.matmul(x, `${name}.weight`, inDim, outDim);
   return bias ? w.g.o('Add', [y, w.bias(`${name}.bias`, outDim)]) : y;
 }
 
@@ -149,9 +175,9 @@ function mlp(w: Weights, x: string, prefix: string, d: number): string {
   return w.g.o('Add', [x, linear(w, h, `${prefix}.mlp.2`, 4 * d, d)]);
 }
 
-function encoderGraph(dims: Dims, seed: string): GraphBuilder {
+function encoderGraph(dims: Dims, seed: string, quant: TestModelQuant = 'f32'): GraphBuilder {
   const g = new GraphBuilder();
-  const w = new Weights(g, `${seed}:encoder`);
+  const w = new Weights(g, `${seed}:encoder`, quant);
   const d = dims.state;
   const conv1 = g.o('Conv', ['mel', w.make('encoder.conv1.weight', [d, N_MELS, 3], 1 / Math.sqrt(N_MELS * 3)), w.bias('encoder.conv1.bias', d)], { kernel_shape: [3], pads: [1, 1] });
   const conv2 = g.o('Conv', [gelu(g, conv1), w.make('encoder.conv2.weight', [d, d, 3], 1 / Math.sqrt(d * 3)), w.bias('encoder.conv2.bias', d)], { kernel_shape: [3], pads: [1, 1], strides: [2] });
@@ -181,10 +207,10 @@ function encoderGraph(dims: Dims, seed: string): GraphBuilder {
   return g;
 }
 
-function decoderGraph(dims: Dims, seed: string): GraphBuilder {
+function decoderGraph(dims: Dims, seed: string, quant: TestModelQuant = 'f32'): GraphBuilder {
   const g = new GraphBuilder();
   // The cross-attention keys and values are the encoder's: the same seed makes the same ones.
-  const w = new Weights(g, `${seed}:decoder`);
+  const w = new Weights(g, `${seed}:decoder`, quant);
   const d = dims.state;
   const embedding = w.make('decoder.token_embedding.weight', [N_VOCAB, d], 0.05);
   const n = g.o('Shape', ['tokens'], { start: 1, end: 2 });
@@ -293,13 +319,15 @@ export interface TestModelFiles {
 }
 
 /** Write the model's three files into `dir` (made if missing). */
-export function writeTestModel(dir: string, size: TestModelSize = 'tiny', seed = 'hvelv-test-model'): TestModelFiles {
+export function writeTestModel(dir: string, size: TestModelSize = 'tiny', seed = 'hvelv-test-model', quant: TestModelQuant = 'f32'): TestModelFiles {
   const dims = TEST_MODEL_DIMS[size];
   fs.mkdirSync(dir, { recursive: true });
-  const files = { dir, encoder: path.join(dir, 'encoder.onnx'), decoder: path.join(dir, 'decoder.onnx'), tokens: path.join(dir, 'tokens.txt') };
+  // sherpa-onnx's names: encoder.int8.onnx beside (or instead of) encoder.onnx.
+  const ext = quant === 'int8' ? '.int8.onnx' : '.onnx';
+  const files = { dir, encoder: path.join(dir, `encoder${ext}`), decoder: path.join(dir, `decoder${ext}`), tokens: path.join(dir, 'tokens.txt') };
   const metadata = whisperMetadata(size);
   const f = DT.float;
-  const enc = encoderGraph(dims, seed);
+  const enc = encoderGraph(dims, seed, quant);
   let bytes = writeModel(files.encoder, {
     graphName: 'encoder',
     nodes: enc.nodes,
@@ -312,7 +340,7 @@ export function writeTestModel(dir: string, size: TestModelSize = 'tiny', seed =
     metadata,
     opset: 17,
   });
-  const dec = decoderGraph(dims, seed);
+  const dec = decoderGraph(dims, seed, quant);
   const cache = { type: f, shape: [dims.layers, 'n_audio', N_TEXT_CTX, dims.state] };
   const cross = { type: f, shape: [dims.layers, 'n_audio', 'T2', dims.state] };
   bytes += writeModel(files.decoder, {
@@ -457,19 +485,20 @@ function embeddingGraph(seed: string): GraphBuilder {
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, size: { type: 'string', default: 'tiny' }, seed: { type: 'string' }, speakers: { type: 'string' } } });
+  const { values } = parseArgs({ options: { out: { type: 'string' }, size: { type: 'string', default: 'tiny' }, seed: { type: 'string' }, speakers: { type: 'string' }, quant: { type: 'string', default: 'f32' } } });
   if (values.speakers) {
     const m = writeSpeakerModels(values.speakers);
     process.stdout.write(`${values.speakers}: speaker diarization models (pyannote segmentation-3.0, WeSpeaker ResNet34) with random weights, ${(m.bytes / 2 ** 20).toFixed(1)} MiB\n`);
     if (!values.out) return;
   }
   const size = values.size as TestModelSize;
-  if (!values.out || !(size in TEST_MODEL_DIMS)) {
-    process.stderr.write('usage: npm run make-test-model -- --out DIR [--size tiny|base|small] [--seed S] [--speakers DIR]\n');
+  const quant = values.quant as TestModelQuant;
+  if (!values.out || !(size in TEST_MODEL_DIMS) || (quant !== 'f32' && quant !== 'int8')) {
+    process.stderr.write('usage: npm run make-test-model -- --out DIR [--size tiny|base|small] [--quant f32|int8] [--seed S] [--speakers DIR]\n');
     process.exit(2);
   }
-  const m = writeTestModel(values.out, size, values.seed);
-  process.stdout.write(`${values.out}: ${size} Whisper model (sherpa-onnx layout, f32) with random weights, ${(m.bytes / 2 ** 20).toFixed(1)} MiB\n`);
+  const m = writeTestModel(values.out, size, values.seed, quant);
+  process.stdout.write(`${values.out}: ${size} Whisper model (sherpa-onnx layout, ${quant}) with random weights, ${(m.bytes / 2 ** 20).toFixed(1)} MiB\n`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();

@@ -71,7 +71,7 @@ function varint(value: number | bigint): Uint8Array {
 }
 
 /** TensorProto.DataType. */
-export const DT = { float: 1, int32: 6, int64: 7 } as const;
+export const DT = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7 } as const;
 export type DataType = (typeof DT)[keyof typeof DT];
 
 export interface Tensor {
@@ -199,6 +199,12 @@ export class GraphBuilder {
 
   weight(name: string, dims: number[], data: Float32Array): string {
     this.initializers.push({ name, type: DT.float, dims, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+    return name;
+  }
+
+  /** int8 weights as stored bytes (a quantized model's). */
+  int8s(name: string, dims: number[], data: Int8Array): string {
+    this.initializers.push({ name, type: DT.int8, dims, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
     return name;
   }
 

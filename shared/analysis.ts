@@ -145,6 +145,8 @@ export interface RetrievedSegment extends Segment {
   /** A few words before and after the segment. */
   before: string;
   after: string;
+  /** It touches an automatic draft's machine text not yet checked against the recording (issue 26). */
+  machineText?: boolean;
 }
 
 export interface RetrievalFilter {

@@ -326,9 +326,34 @@ export interface ModelFileCheck {
   multilingual: boolean | null;
   /** The known model its hash says it is (verified); null: not verified, or not a model. */
   known: string | null;
+  /** Its files are those of an install whose archive's SHA-256 was checked (a known model's, or one given). */
+  verified: boolean;
+  /** About how many times the recording's length a draft takes on this computer; null: not measured. */
+  expectedRealtime: number | null;
   /** Why the file cannot be used (MODEL_INVALID, FILE_UNREADABLE), or null. */
   problem: ErrorCode | null;
 }
+
+/** A model Hvelv knows and can download (services/asr/models.ts KNOWN_MODELS). */
+export interface KnownModelInfo {
+  id: string;
+  name: string;
+  languages: AsrLanguage[];
+  /** The archive's size; null where not published. */
+  archiveBytes: number | null;
+  /** The archive's SHA-256 is in the list (else it installs as "not verified"). */
+  hashKnown: boolean;
+  expectedRealtime: number | null;
+  installed: boolean;
+}
+
+export interface KnownModels {
+  /** This computer's CPU cores, which the expected speed is scaled to. */
+  cores: number;
+  models: KnownModelInfo[];
+}
+
+export type ModelInstallPhase = 'download' | 'verify' | 'unpack';
 
 export interface RecentVault {
   path: string;
@@ -381,7 +406,9 @@ export type AppEvent =
   /** The supervisor's open folder locked itself (issue 10). */
   | { type: 'supervisor-locked'; reason: 'idle'; minutes: number }
   | { type: 'import-progress'; jobId: string; bytes: number; total: number }
-  | { type: 'draft-progress'; jobId: string; progress: DraftProgress };
+  | { type: 'draft-progress'; jobId: string; progress: DraftProgress }
+  /** A model download (Settings → Speech models): the archive's bytes done in this phase. */
+  | { type: 'model-progress'; jobId: string; phase: ModelInstallPhase; bytes: number; total: number | null };
 
 export const api = {
   'app.info': { input: z.strictObject({}) },
@@ -436,6 +463,12 @@ export const api = {
   'recordings.mediaUrl': { input: z.strictObject({ id: hexId }) },
   'asr.models': { input: z.strictObject({}) },
   'asr.checkModels': { input: z.strictObject({}) },
+  /** The models Hvelv knows, with size, language, expected speed and whether their hash is known. */
+  'asr.knownModels': { input: z.strictObject({}) },
+  /** Download and install a known model by its id (the page never names an address). */
+  'asr.installModel': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), id: z.string().regex(/^[\w.-]{1,60}$/) }) },
+  'asr.cancelInstall': { input: z.strictObject({ jobId: z.string().max(40) }) },
+  'asr.removeModel': { input: z.strictObject({ name: z.string().regex(/^[\w.-]{1,120}$/).refine((m) => m !== '.' && m !== '..') }) },
   // source 'page': the page decodes the recording (M4A/AAC, WebM) and hands its PCM over with asr.pcm.
   'asr.draft': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), recordingId: hexId, model: z.string().regex(/^[\w.-]{1,120}$/).refine((m) => m !== '.' && m !== '..'), language: z.enum(ASR_LANGUAGES), source: z.enum(['page']).optional() }) },
   /** One piece of the page's 16 kHz mono PCM (16-bit little-endian, base64; at most 1 MiB): answered when the draft has taken it. */
@@ -619,6 +652,10 @@ export interface Outputs extends SupervisorOutputs, NotificationOutputs, Attribu
   'recordings.mediaUrl': string;
   'asr.models': AsrModels;
   'asr.checkModels': ModelFileCheck[];
+  'asr.knownModels': KnownModels;
+  'asr.installModel': { name: string; verified: boolean };
+  'asr.cancelInstall': null;
+  'asr.removeModel': null;
   'asr.draft': TranscriptDetail;
   'asr.cancel': null;
   'asr.queue.state': QueueState | null;

@@ -69,6 +69,9 @@ export const ERROR_CODES = [
   'SHARE_DAMAGED',
   'BACKUP_OLDER',
   'BACKUP_NOT_FOUND',
+  'DOWNLOAD_FAILED',
+  'MODEL_HASH_MISMATCH',
+  'ARCHIVE_UNSAFE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

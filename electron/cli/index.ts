@@ -220,8 +220,14 @@ hvelv import qdc <vault> FILE.qdc
   },
   {
     name: 'model',
-    usage: `hvelv model list [--json]                       speech models in the app's data folder, and
-                                                     the ones Hvelv knows (with links)
+    usage: `hvelv model list [--json]                       installed speech models (size, expected speed,
+                                                     verified) and the ones Hvelv knows, with SHA-256
+hvelv model install <https-url|FILE> [--sha256 HEX] [--json]
+           Downloads (https only; http only on 127.0.0.1, ::1 or localhost) or reads a
+           sherpa-onnx .tar.bz2, checks its SHA-256 (the known list's, or --sha256) before
+           anything is kept, and unpacks it into the models folder. An archive with no hash
+           to check is installed marked "not verified". Nothing is left on failure or Ctrl-C.
+hvelv model remove <name> [--json]               deletes an installed model's folder
 hvelv model check FILE [--json]                  format, size and SHA-256 against the known list`,
     load: async () => (await import('./commands/model')).cmdModel,
   },

@@ -37,7 +37,8 @@ import { dailyJobRuns, installLinux, statusLinux, type EnforceCommand } from '..
 import { toB64 } from '../core/crypto/encoding';
 import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
 import { makeDraft, PcmChannel, type WorkerSpawner } from '../core/services/asr/draft';
-import { checkModel, listModelFiles, modelsDir, speakersDir } from '../core/services/asr/models';
+import { checkModel, expectedRealtime, KNOWN_MODELS, type KnownModel, listModelFiles, modelsDir, speakersDir } from '../core/services/asr/models';
+import { installModel, removeModel } from '../core/services/asr/install';
 import { analysisHandlers } from './analysis-handlers';
 import { asrQueueHandlers } from './asr-queue-handlers';
 import { Search } from '../core/services/analysis/search';
@@ -84,6 +85,8 @@ export interface HandlerDeps {
   createOptions?: CreateOptions;
   /** How to start the recognition process (the app: Electron's utilityProcess); default child_process.fork. */
   spawnAsrWorker?: WorkerSpawner;
+  /** Tests only: the known models' list (its addresses on 127.0.0.1); default KNOWN_MODELS. */
+  knownModels?: readonly KnownModel[];
 }
 
 type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Outputs[M]> | Outputs[M] };
@@ -135,6 +138,10 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
   };
   /** Model files' checks by name, size and time of change: hashing a 1.5 GB model once is enough. */
   const modelChecks = new Map<string, { key: string; result: Outputs['asr.checkModels'][number] }>();
+  /** Model downloads under way, by job: Cancel aborts one. */
+  const modelInstalls = new Map<string, AbortController>();
+  const cores = os.availableParallelism();
+  const knownModels = deps.knownModels ?? KNOWN_MODELS;
   const files = new FileGrants();
   const supervisorFolder = new SupervisorFolderRef();
   /** Destructive actions are confirmed by typing the participant's code; checked here, not only in the page. */
@@ -305,15 +312,67 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
         }
         let result: Outputs['asr.checkModels'][number];
         try {
-          const c = await checkModel(f.file);
-          result = { name, bytes: f.bytes, size: c.size, multilingual: c.header.multilingual, known: c.known?.name ?? null, problem: null };
+          const c = await checkModel(f.file, knownModels);
+          result = { name, bytes: f.bytes, size: c.size, multilingual: c.header.multilingual, known: c.known?.name ?? null, verified: c.verified, expectedRealtime: expectedRealtime(c.size, cores), problem: null };
         } catch (err) {
-          result = { name, bytes: f.bytes, size: null, multilingual: null, known: null, problem: err instanceof HvelvError ? err.code : ('FILE_UNREADABLE' as const) };
+          result = { name, bytes: f.bytes, size: null, multilingual: null, known: null, verified: false, expectedRealtime: null, problem: err instanceof HvelvError ? err.code : ('FILE_UNREADABLE' as const) };
         }
         modelChecks.set(name, { key, result });
         out.push(result);
       }
       return out;
+    },
+    'asr.knownModels': () => {
+      const installed = new Set(listModelFiles(deps.config.dataDir).map((f) => path.basename(f.file)));
+      const sizeOf: Record<number, string> = { 4: 'tiny', 6: 'base', 12: 'small', 24: 'medium' };
+      return {
+        cores,
+        models: knownModels.map((m) => ({
+          id: m.id,
+          name: m.name,
+          languages: [...m.languages],
+          archiveBytes: m.archiveBytes,
+          hashKnown: m.sha256 !== null,
+          expectedRealtime: expectedRealtime(sizeOf[m.layers] ?? 'other', cores),
+          installed: installed.has(m.id),
+        })),
+      };
+    },
+    // The one network request Hvelv makes (docs/threat-model.md): here in main, only for a
+    // model the student chose from the known list, by its id; the page names no address.
+    'asr.installModel': async ({ jobId, id }) => {
+      const known = knownModels.find((m) => m.id === id);
+      if (!known) throw new HvelvError('NOT_FOUND', `no known model ${id}`);
+      if (modelInstalls.has(jobId)) throw new HvelvError('INVALID_INPUT', 'that download is already running');
+      const ac = new AbortController();
+      modelInstalls.set(jobId, ac);
+      let last = 0;
+      try {
+        const m = await installModel({
+          modelsDir: modelsDir(deps.config.dataDir),
+          source: known.url,
+          list: knownModels,
+          signal: ac.signal,
+          onProgress: (p) => {
+            const t = Date.now();
+            if (t - last < 100 && p.bytes !== p.total) return;
+            last = t;
+            deps.emit({ type: 'model-progress', jobId, phase: p.phase, bytes: p.bytes, total: p.total });
+          },
+        });
+        return { name: m.name, verified: m.verified };
+      } finally {
+        modelInstalls.delete(jobId);
+      }
+    },
+    'asr.cancelInstall': ({ jobId }) => {
+      modelInstalls.get(jobId)?.abort();
+      return null;
+    },
+    'asr.removeModel': ({ name }) => {
+      removeModel(modelsDir(deps.config.dataDir), name);
+      modelChecks.delete(name);
+      return null;
     },
     'asr.draft': async ({ jobId, recordingId, model, language, source }) => {
       // Only a file in the models folder, by name: the page never names a path.

@@ -1,7 +1,7 @@
 /**
- * `npm run bench:asr [-- tiny base small]`: how fast automatic drafts are here, with
+ * `npm run bench:asr [-- tiny base small] [f32|int8]`: how fast automatic drafts are here, with
  * Whisper models of the real tiny, base and small dimensions in sherpa-onnx's layout,
- * made by scripts/make-test-model.ts (random weights, f32: no model can be downloaded
+ * made by scripts/make-test-model.ts (random weights, f32 and int8: no model can be downloaded
  * on this machine).
  *
  * Each model runs in a child process of its own (so its peak memory is its own, and a
@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { writeTestModel, type TestModelSize } from '../../scripts/make-test-model';
 import { createDecoder, SAMPLE_RATE } from '../../electron/core/services/asr/audio';
 import { Windower } from '../../electron/core/services/asr/vad';
+import { modelFiles } from '../../electron/core/services/asr/models';
 import { loadSherpa, recognizerConfig } from '../../electron/core/services/asr/worker';
 import { wavHeader } from '../wav';
 
@@ -72,7 +73,8 @@ const here = fileURLToPath(import.meta.url);
 if (process.argv[2] === '--step') {
   const dir = process.argv[3]!;
   const rssBefore = status('VmRSS');
-  const files = { encoder: path.join(dir, 'encoder.onnx'), decoder: path.join(dir, 'decoder.onnx'), tokens: path.join(dir, 'tokens.txt') };
+  // The model's files as the draft finds them (int8 before f32).
+  const files = modelFiles(dir);
   const t0 = performance.now();
   const rec = await loadSherpa().OfflineRecognizer.createAsync(recognizerConfig({ model: files, language: 'nb', threads: THREADS }));
   const loadMs = performance.now() - t0;
@@ -129,16 +131,18 @@ function median(xs: number[]): number {
 async function parent(): Promise<void> {
   const asked = process.argv.slice(2).filter((a) => /^(micro|tiny|base|small)$/.test(a)) as TestModelSize[];
   const sizes: TestModelSize[] = asked.length ? asked : ['tiny', 'base', 'small'];
+  // int8 beside f32 (sherpa-onnx publishes both); `f32` or `int8` on the command line runs only that one.
+  const quants = (['f32', 'int8'] as const).filter((q) => !process.argv.includes(q === 'f32' ? 'int8' : 'f32'));
   const load0 = os.loadavg()[0]!;
   const started = new Date();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hvelv-asr-bench-'));
   const rows: string[] = [];
   const goals: Partial<Record<TestModelSize, number>> = { base: 0.2, small: 0.5 };
   try {
-    for (const size of sizes) {
-      const dir = path.join(root, size);
-      const m = writeTestModel(dir, size);
-      const name = `${size} f32 (${(m.bytes / MiB).toFixed(0)} MiB)`;
+    for (const size of sizes) for (const quant of quants) {
+      const dir = path.join(root, `${size}-${quant}`);
+      const m = writeTestModel(dir, size, undefined, quant);
+      const name = `${size} ${quant} (${(m.bytes / MiB).toFixed(0)} MiB)`;
       console.log(`${name}: ${RUNS + 1} windows of ${WINDOW_S} s… (load ${os.loadavg()[0]!.toFixed(1)})`);
       const r = await runStep(dir);
       fs.rmSync(dir, { recursive: true });
@@ -169,7 +173,7 @@ async function parent(): Promise<void> {
   log('');
   log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}; Whisper through sherpa-onnx-node 1.13.8 (onnxruntime inside), ${THREADS} thread(s) as the draft uses. Load average (1 min) ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end (the machine is shared: a load above 2 slows every figure). Made by \`npm run bench:asr\` (tests/bench/asr.ts), each model in a process of its own.`);
   log('');
-  log(`Models of the real tiny, base and small dimensions with random weights, f32, in sherpa-onnx's layout (scripts/make-test-model.ts). One ${WINDOW_S}-second window of speech-like sound (the longest our VAD cuts), decoded as the draft does (\`decodeAsync\`), once to warm up and then ${RUNS} times; the median. Random weights never end the text, so the decoder runs to sherpa-onnx's limit of 6 tokens per second of audio, about twice real speech: **an upper bound**. Peak memory: the process's VmHWM above what it had before the model was loaded. Cores: CPU time / wall time over the windows. "Idle cores": the window's CPU time spread over the threads, the wall time it would take on cores nobody else uses (a lower bound: threads never share work perfectly). int8 models are not made by the script yet.`);
+  log(`Models of the real tiny, base and small dimensions with random weights, f32 and int8 (weight matrices quantized as onnxruntime's dynamic quantization does, the token embedding f32, as sherpa-onnx's \`*.int8.onnx\`), in sherpa-onnx's layout (scripts/make-test-model.ts). One ${WINDOW_S}-second window of speech-like sound (the longest our VAD cuts), decoded as the draft does (\`decodeAsync\`), once to warm up and then ${RUNS} times; the median. Random weights never end the text, so the decoder runs to sherpa-onnx's limit of 6 tokens per second of audio, about twice real speech: **an upper bound**. Peak memory: the process's VmHWM above what it had before the model was loaded. Cores: CPU time / wall time over the windows. "Idle cores": the window's CPU time spread over the threads, the wall time it would take on cores nobody else uses (a lower bound: threads never share work perfectly).`);
   log('');
   log('| model | load | one 29 s window: median (runs) | CPU time per window | tokens | peak memory | cores used | real-time factor | goal on 2 cores |');
   log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');

@@ -213,7 +213,7 @@ describe('model folders', () => {
     expect(Object.keys(c.sha256).sort()).toEqual(['decoder.onnx', 'encoder.onnx', 'tokens.txt']);
     for (const h of Object.values(c.sha256)) expect(h).toMatch(/^[0-9a-f]{64}$/);
     // A folder whose every file has the SHA-256 the list gives is known; one hash different, it is not.
-    const entry = { id: 'x', name: 'X', family: 'openai', languages: ['en'], layers: 4, url: '', licence: 'MIT', sha256: null, files: c.sha256 } as const;
+    const entry = { id: 'x', name: 'X', family: 'openai', languages: ['en'], layers: 4, url: '', licence: 'MIT', archiveBytes: null, sha256: null, files: c.sha256 } as const;
     expect(knownModel(c.sha256, [entry])?.id).toBe('x');
     expect(knownModel({ ...c.sha256, 'tokens.txt': '0'.repeat(64) }, [entry])).toBeNull();
     // Every listed hash is a SHA-256 (a typo in the list would never match anything).

@@ -136,6 +136,10 @@ describe('machine text marked until checked', () => {
     const heard = coding.apply(t.id, { quote: 'Fortell litt.' }, [c.id]);
     coding.setQuote(machine.id, true);
     coding.setQuote(heard.id, true);
+    // The retrieval list says the same of each passage: the unchecked one marked, the heard one not.
+    const listed = coding.retrieve({ codeId: c.id });
+    expect(listed.find((x) => x.id === machine.id)?.machineText).toBe(true);
+    expect(listed.find((x) => x.id === heard.id)?.machineText).toBeUndefined();
     const th = themes.add({ name: 'Start' });
     themes.assign(th.id, c.id);
     const report = new Report(session, NOW);

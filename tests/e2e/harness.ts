@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createHandlers, dispatch } from '../../electron/main/handlers';
+import type { KnownModel } from '../../electron/core/services/asr/models';
 import { mediaResponse, shareMediaResponse } from '../../electron/main/media';
 import { CONTENT_SECURITY_POLICY, mediaPath, shareMediaPath } from '../../electron/main/policy';
 import { Readable } from 'node:stream';
@@ -63,7 +64,7 @@ window.hvelv = {
 };`;
 }
 
-export async function startHarness(opts: { home: string; locale?: string; now?: () => Date }): Promise<Harness> {
+export async function startHarness(opts: { home: string; locale?: string; now?: () => Date; knownModels?: readonly KnownModel[] }): Promise<Harness> {
   if (!fs.existsSync(path.join(RENDERER, 'index.html'))) {
     throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm test does)');
   }
@@ -81,6 +82,7 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
     crypto: await createCrypto(),
     kdfPolicy: TEST_KDF_POLICY,
     createOptions: { kdf: TEST_KDF },
+    knownModels: opts.knownModels,
     now: opts.now ?? (() => new Date()),
     config: new AppConfig(path.join(opts.home, 'config', 'hvelv-config.json')),
     emit,
@@ -247,9 +249,9 @@ export const STUDY_PASSPHRASE = 'fire lange ord er bra';
  * A harness with the seed study's project already created and unlocked, Chromium open on
  * it: the common start of the feature tests. `project` overrides the study's facts.
  */
-export async function openStudy(prefix: string, project: Record<string, unknown> = {}, height = 860, now?: () => Date) {
+export async function openStudy(prefix: string, project: Record<string, unknown> = {}, height = 860, now?: () => Date, knownModels?: readonly KnownModel[]) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const harness = await startHarness({ home, locale: 'nb-NO', ...(now ? { now } : {}) });
+  const harness = await startHarness({ home, locale: 'nb-NO', ...(now ? { now } : {}), knownModels });
   const vault = path.join(home, 'Documents', 'Hvelv', 'studie');
   await harness.invoke('vault.create', {
     path: vault,

@@ -167,6 +167,27 @@ describe('the built main process', () => {
     expect(await draft).toMatchObject({ ok: false, error: { code: 'VAULT_LOCKED' } });
   });
 
+  it("answers the model manager's channels from the page: the known list, Cancel, Remove, and no download but a known model's", async () => {
+    const { home } = await launch();
+    fake.ready();
+    const win = await shown();
+    const known = await value<{ cores: number; models: { id: string; hashKnown: boolean; installed: boolean }[] }>(win, 'asr.knownModels');
+    expect(known.models.map((m) => [m.id, m.hashKnown])).toEqual([['whisper-tiny', true], ['whisper-base', true], ['whisper-small', true], ['whisper-medium', false]]);
+    expect(known.cores).toBeGreaterThan(0);
+    // The page names a known model's id, never an address: anything else is refused before any request.
+    expect(await call(win, 'asr.installModel', { jobId: 'mdl-test-1', id: 'no-such-model' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await call(win, 'asr.installModel', { jobId: 'mdl-test-1', id: 'https://example.org/x.tar.bz2' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await call(win, 'asr.cancelInstall', { jobId: 'mdl-test-1' })).toEqual({ ok: true, value: null });
+    // Remove: the folder goes; a name that climbs out is refused.
+    const models = path.join(home, 'userData', 'models');
+    writeTestModel(path.join(models, 'whisper-tiny'), 'micro');
+    expect((await value<{ models: { id: string; installed: boolean }[] }>(win, 'asr.knownModels')).models[0]).toMatchObject({ id: 'whisper-tiny', installed: true });
+    expect(await call(win, 'asr.removeModel', { name: '..' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await call(win, 'asr.removeModel', { name: 'whisper-tiny' })).toEqual({ ok: true, value: null });
+    expect(fs.readdirSync(models)).toEqual([]);
+    expect(await call(win, 'asr.removeModel', { name: 'whisper-tiny' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
   it('a second launch builds nothing and quits; the first comes to the front', async () => {
     await launch({ singleInstance: false });
     fake.ready();

@@ -35,10 +35,11 @@ import { ANALYSIS_HOLDINGS } from './analysis/holdings';
 import { ATTRIBUTE_HOLDINGS } from './attributes/holdings';
 import { PARTICIPANT_HOLDINGS } from './participants/holdings';
 import { RECORDING_HOLDINGS } from './recordings/holdings';
+import { ASR_HOLDINGS } from './asr/holdings';
 import { SUPERVISOR_HOLDINGS } from './supervisor/holdings';
 import { TRANSCRIPT_HOLDINGS } from './transcripts/holdings';
 
-export const PARTICIPANT_DATA: readonly ParticipantData[] = [...PARTICIPANT_HOLDINGS, ...RECORDING_HOLDINGS, ...TRANSCRIPT_HOLDINGS, ...ANALYSIS_HOLDINGS, ...ATTRIBUTE_HOLDINGS, ...SUPERVISOR_HOLDINGS];
+export const PARTICIPANT_DATA: readonly ParticipantData[] = [...PARTICIPANT_HOLDINGS, ...RECORDING_HOLDINGS, ...ASR_HOLDINGS, ...TRANSCRIPT_HOLDINGS, ...ANALYSIS_HOLDINGS, ...ATTRIBUTE_HOLDINGS, ...SUPERVISOR_HOLDINGS];
 
 /**
  * What a supervisor's share carries of the participants' data, kind by kind, with how many

@@ -8,6 +8,7 @@
  * moves all of them in the same transaction as the text (`remapAfterEdit`).
  */
 import type { RetrievalFilter, RetrievedSegment, Segment, SegmentRange } from '../../../../shared/analysis';
+import { touchesMachineText } from '../transcripts/machine-text';
 import { TextPositions } from '../../../../shared/analysis-text';
 import { randomBytes } from 'node:crypto';
 import { HvelvError } from '../../errors';
@@ -453,6 +454,8 @@ function retrieved(s: SegmentRecord, tid: string, participant: string, t: Transc
     timestampMs: timestampAt(t, u0),
     before,
     after,
+    // Only where true, so a typed transcript's segments read as before.
+    ...(touchesMachineText(t, u0, u1) ? { machineText: true } : {}),
   };
 }
 

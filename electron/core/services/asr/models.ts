@@ -27,13 +27,45 @@ export interface KnownModel {
   /** The archive sherpa-onnx publishes (.tar.bz2), unpacked into models/<id>/. */
   url: string;
   licence: string;
+  /** The archive's size in bytes, as published; null where not known. */
+  archiveBytes: number | null;
   /**
-   * SHA-256 of the archive, and of each file the folder keeps, by file name. null where
-   * no hash could be verified when this list was made (no model can be downloaded on
-   * the machines that built it): such a folder is reported as "not verified", never as known.
+   * SHA-256 of the archive. null where no hash is known: `hvelv model install` and the
+   * download button then install it marked "not verified". No model can be downloaded
+   * on the machines that build Hvelv, so these hashes were not computed here: they are
+   * the published release assets' hashes as two other open projects pin them (see
+   * docs/architecture.md, "Speech models"); a download whose hash differs is refused.
    */
   sha256: string | null;
   files: Readonly<Record<string, string>> | null;
+}
+
+/** What the installer (install.ts) writes beside a model's files: where it came from and whether its hash was checked. */
+export const INSTALL_RECORD = 'hvelv-model.json';
+
+export interface InstallRecord {
+  /** The address, or the file's name, it came from. */
+  source: string;
+  /** SHA-256 of the archive. */
+  archiveSha256: string;
+  /** The archive's hash was checked against one given (--sha256, or the known list's). */
+  verified: boolean;
+  /** The known model's id, when the archive was one. */
+  known: string | null;
+  /** SHA-256 of each file kept, by its path in the folder: a later change shows as "not verified". */
+  files: Record<string, string>;
+  installedAt: string;
+}
+
+/** The install record in a model folder, or null when there is none or it is not one. */
+export function readInstallRecord(dir: string): InstallRecord | null {
+  try {
+    const r = JSON.parse(fs.readFileSync(path.join(dir, INSTALL_RECORD), 'utf8')) as InstallRecord;
+    if (typeof r.archiveSha256 !== 'string' || typeof r.verified !== 'boolean' || typeof r.files !== 'object' || r.files === null) return null;
+    return r;
+  } catch {
+    return null;
+  }
 }
 
 const SHERPA = 'https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-models';
@@ -45,10 +77,10 @@ const SHERPA = 'https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-mode
  * OpenAI's multilingual Whisper as sherpa-onnx converts it (Norwegian among its languages).
  */
 export const KNOWN_MODELS: readonly KnownModel[] = [
-  { id: 'whisper-tiny', name: 'OpenAI Whisper tiny', family: 'openai', languages: ['nb', 'en'], layers: 4, url: `${SHERPA}/sherpa-onnx-whisper-tiny.tar.bz2`, licence: 'MIT', sha256: null, files: null },
-  { id: 'whisper-base', name: 'OpenAI Whisper base', family: 'openai', languages: ['nb', 'en'], layers: 6, url: `${SHERPA}/sherpa-onnx-whisper-base.tar.bz2`, licence: 'MIT', sha256: null, files: null },
-  { id: 'whisper-small', name: 'OpenAI Whisper small', family: 'openai', languages: ['nb', 'en'], layers: 12, url: `${SHERPA}/sherpa-onnx-whisper-small.tar.bz2`, licence: 'MIT', sha256: null, files: null },
-  { id: 'whisper-medium', name: 'OpenAI Whisper medium', family: 'openai', languages: ['nb', 'en'], layers: 24, url: `${SHERPA}/sherpa-onnx-whisper-medium.tar.bz2`, licence: 'MIT', sha256: null, files: null },
+  { id: 'whisper-tiny', name: 'OpenAI Whisper tiny', family: 'openai', languages: ['nb', 'en'], layers: 4, url: `${SHERPA}/sherpa-onnx-whisper-tiny.tar.bz2`, licence: 'MIT', archiveBytes: 116_204_861, sha256: 'c46116994e539aa165266d96b325252728429c12535eb9d8b6a2b10f129e66b1', files: null },
+  { id: 'whisper-base', name: 'OpenAI Whisper base', family: 'openai', languages: ['nb', 'en'], layers: 6, url: `${SHERPA}/sherpa-onnx-whisper-base.tar.bz2`, licence: 'MIT', archiveBytes: 207_557_382, sha256: '911b2083efd7c0dca2ac3b358b75222660dc09fb716d64fbfc417ba6c99ff3de', files: null },
+  { id: 'whisper-small', name: 'OpenAI Whisper small', family: 'openai', languages: ['nb', 'en'], layers: 12, url: `${SHERPA}/sherpa-onnx-whisper-small.tar.bz2`, licence: 'MIT', archiveBytes: 639_387_718, sha256: '486a46afbb7ba798507190ffe02fea2dd726049af212e774537efac6afb210a6', files: null },
+  { id: 'whisper-medium', name: 'OpenAI Whisper medium', family: 'openai', languages: ['nb', 'en'], layers: 24, url: `${SHERPA}/sherpa-onnx-whisper-medium.tar.bz2`, licence: 'MIT', archiveBytes: null, sha256: null, files: null },
 ];
 
 export interface ModelHeader {
@@ -83,6 +115,11 @@ export interface ModelCheck {
   size: string;
   /** The entry of KNOWN_MODELS whose hashes the files have; null when none. */
   known: KnownModel | null;
+  /**
+   * The files are the ones an install whose archive hash was checked unpacked (their
+   * hashes as its record lists them), or a known model's listed files.
+   */
+  verified: boolean;
 }
 
 const SIZES: Record<string, string> = { '4:384': 'tiny', '6:512': 'base', '12:768': 'small', '24:1024': 'medium', '32:1280': 'large', '4:1280': 'large' };
@@ -277,12 +314,19 @@ async function sha256(file: string): Promise<string> {
 }
 
 /** Check a model folder: its files and metadata, its SHA-256s against the known list. */
-export async function checkModel(dir: string): Promise<ModelCheck> {
+export async function checkModel(dir: string, list: readonly KnownModel[] = KNOWN_MODELS): Promise<ModelCheck> {
   const header = readModelHeader(dir);
   const hashes: Record<string, string> = {};
   for (const f of [header.files.encoder, header.files.decoder, header.files.tokens]) hashes[path.basename(f)] = await sha256(f);
   const { bytes, files: _files, ...h } = header;
-  return { file: dir, bytes, sha256: hashes, header: h, size: SIZES[`${h.textLayers}:${h.audioState}`] ?? 'other', known: knownModel(hashes) };
+  let known = knownModel(hashes, list);
+  let verified = known !== null;
+  const record = readInstallRecord(dir);
+  if (!verified && record?.verified && Object.entries(hashes).every(([n, x]) => record.files[n] === x)) {
+    verified = true;
+    known = list.find((m) => m.id === record.known) ?? null;
+  }
+  return { file: dir, bytes, sha256: hashes, header: h, size: SIZES[`${h.textLayers}:${h.audioState}`] ?? 'other', known, verified };
 }
 
 /** The known model whose listed files the folder has, each with the listed SHA-256. */
@@ -365,7 +409,18 @@ export function speakersDir(appDataDir: string): string {
 }
 
 /**
- * Speed to expect on two CPU cores, as a multiple of the recording's length, from
- * docs/benchmarks.md (random weights of the real sizes, f32); null: not measured.
+ * Speed to expect on two idle CPU cores, as a multiple of the recording's length, from
+ * docs/benchmarks.md (random weights of the real sizes, f32, the decoder run to its
+ * limit of tokens: an upper bound); null: not measured.
  */
-export const EXPECTED_REALTIME: Record<string, number | null> = { tiny: null, base: null, small: null, medium: null };
+export const EXPECTED_REALTIME: Record<string, number | null> = { tiny: 0.23, base: 0.42, small: 1.29, medium: null };
+
+/**
+ * The bench's two-core figure scaled to this machine's cores (the engine's work divides
+ * over them; one core counts as two at half the speed), rounded to a hundredth.
+ */
+export function expectedRealtime(size: string, cores: number): number | null {
+  const two = EXPECTED_REALTIME[size];
+  if (two == null) return null;
+  return Math.round(((two * 2) / Math.max(1, cores)) * 100) / 100;
+}

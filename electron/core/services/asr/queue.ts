@@ -8,8 +8,9 @@
  * remain is remembered, and the one being drafted when the vault locked (or the app
  * quit) is drafted again from its start. Nothing of a draft in the making is kept
  * (makeDraft keeps nothing until it is done). The record holds recording ids, the
- * model's file and the language, never words or sound; a recording that is gone
- * (deleted, or its participant withdrew) is simply passed over.
+ * model's file and the language, never words or sound; a participant's withdrawal takes
+ * their recordings' ids out of it (holdings.ts), and a recording deleted otherwise is
+ * passed over.
  */
 import type { AsrLanguage, DraftProgress } from '../../../../shared/asr';
 import type { RecordingInfo, TranscriptDetail } from '../../../../shared/contract';
@@ -95,6 +96,20 @@ export class DraftQueue {
     this.write(next);
     this.session.audit.append('asr.queued', { details: { recordings: next.remaining.length } });
     return this.state()!;
+  }
+
+  /**
+   * Drop every id whose recording is gone (withdrawn, deleted): the record then keeps no
+   * pointer to data a withdrawal receipt says is destroyed. Idempotent, so a withdrawal
+   * repeated after a crash leaves the same record.
+   */
+  forgetMissing(): void {
+    const q = this.read();
+    if (!q) return;
+    const exists = new Set(new Recordings(this.session, this.now).list().map((r) => r.id));
+    const next: QueueRecord = { ...q, remaining: q.remaining.filter((id) => exists.has(id)), done: q.done.filter((id) => exists.has(id)), failed: q.failed.filter((f) => exists.has(f.id)) };
+    if (next.remaining.length === q.remaining.length && next.done.length === q.done.length && next.failed.length === q.failed.length) return;
+    this.write(next);
   }
 
   state(): QueueState | null {

@@ -121,6 +121,8 @@ export function Retrieval({ of, codes, themes, onChoose, onOpen }: Props) {
                 {s.timestampMs !== null && `, ${formatTimestamp(s.timestampMs)}`}
               </span>
               {s.quote && <span className="pill">{t('analysis.retrieval.quote')}</span>}
+              {/* Machine text not checked against the recording: said as the report says it, in the same quiet tone. */}
+              {s.machineText && <span className="pill">{t('mt.quoteMark')}</span>}
               {/* The name a screen reader hears begins with what is shown (axe: label-content-name-mismatch). */}
               <span className="sr-only"> – {t('analysis.search.openHit')}</span>
             </button>

@@ -1,0 +1,438 @@
+/**
+ * Installing a speech model: the archive sherpa-onnx publishes (.tar.bz2, one folder of
+ * encoder, decoder and tokens.txt), from an https address or a file the student has.
+ *
+ * The only network use in Hvelv (docs/threat-model.md): one GET of the archive, made
+ * here in the calling process (the app's main process, or the `hvelv` command), only
+ * when the student asks, carrying nothing of theirs. Plain http only to a loopback
+ * address (the tests' own server).
+ *
+ * Nothing is kept unless all of it went well. Everything is written into a staging
+ * folder inside the models folder (same disk, so the last step is one rename); the
+ * archive's SHA-256 is checked before it is unpacked; every entry must stay inside the
+ * staging folder (no absolute paths, no "..", no links of any kind); the unpacked
+ * folder must be a Whisper model the engine can run (models.ts reads it first). Only
+ * then is it renamed into place. Any failure, a cut connection, Cancel or a full disk
+ * removes the staging folder.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { Parser, type ReadEntry } from 'tar';
+import unbzip2Stream from 'unbzip2-stream';
+import { HvelvError } from '../../errors';
+import { INSTALL_RECORD, KNOWN_MODELS, type InstallRecord, type KnownModel, modelFiles, readModelHeader } from './models';
+import { openRegularFile } from '../project/user-file';
+
+export type InstallPhase = 'download' | 'verify' | 'unpack';
+
+export interface InstallProgress {
+  phase: InstallPhase;
+  /** Bytes of the archive done in this phase. */
+  bytes: number;
+  /** The archive's size, when known (a server may not say it). */
+  total: number | null;
+}
+
+export interface InstallOptions {
+  /** The models folder (models.ts modelsDir). */
+  modelsDir: string;
+  /** An https address, an http address on a loopback host, or a file. */
+  source: string;
+  /** The archive's expected SHA-256 (hex); the known list's when not given. */
+  sha256?: string | null;
+  signal?: AbortSignal;
+  onProgress?: (p: InstallProgress) => void;
+  list?: readonly KnownModel[];
+  /**
+   * Opens a file the installer writes (the downloaded archive, each unpacked file) and
+   * returns its descriptor; every write goes through fs.writeSync on it. Tests pass one
+   * that creates the real file and hands back a descriptor of /dev/full, whose writes
+   * the kernel fails with ENOSPC, to show what a full disk leaves behind.
+   */
+  openForWrite?: (file: string) => number;
+}
+
+export interface InstalledModel {
+  /** The folder's name in the models folder. */
+  name: string;
+  dir: string;
+  bytes: number;
+  verified: boolean;
+  known: KnownModel | null;
+  archiveSha256: string;
+}
+
+/** Archives larger than this, or unpacking to more, are refused (medium f32 unpacked is about 3 GB). */
+const MAX_ARCHIVE_BYTES = 8 * 2 ** 30;
+const MAX_UNPACKED_BYTES = 12 * 2 ** 30;
+const MAX_ENTRIES = 10_000;
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', '::1', 'localhost']);
+
+/** The address the source names, or null when it names a file. Refused: any scheme but https, and http off the loopback. */
+export function sourceUrl(source: string): URL | null {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return null;
+  let url: URL;
+  try {
+    url = new URL(source);
+  } catch {
+    throw new HvelvError('INVALID_INPUT', `${source} is not an address`);
+  }
+  checkUrl(url);
+  return url;
+}
+
+function checkUrl(url: URL): void {
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) return;
+  throw new HvelvError('INVALID_INPUT', `only https addresses (or http on this machine's loopback address) are downloaded, not ${url.protocol}//${url.host}`);
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** A name the models folder can hold: letters, digits, dot, dash, underscore. */
+function safeName(name: string): string {
+  const n = name.replace(/\.tar\.bz2$|\.tbz2?$/i, '').replace(/[^\w.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 100);
+  if (!n) throw new HvelvError('INVALID_INPUT', 'the archive gives the model no usable name');
+  return n;
+}
+
+function ioError(err: unknown, what: string): HvelvError {
+  if (err instanceof HvelvError) return err;
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new HvelvError('DISK_FULL', `no space left while writing ${what}`, { cause: err });
+  return new HvelvError('IO', `cannot write ${what} (${code ?? 'error'})`, { cause: err });
+}
+
+function writeAll(fd: number, chunk: Uint8Array, what: string): void {
+  try {
+    for (let off = 0; off < chunk.length; ) off += fs.writeSync(fd, chunk, off, chunk.length - off);
+  } catch (err) {
+    throw ioError(err, what);
+  }
+}
+
+const cancelled = () => new HvelvError('CANCELLED', 'the model download was cancelled');
+
+/** GET the address into the file, following at most five redirects (each checked as the first), hashing as it goes. */
+async function download(url: URL, fd: number, opts: InstallOptions, hash: ReturnType<typeof createHash>): Promise<number> {
+  let target = url;
+  for (let hop = 0; hop < 6; hop++) {
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const get = target.protocol === 'https:' ? https.get : http.get;
+      // Nothing of the student's goes out: no cookies, no referrer, a fixed agent string.
+      const req = get(target, { headers: { 'user-agent': 'Hvelv', accept: '*/*' }, signal: opts.signal }, resolve);
+      req.on('error', (err) => reject(opts.signal?.aborted ? cancelled() : new HvelvError('DOWNLOAD_FAILED', `cannot reach ${target.host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err })));
+    });
+    const status = res.statusCode ?? 0;
+    if (status >= 300 && status < 400 && res.headers.location) {
+      res.resume();
+      target = new URL(res.headers.location, target);
+      checkUrl(target);
+      continue;
+    }
+    if (status !== 200) {
+      res.resume();
+      throw new HvelvError('DOWNLOAD_FAILED', `${target.host} answered ${status}`);
+    }
+    const declared = Number(res.headers['content-length']);
+    const total = Number.isFinite(declared) && declared > 0 ? declared : null;
+    if (total !== null && total > MAX_ARCHIVE_BYTES) throw new HvelvError('FILE_TOO_LARGE', `the archive is ${total} bytes`);
+    let bytes = 0;
+    let last = 0;
+    try {
+      for await (const chunk of res as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        if (bytes > MAX_ARCHIVE_BYTES) throw new HvelvError('FILE_TOO_LARGE', 'the archive is too large');
+        hash.update(chunk);
+        writeAll(fd, chunk, 'the downloaded archive');
+        const now = Date.now();
+        if (now - last >= 100) {
+          last = now;
+          opts.onProgress?.({ phase: 'download', bytes, total });
+        }
+      }
+    } catch (err) {
+      if (opts.signal?.aborted) throw cancelled();
+      if (err instanceof HvelvError) throw err;
+      throw new HvelvError('DOWNLOAD_FAILED', `the connection to ${target.host} was cut after ${bytes} bytes`, { cause: err });
+    }
+    if (opts.signal?.aborted) throw cancelled();
+    // A server that closes early without an error still said how much it would send.
+    if (!res.complete || (total !== null && bytes !== total)) throw new HvelvError('DOWNLOAD_FAILED', `the connection to ${target.host} was cut after ${bytes} of ${total ?? '?'} bytes`);
+    opts.onProgress?.({ phase: 'download', bytes, total });
+    return bytes;
+  }
+  throw new HvelvError('DOWNLOAD_FAILED', 'too many redirects');
+}
+
+const readAt = promisify(fs.read);
+
+/** A file's bytes in pieces, read by position from a descriptor the caller opened and closes (no stream owns it). */
+async function* readChunks(fd: number, piece: number): AsyncGenerator<Buffer> {
+  for (let pos = 0; ; ) {
+    const buf = Buffer.allocUnsafe(piece);
+    const { bytesRead } = await readAt(fd, buf, 0, piece, pos);
+    if (bytesRead === 0) return;
+    pos += bytesRead;
+    yield buf.subarray(0, bytesRead);
+  }
+}
+
+/** The archive's SHA-256, read from a file. */
+async function hashFile(file: string, opts: InstallOptions): Promise<{ sha256: string; bytes: number }> {
+  const { fd, size } = openRegularFile(file);
+  const h = createHash('sha256');
+  let bytes = 0;
+  let last = 0;
+  try {
+    for await (const chunk of readChunks(fd, 1 << 20)) {
+      if (opts.signal?.aborted) throw cancelled();
+      h.update(chunk);
+      bytes += chunk.length;
+      const now = Date.now();
+      if (now - last >= 100) {
+        last = now;
+        opts.onProgress?.({ phase: 'verify', bytes, total: size });
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  opts.onProgress?.({ phase: 'verify', bytes, total: size });
+  return { sha256: h.digest('hex'), bytes };
+}
+
+/**
+ * An entry's path inside the folder, or a refusal: absolute paths (/, C:\, \\server),
+ * ".." anywhere, and anything but files and folders (symbolic and hard links, devices, FIFOs).
+ */
+export function entryPath(entry: { path: string; type: string }): string[] {
+  const raw = entry.path;
+  const refuse = (why: string) => new HvelvError('ARCHIVE_UNSAFE', `the archive's entry ${JSON.stringify(raw.slice(0, 200))} ${why}; nothing was installed`);
+  if (!['File', 'OldFile', 'ContiguousFile', 'Directory'].includes(entry.type)) throw refuse(`is a ${entry.type}, not a file or folder`);
+  if (/^([/\\]|[a-zA-Z]:)/.test(raw)) throw refuse('is an absolute path');
+  if (raw.includes('\0')) throw refuse('holds a NUL');
+  const parts = raw.split(/[/\\]+/).filter((p) => p !== '' && p !== '.');
+  if (parts.some((p) => p === '..')) throw refuse('climbs out of the folder');
+  return parts;
+}
+
+/** Unpack the .tar.bz2 into `into`, refusing unsafe entries; returns the bytes written. */
+async function unpack(archive: string, into: string, opts: InstallOptions, open: (f: string) => number): Promise<number> {
+  const { fd, size } = openRegularFile(archive);
+  const parser = new Parser({ strict: true });
+  let failure: unknown = null;
+  let unpacked = 0;
+  let entries = 0;
+  /** Files being written: closed whatever happens. */
+  const openFds = new Set<number>();
+  const closeOut = (out: number) => {
+    if (openFds.delete(out)) fs.closeSync(out);
+  };
+  const fail = (err: unknown) => {
+    failure ??= err;
+  };
+  parser.on('entry', (entry: ReadEntry) => {
+    if (failure) return entry.resume();
+    try {
+      if (++entries > MAX_ENTRIES) throw new HvelvError('ARCHIVE_UNSAFE', 'the archive holds too many entries');
+      const parts = entryPath(entry);
+      const target = path.join(into, ...parts);
+      // Belt and braces: the joined path is inside the folder.
+      if (parts.length > 0 && !target.startsWith(into + path.sep)) throw new HvelvError('ARCHIVE_UNSAFE', 'an entry climbs out of the folder');
+      if (entry.type === 'Directory' || parts.length === 0) {
+        if (parts.length) fs.mkdirSync(target, { recursive: true });
+        return entry.resume();
+      }
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      // 'wx': a second entry of the same name is refused, never written over or through.
+      const out = open(target);
+      openFds.add(out);
+      entry.on('data', (chunk: Buffer) => {
+        if (failure) return;
+        unpacked += chunk.length;
+        if (unpacked > MAX_UNPACKED_BYTES) return fail(new HvelvError('ARCHIVE_UNSAFE', 'the archive unpacks to more than 12 GiB'));
+        try {
+          writeAll(out, chunk, path.basename(target));
+        } catch (err) {
+          fail(err);
+        }
+      });
+      entry.on('end', () => closeOut(out));
+    } catch (err) {
+      fail(err instanceof HvelvError ? err : ioError(err, 'the model'));
+      entry.resume();
+    }
+  });
+  parser.on('error', (err: Error) => fail(new HvelvError('ARCHIVE_UNSAFE', `the archive is damaged: ${err.message}`, { cause: err })));
+  const done = new Promise<void>((resolve) => {
+    parser.on('end', () => resolve());
+    parser.on('error', () => resolve());
+  });
+  const bz = unbzip2Stream();
+  bz.on('data', (chunk: Buffer) => {
+    if (!failure) parser.write(chunk);
+  });
+  bz.on('error', (err: Error) => fail(new HvelvError('ARCHIVE_UNSAFE', `the archive is not bzip2 or is damaged: ${err.message}`, { cause: err })));
+  let bytes = 0;
+  let last = 0;
+  try {
+    for await (const chunk of readChunks(fd, 256 << 10)) {
+      if (opts.signal?.aborted) throw cancelled();
+      if (failure) break;
+      // Decompressing is CPU work on this thread: one piece at a time, giving way between them.
+      bz.write(chunk);
+      bytes += chunk.length;
+      const now = Date.now();
+      if (now - last >= 100) {
+        last = now;
+        opts.onProgress?.({ phase: 'unpack', bytes, total: size });
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    if (!failure) {
+      bz.end();
+      parser.end();
+      await done;
+    }
+  } finally {
+    fs.closeSync(fd);
+    for (const out of [...openFds]) closeOut(out);
+  }
+  if (failure) throw failure;
+  if (opts.signal?.aborted) throw cancelled();
+  opts.onProgress?.({ phase: 'unpack', bytes: size, total: size });
+  return unpacked;
+}
+
+/** The files under a folder, by their path inside it, with SHA-256 and sizes. */
+async function hashTree(dir: string): Promise<{ files: Record<string, string>; bytes: number }> {
+  const files: Record<string, string> = {};
+  let bytes = 0;
+  const walk = async (sub: string) => {
+    for (const e of fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const rel = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(rel);
+      else if (e.isFile()) {
+        const h = createHash('sha256');
+        for await (const chunk of fs.createReadStream(path.join(dir, rel), { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+        files[rel] = h.digest('hex');
+        bytes += fs.statSync(path.join(dir, rel)).size;
+      }
+    }
+  };
+  await walk('');
+  return { files, bytes };
+}
+
+const defaultOpen = (file: string): number => fs.openSync(file, 'wx', 0o644);
+
+/** Download (or read), check, unpack and put a model in place; see the file's comment. */
+export async function installModel(opts: InstallOptions): Promise<InstalledModel> {
+  const list = opts.list ?? KNOWN_MODELS;
+  const open = opts.openForWrite ?? defaultOpen;
+  const url = sourceUrl(opts.source);
+  const given = opts.sha256?.trim().toLowerCase() || null;
+  if (given !== null && !HEX64.test(given)) throw new HvelvError('INVALID_INPUT', 'a SHA-256 is 64 hexadecimal digits');
+  const byUrl = url ? list.find((m) => m.url === url.href) ?? null : null;
+  const expected = given ?? byUrl?.sha256 ?? null;
+  if (opts.signal?.aborted) throw cancelled();
+
+  fs.mkdirSync(opts.modelsDir, { recursive: true });
+  // A staging folder left by a crash (the process killed mid-download) is swept first.
+  sweepStaging(opts.modelsDir);
+  const staging = path.join(opts.modelsDir, `.staging-${randomBytes(6).toString('hex')}`);
+  fs.mkdirSync(staging);
+  try {
+    let archive: string;
+    let archiveSha256: string;
+    if (url) {
+      archive = path.join(staging, 'archive.tar.bz2');
+      const fd = open(archive);
+      const h = createHash('sha256');
+      try {
+        await download(url, fd, opts, h);
+      } finally {
+        fs.closeSync(fd);
+      }
+      archiveSha256 = h.digest('hex');
+    } else {
+      archive = path.resolve(opts.source);
+      archiveSha256 = (await hashFile(archive, opts)).sha256;
+    }
+    if (expected !== null && archiveSha256 !== expected) {
+      throw new HvelvError('MODEL_HASH_MISMATCH', `the archive's SHA-256 is ${archiveSha256}, not the expected ${expected}; nothing was kept`);
+    }
+    const known = byUrl && expected === byUrl.sha256 ? byUrl : list.find((m) => m.sha256 !== null && m.sha256 === archiveSha256) ?? null;
+    const verified = expected !== null || known !== null;
+
+    const unpacked = path.join(staging, 'unpacked');
+    fs.mkdirSync(unpacked);
+    await unpack(archive, unpacked, opts, open);
+    // sherpa-onnx's archives hold one folder; an archive of loose files is named after itself.
+    const top = fs.readdirSync(unpacked);
+    const single = top.length === 1 && fs.statSync(path.join(unpacked, top[0]!)).isDirectory();
+    const folder = single ? path.join(unpacked, top[0]!) : unpacked;
+    const name = known?.id ?? safeName(single ? top[0]! : path.basename(url ? url.pathname : archive));
+    const shown = path.join(opts.modelsDir, name);
+    modelFiles(folder, shown);
+    readModelHeader(folder, shown);
+    const tree = await hashTree(folder);
+    const record: InstallRecord = {
+      source: url ? url.href : path.basename(archive),
+      archiveSha256,
+      verified,
+      known: known?.id ?? null,
+      files: tree.files,
+      installedAt: new Date().toISOString(),
+    };
+    const rfd = open(path.join(folder, INSTALL_RECORD));
+    try {
+      writeAll(rfd, Buffer.from(JSON.stringify(record, null, 2) + '\n'), INSTALL_RECORD);
+      fs.fsyncSync(rfd);
+    } finally {
+      fs.closeSync(rfd);
+    }
+    if (opts.signal?.aborted) throw cancelled();
+    if (fs.existsSync(shown)) throw new HvelvError('NAME_TAKEN', `a model named ${name} is already installed (remove it first)`);
+    fs.renameSync(folder, shown);
+    return { name, dir: shown, bytes: tree.bytes, verified, known, archiveSha256 };
+  } catch (err) {
+    if (err instanceof HvelvError) throw err;
+    throw ioError(err, 'the model');
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Remove staging folders an interrupted install left (not one in use: only those older than a day, or any when told). */
+export function sweepStaging(modelsDir: string, all = false): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(modelsDir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith('.staging-')) continue;
+    const p = path.join(modelsDir, n);
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (st?.isDirectory() && (all || Date.now() - st.mtimeMs > 24 * 3600_000)) fs.rmSync(p, { recursive: true, force: true });
+  }
+}
+
+/** Remove an installed model by its folder's name in the models folder. */
+export function removeModel(modelsDir: string, name: string): void {
+  if (!/^[\w.-]{1,120}$/.test(name) || name === '.' || name === '..' || name.startsWith('.staging-')) throw new HvelvError('INVALID_INPUT', `${name} is not a model's name`);
+  const dir = path.join(modelsDir, name);
+  const st = fs.lstatSync(dir, { throwIfNoEntry: false });
+  if (!st?.isDirectory()) throw new HvelvError('NOT_FOUND', `no model named ${name}`);
+  // Renamed aside first, so a half-removed folder is never taken for a model.
+  const aside = path.join(modelsDir, `.staging-${randomBytes(6).toString('hex')}`);
+  fs.renameSync(dir, aside);
+  fs.rmSync(aside, { recursive: true, force: true });
+}
