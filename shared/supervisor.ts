@@ -292,7 +292,8 @@ export const supervisorApi = {
   'supervisors.holding': { input: z.strictObject({ code }) },
   'shares.plan': { input: z.strictObject({ supervisorId: hexId }) },
   /** Refused with DETAILS_UNCHECKED while a finding is neither replaced nor in `accepted`; asks where to save. */
-  'shares.create': { input: z.strictObject({ supervisorId: hexId, accepted: z.array(findingId).max(100_000) }) },
+  /** `jobId`: progress comes as AppEvent 'work-progress' with it, and `work.cancel` with it stops the writing (nothing is left). */
+  'shares.create': { input: z.strictObject({ supervisorId: hexId, accepted: z.array(findingId).max(100_000), jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
   'feedback.chooseFile': { input: z.strictObject({}) },
   'feedback.import': { input: z.strictObject({ file: fileToken }) },
   'feedback.list': { input: z.strictObject({}) },

@@ -4,6 +4,7 @@
  * shares they hold and the feedback they send back. A `<dir>` is a supervisor's folder,
  * a `<vault>` the student's vault; both take the passphrase the same ways.
  */
+import { terminalProgress } from '../progress';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { translate, type Locale } from '../../../shared/i18n/catalogue';
@@ -186,7 +187,8 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
             return EXIT.ok;
           }
         }
-        students.writeShare(out, created);
+        // Re-sealed in a worker; on a terminal, progress on stderr past a second.
+        await students.writeShareInWorker(out, created, { onProgress: terminalProgress(io) });
         students.recordShare(id, made);
         io.out(values.json ? JSON.stringify({ ok: true, written: true, out, ...made }) : t(locale, 'supervisor.cli.written', { file: out }));
         return EXIT.ok;
