@@ -310,7 +310,8 @@ export const supervisorApi = {
   'supervisor.state': { input: z.strictObject({}) },
   'supervisor.lock': { input: z.strictObject({}) },
   'supervisor.chooseShare': { input: z.strictObject({}) },
-  'supervisor.openShare': { input: z.strictObject({ file: fileToken }) },
+  /** `jobId`: progress as AppEvent 'work-progress', and `work.cancel` stops it with nothing imported. */
+  'supervisor.openShare': { input: z.strictObject({ file: fileToken, jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
   'supervisor.shares': { input: z.strictObject({}) },
   'supervisor.content': { input: z.strictObject({ vaultId: hexId }) },
   'supervisor.transcript': { input: z.strictObject({ vaultId: hexId, id: hexId }) },

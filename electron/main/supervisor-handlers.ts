@@ -209,7 +209,8 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
     },
     'supervisor.chooseShare': async () => deps.files.grant(await deps.chooseFile('share')),
     // The file itself, not its bytes: a share with recordings is read one chunk at a time.
-    'supervisor.openShare': ({ file }) => supervisor().held.open(deps.files.path(file)),
+    // The recordings are re-sealed into the folder in a worker thread, with progress and Cancel.
+    'supervisor.openShare': ({ file, jobId }) => (deps.work ?? new WorkJobs(() => undefined)).run(jobId, (opts) => supervisor().held.openInWorker(deps.files.path(file), opts)),
     'supervisor.shares': () => supervisor().held.list(),
     'supervisor.content': ({ vaultId }) => supervisor().held.content(vaultId),
     'supervisor.transcript': ({ vaultId, id }) => supervisor().held.transcript(vaultId, id),

@@ -1,9 +1,10 @@
 /**
- * Making a share with recordings in a worker thread (issue 27): the share it writes opens
- * with the supervisor's Hvelv and its recordings are the student's bytes; progress comes
- * as it goes; Cancel leaves nothing (no share, no temporary file); a damaged recording
- * leaves nothing either; and the calling thread (the app's main process) keeps turning
- * while it runs, counted in turns of its event loop, not in time.
+ * Making and opening a share with recordings in a worker thread (issue 27): the share it
+ * writes opens with the supervisor's Hvelv and its recordings are the student's bytes;
+ * progress comes as it goes; Cancel leaves nothing (no share, no temporary file; nothing in
+ * the supervisor's folder); a damaged recording leaves nothing either; and the calling
+ * thread (the app's main process) keeps turning while it runs, counted in turns of its
+ * event loop, not in time.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -44,6 +45,24 @@ async function setup(seconds: number) {
   const made = () => students.create(entry.id, students.plan(entry.id).findings.map((f) => f.id));
   return { dir, session, sup, students, entry, made, wavA, wavB, out: tempDir('hvelv-sharew-out-'), held: new HeldShares(sup) };
 }
+
+/** Turns of this thread's event loop while `work` runs. */
+async function countTurns(work: () => Promise<unknown> | unknown): Promise<number> {
+  let turns = 0;
+  let on = true;
+  const spin = (): void => {
+    if (!on) return;
+    turns++;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  await work();
+  on = false;
+  return turns;
+}
+
+/** The files of the supervisor's shares folder, less locks. */
+const heldFiles = (supDir: string): string[] => (fs.existsSync(path.join(supDir, 'shares')) ? listFiles(path.join(supDir, 'shares')).filter((f) => !f.endsWith('.lock')) : []);
 
 describe('a share with recordings, made in a worker thread', () => {
   it('opens with the supervisor’s Hvelv, each recording the student’s bytes, with progress up to the whole', async () => {
@@ -112,25 +131,74 @@ describe('a share with recordings, made in a worker thread', () => {
 
   it('the calling thread keeps turning while the worker re-seals (the same share on the thread turns it not at all)', async () => {
     const s = await setup(240);
-    const countTurns = async (work: () => Promise<void> | void): Promise<number> => {
-      let turns = 0;
-      let on = true;
-      const spin = (): void => {
-        if (!on) return;
-        turns++;
-        setImmediate(spin);
-      };
-      setImmediate(spin);
-      await work();
-      on = false;
-      return turns;
-    };
     const inWorker = await countTurns(() => s.students.writeShareInWorker(path.join(s.out, 'a.hvelvshare'), s.made()));
     const onThread = await countTurns(() => s.students.writeShare(path.join(s.out, 'b.hvelvshare'), s.made()));
     expect(onThread).toBe(0);
     // 15 MB re-sealed: the loop turned between the worker's progress messages, many times.
     expect(inWorker).toBeGreaterThan(20);
     expect(fs.statSync(path.join(s.out, 'a.hvelvshare')).size).toBe(fs.statSync(path.join(s.out, 'b.hvelvshare')).size);
+    s.sup.lock();
+    s.session.lock();
+  }, 60_000);
+});
+
+describe('a share with recordings, opened in a worker thread', () => {
+  it('holds the student’s bytes, with progress, while the thread keeps turning (on the thread: not at all)', async () => {
+    const s = await setup(240);
+    const file = path.join(s.out, 'del.hvelvshare');
+    await s.students.writeShareInWorker(file, s.made());
+    const seen: { bytes: number; total: number }[] = [];
+    let held!: { vaultId: string };
+    const turns = await countTurns(async () => (held = await s.held.openInWorker(file, { onProgress: (p) => seen.push(p) })));
+    expect(turns).toBeGreaterThan(20);
+    const total = s.wavA.length + s.wavB.length;
+    expect(seen.at(-1)).toEqual({ bytes: total, total });
+    const recs = s.held.content(held.vaultId).recordings;
+    const got = recs.map((r) => {
+      const { reader } = s.held.openRecording(held.vaultId, r.id);
+      try {
+        return reader.read(0, reader.plainSize - 1).toString('hex');
+      } finally {
+        reader.close();
+      }
+    });
+    expect(got.sort()).toEqual([s.wavA, s.wavB].map((w) => w.toString('hex')).sort());
+    // The same share's next version on the thread, for the count beside it.
+    const next = path.join(s.out, 'del-2.hvelvshare');
+    s.students.recordShare(s.entry.id, s.made().made);
+    await s.students.writeShareInWorker(next, s.made());
+    expect(await countTurns(() => s.held.open(next))).toBe(0);
+    s.sup.lock();
+    s.session.lock();
+  }, 60_000);
+
+  it('cancelled part way: nothing imported and nothing of it in the supervisor’s folder', async () => {
+    const s = await setup(240);
+    const file = path.join(s.out, 'del.hvelvshare');
+    await s.students.writeShareInWorker(file, s.made());
+    const ctl = new AbortController();
+    const err = await s.held.openInWorker(file, { signal: ctl.signal, onProgress: () => ctl.abort() }).catch((e: unknown) => e as { code?: string });
+    expect(err).toMatchObject({ code: 'CANCELLED' });
+    expect(s.held.list()).toEqual([]);
+    expect(heldFiles(s.sup.path)).toEqual([]);
+    // And it opens afterwards, whole.
+    await s.held.openInWorker(file);
+    expect(s.held.list()).toHaveLength(1);
+    s.sup.lock();
+    s.session.lock();
+  }, 60_000);
+
+  it('a byte changed in a recording of the share: SHARE_DAMAGED, nothing imported', async () => {
+    const s = await setup(20);
+    const file = path.join(s.out, 'del.hvelvshare');
+    await s.students.writeShareInWorker(file, s.made());
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 200] = bytes[bytes.length - 200]! ^ 0x01;
+    fs.writeFileSync(file, bytes);
+    const err = await s.held.openInWorker(file).catch((e: unknown) => e as { code?: string });
+    expect(err).toMatchObject({ code: 'SHARE_DAMAGED' });
+    expect(s.held.list()).toEqual([]);
+    expect(heldFiles(s.sup.path)).toEqual([]);
     s.sup.lock();
     s.session.lock();
   }, 60_000);

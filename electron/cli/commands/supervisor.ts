@@ -198,8 +198,9 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
       const { values, positionals } = parse(rest, {}, 2);
       // Checked before the passphrase is asked: a file that is not there, or not a file.
       assertRegularFile(positionals[1]!);
-      return withFolder(positionals[0]!, values, ctx, (_s, held) => {
-        const h = held.open(positionals[1]!);
+      return withFolder(positionals[0]!, values, ctx, async (_s, held) => {
+        // The recordings re-sealed in a worker; on a terminal, progress on stderr past a second.
+        const h = await held.openInWorker(positionals[1]!, { onProgress: terminalProgress(io) });
         const recordings = held.content(h.vaultId).recordings.length;
         if (values.json) io.out(JSON.stringify({ ok: true, share: h, recordings }));
         else {

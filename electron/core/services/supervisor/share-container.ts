@@ -55,6 +55,8 @@ const WRITE_BATCH = 16 * (CHUNK_SIZE + TAG_SIZE);
 /** Random access to a share file's bytes (the file itself, or bytes in memory for small ones). */
 export interface ShareSource {
   readonly size: number;
+  /** The open file's descriptor, for a worker to read the recordings from (a file source only). */
+  readonly fd?: number;
   read(position: number, length: number): Buffer;
   close(): void;
 }
@@ -73,6 +75,7 @@ export function fileSource(file: string): ShareSource {
   const { fd, size } = openRegularFile(file);
   return {
     size,
+    fd,
     read(p, n) {
       const out = Buffer.alloc(n);
       let off = 0;
