@@ -432,7 +432,7 @@ export const api = {
   'recordings.cancelImport': { input: z.strictObject({ jobId: z.string().max(40) }) },
   /** Stop long work started with this job id (a share being written, an export): nothing half-written is left. */
   'work.cancel': { input: z.strictObject({ jobId: z.string().max(40) }) },
-  'recordings.deleteOriginal': { input: z.strictObject({ id: hexId, file: fileToken }) },
+  'recordings.deleteOriginal': { input: z.strictObject({ id: hexId, file: fileToken, jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
   'recordings.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
   'recordings.export': { input: z.strictObject({ id: hexId, jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
   'recordings.mediaUrl': { input: z.strictObject({ id: hexId }) },

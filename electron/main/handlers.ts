@@ -383,8 +383,9 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       work.cancel(jobId);
       return null;
     },
-    'recordings.deleteOriginal': async ({ id, file }) => {
-      await recordings().deleteOriginal(id, files.path(file));
+    'recordings.deleteOriginal': async ({ id, file, jobId }) => {
+      // The check (the stored copy and the original hashed) in slices, with progress and Cancel.
+      await work.run(jobId, (opts) => recordings().deleteOriginal(id, files.path(file), opts));
       return null;
     },
     'recordings.delete': ({ id, confirmCode }) => {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { call, onAppEvent } from '../../api';
 import { useI18n } from '../../i18n';
+import { useWork, WorkProgressBar } from '../../components/WorkProgress';
 import { ErrorBanner, Notice } from '../../components/ui';
 import type { ChosenFile, ParticipantSummary, RecordingInfo, TranscriptSummary } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
@@ -133,12 +134,16 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
     if (dropped && window.hvelv.grantDroppedFile) await importFile(code, await window.hvelv.grantDroppedFile(dropped));
   }
 
+  const verifyWork = useWork();
+
   async function deleteOriginal() {
     if (!offerDelete) return;
     begin();
-    const r = await call('recordings.deleteOriginal', { id: offerDelete.id, file: offerDelete.file.token });
+    const r = await call('recordings.deleteOriginal', { id: offerDelete.id, file: offerDelete.file.token, jobId: verifyWork.start() });
+    verifyWork.stop();
     setOfferDelete(null);
     if (r.ok) setNotice(t('rec.originalDeleted'));
+    else if (r.error.code === 'CANCELLED') setNotice(t('error.CANCELLED'));
     else setError(r.error);
   }
 
@@ -191,6 +196,7 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
           </button>
         </div>
       )}
+      <WorkProgressBar job={verifyWork.job} what={t('work.verify')} />
       {job && (
         <div className="import-progress" role="status">
           <progress max={100} value={percent} aria-label={t('rec.importing', { percent, speed: speed.toFixed(0) })} />
