@@ -143,7 +143,7 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
     verifyWork.stop();
     setOfferDelete(null);
     if (r.ok) setNotice(t('rec.originalDeleted'));
-    else if (r.error.code === 'CANCELLED') setNotice(t('error.CANCELLED'));
+    else if (r.error.code === 'CANCELLED') setNotice(t('work.verifyCancelled'));
     else setError(r.error);
   }
 
@@ -196,7 +196,6 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
           </button>
         </div>
       )}
-      <WorkProgressBar job={verifyWork.job} what={t('work.verify')} />
       {job && (
         <div className="import-progress" role="status">
           <progress max={100} value={percent} aria-label={t('rec.importing', { percent, speed: speed.toFixed(0) })} />
@@ -334,11 +333,13 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
           <h2 id="od-h">{t('rec.deleteOriginalTitle')}</h2>
           <p>{t('rec.deleteOriginalText')}</p>
           <p className="vault-path">{offerDelete.file.name}</p>
+          {/* The check before the overwrite: its bar and Cancel here, where the student is looking. */}
+          <WorkProgressBar job={verifyWork.job} what={t('work.verify')} />
           <div className="actions">
-            <button type="button" className="secondary" onClick={() => setOfferDelete(null)}>
+            <button type="button" className="secondary" disabled={verifyWork.job !== null} onClick={() => setOfferDelete(null)}>
               {t('rec.keepOriginal')}
             </button>
-            <button type="button" className="danger" onClick={() => void deleteOriginal()}>
+            <button type="button" className="danger" disabled={verifyWork.job !== null} onClick={() => void deleteOriginal()}>
               {t('rec.deleteOriginal')}
             </button>
           </div>
