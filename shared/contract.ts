@@ -406,6 +406,8 @@ export type AppEvent =
   /** The supervisor's open folder locked itself (issue 10). */
   | { type: 'supervisor-locked'; reason: 'idle'; minutes: number }
   | { type: 'import-progress'; jobId: string; bytes: number; total: number }
+  /** Long work other than the import (a share with recordings, an export): how far, by the job id the page gave. */
+  | { type: 'work-progress'; jobId: string; bytes: number; total: number }
   | { type: 'draft-progress'; jobId: string; progress: DraftProgress }
   /** A model download (Settings → Speech models): the archive's bytes done in this phase. */
   | { type: 'model-progress'; jobId: string; phase: ModelInstallPhase; bytes: number; total: number | null };
@@ -457,9 +459,11 @@ export const api = {
   'recordings.chooseFile': { input: z.strictObject({}) },
   'recordings.import': { input: z.strictObject({ jobId: z.string().regex(/^[a-z0-9-]{6,40}$/), code, file: fileToken }) },
   'recordings.cancelImport': { input: z.strictObject({ jobId: z.string().max(40) }) },
-  'recordings.deleteOriginal': { input: z.strictObject({ id: hexId, file: fileToken }) },
+  /** Stop long work started with this job id (a share being written, an export): nothing half-written is left. */
+  'work.cancel': { input: z.strictObject({ jobId: z.string().max(40) }) },
+  'recordings.deleteOriginal': { input: z.strictObject({ id: hexId, file: fileToken, jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
   'recordings.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
-  'recordings.export': { input: z.strictObject({ id: hexId }) },
+  'recordings.export': { input: z.strictObject({ id: hexId, jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
   'recordings.mediaUrl': { input: z.strictObject({ id: hexId }) },
   'asr.models': { input: z.strictObject({}) },
   'asr.checkModels': { input: z.strictObject({}) },
@@ -646,6 +650,7 @@ export interface Outputs extends SupervisorOutputs, NotificationOutputs, Attribu
   'recordings.chooseFile': ChosenFile | null;
   'recordings.import': RecordingInfo;
   'recordings.cancelImport': null;
+  'work.cancel': null;
   'recordings.deleteOriginal': null;
   'recordings.delete': null;
   'recordings.export': string | null;

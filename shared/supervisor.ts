@@ -292,7 +292,8 @@ export const supervisorApi = {
   'supervisors.holding': { input: z.strictObject({ code }) },
   'shares.plan': { input: z.strictObject({ supervisorId: hexId }) },
   /** Refused with DETAILS_UNCHECKED while a finding is neither replaced nor in `accepted`; asks where to save. */
-  'shares.create': { input: z.strictObject({ supervisorId: hexId, accepted: z.array(findingId).max(100_000) }) },
+  /** `jobId`: progress comes as AppEvent 'work-progress' with it, and `work.cancel` with it stops the writing (nothing is left). */
+  'shares.create': { input: z.strictObject({ supervisorId: hexId, accepted: z.array(findingId).max(100_000), jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
   'feedback.chooseFile': { input: z.strictObject({}) },
   'feedback.import': { input: z.strictObject({ file: fileToken }) },
   'feedback.list': { input: z.strictObject({}) },
@@ -309,7 +310,8 @@ export const supervisorApi = {
   'supervisor.state': { input: z.strictObject({}) },
   'supervisor.lock': { input: z.strictObject({}) },
   'supervisor.chooseShare': { input: z.strictObject({}) },
-  'supervisor.openShare': { input: z.strictObject({ file: fileToken }) },
+  /** `jobId`: progress as AppEvent 'work-progress', and `work.cancel` stops it with nothing imported. */
+  'supervisor.openShare': { input: z.strictObject({ file: fileToken, jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
   'supervisor.shares': { input: z.strictObject({}) },
   'supervisor.content': { input: z.strictObject({ vaultId: hexId }) },
   'supervisor.transcript': { input: z.strictObject({ vaultId: hexId, id: hexId }) },

@@ -43,6 +43,7 @@ import { analysisHandlers } from './analysis-handlers';
 import { asrQueueHandlers } from './asr-queue-handlers';
 import { Search } from '../core/services/analysis/search';
 import { SupervisorFolderRef, supervisorHandlers } from './supervisor-handlers';
+import { WorkJobs } from './work-jobs';
 import { notificationHandlers } from './notification-handlers';
 import { attributeHandlers } from './attribute-handlers';
 import { backupHandlers } from './backup-handlers';
@@ -115,6 +116,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
   const recordings = (): Recordings => new Recordings(sessions.require(), deps.now);
   const transcripts = (): Transcripts => new Transcripts(sessions.require(), deps.now);
   const imports = new Map<string, AbortController>();
+  const work = new WorkJobs(deps.emit, () => sessions.touch());
   const drafts = new Map<string, AbortController>();
   /** The page's PCM for drafts of M4A recordings, by job; a channel no draft claims within a minute is closed. */
   const pcmChannels = new Map<string, { channel: PcmChannel; claimed: boolean }>();
@@ -436,8 +438,13 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       imports.get(jobId)?.abort();
       return null;
     },
-    'recordings.deleteOriginal': async ({ id, file }) => {
-      await recordings().deleteOriginal(id, files.path(file));
+    'work.cancel': ({ jobId }) => {
+      work.cancel(jobId);
+      return null;
+    },
+    'recordings.deleteOriginal': async ({ id, file, jobId }) => {
+      // The check (the stored copy and the original hashed) in slices, with progress and Cancel.
+      await work.run(jobId, (opts) => recordings().deleteOriginal(id, files.path(file), opts));
       return null;
     },
     'recordings.delete': ({ id, confirmCode }) => {
@@ -446,11 +453,13 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       r.delete(id);
       return null;
     },
-    'recordings.export': async ({ id }) => {
+    'recordings.export': async ({ id, jobId }) => {
       const info = recordings().get(id);
       const target = await deps.platform.chooseSavePath(`${info.code}-${info.id.slice(0, 8)}.${info.format}`);
       if (!target) return null;
-      await recordings().export(id, target);
+      // Decrypted in slices that give way (core's export); with a job id, its progress goes
+      // to the page and Cancel removes what was written (CANCELLED).
+      await work.run(jobId, (opts) => recordings().export(id, target, opts));
       return target;
     },
     'recordings.mediaUrl': ({ id }) => {
@@ -560,6 +569,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     }),
     ...analysisHandlers({ session: () => sessions.require(), now: deps.now, chooseSavePath: (name) => deps.platform.chooseSavePath(name), transcripts }),
     ...supervisorHandlers({
+      work,
       session: () => sessions.require(),
       crypto: deps.crypto,
       kdfPolicy: deps.kdfPolicy,

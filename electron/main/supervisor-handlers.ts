@@ -29,6 +29,7 @@ import { fileSlug } from './file-name';
 import { Supervisors } from '../core/services/supervisor/student';
 import { shareHoldings } from '../core/services/index';
 import { writeFileAtomic } from '../core/vault/atomic-file';
+import { WorkJobs } from './work-jobs';
 import type { CreateOptions, VaultSession } from '../core/vault/vault';
 
 type SupervisorMethod = Extract<Method, `supervisors.${string}` | `shares.${string}` | `feedback.${string}` | `supervisor.${string}`>;
@@ -57,6 +58,8 @@ export interface SupervisorHandlerDeps {
   configHome?: string;
   /** Where the open folder is kept, so the media protocol can play its recordings (one per app). */
   folder?: SupervisorFolderRef;
+  /** Long work's progress and Cancel (a share with recordings); without it, no progress. */
+  work?: WorkJobs;
   /** The URL the page plays a held recording from (custom protocol in the app, loopback in tests). */
   shareMediaUrl?(vaultId: string, id: string): string;
 }
@@ -150,7 +153,7 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
       const plan = students().plan(supervisorId);
       return { ...plan, holdings: shareHoldings(deps.session(), plan.participants, plan.counts.recordings > 0) };
     },
-    'shares.create': async ({ supervisorId, accepted }) => {
+    'shares.create': async ({ supervisorId, accepted, jobId }) => {
       const s = students();
       // Checked before the dialog: a refused share asks for no file name.
       const created = s.create(supervisorId, accepted);
@@ -160,7 +163,9 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
         s.discardShare(created);
         return null;
       }
-      s.writeShare(target, created);
+      // The recordings are re-sealed in a worker thread: the window keeps answering, the
+      // page shows how far it is, and Cancel leaves nothing (CANCELLED).
+      await (deps.work ?? new WorkJobs(() => undefined)).run(jobId, (opts) => s.writeShareInWorker(target, created, opts));
       s.recordShare(supervisorId, made);
       return { file: target.split(/[\\/]/).pop()!, ...made };
     },
@@ -204,7 +209,8 @@ export function supervisorHandlers(deps: SupervisorHandlerDeps): SupervisorHandl
     },
     'supervisor.chooseShare': async () => deps.files.grant(await deps.chooseFile('share')),
     // The file itself, not its bytes: a share with recordings is read one chunk at a time.
-    'supervisor.openShare': ({ file }) => supervisor().held.open(deps.files.path(file)),
+    // The recordings are re-sealed into the folder in a worker thread, with progress and Cancel.
+    'supervisor.openShare': ({ file, jobId }) => (deps.work ?? new WorkJobs(() => undefined)).run(jobId, (opts) => supervisor().held.openInWorker(deps.files.path(file), opts)),
     'supervisor.shares': () => supervisor().held.list(),
     'supervisor.content': ({ vaultId }) => supervisor().held.content(vaultId),
     'supervisor.transcript': ({ vaultId, id }) => supervisor().held.transcript(vaultId, id),

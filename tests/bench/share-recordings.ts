@@ -2,8 +2,10 @@
  * Supervisor shares with recordings (issue 10): making a share that carries a 75-minute
  * WAV (16 kHz mono, 144 MB, as the seed study's recorder makes) and opening it in the
  * supervisor's folder, beside `cp` of the same WAV in the same run. Each writes its file
- * and syncs it. Three interleaved rounds; medians. Peak memory from the process's own
- * maximum RSS (the work is synchronous: a sampling timer would never fire during it).
+ * and syncs it. Three interleaved rounds; medians. Both run as the app runs them: the
+ * recordings re-sealed in a worker thread (issue 27), so the calling thread's longest gap
+ * between two turns of its event loop is measured beside them (what the window would wait).
+ * Peak memory from the process's own maximum RSS; CPU time is the whole process's (both threads).
  * Run alone: `npx tsx tests/bench/share-recordings.ts` (writes its section of docs/benchmarks.md).
  */
 import { spawnSync } from 'node:child_process';
@@ -26,6 +28,23 @@ const SECONDS = 75 * 60;
 const RATE = 16_000;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const maxRss = (): number => process.resourceUsage().maxRSS * 1024;
+
+/** Run `work`, and the longest the calling thread's event loop went without a turn meanwhile (ms). */
+async function longestStall<T>(work: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
+  let last = performance.now();
+  let worst = 0;
+  let on = true;
+  const spin = (): void => {
+    const t = performance.now();
+    worst = Math.max(worst, t - last);
+    last = t;
+    if (on) setImmediate(spin);
+  };
+  setImmediate(spin);
+  const value = await work();
+  on = false;
+  return { value, stallMs: worst };
+}
 
 /** A 75-minute WAV written in pieces (never whole in memory): a tone with bytes of its own. */
 function writeWav(file: string): number {
@@ -71,6 +90,8 @@ try {
   const make: number[] = [];
   const open: number[] = [];
   const cp: number[] = [];
+  const makeStall: number[] = [];
+  const openStall: number[] = [];
   let shareSize = 0;
   const rssStart = maxRss();
   let rssAfterMake = 0;
@@ -81,7 +102,7 @@ try {
     let c = process.cpuUsage();
     let t = performance.now();
     const created = students.create(entry.id, students.plan(entry.id).findings.map((f) => f.id));
-    students.writeShare(target, created);
+    makeStall.push((await longestStall(() => students.writeShareInWorker(target, created, { onProgress: () => undefined }))).stallMs);
     students.recordShare(entry.id, created.made);
     make.push(performance.now() - t);
     makeCpu.push(cpuMs(process.cpuUsage(c)));
@@ -97,7 +118,7 @@ try {
 
     c = process.cpuUsage();
     t = performance.now();
-    held.open(target);
+    openStall.push((await longestStall(() => held.openInWorker(target, { onProgress: () => undefined }))).stallMs);
     open.push(performance.now() - t);
     openCpu.push(cpuMs(process.cpuUsage(c)));
     fs.rmSync(copy);
@@ -134,12 +155,13 @@ try {
   log(`| make the share (student: decrypt the stored recording chunk by chunk, re-seal, write, fsync, rename) | ${s(median(make))}, ${rate(median(make))}; CPU time ${s(median(makeCpu))} |`);
   log(`| open it (supervisor: check the signature, open each chunk, re-seal into the folder, fsync; content and header) | ${s(median(open))}, ${rate(median(open))}; CPU time ${s(median(openCpu))} |`);
   log(`| \`cp\` + fsync of the same WAV | ${s(median(cp))}, ${rate(median(cp))}; make/cp ${(median(make) / median(cp)).toFixed(2)}, open/cp ${(median(open) / median(cp)).toFixed(2)} |`);
+  log(`| longest the calling thread (the app's main process) went without a turn of its event loop: making / opening | ${median(makeStall).toFixed(1)} ms / ${median(openStall).toFixed(1)} ms (medians; all: ${makeStall.map((x) => x.toFixed(1)).join(', ')} / ${openStall.map((x) => x.toFixed(1)).join(', ')}) |`);
   log(`| growth of the process's peak RSS over the three makes / over everything | ${((rssAfterMake - rssStart) / MiB).toFixed(1)} MiB / ${((rssEnd - rssStart) / MiB).toFixed(1)} MiB (the recording is ${(size / MiB).toFixed(0)} MiB) |`);
   log(`| supervisor's playback: read 1 byte at a random offset of the held recording, 2000 samples | p50 ${seeks[1000]!.toFixed(3)} ms, p99 ${seeks[1980]!.toFixed(3)} ms |`);
   log('');
   log(`Load average while it ran: ${os.loadavg().map((x) => x.toFixed(1)).join(', ')} (other work on the machine; wall times are longer than CPU times by that much).`);
   log('');
-  log('Making and opening run in the calling process, synchronously: in the app, the window waits for them (a progress bar and a worker are not built). Both do two ChaCha20-Poly1305 passes per byte (one open, one seal) and a SHA-256: about 0.6 s of CPU for 144 MB on this machine by themselves; a profile of the rest shows the writes and fsync, Buffer copies (a chunk is sealed into its own buffer, then batched) and garbage collection, each a tenth to a fifth of the time. `cp` only copies pages.');
+  log('Making and opening re-seal the recordings in a worker thread (electron/core/crypto/reseal.ts), with progress and Cancel; the calling thread only checks, signs and writes the small parts, and waits for messages. Both do two ChaCha20-Poly1305 passes per byte (one open, one seal) and a SHA-256: about 0.6 s of CPU for 144 MB on this machine by themselves; a profile of the rest shows the writes and fsync, Buffer copies (a chunk is sealed into its own buffer, then batched) and garbage collection, each a tenth to a fifth of the time. `cp` only copies pages.');
   writeSections(lines);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

@@ -188,6 +188,61 @@ describe('the built main process', () => {
     expect(await call(win, 'asr.removeModel', { name: 'whisper-tiny' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  it('long work (an export of a large recording) sends its progress to the page, answers the page meanwhile, and work.cancel leaves nothing', async () => {
+    const { home } = await launch();
+    fake.ready();
+    const win = await shown();
+    await value(win, 'vault.create', {
+      path: path.join(home, 'Documents', 'Hvelv', 'Studie'),
+      passphrase: 'korrekt hest batteri stift',
+      project: { title: 'Studie', institution: 'VID', faculty: 'Sosialt arbeid', student: 'S', supervisor: 'V', siktRef: '123456', endDate: '2027-06-30', endAction: 'delete-all' },
+    });
+    await finishLetter({ invoke: (method: string, input: unknown) => value(win, method, input) } as unknown as Harness);
+    const { code } = await value<{ code: string }>(win, 'participants.add', { identity: { name: 'Ragnhild Testesen' } });
+    await value(win, 'consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    // 96 MiB of silence, sparse on disk.
+    const wav = path.join(tempDir(), 'langt.wav');
+    const head = makeWav(path.join(tempDir(), 'h.wav'), 0.001, 1, 48000).subarray(0, 44);
+    head.writeUInt32LE(36 + 96 * 2 ** 20, 4);
+    head.writeUInt32LE(96 * 2 ** 20, 40);
+    fs.writeFileSync(wav, head);
+    fs.truncateSync(wav, 44 + 96 * 2 ** 20);
+    fake.dialogAnswers.open.push(wav);
+    const chosen = await value<{ token: string }>(win, 'recordings.chooseFile');
+    const rec = await value<{ id: string }>(win, 'recordings.import', { jobId: 'job-app-import', code, file: chosen.token });
+    const progressOf = (jobId: string) => win.webContents.sent.filter((m) => m.channel === EVENT_CHANNEL && (m.args[0] as { type: string; jobId?: string }).type === 'work-progress' && (m.args[0] as { jobId: string }).jobId === jobId);
+
+    // The page pings while the export runs: each ping is answered before the export is done.
+    const out = path.join(tempDir(), 'eksport.wav');
+    fake.dialogAnswers.save.push(out);
+    let done = false;
+    const exported = call<string>(win, 'recordings.export', { id: rec.id, jobId: 'job-app-export' }).finally(() => (done = true));
+    let pings = 0;
+    while (!done) {
+      // A message from the page arrives as a task of its own, as IPC does (not a microtask chain).
+      await new Promise((resolve) => setImmediate(resolve));
+      const r = await call<{ version: string }>(win, 'app.info');
+      if (r.ok && !done) pings++;
+    }
+    expect(await exported).toMatchObject({ ok: true, value: out });
+    expect(pings).toBeGreaterThan(3);
+    expect(progressOf('job-app-export').length).toBeGreaterThan(0);
+    const lastSeen = progressOf('job-app-export').at(-1)!.args[0] as { bytes: number; total: number };
+    expect(lastSeen.total).toBe(44 + 96 * 2 ** 20);
+    expect(lastSeen.bytes).toBeGreaterThan(0);
+    expect(lastSeen.bytes).toBeLessThanOrEqual(lastSeen.total);
+    expect(fs.statSync(out).size).toBe(44 + 96 * 2 ** 20);
+
+    // Cancelled at its first progress: CANCELLED, and nothing at the target or beside it.
+    const dir = tempDir();
+    fake.dialogAnswers.save.push(path.join(dir, 'avbrutt.wav'));
+    const cancelled = call(win, 'recordings.export', { id: rec.id, jobId: 'job-app-cancel' });
+    await expect.poll(() => progressOf('job-app-cancel').length, { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await call(win, 'work.cancel', { jobId: 'job-app-cancel' })).toMatchObject({ ok: true });
+    expect(await cancelled).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(fs.readdirSync(dir)).toEqual([]);
+  }, 120_000);
+
   it('a second launch builds nothing and quits; the first comes to the front', async () => {
     await launch({ singleInstance: false });
     fake.ready();

@@ -4,6 +4,7 @@ import { parse, str } from '../args';
 import { UsageError } from '../io';
 import { Recordings } from '../../core/services/recordings/recordings';
 import { withSession } from '../session';
+import { terminalProgress } from '../progress';
 
 export async function cmdAudio(args: string[], ctx: CommandContext): Promise<number> {
   const { io } = ctx;
@@ -15,18 +16,8 @@ export async function cmdAudio(args: string[], ctx: CommandContext): Promise<num
       const [vault, code, file] = positionals as [string, string, string];
       const info = await withSession(vault, values, io, vaultDeps, async (s) => {
         const rec = new Recordings(s, io.now);
-        const started = Date.now();
-        let shown = 0;
-        const imported = await rec.import(code, file, {
-          // On a terminal only, and only for an import that takes longer than a second:
-          // how far, how fast, and about how long is left (the waveform is made in the same pass).
-          onProgress: ({ bytes, total }) => {
-            const elapsed = Date.now() - started;
-            if (!io.isTty || elapsed < 1000 || Date.now() - shown < 250) return;
-            shown = Date.now();
-            io.err(`\r${progressLine(bytes, total, elapsed)}`);
-          },
-        });
+        // On a terminal only, past a second (the waveform is made in the same pass).
+        const imported = await rec.import(code, file, { onProgress: terminalProgress(io) });
         if (values['delete-original']) await rec.deleteOriginal(imported.id, file);
         return imported;
       });
@@ -48,18 +39,7 @@ export async function cmdAudio(args: string[], ctx: CommandContext): Promise<num
     case 'export': {
       const { values, positionals } = parse(rest, { out: { type: 'string' } }, 2);
       if (!values.out) throw new UsageError('--out FILE is required');
-      const started = Date.now();
-      let shown = 0;
-      const res = await withSession(positionals[0]!, values, io, vaultDeps, (s) =>
-        new Recordings(s, io.now).export(positionals[1]!, str(values.out), {
-          onProgress: ({ bytes, total }) => {
-            const elapsed = Date.now() - started;
-            if (!io.isTty || elapsed < 1000 || Date.now() - shown < 250) return;
-            shown = Date.now();
-            io.err(`\r${progressLine(bytes, total, elapsed)}`);
-          },
-        }),
-      );
+      const res = await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Recordings(s, io.now).export(positionals[1]!, str(values.out), { onProgress: terminalProgress(io) }));
       io.out(values.json ? JSON.stringify({ ok: true, out: str(values.out), sha256: res.sha256 }) : `wrote ${str(values.out)} (sha256 ${res.sha256}, identical to the original)`);
       return EXIT.ok;
     }
@@ -73,11 +53,4 @@ export async function cmdAudio(args: string[], ctx: CommandContext): Promise<num
     default:
       throw new UsageError('expected audio import|list|export|delete');
   }
-}
-
-/** "42%  310 MB/s  ~0:03": how far, how fast, about how long is left (stderr, a terminal only). */
-function progressLine(bytes: number, total: number, elapsedMs: number): string {
-  const mbs = bytes / 1e6 / Math.max(0.001, elapsedMs / 1000);
-  const left = bytes > 0 ? Math.max(0, Math.round((((total - bytes) / bytes) * elapsedMs) / 1000)) : null;
-  return `${Math.floor((bytes / Math.max(total, 1)) * 100)}%  ${mbs.toFixed(0)} MB/s${left === null ? '' : `  ~${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`}   `;
 }

@@ -4,6 +4,7 @@
  * shares they hold and the feedback they send back. A `<dir>` is a supervisor's folder,
  * a `<vault>` the student's vault; both take the passphrase the same ways.
  */
+import { terminalProgress } from '../progress';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { translate, type Locale } from '../../../shared/i18n/catalogue';
@@ -186,7 +187,8 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
             return EXIT.ok;
           }
         }
-        students.writeShare(out, created);
+        // Re-sealed in a worker; on a terminal, progress on stderr past a second.
+        await students.writeShareInWorker(out, created, { onProgress: terminalProgress(io) });
         students.recordShare(id, made);
         io.out(values.json ? JSON.stringify({ ok: true, written: true, out, ...made }) : t(locale, 'supervisor.cli.written', { file: out }));
         return EXIT.ok;
@@ -196,8 +198,9 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
       const { values, positionals } = parse(rest, {}, 2);
       // Checked before the passphrase is asked: a file that is not there, or not a file.
       assertRegularFile(positionals[1]!);
-      return withFolder(positionals[0]!, values, ctx, (_s, held) => {
-        const h = held.open(positionals[1]!);
+      return withFolder(positionals[0]!, values, ctx, async (_s, held) => {
+        // The recordings re-sealed in a worker; on a terminal, progress on stderr past a second.
+        const h = await held.openInWorker(positionals[1]!, { onProgress: terminalProgress(io) });
         const recordings = held.content(h.vaultId).recordings.length;
         if (values.json) io.out(JSON.stringify({ ok: true, share: h, recordings }));
         else {

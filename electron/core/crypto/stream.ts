@@ -168,6 +168,15 @@ export class StreamReader {
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
+  /**
+   * What a worker needs to read this recording's sealed chunks itself (crypto/reseal.ts):
+   * the descriptor (still this reader's, closed with it), where the chunks start, the
+   * plaintext length, a copy of the key (the caller overwrites it) and the associated data.
+   */
+  sealedSource(): { fd: number; offset: number; size: number; key: Uint8Array; ad: Uint8Array } {
+    return { fd: this.fd, offset: STREAM_HEADER_SIZE, size: this.plainSize, key: new Uint8Array(this.key), ad: new Uint8Array(this.ad) };
+  }
+
   /** Close the file and overwrite the recording's key this reader held. */
   close(): void {
     this.key.fill(0);

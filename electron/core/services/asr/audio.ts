@@ -27,17 +27,38 @@ export interface StreamDecoder {
   free(): void;
 }
 
+/**
+ * How much sound a decoder may give: the length the file declares (probed at import)
+ * and a margin. A compressed file can decode to far more sound than it declares (Opus
+ * packets of one byte are 60 ms each: 104 KB of them are 51 minutes, which the attack
+ * review's WebM kept the waveform decoding for 22 s); past this the decoder stops with
+ * AUDIO_DAMAGED instead of decoding on.
+ */
+export interface DecodeLimit {
+  /** The duration the file declares, in milliseconds. */
+  declaredMs: number;
+}
+
+/** The most a file declaring `declaredMs` may decode to: a tenth more and ten seconds (estimated durations of VBR files are not exact). */
+export function decodeCeilingMs(declaredMs: number): number {
+  return Math.max(0, declaredMs) * 1.1 + 10_000;
+}
+
 /** A decoder for `format` that sends 16 kHz mono samples to `sink` as they come. */
-export function createDecoder(format: AudioFacts['format'], sink: PcmSink): Promise<StreamDecoder> {
-  return decoderFor(format, new Resampler(sink));
+export function createDecoder(format: AudioFacts['format'], sink: PcmSink, limit?: DecodeLimit): Promise<StreamDecoder> {
+  const out = new Resampler(sink);
+  if (limit) out.limitTo(limit.declaredMs);
+  return decoderFor(format, out);
 }
 
 /**
  * A decoder for `format` that sends mono samples at the file's own rate, not resampled:
  * for the waveform's peaks, which a resampler's averaging would flatten.
  */
-export function createMonoDecoder(format: AudioFacts['format'], sink: (samples: Float32Array, rate: number) => void, int16Sink?: Int16Sink): Promise<StreamDecoder> {
-  return decoderFor(format, new MonoOut(sink, int16Sink));
+export function createMonoDecoder(format: AudioFacts['format'], sink: (samples: Float32Array, rate: number) => void, int16Sink?: Int16Sink, limit?: DecodeLimit): Promise<StreamDecoder> {
+  const out = new MonoOut(sink, int16Sink);
+  if (limit) out.limitTo(limit.declaredMs);
+  return decoderFor(format, out);
 }
 
 /**
@@ -175,6 +196,8 @@ class WebmDecoder implements StreamDecoder {
   private opus: { decodeFrames(frames: Uint8Array[]): Decoded; free(): void } | null = null;
   private frames: Uint8Array[] = [];
   private sawHeader = false;
+  /** Samples (at 48 kHz) the packets read so far decode to, counted from their TOC bytes. */
+  private planned = 0;
 
   constructor(private readonly out: MonoOut) {}
 
@@ -249,6 +272,11 @@ class WebmDecoder implements StreamDecoder {
     if (track.value !== this.audio!.number) return;
     const flags = v[track.length + 2]!;
     const frames = unlace(v.subarray(track.length + 3), (flags >> 1) & 3);
+    // What these packets will decode to is known from their first byte, before any
+    // decoding: a file that would give more sound than it declares stops here, having
+    // decoded no more than its declared length (and the margin).
+    for (const f of frames) this.planned += opusPacketSamples(f);
+    this.out.within(this.planned, OPUS_RATE);
     for (const f of frames) this.frames.push(new Uint8Array(f));
     // Decoded in runs, not frame by frame: each call into the decoder has its cost.
     if (this.frames.length >= 64) await this.decodeFrames();
@@ -298,6 +326,28 @@ class WebmDecoder implements StreamDecoder {
     this.opus = null;
     this.pending = Buffer.alloc(0);
   }
+}
+
+/** Opus always decodes at 48 kHz here (opus-decoder's output rate). */
+const OPUS_RATE = 48_000;
+
+/**
+ * The samples (at 48 kHz) an Opus packet decodes to, from its TOC byte (RFC 6716 3.1):
+ * the frame length its configuration gives, times its frame count. An empty or damaged
+ * packet counts as the longest a packet can be (120 ms): the decoder conceals it.
+ */
+export function opusPacketSamples(p: Uint8Array): number {
+  const MAX = 5760;
+  if (p.length === 0) return MAX;
+  const toc = p[0]!;
+  const config = toc >> 3;
+  let frame: number;
+  if (config < 12) frame = [480, 960, 1920, 2880][config & 3]!;
+  else if (config < 16) frame = config & 1 ? 960 : 480;
+  else frame = [120, 240, 480, 960][config & 3]!;
+  const code = toc & 3;
+  const count = code === 0 ? 1 : code < 3 ? 2 : p.length >= 2 ? p[1]! & 0x3f : 0;
+  return count === 0 ? MAX : Math.min(MAX, count * frame);
 }
 
 /** An EBML variable-length integer at `off`: an id keeps its marker bit, a size does not (all ones: unknown, -1). */
@@ -464,13 +514,36 @@ class WavDecoder implements StreamDecoder {
 
 /** Mixes the decoder's channels to mono and passes them on at their own rate. */
 class MonoOut {
+  /** The most sound, in milliseconds, this output takes (DecodeLimit); Infinity without one. */
+  private ceilingMs = Infinity;
+  /** What has passed, in seconds (samples over their rate, summed). */
+  private passedS = 0;
+
   constructor(
     private readonly monoSink: (samples: Float32Array, rate: number) => void,
     private readonly int16Sink?: Int16Sink,
   ) {}
 
+  limitTo(declaredMs: number): void {
+    this.ceilingMs = decodeCeilingMs(declaredMs);
+  }
+
+  /** Throws if `samples` at `rate` (in all, from the start) pass the ceiling. */
+  within(samples: number, rate: number): void {
+    if ((samples / rate) * 1000 > this.ceilingMs) {
+      throw new HvelvError('AUDIO_DAMAGED', `the recording decodes to more sound than it declares (past ${Math.round(this.ceilingMs / 1000)} s)`);
+    }
+  }
+
+  /** Counts what passes, after decoding: for the decoders whose output is not known beforehand. */
+  private count(frames: number, rate: number): void {
+    this.passedS += frames / rate;
+    this.within(this.passedS, 1);
+  }
+
   /** Interleaved 16-bit frames: to the sink that reads them as they are, or mixed to float mono. */
   pushInt16(ints: Int16Array, channels: number, rate: number): void {
+    this.count(Math.floor(ints.length / channels), rate);
     if (this.int16Sink) return this.int16Sink(ints, channels, rate);
     const frames = Math.floor(ints.length / channels);
     const mono = new Float32Array(frames);
@@ -482,7 +555,7 @@ class MonoOut {
         for (let c = 0; c < channels; c++) sum += ints[o++]!;
         mono[i] = sum * scale;
       }
-    this.pushMono(mono, rate);
+    this.emitMono(mono, rate);
   }
 
   push(d: Decoded): void {
@@ -494,6 +567,12 @@ class MonoOut {
   }
 
   pushMono(mono: Float32Array, rate: number): void {
+    this.count(mono.length, rate);
+    this.emitMono(mono, rate);
+  }
+
+  /** Samples already counted, on to the sink. */
+  protected emitMono(mono: Float32Array, rate: number): void {
     this.monoSink(mono, rate);
   }
 
@@ -515,7 +594,7 @@ export class Resampler extends MonoOut {
     super(() => undefined);
   }
 
-  override pushMono(mono: Float32Array, rate: number): void {
+  protected override emitMono(mono: Float32Array, rate: number): void {
     if (this.rate && rate !== this.rate) throw new HvelvError('AUDIO_UNSUPPORTED', 'the sample rate changes inside the recording');
     this.rate = rate;
     const all = new Float32Array(this.buf.length + mono.length);

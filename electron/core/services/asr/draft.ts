@@ -258,7 +258,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
       }
     });
     const { encoder, decoder, tokens } = header.files;
-    child.send({ t: 'start', model: { encoder: path.resolve(encoder), decoder: path.resolve(decoder), tokens: path.resolve(tokens) }, language: opts.language, format: pcm ? 'pcm16' : rec.format, threads: opts.threads ?? 2, speakers: speakerModels });
+    child.send({ t: 'start', model: { encoder: path.resolve(encoder), decoder: path.resolve(decoder), tokens: path.resolve(tokens) }, language: opts.language, format: pcm ? 'pcm16' : rec.format, threads: opts.threads ?? 2, speakers: speakerModels, declaredMs: rec.durationMs });
   });
 
   let found = await result;

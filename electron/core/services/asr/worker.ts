@@ -34,6 +34,8 @@ export interface StartMessage {
   threads: number;
   /** Set: who speaks when, by sherpa-onnx's speaker diarization (models.ts speakerModelFiles). */
   speakers?: { segmentation: string; embedding: string };
+  /** The length the recording declares (its probed duration): decoding stops past it and a margin (audio.ts DecodeLimit). */
+  declaredMs?: number;
 }
 export type ToWorker = StartMessage | { t: 'audio'; bytes: Uint8Array } | { t: 'end' };
 export type FromWorker =
@@ -147,7 +149,7 @@ async function onStart(m: StartMessage): Promise<void> {
     allPcm?.push(pcm.slice());
     windower.push(pcm);
   };
-  decoder = m.format === 'pcm16' ? pcm16Decoder(pcmSink) : await createDecoder(m.format, pcmSink);
+  decoder = m.format === 'pcm16' ? pcm16Decoder(pcmSink) : await createDecoder(m.format, pcmSink, m.declaredMs ? { declaredMs: m.declaredMs } : undefined);
   // The windower's end() must run after the decoder's last samples.
   const end = decoder.end.bind(decoder);
   decoder.end = async () => {

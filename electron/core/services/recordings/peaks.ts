@@ -7,6 +7,9 @@
  * batch and the decoder's own buffers held, so a two-hour interview costs what a
  * two-minute one does; nothing decoded reaches the disk or the page.
  *
+ * Both stop (AUDIO_DAMAGED) where the sound passes the length the file declared and a
+ * margin (asr/audio.ts DecodeLimit): a file of tiny packets cannot keep them decoding.
+ *
  * Both run on the calling thread (the app's main process) in slices of a few
  * milliseconds, giving way between them, so the app keeps answering (IPC, the media
  * protocol) while a long recording is folded.
@@ -199,7 +202,7 @@ export class StreamingPeaks {
   static async create(format: AudioFacts['format'], durationMs: number): Promise<StreamingPeaks | null> {
     if (!coreCanDecode(format)) return null;
     const folder = new PeakFolder(durationMs);
-    return new StreamingPeaks(await createMonoDecoder(format, folder.fold, folder.foldInt16), folder);
+    return new StreamingPeaks(await createMonoDecoder(format, folder.fold, folder.foldInt16, { declaredMs: durationMs }), folder);
   }
 
   push(bytes: Uint8Array): Promise<void> {
@@ -224,7 +227,7 @@ export class StreamingPeaks {
 export async function computePeaks(source: ChunkSource, format: AudioFacts['format'], durationMs: number, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
   if (!coreCanDecode(format)) throw new HvelvError('AUDIO_NEEDS_APP', `${format} recordings are decoded in the page, not in core`);
   const folder = new PeakFolder(durationMs);
-  const decoder = await createMonoDecoder(format, folder.fold, folder.foldInt16);
+  const decoder = await createMonoDecoder(format, folder.fold, folder.foldInt16, { declaredMs: durationMs });
   try {
     let sliceStart = performance.now();
     for (let i = 0; i < source.chunkCount; i++) {

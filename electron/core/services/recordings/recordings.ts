@@ -336,22 +336,42 @@ export class Recordings {
     }
   }
 
-  /** Check that the stored copy decrypts to the same bytes as `original` (before deleting that). */
-  async verifyAgainst(id: string, original: string): Promise<boolean> {
+  /**
+   * Check that the stored copy decrypts to the same bytes as `original` (before deleting
+   * that). In slices that give way (a gigabyte is decrypted and hashed, then the original
+   * hashed): the app's window keeps answering. Progress counts both passes (twice the
+   * recording's bytes); `signal` stops it with CANCELLED, and nothing has changed.
+   */
+  async verifyAgainst(id: string, original: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {}): Promise<boolean> {
     const r = this.record(id);
+    const total = 2 * r.data.size;
+    const stop = (): void => {
+      if (opts.signal?.aborted) throw new HvelvError('CANCELLED', 'the check was cancelled');
+    };
     const reader = this.open(id);
     try {
       const h = createHash('sha256');
+      let sliceStart = performance.now();
       for (let i = 0; i < reader.chunkCount; i++) {
         const c = reader.chunk(i);
         h.update(c);
         c.fill(0);
+        if (performance.now() - sliceStart >= VERIFY_SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          stop();
+          opts.onProgress?.({ bytes: Math.min(r.data.size, (i + 1) * 64 * 1024), total });
+          sliceStart = performance.now();
+        }
       }
       if (h.digest('hex') !== r.data.sha256) return false;
     } finally {
       reader.close();
     }
-    return (await withRegularFile(original, (opened) => hashFile(opened))) === r.data.sha256;
+    stop();
+    return (await withRegularFile(original, (opened) => hashFile(opened, (bytes) => {
+      stop();
+      opts.onProgress?.({ bytes: r.data.size + Math.min(bytes, r.data.size), total });
+    }))) === r.data.sha256;
   }
 
   /**
@@ -359,8 +379,9 @@ export class Recordings {
    * unlink. On SSDs, copy-on-write file systems and in backups the old blocks may
    * survive; the UI says so.
    */
-  async deleteOriginal(id: string, original: string): Promise<void> {
-    if (!(await this.verifyAgainst(id, original))) {
+  async deleteOriginal(id: string, original: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {}): Promise<void> {
+    // Cancel is offered for the check only: once overwriting has begun it runs to the end.
+    if (!(await this.verifyAgainst(id, original, opts))) {
       throw new HvelvError('INTEGRITY', 'the original does not match the stored recording; it was not deleted');
     }
     await overwriteAndRemove(original);
@@ -445,6 +466,8 @@ export class Recordings {
 const DECODE_PIECE = 16 * 1024;
 const WAV_PIECE = 256 * 1024;
 const SLICE_MS = 8;
+/** The check before an original is deleted gives way this often. */
+const VERIFY_SLICE_MS = 8;
 
 /**
  * The import's waveform: fed each plaintext batch, it gives the peaks at the end, or
@@ -511,8 +534,13 @@ export async function overwriteAndRemove(file: string): Promise<void> {
   await fs.promises.unlink(file);
 }
 
-async function hashFile(file: string): Promise<string> {
+async function hashFile(file: string, onBytes?: (bytes: number) => void): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
+  let bytes = 0;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+    h.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+    onBytes?.(bytes);
+  }
   return h.digest('hex');
 }

@@ -20,7 +20,7 @@ import type { SignatureVerifier } from '../../crypto/ed25519';
 import { canonicalJson, encodeFields, fromB64, fromUtf8, toB64, toHex, utf8 } from '../../crypto/encoding';
 import { KEY_BYTES, XNONCE_BYTES } from '../../crypto/sodium';
 import { HvelvError, integrity } from '../../errors';
-import { nodeFileOps, writeFileAtomic, writeFileAtomicWith } from '../../vault/atomic-file';
+import { fsyncDir, nodeFileOps, writeFileAtomic, writeFileAtomicWith } from '../../vault/atomic-file';
 import { acquireLock } from '../../vault/lock';
 import { controlCharacterIn } from '../../../../shared/control-chars';
 import { shredFile } from '../../vault/safe-delete';
@@ -30,7 +30,8 @@ import { ownerFingerprint, supervisorFingerprint } from './key-text';
 import { checkSharePayload } from './payload-check';
 import { retrievedSegments, shareReport, stampAt } from './report';
 import { openSharePayload, sealFeedback, type FeedbackItem, type SharePayload } from './share-file';
-import { bytesSource, fileSource, openStream, readShareHead, type ShareSource, type StreamLayout } from './share-container';
+import { bytesSource, fileSource, openStream, readShareHead, recordingStreamAd, type ShareSource, type StreamLayout } from './share-container';
+import { resealInWorker, type ResealProgress } from '../../crypto/reseal';
 import { sealChunk, streamAd, streamHeader, StreamReader } from '../../crypto/stream';
 import type { AudioFacts } from '../../../../shared/contract';
 
@@ -163,13 +164,32 @@ export class HeldShares {
     // A path is read as the share is needed (a share with recordings can be far larger than memory should hold).
     const src = typeof input === 'string' ? fileSource(input) : bytesSource(input);
     try {
-      return this.openFrom(src);
+      const run = this.openFrom(src, null);
+      return run as HeldShare;
     } finally {
       src.close();
     }
   }
 
-  private openFrom(src: ShareSource): HeldShare {
+  /**
+   * open() of a share file with its recordings re-sealed in a worker thread (crypto/reseal.ts):
+   * the app's window keeps answering, progress comes as the audio goes (bytes of all the
+   * recordings), and `signal` cancels it (CANCELLED) with nothing imported and nothing of
+   * this version left in the folder. The same checks as open(), in the same order.
+   */
+  async openInWorker(file: string, opts: { signal?: AbortSignal; onProgress?: (p: { bytes: number; total: number }) => void } = {}): Promise<HeldShare> {
+    const src = fileSource(file);
+    try {
+      return await this.openFrom(src, opts);
+    } finally {
+      src.close();
+    }
+  }
+
+  /** With `worker` null, all on this thread (returns a HeldShare); otherwise a Promise of one. */
+  private openFrom(src: ShareSource, worker: null): HeldShare;
+  private openFrom(src: ShareSource, worker: { signal?: AbortSignal; onProgress?: (p: { bytes: number; total: number }) => void }): Promise<HeldShare>;
+  private openFrom(src: ShareSource, worker: { signal?: AbortSignal; onProgress?: (p: { bytes: number; total: number }) => void } | null): HeldShare | Promise<HeldShare> {
     const { crypto } = this.s.deps;
     const { body, streams } = fromShareFile(() => readShareHead(src, crypto));
     const mine = this.s.publicKeys;
@@ -202,21 +222,83 @@ export class HeldShares {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const key = crypto.random(KEY_BYTES);
     const v = body.shareVersion;
-    let imported: HeldEntry | undefined;
+    const failed = (err: unknown): never => {
+      // Nothing imported: this version's files go (the held version, if any, is untouched).
+      if (!held || held.version !== v) removeVersionFiles(dir, v);
+      throw err;
+    };
+    // The recordings first, each re-sealed chunk by chunk under a fresh key of its own;
+    // until the content below names those keys, what is written is noise.
+    const heldRecordings: HeldRecording[] = [];
+    const oneRecording = (s: StreamLayout, e: (typeof streamEntries)[number][1], blob: string, blobKey: Uint8Array): void => {
+      heldRecordings.push({ id: s.id, participant: s.participant, blob, key: toB64(blobKey), size: s.size, sha256: e.sha256, format: e.format, transcriptIds: e.transcriptIds, peaks: e.peaks });
+    };
+    const finish = (): HeldShare => {
+      let entry: HeldEntry;
+      try {
+        entry = this.finishOpen({ body, payload, comments, seen, dir, key, v, heldRecordings });
+      } catch (err) {
+        return failed(err);
+      } finally {
+        crypto.wipe(key);
+      }
+      // The header names the new version: only now do the old one's files go.
+      if (held) removeVersionFiles(dir, held.version);
+      fs.rmSync(path.join(dir, TOMBSTONE), { force: true });
+      return heldDto(body.vaultId, entry);
+    };
+    if (worker) {
+      return (async () => {
+        const total = streamEntries.reduce((n, [s]) => n + s.size, 0);
+        let before = 0;
+        try {
+          for (const [s, e] of streamEntries) {
+            const blob = toHex(crypto.random(16));
+            const blobKey = crypto.random(KEY_BYTES);
+            try {
+              const at = before;
+              await this.importRecordingInWorker(src, body, s, fromB64(e.key, KEY_BYTES, 'recording key'), e.sha256, path.join(dir, recordingFile(v, blob)), blob, blobKey, body.vaultId, v, {
+                signal: worker.signal,
+                onProgress: (p) => worker.onProgress?.({ bytes: at + p.bytes, total }),
+              }).catch((err: unknown) => {
+                throw err instanceof HvelvError && err.code === 'INTEGRITY' ? new HvelvError('SHARE_DAMAGED', err.message, { cause: err }) : err;
+              });
+              oneRecording(s, e, blob, blobKey);
+            } finally {
+              crypto.wipe(blobKey);
+            }
+            before += s.size;
+          }
+        } catch (err) {
+          crypto.wipe(key);
+          return failed(err);
+        }
+        return finish();
+      })();
+    }
     try {
-      // The recordings first, each re-sealed chunk by chunk under a fresh key of its own;
-      // until the content below names those keys, what is written is noise.
-      const heldRecordings: HeldRecording[] = [];
       for (const [s, e] of streamEntries) {
         const blob = toHex(crypto.random(16));
         const blobKey = crypto.random(KEY_BYTES);
         try {
           fromShareFile(() => this.importRecording(src, body, s, fromB64(e.key, KEY_BYTES, 'recording key'), e.sha256, path.join(dir, recordingFile(v, blob)), blob, blobKey, body.vaultId, v));
-          heldRecordings.push({ id: s.id, participant: s.participant, blob, key: toB64(blobKey), size: s.size, sha256: e.sha256, format: e.format, transcriptIds: e.transcriptIds, peaks: e.peaks });
+          oneRecording(s, e, blob, blobKey);
         } finally {
           crypto.wipe(blobKey);
         }
       }
+    } catch (err) {
+      crypto.wipe(key);
+      return failed(err);
+    }
+    return finish();
+  }
+
+  /** The content, comments and header of an opened share, after its recordings are in; then the older version's files go. */
+  private finishOpen(c: { body: Parameters<typeof openStream>[1] & { title: string; shareVersion: number; madeAt: string; until: IsoDate; participants: string[]; counts: HeldEntry['counts'] }; payload: SharePayload; comments: StoredComment[]; seen: Date; dir: string; key: Uint8Array; v: number; heldRecordings: HeldRecording[] }): HeldEntry {
+    const { body, payload, comments, seen, dir, key, v, heldRecordings } = c;
+    const h = this.s.header;
+    {
       // `heldRecordings` is this folder's own field, always set here: a share that brings one
       // in its content (a stranger's, say) must not have it kept as if it were checked.
       const { recordings: _streamKeys, heldRecordings: _brought, ...rest } = payload as SharePayload & { heldRecordings?: unknown };
@@ -239,18 +321,8 @@ export class HeldShares {
       // the try: a header that cannot be written (a full disk) leaves no copy the header does
       // not name, which the daily job would not know to delete at its end date.
       this.s.writeHeader({ shares: { ...h.shares, [body.vaultId]: entry }, latestSeen: seen.toISOString() });
-      imported = entry;
-    } catch (err) {
-      // Nothing imported: this version's files go (the held version, if any, is untouched).
-      if (!held || held.version !== v) removeVersionFiles(dir, v);
-      throw err;
-    } finally {
-      crypto.wipe(key);
+      return entry;
     }
-    const entry = imported!;
-    if (held) removeVersionFiles(dir, held.version);
-    fs.rmSync(path.join(dir, TOMBSTONE), { force: true });
-    return heldDto(body.vaultId, entry);
   }
 
   /** Everything the share holds except transcript texts. */
@@ -288,6 +360,29 @@ export class HeldShares {
       return { reader: StreamReader.open(file, key, recordingScope(this.s.header.supervisorId, vaultId, entry.version), Buffer.from(r.blob, 'hex')), format: r.format.format, size: r.size };
     } finally {
       this.s.deps.crypto.wipe(key);
+    }
+  }
+
+  /**
+   * importRecording in a worker thread (crypto/reseal.ts): the share's stream read from the
+   * share file's descriptor (checked by readShareHead), opened, hashed against what the
+   * student signed for, re-sealed under the held recording's key into `${file}.partial`,
+   * fsynced, then renamed here. Cancelled or failed, the partial file is gone.
+   */
+  private async importRecordingInWorker(src: ShareSource, body: Parameters<typeof openStream>[1], s: StreamLayout, streamKey: Uint8Array, sha256: string, file: string, blob: string, blobKey: Uint8Array, vaultId: string, version: number, opts: { signal?: AbortSignal; onProgress?: (p: ResealProgress) => void }): Promise<void> {
+    const header = streamHeader(Buffer.from(blob, 'hex'));
+    const ad = streamAd(recordingScope(this.s.header.supervisorId, vaultId, version), header);
+    const tmp = `${file}.partial`;
+    try {
+      if (src.fd === undefined) throw new HvelvError('INTERNAL', 'a share in memory is opened on this thread');
+      await resealInWorker({ tmp, head: header, streams: [{ from: { fd: src.fd, offset: s.offset, size: s.size, key: streamKey, ad: recordingStreamAd(body, s), sha256 }, key: blobKey, ad }] }, opts);
+      fs.renameSync(tmp, file);
+      fsyncDir(path.dirname(file));
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    } finally {
+      this.s.deps.crypto.wipe(streamKey);
     }
   }
 

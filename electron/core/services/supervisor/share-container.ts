@@ -29,7 +29,8 @@ import { canonicalJson, encodeFields, toB64, toHex, utf8 } from '../../crypto/en
 import { KEY_BYTES, XNONCE_BYTES, type Crypto } from '../../crypto/sodium';
 import { CHUNK_SIZE, openChunk, sealChunk, TAG_SIZE } from '../../crypto/stream';
 import { HvelvError, integrity } from '../../errors';
-import { nodeFileOps, writeFileAtomicWith } from '../../vault/atomic-file';
+import { resealInWorker, type ResealProgress } from '../../crypto/reseal';
+import { fsyncDir, nodeFileOps, writeFileAtomicWith } from '../../vault/atomic-file';
 import { openRegularFile } from '../project/user-file';
 import { processAlive } from '../../vault/lock';
 import type { AudioFacts } from '../../../../shared/contract';
@@ -54,6 +55,8 @@ const WRITE_BATCH = 16 * (CHUNK_SIZE + TAG_SIZE);
 /** Random access to a share file's bytes (the file itself, or bytes in memory for small ones). */
 export interface ShareSource {
   readonly size: number;
+  /** The open file's descriptor, for a worker to read the recordings from (a file source only). */
+  readonly fd?: number;
   read(position: number, length: number): Buffer;
   close(): void;
 }
@@ -72,6 +75,7 @@ export function fileSource(file: string): ShareSource {
   const { fd, size } = openRegularFile(file);
   return {
     size,
+    fd,
     read(p, n) {
       const out = Buffer.alloc(n);
       let off = 0;
@@ -103,6 +107,8 @@ export interface ChunkReader {
   readonly plainSize: number;
   readonly chunkCount: number;
   chunk(i: number): Buffer;
+  /** Its sealed chunks for a worker to read (the store's StreamReader has it). */
+  sealedSource?(): { fd: number; offset: number; size: number; key: Uint8Array; ad: Uint8Array };
   close(): void;
 }
 
@@ -267,6 +273,41 @@ export function writeShareV2(target: string, sealed: SealedShareV2, tmp: string 
       tmp,
     );
   } finally {
+    for (const s of sealed.streams) s.key.fill(0);
+  }
+}
+
+/**
+ * writeShareV2 in a worker thread (crypto/reseal.ts), so the window keeps answering while
+ * gigabytes are re-sealed: progress as it goes, and `signal` cancels it. Cancelled or
+ * failed, no file is left (neither the target nor the temporary one); done, the share is
+ * renamed into place. The stream keys are overwritten either way.
+ */
+export async function writeShareV2InWorker(target: string, sealed: SealedShareV2, tmp: string, opts: { signal?: AbortSignal; onProgress?: (p: ResealProgress) => void } = {}): Promise<void> {
+  if (sealed.streams.some((s) => s.key.every((b) => b === 0))) throw new HvelvError('INTERNAL', 'a made share is written once; make the share again');
+  const readers: ChunkReader[] = [];
+  const sourceKeys: Uint8Array[] = [];
+  try {
+    const streams = sealed.streams.map((s) => {
+      const reader = s.open();
+      readers.push(reader);
+      if (reader.plainSize !== s.size || reader.chunkCount !== streamChunks(s.size)) throw integrity('a recording is not the length its record says');
+      if (!reader.sealedSource) throw new HvelvError('INTERNAL', 'this recording cannot be read by a worker');
+      const src = reader.sealedSource();
+      sourceKeys.push(src.key);
+      return { from: { ...src, sha256: s.sha256 }, key: s.key, ad: s.ad };
+    });
+    await resealInWorker({ tmp, head: sealed.head, streams }, opts);
+    try {
+      fs.renameSync(tmp, target);
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+    fsyncDir(path.dirname(target));
+  } finally {
+    for (const r of readers) r.close();
+    for (const k of sourceKeys) k.fill(0);
     for (const s of sealed.streams) s.key.fill(0);
   }
 }

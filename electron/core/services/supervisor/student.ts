@@ -36,7 +36,7 @@ import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcr
 import { machineCount } from '../transcripts/machine-text';
 import { ownerFingerprint, parseSupervisorKey, supervisorFingerprint } from './key-text';
 import { openFeedback, parseFeedback, sealShare, type FeedbackItem, type ShareFields, type SharePayload } from './share-file';
-import { sealShareV2, sharePartialPath, sweepSharePartials, writeShareV2, type RecordingToShare, type SealedShareV2 } from './share-container';
+import { sealShareV2, sharePartialPath, sweepSharePartials, writeShareV2, writeShareV2InWorker, type RecordingToShare, type SealedShareV2 } from './share-container';
 import { beginExport } from '../project/export-journal';
 import { Recordings } from '../recordings/recordings';
 import { Attributes } from '../attributes/attributes';
@@ -378,6 +378,25 @@ export class Supervisors {
     try {
       if (created.v2) writeShareV2(target, created.v2, tmp);
       else writeFileAtomic(target, created.bytes, nodeFileOps, tmp);
+    } finally {
+      note.end();
+    }
+  }
+
+  /**
+   * writeShare with the recordings re-sealed in a worker thread (share-container.ts
+   * writeShareV2InWorker): the app's window and the command's progress keep going, and
+   * `signal` cancels it with nothing left behind (CANCELLED). A share without recordings
+   * is one small atomic write, as in writeShare.
+   */
+  async writeShareInWorker(target: string, created: { bytes: Uint8Array; v2: SealedShareV2 | null }, opts: { signal?: AbortSignal; onProgress?: (p: { bytes: number; total: number }) => void } = {}): Promise<void> {
+    if (!created.v2) return this.writeShare(target, created);
+    const removed = sweepSharePartials(path.dirname(path.resolve(target)));
+    if (removed > 0) this.session.audit.append('share.leftovers-removed', { details: { count: removed } });
+    const tmp = sharePartialPath(path.resolve(target));
+    const note = beginExport(this.session, tmp, this.now);
+    try {
+      await writeShareV2InWorker(target, created.v2, tmp, opts);
     } finally {
       note.end();
     }

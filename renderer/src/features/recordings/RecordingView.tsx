@@ -1,3 +1,4 @@
+import { useWork, WorkProgressBar } from '../../components/WorkProgress';
 import type { JSX } from 'react';
 import { Fragment, useEffect, useMemo, useState, useRef } from 'react';
 import { call } from '../../api';
@@ -44,6 +45,7 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
   const [working, setWorking] = useState(transcribe);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const exportWork = useWork();
   // Its own state, not `notice`: "Saved." after an edit must not replace what the import left out.
   const [importReport, setImportReport] = useState<ImportReport | null>(importLostSomething(imported) ? imported : null);
   const [confirm, setConfirm] = useState<'recording' | 'transcript' | 'complete' | null>(null);
@@ -150,7 +152,9 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
 
   async function exportAudio() {
     if (!recording) return;
-    const r = await call('recordings.export', { id: recording.id });
+    const r = await call('recordings.export', { id: recording.id, jobId: exportWork.start() });
+    exportWork.stop();
+    if (!r.ok && r.error.code === 'CANCELLED') return setNotice(t('error.CANCELLED'));
     if (!r.ok) return setError(r.error);
     if (r.value) setNotice(t('view.exported', { path: r.value }));
   }
@@ -173,6 +177,7 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
       <ErrorBanner error={error} />
       {importReport && <ImportNotice report={importReport} onDismiss={() => setImportReport(null)} />}
       {notice && <Notice>{notice}</Notice>}
+      <WorkProgressBar job={exportWork.job} what={t('work.export')} />
       <div className="split">
         <Card title={t('view.recording')}>
           {recording && src ? (

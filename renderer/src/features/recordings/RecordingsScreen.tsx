@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { call, onAppEvent } from '../../api';
 import { useI18n } from '../../i18n';
+import { useWork, WorkProgressBar } from '../../components/WorkProgress';
 import { ErrorBanner, Notice } from '../../components/ui';
 import type { ChosenFile, ParticipantSummary, RecordingInfo, TranscriptSummary } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
@@ -133,12 +134,16 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
     if (dropped && window.hvelv.grantDroppedFile) await importFile(code, await window.hvelv.grantDroppedFile(dropped));
   }
 
+  const verifyWork = useWork();
+
   async function deleteOriginal() {
     if (!offerDelete) return;
     begin();
-    const r = await call('recordings.deleteOriginal', { id: offerDelete.id, file: offerDelete.file.token });
+    const r = await call('recordings.deleteOriginal', { id: offerDelete.id, file: offerDelete.file.token, jobId: verifyWork.start() });
+    verifyWork.stop();
     setOfferDelete(null);
     if (r.ok) setNotice(t('rec.originalDeleted'));
+    else if (r.error.code === 'CANCELLED') setNotice(t('work.verifyCancelled'));
     else setError(r.error);
   }
 
@@ -328,11 +333,13 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
           <h2 id="od-h">{t('rec.deleteOriginalTitle')}</h2>
           <p>{t('rec.deleteOriginalText')}</p>
           <p className="vault-path">{offerDelete.file.name}</p>
+          {/* The check before the overwrite: its bar and Cancel here, where the student is looking. */}
+          <WorkProgressBar job={verifyWork.job} what={t('work.verify')} />
           <div className="actions">
-            <button type="button" className="secondary" onClick={() => setOfferDelete(null)}>
+            <button type="button" className="secondary" disabled={verifyWork.job !== null} onClick={() => setOfferDelete(null)}>
               {t('rec.keepOriginal')}
             </button>
-            <button type="button" className="danger" onClick={() => void deleteOriginal()}>
+            <button type="button" className="danger" disabled={verifyWork.job !== null} onClick={() => void deleteOriginal()}>
               {t('rec.deleteOriginal')}
             </button>
           </div>

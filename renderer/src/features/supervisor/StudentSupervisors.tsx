@@ -4,6 +4,7 @@
  * share after the identifying-details check, remove them (saying what that cannot undo),
  * and import their feedback, reply and mark it resolved.
  */
+import { useWork, WorkProgressBar } from '../../components/WorkProgress';
 import { excerptOf } from './Comments';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { call } from '../../api';
@@ -258,11 +259,16 @@ export function SharePanel({ entry, onCancel, onMade }: { entry: Pick<Supervisor
     void call('shares.plan', { supervisorId: entry.id }).then((r) => (r.ok ? setPlan(r.value) : setError(r.error)));
   }, [entry.id]);
 
+  const work = useWork();
+
   async function write() {
     setBusy(true);
     setError(null);
-    const r = await call('shares.create', { supervisorId: entry.id, accepted: [...accepted] });
+    const r = await call('shares.create', { supervisorId: entry.id, accepted: [...accepted], jobId: work.start() });
+    work.stop();
     setBusy(false);
+    // Cancelling is the student's own choice: nothing was written, and nothing is wrong.
+    if (!r.ok && r.error.code === 'CANCELLED') return;
     if (!r.ok) return setError(r.error);
     if (r.value) await onMade(t('sup.share.written', { file: r.value.file, version: r.value.version }));
   }
@@ -296,6 +302,7 @@ export function SharePanel({ entry, onCancel, onMade }: { entry: Pick<Supervisor
             </p>
           )}
           <FindingsChecklist findings={plan.findings} accepted={accepted} onAccepted={setAccepted} />
+          <WorkProgressBar job={work.job} what={t('work.share')} />
           <div className="actions start">
             <button type="button" disabled={open > 0 || busy} onClick={() => void write()}>
               {t('sup.share.write')}

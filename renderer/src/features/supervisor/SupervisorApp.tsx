@@ -6,6 +6,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { call, onAppEvent } from '../../api';
 import { useI18n } from '../../i18n';
+import { useWork, WorkProgressBar } from '../../components/WorkProgress';
 import { Busy, ErrorBanner, Notice, PathText, TextField } from '../../components/ui';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { HeldShare, RecentSupervisorFolder, SupervisorIdentity } from '../../../../shared/supervisor';
@@ -298,6 +299,8 @@ function SupervisorHome({ identity, onRead, onLock }: { identity: SupervisorIden
   const [notice, setNotice] = useState<string | null>(null);
   const [showKey, setShowKey] = useState(false);
 
+  const openWork = useWork();
+
   async function reload() {
     const r = await call('supervisor.shares', {});
     if (!r.ok) return setError(r.error);
@@ -313,7 +316,9 @@ function SupervisorHome({ identity, onRead, onLock }: { identity: SupervisorIden
     const f = await call('supervisor.chooseShare', {});
     if (!f.ok) return setError(f.error);
     if (!f.value) return;
-    const r = await call('supervisor.openShare', { file: f.value.token });
+    const r = await call('supervisor.openShare', { file: f.value.token, jobId: openWork.start() });
+    openWork.stop();
+    if (!r.ok && r.error.code === 'CANCELLED') return setNotice(t('error.CANCELLED'));
     if (!r.ok) return setError(r.error);
     setNotice(t('sup.home.opened', { version: r.value.version, title: r.value.title, until: date(r.value.until) }));
     await reload();
@@ -354,6 +359,7 @@ function SupervisorHome({ identity, onRead, onLock }: { identity: SupervisorIden
           {t('sup.home.open')}
         </button>
       </div>
+      <WorkProgressBar job={openWork.job} what={t('work.openShare')} />
       <ErrorBanner error={error} />
       {notice && <Notice>{notice}</Notice>}
       {shares && shares.length === 0 && <p className="muted">{t('sup.home.none')}</p>}
