@@ -1,0 +1,95 @@
+/**
+ * Attributes under attack, second round (issue 31: the cache, the label/flag editing, the
+ * check of what leaves, an import's values). Each test failed on the code before its fix.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { Exchange } from '../../electron/core/services/exchange/export';
+import { tempDir } from './helpers';
+import { ATTR_NOW as now, twoParticipants as vault } from './attributes-fixture';
+
+function qdpx(session: ConstructorParameters<typeof Exchange>[0]) {
+  const ex = new Exchange(session, now);
+  const out = path.join(tempDir(), 'studie.qdpx');
+  const plan = ex.plan('qdpx');
+  ex.exportQdpx(out, { accepted: plan.findings.map((f) => f.id) });
+  return { xml: strFromU8(unzipSync(fs.readFileSync(out))['project.qde']!), plan };
+}
+
+describe('the session\'s cache of attribute records', () => {
+  it('shows the value set after a value was cleared, not the one before (a record made again starts at version 1)', async () => {
+    const { p1, attrs } = await vault();
+    attrs.define({ name: 'rolle', kind: 'list', values: ['Jobbspesialist', 'Veileder'] });
+    attrs.set(p1, 'rolle', 'Jobbspesialist');
+    expect(attrs.valuesOf(p1)).toEqual([expect.objectContaining({ value: 'Jobbspesialist' })]);
+    attrs.clear(p1, 'rolle');
+    attrs.set(p1, 'rolle', 'Veileder');
+    expect(attrs.valuesOf(p1)).toEqual([expect.objectContaining({ value: 'Veileder' })]);
+    expect([...attrs.matching([{ name: 'rolle', value: 'Veileder' }])]).toEqual([p1]);
+    expect(attrs.shareable().values.get(p1)).toEqual([expect.objectContaining({ value: 'Veileder' })]);
+  });
+
+  it('shows the exact value kept last, not one replaced before it', async () => {
+    const { p1, attrs } = await vault();
+    attrs.define({ name: 'alder', kind: 'number' });
+    attrs.set(p1, 'alder', '38', { exact: true });
+    expect(attrs.valuesOf(p1)).toEqual([expect.objectContaining({ value: '38', exact: true })]);
+    attrs.set(p1, 'alder', '52');
+    attrs.set(p1, 'alder', '47', { exact: true });
+    expect(attrs.valuesOf(p1)).toEqual([expect.objectContaining({ value: '47', exact: true })]);
+  });
+});
+
+describe('what leaves the vault is checked whole', () => {
+  it('an attribute\'s name and labels go out in a .qdpx even when no value of it does: the check reads them', async () => {
+    const { session, p1, attrs } = await vault();
+    attrs.define({ name: 'rolle', kind: 'list', values: ['Jobbspesialist', 'Veileder'] });
+    attrs.set(p1, 'rolle', 'Veileder');
+    // No value at all, and one whose only value is an exact one kept home.
+    attrs.define({ name: 'Kari Nordmanns team' });
+    attrs.define({ name: 'alder', kind: 'number', labels: { nb: 'Alder (Ola Hansen)' } });
+    attrs.set(p1, 'alder', '38', { exact: true });
+    const { xml, plan } = qdpx(session);
+    // They do leave (as Variables, with the labels as description)...
+    expect(xml).toContain('Kari Nordmanns team');
+    expect(xml).toContain('Ola Hansen');
+    // ...so the check must have named them for the student to replace or confirm.
+    const texts = plan.findings.filter((f) => f.where.kind === 'attribute').map((f) => f.text);
+    expect(texts).toEqual(expect.arrayContaining([expect.stringContaining('Nordmann'), expect.stringContaining('Hansen')]));
+  });
+});
+
+describe('an exact value hidden from generalisation by look-alike characters', () => {
+  it('full-width digits or a zero-width space in an age are generalised as plain digits are, never kept as a band', async () => {
+    const { session, p1, p2, attrs } = await vault();
+    // A text attribute, as a .qdpx's Variable of type Text makes one.
+    attrs.define({ name: 'alder' });
+    const wide = attrs.set(p1, 'alder', '５２');
+    const hidden = attrs.set(p2, 'alder', '4\u200b7');
+    expect(wide.stored.value).toBe('50-59');
+    expect(hidden.stored.value).toBe('40-49');
+    const { xml } = qdpx(session);
+    expect(xml).not.toContain('５２');
+    expect(xml).not.toContain('4\u200b7');
+  });
+});
+
+describe('the identifying flag taken off after the labels changed', () => {
+  it('an exact value with no band under the new labels is not put beside the transcripts as a generalised one', async () => {
+    const { session, p1, attrs } = await vault();
+    attrs.define({ name: 'bakgrunn', kind: 'number', labels: { nb: 'Alder', en: 'Age' }, identifying: true });
+    attrs.set(p1, 'bakgrunn', '38', { exact: true });
+    expect(attrs.valuesOf(p1)).toEqual([expect.objectContaining({ value: '38', exact: true })]);
+    attrs.update('bakgrunn', { labels: { nb: 'Gruppe', en: 'Group' } });
+    try {
+      attrs.update('bakgrunn', { identifying: false });
+    } catch {
+      // Refusing is sound too: then the value stays in the key list.
+    }
+    const beside = session.stores.transcripts.list<{ value: string }>('attribute_value').map((r) => r.data.value);
+    expect(beside).not.toContain('38');
+    expect(attrs.shareable().values.get(p1) ?? []).not.toEqual([expect.objectContaining({ value: '38' })]);
+  });
+});
