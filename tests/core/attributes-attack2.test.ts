@@ -6,8 +6,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import type { IsoDate } from '@shared/domain';
+import { Attributes } from '../../electron/core/services/attributes/attributes';
 import { Exchange } from '../../electron/core/services/exchange/export';
-import { tempDir } from './helpers';
+import { initSupervisorFolder } from '../../electron/core/services/supervisor/folder';
+import { HeldShares } from '../../electron/core/services/supervisor/held';
+import { Supervisors } from '../../electron/core/services/supervisor/student';
+import { pw, tempDir, TEST_KDF, TEST_KDF_POLICY } from './helpers';
+import { NOW, study } from './analysis/fixture';
 import { ATTR_NOW as now, twoParticipants as vault } from './attributes-fixture';
 
 function qdpx(session: ConstructorParameters<typeof Exchange>[0]) {
@@ -52,12 +58,40 @@ describe('what leaves the vault is checked whole', () => {
     attrs.define({ name: 'alder', kind: 'number', labels: { nb: 'Alder (Ola Hansen)' } });
     attrs.set(p1, 'alder', '38', { exact: true });
     const { xml, plan } = qdpx(session);
-    // They do leave (as Variables, with the labels as description)...
-    expect(xml).toContain('Kari Nordmanns team');
-    expect(xml).toContain('Ola Hansen');
-    // ...so the check must have named them for the student to replace or confirm.
+    // Each name either stays home or was named by the check for the student to replace or
+    // confirm (before the fix both left as Variables, the label as description, unchecked).
     const texts = plan.findings.filter((f) => f.where.kind === 'attribute').map((f) => f.text);
-    expect(texts).toEqual(expect.arrayContaining([expect.stringContaining('Nordmann'), expect.stringContaining('Hansen')]));
+    for (const [whole, name] of [['Kari Nordmanns team', 'Nordmann'], ['Ola Hansen', 'Hansen']] as const) {
+      expect(xml.includes(whole) ? texts.some((t) => t.includes(name)) : true, `${whole} left unchecked`).toBe(true);
+    }
+    // The attribute with a value going out still does.
+    expect(xml).toContain('Veileder');
+    expect(xml).toContain('name="rolle"');
+  });
+
+  it('a supervisor\'s share: the same, the name going out only once the check has named it', async () => {
+    const v = await study();
+    const dir = path.join(tempDir('hvelv-sup-'), 'veileder');
+    const sup = await initSupervisorFolder(dir, pw('veileders passord 1'), { crypto: v.deps.crypto, kdfPolicy: TEST_KDF_POLICY, now: NOW }, { kdf: TEST_KDF });
+    const attrs = new Attributes(v.session, NOW);
+    attrs.define({ name: 'rolle', kind: 'list', values: ['Jobbspesialist', 'Veileder'] });
+    attrs.set(v.a, 'rolle', 'Veileder');
+    attrs.define({ name: 'Kari Nordmanns team' });
+    const students = new Supervisors(v.session, NOW, v.deps.crypto);
+    const entry = students.add({ key: sup.identity.key, label: 'Hovedveileder', until: '2027-03-01' as IsoDate });
+    const plan = students.plan(entry.id);
+    const named = plan.findings.some((f) => f.where.kind === 'attribute' && f.text.includes('Nordmann'));
+    const { bytes, made } = students.create(entry.id, plan.findings.map((f) => f.id));
+    students.recordShare(entry.id, made);
+    const held = new HeldShares(sup);
+    held.open(bytes);
+    const c = held.content(v.session.vaultId);
+    expect(c.attributes!.values.map((x) => x.value)).toEqual(['Veileder']);
+    const carried = c.attributes!.attributes.map((a) => a.name);
+    expect(carried).toContain('rolle');
+    expect(carried.includes('Kari Nordmanns team') ? named : true, 'the name left unchecked').toBe(true);
+    v.session.lock();
+    sup.lock();
   });
 });
 
