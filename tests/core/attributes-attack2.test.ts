@@ -108,6 +108,16 @@ describe('an exact value hidden from generalisation by look-alike characters', (
     expect(xml).not.toContain('５２');
     expect(xml).not.toContain('4\u200b7');
   });
+
+  it('digits NFKC keeps (Arabic-Indic) are refused, nothing stored', async () => {
+    const { p1, attrs } = await vault();
+    attrs.define({ name: 'alder' });
+    expect(() => attrs.set(p1, 'alder', '\u0665\u0662')).toThrow(/digits 0-9/);
+    expect(attrs.valuesOf(p1)).toEqual([]);
+    // A list value given in full-width letters is still the list's own.
+    attrs.define({ name: 'rolle', kind: 'list', values: ['Veileder', 'Jobbspesialist'] });
+    expect(attrs.set(p1, 'rolle', 'Ｖｅｉｌｅｄｅｒ').stored.value).toBe('Veileder');
+  });
 });
 
 describe('the identifying flag taken off after the labels changed', () => {
@@ -117,11 +127,11 @@ describe('the identifying flag taken off after the labels changed', () => {
     attrs.set(p1, 'bakgrunn', '38', { exact: true });
     expect(attrs.valuesOf(p1)).toEqual([expect.objectContaining({ value: '38', exact: true })]);
     attrs.update('bakgrunn', { labels: { nb: 'Gruppe', en: 'Group' } });
-    try {
-      attrs.update('bakgrunn', { identifying: false });
-    } catch {
-      // Refusing is sound too: then the value stays in the key list.
-    }
+    // Refused, nothing moved: the exact value stays in the key list, the flag as it was.
+    expect(() => attrs.update('bakgrunn', { identifying: false })).toThrow(/exact value/);
+    expect(attrs.resolve('bakgrunn').identifying).toBe(true);
+    expect(attrs.valuesOf(p1)).toEqual([expect.objectContaining({ value: '38', exact: true })]);
+    expect(session.stores.keylist.list<{ value: string }>('attribute_value').map((r) => r.data.value)).toEqual(['38']);
     const beside = session.stores.transcripts.list<{ value: string }>('attribute_value').map((r) => r.data.value);
     expect(beside).not.toContain('38');
     expect(attrs.shareable().values.get(p1) ?? []).not.toEqual([expect.objectContaining({ value: '38' })]);

@@ -72,6 +72,14 @@ export const MAX_LIST_VALUES = 100;
 /** Values one import may set: a hundred attributes of a hundred participants. */
 export const MAX_IMPORTED_VALUES = 10_000;
 export const fold = (s: string): string => s.normalize('NFC').trim().toLocaleLowerCase('nb');
+/**
+ * A value as given, in the form generalisation reads: compatibility forms folded (NFKC:
+ * full-width "５２" is "52") and invisible format characters taken out (a zero-width
+ * space in "4\u200b7" would hide an age from its band and send it out as if generalised).
+ */
+const cleanGiven = (raw: string): string => raw.normalize('NFKC').replace(/\p{Cf}/gu, '').trim();
+/** Digits other than 0-9 (Arabic-Indic, Devanagari...): NFKC keeps them and no rule reads them. */
+const OTHER_DIGIT = /(?![0-9])\p{Nd}/u;
 const valueId = (attributeId: string, code: string): string => `${attributeId}:${code}`;
 
 const DATE = /^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$|^\d{4}\s*[-–]\s*\d{4}$/;
@@ -206,6 +214,11 @@ export class Attributes {
       if (!from || !to) throw new HvelvError('PROJECT_ENDED', 'the project has ended: attributes can no longer be changed');
       const held = this.valuesOfAttribute(a);
       const keylist = this.session.stores.keylist;
+      // An exact value with no band under the labels now (they were changed since it was
+      // set) has no generalised value to hold beside the transcripts: it would go there as
+      // if generalised, leave in a share and outlive the end date. Refused before any write.
+      const stuck = next.identifying ? undefined : [...held.values()].find((v) => v.exact && !suggest(toAttribute(a.id, next), v.value));
+      if (stuck) throw new HvelvError('INVALID_INPUT', `"${stuck.value}" is an exact value with no generalised value to keep beside the transcripts: change it first`);
       for (const [code, v] of held) {
         const id = valueId(a.id, code);
         if (next.identifying) {
@@ -241,7 +254,7 @@ export class Attributes {
 
   /** What Hvelv would hold instead of `raw` for this attribute (for the screen to show before saving). */
   suggestion(ref: string, raw: string, locale: Locale = 'nb'): Suggestion | null {
-    return suggest(this.resolve(ref), raw.normalize('NFC').trim(), locale);
+    return suggest(this.resolve(ref), cleanGiven(raw), locale);
   }
 
   /**
@@ -251,8 +264,9 @@ export class Attributes {
   set(code: string, ref: string, raw: string, opts: { exact?: boolean; locale?: Locale } = {}): SetResult {
     this.assertWritable();
     const a = this.resolve(ref);
-    const given = raw.normalize('NFC').trim();
+    const given = cleanGiven(raw);
     if (given === '') throw new HvelvError('INVALID_INPUT', 'the value is empty (to remove a value, clear it)');
+    if (OTHER_DIGIT.test(given)) throw new HvelvError('INVALID_INPUT', 'write numbers with the digits 0-9');
     if (given.length > VALUE_MAX) throw new HvelvError('INVALID_INPUT', `a value can be at most ${VALUE_MAX} characters`);
     const suggestion = suggest(a, given, opts.locale ?? 'nb');
     const generalised = suggestion !== null && !opts.exact;
@@ -416,7 +430,8 @@ function checkValue(a: Attribute, v: string): string {
   if (/\p{Cc}/u.test(v)) throw new HvelvError('INVALID_INPUT', 'a value cannot hold control characters');
   switch (a.kind) {
     case 'list': {
-      const hit = a.values.find((x) => fold(x) === fold(v));
+      // A list's own value as defined (NFC) or as a value given is read (cleanGiven).
+      const hit = a.values.find((x) => fold(x) === fold(v) || fold(cleanGiven(x)) === fold(v));
       if (!hit) throw new HvelvError('INVALID_INPUT', `"${v}" is not one of ${a.name}'s values (${a.values.join(', ')})`);
       return hit;
     }
