@@ -12,7 +12,10 @@ import { Exchange } from '../../electron/core/services/exchange/export';
 import { initSupervisorFolder } from '../../electron/core/services/supervisor/folder';
 import { HeldShares } from '../../electron/core/services/supervisor/held';
 import { Supervisors } from '../../electron/core/services/supervisor/student';
-import { pw, tempDir, TEST_KDF, TEST_KDF_POLICY } from './helpers';
+import { enforceProjectEnd } from '../../electron/core/services/project-end/project-end';
+import { openProject } from '../../electron/core/services/project/open';
+import { unlockVault } from '../../electron/core/vault/vault';
+import { admit, makeVault, pw, tempDir, TEST_KDF, TEST_KDF_POLICY } from './helpers';
 import { NOW, study } from './analysis/fixture';
 import { ATTR_NOW as now, twoParticipants as vault } from './attributes-fixture';
 
@@ -135,5 +138,27 @@ describe('the identifying flag taken off after the labels changed', () => {
     const beside = session.stores.transcripts.list<{ value: string }>('attribute_value').map((r) => r.data.value);
     expect(beside).not.toContain('38');
     expect(attrs.shareable().values.get(p1) ?? []).not.toEqual([expect.objectContaining({ value: '38' })]);
+  });
+});
+
+describe('an older vault\'s exact value with no band under its labels now', () => {
+  it('is not left beside the transcripts by the move at open, so the end date takes it', async () => {
+    const { session, dir, deps } = await makeVault();
+    const p1 = admit(session, { name: 'Kari Nordmann' });
+    const attrs = new Attributes(session, now);
+    // Set exact while labelled an age, then labelled otherwise (an older Hvelv allowed both).
+    const a = attrs.define({ name: 'bakgrunn', kind: 'number', labels: { nb: 'Gruppe', en: 'Group' } });
+    session.stores.transcripts.put('attribute_value', { id: `${a.id}:${p1}`, participant: p1, data: { attributeId: a.id, value: '38', exact: true, setAt: now().toISOString() } });
+    session.lock();
+    const s = await openProject(dir, 'correct horse battery staple', deps);
+    // Still the student's until the end date, not shared.
+    expect(new Attributes(s, deps.now).valuesOf(p1)).toEqual([expect.objectContaining({ value: '38', exact: true })]);
+    expect(new Attributes(s, deps.now).shareable().values.get(p1)).toBeUndefined();
+    expect(s.stores.transcripts.list<{ value: string }>('attribute_value').map((r) => r.data.value)).not.toContain('38');
+    s.lock();
+    enforceProjectEnd(dir, { crypto: deps.crypto, now: new Date('2031-06-15T12:00:00Z') });
+    const after = await unlockVault(dir, pw('correct horse battery staple'), deps);
+    expect(new Attributes(after, deps.now).valuesOf(p1).map((v) => v.value)).not.toContain('38');
+    after.lock();
   });
 });
