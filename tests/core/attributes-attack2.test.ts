@@ -14,6 +14,7 @@ import { HeldShares } from '../../electron/core/services/supervisor/held';
 import { Supervisors } from '../../electron/core/services/supervisor/student';
 import { enforceProjectEnd } from '../../electron/core/services/project-end/project-end';
 import { openProject } from '../../electron/core/services/project/open';
+import { Participants } from '../../electron/core/services/participants/participants';
 import { unlockVault } from '../../electron/core/vault/vault';
 import { admit, makeVault, pw, tempDir, TEST_KDF, TEST_KDF_POLICY } from './helpers';
 import { NOW, study } from './analysis/fixture';
@@ -155,6 +156,8 @@ describe('an older vault\'s exact value with no band under its labels now', () =
     expect(new Attributes(s, deps.now).valuesOf(p1)).toEqual([expect.objectContaining({ value: '38', exact: true })]);
     expect(new Attributes(s, deps.now).shareable().values.get(p1)).toBeUndefined();
     expect(s.stores.transcripts.list<{ value: string }>('attribute_value').map((r) => r.data.value)).not.toContain('38');
+    // Counted for a withdrawal as the value it is.
+    expect(new Participants(s, deps.now).withdrawalPreview(p1).attributes).toBe(1);
     s.lock();
     enforceProjectEnd(dir, { crypto: deps.crypto, now: new Date('2031-06-15T12:00:00Z') });
     const after = await unlockVault(dir, pw('correct horse battery staple'), deps);

@@ -169,10 +169,12 @@ export class Attributes {
       const a = byId.get(r.data.attributeId);
       if (!r.data.exact || !a || a.identifying || !r.participant) continue;
       const general = suggest(a, r.data.value);
-      if (!general) continue;
       if (!keylist.destroyed) keylist.put(ATTR.exact, { id, participant: r.participant, data: { attributeId: a.id, value: r.data.value, setAt: r.data.setAt } satisfies ExactRecord });
-      // Only takes the exact value out: allowed whatever the consent now covers.
-      this.defs.put(ATTR.value, { id, participant: r.participant, data: { ...r.data, value: general.value, exact: false } satisfies ValueRecord }, { removal: true });
+      // Only takes the exact value out: allowed whatever the consent now covers. One with
+      // no band under the labels now (edited since it was set) has nothing to leave beside
+      // the transcripts: it is kept in the key list alone (read as valueOf reads it).
+      if (general) this.defs.put(ATTR.value, { id, participant: r.participant, data: { ...r.data, value: general.value, exact: false } satisfies ValueRecord }, { removal: true });
+      else this.defs.delete(ATTR.value, id);
       moved++;
     }
     return moved;
@@ -315,21 +317,23 @@ export class Attributes {
   private valueOf(a: Attribute, code: string): ValueRecord | undefined {
     const id = valueId(a.id, code);
     const held = this.rows<ValueRecord>(a.identifying ? 'keylist' : 'transcripts', ATTR.value).get(id);
-    if (!held) return undefined;
     const over = a.identifying ? undefined : this.rows<ExactRecord>('keylist', ATTR.exact).get(id);
-    return over ? { ...held.data, value: over.data.value, exact: true } : held.data;
+    if (over) return { attributeId: a.id, setAt: over.data.setAt, ...held?.data, value: over.data.value, exact: true };
+    return held?.data;
   }
 
   /** Every value of one attribute, by participant (an exact value kept in the key list over its generalised one). */
   valuesOfAttribute(a: Attribute): Map<string, ValueRecord> {
     const out = new Map<string, ValueRecord>();
     if (!this.storeFor(a)) return out;
-    const over = a.identifying ? new Map<string, { data: ExactRecord }>() : this.rows<ExactRecord>('keylist', ATTR.exact);
+    const over = a.identifying ? new Map<string, { participant: string | null; data: ExactRecord }>() : this.rows<ExactRecord>('keylist', ATTR.exact);
     for (const [id, r] of this.rows<ValueRecord>(a.identifying ? 'keylist' : 'transcripts', ATTR.value)) {
       if (r.data.attributeId !== a.id || !r.participant) continue;
       const o = over.get(id);
       out.set(r.participant, o ? { ...r.data, value: o.data.value, exact: true } : r.data);
     }
+    // An exact value kept with no generalised one beside the transcripts (moveExactToKeyList).
+    for (const [, o] of over) if (o.data.attributeId === a.id && o.participant && !out.has(o.participant)) out.set(o.participant, { attributeId: a.id, value: o.data.value, exact: true, setAt: o.data.setAt });
     return out;
   }
 
