@@ -165,3 +165,15 @@ describe('an older vault\'s exact value with no band under its labels now', () =
     after.lock();
   });
 });
+
+describe('labels that make an attribute an age after its values were set', () => {
+  it('an exact age set while the attribute was not known as one does not leave as if generalised once it is', async () => {
+    const { session, p1, attrs } = await vault();
+    attrs.define({ name: 'bakgrunn', kind: 'number', labels: { nb: 'Gruppe', en: 'Group' } });
+    expect(attrs.set(p1, 'bakgrunn', '52').generalised).toBe(false);
+    attrs.update('bakgrunn', { labels: { nb: 'Alder', en: 'Age' } });
+    expect(qdpx(session).xml).not.toMatch(/>52</);
+    // Still the student's at home, as an exact value kept (the end date takes it).
+    expect(attrs.valuesOf(p1)).toEqual([expect.objectContaining({ value: '52', exact: true })]);
+  });
+});
