@@ -231,11 +231,24 @@ export class Attributes {
         } else {
           // Beside the transcripts only what may outlive the end date: an exact value
           // stays in the key list over its generalised value.
-          const general = v.exact ? suggest(toAttribute(a.id, next), v.value) : null;
+          const general = bandOf(toAttribute(a.id, next), v.value);
           to.put(ATTR.value, { id, participant: code, data: general ? { ...v, value: general.value, exact: false } : { ...v, exact: false } });
           if (general) keylist.put(ATTR.exact, { id, participant: code, data: { attributeId: a.id, value: v.value, setAt: v.setAt } satisfies ExactRecord });
           from.delete(ATTR.value, id);
         }
+      }
+    }
+    if (change.labels && !rec.identifying && !next.identifying) {
+      // Labels that make a rule apply now ("Alder"): a value set plainly before, which the
+      // rule would generalise, is held as an exact one kept over its generalised value (in
+      // the key list, so it neither leaves as if generalised nor outlives the end date).
+      const keylist = this.session.stores.keylist;
+      for (const [code, v] of this.valuesOfAttribute(a)) {
+        const general = v.exact ? null : bandOf(toAttribute(a.id, next), v.value);
+        if (!general) continue;
+        const id = valueId(a.id, code);
+        this.defs.put(ATTR.value, { id, participant: code, data: { ...v, value: general.value, exact: false } }, { removal: true });
+        keylist.put(ATTR.exact, { id, participant: code, data: { attributeId: a.id, value: v.value, setAt: v.setAt } satisfies ExactRecord });
       }
     }
     this.defs.put(ATTR.definition, { id: a.id, participant: null, data: next });
@@ -403,6 +416,12 @@ export function parseWhere(s: string): WhereClause {
   const i = s.indexOf('=');
   if (i <= 0 || i === s.length - 1) throw new HvelvError('INVALID_INPUT', `"${s}": write --where name=value`);
   return { name: s.slice(0, i).trim(), value: s.slice(i + 1).trim() };
+}
+
+/** The generalised value to hold beside the transcripts instead of `value`, when it differs from it. */
+function bandOf(a: Attribute, value: string): Suggestion | null {
+  const g = suggest(a, value);
+  return g && fold(g.value) !== fold(value) ? g : null;
 }
 
 function toAttribute(id: string, r: AttributeRecord): Attribute {
