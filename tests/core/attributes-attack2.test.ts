@@ -177,3 +177,36 @@ describe('labels that make an attribute an age after its values were set', () =>
     expect(attrs.valuesOf(p1)).toEqual([expect.objectContaining({ value: '52', exact: true })]);
   });
 });
+
+describe('labels as the command line or the screen give them', () => {
+  it('a label holding a control character or over 60 characters is refused, as a name is, so no share goes out that the supervisor cannot open', async () => {
+    const v = await study();
+    const attrs = new Attributes(v.session, NOW);
+    const tries: (() => unknown)[] = [
+      () => attrs.define({ name: 'rolle', labels: { nb: 'Rol\tle' } }),
+      () => attrs.define({ name: 'team', labels: { en: 'x'.repeat(61) } }),
+    ];
+    attrs.define({ name: 'alder', kind: 'number' });
+    tries.push(() => attrs.update('alder', { labels: { nb: 'Al\u0007der' } }));
+    const dir = path.join(tempDir('hvelv-sup-'), 'veileder');
+    const sup = await initSupervisorFolder(dir, pw('veileders passord 1'), { crypto: v.deps.crypto, kdfPolicy: TEST_KDF_POLICY, now: NOW }, { kdf: TEST_KDF });
+    const students = new Supervisors(v.session, NOW, v.deps.crypto);
+    const entry = students.add({ key: sup.identity.key, label: 'Hovedveileder', until: '2027-03-01' as IsoDate });
+    for (const t of tries) {
+      let accepted = true;
+      try {
+        t();
+      } catch {
+        accepted = false;
+      }
+      if (!accepted) continue;
+      // Taken: then the share that carries it must still open on the supervisor's side.
+      for (const a of attrs.list()) attrs.set(v.a, a.name, a.kind === 'number' ? '50-59' : 'Veileder');
+      const plan = students.plan(entry.id);
+      const { bytes } = students.create(entry.id, plan.findings.map((f) => f.id));
+      expect(() => new HeldShares(sup).open(bytes)).not.toThrow();
+    }
+    v.session.lock();
+    sup.lock();
+  });
+});
