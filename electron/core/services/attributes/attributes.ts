@@ -144,7 +144,7 @@ export class Attributes {
     const rec: AttributeRecord = {
       name,
       kind,
-      labels: { nb: (input.labels?.nb ?? name).trim() || name, en: (input.labels?.en ?? name).trim() || name },
+      labels: { nb: cleanLabel(input.labels?.nb, name), en: cleanLabel(input.labels?.en, name) },
       values,
       identifying: input.identifying ?? false,
       createdAt: at,
@@ -201,7 +201,11 @@ export class Attributes {
     this.assertWritable();
     const a = this.resolve(ref);
     const rec = this.rows<AttributeRecord>('transcripts', ATTR.definition).get(a.id)!.data;
-    const next: AttributeRecord = { ...rec, labels: { ...rec.labels, ...change.labels }, updatedAt: this.now().toISOString() };
+    const next: AttributeRecord = {
+      ...rec,
+      labels: { nb: cleanLabel(change.labels?.nb, rec.labels.nb), en: cleanLabel(change.labels?.en, rec.labels.en) },
+      updatedAt: this.now().toISOString(),
+    };
     if (change.values !== undefined) {
       if (a.kind !== 'list') throw new HvelvError('INVALID_INPUT', 'only a list attribute has values to choose from');
       next.values = cleanValues(change.values);
@@ -435,6 +439,18 @@ function checkName(name: string): void {
   // Names that are the language's own on every object ("__proto__", "constructor"): a row
   // keyed by one would hide its values from the table and the small-group warning.
   if (name in Object.prototype || name === '__proto__') throw new HvelvError('INVALID_INPUT', `"${name}" cannot be an attribute's name`);
+}
+
+/**
+ * A label as a name is held (a share's format refuses a control character in either, and
+ * would refuse the whole share); empty or not given: `fallback`.
+ */
+function cleanLabel(label: string | undefined, fallback: string): string {
+  const l = (label ?? '').normalize('NFC').trim();
+  if (l === '') return fallback;
+  if (l.length > NAME_MAX) throw new HvelvError('INVALID_INPUT', `a label can be at most ${NAME_MAX} characters`);
+  if (/\p{Cc}/u.test(l)) throw new HvelvError('INVALID_INPUT', 'a label cannot hold control characters');
+  return l;
 }
 
 function cleanValues(values: readonly string[]): string[] {
