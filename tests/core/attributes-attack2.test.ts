@@ -210,3 +210,16 @@ describe('labels as the command line or the screen give them', () => {
     sup.lock();
   });
 });
+
+describe('an attribute name spelt with look-alike letters (a .qdpx Variable can be)', () => {
+  it('"аlder" with a Cyrillic а, or "al\u200bder", is read as an age: its values generalised, not sent out exact', async () => {
+    const { session, p1, p2, attrs } = await vault();
+    attrs.define({ name: '\u0430lder', kind: 'number' });
+    attrs.define({ name: 'År i\u200b jobben', kind: 'number' });
+    attrs.define({ name: 'Al\u200bder', kind: 'text' });
+    expect(attrs.set(p1, '\u0430lder', '52').stored.value).toBe('50-59');
+    expect(attrs.set(p2, 'År i\u200b jobben', '7').stored.value).toBe('5-10 år');
+    expect(attrs.set(p2, 'Al\u200bder', '44').stored.value).toBe('40-49');
+    expect(qdpx(session).xml).not.toMatch(/>(52|7|44)</);
+  });
+});
