@@ -302,6 +302,20 @@ export class RecordStore {
   }
 
   /**
+   * As `versions`, each with the record's nonce (new on every write): a record deleted and
+   * made again under the same id starts at version 1 again, which `versions` cannot tell
+   * from the record before it; a cache keyed by a record's own id (participant attributes)
+   * compares these.
+   */
+  stamps(table: string): Map<string, string> {
+    this.assertOpen();
+    checkTable(table);
+    const out = new Map<string, string>();
+    for (const r of this.db.prepare<[string], { id: string; version: number; nonce: Uint8Array }>('SELECT id, version, nonce FROM records WHERE tbl = ?').iterate(table)) out.set(r.id, `${r.version}:${toHex(r.nonce)}`);
+    return out;
+  }
+
+  /**
    * A number that changes with every committed write to this store (the signed head's
    * sequence), or null inside a transaction (a rollback would take it back): lets an
    * in-memory cache skip even `versions` when nothing was written since it last looked.

@@ -72,6 +72,14 @@ export const MAX_LIST_VALUES = 100;
 /** Values one import may set: a hundred attributes of a hundred participants. */
 export const MAX_IMPORTED_VALUES = 10_000;
 export const fold = (s: string): string => s.normalize('NFC').trim().toLocaleLowerCase('nb');
+/**
+ * A value as given, in the form generalisation reads: compatibility forms folded (NFKC:
+ * full-width "５２" is "52") and invisible format characters taken out (a zero-width
+ * space in "4\u200b7" would hide an age from its band and send it out as if generalised).
+ */
+const cleanGiven = (raw: string): string => raw.normalize('NFKC').replace(/\p{Cf}/gu, '').trim();
+/** Digits other than 0-9 (Arabic-Indic, Devanagari...): NFKC keeps them and no rule reads them. */
+const OTHER_DIGIT = /(?![0-9])\p{Nd}/u;
 const valueId = (attributeId: string, code: string): string => `${attributeId}:${code}`;
 
 const DATE = /^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$|^\d{4}\s*[-–]\s*\d{4}$/;
@@ -136,7 +144,7 @@ export class Attributes {
     const rec: AttributeRecord = {
       name,
       kind,
-      labels: { nb: (input.labels?.nb ?? name).trim() || name, en: (input.labels?.en ?? name).trim() || name },
+      labels: { nb: cleanLabel(input.labels?.nb, name), en: cleanLabel(input.labels?.en, name) },
       values,
       identifying: input.identifying ?? false,
       createdAt: at,
@@ -161,10 +169,12 @@ export class Attributes {
       const a = byId.get(r.data.attributeId);
       if (!r.data.exact || !a || a.identifying || !r.participant) continue;
       const general = suggest(a, r.data.value);
-      if (!general) continue;
       if (!keylist.destroyed) keylist.put(ATTR.exact, { id, participant: r.participant, data: { attributeId: a.id, value: r.data.value, setAt: r.data.setAt } satisfies ExactRecord });
-      // Only takes the exact value out: allowed whatever the consent now covers.
-      this.defs.put(ATTR.value, { id, participant: r.participant, data: { ...r.data, value: general.value, exact: false } satisfies ValueRecord }, { removal: true });
+      // Only takes the exact value out: allowed whatever the consent now covers. One with
+      // no band under the labels now (edited since it was set) has nothing to leave beside
+      // the transcripts: it is kept in the key list alone (read as valueOf reads it).
+      if (general) this.defs.put(ATTR.value, { id, participant: r.participant, data: { ...r.data, value: general.value, exact: false } satisfies ValueRecord }, { removal: true });
+      else this.defs.delete(ATTR.value, id);
       moved++;
     }
     return moved;
@@ -191,7 +201,11 @@ export class Attributes {
     this.assertWritable();
     const a = this.resolve(ref);
     const rec = this.rows<AttributeRecord>('transcripts', ATTR.definition).get(a.id)!.data;
-    const next: AttributeRecord = { ...rec, labels: { ...rec.labels, ...change.labels }, updatedAt: this.now().toISOString() };
+    const next: AttributeRecord = {
+      ...rec,
+      labels: { nb: cleanLabel(change.labels?.nb, rec.labels.nb), en: cleanLabel(change.labels?.en, rec.labels.en) },
+      updatedAt: this.now().toISOString(),
+    };
     if (change.values !== undefined) {
       if (a.kind !== 'list') throw new HvelvError('INVALID_INPUT', 'only a list attribute has values to choose from');
       next.values = cleanValues(change.values);
@@ -206,6 +220,11 @@ export class Attributes {
       if (!from || !to) throw new HvelvError('PROJECT_ENDED', 'the project has ended: attributes can no longer be changed');
       const held = this.valuesOfAttribute(a);
       const keylist = this.session.stores.keylist;
+      // An exact value with no band under the labels now (they were changed since it was
+      // set) has no generalised value to hold beside the transcripts: it would go there as
+      // if generalised, leave in a share and outlive the end date. Refused before any write.
+      const stuck = next.identifying ? undefined : [...held.values()].find((v) => v.exact && !suggest(toAttribute(a.id, next), v.value));
+      if (stuck) throw new HvelvError('INVALID_INPUT', `"${stuck.value}" is an exact value with no generalised value to keep beside the transcripts: change it first`);
       for (const [code, v] of held) {
         const id = valueId(a.id, code);
         if (next.identifying) {
@@ -216,11 +235,24 @@ export class Attributes {
         } else {
           // Beside the transcripts only what may outlive the end date: an exact value
           // stays in the key list over its generalised value.
-          const general = v.exact ? suggest(toAttribute(a.id, next), v.value) : null;
+          const general = bandOf(toAttribute(a.id, next), v.value);
           to.put(ATTR.value, { id, participant: code, data: general ? { ...v, value: general.value, exact: false } : { ...v, exact: false } });
           if (general) keylist.put(ATTR.exact, { id, participant: code, data: { attributeId: a.id, value: v.value, setAt: v.setAt } satisfies ExactRecord });
           from.delete(ATTR.value, id);
         }
+      }
+    }
+    if (change.labels && !rec.identifying && !next.identifying) {
+      // Labels that make a rule apply now ("Alder"): a value set plainly before, which the
+      // rule would generalise, is held as an exact one kept over its generalised value (in
+      // the key list, so it neither leaves as if generalised nor outlives the end date).
+      const keylist = this.session.stores.keylist;
+      for (const [code, v] of this.valuesOfAttribute(a)) {
+        const general = v.exact ? null : bandOf(toAttribute(a.id, next), v.value);
+        if (!general) continue;
+        const id = valueId(a.id, code);
+        this.defs.put(ATTR.value, { id, participant: code, data: { ...v, value: general.value, exact: false } }, { removal: true });
+        keylist.put(ATTR.exact, { id, participant: code, data: { attributeId: a.id, value: v.value, setAt: v.setAt } satisfies ExactRecord });
       }
     }
     this.defs.put(ATTR.definition, { id: a.id, participant: null, data: next });
@@ -241,7 +273,7 @@ export class Attributes {
 
   /** What Hvelv would hold instead of `raw` for this attribute (for the screen to show before saving). */
   suggestion(ref: string, raw: string, locale: Locale = 'nb'): Suggestion | null {
-    return suggest(this.resolve(ref), raw.normalize('NFC').trim(), locale);
+    return suggest(this.resolve(ref), cleanGiven(raw), locale);
   }
 
   /**
@@ -251,8 +283,9 @@ export class Attributes {
   set(code: string, ref: string, raw: string, opts: { exact?: boolean; locale?: Locale } = {}): SetResult {
     this.assertWritable();
     const a = this.resolve(ref);
-    const given = raw.normalize('NFC').trim();
+    const given = cleanGiven(raw);
     if (given === '') throw new HvelvError('INVALID_INPUT', 'the value is empty (to remove a value, clear it)');
+    if (OTHER_DIGIT.test(given)) throw new HvelvError('INVALID_INPUT', 'write numbers with the digits 0-9');
     if (given.length > VALUE_MAX) throw new HvelvError('INVALID_INPUT', `a value can be at most ${VALUE_MAX} characters`);
     const suggestion = suggest(a, given, opts.locale ?? 'nb');
     const generalised = suggestion !== null && !opts.exact;
@@ -301,21 +334,23 @@ export class Attributes {
   private valueOf(a: Attribute, code: string): ValueRecord | undefined {
     const id = valueId(a.id, code);
     const held = this.rows<ValueRecord>(a.identifying ? 'keylist' : 'transcripts', ATTR.value).get(id);
-    if (!held) return undefined;
     const over = a.identifying ? undefined : this.rows<ExactRecord>('keylist', ATTR.exact).get(id);
-    return over ? { ...held.data, value: over.data.value, exact: true } : held.data;
+    if (over) return { attributeId: a.id, setAt: over.data.setAt, ...held?.data, value: over.data.value, exact: true };
+    return held?.data;
   }
 
   /** Every value of one attribute, by participant (an exact value kept in the key list over its generalised one). */
   valuesOfAttribute(a: Attribute): Map<string, ValueRecord> {
     const out = new Map<string, ValueRecord>();
     if (!this.storeFor(a)) return out;
-    const over = a.identifying ? new Map<string, { data: ExactRecord }>() : this.rows<ExactRecord>('keylist', ATTR.exact);
+    const over = a.identifying ? new Map<string, { participant: string | null; data: ExactRecord }>() : this.rows<ExactRecord>('keylist', ATTR.exact);
     for (const [id, r] of this.rows<ValueRecord>(a.identifying ? 'keylist' : 'transcripts', ATTR.value)) {
       if (r.data.attributeId !== a.id || !r.participant) continue;
       const o = over.get(id);
       out.set(r.participant, o ? { ...r.data, value: o.data.value, exact: true } : r.data);
     }
+    // An exact value kept with no generalised one beside the transcripts (moveExactToKeyList).
+    for (const [, o] of over) if (o.data.attributeId === a.id && o.participant && !out.has(o.participant)) out.set(o.participant, { attributeId: a.id, value: o.data.value, exact: true, setAt: o.data.setAt });
     return out;
   }
 
@@ -387,6 +422,12 @@ export function parseWhere(s: string): WhereClause {
   return { name: s.slice(0, i).trim(), value: s.slice(i + 1).trim() };
 }
 
+/** The generalised value to hold beside the transcripts instead of `value`, when it differs from it. */
+function bandOf(a: Attribute, value: string): Suggestion | null {
+  const g = suggest(a, value);
+  return g && fold(g.value) !== fold(value) ? g : null;
+}
+
 function toAttribute(id: string, r: AttributeRecord): Attribute {
   return { id, name: r.name, kind: r.kind, labels: { ...r.labels }, values: [...r.values], identifying: r.identifying };
 }
@@ -398,6 +439,18 @@ function checkName(name: string): void {
   // Names that are the language's own on every object ("__proto__", "constructor"): a row
   // keyed by one would hide its values from the table and the small-group warning.
   if (name in Object.prototype || name === '__proto__') throw new HvelvError('INVALID_INPUT', `"${name}" cannot be an attribute's name`);
+}
+
+/**
+ * A label as a name is held (a share's format refuses a control character in either, and
+ * would refuse the whole share); empty or not given: `fallback`.
+ */
+function cleanLabel(label: string | undefined, fallback: string): string {
+  const l = (label ?? '').normalize('NFC').trim();
+  if (l === '') return fallback;
+  if (l.length > NAME_MAX) throw new HvelvError('INVALID_INPUT', `a label can be at most ${NAME_MAX} characters`);
+  if (/\p{Cc}/u.test(l)) throw new HvelvError('INVALID_INPUT', 'a label cannot hold control characters');
+  return l;
 }
 
 function cleanValues(values: readonly string[]): string[] {
@@ -416,7 +469,8 @@ function checkValue(a: Attribute, v: string): string {
   if (/\p{Cc}/u.test(v)) throw new HvelvError('INVALID_INPUT', 'a value cannot hold control characters');
   switch (a.kind) {
     case 'list': {
-      const hit = a.values.find((x) => fold(x) === fold(v));
+      // A list's own value as defined (NFC) or as a value given is read (cleanGiven).
+      const hit = a.values.find((x) => fold(x) === fold(v) || fold(cleanGiven(x)) === fold(v));
       if (!hit) throw new HvelvError('INVALID_INPUT', `"${v}" is not one of ${a.name}'s values (${a.values.join(', ')})`);
       return hit;
     }

@@ -1,7 +1,7 @@
 /**
  * The session's in-memory view of the attribute tables, as analysisCache is for the
- * analysis: a table's records are decrypted once and kept while their versions stay the
- * same, so defining or setting the hundredth attribute no longer decrypts the ninety-nine
+ * analysis: a table's records are decrypted once and kept while their stamps (version and
+ * nonce) stay the same, so defining or setting the hundredth attribute no longer decrypts the ninety-nine
  * before it again (every define, set and lookup read every definition: quadratic, 70 s for
  * 400 attributes on a loaded two-core machine). Memory only, never written; dropped when
  * the vault locks, and a participant's rows when they withdraw (holdings.ts).
@@ -11,7 +11,8 @@ import type { VaultSession } from '../../vault/vault';
 
 interface Row<T> {
   participant: string | null;
-  version: number;
+  /** Version and nonce (RecordStore.stamps): a record cleared and set again is version 1 again. */
+  stamp: string;
   data: T;
 }
 
@@ -36,12 +37,12 @@ class AttributeCache {
     // or a participant's values asks for every attribute's rows, many times over).
     const mark = s.changeMark();
     if (mark !== null && this.marks.get(key) === mark) return cached;
-    const versions = s.versions(table);
-    for (const id of [...cached.keys()]) if (!versions.has(id)) cached.delete(id);
-    for (const [id, v] of versions) {
-      if (cached.get(id)?.version === v) continue;
+    const stamps = s.stamps(table);
+    for (const id of [...cached.keys()]) if (!stamps.has(id)) cached.delete(id);
+    for (const [id, stamp] of stamps) {
+      if (cached.get(id)?.stamp === stamp) continue;
       const r = s.get<T>(table, id);
-      if (r) cached.set(id, { participant: r.participant, version: r.version, data: r.data });
+      if (r) cached.set(id, { participant: r.participant, stamp, data: r.data });
     }
     if (mark === null) this.marks.delete(key);
     else this.marks.set(key, mark);

@@ -7,6 +7,7 @@
  */
 import type { Locale } from '../../../../shared/i18n/locale';
 import type { Attribute, Suggestion } from '../../../../shared/attributes';
+import { foldLookalikes } from '../deidentify/normalise';
 import { countyOf } from './municipalities';
 
 const AGE = /(^|[^a-zæøå])(alder|age|aged|årsalder)([^a-zæøå]|$)/i;
@@ -26,7 +27,9 @@ const YEAR_BANDS: readonly [number, number | null][] = [
 ];
 
 function role(a: Pick<Attribute, 'name' | 'labels'>): 'age' | 'years' | null {
-  const words = [a.name, a.labels.nb, a.labels.en].join(' ');
+  // Read as the identifying-details check reads words: a Cyrillic "а" or a zero-width
+  // space in "alder" (a .qdpx Variable's name can hold either) hides no age.
+  const words = foldLookalikes([a.name, a.labels.nb, a.labels.en].join(' ').normalize('NFKC')).replace(/\p{Default_Ignorable_Code_Point}/gu, '');
   if (AGE.test(words)) return 'age';
   if (YEARS.test(words)) return 'years';
   return null;

@@ -19,7 +19,13 @@ export const ATTRIBUTE_HOLDINGS: readonly ParticipantData[] = [
       // An exact value kept over its generalised one: counted with it, not as a value of its own.
       { store: 'keylist', table: ATTR.exact },
     ],
-    count: (session, code) => (['transcripts', 'keylist'] as const).reduce((n, s) => n + (session.stores[s].destroyed ? 0 : (session.stores[s].countParticipant(code)[ATTR.value] ?? 0)), 0),
+    count: (session, code) => {
+      const values = (['transcripts', 'keylist'] as const).reduce((n, s) => n + (session.stores[s].destroyed ? 0 : (session.stores[s].countParticipant(code)[ATTR.value] ?? 0)), 0);
+      if (session.stores.keylist.destroyed || session.stores.transcripts.destroyed) return values;
+      // An exact value with no generalised one beside it (an older vault's: moveExactToKeyList) is a value of its own.
+      const beside = attributeCache(session).rows('transcripts', ATTR.value);
+      return values + [...attributeCache(session).rows('keylist', ATTR.exact)].filter(([id, r]) => r.participant === code && !beside.has(id)).length;
+    },
     // Nothing decrypted of theirs stays in the session's cache (cache.ts).
     beforeDestroy: (session, code) => () => attributeCache(session).forgetParticipant(code),
     access: ({ session, code, now, write, locale }) => {

@@ -310,10 +310,13 @@ export class Exchange {
     // Every value is Text: a band ("50-59") is no Integer.
     const codeVariable = guid('variable', 'participant-code');
     const shared = new Attributes(this.session, this.now).shareable();
+    // Only attributes a Case carries a value of: the check (outgoing.ts) reads the name and
+    // labels of those, so an attribute with no value going out takes neither out unchecked.
+    const carried = new Set([...sourcesOf.keys()].flatMap((code) => (shared.values.get(code) ?? []).map((v) => v.attributeId)));
     if (sourcesOf.size) {
       project.variables = [
         { guid: codeVariable, name: 'Participant code', type: 'Text', description: 'The participant’s code in Hvelv (pseudonym)' },
-        ...shared.attributes.map((a) => ({ guid: guid('attribute', a.id), name: a.name, type: 'Text' as const, description: a.labels.nb === a.labels.en ? a.labels.nb : `${a.labels.nb} / ${a.labels.en}` })),
+        ...shared.attributes.filter((a) => carried.has(a.id)).map((a) => ({ guid: guid('attribute', a.id), name: a.name, type: 'Text' as const, description: a.labels.nb === a.labels.en ? a.labels.nb : `${a.labels.nb} / ${a.labels.en}` })),
       ];
     }
     project.cases = [...sourcesOf].map(([code, refs]) => ({

@@ -209,7 +209,9 @@ export class Supervisors {
     const { attributes, values } = new Attributes(this.session, this.now).shareable();
     const out = [...values].filter(([code]) => shared.has(code)).flatMap(([participant, vs]) => vs.map((v) => ({ participant, ...v })));
     if (out.length === 0) return {};
-    return { attributes: { attributes: attributes.map((a) => ({ id: a.id, name: a.name, labels: a.labels })), values: out } };
+    // Only attributes a shared value is of: the check reads the name and labels of those alone (outgoing.ts).
+    const carried = new Set(out.map((v) => v.attributeId));
+    return { attributes: { attributes: attributes.filter((a) => carried.has(a.id)).map((a) => ({ id: a.id, name: a.name, labels: a.labels })), values: out } };
   }
 
   /** What a share would hold, and the findings to deal with first. Reads only. */
