@@ -1,0 +1,148 @@
+/**
+ * Backups under attack, second round (issue 28's backup places in the certificate, "the disk
+ * was destroyed", restore reading the recorded places, synced-folder markers): each test was a
+ * finding (F) that failed before its fix.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Participants } from '../../electron/core/services/participants/participants';
+import { addPlace, recordDestroyed } from '../../electron/core/services/backup/places';
+import { backupStatus, runBackup } from '../../electron/core/services/backup/run';
+import { restoreVault } from '../../electron/core/services/backup/restore';
+import { manifestSeqs, repoDir } from '../../electron/core/services/backup/repository';
+import { syncedByMarkers } from '../../electron/core/services/backup/synced';
+import { enforceProjectEnd } from '../../electron/core/services/project-end/project-end';
+import { BACKUP_PLACES_FILE, placeLabel } from '../../electron/core/services/project-end/backup-places';
+import { admit, makeVault, pw, tempDir } from './helpers';
+
+const PASS = 'correct horse battery staple';
+const NOW = () => new Date('2026-11-27T10:00:00Z');
+const AFTER = () => new Date('2031-06-02T10:00:00Z');
+
+function certificateHtml(vault: string): string | null {
+  const dir = path.join(vault, 'certificates');
+  const f = fs.existsSync(dir) ? fs.readdirSync(dir).find((n) => n.endsWith('.html')) : undefined;
+  return f ? fs.readFileSync(path.join(dir, f), 'utf8') : null;
+}
+
+async function withPlace() {
+  const v = await makeVault(PASS);
+  const ragnhild = admit(v.session, { name: 'Ragnhild Testesen' });
+  const place = path.join(tempDir('hvelv-place-'), 'Minnepinne');
+  fs.mkdirSync(place);
+  addPlace(v.session, place, NOW());
+  await runBackup(v.session, v.deps.crypto, NOW);
+  return { ...v, ragnhild, place };
+}
+
+describe('attack: the certificate’s clear list of places', () => {
+  it('F1 a date in backup-places.json that is no date does not stop the end date’s certificate from being written', async () => {
+    const v = await withPlace();
+    v.session.lock();
+    const file = path.join(v.dir, BACKUP_PLACES_FILE);
+    const clear = JSON.parse(fs.readFileSync(file, 'utf8'));
+    clear.places[0].lastCopyAt = 'yesterday';
+    fs.writeFileSync(file, JSON.stringify(clear));
+    // The daily job at the end date: the stores go, and the certificate must say so.
+    enforceProjectEnd(v.dir, { crypto: v.deps.crypto, now: AFTER() });
+    const html = certificateHtml(v.dir);
+    expect(html).not.toBeNull();
+    // The place is not lost from it either: its copy is not yet erased.
+    expect(html).toContain('copy not yet erased');
+  });
+
+  it('F2 a vault whose clear list of places is gone (deleted, damaged) is not certified as having had no backup places', async () => {
+    const v = await withPlace();
+    v.session.lock();
+    fs.rmSync(path.join(v.dir, BACKUP_PLACES_FILE));
+    enforceProjectEnd(v.dir, { crypto: v.deps.crypto, now: AFTER() });
+    const html = certificateHtml(v.dir)!;
+    expect(html).not.toContain('Hvelv had no backup places recorded');
+    expect(html).not.toContain('Hvelv hadde ingen sikkerhetskopisteder registrert');
+  });
+
+  it('F3 a place’s folder name from another system’s paths (a vault restored on Linux from Windows) gives only the last name, not the whole path with the user’s name', () => {
+    expect(placeLabel('C:\\Users\\Kari Nordmann\\OneDrive - UiO\\Hvelv-kopi')).toBe('Hvelv-kopi');
+    expect(placeLabel('D:\\')).not.toContain('\\');
+  });
+});
+
+describe('attack: "the disk was destroyed"', () => {
+  it('F4 cannot be recorded for a place whose copy is right there: it would never be erased again, and the certificate would call it destroyed', async () => {
+    const v = await withPlace();
+    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    // The copy there still holds her; the student (or someone at the keyboard) says the disk is destroyed.
+    let refused = false;
+    try {
+      recordDestroyed(v.session, v.place, '2026-11-27');
+    } catch {
+      refused = true;
+    }
+    await runBackup(v.session, v.deps.crypto, NOW);
+    // Either it was refused, or the run still reached the copy: the person is not left there.
+    const repo = repoDir(v.place, v.session.vaultId);
+    expect.soft(refused).toBe(true);
+    const p = backupStatus(v.session).places[0]!;
+    expect(p.destroyedOn === null || p.carried.includes(v.ragnhild)).toBe(true);
+    expect(manifestSeqs(repo).length).toBeGreaterThan(0);
+  });
+});
+
+describe('attack: restore reading the places the copy names', () => {
+  /** Places A and B; a withdrawal reaches B only; B's newest manifest is then altered, its older copy put back beside it. */
+  async function forgedNewerAtB() {
+    const v = await makeVault(PASS);
+    const ragnhild = admit(v.session, { name: 'Ragnhild Testesen' });
+    const a = tempDir('hvelv-place-a-');
+    const b = tempDir('hvelv-place-b-');
+    addPlace(v.session, a, NOW());
+    addPlace(v.session, b, NOW());
+    await runBackup(v.session, v.deps.crypto, NOW);
+    const repoB = repoDir(b, v.session.vaultId);
+    const saved = path.join(tempDir(), 'saved-b');
+    fs.cpSync(repoB, saved, { recursive: true });
+    new Participants(v.session, NOW).withdraw(ragnhild, '2026-11-27');
+    await runBackup(v.session, v.deps.crypto, NOW, { only: b });
+    const newest = manifestSeqs(repoB).at(-1)!;
+    fs.cpSync(saved, repoB, { recursive: true });
+    const mf = path.join(repoB, 'manifests', `${String(newest).padStart(10, '0')}.json`);
+    const j = JSON.parse(fs.readFileSync(mf, 'utf8'));
+    j.signature = (j.signature[0] === 'A' ? 'B' : 'A') + j.signature.slice(1);
+    fs.writeFileSync(mf, JSON.stringify(j));
+    v.session.lock();
+    return { ...v, ragnhild, a, b };
+  }
+
+  it('F5 a recorded place whose newest copy does not check is not read as if its older copy were its newest', async () => {
+    const v = await forgedNewerAtB();
+    const r = await restoreVault(v.a, path.join(tempDir(), 'restored'), pw(PASS), v.deps);
+    const atB = r.places.find((p) => p.dir === v.b)!;
+    // B's withdrawal is in the copy that does not check: B must be named as not known, never as read.
+    expect(atB.outcome).not.toBe('read');
+  });
+
+  it('F6 a place given with --also whose newest copy does not check stops the restore, as the place restored from does', async () => {
+    const v = await forgedNewerAtB();
+    const target = path.join(tempDir(), 'restored');
+    const err = await restoreVault(v.a, target, pw(PASS), v.deps, { also: [v.b] }).then(() => null, (e: unknown) => e);
+    expect(err).not.toBeNull();
+    expect(fs.existsSync(target) && fs.readdirSync(target).length > 0).toBe(false);
+  });
+});
+
+describe('attack: synced-folder markers', () => {
+  it('F7 a vault reached through a link into a Dropbox folder is seen as synced', () => {
+    const root = tempDir('hvelv-sync-link-');
+    const synced = path.join(root, 'sky');
+    fs.mkdirSync(path.join(synced, '.dropbox.cache'), { recursive: true });
+    fs.mkdirSync(path.join(synced, 'studie'));
+    const local = path.join(root, 'lokal');
+    fs.mkdirSync(local);
+    fs.symlinkSync(path.join(synced, 'studie'), path.join(local, 'studie'));
+    const home = path.join(root, 'hjem');
+    fs.mkdirSync(home);
+    expect(syncedByMarkers(path.join(local, 'studie'), { platform: 'linux', home, env: {} })).toBe('Dropbox');
+  });
+});
+
