@@ -7,8 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Participants } from '../../electron/core/services/participants/participants';
-import { addPlace, recordDestroyed } from '../../electron/core/services/backup/places';
-import { backupStatus, runBackup } from '../../electron/core/services/backup/run';
+import { addPlace, recordDestroyed, removePlace } from '../../electron/core/services/backup/places';
+import { backupStatus, placesForReceipt, runBackup } from '../../electron/core/services/backup/run';
+import { openProject } from '../../electron/core/services/project/open';
+import { projectStatus } from '../../electron/core/services/project/status';
 import { restoreVault } from '../../electron/core/services/backup/restore';
 import { manifestSeqs, repoDir } from '../../electron/core/services/backup/repository';
 import { syncedByMarkers } from '../../electron/core/services/backup/synced';
@@ -146,3 +148,39 @@ describe('attack: synced-folder markers', () => {
   });
 });
 
+
+describe('attack: the receipt’s and the certificate’s places against what the folders hold', () => {
+  it('F8 a place removed and added again, whose folder still holds the old copy, is not listed as updated (nor as never having had a copy) when a withdrawal cannot reach it', async () => {
+    const v = await withPlace();
+    removePlace(v.session, v.place, { pending: false });
+    addPlace(v.session, v.place, NOW());
+    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    const r = await runBackup(v.session, v.deps.crypto, NOW);
+    // The old copy (holding her) is still there: the run does not write over what it did not write last.
+    expect(r[0]!.outcome).toBe('refused');
+    expect(manifestSeqs(repoDir(v.place, v.session.vaultId)).length).toBeGreaterThan(0);
+    // What the receipt and status say of the place must not be that she is gone from it.
+    expect.soft(placesForReceipt(v.session, v.ragnhild)).toEqual([{ dir: v.place, updated: false }]);
+    expect(backupStatus(v.session).places[0]!.pending.withdrawals).toEqual([v.ragnhild]);
+  });
+
+  it('F9 a backup-places.json altered to say a copy was erased is not what the unlocked app’s dashboard shows: it shows the sealed record’s word, and brings the certificate up to it', async () => {
+    const v = await withPlace();
+    v.session.lock();
+    const file = path.join(v.dir, BACKUP_PLACES_FILE);
+    const clear = JSON.parse(fs.readFileSync(file, 'utf8'));
+    clear.places[0].endCarried = true;
+    fs.writeFileSync(file, JSON.stringify(clear));
+    fs.renameSync(v.place, `${v.place}-away`); // the disk is not plugged in at the end date
+    enforceProjectEnd(v.dir, { crypto: v.deps.crypto, now: AFTER() });
+    const s = await openProject(v.dir, PASS, { ...v.deps, now: AFTER });
+    try {
+      expect(backupStatus(s).places[0]!.pending.end).toBe(true);
+      const shown = projectStatus(s, AFTER()).certificates[0]!.backupPlaces!.places[0]!;
+      expect(shown.state).toBe('not-erased');
+      expect(certificateHtml(v.dir)).toContain('copy not yet erased');
+    } finally {
+      s.lock();
+    }
+  });
+});
