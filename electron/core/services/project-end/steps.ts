@@ -413,9 +413,9 @@ function writeCertificate(vault: string, render: CertificateRenderer, cert: Dele
   return { json, html };
 }
 
-function backupPlacesNow(vault: string): { backupPlaces?: CertificatePlaces } {
+function backupPlacesNow(vault: string): { backupPlaces?: CertificatePlaces; placesUnknown?: true } {
   const clear = readClearPlaces(vault);
-  return clear ? { backupPlaces: placesAtEnd(clear) } : {};
+  return clear === 'unknown' ? { placesUnknown: true } : clear ? { backupPlaces: placesAtEnd(clear) } : {};
 }
 
 /**
@@ -431,8 +431,9 @@ export function updateCertificatePlaces(vault: string, render: CertificateRender
   for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
     const file = path.join(dir, f);
     const cert = JSON.parse(fs.readFileSync(file, 'utf8')) as DeletionCertificate;
-    if (JSON.stringify(cert.backupPlaces?.places) === JSON.stringify(now.backupPlaces?.places)) continue;
-    const next: DeletionCertificate = { ...cert, ...now };
+    if (JSON.stringify(cert.backupPlaces?.places) === JSON.stringify(now.backupPlaces?.places) && cert.placesUnknown === now.placesUnknown) continue;
+    const { backupPlaces: _was, placesUnknown: _wasUnknown, ...rest } = cert;
+    const next: DeletionCertificate = { ...rest, ...now };
     writeFileAtomic(file, new TextEncoder().encode(`${JSON.stringify(next, null, 2)}\n`));
     writeFileAtomic(file.replace(/\.json$/, '.html'), new TextEncoder().encode(render(next)));
     changed++;
