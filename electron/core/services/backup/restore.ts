@@ -265,6 +265,11 @@ async function readSource(dir: string, vaultId: string, keys: RepoKeys, passphra
   if (!repo) throw new HvelvError('BACKUP_NOT_FOUND', `no copy of this vault in ${abs}`);
   const { manifest } = newestManifest(repo, keys);
   if (!manifest) throw integrity(`${repo} holds no manifest that reads and checks`);
+  // As for the place restored from: a newer copy there that does not read or check may hold
+  // withdrawals its older one lacks, so this source is not known (a place given with --also
+  // stops the restore; a place the copy's record names is listed as not reached).
+  const unread = manifestSeqs(repo).filter((seq) => seq > manifest.seq);
+  if (unread.length > 0) throw new HvelvError('BACKUP_OLDER', `the newest copy in ${abs} (number ${unread.at(-1)}) does not read or check`);
   return { dir: abs, seq: manifest.seq, madeAt: manifest.createdAt, withdrawals: manifest.promises.withdrawals, destroyed: manifest.promises.destroyed };
 }
 
