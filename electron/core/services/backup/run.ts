@@ -262,6 +262,8 @@ export async function runBackup(session: VaultSession, crypto: Crypto, now: () =
   const base = (dir: string) => ({ dir, newPieces: 0, newBytes: 0, removedPieces: 0, totalBytes: 0 });
   // Each place is first checked to hold what this vault wrote there last, and nothing newer.
   const going: { place: Place; repo: string }[] = [];
+  // Places refused because a copy this vault did not write last is there: it may hold anyone withdrawn since.
+  const found = new Set<string>();
   let seq = record.seq;
   for (const place of places) {
     if (!isFolder(place.dir)) {
@@ -277,6 +279,7 @@ export async function runBackup(session: VaultSession, crypto: Crypto, now: () =
       continue;
     }
     if (Math.max(newestNumber, readable) > place.lastSeq) {
+      found.add(place.dir);
       results.push({ ...base(place.dir), outcome: 'refused', reason: 'newer-there' });
       continue;
     }
@@ -298,7 +301,7 @@ export async function runBackup(session: VaultSession, crypto: Crypto, now: () =
         const at = now().toISOString();
         const r = await copyTo(repo, keys, snap, seq, at, (m) => session.signBackupManifest(m));
         results.push({ ...base(place.dir), ...r, outcome: 'copied' });
-        updated.push({ ...place, lastCopyAt: at, lastSeq: seq, lastSeenAt: at, carried: snap.promises.withdrawals.map((w) => w.code), endCarried: snap.promises.destroyed.length > 0 });
+        updated.push({ ...place, lastCopyAt: at, lastSeq: seq, lastSeenAt: at, carried: snap.promises.withdrawals.map((w) => w.code), endCarried: snap.promises.destroyed.length > 0, copyFound: false });
       } catch (err) {
         results.push({ ...base(place.dir), outcome: 'failed', error: (err as Error).message });
         // What the place holds now: this run's copy if its manifest was written, else the one before.
@@ -315,7 +318,7 @@ export async function runBackup(session: VaultSession, crypto: Crypto, now: () =
     ...latest,
     seq: Math.max(latest.seq, seq),
     withdrawals: mergeWithdrawals(latest.withdrawals, snap.promises.withdrawals),
-    places: latest.places.map((p) => updated.find((u) => u.dir === p.dir) ?? failed.find((f) => f.dir === p.dir) ?? p),
+    places: latest.places.map((p) => updated.find((u) => u.dir === p.dir) ?? failed.find((f) => f.dir === p.dir) ?? (found.has(p.dir) ? { ...p, copyFound: true } : p)),
   }, now());
   // In the order of the places, as the list shows them.
   const order = (dir: string) => places.findIndex((p) => p.dir === dir);
@@ -385,5 +388,5 @@ export async function backupAfterWithdrawal(session: VaultSession, crypto: Crypt
 export function placesForReceipt(session: VaultSession, code: string): { dir: string; updated: boolean }[] {
   return backupStatus(session)
     .places.filter((p) => !p.destroyedOn)
-    .map((p) => ({ dir: p.dir, updated: p.lastSeq === 0 || !p.pending.withdrawals.includes(code) }));
+    .map((p) => ({ dir: p.dir, updated: (p.lastSeq === 0 && !p.copyFound) || !p.pending.withdrawals.includes(code) }));
 }
