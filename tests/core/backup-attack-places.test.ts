@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Participants } from '../../electron/core/services/participants/participants';
 import { addPlace, recordDestroyed, removePlace } from '../../electron/core/services/backup/places';
-import { backupStatus, placesForReceipt, runBackup } from '../../electron/core/services/backup/run';
+import { backupAfterWithdrawal, backupStatus, placesForReceipt, runBackup } from '../../electron/core/services/backup/run';
 import { openProject } from '../../electron/core/services/project/open';
 import { projectStatus } from '../../electron/core/services/project/status';
 import { restoreVault } from '../../electron/core/services/backup/restore';
@@ -183,5 +183,17 @@ describe('attack: the receipt’s and the certificate’s places against what th
     } finally {
       s.lock();
     }
+  });
+});
+
+describe('attack: what the withdrawal receipt tells the participant', () => {
+  it('F10 the receipt the participant gets names each backup place by its folder’s name, not the student’s whole path (user name, cloud, folders)', async () => {
+    const v = await withPlace();
+    const p = new Participants(v.session, NOW);
+    p.withdraw(v.ragnhild, '2026-11-27');
+    const backupPlaces = await backupAfterWithdrawal(v.session, v.deps.crypto, NOW, v.ragnhild);
+    const html = p.receiptHtml(v.ragnhild, 'en', { backupPlaces });
+    expect(html).toContain('Minnepinne');
+    expect(html).not.toContain(path.dirname(v.place));
   });
 });
