@@ -5,10 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Participants } from '../../electron/core/services/participants/participants';
 import { addPlace, recordDestroyed, removePlace } from '../../electron/core/services/backup/places';
-import { backupAfterWithdrawal, backupStatus, placesForReceipt, runBackup } from '../../electron/core/services/backup/run';
+import { backupAfterWithdrawal, backupStatus, placesForReceipt, runBackup, verifyBackups } from '../../electron/core/services/backup/run';
 import { openProject } from '../../electron/core/services/project/open';
 import { projectStatus } from '../../electron/core/services/project/status';
 import { restoreVault } from '../../electron/core/services/backup/restore';
@@ -195,5 +196,25 @@ describe('attack: what the withdrawal receipt tells the participant', () => {
     const html = p.receiptHtml(v.ragnhild, 'en', { backupPlaces });
     expect(html).toContain('Minnepinne');
     expect(html).not.toContain(path.dirname(v.place));
+  });
+});
+
+describe('attack: a place that is not a plain folder of files', () => {
+  it.skipIf(process.platform === 'win32')('F11 a manifest that is a named pipe (someone with write access to the place) is not opened: a run, verify or restore would wait on it for ever, the app with them', async () => {
+    const v = await withPlace();
+    const fifo = path.join(repoDir(v.place, v.session.vaultId), 'manifests', '0000000099.json');
+    execFileSync('mkfifo', [fifo]);
+    // Something ready to answer should the pipe be opened: it finishes only if the pipe is read.
+    const writer = spawn('sh', ['-c', `printf x > '${fifo}'`], { stdio: 'ignore' });
+    let answered = false;
+    writer.on('exit', () => (answered = true));
+    try {
+      const ver = verifyBackups(v.session, v.deps.crypto);
+      expect(ver[0]!.problems.length).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(answered).toBe(false);
+    } finally {
+      writer.kill();
+    }
   });
 });
