@@ -93,6 +93,23 @@ describe('attack: "the disk was destroyed"', () => {
   });
 });
 
+describe('attack: "the disk was destroyed", then the disk turns up', () => {
+  it('F12 a place recorded destroyed while away, whose copy is reachable again, is brought up by the next run, not left holding the withdrawn for ever', async () => {
+    const v = await withPlace();
+    fs.renameSync(v.place, `${v.place}-away`); // the stick is lost
+    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    await runBackup(v.session, v.deps.crypto, NOW);
+    recordDestroyed(v.session, v.place, '2026-11-27');
+    fs.renameSync(`${v.place}-away`, v.place); // ...and found in a drawer
+    const r = await runBackup(v.session, v.deps.crypto, NOW);
+    expect(r.map((x) => [x.dir, x.outcome])).toEqual([[v.place, 'copied']]);
+    const p = backupStatus(v.session).places[0]!;
+    expect(p.carried).toContain(v.ragnhild);
+    // Not "destroyed" any more: the certificate and status say what the copy is.
+    expect(p.destroyedOn).toBeNull();
+  });
+});
+
 describe('attack: restore reading the places the copy names', () => {
   /** Places A and B; a withdrawal reaches B only; B's newest manifest is then altered, its older copy put back beside it. */
   async function forgedNewerAtB() {
