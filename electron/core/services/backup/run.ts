@@ -255,7 +255,10 @@ async function copyTo(repo: string, keys: RepoKeys, snap: Snapshot, seq: number,
  */
 export async function runBackup(session: VaultSession, crypto: Crypto, now: () => Date, opts: { only?: string } = {}): Promise<PlaceResult[]> {
   const record = readRecord(session);
-  const places = record.places.filter((p) => !p.destroyedOn && (!opts.only || p.dir === path.resolve(opts.only)));
+  // A place recorded destroyed is passed over, unless its copy can be reached again (the disk
+  // turned up): then it is brought up like any other, and is no longer recorded destroyed.
+  const copyThere = (p: Place) => manifestSeqs(repoDir(p.dir, session.vaultId)).length > 0;
+  const places = record.places.filter((p) => (!p.destroyedOn || copyThere(p)) && (!opts.only || p.dir === path.resolve(opts.only)));
   if (opts.only && places.length === 0) throw new HvelvError('NOT_FOUND', `${opts.only} is not a backup place of this vault`);
   const keys = repoKeys(session, crypto);
   const results: PlaceResult[] = [];
@@ -301,7 +304,7 @@ export async function runBackup(session: VaultSession, crypto: Crypto, now: () =
         const at = now().toISOString();
         const r = await copyTo(repo, keys, snap, seq, at, (m) => session.signBackupManifest(m));
         results.push({ ...base(place.dir), ...r, outcome: 'copied' });
-        updated.push({ ...place, lastCopyAt: at, lastSeq: seq, lastSeenAt: at, carried: snap.promises.withdrawals.map((w) => w.code), endCarried: snap.promises.destroyed.length > 0, copyFound: false });
+        updated.push({ ...place, lastCopyAt: at, lastSeq: seq, lastSeenAt: at, carried: snap.promises.withdrawals.map((w) => w.code), endCarried: snap.promises.destroyed.length > 0, copyFound: false, destroyedOn: null });
       } catch (err) {
         results.push({ ...base(place.dir), outcome: 'failed', error: (err as Error).message });
         // What the place holds now: this run's copy if its manifest was written, else the one before.
