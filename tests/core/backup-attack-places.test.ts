@@ -235,3 +235,18 @@ describe('attack: a place that is not a plain folder of files', () => {
     }
   });
 });
+
+describe('attack: a damaged certificate file', () => {
+  it('F13 a damaged certificate file does not stop the vault from opening or a backup from running (the list is brought back in the others)', async () => {
+    const v = await withPlace();
+    v.session.lock();
+    fs.mkdirSync(path.join(v.dir, 'certificates'), { recursive: true });
+    fs.writeFileSync(path.join(v.dir, 'certificates', 'deletion-2031-01-01.json'), '{"torn');
+    const s = await openProject(v.dir, PASS, v.deps);
+    try {
+      expect((await runBackup(s, v.deps.crypto, NOW)).map((r) => r.outcome)).toEqual(['copied']);
+    } finally {
+      s.lock();
+    }
+  });
+});
