@@ -430,7 +430,15 @@ export function updateCertificatePlaces(vault: string, render: CertificateRender
   let changed = 0;
   for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
     const file = path.join(dir, f);
-    const cert = JSON.parse(fs.readFileSync(file, 'utf8')) as DeletionCertificate;
+    let cert: DeletionCertificate;
+    try {
+      cert = JSON.parse(fs.readFileSync(file, 'utf8')) as DeletionCertificate;
+    } catch {
+      // A damaged certificate is left as it is: it must not stop the record of places being
+      // written (every backup run, so every withdrawal reaching the places) nor the vault opening.
+      continue;
+    }
+    if (typeof cert !== 'object' || cert === null) continue;
     if (JSON.stringify(cert.backupPlaces?.places) === JSON.stringify(now.backupPlaces?.places) && cert.placesUnknown === now.placesUnknown) continue;
     const { backupPlaces: _was, placesUnknown: _wasUnknown, ...rest } = cert;
     const next: DeletionCertificate = { ...rest, ...now };
