@@ -153,6 +153,17 @@ describe('attack: restore reading the places the copy names', () => {
 });
 
 describe('attack: synced-folder markers', () => {
+  it('F14 macOS: a vault in ~/Documents (or ~/Desktop) while iCloud keeps Desktop & Documents (they are in iCloud Drive) is seen as synced', () => {
+    const root = tempDir('hvelv-sync-icloud-dd-');
+    const home = path.join(root, 'hjem');
+    fs.mkdirSync(path.join(home, 'Documents', 'master', 'studie'), { recursive: true });
+    fs.mkdirSync(path.join(home, 'Desktop', 'studie'), { recursive: true });
+    for (const d of ['Documents', 'Desktop']) fs.mkdirSync(path.join(home, 'Library', 'Mobile Documents', 'com~apple~CloudDocs', d), { recursive: true });
+    const ctx = { platform: 'darwin' as const, home, env: {} };
+    expect(syncedByMarkers(path.join(home, 'Documents', 'master', 'studie'), ctx)).toBe('iCloud');
+    expect(syncedByMarkers(path.join(home, 'Desktop', 'studie'), ctx)).toBe('iCloud');
+  });
+
   it('F7 a vault reached through a link into a Dropbox folder is seen as synced', () => {
     const root = tempDir('hvelv-sync-link-');
     const synced = path.join(root, 'sky');
