@@ -13,7 +13,8 @@
  *   Dropbox       ~/.dropbox/info.json (Linux, macOS); %APPDATA% or %LOCALAPPDATA%\Dropbox\info.json (Windows)
  *   OneDrive      %OneDrive%, %OneDriveCommercial%, %OneDriveConsumer% (Windows); ~/.config/onedrive/config
  *                 sync_dir, default ~/OneDrive (Linux's onedrive client)
- *   iCloud Drive  ~/Library/Mobile Documents (macOS); ~/iCloudDrive (Windows)
+ *   iCloud Drive  ~/Library/Mobile Documents (macOS), and ~/Desktop and ~/Documents when com~apple~CloudDocs
+ *                 holds them (Desktop & Documents Folders on); ~/iCloudDrive (Windows)
  *   Nextcloud     nextcloud.cfg's localPath: ~/.config/Nextcloud (Linux), ~/Library/Preferences/Nextcloud
  *                 (macOS), %APPDATA%\Nextcloud (Windows)
  * Null is not proof that nothing syncs the folder: only that Hvelv recognised no client.
@@ -75,7 +76,12 @@ export function clientRoots(ctx: SyncContext): [string, string][] {
     for (const k of ['OneDrive', 'OneDriveCommercial', 'OneDriveConsumer']) if (env[k]) roots.push([env[k]!, 'OneDrive']);
     roots.push([path.join(home, 'iCloudDrive'), 'iCloud']);
   }
-  if (platform === 'darwin') roots.push([path.join(home, 'Library', 'Mobile Documents'), 'iCloud']);
+  if (platform === 'darwin') {
+    roots.push([path.join(home, 'Library', 'Mobile Documents'), 'iCloud']);
+    // iCloud's "Desktop & Documents Folders" (offered as a default when macOS is upgraded):
+    // ~/Desktop and ~/Documents are then kept by iCloud Drive, where they appear by name.
+    for (const d of ['Desktop', 'Documents']) if (fs.existsSync(path.join(home, 'Library', 'Mobile Documents', 'com~apple~CloudDocs', d))) roots.push([path.join(home, d), 'iCloud']);
+  }
   if (platform === 'linux') {
     const cfg = readText(path.join(home, '.config', 'onedrive', 'config'));
     if (cfg !== null) {
