@@ -66,6 +66,20 @@ describe('attack: the certificate’s clear list of places', () => {
     expect(html).not.toContain('Hvelv hadde ingen sikkerhetskopisteder registrert');
   });
 
+  it('H1 markup in a label of backup-places.json reaches the certificate as text, not markup', async () => {
+    const v = await withPlace();
+    v.session.lock();
+    const file = path.join(v.dir, BACKUP_PLACES_FILE);
+    const clear = JSON.parse(fs.readFileSync(file, 'utf8'));
+    clear.places[0].label = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    fs.writeFileSync(file, JSON.stringify(clear));
+    enforceProjectEnd(v.dir, { crypto: v.deps.crypto, now: AFTER() });
+    const html = certificateHtml(v.dir)!;
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<script');
+    expect(html).toContain('&lt;script&gt;');
+  });
+
   it('F3 a place’s folder name from another system’s paths (a vault restored on Linux from Windows) gives only the last name, not the whole path with the user’s name', () => {
     expect(placeLabel('C:\\Users\\Kari Nordmann\\OneDrive - UiO\\Hvelv-kopi')).toBe('Hvelv-kopi');
     expect(placeLabel('D:\\')).not.toContain('\\');
