@@ -125,6 +125,36 @@ describe('attack: "the disk was destroyed", then the disk turns up', () => {
 });
 
 describe('attack: restore reading the places the copy names', () => {
+  it('F15 a place the copy’s record calls destroyed, whose disk turned up and got a newer copy, is read by a restore: the person withdrawn since does not come back', async () => {
+    const v = await makeVault(PASS);
+    const ragnhild = admit(v.session, { name: 'Ragnhild Testesen' });
+    const a = tempDir('hvelv-place-a-');
+    const x = path.join(tempDir('hvelv-place-x-'), 'Minnepinne');
+    fs.mkdirSync(x);
+    addPlace(v.session, a, NOW());
+    addPlace(v.session, x, NOW());
+    await runBackup(v.session, v.deps.crypto, NOW);
+    fs.renameSync(x, `${x}-away`); // the stick is lost...
+    recordDestroyed(v.session, x, '2026-11-27');
+    await runBackup(v.session, v.deps.crypto, NOW); // A's copy: its record says the stick was destroyed
+    fs.renameSync(`${x}-away`, x); // ...and found; A's disk is not plugged in now
+    fs.renameSync(a, `${a}-away`);
+    new Participants(v.session, NOW).withdraw(ragnhild, '2026-11-27');
+    await runBackup(v.session, v.deps.crypto, NOW);
+    v.session.lock();
+    fs.renameSync(`${a}-away`, a);
+    // The laptop dies; the student restores from A, the stick plugged in where it was.
+    const target = path.join(tempDir(), 'restored');
+    const r = await restoreVault(a, target, pw(PASS), v.deps, { allowOlder: true });
+    expect(r.places.find((p) => p.dir === x)?.outcome).toBe('read');
+    const s = await openProject(target, PASS, v.deps);
+    try {
+      expect(new Participants(s, NOW).list().find((p) => p.code === ragnhild)!.status).toBe('withdrawn');
+    } finally {
+      s.lock();
+    }
+  });
+
   /** Places A and B; a withdrawal reaches B only; B's newest manifest is then altered, its older copy put back beside it. */
   async function forgedNewerAtB() {
     const v = await makeVault(PASS);
