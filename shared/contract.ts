@@ -91,6 +91,8 @@ export interface DeletionCertificateDto {
   kept: ('keylist' | 'recordings' | 'transcripts')[];
   /** The backup places the certificate lists, and each one's state (issue 28; absent: none recorded). */
   backupPlaces?: { asOf: string; places: { n: number; label: string; state: 'erased' | 'not-erased' | 'destroyed' | 'no-copy'; destroyedOn?: string; lastCopyAt: string | null }[] };
+  /** The clear list of places could not be read when the certificate was written (it says so). */
+  placesUnknown?: true;
 }
 
 const code = z.string().refine(isParticipantCode, 'not a participant code');

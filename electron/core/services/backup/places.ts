@@ -12,8 +12,8 @@ import { fromUtf8, utf8 } from '../../crypto/encoding';
 import { HvelvError, integrity } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { hasControlCharacter, isIsoDate } from '../../../../shared/domain';
-import type { WithdrawalRecord } from './repository';
-import { placeLabel, writeClearPlaces } from '../project-end/backup-places';
+import { manifestSeqs, repoDir, type WithdrawalRecord } from './repository';
+import { placeLabel, readClearPlaces, writeClearPlaces, type ClearPlace } from '../project-end/backup-places';
 import { updateCertificatePlaces } from '../project-end/steps';
 import { renderCertificateHtml } from '../project-end/documents';
 
@@ -31,6 +31,12 @@ const placeSchema = z.strictObject({
   carried: z.array(z.string()).default([]),
   /** Whether the copy there was made after the end date destroyed stores (they are gone from it too). */
   endCarried: z.boolean().default(false),
+  /**
+   * A run found a copy of this vault there that this vault did not write last (a place removed
+   * and added again over its old copy, another copy's): it may hold anyone withdrawn since, so
+   * the place is not "never got a copy" until a run writes its own copy there.
+   */
+  copyFound: z.boolean().default(false),
 });
 export type Place = z.infer<typeof placeSchema>;
 
@@ -60,12 +66,26 @@ export function writeRecord(session: VaultSession, record: BackupRecord, now: Da
   session.writePrivateFile(PURPOSE, utf8(JSON.stringify(recordSchema.parse(record))));
   // The clear companion the deletion certificate is written from without the passphrase
   // (project-end/backup-places.ts), and the certificates already written brought up to it.
-  writeClearPlaces(session.path, {
-    format: 'hvelv-backup-places',
-    version: 1,
-    updatedAt: now.toISOString(),
-    places: record.places.map((p, i) => ({ n: i + 1, label: placeLabel(p.dir), hasCopy: p.lastSeq > 0, lastCopyAt: p.lastCopyAt, endCarried: p.endCarried, destroyedOn: p.destroyedOn })),
-  });
+  writeClearPlaces(session.path, { format: 'hvelv-backup-places', version: 1, updatedAt: now.toISOString(), places: clearPlacesOf(record) });
+  updateCertificatePlaces(session.path, renderCertificateHtml);
+}
+
+const clearPlacesOf = (record: BackupRecord): ClearPlace[] =>
+  record.places.map((p, i) => ({ n: i + 1, label: placeLabel(p.dir), hasCopy: p.lastSeq > 0 || p.copyFound, lastCopyAt: p.lastCopyAt, endCarried: p.endCarried, destroyedOn: p.destroyedOn }));
+
+/**
+ * When the vault is opened: the clear list and the certificates' lists of places brought back
+ * to the sealed record if they say otherwise (the clear file is unsigned: altered, damaged or
+ * deleted, the dashboard showed, and the certificate kept, what it said). Nothing is written
+ * when they agree, or when the vault never recorded a place.
+ */
+export function syncClearPlaces(session: VaultSession, now: Date): void {
+  if (session.readPrivateFile(PURPOSE) === null && readClearPlaces(session.path) === null) return;
+  const want = clearPlacesOf(readRecord(session));
+  const have = readClearPlaces(session.path);
+  if (have === null || have === 'unknown' || JSON.stringify(have.places) !== JSON.stringify(want)) {
+    writeClearPlaces(session.path, { format: 'hvelv-backup-places', version: 1, updatedAt: now.toISOString(), places: want });
+  }
   updateCertificatePlaces(session.path, renderCertificateHtml);
 }
 
@@ -86,7 +106,7 @@ export function addPlace(session: VaultSession, dir: string, now: Date): Place {
   const record = readRecord(session);
   const existing = record.places.find((p) => p.dir === abs);
   if (existing) return existing;
-  const place: Place = { dir: abs, addedAt: now.toISOString(), lastCopyAt: null, lastSeq: 0, lastSeenAt: null, destroyedOn: null, carried: [], endCarried: false };
+  const place: Place = { dir: abs, addedAt: now.toISOString(), lastCopyAt: null, lastSeq: 0, lastSeenAt: null, destroyedOn: null, carried: [], endCarried: false, copyFound: false };
   writeRecord(session, { ...record, places: [...record.places, place] }, now);
   session.audit.append('backup.place-added', { details: { places: record.places.length + 1 } });
   return place;
@@ -112,6 +132,11 @@ export function recordDestroyed(session: VaultSession, dir: string, on: string, 
   if (!isIsoDate(on)) throw new HvelvError('INVALID_INPUT', 'the date must be YYYY-MM-DD');
   const record = readRecord(session);
   if (!record.places.some((p) => p.dir === abs)) throw new HvelvError('NOT_FOUND', `${abs} is not a backup place of this vault`);
+  // A copy that can be reached is not on a destroyed disk: recorded so, no run would erase it
+  // again, and the certificate would call it destroyed while it holds the withdrawn.
+  if (manifestSeqs(repoDir(abs, session.vaultId)).length > 0) {
+    throw new HvelvError('INVALID_INPUT', `the copy in ${abs} can still be reached: run a backup there (it erases what the vault no longer holds) instead of recording its disk destroyed`);
+  }
   writeRecord(session, { ...record, places: record.places.map((p) => (p.dir === abs ? { ...p, destroyedOn: on } : p)) }, now);
   session.audit.append('backup.place-destroyed', { details: { on } });
 }
@@ -129,8 +154,8 @@ export function mergeWithdrawals(a: readonly WithdrawalRecord[], b: readonly Wit
  */
 export function pendingAt(place: Place, record: BackupRecord, endReached: boolean): { withdrawals: string[]; end: boolean } {
   if (place.destroyedOn) return { withdrawals: [], end: false };
-  // A place that never got a copy holds nothing to erase.
-  if (place.lastSeq === 0) return { withdrawals: [], end: false };
+  // A place that never got a copy holds nothing to erase (unless a run found one there all the same).
+  if (place.lastSeq === 0 && !place.copyFound) return { withdrawals: [], end: false };
   return { withdrawals: record.withdrawals.map((w) => w.code).filter((c) => !place.carried.includes(c)), end: endReached && !place.endCarried };
 }
 

@@ -141,6 +141,8 @@ const bodySchema = z.strictObject({
   }),
 });
 
+/** Far above a manifest's size (a piece's entry is ~200 bytes; 256 MiB lists a million pieces). */
+const MAX_MANIFEST = 256 * 1024 * 1024;
 const manifestName = (seq: number): string => `${String(seq).padStart(10, '0')}.json`;
 const manifestAd = (vaultId: string, seq: number): Uint8Array => encodeFields('hvelv/backup-manifest-body', [1, vaultId, seq]);
 const pieceAd = (vaultId: string, id: string): Uint8Array => encodeFields('hvelv/backup-piece', [1, vaultId, id]);
@@ -226,6 +228,10 @@ export function readManifest(repo: string, keys: RepoKeys, seq: number): Manifes
   const file = path.join(repo, 'manifests', manifestName(seq));
   let parsed: z.infer<typeof manifestFileSchema>;
   try {
+    // Only a plain file of a plausible size is opened: a named pipe there (whoever can write to
+    // the place) would hold a run, verify or restore, and the app with them, for ever.
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > MAX_MANIFEST) throw integrity(`manifest ${seq} is not a file of a manifest's size`);
     parsed = manifestFileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new HvelvError('NOT_FOUND', `${file} is missing`);

@@ -127,8 +127,11 @@ export async function restoreVault(from: string, target: string, passphrase: Uin
       // if given with --also (a copy made later there holds withdrawals this one lacks).
       const places: RestoreResult['places'] = [];
       const shown = new Set([repo, ...others.map((o) => o.dir)].map((d) => findRepoQuiet(d, vaultId) ?? d));
-      for (const dir of await recordedPlaces(staging, passphrase.slice(), deps)) {
+      for (const { dir, destroyed } of await recordedPlaces(staging, passphrase.slice(), deps)) {
         const there = findRepoQuiet(dir, vaultId);
+        // A place recorded destroyed is looked at only if its copy can be reached (the disk
+        // turned up, perhaps with a newer copy): otherwise it is gone, as the student said.
+        if (destroyed && !there) continue;
         if (there && shown.has(there)) {
           places.push({ dir, outcome: 'same' });
           continue;
@@ -265,6 +268,11 @@ async function readSource(dir: string, vaultId: string, keys: RepoKeys, passphra
   if (!repo) throw new HvelvError('BACKUP_NOT_FOUND', `no copy of this vault in ${abs}`);
   const { manifest } = newestManifest(repo, keys);
   if (!manifest) throw integrity(`${repo} holds no manifest that reads and checks`);
+  // As for the place restored from: a newer copy there that does not read or check may hold
+  // withdrawals its older one lacks, so this source is not known (a place given with --also
+  // stops the restore; a place the copy's record names is listed as not reached).
+  const unread = manifestSeqs(repo).filter((seq) => seq > manifest.seq);
+  if (unread.length > 0) throw new HvelvError('BACKUP_OLDER', `the newest copy in ${abs} (number ${unread.at(-1)}) does not read or check`);
   return { dir: abs, seq: manifest.seq, madeAt: manifest.createdAt, withdrawals: manifest.promises.withdrawals, destroyed: manifest.promises.destroyed };
 }
 
@@ -278,10 +286,10 @@ function findRepoQuiet(dir: string, vaultId: string): string | null {
 }
 
 /** The backup places the restored copy's own record names (backup.sealed, read only). */
-async function recordedPlaces(staging: string, passphrase: Uint8Array, deps: VaultDeps): Promise<string[]> {
+async function recordedPlaces(staging: string, passphrase: Uint8Array, deps: VaultDeps): Promise<{ dir: string; destroyed: boolean }[]> {
   const session = await unlockVault(staging, passphrase, deps, { forInspection: true });
   try {
-    return readRecord(session).places.filter((p) => !p.destroyedOn).map((p) => p.dir);
+    return readRecord(session).places.map((p) => ({ dir: p.dir, destroyed: p.destroyedOn !== null }));
   } finally {
     session.lock();
   }

@@ -255,13 +255,18 @@ async function copyTo(repo: string, keys: RepoKeys, snap: Snapshot, seq: number,
  */
 export async function runBackup(session: VaultSession, crypto: Crypto, now: () => Date, opts: { only?: string } = {}): Promise<PlaceResult[]> {
   const record = readRecord(session);
-  const places = record.places.filter((p) => !p.destroyedOn && (!opts.only || p.dir === path.resolve(opts.only)));
+  // A place recorded destroyed is passed over, unless its copy can be reached again (the disk
+  // turned up): then it is brought up like any other, and is no longer recorded destroyed.
+  const copyThere = (p: Place) => manifestSeqs(repoDir(p.dir, session.vaultId)).length > 0;
+  const places = record.places.filter((p) => (!p.destroyedOn || copyThere(p)) && (!opts.only || p.dir === path.resolve(opts.only)));
   if (opts.only && places.length === 0) throw new HvelvError('NOT_FOUND', `${opts.only} is not a backup place of this vault`);
   const keys = repoKeys(session, crypto);
   const results: PlaceResult[] = [];
   const base = (dir: string) => ({ dir, newPieces: 0, newBytes: 0, removedPieces: 0, totalBytes: 0 });
   // Each place is first checked to hold what this vault wrote there last, and nothing newer.
   const going: { place: Place; repo: string }[] = [];
+  // Places refused because a copy this vault did not write last is there: it may hold anyone withdrawn since.
+  const found = new Set<string>();
   let seq = record.seq;
   for (const place of places) {
     if (!isFolder(place.dir)) {
@@ -277,6 +282,7 @@ export async function runBackup(session: VaultSession, crypto: Crypto, now: () =
       continue;
     }
     if (Math.max(newestNumber, readable) > place.lastSeq) {
+      found.add(place.dir);
       results.push({ ...base(place.dir), outcome: 'refused', reason: 'newer-there' });
       continue;
     }
@@ -298,7 +304,7 @@ export async function runBackup(session: VaultSession, crypto: Crypto, now: () =
         const at = now().toISOString();
         const r = await copyTo(repo, keys, snap, seq, at, (m) => session.signBackupManifest(m));
         results.push({ ...base(place.dir), ...r, outcome: 'copied' });
-        updated.push({ ...place, lastCopyAt: at, lastSeq: seq, lastSeenAt: at, carried: snap.promises.withdrawals.map((w) => w.code), endCarried: snap.promises.destroyed.length > 0 });
+        updated.push({ ...place, lastCopyAt: at, lastSeq: seq, lastSeenAt: at, carried: snap.promises.withdrawals.map((w) => w.code), endCarried: snap.promises.destroyed.length > 0, copyFound: false, destroyedOn: null });
       } catch (err) {
         results.push({ ...base(place.dir), outcome: 'failed', error: (err as Error).message });
         // What the place holds now: this run's copy if its manifest was written, else the one before.
@@ -315,7 +321,7 @@ export async function runBackup(session: VaultSession, crypto: Crypto, now: () =
     ...latest,
     seq: Math.max(latest.seq, seq),
     withdrawals: mergeWithdrawals(latest.withdrawals, snap.promises.withdrawals),
-    places: latest.places.map((p) => updated.find((u) => u.dir === p.dir) ?? failed.find((f) => f.dir === p.dir) ?? p),
+    places: latest.places.map((p) => updated.find((u) => u.dir === p.dir) ?? failed.find((f) => f.dir === p.dir) ?? (found.has(p.dir) ? { ...p, copyFound: true } : p)),
   }, now());
   // In the order of the places, as the list shows them.
   const order = (dir: string) => places.findIndex((p) => p.dir === dir);
@@ -385,5 +391,5 @@ export async function backupAfterWithdrawal(session: VaultSession, crypto: Crypt
 export function placesForReceipt(session: VaultSession, code: string): { dir: string; updated: boolean }[] {
   return backupStatus(session)
     .places.filter((p) => !p.destroyedOn)
-    .map((p) => ({ dir: p.dir, updated: p.lastSeq === 0 || !p.pending.withdrawals.includes(code) }));
+    .map((p) => ({ dir: p.dir, updated: (p.lastSeq === 0 && !p.copyFound) || !p.pending.withdrawals.includes(code) }));
 }

@@ -13,7 +13,8 @@
  *   Dropbox       ~/.dropbox/info.json (Linux, macOS); %APPDATA% or %LOCALAPPDATA%\Dropbox\info.json (Windows)
  *   OneDrive      %OneDrive%, %OneDriveCommercial%, %OneDriveConsumer% (Windows); ~/.config/onedrive/config
  *                 sync_dir, default ~/OneDrive (Linux's onedrive client)
- *   iCloud Drive  ~/Library/Mobile Documents (macOS); ~/iCloudDrive (Windows)
+ *   iCloud Drive  ~/Library/Mobile Documents (macOS), and ~/Desktop and ~/Documents when com~apple~CloudDocs
+ *                 holds them (Desktop & Documents Folders on); ~/iCloudDrive (Windows)
  *   Nextcloud     nextcloud.cfg's localPath: ~/.config/Nextcloud (Linux), ~/Library/Preferences/Nextcloud
  *                 (macOS), %APPDATA%\Nextcloud (Windows)
  * Null is not proof that nothing syncs the folder: only that Hvelv recognised no client.
@@ -75,7 +76,12 @@ export function clientRoots(ctx: SyncContext): [string, string][] {
     for (const k of ['OneDrive', 'OneDriveCommercial', 'OneDriveConsumer']) if (env[k]) roots.push([env[k]!, 'OneDrive']);
     roots.push([path.join(home, 'iCloudDrive'), 'iCloud']);
   }
-  if (platform === 'darwin') roots.push([path.join(home, 'Library', 'Mobile Documents'), 'iCloud']);
+  if (platform === 'darwin') {
+    roots.push([path.join(home, 'Library', 'Mobile Documents'), 'iCloud']);
+    // iCloud's "Desktop & Documents Folders" (offered as a default when macOS is upgraded):
+    // ~/Desktop and ~/Documents are then kept by iCloud Drive, where they appear by name.
+    for (const d of ['Desktop', 'Documents']) if (fs.existsSync(path.join(home, 'Library', 'Mobile Documents', 'com~apple~CloudDocs', d))) roots.push([path.join(home, d), 'iCloud']);
+  }
   if (platform === 'linux') {
     const cfg = readText(path.join(home, '.config', 'onedrive', 'config'));
     if (cfg !== null) {
@@ -96,7 +102,39 @@ export function clientRoots(ctx: SyncContext): [string, string][] {
 
 /** The sync client whose marker files lie in `vaultPath` or a folder above it, or whose settings name such a folder. */
 export function syncedByMarkers(vaultPath: string, ctx: SyncContext = hostContext()): string | null {
-  let dir = path.resolve(vaultPath);
+  // The path as given and as the file system resolves it: a vault opened through a link (or a
+  // junction) into a synced folder is in that folder, whatever the path it was opened by.
+  const paths = [...new Set([path.resolve(vaultPath), realPathOf(path.resolve(vaultPath))])];
+  for (const p of paths) {
+    const found = markersAbove(p) ?? clientRootHolding(p, ctx);
+    if (found) return found;
+  }
+  return null;
+}
+
+function clientRootHolding(vaultPath: string, ctx: SyncContext): string | null {
+  for (const [root, service] of clientRoots(ctx)) if (inside(vaultPath, root, ctx.platform) || inside(vaultPath, realPathOf(root), ctx.platform)) return service;
+  return null;
+}
+
+/** The real path of `p`, or of its nearest existing ancestor with the rest appended (a vault may not exist yet). */
+function realPathOf(p: string): string {
+  const rest: string[] = [];
+  let cur = p;
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync.native(cur), ...rest.reverse());
+    } catch {
+      const up = path.dirname(cur);
+      if (up === cur) return p;
+      rest.push(path.basename(cur));
+      cur = up;
+    }
+  }
+}
+
+function markersAbove(start: string): string | null {
+  let dir = start;
   for (;;) {
     let entries: fs.Dirent[] = [];
     try {
@@ -107,9 +145,7 @@ export function syncedByMarkers(vaultPath: string, ctx: SyncContext = hostContex
     if (entries.some((e) => e.name === '.dropbox' && e.isFile())) return 'Dropbox';
     for (const [re, service] of MARKERS) if (entries.some((e) => re.test(e.name))) return service;
     const up = path.dirname(dir);
-    if (up === dir) break;
+    if (up === dir) return null;
     dir = up;
   }
-  for (const [root, service] of clientRoots(ctx)) if (inside(vaultPath, root, ctx.platform)) return service;
-  return null;
 }

@@ -8,6 +8,7 @@ import type { ProjectFacts } from '../../vault/vault';
 
 export type { WithdrawalReceiptDto as WithdrawalReceipt } from '../../../../shared/contract';
 import type { WithdrawalReceiptDto as WithdrawalReceipt } from '../../../../shared/contract';
+import { placeLabel } from '../project-end/backup-places';
 
 const esc = escapeHtml;
 
@@ -113,6 +114,8 @@ function supervisorSection(r: WithdrawalReceipt, locale: Locale): string {
 function backupSection(r: WithdrawalReceipt, locale: Locale): string {
   if (!r.backupPlaces?.length) return '';
   const t = (k: MessageKey, p?: Record<string, string | number>): string => esc(translate(locale, k, p));
-  const items = r.backupPlaces.map((p) => `<li>${esc(p.dir)}: ${t(p.updated ? 'receipt.backupUpdated' : 'receipt.backupNotYet')}</li>`);
+  // By the folder's name only, as the certificate names them: the receipt goes to the
+  // participant, and the whole path tells them the student's user name, cloud and folders.
+  const items = r.backupPlaces.map((p) => `<li>${esc(placeLabel(p.dir))}: ${t(p.updated ? 'receipt.backupUpdated' : 'receipt.backupNotYet')}</li>`);
   return `<h2>${t('receipt.backupHeading')}</h2>\n<p>${t('receipt.backupIntro')}</p>\n<ul>\n${items.join('\n')}\n</ul>`;
 }

@@ -15,6 +15,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../vault/atomic-file';
+import { isIsoDateTime } from '../../vault/header';
+import { isIsoDate } from '../../../../shared/domain';
 
 export const BACKUP_PLACES_FILE = 'backup-places.json';
 
@@ -37,16 +39,20 @@ export interface ClearPlaces {
 
 // Checked by hand, not with zod: the daily job loads this and stays light (docs/benchmarks.md).
 const isStr = (x: unknown, max = 200): x is string => typeof x === 'string' && x.length <= max;
-const strOrNull = (x: unknown): boolean => x === null || isStr(x, 40);
+// The dates are checked as dates: the certificate formats them, and a date that is no date
+// would stop the end date's certificate from being written at all (the attack review).
+const isTime = (x: unknown): x is string => isIsoDateTime(x) && !Number.isNaN(Date.parse(x));
+const timeOrNull = (x: unknown): boolean => x === null || isTime(x);
+const dateOrNull = (x: unknown): boolean => x === null || (typeof x === 'string' && isIsoDate(x));
 function isClearPlace(x: unknown): x is ClearPlace {
   if (typeof x !== 'object' || x === null) return false;
   const p = x as Record<string, unknown>;
-  return Number.isInteger(p.n) && (p.n as number) >= 1 && isStr(p.label) && typeof p.hasCopy === 'boolean' && typeof p.endCarried === 'boolean' && strOrNull(p.lastCopyAt) && strOrNull(p.destroyedOn);
+  return Number.isInteger(p.n) && (p.n as number) >= 1 && isStr(p.label) && typeof p.hasCopy === 'boolean' && typeof p.endCarried === 'boolean' && timeOrNull(p.lastCopyAt) && dateOrNull(p.destroyedOn);
 }
 function isClearPlaces(x: unknown): x is ClearPlaces {
   if (typeof x !== 'object' || x === null) return false;
   const r = x as Record<string, unknown>;
-  return r.format === 'hvelv-backup-places' && r.version === 1 && isStr(r.updatedAt, 40) && Array.isArray(r.places) && r.places.length <= 1000 && r.places.every(isClearPlace);
+  return r.format === 'hvelv-backup-places' && r.version === 1 && isTime(r.updatedAt) && Array.isArray(r.places) && r.places.length <= 1000 && r.places.every(isClearPlace);
 }
 
 /** A place's state once the end date has passed (what the certificate says of it). */
@@ -68,23 +74,33 @@ export interface CertificatePlaces {
 
 /** The label a place goes by in the clear: its folder's last name, never the whole path. */
 export function placeLabel(dir: string): string {
-  const base = path.basename(dir) || dir.replace(/[\\/]+$/, '');
+  // Either separator, whatever this system's: a vault restored here from Windows (or from
+  // macOS on Windows) has the other system's paths in its record, and path.basename would
+  // give the whole of one, the user's name in it.
+  const base = dir.split(/[\\/]+/).filter((x) => x.length > 0).at(-1) ?? '';
   return base.slice(0, 200);
 }
 
-export function readClearPlaces(vault: string): ClearPlaces | null {
+/** The vault's sealed record of its places (backup/places.ts): its being there says places were recorded. */
+const SEALED_RECORD = 'backup.sealed';
+
+/**
+ * The clear list; 'unknown' when it is damaged, or gone while the vault has a sealed record
+ * of places (deleted, or a crash between the two writes): the certificate then says the
+ * places are not known, never that there were none. Null: the vault never recorded a place.
+ */
+export function readClearPlaces(vault: string): ClearPlaces | 'unknown' | null {
   let raw: string;
   try {
     raw = fs.readFileSync(path.join(vault, BACKUP_PLACES_FILE), 'utf8');
   } catch {
-    return null;
+    return fs.existsSync(path.join(vault, SEALED_RECORD)) ? 'unknown' : null;
   }
   try {
     const parsed: unknown = JSON.parse(raw);
-    // Damaged: the certificate says the places are not known rather than listing none.
-    return isClearPlaces(parsed) ? parsed : null;
+    return isClearPlaces(parsed) ? parsed : 'unknown';
   } catch {
-    return null;
+    return 'unknown';
   }
 }
 

@@ -38,6 +38,11 @@ export interface DeletionCertificate {
    * reached. Absent: no place was ever recorded (or the certificate is older than issue 28's).
    */
   backupPlaces?: CertificatePlaces;
+  /**
+   * The clear list of places was damaged, or gone while the vault had recorded places: the
+   * certificate says they are not known (copies may not be erased), never that there were none.
+   */
+  placesUnknown?: true;
 }
 
 const esc = escapeHtml;
@@ -92,6 +97,7 @@ function placesSection(c: DeletionCertificate, locale: Locale): string {
   const t = (k: MessageKey, p?: Record<string, string | number>): string => esc(translate(locale, k, p));
   const date = (iso: string): string => formatLongDate(iso, locale);
   const bp = c.backupPlaces;
+  if (c.placesUnknown) return `<h2>${t('cert.backup.title')}</h2>\n<p>${t('cert.backup.unknown')}</p>\n<p>${t('cert.backup.limits')}</p>`;
   if (!bp || bp.places.length === 0) return `<h2>${t('cert.backup.title')}</h2>\n<p>${t('cert.backup.none')}</p>\n<p>${t('cert.backup.limits')}</p>`;
   const state = (p: CertificatePlaces['places'][number]): string =>
     p.state === 'destroyed' ? t('cert.backup.destroyed', { date: date(p.destroyedOn ?? '') }) : t(p.state === 'erased' ? 'cert.backup.erased' : p.state === 'no-copy' ? 'cert.backup.noCopy' : 'cert.backup.notErased');

@@ -413,9 +413,9 @@ function writeCertificate(vault: string, render: CertificateRenderer, cert: Dele
   return { json, html };
 }
 
-function backupPlacesNow(vault: string): { backupPlaces?: CertificatePlaces } {
+function backupPlacesNow(vault: string): { backupPlaces?: CertificatePlaces; placesUnknown?: true } {
   const clear = readClearPlaces(vault);
-  return clear ? { backupPlaces: placesAtEnd(clear) } : {};
+  return clear === 'unknown' ? { placesUnknown: true } : clear ? { backupPlaces: placesAtEnd(clear) } : {};
 }
 
 /**
@@ -430,9 +430,18 @@ export function updateCertificatePlaces(vault: string, render: CertificateRender
   let changed = 0;
   for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
     const file = path.join(dir, f);
-    const cert = JSON.parse(fs.readFileSync(file, 'utf8')) as DeletionCertificate;
-    if (JSON.stringify(cert.backupPlaces?.places) === JSON.stringify(now.backupPlaces?.places)) continue;
-    const next: DeletionCertificate = { ...cert, ...now };
+    let cert: DeletionCertificate;
+    try {
+      cert = JSON.parse(fs.readFileSync(file, 'utf8')) as DeletionCertificate;
+    } catch {
+      // A damaged certificate is left as it is: it must not stop the record of places being
+      // written (every backup run, so every withdrawal reaching the places) nor the vault opening.
+      continue;
+    }
+    if (typeof cert !== 'object' || cert === null) continue;
+    if (JSON.stringify(cert.backupPlaces?.places) === JSON.stringify(now.backupPlaces?.places) && cert.placesUnknown === now.placesUnknown) continue;
+    const { backupPlaces: _was, placesUnknown: _wasUnknown, ...rest } = cert;
+    const next: DeletionCertificate = { ...rest, ...now };
     writeFileAtomic(file, new TextEncoder().encode(`${JSON.stringify(next, null, 2)}\n`));
     writeFileAtomic(file.replace(/\.json$/, '.html'), new TextEncoder().encode(render(next)));
     changed++;

@@ -12,6 +12,7 @@ import { enforceProjectEnd } from '../project-end/project-end';
 import { auditConsistency } from './consistency';
 import { sweepInterruptedExports } from './export-journal';
 import { HvelvError } from '../../errors';
+import { syncClearPlaces } from '../backup/places';
 
 export async function openProject(vaultPath: string, passphrase: string, deps: VaultDeps): Promise<VaultSession> {
   // The deadline first, headless as the daily job would: a passed end date destroys
@@ -28,6 +29,8 @@ export async function openProject(vaultPath: string, passphrase: string, deps: V
     new Recordings(session, deps.now).sweepOrphans();
     new Attributes(session, deps.now).moveExactToKeyList();
     sweepInterruptedExports(session);
+    // The certificate's clear list of backup places (unsigned) brought back to the sealed record.
+    syncClearPlaces(session, deps.now());
   } catch (err) {
     session.lock();
     throw err;
