@@ -38,7 +38,7 @@ import { toB64 } from '../core/crypto/encoding';
 import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
 import { makeDraft, PcmChannel, type WorkerSpawner } from '../core/services/asr/draft';
 import { checkModel, expectedRealtime, KNOWN_MODELS, type KnownModel, listModelFiles, modelsDir, speakersDir } from '../core/services/asr/models';
-import { installModel, removeModel } from '../core/services/asr/install';
+import { installModel, removeModel, sweepStaging } from '../core/services/asr/install';
 import { analysisHandlers } from './analysis-handlers';
 import { asrQueueHandlers } from './asr-queue-handlers';
 import { Search } from '../core/services/analysis/search';
@@ -142,6 +142,12 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
   const modelInstalls = new Map<string, AbortController>();
   const cores = os.availableParallelism();
   const knownModels = deps.knownModels ?? KNOWN_MODELS;
+  // At start, the staging folders a killed install or removal left (their process gone) are removed.
+  try {
+    sweepStaging(modelsDir(deps.config.dataDir));
+  } catch {
+    // A models folder that cannot be read now is swept at the next install.
+  }
   const files = new FileGrants();
   const supervisorFolder = new SupervisorFolderRef();
   /** Destructive actions are confirmed by typing the participant's code; checked here, not only in the page. */

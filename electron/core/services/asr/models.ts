@@ -345,6 +345,8 @@ export function listModelFiles(appDataDir: string): { file: string; bytes: numbe
   if (!fs.existsSync(dir)) return [];
   const out: { file: string; bytes: number; mtimeMs: number }[] = [];
   for (const n of fs.readdirSync(dir).sort()) {
+    // Hidden folders are the installer's staging (or a removal's leftover): never a model.
+    if (n.startsWith('.')) continue;
     const folder = path.join(dir, n);
     let entries: string[];
     try {
@@ -403,9 +405,12 @@ export function speakerModelFiles(dir: string): { segmentation: string; embeddin
   return { segmentation, embedding };
 }
 
+/** The speaker models' folder's name in the models folder: no Whisper model may take it. */
+export const SPEAKERS = 'speakers';
+
 /** Where the speaker models are kept: a folder of the models folder. */
 export function speakersDir(appDataDir: string): string {
-  return path.join(modelsDir(appDataDir), 'speakers');
+  return path.join(modelsDir(appDataDir), SPEAKERS);
 }
 
 /**
