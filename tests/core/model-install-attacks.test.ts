@@ -14,8 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Header } from 'tar';
 import { bzip2, modelArchive } from './model-archive';
 import { installModel, sweepStaging } from '../../electron/core/services/asr/install';
-import { listModelFiles, modelsDir as modelsDirOf, speakersDir, type KnownModel } from '../../electron/core/services/asr/models';
-import { tempDir } from './helpers';
+import { listModelFiles, modelFiles, modelsDir as modelsDirOf, speakersDir, type KnownModel } from '../../electron/core/services/asr/models';
+import { tempDir, TEST_KDF, TEST_KDF_POLICY } from './helpers';
+import { createHandlers, dispatch } from '../../electron/main/handlers';
+import { AppConfig } from '../../electron/core/services/project/app-config';
+import { createCrypto } from '../../electron/core/crypto/sodium';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 let work: string;
@@ -192,4 +195,41 @@ describe('the model installer under attack', () => {
     expect(fs.existsSync(speakersDir(appData))).toBe(false);
     if (!(m instanceof Error)) expect((m as { name: string }).name).not.toBe('speakers');
   }, 120_000);
+});
+
+describe("the app's model list under attack", () => {
+  const platform = { version: 't', systemLocale: () => 'en-US', documentsDir: () => '/nonexistent', chooseFolder: async () => null, chooseFile: async () => null, chooseSavePath: async () => null, mediaUrl: (id: string) => `test-media://${id}`, scheduleCommand: () => null };
+  const app = async (appData: string) =>
+    createHandlers({ crypto: await createCrypto(), kdfPolicy: TEST_KDF_POLICY, createOptions: { kdf: TEST_KDF }, now: () => new Date('2026-11-27T12:00:00Z'), config: new AppConfig(path.join(appData, 'config.json')), emit: () => {}, platform }).handlers;
+
+  it("a decoder swapped for one of the same size, its time of change set back, is no longer shown as verified", async () => {
+    const appData = tempDir('hvelv-appdata-');
+    const m = await installModel({ modelsDir: modelsDirOf(appData), source: good.file, sha256: good.sha256 });
+    // The decoder the engine would read, its time of change a whole second (put back exactly below).
+    const file = modelFiles(m.dir).decoder;
+    const when = new Date('2026-11-01T10:00:00Z');
+    fs.utimesSync(file, when, when);
+    const handlers = await app(appData);
+    const first = await dispatch(handlers, 'asr.checkModels', {});
+    expect(first).toMatchObject({ ok: true, value: [{ name: m.name, verified: true }] });
+    const st = fs.statSync(file);
+    const bytes = fs.readFileSync(file);
+    // Same size, one byte changed near the end (the weights), modification time put back.
+    bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
+    fs.writeFileSync(file, bytes);
+    fs.utimesSync(file, when, when);
+    expect(fs.statSync(file).mtimeMs).toBe(st.mtimeMs);
+    const second = await dispatch(handlers, 'asr.checkModels', {});
+    expect(second).toMatchObject({ ok: true, value: [{ name: m.name, verified: false }] });
+  }, 120_000);
+
+  it('the app at start removes the staging folder a killed process left', async () => {
+    const appData = tempDir('hvelv-appdata-');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const left = path.join(modelsDirOf(appData), `.staging-${dead.stdout}-0123456789ab`);
+    fs.mkdirSync(path.join(left, 'unpacked'), { recursive: true });
+    fs.writeFileSync(path.join(left, 'archive.tar.bz2'), good.archive);
+    await app(appData);
+    expect(fs.existsSync(left)).toBe(false);
+  });
 });
