@@ -136,7 +136,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     if (claim) entry.claimed = true;
     return entry.channel;
   };
-  /** Model files' checks by name, size and time of change: hashing a 1.5 GB model once is enough. */
+  /** Model files' checks by name, size and times of change (mtime and ctime): hashing a 1.5 GB model once is enough. */
   const modelChecks = new Map<string, { key: string; result: Outputs['asr.checkModels'][number] }>();
   /** Model downloads under way, by job: Cancel aborts one. */
   const modelInstalls = new Map<string, AbortController>();
@@ -310,7 +310,8 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       const out = [];
       for (const f of listModelFiles(deps.config.dataDir)) {
         const name = path.basename(f.file);
-        const key = `${f.bytes}:${f.mtimeMs}`;
+        // The status-change time too: size and mtime can both be kept by a swap (utimes); ctime cannot.
+        const key = `${f.bytes}:${f.mtimeMs}:${f.ctimeMs}`;
         const seen = modelChecks.get(name);
         if (seen?.key === key) {
           out.push(seen.result);
