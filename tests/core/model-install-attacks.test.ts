@@ -233,3 +233,36 @@ describe("the app's model list under attack", () => {
     expect(fs.existsSync(left)).toBe(false);
   });
 });
+
+describe('two installs of one model from the app', () => {
+  it('the second is refused at once, while the first runs and once it is installed, without a second download', async () => {
+    const appData = tempDir('hvelv-appdata-');
+    let requests = 0;
+    routes.set('/once.tar.bz2', (_req, res) => {
+      requests++;
+      res.setHeader('content-length', good.archive.length);
+      // Slowly, so the second request comes while the first is under way.
+      let off = 0;
+      const tick = setInterval(() => {
+        if (res.destroyed || off >= good.archive.length) {
+          clearInterval(tick);
+          return res.end();
+        }
+        res.write(good.archive.subarray(off, off + 64 * 1024));
+        off += 64 * 1024;
+      }, 10);
+    });
+    const knownModels: KnownModel[] = [{ id: 'whisper-micro', name: 'Micro', family: 'openai', languages: ['nb'], layers: 1, url: `${base}/once.tar.bz2`, licence: 'MIT', archiveBytes: good.archive.length, sha256: good.sha256, files: null }];
+    const platform = { version: 't', systemLocale: () => 'en-US', documentsDir: () => '/nonexistent', chooseFolder: async () => null, chooseFile: async () => null, chooseSavePath: async () => null, mediaUrl: (id: string) => `test-media://${id}`, scheduleCommand: () => null };
+    const { handlers } = createHandlers({ crypto: await createCrypto(), kdfPolicy: TEST_KDF_POLICY, createOptions: { kdf: TEST_KDF }, now: () => new Date('2026-11-27T12:00:00Z'), config: new AppConfig(path.join(appData, 'config.json')), emit: () => {}, platform, knownModels });
+    const first = dispatch(handlers, 'asr.installModel', { jobId: 'job-one', id: 'whisper-micro' });
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await dispatch(handlers, 'asr.installModel', { jobId: 'job-two', id: 'whisper-micro' });
+    expect(second).toMatchObject({ ok: false });
+    expect(await first).toMatchObject({ ok: true, value: { name: 'whisper-micro', verified: true } });
+    const third = await dispatch(handlers, 'asr.installModel', { jobId: 'job-three', id: 'whisper-micro' });
+    expect(third).toMatchObject({ ok: false, error: { code: 'NAME_TAKEN' } });
+    expect(requests).toBe(1);
+    expect(entries(modelsDirOf(appData))).toEqual(['whisper-micro']);
+  }, 120_000);
+});
