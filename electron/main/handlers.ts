@@ -140,6 +140,8 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
   const modelChecks = new Map<string, { key: string; result: Outputs['asr.checkModels'][number] }>();
   /** Model downloads under way, by job: Cancel aborts one. */
   const modelInstalls = new Map<string, AbortController>();
+  /** The known models' ids being downloaded: a second install of one is refused. */
+  const installingIds = new Set<string>();
   const cores = os.availableParallelism();
   const knownModels = deps.knownModels ?? KNOWN_MODELS;
   // At start, the staging folders a killed install or removal left (their process gone) are removed.
@@ -351,8 +353,12 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       const known = knownModels.find((m) => m.id === id);
       if (!known) throw new HvelvError('NOT_FOUND', `no known model ${id}`);
       if (modelInstalls.has(jobId)) throw new HvelvError('INVALID_INPUT', 'that download is already running');
+      // One download per model, and none of one already installed: asked before any connection.
+      if (installingIds.has(id)) throw new HvelvError('INVALID_INPUT', `${id} is already being downloaded`);
+      if (fs.existsSync(path.join(modelsDir(deps.config.dataDir), known.id))) throw new HvelvError('NAME_TAKEN', `a model named ${known.id} is already installed (remove it first)`);
       const ac = new AbortController();
       modelInstalls.set(jobId, ac);
+      installingIds.add(id);
       let last = 0;
       try {
         const m = await installModel({
@@ -370,6 +376,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
         return { name: m.name, verified: m.verified };
       } finally {
         modelInstalls.delete(jobId);
+        installingIds.delete(id);
       }
     },
     'asr.cancelInstall': ({ jobId }) => {
