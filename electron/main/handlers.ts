@@ -38,7 +38,7 @@ import { toB64 } from '../core/crypto/encoding';
 import { inspectVault, type CreateOptions, type VaultDeps } from '../core/vault/vault';
 import { makeDraft, PcmChannel, type WorkerSpawner } from '../core/services/asr/draft';
 import { checkModel, expectedRealtime, KNOWN_MODELS, type KnownModel, listModelFiles, modelsDir, speakersDir } from '../core/services/asr/models';
-import { installModel, removeModel } from '../core/services/asr/install';
+import { installModel, removeModel, sweepStaging } from '../core/services/asr/install';
 import { analysisHandlers } from './analysis-handlers';
 import { asrQueueHandlers } from './asr-queue-handlers';
 import { Search } from '../core/services/analysis/search';
@@ -138,12 +138,20 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     if (claim) entry.claimed = true;
     return entry.channel;
   };
-  /** Model files' checks by name, size and time of change: hashing a 1.5 GB model once is enough. */
+  /** Model files' checks by name, size and times of change (mtime and ctime): hashing a 1.5 GB model once is enough. */
   const modelChecks = new Map<string, { key: string; result: Outputs['asr.checkModels'][number] }>();
   /** Model downloads under way, by job: Cancel aborts one. */
   const modelInstalls = new Map<string, AbortController>();
+  /** The known models' ids being downloaded: a second install of one is refused. */
+  const installingIds = new Set<string>();
   const cores = os.availableParallelism();
   const knownModels = deps.knownModels ?? KNOWN_MODELS;
+  // At start, the staging folders a killed install or removal left (their process gone) are removed.
+  try {
+    sweepStaging(modelsDir(deps.config.dataDir));
+  } catch {
+    // A models folder that cannot be read now is swept at the next install.
+  }
   const files = new FileGrants();
   const supervisorFolder = new SupervisorFolderRef();
   /** Destructive actions are confirmed by typing the participant's code; checked here, not only in the page. */
@@ -306,7 +314,8 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       const out = [];
       for (const f of listModelFiles(deps.config.dataDir)) {
         const name = path.basename(f.file);
-        const key = `${f.bytes}:${f.mtimeMs}`;
+        // The status-change time too: size and mtime can both be kept by a swap (utimes); ctime cannot.
+        const key = `${f.bytes}:${f.mtimeMs}:${f.ctimeMs}`;
         const seen = modelChecks.get(name);
         if (seen?.key === key) {
           out.push(seen.result);
@@ -346,8 +355,12 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       const known = knownModels.find((m) => m.id === id);
       if (!known) throw new HvelvError('NOT_FOUND', `no known model ${id}`);
       if (modelInstalls.has(jobId)) throw new HvelvError('INVALID_INPUT', 'that download is already running');
+      // One download per model, and none of one already installed: asked before any connection.
+      if (installingIds.has(id)) throw new HvelvError('INVALID_INPUT', `${id} is already being downloaded`);
+      if (fs.existsSync(path.join(modelsDir(deps.config.dataDir), known.id))) throw new HvelvError('NAME_TAKEN', `a model named ${known.id} is already installed (remove it first)`);
       const ac = new AbortController();
       modelInstalls.set(jobId, ac);
+      installingIds.add(id);
       let last = 0;
       try {
         const m = await installModel({
@@ -365,6 +378,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
         return { name: m.name, verified: m.verified };
       } finally {
         modelInstalls.delete(jobId);
+        installingIds.delete(id);
       }
     },
     'asr.cancelInstall': ({ jobId }) => {

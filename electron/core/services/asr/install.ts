@@ -24,7 +24,7 @@ import { promisify } from 'node:util';
 import { Parser, type ReadEntry } from 'tar';
 import unbzip2Stream from 'unbzip2-stream';
 import { HvelvError } from '../../errors';
-import { INSTALL_RECORD, KNOWN_MODELS, type InstallRecord, type KnownModel, modelFiles, readModelHeader } from './models';
+import { INSTALL_RECORD, KNOWN_MODELS, SPEAKERS, type InstallRecord, type KnownModel, modelFiles, readModelHeader } from './models';
 import { openRegularFile } from '../project/user-file';
 
 export type InstallPhase = 'download' | 'verify' | 'unpack';
@@ -70,6 +70,13 @@ export interface InstalledModel {
 const MAX_ARCHIVE_BYTES = 8 * 2 ** 30;
 const MAX_UNPACKED_BYTES = 12 * 2 ** 30;
 const MAX_ENTRIES = 10_000;
+/**
+ * A model's weights barely compress (sherpa's Whisper archives unpack to under twice
+ * their size): more than this many times the archive, or 64 MiB for a tiny one, is a
+ * bzip2 bomb, stopped there rather than at 12 GiB.
+ */
+const MAX_RATIO = 16;
+const MIN_UNPACKED_CAP = 64 * 2 ** 20;
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', '::1', 'localhost']);
 
 /** The address the source names, or null when it names a file. Refused: any scheme but https, and http off the loopback. */
@@ -91,12 +98,31 @@ function checkUrl(url: URL): void {
   throw new HvelvError('INVALID_INPUT', `only https addresses (or http on this machine's loopback address) are downloaded, not ${url.protocol}//${url.host}`);
 }
 
+/**
+ * Where a redirect leads, checked as the first address was, and never from https down to
+ * http: a server (or whoever answers for it) must not send the download to a service on
+ * this machine's loopback, nor onto an unencrypted connection.
+ */
+export function redirectTarget(from: URL, location: string): URL {
+  let to: URL;
+  try {
+    to = new URL(location, from);
+  } catch {
+    throw new HvelvError('INVALID_INPUT', `${from.host} redirected to something that is not an address`);
+  }
+  checkUrl(to);
+  if (from.protocol === 'https:' && to.protocol !== 'https:') throw new HvelvError('INVALID_INPUT', `${from.host} redirected from https to ${to.protocol}//${to.host}; only https is followed`);
+  return to;
+}
+
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /** A name the models folder can hold: letters, digits, dot, dash, underscore. */
 function safeName(name: string): string {
   const n = name.replace(/\.tar\.bz2$|\.tbz2?$/i, '').replace(/[^\w.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 100);
   if (!n) throw new HvelvError('INVALID_INPUT', 'the archive gives the model no usable name');
+  // models/speakers is the speaker models' folder (models.ts speakersDir): never a Whisper model's.
+  if (n.toLowerCase() === SPEAKERS) throw new HvelvError('INVALID_INPUT', `the archive's folder is named ${n}, the name of the speaker models' folder; rename the archive's folder`);
   return n;
 }
 
@@ -118,7 +144,7 @@ function writeAll(fd: number, chunk: Uint8Array, what: string): void {
 const cancelled = () => new HvelvError('CANCELLED', 'the model download was cancelled');
 
 /** GET the address into the file, following at most five redirects (each checked as the first), hashing as it goes. */
-async function download(url: URL, fd: number, opts: InstallOptions, hash: ReturnType<typeof createHash>): Promise<number> {
+async function download(url: URL, fd: number, opts: InstallOptions, hash: ReturnType<typeof createHash>, limit: number): Promise<number> {
   let target = url;
   for (let hop = 0; hop < 6; hop++) {
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
@@ -130,8 +156,7 @@ async function download(url: URL, fd: number, opts: InstallOptions, hash: Return
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && res.headers.location) {
       res.resume();
-      target = new URL(res.headers.location, target);
-      checkUrl(target);
+      target = redirectTarget(target, res.headers.location);
       continue;
     }
     if (status !== 200) {
@@ -140,13 +165,19 @@ async function download(url: URL, fd: number, opts: InstallOptions, hash: Return
     }
     const declared = Number(res.headers['content-length']);
     const total = Number.isFinite(declared) && declared > 0 ? declared : null;
-    if (total !== null && total > MAX_ARCHIVE_BYTES) throw new HvelvError('FILE_TOO_LARGE', `the archive is ${total} bytes`);
+    if (total !== null && total > limit) {
+      res.destroy();
+      throw new HvelvError('FILE_TOO_LARGE', `the archive is ${total} bytes, more than the ${limit} expected`);
+    }
     let bytes = 0;
     let last = 0;
     try {
       for await (const chunk of res as AsyncIterable<Buffer>) {
         bytes += chunk.length;
-        if (bytes > MAX_ARCHIVE_BYTES) throw new HvelvError('FILE_TOO_LARGE', 'the archive is too large');
+        if (bytes > limit) {
+          res.destroy();
+          throw new HvelvError('FILE_TOO_LARGE', `the archive is larger than the ${limit} bytes expected`);
+        }
         hash.update(chunk);
         writeAll(fd, chunk, 'the downloaded archive');
         const now = Date.now();
@@ -221,9 +252,15 @@ export function entryPath(entry: { path: string; type: string }): string[] {
   return parts;
 }
 
-/** Unpack the .tar.bz2 into `into`, refusing unsafe entries; returns the bytes written. */
-async function unpack(archive: string, into: string, opts: InstallOptions, open: (f: string) => number): Promise<number> {
+/**
+ * Unpack the .tar.bz2 into `into`, refusing unsafe entries; returns the bytes written and
+ * the SHA-256 of the very bytes unpacked (the file may have changed since it was hashed).
+ */
+async function unpack(archive: string, into: string, opts: InstallOptions, open: (f: string) => number): Promise<{ unpacked: number; sha256: string }> {
   const { fd, size } = openRegularFile(archive);
+  const readHash = createHash('sha256');
+  const cap = Math.min(MAX_UNPACKED_BYTES, Math.max(MIN_UNPACKED_CAP, size * MAX_RATIO));
+  let decompressed = 0;
   const parser = new Parser({ strict: true });
   let failure: unknown = null;
   let unpacked = 0;
@@ -275,7 +312,13 @@ async function unpack(archive: string, into: string, opts: InstallOptions, open:
   });
   const bz = unbzip2Stream();
   bz.on('data', (chunk: Buffer) => {
-    if (!failure) parser.write(chunk);
+    if (failure) throw failure;
+    decompressed += chunk.length;
+    if (decompressed > cap) fail(new HvelvError('ARCHIVE_UNSAFE', `the archive unpacks to more than ${Math.round(cap / 2 ** 20)} MiB, ${MAX_RATIO} times its size or more: not a model; nothing was installed`));
+    else parser.write(chunk);
+    // Thrown here, the failure stops the decoder itself: it catches it and decodes no
+    // further block (a bomb's next blocks would otherwise keep this thread for hours).
+    if (failure) throw failure;
   });
   bz.on('error', (err: Error) => fail(new HvelvError('ARCHIVE_UNSAFE', `the archive is not bzip2 or is damaged: ${err.message}`, { cause: err })));
   let bytes = 0;
@@ -285,6 +328,7 @@ async function unpack(archive: string, into: string, opts: InstallOptions, open:
       if (opts.signal?.aborted) throw cancelled();
       if (failure) break;
       // Decompressing is CPU work on this thread: one piece at a time, giving way between them.
+      readHash.update(chunk);
       bz.write(chunk);
       bytes += chunk.length;
       const now = Date.now();
@@ -306,7 +350,7 @@ async function unpack(archive: string, into: string, opts: InstallOptions, open:
   if (failure) throw failure;
   if (opts.signal?.aborted) throw cancelled();
   opts.onProgress?.({ phase: 'unpack', bytes: size, total: size });
-  return unpacked;
+  return { unpacked, sha256: readHash.digest('hex') };
 }
 
 /** The files under a folder, by their path inside it, with SHA-256 and sizes. */
@@ -345,7 +389,7 @@ export async function installModel(opts: InstallOptions): Promise<InstalledModel
   fs.mkdirSync(opts.modelsDir, { recursive: true });
   // A staging folder left by a crash (the process killed mid-download) is swept first.
   sweepStaging(opts.modelsDir);
-  const staging = path.join(opts.modelsDir, `.staging-${randomBytes(6).toString('hex')}`);
+  const staging = path.join(opts.modelsDir, stagingName());
   fs.mkdirSync(staging);
   try {
     let archive: string;
@@ -355,7 +399,7 @@ export async function installModel(opts: InstallOptions): Promise<InstalledModel
       const fd = open(archive);
       const h = createHash('sha256');
       try {
-        await download(url, fd, opts, h);
+        await download(url, fd, opts, h, Math.min(MAX_ARCHIVE_BYTES, byUrl?.archiveBytes ?? MAX_ARCHIVE_BYTES));
       } finally {
         fs.closeSync(fd);
       }
@@ -372,7 +416,10 @@ export async function installModel(opts: InstallOptions): Promise<InstalledModel
 
     const unpacked = path.join(staging, 'unpacked');
     fs.mkdirSync(unpacked);
-    await unpack(archive, unpacked, opts, open);
+    // The hash of the bytes actually unpacked: a file changed after it was hashed above
+    // (a download folder others can write to) must not be installed under its old hash.
+    const read = await unpack(archive, unpacked, opts, open);
+    if (read.sha256 !== archiveSha256) throw new HvelvError('MODEL_HASH_MISMATCH', `${path.basename(archive)} changed while it was being installed; nothing was kept`);
     // sherpa-onnx's archives hold one folder; an archive of loose files is named after itself.
     const top = fs.readdirSync(unpacked);
     const single = top.length === 1 && fs.statSync(path.join(unpacked, top[0]!)).isDirectory();
@@ -409,7 +456,30 @@ export async function installModel(opts: InstallOptions): Promise<InstalledModel
   }
 }
 
-/** Remove staging folders an interrupted install left (not one in use: only those older than a day, or any when told). */
+/**
+ * A staging folder's name carries the id of the process that made it, so a later start
+ * can tell one a killed install left (its process gone) from one in use by another
+ * install (the app and the command may both run).
+ */
+function stagingName(): string {
+  return `.staging-${process.pid}-${randomBytes(6).toString('hex')}`;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove staging folders an interrupted install or removal left: those whose process is
+ * gone, those older than a day (an id reused, or a name without one), or any when told.
+ * Called at each install and when the app starts.
+ */
 export function sweepStaging(modelsDir: string, all = false): void {
   let names: string[];
   try {
@@ -421,7 +491,9 @@ export function sweepStaging(modelsDir: string, all = false): void {
     if (!n.startsWith('.staging-')) continue;
     const p = path.join(modelsDir, n);
     const st = fs.lstatSync(p, { throwIfNoEntry: false });
-    if (st?.isDirectory() && (all || Date.now() - st.mtimeMs > 24 * 3600_000)) fs.rmSync(p, { recursive: true, force: true });
+    const pid = /^\.staging-(\d+)-/.exec(n)?.[1];
+    const orphan = pid !== undefined && !processAlive(Number(pid));
+    if (st?.isDirectory() && (all || orphan || Date.now() - st.mtimeMs > 24 * 3600_000)) fs.rmSync(p, { recursive: true, force: true });
   }
 }
 
@@ -432,7 +504,7 @@ export function removeModel(modelsDir: string, name: string): void {
   const st = fs.lstatSync(dir, { throwIfNoEntry: false });
   if (!st?.isDirectory()) throw new HvelvError('NOT_FOUND', `no model named ${name}`);
   // Renamed aside first, so a half-removed folder is never taken for a model.
-  const aside = path.join(modelsDir, `.staging-${randomBytes(6).toString('hex')}`);
+  const aside = path.join(modelsDir, stagingName());
   fs.renameSync(dir, aside);
   fs.rmSync(aside, { recursive: true, force: true });
 }

@@ -339,12 +339,18 @@ export function modelsDir(appDataDir: string): string {
   return path.join(appDataDir, 'models');
 }
 
-/** The model folders in the models folder (each a folder with an encoder), with their size. */
-export function listModelFiles(appDataDir: string): { file: string; bytes: number; mtimeMs: number }[] {
+/**
+ * The model folders in the models folder (each a folder with an encoder), with their size,
+ * latest modification and latest status change (ctimeMs: set by every write, rename or
+ * utimes, and never set back, so a file swapped with its size and mtime kept still shows).
+ */
+export function listModelFiles(appDataDir: string): { file: string; bytes: number; mtimeMs: number; ctimeMs: number }[] {
   const dir = modelsDir(appDataDir);
   if (!fs.existsSync(dir)) return [];
-  const out: { file: string; bytes: number; mtimeMs: number }[] = [];
+  const out: { file: string; bytes: number; mtimeMs: number; ctimeMs: number }[] = [];
   for (const n of fs.readdirSync(dir).sort()) {
+    // Hidden folders are the installer's staging (or a removal's leftover): never a model.
+    if (n.startsWith('.')) continue;
     const folder = path.join(dir, n);
     let entries: string[];
     try {
@@ -356,13 +362,15 @@ export function listModelFiles(appDataDir: string): { file: string; bytes: numbe
     if (!entries.some((e) => /(^|-)encoder(\.int8)?\.onnx$/.test(e))) continue;
     let bytes = 0;
     let mtimeMs = 0;
+    let ctimeMs = 0;
     for (const e of entries) {
       const st = fs.statSync(path.join(folder, e), { throwIfNoEntry: false });
       if (!st?.isFile()) continue;
       bytes += st.size;
       mtimeMs = Math.max(mtimeMs, st.mtimeMs);
+      ctimeMs = Math.max(ctimeMs, st.ctimeMs);
     }
-    out.push({ file: folder, bytes, mtimeMs });
+    out.push({ file: folder, bytes, mtimeMs, ctimeMs });
   }
   return out;
 }
@@ -403,9 +411,12 @@ export function speakerModelFiles(dir: string): { segmentation: string; embeddin
   return { segmentation, embedding };
 }
 
+/** The speaker models' folder's name in the models folder: no Whisper model may take it. */
+export const SPEAKERS = 'speakers';
+
 /** Where the speaker models are kept: a folder of the models folder. */
 export function speakersDir(appDataDir: string): string {
-  return path.join(modelsDir(appDataDir), 'speakers');
+  return path.join(modelsDir(appDataDir), SPEAKERS);
 }
 
 /**
