@@ -1,20 +1,25 @@
 /**
  * Model archives for the model manager's tests, made as sherpa-onnx makes its releases:
  * make-test-model's micro model (random weights, the real layout) in one top folder,
- * packed by node-tar and compressed by the system's bzip2. The hostile ones are written
+ * packed by node-tar and compressed by libbzip2 compiled to WebAssembly (libbzip2-wasm,
+ * ISC; the suite needs no bzip2 program). The hostile ones are written
  * header by header.
  */
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { create as tarCreate, Header } from 'tar';
 import { writeTestModel } from '../../scripts/make-test-model';
 
+type Bzip2Wasm = { compressBZ2(data: Uint8Array, blockSize: number, workFactor: number): { error: number; output: Uint8Array } };
+const bz: Bzip2Wasm = await (createRequire(import.meta.url)('libbzip2-wasm') as () => Promise<Bzip2Wasm>)();
+
+/** bzip2 at its fastest level (-1), as `bzip2 -c -1` would write it. */
 export function bzip2(data: Buffer): Buffer {
-  const r = spawnSync('bzip2', ['-c', '-1'], { input: data, maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`bzip2 failed: ${r.stderr}`);
-  return r.stdout;
+  const r = bz.compressBZ2(new Uint8Array(data.buffer, data.byteOffset, data.length), 1, 0);
+  if (r.error !== 0) throw new Error(`bzip2 failed: error ${r.error}`);
+  return Buffer.from(r.output);
 }
 
 /** A tar of hand-written entries (so a test can write what no honest packer would). */

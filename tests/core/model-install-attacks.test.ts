@@ -5,6 +5,7 @@
  * start, and an archive cannot take the speaker models' folder name.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { LOOPBACK_TLS } from './loopback-tls';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -99,16 +100,13 @@ describe('the model installer under attack', () => {
   }, 180_000);
 
   it('a redirect from https goes only to https (never down to http, not even on the loopback)', async () => {
-    // A real https server on 127.0.0.1 with a certificate made here, trusted by this process's agent only.
-    const certDir = tempDir('hvelv-tls-');
-    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(certDir, 'key.pem'), '-out', path.join(certDir, 'cert.pem')], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    const cert = fs.readFileSync(path.join(certDir, 'cert.pem'));
+    // A real https server on 127.0.0.1 with the tests' own certificate, trusted by this process's agent only.
+    const cert = LOOPBACK_TLS.cert;
     routes.set('/plain.tar.bz2', (_req, res) => {
       res.setHeader('content-length', good.archive.length);
       res.end(good.archive);
     });
-    const tls = https.createServer({ key: fs.readFileSync(path.join(certDir, 'key.pem')), cert }, (_req, res) => {
+    const tls = https.createServer({ key: LOOPBACK_TLS.key, cert }, (_req, res) => {
       res.statusCode = 302;
       res.setHeader('location', `${base}/plain.tar.bz2`);
       res.end();
