@@ -13,7 +13,15 @@ import { create as tarCreate, Header } from 'tar';
 import { writeTestModel } from '../../scripts/make-test-model';
 
 type Bzip2Wasm = { compressBZ2(data: Uint8Array, blockSize: number, workFactor: number): { error: number; output: Uint8Array } };
-const bz: Bzip2Wasm = await (createRequire(import.meta.url)('libbzip2-wasm') as () => Promise<Bzip2Wasm>)();
+// The module object Emscripten hands over is itself a 'thenable' (it has a then()), so awaiting
+// it directly never ends: take it out of its then() and drop that method first.
+const bz: Bzip2Wasm = await new Promise((resolve) => {
+  const load = createRequire(import.meta.url)('libbzip2-wasm') as () => { then(f: (m: Bzip2Wasm & { then?: unknown }) => void): void };
+  load().then((m) => {
+    delete m.then;
+    resolve(m);
+  });
+});
 
 /** bzip2 at its fastest level (-1), as `bzip2 -c -1` would write it. */
 export function bzip2(data: Buffer): Buffer {
