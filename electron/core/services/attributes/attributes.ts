@@ -385,13 +385,22 @@ export class Attributes {
     return { attributes, values };
   }
 
-  /** The participants holding every value asked for (`--where name=value`, case folded). */
+  /**
+   * The participants holding every value asked for (`--where name=value`, case folded). A
+   * participant whose exact value the student insisted on is also found by the band kept
+   * beside it (`alder=50-59` finds the one kept as "52"), as the view's count must be.
+   */
   matching(where: readonly WhereClause[]): Set<string> {
     let out = new Set(this.activeCodes());
     for (const w of where) {
       const a = this.resolve(w.name);
       const k = fold(w.value);
       const hit = new Set([...this.valuesOfAttribute(a)].filter(([, v]) => fold(v.value) === k).map(([c]) => c));
+      if (this.storeFor(a)) {
+        for (const [, r] of this.rows<ValueRecord>(a.identifying ? 'keylist' : 'transcripts', ATTR.value)) {
+          if (r.participant && r.data.attributeId === a.id && fold(r.data.value) === k) hit.add(r.participant);
+        }
+      }
       out = new Set([...out].filter((c) => hit.has(c)));
     }
     return out;
