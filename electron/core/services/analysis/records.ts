@@ -32,6 +32,7 @@ import type { MemoTarget, Phase, ThemeStatus } from '../../../../shared/analysis
 import { TextPositions } from '../../../../shared/analysis-text';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
+import { perSession } from '../../vault/session-cache';
 
 export const A = {
   code: 'code',
@@ -285,21 +286,7 @@ export interface RemovedSegment {
   memos: { id: string; participant: string | null; data: MemoRecord }[];
 }
 
-const caches = new WeakMap<VaultSession, AnalysisCache>();
-
-export function analysisCache(session: VaultSession): AnalysisCache {
-  let c = caches.get(session);
-  if (!c) {
-    const made = new AnalysisCache(session);
-    caches.set(session, made);
-    session.onLock(() => {
-      made.clear();
-      caches.delete(session);
-    });
-    c = made;
-  }
-  return c;
-}
+export const analysisCache: (session: VaultSession) => AnalysisCache = perSession((session) => new AnalysisCache(session));
 
 /** Names are compared as people read them: NFC, trimmed, without regard to case. */
 export const nameKey = (s: string): string => s.normalize('NFC').trim().toLocaleLowerCase('nb');

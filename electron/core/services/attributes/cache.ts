@@ -8,6 +8,7 @@
  */
 import type { DataStore } from '../../vault/layout';
 import type { VaultSession } from '../../vault/vault';
+import { perSession } from '../../vault/session-cache';
 
 interface Row<T> {
   participant: string | null;
@@ -60,18 +61,4 @@ class AttributeCache {
   }
 }
 
-const caches = new WeakMap<VaultSession, AttributeCache>();
-
-export function attributeCache(session: VaultSession): AttributeCache {
-  let c = caches.get(session);
-  if (!c) {
-    const made = new AttributeCache(session);
-    caches.set(session, made);
-    session.onLock(() => {
-      made.clear();
-      caches.delete(session);
-    });
-    c = made;
-  }
-  return c;
-}
+export const attributeCache: (session: VaultSession) => AttributeCache = perSession((session) => new AttributeCache(session));

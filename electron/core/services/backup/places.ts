@@ -5,7 +5,6 @@
  * every place must be brought up to. Serves the letter's promises for the copies: a place not
  * updated since a withdrawal or the end date is named until it is.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { fromUtf8, utf8 } from '../../crypto/encoding';
@@ -13,6 +12,7 @@ import { HvelvError, integrity } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { hasControlCharacter, isIsoDate } from '../../../../shared/domain';
 import { manifestSeqs, repoDir, type WithdrawalRecord } from './repository';
+import { realPathOf } from './synced';
 import { placeLabel, readClearPlaces, writeClearPlaces, type ClearPlace } from '../project-end/backup-places';
 import { updateCertificatePlaces } from '../project-end/steps';
 import { renderCertificateHtml } from '../project-end/documents';
@@ -159,18 +159,3 @@ export function pendingAt(place: Place, record: BackupRecord, endReached: boolea
   return { withdrawals: record.withdrawals.map((w) => w.code).filter((c) => !place.carried.includes(c)), end: endReached && !place.endCarried };
 }
 
-/** The real path of `p`, or of its nearest existing ancestor with the rest appended (a place may not exist yet). */
-function realPathOf(p: string): string {
-  const rest: string[] = [];
-  let cur = p;
-  for (;;) {
-    try {
-      return path.join(fs.realpathSync.native(cur), ...rest.reverse());
-    } catch {
-      const up = path.dirname(cur);
-      if (up === cur) return p;
-      rest.push(path.basename(cur));
-      cur = up;
-    }
-  }
-}

@@ -117,8 +117,8 @@ function clientRootHolding(vaultPath: string, ctx: SyncContext): string | null {
   return null;
 }
 
-/** The real path of `p`, or of its nearest existing ancestor with the rest appended (a vault may not exist yet). */
-function realPathOf(p: string): string {
+/** The real path of `p`, or of its nearest existing ancestor with the rest appended (a vault or a place may not exist yet). */
+export function realPathOf(p: string): string {
   const rest: string[] = [];
   let cur = p;
   for (;;) {
