@@ -64,8 +64,33 @@ describe('an export when the vault locks', () => {
       })
       .then(() => null, (e: unknown) => e as { code?: string });
     expect(locked).toBe(true);
-    expect(err).toMatchObject({ code: 'CANCELLED' });
     expect(fs.readdirSync(outDir)).toEqual([]);
+    expect(err).toMatchObject({ code: 'CANCELLED' });
+  }, 120_000);
+});
+
+describe('the check before an original is deleted, when the vault locks', () => {
+  it('stops: the original is still there, unchanged (never deleted without its record in the log)', async () => {
+    const { session } = await makeVault();
+    const code = admit(session, { name: 'Kari Nordmann' });
+    const file = path.join(tempDir(), 'intervju.wav');
+    const wav = makeWav(file, 300, 5);
+    const rec = new Recordings(session, NOW);
+    const info = await rec.import(code, file);
+    let locked = false;
+    const err = await rec
+      .deleteOriginal(info.id, file, {
+        onProgress: () => {
+          if (!locked) {
+            locked = true;
+            session.lock();
+          }
+        },
+      })
+      .then(() => null, (e: unknown) => e as { code?: string });
+    expect(locked).toBe(true);
+    expect(fs.existsSync(file) && fs.readFileSync(file).equals(wav)).toBe(true);
+    expect(err).toMatchObject({ code: 'CANCELLED' });
   }, 120_000);
 });
 
