@@ -11,6 +11,8 @@
  * docs/architecture.md): the app decodes it in the page with Web Audio, and here it is
  * refused with AUDIO_NEEDS_APP.
  */
+import type CodecParser from 'codec-parser';
+import type { CodecFrame } from 'codec-parser';
 import type { AudioFacts } from '../../../../shared/contract';
 import { HvelvError } from '../../errors';
 
@@ -77,8 +79,8 @@ async function decoderFor(format: AudioFacts['format'], resampler: MonoOut): Pro
       return wasmDecoder(new MPEGDecoder(), resampler);
     }
     case 'flac': {
-      const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
-      return wasmDecoder(new FLACDecoder(), resampler);
+      const [{ FLACDecoder }, { default: CodecParser }] = await Promise.all([import('@wasm-audio-decoders/flac'), import('codec-parser')]);
+      return flacDecoder(new FLACDecoder(), new CodecParser<CodecFrame>('audio/flac', { enableFrameCRC32: false }), resampler);
     }
     case 'ogg':
       return new OggDecoder(resampler);
@@ -108,6 +110,61 @@ async function wasmDecoder(d: WasmDecoder, out: MonoOut): Promise<StreamDecoder>
     push: async (bytes) => out.push(await d.decode(bytes)),
     end: async () => {
       if (d.flush) out.push(await d.flush());
+      out.end();
+    },
+    free: () => d.free(),
+  };
+}
+
+/**
+ * FLAC, frame by frame. A frame's header says how many samples it holds, and a frame of
+ * CONSTANT subframes is a few bytes for 65 535 of them: 17 KB can be 24 minutes of stereo,
+ * which the decoder's decode() gave back in one piece (760 MB) before the ceiling was
+ * looked at. Here the frames are parsed first (the same parser the decoder uses), each is
+ * admitted against the ceiling before it is decoded, and they are decoded in batches of
+ * at most FLAC_BATCH samples a channel.
+ */
+const FLAC_BATCH = 1 << 20;
+
+async function flacDecoder(d: { ready: Promise<void>; decodeFrames(frames: Uint8Array[]): Promise<Decoded>; free(): void }, parser: CodecParser<CodecFrame>, out: MonoOut): Promise<StreamDecoder> {
+  await d.ready;
+  // The rate STREAMINFO gives (bytes 18..20 of the file), for frames whose header says "from STREAMINFO".
+  let head = Buffer.alloc(0);
+  let streamRate = 0;
+  let admitted = 0;
+  const decode = async (frames: Iterable<CodecFrame>): Promise<void> => {
+    let batch: Uint8Array[] = [];
+    let samples = 0;
+    const flush = async (): Promise<void> => {
+      if (!batch.length) return;
+      const decoded = await d.decodeFrames(batch);
+      batch = [];
+      samples = 0;
+      admitted = 0;
+      out.push(decoded);
+    };
+    for (const f of frames) {
+      const given = (f.header as { sampleRate?: unknown }).sampleRate;
+      const rate = typeof given === 'number' && given > 0 ? given : streamRate;
+      if (!rate) throw new HvelvError('AUDIO_DAMAGED', 'the FLAC file does not say its sample rate');
+      admitted += f.samples / rate;
+      out.admit(admitted);
+      batch.push(f.data);
+      samples += f.samples;
+      if (samples >= FLAC_BATCH) await flush();
+    }
+    await flush();
+  };
+  return {
+    push: async (bytes) => {
+      if (head.length < 21) {
+        head = Buffer.concat([head, Buffer.from(bytes.subarray(0, 21 - head.length))]);
+        if (head.length >= 21 && head.toString('latin1', 0, 4) === 'fLaC') streamRate = (head[18]! << 12) | (head[19]! << 4) | (head[20]! >> 4);
+      }
+      await decode(parser.parseChunk(bytes) as unknown as Iterable<CodecFrame>);
+    },
+    end: async () => {
+      await decode(parser.flush() as unknown as Iterable<CodecFrame>);
       out.end();
     },
     free: () => d.free(),
@@ -533,6 +590,11 @@ class MonoOut {
     if ((samples / rate) * 1000 > this.ceilingMs) {
       throw new HvelvError('AUDIO_DAMAGED', `the recording decodes to more sound than it declares (past ${Math.round(this.ceilingMs / 1000)} s)`);
     }
+  }
+
+  /** Throws if `seconds` more, not yet decoded, would pass the ceiling: for decoders that know beforehand (FLAC's frame headers). */
+  admit(seconds: number): void {
+    this.within(this.passedS + seconds, 1);
   }
 
   /** Counts what passes, after decoding: for the decoders whose output is not known beforehand. */
