@@ -12,7 +12,7 @@
  * refused with AUDIO_NEEDS_APP.
  */
 import type CodecParser from 'codec-parser';
-import type { CodecFrame } from 'codec-parser';
+import type { CodecFrame, OggPage } from 'codec-parser';
 import type { AudioFacts } from '../../../../shared/contract';
 import { HvelvError } from '../../errors';
 
@@ -171,6 +171,59 @@ async function flacDecoder(d: { ready: Promise<void>; decodeFrames(frames: Uint8
   };
 }
 
+/**
+ * Ogg, page by page. An Opus packet of one byte is 60 ms, a Vorbis one of a byte or two a
+ * long block: a page of 255 of them is seconds of sound in a few hundred bytes, and a
+ * 16 KiB piece was minutes (450 MB) that the decoder gave back in one go before the
+ * ceiling was looked at. Here the pages are parsed first (the parser the decoders use),
+ * what each packet will decode to is admitted against the ceiling before any decoding
+ * (Opus: its TOC byte; Vorbis: its mode's block size), and the pages go to the decoder in
+ * batches of at most OGG_BATCH samples.
+ */
+const OGG_BATCH = 1 << 20;
+
+async function oggPaged(d: WasmDecoder, parser: CodecParser<OggPage>, out: MonoOut, opus: boolean): Promise<StreamDecoder> {
+  await d.ready;
+  /** Seconds admitted and not yet decoded (then counted by out.push). */
+  let admitted = 0;
+  const decode = async (pages: Iterable<OggPage>): Promise<void> => {
+    let batch: Uint8Array[] = [];
+    let samples = 0;
+    const flush = async (): Promise<void> => {
+      if (!batch.length) return;
+      const bytes = Buffer.concat(batch);
+      batch = [];
+      samples = 0;
+      const decoded = await d.decode(bytes);
+      admitted = 0;
+      out.push(decoded);
+    };
+    for (const p of pages) {
+      for (const f of p.codecFrames) {
+        // Opus decodes at 48 kHz whatever rate its head names.
+        const n = opus ? opusPacketSamples(f.data) : f.samples;
+        const rate = opus ? OPUS_RATE : (f.header as { sampleRate?: unknown }).sampleRate;
+        if (typeof rate !== 'number' || !(rate > 0)) throw new HvelvError('AUDIO_DAMAGED', 'the Ogg file does not say its sample rate');
+        admitted += n / rate;
+        samples += n;
+      }
+      out.admit(admitted);
+      batch.push(p.rawData);
+      if (samples >= OGG_BATCH) await flush();
+    }
+    await flush();
+  };
+  return {
+    push: (bytes) => decode(parser.parseChunk(bytes) as unknown as Iterable<OggPage>),
+    end: async () => {
+      await decode(parser.flush() as unknown as Iterable<OggPage>);
+      if (d.flush) out.push(await d.flush());
+      out.end();
+    },
+    free: () => d.free(),
+  };
+}
+
 /** Ogg carries Vorbis or Opus: the first page says which ("OpusHead" or "\x01vorbis"). */
 class OggDecoder implements StreamDecoder {
   private head: Uint8Array[] = [];
@@ -183,12 +236,14 @@ class OggDecoder implements StreamDecoder {
     const first = Buffer.concat(this.head);
     if (first.length < 64) return;
     const opus = first.subarray(0, 128).includes(Buffer.from('OpusHead', 'latin1'));
+    const { default: CodecParser } = await import('codec-parser');
+    const pages = new CodecParser<OggPage>('application/ogg', { enableFrameCRC32: false });
     if (opus) {
       const { OggOpusDecoder } = await import('ogg-opus-decoder');
-      this.inner = await wasmDecoder(new OggOpusDecoder(), this.out);
+      this.inner = await oggPaged(new OggOpusDecoder(), pages, this.out, true);
     } else {
       const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
-      this.inner = await wasmDecoder(new OggVorbisDecoder(), this.out);
+      this.inner = await oggPaged(new OggVorbisDecoder(), pages, this.out, false);
     }
     this.head = [];
     await this.inner.push(first);
