@@ -97,4 +97,34 @@ describe('an Ogg Opus that decodes to far more than it declares', () => {
     // The margin's worth and a page (255 packets of 60 ms) at most: not minutes.
     expect(decoded.samples).toBeLessThanOrEqual(((decodeCeilingMs(declaredMs) + 255 * 60) / 1000) * 48000);
   }, 120_000);
+
+  it('an Ogg Opus declaring 255 channels is refused before any decoding (8 at most, as for WebM)', async () => {
+    const ch = 255;
+    const head = Buffer.alloc(21 + ch);
+    head.write('OpusHead', 0, 'latin1');
+    head[8] = 1;
+    head[9] = ch;
+    head.writeUInt16LE(312, 10);
+    head.writeUInt32LE(48000, 12);
+    head[18] = 255;
+    head[19] = ch;
+    head[20] = 0;
+    for (let i = 0; i < ch; i++) head[21 + i] = i;
+    const tags = Buffer.concat([Buffer.from('OpusTags', 'latin1'), Buffer.alloc(8)]);
+    // A multistream packet: 254 self-delimited empty frames and the last stream's TOC (each 60 ms of 255 channels).
+    const packet = Buffer.concat([Buffer.alloc(254 * 2).map((_, i) => (i % 2 === 0 ? 0x18 : 0)), Buffer.from([0x18])]);
+    const file = Buffer.concat([page(0, 0n, [head], 2), page(1, 0n, [tags], 0), ...Array.from({ length: 4 }, (_, i) => page(2 + i, 48000n * 600n, Array.from({ length: 30 }, () => packet), 0))]);
+    const d = await createMonoDecoder('ogg', () => undefined, undefined, { declaredMs: 600_000 });
+    let err: { code?: string } | null = null;
+    try {
+      for (let at = 0; at < file.length; at += 16 * 1024) await d.push(file.subarray(at, at + 16 * 1024));
+      await d.end();
+    } catch (e) {
+      err = e as { code?: string };
+    } finally {
+      d.free();
+    }
+    expect(err?.code).toBe('AUDIO_DAMAGED');
+    expect(decoded.samples).toBe(0);
+  }, 120_000);
 });
