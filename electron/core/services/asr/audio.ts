@@ -235,7 +235,15 @@ class OggDecoder implements StreamDecoder {
     this.head.push(bytes);
     const first = Buffer.concat(this.head);
     if (first.length < 64) return;
-    const opus = first.subarray(0, 128).includes(Buffer.from('OpusHead', 'latin1'));
+    const at = first.subarray(0, 128).indexOf(Buffer.from('OpusHead', 'latin1'));
+    const opus = at >= 0;
+    if (opus) {
+      // As for WebM: 255 declared channels make every packet 255 channels of float samples;
+      // Opus's own limit for the families recorders use is 8.
+      const channels = first[at + 9];
+      const family = first[at + 18];
+      if (channels === undefined || family === undefined || channels < 1 || channels > 8 || (family === 0 && channels > 2)) throw new HvelvError('AUDIO_DAMAGED', `the Ogg file’s Opus stream declares ${channels ?? 0} channels`);
+    }
     const { default: CodecParser } = await import('codec-parser');
     const pages = new CodecParser<OggPage>('application/ogg', { enableFrameCRC32: false });
     if (opus) {
