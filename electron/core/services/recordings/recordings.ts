@@ -385,11 +385,14 @@ export class Recordings {
     // file that was checked, not whatever has the name by then (another take saved over it).
     const { fd } = openRegularFile(original);
     try {
+      // As it was before the hash and still after: written to meanwhile, it is not the file checked.
+      const before = identityOf(fs.fstatSync(fd));
       const hash = await hashFile(fs.createReadStream('', { fd, start: 0, autoClose: false, highWaterMark: 1024 * 1024 }), (bytes) => {
         stop();
         opts.onProgress?.({ bytes: r.data.size + Math.min(bytes, r.data.size), total });
       });
-      return { same: hash === r.data.sha256, checked: identityOf(fs.fstatSync(fd)) };
+      const same = hash === r.data.sha256 && sameFile(before, identityOf(fs.fstatSync(fd)));
+      return { same, checked: same ? before : null };
     } finally {
       fs.closeSync(fd);
     }
