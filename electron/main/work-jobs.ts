@@ -5,6 +5,7 @@
  * (core's), so the window keeps answering meanwhile (issue 27).
  */
 import type { AppEvent } from '../../shared/contract';
+import { HvelvError } from '../core/errors';
 
 export type WorkProgress = { bytes: number; total: number };
 
@@ -20,6 +21,9 @@ export class WorkJobs {
   /** Run `work` under `jobId` (none: no progress and no cancel, as before). */
   async run<T>(jobId: string | undefined, work: (opts: { signal?: AbortSignal; onProgress?: (p: WorkProgress) => void }) => Promise<T>): Promise<T> {
     if (!jobId) return work({});
+    // One id, one job: a second under an id still running would take over its Cancel (the
+    // first could no longer be stopped) and mix its progress with the first's.
+    if (this.jobs.has(jobId)) throw new HvelvError('INVALID_INPUT', 'that job is already running');
     const ctl = new AbortController();
     this.jobs.set(jobId, ctl);
     let last = 0;

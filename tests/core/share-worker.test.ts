@@ -202,4 +202,25 @@ describe('a share with recordings, opened in a worker thread', () => {
     s.sup.lock();
     s.session.lock();
   }, 60_000);
+
+  it('the vault locking while it runs stops it: no share is left that the vault would not know it made (attack review)', async () => {
+    const s = await setup(120);
+    const file = path.join(s.out, 'del.hvelvshare');
+    let locked = false;
+    const err = await s.students
+      .writeShareInWorker(file, s.made(), {
+        onProgress: () => {
+          if (!locked) {
+            locked = true;
+            s.session.lock();
+          }
+        },
+      })
+      .then(() => null, (e: unknown) => e as { code?: string });
+    expect(locked).toBe(true);
+    // A share on the disk that the locked vault never recorded could not be withdrawn from, nor is it in the log.
+    expect(fs.readdirSync(s.out)).toEqual([]);
+    expect(err).toMatchObject({ code: 'CANCELLED' });
+    s.sup.lock();
+  }, 120_000);
 });

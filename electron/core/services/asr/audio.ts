@@ -11,6 +11,8 @@
  * docs/architecture.md): the app decodes it in the page with Web Audio, and here it is
  * refused with AUDIO_NEEDS_APP.
  */
+import type CodecParser from 'codec-parser';
+import type { CodecFrame, OggPage } from 'codec-parser';
 import type { AudioFacts } from '../../../../shared/contract';
 import { HvelvError } from '../../errors';
 
@@ -77,8 +79,8 @@ async function decoderFor(format: AudioFacts['format'], resampler: MonoOut): Pro
       return wasmDecoder(new MPEGDecoder(), resampler);
     }
     case 'flac': {
-      const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
-      return wasmDecoder(new FLACDecoder(), resampler);
+      const [{ FLACDecoder }, { default: CodecParser }] = await Promise.all([import('@wasm-audio-decoders/flac'), import('codec-parser')]);
+      return flacDecoder(new FLACDecoder(), new CodecParser<CodecFrame>('audio/flac', { enableFrameCRC32: false }), resampler);
     }
     case 'ogg':
       return new OggDecoder(resampler);
@@ -114,6 +116,114 @@ async function wasmDecoder(d: WasmDecoder, out: MonoOut): Promise<StreamDecoder>
   };
 }
 
+/**
+ * FLAC, frame by frame. A frame's header says how many samples it holds, and a frame of
+ * CONSTANT subframes is a few bytes for 65 535 of them: 17 KB can be 24 minutes of stereo,
+ * which the decoder's decode() gave back in one piece (760 MB) before the ceiling was
+ * looked at. Here the frames are parsed first (the same parser the decoder uses), each is
+ * admitted against the ceiling before it is decoded, and they are decoded in batches of
+ * at most FLAC_BATCH samples a channel.
+ */
+const FLAC_BATCH = 1 << 20;
+
+async function flacDecoder(d: { ready: Promise<void>; decodeFrames(frames: Uint8Array[]): Promise<Decoded>; free(): void }, parser: CodecParser<CodecFrame>, out: MonoOut): Promise<StreamDecoder> {
+  await d.ready;
+  // The rate STREAMINFO gives (bytes 18..20 of the file), for frames whose header says "from STREAMINFO".
+  let head = Buffer.alloc(0);
+  let streamRate = 0;
+  let admitted = 0;
+  const decode = async (frames: Iterable<CodecFrame>): Promise<void> => {
+    let batch: Uint8Array[] = [];
+    let samples = 0;
+    const flush = async (): Promise<void> => {
+      if (!batch.length) return;
+      const decoded = await d.decodeFrames(batch);
+      batch = [];
+      samples = 0;
+      admitted = 0;
+      out.push(decoded);
+    };
+    for (const f of frames) {
+      const given = (f.header as { sampleRate?: unknown }).sampleRate;
+      const rate = typeof given === 'number' && given > 0 ? given : streamRate;
+      if (!rate) throw new HvelvError('AUDIO_DAMAGED', 'the FLAC file does not say its sample rate');
+      admitted += f.samples / rate;
+      out.admit(admitted);
+      batch.push(f.data);
+      samples += f.samples;
+      if (samples >= FLAC_BATCH) await flush();
+    }
+    await flush();
+  };
+  return {
+    push: async (bytes) => {
+      if (head.length < 21) {
+        head = Buffer.concat([head, Buffer.from(bytes.subarray(0, 21 - head.length))]);
+        if (head.length >= 21 && head.toString('latin1', 0, 4) === 'fLaC') streamRate = (head[18]! << 12) | (head[19]! << 4) | (head[20]! >> 4);
+      }
+      await decode(parser.parseChunk(bytes) as unknown as Iterable<CodecFrame>);
+    },
+    end: async () => {
+      await decode(parser.flush() as unknown as Iterable<CodecFrame>);
+      out.end();
+    },
+    free: () => d.free(),
+  };
+}
+
+/**
+ * Ogg, page by page. An Opus packet of one byte is 60 ms, a Vorbis one of a byte or two a
+ * long block: a page of 255 of them is seconds of sound in a few hundred bytes, and a
+ * 16 KiB piece was minutes (450 MB) that the decoder gave back in one go before the
+ * ceiling was looked at. Here the pages are parsed first (the parser the decoders use),
+ * what each packet will decode to is admitted against the ceiling before any decoding
+ * (Opus: its TOC byte; Vorbis: its mode's block size), and the pages go to the decoder in
+ * batches of at most OGG_BATCH samples.
+ */
+const OGG_BATCH = 1 << 20;
+
+async function oggPaged(d: WasmDecoder, parser: CodecParser<OggPage>, out: MonoOut, opus: boolean): Promise<StreamDecoder> {
+  await d.ready;
+  /** Seconds admitted and not yet decoded (then counted by out.push). */
+  let admitted = 0;
+  const decode = async (pages: Iterable<OggPage>): Promise<void> => {
+    let batch: Uint8Array[] = [];
+    let samples = 0;
+    const flush = async (): Promise<void> => {
+      if (!batch.length) return;
+      const bytes = Buffer.concat(batch);
+      batch = [];
+      samples = 0;
+      const decoded = await d.decode(bytes);
+      admitted = 0;
+      out.push(decoded);
+    };
+    for (const p of pages) {
+      for (const f of p.codecFrames) {
+        // Opus decodes at 48 kHz whatever rate its head names.
+        const n = opus ? opusPacketSamples(f.data) : f.samples;
+        const rate = opus ? OPUS_RATE : (f.header as { sampleRate?: unknown }).sampleRate;
+        if (typeof rate !== 'number' || !(rate > 0)) throw new HvelvError('AUDIO_DAMAGED', 'the Ogg file does not say its sample rate');
+        admitted += n / rate;
+        samples += n;
+      }
+      out.admit(admitted);
+      batch.push(p.rawData);
+      if (samples >= OGG_BATCH) await flush();
+    }
+    await flush();
+  };
+  return {
+    push: (bytes) => decode(parser.parseChunk(bytes) as unknown as Iterable<OggPage>),
+    end: async () => {
+      await decode(parser.flush() as unknown as Iterable<OggPage>);
+      if (d.flush) out.push(await d.flush());
+      out.end();
+    },
+    free: () => d.free(),
+  };
+}
+
 /** Ogg carries Vorbis or Opus: the first page says which ("OpusHead" or "\x01vorbis"). */
 class OggDecoder implements StreamDecoder {
   private head: Uint8Array[] = [];
@@ -125,13 +235,23 @@ class OggDecoder implements StreamDecoder {
     this.head.push(bytes);
     const first = Buffer.concat(this.head);
     if (first.length < 64) return;
-    const opus = first.subarray(0, 128).includes(Buffer.from('OpusHead', 'latin1'));
+    const at = first.subarray(0, 128).indexOf(Buffer.from('OpusHead', 'latin1'));
+    const opus = at >= 0;
+    if (opus) {
+      // As for WebM: 255 declared channels make every packet 255 channels of float samples;
+      // Opus's own limit for the families recorders use is 8.
+      const channels = first[at + 9];
+      const family = first[at + 18];
+      if (channels === undefined || family === undefined || channels < 1 || channels > 8 || (family === 0 && channels > 2)) throw new HvelvError('AUDIO_DAMAGED', `the Ogg file’s Opus stream declares ${channels ?? 0} channels`);
+    }
+    const { default: CodecParser } = await import('codec-parser');
+    const pages = new CodecParser<OggPage>('application/ogg', { enableFrameCRC32: false });
     if (opus) {
       const { OggOpusDecoder } = await import('ogg-opus-decoder');
-      this.inner = await wasmDecoder(new OggOpusDecoder(), this.out);
+      this.inner = await oggPaged(new OggOpusDecoder(), pages, this.out, true);
     } else {
       const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
-      this.inner = await wasmDecoder(new OggVorbisDecoder(), this.out);
+      this.inner = await oggPaged(new OggVorbisDecoder(), pages, this.out, false);
     }
     this.head = [];
     await this.inner.push(first);
@@ -533,6 +653,11 @@ class MonoOut {
     if ((samples / rate) * 1000 > this.ceilingMs) {
       throw new HvelvError('AUDIO_DAMAGED', `the recording decodes to more sound than it declares (past ${Math.round(this.ceilingMs / 1000)} s)`);
     }
+  }
+
+  /** Throws if `seconds` more, not yet decoded, would pass the ceiling: for decoders that know beforehand (FLAC's frame headers). */
+  admit(seconds: number): void {
+    this.within(this.passedS + seconds, 1);
   }
 
   /** Counts what passes, after decoding: for the decoders whose output is not known beforehand. */

@@ -18,7 +18,7 @@ import { HvelvError } from '../../errors';
 import { fsyncDir } from '../../vault/atomic-file';
 import { insideVault, shredFile } from '../../vault/safe-delete';
 import { storeDir } from '../../vault/layout';
-import { withRegularFile } from '../project/user-file';
+import { openRegularFile, withRegularFile } from '../project/user-file';
 import { computePeaks, coreCanDecode, StreamingPeaks } from './peaks';
 import type { VaultSession } from '../../vault/vault';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../../shared/domain';
@@ -314,16 +314,23 @@ export class Recordings {
   async export(id: string, out: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {}): Promise<{ sha256: string }> {
     const r = this.record(id);
     const reader = this.open(id);
+    // A lock stops the export as Cancel does: no more is decrypted once the vault is locked.
+    const { signal, off } = this.untilLocked(opts.signal);
     try {
       const tmp = `${out}.partial-${process.pid}`;
       const note = beginExport(this.session, tmp, this.now);
       let hash: string;
       try {
-        hash = await decryptBlobToFile(reader, out, tmp, opts).catch((err: unknown) => {
-          throw (err as Error)?.name === 'AbortError' ? new HvelvError('CANCELLED', 'export cancelled') : err;
+        hash = await decryptBlobToFile(reader, out, tmp, { ...opts, signal }).catch((err: unknown) => {
+          throw (err as Error)?.name === 'AbortError' ? new HvelvError('CANCELLED', this.session.isLocked ? 'the vault locked; the export was stopped' : 'export cancelled') : err;
         });
       } finally {
         note.end();
+      }
+      // Locked after the last chunk: the export cannot be logged, so it is not kept.
+      if (this.session.isLocked) {
+        shredFile(out);
+        throw new HvelvError('CANCELLED', 'the vault locked; the export was stopped');
       }
       if (hash !== r.data.sha256) {
         shredFile(out);
@@ -332,6 +339,7 @@ export class Recordings {
       this.session.audit.append('recording.exported', { participant: r.participant, details: { recording: id } });
       return { sha256: hash };
     } finally {
+      off();
       reader.close();
     }
   }
@@ -343,6 +351,11 @@ export class Recordings {
    * recording's bytes); `signal` stops it with CANCELLED, and nothing has changed.
    */
   async verifyAgainst(id: string, original: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {}): Promise<boolean> {
+    return (await this.checkOriginal(id, original, opts)).same;
+  }
+
+  /** verifyAgainst, and which file was checked (its identity as it was when its hash was taken). */
+  private async checkOriginal(id: string, original: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void }): Promise<{ same: boolean; checked: FileIdentity | null }> {
     const r = this.record(id);
     const total = 2 * r.data.size;
     const stop = (): void => {
@@ -363,29 +376,66 @@ export class Recordings {
           sliceStart = performance.now();
         }
       }
-      if (h.digest('hex') !== r.data.sha256) return false;
+      if (h.digest('hex') !== r.data.sha256) return { same: false, checked: null };
     } finally {
       reader.close();
     }
     stop();
-    return (await withRegularFile(original, (opened) => hashFile(opened, (bytes) => {
-      stop();
-      opts.onProgress?.({ bytes: r.data.size + Math.min(bytes, r.data.size), total });
-    }))) === r.data.sha256;
+    // Hashed through one descriptor; what it names is noted, so that what is deleted is the
+    // file that was checked, not whatever has the name by then (another take saved over it).
+    const { fd } = openRegularFile(original);
+    try {
+      // As it was before the hash and still after: written to meanwhile, it is not the file checked.
+      const before = identityOf(fs.fstatSync(fd));
+      const hash = await hashFile(fs.createReadStream('', { fd, start: 0, autoClose: false, highWaterMark: 1024 * 1024 }), (bytes) => {
+        stop();
+        opts.onProgress?.({ bytes: r.data.size + Math.min(bytes, r.data.size), total });
+      });
+      const same = hash === r.data.sha256 && sameFile(before, identityOf(fs.fstatSync(fd)));
+      return { same, checked: same ? before : null };
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   /**
    * After a verified import, remove the original: overwrite it with zeros, sync, and
    * unlink. On SSDs, copy-on-write file systems and in backups the old blocks may
-   * survive; the UI says so.
+   * survive; the UI says so. Only the file that was checked, unchanged since, is deleted;
+   * a lock during the check stops it (CANCELLED), and nothing is deleted.
    */
   async deleteOriginal(id: string, original: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {}): Promise<void> {
-    // Cancel is offered for the check only: once overwriting has begun it runs to the end.
-    if (!(await this.verifyAgainst(id, original, opts))) {
-      throw new HvelvError('INTEGRITY', 'the original does not match the stored recording; it was not deleted');
+    const participant = this.record(id).participant;
+    const { signal, off } = this.untilLocked(opts.signal);
+    try {
+      const { same, checked } = await this.checkOriginal(id, original, { ...opts, signal });
+      if (!same || !checked) {
+        throw new HvelvError('INTEGRITY', 'the original does not match the stored recording; it was not deleted');
+      }
+      // Locked after the last slice of the check: nothing is deleted that the log cannot record.
+      if (this.session.isLocked) throw new HvelvError('CANCELLED', 'the vault locked; the original was not deleted');
+      // Cancel is offered for the check only: once overwriting has begun it runs to the end.
+      await overwriteAndRemove(original, checked);
+    } finally {
+      off();
     }
-    await overwriteAndRemove(original);
-    this.session.audit.append('recording.original-deleted', { participant: this.record(id).participant, details: { recording: id } });
+    this.session.audit.append('recording.original-deleted', { participant, details: { recording: id } });
+  }
+
+  /** A signal that aborts with `given` or when the vault locks (the work stops; nothing more is decrypted or deleted). */
+  private untilLocked(given?: AbortSignal): { signal: AbortSignal; off: () => void } {
+    const ctl = new AbortController();
+    const abort = (): void => ctl.abort();
+    if (given?.aborted) abort();
+    given?.addEventListener('abort', abort);
+    const offLock = this.session.onLock(abort);
+    return {
+      signal: ctl.signal,
+      off: () => {
+        offLock();
+        given?.removeEventListener('abort', abort);
+      },
+    };
   }
 
   delete(id: string): void {
@@ -520,24 +570,52 @@ function importError(err: unknown, file: string): HvelvError {
   return new HvelvError('FILE_UNREADABLE', `${path.basename(file)} could not be read to the end: ${e?.message ?? String(err)}`, { cause: err });
 }
 
-/** Overwrite a file's bytes, sync, unlink. Best effort on hardware that remaps blocks. */
-export async function overwriteAndRemove(file: string): Promise<void> {
+/** Which file a path named, and as it was: the same device and inode, size and modification time. */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+function identityOf(st: fs.Stats): FileIdentity {
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+function sameFile(a: FileIdentity, b: FileIdentity): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/**
+ * Overwrite a file's bytes, sync, unlink. Best effort on hardware that remaps blocks.
+ * With `expected`, only that file unchanged: another under its name, or it written to
+ * since, is left as it is (INTEGRITY).
+ */
+export async function overwriteAndRemove(file: string, expected?: FileIdentity): Promise<void> {
+  const changed = (): HvelvError => new HvelvError('INTEGRITY', 'the original changed after it was checked; it was not deleted');
   const fh = await fs.promises.open(file, 'r+');
   try {
-    const size = (await fh.stat()).size;
+    const st = await fh.stat();
+    if (expected && !sameFile(identityOf(st), expected)) throw changed();
+    const size = st.size;
     const zeros = Buffer.alloc(1024 * 1024);
     for (let off = 0; off < size; off += zeros.length) await fh.write(zeros, 0, Math.min(zeros.length, size - off), off);
     await fh.sync();
   } finally {
     await fh.close();
   }
+  // The name still names the file overwritten (not one renamed over it meanwhile).
+  if (expected) {
+    const now = await fs.promises.lstat(file);
+    if (now.dev !== expected.dev || now.ino !== expected.ino) throw changed();
+  }
   await fs.promises.unlink(file);
 }
 
-async function hashFile(file: string, onBytes?: (bytes: number) => void): Promise<string> {
+async function hashFile(input: AsyncIterable<unknown>, onBytes?: (bytes: number) => void): Promise<string> {
   const h = createHash('sha256');
   let bytes = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+  for await (const chunk of input) {
     h.update(chunk as Buffer);
     bytes += (chunk as Buffer).length;
     onBytes?.(bytes);

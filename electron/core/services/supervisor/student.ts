@@ -11,6 +11,7 @@
  *   otherwise project-level.
  */
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IsoDate } from '../../../../shared/domain';
 import { daysUntil, localIsoDate, PLACEHOLDER } from '../../../../shared/domain';
@@ -397,9 +398,22 @@ export class Supervisors {
     if (removed > 0) this.session.audit.append('share.leftovers-removed', { details: { count: removed } });
     const tmp = sharePartialPath(path.resolve(target));
     const note = beginExport(this.session, tmp, this.now);
+    // A lock stops it as Cancel does: a share the locked vault cannot record (for withdrawal,
+    // and in the log) must not be left on the disk.
+    const stop = new AbortController();
+    const abort = (): void => stop.abort();
+    if (opts.signal?.aborted) abort();
+    opts.signal?.addEventListener('abort', abort);
+    const offLock = this.session.onLock(abort);
     try {
-      await writeShareV2InWorker(target, created.v2, tmp, opts);
+      await writeShareV2InWorker(target, created.v2, tmp, { ...opts, signal: stop.signal });
+      if (this.session.isLocked) {
+        fs.rmSync(target, { force: true });
+        throw new HvelvError('CANCELLED', 'the vault locked; the share was not kept');
+      }
     } finally {
+      offLock();
+      opts.signal?.removeEventListener('abort', abort);
       note.end();
     }
   }
