@@ -72,6 +72,7 @@ export const ERROR_CODES = [
   'DOWNLOAD_FAILED',
   'MODEL_HASH_MISMATCH',
   'ARCHIVE_UNSAFE',
+  'MODEL_INSTALLED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

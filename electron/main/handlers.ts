@@ -356,8 +356,8 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       if (!known) throw new HvelvError('NOT_FOUND', `no known model ${id}`);
       if (modelInstalls.has(jobId)) throw new HvelvError('INVALID_INPUT', 'that download is already running');
       // One download per model, and none of one already installed: asked before any connection.
-      if (installingIds.has(id)) throw new HvelvError('INVALID_INPUT', `${id} is already being downloaded`);
-      if (fs.existsSync(path.join(modelsDir(deps.config.dataDir), known.id))) throw new HvelvError('NAME_TAKEN', `a model named ${known.id} is already installed (remove it first)`);
+      if (installingIds.has(id)) throw new HvelvError('MODEL_INSTALLED', `${id} is already being downloaded`);
+      if (fs.existsSync(path.join(modelsDir(deps.config.dataDir), known.id))) throw new HvelvError('MODEL_INSTALLED', `a model named ${known.id} is already installed (remove it first)`);
       const ac = new AbortController();
       modelInstalls.set(jobId, ac);
       installingIds.add(id);

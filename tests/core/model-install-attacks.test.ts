@@ -256,10 +256,10 @@ describe('two installs of one model from the app', () => {
     const first = dispatch(handlers, 'asr.installModel', { jobId: 'job-one', id: 'whisper-micro' });
     await new Promise((r) => setTimeout(r, 50));
     const second = await dispatch(handlers, 'asr.installModel', { jobId: 'job-two', id: 'whisper-micro' });
-    expect(second).toMatchObject({ ok: false });
+    expect(second).toMatchObject({ ok: false, error: { code: 'MODEL_INSTALLED' } });
     expect(await first).toMatchObject({ ok: true, value: { name: 'whisper-micro', verified: true } });
     const third = await dispatch(handlers, 'asr.installModel', { jobId: 'job-three', id: 'whisper-micro' });
-    expect(third).toMatchObject({ ok: false, error: { code: 'NAME_TAKEN' } });
+    expect(third).toMatchObject({ ok: false, error: { code: 'MODEL_INSTALLED' } });
     expect(requests).toBe(1);
     expect(entries(modelsDirOf(appData))).toEqual(['whisper-micro']);
   }, 120_000);

@@ -86,7 +86,7 @@ describe('installing a model', () => {
     fs.appendFileSync(path.join(dir, TOP, 'tokens.txt'), 'x');
     expect((await checkModel(path.join(dir, TOP))).verified).toBe(false);
     // A second install of the same name is refused, the first kept.
-    await expect(installModel({ modelsDir: dir, source: `${base}/model.tar.bz2` })).rejects.toMatchObject({ code: 'NAME_TAKEN' });
+    await expect(installModel({ modelsDir: dir, source: `${base}/model.tar.bz2` })).rejects.toMatchObject({ code: 'MODEL_INSTALLED' });
     expect(entries(dir)).toEqual([TOP]);
     removeModel(dir, TOP);
     expect(entries(dir)).toEqual([]);

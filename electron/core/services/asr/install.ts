@@ -445,7 +445,7 @@ export async function installModel(opts: InstallOptions): Promise<InstalledModel
       fs.closeSync(rfd);
     }
     if (opts.signal?.aborted) throw cancelled();
-    if (fs.existsSync(shown)) throw new HvelvError('NAME_TAKEN', `a model named ${name} is already installed (remove it first)`);
+    if (fs.existsSync(shown)) throw new HvelvError('MODEL_INSTALLED', `a model named ${name} is already installed (remove it first)`);
     fs.renameSync(folder, shown);
     return { name, dir: shown, bytes: tree.bytes, verified, known, archiveSha256 };
   } catch (err) {
