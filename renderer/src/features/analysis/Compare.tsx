@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
-import { ErrorBanner } from '../../components/ui';
+import { ErrorBanner, TextField } from '../../components/ui';
 import { ATTRIBUTE_KINDS, type Attribute, type AttributeKind, type ComparisonTable } from '../../../../shared/attributes';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Place } from './Retrieval';
@@ -164,20 +164,10 @@ function EditForm({ attribute, onSaved, onCancel, onError }: { attribute: Attrib
     <form className="define-attribute" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>{t('attributes.editTitle', { attribute: attribute.name })}</h3>
       <div className="toolbar wrap">
-        <div className="field">
-          <label htmlFor={`${id}-nb`}>{t('attributes.labelNb')}</label>
-          <input id={`${id}-nb`} required maxLength={60} value={nb} onChange={(e) => setNb(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-en`}>{t('attributes.labelEn')}</label>
-          <input id={`${id}-en`} required maxLength={60} value={en} onChange={(e) => setEn(e.target.value)} />
-        </div>
+        <TextField label={t('attributes.labelNb')} required maxLength={60} value={nb} onChange={(e) => setNb(e.target.value)} />
+        <TextField label={t('attributes.labelEn')} required maxLength={60} value={en} onChange={(e) => setEn(e.target.value)} />
         {attribute.kind === 'list' && (
-          <div className="field">
-            <label htmlFor={`${id}-v`}>{t('attributes.values')}</label>
-            <input id={`${id}-v`} required value={values} onChange={(e) => setValues(e.target.value)} aria-describedby={`${id}-vh`} />
-            <p className="hint" id={`${id}-vh`}>{t('attributes.valuesHint')}</p>
-          </div>
+          <TextField label={t('attributes.values')} hint={t('attributes.valuesHint')} required value={values} onChange={(e) => setValues(e.target.value)} />
         )}
       </div>
       <label className="checkbox">
@@ -219,10 +209,7 @@ function DefineForm({ onDefined, onError }: { onDefined(): void; onError(e: Erro
     <form className="define-attribute" onSubmit={(e) => void submit(e)}>
       <h3>{t('attributes.define')}</h3>
       <div className="toolbar wrap">
-        <div className="field">
-          <label htmlFor={`${id}-n`}>{t('attributes.name')}</label>
-          <input id={`${id}-n`} required maxLength={60} value={name} onChange={(e) => setName(e.target.value)} />
-        </div>
+        <TextField label={t('attributes.name')} required maxLength={60} value={name} onChange={(e) => setName(e.target.value)} />
         <div className="field">
           <label htmlFor={`${id}-k`}>{t('attributes.kind')}</label>
           <select id={`${id}-k`} value={kind} onChange={(e) => setKind(e.target.value as AttributeKind)}>
@@ -234,19 +221,10 @@ function DefineForm({ onDefined, onError }: { onDefined(): void; onError(e: Erro
           </select>
         </div>
         {kind === 'list' && (
-          <div className="field">
-            <label htmlFor={`${id}-v`}>{t('attributes.values')}</label>
-            <input id={`${id}-v`} required value={values} onChange={(e) => setValues(e.target.value)} />
-          </div>
+          <TextField label={t('attributes.values')} required value={values} onChange={(e) => setValues(e.target.value)} />
         )}
-        <div className="field">
-          <label htmlFor={`${id}-nb`}>{t('attributes.labelNb')}</label>
-          <input id={`${id}-nb`} maxLength={60} value={nb} onChange={(e) => setNb(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-en`}>{t('attributes.labelEn')}</label>
-          <input id={`${id}-en`} maxLength={60} value={en} onChange={(e) => setEn(e.target.value)} />
-        </div>
+        <TextField label={t('attributes.labelNb')} maxLength={60} value={nb} onChange={(e) => setNb(e.target.value)} />
+        <TextField label={t('attributes.labelEn')} maxLength={60} value={en} onChange={(e) => setEn(e.target.value)} />
       </div>
       <label className="checkbox">
         <input type="checkbox" checked={identifying} onChange={(e) => setIdentifying(e.target.checked)} />
