@@ -119,6 +119,15 @@ describe.skipIf('missing' in bin)(`the real app in Electron${why ? ` (skipped: $
     await invoke('forms.export', { version: 1, locale: 'nb', format: 'pdf' });
     expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
 
+    // Long work with a job id (its progress goes to the page as work-progress): the export
+    // writes the recording whole where the save dialog said.
+    const exported = path.join(home, 'eksport.wav');
+    await answer('save', exported);
+    expect(await invoke<string | null>('recordings.export', { id: rec.id, jobId: 'job-smoke-export' })).toBe(exported);
+    expect(fs.readFileSync(exported).equals(fs.readFileSync(wav))).toBe(true);
+    // The model manager's list is answered from main (no download is asked for here).
+    expect((await invoke<{ models: { id: string }[] }>('asr.knownModels')).models.map((m) => m.id)).toContain('whisper-base');
+
     const draft = await invoke<{ id: string }>('asr.draft', { jobId: 'job-smoke-draft', recordingId: rec.id, model: 'nb-whisper-test', language: 'nb' });
     expect(draft.id).toMatch(/^[0-9a-f]{32}$/);
 
