@@ -94,7 +94,8 @@ describe('filters by attribute value (nb)', () => {
     await expect.poll(() => page.getByText('Egenskapen er endret.').isVisible()).toBe(true);
     const list = (await harness.invoke('attributes.list', {})) as { attributes: { labels: { nb: string }; values: string[]; identifying: boolean }[] };
     expect(list.attributes[0]).toMatchObject({ labels: { nb: 'Rolle i jobben' }, values: ['Jobbspesialist', 'Veileder', 'Leder'], identifying: true });
-    expect(await page.getByLabel('Sammenlign kodene etter').locator('option:checked').textContent()).toBe('Rolle i jobben');
+    // The page reloads its list after the save's message: wait for the new label, do not read once.
+    await expect.poll(() => page.getByLabel('Sammenlign kodene etter').locator('option:checked').textContent()).toBe('Rolle i jobben');
     // A value a participant holds cannot be taken off the list: said in the user's language.
     await page.getByRole('button', { name: 'Endre «Rolle i jobben»' }).click();
     await page.getByLabel('Verdier (komma mellom)').fill('Jobbspesialist');
