@@ -43,7 +43,7 @@ const perRecording = Math.floor(size / nRec / 2) * 2;
 for (let i = 0; i < nRec; i++) {
   const f = path.join(dir, `rec${i}.wav`);
   wav(f, perRecording);
-  await new Recordings(session, now).import(codes[i]!, f);
+  await new Recordings(session, now).import(codes[i % codes.length]!, f);
   fs.rmSync(f);
 }
 // Eight transcripts of about 60 000 characters, a codebook of 40 codes, 300 coded passages.
