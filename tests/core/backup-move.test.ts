@@ -157,6 +157,26 @@ describe('moving a vault out of a synced folder', () => {
     } finally {
       fs.chmodSync(ro, 0o700);
     }
+    // Folders in the way of the files still to come (made after the first file is in place):
+    // a real rename over a folder fails, whoever runs the test (root writes a read-only folder).
+    const blocked = path.join(tempDir(), 'blokkert');
+    let first = true;
+    const blockCode = await codeOfAsync(
+      moveVault(v.session, blocked, v.deps.crypto, {
+        now: NOW,
+        syncContext: CTX,
+        afterFile: () => {
+          if (!first) return;
+          first = false;
+          for (const f of listFiles(v.dir)) {
+            const rel = path.relative(v.dir, f);
+            if (!fs.existsSync(path.join(blocked, rel))) fs.mkdirSync(path.join(blocked, rel), { recursive: true });
+          }
+        },
+      }),
+    );
+    expect(blockCode).toBe('MOVE_FAILED');
+    expect(fs.existsSync(blocked)).toBe(false);
     // A write that fails after some files are in place: the empty folder chosen is emptied again, not removed.
     const empty = tempDir('hvelv-empty-');
     let n = 0;
