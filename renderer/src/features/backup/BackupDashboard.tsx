@@ -26,7 +26,7 @@ export function BackupDashboard({ refresh, onOpenSettings }: { refresh: unknown;
     <Card title={t('backup.ui.title')} className="backup-entry">
       {lost ? (
         <p className="warning-text" role="status">
-          {t(lost.all ? 'backup.dash.onlyDestroyed' : 'backup.dash.destroyedNoCopy', { n: lost.n, date: lost.date })}
+          {lost.all && lost.n === 1 ? t('backup.dash.onlyDestroyed', { date: lost.date }) : t(lost.all ? 'backup.dash.allDestroyed' : 'backup.dash.destroyedNoCopy', { n: lost.n, date: lost.date })}
         </p>
       ) : (
         <p>{view.places.length === 0 ? t('backup.dash.noPlace') : view.newestCopyAt ? t('backup.dash.last', { date: date(view.newestCopyAt.slice(0, 10)), n: view.places.length }) : t('backup.ui.never')}</p>
