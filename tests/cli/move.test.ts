@@ -10,6 +10,7 @@ import { run, EXIT } from '../../electron/cli/index';
 import { testIo } from './io';
 import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { createVault } from '../../electron/core/vault/vault';
+import { AppConfig } from '../../electron/core/services/project/app-config';
 import { admit, pw, SAMPLE_FACTS, TEST_KDF, TEST_KDF_POLICY, tempDir, testDeps } from '../core/helpers';
 
 const PASS = 'cli move passphrase here';
@@ -17,7 +18,7 @@ const fast = { kdfPolicy: TEST_KDF_POLICY, createOptions: { kdf: TEST_KDF } };
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 
 async function cli(args: string[], env: Record<string, string> = {}) {
-  const io = testIo({ HVELV_PASSPHRASE: PASS, XDG_CONFIG_HOME: tempDir('hvelv-xdg-'), ...env }, NOW);
+  const io = testIo({ HVELV_PASSPHRASE: PASS, XDG_CONFIG_HOME: tempDir('hvelv-xdg-'), HVELV_DATA_DIR: tempDir('hvelv-appdata-'), ...env }, NOW);
   const code = await run(args, io, fast);
   return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
 }
@@ -39,7 +40,10 @@ describe('hvelv move', () => {
     const v = await inDropbox();
     expect((await cli(['status', v.dir])).out).toMatch(/Dropbox/);
     const target = path.join(tempDir(), 'lokal');
-    const r = await cli(['move', v.dir, target]);
+    // The app on this computer lists the vault among its recent ones.
+    const dataDir = tempDir('hvelv-appdata-');
+    new AppConfig(path.join(dataDir, 'hvelv-config.json')).rememberVault(v.dir, 'Studie', NOW());
+    const r = await cli(['move', v.dir, target], { HVELV_DATA_DIR: dataDir });
     expect(r.err).toBe('');
     expect(r.code).toBe(EXIT.ok);
     expect(r.out).toContain(`The vault is now in ${target}.`);
@@ -51,6 +55,7 @@ describe('hvelv move', () => {
     expect(JSON.parse(ver.out).places).toEqual([{ dir: v.dir, seq: 1, problems: [] }]);
     expect(fs.readdirSync(v.dir).filter((n) => !n.startsWith('hvelv-backup-'))).toEqual([]);
     expect((await cli(['status', target])).out).not.toMatch(/Dropbox/);
+    expect(new AppConfig(path.join(dataDir, 'hvelv-config.json')).recent().map((x) => x.path)).toEqual([target]);
   });
 
   it('--keep-backup-in puts the backup place in a folder of the student\'s choosing; --json reports it', async () => {

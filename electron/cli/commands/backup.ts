@@ -145,6 +145,10 @@ export async function cmdMove(args: string[], ctx: CommandContext): Promise<numb
       onProgress: terminalProgress(io),
       configHome: io.env.XDG_CONFIG_HOME || undefined,
     });
+    // The app's list of recent vaults (which its end-date watch reads) follows, where this computer has one.
+    const { appDataDir } = await import('./model');
+    const { AppConfig } = await import('../../core/services/project/app-config');
+    new AppConfig(path.join(appDataDir(io.env), 'hvelv-config.json')).vaultMoved(res.from, res.to);
     try {
       return { service, res: { ...res, session: undefined } };
     } finally {
