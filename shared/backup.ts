@@ -50,6 +50,14 @@ export const backupApi = {
       also: z.array(z.string().min(1).max(1000)).max(20).default([]),
     }),
   },
+  /**
+   * "Flytt hvelvet til en lokal mappe …": choose the new folder in main's dialog. Main keeps
+   * the path it chose (the page only shows it); refused targets (synced, not empty, inside the
+   * vault) are refused here, before anything is shown as planned. Null: cancelled.
+   */
+  'backup.chooseMoveTarget': { input: z.strictObject({}) },
+  /** Move the vault to the folder chosen last (backup/move.ts); progress under `jobId`. */
+  'backup.move': { input: z.strictObject({ jobId: z.string().min(1).max(100).optional() }) },
   /** The student's word that a place's disk was destroyed, with the date (`hvelv backup destroyed`). */
   'backup.destroyed': { input: z.strictObject({ dir: z.string().min(1).max(1000), on: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }) },
 } as const;
@@ -64,6 +72,27 @@ export interface RestoreView {
   endFromSource: boolean;
 }
 
+export interface MovePlan {
+  /** The folder main's dialog returned, where the vault will be. */
+  to: string;
+  /** The folder that becomes a backup place (the vault's present folder). */
+  backupIn: string;
+  /** The cloud service keeping the vault's present folder, if recognised. */
+  service: string | null;
+}
+
+export interface MoveView {
+  to: string;
+  backupPlace: string | null;
+  /** Whether the first copy to the backup place was made. */
+  backupCopied: boolean;
+  leftInOldFolder: string[];
+  dailyJob: 'moved' | 'none';
+  /** The cloud service the vault came from (what it still keeps is said). */
+  service: string | null;
+  view: BackupView;
+}
+
 export interface BackupOutputs {
   'backup.get': BackupView;
   'backup.addPlace': BackupView | null;
@@ -72,4 +101,6 @@ export interface BackupOutputs {
   'backup.verify': { dir: string; problems: string[] }[];
   'backup.restore': RestoreView;
   'backup.destroyed': BackupView;
+  'backup.chooseMoveTarget': MovePlan | null;
+  'backup.move': MoveView;
 }

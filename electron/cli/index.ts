@@ -87,9 +87,16 @@ hvelv backup destroyed <vault> <folder> --date D    (a place's disk was destroye
   {
     name: 'restore',
     usage: `hvelv restore <folder> <new-vault> [--also <folder>]... [--allow-older]
-           (--also: further backup places or the vault, whose withdrawals apply too)
-`,
+           (--also: further backup places or the vault, whose withdrawals apply too)`,
     load: async () => (await import('./commands/backup')).cmdRestore,
+  },
+  {
+    name: 'move',
+    usage: `hvelv move <vault> <new-folder> [--keep-backup-in <folder> | --no-backup]
+           (out of a synced folder: copied, verified, the old files shredded; the old folder,
+           or --keep-backup-in, becomes a backup place with a first copy)
+`,
+    load: async () => (await import('./commands/backup')).cmdMove,
   },
   {
     name: 'audio',

@@ -12,6 +12,9 @@ import { syncedBy } from '../core/services/notification';
 import type { VaultDeps, VaultSession } from '../core/vault/vault';
 import { passphraseBytes } from '../core/crypto/kdf';
 import { restoreVault } from '../core/services/backup/restore';
+import { checkMoveTarget, moveVault } from '../core/services/backup/move';
+import { HvelvError } from '../core/errors';
+import type { WorkProgress } from './work-jobs';
 
 type BackupMethod = Extract<Method, `backup.${string}`>;
 type BackupHandlers = { [M in BackupMethod]: (input: ParsedInput<M>) => Promise<Outputs[M]> | Outputs[M] };
@@ -22,6 +25,14 @@ export interface BackupDeps {
   now: () => Date;
   chooseFolder(): Promise<string | null>;
   vaultDeps: VaultDeps;
+  /** The new folder for a move, from main's dialog (one the user may create). */
+  chooseMoveFolder(): Promise<string | null>;
+  /** Long work with progress to the page (work-jobs.ts). */
+  runWork<T>(jobId: string | undefined, work: (opts: { onProgress?: (p: WorkProgress) => void }) => Promise<T>): Promise<T>;
+  /** The vault now open at its new folder: the app holds that session, and its records of the path follow. */
+  moved(session: VaultSession, from: string, to: string): void;
+  /** Where systemd user units are (the daily end-date job). */
+  configHome?: string;
 }
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
@@ -54,6 +65,8 @@ function view(s: VaultSession, now: Date): BackupView {
 }
 
 export function backupHandlers(deps: BackupDeps): BackupHandlers {
+  /** The folder main's dialog gave for a move, for this vault: the page never names one itself. */
+  let moveTarget: { vaultId: string; to: string } | null = null;
   return {
     'backup.get': () => view(deps.session(), deps.now()),
     'backup.addPlace': async () => {
@@ -81,6 +94,33 @@ export function backupHandlers(deps: BackupDeps): BackupHandlers {
       const s = deps.session();
       recordDestroyed(s, dir, on, deps.now());
       return view(s, deps.now());
+    },
+    'backup.chooseMoveTarget': async () => {
+      const s = deps.session();
+      moveTarget = null;
+      const dir = await deps.chooseMoveFolder();
+      if (!dir) return null;
+      const to = checkMoveTarget(s.path, dir);
+      moveTarget = { vaultId: s.vaultId, to };
+      return { to, backupIn: s.path, service: syncedBy(s.path) };
+    },
+    'backup.move': async ({ jobId }) => {
+      const s = deps.session();
+      const chosen = moveTarget;
+      if (!chosen || chosen.vaultId !== s.vaultId) throw new HvelvError('INVALID_INPUT', 'choose the new folder first');
+      moveTarget = null;
+      const service = syncedBy(s.path);
+      const r = await deps.runWork(jobId, ({ onProgress }) => moveVault(s, chosen.to, deps.crypto, { now: deps.now, onProgress, configHome: deps.configHome }));
+      deps.moved(r.session, r.from, r.to);
+      return {
+        to: r.to,
+        backupPlace: r.backupPlace,
+        backupCopied: r.backup?.outcome === 'copied',
+        leftInOldFolder: r.leftInOldFolder,
+        dailyJob: r.dailyJob,
+        service,
+        view: view(r.session, deps.now()),
+      };
     },
     'backup.verify': () => verifyBackups(deps.session(), deps.crypto).map((r) => ({ dir: r.dir, problems: r.problems })),
   };

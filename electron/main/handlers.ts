@@ -623,6 +623,13 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       now: deps.now,
       chooseFolder: () => deps.platform.chooseFolder('export'),
       vaultDeps,
+      chooseMoveFolder: () => deps.platform.chooseFolder('create'),
+      runWork: (jobId, fn) => work.run(jobId, fn),
+      moved: (session, from, to) => {
+        sessions.moved(session);
+        deps.config.vaultMoved(from, to);
+      },
+      configHome: deps.platform.configHome,
     }),
   };
   return { handlers, sessions, files, supervisorFolder };

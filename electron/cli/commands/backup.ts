@@ -12,6 +12,9 @@ import { backupStatus, runBackup, verifyBackups, type PlaceStatus } from '../../
 import { restoreVault } from '../../core/services/backup/restore';
 import { obtainPassphrase } from '../passphrase';
 import { withSession } from '../session';
+import { moveVault } from '../../core/services/backup/move';
+import { syncedBy } from '../../core/services/notification';
+import { terminalProgress } from '../progress';
 
 /** One line per place for `backup list` and `status`: when it last got a copy, and what it still holds. */
 export function placeLines(places: readonly PlaceStatus[], locale: Locale): string[] {
@@ -121,4 +124,49 @@ export async function cmdRestore(args: string[], ctx: CommandContext): Promise<n
     for (const u of res.unreadable) io.err(translate(locale, 'backup.unreadable', { dir: u.dir, reason: u.reason }));
   }
   return EXIT.ok;
+}
+
+/**
+ * `hvelv move <vault> <new-folder>` (issue 28): the vault out of a synced folder into a local
+ * one, verified there before the old files are shredded; the old folder (or --keep-backup-in)
+ * becomes a backup place with a first copy, unless --no-backup.
+ */
+export async function cmdMove(args: string[], ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const vaultDeps = await ctx.vaultDeps();
+  const { values, positionals } = parse(args, { 'keep-backup-in': { type: 'string' }, 'no-backup': { type: 'boolean' } }, 2);
+  if (values['no-backup'] && str(values['keep-backup-in'])) throw new UsageError('--keep-backup-in and --no-backup exclude each other');
+  const locale = ctx.locale;
+  const r = await withSession(positionals[0]!, values, io, vaultDeps, async (s) => {
+    const service = syncedBy(s.path);
+    const res = await moveVault(s, positionals[1]!, vaultDeps.crypto, {
+      now: io.now,
+      backupIn: values['no-backup'] ? null : str(values['keep-backup-in']) || undefined,
+      onProgress: terminalProgress(io),
+      configHome: io.env.XDG_CONFIG_HOME || undefined,
+    });
+    // The app's list of recent vaults (which its end-date watch reads) follows, where this computer has one.
+    const { appDataDir } = await import('./model');
+    const { AppConfig } = await import('../../core/services/project/app-config');
+    new AppConfig(path.join(appDataDir(io.env), 'hvelv-config.json')).vaultMoved(res.from, res.to);
+    try {
+      return { service, res: { ...res, session: undefined } };
+    } finally {
+      res.session.lock();
+    }
+  });
+  if (io.isTty) io.err('\n');
+  const { res, service } = r;
+  if (values.json) {
+    io.out(JSON.stringify({ ok: true, from: res.from, to: res.to, files: res.files, bytes: res.bytes, backupPlace: res.backupPlace, backup: res.backup, backupError: res.backupError ?? null, leftInOldFolder: res.leftInOldFolder, dailyJob: res.dailyJob }));
+    return EXIT.ok;
+  }
+  io.out(translate(locale, 'move.done', { to: res.to }));
+  if (res.backupPlace && res.backup?.outcome === 'copied') io.out(translate(locale, 'move.placeAdded', { dir: res.backupPlace }));
+  else if (res.backupPlace || res.backupError) io.err(translate(locale, 'move.placeFailed', { dir: res.backupPlace ?? (str(values['keep-backup-in']) || res.from) }));
+  if (res.dailyJob === 'moved') io.out(translate(locale, 'move.dailyJob'));
+  if (res.leftInOldFolder.length > 0) io.out(translate(locale, 'move.left', { files: res.leftInOldFolder.join(', ') }));
+  // What no software can do: the cloud's versions and recycle bin.
+  if (service) io.out(translate(locale, 'move.cloudKeeps', { service }));
+  return res.backupPlace && res.backup?.outcome !== 'copied' ? EXIT.other : EXIT.ok;
 }

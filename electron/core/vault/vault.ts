@@ -349,6 +349,18 @@ export class VaultSession {
     return this.signer.sign(message);
   }
 
+  /**
+   * Open the copy of this vault in another folder (a move, services/backup/move.ts) with this
+   * session's user key, as unlocking it there would: its header must be this vault's, signed
+   * by its owner, and every store is opened and checked as at any unlock.
+   */
+  openCopy(folder: string): VaultSession {
+    this.assertOpen();
+    const header = readHeader(folder, this.deps.crypto);
+    if (header.body.vaultId !== this.vaultId || !this.deps.crypto.equal(header.publicKey, this.header.publicKey)) throw integrity('the copy is not this vault');
+    return VaultSession.fromUserKey(folder, header, this.userKey.slice(), this.deps);
+  }
+
   /** A key derived from the user key for one purpose (see deriveKey); the caller wipes it. */
   derivedKey(purpose: DerivedKeyPurpose): Uint8Array {
     this.assertOpen();

@@ -40,6 +40,11 @@ const MARKERS: [RegExp, string][] = [
   [/^\.owncloudsync\.log$/i, 'ownCloud'],
 ];
 
+/** A sync client's own marker file (never part of a vault, never moved or removed with one). */
+export function isSyncMarker(name: string): boolean {
+  return name === '.dropbox' || MARKERS.some(([re]) => re.test(name));
+}
+
 function inside(child: string, parent: string, platform: NodeJS.Platform): boolean {
   const fold = (p: string) => (platform === 'win32' || platform === 'darwin' ? p.toLowerCase() : p);
   const c = fold(path.resolve(child));

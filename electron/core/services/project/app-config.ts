@@ -93,6 +93,14 @@ export class AppConfig {
     this.save();
   }
 
+  /** A vault moved to another folder (services/backup/move.ts): its entry follows it, in its place in the list. */
+  vaultMoved(from: string, to: string): void {
+    const same = (a: string) => path.resolve(a) === path.resolve(from);
+    if (!this.data.recent.some((r) => same(r.path))) return;
+    this.data = { ...this.data, recent: this.data.recent.map((r) => (same(r.path) ? { ...r, path: to } : r)) };
+    this.save();
+  }
+
   get asrLanguage(): 'nb' | 'en' | undefined {
     return this.data.asrLanguage;
   }

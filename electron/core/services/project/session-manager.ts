@@ -38,6 +38,16 @@ export class SessionManager {
     this.touch();
   }
 
+  /**
+   * The same vault, now open at another folder (services/backup/move.ts locked the old
+   * session): held from now on, without a lock announced to the page.
+   */
+  moved(session: VaultSession): void {
+    if (this.session && !this.session.isLocked && this.session !== session) this.lock('user');
+    this.session = session;
+    this.touch();
+  }
+
   /** Any user activity: restart the idle countdown. */
   touch(): void {
     if (!this.session) return;

@@ -10,10 +10,12 @@ import { ErrorBanner, Notice } from '../../components/ui';
 import { DateField } from '../../components/DateField';
 import { useFreshToday } from '../../components/today';
 import type { IsoDate } from '../../../../shared/domain';
-import type { BackupView } from '../../../../shared/backup';
+import type { BackupView, MovePlan, MoveView } from '../../../../shared/backup';
+import type { ProjectStatus } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
+import { useWork, WorkProgressBar } from '../../components/WorkProgress';
 
-export function BackupSettings({ today: appToday }: { today: IsoDate }) {
+export function BackupSettings({ today: appToday, onStatus }: { today: IsoDate; onStatus?(status: ProjectStatus): void }) {
   const { t, date } = useI18n();
   // Read again when the screen opens: the date a disk was destroyed defaults to today.
   const today = useFreshToday(appToday);
@@ -23,6 +25,10 @@ export function BackupSettings({ today: appToday }: { today: IsoDate }) {
   const [message, setMessage] = useState<string | null>(null);
   /** The place whose disk the student is recording as destroyed, and the date typed. */
   const [destroying, setDestroying] = useState<{ dir: string; on: string } | null>(null);
+  /** The move out of a synced folder: the folder main's dialog gave (shown, then confirmed), and what came of it. */
+  const [plan, setPlan] = useState<MovePlan | null>(null);
+  const [moved, setMoved] = useState<MoveView | null>(null);
+  const moveWork = useWork();
 
   useEffect(() => {
     void call('backup.get', {}).then((r) => (r.ok ? setView(r.value) : setError(r.error)));
@@ -59,6 +65,21 @@ export function BackupSettings({ today: appToday }: { today: IsoDate }) {
         setMessage([t('backup.ui.ran', { copied, all: v.results.length }), ...refused].join(' '));
       },
     );
+  const chooseMove = () => act(() => call('backup.chooseMoveTarget', {}), (p) => setPlan(p));
+  const move = async () => {
+    const jobId = moveWork.start();
+    await act(
+      () => call('backup.move', { jobId }),
+      (v) => {
+        setPlan(null);
+        setMoved(v);
+        setView(v.view);
+        // The vault's path shown elsewhere (the status) follows the move.
+        void call('session.state', {}).then((r) => r.ok && r.value.unlocked && onStatus?.(r.value.status));
+      },
+    );
+    moveWork.stop();
+  };
   const verify = () =>
     act(
       () => call('backup.verify', {}),
@@ -74,7 +95,47 @@ export function BackupSettings({ today: appToday }: { today: IsoDate }) {
       <p className="hint">{t('backup.ui.help')}</p>
       {view?.syncedBy && (
         <div className="banner banner-warning" role="note">
-          {t('backup.vaultSynced', { service: view.syncedBy })}
+          <p>{t('backup.vaultSynced', { service: view.syncedBy })}</p>
+          {!plan && (
+            <div className="actions start">
+              <button type="button" className="secondary" disabled={busy} onClick={() => void chooseMove()}>
+                {t('move.button')}
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+      {plan && (
+        <section className="move-plan" aria-labelledby="mv-h">
+          <h3 id="mv-h">{t('move.title')}</h3>
+          <p>
+            <strong className="backup-dir">{t('move.chosen', { to: plan.to })}</strong>
+          </p>
+          <p>{t('move.willHappen')}</p>
+          <ol>
+            <li>{t('move.step.copy')}</li>
+            <li>{t('move.step.verify')}</li>
+            <li>{t('move.step.place', { service: plan.service ?? t('move.theCloud') })}</li>
+          </ol>
+          <p className="warning-text">{t('move.cloudKeeps', { service: plan.service ?? t('move.theCloud') })}</p>
+          <WorkProgressBar job={moveWork.job} what={t('move.working')} cancellable={false} />
+          <div className="actions start">
+            <button type="button" className="secondary" disabled={busy} onClick={() => setPlan(null)}>
+              {t('move.cancel')}
+            </button>
+            <button type="button" disabled={busy} onClick={() => void move()}>
+              {busy ? t('move.working') : t('move.confirm')}
+            </button>
+          </div>
+        </section>
+      )}
+      {moved && (
+        <div className="move-done" role="status">
+          <Notice>{t('move.done', { to: moved.to })}</Notice>
+          {moved.backupPlace && <p>{t(moved.backupCopied ? 'move.placeAdded' : 'move.placeFailed', { dir: moved.backupPlace })}</p>}
+          {moved.dailyJob === 'moved' && <p>{t('move.dailyJob')}</p>}
+          {moved.leftInOldFolder.length > 0 && <p>{t('move.left', { files: moved.leftInOldFolder.join(', ') })}</p>}
+          {moved.service && <p className="warning-text">{t('move.cloudKeeps', { service: moved.service })}</p>}
         </div>
       )}
       {view && view.places.length === 0 && <p>{t('backup.ui.none')}</p>}

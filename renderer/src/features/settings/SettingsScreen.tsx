@@ -85,7 +85,7 @@ export function SettingsScreen({ info, status, onInfo, onStatus }: Props) {
       <EndActionCard status={status} onStatus={onStatus} />
       <DeadlineCard status={status} today={info.today} onStatus={onStatus} />
       <ScheduleCard />
-      <BackupSettings today={info.today} />
+      <BackupSettings today={info.today} onStatus={onStatus} />
       <KeySettings />
       <ModelSettings />
     </main>
