@@ -76,6 +76,9 @@ describe("machine text in the supervisor's reader (nb)", () => {
   it('draws the unchecked passages in quiet grey, with the count the student sees', async () => {
     await supPage.getByRole('button', { name: 'Jeg er veileder' }).click();
     await supPage.getByRole('button', { name: `Les «${TITLE}»` }).click();
+    // The list of interviews says it first.
+    await expect.poll(() => supPage.locator('.tr-list li').first().textContent()).toContain('2 av 4 avsnitt kontrollert mot opptaket');
+    await screenshot(supPage, 'mt-share-00-interviews-nb');
     await supPage.getByRole('button', { name: /JS01/ }).first().click();
     await expect.poll(() => supPage.getByTestId('sr-machine-count').textContent()).toBe('2 av 4 avsnitt kontrollert mot opptaket');
     const machine = supPage.locator('.sup-transcript .transcript-text .sr-machine');

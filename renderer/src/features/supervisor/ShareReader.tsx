@@ -141,6 +141,7 @@ function InterviewList({ content, onOpen }: { content: ShareContent; onOpen(id: 
                 {t('sup.read.transcriptFacts', { chars: tr.chars, segments: tr.segments })}
                 {tr.reachesMs !== null && t('sup.read.reaches', { time: formatTimestamp(tr.reachesMs) })}
               </span>
+              {tr.machineText && tr.machineText.checked < tr.machineText.total && <span className="pill sr-machine-pill">{t('mt.count', { checked: tr.machineText.checked, total: tr.machineText.total })}</span>}
               {valuesOf(content, tr.participant, locale) && <span className="muted attribute-values">{t('attributes.sharedValues', { values: valuesOf(content, tr.participant, locale) })}</span>}
             </li>
           ))}
