@@ -11,59 +11,19 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { passagesOf } from '@shared/machine-text';
 import { TextPositions } from '@shared/analysis-text';
-import { Codebook } from '../../electron/core/services/analysis/codebook';
-import { Coding } from '../../electron/core/services/analysis/coding';
-import { Themes } from '../../electron/core/services/analysis/themes';
-import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { initSupervisorFolder } from '../../electron/core/services/supervisor/folder';
 import { HeldShares } from '../../electron/core/services/supervisor/held';
 import { openSharePayload, readShare, sealShare, type SharePayload } from '../../electron/core/services/supervisor/share-file';
 import { Supervisors } from '../../electron/core/services/supervisor/student';
-import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { fromB64 } from '../../electron/core/crypto/encoding';
 import { nodeEd25519 } from '../../electron/core/crypto/ed25519';
-import { admit, codeOf, makeVault, pw, TEST_KDF, TEST_KDF_POLICY, tempDir } from './helpers';
-import { wavHeader } from '../wav';
-
-const NOW = () => new Date('2026-11-27T10:00:00Z');
-
-/** As composeDraft writes a draft; an emoji before the later passages, so code points and UTF-16 differ. */
-const DRAFT = [
-  '#00:00:01-0# I: Hvordan begynte det for deg? 😀 #00:00:04-5# Fortell litt.',
-  '#00:00:07-0# B: Det var en mandag, på kafeen.',
-  '#00:00:12-2# I: Og så?',
-  '',
-].join('\n');
+import { codeOf, pw, TEST_KDF, TEST_KDF_POLICY, tempDir } from './helpers';
+import { NOW, partlyCheckedDraft, shareTo } from './machine-share-fixture';
 
 async function sharedDraft() {
-  const v = await makeVault('correct horse battery staple');
-  const code = admit(v.session, { name: 'Ola Nordmann' });
-  const src = path.join(tempDir(), 'interview.wav');
-  const data = Buffer.alloc(16_000 * 2 * 15);
-  fs.writeFileSync(src, Buffer.concat([wavHeader(data.length, 16_000), data]));
-  const rec = await new Recordings(v.session, NOW).import(code, src);
-  fs.rmSync(src);
-  const tr = new Transcripts(v.session, NOW);
-  const t = tr.createDraft(code, DRAFT, rec.id, { model: 'test-model', language: 'nb' });
-  // Partly checked: one passage heard through, one edited.
-  tr.heard(t.id, [4500]);
-  tr.update(t.id, { text: DRAFT.replace('Og så?', 'Og så, da?') });
-  const book = new Codebook(v.session, NOW);
-  const coding = new Coding(v.session, NOW);
-  const c = book.add({ name: 'Begynnelsen', definition: '' });
-  const onMachine = coding.apply(t.id, { quote: 'på kafeen' }, [c.id]);
-  const onHeard = coding.apply(t.id, { quote: 'Fortell litt.' }, [c.id]);
-  coding.setQuote(onMachine.id, true);
-  coding.setQuote(onHeard.id, true);
-  const themes = new Themes(v.session, NOW);
-  const th = themes.add({ name: 'Start' });
-  themes.assign(th.id, c.id);
+  const v = await partlyCheckedDraft();
   const sup = await initSupervisorFolder(path.join(tempDir('hvelv-sup-'), 'veileder'), pw('veileders passord 1'), { crypto: v.deps.crypto, kdfPolicy: TEST_KDF_POLICY, now: NOW }, { kdf: TEST_KDF });
-  const students = new Supervisors(v.session, NOW, v.deps.crypto);
-  const entry = students.add({ key: sup.identity.key, label: 'Hovedveileder', until: '2027-03-01' as never });
-  const { bytes, made } = students.create(entry.id, students.plan(entry.id).findings.map((f) => f.id));
-  students.recordShare(entry.id, made);
-  return { ...v, tr, t, c, th, onMachine, onHeard, sup, bytes };
+  return { ...v, sup, bytes: shareTo(v, sup.identity.key) };
 }
 
 /** The student's own share re-made, as a Hvelv before the marks travelled would make it: the same content, signed by the same student, `change`d. */
