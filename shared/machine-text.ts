@@ -64,3 +64,19 @@ export interface MachineTextCount {
 }
 
 export const hasUncheckedMachineText = (m: MachineTextCount | null | undefined): boolean => !!m && m.checked < m.total;
+
+/**
+ * Which passages of a transcript are unchecked machine text, as a share to the supervisor
+ * carries them (issue 26): the same passages the student's workspace draws, as ranges of
+ * the shared text in code points (as a share's segments are). `version` says how to read
+ * `spans`; a reader that does not know the version refuses the share (SHARE_NEEDS_NEWER)
+ * rather than show the text as if it were checked. Absent in shares made before it.
+ */
+export interface MachineSpans {
+  version: typeof MACHINE_SPANS_VERSION;
+  spans: { ms: number; start: number; end: number }[];
+}
+export const MACHINE_SPANS_VERSION = 1;
+
+/** Whether [start, end) touches any of the spans (same unit as the spans). */
+export const overlapsSpans = (spans: readonly { start: number; end: number }[], start: number, end: number): boolean => spans.some((p) => p.start < end && start < p.end);

@@ -233,6 +233,12 @@ export interface SharedTranscript {
   syncPoints: { offset: number; ms: number }[];
   segments: Segment[];
   machineText: MachineTextCount | null;
+  /**
+   * The passages still unchecked machine text, in code points of `text` (as the segments'
+   * ranges): the same the student's workspace draws. null when the share does not say (a
+   * typed transcript, or a share made before the marks travelled: then only the count is known).
+   */
+  machineSpans: { start: number; end: number }[] | null;
 }
 
 /** The report as the supervisor reads it: what the student's .docx holds (codebook, and per theme its codes and quotes). */

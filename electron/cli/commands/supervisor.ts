@@ -221,7 +221,14 @@ export async function cmdShare(args: string[], ctx: CommandContext): Promise<num
         if (what === 'transcripts') {
           const list = c.transcripts.map((x) => held.transcript(vaultId, x.id));
           if (values.json) io.out(JSON.stringify({ ok: true, transcripts: list }));
-          else for (const x of list) io.out(`== ${x.participant} (${x.id}) ==\n${x.text}`);
+          else {
+            for (const x of list) {
+              io.out(`== ${x.participant} (${x.id}) ==`);
+              // As the reader says it above the text (issue 26); --json carries which passages (machineSpans).
+              if (x.machineText && x.machineText.checked < x.machineText.total) io.out(t(locale, 'mt.note', { checked: x.machineText.checked, total: x.machineText.total }));
+              io.out(x.text);
+            }
+          }
         } else if (what === 'codes') {
           if (values.json) io.out(JSON.stringify({ ok: true, codes: c.codes }));
           else for (const x of c.codes) io.out(`${'  '.repeat(x.path.length - 1)}${x.name}  (${x.segmentCount})${x.definition ? `: ${x.definition}` : ''}`);

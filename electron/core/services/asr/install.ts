@@ -54,7 +54,16 @@ export interface InstallOptions {
    * the kernel fails with ENOSPC, to show what a full disk leaves behind.
    */
   openForWrite?: (file: string) => number;
+  /**
+   * How long the connection may stay silent (no bytes at all, before the answer or in the
+   * middle of it) before the download fails with DOWNLOAD_STALLED; IDLE_TIMEOUT_MS unless
+   * given (the tests give a short one).
+   */
+  idleTimeoutMs?: number;
 }
+
+/** A minute without a byte: a server that stopped sending without closing would otherwise hold the download (and its staging folder) for ever. */
+export const IDLE_TIMEOUT_MS = 60_000;
 
 export interface InstalledModel {
   /** The folder's name in the models folder. */
@@ -146,12 +155,21 @@ const cancelled = () => new HvelvError('CANCELLED', 'the model download was canc
 /** GET the address into the file, following at most five redirects (each checked as the first), hashing as it goes. */
 async function download(url: URL, fd: number, opts: InstallOptions, hash: ReturnType<typeof createHash>, limit: number): Promise<number> {
   let target = url;
+  const idle = opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   for (let hop = 0; hop < 6; hop++) {
+    // Set when the socket has been silent for `idle`: whatever error the destroyed request then gives, this is what is said.
+    let stalled = false;
+    const stalledError = () => new HvelvError('DOWNLOAD_STALLED', `${target.host} sent nothing for ${Math.round(idle / 1000)} s; the download was stopped`);
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const get = target.protocol === 'https:' ? https.get : http.get;
       // Nothing of the student's goes out: no cookies, no referrer, a fixed agent string.
       const req = get(target, { headers: { 'user-agent': 'Hvelv', accept: '*/*' }, signal: opts.signal }, resolve);
-      req.on('error', (err) => reject(opts.signal?.aborted ? cancelled() : new HvelvError('DOWNLOAD_FAILED', `cannot reach ${target.host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err })));
+      // The socket's own inactivity timer: any byte in either direction starts it again.
+      req.setTimeout(idle, () => {
+        stalled = true;
+        req.destroy(stalledError());
+      });
+      req.on('error', (err) => reject(opts.signal?.aborted ? cancelled() : stalled ? stalledError() : new HvelvError('DOWNLOAD_FAILED', `cannot reach ${target.host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err })));
     });
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && res.headers.location) {
@@ -188,10 +206,12 @@ async function download(url: URL, fd: number, opts: InstallOptions, hash: Return
       }
     } catch (err) {
       if (opts.signal?.aborted) throw cancelled();
+      if (stalled) throw stalledError();
       if (err instanceof HvelvError) throw err;
       throw new HvelvError('DOWNLOAD_FAILED', `the connection to ${target.host} was cut after ${bytes} bytes`, { cause: err });
     }
     if (opts.signal?.aborted) throw cancelled();
+    if (stalled) throw stalledError();
     // A server that closes early without an error still said how much it would send.
     if (!res.complete || (total !== null && bytes !== total)) throw new HvelvError('DOWNLOAD_FAILED', `the connection to ${target.host} was cut after ${bytes} of ${total ?? '?'} bytes`);
     opts.onProgress?.({ phase: 'download', bytes, total });

@@ -421,7 +421,15 @@ export class HeldShares {
     const { payload } = this.load(vaultId);
     const t = payload.transcripts.find((x) => x.id === id);
     if (!t) throw new HvelvError('NOT_FOUND', 'no such transcript in the share');
-    return { id: t.id, participant: t.participant, text: t.text, syncPoints: t.syncPoints, machineText: t.machineText ?? null, segments: payload.segments.filter((s) => s.transcriptId === id).sort((a, b) => a.start - b.start) };
+    return {
+      id: t.id,
+      participant: t.participant,
+      text: t.text,
+      syncPoints: t.syncPoints,
+      machineText: t.machineText ?? null,
+      machineSpans: t.machineSpans ? t.machineSpans.spans.map((p) => ({ start: p.start, end: p.end })) : null,
+      segments: payload.segments.filter((s) => s.transcriptId === id).sort((a, b) => a.start - b.start),
+    };
   }
 
   /** Segments of a code (and its children) or of a theme's codes, with timestamp and context. */

@@ -16,7 +16,8 @@ import { z } from 'zod';
 import { COLOR_RE, DEFINITION_MAX, MEMO_MAX, NAME_MAX, PHASES, THEME_STATUSES } from '../../../../shared/analysis';
 import { TextPositions } from '../../../../shared/analysis-text';
 import { hasControlCharacter } from '../../../../shared/domain';
-import { integrity } from '../../errors';
+import { HvelvError, integrity } from '../../errors';
+import { MACHINE_SPANS_VERSION } from '../../../../shared/machine-text';
 import type { SharePayload } from './share-file';
 
 const hexId = z.string().regex(/^[0-9a-f]{32}$/);
@@ -96,6 +97,9 @@ const payloadSchema = z.looseObject({
       text: z.string(),
       syncPoints: z.array(z.strictObject({ offset: count, ms: z.number().min(0) })),
       createdAt: at,
+      machineText: z.strictObject({ checked: count, total: count }).nullable().optional(),
+      // Its version first: one this Hvelv does not know is refused below, not read as something else.
+      machineSpans: z.looseObject({ version: z.number().int().min(1) }).nullable().optional(),
     }),
   ),
   segments: z.array(segmentSchema),
@@ -108,6 +112,30 @@ const payloadSchema = z.looseObject({
     })
     .optional(),
 });
+
+const spansV1 = z.strictObject({ version: z.literal(MACHINE_SPANS_VERSION), spans: z.array(z.strictObject({ ms: z.number().min(0), start: count, end: count })).max(1_000_000) });
+
+/**
+ * Which passages are unchecked machine text (issue 26): of a version this Hvelv knows, in
+ * the text, in order, one per unchecked passage the count names. A newer version is
+ * refused with SHARE_NEEDS_NEWER: reading past it would show unchecked machine text as if
+ * it were checked.
+ */
+function checkMachineSpans(t: SharePayload['transcripts'][number], bad: (what: string) => never): void {
+  const m = t.machineSpans;
+  if (m === undefined || m === null) return;
+  if (m.version !== MACHINE_SPANS_VERSION) throw new HvelvError('SHARE_NEEDS_NEWER', `transcript ${t.id} marks its machine text in version ${m.version} of the format, which this Hvelv does not read`);
+  const parsed = spansV1.safeParse(m);
+  if (!parsed.success) bad(`transcript ${t.id}'s machine-text marks are malformed`);
+  const count = t.machineText;
+  if (!count || count.checked > count.total || m.spans.length !== count.total - count.checked) bad(`transcript ${t.id}'s machine-text marks do not match its count`);
+  const length = new TextPositions(t.text).codePoints;
+  let after = 0;
+  for (const p of m.spans) {
+    if (p.start < after || p.end <= p.start || p.end > length) bad(`transcript ${t.id}'s machine-text marks reach outside the text or overlap`);
+    after = p.end;
+  }
+}
 
 /** The payload as the reader may rely on it; INTEGRITY (naming the first problem) otherwise. */
 export function checkSharePayload(payload: SharePayload): SharePayload {
@@ -140,6 +168,7 @@ export function checkSharePayload(payload: SharePayload): SharePayload {
   for (const t of payload.transcripts) {
     if (transcripts.has(t.id)) bad('two transcripts have the same id');
     transcripts.set(t.id, { participant: t.participant, length: new TextPositions(t.text).codePoints });
+    checkMachineSpans(t, bad);
   }
   for (const c of payload.codes) {
     if (c.parentId !== null && !codes.has(c.parentId)) bad(`code ${c.id} has a parent that is not in the share`);

@@ -15,7 +15,7 @@
  * Both are JSON with canonical base64 (every changed character changes a value), signed
  * over the canonical JSON of the body.
  */
-import type { MachineTextCount } from '../../../../shared/machine-text';
+import type { MachineSpans, MachineTextCount } from '../../../../shared/machine-text';
 import { z } from 'zod';
 import type { SharedAttributes } from '../../../../shared/attributes';
 import type { Code, Memo, PhaseState, Segment, Theme } from '../../../../shared/analysis';
@@ -77,8 +77,12 @@ export interface SharePayload {
   themes: Theme[];
   /** Never private ones. */
   memos: Memo[];
-  /** `machineText`: an automatic draft's passages checked against the recording (issue 26); absent in shares made before it. */
-  transcripts: { id: string; participant: string; text: string; syncPoints: { offset: number; ms: number }[]; createdAt: string; machineText?: MachineTextCount | null }[];
+  /**
+   * `machineText`: an automatic draft's passages checked against the recording (issue 26);
+   * `machineSpans`: which of its passages are still unchecked machine text (shared/machine-text.ts).
+   * Both absent in shares made before them (`machineSpans` in shares made before it).
+   */
+  transcripts: { id: string; participant: string; text: string; syncPoints: { offset: number; ms: number }[]; createdAt: string; machineText?: MachineTextCount | null; machineSpans?: MachineSpans | null }[];
   /** Coded segments (orphans left out). */
   segments: Segment[];
   /** The student's replies to the supervisor's comments, and which are resolved. */

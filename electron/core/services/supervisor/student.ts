@@ -34,7 +34,7 @@ import { Themes } from '../analysis/themes';
 import { findIdentifiers, knownDetails, NO_KNOWN_DETAILS } from '../deidentify/deidentify';
 import { Exchange } from '../exchange/export';
 import { TRANSCRIPT_TABLE, Transcripts, type TranscriptRecord } from '../transcripts/transcripts';
-import { machineCount } from '../transcripts/machine-text';
+import { machineCount, machineSpansOf } from '../transcripts/machine-text';
 import { ownerFingerprint, parseSupervisorKey, supervisorFingerprint } from './key-text';
 import { openFeedback, parseFeedback, sealShare, type FeedbackItem, type ShareFields, type SharePayload } from './share-file';
 import { sealShareV2, sharePartialPath, sweepSharePartials, writeShareV2, writeShareV2InWorker, type RecordingToShare, type SealedShareV2 } from './share-container';
@@ -185,7 +185,7 @@ export class Supervisors {
     const transcripts = store
       .list<TranscriptRecord>(TRANSCRIPT_TABLE)
       .filter((t) => t.participant)
-      .map((t) => ({ id: t.id, participant: t.participant!, text: t.data.text, syncPoints: t.data.syncPoints, createdAt: t.data.createdAt, machineText: machineCount(t.data) }))
+      .map((t) => ({ id: t.id, participant: t.participant!, text: t.data.text, syncPoints: t.data.syncPoints, createdAt: t.data.createdAt, machineText: machineCount(t.data), machineSpans: machineSpansOf(t.data) }))
       .sort((a, b) => a.participant.localeCompare(b.participant) || a.createdAt.localeCompare(b.createdAt));
     const segments = transcripts.flatMap((t) => coding.forTranscript(t.id).filter((s) => s.orphanedAt === null));
     // Replies to comments this supervisor wrote under an earlier record (removed, added again) travel too.

@@ -5,7 +5,7 @@
  * record, so it is sealed, signed and withdrawn with the text, and survives reopening.
  */
 import { createHash } from 'node:crypto';
-import { passagesOf, type MachineTextCount, type Passage } from '../../../../shared/machine-text';
+import { MACHINE_SPANS_VERSION, passagesOf, type MachineSpans, type MachineTextCount, type Passage } from '../../../../shared/machine-text';
 import { TextPositions } from '../../../../shared/analysis-text';
 import type { MachineText, TranscriptRecord } from './records';
 
@@ -33,6 +33,16 @@ export function uncheckedPassages(r: TranscriptRecord): Passage[] {
   if (!m || m.unchecked.length === 0) return [];
   const want = new Map(m.unchecked.map((u) => [u.ms, u.sha]));
   return passagesOf(r.text).filter((p) => want.get(p.ms) === hash(p.words));
+}
+
+/**
+ * The unchecked passages as a share carries them (code points of the text): exactly what
+ * the workspace draws. null for a typed transcript or a draft declared checked.
+ */
+export function machineSpansOf(r: TranscriptRecord): MachineSpans | null {
+  if (!machineOf(r)) return null;
+  const pos = new TextPositions(r.text);
+  return { version: MACHINE_SPANS_VERSION, spans: uncheckedPassages(r).map((p) => ({ ms: p.ms, start: pos.toCodePoint(p.start)!, end: pos.toCodePoint(p.end)! })) };
 }
 
 export function machineCount(r: TranscriptRecord): MachineTextCount | null {

@@ -16,6 +16,7 @@ import { thematicMapSvg } from '../../../../shared/analysis-map';
 import type { FeedbackComment, ShareContent, SharedRecording, SharedTranscript } from '../../../../shared/supervisor';
 import { SMALL_GROUP } from '../../../../shared/attributes';
 import { syncPoints } from '../../../../shared/transcript';
+import { overlapsSpans } from '../../../../shared/machine-text';
 import { Waveform } from '../../components/Waveform';
 import { fromBase64 } from '../../components/base64';
 import { codeLabel, excerpt, treeOrder } from '../../components/codes';
@@ -140,6 +141,7 @@ function InterviewList({ content, onOpen }: { content: ShareContent; onOpen(id: 
                 {t('sup.read.transcriptFacts', { chars: tr.chars, segments: tr.segments })}
                 {tr.reachesMs !== null && t('sup.read.reaches', { time: formatTimestamp(tr.reachesMs) })}
               </span>
+              {tr.machineText && tr.machineText.checked < tr.machineText.total && <span className="pill sr-machine-pill">{t('mt.count', { checked: tr.machineText.checked, total: tr.machineText.total })}</span>}
               {valuesOf(content, tr.participant, locale) && <span className="muted attribute-values">{t('attributes.sharedValues', { values: valuesOf(content, tr.participant, locale) })}</span>}
             </li>
           ))}
@@ -235,7 +237,7 @@ function TranscriptRead({ id, codes, recording, onBack, ...common }: { id: strin
     void call('supervisor.transcript', { vaultId: common.vaultId, id }).then((r) => (r.ok ? setTr(r.value) : setError(r.error)));
   }, [common.vaultId, id]);
   const byId = useMemo(() => new Map(codes.map((c) => [c.id, c])), [codes]);
-  const pieces = useMemo(() => (tr ? splitBySegments(tr.text, tr.segments) : []), [tr]);
+  const pieces = useMemo(() => (tr ? splitBySegments(tr.text, tr.segments, tr.machineSpans ?? []) : []), [tr]);
   if (!tr) return <ErrorBanner error={error} />;
   const sorted = [...tr.segments].sort((a, b) => a.start - b.start);
   const play = recording
@@ -253,20 +255,39 @@ function TranscriptRead({ id, codes, recording, onBack, ...common }: { id: strin
         {t('sup.read.backToList')}
       </button>
       <h2 id="sr-tr-h">{t('sup.read.transcriptTitle', { code: tr.participant })}</h2>
-      {tr.machineText && tr.machineText.checked < tr.machineText.total && (
-        <p className="banner banner-info" data-testid="sr-machine-text">
-          {t('mt.note', { checked: tr.machineText.checked, total: tr.machineText.total })}
-        </p>
+      {tr.machineText && (
+        // As the student's workspace says it (TranscriptionWorkspace): the count, and what the grey means.
+        <div className="sr-machine-legend" data-testid="sr-machine-text">
+          <p>
+            <strong>{t('mt.heading')}:</strong> <span data-testid="sr-machine-count">{t('mt.count', { checked: tr.machineText.checked, total: tr.machineText.total })}</span>
+          </p>
+          {tr.machineText.checked < tr.machineText.total && (
+            <p className="hint">
+              {tr.machineSpans ? (
+                <>
+                  <span className="sr-machine sr-machine-swatch" aria-hidden="true">
+                    Aa
+                  </span>{' '}
+                  {t('mt.readerHint')}
+                </>
+              ) : (
+                t('mt.readerNoSpans')
+              )}
+            </p>
+          )}
+        </div>
       )}
       {recording && <SharePlayer vaultId={common.vaultId} recording={recording} audio={audio} code={tr.participant} />}
       <div className="sup-transcript">
         <div className="transcript-text read" tabIndex={0} role="document" aria-label={t('sup.read.textOf', { code: tr.participant })}>
           {pieces.map((p, i) => {
-            if (p.segments.length === 0) return <span key={i}>{withStamps(p.text, play, playLabel)}</span>;
+            // Unchecked machine text in a quiet grey, as the student's workspace draws it; a coded piece keeps its code's underline.
+            const words = p.machine ? <span className="sr-machine">{withStamps(p.text, play, playLabel)}</span> : withStamps(p.text, play, playLabel);
+            if (p.segments.length === 0) return <span key={i}>{words}</span>;
             const colour = byId.get(p.segments[0]!.codeIds[0] ?? '')?.color ?? '#888888';
             return (
               <mark key={i} className={`coded ${p.segments.some((s) => s.id === active) ? 'active' : ''}`} style={{ borderBottomColor: colour }}>
-                {withStamps(p.text, play, playLabel)}
+                {words}
               </mark>
             );
           })}
@@ -295,6 +316,7 @@ function TranscriptRead({ id, codes, recording, onBack, ...common }: { id: strin
                   )}
                 </p>
                 <blockquote>{excerpt(s.text, 160)}</blockquote>
+                {tr.machineSpans && overlapsSpans(tr.machineSpans, s.start, s.end) && <p className="pill sr-machine-pill">{t('mt.quoteMark')}</p>}
                 <CommentsFor target={{ kind: 'segment', id: s.id }} what={t('sup.comment.on.segment', { name: tr.participant })} {...common} />
               </div>
             );
@@ -305,22 +327,26 @@ function TranscriptRead({ id, codes, recording, onBack, ...common }: { id: strin
   );
 }
 
-/** The text cut where segments begin and end, each piece with the segments over it (code points to UTF-16). */
-function splitBySegments(text: string, segments: Segment[]): { text: string; segments: Segment[] }[] {
+/**
+ * The text cut where segments and unchecked machine text begin and end, each piece with the
+ * segments over it and whether it is machine text (code points to UTF-16).
+ */
+function splitBySegments(text: string, segments: Segment[], machine: { start: number; end: number }[]): { text: string; segments: Segment[]; machine: boolean }[] {
   const map = new TextPositions(text);
   const cuts = new Set<number>([0, text.length]);
   const ranges = segments.map((s) => ({ s, a: map.toUtf16(s.start) ?? 0, b: map.toUtf16(s.end) ?? text.length }));
-  for (const r of ranges) {
+  const spans = machine.map((m) => ({ a: map.toUtf16(m.start) ?? 0, b: map.toUtf16(m.end) ?? text.length }));
+  for (const r of [...ranges, ...spans]) {
     cuts.add(r.a);
     cuts.add(r.b);
   }
   const points = [...cuts].sort((x, y) => x - y);
-  const out: { text: string; segments: Segment[] }[] = [];
+  const out: { text: string; segments: Segment[]; machine: boolean }[] = [];
   for (let i = 0; i + 1 < points.length; i++) {
     const a = points[i]!;
     const b = points[i + 1]!;
     if (a === b) continue;
-    out.push({ text: text.slice(a, b), segments: ranges.filter((r) => r.a <= a && r.b >= b).map((r) => r.s) });
+    out.push({ text: text.slice(a, b), segments: ranges.filter((r) => r.a <= a && r.b >= b).map((r) => r.s), machine: spans.some((m) => m.a <= a && m.b >= b) });
   }
   return out;
 }
@@ -442,6 +468,7 @@ function SegmentList({ segments }: { segments: RetrievedSegment[] }) {
             {s.text}
             <span className="muted">{s.after}…</span>
           </blockquote>
+          {s.machineText && <p className="pill sr-machine-pill">{t('mt.quoteMark')}</p>}
         </li>
       ))}
     </ul>

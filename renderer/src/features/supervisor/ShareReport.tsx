@@ -26,6 +26,12 @@ export function ShareReportRead({ vaultId }: { vaultId: string }) {
         {t('analysis.report.title')}: {report.title}
       </h2>
       <p className="muted">{t('sup.report.intro')}</p>
+      {/* As the student's .docx says it (report-docx.ts): what the mark beside a quote means. */}
+      {report.themes.some((th) => th.quotes.some((q) => q.machineText)) && (
+        <p data-testid="sr-report-machine">
+          <em>{t('mt.reportNote')}</em>
+        </p>
+      )}
       <h3>{t('analysis.report.codebook')}</h3>
       {report.codes.length === 0 ? (
         <p className="muted">{t('sup.read.noCodes')}</p>
@@ -74,6 +80,7 @@ export function ShareReportRead({ vaultId }: { vaultId: string }) {
           {quotes.map((q) => (
             <blockquote key={q.id} className="report-quote">
               <em>«{q.text.trim()}»</em> {quoteCitation(q)}
+              {q.machineText && ` ${t('mt.quoteMark')}`}
             </blockquote>
           ))}
         </article>
