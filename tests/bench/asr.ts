@@ -201,7 +201,7 @@ async function parent(): Promise<void> {
         `| ${name} | ${(r.loadMs / 1000).toFixed(1)} s | ${(med / 1000).toFixed(1)} s (${r.windowMs.map((x) => (x / 1000).toFixed(1)).join(', ')}) | ${(median(r.cpuMs) / 1000).toFixed(1)} s | ${r.tokens} | ${(r.memBytes / MiB).toFixed(0)} MiB | ${r.cores.toFixed(1)} | **${rtf.toFixed(2)}×** (idle cores: ~${idle.toFixed(2)}×) | ${verdict(rtf, idle)} |`,
         `| ${name}, decoder to real speech's tokens | | ${(sMed / 1000).toFixed(1)} s (${r.speechMs.map((x) => (x / 1000).toFixed(1)).join(', ')}) | ${(median(r.speechCpuMs) / 1000).toFixed(1)} s | ${r.speechTokens} | | | **${sRtf.toFixed(2)}×** (idle cores: ~${sIdle.toFixed(2)}×) | ${verdict(sRtf, sIdle)} |`,
       );
-      console.log(rows.at(-1));
+      console.log(rows.slice(-2).join('\n'));
     }
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
