@@ -172,7 +172,7 @@ export async function restoreVault(from: string, target: string, passphrase: Uin
           for (const w of wanted) {
             const entry = registryEntry(session.stores.keylist, w.code);
             if (!entry || entry.status === 'withdrawn') continue;
-            participants.withdraw(w.code, w.date);
+            await participants.withdraw(w.code, w.date);
             applied.push(w);
           }
         }
