@@ -1,5 +1,6 @@
 /**
- * `hvelv withdraw` and `hvelv audio delete` print the overwriting's progress on stderr
+ * `hvelv withdraw` and `hvelv audio delete` print the overwriting's progress, and `hvelv
+ * verify` its decrypting and hashing of the recordings, on stderr
  * when it is a terminal (faked here: isTty), and nothing of it when it is not; stdout
  * stays the result alone. The progress shows past a second of work: the clock that
  * measures that second runs fifty times faster here, so a recording of some megabytes
@@ -67,6 +68,15 @@ describe('the overwriting’s progress on the CLI', () => {
     expect(piped.code).toBe(EXIT.ok);
     expect(progressLines(piped.err)).toEqual([]);
     expect(piped.err.join('')).not.toMatch(/\r/);
+
+    // `hvelv verify` decrypts and hashes every recording: the same progress, on a terminal only.
+    const verified = await hv(true, 'verify', vault);
+    expect(verified.code).toBe(EXIT.ok);
+    expect(progressLines(verified.err).length).toBeGreaterThan(0);
+    expect(verified.out.join('\n')).toMatch(/^ok: /);
+    const verifiedPiped = await hv(false, 'verify', vault);
+    expect(verifiedPiped.code).toBe(EXIT.ok);
+    expect(verifiedPiped.err).toEqual([]);
 
     const del = await hv(true, 'audio', 'delete', vault, third, '--yes');
     expect(del.code).toBe(EXIT.ok);
