@@ -167,7 +167,7 @@ export async function restoreVault(from: string, target: string, passphrase: Uin
       let problems: string[];
       try {
         const participants = new Participants(session, deps.now);
-        participants.resumeWithdrawals();
+        await participants.resumeWithdrawals();
         if (!session.stores.keylist.destroyed) {
           for (const w of wanted) {
             const entry = registryEntry(session.stores.keylist, w.code);

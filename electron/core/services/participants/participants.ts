@@ -29,7 +29,7 @@ import type { ParticipantSummary } from '../../../../shared/contract';
 import { sha256, toHex } from '../../crypto/encoding';
 import { HvelvError } from '../../errors';
 import { fsyncDir } from '../../vault/atomic-file';
-import { shredFile, shredFilesAsync } from '../../vault/safe-delete';
+import { shredFilesAsync } from '../../vault/safe-delete';
 import type { VaultSession } from '../../vault/vault';
 import { freezeForm, getForm } from '../../consent/forms';
 import { unfilledFields } from '../../../../shared/letter';
@@ -262,15 +262,15 @@ export class Participants {
   }
 
   /** Finish any withdrawal a crash interrupted. Called on every open. */
-  resumeWithdrawals(): string[] {
+  async resumeWithdrawals(): Promise<string[]> {
     const pending = this.keylist
       .list<RegistryEntry>(T.participant)
       .map((r) => r.data)
       .filter((e) => e.status === 'withdrawing');
-    // Rare (a crash during a withdrawal), so done at once here: the blobs still listed
-    // are those of a crash before the recordings' store was emptied.
+    // The blobs still listed are those of a crash before the recordings' store was emptied
+    // (a crash after it left orphans, which the open's sweep removes).
     for (const e of pending) {
-      for (const f of this.destroyParticipant(e.code, {})) shredFile(f);
+      await shredFilesAsync(this.destroyParticipant(e.code, {}));
       this.finishWithdrawal(e.code, {});
     }
     return pending.map((e) => e.code);

@@ -461,11 +461,12 @@ export class Recordings {
    * or a withdrawal that removed the records first) and leftover temporary files.
    * Their keys were never stored or are destroyed; remove them.
    */
-  sweepOrphans(): number {
+  async sweepOrphans(): Promise<number> {
     const orphans = this.orphans();
     if (orphans.length === 0) return 0;
     insideVault(this.session.path, this.blobDir());
-    for (const o of orphans) shredFile(path.join(this.blobDir(), o.name));
+    // Overwritten in slices that leave the thread free: an orphan can be a whole recording.
+    await shredFilesAsync(orphans.map((o) => path.join(this.blobDir(), o.name)));
     return orphans.length;
   }
 
