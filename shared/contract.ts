@@ -451,7 +451,8 @@ export const api = {
   'forms.newVersion': { input: z.strictObject({}) },
   'forms.export': { input: z.strictObject({ version: z.number().int().min(1), locale, format: z.enum(['html', 'pdf']).default('html') }) },
   'withdrawal.preview': { input: z.strictObject({ code }) },
-  'withdrawal.execute': { input: z.strictObject({ code, confirmCode: z.string(), date: z.string().max(10) }) },
+  /** jobId: the recordings' overwriting reports 'work-progress' under it (no Cancel: the promise runs to the end). */
+  'withdrawal.execute': { input: z.strictObject({ code, confirmCode: z.string(), date: z.string().max(10), jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
   'withdrawal.receipt': { input: z.strictObject({ code }) },
   'withdrawal.saveReceipt': { input: z.strictObject({ code, locale, format: z.enum(['html', 'pdf']).default('html') }) },
   /** The deletion certificate written at project end (bilingual), saved where the user chooses. */
@@ -464,7 +465,7 @@ export const api = {
   /** Stop long work started with this job id (a share being written, an export): nothing half-written is left. */
   'work.cancel': { input: z.strictObject({ jobId: z.string().max(40) }) },
   'recordings.deleteOriginal': { input: z.strictObject({ id: hexId, file: fileToken, jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
-  'recordings.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20) }) },
+  'recordings.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20), jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
   'recordings.export': { input: z.strictObject({ id: hexId, jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
   'recordings.mediaUrl': { input: z.strictObject({ id: hexId }) },
   'asr.models': { input: z.strictObject({}) },

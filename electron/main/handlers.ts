@@ -253,9 +253,11 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       return saveDocument(html, `${folderName(form.texts[locale].title).slice(0, 40)}-v${version}-${locale}`, format);
     },
     'withdrawal.preview': ({ code }) => participants().withdrawalPreview(code),
-    'withdrawal.execute': async ({ code, confirmCode, date }) => {
+    'withdrawal.execute': async ({ code, confirmCode, date, jobId }) => {
       confirm(confirmCode, code);
-      const receipt = participants().withdraw(code, date);
+      // The recordings' blobs are overwritten in slices off this thread's way, with progress
+      // under the job id; its Cancel is not offered (a withdrawal runs to the end).
+      const receipt = await work.run(jobId, ({ onProgress }) => participants().withdraw(code, date, { onProgress }));
       // The promise reaches the backup places that can be reached now (issue 28).
       const backupPlaces = await backupAfterWithdrawal(sessions.require(), deps.crypto, deps.now, code);
       return backupPlaces.length ? { ...receipt, backupPlaces } : receipt;
@@ -461,10 +463,11 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       await work.run(jobId, (opts) => recordings().deleteOriginal(id, files.path(file), opts));
       return null;
     },
-    'recordings.delete': ({ id, confirmCode }) => {
+    'recordings.delete': async ({ id, confirmCode, jobId }) => {
       const r = recordings();
       confirm(confirmCode, r.get(id).code);
-      r.delete(id);
+      // The key goes first; the blob's overwriting follows in slices, with progress, no Cancel.
+      await work.run(jobId, ({ onProgress }) => r.delete(id, { onProgress }));
       return null;
     },
     'recordings.export': async ({ id, jobId }) => {

@@ -83,7 +83,7 @@ export async function benchImport(log: (s: string) => void, date: string): Promi
       ageRuns.push(timeShell(`age -r ${ageRecipient} -o "${work}/out.age" "${wav}" && sync "${work}/out.age"`));
       fs.rmSync(path.join(work, 'out.age'));
     }
-    if (info) rec.delete(info.id);
+    if (info) await rec.delete(info.id);
     execFileSync('sync');
     warm();
     const base = process.memoryUsage().rss;

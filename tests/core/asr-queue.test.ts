@@ -107,7 +107,7 @@ describe('the queue of drafts', { timeout: 300_000 }, () => {
     expect(states(end)).toEqual(['waiting', 'waiting', 'waiting']);
     expect(new Transcripts(session, NOW).list()).toEqual([]);
     // The third participant's recording is deleted while the queue waits.
-    new Recordings(session, NOW).delete(ids[2]!);
+    await new Recordings(session, NOW).delete(ids[2]!);
     void codes;
     expect(await q.run({ threads: 1 })).toMatchObject({ paused: true });
     q.resume();

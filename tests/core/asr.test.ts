@@ -393,6 +393,7 @@ describe('a draft from an encrypted recording, with the real engine', { timeout:
     const { session, code, rec } = await setup([[4, 3], [60, 1]]);
     const { spawn, pids } = trackingSpawner();
     let withdrawnAt = 0;
+    let withdrawal: Promise<unknown> = Promise.resolve();
     const run = makeDraft(session, rec.id, {
       model,
       language: 'nb',
@@ -400,11 +401,13 @@ describe('a draft from an encrypted recording, with the real engine', { timeout:
       onProgress: () => {
         if (!withdrawnAt) {
           withdrawnAt = Date.now();
-          new Participants(session, NOW).withdraw(code, '2026-11-27');
+          // The stores (and keys) go at once; the blob's overwriting follows.
+          withdrawal = new Participants(session, NOW).withdraw(code, '2026-11-27');
         }
       },
     });
     await expect(run).rejects.toMatchObject({ code: 'PARTICIPANT_WITHDRAWN' });
+    await withdrawal;
     expect(Date.now() - withdrawnAt).toBeLessThan(1000);
     await gone(pids[0]!);
     expect(new Transcripts(session, NOW).list()).toEqual([]);

@@ -94,7 +94,7 @@ describe('the end date anonymises attribute values', () => {
     expect(session.stores.keylist.countParticipant(p1)['attribute_exact']).toBe(1);
     const p = new Participants(session, now);
     expect(p.withdrawalPreview(p1).attributes).toBe(1);
-    expect(p.withdraw(p1, '2026-11-27').counts.attributes).toBe(1);
+    expect((await p.withdraw(p1, '2026-11-27')).counts.attributes).toBe(1);
     expect(session.stores.keylist.countParticipant(p1)['attribute_exact']).toBeUndefined();
     expect(session.stores.transcripts.countParticipant(p1)['attribute_value']).toBeUndefined();
   });

@@ -63,7 +63,7 @@ describe('attribute values are held like the rest of a person\'s data', () => {
       { attribute: 'rolle', label: 'rolle', value: 'Jobbspesialist', exact: false, identifying: false },
     ]);
     expect(p.withdrawalPreview(a).attributes).toBe(2);
-    expect(p.withdraw(a, '2026-11-27').counts.attributes).toBe(2);
+    expect((await p.withdraw(a, '2026-11-27')).counts.attributes).toBe(2);
     expect(attrs.valuesOf(a)).toEqual([]);
     expect(session.stores.keylist.countParticipant(a)).toEqual({});
     expect(attrs.valuesOf(b).map((v) => v.value)).toEqual(['Veileder']);

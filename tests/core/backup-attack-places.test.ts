@@ -89,7 +89,7 @@ describe('attack: the certificate’s clear list of places', () => {
 describe('attack: "the disk was destroyed"', () => {
   it('F4 cannot be recorded for a place whose copy is right there: it would never be erased again, and the certificate would call it destroyed', async () => {
     const v = await withPlace();
-    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    await new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
     // The copy there still holds her; the student (or someone at the keyboard) says the disk is destroyed.
     let refused = false;
     try {
@@ -111,7 +111,7 @@ describe('attack: "the disk was destroyed", then the disk turns up', () => {
   it('F12 a place recorded destroyed while away, whose copy is reachable again, is brought up by the next run, not left holding the withdrawn for ever', async () => {
     const v = await withPlace();
     fs.renameSync(v.place, `${v.place}-away`); // the stick is lost
-    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    await new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
     await runBackup(v.session, v.deps.crypto, NOW);
     recordDestroyed(v.session, v.place, '2026-11-27');
     fs.renameSync(`${v.place}-away`, v.place); // ...and found in a drawer
@@ -139,7 +139,7 @@ describe('attack: restore reading the places the copy names', () => {
     await runBackup(v.session, v.deps.crypto, NOW); // A's copy: its record says the stick was destroyed
     fs.renameSync(`${x}-away`, x); // ...and found; A's disk is not plugged in now
     fs.renameSync(a, `${a}-away`);
-    new Participants(v.session, NOW).withdraw(ragnhild, '2026-11-27');
+    await new Participants(v.session, NOW).withdraw(ragnhild, '2026-11-27');
     await runBackup(v.session, v.deps.crypto, NOW);
     v.session.lock();
     fs.renameSync(`${a}-away`, a);
@@ -167,7 +167,7 @@ describe('attack: restore reading the places the copy names', () => {
     const repoB = repoDir(b, v.session.vaultId);
     const saved = path.join(tempDir(), 'saved-b');
     fs.cpSync(repoB, saved, { recursive: true });
-    new Participants(v.session, NOW).withdraw(ragnhild, '2026-11-27');
+    await new Participants(v.session, NOW).withdraw(ragnhild, '2026-11-27');
     await runBackup(v.session, v.deps.crypto, NOW, { only: b });
     const newest = manifestSeqs(repoB).at(-1)!;
     fs.cpSync(saved, repoB, { recursive: true });
@@ -228,7 +228,7 @@ describe('attack: the receipt’s and the certificate’s places against what th
     const v = await withPlace();
     removePlace(v.session, v.place, { pending: false });
     addPlace(v.session, v.place, NOW());
-    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    await new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
     const r = await runBackup(v.session, v.deps.crypto, NOW);
     // The old copy (holding her) is still there: the run does not write over what it did not write last.
     expect(r[0]!.outcome).toBe('refused');
@@ -263,7 +263,7 @@ describe('attack: what the withdrawal receipt tells the participant', () => {
   it('F10 the receipt the participant gets names each backup place by its folder’s name, not the student’s whole path (user name, cloud, folders)', async () => {
     const v = await withPlace();
     const p = new Participants(v.session, NOW);
-    p.withdraw(v.ragnhild, '2026-11-27');
+    await p.withdraw(v.ragnhild, '2026-11-27');
     const backupPlaces = await backupAfterWithdrawal(v.session, v.deps.crypto, NOW, v.ragnhild);
     const html = p.receiptHtml(v.ragnhild, 'en', { backupPlaces });
     expect(html).toContain('Minnepinne');

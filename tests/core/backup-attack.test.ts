@@ -53,7 +53,7 @@ describe('attack: backups', () => {
     await restoreVault(place, twin, pw(PASS), v.deps);
 
     // In the real vault: the person withdraws; the place is brought up to it.
-    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    await new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
     await runBackup(v.session, v.deps.crypto, NOW);
     expect(backupStatus(v.session).places[0]!.pending.withdrawals).toEqual([]);
     expect(await restoredStatus(place, v.ragnhild, v.deps)).toBe('withdrawn');
@@ -83,7 +83,7 @@ describe('attack: backups', () => {
     const realDisk = `${place}.the-real-disk`;
     fs.renameSync(place, realDisk);
     fs.mkdirSync(place);
-    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    await new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
     const r = await runBackup(v.session, v.deps.crypto, NOW);
     // The real disk still holds her:
     expect(await restoredStatus(realDisk, v.ragnhild, v.deps)).toBe('active');
@@ -100,7 +100,7 @@ describe('attack: backups', () => {
     const repo = repoDir(place, v.session.vaultId);
     const saved = path.join(tempDir(), "attacker-saved");
     fs.cpSync(repo, saved, { recursive: true }); // the cloud's version history does this for free
-    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    await new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
     await runBackup(v.session, v.deps.crypto, NOW);
     const [newest] = manifestSeqs(repo).reverse();
     // Put the old manifest and its pieces back; flip one byte of the newest manifest's signature.
@@ -214,7 +214,7 @@ describe('attack: a place that is the vault under another name', () => {
     fs.symlinkSync(path.join(v.dir, 'recordings'), link);
     await runBackup(v.session, v.deps.crypto, NOW);
     await runBackup(v.session, v.deps.crypto, NOW);
-    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    await new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
     await runBackup(v.session, v.deps.crypto, NOW);
     v.session.lock();
     const outer = path.join(tempDir(), 'outer');

@@ -216,7 +216,7 @@ describe('the promises reach every copy', () => {
     expect(findInBuffers(await decryptedPlace(place, v.session.vaultId, v.deps), [...material, blob]).length).toBeGreaterThan(0);
     expect(backupStatus(v.session).places[0]!.pending).toEqual({ withdrawals: [], end: false });
 
-    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    await new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
     expect(backupStatus(v.session).places[0]!.pending).toEqual({ withdrawals: [v.ragnhild], end: false });
     const r = (await runBackup(v.session, v.deps.crypto, NOW))[0]!;
     expect(r.removedPieces).toBeGreaterThan(0);
@@ -248,7 +248,7 @@ describe('the promises reach every copy', () => {
     // The old disk is put away; only the other place gets later copies.
     removePlace(v.session, old, { pending: false });
     addPlace(v.session, current, NOW());
-    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    await new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
     await runBackup(v.session, v.deps.crypto, NOW);
     v.session.lock();
 
@@ -285,7 +285,7 @@ describe('the promises reach every copy', () => {
     await runBackup(v.session, v.deps.crypto, NOW);
     // The old disk is unplugged; the withdrawal reaches only the other place.
     fs.renameSync(old, `${old}-away`);
-    new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
+    await new Participants(v.session, NOW).withdraw(v.ragnhild, '2026-11-27');
     await runBackup(v.session, v.deps.crypto, NOW);
     v.session.lock();
     fs.renameSync(`${old}-away`, old);

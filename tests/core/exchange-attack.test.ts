@@ -265,7 +265,7 @@ describe('attack: what the export carries', () => {
     const ex = new Exchange(session, now);
     ex.exportQdpx(path.join(tempDir(), 'ut.qdpx'), { accepted: ex.plan('qdpx').findings.map((f) => f.id) });
     const participants = new Participants(session, now);
-    const receipt = participants.withdraw(p, '2026-11-27');
+    const receipt = await participants.withdraw(p, '2026-11-27');
     expect(receipt.exportsHolding).toEqual([expect.objectContaining({ action: 'exchange.exported', format: 'qdpx' })]);
     expect(participants.receiptHtml(p, 'nb')).toContain('REFI-QDA-eksport (qdpx)');
   });

@@ -40,7 +40,7 @@ describe('"not identifying", remembered for the project', () => {
     const t = tr.create(b, 'B: Jeg bor i Stavanger, og Oxaal var sjefen min.');
     tr.deidentify(t.id, [], ['Stavanger', 'Oxaal']);
     expect(tr.notIdentifying()).toEqual(['Stavanger', 'Oxaal']);
-    new Participants(session, now).withdraw(a, '2026-11-27');
+    await new Participants(session, now).withdraw(a, '2026-11-27');
     // Destroyed with everything else about them: no record of the vault names them.
     expect(tr.notIdentifying()).toEqual(['Stavanger']);
     const stored = JSON.stringify(session.stores.transcripts.list(DEID_CHOICES_TABLE));

@@ -160,6 +160,17 @@ export function codeOf(fn: () => unknown): string {
   return 'NO_ERROR';
 }
 
+/** codeOf for work that returns a promise: the HvelvError code it rejects with, or 'NO_ERROR'. */
+export async function codeOfAsync(fn: () => Promise<unknown>): Promise<string> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof HvelvError) return e.code;
+    throw e;
+  }
+  return 'NO_ERROR';
+}
+
 /**
  * A real WAV file (16-bit PCM, mono): a tone whose samples also carry `seed`, so
  * every file made here has bytes of its own that a forensic scan can look for.

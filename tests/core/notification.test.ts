@@ -220,7 +220,7 @@ describe('after each change', () => {
     expect(paragraphs(v, 'deidentification')).toContain('1 of the 2 transcripts still has possible identifying details to look at.');
     expect(paragraphs(v, 'storage')).toContain('It now holds data on 2 participants, 1 recording and 2 transcripts.');
 
-    new Participants(session, NOW).withdraw(codes[1]!, '2026-12-07' as IsoDate);
+    await new Participants(session, NOW).withdraw(codes[1]!, '2026-12-07' as IsoDate);
     v = n().view('en');
     expect(paragraphs(v, 'withdrawal')).toContain('So far 1 participant has withdrawn.');
     expect(paragraphs(v, 'processors').join(' ')).not.toMatch(/imported/);

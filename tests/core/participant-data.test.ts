@@ -87,7 +87,7 @@ describe('the registry of participant data', () => {
     const preview = p.withdrawalPreview(a);
     expect(Object.keys(preview)).toEqual([...PARTICIPANT_DATA_KINDS]);
     expect(preview).toEqual({ identity: 1, consent: 2, 'consent-evidence': 1, recordings: 1, transcripts: 1, 'coded-segments': 1, memos: 1, attributes: 3, analysis: 1 });
-    const receipt = p.withdraw(a, '2026-11-27');
+    const receipt = await p.withdraw(a, '2026-11-27');
     expect(receipt.counts).toEqual(preview);
     for (const locale of ['nb', 'en'] as const) {
       const html = p.receiptHtml(a, locale);

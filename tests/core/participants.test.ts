@@ -11,7 +11,7 @@ import { Participants, type WithdrawalStep } from '../../electron/core/services/
 import { ensureInitialForm, getForm, listForms, newFormVersion, updateFormText } from '../../electron/core/consent/forms';
 import { openProject } from '../../electron/core/services/project/open';
 import { storeDbPath, DATA_STORES } from '../../electron/core/vault/layout';
-import { codeOf, findNeedles, listFiles, makeVault, makeWav, recentTempFiles, tempDir } from './helpers';
+import { codeOf, codeOfAsync, findNeedles, listFiles, makeVault, makeWav, recentTempFiles, tempDir } from './helpers';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { unfilledFields } from '@shared/letter';
 
@@ -59,10 +59,10 @@ describe('the withdrawal date', () => {
     const code = p.add({ name: 'Kari Testesen' });
     p.recordConsent(code, consentAll);
     // Consent given 2026-11-20: a receipt saying it was withdrawn on the 19th would be filed as it is.
-    expect(codeOf(() => p.withdraw(code, '2026-11-19'))).toBe('INVALID_INPUT');
+    expect(await codeOfAsync(() => p.withdraw(code, '2026-11-19'))).toBe('INVALID_INPUT');
     expect(p.list()[0]!.status).toBe('active');
     expect(p.list()[0]!.consent).not.toBeNull();
-    expect(p.withdraw(code, '2026-11-20').withdrawnOn).toBe('2026-11-20');
+    expect((await p.withdraw(code, '2026-11-20')).withdrawnOn).toBe('2026-11-20');
     session.lock();
   });
 });
@@ -73,7 +73,7 @@ describe('participants and codes', () => {
     expect(p.add({ name: 'Ola Nordmann' })).toBe('JS01');
     expect(p.add({ name: 'Kari Nordmann' })).toBe('JS02');
     p.recordConsent('JS01', consentAll);
-    p.withdraw('JS01', '2026-11-26');
+    await p.withdraw('JS01', '2026-11-26');
     // The retired code is not handed out again, and cannot be re-linked.
     expect(p.add({ name: 'Ola Nordmann' })).toBe('JS03');
     expect(codeOf(() => p.recordConsent('JS01', consentAll))).toBe('PARTICIPANT_WITHDRAWN');
@@ -123,7 +123,7 @@ describe('consent gates processing in the core', () => {
     expect(codeOf(tryRecording)).toBe('NO_ERROR');
 
     expect(codeOf(() => session.stores.transcripts.put('transcript', { participant: 'JS99', data: {} }))).toBe('UNKNOWN_PARTICIPANT');
-    p.withdraw(code);
+    await p.withdraw(code);
     expect(codeOf(tryTranscript)).toBe('PARTICIPANT_WITHDRAWN');
     session.lock();
   });
@@ -151,8 +151,8 @@ describe('bad input changes nothing', () => {
     expect(codeOf(() => p.add({ name: 'B', email: ' A@Example.no ' }))).toBe('DUPLICATE_PARTICIPANT');
     expect(codeOf(() => p.add({ name: '' }))).toBe('INVALID_INPUT');
     expect(codeOf(() => p.add({ name: 'C', email: 'not-an-address' }))).toBe('INVALID_INPUT');
-    expect(codeOf(() => p.withdraw('JS77'))).toBe('UNKNOWN_PARTICIPANT');
-    expect(codeOf(() => p.withdraw(code, '2027-01-01'))).toBe('INVALID_INPUT');
+    expect(await codeOfAsync(() => p.withdraw('JS77'))).toBe('UNKNOWN_PARTICIPANT');
+    expect(await codeOfAsync(() => p.withdraw(code, '2027-01-01'))).toBe('INVALID_INPUT');
     expect(snapshot()).toEqual(before);
     // The form was not frozen by any of the refused consents.
     expect(getForm(session.stores.keylist, 1).frozen).toBe(false);
@@ -240,7 +240,7 @@ describe('withdrawal', () => {
     // Before: the ciphertexts and wrapped keys are there to be found (so the scan can find things).
     expect(findNeedles(listFiles(dir), wanted.slice(plain.length + 2)).length).toBeGreaterThan(0);
 
-    const receipt = p.withdraw(code, '2026-11-26');
+    const receipt = await p.withdraw(code, '2026-11-26');
     expect(receipt.counts).toEqual(preview);
     expect(receipt.withdrawnOn).toBe('2026-11-26');
     expect(receipt.consentGivenOn).toBe('2026-11-20');
@@ -266,18 +266,18 @@ describe('withdrawal', () => {
     again.lock();
   });
 
-  it.each(['journal', 'recordings', 'transcripts', 'keylist', 'done'] as WithdrawalStep[])(
+  it.each(['journal', 'recordings', 'transcripts', 'keylist', 'shredded', 'done'] as WithdrawalStep[])(
     'interrupted after the %s step, it completes on the next open',
     async (step) => {
       const { dir, session, p, code, deps } = await fullParticipant();
       class Crash extends Error {}
-      expect(() =>
+      await expect(
         p.withdraw(code, '2026-11-26', {
           afterStep: (s) => {
             if (s === step) throw new Crash(s);
           },
         }),
-      ).toThrow(Crash);
+      ).rejects.toThrow(Crash);
       session.lock();
       const again = await openProject(dir, PASS, deps);
       const q = new Participants(again, NOW);
@@ -292,7 +292,7 @@ describe('withdrawal', () => {
 
   it('the receipt (JSON and HTML, nb and en) holds no personal data', async () => {
     const { session, p, code } = await fullParticipant();
-    const receipt = p.withdraw(code, '2026-11-26');
+    const receipt = await p.withdraw(code, '2026-11-26');
     const texts = [JSON.stringify(receipt), p.receiptHtml(code, 'nb'), p.receiptHtml(code, 'en')];
     for (const t of texts) {
       expect(t).not.toMatch(/Ragnhild|Testesen|ragnhild|915|Hinna|samtykke-Ragnhild/);

@@ -342,7 +342,7 @@ describe('an older copy of one file put back', () => {
     const keep = (store: 'transcripts') => ['', '-wal', '-shm'].map((x) => [path.join(storeDir(dir, store), `${store}.sqlite${x}`), fs.existsSync(path.join(storeDir(dir, store), `${store}.sqlite${x}`)) ? fs.readFileSync(path.join(storeDir(dir, store), `${store}.sqlite${x}`)) : null] as const);
     const before = keep('transcripts');
     const s = await openProject(dir, PASS, deps);
-    new Participants(s, deps.now).withdraw(code, '2031-05-01');
+    await new Participants(s, deps.now).withdraw(code, '2031-05-01');
     s.lock();
     for (const [f, b] of before) {
       if (b) fs.writeFileSync(f, b);

@@ -27,7 +27,7 @@ describe('the draft queue and withdrawal', () => {
     }
     new DraftQueue(session, NOW).enqueueAll({ model: '/nowhere/model', language: 'nb' });
     const p = new Participants(session, NOW);
-    const receipt = p.withdraw(codes[0]!, '2026-11-27');
+    const receipt = await p.withdraw(codes[0]!, '2026-11-27');
     const raw = JSON.stringify(session.stores.transcripts.list(QUEUE_TABLE).map((r) => r.data));
     expect(raw).not.toContain(ids[0]!);
     // The other participant's recording stays queued, and the receipt counts what it did before.

@@ -140,7 +140,7 @@ describe('peaks computed in core', () => {
     envelopeWav(wav, 3);
     const info = await rec.import(code, wav);
     expect(session.stores.recordings.versions(PEAKS_TABLE).has(info.id)).toBe(true);
-    rec.delete(info.id);
+    await rec.delete(info.id);
     expect(session.stores.recordings.versions(PEAKS_TABLE).size).toBe(0);
     session.lock();
   });
@@ -163,7 +163,7 @@ describe('peaks computed in core', () => {
     expect(findNeedles(listFiles(dir), clear)).toEqual([]);
     expect(findNeedles(listFiles(dir), [sealed]).length).toBeGreaterThan(0);
 
-    new Participants(session, NOW).withdraw(code, '2026-11-27');
+    await new Participants(session, NOW).withdraw(code, '2026-11-27');
     expect(session.stores.recordings.versions(PEAKS_TABLE).size).toBe(0);
     expect(() => rec.peaks(info.id)).toThrow();
     expect(findNeedles(listFiles(dir), [...clear, sealed])).toEqual([]);

@@ -92,7 +92,7 @@ describe('import and export', () => {
   it('deletes a recording: the record, its key and its blob', async () => {
     const { session, code, rec, blobs } = await setup();
     const info = await rec.import(code, path.join(FIXTURES, 'tone.ogg'));
-    rec.delete(info.id);
+    await rec.delete(info.id);
     expect(rec.list()).toEqual([]);
     expect(blobs()).toEqual([]);
     expect(session.audit.list().at(-1)).toMatchObject({ action: 'recording.deleted', participant: code });

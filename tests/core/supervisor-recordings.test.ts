@@ -230,7 +230,7 @@ describe('recordings in a share', () => {
     const vid = s.session.vaultId;
     const before = s.held.content(vid).recordings;
     const ofA = before.find((r) => r.participant === s.a)!;
-    new Participants(s.session, NOW).withdraw(s.a, '2026-11-27');
+    await new Participants(s.session, NOW).withdraw(s.a, '2026-11-27');
     expect(s.students.plan(s.entry.id).counts.recordings).toBe(1);
     const v2 = s.share();
     expect(s.held.open(v2)).toMatchObject({ version: 2, participants: [s.b] });

@@ -335,7 +335,7 @@ describe('withdrawal, revocation and feedback', () => {
     held.addComment(s.session.vaultId, { kind: 'segment', id: s.seg.id }, 'Om A sitt utdrag.');
     held.addComment(s.session.vaultId, { kind: 'code', id: s.tillit.id }, 'Om koden.');
     const p = new Participants(s.session, NOW);
-    p.withdraw(s.a, '2026-11-27');
+    await p.withdraw(s.a, '2026-11-27');
     expect(s.students.holding(s.a)).toEqual([expect.objectContaining({ supervisorId: s.entry.id, version: 1, replacedAt: null })]);
     expect(p.receipt(s.a).supervisorCopies).toEqual([expect.objectContaining({ version: 1, replacedAt: null })]);
 
@@ -392,7 +392,7 @@ describe('withdrawal, revocation and feedback', () => {
     expect(back).toMatchObject({ resolved: true, replies: [expect.objectContaining({ text: 'Takk, jeg deler den.' })] });
 
     // Withdrawal destroys the comment on A's segment with A's key.
-    new Participants(s.session, NOW).withdraw(s.a, '2026-11-27');
+    await new Participants(s.session, NOW).withdraw(s.a, '2026-11-27');
     expect(s.students.comments().map((c) => c.id)).not.toContain(onSeg.id);
     s.sup.session.lock();
     s.session.lock();
@@ -407,7 +407,7 @@ describe('withdrawal, revocation and feedback', () => {
     const { bytes } = held.exportFeedback(s.session.vaultId);
     s.students.importFeedback(bytes, s.deps.crypto);
     expect(s.session.stores.transcripts.list(FEEDBACK_TABLE).map((r) => r.participant)).toEqual([memo.participant]);
-    new Participants(s.session, NOW).withdraw(memo.participant!, '2026-11-27');
+    await new Participants(s.session, NOW).withdraw(memo.participant!, '2026-11-27');
     expect(s.students.comments()).toEqual([]);
     // The same file imported again after the withdrawal brings nothing back.
     expect(s.students.importFeedback(bytes, s.deps.crypto).added).toBe(0);

@@ -225,7 +225,7 @@ describe('stored with the vault', () => {
     // Sealed: the recordings database holds no run of these bytes in clear.
     const db = fs.readFileSync(path.join(session.path, 'recordings', 'recordings.sqlite'));
     expect(db.includes(Buffer.from(peaks).toString('base64'))).toBe(false);
-    rec.delete(info.id);
+    await rec.delete(info.id);
     expect(codeOf(() => rec.peaks(info.id))).toBe('NOT_FOUND');
     session.lock();
   });

@@ -46,7 +46,7 @@ export async function cmdAudio(args: string[], ctx: CommandContext): Promise<num
     case 'delete': {
       const { values, positionals } = parse(rest, { yes: { type: 'boolean' } }, 2);
       if (!values.yes) throw new UsageError('deleting a recording cannot be undone: add --yes');
-      await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Recordings(s, io.now).delete(positionals[1]!));
+      await withSession(positionals[0]!, values, io, vaultDeps, (s) => new Recordings(s, io.now).delete(positionals[1]!, { onProgress: terminalProgress(io) }));
       io.out(values.json ? JSON.stringify({ ok: true }) : `deleted ${positionals[1]}`);
       return EXIT.ok;
     }

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../../core/vault/atomic-file';
 import type { ConsentMethod } from '../../../shared/domain';
 import type { Locale } from '../../../shared/i18n/catalogue';
 import { withSession } from '../session';
+import { terminalProgress } from '../progress';
 
 const IDENTITY_OPTIONS: ParseArgsConfig['options'] = {
   name: { type: 'string' },
@@ -133,7 +134,8 @@ export async function cmdWithdraw(args: string[], ctx: CommandContext): Promise<
   const result = await withSession(positionals[0]!, values, io, vaultDeps, async (s): Promise<{ preview: WithdrawalCounts } | { receipt: WithdrawalReceipt }> => {
     const p = new Participants(s, io.now);
     if (!values.yes) return { preview: p.withdrawalPreview(code) };
-    const receipt = p.withdraw(code, str(values.date) || undefined);
+    // The recordings' overwriting is the long part: its progress on a terminal, past a second.
+    const receipt = await p.withdraw(code, str(values.date) || undefined, { onProgress: terminalProgress(io) });
     // The promise reaches the copies: every backup place that can be reached now is brought up to it at once.
     const { backupAfterWithdrawal } = await import('../../core/services/backup/run');
     const backupPlaces = await backupAfterWithdrawal(s, vaultDeps.crypto, io.now, code);

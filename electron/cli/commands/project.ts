@@ -6,6 +6,7 @@ import { createProject } from '../../core/services/project/create';
 import { projectStatus } from '../../core/services/project/status';
 import { inspectVault } from '../../core/vault/vault';
 import { verifyReport, type VerifyReport } from '../../core/services/project/verify';
+import { terminalProgress } from '../progress';
 import { translate } from '../../../shared/i18n/catalogue';
 import { daysUntil, localIsoDate } from '../../../shared/domain';
 import { obtainPassphrase } from '../passphrase';
@@ -118,7 +119,8 @@ export async function cmdVerify(args: string[], ctx: CommandContext): Promise<nu
   const session = await inspectFromArgs(positionals[0]!, values, io, vaultDeps);
   let report: VerifyReport;
   try {
-    report = verifyReport(session, io.now);
+    // Decrypting and hashing every recording is the long part: its progress on a terminal, past a second.
+    report = verifyReport(session, io.now, terminalProgress(io));
   } finally {
     session.lock();
   }

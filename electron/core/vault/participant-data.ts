@@ -32,6 +32,15 @@ export interface AccessContext {
   wrote(rel: string, what: string): void;
 }
 
+/**
+ * What a registration finishes once the participant's rows are gone: a step run at once,
+ * or files to overwrite (a recording's sealed blob, unreadable already: its key was in the
+ * rows). The withdrawal overwrites those last, once every store has destroyed the person,
+ * in slices that leave the thread free, with progress; a crash before they are done leaves
+ * only ciphertext, which the orphan sweep at the next open removes.
+ */
+export type AfterDestroy = (() => void) | { shred: readonly string[] };
+
 export interface ParticipantData {
   /**
    * The row of the withdrawal dialog, the receipt and the audit entry: the catalogue says
@@ -47,7 +56,7 @@ export interface ParticipantData {
    * person elsewhere marked, the blobs their keys open listed). Returns what to finish once
    * they are gone (the blobs shredded), if anything.
    */
-  beforeDestroy?(session: VaultSession, code: string, store: DataStore, now: () => Date): (() => void) | void;
+  beforeDestroy?(session: VaultSession, code: string, store: DataStore, now: () => Date): AfterDestroy | void;
   /** Its part of an access request (GDPR art. 15): what is held, in a form the person can read. */
   access?(ctx: AccessContext): Promise<void> | void;
   /**

@@ -5,6 +5,7 @@
  * them. Only regular files under the vault's real path are touched.
  */
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { integrity } from '../errors';
 
@@ -51,4 +52,77 @@ export function shredFile(file: string): void {
     fs.closeSync(fd);
   }
   fs.unlinkSync(file);
+}
+
+/** The bytes shredFile would overwrite in `file`: a regular file's size, 0 for a link, a hard link or nothing. */
+export function shredBytes(file: string): number {
+  try {
+    const st = fs.lstatSync(file);
+    return st.isFile() && st.nlink === 1 ? st.size : 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+}
+
+/** Zeros written at a time by shredFileAsync: large enough for the disk's speed, small enough to give way often. */
+const SHRED_SLICE = 4 * 1024 * 1024;
+
+/**
+ * shredFile for large files (recordings of gigabytes): the same checks and the same
+ * result, but the zeros are written by the thread pool a slice at a time, so the calling
+ * thread's event loop keeps turning (the window answers; a worker is not needed for
+ * writes). `onBytes` hears each slice's length as it is written: a progress bar's source.
+ * Not cancellable on purpose: it runs where a promise to delete is kept.
+ */
+export async function shredFileAsync(file: string, opts: { onBytes?: (n: number) => void } = {}): Promise<void> {
+  let st: fs.Stats;
+  try {
+    st = await fsp.lstat(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (!st.isFile()) {
+    // A symlink (or anything else) where a data file should be: remove the entry only.
+    if (st.isSymbolicLink()) await fsp.unlink(file);
+    return;
+  }
+  if (st.nlink > 1) {
+    // A hard link: the same bytes are someone else's file too. Remove our name only.
+    await fsp.unlink(file);
+    return;
+  }
+  const fh = await fsp.open(file, fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0));
+  try {
+    const size = (await fh.stat()).size;
+    const zeros = Buffer.alloc(Math.min(Math.max(size, 1), SHRED_SLICE));
+    for (let off = 0; off < size; ) {
+      const { bytesWritten } = await fh.write(zeros, 0, Math.min(zeros.length, size - off), off);
+      off += bytesWritten;
+      opts.onBytes?.(bytesWritten);
+    }
+    await fh.sync();
+  } catch (err) {
+    // As in shredFile: on a full copy-on-write disk removing the file is what frees the room.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
+  } finally {
+    await fh.close();
+  }
+  await fsp.unlink(file);
+}
+
+/**
+ * shredFileAsync for several files, one after the other, with one progress over them all
+ * (bytes overwritten of the total), ending at total even when a file was gone already.
+ */
+export async function shredFilesAsync(files: readonly string[], onProgress?: (p: { bytes: number; total: number }) => void): Promise<void> {
+  const total = files.reduce((n, f) => n + shredBytes(f), 0);
+  let bytes = 0;
+  onProgress?.({ bytes, total });
+  for (const f of files) {
+    await shredFileAsync(f, { onBytes: (n) => onProgress?.({ bytes: (bytes = Math.min(total, bytes + n)), total }) });
+  }
+  if (bytes < total) onProgress?.({ bytes: total, total });
 }

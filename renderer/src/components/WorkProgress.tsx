@@ -46,7 +46,8 @@ function clock(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-export function WorkProgressBar({ job, what, cancellable = true }: { job: Job | null; what: string; cancellable?: boolean }) {
+/** `note`: said under the bar (why there is no Cancel, for work that keeps a promise to delete). */
+export function WorkProgressBar({ job, what, cancellable = true, note }: { job: Job | null; what: string; cancellable?: boolean; note?: string }) {
   const { t } = useI18n();
   const [, tick] = useState(0);
   // Re-rendered each half second, so the bar appears after a second even between updates.
@@ -70,6 +71,7 @@ export function WorkProgressBar({ job, what, cancellable = true }: { job: Job | 
           {t('rec.cancel')}
         </button>
       )}
+      {note && <p className="hint">{note}</p>}
     </div>
   );
 }

@@ -163,7 +163,7 @@ describe('undo of a removal (attack)', () => {
     const { analysisCache } = await import('../../../electron/core/services/analysis/records');
     expect(analysisCache(v.session).removed.has(s.id)).toBe(true);
     expect(v.search.query('kafé').hits).toHaveLength(1);
-    new Participants(v.session, NOW).withdraw(v.b, '2026-11-27');
+    await new Participants(v.session, NOW).withdraw(v.b, '2026-11-27');
     // Gone from memory at once, not only at the next read.
     const cache = analysisCache(v.session);
     expect(cache.removed.size).toBe(0);

@@ -106,8 +106,8 @@ describe('coded segments in parts', () => {
     const p = new Participants(s, NOW);
     expect(p.withdrawalPreview(a)).toMatchObject({ 'coded-segments': 3, analysis: 0 });
     expect(p.withdrawalPreview(b)).toMatchObject({ 'coded-segments': 1, analysis: 0 });
-    p.withdraw(a, '2026-11-27');
-    p.withdraw(b, '2026-11-27');
+    await p.withdraw(a, '2026-11-27');
+    await p.withdraw(b, '2026-11-27');
     expect(s.stores.transcripts.countParticipant(a)).toEqual({});
     expect(s.stores.transcripts.countParticipant(b)).toEqual({});
     expect(coding.retrieve({ codeId: code.id })).toEqual([]);

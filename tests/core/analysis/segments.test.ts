@@ -182,9 +182,9 @@ describe('coding: apply, unapply, quotes, bad input', () => {
     // transcript is still there, and coding it is refused by the consent gate.
     class Crash extends Error {}
     const p = new Participants(session, () => new Date('2026-11-27T10:00:00Z'));
-    expect(() => p.withdraw(b, '2026-11-27', { afterStep: (st) => { if (st === 'journal') throw new Crash(); } })).toThrow(Crash);
+    await expect(p.withdraw(b, '2026-11-27', { afterStep: (st) => { if (st === 'journal') throw new Crash(); } })).rejects.toThrow(Crash);
     expect(codeOf(() => coding.apply(tb, { start: 0, end: 3 }, [a.id]))).toBe('PARTICIPANT_WITHDRAWN');
-    p.resumeWithdrawals();
+    await p.resumeWithdrawals();
     expect(codeOf(() => coding.apply(tb, { start: 0, end: 3 }, [a.id]))).toBe('NOT_FOUND');
     const late = () => new Date('2031-06-01T10:00:00Z');
     const { Codebook } = await import('../../../electron/core/services/analysis/codebook');

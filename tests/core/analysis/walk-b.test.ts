@@ -22,7 +22,7 @@ describe('what a withdrawal removed from the analysis', () => {
     themes.add({ name: 'Uberørt' });
     expect(withdrawalNotes(session)).toEqual([]);
 
-    new Participants(session, NOW).withdraw(a, '2026-11-27');
+    await new Participants(session, NOW).withdraw(a, '2026-11-27');
     const notes = withdrawalNotes(session);
     expect(notes).toEqual([
       {
@@ -49,7 +49,7 @@ describe('what a withdrawal removed from the analysis', () => {
   it('says nothing for a participant with no coded passages', async () => {
     const { session, book, coding, a, b, tb } = await study();
     coding.apply(tb, { quote: 'bygde tillit over tid' }, [book.add({ name: 'Tillit' }).id]);
-    new Participants(session, NOW).withdraw(a, '2026-11-27');
+    await new Participants(session, NOW).withdraw(a, '2026-11-27');
     expect(withdrawalNotes(session)).toEqual([]);
     void b;
   });

@@ -38,7 +38,7 @@ describe('withdrawal and the analysis', () => {
     const plain = ['Zebrafinken-notat-4471', 'Kolibri-9932', 'som et helt menneske', 'Arbeidsgiveren i Ålesund'].map((s) => Buffer.from(s, 'utf8'));
     expect(findNeedles(listFiles(dir), sealed).length).toBeGreaterThan(0);
 
-    const receipt = p.withdraw(a, '2026-11-27');
+    const receipt = await p.withdraw(a, '2026-11-27');
     expect(receipt.counts).toEqual(preview);
     // The other participant's coding and the project-level memo stay.
     expect(coding.forTranscript(tb).map((s) => s.id)).toEqual([other.id]);

@@ -167,12 +167,12 @@ export async function restoreVault(from: string, target: string, passphrase: Uin
       let problems: string[];
       try {
         const participants = new Participants(session, deps.now);
-        participants.resumeWithdrawals();
+        await participants.resumeWithdrawals();
         if (!session.stores.keylist.destroyed) {
           for (const w of wanted) {
             const entry = registryEntry(session.stores.keylist, w.code);
             if (!entry || entry.status === 'withdrawn') continue;
-            participants.withdraw(w.code, w.date);
+            await participants.withdraw(w.code, w.date);
             applied.push(w);
           }
         }

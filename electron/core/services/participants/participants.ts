@@ -29,6 +29,7 @@ import type { ParticipantSummary } from '../../../../shared/contract';
 import { sha256, toHex } from '../../crypto/encoding';
 import { HvelvError } from '../../errors';
 import { fsyncDir } from '../../vault/atomic-file';
+import { shredFilesAsync } from '../../vault/safe-delete';
 import type { VaultSession } from '../../vault/vault';
 import { freezeForm, getForm } from '../../consent/forms';
 import { unfilledFields } from '../../../../shared/letter';
@@ -75,7 +76,13 @@ export interface ConsentInput {
   unfinishedLetter?: boolean | undefined;
 }
 
-export type WithdrawalStep = 'journal' | DataStore | 'done';
+export type WithdrawalStep = 'journal' | DataStore | 'shredded' | 'done';
+
+export interface WithdrawalHooks {
+  afterStep?: (step: WithdrawalStep) => void;
+  /** The recordings' blobs being overwritten (the long part): bytes done of the total, from 0 to the total. */
+  onProgress?: (p: { bytes: number; total: number }) => void;
+}
 
 /** The stores in the order withdrawal empties them: the key list last, so every step before it can still read who the person is. */
 const WITHDRAWAL_ORDER: readonly DataStore[] = ['recordings', 'transcripts', 'keylist'];
@@ -231,7 +238,7 @@ export class Participants {
    * A journal entry written first makes it complete on the next open if the
    * process dies half way; every step is idempotent.
    */
-  withdraw(code: string, date: string = this.today(), hooks: { afterStep?: (step: WithdrawalStep) => void } = {}): WithdrawalReceipt {
+  async withdraw(code: string, date: string = this.today(), hooks: WithdrawalHooks = {}): Promise<WithdrawalReceipt> {
     const entry = requireActive(this.keylist, code);
     if (!isIsoDate(date)) throw new HvelvError('INVALID_INPUT', `withdrawal date ${date} is not a date`);
     if (daysUntil(date, this.today()) > 0) throw new HvelvError('INVALID_INPUT', `withdrawal date ${date} is in the future`);
@@ -246,16 +253,26 @@ export class Participants {
     this.keylist.put(T.participant, { id: code, participant: null, data: journal });
     this.session.audit.append('withdrawal.started', { participant: code, details: { date } });
     hooks.afterStep?.('journal');
-    return this.completeWithdrawal(code, hooks);
+    // Every store first (the keys go: the person is unreadable from here), then the
+    // recordings' sealed blobs overwritten, in slices that leave this thread free.
+    const files = this.destroyParticipant(code, hooks);
+    await shredFilesAsync(files, hooks.onProgress);
+    hooks.afterStep?.('shredded');
+    return this.finishWithdrawal(code, hooks);
   }
 
   /** Finish any withdrawal a crash interrupted. Called on every open. */
-  resumeWithdrawals(): string[] {
+  async resumeWithdrawals(): Promise<string[]> {
     const pending = this.keylist
       .list<RegistryEntry>(T.participant)
       .map((r) => r.data)
       .filter((e) => e.status === 'withdrawing');
-    for (const e of pending) this.completeWithdrawal(e.code, {});
+    // The blobs still listed are those of a crash before the recordings' store was emptied
+    // (a crash after it left orphans, which the open's sweep removes).
+    for (const e of pending) {
+      await shredFilesAsync(this.destroyParticipant(e.code, {}));
+      this.finishWithdrawal(e.code, {});
+    }
     return pending.map((e) => e.code);
   }
 
@@ -338,18 +355,29 @@ export class Participants {
 
   // ---- internals ---------------------------------------------------------------
 
-  private completeWithdrawal(code: string, hooks: { afterStep?: (step: WithdrawalStep) => void }): WithdrawalReceipt {
-    // Store by store: each feature reads what it must before its rows go (services/index.ts),
-    // the store destroys every row and key of the participant, then the features finish
-    // (the recordings' blobs shredded). Every step is idempotent, so a crash repeats it.
+  /**
+   * Store by store: each feature reads what it must before its rows go (services/index.ts),
+   * the store destroys every row and key of the participant, then the features finish. The
+   * files to overwrite (the recordings' blobs, noise once their keys are gone) are returned,
+   * for the caller to shred last. Every step is idempotent, so a crash repeats it; a crash
+   * after the recordings' store was emptied leaves blobs no record names, which the orphan
+   * sweep at the next open removes.
+   */
+  private destroyParticipant(code: string, hooks: WithdrawalHooks): string[] {
+    const files: string[] = [];
     for (const store of WITHDRAWAL_ORDER) {
-      const finish = PARTICIPANT_DATA.filter((d) => d.tables.some((t) => t.store === store))
-        .map((d) => d.beforeDestroy?.(this.session, code, store, this.now))
-        .filter((f): f is () => void => typeof f === 'function');
+      const after = PARTICIPANT_DATA.filter((d) => d.tables.some((t) => t.store === store)).map((d) => d.beforeDestroy?.(this.session, code, store, this.now));
       this.session.stores[store].destroyParticipant(code);
-      for (const f of finish) f();
+      for (const f of after) {
+        if (typeof f === 'function') f();
+        else if (f) files.push(...f.shred);
+      }
       hooks.afterStep?.(store);
     }
+    return files;
+  }
+
+  private finishWithdrawal(code: string, hooks: WithdrawalHooks): WithdrawalReceipt {
     const entry = registryEntry(this.keylist, code)!;
     const done: RegistryEntry = { ...entry, status: 'withdrawn', withdrawal: { ...entry.withdrawal!, completedAt: this.now().toISOString() } };
     // The audit entry before the status: a crash between them repeats the destroy

@@ -20,13 +20,14 @@ export async function openProject(vaultPath: string, passphrase: string, deps: V
   enforceProjectEnd(vaultPath, { crypto: deps.crypto, now: deps.now() });
   const session = await unlockVault(vaultPath, passphraseBytes(passphrase), deps);
   try {
-    new Participants(session, deps.now).resumeWithdrawals();
+    await new Participants(session, deps.now).resumeWithdrawals();
     // An older copy of one store or of the header put back: refused before anything is shown.
     const rolledBack = auditConsistency(session);
     if (rolledBack.length > 0) throw new HvelvError('INTEGRITY', rolledBack[0]!);
     session.audit.acknowledgeSystemEvents();
     session.recordSeen(deps.now());
-    new Recordings(session, deps.now).sweepOrphans();
+    // Overwritten in slices: a crash mid-withdrawal can leave a whole recording here.
+    await new Recordings(session, deps.now).sweepOrphans();
     new Attributes(session, deps.now).moveExactToKeyList();
     sweepInterruptedExports(session);
     // The certificate's clear list of backup places (unsigned) brought back to the sealed record.

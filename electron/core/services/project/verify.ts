@@ -36,9 +36,12 @@ export interface VerifyReport {
 }
 
 /** The full report: problems, warnings about the files that are unsigned by design, and leftovers. */
-export function verifyReport(session: VaultSession, now: () => Date): VerifyReport {
+/** Progress of the long part, the recordings decrypted and hashed: bytes of sound done of the total. */
+export type VerifyProgress = (p: { bytes: number; total: number }) => void;
+
+export function verifyReport(session: VaultSession, now: () => Date, onProgress?: VerifyProgress): VerifyReport {
   const clock = clockFileWarning(session.path, now());
-  const problems = verifyProject(session, now);
+  const problems = verifyProject(session, now, onProgress);
   const blobDir = path.relative(session.path, path.join(storeDir(session.path, 'recordings'), 'blobs'));
   const leftovers: Leftover[] = session.stores.recordings.destroyed ? [] : new Recordings(session, now).orphans().map((o) => ({ kind: o.kind, file: path.join(blobDir, o.name), bytes: o.bytes }));
   for (const tmp of interruptedExports(session)) {
@@ -53,15 +56,25 @@ export function verifyReport(session: VaultSession, now: () => Date): VerifyRepo
   return { problems, warnings: clock ? [clock] : [], leftovers };
 }
 
-export function verifyProject(session: VaultSession, now: () => Date): string[] {
+export function verifyProject(session: VaultSession, now: () => Date, onProgress?: VerifyProgress): string[] {
   const problems = [...session.verify(), ...auditConsistency(session)];
   const recordings = new Recordings(session, now);
-  for (const rec of recordings.list()) {
+  const list = recordings.list();
+  const total = list.reduce((n, r) => n + r.size, 0);
+  let bytes = 0;
+  onProgress?.({ bytes, total });
+  for (const rec of list) {
+    const before = bytes;
     try {
       const reader = recordings.open(rec.id);
       try {
         const h = createHash('sha256');
-        for (let i = 0; i < reader.chunkCount; i++) h.update(reader.chunk(i));
+        for (let i = 0; i < reader.chunkCount; i++) {
+          const chunk = reader.chunk(i);
+          h.update(chunk);
+          bytes = Math.min(total, bytes + chunk.length);
+          onProgress?.({ bytes, total });
+        }
         if (h.digest('hex') !== rec.sha256) problems.push(`recordings/${rec.id}: decrypts, but not to the recording that was imported`);
       } finally {
         reader.close();
@@ -69,6 +82,9 @@ export function verifyProject(session: VaultSession, now: () => Date): string[] 
     } catch (err) {
       problems.push(`recordings/${rec.id}: ${err instanceof HvelvError ? err.message : String(err)}`);
     }
+    // A recording that failed counts as done: the bar moves on to the next.
+    bytes = Math.min(total, before + rec.size);
   }
+  if (list.length > 0) onProgress?.({ bytes: total, total });
   return problems;
 }

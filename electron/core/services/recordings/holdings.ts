@@ -26,8 +26,8 @@ export const RECORDING_HOLDINGS: readonly ParticipantData[] = [
     beforeDestroy: (session, code, store, now) => {
       if (store !== 'recordings') return;
       const recordings = new Recordings(session, now);
-      const blobs = recordings.blobsOf(code);
-      return () => recordings.shredBlobs(blobs);
+      // Overwritten by the withdrawal last, with progress (gigabytes take seconds).
+      return { shred: recordings.blobFiles(recordings.blobsOf(code)) };
     },
     access: async ({ session, code, now, folder, wrote }) => {
       const recordings = new Recordings(session, now);

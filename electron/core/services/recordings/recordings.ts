@@ -16,7 +16,7 @@ import { beginExport } from '../project/export-journal';
 import { fromB64, toB64, toHex } from '../../crypto/encoding';
 import { HvelvError } from '../../errors';
 import { fsyncDir } from '../../vault/atomic-file';
-import { insideVault, shredFile } from '../../vault/safe-delete';
+import { insideVault, shredFile, shredFilesAsync } from '../../vault/safe-delete';
 import { storeDir } from '../../vault/layout';
 import { openRegularFile, withRegularFile } from '../project/user-file';
 import { computePeaks, coreCanDecode, StreamingPeaks } from './peaks';
@@ -438,16 +438,22 @@ export class Recordings {
     };
   }
 
-  delete(id: string): void {
+  /**
+   * Delete a recording. The record holds the key: once it is gone the blob is noise; then
+   * the blob is overwritten in slices that leave this thread free (gigabytes take seconds),
+   * with progress; no Cancel: a crash before the end leaves ciphertext without a key, which
+   * the orphan sweep at the next open removes.
+   */
+  async delete(id: string, opts: { onProgress?: (p: { bytes: number; total: number }) => void } = {}): Promise<void> {
     const r = this.record(id);
-    // The record holds the key: once it is gone the blob is noise; then the blob goes.
+    const blob = this.blobFiles([r.data.blob]);
     this.store.atomically(() => {
       this.store.delete(RECORDING_TABLE, id);
       this.store.delete(PEAKS_TABLE, id);
     });
     this.session.stores.keylist.delete(SOURCE_TABLE, id);
-    shredFile(this.blobPath(r.data.blob));
     this.session.audit.append('recording.deleted', { participant: r.participant, details: { recording: id } });
+    await shredFilesAsync(blob, opts.onProgress);
   }
 
   /**
@@ -455,11 +461,12 @@ export class Recordings {
    * or a withdrawal that removed the records first) and leftover temporary files.
    * Their keys were never stored or are destroyed; remove them.
    */
-  sweepOrphans(): number {
+  async sweepOrphans(): Promise<number> {
     const orphans = this.orphans();
     if (orphans.length === 0) return 0;
     insideVault(this.session.path, this.blobDir());
-    for (const o of orphans) shredFile(path.join(this.blobDir(), o.name));
+    // Overwritten in slices that leave the thread free: an orphan can be a whole recording.
+    await shredFilesAsync(orphans.map((o) => path.join(this.blobDir(), o.name)));
     return orphans.length;
   }
 
@@ -485,11 +492,11 @@ export class Recordings {
     return out;
   }
 
-  /** Shred the blobs of these recordings (whose records, and keys, are already gone). */
-  shredBlobs(blobs: string[]): void {
-    if (blobs.length === 0 || !fs.existsSync(this.blobDir())) return;
+  /** The files of these blobs, to shred once their records (and keys) are gone; the blob folder checked to be the vault's own. */
+  blobFiles(blobs: string[]): string[] {
+    if (blobs.length === 0 || !fs.existsSync(this.blobDir())) return [];
     insideVault(this.session.path, this.blobDir());
-    for (const b of blobs) shredFile(this.blobPath(b));
+    return blobs.map((b) => this.blobPath(b));
   }
 
   /** The blob names of one participant's recordings (to shred after their records go). */

@@ -13,6 +13,7 @@ import { AttributesCard } from './AttributesCard';
 import { DateField } from '../../components/DateField';
 import { Dialog } from '../../components/Dialog';
 import { unfilledFields } from '../../../../shared/letter';
+import { useWork, WorkProgressBar } from '../../components/WorkProgress';
 
 interface Props {
   code: string;
@@ -371,6 +372,8 @@ function WithdrawDialog({ code, today: appToday, consentDate, onCancel, onDone }
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [mismatch, setMismatch] = useState(false);
   const [busy, setBusy] = useState(false);
+  // The recordings' overwriting (gigabytes take seconds): a bar past a second, no Cancel.
+  const work = useWork();
 
   useEffect(() => {
     void call('withdrawal.preview', { code }).then((r) => (r.ok ? setCounts(r.value) : setError(r.error)));
@@ -380,7 +383,8 @@ function WithdrawDialog({ code, today: appToday, consentDate, onCancel, onDone }
     e.preventDefault();
     if (typed.trim().toUpperCase() !== code) return setMismatch(true);
     setBusy(true);
-    const r = await call('withdrawal.execute', { code, confirmCode: typed, date: when });
+    const r = await call('withdrawal.execute', { code, confirmCode: typed, date: when, jobId: work.start() });
+    work.stop();
     setBusy(false);
     if (r.ok) onDone(r.value);
     else setError(r.error);
@@ -419,6 +423,7 @@ function WithdrawDialog({ code, today: appToday, consentDate, onCancel, onDone }
           autoComplete="off"
         />
         <ErrorBanner error={error} />
+        <WorkProgressBar job={work.job} what={t('work.shred')} cancellable={false} note={t('work.noCancel')} />
         <div className="actions">
           <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
             {t('common.cancel')}

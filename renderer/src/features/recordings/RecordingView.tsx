@@ -46,6 +46,8 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const exportWork = useWork();
+  // Deleting a recording: its key goes at once, then the blob is overwritten (a bar past a second, no Cancel).
+  const shredWork = useWork();
   // Its own state, not `notice`: "Saved." after an edit must not replace what the import left out.
   const [importReport, setImportReport] = useState<ImportReport | null>(importLostSomething(imported) ? imported : null);
   const [confirm, setConfirm] = useState<'recording' | 'transcript' | 'complete' | null>(null);
@@ -275,7 +277,8 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
           confirmLabel={t('confirm.delete')}
           onCancel={() => setConfirm(null)}
           onConfirm={async (typed) => {
-            const r = await call('recordings.delete', { id: recording.id, confirmCode: typed });
+            const r = await call('recordings.delete', { id: recording.id, confirmCode: typed, jobId: shredWork.start() });
+            shredWork.stop();
             if (!r.ok) return r.error;
             setConfirm(null);
             setRecording(null);
@@ -286,6 +289,7 @@ export function RecordingView({ recordingId, transcriptId, ended, onBack, onAnal
         >
           {confirm === 'complete' && <p>{t('view.completeOffer')}</p>}
           <p>{t('confirm.recordingText')}</p>
+          <WorkProgressBar job={shredWork.job} what={t('work.shredOne')} cancellable={false} note={t('work.noCancel')} />
         </TypedConfirm>
       )}
       {exportCheck && (
