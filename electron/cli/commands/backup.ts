@@ -139,16 +139,17 @@ export async function cmdMove(args: string[], ctx: CommandContext): Promise<numb
   const locale = ctx.locale;
   const r = await withSession(positionals[0]!, values, io, vaultDeps, async (s) => {
     const service = syncedBy(s.path);
+    const { appDataDir } = await import('./model');
+    const { AppConfig } = await import('../../core/services/project/app-config');
     const res = await moveVault(s, positionals[1]!, vaultDeps.crypto, {
       now: io.now,
       backupIn: values['no-backup'] ? null : str(values['keep-backup-in']) || undefined,
       onProgress: terminalProgress(io),
       configHome: io.env.XDG_CONFIG_HOME || undefined,
+      // The app's list of recent vaults (which its end-date watch reads) follows, where this
+      // computer has one, before the old files are shredded (a kill then leaves it right).
+      beforeRemovingOld: (from, to) => new AppConfig(path.join(appDataDir(io.env), 'hvelv-config.json')).vaultMoved(from, to),
     });
-    // The app's list of recent vaults (which its end-date watch reads) follows, where this computer has one.
-    const { appDataDir } = await import('./model');
-    const { AppConfig } = await import('../../core/services/project/app-config');
-    new AppConfig(path.join(appDataDir(io.env), 'hvelv-config.json')).vaultMoved(res.from, res.to);
     try {
       return { service, res: { ...res, session: undefined } };
     } finally {

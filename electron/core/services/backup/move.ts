@@ -28,7 +28,7 @@ import { hasControlCharacter } from '../../../../shared/domain';
 import type { VaultSession } from '../../vault/vault';
 import { syncedBy } from '../notification';
 import { isSyncMarker, realPathOf, type SyncContext } from './synced';
-import { addPlace } from './places';
+import { addPlace, readRecord } from './places';
 import { runBackup, type PlaceResult } from './run';
 import { jobName, systemdWord } from '../project-end/schedule';
 
@@ -54,6 +54,13 @@ export interface MoveOptions {
   configHome?: string;
   /** Tests: called after each file of the copy is in place (a fault injected there). */
   afterFile?: (rel: string) => void;
+  /**
+   * The copy verified, before the first old file is shredded: the caller's records of the
+   * vault's folder (the app's recent list, which its end-date watch reads) follow here, so a
+   * move killed while shredding leaves nothing naming the half-shredded old folder. A throw
+   * here stops the move with the old vault whole.
+   */
+  beforeRemovingOld?: (from: string, to: string) => void;
 }
 
 export interface MoveResult {
@@ -92,6 +99,18 @@ export function checkMoveTarget(vault: string, target: string, ctx?: SyncContext
   }
   if (st && (!st.isDirectory() || fs.readdirSync(abs).length > 0)) throw new HvelvError('VAULT_EXISTS', `${abs} already exists and is not an empty folder`);
   return abs;
+}
+
+/**
+ * A new folder that is one of this vault's backup places, lies inside one or holds one: the
+ * vault would sit in (or be) its own copy's folder, what addPlace refuses for a place.
+ */
+export function checkNotAPlace(session: VaultSession, to: string): void {
+  const real = fold(realPathOf(path.resolve(to)));
+  for (const p of readRecord(session).places) {
+    const place = fold(realPathOf(p.dir));
+    if (inside(real, place) || inside(place, real)) throw new HvelvError('MOVE_TARGET_PLACE', `${to} is, lies in or holds ${p.dir}, a backup place of this vault: choose another folder`);
+  }
 }
 
 interface Entry {
@@ -187,6 +206,7 @@ function shredTree(root: string, only?: { files: readonly string[]; dirs: readon
 export async function moveVault(session: VaultSession, target: string, crypto: Crypto, opts: MoveOptions): Promise<MoveResult> {
   const from = path.resolve(session.path);
   const to = checkMoveTarget(from, target, opts.syncContext);
+  checkNotAPlace(session, to);
   const backupIn = opts.backupIn === undefined ? from : opts.backupIn === null ? null : path.resolve(opts.backupIn);
   const { files, dirs } = listVault(from);
   const before = stamp(from, files);
@@ -283,11 +303,30 @@ export async function moveVault(session: VaultSession, target: string, crypto: C
     throw new HvelvError(code === 'ENOSPC' || code === 'EDQUOT' ? 'DISK_FULL' : 'MOVE_FAILED', `the vault could not be copied to ${to}: ${(err as Error).message}`, { cause: err });
   }
   const moved: VaultSession = copy;
+  // What names the vault's folder follows it before any old file is touched (a move killed
+  // while shredding must not leave the end date's job, or the app, on a half-shredded folder).
+  // If that cannot be done, nothing is moved.
+  let dailyJob: 'moved' | 'none' = 'none';
+  try {
+    dailyJob = moveDailyJob(moved.vaultId, from, to, opts.configHome);
+    opts.beforeRemovingOld?.(from, to);
+  } catch (err) {
+    try {
+      if (dailyJob === 'moved') moveDailyJob(moved.vaultId, to, from, opts.configHome);
+    } catch {
+      /* the original error is what the student needs to read */
+    }
+    try {
+      removeCopy();
+    } catch {
+      /* as above */
+    }
+    throw new HvelvError('MOVE_FAILED', `the records of the vault's folder could not follow the move; nothing was moved: ${(err as Error).message}`, { cause: err });
+  }
   // The copy holds; the old vault is closed (its lock released) and its files shredded.
   session.lock();
   const leftInOldFolder = removeOldVault(from, files.map((f) => f.rel), dirs);
   moved.audit.append('vault.moved', { details: { files: files.length } });
-  const dailyJob = moveDailyJob(moved.vaultId, from, to, opts.configHome);
   let backupPlace: string | null = null;
   let backup: PlaceResult | null = null;
   let backupError: string | undefined;

@@ -1,0 +1,102 @@
+/**
+ * Attacks on moving a vault out of a synced folder (issue 28, services/backup/move.ts): each
+ * test is a finding that failed before its fix.
+ *
+ * M1  The app locked (idle timer, the lock button, the screen locking) while the move's first
+ *     backup ran: main then took the moved vault as its open session all the same, so a vault
+ *     the page had been told was locked answered every call without the passphrase.
+ * M2  A move into a folder that is one of this vault's backup places, or lies inside one:
+ *     the vault then sat in (or was) its own copy's folder, the very thing addPlace refuses.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Participants } from '../../electron/core/services/participants/participants';
+import { moveVault } from '../../electron/core/services/backup/move';
+import { addPlace } from '../../electron/core/services/backup/places';
+import { runBackup } from '../../electron/core/services/backup/run';
+import { SessionManager, type LockReason } from '../../electron/core/services/project/session-manager';
+import { createVault } from '../../electron/core/vault/vault';
+import { HvelvError } from '../../electron/core/errors';
+import { admit, pw, SAMPLE_FACTS, TEST_KDF, tempDir, testDeps } from './helpers';
+
+const PASS = 'correct horse battery staple';
+const NOW = () => new Date('2026-11-27T10:00:00Z');
+const CTX = { platform: 'linux' as const, home: '/nonexistent-home', env: {} };
+/** The idle timer never fires by itself here: the test locks when it means to. */
+const NO_TIMERS = { setTimeout: () => 0, clearTimeout: () => undefined };
+
+async function syncedStudy() {
+  const dropbox = path.join(tempDir('hvelv-move-atk-'), 'Dropbox');
+  fs.mkdirSync(dropbox);
+  fs.writeFileSync(path.join(dropbox, '.dropbox.cache'), '');
+  const dir = path.join(dropbox, 'Studie');
+  const deps = await testDeps();
+  const session = await createVault(dir, pw(PASS), SAMPLE_FACTS, deps, { kdf: TEST_KDF });
+  admit(session, { name: 'Ragnhild Testesen' });
+  return { dropbox, dir, deps, session };
+}
+
+async function codeOfAsync(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof HvelvError) return e.code;
+    throw e;
+  }
+  return 'NO_ERROR';
+}
+
+describe('attacks on moving a vault', () => {
+  it('M1 a lock while the move ran (its first backup) is not undone: main does not take the moved vault as open', async () => {
+    const v = await syncedStudy();
+    const locks: LockReason[] = [];
+    const sessions = new SessionManager((reason) => locks.push(reason), NO_TIMERS);
+    sessions.open(v.session);
+    const target = path.join(tempDir(), 'lokal');
+    const r = await moveVault(v.session, target, v.deps.crypto, { now: NOW, syncContext: CTX, configHome: tempDir() });
+    // The idle timer fired while moveVault awaited the first copy to the synced folder (after it
+    // had locked the old session itself): the page is told the vault is locked.
+    sessions.lock('idle');
+    expect(locks).toEqual(['idle']);
+    // What backup.move then did with the result (handlers.ts: sessions.moved).
+    sessions.moved(r.session, v.session);
+    expect(sessions.current).toBeNull();
+    expect(r.session.isLocked).toBe(true);
+    // The vault did move: it opens at its new place with the passphrase, holding its data.
+    expect(fs.existsSync(path.join(target, 'hvelv-vault.json'))).toBe(true);
+  });
+
+  it('M1 with no lock meanwhile, main holds the moved vault (the old session is replaced, no lock announced)', async () => {
+    const v = await syncedStudy();
+    const locks: LockReason[] = [];
+    const sessions = new SessionManager((reason) => locks.push(reason), NO_TIMERS);
+    sessions.open(v.session);
+    const r = await moveVault(v.session, path.join(tempDir(), 'lokal'), v.deps.crypto, { now: NOW, syncContext: CTX, configHome: tempDir() });
+    sessions.moved(r.session, v.session);
+    expect(sessions.current).toBe(r.session);
+    expect(locks).toEqual([]);
+    expect(new Participants(sessions.require(), NOW).list().length).toBe(1);
+    sessions.lock('user');
+  });
+
+  it('M2 refuses a new folder that is, or lies inside, one of this vault\'s backup places; the vault stays open and untouched', async () => {
+    const v = await syncedStudy();
+    // A place on an external disk with a copy, and one added but never copied to (still empty).
+    const disk = tempDir('hvelv-usb-');
+    addPlace(v.session, disk, NOW());
+    expect((await runBackup(v.session, v.deps.crypto, NOW))[0]!.outcome).toBe('copied');
+    const empty = path.join(tempDir('hvelv-usb2-'), 'Kopi');
+    fs.mkdirSync(empty);
+    addPlace(v.session, empty, NOW());
+    for (const target of [path.join(disk, 'Studie'), empty, path.join(empty, 'Studie')]) {
+      expect(await codeOfAsync(moveVault(v.session, target, v.deps.crypto, { now: NOW, syncContext: CTX, configHome: tempDir() })), target).toBe('MOVE_TARGET_PLACE');
+      expect(v.session.isLocked).toBe(false);
+      expect(fs.existsSync(path.join(target, 'hvelv-vault.json'))).toBe(false);
+    }
+    expect(fs.existsSync(path.join(disk, 'Studie'))).toBe(false);
+    expect(fs.readdirSync(empty)).toEqual([]);
+    expect(new Participants(v.session, NOW).list().length).toBe(1);
+    v.session.lock();
+  });
+});
