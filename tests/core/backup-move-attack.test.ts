@@ -7,6 +7,11 @@
  *     the page had been told was locked answered every call without the passphrase.
  * M2  A move into a folder that is one of this vault's backup places, or lies inside one:
  *     the vault then sat in (or was) its own copy's folder, the very thing addPlace refuses.
+ * M4  Another vault (or a supervisor's folder) kept in a folder inside the vault's folder: open
+ *     (in the app beside the vault, or in a CLI), it was copied along, its lock file skipped,
+ *     and shredded at its place under its open session, so its own daily end-date job and the
+ *     app's recent list named a folder that was gone; closed, the move was refused every time
+ *     as "the vault changed while it was copied, try again" (reading its store wrote its WAL).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,6 +22,7 @@ import { addPlace } from '../../electron/core/services/backup/places';
 import { runBackup } from '../../electron/core/services/backup/run';
 import { SessionManager, type LockReason } from '../../electron/core/services/project/session-manager';
 import { createVault } from '../../electron/core/vault/vault';
+import { openProject } from '../../electron/core/services/project/open';
 import { HvelvError } from '../../electron/core/errors';
 import { admit, pw, SAMPLE_FACTS, TEST_KDF, tempDir, testDeps } from './helpers';
 
@@ -98,5 +104,32 @@ describe('attacks on moving a vault', () => {
     expect(fs.readdirSync(empty)).toEqual([]);
     expect(new Participants(v.session, NOW).list().length).toBe(1);
     v.session.lock();
+  });
+
+  it('M4 another vault kept inside the vault\'s folder is neither copied nor shredded: it stays whole where it was', async () => {
+    const v = await syncedStudy();
+    const nested = path.join(v.dir, 'Pilot');
+    const other = await createVault(nested, pw(PASS), SAMPLE_FACTS, v.deps, { kdf: TEST_KDF });
+    admit(other, { name: 'Pilot Person' });
+    // Open meanwhile (as a supervisor's folder can be, in the same app as the vault).
+    const target = path.join(tempDir(), 'lokal');
+    const r = await moveVault(v.session, target, v.deps.crypto, { now: NOW, syncContext: CTX, configHome: tempDir(), backupIn: null });
+    expect(fs.existsSync(path.join(target, 'Pilot'))).toBe(false);
+    other.lock();
+    const again = await openProject(nested, PASS, v.deps);
+    expect(again.verify()).toEqual([]);
+    expect(new Participants(again, NOW).list().length).toBe(1);
+    again.lock();
+    // The moved vault is whole at its new place, and the other vault's files are named as left.
+    expect(r.session.verify()).toEqual([]);
+    expect(r.leftInOldFolder).toContain('Pilot/hvelv-vault.json');
+    r.session.lock();
+    // Closed, it does not stop a move either (it was refused as 'changed while copied' every time).
+    const w = await syncedStudy();
+    const closed = await createVault(path.join(w.dir, 'Pilot'), pw(PASS), SAMPLE_FACTS, w.deps, { kdf: TEST_KDF });
+    closed.lock();
+    const r2 = await moveVault(w.session, path.join(tempDir(), 'lokal'), w.deps.crypto, { now: NOW, syncContext: CTX, configHome: tempDir(), backupIn: null });
+    expect(fs.existsSync(path.join(w.dir, 'Pilot', 'hvelv-vault.json'))).toBe(true);
+    r2.session.lock();
   });
 });

@@ -24,6 +24,8 @@ import { openDb } from '../../stores/sqlite';
 import { fsyncDir, writeFileAtomicWith, TEMP_SUFFIX } from '../../vault/atomic-file';
 import { insideVault, shredFile } from '../../vault/safe-delete';
 import { LOCK_FILE } from '../../vault/lock';
+import { HEADER_FILE } from '../../vault/layout';
+import { SUPERVISOR_HEADER } from '../supervisor/folder';
 import { hasControlCharacter } from '../../../../shared/domain';
 import type { VaultSession } from '../../vault/vault';
 import { syncedBy } from '../notification';
@@ -119,7 +121,14 @@ interface Entry {
   mtimeMs: number;
 }
 
-/** The vault's files (regular files only: a link is never followed), and the extra files beside them. */
+/** A folder inside the vault's that is another vault or a supervisor's folder: never the vault's to move or shred. */
+const holdsOther = (dir: string): boolean => fs.existsSync(path.join(dir, HEADER_FILE)) || fs.existsSync(path.join(dir, SUPERVISOR_HEADER));
+
+/**
+ * The vault's files (regular files only: a link is never followed), and the extra files beside
+ * them; a folder holding another vault or a supervisor's folder is left where it is (it has its
+ * own session, lock, daily job and place in the recent list).
+ */
 function listVault(vault: string): { files: Entry[]; dirs: string[] } {
   const files: Entry[] = [];
   const dirs: string[] = [];
@@ -130,6 +139,7 @@ function listVault(vault: string): { files: Entry[]; dirs: string[] } {
       const rel = base ? `${base}/${e.name}` : e.name;
       const abs = path.join(dir, e.name);
       if (e.isDirectory()) {
+        if (holdsOther(abs)) continue;
         dirs.push(rel);
         walk(abs, rel);
       } else if (e.isFile()) {
