@@ -12,6 +12,9 @@
  *     and shredded at its place under its open session, so its own daily end-date job and the
  *     app's recent list named a folder that was gone; closed, the move was refused every time
  *     as "the vault changed while it was copied, try again" (reading its store wrote its WAL).
+ * M5  The daily end-date job, or the app's recent list, naming the vault's folder by another
+ *     spelling (through a link to the synced folder, as ~/Dropbox often is): the move left both
+ *     on the old folder, now shredded, and said no daily job was installed.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,6 +26,8 @@ import { runBackup } from '../../electron/core/services/backup/run';
 import { SessionManager, type LockReason } from '../../electron/core/services/project/session-manager';
 import { createVault } from '../../electron/core/vault/vault';
 import { openProject } from '../../electron/core/services/project/open';
+import { AppConfig } from '../../electron/core/services/project/app-config';
+import { jobName, systemdUnits } from '../../electron/core/services/project-end/schedule';
 import { HvelvError } from '../../electron/core/errors';
 import { admit, pw, SAMPLE_FACTS, TEST_KDF, tempDir, testDeps } from './helpers';
 
@@ -131,5 +136,27 @@ describe('attacks on moving a vault', () => {
     const r2 = await moveVault(w.session, path.join(tempDir(), 'lokal'), w.deps.crypto, { now: NOW, syncContext: CTX, configHome: tempDir(), backupIn: null });
     expect(fs.existsSync(path.join(w.dir, 'Pilot', 'hvelv-vault.json'))).toBe(true);
     r2.session.lock();
+  });
+
+  it('M5 the daily job and the recent list, naming the folder through a link, follow the move all the same', async () => {
+    const v = await syncedStudy();
+    const alias = path.join(tempDir(), 'Dropbox-lenke');
+    fs.symlinkSync(v.dropbox, alias);
+    const aliasDir = path.join(alias, 'Studie');
+    const config = new AppConfig(path.join(tempDir(), 'config.json'));
+    config.rememberVault(aliasDir, 'Studie', NOW());
+    const configHome = tempDir('hvelv-xdg-');
+    for (const f of systemdUnits({ vaultPath: aliasDir, vaultId: v.session.vaultId, title: 'Studie', ownerKey: 'KEY', command: { argv: ['/usr/bin/node', '/opt/hvelv/cli.js'], env: {} } }, configHome)) {
+      fs.mkdirSync(path.dirname(f.path), { recursive: true });
+      fs.writeFileSync(f.path, f.content);
+    }
+    const target = path.join(tempDir(), 'lokal');
+    const r = await moveVault(v.session, target, v.deps.crypto, { now: NOW, syncContext: CTX, configHome, backupIn: null, beforeRemovingOld: (from, to) => config.vaultMoved(from, to) });
+    expect(r.dailyJob).toBe('moved');
+    const service = fs.readFileSync(path.join(configHome, 'systemd', 'user', `${jobName(r.session.vaultId)}.service`), 'utf8');
+    expect(service).toContain(`"enforce" "${target}"`);
+    expect(service).not.toContain(aliasDir);
+    expect(config.recent().map((x) => x.path)).toEqual([target]);
+    r.session.lock();
   });
 });

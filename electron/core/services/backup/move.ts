@@ -393,6 +393,11 @@ function removeOldVault(vault: string, files: readonly string[], dirs: readonly 
   return remaining;
 }
 
+/** A word as systemdWord wrote it, read back. */
+function unSystemdWord(w: string): string {
+  return w.slice(1, -1).replace(/\\x([0-9a-f]{2})|\\(["\\])|%%|\$\$/g, (all, hex: string | undefined, ch: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : (ch ?? all[0]!)));
+}
+
 /** The systemd user job that keeps the end date runs `enforce <vault>`: rewritten to the new folder. */
 export function moveDailyJob(vaultId: string, from: string, to: string, configHome = path.join(os.homedir(), '.config')): 'moved' | 'none' {
   const unit = path.join(configHome, 'systemd', 'user', `${jobName(vaultId)}.service`);
@@ -402,9 +407,13 @@ export function moveDailyJob(vaultId: string, from: string, to: string, configHo
   } catch {
     return 'none';
   }
-  const old = systemdWord(from);
-  if (!text.includes(old)) return 'none';
-  const next = text.split(old).join(systemdWord(to));
+  // The job is this vault's (named by its id); the folder it names may be spelled otherwise
+  // than `from` (through a link to the synced folder): the same folder on disk is the same job.
+  const m = /"enforce" ("(?:[^"\\]|\\.)*")/.exec(text);
+  const named = m ? unSystemdWord(m[1]!) : null;
+  const same = named !== null && (named === from || fold(realPathOf(path.resolve(named))) === fold(realPathOf(from)));
+  if (!m || !same) return 'none';
+  const next = text.slice(0, m.index) + `"enforce" ${systemdWord(to)}` + text.slice(m.index + m[0].length);
   writeFileAtomicWith(unit, (write) => write(new TextEncoder().encode(next)));
   fs.chmodSync(unit, 0o644);
   spawnSync('systemctl', ['--user', 'daemon-reload'], { timeout: 20_000 });
