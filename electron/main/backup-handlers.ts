@@ -102,7 +102,7 @@ export function backupHandlers(deps: BackupDeps): BackupHandlers {
       moveTarget = null;
       const dir = await deps.chooseMoveFolder();
       if (!dir) return null;
-      const to = checkMoveTarget(s.path, dir);
+      const to = checkMoveTarget(s.path, dir, undefined, s.vaultId);
       checkNotAPlace(s, to);
       moveTarget = { vaultId: s.vaultId, to };
       return { to, backupIn: s.path, service: syncedBy(s.path) };

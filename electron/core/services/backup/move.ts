@@ -34,6 +34,22 @@ import { addPlace, readRecord } from './places';
 import { runBackup, type PlaceResult } from './run';
 import { jobName, systemdWord } from '../project-end/schedule';
 
+/**
+ * Written first in the new folder and removed once the records of the folder follow the move:
+ * a folder holding it (with this vault's id) holds a move that was killed, whose leftovers the
+ * next move there shreds before it copies.
+ */
+const MOVING = '.hvelv-move-incomplete';
+
+function killedMoveOf(dir: string): string | null {
+  try {
+    const v = (JSON.parse(fs.readFileSync(path.join(dir, MOVING), 'utf8')) as { vaultId?: unknown }).vaultId;
+    return typeof v === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
 /** What is not copied: the lock, temp files, a live database's journals (its image is), a backup place's folder, a sync client's markers. */
 const SKIP = (name: string): boolean => name === LOCK_FILE || name.endsWith(TEMP_SUFFIX) || /-(wal|shm|journal)$/.test(name) || /^hvelv-backup-/.test(name) || isSyncMarker(name);
 
@@ -86,7 +102,7 @@ const fold = (p: string): string => (process.platform === 'darwin' || process.pl
 const inside = (a: string, b: string): boolean => a === b || a.startsWith(b.endsWith(path.sep) ? b : b + path.sep);
 
 /** The checks made before anything is written; the target as an absolute path. */
-export function checkMoveTarget(vault: string, target: string, ctx?: SyncContext): string {
+export function checkMoveTarget(vault: string, target: string, ctx?: SyncContext, vaultId?: string): string {
   if (!target.trim() || hasControlCharacter(target)) throw new HvelvError('INVALID_INPUT', 'the new folder must be a path without control characters');
   const abs = path.resolve(target);
   const [realTarget, realVault] = [realPathOf(abs), realPathOf(path.resolve(vault))].map(fold) as [string, string];
@@ -99,7 +115,8 @@ export function checkMoveTarget(vault: string, target: string, ctx?: SyncContext
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new HvelvError('IO', `${abs} cannot be read: ${(err as Error).message}`);
   }
-  if (st && (!st.isDirectory() || fs.readdirSync(abs).length > 0)) throw new HvelvError('VAULT_EXISTS', `${abs} already exists and is not an empty folder`);
+  const killed = st?.isDirectory() && vaultId !== undefined && killedMoveOf(abs) === vaultId;
+  if (st && !killed && (!st.isDirectory() || fs.readdirSync(abs).length > 0)) throw new HvelvError('VAULT_EXISTS', `${abs} already exists and is not an empty folder`);
   return abs;
 }
 
@@ -215,7 +232,7 @@ function shredTree(root: string, only?: { files: readonly string[]; dirs: readon
  */
 export async function moveVault(session: VaultSession, target: string, crypto: Crypto, opts: MoveOptions): Promise<MoveResult> {
   const from = path.resolve(session.path);
-  const to = checkMoveTarget(from, target, opts.syncContext);
+  const to = checkMoveTarget(from, target, opts.syncContext, session.vaultId);
   checkNotAPlace(session, to);
   const backupIn = opts.backupIn === undefined ? from : opts.backupIn === null ? null : path.resolve(opts.backupIn);
   const { files, dirs } = listVault(from);
@@ -236,7 +253,13 @@ export async function moveVault(session: VaultSession, target: string, crypto: C
     if (createdTarget) fs.rmdirSync(to);
   };
   try {
+    // A move of this vault killed here before: its leftovers are shredded first.
+    if (!createdTarget && killedMoveOf(to) === session.vaultId) {
+      const left = shredTree(to);
+      if (left.length > 0) throw new HvelvError('MOVE_FAILED', `what a killed move left in ${to} could not be removed: ${left.slice(0, 3).join(', ')}`);
+    }
     fs.mkdirSync(to, { recursive: true, mode: 0o700 });
+    writeFileAtomicWith(path.join(to, MOVING), (write) => write(new TextEncoder().encode(JSON.stringify({ vaultId: session.vaultId }))));
     for (const d of dirs) {
       fs.mkdirSync(path.join(to, ...d.split('/')), { mode: 0o700 });
     }
@@ -320,6 +343,8 @@ export async function moveVault(session: VaultSession, target: string, crypto: C
   try {
     dailyJob = moveDailyJob(moved.vaultId, from, to, opts.configHome);
     opts.beforeRemovingOld?.(from, to);
+    fs.unlinkSync(path.join(to, MOVING));
+    fsyncDir(to);
   } catch (err) {
     try {
       if (dailyJob === 'moved') moveDailyJob(moved.vaultId, to, from, opts.configHome);
