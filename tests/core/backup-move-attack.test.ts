@@ -15,6 +15,10 @@
  * M5  The daily end-date job, or the app's recent list, naming the vault's folder by another
  *     spelling (through a link to the synced folder, as ~/Dropbox often is): the move left both
  *     on the old folder, now shredded, and said no daily job was installed.
+ * M7  The old folder gone from under the move once the copy held (the sync client removing it,
+ *     the student deleting it on another device): the move threw after the vault had moved,
+ *     so the caller said it had failed, and the moved vault's session, open with its keys and
+ *     holding the new folder's lock, was left with nobody to lock it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -157,6 +161,19 @@ describe('attacks on moving a vault', () => {
     expect(service).toContain(`"enforce" "${target}"`);
     expect(service).not.toContain(aliasDir);
     expect(config.recent().map((x) => x.path)).toEqual([target]);
+    r.session.lock();
+  });
+
+  it('M7 the old folder gone once the copy holds: the move is reported done, the moved vault handed over', async () => {
+    const v = await syncedStudy();
+    const target = path.join(tempDir(), 'lokal');
+    const gone = `${v.dir}-slettet-annet-sted`;
+    const r = await moveVault(v.session, target, v.deps.crypto, { now: NOW, syncContext: CTX, configHome: tempDir(), backupIn: null, beforeRemovingOld: () => fs.renameSync(v.dir, gone) });
+    expect(v.session.isLocked).toBe(true);
+    expect(r.to).toBe(target);
+    expect(r.session.isLocked).toBe(false);
+    expect(r.session.verify()).toEqual([]);
+    expect(new Participants(r.session, NOW).list().length).toBe(1);
     r.session.lock();
   });
 });

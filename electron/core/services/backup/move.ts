@@ -358,10 +358,28 @@ export async function moveVault(session: VaultSession, target: string, crypto: C
     }
     throw new HvelvError('MOVE_FAILED', `the records of the vault's folder could not follow the move; nothing was moved: ${(err as Error).message}`, { cause: err });
   }
-  // The copy holds; the old vault is closed (its lock released) and its files shredded.
-  session.lock();
-  const leftInOldFolder = removeOldVault(from, files.map((f) => f.rel), dirs);
-  moved.audit.append('vault.moved', { details: { files: files.length } });
+  // The copy holds; the old vault is closed (its lock released) and its files shredded. From
+  // here the vault has moved: nothing below throws, what could not be removed is named.
+  try {
+    session.lock();
+  } catch {
+    /* its keys are wiped before its lock file is let go; a lock file gone with its folder is no matter */
+  }
+  let leftInOldFolder: string[];
+  try {
+    leftInOldFolder = removeOldVault(from, files.map((f) => f.rel), dirs);
+  } catch {
+    try {
+      leftInOldFolder = fs.existsSync(from) ? listAll(from).files : [];
+    } catch {
+      leftInOldFolder = [from];
+    }
+  }
+  try {
+    moved.audit.append('vault.moved', { details: { files: files.length } });
+  } catch {
+    /* the move is done; its audit line is the only thing missing */
+  }
   let backupPlace: string | null = null;
   let backup: PlaceResult | null = null;
   let backupError: string | undefined;
