@@ -121,6 +121,7 @@ export function backupHandlers(deps: BackupDeps): BackupHandlers {
         backupPlace: r.backupPlace,
         backupCopied: r.backup?.outcome === 'copied',
         leftInOldFolder: r.leftInOldFolder,
+        notShredded: r.notShredded,
         dailyJob: r.dailyJob,
         service,
         view: view(r.session, deps.now()),

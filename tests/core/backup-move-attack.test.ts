@@ -19,9 +19,13 @@
  *     the student deleting it on another device): the move threw after the vault had moved,
  *     so the caller said it had failed, and the moved vault's session, open with its keys and
  *     holding the new folder's lock, was left with nobody to lock it.
+ * M8  A vault file that could not be shredded (held by the sync client on Windows, immutable,
+ *     a read-only share) stayed in the synced folder and was reported as one of the files "that
+ *     were not the vault's"; the student was told nothing of the vault was left there.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Participants } from '../../electron/core/services/participants/participants';
 import { moveVault } from '../../electron/core/services/backup/move';
@@ -175,5 +179,31 @@ describe('attacks on moving a vault', () => {
     expect(r.session.verify()).toEqual([]);
     expect(new Participants(r.session, NOW).list().length).toBe(1);
     r.session.lock();
+  });
+
+  /** An immutable file (chattr +i) cannot be overwritten even by root; where chattr is not allowed, this test cannot be made. */
+  const chattr = (flag: '+i' | '-i', file: string): boolean => spawnSync('chattr', [flag, file]).status === 0;
+  const probe = path.join(tempDir(), 'probe');
+  fs.writeFileSync(probe, '');
+  const canImmutable = chattr('+i', probe) && chattr('-i', probe);
+
+  it.skipIf(!canImmutable)('M8 a vault file that could not be shredded is said to be the vault\'s, still in the old folder', async () => {
+    const v = await syncedStudy();
+    const stuck = path.join(v.dir, 'keylist', 'store.key');
+    const r = await moveVault(v.session, path.join(tempDir(), 'lokal'), v.deps.crypto, {
+      now: NOW,
+      syncContext: CTX,
+      configHome: tempDir(),
+      backupIn: null,
+      beforeRemovingOld: () => expect(chattr('+i', stuck)).toBe(true),
+    });
+    try {
+      expect(fs.existsSync(stuck)).toBe(true);
+      expect(r.notShredded).toEqual(['keylist/store.key']);
+      expect(r.leftInOldFolder).not.toContain('keylist/store.key');
+    } finally {
+      chattr('-i', stuck);
+      r.session.lock();
+    }
   });
 });

@@ -90,6 +90,8 @@ export interface MoveResult {
   bytes: number;
   /** Files in the old folder that were not the vault's and were left there (a sync client's markers, the student's own). */
   leftInOldFolder: string[];
+  /** The vault's own files that could not be shredded and are still in the old (synced) folder. */
+  notShredded: string[];
   /** The backup place added in the synced folder, and how its first copy went (null: none asked). */
   backupPlace: string | null;
   backup: PlaceResult | null;
@@ -365,16 +367,23 @@ export async function moveVault(session: VaultSession, target: string, crypto: C
   } catch {
     /* its keys are wiped before its lock file is let go; a lock file gone with its folder is no matter */
   }
-  let leftInOldFolder: string[];
+  let leftover: string[];
   try {
-    leftInOldFolder = removeOldVault(from, files.map((f) => f.rel), dirs);
+    leftover = removeOldVault(from, files.map((f) => f.rel), dirs);
   } catch {
     try {
-      leftInOldFolder = fs.existsSync(from) ? listAll(from).files : [];
+      leftover = fs.existsSync(from) ? listAll(from).files : [];
     } catch {
-      leftInOldFolder = [from];
+      leftover = [from];
     }
   }
+  // What is left is the vault's own (a copied file, or a journal, temp file or lock in one of
+  // its folders) or not; the vault's own still there is said as such, never as the student's.
+  const copied = new Set(files.map((f) => f.rel));
+  const vaultDirs = new Set(['', ...dirs]);
+  const own = (rel: string): boolean => rel === from || copied.has(rel) || (vaultDirs.has(path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel)) && VAULT_OWN(path.posix.basename(rel)));
+  const notShredded = leftover.filter(own);
+  const leftInOldFolder = leftover.filter((r) => !own(r));
   try {
     moved.audit.append('vault.moved', { details: { files: files.length } });
   } catch {
@@ -392,8 +401,11 @@ export async function moveVault(session: VaultSession, target: string, crypto: C
       backupError = (err as Error).message;
     }
   }
-  return { from, to, session: moved, files: files.length, bytes: total, leftInOldFolder, backupPlace, backup, ...(backupError ? { backupError } : {}), dailyJob };
+  return { from, to, session: moved, files: files.length, bytes: total, leftInOldFolder, notShredded, backupPlace, backup, ...(backupError ? { backupError } : {}), dailyJob };
 }
+
+/** The vault's own leftovers beside its files: the stores' journals, temp files, the lock. */
+const VAULT_OWN = (name: string): boolean => name === LOCK_FILE || name.endsWith(TEMP_SUFFIX) || /-(wal|shm|journal)$/.test(name);
 
 function listAll(root: string): { files: string[]; dirs: string[] } {
   const files: string[] = [];
@@ -417,7 +429,7 @@ function listAll(root: string): { files: string[]; dirs: string[] } {
  */
 function removeOldVault(vault: string, files: readonly string[], dirs: readonly string[]): string[] {
   const extra: string[] = [];
-  const vaultOwn = (name: string) => name === LOCK_FILE || name.endsWith(TEMP_SUFFIX) || /-(wal|shm|journal)$/.test(name);
+  const vaultOwn = VAULT_OWN;
   const walk = (dir: string, base: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const rel = base ? `${base}/${e.name}` : e.name;
