@@ -22,6 +22,10 @@
  * M8  A vault file that could not be shredded (held by the sync client on Windows, immutable,
  *     a read-only share) stayed in the synced folder and was reported as one of the files "that
  *     were not the vault's"; the student was told nothing of the vault was left there.
+ * M9  A new folder inside another vault's folder (or a supervisor's) was accepted: that vault's
+ *     backup runs copy every file under its folder, so this vault's key list and key files,
+ *     withdrawn people's among them, went on living in the other vault's backup places, where
+ *     no withdrawal or end date of this vault reaches.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -205,5 +209,19 @@ describe('attacks on moving a vault', () => {
       chattr('-i', stuck);
       r.session.lock();
     }
+  });
+
+  it('M9 refuses a new folder inside another vault\'s folder; the vault stays open and untouched', async () => {
+    const v = await syncedStudy();
+    const otherDir = path.join(tempDir('hvelv-other-'), 'Annen studie');
+    const other = await createVault(otherDir, pw(PASS), SAMPLE_FACTS, v.deps, { kdf: TEST_KDF });
+    other.lock();
+    for (const target of [path.join(otherDir, 'Studie'), path.join(otherDir, 'recordings', 'ny', 'Studie')]) {
+      expect(await codeOfAsync(moveVault(v.session, target, v.deps.crypto, { now: NOW, syncContext: CTX, configHome: tempDir() })), target).toBe('MOVE_TARGET_INSIDE');
+      expect(fs.existsSync(target)).toBe(false);
+    }
+    expect(v.session.isLocked).toBe(false);
+    expect(new Participants(v.session, NOW).list().length).toBe(1);
+    v.session.lock();
   });
 });

@@ -103,12 +103,21 @@ export interface MoveResult {
 const fold = (p: string): string => (process.platform === 'darwin' || process.platform === 'win32' ? p.toLowerCase() : p);
 const inside = (a: string, b: string): boolean => a === b || a.startsWith(b.endsWith(path.sep) ? b : b + path.sep);
 
+/** A folder that is another vault or a supervisor's folder: never the vault's to move or shred, nor a place to move into. */
+const holdsOther = (dir: string): boolean => fs.existsSync(path.join(dir, HEADER_FILE)) || fs.existsSync(path.join(dir, SUPERVISOR_HEADER));
+
 /** The checks made before anything is written; the target as an absolute path. */
 export function checkMoveTarget(vault: string, target: string, ctx?: SyncContext, vaultId?: string): string {
   if (!target.trim() || hasControlCharacter(target)) throw new HvelvError('INVALID_INPUT', 'the new folder must be a path without control characters');
   const abs = path.resolve(target);
   const [realTarget, realVault] = [realPathOf(abs), realPathOf(path.resolve(vault))].map(fold) as [string, string];
   if (inside(realTarget, realVault) || inside(realVault, realTarget)) throw new HvelvError('MOVE_TARGET_INSIDE', `${abs} is the vault, a folder inside it, or a folder that holds it`);
+  // Nor inside another vault's folder or a supervisor's: that one's backups copy every file
+  // under its folder, and this vault's withdrawals and end date would never reach them.
+  for (let dir = path.dirname(realPathOf(abs)); ; dir = path.dirname(dir)) {
+    if (holdsOther(dir)) throw new HvelvError('MOVE_TARGET_INSIDE', `${abs} lies inside ${dir}, another vault or a supervisor's folder`);
+    if (path.dirname(dir) === dir) break;
+  }
   const service = syncedBy(abs, ctx) ?? syncedBy(realPathOf(abs), ctx);
   if (service) throw new HvelvError('MOVE_TARGET_SYNCED', `${abs} is inside a folder ${service} synchronises: choose a local folder`);
   let st: fs.Stats | null = null;
@@ -139,9 +148,6 @@ interface Entry {
   size: number;
   mtimeMs: number;
 }
-
-/** A folder inside the vault's that is another vault or a supervisor's folder: never the vault's to move or shred. */
-const holdsOther = (dir: string): boolean => fs.existsSync(path.join(dir, HEADER_FILE)) || fs.existsSync(path.join(dir, SUPERVISOR_HEADER));
 
 /**
  * The vault's files (regular files only: a link is never followed), and the extra files beside
