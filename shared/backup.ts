@@ -87,6 +87,8 @@ export interface MoveView {
   /** Whether the first copy to the backup place was made. */
   backupCopied: boolean;
   leftInOldFolder: string[];
+  /** The vault's own files that could not be shredded: still in the old (synced) folder. */
+  notShredded: string[];
   dailyJob: 'moved' | 'none';
   /** The cloud service the vault came from (what it still keeps is said). */
   service: string | null;

@@ -12,7 +12,7 @@ import { syncedBy } from '../core/services/notification';
 import type { VaultDeps, VaultSession } from '../core/vault/vault';
 import { passphraseBytes } from '../core/crypto/kdf';
 import { restoreVault } from '../core/services/backup/restore';
-import { checkMoveTarget, moveVault } from '../core/services/backup/move';
+import { checkMoveTarget, checkNotAPlace, moveVault } from '../core/services/backup/move';
 import { HvelvError } from '../core/errors';
 import type { WorkProgress } from './work-jobs';
 
@@ -29,8 +29,10 @@ export interface BackupDeps {
   chooseMoveFolder(): Promise<string | null>;
   /** Long work with progress to the page (work-jobs.ts). */
   runWork<T>(jobId: string | undefined, work: (opts: { onProgress?: (p: WorkProgress) => void }) => Promise<T>): Promise<T>;
-  /** The vault now open at its new folder: the app holds that session, and its records of the path follow. */
-  moved(session: VaultSession, from: string, to: string): void;
+  /** The app's records of the vault's folder (the recent list) follow a move, before the old files are shredded. */
+  pathMoved(from: string, to: string): void;
+  /** The vault now open at its new folder: the app holds that session, unless it locked `previous` while the move ran (false). */
+  moved(session: VaultSession, previous: VaultSession): boolean;
   /** Where systemd user units are (the daily end-date job). */
   configHome?: string;
 }
@@ -100,7 +102,8 @@ export function backupHandlers(deps: BackupDeps): BackupHandlers {
       moveTarget = null;
       const dir = await deps.chooseMoveFolder();
       if (!dir) return null;
-      const to = checkMoveTarget(s.path, dir);
+      const to = checkMoveTarget(s.path, dir, undefined, s.vaultId);
+      checkNotAPlace(s, to);
       moveTarget = { vaultId: s.vaultId, to };
       return { to, backupIn: s.path, service: syncedBy(s.path) };
     },
@@ -110,13 +113,15 @@ export function backupHandlers(deps: BackupDeps): BackupHandlers {
       if (!chosen || chosen.vaultId !== s.vaultId) throw new HvelvError('INVALID_INPUT', 'choose the new folder first');
       moveTarget = null;
       const service = syncedBy(s.path);
-      const r = await deps.runWork(jobId, ({ onProgress }) => moveVault(s, chosen.to, deps.crypto, { now: deps.now, onProgress, configHome: deps.configHome }));
-      deps.moved(r.session, r.from, r.to);
+      const r = await deps.runWork(jobId, ({ onProgress }) => moveVault(s, chosen.to, deps.crypto, { now: deps.now, onProgress, configHome: deps.configHome, beforeRemovingOld: deps.pathMoved }));
+      // The app locked while the move ran: that lock stands (the vault is at its new folder, locked).
+      if (!deps.moved(r.session, s)) throw new HvelvError('VAULT_LOCKED', `the app locked while the vault moved; it is now at ${r.to}: unlock it there`);
       return {
         to: r.to,
         backupPlace: r.backupPlace,
         backupCopied: r.backup?.outcome === 'copied',
         leftInOldFolder: r.leftInOldFolder,
+        notShredded: r.notShredded,
         dailyJob: r.dailyJob,
         service,
         view: view(r.session, deps.now()),

@@ -628,10 +628,8 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       vaultDeps,
       chooseMoveFolder: () => deps.platform.chooseFolder('create'),
       runWork: (jobId, fn) => work.run(jobId, fn),
-      moved: (session, from, to) => {
-        sessions.moved(session);
-        deps.config.vaultMoved(from, to);
-      },
+      pathMoved: (from, to) => deps.config.vaultMoved(from, to),
+      moved: (session, previous) => sessions.moved(session, previous),
       configHome: deps.platform.configHome,
     }),
   };

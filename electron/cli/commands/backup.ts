@@ -139,16 +139,17 @@ export async function cmdMove(args: string[], ctx: CommandContext): Promise<numb
   const locale = ctx.locale;
   const r = await withSession(positionals[0]!, values, io, vaultDeps, async (s) => {
     const service = syncedBy(s.path);
+    const { appDataDir } = await import('./model');
+    const { AppConfig } = await import('../../core/services/project/app-config');
     const res = await moveVault(s, positionals[1]!, vaultDeps.crypto, {
       now: io.now,
       backupIn: values['no-backup'] ? null : str(values['keep-backup-in']) || undefined,
       onProgress: terminalProgress(io),
       configHome: io.env.XDG_CONFIG_HOME || undefined,
+      // The app's list of recent vaults (which its end-date watch reads) follows, where this
+      // computer has one, before the old files are shredded (a kill then leaves it right).
+      beforeRemovingOld: (from, to) => new AppConfig(path.join(appDataDir(io.env), 'hvelv-config.json')).vaultMoved(from, to),
     });
-    // The app's list of recent vaults (which its end-date watch reads) follows, where this computer has one.
-    const { appDataDir } = await import('./model');
-    const { AppConfig } = await import('../../core/services/project/app-config');
-    new AppConfig(path.join(appDataDir(io.env), 'hvelv-config.json')).vaultMoved(res.from, res.to);
     try {
       return { service, res: { ...res, session: undefined } };
     } finally {
@@ -158,15 +159,16 @@ export async function cmdMove(args: string[], ctx: CommandContext): Promise<numb
   if (io.isTty) io.err('\n');
   const { res, service } = r;
   if (values.json) {
-    io.out(JSON.stringify({ ok: true, from: res.from, to: res.to, files: res.files, bytes: res.bytes, backupPlace: res.backupPlace, backup: res.backup, backupError: res.backupError ?? null, leftInOldFolder: res.leftInOldFolder, dailyJob: res.dailyJob }));
+    io.out(JSON.stringify({ ok: true, from: res.from, to: res.to, files: res.files, bytes: res.bytes, backupPlace: res.backupPlace, backup: res.backup, backupError: res.backupError ?? null, leftInOldFolder: res.leftInOldFolder, notShredded: res.notShredded, dailyJob: res.dailyJob }));
     return EXIT.ok;
   }
   io.out(translate(locale, 'move.done', { to: res.to }));
   if (res.backupPlace && res.backup?.outcome === 'copied') io.out(translate(locale, 'move.placeAdded', { dir: res.backupPlace }));
   else if (res.backupPlace || res.backupError) io.err(translate(locale, 'move.placeFailed', { dir: res.backupPlace ?? (str(values['keep-backup-in']) || res.from) }));
   if (res.dailyJob === 'moved') io.out(translate(locale, 'move.dailyJob'));
+  if (res.notShredded.length > 0) io.err(translate(locale, 'move.notShredded', { files: res.notShredded.join(', ') }));
   if (res.leftInOldFolder.length > 0) io.out(translate(locale, 'move.left', { files: res.leftInOldFolder.join(', ') }));
   // What no software can do: the cloud's versions and recycle bin.
   if (service) io.out(translate(locale, 'move.cloudKeeps', { service }));
-  return res.backupPlace && res.backup?.outcome !== 'copied' ? EXIT.other : EXIT.ok;
+  return res.notShredded.length > 0 || (res.backupPlace && res.backup?.outcome !== 'copied') ? EXIT.other : EXIT.ok;
 }

@@ -24,13 +24,31 @@ import { openDb } from '../../stores/sqlite';
 import { fsyncDir, writeFileAtomicWith, TEMP_SUFFIX } from '../../vault/atomic-file';
 import { insideVault, shredFile } from '../../vault/safe-delete';
 import { LOCK_FILE } from '../../vault/lock';
+import { HEADER_FILE } from '../../vault/layout';
+import { SUPERVISOR_HEADER } from '../supervisor/folder';
 import { hasControlCharacter } from '../../../../shared/domain';
 import type { VaultSession } from '../../vault/vault';
 import { syncedBy } from '../notification';
 import { isSyncMarker, realPathOf, type SyncContext } from './synced';
-import { addPlace } from './places';
+import { addPlace, readRecord } from './places';
 import { runBackup, type PlaceResult } from './run';
 import { jobName, systemdWord } from '../project-end/schedule';
+
+/**
+ * Written first in the new folder and removed once the records of the folder follow the move:
+ * a folder holding it (with this vault's id) holds a move that was killed, whose leftovers the
+ * next move there shreds before it copies.
+ */
+const MOVING = '.hvelv-move-incomplete';
+
+function killedMoveOf(dir: string): string | null {
+  try {
+    const v = (JSON.parse(fs.readFileSync(path.join(dir, MOVING), 'utf8')) as { vaultId?: unknown }).vaultId;
+    return typeof v === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
 
 /** What is not copied: the lock, temp files, a live database's journals (its image is), a backup place's folder, a sync client's markers. */
 const SKIP = (name: string): boolean => name === LOCK_FILE || name.endsWith(TEMP_SUFFIX) || /-(wal|shm|journal)$/.test(name) || /^hvelv-backup-/.test(name) || isSyncMarker(name);
@@ -54,6 +72,13 @@ export interface MoveOptions {
   configHome?: string;
   /** Tests: called after each file of the copy is in place (a fault injected there). */
   afterFile?: (rel: string) => void;
+  /**
+   * The copy verified, before the first old file is shredded: the caller's records of the
+   * vault's folder (the app's recent list, which its end-date watch reads) follow here, so a
+   * move killed while shredding leaves nothing naming the half-shredded old folder. A throw
+   * here stops the move with the old vault whole.
+   */
+  beforeRemovingOld?: (from: string, to: string) => void;
 }
 
 export interface MoveResult {
@@ -65,6 +90,8 @@ export interface MoveResult {
   bytes: number;
   /** Files in the old folder that were not the vault's and were left there (a sync client's markers, the student's own). */
   leftInOldFolder: string[];
+  /** The vault's own files that could not be shredded and are still in the old (synced) folder. */
+  notShredded: string[];
   /** The backup place added in the synced folder, and how its first copy went (null: none asked). */
   backupPlace: string | null;
   backup: PlaceResult | null;
@@ -76,12 +103,21 @@ export interface MoveResult {
 const fold = (p: string): string => (process.platform === 'darwin' || process.platform === 'win32' ? p.toLowerCase() : p);
 const inside = (a: string, b: string): boolean => a === b || a.startsWith(b.endsWith(path.sep) ? b : b + path.sep);
 
+/** A folder that is another vault or a supervisor's folder: never the vault's to move or shred, nor a place to move into. */
+const holdsOther = (dir: string): boolean => fs.existsSync(path.join(dir, HEADER_FILE)) || fs.existsSync(path.join(dir, SUPERVISOR_HEADER));
+
 /** The checks made before anything is written; the target as an absolute path. */
-export function checkMoveTarget(vault: string, target: string, ctx?: SyncContext): string {
+export function checkMoveTarget(vault: string, target: string, ctx?: SyncContext, vaultId?: string): string {
   if (!target.trim() || hasControlCharacter(target)) throw new HvelvError('INVALID_INPUT', 'the new folder must be a path without control characters');
   const abs = path.resolve(target);
   const [realTarget, realVault] = [realPathOf(abs), realPathOf(path.resolve(vault))].map(fold) as [string, string];
   if (inside(realTarget, realVault) || inside(realVault, realTarget)) throw new HvelvError('MOVE_TARGET_INSIDE', `${abs} is the vault, a folder inside it, or a folder that holds it`);
+  // Nor inside another vault's folder or a supervisor's: that one's backups copy every file
+  // under its folder, and this vault's withdrawals and end date would never reach them.
+  for (let dir = path.dirname(realPathOf(abs)); ; dir = path.dirname(dir)) {
+    if (holdsOther(dir)) throw new HvelvError('MOVE_TARGET_INSIDE', `${abs} lies inside ${dir}, another vault or a supervisor's folder`);
+    if (path.dirname(dir) === dir) break;
+  }
   const service = syncedBy(abs, ctx) ?? syncedBy(realPathOf(abs), ctx);
   if (service) throw new HvelvError('MOVE_TARGET_SYNCED', `${abs} is inside a folder ${service} synchronises: choose a local folder`);
   let st: fs.Stats | null = null;
@@ -90,8 +126,21 @@ export function checkMoveTarget(vault: string, target: string, ctx?: SyncContext
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new HvelvError('IO', `${abs} cannot be read: ${(err as Error).message}`);
   }
-  if (st && (!st.isDirectory() || fs.readdirSync(abs).length > 0)) throw new HvelvError('VAULT_EXISTS', `${abs} already exists and is not an empty folder`);
+  const killed = st?.isDirectory() && vaultId !== undefined && killedMoveOf(abs) === vaultId;
+  if (st && !killed && (!st.isDirectory() || fs.readdirSync(abs).length > 0)) throw new HvelvError('VAULT_EXISTS', `${abs} already exists and is not an empty folder`);
   return abs;
+}
+
+/**
+ * A new folder that is one of this vault's backup places, lies inside one or holds one: the
+ * vault would sit in (or be) its own copy's folder, what addPlace refuses for a place.
+ */
+export function checkNotAPlace(session: VaultSession, to: string): void {
+  const real = fold(realPathOf(path.resolve(to)));
+  for (const p of readRecord(session).places) {
+    const place = fold(realPathOf(p.dir));
+    if (inside(real, place) || inside(place, real)) throw new HvelvError('MOVE_TARGET_PLACE', `${to} is, lies in or holds ${p.dir}, a backup place of this vault: choose another folder`);
+  }
 }
 
 interface Entry {
@@ -100,7 +149,11 @@ interface Entry {
   mtimeMs: number;
 }
 
-/** The vault's files (regular files only: a link is never followed), and the extra files beside them. */
+/**
+ * The vault's files (regular files only: a link is never followed), and the extra files beside
+ * them; a folder holding another vault or a supervisor's folder is left where it is (it has its
+ * own session, lock, daily job and place in the recent list).
+ */
 function listVault(vault: string): { files: Entry[]; dirs: string[] } {
   const files: Entry[] = [];
   const dirs: string[] = [];
@@ -111,6 +164,7 @@ function listVault(vault: string): { files: Entry[]; dirs: string[] } {
       const rel = base ? `${base}/${e.name}` : e.name;
       const abs = path.join(dir, e.name);
       if (e.isDirectory()) {
+        if (holdsOther(abs)) continue;
         dirs.push(rel);
         walk(abs, rel);
       } else if (e.isFile()) {
@@ -186,7 +240,8 @@ function shredTree(root: string, only?: { files: readonly string[]; dirs: readon
  */
 export async function moveVault(session: VaultSession, target: string, crypto: Crypto, opts: MoveOptions): Promise<MoveResult> {
   const from = path.resolve(session.path);
-  const to = checkMoveTarget(from, target, opts.syncContext);
+  const to = checkMoveTarget(from, target, opts.syncContext, session.vaultId);
+  checkNotAPlace(session, to);
   const backupIn = opts.backupIn === undefined ? from : opts.backupIn === null ? null : path.resolve(opts.backupIn);
   const { files, dirs } = listVault(from);
   const before = stamp(from, files);
@@ -206,7 +261,13 @@ export async function moveVault(session: VaultSession, target: string, crypto: C
     if (createdTarget) fs.rmdirSync(to);
   };
   try {
+    // A move of this vault killed here before: its leftovers are shredded first.
+    if (!createdTarget && killedMoveOf(to) === session.vaultId) {
+      const left = shredTree(to);
+      if (left.length > 0) throw new HvelvError('MOVE_FAILED', `what a killed move left in ${to} could not be removed: ${left.slice(0, 3).join(', ')}`);
+    }
     fs.mkdirSync(to, { recursive: true, mode: 0o700 });
+    writeFileAtomicWith(path.join(to, MOVING), (write) => write(new TextEncoder().encode(JSON.stringify({ vaultId: session.vaultId }))));
     for (const d of dirs) {
       fs.mkdirSync(path.join(to, ...d.split('/')), { mode: 0o700 });
     }
@@ -283,11 +344,57 @@ export async function moveVault(session: VaultSession, target: string, crypto: C
     throw new HvelvError(code === 'ENOSPC' || code === 'EDQUOT' ? 'DISK_FULL' : 'MOVE_FAILED', `the vault could not be copied to ${to}: ${(err as Error).message}`, { cause: err });
   }
   const moved: VaultSession = copy;
-  // The copy holds; the old vault is closed (its lock released) and its files shredded.
-  session.lock();
-  const leftInOldFolder = removeOldVault(from, files.map((f) => f.rel), dirs);
-  moved.audit.append('vault.moved', { details: { files: files.length } });
-  const dailyJob = moveDailyJob(moved.vaultId, from, to, opts.configHome);
+  // What names the vault's folder follows it before any old file is touched (a move killed
+  // while shredding must not leave the end date's job, or the app, on a half-shredded folder).
+  // If that cannot be done, nothing is moved.
+  let dailyJob: 'moved' | 'none' = 'none';
+  try {
+    dailyJob = moveDailyJob(moved.vaultId, from, to, opts.configHome);
+    opts.beforeRemovingOld?.(from, to);
+    fs.unlinkSync(path.join(to, MOVING));
+    fsyncDir(to);
+  } catch (err) {
+    try {
+      if (dailyJob === 'moved') moveDailyJob(moved.vaultId, to, from, opts.configHome);
+    } catch {
+      /* the original error is what the student needs to read */
+    }
+    try {
+      removeCopy();
+    } catch {
+      /* as above */
+    }
+    throw new HvelvError('MOVE_FAILED', `the records of the vault's folder could not follow the move; nothing was moved: ${(err as Error).message}`, { cause: err });
+  }
+  // The copy holds; the old vault is closed (its lock released) and its files shredded. From
+  // here the vault has moved: nothing below throws, what could not be removed is named.
+  try {
+    session.lock();
+  } catch {
+    /* its keys are wiped before its lock file is let go; a lock file gone with its folder is no matter */
+  }
+  let leftover: string[];
+  try {
+    leftover = removeOldVault(from, files.map((f) => f.rel), dirs);
+  } catch {
+    try {
+      leftover = fs.existsSync(from) ? listAll(from).files : [];
+    } catch {
+      leftover = [from];
+    }
+  }
+  // What is left is the vault's own (a copied file, or a journal, temp file or lock in one of
+  // its folders) or not; the vault's own still there is said as such, never as the student's.
+  const copied = new Set(files.map((f) => f.rel));
+  const vaultDirs = new Set(['', ...dirs]);
+  const own = (rel: string): boolean => rel === from || copied.has(rel) || (vaultDirs.has(path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel)) && VAULT_OWN(path.posix.basename(rel)));
+  const notShredded = leftover.filter(own);
+  const leftInOldFolder = leftover.filter((r) => !own(r));
+  try {
+    moved.audit.append('vault.moved', { details: { files: files.length } });
+  } catch {
+    /* the move is done; its audit line is the only thing missing */
+  }
   let backupPlace: string | null = null;
   let backup: PlaceResult | null = null;
   let backupError: string | undefined;
@@ -300,8 +407,11 @@ export async function moveVault(session: VaultSession, target: string, crypto: C
       backupError = (err as Error).message;
     }
   }
-  return { from, to, session: moved, files: files.length, bytes: total, leftInOldFolder, backupPlace, backup, ...(backupError ? { backupError } : {}), dailyJob };
+  return { from, to, session: moved, files: files.length, bytes: total, leftInOldFolder, notShredded, backupPlace, backup, ...(backupError ? { backupError } : {}), dailyJob };
 }
+
+/** The vault's own leftovers beside its files: the stores' journals, temp files, the lock. */
+const VAULT_OWN = (name: string): boolean => name === LOCK_FILE || name.endsWith(TEMP_SUFFIX) || /-(wal|shm|journal)$/.test(name);
 
 function listAll(root: string): { files: string[]; dirs: string[] } {
   const files: string[] = [];
@@ -325,7 +435,7 @@ function listAll(root: string): { files: string[]; dirs: string[] } {
  */
 function removeOldVault(vault: string, files: readonly string[], dirs: readonly string[]): string[] {
   const extra: string[] = [];
-  const vaultOwn = (name: string) => name === LOCK_FILE || name.endsWith(TEMP_SUFFIX) || /-(wal|shm|journal)$/.test(name);
+  const vaultOwn = VAULT_OWN;
   const walk = (dir: string, base: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const rel = base ? `${base}/${e.name}` : e.name;
@@ -344,6 +454,11 @@ function removeOldVault(vault: string, files: readonly string[], dirs: readonly 
   return remaining;
 }
 
+/** A word as systemdWord wrote it, read back. */
+function unSystemdWord(w: string): string {
+  return w.slice(1, -1).replace(/\\x([0-9a-f]{2})|\\(["\\])|%%|\$\$/g, (all, hex: string | undefined, ch: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : (ch ?? all[0]!)));
+}
+
 /** The systemd user job that keeps the end date runs `enforce <vault>`: rewritten to the new folder. */
 export function moveDailyJob(vaultId: string, from: string, to: string, configHome = path.join(os.homedir(), '.config')): 'moved' | 'none' {
   const unit = path.join(configHome, 'systemd', 'user', `${jobName(vaultId)}.service`);
@@ -353,9 +468,13 @@ export function moveDailyJob(vaultId: string, from: string, to: string, configHo
   } catch {
     return 'none';
   }
-  const old = systemdWord(from);
-  if (!text.includes(old)) return 'none';
-  const next = text.split(old).join(systemdWord(to));
+  // The job is this vault's (named by its id); the folder it names may be spelled otherwise
+  // than `from` (through a link to the synced folder): the same folder on disk is the same job.
+  const m = /"enforce" ("(?:[^"\\]|\\.)*")/.exec(text);
+  const named = m ? unSystemdWord(m[1]!) : null;
+  const same = named !== null && (named === from || fold(realPathOf(path.resolve(named))) === fold(realPathOf(from)));
+  if (!m || !same) return 'none';
+  const next = text.slice(0, m.index) + `"enforce" ${systemdWord(to)}` + text.slice(m.index + m[0].length);
   writeFileAtomicWith(unit, (write) => write(new TextEncoder().encode(next)));
   fs.chmodSync(unit, 0o644);
   spawnSync('systemctl', ['--user', 'daemon-reload'], { timeout: 20_000 });

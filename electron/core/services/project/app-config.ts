@@ -95,7 +95,16 @@ export class AppConfig {
 
   /** A vault moved to another folder (services/backup/move.ts): its entry follows it, in its place in the list. */
   vaultMoved(from: string, to: string): void {
-    const same = (a: string) => path.resolve(a) === path.resolve(from);
+    // The same folder by another spelling (a link to it) is the same vault: called while the
+    // old folder is still there (before its files are shredded), so its real path can be read.
+    const real = (p: string) => {
+      try {
+        return fs.realpathSync(path.resolve(p));
+      } catch {
+        return path.resolve(p);
+      }
+    };
+    const same = (a: string) => path.resolve(a) === path.resolve(from) || real(a) === real(from);
     if (!this.data.recent.some((r) => same(r.path))) return;
     this.data = { ...this.data, recent: this.data.recent.map((r) => (same(r.path) ? { ...r, path: to } : r)) };
     this.save();

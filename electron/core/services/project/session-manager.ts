@@ -40,12 +40,18 @@ export class SessionManager {
 
   /**
    * The same vault, now open at another folder (services/backup/move.ts locked the old
-   * session): held from now on, without a lock announced to the page.
+   * session `previous`): held from now on, without a lock announced to the page. If the app
+   * no longer holds `previous` (it locked while the move ran: idle, the lock button, the
+   * screen), that lock stands: the moved session is locked too and false returned.
    */
-  moved(session: VaultSession): void {
-    if (this.session && !this.session.isLocked && this.session !== session) this.lock('user');
+  moved(session: VaultSession, previous: VaultSession): boolean {
+    if (this.session !== previous) {
+      session.lock();
+      return false;
+    }
     this.session = session;
     this.touch();
+    return true;
   }
 
   /** Any user activity: restart the idle countdown. */

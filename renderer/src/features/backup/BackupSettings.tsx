@@ -134,6 +134,7 @@ export function BackupSettings({ today: appToday, onStatus }: { today: IsoDate; 
           <Notice>{t('move.done', { to: moved.to })}</Notice>
           {moved.backupPlace && <p>{t(moved.backupCopied ? 'move.placeAdded' : 'move.placeFailed', { dir: moved.backupPlace })}</p>}
           {moved.dailyJob === 'moved' && <p>{t('move.dailyJob')}</p>}
+          {moved.notShredded.length > 0 && <p className="warning-text">{t('move.notShredded', { files: moved.notShredded.join(', ') })}</p>}
           {moved.leftInOldFolder.length > 0 && <p>{t('move.left', { files: moved.leftInOldFolder.join(', ') })}</p>}
           {moved.service && <p className="warning-text">{t('move.cloudKeeps', { service: moved.service })}</p>}
         </div>
