@@ -27,12 +27,30 @@ export function machineOf(r: TranscriptRecord): MachineText | null {
   return r.draft.checkedAt ? null : machineOfDraft(r.text);
 }
 
+/**
+ * The passages that `wanted` (stamp times, with their words' hash or any words) name, in
+ * text order, each entry naming one passage at most: two passages with the same stamp (two
+ * speakers starting in the same tenth of a second) are two entries, and a passage pasted
+ * twice is machine text once, so the count never has more unchecked than entries.
+ */
+function consume(passages: readonly Passage[], wanted: readonly { ms: number; sha?: string }[]): Passage[] {
+  const left = new Map<string, number>();
+  const key = (ms: number, sha?: string): string => (sha === undefined ? `${ms}` : `${ms}:${sha}`);
+  const bySha = wanted.some((u) => u.sha !== undefined);
+  for (const u of wanted) left.set(key(u.ms, u.sha), (left.get(key(u.ms, u.sha)) ?? 0) + 1);
+  return passages.filter((p) => {
+    const k = key(p.ms, bySha ? hash(p.words) : undefined);
+    const n = left.get(k) ?? 0;
+    if (n > 0) left.set(k, n - 1);
+    return n > 0;
+  });
+}
+
 /** The passages of the text that are still machine text: their stamp is there and their words are the engine's. */
 export function uncheckedPassages(r: TranscriptRecord): Passage[] {
   const m = machineOf(r);
   if (!m || m.unchecked.length === 0) return [];
-  const want = new Map(m.unchecked.map((u) => [u.ms, u.sha]));
-  return passagesOf(r.text).filter((p) => want.get(p.ms) === hash(p.words));
+  return consume(passagesOf(r.text), m.unchecked);
 }
 
 /**
@@ -48,7 +66,10 @@ export function machineSpansOf(r: TranscriptRecord): MachineSpans | null {
 export function machineCount(r: TranscriptRecord): MachineTextCount | null {
   const m = machineOf(r);
   if (!m) return null;
-  return { checked: m.total - uncheckedPassages(r).length, total: m.total };
+  // A record written before entries were matched one to one may list more than its total: never fewer than none checked.
+  const unchecked = uncheckedPassages(r).length;
+  const total = Math.max(m.total, unchecked);
+  return { checked: total - unchecked, total };
 }
 
 /** The record's draft with `machine` set, when it is a draft. */
@@ -60,8 +81,8 @@ function withMachine(r: TranscriptRecord, machine: MachineText | null): Transcri
 export function afterEdit(before: TranscriptRecord, text: string): TranscriptRecord['draft'] {
   const m = machineOf(before);
   if (!m) return before.draft;
-  const still = new Set(uncheckedPassages({ ...before, text }).map((p) => p.ms));
-  return withMachine(before, { total: m.total, unchecked: m.unchecked.filter((u) => still.has(u.ms)) });
+  const still = uncheckedPassages({ ...before, text });
+  return withMachine(before, { total: m.total, unchecked: still.map((p) => ({ ms: p.ms, sha: hash(p.words) })) });
 }
 
 /**
@@ -71,8 +92,7 @@ export function afterEdit(before: TranscriptRecord, text: string): TranscriptRec
 export function afterReplacement(before: TranscriptRecord, text: string): TranscriptRecord['draft'] {
   const m = machineOf(before);
   if (!m) return before.draft;
-  const was = new Set(uncheckedPassages(before).map((p) => p.ms));
-  const now = passagesOf(text).filter((p) => was.has(p.ms));
+  const now = consume(passagesOf(text), uncheckedPassages(before).map((p) => ({ ms: p.ms })));
   return withMachine(before, { total: m.total, unchecked: now.map((p) => ({ ms: p.ms, sha: hash(p.words) })) });
 }
 

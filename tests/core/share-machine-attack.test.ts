@@ -1,0 +1,78 @@
+/**
+ * Attack review of machine text in shares (issue 26): ways a share could say a passage is
+ * checked when it is not, or fail to open in the supervisor's Hvelv, found by trying them.
+ * Real vault, real SQLite, real libsodium, the real share and the supervisor's real held copy.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
+import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
+import { initSupervisorFolder } from '../../electron/core/services/supervisor/folder';
+import { HeldShares } from '../../electron/core/services/supervisor/held';
+import { Supervisors } from '../../electron/core/services/supervisor/student';
+import { admit, makeVault, pw, TEST_KDF, TEST_KDF_POLICY, tempDir } from './helpers';
+import { wavHeader } from '../wav';
+
+const NOW = () => new Date('2026-11-27T10:00:00Z');
+
+async function vaultWithDraft(draft: string) {
+  const v = await makeVault('correct horse battery staple');
+  const code = admit(v.session, { name: 'Ola Nordmann' });
+  const src = path.join(tempDir(), 'interview.wav');
+  const data = Buffer.alloc(16_000 * 2 * 15);
+  fs.writeFileSync(src, Buffer.concat([wavHeader(data.length, 16_000), data]));
+  const rec = await new Recordings(v.session, NOW).import(code, src);
+  fs.rmSync(src);
+  const tr = new Transcripts(v.session, NOW);
+  const t = tr.createDraft(code, draft, rec.id, { model: 'test-model', language: 'nb' });
+  return { ...v, tr, t };
+}
+
+/** The student shares; the supervisor opens it. What the supervisor's Hvelv holds of the transcript. */
+async function sharedAndOpened(v: Awaited<ReturnType<typeof vaultWithDraft>>) {
+  const sup = await initSupervisorFolder(path.join(tempDir('hvelv-sup-'), 'veileder'), pw('veileders passord 1'), { crypto: v.deps.crypto, kdfPolicy: TEST_KDF_POLICY, now: NOW }, { kdf: TEST_KDF });
+  const students = new Supervisors(v.session, NOW, v.deps.crypto);
+  const entry = students.add({ key: sup.identity.key, label: 'Hovedveileder', until: '2027-03-01' as never });
+  const { bytes, made } = students.create(entry.id, students.plan(entry.id).findings.map((f) => f.id));
+  students.recordShare(entry.id, made);
+  const held = new HeldShares(sup);
+  const opened = held.open(bytes);
+  return { sup, held, vaultId: opened.vaultId };
+}
+
+describe('attack: machine text in a share says checked only what was checked', () => {
+  it('two passages with the same stamp (two speakers starting in the same tenth of a second) are both unchecked, in the workspace and in the share', async () => {
+    // As composeDraft writes a diarized draft whose two turns start at 00:00:04.5.
+    const draft = ['#00:00:01-0# S1: Hvordan begynte det?', '#00:00:04-5# S1: Fortell.', '#00:00:04-5# S2: Det var en mandag.', ''].join('\n');
+    const v = await vaultWithDraft(draft);
+    // Nothing has been heard or edited: every passage is the engine's.
+    const student = v.tr.get(v.t.id);
+    expect(student.machineText).toEqual({ checked: 0, total: 3 });
+    const s = await sharedAndOpened(v);
+    const read = s.held.transcript(s.vaultId, v.t.id);
+    expect(read.machineText).toEqual({ checked: 0, total: 3 });
+    const words = read.machineSpans!.map((p) => [...read.text].slice(p.start, p.end).join(''));
+    expect(words.join('')).toContain('Fortell.');
+    expect(words.join('')).toContain('Det var en mandag.');
+    s.sup.lock();
+    v.session.lock();
+  });
+
+  it('a passage pasted twice by the student gives a share the supervisor can open (the count never goes below nothing checked)', async () => {
+    const draft = ['#00:00:01-0# I: Hvordan begynte det?', '#00:00:04-5# B: Det var en mandag.', ''].join('\n');
+    const v = await vaultWithDraft(draft);
+    // The student copies the second passage, stamp and all, to the end (nothing of it is edited).
+    v.tr.update(v.t.id, { text: draft + '#00:00:04-5# B: Det var en mandag.\n' });
+    const count = v.tr.get(v.t.id).machineText!;
+    expect(count.checked).toBeGreaterThanOrEqual(0);
+    expect(count.checked).toBeLessThanOrEqual(count.total);
+    // And the share of it opens at the supervisor's (it was refused as SHARE_DAMAGED: a count of -1 checked).
+    const s = await sharedAndOpened(v);
+    const read = s.held.transcript(s.vaultId, v.t.id);
+    expect(read.machineText).toEqual(count);
+    expect(read.machineSpans).toHaveLength(count.total - count.checked);
+    s.sup.lock();
+    v.session.lock();
+  });
+});
