@@ -11,8 +11,12 @@ import { Transcripts } from '../../electron/core/services/transcripts/transcript
 import { initSupervisorFolder } from '../../electron/core/services/supervisor/folder';
 import { HeldShares } from '../../electron/core/services/supervisor/held';
 import { Supervisors } from '../../electron/core/services/supervisor/student';
-import { admit, makeVault, pw, TEST_KDF, TEST_KDF_POLICY, tempDir } from './helpers';
+import { openSharePayload, readShare, sealShare, type SharePayload } from '../../electron/core/services/supervisor/share-file';
+import { fromB64 } from '../../electron/core/crypto/encoding';
+import { nodeEd25519 } from '../../electron/core/crypto/ed25519';
+import { admit, codeOf, makeVault, pw, TEST_KDF, TEST_KDF_POLICY, tempDir } from './helpers';
 import { wavHeader } from '../wav';
+import { partlyCheckedDraft, shareTo } from './machine-share-fixture';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 
@@ -73,6 +77,56 @@ describe('attack: machine text in a share says checked only what was checked', (
     expect(read.machineText).toEqual(count);
     expect(read.machineSpans).toHaveLength(count.total - count.checked);
     s.sup.lock();
+    v.session.lock();
+  });
+});
+
+describe('attack: the marks a share carries are the passages of its text', () => {
+  /** The student's share re-made with its payload `change`d and signed again by the same student (as a faulty or hostile Hvelv would make it). */
+  async function remaker() {
+    const v = await partlyCheckedDraft();
+    const sup = await initSupervisorFolder(path.join(tempDir('hvelv-sup-'), 'veileder'), pw('veileders passord 1'), { crypto: v.deps.crypto, kdfPolicy: TEST_KDF_POLICY, now: NOW }, { kdf: TEST_KDF });
+    const bytes = shareTo(v, sup.identity.key);
+    const c = v.deps.crypto;
+    const remade = (change: (p: SharePayload) => void): Uint8Array => {
+      const { body } = readShare(bytes, nodeEd25519);
+      const payload = openSharePayload(c, body, (sealed) => sup.openSealed(sealed));
+      change(payload);
+      return sealShare(
+        c,
+        (m) => v.session.signShare(m),
+        { vaultId: body.vaultId, title: body.title, shareVersion: body.shareVersion, madeAt: body.madeAt, until: body.until as never, owner: fromB64(body.owner), recipient: { box: fromB64(body.recipient.box), sign: fromB64(body.recipient.sign) }, participants: body.participants, withdrawn: body.withdrawn, counts: body.counts },
+        payload,
+      );
+    };
+    return { v, sup, bytes, remade };
+  }
+
+  it('a mark over half a passage, a mark whose time is not its stamp’s, or one that is no passage at all is damage, not a claim that the rest is checked', async () => {
+    const { v, sup, bytes, remade } = await remaker();
+    const held = new HeldShares(sup);
+    const bad: ((p: SharePayload) => void)[] = [
+      // Half of the first unchecked passage: its second half would read as checked.
+      (p) => {
+        const sp = p.transcripts[0]!.machineSpans!.spans[0]!;
+        sp.end = sp.start + Math.floor((sp.end - sp.start) / 2);
+      },
+      // Starting after its stamp.
+      (p) => (p.transcripts[0]!.machineSpans!.spans[0]!.start += 3),
+      // The right range, another passage's time.
+      (p) => (p.transcripts[0]!.machineSpans!.spans[0]!.ms = 12_200),
+      // A one-character mark in the middle of the words.
+      (p) => {
+        const sp = p.transcripts[0]!.machineSpans!.spans[1]!;
+        sp.start += 20;
+        sp.end = sp.start + 1;
+      },
+    ];
+    for (const change of bad) expect(codeOf(() => held.open(remade(change)))).toBe('SHARE_DAMAGED');
+    expect(held.list()).toEqual([]);
+    held.open(bytes);
+    expect(held.list()).toHaveLength(1);
+    sup.lock();
     v.session.lock();
   });
 });
