@@ -17,6 +17,7 @@ import { nodeEd25519 } from '../../electron/core/crypto/ed25519';
 import { admit, codeOf, makeVault, pw, TEST_KDF, TEST_KDF_POLICY, tempDir } from './helpers';
 import { wavHeader } from '../wav';
 import { partlyCheckedDraft, shareTo } from './machine-share-fixture';
+import { overlapsSpans } from '@shared/machine-text';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 
@@ -128,5 +129,31 @@ describe('attack: the marks a share carries are the passages of its text', () =>
     expect(held.list()).toHaveLength(1);
     sup.lock();
     v.session.lock();
+  });
+});
+
+describe('attack: a quote touching machine text by one character is marked', () => {
+  it('overlapsSpans: a quote that starts or ends inside a span, covers it, or shares one character with it; not one that only meets its edge', () => {
+    const spans = [
+      { start: 10, end: 20 },
+      { start: 20, end: 25 },
+      { start: 40, end: 50 },
+    ];
+    const cases: [number, number, boolean][] = [
+      [0, 10, false], // ends where the first span starts
+      [0, 11, true], // its last character is the span's first
+      [19, 30, true], // starts on the span's last character
+      [25, 40, false], // between spans, touching both edges
+      [24, 26, true],
+      [30, 45, true],
+      [49, 60, true],
+      [50, 60, false],
+      [0, 100, true], // over all of them
+      [12, 13, true], // inside one
+      [45, 45, true], // an empty range inside a span
+      [10, 10, false],
+    ];
+    for (const [a, b, want] of cases) expect([a, b, overlapsSpans(spans, a, b)]).toEqual([a, b, want]);
+    expect(overlapsSpans([], 0, 10)).toBe(false);
   });
 });

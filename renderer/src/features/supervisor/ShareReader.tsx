@@ -342,11 +342,15 @@ function splitBySegments(text: string, segments: Segment[], machine: { start: nu
   }
   const points = [...cuts].sort((x, y) => x - y);
   const out: { text: string; segments: Segment[]; machine: boolean }[] = [];
+  // The spans are in order without overlap (payload-check.ts): one pass along them, not a search per piece.
+  let m = 0;
   for (let i = 0; i + 1 < points.length; i++) {
     const a = points[i]!;
     const b = points[i + 1]!;
     if (a === b) continue;
-    out.push({ text: text.slice(a, b), segments: ranges.filter((r) => r.a <= a && r.b >= b).map((r) => r.s), machine: spans.some((m) => m.a <= a && m.b >= b) });
+    while (m < spans.length && spans[m]!.b <= a) m++;
+    const span = spans[m];
+    out.push({ text: text.slice(a, b), segments: ranges.filter((r) => r.a <= a && r.b >= b).map((r) => r.s), machine: !!span && span.a <= a && span.b >= b });
   }
   return out;
 }
