@@ -5,7 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { initSupervisorFolder } from '../../electron/core/services/supervisor/folder';
@@ -18,6 +20,9 @@ import { admit, codeOf, makeVault, pw, TEST_KDF, TEST_KDF_POLICY, tempDir } from
 import { wavHeader } from '../wav';
 import { partlyCheckedDraft, shareTo } from './machine-share-fixture';
 import { overlapsSpans } from '@shared/machine-text';
+import { installModel } from '../../electron/core/services/asr/install';
+import { modelsDir as modelsDirOf } from '../../electron/core/services/asr/models';
+import { modelArchive } from './model-archive';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 
@@ -156,4 +161,64 @@ describe('attack: a quote touching machine text by one character is marked', () 
     for (const [a, b, want] of cases) expect([a, b, overlapsSpans(spans, a, b)]).toEqual([a, b, want]);
     expect(overlapsSpans([], 0, 10)).toBe(false);
   });
+});
+
+describe('attack: the model download idle timeout', () => {
+  const TOP = 'sherpa-onnx-whisper-micro';
+  let archive: Buffer;
+  let server: http.Server;
+  let base: string;
+  const open = new Set<http.ServerResponse>();
+  /** Resolved when the redirect that never ends its body is closed (by the downloader: the server never closes it). */
+  let redirectClosed: Promise<void>;
+  let closeRedirect: () => void;
+
+  beforeAll(async () => {
+    ({ archive } = modelArchive(tempDir('hvelv-model-atk-'), TOP));
+    redirectClosed = new Promise((r) => (closeRedirect = r));
+    server = http.createServer((req, res) => {
+      if (req.url === '/moved.tar.bz2') {
+        // A redirect whose body never ends: the download goes on to the new address.
+        res.writeHead(302, { location: '/model.tar.bz2' });
+        res.write('moved');
+        res.on('close', () => closeRedirect());
+        open.add(res);
+      } else if (req.url === '/model.tar.bz2') {
+        res.setHeader('content-length', archive.length);
+        res.end(archive);
+      } else if (req.url === '/all-but-the-end.tar.bz2') {
+        // Every byte of the archive, chunked, and then the last (empty) chunk never comes.
+        res.write(archive);
+        open.add(res);
+      } else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, 120_000);
+
+  afterAll(() => {
+    for (const r of open) r.destroy();
+    server?.close();
+  });
+
+  const entries = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
+
+  it('a redirect whose body never ends: the model installs from the new address, and the redirect’s connection is closed then, not held open for the idle time', async () => {
+    const dir = modelsDirOf(tempDir('hvelv-appdata-'));
+    // A long idle time: only the downloader letting go of the redirect can close it within the test.
+    const got = await installModel({ modelsDir: dir, source: `${base}/moved.tar.bz2`, idleTimeoutMs: 120_000 });
+    expect(got.name).toBe(TOP);
+    expect(entries(dir)).toEqual([TOP]);
+    // Before: the redirect was drained (resume), so its socket, and the process with it, stayed until the idle timer fired.
+    await redirectClosed;
+  }, 20_000);
+
+  it('every byte, then silence before the end of the body: DOWNLOAD_STALLED, and nothing is kept', async () => {
+    const dir = modelsDirOf(tempDir('hvelv-appdata-'));
+    await expect(installModel({ modelsDir: dir, source: `${base}/all-but-the-end.tar.bz2`, idleTimeoutMs: 400 })).rejects.toMatchObject({ code: 'DOWNLOAD_STALLED' });
+    expect(entries(dir)).toEqual([]);
+  }, 20_000);
 });
