@@ -69,6 +69,27 @@ describe('attack: machine text in a share says checked only what was checked', (
     v.session.lock();
   });
 
+  it('of two passages with the same stamp, a name replaced in the unchecked one keeps that one unchecked, not the one the student edited', async () => {
+    const draft = ['#00:00:01-0# S1: Hvordan begynte det?', '#00:00:04-5# S1: Fortell om Kari.', '#00:00:04-5# S2: Det var en mandag med Kari.', ''].join('\n');
+    const v = await vaultWithDraft(draft);
+    // The student corrects the first of the two (it is checked); the second is still the engine's.
+    const edited = draft.replace('Fortell om Kari.', 'Fortell om Kari, da.');
+    v.tr.update(v.t.id, { text: edited });
+    expect(v.tr.get(v.t.id).machineText).toEqual({ checked: 1, total: 3 });
+    // Hvelv puts a placeholder over the name in the second one: that checks nothing.
+    const at = edited.indexOf('med Kari') + 4;
+    v.tr.deidentify(v.t.id, [{ start: at, end: at + 4, expected: 'Kari', with: '[navn]' }], []);
+    const after = v.tr.get(v.t.id);
+    expect(after.machineText).toEqual({ checked: 1, total: 3 });
+    const s = await sharedAndOpened(v);
+    const read = s.held.transcript(s.vaultId, v.t.id);
+    const words = read.machineSpans!.map((p) => [...read.text].slice(p.start, p.end).join('')).join('');
+    expect(words).toContain('Det var en mandag med [navn].');
+    expect(words).not.toContain('Fortell om Kari, da.');
+    s.sup.lock();
+    v.session.lock();
+  });
+
   it('a passage pasted twice by the student gives a share the supervisor can open (the count never goes below nothing checked)', async () => {
     const draft = ['#00:00:01-0# I: Hvordan begynte det?', '#00:00:04-5# B: Det var en mandag.', ''].join('\n');
     const v = await vaultWithDraft(draft);

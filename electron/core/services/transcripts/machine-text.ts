@@ -28,18 +28,16 @@ export function machineOf(r: TranscriptRecord): MachineText | null {
 }
 
 /**
- * The passages that `wanted` (stamp times, with their words' hash or any words) name, in
- * text order, each entry naming one passage at most: two passages with the same stamp (two
- * speakers starting in the same tenth of a second) are two entries, and a passage pasted
- * twice is machine text once, so the count never has more unchecked than entries.
+ * The passages that `wanted` (stamp time and the hash of its words) names, in text order,
+ * each entry naming one passage at most: two passages with the same stamp (two speakers
+ * starting in the same tenth of a second) are two entries, and a passage pasted twice is
+ * machine text once, so the count never has more unchecked than entries.
  */
-function consume(passages: readonly Passage[], wanted: readonly { ms: number; sha?: string }[]): Passage[] {
+function consume(passages: readonly Passage[], wanted: readonly { ms: number; sha: string }[]): Passage[] {
   const left = new Map<string, number>();
-  const key = (ms: number, sha?: string): string => (sha === undefined ? `${ms}` : `${ms}:${sha}`);
-  const bySha = wanted.some((u) => u.sha !== undefined);
-  for (const u of wanted) left.set(key(u.ms, u.sha), (left.get(key(u.ms, u.sha)) ?? 0) + 1);
+  for (const u of wanted) left.set(`${u.ms}:${u.sha}`, (left.get(`${u.ms}:${u.sha}`) ?? 0) + 1);
   return passages.filter((p) => {
-    const k = key(p.ms, bySha ? hash(p.words) : undefined);
+    const k = `${p.ms}:${hash(p.words)}`;
     const n = left.get(k) ?? 0;
     if (n > 0) left.set(k, n - 1);
     return n > 0;
@@ -92,7 +90,22 @@ export function afterEdit(before: TranscriptRecord, text: string): TranscriptRec
 export function afterReplacement(before: TranscriptRecord, text: string): TranscriptRecord['draft'] {
   const m = machineOf(before);
   if (!m) return before.draft;
-  const now = consume(passagesOf(text), uncheckedPassages(before).map((p) => ({ ms: p.ms })));
+  // A replacement moves no stamp: the passages are known by their stamp's time and which of
+  // the passages with that time they are (two speakers can start in the same tenth of a second).
+  const nth = (ps: readonly Passage[]): string[] => {
+    const seen = new Map<number, number>();
+    return ps.map((p) => {
+      const k = seen.get(p.ms) ?? 0;
+      seen.set(p.ms, k + 1);
+      return `${p.ms}#${k}`;
+    });
+  };
+  const unchecked = new Set(uncheckedPassages(before).map((p) => p.start));
+  const beforePs = passagesOf(before.text);
+  const was = new Set(nth(beforePs).filter((_, i) => unchecked.has(beforePs[i]!.start)));
+  const nowPs = passagesOf(text);
+  const nowKeys = nth(nowPs);
+  const now = nowPs.filter((_, i) => was.has(nowKeys[i]!));
   return withMachine(before, { total: m.total, unchecked: now.map((p) => ({ ms: p.ms, sha: hash(p.words) })) });
 }
 
