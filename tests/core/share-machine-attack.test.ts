@@ -129,6 +129,25 @@ describe('attack: the marks a share carries are the passages of its text', () =>
     return { v, sup, bytes, remade };
   }
 
+  it('a share with the count only (made before the marks travelled): its quotes of a draft with unchecked passages say the share does not tell, not nothing', async () => {
+    const { v, sup, remade } = await remaker();
+    const held = new HeldShares(sup);
+    const older = remade((p) => {
+      for (const t of p.transcripts) delete t.machineSpans;
+    });
+    const opened = held.open(older);
+    const quotes = held.report(opened.vaultId).themes[0]!.quotes;
+    // Before: both quotes read exactly as a checked quote does.
+    expect(quotes.map((q) => [q.text, q.machineText ?? false, q.machineTextUnknown ?? false])).toEqual([
+      ['Fortell litt.', false, true],
+      ['på kafeen', false, true],
+    ]);
+    const got = held.retrieve(opened.vaultId, 'code', quotes[0]!.codeIds[0]!);
+    expect(got.every((x) => x.machineTextUnknown === true && x.machineText === undefined)).toBe(true);
+    sup.lock();
+    v.session.lock();
+  });
+
   it('a mark over half a passage, a mark whose time is not its stamp’s, or one that is no passage at all is damage, not a claim that the rest is checked', async () => {
     const { v, sup, bytes, remade } = await remaker();
     const held = new HeldShares(sup);

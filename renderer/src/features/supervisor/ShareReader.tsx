@@ -317,6 +317,7 @@ function TranscriptRead({ id, codes, recording, onBack, ...common }: { id: strin
                 </p>
                 <blockquote>{excerpt(s.text, 160)}</blockquote>
                 {tr.machineSpans && overlapsSpans(tr.machineSpans, s.start, s.end) && <p className="pill sr-machine-pill">{t('mt.quoteMark')}</p>}
+                {!tr.machineSpans && tr.machineText && tr.machineText.checked < tr.machineText.total && <p className="pill sr-machine-pill">{t('mt.quoteUnknown')}</p>}
                 <CommentsFor target={{ kind: 'segment', id: s.id }} what={t('sup.comment.on.segment', { name: tr.participant })} {...common} />
               </div>
             );
@@ -473,6 +474,7 @@ function SegmentList({ segments }: { segments: RetrievedSegment[] }) {
             <span className="muted">{s.after}…</span>
           </blockquote>
           {s.machineText && <p className="pill sr-machine-pill">{t('mt.quoteMark')}</p>}
+          {s.machineTextUnknown && <p className="pill sr-machine-pill">{t('mt.quoteUnknown')}</p>}
         </li>
       ))}
     </ul>
