@@ -147,6 +147,11 @@ export interface RetrievedSegment extends Segment {
   after: string;
   /** It touches an automatic draft's machine text not yet checked against the recording (issue 26). */
   machineText?: boolean;
+  /**
+   * In a supervisor's share that gives only the count (made before the passages travelled):
+   * its transcript has unchecked machine text, and the share does not say whether this is it.
+   */
+  machineTextUnknown?: boolean;
 }
 
 export interface RetrievalFilter {

@@ -78,5 +78,20 @@ export interface MachineSpans {
 }
 export const MACHINE_SPANS_VERSION = 1;
 
-/** Whether [start, end) touches any of the spans (same unit as the spans). */
-export const overlapsSpans = (spans: readonly { start: number; end: number }[], start: number, end: number): boolean => spans.some((p) => p.start < end && start < p.end);
+/**
+ * Whether [start, end) touches any of the spans (same unit as the spans), which are in
+ * order without overlap (as a share's are, payload-check.ts): found by halving, so a share
+ * with many passages and many quotes is not a product of the two.
+ */
+export function overlapsSpans(spans: readonly { start: number; end: number }[], start: number, end: number): boolean {
+  // The first span that ends after `start`: the only one that can begin before `end` and reach past `start`.
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid]!.end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  const p = spans[lo];
+  return !!p && p.start < end && start < p.end;
+}

@@ -172,13 +172,15 @@ async function download(url: URL, fd: number, opts: InstallOptions, hash: Return
       req.on('error', (err) => reject(opts.signal?.aborted ? cancelled() : stalled ? stalledError() : new HvelvError('DOWNLOAD_FAILED', `cannot reach ${target.host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err })));
     });
     const status = res.statusCode ?? 0;
+    // A redirect's or a refusal's body is not wanted: the connection goes now (draining it
+    // kept it, and the process, open until the idle timer fired when the body never ended).
     if (status >= 300 && status < 400 && res.headers.location) {
-      res.resume();
+      res.destroy();
       target = redirectTarget(target, res.headers.location);
       continue;
     }
     if (status !== 200) {
-      res.resume();
+      res.destroy();
       throw new HvelvError('DOWNLOAD_FAILED', `${target.host} answered ${status}`);
     }
     const declared = Number(res.headers['content-length']);

@@ -17,7 +17,7 @@ import { COLOR_RE, DEFINITION_MAX, MEMO_MAX, NAME_MAX, PHASES, THEME_STATUSES } 
 import { TextPositions } from '../../../../shared/analysis-text';
 import { hasControlCharacter } from '../../../../shared/domain';
 import { HvelvError, integrity } from '../../errors';
-import { MACHINE_SPANS_VERSION } from '../../../../shared/machine-text';
+import { MACHINE_SPANS_VERSION, passagesOf } from '../../../../shared/machine-text';
 import type { SharePayload } from './share-file';
 
 const hexId = z.string().regex(/^[0-9a-f]{32}$/);
@@ -129,11 +129,19 @@ function checkMachineSpans(t: SharePayload['transcripts'][number], bad: (what: s
   if (!parsed.success) bad(`transcript ${t.id}'s machine-text marks are malformed`);
   const count = t.machineText;
   if (!count || count.checked > count.total || m.spans.length !== count.total - count.checked) bad(`transcript ${t.id}'s machine-text marks do not match its count`);
-  const length = new TextPositions(t.text).codePoints;
+  const pos = new TextPositions(t.text);
   let after = 0;
   for (const p of m.spans) {
-    if (p.start < after || p.end <= p.start || p.end > length) bad(`transcript ${t.id}'s machine-text marks reach outside the text or overlap`);
+    if (p.start < after || p.end <= p.start || p.end > pos.codePoints) bad(`transcript ${t.id}'s machine-text marks reach outside the text or overlap`);
     after = p.end;
+  }
+  // Each mark is a whole passage of the text, with its stamp's time (as the student's
+  // Hvelv made it): a mark over part of one would show the rest of it as checked.
+  if (m.spans.length === 0) return;
+  const passages = new Map(passagesOf(t.text).map((p) => [pos.toCodePoint(p.start)!, p]));
+  for (const p of m.spans) {
+    const passage = passages.get(p.start);
+    if (!passage || pos.toCodePoint(passage.end) !== p.end || passage.ms !== p.ms) bad(`transcript ${t.id}'s machine-text marks are not the passages of its text`);
   }
 }
 

@@ -9,7 +9,7 @@ import { TextPositions } from '../../../../shared/analysis-text';
 import type { ShareReport } from '../../../../shared/supervisor';
 import { context } from '../analysis/coding';
 import type { SharePayload } from './share-file';
-import { overlapsSpans } from '../../../../shared/machine-text';
+import { hasUncheckedMachineText, overlapsSpans } from '../../../../shared/machine-text';
 
 /** The time of the last sync point at or before a UTF-16 position of the text. */
 export function stampAt(points: { offset: number; ms: number }[], utf16: number): number | null {
@@ -36,7 +36,9 @@ export function retrievedSegments(payload: SharePayload, segments: SharePayload[
       const u1 = pos.toUtf16(s.end) ?? u0;
       // Touching a passage the share marks as unchecked machine text (issue 26): said beside it, as in the student's retrieval and report.
       const machine = t.machineSpans ? overlapsSpans(t.machineSpans.spans, s.start, s.end) : false;
-      return { ...s, codes: s.codeIds.flatMap((c) => (codes.get(c) ? [{ id: c, name: codes.get(c)!.name, color: codes.get(c)!.color }] : [])), timestampMs: stampAt(t.syncPoints, u0), ...context(t.text, u0, u1), ...(machine ? { machineText: true } : {}) };
+      // A share that gives only the count cannot clear a quote of a draft with unchecked passages: it says it does not know.
+      const unknown = !t.machineSpans && hasUncheckedMachineText(t.machineText);
+      return { ...s, codes: s.codeIds.flatMap((c) => (codes.get(c) ? [{ id: c, name: codes.get(c)!.name, color: codes.get(c)!.color }] : [])), timestampMs: stampAt(t.syncPoints, u0), ...context(t.text, u0, u1), ...(machine ? { machineText: true } : unknown ? { machineTextUnknown: true } : {}) };
     });
 }
 

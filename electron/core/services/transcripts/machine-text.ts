@@ -27,12 +27,28 @@ export function machineOf(r: TranscriptRecord): MachineText | null {
   return r.draft.checkedAt ? null : machineOfDraft(r.text);
 }
 
+/**
+ * The passages that `wanted` (stamp time and the hash of its words) names, in text order,
+ * each entry naming one passage at most: two passages with the same stamp (two speakers
+ * starting in the same tenth of a second) are two entries, and a passage pasted twice is
+ * machine text once, so the count never has more unchecked than entries.
+ */
+function consume(passages: readonly Passage[], wanted: readonly { ms: number; sha: string }[]): Passage[] {
+  const left = new Map<string, number>();
+  for (const u of wanted) left.set(`${u.ms}:${u.sha}`, (left.get(`${u.ms}:${u.sha}`) ?? 0) + 1);
+  return passages.filter((p) => {
+    const k = `${p.ms}:${hash(p.words)}`;
+    const n = left.get(k) ?? 0;
+    if (n > 0) left.set(k, n - 1);
+    return n > 0;
+  });
+}
+
 /** The passages of the text that are still machine text: their stamp is there and their words are the engine's. */
 export function uncheckedPassages(r: TranscriptRecord): Passage[] {
   const m = machineOf(r);
   if (!m || m.unchecked.length === 0) return [];
-  const want = new Map(m.unchecked.map((u) => [u.ms, u.sha]));
-  return passagesOf(r.text).filter((p) => want.get(p.ms) === hash(p.words));
+  return consume(passagesOf(r.text), m.unchecked);
 }
 
 /**
@@ -48,7 +64,10 @@ export function machineSpansOf(r: TranscriptRecord): MachineSpans | null {
 export function machineCount(r: TranscriptRecord): MachineTextCount | null {
   const m = machineOf(r);
   if (!m) return null;
-  return { checked: m.total - uncheckedPassages(r).length, total: m.total };
+  // A record written before entries were matched one to one may list more than its total: never fewer than none checked.
+  const unchecked = uncheckedPassages(r).length;
+  const total = Math.max(m.total, unchecked);
+  return { checked: total - unchecked, total };
 }
 
 /** The record's draft with `machine` set, when it is a draft. */
@@ -60,8 +79,8 @@ function withMachine(r: TranscriptRecord, machine: MachineText | null): Transcri
 export function afterEdit(before: TranscriptRecord, text: string): TranscriptRecord['draft'] {
   const m = machineOf(before);
   if (!m) return before.draft;
-  const still = new Set(uncheckedPassages({ ...before, text }).map((p) => p.ms));
-  return withMachine(before, { total: m.total, unchecked: m.unchecked.filter((u) => still.has(u.ms)) });
+  const still = uncheckedPassages({ ...before, text });
+  return withMachine(before, { total: m.total, unchecked: still.map((p) => ({ ms: p.ms, sha: hash(p.words) })) });
 }
 
 /**
@@ -71,8 +90,22 @@ export function afterEdit(before: TranscriptRecord, text: string): TranscriptRec
 export function afterReplacement(before: TranscriptRecord, text: string): TranscriptRecord['draft'] {
   const m = machineOf(before);
   if (!m) return before.draft;
-  const was = new Set(uncheckedPassages(before).map((p) => p.ms));
-  const now = passagesOf(text).filter((p) => was.has(p.ms));
+  // A replacement moves no stamp: the passages are known by their stamp's time and which of
+  // the passages with that time they are (two speakers can start in the same tenth of a second).
+  const nth = (ps: readonly Passage[]): string[] => {
+    const seen = new Map<number, number>();
+    return ps.map((p) => {
+      const k = seen.get(p.ms) ?? 0;
+      seen.set(p.ms, k + 1);
+      return `${p.ms}#${k}`;
+    });
+  };
+  const unchecked = new Set(uncheckedPassages(before).map((p) => p.start));
+  const beforePs = passagesOf(before.text);
+  const was = new Set(nth(beforePs).filter((_, i) => unchecked.has(beforePs[i]!.start)));
+  const nowPs = passagesOf(text);
+  const nowKeys = nth(nowPs);
+  const now = nowPs.filter((_, i) => was.has(nowKeys[i]!));
   return withMachine(before, { total: m.total, unchecked: now.map((p) => ({ ms: p.ms, sha: hash(p.words) })) });
 }
 

@@ -317,6 +317,7 @@ function TranscriptRead({ id, codes, recording, onBack, ...common }: { id: strin
                 </p>
                 <blockquote>{excerpt(s.text, 160)}</blockquote>
                 {tr.machineSpans && overlapsSpans(tr.machineSpans, s.start, s.end) && <p className="pill sr-machine-pill">{t('mt.quoteMark')}</p>}
+                {!tr.machineSpans && tr.machineText && tr.machineText.checked < tr.machineText.total && <p className="pill sr-machine-pill">{t('mt.quoteUnknown')}</p>}
                 <CommentsFor target={{ kind: 'segment', id: s.id }} what={t('sup.comment.on.segment', { name: tr.participant })} {...common} />
               </div>
             );
@@ -342,11 +343,15 @@ function splitBySegments(text: string, segments: Segment[], machine: { start: nu
   }
   const points = [...cuts].sort((x, y) => x - y);
   const out: { text: string; segments: Segment[]; machine: boolean }[] = [];
+  // The spans are in order without overlap (payload-check.ts): one pass along them, not a search per piece.
+  let m = 0;
   for (let i = 0; i + 1 < points.length; i++) {
     const a = points[i]!;
     const b = points[i + 1]!;
     if (a === b) continue;
-    out.push({ text: text.slice(a, b), segments: ranges.filter((r) => r.a <= a && r.b >= b).map((r) => r.s), machine: spans.some((m) => m.a <= a && m.b >= b) });
+    while (m < spans.length && spans[m]!.b <= a) m++;
+    const span = spans[m];
+    out.push({ text: text.slice(a, b), segments: ranges.filter((r) => r.a <= a && r.b >= b).map((r) => r.s), machine: !!span && span.a <= a && span.b >= b });
   }
   return out;
 }
@@ -469,6 +474,7 @@ function SegmentList({ segments }: { segments: RetrievedSegment[] }) {
             <span className="muted">{s.after}…</span>
           </blockquote>
           {s.machineText && <p className="pill sr-machine-pill">{t('mt.quoteMark')}</p>}
+          {s.machineTextUnknown && <p className="pill sr-machine-pill">{t('mt.quoteUnknown')}</p>}
         </li>
       ))}
     </ul>

@@ -81,6 +81,7 @@ export function ShareReportRead({ vaultId }: { vaultId: string }) {
             <blockquote key={q.id} className="report-quote">
               <em>«{q.text.trim()}»</em> {quoteCitation(q)}
               {q.machineText && ` ${t('mt.quoteMark')}`}
+              {q.machineTextUnknown && ` ${t('mt.quoteUnknown')}`}
             </blockquote>
           ))}
         </article>
