@@ -36,6 +36,12 @@ const sqliteForElectron = app.isPackaged
 const incomplete = !fs.existsSync(sqliteForElectron) && app.isPackaged;
 if (!incomplete) setSqliteNativeBinding(fs.existsSync(sqliteForElectron) ? sqliteForElectron : undefined);
 
+// One folder for the app's settings, recent vaults and speech models, the same the `hvelv`
+// command uses (cli/commands/model.ts appDataDir: <appData>/hvelv). Electron names it after the
+// app, and a packaged app's name is electron-builder's productName "Hvelv": on Linux another
+// folder than the command's, so a model installed or a vault moved by `hvelv` would not be seen.
+if (app.isPackaged) app.setPath('userData', path.join(app.getPath('appData'), 'hvelv'));
+
 // Test seams of the smoke test (tests/electron/): a user-data folder of its own. Read only
 // in a development build; the packaged app ignores the variable.
 if (!app.isPackaged && process.env.HVELV_TEST_USERDATA) app.setPath('userData', process.env.HVELV_TEST_USERDATA);

@@ -47,7 +47,7 @@ interface Ok<T> {
 /** Starts the built main process as Electron would, up to its window showing. */
 async function launch(opts: { singleInstance?: boolean; argv?: string[]; isPackaged?: boolean } = {}) {
   const home = tempDir('hvelv-app-');
-  fake.reset({ platform: 'linux', singleInstance: opts.singleInstance, isPackaged: opts.isPackaged, paths: { userData: path.join(home, 'userData'), documents: path.join(home, 'Documents') } });
+  fake.reset({ platform: 'linux', singleInstance: opts.singleInstance, isPackaged: opts.isPackaged, paths: { userData: path.join(home, 'userData'), documents: path.join(home, 'Documents'), appData: path.join(home, 'appData') } });
   // Electron's resources folder (empty here: nothing packaged with the app).
   (process as { resourcesPath?: string }).resourcesPath = path.join(home, 'resources');
   fs.mkdirSync(path.join(home, 'userData'));
@@ -275,6 +275,9 @@ describe('the built main process', () => {
   it('a package without its SQLite for Electron says so at once and exits, the daily job too', async () => {
     await launch({ isPackaged: true });
     expect(fake.app.exitCode).toBe(1);
+    // The packaged app keeps its settings, recent vaults and models where `hvelv` does
+    // (<appData>/hvelv), not in a folder named after electron-builder's productName "Hvelv".
+    expect(fake.app.getPath('userData')).toMatch(/[\/]appData[\/]hvelv$/);
     expect(fake.errorBoxes).toEqual([{ title: 'Hvelv', content: expect.stringContaining('Installer Hvelv på nytt') }]);
     expect(fake.app.calls).not.toContain('enableSandbox');
     await launch({ isPackaged: true, argv: ['--ozone-platform=headless', 'enforce', '/home/student/Hvelv/Studie'] });

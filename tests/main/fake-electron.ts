@@ -436,7 +436,7 @@ function freshState(platform: Platform): State {
       return handler(new Request(url, { method: opts.method ?? 'GET', headers: opts.headers }));
     },
   };
-  s.app.paths = { userData: '', documents: '' };
+  s.app.paths = { userData: '', documents: '', appData: '' };
   s.app.dock = platform === 'darwin' ? { hide: () => s.app.calls.push('dock.hide') } : undefined;
   return s;
 }
