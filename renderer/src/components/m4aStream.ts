@@ -50,7 +50,7 @@ export async function rangeSource(src: string): Promise<ByteSource> {
 }
 
 export interface M4aSinks {
-  /** Mono samples at the decoder's own rate (the waveform's peaks). */
+  /** Mono samples at the decoder's own rate (the waveform's peaks): read them before returning, the buffer is reused. */
   mono?(samples: Float32Array, rate: number): void;
   /** 16 kHz mono samples in pieces of PCM_PIECE (the last one shorter, `last` set), awaited; 'stop' ends the stream without an error. */
   pcm?(samples: Float32Array, last: boolean): Promise<'stop' | void>;
@@ -70,18 +70,12 @@ export async function streamM4a(src: string, declaredMs: number, sinks: M4aSinks
   const config: AudioDecoderConfig = { codec: track.codec, sampleRate: track.sampleRate, numberOfChannels: track.channels, description: track.config };
   if (!(await AudioDecoder.isConfigSupported(config)).supported) throw new Mp4Error('AUDIO_UNSUPPORTED', `this computer's Chromium does not decode ${track.codec}`);
 
-  const decoded: { mono: Float32Array; rate: number }[] = [];
+  /** Decoded frames not yet handed on (a few: the decoder's queue is kept short); closed as they are read. */
+  const decoded: AudioData[] = [];
+  const mixer = new Mixer();
   let failure: unknown = null;
   const decoder = new AudioDecoder({
-    output: (d) => {
-      try {
-        decoded.push({ mono: toMono(d), rate: d.sampleRate });
-      } catch (err) {
-        failure ??= err;
-      } finally {
-        d.close();
-      }
-    },
+    output: (d) => decoded.push(d),
     error: (e) => {
       failure ??= e;
     },
@@ -97,10 +91,16 @@ export async function streamM4a(src: string, declaredMs: number, sinks: M4aSinks
   const drain = async (final: boolean): Promise<boolean> => {
     if (failure) throw new Mp4Error('AUDIO_DAMAGED', `the AAC decoder stopped: ${String((failure as Error)?.message ?? failure)}`);
     for (let d = decoded.shift(); d; d = decoded.shift()) {
-      passedS += d.mono.length / d.rate;
-      if (passedS * 1000 > ceilingMs) throw new Mp4Error('AUDIO_DAMAGED', `the recording decodes to more sound than it declares (past ${Math.round(ceilingMs / 1000)} s)`);
-      sinks.mono?.(d.mono, d.rate);
-      if (sinks.pcm) resampler.push(d.mono, d.rate);
+      try {
+        const rate = d.sampleRate;
+        const mono = mixer.mix(d);
+        passedS += mono.length / rate;
+        if (passedS * 1000 > ceilingMs) throw new Mp4Error('AUDIO_DAMAGED', `the recording decodes to more sound than it declares (past ${Math.round(ceilingMs / 1000)} s)`);
+        sinks.mono?.(mono, rate);
+        if (sinks.pcm) resampler.push(mono, rate);
+      } finally {
+        d.close();
+      }
     }
     if (!sinks.pcm) return true;
     if (final) resampler.end();
@@ -147,6 +147,7 @@ export async function streamM4a(src: string, declaredMs: number, sinks: M4aSinks
     return await drain(true);
   } finally {
     if (decoder.state !== 'closed') decoder.close();
+    for (const d of decoded.splice(0)) d.close();
   }
 }
 
@@ -167,17 +168,31 @@ function dequeued(decoder: AudioDecoder): Promise<void> {
   });
 }
 
-/** The channels' mean (as core mixes), whatever sample format the decoder gives. */
-function toMono(d: AudioData): Float32Array {
-  const frames = d.numberOfFrames;
-  const channels = d.numberOfChannels;
-  const mono = new Float32Array(frames);
-  const plane = new Float32Array(frames);
-  for (let c = 0; c < channels; c++) {
-    d.copyTo(plane, { planeIndex: c, format: 'f32-planar' });
-    for (let i = 0; i < frames; i++) mono[i]! += plane[i]! / channels;
+/**
+ * The channels' mean (as core mixes), whatever sample format the decoder gives. The
+ * two buffers are reused frame after frame (an AAC frame is 1024 or 2048 samples): the
+ * stream's sinks read the samples before they return and keep nothing of them.
+ */
+class Mixer {
+  private mono = new Float32Array(2048);
+  private plane = new Float32Array(2048);
+
+  mix(d: AudioData): Float32Array {
+    const frames = d.numberOfFrames;
+    const channels = d.numberOfChannels;
+    if (this.mono.length < frames) {
+      this.mono = new Float32Array(frames);
+      this.plane = new Float32Array(frames);
+    }
+    const mono = this.mono.subarray(0, frames);
+    const plane = this.plane.subarray(0, frames);
+    mono.fill(0);
+    for (let c = 0; c < channels; c++) {
+      d.copyTo(plane, { planeIndex: c, format: 'f32-planar' });
+      for (let i = 0; i < frames; i++) mono[i]! += plane[i]! / channels;
+    }
+    return mono;
   }
-  return mono;
 }
 
 /** What the page shows for a failure of the streaming decode. */
