@@ -36,9 +36,17 @@ const u64 = (n: number): Uint8Array => {
   new DataView(b.buffer).setBigUint64(0, BigInt(n));
   return b;
 };
+/** Many big-endian numbers as one array (a spread of 100 000 arguments would overflow the stack). */
+const table = (values: number[], width: 4 | 8): Uint8Array => {
+  const b = new Uint8Array(values.length * width);
+  const v = new DataView(b.buffer);
+  values.forEach((n, i) => (width === 4 ? v.setUint32(i * 4, n) : v.setBigUint64(i * 8, BigInt(n))));
+  return b;
+};
 const u16 = (n: number): Uint8Array => new Uint8Array([(n >> 8) & 255, n & 255]);
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
-const cat = (...parts: Uint8Array[]): Uint8Array => {
+const cat = (...parts: Uint8Array[]): Uint8Array => concat(parts);
+const concat = (parts: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -91,8 +99,8 @@ function moovBox(frames: Uint8Array[], mdatPayloadStart: number, o: MuxOptions, 
     full('stsd', 0, u32(1), mp4a),
     full('stts', 0, u32(1), u32(frames.length), u32(delta)),
     full('stsc', 0, u32(stscEntries.length), ...stscEntries.flatMap(([f, n]) => [u32(f!), u32(n!), u32(1)])),
-    full('stsz', 0, u32(0), u32(frames.length), ...frames.map((f) => u32(f.length))),
-    o.co64 ? full('co64', 0, u32(chunks), ...chunkOffsets.map(u64)) : full('stco', 0, u32(chunks), ...chunkOffsets.map(u32)),
+    full('stsz', 0, u32(0), u32(frames.length), table(frames.map((f) => f.length), 4)),
+    o.co64 ? full('co64', 0, u32(chunks), table(chunkOffsets, 8)) : full('stco', 0, u32(chunks), table(chunkOffsets, 4)),
   );
   const ticks = o.declaredTicks ?? frames.length * delta;
   const mdhd = full('mdhd', 0, zeros(8), u32(o.sampleRate), u32(ticks), u16(0x55c4), zeros(2));
@@ -105,7 +113,7 @@ function moovBox(frames: Uint8Array[], mdatPayloadStart: number, o: MuxOptions, 
 /** An M4A holding `frames` as one AAC track. */
 export function muxM4a(frames: Uint8Array[], o: MuxOptions, entry?: Uint8Array): Uint8Array {
   const ftyp = box('ftyp', ascii('M4A '), u32(0), ascii('M4A mp42isom'));
-  const data = cat(...frames);
+  const data = concat(frames);
   const mdatHeader = o.largeMdat ? cat(u32(1), ascii('mdat'), u64(16 + data.length)) : o.mdatToEnd ? cat(u32(0), ascii('mdat')) : cat(u32(8 + data.length), ascii('mdat'));
   if (o.moov === 'start') {
     // moov's size does not depend on the offsets' values: measure it once, then write it.
