@@ -133,8 +133,7 @@ describe('M4A streamed in the page', () => {
     expect(peaksA.length).toBe(peakCount(a.durationMs));
 
     // The old path: the same Chromium without AudioDecoder (deleted before the app's script runs).
-    await page.addInitScript('delete window.AudioDecoder');
-    await page.goto(harness.url);
+    await withoutWebCodecs(true);
     expect(await page.evaluate('typeof AudioDecoder')).toBe('undefined');
     const whole = await measure(cdp, procs, async () => {
       await openWorkspace(/Åpne opptaket til JS01 \(31:0\d\)/);
@@ -146,7 +145,59 @@ describe('M4A streamed in the page', () => {
     expect(whole.rss).toBeGreaterThan(3 * streaming.rss);
     expect(problems).toEqual([]);
   }, 600_000);
+
+  it("a draft of a 32-minute M4A: for its first 20 s the page's memory stays flat while it streams; the old path holds the decoded recording", async () => {
+    // Two more recordings, with no transcript yet (the panel is offered only then).
+    const { frames, opts } = await framesOf('tone.m4a');
+    const a = await importM4a(muxM4a(repeatTo(frames, 32 * 60, opts.sampleRate), { ...opts, moov: 'end' }), 'utkast-a.m4a');
+    const b = await importM4a(muxM4a(repeatTo(frames, 33 * 60, opts.sampleRate), { ...opts, moov: 'end' }), 'utkast-b.m4a');
+    const cdp = await page.context().newCDPSession(page);
+    const procs = await browser.newBrowserCDPSession();
+    const draftFor = async (label: RegExp, id: string): Promise<{ heap: number; rss: number; ms: number; fetches: number }> => {
+      const fetches = watchFetches(id);
+      const m = await measure(cdp, procs, async () => {
+        await page.getByRole('button', { name: 'Opptak', exact: true }).click();
+        await page.getByRole('button', { name: label }).click();
+        const panel = page.getByRole('region', { name: 'Lag et utkast til transkripsjon' });
+        await expect.poll(() => panel.getByRole('button', { name: 'Lag et utkast til transkripsjon' }).isEnabled(), { timeout: 30_000 }).toBe(true);
+        await panel.getByRole('button', { name: 'Lag et utkast til transkripsjon' }).click();
+        await new Promise((r) => setTimeout(r, 20_000));
+        await panel.getByRole('button', { name: 'Avbryt utkastet' }).click();
+        await expect.poll(() => panel.getByRole('button', { name: 'Lag et utkast til transkripsjon' }).isVisible(), { timeout: 60_000 }).toBe(true);
+      });
+      fetches.stop();
+      return { ...m, fetches: fetches.list.length };
+    };
+    await withoutWebCodecs(false);
+    expect(await page.evaluate('typeof AudioDecoder')).toBe('function');
+    const streaming = await draftFor(/Åpne opptaket til JS01 \(32:0\d\)/, a.id);
+    await withoutWebCodecs(true);
+    const whole = await draftFor(/Åpne opptaket til JS01 \(33:0\d\)/, b.id);
+    console.log(`draft of a 32/33-minute M4A, first 20 s, page memory growth: streaming heap ${mib(streaming.heap)} MiB, renderer RSS ${mib(streaming.rss)} MiB (${streaming.fetches} Range fetches); whole-file heap ${mib(whole.heap)} MiB, renderer RSS ${mib(whole.rss)} MiB (${whole.fetches} fetch)`);
+    expect(streaming.fetches).toBeGreaterThanOrEqual(3);
+    expect(whole.fetches).toBe(1);
+    // 32 minutes at 16 kHz are 123 MB of float samples; streaming holds a 2 MiB batch, a piece (2 MiB of floats,
+    // 1 MiB of 16-bit, its base64) and their garbage not yet collected.
+    expect(streaming.heap).toBeLessThan(48 * 2 ** 20);
+    expect(whole.heap).toBeGreaterThan(100 * 2 ** 20);
+    expect(whole.heap + whole.rss).toBeGreaterThan(2 * (streaming.heap + streaming.rss));
+    // Neither draft was stored: both were cancelled.
+    const list = (await harness.invoke('transcripts.list', {})) as { recordingId: string | null; sourceFormat: string }[];
+    expect(list.filter((t) => (t.recordingId === a.id || t.recordingId === b.id) && t.sourceFormat === 'asr')).toEqual([]);
+  }, 600_000);
 });
+
+/** The app loaded anew, with or without WebCodecs' AudioDecoder (removed before the app's script runs, as in a Chromium without it). */
+async function withoutWebCodecs(remove: boolean): Promise<void> {
+  if (!initScript) {
+    initScript = true;
+    await page.addInitScript("if (sessionStorage.getItem('test-no-webcodecs')) delete window.AudioDecoder");
+  }
+  await page.evaluate(`sessionStorage.${remove ? "setItem('test-no-webcodecs', '1')" : "removeItem('test-no-webcodecs')"}`);
+  await page.goto(harness.url);
+  expect(await page.evaluate('typeof AudioDecoder')).toBe(remove ? 'undefined' : 'function');
+}
+let initScript = false;
 
 const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
 
