@@ -247,6 +247,9 @@ function decoderSpecificInfo(b: Uint8Array, esds: BoxHeader): Uint8Array | undef
   return b.subarray(dsi.body, dsi.end);
 }
 
+/** Channels per channelConfiguration 0–15 (0: given elsewhere, by a program config element). */
+const CHANNELS = [0, 1, 2, 3, 4, 5, 6, 8, 0, 0, 0, 7, 8, 0, 8, 0];
+
 const RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
 
 /** The audio object type, core sampling rate and channel configuration of an AudioSpecificConfig (ISO/IEC 14496-3 1.6.2.1). */
@@ -265,7 +268,10 @@ export function parseAsc(asc: Uint8Array): { audioObjectType: number; sampleRate
   if (audioObjectType === 31) audioObjectType = 32 + bits(6);
   const index = bits(4);
   const sampleRate = index === 15 ? bits(24) : (RATES[index] ?? 0);
-  const channels = bits(4);
+  // channelConfiguration is an index (ISO/IEC 14496-3 table 1.19, amended): 7 is 7.1 (eight
+  // channels), 11 is 6.1, 12 and 14 are 7.1 layouts; the reserved ones name none (0: the
+  // sample entry's count is taken).
+  const channels = CHANNELS[bits(4)] ?? 0;
   if (audioObjectType === 0) throw damaged('the AudioSpecificConfig names no audio object type');
   return { audioObjectType, sampleRate, channels };
 }
@@ -289,12 +295,21 @@ function sampleTable(b: Uint8Array, view: DataView, stbl: BoxHeader, fileSize: n
   const fixed = stsz.body + 8 <= stsz.end ? view.getUint32(stsz.body + 4) : 0;
   const { count, at: sizesAt } = fullBox(view, stsz, fixed ? 0 : 4, 4);
   if (count > MAX_SAMPLES) throw damaged(`the track claims ${count} samples, more than ${MAX_SAMPLES}`);
+  // The frames' bytes together cannot be more than the file: chunks pointing again and
+  // again at the same bytes would have a small file decode (and the page allocate tables
+  // for) hours of sound. Checked before the tables are allocated when the size is fixed.
+  const tooMany = (): Mp4Error => damaged("the track's frames add up to more bytes than the file holds");
+  if (fixed * count > fileSize) throw tooMany();
   const sizes = new Uint32Array(count);
+  let totalBytes = 0;
   for (let i = 0; i < count; i++) {
     const s = fixed || view.getUint32(sizesAt + i * 4);
     if (s > MAX_SAMPLE_BYTES) throw damaged(`an AAC frame of ${s} bytes`);
+    if (s === 0) throw damaged('an empty AAC frame');
+    totalBytes += s;
     sizes[i] = s;
   }
+  if (totalBytes > fileSize) throw tooMany();
   // Durations (stts runs).
   const stts = need('stts');
   const runs = fullBox(view, stts, 8, 0);
