@@ -33,15 +33,20 @@ export const IN_PAGE_MAX_DECODED_BYTES = 1024 * 1024 * 1024;
 
 export type PeaksOutcome = { peaks: Uint8Array } | { failed: 'tooLong' | 'failed' };
 
-/** The recording's peaks: stored, computed by core, or (M4A, within bounds) in the page. */
-export async function obtainPeaks(recording: RecordingInfo, src: string): Promise<PeaksOutcome> {
+/**
+ * The recording's peaks: stored, computed by core, or (M4A, within bounds) in the page.
+ * `stopped` (the workspace left) ends the page's stream between batches: no more fetches
+ * or decoding in the background, and nothing stored from a stream cut short.
+ */
+export async function obtainPeaks(recording: RecordingInfo, src: string, stopped: () => boolean = () => false): Promise<PeaksOutcome> {
   const r = await call('recordings.computePeaks', { id: recording.id });
   if (!r.ok) return { failed: 'failed' };
   if (r.value) return { peaks: fromBase64(r.value) };
   const streaming = canStreamM4a();
   if (!streaming && !fitsInPage(recording)) return { failed: 'tooLong' };
   try {
-    const p = streaming ? await streamPeaks(src, recording.durationMs) : await computePeaksInPage(src);
+    const p = streaming ? await streamPeaks(src, recording.durationMs, stopped) : await computePeaksInPage(src);
+    if (!p || stopped()) return { failed: 'failed' };
     await call('recordings.storePeaks', { id: recording.id, peaks: toBase64(p) });
     return { peaks: p };
   } catch {
@@ -55,11 +60,11 @@ export function fitsInPage(r: Pick<RecordingInfo, 'size' | 'durationMs' | 'sampl
   return r.size <= IN_PAGE_MAX_FILE_BYTES && decoded <= IN_PAGE_MAX_DECODED_BYTES;
 }
 
-/** The peaks of the M4A at `src`, streaming: the same buckets and scale as core's. */
-export async function streamPeaks(src: string, durationMs: number): Promise<Uint8Array> {
+/** The peaks of the M4A at `src`, streaming: the same buckets and scale as core's; null if `stopped` ended it. */
+export async function streamPeaks(src: string, durationMs: number, stopped?: () => boolean): Promise<Uint8Array | null> {
   const fold = new PeakFold(durationMs);
-  await streamM4a(src, durationMs, { mono: (samples, rate) => fold.push(samples, rate) });
-  return fold.result();
+  const whole = await streamM4a(src, durationMs, { mono: (samples, rate) => fold.push(samples, rate), ...(stopped ? { stopped } : {}) });
+  return whole ? fold.result() : null;
 }
 
 /** Whole-file fallback (a Chromium without AudioDecoder): Web Audio decodes all of it at once. */
