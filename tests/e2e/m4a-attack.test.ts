@@ -1,8 +1,8 @@
 /**
  * The page's M4A stream (components/m4aStream.ts) attacked in real Chromium, through the
  * real media protocol: leaving a recording stops its waveform's stream (no more fetches,
- * no decoding in the background, nothing stored from it), and a file with damaged frames
- * in the middle ends the draft with a clear message in Norwegian and stores nothing.
+ * no decoding in the background, nothing stored from it), and a small file whose frames
+ * are scattered across it is refused rather than read in one Range request per frame.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -80,4 +80,71 @@ describe('M4A stream under attack', () => {
     expect(await harness.invoke('recordings.peaks', { id: rec.id })).toBeNull();
     expect(problems).toEqual([]);
   }, 240_000);
+
+  it('a file whose frames alternate between two places 3 MiB apart is refused at once, not read with one Range request per frame', async () => {
+    const { frames, opts } = await framesOf('tone.m4a');
+    const all = repeatTo(frames, 60, opts.sampleRate);
+    const rec = await importM4a(scattered(all, opts), 'spredt.m4a');
+    await harness.invoke('transcripts.create', { code: 'JS01', recordingId: rec.id });
+    const fetches = watchFetches(rec.id);
+    await page.goto(harness.url);
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
+    await page.getByRole('button', { name: /Åpne opptaket til JS01 \(1:0\d\)/ }).click();
+    await page.getByRole('button', { name: 'Transkriber' }).click();
+    await expect.poll(() => page.getByText('Bølgeformen kunne ikke lages. Avspilling virker likevel.').isVisible(), { timeout: 60_000 }).toBe(true);
+    fetches.stop();
+    // The size, the box headers and the moov; the old code went on with one request for each of its ~940 frames.
+    expect(fetches.list.length).toBeLessThanOrEqual(6);
+    expect(await harness.invoke('recordings.peaks', { id: rec.id })).toBeNull();
+    expect(problems).toEqual([]);
+  }, 240_000);
 });
+
+/**
+ * An M4A (moov at the start) of `frames`, the even ones at the start of mdat and the odd
+ * ones 3 MiB further on (zeros between): every frame lies apart from the one before it,
+ * though none overlaps and the file holds every byte it counts.
+ */
+function scattered(frames: Uint8Array[], opts: Pick<MuxOptions, 'asc' | 'sampleRate' | 'channels'>): Uint8Array {
+  const gap = 3 * 1024 * 1024;
+  const even = frames.filter((_, i) => i % 2 === 0);
+  const odd = frames.filter((_, i) => i % 2 === 1);
+  const evenBytes = even.reduce((n, f) => n + f.length, 0);
+  const oddBytes = odd.reduce((n, f) => n + f.length, 0);
+  // The ordinary file gives the moov; its one chunk-offset-per-frame table is then rewritten.
+  const plain = muxM4a(frames, { ...opts, moov: 'start', perChunk: 1 });
+  const mdatAt = findBox(plain, 'mdat');
+  const payloadAt = mdatAt + 8;
+  const payload = new Uint8Array(gap + oddBytes);
+  let a = 0;
+  let b = gap;
+  const offsets: number[] = [];
+  frames.forEach((f, i) => {
+    if (i % 2 === 0) {
+      offsets.push(payloadAt + a);
+      payload.set(f, a);
+      a += f.length;
+    } else {
+      offsets.push(payloadAt + b);
+      payload.set(f, b);
+      b += f.length;
+    }
+  });
+  expect(a).toBe(evenBytes);
+  const out = new Uint8Array(payloadAt + payload.length);
+  out.set(plain.subarray(0, mdatAt));
+  const v = new DataView(out.buffer);
+  v.setUint32(mdatAt, 8 + payload.length);
+  out.set(new TextEncoder().encode('mdat'), mdatAt + 4);
+  out.set(payload, payloadAt);
+  const stco = findBox(out, 'stco');
+  expect(v.getUint32(stco + 12)).toBe(frames.length);
+  offsets.forEach((o, i) => v.setUint32(stco + 16 + i * 4, o));
+  return out;
+}
+
+function findBox(b: Uint8Array, type: string): number {
+  const t = new TextEncoder().encode(type);
+  for (let i = 4; i + 4 <= b.length; i++) if (b[i] === t[0] && b[i + 1] === t[1] && b[i + 2] === t[2] && b[i + 3] === t[3]) return i - 4;
+  throw new Error(`no ${type}`);
+}

@@ -70,6 +70,13 @@ export async function streamM4a(src: string, declaredMs: number, sinks: M4aSinks
   const config: AudioDecoderConfig = { codec: track.codec, sampleRate: track.sampleRate, numberOfChannels: track.channels, description: track.config };
   if (!(await AudioDecoder.isConfigSupported(config)).supported) throw new Mp4Error('AUDIO_UNSUPPORTED', `this computer's Chromium does not decode ${track.codec}`);
 
+  const { offsets, sizes, durations, timescale } = track;
+  // Frames scattered over the file (each apart from the one before) would cost a Range
+  // request, and the media protocol a chunk's decryption, each: refused before any is
+  // fetched if the batches are many more than the file's size needs.
+  let batches = 0;
+  for (let i = 0; i < sizes.length; i = batchEnd(offsets, sizes, i).next) batches++;
+  if (batches > MAX_BATCHES_PER_FILE_BATCH * Math.ceil(source.size / BATCH_BYTES) + 16) throw new Mp4Error('AUDIO_DAMAGED', `the frames lie scattered over the file (${batches} reads for ${source.size} bytes)`);
   /** Decoded frames not yet handed on (a few: the decoder's queue is kept short); closed as they are read. */
   const decoded: AudioData[] = [];
   const mixer = new Mixer();
@@ -123,15 +130,12 @@ export async function streamM4a(src: string, declaredMs: number, sinks: M4aSinks
   };
   try {
     decoder.configure(config);
-    const { offsets, sizes, durations, timescale } = track;
     let ticks = 0;
     for (let i = 0; i < sizes.length; ) {
       if (sinks.stopped?.()) return false;
       // One batch: the frames from i on that lie within BATCH_BYTES of the first.
       const start = offsets[i]!;
-      let end = start;
-      let j = i;
-      while (j < sizes.length && offsets[j]! >= start && offsets[j]! + sizes[j]! <= start + BATCH_BYTES) end = Math.max(end, offsets[j]! + sizes[j++]!);
+      const { next: j, end } = batchEnd(offsets, sizes, i);
       const bytes = await source.read(start, end);
       for (; i < j; i++) {
         const at = offsets[i]! - start;
@@ -149,6 +153,18 @@ export async function streamM4a(src: string, declaredMs: number, sinks: M4aSinks
     if (decoder.state !== 'closed') decoder.close();
     for (const d of decoded.splice(0)) d.close();
   }
+}
+
+/** How many batches a file may need for each BATCH_BYTES of its size (frames in order need one; a few chunks out of order, a little more). */
+const MAX_BATCHES_PER_FILE_BATCH = 4;
+
+/** The batch from frame `i`: the frames after it that lie, in order, within BATCH_BYTES of its start; where the batch's bytes end. */
+function batchEnd(offsets: Float64Array, sizes: Uint32Array, i: number): { next: number; end: number } {
+  const start = offsets[i]!;
+  let end = start;
+  let j = i;
+  while (j < sizes.length && offsets[j]! >= start && offsets[j]! + sizes[j]! <= start + BATCH_BYTES) end = Math.max(end, offsets[j]! + sizes[j++]!);
+  return { next: j, end };
 }
 
 /** The 16 kHz samples handed to a sink at a time (at least; the rest at the end): about 33 s. */
