@@ -8,6 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { demuxAac, MAX_SAMPLES, MAX_TOP_BOXES, Mp4Error, parseAsc, type ByteSource } from '@shared/mp4';
 import { box, esds, makeAsc, muxM4a } from '../mp4-muxer';
+import { createDecoder, createMonoDecoder } from '../../electron/core/services/asr/audio';
+import { MonoResampler } from '@shared/audio-fold';
+import { wavHeader } from '../wav';
 
 const source = (bytes: Uint8Array): ByteSource => ({ size: bytes.length, read: (a, b) => Promise.resolve(bytes.slice(a, Math.min(b, bytes.length))) });
 
@@ -189,3 +192,49 @@ function findAt(b: Uint8Array, type: string): number {
 }
 const findMoov = (b: Uint8Array): number => findAt(b, 'moov');
 const findMdat = (b: Uint8Array): number => findAt(b, 'mdat');
+
+describe("the page's resampler at AAC's edge rates and lengths is core's", () => {
+  /** A WAV of `frames` frames of a noisy tone. */
+  const wav = (frames: number, rate: number): Buffer => {
+    const data = Buffer.alloc(frames * 2);
+    let seed = 99;
+    for (let i = 0; i < frames; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      data.writeInt16LE(Math.round(12000 * Math.sin(i / 3) + (seed % 4000) - 2000), i * 2);
+    }
+    return Buffer.concat([wavHeader(data.length, rate, 1), data]);
+  };
+  for (const rate of [7350, 11025, 64000, 88200, 96000]) {
+    for (const frames of [1, 2, 7, 1024, 20_001]) {
+      it(`${frames} frame(s) at ${rate} Hz`, async () => {
+        const file = wav(frames, rate);
+        // Both given the file in the same uneven pieces, as decoded frames come (core's own
+        // output depends on its pieces in the last bit when it interpolates upwards: its
+        // position is a float sum of an inexact step, rebased at each piece).
+        const pieces: Buffer[] = [];
+        for (let at = 0; at < file.length; at += 1000 + (at % 7)) pieces.push(file.subarray(at, at + 1000 + (at % 7)));
+        const core: number[] = [];
+        const d = await createDecoder('wav', (x) => {
+          for (const v of x) core.push(v);
+        });
+        for (const p of pieces) await d.push(p);
+        await d.end();
+        d.free();
+        const page: number[] = [];
+        const r = new MonoResampler((x) => {
+          for (const v of x) page.push(v);
+        });
+        const m = await createMonoDecoder('wav', (mono, at) => r.push(mono.slice(), at));
+        for (const p of pieces) await m.push(p);
+        await m.end();
+        m.free();
+        r.end();
+        expect(page.length).toBe(core.length);
+        expect(Math.abs(page.length - (frames * 16000) / rate)).toBeLessThan(3);
+        let differ = 0;
+        for (let i = 0; i < core.length; i++) if (page[i] !== core[i]) differ++;
+        expect(differ).toBe(0);
+      });
+    }
+  }
+});

@@ -100,6 +100,23 @@ describe('M4A stream under attack', () => {
   }, 240_000);
 });
 
+describe('M4A stream with damaged frames', () => {
+  it('a draft of an M4A whose frames are garbage in the middle ends with the damaged-file message in Norwegian, and no draft is stored', async () => {
+    const { frames, opts } = await framesOf('tone.m4a');
+    const all = repeatTo(frames, 90, opts.sampleRate).map((f, i) => (i >= 600 && i < 620 ? new Uint8Array(f.length).fill(0xff) : f));
+    const rec = await importM4a(muxM4a(all, { ...opts, moov: 'end' }), 'skadet-midt.m4a');
+    await page.goto(harness.url);
+    await page.getByRole('button', { name: 'Opptak', exact: true }).click();
+    await page.getByRole('button', { name: /Åpne opptaket til JS01 \(1:3\d\)/ }).click();
+    const panel = page.getByRole('region', { name: 'Lag et utkast til transkripsjon' });
+    await expect.poll(() => panel.getByRole('button', { name: 'Lag et utkast til transkripsjon' }).isEnabled(), { timeout: 30_000 }).toBe(true);
+    await panel.getByRole('button', { name: 'Lag et utkast til transkripsjon' }).click();
+    await expect.poll(() => panel.getByRole('alert').textContent(), { timeout: 120_000 }).toBe('Lydfilen er skadet eller ufullstendig. Ingenting ble lagret.');
+    const list = (await harness.invoke('transcripts.list', {})) as { recordingId: string | null }[];
+    expect(list.filter((t) => t.recordingId === rec.id)).toEqual([]);
+  }, 240_000);
+});
+
 /**
  * An M4A (moov at the start) of `frames`, the even ones at the start of mdat and the odd
  * ones 3 MiB further on (zeros between): every frame lies apart from the one before it,
