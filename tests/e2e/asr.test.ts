@@ -96,7 +96,7 @@ describe('automatic draft in Chromium', () => {
     // First by name, and damaged: never offered first, not choosable.
     damaged(models, 'a-skadet');
     fs.cpSync(path.join(models, 'nb-whisper-test'), path.join(models, 'z-annen'), { recursive: true });
-    // A real AAC file, stereo at 44.1 kHz (a committed fixture, made by ffmpeg): Web Audio mixes it down and resamples.
+    // A real AAC file, stereo at 44.1 kHz (a committed fixture, made by ffmpeg): the page streams it (WebCodecs), mixes it down and resamples.
     const m4a = path.join(tempDir(), 'intervju.m4a');
     fs.copyFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'noise-tone-stereo-44k.m4a'), m4a);
     harness.fileAnswers.push(m4a);

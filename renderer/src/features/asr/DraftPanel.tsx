@@ -5,7 +5,7 @@
  *
  * The model offered first is a verified one (its hash is in Hvelv's list), else the one
  * last used (shared/asr.ts pickModel); the student can choose any usable file. M4A/AAC
- * and WebM recordings are decoded here in the page (pagePcm.ts) and handed to the draft.
+ * recordings are decoded here in the page (pagePcm.ts, streaming) and handed to the draft.
  */
 import { useEffect, useRef, useState } from 'react';
 import { call, onAppEvent } from '../../api';
@@ -15,9 +15,9 @@ import type { AsrModels, ModelFileCheck, RecordingInfo, TranscriptDetail } from 
 import { pickModel, SPEAKER_LABEL, type AsrLanguage, type DraftProgress } from '../../../../shared/asr';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { formatDuration } from '../../components/format';
-import { decodeToPcm, sendPcm } from './pagePcm';
+import { streamPcm } from './pagePcm';
 
-/** Formats core cannot decode for a draft (M4A/AAC: no decoder under a licence Hvelv can ship): the page does it with Web Audio. */
+/** Formats core cannot decode for a draft (M4A/AAC: no decoder under a licence Hvelv can ship): the page does it (pagePcm.ts, streaming with WebCodecs). */
 const PAGE_DECODED: ReadonlySet<RecordingInfo['format']> = new Set(['m4a']);
 
 export function DraftPanel({ recording, onDone }: { recording: RecordingInfo; onDone(t: TranscriptDetail): void }) {
@@ -70,10 +70,9 @@ export function DraftPanel({ recording, onDone }: { recording: RecordingInfo; on
       try {
         const url = await call('recordings.mediaUrl', { id: recording.id });
         if (!url.ok) throw url.error;
-        const samples = await decodeToPcm(url.value);
         setJob((j) => (j && j.id === id ? { ...j, decoding: false } : j));
         // A refusal here is the draft's own end (cancelled, locked, failed): its answer says which.
-        await sendPcm(id, samples, () => cancelled.current);
+        await streamPcm(id, url.value, recording.durationMs, () => cancelled.current);
       } catch (err) {
         pageError = isErrorInfo(err) ? err : { code: 'AUDIO_DAMAGED', message: (err as Error)?.message ?? String(err) };
         await call('asr.cancel', { jobId: id });

@@ -1,18 +1,22 @@
 /**
- * A draft of an M4A/AAC or WebM recording: core has no decoder for these (the WASM
- * decoders it uses cover WAV, MP3, FLAC and Ogg), so the page decodes them as the player
- * and the waveform do. The decrypted recording is fetched from the media protocol into
- * memory (no-store, no cache), Web Audio decodes it and an OfflineAudioContext renders it
- * to 16 kHz mono; the samples go to main as 16-bit pieces of at most 1 MiB, each sent
- * only when the draft has taken the one before. Nothing is written anywhere.
+ * A draft of an M4A/AAC recording: core has no decoder for it (no AAC decoder under a
+ * licence Hvelv can ship), so the page decodes it. The samples go to main as 16-bit
+ * pieces of at most 1 MiB, each sent only when the draft has taken the one before.
+ * Nothing is written anywhere.
  *
- * Memory: the whole recording is decoded at once (Web Audio has no streaming decoder
- * for these containers): about 230 MB per hour of audio at 16 kHz, plus what Chromium
- * holds while it decodes at the file's own rate.
+ * Streaming (streamPcm): our MP4 demuxer and WebCodecs' AudioDecoder, a few MiB of the
+ * file at a time (components/m4aStream.ts): the page holds one piece, never the recording.
+ *
+ * Whole-file (decodeToPcm, kept only for a Chromium without WebCodecs' AudioDecoder,
+ * which Electron's and the e2e harness's both have): the decrypted recording is fetched
+ * whole (no-store), Web Audio decodes it and an OfflineAudioContext renders it to 16 kHz
+ * mono; about 230 MB per hour of audio held at once, plus what Chromium holds while it
+ * decodes at the file's own rate.
  */
 import { call } from '../../api';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { toBase64 } from '../../components/base64';
+import { canStreamM4a, pageAudioError, streamM4a } from '../../components/m4aStream';
 
 export const PAGE_SAMPLE_RATE = 16_000;
 /** 2^19 samples of 16 bits: 1 MiB, about 33 s of audio (the limit asr.pcm takes). */
@@ -55,4 +59,29 @@ export async function sendPcm(jobId: string, samples: Float32Array, stopped: () 
     if (!r.ok) return r.error;
     if (last) return null;
   }
+}
+
+/**
+ * Decode the M4A at `src` and hand it to the draft `jobId` as it decodes: streaming where
+ * WebCodecs' AudioDecoder exists, else (an older Chromium only) whole, as before. Returns
+ * the draft's refusal or the page's own failure, or null when all went over.
+ */
+export async function streamPcm(jobId: string, src: string, declaredMs: number, stopped: () => boolean): Promise<ErrorInfo | null> {
+  if (!canStreamM4a()) return sendPcm(jobId, await decodeToPcm(src), stopped);
+  let refused: ErrorInfo | null = null;
+  try {
+    await streamM4a(src, declaredMs, {
+      stopped,
+      pcm: async (piece, last) => {
+        if (stopped()) return 'stop';
+        const r = await call('asr.pcm', { jobId, pcm: toBase64(toPcm16(piece)), last });
+        if (r.ok) return;
+        refused = r.error;
+        return 'stop';
+      },
+    });
+  } catch (err) {
+    throw pageAudioError(err);
+  }
+  return refused;
 }

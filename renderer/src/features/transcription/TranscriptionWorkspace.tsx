@@ -135,7 +135,7 @@ export function TranscriptionWorkspace({ preloaded, recording, src, transcript, 
       if (!recording || !src) return;
       if (data.peaks) return setPeaks(data.peaks);
       setWaveStatus(t('tx.waveformLoading'));
-      const got = await obtainPeaks(recording, src);
+      const got = await obtainPeaks(recording, src, () => cancelled);
       if (cancelled) return;
       if ('peaks' in got) {
         setPeaks(got.peaks);

@@ -7,33 +7,46 @@
  * the recording for it.
  *
  * Only M4A/AAC, which core cannot decode (no AAC decoder under a licence Hvelv can ship),
- * is decoded here with Web Audio, and only up to a size the page can hold: decodeAudioData keeps the whole
- * recording, decoded, in memory (a 48 kHz stereo hour is 1.4 GB). Past that there is no
- * waveform; the player works all the same. Nothing decoded is written anywhere: not by
- * us, and not by Chromium (the response is no-store, the fetch bypasses the cache).
+ * is decoded here, streaming (components/m4aStream.ts: our MP4 demuxer, WebCodecs'
+ * AudioDecoder, a few MiB at a time) and folded into peaks as core folds them
+ * (shared/audio-fold.ts PeakFold): any length, with bounded memory.
+ *
+ * Only a Chromium without WebCodecs' AudioDecoder (not Electron's, not the harness's)
+ * falls back to Web Audio's decodeAudioData, which keeps the whole recording, decoded,
+ * in memory (a 48 kHz stereo hour is 1.4 GB); so that path stops at a size the page can
+ * hold, and past it there is no waveform; the player works all the same. Nothing decoded
+ * is written anywhere: not by us, and not by Chromium (no-store, the cache bypassed).
  */
 import { call } from '../../api';
 import { fromBase64, toBase64 } from '../../components/base64';
 import type { RecordingInfo } from '../../../../shared/contract';
 import { PEAKS_MAX, PEAKS_PER_SECOND } from '../../../../shared/transcription';
+import { PeakFold } from '../../../../shared/audio-fold';
+import { canStreamM4a, streamM4a } from '../../components/m4aStream';
 
 /** Decode at a low rate: peaks need no more. */
 const DECODE_RATE = 8000;
-/** The most the page fetches for a waveform (the encoded file)… */
+/** Whole-file fallback only: the most the page fetches for a waveform (the encoded file)… */
 export const IN_PAGE_MAX_FILE_BYTES = 200 * 1024 * 1024;
 /** …and the most decoded audio (float samples at the file's rate) Web Audio may hold for it. */
 export const IN_PAGE_MAX_DECODED_BYTES = 1024 * 1024 * 1024;
 
 export type PeaksOutcome = { peaks: Uint8Array } | { failed: 'tooLong' | 'failed' };
 
-/** The recording's peaks: stored, computed by core, or (M4A, within bounds) in the page. */
-export async function obtainPeaks(recording: RecordingInfo, src: string): Promise<PeaksOutcome> {
+/**
+ * The recording's peaks: stored, computed by core, or (M4A, within bounds) in the page.
+ * `stopped` (the workspace left) ends the page's stream between batches: no more fetches
+ * or decoding in the background, and nothing stored from a stream cut short.
+ */
+export async function obtainPeaks(recording: RecordingInfo, src: string, stopped: () => boolean = () => false): Promise<PeaksOutcome> {
   const r = await call('recordings.computePeaks', { id: recording.id });
   if (!r.ok) return { failed: 'failed' };
   if (r.value) return { peaks: fromBase64(r.value) };
-  if (!fitsInPage(recording)) return { failed: 'tooLong' };
+  const streaming = canStreamM4a();
+  if (!streaming && !fitsInPage(recording)) return { failed: 'tooLong' };
   try {
-    const p = await computePeaksInPage(src);
+    const p = streaming ? await streamPeaks(src, recording.durationMs, stopped) : await computePeaksInPage(src);
+    if (!p || stopped()) return { failed: 'failed' };
     await call('recordings.storePeaks', { id: recording.id, peaks: toBase64(p) });
     return { peaks: p };
   } catch {
@@ -47,6 +60,14 @@ export function fitsInPage(r: Pick<RecordingInfo, 'size' | 'durationMs' | 'sampl
   return r.size <= IN_PAGE_MAX_FILE_BYTES && decoded <= IN_PAGE_MAX_DECODED_BYTES;
 }
 
+/** The peaks of the M4A at `src`, streaming: the same buckets and scale as core's; null if `stopped` ended it. */
+export async function streamPeaks(src: string, durationMs: number, stopped?: () => boolean): Promise<Uint8Array | null> {
+  const fold = new PeakFold(durationMs);
+  const whole = await streamM4a(src, durationMs, { mono: (samples, rate) => fold.push(samples, rate), ...(stopped ? { stopped } : {}) });
+  return whole ? fold.result() : null;
+}
+
+/** Whole-file fallback (a Chromium without AudioDecoder): Web Audio decodes all of it at once. */
 async function computePeaksInPage(src: string): Promise<Uint8Array> {
   const res = await fetch(src, { cache: 'no-store' });
   if (!res.ok) throw new Error(`media ${res.status}`);
