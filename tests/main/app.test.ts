@@ -277,7 +277,7 @@ describe('the built main process', () => {
     expect(fake.app.exitCode).toBe(1);
     // The packaged app keeps its settings, recent vaults and models where `hvelv` does
     // (<appData>/hvelv), not in a folder named after electron-builder's productName "Hvelv".
-    expect(fake.app.getPath('userData')).toMatch(/[\/]appData[\/]hvelv$/);
+    expect(fake.app.getPath('userData')).toBe(path.join(path.dirname(fake.app.getPath('documents')), 'appData', 'hvelv'));
     expect(fake.errorBoxes).toEqual([{ title: 'Hvelv', content: expect.stringContaining('Installer Hvelv på nytt') }]);
     expect(fake.app.calls).not.toContain('enableSandbox');
     await launch({ isPackaged: true, argv: ['--ozone-platform=headless', 'enforce', '/home/student/Hvelv/Studie'] });
