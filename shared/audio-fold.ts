@@ -2,7 +2,8 @@
  * What the page does with decoded sound, the same arithmetic as core's (which the page
  * cannot import): the 16 kHz mono resampling of electron/core/services/asr/audio.ts
  * (`Resampler`), the peak folding of electron/core/services/recordings/peaks.ts
- * (`PeakFolder.fold`) and the decode ceiling (`decodeCeilingMs`). tests/core/audio-fold
+ * (`PeakFolder.fold`); the decode ceiling and the bucket count are defined here for both
+ * (core re-exports `decodeCeilingMs` and `peakCount`). tests/core/audio-fold
  * feeds both the same samples and asserts the same output. Pure: no DOM, no Node.
  */
 import { PEAKS_MAX, PEAKS_PER_SECOND } from './transcription';

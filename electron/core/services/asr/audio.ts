@@ -15,6 +15,7 @@ import type CodecParser from 'codec-parser';
 import type { CodecFrame, OggPage } from 'codec-parser';
 import type { AudioFacts } from '../../../../shared/contract';
 import { HvelvError } from '../../errors';
+import { decodeCeilingMs } from '../../../../shared/audio-fold';
 
 export const SAMPLE_RATE = 16_000;
 
@@ -41,10 +42,8 @@ export interface DecodeLimit {
   declaredMs: number;
 }
 
-/** The most a file declaring `declaredMs` may decode to: a tenth more and ten seconds (estimated durations of VBR files are not exact). */
-export function decodeCeilingMs(declaredMs: number): number {
-  return Math.max(0, declaredMs) * 1.1 + 10_000;
-}
+/** The most a file declaring `declaredMs` may decode to: a tenth more and ten seconds (estimated durations of VBR files are not exact). One rule for core and the page (shared/audio-fold.ts). */
+export { decodeCeilingMs } from '../../../../shared/audio-fold';
 
 /** A decoder for `format` that sends 16 kHz mono samples to `sink` as they come. */
 export function createDecoder(format: AudioFacts['format'], sink: PcmSink, limit?: DecodeLimit): Promise<StreamDecoder> {

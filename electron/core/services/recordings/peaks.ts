@@ -15,8 +15,8 @@
  * protocol) while a long recording is folded.
  */
 import type { AudioFacts } from '../../../../shared/contract';
-import { PEAKS_MAX, PEAKS_PER_SECOND } from '../../../../shared/transcription';
 import { HvelvError } from '../../errors';
+import { peakCount } from '../../../../shared/audio-fold';
 import { createMonoDecoder, type StreamDecoder } from '../asr/audio';
 import { SIMD_CAPACITY, SIMD_DATA, simdPeaks, type SimdPeaks } from './peaks-simd';
 
@@ -31,10 +31,8 @@ export function coreCanDecode(format: AudioFacts['format']): boolean {
   return format !== 'm4a';
 }
 
-/** How many buckets a recording of this length gets: ten a second, at most PEAKS_MAX. */
-export function peakCount(durationMs: number): number {
-  return Math.max(1, Math.min(PEAKS_MAX, Math.ceil((durationMs / 1000) * PEAKS_PER_SECOND)));
-}
+/** How many buckets a recording of this length gets: ten a second, at most PEAKS_MAX. One rule for core and the page (shared/audio-fold.ts). */
+export { peakCount } from '../../../../shared/audio-fold';
 
 /** Work done between two chances for the event loop to run something else. */
 const SLICE_MS = 8;
