@@ -1,10 +1,11 @@
 /**
- * What the page does with decoded sound, the same arithmetic as core's (which the page
- * cannot import): the 16 kHz mono resampling of electron/core/services/asr/audio.ts
- * (`Resampler`), the peak folding of electron/core/services/recordings/peaks.ts
- * (`PeakFolder.fold`); the decode ceiling and the bucket count are defined here for both
- * (core re-exports `decodeCeilingMs` and `peakCount`). tests/core/audio-fold
- * feeds both the same samples and asserts the same output. Pure: no DOM, no Node.
+ * What core and the page do with decoded sound, defined once (the page cannot import core,
+ * core can import shared/): the 16 kHz mono resampling (core's `Resampler` in
+ * electron/core/services/asr/audio.ts mixes to mono and hands on to `MonoResampler`), the
+ * peak folding (core's `PeakFolder` in electron/core/services/recordings/peaks.ts extends
+ * `PeakFold` with its 16-bit WAV path), the decode ceiling and the bucket count.
+ * tests/core/audio-fold feeds core and the page the same samples and asserts the same
+ * output. Pure: no DOM, no Node.
  */
 import { PEAKS_MAX, PEAKS_PER_SECOND } from './transcription';
 
@@ -77,20 +78,32 @@ export class MonoResampler {
  * duration; samples past it in the last), 0–255 at the end. Holds only the buckets.
  */
 export class PeakFold {
-  private readonly n: number;
-  private readonly peaks: Float32Array;
-  private seen = 0;
-  private perBucket = 0;
+  protected readonly n: number;
+  protected readonly peaks: Float32Array;
+  /** Samples folded so far (at the file's own rate). */
+  protected seen = 0;
+  protected perBucket = 0;
+  /** The file's rate, from the first samples (0 before them). */
+  protected rate = 0;
 
-  constructor(private readonly durationMs: number) {
+  constructor(protected readonly durationMs: number) {
     this.n = peakCount(durationMs);
     this.peaks = new Float32Array(this.n);
+  }
+
+  /** Places the buckets at the first samples: the declared duration at the file's rate. */
+  protected start(rate: number): void {
+    if (this.perBucket !== 0) return;
+    this.rate = rate;
+    this.perBucket = Math.max(1, (rate * this.durationMs) / 1000 / this.n);
   }
 
   push(samples: Float32Array, rate: number): void {
     const n = this.n;
     const peaks = this.peaks;
-    if (this.perBucket === 0) this.perBucket = Math.max(1, (rate * this.durationMs) / 1000 / n);
+    this.start(rate);
+    // In runs of one bucket each, with locals only: the loop runs for every sample of
+    // the recording (half a billion for a gigabyte of 16-bit WAV).
     const perBucket = this.perBucket;
     let at = 0;
     let pos = this.seen;

@@ -15,7 +15,7 @@ import type CodecParser from 'codec-parser';
 import type { CodecFrame, OggPage } from 'codec-parser';
 import type { AudioFacts } from '../../../../shared/contract';
 import { HvelvError } from '../../errors';
-import { decodeCeilingMs } from '../../../../shared/audio-fold';
+import { decodeCeilingMs, MonoResampler } from '../../../../shared/audio-fold';
 
 export const SAMPLE_RATE = 16_000;
 
@@ -709,51 +709,21 @@ class MonoOut {
  * recognition, whose features stop at 8 kHz); going up, linear interpolation.
  */
 export class Resampler extends MonoOut {
-  private buf = new Float32Array(0);
-  /** Position of the next output sample, in input samples from the start of buf. */
-  private pos = 0;
+  private readonly mono: MonoResampler;
   private rate = 0;
 
-  constructor(private readonly sink: PcmSink) {
+  constructor(sink: PcmSink) {
     super(() => undefined);
+    this.mono = new MonoResampler(sink);
   }
 
   protected override emitMono(mono: Float32Array, rate: number): void {
     if (this.rate && rate !== this.rate) throw new HvelvError('AUDIO_UNSUPPORTED', 'the sample rate changes inside the recording');
     this.rate = rate;
-    const all = new Float32Array(this.buf.length + mono.length);
-    all.set(this.buf);
-    all.set(mono, this.buf.length);
-    this.emit(all, false);
+    this.mono.push(mono, rate);
   }
 
   override end(): void {
-    if (this.rate) this.emit(this.buf, true);
-    this.buf = new Float32Array(0);
-  }
-
-  private emit(all: Float32Array, final: boolean): void {
-    const r = this.rate / SAMPLE_RATE;
-    const half = Math.max(0.5, r / 2);
-    const out: number[] = [];
-    while (final ? this.pos < all.length : this.pos + half + 1 < all.length) {
-      if (r > 1) {
-        const from = Math.max(0, Math.floor(this.pos - half));
-        const to = Math.min(all.length, Math.ceil(this.pos + half));
-        let s = 0;
-        for (let i = from; i < to; i++) s += all[i]!;
-        out.push(to > from ? s / (to - from) : 0);
-      } else {
-        const i = Math.floor(this.pos);
-        const frac = this.pos - i;
-        out.push(all[i]! * (1 - frac) + (all[Math.min(i + 1, all.length - 1)] ?? 0) * frac);
-      }
-      this.pos += r;
-    }
-    // Keep what the next output samples still need.
-    const keepFrom = Math.max(0, Math.floor(this.pos - half) - 1);
-    this.buf = all.slice(keepFrom);
-    this.pos -= keepFrom;
-    if (out.length) this.sink(Float32Array.from(out));
+    this.mono.end();
   }
 }

@@ -16,7 +16,7 @@
  */
 import type { AudioFacts } from '../../../../shared/contract';
 import { HvelvError } from '../../errors';
-import { peakCount } from '../../../../shared/audio-fold';
+import { PeakFold } from '../../../../shared/audio-fold';
 import { createMonoDecoder, type StreamDecoder } from '../asr/audio';
 import { SIMD_CAPACITY, SIMD_DATA, simdPeaks, type SimdPeaks } from './peaks-simd';
 
@@ -45,18 +45,7 @@ const giveWay = (): Promise<void> => new Promise((resolve) => setImmediate(resol
  * at import) places the buckets; samples past it fall in the last one. Holds only the
  * buckets (at most PEAKS_MAX floats), whatever the recording's length.
  */
-export class PeakFolder {
-  private readonly n: number;
-  private readonly peaks: Float32Array;
-  private seen = 0;
-  private perBucket = 0;
-  private rate = 0;
-
-  constructor(private readonly durationMs: number) {
-    this.n = peakCount(durationMs);
-    this.peaks = new Float32Array(this.n);
-  }
-
+export class PeakFolder extends PeakFold {
   /** Samples decoded so far (at the file's own rate). */
   get samples(): number {
     return this.seen;
@@ -67,35 +56,8 @@ export class PeakFolder {
     return this.rate ? Math.round((this.seen / this.rate) * 1000) : 0;
   }
 
-  readonly fold = (samples: Float32Array, rate: number): void => {
-    const n = this.n;
-    const peaks = this.peaks;
-    if (this.perBucket === 0) {
-      this.rate = rate;
-      this.perBucket = Math.max(1, (rate * this.durationMs) / 1000 / n);
-    }
-    const perBucket = this.perBucket;
-    // In runs of one bucket each, with locals only: the loop runs for every sample of
-    // the recording (half a billion for a gigabyte of 16-bit WAV).
-    let at = 0;
-    let pos = this.seen;
-    while (at < samples.length) {
-      const bucket = Math.min(n - 1, Math.floor(pos / perBucket));
-      const room = bucket === n - 1 ? samples.length - at : Math.max(1, Math.floor((bucket + 1) * perBucket) - pos);
-      const end = Math.min(samples.length, at + room);
-      let max = peaks[bucket]!;
-      let min = -max;
-      for (let i = at; i < end; i++) {
-        const v = samples[i]!;
-        if (v > max) max = v;
-        else if (v < min) min = v;
-      }
-      peaks[bucket] = Math.max(max, -min);
-      pos += end - at;
-      at = end;
-    }
-    this.seen = pos;
-  };
+  /** Float samples at the file's rate into their buckets (a callback: bound). */
+  readonly fold = (samples: Float32Array, rate: number): void => this.push(samples, rate);
 
   /**
    * The same for 16-bit frames as a WAV holds them: the mono mix's loudest sample is the
@@ -104,10 +66,7 @@ export class PeakFolder {
    * the scaling and rounding to float are monotonic, so they commute with the maximum).
    */
   readonly foldInt16 = (ints: Int16Array, channels: number, rate: number): void => {
-    if (this.perBucket === 0) {
-      this.rate = rate;
-      this.perBucket = Math.max(1, (rate * this.durationMs) / 1000 / this.n);
-    }
+    this.start(rate);
     const frames = Math.floor(ints.length / channels);
     const simd = channels <= 2 ? (this.simd ??= simdPeaks() ?? false) : false;
     if (!simd) return this.foldFrames(frames, 1 / (32768 * channels), (from, to) => loudestJs(ints, channels, from, to));
@@ -156,12 +115,6 @@ export class PeakFolder {
     this.seen = pos;
   }
 
-  /** The peaks, 0–255. */
-  result(): Uint8Array {
-    const out = new Uint8Array(this.n);
-    for (let i = 0; i < this.n; i++) out[i] = Math.min(255, Math.round(Math.min(1, this.peaks[i]!) * 255));
-    return out;
-  }
 }
 
 /** The largest absolute sum of a frame's samples over frames [from, to) of interleaved 16-bit PCM. */
