@@ -93,7 +93,11 @@ export async function shredFileAsync(file: string, opts: { onBytes?: (n: number)
     await fsp.unlink(file);
     return;
   }
-  const fh = await fsp.open(file, fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0));
+  // Yielding, this can meet another overwriting of the same file (the vault locked and opened
+  // again mid-withdrawal: the old shred and the open's orphan sweep): whichever removes the
+  // name first has done it; for the other, gone is done, not an error (the open would fail).
+  const fh = await fsp.open(file, fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0)).catch(goneIsNull);
+  if (!fh) return;
   try {
     const size = (await fh.stat()).size;
     const zeros = Buffer.alloc(Math.min(Math.max(size, 1), SHRED_SLICE));
@@ -110,7 +114,12 @@ export async function shredFileAsync(file: string, opts: { onBytes?: (n: number)
   } finally {
     await fh.close();
   }
-  await fsp.unlink(file);
+  await fsp.unlink(file).catch(goneIsNull);
+}
+
+function goneIsNull(err: unknown): null {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  throw err;
 }
 
 /**

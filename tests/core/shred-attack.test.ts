@@ -1,0 +1,93 @@
+/**
+ * Attacks on the async shred (issue 27): now that the overwriting of a withdrawn person's
+ * recordings yields to the event loop, other work runs in between. Each test is one thing
+ * that can come in between and what the withdrawal's promise needs to hold through it.
+ * Real files, real SQLite and libsodium.
+ */
+import { randomFillSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Participants } from '../../electron/core/services/participants/participants';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
+import { openProject } from '../../electron/core/services/project/open';
+import { registryEntry } from '../../electron/core/consent/model';
+import { storeDir } from '../../electron/core/vault/layout';
+import { wavHeader } from '../wav';
+import { shredFileAsync, shredFilesAsync } from '../../electron/core/vault/safe-delete';
+import { admit, makeVault, tempDir } from './helpers';
+
+const PASS = 'correct horse battery staple';
+const NOW = () => new Date('2026-11-27T10:00:00Z');
+/** Many 4 MiB slices: long enough for other work to come in between. */
+const SIZE = 64 * 1024 * 1024;
+
+function randomWav(file: string, bytes: number): void {
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(fd, wavHeader(bytes, 16000, 1));
+  const chunk = Buffer.alloc(8 * 1024 * 1024);
+  for (let left = bytes; left > 0; left -= chunk.length) fs.writeSync(fd, randomFillSync(chunk), 0, Math.min(chunk.length, left));
+  fs.closeSync(fd);
+}
+
+const blobsIn = (dir: string): string[] => {
+  const d = path.join(storeDir(dir, 'recordings'), 'blobs');
+  return fs.existsSync(d) ? fs.readdirSync(d) : [];
+};
+
+async function withRecording(bytes = SIZE) {
+  const v = await makeVault(PASS);
+  const code = admit(v.session);
+  const wav = path.join(tempDir(), 'large.wav');
+  randomWav(wav, bytes);
+  const info = await new Recordings(v.session, NOW).import(code, wav);
+  fs.rmSync(wav);
+  return { ...v, code, info };
+}
+
+describe('what can come in between while a withdrawal overwrites', () => {
+  it('two overwritings of the same file at once (a lock and an open mid-shred: the old shred and the open\'s sweep) both end without error, and the file is gone', { timeout: 60_000 }, async () => {
+    const d = tempDir();
+    const file = path.join(d, 'blob.hvr');
+    const fd = fs.openSync(file, 'w');
+    const chunk = randomFillSync(Buffer.alloc(8 * 1024 * 1024));
+    for (let i = 0; i < 4; i++) fs.writeSync(fd, chunk);
+    fs.closeSync(fd);
+    // One of the two removes the name first; the other must take that as done, not as a failure
+    // (in the open, a failure here refuses the vault to its user).
+    const results = await Promise.allSettled([shredFileAsync(file), shredFilesAsync([file])]);
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok']);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('the vault locked mid-shred and opened again at once: the open completes the withdrawal (it does not fail on the blob the first shred is still removing)', { timeout: 120_000 }, async () => {
+    const { dir, session, code, deps } = await withRecording();
+    let locked = false;
+    const first = new Participants(session, NOW).withdraw(code, '2026-11-27', {
+      onProgress: ({ bytes }) => {
+        // The user's Lock button (or the screen lock) after the first slice.
+        if (bytes > 0 && !locked) {
+          locked = true;
+          session.lock();
+        }
+      },
+    });
+    // The first withdrawal's promise settles some way; its outcome is not what is asserted here.
+    const settled = first.then(
+      () => 'fulfilled',
+      (e: unknown) => `rejected: ${(e as Error).message}`,
+    );
+    while (!locked) await new Promise((r) => setImmediate(r));
+    // Opened again while the first shred is still writing its zeros.
+    const again = await openProject(dir, PASS, deps);
+    try {
+      await settled;
+      expect(registryEntry(again.stores.keylist, code)!.status).toBe('withdrawn');
+      expect(new Participants(again, NOW).receipt(code).counts.recordings).toBe(1);
+      expect(blobsIn(dir)).toEqual([]);
+      expect(again.audit.list().filter((e) => e.action === 'participant.withdrawn' && e.participant === code)).toHaveLength(1);
+    } finally {
+      again.lock();
+    }
+  });
+});
