@@ -7,7 +7,27 @@
 import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+/**
+ * The moment between the shred's lstat and its open: there an attacker who can write the
+ * vault folder (a sync client, another account) swaps the blob for a link. The hook runs
+ * right after a real lstat of the file it names; nothing else of fs/promises is changed.
+ */
+const between: { file: string | null; act: (() => void) | null } = { file: null, act: null };
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs/promises')>();
+  const lstat = (async (p: fs.PathLike, o?: fs.StatOptions) => {
+    const st = await real.lstat(p, o as never);
+    if (between.file !== null && String(p) === between.file && between.act) {
+      const act = between.act;
+      between.act = null;
+      act();
+    }
+    return st;
+  }) as typeof real.lstat;
+  return { ...real, lstat, default: { ...real, lstat } };
+});
 import { Participants } from '../../electron/core/services/participants/participants';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { openProject } from '../../electron/core/services/project/open';
@@ -44,6 +64,43 @@ async function withRecording(bytes = SIZE) {
   fs.rmSync(wav);
   return { ...v, code, info };
 }
+
+describe('a blob swapped for a link between the check and the open (the async shred gives that moment away)', () => {
+  const setup = () => {
+    const d = tempDir();
+    const blob = path.join(d, 'blob.hvr');
+    fs.writeFileSync(blob, randomFillSync(Buffer.alloc(1024 * 1024)));
+    const theirs = path.join(tempDir(), 'thesis.docx');
+    fs.writeFileSync(theirs, 'the user\'s own file, not the vault\'s');
+    return { blob, theirs };
+  };
+
+  it('a hard link to the user\'s own file: never zeroed, only our name removed', async () => {
+    const { blob, theirs } = setup();
+    between.file = blob;
+    between.act = () => {
+      fs.rmSync(blob);
+      fs.linkSync(theirs, blob);
+    };
+    await shredFilesAsync([blob]);
+    between.file = null;
+    expect(fs.readFileSync(theirs, 'utf8')).toBe('the user\'s own file, not the vault\'s');
+    expect(fs.readdirSync(path.dirname(blob))).toEqual([]);
+  });
+
+  it('a symbolic link: not followed, and the withdrawal is not failed for it (the entry is removed)', async () => {
+    const { blob, theirs } = setup();
+    between.file = blob;
+    between.act = () => {
+      fs.rmSync(blob);
+      fs.symlinkSync(theirs, blob);
+    };
+    await shredFilesAsync([blob]);
+    between.file = null;
+    expect(fs.readFileSync(theirs, 'utf8')).toBe('the user\'s own file, not the vault\'s');
+    expect(fs.readdirSync(path.dirname(blob))).toEqual([]);
+  });
+});
 
 describe('what can come in between while a withdrawal overwrites', () => {
   it('two overwritings of the same file at once (a lock and an open mid-shred: the old shred and the open\'s sweep) both end without error, and the file is gone', { timeout: 60_000 }, async () => {
