@@ -35,7 +35,9 @@ import { registryEntry } from '../../electron/core/consent/model';
 import { storeDir } from '../../electron/core/vault/layout';
 import { wavHeader } from '../wav';
 import { shredFileAsync, shredFilesAsync } from '../../electron/core/vault/safe-delete';
-import { admit, makeVault, tempDir } from './helpers';
+import { addPlace } from '../../electron/core/services/backup/places';
+import { backupAfterWithdrawal, backupStatus, runBackup, verifyBackups } from '../../electron/core/services/backup/run';
+import { admit, makeVault, makeWav, tempDir } from './helpers';
 
 const PASS = 'correct horse battery staple';
 const NOW = () => new Date('2026-11-27T10:00:00Z');
@@ -146,5 +148,42 @@ describe('what can come in between while a withdrawal overwrites', () => {
     } finally {
       again.lock();
     }
+  });
+});
+
+describe('a backup run and the withdrawal\'s own run at the same time', () => {
+  it('the user presses Backup while the withdrawal\'s own run copies: neither breaks the other\'s copy, the place is not left refused, and it ends up without the person', { timeout: 120_000 }, async () => {
+    const { session, deps } = await makeVault(PASS);
+    const a = admit(session, { name: 'Aase Aasen' });
+    const b = admit(session, { name: 'Berit Berg' });
+    const rec = new Recordings(session, NOW);
+    const importSome = async (round: number) => {
+      for (let i = 0; i < 4; i++) {
+        for (const code of [a, b]) {
+          const wav = path.join(tempDir(), `${code}-${round}-${i}.wav`);
+          makeWav(wav, 2, round * 100 + i * 2 + (code === a ? 1 : 2));
+          await rec.import(code, wav);
+        }
+      }
+    };
+    await importSome(0);
+    const place = tempDir('hvelv-place-');
+    addPlace(session, place, NOW());
+    expect((await runBackup(session, deps.crypto, NOW)).map((r) => r.outcome)).toEqual(['copied']);
+    // New recordings since: the next run copies them, giving way after each.
+    await importSome(1);
+    // The withdrawal brings the places up to it (its own run, as the handler does), and the
+    // user presses Backup meanwhile (the window answers all along: nothing waits for the other).
+    await new Participants(session, NOW).withdraw(a, '2026-11-27');
+    const [receiptPlaces, users] = await Promise.all([backupAfterWithdrawal(session, deps.crypto, NOW, a), runBackup(session, deps.crypto, NOW)]);
+    expect(receiptPlaces).toEqual([{ dir: place, updated: true }]);
+    expect(users.map((r) => r.outcome)).toEqual(['copied']);
+    // The copy there reads back whole, no longer holds the person, and the next run is taken.
+    expect(verifyBackups(session, deps.crypto).flatMap((v) => v.problems)).toEqual([]);
+    expect(backupStatus(session).places[0]!.pending.withdrawals).toEqual([]);
+    const next = await runBackup(session, deps.crypto, NOW);
+    expect(next.map((r) => r.outcome)).toEqual(['copied']);
+    expect(verifyBackups(session, deps.crypto).flatMap((v) => v.problems)).toEqual([]);
+    session.lock();
   });
 });
