@@ -36,6 +36,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 import { Participants } from '../../electron/core/services/participants/participants';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { openProject } from '../../electron/core/services/project/open';
+import { enforceProjectEnd } from '../../electron/core/services/project-end/project-end';
 import { registryEntry } from '../../electron/core/consent/model';
 import { storeDir } from '../../electron/core/vault/layout';
 import { wavHeader } from '../wav';
@@ -240,5 +241,31 @@ describe('a blob the disk cannot overwrite', () => {
     const later = await openProject(dir, PASS, deps);
     expect(blobsIn(dir)).toEqual([]);
     later.lock();
+  });
+});
+
+describe('the end date comes while a withdrawal overwrites', () => {
+  it('the app locks the vault and destroys the stores at once: the shred that was running ends (it does not fail on the blob the end removed), nothing of the person or the blob is left', { timeout: 120_000 }, async () => {
+    const { dir, session, code, deps } = await withRecording();
+    const AFTER_END = new Date('2031-06-02T10:00:00Z');
+    let ended = false;
+    let shredError: unknown = null;
+    const first = new Participants(session, NOW)
+      .withdraw(code, '2026-11-27', {
+        onProgress: ({ bytes }) => {
+          // The deadline watch: the open vault locked, then the end enforced (synchronously).
+          if (bytes > 0 && !ended) {
+            ended = true;
+            session.lock();
+            enforceProjectEnd(dir, { crypto: deps.crypto, now: AFTER_END });
+          }
+        },
+      })
+      .catch((e: unknown) => (shredError = e));
+    await first;
+    expect(ended).toBe(true);
+    // The withdrawal could not be finished on the locked session; the shred itself did not fail on the gone blob.
+    expect(String((shredError as NodeJS.ErrnoException | null)?.code ?? '')).not.toBe('ENOENT');
+    expect(blobsIn(dir)).toEqual([]);
   });
 });
