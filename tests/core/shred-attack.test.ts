@@ -73,6 +73,28 @@ async function withRecording(bytes = SIZE) {
   return { ...v, code, info };
 }
 
+describe('two withdrawals at once', () => {
+  it('of the same person: the second is refused at once (the first already marked them withdrawing); of two people: both complete, each receipt once, no blob left', { timeout: 120_000 }, async () => {
+    const { dir, session, code, deps } = await withRecording(16 * 1024 * 1024);
+    const other = admit(session, { name: 'Other Person' });
+    const wav = path.join(tempDir(), 'other.wav');
+    randomWav(wav, 16 * 1024 * 1024);
+    await new Recordings(session, NOW).import(other, wav);
+    const p = new Participants(session, NOW);
+    const one = p.withdraw(code, '2026-11-27');
+    await expect(p.withdraw(code, '2026-11-27')).rejects.toMatchObject({ code: 'PARTICIPANT_WITHDRAWN' });
+    const two = p.withdraw(other, '2026-11-27');
+    const [r1, r2] = await Promise.all([one, two]);
+    expect([r1.counts.recordings, r2.counts.recordings]).toEqual([1, 1]);
+    expect(blobsIn(dir)).toEqual([]);
+    for (const c of [code, other]) expect(session.audit.list().filter((e) => e.action === 'participant.withdrawn' && e.participant === c)).toHaveLength(1);
+    session.lock();
+    const again = await openProject(dir, PASS, deps);
+    expect(again.verify()).toEqual([]);
+    again.lock();
+  });
+});
+
 describe('a blob swapped for a link between the check and the open (the async shred gives that moment away)', () => {
   const setup = () => {
     const d = tempDir();
