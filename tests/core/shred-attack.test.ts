@@ -95,6 +95,34 @@ describe('two withdrawals at once', () => {
   });
 });
 
+describe('an import for the same person while they withdraw', () => {
+  it('the import that was streaming is not stored (the consent gate refuses it) and leaves no blob; an import started during the shred is refused', { timeout: 120_000 }, async () => {
+    const { dir, session, code } = await withRecording(16 * 1024 * 1024);
+    const wav = path.join(tempDir(), 'second.wav');
+    randomWav(wav, 32 * 1024 * 1024);
+    const rec = new Recordings(session, NOW);
+    let withdrawal: Promise<unknown> | null = null;
+    let during: Promise<unknown> | null = null;
+    const importing = rec.import(code, wav, {
+      onProgress: () => {
+        // Half-way through the import, the withdrawal; during its shred, another import.
+        withdrawal ??= new Participants(session, NOW).withdraw(code, '2026-11-27', {
+          onProgress: ({ bytes }) => {
+            if (bytes > 0) during ??= rec.import(code, wav).then(() => 'stored', (e: unknown) => e);
+          },
+        });
+      },
+    });
+    await expect(importing).rejects.toMatchObject({ code: 'PARTICIPANT_WITHDRAWN' });
+    await withdrawal;
+    expect(during).not.toBeNull();
+    expect(await during).toMatchObject({ code: 'PARTICIPANT_WITHDRAWN' });
+    expect(rec.list()).toEqual([]);
+    expect(blobsIn(dir)).toEqual([]);
+    session.lock();
+  });
+});
+
 describe('a blob swapped for a link between the check and the open (the async shred gives that moment away)', () => {
   const setup = () => {
     const d = tempDir();
