@@ -93,9 +93,29 @@ export async function shredFileAsync(file: string, opts: { onBytes?: (n: number)
     await fsp.unlink(file);
     return;
   }
-  const fh = await fsp.open(file, fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0));
+  // Yielding, this can meet another overwriting of the same file (the vault locked and opened
+  // again mid-withdrawal: the old shred and the open's orphan sweep): whichever removes the
+  // name first has done it; for the other, gone is done, not an error (the open would fail).
+  let fh: fsp.FileHandle | null;
   try {
-    const size = (await fh.stat()).size;
+    fh = await fsp.open(file, fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0));
+  } catch (err) {
+    // A symlink put in its place after the lstat (O_NOFOLLOW refused it): the entry only.
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') return void (await fsp.unlink(file).catch(goneIsNull));
+    fh = goneIsNull(err);
+  }
+  if (!fh) return;
+  try {
+    // The lstat and this open are two turns apart: what was opened must be what was checked,
+    // else a hard link to the user's own file swapped in meanwhile would be zeroed.
+    const now = await fh.stat();
+    if (!now.isFile() || now.nlink !== 1 || now.ino !== st.ino || now.dev !== st.dev) {
+      await fh.close();
+      fh = null;
+      await fsp.unlink(file).catch(goneIsNull);
+      return;
+    }
+    const size = now.size;
     const zeros = Buffer.alloc(Math.min(Math.max(size, 1), SHRED_SLICE));
     for (let off = 0; off < size; ) {
       const { bytesWritten } = await fh.write(zeros, 0, Math.min(zeros.length, size - off), off);
@@ -108,9 +128,14 @@ export async function shredFileAsync(file: string, opts: { onBytes?: (n: number)
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
   } finally {
-    await fh.close();
+    await fh?.close();
   }
-  await fsp.unlink(file);
+  await fsp.unlink(file).catch(goneIsNull);
+}
+
+function goneIsNull(err: unknown): null {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  throw err;
 }
 
 /**

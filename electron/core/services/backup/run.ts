@@ -253,7 +253,26 @@ async function copyTo(repo: string, keys: RepoKeys, snap: Snapshot, seq: number,
  * not an error: the others still get their copy, and the place stays listed until a run
  * reaches it.
  */
-export async function runBackup(session: VaultSession, crypto: Crypto, now: () => Date, opts: { only?: string } = {}): Promise<PlaceResult[]> {
+export function runBackup(session: VaultSession, crypto: Crypto, now: () => Date, opts: { only?: string } = {}): Promise<PlaceResult[]> {
+  // One run at a time per vault: a run gives way between recordings, and a second run then
+  // (the Backup button pressed while a withdrawal brings the places up to it) took the next
+  // number and wrote its copy, and the first, finishing, pruned the pieces the newer copy
+  // needed and set the place back to its older number (refused from then on). The second
+  // waits, and then takes its own snapshot: the newer vault, without whoever withdrew.
+  const before = runs.get(session) ?? Promise.resolve();
+  const run = before.then(() => runBackupNow(session, crypto, now, opts));
+  const tail = run.catch(() => undefined);
+  runs.set(session, tail);
+  void tail.then(() => {
+    if (runs.get(session) === tail) runs.delete(session);
+  });
+  return run;
+}
+
+/** The run under way (or last) of each unlocked vault: the next waits for it. */
+const runs = new WeakMap<VaultSession, Promise<unknown>>();
+
+async function runBackupNow(session: VaultSession, crypto: Crypto, now: () => Date, opts: { only?: string }): Promise<PlaceResult[]> {
   const record = readRecord(session);
   // A place recorded destroyed is passed over, unless its copy can be reached again (the disk
   // turned up): then it is brought up like any other, and is no longer recorded destroyed.

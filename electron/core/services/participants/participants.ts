@@ -270,7 +270,13 @@ export class Participants {
     // The blobs still listed are those of a crash before the recordings' store was emptied
     // (a crash after it left orphans, which the open's sweep removes).
     for (const e of pending) {
-      await shredFilesAsync(this.destroyParticipant(e.code, {}));
+      const files = this.destroyParticipant(e.code, {});
+      // Their keys are gone here: a blob the disk cannot overwrite now is an orphan like any
+      // other, for the sweep to try again; it must not keep the person 'withdrawing' nor the
+      // vault from opening.
+      await shredFilesAsync(files).catch((err: unknown) => {
+        if (typeof (err as NodeJS.ErrnoException).syscall !== 'string') throw err; // the file system's refusal only, never a bug
+      });
       this.finishWithdrawal(e.code, {});
     }
     return pending.map((e) => e.code);

@@ -466,8 +466,19 @@ export class Recordings {
     if (orphans.length === 0) return 0;
     insideVault(this.session.path, this.blobDir());
     // Overwritten in slices that leave the thread free: an orphan can be a whole recording.
-    await shredFilesAsync(orphans.map((o) => path.join(this.blobDir(), o.name)));
-    return orphans.length;
+    // One the disk cannot overwrite or remove (an I/O error, a sync client holding it) is
+    // keyless ciphertext: it stays for a later open (hvelv verify lists it), and must not
+    // refuse the vault to its user, as it did when this open threw.
+    let swept = 0;
+    for (const o of orphans) {
+      try {
+        await shredFilesAsync([path.join(this.blobDir(), o.name)]);
+        swept++;
+      } catch (err) {
+        if (typeof (err as NodeJS.ErrnoException).syscall !== 'string') throw err; // the file system's refusal only, never a bug
+      }
+    }
+    return swept;
   }
 
   /**
