@@ -165,8 +165,10 @@ async function start(): Promise<void> {
 
   // The end date is kept while the app runs, locked or not: at start, every hour, just
   // after each local midnight and when the machine wakes.
+  // The recordings' overwriting runs in slices, so the window answers meanwhile (the check
+  // is not awaited; a vault being overwritten is skipped by a check that comes meanwhile).
   const watch = (): void => {
-    checkDeadlines({
+    void checkDeadlines({
       config,
       sessions,
       crypto,

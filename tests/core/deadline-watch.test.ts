@@ -49,22 +49,22 @@ describe('the deadline watch', () => {
         notify: (title, body) => notes.push(`${title}|${body}`),
         reminderText: (title, days) => ({ title, body: `${days} days` }),
       });
-    expect(watch()).toEqual({ enforced: [], reminded: [dir] });
-    expect(watch().reminded).toEqual([]); // the same threshold is not repeated
+    expect(await watch()).toEqual({ enforced: [], reminded: [dir] });
+    expect((await watch()).reminded).toEqual([]); // the same threshold is not repeated
     now = new Date('2031-05-29T12:00:00');
-    expect(watch().reminded).toEqual([dir]);
+    expect((await watch()).reminded).toEqual([dir]);
     expect(notes).toEqual(['Relasjonsarbeid i arbeidsinkluderingsprosesser|7 days', 'Relasjonsarbeid i arbeidsinkluderingsprosesser|1 days']);
     expect(sessions.current).not.toBeNull();
 
     now = new Date('2031-05-30T12:00:00');
-    expect(watch().enforced).toEqual([dir]);
+    expect((await watch()).enforced).toEqual([dir]);
     expect(sessions.current).toBeNull();
     expect(events).toContainEqual({ type: 'locked', reason: 'project-end' });
     expect(fs.readdirSync(storeDir(dir, 'keylist'))).toEqual(['DESTROYED.json']);
     const again = await unlockVault(dir, pw('watch passphrase'), deps);
     expect(again.stores.keylist.destroyed).toBe(true);
     again.lock();
-    expect(watch().enforced).toEqual([]);
+    expect((await watch()).enforced).toEqual([]);
   });
 });
 

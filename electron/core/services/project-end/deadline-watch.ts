@@ -12,7 +12,7 @@ import type { Crypto } from '../../crypto/sodium';
 import { HvelvError } from '../../errors';
 import { inspectVault } from '../../vault/vault';
 import type { AppConfig } from '../project/app-config';
-import { effectiveNow, enforceProjectEnd, storesDueAtEnd } from './project-end';
+import { effectiveNow, enforceProjectEndAsync, storesDueAtEnd } from './project-end';
 import type { SessionManager } from '../project/session-manager';
 
 export interface DeadlineWatchDeps {
@@ -27,7 +27,18 @@ export interface DeadlineWatchDeps {
   reminderText(title: string, days: number, endDate: string, endAction: 'anonymise' | 'delete-all'): { title: string; body: string };
 }
 
-export function checkDeadlines(deps: DeadlineWatchDeps): { enforced: string[]; reminded: string[] } {
+/** Vaults whose recordings this app is overwriting now: a check meanwhile (the hour, a wake) leaves them to it. */
+const enforcing = new Set<string>();
+
+/** The job id the end date's overwriting reports 'work-progress' under (no Cancel: the promise runs to the end). */
+export const PROJECT_END_JOB = 'project-end';
+
+/**
+ * Keys and records go at once (synchronously, as before); the recordings' ciphertext is then
+ * overwritten in slices with the thread free (the window answers), its progress sent as
+ * 'work-progress' under PROJECT_END_JOB at most ten times a second.
+ */
+export async function checkDeadlines(deps: DeadlineWatchDeps): Promise<{ enforced: string[]; reminded: string[] }> {
   const enforced: string[] = [];
   const reminded: string[] = [];
   for (const { path: vault } of deps.config.recent()) {
@@ -44,12 +55,23 @@ export function checkDeadlines(deps: DeadlineWatchDeps): { enforced: string[]; r
       if (!pending) continue;
       const open = deps.sessions.current;
       if (open && sameFolder(open.path, vault)) deps.sessions.lock('project-end');
+      const key = path.resolve(vault);
+      if (enforcing.has(key)) continue;
+      enforcing.add(key);
+      let last = 0;
       try {
-        const r = enforceProjectEnd(vault, { crypto: deps.crypto, now: deps.now() });
+        const r = await enforceProjectEndAsync(vault, { crypto: deps.crypto, now: deps.now() }, ({ bytes, total }) => {
+          const t = Date.now();
+          if (t - last < 100 && bytes < total) return;
+          last = t;
+          deps.emit({ type: 'work-progress', jobId: PROJECT_END_JOB, bytes, total });
+        });
         if (r.destroyedNow.length > 0) enforced.push(vault);
       } catch (err) {
         if (!(err instanceof HvelvError)) throw err;
         // VAULT_BUSY (another Hvelv has it) or INTEGRITY: left for the next run, reported by `hvelv enforce`.
+      } finally {
+        enforcing.delete(key);
       }
       continue;
     }

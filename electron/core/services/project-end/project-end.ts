@@ -6,7 +6,7 @@
  * it) only when a certificate is written.
  */
 import { renderCertificateHtml } from './documents';
-import { enforceSteps, type EnforceOptions, type EnforceResult } from './steps';
+import { enforceSteps, enforceThenOverwrite, type EnforceOptions, type EnforceResult, type OverwriteProgress } from './steps';
 
 export * from './steps';
 
@@ -21,4 +21,14 @@ export function enforceProjectEnd(vault: string, opts: EnforceOptions): EnforceR
   let step = steps.next();
   while (!step.done) step = steps.next(renderCertificateHtml);
   return step.value;
+}
+
+/**
+ * enforceProjectEnd for the app (its deadline watch and the open): the same order (keys and
+ * records destroyed at once, synchronously), then the recordings' ciphertext overwritten in
+ * slices with the thread free and `onProgress` told, then the certificate (steps.ts's
+ * enforceThenOverwrite).
+ */
+export function enforceProjectEndAsync(vault: string, opts: EnforceOptions, onProgress?: OverwriteProgress): Promise<EnforceResult> {
+  return enforceThenOverwrite(opts, (o) => enforceProjectEnd(vault, o), onProgress);
 }

@@ -22,7 +22,7 @@ import { fsyncDir, TEMP_SUFFIX, writeFileAtomic } from '../../vault/atomic-file'
 import { isIsoDateTime, readHeader } from '../../vault/header';
 import { AUDIT_STORE, DATA_STORES, isDestroyed, storeDbPath, storeDir, storeKeyPath, TOMBSTONE, type DataStore } from '../../vault/layout';
 import { acquireLock } from '../../vault/lock';
-import { insideVault, shredFile } from '../../vault/safe-delete';
+import { insideVault, shredFile, shredFilesAsync } from '../../vault/safe-delete';
 // Types only: the certificate's text needs the whole string catalogue, loaded only when a
 // certificate is written (project-end.ts's enforceProjectEnd, or enforceProjectEndLazily).
 import type { DeletionCertificate, DestroyedStore } from './documents';
@@ -233,7 +233,7 @@ function survey(vault: string, store: DataStore): DestroyedStore {
  * (from that moment the data are noise), then every data file overwritten and removed.
  * Idempotent: a run after a crash finishes what is left.
  */
-export function destroyStore(vault: string, store: DataStore, info: DestroyedStore, at: Date, hooks: { afterStep?: (step: string) => void } = {}): void {
+export function destroyStore(vault: string, store: DataStore, info: DestroyedStore, at: Date, hooks: { afterStep?: (step: string) => void } = {}, deferBlobs?: string[]): void {
   const dir = storeDir(vault, store);
   fs.mkdirSync(dir, { recursive: true });
   // Never follow a store folder that was replaced by a link to somewhere else.
@@ -253,13 +253,19 @@ export function destroyStore(vault: string, store: DataStore, info: DestroyedSto
     fsyncDir(dir);
   }
   hooks.afterStep?.('key');
+  const blobs = path.join(dir, 'blobs');
   const walk = (d: string): void => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       // Dirent types come from lstat: a link to a folder is not a directory here.
       if (e.isDirectory()) {
         walk(p);
-        fs.rmdirSync(p);
+        if (!(deferBlobs && p === blobs && fs.readdirSync(p).length > 0)) fs.rmdirSync(p);
+      } else if (deferBlobs && d === blobs) {
+        // The recordings' ciphertext, keyless from the line above: overwritten afterwards
+        // in slices by the caller (enforceThenOverwrite), the folder and the store left
+        // not fully destroyed (no certificate) until then.
+        deferBlobs.push(p);
       } else if (p !== tomb) {
         shredFile(p);
         hooks.afterStep?.(`file:${e.name}`);
@@ -277,6 +283,13 @@ export interface EnforceOptions {
   ownerKey?: string;
   preview?: boolean;
   hooks?: { afterStep?: (step: string) => void };
+  /**
+   * Given, the files in a destroyed store's blobs folder (the recordings' ciphertext, keyless
+   * once the key file is gone) are not overwritten here but listed in it, and no certificate
+   * is written while any is listed: enforceThenOverwrite overwrites them without holding the
+   * thread, then runs again to finish the store and write the certificate.
+   */
+  deferOverwrite?: string[];
 }
 
 /** Renders a deletion certificate as HTML (project-end-documents.ts's renderCertificateHtml). */
@@ -338,13 +351,15 @@ export function* enforceSteps(vault: string, opts: EnforceOptions): Generator<'c
       const tomb = path.join(storeDir(vault, store), TOMBSTONE);
       // After a crash the tombstone holds the counts taken before anything was deleted.
       const info = fs.existsSync(tomb) ? tombstoneInfo(tomb) : survey(vault, store);
-      destroyStore(vault, store, info, eff, opts.hooks);
+      destroyStore(vault, store, info, eff, opts.hooks, opts.deferOverwrite);
       result.destroyedNow.push(store);
     }
+    const deferred = opts.deferOverwrite?.length ?? 0;
     if (!clockRecorded) recordClock(vault, seen);
     // A certificate for every completed destruction, also when a crash came between
     // the last deletion and the certificate.
-    if (result.destroyedNow.length > 0 || listCertificates(vault).length === 0) {
+    // Not while recordings wait to be overwritten: the certificate says they are.
+    if (deferred === 0 && (result.destroyedNow.length > 0 || listCertificates(vault).length === 0)) {
       const stores = targets.filter((s) => fullyDestroyed(vault, s)).map((s) => tombstoneInfo(path.join(storeDir(vault, s), TOMBSTONE)));
       if (stores.length > 0) {
         const render = yield 'certificate-renderer';
@@ -397,9 +412,32 @@ export async function enforceProjectEndWith(vault: string, opts: EnforceOptions,
   return step.value;
 }
 
+/** Progress of the recordings' overwriting at the end date: bytes overwritten of the total. */
+export type OverwriteProgress = (p: { bytes: number; total: number }) => void;
+
+/**
+ * The end date without holding the thread for the recordings' overwriting (gigabytes take
+ * seconds to minutes): `run` (the steps, synchronous or not) destroys the tombstones, the
+ * key files and every data file but the recordings' ciphertext at once, as before, so the
+ * data are unreadable from then on; the ciphertext is then overwritten in slices
+ * (shredFilesAsync, with progress, no Cancel), and `run` again finishes the folders and
+ * writes the certificate only now that nothing is left. A crash between leaves keyless
+ * ciphertext under a tombstone: the store is not fully destroyed, so the next enforce (the
+ * daily job, the app's watch, or the next open) overwrites it and writes the certificate.
+ */
+export async function enforceThenOverwrite(opts: EnforceOptions, run: (opts: EnforceOptions) => EnforceResult | Promise<EnforceResult>, onProgress?: OverwriteProgress): Promise<EnforceResult> {
+  const files: string[] = [];
+  const first = await run({ ...opts, deferOverwrite: files });
+  if (files.length === 0) return first;
+  await shredFilesAsync(files, onProgress);
+  const { deferOverwrite: _none, ...rest } = opts;
+  const done = await run(rest);
+  return { ...done, destroyedNow: [...new Set([...first.destroyedNow, ...done.destroyedNow])], destroyedBefore: first.destroyedBefore };
+}
+
 /** `hvelv enforce`: the certificate's text (and with it every string of the app) loaded only when one is written. */
 export function enforceProjectEndLazily(vault: string, opts: EnforceOptions): Promise<EnforceResult> {
-  return enforceProjectEndWith(vault, opts, async () => (await import('./documents')).renderCertificateHtml);
+  return enforceThenOverwrite(opts, (o) => enforceProjectEndWith(vault, o, async () => (await import('./documents')).renderCertificateHtml));
 }
 
 function writeCertificate(vault: string, render: CertificateRenderer, cert: DeletionCertificate): { json: string; html: string } {

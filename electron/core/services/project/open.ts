@@ -8,7 +8,7 @@ import { passphraseBytes } from '../../crypto/kdf';
 import { unlockVault, type VaultDeps, type VaultSession } from '../../vault/vault';
 import { Participants } from '../participants/participants';
 import { Recordings } from '../recordings/recordings';
-import { enforceProjectEnd } from '../project-end/project-end';
+import { enforceProjectEndAsync } from '../project-end/project-end';
 import { auditConsistency } from './consistency';
 import { sweepInterruptedExports } from './export-journal';
 import { HvelvError } from '../../errors';
@@ -17,7 +17,8 @@ import { syncClearPlaces } from '../backup/places';
 export async function openProject(vaultPath: string, passphrase: string, deps: VaultDeps): Promise<VaultSession> {
   // The deadline first, headless as the daily job would: a passed end date destroys
   // before anything is opened, whoever opens the vault.
-  enforceProjectEnd(vaultPath, { crypto: deps.crypto, now: deps.now() });
+  // Keys and records at once; the recordings' ciphertext then overwritten with the thread free.
+  await enforceProjectEndAsync(vaultPath, { crypto: deps.crypto, now: deps.now() });
   const session = await unlockVault(vaultPath, passphraseBytes(passphrase), deps);
   try {
     await new Participants(session, deps.now).resumeWithdrawals();
