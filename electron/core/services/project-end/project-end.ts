@@ -1,6 +1,7 @@
 /**
  * The end date, enforced without a passphrase (project-end-steps.ts has the steps and
- * why). This module adds the synchronous enforceProjectEnd the app and the tests call,
+ * why). This module adds the synchronous enforceProjectEnd (tests, restore) and the app's
+ * enforceProjectEndAsync,
  * with the deletion certificate's text at hand; `hvelv enforce` calls
  * enforceProjectEndLazily instead, which loads that text (and the string catalogue with
  * it) only when a certificate is written.

@@ -7,8 +7,10 @@
  * leaves the store unreadable (its key is gone first) and the next run finishes it.
  *
  * The steps, without the certificate's text: `hvelv enforce` with nothing due loads
- * neither SQLite nor the string catalogue (enforceProjectEndLazily); the app and the
- * tests call project-end.ts's enforceProjectEnd, the same steps with the text at hand.
+ * neither SQLite nor the string catalogue (enforceProjectEndLazily); the app calls
+ * project-end.ts's enforceProjectEndAsync and the tests its enforceProjectEnd, the same
+ * steps with the text at hand. Where the thread must stay free (the app, the daily job),
+ * the recordings' ciphertext is overwritten after the keys in slices (enforceThenOverwrite).
  */
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
