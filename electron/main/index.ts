@@ -168,7 +168,7 @@ async function start(): Promise<void> {
   // The recordings' overwriting runs in slices, so the window answers meanwhile (the check
   // is not awaited; a vault being overwritten is skipped by a check that comes meanwhile).
   const watch = (): void => {
-    void checkDeadlines({
+    checkDeadlines({
       config,
       sessions,
       crypto,
@@ -184,6 +184,10 @@ async function start(): Promise<void> {
           body: translate(locale, endAction === 'anonymise' ? 'reminder.anonymise' : 'reminder.deleteAll', { days, date: endDate }),
         };
       },
+    }).catch((err: unknown) => {
+      // Not awaited: an unexpected failure is said where start's are, not left unhandled.
+      // The next check (the hour, a wake, the next opening) tries again.
+      console.error('[hvelv] end-date check failed:', (err as Error)?.message);
     });
   };
   const schedule = (): void => {
