@@ -7,7 +7,6 @@
  * open finishes both. Real files, SQLite and libsodium, a real child killed with SIGKILL.
  */
 import { spawn } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +15,7 @@ import { openProject } from '../../electron/core/services/project/open';
 import { enforceProjectEndAsync, enforceProjectEndLazily, listCertificates } from '../../electron/core/services/project-end/project-end';
 import { shredFile } from '../../electron/core/vault/safe-delete';
 import { isDestroyed, storeDbPath, storeDir, storeKeyPath, TOMBSTONE } from '../../electron/core/vault/layout';
-import { wavHeader } from '../wav';
+import { blobsIn, loopGap, randomWav } from './large-work';
 import { admit, makeVault, tempDir } from './helpers';
 
 const PASS = 'correct horse battery staple';
@@ -26,40 +25,6 @@ const AFTER = new Date('2031-06-01T12:00:00Z');
 const SIZE = 200 * 1024 * 1024;
 const CHILD = path.join(import.meta.dirname, 'children', 'enforce-large.ts');
 
-function randomWav(file: string, bytes: number): void {
-  const fd = fs.openSync(file, 'w');
-  fs.writeSync(fd, wavHeader(bytes, 16000, 1));
-  const chunk = Buffer.alloc(8 * 1024 * 1024);
-  for (let left = bytes; left > 0; left -= chunk.length) fs.writeSync(fd, randomFillSync(chunk), 0, Math.min(chunk.length, left));
-  fs.closeSync(fd);
-}
-
-/** The longest time between two turns of this thread's event loop while `work` runs, and how long it ran. */
-async function loopGap(work: () => unknown): Promise<{ gapMs: number; totalMs: number }> {
-  let last = performance.now();
-  let gap = 0;
-  let on = true;
-  const tick = (): void => {
-    const t = performance.now();
-    gap = Math.max(gap, t - last);
-    last = t;
-    if (on) setImmediate(tick);
-  };
-  setImmediate(tick);
-  await new Promise((r) => setImmediate(r));
-  const start = performance.now();
-  last = start;
-  await work();
-  const totalMs = performance.now() - start;
-  await new Promise((r) => setImmediate(r));
-  on = false;
-  return { gapMs: gap, totalMs };
-}
-
-const blobsIn = (dir: string): string[] => {
-  const d = path.join(storeDir(dir, 'recordings'), 'blobs');
-  return fs.existsSync(d) ? fs.readdirSync(d) : [];
-};
 
 async function vaultWithRecording(bytes: number) {
   const v = await makeVault(PASS);

@@ -6,7 +6,6 @@
  * Real files, real SQLite and libsodium, a real child process killed with SIGKILL.
  */
 import { spawn } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,8 +17,8 @@ import { shredFile, shredFilesAsync } from '../../electron/core/vault/safe-delet
 import { unlockVault } from '../../electron/core/vault/vault';
 import { DATA_STORES, storeDir } from '../../electron/core/vault/layout';
 import { passphraseBytes } from '../../electron/core/crypto/kdf';
-import { wavHeader } from '../wav';
 import { createCrypto } from '../../electron/core/crypto/sodium';
+import { blobsIn, loopGap, randomWav } from './large-work';
 import { admit, makeVault, tempDir, TEST_KDF_POLICY } from './helpers';
 
 const PASS = 'correct horse battery staple';
@@ -28,41 +27,6 @@ const NOW = () => new Date('2026-11-27T10:00:00Z');
 const SIZE = 200 * 1024 * 1024;
 const CHILD = path.join(import.meta.dirname, 'children', 'withdraw-large.ts');
 
-/** A WAV of `bytes` of random samples (random data: nothing in it compresses or repeats). */
-function randomWav(file: string, bytes: number): void {
-  const fd = fs.openSync(file, 'w');
-  fs.writeSync(fd, wavHeader(bytes, 16000, 1));
-  const chunk = Buffer.alloc(8 * 1024 * 1024);
-  for (let left = bytes; left > 0; left -= chunk.length) fs.writeSync(fd, randomFillSync(chunk), 0, Math.min(chunk.length, left));
-  fs.closeSync(fd);
-}
-
-/** The longest time between two turns of this thread's event loop while `work` runs, and how long it ran. */
-async function loopGap(work: () => unknown): Promise<{ gapMs: number; totalMs: number }> {
-  let last = performance.now();
-  let gap = 0;
-  let on = true;
-  const tick = (): void => {
-    const t = performance.now();
-    gap = Math.max(gap, t - last);
-    last = t;
-    if (on) setImmediate(tick);
-  };
-  setImmediate(tick);
-  await new Promise((r) => setImmediate(r));
-  const start = performance.now();
-  last = start;
-  await work();
-  const totalMs = performance.now() - start;
-  await new Promise((r) => setImmediate(r));
-  on = false;
-  return { gapMs: gap, totalMs };
-}
-
-const blobsIn = (dir: string): string[] => {
-  const d = path.join(storeDir(dir, 'recordings'), 'blobs');
-  return fs.existsSync(d) ? fs.readdirSync(d) : [];
-};
 
 async function withLargeRecording() {
   const v = await makeVault(PASS);
