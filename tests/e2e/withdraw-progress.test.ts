@@ -50,6 +50,29 @@ afterAll(async () => {
   await harness?.close();
 });
 
+/**
+ * Paces the overwrite in this process (the harness runs main's handlers here): each write
+ * through a FileHandle waits `ms` first. The bar shows past a second of work, and on an idle
+ * machine 768 MiB of zeros can take less than that (a CI run saw the delete end before its
+ * bar); 192 slices of 4 MiB at 10 ms make at least two seconds, whatever the disk. Returns
+ * the undo.
+ */
+async function paceFileWrites(ms: number): Promise<() => void> {
+  const probe = path.join(tempDir(), 'probe');
+  fs.writeFileSync(probe, '');
+  const fh = await fs.promises.open(probe, 'r');
+  const proto = Object.getPrototypeOf(fh) as { write: (...args: unknown[]) => Promise<unknown> };
+  await fh.close();
+  const write = proto.write;
+  proto.write = async function (this: unknown, ...args: unknown[]) {
+    await new Promise((r) => setTimeout(r, ms));
+    return write.apply(this, args);
+  };
+  return () => {
+    proto.write = write;
+  };
+}
+
 describe('withdrawal with a large recording in Chromium', () => {
   it('shows the overwriting’s progress past a second, without Cancel, and says why', { timeout: 300_000 }, async () => {
     expect(fs.readdirSync(path.join(vault, 'recordings', 'blobs'))).toHaveLength(2);
@@ -58,6 +81,7 @@ describe('withdrawal with a large recording in Chromium', () => {
     await page.getByRole('button', { name: 'Trekk samtykke …' }).click();
     const dialog = page.getByRole('dialog', { name: 'Trekk samtykke for JS01' });
     await dialog.getByLabel('Skriv koden JS01 for å bekrefte').fill('JS01');
+    const unpace = await paceFileWrites(10);
     await dialog.getByRole('button', { name: 'Slett alt om JS01' }).click();
     const status = dialog.getByRole('status');
     await expect.poll(() => status.textContent(), { timeout: 30_000, interval: 50 }).toMatch(/Overskriver opptakene med nuller … \d+ %/);
@@ -67,6 +91,7 @@ describe('withdrawal with a large recording in Chromium', () => {
     await status.scrollIntoViewIfNeeded();
     await screenshot(page, '17b-withdraw-overwriting-progress');
     await expect.poll(() => page.getByRole('heading', { name: 'Kvittering for tilbaketrukket samtykke' }).isVisible(), { timeout: 240_000 }).toBe(true);
+    unpace();
     expect(fs.readdirSync(path.join(vault, 'recordings', 'blobs'))).toHaveLength(1);
     expect(problems).toEqual([]);
   });
@@ -77,6 +102,7 @@ describe('withdrawal with a large recording in Chromium', () => {
     await page.getByRole('button', { name: 'Slett opptaket …' }).click();
     const dialog = page.getByRole('dialog', { name: 'Slett opptaket til JS02' });
     await dialog.getByLabel('Skriv koden JS02 for å bekrefte').fill('JS02');
+    const unpace = await paceFileWrites(10);
     await dialog.getByRole('button', { name: 'Slett' }).click();
     const status = dialog.getByRole('status');
     await expect.poll(() => status.textContent(), { timeout: 30_000, interval: 50 }).toMatch(/Overskriver opptaket med nuller … \d+ % \(omtrent \d+:\d\d igjen\)/);
@@ -85,6 +111,7 @@ describe('withdrawal with a large recording in Chromium', () => {
     await status.scrollIntoViewIfNeeded();
     await screenshot(page, '29d-recording-delete-overwriting-progress');
     await expect.poll(() => page.getByText('Opptaket er slettet.').isVisible(), { timeout: 240_000 }).toBe(true);
+    unpace();
     expect(fs.readdirSync(path.join(vault, 'recordings', 'blobs'))).toEqual([]);
     expect(problems).toEqual([]);
   });
