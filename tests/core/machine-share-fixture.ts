@@ -24,7 +24,8 @@ export const DRAFT = [
   '',
 ].join('\n');
 
-export async function partlyCheckedDraft() {
+/** A vault with one participant, a 15 s recording and `draft` as its automatic draft, nothing checked. */
+export async function vaultWithDraft(draft: string) {
   const v = await makeVault('correct horse battery staple');
   const code = admit(v.session, { name: 'Ola Nordmann' });
   const src = path.join(tempDir(), 'interview.wav');
@@ -33,7 +34,12 @@ export async function partlyCheckedDraft() {
   const rec = await new Recordings(v.session, NOW).import(code, src);
   fs.rmSync(src);
   const tr = new Transcripts(v.session, NOW);
-  const t = tr.createDraft(code, DRAFT, rec.id, { model: 'test-model', language: 'nb' });
+  const t = tr.createDraft(code, draft, rec.id, { model: 'test-model', language: 'nb' });
+  return { ...v, code, rec, tr, t };
+}
+
+export async function partlyCheckedDraft() {
+  const { tr, t, ...v } = await vaultWithDraft(DRAFT);
   // Partly checked: one passage heard through, one edited.
   tr.heard(t.id, [4500]);
   tr.update(t.id, { text: DRAFT.replace('Og så?', 'Og så, da?') });

@@ -8,17 +8,14 @@ import * as path from 'node:path';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Recordings } from '../../electron/core/services/recordings/recordings';
-import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
 import { initSupervisorFolder } from '../../electron/core/services/supervisor/folder';
 import { HeldShares } from '../../electron/core/services/supervisor/held';
 import { Supervisors } from '../../electron/core/services/supervisor/student';
 import { openSharePayload, readShare, sealShare, type SharePayload } from '../../electron/core/services/supervisor/share-file';
 import { fromB64 } from '../../electron/core/crypto/encoding';
 import { nodeEd25519 } from '../../electron/core/crypto/ed25519';
-import { admit, codeOf, makeVault, pw, TEST_KDF, TEST_KDF_POLICY, tempDir } from './helpers';
-import { wavHeader } from '../wav';
-import { partlyCheckedDraft, shareTo } from './machine-share-fixture';
+import { codeOf, pw, TEST_KDF, TEST_KDF_POLICY, tempDir } from './helpers';
+import { partlyCheckedDraft, shareTo, vaultWithDraft } from './machine-share-fixture';
 import { overlapsSpans } from '@shared/machine-text';
 import { installModel } from '../../electron/core/services/asr/install';
 import { modelsDir as modelsDirOf } from '../../electron/core/services/asr/models';
@@ -26,18 +23,6 @@ import { modelArchive } from './model-archive';
 
 const NOW = () => new Date('2026-11-27T10:00:00Z');
 
-async function vaultWithDraft(draft: string) {
-  const v = await makeVault('correct horse battery staple');
-  const code = admit(v.session, { name: 'Ola Nordmann' });
-  const src = path.join(tempDir(), 'interview.wav');
-  const data = Buffer.alloc(16_000 * 2 * 15);
-  fs.writeFileSync(src, Buffer.concat([wavHeader(data.length, 16_000), data]));
-  const rec = await new Recordings(v.session, NOW).import(code, src);
-  fs.rmSync(src);
-  const tr = new Transcripts(v.session, NOW);
-  const t = tr.createDraft(code, draft, rec.id, { model: 'test-model', language: 'nb' });
-  return { ...v, tr, t };
-}
 
 /** The student shares; the supervisor opens it. What the supervisor's Hvelv holds of the transcript. */
 async function sharedAndOpened(v: Awaited<ReturnType<typeof vaultWithDraft>>) {
