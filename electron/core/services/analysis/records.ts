@@ -28,7 +28,7 @@
  * (withdrawal, the CLI in another process, a transcript deleted) is seen at once.
  */
 import { daysUntil, localIsoDate } from '../../../../shared/domain';
-import type { MemoTarget, Phase, ThemeStatus } from '../../../../shared/analysis';
+import type { MemoTarget, Phase, Segment, ThemeStatus } from '../../../../shared/analysis';
 import { TextPositions } from '../../../../shared/analysis-text';
 import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
@@ -70,18 +70,8 @@ export interface ThemeRecord {
   quotesWithdrawn?: string[];
 }
 
-export interface SegmentRecord {
-  id: string;
-  /** Code points of the transcript's text, end exclusive. */
-  start: number;
-  end: number;
-  text: string;
-  codeIds: string[];
-  quote: boolean;
-  orphanedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A segment as its transcript's coding record holds it: the shared `Segment` without what the record itself says (its transcript; the participant is the record's key). */
+export type SegmentRecord = Omit<Segment, 'transcriptId' | 'participant'>;
 
 /** A `coding_part` record (some of a transcript's segments) or a legacy `coding` record (all of them). */
 export interface CodingRecord {
