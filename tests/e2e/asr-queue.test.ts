@@ -11,6 +11,7 @@ import { openStudy, screenshot, type Harness } from './harness';
 import { tempDir } from '../core/helpers';
 import { makeSpeechLikeWav } from './audio-fixture';
 import { writeTestModel } from '../../scripts/make-test-model';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -25,7 +26,7 @@ beforeAll(async () => {
   for (const [i, name] of ['Ragnhild Testesen', 'Per Prøvesen'].entries()) {
     await harness.invoke('participants.add', { identity: { name } });
     const code = `JS0${i + 1}`;
-    await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    await recordConsent(harness, code);
     const wav = path.join(tempDir(), `intervju-${i}.wav`);
     makeSpeechLikeWav(wav, 10 + i * 4);
     harness.fileAnswers.push(wav);

@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
 import { makeWav, tempDir } from '../core/helpers';
 import { writeSpeakerModels, writeTestModel } from '../../scripts/make-test-model';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -20,7 +21,7 @@ const shot = (name: string): Promise<void> => screenshot(page, name);
 beforeAll(async () => {
   ({ harness, browser, page, home } = await openStudy('hvelv-e2e-asr-'));
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
-  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  await recordConsent(harness, 'JS01');
   // The harness's app data folder is the config file's folder.
   fs.mkdirSync(path.join(home, 'config', 'models'), { recursive: true });
   writeTestModel(path.join(home, 'config', 'models', 'nb-whisper-test'), 'micro');

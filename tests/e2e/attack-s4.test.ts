@@ -20,6 +20,7 @@ import type { Browser, Page, Request, Route } from 'playwright-core';
 import { newPage, openStudy, screenshot, STUDY_PASSPHRASE, type Harness } from './harness';
 import { findNeedles, listFiles, recentTempFiles, tempDir } from '../core/helpers';
 import { makeSpeechLikeWav } from './audio-fixture';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let vault: string;
@@ -72,7 +73,7 @@ async function typeAtEnd(s: string): Promise<void> {
 beforeAll(async () => {
   ({ harness, vault, browser, page } = await openStudy('hvelv-e2e-atk4-', {}, 900));
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
-  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  await recordConsent(harness, 'JS01');
   const wav = path.join(tempDir(), 'intervju.wav');
   makeSpeechLikeWav(wav, 30);
   harness.fileAnswers.push(wav);
@@ -421,7 +422,7 @@ describe('attack s4: import notices', () => {
   beforeAll(async () => {
     for (const [code, name] of [['JS02', 'Per Pedersen'], ['JS03', 'Siri Solberg'], ['JS04', 'Ola Olsen']] as const) {
       await harness.invoke('participants.add', { identity: { name } });
-      await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+      await recordConsent(harness, code);
     }
     if (!(await page.getByRole('button', { name: 'Opptak', exact: true }).isVisible())) await fresh();
   });

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
+import { codedInterviews } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -22,12 +23,7 @@ beforeAll(async () => {
   const tillit = (await harness.invoke('codes.add', { name: 'Tillit' })) as { id: string };
   const theme = (await harness.invoke('themes.add', { name: 'Relasjonen', parentId: null, definition: '' })) as { id: string };
   await harness.invoke('themes.assign', { themeId: theme.id, codeId: tillit.id, assigned: true });
-  for (const code of ['JS01', 'JS02']) {
-    await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
-    const { id } = (await harness.invoke('transcripts.create', { code, recordingId: null })) as { id: string };
-    await harness.invoke('transcripts.update', { id, text: texts[code] });
-    await harness.invoke('coding.apply', { transcriptId: id, start: 3, end: 9, codeId: tillit.id });
-  }
+  await codedInterviews(harness, texts, tillit.id);
   await harness.invoke('attributes.define', { name: 'rolle', kind: 'list', values: ['Jobbspesialist', 'Veileder'], labels: { nb: 'Rolle', en: 'Role' } });
   await harness.invoke('attributes.set', { code: 'JS01', attribute: 'rolle', value: 'Jobbspesialist' });
   await harness.invoke('attributes.set', { code: 'JS02', attribute: 'rolle', value: 'Veileder' });

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newPage, openStudy, screenshot, startHarness, type Harness } from './harness';
+import { recordConsent } from './study';
 
 const TITLE = 'Relasjonsarbeid i arbeidsinkluderingsprosesser';
 const SUP_PASS = 'veilederen har sin egen lange frase';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   const texts: Record<string, string> = { JS01: 'B: Tillit er å bli sett.\n', JS02: 'B: Tillit bygde vi over tid.\n' };
   for (const name of ['Kari Nordmann', 'Ola Hansen']) await student.invoke('participants.add', { identity: { name } });
   for (const code of ['JS01', 'JS02']) {
-    await student.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    await recordConsent(student, code);
     const { id } = (await student.invoke('transcripts.create', { code, recordingId: null })) as { id: string };
     await student.invoke('transcripts.update', { id, text: texts[code] });
     await student.invoke('coding.apply', { transcriptId: id, start: 3, end: 9, codeId: tillit.id });

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
+import { codedInterviews } from './study';
 import { expectAccessible } from './axe';
 
 let harness: Harness;
@@ -20,12 +21,7 @@ beforeAll(async () => {
   for (const name of ['Ingrid Fjelltveit', 'Halvard Øyen']) await harness.invoke('participants.add', { identity: { name } });
   const texts: Record<string, string> = { JS01: 'B: Tillit er å bli sett som et helt menneske.\n', JS02: 'B: Vi bygde tillit over tid.\n' };
   const tillit = (await harness.invoke('codes.add', { name: 'Tillit' })) as { id: string };
-  for (const code of ['JS01', 'JS02']) {
-    await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
-    const { id } = (await harness.invoke('transcripts.create', { code, recordingId: null })) as { id: string };
-    await harness.invoke('transcripts.update', { id, text: texts[code] });
-    await harness.invoke('coding.apply', { transcriptId: id, start: 3, end: 9, codeId: tillit.id });
-  }
+  await codedInterviews(harness, texts, tillit.id);
   await harness.invoke('attributes.define', { name: 'rolle', kind: 'list', values: ['Jobbspesialist', 'Veileder'], labels: { nb: 'Rolle', en: 'Role' } });
   await harness.invoke('attributes.define', { name: 'alder', kind: 'number', labels: { nb: 'Alder', en: 'Age' } });
   await harness.invoke('attributes.set', { code: 'JS01', attribute: 'rolle', value: 'Jobbspesialist' });

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, STUDY_PASSPHRASE, type Harness } from './harness';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -17,7 +18,7 @@ let home: string;
 beforeAll(async () => {
   ({ harness, browser, page, home } = await openStudy('hvelv-e2e-backup-'));
   await harness.invoke('participants.add', { identity: { name: 'Ingebrigt Særsyn' } });
-  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  await recordConsent(harness, 'JS01');
   await page.goto(harness.url);
 });
 

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -21,7 +22,7 @@ beforeAll(async () => {
   ({ harness, browser, page, problems } = await openStudy('hvelv-e2e-dd-'));
   for (const name of ['Kari Nordmann', 'Ola Fjeldstad']) await harness.invoke('participants.add', { identity: { name } });
   for (const code of ['JS01', 'JS02']) {
-    await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    await recordConsent(harness, code);
   }
   for (const [code, text] of [['JS01', FIRST], ['JS02', SECOND]] as const) {
     const created = (await harness.invoke('transcripts.create', { code, recordingId: null })) as { id: string };

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   ({ harness, browser, page, problems } = await openStudy('hvelv-e2e-d-'));
   await harness.invoke('participants.add', { identity: { name: 'Kari Nordmann', phone: '+47 912 34 567', workplace: 'NAV Sandnes' } });
   await harness.invoke('participants.add', { identity: { name: 'Ola Fjeldstad' } });
-  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  await recordConsent(harness, 'JS01');
   const created = (await harness.invoke('transcripts.create', { code: 'JS01', recordingId: null })) as { id: string };
   id = created.id;
   await harness.invoke('transcripts.update', { id, text: TEXT });

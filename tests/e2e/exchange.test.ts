@@ -13,6 +13,7 @@ import { openStudy, screenshot, type Harness } from './harness';
 import { Codebook } from '../../electron/core/services/analysis/codebook';
 import { Coding } from '../../electron/core/services/analysis/coding';
 import { Memos } from '../../electron/core/services/analysis/memos';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -29,7 +30,7 @@ beforeAll(async () => {
   await harness.invoke('participants.add', { identity: { name: 'Kari Nordmann' } });
   await harness.invoke('participants.add', { identity: { name: 'Per Pedersen' } });
   for (const code of ['JS01', 'JS02']) {
-    await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    await recordConsent(harness, code);
   }
   const t = (await harness.invoke('transcripts.create', { code: 'JS01', recordingId: null })) as { id: string };
   await harness.invoke('transcripts.update', { id: t.id, text: TEXT });

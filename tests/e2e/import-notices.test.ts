@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
 import { tempDir } from '../core/helpers';
 import { zipOf } from '../zip';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -27,7 +28,7 @@ beforeAll(async () => {
   ({ harness, browser, page, problems } = await openStudy('hvelv-e2e-imp-'));
   for (const name of ['Kari Nordmann', 'Per Pedersen', 'Siri Solberg']) await harness.invoke('participants.add', { identity: { name } });
   for (const code of ['JS01', 'JS02', 'JS03']) {
-    await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    await recordConsent(harness, code);
   }
   await page.goto(harness.url);
 });

@@ -13,6 +13,7 @@ import { tempDir } from '../core/helpers';
 import { writeTestModel } from '../../scripts/make-test-model';
 import { demuxAac } from '@shared/mp4';
 import { muxM4a, type MuxOptions } from '../mp4-muxer';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -24,7 +25,7 @@ const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'audio');
 beforeAll(async () => {
   ({ harness, browser, page, home, problems } = await openStudy('hvelv-e2e-m4a-attack-'));
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
-  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  await recordConsent(harness, 'JS01');
   fs.mkdirSync(path.join(home, 'config', 'models'), { recursive: true });
   writeTestModel(path.join(home, 'config', 'models', 'nb-whisper-test'), 'micro');
   await page.goto(harness.url);

@@ -11,6 +11,7 @@ import { newPage, openStudy, screenshot, type Harness } from './harness';
 import { tempDir } from '../core/helpers';
 import { makeSpeechLikeWav } from './audio-fixture';
 import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -40,7 +41,7 @@ async function openWorkspace(): Promise<void> {
 beforeAll(async () => {
   ({ harness, browser, page, problems } = await openStudy('hvelv-e2e-mt-', {}, 900));
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
-  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  await recordConsent(harness, 'JS01');
   const wav = path.join(tempDir(), 'intervju.wav');
   makeSpeechLikeWav(wav, 16);
   harness.fileAnswers.push(wav);

@@ -14,6 +14,7 @@ import { openStudy, screenshot, type Harness } from './harness';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { supervisorKeyText } from '../../electron/core/services/supervisor/key-text';
 import type { SupervisorEntry } from '@shared/supervisor';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -34,7 +35,7 @@ beforeAll(async () => {
   ({ harness, browser, page, problems, home } = await openStudy('hvelv-e2e-sikt-'));
   for (const name of NAMES) await harness.invoke('participants.add', { identity: { name } });
   for (const code of ['JS01', 'JS02']) {
-    await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    await recordConsent(harness, code);
   }
   const crypto = await createCrypto();
   const seed = new Uint8Array(32).fill(4);

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   await harness.invoke('participants.add', { identity: { name: 'Per Prøvesen' } });
   const ids: Record<string, string> = {};
   for (const [c, text] of [['JS01', JS01], ['JS02', JS02]] as const) {
-    await harness.invoke('consent.record', { code: c, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    await recordConsent(harness, c);
     const { id } = (await harness.invoke('transcripts.create', { code: c, recordingId: null })) as { id: string };
     await harness.invoke('transcripts.update', { id, text });
     ids[c] = id;

@@ -15,6 +15,7 @@ import { launchChromium, newPage, openStudy, screenshot, startHarness, STUDY_PAS
 import { enforceProjectEnd } from '../../electron/core/services/project-end/project-end';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { makeWav, tempDir } from '../core/helpers';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -49,7 +50,7 @@ beforeAll(async () => {
   ({ harness, browser, page, problems } = await openStudy('hvelv-e2e-attack-', {}, 900));
   for (const name of ['Ragnhild Testesen', 'Per Prøvesen']) await harness.invoke('participants.add', { identity: { name } });
   for (const code of ['JS01', 'JS02']) {
-    await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    await recordConsent(harness, code);
   }
   const wav = path.join(tempDir(), 'JS01.wav');
   makeWav(wav, 55, 3);
@@ -260,7 +261,7 @@ describe('after the project end', () => {
     harness = h;
     for (const name of ['Ragnhild Testesen', 'Per Prøvesen']) await h.invoke('participants.add', { identity: { name } });
     for (const code of ['JS01', 'JS02']) {
-      await h.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+      await recordConsent(h, code);
     }
     const wav = path.join(tempDir(), 'JS01.wav');
     makeWav(wav, 12, 2);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
 import { makeWav, tempDir } from '../core/helpers';
+import { recordConsent } from './study';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'audio');
 let harness: Harness;
@@ -36,7 +37,7 @@ beforeAll(async () => {
   ({ harness, browser, page, problems } = await openStudy('hvelv-e2e-iv-', {}, 900));
   for (const name of ['Ragnhild Testesen', 'Per Prøvesen', 'Kari Testesen']) await harness.invoke('participants.add', { identity: { name } });
   for (const code of ['JS01', 'JS02', 'JS03']) {
-    await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    await recordConsent(harness, code);
   }
   // Imported out of order, as interviews happen: JS03 first (a phone recording with a date tag).
   await importRecording('JS03', path.join(FIXTURES, 'tone.m4a'));

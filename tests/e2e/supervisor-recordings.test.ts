@@ -15,6 +15,7 @@ import { Codebook } from '../../electron/core/services/analysis/codebook';
 import { Coding } from '../../electron/core/services/analysis/coding';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { findNeedles, listFiles, makeWav, tempDir } from '../core/helpers';
+import { recordConsent } from './study';
 
 const TITLE = 'Relasjonsarbeid i arbeidsinkluderingsprosesser';
 const TEXT = '#00:00:02-0# I: Hvordan ble du møtt?\n#00:00:09-0# B: Jeg ble møtt med tillit fra første dag.\n#00:00:15-0# I: Og senere?\n';
@@ -50,7 +51,7 @@ function peaksOf(wav: Buffer): string {
 beforeAll(async () => {
   ({ harness: student, browser, page, problems, home } = await openStudy('hvelv-e2e-suprec-'));
   await student.invoke('participants.add', { identity: { name: 'Kari Nordmann' } });
-  await student.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  await recordConsent(student, 'JS01');
   const wav = path.join(tempDir('hvelv-e2e-suprec-wav-'), 'intervju.wav');
   wavBytes = makeWav(wav, 20, 41);
   const s = student.sessions.require();

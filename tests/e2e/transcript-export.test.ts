@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -23,7 +24,7 @@ const TEXT = '#00:00:04-1# I: Hvem hjalp deg?\n#00:00:12-6# B: Det var Kari Nord
 beforeAll(async () => {
   ({ harness, browser, page, problems, home } = await openStudy('hvelv-e2e-tx-'));
   await harness.invoke('participants.add', { identity: { name: 'Kari Nordmann', phone: '+47 912 34 567', workplace: 'NAV Sandnes' } });
-  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  await recordConsent(harness, 'JS01');
   id = ((await harness.invoke('transcripts.create', { code: 'JS01', recordingId: null })) as { id: string }).id;
   await harness.invoke('transcripts.update', { id, text: TEXT });
   await page.goto(harness.url);

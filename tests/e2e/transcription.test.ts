@@ -20,6 +20,7 @@ import { newPage, openStudy, screenshot, STUDY_PASSPHRASE, type Harness } from '
 import { findNeedles, listFiles, recentTempFiles, tempDir } from '../core/helpers';
 import { makeSpeechLikeWav } from './audio-fixture';
 import { peakCount } from '@shared/audio-fold';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let vault: string;
@@ -93,7 +94,7 @@ async function openWorkspace(): Promise<void> {
 beforeAll(async () => {
   ({ harness, vault, browser, page, problems } = await openStudy('hvelv-e2e-tx-', {}, 900));
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
-  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  await recordConsent(harness, 'JS01');
   const wav = path.join(tempDir(), 'intervju.wav');
   makeSpeechLikeWav(wav, 60);
   harness.fileAnswers.push(wav);
@@ -550,7 +551,7 @@ describe('timestamps that cannot be right, and accessibility', () => {
 describe('the waveform of a format core cannot decode', () => {
   it('M4A: decoded in the page (streaming: our demuxer and WebCodecs, Range reads) and stored sealed, once', async () => {
     await harness.invoke('participants.add', { identity: { name: 'Maren Mp4' } });
-    await harness.invoke('consent.record', { code: 'JS02', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    await recordConsent(harness, 'JS02');
     harness.fileAnswers.push(path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'tone.m4a'));
     const token = (await harness.invoke('recordings.chooseFile', {})) as { token: string };
     const imported = (await harness.invoke('recordings.import', { jobId: 'tx-test-m4a', code: 'JS02', file: token.token })) as { id: string; durationMs: number };

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
 import { makeWav, tempDir } from '../core/helpers';
 import type { FormVersionDto } from '@shared/contract';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   ({ harness, browser, page, problems } = await openStudy('hvelv-e2e-walk-a-', {}, 900, () => new Date(Date.now() + daysLater * DAY)));
   await harness.invoke('participants.add', { identity: { name: 'Kari Nordmann' } });
   await harness.invoke('participants.add', { identity: { name: 'Per Prøvesen' } });
-  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  await recordConsent(harness, 'JS01');
   const wav = path.join(tempDir(), 'intervju.wav');
   makeWav(wav, 20, 3);
   harness.fileAnswers.push(wav);

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let browser: Browser;
@@ -65,7 +66,7 @@ beforeAll(async () => {
   ({ harness, browser, page, problems } = await openStudy('hvelv-e2e-walkb-', {}, 900));
   for (const name of ['Ragnhild Testesen', 'Per Prøvesen']) await harness.invoke('participants.add', { identity: { name } });
   for (const code of ['JS01', 'JS02']) {
-    await harness.invoke('consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    await recordConsent(harness, code);
   }
   ids = { js01: await transcript('JS01', JS01), js02: await transcript('JS02', JS02) };
   await page.goto(harness.url);

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { openStudy, screenshot, type Harness } from './harness';
 import { makeWav, tempDir } from '../core/helpers';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
+import { recordConsent } from './study';
 
 let harness: Harness;
 let vault: string;
@@ -23,8 +24,8 @@ beforeAll(async () => {
   ({ harness, vault, browser, page, problems } = await openStudy('hvelv-e2e-wp-'));
   await harness.invoke('participants.add', { identity: { name: 'Ragnhild Testesen' } });
   await harness.invoke('participants.add', { identity: { name: 'Bjørn Testesen' } });
-  await harness.invoke('consent.record', { code: 'JS02', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
-  await harness.invoke('consent.record', { code: 'JS01', date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+  await recordConsent(harness, 'JS02');
+  await recordConsent(harness, 'JS01');
   // A 768 MiB WAV of silence, sparse on disk (quick to make); sealed, it is 768 MiB of ciphertext to overwrite.
   const wav = path.join(tempDir(), 'langt-intervju.wav');
   const dataLen = 768 * 1024 ** 2;
