@@ -318,7 +318,7 @@ export function App() {
         )}
       </header>
       {/* The end date's deletion, whichever screen is up (the vault is locked for it). */}
-      {info && <ProjectEndPanel />}
+      {info && <ProjectEndPanel vaultOpen={status !== null} />}
       {body}
       {pending && (
         <LeaveDialog

@@ -12,7 +12,8 @@ import { call, onAppEvent } from '../../api';
 import { WorkProgressBar } from '../../components/WorkProgress';
 import { useI18n } from '../../i18n';
 
-export function ProjectEndPanel() {
+/** `vaultOpen`: a vault is open (this one, opened after its deletion, or another): the certificate is not "when you open it". */
+export function ProjectEndPanel({ vaultOpen }: { vaultOpen: boolean }) {
   const { t, date } = useI18n();
   const [state, setState] = useState<ProjectEndState | null>(null);
   useEffect(() => {
@@ -51,7 +52,11 @@ export function ProjectEndPanel() {
     <section className="card project-end done" aria-labelledby="project-end-title">
       <h2 id="project-end-title">{t('projectEnd.doneTitle')}</h2>
       <p role="status">{t(deleteAll ? 'projectEnd.doneDeleteAll' : 'projectEnd.doneAnonymise', { title: state.title })}</p>
-      <p>{state.certificate ? t('projectEnd.certificateAt', { path: state.certificate }) : t('projectEnd.certificateOverview')}</p>
+      <p>
+        {state.certificate
+          ? t(vaultOpen ? 'projectEnd.certificateAtOpen' : 'projectEnd.certificateAt', { path: state.certificate })
+          : t(vaultOpen ? 'projectEnd.certificateOverviewOpen' : 'projectEnd.certificateOverview')}
+      </p>
       <div className="actions start">
         <button
           type="button"
