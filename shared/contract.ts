@@ -400,6 +400,26 @@ export interface ReportFinding extends AnalysisFinding {
 
 export type SessionState = { unlocked: false } | { unlocked: true; status: ProjectStatus };
 
+/**
+ * The end date's deletion as the window shows it, whatever the screen (the vault is locked
+ * for it): running (the keys and records are gone at once; `bytes` of `total` are the
+ * recordings' overwriting, 0 of 0 before it starts or when there is none), then done.
+ * `resumed`: it finishes one that was cut short (the app quit, a power cut). `certificate`:
+ * where the deletion certificate was written (the vault's certificates/ folder), once done.
+ */
+export interface ProjectEndState {
+  phase: 'running' | 'done';
+  title: string;
+  endDate: string;
+  endAction: 'anonymise' | 'delete-all';
+  resumed: boolean;
+  bytes: number;
+  total: number;
+  /** When this run began, in main's clock (ms): the bar's time left is reckoned from it. */
+  startedAt: number;
+  certificate: string | null;
+}
+
 /** Pushed from main to the renderer. */
 export type AppEvent =
   | { type: 'locked'; reason: 'user' | 'idle' | 'system' | 'project-end'; minutes?: number }
@@ -412,7 +432,9 @@ export type AppEvent =
   | { type: 'work-progress'; jobId: string; bytes: number; total: number }
   | { type: 'draft-progress'; jobId: string; progress: DraftProgress }
   /** A model download (Settings → Speech models): the archive's bytes done in this phase. */
-  | { type: 'model-progress'; jobId: string; phase: ModelInstallPhase; bytes: number; total: number | null };
+  | { type: 'model-progress'; jobId: string; phase: ModelInstallPhase; bytes: number; total: number | null }
+  /** The end date's deletion (docs/project-end.md): its state as it changes; null when the page may forget it. */
+  | { type: 'project-end'; state: ProjectEndState | null };
 
 export const api = {
   'app.info': { input: z.strictObject({}) },
@@ -464,6 +486,8 @@ export const api = {
   'recordings.cancelImport': { input: z.strictObject({ jobId: z.string().max(40) }) },
   /** Stop long work started with this job id (a share being written, an export): nothing half-written is left. */
   'work.cancel': { input: z.strictObject({ jobId: z.string().max(40) }) },
+  'projectEnd.state': { input: z.strictObject({}) },
+  'projectEnd.dismiss': { input: z.strictObject({}) },
   'recordings.deleteOriginal': { input: z.strictObject({ id: hexId, file: fileToken, jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
   'recordings.delete': { input: z.strictObject({ id: hexId, confirmCode: z.string().max(20), jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
   'recordings.export': { input: z.strictObject({ id: hexId, jobId: z.string().regex(/^[a-z0-9-]{6,40}$/).optional() }) },
@@ -654,6 +678,9 @@ export interface Outputs extends SupervisorOutputs, NotificationOutputs, Attribu
   'recordings.import': RecordingInfo;
   'recordings.cancelImport': null;
   'work.cancel': null;
+  /** The end date's deletion running now, or the last one done and not yet dismissed; null: none. */
+  'projectEnd.state': ProjectEndState | null;
+  'projectEnd.dismiss': null;
   'recordings.deleteOriginal': null;
   'recordings.delete': null;
   'recordings.export': string | null;

@@ -23,6 +23,7 @@ import type { AppConfig } from '../core/services/project/app-config';
 import { createProject } from '../core/services/project/create';
 import { projectStatus } from '../core/services/project/status';
 import { listCertificates } from '../core/services/project-end/project-end';
+import { ProjectEndReport, projectEndPending, type ProjectEndFacts } from '../core/services/project-end/deadline-watch';
 import { renderCertificateHtml } from '../core/services/project-end/documents';
 import { SessionManager, type Timers } from '../core/services/project/session-manager';
 import { openProject } from '../core/services/project/open';
@@ -92,7 +93,7 @@ export interface HandlerDeps {
 
 type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Outputs[M]> | Outputs[M] };
 
-export function createHandlers(deps: HandlerDeps): { handlers: Handlers; sessions: SessionManager; files: FileGrants; supervisorFolder: SupervisorFolderRef } {
+export function createHandlers(deps: HandlerDeps): { handlers: Handlers; sessions: SessionManager; files: FileGrants; supervisorFolder: SupervisorFolderRef; projectEnd: ProjectEndReport } {
   /** Locks the page did not ask for wait for it to save what is typed: it is told, and answers `session.saved`. */
   const awaitingSave = new Map<string, () => void>();
   const sessions = new SessionManager((reason, minutes) => {
@@ -154,6 +155,8 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
   }
   const files = new FileGrants();
   const supervisorFolder = new SupervisorFolderRef();
+  /** The end date's deletion as the window shows it (the watch's in index.ts, and an open's). */
+  const projectEnd = new ProjectEndReport(deps.emit);
   /** Destructive actions are confirmed by typing the participant's code; checked here, not only in the page. */
   const confirm = (typed: string, code: string): void => {
     if (typed.trim().toUpperCase() !== code) throw new HvelvError('INVALID_INPUT', 'the typed code does not match');
@@ -202,7 +205,16 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       return projectStatus(session, deps.now());
     },
     'vault.unlock': async ({ path: vaultPath, passphrase }) => {
-      const session = await openProject(vaultPath, passphrase, vaultDeps);
+      // A passed end date is enforced before the unlock (whatever the passphrase): its
+      // deletion shown in the window as the watch's is (a vault the watch does not know, or
+      // one whose deletion the app quit in the middle of).
+      let due: ProjectEndFacts | null = null;
+      try {
+        due = projectEndPending(vaultPath, inspectVault(vaultPath, deps.crypto), deps.now());
+      } catch {
+        // Unreadable here: openProject says why.
+      }
+      const session = await openProject(vaultPath, passphrase, vaultDeps, due ? (run) => projectEnd.track(due, run) : undefined);
       sessions.open(session);
       // The analysis decrypted and the search index built in the background, a record per
       // turn: the first search or retrieval after unlock then finds it in memory.
@@ -454,6 +466,11 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       imports.get(jobId)?.abort();
       return null;
     },
+    'projectEnd.state': () => projectEnd.current(),
+    'projectEnd.dismiss': () => {
+      projectEnd.dismiss();
+      return null;
+    },
     'work.cancel': ({ jobId }) => {
       work.cancel(jobId);
       return null;
@@ -633,7 +650,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
       configHome: deps.platform.configHome,
     }),
   };
-  return { handlers, sessions, files, supervisorFolder };
+  return { handlers, sessions, files, supervisorFolder, projectEnd };
 }
 
 /**

@@ -110,7 +110,7 @@ async function start(): Promise<void> {
 
   const crypto = await createCrypto();
   const config = new AppConfig(path.join(app.getPath('userData'), 'hvelv-config.json'));
-  const { handlers, sessions, files, supervisorFolder } = createHandlers({
+  const { handlers, sessions, files, supervisorFolder, projectEnd } = createHandlers({
     crypto,
     kdfPolicy: PRODUCTION_KDF_POLICY,
     now: () => new Date(),
@@ -174,6 +174,7 @@ async function start(): Promise<void> {
       crypto,
       now: () => new Date(),
       emit,
+      report: projectEnd,
       notify: (title, body) => {
         if (Notification.isSupported()) new Notification({ title, body }).show();
       },

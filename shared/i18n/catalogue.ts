@@ -27,6 +27,7 @@ import * as cli from './cli';
 import * as asrWork from './asr-work';
 import * as attributes from './attributes';
 import * as backup from './backup';
+import * as projectEnd from './project-end';
 
 /**
  * A feature's strings: `nb` is the source of the keys, and `en` must have exactly
@@ -34,7 +35,7 @@ import * as backup from './backup';
  * a file beside this one and a line to FEATURES, so features grow without touching
  * each other's strings.
  */
-const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor, supervisorScreens, notification, cli, asrWork, attributes, backup] as const;
+const FEATURES = [core, analysis, analysisScreens, exchange, hardening, deidentify, transcription, asr, screens, supervisor, supervisorScreens, notification, cli, asrWork, attributes, backup, projectEnd] as const;
 
 import { LOCALES, type Locale } from './locale';
 export { LOCALES, type Locale };

@@ -73,7 +73,7 @@ export const nb = {
   'unlock.other': 'Åpne et annet hvelv …',
   'unlock.locked': 'Hvelvet ble låst.',
   'unlock.autoLocked': 'Hvelvet ble låst etter {minutes} {minutes|minutt|minutter} uten aktivitet.',
-  'unlock.projectEnded': 'Prosjektslutt er nådd: hvelvet ble låst, og det som skulle slettes, er slettet.',
+  'unlock.projectEnded': 'Prosjektslutt er nådd: hvelvet ble låst for slettingen informasjonsskrivet lover.',
 
   'dashboard.daysLeft': '{days} {days|dag|dager} til prosjektslutt ({date})',
   'dashboard.endToday': 'Prosjektet slutter i dag ({date})',
@@ -490,7 +490,7 @@ export const en: Record<keyof typeof nb, string> = {
   'unlock.other': 'Open another vault …',
   'unlock.locked': 'The vault was locked.',
   'unlock.autoLocked': 'The vault was locked after {minutes} {minutes|minute|minutes} without activity.',
-  'unlock.projectEnded': 'The project end has come: the vault was locked, and what was due for deletion is deleted.',
+  'unlock.projectEnded': 'The project end has come: the vault was locked for the deletion the information letter promises.',
 
   'dashboard.daysLeft': '{days} {days|day|days} to project end ({date})',
   'dashboard.endToday': 'The project ends today ({date})',

@@ -2,7 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkDeadlines, nextCheckDelay } from '../../electron/core/services/project-end/deadline-watch';
+import { checkDeadlines, nextCheckDelay, ProjectEndReport } from '../../electron/core/services/project-end/deadline-watch';
+import { enforceProjectEnd, listCertificates } from '../../electron/core/services/project-end/project-end';
+import { makeVault } from './helpers';
 import { AppConfig } from '../../electron/core/services/project/app-config';
 import { SessionManager } from '../../electron/core/services/project/session-manager';
 import { createVault, unlockVault } from '../../electron/core/vault/vault';
@@ -65,6 +67,61 @@ describe('the deadline watch', () => {
     expect(again.stores.keylist.destroyed).toBe(true);
     again.lock();
     expect((await watch()).enforced).toEqual([]);
+  });
+});
+
+describe('the deletion as the window shows it', () => {
+  it('a deletion cut short (the app quit mid-way) is finished by the watch, said to be resumed, then done with its certificate', async () => {
+    const { dir, session, deps } = await makeVault();
+    session.lock();
+    // Cut short after the recordings' key went: a tombstone with the store's files still there.
+    let keys = 0;
+    class Cut extends Error {}
+    expect(() =>
+      enforceProjectEnd(dir, {
+        crypto: deps.crypto,
+        now: new Date('2031-05-31T12:00:00Z'),
+        hooks: {
+          afterStep: (s) => {
+            if (s === 'key' && ++keys === 2) throw new Cut();
+          },
+        },
+      }),
+    ).toThrow(Cut);
+    expect(fs.readdirSync(storeDir(dir, 'recordings')).length).toBeGreaterThan(1);
+    expect(listCertificates(dir)).toEqual([]);
+
+    const config = new AppConfig(path.join(tempDir(), 'c.json'));
+    config.rememberVault(dir, 'Studie', new Date('2031-05-31T12:00:00Z'));
+    const events: AppEvent[] = [];
+    const report = new ProjectEndReport((e) => events.push(e));
+    const sessions = new SessionManager(() => undefined, { setTimeout: () => 0, clearTimeout: () => undefined });
+    const r = await checkDeadlines({ config, sessions, crypto: deps.crypto, now: () => new Date('2031-06-01T12:00:00Z'), emit: (e) => events.push(e), report, notify: () => undefined, reminderText: () => ({ title: '', body: '' }) });
+    expect(r.enforced).toEqual([dir]);
+    expect(fs.readdirSync(storeDir(dir, 'recordings'))).toEqual(['DESTROYED.json']);
+    expect(listCertificates(dir)).toHaveLength(1);
+    const states = events.flatMap((e) => (e.type === 'project-end' && e.state ? [e.state] : []));
+    expect(states[0]).toMatchObject({ phase: 'running', resumed: true, title: 'Relasjonsarbeid i arbeidsinkluderingsprosesser', endDate: '2031-05-30', endAction: 'anonymise' });
+    expect(report.current()).toMatchObject({ phase: 'done', resumed: true });
+    expect(report.current()!.certificate).toMatch(/certificates[\\/]deletion-2031-06-01\.html$/);
+    // Nothing more due: the next check reports nothing new.
+    expect((await checkDeadlines({ config, sessions, crypto: deps.crypto, now: () => new Date('2031-06-01T13:00:00Z'), emit: (e) => events.push(e), report, notify: () => undefined, reminderText: () => ({ title: '', body: '' }) })).enforced).toEqual([]);
+    report.dismiss();
+    expect(report.current()).toBe(null);
+  });
+
+  it('a failing deletion clears its state (the panel does not stay "running"), and a running one is not dismissed', async () => {
+    const events: AppEvent[] = [];
+    const report = new ProjectEndReport((e) => events.push(e));
+    let release!: () => void;
+    const run = report.track({ title: 'T', endDate: '2031-05-30', endAction: 'anonymise', resumed: false }, () => new Promise((_, reject) => (release = () => reject(new Error('VAULT_BUSY')))));
+    expect(report.current()).toMatchObject({ phase: 'running' });
+    report.dismiss();
+    expect(report.current()).toMatchObject({ phase: 'running' });
+    release();
+    await expect(run).rejects.toThrow('VAULT_BUSY');
+    expect(report.current()).toBe(null);
+    expect(events.at(-1)).toEqual({ type: 'project-end', state: null });
   });
 });
 

@@ -17,6 +17,7 @@ import { CONTENT_SECURITY_POLICY, mediaPath, shareMediaPath } from '../../electr
 import { Readable } from 'node:stream';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { AppConfig } from '../../electron/core/services/project/app-config';
+import { checkDeadlines } from '../../electron/core/services/project-end/deadline-watch';
 import type { AppEvent } from '@shared/contract';
 import { TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
 import { expectAccessible } from './axe';
@@ -33,6 +34,11 @@ export interface Harness {
   fileAnswers: (string | null)[];
   saveAnswers: (string | null)[];
   sessions: ReturnType<typeof createHandlers>['sessions'];
+  /**
+   * The running app's end-date check, as electron/main/index.ts runs it (at start, hourly, on
+   * wake), on this harness's vaults, sessions, events and report of the deletion.
+   */
+  checkDeadlines(): Promise<{ enforced: string[]; reminded: string[] }>;
   /** Call a handler directly, as the page would, to set up a test. */
   invoke(method: string, input: unknown): Promise<unknown>;
   close(): Promise<void>;
@@ -78,13 +84,15 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
   const saveAnswers: (string | null)[] = [];
   const dropPaths = new Map<string, string>();
   let printer: Promise<Browser> | null = null;
-  const { handlers, sessions, files, supervisorFolder } = createHandlers({
-    crypto: await createCrypto(),
+  const crypto = await createCrypto();
+  const config = new AppConfig(path.join(opts.home, 'config', 'hvelv-config.json'));
+  const { handlers, sessions, files, supervisorFolder, projectEnd } = createHandlers({
+    crypto,
     kdfPolicy: TEST_KDF_POLICY,
     createOptions: { kdf: TEST_KDF },
     knownModels: opts.knownModels,
     now: opts.now ?? (() => new Date()),
-    config: new AppConfig(path.join(opts.home, 'config', 'hvelv-config.json')),
+    config,
     emit,
     platform: {
       version: '0.0.0-test',
@@ -194,6 +202,8 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
     fileAnswers,
     saveAnswers,
     sessions,
+    checkDeadlines: () =>
+      checkDeadlines({ config, sessions, crypto, now: opts.now ?? (() => new Date()), emit, report: projectEnd, notify: () => undefined, reminderText: (title) => ({ title, body: '' }) }),
     invoke: async (method, input) => {
       const r = await dispatch(handlers, method, input);
       if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);

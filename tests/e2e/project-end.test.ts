@@ -71,7 +71,7 @@ describe('project end in Chromium', () => {
   it('after the end date the vault opens in anonymised mode, with the certificate', async () => {
     // What the daily job does on the day: lock the app's session, then enforce headless.
     harness.sessions.lock('project-end');
-    await expect.poll(() => page.getByText('Prosjektslutt er nådd: hvelvet ble låst, og det som skulle slettes, er slettet.').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('Prosjektslutt er nådd: hvelvet ble låst for slettingen informasjonsskrivet lover.').isVisible()).toBe(true);
     const r = enforceProjectEnd(vault, { crypto: await createCrypto(), now: new Date(), requestedNow: new Date(`${inDays(40)}T12:00:00`) });
     expect(r.destroyedNow).toEqual(['keylist', 'recordings']);
     await page.getByLabel(/Passfrase for/).fill(STUDY_PASSPHRASE);

@@ -243,6 +243,51 @@ describe('the built main process', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   }, 120_000);
 
+  it("the end date's deletion: the open vault locked, its state kept for the page (projectEnd.state) and sent as it changes, then done with the certificate; dismissed only when done", async () => {
+    const { home } = await launch();
+    fake.ready();
+    const win = await shown();
+    const vault = path.join(home, 'Documents', 'Hvelv', 'Slutt');
+    await value(win, 'vault.create', {
+      path: vault,
+      passphrase: 'korrekt hest batteri stift',
+      project: { title: 'Slutt', institution: 'VID', faculty: 'Sosialt arbeid', student: 'S', supervisor: 'V', siktRef: '123456', endDate: '2027-06-30', endAction: 'anonymise' },
+    });
+    await finishLetter({ invoke: (method: string, input: unknown) => value(win, method, input) } as unknown as Harness);
+    const { code } = await value<{ code: string }>(win, 'participants.add', { identity: { name: 'Ragnhild Testesen' } });
+    await value(win, 'consent.record', { code, date: '2026-11-20', formVersion: 1, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], evidence: null });
+    const wav = path.join(tempDir(), 'intervju.wav');
+    makeWav(wav, 4, 9);
+    fake.dialogAnswers.open.push(wav);
+    const chosen = await value<{ token: string }>(win, 'recordings.chooseFile');
+    await value(win, 'recordings.import', { jobId: 'job-app-end', code, file: chosen.token });
+    expect(await value(win, 'projectEnd.state')).toBe(null);
+    // Nothing to dismiss yet: not an error.
+    expect(await value(win, 'projectEnd.dismiss')).toBe(null);
+
+    // The end date passed (a time seen later than it, as the daily job records it), and the
+    // machine wakes: the watch locks the open vault and deletes.
+    fs.writeFileSync(path.join(vault, 'clock.json'), `${JSON.stringify({ latestSeen: '2027-07-01T12:00:00.000Z' })}\n`);
+    expect(fake.powerMonitor.fire('resume')).toBe(true);
+    await expect.poll(async () => (await value<{ phase: string } | null>(win, 'projectEnd.state'))?.phase, { timeout: 30_000 }).toBe('done');
+    const sent = win.webContents.sent.filter((m) => m.channel === EVENT_CHANNEL).map((m) => m.args[0] as { type: string; reason?: string; state?: { phase: string } | null });
+    expect(sent).toContainEqual(expect.objectContaining({ type: 'locked', reason: 'project-end' }));
+    const states = sent.filter((e) => e.type === 'project-end').map((e) => e.state?.phase);
+    expect(states[0]).toBe('running');
+    expect(states.at(-1)).toBe('done');
+    expect(await value<{ unlocked: boolean }>(win, 'session.state')).toEqual({ unlocked: false });
+    const done = await value<{ title: string; endDate: string; endAction: string; resumed: boolean; certificate: string; bytes: number; total: number }>(win, 'projectEnd.state');
+    expect(done).toMatchObject({ title: 'Slutt', endDate: '2027-06-30', endAction: 'anonymise', resumed: false });
+    expect(done.total).toBeGreaterThan(0);
+    expect(done.bytes).toBe(done.total);
+    expect(path.dirname(done.certificate)).toBe(path.join(vault, 'certificates'));
+    expect(fs.readFileSync(done.certificate, 'utf8')).toContain('Slettebekreftelse ved prosjektslutt');
+    // The page's Close forgets it, and says so to any other listener.
+    expect(await value(win, 'projectEnd.dismiss')).toBe(null);
+    expect(await value(win, 'projectEnd.state')).toBe(null);
+    expect(win.webContents.sent.at(-1)!.args[0]).toEqual({ type: 'project-end', state: null });
+  }, 120_000);
+
   it('a second launch builds nothing and quits; the first comes to the front', async () => {
     await launch({ singleInstance: false });
     fake.ready();

@@ -12,6 +12,7 @@ import { count, UsageError } from '../io';
 import { nodeEd25519 } from '../../core/crypto/ed25519';
 import { parseNowOption } from '../../core/services/project-end/headless-enforce';
 import { enforceProjectEndLazily } from '../../core/services/project-end/steps';
+import { terminalProgress } from '../progress';
 
 export async function cmdEnforce(args: string[], ctx: CommandContext): Promise<number> {
   const { io } = ctx;
@@ -20,13 +21,15 @@ export async function cmdEnforce(args: string[], ctx: CommandContext): Promise<n
   if (requested === null) throw new UsageError('--now must be a date (YYYY-MM-DD) or an ISO 8601 date-time (2031-06-29T12:00:00Z)');
   // --now is for previews: destroying at a day that has not come needs --yes as well (the
   // daily job never passes --now, and the app's headless entry does not take --yes).
+  // The recordings' overwriting is the long part: its progress on stderr when that is a
+  // terminal and past a second, as `hvelv withdraw` prints it; none for --json (a script's).
   const r = await enforceProjectEndLazily(positionals[0]!, {
     crypto: nodeEd25519,
     now: io.now(),
     requestedNow: requested,
     ownerKey: str(values['owner-key']) || undefined,
     preview: requested !== undefined && !values.yes,
-  });
+  }, values.json ? undefined : terminalProgress(io));
   if (values.json) io.out(JSON.stringify({ ok: true, ...r }));
   else if (!r.due) io.out(`${r.title}: nothing is due; the project ends ${r.endDate} (${count(r.daysLeft, 'day', 'days')}).`);
   else if (r.wouldDestroy) {

@@ -36,9 +36,27 @@ export function shredFile(file: string): void {
     fs.unlinkSync(file);
     return;
   }
-  const fd = fs.openSync(file, fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0));
+  // The lstat and this open are two system calls apart, and another process (a sync client,
+  // another account) can swap the file in between, as in shredFileAsync: a symbolic link is
+  // refused by O_NOFOLLOW (the entry is removed), and what was opened must be what was
+  // checked, else a hard link to the user's own file put there meanwhile would be zeroed.
+  let fd: number;
   try {
-    const size = fs.fstatSync(fd).size;
+    fd = fs.openSync(file, fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ELOOP') return unlinkIfThere(file);
+    throw err;
+  }
+  try {
+    const now = fs.fstatSync(fd);
+    if (!now.isFile() || now.nlink !== 1 || now.ino !== st.ino || now.dev !== st.dev) {
+      fs.closeSync(fd);
+      fd = -1;
+      return unlinkIfThere(file);
+    }
+    const size = now.size;
     const zeros = Buffer.alloc(Math.min(Math.max(size, 1), 1024 * 1024));
     for (let off = 0; off < size; off += zeros.length) fs.writeSync(fd, zeros, 0, Math.min(zeros.length, size - off), off);
     fs.fsyncSync(fd);
@@ -49,9 +67,18 @@ export function shredFile(file: string): void {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
   } finally {
-    fs.closeSync(fd);
+    if (fd >= 0) fs.closeSync(fd);
   }
-  fs.unlinkSync(file);
+  unlinkIfThere(file);
+}
+
+/** Remove a name; one already gone is done, not an error. */
+function unlinkIfThere(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 /** The bytes shredFile would overwrite in `file`: a regular file's size, 0 for a link, a hard link or nothing. */

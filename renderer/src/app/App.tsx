@@ -17,6 +17,7 @@ import { RecordingsScreen } from '../features/recordings';
 import { RecordingView } from '../features/recordings';
 import { ExchangeScreen } from '../features/exchange';
 import { NotificationScreen } from '../features/notification';
+import { ProjectEndPanel } from '../features/project-end';
 import { flushAll } from '../features/transcription';
 import { forgetUnsaved, hasUnsaved } from '../components/unsaved';
 import { LeaveDialog } from '../components/LeaveDialog';
@@ -316,6 +317,8 @@ export function App() {
           </nav>
         )}
       </header>
+      {/* The end date's deletion, whichever screen is up (the vault is locked for it). */}
+      {info && <ProjectEndPanel vaultOpen={status !== null} />}
       {body}
       {pending && (
         <LeaveDialog

@@ -7,12 +7,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { daysUntil, localIsoDate, reminderFor } from '../../../../shared/domain';
-import type { AppEvent } from '../../../../shared/contract';
+import type { AppEvent, ProjectEndState } from '../../../../shared/contract';
 import type { Crypto } from '../../crypto/sodium';
 import { HvelvError } from '../../errors';
-import { inspectVault } from '../../vault/vault';
+import { inspectVault, type VaultInspection } from '../../vault/vault';
+import { storeDir, TOMBSTONE } from '../../vault/layout';
 import type { AppConfig } from '../project/app-config';
-import { effectiveNow, enforceProjectEndAsync, storesDueAtEnd } from './project-end';
+import { effectiveNow, enforceProjectEndAsync, storesDueAtEnd, type EnforceResult, type OverwriteProgress } from './project-end';
 import type { SessionManager } from '../project/session-manager';
 
 export interface DeadlineWatchDeps {
@@ -25,6 +26,8 @@ export interface DeadlineWatchDeps {
   notify(title: string, body: string): void;
   /** Localised reminder text. */
   reminderText(title: string, days: number, endDate: string, endAction: 'anonymise' | 'delete-all'): { title: string; body: string };
+  /** Where the deletion's state is kept for the window (the app's one); without it, the events are sent all the same. */
+  report?: ProjectEndReport;
 }
 
 /** Vaults whose recordings this app is overwriting now: a check meanwhile (the hour, a wake) leaves them to it. */
@@ -33,10 +36,101 @@ const enforcing = new Set<string>();
 /** The job id the end date's overwriting reports 'work-progress' under (no Cancel: the promise runs to the end). */
 export const PROJECT_END_JOB = 'project-end';
 
+/** What the window says of a deletion about to run: the project, its end date, and whether it finishes one cut short. */
+export type ProjectEndFacts = Pick<ProjectEndState, 'title' | 'endDate' | 'endAction' | 'resumed'>;
+
+/**
+ * The end date's deletion as the window shows it, whatever the screen (the start screen, the
+ * lock screen, an open vault being locked for it): its state kept here for a page that loads
+ * meanwhile (the check at start runs before the window exists) and sent as it changes, as
+ * AppEvent 'project-end', and the overwriting's progress as 'work-progress' under
+ * PROJECT_END_JOB (both at most ten times a second). No Cancel: a promise is kept.
+ */
+export class ProjectEndReport {
+  private state: ProjectEndState | null = null;
+
+  constructor(
+    private readonly emit: (e: AppEvent) => void,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Running now, or the last one done and not yet dismissed; null: none. */
+  current(): ProjectEndState | null {
+    return this.state;
+  }
+
+  /** The page read the "done" and closed it. A deletion still running is never dismissed. */
+  dismiss(): void {
+    if (this.state?.phase !== 'done') return;
+    this.set(null);
+  }
+
+  /**
+   * Run `work` (an enforce with its progress) and report it: running from now, then done with
+   * the certificate's file. A failure clears this run's state and goes on (the caller says it,
+   * as before). Two at once (an open that joins the watch's deletion of the same vault): the
+   * latest change is shown.
+   */
+  async track(facts: ProjectEndFacts, work: (onProgress: OverwriteProgress) => Promise<EnforceResult>): Promise<EnforceResult> {
+    let mine: ProjectEndState = { phase: 'running', ...facts, bytes: 0, total: 0, startedAt: this.clock(), certificate: null };
+    this.set(mine);
+    let last = 0;
+    try {
+      const r = await work(({ bytes, total }) => {
+        const t = this.clock();
+        if (t - last < 100 && bytes < total) return;
+        last = t;
+        this.emit({ type: 'work-progress', jobId: PROJECT_END_JOB, bytes, total });
+        mine = { ...mine, bytes, total };
+        this.set(mine);
+      });
+      mine = { ...mine, phase: 'done', bytes: mine.total, certificate: r.certificate?.html ?? null };
+      this.set(mine);
+      return r;
+    } catch (err) {
+      if (this.state === mine) this.set(null);
+      throw err;
+    }
+  }
+
+  private set(state: ProjectEndState | null): void {
+    this.state = state;
+    this.emit({ type: 'project-end', state });
+  }
+}
+
+/**
+ * The end date's deletion due and not finished in `vault`, and what the window says of it;
+ * null when the end has not come or everything due is gone. A store with its tombstone but
+ * files left (the app quit mid-overwrite) is not finished: `resumed`.
+ */
+export function projectEndPending(vault: string, info: VaultInspection, now: Date): ProjectEndFacts | null {
+  const today = localIsoDate(effectiveNow(vault, undefined, now));
+  if (daysUntil(info.endDate, today) > 0) return null;
+  let resumed = false;
+  let pending = false;
+  for (const s of storesDueAtEnd(info.endAction)) {
+    if (info.stores[s] === 'missing') continue;
+    if (info.stores[s] !== 'destroyed') {
+      pending = true;
+      continue;
+    }
+    let left: string[];
+    try {
+      left = fs.readdirSync(storeDir(vault, s)).filter((f) => f !== TOMBSTONE);
+    } catch {
+      left = [];
+    }
+    if (left.length > 0) pending = resumed = true;
+  }
+  return pending ? { title: info.title, endDate: info.endDate, endAction: info.endAction, resumed } : null;
+}
+
 /**
  * Keys and records go at once (synchronously, as before); the recordings' ciphertext is then
- * overwritten in slices with the thread free (the window answers), its progress sent as
- * 'work-progress' under PROJECT_END_JOB at most ten times a second.
+ * overwritten in slices with the thread free (the window answers), its progress reported
+ * (ProjectEndReport). A vault whose deletion was cut short (the app quit in the middle) is
+ * finished here too, not only at its next open.
  */
 export async function checkDeadlines(deps: DeadlineWatchDeps): Promise<{ enforced: string[]; reminded: string[] }> {
   const enforced: string[] = [];
@@ -51,21 +145,15 @@ export async function checkDeadlines(deps: DeadlineWatchDeps): Promise<{ enforce
     const today = localIsoDate(effectiveNow(vault, undefined, deps.now()));
     const days = daysUntil(info.endDate, today);
     if (days <= 0) {
-      const pending = storesDueAtEnd(info.endAction).some((s) => info.stores[s] !== 'destroyed' && info.stores[s] !== 'missing');
+      const pending = projectEndPending(vault, info, deps.now());
       if (!pending) continue;
       const open = deps.sessions.current;
       if (open && sameFolder(open.path, vault)) deps.sessions.lock('project-end');
       const key = path.resolve(vault);
       if (enforcing.has(key)) continue;
       enforcing.add(key);
-      let last = 0;
       try {
-        const r = await enforceProjectEndAsync(vault, { crypto: deps.crypto, now: deps.now() }, ({ bytes, total }) => {
-          const t = Date.now();
-          if (t - last < 100 && bytes < total) return;
-          last = t;
-          deps.emit({ type: 'work-progress', jobId: PROJECT_END_JOB, bytes, total });
-        });
+        const r = await (deps.report ?? new ProjectEndReport(deps.emit)).track(pending, (onProgress) => enforceProjectEndAsync(vault, { crypto: deps.crypto, now: deps.now() }, onProgress));
         if (r.destroyedNow.length > 0) enforced.push(vault);
       } catch (err) {
         if (!(err instanceof HvelvError)) throw err;

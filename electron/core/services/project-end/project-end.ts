@@ -7,7 +7,8 @@
  * it) only when a certificate is written.
  */
 import { renderCertificateHtml } from './documents';
-import { enforceSteps, enforceThenOverwrite, type EnforceOptions, type EnforceResult, type OverwriteProgress } from './steps';
+import { enforceProjectEndWith, enforceSteps, type EnforceOptions, type EnforceResult, type OverwriteProgress } from './steps';
+import { shredFile } from '../../vault/safe-delete';
 
 export * from './steps';
 
@@ -20,16 +21,20 @@ export * from './steps';
 export function enforceProjectEnd(vault: string, opts: EnforceOptions): EnforceResult {
   const steps = enforceSteps(vault, opts);
   let step = steps.next();
-  while (!step.done) step = steps.next(renderCertificateHtml);
+  while (!step.done) {
+    // Without slices the steps overwrite in place and never ask for 'overwrite'; if they did, here it is.
+    if (step.value.need === 'overwrite') step.value.files.forEach(shredFile);
+    step = steps.next(renderCertificateHtml);
+  }
   return step.value;
 }
 
 /**
  * enforceProjectEnd for the app (its deadline watch and the open): the same order (keys and
  * records destroyed at once, synchronously), then the recordings' ciphertext overwritten in
- * slices with the thread free and `onProgress` told, then the certificate (steps.ts's
- * enforceThenOverwrite).
+ * slices with the thread free and `onProgress` told, then the certificate, in one pass
+ * (steps.ts's enforceProjectEndWith).
  */
 export function enforceProjectEndAsync(vault: string, opts: EnforceOptions, onProgress?: OverwriteProgress): Promise<EnforceResult> {
-  return enforceThenOverwrite(opts, (o) => enforceProjectEnd(vault, o), onProgress);
+  return enforceProjectEndWith(vault, opts, () => renderCertificateHtml, onProgress);
 }

@@ -10,7 +10,8 @@
  * neither SQLite nor the string catalogue (enforceProjectEndLazily); the app calls
  * project-end.ts's enforceProjectEndAsync and the tests its enforceProjectEnd, the same
  * steps with the text at hand. Where the thread must stay free (the app, the daily job),
- * the recordings' ciphertext is overwritten after the keys in slices (enforceThenOverwrite).
+ * the recordings' ciphertext is overwritten after the keys in slices, in the same pass
+ * (enforceProjectEndWith answers the steps' 'overwrite').
  */
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
@@ -265,8 +266,8 @@ export function destroyStore(vault: string, store: DataStore, info: DestroyedSto
         if (!(deferBlobs && p === blobs && fs.readdirSync(p).length > 0)) fs.rmdirSync(p);
       } else if (deferBlobs && d === blobs) {
         // The recordings' ciphertext, keyless from the line above: overwritten afterwards
-        // in slices by the caller (enforceThenOverwrite), the folder and the store left
-        // not fully destroyed (no certificate) until then.
+        // in slices (enforceSteps' 'overwrite'), the folder and the store left not fully
+        // destroyed (no certificate) until then.
         deferBlobs.push(p);
       } else if (p !== tomb) {
         shredFile(p);
@@ -285,14 +286,14 @@ export interface EnforceOptions {
   ownerKey?: string;
   preview?: boolean;
   hooks?: { afterStep?: (step: string) => void };
-  /**
-   * Given, the files in a destroyed store's blobs folder (the recordings' ciphertext, keyless
-   * once the key file is gone) are not overwritten here but listed in it, and no certificate
-   * is written while any is listed: enforceThenOverwrite overwrites them without holding the
-   * thread, then runs again to finish the store and write the certificate.
-   */
-  deferOverwrite?: string[];
 }
+
+/**
+ * What the steps ask their driver for, the lock let go or held: the recordings' ciphertext
+ * overwritten (keyless by then; `files`, in slices, with progress), or the certificate's
+ * renderer (its text loaded only now).
+ */
+export type EnforceNeed = { need: 'overwrite'; files: string[] } | { need: 'certificate-renderer' };
 
 /** Renders a deletion certificate as HTML (project-end-documents.ts's renderCertificateHtml). */
 export type CertificateRenderer = (cert: DeletionCertificate) => string;
@@ -303,17 +304,26 @@ export type CertificateRenderer = (cert: DeletionCertificate) => string;
  * the key pinned when the daily job was installed) is refused and reported, never
  * taken as a reason to wait.
  *
- * As steps: runs to the end, except that before a certificate is written it
- * yields once for the renderer of its text (still holding the lock). A driver answers
- * with the renderer (at hand, or loaded then); see enforceProjectEndWith.
+ * As steps, one pass: the tombstones, the key files and the records are destroyed at once.
+ * With `inSlices`, the recordings' ciphertext (keyless from then on) is left to the driver:
+ * the steps let the lock go and yield 'overwrite' with the files (seconds to minutes of
+ * zeros, the thread free meanwhile; an open of the vault is not refused for that time, as
+ * before), then take the lock again, remove the emptied folders, and go on to the
+ * certificate. Before a certificate is written they yield once for the renderer of its
+ * text (holding the lock). A driver answers each (enforceProjectEndWith; the synchronous
+ * enforceProjectEnd runs without `inSlices` and overwrites in place).
+ *
+ * A crash while the driver overwrites leaves keyless ciphertext under a tombstone: the
+ * store is not fully destroyed, so the next enforce (the daily job, the app's watch, the
+ * next open) overwrites what is left and writes the certificate.
  */
-export function* enforceSteps(vault: string, opts: EnforceOptions): Generator<'certificate-renderer', EnforceResult, CertificateRenderer> {
+export function* enforceSteps(vault: string, opts: EnforceOptions, inSlices = false): Generator<EnforceNeed, EnforceResult, CertificateRenderer | undefined> {
   const header = readHeader(vault, opts.crypto);
   if (opts.ownerKey && opts.ownerKey !== toB64(header.publicKey)) {
     throw integrity('the header is signed by a key other than the owner key this job was set up with');
   }
   const { settings } = header.body;
-  const lock = acquireLock(vault, 'enforce');
+  let lock: ReturnType<typeof acquireLock> | null = acquireLock(vault, 'enforce');
   try {
     // Remember the latest real time seen; a --now preview is not a time that passed.
     // On a full disk that waits until the deletion has made room (below).
@@ -348,23 +358,34 @@ export function* enforceSteps(vault: string, opts: EnforceOptions): Generator<'c
     // and destroys nothing: the key list and the recordings are kept until the end date
     // the participants were told, and a typed date must not end the project early.
     if (opts.preview) return { ...result, wouldDestroy: targets.filter((s) => !destroyedBefore.includes(s)) };
+    const later: string[] | undefined = inSlices ? [] : undefined;
     for (const store of targets) {
       if (destroyedBefore.includes(store)) continue;
       const tomb = path.join(storeDir(vault, store), TOMBSTONE);
       // After a crash the tombstone holds the counts taken before anything was deleted.
       const info = fs.existsSync(tomb) ? tombstoneInfo(tomb) : survey(vault, store);
-      destroyStore(vault, store, info, eff, opts.hooks, opts.deferOverwrite);
+      destroyStore(vault, store, info, eff, opts.hooks, later);
       result.destroyedNow.push(store);
     }
-    const deferred = opts.deferOverwrite?.length ?? 0;
     if (!clockRecorded) recordClock(vault, seen);
+    if (later && later.length > 0) {
+      lock.release();
+      lock = null;
+      yield { need: 'overwrite', files: later };
+      lock = acquireLock(vault, 'enforce');
+      // The emptied blobs folders go (and anything put there meanwhile is overwritten in place).
+      for (const store of result.destroyedNow) {
+        if (!fullyDestroyed(vault, store)) destroyStore(vault, store, tombstoneInfo(path.join(storeDir(vault, store), TOMBSTONE)), eff);
+      }
+    }
     // A certificate for every completed destruction, also when a crash came between
-    // the last deletion and the certificate.
-    // Not while recordings wait to be overwritten: the certificate says they are.
-    if (deferred === 0 && (result.destroyedNow.length > 0 || listCertificates(vault).length === 0)) {
+    // the last deletion and the certificate; written only when nothing is left of the
+    // recordings (it says they are gone).
+    if (result.destroyedNow.length > 0 || listCertificates(vault).length === 0) {
       const stores = targets.filter((s) => fullyDestroyed(vault, s)).map((s) => tombstoneInfo(path.join(storeDir(vault, s), TOMBSTONE)));
       if (stores.length > 0) {
-        const render = yield 'certificate-renderer';
+        const render = yield { need: 'certificate-renderer' };
+        if (!render) throw new Error('enforceSteps: the driver gave no certificate renderer');
         result.certificate = writeCertificate(vault, render, {
           vaultId: header.body.vaultId,
           title: settings.title,
@@ -394,52 +415,39 @@ export function* enforceSteps(vault: string, opts: EnforceOptions): Generator<'c
     }
     return result;
   } finally {
-    lock.release();
+    lock?.release();
   }
-}
-
-/**
- * Runs enforceSteps to the end: `renderer` is asked for only when a certificate is to be
- * written (under the lock, as before). If it fails, the steps' own cleanup (the lock)
- * runs and the error goes on.
- */
-export async function enforceProjectEndWith(vault: string, opts: EnforceOptions, renderer: () => CertificateRenderer | Promise<CertificateRenderer>): Promise<EnforceResult> {
-  const steps = enforceSteps(vault, opts);
-  let step = steps.next();
-  try {
-    while (!step.done) step = steps.next(await renderer());
-  } finally {
-    if (!step.done) steps.return(undefined as never);
-  }
-  return step.value;
 }
 
 /** Progress of the recordings' overwriting at the end date: bytes overwritten of the total. */
 export type OverwriteProgress = (p: { bytes: number; total: number }) => void;
 
 /**
- * The end date without holding the thread for the recordings' overwriting (gigabytes take
- * seconds to minutes): `run` (the steps, synchronous or not) destroys the tombstones, the
- * key files and every data file but the recordings' ciphertext at once, as before, so the
- * data are unreadable from then on; the ciphertext is then overwritten in slices
- * (shredFilesAsync, with progress, no Cancel), and `run` again finishes the folders and
- * writes the certificate only now that nothing is left. A crash between leaves keyless
- * ciphertext under a tombstone: the store is not fully destroyed, so the next enforce (the
- * daily job, the app's watch, or the next open) overwrites it and writes the certificate.
+ * Runs enforceSteps to the end in one pass, the thread free while the recordings' ciphertext
+ * is overwritten: the keys and records go at once, the ciphertext then in slices
+ * (shredFilesAsync; `onProgress` told, no Cancel: a promise to delete is kept), the
+ * certificate last. `renderer` is asked for only when a certificate is to be written (under
+ * the lock). If anything fails, the steps' own cleanup (the lock) runs and the error goes on.
  */
-export async function enforceThenOverwrite(opts: EnforceOptions, run: (opts: EnforceOptions) => EnforceResult | Promise<EnforceResult>, onProgress?: OverwriteProgress): Promise<EnforceResult> {
-  const files: string[] = [];
-  const first = await run({ ...opts, deferOverwrite: files });
-  if (files.length === 0) return first;
-  await shredFilesAsync(files, onProgress);
-  const { deferOverwrite: _none, ...rest } = opts;
-  const done = await run(rest);
-  return { ...done, destroyedNow: [...new Set([...first.destroyedNow, ...done.destroyedNow])], destroyedBefore: first.destroyedBefore };
+export async function enforceProjectEndWith(vault: string, opts: EnforceOptions, renderer: () => CertificateRenderer | Promise<CertificateRenderer>, onProgress?: OverwriteProgress): Promise<EnforceResult> {
+  const steps = enforceSteps(vault, opts, true);
+  let step = steps.next();
+  try {
+    while (!step.done) {
+      if (step.value.need === 'overwrite') {
+        await shredFilesAsync(step.value.files, onProgress);
+        step = steps.next(undefined);
+      } else step = steps.next(await renderer());
+    }
+  } finally {
+    if (!step.done) steps.return(undefined as never);
+  }
+  return step.value;
 }
 
 /** `hvelv enforce`: the certificate's text (and with it every string of the app) loaded only when one is written. */
-export function enforceProjectEndLazily(vault: string, opts: EnforceOptions): Promise<EnforceResult> {
-  return enforceThenOverwrite(opts, (o) => enforceProjectEndWith(vault, o, async () => (await import('./documents')).renderCertificateHtml));
+export function enforceProjectEndLazily(vault: string, opts: EnforceOptions, onProgress?: OverwriteProgress): Promise<EnforceResult> {
+  return enforceProjectEndWith(vault, opts, async () => (await import('./documents')).renderCertificateHtml, onProgress);
 }
 
 function writeCertificate(vault: string, render: CertificateRenderer, cert: DeletionCertificate): { json: string; html: string } {

@@ -8,17 +8,21 @@ import { passphraseBytes } from '../../crypto/kdf';
 import { unlockVault, type VaultDeps, type VaultSession } from '../../vault/vault';
 import { Participants } from '../participants/participants';
 import { Recordings } from '../recordings/recordings';
-import { enforceProjectEndAsync } from '../project-end/project-end';
+import { enforceProjectEndAsync, type EnforceResult, type OverwriteProgress } from '../project-end/project-end';
 import { auditConsistency } from './consistency';
 import { sweepInterruptedExports } from './export-journal';
 import { HvelvError } from '../../errors';
 import { syncClearPlaces } from '../backup/places';
 
-export async function openProject(vaultPath: string, passphrase: string, deps: VaultDeps): Promise<VaultSession> {
+/** Runs the end date's enforce handed to it (with its progress), reporting it: the app's window shows it (deadline-watch.ts's ProjectEndReport). */
+export type EnforceTracker = (run: (onProgress?: OverwriteProgress) => Promise<EnforceResult>) => Promise<EnforceResult>;
+
+export async function openProject(vaultPath: string, passphrase: string, deps: VaultDeps, trackEnd?: EnforceTracker): Promise<VaultSession> {
   // The deadline first, headless as the daily job would: a passed end date destroys
   // before anything is opened, whoever opens the vault.
   // Keys and records at once; the recordings' ciphertext then overwritten with the thread free.
-  await enforceProjectEndAsync(vaultPath, { crypto: deps.crypto, now: deps.now() });
+  const enforce = (onProgress?: OverwriteProgress) => enforceProjectEndAsync(vaultPath, { crypto: deps.crypto, now: deps.now() }, onProgress);
+  await (trackEnd ? trackEnd(enforce) : enforce());
   const session = await unlockVault(vaultPath, passphraseBytes(passphrase), deps);
   try {
     await new Participants(session, deps.now).resumeWithdrawals();

@@ -1,0 +1,1 @@
+export { ProjectEndPanel } from './ProjectEndPanel';
