@@ -3,7 +3,7 @@
  * by decrypting only the chunks asked for, exported bit-identical, deleted for good.
  * "Lydbånd vil bli innelåst": the recording is locked away from the moment it is in.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseFile } from 'music-metadata';
@@ -11,7 +11,7 @@ import type { AudioFacts, RecordingInfo } from '../../../../shared/contract';
 import { PEAKS_MAX } from '../../../../shared/transcription';
 import { assertConsent } from '../../consent/gate';
 import { KEY_BYTES } from '../../crypto/sodium';
-import { decryptBlobToFile, encryptFileToBlob, StreamReader, type EncryptProgress } from '../../crypto/stream';
+import { decryptBlobToFile, encryptFileToBlob, hashInWorker, StreamReader, type EncryptProgress } from '../../crypto/stream';
 import { beginExport } from '../project/export-journal';
 import { fromB64, toB64, toHex } from '../../crypto/encoding';
 import { HvelvError } from '../../errors';
@@ -346,9 +346,10 @@ export class Recordings {
 
   /**
    * Check that the stored copy decrypts to the same bytes as `original` (before deleting
-   * that). In slices that give way (a gigabyte is decrypted and hashed, then the original
-   * hashed): the app's window keeps answering. Progress counts both passes (twice the
-   * recording's bytes); `signal` stops it with CANCELLED, and nothing has changed.
+   * that). Both hashes are taken in a worker thread (a gigabyte is decrypted and hashed,
+   * then the original hashed): the app's window keeps answering. Progress counts both
+   * passes (twice the recording's bytes); `signal` stops it with CANCELLED, and nothing
+   * has changed.
    */
   async verifyAgainst(id: string, original: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {}): Promise<boolean> {
     return (await this.checkOriginal(id, original, opts)).same;
@@ -358,39 +359,25 @@ export class Recordings {
   private async checkOriginal(id: string, original: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void }): Promise<{ same: boolean; checked: FileIdentity | null }> {
     const r = this.record(id);
     const total = 2 * r.data.size;
-    const stop = (): void => {
-      if (opts.signal?.aborted) throw new HvelvError('CANCELLED', 'the check was cancelled');
+    const cancelled = (err: unknown): never => {
+      throw (err as Error)?.name === 'AbortError' ? new HvelvError('CANCELLED', 'the check was cancelled') : err;
     };
     const reader = this.open(id);
+    const from = reader.sealedSource();
     try {
-      const h = createHash('sha256');
-      let sliceStart = performance.now();
-      for (let i = 0; i < reader.chunkCount; i++) {
-        const c = reader.chunk(i);
-        h.update(c);
-        c.fill(0);
-        if (performance.now() - sliceStart >= VERIFY_SLICE_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          stop();
-          opts.onProgress?.({ bytes: Math.min(r.data.size, (i + 1) * 64 * 1024), total });
-          sliceStart = performance.now();
-        }
-      }
-      if (h.digest('hex') !== r.data.sha256) return { same: false, checked: null };
+      const stored = await hashInWorker({ from }, { signal: opts.signal, onProgress: (bytes) => opts.onProgress?.({ bytes: Math.min(r.data.size, bytes), total }) }).catch(cancelled);
+      if (stored !== r.data.sha256) return { same: false, checked: null };
     } finally {
+      from.key.fill(0);
       reader.close();
     }
-    stop();
     // Hashed through one descriptor; what it names is noted, so that what is deleted is the
     // file that was checked, not whatever has the name by then (another take saved over it).
     const { fd } = openRegularFile(original);
     try {
       // As it was before the hash and still after: written to meanwhile, it is not the file checked.
       const before = identityOf(fs.fstatSync(fd));
-      const hash = await hashFile(fs.createReadStream('', { fd, start: 0, autoClose: false, highWaterMark: 1024 * 1024 }), (bytes) => {
-        stop();
-        opts.onProgress?.({ bytes: r.data.size + Math.min(bytes, r.data.size), total });
-      });
+      const hash = await hashInWorker({ plainFd: fd }, { signal: opts.signal, onProgress: (bytes) => opts.onProgress?.({ bytes: r.data.size + Math.min(bytes, r.data.size), total }) }).catch(cancelled);
       const same = hash === r.data.sha256 && sameFile(before, identityOf(fs.fstatSync(fd)));
       return { same, checked: same ? before : null };
     } finally {
@@ -534,8 +521,6 @@ export class Recordings {
 const DECODE_PIECE = 16 * 1024;
 const WAV_PIECE = 256 * 1024;
 const SLICE_MS = 8;
-/** The check before an original is deleted gives way this often. */
-const VERIFY_SLICE_MS = 8;
 
 /**
  * The import's waveform: fed each plaintext batch, it gives the peaks at the end, or
@@ -628,15 +613,4 @@ export async function overwriteAndRemove(file: string, expected?: FileIdentity):
     if (now.dev !== expected.dev || now.ino !== expected.ino) throw changed();
   }
   await fs.promises.unlink(file);
-}
-
-async function hashFile(input: AsyncIterable<unknown>, onBytes?: (bytes: number) => void): Promise<string> {
-  const h = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of input) {
-    h.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-    onBytes?.(bytes);
-  }
-  return h.digest('hex');
 }
