@@ -19,7 +19,8 @@ import { fsyncDir } from '../../vault/atomic-file';
 import { insideVault, shredFile, shredFilesAsync } from '../../vault/safe-delete';
 import { storeDir } from '../../vault/layout';
 import { openRegularFile, withRegularFile } from '../project/user-file';
-import { computePeaks, coreCanDecode, StreamingPeaks } from './peaks';
+import { coreCanDecode, foldsOnCallingThread, StreamingPeaks } from './peaks';
+import { PeaksWorker, peaksInWorker } from './peaks-worker';
 import type { VaultSession } from '../../vault/vault';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../../shared/domain';
 
@@ -187,7 +188,7 @@ export class Recordings {
       // One pass: the waveform is folded from the plaintext as it streams to the sealing,
       // in the same read. A recording the decoders stumble over is still imported (the
       // player may play it); its waveform is simply not made, and the workspace says why.
-      const wave = await waveformFolder(probed.facts);
+      const wave = waveformFolder(probed.facts);
       try {
         const sealed = await encryptFileToBlob(opened, target, { key, vaultId: this.session.vaultId, recordingId: Buffer.from(blob, 'hex'), ...opts, onPlain: wave.push });
         return { ...probed, result: sealed, waveform: await wave.end() };
@@ -249,8 +250,9 @@ export class Recordings {
 
   /**
    * The waveform overview, computed now from the sealed recording if it is not stored
-   * yet (recordings imported before the import made it), and stored. Null for M4A/AAC,
-   * which only the page can decode. Locking the vault stops the computation.
+   * yet (recordings imported before the import made it), and stored; decrypted and decoded
+   * in a worker thread (peaks-worker.ts). Null for a format core does not decode. Locking
+   * the vault stops the computation.
    */
   async ensurePeaks(id: string, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array | null> {
     const have = this.peaks(id);
@@ -267,13 +269,16 @@ export class Recordings {
       const onAbort = () => stop.abort();
       opts.signal?.addEventListener('abort', onAbort);
       const reader = this.open(id);
+      const source = reader.sealedSource();
       try {
-        const peaks = await computePeaks(reader, info.format, info.durationMs, { signal: stop.signal });
+        // Decrypted and decoded in a worker thread: nothing of it on this one.
+        const peaks = await peaksInWorker(source, info.format, info.durationMs, { signal: stop.signal });
         if (stop.signal.aborted) throw new HvelvError('CANCELLED', 'the waveform was not finished');
         // Withdrawn or deleted meanwhile: record() fails, and nothing is stored.
         this.storePeaks(id, peaks);
         return peaks;
       } finally {
+        source.key.fill(0);
         reader.close();
         offLock();
         opts.signal?.removeEventListener('abort', onAbort);
@@ -513,35 +518,42 @@ export class Recordings {
   }
 }
 
-/**
- * Bytes decoded at a time for the import's waveform (16 KiB of MP3 or Opus is several
- * seconds of sound, some milliseconds to decode; WAV is only read), and the time after
- * which it gives way.
- */
-const DECODE_PIECE = 16 * 1024;
+/** Bytes folded at a time for a WAV's waveform on the calling thread, and the time after which it gives way. */
 const WAV_PIECE = 256 * 1024;
 const SLICE_MS = 8;
 
 /**
  * The import's waveform: fed each plaintext batch, it gives the peaks at the end, or
  * null where core has no decoder for the format or the decoder failed part way (the
- * failure stops the waveform, never the import).
+ * failure stops the waveform, never the import). A format that is decoded (MP3, FLAC,
+ * Ogg, WebM, and whatever decoderFor learns next) goes to a worker thread (PeaksWorker),
+ * so no WebAssembly is compiled and no sound decoded on this one; WAV, which is only read
+ * (its fold in SIMD is 0.11 s a GiB), is folded here, where it costs less than the copy
+ * to a worker would.
  */
-async function waveformFolder(facts: AudioFacts): Promise<{ push: (plain: Buffer) => Promise<void>; end: () => Promise<Uint8Array | null>; free: () => void }> {
-  let peaks = await StreamingPeaks.create(facts.format, facts.durationMs).catch(() => null);
+function waveformFolder(facts: AudioFacts): { push: (plain: Buffer) => Promise<void>; end: () => Promise<Uint8Array | null>; free: () => void } {
+  if (!coreCanDecode(facts.format)) return { push: async () => undefined, end: async () => null, free: () => undefined };
+  if (!foldsOnCallingThread(facts.format)) {
+    const worker = new PeaksWorker(facts.format, facts.durationMs);
+    return { push: worker.push, end: () => worker.end(), free: () => worker.free() };
+  }
+  let peaks: StreamingPeaks | null = null;
   let sliceStart = performance.now();
-  const piece = facts.format === 'wav' ? WAV_PIECE : DECODE_PIECE;
   const drop = (): void => {
     peaks?.free();
     peaks = null;
   };
+  const made = StreamingPeaks.create(facts.format, facts.durationMs).then(
+    (p) => (peaks = p),
+    () => null,
+  );
   return {
-    // In pieces, giving way between them: a 1 MiB batch of MP3 or Opus is a minute of
-    // sound, and decoding it at once would hold the app's main thread for a tenth of a second.
+    // In pieces, giving way between them, so the app's main thread keeps answering.
     push: async (plain) => {
-      for (let at = 0; at < plain.length && peaks; at += piece) {
+      await made;
+      for (let at = 0; at < plain.length && peaks; at += WAV_PIECE) {
         try {
-          await peaks.push(plain.subarray(at, at + piece));
+          await peaks.push(plain.subarray(at, at + WAV_PIECE));
         } catch {
           drop();
         }
@@ -552,6 +564,7 @@ async function waveformFolder(facts: AudioFacts): Promise<{ push: (plain: Buffer
       }
     },
     end: async () => {
+      await made;
       if (!peaks) return null;
       try {
         return (await peaks.end()).peaks;
