@@ -41,7 +41,7 @@ describe('long recording work off the calling thread', () => {
     const code = admit(session);
     const rec = new Recordings(session, NOW);
     const mp3 = path.join(tempDir(), 'long.mp3');
-    longMp3(mp3, 90); // three minutes
+    longMp3(mp3, 180); // six minutes
     // Loaded once by any first import, not the decoder's: the tag reader's MPEG parser, the
     // stores' statements; and, run from source only, the TypeScript loader in a worker (the
     // app's worker is plain JavaScript), on a WAV (which has no decoder to compile).

@@ -519,9 +519,10 @@ export interface SealedSource {
  * read (through the descriptor this thread opened and checked: worker threads share the
  * process's file table), each opened and hashed, and written to `out` if given (then
  * fsynced); or the plain file `plainFd` is read from its start and hashed (the original
- * checked before it is deleted). Plaintext is copied into one batch buffer, the chunk's
- * own buffer overwritten at once, and the batch overwritten after it is hashed and
- * written; the key is overwritten when the worker ends. A cancel (checked before each
+ * checked before it is deleted). Plaintext is copied into a batch buffer, the chunk's
+ * own buffer overwritten at once; a batch is written by the thread pool while the next
+ * is decrypted (two buffers), and overwritten once written (or once hashed, when nothing
+ * is written); the key is overwritten when the worker ends. A cancel (checked before each
  * 1 MiB batch) ends it part way. The nonce layout is nonce()'s above.
  */
 const OPEN_WORKER = `
@@ -534,7 +535,8 @@ const job = workerData.job;
 const from = job.from;
 class Stop extends Error {}
 const fail = (message) => Object.assign(new Error(message), { integrity: true });
-const plain = Buffer.alloc(N * C);
+// Two plaintext batches: one is decrypted while the other is written (by the thread pool).
+const plains = [Buffer.alloc(N * C), Buffer.alloc(N * C)];
 const n12 = Buffer.alloc(12);
 const readAt = (fd, buf, len, pos) => {
   let got = 0;
@@ -545,61 +547,76 @@ const readAt = (fd, buf, len, pos) => {
   }
   return got;
 };
-const writeAll = (fd, b) => { for (let off = 0; off < b.length; ) off += fs.writeSync(fd, b, off, b.length - off); };
+const write = (fd, b, off) => new Promise((resolve, reject) => fs.write(fd, b, off, b.length - off, null, (err, n) => (err ? reject(err) : resolve(n))));
+const writeAll = async (fd, b) => { for (let off = 0; off < b.length; ) off += await write(fd, b, off); };
 let done = 0, told = 0;
 const progress = () => { if (done - told >= ${BATCH}) { told = done; parentPort.postMessage({ t: 'progress', bytes: done }); } };
-try {
-  const hash = createHash('sha256');
-  if (from) {
-    const n = Math.max(1, Math.ceil(from.size / C));
-    const lastLen = from.size - (n - 1) * C + T;
-    const sealed = Buffer.alloc(N * FULL);
-    for (let i = 0; i < n; i += N) {
-      if (Atomics.load(cancel, 0) !== 0) throw new Stop('cancelled');
-      const k = Math.min(N, n - i);
-      const len = (k - 1) * FULL + (i + k === n ? lastLen : FULL);
-      if (readAt(from.fd, sealed, len, from.offset + i * FULL) !== len) throw fail('recording chunk ' + (i + k - 1) + ' is short');
-      let at = 0;
-      for (let j = 0; j < k; j++) {
-        const idx = i + j, last = idx === n - 1, sl = last ? lastLen : FULL;
-        const s = sealed.subarray(j * FULL, j * FULL + sl);
-        n12.writeUIntBE(Math.floor(idx / 2 ** 48), 0, 5);
-        n12.writeUIntBE(idx % 2 ** 48, 5, 6);
-        n12[11] = last ? 1 : 0;
-        const d = createDecipheriv('chacha20-poly1305', from.key, n12, { authTagLength: T });
-        d.setAAD(from.ad, { plaintextLength: sl - T });
-        d.setAuthTag(s.subarray(sl - T));
-        const p = d.update(s.subarray(0, sl - T));
-        try { d.final(); } catch { p.fill(0); throw fail('recording chunk ' + idx + ' does not authenticate (altered, moved or truncated)'); }
-        at += p.copy(plain, at);
-        p.fill(0);
+let writing = null;
+(async () => {
+  try {
+    const hash = createHash('sha256');
+    if (from) {
+      const n = Math.max(1, Math.ceil(from.size / C));
+      const lastLen = from.size - (n - 1) * C + T;
+      const sealed = Buffer.alloc(N * FULL);
+      let which = 0;
+      for (let i = 0; i < n; i += N) {
+        if (Atomics.load(cancel, 0) !== 0) throw new Stop('cancelled');
+        const k = Math.min(N, n - i);
+        const len = (k - 1) * FULL + (i + k === n ? lastLen : FULL);
+        if (readAt(from.fd, sealed, len, from.offset + i * FULL) !== len) throw fail('recording chunk ' + (i + k - 1) + ' is short');
+        const plain = plains[which];
+        let at = 0;
+        for (let j = 0; j < k; j++) {
+          const idx = i + j, last = idx === n - 1, sl = last ? lastLen : FULL;
+          const s = sealed.subarray(j * FULL, j * FULL + sl);
+          n12.writeUIntBE(Math.floor(idx / 2 ** 48), 0, 5);
+          n12.writeUIntBE(idx % 2 ** 48, 5, 6);
+          n12[11] = last ? 1 : 0;
+          const d = createDecipheriv('chacha20-poly1305', from.key, n12, { authTagLength: T });
+          d.setAAD(from.ad, { plaintextLength: sl - T });
+          d.setAuthTag(s.subarray(sl - T));
+          const p = d.update(s.subarray(0, sl - T));
+          try { d.final(); } catch { p.fill(0); throw fail('recording chunk ' + idx + ' does not authenticate (altered, moved or truncated)'); }
+          at += p.copy(plain, at);
+          p.fill(0);
+        }
+        const out = plain.subarray(0, at);
+        hash.update(out);
+        if (job.out !== undefined) {
+          // The batch before must be written (in order) before this one goes; then this one
+          // is written while the next is decrypted, and overwritten once it is.
+          await writing;
+          writing = writeAll(job.out, out).then(() => { out.fill(0); });
+          writing.catch(() => undefined);
+          which ^= 1;
+        } else out.fill(0);
+        done += at;
+        progress();
       }
-      const out = plain.subarray(0, at);
-      hash.update(out);
-      if (job.out !== undefined) writeAll(job.out, out);
-      out.fill(0);
-      done += at;
-      progress();
+      await writing;
+    } else {
+      const plain = plains[0];
+      for (;;) {
+        if (Atomics.load(cancel, 0) !== 0) throw new Stop('cancelled');
+        const got = readAt(job.plainFd, plain, plain.length, done);
+        hash.update(plain.subarray(0, got));
+        plain.fill(0, 0, got);
+        done += got;
+        if (got < plain.length) break;
+        progress();
+      }
     }
-  } else {
-    for (;;) {
-      if (Atomics.load(cancel, 0) !== 0) throw new Stop('cancelled');
-      const got = readAt(job.plainFd, plain, plain.length, done);
-      hash.update(plain.subarray(0, got));
-      plain.fill(0, 0, got);
-      done += got;
-      if (got < plain.length) break;
-      progress();
-    }
+    if (job.out !== undefined) fs.fsyncSync(job.out);
+    parentPort.postMessage({ t: 'done', bytes: done, sha256: hash.digest('hex') });
+  } catch (e) {
+    parentPort.postMessage({ t: 'error', cancelled: e instanceof Stop, integrity: !!e.integrity, code: e.code, message: String(e.message) });
+  } finally {
+    await (writing && writing.catch(() => undefined));
+    for (const p of plains) p.fill(0);
+    if (from) from.key.fill(0);
   }
-  if (job.out !== undefined) fs.fsyncSync(job.out);
-  parentPort.postMessage({ t: 'done', bytes: done, sha256: hash.digest('hex') });
-} catch (e) {
-  parentPort.postMessage({ t: 'error', cancelled: e instanceof Stop, integrity: !!e.integrity, code: e.code, message: String(e.message) });
-} finally {
-  plain.fill(0);
-  if (from) from.key.fill(0);
-}
+})();
 `;
 
 /**
