@@ -28,16 +28,23 @@ import type { DecodeJob, FromDecodeWorker, ToDecodeWorker } from './decode-worke
 /** Plaintext batches handed to the worker and not yet given back. */
 const IN_FLIGHT = 3;
 
+/**
+ * The decoders' JavaScript heap is bounded: a file that makes one allocate without end
+ * ends the worker (no waveform), not the app. (Their WebAssembly memory is bounded by the
+ * decoders and the reader's checks: asr/audio.ts.)
+ */
+const LIMITS = { maxOldGenerationSizeMb: 256 };
+
 function startWorker(job: DecodeJob): Worker {
   const here = path.dirname(fileURLToPath(import.meta.url));
   for (const dir of [here, path.dirname(here)]) {
     const built = path.join(dir, 'decode-worker.js');
-    if (fs.existsSync(built)) return new Worker(built, { workerData: job });
+    if (fs.existsSync(built)) return new Worker(built, { workerData: job, resourceLimits: LIMITS });
   }
   // From source: tsx's loader, registered in the worker itself (an --import in execArgv
   // does not reach a worker's own entry on Node 20).
   const src = pathToFileURL(path.join(here, 'decode-worker.ts')).href;
-  return new Worker(`import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(src)}, ${JSON.stringify(import.meta.url)}))`, { eval: true, workerData: job });
+  return new Worker(`import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(src)}, ${JSON.stringify(import.meta.url)}))`, { eval: true, workerData: job, resourceLimits: LIMITS });
 }
 
 /** The import's waveform, decoded in a worker from the plaintext batches as they pass. */
