@@ -64,6 +64,8 @@ export default defineConfig({
           cli: resolve('electron/cli/main.ts'),
           // The recognition process (a child of the app and of the CLI), found beside them by draft.ts.
           'asr-worker': resolve('electron/core/services/asr/worker.ts'),
+          // The waveform's decode thread (a worker_threads worker), found beside them by recordings/peaks-worker.ts.
+          'decode-worker': resolve('electron/core/services/recordings/decode-worker.ts'),
         },
         output: {
           // Each chunk file costs an ES module's resolve, read, compile and link at start

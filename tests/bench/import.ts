@@ -3,8 +3,10 @@
  * peaks folded from the plaintext as it streams to the sealing), against `age -r` and
  * `cp`, each followed by `sync`, in the same run; wall time and CPU time per GiB; seek
  * latency; memory. Then what the old second pass (decrypt and decode the sealed copy
- * again) costs on its own, for comparison.
- * Part of `npm run bench`; run alone: `npx tsx tests/bench/import.ts` (writes its section).
+ * again) costs on its own, for comparison. Then the export and the check before an
+ * original is deleted (benchExport).
+ * Part of `npm run bench`; run alone: `npx tsx tests/bench/import.ts` (writes its sections;
+ * `npx tsx tests/bench/import.ts export` the export's alone).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -207,8 +209,122 @@ export async function benchImport(log: (s: string) => void, date: string): Promi
   log(`Where the import time goes: on one thread each, SHA-256 of 1 GiB takes ${hashS.toFixed(2)} s here, ChaCha20-Poly1305 (node:crypto, OpenSSL's native code) in 64 KiB chunks ${sealS.toFixed(2)} s, and decoding and folding the waveform of 1 GiB of 16-bit WAV ${foldS.toFixed(2)} s. The import reads, hashes and folds on the calling thread while a worker seals the batch before, and writes the ciphertext with direct I/O (O_DIRECT, 4 KiB-aligned blocks from a page-aligned shared buffer), so the kernel does not copy a gigabyte into the page cache. The recording stream was already sealed with the native cipher (libsodium's WebAssembly is for the vault's small records), so the cipher was not where the time went: the second pass was. age is single-threaded and writes through the page cache, so its time varies with the machine's memory state more than Hvelv's does. Where direct I/O is refused (or on macOS and Windows) the import writes through the cache.`);
 }
 
+/**
+ * Export of a 1 GiB recording and the check before an original is deleted (issue 27),
+ * as the app runs them now (decrypted, hashed and written in a worker thread) and, for
+ * the export, as it ran before (each chunk opened on the calling thread, then written),
+ * against `cp` + `sync` of the same WAV; three interleaved rounds, medians. Beside each:
+ * what the calling thread (the app's main process) spent of it: its event loop's busy
+ * time, its longest busy stretch (tests/core/large-work.ts loopBusy: waiting for the worker
+ * or the disk counts as idle) and the longest wall-clock gap between its turns (which on a
+ * loaded machine also counts the time the thread waited for a core).
+ */
+export async function benchExport(log: (s: string) => void, date: string): Promise<void> {
+  const { loopBusy } = await import('../core/large-work');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hvelv-bench-export-'));
+  const wav = path.join(work, 'interview.wav');
+  {
+    const dataLen = GiB - 44;
+    const fd = fs.openSync(wav, 'w');
+    fs.writeSync(fd, wavHeader(dataLen, 48000));
+    const piece = Buffer.alloc(16 * MiB);
+    for (let i = 0; i < piece.length; i += 2) piece.writeInt16LE(Math.round(8000 * Math.sin(i / 50)) + ((i * 7919) % 97), i);
+    let left = dataLen;
+    while (left > 0) left -= fs.writeSync(fd, piece, 0, Math.min(piece.length, left));
+    fs.closeSync(fd);
+  }
+  const size = fs.statSync(wav).size;
+  const { session: s } = await makeVault();
+  const vdir = s.path;
+  const rec = new Recordings(s, () => new Date());
+  const info = await rec.import(admit(s), wav);
+  const blobs = path.join(vdir, 'recordings', 'blobs');
+  const warmBlob = (): void => void execFileSync('sh', ['-c', `cat "${blobs}"/* > /dev/null`]);
+  const warmWav = (): void => void execFileSync('cat', [wav], { stdio: ['ignore', 'ignore', 'ignore'] });
+  type Run = { wall: number; cpu: number; busy: number; longest: number; gap: number };
+  const timed = async (fn: () => Promise<unknown>): Promise<Run> => {
+    const cpu0 = process.cpuUsage();
+    const r = await loopBusy(fn);
+    const cpu = process.cpuUsage(cpu0);
+    return { wall: r.totalMs / 1000, cpu: (cpu.user + cpu.system) / 1e6, busy: r.busyMs / 1000, longest: r.longestBusyMs, gap: r.gapMs };
+  };
+  const cp: number[] = [];
+  const ours: Run[] = [];
+  const before: Run[] = [];
+  const check: Run[] = [];
+  for (let round = 0; round < 3; round++) {
+    warmWav();
+    cp.push(timeShell(`cp "${wav}" "${work}/copy.wav" && sync "${work}/copy.wav"`).wall);
+    fs.rmSync(path.join(work, 'copy.wav'));
+    warmBlob();
+    const out = path.join(work, 'export.wav');
+    ours.push(await timed(() => rec.export(info.id, out)));
+    fs.rmSync(out);
+    warmBlob();
+    // Before: decryptBlobToFile as it was (each 64 KiB chunk opened and hashed on this thread, then written), fsynced.
+    before.push(
+      await timed(async () => {
+        const { createHash } = await import('node:crypto');
+        const reader = rec.open(info.id);
+        const fh = await fs.promises.open(out, 'wx', 0o600);
+        const h = createHash('sha256');
+        try {
+          for (let i = 0; i < reader.chunkCount; i++) {
+            const c = reader.chunk(i);
+            h.update(c);
+            await fh.write(c);
+            c.fill(0);
+          }
+          await fh.sync();
+        } finally {
+          await fh.close();
+          reader.close();
+        }
+        if (h.digest('hex') !== info.sha256) throw new Error('the old export differs');
+      }),
+    );
+    fs.rmSync(out);
+    warmBlob();
+    warmWav();
+    check.push(
+      await timed(async () => {
+        if (!(await rec.verifyAgainst(info.id, wav))) throw new Error('the check failed');
+      }),
+    );
+  }
+  s.lock();
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.rmSync(path.dirname(vdir), { recursive: true, force: true });
+
+  const gib = size / GiB;
+  const cpS = median(cp);
+  const row = (runs: Run[]): string => {
+    const wall = median(runs.map((r) => r.wall));
+    return `${wall.toFixed(2)} s (${(size / 1e6 / wall).toFixed(0)} MB/s, ${(wall / cpS).toFixed(2)}x cp); CPU ${(median(runs.map((r) => r.cpu)) / gib).toFixed(2)} s per GiB | ${median(runs.map((r) => r.busy)).toFixed(2)} s | ${median(runs.map((r) => r.longest)).toFixed(0)} ms | ${median(runs.map((r) => r.gap)).toFixed(0)} ms |`;
+  };
+  log('');
+  log(`## Recordings: export and the check off the main thread (${date})`);
+  log('');
+  log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores (shared with other work while measured), Node ${process.version}; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(', ')}. Written by \`npx tsx tests/bench/import.ts export\`.`);
+  log('');
+  log(`A ${gib.toFixed(2)} GiB recording (WAV, 48 kHz mono), its sealed blob and the WAV read once before each run (in the page cache); each writes its output and syncs it. Three interleaved rounds, medians (all runs: export ${ours.map((r) => r.wall.toFixed(2)).join(', ')} s; before ${before.map((r) => r.wall.toFixed(2)).join(', ')} s; check ${check.map((r) => r.wall.toFixed(2)).join(', ')} s; cp ${cp.map((x) => x.toFixed(2)).join(', ')} s). "This thread" is the calling thread (the app's main process): its event loop's busy time, its longest busy stretch, and the longest wall-clock gap between two of its turns (which also counts waiting for a core).`);
+  log('');
+  log('| what | time | this thread busy | longest busy stretch | longest gap |');
+  log('| --- | --- | --- | --- | --- |');
+  log(`| export (now): decrypt, SHA-256 and write in a worker thread, fsync, rename | ${row(ours)}`);
+  log(`| export as before: each chunk opened and hashed on the calling thread, written, fsync | ${row(before)}`);
+  log(`| the check before an original is deleted (now): the stored copy decrypted and hashed, then the original hashed, both in a worker | ${row(check)}`);
+  log(`| \`cp\` + \`sync\` of the same WAV | ${cpS.toFixed(2)} s (${(size / 1e6 / cpS).toFixed(0)} MB/s) | | | |`);
+}
+
 if (process.argv[1] && import.meta.filename === path.resolve(process.argv[1])) {
   const { log, lines } = collector();
-  await benchImport(log, new Date().toISOString().slice(0, 10));
+  const date = new Date().toISOString().slice(0, 10);
+  // `export`: that section alone (the import's takes minutes).
+  if (process.argv[2] === 'export') await benchExport(log, date);
+  else {
+    await benchImport(log, date);
+    await benchExport(log, date);
+  }
   writeSections(lines);
 }

@@ -89,8 +89,9 @@ log(`| verify the whole vault (${N} records) | ${verifyMs.toFixed(0)} ms, ${prob
 // 3. Recordings: import of a 1 GiB WAV, waveform included, against age and cp; seek
 // latency, memory (tests/bench/import.ts).
 {
-  const { benchImport } = await import('./import');
+  const { benchExport, benchImport } = await import('./import');
   await benchImport(log, date);
+  await benchExport(log, date);
 }
 
 // 4. Transcripts: looking for identifying details (the check runs on every list of

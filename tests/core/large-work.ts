@@ -45,3 +45,39 @@ export const blobsIn = (dir: string): string[] => {
   const d = path.join(storeDir(dir, 'recordings'), 'blobs');
   return fs.existsSync(d) ? fs.readdirSync(d) : [];
 };
+
+/**
+ * How much of this thread `work` took: its event loop's busy time in all, the longest busy
+ * stretch between two turns, and the longest gap. Ticks every millisecond by a timer, so
+ * the loop waits for events between them: time the thread spends waiting (for a worker,
+ * the disk), even descheduled by a loaded machine, counts as idle, and what counts as
+ * busy is what ran on this thread (or the thread was descheduled while running it).
+ */
+export async function loopBusy(work: () => unknown): Promise<{ busyMs: number; longestBusyMs: number; gapMs: number; totalMs: number }> {
+  let last = performance.now();
+  let lastElu = performance.eventLoopUtilization();
+  let longest = 0;
+  let gap = 0;
+  const tick = (): void => {
+    const t = performance.now();
+    const elu = performance.eventLoopUtilization();
+    gap = Math.max(gap, t - last);
+    longest = Math.max(longest, elu.active - lastElu.active);
+    last = t;
+    lastElu = elu;
+  };
+  const timer = setInterval(tick, 1);
+  await new Promise((r) => setTimeout(r, 5));
+  const start = performance.now();
+  const startElu = performance.eventLoopUtilization();
+  last = start;
+  lastElu = startElu;
+  longest = 0;
+  gap = 0;
+  await work();
+  const totalMs = performance.now() - start;
+  tick();
+  const busyMs = performance.eventLoopUtilization(performance.eventLoopUtilization(), startElu).active;
+  clearInterval(timer);
+  return { busyMs, longestBusyMs: longest, gapMs: gap, totalMs };
+}

@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { wavHeader } from '../wav';
+import { storeDir } from '../../electron/core/vault/layout';
+import { blobsIn } from './large-work';
 import { admit, makeVault, tempDir } from './helpers';
 
 const MiB = 1024 * 1024;
@@ -46,6 +48,30 @@ describe('export of a large recording', () => {
     expect(fs.readFileSync(out).equals(fs.readFileSync(wav))).toBe(true);
     expect(all.at(-1)).toBeGreaterThan(7 * MiB);
     expect(fs.readdirSync(dir)).toEqual(['out.wav']);
+    session.lock();
+  });
+
+  it('a chunk altered on disk: the worker refuses it (INTEGRITY), and neither the file nor its temporary one is left', async () => {
+    const { dir: vault, session } = await makeVault();
+    const code = admit(session);
+    const rec = new Recordings(session, () => new Date('2026-11-27T10:00:00Z'));
+    const wav = path.join(tempDir(), 'i.wav');
+    const data = Buffer.alloc(4 * MiB);
+    for (let i = 0; i < data.length; i += 2) data.writeInt16LE(Math.round(5000 * Math.sin(i / 7)), i);
+    fs.writeFileSync(wav, Buffer.concat([wavHeader(data.length, 16000), data]));
+    const info = await rec.import(code, wav);
+    const [blob] = blobsIn(vault);
+    const file = path.join(storeDir(vault, 'recordings'), 'blobs', blob!);
+    // One byte in the middle of the recording (chunk 32 of 65): the export has written the chunks before it.
+    const fd = fs.openSync(file, 'r+');
+    const at = Math.floor(fs.fstatSync(fd).size / 2);
+    const b = Buffer.alloc(1);
+    fs.readSync(fd, b, 0, 1, at);
+    fs.writeSync(fd, Buffer.from([b[0]! ^ 1]), 0, 1, at);
+    fs.closeSync(fd);
+    const dir = tempDir();
+    await expect(rec.export(info.id, path.join(dir, 'out.wav'))).rejects.toMatchObject({ code: 'INTEGRITY' });
+    expect(fs.readdirSync(dir)).toEqual([]);
     session.lock();
   });
 });

@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { encodeFields } from './encoding';
 import { HvelvError, integrity } from '../errors';
-import { shredFile } from '../vault/safe-delete';
+import { shredFileAsync } from '../vault/safe-delete';
 
 export const CHUNK_SIZE = 64 * 1024;
 export const TAG_SIZE = 16;
@@ -504,9 +504,173 @@ async function readFull(fh: fs.promises.FileHandle, buf: Buffer): Promise<number
   return off;
 }
 
+/** Where a worker reads a recording's sealed chunks: StreamReader.sealedSource(). */
+export interface SealedSource {
+  fd: number;
+  offset: number;
+  size: number;
+  key: Uint8Array;
+  ad: Uint8Array;
+}
+
+/**
+ * One pass over a recording in a worker thread, so that a gigabyte decrypted and hashed
+ * never holds the app's main thread (issue 27): either the sealed chunks of `from` are
+ * read (through the descriptor this thread opened and checked: worker threads share the
+ * process's file table), each opened and hashed, and written to `out` if given (then
+ * fsynced); or the plain file `plainFd` is read from its start and hashed (the original
+ * checked before it is deleted). Plaintext is copied into a batch buffer, the chunk's
+ * own buffer overwritten at once; a batch is written by the thread pool while the next
+ * is decrypted (two buffers), and overwritten once written (or once hashed, when nothing
+ * is written); the key is overwritten when the worker ends. A cancel (checked before each
+ * 1 MiB batch) ends it part way. The nonce layout is nonce()'s above.
+ */
+const OPEN_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { createDecipheriv, createHash } = require('node:crypto');
+const C = ${CHUNK_SIZE}, T = ${TAG_SIZE}, FULL = C + T, N = ${BATCH / CHUNK_SIZE};
+const cancel = new Int32Array(workerData.cancel);
+const job = workerData.job;
+const from = job.from;
+class Stop extends Error {}
+const fail = (message) => Object.assign(new Error(message), { integrity: true });
+// Two plaintext batches: one is decrypted while the other is written (by the thread pool).
+const plains = [Buffer.alloc(N * C), Buffer.alloc(N * C)];
+const n12 = Buffer.alloc(12);
+const readAt = (fd, buf, len, pos) => {
+  let got = 0;
+  while (got < len) {
+    const r = fs.readSync(fd, buf, got, len - got, pos + got);
+    if (r === 0) break;
+    got += r;
+  }
+  return got;
+};
+const write = (fd, b, off) => new Promise((resolve, reject) => fs.write(fd, b, off, b.length - off, null, (err, n) => (err ? reject(err) : resolve(n))));
+const writeAll = async (fd, b) => { for (let off = 0; off < b.length; ) off += await write(fd, b, off); };
+let done = 0, told = 0;
+const progress = () => { if (done - told >= ${BATCH}) { told = done; parentPort.postMessage({ t: 'progress', bytes: done }); } };
+let writing = null;
+(async () => {
+  try {
+    const hash = createHash('sha256');
+    if (from) {
+      const n = Math.max(1, Math.ceil(from.size / C));
+      const lastLen = from.size - (n - 1) * C + T;
+      const sealed = Buffer.alloc(N * FULL);
+      let which = 0;
+      for (let i = 0; i < n; i += N) {
+        if (Atomics.load(cancel, 0) !== 0) throw new Stop('cancelled');
+        const k = Math.min(N, n - i);
+        const len = (k - 1) * FULL + (i + k === n ? lastLen : FULL);
+        if (readAt(from.fd, sealed, len, from.offset + i * FULL) !== len) throw fail('recording chunk ' + (i + k - 1) + ' is short');
+        const plain = plains[which];
+        let at = 0;
+        for (let j = 0; j < k; j++) {
+          const idx = i + j, last = idx === n - 1, sl = last ? lastLen : FULL;
+          const s = sealed.subarray(j * FULL, j * FULL + sl);
+          n12.writeUIntBE(Math.floor(idx / 2 ** 48), 0, 5);
+          n12.writeUIntBE(idx % 2 ** 48, 5, 6);
+          n12[11] = last ? 1 : 0;
+          const d = createDecipheriv('chacha20-poly1305', from.key, n12, { authTagLength: T });
+          d.setAAD(from.ad, { plaintextLength: sl - T });
+          d.setAuthTag(s.subarray(sl - T));
+          const p = d.update(s.subarray(0, sl - T));
+          try { d.final(); } catch { p.fill(0); throw fail('recording chunk ' + idx + ' does not authenticate (altered, moved or truncated)'); }
+          at += p.copy(plain, at);
+          p.fill(0);
+        }
+        const out = plain.subarray(0, at);
+        hash.update(out);
+        if (job.out !== undefined) {
+          // The batch before must be written (in order) before this one goes; then this one
+          // is written while the next is decrypted, and overwritten once it is.
+          await writing;
+          writing = writeAll(job.out, out).then(() => { out.fill(0); });
+          writing.catch(() => undefined);
+          which ^= 1;
+        } else out.fill(0);
+        done += at;
+        progress();
+      }
+      await writing;
+    } else {
+      const plain = plains[0];
+      for (;;) {
+        if (Atomics.load(cancel, 0) !== 0) throw new Stop('cancelled');
+        const got = readAt(job.plainFd, plain, plain.length, done);
+        hash.update(plain.subarray(0, got));
+        plain.fill(0, 0, got);
+        done += got;
+        if (got < plain.length) break;
+        progress();
+      }
+    }
+    if (job.out !== undefined) fs.fsyncSync(job.out);
+    parentPort.postMessage({ t: 'done', bytes: done, sha256: hash.digest('hex') });
+  } catch (e) {
+    parentPort.postMessage({ t: 'error', cancelled: e instanceof Stop, integrity: !!e.integrity, code: e.code, message: String(e.message) });
+  } finally {
+    await (writing && writing.catch(() => undefined));
+    for (const p of plains) p.fill(0);
+    if (from) from.key.fill(0);
+  }
+})();
+`;
+
+/**
+ * Run one OPEN_WORKER job: resolves with the SHA-256 (hex) of the plaintext read.
+ * Rejects with an AbortError on `signal` (also when it comes after the last batch: the
+ * caller asked to stop, so what was made is not kept), an INTEGRITY error where a chunk
+ * does not open, the file system's error otherwise. The key in `from` is the caller's
+ * (overwrite it after); the worker's copy is overwritten there. Progress every 1 MiB.
+ */
+export function hashInWorker(
+  job: { from: SealedSource; out?: number } | { plainFd: number },
+  opts: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {},
+): Promise<string> {
+  const aborted = (): DOMException => new DOMException('cancelled', 'AbortError');
+  if (opts.signal?.aborted) return Promise.reject(aborted());
+  const cancel = new SharedArrayBuffer(4);
+  const flag = new Int32Array(cancel);
+  const worker = new Worker(OPEN_WORKER, { eval: true, workerData: { cancel, job } });
+  return new Promise<string>((resolve, reject) => {
+    let settled = false;
+    const onAbort = (): void => void Atomics.store(flag, 0, 1);
+    opts.signal?.addEventListener('abort', onAbort);
+    const finish = (err: Error | null, sha256?: string): void => {
+      if (settled) return;
+      settled = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (!err && opts.signal?.aborted) err = aborted();
+      if (err) reject(err);
+      else resolve(sha256!);
+    };
+    worker.on('message', (m: { t: 'progress'; bytes: number } | { t: 'done'; bytes: number; sha256: string } | { t: 'error'; cancelled: boolean; integrity: boolean; code?: string; message: string }) => {
+      if (m.t === 'progress' || m.t === 'done') {
+        try {
+          opts.onProgress?.(m.bytes);
+        } catch {
+          // Progress is for the eye only.
+        }
+      }
+      if (m.t === 'done') finish(null, m.sha256);
+      if (m.t !== 'error') return;
+      if (m.cancelled) finish(aborted());
+      else if (m.integrity) finish(integrity(m.message));
+      else finish(Object.assign(new Error(m.message), { code: m.code }));
+    });
+    worker.on('error', (e) => finish(e));
+    worker.once('exit', () => finish(new Error('the decrypting worker stopped')));
+  });
+}
+
 /**
  * Decrypt a whole blob into `target` (temp file, fsync, rename), returning the plaintext's
- * SHA-256. A cancel (`signal`) or any failure leaves no file: the temporary one is shredded.
+ * SHA-256. The decryption, hashing and writing run in a worker thread (hashInWorker), so
+ * the calling thread stays free. A cancel (`signal`) or any failure leaves no file: the
+ * temporary one is overwritten (in slices off this thread) and removed.
  */
 export async function decryptBlobToFile(
   reader: StreamReader,
@@ -515,35 +679,21 @@ export async function decryptBlobToFile(
   opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {},
 ): Promise<string> {
   const out = await fs.promises.open(tmp, 'wx', 0o600);
-  const hash = createHash('sha256');
+  const from = reader.sealedSource();
+  const total = reader.plainSize;
+  let hash: string;
   try {
-    for (let i = 0; i < reader.chunkCount; i++) {
-      if (opts.signal?.aborted) throw new DOMException('export cancelled', 'AbortError');
-      const c = reader.chunk(i);
-      hash.update(c);
-      await out.write(c);
-      c.fill(0);
-      if (opts.onProgress && i % 16 === 15) {
-        try {
-          opts.onProgress({ bytes: Math.min(reader.plainSize, (i + 1) * CHUNK_SIZE), total: reader.plainSize });
-        } catch {
-          // Progress is for the eye only.
-        }
-      }
-    }
-    await out.sync();
+    hash = await hashInWorker({ from, out: out.fd }, { signal: opts.signal, onProgress: (bytes) => opts.onProgress?.({ bytes, total }) });
     await out.close();
     await fs.promises.rename(tmp, target);
   } catch (err) {
     await out.close().catch(() => undefined);
     // Plaintext: overwritten, not only unlinked. (If that fails too, the caller's export
     // note keeps it for the next open; the first error is the one to report.)
-    try {
-      shredFile(tmp);
-    } catch {
-      /* see above */
-    }
+    await shredFileAsync(tmp).catch(() => undefined);
     throw err;
+  } finally {
+    from.key.fill(0);
   }
-  return hash.digest('hex');
+  return hash;
 }

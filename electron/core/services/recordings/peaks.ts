@@ -10,9 +10,10 @@
  * Both stop (AUDIO_DAMAGED) where the sound passes the length the file declared and a
  * margin (asr/audio.ts DecodeLimit): a file of tiny packets cannot keep them decoding.
  *
- * Both run on the calling thread (the app's main process) in slices of a few
- * milliseconds, giving way between them, so the app keeps answering (IPC, the media
- * protocol) while a long recording is folded.
+ * In the app both run in a worker thread (peaks-worker.ts, decode-worker.ts), so no
+ * WebAssembly decoder is compiled and no sound decoded on the main process's thread; a
+ * WAV's fold at import stays on the importing thread (foldsOnCallingThread). Where they
+ * run on a calling thread they give way every few milliseconds.
  */
 import type { AudioFacts } from '../../../../shared/contract';
 import { HvelvError } from '../../errors';
@@ -29,6 +30,16 @@ export interface ChunkSource {
 /** Formats the streaming decoders read; M4A/AAC only the page's Web Audio can. */
 export function coreCanDecode(format: AudioFacts['format']): boolean {
   return format !== 'm4a';
+}
+
+/**
+ * Whether the import folds this format's waveform on its own thread rather than in the
+ * decode worker (peaks-worker.ts): WAV only, which is read, not decoded (no WebAssembly
+ * decoder to compile; its fold in SIMD costs 0.11 s a GiB, less than copying each batch
+ * to a worker). Every decoded format goes to the worker.
+ */
+export function foldsOnCallingThread(format: AudioFacts['format']): boolean {
+  return format === 'wav';
 }
 
 /** How many buckets a recording of this length gets: ten a second, at most PEAKS_MAX. One rule for core and the page (shared/audio-fold.ts). */

@@ -3,7 +3,7 @@
  * by decrypting only the chunks asked for, exported bit-identical, deleted for good.
  * "Lydbånd vil bli innelåst": the recording is locked away from the moment it is in.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseFile } from 'music-metadata';
@@ -11,7 +11,7 @@ import type { AudioFacts, RecordingInfo } from '../../../../shared/contract';
 import { PEAKS_MAX } from '../../../../shared/transcription';
 import { assertConsent } from '../../consent/gate';
 import { KEY_BYTES } from '../../crypto/sodium';
-import { decryptBlobToFile, encryptFileToBlob, StreamReader, type EncryptProgress } from '../../crypto/stream';
+import { decryptBlobToFile, encryptFileToBlob, hashInWorker, StreamReader, type EncryptProgress } from '../../crypto/stream';
 import { beginExport } from '../project/export-journal';
 import { fromB64, toB64, toHex } from '../../crypto/encoding';
 import { HvelvError } from '../../errors';
@@ -19,7 +19,8 @@ import { fsyncDir } from '../../vault/atomic-file';
 import { insideVault, shredFile, shredFilesAsync } from '../../vault/safe-delete';
 import { storeDir } from '../../vault/layout';
 import { openRegularFile, withRegularFile } from '../project/user-file';
-import { computePeaks, coreCanDecode, StreamingPeaks } from './peaks';
+import { coreCanDecode, foldsOnCallingThread, StreamingPeaks } from './peaks';
+import { PeaksWorker, peaksInWorker } from './peaks-worker';
 import type { VaultSession } from '../../vault/vault';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../../shared/domain';
 
@@ -187,7 +188,7 @@ export class Recordings {
       // One pass: the waveform is folded from the plaintext as it streams to the sealing,
       // in the same read. A recording the decoders stumble over is still imported (the
       // player may play it); its waveform is simply not made, and the workspace says why.
-      const wave = await waveformFolder(probed.facts);
+      const wave = waveformFolder(probed.facts);
       try {
         const sealed = await encryptFileToBlob(opened, target, { key, vaultId: this.session.vaultId, recordingId: Buffer.from(blob, 'hex'), ...opts, onPlain: wave.push });
         return { ...probed, result: sealed, waveform: await wave.end() };
@@ -249,8 +250,9 @@ export class Recordings {
 
   /**
    * The waveform overview, computed now from the sealed recording if it is not stored
-   * yet (recordings imported before the import made it), and stored. Null for M4A/AAC,
-   * which only the page can decode. Locking the vault stops the computation.
+   * yet (recordings imported before the import made it), and stored; decrypted and decoded
+   * in a worker thread (peaks-worker.ts). Null for a format core does not decode. Locking
+   * the vault stops the computation.
    */
   async ensurePeaks(id: string, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array | null> {
     const have = this.peaks(id);
@@ -267,13 +269,16 @@ export class Recordings {
       const onAbort = () => stop.abort();
       opts.signal?.addEventListener('abort', onAbort);
       const reader = this.open(id);
+      const source = reader.sealedSource();
       try {
-        const peaks = await computePeaks(reader, info.format, info.durationMs, { signal: stop.signal });
+        // Decrypted and decoded in a worker thread: nothing of it on this one.
+        const peaks = await peaksInWorker(source, info.format, info.durationMs, { signal: stop.signal });
         if (stop.signal.aborted) throw new HvelvError('CANCELLED', 'the waveform was not finished');
         // Withdrawn or deleted meanwhile: record() fails, and nothing is stored.
         this.storePeaks(id, peaks);
         return peaks;
       } finally {
+        source.key.fill(0);
         reader.close();
         offLock();
         opts.signal?.removeEventListener('abort', onAbort);
@@ -346,9 +351,10 @@ export class Recordings {
 
   /**
    * Check that the stored copy decrypts to the same bytes as `original` (before deleting
-   * that). In slices that give way (a gigabyte is decrypted and hashed, then the original
-   * hashed): the app's window keeps answering. Progress counts both passes (twice the
-   * recording's bytes); `signal` stops it with CANCELLED, and nothing has changed.
+   * that). Both hashes are taken in a worker thread (a gigabyte is decrypted and hashed,
+   * then the original hashed): the app's window keeps answering. Progress counts both
+   * passes (twice the recording's bytes); `signal` stops it with CANCELLED, and nothing
+   * has changed.
    */
   async verifyAgainst(id: string, original: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {}): Promise<boolean> {
     return (await this.checkOriginal(id, original, opts)).same;
@@ -358,39 +364,25 @@ export class Recordings {
   private async checkOriginal(id: string, original: string, opts: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void }): Promise<{ same: boolean; checked: FileIdentity | null }> {
     const r = this.record(id);
     const total = 2 * r.data.size;
-    const stop = (): void => {
-      if (opts.signal?.aborted) throw new HvelvError('CANCELLED', 'the check was cancelled');
+    const cancelled = (err: unknown): never => {
+      throw (err as Error)?.name === 'AbortError' ? new HvelvError('CANCELLED', 'the check was cancelled') : err;
     };
     const reader = this.open(id);
+    const from = reader.sealedSource();
     try {
-      const h = createHash('sha256');
-      let sliceStart = performance.now();
-      for (let i = 0; i < reader.chunkCount; i++) {
-        const c = reader.chunk(i);
-        h.update(c);
-        c.fill(0);
-        if (performance.now() - sliceStart >= VERIFY_SLICE_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          stop();
-          opts.onProgress?.({ bytes: Math.min(r.data.size, (i + 1) * 64 * 1024), total });
-          sliceStart = performance.now();
-        }
-      }
-      if (h.digest('hex') !== r.data.sha256) return { same: false, checked: null };
+      const stored = await hashInWorker({ from }, { signal: opts.signal, onProgress: (bytes) => opts.onProgress?.({ bytes: Math.min(r.data.size, bytes), total }) }).catch(cancelled);
+      if (stored !== r.data.sha256) return { same: false, checked: null };
     } finally {
+      from.key.fill(0);
       reader.close();
     }
-    stop();
     // Hashed through one descriptor; what it names is noted, so that what is deleted is the
     // file that was checked, not whatever has the name by then (another take saved over it).
     const { fd } = openRegularFile(original);
     try {
       // As it was before the hash and still after: written to meanwhile, it is not the file checked.
       const before = identityOf(fs.fstatSync(fd));
-      const hash = await hashFile(fs.createReadStream('', { fd, start: 0, autoClose: false, highWaterMark: 1024 * 1024 }), (bytes) => {
-        stop();
-        opts.onProgress?.({ bytes: r.data.size + Math.min(bytes, r.data.size), total });
-      });
+      const hash = await hashInWorker({ plainFd: fd }, { signal: opts.signal, onProgress: (bytes) => opts.onProgress?.({ bytes: r.data.size + Math.min(bytes, r.data.size), total }) }).catch(cancelled);
       const same = hash === r.data.sha256 && sameFile(before, identityOf(fs.fstatSync(fd)));
       return { same, checked: same ? before : null };
     } finally {
@@ -526,37 +518,42 @@ export class Recordings {
   }
 }
 
-/**
- * Bytes decoded at a time for the import's waveform (16 KiB of MP3 or Opus is several
- * seconds of sound, some milliseconds to decode; WAV is only read), and the time after
- * which it gives way.
- */
-const DECODE_PIECE = 16 * 1024;
+/** Bytes folded at a time for a WAV's waveform on the calling thread, and the time after which it gives way. */
 const WAV_PIECE = 256 * 1024;
 const SLICE_MS = 8;
-/** The check before an original is deleted gives way this often. */
-const VERIFY_SLICE_MS = 8;
 
 /**
  * The import's waveform: fed each plaintext batch, it gives the peaks at the end, or
  * null where core has no decoder for the format or the decoder failed part way (the
- * failure stops the waveform, never the import).
+ * failure stops the waveform, never the import). A format that is decoded (MP3, FLAC,
+ * Ogg, WebM, and whatever decoderFor learns next) goes to a worker thread (PeaksWorker),
+ * so no WebAssembly is compiled and no sound decoded on this one; WAV, which is only read
+ * (its fold in SIMD is 0.11 s a GiB), is folded here, where it costs less than the copy
+ * to a worker would.
  */
-async function waveformFolder(facts: AudioFacts): Promise<{ push: (plain: Buffer) => Promise<void>; end: () => Promise<Uint8Array | null>; free: () => void }> {
-  let peaks = await StreamingPeaks.create(facts.format, facts.durationMs).catch(() => null);
+function waveformFolder(facts: AudioFacts): { push: (plain: Buffer) => Promise<void>; end: () => Promise<Uint8Array | null>; free: () => void } {
+  if (!coreCanDecode(facts.format)) return { push: async () => undefined, end: async () => null, free: () => undefined };
+  if (!foldsOnCallingThread(facts.format)) {
+    const worker = new PeaksWorker(facts.format, facts.durationMs);
+    return { push: worker.push, end: () => worker.end(), free: () => worker.free() };
+  }
+  let peaks: StreamingPeaks | null = null;
   let sliceStart = performance.now();
-  const piece = facts.format === 'wav' ? WAV_PIECE : DECODE_PIECE;
   const drop = (): void => {
     peaks?.free();
     peaks = null;
   };
+  const made = StreamingPeaks.create(facts.format, facts.durationMs).then(
+    (p) => (peaks = p),
+    () => null,
+  );
   return {
-    // In pieces, giving way between them: a 1 MiB batch of MP3 or Opus is a minute of
-    // sound, and decoding it at once would hold the app's main thread for a tenth of a second.
+    // In pieces, giving way between them, so the app's main thread keeps answering.
     push: async (plain) => {
-      for (let at = 0; at < plain.length && peaks; at += piece) {
+      await made;
+      for (let at = 0; at < plain.length && peaks; at += WAV_PIECE) {
         try {
-          await peaks.push(plain.subarray(at, at + piece));
+          await peaks.push(plain.subarray(at, at + WAV_PIECE));
         } catch {
           drop();
         }
@@ -567,6 +564,7 @@ async function waveformFolder(facts: AudioFacts): Promise<{ push: (plain: Buffer
       }
     },
     end: async () => {
+      await made;
       if (!peaks) return null;
       try {
         return (await peaks.end()).peaks;
@@ -628,15 +626,4 @@ export async function overwriteAndRemove(file: string, expected?: FileIdentity):
     if (now.dev !== expected.dev || now.ino !== expected.ino) throw changed();
   }
   await fs.promises.unlink(file);
-}
-
-async function hashFile(input: AsyncIterable<unknown>, onBytes?: (bytes: number) => void): Promise<string> {
-  const h = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of input) {
-    h.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-    onBytes?.(bytes);
-  }
-  return h.digest('hex');
 }
