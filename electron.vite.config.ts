@@ -64,6 +64,8 @@ export default defineConfig({
           cli: resolve('electron/cli/main.ts'),
           // The recognition process (a child of the app and of the CLI), found beside them by draft.ts.
           'asr-worker': resolve('electron/core/services/asr/worker.ts'),
+          // The model archive's unpacking thread (bzip2 and tar off the main thread), found beside them by install.ts.
+          'model-unpack': resolve('electron/core/services/asr/unpack-worker.ts'),
         },
         output: {
           // Each chunk file costs an ES module's resolve, read, compile and link at start
