@@ -65,10 +65,28 @@ export interface InstallOptions {
    * given (the tests give a short one).
    */
   idleTimeoutMs?: number;
+  /**
+   * The least the connection must bring in any window of that length (headers and body,
+   * counted on the socket), once it has been open that long, or the download fails with
+   * DOWNLOAD_TOO_SLOW; MIN_RATE unless given (the tests give short windows).
+   */
+  minRate?: { bytes: number; windowMs: number };
 }
 
 /** A minute without a byte: a server that stopped sending without closing would otherwise hold the download (and its staging folder) for ever. */
 export const IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * A floor under the idle timeout: a server that sends a byte now and then is never silent
+ * for a minute, and would hold the download (and its staging folder) for ever. Fewer than
+ * 64 KiB in any two minutes stops it: 0.5 KiB/s, at which even the tiny model (75 MB)
+ * would take almost two days. A slow real connection is far above it: bad campus Wi-Fi at
+ * 50 KB/s brings about 6 MB in two minutes (90 times the floor), an old mobile (EDGE)
+ * link at 10 KB/s over 1 MB. Two minutes, not one, so that a connection that drops for
+ * most of a minute and comes back slow (Wi-Fi roaming between access points) is not
+ * stopped for it; a silence of a whole minute is the idle timeout's.
+ */
+export const MIN_RATE = { bytes: 64 * 1024, windowMs: 120_000 };
 
 export interface InstalledModel {
   /** The folder's name in the models folder. */
@@ -163,66 +181,92 @@ async function download(url: URL, fd: number, opts: InstallOptions, hash: Return
   const idle = opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   for (let hop = 0; hop < 6; hop++) {
     // Set when the socket has been silent for `idle`: whatever error the destroyed request then gives, this is what is said.
-    let stalled = false;
+    let stalled: HvelvError | null = null;
     const stalledError = () => new HvelvError('DOWNLOAD_STALLED', `${target.host} sent nothing for ${Math.round(idle / 1000)} s; the download was stopped`);
-    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const get = target.protocol === 'https:' ? https.get : http.get;
-      // Nothing of the student's goes out: no cookies, no referrer, a fixed agent string.
-      const req = get(target, { headers: { 'user-agent': 'Hvelv', accept: '*/*' }, signal: opts.signal }, resolve);
-      // The socket's own inactivity timer: any byte in either direction starts it again.
-      req.setTimeout(idle, () => {
-        stalled = true;
-        req.destroy(stalledError());
-      });
-      req.on('error', (err) => reject(opts.signal?.aborted ? cancelled() : stalled ? stalledError() : new HvelvError('DOWNLOAD_FAILED', `cannot reach ${target.host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err })));
-    });
-    const status = res.statusCode ?? 0;
-    // A redirect's or a refusal's body is not wanted: the connection goes now (draining it
-    // kept it, and the process, open until the idle timer fired when the body never ended).
-    if (status >= 300 && status < 400 && res.headers.location) {
-      res.destroy();
-      target = redirectTarget(target, res.headers.location);
-      continue;
-    }
-    if (status !== 200) {
-      res.destroy();
-      throw new HvelvError('DOWNLOAD_FAILED', `${target.host} answered ${status}`);
-    }
-    const declared = Number(res.headers['content-length']);
-    const total = Number.isFinite(declared) && declared > 0 ? declared : null;
-    if (total !== null && total > limit) {
-      res.destroy();
-      throw new HvelvError('FILE_TOO_LARGE', `the archive is ${total} bytes, more than the ${limit} expected`);
-    }
-    let bytes = 0;
-    let last = 0;
+    let req!: http.ClientRequest;
+    /** What the socket had read before this request (a kept-alive socket may be reused). */
+    let base = 0;
+    // The floor (MIN_RATE): the socket's bytes sampled every sixth of the window; once the
+    // connection is a window old, fewer than the floor's bytes since the sample a window
+    // back stop it. Counted on the socket, so headers trickled a byte at a time count too.
+    const floor = opts.minRate ?? MIN_RATE;
+    const step = Math.max(10, Math.floor(floor.windowMs / 6));
+    const samples: { at: number; bytes: number }[] = [{ at: Date.now(), bytes: 0 }];
+    const tooSlow = setInterval(() => {
+      const now = Date.now();
+      const bytes = (req.socket?.bytesRead ?? base) - base;
+      samples.push({ at: now, bytes });
+      while (samples.length > 1 && samples[1]!.at <= now - floor.windowMs) samples.shift();
+      const from = samples[0]!;
+      if (stalled || now - from.at < floor.windowMs || bytes - from.bytes >= floor.bytes) return;
+      stalled = new HvelvError('DOWNLOAD_TOO_SLOW', `${target.host} sent ${bytes - from.bytes} bytes in ${Math.round((now - from.at) / 1000)} s, fewer than the ${floor.bytes} a download needs; the download was stopped`);
+      req.destroy(stalled);
+    }, step);
     try {
-      for await (const chunk of res as AsyncIterable<Buffer>) {
-        bytes += chunk.length;
-        if (bytes > limit) {
-          res.destroy();
-          throw new HvelvError('FILE_TOO_LARGE', `the archive is larger than the ${limit} bytes expected`);
-        }
-        hash.update(chunk);
-        writeAll(fd, chunk, 'the downloaded archive');
-        const now = Date.now();
-        if (now - last >= 100) {
-          last = now;
-          opts.onProgress?.({ phase: 'download', bytes, total });
-        }
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const get = target.protocol === 'https:' ? https.get : http.get;
+        // Nothing of the student's goes out: no cookies, no referrer, a fixed agent string.
+        req = get(target, { headers: { 'user-agent': 'Hvelv', accept: '*/*' }, signal: opts.signal }, resolve);
+        req.once('socket', (socket) => {
+          base = socket.bytesRead;
+        });
+        // The socket's own inactivity timer: any byte in either direction starts it again.
+        req.setTimeout(idle, () => {
+          stalled = stalledError();
+          req.destroy(stalled);
+        });
+        req.on('error', (err) => reject(opts.signal?.aborted ? cancelled() : stalled ? stalled : new HvelvError('DOWNLOAD_FAILED', `cannot reach ${target.host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err })));
+      });
+      const status = res.statusCode ?? 0;
+      // A redirect's or a refusal's body is not wanted: the connection goes now (draining it
+      // kept it, and the process, open until the idle timer fired when the body never ended).
+      if (status >= 300 && status < 400 && res.headers.location) {
+        res.destroy();
+        target = redirectTarget(target, res.headers.location);
+        continue;
       }
-    } catch (err) {
+      if (status !== 200) {
+        res.destroy();
+        throw new HvelvError('DOWNLOAD_FAILED', `${target.host} answered ${status}`);
+      }
+      const declared = Number(res.headers['content-length']);
+      const total = Number.isFinite(declared) && declared > 0 ? declared : null;
+      if (total !== null && total > limit) {
+        res.destroy();
+        throw new HvelvError('FILE_TOO_LARGE', `the archive is ${total} bytes, more than the ${limit} expected`);
+      }
+      let bytes = 0;
+      let last = 0;
+      try {
+        for await (const chunk of res as AsyncIterable<Buffer>) {
+          bytes += chunk.length;
+          if (bytes > limit) {
+            res.destroy();
+            throw new HvelvError('FILE_TOO_LARGE', `the archive is larger than the ${limit} bytes expected`);
+          }
+          hash.update(chunk);
+          writeAll(fd, chunk, 'the downloaded archive');
+          const now = Date.now();
+          if (now - last >= 100) {
+            last = now;
+            opts.onProgress?.({ phase: 'download', bytes, total });
+          }
+        }
+      } catch (err) {
+        if (opts.signal?.aborted) throw cancelled();
+        if (stalled) throw stalled;
+        if (err instanceof HvelvError) throw err;
+        throw new HvelvError('DOWNLOAD_FAILED', `the connection to ${target.host} was cut after ${bytes} bytes`, { cause: err });
+      }
       if (opts.signal?.aborted) throw cancelled();
-      if (stalled) throw stalledError();
-      if (err instanceof HvelvError) throw err;
-      throw new HvelvError('DOWNLOAD_FAILED', `the connection to ${target.host} was cut after ${bytes} bytes`, { cause: err });
+      if (stalled) throw stalled;
+      // A server that closes early without an error still said how much it would send.
+      if (!res.complete || (total !== null && bytes !== total)) throw new HvelvError('DOWNLOAD_FAILED', `the connection to ${target.host} was cut after ${bytes} of ${total ?? '?'} bytes`);
+      opts.onProgress?.({ phase: 'download', bytes, total });
+      return bytes;
+    } finally {
+      clearInterval(tooSlow);
     }
-    if (opts.signal?.aborted) throw cancelled();
-    if (stalled) throw stalledError();
-    // A server that closes early without an error still said how much it would send.
-    if (!res.complete || (total !== null && bytes !== total)) throw new HvelvError('DOWNLOAD_FAILED', `the connection to ${target.host} was cut after ${bytes} of ${total ?? '?'} bytes`);
-    opts.onProgress?.({ phase: 'download', bytes, total });
-    return bytes;
   }
   throw new HvelvError('DOWNLOAD_FAILED', 'too many redirects');
 }
