@@ -33,6 +33,8 @@ export interface Harness {
   fileAnswers: (string | null)[];
   saveAnswers: (string | null)[];
   sessions: ReturnType<typeof createHandlers>['sessions'];
+  /** The supervisor's open folder (when one is open), as the handlers hold it: a test reads or re-makes a share with it. */
+  supervisorFolder: ReturnType<typeof createHandlers>['supervisorFolder'];
   /** Call a handler directly, as the page would, to set up a test. */
   invoke(method: string, input: unknown): Promise<unknown>;
   close(): Promise<void>;
@@ -194,6 +196,7 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
     fileAnswers,
     saveAnswers,
     sessions,
+    supervisorFolder,
     invoke: async (method, input) => {
       const r = await dispatch(handlers, method, input);
       if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
