@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { newPage, openStudy, type Harness } from './harness';
+import { newPage, openStudy, screenshot, type Harness } from './harness';
 import { axeViolations } from './axe';
 import { tempDir } from '../core/helpers';
 import { makeSpeechLikeWav } from './audio-fixture';
@@ -85,6 +85,7 @@ describe('two passages with the same stamp in the workspace', () => {
     expect(lines[2]).toBe('');
     expect(lines[3]).toContain('Og etterpå?');
     expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'mt-03-workspace-same-stamp');
     expect(problems).toEqual([]);
   });
 });

@@ -125,6 +125,7 @@ describe("an older share's machine text in the supervisor's reader (nb)", () => 
       expect(await items.nth(i).getByText('(maskintekst, ikke kontrollert)').count()).toBe(0);
     }
     expect(await axeViolations(supPage)).toEqual([]);
+    await screenshot(supPage, 'mt-share-older-02-retrieval-nb');
     await supPage.getByRole('button', { name: 'Rapport' }).click();
     const quotes = supPage.locator('.report-quote');
     await expect.poll(() => quotes.count()).toBe(2);
