@@ -66,6 +66,8 @@ export default defineConfig({
           'asr-worker': resolve('electron/core/services/asr/worker.ts'),
           // The waveform's decode thread (a worker_threads worker), found beside them by recordings/peaks-worker.ts.
           'decode-worker': resolve('electron/core/services/recordings/decode-worker.ts'),
+          // The model archive's unpacking thread (bzip2 and tar off the main thread), found beside them by install.ts.
+          'model-unpack': resolve('electron/core/services/asr/unpack-worker.ts'),
         },
         output: {
           // Each chunk file costs an ES module's resolve, read, compile and link at start

@@ -281,6 +281,12 @@ export interface TranscriptDetail extends TranscriptSummary {
   pendingReplacements: { at: string; items: { was: string; with: string }[] }[];
   /** The stamps' times of the passages still machine text (neither heard nor edited); empty for a typed transcript. */
   machineUnchecked?: number[];
+  /**
+   * Where each of those passages starts in `text` (UTF-16 offset of its stamp), in the same
+   * order: two passages with the same stamp (two speakers starting in the same tenth of a
+   * second) are told apart by it, as core and shares tell them apart.
+   */
+  machineUncheckedAt?: number[];
 }
 
 /** Text a .docx keeps outside its body, not imported: how many of each hold words. */

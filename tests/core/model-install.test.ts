@@ -9,6 +9,7 @@
  * layout) packed by node-tar and compressed by the system's bzip2, as sherpa-onnx packs
  * its releases (one top folder). The hostile ones are written header by header.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -179,6 +180,36 @@ describe('installing a model', () => {
     expect(sent).toBeLessThan(archive.length);
     expect(entries(dir)).toEqual([]);
   }, 60_000);
+
+  it('Cancel while the worker thread unpacks stops it at the block it is on, and keeps nothing', async () => {
+    const dir = freshModels();
+    // Some megabytes that bzip2 cannot shrink much: many blocks after the entry's header.
+    const big = bzip2(rawTar([{ path: 'm/big.bin', body: randomBytes(1536 * 1024).toString('hex') }]));
+    const file = path.join(work, 'big.tar.bz2');
+    fs.writeFileSync(file, big);
+    const ac = new AbortController();
+    const opened: string[] = [];
+    const progress: InstallProgress[] = [];
+    const run = installModel({
+      modelsDir: dir,
+      source: file,
+      signal: ac.signal,
+      onProgress: (p) => progress.push(p),
+      // The student presses Cancel the moment the worker has the first file made.
+      openForWrite: (f) => {
+        const fd = fs.openSync(f, 'wx');
+        opened.push(f);
+        if (f.endsWith('big.bin')) ac.abort();
+        return fd;
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(opened.some((f) => f.endsWith(path.join('m', 'big.bin')) && f.startsWith(path.join(dir, '.staging-')))).toBe(true);
+    // Stopped before the end of the archive (the worker looks at the flag at each decoded block).
+    const unpacked = progress.filter((p) => p.phase === 'unpack');
+    expect(unpacked.every((p) => p.bytes < big.length)).toBe(true);
+    expect(entries(dir)).toEqual([]);
+  }, 120_000);
 
   it('a full disk (the kernel answering ENOSPC) while downloading or unpacking keeps nothing', async () => {
     if (!fs.existsSync('/dev/full')) throw new Error('this test needs /dev/full (Linux)');

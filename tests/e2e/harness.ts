@@ -39,6 +39,8 @@ export interface Harness {
    * wake), on this harness's vaults, sessions, events and report of the deletion.
    */
   checkDeadlines(): Promise<{ enforced: string[]; reminded: string[] }>;
+  /** The supervisor's open folder (when one is open), as the handlers hold it: a test reads or re-makes a share with it. */
+  supervisorFolder: ReturnType<typeof createHandlers>['supervisorFolder'];
   /** Call a handler directly, as the page would, to set up a test. */
   invoke(method: string, input: unknown): Promise<unknown>;
   close(): Promise<void>;
@@ -204,6 +206,7 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
     sessions,
     checkDeadlines: () =>
       checkDeadlines({ config, sessions, crypto, now: opts.now ?? (() => new Date()), emit, report: projectEnd, notify: () => undefined, reminderText: (title) => ({ title, body: '' }) }),
+    supervisorFolder,
     invoke: async (method, input) => {
       const r = await dispatch(handlers, method, input);
       if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);

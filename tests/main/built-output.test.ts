@@ -217,6 +217,29 @@ describe('packaging', () => {
     expect(got).toContain('window');
   }, 120_000);
 
+  it('the built unpacking thread (out/main/model-unpack.js) loads tar and unbzip2-stream from node_modules and unpacks a model for the built command', async () => {
+    const worker = read(OUT, 'main', 'model-unpack.js');
+    expect(worker).toMatch(/from ["']tar["']/);
+    expect(worker).toMatch(/from ["']unbzip2-stream["']/);
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hvelv-unpack-'));
+    const { modelArchive } = await import('../core/model-archive');
+    const { file } = modelArchive(home, 'sherpa-onnx-whisper-micro');
+    // The built command (out/main/cli.js), which finds the thread's script beside it, not the TypeScript.
+    const child = fork(path.join(OUT, 'main', 'cli.js'), ['model', 'install', file, '--json'], { env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, 'config') }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.resume();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      expect(code, out).toBe(0);
+      const got = JSON.parse(out) as { ok: boolean; dir: string };
+      expect(got.ok).toBe(true);
+      expect(fs.readdirSync(got.dir).sort()).toEqual(expect.arrayContaining(['decoder.onnx', 'encoder.onnx', 'tokens.txt']));
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('never lets sherpa-onnx hand back an external buffer (Electron refuses them): every call that has the option sets it false', () => {
     // The methods of sherpa-onnx-node whose results are external ArrayBuffers unless told otherwise, from its own sources.
     const lib = path.join(ROOT, 'node_modules', 'sherpa-onnx-node');

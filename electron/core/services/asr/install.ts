@@ -20,12 +20,17 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Parser, type ReadEntry } from 'tar';
-import unbzip2Stream from 'unbzip2-stream';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { ErrorCode } from '../../../../shared/errors';
 import { HvelvError } from '../../errors';
+import { SYNC_ANSWERED, SYNC_CANCEL, type FromUnpack, type OpenAnswer, type UnpackJob } from './archive-entry';
 import { INSTALL_RECORD, KNOWN_MODELS, SPEAKERS, type InstallRecord, type KnownModel, modelFiles, readModelHeader } from './models';
 import { openRegularFile } from '../project/user-file';
+
+export { entryPath } from './archive-entry';
 
 export type InstallPhase = 'download' | 'verify' | 'unpack';
 
@@ -60,10 +65,28 @@ export interface InstallOptions {
    * given (the tests give a short one).
    */
   idleTimeoutMs?: number;
+  /**
+   * The least the connection must bring in any window of that length (headers and body,
+   * counted on the socket), once it has been open that long, or the download fails with
+   * DOWNLOAD_TOO_SLOW; MIN_RATE unless given (the tests give short windows).
+   */
+  minRate?: { bytes: number; windowMs: number };
 }
 
 /** A minute without a byte: a server that stopped sending without closing would otherwise hold the download (and its staging folder) for ever. */
 export const IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * A floor under the idle timeout: a server that sends a byte now and then is never silent
+ * for a minute, and would hold the download (and its staging folder) for ever. Fewer than
+ * 64 KiB in any two minutes stops it: 0.5 KiB/s, at which even the tiny model (75 MB)
+ * would take almost two days. A slow real connection is far above it: bad campus Wi-Fi at
+ * 50 KB/s brings about 6 MB in two minutes (90 times the floor), an old mobile (EDGE)
+ * link at 10 KB/s over 1 MB. Two minutes, not one, so that a connection that drops for
+ * most of a minute and comes back slow (Wi-Fi roaming between access points) is not
+ * stopped for it; a silence of a whole minute is the idle timeout's.
+ */
+export const MIN_RATE = { bytes: 64 * 1024, windowMs: 120_000 };
 
 export interface InstalledModel {
   /** The folder's name in the models folder. */
@@ -158,66 +181,92 @@ async function download(url: URL, fd: number, opts: InstallOptions, hash: Return
   const idle = opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   for (let hop = 0; hop < 6; hop++) {
     // Set when the socket has been silent for `idle`: whatever error the destroyed request then gives, this is what is said.
-    let stalled = false;
+    let stalled: HvelvError | null = null;
     const stalledError = () => new HvelvError('DOWNLOAD_STALLED', `${target.host} sent nothing for ${Math.round(idle / 1000)} s; the download was stopped`);
-    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const get = target.protocol === 'https:' ? https.get : http.get;
-      // Nothing of the student's goes out: no cookies, no referrer, a fixed agent string.
-      const req = get(target, { headers: { 'user-agent': 'Hvelv', accept: '*/*' }, signal: opts.signal }, resolve);
-      // The socket's own inactivity timer: any byte in either direction starts it again.
-      req.setTimeout(idle, () => {
-        stalled = true;
-        req.destroy(stalledError());
-      });
-      req.on('error', (err) => reject(opts.signal?.aborted ? cancelled() : stalled ? stalledError() : new HvelvError('DOWNLOAD_FAILED', `cannot reach ${target.host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err })));
-    });
-    const status = res.statusCode ?? 0;
-    // A redirect's or a refusal's body is not wanted: the connection goes now (draining it
-    // kept it, and the process, open until the idle timer fired when the body never ended).
-    if (status >= 300 && status < 400 && res.headers.location) {
-      res.destroy();
-      target = redirectTarget(target, res.headers.location);
-      continue;
-    }
-    if (status !== 200) {
-      res.destroy();
-      throw new HvelvError('DOWNLOAD_FAILED', `${target.host} answered ${status}`);
-    }
-    const declared = Number(res.headers['content-length']);
-    const total = Number.isFinite(declared) && declared > 0 ? declared : null;
-    if (total !== null && total > limit) {
-      res.destroy();
-      throw new HvelvError('FILE_TOO_LARGE', `the archive is ${total} bytes, more than the ${limit} expected`);
-    }
-    let bytes = 0;
-    let last = 0;
+    let req!: http.ClientRequest;
+    /** What the socket had read before this request (a kept-alive socket may be reused). */
+    let base = 0;
+    // The floor (MIN_RATE): the socket's bytes sampled every sixth of the window; once the
+    // connection is a window old, fewer than the floor's bytes since the sample a window
+    // back stop it. Counted on the socket, so headers trickled a byte at a time count too.
+    const floor = opts.minRate ?? MIN_RATE;
+    const step = Math.max(10, Math.floor(floor.windowMs / 6));
+    const samples: { at: number; bytes: number }[] = [{ at: Date.now(), bytes: 0 }];
+    const tooSlow = setInterval(() => {
+      const now = Date.now();
+      const bytes = (req.socket?.bytesRead ?? base) - base;
+      samples.push({ at: now, bytes });
+      while (samples.length > 1 && samples[1]!.at <= now - floor.windowMs) samples.shift();
+      const from = samples[0]!;
+      if (stalled || now - from.at < floor.windowMs || bytes - from.bytes >= floor.bytes) return;
+      stalled = new HvelvError('DOWNLOAD_TOO_SLOW', `${target.host} sent ${bytes - from.bytes} bytes in ${Math.round((now - from.at) / 1000)} s, fewer than the ${floor.bytes} a download needs; the download was stopped`);
+      req.destroy(stalled);
+    }, step);
     try {
-      for await (const chunk of res as AsyncIterable<Buffer>) {
-        bytes += chunk.length;
-        if (bytes > limit) {
-          res.destroy();
-          throw new HvelvError('FILE_TOO_LARGE', `the archive is larger than the ${limit} bytes expected`);
-        }
-        hash.update(chunk);
-        writeAll(fd, chunk, 'the downloaded archive');
-        const now = Date.now();
-        if (now - last >= 100) {
-          last = now;
-          opts.onProgress?.({ phase: 'download', bytes, total });
-        }
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const get = target.protocol === 'https:' ? https.get : http.get;
+        // Nothing of the student's goes out: no cookies, no referrer, a fixed agent string.
+        req = get(target, { headers: { 'user-agent': 'Hvelv', accept: '*/*' }, signal: opts.signal }, resolve);
+        req.once('socket', (socket) => {
+          base = socket.bytesRead;
+        });
+        // The socket's own inactivity timer: any byte in either direction starts it again.
+        req.setTimeout(idle, () => {
+          stalled = stalledError();
+          req.destroy(stalled);
+        });
+        req.on('error', (err) => reject(opts.signal?.aborted ? cancelled() : stalled ? stalled : new HvelvError('DOWNLOAD_FAILED', `cannot reach ${target.host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err })));
+      });
+      const status = res.statusCode ?? 0;
+      // A redirect's or a refusal's body is not wanted: the connection goes now (draining it
+      // kept it, and the process, open until the idle timer fired when the body never ended).
+      if (status >= 300 && status < 400 && res.headers.location) {
+        res.destroy();
+        target = redirectTarget(target, res.headers.location);
+        continue;
       }
-    } catch (err) {
+      if (status !== 200) {
+        res.destroy();
+        throw new HvelvError('DOWNLOAD_FAILED', `${target.host} answered ${status}`);
+      }
+      const declared = Number(res.headers['content-length']);
+      const total = Number.isFinite(declared) && declared > 0 ? declared : null;
+      if (total !== null && total > limit) {
+        res.destroy();
+        throw new HvelvError('FILE_TOO_LARGE', `the archive is ${total} bytes, more than the ${limit} expected`);
+      }
+      let bytes = 0;
+      let last = 0;
+      try {
+        for await (const chunk of res as AsyncIterable<Buffer>) {
+          bytes += chunk.length;
+          if (bytes > limit) {
+            res.destroy();
+            throw new HvelvError('FILE_TOO_LARGE', `the archive is larger than the ${limit} bytes expected`);
+          }
+          hash.update(chunk);
+          writeAll(fd, chunk, 'the downloaded archive');
+          const now = Date.now();
+          if (now - last >= 100) {
+            last = now;
+            opts.onProgress?.({ phase: 'download', bytes, total });
+          }
+        }
+      } catch (err) {
+        if (opts.signal?.aborted) throw cancelled();
+        if (stalled) throw stalled;
+        if (err instanceof HvelvError) throw err;
+        throw new HvelvError('DOWNLOAD_FAILED', `the connection to ${target.host} was cut after ${bytes} bytes`, { cause: err });
+      }
       if (opts.signal?.aborted) throw cancelled();
-      if (stalled) throw stalledError();
-      if (err instanceof HvelvError) throw err;
-      throw new HvelvError('DOWNLOAD_FAILED', `the connection to ${target.host} was cut after ${bytes} bytes`, { cause: err });
+      if (stalled) throw stalled;
+      // A server that closes early without an error still said how much it would send.
+      if (!res.complete || (total !== null && bytes !== total)) throw new HvelvError('DOWNLOAD_FAILED', `the connection to ${target.host} was cut after ${bytes} of ${total ?? '?'} bytes`);
+      opts.onProgress?.({ phase: 'download', bytes, total });
+      return bytes;
+    } finally {
+      clearInterval(tooSlow);
     }
-    if (opts.signal?.aborted) throw cancelled();
-    if (stalled) throw stalledError();
-    // A server that closes early without an error still said how much it would send.
-    if (!res.complete || (total !== null && bytes !== total)) throw new HvelvError('DOWNLOAD_FAILED', `the connection to ${target.host} was cut after ${bytes} of ${total ?? '?'} bytes`);
-    opts.onProgress?.({ phase: 'download', bytes, total });
-    return bytes;
   }
   throw new HvelvError('DOWNLOAD_FAILED', 'too many redirects');
 }
@@ -259,120 +308,75 @@ async function hashFile(file: string, opts: InstallOptions): Promise<{ sha256: s
   return { sha256: h.digest('hex'), bytes };
 }
 
-/**
- * An entry's path inside the folder, or a refusal: absolute paths (/, C:\, \\server),
- * ".." anywhere, and anything but files and folders (symbolic and hard links, devices, FIFOs).
- */
-export function entryPath(entry: { path: string; type: string }): string[] {
-  const raw = entry.path;
-  const refuse = (why: string) => new HvelvError('ARCHIVE_UNSAFE', `the archive's entry ${JSON.stringify(raw.slice(0, 200))} ${why}; nothing was installed`);
-  if (!['File', 'OldFile', 'ContiguousFile', 'Directory'].includes(entry.type)) throw refuse(`is a ${entry.type}, not a file or folder`);
-  if (/^([/\\]|[a-zA-Z]:)/.test(raw)) throw refuse('is an absolute path');
-  if (raw.includes('\0')) throw refuse('holds a NUL');
-  const parts = raw.split(/[/\\]+/).filter((p) => p !== '' && p !== '.');
-  if (parts.some((p) => p === '..')) throw refuse('climbs out of the folder');
-  return parts;
+/** The unpacking thread's script: bundled beside us in a build (out/main/model-unpack.js), the TypeScript through tsx from source. */
+function unpackWorker(job: UnpackJob, transfer: MessagePort): Worker {
+  // The descriptors it writes were opened by this thread (the archive's, each file's): not the thread's own to track.
+  const common = { workerData: job, transferList: [transfer], trackUnmanagedFds: false };
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const dir of [here, path.dirname(here)]) {
+    const built = path.join(dir, 'model-unpack.js');
+    if (fs.existsSync(built)) return new Worker(built, common);
+  }
+  // From source (the tests, `tsx`): the thread loads the TypeScript through tsx's require hook.
+  const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
+  const file = path.join(here, 'unpack-worker.ts');
+  return new Worker(`require(${JSON.stringify(tsx)}).require(${JSON.stringify(file)}, ${JSON.stringify(file)})`, { ...common, eval: true });
 }
 
 /**
- * Unpack the .tar.bz2 into `into`, refusing unsafe entries; returns the bytes written and
- * the SHA-256 of the very bytes unpacked (the file may have changed since it was hashed).
+ * Unpack the .tar.bz2 into `into` in a worker thread (unpack-worker.ts), refusing unsafe
+ * entries; returns the bytes written and the SHA-256 of the very bytes unpacked (the file
+ * may have changed since it was hashed). This thread only opens the archive, creates each
+ * file the worker asks for (through `open`), passes on progress and Cancel.
  */
 async function unpack(archive: string, into: string, opts: InstallOptions, open: (f: string) => number): Promise<{ unpacked: number; sha256: string }> {
   const { fd, size } = openRegularFile(archive);
-  const readHash = createHash('sha256');
+  const sync = new SharedArrayBuffer(8);
+  const flags = new Int32Array(sync);
+  const { port1, port2 } = new MessageChannel();
   const cap = Math.min(MAX_UNPACKED_BYTES, Math.max(MIN_UNPACKED_CAP, size * MAX_RATIO));
-  let decompressed = 0;
-  const parser = new Parser({ strict: true });
-  let failure: unknown = null;
-  let unpacked = 0;
-  let entries = 0;
-  /** Files being written: closed whatever happens. */
-  const openFds = new Set<number>();
-  const closeOut = (out: number) => {
-    if (openFds.delete(out)) fs.closeSync(out);
-  };
-  const fail = (err: unknown) => {
-    failure ??= err;
-  };
-  parser.on('entry', (entry: ReadEntry) => {
-    if (failure) return entry.resume();
-    try {
-      if (++entries > MAX_ENTRIES) throw new HvelvError('ARCHIVE_UNSAFE', 'the archive holds too many entries');
-      const parts = entryPath(entry);
-      const target = path.join(into, ...parts);
-      // Belt and braces: the joined path is inside the folder.
-      if (parts.length > 0 && !target.startsWith(into + path.sep)) throw new HvelvError('ARCHIVE_UNSAFE', 'an entry climbs out of the folder');
-      if (entry.type === 'Directory' || parts.length === 0) {
-        if (parts.length) fs.mkdirSync(target, { recursive: true });
-        return entry.resume();
-      }
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      // 'wx': a second entry of the same name is refused, never written over or through.
-      const out = open(target);
-      openFds.add(out);
-      entry.on('data', (chunk: Buffer) => {
-        if (failure) return;
-        unpacked += chunk.length;
-        if (unpacked > MAX_UNPACKED_BYTES) return fail(new HvelvError('ARCHIVE_UNSAFE', 'the archive unpacks to more than 12 GiB'));
-        try {
-          writeAll(out, chunk, path.basename(target));
-        } catch (err) {
-          fail(err);
-        }
-      });
-      entry.on('end', () => closeOut(out));
-    } catch (err) {
-      fail(err instanceof HvelvError ? err : ioError(err, 'the model'));
-      entry.resume();
-    }
-  });
-  parser.on('error', (err: Error) => fail(new HvelvError('ARCHIVE_UNSAFE', `the archive is damaged: ${err.message}`, { cause: err })));
-  const done = new Promise<void>((resolve) => {
-    parser.on('end', () => resolve());
-    parser.on('error', () => resolve());
-  });
-  const bz = unbzip2Stream();
-  bz.on('data', (chunk: Buffer) => {
-    if (failure) throw failure;
-    decompressed += chunk.length;
-    if (decompressed > cap) fail(new HvelvError('ARCHIVE_UNSAFE', `the archive unpacks to more than ${Math.round(cap / 2 ** 20)} MiB, ${MAX_RATIO} times its size or more: not a model; nothing was installed`));
-    else parser.write(chunk);
-    // Thrown here, the failure stops the decoder itself: it catches it and decodes no
-    // further block (a bomb's next blocks would otherwise keep this thread for hours).
-    if (failure) throw failure;
-  });
-  bz.on('error', (err: Error) => fail(new HvelvError('ARCHIVE_UNSAFE', `the archive is not bzip2 or is damaged: ${err.message}`, { cause: err })));
-  let bytes = 0;
-  let last = 0;
+  const job: UnpackJob = { fd, size, into, cap, ratio: MAX_RATIO, maxUnpacked: MAX_UNPACKED_BYTES, maxEntries: MAX_ENTRIES, sync, port: port2 };
+  const onAbort = (): void => void Atomics.store(flags, SYNC_CANCEL, 1);
+  opts.signal?.addEventListener('abort', onAbort);
+  if (opts.signal?.aborted) onAbort();
+  let worker: Worker | null = null;
   try {
-    for await (const chunk of readChunks(fd, 256 << 10)) {
+    worker = unpackWorker(job, port2);
+    const w = worker;
+    return await new Promise<{ unpacked: number; sha256: string }>((resolve, reject) => {
+      const answer = (a: OpenAnswer): void => {
+        port1.postMessage(a);
+        Atomics.store(flags, SYNC_ANSWERED, 1);
+        Atomics.notify(flags, SYNC_ANSWERED);
+      };
+      w.on('message', (m: FromUnpack) => {
+        if (m.t === 'open') {
+          try {
+            answer({ fd: open(m.file) });
+          } catch (err) {
+            const e = err as NodeJS.ErrnoException;
+            answer({ code: e.code ?? 'IO', message: e.message });
+          }
+        } else if (m.t === 'progress') opts.onProgress?.({ phase: 'unpack', bytes: m.bytes, total: size });
+        else if (m.t === 'done') resolve({ unpacked: m.unpacked, sha256: m.sha256 });
+        else if (m.cancelled || opts.signal?.aborted) reject(cancelled());
+        else if (m.hvelv) reject(new HvelvError(m.code as ErrorCode, m.message));
+        else reject(ioError(Object.assign(new Error(m.message), { code: m.code }), 'the model'));
+      });
+      w.on('error', (err) => reject(new HvelvError('ARCHIVE_UNSAFE', `the archive could not be unpacked: ${err.message}`, { cause: err })));
+      w.on('exit', () => reject(new HvelvError('IO', 'the unpacking thread stopped')));
+    }).then((r) => {
       if (opts.signal?.aborted) throw cancelled();
-      if (failure) break;
-      // Decompressing is CPU work on this thread: one piece at a time, giving way between them.
-      readHash.update(chunk);
-      bz.write(chunk);
-      bytes += chunk.length;
-      const now = Date.now();
-      if (now - last >= 100) {
-        last = now;
-        opts.onProgress?.({ phase: 'unpack', bytes, total: size });
-      }
-      await new Promise((r) => setImmediate(r));
-    }
-    if (!failure) {
-      bz.end();
-      parser.end();
-      await done;
-    }
+      opts.onProgress?.({ phase: 'unpack', bytes: size, total: size });
+      return r;
+    });
   } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    // The thread has closed what it wrote (it posts its end after); ended here if it has not stopped.
+    if (worker) await worker.terminate();
+    port1.close();
     fs.closeSync(fd);
-    for (const out of [...openFds]) closeOut(out);
   }
-  if (failure) throw failure;
-  if (opts.signal?.aborted) throw cancelled();
-  opts.onProgress?.({ phase: 'unpack', bytes: size, total: size });
-  return { unpacked, sha256: readHash.digest('hex') };
 }
 
 /** The files under a folder, by their path inside it, with SHA-256 and sizes. */

@@ -678,7 +678,8 @@ function shiftSpans(spans: Span[], replace: readonly Replacement[]): Span[] {
 
 function detail(id: string, code: string, r: TranscriptRecord, known: KnownDetails, kept: Kept, pending: readonly PendingReplacement[]): TranscriptDetail {
   const pendingReplacements = pending.map((p) => ({ at: p.at, items: p.items.map(({ was, with: w }) => ({ was, with: w })) }));
-  return { ...summary(id, code, r, known, kept), text: r.text, syncPoints: r.syncPoints, speakers: r.speakers ?? [...DEFAULT_SPEAKERS], today: r.today ?? null, pendingReplacements, machineUnchecked: uncheckedPassages(r).map((p) => p.ms) };
+  const unchecked = uncheckedPassages(r);
+  return { ...summary(id, code, r, known, kept), text: r.text, syncPoints: r.syncPoints, speakers: r.speakers ?? [...DEFAULT_SPEAKERS], today: r.today ?? null, pendingReplacements, machineUnchecked: unchecked.map((p) => p.ms), machineUncheckedAt: unchecked.map((p) => p.start) };
 }
 
 /** The record's `draft` as a field to spread: absent stays absent. */

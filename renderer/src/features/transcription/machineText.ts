@@ -10,7 +10,7 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { call } from '../../api';
 import type { TranscriptDetail } from '../../../../shared/contract';
-import { heardThrough, passageEndMs, passagesOf, type MachineTextCount } from '../../../../shared/machine-text';
+import { heardThrough, passageEndMs, passagesOf, type MachineTextCount, type Passage } from '../../../../shared/machine-text';
 
 /** A gap in playback longer than this between two time updates is a jump (a seek, a skip, a loop), not playing on. */
 const JUMP_MS = 1500;
@@ -25,17 +25,39 @@ export interface MachineTextView {
   broke(): void;
 }
 
+/**
+ * The passages of the text that are still machine text, as core finds them
+ * (electron/core/services/transcripts/machine-text.ts): in text order, each unchecked
+ * passage of the opened text (stamp time and words) names at most one passage, so of two
+ * passages with the same stamp only the one still unedited is drawn; a heard stamp time
+ * checks every passage at that time (they play at once).
+ */
+export function stillMachine(passages: readonly Passage[], original: readonly { ms: number; words: string }[], heard: ReadonlySet<number>): Passage[] {
+  const left = new Map<string, number>();
+  for (const o of original) if (!heard.has(o.ms)) left.set(`${o.ms}\n${o.words}`, (left.get(`${o.ms}\n${o.words}`) ?? 0) + 1);
+  return passages.filter((p) => {
+    const k = `${p.ms}\n${p.words}`;
+    const n = left.get(k) ?? 0;
+    if (n > 0) left.set(k, n - 1);
+    return n > 0;
+  });
+}
+
 export function useMachineText(transcript: TranscriptDetail, shown: string, durationMs: number): MachineTextView {
   const id = transcript.id;
   const total = transcript.machineText?.total ?? 0;
-  // The words each unchecked passage had when the workspace opened: a passage whose words differ is edited.
+  // The unchecked passages when the workspace opened, each by its stamp's time and words
+  // (core names them by where they start, so two with the same stamp are told apart): a
+  // passage whose words differ now is edited.
   const [original] = useState(() => {
-    const want = new Set(transcript.machineUnchecked ?? []);
-    return new Map(passagesOf(transcript.text).filter((p) => want.has(p.ms)).map((p) => [p.ms, p.words]));
+    const at = new Set(transcript.machineUncheckedAt ?? []);
+    return passagesOf(transcript.text)
+      .filter((p) => at.has(p.start))
+      .map((p) => ({ ms: p.ms, words: p.words }));
   });
   const [heard, setHeard] = useState<ReadonlySet<number>>(() => new Set());
   const passages = useMemo(() => passagesOf(shown), [shown]);
-  const machine = useMemo(() => passages.filter((p) => !heard.has(p.ms) && original.get(p.ms) === p.words), [passages, heard, original]);
+  const machine = useMemo(() => stillMachine(passages, original, heard), [passages, heard, original]);
 
   const stretch = useRef<{ fromMs: number; toMs: number } | null>(null);
   const latest = useRef({ passages, machine, durationMs });
