@@ -19,7 +19,8 @@ import { fsyncDir } from '../../vault/atomic-file';
 import { insideVault, shredFile, shredFilesAsync } from '../../vault/safe-delete';
 import { storeDir } from '../../vault/layout';
 import { openRegularFile, withRegularFile } from '../project/user-file';
-import { computePeaks, coreCanDecode, StreamingPeaks } from './peaks';
+import { computePeaks, StreamingPeaks } from './peaks';
+import { m4aImportPeaks, m4aPeaks, sealedSource } from './m4a-peaks';
 import type { VaultSession } from '../../vault/vault';
 import { daysUntil, isIsoDate, localIsoDate } from '../../../../shared/domain';
 
@@ -190,7 +191,9 @@ export class Recordings {
       const wave = await waveformFolder(probed.facts);
       try {
         const sealed = await encryptFileToBlob(opened, target, { key, vaultId: this.session.vaultId, recordingId: Buffer.from(blob, 'hex'), ...opts, onPlain: wave.push });
-        return { ...probed, result: sealed, waveform: await wave.end() };
+        // An M4A is not folded as it streams (its frame table may come last): read again by random access (m4a-peaks.ts).
+        const waveform = probed.facts.format === 'm4a' ? await m4aImportPeaks(opened, size, probed.facts.durationMs, opts.signal) : await wave.end();
+        return { ...probed, result: sealed, waveform };
       } catch (err) {
         throw importError(err, file);
       } finally {
@@ -249,14 +252,12 @@ export class Recordings {
 
   /**
    * The waveform overview, computed now from the sealed recording if it is not stored
-   * yet (recordings imported before the import made it), and stored. Null for M4A/AAC,
-   * which only the page can decode. Locking the vault stops the computation.
+   * yet (recordings imported before the import made it), and stored. Locking the vault stops the computation.
    */
   async ensurePeaks(id: string, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array | null> {
     const have = this.peaks(id);
     if (have) return have;
     const info = this.get(id);
-    if (!coreCanDecode(info.format)) return null;
     let running = computing.get(this.session);
     if (!running) computing.set(this.session, (running = new Map()));
     const already = running.get(id);
@@ -268,7 +269,7 @@ export class Recordings {
       opts.signal?.addEventListener('abort', onAbort);
       const reader = this.open(id);
       try {
-        const peaks = await computePeaks(reader, info.format, info.durationMs, { signal: stop.signal });
+        const peaks = info.format === 'm4a' ? await m4aPeaks(sealedSource(reader), info.durationMs, { signal: stop.signal }) : await computePeaks(reader, info.format, info.durationMs, { signal: stop.signal });
         if (stop.signal.aborted) throw new HvelvError('CANCELLED', 'the waveform was not finished');
         // Withdrawn or deleted meanwhile: record() fails, and nothing is stored.
         this.storePeaks(id, peaks);
