@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { demuxAac } from '@shared/mp4';
 import { peakCount } from '@shared/audio-fold';
 import { createMonoDecoder, decodeM4aMono } from '../../electron/core/services/asr/audio';
@@ -201,7 +201,15 @@ describe('M4A/AAC decoded in core (FFmpeg’s AAC decoder, our WebAssembly build
     // Garbage in place of the frames: the decoder's refusal, not a crash or noise.
     let x = 7;
     const garbage = frames.map((f) => f.map(() => (x = (x * 1103515245 + 12345) & 0x7fffffff) & 255));
-    await refused(decode(muxM4a(garbage, { asc: track.config, sampleRate: 16_000, channels: 1, moov: 'end' })), 'AUDIO_DAMAGED', /AAC decoder/);
+    // FFmpeg's own log is silenced: nothing reaches the process's stderr.
+    const said: unknown[] = [];
+    const spies = [vi.spyOn(console, 'warn').mockImplementation((...a) => void said.push(a)), vi.spyOn(console, 'error').mockImplementation((...a) => void said.push(a)), vi.spyOn(process.stderr, 'write').mockImplementation((a) => (said.push(a), true))];
+    try {
+      await refused(decode(muxM4a(garbage, { asc: track.config, sampleRate: 16_000, channels: 1, moov: 'end' })), 'AUDIO_DAMAGED', /AAC decoder/);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(said).toEqual([]);
     // Twenty seconds of frames in a recording declared (at import) 2 s long: past the same
     // ceiling as the other formats (a tenth and ten seconds), refused before decoding.
     const long = muxM4a(Array.from({ length: 10 }, () => frames).flat(), { asc: track.config, sampleRate: 16_000, channels: 1, moov: 'end' });

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <libavcodec/avcodec.h>
 #include <libavutil/channel_layout.h>
+#include <libavutil/log.h>
 #include <libavutil/mem.h>
 
 /* The demuxer (shared/mp4.ts) refuses frames over 64 KiB. */
@@ -31,6 +32,9 @@ typedef struct {
 } Aac;
 
 void *aac_open(const uint8_t *asc, int len) {
+  /* FFmpeg's log goes to the process's stderr: nothing of it is wanted there (a damaged
+     frame is told by the return value, and the caller says it in the user's language). */
+  av_log_set_level(AV_LOG_QUIET);
   const AVCodec *codec = avcodec_find_decoder(AV_CODEC_ID_AAC);
   if (!codec || len < 2 || len > 1024) return NULL;
   Aac *a = calloc(1, sizeof(Aac));
