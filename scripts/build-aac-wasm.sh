@@ -47,8 +47,10 @@ configure_flags=(
   --disable-programs --disable-doc --disable-network --disable-asm --disable-inline-asm
   --disable-pthreads --disable-w32threads --disable-os2threads
   --disable-debug --disable-runtime-cpudetect --disable-autodetect
-  --enable-small
-  --extra-cflags="-Oz"
+  # Speed over size: -O2 without --enable-small decodes about 1.25x faster than -Oz with
+  # it (623 KB against 464 KB built); the waveform at import is this decoder's time.
+  --disable-small
+  --extra-cflags="-O2"
 )
 echo "./configure ${configure_flags[*]}" | sed "s|$prefix|PREFIX|" > "$work/configure-line.txt"
 if [ ! -f "$prefix/lib/libavcodec.a" ]; then
@@ -61,7 +63,7 @@ fi
 
 # One file: the WebAssembly embedded (base64), loaded in Node (the CLI, Electron's main
 # process, a worker thread) without reading or fetching anything at run time.
-emcc -Oz \
+emcc -O2 \
   -I"$prefix/include" "$dest/aac-glue.c" "$prefix/lib/libavcodec.a" "$prefix/lib/libavutil.a" \
   -o "$work/aac-decoder.js" \
   -sMODULARIZE=1 -sEXPORT_NAME=createAacModule -sSINGLE_FILE=1 -sENVIRONMENT=node \
