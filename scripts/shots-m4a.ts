@@ -1,6 +1,6 @@
 /**
- * Screenshot of an M4A's waveform drawn from the page's streaming decode (issue 27), in
- * Norwegian: a 40-minute M4A (real AAC frames of the committed tone.m4a, muxed anew with
+ * Screenshot of an M4A's waveform, made by core at import (FFmpeg's AAC decoder in our
+ * WebAssembly build; before, the page's streaming decode), issue 27, in Norwegian: a 40-minute M4A (real AAC frames of the committed tone.m4a, muxed anew with
  * moov at the end by tests/mp4-muxer.ts) in the transcription workspace. Chromium on
  * Linux has no AAC encoder, so the frames' loudness is varied in the bitstream itself:
  * each mono frame begins with a single channel element whose 8-bit global_gain scales

@@ -93,6 +93,11 @@ log(`| verify the whole vault (${N} records) | ${verifyMs.toFixed(0)} ms, ${prob
   await benchImport(log, date);
   await benchExport(log, date);
 }
+// 3b. A 75-minute M4A the same way (tests/bench/import-m4a.ts; needs ffmpeg to make it).
+{
+  const { benchImportM4a } = await import('./import-m4a');
+  await benchImportM4a(log, date);
+}
 
 // 4. Transcripts: looking for identifying details (the check runs on every list of
 // transcripts, so it must be quick at the size of a real interview).

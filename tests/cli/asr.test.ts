@@ -8,6 +8,8 @@ import { writeTestModel } from '../../scripts/make-test-model';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { admit, findNeedles, listFiles, makeVault, makeWav, pw, recentTempFiles, tempDir, TEST_KDF_POLICY } from '../core/helpers';
 import { Transcripts } from '../../electron/core/services/transcripts/transcripts';
+import { demuxAac } from '@shared/mp4';
+import { muxM4a } from '../mp4-muxer';
 import { unlockVault } from '../../electron/core/vault/vault';
 
 const PASS = 'cli draft passphrase';
@@ -61,25 +63,31 @@ describe('hvelv transcript draft / hvelv model', () => {
     // Six unlocks and a run of the engine: minutes on a loaded two-core machine.
   }, 300_000);
 
-  it('an M4A recording: the draft is refused with a message that says this format needs the app', async () => {
+  it('an M4A whose frames are garbage: the draft is refused with the damaged-file message, in Norwegian and as JSON', async () => {
     const dataDir = tempDir('hvelv-data-');
     const model = path.join(dataDir, 'micro');
     writeTestModel(model, 'micro');
     const { dir, session } = await makeVault(PASS);
     const code = admit(session);
-    const rec = await new Recordings(session, () => new Date('2026-11-27T10:00:00Z')).import(code, path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'tone.m4a'));
+    const whole = new Uint8Array(fs.readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'tone.m4a')));
+    const track = await demuxAac({ size: whole.length, read: (s, e) => Promise.resolve(whole.slice(s, e)) });
+    let x = 5;
+    const garbage = Array.from(track.sizes, (size) => Uint8Array.from({ length: size }, () => (x = (x * 1103515245 + 12345) & 0x7fffffff) & 255));
+    const src = path.join(tempDir(), 'garbage.m4a');
+    fs.writeFileSync(src, muxM4a(garbage, { asc: track.config, sampleRate: 16_000, channels: 1, moov: 'end' }));
+    const rec = await new Recordings(session, () => new Date('2026-11-27T10:00:00Z')).import(code, src);
     session.lock();
     const env = { HVELV_PASSPHRASE: PASS, HVELV_DATA_DIR: dataDir, LANG: 'nb_NO.UTF-8' };
     const io = fakeIo(env);
     expect(await run(['transcript', 'draft', dir, rec.id, '--model', model], io, fast)).toBe(EXIT.other);
     expect(io.stdout).toEqual([]);
-    expect(io.stderr.join('\n')).toContain('Dette lydformatet (M4A/AAC) kan bare gjøres om til utkast i appen, ikke på kommandolinjen.');
+    expect(io.stderr.join('\n')).toContain('Lydfilen er skadet eller ufullstendig.');
     const json = fakeIo(env);
     expect(await run(['transcript', 'draft', dir, rec.id, '--model', model, '--json'], json, fast)).toBe(EXIT.other);
-    expect(JSON.parse(json.stdout[0]!)).toMatchObject({ ok: false, error: { code: 'AUDIO_NEEDS_APP' } });
+    expect(JSON.parse(json.stdout[0]!)).toMatchObject({ ok: false, error: { code: 'AUDIO_DAMAGED' } });
   }, 120_000);
 
-  it('drafts an encrypted WAV, FLAC, MP3 and OGG recording end to end; neither sound nor text reaches the disk in the clear', async () => {
+  it('drafts an encrypted WAV, FLAC, MP3, OGG and M4A recording end to end; neither sound nor text reaches the disk in the clear', async () => {
     const since = Date.now();
     const dataDir = tempDir('hvelv-data-');
     const model = path.join(dataDir, 'models', 'tiny');
@@ -88,7 +96,7 @@ describe('hvelv transcript draft / hvelv model', () => {
     const code = admit(session);
     const fixtures = path.join(import.meta.dirname, '..', 'fixtures', 'audio');
     const recs: [string, string][] = [];
-    for (const f of ['wav', 'flac', 'mp3', 'ogg']) recs.push([f, (await new Recordings(session, () => new Date('2026-11-27T10:00:00Z')).import(code, path.join(fixtures, `tone.${f}`))).id]);
+    for (const f of ['wav', 'flac', 'mp3', 'ogg', 'm4a']) recs.push([f, (await new Recordings(session, () => new Date('2026-11-27T10:00:00Z')).import(code, path.join(fixtures, `tone.${f}`))).id]);
     session.lock();
     const env = { HVELV_PASSPHRASE: PASS, HVELV_DATA_DIR: dataDir, LANG: 'nb_NO.UTF-8' };
     const texts: string[] = [];
@@ -106,7 +114,8 @@ describe('hvelv transcript draft / hvelv model', () => {
       texts.push(text);
     }
     const wav = fs.readFileSync(path.join(fixtures, 'tone.wav'));
-    const needles = [wav.subarray(44 + 20_000, 44 + 20_064), ...texts.map((t) => Buffer.from(t.split('\n')[0]!.slice(0, 40), 'utf8'))];
+    const m4a = fs.readFileSync(path.join(fixtures, 'tone.m4a'));
+    const needles = [wav.subarray(44 + 20_000, 44 + 20_064), m4a.subarray(2000, 2064), ...texts.map((t) => Buffer.from(t.split('\n')[0]!.slice(0, 40), 'utf8'))];
     const files = [...listFiles(dir), ...recentTempFiles(since), ...listFiles(dataDir)].filter((f) => !f.startsWith(model + path.sep));
     expect(findNeedles(files, needles)).toEqual([]);
   }, 300_000);

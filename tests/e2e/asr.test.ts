@@ -92,12 +92,12 @@ describe('automatic draft in Chromium', () => {
     await shot('asr-03-settings-models');
   }, 60_000);
 
-  it('an M4A recording is decoded in the page and drafted: the panel offers the last used model, not a damaged file, and the student can choose another', async () => {
+  it('an M4A recording is decoded in core and drafted: the panel offers the last used model, not a damaged file, and the student can choose another', async () => {
     const models = path.join(home, 'config', 'models');
     // First by name, and damaged: never offered first, not choosable.
     damaged(models, 'a-skadet');
     fs.cpSync(path.join(models, 'nb-whisper-test'), path.join(models, 'z-annen'), { recursive: true });
-    // A real AAC file, stereo at 44.1 kHz (a committed fixture, made by ffmpeg): the page streams it (WebCodecs), mixes it down and resamples.
+    // A real AAC file, stereo at 44.1 kHz (a committed fixture, made by ffmpeg): core decodes it (FFmpeg's AAC decoder in WebAssembly), mixes it down and resamples.
     const m4a = path.join(tempDir(), 'intervju.m4a');
     fs.copyFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'noise-tone-stereo-44k.m4a'), m4a);
     harness.fileAnswers.push(m4a);

@@ -7,15 +7,20 @@
  * go through the WebAssembly streaming decoders of wasm-audio-decoders, which run in
  * plain Node (the CLI) as in the app, need no native code and no FFmpeg. WebM (and
  * Matroska) is taken apart here, streaming, and its Opus packets go to the same family's
- * raw Opus decoder. M4A/AAC has no decoder under a licence Hvelv can ship (see
- * docs/architecture.md): the app decodes it in the page with Web Audio, and here it is
- * refused with AUDIO_NEEDS_APP.
+ * raw Opus decoder. M4A/AAC goes through FFmpeg's AAC decoder built to WebAssembly by us
+ * (aac/aac.ts, LGPL-2.1: aac/NOTICE); an MP4 is read by random access, not in order
+ * (its frame table may follow the sound), so it has its own entry (decodeM4aMono), and a
+ * process that only gets bytes in order is sent the frames as a stream ('aac-frames').
  */
 import type CodecParser from 'codec-parser';
 import type { CodecFrame, OggPage } from 'codec-parser';
 import type { AudioFacts } from '../../../../shared/contract';
 import { HvelvError } from '../../errors';
 import { decodeCeilingMs, MonoResampler } from '../../../../shared/audio-fold';
+import { AacStreamDecoder, decodeM4a, type RandomAccess } from './aac/aac';
+
+/** What a decoder reads in order: a recording's format, or 'aac-frames' (an M4A's frames as aac/aac.ts frameStream gives them). */
+export type StreamFormat = AudioFacts['format'] | 'aac-frames';
 
 export const SAMPLE_RATE = 16_000;
 
@@ -46,7 +51,7 @@ export interface DecodeLimit {
 export { decodeCeilingMs } from '../../../../shared/audio-fold';
 
 /** A decoder for `format` that sends 16 kHz mono samples to `sink` as they come. */
-export function createDecoder(format: AudioFacts['format'], sink: PcmSink, limit?: DecodeLimit): Promise<StreamDecoder> {
+export function createDecoder(format: StreamFormat, sink: PcmSink, limit?: DecodeLimit): Promise<StreamDecoder> {
   const out = new Resampler(sink);
   if (limit) out.limitTo(limit.declaredMs);
   return decoderFor(format, out);
@@ -56,7 +61,7 @@ export function createDecoder(format: AudioFacts['format'], sink: PcmSink, limit
  * A decoder for `format` that sends mono samples at the file's own rate, not resampled:
  * for the waveform's peaks, which a resampler's averaging would flatten.
  */
-export function createMonoDecoder(format: AudioFacts['format'], sink: (samples: Float32Array, rate: number) => void, int16Sink?: Int16Sink, limit?: DecodeLimit): Promise<StreamDecoder> {
+export function createMonoDecoder(format: StreamFormat, sink: (samples: Float32Array, rate: number) => void, int16Sink?: Int16Sink, limit?: DecodeLimit): Promise<StreamDecoder> {
   const out = new MonoOut(sink, int16Sink);
   if (limit) out.limitTo(limit.declaredMs);
   return decoderFor(format, out);
@@ -69,7 +74,19 @@ export function createMonoDecoder(format: AudioFacts['format'], sink: (samples: 
  */
 export type Int16Sink = (interleaved: Int16Array, channels: number, rate: number) => void;
 
-async function decoderFor(format: AudioFacts['format'], resampler: MonoOut): Promise<StreamDecoder> {
+/**
+ * An M4A by random access (`src`: the source file, or a sealed recording's StreamReader)
+ * to mono samples at its own rate, with the same ceiling as the other formats: the
+ * waveform's peaks. Throws AUDIO_DAMAGED / AUDIO_UNSUPPORTED as they do.
+ */
+export async function decodeM4aMono(src: RandomAccess, sink: (samples: Float32Array, rate: number) => void, limit: DecodeLimit, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  const out = new MonoOut(sink);
+  out.limitTo(limit.declaredMs);
+  await decodeM4a(src, decodeCeilingMs(limit.declaredMs), out, opts);
+  out.end();
+}
+
+async function decoderFor(format: StreamFormat, resampler: MonoOut): Promise<StreamDecoder> {
   switch (format) {
     case 'wav':
       return new WavDecoder(resampler);
@@ -85,8 +102,20 @@ async function decoderFor(format: AudioFacts['format'], resampler: MonoOut): Pro
       return new OggDecoder(resampler);
     case 'webm':
       return new WebmDecoder(resampler);
+    case 'aac-frames': {
+      const d = new AacStreamDecoder(resampler);
+      return {
+        push: (bytes) => d.push(bytes),
+        end: async () => {
+          d.end();
+          resampler.end();
+        },
+        free: () => d.free(),
+      };
+    }
     case 'm4a':
-      throw new HvelvError('AUDIO_NEEDS_APP', `${format} recordings can be decoded for a draft only in the app (Web Audio), not here`);
+      // Not readable in order (its frame table may come last): decodeM4aMono, or frameStream to a process.
+      throw new Error('an M4A is decoded by random access (decodeM4aMono), not as a stream of its bytes');
   }
 }
 

@@ -19,6 +19,8 @@ import { HvelvError } from '../../errors';
 import type { VaultSession } from '../../vault/vault';
 import { Recordings } from '../recordings/recordings';
 import { Transcripts } from '../transcripts/transcripts';
+import { decodeCeilingMs } from './audio';
+import { frameStream, openTrack } from './aac/aac';
 import { readModelHeader, speakerModelFiles } from './models';
 import type { FromWorker, ToWorker } from './worker';
 
@@ -157,9 +159,6 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   const rec = recordings.get(recordingId);
   // A draft is a transcript: it needs the consent a transcript needs.
   assertConsent(session.stores.keylist, rec.code, 'transcript');
-  if (!opts.pcm && rec.format === 'm4a') {
-    throw new HvelvError('AUDIO_NEEDS_APP', `${rec.format} recordings can be decoded for a draft only in the app`);
-  }
   const header = readModelHeader(opts.model);
   // An English-only model (whisper's ".en" files) ignores the language asked for and
   // writes English words over Norwegian speech: a draft that looks made and is useless.
@@ -172,6 +171,19 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   // From the page's PCM, the recording's file is never opened here.
   const reader = opts.pcm ? null : recordings.open(recordingId);
   const pcm = opts.pcm;
+  // An M4A is read by random access (its frame table may follow the sound): demuxed here,
+  // over the sealed recording (only the chunks asked for are decrypted), and its frames
+  // sent in order as a stream the recognition process decodes (aac/aac.ts frameStream).
+  let aacFrames: AsyncGenerator<Uint8Array> | null = null;
+  if (reader && rec.format === 'm4a') {
+    try {
+      const src = { size: reader.plainSize, readAt: (at: number, length: number) => reader.read(at, at + length - 1) };
+      aacFrames = frameStream(src, await openTrack(src, decodeCeilingMs(rec.durationMs)), PIECE);
+    } catch (err) {
+      reader.close();
+      throw err;
+    }
+  }
   const { script, execArgv } = workerScript();
   const child = (opts.spawn ?? forkWorker)(script, execArgv);
   const started = Date.now();
@@ -228,6 +240,17 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
               );
               return;
             }
+            if (aacFrames) {
+              aacFrames.next().then(
+                (r) => {
+                  if (settled) return;
+                  if (withdrawn()) return finish(withdrawnError());
+                  child.send(r.done ? { t: 'end' } : { t: 'audio', bytes: r.value });
+                },
+                (err: unknown) => finish(withdrawn() ? withdrawnError() : (err as Error)),
+              );
+              return;
+            }
             if (!reader) return;
             if (sent >= reader.plainSize) return child.send({ t: 'end' });
             const end = Math.min(reader.plainSize, sent + PIECE) - 1;
@@ -258,7 +281,7 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
       }
     });
     const { encoder, decoder, tokens } = header.files;
-    child.send({ t: 'start', model: { encoder: path.resolve(encoder), decoder: path.resolve(decoder), tokens: path.resolve(tokens) }, language: opts.language, format: pcm ? 'pcm16' : rec.format, threads: opts.threads ?? 2, speakers: speakerModels, declaredMs: rec.durationMs });
+    child.send({ t: 'start', model: { encoder: path.resolve(encoder), decoder: path.resolve(decoder), tokens: path.resolve(tokens) }, language: opts.language, format: pcm ? 'pcm16' : aacFrames ? 'aac-frames' : rec.format, threads: opts.threads ?? 2, speakers: speakerModels, declaredMs: rec.durationMs });
   });
 
   let found = await result;

@@ -46,8 +46,6 @@ export interface QueueRunOptions {
   signal?: AbortSignal;
   /** The draft itself: makeDraft, or the app's (which hands M4A/WebM over decoded by the page). */
   draft?: DraftFn;
-  /** Recordings core cannot decode (M4A/AAC, WebM) are queued only where the page can decode them. */
-  pageDecodes?: boolean;
   spawn?: DraftOptions['spawn'];
 }
 
@@ -76,11 +74,11 @@ export class DraftQueue {
   }
 
   /** Recordings with no transcript at all, in the order the recordings screen lists them. */
-  withoutTranscript(pageDecodes = false): RecordingInfo[] {
+  withoutTranscript(): RecordingInfo[] {
     const has = new Set(this.store.list<TranscriptRecord>(TRANSCRIPT_TABLE).map((t) => t.data.recordingId).filter(Boolean));
     return new Recordings(this.session, this.now)
       .list()
-      .filter((r) => !has.has(r.id) && (pageDecodes || r.format !== 'm4a'))
+      .filter((r) => !has.has(r.id))
       .sort((a, b) => a.code.localeCompare(b.code) || a.importedAt.localeCompare(b.importedAt));
   }
 
@@ -88,10 +86,10 @@ export class DraftQueue {
    * Queue every recording without a transcript (those queued already stay where they are).
    * The model and language are the queue's: one choice for all of them.
    */
-  enqueueAll(opts: { model: string; language: AsrLanguage; pageDecodes?: boolean }): QueueState {
+  enqueueAll(opts: { model: string; language: AsrLanguage }): QueueState {
     const q = this.read();
     const queued = new Set([...(q?.remaining ?? []), ...(q?.done ?? [])]);
-    const add = this.withoutTranscript(opts.pageDecodes).map((r) => r.id).filter((id) => !queued.has(id));
+    const add = this.withoutTranscript().map((r) => r.id).filter((id) => !queued.has(id));
     const next: QueueRecord = q && q.remaining.length > 0 ? { ...q, model: opts.model, language: opts.language, remaining: [...q.remaining, ...add] } : { model: opts.model, language: opts.language, remaining: add, done: [], failed: [], paused: false, factor: q?.factor ?? null };
     this.write(next);
     this.session.audit.append('asr.queued', { details: { recordings: next.remaining.length } });

@@ -18,10 +18,9 @@
  */
 import type { AsrLanguage, DraftSegment, SpeakerTurn } from '../../../../shared/asr';
 import { WHISPER_LANGUAGE } from '../../../../shared/asr';
-import type { AudioFacts } from '../../../../shared/contract';
 import { createRequire } from 'node:module';
 import { HvelvError } from '../../errors';
-import { createDecoder, SAMPLE_RATE, type StreamDecoder } from './audio';
+import { createDecoder, SAMPLE_RATE, type StreamDecoder, type StreamFormat } from './audio';
 import { Windower, type SpeechWindow } from './vad';
 
 export interface StartMessage {
@@ -29,8 +28,8 @@ export interface StartMessage {
   /** The model's files (models.ts modelFiles): encoder, decoder, tokens. */
   model: { encoder: string; decoder: string; tokens: string };
   language: AsrLanguage;
-  /** 'pcm16': the bytes are already 16 kHz mono, 16-bit little-endian (decoded in the app's page). */
-  format: AudioFacts['format'] | 'pcm16';
+  /** 'pcm16': the bytes are already 16 kHz mono, 16-bit little-endian (decoded in the app's page); 'aac-frames': an M4A's frames, sent by the parent (aac/aac.ts frameStream). */
+  format: StreamFormat | 'pcm16';
   threads: number;
   /** Set: who speaks when, by sherpa-onnx's speaker diarization (models.ts speakerModelFiles). */
   speakers?: { segmentation: string; embedding: string };

@@ -22,7 +22,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AudioFacts } from '../../../../shared/contract';
 import { CHUNK_SIZE, openChunk, TAG_SIZE } from '../../crypto/stream';
 import { HvelvError, integrity } from '../../errors';
-import { computePeaks, StreamingPeaks, type ChunkSource } from './peaks';
+import { StreamingPeaks, type ChunkSource } from './peaks';
+import { peaksOfChunks } from './m4a-peaks';
 
 /** What the worker is started with (its workerData). */
 export interface DecodeJob {
@@ -74,7 +75,7 @@ function sealedChunks(s: NonNullable<DecodeJob['sealed']>): ChunkSource {
 
 async function runSealed(s: NonNullable<DecodeJob['sealed']>): Promise<void> {
   try {
-    const peaks = await computePeaks(sealedChunks(s), job.format, job.durationMs);
+    const peaks = await peaksOfChunks(sealedChunks(s), s.size, job.format, job.durationMs);
     send({ t: 'peaks', peaks });
   } catch (err) {
     send({ t: 'error', code: err instanceof HvelvError ? err.code : undefined, message: String((err as Error)?.message ?? err) });

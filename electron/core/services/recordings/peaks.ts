@@ -27,7 +27,7 @@ export interface ChunkSource {
   chunk(i: number): Buffer;
 }
 
-/** Formats the streaming decoders read; M4A/AAC only the page's Web Audio can. */
+/** Formats the streaming decoders read in order; M4A/AAC is read by random access (m4a-peaks.ts). */
 export function coreCanDecode(format: AudioFacts['format']): boolean {
   return format !== 'm4a';
 }
@@ -187,7 +187,7 @@ export class StreamingPeaks {
  * import made them): the same folding as the import's, chunk by chunk.
  */
 export async function computePeaks(source: ChunkSource, format: AudioFacts['format'], durationMs: number, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
-  if (!coreCanDecode(format)) throw new HvelvError('AUDIO_NEEDS_APP', `${format} recordings are decoded in the page, not in core`);
+  if (!coreCanDecode(format)) throw new HvelvError('AUDIO_UNSUPPORTED', `${format} recordings are read by random access (m4a-peaks.ts), not chunk by chunk`);
   const folder = new PeakFolder(durationMs);
   const decoder = await createMonoDecoder(format, folder.fold, folder.foldInt16, { declaredMs: durationMs });
   try {

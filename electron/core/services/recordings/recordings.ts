@@ -191,6 +191,9 @@ export class Recordings {
       const wave = waveformFolder(probed.facts);
       try {
         const sealed = await encryptFileToBlob(opened, target, { key, vaultId: this.session.vaultId, recordingId: Buffer.from(blob, 'hex'), ...opts, onPlain: wave.push });
+        // An M4A is not folded as it streams (its frame table may come last, as phones write
+        // it): its waveform is made by ensurePeaks, in the decode worker, when it is first
+        // shown, so the import costs what the seal costs (wave.end() is null for it).
         return { ...probed, result: sealed, waveform: await wave.end() };
       } catch (err) {
         throw importError(err, file);
@@ -250,15 +253,14 @@ export class Recordings {
 
   /**
    * The waveform overview, computed now from the sealed recording if it is not stored
-   * yet (recordings imported before the import made it), and stored; decrypted and decoded
-   * in a worker thread (peaks-worker.ts). Null for a format core does not decode. Locking
-   * the vault stops the computation.
+   * yet (recordings imported before the import made it, and every M4A: its frame table may
+   * follow the sound, so it is not folded as the import streams), and stored; decrypted and
+   * decoded in a worker thread (peaks-worker.ts). Locking the vault stops the computation.
    */
   async ensurePeaks(id: string, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array | null> {
     const have = this.peaks(id);
     if (have) return have;
     const info = this.get(id);
-    if (!coreCanDecode(info.format)) return null;
     let running = computing.get(this.session);
     if (!running) computing.set(this.session, (running = new Map()));
     const already = running.get(id);

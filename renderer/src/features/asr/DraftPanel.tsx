@@ -4,8 +4,8 @@
  * computer; the app stays usable meanwhile.
  *
  * The model offered first is a verified one (its hash is in Hvelv's list), else the one
- * last used (shared/asr.ts pickModel); the student can choose any usable file. M4A/AAC
- * recordings are decoded here in the page (pagePcm.ts, streaming) and handed to the draft.
+ * last used (shared/asr.ts pickModel); the student can choose any usable file. Every
+ * format, M4A/AAC too, is decoded by core in the recognition process.
  */
 import { useEffect, useRef, useState } from 'react';
 import { call, onAppEvent } from '../../api';
@@ -17,8 +17,12 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { formatDuration } from '../../components/format';
 import { streamPcm } from './pagePcm';
 
-/** Formats core cannot decode for a draft (M4A/AAC: no decoder under a licence Hvelv can ship): the page does it (pagePcm.ts, streaming with WebCodecs). */
-const PAGE_DECODED: ReadonlySet<RecordingInfo['format']> = new Set(['m4a']);
+/**
+ * Formats core cannot decode for a draft, which the page decodes (pagePcm.ts, streaming
+ * with WebCodecs). None since core decodes M4A/AAC (asr/aac, FFmpeg's decoder built to
+ * WebAssembly): the route is kept for a format core may lack again.
+ */
+const PAGE_DECODED: ReadonlySet<RecordingInfo['format']> = new Set([]);
 
 export function DraftPanel({ recording, onDone }: { recording: RecordingInfo; onDone(t: TranscriptDetail): void }) {
   const { t } = useI18n();

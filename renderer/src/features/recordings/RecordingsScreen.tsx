@@ -208,7 +208,7 @@ export function RecordingsScreen({ ended, endedOn, transcriptsDeleted, onOpenRec
 
       {loaded && !ended && (
         // Core decodes these formats itself; M4A/AAC and WebM are drafted one by one from their recording (the page decodes them).
-        <QueuePanel waiting={recordings.filter((r) => r.format !== 'm4a' && !transcripts.some((x) => x.recordingId === r.id)).length} onDrafted={() => void load()} />
+        <QueuePanel waiting={recordings.filter((r) => !transcripts.some((x) => x.recordingId === r.id)).length} onDrafted={() => void load()} />
       )}
       {loaded && rows.length === 0 && !ended && <p className="muted">{t('screens.rec.none')}</p>}
       {rows.length > 0 && (

@@ -6,8 +6,9 @@
  * bounded memory (electron/core/services/recordings/peaks.ts). The page never fetches
  * the recording for it.
  *
- * Only M4A/AAC, which core cannot decode (no AAC decoder under a licence Hvelv can ship),
- * is decoded here, streaming (components/m4aStream.ts: our MP4 demuxer, WebCodecs'
+ * Core decodes every format now, M4A/AAC too (asr/aac: FFmpeg's AAC decoder built to
+ * WebAssembly), so `recordings.computePeaks` answers for all of them. Only where core
+ * gives no peaks (none of the six formats today) would an M4A be decoded here, streaming (components/m4aStream.ts: our MP4 demuxer, WebCodecs'
  * AudioDecoder, a few MiB at a time) and folded into peaks as core folds them
  * (shared/audio-fold.ts PeakFold): any length, with bounded memory.
  *
