@@ -13,7 +13,7 @@ import { peakCount } from '@shared/audio-fold';
 import { createMonoDecoder, decodeM4aMono } from '../../electron/core/services/asr/audio';
 import { AacFrameDecoder, frameStream, openTrack, type RandomAccess } from '../../electron/core/services/asr/aac/aac';
 import { m4aPeaks, sealedSource } from '../../electron/core/services/recordings/m4a-peaks';
-import { PEAKS_TABLE, Recordings } from '../../electron/core/services/recordings/recordings';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { admit, findNeedles, listFiles, makeVault, recentTempFiles, tempDir } from './helpers';
 import { muxM4a } from '../mp4-muxer';
 
