@@ -624,7 +624,8 @@ let writing = null;
  * Rejects with an AbortError on `signal` (also when it comes after the last batch: the
  * caller asked to stop, so what was made is not kept), an INTEGRITY error where a chunk
  * does not open, the file system's error otherwise. The key in `from` is the caller's
- * (overwrite it after); the worker's copy is overwritten there. Progress every 1 MiB.
+ * (overwrite it after); the worker's copy is overwritten there. Progress every 1 MiB. Settles
+ * only once the worker has exited: nothing writes to `out` or reads `from` after it.
  */
 export function hashInWorker(
   job: { from: SealedSource; out?: number } | { plainFd: number },
@@ -647,6 +648,7 @@ export function hashInWorker(
       if (err) reject(err);
       else resolve(sha256!);
     };
+    let outcome: { err: Error | null; sha256?: string } | undefined;
     worker.on('message', (m: { t: 'progress'; bytes: number } | { t: 'done'; bytes: number; sha256: string } | { t: 'error'; cancelled: boolean; integrity: boolean; code?: string; message: string }) => {
       if (m.t === 'progress' || m.t === 'done') {
         try {
@@ -655,14 +657,22 @@ export function hashInWorker(
           // Progress is for the eye only.
         }
       }
-      if (m.t === 'done') finish(null, m.sha256);
+      if (m.t === 'done') outcome ??= { err: null, sha256: m.sha256 };
       if (m.t !== 'error') return;
-      if (m.cancelled) finish(aborted());
-      else if (m.integrity) finish(integrity(m.message));
-      else finish(Object.assign(new Error(m.message), { code: m.code }));
+      if (m.cancelled) outcome ??= { err: aborted() };
+      else if (m.integrity) outcome ??= { err: integrity(m.message) };
+      else outcome ??= { err: Object.assign(new Error(m.message), { code: m.code }) };
     });
-    worker.on('error', (e) => finish(e));
-    worker.once('exit', () => finish(new Error('the decrypting worker stopped')));
+    worker.on('error', (e) => (outcome ??= { err: e }));
+    // Settled only once the worker has gone: a cancel or a failure is reported while a
+    // batch may still be on its way to \`out\` (through the thread pool, on a slow drive for
+    // long), and the caller closes that descriptor and shreds the file once this settles.
+    // A write still running then would go on into the shredded file, or into whatever file
+    // reused the descriptor's number.
+    worker.once('exit', () => {
+      const o = outcome ?? { err: new Error('the decrypting worker stopped') };
+      finish(o.err, o.sha256);
+    });
   });
 }
 
