@@ -2,7 +2,7 @@
  * Attacks on the export's and the waveform's worker threads (issue 27): what the worker
  * still does after its caller has been told it is over.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,5 +67,54 @@ describe('the decrypting worker', () => {
       reader.close();
       session.lock();
     }
+  });
+});
+
+describe('an export whose folder fills up or goes away', () => {
+  it('a full disk part way: DISK_FULL (a message in nb and en, not "internal error"), and nothing left in the folder', { timeout: 60_000 }, async (ctx) => {
+    const mnt = fs.mkdtempSync(path.join(tempDir(), 'full-'));
+    const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0700', 'tmpfs', mnt], { encoding: 'utf8' });
+    if (mount.status !== 0) {
+      console.log(`skipped: this machine does not let the tests mount a tmpfs (${(mount.stderr || String(mount.error)).trim()})`);
+      ctx.skip();
+      return;
+    }
+    const { session } = await makeVault();
+    try {
+      const code = admit(session);
+      const rec = new Recordings(session, NOW);
+      const wav = path.join(tempDir(), 'i.wav');
+      randomWav(wav, 8 * MiB);
+      const info = await rec.import(code, wav);
+      await expect(rec.export(info.id, path.join(mnt, 'out.wav'))).rejects.toMatchObject({ code: 'DISK_FULL' });
+      expect(fs.readdirSync(mnt)).toEqual([]);
+    } finally {
+      session.lock();
+      spawnSync('umount', [mnt]);
+      fs.rmdirSync(mnt);
+    }
+  });
+
+  it('the folder removed part way: IO, not "internal error", and nothing of it comes back', { timeout: 60_000 }, async () => {
+    const { session } = await makeVault();
+    const code = admit(session);
+    const rec = new Recordings(session, NOW);
+    const wav = path.join(tempDir(), 'i.wav');
+    randomWav(wav, 8 * MiB);
+    const info = await rec.import(code, wav);
+    const dir = path.join(tempDir(), 'usb');
+    fs.mkdirSync(dir);
+    let gone = false;
+    await expect(
+      rec.export(info.id, path.join(dir, 'out.wav'), {
+        onProgress: () => {
+          if (!gone) fs.rmSync(dir, { recursive: true });
+          gone = true;
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'IO' });
+    expect(gone).toBe(true);
+    expect(fs.existsSync(dir)).toBe(false);
+    session.lock();
   });
 });

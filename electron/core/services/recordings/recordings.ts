@@ -327,7 +327,7 @@ export class Recordings {
       let hash: string;
       try {
         hash = await decryptBlobToFile(reader, out, tmp, { ...opts, signal }).catch((err: unknown) => {
-          throw (err as Error)?.name === 'AbortError' ? new HvelvError('CANCELLED', this.session.isLocked ? 'the vault locked; the export was stopped' : 'export cancelled') : err;
+          throw (err as Error)?.name === 'AbortError' ? new HvelvError('CANCELLED', this.session.isLocked ? 'the vault locked; the export was stopped' : 'export cancelled') : exportError(err);
         });
       } finally {
         note.end();
@@ -576,6 +576,19 @@ function waveformFolder(facts: AudioFacts): { push: (plain: Buffer) => Promise<v
     },
     free: drop,
   };
+}
+
+/**
+ * What the export's writing met, for the user: a full disk (DISK_FULL), or the folder or
+ * drive failing otherwise (gone, read-only, no access: IO), each a message in the user's
+ * language, not "internal error". Errors that are ours pass as they are.
+ */
+function exportError(err: unknown): unknown {
+  if (err instanceof HvelvError) return err;
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new HvelvError('DISK_FULL', 'no space left where the recording was exported', { cause: err });
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return new HvelvError('IO', `the exported recording could not be written (${code})`, { cause: err });
+  return err;
 }
 
 function importError(err: unknown, file: string): HvelvError {
