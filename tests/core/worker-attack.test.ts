@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashInWorker } from '../../electron/core/crypto/stream';
+import { createMonoDecoder } from '../../electron/core/services/asr/audio';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { randomWav } from './large-work';
 import { admit, makeVault, tempDir } from './helpers';
@@ -115,6 +116,99 @@ describe('an export whose folder fills up or goes away', () => {
     ).rejects.toMatchObject({ code: 'IO' });
     expect(gone).toBe(true);
     expect(fs.existsSync(dir)).toBe(false);
+    session.lock();
+  });
+});
+
+/** The Ogg page checksum (CRC-32, polynomial 0x04c11db7, no reflection). */
+const OGG_CRC = (() => {
+  const t = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let r = i << 24;
+    for (let j = 0; j < 8; j++) r = r & 0x80000000 ? (r << 1) ^ 0x04c11db7 : r << 1;
+    t[i] = r >>> 0;
+  }
+  return t;
+})();
+function oggPage(type: number, granule: bigint, serial: number, seq: number, segments: number[], body: Buffer): Buffer {
+  const h = Buffer.alloc(27 + segments.length);
+  h.write('OggS', 0, 'latin1');
+  h[5] = type;
+  h.writeBigInt64LE(granule, 6);
+  h.writeUInt32LE(serial, 14);
+  h.writeUInt32LE(seq, 18);
+  h[26] = segments.length;
+  Buffer.from(segments).copy(h, 27);
+  const page = Buffer.concat([h, body]);
+  let crc = 0;
+  for (const b of page) crc = ((crc << 8) ^ OGG_CRC[((crc >>> 24) ^ b) & 0xff]!) >>> 0;
+  page.writeUInt32LE(crc, 22);
+  return page;
+}
+
+/**
+ * tone.ogg's two header pages (OpusHead, OpusTags), then one audio packet that never ends:
+ * page after page of 255 segments of 255 bytes, each continuing it; the last page says the
+ * 2 seconds the tone has. No packet ever completes, so nothing is ever decoded.
+ */
+function endlessPacketOgg(file: string, bytes: number): void {
+  const tone = fs.readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'tone.ogg'));
+  const headers = tone.subarray(0, 178);
+  const serial = tone.readUInt32LE(14);
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(fd, headers);
+  const body = Buffer.alloc(255 * 255, 0x5a);
+  const segs = new Array<number>(255).fill(255);
+  const pages = Math.ceil(bytes / body.length);
+  for (let i = 0; i < pages; i++) {
+    const last = i === pages - 1;
+    fs.writeSync(fd, oggPage((i === 0 ? 0 : 1) | (last ? 4 : 0), last ? 96312n : -1n, serial, 2 + i, segs, body));
+  }
+  fs.closeSync(fd);
+}
+
+describe('a hostile Ogg through the decode worker', () => {
+  it('one audio packet that never ends (32 MiB): the decoder gives up on it (AUDIO_DAMAGED) with its buffers within 64 MiB, where it gathered the packet twice, copied anew at every page (446 MB, half a minute; the worker\'s heap cap does not count buffers)', { timeout: 300_000 }, async () => {
+    const ogg = path.join(tempDir(), 'endless.ogg');
+    endlessPacketOgg(ogg, 32 * MiB);
+    // What buffers hold (the parsers' gathered pages and their copies), after every piece:
+    // the decoder runs on this thread here, as in the worker.
+    const base = process.memoryUsage().arrayBuffers;
+    let peak = base;
+    let samples = 0;
+    const decoder = await createMonoDecoder('ogg', (s) => (samples += s.length), undefined, { declaredMs: 2000 });
+    const fd = fs.openSync(ogg, 'r');
+    const piece = Buffer.alloc(16 * 1024);
+    let failure: unknown = null;
+    try {
+      for (let at = 0; ; at += piece.length) {
+        const got = fs.readSync(fd, piece, 0, piece.length, at);
+        if (got === 0) break;
+        await decoder.push(piece.subarray(0, got));
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+      }
+      await decoder.end();
+    } catch (err) {
+      failure = err;
+    } finally {
+      fs.closeSync(fd);
+      decoder.free();
+    }
+    console.log('endless Ogg packet, the decoder: buffers grew (MiB)', (peak - base) / MiB);
+    expect(failure).toMatchObject({ code: 'AUDIO_DAMAGED' });
+    expect(samples).toBe(0);
+    expect(peak - base).toBeLessThan(64 * MiB);
+  });
+
+  it('the same file imports (the player may try it) without a waveform, and does not keep the import decoding it', { timeout: 300_000 }, async () => {
+    const { session } = await makeVault();
+    const code = admit(session);
+    const rec = new Recordings(session, NOW);
+    const ogg = path.join(tempDir(), 'endless.ogg');
+    endlessPacketOgg(ogg, 32 * MiB);
+    const info = await rec.import(code, ogg);
+    expect(info.format).toBe('ogg');
+    expect(rec.peaks(info.id)).toBeNull();
     session.lock();
   });
 });
