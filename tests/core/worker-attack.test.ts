@@ -96,6 +96,23 @@ describe('an export whose folder fills up or goes away', () => {
     }
   });
 
+  it('two exports of one recording to one path at once: one is written whole, the other refused with IO, and no temporary file is left', { timeout: 60_000 }, async () => {
+    const { session } = await makeVault();
+    const code = admit(session);
+    const rec = new Recordings(session, NOW);
+    const wav = path.join(tempDir(), 'i.wav');
+    randomWav(wav, 4 * MiB);
+    const info = await rec.import(code, wav);
+    const dir = tempDir();
+    const out = path.join(dir, 'out.wav');
+    const both = await Promise.allSettled([rec.export(info.id, out), rec.export(info.id, out)]);
+    expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(both.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'IO' } });
+    expect(fs.readdirSync(dir)).toEqual(['out.wav']);
+    expect(fs.readFileSync(out).equals(fs.readFileSync(wav))).toBe(true);
+    session.lock();
+  });
+
   it('the folder removed part way: IO, not "internal error", and nothing of it comes back', { timeout: 60_000 }, async () => {
     const { session } = await makeVault();
     const code = admit(session);
