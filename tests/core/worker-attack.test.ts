@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { hashInWorker } from '../../electron/core/crypto/stream';
 import { createMonoDecoder } from '../../electron/core/services/asr/audio';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
-import { randomWav } from './large-work';
+import { storeDir } from '../../electron/core/vault/layout';
+import { blobsIn, randomWav } from './large-work';
 import { admit, makeVault, tempDir } from './helpers';
 
 const MiB = 1024 * 1024;
@@ -227,5 +228,47 @@ describe('a hostile Ogg through the decode worker', () => {
     expect(info.format).toBe('ogg');
     expect(rec.peaks(info.id)).toBeNull();
     session.lock();
+  });
+});
+
+describe('what held: a lock, a truncated blob, the check before deleting', () => {
+  it('the vault locked part way through an export: CANCELLED, nothing left in the folder', { timeout: 60_000 }, async () => {
+    const { session } = await makeVault();
+    const code = admit(session);
+    const rec = new Recordings(session, NOW);
+    const wav = path.join(tempDir(), 'i.wav');
+    randomWav(wav, 8 * MiB);
+    const info = await rec.import(code, wav);
+    const dir = tempDir();
+    await expect(rec.export(info.id, path.join(dir, 'out.wav'), { onProgress: ({ bytes }) => bytes >= 2 * MiB && !session.isLocked && session.lock() })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('a blob cut short on disk: INTEGRITY, nothing left in the folder', { timeout: 60_000 }, async () => {
+    const { dir: vault, session } = await makeVault();
+    const code = admit(session);
+    const rec = new Recordings(session, NOW);
+    const wav = path.join(tempDir(), 'i.wav');
+    randomWav(wav, 4 * MiB);
+    const info = await rec.import(code, wav);
+    const [blob] = blobsIn(vault);
+    const file = path.join(storeDir(vault, 'recordings'), 'blobs', blob!);
+    fs.truncateSync(file, Math.floor(fs.statSync(file).size * 0.6));
+    const dir = tempDir();
+    await expect(rec.export(info.id, path.join(dir, 'out.wav'))).rejects.toMatchObject({ code: 'INTEGRITY' });
+    expect(fs.readdirSync(dir)).toEqual([]);
+    session.lock();
+  });
+
+  it('the vault locked while the original is checked: CANCELLED, and the original is still there, whole', { timeout: 60_000 }, async () => {
+    const { session } = await makeVault();
+    const code = admit(session);
+    const rec = new Recordings(session, NOW);
+    const wav = path.join(tempDir(), 'i.wav');
+    randomWav(wav, 8 * MiB);
+    const before = fs.readFileSync(wav);
+    const info = await rec.import(code, wav);
+    await expect(rec.deleteOriginal(info.id, wav, { onProgress: ({ bytes }) => bytes >= 2 * MiB && !session.isLocked && session.lock() })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(fs.readFileSync(wav).equals(before)).toBe(true);
   });
 });
