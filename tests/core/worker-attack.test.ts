@@ -11,7 +11,7 @@ import { createMonoDecoder } from '../../electron/core/services/asr/audio';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { storeDir } from '../../electron/core/vault/layout';
 import { blobsIn, randomWav } from './large-work';
-import { admit, makeVault, tempDir } from './helpers';
+import { admit, findNeedles, listFiles, makeVault, tempDir } from './helpers';
 
 const MiB = 1024 * 1024;
 const NOW = () => new Date('2026-11-27T10:00:00Z');
@@ -227,6 +227,35 @@ describe('a hostile Ogg through the decode worker', () => {
     const info = await rec.import(code, ogg);
     expect(info.format).toBe('ogg');
     expect(rec.peaks(info.id)).toBeNull();
+    session.lock();
+  });
+});
+
+describe('an export whose folder is renamed part way', () => {
+  it('the export fails (IO), and the temporary file, now under the folder\'s new name where no name of ours leads, holds no plaintext', { timeout: 60_000 }, async () => {
+    const { session } = await makeVault();
+    const code = admit(session);
+    const rec = new Recordings(session, NOW);
+    const wav = path.join(tempDir(), 'i.wav');
+    randomWav(wav, 8 * MiB);
+    const info = await rec.import(code, wav);
+    const root = tempDir();
+    const dir = path.join(root, 'Intervjuer');
+    fs.mkdirSync(dir);
+    let moved = false;
+    await expect(
+      rec.export(info.id, path.join(dir, 'out.wav'), {
+        onProgress: () => {
+          if (!moved) fs.renameSync(dir, path.join(root, 'Intervjuer (flyttet)'));
+          moved = true;
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'IO' });
+    expect(moved).toBe(true);
+    // Pieces of the recording's sound, from its start, middle and end.
+    const plain = fs.readFileSync(wav);
+    const needles = [1 * MiB, 4 * MiB, 8 * MiB - 4096].map((at) => plain.subarray(at, at + 4096));
+    expect(findNeedles(listFiles(root), needles)).toEqual([]);
     session.lock();
   });
 });

@@ -676,6 +676,16 @@ export function hashInWorker(
   });
 }
 
+/** Overwrite an open file with zeros to its end, sync it, and cut it to nothing (off this thread: the thread pool writes). */
+async function overwriteOpen(fh: fs.promises.FileHandle): Promise<void> {
+  const size = (await fh.stat()).size;
+  const zeros = Buffer.alloc(Math.min(Math.max(size, 1), BATCH));
+  for (let off = 0; off < size; ) off += (await fh.write(zeros, 0, Math.min(zeros.length, size - off), off)).bytesWritten;
+  await fh.sync();
+  await fh.truncate(0);
+  await fh.sync();
+}
+
 /**
  * Decrypt a whole blob into `target` (temp file, fsync, rename), returning the plaintext's
  * SHA-256. The decryption, hashing and writing run in a worker thread (hashInWorker), so
@@ -694,12 +704,18 @@ export async function decryptBlobToFile(
   let hash: string;
   try {
     hash = await hashInWorker({ from, out: out.fd }, { signal: opts.signal, onProgress: (bytes) => opts.onProgress?.({ bytes, total }) });
-    await out.close();
+    // Renamed while still open: should the rename fail (the folder gone or renamed), the
+    // descriptor is what still leads to the plaintext, for the overwrite below.
     await fs.promises.rename(tmp, target);
+    await out.close();
   } catch (err) {
-    await out.close().catch(() => undefined);
-    // Plaintext: overwritten, not only unlinked. (If that fails too, the caller's export
+    // Plaintext: overwritten, not only unlinked; first through the descriptor, which still
+    // leads to it when the name no longer does (its folder renamed or removed meanwhile:
+    // the shred by name then finds nothing, and the export note, finding nothing there
+    // either, is dropped). Then the name is removed. (If that fails too, the caller's export
     // note keeps it for the next open; the first error is the one to report.)
+    await overwriteOpen(out).catch(() => undefined);
+    await out.close().catch(() => undefined);
     await shredFileAsync(tmp).catch(() => undefined);
     throw err;
   } finally {
