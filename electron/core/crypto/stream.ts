@@ -702,11 +702,13 @@ export async function decryptBlobToFile(
   const from = reader.sealedSource();
   const total = reader.plainSize;
   let hash: string;
+  let placed = false;
   try {
     hash = await hashInWorker({ from, out: out.fd }, { signal: opts.signal, onProgress: (bytes) => opts.onProgress?.({ bytes, total }) });
     // Renamed while still open: should the rename fail (the folder gone or renamed), the
     // descriptor is what still leads to the plaintext, for the overwrite below.
     await fs.promises.rename(tmp, target);
+    placed = true;
     await out.close();
   } catch (err) {
     // Plaintext: overwritten, not only unlinked; first through the descriptor, which still
@@ -714,9 +716,10 @@ export async function decryptBlobToFile(
     // the shred by name then finds nothing, and the export note, finding nothing there
     // either, is dropped). Then the name is removed. (If that fails too, the caller's export
     // note keeps it for the next open; the first error is the one to report.)
+    // (Placed but not closed cleanly: the file under the name asked for goes the same way.)
     await overwriteOpen(out).catch(() => undefined);
     await out.close().catch(() => undefined);
-    await shredFileAsync(tmp).catch(() => undefined);
+    await shredFileAsync(placed ? target : tmp).catch(() => undefined);
     throw err;
   } finally {
     from.key.fill(0);
