@@ -273,6 +273,32 @@ describe('what held: a lock, a truncated blob, the check before deleting', () =>
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
+  it('a cancel before the start and a cancel with the last batch\'s progress: CANCELLED, nothing left in the folder', { timeout: 60_000 }, async () => {
+    const { session } = await makeVault();
+    const code = admit(session);
+    const rec = new Recordings(session, NOW);
+    const wav = path.join(tempDir(), 'i.wav');
+    randomWav(wav, 3 * MiB);
+    const info = await rec.import(code, wav);
+    const dir = tempDir();
+    await expect(rec.export(info.id, path.join(dir, 'out.wav'), { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(fs.readdirSync(dir)).toEqual([]);
+    const stop = new AbortController();
+    let last = 0;
+    await expect(
+      rec.export(info.id, path.join(dir, 'out.wav'), {
+        signal: stop.signal,
+        onProgress: ({ bytes, total }) => {
+          last = bytes;
+          if (bytes === total) stop.abort();
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(last).toBe(info.size);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    session.lock();
+  });
+
   it('a blob cut short on disk: INTEGRITY, nothing left in the folder', { timeout: 60_000 }, async () => {
     const { dir: vault, session } = await makeVault();
     const code = admit(session);
