@@ -16,7 +16,7 @@ import { beginExport } from '../project/export-journal';
 import { fromB64, toB64, toHex } from '../../crypto/encoding';
 import { HvelvError } from '../../errors';
 import { fsyncDir } from '../../vault/atomic-file';
-import { insideVault, shredFile, shredFilesAsync } from '../../vault/safe-delete';
+import { insideVault, shredFile, shredFileAsync, shredFilesAsync } from '../../vault/safe-delete';
 import { storeDir } from '../../vault/layout';
 import { openRegularFile, withRegularFile } from '../project/user-file';
 import { coreCanDecode, foldsOnCallingThread, StreamingPeaks } from './peaks';
@@ -332,13 +332,14 @@ export class Recordings {
       } finally {
         note.end();
       }
-      // Locked after the last chunk: the export cannot be logged, so it is not kept.
+      // Locked after the last chunk: the export cannot be logged, so it is not kept. (Its
+      // overwriting goes through the thread pool: a gigabyte's took seconds of this thread.)
       if (this.session.isLocked) {
-        shredFile(out);
+        await shredFileAsync(out);
         throw new HvelvError('CANCELLED', 'the vault locked; the export was stopped');
       }
       if (hash !== r.data.sha256) {
-        shredFile(out);
+        await shredFileAsync(out);
         throw new HvelvError('INTEGRITY', 'the exported recording does not match the original');
       }
       this.session.audit.append('recording.exported', { participant: r.participant, details: { recording: id } });
