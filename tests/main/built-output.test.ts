@@ -240,6 +240,34 @@ describe('packaging', () => {
     }
   }, 120_000);
 
+  it('the built waveform decoder (out/main/decode-worker.js) is where the bundled import looks for it, and gives an MP3 the peaks the source gives (a missing one would mean no waveform, silently)', async () => {
+    const chunks = path.join(OUT, 'main', 'chunks');
+    const starter = fs.readdirSync(chunks).filter((f) => read(chunks, f).includes('"decode-worker.js"'));
+    expect(starter.length).toBeGreaterThan(0);
+    // peaks-worker.ts looks beside its own file, then one folder up.
+    expect([chunks, path.dirname(chunks)].some((d) => fs.existsSync(path.join(d, 'decode-worker.js')))).toBe(true);
+    const mp3 = fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'audio', 'tone.mp3'));
+    const { Worker } = await import('node:worker_threads');
+    const w = new Worker(path.join(OUT, 'main', 'decode-worker.js'), { workerData: { format: 'mp3', durationMs: 2000, cancel: new SharedArrayBuffer(4) } });
+    const got = new Promise<Uint8Array | null>((resolve, reject) => {
+      w.on('message', (m: { t: string; peaks?: Uint8Array | null }) => m.t === 'peaks' && resolve(m.peaks ?? null));
+      w.on('error', reject);
+      w.on('exit', () => reject(new Error('the built decode worker stopped without peaks')));
+    });
+    const buf = new ArrayBuffer(mp3.length);
+    new Uint8Array(buf).set(mp3);
+    w.postMessage({ t: 'bytes', buf, len: mp3.length }, [buf]);
+    w.postMessage({ t: 'end' });
+    const built = await got;
+    const { StreamingPeaks } = await import('../../electron/core/services/recordings/peaks');
+    const here = (await StreamingPeaks.create('mp3', 2000))!;
+    for (let at = 0; at < mp3.length; at += 16 * 1024) await here.push(mp3.subarray(at, at + 16 * 1024));
+    const source = (await here.end()).peaks;
+    here.free();
+    expect(built).not.toBeNull();
+    expect(Buffer.from(built!).equals(Buffer.from(source))).toBe(true);
+  });
+
   it('never lets sherpa-onnx hand back an external buffer (Electron refuses them): every call that has the option sets it false', () => {
     // The methods of sherpa-onnx-node whose results are external ArrayBuffers unless told otherwise, from its own sources.
     const lib = path.join(ROOT, 'node_modules', 'sherpa-onnx-node');

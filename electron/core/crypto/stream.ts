@@ -624,7 +624,8 @@ let writing = null;
  * Rejects with an AbortError on `signal` (also when it comes after the last batch: the
  * caller asked to stop, so what was made is not kept), an INTEGRITY error where a chunk
  * does not open, the file system's error otherwise. The key in `from` is the caller's
- * (overwrite it after); the worker's copy is overwritten there. Progress every 1 MiB.
+ * (overwrite it after); the worker's copy is overwritten there. Progress every 1 MiB. Settles
+ * only once the worker has exited: nothing writes to `out` or reads `from` after it.
  */
 export function hashInWorker(
   job: { from: SealedSource; out?: number } | { plainFd: number },
@@ -647,6 +648,7 @@ export function hashInWorker(
       if (err) reject(err);
       else resolve(sha256!);
     };
+    let outcome: { err: Error | null; sha256?: string } | undefined;
     worker.on('message', (m: { t: 'progress'; bytes: number } | { t: 'done'; bytes: number; sha256: string } | { t: 'error'; cancelled: boolean; integrity: boolean; code?: string; message: string }) => {
       if (m.t === 'progress' || m.t === 'done') {
         try {
@@ -655,15 +657,33 @@ export function hashInWorker(
           // Progress is for the eye only.
         }
       }
-      if (m.t === 'done') finish(null, m.sha256);
+      if (m.t === 'done') outcome ??= { err: null, sha256: m.sha256 };
       if (m.t !== 'error') return;
-      if (m.cancelled) finish(aborted());
-      else if (m.integrity) finish(integrity(m.message));
-      else finish(Object.assign(new Error(m.message), { code: m.code }));
+      if (m.cancelled) outcome ??= { err: aborted() };
+      else if (m.integrity) outcome ??= { err: integrity(m.message) };
+      else outcome ??= { err: Object.assign(new Error(m.message), { code: m.code }) };
     });
-    worker.on('error', (e) => finish(e));
-    worker.once('exit', () => finish(new Error('the decrypting worker stopped')));
+    worker.on('error', (e) => (outcome ??= { err: e }));
+    // Settled only once the worker has gone: a cancel or a failure is reported while a
+    // batch may still be on its way to \`out\` (through the thread pool, on a slow drive for
+    // long), and the caller closes that descriptor and shreds the file once this settles.
+    // A write still running then would go on into the shredded file, or into whatever file
+    // reused the descriptor's number.
+    worker.once('exit', () => {
+      const o = outcome ?? { err: new Error('the decrypting worker stopped') };
+      finish(o.err, o.sha256);
+    });
   });
+}
+
+/** Overwrite an open file with zeros to its end, sync it, and cut it to nothing (off this thread: the thread pool writes). */
+async function overwriteOpen(fh: fs.promises.FileHandle): Promise<void> {
+  const size = (await fh.stat()).size;
+  const zeros = Buffer.alloc(Math.min(Math.max(size, 1), BATCH));
+  for (let off = 0; off < size; ) off += (await fh.write(zeros, 0, Math.min(zeros.length, size - off), off)).bytesWritten;
+  await fh.sync();
+  await fh.truncate(0);
+  await fh.sync();
 }
 
 /**
@@ -682,15 +702,24 @@ export async function decryptBlobToFile(
   const from = reader.sealedSource();
   const total = reader.plainSize;
   let hash: string;
+  let placed = false;
   try {
     hash = await hashInWorker({ from, out: out.fd }, { signal: opts.signal, onProgress: (bytes) => opts.onProgress?.({ bytes, total }) });
-    await out.close();
+    // Renamed while still open: should the rename fail (the folder gone or renamed), the
+    // descriptor is what still leads to the plaintext, for the overwrite below.
     await fs.promises.rename(tmp, target);
+    placed = true;
+    await out.close();
   } catch (err) {
-    await out.close().catch(() => undefined);
-    // Plaintext: overwritten, not only unlinked. (If that fails too, the caller's export
+    // Plaintext: overwritten, not only unlinked; first through the descriptor, which still
+    // leads to it when the name no longer does (its folder renamed or removed meanwhile:
+    // the shred by name then finds nothing, and the export note, finding nothing there
+    // either, is dropped). Then the name is removed. (If that fails too, the caller's export
     // note keeps it for the next open; the first error is the one to report.)
-    await shredFileAsync(tmp).catch(() => undefined);
+    // (Placed but not closed cleanly: the file under the name asked for goes the same way.)
+    await overwriteOpen(out).catch(() => undefined);
+    await out.close().catch(() => undefined);
+    await shredFileAsync(placed ? target : tmp).catch(() => undefined);
     throw err;
   } finally {
     from.key.fill(0);

@@ -209,24 +209,47 @@ async function flacDecoder(d: { ready: Promise<void>; decodeFrames(frames: Uint8
  * batches of at most OGG_BATCH samples.
  */
 const OGG_BATCH = 1 << 20;
+/**
+ * Bytes of pages gathered before they go to the decoder, whatever they decode to: pages
+ * that complete no packet (one packet continued page after page) admit no samples, and
+ * were gathered without end.
+ */
+const OGG_BATCH_BYTES = 1 << 20;
+/**
+ * The most bytes of pages without a packet completed in them. A packet continued page
+ * after page is gathered whole by the parser (and again by the decoder's), copied anew at
+ * each page: a 32 MiB one cost 446 MB and half a minute in the attack review (and an
+ * 8 MiB bound still 220 MB of copies). Audio packets are kilobytes; only a comment header
+ * with a picture over a megabyte in it passes this, and that file gets no waveform.
+ */
+const OGG_PACKET_MAX = 1024 * 1024;
 
 async function oggPaged(d: WasmDecoder, parser: CodecParser<OggPage>, out: MonoOut, opus: boolean): Promise<StreamDecoder> {
   await d.ready;
   /** Seconds admitted and not yet decoded (then counted by out.push). */
   let admitted = 0;
+  /** Bytes of pages since the last one in which a packet ended. */
+  let unfinished = 0;
   const decode = async (pages: Iterable<OggPage>): Promise<void> => {
     let batch: Uint8Array[] = [];
     let samples = 0;
+    let bytes = 0;
     const flush = async (): Promise<void> => {
       if (!batch.length) return;
-      const bytes = Buffer.concat(batch);
+      const joined = Buffer.concat(batch);
       batch = [];
       samples = 0;
-      const decoded = await d.decode(bytes);
+      bytes = 0;
+      const decoded = await d.decode(joined);
       admitted = 0;
       out.push(decoded);
     };
     for (const p of pages) {
+      // A packet ends on this page where its last lacing value is under 255.
+      const lacing = p.rawData;
+      const ends = lacing.length > 27 && lacing[26]! > 0 && lacing[26 + lacing[26]!]! < 255;
+      unfinished = ends ? 0 : unfinished + lacing.length;
+      if (unfinished > OGG_PACKET_MAX) throw new HvelvError('AUDIO_DAMAGED', 'the Ogg file has an impossibly long packet');
       for (const f of p.codecFrames) {
         // Opus decodes at 48 kHz whatever rate its head names.
         const n = opus ? opusPacketSamples(f.data) : f.samples;
@@ -237,7 +260,8 @@ async function oggPaged(d: WasmDecoder, parser: CodecParser<OggPage>, out: MonoO
       }
       out.admit(admitted);
       batch.push(p.rawData);
-      if (samples >= OGG_BATCH) await flush();
+      bytes += p.rawData.length;
+      if (samples >= OGG_BATCH || bytes >= OGG_BATCH_BYTES) await flush();
     }
     await flush();
   };

@@ -29,9 +29,10 @@ import type { DecodeJob, FromDecodeWorker, ToDecodeWorker } from './decode-worke
 const IN_FLIGHT = 3;
 
 /**
- * The decoders' JavaScript heap is bounded: a file that makes one allocate without end
- * ends the worker (no waveform), not the app. (Their WebAssembly memory is bounded by the
- * decoders and the reader's checks: asr/audio.ts.)
+ * The decoders' JavaScript heap is bounded: JavaScript objects allocated without end end
+ * the worker (no waveform), not the app. This does not bound buffers (typed arrays,
+ * Buffer) nor WebAssembly memory, which V8 keeps outside that heap: what decoders gather
+ * there is bounded by the reader's checks in asr/audio.ts, nothing here.
  */
 const LIMITS = { maxOldGenerationSizeMb: 256 };
 

@@ -16,7 +16,7 @@ import { beginExport } from '../project/export-journal';
 import { fromB64, toB64, toHex } from '../../crypto/encoding';
 import { HvelvError } from '../../errors';
 import { fsyncDir } from '../../vault/atomic-file';
-import { insideVault, shredFile, shredFilesAsync } from '../../vault/safe-delete';
+import { insideVault, shredFile, shredFileAsync, shredFilesAsync } from '../../vault/safe-delete';
 import { storeDir } from '../../vault/layout';
 import { openRegularFile, withRegularFile } from '../project/user-file';
 import { coreCanDecode, foldsOnCallingThread, StreamingPeaks } from './peaks';
@@ -329,18 +329,19 @@ export class Recordings {
       let hash: string;
       try {
         hash = await decryptBlobToFile(reader, out, tmp, { ...opts, signal }).catch((err: unknown) => {
-          throw (err as Error)?.name === 'AbortError' ? new HvelvError('CANCELLED', this.session.isLocked ? 'the vault locked; the export was stopped' : 'export cancelled') : err;
+          throw (err as Error)?.name === 'AbortError' ? new HvelvError('CANCELLED', this.session.isLocked ? 'the vault locked; the export was stopped' : 'export cancelled') : exportError(err);
         });
       } finally {
         note.end();
       }
-      // Locked after the last chunk: the export cannot be logged, so it is not kept.
+      // Locked after the last chunk: the export cannot be logged, so it is not kept. (Its
+      // overwriting goes through the thread pool: a gigabyte's took seconds of this thread.)
       if (this.session.isLocked) {
-        shredFile(out);
+        await shredFileAsync(out);
         throw new HvelvError('CANCELLED', 'the vault locked; the export was stopped');
       }
       if (hash !== r.data.sha256) {
-        shredFile(out);
+        await shredFileAsync(out);
         throw new HvelvError('INTEGRITY', 'the exported recording does not match the original');
       }
       this.session.audit.append('recording.exported', { participant: r.participant, details: { recording: id } });
@@ -578,6 +579,19 @@ function waveformFolder(facts: AudioFacts): { push: (plain: Buffer) => Promise<v
     },
     free: drop,
   };
+}
+
+/**
+ * What the export's writing met, for the user: a full disk (DISK_FULL), or the folder or
+ * drive failing otherwise (gone, read-only, no access: IO), each a message in the user's
+ * language, not "internal error". Errors that are ours pass as they are.
+ */
+function exportError(err: unknown): unknown {
+  if (err instanceof HvelvError) return err;
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new HvelvError('DISK_FULL', 'no space left where the recording was exported', { cause: err });
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return new HvelvError('IO', `the exported recording could not be written (${code})`, { cause: err });
+  return err;
 }
 
 function importError(err: unknown, file: string): HvelvError {
