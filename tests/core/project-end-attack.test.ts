@@ -1,0 +1,63 @@
+/**
+ * Attacks on the end date's deletion (attack review of issue 27's one pass): what another
+ * process that can write the vault folder, or a second run in the same app, can do to it.
+ * Real vaults, real files, real SQLite and libsodium.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { enforceProjectEnd, enforceProjectEndAsync, listCertificates } from '../../electron/core/services/project-end/project-end';
+import { openProject } from '../../electron/core/services/project/open';
+import { Participants } from '../../electron/core/services/participants/participants';
+import { Recordings } from '../../electron/core/services/recordings/recordings';
+import { storeDir } from '../../electron/core/vault/layout';
+import { createVault } from '../../electron/core/vault/vault';
+import type { IsoDate } from '@shared/domain';
+import { makeWav, pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF } from './helpers';
+import { wavHeader } from '../wav';
+
+const PASS = 'project end attack passphrase';
+const at = (iso: string) => new Date(`${iso}T12:00:00`);
+
+async function study(seconds = 2, mib = 0) {
+  const deps = await testDeps({ now: () => at('2031-05-01') });
+  const dir = path.join(tempDir(), 'vault');
+  const session = await createVault(dir, pw(PASS), { ...SAMPLE_FACTS, endDate: '2031-05-30' as IsoDate }, deps, { kdf: TEST_KDF });
+  const now = () => at('2031-05-01');
+  const p = new Participants(session, now);
+  const form = (await import('../../electron/core/consent/forms')).ensureInitialForm(session.stores.keylist, session.facts, now());
+  const code = p.add({ name: 'Sigrun Slutt-Testesen' });
+  p.recordConsent(code, { date: '2031-04-20', formVersion: form.version, locale: 'nb', method: 'paper', statements: ['participate', 'audio-recording', 'processing-until-end'], unfinishedLetter: true });
+  const wav = path.join(tempDir(), 'opptak.wav');
+  if (mib > 0) fs.writeFileSync(wav, Buffer.concat([wavHeader(mib * 1024 * 1024, 16000, 1), randomFillSync(Buffer.alloc(mib * 1024 * 1024))]));
+  else makeWav(wav, seconds, 77);
+  await new Recordings(session, now).import(code, wav);
+  session.lock();
+  return { dir, deps };
+}
+
+describe('the end date against things put in a store', () => {
+  it('a named pipe in the recordings store does not stop the deletion, the certificate or the next open', async () => {
+    const { dir, deps } = await study();
+    const blobs = path.join(storeDir(dir, 'recordings'), 'blobs');
+    execFileSync('mkfifo', [path.join(blobs, 'fifo.hvr')]);
+    execFileSync('mkfifo', [path.join(storeDir(dir, 'keylist'), 'pipe')]);
+    const r = enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-06-01') });
+    expect(r.destroyedNow).toEqual(['keylist', 'recordings']);
+    expect(fs.readdirSync(storeDir(dir, 'recordings'))).toEqual(['DESTROYED.json']);
+    expect(fs.readdirSync(storeDir(dir, 'keylist'))).toEqual(['DESTROYED.json']);
+    expect(listCertificates(dir)[0]!.stores.map((s) => s.store)).toEqual(['keylist', 'recordings']);
+  });
+
+  it('the same through the one pass (the app, the daily job), and the vault opens afterwards', async () => {
+    const { dir, deps } = await study();
+    execFileSync('mkfifo', [path.join(storeDir(dir, 'recordings'), 'blobs', 'fifo.hvr')]);
+    const r = await enforceProjectEndAsync(dir, { crypto: deps.crypto, now: at('2031-06-01') });
+    expect(r.certificate).not.toBeNull();
+    expect(fs.readdirSync(storeDir(dir, 'recordings'))).toEqual(['DESTROYED.json']);
+    const s = await openProject(dir, PASS, { ...deps, now: () => at('2031-06-01') });
+    s.lock();
+  });
+});
