@@ -15,7 +15,11 @@ import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { storeDir } from '../../electron/core/vault/layout';
 import { createVault } from '../../electron/core/vault/vault';
 import type { IsoDate } from '@shared/domain';
-import { makeWav, pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF } from './helpers';
+import { checkDeadlines } from '../../electron/core/services/project-end/deadline-watch';
+import { AppConfig } from '../../electron/core/services/project/app-config';
+import { createHandlers, dispatch } from '../../electron/main/handlers';
+import type { AppEvent } from '@shared/contract';
+import { makeWav, pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF, TEST_KDF_POLICY } from './helpers';
 import { wavHeader } from '../wav';
 
 const PASS = 'project end attack passphrase';
@@ -59,5 +63,63 @@ describe('the end date against things put in a store', () => {
     expect(fs.readdirSync(storeDir(dir, 'recordings'))).toEqual(['DESTROYED.json']);
     const s = await openProject(dir, PASS, { ...deps, now: () => at('2031-06-01') });
     s.lock();
+  });
+});
+
+describe('two deletions of one vault in the same app', () => {
+  async function app() {
+    const { dir, deps } = await study(0, 48);
+    const now = () => at('2031-06-01');
+    const config = new AppConfig(path.join(tempDir(), 'cfg', 'config.json'));
+    config.rememberVault(dir, 'Studie', now());
+    const events: AppEvent[] = [];
+    const { handlers, sessions, projectEnd } = createHandlers({
+      crypto: deps.crypto,
+      kdfPolicy: TEST_KDF_POLICY,
+      createOptions: { kdf: TEST_KDF },
+      now,
+      config,
+      emit: (e) => events.push(e),
+      platform: { version: 't', systemLocale: () => 'nb-NO', documentsDir: () => tempDir(), chooseFolder: async () => null, chooseFile: async () => null, chooseSavePath: async () => null, mediaUrl: (id) => `test-media://${id}`, scheduleCommand: () => null },
+    });
+    const watch = () => checkDeadlines({ config, sessions, crypto: deps.crypto, now, emit: (e) => events.push(e), report: projectEnd, notify: () => undefined, reminderText: () => ({ title: '', body: '' }) });
+    const overwriting = () => expect.poll(() => events.some((e) => e.type === 'work-progress' && e.bytes > 0), { timeout: 60_000, interval: 1 }).toBe(true);
+    const told = () => events.flatMap((e) => (e.type === 'project-end' && e.state ? [e.state] : []));
+    return { dir, events, handlers, sessions, projectEnd, watch, overwriting, told };
+  }
+
+  it('the app\'s watch while an open deletes leaves it to the open, says nothing false, and certifies once', { timeout: 120_000 }, async () => {
+    const { dir, handlers, sessions, projectEnd, watch, overwriting, told } = await app();
+    // The student opens the vault after its end date: the open deletes first (the panel shows it) ...
+    const opening = dispatch(handlers, 'vault.unlock', { path: dir, passphrase: PASS });
+    await overwriting();
+    // ... and while the recordings are overwritten (the lock let go), the app's hourly check comes.
+    const watched = await watch();
+    expect(await opening).toMatchObject({ ok: true });
+    expect(watched.enforced).toEqual([]);
+    // Never said to finish a deletion "cut short last time": nothing was cut short.
+    expect(told().filter((s) => s.resumed)).toEqual([]);
+    // The panel ends on "done" with the certificate, not on nothing.
+    expect(projectEnd.current()).toMatchObject({ phase: 'done', resumed: false });
+    expect(projectEnd.current()!.certificate).toMatch(/deletion-2031-06-01\.html$/);
+    expect(fs.readdirSync(storeDir(dir, 'recordings'))).toEqual(['DESTROYED.json']);
+    // One deletion, recorded once.
+    expect(sessions.current!.audit.list().filter((e) => e.action === 'project-end.enforced')).toHaveLength(1);
+    sessions.lock('user');
+  });
+
+  it('an open while the app\'s watch deletes waits for it (the panel is the watch\'s, done once, not "cut short")', { timeout: 120_000 }, async () => {
+    const { dir, handlers, sessions, projectEnd, watch, overwriting, told } = await app();
+    const watching = watch();
+    await overwriting();
+    const opened = await dispatch(handlers, 'vault.unlock', { path: dir, passphrase: PASS });
+    expect(opened).toMatchObject({ ok: true });
+    expect((await watching).enforced).toEqual([dir]);
+    expect(told().filter((s) => s.resumed)).toEqual([]);
+    expect(told().filter((s) => s.phase === 'done')).toHaveLength(1);
+    expect(projectEnd.current()).toMatchObject({ phase: 'done' });
+    expect(projectEnd.current()!.certificate).toMatch(/deletion-2031-06-01\.html$/);
+    expect(sessions.current!.audit.list().filter((e) => e.action === 'project-end.enforced')).toHaveLength(1);
+    sessions.lock('user');
   });
 });

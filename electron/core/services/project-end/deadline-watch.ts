@@ -30,8 +30,44 @@ export interface DeadlineWatchDeps {
   report?: ProjectEndReport;
 }
 
-/** Vaults whose recordings this app is overwriting now: a check meanwhile (the hour, a wake) leaves them to it. */
-const enforcing = new Set<string>();
+/**
+ * The end date's deletion this app runs now, by vault folder: a check meanwhile (the hour, a
+ * wake) leaves the vault to it, and an open waits for it (enforceAlone).
+ */
+const running = new Map<string, Promise<unknown>>();
+
+function folderKey(vault: string): string {
+  try {
+    return fs.realpathSync(vault);
+  } catch {
+    return path.resolve(vault);
+  }
+}
+
+/** Whether this app is deleting `vault` for its end date now. */
+export function enforcingNow(vault: string): boolean {
+  return running.has(folderKey(vault));
+}
+
+/**
+ * Run `start` as this app's one end-date deletion of `vault`, after any already running (the
+ * watch's, an open's) has ended. Side by side (the watch's hourly check while an open was
+ * overwriting: the open's steps let the lock go for that) both overwrote the same files, the
+ * window was told the second was finishing one "cut short last time", the panel could end on
+ * nothing (the second failed on the open's lock), and one deletion was certified and audited
+ * twice. Across processes the vault's lock still decides.
+ */
+export async function enforceAlone<T>(vault: string, start: () => Promise<T>): Promise<T> {
+  const key = folderKey(vault);
+  for (let before = running.get(key); before; before = running.get(key)) await before.catch(() => undefined);
+  const mine = start();
+  running.set(key, mine);
+  try {
+    return await mine;
+  } finally {
+    if (running.get(key) === mine) running.delete(key);
+  }
+}
 
 /** The job id the end date's overwriting reports 'work-progress' under (no Cancel: the promise runs to the end). */
 export const PROJECT_END_JOB = 'project-end';
@@ -149,17 +185,13 @@ export async function checkDeadlines(deps: DeadlineWatchDeps): Promise<{ enforce
       if (!pending) continue;
       const open = deps.sessions.current;
       if (open && sameFolder(open.path, vault)) deps.sessions.lock('project-end');
-      const key = path.resolve(vault);
-      if (enforcing.has(key)) continue;
-      enforcing.add(key);
+      if (enforcingNow(vault)) continue;
       try {
-        const r = await (deps.report ?? new ProjectEndReport(deps.emit)).track(pending, (onProgress) => enforceProjectEndAsync(vault, { crypto: deps.crypto, now: deps.now() }, onProgress));
+        const r = await enforceAlone(vault, () => (deps.report ?? new ProjectEndReport(deps.emit)).track(pending, (onProgress) => enforceProjectEndAsync(vault, { crypto: deps.crypto, now: deps.now() }, onProgress)));
         if (r.destroyedNow.length > 0) enforced.push(vault);
       } catch (err) {
         if (!(err instanceof HvelvError)) throw err;
         // VAULT_BUSY (another Hvelv has it) or INTEGRITY: left for the next run, reported by `hvelv enforce`.
-      } finally {
-        enforcing.delete(key);
       }
       continue;
     }
