@@ -17,6 +17,7 @@ import { createVault } from '../../electron/core/vault/vault';
 import type { IsoDate } from '@shared/domain';
 import { checkDeadlines } from '../../electron/core/services/project-end/deadline-watch';
 import { AppConfig } from '../../electron/core/services/project/app-config';
+import { SessionManager } from '../../electron/core/services/project/session-manager';
 import { createHandlers, dispatch } from '../../electron/main/handlers';
 import type { AppEvent } from '@shared/contract';
 import { makeWav, pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF, TEST_KDF_POLICY } from './helpers';
@@ -121,5 +122,25 @@ describe('two deletions of one vault in the same app', () => {
     expect(projectEnd.current()!.certificate).toMatch(/deletion-2031-06-01\.html$/);
     expect(sessions.current!.audit.list().filter((e) => e.action === 'project-end.enforced')).toHaveLength(1);
     sessions.lock('user');
+  });
+});
+
+describe('the app\'s watch over several vaults', () => {
+  it('one vault failing in an unexpected way does not keep the others from their end date', { timeout: 60_000 }, async () => {
+    const broken = await study();
+    const sound = await study();
+    // A tombstone damaged (a bad sector, a sync conflict) in a deletion cut short: the first vault's run fails.
+    fs.writeFileSync(path.join(storeDir(broken.dir, 'recordings'), 'DESTROYED.json'), '{"store":"recor');
+    const now = () => at('2031-06-01');
+    const config = new AppConfig(path.join(tempDir(), 'cfg', 'config.json'));
+    config.rememberVault(sound.dir, 'Sound', now());
+    config.rememberVault(broken.dir, 'Broken', now()); // the latest first
+    expect(config.recent().map((r) => r.path)).toEqual([broken.dir, sound.dir]);
+    const sessions = new SessionManager(() => undefined, { setTimeout: () => 0, clearTimeout: () => undefined });
+    const watch = checkDeadlines({ config, sessions, crypto: sound.deps.crypto, now, emit: () => undefined, notify: () => undefined, reminderText: () => ({ title: '', body: '' }) });
+    await watch.catch(() => undefined);
+    expect(fs.readdirSync(storeDir(sound.dir, 'keylist'))).toEqual(['DESTROYED.json']);
+    expect(fs.readdirSync(storeDir(sound.dir, 'recordings'))).toEqual(['DESTROYED.json']);
+    expect(listCertificates(sound.dir)).toHaveLength(1);
   });
 });

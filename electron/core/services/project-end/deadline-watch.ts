@@ -171,6 +171,10 @@ export function projectEndPending(vault: string, info: VaultInspection, now: Dat
 export async function checkDeadlines(deps: DeadlineWatchDeps): Promise<{ enforced: string[]; reminded: string[] }> {
   const enforced: string[] = [];
   const reminded: string[] = [];
+  // An unexpected failure in one vault (a damaged file in it) is kept for the end: every other
+  // vault is still checked. Thrown at once, it left each vault after it in the list undeleted
+  // past its end date for as long as the one failed, every hour.
+  let failure: { err: unknown } | null = null;
   for (const { path: vault } of deps.config.recent()) {
     let info;
     try {
@@ -190,8 +194,8 @@ export async function checkDeadlines(deps: DeadlineWatchDeps): Promise<{ enforce
         const r = await enforceAlone(vault, () => (deps.report ?? new ProjectEndReport(deps.emit)).track(pending, (onProgress) => enforceProjectEndAsync(vault, { crypto: deps.crypto, now: deps.now() }, onProgress)));
         if (r.destroyedNow.length > 0) enforced.push(vault);
       } catch (err) {
-        if (!(err instanceof HvelvError)) throw err;
         // VAULT_BUSY (another Hvelv has it) or INTEGRITY: left for the next run, reported by `hvelv enforce`.
+        if (!(err instanceof HvelvError)) failure ??= { err };
       }
       continue;
     }
@@ -203,6 +207,7 @@ export async function checkDeadlines(deps: DeadlineWatchDeps): Promise<{ enforce
       reminded.push(vault);
     }
   }
+  if (failure) throw failure.err;
   return { enforced, reminded };
 }
 
