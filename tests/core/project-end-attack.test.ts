@@ -67,6 +67,21 @@ describe('the end date against things put in a store', () => {
   });
 });
 
+describe('a damaged tombstone', () => {
+  it('is written again from what is left: the store\'s key and recordings still go, the certificate counts them, the vault opens', { timeout: 60_000 }, async () => {
+    const { dir, deps } = await study();
+    const tomb = path.join(storeDir(dir, 'recordings'), 'DESTROYED.json');
+    fs.writeFileSync(tomb, '{"store":"recor');
+    const r = await enforceProjectEndAsync(dir, { crypto: deps.crypto, now: at('2031-06-01') });
+    expect(r.destroyedNow).toEqual(['keylist', 'recordings']);
+    expect(fs.readdirSync(storeDir(dir, 'recordings'))).toEqual(['DESTROYED.json']);
+    expect(JSON.parse(fs.readFileSync(tomb, 'utf8'))).toMatchObject({ store: 'recordings', recordingFiles: 1, reason: 'project-end' });
+    expect(listCertificates(dir)[0]!.stores.find((x) => x.store === 'recordings')).toMatchObject({ recordingFiles: 1 });
+    const s = await openProject(dir, PASS, { ...deps, now: () => at('2031-06-01') });
+    s.lock();
+  });
+});
+
 describe('two deletions of one vault in the same app', () => {
   async function app() {
     const { dir, deps } = await study(0, 48);
