@@ -82,6 +82,20 @@ describe('a damaged tombstone', () => {
   });
 });
 
+describe('a certificate damaged after the deletion', () => {
+  it('does not stop the vault opening, its overview, or the daily job, and is not written again with a wrong date', { timeout: 60_000 }, async () => {
+    const { dir, deps } = await study();
+    const r = enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-06-01') });
+    fs.writeFileSync(r.certificate!.json, '{"vaultId":');
+    const later = { crypto: deps.crypto, now: at('2031-07-01') };
+    expect(enforceProjectEnd(dir, later)).toMatchObject({ destroyedNow: [], certificate: null });
+    expect(fs.readdirSync(path.dirname(r.certificate!.json)).sort()).toEqual(['deletion-2031-06-01.html', 'deletion-2031-06-01.json']);
+    const s = await openProject(dir, PASS, { ...deps, now: () => at('2031-07-01') });
+    expect(listCertificates(dir)).toEqual([]);
+    s.lock();
+  });
+});
+
 describe('two deletions of one vault in the same app', () => {
   async function app() {
     const { dir, deps } = await study(0, 48);

@@ -398,7 +398,7 @@ export function* enforceSteps(vault: string, opts: EnforceOptions, inSlices = fa
     // A certificate for every completed destruction, also when a crash came between
     // the last deletion and the certificate; written only when nothing is left of the
     // recordings (it says they are gone).
-    if (result.destroyedNow.length > 0 || listCertificates(vault).length === 0) {
+    if (result.destroyedNow.length > 0 || !hasCertificate(vault)) {
       const stores = targets.filter((s) => fullyDestroyed(vault, s)).map((s) => storeTombstone(vault, s));
       if (stores.length > 0) {
         const render = yield { need: 'certificate-renderer' };
@@ -514,7 +514,24 @@ export function updateCertificatePlaces(vault: string, render: CertificateRender
   return changed;
 }
 
-/** The certificates already written, newest last. */
+/**
+ * Whether a certificate was written (a file there, readable or not): the deletion it certifies
+ * is not certified again on a later day with that day's date.
+ */
+function hasCertificate(vault: string): boolean {
+  try {
+    return fs.readdirSync(path.join(vault, CERTIFICATE_DIR)).some((f) => f.endsWith('.json'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+/**
+ * The certificates already written, newest last. One damaged after it was written (a sync
+ * conflict, a hand) is left out (its .html beside it still says what it said): thrown, its
+ * SyntaxError failed every end-date run, so the vault never opened again, nor its overview.
+ */
 export function listCertificates(vault: string): DeletionCertificate[] {
   const dir = path.join(vault, CERTIFICATE_DIR);
   if (!fs.existsSync(dir)) return [];
@@ -522,6 +539,13 @@ export function listCertificates(vault: string): DeletionCertificate[] {
     .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as DeletionCertificate);
+    .flatMap((f) => {
+      try {
+        const c = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as DeletionCertificate | null;
+        return typeof c === 'object' && c !== null && typeof c.executedAt === 'string' && Array.isArray(c.stores) ? [c] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
