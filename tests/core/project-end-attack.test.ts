@@ -96,6 +96,28 @@ describe('a certificate damaged after the deletion', () => {
   });
 });
 
+describe('two runs of the end date at once (the daily job joining the app\'s overwrite)', () => {
+  it('the one that joins while the lock is let go does not certify and audit the deletion a second time', { timeout: 120_000 }, async () => {
+    const { dir, deps } = await study(0, 48);
+    const now = at('2031-06-01');
+    let overwriting = false;
+    const first = enforceProjectEndAsync(dir, { crypto: deps.crypto, now }, ({ bytes }) => {
+      if (bytes > 0) overwriting = true;
+    });
+    await expect.poll(() => overwriting, { timeout: 60_000, interval: 1 }).toBe(true);
+    const second = enforceProjectEndAsync(dir, { crypto: deps.crypto, now: at('2031-06-02') });
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.destroyedNow).toEqual(['keylist', 'recordings']);
+    expect(b.destroyedNow).toEqual(['recordings']);
+    expect(fs.readdirSync(storeDir(dir, 'recordings'))).toEqual(['DESTROYED.json']);
+    expect(listCertificates(dir)).toHaveLength(1);
+    expect([a.certificate, b.certificate].filter(Boolean)).toHaveLength(1);
+    const s = await openProject(dir, PASS, { ...deps, now: () => at('2031-06-02') });
+    expect(s.audit.list().filter((e) => e.action === 'project-end.enforced')).toHaveLength(1);
+    s.lock();
+  });
+});
+
 describe('two deletions of one vault in the same app', () => {
   async function app() {
     const { dir, deps } = await study(0, 48);

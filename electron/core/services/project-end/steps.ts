@@ -390,6 +390,10 @@ export function* enforceSteps(vault: string, opts: EnforceOptions, inSlices = fa
       lock = null;
       yield { need: 'overwrite', files: later };
       lock = acquireLock(vault, 'enforce');
+      // Another run (the daily job, an open in another Hvelv) joined while the lock was let go
+      // and finished first: it removed the folders and wrote the certificate and the audit event.
+      // Writing them again certified and audited one deletion twice.
+      if (result.destroyedNow.every((s) => fullyDestroyed(vault, s)) && hasCertificate(vault)) return result;
       // The emptied blobs folders go (and anything put there meanwhile is overwritten in place).
       for (const store of result.destroyedNow) {
         if (!fullyDestroyed(vault, store)) destroyStore(vault, store, storeTombstone(vault, store), eff);
