@@ -13,6 +13,7 @@ import { openProject } from '../../electron/core/services/project/open';
 import { Participants } from '../../electron/core/services/participants/participants';
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { storeDir } from '../../electron/core/vault/layout';
+import { acquireLock } from '../../electron/core/vault/lock';
 import { createVault } from '../../electron/core/vault/vault';
 import type { IsoDate } from '@shared/domain';
 import { checkDeadlines } from '../../electron/core/services/project-end/deadline-watch';
@@ -115,6 +116,27 @@ describe('two runs of the end date at once (the daily job joining the app\'s ove
     const s = await openProject(dir, PASS, { ...deps, now: () => at('2031-06-02') });
     expect(s.audit.list().filter((e) => e.action === 'project-end.enforced')).toHaveLength(1);
     s.lock();
+  });
+});
+
+describe('the vault held when the overwrite ends', () => {
+  it('by an open after another run finished the deletion: the run that overwrote is done, not VAULT_BUSY', { timeout: 120_000 }, async () => {
+    const { dir, deps } = await study(0, 16);
+    let held: { release(): void } | null = null;
+    const r = await enforceProjectEndAsync(dir, { crypto: deps.crypto, now: at('2031-06-01') }, ({ bytes, total }) => {
+      if (held || total === 0 || bytes < total) return;
+      // The last slice written: another run (an open's, another Hvelv's) finishes everything,
+      // and the vault is then held by the open's session.
+      enforceProjectEnd(dir, { crypto: deps.crypto, now: at('2031-06-01') });
+      held = acquireLock(dir, 'session');
+    });
+    try {
+      expect(r.destroyedNow).toEqual(['keylist', 'recordings']);
+      expect(fs.readdirSync(storeDir(dir, 'recordings'))).toEqual(['DESTROYED.json']);
+      expect(listCertificates(dir)).toHaveLength(1);
+    } finally {
+      (held as { release(): void } | null)?.release();
+    }
   });
 });
 
