@@ -18,6 +18,9 @@ export const nb = {
   'projectEnd.certificateAtOpen': 'Slettebekreftelsen er lagret i hvelvets mappe: {path}. Den står også på oversikten, der du kan lagre den som PDF.',
   'projectEnd.certificateOverviewOpen': 'Slettebekreftelsen står på oversikten, der du kan lagre den som PDF.',
   'projectEnd.close': 'Lukk',
+  'projectEnd.failedTitle': 'Slettingen ved prosjektslutt ble ikke fullført nå',
+  'projectEnd.failedWhich': 'Sluttdatoen for «{title}» ({date}) er passert, men slettingen kunne ikke gjøres ferdig nå.',
+  'projectEnd.failedRetry': 'Hvelv prøver igjen innen en time, og når hvelvet åpnes. Det som alt er slettet, forblir slettet.',
 };
 
 export const en: Record<keyof typeof nb, string> = {
@@ -36,4 +39,7 @@ export const en: Record<keyof typeof nb, string> = {
   'projectEnd.certificateAtOpen': 'The deletion certificate is saved in the vault’s folder: {path}. It is also on the overview, where you can save it as a PDF.',
   'projectEnd.certificateOverviewOpen': 'The deletion certificate is on the overview, where you can save it as a PDF.',
   'projectEnd.close': 'Close',
+  'projectEnd.failedTitle': 'The deletion at the project’s end was not finished now',
+  'projectEnd.failedWhich': 'The end date of “{title}” ({date}) has passed, but the deletion could not be finished now.',
+  'projectEnd.failedRetry': 'Hvelv tries again within the hour, and when the vault is opened. Whatever is already deleted stays deleted.',
 };

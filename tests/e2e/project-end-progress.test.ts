@@ -19,6 +19,7 @@ import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { enforceProjectEnd, listCertificates } from '../../electron/core/services/project-end/project-end';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { storeDir, TOMBSTONE } from '../../electron/core/vault/layout';
+import { acquireLock } from '../../electron/core/vault/lock';
 
 let harness: Harness;
 let home: string;
@@ -171,6 +172,39 @@ describe('the end date’s deletion in Chromium', () => {
     await screenshot(page, '44d-project-end-done-opened');
     expect(blobs(second)).toEqual([]);
     expect(listCertificates(second)).toHaveLength(1);
+    expect(problems).toEqual([]);
+  });
+
+  it('a deletion that cannot run (another Hvelv holds the vault) is said to have failed, why, and that it is tried again; closed, it is gone', { timeout: 300_000 }, async () => {
+    const third = path.join(home, 'Documents', 'Hvelv', 'tredje');
+    await harness.invoke('vault.create', {
+      path: third,
+      passphrase: STUDY_PASSPHRASE,
+      project: { title: 'Tredje studie', institution: 'VID', faculty: 'Sosialt arbeid', student: 'Turid Testesen', supervisor: 'Gurli Testesen', siktRef: '987654', endDate: '2031-05-30', endAction: 'anonymise', codePrefix: 'TS' },
+    });
+    await finishLetter(harness);
+    harness.sessions.lock('user');
+    await page.reload();
+    await expect.poll(() => page.getByRole('button', { name: 'Lås opp' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    fs.writeFileSync(path.join(third, 'clock.json'), `${JSON.stringify({ latestSeen: AFTER })}\n`);
+    // Another Hvelv (a CLI session) has the vault open: the app's check cannot take its lock.
+    const held = acquireLock(third, 'session');
+    try {
+      await harness.checkDeadlines();
+      const failed = page.getByRole('region', { name: 'Slettingen ved prosjektslutt ble ikke fullført nå' });
+      await expect.poll(() => failed.isVisible(), { timeout: 30_000 }).toBe(true);
+      expect(await failed.textContent()).toContain('Sluttdatoen for «Tredje studie» (30. mai 2031) er passert, men slettingen kunne ikke gjøres ferdig nå.');
+      expect(await failed.getByRole('alert').textContent()).toBe('Hvelvet er i bruk av et annet Hvelv-program akkurat nå. Prøv igjen om litt. Hvelv prøver igjen innen en time, og når hvelvet åpnes. Det som alt er slettet, forblir slettet.');
+      expect(await page.getByRole('region', { name: 'Prosjektet er avsluttet: slettingen pågår' }).isVisible()).toBe(false);
+      await screenshot(page, '44e-project-end-failed');
+      await failed.getByRole('button', { name: 'Lukk' }).click();
+      await expect.poll(() => failed.isVisible()).toBe(false);
+      expect(await harness.invoke('projectEnd.state', {})).toBe(null);
+    } finally {
+      held.release();
+    }
+    // The next check deletes it.
+    expect((await harness.checkDeadlines()).enforced).toEqual([third]);
     expect(problems).toEqual([]);
   });
 });

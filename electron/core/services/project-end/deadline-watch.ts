@@ -95,16 +95,15 @@ export class ProjectEndReport {
     return this.state;
   }
 
-  /** The page read the "done" and closed it. A deletion still running is never dismissed. */
+  /** The page read the "done" (or "failed") and closed it. A deletion still running is never dismissed. */
   dismiss(): void {
-    if (this.state?.phase !== 'done') return;
+    if (this.state?.phase !== 'done' && this.state?.phase !== 'failed') return;
     this.set(null);
   }
 
   /**
    * Run `work` (an enforce with its progress) and report it: running from now, then done with
-   * the certificate's file. A failure clears this run's state and goes on (the caller says it,
-   * as before). Two at once (an open that joins the watch's deletion of the same vault): the
+   * the certificate's file. A failure is reported as failed, with its error, and goes on. Two at once (an open that joins the watch's deletion of the same vault): the
    * latest change is shown.
    */
   async track(facts: ProjectEndFacts, work: (onProgress: OverwriteProgress) => Promise<EnforceResult>): Promise<EnforceResult> {
@@ -124,7 +123,9 @@ export class ProjectEndReport {
       this.set(mine);
       return r;
     } catch (err) {
-      if (this.state === mine) this.set(null);
+      // Said, not cleared: the panel that said "deleting" vanished without a word (the watch's
+      // failures are not said anywhere else), the keys perhaps gone and the recordings not.
+      if (this.state === mine) this.set({ ...mine, phase: 'failed', error: { code: err instanceof HvelvError ? err.code : 'IO', message: (err as Error)?.message ?? String(err) } });
       throw err;
     }
   }

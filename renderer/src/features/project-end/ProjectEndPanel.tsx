@@ -14,7 +14,7 @@ import { useI18n } from '../../i18n';
 
 /** `vaultOpen`: a vault is open (this one, opened after its deletion, or another): the certificate is not "when you open it". */
 export function ProjectEndPanel({ vaultOpen }: { vaultOpen: boolean }) {
-  const { t, date } = useI18n();
+  const { t, date, error } = useI18n();
   const [state, setState] = useState<ProjectEndState | null>(null);
   useEffect(() => {
     let live = true;
@@ -48,6 +48,30 @@ export function ProjectEndPanel({ vaultOpen }: { vaultOpen: boolean }) {
       </section>
     );
   }
+  const close = (
+    <div className="actions start">
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => {
+          setState(null);
+          void call('projectEnd.dismiss', {});
+        }}
+      >
+        {t('projectEnd.close')}
+      </button>
+    </div>
+  );
+  if (state.phase === 'failed') {
+    return (
+      <section className="card project-end failed" aria-labelledby="project-end-title">
+        <h2 id="project-end-title">{t('projectEnd.failedTitle')}</h2>
+        <p>{t('projectEnd.failedWhich', { title: state.title, date: date(state.endDate) })}</p>
+        <p role="alert">{state.error ? error(state.error) : null} {t('projectEnd.failedRetry')}</p>
+        {close}
+      </section>
+    );
+  }
   return (
     <section className="card project-end done" aria-labelledby="project-end-title">
       <h2 id="project-end-title">{t('projectEnd.doneTitle')}</h2>
@@ -57,18 +81,7 @@ export function ProjectEndPanel({ vaultOpen }: { vaultOpen: boolean }) {
           ? t(vaultOpen ? 'projectEnd.certificateAtOpen' : 'projectEnd.certificateAt', { path: state.certificate })
           : t(vaultOpen ? 'projectEnd.certificateOverviewOpen' : 'projectEnd.certificateOverview')}
       </p>
-      <div className="actions start">
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => {
-            setState(null);
-            void call('projectEnd.dismiss', {});
-          }}
-        >
-          {t('projectEnd.close')}
-        </button>
-      </div>
+      {close}
     </section>
   );
 }
