@@ -408,6 +408,8 @@ export type SessionState = { unlocked: false } | { unlocked: true; status: Proje
  * where the deletion certificate was written (the vault's certificates/ folder), once done.
  */
 export interface ProjectEndState {
+  /** The vault's folder: which vault's deletion this is (two may share a title and end date: a copy). */
+  vault?: string;
   /** 'failed': this run stopped before the end (`error` says why); the next check or open tries again. */
   phase: 'running' | 'done' | 'failed';
   title: string;
@@ -420,6 +422,8 @@ export interface ProjectEndState {
   startedAt: number;
   certificate: string | null;
   error?: ErrorInfo;
+  /** Deletions of other projects that ended (done or failed) and were not yet closed, oldest first: said above this one. */
+  earlier?: ProjectEndState[];
 }
 
 /** Pushed from main to the renderer. */

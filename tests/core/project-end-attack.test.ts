@@ -216,4 +216,35 @@ describe('the app\'s watch over several vaults', () => {
     expect(fs.readdirSync(storeDir(sound.dir, 'recordings'))).toEqual(['DESTROYED.json']);
     expect(listCertificates(sound.dir)).toHaveLength(1);
   });
+
+  it('two vaults past their end at the start: the window is told of both, not only the last', { timeout: 60_000 }, async () => {
+    const first = await study();
+    const second = await study();
+    // Two copies of one study (the same title and end date), in two folders.
+    const { ProjectEndReport } = await import('../../electron/core/services/project-end/deadline-watch');
+    const now = () => at('2031-06-01');
+    const config = new AppConfig(path.join(tempDir(), 'cfg', 'config.json'));
+    config.rememberVault(first.dir, 'A', now());
+    config.rememberVault(second.dir, 'B', now());
+    const events: AppEvent[] = [];
+    const report = new ProjectEndReport((e) => events.push(e));
+    const sessions = new SessionManager(() => undefined, { setTimeout: () => 0, clearTimeout: () => undefined });
+    // The page is not there yet (the check at start runs before the window): it reads the state after.
+    const r = await checkDeadlines({ config, sessions, crypto: first.deps.crypto, now, emit: () => undefined, report, notify: () => undefined, reminderText: () => ({ title: '', body: '' }) });
+    expect(r.enforced.sort()).toEqual([first.dir, second.dir].sort());
+    const state = report.current()!;
+    expect(state.phase).toBe('done');
+    expect(state.earlier).toHaveLength(1);
+    expect(state.earlier![0]).toMatchObject({ phase: 'done' });
+    const certs = [state.certificate, state.earlier![0]!.certificate].sort();
+    expect(certs).toEqual([listCertificatePath(first.dir), listCertificatePath(second.dir)].sort());
+    // Closed once, all are gone.
+    report.dismiss();
+    expect(report.current()).toBe(null);
+  });
 });
+
+function listCertificatePath(vault: string): string {
+  const dir = path.join(vault, 'certificates');
+  return path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.html'))!);
+}

@@ -175,18 +175,23 @@ describe('the end date’s deletion in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('a deletion that cannot run (another Hvelv holds the vault) is said to have failed, why, and that it is tried again; closed, it is gone', { timeout: 300_000 }, async () => {
-    const third = path.join(home, 'Documents', 'Hvelv', 'tredje');
-    await harness.invoke('vault.create', {
-      path: third,
-      passphrase: STUDY_PASSPHRASE,
-      project: { title: 'Tredje studie', institution: 'VID', faculty: 'Sosialt arbeid', student: 'Turid Testesen', supervisor: 'Gurli Testesen', siktRef: '987654', endDate: '2031-05-30', endAction: 'anonymise', codePrefix: 'TS' },
-    });
-    await finishLetter(harness);
-    harness.sessions.lock('user');
+  it('two vaults past their end in one check: one deleted, one that cannot be (another Hvelv holds it): both said, the failure with why and that it is tried again; one Close closes both', { timeout: 300_000 }, async () => {
+    const make = async (folder: string, title: string, codePrefix: string): Promise<string> => {
+      const dir = path.join(home, 'Documents', 'Hvelv', folder);
+      await harness.invoke('vault.create', {
+        path: dir,
+        passphrase: STUDY_PASSPHRASE,
+        project: { title, institution: 'VID', faculty: 'Sosialt arbeid', student: 'Turid Testesen', supervisor: 'Gurli Testesen', siktRef: '987654', endDate: '2031-05-30', endAction: 'anonymise', codePrefix },
+      });
+      await finishLetter(harness);
+      harness.sessions.lock('user');
+      fs.writeFileSync(path.join(dir, 'clock.json'), `${JSON.stringify({ latestSeen: AFTER })}\n`);
+      return dir;
+    };
+    const third = await make('tredje', 'Tredje studie', 'TS');
+    const fourth = await make('fjerde', 'Fjerde studie', 'FS');
     await page.reload();
     await expect.poll(() => page.getByRole('button', { name: 'Lås opp' }).isVisible(), { timeout: 30_000 }).toBe(true);
-    fs.writeFileSync(path.join(third, 'clock.json'), `${JSON.stringify({ latestSeen: AFTER })}\n`);
     // Another Hvelv (a CLI session) has the vault open: the app's check cannot take its lock.
     const held = acquireLock(third, 'session');
     try {
@@ -196,9 +201,15 @@ describe('the end date’s deletion in Chromium', () => {
       expect(await failed.textContent()).toContain('Sluttdatoen for «Tredje studie» (30. mai 2031) er passert, men slettingen kunne ikke gjøres ferdig nå.');
       expect(await failed.getByRole('alert').textContent()).toBe('Hvelvet er i bruk av et annet Hvelv-program akkurat nå. Prøv igjen om litt. Hvelv prøver igjen innen en time, og når hvelvet åpnes. Det som alt er slettet, forblir slettet.');
       expect(await page.getByRole('region', { name: 'Prosjektet er avsluttet: slettingen pågår' }).isVisible()).toBe(false);
+      // The one deleted first (the latest opened is checked first) is said too, named by its project.
+      const deleted = page.getByRole('region', { name: 'Slettingen ved prosjektslutt er fullført: «Fjerde studie»' });
+      expect(await deleted.isVisible()).toBe(true);
+      expect(await deleted.textContent()).toContain('Navnelisten og lydopptakene i «Fjerde studie» er slettet');
+      expect(fs.readdirSync(storeDir(fourth, 'keylist'))).toEqual([TOMBSTONE]);
       await screenshot(page, '44e-project-end-failed');
       await failed.getByRole('button', { name: 'Lukk' }).click();
       await expect.poll(() => failed.isVisible()).toBe(false);
+      expect(await deleted.isVisible()).toBe(false);
       expect(await harness.invoke('projectEnd.state', {})).toBe(null);
     } finally {
       held.release();
