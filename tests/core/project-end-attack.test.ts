@@ -14,9 +14,10 @@ import { Participants } from '../../electron/core/services/participants/particip
 import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { storeDir } from '../../electron/core/vault/layout';
 import { acquireLock } from '../../electron/core/vault/lock';
-import { createVault } from '../../electron/core/vault/vault';
+import { createVault, inspectVault } from '../../electron/core/vault/vault';
 import type { IsoDate } from '@shared/domain';
-import { checkDeadlines } from '../../electron/core/services/project-end/deadline-watch';
+import { checkDeadlines, projectEndPending } from '../../electron/core/services/project-end/deadline-watch';
+import { translate } from '@shared/i18n/catalogue';
 import { AppConfig } from '../../electron/core/services/project/app-config';
 import { SessionManager } from '../../electron/core/services/project/session-manager';
 import { createHandlers, dispatch } from '../../electron/main/handlers';
@@ -136,6 +137,26 @@ describe('the vault held when the overwrite ends', () => {
       expect(listCertificates(dir)).toHaveLength(1);
     } finally {
       (held as { release(): void } | null)?.release();
+    }
+  });
+});
+
+describe('a deletion another Hvelv is running when the app looks', () => {
+  it('the daily job mid-overwrite looks like one cut short to the app, which joins it: the panel does not say Hvelv was closed', { timeout: 120_000 }, async () => {
+    const { dir, deps } = await study(0, 48);
+    let overwriting = false;
+    // The daily job (another process; here without the app's one-at-a-time) has let the lock go to overwrite.
+    const job = enforceProjectEndAsync(dir, { crypto: deps.crypto, now: at('2031-06-01') }, ({ bytes }) => {
+      if (bytes > 0) overwriting = true;
+    });
+    await expect.poll(() => overwriting, { timeout: 60_000, interval: 1 }).toBe(true);
+    const facts = projectEndPending(dir, inspectVault(dir, deps.crypto), at('2031-06-01'));
+    await job;
+    expect(facts).toMatchObject({ resumed: true });
+    for (const locale of ['nb', 'en'] as const) {
+      const said = translate(locale, 'projectEnd.resumed');
+      expect(said).not.toMatch(/ble avbrutt sist|ble lukket før|cut short last time|was closed before/);
+      expect(said).toMatch(/daglige kontrollen|daily check/);
     }
   });
 });

@@ -93,7 +93,7 @@ describe('the end date’s deletion in Chromium', () => {
     const panel = page.getByRole('region', { name: 'Prosjektet er avsluttet: slettingen pågår' });
     await expect.poll(() => panel.isVisible(), { timeout: 30_000 }).toBe(true);
     expect(await panel.textContent()).toContain('Sluttdatoen for «Relasjonsarbeid i arbeidsinkluderingsprosesser» (30. mai 2031) er passert. Som lovet i informasjonsskrivet slettes nå navnelisten og lydopptakene.');
-    expect(await panel.textContent()).not.toContain('avbrutt sist');
+    expect(await panel.textContent()).not.toContain('ikke ferdig');
     const status = panel.getByRole('status');
     await expect.poll(() => status.textContent(), { timeout: 30_000, interval: 50 }).toMatch(/Overskriver lydopptakene med nuller … \d+ % \(omtrent \d+:\d\d igjen\)/);
     expect(await status.textContent()).toContain('Dette kan ikke avbrytes');
@@ -157,7 +157,7 @@ describe('the end date’s deletion in Chromium', () => {
     await page.getByRole('button', { name: 'Lås opp' }).click();
     const panel = page.getByRole('region', { name: 'Prosjektet er avsluttet: slettingen pågår' });
     await expect.poll(() => panel.isVisible(), { timeout: 30_000 }).toBe(true);
-    expect(await panel.textContent()).toContain('Slettingen ble avbrutt sist (Hvelv ble lukket før den var ferdig). Hvelv fullfører den nå.');
+    expect(await panel.textContent()).toContain('Slettingen ble begynt før, men er ikke ferdig (Hvelv ble lukket underveis, eller den daglige kontrollen holder på med den). Hvelv gjør den ferdig nå.');
     expect(await panel.textContent()).toContain('«Andre studie»');
     const status = panel.getByRole('status');
     await expect.poll(() => status.textContent(), { timeout: 30_000, interval: 50 }).toMatch(/Overskriver lydopptakene med nuller … \d+ % \(omtrent \d+:\d\d igjen\)/);
