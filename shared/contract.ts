@@ -27,7 +27,7 @@ import {
   type ParticipantStatus,
   type Purpose,
 } from './domain';
-import type { ErrorCode, Result } from './errors';
+import type { ErrorCode, ErrorInfo, Result } from './errors';
 import { ACTIONS, PEDALS, type Bindings, type PedalMap, type PlaybackSettings, type TodayProgress } from './transcription';
 import { PHASES, THEME_STATUSES, MEMO_TARGET_KINDS, type AnalysisFinding, type Code, type CodeDeletion, type MergeResult, type Memo, type PhaseState, type RetrievedSegment, type SearchResult, type Segment, type Theme, type ThematicMapData, type WithdrawalNote } from './analysis';
 import { LOCALES, type Locale } from './i18n/catalogue';
@@ -414,7 +414,10 @@ export type SessionState = { unlocked: false } | { unlocked: true; status: Proje
  * where the deletion certificate was written (the vault's certificates/ folder), once done.
  */
 export interface ProjectEndState {
-  phase: 'running' | 'done';
+  /** The vault's folder: which vault's deletion this is (two may share a title and end date: a copy). */
+  vault?: string;
+  /** 'failed': this run stopped before the end (`error` says why); the next check or open tries again. */
+  phase: 'running' | 'done' | 'failed';
   title: string;
   endDate: string;
   endAction: 'anonymise' | 'delete-all';
@@ -424,6 +427,9 @@ export interface ProjectEndState {
   /** When this run began, in main's clock (ms): the bar's time left is reckoned from it. */
   startedAt: number;
   certificate: string | null;
+  error?: ErrorInfo;
+  /** Deletions of other projects that ended (done or failed) and were not yet closed, oldest first: said above this one. */
+  earlier?: ProjectEndState[];
 }
 
 /** Pushed from main to the renderer. */

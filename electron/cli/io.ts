@@ -8,7 +8,10 @@ export interface CliIo {
   /** True once the reader of stdout or stderr has gone (`hvelv … | head`): what is left to say is dropped. */
   pipeClosed?(): boolean;
   env: Record<string, string | undefined>;
+  /** stdin is a terminal: a passphrase or a confirmation can be asked for. */
   isTty: boolean;
+  /** stderr is a terminal: progress may be drawn there (absent: as isTty). */
+  errIsTty?: boolean;
   promptHidden(question: string): Promise<string>;
   now(): Date;
 }
@@ -100,6 +103,7 @@ export function nodeIo(): CliIo {
     pipeClosed: () => closed,
     env: process.env,
     isTty: Boolean(process.stdin.isTTY),
+    errIsTty: Boolean(process.stderr.isTTY),
     promptHidden: promptHiddenTty,
     now: () => new Date(),
   };

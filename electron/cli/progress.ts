@@ -5,12 +5,15 @@
 import type { CliIo } from './io';
 
 /** An onProgress for core's long work (import, export, a share with recordings). */
-export function terminalProgress(io: Pick<CliIo, 'isTty' | 'err'>): (p: { bytes: number; total: number }) => void {
+export function terminalProgress(io: Pick<CliIo, 'isTty' | 'errIsTty' | 'err'>): (p: { bytes: number; total: number }) => void {
   const started = Date.now();
   let shown = 0;
+  // Drawn on stderr, so stderr must be the terminal: `hvelv enforce v 2>>enforce.log` typed
+  // at a terminal (stdin one) wrote every \r-line into the log.
+  const tty = io.errIsTty ?? io.isTty;
   return ({ bytes, total }) => {
     const elapsed = Date.now() - started;
-    if (!io.isTty || elapsed < 1000 || Date.now() - shown < 250) return;
+    if (!tty || elapsed < 1000 || Date.now() - shown < 250) return;
     shown = Date.now();
     io.err(`\r${progressLine(bytes, total, elapsed)}`);
   };

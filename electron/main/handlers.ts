@@ -23,7 +23,7 @@ import type { AppConfig } from '../core/services/project/app-config';
 import { createProject } from '../core/services/project/create';
 import { projectStatus } from '../core/services/project/status';
 import { listCertificates } from '../core/services/project-end/project-end';
-import { ProjectEndReport, projectEndPending, type ProjectEndFacts } from '../core/services/project-end/deadline-watch';
+import { enforceAlone, ProjectEndReport, projectEndPending, type ProjectEndFacts } from '../core/services/project-end/deadline-watch';
 import { renderCertificateHtml } from '../core/services/project-end/documents';
 import { SessionManager, type Timers } from '../core/services/project/session-manager';
 import { openProject } from '../core/services/project/open';
@@ -207,14 +207,19 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; session
     'vault.unlock': async ({ path: vaultPath, passphrase }) => {
       // A passed end date is enforced before the unlock (whatever the passphrase): its
       // deletion shown in the window as the watch's is (a vault the watch does not know, or
-      // one whose deletion the app quit in the middle of).
-      let due: ProjectEndFacts | null = null;
-      try {
-        due = projectEndPending(vaultPath, inspectVault(vaultPath, deps.crypto), deps.now());
-      } catch {
-        // Unreadable here: openProject says why.
-      }
-      const session = await openProject(vaultPath, passphrase, vaultDeps, due ? (run) => projectEnd.track(due, run) : undefined);
+      // one whose deletion the app quit in the middle of). One the watch is running already is
+      // waited for, then what is due is looked at again (enforceAlone).
+      const session = await openProject(vaultPath, passphrase, vaultDeps, (run) =>
+        enforceAlone(vaultPath, () => {
+          let due: ProjectEndFacts | null = null;
+          try {
+            due = projectEndPending(vaultPath, inspectVault(vaultPath, deps.crypto), deps.now());
+          } catch {
+            // Unreadable here: openProject says why.
+          }
+          return due ? projectEnd.track(due, run) : run();
+        }),
+      );
       sessions.open(session);
       // The analysis decrypted and the search index built in the background, a record per
       // turn: the first search or retrieval after unlock then finds it in memory.

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run, EXIT } from '../../electron/cli/index';
-import type { CliIo } from '../../electron/cli/io';
+import { nodeIo, type CliIo } from '../../electron/cli/io';
 import { tempDir, TEST_KDF, TEST_KDF_POLICY } from '../core/helpers';
 import { wavHeader } from '../wav';
 import { storeDir } from '../../electron/core/vault/layout';
@@ -19,10 +19,11 @@ import { storeDir } from '../../electron/core/vault/layout';
 const PASS = 'correct horse battery staple';
 const fast = { kdfPolicy: TEST_KDF_POLICY, createOptions: { kdf: TEST_KDF } };
 
-async function hv(isTty: boolean, ...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+async function hv(isTty: boolean | { stdin: boolean; stderr: boolean }, ...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env: { HVELV_PASSPHRASE: PASS, LANG: 'C' }, isTty, promptHidden: () => Promise.reject(new Error('no terminal')), now: () => new Date('2026-11-27T12:00:00Z') };
+  const ttys = typeof isTty === 'boolean' ? { isTty } : { isTty: isTty.stdin, errIsTty: isTty.stderr };
+  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env: { HVELV_PASSPHRASE: PASS, LANG: 'C' }, ...ttys, promptHidden: () => Promise.reject(new Error('no terminal')), now: () => new Date('2026-11-27T12:00:00Z') };
   const code = await run(argv, io, fast);
   return { code, out, err };
 }
@@ -84,5 +85,26 @@ describe('the end date’s overwriting on the CLI', () => {
     expect(json.err).toEqual([]);
     expect(JSON.parse(json.out.join('\n'))).toMatchObject({ ok: true, destroyedNow: ['keylist', 'recordings'] });
     expect(blobs(vaults[2]!)).toEqual([]);
+  });
+
+  it('typed at a terminal with stderr sent to a file (`2>>enforce.log`): none in the file; the real io tells the two apart', { timeout: 180_000 }, async () => {
+    const vault = await vaultWithRecording(48);
+    fastClock();
+    const logged = await hv({ stdin: true, stderr: false }, 'enforce', vault, '--now', '2027-05-31', '--yes');
+    expect(logged.code).toBe(EXIT.ok);
+    expect(logged.err).toEqual([]);
+    expect(blobs(vault)).toEqual([]);
+    const was = { stdin: process.stdin.isTTY, stderr: process.stderr.isTTY };
+    try {
+      Object.defineProperty(process.stdin, 'isTTY', { value: true, configurable: true });
+      Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true });
+      expect(nodeIo()).toMatchObject({ isTty: true, errIsTty: false });
+      Object.defineProperty(process.stdin, 'isTTY', { value: false, configurable: true });
+      Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true });
+      expect(nodeIo()).toMatchObject({ isTty: false, errIsTty: true });
+    } finally {
+      Object.defineProperty(process.stdin, 'isTTY', { value: was.stdin, configurable: true });
+      Object.defineProperty(process.stderr, 'isTTY', { value: was.stderr, configurable: true });
+    }
   });
 });

@@ -11,6 +11,7 @@ import { createVault, unlockVault } from '../../electron/core/vault/vault';
 import { storeDir } from '../../electron/core/vault/layout';
 import { reminderFor, type IsoDate } from '@shared/domain';
 import type { AppEvent } from '@shared/contract';
+import { HvelvError } from '../../electron/core/errors';
 import { pw, SAMPLE_FACTS, tempDir, testDeps, TEST_KDF } from './helpers';
 
 describe('reminders', () => {
@@ -110,16 +111,20 @@ describe('the deletion as the window shows it', () => {
     expect(report.current()).toBe(null);
   });
 
-  it('a failing deletion clears its state (the panel does not stay "running"), and a running one is not dismissed', async () => {
+  it('a failing deletion is said to have failed, with why (the panel does not stay "running" nor vanish), and a running one is not dismissed', async () => {
     const events: AppEvent[] = [];
     const report = new ProjectEndReport((e) => events.push(e));
     let release!: () => void;
-    const run = report.track({ title: 'T', endDate: '2031-05-30', endAction: 'anonymise', resumed: false }, () => new Promise((_, reject) => (release = () => reject(new Error('VAULT_BUSY')))));
+    const run = report.track({ title: 'T', endDate: '2031-05-30', endAction: 'anonymise', resumed: false }, () => new Promise((_, reject) => (release = () => reject(new HvelvError('VAULT_BUSY', 'the vault is in use by process 4242 (session)')))));
     expect(report.current()).toMatchObject({ phase: 'running' });
     report.dismiss();
     expect(report.current()).toMatchObject({ phase: 'running' });
     release();
-    await expect(run).rejects.toThrow('VAULT_BUSY');
+    await expect(run).rejects.toMatchObject({ code: 'VAULT_BUSY' });
+    expect(report.current()).toMatchObject({ phase: 'failed', title: 'T', error: { code: 'VAULT_BUSY' } });
+    expect(events.at(-1)).toMatchObject({ type: 'project-end', state: { phase: 'failed' } });
+    // The page read it and closed it.
+    report.dismiss();
     expect(report.current()).toBe(null);
     expect(events.at(-1)).toEqual({ type: 'project-end', state: null });
   });

@@ -19,6 +19,7 @@ import { Recordings } from '../../electron/core/services/recordings/recordings';
 import { enforceProjectEnd, listCertificates } from '../../electron/core/services/project-end/project-end';
 import { createCrypto } from '../../electron/core/crypto/sodium';
 import { storeDir, TOMBSTONE } from '../../electron/core/vault/layout';
+import { acquireLock } from '../../electron/core/vault/lock';
 
 let harness: Harness;
 let home: string;
@@ -92,7 +93,7 @@ describe('the end date’s deletion in Chromium', () => {
     const panel = page.getByRole('region', { name: 'Prosjektet er avsluttet: slettingen pågår' });
     await expect.poll(() => panel.isVisible(), { timeout: 30_000 }).toBe(true);
     expect(await panel.textContent()).toContain('Sluttdatoen for «Relasjonsarbeid i arbeidsinkluderingsprosesser» (30. mai 2031) er passert. Som lovet i informasjonsskrivet slettes nå navnelisten og lydopptakene.');
-    expect(await panel.textContent()).not.toContain('avbrutt sist');
+    expect(await panel.textContent()).not.toContain('ikke ferdig');
     const status = panel.getByRole('status');
     await expect.poll(() => status.textContent(), { timeout: 30_000, interval: 50 }).toMatch(/Overskriver lydopptakene med nuller … \d+ % \(omtrent \d+:\d\d igjen\)/);
     expect(await status.textContent()).toContain('Dette kan ikke avbrytes');
@@ -156,7 +157,7 @@ describe('the end date’s deletion in Chromium', () => {
     await page.getByRole('button', { name: 'Lås opp' }).click();
     const panel = page.getByRole('region', { name: 'Prosjektet er avsluttet: slettingen pågår' });
     await expect.poll(() => panel.isVisible(), { timeout: 30_000 }).toBe(true);
-    expect(await panel.textContent()).toContain('Slettingen ble avbrutt sist (Hvelv ble lukket før den var ferdig). Hvelv fullfører den nå.');
+    expect(await panel.textContent()).toContain('Slettingen ble begynt før, men er ikke ferdig (Hvelv ble lukket underveis, eller den daglige kontrollen holder på med den). Hvelv gjør den ferdig nå.');
     expect(await panel.textContent()).toContain('«Andre studie»');
     const status = panel.getByRole('status');
     await expect.poll(() => status.textContent(), { timeout: 30_000, interval: 50 }).toMatch(/Overskriver lydopptakene med nuller … \d+ % \(omtrent \d+:\d\d igjen\)/);
@@ -171,6 +172,50 @@ describe('the end date’s deletion in Chromium', () => {
     await screenshot(page, '44d-project-end-done-opened');
     expect(blobs(second)).toEqual([]);
     expect(listCertificates(second)).toHaveLength(1);
+    expect(problems).toEqual([]);
+  });
+
+  it('two vaults past their end in one check: one deleted, one that cannot be (another Hvelv holds it): both said, the failure with why and that it is tried again; one Close closes both', { timeout: 300_000 }, async () => {
+    const make = async (folder: string, title: string, codePrefix: string): Promise<string> => {
+      const dir = path.join(home, 'Documents', 'Hvelv', folder);
+      await harness.invoke('vault.create', {
+        path: dir,
+        passphrase: STUDY_PASSPHRASE,
+        project: { title, institution: 'VID', faculty: 'Sosialt arbeid', student: 'Turid Testesen', supervisor: 'Gurli Testesen', siktRef: '987654', endDate: '2031-05-30', endAction: 'anonymise', codePrefix },
+      });
+      await finishLetter(harness);
+      harness.sessions.lock('user');
+      fs.writeFileSync(path.join(dir, 'clock.json'), `${JSON.stringify({ latestSeen: AFTER })}\n`);
+      return dir;
+    };
+    const third = await make('tredje', 'Tredje studie', 'TS');
+    const fourth = await make('fjerde', 'Fjerde studie', 'FS');
+    await page.reload();
+    await expect.poll(() => page.getByRole('button', { name: 'Lås opp' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    // Another Hvelv (a CLI session) has the vault open: the app's check cannot take its lock.
+    const held = acquireLock(third, 'session');
+    try {
+      await harness.checkDeadlines();
+      const failed = page.getByRole('region', { name: 'Slettingen ved prosjektslutt ble ikke fullført nå' });
+      await expect.poll(() => failed.isVisible(), { timeout: 30_000 }).toBe(true);
+      expect(await failed.textContent()).toContain('Sluttdatoen for «Tredje studie» (30. mai 2031) er passert, men slettingen kunne ikke gjøres ferdig nå.');
+      expect(await failed.getByRole('alert').textContent()).toBe('Hvelvet er i bruk av et annet Hvelv-program akkurat nå. Prøv igjen om litt. Hvelv prøver igjen innen en time, og når hvelvet åpnes. Det som alt er slettet, forblir slettet.');
+      expect(await page.getByRole('region', { name: 'Prosjektet er avsluttet: slettingen pågår' }).isVisible()).toBe(false);
+      // The one deleted first (the latest opened is checked first) is said too, named by its project.
+      const deleted = page.getByRole('region', { name: 'Slettingen ved prosjektslutt er fullført: «Fjerde studie»' });
+      expect(await deleted.isVisible()).toBe(true);
+      expect(await deleted.textContent()).toContain('Navnelisten og lydopptakene i «Fjerde studie» er slettet');
+      expect(fs.readdirSync(storeDir(fourth, 'keylist'))).toEqual([TOMBSTONE]);
+      await screenshot(page, '44e-project-end-failed');
+      await failed.getByRole('button', { name: 'Lukk' }).click();
+      await expect.poll(() => failed.isVisible()).toBe(false);
+      expect(await deleted.isVisible()).toBe(false);
+      expect(await harness.invoke('projectEnd.state', {})).toBe(null);
+    } finally {
+      held.release();
+    }
+    // The next check deletes it.
+    expect((await harness.checkDeadlines()).enforced).toEqual([third]);
     expect(problems).toEqual([]);
   });
 });

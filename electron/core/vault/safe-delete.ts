@@ -27,8 +27,11 @@ export function shredFile(file: string): void {
     throw err;
   }
   if (!st.isFile()) {
-    // A symlink (or anything else) where a data file should be: remove the entry only.
-    if (st.isSymbolicLink()) fs.unlinkSync(file);
+    // A symlink (or anything else: a named pipe, a socket, a device node) where a data file
+    // should be: remove the entry only, never opened (a pipe would block). Left in place, it
+    // kept a store's folder from ever emptying: the end date's deletion failed on every run
+    // and the vault never opened again. A folder is its caller's to walk.
+    if (!st.isDirectory()) unlinkIfThere(file);
     return;
   }
   if (st.nlink > 1) {
@@ -111,8 +114,8 @@ export async function shredFileAsync(file: string, opts: { onBytes?: (n: number)
     throw err;
   }
   if (!st.isFile()) {
-    // A symlink (or anything else) where a data file should be: remove the entry only.
-    if (st.isSymbolicLink()) await fsp.unlink(file);
+    // A symlink (or anything else but a folder) where a data file should be: the entry only, as in shredFile.
+    if (!st.isDirectory()) await fsp.unlink(file).catch(goneIsNull);
     return;
   }
   if (st.nlink > 1) {

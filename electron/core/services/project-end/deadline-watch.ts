@@ -30,14 +30,50 @@ export interface DeadlineWatchDeps {
   report?: ProjectEndReport;
 }
 
-/** Vaults whose recordings this app is overwriting now: a check meanwhile (the hour, a wake) leaves them to it. */
-const enforcing = new Set<string>();
+/**
+ * The end date's deletion this app runs now, by vault folder: a check meanwhile (the hour, a
+ * wake) leaves the vault to it, and an open waits for it (enforceAlone).
+ */
+const running = new Map<string, Promise<unknown>>();
+
+function folderKey(vault: string): string {
+  try {
+    return fs.realpathSync(vault);
+  } catch {
+    return path.resolve(vault);
+  }
+}
+
+/** Whether this app is deleting `vault` for its end date now. */
+export function enforcingNow(vault: string): boolean {
+  return running.has(folderKey(vault));
+}
+
+/**
+ * Run `start` as this app's one end-date deletion of `vault`, after any already running (the
+ * watch's, an open's) has ended. Side by side (the watch's hourly check while an open was
+ * overwriting: the open's steps let the lock go for that) both overwrote the same files, the
+ * window was told the second was finishing one "cut short last time", the panel could end on
+ * nothing (the second failed on the open's lock), and one deletion was certified and audited
+ * twice. Across processes the vault's lock still decides.
+ */
+export async function enforceAlone<T>(vault: string, start: () => Promise<T>): Promise<T> {
+  const key = folderKey(vault);
+  for (let before = running.get(key); before; before = running.get(key)) await before.catch(() => undefined);
+  const mine = start();
+  running.set(key, mine);
+  try {
+    return await mine;
+  } finally {
+    if (running.get(key) === mine) running.delete(key);
+  }
+}
 
 /** The job id the end date's overwriting reports 'work-progress' under (no Cancel: the promise runs to the end). */
 export const PROJECT_END_JOB = 'project-end';
 
 /** What the window says of a deletion about to run: the project, its end date, and whether it finishes one cut short. */
-export type ProjectEndFacts = Pick<ProjectEndState, 'title' | 'endDate' | 'endAction' | 'resumed'>;
+export type ProjectEndFacts = Pick<ProjectEndState, 'vault' | 'title' | 'endDate' | 'endAction' | 'resumed'>;
 
 /**
  * The end date's deletion as the window shows it, whatever the screen (the start screen, the
@@ -47,32 +83,43 @@ export type ProjectEndFacts = Pick<ProjectEndState, 'title' | 'endDate' | 'endAc
  * PROJECT_END_JOB (both at most ten times a second). No Cancel: a promise is kept.
  */
 export class ProjectEndReport {
-  private state: ProjectEndState | null = null;
+  /** The latest change, as its run made it (without `earlier`). */
+  private shown: ProjectEndState | null = null;
+  /**
+   * Ended deletions (done or failed) of other projects the page has not closed, oldest first:
+   * said above the one shown. With one state only, a second vault's deletion (two vaults past
+   * their end at the app's start, or an open of one while the watch deleted another) replaced
+   * the first's "done", and the student was never told in the window that it was deleted.
+   */
+  private ended: ProjectEndState[] = [];
 
   constructor(
     private readonly emit: (e: AppEvent) => void,
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Running now, or the last one done and not yet dismissed; null: none. */
+  /** Running now, or the last one done and not yet dismissed; null: none. Earlier ones ended and not yet closed in `earlier`. */
   current(): ProjectEndState | null {
-    return this.state;
+    return this.withEarlier(this.shown);
   }
 
-  /** The page read the "done" and closed it. A deletion still running is never dismissed. */
+  /** The page read the "done" (or "failed") and closed it, and every earlier one with it. A deletion still running is never dismissed. */
   dismiss(): void {
-    if (this.state?.phase !== 'done') return;
+    if (this.shown?.phase !== 'done' && this.shown?.phase !== 'failed') return;
+    this.ended = [];
     this.set(null);
   }
 
   /**
    * Run `work` (an enforce with its progress) and report it: running from now, then done with
-   * the certificate's file. A failure clears this run's state and goes on (the caller says it,
-   * as before). Two at once (an open that joins the watch's deletion of the same vault): the
-   * latest change is shown.
+   * the certificate's file. A failure is reported as failed, with its error, and goes on. Two
+   * at once (an open of one vault while the watch deletes another): the latest change is shown,
+   * and one that ended meanwhile is kept in `earlier`.
    */
   async track(facts: ProjectEndFacts, work: (onProgress: OverwriteProgress) => Promise<EnforceResult>): Promise<EnforceResult> {
     let mine: ProjectEndState = { phase: 'running', ...facts, bytes: 0, total: 0, startedAt: this.clock(), certificate: null };
+    // A failed run of this same project is superseded by this one, not kept.
+    this.ended = this.ended.filter((e) => !sameProject(e, mine));
     this.set(mine);
     let last = 0;
     try {
@@ -88,15 +135,33 @@ export class ProjectEndReport {
       this.set(mine);
       return r;
     } catch (err) {
-      if (this.state === mine) this.set(null);
+      // Said, not cleared: the panel that said "deleting" vanished without a word (the watch's
+      // failures are not said anywhere else), the keys perhaps gone and the recordings not.
+      mine = { ...mine, phase: 'failed', error: { code: err instanceof HvelvError ? err.code : 'IO', message: (err as Error)?.message ?? String(err) } };
+      this.set(mine);
       throw err;
     }
   }
 
-  private set(state: ProjectEndState | null): void {
-    this.state = state;
-    this.emit({ type: 'project-end', state });
+  private withEarlier(state: ProjectEndState | null): ProjectEndState | null {
+    if (!state) return null;
+    const earlier = this.ended.filter((e) => !sameProject(e, state));
+    return earlier.length > 0 ? { ...state, earlier } : state;
   }
+
+  private set(state: ProjectEndState | null): void {
+    // The one shown until now, ended and of another project, is kept to be said above.
+    const before = this.shown;
+    if (state && before && before.phase !== 'running' && !sameProject(before, state)) this.ended = [...this.ended.filter((e) => !sameProject(e, before)), before];
+    this.shown = state;
+    this.emit({ type: 'project-end', state: this.withEarlier(state) });
+  }
+}
+
+/** The same vault's deletion: by its folder, or (a caller that gave none) by the title and end date the window names it by. */
+function sameProject(a: ProjectEndFacts, b: ProjectEndFacts): boolean {
+  if (a.vault !== undefined && b.vault !== undefined) return a.vault === b.vault;
+  return a.title === b.title && a.endDate === b.endDate;
 }
 
 /**
@@ -123,7 +188,7 @@ export function projectEndPending(vault: string, info: VaultInspection, now: Dat
     }
     if (left.length > 0) pending = resumed = true;
   }
-  return pending ? { title: info.title, endDate: info.endDate, endAction: info.endAction, resumed } : null;
+  return pending ? { vault: folderKey(vault), title: info.title, endDate: info.endDate, endAction: info.endAction, resumed } : null;
 }
 
 /**
@@ -135,6 +200,10 @@ export function projectEndPending(vault: string, info: VaultInspection, now: Dat
 export async function checkDeadlines(deps: DeadlineWatchDeps): Promise<{ enforced: string[]; reminded: string[] }> {
   const enforced: string[] = [];
   const reminded: string[] = [];
+  // An unexpected failure in one vault (a damaged file in it) is kept for the end: every other
+  // vault is still checked. Thrown at once, it left each vault after it in the list undeleted
+  // past its end date for as long as the one failed, every hour.
+  let failure: { err: unknown } | null = null;
   for (const { path: vault } of deps.config.recent()) {
     let info;
     try {
@@ -149,17 +218,13 @@ export async function checkDeadlines(deps: DeadlineWatchDeps): Promise<{ enforce
       if (!pending) continue;
       const open = deps.sessions.current;
       if (open && sameFolder(open.path, vault)) deps.sessions.lock('project-end');
-      const key = path.resolve(vault);
-      if (enforcing.has(key)) continue;
-      enforcing.add(key);
+      if (enforcingNow(vault)) continue;
       try {
-        const r = await (deps.report ?? new ProjectEndReport(deps.emit)).track(pending, (onProgress) => enforceProjectEndAsync(vault, { crypto: deps.crypto, now: deps.now() }, onProgress));
+        const r = await enforceAlone(vault, () => (deps.report ?? new ProjectEndReport(deps.emit)).track(pending, (onProgress) => enforceProjectEndAsync(vault, { crypto: deps.crypto, now: deps.now() }, onProgress)));
         if (r.destroyedNow.length > 0) enforced.push(vault);
       } catch (err) {
-        if (!(err instanceof HvelvError)) throw err;
         // VAULT_BUSY (another Hvelv has it) or INTEGRITY: left for the next run, reported by `hvelv enforce`.
-      } finally {
-        enforcing.delete(key);
+        if (!(err instanceof HvelvError)) failure ??= { err };
       }
       continue;
     }
@@ -171,6 +236,7 @@ export async function checkDeadlines(deps: DeadlineWatchDeps): Promise<{ enforce
       reminded.push(vault);
     }
   }
+  if (failure) throw failure.err;
   return { enforced, reminded };
 }
 

@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { daysUntil, localIsoDate, type IsoDate } from '../../../../shared/domain';
 import type { SignatureVerifier } from '../../crypto/ed25519';
 import { toB64 } from '../../crypto/encoding';
-import { integrity } from '../../errors';
+import { HvelvError, integrity } from '../../errors';
 import { appendSystemEvent } from '../../stores/system-events';
 import { fsyncDir, TEMP_SUFFIX, writeFileAtomic } from '../../vault/atomic-file';
 import { isIsoDateTime, readHeader } from '../../vault/header';
@@ -47,9 +47,27 @@ function fullyDestroyed(vault: string, store: DataStore): boolean {
   return isDestroyed(vault, store) && fs.readdirSync(dir).every((f) => f === TOMBSTONE);
 }
 
-function tombstoneInfo(file: string): DestroyedStore {
-  const t = JSON.parse(fs.readFileSync(file, 'utf8')) as DestroyedStore;
-  return { store: t.store, records: t.records, participants: t.participants, recordingFiles: t.recordingFiles, recordingBytes: t.recordingBytes };
+/**
+ * A tombstone's counts; null when there is none or it is damaged (a bad sector, a sync
+ * conflict, a hand): a damaged one is written again from what is left (destroyStore). Thrown,
+ * its SyntaxError failed every run from then on: the store's key was never destroyed and the
+ * vault never opened again.
+ */
+function tombstoneInfo(file: string): DestroyedStore | null {
+  try {
+    const t = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DestroyedStore> | null;
+    if (typeof t !== 'object' || t === null || !DATA_STORES.includes(t.store as DataStore)) return null;
+    const n = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+    if (!n(t.records) || !n(t.participants) || !n(t.recordingFiles) || !n(t.recordingBytes)) return null;
+    return { store: t.store!, records: t.records, participants: t.participants, recordingFiles: t.recordingFiles, recordingBytes: t.recordingBytes };
+  } catch {
+    return null;
+  }
+}
+
+/** A destroyed store's counts: its tombstone's, or, that damaged, what is left of it (no key needed). */
+function storeTombstone(vault: string, store: DataStore): DestroyedStore {
+  return tombstoneInfo(path.join(storeDir(vault, store), TOMBSTONE)) ?? survey(vault, store);
 }
 
 
@@ -243,7 +261,7 @@ export function destroyStore(vault: string, store: DataStore, info: DestroyedSto
   if (fs.lstatSync(dir).isSymbolicLink()) throw integrity(`${store}: the store folder is a link; refusing to delete through it`);
   insideVault(vault, dir);
   const tomb = path.join(dir, TOMBSTONE);
-  if (!fs.existsSync(tomb)) {
+  if (!tombstoneInfo(tomb)) {
     // On a full disk the key goes first to make room (the counts in `info` were taken
     // before anything was deleted, and a run after a crash counts the data files, which
     // need no key): the tombstone still comes before any data file is removed but that.
@@ -361,9 +379,8 @@ export function* enforceSteps(vault: string, opts: EnforceOptions, inSlices = fa
     const later: string[] | undefined = inSlices ? [] : undefined;
     for (const store of targets) {
       if (destroyedBefore.includes(store)) continue;
-      const tomb = path.join(storeDir(vault, store), TOMBSTONE);
       // After a crash the tombstone holds the counts taken before anything was deleted.
-      const info = fs.existsSync(tomb) ? tombstoneInfo(tomb) : survey(vault, store);
+      const info = storeTombstone(vault, store);
       destroyStore(vault, store, info, eff, opts.hooks, later);
       result.destroyedNow.push(store);
     }
@@ -372,17 +389,30 @@ export function* enforceSteps(vault: string, opts: EnforceOptions, inSlices = fa
       lock.release();
       lock = null;
       yield { need: 'overwrite', files: later };
-      lock = acquireLock(vault, 'enforce');
+      try {
+        lock = acquireLock(vault, 'enforce');
+      } catch (err) {
+        // Another run finished the deletion meanwhile and the vault is held now (an open of it,
+        // in this app or another Hvelv): nothing is left for this one, which is done, not failed
+        // (the daily job reported VAULT_BUSY for a deletion carried out, the window's panel
+        // vanished). Anything else left is the holder's, or the next run's.
+        if (err instanceof HvelvError && err.code === 'VAULT_BUSY' && result.destroyedNow.every((s) => fullyDestroyed(vault, s)) && hasCertificate(vault)) return result;
+        throw err;
+      }
+      // Another run (the daily job, an open in another Hvelv) joined while the lock was let go
+      // and finished first: it removed the folders and wrote the certificate and the audit event.
+      // Writing them again certified and audited one deletion twice.
+      if (result.destroyedNow.every((s) => fullyDestroyed(vault, s)) && hasCertificate(vault)) return result;
       // The emptied blobs folders go (and anything put there meanwhile is overwritten in place).
       for (const store of result.destroyedNow) {
-        if (!fullyDestroyed(vault, store)) destroyStore(vault, store, tombstoneInfo(path.join(storeDir(vault, store), TOMBSTONE)), eff);
+        if (!fullyDestroyed(vault, store)) destroyStore(vault, store, storeTombstone(vault, store), eff);
       }
     }
     // A certificate for every completed destruction, also when a crash came between
     // the last deletion and the certificate; written only when nothing is left of the
     // recordings (it says they are gone).
-    if (result.destroyedNow.length > 0 || listCertificates(vault).length === 0) {
-      const stores = targets.filter((s) => fullyDestroyed(vault, s)).map((s) => tombstoneInfo(path.join(storeDir(vault, s), TOMBSTONE)));
+    if (result.destroyedNow.length > 0 || !hasCertificate(vault)) {
+      const stores = targets.filter((s) => fullyDestroyed(vault, s)).map((s) => storeTombstone(vault, s));
       if (stores.length > 0) {
         const render = yield { need: 'certificate-renderer' };
         if (!render) throw new Error('enforceSteps: the driver gave no certificate renderer');
@@ -497,7 +527,24 @@ export function updateCertificatePlaces(vault: string, render: CertificateRender
   return changed;
 }
 
-/** The certificates already written, newest last. */
+/**
+ * Whether a certificate was written (a file there, readable or not): the deletion it certifies
+ * is not certified again on a later day with that day's date.
+ */
+function hasCertificate(vault: string): boolean {
+  try {
+    return fs.readdirSync(path.join(vault, CERTIFICATE_DIR)).some((f) => f.endsWith('.json'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+/**
+ * The certificates already written, newest last. One damaged after it was written (a sync
+ * conflict, a hand) is left out (its .html beside it still says what it said): thrown, its
+ * SyntaxError failed every end-date run, so the vault never opened again, nor its overview.
+ */
 export function listCertificates(vault: string): DeletionCertificate[] {
   const dir = path.join(vault, CERTIFICATE_DIR);
   if (!fs.existsSync(dir)) return [];
@@ -505,6 +552,13 @@ export function listCertificates(vault: string): DeletionCertificate[] {
     .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as DeletionCertificate);
+    .flatMap((f) => {
+      try {
+        const c = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as DeletionCertificate | null;
+        return typeof c === 'object' && c !== null && typeof c.executedAt === 'string' && Array.isArray(c.stores) ? [c] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
