@@ -43,6 +43,18 @@ function writeAll(fd: number, chunk: Uint8Array, what: string): void {
   }
 }
 
+/**
+ * A name the staging folder already holds (EEXIST), or a file where a folder must be
+ * (ENOTDIR, EISDIR): the staging folder starts empty, so only the archive itself, with two
+ * entries of one name, can have put it there. Said as the archive's fault, not as a disk
+ * that could not be written (IO tells the student to look at the disk's room and access).
+ */
+function clash(err: unknown, name: string): HvelvError | null {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code !== 'EEXIST' && code !== 'ENOTDIR' && code !== 'EISDIR') return null;
+  return new HvelvError('ARCHIVE_UNSAFE', `the archive holds two entries named ${JSON.stringify(name.slice(0, 200))} (or a file where a folder is); nothing was installed`, { cause: err });
+}
+
 /** Ask the calling thread to create `file` and wait for its descriptor. */
 function openOut(file: string): number {
   Atomics.store(sync, SYNC_ANSWERED, 0);
@@ -51,7 +63,8 @@ function openOut(file: string): number {
   const answer = receiveMessageOnPort(job.port)?.message as OpenAnswer | undefined;
   if (!answer) throw new HvelvError('IO', 'the installer did not answer');
   if ('fd' in answer) return answer.fd;
-  throw ioError(Object.assign(new Error(answer.message), { code: answer.code }), path.basename(file));
+  const err = Object.assign(new Error(answer.message), { code: answer.code });
+  throw clash(err, path.relative(job.into, file)) ?? ioError(err, path.basename(file));
 }
 
 async function run(): Promise<{ unpacked: number; sha256: string }> {
@@ -100,7 +113,7 @@ async function run(): Promise<{ unpacked: number; sha256: string }> {
       });
       entry.on('end', () => closeOut(out));
     } catch (err) {
-      fail(err instanceof HvelvError ? err : ioError(err, 'the model'));
+      fail(err instanceof HvelvError ? err : clash(err, entry.path) ?? ioError(err, 'the model'));
       entry.resume();
     }
   });
