@@ -220,7 +220,7 @@ describe('packaging', () => {
   it('the built unpacking thread (out/main/model-unpack.js) loads tar and unbzip2-stream from node_modules and unpacks a model for the built command', async () => {
     const worker = read(OUT, 'main', 'model-unpack.js');
     expect(worker).toMatch(/from ["']tar["']/);
-    expect(worker).toMatch(/from ["']unbzip2-stream["']/);
+    expect(worker).toMatch(/from ["']unbzip2-stream\/lib\/bzip2.js["']/);
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hvelv-unpack-'));
     const { modelArchive } = await import('../core/model-archive');
     const { file } = modelArchive(home, 'sherpa-onnx-whisper-micro');

@@ -349,19 +349,38 @@ async function unpack(archive: string, into: string, opts: InstallOptions, open:
         Atomics.store(flags, SYNC_ANSWERED, 1);
         Atomics.notify(flags, SYNC_ANSWERED);
       };
-      w.on('message', (m: FromUnpack) => {
+      /** The calling thread's own side failed (the progress callback threw): the thread is stopped as by Cancel, and the install ends with this failure. */
+      let broke: { err: unknown } | null = null;
+      const handle = (m: FromUnpack): void => {
         if (m.t === 'open') {
+          // Answered whatever `open` throws: the thread waits on the flag, and an answer
+          // that never came would hold it (and the install, and its staging folder) for ever.
+          let a: OpenAnswer;
           try {
-            answer({ fd: open(m.file) });
+            a = { fd: open(m.file) };
           } catch (err) {
-            const e = err as NodeJS.ErrnoException;
-            answer({ code: e.code ?? 'IO', message: e.message });
+            const e = err as Partial<NodeJS.ErrnoException> | null | undefined;
+            a = { code: typeof e?.code === 'string' ? e.code : 'IO', message: e instanceof Error ? e.message : String(err) };
           }
-        } else if (m.t === 'progress') opts.onProgress?.({ phase: 'unpack', bytes: m.bytes, total: size });
+          answer(a);
+        } else if (m.t === 'progress') {
+          if (!broke) opts.onProgress?.({ phase: 'unpack', bytes: m.bytes, total: size });
+        }
+        else if (broke) reject(broke.err);
         else if (m.t === 'done') resolve({ unpacked: m.unpacked, sha256: m.sha256 });
         else if (m.cancelled || opts.signal?.aborted) reject(cancelled());
         else if (m.hvelv) reject(new HvelvError(m.code as ErrorCode, m.message));
         else reject(ioError(Object.assign(new Error(m.message), { code: m.code }), 'the model'));
+      };
+      // A throw here would escape as an uncaught exception (the app's main process, the
+      // `hvelv` command) while the install went on as if nothing had happened.
+      w.on('message', (m: FromUnpack) => {
+        try {
+          handle(m);
+        } catch (err) {
+          broke ??= { err };
+          Atomics.store(flags, SYNC_CANCEL, 1);
+        }
       });
       w.on('error', (err) => reject(new HvelvError('ARCHIVE_UNSAFE', `the archive could not be unpacked: ${err.message}`, { cause: err })));
       w.on('exit', () => reject(new HvelvError('IO', 'the unpacking thread stopped')));

@@ -19,8 +19,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Parser, type ReadEntry } from 'tar';
-import unbzip2Stream from 'unbzip2-stream';
 import { HvelvError } from '../../errors';
+import { Bunzip2 } from './bunzip2';
 import { entryPath, SYNC_ANSWERED, SYNC_CANCEL, type FromUnpack, type OpenAnswer, type UnpackJob } from './archive-entry';
 
 const job = workerData as UnpackJob;
@@ -43,6 +43,18 @@ function writeAll(fd: number, chunk: Uint8Array, what: string): void {
   }
 }
 
+/**
+ * A name the staging folder already holds (EEXIST), or a file where a folder must be
+ * (ENOTDIR, EISDIR): the staging folder starts empty, so only the archive itself, with two
+ * entries of one name, can have put it there. Said as the archive's fault, not as a disk
+ * that could not be written (IO tells the student to look at the disk's room and access).
+ */
+function clash(err: unknown, name: string): HvelvError | null {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code !== 'EEXIST' && code !== 'ENOTDIR' && code !== 'EISDIR') return null;
+  return new HvelvError('ARCHIVE_UNSAFE', `the archive holds two entries named ${JSON.stringify(name.slice(0, 200))} (or a file where a folder is); nothing was installed`, { cause: err });
+}
+
 /** Ask the calling thread to create `file` and wait for its descriptor. */
 function openOut(file: string): number {
   Atomics.store(sync, SYNC_ANSWERED, 0);
@@ -51,7 +63,8 @@ function openOut(file: string): number {
   const answer = receiveMessageOnPort(job.port)?.message as OpenAnswer | undefined;
   if (!answer) throw new HvelvError('IO', 'the installer did not answer');
   if ('fd' in answer) return answer.fd;
-  throw ioError(Object.assign(new Error(answer.message), { code: answer.code }), path.basename(file));
+  const err = Object.assign(new Error(answer.message), { code: answer.code });
+  throw clash(err, path.relative(job.into, file)) ?? ioError(err, path.basename(file));
 }
 
 async function run(): Promise<{ unpacked: number; sha256: string }> {
@@ -100,7 +113,7 @@ async function run(): Promise<{ unpacked: number; sha256: string }> {
       });
       entry.on('end', () => closeOut(out));
     } catch (err) {
-      fail(err instanceof HvelvError ? err : ioError(err, 'the model'));
+      fail(err instanceof HvelvError ? err : clash(err, entry.path) ?? ioError(err, 'the model'));
       entry.resume();
     }
   });
@@ -109,19 +122,25 @@ async function run(): Promise<{ unpacked: number; sha256: string }> {
     parser.on('end', () => resolve());
     parser.on('error', () => resolve());
   });
-  const bz = unbzip2Stream();
-  bz.on('data', (chunk: Buffer) => {
+  const bz = new Bunzip2((chunk) => {
     if (failure) throw failure;
     decompressed += chunk.length;
     if (decompressed > job.cap) fail(new HvelvError('ARCHIVE_UNSAFE', `the archive unpacks to more than ${Math.round(job.cap / 2 ** 20)} MiB, ${job.ratio} times its size or more: not a model; nothing was installed`));
     else parser.write(chunk);
-    // Thrown here, the failure stops the decoder itself: it catches it and decodes no
-    // further block (a bomb's next blocks would otherwise keep this thread for hours).
-    // Cancel is looked at here too, so it never waits for more than a block.
+    // Thrown here, the failure stops the decoder mid-block (a bomb's next bytes would
+    // otherwise keep this thread, and its memory, for hours). Cancel is looked at here
+    // too, so it never waits for more than a MiB of decoded bytes.
     stop();
     if (failure) throw failure;
   });
-  bz.on('error', (err: Error) => fail(new HvelvError('ARCHIVE_UNSAFE', `the archive is not bzip2 or is damaged: ${err.message}`, { cause: err })));
+  /** The decoder's own throw (damaged bzip2) said as such; a failure onData threw is already kept. */
+  const decode = (f: () => void): void => {
+    try {
+      f();
+    } catch (err) {
+      fail(err instanceof HvelvError || err instanceof Cancelled ? err : new HvelvError('ARCHIVE_UNSAFE', `the archive is not bzip2 or is damaged: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
+    }
+  };
   const piece = Buffer.allocUnsafe(256 << 10);
   let bytes = 0;
   let last = 0;
@@ -134,7 +153,7 @@ async function run(): Promise<{ unpacked: number; sha256: string }> {
       // A copy: the stream may hold on to what it is given, and the piece is read into again.
       const chunk = Buffer.from(piece.subarray(0, n));
       readHash.update(chunk);
-      bz.write(chunk);
+      decode(() => bz.write(chunk));
       bytes += n;
       const now = Date.now();
       if (now - last >= 100) {
@@ -142,8 +161,8 @@ async function run(): Promise<{ unpacked: number; sha256: string }> {
         post({ t: 'progress', bytes });
       }
     }
+    if (!failure) decode(() => bz.end());
     if (!failure) {
-      bz.end();
       parser.end();
       await done;
     }
