@@ -59,6 +59,45 @@ function aacModule(): Promise<AacModule> {
   return loading;
 }
 
+/**
+ * The AAC object types taken: Main (1), LC (2) and LTP (4), alone or under SBR (5) or PS
+ * (29), what phones and recorders write and browsers play. FFmpeg also opens the
+ * error-resilient ones (ER AAC LC 17, LD 23, ELD 39), and gives their frames no sample
+ * rate (0): a file of them was refused as "more sound than it declares", a wrong reason.
+ * They are refused here as unsupported, before any frame is decoded.
+ */
+const OBJECT_TYPES = new Set([1, 2, 4]);
+
+/** Throws AUDIO_UNSUPPORTED unless the AudioSpecificConfig's object type (and under SBR/PS, its core's) is one of OBJECT_TYPES. */
+export function assertObjectType(asc: Uint8Array): void {
+  let bit = 0;
+  const bits = (n: number): number => {
+    let v = 0;
+    for (let i = 0; i < n; i++, bit++) {
+      const byte = asc[bit >> 3];
+      if (byte === undefined) throw new HvelvError('AUDIO_DAMAGED', 'the AudioSpecificConfig is cut short');
+      v = v * 2 + ((byte >> (7 - (bit & 7))) & 1);
+    }
+    return v;
+  };
+  const objectType = (): number => {
+    const t = bits(5);
+    return t === 31 ? 32 + bits(6) : t;
+  };
+  const rate = (): void => {
+    if (bits(4) === 15) bits(24);
+  };
+  const outer = objectType();
+  rate();
+  bits(4);
+  let core = outer;
+  if (outer === 5 || outer === 29) {
+    rate();
+    core = objectType();
+  }
+  if (!OBJECT_TYPES.has(core)) throw new HvelvError('AUDIO_UNSUPPORTED', `AAC of object type ${core === outer ? outer : `${outer} over ${core}`} is not taken (only Main, LC and LTP, with or without SBR/PS)`);
+}
+
 /** The largest frame the decoder's input buffer takes (the demuxer refuses larger ones: shared/mp4.ts MAX_SAMPLE_BYTES). */
 const IN_MAX = 65536;
 
@@ -77,6 +116,7 @@ export class AacFrameDecoder {
   }
 
   static async open(asc: Uint8Array): Promise<AacFrameDecoder> {
+    assertObjectType(asc);
     const m = await aacModule();
     const p = m._malloc(asc.length);
     try {
@@ -108,6 +148,8 @@ export class AacFrameDecoder {
     if (n < 0) throw new HvelvError('AUDIO_DAMAGED', `the AAC decoder could not decode a frame (${n})`);
     const rate = m._aac_rate(this.handle);
     if (n === 0) return { mono: new Float32Array(0), rate };
+    // Samples with no rate (or one no AAC has) cannot be timed or resampled: never passed on.
+    if (!(rate >= 7350 && rate <= 96000)) throw new HvelvError('AUDIO_UNSUPPORTED', `the AAC decoder gave samples at ${rate} Hz`);
     // HEAPF32 is looked up after the call: the module's memory may have grown in it.
     const at = m._aac_output(this.handle) >> 2;
     return { mono: m.HEAPF32.subarray(at, at + n), rate };
@@ -173,6 +215,8 @@ export async function openTrack(src: RandomAccess, ceilingMs: number): Promise<A
   const track = await demuxAac(byteSource(src), { maxDurationMs: ceilingMs }).catch((err: unknown) => {
     throw coreError(err);
   });
+  // Before a draft's process is started for it, or any frame read.
+  assertObjectType(track.config);
   // Frames scattered over the file, each apart from the one before, would cost a read
   // (and a chunk's decryption) each: refused before any is read if the batches are many
   // more than the file's size needs.
