@@ -2,9 +2,12 @@
  * Hostile M4A/AAC against core's decoder (FFmpeg's, built to WebAssembly: asr/aac), the
  * real module, on files muxed here (tests/mp4-muxer.ts).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { demuxAac } from '@shared/mp4';
 import { createDecoder, decodeM4aMono } from '../../electron/core/services/asr/audio';
-import { AacFrameDecoder, openTrack, type RandomAccess } from '../../electron/core/services/asr/aac/aac';
+import { AacFrameDecoder, frames, openTrack, type RandomAccess } from '../../electron/core/services/asr/aac/aac';
 import { muxM4a } from '../mp4-muxer';
 
 const memory = (b: Uint8Array): RandomAccess => ({ size: b.length, readAt: (at, n) => b.subarray(at, at + n) });
@@ -78,3 +81,59 @@ describe('AAC object types FFmpeg opens that Hvelv does not take', () => {
   });
 });
 
+
+/** The module memory a decoder decodes in (a private field: what is left in it is the point). */
+const heapOf = (d: AacFrameDecoder): { HEAPU8: Uint8Array } => (d as unknown as { m: { HEAPU8: Uint8Array } }).m;
+
+function contains(hay: Uint8Array, needle: Uint8Array): boolean {
+  outer: for (let i = hay.indexOf(needle[0]!); i >= 0 && i + needle.length <= hay.length; i = hay.indexOf(needle[0]!, i + 1)) {
+    for (let k = 1; k < needle.length; k++) if (hay[i + k] !== needle[k]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+describe("the decoder's memory after a recording", () => {
+  const file = new Uint8Array(fs.readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'tone.m4a')));
+
+  it('holds none of its frames or samples once the decoder is closed (the module is shared by the whole main process)', async () => {
+    const src = memory(file);
+    const track = await demuxAac({ size: file.length, read: async (a, b) => file.subarray(a, b) });
+    const d = await AacFrameDecoder.open(track.config);
+    const module = heapOf(d);
+    let last = new Uint8Array(0);
+    let sample = new Uint8Array(0);
+    for await (const f of frames(src, track)) {
+      const { mono } = d.decode(f);
+      last = f.slice();
+      if (mono.length) sample = new Uint8Array(mono.slice(400, 432).buffer);
+    }
+    expect(sample.some((b) => b !== 0)).toBe(true);
+    expect(contains(module.HEAPU8, last)).toBe(true);
+    d.free();
+    expect(contains(module.HEAPU8, last)).toBe(false);
+    expect(contains(module.HEAPU8, sample)).toBe(false);
+  });
+
+  it('two decoders open at once: closing one leaves the other decoding, and a decoder opened after both closed decodes the same', async () => {
+    const src = memory(file);
+    const track = await demuxAac({ size: file.length, read: async (a, b) => file.subarray(a, b) });
+    const decodeAll = async (d: AacFrameDecoder): Promise<number[]> => {
+      const out: number[] = [];
+      for await (const f of frames(src, track)) out.push(...d.decode(f).mono.slice(0, 8));
+      return out;
+    };
+    const a = await AacFrameDecoder.open(track.config);
+    const b = await AacFrameDecoder.open(track.config);
+    a.decode((await frames(src, track).next()).value!);
+    a.free();
+    const fromB = await decodeAll(b);
+    b.free();
+    const c = await AacFrameDecoder.open(track.config);
+    try {
+      expect(await decodeAll(c)).toEqual(fromB);
+    } finally {
+      c.free();
+    }
+  });
+});

@@ -48,15 +48,40 @@ interface AacModule {
   _free(p: number): void;
 }
 
-let loading: Promise<AacModule> | null = null;
+/** A module instance and how many decoders it has open. */
+interface Instance {
+  readonly m: AacModule;
+  open: number;
+  /** Its memory zeroed: never used again. */
+  retired: boolean;
+}
 
-/** The WebAssembly module, instantiated once per process (its code is embedded: nothing is read or fetched). */
-function aacModule(): Promise<AacModule> {
-  loading ??= import('./aac-decoder.cjs').then(async (m) => {
-    const create = (m as { default: (opts?: object) => Promise<AacModule> }).default;
-    return create();
-  });
-  return loading;
+let loading: Promise<Instance> | null = null;
+
+/**
+ * The WebAssembly module (its code is embedded: nothing is read or fetched), one instance
+ * while any decoder is open. When the last one closes, the instance's whole memory is
+ * zeroed and it is let go (a new one takes about a millisecond): the frames and samples
+ * of the recording it decoded (its input buffer, FFmpeg's own buffers, freed but not
+ * cleared) would otherwise stay in the process, which is the app's main process, for as
+ * long as it runs, the vault locked or not.
+ */
+async function aacInstance(): Promise<Instance> {
+  for (;;) {
+    const p = (loading ??= import('./aac-decoder.cjs').then(async (mod) => {
+      const create = (mod as { default: (opts?: object) => Promise<AacModule> }).default;
+      return { m: await create(), open: 0, retired: false };
+    }));
+    const inst = await p;
+    if (!inst.retired) return inst;
+    if (loading === p) loading = null;
+  }
+}
+
+function retireIfIdle(inst: Instance): void {
+  if (inst.open > 0 || inst.retired) return;
+  inst.retired = true;
+  inst.m.HEAPU8.fill(0);
 }
 
 /**
@@ -108,24 +133,30 @@ const IN_MAX = 65536;
 export class AacFrameDecoder {
   private handle: number;
 
+  private readonly m: AacModule;
+
   private constructor(
-    private readonly m: AacModule,
+    private readonly inst: Instance,
     handle: number,
   ) {
+    this.m = inst.m;
     this.handle = handle;
+    inst.open++;
   }
 
   static async open(asc: Uint8Array): Promise<AacFrameDecoder> {
     assertObjectType(asc);
-    const m = await aacModule();
+    const inst = await aacInstance();
+    const m = inst.m;
     const p = m._malloc(asc.length);
     try {
       m.HEAPU8.set(asc, p);
       const handle = m._aac_open(p, asc.length);
       if (!handle) throw new HvelvError('AUDIO_UNSUPPORTED', 'the AAC decoder does not take this track’s configuration');
-      return new AacFrameDecoder(m, handle);
+      return new AacFrameDecoder(inst, handle);
     } finally {
       m._free(p);
+      retireIfIdle(inst);
     }
   }
 
@@ -156,8 +187,11 @@ export class AacFrameDecoder {
   }
 
   free(): void {
-    if (this.handle) this.m._aac_free(this.handle);
+    if (!this.handle) return;
+    this.m._aac_free(this.handle);
     this.handle = 0;
+    this.inst.open--;
+    retireIfIdle(this.inst);
   }
 }
 
