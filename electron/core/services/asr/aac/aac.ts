@@ -255,7 +255,16 @@ export async function openTrack(src: RandomAccess, ceilingMs: number): Promise<A
   // (and a chunk's decryption) each: refused before any is read if the batches are many
   // more than the file's size needs.
   let batches = 0;
-  for (let i = 0; i < track.sizes.length; i = batchEnd(track, i).next) batches++;
+  for (let i = 0, walked = 0; i < track.sizes.length; batches++) {
+    const next = batchEnd(track, i).next;
+    // A table of millions of frames takes a while to walk: the event loop runs between.
+    walked += next - i;
+    if (walked >= 1 << 17) {
+      walked = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    i = next;
+  }
   if (batches > MAX_BATCHES_PER_FILE_BATCH * Math.ceil(src.size / BATCH_BYTES) + 16) throw new HvelvError('AUDIO_DAMAGED', `the frames lie scattered over the file (${batches} reads for ${src.size} bytes)`);
   return track;
 }
