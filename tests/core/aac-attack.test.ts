@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { demuxAac } from '@shared/mp4';
 import { createDecoder, decodeM4aMono } from '../../electron/core/services/asr/audio';
-import { AacFrameDecoder, frames, openTrack, type RandomAccess } from '../../electron/core/services/asr/aac/aac';
+import { AacFrameDecoder, frames, frameStream, openTrack, type RandomAccess } from '../../electron/core/services/asr/aac/aac';
 import { makeAsc, muxM4a } from '../mp4-muxer';
 
 const memory = (b: Uint8Array): RandomAccess => ({ size: b.length, readAt: (at, n) => b.subarray(at, at + n) });
@@ -162,4 +162,58 @@ describe('a frame table of millions of entries', () => {
     }
     expect(longest).toBeLessThan(250);
   }, 120_000);
+});
+
+describe("the 'aac-frames' stream a draft's recognition process reads", () => {
+  const file = new Uint8Array(fs.readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'audio', 'tone.m4a')));
+
+  async function streamBytes(): Promise<Uint8Array> {
+    const src = memory(file);
+    const parts: Uint8Array[] = [];
+    for await (const p of frameStream(src, await openTrack(src, 70_000), 1 << 20)) parts.push(p.slice());
+    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) all.set(p, (at += p.length) - p.length);
+    return all;
+  }
+
+  async function decodeIn(pieces: Uint8Array[]): Promise<number[]> {
+    const out: number[] = [];
+    const d = await createDecoder('aac-frames', (pcm) => out.push(...pcm), { declaredMs: 60_000 });
+    try {
+      for (const p of pieces) await d.push(p);
+      await d.end();
+    } finally {
+      d.free();
+    }
+    return out;
+  }
+
+  it('decodes the same whether a frame, its length or the header is split across messages', async () => {
+    const all = await streamBytes();
+    const whole = await decodeIn([all]);
+    expect(whole.length).toBeGreaterThan(10_000);
+    const split: Uint8Array[] = [];
+    for (let at = 0, n = 1; at < all.length; at += n, n = (n * 7) % 13 + 1) split.push(all.slice(at, at + n));
+    expect(await decodeIn(split)).toEqual(whole);
+  });
+
+  it('refuses, as damaged, a stream that ends inside a frame, a length that claims more than is sent, an empty frame and a wrong header', async () => {
+    const all = await streamBytes();
+    const code = async (pieces: Uint8Array[]): Promise<string | undefined> => (await errorOf(decodeIn(pieces))).code;
+    expect(await code([all.subarray(0, all.length - 3)])).toBe('AUDIO_DAMAGED');
+    const lying = all.slice();
+    const configLength = lying[4]! | (lying[5]! << 8);
+    lying[6 + configLength] = 0xff;
+    lying[7 + configLength] = 0xff;
+    expect(await code([lying])).toBe('AUDIO_DAMAGED');
+    const empty = all.slice();
+    empty[6 + configLength] = 0;
+    empty[7 + configLength] = 0;
+    expect(await code([empty])).toBe('AUDIO_DAMAGED');
+    const header = all.slice();
+    header[0] = 0x58;
+    expect(await code([header])).toBe('AUDIO_DAMAGED');
+    expect(await code([])).toBe('AUDIO_DAMAGED');
+  });
 });
