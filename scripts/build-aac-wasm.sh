@@ -53,13 +53,20 @@ configure_flags=(
   --extra-cflags="-O2"
 )
 echo "./configure ${configure_flags[*]}" | sed "s|$prefix|PREFIX|" > "$work/configure-line.txt"
-if [ ! -f "$prefix/lib/libavcodec.a" ]; then
-  rm -rf "$src"
+# A kept build (AAC_BUILD_DIR) is reused only if it was configured with exactly these
+# flags from this tarball: otherwise a build from other flags (a GPL one, an older -Oz)
+# would be linked silently under a configure-line.txt that does not describe it.
+stamp="$(cat "$work/configure-line.txt"; sha256sum < "$tarball")"
+if [ ! -f "$prefix/lib/libavcodec.a" ] || [ "$(cat "$prefix/build-stamp" 2>/dev/null)" != "$stamp" ]; then
+  rm -rf "$src" "$prefix"
   tar -xJf "$tarball" -C "$work"
   (cd "$src" && emconfigure ./configure "${configure_flags[@]}" > "$work/configure.log")
   grep -q '^License: LGPL version 2.1 or later' "$work/configure.log" || { echo "FFmpeg is not configured as LGPL" >&2; exit 1; }
   (cd "$src" && emmake make -j"$(nproc)" > "$work/make.log" 2>&1 && emmake make install > /dev/null 2>&1)
+  printf '%s' "$stamp" > "$prefix/build-stamp"
 fi
+# Checked on every run, a kept build's too.
+grep -q '^License: LGPL version 2.1 or later' "$work/configure.log" || { echo "FFmpeg is not configured as LGPL" >&2; exit 1; }
 
 # One file: the WebAssembly embedded (base64), loaded in Node (the CLI, Electron's main
 # process, a worker thread) without reading or fetching anything at run time.

@@ -178,7 +178,11 @@ export async function makeDraft(session: VaultSession, recordingId: string, opts
   if (reader && rec.format === 'm4a') {
     try {
       const src = { size: reader.plainSize, readAt: (at: number, length: number) => reader.read(at, at + length - 1) };
-      aacFrames = frameStream(src, await openTrack(src, decodeCeilingMs(rec.durationMs)), PIECE);
+      const track = await openTrack(src, decodeCeilingMs(rec.durationMs));
+      // A long table is read with pauses for the event loop, and the vault may have been
+      // locked in one: the lock's hook below is not set yet and would never run.
+      if (session.isLocked) throw new HvelvError('VAULT_LOCKED', 'the vault was locked while the draft was made');
+      aacFrames = frameStream(src, track, PIECE);
     } catch (err) {
       reader.close();
       throw err;

@@ -48,15 +48,79 @@ interface AacModule {
   _free(p: number): void;
 }
 
-let loading: Promise<AacModule> | null = null;
+/** A module instance and how many decoders it has open. */
+interface Instance {
+  readonly m: AacModule;
+  open: number;
+  /** Its memory zeroed: never used again. */
+  retired: boolean;
+}
 
-/** The WebAssembly module, instantiated once per process (its code is embedded: nothing is read or fetched). */
-function aacModule(): Promise<AacModule> {
-  loading ??= import('./aac-decoder.cjs').then(async (m) => {
-    const create = (m as { default: (opts?: object) => Promise<AacModule> }).default;
-    return create();
-  });
-  return loading;
+let loading: Promise<Instance> | null = null;
+
+/**
+ * The WebAssembly module (its code is embedded: nothing is read or fetched), one instance
+ * while any decoder is open. When the last one closes, the instance's whole memory is
+ * zeroed and it is let go (a new one takes about a millisecond): the frames and samples
+ * of the recording it decoded (its input buffer, FFmpeg's own buffers, freed but not
+ * cleared) would otherwise stay in the process, which is the app's main process, for as
+ * long as it runs, the vault locked or not.
+ */
+async function aacInstance(): Promise<Instance> {
+  for (;;) {
+    const p = (loading ??= import('./aac-decoder.cjs').then(async (mod) => {
+      const create = (mod as { default: (opts?: object) => Promise<AacModule> }).default;
+      return { m: await create(), open: 0, retired: false };
+    }));
+    const inst = await p;
+    if (!inst.retired) return inst;
+    if (loading === p) loading = null;
+  }
+}
+
+function retireIfIdle(inst: Instance): void {
+  if (inst.open > 0 || inst.retired) return;
+  inst.retired = true;
+  inst.m.HEAPU8.fill(0);
+}
+
+/**
+ * The AAC object types taken: Main (1), LC (2) and LTP (4), alone or under SBR (5) or PS
+ * (29), what phones and recorders write and browsers play. FFmpeg also opens the
+ * error-resilient ones (ER AAC LC 17, LD 23, ELD 39), and gives their frames no sample
+ * rate (0): a file of them was refused as "more sound than it declares", a wrong reason.
+ * They are refused here as unsupported, before any frame is decoded.
+ */
+const OBJECT_TYPES = new Set([1, 2, 4]);
+
+/** Throws AUDIO_UNSUPPORTED unless the AudioSpecificConfig's object type (and under SBR/PS, its core's) is one of OBJECT_TYPES. */
+export function assertObjectType(asc: Uint8Array): void {
+  let bit = 0;
+  const bits = (n: number): number => {
+    let v = 0;
+    for (let i = 0; i < n; i++, bit++) {
+      const byte = asc[bit >> 3];
+      if (byte === undefined) throw new HvelvError('AUDIO_DAMAGED', 'the AudioSpecificConfig is cut short');
+      v = v * 2 + ((byte >> (7 - (bit & 7))) & 1);
+    }
+    return v;
+  };
+  const objectType = (): number => {
+    const t = bits(5);
+    return t === 31 ? 32 + bits(6) : t;
+  };
+  const rate = (): void => {
+    if (bits(4) === 15) bits(24);
+  };
+  const outer = objectType();
+  rate();
+  bits(4);
+  let core = outer;
+  if (outer === 5 || outer === 29) {
+    rate();
+    core = objectType();
+  }
+  if (!OBJECT_TYPES.has(core)) throw new HvelvError('AUDIO_UNSUPPORTED', `AAC of object type ${core === outer ? outer : `${outer} over ${core}`} is not taken (only Main, LC and LTP, with or without SBR/PS)`);
 }
 
 /** The largest frame the decoder's input buffer takes (the demuxer refuses larger ones: shared/mp4.ts MAX_SAMPLE_BYTES). */
@@ -69,23 +133,30 @@ const IN_MAX = 65536;
 export class AacFrameDecoder {
   private handle: number;
 
+  private readonly m: AacModule;
+
   private constructor(
-    private readonly m: AacModule,
+    private readonly inst: Instance,
     handle: number,
   ) {
+    this.m = inst.m;
     this.handle = handle;
+    inst.open++;
   }
 
   static async open(asc: Uint8Array): Promise<AacFrameDecoder> {
-    const m = await aacModule();
+    assertObjectType(asc);
+    const inst = await aacInstance();
+    const m = inst.m;
     const p = m._malloc(asc.length);
     try {
       m.HEAPU8.set(asc, p);
       const handle = m._aac_open(p, asc.length);
       if (!handle) throw new HvelvError('AUDIO_UNSUPPORTED', 'the AAC decoder does not take this track’s configuration');
-      return new AacFrameDecoder(m, handle);
+      return new AacFrameDecoder(inst, handle);
     } finally {
       m._free(p);
+      retireIfIdle(inst);
     }
   }
 
@@ -108,14 +179,19 @@ export class AacFrameDecoder {
     if (n < 0) throw new HvelvError('AUDIO_DAMAGED', `the AAC decoder could not decode a frame (${n})`);
     const rate = m._aac_rate(this.handle);
     if (n === 0) return { mono: new Float32Array(0), rate };
+    // Samples with no rate (or one no AAC has) cannot be timed or resampled: never passed on.
+    if (!(rate >= 7350 && rate <= 96000)) throw new HvelvError('AUDIO_UNSUPPORTED', `the AAC decoder gave samples at ${rate} Hz`);
     // HEAPF32 is looked up after the call: the module's memory may have grown in it.
     const at = m._aac_output(this.handle) >> 2;
     return { mono: m.HEAPF32.subarray(at, at + n), rate };
   }
 
   free(): void {
-    if (this.handle) this.m._aac_free(this.handle);
+    if (!this.handle) return;
+    this.m._aac_free(this.handle);
     this.handle = 0;
+    this.inst.open--;
+    retireIfIdle(this.inst);
   }
 }
 
@@ -173,11 +249,22 @@ export async function openTrack(src: RandomAccess, ceilingMs: number): Promise<A
   const track = await demuxAac(byteSource(src), { maxDurationMs: ceilingMs }).catch((err: unknown) => {
     throw coreError(err);
   });
+  // Before a draft's process is started for it, or any frame read.
+  assertObjectType(track.config);
   // Frames scattered over the file, each apart from the one before, would cost a read
   // (and a chunk's decryption) each: refused before any is read if the batches are many
   // more than the file's size needs.
   let batches = 0;
-  for (let i = 0; i < track.sizes.length; i = batchEnd(track, i).next) batches++;
+  for (let i = 0, walked = 0; i < track.sizes.length; batches++) {
+    const next = batchEnd(track, i).next;
+    // A table of millions of frames takes a while to walk: the event loop runs between.
+    walked += next - i;
+    if (walked >= 1 << 17) {
+      walked = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    i = next;
+  }
   if (batches > MAX_BATCHES_PER_FILE_BATCH * Math.ceil(src.size / BATCH_BYTES) + 16) throw new HvelvError('AUDIO_DAMAGED', `the frames lie scattered over the file (${batches} reads for ${src.size} bytes)`);
   return track;
 }
