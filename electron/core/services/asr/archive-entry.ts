@@ -3,6 +3,7 @@
  * (unpack-worker.ts) share: the rule for an archive's entry paths and the messages
  * between the two.
  */
+import * as fs from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
 import { HvelvError } from '../../errors';
 
@@ -55,3 +56,20 @@ export type FromUnpack =
 /** Indices in UnpackJob.sync. */
 export const SYNC_ANSWERED = 0;
 export const SYNC_CANCEL = 1;
+
+/** A file-system error while a model is written, as the student reads it: the disk full, or another failure naming what was being written. */
+export function ioError(err: unknown, what: string): HvelvError {
+  if (err instanceof HvelvError) return err;
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new HvelvError('DISK_FULL', `no space left while writing ${what}`, { cause: err });
+  return new HvelvError('IO', `cannot write ${what} (${code ?? 'error'})`, { cause: err });
+}
+
+/** Write all of `chunk` to `fd` (both sides of the unpacking write files: the calling thread the download and record, the worker the model). */
+export function writeAll(fd: number, chunk: Uint8Array, what: string): void {
+  try {
+    for (let off = 0; off < chunk.length; ) off += fs.writeSync(fd, chunk, off, chunk.length - off);
+  } catch (err) {
+    throw ioError(err, what);
+  }
+}

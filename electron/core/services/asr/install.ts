@@ -26,7 +26,7 @@ import { promisify } from 'node:util';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ErrorCode } from '../../../../shared/errors';
 import { HvelvError } from '../../errors';
-import { SYNC_ANSWERED, SYNC_CANCEL, type FromUnpack, type OpenAnswer, type UnpackJob } from './archive-entry';
+import { SYNC_ANSWERED, SYNC_CANCEL, ioError, type FromUnpack, type OpenAnswer, type UnpackJob, writeAll } from './archive-entry';
 import { INSTALL_RECORD, KNOWN_MODELS, SPEAKERS, type InstallRecord, type KnownModel, modelFiles, readModelHeader } from './models';
 import { openRegularFile } from '../project/user-file';
 
@@ -158,20 +158,6 @@ function safeName(name: string): string {
   return n;
 }
 
-function ioError(err: unknown, what: string): HvelvError {
-  if (err instanceof HvelvError) return err;
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new HvelvError('DISK_FULL', `no space left while writing ${what}`, { cause: err });
-  return new HvelvError('IO', `cannot write ${what} (${code ?? 'error'})`, { cause: err });
-}
-
-function writeAll(fd: number, chunk: Uint8Array, what: string): void {
-  try {
-    for (let off = 0; off < chunk.length; ) off += fs.writeSync(fd, chunk, off, chunk.length - off);
-  } catch (err) {
-    throw ioError(err, what);
-  }
-}
 
 const cancelled = () => new HvelvError('CANCELLED', 'the model download was cancelled');
 

@@ -21,27 +21,13 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { Parser, type ReadEntry } from 'tar';
 import { HvelvError } from '../../errors';
 import { Bunzip2 } from './bunzip2';
-import { entryPath, SYNC_ANSWERED, SYNC_CANCEL, type FromUnpack, type OpenAnswer, type UnpackJob } from './archive-entry';
+import { entryPath, SYNC_ANSWERED, SYNC_CANCEL, ioError, type FromUnpack, type OpenAnswer, type UnpackJob, writeAll } from './archive-entry';
 
 const job = workerData as UnpackJob;
 const sync = new Int32Array(job.sync);
 const post = (m: FromUnpack): void => parentPort!.postMessage(m);
 class Cancelled extends Error {}
 
-function ioError(err: unknown, what: string): HvelvError {
-  if (err instanceof HvelvError) return err;
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new HvelvError('DISK_FULL', `no space left while writing ${what}`, { cause: err });
-  return new HvelvError('IO', `cannot write ${what} (${code ?? 'error'})`, { cause: err });
-}
-
-function writeAll(fd: number, chunk: Uint8Array, what: string): void {
-  try {
-    for (let off = 0; off < chunk.length; ) off += fs.writeSync(fd, chunk, off, chunk.length - off);
-  } catch (err) {
-    throw ioError(err, what);
-  }
-}
 
 /**
  * A name the staging folder already holds (EEXIST), or a file where a folder must be
