@@ -44,6 +44,10 @@ describe('backup places after the end date', () => {
     await harness.invoke('backup.run', {});
     // The stick is unplugged; the end date passes while the app is locked (the daily job).
     fs.renameSync(usb, `${usb}-borte`);
+    // The page must be listening when main says it locked (a clean-clone run on a loaded
+    // machine sent the lock before the page's event stream was open, and the page never
+    // showed the lock screen).
+    await expect.poll(() => harness.eventListeners(), { timeout: 15_000 }).toBeGreaterThan(0);
     harness.sessions.lock('project-end');
     enforceProjectEnd(vault, { crypto: await createCrypto(), now: new Date(), requestedNow: new Date(`${inDays(8)}T12:00:00`) });
     expect(listCertificates(vault)[0]!.backupPlaces!.places.map((p) => [p.label, p.state])).toEqual([['Minnepinne', 'not-erased']]);

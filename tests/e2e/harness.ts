@@ -41,6 +41,8 @@ export interface Harness {
   checkDeadlines(): Promise<{ enforced: string[]; reminded: string[] }>;
   /** The supervisor's open folder (when one is open), as the handlers hold it: a test reads or re-makes a share with it. */
   supervisorFolder: ReturnType<typeof createHandlers>['supervisorFolder'];
+  /** How many pages listen to main's events now: an event sent before a page listens is lost to it, as in the app. */
+  eventListeners(): number;
   /** Call a handler directly, as the page would, to set up a test. */
   invoke(method: string, input: unknown): Promise<unknown>;
   close(): Promise<void>;
@@ -207,6 +209,7 @@ export async function startHarness(opts: { home: string; locale?: string; now?: 
     checkDeadlines: () =>
       checkDeadlines({ config, sessions, crypto, now: opts.now ?? (() => new Date()), emit, report: projectEnd, notify: () => undefined, reminderText: (title) => ({ title, body: '' }) }),
     supervisorFolder,
+    eventListeners: () => listeners.size,
     invoke: async (method, input) => {
       const r = await dispatch(handlers, method, input);
       if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
